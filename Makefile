@@ -1,0 +1,114 @@
+# riskdesk: `make run` opens the console on the sample data, `make test` runs every
+# test. Both install missing Debian packages first (scripts/deps.sh).
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+RUN_DB  ?= $(BUILD)/sample.db
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+           -Wvla -Wformat=2 -Wno-format-nonliteral
+pc_cflags = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(1) 2>/dev/null))
+pc_libs   = $(or $(shell pkg-config --libs $(1) 2>/dev/null),$(2))
+
+BASE_CPPFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Iinclude -I$(BUILD)/gen \
+                $(call pc_cflags,sqlite3 libcjson)
+CORE_LIBS = $(call pc_libs,sqlite3,-lsqlite3) $(call pc_libs,libcjson,-lcjson) -lcsv -lm
+TUI_CPPFLAGS = $(call pc_cflags,ncursesw readline)
+TUI_LIBS  = $(call pc_libs,ncursesw,-lncursesw -ltinfo) $(call pc_libs,readline,-lreadline)
+TEST_LIBS = $(call pc_libs,cmocka,-lcmocka)
+
+CORE_SRC = $(sort $(wildcard src/core/*.c))
+TUI_SRC  = $(sort $(wildcard src/tui/*.c))
+APP_SRC  = src/main.c src/batch.c
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+TUI_OBJ  = $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
+APP_OBJ  = $(APP_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      = $(BUILD)/libriskdesk.a
+BIN      = $(BUILD)/riskdesk
+
+.PHONY: all deps run test unit bench install clean check-layout check-warnings fuzz golden-accept
+
+all: check-layout $(BIN) $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/gen/schema.h: src/core/schema.sql scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh schema_sql $< > $@
+
+$(BUILD)/obj/src/core/store.o: $(BUILD)/gen/schema.h
+
+$(BUILD)/obj/src/tui/%.o: src/tui/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(TUI_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(TUI_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+# The core must build without the console's libraries: its objects get no TUI flags.
+$(CORE_OBJ): $(BUILD)/obj/src/core/%.o: src/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(APP_OBJ) $(TUI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(TUI_OBJ) $(LIB) $(TUI_LIBS) $(CORE_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
+		$(LIB) $(TEST_LIBS) $(CORE_LIBS)
+
+# The core library and its headers never include the console's libraries.
+check-layout:
+	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|readline/|panel|menu|form)' \
+		src/core include; then \
+		echo "check-layout: src/core and include/ must not include curses or readline" >&2; exit 1; fi
+
+# Warning-free under gcc and clang (-Werror), built into separate trees.
+check-warnings:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/gcc CC=gcc CFLAGS='-O2 -g -Werror' all
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang CFLAGS='-O2 -g -Werror' all
+
+unit: all
+	@tests/run-suite.sh $(BUILD)
+
+test: deps
+	@tests/run-all.sh
+
+bench: deps all
+	@bench/run.sh $(BUILD)
+
+run: deps all
+	@if [ ! -f $(RUN_DB) ]; then \
+		echo "creating $(RUN_DB) from sample-data/"; \
+		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' || exit 1; fi
+	$(BIN) --db $(RUN_DB)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/riskdesk/themes
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/riskdesk
+	install -m 0644 docs/riskdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/riskdesk.1
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/riskdesk/themes/
+
+golden-accept: all
+	@tests/batch/run.sh $(BUILD) --accept
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,95 @@
+/* The one command table. Every command (prompt, batch, key binding) is an entry here
+ * and runs through cmd_run_line, which writes its results to the context's sink. */
+#ifndef RISKDESK_COMMAND_H
+#define RISKDESK_COMMAND_H
+
+#include <signal.h>
+
+#include "riskdesk/sink.h"
+#include "riskdesk/store.h"
+#include "riskdesk/util.h"
+
+enum rd_status {
+	RD_OK = 0,     /* done */
+	RD_FAILED = 1, /* the command ran and failed */
+	RD_USAGE = 2,  /* unknown command, bad options or arguments */
+	RD_QUIT = 3,   /* `quit`: the caller ends the session */
+};
+
+/* Session settings (`set KEY VALUE`); they last as long as the process. */
+struct rd_settings {
+	char as_of[32];  /* "" = the latest event in the store */
+	int pii;         /* 1: show email and phone unmasked */
+	char theme[64];  /* console theme name */
+};
+
+/* Everything a command may touch. */
+struct rd_ctx {
+	struct rd_store *store;          /* the open database; not owned */
+	struct rd_sink *out;             /* results go here; not owned */
+	struct rd_settings settings;
+	volatile sig_atomic_t *cancel;   /* set (by SIGINT) to ask a long command to stop; may be NULL */
+	const char *line;                /* the command line being run, for runs and audit */
+	struct rd_err err;               /* the failing command's message */
+};
+
+enum rd_cmd_flags {
+	CMD_WRITES = 1u << 0,  /* changes the database: refused with --read-only, audited */
+	CMD_LONG = 1u << 1,    /* may run long: progress and cancel */
+	CMD_CONSOLE = 1u << 2, /* acts on the console (theme, quit); harmless in batch */
+};
+
+struct rd_opt {
+	const char *name; /* without the dashes: "map" for --map */
+	const char *arg;  /* value placeholder ("FILE", "N"), or NULL for a flag */
+	const char *help;
+};
+
+#define RD_MAX_OPTS 16
+
+struct rd_args {
+	int argc;    /* positional arguments after the command name */
+	char **argv;
+	int nopts;
+	struct {
+		const struct rd_opt *opt;
+		const char *value; /* "" for flags */
+	} opts[RD_MAX_OPTS];
+};
+
+struct rd_cmd {
+	const char *name;
+	const char *alias;   /* or NULL */
+	const char *usage;   /* arguments, e.g. "TABLE FILE [--map M]" */
+	const char *summary; /* one line for help and completion */
+	const char *help;    /* a paragraph for `help NAME`, or NULL */
+	int min_args;
+	int max_args;        /* -1: no limit */
+	unsigned flags;
+	const struct rd_opt *opts; /* terminated by an entry with name NULL; may be NULL */
+	int (*exec)(struct rd_ctx *ctx, const struct rd_args *args);
+};
+
+/* The table, terminated by NULL. */
+extern const struct rd_cmd *const rd_commands[];
+
+const struct rd_cmd *cmd_find(const char *name);
+/* Splits a line like a shell: blanks separate words, quotes ('…' or "…") and backslash
+ * escape. Returns 0 and a NULL-terminated vector the caller frees with cmd_argv_free,
+ * or -1 and err (unterminated quote). An empty or comment line gives argc 0. */
+int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err);
+void cmd_argv_free(char **argv);
+/* The option's value ("" for a flag) or NULL when absent. */
+const char *args_opt(const struct rd_args *a, const char *name);
+
+/* Runs one command line: finds the command, checks its options and arguments and the
+ * read-only state, executes it, and writes an audit row for write commands.
+ * Returns an rd_status; ctx->err holds the message when not RD_OK. */
+int cmd_run_line(struct rd_ctx *ctx, const char *line);
+
+/* For commands: 1 when the user asked to cancel. */
+int ctx_cancelled(const struct rd_ctx *ctx);
+/* Initialises a context over an open store with default settings. */
+void ctx_init(struct rd_ctx *ctx, struct rd_store *store, struct rd_sink *out);
+
+#endif

@@ -1,0 +1,28 @@
+/* The `where` language: band=E, score<550, return_rate>0.2 and (segment=new or not
+ * kind=company), band in (D,E), name~smith. riskdesk parses it and compiles it to an SQL
+ * condition with `?` placeholders; user text is only ever bound, never pasted. */
+#ifndef RISKDESK_EXPR_H
+#define RISKDESK_EXPR_H
+
+#include <sqlite3.h>
+
+#include "riskdesk/store.h"
+#include "riskdesk/util.h"
+
+struct rd_expr;
+
+/* Compiles text. Field names are checked: profile fields (score, band, pd, risk_level,
+ * segment, model, computed_at, last_activity), customer fields (id, name, kind,
+ * created_at), the built-in features, and, when st is not NULL, the customer attributes
+ * in the store. The SQL refers to customers as `c` and credit_profiles as `p`.
+ * Returns NULL with err naming the position and what was expected. */
+struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_err *err);
+void expr_free(struct rd_expr *e);
+/* The SQL condition, with anonymous `?` placeholders, parenthesised. */
+const char *expr_sql(const struct rd_expr *e);
+/* Binds the values to the placeholders first, first+1, ... Returns how many. */
+int expr_bind(const struct rd_expr *e, sqlite3_stmt *stmt, int first);
+/* Number of placeholders. */
+int expr_nparams(const struct rd_expr *e);
+
+#endif

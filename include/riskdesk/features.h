@@ -1,0 +1,94 @@
+/* The built-in behavioural features of SPEC section 4, computed in one pass over
+ * orders and payments, relative to the dataset's as-of date. */
+#ifndef RISKDESK_FEATURES_H
+#define RISKDESK_FEATURES_H
+
+#include <stdint.h>
+
+#include "riskdesk/store.h"
+#include "riskdesk/util.h"
+
+enum feature_id {
+	FEAT_ORDERS_TOTAL,
+	FEAT_ORDERS_DELIVERED,
+	FEAT_ORDERS_RETURNED,
+	FEAT_ORDERS_CANCELLED,
+	FEAT_TOTAL_SPEND,
+	FEAT_AVG_ORDER_VALUE,
+	FEAT_RETURN_RATE,
+	FEAT_CANCEL_RATE,
+	FEAT_PAYMENTS_TOTAL,
+	FEAT_PAYMENTS_FAILED,
+	FEAT_FAILED_PAYMENT_RATE,
+	FEAT_COD_SHARE,
+	FEAT_RECENCY_DAYS,
+	FEAT_FREQUENCY_90D,
+	FEAT_MONETARY_90D,
+	FEAT_AMOUNT_STD,
+	FEAT_TENURE_DAYS,
+	FEAT_COUNT
+};
+
+extern const char *const feature_names[FEAT_COUNT];
+/* The feature's index, or -1. */
+int feature_index(const char *name);
+
+enum order_status { ORDER_PLACED, ORDER_SHIPPED, ORDER_DELIVERED, ORDER_CANCELLED, ORDER_RETURNED };
+enum pay_method { PAY_CARD, PAY_COD, PAY_WALLET, PAY_BANK };
+/* The enum of a status or method name, or -1. */
+int order_status_parse(const char *s, size_t len);
+int pay_method_parse(const char *s, size_t len);
+extern const char *const order_status_names[5];
+extern const char *const pay_method_names[4];
+
+#define DAY_NONE INT64_MIN
+
+/* Running totals of one customer's events. */
+struct feature_acc {
+	int32_t orders, delivered, returned, cancelled;
+	int32_t payments, payments_failed, payments_cod;
+	int32_t orders_90d;
+	double spend;          /* delivered amounts */
+	double amount_mean;    /* Welford's running mean and M2 of all order amounts */
+	double amount_m2;
+	double amount_90d;
+	int64_t last_order_day; /* DAY_NONE without orders */
+	int64_t last_event;     /* epoch second of the latest order or payment, or INT64_MIN */
+};
+
+void feature_acc_init(struct feature_acc *a);
+void feature_acc_order(struct feature_acc *a, int64_t as_of_day, int64_t epoch, double amount,
+		       enum order_status status);
+void feature_acc_payment(struct feature_acc *a, int64_t epoch, enum pay_method method, int success);
+/* Turns totals into feature values. created_day may be DAY_NONE. */
+void feature_finish(const struct feature_acc *a, int64_t as_of_day, int64_t created_day,
+		    double out[FEAT_COUNT]);
+
+/* The as-of day: setting ("" or NULL: the latest order, payment or customer creation in
+ * the store; with no data at all, today). 0 or -1 (a malformed setting). */
+int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struct rd_err *err);
+
+/* Called once per customer by features_scan, in customers' rowid order. last_event is the
+ * epoch second of the latest order or payment (INT64_MIN: none). Return non-zero to stop. */
+typedef int (*feature_visit)(void *ud, const char *customer_id, const double *values,
+			     int64_t last_event);
+
+struct feature_scan {
+	int64_t as_of_day;
+	const struct rd_strmap *only;     /* customer ids to visit, or NULL for all */
+	volatile const int *cancel;       /* polled; may be NULL */
+	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
+	void *ud;
+	feature_visit visit;
+};
+
+/* One sequential pass over customers, orders and payments (never a query per
+ * customer). 0, 1 when cancelled or stopped by visit, or -1 with err. */
+int features_scan(struct rd_store *st, const struct feature_scan *scan, struct rd_err *err);
+/* The features of one customer, through the indexes. 0, 1 when not found, or -1. */
+int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
+		 double out[FEAT_COUNT], int64_t *last_event, struct rd_err *err);
+/* Writes the values as a JSON object (feature name -> number) to b. */
+void features_json(struct rd_buf *b, const double *values);
+
+#endif

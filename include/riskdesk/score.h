@@ -1,0 +1,75 @@
+/* Scores, bands, risk levels, PD scaling, and the built-in rules model. */
+#ifndef RISKDESK_SCORE_H
+#define RISKDESK_SCORE_H
+
+#include "riskdesk/features.h"
+#include "riskdesk/util.h"
+
+#define SCORE_MIN 300
+#define SCORE_MAX 1000
+#define REASONS_MAX 4
+
+/* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd. */
+struct score_scaling {
+	double base_score; /* 600 */
+	double base_odds;  /* 19 (good:bad) */
+	double pdo;        /* 50 points to double the odds */
+};
+
+extern const struct score_scaling score_scaling_default;
+
+double score_from_pd(const struct score_scaling *s, double pd);
+double pd_from_score(const struct score_scaling *s, double score);
+/* Rounds half away from zero and clamps to 300-1000. */
+int score_clamp(double raw);
+/* 'A'..'E' (A >= 800, B >= 700, C >= 600, D >= 500, E below). */
+char score_band(int score);
+/* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E). */
+const char *score_risk_level(char band);
+
+struct rd_reason {
+	char code[16];  /* stable: "R-RETURNS" */
+	char text[96];  /* for people */
+	int feature;    /* enum feature_id, or -1 */
+	double value;   /* the feature's value */
+	double points;  /* points lost, > 0 */
+};
+
+struct rd_score {
+	int score;
+	char band;
+	double pd;
+	const char *risk_level; /* static string */
+	int nreasons;
+	struct rd_reason reasons[REASONS_MAX]; /* most points lost first */
+};
+
+/* One additive term of the rules model: points = value / divisor * weight, capped
+ * above by cap when has_cap. */
+struct rules_term {
+	int feature;     /* enum feature_id */
+	double weight;
+	double divisor;  /* 1 when absent */
+	double cap;
+	int has_cap;
+	char code[16];
+	char text[96];
+};
+
+#define RULES_MAX_TERMS 32
+
+struct rules_model {
+	double baseline;   /* 600 */
+	int nterms;
+	struct rules_term terms[RULES_MAX_TERMS];
+};
+
+/* The JSON specification of rules version 1 (SPEC section 5). Static. */
+const char *rules_default_json(void);
+/* Parses and checks a specification. 0 or -1 with a message naming the bad field. */
+int rules_parse(const char *json, struct rules_model *m, struct rd_err *err);
+/* The specification as JSON; the caller frees it. */
+char *rules_to_json(const struct rules_model *m);
+void rules_score(const struct rules_model *m, const double *features, struct rd_score *out);
+
+#endif

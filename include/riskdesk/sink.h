@@ -1,0 +1,61 @@
+/* The output sink: where a command's results go. Commands never print; they hand
+ * tables, fields, messages, error details and progress to a sink. The batch sinks
+ * print text or JSON; the console's sink draws into panes. */
+#ifndef RISKDESK_SINK_H
+#define RISKDESK_SINK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct rd_sink;
+
+enum rd_col_kind {
+	COL_TEXT = 0, /* left-aligned, a JSON string */
+	COL_NUM = 1,  /* right-aligned, a JSON number (empty cell = null) */
+};
+
+struct rd_sink_ops {
+	void (*begin)(struct rd_sink *s, const char *command);
+	void (*end)(struct rd_sink *s, int status);
+	void (*table_begin)(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
+			    const enum rd_col_kind *kinds);
+	void (*row)(struct rd_sink *s, const char *const *cells);
+	void (*table_end)(struct rd_sink *s);
+	/* One named value of a record; section groups them ("customer", "profile"). */
+	void (*field)(struct rd_sink *s, const char *section, const char *key, const char *value,
+		      enum rd_col_kind kind);
+	void (*message)(struct rd_sink *s, const char *text);
+	/* A detail of an error, e.g. "orders.csv:7: column 'status': ...". */
+	void (*diag)(struct rd_sink *s, const char *text);
+	void (*progress)(struct rd_sink *s, const char *what, int64_t done, int64_t total);
+	void (*free)(struct rd_sink *s);
+};
+
+struct rd_sink {
+	const struct rd_sink_ops *ops;
+};
+
+void sink_begin(struct rd_sink *s, const char *command);
+void sink_end(struct rd_sink *s, int status);
+void sink_table_begin(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
+		      const enum rd_col_kind *kinds);
+void sink_row(struct rd_sink *s, const char *const *cells);
+void sink_table_end(struct rd_sink *s);
+void sink_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+		enum rd_col_kind kind);
+void sink_fieldf(struct rd_sink *s, const char *section, const char *key, enum rd_col_kind kind,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void sink_message(struct rd_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sink_diag(struct rd_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sink_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total);
+void sink_free(struct rd_sink *s);
+
+/* Aligned text tables and "key: value" records on out. Progress goes to progress_out
+ * (NULL: none), as one rewritten line. The caller keeps ownership of the FILEs. */
+struct rd_sink *sink_text_new(FILE *out, FILE *progress_out);
+/* One JSON document per command on out. */
+struct rd_sink *sink_json_new(FILE *out, FILE *progress_out);
+/* Discards everything. */
+struct rd_sink *sink_null_new(void);
+
+#endif

@@ -1,0 +1,147 @@
+/* help, set, theme, quit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/command.h"
+#include "riskdesk/journal.h"
+
+static int exec_help(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	if (a->argc == 1) {
+		const struct rd_cmd *c = cmd_find(a->argv[0]);
+		if (!c) {
+			rd_err_set(&ctx->err, "help: unknown command '%s'", a->argv[0]);
+			return RD_FAILED;
+		}
+		sink_fieldf(ctx->out, c->name, "usage", COL_TEXT, "%s %s", c->name, c->usage);
+		sink_field(ctx->out, c->name, "summary", c->summary, COL_TEXT);
+		if (c->help)
+			sink_field(ctx->out, c->name, "help", c->help, COL_TEXT);
+		if (c->alias)
+			sink_field(ctx->out, c->name, "alias", c->alias, COL_TEXT);
+		if (c->opts && c->opts->name) {
+			static const char *const cols[] = {"option", "meaning"};
+			sink_table_begin(ctx->out, "options", 2, cols, NULL);
+			for (const struct rd_opt *o = c->opts; o->name; o++) {
+				char opt[128];
+				snprintf(opt, sizeof opt, "--%s%s%s", o->name, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+				const char *row[] = {opt, o->help ? o->help : ""};
+				sink_row(ctx->out, row);
+			}
+			sink_table_end(ctx->out);
+		}
+		return RD_OK;
+	}
+	static const char *const cols[] = {"command", "usage", "summary"};
+	sink_table_begin(ctx->out, "commands", 3, cols, NULL);
+	for (const struct rd_cmd *const *c = rd_commands; *c; c++) {
+		const char *row[] = {(*c)->name, (*c)->usage, (*c)->summary};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	return RD_OK;
+}
+
+const struct rd_cmd cmd_help = {
+	.name = "help",
+	.usage = "[COMMAND]",
+	.summary = "list the commands, or describe one",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = exec_help,
+};
+
+static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	struct rd_settings *s = &ctx->settings;
+	if (a->argc == 0) {
+		sink_field(ctx->out, "settings", "as-of", s->as_of[0] ? s->as_of : "(latest event)",
+			   COL_TEXT);
+		sink_field(ctx->out, "settings", "pii", s->pii ? "on" : "off", COL_TEXT);
+		sink_field(ctx->out, "settings", "theme", s->theme, COL_TEXT);
+		return RD_OK;
+	}
+	if (a->argc != 2) {
+		rd_err_set(&ctx->err, "usage: set KEY VALUE (keys: as-of, pii)");
+		return RD_USAGE;
+	}
+	const char *key = a->argv[0], *v = a->argv[1];
+	if (strcmp(key, "as-of") == 0) {
+		int64_t epoch;
+		if (strcmp(v, "latest") == 0 || strcmp(v, "auto") == 0) {
+			s->as_of[0] = '\0';
+		} else if (strlen(v) >= sizeof s->as_of || date_parse(v, strlen(v), &epoch)) {
+			rd_err_set(&ctx->err, "set as-of: '%s' is not an ISO 8601 date (2025-06-30)", v);
+			return RD_FAILED;
+		} else {
+			snprintf(s->as_of, sizeof s->as_of, "%s", v);
+		}
+	} else if (strcmp(key, "pii") == 0) {
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+			rd_err_set(&ctx->err, "set pii: expected on or off, not '%s'", v);
+			return RD_FAILED;
+		}
+		s->pii = strcmp(v, "on") == 0;
+		/* Showing personal data is audited, read-only or not. */
+		struct rd_err aerr;
+		audit_write(ctx->store, ctx->line, "ok", s->pii ? "pii shown" : "pii masked", &aerr);
+	} else {
+		rd_err_set(&ctx->err, "set: unknown setting '%s' (as-of, pii)", key);
+		return RD_FAILED;
+	}
+	sink_message(ctx->out, "%s = %s", key, v);
+	return RD_OK;
+}
+
+const struct rd_cmd cmd_set = {
+	.name = "set",
+	.usage = "[KEY VALUE]",
+	.summary = "show or change a session setting (as-of DATE|latest, pii on|off)",
+	.min_args = 0,
+	.max_args = 2,
+	.exec = exec_set,
+};
+
+static int exec_theme(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	const char *name = a->argv[0];
+	for (const char *p = name; *p; p++) {
+		if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+			rd_err_set(&ctx->err, "theme: '%s' is not a theme name", name);
+			return RD_FAILED;
+		}
+	}
+	snprintf(ctx->settings.theme, sizeof ctx->settings.theme, "%s", name);
+	sink_message(ctx->out, "theme %s", name);
+	return RD_OK;
+}
+
+const struct rd_cmd cmd_theme = {
+	.name = "theme",
+	.usage = "NAME",
+	.summary = "switch the console's colours (default, dark, light, mono)",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_CONSOLE,
+	.exec = exec_theme,
+};
+
+static int exec_quit(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	(void)ctx;
+	(void)a;
+	return RD_QUIT;
+}
+
+const struct rd_cmd cmd_quit = {
+	.name = "quit",
+	.alias = "exit",
+	.usage = "",
+	.summary = "leave riskdesk",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_CONSOLE,
+	.exec = exec_quit,
+};

@@ -1,0 +1,215 @@
+/* Running a command line through the table: split, look up, check, execute, audit. */
+#include "riskdesk/command.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/journal.h"
+
+void ctx_init(struct rd_ctx *ctx, struct rd_store *store, struct rd_sink *out)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->store = store;
+	ctx->out = out;
+	snprintf(ctx->settings.theme, sizeof ctx->settings.theme, "default");
+}
+
+int ctx_cancelled(const struct rd_ctx *ctx)
+{
+	return ctx->cancel && *ctx->cancel;
+}
+
+const struct rd_cmd *cmd_find(const char *name)
+{
+	for (const struct rd_cmd *const *c = rd_commands; *c; c++)
+		if (strcmp((*c)->name, name) == 0 || ((*c)->alias && strcmp((*c)->alias, name) == 0))
+			return *c;
+	return NULL;
+}
+
+void cmd_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
+{
+	int n = 0, cap = 8;
+	char **v = rd_malloc((size_t)cap * sizeof *v);
+	struct rd_buf word = {0};
+	const char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		int have = 0;
+		buf_reset(&word);
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			if (*p == '\'' || *p == '"') {
+				char q = *p++;
+				const char *start = p;
+				while (*p && *p != q) {
+					if (q == '"' && *p == '\\' && p[1])
+						p++;
+					p++;
+				}
+				if (!*p) {
+					rd_err_set(err, "unterminated %s quote", q == '"' ? "double" : "single");
+					buf_free(&word);
+					v[n] = NULL;
+					cmd_argv_free(v);
+					return -1;
+				}
+				for (const char *c = start; c < p; c++) {
+					if (q == '"' && *c == '\\' && c + 1 < p)
+						c++;
+					buf_putc(&word, *c);
+				}
+				p++;
+				have = 1;
+			} else if (*p == '\\' && p[1]) {
+				buf_putc(&word, p[1]);
+				p += 2;
+				have = 1;
+			} else {
+				buf_putc(&word, *p++);
+				have = 1;
+			}
+		}
+		if (!have)
+			continue;
+		if (n + 2 > cap) {
+			cap *= 2;
+			v = rd_realloc(v, (size_t)cap * sizeof *v);
+		}
+		v[n++] = word.data ? buf_steal(&word) : rd_strdup("");
+	}
+	buf_free(&word);
+	v[n] = NULL;
+	*argc = n;
+	*argv = v;
+	return 0;
+}
+
+const char *args_opt(const struct rd_args *a, const char *name)
+{
+	for (int i = 0; i < a->nopts; i++)
+		if (strcmp(a->opts[i].opt->name, name) == 0)
+			return a->opts[i].value;
+	return NULL;
+}
+
+static const struct rd_opt *find_opt(const struct rd_cmd *cmd, const char *name, size_t len)
+{
+	for (const struct rd_opt *o = cmd->opts; o && o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+/* Separates --options (and their values) from positionals. "--" ends options. */
+static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, struct rd_args *a,
+		      struct rd_err *err)
+{
+	memset(a, 0, sizeof *a);
+	a->argv = rd_calloc((size_t)argc + 1, sizeof *a->argv);
+	int only_positionals = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		if (!only_positionals && strcmp(w, "--") == 0) {
+			only_positionals = 1;
+			continue;
+		}
+		if (only_positionals || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
+			a->argv[a->argc++] = argv[i];
+			continue;
+		}
+		const char *name = w + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct rd_opt *o = find_opt(cmd, name, len);
+		if (!o) {
+			rd_err_set(err, "%s: unknown option '--%.*s' (usage: %s %s)", cmd->name, (int)len,
+				   name, cmd->name, cmd->usage);
+			return -1;
+		}
+		if (a->nopts == RD_MAX_OPTS) {
+			rd_err_set(err, "%s: too many options", cmd->name);
+			return -1;
+		}
+		const char *value = "";
+		if (o->arg) {
+			if (eq) {
+				value = eq + 1;
+			} else if (i + 1 < argc) {
+				value = argv[++i];
+			} else {
+				rd_err_set(err, "%s: option '--%s' needs a value (%s)", cmd->name, o->name,
+					   o->arg);
+				return -1;
+			}
+		} else if (eq) {
+			rd_err_set(err, "%s: option '--%s' takes no value", cmd->name, o->name);
+			return -1;
+		}
+		a->opts[a->nopts].opt = o;
+		a->opts[a->nopts].value = value;
+		a->nopts++;
+	}
+	if (a->argc < cmd->min_args || (cmd->max_args >= 0 && a->argc > cmd->max_args)) {
+		rd_err_set(err, "usage: %s %s", cmd->name, cmd->usage);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run_line(struct rd_ctx *ctx, const char *line)
+{
+	int argc, status;
+	char **argv;
+	rd_err_clear(&ctx->err);
+	if (cmd_split(line, &argc, &argv, &ctx->err))
+		return RD_USAGE;
+	if (argc == 0) {
+		cmd_argv_free(argv);
+		return RD_OK;
+	}
+	const struct rd_cmd *cmd = cmd_find(argv[0]);
+	struct rd_args args = {0};
+	if (!cmd) {
+		rd_err_set(&ctx->err, "unknown command '%s' (try 'help')", argv[0]);
+		status = RD_USAGE;
+		goto out;
+	}
+	if (parse_args(cmd, argc - 1, argv + 1, &args, &ctx->err)) {
+		status = RD_USAGE;
+		goto out;
+	}
+	if ((cmd->flags & CMD_WRITES) && store_readonly(ctx->store)) {
+		rd_err_set(&ctx->err, "%s: the database is open read-only (%s changes it)", cmd->name,
+			   cmd->name);
+		status = RD_FAILED;
+		goto out;
+	}
+	ctx->line = line;
+	sink_begin(ctx->out, cmd->name);
+	status = cmd->exec(ctx, &args);
+	if (status != RD_OK && !ctx->err.msg[0])
+		rd_err_set(&ctx->err, "%s failed", cmd->name);
+	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status);
+	store_rollback(ctx->store); /* a command never leaves a transaction open */
+	if (cmd->flags & CMD_WRITES) {
+		const char *what = status == RD_OK ? "ok" : ctx_cancelled(ctx) ? "cancelled" : "failed";
+		struct rd_err aerr;
+		audit_write(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg, &aerr);
+	}
+	ctx->line = NULL;
+out:
+	free(args.argv);
+	cmd_argv_free(argv);
+	return status;
+}

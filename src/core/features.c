@@ -1,0 +1,356 @@
+/* Behavioural features (SPEC section 4). */
+#include "riskdesk/features.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const feature_names[FEAT_COUNT] = {
+	"orders_total", "orders_delivered", "orders_returned", "orders_cancelled",
+	"total_spend", "avg_order_value", "return_rate", "cancel_rate",
+	"payments_total", "payments_failed", "failed_payment_rate", "cod_share",
+	"recency_days", "frequency_90d", "monetary_90d", "amount_std", "tenure_days",
+};
+
+const char *const order_status_names[5] = {"placed", "shipped", "delivered", "cancelled",
+					    "returned"};
+const char *const pay_method_names[4] = {"card", "cod", "wallet", "bank"};
+
+int feature_index(const char *name)
+{
+	for (int i = 0; i < FEAT_COUNT; i++)
+		if (strcmp(feature_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int name_index(const char *const *names, int n, const char *s, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+int order_status_parse(const char *s, size_t len)
+{
+	return name_index(order_status_names, 5, s, len);
+}
+
+int pay_method_parse(const char *s, size_t len)
+{
+	return name_index(pay_method_names, 4, s, len);
+}
+
+void feature_acc_init(struct feature_acc *a)
+{
+	memset(a, 0, sizeof *a);
+	a->last_order_day = DAY_NONE;
+	a->last_event = INT64_MIN;
+}
+
+void feature_acc_order(struct feature_acc *a, int64_t as_of_day, int64_t epoch, double amount,
+		       enum order_status status)
+{
+	int64_t day = epoch_day(epoch);
+	a->orders++;
+	double delta = amount - a->amount_mean;
+	a->amount_mean += delta / a->orders;
+	a->amount_m2 += delta * (amount - a->amount_mean);
+	switch (status) {
+	case ORDER_DELIVERED:
+		a->delivered++;
+		a->spend += amount;
+		break;
+	case ORDER_RETURNED: a->returned++; break;
+	case ORDER_CANCELLED: a->cancelled++; break;
+	default: break;
+	}
+	/* The 90 days up to the as-of date: as-of day and the 89 before it. */
+	if (day <= as_of_day && as_of_day - day < 90) {
+		a->orders_90d++;
+		a->amount_90d += amount;
+	}
+	if (a->last_order_day == DAY_NONE || day > a->last_order_day)
+		a->last_order_day = day;
+	if (epoch > a->last_event)
+		a->last_event = epoch;
+}
+
+void feature_acc_payment(struct feature_acc *a, int64_t epoch, enum pay_method method, int success)
+{
+	a->payments++;
+	if (!success)
+		a->payments_failed++;
+	if (method == PAY_COD)
+		a->payments_cod++;
+	if (epoch > a->last_event)
+		a->last_event = epoch;
+}
+
+static double ratio(double num, double den)
+{
+	return den == 0 ? 0 : num / den;
+}
+
+void feature_finish(const struct feature_acc *a, int64_t as_of_day, int64_t created_day,
+		    double out[FEAT_COUNT])
+{
+	out[FEAT_ORDERS_TOTAL] = a->orders;
+	out[FEAT_ORDERS_DELIVERED] = a->delivered;
+	out[FEAT_ORDERS_RETURNED] = a->returned;
+	out[FEAT_ORDERS_CANCELLED] = a->cancelled;
+	out[FEAT_TOTAL_SPEND] = a->spend;
+	out[FEAT_AVG_ORDER_VALUE] = ratio(a->spend, a->delivered);
+	out[FEAT_RETURN_RATE] = ratio(a->returned, a->orders);
+	out[FEAT_CANCEL_RATE] = ratio(a->cancelled, a->orders);
+	out[FEAT_PAYMENTS_TOTAL] = a->payments;
+	out[FEAT_PAYMENTS_FAILED] = a->payments_failed;
+	out[FEAT_FAILED_PAYMENT_RATE] = ratio(a->payments_failed, a->payments);
+	out[FEAT_COD_SHARE] = ratio(a->payments_cod, a->payments);
+	int64_t since = a->last_order_day != DAY_NONE ? a->last_order_day : created_day;
+	out[FEAT_RECENCY_DAYS] = since == DAY_NONE ? 0 : (double)(as_of_day - since);
+	out[FEAT_FREQUENCY_90D] = a->orders_90d;
+	out[FEAT_MONETARY_90D] = a->amount_90d;
+	out[FEAT_AMOUNT_STD] = a->orders ? sqrt(a->amount_m2 / a->orders) : 0;
+	out[FEAT_TENURE_DAYS] = created_day == DAY_NONE ? 0 : (double)(as_of_day - created_day);
+}
+
+/* The latest of a column, read through its index (max() of an indexed column is one seek). */
+static int latest(struct rd_store *st, const char *sql, int64_t *best, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st, sql, &s, err))
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		int64_t e;
+		if (date_parse(v, (size_t)sqlite3_column_bytes(s, 0), &e) == 0 && e > *best)
+			*best = e;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struct rd_err *err)
+{
+	int64_t e;
+	if (setting && *setting) {
+		if (date_parse(setting, strlen(setting), &e)) {
+			rd_err_set(err, "as-of: '%s' is not an ISO 8601 date", setting);
+			return -1;
+		}
+		*day = epoch_day(e);
+		return 0;
+	}
+	int64_t best = INT64_MIN;
+	if (latest(st, "SELECT max(created_at) FROM orders", &best, err) ||
+	    latest(st, "SELECT max(created_at) FROM payments", &best, err))
+		return -1;
+	if (best == INT64_MIN && latest(st, "SELECT max(created_at) FROM customers", &best, err))
+		return -1;
+	if (best == INT64_MIN) {
+		char now[21];
+		now_iso(now);
+		date_parse(now, strlen(now), &best);
+	}
+	*day = epoch_day(best);
+	return 0;
+}
+
+static int64_t parse_day_or_none(sqlite3_stmt *s, int col)
+{
+	int64_t e;
+	if (sqlite3_column_type(s, col) == SQLITE_NULL ||
+	    date_parse((const char *)sqlite3_column_text(s, col), (size_t)sqlite3_column_bytes(s, col),
+		       &e))
+		return DAY_NONE;
+	return epoch_day(e);
+}
+
+/* Feeds one row of (customer_id, amount, status, created_at) or
+ * (customer_id, method, success, created_at) into acc. */
+static void feed_order(struct feature_acc *acc, sqlite3_stmt *s, int64_t as_of_day)
+{
+	int64_t e;
+	int status = order_status_parse((const char *)sqlite3_column_text(s, 2),
+					(size_t)sqlite3_column_bytes(s, 2));
+	if (date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3), &e))
+		return; /* validated on load; a row written behind riskdesk's back is skipped */
+	feature_acc_order(acc, as_of_day, e, sqlite3_column_double(s, 1),
+			  status < 0 ? ORDER_PLACED : (enum order_status)status);
+}
+
+static void feed_payment(struct feature_acc *acc, sqlite3_stmt *s)
+{
+	int64_t e;
+	int method = pay_method_parse((const char *)sqlite3_column_text(s, 1),
+				      (size_t)sqlite3_column_bytes(s, 1));
+	if (date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3), &e))
+		return;
+	feature_acc_payment(acc, e, method < 0 ? PAY_CARD : (enum pay_method)method,
+			    sqlite3_column_int(s, 2) != 0);
+}
+
+struct scan_customer {
+	char *id;          /* into the id arena */
+	int64_t created_day;
+};
+
+int features_scan(struct rd_store *st, const struct feature_scan *scan, struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct rd_strmap *index = NULL;
+	struct scan_customer *cust = NULL;
+	struct feature_acc *acc = NULL;
+	int64_t n = 0, cap = 0;
+	int rc = -1;
+	int64_t total_customers = store_int(st, "SELECT count(*) FROM customers", 0);
+	int64_t total_orders = store_int(st, "SELECT max(rowid) FROM orders", 0);
+	int64_t total_payments = store_int(st, "SELECT max(rowid) FROM payments", 0);
+
+	/* 1. Customers, in rowid order: an index from id to slot. */
+	index = strmap_new((size_t)total_customers);
+	if (store_prepare(st, "SELECT id, created_at FROM customers", &s, err))
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			cust = rd_realloc(cust, (size_t)cap * sizeof *cust);
+		}
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		size_t len = (size_t)sqlite3_column_bytes(s, 0);
+		strmap_put(index, id, len, n);
+		cust[n].id = rd_strndup(id, len);
+		cust[n].created_day = parse_day_or_none(s, 1);
+		n++;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	acc = rd_malloc((size_t)(n ? n : 1) * sizeof *acc);
+	for (int64_t i = 0; i < n; i++)
+		feature_acc_init(&acc[i]);
+
+	/* 2. Orders and payments, each in rowid (storage) order: sequential reads. */
+	static const char *const sql[2] = {
+		"SELECT customer_id, amount, status, created_at FROM orders",
+		"SELECT customer_id, method, success, created_at FROM payments",
+	};
+	for (int pass = 0; pass < 2; pass++) {
+		const char *phase = pass ? "payments" : "orders";
+		int64_t total = pass ? total_payments : total_orders, done = 0;
+		if (store_prepare(st, sql[pass], &s, err))
+			goto out;
+		int step;
+		while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t slot = strmap_get(index, (const char *)sqlite3_column_text(s, 0),
+						  (size_t)sqlite3_column_bytes(s, 0));
+			if (slot >= 0) {
+				if (pass)
+					feed_payment(&acc[slot], s);
+				else
+					feed_order(&acc[slot], s, scan->as_of_day);
+			}
+			if ((++done & 0xffff) == 0) {
+				if (scan->cancel && *scan->cancel) {
+					rc = 1;
+					goto out;
+				}
+				if (scan->progress)
+					scan->progress(scan->ud, phase, done, total);
+			}
+		}
+		if (step != SQLITE_DONE) {
+			store_fail(st, err, phase);
+			goto out;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+
+	/* 3. Finish and hand each customer over. */
+	for (int64_t i = 0; i < n; i++) {
+		if (scan->only && strmap_get(scan->only, cust[i].id, strlen(cust[i].id)) < 0)
+			continue;
+		double v[FEAT_COUNT];
+		feature_finish(&acc[i], scan->as_of_day, cust[i].created_day, v);
+		if (scan->visit(scan->ud, cust[i].id, v, acc[i].last_event)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	for (int64_t i = 0; i < n; i++)
+		free(cust[i].id);
+	free(cust);
+	free(acc);
+	strmap_free(index);
+	return rc;
+}
+
+int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
+		 double out[FEAT_COUNT], int64_t *last_event, struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	struct feature_acc acc;
+	int64_t created_day = DAY_NONE;
+	int rc = -1, step;
+	feature_acc_init(&acc);
+	if (store_prepare(st, "SELECT created_at FROM customers WHERE id = ?1", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, customer_id, -1, SQLITE_STATIC);
+	step = sqlite3_step(s);
+	if (step != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return step == SQLITE_DONE ? 1 : store_fail(st, err, "customer");
+	}
+	created_day = parse_day_or_none(s, 0);
+	sqlite3_finalize(s);
+	if (store_prepare(st,
+			  "SELECT customer_id, amount, status, created_at FROM orders"
+			  " WHERE customer_id = ?1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, customer_id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		feed_order(&acc, s, as_of_day);
+	if (step != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	if (store_prepare(st,
+			  "SELECT customer_id, method, success, created_at FROM payments"
+			  " WHERE customer_id = ?1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, customer_id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		feed_payment(&acc, s);
+	if (step != SQLITE_DONE)
+		goto fail;
+	feature_finish(&acc, as_of_day, created_day, out);
+	*last_event = acc.last_event;
+	rc = 0;
+	goto done;
+fail:
+	store_fail(st, err, "reading activity");
+done:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void features_json(struct rd_buf *b, const double *v)
+{
+	buf_putc(b, '{');
+	for (int i = 0; i < FEAT_COUNT; i++) {
+		if (i)
+			buf_putc(b, ',');
+		buf_putc(b, '"');
+		buf_puts(b, feature_names[i]);
+		buf_puts(b, "\":");
+		buf_json_number(b, v[i]);
+	}
+	buf_putc(b, '}');
+}

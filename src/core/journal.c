@@ -1,0 +1,99 @@
+#include "riskdesk/journal.h"
+
+#include <string.h>
+
+void run_start(struct rd_run *run, const char *kind)
+{
+	memset(run, 0, sizeof *run);
+	run->kind = kind;
+	now_iso(run->started_at);
+	run->t0 = now_seconds();
+}
+
+static int insert_run(struct rd_ctx *ctx, struct rd_run *run, const char *status, int64_t rows,
+		      const char *message, int finished, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	char now[21];
+	now_iso(now);
+	if (store_prepare(ctx->store,
+			  "INSERT INTO runs(kind, args, user, started_at, finished_at, rows, status,"
+			  " message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, run->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ctx->line ? ctx->line : run->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, rd_user(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, run->started_at, -1, SQLITE_STATIC);
+	if (finished)
+		sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, rows);
+	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
+	if (message)
+		sqlite3_bind_text(s, 8, message, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(ctx->store, err, "recording the run");
+	run->id = sqlite3_last_insert_rowid(store_db(ctx->store));
+	return 0;
+}
+
+int run_insert(struct rd_ctx *ctx, struct rd_run *run, struct rd_err *err)
+{
+	return insert_run(ctx, run, "ok", 0, NULL, 0, err);
+}
+
+int run_finish_ok(struct rd_ctx *ctx, struct rd_run *run, int64_t rows, const char *message,
+		  struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	char now[21];
+	now_iso(now);
+	if (store_prepare(ctx->store,
+			  "UPDATE runs SET finished_at = ?1, rows = ?2, message = ?3 WHERE id = ?4", &s,
+			  err))
+		return -1;
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, rows);
+	if (message)
+		sqlite3_bind_text(s, 3, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, run->id);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, err, "finishing the run");
+}
+
+void run_record_failure(struct rd_ctx *ctx, struct rd_run *run, const char *status, int64_t rows,
+			const char *message)
+{
+	struct rd_err err;
+	if (store_readonly(ctx->store))
+		return;
+	store_rollback(ctx->store);
+	insert_run(ctx, run, status, rows, message, 1, &err);
+}
+
+int audit_write(struct rd_store *st, const char *command, const char *status, const char *detail,
+		struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	char now[21];
+	if (store_readonly(st))
+		return 0;
+	now_iso(now);
+	if (store_prepare(st,
+			  "INSERT INTO audit(at, user, command, status, detail)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, rd_user(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, command, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, status, -1, SQLITE_STATIC);
+	if (detail && *detail)
+		sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "writing the audit log");
+}

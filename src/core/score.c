@@ -1,0 +1,233 @@
+/* Scores, bands, PD scaling and the rules model (SPEC section 5). */
+#include "riskdesk/score.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct score_scaling score_scaling_default = {600.0, 19.0, 50.0};
+
+double score_from_pd(const struct score_scaling *s, double pd)
+{
+	if (pd <= 0)
+		return SCORE_MAX;
+	if (pd >= 1)
+		return SCORE_MIN;
+	double odds = (1 - pd) / pd;
+	return s->base_score + s->pdo / M_LN2 * log(odds / s->base_odds);
+}
+
+double pd_from_score(const struct score_scaling *s, double score)
+{
+	double odds = s->base_odds * exp2((score - s->base_score) / s->pdo);
+	return 1.0 / (1.0 + odds);
+}
+
+int score_clamp(double raw)
+{
+	double r = round(raw); /* half away from zero */
+	if (!(r >= SCORE_MIN)) /* also NaN */
+		return SCORE_MIN;
+	if (r > SCORE_MAX)
+		return SCORE_MAX;
+	return (int)r;
+}
+
+char score_band(int score)
+{
+	return score >= 800 ? 'A' : score >= 700 ? 'B' : score >= 600 ? 'C' : score >= 500 ? 'D' : 'E';
+}
+
+const char *score_risk_level(char band)
+{
+	switch (band) {
+	case 'A':
+	case 'B': return "LOW";
+	case 'C': return "MEDIUM";
+	case 'D': return "HIGH";
+	default: return "CRITICAL";
+	}
+}
+
+/* SPEC section 5, rules version 1. total_spend/20 and avg_order_value/2 are written as
+ * divisors so that the arithmetic is the formula's own, to the last bit. */
+static const char rules_v1[] =
+	"{\n"
+	"  \"baseline\": 600,\n"
+	"  \"terms\": [\n"
+	"    {\"feature\": \"total_spend\", \"divisor\": 20, \"weight\": 1, \"cap\": 150,\n"
+	"     \"code\": \"R-SPEND\", \"text\": \"Low delivered spend\"},\n"
+	"    {\"feature\": \"orders_delivered\", \"weight\": 4, \"cap\": 100,\n"
+	"     \"code\": \"R-DELIVERED\", \"text\": \"Few delivered orders\"},\n"
+	"    {\"feature\": \"avg_order_value\", \"divisor\": 2, \"weight\": 1, \"cap\": 50,\n"
+	"     \"code\": \"R-AOV\", \"text\": \"Low average order value\"},\n"
+	"    {\"feature\": \"return_rate\", \"weight\": -300,\n"
+	"     \"code\": \"R-RETURNS\", \"text\": \"Returned orders\"},\n"
+	"    {\"feature\": \"failed_payment_rate\", \"weight\": -400,\n"
+	"     \"code\": \"R-FAILED-PAY\", \"text\": \"Failed payments\"},\n"
+	"    {\"feature\": \"cod_share\", \"weight\": -150,\n"
+	"     \"code\": \"R-COD\", \"text\": \"Cash-on-delivery payments\"}\n"
+	"  ]\n"
+	"}\n";
+
+const char *rules_default_json(void)
+{
+	return rules_v1;
+}
+
+static int get_number(const cJSON *o, const char *key, double *out, int required, const char *where,
+		      struct rd_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!v) {
+		if (required)
+			rd_err_set(err, "%s: '%s' is missing", where, key);
+		return required ? -1 : 1;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+		rd_err_set(err, "%s: '%s' must be a number", where, key);
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
+{
+	memset(m, 0, sizeof *m);
+	cJSON *root = cJSON_Parse(json);
+	int rc = -1;
+	if (!root || !cJSON_IsObject(root)) {
+		rd_err_set(err, "rules: not a JSON object");
+		goto out;
+	}
+	if (get_number(root, "baseline", &m->baseline, 1, "rules", err))
+		goto out;
+	const cJSON *terms = cJSON_GetObjectItemCaseSensitive(root, "terms");
+	if (!cJSON_IsArray(terms)) {
+		rd_err_set(err, "rules: 'terms' must be an array");
+		goto out;
+	}
+	const cJSON *t;
+	cJSON_ArrayForEach(t, terms)
+	{
+		char where[64];
+		snprintf(where, sizeof where, "rules: terms[%d]", m->nterms);
+		if (m->nterms == RULES_MAX_TERMS) {
+			rd_err_set(err, "rules: more than %d terms", RULES_MAX_TERMS);
+			goto out;
+		}
+		struct rules_term *rt = &m->terms[m->nterms];
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "feature");
+		if (!cJSON_IsObject(t) || !cJSON_IsString(f)) {
+			rd_err_set(err, "%s: 'feature' must be a feature name", where);
+			goto out;
+		}
+		rt->feature = feature_index(f->valuestring);
+		if (rt->feature < 0) {
+			rd_err_set(err, "%s: unknown feature '%s'", where, f->valuestring);
+			goto out;
+		}
+		rt->divisor = 1;
+		if (get_number(t, "weight", &rt->weight, 1, where, err) ||
+		    get_number(t, "divisor", &rt->divisor, 0, where, err) < 0)
+			goto out;
+		if (rt->divisor == 0) {
+			rd_err_set(err, "%s: 'divisor' must not be 0", where);
+			goto out;
+		}
+		int cap = get_number(t, "cap", &rt->cap, 0, where, err);
+		if (cap < 0)
+			goto out;
+		rt->has_cap = cap == 0;
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(t, "text");
+		snprintf(rt->code, sizeof rt->code, "%s",
+			 cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature]);
+		snprintf(rt->text, sizeof rt->text, "%s",
+			 cJSON_IsString(text) ? text->valuestring : feature_names[rt->feature]);
+		m->nterms++;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+char *rules_to_json(const struct rules_model *m)
+{
+	struct rd_buf b = {0};
+	buf_puts(&b, "{\n  \"baseline\": ");
+	buf_json_number(&b, m->baseline);
+	buf_puts(&b, ",\n  \"terms\": [");
+	for (int i = 0; i < m->nterms; i++) {
+		const struct rules_term *t = &m->terms[i];
+		buf_puts(&b, i ? ",\n    {" : "\n    {");
+		buf_puts(&b, "\"feature\": ");
+		buf_json_string(&b, feature_names[t->feature]);
+		if (t->divisor != 1) {
+			buf_puts(&b, ", \"divisor\": ");
+			buf_json_number(&b, t->divisor);
+		}
+		buf_puts(&b, ", \"weight\": ");
+		buf_json_number(&b, t->weight);
+		if (t->has_cap) {
+			buf_puts(&b, ", \"cap\": ");
+			buf_json_number(&b, t->cap);
+		}
+		buf_puts(&b, ", \"code\": ");
+		buf_json_string(&b, t->code);
+		buf_puts(&b, ", \"text\": ");
+		buf_json_string(&b, t->text);
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, "\n  ]\n}\n");
+	return buf_steal(&b);
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct rd_reason *x = a, *y = b;
+	if (x->points != y->points)
+		return x->points < y->points ? 1 : -1;
+	return x->feature - y->feature; /* ties in a fixed order */
+}
+
+void rules_score(const struct rules_model *m, const double *f, struct rd_score *out)
+{
+	double raw = m->baseline;
+	struct rd_reason lost[RULES_MAX_TERMS];
+	int nlost = 0;
+	for (int i = 0; i < m->nterms; i++) {
+		const struct rules_term *t = &m->terms[i];
+		double v = f[t->feature];
+		double pts = v / t->divisor * t->weight;
+		/* Points lost: a capped reward's shortfall from its cap; a penalty's size. */
+		double missed = 0;
+		if (t->has_cap) {
+			if (pts > t->cap)
+				pts = t->cap;
+			missed = t->cap - pts;
+		} else if (pts < 0) {
+			missed = -pts;
+		}
+		raw += pts;
+		if (missed > 0.005) {
+			struct rd_reason *r = &lost[nlost++];
+			snprintf(r->code, sizeof r->code, "%s", t->code);
+			snprintf(r->text, sizeof r->text, "%s", t->text);
+			r->feature = t->feature;
+			r->value = v;
+			r->points = missed;
+		}
+	}
+	out->score = score_clamp(raw);
+	out->band = score_band(out->score);
+	out->risk_level = score_risk_level(out->band);
+	out->pd = pd_from_score(&score_scaling_default, out->score);
+	qsort(lost, (size_t)nlost, sizeof *lost, reason_cmp);
+	out->nreasons = nlost < REASONS_MAX ? nlost : REASONS_MAX;
+	memcpy(out->reasons, lost, (size_t)out->nreasons * sizeof *lost);
+}

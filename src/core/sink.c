@@ -1,0 +1,535 @@
+/* The sink dispatch and the batch sinks: aligned text, JSON, and null. */
+#include "riskdesk/sink.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/util.h"
+
+void sink_begin(struct rd_sink *s, const char *command)
+{
+	if (s->ops->begin)
+		s->ops->begin(s, command);
+}
+
+void sink_end(struct rd_sink *s, int status)
+{
+	if (s->ops->end)
+		s->ops->end(s, status);
+}
+
+void sink_table_begin(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
+		      const enum rd_col_kind *kinds)
+{
+	if (s->ops->table_begin)
+		s->ops->table_begin(s, name, ncols, cols, kinds);
+}
+
+void sink_row(struct rd_sink *s, const char *const *cells)
+{
+	if (s->ops->row)
+		s->ops->row(s, cells);
+}
+
+void sink_table_end(struct rd_sink *s)
+{
+	if (s->ops->table_end)
+		s->ops->table_end(s);
+}
+
+void sink_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+		enum rd_col_kind kind)
+{
+	if (s->ops->field)
+		s->ops->field(s, section, key, value ? value : "", kind);
+}
+
+void sink_fieldf(struct rd_sink *s, const char *section, const char *key, enum rd_col_kind kind,
+		 const char *fmt, ...)
+{
+	struct rd_buf b = {0};
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof tmp) {
+		b.data = rd_malloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	sink_field(s, section, key, b.data ? b.data : tmp, kind);
+	buf_free(&b);
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *p = rd_malloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(p, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	return p;
+}
+
+void sink_message(struct rd_sink *s, const char *fmt, ...)
+{
+	if (!s->ops->message)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = vformat(fmt, ap);
+	va_end(ap);
+	s->ops->message(s, m);
+	free(m);
+}
+
+void sink_diag(struct rd_sink *s, const char *fmt, ...)
+{
+	if (!s->ops->diag)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = vformat(fmt, ap);
+	va_end(ap);
+	s->ops->diag(s, m);
+	free(m);
+}
+
+void sink_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+{
+	if (s->ops->progress)
+		s->ops->progress(s, what, done, total);
+}
+
+void sink_free(struct rd_sink *s)
+{
+	if (s && s->ops->free)
+		s->ops->free(s);
+}
+
+/* ---- progress line shared by the batch sinks ---- */
+
+struct progress_line {
+	FILE *out;       /* NULL: no progress */
+	double t0;       /* when the current phase started */
+	double last;     /* when the line was last drawn */
+	char what[32];   /* current phase */
+	int shown;       /* a line is on screen and must be cleared */
+};
+
+static void progress_draw(struct progress_line *p, const char *what, int64_t done, int64_t total)
+{
+	if (!p->out)
+		return;
+	double now = now_seconds();
+	if (strncmp(p->what, what, sizeof p->what - 1) != 0) {
+		snprintf(p->what, sizeof p->what, "%s", what);
+		p->t0 = now;
+		p->last = 0;
+	}
+	if (now - p->last < 0.1 && done < total)
+		return;
+	p->last = now;
+	double el = now - p->t0, rate = el > 0 ? (double)done / el : 0;
+	if (total > 0) {
+		double left = rate > 0 ? (double)(total - done) / rate : 0;
+		fprintf(p->out, "\r%s: %lld/%lld (%.0f%%) %.0f/s, %.0fs left   ", what,
+			(long long)done, (long long)total, 100.0 * (double)done / (double)total, rate,
+			left);
+	} else {
+		fprintf(p->out, "\r%s: %lld  %.0f/s   ", what, (long long)done, rate);
+	}
+	fflush(p->out);
+	p->shown = 1;
+}
+
+static void progress_clear(struct progress_line *p)
+{
+	if (p->out && p->shown) {
+		fprintf(p->out, "\r\033[K");
+		fflush(p->out);
+	}
+	p->shown = 0;
+	p->what[0] = '\0';
+}
+
+/* ---- text ---- */
+
+struct text_sink {
+	struct rd_sink base;
+	FILE *out;
+	struct progress_line progress;
+	/* the table being collected, printed aligned at table_end */
+	int ncols;
+	char **cols;
+	enum rd_col_kind *kinds;
+	char **cells; /* nrows * ncols */
+	size_t nrows, cap;
+	char section[64]; /* the last field section printed */
+	int printed;      /* something was printed for this command */
+};
+
+static size_t display_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static void text_begin(struct rd_sink *s, const char *command)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	(void)command;
+	t->section[0] = '\0';
+	t->printed = 0;
+}
+
+static void text_end(struct rd_sink *s, int status)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	(void)status;
+	progress_clear(&t->progress);
+	fflush(t->out);
+}
+
+static void text_table_begin(struct rd_sink *s, const char *name, int ncols,
+			     const char *const *cols, const enum rd_col_kind *kinds)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	(void)name;
+	progress_clear(&t->progress);
+	t->ncols = ncols;
+	t->cols = rd_calloc((size_t)ncols, sizeof *t->cols);
+	t->kinds = rd_calloc((size_t)ncols, sizeof *t->kinds);
+	for (int i = 0; i < ncols; i++) {
+		t->cols[i] = rd_strdup(cols[i]);
+		t->kinds[i] = kinds ? kinds[i] : COL_TEXT;
+	}
+	t->nrows = 0;
+}
+
+static void text_row(struct rd_sink *s, const char *const *cells)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	if ((t->nrows + 1) * (size_t)t->ncols > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : (size_t)t->ncols * 64;
+		while (t->cap < (t->nrows + 1) * (size_t)t->ncols)
+			t->cap *= 2;
+		t->cells = rd_realloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	for (int i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = rd_strdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
+static void text_cell(FILE *out, const char *v, size_t width, enum rd_col_kind kind, int last)
+{
+	size_t w = display_width(v);
+	if (kind == COL_NUM)
+		for (size_t i = w; i < width; i++)
+			fputc(' ', out);
+	fputs(v, out);
+	if (kind != COL_NUM && !last)
+		for (size_t i = w; i < width; i++)
+			fputc(' ', out);
+	if (!last)
+		fputs("  ", out);
+}
+
+static void text_table_end(struct rd_sink *s)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	size_t *width = rd_calloc((size_t)t->ncols, sizeof *width);
+	for (int c = 0; c < t->ncols; c++) {
+		width[c] = display_width(t->cols[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t w = display_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	if (t->printed)
+		fputc('\n', t->out);
+	for (int c = 0; c < t->ncols; c++)
+		text_cell(t->out, t->cols[c], width[c], t->kinds[c], c == t->ncols - 1);
+	fputc('\n', t->out);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++) {
+			char **cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
+			text_cell(t->out, *cell, width[c], t->kinds[c], c == t->ncols - 1);
+			free(*cell);
+		}
+		fputc('\n', t->out);
+	}
+	for (int c = 0; c < t->ncols; c++)
+		free(t->cols[c]);
+	free(t->cols);
+	free(t->kinds);
+	free(width);
+	free(t->cells);
+	t->cells = NULL;
+	t->cols = NULL;
+	t->kinds = NULL;
+	t->cap = t->nrows = 0;
+	t->ncols = 0;
+	t->printed = 1;
+	t->section[0] = '\0';
+}
+
+static void text_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+		       enum rd_col_kind kind)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	(void)kind;
+	progress_clear(&t->progress);
+	if (section && strcmp(section, t->section) != 0) {
+		if (t->printed)
+			fputc('\n', t->out);
+		fprintf(t->out, "[%s]\n", section);
+		snprintf(t->section, sizeof t->section, "%s", section);
+	}
+	fprintf(t->out, "%-20s %s\n", key, value);
+	t->printed = 1;
+}
+
+static void text_message(struct rd_sink *s, const char *text)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	progress_clear(&t->progress);
+	fprintf(t->out, "%s\n", text);
+	t->printed = 1;
+}
+
+static void stderr_diag(struct progress_line *p, const char *text)
+{
+	progress_clear(p);
+	fflush(stdout);
+	fprintf(stderr, "riskdesk: %s\n", text);
+}
+
+static void text_diag(struct rd_sink *s, const char *text)
+{
+	stderr_diag(&((struct text_sink *)s)->progress, text);
+}
+
+static void text_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+{
+	progress_draw(&((struct text_sink *)s)->progress, what, done, total);
+}
+
+static void text_free(struct rd_sink *s)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	progress_clear(&t->progress);
+	free(t);
+}
+
+static const struct rd_sink_ops text_ops = {
+	.begin = text_begin,
+	.end = text_end,
+	.table_begin = text_table_begin,
+	.row = text_row,
+	.table_end = text_table_end,
+	.field = text_field,
+	.message = text_message,
+	.diag = text_diag,
+	.progress = text_progress,
+	.free = text_free,
+};
+
+struct rd_sink *sink_text_new(FILE *out, FILE *progress_out)
+{
+	struct text_sink *t = rd_calloc(1, sizeof *t);
+	t->base.ops = &text_ops;
+	t->out = out;
+	t->progress.out = progress_out;
+	return &t->base;
+}
+
+/* ---- JSON: {"command": ..., "ok": true, <section>: {...}, <table>: [...], "messages": [...]} ---- */
+
+struct json_sink {
+	struct rd_sink base;
+	FILE *out;
+	struct progress_line progress;
+	cJSON *doc;      /* the command's document */
+	cJSON *table;    /* array being filled */
+	int ncols;
+	char **cols;
+	enum rd_col_kind *kinds;
+};
+
+static void json_begin(struct rd_sink *s, const char *command)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	cJSON_Delete(j->doc);
+	j->doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(j->doc, "command", command ? command : "");
+}
+
+static cJSON *json_value(const char *v, enum rd_col_kind kind)
+{
+	double d;
+	if (kind == COL_NUM) {
+		if (!v || !*v)
+			return cJSON_CreateNull();
+		if (num_parse(v, strlen(v), &d) == 0)
+			return cJSON_CreateNumber(d);
+	}
+	return cJSON_CreateString(v ? v : "");
+}
+
+static void json_end(struct rd_sink *s, int status)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	progress_clear(&j->progress);
+	if (!j->doc)
+		return;
+	cJSON_AddBoolToObject(j->doc, "ok", status == 0);
+	char *text = cJSON_Print(j->doc);
+	if (text) {
+		fprintf(j->out, "%s\n", text);
+		cJSON_free(text);
+	}
+	fflush(j->out);
+	cJSON_Delete(j->doc);
+	j->doc = NULL;
+}
+
+static void json_ensure_doc(struct json_sink *j)
+{
+	if (!j->doc)
+		json_begin(&j->base, "");
+}
+
+static void json_table_begin(struct rd_sink *s, const char *name, int ncols,
+			     const char *const *cols, const enum rd_col_kind *kinds)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	json_ensure_doc(j);
+	const char *key = name && *name ? name : "rows";
+	j->table = cJSON_GetObjectItemCaseSensitive(j->doc, key);
+	if (!j->table)
+		j->table = cJSON_AddArrayToObject(j->doc, key);
+	j->ncols = ncols;
+	j->cols = rd_calloc((size_t)ncols, sizeof *j->cols);
+	j->kinds = rd_calloc((size_t)ncols, sizeof *j->kinds);
+	for (int i = 0; i < ncols; i++) {
+		j->cols[i] = rd_strdup(cols[i]);
+		j->kinds[i] = kinds ? kinds[i] : COL_TEXT;
+	}
+}
+
+static void json_row(struct rd_sink *s, const char *const *cells)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	cJSON *o = cJSON_CreateObject();
+	for (int i = 0; i < j->ncols; i++)
+		cJSON_AddItemToObject(o, j->cols[i], json_value(cells[i], j->kinds[i]));
+	cJSON_AddItemToArray(j->table, o);
+}
+
+static void json_table_end(struct rd_sink *s)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	for (int i = 0; i < j->ncols; i++)
+		free(j->cols[i]);
+	free(j->cols);
+	free(j->kinds);
+	j->cols = NULL;
+	j->kinds = NULL;
+	j->ncols = 0;
+	j->table = NULL;
+}
+
+static void json_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+		       enum rd_col_kind kind)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	json_ensure_doc(j);
+	cJSON *parent = j->doc;
+	if (section) {
+		parent = cJSON_GetObjectItemCaseSensitive(j->doc, section);
+		if (!parent)
+			parent = cJSON_AddObjectToObject(j->doc, section);
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
+	cJSON_AddItemToObject(parent, key, json_value(value, kind));
+}
+
+static void json_list_add(struct json_sink *j, const char *list, const char *text)
+{
+	json_ensure_doc(j);
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(j->doc, list);
+	if (!a)
+		a = cJSON_AddArrayToObject(j->doc, list);
+	cJSON_AddItemToArray(a, cJSON_CreateString(text));
+}
+
+static void json_message(struct rd_sink *s, const char *text)
+{
+	json_list_add((struct json_sink *)s, "messages", text);
+}
+
+static void json_diag(struct rd_sink *s, const char *text)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	json_list_add(j, "errors", text);
+	stderr_diag(&j->progress, text);
+}
+
+static void json_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+{
+	progress_draw(&((struct json_sink *)s)->progress, what, done, total);
+}
+
+static void json_free(struct rd_sink *s)
+{
+	struct json_sink *j = (struct json_sink *)s;
+	progress_clear(&j->progress);
+	cJSON_Delete(j->doc);
+	free(j);
+}
+
+static const struct rd_sink_ops json_ops = {
+	.begin = json_begin,
+	.end = json_end,
+	.table_begin = json_table_begin,
+	.row = json_row,
+	.table_end = json_table_end,
+	.field = json_field,
+	.message = json_message,
+	.diag = json_diag,
+	.progress = json_progress,
+	.free = json_free,
+};
+
+struct rd_sink *sink_json_new(FILE *out, FILE *progress_out)
+{
+	struct json_sink *j = rd_calloc(1, sizeof *j);
+	j->base.ops = &json_ops;
+	j->out = out;
+	j->progress.out = progress_out;
+	return &j->base;
+}
+
+static void null_free(struct rd_sink *s)
+{
+	free(s);
+}
+
+static const struct rd_sink_ops null_ops = {.free = null_free};
+
+struct rd_sink *sink_null_new(void)
+{
+	struct rd_sink *s = rd_calloc(1, sizeof *s);
+	s->ops = &null_ops;
+	return s;
+}

@@ -1,0 +1,134 @@
+/* riskdesk: picks batch mode or the console, opens the database. */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "riskdesk/app.h"
+#include "riskdesk/store.h"
+
+#ifndef RISKDESK_VERSION
+#define RISKDESK_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: riskdesk [--db PATH] [--read-only] [--theme NAME] [--json] [-c COMMAND]... [SCRIPT | -]\n"
+	"\n"
+	"With no -c, no script and a terminal: the interactive console. Otherwise batch mode:\n"
+	"commands run in order and the first failure stops the run (exit 1; 2 for usage).\n"
+	"\n"
+	"  --db PATH      database file (default $RISKDESK_DB, else\n"
+	"                 $XDG_DATA_HOME/riskdesk/riskdesk.db); created with mode 0600\n"
+	"  --read-only    open read-only: commands that write fail\n"
+	"  --theme NAME   console theme (default, dark, light, mono)\n"
+	"  --json         one JSON document per command on stdout\n"
+	"  -c COMMAND     run COMMAND (repeatable)\n"
+	"  SCRIPT | -     run the commands of a file (one a line, # comments) or of stdin\n"
+	"  --help, --version\n"
+	"\n"
+	"Inside, 'help' lists every command. See riskdesk(1).\n";
+
+/* mkdir -p with mode 0700 for directories we create. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(path, 0700);
+		*p = '/';
+		if (rc && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+static char *default_db_path(void)
+{
+	const char *env = getenv("RISKDESK_DB");
+	if (env && *env)
+		return strdup(env);
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char buf[4096];
+	if (xdg && *xdg)
+		snprintf(buf, sizeof buf, "%s/riskdesk/riskdesk.db", xdg);
+	else
+		snprintf(buf, sizeof buf, "%s/.local/share/riskdesk/riskdesk.db", home ? home : ".");
+	char *p = strdup(buf);
+	if (p && make_dirs(p) != 0) {
+		fprintf(stderr, "riskdesk: cannot create the directory of %s: %s\n", p, strerror(errno));
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	struct app_opts o = {0};
+	const char *db = NULL;
+	o.commands = calloc((size_t)argc + 1, sizeof *o.commands);
+	if (!o.commands)
+		return 70;
+	setlocale(LC_ALL, "");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("riskdesk %s\n", RISKDESK_VERSION);
+			return 0;
+		} else if (strcmp(a, "--read-only") == 0) {
+			o.read_only = 1;
+		} else if (strcmp(a, "--json") == 0) {
+			o.json = 1;
+		} else if ((strcmp(a, "--db") == 0 || strcmp(a, "--theme") == 0 || strcmp(a, "-c") == 0) &&
+			   i + 1 < argc) {
+			if (a[1] == 'c')
+				o.commands[o.ncommands++] = argv[++i];
+			else if (a[2] == 'd')
+				db = argv[++i];
+			else
+				o.theme = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			db = a + 5;
+		} else if (strncmp(a, "--theme=", 8) == 0) {
+			o.theme = a + 8;
+		} else if ((a[0] != '-' || strcmp(a, "-") == 0) && !o.script) {
+			o.script = a;
+		} else {
+			fprintf(stderr, "riskdesk: unknown or incomplete argument '%s'\n%s", a, usage_text);
+			return 2;
+		}
+	}
+	char *owned_db = NULL;
+	if (!db) {
+		owned_db = default_db_path();
+		if (!owned_db)
+			return 1;
+		db = owned_db;
+	}
+	o.db_path = db;
+
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(db, o.read_only ? STORE_READONLY : 0, &err);
+	if (!st) {
+		fprintf(stderr, "riskdesk: %s\n", err.msg);
+		free(owned_db);
+		free(o.commands);
+		return 1;
+	}
+	int interactive = o.ncommands == 0 && !o.script && isatty(STDIN_FILENO) &&
+			  isatty(STDOUT_FILENO);
+	if (!interactive && o.ncommands == 0 && !o.script)
+		o.script = "-";
+	int status = interactive ? console_main(st, &o) : batch_main(st, &o);
+	store_close(st);
+	free(owned_db);
+	free(o.commands);
+	return status;
+}
