@@ -37,6 +37,7 @@ enum rd_cmd_flags {
 	CMD_WRITES = 1u << 0,  /* changes the database: refused with --read-only, audited */
 	CMD_LONG = 1u << 1,    /* may run long: progress and cancel */
 	CMD_CONSOLE = 1u << 2, /* acts on the console (theme, quit); harmless in batch */
+	CMD_AUDITED = 1u << 3, /* audited though it writes no table (data leaving: export) */
 };
 
 struct rd_opt {
@@ -50,6 +51,8 @@ struct rd_opt {
 struct rd_args {
 	int argc;    /* positional arguments after the command name */
 	char **argv;
+	const char *line;  /* the raw command line */
+	int *start, *end;  /* byte span in line of each positional, before unquoting */
 	int nopts;
 	struct {
 		const struct rd_opt *opt;
@@ -67,6 +70,9 @@ struct rd_cmd {
 	int max_args;        /* -1: no limit */
 	unsigned flags;
 	const struct rd_opt *opts; /* terminated by an entry with name NULL; may be NULL */
+	/* Subcommands (first argument) that write, for a command that otherwise only reads:
+	 * `rules import`. NULL-terminated; may be NULL. */
+	const char *const *writing_subcommands;
 	int (*exec)(struct rd_ctx *ctx, const struct rd_args *args);
 };
 
@@ -78,7 +84,13 @@ const struct rd_cmd *cmd_find(const char *name);
  * escape. Returns 0 and a NULL-terminated vector the caller frees with cmd_argv_free,
  * or -1 and err (unterminated quote). An empty or comment line gives argc 0. */
 int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err);
+/* The same, also giving each word's byte span in line (arrays the caller frees). */
+int cmd_split_spans(const char *line, int *argc, char ***argv, int **start, int **end,
+		    struct rd_err *err);
 void cmd_argv_free(char **argv);
+/* The raw text of positionals from..to-1 (to may be argc), as typed: quotes kept, so
+ * that a `where` expression reaches its own parser intact. The caller frees it. */
+char *args_raw(const struct rd_args *a, int from, int to);
 /* The option's value ("" for a flag) or NULL when absent. */
 const char *args_opt(const struct rd_args *a, const char *name);
 

@@ -3,6 +3,7 @@
 #ifndef RISKDESK_FEATURES_H
 #define RISKDESK_FEATURES_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "riskdesk/store.h"
@@ -76,7 +77,7 @@ typedef int (*feature_visit)(void *ud, const char *customer_id, const double *va
 struct feature_scan {
 	int64_t as_of_day;
 	const struct rd_strmap *only;     /* customer ids to visit, or NULL for all */
-	volatile const int *cancel;       /* polled; may be NULL */
+	volatile sig_atomic_t *cancel;    /* polled; may be NULL */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	feature_visit visit;

@@ -3,27 +3,37 @@
 #ifndef RISKDESK_GEN_H
 #define RISKDESK_GEN_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "riskdesk/util.h"
 
+#define GEN_AS_OF "2025-06-30"          /* the fixed end of the history window */
+#define GEN_MAX_CUSTOMERS 10000000      /* about 200M orders at 12 months */
+#define GEN_MAX_MONTHS 120
+
 struct gen_opts {
-	int64_t customers; /* default 2000 */
+	int64_t customers; /* default 2000; 1..GEN_MAX_CUSTOMERS */
 	uint64_t seed;     /* default 42 */
-	int months;        /* history length, default 12 */
+	int months;        /* history length, default 12; 1..GEN_MAX_MONTHS */
 	int drift;         /* later months shift (returns, COD, order values); 0 = none */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
-	volatile const int *cancel; /* polled; may be NULL */
+	volatile const int *cancel;                /* polled; may be NULL */
+	volatile const sig_atomic_t *sig_cancel;   /* polled too (a command's ctx->cancel); may be NULL */
 };
 
 struct gen_report {
 	int64_t customers, orders, payments, outcomes;
 };
 
+/* Fills o with the defaults above (no progress, no cancel). */
+void gen_opts_default(struct gen_opts *o);
+
 /* Writes customers.csv, orders.csv, payments.csv, outcomes.csv into dir (created with
  * mode 0700 when missing; files 0600 written to a temporary name and renamed).
- * 0, or -1 with err. */
+ * The same options give byte-identical files. 0, or -1 with err ("cancelled" when
+ * asked to stop: no file of this run is left behind). */
 int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *report,
 	      struct rd_err *err);
 

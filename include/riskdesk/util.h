@@ -75,6 +75,11 @@ double now_seconds(void);
 int num_parse(const char *s, size_t len, double *out);
 /* 1 when s is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t len);
+/* Personal data shown masked unless `set pii on`: "j***@example.com", "*******4567".
+ * out has room for n bytes. */
+void pii_mask(const char *value, char *out, size_t n);
+/* A number for people: integers as such, others with up to 6 significant digits. */
+void num_format(double v, char *out, size_t n);
 /* The OS user name (for runs and audit); never NULL. */
 const char *rd_user(void);
 

@@ -38,8 +38,15 @@ void cmd_argv_free(char **argv)
 
 int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
 {
+	return cmd_split_spans(line, argc, argv, NULL, NULL, err);
+}
+
+int cmd_split_spans(const char *line, int *argc, char ***argv, int **start, int **end,
+		    struct rd_err *err)
+{
 	int n = 0, cap = 8;
 	char **v = rd_malloc((size_t)cap * sizeof *v);
+	int *sv = rd_malloc((size_t)cap * sizeof *sv), *ev = rd_malloc((size_t)cap * sizeof *ev);
 	struct rd_buf word = {0};
 	const char *p = line;
 	for (;;) {
@@ -48,11 +55,12 @@ int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
 		if (!*p || *p == '#')
 			break;
 		int have = 0;
+		const char *word_start = p;
 		buf_reset(&word);
 		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
 			if (*p == '\'' || *p == '"') {
 				char q = *p++;
-				const char *start = p;
+				const char *quoted = p;
 				while (*p && *p != q) {
 					if (q == '"' && *p == '\\' && p[1])
 						p++;
@@ -63,9 +71,11 @@ int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
 					buf_free(&word);
 					v[n] = NULL;
 					cmd_argv_free(v);
+					free(sv);
+					free(ev);
 					return -1;
 				}
-				for (const char *c = start; c < p; c++) {
+				for (const char *c = quoted; c < p; c++) {
 					if (q == '"' && *c == '\\' && c + 1 < p)
 						c++;
 					buf_putc(&word, *c);
@@ -86,14 +96,35 @@ int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
 		if (n + 2 > cap) {
 			cap *= 2;
 			v = rd_realloc(v, (size_t)cap * sizeof *v);
+			sv = rd_realloc(sv, (size_t)cap * sizeof *sv);
+			ev = rd_realloc(ev, (size_t)cap * sizeof *ev);
 		}
+		sv[n] = (int)(word_start - line);
+		ev[n] = (int)(p - line);
 		v[n++] = word.data ? buf_steal(&word) : rd_strdup("");
 	}
 	buf_free(&word);
 	v[n] = NULL;
 	*argc = n;
 	*argv = v;
+	if (start)
+		*start = sv;
+	else
+		free(sv);
+	if (end)
+		*end = ev;
+	else
+		free(ev);
 	return 0;
+}
+
+char *args_raw(const struct rd_args *a, int from, int to)
+{
+	if (from >= to || from >= a->argc)
+		return rd_strdup("");
+	if (to > a->argc)
+		to = a->argc;
+	return rd_strndup(a->line + a->start[from], (size_t)(a->end[to - 1] - a->start[from]));
 }
 
 const char *args_opt(const struct rd_args *a, const char *name)
@@ -113,11 +144,12 @@ static const struct rd_opt *find_opt(const struct rd_cmd *cmd, const char *name,
 }
 
 /* Separates --options (and their values) from positionals. "--" ends options. */
-static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, struct rd_args *a,
-		      struct rd_err *err)
+static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, const int *start,
+		      const int *end, struct rd_args *a, struct rd_err *err)
 {
-	memset(a, 0, sizeof *a);
 	a->argv = rd_calloc((size_t)argc + 1, sizeof *a->argv);
+	a->start = rd_calloc((size_t)argc + 1, sizeof *a->start);
+	a->end = rd_calloc((size_t)argc + 1, sizeof *a->end);
 	int only_positionals = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *w = argv[i];
@@ -126,6 +158,8 @@ static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, struct rd
 			continue;
 		}
 		if (only_positionals || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
+			a->start[a->argc] = start[i];
+			a->end[a->argc] = end[i];
 			a->argv[a->argc++] = argv[i];
 			continue;
 		}
@@ -169,28 +203,32 @@ static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, struct rd
 
 int cmd_run_line(struct rd_ctx *ctx, const char *line)
 {
-	int argc, status;
+	int argc, status, *start = NULL, *end = NULL;
 	char **argv;
 	rd_err_clear(&ctx->err);
-	if (cmd_split(line, &argc, &argv, &ctx->err))
+	if (cmd_split_spans(line, &argc, &argv, &start, &end, &ctx->err))
 		return RD_USAGE;
+	struct rd_args args = {.line = line};
 	if (argc == 0) {
-		cmd_argv_free(argv);
-		return RD_OK;
+		status = RD_OK;
+		goto out;
 	}
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
-	struct rd_args args = {0};
 	if (!cmd) {
 		rd_err_set(&ctx->err, "unknown command '%s' (try 'help')", argv[0]);
 		status = RD_USAGE;
 		goto out;
 	}
-	if (parse_args(cmd, argc - 1, argv + 1, &args, &ctx->err)) {
+	if (parse_args(cmd, argc - 1, argv + 1, start + 1, end + 1, &args, &ctx->err)) {
 		status = RD_USAGE;
 		goto out;
 	}
-	if ((cmd->flags & CMD_WRITES) && store_readonly(ctx->store)) {
-		rd_err_set(&ctx->err, "%s: the database is open read-only (%s changes it)", cmd->name,
+	unsigned flags = cmd->flags;
+	for (const char *const *w = cmd->writing_subcommands; w && *w && args.argc > 0; w++)
+		if (strcmp(*w, args.argv[0]) == 0)
+			flags |= CMD_WRITES;
+	if ((flags & CMD_WRITES) && store_readonly(ctx->store)) {
+		rd_err_set(&ctx->err, "%s: the database is open read-only (this command changes it)",
 			   cmd->name);
 		status = RD_FAILED;
 		goto out;
@@ -202,7 +240,7 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 		rd_err_set(&ctx->err, "%s failed", cmd->name);
 	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status);
 	store_rollback(ctx->store); /* a command never leaves a transaction open */
-	if (cmd->flags & CMD_WRITES) {
+	if (flags & (CMD_WRITES | CMD_AUDITED)) {
 		const char *what = status == RD_OK ? "ok" : ctx_cancelled(ctx) ? "cancelled" : "failed";
 		struct rd_err aerr;
 		audit_write(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg, &aerr);
@@ -210,6 +248,10 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	ctx->line = NULL;
 out:
 	free(args.argv);
+	free(args.start);
+	free(args.end);
+	free(start);
+	free(end);
 	cmd_argv_free(argv);
 	return status;
 }

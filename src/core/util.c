@@ -488,3 +488,30 @@ const char *rd_user(void)
 	snprintf(name, sizeof name, "%s", n && *n ? n : "unknown");
 	return name;
 }
+
+void pii_mask(const char *v, char *out, size_t n)
+{
+	size_t len = strlen(v);
+	const char *at = strchr(v, '@');
+	if (n == 0)
+		return;
+	if (len == 0) {
+		out[0] = '\0';
+	} else if (at) {
+		/* Keep the first character and the domain: enough to tell addresses apart. */
+		snprintf(out, n, "%c***%s", v[0], at);
+	} else {
+		size_t keep = len > 4 ? 4 : 0, i;
+		for (i = 0; i < len - keep && i + 1 < n; i++)
+			out[i] = '*';
+		snprintf(out + i, n - i, "%s", v + len - keep);
+	}
+}
+
+void num_format(double v, char *out, size_t n)
+{
+	if (v == (double)(int64_t)v && fabs(v) < 1e15)
+		snprintf(out, n, "%lld", (long long)v);
+	else
+		snprintf(out, n, "%.6g", v);
+}

@@ -1,0 +1,197 @@
+/* export profiles|customers|history FILE: CSV, JSON or NDJSON by the file's extension,
+ * written to a temporary file (mode 0600) and renamed, so a reader never sees half. */
+#include <cjson/cJSON.h>
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_util.h"
+#include "riskdesk/features.h"
+
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_NDJSON };
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void csv_field(FILE *f, const char *v)
+{
+	size_t n = strlen(v);
+	if (strpbrk(v, ",\"\r\n"))
+		csv_fwrite(f, v, n); /* libcsv quotes and doubles the quotes */
+	else
+		fwrite(v, 1, n, f);
+}
+
+/* A column holding JSON text, embedded as JSON in JSON output. */
+static int is_json_column(const char *name)
+{
+	return strcmp(name, "features") == 0 || strcmp(name, "reasons") == 0 ||
+	       strcmp(name, "components") == 0;
+}
+
+static int is_pii_column(const char *name)
+{
+	return strcmp(name, "email") == 0 || strcmp(name, "phone") == 0;
+}
+
+static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_format fmt,
+		      int64_t *rows)
+{
+	int n = sqlite3_column_count(s), rc;
+	char masked[256];
+	if (fmt == EXPORT_CSV) {
+		for (int i = 0; i < n; i++) {
+			if (i)
+				fputc(',', f);
+			csv_field(f, sqlite3_column_name(s, i));
+		}
+		fputc('\n', f);
+	} else if (fmt == EXPORT_JSON) {
+		fputs("[", f);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fmt == EXPORT_CSV) {
+			for (int i = 0; i < n; i++) {
+				const char *v = col_text(s, i);
+				if (!ctx->settings.pii && is_pii_column(sqlite3_column_name(s, i))) {
+					pii_mask(v, masked, sizeof masked);
+					v = masked;
+				}
+				if (i)
+					fputc(',', f);
+				csv_field(f, v);
+			}
+			fputc('\n', f);
+		} else {
+			cJSON *o = cJSON_CreateObject();
+			for (int i = 0; i < n; i++) {
+				const char *name = sqlite3_column_name(s, i);
+				cJSON *v;
+				switch (sqlite3_column_type(s, i)) {
+				case SQLITE_NULL: v = cJSON_CreateNull(); break;
+				case SQLITE_INTEGER:
+				case SQLITE_FLOAT: v = cJSON_CreateNumber(sqlite3_column_double(s, i)); break;
+				default:
+					if (is_json_column(name) && (v = cJSON_Parse(col_text(s, i))))
+						break;
+					if (!ctx->settings.pii && is_pii_column(name)) {
+						pii_mask(col_text(s, i), masked, sizeof masked);
+						v = cJSON_CreateString(masked);
+					} else {
+						v = cJSON_CreateString(col_text(s, i));
+					}
+				}
+				cJSON_AddItemToObject(o, name, v);
+			}
+			char *text = cJSON_PrintUnformatted(o);
+			if (fmt == EXPORT_JSON)
+				fputs(*rows ? ",\n" : "\n", f);
+			fputs(text, f);
+			if (fmt == EXPORT_NDJSON)
+				fputc('\n', f);
+			cJSON_free(text);
+			cJSON_Delete(o);
+		}
+		if ((++*rows & 0xfff) == 0 && ctx_cancelled(ctx)) {
+			rd_err_set(&ctx->err, "export cancelled: no file was written");
+			return -1;
+		}
+	}
+	if (fmt == EXPORT_JSON)
+		fputs("\n]\n", f);
+	if (rc != SQLITE_DONE)
+		return store_fail(ctx->store, &ctx->err, "export");
+	return 0;
+}
+
+static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	const char *what = a->argv[0], *path = a->argv[1];
+	enum export_format fmt;
+	if (ends_with(path, ".csv"))
+		fmt = EXPORT_CSV;
+	else if (ends_with(path, ".ndjson"))
+		fmt = EXPORT_NDJSON;
+	else if (ends_with(path, ".json"))
+		fmt = EXPORT_JSON;
+	else {
+		rd_err_set(&ctx->err, "export: %s: name the file .csv, .json or .ndjson", path);
+		return RD_USAGE;
+	}
+	struct rd_buf sql = {0};
+	if (strcmp(what, "profiles") == 0) {
+		buf_puts(&sql, "SELECT customer_id, score, band, pd, risk_level, segment, model_name,"
+			       " model_version, computed_at, last_activity");
+		if (fmt == EXPORT_CSV) /* one column per feature: what a spreadsheet wants */
+			for (int i = 0; i < FEAT_COUNT; i++)
+				buf_printf(&sql, ", json_extract(features, '$.%s') AS %s", feature_names[i],
+					   feature_names[i]);
+		else
+			buf_puts(&sql, ", features");
+		buf_puts(&sql, ", reasons FROM credit_profiles ORDER BY customer_id");
+	} else if (strcmp(what, "customers") == 0) {
+		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers ORDER BY id");
+	} else if (strcmp(what, "history") == 0) {
+		buf_puts(&sql, "SELECT id, customer_id, score, band, pd, model_name, model_version, run_id,"
+			       " computed_at FROM score_history ORDER BY id");
+	} else {
+		rd_err_set(&ctx->err, "export: unknown table '%s' (profiles, customers, history)", what);
+		return RD_USAGE;
+	}
+	sqlite3_stmt *s = NULL;
+	FILE *f = NULL;
+	int64_t rows = 0;
+	int status = RD_FAILED;
+	size_t plen = strlen(path);
+	char *tmp = rd_malloc(plen + 32);
+	snprintf(tmp, plen + 32, "%s.tmp-%d", path, (int)getpid());
+	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
+		goto out;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (write_rows(ctx, s, f, fmt, &rows))
+		goto out;
+	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
+		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	fclose(f);
+	f = NULL;
+	if (rename(tmp, path)) {
+		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	sink_message(ctx->out, "exported %lld %s to %s", (long long)rows, what, path);
+	status = RD_OK;
+out:
+	if (f)
+		fclose(f);
+	if (status != RD_OK)
+		unlink(tmp);
+	free(tmp);
+	sqlite3_finalize(s);
+	buf_free(&sql);
+	return status;
+}
+
+const struct rd_cmd cmd_export = {
+	.name = "export",
+	.usage = "profiles|customers|history FILE",
+	.summary = "write a table to FILE (.csv, .json or .ndjson); email and phone masked unless pii on",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_AUDITED,
+	.exec = exec_export,
+};

@@ -1,0 +1,71 @@
+/* runs, audit: the logs. */
+#include <stdlib.h>
+
+#include "cmd_util.h"
+
+static const struct rd_opt log_opts[] = {
+	{"limit", "N", "how many of the latest rows (default 50)"},
+	{NULL, NULL, NULL},
+};
+
+static int show_log(struct rd_ctx *ctx, const struct rd_args *a, const char *sql, const char *name,
+		    const enum rd_col_kind *kinds)
+{
+	const char *l = args_opt(a, "limit");
+	char *end = NULL;
+	long long limit = l ? strtoll(l, &end, 10) : 50;
+	if (l && (*end || limit < 0)) {
+		rd_err_set(&ctx->err, "%s: --limit must be a number >= 0, not '%s'", name, l);
+		return RD_USAGE;
+	}
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, sql, &s, &ctx->err))
+		return RD_FAILED;
+	sqlite3_bind_int64(s, 1, limit);
+	int rc = cmd_emit_rows(ctx, s, name, kinds);
+	sqlite3_finalize(s);
+	return rc ? RD_FAILED : RD_OK;
+}
+
+static int exec_runs(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	static const enum rd_col_kind kinds[] = {COL_NUM,  COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT,
+						 COL_NUM,  COL_TEXT, COL_TEXT, COL_TEXT};
+	return show_log(ctx, a,
+			"SELECT * FROM (SELECT id, kind, status, rows, started_at,"
+			" round((julianday(finished_at) - julianday(started_at)) * 86400, 1) AS seconds,"
+			" user, args, coalesce(message, '') AS message FROM runs"
+			" ORDER BY id DESC LIMIT ?1) ORDER BY id",
+			"runs", kinds);
+}
+
+const struct rd_cmd cmd_runs = {
+	.name = "runs",
+	.usage = "[--limit N]",
+	.summary = "the latest loads, recomputes and training runs",
+	.min_args = 0,
+	.max_args = 0,
+	.opts = log_opts,
+	.exec = exec_runs,
+};
+
+static int exec_audit(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
+						 COL_TEXT};
+	return show_log(ctx, a,
+			"SELECT * FROM (SELECT id, at, user, status, command,"
+			" coalesce(detail, '') AS detail FROM audit ORDER BY id DESC LIMIT ?1)"
+			" ORDER BY id",
+			"audit", kinds);
+}
+
+const struct rd_cmd cmd_audit = {
+	.name = "audit",
+	.usage = "[--limit N]",
+	.summary = "who changed what, when (every write command)",
+	.min_args = 0,
+	.max_args = 0,
+	.opts = log_opts,
+	.exec = exec_audit,
+};

@@ -1,0 +1,203 @@
+/* recompute ID | all | where EXPR: rescore with the champion models, in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/command.h"
+#include "riskdesk/engine.h"
+#include "riskdesk/expr.h"
+#include "riskdesk/features.h"
+#include "riskdesk/journal.h"
+
+struct recompute {
+	struct rd_ctx *ctx;
+	struct rd_engine *engine;
+	struct profile_writer *writer;
+	int64_t done, total;
+	int64_t bands[5];        /* customers per band A..E */
+	struct rd_err err;
+	int failed;
+	struct engine_result last; /* the last customer's result, for `recompute ID` */
+};
+
+static int visit(void *ud, const char *customer_id, const double *features, int64_t last_event)
+{
+	struct recompute *r = ud;
+	if (engine_score(r->engine, features, &r->last, &r->err) ||
+	    profile_write(r->writer, customer_id, &r->last, features, last_event, &r->err)) {
+		r->failed = 1;
+		return 1;
+	}
+	r->bands[r->last.score.band - 'A']++;
+	if ((++r->done & 0x3fff) == 0) {
+		if (ctx_cancelled(r->ctx))
+			return 1;
+		sink_progress(r->ctx->out, "scoring", r->done, r->total);
+	}
+	return 0;
+}
+
+static void on_progress(void *ud, const char *phase, int64_t done, int64_t total)
+{
+	struct recompute *r = ud;
+	sink_progress(r->ctx->out, phase, done, total);
+}
+
+/* The ids matching a where-expression, as a set. NULL with err. */
+static struct rd_strmap *select_ids(struct rd_ctx *ctx, const char *text, int64_t *count)
+{
+	struct rd_expr *e = expr_compile(text, ctx->store, &ctx->err);
+	if (!e)
+		return NULL;
+	struct rd_buf sql = {0};
+	buf_printf(&sql,
+		   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
+		   " WHERE %s",
+		   expr_sql(e));
+	sqlite3_stmt *s;
+	struct rd_strmap *ids = NULL;
+	if (store_prepare(ctx->store, sql.data, &s, &ctx->err) == 0) {
+		expr_bind(e, s, 1);
+		ids = strmap_new(1024);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			strmap_put(ids, (const char *)sqlite3_column_text(s, 0),
+				   (size_t)sqlite3_column_bytes(s, 0), 1);
+		if (rc != SQLITE_DONE) {
+			store_fail(ctx->store, &ctx->err, "where");
+			strmap_free(ids);
+			ids = NULL;
+		}
+		sqlite3_finalize(s);
+	}
+	if (ids)
+		*count = (int64_t)strmap_count(ids);
+	buf_free(&sql);
+	expr_free(e);
+	return ids;
+}
+
+static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_day, double secs)
+{
+	char day[11];
+	day_format(as_of_day, day);
+	if (r->done == 1 && r->total == 1) {
+		const struct engine_result *x = &r->last;
+		sink_fieldf(ctx->out, "profile", "score", COL_NUM, "%d", x->score.score);
+		sink_fieldf(ctx->out, "profile", "band", COL_TEXT, "%c", x->score.band);
+		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", x->score.pd);
+		sink_field(ctx->out, "profile", "risk_level", x->score.risk_level, COL_TEXT);
+		sink_field(ctx->out, "profile", "segment", x->segment, COL_TEXT);
+		sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", x->model_name,
+			    x->model_version);
+		sink_field(ctx->out, "profile", "as_of", day, COL_TEXT);
+		return;
+	}
+	static const char *const cols[] = {"band", "customers", "share"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM};
+	sink_table_begin(ctx->out, "bands", 3, cols, kinds);
+	for (int b = 0; b < 5; b++) {
+		char band[2] = {(char)('A' + b), 0}, n[24], share[24];
+		snprintf(n, sizeof n, "%lld", (long long)r->bands[b]);
+		snprintf(share, sizeof share, "%.1f%%",
+			 r->done ? 100.0 * (double)r->bands[b] / (double)r->done : 0.0);
+		const char *row[] = {band, n, share};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	sink_message(ctx->out, "recomputed %lld customers in %.2f s (as of %s)", (long long)r->done,
+		     secs, day);
+}
+
+static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	const char *what = a->argv[0];
+	int is_all = strcmp(what, "all") == 0, is_where = strcmp(what, "where") == 0;
+	struct recompute r = {.ctx = ctx};
+	struct rd_strmap *only = NULL;
+	struct rd_run run;
+	int64_t as_of_day;
+	int status = RD_FAILED;
+	if ((is_all && a->argc != 1) || (!is_all && !is_where && a->argc != 1) ||
+	    (is_where && a->argc < 2)) {
+		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR");
+		return RD_USAGE;
+	}
+	run_start(&run, "recompute");
+	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of_day, &ctx->err))
+		return RD_FAILED;
+	r.engine = engine_load(ctx->store, &ctx->err);
+	if (!r.engine)
+		return RD_FAILED;
+	if (is_where) {
+		char *text = args_raw(a, 1, a->argc);
+		only = select_ids(ctx, text, &r.total);
+		free(text);
+		if (!only)
+			goto out;
+	} else if (is_all) {
+		r.total = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
+	} else {
+		r.total = 1;
+	}
+	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, &run, &ctx->err))
+		goto out;
+	r.writer = profile_writer_new(ctx->store, run.id, &ctx->err);
+	if (!r.writer)
+		goto out;
+	if (!is_all && !is_where) {
+		double f[FEAT_COUNT];
+		int64_t last;
+		int rc = features_one(ctx->store, as_of_day, what, f, &last, &ctx->err);
+		if (rc == 1)
+			rd_err_set(&ctx->err, "recompute: no customer '%s'", what);
+		if (rc || visit(&r, what, f, last))
+			goto out;
+	} else if (r.total > 0) {
+		struct feature_scan scan = {
+			.as_of_day = as_of_day,
+			.only = only,
+			.cancel = ctx->cancel,
+			.progress = on_progress,
+			.ud = &r,
+			.visit = visit,
+		};
+		int rc = features_scan(ctx->store, &scan, &ctx->err);
+		if (rc < 0)
+			goto out;
+		if (rc == 1 && !r.failed) {
+			rd_err_set(&ctx->err, "recompute cancelled: nothing was changed");
+			status = RD_FAILED;
+			goto out;
+		}
+	}
+	if (r.failed) {
+		ctx->err = r.err;
+		goto out;
+	}
+	if (run_finish_ok(ctx, &run, r.done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
+		goto out;
+	report(ctx, &r, as_of_day, now_seconds() - run.t0);
+	status = RD_OK;
+out:
+	if (status != RD_OK && run.id)
+		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", r.done,
+				   ctx->err.msg);
+	profile_writer_free(r.writer);
+	engine_free(r.engine);
+	strmap_free(only);
+	return status;
+}
+
+const struct rd_cmd cmd_recompute = {
+	.name = "recompute",
+	.usage = "ID | all | where EXPR",
+	.summary = "rescore one customer, all, or those matching EXPR (band=E, score<550, ...)",
+	.help = "Computes the features as of the dataset's as-of date (see 'set as-of'), scores with "
+		"the champion models (rules when none is trained), and writes profiles and score "
+		"history in one transaction: a cancelled or failed recompute changes nothing.",
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_WRITES | CMD_LONG,
+	.exec = exec_recompute,
+};

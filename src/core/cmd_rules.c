@@ -1,0 +1,177 @@
+/* rules, rules export FILE, rules import FILE: the rules model's JSON specification. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_util.h"
+#include "riskdesk/score.h"
+
+#define RULES_FILE_MAX (1 << 20)
+
+/* The champion rules version's spec (caller frees) and version. NULL with err. */
+static char *current_rules(struct rd_ctx *ctx, int *version)
+{
+	sqlite3_stmt *s;
+	char *spec = NULL;
+	if (store_prepare(ctx->store,
+			  "SELECT spec, version FROM models WHERE algo = 'rules' AND status = 'champion'"
+			  " ORDER BY version DESC LIMIT 1",
+			  &s, &ctx->err))
+		return NULL;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		spec = rd_strdup(col_text(s, 0));
+		*version = sqlite3_column_int(s, 1);
+	} else {
+		rd_err_set(&ctx->err, "rules: no rules model is champion");
+	}
+	sqlite3_finalize(s);
+	return spec;
+}
+
+static int rules_show(struct rd_ctx *ctx)
+{
+	int version;
+	struct rules_model m;
+	char *spec = current_rules(ctx, &version);
+	if (!spec)
+		return RD_FAILED;
+	int rc = rules_parse(spec, &m, &ctx->err);
+	free(spec);
+	if (rc)
+		return RD_FAILED;
+	sink_fieldf(ctx->out, "rules", "version", COL_NUM, "%d", version);
+	sink_fieldf(ctx->out, "rules", "baseline", COL_NUM, "%g", m.baseline);
+	static const char *const cols[] = {"feature", "divisor", "weight", "cap", "code", "text"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT};
+	sink_table_begin(ctx->out, "terms", 6, cols, kinds);
+	for (int i = 0; i < m.nterms; i++) {
+		const struct rules_term *t = &m.terms[i];
+		char d[32], w[32], c[32] = "";
+		num_format(t->divisor, d, sizeof d);
+		num_format(t->weight, w, sizeof w);
+		if (t->has_cap)
+			num_format(t->cap, c, sizeof c);
+		const char *row[] = {feature_names[t->feature], d, w, c, t->code, t->text};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	return RD_OK;
+}
+
+static int rules_export(struct rd_ctx *ctx, const char *path)
+{
+	int version;
+	char *spec = current_rules(ctx, &version);
+	if (!spec)
+		return RD_FAILED;
+	int status = RD_FAILED;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t n = strlen(spec);
+	if (fd < 0 || write(fd, spec, n) != (ssize_t)n || fsync(fd)) {
+		rd_err_set(&ctx->err, "rules export: %s: %s", path, strerror(errno));
+	} else {
+		sink_message(ctx->out, "rules v%d written to %s", version, path);
+		status = RD_OK;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(spec);
+	return status;
+}
+
+static char *read_small_file(const char *path, struct rd_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rd_err_set(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *data = rd_malloc(RULES_FILE_MAX + 1);
+	size_t n = fread(data, 1, RULES_FILE_MAX + 1, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad || n > RULES_FILE_MAX) {
+		rd_err_set(err, "%s: %s", path, bad ? "read error" : "larger than 1 MiB");
+		free(data);
+		return NULL;
+	}
+	data[n] = '\0';
+	return data;
+}
+
+static int rules_import(struct rd_ctx *ctx, const char *path)
+{
+	struct rules_model m;
+	struct rd_err perr;
+	char *text = read_small_file(path, &ctx->err);
+	if (!text)
+		return RD_FAILED;
+	if (rules_parse(text, &m, &perr)) {
+		rd_err_set(&ctx->err, "%s: %s", path, perr.msg);
+		free(text);
+		return RD_FAILED;
+	}
+	free(text);
+	/* Store the normalised form: one spelling of each specification. */
+	char *spec = rules_to_json(&m);
+	char now[21];
+	now_iso(now);
+	sqlite3_stmt *s = NULL;
+	int status = RD_FAILED;
+	if (store_begin(ctx->store, &ctx->err))
+		goto out;
+	int version = (int)store_int(ctx->store,
+				     "SELECT coalesce(max(version), 0) + 1 FROM models WHERE name = 'rules'", 1);
+	if (store_exec(ctx->store,
+		       "UPDATE models SET status = 'retired' WHERE algo = 'rules' AND status = 'champion'",
+		       &ctx->err) ||
+	    store_prepare(ctx->store,
+			  "INSERT INTO models(name, version, algo, segment, status, spec, created_at)"
+			  " VALUES ('rules', ?1, 'rules', 'all', 'champion', ?2, ?3)",
+			  &s, &ctx->err))
+		goto out;
+	sqlite3_bind_int(s, 1, version);
+	sqlite3_bind_text(s, 2, spec, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_fail(ctx->store, &ctx->err, "rules import");
+		goto out;
+	}
+	if (store_commit(ctx->store, &ctx->err))
+		goto out;
+	sink_message(ctx->out, "rules v%d is now the champion; 'recompute all' rescores with it",
+		     version);
+	status = RD_OK;
+out:
+	sqlite3_finalize(s);
+	store_rollback(ctx->store);
+	free(spec);
+	return status;
+}
+
+static int exec_rules(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	if (a->argc == 0)
+		return rules_show(ctx);
+	if (a->argc == 2 && strcmp(a->argv[0], "export") == 0)
+		return rules_export(ctx, a->argv[1]);
+	if (a->argc == 2 && strcmp(a->argv[0], "import") == 0)
+		return rules_import(ctx, a->argv[1]);
+	rd_err_set(&ctx->err, "usage: rules [export FILE | import FILE]");
+	return RD_USAGE;
+}
+
+static const char *const rules_writing[] = {"import", NULL};
+
+const struct rd_cmd cmd_rules = {
+	.name = "rules",
+	.usage = "[export FILE | import FILE]",
+	.summary = "show the rules model, or write/read its JSON (import makes a new version)",
+	.min_args = 0,
+	.max_args = 2,
+	.writing_subcommands = rules_writing,
+	.exec = exec_rules,
+};

@@ -1,0 +1,14 @@
+/* Helpers shared by the cmd_*.c files (internal to the core). */
+#ifndef RISKDESK_CMD_UTIL_H
+#define RISKDESK_CMD_UTIL_H
+
+#include "riskdesk/command.h"
+
+/* A column's text, "" for NULL. */
+const char *col_text(sqlite3_stmt *s, int i);
+/* Steps a prepared statement to the end, emitting its rows as a table named name
+ * (column names from the statement; floats formatted with num_format). 0 or -1. */
+int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
+		  const enum rd_col_kind *kinds);
+
+#endif
