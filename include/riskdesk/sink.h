@@ -16,7 +16,8 @@ enum rd_col_kind {
 
 struct rd_sink_ops {
 	void (*begin)(struct rd_sink *s, const char *command);
-	void (*end)(struct rd_sink *s, int status);
+	/* status is an rd_status; error the failing command's message, or NULL. */
+	void (*end)(struct rd_sink *s, int status, const char *error);
 	void (*table_begin)(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
 			    const enum rd_col_kind *kinds);
 	void (*row)(struct rd_sink *s, const char *const *cells);
@@ -36,7 +37,7 @@ struct rd_sink {
 };
 
 void sink_begin(struct rd_sink *s, const char *command);
-void sink_end(struct rd_sink *s, int status);
+void sink_end(struct rd_sink *s, int status, const char *error);
 void sink_table_begin(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
 		      const enum rd_col_kind *kinds);
 void sink_row(struct rd_sink *s, const char *const *cells);

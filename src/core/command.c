@@ -238,7 +238,8 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	status = cmd->exec(ctx, &args);
 	if (status != RD_OK && !ctx->err.msg[0])
 		rd_err_set(&ctx->err, "%s failed", cmd->name);
-	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status);
+	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status,
+		 status == RD_OK || status == RD_QUIT ? NULL : ctx->err.msg);
 	store_rollback(ctx->store); /* a command never leaves a transaction open */
 	if (flags & (CMD_WRITES | CMD_AUDITED)) {
 		const char *what = status == RD_OK ? "ok" : ctx_cancelled(ctx) ? "cancelled" : "failed";

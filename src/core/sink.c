@@ -14,10 +14,10 @@ void sink_begin(struct rd_sink *s, const char *command)
 		s->ops->begin(s, command);
 }
 
-void sink_end(struct rd_sink *s, int status)
+void sink_end(struct rd_sink *s, int status, const char *error)
 {
 	if (s->ops->end)
-		s->ops->end(s, status);
+		s->ops->end(s, status, error);
 }
 
 void sink_table_begin(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
@@ -191,10 +191,11 @@ static void text_begin(struct rd_sink *s, const char *command)
 	t->printed = 0;
 }
 
-static void text_end(struct rd_sink *s, int status)
+static void text_end(struct rd_sink *s, int status, const char *error)
 {
 	struct text_sink *t = (struct text_sink *)s;
 	(void)status;
+	(void)error; /* the caller prints it with its origin (FILE:LINE) */
 	progress_clear(&t->progress);
 	fflush(t->out);
 }
@@ -386,13 +387,15 @@ static cJSON *json_value(const char *v, enum rd_col_kind kind)
 	return cJSON_CreateString(v ? v : "");
 }
 
-static void json_end(struct rd_sink *s, int status)
+static void json_end(struct rd_sink *s, int status, const char *error)
 {
 	struct json_sink *j = (struct json_sink *)s;
 	progress_clear(&j->progress);
 	if (!j->doc)
 		return;
 	cJSON_AddBoolToObject(j->doc, "ok", status == 0);
+	if (status != 0 && error && *error)
+		cJSON_AddStringToObject(j->doc, "error", error);
 	char *text = cJSON_Print(j->doc);
 	if (text) {
 		fprintf(j->out, "%s\n", text);

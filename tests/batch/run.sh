@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Batch golden tests: each tests/batch/cases/NAME.sh runs riskdesk in batch mode in a
+# fresh directory; its stdout, stderr and exit status, normalised, must equal
+# tests/batch/expected/NAME.out. `--accept` rewrites the expected files (review the diff).
+# usage: tests/batch/run.sh BUILD_DIR [--accept] [NAME...]
+set -u
+build=$(cd "${1:?build dir}" && pwd)
+shift
+accept=0
+if [ "${1:-}" = "--accept" ]; then accept=1; shift; fi
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=($(cd "$root/tests/batch/cases" && ls *.sh | sed 's/\.sh$//'))
+
+normalise() { # timestamps, durations, the work directory, the user
+	sed -E -e "s#$WORK#\$WORK#g" -e "s#$root#\$ROOT#g" \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<TIME>/g' \
+		-e 's/[0-9]+\.[0-9]+ ?s\b/<SECS>/g' \
+		-e "s/\b$(id -un)\b/<USER>/g"
+}
+
+passed=0
+failed=0
+for name in "${cases[@]}"; do
+	WORK=$(mktemp -d /tmp/riskdesk-batch.XXXXXX)
+	export WORK ROOT=$root RISKDESK="$build/riskdesk" SHARED="$root/../shared"
+	export HOME=$WORK XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config
+	unset RISKDESK_DB
+	actual=$(cd "$WORK" && bash "$root/tests/batch/cases/$name.sh" 2>&1; echo "exit $?")
+	actual=$(printf '%s\n' "$actual" | normalise)
+	expected_file="$root/tests/batch/expected/$name.out"
+	if [ "$accept" -eq 1 ]; then
+		printf '%s\n' "$actual" >"$expected_file"
+		echo "accepted $name"
+		passed=$((passed + 1))
+	elif [ -f "$expected_file" ] && [ "$actual" = "$(cat "$expected_file")" ]; then
+		echo "ok $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		diff -u "$expected_file" <(printf '%s\n' "$actual") | head -40
+		failed=$((failed + 1))
+	fi
+	rm -rf "$WORK"
+done
+echo "batch: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

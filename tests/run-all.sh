@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make test`: build checks, every suite on the normal build, then every suite again
+# under AddressSanitizer and UndefinedBehaviorSanitizer. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+check() { # name, command...
+	local name=$1
+	shift
+	if "$@" >/tmp/riskdesk-check.$$ 2>&1; then
+		echo "check $name: ok"
+		passed=$((passed + 1))
+	else
+		tail -30 /tmp/riskdesk-check.$$
+		echo "check $name: FAILED"
+		failed=$((failed + 1))
+	fi
+	rm -f /tmp/riskdesk-check.$$
+}
+suite() { # build dir, label
+	local out p f
+	out=$(tests/run-suite.sh "$@")
+	printf '%s\n' "$out" | sed '$d'
+	p=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	[ -n "$p" ] || { p=0; f=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+check build make -j"$jobs" all
+check layout make check-layout
+check warnings-gcc-clang make -j"$jobs" check-warnings
+suite build
+
+san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+check build-sanitizers make -j"$jobs" BUILD=build/san CFLAGS="$san" all
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+suite build/san " (asan+ubsan)"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,187 @@
+/* Rules scoring, bands, risk levels and the PD scaling (SPEC section 5). */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "riskdesk/engine.h"
+#include "riskdesk/score.h"
+
+static struct rules_model rules_v1(void)
+{
+	struct rules_model m;
+	struct rd_err err = {{0}};
+	if (rules_parse(rules_default_json(), &m, &err))
+		fail_msg("%s", err.msg);
+	return m;
+}
+
+/* A feature vector from the six inputs of the rules formula. */
+static void features(double *f, double spend, double delivered, double aov, double rr, double fpr,
+		     double cod)
+{
+	memset(f, 0, FEAT_COUNT * sizeof *f);
+	f[FEAT_TOTAL_SPEND] = spend;
+	f[FEAT_ORDERS_DELIVERED] = delivered;
+	f[FEAT_AVG_ORDER_VALUE] = aov;
+	f[FEAT_RETURN_RATE] = rr;
+	f[FEAT_FAILED_PAYMENT_RATE] = fpr;
+	f[FEAT_COD_SHARE] = cod;
+}
+
+static int score_of(double spend, double delivered, double aov, double rr, double fpr, double cod)
+{
+	struct rules_model m = rules_v1();
+	double f[FEAT_COUNT];
+	struct rd_score s;
+	features(f, spend, delivered, aov, rr, fpr, cod);
+	rules_score(&m, f, &s);
+	return s.score;
+}
+
+static void test_band_edges(void **state)
+{
+	(void)state;
+	/* Each case worked by hand from SPEC section 5's formula. */
+	assert_int_equal(score_of(0, 0, 0, 0, 0, 0), 600);           /* baseline */
+	assert_int_equal(score_of(0, 0, 0, 0, 1.0 / 400, 0), 599);   /* 600 - 1 */
+	assert_int_equal(score_of(0, 0, 0, 1.0 / 3, 0, 0), 500);     /* 600 - 100 */
+	assert_int_equal(score_of(0, 0, 0, 0, 101.0 / 400, 0), 499); /* 600 - 101 */
+	assert_int_equal(score_of(0, 25, 0, 0, 0, 0), 700);          /* 600 + 100 */
+	assert_int_equal(score_of(0, 25, 0, 0, 1.0 / 400, 0), 699);  /* 600 + 100 - 1 */
+	assert_int_equal(score_of(1000, 25, 100, 0, 0, 0), 800);     /* 600 + 50 + 100 + 50 */
+	assert_int_equal(score_of(1000, 25, 100, 0, 0, 1.0 / 150), 799);
+	assert_int_equal(score_of(1500, 30, 50, 0, 0, 0), 800);      /* 600 + 75 + 100 + 25 */
+	/* Caps: 150 + 100 + 50 at most. */
+	assert_int_equal(score_of(1e9, 1e6, 1e9, 0, 0, 0), 900);
+	/* Rounding to nearest: 600 + 0.5 (spend 10) rounds half away from zero. */
+	assert_int_equal(score_of(10, 0, 0, 0, 0, 0), 601);
+	assert_int_equal(score_of(9.8, 0, 0, 0, 0, 0), 600);
+}
+
+static void test_bands_and_levels(void **state)
+{
+	(void)state;
+	const struct {
+		int score;
+		char band;
+		const char *level;
+	} cases[] = {
+		{1000, 'A', "LOW"}, {800, 'A', "LOW"},     {799, 'B', "LOW"},      {700, 'B', "LOW"},
+		{699, 'C', "MEDIUM"}, {600, 'C', "MEDIUM"}, {599, 'D', "HIGH"},   {500, 'D', "HIGH"},
+		{499, 'E', "CRITICAL"}, {300, 'E', "CRITICAL"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char b = score_band(cases[i].score);
+		assert_int_equal(b, cases[i].band);
+		assert_string_equal(score_risk_level(b), cases[i].level);
+	}
+}
+
+static void test_clamps(void **state)
+{
+	(void)state;
+	/* Every penalty at its worst: 600 - 300 - 400 - 150 = -250, clamped to 300. */
+	assert_int_equal(score_of(0, 0, 0, 1, 1, 1), 300);
+	assert_int_equal(score_of(0, 0, 0, 1, 0.5, 0), 300); /* 600 - 300 - 200 = 100 */
+	assert_int_equal(score_clamp(1000.4), 1000);
+	assert_int_equal(score_clamp(1000.6), 1000);
+	assert_int_equal(score_clamp(299.5), 300);
+	assert_int_equal(score_clamp(NAN), 300);
+	/* The top clamp through a model whose baseline is high. */
+	struct rules_model m = rules_v1();
+	m.baseline = 950;
+	double f[FEAT_COUNT];
+	struct rd_score s;
+	features(f, 0, 25, 0, 0, 0, 0);
+	rules_score(&m, f, &s);
+	assert_int_equal(s.score, 1000);
+	assert_int_equal(s.band, 'A');
+}
+
+static void test_pd_scaling(void **state)
+{
+	(void)state;
+	const struct score_scaling *sc = &score_scaling_default;
+	/* 600 points at odds 19:1, i.e. pd = 1/20; +50 points doubles the odds. */
+	assert_true(fabs(pd_from_score(sc, 600) - 0.05) < 1e-12);
+	assert_true(fabs(pd_from_score(sc, 650) - 1.0 / 39) < 1e-12);
+	assert_true(fabs(score_from_pd(sc, 0.05) - 600) < 1e-9);
+	assert_true(fabs(score_from_pd(sc, 1.0 / 39) - 650) < 1e-9);
+	for (double pd = 0.001; pd < 1; pd += 0.0137)
+		assert_true(fabs(pd_from_score(sc, score_from_pd(sc, pd)) - pd) < 1e-12);
+}
+
+static void test_reasons(void **state)
+{
+	(void)state;
+	struct rules_model m = rules_v1();
+	double f[FEAT_COUNT];
+	struct rd_score s;
+	/* Missed rewards: spend 150, delivered 100, aov 50; penalties 60, 40, 15. */
+	features(f, 0, 0, 0, 0.2, 0.1, 0.1);
+	rules_score(&m, f, &s);
+	assert_int_equal(s.nreasons, 4);
+	assert_string_equal(s.reasons[0].code, "R-SPEND");
+	assert_true(fabs(s.reasons[0].points - 150) < 1e-9);
+	assert_string_equal(s.reasons[1].code, "R-DELIVERED");
+	assert_string_equal(s.reasons[2].code, "R-RETURNS");
+	assert_true(fabs(s.reasons[2].points - 60) < 1e-9);
+	assert_string_equal(s.reasons[3].code, "R-AOV");
+	/* A perfect customer has nothing to explain. */
+	features(f, 1e6, 100, 1000, 0, 0, 0);
+	rules_score(&m, f, &s);
+	assert_int_equal(s.nreasons, 0);
+}
+
+static void test_rules_parse_errors(void **state)
+{
+	(void)state;
+	struct rules_model m;
+	struct rd_err err = {{0}};
+	assert_int_equal(rules_parse("[1,2]", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "not a JSON object"));
+	assert_int_equal(rules_parse("{\"terms\": []}", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "'baseline' is missing"));
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"x\", \"weight\": 1}]}",
+				     &m, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown feature 'x'"));
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
+				     " \"weight\": 1, \"divisor\": 0}]}", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "divisor"));
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
+				     " \"weight\": \"a\"}]}", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "terms[0]: 'weight' must be a number"));
+	/* The specification survives a round trip. */
+	struct rules_model a = rules_v1(), b;
+	char *json = rules_to_json(&a);
+	assert_int_equal(rules_parse(json, &b, &err), 0);
+	free(json);
+	assert_int_equal(a.nterms, b.nterms);
+	for (int i = 0; i < a.nterms; i++) {
+		assert_int_equal(a.terms[i].feature, b.terms[i].feature);
+		assert_true(a.terms[i].weight == b.terms[i].weight);
+		assert_true(a.terms[i].divisor == b.terms[i].divisor);
+		assert_int_equal(a.terms[i].has_cap, b.terms[i].has_cap);
+	}
+}
+
+static void test_segment(void **state)
+{
+	(void)state;
+	double f[FEAT_COUNT] = {0};
+	f[FEAT_ORDERS_DELIVERED] = 2;
+	assert_string_equal(engine_segment(f), "new");
+	f[FEAT_ORDERS_DELIVERED] = 3;
+	assert_string_equal(engine_segment(f), "existing");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_band_edges),    cmocka_unit_test(test_bands_and_levels),
+		cmocka_unit_test(test_clamps),        cmocka_unit_test(test_pd_scaling),
+		cmocka_unit_test(test_reasons),       cmocka_unit_test(test_rules_parse_errors),
+		cmocka_unit_test(test_segment),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
