@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make bench: SPEC section 10's ratios, measured in one run on this machine.
+#   (a) `load` of a generated dataset vs the sqlite3 shell's `.import` of the same CSVs
+#       into the same schema and indexes (target: ratio <= 1.0);
+#   (b) `recompute all` vs one bare SQL statement computing the same features with
+#       GROUP BY and writing the profiles (bench/rules_profiles.sql; target <= 1.5).
+# BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+rd=$PWD/$build/riskdesk
+n=${BENCH_CUSTOMERS:-100000}
+data=bench/data/gen-$n
+work=$(mktemp -d /tmp/riskdesk-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+if [ ! -f "$data/.done" ]; then
+	echo "generating $n customers into $data ..."
+	rm -rf "$data"
+	"$rd" -c "gen $data --customers $n --seed 7" >/dev/null
+	touch "$data/.done"
+fi
+rows() { echo $(($(wc -l <"$data/$1.csv") - 1)); }
+echo "dataset: $n customers, $(rows orders) orders, $(rows payments) payments, $(rows outcomes) outcomes"
+
+# Both databases start as riskdesk's empty schema (the same tables and indexes), with
+# the same cache and sync settings riskdesk uses.
+"$rd" --db "$work/ours.db" -c 'runs' >/dev/null
+"$rd" --db "$work/ref.db" -c 'runs' >/dev/null
+
+t0=$(now)
+"$rd" --db "$work/ours.db" -c "load $data" >/dev/null
+t1=$(now)
+sqlite3 "$work/ref.db" <<SQL
+PRAGMA cache_size = -65536;
+PRAGMA synchronous = NORMAL;
+.mode csv
+.import --skip 1 $data/customers.csv customers
+.import --skip 1 $data/orders.csv orders
+.import --skip 1 $data/payments.csv payments
+.import --skip 1 $data/outcomes.csv outcomes
+SQL
+t2=$(now)
+load_ours=$(secs "$t0" "$t1")
+load_ref=$(secs "$t1" "$t2")
+check=$(sqlite3 "$work/ours.db" 'SELECT count(*) FROM orders')/$(sqlite3 "$work/ref.db" 'SELECT count(*) FROM orders')
+echo "(a) load:      riskdesk ${load_ours}s, sqlite3 .import ${load_ref}s (orders $check)" \
+	"-> ratio $(ratio "$load_ours" "$load_ref") (target <= 1.0)"
+
+t0=$(now)
+"$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
+t1=$(now)
+sqlite3 "$work/ref.db" "PRAGMA cache_size = -65536; PRAGMA synchronous = NORMAL;
+BEGIN; $(cat bench/rules_profiles.sql) COMMIT;"
+t2=$(now)
+rec_ours=$(secs "$t0" "$t1")
+rec_ref=$(secs "$t1" "$t2")
+same=$(sqlite3 "$work/ours.db" "ATTACH '$work/ref.db' AS ref;
+SELECT count(*) FROM credit_profiles p JOIN ref.credit_profiles r USING (customer_id)
+WHERE p.score = r.score")
+echo "(b) recompute: riskdesk ${rec_ours}s, bare SQL ${rec_ref}s ($same of $n scores equal)" \
+	"-> ratio $(ratio "$rec_ours" "$rec_ref") (target <= 1.5)"
