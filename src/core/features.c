@@ -240,6 +240,10 @@ int features_scan(struct rd_store *st, const struct feature_scan *scan, struct r
 	for (int pass = 0; pass < 2; pass++) {
 		const char *phase = pass ? "payments" : "orders";
 		int64_t total = pass ? total_payments : total_orders, done = 0;
+		if (scan->cancel && *scan->cancel) {
+			rc = 1;
+			goto out;
+		}
 		if (store_prepare(st, sql[pass], &s, err))
 			goto out;
 		int step;

@@ -190,6 +190,25 @@ static void test_recompute_band_edge(void **state)
 	store_close(st);
 }
 
+static void test_recompute_cancelled(void **state)
+{
+	(void)state;
+	struct rd_store *st = fixture();
+	struct rd_sink *sink = sink_null_new();
+	struct rd_ctx ctx;
+	volatile sig_atomic_t cancel = 1; /* as if Ctrl-C came at once */
+	ctx_init(&ctx, st, sink);
+	ctx.cancel = &cancel;
+	assert_int_equal(cmd_run_line(&ctx, "recompute all"), RD_FAILED);
+	assert_non_null(strstr(ctx.err.msg, "cancelled"));
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'cancelled'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE status = 'cancelled'"), 1);
+	sink_free(sink);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_scan_matches_one),
 		cmocka_unit_test(test_recompute_command),
 		cmocka_unit_test(test_recompute_band_edge),
+		cmocka_unit_test(test_recompute_cancelled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
