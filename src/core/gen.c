@@ -1,0 +1,891 @@
+/* The synthetic dataset generator. Every customer has a hidden risk r in [0, 1]; r
+ * drives order values, cancellations, returns, failed payments, COD use and the default
+ * label, each with its own noise, so behaviour predicts defaults without giving them away.
+ *
+ * Determinism: each customer draws from its own xoshiro256** stream seeded from (seed,
+ * customer number), all maths uses only IEEE basic operations (our own exp and log, not
+ * libm's, whose last bits vary with the CPU), and numbers are formatted by hand, never
+ * through the locale. The history window ends at the fixed GEN_AS_OF. */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF /* no fused multiply-add (gcc: -std=c11 implies it) */
+#endif
+
+#include "riskdesk/gen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GEN_BUF (1u << 20)   /* output buffer per file */
+#define GEN_ROW_MAX 1024     /* an upper bound on one formatted row */
+#define GEN_MAX_ORDERS 5000  /* per customer, whatever the activity draw says */
+#define GEN_LN2 0.69314718055994530942
+
+/* ---- random numbers ---- */
+
+struct gen_rng {
+	uint64_t s[4]; /* xoshiro256** state */
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* One independent stream per (seed, stream number). */
+static void rng_seed(struct gen_rng *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t x = seed;
+	uint64_t base = splitmix64(&x);
+	x = base ^ (stream * 0xd1b54a32d192ed03u);
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t v, int k)
+{
+	return (v << k) | (v >> (64 - k));
+}
+
+static uint64_t rng_next(struct gen_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform in [0, 1). */
+static double rng_unif(struct gen_rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform integer in [0, n), n < 2^32. */
+static int64_t rng_below(struct gen_rng *r, uint32_t n)
+{
+	return (int64_t)(((rng_next(r) >> 32) * n) >> 32);
+}
+
+static int rng_chance(struct gen_rng *r, double p)
+{
+	return rng_unif(r) < p;
+}
+
+/* Natural logarithm of x > 0 from basic operations: 2 atanh(t), t = (m-1)/(m+1), by
+ * Horner over the series' coefficients 1/(2k+1). */
+static double gen_ln(double x)
+{
+	static const double c[13] = {1.0 / 1,  1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,
+				     1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19,
+				     1.0 / 21, 1.0 / 23, 1.0 / 25};
+	int e;
+	double m = frexp(x, &e); /* exact: m in [0.5, 1) */
+	if (m < 0.70710678118654752440) {
+		m *= 2;
+		e--;
+	}
+	double t = (m - 1) / (m + 1), t2 = t * t, sum = c[12];
+	for (int k = 11; k >= 0; k--) /* |t| < 0.172: 13 terms reach double precision */
+		sum = sum * t2 + c[k];
+	return 2 * t * sum + e * GEN_LN2;
+}
+
+/* e^x from basic operations: x = k ln2 + r, |r| <= ln2/2, Taylor series of e^r. */
+static double gen_exp(double x)
+{
+	static const double c[15] = {
+		1.0,
+		1.0,
+		1.0 / 2,
+		1.0 / 6,
+		1.0 / 24,
+		1.0 / 120,
+		1.0 / 720,
+		1.0 / 5040,
+		1.0 / 40320,
+		1.0 / 362880,
+		1.0 / 3628800,
+		1.0 / 39916800,
+		1.0 / 479001600,
+		1.0 / 6227020800.0,
+		1.0 / 87178291200.0,
+	};
+	if (x < -700)
+		return 0;
+	if (x > 700)
+		x = 700;
+	double k = floor(x / GEN_LN2 + 0.5);
+	double r = x - k * GEN_LN2, sum = c[14];
+	for (int n = 13; n >= 0; n--)
+		sum = sum * r + c[n];
+	return ldexp(sum, (int)k);
+}
+
+static double sigmoid(double x)
+{
+	return 1 / (1 + gen_exp(-x));
+}
+
+/* Standard normal (Marsaglia's polar method: needs only log and sqrt). */
+static double rng_normal(struct gen_rng *r)
+{
+	for (;;) {
+		double u = 2 * rng_unif(r) - 1, v = 2 * rng_unif(r) - 1, s = u * u + v * v;
+		if (s > 0 && s < 1)
+			return u * sqrt(-2 * gen_ln(s) / s);
+	}
+}
+
+/* Exponential with mean 1. */
+static double rng_exponential(struct gen_rng *r)
+{
+	return -gen_ln(1 - rng_unif(r));
+}
+
+/* Beta(k, n + 1 - k) as the k-th smallest of n uniforms (n <= 16). */
+static double rng_beta_order(struct gen_rng *r, int k, int n)
+{
+	double u[16];
+	for (int i = 0; i < n; i++) {
+		double v = rng_unif(r);
+		int j = i;
+		for (; j > 0 && u[j - 1] > v; j--)
+			u[j] = u[j - 1];
+		u[j] = v;
+	}
+	return u[k - 1];
+}
+
+/* ---- names ---- */
+
+struct gen_name {
+	const char *text;  /* as shown, UTF-8 */
+	const char *ascii; /* for e-mail addresses */
+};
+
+static const struct gen_name first_names[] = {
+	{"Anna", "anna"},       {"Ben", "ben"},         {"Clara", "clara"},     {"David", "david"},
+	{"Elena", "elena"},     {"Felix", "felix"},     {"Greta", "greta"},     {"Hannah", "hannah"},
+	{"Jonas", "jonas"},     {"Julia", "julia"},     {"Karl", "karl"},       {"Lea", "lea"},
+	{"Leon", "leon"},       {"Lina", "lina"},       {"Luca", "luca"},       {"Marie", "marie"},
+	{"Max", "max"},         {"Mia", "mia"},         {"Noah", "noah"},       {"Paul", "paul"},
+	{"Sara", "sara"},       {"Tom", "tom"},         {"Zoe", "zoe"},         {"Jürgen", "juergen"},
+	{"Søren", "soeren"},    {"Chloé", "chloe"},     {"José", "jose"},       {"Ana", "ana"},
+	{"Marco", "marco"},     {"Giulia", "giulia"},   {"Piotr", "piotr"},     {"Agnieszka", "agnieszka"},
+	{"Tomás", "tomas"},     {"Emma", "emma"},       {"Oliver", "oliver"},   {"Amelia", "amelia"},
+	{"Liam", "liam"},       {"Fatima", "fatima"},   {"Mehmet", "mehmet"},   {"Aylin", "aylin"},
+	{"Yusuf", "yusuf"},     {"Ingrid", "ingrid"},   {"Lars", "lars"},       {"Katarzyna", "katarzyna"},
+	{"Matteo", "matteo"},   {"Sofia", "sofia"},     {"Nils", "nils"},       {"Eva", "eva"},
+};
+
+static const struct gen_name last_names[] = {
+	{"Müller", "mueller"},    {"Schmidt", "schmidt"},     {"Schneider", "schneider"},
+	{"Fischer", "fischer"},   {"Weber", "weber"},         {"Meyer", "meyer"},
+	{"Wagner", "wagner"},     {"Becker", "becker"},       {"Schulz", "schulz"},
+	{"Hoffmann", "hoffmann"}, {"Koch", "koch"},           {"Richter", "richter"},
+	{"Klein", "klein"},       {"Wolf", "wolf"},           {"Schröder", "schroeder"},
+	{"Neumann", "neumann"},   {"Schwarz", "schwarz"},     {"Zimmermann", "zimmermann"},
+	{"Braun", "braun"},       {"Krüger", "krueger"},      {"Hartmann", "hartmann"},
+	{"Lange", "lange"},       {"Werner", "werner"},       {"Krause", "krause"},
+	{"Lehmann", "lehmann"},   {"Köhler", "koehler"},      {"Vogel", "vogel"},
+	{"Rossi", "rossi"},       {"Bianchi", "bianchi"},     {"García", "garcia"},
+	{"Martínez", "martinez"}, {"Nowak", "nowak"},         {"Kowalski", "kowalski"},
+	{"Yılmaz", "yilmaz"},     {"Kaya", "kaya"},           {"Dubois", "dubois"},
+	{"Martin", "martin"},     {"Jansen", "jansen"},       {"de Vries", "devries"},
+	{"O'Brien", "obrien"},    {"Smith", "smith"},         {"Novak", "novak"},
+	{"Nielsen", "nielsen"},   {"Andersson", "andersson"}, {"Popescu", "popescu"},
+	{"Silva", "silva"},       {"Santos", "santos"},       {"Horvat", "horvat"},
+};
+
+static const char *const company_forms[] = {"GmbH", "AG", "KG", "GmbH & Co. KG", "Ltd", "SE", "e.K."};
+static const char *const company_trades[] = {"Handel",  "Logistik", "Elektro", "Bau",
+					     "Textil",  "Consulting", "Trading", "Versand",
+					     "Medien",  "Feinkost"};
+static const char *const company_words[] = {"Nordlicht", "Alpen", "Rhein", "Blauwal", "Sonnenhof",
+					    "Eiche", "Hanse", "Polar", "Atlas", "Kompass"};
+static const char *const email_domains[] = {"example.com", "example.net", "example.org",
+					    "mail.example.com", "post.example.net"};
+static const char *const mobile_prefixes[] = {"151", "152", "157", "160", "162", "170", "171",
+					      "172", "173", "175", "176", "177", "178", "179"};
+static const char *const area_codes[] = {"30", "40", "69", "89", "221", "211", "711", "351"};
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define PICK(r, a) ((a)[rng_below((r), (uint32_t)NELEM(a))])
+
+/* Relative weight of each hour of the day for orders (UTC, a European shop). */
+static const int hour_weights[24] = {2,  1,  1,  1,  1,  2,  4,  7,  10, 12, 13, 14,
+				     15, 14, 13, 12, 12, 13, 15, 17, 18, 16, 10, 5};
+
+/* ---- buffered output ---- */
+
+enum { OUT_CUSTOMERS, OUT_ORDERS, OUT_PAYMENTS, OUT_OUTCOMES, OUT_COUNT };
+
+static const char *const out_names[OUT_COUNT] = {"customers.csv", "orders.csv", "payments.csv",
+						 "outcomes.csv"};
+static const char *const out_headers[OUT_COUNT] = {
+	"id,name,email,phone,kind,created_at\n",
+	"id,customer_id,amount,status,created_at\n",
+	"id,customer_id,order_id,method,success,amount,created_at\n",
+	"customer_id,defaulted,observed_at\n",
+};
+
+struct gen_out {
+	char *path;   /* final path; owned */
+	char *tmp;    /* temporary path while writing, owned; NULL once renamed or removed */
+	int fd;       /* -1 when closed */
+	char *buf;    /* GEN_BUF bytes; owned */
+	size_t len;   /* bytes waiting in buf */
+	int errnum;   /* first write error (sticky), 0 when none */
+	int64_t rows; /* data rows, header excluded */
+};
+
+static void out_flush(struct gen_out *o)
+{
+	size_t done = 0;
+	while (done < o->len && !o->errnum) {
+		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->errnum = n < 0 ? errno : EIO;
+		else
+			done += (size_t)n;
+	}
+	o->len = 0;
+}
+
+/* Makes room for one more row. */
+static void out_row(struct gen_out *o)
+{
+	if (o->len + GEN_ROW_MAX > GEN_BUF)
+		out_flush(o);
+	o->rows++;
+}
+
+static void put_c(struct gen_out *o, char c)
+{
+	o->buf[o->len++] = c;
+}
+
+static void put_s(struct gen_out *o, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+static void put_field(struct gen_out *o, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		put_s(o, s);
+		return;
+	}
+	put_c(o, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			put_c(o, '"');
+		put_c(o, *s);
+	}
+	put_c(o, '"');
+}
+
+/* An unsigned number, zero-padded to at least width digits. */
+static void put_uint(struct gen_out *o, uint64_t v, int width)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n)
+		put_c(o, tmp[--n]);
+}
+
+/* An id: prefix letter and zero-padded number. */
+static void put_id(struct gen_out *o, char prefix, int64_t n, int width)
+{
+	put_c(o, prefix);
+	put_uint(o, (uint64_t)n, width);
+}
+
+/* An amount in cents as "123.45". */
+static void put_cents(struct gen_out *o, int64_t cents)
+{
+	put_uint(o, (uint64_t)(cents / 100), 1);
+	put_c(o, '.');
+	put_uint(o, (uint64_t)(cents % 100), 2);
+}
+
+/* Proleptic Gregorian date of a day number (H. Hinnant's civil_from_days). */
+static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void put_date(struct gen_out *o, int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+	civil(day, &y, &m, &d);
+	put_uint(o, (uint64_t)y, 4);
+	put_c(o, '-');
+	put_uint(o, m, 2);
+	put_c(o, '-');
+	put_uint(o, d, 2);
+}
+
+/* "2025-03-04T10:21:07Z" */
+static void put_time(struct gen_out *o, int64_t epoch)
+{
+	int64_t day = epoch / 86400, sec = epoch % 86400; /* epochs here are positive */
+	put_date(o, day);
+	put_c(o, 'T');
+	put_uint(o, (uint64_t)(sec / 3600), 2);
+	put_c(o, ':');
+	put_uint(o, (uint64_t)(sec / 60 % 60), 2);
+	put_c(o, ':');
+	put_uint(o, (uint64_t)(sec % 60), 2);
+	put_c(o, 'Z');
+}
+
+/* ---- the model ---- */
+
+/* The run: window, id widths, counters and the four outputs. */
+struct gen_run {
+	const struct gen_opts *opts;
+	struct gen_out out[OUT_COUNT];
+	int64_t as_of_day;    /* GEN_AS_OF */
+	int64_t start_day;    /* first day of the window (the 1st of a month) */
+	int64_t start_epoch;  /* start_day at 00:00:00Z */
+	int64_t end_epoch;    /* the day after as_of_day at 00:00:00Z: events are before it */
+	int64_t drift_epoch;  /* orders from here on shift when opts->drift */
+	int cust_width;       /* digits of customer ids */
+	int event_width;      /* digits of order and payment ids */
+	int64_t orders;       /* orders written so far (the last order number) */
+	int64_t payments;     /* payments written so far */
+	int64_t hour_total;   /* sum of hour_weights */
+};
+
+/* One customer's hidden parameters. */
+struct gen_customer {
+	int64_t num;       /* 1-based customer number */
+	int company;       /* 1: kind company */
+	double risk;       /* hidden r in [0, 1] */
+	double mu, sigma;  /* log-normal order value (log of euros) */
+	double p_cod;      /* chance an order is paid cash on delivery */
+	double p_fail;     /* chance a payment attempt fails */
+	double p_cancel;   /* chance the customer cancels an order */
+	double p_return;   /* chance a delivered order comes back */
+	int64_t created_day; /* day number of created_at */
+};
+
+enum { M_CARD, M_COD, M_WALLET, M_BANK };
+static const char *const method_names[] = {"card", "cod", "wallet", "bank"};
+
+static int digits(int64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void write_payment(struct gen_run *g, const struct gen_customer *c, int64_t order,
+			  int method, int success, int64_t cents, int64_t when)
+{
+	struct gen_out *o = &g->out[OUT_PAYMENTS];
+	out_row(o);
+	put_id(o, 'P', ++g->payments, g->event_width);
+	put_c(o, ',');
+	put_id(o, 'C', c->num, g->cust_width);
+	put_c(o, ',');
+	if (order)
+		put_id(o, 'O', order, g->event_width);
+	put_c(o, ',');
+	put_s(o, method_names[method]);
+	put_s(o, success ? ",1," : ",0,");
+	put_cents(o, cents);
+	put_c(o, ',');
+	put_time(o, when);
+	put_c(o, '\n');
+}
+
+/* A prepaid method other than m. */
+static int other_prepaid(struct gen_rng *r, int m)
+{
+	static const int prepaid[3] = {M_CARD, M_WALLET, M_BANK};
+	int k = (int)rng_below(r, 2);
+	for (int i = 0; i < 3; i++) {
+		if (prepaid[i] == m)
+			continue;
+		if (k-- == 0)
+			return prepaid[i];
+	}
+	return M_CARD;
+}
+
+/* Moves an order time to an hour drawn from hour_weights, keeping its day. */
+static int64_t time_of_day(struct gen_run *g, struct gen_rng *r, int64_t t)
+{
+	int64_t w = rng_below(r, (uint32_t)g->hour_total);
+	int h = 0;
+	while (w >= hour_weights[h])
+		w -= hour_weights[h++];
+	return t - t % 86400 + h * 3600 + rng_below(r, 3600);
+}
+
+/* One order at time t, its payments and its status as of the end of the window. */
+static void gen_order(struct gen_run *g, const struct gen_customer *c, struct gen_rng *r,
+		      int64_t t)
+{
+	int drifted = g->opts->drift && t >= g->drift_epoch;
+	double mu = c->mu, p_cod = c->p_cod, p_return = c->p_return;
+	if (drifted) { /* the later population buys dearer, pays cash and sends back more */
+		mu += 0.47; /* x1.6 */
+		p_cod = p_cod + 0.25;
+		p_return = p_return * 1.6 + 0.10;
+	}
+	double value = gen_exp(mu + c->sigma * rng_normal(r));
+	value = value < 1 ? 1 : value > 25000 ? 25000 : value;
+	int64_t cents = (int64_t)(value * 100 + 0.5);
+
+	int method;
+	if (rng_chance(r, p_cod)) {
+		method = M_COD;
+	} else {
+		double u = rng_unif(r);
+		if (c->company)
+			method = u < 0.35 ? M_CARD : u < 0.40 ? M_WALLET : M_BANK;
+		else
+			method = u < 0.60 ? M_CARD : u < 0.88 ? M_WALLET : M_BANK;
+	}
+	int64_t id = ++g->orders, end = g->end_epoch;
+	int64_t shipped = t + 7200 + rng_below(r, 34 * 3600);
+	int64_t delivered = shipped + 86400 + rng_below(r, 4 * 86400);
+	int64_t returned = delivered + 86400 + rng_below(r, 13 * 86400);
+	const char *status;
+
+	if (method == M_COD) {
+		if (rng_chance(r, c->p_cancel)) {
+			status = "cancelled";
+		} else if (delivered >= end) {
+			status = shipped >= end ? "placed" : "shipped";
+		} else {
+			int paid = !rng_chance(r, c->p_fail * 0.6);
+			write_payment(g, c, id, M_COD, paid, cents, delivered);
+			if (!paid) /* refused at the door */
+				status = "returned";
+			else if (returned < end && rng_chance(r, p_return))
+				status = "returned";
+			else
+				status = "delivered";
+		}
+	} else {
+		/* Paid when ordered; a failed attempt is often retried, maybe another way. */
+		int attempts = 0, paid = 0;
+		int64_t when = t + 5 + rng_below(r, 295);
+		while (when < end) {
+			double p = attempts ? c->p_fail * 0.8 : c->p_fail;
+			paid = !rng_chance(r, p);
+			write_payment(g, c, id, method, paid, cents, when);
+			attempts++;
+			if (paid || attempts == 3 || !rng_chance(r, 0.7))
+				break;
+			when += 60 + rng_below(r, 6 * 3600);
+			if (rng_chance(r, 0.3))
+				method = other_prepaid(r, method);
+		}
+		if (attempts == 0)
+			status = "placed";
+		else if (!paid) /* no money, no goods */
+			status = "cancelled";
+		else if (rng_chance(r, c->p_cancel))
+			status = "cancelled";
+		else if (shipped >= end)
+			status = "placed";
+		else if (delivered >= end)
+			status = "shipped";
+		else if (returned < end && rng_chance(r, p_return))
+			status = "returned";
+		else
+			status = "delivered";
+	}
+
+	/* Now and then money arrives without an order: a wallet top-up or a transfer. */
+	if (rng_chance(r, 0.03)) {
+		static const int64_t topups[] = {1000, 2000, 2500, 5000, 10000, 20000};
+		int64_t when = t + rng_below(r, 10 * 86400);
+		int m = rng_chance(r, 0.6) ? M_WALLET : M_BANK;
+		int ok = !rng_chance(r, c->p_fail * 0.5);
+		if (when < end)
+			write_payment(g, c, 0, m, ok, PICK(r, topups), when);
+	}
+
+	struct gen_out *o = &g->out[OUT_ORDERS];
+	out_row(o);
+	put_id(o, 'O', id, g->event_width);
+	put_c(o, ',');
+	put_id(o, 'C', c->num, g->cust_width);
+	put_c(o, ',');
+	put_cents(o, cents);
+	put_c(o, ',');
+	put_s(o, status);
+	put_c(o, ',');
+	put_time(o, t);
+	put_c(o, '\n');
+}
+
+/* The customers.csv row: name, e-mail and phone drawn from the tables. */
+static void write_customer(struct gen_run *g, const struct gen_customer *c, struct gen_rng *r)
+{
+	char name[256], email[256], phone[32];
+	const struct gen_name *l1 = &PICK(r, last_names);
+	const char *domain = PICK(r, email_domains);
+	if (c->company) {
+		const struct gen_name *l2 = &PICK(r, last_names);
+		if (l2 == l1)
+			l2 = &last_names[(l1 - last_names + 1) % NELEM(last_names)];
+		const char *form = PICK(r, company_forms), *trade = PICK(r, company_trades);
+		const char *word = PICK(r, company_words);
+		int style = (int)rng_below(r, 100);
+		if (style < 30) {
+			snprintf(name, sizeof name, "%s %s %s", l1->text, trade, form);
+			snprintf(email, sizeof email, "info@%s-%s.%s", l1->ascii, trade, domain);
+		} else if (style < 55) { /* a comma: quoted in the CSV */
+			snprintf(name, sizeof name, "%s, %s & Co", l1->text, l2->text);
+			snprintf(email, sizeof email, "office@%s-%s.%s", l1->ascii, l2->ascii, domain);
+		} else if (style < 75) {
+			snprintf(name, sizeof name, "%s & %s %s", l1->text, l2->text, form);
+			snprintf(email, sizeof email, "kontakt@%s%s.%s", l1->ascii, l2->ascii, domain);
+		} else if (style < 95) {
+			snprintf(name, sizeof name, "%s %s %s", word, trade, form);
+			snprintf(email, sizeof email, "accounts@%s-%s.%s", word, trade, domain);
+		} else { /* quotes inside: doubled in the CSV */
+			snprintf(name, sizeof name, "\"%s\" %s, %s", word, trade, l1->text);
+			snprintf(email, sizeof email, "hello@%s.%s", word, domain);
+		}
+		for (char *p = email; *p; p++) /* trades and words are ASCII; lower-case them */
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		const char *prefix = PICK(r, area_codes); /* draws in a fixed order, not an argument's */
+		snprintf(phone, sizeof phone, "+49 %s %07lld", prefix,
+			 (long long)(1000000 + rng_below(r, 9000000)));
+	} else {
+		const struct gen_name *f = &PICK(r, first_names);
+		snprintf(name, sizeof name, "%s %s", f->text, l1->text);
+		int style = (int)rng_below(r, 4);
+		long long n = (long long)rng_below(r, 100);
+		if (style == 0)
+			snprintf(email, sizeof email, "%s.%s@%s", f->ascii, l1->ascii, domain);
+		else if (style == 1)
+			snprintf(email, sizeof email, "%c.%s%lld@%s", f->ascii[0], l1->ascii, n, domain);
+		else if (style == 2)
+			snprintf(email, sizeof email, "%s%s%lld@%s", f->ascii, l1->ascii, n, domain);
+		else
+			snprintf(email, sizeof email, "%s.%s.%lld@%s", l1->ascii, f->ascii, n, domain);
+		const char *prefix = PICK(r, mobile_prefixes);
+		snprintf(phone, sizeof phone, "+49 %s %07lld", prefix,
+			 (long long)(1000000 + rng_below(r, 9000000)));
+	}
+
+	struct gen_out *o = &g->out[OUT_CUSTOMERS];
+	out_row(o);
+	put_id(o, 'C', c->num, g->cust_width);
+	put_c(o, ',');
+	put_field(o, name);
+	put_c(o, ',');
+	put_field(o, email);
+	put_c(o, ',');
+	put_field(o, phone);
+	put_s(o, c->company ? ",company," : ",individual,");
+	put_date(o, c->created_day);
+	put_c(o, '\n');
+}
+
+/* One customer: hidden parameters, the customer row, the orders with their payments,
+ * and the outcome. Each customer has its own random stream. */
+static void gen_customer(struct gen_run *g, int64_t num)
+{
+	struct gen_rng rng, *r = &rng;
+	struct gen_customer c = {.num = num};
+	rng_seed(r, g->opts->seed, (uint64_t)num);
+
+	c.company = rng_chance(r, 0.12);
+	/* Risk: most customers are sound (Beta(2,10), mean 0.17), a minority is not
+	 * (Beta(5,4), mean 0.56). */
+	c.risk = rng_chance(r, 0.18) ? rng_beta_order(r, 5, 8) : rng_beta_order(r, 2, 11);
+	double rk = c.risk;
+	double median = 48 * gen_exp(0.45 * rng_normal(r)) * (c.company ? 3.5 : 1);
+	c.mu = gen_ln(median * (1 - 0.45 * rk)); /* riskier: cheaper ... */
+	c.sigma = 0.30 + 0.60 * rk;              /* ... and more erratic orders */
+	c.p_cod = (c.company ? 0.02 : 0.05) + 0.50 * rk;
+	c.p_fail = 0.02 + 0.38 * rk;
+	c.p_cancel = 0.02 + 0.10 * rk;
+	c.p_return = 0.03 + 0.30 * rk;
+
+	int64_t window_days = g->as_of_day - g->start_day + 1;
+	int fresh = rng_chance(r, 0.08); /* a new customer with 0-2 orders */
+	if (fresh)
+		c.created_day = g->as_of_day - rng_below(r, (uint32_t)(window_days < 90 ? window_days : 90));
+	else
+		c.created_day = g->start_day - 1 - rng_below(r, 1000);
+	/* Orders a month: log-normal activity with mean 1.85, for everyone alike. */
+	double rate = 1.85 * gen_exp(0.7 * rng_normal(r) - 0.245) / (30.4375 * 86400);
+	double shock = rng_normal(r); /* what behaviour does not show: job loss, illness */
+	write_customer(g, &c, r);
+
+	if (fresh) {
+		int64_t from = c.created_day * 86400, span = g->end_epoch - from;
+		int n = rng_chance(r, 0.40) ? 0 : rng_chance(r, 0.58) ? 1 : 2;
+		int64_t t[2];
+		for (int i = 0; i < n; i++)
+			t[i] = from + (int64_t)(rng_unif(r) * (double)span);
+		if (n == 2 && t[1] < t[0]) {
+			int64_t x = t[0];
+			t[0] = t[1];
+			t[1] = x;
+		}
+		for (int i = 0; i < n; i++)
+			gen_order(g, &c, r, time_of_day(g, r, t[i]));
+	} else {
+		/* A Poisson process over the window. */
+		double t = (double)g->start_epoch;
+		for (int n = 0; n < GEN_MAX_ORDERS; n++) {
+			t += rng_exponential(r) / rate;
+			if (t >= (double)g->end_epoch)
+				break;
+			gen_order(g, &c, r, time_of_day(g, r, (int64_t)t));
+		}
+	}
+
+	/* Default: logistic in r, plus the shock; about 15% default overall. */
+	int defaulted = rng_chance(r, sigmoid(-4.6 + 8.5 * rk + 0.6 * shock));
+	struct gen_out *o = &g->out[OUT_OUTCOMES];
+	out_row(o);
+	put_id(o, 'C', c.num, g->cust_width);
+	put_s(o, defaulted ? ",1," : ",0,");
+	put_date(o, g->as_of_day);
+	put_c(o, '\n');
+}
+
+/* ---- files ---- */
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int make_dir(const char *dir, struct rd_err *err)
+{
+	char *p = rd_strdup(dir);
+	struct stat sb;
+	int rc = -1;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			rd_err_set(err, "cannot create directory %s: %s", p, strerror(errno));
+			goto out;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		rd_err_set(err, "%s is not a directory", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+static int out_open(struct gen_out *o, const char *dir, const char *name, struct rd_err *err)
+{
+	size_t n = strlen(dir) + strlen(name) + 16;
+	o->path = rd_malloc(n);
+	o->tmp = rd_malloc(n);
+	snprintf(o->path, n, "%s/%s", dir, name);
+	snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, name);
+	o->fd = mkstemp(o->tmp);
+	if (o->fd < 0) {
+		rd_err_set(err, "cannot create a file in %s: %s", dir, strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	if (fchmod(o->fd, 0600) != 0) {
+		rd_err_set(err, "%s: %s", o->tmp, strerror(errno));
+		return -1;
+	}
+	o->buf = rd_malloc(GEN_BUF);
+	return 0;
+}
+
+/* Flushes, syncs, closes and renames into place. */
+static int out_commit(struct gen_out *o, struct rd_err *err)
+{
+	out_flush(o);
+	if (!o->errnum && fsync(o->fd) != 0)
+		o->errnum = errno;
+	if (close(o->fd) != 0 && !o->errnum)
+		o->errnum = errno;
+	o->fd = -1;
+	if (!o->errnum && rename(o->tmp, o->path) != 0)
+		o->errnum = errno;
+	if (o->errnum) {
+		rd_err_set(err, "%s: %s", o->path, strerror(o->errnum));
+		return -1;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
+/* Closes and removes what is left of a failed or cancelled run. */
+static void out_discard(struct gen_out *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	free(o->buf);
+	memset(o, 0, sizeof *o);
+	o->fd = -1;
+}
+
+static int cancelled(const struct gen_opts *o)
+{
+	return (o->cancel && *o->cancel) || (o->sig_cancel && *o->sig_cancel);
+}
+
+void gen_opts_default(struct gen_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->customers = 2000;
+	o->seed = 42;
+	o->months = 12;
+}
+
+int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *report,
+	      struct rd_err *err)
+{
+	struct gen_run g = {.opts = opts};
+	int rc = -1;
+	for (int i = 0; i < OUT_COUNT; i++)
+		g.out[i].fd = -1;
+	if (report)
+		memset(report, 0, sizeof *report);
+	if (opts->customers < 1 || opts->customers > GEN_MAX_CUSTOMERS) {
+		rd_err_set(err, "customers must be from 1 to %d", GEN_MAX_CUSTOMERS);
+		goto out;
+	}
+	if (opts->months < 1 || opts->months > GEN_MAX_MONTHS) {
+		rd_err_set(err, "months must be from 1 to %d", GEN_MAX_MONTHS);
+		goto out;
+	}
+	if (!dir || !*dir) {
+		rd_err_set(err, "no output directory");
+		goto out;
+	}
+
+	/* The window: whole months ending with the as-of date's month. */
+	int64_t as_of_epoch;
+	date_parse(GEN_AS_OF, strlen(GEN_AS_OF), &as_of_epoch);
+	g.as_of_day = epoch_day(as_of_epoch);
+	int64_t y, first_month;
+	unsigned m, d;
+	civil(g.as_of_day, &y, &m, &d);
+	first_month = y * 12 + (m - 1) - (opts->months - 1);
+	g.start_day = days_from_civil(first_month / 12, (unsigned)(first_month % 12) + 1, 1);
+	g.start_epoch = g.start_day * 86400;
+	g.end_epoch = (g.as_of_day + 1) * 86400;
+	if (opts->months >= 3) { /* the last third of the months */
+		int64_t dm = first_month + opts->months - opts->months / 3;
+		g.drift_epoch = days_from_civil(dm / 12, (unsigned)(dm % 12) + 1, 1) * 86400;
+	} else {
+		g.drift_epoch = g.start_epoch + (g.end_epoch - g.start_epoch) * 2 / 3;
+	}
+	g.cust_width = digits(opts->customers);
+	g.event_width = digits(opts->customers * opts->months * 4); /* ~1.8 a month expected */
+	for (int h = 0; h < 24; h++)
+		g.hour_total += hour_weights[h];
+
+	if (cancelled(opts)) {
+		rd_err_set(err, "cancelled");
+		goto out;
+	}
+	if (make_dir(dir, err))
+		goto out;
+	for (int i = 0; i < OUT_COUNT; i++) {
+		if (out_open(&g.out[i], dir, out_names[i], err))
+			goto out;
+		put_s(&g.out[i], out_headers[i]);
+	}
+
+	for (int64_t num = 1; num <= opts->customers; num++) {
+		gen_customer(&g, num);
+		if ((num & 255) == 0 || num == opts->customers) {
+			for (int i = 0; i < OUT_COUNT; i++) {
+				if (g.out[i].errnum) {
+					rd_err_set(err, "%s: %s", g.out[i].path, strerror(g.out[i].errnum));
+					goto out;
+				}
+			}
+			if (cancelled(opts)) {
+				rd_err_set(err, "cancelled");
+				goto out;
+			}
+			if (opts->progress && ((num & 4095) == 0 || num == opts->customers))
+				opts->progress(opts->ud, "customers", num, opts->customers);
+		}
+	}
+	for (int i = 0; i < OUT_COUNT; i++)
+		if (out_commit(&g.out[i], err))
+			goto out;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) { /* make the renames durable; a failure here loses nothing */
+		fsync(dfd);
+		close(dfd);
+	}
+	if (report) {
+		report->customers = g.out[OUT_CUSTOMERS].rows;
+		report->orders = g.out[OUT_ORDERS].rows;
+		report->payments = g.out[OUT_PAYMENTS].rows;
+		report->outcomes = g.out[OUT_OUTCOMES].rows;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < OUT_COUNT; i++)
+		out_discard(&g.out[i]);
+	return rc;
+}
