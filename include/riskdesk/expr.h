@@ -1,6 +1,7 @@
 /* The `where` language: band=E, score<550, return_rate>0.2 and (segment=new or not
  * kind=company), band in (D,E), name~smith. riskdesk parses it and compiles it to an SQL
- * condition with `?` placeholders; user text is only ever bound, never pasted. */
+ * condition with `?` placeholders; user text is only ever bound, never pasted.
+ * docs/where.md has the grammar, the fields and the limits. */
 #ifndef RISKDESK_EXPR_H
 #define RISKDESK_EXPR_H
 
@@ -12,15 +13,20 @@
 struct rd_expr;
 
 /* Compiles text. Field names are checked: profile fields (score, band, pd, risk_level,
- * segment, model, computed_at, last_activity), customer fields (id, name, kind,
- * created_at), the built-in features, and, when st is not NULL, the customer attributes
- * in the store. The SQL refers to customers as `c` and credit_profiles as `p`.
- * Returns NULL with err naming the position and what was expected. */
+ * segment, model, model_version, computed_at, last_activity), customer fields (id, name,
+ * kind, created_at, email, phone), the built-in features, and, when st is not NULL, the
+ * customer attributes in the store. The SQL refers to customers as `c` and
+ * credit_profiles as `p` (LEFT JOINed: a customer without a profile has NULL p columns).
+ * Returns NULL with err ("where: ...") naming the column and what was expected. The
+ * expression does not keep text or st. */
 struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_err *err);
+/* expr_free(NULL) is a no-op. */
 void expr_free(struct rd_expr *e);
-/* The SQL condition, with anonymous `?` placeholders, parenthesised. */
+/* The SQL condition, with anonymous `?` placeholders, parenthesised; owned by e. */
 const char *expr_sql(const struct rd_expr *e);
-/* Binds the values to the placeholders first, first+1, ... Returns how many. */
+/* Binds the values to the placeholders first, first+1, ... (text is copied, so e may be
+ * freed before the statement). Returns how many, or -1 when SQLite refuses a bind
+ * (the statement has too few placeholders). */
 int expr_bind(const struct rd_expr *e, sqlite3_stmt *stmt, int first);
 /* Number of placeholders. */
 int expr_nparams(const struct rd_expr *e);
