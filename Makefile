@@ -34,7 +34,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      = $(BUILD)/libriskdesk.a
 BIN      = $(BUILD)/riskdesk
 
-.PHONY: all deps run test unit bench install clean check-layout check-warnings fuzz golden-accept
+.PHONY: all deps run test unit bench install clean check-layout check-warnings fuzz fuzz-build \
+	fuzz-smoke golden-accept
 
 all: check-layout $(BIN) $(UNIT_BIN)
 
@@ -82,6 +83,31 @@ check-layout:
 check-warnings:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/gcc CC=gcc CFLAGS='-O2 -g -Werror' all
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang CFLAGS='-O2 -g -Werror' all
+
+# libFuzzer targets of the parsers (tests/fuzz/fuzz_*.c), built with clang into build/fuzz.
+FUZZ_SRC     = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS  = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 30000
+
+$(BUILD)/fuzzers/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(CORE_LIBS)
+
+fuzz-build:
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
+		$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+
+# A long run of every target, for people.
+fuzz: fuzz-build
+	@for f in build/fuzz/fuzzers/*; do mkdir -p build/fuzz/corpus/$${f##*/}; \
+		$$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$${f##*/} || exit 1; done
+
+# A fixed number of runs with a fixed seed, for `make test` (no timing in tests).
+fuzz-smoke: fuzz-build
+	@for f in build/fuzz/fuzzers/*; do \
+		$$f -runs=$(FUZZ_RUNS) -seed=1 >/dev/null 2>build/fuzz/$${f##*/}.log || \
+		{ tail -30 build/fuzz/$${f##*/}.log; exit 1; }; done
 
 unit: all
 	@tests/run-suite.sh $(BUILD)

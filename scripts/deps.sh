@@ -3,7 +3,7 @@
 # which; does nothing when all are present.
 set -eu
 pkgs="build-essential pkg-config clang libsqlite3-dev sqlite3 libncurses-dev libreadline-dev
-libcjson-dev libcsv-dev liblinear-dev libxgboost-dev libcmocka-dev tmux"
+libcjson-dev libcsv-dev liblinear-dev libxgboost-dev libcmocka-dev tmux libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

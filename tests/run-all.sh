@@ -41,5 +41,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 suite build/san " (asan+ubsan)"
 
+# The parsers' fuzz targets, a fixed number of inputs each.
+check fuzz-smoke make fuzz-smoke
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
