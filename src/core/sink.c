@@ -46,25 +46,6 @@ void sink_field(struct rd_sink *s, const char *section, const char *key, const c
 		s->ops->field(s, section, key, value ? value : "", kind);
 }
 
-void sink_fieldf(struct rd_sink *s, const char *section, const char *key, enum rd_col_kind kind,
-		 const char *fmt, ...)
-{
-	struct rd_buf b = {0};
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof tmp) {
-		b.data = rd_malloc((size_t)n + 1);
-		va_start(ap, fmt);
-		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	sink_field(s, section, key, b.data ? b.data : tmp, kind);
-	buf_free(&b);
-}
-
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -74,6 +55,17 @@ static char *vformat(const char *fmt, va_list ap)
 	char *p = rd_malloc(n > 0 ? (size_t)n + 1 : 1);
 	vsnprintf(p, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
 	return p;
+}
+
+void sink_fieldf(struct rd_sink *s, const char *section, const char *key, enum rd_col_kind kind,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = vformat(fmt, ap);
+	va_end(ap);
+	sink_field(s, section, key, v, kind);
+	free(v);
 }
 
 void sink_message(struct rd_sink *s, const char *fmt, ...)

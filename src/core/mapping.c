@@ -1,0 +1,559 @@
+/* Dataset mappings: parsing and checking the JSON, and the small lookups the loader
+ * needs. Every unknown key or bad value is an error naming the mapping file. */
+#include "riskdesk/mapping.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAPPING_MAX_BYTES (4 << 20) /* a mapping is a few hundred bytes; refuse nonsense */
+
+static const char *const top_keys[] = {
+	"description", "table", "header", "columns", "separator", "rename", "recode",
+	"defaults",    "types", "id",     "ignore",  "outcome",   NULL,
+};
+static const char *const outcome_keys[] = {"column", "recode", "observed_at", NULL};
+static const char *const id_keys[] = {"format", NULL};
+static const char *const table_names[] = {"customers", "orders", "payments", "outcomes", NULL};
+
+int mapping_name_eq(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+int mapping_separator(const char *s, int *sep)
+{
+	if (strcmp(s, "whitespace") == 0 || strcmp(s, "space") == 0 || strcmp(s, " ") == 0) {
+		*sep = MAPPING_WHITESPACE;
+		return 0;
+	}
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0) {
+		*sep = '\t';
+		return 0;
+	}
+	/* One printable ASCII byte; the quote and line ends would make the file unreadable. */
+	if (strlen(s) == 1 && (unsigned char)s[0] > 0x20 && (unsigned char)s[0] < 0x7f &&
+	    s[0] != '"') {
+		*sep = (unsigned char)s[0];
+		return 0;
+	}
+	return -1;
+}
+
+static void keys_list(struct rd_buf *b, const char *const *keys)
+{
+	for (int i = 0; keys[i]; i++) {
+		if (strcmp(keys[i], "description") == 0)
+			continue;
+		if (b->len)
+			buf_puts(b, ", ");
+		buf_puts(b, keys[i]);
+	}
+}
+
+/* Fails on any key of obj not in keys. where is "" for the top level or "'outcome': ". */
+static int check_keys(const cJSON *obj, const char *const *keys, const char *name,
+		      const char *where, struct rd_err *err)
+{
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		int known = 0;
+		for (int i = 0; keys[i] && !known; i++)
+			known = strcmp(c->string, keys[i]) == 0;
+		if (!known) {
+			struct rd_buf b = {0};
+			keys_list(&b, keys);
+			rd_err_set(err, "%s: %sunknown key '%s' (expected %s)", name, where, c->string,
+				   b.data);
+			buf_free(&b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The text of a scalar (string, number or boolean), or NULL. The caller frees it. */
+static char *scalar_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return rd_strdup(v->valuestring);
+	if (cJSON_IsNumber(v)) {
+		struct rd_buf b = {0};
+		buf_json_number(&b, v->valuedouble);
+		return buf_steal(&b);
+	}
+	if (cJSON_IsBool(v))
+		return rd_strdup(cJSON_IsTrue(v) ? "true" : "false");
+	return NULL;
+}
+
+static int nonempty_string(const cJSON *v)
+{
+	return cJSON_IsString(v) && v->valuestring[0] != '\0';
+}
+
+/* A list of distinct non-empty column names. */
+static int parse_names(const cJSON *v, const char *name, const char *key, char ***out, int *n,
+		       struct rd_err *err)
+{
+	if (!cJSON_IsArray(v)) {
+		rd_err_set(err, "%s: '%s' must be an array of column names", name, key);
+		return -1;
+	}
+	int count = cJSON_GetArraySize(v);
+	*out = rd_calloc((size_t)count + 1, sizeof **out);
+	*n = 0;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (!nonempty_string(c)) {
+			rd_err_set(err, "%s: '%s' item %d must be a non-empty string", name, key, *n + 1);
+			return -1;
+		}
+		for (int i = 0; i < *n; i++) {
+			if (mapping_name_eq((*out)[i], c->valuestring)) {
+				rd_err_set(err, "%s: '%s' names '%s' twice", name, key, c->valuestring);
+				return -1;
+			}
+		}
+		(*out)[(*n)++] = rd_strdup(c->valuestring);
+	}
+	return 0;
+}
+
+/* An object of name -> scalar. names: 1 when the values are column names (non-empty
+ * strings), 0 for values (strings, numbers or booleans). */
+static int parse_pairs(const cJSON *v, const char *name, const char *key, int names,
+		       struct mapping_pair **out, int *n, struct rd_err *err)
+{
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: '%s' must be an object", name, key);
+		return -1;
+	}
+	*out = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof **out);
+	*n = 0;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		char *to = names ? (nonempty_string(c) ? rd_strdup(c->valuestring) : NULL)
+				 : scalar_text(c);
+		if (!to) {
+			rd_err_set(err, "%s: '%s': the value of '%s' must be %s", name, key, c->string,
+				   names ? "a non-empty column name" : "a string or a number");
+			return -1;
+		}
+		if (c->string[0] == '\0' && names) {
+			free(to);
+			rd_err_set(err, "%s: '%s': a key is empty", name, key);
+			return -1;
+		}
+		(*out)[*n].from = rd_strdup(c->string);
+		(*out)[*n].to = to;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* label names the object in messages: "recode'.'class" or "outcome'.'recode". */
+static int parse_recode(const cJSON *v, const char *name, const char *column, const char *label,
+			struct mapping_recode *r, struct rd_err *err)
+{
+	char key[300];
+	snprintf(key, sizeof key, "%s", label);
+	r->column = rd_strdup(column);
+	if (parse_pairs(v, name, key, 0, &r->pairs, &r->npairs, err))
+		return -1;
+	r->index = strmap_new((size_t)r->npairs);
+	for (int i = 0; i < r->npairs; i++) {
+		if (!strmap_put(r->index, r->pairs[i].from, strlen(r->pairs[i].from), i)) {
+			rd_err_set(err, "%s: '%s' recodes '%s' twice", name, key, r->pairs[i].from);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "G%04d": literal text, exactly one %d with an optional 0 flag and width, %% for '%'. */
+static int parse_id_format(struct rd_mapping *m, const char *f, struct rd_err *err)
+{
+	struct rd_buf pre = {0}, post = {0};
+	int convs = 0, rc = -1;
+	for (const char *p = f; *p; p++) {
+		struct rd_buf *b = convs ? &post : &pre;
+		if (*p != '%') {
+			buf_putc(b, *p);
+			continue;
+		}
+		if (p[1] == '%') {
+			buf_putc(b, '%');
+			p++;
+			continue;
+		}
+		p++;
+		int zero = 0, width = 0, digits = 0;
+		if (*p == '0') {
+			zero = 1;
+			p++;
+		}
+		while (*p >= '0' && *p <= '9' && digits < 3) {
+			width = width * 10 + (*p++ - '0');
+			digits++;
+		}
+		if (*p != 'd' && *p != 'i' && *p != 'u') {
+			rd_err_set(err, "%s: 'id'.'format' '%s': only %%d (with an optional 0 and width,"
+				   " like %%04d) and %%%% may follow a %%", m->name, f);
+			goto out;
+		}
+		if (width > 20) {
+			rd_err_set(err, "%s: 'id'.'format' '%s': the width is at most 20", m->name, f);
+			goto out;
+		}
+		if (++convs > 1) {
+			rd_err_set(err, "%s: 'id'.'format' '%s' has more than one %%d", m->name, f);
+			goto out;
+		}
+		m->id_zero = zero;
+		m->id_width = width;
+	}
+	if (convs != 1) {
+		rd_err_set(err, "%s: 'id'.'format' '%s' needs one %%d for the row number", m->name, f);
+		goto out;
+	}
+	if (pre.len + post.len > 200) {
+		rd_err_set(err, "%s: 'id'.'format' is too long", m->name);
+		goto out;
+	}
+	m->id_prefix = buf_steal(&pre);
+	m->id_suffix = buf_steal(&post);
+	m->has_id = 1;
+	rc = 0;
+out:
+	buf_free(&pre);
+	buf_free(&post);
+	return rc;
+}
+
+static int parse_outcome(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
+{
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: 'outcome' must be an object with a 'column'", m->name);
+		return -1;
+	}
+	if (check_keys(v, outcome_keys, m->name, "'outcome': ", err))
+		return -1;
+	const cJSON *col = cJSON_GetObjectItemCaseSensitive(v, "column");
+	if (!nonempty_string(col)) {
+		rd_err_set(err, "%s: 'outcome'.'column' must name the column holding the outcome",
+			   m->name);
+		return -1;
+	}
+	m->outcome_column = rd_strdup(col->valuestring);
+	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(v, "recode");
+	if (rec) {
+		if (parse_recode(rec, m->name, m->outcome_column, "outcome'.'recode", &m->outcome_recode,
+				 err))
+			return -1;
+		for (int i = 0; i < m->outcome_recode.npairs; i++) {
+			const char *to = m->outcome_recode.pairs[i].to;
+			if (strcmp(to, "0") != 0 && strcmp(to, "1") != 0) {
+				rd_err_set(err, "%s: 'outcome'.'recode' maps '%s' to '%s'; outcomes are 0"
+					   " (good) or 1 (defaulted)", m->name, m->outcome_recode.pairs[i].from, to);
+				return -1;
+			}
+		}
+	}
+	const cJSON *obs = cJSON_GetObjectItemCaseSensitive(v, "observed_at");
+	if (obs) {
+		int64_t e;
+		if (!cJSON_IsString(obs) || date_parse(obs->valuestring, strlen(obs->valuestring), &e)) {
+			rd_err_set(err, "%s: 'outcome'.'observed_at' must be an ISO 8601 date"
+				   " (2025-03-01)", m->name);
+			return -1;
+		}
+		m->outcome_observed_at = rd_strdup(obs->valuestring);
+	}
+	return 0;
+}
+
+static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
+{
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: 'types' must be an object of column -> \"numeric\" or"
+			   " \"categorical\"", m->name);
+		return -1;
+	}
+	m->types = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->types);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		enum mapping_type t;
+		if (cJSON_IsString(c) && strcmp(c->valuestring, "numeric") == 0) {
+			t = MAPPING_NUMERIC;
+		} else if (cJSON_IsString(c) && strcmp(c->valuestring, "categorical") == 0) {
+			t = MAPPING_CATEGORICAL;
+		} else {
+			rd_err_set(err, "%s: 'types': the type of '%s' must be \"numeric\" or"
+				   " \"categorical\"", m->name, c->string);
+			return -1;
+		}
+		m->types[m->ntypes].column = rd_strdup(c->string);
+		m->types[m->ntypes].type = t;
+		m->ntypes++;
+	}
+	return 0;
+}
+
+/* Applies one top-level key. */
+static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, struct rd_err *err)
+{
+	const char *k = c->string;
+	if (strcmp(k, "description") == 0) {
+		if (!cJSON_IsString(c)) {
+			rd_err_set(err, "%s: 'description' must be a string", m->name);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "table") == 0) {
+		for (int i = 0; cJSON_IsString(c) && table_names[i]; i++) {
+			if (strcmp(c->valuestring, table_names[i]) == 0) {
+				snprintf(m->table, sizeof m->table, "%s", table_names[i]);
+				return 0;
+			}
+		}
+		rd_err_set(err, "%s: 'table' must be customers, orders, payments or outcomes", m->name);
+		return -1;
+	}
+	if (strcmp(k, "header") == 0) {
+		if (!cJSON_IsBool(c)) {
+			rd_err_set(err, "%s: 'header' must be true or false", m->name);
+			return -1;
+		}
+		m->header = cJSON_IsTrue(c);
+		*header_given = 1;
+		return 0;
+	}
+	if (strcmp(k, "columns") == 0) {
+		if (parse_names(c, m->name, k, &m->columns, &m->ncolumns, err))
+			return -1;
+		if (m->ncolumns == 0) {
+			rd_err_set(err, "%s: 'columns' is empty", m->name);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "separator") == 0) {
+		if (!cJSON_IsString(c) || mapping_separator(c->valuestring, &m->separator)) {
+			rd_err_set(err, "%s: 'separator' must be one character, \"tab\" or \"whitespace\"",
+				   m->name);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "rename") == 0)
+		return parse_pairs(c, m->name, k, 1, &m->rename, &m->nrename, err);
+	if (strcmp(k, "defaults") == 0)
+		return parse_pairs(c, m->name, k, 0, &m->defaults, &m->ndefaults, err);
+	if (strcmp(k, "ignore") == 0)
+		return parse_names(c, m->name, k, &m->ignore, &m->nignore, err);
+	if (strcmp(k, "types") == 0)
+		return parse_types(m, c, err);
+	if (strcmp(k, "outcome") == 0)
+		return parse_outcome(m, c, err);
+	if (strcmp(k, "recode") == 0) {
+		if (!cJSON_IsObject(c)) {
+			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}", m->name);
+			return -1;
+		}
+		m->recode = rd_calloc((size_t)cJSON_GetArraySize(c) + 1, sizeof *m->recode);
+		for (const cJSON *col = c->child; col; col = col->next) {
+			char label[300];
+			snprintf(label, sizeof label, "recode'.'%s", col->string);
+			if (parse_recode(col, m->name, col->string, label, &m->recode[m->nrecode++], err))
+				return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "id") == 0) {
+		if (!cJSON_IsObject(c)) {
+			rd_err_set(err, "%s: 'id' must be {\"format\": \"G%%04d\"}", m->name);
+			return -1;
+		}
+		if (check_keys(c, id_keys, m->name, "'id': ", err))
+			return -1;
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "format");
+		if (!nonempty_string(f)) {
+			rd_err_set(err, "%s: 'id'.'format' must be a string like \"G%%04d\"", m->name);
+			return -1;
+		}
+		return parse_id_format(m, f->valuestring, err);
+	}
+	return -1; /* unreachable: check_keys ran first */
+}
+
+static int64_t line_of(const char *text, const char *at)
+{
+	int64_t line = 1;
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
+				 struct rd_err *err)
+{
+	struct rd_mapping *m = rd_calloc(1, sizeof *m);
+	m->name = rd_strdup(name);
+	m->header = 1;
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	int header_given = 0, ok = 0;
+	if (!root) {
+		const char *at = end && end >= text && end <= text + len ? end : text;
+		rd_err_set(err, "%s:%lld: invalid JSON", name, (long long)line_of(text, at));
+		goto out;
+	}
+	for (const char *p = end; p < text + len; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			rd_err_set(err, "%s:%lld: unexpected text after the mapping object", name,
+				   (long long)line_of(text, p));
+			goto out;
+		}
+	}
+	if (!cJSON_IsObject(root)) {
+		rd_err_set(err, "%s: a mapping is a JSON object", name);
+		goto out;
+	}
+	if (check_keys(root, top_keys, name, "", err))
+		goto out;
+	for (const cJSON *c = root->child; c; c = c->next) {
+		for (const cJSON *d = root->child; d != c; d = d->next) {
+			if (strcmp(c->string, d->string) == 0) {
+				rd_err_set(err, "%s: key '%s' appears twice", name, c->string);
+				goto out;
+			}
+		}
+		if (parse_key(m, c, &header_given, err))
+			goto out;
+	}
+	/* "columns" alone means the file has no header line. */
+	if (!header_given && m->ncolumns > 0)
+		m->header = 0;
+	if (!m->header && m->ncolumns == 0) {
+		rd_err_set(err, "%s: \"header\": false needs \"columns\" to name the fields", name);
+		goto out;
+	}
+	if (m->outcome_column && m->table[0] && strcmp(m->table, "customers") != 0) {
+		rd_err_set(err, "%s: 'outcome' derives outcomes from a customers file, but 'table' is %s",
+			   name, m->table);
+		goto out;
+	}
+	ok = 1;
+out:
+	cJSON_Delete(root);
+	if (!ok) {
+		mapping_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct rd_mapping *mapping_load(const char *path, struct rd_err *err)
+{
+	struct rd_mapping *m = NULL;
+	struct rd_buf b = {0};
+	char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rd_err_set(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rd_err_set(err, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > MAPPING_MAX_BYTES) {
+			rd_err_set(err, "%s: too large for a mapping (over %d bytes)", path,
+				   MAPPING_MAX_BYTES);
+			goto out;
+		}
+		buf_append(&b, chunk, (size_t)n);
+	}
+	if (b.len == 0) {
+		rd_err_set(err, "%s: empty file, expected a mapping (a JSON object)", path);
+		goto out;
+	}
+	m = mapping_parse(b.data, b.len, path, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_free(&b);
+	return m;
+}
+
+static void pairs_free(struct mapping_pair *p, int n)
+{
+	for (int i = 0; i < n && p; i++) {
+		free(p[i].from);
+		free(p[i].to);
+	}
+	free(p);
+}
+
+static void names_free(char **v, int n)
+{
+	for (int i = 0; i < n && v; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void recode_free(struct mapping_recode *r)
+{
+	free(r->column);
+	pairs_free(r->pairs, r->npairs);
+	strmap_free(r->index);
+}
+
+void mapping_free(struct rd_mapping *m)
+{
+	if (!m)
+		return;
+	free(m->name);
+	names_free(m->columns, m->ncolumns);
+	pairs_free(m->rename, m->nrename);
+	for (int i = 0; i < m->nrecode; i++)
+		recode_free(&m->recode[i]);
+	free(m->recode);
+	pairs_free(m->defaults, m->ndefaults);
+	for (int i = 0; i < m->ntypes; i++)
+		free(m->types[i].column);
+	free(m->types);
+	names_free(m->ignore, m->nignore);
+	free(m->id_prefix);
+	free(m->id_suffix);
+	free(m->outcome_column);
+	recode_free(&m->outcome_recode);
+	free(m->outcome_observed_at);
+	free(m);
+}
+
+const char *mapping_recode_get(const struct mapping_recode *r, const char *s, size_t len)
+{
+	if (!r || !r->index)
+		return NULL;
+	int64_t i = strmap_get(r->index, s, len);
+	return i < 0 ? NULL : r->pairs[i].to;
+}
+
+void mapping_id(const struct rd_mapping *m, int64_t row, char *out, size_t n)
+{
+	if (m->id_zero)
+		snprintf(out, n, "%s%0*lld%s", m->id_prefix, m->id_width, (long long)row, m->id_suffix);
+	else
+		snprintf(out, n, "%s%*lld%s", m->id_prefix, m->id_width, (long long)row, m->id_suffix);
+}

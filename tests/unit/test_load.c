@@ -1,0 +1,1119 @@
+/* The loader: CSV, JSON and NDJSON readers, mappings, validation messages with FILE:LINE,
+ * all or nothing, --skip-bad, replacing, runs, cancellation, and the public datasets. */
+#include "testutil.h"
+
+#include "riskdesk/load.h"
+#include "riskdesk/mapping.h"
+
+#define DATASETS "../shared/datasets"
+
+/* ---- a sink that keeps diagnostics and messages ---- */
+
+struct cap_sink {
+	struct rd_sink base;   /* must be first */
+	struct rd_buf diags;   /* one diagnostic a line */
+	struct rd_buf msgs;    /* one message a line */
+	int ndiags;
+};
+
+static void cap_diag(struct rd_sink *s, const char *text)
+{
+	struct cap_sink *c = (struct cap_sink *)s;
+	buf_puts(&c->diags, text);
+	buf_putc(&c->diags, '\n');
+	c->ndiags++;
+}
+
+static void cap_message(struct rd_sink *s, const char *text)
+{
+	struct cap_sink *c = (struct cap_sink *)s;
+	buf_puts(&c->msgs, text);
+	buf_putc(&c->msgs, '\n');
+}
+
+static const struct rd_sink_ops cap_ops = {.diag = cap_diag, .message = cap_message};
+
+/* One load through the API: the context, its sink and what the load reported. */
+struct run {
+	struct cap_sink sink;
+	struct rd_ctx ctx;
+	struct load_report rep;
+	int rc;
+};
+
+static const char *diags(struct run *r)
+{
+	return r->sink.diags.data ? r->sink.diags.data : "";
+}
+
+static void run_free(struct run *r)
+{
+	buf_free(&r->sink.diags);
+	buf_free(&r->sink.msgs);
+}
+
+static int load(struct run *r, struct rd_store *st, const char *table, const char *path,
+		const char *map, int skip_bad)
+{
+	memset(r, 0, sizeof *r);
+	r->sink.base.ops = &cap_ops;
+	ctx_init(&r->ctx, st, &r->sink.base);
+	struct load_opts o = {.map_path = map, .skip_bad = skip_bad};
+	r->rc = load_file(&r->ctx, table, path, &o, &r->rep);
+	return r->rc;
+}
+
+/* Loads and expects failure; returns the diagnostics (owned by r). */
+static const char *load_fails(struct run *r, struct rd_store *st, const char *table,
+			      const char *path)
+{
+	assert_int_equal(load(r, st, table, path, NULL, 0), -1);
+	return diags(r);
+}
+
+#define assert_has(hay, needle)                                                                 \
+	do {                                                                                    \
+		if (!strstr((hay), (needle)))                                                   \
+			fail_msg("expected \"%s\" in:\n%s", (needle), (hay));                   \
+	} while (0)
+
+static const char *text_of(struct rd_store *st, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *s;
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return out;
+}
+
+/* Two customers, C1 and C2, for the tables that reference them. */
+static void two_customers(struct rd_store *st)
+{
+	struct run r;
+	const char *p = test_file("base.csv", "id,name\nC1,Ann\nC2,Bob\n", 22);
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	run_free(&r);
+}
+
+static const char *file_str(const char *name, const char *text)
+{
+	return test_file(name, text, strlen(text));
+}
+
+/* ---- CSV ---- */
+
+static void test_csv_quotes_and_lines(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[256];
+	/* Line 3 holds a quoted comma and quote, lines 4-6 one record with embedded newlines,
+	 * then CRLF lines; the bad row is on line 8. */
+	const char *p = file_str("q.csv", "id,name,email\n"
+					  "C1,plain,a@x\n"
+					  "C2,\"Smith, \"\"Jr\"\"\",b@x\n"
+					  "C3,\"line one\n"
+					  "line two\n"
+					  "line three\",c@x\r\n"
+					  "C4,crlf,d@x\r\n"
+					  "C5,bad,e@x,extra\n");
+	const char *d = load_fails(&r, st, "customers", p);
+	char want[600];
+	snprintf(want, sizeof want, "%s:8: has 4 fields, the header has 3", p);
+	assert_has(d, want);
+	assert_int_equal(r.sink.ndiags, 1);
+	assert_has(r.ctx.err.msg, "load customers: 1 invalid row in");
+	assert_has(r.ctx.err.msg, "nothing was loaded");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	run_free(&r);
+
+	p = file_str("q2.csv", "id,name,email\n"
+			       "C1,plain,a@x\n"
+			       "C2,\"Smith, \"\"Jr\"\"\",b@x\n"
+			       "C3,\"line one\n"
+			       "line two\",c@x\r\n"
+			       "C4,crlf,d@x\r\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.read, 4);
+	assert_int_equal(r.rep.inserted, 4);
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = 'C2'", v, sizeof v),
+			    "Smith, \"Jr\"");
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = 'C3'", v, sizeof v),
+			    "line one\nline two");
+	assert_string_equal(text_of(st, "SELECT email FROM customers WHERE id = 'C4'", v, sizeof v),
+			    "d@x"); /* no \r left over */
+	assert_string_equal(text_of(st, "SELECT kind FROM customers WHERE id = 'C4'", v, sizeof v),
+			    "individual");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_bom_and_header_case(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *p = file_str("bom.csv", "\xEF\xBB\xBF Id ,NAME\r\nC1,Ann\r\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = 'Ann'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 0);
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_empty_and_header_only(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *p = test_file("empty.csv", "", 0);
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "empty.csv: empty file, expected a header");
+	run_free(&r);
+	p = file_str("blank.csv", "\n  \n");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "empty file, expected a header");
+	run_free(&r);
+	p = file_str("header.csv", "id,customer_id,amount,status,created_at\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	assert_int_equal(r.rep.read, 0);
+	assert_int_equal(r.rep.inserted, 0);
+	run_free(&r);
+	p = file_str("nocol.csv", "id,customer_id,amount,created_at\n");
+	load_fails(&r, st, "orders", p);
+	assert_has(r.ctx.err.msg, "nocol.csv:1: no column 'status'");
+	run_free(&r);
+	p = file_str("dupcol.csv", "id,name,Name\n");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "column 'Name' appears twice");
+	run_free(&r);
+	/* A trailing comma on every line: the nameless column is ignored, with a warning. */
+	p = file_str("trail.csv", "id,name,\nC1,Ann,\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_has(r.sink.msgs.data, "ignoring column 3, which has no name");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 0);
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_ragged_and_utf8(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *p = file_str("rag.csv", "id,name\nC1\nC2,b,c\nC3,\xff\xfe\nC4,ok\n");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "rag.csv:2: has 1 field, the header has 2");
+	assert_has(d, "rag.csv:3: has 3 fields, the header has 2");
+	assert_has(d, "rag.csv:4: column 'name': invalid UTF-8");
+	assert_has(r.ctx.err.msg, "3 invalid rows");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	run_free(&r);
+	/* A stray quote is malformed CSV, reported on its line. */
+	p = file_str("stray.csv", "id,name\nC1,ok\nC2,a\"b\n");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "stray.csv:3: malformed CSV");
+	run_free(&r);
+	p = file_str("open.csv", "id,name\nC1,ok\nC2,\"never\nclosed\n");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "open.csv:3: malformed CSV: a quoted cell is never closed");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_huge_field(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	size_t big = 1 << 20;
+	struct rd_buf b = {0};
+	buf_puts(&b, "id,name\nC1,\"");
+	for (size_t i = 0; i < big; i++)
+		buf_putc(&b, i % 100 == 99 ? '\n' : 'x');
+	buf_puts(&b, "\"\nC2,after\nC3,\"");
+	buf_puts(&b, "\n");
+	buf_puts(&b, "\",\n");
+	const char *p = test_file("huge.csv", b.data, b.len);
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "huge.csv:2: column 'name': field is 1048576 bytes; the limit is 65536");
+	/* The record after it starts on line 2 + 10485 embedded newlines + 1. */
+	assert_has(d, "huge.csv:10489: has 3 fields, the header has 2");
+	assert_int_equal(r.rep.read, 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	run_free(&r);
+	buf_free(&b);
+	store_close(st);
+}
+
+static void test_bad_values(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *p = file_str("o.csv", "id,customer_id,amount,status,created_at\n"
+					  "O1,C1,10.5,delivered,2025-03-01\n"
+					  "O2,C1,3,lost,2025-03-01\n"
+					  "O3,C1,3,placed,2025-02-30\n"
+					  "O4,C1,-1,placed,2025-03-01T10:30:00Z\n"
+					  "O5,C9,1,placed,2025-03-01\n"
+					  "O6,C2,abc,placed,2025-03-01\n"
+					  "O7,,1,placed,2025-03-01\n");
+	const char *d = load_fails(&r, st, "orders", p);
+	char want[700];
+	snprintf(want, sizeof want,
+		 "%s:3: column 'status': 'lost' is not placed, shipped, delivered, cancelled or"
+		 " returned", p);
+	assert_has(d, want);
+	snprintf(want, sizeof want, "%s:4: column 'created_at': '2025-02-30' is not an ISO 8601 date", p);
+	assert_has(d, want);
+	snprintf(want, sizeof want, "%s:5: column 'amount': '-1' is negative", p);
+	assert_has(d, want);
+	snprintf(want, sizeof want, "%s:6: column 'customer_id': unknown customer 'C9'", p);
+	assert_has(d, want);
+	snprintf(want, sizeof want, "%s:7: column 'amount': 'abc' is not a number", p);
+	assert_has(d, want);
+	snprintf(want, sizeof want, "%s:8: column 'customer_id': missing value", p);
+	assert_has(d, want);
+	assert_has(r.ctx.err.msg, "load orders: 6 invalid rows in");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
+	run_free(&r);
+
+	/* Payments: method, success, and an order that exists neither in the store nor here. */
+	p = file_str("ok.csv", "id,customer_id,amount,status,created_at\nO1,C1,10,placed,2025-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	run_free(&r);
+	p = file_str("p.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
+			      "P1,C1,O1,card,1,10,2025-01-02\n"
+			      "P2,C1,,cod,true,5,2025-01-02\n"
+			      "P3,C1,O9,cash,2,5,2025-01-02\n");
+	d = load_fails(&r, st, "payments", p);
+	assert_has(d, "p.csv:4: column 'order_id': unknown order 'O9'");
+	assert_has(d, "p.csv:4: column 'method': 'cash' is not card, cod, wallet or bank");
+	assert_has(d, "p.csv:4: column 'success': '2' is not 0 or 1");
+	run_free(&r);
+	p = file_str("p2.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
+			       "P1,C1,O1,card,1,10,2025-01-02\n"
+			       "P2,C1,,cod,true,5,2025-01-02\n");
+	assert_int_equal(load(&r, st, "payments", p, NULL, 0), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM payments WHERE order_id IS NULL AND success = 1"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT typeof(amount) = 'real' FROM payments WHERE id = 'P1'"), 1);
+	run_free(&r);
+	/* Outcomes: defaulted 0/1, a known customer. */
+	p = file_str("out.csv", "customer_id,defaulted,observed_at\nC1,1,2025-06-30\nC2,yes,\nC3,0,\n");
+	d = load_fails(&r, st, "outcomes", p);
+	assert_has(d, "out.csv:3: column 'defaulted': 'yes' is not 0 or 1");
+	assert_has(d, "out.csv:4: column 'customer_id': unknown customer 'C3'");
+	run_free(&r);
+	/* Unknown columns of other tables are ignored with a warning. */
+	p = file_str("extra.csv", "id,customer_id,amount,status,created_at,note\n"
+				  "O2,C2,1,shipped,2025-01-01,hello\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	assert_has(r.sink.msgs.data, "ignoring column 'note'");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_duplicates_and_error_cap(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *p = file_str("dup.csv", "id,name\nC1,a\nC2,b\nC1,c\n");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "dup.csv:4: column 'id': duplicate id 'C1' (first on line 2)");
+	run_free(&r);
+	/* Sorted, then adjacent, then out of order (the loader switches to a hash map). */
+	p = file_str("dup2.csv", "id\nA1\nA2\nA2\nA5\nA3\nA4\nA1\nA3\nA9\nA5\n");
+	d = load_fails(&r, st, "customers", p);
+	assert_has(d, "dup2.csv:4: column 'id': duplicate id 'A2' (first on line 3)");
+	assert_has(d, "dup2.csv:8: column 'id': duplicate id 'A1' (first on line 2)");
+	assert_has(d, "dup2.csv:9: column 'id': duplicate id 'A3' (first on line 6)");
+	assert_has(d, "dup2.csv:11: column 'id': duplicate id 'A5' (first on line 5)");
+	assert_int_equal(r.sink.ndiags, 4);
+	run_free(&r);
+	/* An out-of-order key that is not a duplicate. */
+	p = file_str("dup3.csv", "id\nB2\nB4\nB3\nB1\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 4);
+	run_free(&r);
+	/* 25 bad rows: 20 listed, then a count. */
+	struct rd_buf b = {0};
+	buf_puts(&b, "id,kind\n");
+	for (int i = 0; i < 25; i++)
+		buf_printf(&b, "C%d,robot\n", i);
+	p = test_file("many.csv", b.data, b.len);
+	d = load_fails(&r, st, "customers", p);
+	assert_int_equal(r.sink.ndiags, 21);
+	assert_has(d, "many.csv:21: column 'kind'");
+	assert_has(d, "... and 5 more errors");
+	assert_has(r.ctx.err.msg, "25 invalid rows");
+	run_free(&r);
+	buf_free(&b);
+	store_close(st);
+}
+
+static void test_reference_order(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	struct rd_buf b = {0};
+	/* Customers K000..K998, even numbers only; references in every order. */
+	buf_puts(&b, "id\n");
+	for (int i = 0; i < 1000; i += 2)
+		buf_printf(&b, "K%03d\n", i);
+	const char *p = test_file("k.csv", b.data, b.len);
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	run_free(&r);
+	buf_reset(&b);
+	buf_puts(&b, "customer_id,defaulted\n");
+	static const int refs[] = {500, 2, 998, 0, 998, 4, 6, 8, 400, 10, 12};
+	for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+		buf_printf(&b, "K%03d,0\n", refs[i] + (i == 4 ? -2 : 0));
+	p = test_file("k-out.csv", b.data, b.len);
+	assert_int_equal(load(&r, st, "outcomes", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 11);
+	run_free(&r);
+	/* Unknown ids before the first, after the last, between two, and odd ones. */
+	buf_reset(&b);
+	buf_puts(&b, "customer_id,defaulted\nK004,1\nA,1\nK999,1\nZ,1\nK501,1\nK002,1\nK003,1\nK0,1\n");
+	p = test_file("k-bad.csv", b.data, b.len);
+	const char *d = load_fails(&r, st, "outcomes", p);
+	assert_int_equal(r.sink.ndiags, 6);
+	assert_has(d, "k-bad.csv:3: column 'customer_id': unknown customer 'A'");
+	assert_has(d, "k-bad.csv:4: column 'customer_id': unknown customer 'K999'");
+	assert_has(d, "k-bad.csv:5: column 'customer_id': unknown customer 'Z'");
+	assert_has(d, "k-bad.csv:6: column 'customer_id': unknown customer 'K501'");
+	assert_has(d, "k-bad.csv:8: column 'customer_id': unknown customer 'K003'");
+	assert_has(d, "k-bad.csv:9: column 'customer_id': unknown customer 'K0'");
+	run_free(&r);
+	buf_free(&b);
+	store_close(st);
+}
+
+/* Files over 4 MB into a table no bigger: indexes are dropped and rebuilt. */
+static void test_bulk_indexes(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	struct rd_buf b = {0};
+	buf_puts(&b, "id,customer_id,amount,status,created_at\n");
+	for (int i = 0; i < 90000; i++)
+		buf_printf(&b, "ORDER-%07d,C%d,%d.25,delivered,2025-%02d-%02dT10:00:00Z\n", i, 1 + i % 2,
+			   i % 500, 1 + i % 12, 1 + i % 28);
+	assert_true(b.len > (4 << 20));
+	const char *sql = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
+			  " tbl_name = 'orders' AND sql IS NOT NULL";
+	int64_t nidx = test_int(st, sql);
+	assert_true(nidx >= 2);
+	/* A bad last row: everything rolls back, the indexes included. */
+	struct rd_buf bad = {0};
+	buf_append(&bad, b.data, b.len);
+	buf_puts(&bad, "ORDER-X,C1,1,delivered,never\n");
+	const char *p = test_file("bulk-bad.csv", bad.data, bad.len);
+	load_fails(&r, st, "orders", p);
+	assert_has(diags(&r), "bulk-bad.csv:90002: column 'created_at'");
+	run_free(&r);
+	assert_int_equal(test_int(st, sql), nidx);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
+	p = test_file("bulk.csv", b.data, b.len);
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 90000);
+	run_free(&r);
+	assert_int_equal(test_int(st, sql), nidx);
+	char v[64];
+	assert_string_equal(text_of(st, "PRAGMA integrity_check", v, sizeof v), "ok");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders INDEXED BY orders_customer"
+				      " WHERE customer_id = 'C2'"),
+			 45000);
+	/* A small reload into the big table keeps the indexes in place. */
+	p = file_str("small.csv", "id,customer_id,amount,status,created_at\n"
+				  "ORDER-0000001,C1,9,returned,2025-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	assert_int_equal(r.rep.replaced, 1);
+	run_free(&r);
+	assert_int_equal(test_int(st, sql), nidx);
+	buf_free(&b);
+	buf_free(&bad);
+	store_close(st);
+}
+
+/* ---- all or nothing, skip-bad, replace ---- */
+
+static const char *const all_tables[] = {
+	"customers",       "orders",        "payments", "outcomes", "attributes",
+	"customer_attributes", "credit_profiles", "score_history", "models",
+};
+
+/* Every row of a table, as text (a plain scan returns unchanged rows in the same order). */
+static void dump(struct rd_store *st, const char *table, struct rd_buf *out)
+{
+	char sql[128];
+	sqlite3_stmt *s;
+	snprintf(sql, sizeof sql, "SELECT * FROM %s", table);
+	buf_reset(out);
+	buf_puts(out, "");
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(s); i++) {
+			const unsigned char *v = sqlite3_column_text(s, i);
+			buf_puts(out, v ? (const char *)v : "<null>");
+			buf_putc(out, '|');
+		}
+		buf_putc(out, '\n');
+	}
+	sqlite3_finalize(s);
+}
+
+static void snapshot(struct rd_store *st, struct rd_buf out[9])
+{
+	for (int i = 0; i < 9; i++)
+		dump(st, all_tables[i], &out[i]);
+}
+
+static void test_all_or_nothing(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	struct rd_err err = {{0}};
+	const char *p = file_str("c.csv", "id,name,segment\nC1,Ann,gold\nC2,Bob,silver\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	run_free(&r);
+	p = file_str("o.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	run_free(&r);
+	p = file_str("p.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
+			      "P1,C1,O1,card,1,5,2025-01-01\n");
+	assert_int_equal(load(&r, st, "payments", p, NULL, 0), 0);
+	run_free(&r);
+	p = file_str("out.csv", "customer_id,defaulted\nC1,0\n");
+	assert_int_equal(load(&r, st, "outcomes", p, NULL, 0), 0);
+	run_free(&r);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+				    " segment, model_name, model_version, features, reasons, computed_at)"
+				    " VALUES ('C1', 700, 'B', 0.05, 'LOW', 'existing', 'rules', 1, '{}',"
+				    " '[]', '2025-01-01');"
+				    "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+				    " model_version, computed_at) VALUES ('C1', 700, 'B', 0.05, 'rules', 1,"
+				    " '2025-01-01')",
+				    &err),
+			 0);
+	struct rd_buf before[9] = {{0}}, after[9] = {{0}};
+	snapshot(st, before);
+	for (int i = 0; i < 9; i++)
+		if (i != 6 && i != 7) /* all but profiles and history came from loads */
+			assert_true(before[i].len > 0);
+	int64_t runs = test_int(st, "SELECT count(*) FROM runs");
+
+	/* Customers: valid rows that would replace C1's attributes, then a bad one. */
+	p = file_str("c2.csv", "id,name,segment,extra\nC1,Changed,bronze,1\nC3,New,x,2\nC4,Bad,x,\xc3\n");
+	load_fails(&r, st, "customers", p);
+	run_free(&r);
+	snapshot(st, after);
+	for (int i = 0; i < 9; i++)
+		assert_string_equal(before[i].data, after[i].data);
+	/* Orders, payments and outcomes likewise. */
+	p = file_str("o2.csv", "id,customer_id,amount,status,created_at\nO1,C2,9,shipped,2025-01-01\n"
+			       "O2,C1,1,placed,2025-01-01\nO3,C1,1,placed,yesterday\n");
+	load_fails(&r, st, "orders", p);
+	run_free(&r);
+	p = file_str("p2.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
+			       "P2,C1,O1,card,1,5,2025-01-01\nP3,C1,O1,card,1,-5,2025-01-01\n");
+	load_fails(&r, st, "payments", p);
+	run_free(&r);
+	p = file_str("out2.csv", "customer_id,defaulted\nC2,1\nC1,7\n");
+	load_fails(&r, st, "outcomes", p);
+	run_free(&r);
+	snapshot(st, after);
+	for (int i = 0; i < 9; i++) {
+		assert_string_equal(before[i].data, after[i].data);
+		buf_free(&before[i]);
+		buf_free(&after[i]);
+	}
+	/* Each failed load left one failed run, and foreign keys are on again. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs") - runs, 4);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 4);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	store_close(st);
+}
+
+static void test_skip_bad(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *p = file_str("sb.csv", "id,customer_id,amount,status,created_at\n"
+					   "O1,C1,10,placed,2025-01-01\n"
+					   "O2,C1,\"1,5\",placed,2025-01-01\n"
+					   "O3,C2,4,shipped,2025-01-02\n"
+					   "O4,C7,4,\"say \"\"hi\"\"\",2025-01-02\n"
+					   "O5,C2\n");
+	char rej[600];
+	snprintf(rej, sizeof rej, "%s.rejects.csv", p);
+	unlink(rej);
+	assert_int_equal(load(&r, st, "orders", p, NULL, 1), 0);
+	assert_int_equal(r.rep.read, 5);
+	assert_int_equal(r.rep.inserted, 2);
+	assert_int_equal(r.rep.rejected, 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 2);
+	struct stat sb;
+	assert_int_equal(stat(rej, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	FILE *f = fopen(rej, "r");
+	assert_non_null(f);
+	char text[2048] = {0};
+	fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	assert_has(text, "id,customer_id,amount,status,created_at,reason\r\n");
+	assert_has(text, "O2,C1,\"1,5\",placed,2025-01-01,\"column 'amount': '1,5' is not a"
+			 " number\"\r\n");
+	assert_has(text, "O4,C7,4,\"say \"\"hi\"\"\",2025-01-02,\"column 'customer_id': unknown"
+			 " customer 'C7'; column 'status': 'say \"\"hi\"\"' is not placed,");
+	assert_has(text, "O5,C2,,,,\"has 2 fields, the header has 5\"\r\n");
+	assert_int_equal(test_int(st, "SELECT rows FROM runs ORDER BY id DESC LIMIT 1"), 2);
+	run_free(&r);
+	unlink(rej);
+	store_close(st);
+}
+
+static void test_reload_replaces(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *p = file_str("r1.csv", "id,name,income,tier\nC1,Ann,100,a\nC2,Bob,200,b\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	assert_int_equal(r.rep.replaced, 0);
+	run_free(&r);
+	p = file_str("o.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	run_free(&r);
+	/* Again, with C1 changed, C3 new and the tier attribute gone for C1. */
+	p = file_str("r2.csv", "id,name,income\nC1,Anna,150\nC3,Cy,300\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.read, 2);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_int_equal(r.rep.replaced, 1);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = 'Anna'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = 'C1'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"
+				      " AND name = 'income'"),
+			 150);
+	/* The order of the replaced customer survives (no delete on replace). */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders WHERE customer_id = 'C1'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'income' AND"
+				      " type = 'numeric'"),
+			 1);
+	/* A non-numeric value turns the attribute categorical and clears the numbers. */
+	p = file_str("r3.csv", "id,income\nC2,n/a\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'income' AND"
+				      " type = 'categorical'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE num IS NOT NULL"),
+			 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok'"), 4);
+	store_close(st);
+}
+
+/* ---- JSON ---- */
+
+static void test_json_array(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[64];
+	const char *p = file_str("c.json", "[\n"
+					   "  {\"id\": \"C1\", \"name\": \"Ann\", \"score\": 5e+05},\n"
+					   "  {\"id\": \"C2\",\n"
+					   "   \"name\": null, \"score\": 12.5, \"kind\": \"company\"}\n"
+					   "]\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'C1'",
+				    v, sizeof v),
+			    "500000");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C2' AND name IS NULL"
+				      " AND kind = 'company'"),
+			 1);
+	/* Errors point at the line where the element starts. */
+	p = file_str("bad.json", "[\n"
+				 "  {\"id\": \"C1\"},\n"
+				 "  {\"id\": \"C2\",\n"
+				 "   \"kind\": \"robot\"},\n"
+				 "  {\"id\": \"C3\", \"name\": [1]}\n"
+				 "]");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "bad.json:3: column 'kind': 'robot' is not individual or company");
+	assert_has(d, "bad.json:5: column 'name': a JSON object or array");
+	run_free(&r);
+	/* Invalid JSON: the line of cJSON's error. */
+	p = file_str("broken.json", "[\n  {\"id\": \"C1\"},\n  {\"id\": \"C2\",\n   \"x\": tru}\n]");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "broken.json:4: invalid JSON");
+	run_free(&r);
+	p = file_str("notarr.json", "\n\n{\"id\": 1} x");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "notarr.json:3: more than one JSON value");
+	run_free(&r);
+	p = file_str("e.json", "   \n");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "e.json: empty file");
+	run_free(&r);
+	p = file_str("scalar.json", "[1]");
+	load_fails(&r, st, "customers", p);
+	assert_has(r.ctx.err.msg, "scalar.json:1: expected an object, found a number");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_ndjson(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *p = file_str("o.ndjson", "{\"id\":\"O1\",\"customer_id\":\"C1\",\"amount\":12.5,"
+					     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+					     "\n"
+					     "{\"id\":\"O2\",\"customer_id\":\"C2\",\"amount\":3,"
+					     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\r\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT sum(amount) * 10 FROM orders"), 155);
+	p = file_str("bad.ndjson", "{\"id\":\"O3\",\"customer_id\":\"C1\",\"amount\":1,"
+				   "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+				   "\n"
+				   "{\"id\":\"O4\",\"customer_id\":\"C1\",\"amount\":-2,"
+				   "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+				   "{\"id\":\"O5\",\"customer_id\":\"C1\",\"status\":\"placed\"}\n");
+	const char *d = load_fails(&r, st, "orders", p);
+	assert_has(d, "bad.ndjson:3: column 'amount': '-2' is negative");
+	assert_has(d, "bad.ndjson:4: column 'amount': missing value");
+	assert_has(d, "bad.ndjson:4: column 'created_at': missing value");
+	run_free(&r);
+	p = file_str("inv.ndjson", "{\"id\":\"O3\"}\n{\"id\":\n");
+	load_fails(&r, st, "orders", p);
+	assert_has(r.ctx.err.msg, "inv.ndjson:2: invalid JSON");
+	run_free(&r);
+	/* Rejected JSON records keep their text. */
+	p = file_str("sb.ndjson", "{\"id\":\"O9\",\"customer_id\":\"C1\",\"amount\":1,"
+				  "\"status\":\"nope\",\"created_at\":\"2025-01-01\"}\n");
+	char rej[600];
+	snprintf(rej, sizeof rej, "%s.rejects.csv", p);
+	assert_int_equal(load(&r, st, "orders", p, NULL, 1), 0);
+	assert_int_equal(r.rep.rejected, 1);
+	run_free(&r);
+	FILE *f = fopen(rej, "r");
+	assert_non_null(f);
+	char text[1024] = {0};
+	fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	assert_has(text, "record,reason\r\n\"{\"\"id\"\":\"\"O9\"\"");
+	unlink(rej);
+	store_close(st);
+}
+
+/* ---- mappings ---- */
+
+static void test_mapping_errors(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	struct {
+		const char *json;
+		const char *want;
+	} cases[] = {
+		{"{\"tabel\": \"customers\"}", "m.json: unknown key 'tabel' (expected table, header"},
+		{"{\"header\": \"no\"}", "m.json: 'header' must be true or false"},
+		{"{\"header\": false}", "\"header\": false needs \"columns\""},
+		{"{\"separator\": \"ab\"}", "'separator' must be one character"},
+		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments or outcomes"},
+		{"{\"columns\": [\"a\", \"A\"]}", "'columns' names 'A' twice"},
+		{"{\"id\": {\"format\": \"G%s\"}}", "'id'.'format' 'G%s'"},
+		{"{\"id\": {\"format\": \"G%d%d\"}}", "more than one %d"},
+		{"{\"id\": {\"fmt\": \"G%d\"}}", "'id': unknown key 'fmt'"},
+		{"{\"outcome\": {\"column\": \"class\", \"recode\": {\"1\": \"good\"}}}",
+		 "outcomes are 0 (good) or 1"},
+		{"{\"outcome\": {\"recode\": {}}}", "'outcome'.'column' must name"},
+		{"{\"outcome\": {\"column\": \"c\", \"observed_at\": \"soon\"}}", "'observed_at' must be"},
+		{"{\"types\": {\"a\": \"text\"}}", "\"numeric\" or \"categorical\""},
+		{"{\"recode\": {\"a\": {\"x\": [1]}}}", "the value of 'x' must be a string or a number"},
+		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a non-empty"},
+		{"{\"table\": \"orders\", \"outcome\": {\"column\": \"c\"}}", "derives outcomes from a customers"},
+		{"{\n\"table\": \"orders\",\n\"header\": tru\n}", "m.json:3: invalid JSON"},
+		{"[]", "m.json: a mapping is a JSON object"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		if (m)
+			fail_msg("accepted %s", cases[i].json);
+		assert_has(err.msg, cases[i].want);
+	}
+	/* A mapping for another table, and one that names what the file lacks. */
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *map = file_str("om.json", "{\"table\": \"orders\"}");
+	const char *p = file_str("c.csv", "id\nC1\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "om.json is a mapping for orders, not customers");
+	run_free(&r);
+	map = file_str("cm.json", "{\"outcome\": {\"column\": \"label\"}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "takes outcomes from column 'label', which the file does not have");
+	run_free(&r);
+	map = file_str("gm.json", "{\"id\": {\"format\": \"X%d\"}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "generates ids ('id'.'format'), but the file has a column 'id'");
+	run_free(&r);
+	assert_int_equal(load(&r, st, "customers", p, "/nonexistent/m.json", 0), -1);
+	assert_has(r.ctx.err.msg, "/nonexistent/m.json: No such file");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_mapping_apply(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[64];
+	/* Semicolons, a rename, recodes, defaults, ignore, forced types, and an outcome. */
+	const char *map = file_str("m.json", "{\n"
+					     "  \"table\": \"customers\",\n"
+					     "  \"separator\": \";\",\n"
+					     "  \"rename\": {\"Kunde\": \"id\", \"Typ\": \"kind\"},\n"
+					     "  \"recode\": {\"kind\": {\"P\": \"individual\", \"F\": \"company\"}},\n"
+					     "  \"defaults\": {\"created_at\": \"2024-01-01\", \"region\": \"north\"},\n"
+					     "  \"ignore\": [\"junk\"],\n"
+					     "  \"types\": {\"zip\": \"categorical\", \"score\": \"numeric\"},\n"
+					     "  \"outcome\": {\"column\": \"bad\", \"recode\": {\"ja\": \"1\", \"nein\": \"0\"},\n"
+					     "              \"observed_at\": \"2024-12-31\"}\n"
+					     "}\n");
+	const char *p = file_str("m.csv", "Kunde;Typ;zip;score;junk;bad;region\n"
+					  "K1;P;01234;7;x;ja;\n"
+					  "K2;F;99999;8;y;nein;south\n"
+					  "K3;P;11111;9;z;;\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
+	assert_int_equal(r.rep.inserted, 3);
+	assert_int_equal(r.rep.outcomes, 2);
+	assert_int_equal(r.rep.outcomes_inserted, 2);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE kind = 'company' AND id = 'K2'"
+				      " AND created_at = '2024-01-01'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
+				      " customer_id = 'K1' AND observed_at = '2024-12-31'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 3); /* zip, score, region */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'zip' AND"
+				      " type = 'categorical'"),
+			 1);
+	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'K1'"
+					" AND name = 'zip'", v, sizeof v),
+			    "01234");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'zip'"
+				      " AND num IS NOT NULL"),
+			 0);
+	assert_string_equal(text_of(st, "SELECT group_concat(value) FROM (SELECT value FROM"
+					" customer_attributes WHERE name = 'region' ORDER BY customer_id)",
+				    v, sizeof v),
+			    "north,south,north");
+	/* A forced numeric type rejects text; bad outcome values name the column. */
+	p = file_str("m2.csv", "Kunde;Typ;zip;score;junk;bad;region\nK4;P;1;high;x;vielleicht;\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	const char *d = diags(&r);
+	assert_has(d, "m2.csv:2: column 'score': 'high' is not a number (");
+	assert_has(d, "m2.csv:2: column 'bad': 'vielleicht' is not an outcome (0 or 1 after the"
+		      " mapping's recode)");
+	run_free(&r);
+	/* --delim overrides; whitespace splits on runs of blanks. */
+	map = file_str("ws.json", "{\"columns\": [\"id\", \"name\", \"age\"], \"separator\": \"whitespace\"}");
+	p = file_str("ws.txt", "W1   Ann\t 33 \n\nW2 Bob 41\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'W2'"), 41);
+	p = file_str("pipe.txt", "id|name\nZ1|Zed\n");
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	struct load_opts o = {.delim = '|'};
+	assert_int_equal(load_file(&r.ctx, "customers", p, &o, &r.rep), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	run_free(&r);
+	int sep;
+	assert_int_equal(mapping_separator("tab", &sep), 0);
+	assert_int_equal(sep, '\t');
+	assert_int_equal(mapping_separator("\\t", &sep), 0);
+	assert_int_equal(sep, '\t');
+	assert_int_equal(mapping_separator("space", &sep), 0);
+	assert_int_equal(sep, ' ');
+	assert_int_equal(mapping_separator("\"", &sep), -1);
+	store_close(st);
+}
+
+/* ---- the public datasets ---- */
+
+static void test_german(void **state)
+{
+	(void)state;
+	const char *data = DATASETS "/german/german.data";
+	if (access(data, R_OK) != 0)
+		skip();
+	struct rd_store *st = test_store();
+	struct run r;
+	assert_int_equal(load(&r, st, "customers", data, "sample-data/mappings/german.json", 0), 0);
+	assert_int_equal(r.rep.read, 1000);
+	assert_int_equal(r.rep.inserted, 1000);
+	assert_int_equal(r.rep.outcomes, 1000);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1000);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1"), 300);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 20);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"), 13);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'numeric'"), 7);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'class'"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id IN ('G0000', 'G0999')"
+				      " AND kind = 'individual' AND created_at IS NOT NULL"),
+			 2);
+	/* Row 0 is line 1: A11 6 ... class 1 (good); line 2 is class 2 (bad). */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id ="
+				      " 'G0000' AND name = 'checking_status' AND value = 'A11'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'G0000'"
+				      " AND name = 'credit_amount'"),
+			 1169);
+	assert_int_equal(test_int(st, "SELECT defaulted FROM outcomes WHERE customer_id = 'G0001'"), 1);
+	/* Line 267 (trailing blank) loads like the others. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = 'G0266'"),
+			 20);
+	store_close(st);
+}
+
+static void test_taiwan(void **state)
+{
+	(void)state;
+	const char *data = DATASETS "/taiwan/UCI_Credit_Card.csv";
+	if (access(data, R_OK) != 0)
+		skip();
+	struct rd_store *st = test_store();
+	struct run r;
+	assert_int_equal(load(&r, st, "customers", data, "sample-data/mappings/taiwan.json", 0), 0);
+	assert_int_equal(r.rep.inserted, 30000);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 30000);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1"), 6636);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes"), 30000);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 23);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'LIMIT_BAL' AND"
+				      " type = 'numeric'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical' AND"
+				      " name IN ('SEX', 'EDUCATION', 'MARRIAGE')"),
+			 3);
+	/* ID 7 is written "5e+05". */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = '7'"
+				      " AND name = 'LIMIT_BAL' AND value = '5e+05' AND num = 500000"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'SEX' AND"
+				      " num IS NOT NULL"),
+			 0);
+	store_close(st);
+}
+
+/* ---- directories, the command, cancellation ---- */
+
+static void test_load_dir(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char dir[512];
+	const char *base = test_file("marker", "", 0);
+	snprintf(dir, sizeof dir, "%.*s/d", (int)(strrchr(base, '/') - base), base);
+	mkdir(dir, 0700);
+	const char *c = file_str("d/customers.csv", "id,name\nC1,Ann\nC2,Bob\n");
+	file_str("d/orders.json", "[{\"id\":\"O1\",\"customer_id\":\"C1\",\"amount\":3,\"status\":"
+				  "\"placed\",\"created_at\":\"2025-01-01\"}]");
+	const char *pay = file_str("d/payments.ndjson",
+				   "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
+				   "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
+				   "\"2025-01-02\"}\n{\"id\":\"P2\",\"customer_id\":\"C2\",\"order_id\":"
+				   "\"O2\",\"method\":\"bank\",\"success\":1,\"amount\":3,\"created_at\":"
+				   "\"2025-01-02\"}\n");
+	(void)c;
+	struct load_report reps[4];
+	int n = -1;
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	struct load_opts o = {0};
+	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	assert_int_equal(n, 0);
+	assert_has(diags(&r), "payments.ndjson:2: column 'order_id': unknown order 'O2'");
+	/* One transaction: the good customers and orders files are not committed either. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 1);
+	run_free(&r);
+	file_str("d/payments.ndjson", "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
+				      "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
+				      "\"2025-01-02\"}\n");
+	(void)pay;
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(reps[0].table, "customers");
+	assert_string_equal(reps[1].table, "orders");
+	assert_string_equal(reps[2].table, "payments");
+	assert_int_equal(reps[2].inserted, 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM payments WHERE success = 0"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok'"), 1);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	run_free(&r);
+	/* Two files for one table are refused. */
+	file_str("d/orders.csv", "id,customer_id,amount,status,created_at\n");
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	assert_has(r.ctx.err.msg, "keep one");
+	run_free(&r);
+	/* --skip-bad, then a later file fails: no rejects file is left for a load that
+	 * committed nothing. */
+	char dir2[600], rej[700];
+	snprintf(dir2, sizeof dir2, "%s2", dir);
+	mkdir(dir2, 0700);
+	char path[700];
+	snprintf(path, sizeof path, "%s/customers.csv", dir2);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id,kind\nC7,individual\nC8,robot\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/orders.csv", dir2);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id,customer_id,amount,status,created_at\nO9,C7,1,placed,\"2025-01-01\n", f);
+	fclose(f);
+	snprintf(rej, sizeof rej, "%s/customers.csv.rejects.csv", dir2);
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	o.skip_bad = 1;
+	assert_int_equal(load_dir(&r.ctx, dir2, &o, reps, &n), -1);
+	assert_has(r.ctx.err.msg, "orders.csv:2: malformed CSV");
+	assert_int_equal(access(rej, F_OK), -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C7'"), 0);
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_command(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	char line[1200];
+	const char *c = file_str("cmd.csv", "id,name\nC1,Ann\nC2,\"B\n");
+	snprintf(line, sizeof line, "load customers '%s'", c);
+	assert_int_equal(test_run(st, line, &err), RD_FAILED);
+	assert_has(err.msg, "never closed");
+	c = file_str("cmd.csv", "id,name\nC1,Ann\nC2,Bob\n");
+	assert_int_equal(test_run(st, line, &err), RD_OK);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command LIKE 'load customers%'"),
+			 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'load'"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE args LIKE 'load customers %'"
+				      " AND user != ''"),
+			 2);
+	snprintf(line, sizeof line, "load orders '%s' --skip-bad --delim ab", c);
+	assert_int_equal(test_run(st, line, &err), RD_USAGE);
+	assert_has(err.msg, "--delim 'ab'");
+	assert_int_equal(test_run(st, "load /nonexistent-dir", &err), RD_USAGE);
+	assert_has(err.msg, "is not a directory");
+	snprintf(line, sizeof line, "load loans '%s'", c);
+	assert_int_equal(test_run(st, line, &err), RD_USAGE);
+	assert_has(err.msg, "unknown table 'loans'");
+	store_close(st);
+}
+
+static void test_cancel(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	struct rd_buf b = {0};
+	buf_puts(&b, "id,name\n");
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&b, "C%05d,n%d\n", i, i);
+	const char *p = test_file("many.csv", b.data, b.len);
+	buf_free(&b);
+	volatile sig_atomic_t cancel = 1;
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	r.ctx.cancel = &cancel;
+	struct load_opts o = {0};
+	assert_int_equal(load_file(&r.ctx, "customers", p, &o, &r.rep), -1);
+	assert_has(r.ctx.err.msg, "cancelled");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'cancelled'"), 1);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	run_free(&r);
+	store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_quotes_and_lines),
+		cmocka_unit_test(test_bom_and_header_case),
+		cmocka_unit_test(test_empty_and_header_only),
+		cmocka_unit_test(test_ragged_and_utf8),
+		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_duplicates_and_error_cap),
+		cmocka_unit_test(test_reference_order),
+		cmocka_unit_test(test_bulk_indexes),
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_skip_bad),
+		cmocka_unit_test(test_reload_replaces),
+		cmocka_unit_test(test_json_array),
+		cmocka_unit_test(test_ndjson),
+		cmocka_unit_test(test_mapping_errors),
+		cmocka_unit_test(test_mapping_apply),
+		cmocka_unit_test(test_german),
+		cmocka_unit_test(test_taiwan),
+		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_cancel),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
