@@ -1,0 +1,17 @@
+# Two processes on one database (WAL): a reader running while `recompute all` writes
+# always sees one consistent set of profiles, never a half-finished recompute.
+$RISKDESK -c 'gen data --customers 20000 --seed 5' >/dev/null
+$RISKDESK --db db.sqlite -c 'load data' -c 'recompute all' >/dev/null
+$RISKDESK --db db.sqlite -c 'set as-of 2025-03-31' -c 'recompute all' >/dev/null &
+writer=$!
+mixed=0
+reads=0
+while kill -0 "$writer" 2>/dev/null; do
+	n=$($RISKDESK --db db.sqlite --read-only --json -c 'list where band=E limit 0' >/dev/null 2>&1;
+	    sqlite3 db.sqlite 'SELECT count(DISTINCT computed_at) FROM credit_profiles' 2>/dev/null)
+	[ "$n" = 1 ] || mixed=$((mixed + 1))
+	reads=$((reads + 1))
+done
+wait "$writer"; echo "writer status $?"
+echo "inconsistent reads: $mixed"
+sqlite3 db.sqlite 'SELECT count(DISTINCT computed_at), count(*) FROM credit_profiles'
