@@ -70,6 +70,8 @@ int main(int argc, char **argv)
 {
 	struct app_opts o = {0};
 	const char *db = NULL;
+	char *owned_db = NULL;
+	int status = 0;
 	o.commands = calloc((size_t)argc + 1, sizeof *o.commands);
 	if (!o.commands)
 		return 70;
@@ -78,10 +80,10 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_text, stdout);
-			return 0;
+			goto done;
 		} else if (strcmp(a, "--version") == 0) {
 			printf("riskdesk %s\n", RISKDESK_VERSION);
-			return 0;
+			goto done;
 		} else if (strcmp(a, "--read-only") == 0) {
 			o.read_only = 1;
 		} else if (strcmp(a, "--json") == 0) {
@@ -102,14 +104,16 @@ int main(int argc, char **argv)
 			o.script = a;
 		} else {
 			fprintf(stderr, "riskdesk: unknown or incomplete argument '%s'\n%s", a, usage_text);
-			return 2;
+			status = 2;
+			goto done;
 		}
 	}
-	char *owned_db = NULL;
 	if (!db) {
 		owned_db = default_db_path();
-		if (!owned_db)
-			return 1;
+		if (!owned_db) {
+			status = 1;
+			goto done;
+		}
 		db = owned_db;
 	}
 	o.db_path = db;
@@ -118,16 +122,16 @@ int main(int argc, char **argv)
 	struct rd_store *st = store_open(db, o.read_only ? STORE_READONLY : 0, &err);
 	if (!st) {
 		fprintf(stderr, "riskdesk: %s\n", err.msg);
-		free(owned_db);
-		free(o.commands);
-		return 1;
+		status = 1;
+		goto done;
 	}
 	int interactive = o.ncommands == 0 && !o.script && isatty(STDIN_FILENO) &&
 			  isatty(STDOUT_FILENO);
 	if (!interactive && o.ncommands == 0 && !o.script)
 		o.script = "-";
-	int status = interactive ? console_main(st, &o) : batch_main(st, &o);
+	status = interactive ? console_main(st, &o) : batch_main(st, &o);
 	store_close(st);
+done:
 	free(owned_db);
 	free(o.commands);
 	return status;

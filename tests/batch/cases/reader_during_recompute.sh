@@ -7,9 +7,10 @@ writer=$!
 mixed=0
 reads=0
 while kill -0 "$writer" 2>/dev/null; do
-	n=$($RISKDESK --db db.sqlite --read-only --json -c 'list where band=E limit 0' >/dev/null 2>&1;
-	    sqlite3 db.sqlite 'SELECT count(DISTINCT computed_at) FROM credit_profiles' 2>/dev/null)
-	[ "$n" = 1 ] || mixed=$((mixed + 1))
+	$RISKDESK --db db.sqlite --read-only -c 'list where band=E limit 1' >/dev/null 2>&1 ||
+		echo "riskdesk reader failed"
+	n=$(sqlite3 -cmd '.timeout 5000' db.sqlite 'SELECT count(DISTINCT computed_at) FROM credit_profiles' 2>&1)
+	[ "$n" = 1 ] || { mixed=$((mixed + 1)); echo "read: $n"; }
 	reads=$((reads + 1))
 done
 wait "$writer"; echo "writer status $?"
