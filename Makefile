@@ -48,6 +48,14 @@ $(BUILD)/gen/schema.h: src/core/schema.sql scripts/embed.sh
 
 $(BUILD)/obj/src/core/store.o: $(BUILD)/gen/schema.h
 
+# The four themes are compiled in too, so a binary without themes/ still has them.
+THEMES = default dark light mono
+$(BUILD)/gen/themes.h: $(THEMES:%=themes/%.theme) scripts/embed.sh
+	@mkdir -p $(@D)
+	for t in $(THEMES); do scripts/embed.sh theme_$$t themes/$$t.theme; done > $@
+
+$(BUILD)/obj/src/core/theme.o: $(BUILD)/gen/themes.h
+
 $(BUILD)/obj/src/tui/%.o: src/tui/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CPPFLAGS) $(TUI_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@

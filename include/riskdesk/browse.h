@@ -1,0 +1,77 @@
+/* What the console's panes show, read page by page: the customer list by keyset
+ * paging (never OFFSET, never the whole table), one customer's activity, score history.
+ * Every query reads exactly the rows asked for, through an index. */
+#ifndef RISKDESK_BROWSE_H
+#define RISKDESK_BROWSE_H
+
+#include <stdint.h>
+
+#include "riskdesk/expr.h"
+#include "riskdesk/store.h"
+
+enum browse_sort {
+	BROWSE_BY_ID,       /* customers.id */
+	BROWSE_BY_NAME,     /* customers(name, id) */
+	BROWSE_BY_SCORE,    /* credit_profiles(score, customer_id) */
+	BROWSE_BY_BAND,     /* credit_profiles(band, score, customer_id) */
+	BROWSE_BY_ACTIVITY, /* credit_profiles(last_activity, customer_id) */
+	BROWSE_SORT_COUNT
+};
+
+extern const char *const browse_sort_names[BROWSE_SORT_COUNT]; /* "id", "name", ... */
+
+/* One row of the customer list. Strings are NUL-terminated and truncated to fit. */
+struct browse_row {
+	char id[64];
+	char name[96];
+	int has_profile;       /* 0: never scored; the fields below are empty */
+	int score;
+	char band;             /* 'A'..'E' */
+	double pd;
+	char segment[10];      /* "new" | "existing" */
+	char last_activity[11];/* YYYY-MM-DD or "" */
+	/* the keyset position of this row under the current sort (opaque to callers) */
+	char key_text[96];
+	double key_num;
+	int key_null;
+};
+
+struct browse_query {
+	enum browse_sort sort;
+	int desc;                 /* descending */
+	const struct rd_expr *filter; /* or NULL; owned by the caller */
+};
+
+/* Up to n rows strictly after `from` in the query's order (from NULL: the first rows),
+ * or, with backward, strictly before it in reverse (from NULL: the last rows) — the
+ * rows come back in display order either way. Returns the count (0..n) or -1. */
+int browse_page(struct rd_store *st, const struct browse_query *q, const struct browse_row *from,
+		int backward, int n, struct browse_row *out, struct rd_err *err);
+/* Rows matching the query, counting at most `cap` (returns cap+1 when there are more):
+ * an exact count on a million rows costs more than a keystroke may. -1 on error. */
+int64_t browse_count(struct rd_store *st, const struct browse_query *q, int64_t cap,
+		     struct rd_err *err);
+/* The first row, in the query's order, whose id or name starts with prefix (case-
+ * insensitive for names), at or after `from` (NULL: from the start). 1 found, 0 not, -1. */
+int browse_search(struct rd_store *st, const struct browse_query *q, const char *prefix,
+		  const struct browse_row *from, struct browse_row *out, struct rd_err *err);
+
+/* One order or payment of a customer, newest first. */
+struct browse_event {
+	char kind;            /* 'O' order, 'P' payment */
+	char id[64];
+	char at[26];          /* created_at as stored */
+	char what[16];        /* order status or payment method */
+	int success;          /* payments: 1 ok, 0 failed; orders: 1 */
+	double amount;
+};
+
+/* Up to n events of a customer, newest first, skipping the first `skip` (a customer's
+ * activity is small enough for this). Returns the count or -1. */
+int browse_activity(struct rd_store *st, const char *customer_id, int skip, int n,
+		    struct browse_event *out, struct rd_err *err);
+/* Up to n latest scores of a customer, oldest first (for a sparkline). Count or -1. */
+int browse_score_history(struct rd_store *st, const char *customer_id, int n, int *scores,
+			 struct rd_err *err);
+
+#endif
