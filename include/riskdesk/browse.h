@@ -34,6 +34,7 @@ struct browse_row {
 	char key_text[96];
 	double key_num;
 	int key_null;
+	int64_t key_rowid;     /* customers.rowid: finds the exact keys when id or name was truncated */
 };
 
 struct browse_query {

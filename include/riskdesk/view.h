@@ -1,0 +1,41 @@
+/* One customer as the console's Profile pane shows it: the customer, its profile,
+ * reasons and features, read in a few indexed queries. */
+#ifndef RISKDESK_VIEW_H
+#define RISKDESK_VIEW_H
+
+#include "riskdesk/features.h"
+#include "riskdesk/score.h"
+#include "riskdesk/store.h"
+
+struct customer_view {
+	char id[64];
+	char name[128];
+	char email[128];      /* as stored; the console masks it unless pii is on */
+	char phone[64];
+	char kind[16];
+	char created_at[32];
+	int defaulted;        /* -1 unknown, else the outcome */
+	int has_profile;
+	int score;
+	char band;
+	double pd;
+	char risk_level[16];
+	char segment[10];
+	char model[64];       /* "rules v1" */
+	char computed_at[32];
+	char last_activity[11];
+	int nreasons;
+	struct rd_reason reasons[REASONS_MAX];
+	double features[FEAT_COUNT]; /* valid when has_profile */
+	int nattributes;      /* customer attributes stored */
+};
+
+/* 0, 1 when there is no such customer, or -1 with err. */
+int view_customer(struct rd_store *st, const char *id, struct customer_view *out,
+		  struct rd_err *err);
+
+/* Profiles per band (A..E) and customers without one. 0 or -1. */
+int view_band_counts(struct rd_store *st, int64_t counts[5], int64_t *unscored,
+		     struct rd_err *err);
+
+#endif

@@ -1,0 +1,162 @@
+/* The console's sink: a command's tables and messages become text for the output view
+ * (the batch text sink writing into memory), its errors go to the status line, and its
+ * progress draws a bar in the bottom line while Ctrl-C stays live. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+struct console_sink {
+	struct rd_sink base;
+	struct tui *t;
+	struct rd_sink *text; /* the text sink over mem */
+	FILE *mem;
+	char *buf;
+	size_t len;
+	double t0, last;      /* progress timing */
+	char phase[32];
+	struct rd_buf diags;  /* error details of the current command */
+};
+
+static void reopen(struct console_sink *c)
+{
+	c->mem = open_memstream(&c->buf, &c->len);
+	c->text = sink_text_new(c->mem, NULL);
+}
+
+char *console_sink_take(struct rd_sink *s)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	sink_free(c->text);
+	fclose(c->mem);
+	struct rd_buf out = {0};
+	buf_append(&out, c->buf ? c->buf : "", c->len);
+	if (c->diags.len)
+		buf_append(&out, c->diags.data, c->diags.len);
+	buf_reset(&c->diags);
+	free(c->buf);
+	c->buf = NULL;
+	c->len = 0;
+	reopen(c);
+	return buf_steal(&out);
+}
+
+static void c_begin(struct rd_sink *s, const char *command)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	c->phase[0] = '\0';
+	sink_begin(c->text, command);
+}
+
+static void c_end(struct rd_sink *s, int status, const char *error)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	sink_end(c->text, status, error);
+}
+
+static void c_table_begin(struct rd_sink *s, const char *name, int ncols, const char *const *cols,
+			  const enum rd_col_kind *kinds)
+{
+	sink_table_begin(((struct console_sink *)s)->text, name, ncols, cols, kinds);
+}
+
+static void c_row(struct rd_sink *s, const char *const *cells)
+{
+	sink_row(((struct console_sink *)s)->text, cells);
+}
+
+static void c_table_end(struct rd_sink *s)
+{
+	sink_table_end(((struct console_sink *)s)->text);
+}
+
+static void c_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+		    enum rd_col_kind kind)
+{
+	sink_field(((struct console_sink *)s)->text, section, key, value, kind);
+}
+
+static void c_message(struct rd_sink *s, const char *text)
+{
+	sink_message(((struct console_sink *)s)->text, "%s", text);
+}
+
+static void c_diag(struct rd_sink *s, const char *text)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	buf_puts(&c->diags, text);
+	buf_putc(&c->diags, '\n');
+}
+
+static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	struct tui *t = c->t;
+	double now = now_seconds();
+	if (strcmp(c->phase, what) != 0) {
+		snprintf(c->phase, sizeof c->phase, "%s", what);
+		c->t0 = now;
+		c->last = 0;
+	}
+	if (now - c->last < 0.05 || !t->bar)
+		return;
+	c->last = now;
+	/* Keep Ctrl-C and resizes alive while the command holds the loop. */
+	nodelay(stdscr, TRUE);
+	int ch;
+	while ((ch = getch()) != ERR) {
+		if (ch == 3)
+			*t->ctx.cancel = 1;
+	}
+	nodelay(stdscr, FALSE);
+	double el = now - c->t0, rate = el > 0 ? (double)done / el : 0;
+	char label[160];
+	if (total > 0)
+		snprintf(label, sizeof label, " %s %lld/%lld  %.0f/s  %.0fs left  Ctrl-C cancels ", what,
+			 (long long)done, (long long)total, rate,
+			 rate > 0 ? (double)(total - done) / rate : 0.0);
+	else
+		snprintf(label, sizeof label, " %s %lld  %.0f/s  Ctrl-C cancels ", what, (long long)done,
+			 rate);
+	werase(t->bar);
+	int cols = getmaxx(t->bar);
+	int used = tui_put(t->bar, 0, 0, cols, label);
+	if (total > 0 && cols - used > 4)
+		tui_gauge(t, t->bar, 0, used, cols - used - 1, (double)done / (double)total,
+			  tui_attr(t, ROLE_CHART));
+	wnoutrefresh(t->bar);
+	doupdate();
+}
+
+static void c_free(struct rd_sink *s)
+{
+	struct console_sink *c = (struct console_sink *)s;
+	sink_free(c->text);
+	fclose(c->mem);
+	free(c->buf);
+	buf_free(&c->diags);
+	free(c);
+}
+
+static const struct rd_sink_ops console_ops = {
+	.begin = c_begin,
+	.end = c_end,
+	.table_begin = c_table_begin,
+	.row = c_row,
+	.table_end = c_table_end,
+	.field = c_field,
+	.message = c_message,
+	.diag = c_diag,
+	.progress = c_progress,
+	.free = c_free,
+};
+
+struct rd_sink *console_sink_new(struct tui *t)
+{
+	struct console_sink *c = rd_calloc(1, sizeof *c);
+	c->base.ops = &console_ops;
+	c->t = t;
+	reopen(c);
+	return &c->base;
+}

@@ -1,0 +1,118 @@
+/* The console: panes over the store, a readline prompt, themes. Only src/tui includes
+ * curses and readline. Keys act through command strings of the one command table. */
+#ifndef RISKDESK_TUI_H
+#define RISKDESK_TUI_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "riskdesk/browse.h"
+#include "riskdesk/command.h"
+#include "riskdesk/theme.h"
+
+struct tui;
+struct pane;
+
+/* What a key handler asks the loop to do; handlers never draw. */
+enum key_result {
+	PK_UNHANDLED = 0,
+	PK_DONE = 1 << 0,   /* handled */
+	PK_REDRAW = 1 << 1, /* the pane must be drawn again */
+	PK_SELECT = 1 << 2, /* the selected customer changed: dependent panes reload */
+};
+
+struct pane_ops {
+	const char *name;                                   /* tab title */
+	void (*draw)(struct pane *p, struct tui *t);        /* paint p->win */
+	int (*key)(struct pane *p, struct tui *t, int ch);  /* enum key_result bits */
+	void (*reload)(struct pane *p, struct tui *t);      /* data changed underneath */
+	void (*mouse)(struct pane *p, struct tui *t, int y, int x, int wheel); /* may be NULL */
+	void (*free)(struct pane *p);
+};
+
+struct pane {
+	const struct pane_ops *ops;
+	WINDOW *win;    /* NULL while hidden */
+	int y, x, h, w; /* where it is on screen */
+	int dirty;      /* draw at the next frame */
+	void *state;    /* owned by the pane */
+};
+
+enum pane_id { PANE_CUSTOMERS, PANE_ACTIVITY, PANE_PROFILE, PANE_DRIFT, PANE_MODELS, PANE_LOG,
+	       PANE_OUTPUT, PANE_COUNT };
+
+struct tui {
+	struct rd_store *store;
+	struct rd_ctx ctx;          /* commands run in this context */
+	struct rd_sink *sink;       /* the console sink (console_sink.c) */
+	struct pane panes[PANE_COUNT];
+	int focus;                  /* enum pane_id with the keyboard */
+	int front;                  /* the pane shown besides the default three, or -1 */
+	int rows, cols;             /* screen size */
+	int single;                 /* too small for the full layout: one pane at a time */
+	int utf8;                   /* the locale is UTF-8: block and braille characters */
+	int colors;                 /* 0, 8 or 256 */
+	struct rd_theme theme;
+	const char *themes_dir;     /* the source or installed themes/, or NULL */
+	char status[512];           /* the status line's message */
+	int status_error;           /* it is an error */
+	char selected[64];          /* the selected customer's id, "" for none */
+	int quit;
+	int help;                   /* the key and command overlay is shown */
+	int prompting;              /* the prompt has the keyboard */
+	WINDOW *bar;                /* the bottom line: status or prompt */
+	WINDOW *tabs;               /* the top line: pane titles */
+};
+
+/* Colour attribute of a semantic role. */
+int tui_attr(const struct tui *t, enum theme_role role);
+int tui_band_attr(const struct tui *t, char band);
+/* Switches theme; 0 or -1 with the reason in the status line. */
+int tui_set_theme(struct tui *t, const char *name);
+void tui_status(struct tui *t, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Runs a command line as typed at the prompt or bound to a key; results go to the pane
+ * concerned or the output view, errors to the status line. */
+void tui_run(struct tui *t, const char *line);
+/* Gives a pane the keyboard; in the small layout, or for the panes beyond the default
+ * three, brings it forward. */
+void tui_show(struct tui *t, int id);
+/* Runs a read-only command for a pane and returns what it printed (caller frees), or
+ * NULL with the error in the status line. */
+char *tui_capture(struct tui *t, const char *line);
+/* Marks every pane for reloading its data (after a command changed the store). */
+void tui_reload_all(struct tui *t);
+/* Draws text clipped to width w at (y, x) of win; UTF-8 aware. Returns columns used. */
+int tui_put(WINDOW *win, int y, int x, int w, const char *s);
+/* Fills the rest of the row from x with blanks. */
+void tui_clear_to(WINDOW *win, int y, int x, int w);
+/* Block and braille drawing with an ASCII fallback. */
+void tui_gauge(struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr);
+void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n, int lo,
+		   int hi);
+
+/* Panes. */
+extern const struct pane_ops pane_customers_ops, pane_activity_ops, pane_profile_ops,
+	pane_drift_ops, pane_models_ops, pane_log_ops, pane_output_ops;
+/* The customers pane's current query state, for `f`, `s`, `/` and the status line. */
+void customers_set_filter(struct pane *p, struct tui *t, const char *expr);
+void customers_cycle_sort(struct pane *p, struct tui *t);
+void customers_search(struct pane *p, struct tui *t, const char *prefix);
+/* Appends command output text to the output view and brings it forward. */
+void output_append(struct pane *p, const char *text, size_t len);
+void output_clear(struct pane *p);
+
+/* The console sink: command output into the output view, progress bar in the bottom
+ * line, Ctrl-C polled while a long command runs. */
+struct rd_sink *console_sink_new(struct tui *t);
+/* The text a command printed, since the last call (the caller frees it). */
+char *console_sink_take(struct rd_sink *s);
+
+/* The prompt: GNU readline through its callback interface. */
+void prompt_init(struct tui *t);
+void prompt_open(struct tui *t, const char *initial, const char *purpose);
+void prompt_key(struct tui *t, int ch);
+void prompt_draw(struct tui *t);
+void prompt_done(struct tui *t);
+
+#endif

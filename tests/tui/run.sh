@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Console tests: the real binary inside tmux, as tmux's own regress tests do it — a
+# private server (-L), no config (-f /dev/null), fixed sizes, TERM and locale set, and
+# waits for text rather than sleeps. Stable screens are compared with golden captures in
+# tests/tui/expected (refresh with --accept after review).
+# usage: tests/tui/run.sh BUILD_DIR [--accept]
+set -u
+build=$(cd "${1:?build dir}" && pwd)
+accept=0
+[ "${2:-}" = "--accept" ] && accept=1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rd="$build/riskdesk"
+work=$(mktemp -d /tmp/riskdesk-tui.XXXXXX)
+sockbase="riskdesk-test-$$"
+sock=$sockbase
+export HOME=$work XDG_DATA_HOME=$work/data XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+unset NO_COLOR RISKDESK_DB
+passed=0
+failed=0
+current=""
+
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$work"; }
+# Each case gets its own server: a killed server's socket may linger a moment.
+trap cleanup EXIT
+
+"$rd" --db "$work/sample.db" -c "load $root/sample-data" -c 'recompute all' >/dev/null ||
+	{ echo "tui: cannot build the sample database"; echo "tui: 0 passed, 1 failed"; exit 1; }
+
+# start NAME WIDTH HEIGHT [extra riskdesk args]: a fresh copy of the sample database.
+start() {
+	local name=$1 w=$2 h=$3
+	shift 3
+	current=$name
+	cp "$work/sample.db" "$work/$name.db"
+	tmux -L "$sock" kill-server 2>/dev/null
+	sock="$sockbase-$name"
+	tmux -L "$sock" -f /dev/null new-session -d -s t -x "$w" -y "$h" \
+		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $rd --db $work/$name.db $*; echo \"exited \$?\"; sleep 30"
+	tmux -L "$sock" set-option -t t status off >/dev/null
+}
+screen() { tmux -L "$sock" capture-pane -p -t t; }
+keys() { tmux -L "$sock" send-keys -t t "$@"; }
+# wait_for TEXT: up to 10 s, polling the screen.
+wait_for() {
+	local i
+	for i in $(seq 1 200); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_gone() {
+	local i
+	for i in $(seq 1 200); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+ok() { echo "ok $current: $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL $current: $1"; screen | sed 's/^/    | /'; failed=$((failed + 1)); }
+expect() { if wait_for "$1"; then ok "${2:-shows '$1'}"; else bad "${2:-shows '$1'}"; fi; }
+expect_not() { if wait_gone "$1"; then ok "${2:-no '$1'}"; else bad "${2:-no '$1'}"; fi; }
+# golden NAME: the stable screen, normalised, against tests/tui/expected/NAME.screen
+golden() {
+	local file="$root/tests/tui/expected/$1.screen" got
+	got=$(screen | sed -e "s#$work#\$WORK#g" -e 's/[[:space:]]*$//')
+	if [ "$accept" -eq 1 ]; then
+		printf '%s\n' "$got" >"$file"
+		ok "golden $1 (accepted)"
+	elif [ "$got" = "$(cat "$file" 2>/dev/null)" ]; then
+		ok "golden $1"
+	else
+		bad "golden $1"
+		diff <(printf '%s\n' "$got") "$file" | head -20
+	fi
+}
+
+# --- the default screen at 120x40, moving, paging
+start browse 120 40
+expect "Customers" "opens on the customer list"
+expect "C0001" "first customer listed"
+expect "Activity of C0001" "activity follows the selection"
+golden first_screen_120x40
+keys j j
+expect "Activity of C0003" "j moves the selection"
+keys G
+expect "Activity of C2000" "G jumps to the last customer"
+keys g
+expect "Activity of C0001" "g goes back to the first"
+keys NPage
+expect_not " C0001 " "PgDn pages"
+keys PPage
+expect " C0001 " "PgUp pages back"
+
+# --- search, filter, sort
+keys / C05 Enter
+expect "Activity of C0500" "/ finds by id prefix"
+keys f band=E Enter
+expect "where band=E" "f filters with the where language"
+expect "Activity of C0001" "the filtered list starts at the first band E customer"
+keys f Enter
+expect_not "where band=E" "an empty filter clears it"
+keys s
+expect "sort name" "s changes the sort"
+keys s
+expect "sort score" "s again sorts by score"
+expect "Activity of C0185" "the lowest score comes first"
+
+# --- recompute the selected customer: new history row, profile shown
+before=$(sqlite3 "$work/browse.db" "SELECT count(*) FROM score_history WHERE customer_id = 'C0185'")
+keys r
+expect "recompute: done" "r recomputes the selected customer"
+after=$(sqlite3 "$work/browse.db" "SELECT count(*) FROM score_history WHERE customer_id = 'C0185'")
+if [ "$after" -eq $((before + 1)) ]; then ok "history grew by one"; else bad "history $before -> $after"; fi
+expect "history " "the profile shows a score-history sparkline"
+
+# --- the prompt: completion and commands
+keys : rec Tab
+expect ":recompute" "Tab completes a command"
+keys C-u "show C005" Tab Tab
+expect "C0050" "Tab lists customer ids"
+keys C-u "show C0042" Enter
+expect "C0042" "show selects a customer"
+keys : "theme dark" Enter
+expect "theme dark" "theme switches"
+keys : "theme nope" Enter
+expect "not found" "an unknown theme is an error in the status line"
+keys : "frob" Enter
+expect "unknown command 'frob'" "unknown commands show in the status line"
+keys '?'
+expect "Keys" "? shows the keys"
+expect "rescore one customer" "? lists the commands from the table"
+keys q
+keys l
+expect "Runs" "l shows the log"
+keys Escape
+keys q
+expect "exited 0" "q quits with status 0"
+
+# --- sizes: 80x24 full, 40x12 and 20x5 one pane, resize redraws
+start sizes 80 24
+expect "Profile" "80x24 shows the full layout"
+golden first_screen_80x24
+tmux -L "$sock" resize-window -t t -x 40 -y 12
+expect_not "Profile" "40x12 shows one pane"
+expect "C0001" "the list survives the resize"
+keys Tab
+expect "Activity" "Tab brings the next pane forward"
+tmux -L "$sock" resize-window -t t -x 20 -y 5
+keys j j k
+tmux -L "$sock" resize-window -t t -x 100 -y 30
+expect "Profile" "back to the full layout after a resize"
+keys q
+expect "exited 0" "no crash through 20x5"
+
+start tiny 20 5
+expect "riskdesk" "starts at 20x5"
+keys j j G g q
+expect "exited 0" "keys at 20x5 and quit"
+
+start mono 80 24 --theme mono
+expect "C0001" "the mono theme works"
+keys q
+expect "exited 0" "quits"
+
+echo "tui: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,326 @@
+/* Tab completion: commands, options, subcommands, customer ids, model names, file paths,
+ * and the word under the cursor found as cmd_split reads the line. */
+#include "testutil.h"
+
+#include "riskdesk/complete.h"
+
+static char tmpdir[256]; /* a directory of files for the path cases */
+
+/* The candidates for line (cursor at point, or at the end when point < 0) joined by '|',
+ * and the word's start. */
+static char *complete(struct rd_store *st, const char *line, int point, int max, int *start)
+{
+	struct rd_buf b = {0};
+	int ws = -1;
+	char **c = complete_line(st, line, point < 0 ? (int)strlen(line) : point, max, &ws);
+	assert_non_null(c);
+	for (char **p = c; *p; p++) {
+		if (p != c)
+			buf_putc(&b, '|');
+		buf_puts(&b, *p);
+	}
+	complete_free(c);
+	if (start)
+		*start = ws;
+	return b.data ? buf_steal(&b) : rd_strdup("");
+}
+
+static void check_at(struct rd_store *st, const char *line, int point, int max, const char *want,
+		     int want_start)
+{
+	int start;
+	char *got = complete(st, line, point, max, &start);
+	if (strcmp(got, want) != 0)
+		fail_msg("complete '%s':\n  got      %s\n  expected %s", line, got, want);
+	if (want_start >= 0 && start != want_start)
+		fail_msg("complete '%s': word starts at %d, expected %d", line, start, want_start);
+	free(got);
+}
+
+static void check(struct rd_store *st, const char *line, const char *want)
+{
+	check_at(st, line, -1, 100, want, -1);
+}
+
+/* A store with a few customers and models. */
+static struct rd_store *make_store(void)
+{
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	if (store_exec(st,
+		       "INSERT INTO customers(id, name) VALUES ('C001', 'a'), ('C002', 'b'),"
+		       " ('C010', 'c'), ('C100', 'd'), ('D001', 'e'), ('c001', 'f');"
+		       "INSERT INTO models(name, version, algo, status, spec, created_at) VALUES"
+		       " ('xgb_main', 1, 'xgb', 'challenger', '{}', '2025'),"
+		       " ('xgb_main', 2, 'xgb', 'champion', '{}', '2025'),"
+		       " ('logit_new', 1, 'logit', 'challenger', '{}', '2025')",
+		       &err))
+		fail_msg("%s", err.msg);
+	return st;
+}
+
+static void touch(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		fail_msg("cannot write %s", p);
+	fclose(f);
+}
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	char p[512];
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/riskdesk-complete-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	touch("a.csv");
+	touch("ab.json");
+	touch(".hidden");
+	touch("my file.csv");
+	touch("it's.csv");
+	snprintf(p, sizeof p, "%s/data", tmpdir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof p, "%s/.config", tmpdir);
+	mkdir(p, 0700);
+	touch("data/orders.csv");
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"a.csv", "ab.json", ".hidden", "my file.csv",
+					    "it's.csv", "data/orders.csv", "data", ".config"};
+	char p[512];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(p, sizeof p, "%s/%s", tmpdir, files[i]);
+		remove(p);
+	}
+	return rmdir(tmpdir);
+}
+
+static void test_commands(void **state)
+{
+	(void)state;
+	/* names and aliases, sorted */
+	check(NULL, "he", "help");
+	check(NULL, "hist", "history");
+	check(NULL, "ex", "exit|export");
+	check(NULL, "  r", "recompute|rules|runs");
+	check(NULL, "  re", "recompute");
+	check(NULL, "zz", "");
+	char *all = complete(NULL, "", -1, 100, NULL);
+	assert_non_null(strstr(all, "audit|exit|export|gen|help|history|list|load|quit|recompute"));
+	free(all);
+	/* capped */
+	check_at(NULL, "", -1, 3, "audit|exit|export", 0);
+	check_at(NULL, "", -1, 0, "", 0);
+	/* the word under the cursor, in the middle of the line */
+	check_at(NULL, "sh C001", 2, 100, "show", 0);
+	/* a comment completes nothing */
+	check(NULL, "#he", "");
+}
+
+static void test_options(void **state)
+{
+	(void)state;
+	check(NULL, "load --", "--delim|--map|--skip-bad");
+	check(NULL, "load customers x.csv --s", "--skip-bad");
+	check(NULL, "gen /tmp/x --", "--customers|--drift|--months|--seed");
+	check(NULL, "runs -", "--limit");
+	check(NULL, "show --", "");
+	check(NULL, "frobnicate --", "");
+}
+
+static void test_subcommands(void **state)
+{
+	(void)state;
+	check(NULL, "rules ", "export|import");
+	check(NULL, "rules im", "import");
+	check(NULL, "export ", "customers|history|profiles");
+	check(NULL, "export h", "history");
+	check(NULL, "list ", "limit|sort|where");
+	check(NULL, "list sort ", "band|id|last_activity|name|pd|score|segment");
+	check(NULL, "list sort s", "score|segment");
+	check(NULL, "list sort score ", "asc|desc|limit|where");
+	check(NULL, "list sort score d", "desc");
+	check(NULL, "list where band=E ", "limit|sort");
+	check(NULL, "list where ", "");
+	check(NULL, "list limit ", "");
+	check(NULL, "list limit 5 sort pd desc ", "where");
+	check(NULL, "set ", "as-of|pii");
+	check(NULL, "set pii ", "off|on");
+	check(NULL, "set as-of ", "latest");
+	check(NULL, "help ", "audit|exit|export|gen|help|history|list|load|quit|recompute|rules|"
+			    "runs|set|show|theme");
+	check(NULL, "help th", "theme");
+	check(NULL, "theme ", "dark|default|light|mono");
+	check(NULL, "theme d", "dark|default");
+	check(NULL, "quit ", "");
+	check(NULL, "show C001 ", "");
+	check(NULL, "drift ", "baseline");
+	check(NULL, "train x --algo ", "logit|scorecard|xgb");
+	check(NULL, "train x --segment e", "existing");
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	struct rd_store *st = make_store();
+	check(st, "show C0", "C001|C002|C010");
+	check(st, "show C00", "C001|C002");
+	check(st, "history c", "c001");
+	check(st, "show ", "C001|C002|C010|C100|D001|c001");
+	check(st, "show X", "");
+	check(st, "recompute ", "C001|C002|C010|C100|D001|all|c001|where");
+	check(st, "recompute a", "all");
+	check(st, "recompute C1", "C100");
+	/* the cap leaves room for the words */
+	check_at(st, "recompute ", -1, 4, "C001|C002|all|where", 10);
+	check_at(st, "show ", -1, 2, "C001|C002", 5);
+	/* no store: no ids */
+	check(NULL, "show C0", "");
+	store_close(st);
+}
+
+static void test_models(void **state)
+{
+	(void)state;
+	struct rd_store *st = make_store();
+	check(st, "train ", "logit_new|rules|xgb_main");
+	check(st, "promote x", "xgb_main");
+	check(st, "retire l", "logit_new");
+	check(st, "model ", "export|import|logit_new|rules|xgb_main");
+	check(st, "model export r", "rules");
+	check(st, "drift --model x", "xgb_main");
+	check(NULL, "train ", "");
+	store_close(st);
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	char line[1024], want[2048];
+	const char *d = tmpdir;
+	int len = (int)strlen(d);
+
+	snprintf(line, sizeof line, "load customers %s/", d);
+	snprintf(want, sizeof want, "%s/a.csv|%s/ab.json|%s/data/|%s/it\\'s.csv|%s/my\\ file.csv", d, d,
+		 d, d, d);
+	check_at(NULL, line, -1, 100, want, 15);
+
+	snprintf(line, sizeof line, "load customers %s/a", d);
+	snprintf(want, sizeof want, "%s/a.csv|%s/ab.json", d, d);
+	check(NULL, line, want);
+
+	/* hidden entries only when asked for */
+	snprintf(line, sizeof line, "export profiles %s/.", d);
+	snprintf(want, sizeof want, "%s/.config/|%s/.hidden", d, d);
+	check(NULL, line, want);
+
+	snprintf(line, sizeof line, "rules import %s/data/", d);
+	snprintf(want, sizeof want, "%s/data/orders.csv", d);
+	check(NULL, line, want);
+	snprintf(line, sizeof line, "rules export %s/da", d);
+	snprintf(want, sizeof want, "%s/data/", d);
+	check(NULL, line, want);
+
+	/* load DIR lists directories beside the tables */
+	snprintf(line, sizeof line, "load %s/", d);
+	snprintf(want, sizeof want, "%s/data/", d);
+	check(NULL, line, want);
+	check(NULL, "load cu", "customers");
+
+	/* --map FILE and --map=FILE */
+	snprintf(line, sizeof line, "load customers x.csv --map %s/ab", d);
+	snprintf(want, sizeof want, "%s/ab.json", d);
+	check(NULL, line, want);
+	snprintf(line, sizeof line, "load customers x.csv --map=%s/ab", d);
+	snprintf(want, sizeof want, "--map=%s/ab.json", d);
+	check_at(NULL, line, -1, 100, want, 21);
+
+	/* ~/ is looked up in $HOME and stays as typed */
+	char *home = getenv("HOME") ? rd_strdup(getenv("HOME")) : NULL;
+	setenv("HOME", d, 1);
+	check(NULL, "export customers ~/a", "~/a.csv|~/ab.json");
+	check(NULL, "export customers ~/data/", "~/data/orders.csv");
+	check(NULL, "export customers ~", "~/");
+	if (home)
+		setenv("HOME", home, 1);
+	else
+		unsetenv("HOME");
+	free(home);
+
+	/* a file where none can be */
+	snprintf(line, sizeof line, "show %s/", d);
+	check(NULL, line, "");
+	snprintf(line, sizeof line, "export profiles x.csv %s/", d);
+	check(NULL, line, "");
+	(void)len;
+}
+
+static void test_quoting(void **state)
+{
+	(void)state;
+	char line[1024], want[2048];
+	const char *d = tmpdir;
+	/* a double-quoted word: candidates in the same quotes, closed when complete */
+	snprintf(line, sizeof line, "load customers \"%s/my", d);
+	snprintf(want, sizeof want, "\"%s/my file.csv\"", d);
+	check_at(NULL, line, -1, 100, want, 15);
+	/* a directory stays open to go on */
+	snprintf(line, sizeof line, "load customers \"%s/d", d);
+	snprintf(want, sizeof want, "\"%s/data/", d);
+	check(NULL, line, want);
+	/* single quotes; a quote inside falls back to backslashes */
+	snprintf(line, sizeof line, "load customers '%s/my", d);
+	snprintf(want, sizeof want, "'%s/my file.csv'", d);
+	check(NULL, line, want);
+	snprintf(line, sizeof line, "load customers '%s/it", d);
+	snprintf(want, sizeof want, "%s/it\\'s.csv", d);
+	check(NULL, line, want);
+	/* an escaped blank is part of the word */
+	snprintf(line, sizeof line, "load customers %s/my\\ f", d);
+	snprintf(want, sizeof want, "%s/my\\ file.csv", d);
+	check_at(NULL, line, -1, 100, want, 15);
+	/* a quoted blank does not end the word; quoted words before are read as cmd_split does */
+	snprintf(line, sizeof line, "load \"customers\" \"%s/\"my", d);
+	snprintf(want, sizeof want, "\"%s/my file.csv\"", d);
+	check_at(NULL, line, -1, 100, want, 17);
+	/* every file candidate reads back, through cmd_split, as the file's name */
+	static const char *const typed[] = {"%s/my", "\"%s/my", "'%s/my", "%s/it", "'%s/it", "\"%s/it"};
+	for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
+		char word[600];
+		snprintf(word, sizeof word, typed[i], d);
+		snprintf(line, sizeof line, "export profiles %s", word);
+		char **c = complete_line(NULL, line, (int)strlen(line), 10, NULL);
+		assert_non_null(c[0]);
+		assert_null(c[1]);
+		snprintf(line, sizeof line, "export profiles %s", c[0]);
+		int argc;
+		char **argv;
+		assert_int_equal(cmd_split(line, &argc, &argv, NULL), 0);
+		assert_int_equal(argc, 3);
+		snprintf(want, sizeof want, strstr(typed[i], "my") ? "%s/my file.csv" : "%s/it's.csv", d);
+		assert_string_equal(argv[2], want);
+		cmd_argv_free(argv);
+		complete_free(c);
+	}
+	check(NULL, "set 'pii' o", "off|on");
+	check(NULL, "\"he", "\"help\"");
+	check(NULL, "load \"cus", "\"customers\"");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commands), cmocka_unit_test(test_options),
+		cmocka_unit_test(test_subcommands), cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_models),   cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_quoting),
+	};
+	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}
