@@ -68,7 +68,7 @@ static char *default_db_path(void)
 
 int main(int argc, char **argv)
 {
-	struct app_opts o = {0};
+	struct app_opts o = {.started = now_seconds()};
 	const char *db = NULL;
 	char *owned_db = NULL;
 	int status = 0;

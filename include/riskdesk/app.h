@@ -15,6 +15,7 @@ struct app_opts {
 	const char **commands; /* -c arguments, in order */
 	int ncommands;
 	const char *script;   /* script file, "-" for stdin, or NULL */
+	double started;       /* now_seconds() when main() began */
 };
 
 /* Set by the SIGINT handler; long commands poll it through ctx->cancel. */

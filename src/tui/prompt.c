@@ -198,7 +198,7 @@ static void feed(const char *bytes)
 	}
 }
 
-void prompt_key(struct tui *t, int ch)
+static void key_to_readline(struct tui *t, int ch)
 {
 	switch (ch) {
 	case 27: /* Esc: leave the prompt */
@@ -206,6 +206,8 @@ void prompt_key(struct tui *t, int ch)
 		t->prompting = 0;
 		matches_line[0] = '\0';
 		curs_set(0);
+		for (int i = 0; i < PANE_COUNT; i++)
+			t->panes[i].dirty = 1;
 		return;
 	case KEY_LEFT: feed("\033[D"); return;
 	case KEY_RIGHT: feed("\033[C"); return;
@@ -225,6 +227,17 @@ void prompt_key(struct tui *t, int ch)
 				return;
 			feed(one);
 		}
+	}
+}
+
+void prompt_key(struct tui *t, int ch)
+{
+	key_to_readline(t, ch);
+	/* Search is incremental: every keystroke moves to the first match. */
+	if (t->prompting && strcmp(purpose, "search") == 0 && rl_line_buffer && *rl_line_buffer) {
+		customers_search(&t->panes[PANE_CUSTOMERS], t, rl_line_buffer);
+		for (int i = 0; i < PANE_COUNT; i++)
+			t->panes[i].dirty = 1;
 	}
 }
 

@@ -561,9 +561,27 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	else
 		tui_status(t, 0, "%s — ? keys, : command, q quit", store_path(st));
 
+	/* RISKDESK_TRACE=FILE: the time to the first full screen and, per key, from the
+	 * key's arrival to the end of its redraw; `make bench` reads it. */
+	FILE *trace = NULL;
+	const char *trace_path = getenv("RISKDESK_TRACE");
+	if (trace_path && *trace_path)
+		trace = fopen(trace_path, "w");
+	double key_at = 0;
+	int last_key = 0;
 	while (!t->quit) {
 		frame(t);
+		if (trace) {
+			double now = now_seconds();
+			if (key_at == 0)
+				fprintf(trace, "first_frame %.6f\n", now - o->started);
+			else
+				fprintf(trace, "key %d %.6f\n", last_key, now - key_at);
+			fflush(trace);
+		}
 		int ch = getch();
+		key_at = now_seconds();
+		last_key = ch;
 		if (ch == ERR)
 			continue;
 		if (t->prompting && ch != KEY_RESIZE && ch != KEY_MOUSE) {
@@ -588,5 +606,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		delwin(t->bar);
 	endwin();
 	sink_free(t->sink);
+	if (trace)
+		fclose(trace);
 	return 0;
 }

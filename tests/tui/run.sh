@@ -35,7 +35,7 @@ start() {
 	tmux -L "$sock" kill-server 2>/dev/null
 	sock="$sockbase-$name"
 	tmux -L "$sock" -f /dev/null new-session -d -s t -x "$w" -y "$h" \
-		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $rd --db $work/$name.db $*; echo \"exited \$?\"; sleep 30"
+		"env TERM=${TUI_TERM:-xterm-256color} ${TUI_ENV:-} LANG=${TUI_LANG:-C.UTF-8} LC_ALL=${TUI_LANG:-C.UTF-8} $rd --db $work/$name.db $*; echo \"exited \$?\"; sleep 30"
 	tmux -L "$sock" set-option -t t status off >/dev/null
 }
 screen() { tmux -L "$sock" capture-pane -p -t t; }
@@ -96,6 +96,9 @@ expect " C0001 " "PgUp pages back"
 # --- search, filter, sort
 keys / C05 Enter
 expect "Activity of C0500" "/ finds by id prefix"
+keys / C12
+expect "Activity of C1200" "search is incremental, before Enter"
+keys Escape
 keys f band=E Enter
 expect "where band=E" "f filters with the where language"
 expect "Activity of C0001" "the filtered list starts at the first band E customer"
@@ -161,6 +164,26 @@ expect "exited 0" "keys at 20x5 and quit"
 
 start mono 80 24 --theme mono
 expect "C0001" "the mono theme works"
+keys q
+expect "exited 0" "quits"
+
+TUI_TERM=xterm start eight 80 24 --theme dark
+expect "C0001" "8 colours (TERM=xterm) with the dark theme"
+keys : "theme light" Enter
+expect "theme light" "switching themes on 8 colours"
+keys q
+expect "exited 0" "quits"
+
+TUI_ENV=NO_COLOR=1 start nocolor 80 24
+expect "C0001" "NO_COLOR starts in mono"
+keys : "theme dark" Enter
+expect "NO_COLOR is set" "NO_COLOR keeps mono"
+keys q
+expect "exited 0" "quits"
+
+TUI_LANG=C start ascii 80 24
+expect "C0001" "a non-UTF-8 locale works"
+expect "#" "the gauge falls back to ASCII"
 keys q
 expect "exited 0" "quits"
 
