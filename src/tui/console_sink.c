@@ -46,6 +46,7 @@ static void c_begin(struct rd_sink *s, const char *command)
 {
 	struct console_sink *c = (struct console_sink *)s;
 	c->phase[0] = '\0';
+	c->t0 = c->last = now_seconds();
 	sink_begin(c->text, command);
 }
 
@@ -95,8 +96,9 @@ static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_
 	struct tui *t = c->t;
 	double now = now_seconds();
 	if (strcmp(c->phase, what) != 0) {
+		/* A phase began when the previous one last reported (or the command began). */
 		snprintf(c->phase, sizeof c->phase, "%s", what);
-		c->t0 = now;
+		c->t0 = c->last;
 		c->last = 0;
 	}
 	if (now - c->last < 0.05 || !t->bar)
