@@ -71,6 +71,11 @@ void now_iso(char out[21]);
 /* Monotonic seconds, for progress rates and reports. */
 double now_seconds(void);
 
+/* The first string greater than every string starting with s[0..len): the exclusive end
+ * of a prefix range for an index (id >= s AND id < end). NULL when there is none (s is
+ * empty or all 0xFF bytes). The caller frees it. */
+char *prefix_successor(const char *s, size_t len);
+
 /* Parses the whole of s as a finite decimal or scientific number ("5e+05"). 0 or -1. */
 int num_parse(const char *s, size_t len, double *out);
 /* 1 when s is well-formed UTF-8. */
@@ -80,6 +85,10 @@ int utf8_valid(const char *s, size_t len);
 void pii_mask(const char *value, char *out, size_t n);
 /* A number for people: integers as such, others with up to 6 significant digits. */
 void num_format(double v, char *out, size_t n);
+/* Reads a small text file (a theme, a mapping, a model specification) into b, which
+ * is reset first. 0 when read, 1 when it does not exist, -1 with err: unreadable, not a
+ * regular file (a FIFO is refused without blocking), over max bytes, or holding a NUL. */
+int text_file_read(const char *path, size_t max, struct rd_buf *b, struct rd_err *err);
 /* The OS user name (for runs and audit); never NULL. */
 const char *rd_user(void);
 

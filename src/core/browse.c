@@ -139,19 +139,6 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 	copy_text(dst, cap, t, sqlite3_column_bytes(s, col));
 }
 
-/* The first string greater than every string starting with s[0..len), or NULL when there
- * is none (s is all 0xFF bytes): drop trailing 0xFF bytes, increment the last. */
-static char *successor(const char *s, size_t len)
-{
-	while (len > 0 && (unsigned char)s[len - 1] == 0xFF)
-		len--;
-	if (len == 0)
-		return NULL;
-	char *r = rd_strndup(s, len);
-	r[len - 1] = (char)((unsigned char)r[len - 1] + 1);
-	return r;
-}
-
 /* An upper bound of a range: the successor, or an empty blob, which sorts after every
  * text in SQLite. */
 static void bind_hi(sqlite3_stmt *s, int i, const char *hi)
@@ -578,7 +565,7 @@ static void terms_init(struct terms *t, const char *prefix)
 	memset(t, 0, sizeof *t);
 	t->prefix = prefix;
 	t->len = strlen(prefix);
-	t->hi = successor(prefix, t->len);
+	t->hi = prefix_successor(prefix, t->len);
 	for (const char *p = prefix; *p; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			buf_putc(&like, '\\');
@@ -602,7 +589,7 @@ static void terms_init(struct terms *t, const char *prefix)
 				s[i] = (char)(v >> bit++ & 1 ? c & ~0x20 : c | 0x20);
 		}
 		t->var_lo[v] = s;
-		t->var_hi[v] = successor(s, lead);
+		t->var_hi[v] = prefix_successor(s, lead);
 	}
 }
 

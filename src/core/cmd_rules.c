@@ -82,39 +82,21 @@ static int rules_export(struct rd_ctx *ctx, const char *path)
 	return status;
 }
 
-static char *read_small_file(const char *path, struct rd_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rd_err_set(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *data = rd_malloc(RULES_FILE_MAX + 1);
-	size_t n = fread(data, 1, RULES_FILE_MAX + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || n > RULES_FILE_MAX) {
-		rd_err_set(err, "%s: %s", path, bad ? "read error" : "larger than 1 MiB");
-		free(data);
-		return NULL;
-	}
-	data[n] = '\0';
-	return data;
-}
-
 static int rules_import(struct rd_ctx *ctx, const char *path)
 {
 	struct rules_model m;
 	struct rd_err perr;
-	char *text = read_small_file(path, &ctx->err);
-	if (!text)
-		return RD_FAILED;
-	if (rules_parse(text, &m, &perr)) {
-		rd_err_set(&ctx->err, "%s: %s", path, perr.msg);
-		free(text);
+	struct rd_buf text = {0};
+	int rc = text_file_read(path, RULES_FILE_MAX, &text, &ctx->err);
+	if (rc == 1)
+		rd_err_set(&ctx->err, "%s: No such file or directory", path);
+	if (rc != 0 || rules_parse(text.data, &m, &perr)) {
+		if (rc == 0)
+			rd_err_set(&ctx->err, "%s: %s", path, perr.msg);
+		buf_free(&text);
 		return RD_FAILED;
 	}
-	free(text);
+	buf_free(&text);
 	/* Store the normalised form: one spelling of each specification. */
 	char *spec = rules_to_json(&m);
 	char now[21];

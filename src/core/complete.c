@@ -70,26 +70,13 @@ static void cands_commands(struct cands *c)
 	}
 }
 
-/* The first string after every string starting with s, or NULL (s is empty or all 0xFF
- * bytes): the end of a prefix range. */
-static char *prefix_end(const char *s, size_t len)
-{
-	while (len > 0 && (unsigned char)s[len - 1] == 0xFF)
-		len--;
-	if (len == 0)
-		return NULL;
-	char *r = rd_strndup(s, len);
-	r[len - 1] = (char)((unsigned char)r[len - 1] + 1);
-	return r;
-}
-
 /* Adds the first values of the one-column query over the prefix range ?1..?2 (the end is
  * an empty blob, after every text, when the prefix has none), as many as leave room under
  * the cap for the words already there ("all" beside the ids of `recompute`). */
 static void cands_query(struct cands *c, struct rd_store *st, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
-	char *end = prefix_end(c->word, c->len);
+	char *end = prefix_successor(c->word, c->len);
 	if (!st || sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(s, 1, c->word, (int)c->len, SQLITE_STATIC);

@@ -461,37 +461,13 @@ struct rd_mapping *mapping_load(const char *path, struct rd_err *err)
 {
 	struct rd_mapping *m = NULL;
 	struct rd_buf b = {0};
-	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rd_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rd_err_set(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > MAPPING_MAX_BYTES) {
-			rd_err_set(err, "%s: too large for a mapping (over %d bytes)", path,
-				   MAPPING_MAX_BYTES);
-			goto out;
-		}
-		buf_append(&b, chunk, (size_t)n);
-	}
-	if (b.len == 0) {
+	int rc = text_file_read(path, MAPPING_MAX_BYTES, &b, err);
+	if (rc == 1)
+		rd_err_set(err, "%s: %s", path, strerror(ENOENT));
+	else if (rc == 0 && b.len == 0)
 		rd_err_set(err, "%s: empty file, expected a mapping (a JSON object)", path);
-		goto out;
-	}
-	m = mapping_parse(b.data, b.len, path, err);
-out:
-	if (fd >= 0)
-		close(fd);
+	else if (rc == 0)
+		m = mapping_parse(b.data, b.len, path, err);
 	buf_free(&b);
 	return m;
 }

@@ -409,59 +409,6 @@ static int config_home(struct rd_buf *b)
 	return 1;
 }
 
-/* Reads a small text file into b. 0 when read, 1 when it does not exist, -1 with err
- * (unreadable, not a regular file, over 64 KiB, or holding a NUL byte). */
-static int read_small(const char *path, struct rd_buf *b, struct rd_err *err)
-{
-	int rc = -1;
-	char chunk[4096];
-	struct stat st;
-	buf_reset(b);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			rc = 1;
-		else
-			rd_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		rd_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rd_err_set(err, "%s: not a regular file", path);
-		goto out;
-	}
-	buf_append(b, "", 0); /* data is never NULL, even for an empty file */
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rd_err_set(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		/* Checked while reading, not from st_size: the file may grow meanwhile. */
-		if (b->len + (size_t)n > THEME_MAX_BYTES) {
-			rd_err_set(err, "%s: larger than 64 KiB, refused", path);
-			goto out;
-		}
-		buf_append(b, chunk, (size_t)n);
-	}
-	if (memchr(b->data, '\0', b->len)) {
-		rd_err_set(err, "%s: contains a NUL byte (not a text file)", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 static int name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -512,7 +459,7 @@ int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
 			buf_printf(&path, "%s/%s.theme", themes_dir, name);
 		else
 			continue;
-		int got = read_small(path.data, &text, err);
+		int got = text_file_read(path.data, THEME_MAX_BYTES, &text, err);
 		if (got < 0)
 			goto out;
 		if (got == 0) {
@@ -587,7 +534,7 @@ int config_load(struct rd_config *out, struct rd_err *err)
 		goto out;
 	}
 	buf_puts(&path, "/riskdesk/config");
-	int got = read_small(path.data, &text, err);
+	int got = text_file_read(path.data, THEME_MAX_BYTES, &text, err);
 	if (got != 0) {
 		rc = got > 0 ? 0 : -1;
 		goto out;

@@ -1,8 +1,10 @@
 #include "riskdesk/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,3 +517,69 @@ void num_format(double v, char *out, size_t n)
 	else
 		snprintf(out, n, "%.6g", v);
 }
+
+char *prefix_successor(const char *s, size_t len)
+{
+	while (len > 0 && (unsigned char)s[len - 1] == 0xFF)
+		len--;
+	if (len == 0)
+		return NULL;
+	char *r = rd_strndup(s, len);
+	r[len - 1] = (char)((unsigned char)r[len - 1] + 1);
+	return r;
+}
+
+int text_file_read(const char *path, size_t max, struct rd_buf *b, struct rd_err *err)
+{
+	int rc = -1;
+	char chunk[4096];
+	struct stat st;
+	buf_reset(b);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rc = 1;
+		else
+			rd_err_set(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		rd_err_set(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rd_err_set(err, "%s: not a regular file", path);
+		goto out;
+	}
+	buf_append(b, "", 0); /* data is never NULL, even for an empty file */
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rd_err_set(err, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		/* Checked while reading, not from st_size: the file may grow meanwhile. */
+		if (b->len + (size_t)n > max) {
+			if (max % 1024 == 0)
+				rd_err_set(err, "%s: larger than %zu KiB, refused", path, max / 1024);
+			else
+				rd_err_set(err, "%s: larger than %zu bytes, refused", path, max);
+			goto out;
+		}
+		buf_append(b, chunk, (size_t)n);
+	}
+	if (memchr(b->data, '\0', b->len)) {
+		rd_err_set(err, "%s: contains a NUL byte (not a text file)", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
