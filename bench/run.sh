@@ -64,3 +64,5 @@ SELECT count(*) FROM credit_profiles p JOIN ref.credit_profiles r USING (custome
 WHERE p.score = r.score")
 echo "(b) recompute: riskdesk ${rec_ours}s, bare SQL ${rec_ref}s ($same of $n scores equal)" \
 	"-> ratio $(ratio "$rec_ours" "$rec_ref") (target <= 1.5)"
+# (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
+bench/tui.sh "$build"
