@@ -235,7 +235,7 @@ static void c_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)
 	}
 	select_cursor(p, t);
 	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 }
 
 static void c_draw(struct pane *p, struct tui *t)
@@ -243,11 +243,6 @@ static void c_draw(struct pane *p, struct tui *t)
 	struct customers *c = state(p);
 	WINDOW *w = p->win;
 	int width = p->w, focused = t->focus == PANE_CUSTOMERS;
-	if (c->stale_count) {
-		struct rd_err err = {{0}};
-		c->count = browse_count(t->store, &c->q, COUNT_CAP, &err);
-		c->stale_count = 0;
-	}
 	/* Columns: id, name, score, band, segment, last activity — narrower panes drop from
 	 * the right. */
 	int idw = 10, scw = 6, bdw = 5, sgw = 9, law = 11;
@@ -302,7 +297,9 @@ static void c_draw(struct pane *p, struct tui *t)
 	/* Footer: rows, sort, filter. */
 	char foot[512];
 	char count[32];
-	if (c->count > COUNT_CAP)
+	if (c->stale_count)
+		snprintf(count, sizeof count, "…");
+	else if (c->count > COUNT_CAP)
 		snprintf(count, sizeof count, "%d+", COUNT_CAP);
 	else
 		snprintf(count, sizeof count, "%lld", (long long)c->count);
@@ -334,7 +331,7 @@ void customers_set_filter(struct pane *p, struct tui *t, const char *text)
 	c->stale_count = 1;
 	select_cursor(p, t);
 	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 	tui_status(t, 0, "%s", e ? "filtered (f then Enter on an empty line clears)" : "filter cleared");
 }
 
@@ -342,11 +339,10 @@ void customers_cycle_sort(struct pane *p, struct tui *t)
 {
 	struct customers *c = state(p);
 	c->q.sort = (enum browse_sort)((c->q.sort + 1) % BROWSE_SORT_COUNT);
-	go_first(p, t);
-	c->stale_count = 1;
+	go_first(p, t); /* the count does not depend on the order */
 	select_cursor(p, t);
 	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 	tui_status(t, 0, "sorted by %s%s", browse_sort_names[c->q.sort], c->q.desc ? " (desc)" : "");
 	p->dirty = 1;
 }
@@ -374,8 +370,24 @@ void customers_search(struct pane *p, struct tui *t, const char *prefix)
 	fill_from_anchor(p, t);
 	select_cursor(p, t);
 	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 	tui_status(t, 0, "found %s", found.id);
+}
+
+/* The row count is deferred to idle time, and a key interrupts it: on a million rows a
+ * filtered count may take longer than a keystroke may. */
+static int c_idle(struct pane *p, struct tui *t)
+{
+	struct customers *c = state(p);
+	struct rd_err err = {{0}};
+	if (!c->stale_count)
+		return 0;
+	int64_t n = browse_count(t->store, &c->q, COUNT_CAP, &err);
+	if (n < 0)
+		return 0; /* interrupted by a key (or failed): try again when idle */
+	c->count = n;
+	c->stale_count = 0;
+	return 1;
 }
 
 static void c_free(struct pane *p)
@@ -393,5 +405,6 @@ const struct pane_ops pane_customers_ops = {
 	.key = c_key,
 	.reload = c_reload,
 	.mouse = c_mouse,
+	.idle = c_idle,
 	.free = c_free,
 };

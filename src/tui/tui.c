@@ -2,6 +2,7 @@
 #include "tui.h"
 
 #include <langinfo.h>
+#include <poll.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +14,9 @@
 
 #include "riskdesk/app.h"
 
+/* The console's page cache (KiB, negative): paging reads a few pages a key, and a small
+ * cache keeps the console's memory the same at 10k and 1M customers. */
+#define TUI_CACHE_PRAGMA "-4096"
 #define FULL_MIN_COLS 80 /* below this, or FULL_MIN_ROWS, one pane at a time */
 #define FULL_MIN_ROWS 24
 
@@ -104,13 +108,48 @@ void tui_status(struct tui *t, int error, const char *fmt, ...)
 
 void tui_reload_all(struct tui *t)
 {
+	/* Visible panes reload now; hidden ones when they are next shown. */
 	for (int i = 0; i < PANE_COUNT; i++) {
-		if (t->panes[i].ops->reload)
-			t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 		t->panes[i].dirty = 1;
 	}
 }
 
+int tui_input_pending(void)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	return poll(&pfd, 1, 0) > 0;
+}
+
+static int interrupt_on_input(void *ud)
+{
+	(void)ud;
+	return tui_input_pending();
+}
+
+/* Deferred pane work between keys; a key interrupts it (SQLite's progress handler). */
+static int idle(struct tui *t)
+{
+	int changed = 0;
+	sqlite3_progress_handler(store_db(t->store), 2000, interrupt_on_input, NULL);
+	for (int i = 0; i < PANE_COUNT && !tui_input_pending(); i++) {
+		struct pane *p = &t->panes[i];
+		if (p->win && p->ops->idle && p->ops->idle(p, t)) {
+			p->dirty = 1;
+			changed = 1;
+		}
+	}
+	sqlite3_progress_handler(store_db(t->store), 0, NULL, NULL);
+	return changed;
+}
+
+
+static void place(struct pane *p, int y, int x, int h, int w)
+{
+	p->y = y, p->x = x, p->h = h, p->w = w;
+	p->win = newwin(h, w, y, x);
+	p->dirty = 1;
+}
 
 /* Places the panes for the current size and front pane. */
 static void layout(struct tui *t)
@@ -140,20 +179,16 @@ static void layout(struct tui *t)
 	struct pane *p = t->panes;
 	int shown = t->single ? t->focus : t->front;
 	if (shown >= 0 && (t->single || shown > PANE_PROFILE)) {
-		p[shown].y = top, p[shown].x = 0, p[shown].h = h, p[shown].w = t->cols;
-		p[shown].win = newwin(h, t->cols, top, 0);
+		place(&p[shown], top, 0, h, t->cols);
 		if (!t->single && t->focus != shown)
 			t->focus = shown;
 		return;
 	}
 	int lw = t->cols * 11 / 20, rw = t->cols - lw;
 	int ph = h * 3 / 5, ah = h - ph;
-	p[PANE_CUSTOMERS] = (struct pane){p[PANE_CUSTOMERS].ops, newwin(h, lw, top, 0), top, 0, h, lw, 1,
-					  p[PANE_CUSTOMERS].state};
-	p[PANE_PROFILE] = (struct pane){p[PANE_PROFILE].ops, newwin(ph, rw, top, lw), top, lw, ph, rw, 1,
-					p[PANE_PROFILE].state};
-	p[PANE_ACTIVITY] = (struct pane){p[PANE_ACTIVITY].ops, newwin(ah, rw, top + ph, lw), top + ph,
-					 lw, ah, rw, 1, p[PANE_ACTIVITY].state};
+	place(&p[PANE_CUSTOMERS], top, 0, h, lw);
+	place(&p[PANE_PROFILE], top, lw, ph, rw);
+	place(&p[PANE_ACTIVITY], top + ph, lw, ah, rw);
 	if (t->focus > PANE_PROFILE)
 		t->focus = PANE_CUSTOMERS;
 }
@@ -255,6 +290,12 @@ static void frame(struct tui *t)
 	} else {
 		for (int i = 0; i < PANE_COUNT; i++) {
 			struct pane *p = &t->panes[i];
+			if (p->win && p->stale) {
+				p->stale = 0;
+				if (p->ops->reload)
+					p->ops->reload(p, t);
+				p->dirty = 1;
+			}
 			if (!p->win || !p->dirty)
 				continue;
 			werase(p->win);
@@ -289,7 +330,7 @@ void tui_show(struct tui *t, int id)
 static void select_changed(struct tui *t)
 {
 	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++) {
-		t->panes[i].ops->reload(&t->panes[i], t);
+		t->panes[i].stale = 1;
 		t->panes[i].dirty = 1;
 	}
 }
@@ -432,7 +473,15 @@ void tui_run(struct tui *t, const char *line)
 	int is_theme = cmd && strcmp(cmd->name, "theme") == 0 && argc == 2;
 	app_cancel = 0;
 	double t0 = now_seconds();
+	int long_work = cmd && (cmd->flags & CMD_LONG);
+	struct rd_err ignored;
+	if (long_work) /* loads and recomputes want the big page cache... */
+		store_exec(t->store, "PRAGMA cache_size = -65536", &ignored);
 	int status = cmd_run_line(&t->ctx, line);
+	if (long_work) { /* ...browsing does not, and memory must not grow with the data */
+		store_exec(t->store, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &ignored);
+		sqlite3_db_release_memory(store_db(t->store));
+	}
 	char *out = console_sink_take(t->sink);
 	if (status == RD_QUIT) {
 		t->quit = 1;
@@ -543,6 +592,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	}
 	apply_theme(t);
 
+	store_exec(st, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &err);
 	t->sink = console_sink_new(t);
 	ctx_init(&t->ctx, st, t->sink);
 	t->ctx.cancel = &app_cancel;
@@ -579,6 +629,8 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 				fprintf(trace, "key %d %.6f\n", last_key, now - key_at);
 			fflush(trace);
 		}
+		if (!t->prompting && idle(t))
+			frame(t);
 		int ch = getch();
 		key_at = now_seconds();
 		last_key = ch;

@@ -27,6 +27,9 @@ struct pane_ops {
 	int (*key)(struct pane *p, struct tui *t, int ch);  /* enum key_result bits */
 	void (*reload)(struct pane *p, struct tui *t);      /* data changed underneath */
 	void (*mouse)(struct pane *p, struct tui *t, int y, int x, int wheel); /* may be NULL */
+	/* Deferred work (a count) done between keys, abandoned when a key arrives; returns
+	 * 1 when the pane changed. May be NULL. */
+	int (*idle)(struct pane *p, struct tui *t);
 	void (*free)(struct pane *p);
 };
 
@@ -35,6 +38,7 @@ struct pane {
 	WINDOW *win;    /* NULL while hidden */
 	int y, x, h, w; /* where it is on screen */
 	int dirty;      /* draw at the next frame */
+	int stale;      /* reload before it is next drawn (hidden panes reload lazily) */
 	void *state;    /* owned by the pane */
 };
 
@@ -77,6 +81,8 @@ void tui_run(struct tui *t, const char *line);
 /* Gives a pane the keyboard; in the small layout, or for the panes beyond the default
  * three, brings it forward. */
 void tui_show(struct tui *t, int id);
+/* 1 when a key is waiting: long idle work stops for it. */
+int tui_input_pending(void);
 /* Runs a read-only command for a pane and returns what it printed (caller frees), or
  * NULL with the error in the status line. */
 char *tui_capture(struct tui *t, const char *line);
