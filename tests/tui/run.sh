@@ -93,6 +93,14 @@ expect_not " C0001 " "PgDn pages"
 keys PPage
 expect " C0001 " "PgUp pages back"
 
+# --- the mouse (SGR reports, as xterm sends them): click selects, the wheel scrolls
+keys -l $'\e[<0;11;5M'
+keys -l $'\e[<0;11;5m'
+expect "Activity of C0003" "a click selects the row under it"
+keys -l $'\e[<65;11;5M'
+expect_not " C0001 " "the wheel scrolls the list"
+keys g
+
 # --- search, filter, sort
 keys / C05 Enter
 expect "Activity of C0500" "/ finds by id prefix"
