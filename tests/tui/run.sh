@@ -148,6 +148,7 @@ expect "Runs" "l shows the log"
 keys Escape
 keys q
 expect "exited 0" "q quits with status 0"
+expect_not "customers  sort" "the terminal is restored (the console's screen is gone)"
 
 # --- sizes: 80x24 full, 40x12 and 20x5 one pane, resize redraws
 start sizes 80 24
@@ -192,6 +193,21 @@ expect "exited 0" "quits"
 TUI_LANG=C start ascii 80 24
 expect "C0001" "a non-UTF-8 locale works"
 expect "#" "the gauge falls back to ASCII"
+keys q
+expect "exited 0" "quits"
+
+# --- long work: a progress bar, and Ctrl-C cancels leaving the store as it was
+"$rd" -c "gen $work/big --customers 50000 --seed 9" >/dev/null
+start cancel 120 30
+expect "C0001" "opens"
+keys : "load orders $work/big/orders.csv" Enter
+expect "Ctrl-C cancels" "a long load shows a progress bar"
+keys C-c
+expect "cancelled" "Ctrl-C cancels it"
+orders=$(sqlite3 "$work/cancel.db" "SELECT count(*) FROM orders")
+[ "$orders" = 40976 ] && ok "the orders are as they were" || bad "orders: $orders"
+run=$(sqlite3 "$work/cancel.db" "SELECT status FROM runs ORDER BY id DESC LIMIT 1")
+[ "$run" = cancelled ] && ok "the run is recorded as cancelled" || bad "last run: $run"
 keys q
 expect "exited 0" "quits"
 
