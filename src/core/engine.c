@@ -14,7 +14,7 @@ struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "SELECT name, version, spec FROM models WHERE algo = 'rules'"
+			  "SELECT name, version, spec FROM models WHERE name = 'rules' AND algo = 'rules'"
 			  " AND status = 'champion' ORDER BY version DESC LIMIT 1",
 			  &s, err))
 		return NULL;
