@@ -109,11 +109,12 @@ static void test_commands(void **state)
 	check(NULL, "he", "help");
 	check(NULL, "hist", "history");
 	check(NULL, "ex", "exit|export");
-	check(NULL, "  r", "recompute|rules|runs");
-	check(NULL, "  re", "recompute");
+	check(NULL, "  r", "recompute|retire|rules|runs");
+	check(NULL, "  rec", "recompute");
+	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|exit|export|gen|help|history|list|load|quit|recompute"));
+	assert_non_null(strstr(all, "audit|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|exit|export", 0);
@@ -154,7 +155,7 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|exit|export|gen|help|history|list|load|quit|recompute|rules|"
+	check(NULL, "help ", "audit|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
 			    "runs|set|show|theme");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
