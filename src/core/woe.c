@@ -145,6 +145,13 @@ int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning 
 	size_t nb = (m > 0 ? nedge + 1 : 0) + (miss_g + miss_b > 0);
 	out->bins = rd_calloc(nb ? nb : 1, sizeof *out->bins);
 	out->nbins = nb;
+	if (miss_g + miss_b > 0) {
+		struct woe_bin *bin = &out->bins[nb - 1];
+		bin->lo = bin->hi = NAN;
+		bin->missing = 1;
+		bin->goods = miss_g;
+		bin->bads = miss_b;
+	}
 	if (m > 0) {
 		for (size_t k = 0; k <= nedge; k++) {
 			out->bins[k].lo = k == 0 ? -INFINITY : edge[k - 1];
@@ -166,13 +173,6 @@ int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning 
 			else
 				k++;
 		}
-	}
-	if (miss_g + miss_b > 0) {
-		struct woe_bin *bin = &out->bins[out->nbins - 1];
-		bin->lo = bin->hi = NAN;
-		bin->missing = 1;
-		bin->goods = miss_g;
-		bin->bads = miss_b;
 	}
 	woe_recompute(out);
 	if (need_both(out, err)) {

@@ -1,0 +1,81 @@
+/* Binning and Weight of Evidence of one feature against a 0/1 outcome, as
+ * /work/shared/datasets/BASELINES.md defines them. Pure numeric code: no I/O.
+ * Labels y[i]: 1 = bad, 0 = good. Functions returning int give 0, or -1 with err. */
+#ifndef RISKDESK_WOE_H
+#define RISKDESK_WOE_H
+
+#include <stddef.h>
+
+#include "riskdesk/util.h"
+
+#define WOE_SMOOTH 0.5          /* added to each bin's good and bad counts */
+#define WOE_MIN_SHARE_DEFAULT 0.05 /* monotone merging: smallest bin share of rows */
+
+/* Formulas (bins b = 1..B, g_b/d_b goods/bads of bin b, G = Σ g_b, D = Σ d_b):
+ * quantile edge   e_q = x[lo] + (h − lo)(x[lo+1] − x[lo]), h = (n − 1)q, lo = floor(h),
+ *                 x the sorted non-missing values, q = 0.1 … 0.9, duplicates dropped;
+ * numeric bin     edge[k−1] < x ≤ edge[k] (first from −inf, last to +inf), NaN its own bin;
+ * smoothed        %good_b = (g_b + ½)/(G + ½B), %bad_b = (d_b + ½)/(D + ½B);
+ * WoE_b           = ln(%good_b / %bad_b);
+ * IV part         = (%good_b − %bad_b)·WoE_b;   IV = Σ IV parts;
+ * unsmoothed      the same with %good_b = g_b/G, %bad_b = d_b/D (±inf or NaN when a
+ *                 count is 0; the IV is then +inf). */
+
+enum woe_kind {
+	WOE_NUMERIC,     /* quantile bins of a double, NaN missing */
+	WOE_CATEGORICAL, /* one bin per level, NULL missing */
+};
+
+struct woe_bin {
+	double lo;          /* numeric: lo < x ≤ hi; −inf for the first bin */
+	double hi;          /* +inf for the last numeric bin */
+	char *level;        /* categorical: the level (owned); NULL for numeric and missing */
+	int missing;        /* 1 for the bin of missing values (always last) */
+	size_t goods;       /* rows with y = 0 */
+	size_t bads;        /* rows with y = 1 */
+	double woe;         /* smoothed WoE */
+	double iv_part;     /* smoothed IV part */
+	double woe_raw;     /* unsmoothed WoE */
+	double iv_part_raw; /* unsmoothed IV part */
+};
+
+/* A binned feature. Owns bins and their levels; free with woe_free. Numeric bins are in
+ * increasing order, categorical bins in strcmp order of their levels; the missing bin,
+ * present only when the data had missing values, comes last. */
+struct woe_binning {
+	enum woe_kind kind; /* numeric or categorical */
+	struct woe_bin *bins; /* owned, nbins of them */
+	size_t nbins;       /* bins, the missing one included */
+	size_t goods;       /* G */
+	size_t bads;        /* D */
+	double iv;          /* smoothed IV */
+	double iv_raw;      /* unsmoothed IV */
+};
+
+/* Numeric binning at the unique 10 %…90 % quantiles of the non-missing x (NaN = missing).
+ * A value bin left empty by the edges (heavy ties) is merged into its lower neighbour,
+ * whose upper edge widens. Needs n > 0 with both goods and bads. Fills *out; on error
+ * *out holds no bins. */
+int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning *out,
+		    struct rd_err *err);
+/* Categorical binning: one bin per distinct level (NULL = missing). Levels are copied,
+ * so the caller keeps its strings. */
+int woe_fit_categorical(const char *const *level, const int *y, size_t n,
+			struct woe_binning *out, struct rd_err *err);
+/* Merges adjacent numeric bins until every one holds at least min_share of all rows and
+ * the WoE is strictly monotone; both directions are tried and the one keeping the larger
+ * smoothed IV wins. The missing bin is never merged. Recomputes WoE and IV. Categorical
+ * binnings are left unchanged. min_share in [0, 1) (WOE_MIN_SHARE_DEFAULT). */
+int woe_make_monotone(struct woe_binning *b, double min_share, struct rd_err *err);
+/* Recomputes every bin's WoE and IV parts and the two IVs from the counts. */
+void woe_recompute(struct woe_binning *b);
+void woe_free(struct woe_binning *b);
+
+/* The bin of a value, or -1 when it has none (missing with no missing bin, or an unseen
+ * level). */
+int woe_index_numeric(const struct woe_binning *b, double x);
+int woe_index_categorical(const struct woe_binning *b, const char *level);
+/* The smoothed WoE of bin idx; 0 (neutral) for idx = -1. */
+double woe_value(const struct woe_binning *b, int idx);
+
+#endif
