@@ -167,14 +167,21 @@ const struct pane_ops pane_log_ops = {
 
 static void models_reload(struct pane *p, struct tui *t)
 {
-	char *rules = tui_capture(t, "rules");
-	text_set(p, rules ? rules : "");
+	struct rd_buf b = {0};
+	char *list = tui_capture(t, "models");
+	char *rules = tui_capture(t, "model rules");
+	buf_puts(&b, list ? list : "");
+	buf_puts(&b, "\n");
+	buf_puts(&b, rules ? rules : "");
+	text_set(p, b.data);
+	buf_free(&b);
+	free(list);
 	free(rules);
 }
 
 static void models_draw(struct pane *p, struct tui *t)
 {
-	text_draw_title(p, t, " Models: the champion rules model");
+	text_draw_title(p, t, " Models: the registry and the serving rules model");
 	text_draw_body(p, t, 1);
 }
 

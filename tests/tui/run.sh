@@ -145,6 +145,8 @@ expect "rescore one customer" "? lists the commands from the table"
 keys q
 keys l
 expect "Runs" "l shows the log"
+keys m
+expect "champion" "m shows the model registry"
 keys Escape
 keys q
 expect "exited 0" "q quits with status 0"
