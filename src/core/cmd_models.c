@@ -361,6 +361,13 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 			return RD_FAILED;
 		}
 	}
+	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0) {
+		/* Trained models are registered and measured now; the engine scores them once
+		 * the model lab's scoring lands, and promoting before that would be a lie. */
+		rd_err_set(&ctx->err, "promote: %s@%d cannot serve yet: this riskdesk scores with the"
+				      " rules model only", name, version);
+		return RD_FAILED;
+	}
 	if (store_begin(ctx->store, &ctx->err))
 		return RD_FAILED;
 	if (strcmp(to, "champion") == 0) {
