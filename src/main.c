@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "riskdesk/app.h"
@@ -31,34 +30,17 @@ static const char usage_text[] =
 	"\n"
 	"Inside, 'help' lists every command. See riskdesk(1).\n";
 
-/* mkdir -p with mode 0700 for directories we create. */
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0700);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
 static char *default_db_path(void)
 {
 	const char *env = getenv("RISKDESK_DB");
 	if (env && *env)
 		return strdup(env);
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char buf[4096];
-	if (xdg && *xdg)
-		snprintf(buf, sizeof buf, "%s/riskdesk/riskdesk.db", xdg);
-	else
-		snprintf(buf, sizeof buf, "%s/.local/share/riskdesk/riskdesk.db", home ? home : ".");
-	char *p = strdup(buf);
-	if (p && make_dirs(p) != 0) {
+	struct rd_buf b = {0};
+	if (!xdg_dir("XDG_DATA_HOME", ".local/share", &b))
+		buf_puts(&b, ".");
+	buf_puts(&b, "/riskdesk/riskdesk.db");
+	char *p = buf_steal(&b);
+	if (make_parent_dirs(p) != 0) {
 		fprintf(stderr, "riskdesk: cannot create the directory of %s: %s\n", p, strerror(errno));
 		free(p);
 		return NULL;

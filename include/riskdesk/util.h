@@ -89,6 +89,13 @@ void num_format(double v, char *out, size_t n);
  * is reset first. 0 when read, 1 when it does not exist, -1 with err: unreadable, not a
  * regular file (a FIFO is refused without blocking), over max bytes, or holding a NUL. */
 int text_file_read(const char *path, size_t max, struct rd_buf *b, struct rd_err *err);
+/* An XDG base directory: $VAR when it is absolute (a relative one is ignored, as the
+ * specification asks), else $HOME/fallback (".config", ".local/share", ".local/state").
+ * Appends it to b; 0 when neither is usable. */
+int xdg_dir(const char *var, const char *fallback, struct rd_buf *b);
+/* Creates the directories leading to path (not its last component), mode 0700 for
+ * those it creates. 0 or -1 with errno. */
+int make_parent_dirs(const char *path);
 /* The OS user name (for runs and audit); never NULL. */
 const char *rd_user(void);
 

@@ -150,6 +150,35 @@ static void progress_clear(struct progress_line *p)
 	p->what[0] = '\0';
 }
 
+/* ---- the columns of the table being written, shared by the batch sinks ---- */
+
+struct table_head {
+	int ncols;
+	char **cols;               /* owned copies of the column names */
+	enum rd_col_kind *kinds;   /* COL_TEXT when the command gave none */
+};
+
+static void head_set(struct table_head *h, int ncols, const char *const *cols,
+		     const enum rd_col_kind *kinds)
+{
+	h->ncols = ncols;
+	h->cols = rd_calloc((size_t)ncols, sizeof *h->cols);
+	h->kinds = rd_calloc((size_t)ncols, sizeof *h->kinds);
+	for (int i = 0; i < ncols; i++) {
+		h->cols[i] = rd_strdup(cols[i]);
+		h->kinds[i] = kinds ? kinds[i] : COL_TEXT;
+	}
+}
+
+static void head_clear(struct table_head *h)
+{
+	for (int i = 0; i < h->ncols; i++)
+		free(h->cols[i]);
+	free(h->cols);
+	free(h->kinds);
+	memset(h, 0, sizeof *h);
+}
+
 /* ---- text ---- */
 
 struct text_sink {
@@ -157,10 +186,8 @@ struct text_sink {
 	FILE *out;
 	struct progress_line progress;
 	/* the table being collected, printed aligned at table_end */
-	int ncols;
-	char **cols;
-	enum rd_col_kind *kinds;
-	char **cells; /* nrows * ncols */
+	struct table_head head;
+	char **cells; /* nrows * head.ncols */
 	size_t nrows, cap;
 	char section[64]; /* the last field section printed */
 	int printed;      /* something was printed for this command */
@@ -198,27 +225,21 @@ static void text_table_begin(struct rd_sink *s, const char *name, int ncols,
 	struct text_sink *t = (struct text_sink *)s;
 	(void)name;
 	progress_clear(&t->progress);
-	t->ncols = ncols;
-	t->cols = rd_calloc((size_t)ncols, sizeof *t->cols);
-	t->kinds = rd_calloc((size_t)ncols, sizeof *t->kinds);
-	for (int i = 0; i < ncols; i++) {
-		t->cols[i] = rd_strdup(cols[i]);
-		t->kinds[i] = kinds ? kinds[i] : COL_TEXT;
-	}
+	head_set(&t->head, ncols, cols, kinds);
 	t->nrows = 0;
 }
 
 static void text_row(struct rd_sink *s, const char *const *cells)
 {
 	struct text_sink *t = (struct text_sink *)s;
-	if ((t->nrows + 1) * (size_t)t->ncols > t->cap) {
-		t->cap = t->cap ? t->cap * 2 : (size_t)t->ncols * 64;
-		while (t->cap < (t->nrows + 1) * (size_t)t->ncols)
+	if ((t->nrows + 1) * (size_t)t->head.ncols > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : (size_t)t->head.ncols * 64;
+		while (t->cap < (t->nrows + 1) * (size_t)t->head.ncols)
 			t->cap *= 2;
 		t->cells = rd_realloc(t->cells, t->cap * sizeof *t->cells);
 	}
-	for (int i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = rd_strdup(cells[i] ? cells[i] : "");
+	for (int i = 0; i < t->head.ncols; i++)
+		t->cells[t->nrows * (size_t)t->head.ncols + (size_t)i] = rd_strdup(cells[i] ? cells[i] : "");
 	t->nrows++;
 }
 
@@ -239,39 +260,33 @@ static void text_cell(FILE *out, const char *v, size_t width, enum rd_col_kind k
 static void text_table_end(struct rd_sink *s)
 {
 	struct text_sink *t = (struct text_sink *)s;
-	size_t *width = rd_calloc((size_t)t->ncols, sizeof *width);
-	for (int c = 0; c < t->ncols; c++) {
-		width[c] = display_width(t->cols[c]);
+	size_t *width = rd_calloc((size_t)t->head.ncols, sizeof *width);
+	for (int c = 0; c < t->head.ncols; c++) {
+		width[c] = display_width(t->head.cols[c]);
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t w = display_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
+			size_t w = display_width(t->cells[r * (size_t)t->head.ncols + (size_t)c]);
 			if (w > width[c])
 				width[c] = w;
 		}
 	}
 	if (t->printed)
 		fputc('\n', t->out);
-	for (int c = 0; c < t->ncols; c++)
-		text_cell(t->out, t->cols[c], width[c], t->kinds[c], c == t->ncols - 1);
+	for (int c = 0; c < t->head.ncols; c++)
+		text_cell(t->out, t->head.cols[c], width[c], t->head.kinds[c], c == t->head.ncols - 1);
 	fputc('\n', t->out);
 	for (size_t r = 0; r < t->nrows; r++) {
-		for (int c = 0; c < t->ncols; c++) {
-			char **cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
-			text_cell(t->out, *cell, width[c], t->kinds[c], c == t->ncols - 1);
+		for (int c = 0; c < t->head.ncols; c++) {
+			char **cell = &t->cells[r * (size_t)t->head.ncols + (size_t)c];
+			text_cell(t->out, *cell, width[c], t->head.kinds[c], c == t->head.ncols - 1);
 			free(*cell);
 		}
 		fputc('\n', t->out);
 	}
-	for (int c = 0; c < t->ncols; c++)
-		free(t->cols[c]);
-	free(t->cols);
-	free(t->kinds);
+	head_clear(&t->head);
 	free(width);
 	free(t->cells);
 	t->cells = NULL;
-	t->cols = NULL;
-	t->kinds = NULL;
 	t->cap = t->nrows = 0;
-	t->ncols = 0;
 	t->printed = 1;
 	t->section[0] = '\0';
 }
@@ -354,9 +369,7 @@ struct json_sink {
 	struct progress_line progress;
 	cJSON *doc;      /* the command's document */
 	cJSON *table;    /* array being filled */
-	int ncols;
-	char **cols;
-	enum rd_col_kind *kinds;
+	struct table_head head;
 };
 
 static void json_begin(struct rd_sink *s, const char *command)
@@ -413,34 +426,22 @@ static void json_table_begin(struct rd_sink *s, const char *name, int ncols,
 	j->table = cJSON_GetObjectItemCaseSensitive(j->doc, key);
 	if (!j->table)
 		j->table = cJSON_AddArrayToObject(j->doc, key);
-	j->ncols = ncols;
-	j->cols = rd_calloc((size_t)ncols, sizeof *j->cols);
-	j->kinds = rd_calloc((size_t)ncols, sizeof *j->kinds);
-	for (int i = 0; i < ncols; i++) {
-		j->cols[i] = rd_strdup(cols[i]);
-		j->kinds[i] = kinds ? kinds[i] : COL_TEXT;
-	}
+	head_set(&j->head, ncols, cols, kinds);
 }
 
 static void json_row(struct rd_sink *s, const char *const *cells)
 {
 	struct json_sink *j = (struct json_sink *)s;
 	cJSON *o = cJSON_CreateObject();
-	for (int i = 0; i < j->ncols; i++)
-		cJSON_AddItemToObject(o, j->cols[i], json_value(cells[i], j->kinds[i]));
+	for (int i = 0; i < j->head.ncols; i++)
+		cJSON_AddItemToObject(o, j->head.cols[i], json_value(cells[i], j->head.kinds[i]));
 	cJSON_AddItemToArray(j->table, o);
 }
 
 static void json_table_end(struct rd_sink *s)
 {
 	struct json_sink *j = (struct json_sink *)s;
-	for (int i = 0; i < j->ncols; i++)
-		free(j->cols[i]);
-	free(j->cols);
-	free(j->kinds);
-	j->cols = NULL;
-	j->kinds = NULL;
-	j->ncols = 0;
+	head_clear(&j->head);
 	j->table = NULL;
 }
 

@@ -394,21 +394,6 @@ void theme_mono(struct rd_theme *out)
 
 /* ---- files ---- */
 
-/* $XDG_CONFIG_HOME, else $HOME/.config, into b. 0 when neither is usable; a relative
- * XDG_CONFIG_HOME is ignored, as the XDG base directory specification asks. */
-static int config_home(struct rd_buf *b)
-{
-	const char *x = getenv("XDG_CONFIG_HOME");
-	const char *h = getenv("HOME");
-	if (x && x[0] == '/')
-		buf_puts(b, x);
-	else if (h && h[0])
-		buf_printf(b, "%s/.config", h);
-	else
-		return 0;
-	return 1;
-}
-
 static int name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -453,7 +438,7 @@ int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
 	 * error, not a reason to look further. */
 	for (int where = 0; where < 2; where++) {
 		buf_reset(&path);
-		if (where == 0 && config_home(&path))
+		if (where == 0 && xdg_dir("XDG_CONFIG_HOME", ".config", &path))
 			buf_printf(&path, "/riskdesk/themes/%s.theme", name);
 		else if (where == 1 && themes_dir && themes_dir[0])
 			buf_printf(&path, "%s/%s.theme", themes_dir, name);
@@ -529,7 +514,7 @@ int config_load(struct rd_config *out, struct rd_err *err)
 	struct rd_buf path = {0}, text = {0};
 	struct rd_err first = {{0}};
 	memset(out, 0, sizeof *out);
-	if (!config_home(&path)) {
+	if (!xdg_dir("XDG_CONFIG_HOME", ".config", &path)) {
 		rc = 0; /* no home at all: nothing to read */
 		goto out;
 	}

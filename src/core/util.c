@@ -583,3 +583,31 @@ out:
 	return rc;
 }
 
+
+int xdg_dir(const char *var, const char *fallback, struct rd_buf *b)
+{
+	const char *x = getenv(var), *h = getenv("HOME");
+	if (x && x[0] == '/')
+		buf_puts(b, x);
+	else if (h && h[0])
+		buf_printf(b, "%s/%s", h, fallback);
+	else
+		return 0;
+	return 1;
+}
+
+int make_parent_dirs(const char *path)
+{
+	char *copy = rd_strdup(path);
+	int rc = 0;
+	for (char *p = copy + 1; *p && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "riskdesk/complete.h"
 #include "tui.h"
@@ -134,22 +133,13 @@ static void display_matches(char **matches, int n, int max_len)
 
 static void history_file(void)
 {
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[4000];
-	if (state && *state)
-		snprintf(dir, sizeof dir, "%s/riskdesk", state);
-	else
-		snprintf(dir, sizeof dir, "%s/.local/state/riskdesk", home ? home : ".");
-	/* mkdir -p, private */
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	}
-	mkdir(dir, 0700);
-	snprintf(history_path, sizeof history_path, "%s/history", dir);
+	struct rd_buf b = {0};
+	if (!xdg_dir("XDG_STATE_HOME", ".local/state", &b))
+		buf_puts(&b, ".");
+	buf_puts(&b, "/riskdesk/history");
+	make_parent_dirs(b.data); /* private; a failure shows as history not being kept */
+	snprintf(history_path, sizeof history_path, "%s", b.data);
+	buf_free(&b);
 }
 
 void prompt_init(struct tui *t)

@@ -15,4 +15,5 @@ while kill -0 "$writer" 2>/dev/null; do
 done
 wait "$writer"; echo "writer status $?"
 echo "inconsistent reads: $mixed"
+[ "$reads" -gt 0 ] && echo "reads happened while the writer ran"
 sqlite3 db.sqlite 'SELECT count(DISTINCT computed_at), count(*) FROM credit_profiles'
