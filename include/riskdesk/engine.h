@@ -19,16 +19,34 @@ void engine_free(struct rd_engine *e);
 /* "new" or "existing" for a customer's features. */
 const char *engine_segment(const double *features);
 
+#define ENGINE_MAX_CHAMPIONS 8 /* per segment */
+
+/* One champion's part of a weighted score. */
+struct engine_component {
+	const char *name;        /* owned by the engine */
+	int version;
+	int score;
+	double pd;
+	double weight;
+};
+
 struct engine_result {
 	struct rd_score score;   /* score, band, pd, risk level, reasons */
 	const char *segment;     /* "new" | "existing" (static) */
-	const char *model_name;  /* owned by the engine */
+	const char *model_name;  /* owned by the engine: the champion, or the heaviest of several */
 	int model_version;
+	int ncomponents;         /* trained champions that scored; 0 when rules served */
+	struct engine_component comp[ENGINE_MAX_CHAMPIONS];
 };
 
-/* Scores one customer. 0 or -1. */
-int engine_score(struct rd_engine *e, const double *features, struct engine_result *out,
-		 struct rd_err *err);
+/* Scores n customers: ids[i] and their features[i * FEAT_COUNT ..]. Each customer is routed
+ * to its segment's champions; with several, the score is the weighted mean of their raw
+ * scores (a weighted mean of log-odds), the PD follows from it, and the reasons are the
+ * weighted points lost; with none, the rules model scores. 0 or -1. */
+int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
+		       const double *features, struct engine_result *out, struct rd_err *err);
+/* Whether a trained champion serves some segment (then batches are worth making). */
+int engine_has_trained(const struct rd_engine *e);
 
 /* Writes profiles and history rows inside the caller's transaction. */
 struct profile_writer;
@@ -40,5 +58,7 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 		  const double *features, int64_t last_event, struct rd_err *err);
 /* The reasons as a JSON array. */
 void reasons_json(struct rd_buf *b, const struct rd_score *s);
+/* The components as a JSON array of {model, version, score, pd, weight}. */
+void components_json(struct rd_buf *b, const struct engine_result *r);
 
 #endif

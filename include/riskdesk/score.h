@@ -30,8 +30,10 @@ const char *score_risk_level(char band);
 struct rd_reason {
 	char code[16];  /* stable: "R-RETURNS" */
 	char text[96];  /* for people */
-	int feature;    /* enum feature_id, or -1 */
-	double value;   /* the feature's value */
+	int feature;    /* enum feature_id, or -1 for an attribute */
+	char name[48];  /* the feature's or attribute's name */
+	char level[40]; /* a categorical value; "" for numbers */
+	double value;   /* a numeric value (NaN: missing) */
 	double points;  /* points lost, > 0 */
 };
 

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "riskdesk/model.h"
 #include "riskdesk/store.h"
+#include "riskdesk/xgb.h"
 
 /* A column of the training data. */
 struct train_column {
@@ -25,6 +27,7 @@ struct train_data {
 	double *x;                   /* n * ncols: a number, or a level code; NaN = missing */
 	int *y;                      /* 1 = defaulted */
 	char **ids;                  /* customer ids (owned) */
+	unsigned char *is_new;       /* 1: segment "new" (routing, SPEC §5) */
 };
 
 /* Reads the training data. only_features: a comma-separated list of column names, or
@@ -32,6 +35,8 @@ struct train_data {
 int train_data_load(struct rd_store *st, const char *only_features, int64_t as_of_day,
 		    struct train_data *d, struct rd_err *err);
 void train_data_free(struct train_data *d);
+/* Keeps the rows with keep[i] != 0, in order. */
+void train_data_keep(struct train_data *d, const unsigned char *keep);
 
 /* Stratified folds, deterministic: rows ordered by label then a hash of the id, dealt
  * round-robin. fold[i] in 0..k-1. */
@@ -40,10 +45,43 @@ void train_folds(const struct train_data *d, int k, int *fold);
 int train_folds_file(const struct train_data *d, const char *path, int *fold, int *k,
 		     struct rd_err *err);
 
-/* L2 logistic regression (liblinear) on standardised numerics and one-hot categoricals.
- * Fits on the rows with use[i] != 0 and predicts p for every row. With spec != NULL,
- * also writes the fitted model as JSON (the caller frees *spec). 0 or -1. */
-int train_logit(const struct train_data *d, const unsigned char *use, double c, double *p,
-		char **spec, struct rd_err *err);
+/* What a fit needs besides the data. */
+struct train_params {
+	double c;                 /* logit, scorecard: liblinear's C (inverse L2 strength) */
+	double min_share;         /* scorecard: the smallest bin's share of rows (0.05) */
+	struct xgb_params xgb;    /* xgb */
+	const volatile sig_atomic_t *cancel; /* polled by long fits; NULL: never */
+	void (*progress)(void *ud, int done, int total); /* xgb rounds; may be NULL */
+	void *ud;
+};
+
+void train_params_default(struct train_params *tp);
+
+/* What a final fit leaves: the specification (JSON that model_parse reads, owned by the
+ * caller). */
+struct train_output {
+	char *spec;
+};
+
+/* Fits algo on the rows with use[i] != 0 and predicts the PD p[i] of every row. With out
+ * != NULL, also fills *out. 0 or -1 with err ("cancelled" when cancel was set).
+ *   logit:     standardised numerics (missing = the mean) and one-hot categoricals,
+ *              L2 logistic regression (liblinear);
+ *   scorecard: per column quantile bins merged to a monotone WoE, categoricals one bin per
+ *              level with levels under min_share merged into the nearest WoE, missing
+ *              values their own bin; logistic regression on the WoE values; points per bin;
+ *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost. */
+int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
+	      const struct train_params *tp, double *p, struct train_output *out,
+	      struct rd_err *err);
+
+/* The Information Value of every column over all rows, binned as the scorecard bins
+ * (a JSON array of {name, type, bins, iv, iv_raw}); *json is the caller's. 0 or -1. */
+int train_iv_table(const struct train_data *d, double min_share, char **json,
+		   struct rd_err *err);
+
+/* The reference distributions of the columns and of score[i] (refdist.h), as JSON
+ * {"rows", "features": [...], "score": {...}}; the caller frees it. */
+char *train_reference(const struct train_data *d, const double *score);
 
 #endif

@@ -83,7 +83,7 @@ int utf8_valid(const char *s, size_t len);
 /* Personal data shown masked unless `set pii on`: "j***@example.com", "*******4567".
  * out has room for n bytes. */
 void pii_mask(const char *value, char *out, size_t n);
-/* A number for people: integers as such, others with up to 6 significant digits. */
+/* A number for people: integers without decimals, else 6 significant digits; NaN "missing". */
 void num_format(double v, char *out, size_t n);
 /* Reads a small text file (a theme, a mapping, a model specification) into b, which
  * is reset first. 0 when read, 1 when it does not exist, -1 with err: unreadable, not a

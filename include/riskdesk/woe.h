@@ -21,6 +21,12 @@
  * unsmoothed      the same with %good_b = g_b/G, %bad_b = d_b/D (±inf or NaN when a
  *                 count is 0; the IV is then +inf). */
 
+#define QUANTILE_EDGES 9 /* the 10 % … 90 % quantiles */
+
+/* The distinct quantile edges e_q (formula above) of m sorted values, into edge; returns
+ * how many (0 when m = 0). Also the bins of drift's reference distributions. */
+size_t quantile_edges(const double *sorted, size_t m, double edge[QUANTILE_EDGES]);
+
 enum woe_kind {
 	WOE_NUMERIC,     /* quantile bins of a double, NaN missing */
 	WOE_CATEGORICAL, /* one bin per level, NULL missing */

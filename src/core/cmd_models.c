@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cmd_util.h"
+#include "riskdesk/engine.h"
+#include "riskdesk/model.h"
 #include "riskdesk/score.h"
 
 #define MODEL_FILE_MAX (64u << 20) /* a boosted model can be large; this is a sanity bound */
@@ -124,6 +126,106 @@ static void show_metrics(struct rd_ctx *ctx, const char *json)
 	cJSON_Delete(o);
 }
 
+/* The tables of a trained model, read from its metrics and specification by SQL. */
+static const struct model_table {
+	const char *name;
+	const char *algo; /* NULL: every trained algorithm */
+	const char *sql;  /* ?1 name, ?2 version */
+	enum rd_col_kind kinds[8];
+} model_tables[] = {
+	{"folds", NULL,
+	 "SELECT j.key + 1 AS fold, round(j.value, 4) AS auc FROM models m,"
+	 " json_each(m.metrics, '$.fold_auc') j WHERE m.name = ?1 AND m.version = ?2",
+	 {COL_NUM, COL_NUM}},
+	{"gains", NULL,
+	 "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS customers,"
+	 " json_extract(j.value, '$.bads') AS bads,"
+	 " round(json_extract(j.value, '$.min_pd'), 4) AS min_pd,"
+	 " round(json_extract(j.value, '$.max_pd'), 4) AS max_pd,"
+	 " round(json_extract(j.value, '$.bad_rate'), 4) AS bad_rate,"
+	 " round(json_extract(j.value, '$.cum_capture'), 4) AS cum_capture,"
+	 " round(json_extract(j.value, '$.lift'), 2) AS lift"
+	 " FROM models m, json_each(m.metrics, '$.gains') j WHERE m.name = ?1 AND m.version = ?2",
+	 {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
+	{"calibration", NULL,
+	 "SELECT json_extract(j.value, '$.band') AS band, json_extract(j.value, '$.count') AS"
+	 " customers, json_extract(j.value, '$.bads') AS bads,"
+	 " round(json_extract(j.value, '$.mean_pd'), 4) AS mean_pd,"
+	 " round(json_extract(j.value, '$.observed'), 4) AS observed"
+	 " FROM models m, json_each(m.metrics, '$.calibration') j"
+	 " WHERE m.name = ?1 AND m.version = ?2",
+	 {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
+	{"iv", NULL,
+	 "SELECT json_extract(j.value, '$.name') AS feature, json_extract(j.value, '$.type') AS type,"
+	 " json_extract(j.value, '$.bins') AS bins, round(json_extract(j.value, '$.iv'), 4) AS iv,"
+	 " round(json_extract(j.value, '$.iv_raw'), 4) AS iv_raw,"
+	 " CASE WHEN json_extract(j.value, '$.iv') < 0.02 THEN 'useless'"
+	 " WHEN json_extract(j.value, '$.iv') < 0.1 THEN 'weak'"
+	 " WHEN json_extract(j.value, '$.iv') < 0.3 THEN 'medium'"
+	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power"
+	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
+	 " ORDER BY json_extract(j.value, '$.iv') DESC",
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
+	{"points", "scorecard",
+	 "SELECT feature, CASE WHEN missing THEN 'missing' WHEN levels IS NOT NULL THEN"
+	 " (SELECT group_concat(l.value, ',') FROM json_each(levels) l)"
+	 " ELSE printf('(%s, %s]', iif(lo IS NULL, '-inf', printf('%.6g', lo)),"
+	 " iif(hi IS NULL, 'inf', printf('%.6g', hi))) END AS bin, goods + bads AS customers,"
+	 " round(CAST(bads AS REAL) / max(goods + bads, 1), 4) AS bad_rate, round(woe, 4) AS woe,"
+	 " round(points, 1) AS points FROM (SELECT json_extract(c.value, '$.name') AS feature,"
+	 " c.key AS ck, b.key AS bk, json_extract(b.value, '$.missing') AS missing,"
+	 " json_extract(b.value, '$.levels') AS levels, json_extract(b.value, '$.hi') AS hi,"
+	 " lag(json_extract(b.value, '$.hi')) OVER (PARTITION BY c.key ORDER BY b.key) AS lo,"
+	 " json_extract(b.value, '$.goods') AS goods, json_extract(b.value, '$.bads') AS bads,"
+	 " json_extract(b.value, '$.woe') AS woe, json_extract(b.value, '$.points') AS points"
+	 " FROM models m, json_each(m.spec, '$.columns') c, json_each(c.value, '$.bins') b"
+	 " WHERE m.name = ?1 AND m.version = ?2) ORDER BY ck, bk",
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
+	{"weights", "logit",
+	 "SELECT json_extract(c.value, '$.name') AS feature, l.value AS level,"
+	 " round(coalesce(json_extract(c.value, '$.weights[' || l.key || ']'),"
+	 " json_extract(c.value, '$.weight')), 4) AS weight,"
+	 " round(json_extract(c.value, '$.mean'), 4) AS mean, round(json_extract(c.value, '$.sd'), 4)"
+	 " AS sd FROM models m, json_each(m.spec, '$.columns') c"
+	 " LEFT JOIN json_each(c.value, '$.levels') l WHERE m.name = ?1 AND m.version = ?2"
+	 " ORDER BY c.key, l.key",
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM}},
+};
+
+static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo,
+			 const char *spec)
+{
+	cJSON *doc = cJSON_Parse(spec);
+	const cJSON *base = cJSON_GetObjectItemCaseSensitive(doc, "base_points");
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(doc, "params"), *p;
+	char v[32];
+	if (cJSON_IsNumber(base)) {
+		/* A scorecard's score is the base points plus the points of each bin. */
+		snprintf(v, sizeof v, "%.1f", base->valuedouble);
+		sink_field(ctx->out, "model", "base_points", v, COL_NUM);
+	}
+	cJSON_ArrayForEach(p, params)
+	{
+		if (cJSON_IsNumber(p))
+			num_format(p->valuedouble, v, sizeof v);
+		else
+			snprintf(v, sizeof v, "%s", cJSON_IsString(p) ? p->valuestring : "");
+		sink_field(ctx->out, "params", p->string, v, cJSON_IsNumber(p) ? COL_NUM : COL_TEXT);
+	}
+	cJSON_Delete(doc);
+	for (size_t t = 0; t < sizeof model_tables / sizeof *model_tables; t++) {
+		const struct model_table *mt = &model_tables[t];
+		sqlite3_stmt *s;
+		if ((mt->algo && strcmp(mt->algo, algo) != 0) ||
+		    store_prepare(ctx->store, mt->sql, &s, &ctx->err))
+			continue;
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version);
+		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
+		sqlite3_finalize(s);
+	}
+}
+
 static int model_show(struct rd_ctx *ctx, const char *ref)
 {
 	char name[128];
@@ -150,6 +252,8 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 			show_metrics(ctx, col_text(s, 6));
 		if (strcmp(col_text(s, 0), "rules") == 0)
 			show_rules_terms(ctx, col_text(s, 5));
+		else
+			show_trained(ctx, name, version, col_text(s, 0), col_text(s, 5));
 	}
 	sqlite3_finalize(s);
 	return RD_OK;
@@ -170,26 +274,30 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
-	cJSON *doc = cJSON_CreateObject();
+	/* Written by hand: the stored JSON goes out verbatim, every number as it was (cJSON
+	 * prints some doubles a unit in the last place off). */
+	struct rd_buf doc = {0};
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		cJSON_AddStringToObject(doc, "format", MODEL_FORMAT);
-		cJSON_AddStringToObject(doc, "name", name);
-		cJSON_AddNumberToObject(doc, "version", version);
-		cJSON_AddStringToObject(doc, "algo", col_text(s, 0));
-		cJSON_AddStringToObject(doc, "segment", col_text(s, 1));
-		cJSON_AddNumberToObject(doc, "weight", sqlite3_column_double(s, 2));
+		buf_printf(&doc, "{\n  \"format\": \"%s\",\n  \"name\": ", MODEL_FORMAT);
+		buf_json_string(&doc, name);
+		buf_printf(&doc, ",\n  \"version\": %d,\n  \"algo\": ", version);
+		buf_json_string(&doc, col_text(s, 0));
+		buf_puts(&doc, ",\n  \"segment\": ");
+		buf_json_string(&doc, col_text(s, 1));
+		buf_puts(&doc, ",\n  \"weight\": ");
+		buf_json_number(&doc, sqlite3_column_double(s, 2));
+		buf_puts(&doc, ",\n  \"created_at\": ");
+		buf_json_string(&doc, col_text(s, 6));
 		static const char *const json_cols[] = {"spec", "metrics", "reference"};
 		for (int i = 0; i < 3; i++) {
-			cJSON *v = sqlite3_column_type(s, 3 + i) == SQLITE_NULL
-					   ? cJSON_CreateNull()
-					   : cJSON_Parse(col_text(s, 3 + i));
-			cJSON_AddItemToObject(doc, json_cols[i], v ? v : cJSON_CreateNull());
+			buf_printf(&doc, ",\n  \"%s\": %s", json_cols[i],
+				   sqlite3_column_type(s, 3 + i) == SQLITE_NULL ? "null"
+										: col_text(s, 3 + i));
 		}
-		cJSON_AddStringToObject(doc, "created_at", col_text(s, 6));
+		buf_puts(&doc, "\n}");
 	}
 	sqlite3_finalize(s);
-	char *text = cJSON_Print(doc);
-	cJSON_Delete(doc);
+	char *text = buf_steal(&doc);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	size_t n = text ? strlen(text) : 0;
 	if (!text || fd < 0 || write(fd, text, n) != (ssize_t)n || write(fd, "\n", 1) != 1 ||
@@ -201,8 +309,33 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 	}
 	if (fd >= 0)
 		close(fd);
-	cJSON_free(text);
+	free(text);
 	return status;
+}
+
+/* The spec (an object), metrics and reference (objects, else NULL) of a model file, as
+ * SQLite's JSON functions give them: numbers keep their text, where cJSON would reprint
+ * them. 0 or -1. */
+static int json_members(struct rd_ctx *ctx, const char *doc, char **spec, char **metrics,
+			char **reference)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT iif(json_type(?1, '$.spec') = 'object', json_extract(?1, '$.spec'), NULL),"
+			  " iif(json_type(?1, '$.metrics') = 'object', json_extract(?1, '$.metrics'), NULL),"
+			  " iif(json_type(?1, '$.reference') = 'object', json_extract(?1, '$.reference'),"
+			  " NULL)",
+			  &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
+	char **out[] = {spec, metrics, reference};
+	if (sqlite3_step(s) == SQLITE_ROW)
+		for (int i = 0; i < 3; i++)
+			*out[i] = sqlite3_column_type(s, i) == SQLITE_NULL
+					  ? NULL
+					  : rd_strdup((const char *)sqlite3_column_text(s, i));
+	sqlite3_finalize(s);
+	return 0;
 }
 
 /* model import FILE: a new version of the model's name, as a challenger. The
@@ -225,7 +358,6 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	const cJSON *algo = cJSON_GetObjectItemCaseSensitive(doc, "algo");
 	const cJSON *segment = cJSON_GetObjectItemCaseSensitive(doc, "segment");
 	const cJSON *weight = cJSON_GetObjectItemCaseSensitive(doc, "weight");
-	const cJSON *jspec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
 	if (!cJSON_IsObject(doc) || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, MODEL_FORMAT)) {
 		rd_err_set(&ctx->err, "%s: not a riskdesk model file (format %s)", path, MODEL_FORMAT);
 		goto out;
@@ -235,16 +367,20 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		rd_err_set(&ctx->err, "%s: 'name' must be a model name", path);
 		goto out;
 	}
-	if (!cJSON_IsString(algo) || strcmp(algo->valuestring, "rules") != 0) {
-		/* Trained algorithms arrive with the model lab. */
-		rd_err_set(&ctx->err, "%s: algo '%s' cannot be scored by this riskdesk (rules)", path,
+	int is_rules = cJSON_IsString(algo) && strcmp(algo->valuestring, "rules") == 0;
+	int is_trained = 0;
+	for (int i = 0; i < 3 && cJSON_IsString(algo); i++)
+		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
+	if (!is_rules && !is_trained) {
+		rd_err_set(&ctx->err, "%s: algo '%s' is not rules, logit, scorecard or xgb", path,
 			   cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}
-	if (strcmp(name->valuestring, "rules") != 0) {
+	if (is_rules != (strcmp(name->valuestring, "rules") == 0)) {
 		/* The rules scorecard is one model with versions: the fallback. */
-		rd_err_set(&ctx->err, "%s: a rules model is a version of 'rules', not '%s'", path,
-			   name->valuestring);
+		rd_err_set(&ctx->err, is_rules ? "%s: a rules model is a version of 'rules', not '%s'"
+					       : "%s: the name 'rules' belongs to the rules model, not %s",
+			   path, is_rules ? name->valuestring : algo->valuestring);
 		goto out;
 	}
 	const char *seg = cJSON_IsString(segment) ? segment->valuestring : "all";
@@ -256,17 +392,24 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		rd_err_set(&ctx->err, "%s: 'weight' must be a number > 0", path);
 		goto out;
 	}
-	spec = jspec ? cJSON_PrintUnformatted(jspec) : NULL;
-	struct rules_model m;
+	if (json_members(ctx, text.data, &spec, &metrics, &reference))
+		goto out;
+	struct rules_model rm;
 	struct rd_err perr;
-	if (!spec || rules_parse(spec, &m, &perr)) {
+	struct rd_model *tm = NULL;
+	/* Only a specification this riskdesk can score gets in. */
+	if (!spec || (is_rules ? rules_parse(spec, &rm, &perr) != 0
+			       : (tm = model_parse(spec, &perr)) == NULL)) {
 		rd_err_set(&ctx->err, "%s: spec: %s", path, spec ? perr.msg : "missing");
 		goto out;
 	}
-	const cJSON *jm = cJSON_GetObjectItemCaseSensitive(doc, "metrics");
-	const cJSON *jr = cJSON_GetObjectItemCaseSensitive(doc, "reference");
-	metrics = cJSON_IsObject(jm) ? cJSON_PrintUnformatted(jm) : NULL;
-	reference = cJSON_IsObject(jr) ? cJSON_PrintUnformatted(jr) : NULL;
+	if (tm && strcmp(algo->valuestring, model_algo_names[tm->algo]) != 0) {
+		rd_err_set(&ctx->err, "%s: 'algo' is %s but the spec is %s", path, algo->valuestring,
+			   model_algo_names[tm->algo]);
+		model_free(tm);
+		goto out;
+	}
+	model_free(tm);
 	char now[21];
 	now_iso(now);
 	if (store_begin(ctx->store, &ctx->err) ||
@@ -302,9 +445,9 @@ out:
 	store_rollback(ctx->store);
 	cJSON_Delete(doc);
 	buf_free(&text);
-	cJSON_free(spec);
-	cJSON_free(metrics);
-	cJSON_free(reference);
+	free(spec);
+	free(metrics);
+	free(reference);
 	return status;
 }
 
@@ -333,9 +476,64 @@ const struct rd_cmd cmd_model = {
 	.exec = exec_model,
 };
 
+static const char *segment_of(struct rd_ctx *ctx, const char *name, int version)
+{
+	static char seg[16];
+	sqlite3_stmt *s;
+	snprintf(seg, sizeof seg, "all");
+	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
+			  &s, &ctx->err) == 0) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(seg, sizeof seg, "%s", col_text(s, 0));
+		sqlite3_finalize(s);
+	}
+	return seg;
+}
+
+static double weight_of(struct rd_ctx *ctx, const char *name, int version)
+{
+	sqlite3_stmt *s;
+	double w = 1;
+	if (store_prepare(ctx->store, "SELECT weight FROM models WHERE name = ?1 AND version = ?2",
+			  &s, &ctx->err) == 0) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			w = sqlite3_column_double(s, 0);
+		sqlite3_finalize(s);
+	}
+	return w;
+}
+
+/* Whether promoting name@version would give a segment more champions than the engine
+ * combines; sets the error when so. */
+static int champions_would_exceed(struct rd_ctx *ctx, const char *name, int version)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT count(*) FROM models m, models p WHERE p.name = ?1 AND p.version = ?2"
+			  " AND m.status = 'champion' AND m.algo != 'rules' AND m.name != ?1"
+			  " AND (m.segment = 'all' OR p.segment = 'all' OR m.segment = p.segment)",
+			  &s, &ctx->err))
+		return 1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (n + 1 > ENGINE_MAX_CHAMPIONS) {
+		rd_err_set(&ctx->err, "promote: a segment can have at most %d champions; retire one"
+				      " first", ENGINE_MAX_CHAMPIONS);
+		return 1;
+	}
+	return 0;
+}
+
 /* Sets a version's status in one transaction; promoting makes the name's other live
- * version a challenger (one serving version per name). */
-static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
+ * version a challenger (one serving version per name) and, with weight > 0, sets its
+ * share in its segment's weighted mean. */
+static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, double weight)
 {
 	char name[128];
 	int version, status = RD_FAILED;
@@ -361,15 +559,25 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 			return RD_FAILED;
 		}
 	}
-	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0) {
-		/* Trained models are registered and measured now; the engine scores them once
-		 * the model lab's scoring lands, and promoting before that would be a lie. */
-		rd_err_set(&ctx->err, "promote: %s@%d cannot serve yet: this riskdesk scores with the"
-				      " rules model only", name, version);
-		return RD_FAILED;
-	}
 	if (store_begin(ctx->store, &ctx->err))
 		return RD_FAILED;
+	if (weight > 0) {
+		if (store_prepare(ctx->store, "UPDATE models SET weight = ?3 WHERE name = ?1 AND"
+					      " version = ?2", &s, &ctx->err))
+			goto out;
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version);
+		sqlite3_bind_double(s, 3, weight);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_fail(ctx->store, &ctx->err, to);
+			goto out;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0 &&
+	    champions_would_exceed(ctx, name, version))
+		goto out;
 	if (strcmp(to, "champion") == 0) {
 		if (store_prepare(ctx->store,
 				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND version != ?2"
@@ -396,8 +604,13 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 			store_fail(ctx->store, &ctx->err, to);
 		goto out;
 	}
-	sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
-		     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
+	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0)
+		sink_message(ctx->out, "%s@%d is now champion of segment %s (weight %g);"
+				       " 'recompute all' rescores with it",
+			     name, version, segment_of(ctx, name, version), weight_of(ctx, name, version));
+	else
+		sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
+			     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
 	status = RD_OK;
 out:
 	sqlite3_finalize(s);
@@ -407,21 +620,41 @@ out:
 
 static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	return set_status(ctx, a->argv[0], "champion");
+	const char *w = args_opt(a, "weight");
+	double weight = 0;
+	if (w) {
+		char *end;
+		weight = strtod(w, &end);
+		if (*end || end == w || !(weight > 0) || weight > 1e6) {
+			rd_err_set(&ctx->err, "promote: --weight must be a number > 0");
+			return RD_USAGE;
+		}
+	}
+	return set_status(ctx, a->argv[0], "champion", weight);
 }
 
 static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	return set_status(ctx, a->argv[0], "retired");
+	return set_status(ctx, a->argv[0], "retired", 0);
 }
+
+static const struct rd_opt promote_opts[] = {
+	{"weight", "W", "its share in the segment's weighted mean of champions (default 1)"},
+	{NULL, NULL, NULL},
+};
 
 const struct rd_cmd cmd_promote = {
 	.name = "promote",
-	.usage = "NAME[@VERSION]",
+	.usage = "NAME[@VERSION] [--weight W]",
 	.summary = "make a model version a champion of its segment (audited)",
+	.help = "A trained champion serves the customers of its segment (new: fewer than 3 "
+		"delivered orders; existing; or all). With several champions in a segment the "
+		"score is their weighted mean; with none, the rules model serves. The name's other "
+		"serving version becomes a challenger.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,
+	.opts = promote_opts,
 	.exec = exec_promote,
 };
 

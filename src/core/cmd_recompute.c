@@ -9,6 +9,8 @@
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 
+#define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
+
 struct recompute {
 	struct rd_ctx *ctx;
 	struct rd_engine *engine;
@@ -17,24 +19,50 @@ struct recompute {
 	int64_t bands[5];        /* customers per band A..E */
 	struct rd_err err;
 	int failed;
+	size_t n;                /* customers in the batch */
+	char *ids[BATCH];
+	double features[BATCH * FEAT_COUNT];
+	int64_t last_event[BATCH];
+	struct engine_result results[BATCH];
 	struct engine_result last; /* the last customer's result, for `recompute ID` */
 };
 
-static int visit(void *ud, const char *customer_id, const double *features, int64_t last_event)
+/* Scores and writes the batch. 0, or 1 to stop (failed or cancelled). */
+static int flush(struct recompute *r)
 {
-	struct recompute *r = ud;
-	if (engine_score(r->engine, features, &r->last, &r->err) ||
-	    profile_write(r->writer, customer_id, &r->last, features, last_event, &r->err)) {
-		r->failed = 1;
-		return 1;
+	size_t n = r->n;
+	if (n == 0)
+		return 0;
+	int stop = engine_score_batch(r->engine, n, (const char *const *)r->ids, r->features,
+				      r->results, &r->err) != 0;
+	for (size_t i = 0; i < n && !stop; i++) {
+		if (profile_write(r->writer, r->ids[i], &r->results[i], r->features + i * FEAT_COUNT,
+				  r->last_event[i], &r->err))
+			stop = 1;
+		r->bands[r->results[i].score.band - 'A']++;
 	}
-	r->bands[r->last.score.band - 'A']++;
-	if ((++r->done & 0x3fff) == 0) {
+	r->failed |= stop;
+	if (n)
+		r->last = r->results[n - 1];
+	for (size_t i = 0; i < n; i++)
+		free(r->ids[i]);
+	r->n = 0;
+	r->done += (int64_t)n;
+	if (!stop) {
 		if (ctx_cancelled(r->ctx))
 			return 1;
 		sink_progress(r->ctx->out, "scoring", r->done, r->total);
 	}
-	return 0;
+	return stop;
+}
+
+static int visit(void *ud, const char *customer_id, const double *features, int64_t last_event)
+{
+	struct recompute *r = ud;
+	r->ids[r->n] = rd_strdup(customer_id);
+	memcpy(r->features + r->n * FEAT_COUNT, features, FEAT_COUNT * sizeof *features);
+	r->last_event[r->n++] = last_event;
+	return r->n == BATCH ? flush(r) : 0;
 }
 
 static void on_progress(void *ud, const char *phase, int64_t done, int64_t total)
@@ -113,7 +141,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *what = a->argv[0];
 	int is_all = strcmp(what, "all") == 0, is_where = strcmp(what, "where") == 0;
-	struct recompute r = {.ctx = ctx};
+	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run run;
 	int64_t as_of_day;
@@ -126,24 +154,26 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	run_start(&run, "recompute");
 	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of_day, &ctx->err))
 		return RD_FAILED;
-	r.engine = engine_load(ctx->store, &ctx->err);
-	if (!r.engine)
-		return RD_FAILED;
+	r = rd_calloc(1, sizeof *r); /* large: the batch */
+	r->ctx = ctx;
+	r->engine = engine_load(ctx->store, &ctx->err);
+	if (!r->engine)
+		goto out;
 	if (is_where) {
 		char *text = args_raw(a, 1, a->argc);
-		only = select_ids(ctx, text, &r.total);
+		only = select_ids(ctx, text, &r->total);
 		free(text);
 		if (!only)
 			goto out;
 	} else if (is_all) {
-		r.total = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
+		r->total = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
 	} else {
-		r.total = 1;
+		r->total = 1;
 	}
 	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, &run, &ctx->err))
 		goto out;
-	r.writer = profile_writer_new(ctx->store, run.id, &ctx->err);
-	if (!r.writer)
+	r->writer = profile_writer_new(ctx->store, run.id, &ctx->err);
+	if (!r->writer)
 		goto out;
 	if (!is_all && !is_where) {
 		double f[FEAT_COUNT];
@@ -151,41 +181,46 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		int rc = features_one(ctx->store, as_of_day, what, f, &last, &ctx->err);
 		if (rc == 1)
 			rd_err_set(&ctx->err, "recompute: no customer '%s'", what);
-		if (rc || visit(&r, what, f, last))
+		if (rc || visit(r, what, f, last) || flush(r))
 			goto out;
-	} else if (r.total > 0) {
+	} else if (r->total > 0) {
 		struct feature_scan scan = {
 			.as_of_day = as_of_day,
 			.only = only,
 			.cancel = ctx->cancel,
 			.progress = on_progress,
-			.ud = &r,
+			.ud = r,
 			.visit = visit,
 		};
 		int rc = features_scan(ctx->store, &scan, &ctx->err);
 		if (rc < 0)
 			goto out;
-		if (rc == 1 && !r.failed) {
+		if (rc == 0)
+			rc = flush(r); /* the last, partial batch */
+		if (rc == 1 && !r->failed) {
 			rd_err_set(&ctx->err, "recompute cancelled: nothing was changed");
 			status = RD_FAILED;
 			goto out;
 		}
 	}
-	if (r.failed) {
-		ctx->err = r.err;
+	if (r->failed) {
+		ctx->err = r->err;
 		goto out;
 	}
-	if (run_finish_ok(ctx, &run, r.done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
+	if (run_finish_ok(ctx, &run, r->done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
 		goto out;
-	report(ctx, &r, as_of_day, now_seconds() - run.t0);
+	report(ctx, r, as_of_day, now_seconds() - run.t0);
 	status = RD_OK;
 out:
 	if (status != RD_OK && run.id)
-		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", r.done,
+		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", r->done,
 				   ctx->err.msg);
-	profile_writer_free(r.writer);
-	engine_free(r.engine);
+	profile_writer_free(r->writer);
+	engine_free(r->engine);
 	strmap_free(only);
+	for (size_t i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	free(r);
 	return status;
 }
 

@@ -26,6 +26,8 @@ static void show_reasons(struct rd_ctx *ctx, const char *json)
 		char v[32] = "", p[32] = "";
 		if (cJSON_IsNumber(val))
 			num_format(val->valuedouble, v, sizeof v);
+		else if (cJSON_IsString(val))
+			snprintf(v, sizeof v, "%s", val->valuestring);
 		if (cJSON_IsNumber(pts))
 			snprintf(p, sizeof p, "%.2f", pts->valuedouble);
 		const char *row[] = {cJSON_IsString(code) ? code->valuestring : "",
@@ -35,6 +37,25 @@ static void show_reasons(struct rd_ctx *ctx, const char *json)
 	}
 	sink_table_end(ctx->out);
 	cJSON_Delete(a);
+}
+
+/* The champions' scores when several served the customer. */
+static void show_components(struct rd_ctx *ctx, const char *id)
+{
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT json_extract(j.value, '$.model') AS model,"
+			  " json_extract(j.value, '$.version') AS version,"
+			  " json_extract(j.value, '$.score') AS score,"
+			  " round(json_extract(j.value, '$.pd'), 4) AS pd,"
+			  " json_extract(j.value, '$.weight') AS weight"
+			  " FROM credit_profiles p, json_each(p.components) j WHERE p.customer_id = ?1",
+			  &s, &ctx->err))
+		return;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	cmd_emit_rows(ctx, s, "components", kinds);
+	sqlite3_finalize(s);
 }
 
 static void show_features(struct rd_ctx *ctx, const char *json)
@@ -104,9 +125,12 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_finalize(s);
 
 	if (store_prepare(ctx->store,
-			  "SELECT score, band, pd, risk_level, segment, model_name, model_version,"
-			  " computed_at, last_activity, reasons, features, components"
-			  " FROM credit_profiles WHERE customer_id = ?1",
+			  "SELECT p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
+			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
+			  " json_extract(m.metrics, '$.threshold_pd'),"
+			  " coalesce(json_array_length(p.components), 0)"
+			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
+			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -120,6 +144,15 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 			    sqlite3_column_int(s, 6));
 		sink_field(ctx->out, "profile", "computed_at", col_text(s, 7), COL_TEXT);
 		sink_field(ctx->out, "profile", "last_activity", col_text(s, 8), COL_TEXT);
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
+			/* The serving model's cost-optimal cut-off: decline at or above it. */
+			double cut = sqlite3_column_double(s, 11);
+			sink_fieldf(ctx->out, "profile", "cutoff_pd", COL_NUM, "%.4f", cut);
+			sink_field(ctx->out, "profile", "decision",
+				   sqlite3_column_double(s, 2) >= cut ? "decline" : "approve", COL_TEXT);
+		}
+		if (sqlite3_column_int(s, 12) > 1)
+			show_components(ctx, id);
 		show_features(ctx, col_text(s, 10));
 		show_reasons(ctx, col_text(s, 9));
 	} else {

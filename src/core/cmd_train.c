@@ -1,5 +1,6 @@
-/* train NAME --algo logit: K-fold cross-validation, out-of-fold metrics, a fit on all
- * rows, registered as a challenger with its specification and metrics. */
+/* train NAME --algo logit|scorecard|xgb: K-fold cross-validation, out-of-fold metrics and
+ * cut-off, a fit on all rows, registered as a challenger with its specification, metrics,
+ * IV table and reference distributions, in one run. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,78 +12,295 @@
 #include "riskdesk/metrics.h"
 #include "riskdesk/train.h"
 
+#define ROC_POINTS 41 /* enough for a chart; the curve is downsampled evenly */
+
 static const struct rd_opt train_opts[] = {
-	{"algo", "ALGO", "logit (scorecard and xgb come next)"},
-	{"segment", "S", "all, new or existing (default all)"},
+	{"algo", "ALGO", "logit, scorecard or xgb"},
+	{"segment", "S", "all, new or existing (default all): the customers it learns from and serves"},
 	{"features", "F,...", "only these features and attributes"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
 	{"folds-file", "FILE", "folds from a CSV of row,fold (a dataset's folds.csv)"},
-	{"c", "C", "inverse regularisation strength (default 1)"},
+	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
+	{"cost-fn", "X", "cost of approving a defaulter (default 10)"},
+	{"cost-fp", "X", "cost of declining a good customer (default 1)"},
+	{"trees", "N", "xgb: boosting rounds (default 300)"},
+	{"depth", "D", "xgb: maximum tree depth (default 4)"},
+	{"eta", "X", "xgb: learning rate (default 0.05)"},
 	{NULL, NULL, NULL},
 };
 
-static void metrics_json(struct rd_buf *b, const struct rd_metrics *m, double fold_auc,
-			 const struct metrics_cutoff *cut, const struct metrics_gains_row *g,
-			 int folds)
+struct trainer {
+	struct rd_ctx *ctx;
+	int fit, fits;      /* the fit under way (0-based) of all CV fits and the final one */
+	int rounds;         /* xgb rounds per fit; 1 for the others */
+};
+
+static void on_rounds(void *ud, int done, int total)
+{
+	struct trainer *t = ud;
+	(void)total;
+	sink_progress(t->ctx->out, "training", (int64_t)t->fit * t->rounds + done,
+		      (int64_t)t->fits * t->rounds);
+}
+
+static void num(struct rd_buf *b, const char *key, double v)
+{
+	buf_printf(b, ",\"%s\":", key);
+	buf_json_number(b, v);
+}
+
+struct cv_result {
+	double auc_mean, auc_sd;
+	double *fold_auc;
+	int k;
+	struct rd_metrics m;
+	struct metrics_cutoff cut;
+	struct metrics_gains_row gains[METRICS_GAINS_BUCKETS];
+	struct metrics_calib_row calib[METRICS_BANDS];
+	struct metrics_roc_point roc[ROC_POINTS];
+	size_t nroc;
+	double cfn, cfp, cv_seconds, fit_seconds;
+};
+
+static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char *iv)
 {
 	buf_puts(b, "{\"auc\":");
-	buf_json_number(b, fold_auc);
-	buf_puts(b, ",\"auc_oof\":");
-	buf_json_number(b, m->auc);
-	buf_puts(b, ",\"gini\":");
-	buf_json_number(b, m->gini);
-	buf_puts(b, ",\"ks\":");
-	buf_json_number(b, m->ks);
-	buf_puts(b, ",\"brier\":");
-	buf_json_number(b, m->brier);
-	buf_puts(b, ",\"logloss\":");
-	buf_json_number(b, m->logloss);
-	buf_printf(b, ",\"rows\":%zu,\"bads\":%zu,\"folds\":%d", m->n, m->bads, folds);
-	buf_puts(b, ",\"threshold_pd\":");
-	buf_json_number(b, cut->cutoff);
-	buf_puts(b, ",\"expected_cost\":");
-	buf_json_number(b, cut->expected_cost);
-	buf_puts(b, ",\"gains\":[");
-	for (int k = 0; k < 10; k++) {
-		buf_printf(b, "%s{\"count\":%zu,\"bads\":%zu,\"bad_rate\":", k ? "," : "", g[k].count,
-			   g[k].bads);
-		buf_json_number(b, g[k].bad_rate);
-		buf_puts(b, ",\"cum_capture\":");
-		buf_json_number(b, g[k].cum_capture);
-		buf_puts(b, ",\"lift\":");
-		buf_json_number(b, g[k].lift);
+	buf_json_number(b, r->auc_mean);
+	num(b, "auc_sd", r->auc_sd);
+	num(b, "auc_oof", r->m.auc);
+	num(b, "gini", r->m.gini);
+	num(b, "ks", r->m.ks);
+	num(b, "brier", r->m.brier);
+	num(b, "logloss", r->m.logloss);
+	buf_printf(b, ",\"rows\":%zu,\"bads\":%zu,\"folds\":%d", r->m.n, r->m.bads, r->k);
+	num(b, "threshold_pd", r->cut.cutoff);
+	num(b, "threshold_score", score_clamp(score_from_pd(&score_scaling_default, r->cut.cutoff)));
+	num(b, "expected_cost", r->cut.expected_cost);
+	num(b, "cost_fn", r->cfn);
+	num(b, "cost_fp", r->cfp);
+	buf_printf(b, ",\"declined\":%zu,\"false_neg\":%zu,\"false_pos\":%zu", r->cut.declined,
+		   r->cut.false_neg, r->cut.false_pos);
+	num(b, "cv_seconds", round(r->cv_seconds * 1000) / 1000);
+	num(b, "fit_seconds", round(r->fit_seconds * 1000) / 1000);
+	buf_puts(b, ",\"fold_auc\":[");
+	for (int f = 0; f < r->k; f++) {
+		if (f)
+			buf_putc(b, ',');
+		buf_json_number(b, r->fold_auc[f]);
+	}
+	buf_puts(b, "],\"gains\":[");
+	for (int k = 0; k < METRICS_GAINS_BUCKETS; k++) {
+		const struct metrics_gains_row *g = &r->gains[k];
+		buf_printf(b, "%s{\"count\":%zu,\"bads\":%zu", k ? "," : "", g->count, g->bads);
+		num(b, "min_pd", g->min_pd);
+		num(b, "max_pd", g->max_pd);
+		num(b, "bad_rate", g->bad_rate);
+		num(b, "cum_capture", g->cum_capture);
+		num(b, "lift", g->lift);
 		buf_putc(b, '}');
 	}
-	buf_puts(b, "]}");
+	buf_puts(b, "],\"calibration\":[");
+	for (int k = 0; k < METRICS_BANDS; k++) {
+		const struct metrics_calib_row *c = &r->calib[k];
+		buf_printf(b, "%s{\"band\":\"%c\",\"count\":%zu,\"bads\":%zu", k ? "," : "", c->band,
+			   c->count, c->bads);
+		num(b, "mean_pd", c->mean_pd);
+		num(b, "observed", c->observed);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"roc\":[");
+	for (size_t k = 0; k < r->nroc; k++) {
+		buf_puts(b, k ? ",[" : "[");
+		buf_json_number(b, round(r->roc[k].fpr * 1e4) / 1e4);
+		buf_putc(b, ',');
+		buf_json_number(b, round(r->roc[k].tpr * 1e4) / 1e4);
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "],\"iv\":");
+	buf_puts(b, iv);
+	buf_putc(b, '}');
+}
+
+/* Cross-validation: out-of-fold predictions and the metrics on them. */
+static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct train_data *d,
+			  const int *fold, struct train_params *tp, struct trainer *t,
+			  struct cv_result *r)
+{
+	double *oof = rd_malloc(d->n * sizeof *oof), *p = rd_malloc(d->n * sizeof *p);
+	double *fp = rd_malloc(d->n * sizeof *fp);
+	int *fy = rd_malloc(d->n * sizeof *fy), rc = -1;
+	unsigned char *use = rd_malloc(d->n);
+	char *band = rd_malloc(d->n);
+	double t0 = now_seconds(), sum = 0, ss = 0;
+	for (int f = 0; f < r->k; f++) {
+		t->fit = f;
+		sink_progress(ctx->out, "training", (int64_t)f * t->rounds, (int64_t)t->fits * t->rounds);
+		for (size_t i = 0; i < d->n; i++)
+			use[i] = fold[i] != f;
+		if (train_fit(algo, d, use, tp, p, NULL, &ctx->err))
+			goto out;
+		size_t m = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			if (fold[i] == f) {
+				oof[i] = fp[m] = p[i];
+				fy[m++] = d->y[i];
+			}
+		}
+		if (metrics_auc(fp, fy, m, &r->fold_auc[f], &ctx->err)) {
+			rd_err_set(&ctx->err, "train: fold %d needs both defaulters and others", f);
+			goto out;
+		}
+		sum += r->fold_auc[f];
+		ss += r->fold_auc[f] * r->fold_auc[f];
+	}
+	r->auc_mean = sum / r->k;
+	r->auc_sd = sqrt(fmax(0, (ss - sum * sum / r->k) / (r->k - 1)));
+	r->cv_seconds = now_seconds() - t0;
+	for (size_t i = 0; i < d->n; i++)
+		band[i] = score_band(score_clamp(score_from_pd(&score_scaling_default, oof[i])));
+	if (metrics_compute(oof, d->y, d->n, &r->m, &ctx->err) ||
+	    metrics_cost_cutoff(oof, d->y, d->n, r->cfn, r->cfp, &r->cut, &ctx->err) ||
+	    metrics_gains(oof, d->y, d->n, r->gains, &ctx->err) ||
+	    metrics_calibration(oof, d->y, band, d->n, r->calib, &ctx->err) ||
+	    metrics_roc(oof, d->y, d->n, r->roc, ROC_POINTS, &r->nroc, &ctx->err))
+		goto out;
+	rc = 0;
+out:
+	free(oof);
+	free(p);
+	free(fp);
+	free(fy);
+	free(use);
+	free(band);
+	return rc;
+}
+
+static int positive(const struct rd_args *a, const char *key, double dflt, double *out)
+{
+	const char *v = args_opt(a, key);
+	char *end = NULL;
+	*out = v ? strtod(v, &end) : dflt;
+	return (v && (*end || end == v)) || !(*out > 0) || !isfinite(*out) ? -1 : 0;
+}
+
+static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model_algo *algo,
+			 struct train_params *tp, struct cv_result *r)
+{
+	const char *name = a->argv[0], *al = args_opt(a, "algo");
+	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment") : "all";
+	int i;
+	for (i = 0; i < 3 && !(al && strcmp(al, model_algo_names[i]) == 0); i++)
+		;
+	if (i == 3) {
+		rd_err_set(&ctx->err, "train: --algo must be logit, scorecard or xgb");
+		return -1;
+	}
+	*algo = (enum model_algo)i;
+	if (strcmp(segment, "all") && strcmp(segment, "new") && strcmp(segment, "existing")) {
+		rd_err_set(&ctx->err, "train: --segment must be all, new or existing");
+		return -1;
+	}
+	if (strchr(name, '@') || strcmp(name, "rules") == 0 || strlen(name) > 100) {
+		rd_err_set(&ctx->err, "train: NAME must not be 'rules' nor contain '@'");
+		return -1;
+	}
+	double k, trees, depth;
+	train_params_default(tp);
+	if (positive(a, "folds", 5, &k) || k < 2 || k > 20 || k != floor(k)) {
+		rd_err_set(&ctx->err, "train: --folds must be 2 to 20");
+		return -1;
+	}
+	r->k = (int)k;
+	if (positive(a, "c", 1, &tp->c) || positive(a, "cost-fn", METRICS_CFN_DEFAULT, &r->cfn) ||
+	    positive(a, "cost-fp", METRICS_CFP_DEFAULT, &r->cfp) ||
+	    positive(a, "eta", tp->xgb.eta, &tp->xgb.eta) || tp->xgb.eta > 1 ||
+	    positive(a, "trees", tp->xgb.trees, &trees) || trees > 5000 || trees != floor(trees) ||
+	    positive(a, "depth", tp->xgb.max_depth, &depth) || depth > 16 || depth != floor(depth)) {
+		rd_err_set(&ctx->err, "train: --c, --cost-fn, --cost-fp must be > 0, --eta in (0, 1],"
+				      " --trees 1 to 5000, --depth 1 to 16");
+		return -1;
+	}
+	tp->xgb.trees = (int)trees;
+	tp->xgb.max_depth = (int)depth;
+	tp->cancel = ctx->cancel;
+	return 0;
+}
+
+static int register_model(struct rd_ctx *ctx, struct rd_run *run, const char *name,
+			  enum model_algo algo, const char *segment, const char *spec,
+			  const char *metrics, const char *reference, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	char now[21];
+	now_iso(now);
+	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, run, &ctx->err) ||
+	    store_prepare(ctx->store,
+			  "INSERT INTO models(name, version, algo, segment, status, spec, metrics,"
+			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
+			  " 'challenger', ?4, ?5, ?6, ?7 FROM models WHERE name = ?1",
+			  &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, model_algo_names[algo], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, spec, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, metrics, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, reference, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE)
+		return store_fail(ctx->store, &ctx->err, "train");
+	*version = (int)store_int(ctx->store, "SELECT version FROM models WHERE rowid ="
+					      " last_insert_rowid()", 0);
+	return 0;
+}
+
+static void report(struct rd_ctx *ctx, const char *name, int version, enum model_algo algo,
+		   const char *segment, const struct train_data *d, const struct cv_result *r)
+{
+	struct rd_sink *o = ctx->out;
+	sink_fieldf(o, "model", "name", COL_TEXT, "%s@%d", name, version);
+	sink_field(o, "model", "algo", model_algo_names[algo], COL_TEXT);
+	sink_field(o, "model", "segment", segment, COL_TEXT);
+	sink_field(o, "model", "status", "challenger", COL_TEXT);
+	sink_fieldf(o, "model", "rows", COL_NUM, "%zu", d->n);
+	sink_fieldf(o, "model", "bads", COL_NUM, "%zu", r->m.bads);
+	sink_fieldf(o, "model", "columns", COL_NUM, "%d", d->ncols);
+	sink_fieldf(o, "metrics", "auc_fold_mean", COL_NUM, "%.4f", r->auc_mean);
+	sink_fieldf(o, "metrics", "auc_fold_sd", COL_NUM, "%.4f", r->auc_sd);
+	sink_fieldf(o, "metrics", "auc_oof", COL_NUM, "%.4f", r->m.auc);
+	sink_fieldf(o, "metrics", "gini", COL_NUM, "%.4f", r->m.gini);
+	sink_fieldf(o, "metrics", "ks", COL_NUM, "%.4f", r->m.ks);
+	sink_fieldf(o, "metrics", "brier", COL_NUM, "%.4f", r->m.brier);
+	sink_fieldf(o, "metrics", "logloss", COL_NUM, "%.4f", r->m.logloss);
+	sink_fieldf(o, "metrics", "threshold_pd", COL_NUM, "%.4f", r->cut.cutoff);
+	sink_fieldf(o, "metrics", "expected_cost", COL_NUM, "%.4f", r->cut.expected_cost);
+	sink_message(o, "registered %s@%d as a challenger; 'model %s@%d' shows its tables,"
+			" 'promote %s@%d' makes it serve",
+		     name, version, name, version, name, version);
 }
 
 static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	const char *name = a->argv[0], *algo = args_opt(a, "algo");
+	const char *name = a->argv[0], *folds_file = args_opt(a, "folds-file");
 	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment") : "all";
-	const char *k_opt = args_opt(a, "folds"), *folds_file = args_opt(a, "folds-file");
-	double c = args_opt(a, "c") ? strtod(args_opt(a, "c"), NULL) : 1.0;
-	int k = k_opt ? atoi(k_opt) : 5, status = RD_FAILED;
+	enum model_algo algo;
+	struct train_params tp;
+	struct cv_result r = {0};
 	struct train_data d = {0};
-	int *fold = NULL;
-	double *oof = NULL, *p = NULL;
+	struct train_output fit = {0};
+	int *fold = NULL, status = RD_FAILED, version = 0;
+	double *p = NULL;
 	unsigned char *use = NULL;
-	char *spec = NULL;
+	char *iv = NULL, *reference = NULL;
 	struct rd_buf mj = {0};
 	struct rd_run run;
-	if (!algo || strcmp(algo, "logit") != 0) {
-		rd_err_set(&ctx->err, "train: --algo %s is not available yet (logit)",
-			   algo ? algo : "is required:");
+	if (parse_options(ctx, a, &algo, &tp, &r))
 		return RD_USAGE;
-	}
-	if (strcmp(segment, "all") && strcmp(segment, "new") && strcmp(segment, "existing")) {
-		rd_err_set(&ctx->err, "train: --segment must be all, new or existing");
-		return RD_USAGE;
-	}
-	if (k < 2 || k > 20 || !(c > 0) || strchr(name, '@') || strcmp(name, "rules") == 0) {
-		rd_err_set(&ctx->err, "train: need NAME (not 'rules'), --folds 2..20 and --c > 0");
-		return RD_USAGE;
-	}
+	struct trainer t = {ctx, 0, 0, algo == MODEL_XGB ? tp.xgb.trees : 1};
+	tp.progress = on_rounds;
+	tp.ud = &t;
 	run_start(&run, "train");
 	int64_t as_of;
 	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of, &ctx->err) ||
@@ -90,116 +308,80 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		goto out;
 	fold = rd_malloc(d.n * sizeof *fold);
 	if (folds_file) {
-		if (train_folds_file(&d, folds_file, fold, &k, &ctx->err))
+		if (train_folds_file(&d, folds_file, fold, &r.k, &ctx->err))
 			goto out;
-	} else {
-		train_folds(&d, k, fold);
 	}
-	oof = rd_malloc(d.n * sizeof *oof);
+	if (strcmp(segment, "all") != 0) {
+		/* Folds (from a file too) follow the rows that stay. */
+		unsigned char *keep = rd_malloc(d.n);
+		size_t m = 0;
+		for (size_t i = 0; i < d.n; i++) {
+			keep[i] = d.is_new[i] == (strcmp(segment, "new") == 0);
+			if (keep[i])
+				fold[m++] = fold[i];
+		}
+		train_data_keep(&d, keep);
+		free(keep);
+		if (d.n < 20) {
+			rd_err_set(&ctx->err, "train: %zu customers of segment '%s' have an outcome;"
+					      " at least 20 are needed", d.n, segment);
+			goto out;
+		}
+	}
+	if (!folds_file)
+		train_folds(&d, r.k, fold);
+	r.fold_auc = rd_calloc((size_t)r.k, sizeof *r.fold_auc);
+	t.fits = r.k + 1;
+	if (cross_validate(ctx, algo, &d, fold, &tp, &t, &r))
+		goto out;
+	double t0 = now_seconds();
 	p = rd_malloc(d.n * sizeof *p);
 	use = rd_malloc(d.n);
-	double auc_sum = 0;
-	for (int f = 0; f < k; f++) {
-		if (ctx_cancelled(ctx)) {
-			rd_err_set(&ctx->err, "train cancelled: nothing was registered");
-			goto out;
-		}
-		sink_progress(ctx->out, "cross-validation", f, k);
-		for (size_t i = 0; i < d.n; i++)
-			use[i] = fold[i] != f;
-		if (train_logit(&d, use, c, p, NULL, &ctx->err))
-			goto out;
-		/* This fold's AUC, and its rows' out-of-fold predictions. */
-		size_t m = 0;
-		double *fp = rd_malloc(d.n * sizeof *fp);
-		int *fy = rd_malloc(d.n * sizeof *fy);
-		for (size_t i = 0; i < d.n; i++) {
-			if (fold[i] == f) {
-				oof[i] = p[i];
-				fp[m] = p[i];
-				fy[m++] = d.y[i];
-			}
-		}
-		double auc = 0;
-		int bad = metrics_auc(fp, fy, m, &auc, &ctx->err);
-		free(fp);
-		free(fy);
-		if (bad)
-			goto out;
-		auc_sum += auc;
-	}
-	struct rd_metrics mt;
-	struct metrics_cutoff cut;
-	struct metrics_gains_row gains[10];
-	if (metrics_compute(oof, d.y, d.n, &mt, &ctx->err) ||
-	    metrics_cost_cutoff(oof, d.y, d.n, METRICS_CFN_DEFAULT, METRICS_CFP_DEFAULT, &cut,
-				&ctx->err) ||
-	    metrics_gains(oof, d.y, d.n, gains, &ctx->err))
-		goto out;
 	memset(use, 1, d.n);
-	if (train_logit(&d, use, c, p, &spec, &ctx->err))
+	t.fit = r.k;
+	if (train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
 		goto out;
-	metrics_json(&mj, &mt, auc_sum / k, &cut, gains, k);
-
-	sqlite3_stmt *s = NULL;
-	char now[21];
-	now_iso(now);
-	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, &run, &ctx->err) ||
-	    store_prepare(ctx->store,
-			  "INSERT INTO models(name, version, algo, segment, status, spec, metrics,"
-			  " created_at) SELECT ?1, coalesce(max(version), 0) + 1, 'logit', ?2,"
-			  " 'challenger', ?3, ?4, ?5 FROM models WHERE name = ?1",
-			  &s, &ctx->err))
+	r.fit_seconds = now_seconds() - t0;
+	if (train_iv_table(&d, tp.min_share, &iv, &ctx->err))
 		goto out;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, segment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, spec, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, mj.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (step != SQLITE_DONE) {
-		store_fail(ctx->store, &ctx->err, "train");
-		goto out;
-	}
-	int version = (int)store_int(ctx->store, "SELECT version FROM models WHERE rowid ="
-						 " last_insert_rowid()", 0);
-	if (run_finish_ok(ctx, &run, (int64_t)d.n, NULL, &ctx->err) ||
+	for (size_t i = 0; i < d.n; i++)
+		p[i] = score_clamp(score_from_pd(&score_scaling_default, p[i]));
+	reference = train_reference(&d, p);
+	metrics_json(&mj, &r, iv);
+	if (register_model(ctx, &run, name, algo, segment, fit.spec, mj.data, reference, &version) ||
+	    run_finish_ok(ctx, &run, (int64_t)d.n, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
-	sink_fieldf(ctx->out, "model", "name", COL_TEXT, "%s@%d", name, version);
-	sink_field(ctx->out, "model", "algo", "logit", COL_TEXT);
-	sink_fieldf(ctx->out, "model", "rows", COL_NUM, "%zu", d.n);
-	sink_fieldf(ctx->out, "model", "bads", COL_NUM, "%zu", mt.bads);
-	sink_fieldf(ctx->out, "model", "columns", COL_NUM, "%d", d.ncols);
-	sink_fieldf(ctx->out, "metrics", "auc_fold_mean", COL_NUM, "%.4f", auc_sum / k);
-	sink_fieldf(ctx->out, "metrics", "auc_oof", COL_NUM, "%.4f", mt.auc);
-	sink_fieldf(ctx->out, "metrics", "gini", COL_NUM, "%.4f", mt.gini);
-	sink_fieldf(ctx->out, "metrics", "ks", COL_NUM, "%.4f", mt.ks);
-	sink_fieldf(ctx->out, "metrics", "brier", COL_NUM, "%.4f", mt.brier);
-	sink_fieldf(ctx->out, "metrics", "logloss", COL_NUM, "%.4f", mt.logloss);
-	sink_fieldf(ctx->out, "metrics", "threshold_pd", COL_NUM, "%.4f", cut.cutoff);
-	sink_fieldf(ctx->out, "metrics", "expected_cost", COL_NUM, "%.4f", cut.expected_cost);
+	report(ctx, name, version, algo, segment, &d, &r);
 	status = RD_OK;
 out:
-	if (status != RD_OK && run.id)
+	if (status != RD_OK && ctx_cancelled(ctx))
+		rd_err_set(&ctx->err, "train cancelled: nothing was registered");
+	if (status != RD_OK) /* a failed or cancelled training is a run too */
 		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", 0,
 				   ctx->err.msg);
 	store_rollback(ctx->store);
 	train_data_free(&d);
 	free(fold);
-	free(oof);
 	free(p);
 	free(use);
-	free(spec);
+	free(r.fold_auc);
+	free(fit.spec);
+	free(iv);
+	free(reference);
 	buf_free(&mj);
 	return status;
 }
 
 const struct rd_cmd cmd_train = {
 	.name = "train",
-	.usage = "NAME --algo logit [--segment S] [--features F,...] [--folds K] [--folds-file FILE]",
+	.usage = "NAME --algo logit|scorecard|xgb [--segment S] [--features F,...] [--folds K]"
+		 " [--folds-file FILE]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
+	.help = "Rows are the customers with an outcome, columns their features and attributes "
+		"(constant ones dropped). Metrics are on out-of-fold predictions; the cost-optimal "
+		"PD cut-off uses --cost-fn and --cost-fp. The model is then fitted on all rows and "
+		"registered as a challenger with its IV table and reference distributions.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES | CMD_LONG,

@@ -1,37 +1,116 @@
 /* Champion models, routing and profile writing. */
 #include "riskdesk/engine.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct rd_engine {
-	struct rules_model rules; /* the rules champion */
-	char *rules_name;
-	int rules_version;
+#include "riskdesk/model.h"
+
+enum { SEG_ALL, SEG_NEW, SEG_EXISTING };
+
+struct champion {
+	char *name;
+	int version;
+	int segment;          /* SEG_* */
+	double weight;
+	struct rd_model *m;
+	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
 };
 
-struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+struct rd_engine {
+	struct rd_store *st;
+	struct rules_model rules; /* the rules champion: the fallback */
+	char *rules_name;
+	int rules_version;
+	struct champion *champ;
+	int nchamp;
+	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
+	int nslots;
+	sqlite3_stmt *attrs;      /* one customer's attributes */
+};
+
+static int load_rules(struct rd_engine *e, struct rd_err *err)
 {
 	sqlite3_stmt *s;
-	if (store_prepare(st,
+	if (store_prepare(e->st,
 			  "SELECT name, version, spec FROM models WHERE name = 'rules' AND algo = 'rules'"
 			  " AND status = 'champion' ORDER BY version DESC LIMIT 1",
 			  &s, err))
-		return NULL;
-	struct rd_engine *e = NULL;
+		return -1;
+	int rc = -1;
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		rd_err_set(err, "no rules model is champion (see 'rules import')");
-		goto out;
+	} else {
+		e->rules_name = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		e->rules_version = sqlite3_column_int(s, 1);
+		rc = rules_parse((const char *)sqlite3_column_text(s, 2), &e->rules, err);
 	}
-	e = rd_calloc(1, sizeof *e);
-	e->rules_name = rd_strdup((const char *)sqlite3_column_text(s, 0));
-	e->rules_version = sqlite3_column_int(s, 1);
-	if (rules_parse((const char *)sqlite3_column_text(s, 2), &e->rules, err)) {
-		engine_free(e);
-		e = NULL;
-	}
-out:
 	sqlite3_finalize(s);
+	return rc;
+}
+
+static int load_champions(struct rd_engine *e, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(e->st,
+			  "SELECT name, version, segment, weight, spec FROM models WHERE status = 'champion'"
+			  " AND algo != 'rules' ORDER BY name, version",
+			  &s, err))
+		return -1;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		const char *seg = (const char *)sqlite3_column_text(s, 2);
+		struct rd_model *m = model_parse((const char *)sqlite3_column_text(s, 4), err);
+		if (!m) {
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err->msg);
+			rd_err_set(err, "champion %s@%d: %s", name, sqlite3_column_int(s, 1), msg);
+			rc = -1;
+			break;
+		}
+		e->champ = rd_realloc(e->champ, (size_t)(e->nchamp + 1) * sizeof *e->champ);
+		struct champion *c = &e->champ[e->nchamp++];
+		c->name = rd_strdup(name);
+		c->version = sqlite3_column_int(s, 1);
+		c->segment = strcmp(seg, "new") == 0 ? SEG_NEW : strcmp(seg, "existing") == 0 ? SEG_EXISTING
+											  : SEG_ALL;
+		c->weight = sqlite3_column_double(s, 3);
+		c->m = m;
+		c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
+		for (int k = 0; k < m->ncols; k++) {
+			const char *col = m->cols[k].name;
+			if (m->cols[k].feature >= 0) {
+				c->attr_slot[k] = -1;
+				continue;
+			}
+			int64_t slot = strmap_get(e->slots, col, strlen(col));
+			if (slot < 0) {
+				slot = e->nslots++;
+				strmap_put(e->slots, col, strlen(col), slot);
+			}
+			c->attr_slot[k] = (int)slot;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+{
+	struct rd_engine *e = rd_calloc(1, sizeof *e);
+	e->st = st;
+	e->slots = strmap_new(16);
+	if (load_rules(e, err) || load_champions(e, err) ||
+	    (e->nslots && store_prepare(st,
+					"SELECT name, value, num FROM customer_attributes"
+					" WHERE customer_id = ?1",
+					&e->attrs, err))) {
+		engine_free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -39,8 +118,21 @@ void engine_free(struct rd_engine *e)
 {
 	if (!e)
 		return;
+	for (int i = 0; i < e->nchamp; i++) {
+		free(e->champ[i].name);
+		free(e->champ[i].attr_slot);
+		model_free(e->champ[i].m);
+	}
+	free(e->champ);
 	free(e->rules_name);
+	strmap_free(e->slots);
+	sqlite3_finalize(e->attrs);
 	free(e);
+}
+
+int engine_has_trained(const struct rd_engine *e)
+{
+	return e->nchamp > 0;
 }
 
 const char *engine_segment(const double *f)
@@ -48,15 +140,213 @@ const char *engine_segment(const double *f)
 	return f[FEAT_ORDERS_DELIVERED] < SEGMENT_NEW_BELOW ? "new" : "existing";
 }
 
-int engine_score(struct rd_engine *e, const double *features, struct engine_result *out,
-		 struct rd_err *err)
+/* The attributes of a batch: per customer and slot, the text and the number. */
+struct batch_attrs {
+	char **text;  /* n * nslots, owned, NULL when absent */
+	double *num;  /* n * nslots, NaN when absent */
+};
+
+static int read_attrs(struct rd_engine *e, size_t n, const char *const *ids, struct batch_attrs *a,
+		      struct rd_err *err)
 {
-	(void)err;
-	rules_score(&e->rules, features, &out->score);
-	out->segment = engine_segment(features);
-	out->model_name = e->rules_name;
-	out->model_version = e->rules_version;
+	size_t cells = n * (size_t)e->nslots;
+	a->text = rd_calloc(cells ? cells : 1, sizeof *a->text);
+	a->num = rd_malloc((cells ? cells : 1) * sizeof *a->num);
+	for (size_t i = 0; i < cells; i++)
+		a->num[i] = NAN;
+	for (size_t i = 0; i < n && e->nslots; i++) {
+		sqlite3_bind_text(e->attrs, 1, ids[i], -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(e->attrs)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(e->attrs, 0);
+			int64_t slot = strmap_get(e->slots, name, strlen(name));
+			if (slot < 0)
+				continue;
+			size_t cell = i * (size_t)e->nslots + (size_t)slot;
+			const char *v = (const char *)sqlite3_column_text(e->attrs, 1);
+			if (v && *v) /* empty is missing, as in training */
+				a->text[cell] = rd_strdup(v);
+			if (sqlite3_column_type(e->attrs, 2) != SQLITE_NULL)
+				a->num[cell] = sqlite3_column_double(e->attrs, 2);
+		}
+		sqlite3_reset(e->attrs);
+		if (rc != SQLITE_DONE)
+			return store_fail(e->st, err, "reading attributes");
+	}
 	return 0;
+}
+
+static void free_attrs(struct batch_attrs *a, size_t cells)
+{
+	for (size_t i = 0; a->text && i < cells; i++)
+		free(a->text[i]);
+	free(a->text);
+	free(a->num);
+}
+
+static int serves(const struct champion *c, int is_new)
+{
+	return c->segment == SEG_ALL || c->segment == (is_new ? SEG_NEW : SEG_EXISTING);
+}
+
+/* Reasons of several components: points lost weighted by share, summed per code. */
+static void merge_reasons(struct engine_result *r, struct rd_score *const *parts, int nparts,
+			  double total_weight)
+{
+	struct rd_reason all[ENGINE_MAX_CHAMPIONS * REASONS_MAX];
+	int n = 0;
+	for (int k = 0; k < nparts; k++) {
+		double share = r->comp[k].weight / total_weight;
+		for (int j = 0; j < parts[k]->nreasons; j++) {
+			const struct rd_reason *x = &parts[k]->reasons[j];
+			int at;
+			for (at = 0; at < n && strcmp(all[at].code, x->code) != 0; at++)
+				;
+			if (at == n) {
+				all[n] = *x;
+				all[n++].points = 0;
+			}
+			all[at].points += share * x->points;
+		}
+	}
+	/* The largest first; at most REASONS_MAX. */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (all[j].points > all[i].points ||
+			    (all[j].points == all[i].points && strcmp(all[j].code, all[i].code) < 0)) {
+				struct rd_reason t = all[i];
+				all[i] = all[j];
+				all[j] = t;
+			}
+	r->score.nreasons = n < REASONS_MAX ? n : REASONS_MAX;
+	memcpy(r->score.reasons, all, (size_t)r->score.nreasons * sizeof *all);
+}
+
+int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
+		       const double *features, struct engine_result *out, struct rd_err *err)
+{
+	struct batch_attrs attrs = {0};
+	struct rd_score *scores = NULL;
+	double *raw = NULL, *x = NULL;
+	size_t *rows = NULL;
+	int rc = -1;
+	for (size_t i = 0; i < n; i++) {
+		out[i].segment = engine_segment(features + i * FEAT_COUNT);
+		out[i].ncomponents = 0;
+	}
+	if (e->nchamp == 0)
+		goto rules;
+	if (read_attrs(e, n, ids, &attrs, err))
+		goto out;
+	/* Each champion scores the customers of its segment in one call. */
+	struct rd_score *parts = rd_malloc(n * (size_t)e->nchamp * sizeof *parts);
+	double *praw = rd_malloc(n * (size_t)e->nchamp * sizeof *praw);
+	scores = parts;
+	raw = praw;
+	rows = rd_malloc(n * sizeof *rows);
+	for (int c = 0; c < e->nchamp; c++) {
+		const struct champion *ch = &e->champ[c];
+		int ncols = ch->m->ncols;
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (serves(ch, out[i].segment[0] == 'n') && out[i].ncomponents < ENGINE_MAX_CHAMPIONS)
+				rows[m++] = i;
+		if (m == 0)
+			continue;
+		x = rd_realloc(x, m * (size_t)ncols * sizeof *x);
+		for (size_t r = 0; r < m; r++) {
+			size_t i = rows[r];
+			for (int k = 0; k < ncols; k++) {
+				const struct model_column *col = &ch->m->cols[k];
+				double v;
+				if (col->feature >= 0) {
+					v = features[i * FEAT_COUNT + (size_t)col->feature];
+				} else {
+					size_t cell = i * (size_t)e->nslots + (size_t)ch->attr_slot[k];
+					if (col->categorical) {
+						int l = model_level(ch->m, k, attrs.text[cell]);
+						v = l < 0 ? NAN : l;
+					} else {
+						v = attrs.num[cell];
+					}
+				}
+				x[r * (size_t)ncols + (size_t)k] = v;
+			}
+		}
+		struct rd_score *sc = rd_malloc(m * sizeof *sc);
+		double *rw = rd_malloc(m * sizeof *rw);
+		if (model_score(ch->m, x, m, sc, rw, err)) {
+			free(sc);
+			free(rw);
+			goto out;
+		}
+		for (size_t r = 0; r < m; r++) {
+			size_t i = rows[r];
+			int k = out[i].ncomponents++;
+			parts[i * (size_t)e->nchamp + (size_t)k] = sc[r];
+			praw[i * (size_t)e->nchamp + (size_t)k] = rw[r];
+			out[i].comp[k] = (struct engine_component){ch->name, ch->version, sc[r].score,
+								   sc[r].pd, ch->weight};
+		}
+		free(sc);
+		free(rw);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct engine_result *r = &out[i];
+		int k = r->ncomponents;
+		if (k == 0)
+			continue;
+		struct rd_score *part[ENGINE_MAX_CHAMPIONS];
+		double wsum = 0, mix = 0;
+		int heaviest = 0;
+		for (int j = 0; j < k; j++) {
+			part[j] = &parts[i * (size_t)e->nchamp + (size_t)j];
+			wsum += r->comp[j].weight;
+			mix += r->comp[j].weight * praw[i * (size_t)e->nchamp + (size_t)j];
+			if (r->comp[j].weight > r->comp[heaviest].weight)
+				heaviest = j;
+		}
+		r->model_name = r->comp[heaviest].name;
+		r->model_version = r->comp[heaviest].version;
+		if (k == 1) {
+			r->score = *part[0];
+		} else {
+			score_fill(&score_scaling_default, mix / wsum, &r->score);
+			merge_reasons(r, part, k, wsum);
+		}
+	}
+rules:
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].ncomponents)
+			continue;
+		rules_score(&e->rules, features + i * FEAT_COUNT, &out[i].score);
+		out[i].model_name = e->rules_name;
+		out[i].model_version = e->rules_version;
+	}
+	rc = 0;
+out:
+	free_attrs(&attrs, n * (size_t)e->nslots);
+	free(scores);
+	free(raw);
+	free(rows);
+	free(x);
+	return rc;
+}
+
+void components_json(struct rd_buf *b, const struct engine_result *r)
+{
+	buf_putc(b, '[');
+	for (int k = 0; k < r->ncomponents; k++) {
+		const struct engine_component *c = &r->comp[k];
+		buf_puts(b, k ? ",{\"model\":" : "{\"model\":");
+		buf_json_string(b, c->name);
+		buf_printf(b, ",\"version\":%d,\"score\":%d,\"pd\":", c->version, c->score);
+		buf_json_number(b, c->pd);
+		buf_puts(b, ",\"weight\":");
+		buf_json_number(b, c->weight);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
 }
 
 struct profile_writer {
@@ -65,7 +355,7 @@ struct profile_writer {
 	sqlite3_stmt *history; /* score_history */
 	int64_t run_id;
 	char now[21];
-	struct rd_buf features, reasons;
+	struct rd_buf features, reasons, components;
 };
 
 struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, struct rd_err *err)
@@ -77,7 +367,7 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, s
 	if (store_prepare(st,
 			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12)"
+			  " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12)"
 			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 			  " segment = excluded.segment, model_name = excluded.model_name,"
@@ -103,6 +393,7 @@ void profile_writer_free(struct profile_writer *w)
 	sqlite3_finalize(w->history);
 	buf_free(&w->features);
 	buf_free(&w->reasons);
+	buf_free(&w->components);
 	free(w);
 }
 
@@ -116,12 +407,12 @@ void reasons_json(struct rd_buf *b, const struct rd_score *s)
 		buf_puts(b, ",\"text\":");
 		buf_json_string(b, r->text);
 		buf_puts(b, ",\"feature\":");
-		if (r->feature >= 0)
-			buf_json_string(b, feature_names[r->feature]);
-		else
-			buf_puts(b, "null");
+		buf_json_string(b, r->name);
 		buf_puts(b, ",\"value\":");
-		buf_json_number(b, r->value);
+		if (r->level[0])
+			buf_json_string(b, r->level);
+		else
+			buf_json_number(b, r->value);
 		buf_puts(b, ",\"points\":");
 		/* Points lost to two decimals: enough for people, stable in goldens. */
 		buf_json_number(b, (double)(int64_t)(r->points * 100 + 0.5) / 100);
@@ -157,6 +448,13 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 		sqlite3_bind_null(u, 11);
 	}
 	sqlite3_bind_text(u, 12, w->now, -1, SQLITE_STATIC);
+	if (r->ncomponents) {
+		buf_reset(&w->components);
+		components_json(&w->components, r);
+		sqlite3_bind_text(u, 13, w->components.data, (int)w->components.len, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(u, 13);
+	}
 	int rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)

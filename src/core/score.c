@@ -219,6 +219,8 @@ void rules_score(const struct rules_model *m, const double *f, struct rd_score *
 			snprintf(r->code, sizeof r->code, "%s", t->code);
 			snprintf(r->text, sizeof r->text, "%s", t->text);
 			r->feature = t->feature;
+			snprintf(r->name, sizeof r->name, "%s", feature_names[t->feature]);
+			r->level[0] = '\0';
 			r->value = v;
 			r->points = missed;
 		}

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/engine.h"
 #include "riskdesk/features.h"
+#include "riskdesk/refdist.h"
+#include "riskdesk/woe.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -30,6 +33,7 @@ void train_data_free(struct train_data *d)
 	free(d->x);
 	free(d->y);
 	free(d->ids);
+	free(d->is_new);
 	memset(d, 0, sizeof *d);
 }
 
@@ -43,9 +47,11 @@ static int fill_features(void *ud, const char *id, const double *v, int64_t last
 	struct scan_fill *f = ud;
 	(void)last_event;
 	int64_t row = strmap_get(f->rows, id, strlen(id));
-	if (row >= 0)
+	if (row >= 0) {
 		for (int k = 0; k < FEAT_COUNT; k++)
 			f->d->x[(size_t)row * (size_t)f->d->ncols + (size_t)k] = v[k];
+		f->d->is_new[row] = strcmp(engine_segment(v), "new") == 0;
+	}
 	return 0;
 }
 
@@ -162,6 +168,8 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	sqlite3_finalize(s);
 	s = NULL;
 	d->x = rd_malloc(d->n * (size_t)d->ncols * sizeof *d->x);
+	d->is_new = rd_malloc(d->n);
+	memset(d->is_new, 1, d->n); /* customers with no orders at all */
 	for (size_t i = 0; i < d->n * (size_t)d->ncols; i++)
 		d->x[i] = NAN;
 	struct scan_fill fill = {d, rows};
@@ -306,156 +314,553 @@ out:
 	return rc;
 }
 
+void train_params_default(struct train_params *tp)
+{
+	memset(tp, 0, sizeof *tp);
+	tp->c = 1.0;
+	tp->min_share = WOE_MIN_SHARE_DEFAULT;
+	tp->xgb = xgb_params_default;
+}
+
 static void quiet(const char *s)
 {
 	(void)s; /* liblinear prints progress; the core never prints */
 }
 
-/* The design matrix layout: numeric columns one input each, categoricals one per level. */
-struct design {
-	int ninputs;
-	int *first;    /* first input of each column (1-based, liblinear's indices) */
-	double *mean;  /* per numeric column, over the training rows */
-	double *sd;
-};
-
-int train_logit(const struct train_data *d, const unsigned char *use, double c, double *p,
-		char **spec, struct rd_err *err)
+/* L2 logistic regression with liblinear on sparse rows whose indexes run 1..nindex (the
+ * last the bias node, present in every row). w[j - 1] receives the weight of index j,
+ * oriented so that a larger w·x means a larger probability of y = 1. 0 or -1. */
+static int lr_fit(struct feature_node **rows, double *y, size_t l, int nindex, double c,
+		  double *w, struct rd_err *err)
 {
-	struct design g = {0};
-	int rc = -1;
-	size_t ntrain = 0;
-	struct problem prob = {0};
-	struct parameter param = {0};
-	struct model *m = NULL;
-	struct feature_node *nodes = NULL, **rowsv = NULL;
-	double *yy = NULL;
-	g.first = rd_calloc((size_t)d->ncols, sizeof *g.first);
-	g.mean = rd_calloc((size_t)d->ncols, sizeof *g.mean);
-	g.sd = rd_calloc((size_t)d->ncols, sizeof *g.sd);
-	int next = 1;
-	for (int col = 0; col < d->ncols; col++) {
-		g.first[col] = next;
-		next += d->cols[col].categorical ? d->cols[col].nlevels : 1;
-		if (d->cols[col].categorical)
-			continue;
-		/* Mean and standard deviation over the training rows; missing = the mean. */
-		double s = 0, ss = 0;
-		size_t k = 0;
-		for (size_t i = 0; i < d->n; i++) {
-			double v = d->x[i * (size_t)d->ncols + (size_t)col];
-			if (use[i] && !isnan(v)) {
-				s += v;
-				ss += v * v;
-				k++;
-			}
-		}
-		g.mean[col] = k ? s / (double)k : 0;
-		double var = k ? ss / (double)k - g.mean[col] * g.mean[col] : 0;
-		g.sd[col] = var > 1e-24 ? sqrt(var) : 1;
-	}
-	g.ninputs = next - 1;
-	int bias_index = next;
-	/* One node per column, the bias, and the terminator, per row. */
-	size_t per = (size_t)d->ncols + 2;
-	nodes = rd_malloc(d->n * per * sizeof *nodes);
-	rowsv = rd_malloc(d->n * sizeof *rowsv);
-	yy = rd_malloc(d->n * sizeof *yy);
-	for (size_t i = 0; i < d->n; i++) {
-		struct feature_node *r = nodes + i * per;
-		int k = 0;
-		for (int col = 0; col < d->ncols; col++) {
-			double v = d->x[i * (size_t)d->ncols + (size_t)col];
-			if (d->cols[col].categorical) {
-				if (!isnan(v))
-					r[k++] = (struct feature_node){g.first[col] + (int)v, 1.0};
-			} else {
-				double z = isnan(v) ? 0 : (v - g.mean[col]) / g.sd[col];
-				if (z != 0)
-					r[k++] = (struct feature_node){g.first[col], z};
-			}
-		}
-		r[k++] = (struct feature_node){bias_index, 1.0};
-		r[k] = (struct feature_node){-1, 0};
-		if (use[i]) {
-			rowsv[ntrain] = r; /* the training rows; prediction reads every row's nodes */
-			yy[ntrain] = d->y[i] ? 1 : 0;
-			ntrain++;
-		}
-	}
-	prob.l = (int)ntrain;
-	prob.n = bias_index;
-	prob.x = rowsv;
-	prob.y = yy;
-	prob.bias = -1; /* the bias node is in the data already */
-	param.solver_type = L2R_LR;
-	param.C = c;
-	param.eps = 0.01;
+	struct problem prob = {.l = (int)l, .n = nindex, .y = y, .x = rows, .bias = -1};
+	struct parameter param = {.solver_type = L2R_LR, .C = c, .eps = 0.01};
 	set_print_string_function(quiet);
 	const char *bad = check_parameter(&prob, &param);
 	if (bad) {
 		rd_err_set(err, "train: liblinear: %s", bad);
-		goto out;
+		return -1;
 	}
-	m = train(&prob, &param);
-	int labels[2];
+	struct model *m = train(&prob, &param);
+	int labels[2] = {1, 0};
 	get_labels(m, labels);
-	int bad_label = labels[0] == 1 ? 0 : 1;
+	/* liblinear's decision values favour its first label. */
+	double sign = get_nr_class(m) == 2 && labels[0] == 0 ? -1.0 : 1.0;
+	for (int j = 1; j <= nindex; j++)
+		w[j - 1] = get_nr_class(m) == 2 ? sign * get_decfun_coef(m, j, 0) : 0;
+	if (get_nr_class(m) != 2) /* one class only: a constant PD in the intercept */
+		w[nindex - 1] = labels[0] ? 30 : -30;
+	free_and_destroy_model(&m);
+	return 0;
+}
+
+static double sigmoid(double eta)
+{
+	return 1 / (1 + exp(-eta));
+}
+
+/* Mean, standard deviation, minimum and maximum of a numeric column over the used rows. */
+struct col_stats {
+	double mean, sd, min, max;
+};
+
+static struct col_stats column_stats(const struct train_data *d, const unsigned char *use, int col)
+{
+	double s = 0, ss = 0, lo = INFINITY, hi = -INFINITY;
+	size_t k = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		double pe[2];
-		predict_probability(m, nodes + i * per, pe);
-		p[i] = get_nr_class(m) == 2 ? pe[bad_label] : (double)labels[0];
+		double v = d->x[i * (size_t)d->ncols + (size_t)col];
+		if (use[i] && !isnan(v)) {
+			s += v;
+			ss += v * v;
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+			k++;
+		}
 	}
-	if (spec) {
+	struct col_stats st = {k ? s / (double)k : 0, 1, k ? lo : 0, k ? hi : 0};
+	double var = k ? ss / (double)k - st.mean * st.mean : 0;
+	st.sd = var > 1e-24 ? sqrt(var) : 1;
+	return st;
+}
+
+static void spec_head(struct rd_buf *b, const char *algo)
+{
+	buf_printf(b, "{\"algo\":\"%s\",\"scaling\":{\"base_score\":", algo);
+	buf_json_number(b, score_scaling_default.base_score);
+	buf_puts(b, ",\"base_odds\":");
+	buf_json_number(b, score_scaling_default.base_odds);
+	buf_puts(b, ",\"pdo\":");
+	buf_json_number(b, score_scaling_default.pdo);
+	buf_putc(b, '}');
+}
+
+static void spec_levels(struct rd_buf *b, const struct train_column *tc)
+{
+	buf_puts(b, ",\"levels\":[");
+	for (int l = 0; l < tc->nlevels; l++) {
+		if (l)
+			buf_putc(b, ',');
+		buf_json_string(b, tc->levels[l]);
+	}
+	buf_putc(b, ']');
+}
+
+/* logit: numeric columns one input each, categoricals one per level. */
+static int fit_logit(const struct train_data *d, const unsigned char *use,
+		     const struct train_params *tp, double *p, struct train_output *out,
+		     struct rd_err *err)
+{
+	int ncols = d->ncols, rc = -1, next = 1;
+	int *first = rd_calloc((size_t)ncols, sizeof *first);
+	struct col_stats *st = rd_calloc((size_t)ncols, sizeof *st);
+	for (int col = 0; col < ncols; col++) {
+		first[col] = next;
+		next += d->cols[col].categorical ? d->cols[col].nlevels : 1;
+		if (!d->cols[col].categorical)
+			st[col] = column_stats(d, use, col);
+	}
+	int bias = next;
+	size_t per = (size_t)ncols + 2, l = 0;
+	struct feature_node *nodes = rd_malloc(d->n * per * sizeof *nodes);
+	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
+	double *yy = rd_malloc(d->n * sizeof *yy), *w = rd_calloc((size_t)bias, sizeof *w);
+	for (size_t i = 0; i < d->n; i++) {
+		struct feature_node *r = nodes + i * per;
+		int k = 0;
+		for (int col = 0; col < ncols; col++) {
+			double v = d->x[i * (size_t)ncols + (size_t)col];
+			if (d->cols[col].categorical) {
+				if (!isnan(v))
+					r[k++] = (struct feature_node){first[col] + (int)v, 1.0};
+			} else {
+				double z = isnan(v) ? 0 : (v - st[col].mean) / st[col].sd;
+				if (z != 0)
+					r[k++] = (struct feature_node){first[col], z};
+			}
+		}
+		r[k++] = (struct feature_node){bias, 1.0};
+		r[k] = (struct feature_node){-1, 0};
+		if (use[i]) {
+			rows[l] = r;
+			yy[l++] = d->y[i];
+		}
+	}
+	if (lr_fit(rows, yy, l, bias, tp->c, w, err))
+		goto out;
+	for (size_t i = 0; i < d->n; i++) {
+		double eta = 0;
+		for (const struct feature_node *r = nodes + i * per; r->index != -1; r++)
+			eta += w[r->index - 1] * r->value;
+		p[i] = sigmoid(eta);
+	}
+	if (out) {
 		struct rd_buf b = {0};
-		buf_puts(&b, "{\"algo\":\"logit\",\"C\":");
-		buf_json_number(&b, c);
-		buf_puts(&b, ",\"scaling\":{\"base_score\":600,\"base_odds\":19,\"pdo\":50},\"columns\":[");
-		for (int col = 0; col < d->ncols; col++) {
+		spec_head(&b, "logit");
+		buf_puts(&b, ",\"C\":");
+		buf_json_number(&b, tp->c);
+		buf_puts(&b, ",\"intercept\":");
+		buf_json_number(&b, w[bias - 1]);
+		buf_puts(&b, ",\"columns\":[");
+		for (int col = 0; col < ncols; col++) {
 			const struct train_column *tc = &d->cols[col];
 			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
 			buf_json_string(&b, tc->name);
 			if (tc->categorical) {
-				buf_puts(&b, ",\"levels\":[");
-				for (int l = 0; l < tc->nlevels; l++) {
-					if (l)
+				spec_levels(&b, tc);
+				buf_puts(&b, ",\"weights\":[");
+				for (int lv = 0; lv < tc->nlevels; lv++) {
+					if (lv)
 						buf_putc(&b, ',');
-					buf_json_string(&b, tc->levels[l]);
-				}
-				buf_puts(&b, "],\"weights\":[");
-				for (int l = 0; l < tc->nlevels; l++) {
-					if (l)
-						buf_putc(&b, ',');
-					double w = get_decfun_coef(m, g.first[col] + l, 0);
-					buf_json_number(&b, labels[0] == 1 ? w : -w);
+					buf_json_number(&b, w[first[col] + lv - 1]);
 				}
 				buf_putc(&b, ']');
 			} else {
-				double w = get_decfun_coef(m, g.first[col], 0);
-				buf_puts(&b, ",\"mean\":");
-				buf_json_number(&b, g.mean[col]);
-				buf_puts(&b, ",\"sd\":");
-				buf_json_number(&b, g.sd[col]);
-				buf_puts(&b, ",\"weight\":");
-				buf_json_number(&b, labels[0] == 1 ? w : -w);
+				static const char *const keys[] = {",\"mean\":", ",\"sd\":", ",\"min\":",
+								   ",\"max\":", ",\"weight\":"};
+				const double vals[] = {st[col].mean, st[col].sd, st[col].min, st[col].max,
+						       w[first[col] - 1]};
+				for (int k = 0; k < 5; k++) {
+					buf_puts(&b, keys[k]);
+					buf_json_number(&b, vals[k]);
+				}
 			}
 			buf_putc(&b, '}');
 		}
-		double w0 = get_decfun_coef(m, bias_index, 0);
-		buf_puts(&b, "],\"intercept\":");
-		buf_json_number(&b, labels[0] == 1 ? w0 : -w0);
-		buf_putc(&b, '}');
-		*spec = buf_steal(&b);
+		buf_puts(&b, "]}");
+		out->spec = buf_steal(&b);
 	}
 	rc = 0;
 out:
-	if (m)
-		free_and_destroy_model(&m);
+	free(first);
+	free(st);
 	free(nodes);
-	free(rowsv);
+	free(rows);
 	free(yy);
-	free(g.first);
-	free(g.mean);
-	free(g.sd);
+	free(w);
 	return rc;
+}
+
+/* A scorecard column's bins: a WoE binning of the training rows, and for categoricals
+ * the bin of each level (-1: no training row had it). */
+struct sc_column {
+	struct woe_binning b;
+	int *level_bin;
+};
+
+/* Merges the categorical bins holding under min_rows rows into the bin of the nearest
+ * WoE, smallest first; the missing bin stays as it is. */
+static void merge_small_levels(struct woe_binning *b, int *level_bin, int nlevels, double min_rows)
+{
+	for (;;) {
+		size_t vb = b->nbins && b->bins[b->nbins - 1].missing ? b->nbins - 1 : b->nbins;
+		if (vb < 2)
+			return;
+		size_t small = 0;
+		for (size_t k = 1; k < vb; k++)
+			if (b->bins[k].goods + b->bins[k].bads <
+			    b->bins[small].goods + b->bins[small].bads)
+				small = k;
+		if ((double)(b->bins[small].goods + b->bins[small].bads) >= min_rows)
+			return;
+		size_t into = small == 0 ? 1 : 0;
+		for (size_t k = 0; k < vb; k++)
+			if (k != small &&
+			    fabs(b->bins[k].woe - b->bins[small].woe) <
+				    fabs(b->bins[into].woe - b->bins[small].woe))
+				into = k;
+		b->bins[into].goods += b->bins[small].goods;
+		b->bins[into].bads += b->bins[small].bads;
+		free(b->bins[small].level);
+		memmove(&b->bins[small], &b->bins[small + 1], (b->nbins - small - 1) * sizeof *b->bins);
+		b->nbins--;
+		for (int l = 0; l < nlevels; l++) {
+			if (level_bin[l] == (int)small)
+				level_bin[l] = (int)into;
+			if (level_bin[l] > (int)small)
+				level_bin[l]--;
+		}
+		woe_recompute(b);
+	}
+}
+
+static int bin_column(const struct train_data *d, const unsigned char *use, int col,
+		      double min_share, struct sc_column *sc, struct rd_err *err)
+{
+	const struct train_column *tc = &d->cols[col];
+	size_t n = 0;
+	int *y = rd_malloc(d->n * sizeof *y), rc = -1;
+	double *x = rd_malloc(d->n * sizeof *x);
+	for (size_t i = 0; i < d->n; i++) {
+		if (use[i]) {
+			x[n] = d->x[i * (size_t)d->ncols + (size_t)col];
+			y[n++] = d->y[i];
+		}
+	}
+	sc->level_bin = rd_malloc((size_t)(tc->nlevels + 1) * sizeof *sc->level_bin);
+	if (tc->categorical) {
+		const char **lv = rd_malloc(n * sizeof *lv);
+		for (size_t i = 0; i < n; i++)
+			lv[i] = isnan(x[i]) ? NULL : tc->levels[(int)x[i]];
+		rc = woe_fit_categorical(lv, y, n, &sc->b, err);
+		free(lv);
+		if (rc == 0) {
+			for (int l = 0; l < tc->nlevels; l++)
+				sc->level_bin[l] = woe_index_categorical(&sc->b, tc->levels[l]);
+			merge_small_levels(&sc->b, sc->level_bin, tc->nlevels, min_share * (double)n);
+		}
+	} else {
+		rc = woe_fit_numeric(x, y, n, &sc->b, err) || woe_make_monotone(&sc->b, min_share, err)
+			     ? -1
+			     : 0;
+	}
+	if (rc) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		rd_err_set(err, "train: %s: %s", tc->name, msg);
+	}
+	free(x);
+	free(y);
+	return rc;
+}
+
+static int sc_bin_of(const struct train_column *tc, const struct sc_column *sc, double v)
+{
+	if (tc->categorical && !isnan(v))
+		return sc->level_bin[(int)v];
+	return woe_index_numeric(&sc->b, v); /* NaN: the missing bin, or -1 */
+}
+
+static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct sc_column *sc,
+		    const double *w, int bias)
+{
+	double factor = score_scaling_default.pdo / M_LN2;
+	spec_head(b, "scorecard");
+	buf_puts(b, ",\"intercept\":");
+	buf_json_number(b, w[bias - 1]);
+	buf_puts(b, ",\"base_points\":");
+	buf_json_number(b, score_scaling_default.base_score -
+				   factor * log(score_scaling_default.base_odds) - factor * w[bias - 1]);
+	buf_puts(b, ",\"columns\":[");
+	for (int col = 0; col < d->ncols; col++) {
+		const struct train_column *tc = &d->cols[col];
+		const struct woe_binning *wb = &sc[col].b;
+		buf_puts(b, col ? ",{\"name\":" : "{\"name\":");
+		buf_json_string(b, tc->name);
+		if (tc->categorical)
+			spec_levels(b, tc);
+		buf_puts(b, ",\"coef\":");
+		buf_json_number(b, w[col]);
+		buf_puts(b, ",\"iv\":");
+		buf_json_number(b, wb->iv);
+		buf_puts(b, ",\"bins\":[");
+		for (size_t k = 0; k < wb->nbins; k++) {
+			const struct woe_bin *bin = &wb->bins[k];
+			buf_puts(b, k ? ",{" : "{");
+			if (bin->missing) {
+				buf_puts(b, "\"missing\":true");
+			} else if (tc->categorical) {
+				buf_puts(b, "\"levels\":[");
+				int first = 1;
+				for (int l = 0; l < tc->nlevels; l++) {
+					if (sc[col].level_bin[l] != (int)k)
+						continue;
+					if (!first)
+						buf_putc(b, ',');
+					buf_json_string(b, tc->levels[l]);
+					first = 0;
+				}
+				buf_putc(b, ']');
+			} else {
+				buf_puts(b, "\"hi\":");
+				buf_json_number(b, bin->hi); /* +inf prints as null */
+			}
+			buf_printf(b, ",\"goods\":%zu,\"bads\":%zu,\"woe\":", bin->goods, bin->bads);
+			buf_json_number(b, bin->woe);
+			buf_puts(b, ",\"points\":");
+			buf_json_number(b, -factor * w[col] * bin->woe);
+			buf_putc(b, '}');
+		}
+		buf_puts(b, "]}");
+	}
+	buf_puts(b, "]}");
+}
+
+/* scorecard: bins per column, logistic regression on the WoE values, points per bin. */
+static int fit_scorecard(const struct train_data *d, const unsigned char *use,
+			 const struct train_params *tp, double *p, struct train_output *out,
+			 struct rd_err *err)
+{
+	int ncols = d->ncols, bias = ncols + 1, rc = -1;
+	struct sc_column *sc = rd_calloc((size_t)ncols, sizeof *sc);
+	size_t per = (size_t)ncols + 2, l = 0;
+	struct feature_node *nodes = rd_malloc(d->n * per * sizeof *nodes);
+	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
+	double *yy = rd_malloc(d->n * sizeof *yy), *w = rd_calloc((size_t)bias, sizeof *w);
+	for (int col = 0; col < ncols; col++) {
+		if (tp->cancel && *tp->cancel) {
+			rd_err_set(err, "cancelled");
+			goto out;
+		}
+		if (bin_column(d, use, col, tp->min_share, &sc[col], err))
+			goto out;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		struct feature_node *r = nodes + i * per;
+		int k = 0;
+		for (int col = 0; col < ncols; col++) {
+			double v = d->x[i * (size_t)ncols + (size_t)col];
+			double woe = woe_value(&sc[col].b, sc_bin_of(&d->cols[col], &sc[col], v));
+			if (woe != 0)
+				r[k++] = (struct feature_node){col + 1, woe};
+		}
+		r[k++] = (struct feature_node){bias, 1.0};
+		r[k] = (struct feature_node){-1, 0};
+		if (use[i]) {
+			rows[l] = r;
+			yy[l++] = d->y[i];
+		}
+	}
+	if (lr_fit(rows, yy, l, bias, tp->c, w, err))
+		goto out;
+	for (size_t i = 0; i < d->n; i++) {
+		double eta = 0;
+		for (const struct feature_node *r = nodes + i * per; r->index != -1; r++)
+			eta += w[r->index - 1] * r->value;
+		p[i] = sigmoid(eta);
+	}
+	if (out) {
+		struct rd_buf b = {0};
+		sc_spec(&b, d, sc, w, bias);
+		out->spec = buf_steal(&b);
+	}
+	rc = 0;
+out:
+	for (int col = 0; col < ncols; col++) {
+		woe_free(&sc[col].b);
+		free(sc[col].level_bin);
+	}
+	free(sc);
+	free(nodes);
+	free(rows);
+	free(yy);
+	free(w);
+	return rc;
+}
+
+/* xgb: the inputs as model_score builds them (numerics as they are, one-hot levels). */
+static int fit_xgb(const struct train_data *d, const unsigned char *use,
+		   const struct train_params *tp, double *p, struct train_output *out,
+		   struct rd_err *err)
+{
+	int ninputs = 0, rc = -1;
+	int *nlevels = rd_malloc((size_t)d->ncols * sizeof *nlevels);
+	for (int col = 0; col < d->ncols; col++) {
+		nlevels[col] = d->cols[col].categorical ? d->cols[col].nlevels : -1;
+		ninputs += d->cols[col].categorical ? d->cols[col].nlevels : 1;
+	}
+	float *x = rd_malloc(d->n * (size_t)ninputs * sizeof *x);
+	for (size_t i = 0; i < d->n; i++)
+		onehot_row(d->ncols, nlevels, d->x + i * (size_t)d->ncols, x + i * (size_t)ninputs);
+	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &tp->xgb, tp->cancel,
+					tp->progress, tp->ud, err);
+	if (!m || xgb_predict(m, x, d->n, p, err))
+		goto out;
+	if (out) {
+		char *booster = xgb_to_json(m, err);
+		if (!booster)
+			goto out;
+		struct rd_buf b = {0};
+		spec_head(&b, "xgb");
+		const struct xgb_params *xp = &tp->xgb;
+		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d,\"eta\":", xp->trees,
+			   xp->max_depth);
+		buf_json_number(&b, xp->eta);
+		buf_puts(&b, ",\"subsample\":");
+		buf_json_number(&b, xp->subsample);
+		buf_puts(&b, ",\"colsample\":");
+		buf_json_number(&b, xp->colsample);
+		buf_puts(&b, ",\"tree_method\":\"hist\"},\"columns\":[");
+		for (int col = 0; col < d->ncols; col++) {
+			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
+			buf_json_string(&b, d->cols[col].name);
+			if (d->cols[col].categorical)
+				spec_levels(&b, &d->cols[col]);
+			buf_putc(&b, '}');
+		}
+		/* XGBoost's own JSON as a string: its parser tells integers from reals, and
+		 * only its own text keeps every number as it was. */
+		buf_puts(&b, "],\"booster\":");
+		buf_json_string(&b, booster);
+		buf_putc(&b, '}');
+		free(booster);
+		out->spec = buf_steal(&b);
+	}
+	rc = 0;
+out:
+	xgb_free(m);
+	free(x);
+	free(nlevels);
+	return rc;
+}
+
+int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
+	      const struct train_params *tp, double *p, struct train_output *out,
+	      struct rd_err *err)
+{
+	if (out)
+		memset(out, 0, sizeof *out);
+	switch (algo) {
+	case MODEL_LOGIT: return fit_logit(d, use, tp, p, out, err);
+	case MODEL_SCORECARD: return fit_scorecard(d, use, tp, p, out, err);
+	case MODEL_XGB: return fit_xgb(d, use, tp, p, out, err);
+	}
+	rd_err_set(err, "train: unknown algorithm");
+	return -1;
+}
+
+int train_iv_table(const struct train_data *d, double min_share, char **json, struct rd_err *err)
+{
+	unsigned char *all = rd_malloc(d->n);
+	memset(all, 1, d->n);
+	struct rd_buf b = {0};
+	int rc = 0;
+	buf_putc(&b, '[');
+	for (int col = 0; col < d->ncols && rc == 0; col++) {
+		struct sc_column sc = {0};
+		rc = bin_column(d, all, col, min_share, &sc, err);
+		if (rc == 0) {
+			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
+			buf_json_string(&b, d->cols[col].name);
+			buf_printf(&b, ",\"type\":\"%s\",\"bins\":%zu,\"iv\":",
+				   d->cols[col].categorical ? "categorical" : "numeric", sc.b.nbins);
+			buf_json_number(&b, sc.b.iv);
+			buf_puts(&b, ",\"iv_raw\":");
+			buf_json_number(&b, sc.b.iv_raw);
+			buf_putc(&b, '}');
+		}
+		woe_free(&sc.b);
+		free(sc.level_bin);
+	}
+	buf_putc(&b, ']');
+	free(all);
+	if (rc)
+		buf_free(&b);
+	else
+		*json = buf_steal(&b);
+	return rc;
+}
+
+char *train_reference(const struct train_data *d, const double *score)
+{
+	struct rd_buf b = {0};
+	double *v = rd_malloc(d->n * sizeof *v);
+	buf_puts(&b, "{\"rows\":");
+	buf_printf(&b, "%zu,\"features\":[", d->n);
+	for (int col = 0; col < d->ncols; col++) {
+		const struct train_column *tc = &d->cols[col];
+		if (col)
+			buf_putc(&b, ',');
+		if (tc->categorical) {
+			size_t *counts = rd_calloc((size_t)tc->nlevels + 1, sizeof *counts), missing = 0;
+			for (size_t i = 0; i < d->n; i++) {
+				double x = d->x[i * (size_t)d->ncols + (size_t)col];
+				if (isnan(x))
+					missing++;
+				else
+					counts[(int)x]++;
+			}
+			refdist_categorical(&b, tc->name, tc->levels, counts, tc->nlevels, missing);
+			free(counts);
+		} else {
+			for (size_t i = 0; i < d->n; i++)
+				v[i] = d->x[i * (size_t)d->ncols + (size_t)col];
+			refdist_numeric(&b, tc->name, v, d->n);
+		}
+	}
+	buf_puts(&b, "],\"score\":");
+	memcpy(v, score, d->n * sizeof *v);
+	refdist_numeric(&b, "score", v, d->n);
+	buf_putc(&b, '}');
+	free(v);
+	return buf_steal(&b);
+}
+
+void train_data_keep(struct train_data *d, const unsigned char *keep)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (!keep[i]) {
+			free(d->ids[i]);
+			continue;
+		}
+		memmove(d->x + m * (size_t)d->ncols, d->x + i * (size_t)d->ncols,
+			(size_t)d->ncols * sizeof *d->x);
+		d->y[m] = d->y[i];
+		d->ids[m] = d->ids[i];
+		if (d->is_new)
+			d->is_new[m] = d->is_new[i];
+		m++;
+	}
+	d->n = m;
 }

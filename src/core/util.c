@@ -170,7 +170,7 @@ void buf_json_number(struct rd_buf *b, double v)
 		buf_puts(b, "null");
 		return;
 	}
-	if (v == (double)(int64_t)v && fabs(v) < 1e15) {
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
 		buf_printf(b, "%lld", (long long)v);
 		return;
 	}
@@ -512,7 +512,9 @@ void pii_mask(const char *v, char *out, size_t n)
 
 void num_format(double v, char *out, size_t n)
 {
-	if (v == (double)(int64_t)v && fabs(v) < 1e15)
+	if (isnan(v))
+		snprintf(out, n, "missing");
+	else if (fabs(v) < 1e15 && v == (double)(int64_t)v)
 		snprintf(out, n, "%lld", (long long)v);
 	else
 		snprintf(out, n, "%.6g", v);

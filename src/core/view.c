@@ -2,6 +2,7 @@
 #include "riskdesk/view.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,7 +28,9 @@ static void parse_reasons(const char *json, struct customer_view *v)
 		snprintf(x->code, sizeof x->code, "%s", cJSON_IsString(code) ? code->valuestring : "");
 		snprintf(x->text, sizeof x->text, "%s", cJSON_IsString(text) ? text->valuestring : "");
 		x->feature = cJSON_IsString(feat) ? feature_index(feat->valuestring) : -1;
-		x->value = cJSON_IsNumber(val) ? val->valuedouble : 0;
+		snprintf(x->name, sizeof x->name, "%s", cJSON_IsString(feat) ? feat->valuestring : "");
+		snprintf(x->level, sizeof x->level, "%s", cJSON_IsString(val) ? val->valuestring : "");
+		x->value = cJSON_IsNumber(val) ? val->valuedouble : NAN;
 		x->points = cJSON_IsNumber(pts) ? pts->valuedouble : 0;
 	}
 	cJSON_Delete(a);

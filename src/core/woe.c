@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WOE_QUANTILES 9 /* 10 % … 90 % */
-
 static int check_labels(const int *y, size_t n, struct rd_err *err)
 {
 	if (n == 0) {
@@ -111,6 +109,21 @@ static void merge_next(struct woe_binning *b, size_t k)
 	b->nbins--;
 }
 
+size_t quantile_edges(const double *v, size_t m, double edge[QUANTILE_EDGES])
+{
+	size_t nedge = 0;
+	for (int q = 1; m > 0 && q <= QUANTILE_EDGES; q++) {
+		double h = (double)(m - 1) * (q / 10.0);
+		size_t lo = (size_t)floor(h);
+		double e = v[lo];
+		if (lo + 1 < m)
+			e = v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+		if (nedge == 0 || e != edge[nedge - 1])
+			edge[nedge++] = e;
+	}
+	return nedge;
+}
+
 int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning *out,
 		    struct rd_err *err)
 {
@@ -130,17 +143,8 @@ int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning 
 		}
 	}
 	qsort(v, m, sizeof *v, double_cmp);
-	double edge[WOE_QUANTILES];
-	size_t nedge = 0;
-	for (int q = 1; m > 0 && q <= WOE_QUANTILES; q++) {
-		double h = (double)(m - 1) * (q / 10.0);
-		size_t lo = (size_t)floor(h);
-		double e = v[lo];
-		if (lo + 1 < m)
-			e = v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-		if (nedge == 0 || e != edge[nedge - 1])
-			edge[nedge++] = e;
-	}
+	double edge[QUANTILE_EDGES];
+	size_t nedge = quantile_edges(v, m, edge);
 	free(v);
 	size_t nb = (m > 0 ? nedge + 1 : 0) + (miss_g + miss_b > 0);
 	out->bins = rd_calloc(nb ? nb : 1, sizeof *out->bins);

@@ -101,10 +101,12 @@ static void p_draw(struct pane *p, struct tui *t)
 		y++;
 	for (int i = 0; i < v->nreasons && y < p->h; i++, y++) {
 		const struct rd_reason *r = &v->reasons[i];
-		char val[32];
-		num_format(r->value, val, sizeof val);
-		snprintf(line, sizeof line, " -%-6.1f %s (%s %s)", r->points, r->text,
-			 r->feature >= 0 ? feature_names[r->feature] : "", val);
+		char val[48];
+		if (r->level[0])
+			snprintf(val, sizeof val, "%s", r->level);
+		else
+			num_format(r->value, val, sizeof val);
+		snprintf(line, sizeof line, " -%-6.1f %s (%s %s)", r->points, r->text, r->name, val);
 		tui_put(w, y, 0, width, line);
 	}
 	if (y < p->h)

@@ -1,0 +1,52 @@
+/* Gradient-boosted trees (libxgboost's C API): binary:logistic training on dense float
+ * rows, probabilities, SHAP contributions and the JSON model text. Nothing here prints:
+ * libxgboost's log is silenced and its errors come back in err. A model may be used from
+ * one thread at a time. */
+#ifndef RISKDESK_XGB_H
+#define RISKDESK_XGB_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "riskdesk/util.h"
+
+struct xgb_params {
+	int trees;        /* boosting rounds, >= 1; 300 */
+	int max_depth;    /* >= 1; 4 */
+	double eta;       /* learning rate, (0, 1]; 0.05 */
+	double subsample; /* rows sampled per tree, (0, 1]; 0.8 */
+	double colsample; /* inputs sampled per tree, (0, 1]; 0.8 (colsample_bytree) */
+	int threads;      /* >= 0; 0: all cores */
+	unsigned seed;    /* 0 */
+};
+
+extern const struct xgb_params xgb_params_default; /* the values above, tree_method hist */
+
+struct xgb_model; /* a booster and its number of inputs */
+
+/* Trains binary:logistic on the rows i with use[i] != 0 (use NULL: all rows). x is dense row-major,
+ * n rows by ninputs floats, NaN = missing; y[i] is 0/1. cancel (may be NULL) is polled between
+ * boosting rounds: when it becomes non-zero, returns NULL with err "cancelled". progress (may be NULL)
+ * is called every 10 rounds with (ud, round, trees), and once more after the last round when
+ * trees is not a multiple of 10. The same data, params and seed give the same model. x and y
+ * are not kept. Free the model with xgb_free. */
+struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
+			    const unsigned char *use, const struct xgb_params *p,
+			    const volatile sig_atomic_t *cancel,
+			    void (*progress)(void *ud, int done, int total), void *ud,
+			    struct rd_err *err);
+/* Probability of y = 1 for each of the n rows (x as for xgb_train, ninputs columns). 0 or -1. */
+int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struct rd_err *err);
+/* SHAP contributions (XGBoost's pred_contribs, in log-odds): out has n * (ninputs + 1) values,
+ * row-major, the last of each row the bias; a row's sum is its margin. 0 or -1. */
+int xgb_contribs(struct xgb_model *m, const float *x, size_t n, double *out, struct rd_err *err);
+/* The booster as XGBoost's JSON model text (caller frees), NULL with err. */
+char *xgb_to_json(struct xgb_model *m, struct rd_err *err);
+/* A booster from that JSON text; ninputs must be the model's number of features. Its
+ * predictions are bitwise those of the booster that was saved. */
+struct xgb_model *xgb_from_json(const char *json, size_t len, int ninputs, struct rd_err *err);
+int xgb_ninputs(const struct xgb_model *m);
+/* xgb_free(NULL) is a no-op. */
+void xgb_free(struct xgb_model *m);
+
+#endif
