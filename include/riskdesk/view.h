@@ -22,6 +22,14 @@ struct customer_view {
 	char risk_level[16];
 	char segment[10];
 	char model[64];       /* "rules v1" */
+	char algo[16];        /* the serving model's algorithm */
+	double cutoff_pd;     /* its cost-optimal cut-off, NaN when it has none */
+	int ncomponents;      /* champions whose weighted mean is the score (0 or >= 1) */
+	struct {
+		char model[64];   /* "g1 v2" */
+		int score;
+		double weight;
+	} comp[8];
 	char computed_at[32];
 	char last_activity[11];
 	int nreasons;

@@ -36,6 +36,27 @@ static void parse_reasons(const char *json, struct customer_view *v)
 	cJSON_Delete(a);
 }
 
+static void parse_components(const char *json, struct customer_view *v)
+{
+	cJSON *a = json ? cJSON_Parse(json) : NULL, *c;
+	int max = (int)(sizeof v->comp / sizeof *v->comp);
+	cJSON_ArrayForEach(c, a)
+	{
+		if (v->ncomponents == max)
+			break;
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "model");
+		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(c, "version");
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(c, "score");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "weight");
+		int k = v->ncomponents++;
+		snprintf(v->comp[k].model, sizeof v->comp[k].model, "%s v%d",
+			 cJSON_IsString(m) ? m->valuestring : "?", cJSON_IsNumber(ver) ? ver->valueint : 0);
+		v->comp[k].score = cJSON_IsNumber(sc) ? sc->valueint : 0;
+		v->comp[k].weight = cJSON_IsNumber(w) ? w->valuedouble : 1;
+	}
+	cJSON_Delete(a);
+}
+
 static void parse_features(const char *json, double *f)
 {
 	cJSON *o = cJSON_Parse(json);
@@ -56,9 +77,12 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 			  "SELECT c.id, c.name, c.email, c.phone, c.kind, c.created_at, o.defaulted,"
 			  " p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
 			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
-			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id)"
+			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id),"
+			  " m.algo, json_extract(m.metrics, '$.threshold_pd'), p.components"
 			  " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
-			  " LEFT JOIN outcomes o ON o.customer_id = c.id WHERE c.id = ?1",
+			  " LEFT JOIN outcomes o ON o.customer_id = c.id"
+			  " LEFT JOIN models m ON m.name = p.model_name AND m.version = p.model_version"
+			  " WHERE c.id = ?1",
 			  &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -94,6 +118,9 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 		parse_features((const char *)sqlite3_column_text(s, 17), v->features);
 	}
 	v->nattributes = sqlite3_column_int(s, 18);
+	copy_col(v->algo, sizeof v->algo, s, 19);
+	v->cutoff_pd = sqlite3_column_type(s, 20) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 20);
+	parse_components((const char *)sqlite3_column_text(s, 21), v);
 	rc = 0;
 out:
 	sqlite3_finalize(s);

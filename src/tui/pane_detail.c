@@ -1,4 +1,5 @@
 /* The Profile and Activity panes: the selected customer. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,25 @@ static void p_draw(struct pane *p, struct tui *t)
 	tui_gauge(t, w, y, used, width - used - 1 > 40 ? 40 : width - used - 1,
 		  (v->score - 300) / 700.0, tui_band_attr(t, v->band));
 	y++;
-	snprintf(line, sizeof line, " PD %.2f%%  %s  %s  %s", v->pd * 100, v->risk_level, v->segment,
-		 v->model);
+	int trained = v->algo[0] && strcmp(v->algo, "rules") != 0;
+	snprintf(line, sizeof line, " PD %.2f%%  %s  %s  %s%s%s%s", v->pd * 100, v->risk_level,
+		 v->segment, v->model, trained ? " (" : "", trained ? v->algo : "", trained ? ")" : "");
 	wattron(w, tui_band_attr(t, v->band));
 	tui_put(w, y++, 0, width, line);
 	wattroff(w, tui_band_attr(t, v->band));
+	if (!isnan(v->cutoff_pd) && y < p->h) {
+		snprintf(line, sizeof line, " cut-off PD %.2f%%: %s", v->cutoff_pd * 100,
+			 v->pd >= v->cutoff_pd ? "decline" : "approve");
+		tui_put(w, y++, 0, width, line);
+	}
+	if (v->ncomponents > 1 && y < p->h) {
+		/* The champions whose weighted mean is the score. */
+		int n = snprintf(line, sizeof line, " components");
+		for (int k = 0; k < v->ncomponents && n < (int)sizeof line; k++)
+			n += snprintf(line + n, sizeof line - (size_t)n, "  %s %d x%g", v->comp[k].model,
+				      v->comp[k].score, v->comp[k].weight);
+		tui_put(w, y++, 0, width, line);
+	}
 	if (s->nhistory > 1) {
 		used = tui_put(w, y, 0, width, " history ");
 		tui_sparkline(t, w, y, used, width - used - 1, s->history, s->nhistory, 300, 1000);
@@ -106,7 +121,11 @@ static void p_draw(struct pane *p, struct tui *t)
 			snprintf(val, sizeof val, "%s", r->level);
 		else
 			num_format(r->value, val, sizeof val);
-		snprintf(line, sizeof line, " -%-6.1f %s (%s %s)", r->points, r->text, r->name, val);
+		if (strncmp(r->text, r->name, strlen(r->name)) == 0) /* the text names it already */
+			snprintf(line, sizeof line, " -%-6.1f %s", r->points, r->text);
+		else
+			snprintf(line, sizeof line, " -%-6.1f %s (%s %s)", r->points, r->text, r->name,
+				 val);
 		tui_put(w, y, 0, width, line);
 	}
 	if (y < p->h)
