@@ -49,6 +49,7 @@ struct rd_model {
 	int ninputs;       /* xgb */
 	int *nlevels;      /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
+	int approx_reasons;  /* xgb: reasons from approximate contributions, not exact SHAP */
 };
 
 extern const char *const model_algo_names[3]; /* "logit", "scorecard", "xgb" */

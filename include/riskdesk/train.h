@@ -50,6 +50,7 @@ struct train_params {
 	double c;                 /* logit, scorecard: liblinear's C (inverse L2 strength) */
 	double min_share;         /* scorecard: the smallest bin's share of rows (0.05) */
 	struct xgb_params xgb;    /* xgb */
+	int approx_reasons;       /* xgb: reasons from approximate contributions (spec "reasons") */
 	const volatile sig_atomic_t *cancel; /* polled by long fits; NULL: never */
 	void (*progress)(void *ud, int done, int total); /* xgb rounds; may be NULL */
 	void *ud;

@@ -37,9 +37,12 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			    struct rd_err *err);
 /* Probability of y = 1 for each of the n rows (x as for xgb_train, ninputs columns). 0 or -1. */
 int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struct rd_err *err);
-/* SHAP contributions (XGBoost's pred_contribs, in log-odds): out has n * (ninputs + 1) values,
+/* Contributions in log-odds: exact SHAP values (XGBoost's pred_contribs, TreeSHAP), or with
+ * approx != 0 its approximate ones (approx_contribs: each split's gain credited to its
+ * feature along the row's path, about 20 times faster). out has n * (ninputs + 1) values,
  * row-major, the last of each row the bias; a row's sum is its margin. 0 or -1. */
-int xgb_contribs(struct xgb_model *m, const float *x, size_t n, double *out, struct rd_err *err);
+int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, double *out,
+		 struct rd_err *err);
 /* The booster as XGBoost's JSON model text (caller frees), NULL with err. */
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err);
 /* A booster from that JSON text; ninputs must be the model's number of features. Its

@@ -26,6 +26,7 @@ static const struct rd_opt train_opts[] = {
 	{"trees", "N", "xgb: boosting rounds (default 300)"},
 	{"depth", "D", "xgb: maximum tree depth (default 4)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
+	{"reasons", "shap|approx", "xgb: reasons from exact SHAP (default) or approximate contributions"},
 	{NULL, NULL, NULL},
 };
 
@@ -220,6 +221,12 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 				      " --trees 1 to 5000, --depth 1 to 16");
 		return -1;
 	}
+	const char *reasons = args_opt(a, "reasons");
+	if (reasons && strcmp(reasons, "shap") && strcmp(reasons, "approx")) {
+		rd_err_set(&ctx->err, "train: --reasons must be shap or approx");
+		return -1;
+	}
+	tp->approx_reasons = reasons && strcmp(reasons, "approx") == 0;
 	tp->xgb.trees = (int)trees;
 	tp->xgb.max_depth = (int)depth;
 	tp->cancel = ctx->cancel;

@@ -260,6 +260,13 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 			rd_err_set(err, "model spec: 'booster' must be XGBoost's JSON model as a string");
 			goto fail;
 		}
+		const cJSON *jr = cJSON_GetObjectItemCaseSensitive(doc, "reasons");
+		if (jr && !(cJSON_IsString(jr) && (strcmp(jr->valuestring, "shap") == 0 ||
+						   strcmp(jr->valuestring, "approx") == 0))) {
+			rd_err_set(err, "model spec: 'reasons' must be \"shap\" or \"approx\"");
+			goto fail;
+		}
+		m->approx_reasons = jr && strcmp(jr->valuestring, "approx") == 0;
 		m->booster = xgb_from_json(jb->valuestring, strlen(jb->valuestring), m->ninputs, err);
 		if (!m->booster)
 			goto fail;
@@ -430,7 +437,7 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 			onehot_row(m->ncols, m->nlevels, x + (start + i) * (size_t)m->ncols,
 				   in + i * (size_t)m->ninputs);
 		rc = xgb_predict(m->booster, in, k, pd, err) ||
-		     xgb_contribs(m->booster, in, k, contrib, err);
+		     xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
 		double factor = m->scaling.pdo / M_LN2;
 		for (size_t i = 0; i < k && rc == 0; i++) {
 			const double *row = x + (start + i) * (size_t)m->ncols, *cr = contrib + i * w;

@@ -740,7 +740,8 @@ static int fit_xgb(const struct train_data *d, const unsigned char *use,
 		buf_json_number(&b, xp->subsample);
 		buf_puts(&b, ",\"colsample\":");
 		buf_json_number(&b, xp->colsample);
-		buf_puts(&b, ",\"tree_method\":\"hist\"},\"columns\":[");
+		buf_printf(&b, ",\"tree_method\":\"hist\"},\"reasons\":\"%s\",\"columns\":[",
+			   tp->approx_reasons ? "approx" : "shap");
 		for (int col = 0; col < d->ncols; col++) {
 			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
 			buf_json_string(&b, d->cols[col].name);

@@ -32,6 +32,9 @@ static const char *const predict_config =
 static const char *const contribs_config =
 	"{\"type\":2,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
 	"\"strict_shape\":false}";
+static const char *const approx_contribs_config =
+	"{\"type\":3,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
+	"\"strict_shape\":false}";
 
 static void log_ignore(const char *msg)
 {
@@ -272,9 +275,10 @@ int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struc
 	return predict_rows(m, predict_config, x, n, 1, pd, err);
 }
 
-int xgb_contribs(struct xgb_model *m, const float *x, size_t n, double *out, struct rd_err *err)
+int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, double *out,
+		 struct rd_err *err)
 {
-	return predict_rows(m, contribs_config, x, n, m ? (size_t)m->ninputs + 1 : 0, out, err);
+	return predict_rows(m, approx ? approx_contribs_config : contribs_config, x, n, m ? (size_t)m->ninputs + 1 : 0, out, err);
 }
 
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err)

@@ -126,18 +126,22 @@ static void test_contribs(void **state)
 	static double pd[R], c[R * (K + 1)];
 	struct rd_err err = {{0}};
 	predict_or_fail(m, x, R, pd);
-	assert_int_equal(xgb_contribs(m, x, R, c, &err), 0);
 	int nan_rows = 0;
-	for (int i = 0; i < R; i++) {
-		double sum = 0;
-		for (int j = 0; j <= K; j++)
-			sum += c[i * (K + 1) + j];
-		double margin = log(pd[i] / (1 - pd[i]));
-		if (!(fabs(sum - margin) <= 1e-4))
-			fail_msg("row %d: contributions sum to %.9g, margin %.9g", i, sum, margin);
-		nan_rows += isnan(x[i * K + 4]);
+	for (int approx = 0; approx <= 1; approx++) { /* exact SHAP and approximate alike */
+		assert_int_equal(xgb_contribs(m, x, R, approx, c, &err), 0);
+		for (int i = 0; i < R; i++) {
+			double sum = 0;
+			for (int j = 0; j <= K; j++)
+				sum += c[i * (K + 1) + j];
+			double margin = log(pd[i] / (1 - pd[i]));
+			if (!(fabs(sum - margin) <= 1e-4))
+				fail_msg("row %d: contributions sum to %.9g, margin %.9g", i, sum,
+					 margin);
+			nan_rows += isnan(x[i * K + 4]);
+		}
 	}
 	assert_true(nan_rows > 0);
+	assert_int_equal(xgb_contribs(m, x, R, 0, c, &err), 0);
 	/* The bias is the same for every row. */
 	for (int i = 1; i < R; i++)
 		assert_true(c[i * (K + 1) + K] == c[K]);
@@ -164,8 +168,8 @@ static void test_json_round_trip(void **state)
 	predict_or_fail(m, x, N, a);
 	predict_or_fail(r, x, N, b);
 	assert_memory_equal(a, b, sizeof a);
-	assert_int_equal(xgb_contribs(m, x, N, ca, &err), 0);
-	assert_int_equal(xgb_contribs(r, x, N, cb, &err), 0);
+	assert_int_equal(xgb_contribs(m, x, N, 0, ca, &err), 0);
+	assert_int_equal(xgb_contribs(r, x, N, 0, cb, &err), 0);
 	assert_memory_equal(ca, cb, sizeof ca);
 
 	/* The text again, from the reloaded booster, reloads too. */
