@@ -134,6 +134,8 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 	char *band = rd_malloc(d->n);
 	double t0 = now_seconds(), sum = 0, ss = 0;
 	for (int f = 0; f < r->k; f++) {
+		if (ctx_cancelled(ctx))
+			goto out;
 		t->fit = f;
 		sink_progress(ctx->out, "training", (int64_t)f * t->rounds, (int64_t)t->fits * t->rounds);
 		for (size_t i = 0; i < d->n; i++)
@@ -346,7 +348,7 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	use = rd_malloc(d.n);
 	memset(use, 1, d.n);
 	t.fit = r.k;
-	if (train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
+	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
 		goto out;
 	r.fit_seconds = now_seconds() - t0;
 	if (train_iv_table(&d, tp.min_share, &iv, &ctx->err))
