@@ -84,8 +84,7 @@ static int double_cmp(const void *a, const void *b)
 	return (x > z) - (x < z);
 }
 
-/* The first k in [0, nedge) with x ≤ edge[k], or nedge. */
-static size_t edge_search(const double *edge, size_t nedge, double x)
+size_t quantile_bin(const double *edge, size_t nedge, double x)
 {
 	size_t lo = 0, hi = nedge;
 	while (lo < hi) {
@@ -164,7 +163,7 @@ int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning 
 		for (size_t i = 0; i < n; i++) {
 			if (isnan(x[i]))
 				continue;
-			struct woe_bin *bin = &out->bins[edge_search(edge, nedge, x[i])];
+			struct woe_bin *bin = &out->bins[quantile_bin(edge, nedge, x[i])];
 			if (y[i])
 				bin->bads++;
 			else
