@@ -1,6 +1,6 @@
-/* Panes that show text: the output view, the Log (runs and audit), Models (the
- * registry) and Drift (the score distribution until the drift monitor fills it). Text
- * panes scroll; their content comes from commands of the table. */
+/* Panes that show text: the output view, the Log (runs and audit) and Drift (the score
+ * distribution until the drift monitor fills it). Text panes scroll; their content comes
+ * from commands of the table. (Models has its own pane: pane_models.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,35 +161,6 @@ const struct pane_ops pane_log_ops = {
 	.draw = log_draw,
 	.key = text_key,
 	.reload = log_reload,
-	.mouse = text_mouse,
-	.free = text_free,
-};
-
-static void models_reload(struct pane *p, struct tui *t)
-{
-	struct rd_buf b = {0};
-	char *list = tui_capture(t, "models");
-	char *rules = tui_capture(t, "model rules");
-	buf_puts(&b, list ? list : "");
-	buf_puts(&b, "\n");
-	buf_puts(&b, rules ? rules : "");
-	text_set(p, b.data);
-	buf_free(&b);
-	free(list);
-	free(rules);
-}
-
-static void models_draw(struct pane *p, struct tui *t)
-{
-	text_draw_title(p, t, " Models: the registry and the serving rules model");
-	text_draw_body(p, t, 1);
-}
-
-const struct pane_ops pane_models_ops = {
-	.name = "Models",
-	.draw = models_draw,
-	.key = text_key,
-	.reload = models_reload,
 	.mouse = text_mouse,
 	.free = text_free,
 };

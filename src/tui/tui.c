@@ -243,6 +243,8 @@ static const struct {
 	{"r", "recompute <selected>"},
 	{"R", "recompute all (asks first)"},
 	{"c a p d m l o", "Customers Activity Profile Drift Models Log Output"},
+	{"J K  { }", "Models: scroll the detail, previous / next section"},
+	{"Enter  P", "Models: `model NAME@V` report, promote (asks first)"},
 	{"Esc", "back to the default screen"},
 	{":", "command prompt (Tab completes)"},
 	{"?", "this help"},
@@ -335,7 +337,7 @@ static void select_changed(struct tui *t)
 	}
 }
 
-static int confirm(struct tui *t, const char *question)
+int tui_confirm(struct tui *t, const char *question)
 {
 	tui_status(t, 0, "%s (y/n)", question);
 	draw_bar(t);
@@ -383,7 +385,7 @@ static void on_key(struct tui *t, int ch)
 		tui_run(t, line);
 		break;
 	case 'R':
-		if (confirm(t, "recompute every customer?"))
+		if (tui_confirm(t, "recompute every customer?"))
 			tui_run(t, "recompute all");
 		break;
 	case '\t':
@@ -404,7 +406,10 @@ static void on_key(struct tui *t, int ch)
 	case 'a': tui_show(t, PANE_ACTIVITY); break;
 	case 'p': tui_show(t, PANE_PROFILE); break;
 	case 'd': show_front(t, PANE_DRIFT); break;
-	case 'm': show_front(t, PANE_MODELS); break;
+	case 'm':
+		t->panes[PANE_MODELS].stale = 1; /* another console may have trained */
+		show_front(t, PANE_MODELS);
+		break;
 	case 'l': show_front(t, PANE_LOG); break;
 	case 'o': show_front(t, PANE_OUTPUT); break;
 	case 27: show_front(t, t->single ? PANE_CUSTOMERS : -1); break;

@@ -75,6 +75,8 @@ int tui_band_attr(const struct tui *t, char band);
 int tui_set_theme(struct tui *t, const char *name);
 void tui_status(struct tui *t, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Asks a y/n question in the status line; 1 for y. */
+int tui_confirm(struct tui *t, const char *question);
 /* Runs a command line as typed at the prompt or bound to a key; results go to the pane
  * concerned or the output view, errors to the status line. */
 void tui_run(struct tui *t, const char *line);

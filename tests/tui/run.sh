@@ -26,12 +26,13 @@ trap cleanup EXIT
 "$rd" --db "$work/sample.db" -c "load $root/sample-data" -c 'recompute all' >/dev/null ||
 	{ echo "tui: cannot build the sample database"; echo "tui: 0 passed, 1 failed"; exit 1; }
 
-# start NAME WIDTH HEIGHT [extra riskdesk args]: a fresh copy of the sample database.
+# start NAME WIDTH HEIGHT [extra riskdesk args]: a fresh copy of the sample database
+# (or of $TUI_DB).
 start() {
 	local name=$1 w=$2 h=$3
 	shift 3
 	current=$name
-	cp "$work/sample.db" "$work/$name.db"
+	cp "${TUI_DB:-$work/sample.db}" "$work/$name.db"
 	tmux -L "$sock" kill-server 2>/dev/null
 	sock="$sockbase-$name"
 	tmux -L "$sock" -f /dev/null new-session -d -s t -x "$w" -y "$h" \
@@ -60,6 +61,15 @@ wait_gone() {
 ok() { echo "ok $current: $1"; passed=$((passed + 1)); }
 bad() { echo "FAIL $current: $1"; screen | sed 's/^/    | /'; failed=$((failed + 1)); }
 expect() { if wait_for "$1"; then ok "${2:-shows '$1'}"; else bad "${2:-shows '$1'}"; fi; }
+# expect_re ERE [what]: a screen line matches the extended regular expression.
+expect_re() {
+	local i
+	for i in $(seq 1 200); do
+		screen | grep -qE -- "$1" && { ok "${2:-matches '$1'}"; return; }
+		sleep 0.05
+	done
+	bad "${2:-matches '$1'}"
+}
 expect_not() { if wait_gone "$1"; then ok "${2:-no '$1'}"; else bad "${2:-no '$1'}"; fi; }
 # golden NAME: the stable screen, normalised, against tests/tui/expected/NAME.screen
 golden() {
@@ -197,6 +207,83 @@ expect "C0001" "a non-UTF-8 locale works"
 expect "#" "the gauge falls back to ASCII"
 keys q
 expect "exited 0" "quits"
+
+# --- the Models pane: a scorecard trained on German Credit and promoted
+german=$root/../shared/datasets/german/german.data
+if "$rd" --db "$work/german.db" -c "load customers $german --map $root/sample-data/mappings/german.json" \
+	-c 'train g1 --algo scorecard' -c 'promote g1' >/dev/null 2>&1; then
+	TUI_DB=$work/german.db start models 120 40
+	expect "G0000" "opens on the German customers"
+	keys m
+	expect "Models (2)" "m shows the Models pane with the registry's size"
+	expect_re '^\* g1@1 +champion +scorecard +0\.[0-9]{4} +0\.[0-9]{4} ' \
+		"the registry lists g1@1: champion, scorecard, AUC and KS"
+	expect_re '^\* rules@1 +champion +rules +- +- ' "and the rules model, without metrics"
+	expect_re '^ g1@1  scorecard  segment all  champion' "the selected version's heading"
+	expect_re 'AUC \(CV\) +0\.[0-9]{4} ± 0\.[0-9]{4}' "the fold-mean AUC with its sd"
+	expect_re 'Threshold PD +[0-9.]+% \(score [0-9]+\)' "the cost-optimal threshold"
+	expect "ROC  AUC" "the ROC chart"
+	expect "0.0│" "the ROC chart's axes (UTF-8)"
+	expect "Information value (IV)" "the IV section"
+	if screen | grep -A1 -F "Information value (IV)" | tail -1 | grep -qE 'checking_status +0\.[0-9]{4} '; then
+		ok "IV lists checking_status first"
+	else
+		bad "IV lists checking_status first"
+	fi
+	expect_re 'credit_history +0\.[0-9]{4} .* medium' "IV bars with their power"
+	keys '}' '}'
+	expect "Points  base" "} jumps to the points table"
+	expect_re 'checking_status +A14 +394 +11\.7% +[0-9.]+ +[0-9]+\.[0-9]$' \
+		"a points row: checking_status A14, customers, bad rate, WoE, points"
+	expect_re 'duration +\(-inf, [0-9.]+\] ' "numeric bins are labelled as intervals"
+	keys '}' '}' '}'
+	expect "Gains by decile" "the gains table"
+	expect "Calibration by band" "the calibration table"
+	keys '{' '{' '{' '{' '{'
+	expect "AUC (CV)" "{ goes back to the metrics"
+	keys J J
+	expect_not " Metrics" "J scrolls the detail"
+	keys K K
+	expect " Metrics" "K scrolls back"
+	keys j
+	expect_re '^ rules@1  rules  segment all  champion' "j selects the rules model"
+	expect "R-FAILED-PAY" "the rules model shows its terms"
+	keys P
+	expect "promote rules@1? (y/n)" "P asks before promoting"
+	keys n
+	expect "not promoted" "n declines"
+	keys k Enter
+	expect "[model]" "Enter shows the model report in the output view"
+	keys Escape m
+	expect "Models (2)" "m comes back to the Models pane"
+	tmux -L "$sock" resize-window -t t -x 80 -y 24
+	expect "Models (2)" "80x24 keeps the pane and its title"
+	expect_re '^\* g1@1 +champion' "the registry at 80x24"
+	keys '}' J J J
+	tmux -L "$sock" resize-window -t t -x 40 -y 12
+	expect "Models (2)" "40x12 keeps the pane and its title"
+	keys j k '}' '}' '}' '}' J J J G g
+	tmux -L "$sock" resize-window -t t -x 20 -y 5
+	keys j J '}' k
+	expect "Models" "20x5 keeps the title"
+	tmux -L "$sock" resize-window -t t -x 120 -y 40
+	expect "Information value (IV)" "back at 120x40 the detail is whole again"
+	keys q
+	expect "exited 0" "no crash through the sizes"
+
+	TUI_LANG=C TUI_DB=$work/german.db start models-ascii 80 24
+	expect "G0000" "opens"
+	keys m
+	expect_re 'AUC \(CV\) +0\.[0-9]{4} \+/- 0\.' "metrics in ASCII (+/-)"
+	keys '}'
+	expect "0.0|" "a non-UTF-8 locale draws the ROC chart in ASCII"
+	expect_re 'checking_status +0\.[0-9]{4} #' "and IV bars with #"
+	keys q
+	expect "exited 0" "quits"
+else
+	current=models
+	bad "cannot train on $german"
+fi
 
 # --- long work: a progress bar, and Ctrl-C cancels leaving the store as it was
 "$rd" -c "gen $work/big --customers 50000 --seed 9" >/dev/null
