@@ -55,7 +55,7 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, s
 void profile_writer_free(struct profile_writer *w);
 /* Upserts the customer's profile and appends a score_history row. 0 or -1. */
 int profile_write(struct profile_writer *w, const char *customer_id, const struct engine_result *r,
-		  const double *features, int64_t last_event, struct rd_err *err);
+		  const double *features, const struct feature_times *times, struct rd_err *err);
 /* The reasons as a JSON array. */
 void reasons_json(struct rd_buf *b, const struct rd_score *s);
 /* The components as a JSON array of {model, version, score, pd, weight}. */

@@ -55,7 +55,19 @@ struct feature_acc {
 	double amount_90d;
 	int64_t last_order_day; /* DAY_NONE without orders */
 	int64_t last_event;     /* epoch second of the latest order or payment, or INT64_MIN */
+	int64_t first_event;    /* of the first one, or INT64_MAX */
 };
+
+/* When a customer was active. */
+struct feature_times {
+	int64_t first_event;    /* epoch second of the first order or payment, INT64_MAX: none */
+	int64_t last_event;     /* of the latest one, INT64_MIN: none */
+	int64_t created_day;    /* DAY_NONE when unknown */
+};
+
+/* The customer's cohort: the day of the first order or payment, else of creation, else
+ * DAY_NONE (drift groups customers by its month). */
+int64_t feature_cohort_day(const struct feature_times *t);
 
 void feature_acc_init(struct feature_acc *a);
 void feature_acc_order(struct feature_acc *a, int64_t as_of_day, int64_t epoch, double amount,
@@ -69,10 +81,10 @@ void feature_finish(const struct feature_acc *a, int64_t as_of_day, int64_t crea
  * the store; with no data at all, today). 0 or -1 (a malformed setting). */
 int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struct rd_err *err);
 
-/* Called once per customer by features_scan, in customers' rowid order. last_event is the
- * epoch second of the latest order or payment (INT64_MIN: none). Return non-zero to stop. */
+/* Called once per customer by features_scan, in customers' rowid order. Return non-zero
+ * to stop. */
 typedef int (*feature_visit)(void *ud, const char *customer_id, const double *values,
-			     int64_t last_event);
+			     const struct feature_times *times);
 
 struct feature_scan {
 	int64_t as_of_day;
@@ -88,7 +100,12 @@ struct feature_scan {
 int features_scan(struct rd_store *st, const struct feature_scan *scan, struct rd_err *err);
 /* The features of one customer, through the indexes. 0, 1 when not found, or -1. */
 int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
-		 double out[FEAT_COUNT], int64_t *last_event, struct rd_err *err);
+		 double out[FEAT_COUNT], struct feature_times *times, struct rd_err *err);
+/* The values as FEAT_COUNT IEEE doubles, little-endian: the profiles' compact copy that
+ * drift reads a million of at a time. */
+#define FEATURES_PACKED (FEAT_COUNT * 8)
+void features_pack(const double *values, unsigned char out[FEATURES_PACKED]);
+void features_unpack(const unsigned char in[FEATURES_PACKED], double *values);
 /* Writes the values as a JSON object (feature name -> number) to b. */
 void features_json(struct rd_buf *b, const double *values);
 

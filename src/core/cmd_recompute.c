@@ -22,7 +22,7 @@ struct recompute {
 	size_t n;                /* customers in the batch */
 	char *ids[BATCH];
 	double features[BATCH * FEAT_COUNT];
-	int64_t last_event[BATCH];
+	struct feature_times times[BATCH];
 	struct engine_result results[BATCH];
 	struct engine_result last; /* the last customer's result, for `recompute ID` */
 };
@@ -37,7 +37,7 @@ static int flush(struct recompute *r)
 				      r->results, &r->err) != 0;
 	for (size_t i = 0; i < n && !stop; i++) {
 		if (profile_write(r->writer, r->ids[i], &r->results[i], r->features + i * FEAT_COUNT,
-				  r->last_event[i], &r->err))
+				  &r->times[i], &r->err))
 			stop = 1;
 		r->bands[r->results[i].score.band - 'A']++;
 	}
@@ -56,12 +56,13 @@ static int flush(struct recompute *r)
 	return stop;
 }
 
-static int visit(void *ud, const char *customer_id, const double *features, int64_t last_event)
+static int visit(void *ud, const char *customer_id, const double *features,
+		 const struct feature_times *times)
 {
 	struct recompute *r = ud;
 	r->ids[r->n] = rd_strdup(customer_id);
 	memcpy(r->features + r->n * FEAT_COUNT, features, FEAT_COUNT * sizeof *features);
-	r->last_event[r->n++] = last_event;
+	r->times[r->n++] = *times;
 	return r->n == BATCH ? flush(r) : 0;
 }
 
@@ -177,11 +178,11 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		goto out;
 	if (!is_all && !is_where) {
 		double f[FEAT_COUNT];
-		int64_t last;
-		int rc = features_one(ctx->store, as_of_day, what, f, &last, &ctx->err);
+		struct feature_times times;
+		int rc = features_one(ctx->store, as_of_day, what, f, &times, &ctx->err);
 		if (rc == 1)
 			rd_err_set(&ctx->err, "recompute: no customer '%s'", what);
-		if (rc || visit(r, what, f, last) || flush(r))
+		if (rc || visit(r, what, f, &times) || flush(r))
 			goto out;
 	} else if (r->total > 0) {
 		struct feature_scan scan = {

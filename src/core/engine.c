@@ -367,13 +367,15 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, s
 	if (store_prepare(st,
 			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12)"
+			  " computed_at, fvec, cohort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			  " ?13, ?11, ?12, ?14, ?15)"
 			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 			  " segment = excluded.segment, model_name = excluded.model_name,"
 			  " model_version = excluded.model_version, features = excluded.features,"
 			  " reasons = excluded.reasons, components = excluded.components,"
-			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at",
+			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
+			  " fvec = excluded.fvec, cohort = excluded.cohort",
 			  &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
@@ -422,7 +424,7 @@ void reasons_json(struct rd_buf *b, const struct rd_score *s)
 }
 
 int profile_write(struct profile_writer *w, const char *customer_id, const struct engine_result *r,
-		  const double *features, int64_t last_event, struct rd_err *err)
+		  const double *features, const struct feature_times *times, struct rd_err *err)
 {
 	char band[2] = {r->score.band, '\0'};
 	char last[11];
@@ -441,11 +443,22 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	sqlite3_bind_int(u, 8, r->model_version);
 	sqlite3_bind_text(u, 9, w->features.data, (int)w->features.len, SQLITE_STATIC);
 	sqlite3_bind_text(u, 10, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
-	if (last_event != INT64_MIN) {
-		day_format(epoch_day(last_event), last);
+	if (times->last_event != INT64_MIN) {
+		day_format(epoch_day(times->last_event), last);
 		sqlite3_bind_text(u, 11, last, 10, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(u, 11);
+	}
+	unsigned char vec[FEATURES_PACKED];
+	features_pack(features, vec);
+	sqlite3_bind_blob(u, 14, vec, sizeof vec, SQLITE_STATIC);
+	char cohort[11];
+	int64_t cohort_day = feature_cohort_day(times);
+	if (cohort_day != DAY_NONE) {
+		day_format(cohort_day, cohort);
+		sqlite3_bind_text(u, 15, cohort, 10, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(u, 15);
 	}
 	sqlite3_bind_text(u, 12, w->now, -1, SQLITE_STATIC);
 	if (r->ncomponents) {

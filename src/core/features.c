@@ -48,6 +48,17 @@ void feature_acc_init(struct feature_acc *a)
 	memset(a, 0, sizeof *a);
 	a->last_order_day = DAY_NONE;
 	a->last_event = INT64_MIN;
+	a->first_event = INT64_MAX;
+}
+
+int64_t feature_cohort_day(const struct feature_times *t)
+{
+	return t->first_event != INT64_MAX ? epoch_day(t->first_event) : t->created_day;
+}
+
+static struct feature_times times_of(const struct feature_acc *a, int64_t created_day)
+{
+	return (struct feature_times){a->first_event, a->last_event, created_day};
 }
 
 void feature_acc_order(struct feature_acc *a, int64_t as_of_day, int64_t epoch, double amount,
@@ -76,6 +87,8 @@ void feature_acc_order(struct feature_acc *a, int64_t as_of_day, int64_t epoch, 
 		a->last_order_day = day;
 	if (epoch > a->last_event)
 		a->last_event = epoch;
+	if (epoch < a->first_event)
+		a->first_event = epoch;
 }
 
 void feature_acc_payment(struct feature_acc *a, int64_t epoch, enum pay_method method, int success)
@@ -87,6 +100,8 @@ void feature_acc_payment(struct feature_acc *a, int64_t epoch, enum pay_method m
 		a->payments_cod++;
 	if (epoch > a->last_event)
 		a->last_event = epoch;
+	if (epoch < a->first_event)
+		a->first_event = epoch;
 }
 
 static double ratio(double num, double den)
@@ -279,7 +294,8 @@ int features_scan(struct rd_store *st, const struct feature_scan *scan, struct r
 			continue;
 		double v[FEAT_COUNT];
 		feature_finish(&acc[i], scan->as_of_day, cust[i].created_day, v);
-		if (scan->visit(scan->ud, cust[i].id, v, acc[i].last_event)) {
+		struct feature_times t = times_of(&acc[i], cust[i].created_day);
+		if (scan->visit(scan->ud, cust[i].id, v, &t)) {
 			rc = 1;
 			goto out;
 		}
@@ -296,7 +312,7 @@ out:
 }
 
 int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
-		 double out[FEAT_COUNT], int64_t *last_event, struct rd_err *err)
+		 double out[FEAT_COUNT], struct feature_times *times, struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct feature_acc acc;
@@ -335,7 +351,7 @@ int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id
 	if (step != SQLITE_DONE)
 		goto fail;
 	feature_finish(&acc, as_of_day, created_day, out);
-	*last_event = acc.last_event;
+	*times = times_of(&acc, created_day);
 	rc = 0;
 	goto done;
 fail:
@@ -343,6 +359,26 @@ fail:
 done:
 	sqlite3_finalize(s);
 	return rc;
+}
+
+void features_pack(const double *v, unsigned char out[FEATURES_PACKED])
+{
+	for (int i = 0; i < FEAT_COUNT; i++) {
+		uint64_t bits;
+		memcpy(&bits, &v[i], 8);
+		for (int k = 0; k < 8; k++)
+			out[i * 8 + k] = (unsigned char)(bits >> (8 * k));
+	}
+}
+
+void features_unpack(const unsigned char in[FEATURES_PACKED], double *v)
+{
+	for (int i = 0; i < FEAT_COUNT; i++) {
+		uint64_t bits = 0;
+		for (int k = 0; k < 8; k++)
+			bits |= (uint64_t)in[i * 8 + k] << (8 * k);
+		memcpy(&v[i], &bits, 8);
+	}
 }
 
 void features_json(struct rd_buf *b, const double *v)

@@ -81,7 +81,9 @@ CREATE TABLE credit_profiles (
   reasons       TEXT NOT NULL,              -- JSON array of {code,text,feature,value,points}
   components    TEXT,                       -- JSON array of component scores, when several
   last_activity TEXT,                       -- latest order or payment, for sorting the list
-  computed_at   TEXT NOT NULL
+  computed_at   TEXT NOT NULL,
+  fvec          BLOB,                       -- the features packed (features_pack), for drift
+  cohort        TEXT                        -- day of the first order or payment, else creation
 );
 -- Keyset paging of the customer list by each sort key.
 CREATE INDEX profiles_score ON credit_profiles(score, customer_id);

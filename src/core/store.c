@@ -140,6 +140,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			goto fail;
 		}
 	}
+	/* 1 -> 2: profiles keep a packed copy of their features and their cohort (drift). A
+	 * profile from version 1 has neither until its next recompute. */
+	if (version == 1 &&
+	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN fvec BLOB;"
+			   " ALTER TABLE credit_profiles ADD COLUMN cohort TEXT;", err))
+		goto fail;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_exec(st, pragma, err) || store_commit(st, err))

@@ -42,10 +42,11 @@ struct scan_fill {
 	struct rd_strmap *rows; /* id -> row */
 };
 
-static int fill_features(void *ud, const char *id, const double *v, int64_t last_event)
+static int fill_features(void *ud, const char *id, const double *v,
+			 const struct feature_times *t)
 {
 	struct scan_fill *f = ud;
-	(void)last_event;
+	(void)t;
 	int64_t row = strmap_get(f->rows, id, strlen(id));
 	if (row >= 0) {
 		for (int k = 0; k < FEAT_COUNT; k++)

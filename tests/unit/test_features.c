@@ -89,14 +89,17 @@ static void test_one(void **state)
 	(void)state;
 	struct rd_store *st = fixture();
 	struct rd_err err = {{0}};
-	int64_t day, last;
+	int64_t day;
+	struct feature_times last;
 	double f[FEAT_COUNT];
 	features_as_of(st, NULL, &day, &err);
 	assert_int_equal(features_one(st, day, "a", f, &last, &err), 0);
 	check_a(f);
 	assert_int_equal(features_one(st, day, "b", f, &last, &err), 0);
 	check_b(f);
-	assert_true(last == INT64_MIN);
+	assert_true(last.last_event == INT64_MIN);
+	assert_true(last.first_event == INT64_MAX);
+	assert_true(feature_cohort_day(&last) == last.created_day);
 	assert_int_equal(features_one(st, day, "zzz", f, &last, &err), 1);
 	store_close(st);
 }
@@ -106,10 +109,10 @@ struct seen {
 	double a[FEAT_COUNT], b[FEAT_COUNT];
 };
 
-static int visit(void *ud, const char *id, const double *v, int64_t last_event)
+static int visit(void *ud, const char *id, const double *v, const struct feature_times *t)
 {
 	struct seen *s = ud;
-	(void)last_event;
+	(void)t;
 	memcpy(strcmp(id, "a") == 0 ? s->a : s->b, v, sizeof s->a);
 	s->n++;
 	return 0;
