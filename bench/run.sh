@@ -83,3 +83,5 @@ for m in bench_xgb bench_xgb_approx; do
 done
 # (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
 bench/tui.sh "$build"
+# (d) training on Taiwan next to scikit-learn and XGBoost's Python package, same run.
+bench/models.sh "$build"

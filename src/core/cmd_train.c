@@ -157,7 +157,8 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 		ss += r->fold_auc[f] * r->fold_auc[f];
 	}
 	r->auc_mean = sum / r->k;
-	r->auc_sd = sqrt(fmax(0, (ss - sum * sum / r->k) / (r->k - 1)));
+	/* The population standard deviation, as BASELINES.md (scikit-learn's numpy.std). */
+	r->auc_sd = sqrt(fmax(0, ss / r->k - r->auc_mean * r->auc_mean));
 	r->cv_seconds = now_seconds() - t0;
 	for (size_t i = 0; i < d->n; i++)
 		band[i] = score_band(score_clamp(score_from_pd(&score_scaling_default, oof[i])));

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# make bench (d): 5-fold training on the Taiwan dataset (30000 rows, the folds of
+# $SHARED/datasets/taiwan/folds.csv): riskdesk's `train --algo logit|scorecard|xgb`
+# against the reference models of $SHARED/datasets/BASELINES.md (scikit-learn LR and
+# WoE-LR, XGBoost's Python package with `hist`; bench/reference.py), timed in the same
+# run, and next to BASELINES.md's own figures. Target: riskdesk's 5-fold CV no slower
+# than the reference at an AUC within 0.01 of it.
+# usage: bench/models.sh [BUILD_DIR]      (SHARED defaults to ../shared beside the repo)
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+case $build in /*) rd=$build/riskdesk ;; *) rd=$PWD/$build/riskdesk ;; esac
+SHARED=${SHARED:-$PWD/../shared}
+data=$SHARED/datasets/taiwan/UCI_Credit_Card.csv
+folds=$SHARED/datasets/taiwan/folds.csv
+py=/usr/bin/python3
+work=$(mktemp -d /tmp/riskdesk-models.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+if [ ! -f "$data" ] || [ ! -f "$folds" ]; then
+	echo "(d) 5-fold training: skipped, $data or $folds not found (set SHARED)"
+	exit 0
+fi
+
+# The reference's Debian packages (Debian's python3, not a pip one), installed as
+# scripts/deps.sh installs riskdesk's. Failing to install only skips the reference.
+ref_ok=1
+pkgs="python3 python3-numpy python3-pandas python3-sklearn python3-xgboost"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "bench: installing missing Debian packages for the reference models:$missing"
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	if [ -n "$SUDO" ] && ! command -v sudo >/dev/null 2>&1; then
+		echo "bench: not root and no sudo: cannot install$missing" >&2
+		ref_ok=0
+	else
+		# shellcheck disable=SC2086
+		{ DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+				--no-install-recommends $missing >/dev/null; } || {
+			echo "bench: installing$missing failed" >&2
+			ref_ok=0
+		}
+	fi
+fi
+if [ "$ref_ok" -eq 1 ] && ! "$py" -c 'import numpy, pandas, sklearn, xgboost' 2>/dev/null; then
+	echo "bench: $py cannot import numpy, pandas, sklearn and xgboost" >&2
+	ref_ok=0
+fi
+
+load_before=$(load)
+db=$work/taiwan.db
+"$rd" --db "$db" -c "load customers $data --map sample-data/mappings/taiwan.json" >/dev/null
+rows=$(sqlite3 "$db" 'SELECT count(*) FROM outcomes')
+
+declare -A auc cv fit wall
+for algo in logit scorecard xgb; do
+	t0=$(now)
+	"$rd" --db "$db" -c "train t_$algo --algo $algo --folds-file $folds" >/dev/null
+	t1=$(now)
+	wall[$algo]=$(secs "$t0" "$t1")
+	IFS='|' read -r auc[$algo] cv[$algo] fit[$algo] < <(sqlite3 "$db" "SELECT
+		printf('%.4f', json_extract(metrics, '\$.auc')),
+		printf('%.2f', json_extract(metrics, '\$.cv_seconds')),
+		printf('%.2f', json_extract(metrics, '\$.fit_seconds'))
+		FROM models WHERE name = 't_$algo' ORDER BY version DESC LIMIT 1")
+done
+
+# reference.py prints "NAME AUC CV_S FIT_S" per model: LR, WoE-LR, XGB-hist.
+declare -A rauc rcv rfit
+if [ "$ref_ok" -eq 1 ]; then
+	if "$py" bench/reference.py "$SHARED" >"$work/ref.txt" 2>"$work/ref.err"; then
+		while read -r name a c f; do
+			rauc[$name]=$a rcv[$name]=$c rfit[$name]=$f
+		done <"$work/ref.txt"
+	else
+		echo "bench: bench/reference.py failed:" >&2
+		tail -5 "$work/ref.err" >&2
+		ref_ok=0
+	fi
+fi
+load_after=$(load)
+
+# BASELINES.md, taiwan: 5-fold CV wall s and one full fit s (another run, another machine).
+declare -A bname=([logit]=LR [scorecard]=WoE-LR [xgb]=XGB-hist)
+declare -A bauc=([logit]=0.7241 [scorecard]=0.7707 [xgb]=0.7831)
+declare -A bcv=([logit]=3.66 [scorecard]=1.46 [xgb]=3.11)
+declare -A bfit=([logit]=0.94 [scorecard]=0.33 [xgb]=0.74)
+
+echo "(d) 5-fold training on taiwan ($rows rows), seconds, same run" \
+	"(1-min load average $load_before before, $load_after after):"
+printf '    %-10s %-28s | %-27s | %-13s | %s\n' "" "riskdesk" "reference (same run)" \
+	"BASELINES.md" "riskdesk/reference"
+printf '    %-10s %6s %6s %6s %7s | %-8s %6s %5s %5s | %6s %6s | %5s %5s  %s\n' \
+	model AUC "cv s" "fit s" "wall s" model AUC "cv s" "fit s" "cv s" "fit s" cv fit verdict
+for algo in logit scorecard xgb; do
+	r=${bname[$algo]}
+	if [ "$ref_ok" -eq 1 ]; then
+		ra=${rauc[$r]} rc=${rcv[$r]} rf=${rfit[$r]} against="the reference"
+	else
+		ra=${bauc[$algo]} rc=${bcv[$algo]} rf=${bfit[$algo]} against="BASELINES.md"
+	fi
+	verdict=$(awk -v a="${auc[$algo]}" -v ra="$ra" -v c="${cv[$algo]}" -v rc="$rc" \
+		-v w="$against" 'BEGIN {
+		d = a - ra; if (d < 0) d = -d
+		if (d > 0.01) { printf "AUC differs from %s by %.4f (> 0.01)", w, d; exit }
+		printf "%s than %s at AUC within %.4f", (c <= rc ? "faster" : "SLOWER"), w, d }')
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+	if [ "$ref_ok" -eq 1 ]; then
+		printf '    %-10s %6s %6s %6s %7s | %-8s %6s %5s %5s | %6s %6s | %5s %5s  %s\n' \
+			"$algo" "${auc[$algo]}" "${cv[$algo]}" "${fit[$algo]}" "${wall[$algo]}" \
+			"$r" "$ra" "$rc" "$rf" "${bcv[$algo]}" "${bfit[$algo]}" \
+			"$(ratio "${cv[$algo]}" "$rc")" "$(ratio "${fit[$algo]}" "$rf")" "$verdict"
+	else
+		printf '    %-10s %6s %6s %6s %7s | %-8s %6s %5s %5s | %6s %6s | %5s %5s  %s\n' \
+			"$algo" "${auc[$algo]}" "${cv[$algo]}" "${fit[$algo]}" "${wall[$algo]}" \
+			"$r" "-" "-" "-" "${bcv[$algo]}" "${bfit[$algo]}" \
+			"$(ratio "${cv[$algo]}" "$rc")" "$(ratio "${fit[$algo]}" "$rf")" "$verdict"
+	fi
+done
+if [ "$ref_ok" -ne 1 ]; then
+	echo "    the reference did not run: ratios are against BASELINES.md's figures" \
+		"(another run; timings vary up to 2x between runs)"
+fi
