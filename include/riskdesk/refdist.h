@@ -2,10 +2,10 @@
  * trained model keeps those of its training rows; the rules model gets them from the
  * profiles. Written as JSON objects:
  *   numeric      {"name","type":"numeric","n","missing","edges":[…],"shares":[…],
- *                 "percentiles":[101 values]}  — edges the distinct deciles (quantile_edges),
+ *                 "quantiles":[1001 values]}  — edges the distinct deciles (quantile_edges),
  *                 bins right-closed (edge[k−1] < x ≤ edge[k]); shares per bin and the
- *                 missing share are of all n rows; percentiles 0 %, 1 %, … 100 % of the
- *                 non-missing values (for the KS statistic);
+ *                 missing share are of all n rows; quantiles 0 %, 0.1 %, … 100 % of the
+ *                 non-missing values, x[floor((m − 1)·q)] (for the KS statistic);
  *   categorical  {"name","type":"categorical","n","missing","levels":{"level":share,…}}. */
 #ifndef RISKDESK_REFDIST_H
 #define RISKDESK_REFDIST_H
@@ -14,7 +14,7 @@
 
 #include "riskdesk/util.h"
 
-#define REFDIST_PERCENTILES 101
+#define REFDIST_QUANTILES 1001 /* 0 %, 0.1 %, … 100 % */
 
 /* Appends the numeric reference of x[0..n) (NaN = missing); sorts x in place. */
 void refdist_numeric(struct rd_buf *b, const char *name, double *x, size_t n);

@@ -96,7 +96,7 @@ static const struct rd_opt gen_opts[] = {
 	{"customers", "N", "number of customers (default 2000)"},
 	{"seed", "S", "random seed (default 42)"},
 	{"months", "M", "months of history up to " GEN_AS_OF " (default 12)"},
-	{"drift", NULL, "shift the last third of the months (more returns, COD, dearer orders)"},
+	{"drift", NULL, "shift the last half of the months (more returns, COD, dearer orders)"},
 	{NULL, NULL, NULL},
 };
 

@@ -8,6 +8,7 @@
 #include "riskdesk/expr.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/monitor.h"
 
 #define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
 
@@ -208,9 +209,17 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		ctx->err = r->err;
 		goto out;
 	}
+	/* The first full recompute gives the rules model its drift reference (SPEC §9). */
+	size_t baseline_rows = 0;
+	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
+	    monitor_baseline(ctx->store, &baseline_rows, &ctx->err))
+		goto out;
 	if (run_finish_ok(ctx, &run, r->done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
 		goto out;
 	report(ctx, r, as_of_day, now_seconds() - run.t0);
+	if (baseline_rows)
+		sink_message(ctx->out, "drift reference of the rules model: these %zu profiles"
+				       " ('drift baseline' renews it)", baseline_rows);
 	status = RD_OK;
 out:
 	if (status != RD_OK && run.id)

@@ -22,7 +22,7 @@ struct cands {
 };
 
 static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
-static const char *const export_what[] = {"profiles", "customers", "history", NULL};
+static const char *const export_what[] = {"profiles", "customers", "history", "drift", NULL};
 static const char *const rules_sub[] = {"export", "import", NULL};
 static const char *const model_sub[] = {"export", "import", NULL};
 static const char *const recompute_sub[] = {"all", "where", NULL};

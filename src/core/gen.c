@@ -469,9 +469,9 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 	int drifted = g->opts->drift && t >= g->drift_epoch;
 	double mu = c->mu, p_cod = c->p_cod, p_return = c->p_return;
 	if (drifted) { /* the later population buys dearer, pays cash and sends back more */
-		mu += 0.47; /* x1.6 */
-		p_cod = p_cod + 0.25;
-		p_return = p_return * 1.6 + 0.10;
+		mu += 0.85; /* x2.3 */
+		p_cod = p_cod + 0.50;
+		p_return = p_return * 2.5 + 0.20;
 	}
 	double value = gen_exp(mu + c->sigma * rng_normal(r));
 	value = value < 1 ? 1 : value > 25000 ? 25000 : value;
@@ -829,11 +829,11 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 	g.start_day = days_from_civil(first_month / 12, (unsigned)(first_month % 12) + 1, 1);
 	g.start_epoch = g.start_day * 86400;
 	g.end_epoch = (g.as_of_day + 1) * 86400;
-	if (opts->months >= 3) { /* the last third of the months */
-		int64_t dm = first_month + opts->months - opts->months / 3;
+	if (opts->months >= 2) { /* the last half of the months */
+		int64_t dm = first_month + opts->months - opts->months / 2;
 		g.drift_epoch = days_from_civil(dm / 12, (unsigned)(dm % 12) + 1, 1) * 86400;
 	} else {
-		g.drift_epoch = g.start_epoch + (g.end_epoch - g.start_epoch) * 2 / 3;
+		g.drift_epoch = g.start_epoch + (g.end_epoch - g.start_epoch) / 2;
 	}
 	g.cust_width = digits(opts->customers);
 	g.event_width = digits(opts->customers * opts->months * 4); /* ~1.8 a month expected */

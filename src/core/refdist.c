@@ -47,11 +47,11 @@ void refdist_numeric(struct rd_buf *b, const char *name, double *x, size_t n)
 			buf_putc(b, ',');
 		share(b, i - start, n);
 	}
-	buf_puts(b, "],\"percentiles\":[");
-	for (int q = 0; m && q < REFDIST_PERCENTILES; q++) {
+	buf_puts(b, "],\"quantiles\":[");
+	for (int q = 0; m && q < REFDIST_QUANTILES; q++) {
 		if (q)
 			buf_putc(b, ',');
-		buf_json_number(b, x[(size_t)floor((double)(m - 1) * q / (REFDIST_PERCENTILES - 1))]);
+		buf_json_number(b, x[(size_t)floor((double)(m - 1) * q / (REFDIST_QUANTILES - 1))]);
 	}
 	buf_puts(b, "]}");
 }

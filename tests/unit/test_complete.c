@@ -114,10 +114,10 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
 	free(all);
 	/* capped */
-	check_at(NULL, "", -1, 3, "audit|exit|export", 0);
+	check_at(NULL, "", -1, 3, "audit|drift|exit", 0);
 	check_at(NULL, "", -1, 0, "", 0);
 	/* the word under the cursor, in the middle of the line */
 	check_at(NULL, "sh C001", 2, 100, "show", 0);
@@ -141,7 +141,7 @@ static void test_subcommands(void **state)
 	(void)state;
 	check(NULL, "rules ", "export|import");
 	check(NULL, "rules im", "import");
-	check(NULL, "export ", "customers|history|profiles");
+	check(NULL, "export ", "customers|drift|history|profiles");
 	check(NULL, "export h", "history");
 	check(NULL, "list ", "limit|sort|where");
 	check(NULL, "list sort ", "band|id|last_activity|name|pd|score|segment");
@@ -155,7 +155,7 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
+	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
 			    "runs|set|show|theme|train");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");

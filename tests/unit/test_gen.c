@@ -508,7 +508,7 @@ static void drift_shifts_later_months(void **state)
 	(void)state;
 	const char *plain = tmp_dir("nodrift"), *drifted = tmp_dir("drift");
 	struct dataset d0, d1;
-	int64_t split = day_num("2025-03-01"); /* the last 4 of 12 months */
+	int64_t split = day_num("2025-01-01"); /* the last 6 of 12 months */
 	gen_ok(plain, 3000, 5, 12, 0);
 	gen_ok(drifted, 3000, 5, 12, 1);
 	dataset_read(&d0, plain, split);

@@ -1,0 +1,185 @@
+/* drift [--model M] [--feature F] [--since D] [--until D]; drift baseline. SPEC §9. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/command.h"
+#include "riskdesk/drift.h"
+#include "riskdesk/monitor.h"
+
+static const struct rd_opt drift_opts[] = {
+	{"model", "M", "compare with this model's reference (default: the serving model)"},
+	{"feature", "F", "only this feature (or 'score'), with its bins"},
+	{"since", "DATE", "only customers whose first activity is on or after DATE"},
+	{"until", "DATE", "only customers whose first activity is on or before DATE"},
+	{NULL, NULL, NULL},
+};
+
+static void fmt(double v, const char *f, char *out, size_t n)
+{
+	if (isnan(v))
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, f, v);
+}
+
+static int by_psi(const void *a, const void *b)
+{
+	const struct monitor_column *x = *(const struct monitor_column *const *)a;
+	const struct monitor_column *y = *(const struct monitor_column *const *)b;
+	double px = isnan(x->psi) ? -1 : x->psi, py = isnan(y->psi) ? -1 : y->psi;
+	if (px != py)
+		return px < py ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void emit_bins(struct rd_ctx *ctx, const struct monitor_column *c)
+{
+	static const char *const cols[] = {"bin", "reference", "current", "psi_part"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
+	sink_table_begin(ctx->out, "bins", 4, cols, kinds);
+	for (int b = 0; b < c->nbins; b++) {
+		char e[24], a[24], p[24];
+		snprintf(e, sizeof e, "%.4f", c->bins[b].ref);
+		snprintf(a, sizeof a, "%.4f", c->bins[b].cur);
+		snprintf(p, sizeof p, "%.6f", c->bins[b].contrib);
+		const char *row[] = {c->bins[b].label, e, a, p};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+}
+
+static int show(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until")};
+	const char *only = args_opt(a, "feature");
+	for (int i = 0; i < 2; i++) {
+		const char *d = i ? o.until : o.since;
+		int64_t e;
+		if (d && (strlen(d) != 10 || date_parse(d, 10, &e))) {
+			rd_err_set(&ctx->err, "drift: --%s wants a date YYYY-MM-DD, not '%s'",
+				   i ? "until" : "since", d);
+			return RD_USAGE;
+		}
+	}
+	struct monitor_report r;
+	if (monitor_run(ctx->store, &o, &r, &ctx->err))
+		return RD_FAILED;
+	const struct monitor_column *score = &r.cols[r.ncols - 1];
+	if (only && strcmp(only, "score") != 0) {
+		int found = 0;
+		for (int c = 0; c < r.ncols - 1; c++)
+			found |= strcmp(r.cols[c].name, only) == 0;
+		if (!found) {
+			rd_err_set(&ctx->err, "drift: %s@%d's reference has no feature '%s'", r.model,
+				   r.version, only);
+			monitor_free(&r);
+			return RD_FAILED;
+		}
+	}
+	char v[48];
+	sink_fieldf(ctx->out, "drift", "model", COL_TEXT, "%s@%d (%s)", r.model, r.version, r.algo);
+	sink_field(ctx->out, "drift", "segment", r.segment, COL_TEXT);
+	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
+	sink_fieldf(ctx->out, "drift", "current_profiles", COL_NUM, "%zu", r.cur_rows);
+	if (o.since || o.until)
+		sink_fieldf(ctx->out, "drift", "window", COL_TEXT, "%s .. %s", o.since ? o.since : "",
+			    o.until ? o.until : "");
+	fmt(score->psi, "%.4f", v, sizeof v);
+	sink_field(ctx->out, "drift", "score_psi", v, COL_NUM);
+	fmt(score->ks, "%.4f", v, sizeof v);
+	sink_field(ctx->out, "drift", "score_ks", v, COL_NUM);
+	sink_field(ctx->out, "drift", "score_status", drift_status(score->psi), COL_TEXT);
+	sink_fieldf(ctx->out, "drift", "verdict", COL_TEXT,
+		    "%d of %d features drifted significantly, %d moderately", r.significant,
+		    r.ncols - 1, r.moderate);
+
+	/* Features, most drifted first. */
+	const struct monitor_column **sorted = rd_malloc((size_t)r.ncols * sizeof *sorted);
+	int n = 0;
+	for (int c = 0; c < r.ncols - 1; c++)
+		if (!only || strcmp(r.cols[c].name, only) == 0)
+			sorted[n++] = &r.cols[c];
+	qsort(sorted, (size_t)n, sizeof *sorted, by_psi);
+	static const char *const cols[] = {"feature", "type", "psi", "ks", "status", "changes"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
+						 COL_TEXT};
+	if (!only || strcmp(only, "score") != 0) {
+		sink_table_begin(ctx->out, "features", 6, cols, kinds);
+		for (int i = 0; i < n; i++) {
+			char psi[24], ks[24];
+			fmt(sorted[i]->psi, "%.4f", psi, sizeof psi);
+			fmt(sorted[i]->ks, "%.4f", ks, sizeof ks);
+			const char *row[] = {sorted[i]->name,
+					     sorted[i]->kind == MON_CATEGORICAL ? "categorical" : "numeric",
+					     psi, ks, drift_status(sorted[i]->psi), sorted[i]->changes};
+			sink_row(ctx->out, row);
+		}
+		sink_table_end(ctx->out);
+	}
+	if (only)
+		emit_bins(ctx, strcmp(only, "score") == 0 ? score : sorted[0]);
+	free(sorted);
+
+	/* Cohort months: when the customers' first order or payment was. */
+	static const char *const mcols[] = {"cohort", "customers", "score_psi", "status", "drifted",
+					    "outcomes", "auc"};
+	static const enum rd_col_kind mkinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
+						  COL_NUM,  COL_NUM, COL_NUM};
+	sink_table_begin(ctx->out, "months", 7, mcols, mkinds);
+	for (int i = 0; i < r.nmonths; i++) {
+		const struct monitor_month *m = &r.months[i];
+		char cu[24], psi[24], dr[24], out[24], auc[24];
+		snprintf(cu, sizeof cu, "%zu", m->n);
+		fmt(m->score_psi, "%.4f", psi, sizeof psi);
+		snprintf(dr, sizeof dr, "%d", m->drifted);
+		snprintf(out, sizeof out, "%zu", m->outcomes);
+		fmt(m->auc, "%.4f", auc, sizeof auc);
+		const char *row[] = {m->month, cu, psi, drift_status(m->score_psi), dr, out, auc};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	monitor_free(&r);
+	return RD_OK;
+}
+
+static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	if (a->argc == 1 && strcmp(a->argv[0], "baseline") == 0) {
+		size_t rows;
+		if (store_begin(ctx->store, &ctx->err) || monitor_baseline(ctx->store, &rows, &ctx->err) ||
+		    store_commit(ctx->store, &ctx->err)) {
+			store_rollback(ctx->store);
+			return RD_FAILED;
+		}
+		sink_message(ctx->out, "the rules model's drift reference is now these %zu profiles",
+			     rows);
+		return RD_OK;
+	}
+	if (a->argc != 0) {
+		rd_err_set(&ctx->err, "usage: drift [--model M] [--feature F] [--since D] [--until D]"
+				      " | drift baseline");
+		return RD_USAGE;
+	}
+	return show(ctx, a);
+}
+
+static const char *const drift_writing[] = {"baseline", NULL};
+
+const struct rd_cmd cmd_drift = {
+	.name = "drift",
+	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] | baseline",
+	.summary = "population stability of every feature and the score against a model's reference",
+	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
+		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
+		"significant; new and vanished categories; then per cohort month (first order or "
+		"payment) the score's PSI, the features drifted and the AUC where outcomes exist. "
+		"'drift baseline' makes the current profiles the rules model's reference; the "
+		"first 'recompute all' sets it when there is none.",
+	.min_args = 0,
+	.max_args = 1,
+	.opts = drift_opts,
+	.writing_subcommands = drift_writing,
+	.exec = exec_drift,
+};

@@ -1,0 +1,785 @@
+/* Monitoring: the current profiles against a model's reference (include/riskdesk/monitor.h).
+ * One pass over the profiles (packed features, score, cohort, PD and outcome) and, when
+ * the reference has attribute columns, one over the customers' attributes. */
+#include "riskdesk/monitor.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/drift.h"
+#include "riskdesk/features.h"
+#include "riskdesk/metrics.h"
+#include "riskdesk/refdist.h"
+#include "riskdesk/woe.h"
+
+#define MAX_LEVELS 256 /* categorical levels tracked per column; more are lumped as new */
+
+/* One column of the reference and its current counts. */
+struct mcol {
+	char name[64];
+	enum monitor_kind kind;
+	int feature;           /* enum feature_id, or -1 for an attribute */
+	/* reference */
+	double ref_missing;
+	int nedges;
+	double edges[QUANTILE_EDGES];
+	double ref_shares[QUANTILE_EDGES + 1];
+	int nq;
+	double *q;             /* quantiles, ascending */
+	int nlevels;
+	char **levels;         /* categorical, as the reference lists them */
+	double *ref_level;     /* their shares */
+	/* current */
+	int nbins;             /* value bins (numeric: nedges + 1; categorical: nlevels + 1 new) */
+	size_t *counts;        /* [month][nbins + 1]: the last one missing */
+	size_t n;              /* current rows seen */
+	size_t *le, *lt;       /* numeric: per quantile, values at most / below it */
+	char new_levels[128];  /* the first unseen levels, for the report */
+};
+
+struct month_acc {
+	char month[8];
+	size_t n;
+	double *pd;            /* for the AUC */
+	int *y;
+	size_t nout, cap;
+};
+
+struct mrun {
+	struct mcol *cols;
+	int ncols;
+	struct month_acc *months;
+	int nmonths;
+	struct rd_strmap *rows; /* customer id -> row, when attributes are needed */
+	int *row_month;         /* each such row's month */
+	size_t nrows, caprows;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void mcol_free(struct mcol *c)
+{
+	free(c->q);
+	for (int l = 0; l < c->nlevels; l++)
+		free(c->levels[l]);
+	free(c->levels);
+	free(c->ref_level);
+	free(c->counts);
+	free(c->le);
+	free(c->lt);
+}
+
+/* A refdist object into c. 0 or -1. */
+static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, struct rd_err *err)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
+	const cJSON *missing = cJSON_GetObjectItemCaseSensitive(o, "missing");
+	if (!cJSON_IsString(name) || !cJSON_IsString(type)) {
+		rd_err_set(err, "drift: the reference has a column without name or type");
+		return -1;
+	}
+	snprintf(c->name, sizeof c->name, "%s", name->valuestring);
+	c->feature = kind == MON_SCORE ? -1 : feature_index(c->name);
+	c->ref_missing = cJSON_IsNumber(missing) ? missing->valuedouble : 0;
+	if (strcmp(type->valuestring, "categorical") == 0 && kind != MON_SCORE) {
+		c->kind = MON_CATEGORICAL;
+		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "levels"), *l;
+		int n = cJSON_GetArraySize(lv);
+		if (n > MAX_LEVELS)
+			n = MAX_LEVELS;
+		c->levels = rd_calloc((size_t)n + 1, sizeof *c->levels);
+		c->ref_level = rd_calloc((size_t)n + 1, sizeof *c->ref_level);
+		cJSON_ArrayForEach(l, lv)
+		{
+			if (c->nlevels == n)
+				break;
+			c->levels[c->nlevels] = rd_strdup(l->string);
+			c->ref_level[c->nlevels++] = cJSON_IsNumber(l) ? l->valuedouble : 0;
+		}
+		/* Sorted, for lookups; shares move with their level. */
+		for (int i = 1; i < c->nlevels; i++)
+			for (int j = i; j > 0 && strcmp(c->levels[j - 1], c->levels[j]) > 0; j--) {
+				char *t = c->levels[j];
+				c->levels[j] = c->levels[j - 1];
+				c->levels[j - 1] = t;
+				double s = c->ref_level[j];
+				c->ref_level[j] = c->ref_level[j - 1];
+				c->ref_level[j - 1] = s;
+			}
+		c->nbins = c->nlevels + 1;
+		return 0;
+	}
+	c->kind = kind;
+	const cJSON *edges = cJSON_GetObjectItemCaseSensitive(o, "edges");
+	const cJSON *shares = cJSON_GetObjectItemCaseSensitive(o, "shares");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(o, "quantiles"), *v;
+	if (!cJSON_IsArray(edges) || cJSON_GetArraySize(edges) > QUANTILE_EDGES ||
+	    !cJSON_IsArray(shares)) {
+		rd_err_set(err, "drift: reference column '%s' has no bins", c->name);
+		return -1;
+	}
+	cJSON_ArrayForEach(v, edges)
+		c->edges[c->nedges++] = v->valuedouble;
+	int k = 0;
+	cJSON_ArrayForEach(v, shares)
+		if (k <= c->nedges)
+			c->ref_shares[k++] = v->valuedouble;
+	c->nbins = c->nedges + 1;
+	c->q = rd_malloc((size_t)(cJSON_GetArraySize(q) + 1) * sizeof *c->q);
+	cJSON_ArrayForEach(v, q)
+		c->q[c->nq++] = v->valuedouble;
+	c->le = rd_calloc((size_t)c->nq + 1, sizeof *c->le);
+	c->lt = rd_calloc((size_t)c->nq + 1, sizeof *c->lt);
+	return 0;
+}
+
+static int month_index(struct mrun *m, const char *cohort)
+{
+	char key[8] = "none";
+	if (cohort && strlen(cohort) >= 7) {
+		memcpy(key, cohort, 7);
+		key[7] = '\0';
+	}
+	for (int i = m->nmonths - 1; i >= 0; i--)
+		if (strcmp(m->months[i].month, key) == 0)
+			return i;
+	int i = m->nmonths++;
+	m->months = rd_realloc(m->months, (size_t)m->nmonths * sizeof *m->months);
+	memset(&m->months[i], 0, sizeof m->months[i]);
+	memcpy(m->months[i].month, key, sizeof key);
+	for (int c = 0; c < m->ncols; c++) {
+		struct mcol *col = &m->cols[c];
+		size_t per = (size_t)col->nbins + 1;
+		col->counts = rd_realloc(col->counts, (size_t)m->nmonths * per * sizeof *col->counts);
+		memset(col->counts + (size_t)i * per, 0, per * sizeof *col->counts);
+	}
+	return i;
+}
+
+static void count_numeric(struct mcol *c, int month, double x)
+{
+	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
+	c->n++;
+	if (isnan(x)) {
+		row[c->nbins]++;
+		return;
+	}
+	row[quantile_bin(c->edges, (size_t)c->nedges, x)]++;
+	/* For KS: the first quantile not below x, and the first above it. */
+	int lo = 0, hi = c->nq;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->q[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int ge = lo;
+	hi = c->nq;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->q[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	c->lt[lo]++; /* x < q[k] for k >= lo */
+	c->le[ge]++; /* x <= q[k] for k >= ge */
+}
+
+static void count_level(struct mcol *c, int month, const char *level)
+{
+	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
+	c->n++;
+	if (!level || !*level) {
+		row[c->nbins]++;
+		return;
+	}
+	char **hit = bsearch(&level, c->levels, (size_t)c->nlevels, sizeof(char *), cmp_str);
+	if (hit) {
+		row[hit - c->levels]++;
+		return;
+	}
+	row[c->nlevels]++; /* a level the reference never saw */
+	size_t used = strlen(c->new_levels);
+	if (!strstr(c->new_levels, level) && used + strlen(level) + 2 < sizeof c->new_levels)
+		snprintf(c->new_levels + used, sizeof c->new_levels - used, "%s%s", used ? " " : "",
+			 level);
+}
+
+/* The KS statistic from the counts against the reference quantiles: the reference's
+ * distribution function is k/(nq − 1) at its k-th quantile. */
+static double ks_of(const struct mcol *c, size_t nonmissing)
+{
+	if (c->nq < 2 || nonmissing == 0)
+		return NAN;
+	double d = 0;
+	size_t le = 0, lt = 0;
+	for (int k = 0; k < c->nq; k++) {
+		le += c->le[k];
+		lt += c->lt[k];
+		/* Just at q[k] and just below it: the reference is at its last and first index
+		 * of that value. */
+		int last = k, first = k;
+		while (last + 1 < c->nq && c->q[last + 1] == c->q[k])
+			last++;
+		while (first > 0 && c->q[first - 1] == c->q[k])
+			first--;
+		double fref = (double)last / (double)(c->nq - 1);
+		double fref_below = first ? (double)(first - 1) / (double)(c->nq - 1) : 0;
+		double at = fabs(fref - (double)le / (double)nonmissing);
+		double below = fabs(fref_below - (double)lt / (double)nonmissing);
+		d = fmax(d, fmax(at, below));
+	}
+	return d;
+}
+
+/* Shares of the current rows of months [m0, m1) in the column's bins (and missing). */
+static size_t shares_of(const struct mcol *c, int m0, int m1, double *cur)
+{
+	size_t per = (size_t)c->nbins + 1, total = 0;
+	for (size_t b = 0; b < per; b++)
+		cur[b] = 0;
+	for (int m = m0; m < m1; m++)
+		for (size_t b = 0; b < per; b++) {
+			cur[b] += (double)c->counts[(size_t)m * per + b];
+			total += c->counts[(size_t)m * per + b];
+		}
+	for (size_t b = 0; b < per; b++)
+		cur[b] = total ? cur[b] / (double)total : 0;
+	return total;
+}
+
+static void ref_shares(const struct mcol *c, double *ref)
+{
+	for (int b = 0; b < c->nbins; b++)
+		ref[b] = c->kind == MON_CATEGORICAL ? (b < c->nlevels ? c->ref_level[b] : 0)
+						    : c->ref_shares[b];
+	ref[c->nbins] = c->ref_missing;
+}
+
+/* The PSI over months [m0, m1): the value bins, plus the missing bin when either side
+ * has missing values. */
+static double psi_of(const struct mcol *c, int m0, int m1, double *contrib)
+{
+	double ref[MAX_LEVELS + 2], cur[MAX_LEVELS + 2];
+	ref_shares(c, ref);
+	if (shares_of(c, m0, m1, cur) == 0)
+		return NAN;
+	int nb = c->nbins + (ref[c->nbins] > 0 || cur[c->nbins] > 0);
+	return drift_psi(ref, cur, nb, contrib);
+}
+
+static void fmt_edge(double v, char *out, size_t n)
+{
+	if (isinf(v))
+		snprintf(out, n, v < 0 ? "-inf" : "inf");
+	else
+		snprintf(out, n, "%.6g", v);
+}
+
+static void fill_column(const struct mcol *c, int nmonths, struct monitor_column *out)
+{
+	double ref[MAX_LEVELS + 2], cur[MAX_LEVELS + 2], contrib[MAX_LEVELS + 2] = {0};
+	snprintf(out->name, sizeof out->name, "%s", c->name);
+	out->kind = c->kind;
+	ref_shares(c, ref);
+	size_t total = shares_of(c, 0, nmonths, cur);
+	out->psi = total ? drift_psi(ref, cur, c->nbins + 1, contrib) : NAN;
+	out->nbins = c->nbins + 1;
+	out->bins = rd_calloc((size_t)out->nbins, sizeof *out->bins);
+	for (int b = 0; b < out->nbins; b++) {
+		struct monitor_bin *mb = &out->bins[b];
+		mb->ref = ref[b];
+		mb->cur = cur[b];
+		mb->contrib = contrib[b];
+		if (b == c->nbins) {
+			snprintf(mb->label, sizeof mb->label, "missing");
+		} else if (c->kind == MON_CATEGORICAL) {
+			snprintf(mb->label, sizeof mb->label, "%s", b < c->nlevels ? c->levels[b] : "new");
+		} else {
+			char lo[24], hi[24];
+			fmt_edge(b ? c->edges[b - 1] : -INFINITY, lo, sizeof lo);
+			fmt_edge(b < c->nedges ? c->edges[b] : INFINITY, hi, sizeof hi);
+			snprintf(mb->label, sizeof mb->label, "(%s, %s]", lo, hi);
+		}
+	}
+	/* Both sides without missing values: the missing bin adds nothing and is dropped. */
+	if (ref[c->nbins] == 0 && cur[c->nbins] == 0)
+		out->nbins--;
+	if (c->kind == MON_CATEGORICAL) {
+		char vanished[160] = "";
+		size_t used = 0;
+		for (int l = 0; l < c->nlevels; l++)
+			if (c->ref_level[l] > 0 && cur[l] == 0 &&
+			    used + strlen(c->levels[l]) + 2 < sizeof vanished)
+				used += (size_t)snprintf(vanished + used, sizeof vanished - used, "%s%s",
+							 used ? " " : "", c->levels[l]);
+		snprintf(out->changes, sizeof out->changes, "%s%s%s%s%s",
+			 c->new_levels[0] ? "new " : "", c->new_levels,
+			 c->new_levels[0] && vanished[0] ? "; " : "", vanished[0] ? "vanished " : "",
+			 vanished);
+		out->ks = NAN;
+	} else {
+		size_t missing = 0, per = (size_t)c->nbins + 1;
+		for (int m = 0; m < nmonths; m++)
+			missing += c->counts[(size_t)m * per + (size_t)c->nbins];
+		out->ks = ks_of(c, total - missing);
+	}
+}
+
+/* The model to compare with: NAME[@VERSION], or the serving one (a trained champion for
+ * all customers first, then any trained champion, then rules). Fills the report's model
+ * fields and *reference (owned by the caller, NULL when it has none). 0 or -1. */
+static int pick_model(struct rd_store *st, const char *ref, struct monitor_report *r,
+		      char **reference, struct rd_err *err)
+{
+	char name[112] = "";
+	int version = 0;
+	if (ref) {
+		const char *at = strchr(ref, '@');
+		size_t len = at ? (size_t)(at - ref) : strlen(ref);
+		if (len == 0 || len >= sizeof name || (at && atoi(at + 1) <= 0)) {
+			rd_err_set(err, "drift: '%s' is not a model (NAME or NAME@VERSION)", ref);
+			return -1;
+		}
+		memcpy(name, ref, len);
+		version = at ? atoi(at + 1) : 0;
+	}
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT name, version, algo, segment, reference FROM models"
+			  " WHERE (?1 = '' AND status = 'champion') OR (name = ?1 AND (?2 = 0 OR version = ?2))"
+			  " ORDER BY algo = 'rules', segment != 'all', name, version DESC LIMIT 1",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	int rc = -1;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rd_err_set(err, "drift: no model '%s' (see 'models')", ref ? ref : "champion");
+	} else {
+		snprintf(r->model, sizeof r->model, "%s", (const char *)sqlite3_column_text(s, 0));
+		r->version = sqlite3_column_int(s, 1);
+		snprintf(r->algo, sizeof r->algo, "%s", (const char *)sqlite3_column_text(s, 2));
+		snprintf(r->segment, sizeof r->segment, "%s", (const char *)sqlite3_column_text(s, 3));
+		*reference = sqlite3_column_type(s, 4) == SQLITE_NULL
+				     ? NULL
+				     : rd_strdup((const char *)sqlite3_column_text(s, 4));
+		rc = 0;
+		if (!*reference)
+			rd_err_set(err, strcmp(r->algo, "rules") == 0
+						? "drift: %s@%d has no reference yet: 'drift baseline' takes"
+						  " the current profiles as one"
+						: "drift: %s@%d has no reference distributions",
+				   r->model, r->version);
+		if (!*reference)
+			rc = -1;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int load_reference(const char *json, struct mrun *m, size_t *rows, struct rd_err *err)
+{
+	cJSON *doc = cJSON_Parse(json);
+	const cJSON *feats = cJSON_GetObjectItemCaseSensitive(doc, "features");
+	const cJSON *score = cJSON_GetObjectItemCaseSensitive(doc, "score");
+	const cJSON *jrows = cJSON_GetObjectItemCaseSensitive(doc, "rows"), *f;
+	int rc = -1;
+	if (!cJSON_IsArray(feats) || !cJSON_IsObject(score)) {
+		rd_err_set(err, "drift: the reference is not readable");
+		goto out;
+	}
+	*rows = cJSON_IsNumber(jrows) ? (size_t)jrows->valuedouble : 0;
+	m->cols = rd_calloc((size_t)cJSON_GetArraySize(feats) + 1, sizeof *m->cols);
+	cJSON_ArrayForEach(f, feats)
+	{
+		if (parse_ref(f, MON_NUMERIC, &m->cols[m->ncols++], err))
+			goto out;
+	}
+	if (parse_ref(score, MON_SCORE, &m->cols[m->ncols++], err))
+		goto out;
+	rc = 0;
+out:
+	cJSON_Delete(doc);
+	return rc;
+}
+
+/* The attribute columns' current values, one pass over customer_attributes. */
+static int read_attributes(struct rd_store *st, struct mrun *m, struct rd_err *err)
+{
+	struct rd_strmap *by_name = strmap_new(16);
+	for (int c = 0; c < m->ncols; c++)
+		if (m->cols[c].feature < 0 && m->cols[c].kind != MON_SCORE)
+			strmap_put(by_name, m->cols[c].name, strlen(m->cols[c].name), c);
+	sqlite3_stmt *s;
+	int rc = -1;
+	/* Which current customers have each attribute: absent ones count as missing. */
+	unsigned char *seen = NULL;
+	size_t ncust = m->nrows;
+	if (store_prepare(st, "SELECT customer_id, name, value, num FROM customer_attributes", &s, err))
+		goto out;
+	seen = rd_calloc(ncust * (size_t)m->ncols + 1, 1);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		int64_t slot = strmap_get(m->rows, id, strlen(id));
+		int64_t c = strmap_get(by_name, name, strlen(name));
+		if (slot < 0 || c < 0)
+			continue;
+		size_t row = (size_t)slot;
+		int month = m->row_month[row];
+		struct mcol *col = &m->cols[c];
+		seen[row * (size_t)m->ncols + (size_t)c] = 1;
+		if (col->kind == MON_CATEGORICAL)
+			count_level(col, month, (const char *)sqlite3_column_text(s, 2));
+		else
+			count_numeric(col, month,
+				      sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN
+									: sqlite3_column_double(s, 3));
+	}
+	if (step != SQLITE_DONE) {
+		store_fail(st, err, "reading attributes");
+		goto out;
+	}
+	/* Customers without the attribute: missing. */
+	for (size_t row = 0; row < m->nrows; row++) {
+		int month = m->row_month[row];
+		for (int c = 0; c < m->ncols; c++) {
+			struct mcol *col = &m->cols[c];
+			if (col->feature >= 0 || col->kind == MON_SCORE ||
+			    seen[row * (size_t)m->ncols + (size_t)c])
+				continue;
+			if (col->kind == MON_CATEGORICAL)
+				count_level(col, month, NULL);
+			else
+				count_numeric(col, month, NAN);
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	strmap_free(by_name);
+	free(seen);
+	return rc;
+}
+
+/* One pass over the profiles in the window. */
+static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
+			 const struct monitor_report *r, struct mrun *m, struct rd_err *err)
+{
+	int need_ids = 0, score_col = m->ncols - 1;
+	for (int c = 0; c < score_col; c++)
+		need_ids |= m->cols[c].feature < 0;
+	if (need_ids)
+		m->rows = strmap_new(1024);
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT p.score, p.fvec, p.features, p.cohort, p.pd, o.defaulted,"
+			  " p.model_name = ?4 AND p.model_version = ?5, p.customer_id"
+			  " FROM credit_profiles p LEFT JOIN outcomes o ON o.customer_id = p.customer_id"
+			  " WHERE (?1 IS NULL OR p.cohort >= ?1) AND (?2 IS NULL OR p.cohort <= ?2)"
+			  " AND (?3 = 'all' OR p.segment = ?3)",
+			  &s, err))
+		return -1;
+	if (o->since)
+		sqlite3_bind_text(s, 1, o->since, -1, SQLITE_STATIC);
+	if (o->until)
+		sqlite3_bind_text(s, 2, o->until, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, r->segment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, r->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, r->version);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		int month = month_index(m, (const char *)sqlite3_column_text(s, 3));
+		struct month_acc *ma = &m->months[month];
+		double f[FEAT_COUNT];
+		if (sqlite3_column_bytes(s, 1) == FEATURES_PACKED) {
+			features_unpack(sqlite3_column_blob(s, 1), f);
+		} else { /* a profile from before packed features: its JSON */
+			cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 2));
+			for (int k = 0; k < FEAT_COUNT; k++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
+				f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+			}
+			cJSON_Delete(j);
+		}
+		ma->n++;
+		for (int c = 0; c < score_col; c++)
+			if (m->cols[c].feature >= 0)
+				count_numeric(&m->cols[c], month, f[m->cols[c].feature]);
+		if (sqlite3_column_int(s, 6))
+			count_numeric(&m->cols[score_col], month, sqlite3_column_double(s, 0));
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			if (ma->nout == ma->cap) {
+				ma->cap = ma->cap ? ma->cap * 2 : 256;
+				ma->pd = rd_realloc(ma->pd, ma->cap * sizeof *ma->pd);
+				ma->y = rd_realloc(ma->y, ma->cap * sizeof *ma->y);
+			}
+			ma->pd[ma->nout] = sqlite3_column_double(s, 4);
+			ma->y[ma->nout++] = sqlite3_column_int(s, 5) != 0;
+		}
+		if (need_ids) {
+			if (m->nrows == m->caprows) {
+				m->caprows = m->caprows ? m->caprows * 2 : 1024;
+				m->row_month = rd_realloc(m->row_month, m->caprows * sizeof *m->row_month);
+			}
+			m->row_month[m->nrows] = month;
+			strmap_put(m->rows, (const char *)sqlite3_column_text(s, 7),
+				   (size_t)sqlite3_column_bytes(s, 7), (int64_t)m->nrows);
+			m->nrows++;
+		}
+	}
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE)
+		return store_fail(st, err, "reading profiles");
+	return 0;
+}
+
+static int cmp_month(const void *a, const void *b)
+{
+	return strcmp(((const struct month_acc *)a)->month, ((const struct month_acc *)b)->month);
+}
+
+void monitor_free(struct monitor_report *r)
+{
+	for (int c = 0; c < r->ncols; c++)
+		free(r->cols[c].bins);
+	free(r->cols);
+	free(r->months);
+	memset(r, 0, sizeof *r);
+}
+
+static void mrun_free(struct mrun *m)
+{
+	for (int c = 0; c < m->ncols; c++)
+		mcol_free(&m->cols[c]);
+	free(m->cols);
+	for (int i = 0; i < m->nmonths; i++) {
+		free(m->months[i].pd);
+		free(m->months[i].y);
+	}
+	free(m->months);
+	strmap_free(m->rows);
+	free(m->row_month);
+}
+
+int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monitor_report *r,
+		struct rd_err *err)
+{
+	struct mrun m = {0};
+	char *reference = NULL;
+	int rc = -1;
+	memset(r, 0, sizeof *r);
+	if (pick_model(st, o->model, r, &reference, err) ||
+	    load_reference(reference, &m, &r->ref_rows, err) || read_profiles(st, o, r, &m, err) ||
+	    (m.rows && read_attributes(st, &m, err)))
+		goto out;
+	/* Months in order: the counts are per month index, so reorder through a map. */
+	int *order = rd_malloc((size_t)(m.nmonths ? m.nmonths : 1) * sizeof *order);
+	struct month_acc *sorted = rd_malloc((size_t)(m.nmonths ? m.nmonths : 1) * sizeof *sorted);
+	memcpy(sorted, m.months, (size_t)m.nmonths * sizeof *sorted);
+	qsort(sorted, (size_t)m.nmonths, sizeof *sorted, cmp_month);
+	for (int i = 0; i < m.nmonths; i++)
+		for (int j = 0; j < m.nmonths; j++)
+			if (strcmp(sorted[i].month, m.months[j].month) == 0)
+				order[i] = j;
+	free(sorted);
+	r->ncols = m.ncols;
+	r->cols = rd_calloc((size_t)m.ncols, sizeof *r->cols);
+	for (int c = 0; c < m.ncols; c++) {
+		fill_column(&m.cols[c], m.nmonths, &r->cols[c]);
+		if (m.cols[c].kind != MON_SCORE) {
+			r->significant += r->cols[c].psi > DRIFT_SIGNIFICANT;
+			r->moderate += r->cols[c].psi >= DRIFT_MODERATE && r->cols[c].psi <= DRIFT_SIGNIFICANT;
+		}
+	}
+	r->nmonths = m.nmonths;
+	r->months = rd_calloc((size_t)(m.nmonths ? m.nmonths : 1), sizeof *r->months);
+	for (int i = 0; i < m.nmonths; i++) {
+		const struct month_acc *ma = &m.months[order[i]];
+		struct monitor_month *mm = &r->months[i];
+		memcpy(mm->month, ma->month, sizeof mm->month);
+		mm->n = ma->n;
+		r->cur_rows += ma->n;
+		mm->outcomes = ma->nout;
+		mm->score_psi = mm->auc = NAN;
+		if (ma->n < MONITOR_MIN_COHORT)
+			continue; /* too few for a distribution */
+		mm->score_psi = psi_of(&m.cols[m.ncols - 1], order[i], order[i] + 1, NULL);
+		for (int c = 0; c < m.ncols - 1; c++)
+			mm->drifted += psi_of(&m.cols[c], order[i], order[i] + 1, NULL) > DRIFT_SIGNIFICANT;
+		struct rd_err ignore;
+		if (ma->nout < MONITOR_MIN_COHORT ||
+		    metrics_auc(ma->pd, ma->y, ma->nout, &mm->auc, &ignore))
+			mm->auc = NAN; /* too few outcomes, or one class only */
+	}
+	free(order);
+	rc = 0;
+out:
+	free(reference);
+	mrun_free(&m);
+	if (rc)
+		monitor_free(r);
+	return rc;
+}
+
+int monitor_needs_baseline(struct rd_store *st)
+{
+	return store_int(st,
+			 "SELECT reference IS NULL FROM models WHERE name = 'rules' AND algo = 'rules'"
+			 " AND status = 'champion' ORDER BY version DESC LIMIT 1",
+			 0) == 1;
+}
+
+/* One attribute of the current profiles' customers, appended to b as a reference. */
+static int baseline_attribute(struct rd_store *st, const char *name, int categorical,
+			      size_t nprofiles, struct rd_buf *b, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  categorical
+				  ? "SELECT a.value, count(*) FROM customer_attributes a JOIN credit_profiles p"
+				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND a.value != ''"
+				    " GROUP BY a.value ORDER BY a.value"
+				  : "SELECT a.num FROM customer_attributes a JOIN credit_profiles p"
+				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND a.num IS NOT NULL",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	size_t n = 0, cap = 0;
+	double *v = NULL;
+	char **levels = NULL;
+	size_t *counts = NULL;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if (categorical) {
+				levels = rd_realloc(levels, cap * sizeof *levels);
+				counts = rd_realloc(counts, cap * sizeof *counts);
+			} else {
+				v = rd_realloc(v, cap * sizeof *v);
+			}
+		}
+		if (categorical) {
+			levels[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+			counts[n] = (size_t)sqlite3_column_int64(s, 1);
+		} else {
+			v[n] = sqlite3_column_double(s, 0);
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (categorical) {
+		size_t present = 0;
+		for (size_t i = 0; i < n; i++)
+			present += counts[i];
+		refdist_categorical(b, name, levels, counts, (int)n,
+				    nprofiles > present ? nprofiles - present : 0);
+		for (size_t i = 0; i < n; i++)
+			free(levels[i]);
+	} else {
+		/* Profiles without the attribute are missing values. */
+		v = rd_realloc(v, (nprofiles > n ? nprofiles : n) * sizeof *v + sizeof *v);
+		for (size_t i = n; i < nprofiles; i++)
+			v[i] = NAN;
+		refdist_numeric(b, name, v, nprofiles > n ? nprofiles : n);
+	}
+	free(levels);
+	free(counts);
+	free(v);
+	return 0;
+}
+
+int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, cap = 0, nscore = 0;
+	double *f = NULL, *score = NULL;
+	int rc = -1;
+	/* The score's reference: the profiles the rules model scored. */
+	if (store_prepare(st, "SELECT fvec, features, score, model_name = 'rules' FROM credit_profiles",
+			  &s, err))
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			f = rd_realloc(f, cap * FEAT_COUNT * sizeof *f);
+			score = rd_realloc(score, cap * sizeof *score);
+		}
+		double *row = f + n * FEAT_COUNT;
+		if (sqlite3_column_bytes(s, 0) == FEATURES_PACKED) {
+			features_unpack(sqlite3_column_blob(s, 0), row);
+		} else {
+			cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 1));
+			for (int k = 0; k < FEAT_COUNT; k++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
+				row[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+			}
+			cJSON_Delete(j);
+		}
+		if (sqlite3_column_int(s, 3))
+			score[nscore++] = sqlite3_column_double(s, 2);
+		n++;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (n == 0) {
+		rd_err_set(err, "drift baseline: no profiles yet ('recompute all' first)");
+		goto out;
+	}
+	struct rd_buf b = {0};
+	double *col = rd_malloc(n * sizeof *col);
+	buf_printf(&b, "{\"rows\":%zu,\"features\":[", n);
+	for (int k = 0; k < FEAT_COUNT; k++) {
+		for (size_t i = 0; i < n; i++)
+			col[i] = f[i * FEAT_COUNT + (size_t)k];
+		if (k)
+			buf_putc(&b, ',');
+		refdist_numeric(&b, feature_names[k], col, n);
+	}
+	free(col);
+	if (store_prepare(st, "SELECT name, type = 'categorical' FROM attributes ORDER BY rowid", &s,
+			  err))
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		buf_putc(&b, ',');
+		if (baseline_attribute(st, (const char *)sqlite3_column_text(s, 0),
+				       sqlite3_column_int(s, 1), n, &b, err))
+			goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	buf_puts(&b, "],\"score\":");
+	refdist_numeric(&b, "score", score, nscore);
+	buf_putc(&b, '}');
+	if (store_prepare(st,
+			  "UPDATE models SET reference = ?1 WHERE rowid = (SELECT rowid FROM models"
+			  " WHERE name = 'rules' AND algo = 'rules' AND status = 'champion'"
+			  " ORDER BY version DESC LIMIT 1)",
+			  &s, err))
+		goto fail;
+	sqlite3_bind_text(s, 1, b.data, (int)b.len, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_fail(st, err, "drift baseline");
+		goto fail;
+	}
+	*rows = n;
+	rc = 0;
+fail:
+	buf_free(&b);
+out:
+	sqlite3_finalize(s);
+	free(f);
+	free(score);
+	return rc;
+}
