@@ -7,7 +7,7 @@
 
 #include "riskdesk/util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open read-only; the file must exist */

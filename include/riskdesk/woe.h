@@ -26,8 +26,8 @@
 /* The distinct quantile edges e_q (formula above) of m sorted values, into edge; returns
  * how many (0 when m = 0). Also the bins of drift's reference distributions. */
 size_t quantile_edges(const double *sorted, size_t m, double edge[QUANTILE_EDGES]);
-/* The right-closed bin of x among nedge edges (edge[k−1] < x ≤ edge[k], the first from
- * −inf, the last to +inf): 0 … nedge. */
+/* The right-closed bin of x among nedge ascending edges (edge[k−1] < x ≤ edge[k], the
+ * first from −inf, the last to +inf): 0 … nedge, i.e. the first k with x ≤ edge[k]. */
 size_t quantile_bin(const double *edge, size_t nedge, double x);
 
 enum woe_kind {

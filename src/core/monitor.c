@@ -29,6 +29,9 @@ struct mcol {
 	double ref_shares[QUANTILE_EDGES + 1];
 	int nq;
 	double *q;             /* quantiles, ascending */
+	int nd;                /* their distinct values, with the first and last index of each */
+	double *dq;
+	int *dfirst, *dlast;
 	int nlevels;
 	char **levels;         /* categorical, as the reference lists them */
 	double *ref_level;     /* their shares */
@@ -66,6 +69,9 @@ static int cmp_str(const void *a, const void *b)
 static void mcol_free(struct mcol *c)
 {
 	free(c->q);
+	free(c->dq);
+	free(c->dfirst);
+	free(c->dlast);
 	for (int l = 0; l < c->nlevels; l++)
 		free(c->levels[l]);
 	free(c->levels);
@@ -135,6 +141,18 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 	c->q = rd_malloc((size_t)(cJSON_GetArraySize(q) + 1) * sizeof *c->q);
 	cJSON_ArrayForEach(v, q)
 		c->q[c->nq++] = v->valuedouble;
+	c->dq = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dq);
+	c->dfirst = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dfirst);
+	c->dlast = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dlast);
+	for (int i = 0; i < c->nq; i++) {
+		if (c->nd && c->dq[c->nd - 1] == c->q[i]) {
+			c->dlast[c->nd - 1] = i;
+			continue;
+		}
+		c->dq[c->nd] = c->q[i];
+		c->dfirst[c->nd] = c->dlast[c->nd] = i;
+		c->nd++;
+	}
 	c->le = rd_calloc((size_t)c->nq + 1, sizeof *c->le);
 	c->lt = rd_calloc((size_t)c->nq + 1, sizeof *c->lt);
 	return 0;
@@ -172,25 +190,12 @@ static void count_numeric(struct mcol *c, int month, double x)
 		return;
 	}
 	row[quantile_bin(c->edges, (size_t)c->nedges, x)]++;
-	/* For KS: the first quantile not below x, and the first above it. */
-	int lo = 0, hi = c->nq;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (c->q[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	int ge = lo;
-	hi = c->nq;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (c->q[mid] <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	c->lt[lo]++; /* x < q[k] for k >= lo */
+	/* For KS: the first quantile not below x (ge) and the first above it (gt), found
+	 * among the distinct quantiles. */
+	int lo = (int)quantile_bin(c->dq, (size_t)c->nd, x);
+	int ge = lo < c->nd ? c->dfirst[lo] : c->nq;
+	int gt = lo < c->nd && c->dq[lo] == x ? c->dlast[lo] + 1 : ge;
+	c->lt[gt]++; /* x < q[k] for k >= gt */
 	c->le[ge]++; /* x <= q[k] for k >= ge */
 }
 
@@ -473,24 +478,52 @@ out:
 	return rc;
 }
 
-/* One pass over the profiles in the window. */
+/* A profile's features: packed, or (written before schema 2) its JSON. */
+static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *id, double *f,
+			    struct rd_err *err)
+{
+	if (sqlite3_column_bytes(row, 2) == FEATURES_PACKED) {
+		features_unpack(sqlite3_column_blob(row, 2), f);
+		return 0;
+	}
+	sqlite3_stmt *s;
+	if (store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	cJSON *j = sqlite3_step(s) == SQLITE_ROW ? cJSON_Parse((const char *)sqlite3_column_text(s, 0))
+						  : NULL;
+	for (int k = 0; k < FEAT_COUNT; k++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
+		f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	}
+	cJSON_Delete(j);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* One pass over the profiles in the window, through their covering index in customer
+ * order, merged with the outcomes in the same order. */
 static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 			 const struct monitor_report *r, struct mrun *m, struct rd_err *err)
 {
-	int need_ids = 0, score_col = m->ncols - 1;
+	int need_ids = 0, score_col = m->ncols - 1, rc = -1, step, ostep;
 	for (int c = 0; c < score_col; c++)
 		need_ids |= m->cols[c].feature < 0;
 	if (need_ids)
 		m->rows = strmap_new(1024);
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL, *out = NULL;
 	if (store_prepare(st,
-			  "SELECT p.score, p.fvec, p.features, p.cohort, p.pd, o.defaulted,"
-			  " p.model_name = ?4 AND p.model_version = ?5, p.customer_id"
-			  " FROM credit_profiles p LEFT JOIN outcomes o ON o.customer_id = p.customer_id"
-			  " WHERE (?1 IS NULL OR p.cohort >= ?1) AND (?2 IS NULL OR p.cohort <= ?2)"
-			  " AND (?3 = 'all' OR p.segment = ?3)",
-			  &s, err))
-		return -1;
+			  "SELECT customer_id, score, fvec, cohort, pd,"
+			  " model_name = ?4 AND model_version = ?5"
+			  " FROM credit_profiles INDEXED BY profiles_drift"
+			  " WHERE (?1 IS NULL OR cohort >= ?1) AND (?2 IS NULL OR cohort <= ?2)"
+			  " AND (?3 = 'all' OR segment = ?3) ORDER BY customer_id",
+			  &s, err) ||
+	    store_prepare(st,
+			  "SELECT customer_id, defaulted FROM outcomes INDEXED BY outcomes_label"
+			  " ORDER BY customer_id",
+			  &out, err))
+		goto done;
 	if (o->since)
 		sqlite3_bind_text(s, 1, o->since, -1, SQLITE_STATIC);
 	if (o->until)
@@ -498,35 +531,33 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 	sqlite3_bind_text(s, 3, r->segment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, r->model, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, r->version);
-	int step;
+	ostep = sqlite3_step(out);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
 		int month = month_index(m, (const char *)sqlite3_column_text(s, 3));
 		struct month_acc *ma = &m->months[month];
 		double f[FEAT_COUNT];
-		if (sqlite3_column_bytes(s, 1) == FEATURES_PACKED) {
-			features_unpack(sqlite3_column_blob(s, 1), f);
-		} else { /* a profile from before packed features: its JSON */
-			cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 2));
-			for (int k = 0; k < FEAT_COUNT; k++) {
-				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
-				f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-			}
-			cJSON_Delete(j);
-		}
+		if (profile_features(st, s, id, f, err))
+			goto done;
 		ma->n++;
 		for (int c = 0; c < score_col; c++)
 			if (m->cols[c].feature >= 0)
 				count_numeric(&m->cols[c], month, f[m->cols[c].feature]);
-		if (sqlite3_column_int(s, 6))
-			count_numeric(&m->cols[score_col], month, sqlite3_column_double(s, 0));
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+		if (sqlite3_column_int(s, 5))
+			count_numeric(&m->cols[score_col], month, sqlite3_column_double(s, 1));
+		/* Both in byte order of the id: the outcome, if any, is at the cursor. */
+		int cmp = -1;
+		while (ostep == SQLITE_ROW &&
+		       (cmp = strcmp((const char *)sqlite3_column_text(out, 0), id)) < 0)
+			ostep = sqlite3_step(out);
+		if (ostep == SQLITE_ROW && cmp == 0) {
 			if (ma->nout == ma->cap) {
 				ma->cap = ma->cap ? ma->cap * 2 : 256;
 				ma->pd = rd_realloc(ma->pd, ma->cap * sizeof *ma->pd);
 				ma->y = rd_realloc(ma->y, ma->cap * sizeof *ma->y);
 			}
 			ma->pd[ma->nout] = sqlite3_column_double(s, 4);
-			ma->y[ma->nout++] = sqlite3_column_int(s, 5) != 0;
+			ma->y[ma->nout++] = sqlite3_column_int(out, 1) != 0;
 		}
 		if (need_ids) {
 			if (m->nrows == m->caprows) {
@@ -534,15 +565,19 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 				m->row_month = rd_realloc(m->row_month, m->caprows * sizeof *m->row_month);
 			}
 			m->row_month[m->nrows] = month;
-			strmap_put(m->rows, (const char *)sqlite3_column_text(s, 7),
-				   (size_t)sqlite3_column_bytes(s, 7), (int64_t)m->nrows);
+			strmap_put(m->rows, id, strlen(id), (int64_t)m->nrows);
 			m->nrows++;
 		}
 	}
+	if (step != SQLITE_DONE || (ostep != SQLITE_ROW && ostep != SQLITE_DONE)) {
+		store_fail(st, err, "reading profiles");
+		goto done;
+	}
+	rc = 0;
+done:
 	sqlite3_finalize(s);
-	if (step != SQLITE_DONE)
-		return store_fail(st, err, "reading profiles");
-	return 0;
+	sqlite3_finalize(out);
+	return rc;
 }
 
 static int cmp_month(const void *a, const void *b)

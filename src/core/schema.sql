@@ -53,6 +53,7 @@ CREATE TABLE outcomes (
   defaulted   INTEGER NOT NULL CHECK (defaulted IN (0, 1)),
   observed_at TEXT
 );
+CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);
 
 CREATE TABLE models (
   name        TEXT NOT NULL,
@@ -90,6 +91,9 @@ CREATE INDEX profiles_score ON credit_profiles(score, customer_id);
 CREATE INDEX profiles_band ON credit_profiles(band, score, customer_id);
 -- band rides along so a band filter under the activity sort reads the index only.
 CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id, band);
+-- drift reads these columns of every profile: a covering index is a fifth of the rows' size
+CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, score, pd,
+  model_name, model_version, fvec);
 CREATE INDEX customers_name ON customers(name, id);
 
 CREATE TABLE score_history (

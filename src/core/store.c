@@ -146,6 +146,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN fvec BLOB;"
 			   " ALTER TABLE credit_profiles ADD COLUMN cohort TEXT;", err))
 		goto fail;
+	/* 2 -> 3: covering indexes for drift's pass over the profiles and their outcomes. */
+	if (version >= 1 && version < 3 &&
+	    store_exec(st, "CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment,"
+			   " cohort, score, pd, model_name, model_version, fvec);"
+			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);", err))
+		goto fail;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_exec(st, pragma, err) || store_commit(st, err))

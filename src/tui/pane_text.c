@@ -1,11 +1,10 @@
-/* Panes that show text: the output view, the Log (runs and audit) and Drift (the score
- * distribution until the drift monitor fills it). Text panes scroll; their content comes
- * from commands of the table. (Models has its own pane: pane_models.c.) */
+/* Panes that show text: the output view and the Log (runs and audit). Text panes scroll;
+ * their content comes from commands of the table. (Models and Drift have their own
+ * panes: pane_models.c, pane_drift.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "riskdesk/view.h"
 #include "tui.h"
 
 struct text {
@@ -161,58 +160,6 @@ const struct pane_ops pane_log_ops = {
 	.draw = log_draw,
 	.key = text_key,
 	.reload = log_reload,
-	.mouse = text_mouse,
-	.free = text_free,
-};
-
-struct drift {
-	struct text text; /* unused text part keeps the scroll helpers uniform */
-	int64_t bands[5];
-	int64_t unscored;
-};
-
-static void drift_reload(struct pane *p, struct tui *t)
-{
-	if (!p->state)
-		p->state = rd_calloc(1, sizeof(struct drift));
-	struct drift *d = p->state;
-	struct rd_err err = {{0}};
-	if (view_band_counts(t->store, d->bands, &d->unscored, &err))
-		tui_status(t, 1, "%s", err.msg);
-	p->dirty = 1;
-}
-
-static void drift_draw(struct pane *p, struct tui *t)
-{
-	struct drift *d = p->state;
-	text_draw_title(p, t, " Drift: score distribution by band");
-	if (!d)
-		return;
-	int64_t total = d->unscored, max = 1;
-	for (int b = 0; b < 5; b++) {
-		total += d->bands[b];
-		if (d->bands[b] > max)
-			max = d->bands[b];
-	}
-	char line[128];
-	for (int b = 0; b < 5 && b + 2 < p->h; b++) {
-		snprintf(line, sizeof line, " %c %8lld %5.1f%% ", 'A' + b, (long long)d->bands[b],
-			 total ? 100.0 * (double)d->bands[b] / (double)total : 0.0);
-		int used = tui_put(p->win, b + 2, 0, p->w, line);
-		tui_gauge(t, p->win, b + 2, used, p->w - used - 1, (double)d->bands[b] / (double)max,
-			  tui_band_attr(t, (char)('A' + b)));
-	}
-	if (8 < p->h) {
-		snprintf(line, sizeof line, " %lld customers not scored yet", (long long)d->unscored);
-		tui_put(p->win, 8, 0, p->w, line);
-	}
-}
-
-const struct pane_ops pane_drift_ops = {
-	.name = "Drift",
-	.draw = drift_draw,
-	.key = text_key,
-	.reload = drift_reload,
 	.mouse = text_mouse,
 	.free = text_free,
 };

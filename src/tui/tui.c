@@ -243,8 +243,9 @@ static const struct {
 	{"r", "recompute <selected>"},
 	{"R", "recompute all (asks first)"},
 	{"c a p d m l o", "Customers Activity Profile Drift Models Log Output"},
-	{"J K  { }", "Models: scroll the detail, previous / next section"},
+	{"J K  { }", "Models, Drift: scroll the detail, previous / next section"},
 	{"Enter  P", "Models: `model NAME@V` report, promote (asks first)"},
+	{"Enter  Esc", "Drift: the selected feature's bins (j k: next / previous), back"},
 	{"Esc", "back to the default screen"},
 	{":", "command prompt (Tab completes)"},
 	{"?", "this help"},
@@ -499,6 +500,8 @@ void tui_run(struct tui *t, const char *line)
 			tui_status(t, 0, "theme %s", argv[1]);
 	} else {
 		int writes = cmd && (cmd->flags & CMD_WRITES);
+		for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
+			writes |= strcmp(*w, argv[1]) == 0; /* `drift baseline`, `rules import` */
 		char *nl = out ? strchr(out, '\n') : NULL;
 		int multi = nl && nl[1];
 		if (out && *out) {

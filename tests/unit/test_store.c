@@ -82,7 +82,8 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM models"), 1);
 	/* A version 1 database (profiles without fvec and cohort) is migrated to 2. */
-	assert_int_equal(store_exec(st, "ALTER TABLE credit_profiles DROP COLUMN fvec;"
+	assert_int_equal(store_exec(st, "DROP INDEX profiles_drift; DROP INDEX outcomes_label;"
+					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
@@ -91,6 +92,8 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name IN ('fvec', 'cohort')"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				      " ('profiles_drift', 'outcomes_label')"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	store_close(st);
 
