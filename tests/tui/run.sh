@@ -285,6 +285,102 @@ else
 	bad "cannot train on $german"
 fi
 
+# --- the Drift pane: rules@1's reference made on a sample without drift (A), imported
+# into a database holding a sample with drift (B) and serving there
+if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
+	-c "gen $work/drift-b --customers 2000 --seed 2 --drift" >/dev/null &&
+	"$rd" --db "$work/drift-a.db" -c "load $work/drift-a" -c 'recompute all' \
+		-c "model export rules $work/drift-ref.model" >/dev/null &&
+	"$rd" --db "$work/drift-b.db" -c "load $work/drift-b" -c "model import $work/drift-ref.model" \
+		-c 'promote rules@2' -c 'recompute all' >/dev/null; then
+	TUI_DB=$work/drift-b.db start drift 120 40
+	expect "C0001" "opens on the drifted sample"
+	keys d
+	expect "6 of 17 features drifted significantly, 0 moderately" "d shows the verdict"
+	expect_re '^ Drift  rules@2 ' "against the serving rules@2 (A's reference)"
+	if screen | grep -A3 -E '^ feature +PSI +KS +status' | grep -qE '^ cod_share +[0-9]+\.[0-9]{4} +0\.[0-9]{4} +significant'; then
+		ok "cod_share among the first rows, significant"
+	else
+		bad "cod_share among the first rows, significant"
+	fi
+	expect_re 'current 2000 profiles +score PSI 0\.[0-9]{4} +KS 0\.[0-9]{4} +significant' \
+		"the score line: PSI, KS, status"
+	expect_re '^ tenure_days +0\.[0-9]{4} +0\.[0-9]{4} +stable ' "stable features further down"
+	expect "Score distribution  PSI" "the score distribution, reference against current"
+	expect_re 'Score PSI per cohort month +20[0-9]{2}-[0-9]{2} [0-9]+\.[0-9]{3}' \
+		"the PSI-per-month chart with its last month"
+	expect "AUC per cohort month" "the AUC-per-month chart"
+	expect "0.25│" "the chart marks the 0.25 threshold (braille, UTF-8)"
+	keys Enter
+	expect "rules@2: cod_share bins" "Enter opens the first feature's bins"
+	expect_re 'bin +reference +current +PSI part' "the bins' columns"
+	expect_re '^ \(-inf, 0\] +[0-9.]+% +[0-9.]+% +[0-9]\.[0-9]{4} ' "a bin: label, shares, PSI part"
+	expect "cod_share  numeric  PSI " "the feature's heading"
+	keys j
+	expect_not "rules@2: cod_share bins" "j shows the next feature's bins"
+	keys Escape
+	expect "j/k select  Enter bins" "Esc goes back to the table"
+	keys G Enter
+	expect "rules@2: score bins" "the score's bins (G: its row)"
+	keys Enter
+	expect "j/k select  Enter bins" "Enter goes back too"
+	keys g
+	tmux -L "$sock" resize-window -t t -x 80 -y 24
+	expect "6 of 17 features drifted" "80x24 keeps the verdict"
+	expect_re '^ cod_share +[0-9.]+ +[0-9.]+ +significant' "and the table"
+	keys '}' '}'
+	expect "Score PSI per cohort month" "} scrolls to the charts at 80x24"
+	tmux -L "$sock" resize-window -t t -x 40 -y 12
+	expect "Drift" "40x12 keeps the pane"
+	keys '{' '{' j j Enter j J J k
+	tmux -L "$sock" resize-window -t t -x 20 -y 5
+	keys Escape j J '}' k Enter K
+	expect "Drift" "20x5 keeps the title"
+	tmux -L "$sock" resize-window -t t -x 120 -y 40
+	keys Escape g
+	expect "AUC per cohort month" "back at 120x40 the charts are whole again"
+	keys : 'drift baseline' Enter
+	expect "0 of 17 features drifted significantly" \
+		"'drift baseline' recomputes the pane: the current profiles are the reference now"
+	keys q
+	expect "exited 0" "no crash through the sizes"
+
+	TUI_LANG=C TUI_DB=$work/drift-b.db start drift-ascii 80 24
+	expect "C0001" "opens"
+	keys d
+	expect "6 of 17 features drifted significantly" "the verdict in a non-UTF-8 locale"
+	keys '}' '}'
+	expect "0.25|" "the PSI chart in ASCII"
+	expect "+-----" "with an ASCII axis"
+	keys q
+	expect "exited 0" "quits"
+else
+	current=drift
+	bad "cannot build the drift databases"
+fi
+
+# No reference: a database loaded but not recomputed, then recomputed from the prompt.
+"$rd" --db "$work/noref.db" -c "load $work/drift-a" >/dev/null
+TUI_DB=$work/noref.db start drift-none 80 24
+expect "C0001" "opens on profiles not computed yet"
+keys d
+expect "no drift reference yet: 'drift baseline' or 'recompute all'" "d shows the hint"
+expect "rules@1 has no reference yet" "and the reason"
+keys j k Enter G
+expect "no drift reference yet" "keys do not crash it"
+keys : 'recompute all' Enter
+expect "0 of 17 features drifted significantly" "the first recompute all sets the reference"
+keys q
+expect "exited 0" "quits"
+
+# An empty database: the hint too.
+"$rd" --db "$work/empty.db" -c 'models' >/dev/null
+TUI_DB=$work/empty.db start drift-empty 40 12
+keys d
+expect "no drift reference yet" "an empty database shows the hint"
+keys j Enter q
+expect "exited 0" "quits"
+
 # --- long work: a progress bar, and Ctrl-C cancels leaving the store as it was
 "$rd" -c "gen $work/big --customers 50000 --seed 9" >/dev/null
 start cancel 120 30

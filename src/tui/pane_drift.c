@@ -1,0 +1,1009 @@
+/* The Drift pane (SPEC §9): today's population against the serving model's reference,
+ * from monitor.h. A verdict; the features sorted by PSI, status coloured, each with a
+ * reference and a current histogram over its bins; the score's distribution, reference
+ * against current; the score's PSI and the AUC per cohort month as line charts (braille
+ * dots, `*` in ASCII). Enter opens the selected row's bins (label, shares, PSI part).
+ *
+ * monitor_run reads every profile (about a second at a million), so the report is made
+ * once, between keys (the idle hook; a key interrupts it and it starts again at the next
+ * idle moment), and again only after a write reloads the panes. Drawing reads only the
+ * cached report. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riskdesk/drift.h"
+#include "riskdesk/monitor.h"
+#include "tui.h"
+
+#define HIST_BINS 12       /* a table row's histograms: at most this many bars each */
+#define CHART_COLS_MAX 120 /* a line chart's plot, in cells */
+#define CHART_ROWS_MAX 16
+#define SECTIONS 4         /* features, score distribution, PSI chart, AUC chart */
+#define SIDE_MIN 40        /* the charts go beside the table when this much is left */
+#define PSI_TITLE "Score PSI per cohort month"
+
+struct drift {
+	struct monitor_report r; /* the last report; valid when have */
+	int have;
+	int pending;     /* the report must be made (again) at the next idle moment */
+	char error[RD_ERR_MAX]; /* why there is no report, or "" */
+	int *order;      /* r.ncols indexes: the features by PSI (highest first), the score last */
+	int nfeat;       /* features: r.ncols - 1 */
+	int namew;       /* the longest feature name */
+	double *psi, *auc; /* per month, NaN where not computed */
+	int cursor;      /* index in order */
+	int bins;        /* the bins view of order[cursor] is open */
+	int scroll;      /* first body row shown, table view */
+	int bscroll;     /* first body row shown, bins view */
+	int content;     /* body rows at the last draw (table view) */
+	int bcontent;    /* and in the bins view */
+	int sections[SECTIONS];
+	int nsections;
+	char keep[64];   /* the name under the cursor, kept across recomputes */
+};
+
+static struct drift *state(struct pane *p)
+{
+	if (!p->state)
+		p->state = rd_calloc(1, sizeof(struct drift));
+	return p->state;
+}
+
+static void report_drop(struct drift *s)
+{
+	if (s->have)
+		monitor_free(&s->r);
+	free(s->order);
+	free(s->psi);
+	free(s->auc);
+	s->order = NULL;
+	s->psi = s->auc = NULL;
+	s->have = 0;
+	s->nfeat = 0;
+}
+
+/* --- making the report */
+
+static const struct monitor_column *sort_cols; /* qsort's context */
+
+static int by_psi(const void *a, const void *b)
+{
+	const struct monitor_column *x = &sort_cols[*(const int *)a], *y = &sort_cols[*(const int *)b];
+	double px = isnan(x->psi) ? -1 : x->psi, py = isnan(y->psi) ? -1 : y->psi;
+	if (px != py)
+		return px < py ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Takes a fresh report: sorts it, keeps the cursor on the same name. */
+static void report_take(struct drift *s, struct monitor_report *r)
+{
+	report_drop(s);
+	s->r = *r;
+	s->have = 1;
+	s->error[0] = '\0';
+	s->nfeat = r->ncols > 0 ? r->ncols - 1 : 0;
+	s->order = rd_malloc((size_t)(r->ncols > 0 ? r->ncols : 1) * sizeof *s->order);
+	for (int i = 0; i < r->ncols; i++)
+		s->order[i] = i;
+	sort_cols = r->cols;
+	qsort(s->order, (size_t)s->nfeat, sizeof *s->order, by_psi);
+	sort_cols = NULL;
+	s->namew = 5; /* "score" */
+	for (int i = 0; i < s->nfeat; i++) {
+		int l = (int)strlen(r->cols[i].name);
+		s->namew = l > s->namew ? l : s->namew;
+	}
+	int n = r->nmonths > 0 ? r->nmonths : 1;
+	s->psi = rd_malloc((size_t)n * sizeof *s->psi);
+	s->auc = rd_malloc((size_t)n * sizeof *s->auc);
+	for (int i = 0; i < r->nmonths; i++) {
+		s->psi[i] = r->months[i].score_psi;
+		s->auc[i] = r->months[i].auc;
+	}
+	int found = -1;
+	for (int i = 0; i < r->ncols && s->keep[0]; i++)
+		if (strcmp(r->cols[s->order[i]].name, s->keep) == 0)
+			found = i;
+	if (found < 0) {
+		s->cursor = 0;
+		s->bins = 0;
+	} else {
+		s->cursor = found;
+	}
+	if (s->cursor >= r->ncols)
+		s->cursor = r->ncols > 0 ? r->ncols - 1 : 0;
+	if (r->ncols > 0)
+		snprintf(s->keep, sizeof s->keep, "%s", r->cols[s->order[s->cursor]].name);
+}
+
+static void d_reload(struct pane *p, struct tui *t)
+{
+	struct drift *s = state(p);
+	(void)t;
+	s->pending = 1; /* the old report stays on screen, marked, until the new one is made */
+	p->dirty = 1;
+}
+
+static int d_idle(struct pane *p, struct tui *t)
+{
+	struct drift *s = state(p);
+	if (!s->pending)
+		return 0;
+	struct monitor_opts o = {NULL, NULL, NULL};
+	struct monitor_report r;
+	struct rd_err err = {{0}};
+	if (monitor_run(t->store, &o, &r, &err)) {
+		if (tui_input_pending())
+			return 0; /* a key interrupted it: again at the next idle moment */
+		report_drop(s);
+		const char *m = err.msg;
+		if (strncmp(m, "drift: ", 7) == 0)
+			m += 7;
+		snprintf(s->error, sizeof s->error, "%s", m);
+		s->pending = 0;
+		s->bins = 0;
+		return 1;
+	}
+	report_take(s, &r);
+	s->pending = 0;
+	return 1;
+}
+
+static void d_free(struct pane *p)
+{
+	struct drift *s = p->state;
+	if (s)
+		report_drop(s);
+	free(s);
+	p->state = NULL;
+}
+
+/* --- drawing helpers */
+
+static int status_attr(const struct tui *t, double psi)
+{
+	if (isnan(psi))
+		return tui_attr(t, ROLE_MUTED);
+	if (psi > DRIFT_SIGNIFICANT)
+		return tui_attr(t, ROLE_DRIFT_SIGNIFICANT);
+	if (psi >= DRIFT_MODERATE)
+		return tui_attr(t, ROLE_DRIFT_MODERATE);
+	return tui_attr(t, ROLE_DRIFT_STABLE);
+}
+
+static const char *nf(char *buf, size_t n, const char *fmt, double v)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, fmt, v);
+	return buf;
+}
+
+/* Text at (y, x) of the pane, at most w columns and never past its edges; returns the
+ * columns used. */
+static int put(struct pane *p, int y, int x, int w, int attr, const char *s)
+{
+	if (y < 0 || y >= p->h || x < 0 || x >= p->w || w <= 0)
+		return 0;
+	if (x + w > p->w)
+		w = p->w - x;
+	wattron(p->win, attr);
+	int used = tui_put(p->win, y, x, w, s);
+	wattroff(p->win, attr);
+	return used;
+}
+
+/* Rows of a page taller than the pane, in a column [x0, x0 + w) of it. */
+struct canvas {
+	struct pane *p;
+	struct tui *t;
+	int y0, rows; /* the pane rows it may use; 0 rows only measures */
+	int top;      /* the first page row shown */
+	int x0, w;    /* the column */
+};
+
+static int cv_y(const struct canvas *c, int row)
+{
+	int r = row - c->top;
+	return r >= 0 && r < c->rows ? c->y0 + r : -1;
+}
+
+/* Columns [x, x + w) of the column, clipped to it; 0 when nothing shows. */
+static int cv_clip(const struct canvas *c, int x, int *w)
+{
+	int right = c->x0 + c->w < c->p->w ? c->x0 + c->w : c->p->w;
+	if (c->x0 + x + *w > right)
+		*w = right - c->x0 - x;
+	return *w > 0 && x >= 0;
+}
+
+static void cv_put(const struct canvas *c, int row, int x, int w, int attr, const char *s)
+{
+	int y = cv_y(c, row);
+	if (y >= 0 && cv_clip(c, x, &w))
+		put(c->p, y, c->x0 + x, w, attr, s);
+}
+
+static void cv_gauge(const struct canvas *c, int row, int x, int w, double frac, int attr)
+{
+	int y = cv_y(c, row);
+	if (y >= 0 && cv_clip(c, x, &w))
+		tui_gauge(c->t, c->p->win, y, c->x0 + x, w, frac, attr);
+}
+
+/* A histogram of shares as one row of bars (tui_sparkline), scaled to hi. */
+static void cv_hist(const struct canvas *c, int row, int x, const double *v, int n, double hi,
+		    int attr)
+{
+	int y = cv_y(c, row), w = n, iv[HIST_BINS];
+	if (y < 0 || n <= 0 || !cv_clip(c, x, &w))
+		return;
+	for (int i = 0; i < n && i < HIST_BINS; i++)
+		iv[i] = (int)lround(v[i] * 10000);
+	wattron(c->p->win, attr);
+	/* The sparkline shows the last w values: clip from the right instead. */
+	tui_sparkline(c->t, c->p->win, y, c->x0 + x, w, iv, w < n ? w : n, 0,
+		      (int)lround(hi * 10000) > 0 ? (int)lround(hi * 10000) : 1);
+	wattroff(c->p->win, attr);
+}
+
+/* A column's bins folded into at most max (<= HIST_BINS) groups of shares. */
+static int fold_bins(const struct monitor_column *col, int max, double *ref, double *cur)
+{
+	int n = col->nbins, g = (n + max - 1) / max, k = 0;
+	if (g < 1)
+		g = 1;
+	for (int b = 0; b < n; b += g, k++) {
+		ref[k] = cur[k] = 0;
+		for (int j = b; j < b + g && j < n; j++) {
+			ref[k] += col->bins[j].ref;
+			cur[k] += col->bins[j].cur;
+		}
+	}
+	return k;
+}
+
+/* --- the feature table */
+
+struct table_geom {
+	int namew;          /* name column */
+	int ks, status;     /* columns shown */
+	int hist;           /* histogram bars per side, 0 for none */
+	int width;          /* columns used */
+};
+
+static void table_geom(const struct drift *s, int w, struct table_geom *g)
+{
+	/* The name, PSI and status first; the name shrinks (to 10) before status goes. */
+	g->namew = s->namew + 2 < 22 ? s->namew + 2 : 22;
+	g->status = 1;
+	if (1 + g->namew + 8 + 13 > w) {
+		g->namew = w - 1 - 8 - 13;
+		if (g->namew < 10) {
+			g->status = 0;
+			g->namew = w - 1 - 8 > 6 ? w - 1 - 8 : 6;
+			if (g->namew > 22)
+				g->namew = 22;
+		}
+	}
+	int used = 1 + g->namew + 8 + (g->status ? 13 : 0);
+	g->ks = g->status && used + 8 <= w;
+	used += g->ks ? 8 : 0;
+	g->hist = 0;
+	if (used + 2 + 2 * 6 <= w) {
+		int room = (w - used - 2) / 2;
+		g->hist = room < HIST_BINS ? room : HIST_BINS;
+		used += 2 + 2 * g->hist;
+	}
+	g->width = used;
+}
+
+/* The page row of order index i (the score after a blank row). */
+static int table_row_of(const struct drift *s, int i)
+{
+	return 1 + i + (i >= s->nfeat ? 1 : 0);
+}
+
+static int draw_table(const struct canvas *c, const struct drift *s, int row0)
+{
+	struct table_geom g;
+	table_geom(s, c->w, &g);
+	struct tui *t = c->t;
+	int muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
+	int x = 1 + g.namew;
+	char cell[96];
+	cv_put(c, row0, 1, g.namew, muted, "feature");
+	cv_put(c, row0, x, 8, muted, "     PSI");
+	x += 8;
+	if (g.ks) {
+		cv_put(c, row0, x, 8, muted, "      KS");
+		x += 8;
+	}
+	if (g.status) {
+		cv_put(c, row0, x, 13, muted, "  status");
+		x += 13;
+	}
+	if (g.hist) {
+		cv_put(c, row0, x + 2, g.hist, muted, "reference");
+		cv_put(c, row0, x + 3 + g.hist, g.hist, muted, "current");
+	}
+	for (int i = 0; i < s->r.ncols; i++) {
+		const struct monitor_column *col = &s->r.cols[s->order[i]];
+		int row = row0 + table_row_of(s, i), sel = i == s->cursor;
+		if (i == s->nfeat)
+			cv_put(c, row - 1, 1, c->w - 1, tui_attr(t, ROLE_MUTED),
+			       "the score (Enter: its bins)");
+		if (cv_y(c, row) < 0)
+			continue;
+		int st = status_attr(t, col->psi), drifted = !isnan(col->psi) && col->psi >= DRIFT_MODERATE;
+		int base = sel ? tui_attr(t, ROLE_SELECTION) : 0;
+		if (sel) {
+			/* The bar ends before the histograms: they keep their own colours. */
+			int y = cv_y(c, row), w = 1 + g.namew + 8 + (g.ks ? 8 : 0) + (g.status ? 13 : 0);
+			if (cv_clip(c, 0, &w)) {
+				wattron(c->p->win, base);
+				for (int k = 0; k < w; k++)
+					mvwaddch(c->p->win, y, c->x0 + k, ' ');
+				wattroff(c->p->win, base);
+			}
+		}
+		cv_put(c, row, 1, g.namew - 1, sel ? base | (int)A_BOLD : drifted ? st : 0, col->name);
+		x = 1 + g.namew;
+		char v[24];
+		snprintf(cell, sizeof cell, "%8s", nf(v, sizeof v, "%.4f", col->psi));
+		cv_put(c, row, x, 8, sel ? base : st, cell);
+		x += 8;
+		if (g.ks) {
+			snprintf(cell, sizeof cell, "%8s", nf(v, sizeof v, "%.4f", col->ks));
+			cv_put(c, row, x, 8, base, cell);
+			x += 8;
+		}
+		if (g.status) {
+			snprintf(cell, sizeof cell, "  %-11s", drift_status(col->psi));
+			cv_put(c, row, x, 13, sel ? base : st, cell);
+			x += 13;
+		}
+		if (g.hist && col->nbins > 0) {
+			double ref[HIST_BINS], cur[HIST_BINS], hi = 0;
+			int n = fold_bins(col, g.hist, ref, cur);
+			for (int b = 0; b < n; b++)
+				hi = fmax(hi, fmax(ref[b], cur[b]));
+			cv_hist(c, row, x + 2, ref, n, hi, tui_attr(t, ROLE_MUTED));
+			cv_hist(c, row, x + 3 + g.hist, cur, n,
+				hi, isnan(col->psi) ? tui_attr(t, ROLE_MUTED) : st);
+		}
+	}
+	return table_row_of(s, s->r.ncols > 0 ? s->r.ncols - 1 : 0) + 1;
+}
+
+/* --- the score distribution */
+
+static int draw_score_dist(const struct canvas *c, const struct drift *s, int row0)
+{
+	const struct monitor_column *sc = &s->r.cols[s->r.ncols - 1];
+	struct tui *t = c->t;
+	char title[128], v[2][24];
+	snprintf(title, sizeof title, "Score distribution  PSI %s  KS %s",
+		 nf(v[0], sizeof v[0], "%.4f", sc->psi), nf(v[1], sizeof v[1], "%.4f", sc->ks));
+	cv_put(c, row0, 1, c->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, title);
+	if (sc->nbins == 0) {
+		cv_put(c, row0 + 1, 2, c->w - 2, tui_attr(t, ROLE_MUTED), "no scored profiles");
+		return 2;
+	}
+	int lw = 4;
+	double hi = 0;
+	for (int b = 0; b < sc->nbins; b++) {
+		int l = (int)strlen(sc->bins[b].label) + 1;
+		lw = l > lw ? l : lw;
+		hi = fmax(hi, fmax(sc->bins[b].ref, sc->bins[b].cur));
+	}
+	int room = c->w - 1;
+	if (lw > room * 2 / 5)
+		lw = room * 2 / 5 > 4 ? room * 2 / 5 : 4;
+	int nums = room - lw >= 36 ? 14 : 0; /* " 10.0%  27.2%" */
+	int bw = (room - lw - nums - 1) / 2;
+	int muted = tui_attr(t, ROLE_MUTED) | A_BOLD, st = status_attr(t, sc->psi);
+	cv_put(c, row0 + 1, 1, lw, muted, "bin");
+	if (bw >= 3) {
+		cv_put(c, row0 + 1, 1 + lw, bw, muted, "reference");
+		cv_put(c, row0 + 1, 2 + lw + bw, bw, muted, "current");
+	}
+	if (nums)
+		cv_put(c, row0 + 1, 2 + lw + 2 * bw, nums, muted, "   ref    cur");
+	for (int b = 0; b < sc->nbins; b++) {
+		const struct monitor_bin *bin = &sc->bins[b];
+		int row = row0 + 2 + b;
+		if (cv_y(c, row) < 0)
+			continue;
+		cv_put(c, row, 1, lw - 1, 0, bin->label);
+		if (bw >= 3) {
+			cv_gauge(c, row, 1 + lw, bw, hi > 0 ? bin->ref / hi : 0, tui_attr(t, ROLE_MUTED));
+			cv_gauge(c, row, 2 + lw + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
+		}
+		if (nums) {
+			char cell[48];
+			snprintf(cell, sizeof cell, "%6.1f%% %5.1f%%", bin->ref * 100, bin->cur * 100);
+			cv_put(c, row, 2 + lw + 2 * bw, nums, 0, cell);
+		}
+	}
+	return 2 + sc->nbins;
+}
+
+/* --- line charts over the cohort months */
+
+/* The braille character of the dot bits (U+2800 + bits) as UTF-8. */
+static void braille(unsigned bits, char out[4])
+{
+	out[0] = (char)0xE2;
+	out[1] = (char)(0xA0 | (bits >> 6));
+	out[2] = (char)(0x80 | (bits & 0x3F));
+	out[3] = '\0';
+}
+
+/* The smallest of 1, 2, 2.5, 5 times a power of ten that is at least v. */
+static double nice_ceil(double v)
+{
+	if (!(v > 0))
+		return 1;
+	double e = pow(10, floor(log10(v)));
+	static const double m[] = {1, 2, 2.5, 5, 10};
+	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+		if (m[i] * e >= v * (1 - 1e-9))
+			return m[i] * e;
+	return 10 * e;
+}
+
+enum { DOT_CURVE = 1, DOT_GAP = 2, DOT_MARK1 = 4, DOT_MARK2 = 8 };
+
+struct plot {
+	int utf8, pw, ph, gw, gh; /* cells and dots */
+	double lo, hi;
+	int root;                 /* the scale is of square roots */
+	unsigned char bits[CHART_ROWS_MAX][CHART_COLS_MAX];
+	unsigned char kind[CHART_ROWS_MAX][CHART_COLS_MAX];
+	float val[CHART_ROWS_MAX][CHART_COLS_MAX]; /* the highest value drawn in the cell */
+};
+
+static void plot_dot(struct plot *pl, int gx, int gy, int kind, double v)
+{
+	static const unsigned dot[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+	if (gx < 0 || gy < 0 || gx >= pl->gw || gy >= pl->gh)
+		return;
+	int sx = pl->utf8 ? 2 : 1, sy = pl->utf8 ? 4 : 1, r = gy / sy, col = gx / sx;
+	pl->bits[r][col] |= (unsigned char)(pl->utf8 ? dot[gy % sy][gx % sx] : 1);
+	if (kind == DOT_CURVE && (!(pl->kind[r][col] & DOT_CURVE) || v > pl->val[r][col]))
+		pl->val[r][col] = (float)v;
+	pl->kind[r][col] |= (unsigned char)kind;
+}
+
+static int plot_y(const struct plot *pl, double v)
+{
+	double f = pl->root ? (sqrt(fmax(v, 0)) - sqrt(pl->lo)) / (sqrt(pl->hi) - sqrt(pl->lo))
+			    : (v - pl->lo) / (pl->hi - pl->lo);
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	return pl->gh - 1 - (int)lround(f * (pl->gh - 1));
+}
+
+/* A segment between two points (dot coordinates); every other dot when dotted. */
+static void plot_line(struct plot *pl, int x0, int y0, double v0, int x1, int y1, double v1,
+		      int dotted)
+{
+	int steps = abs(x1 - x0) > abs(y1 - y0) ? abs(x1 - x0) : abs(y1 - y0);
+	for (int i = 0; i <= steps; i++) {
+		double f = steps ? (double)i / steps : 0;
+		if (dotted && i % 2 && i != steps)
+			continue;
+		int gx = (int)lround(x0 + (x1 - x0) * f), gy = (int)lround(y0 + (y1 - y0) * f);
+		plot_dot(pl, gx, gy, dotted && i != 0 && i != steps ? DOT_GAP : DOT_CURVE,
+			 v0 + (v1 - v0) * f);
+	}
+}
+
+static void plot_hline(struct plot *pl, double v, int kind)
+{
+	if (!(v > pl->lo && v < pl->hi))
+		return;
+	int gy = plot_y(pl, v);
+	for (int gx = 0; gx < pl->gw; gx += 2)
+		plot_dot(pl, gx, gy, kind, v);
+}
+
+static const char *ylabel(char *buf, size_t n, double v)
+{
+	snprintf(buf, n, v >= 10 ? "%4.1f" : "%4.2f", v);
+	return buf;
+}
+
+/* A line chart of v over months [a, b] (NaN skipped; a gap is dotted) at (row0, x), w
+ * columns wide with a plot ph cells tall: title, plot, axis, first and last month.
+ * psi: PSI scale (from 0, the 0.1 and 0.25 thresholds marked, points coloured by
+ * status); else an AUC scale. Returns the rows used. */
+static int draw_chart(const struct canvas *c, const struct drift *s, int row0, int x, int w,
+		      int ph, const char *title, const double *v, int psi)
+{
+	struct tui *t = c->t;
+	int n = s->r.nmonths, a = -1, b = -1;
+	double vmin = INFINITY, vmax = -INFINITY;
+	for (int i = 0; i < n; i++)
+		if (!isnan(v[i])) {
+			if (a < 0)
+				a = i;
+			b = i;
+			vmin = fmin(vmin, v[i]);
+			vmax = fmax(vmax, v[i]);
+		}
+	char head[160], last[24];
+	if (a >= 0)
+		snprintf(head, sizeof head, "%s  %s %s", title, s->r.months[b].month,
+			 nf(last, sizeof last, "%.3f", v[b]));
+	else
+		snprintf(head, sizeof head, "%s", title);
+	cv_put(c, row0, x, w, tui_attr(t, ROLE_CHART) | A_BOLD, head);
+	if (a < 0) {
+		cv_put(c, row0 + 1, x + 1, w - 1, tui_attr(t, ROLE_MUTED),
+		       psi ? "no cohort month has 30 customers yet"
+			   : "no cohort month has 30 outcomes of both kinds");
+		return 2;
+	}
+	int pw = w - 6;
+	if (pw > CHART_COLS_MAX)
+		pw = CHART_COLS_MAX;
+	if (ph > CHART_ROWS_MAX)
+		ph = CHART_ROWS_MAX;
+	if (pw < 4 || ph < 2)
+		return 1;
+	static struct plot pl; /* 12 KB: not on the stack */
+	memset(&pl, 0, sizeof pl);
+	pl.utf8 = t->utf8;
+	pl.pw = pw;
+	pl.ph = ph;
+	pl.gw = pw * (pl.utf8 ? 2 : 1);
+	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	if (psi) {
+		pl.lo = 0;
+		pl.hi = nice_ceil(fmax(vmax, 0.3));
+		pl.root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
+		plot_hline(&pl, DRIFT_MODERATE, DOT_MARK1);
+		plot_hline(&pl, DRIFT_SIGNIFICANT, DOT_MARK2);
+	} else {
+		pl.lo = floor(vmin * 10 - 1e-9) / 10;
+		pl.hi = ceil(vmax * 10 + 1e-9) / 10;
+		if (pl.hi > 1)
+			pl.hi = 1;
+		if (pl.lo < 0)
+			pl.lo = 0;
+		if (pl.hi - pl.lo < 0.1)
+			pl.lo = pl.hi - 0.1;
+		plot_hline(&pl, 0.5, DOT_MARK1); /* chance */
+	}
+	/* The curve: adjacent months solid, across months without a value dotted. */
+	int prev = -1, py = 0, px = 0;
+	for (int i = a; i <= b; i++) {
+		if (isnan(v[i]))
+			continue;
+		int gx = a == b ? pl.gw / 2 : (int)lround((double)(i - a) * (pl.gw - 1) / (b - a));
+		int gy = plot_y(&pl, v[i]);
+		if (prev < 0)
+			plot_dot(&pl, gx, gy, DOT_CURVE, v[i]);
+		else
+			plot_line(&pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
+		prev = i;
+		px = gx;
+		py = gy;
+	}
+	int sy = pl.utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
+	int mark1_row = psi ? plot_y(&pl, DRIFT_MODERATE) / sy : plot_y(&pl, 0.5) / sy;
+	int mark2_row = psi ? plot_y(&pl, DRIFT_SIGNIFICANT) / sy : -1;
+	for (int r = 0; r < ph; r++) {
+		int row = row0 + 1 + r;
+		if (cv_y(c, row) < 0)
+			continue;
+		char lab[16] = "";
+		if (r == 0)
+			ylabel(lab, sizeof lab, pl.hi);
+		else if (r == ph - 1)
+			ylabel(lab, sizeof lab, pl.lo);
+		else if (r == mark2_row)
+			ylabel(lab, sizeof lab, DRIFT_SIGNIFICANT);
+		else if (r == mark1_row && (psi || (0.5 > pl.lo && 0.5 < pl.hi)))
+			ylabel(lab, sizeof lab, psi ? DRIFT_MODERATE : 0.5);
+		cv_put(c, row, x, 4, muted, lab);
+		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
+		for (int col = 0; col < pw; col++) {
+			int k = pl.kind[r][col], attr;
+			char ch[4];
+			if (!k)
+				continue;
+			if (k & DOT_CURVE)
+				attr = psi ? status_attr(t, pl.val[r][col]) : tui_attr(t, ROLE_CHART);
+			else if (k & DOT_GAP)
+				attr = muted;
+			else if (k & DOT_MARK2)
+				attr = tui_attr(t, ROLE_DRIFT_SIGNIFICANT) & ~A_BOLD;
+			else
+				attr = psi ? tui_attr(t, ROLE_DRIFT_MODERATE) : muted;
+			if (pl.utf8)
+				braille(pl.bits[r][col], ch);
+			else
+				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : k & DOT_GAP ? '.' : '-');
+			cv_put(c, row, x + 5 + col, 1, attr, ch);
+		}
+	}
+	int axis = row0 + 1 + ph;
+	cv_put(c, axis, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x94" : "+");
+	for (int col = 0; col < pw; col++)
+		cv_put(c, axis, x + 5 + col, 1, muted, t->utf8 ? "\xe2\x94\x80" : "-");
+	cv_put(c, axis + 1, x + 5, 7, muted, s->r.months[a].month);
+	if (b > a && pw >= 16)
+		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->r.months[b].month);
+	if (pl.root && pw >= 30)
+		cv_put(c, axis + 1, x + 5 + (pw - 10) / 2, 10, muted, "sqrt scale");
+	return ph + 3;
+}
+
+/* --- the page: the table, the score distribution and the charts, side by side when
+ * the pane is wide, else one under the other */
+
+static int header_rows(const struct pane *p)
+{
+	return p->h >= 8 ? 3 : p->h >= 3 ? 2 : 1;
+}
+
+static int body_rows(const struct pane *p)
+{
+	int n = p->h - header_rows(p);
+	return n > 0 ? n : 0;
+}
+
+/* Lays the page out from row s->scroll; with rows 0 it only measures. */
+static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
+{
+	struct table_geom g;
+	table_geom(s, p->w, &g);
+	struct canvas c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .x0 = 0,
+			   .w = p->w};
+	int side = p->w - g.width - 2 >= SIDE_MIN;
+	int avail = body_rows(p);
+	s->nsections = 0;
+	s->sections[s->nsections++] = 0;
+	if (side) {
+		c.w = g.width;
+		int left = draw_table(&c, s, 0);
+		struct canvas r = c;
+		r.x0 = g.width + 1;
+		r.w = p->w - r.x0;
+		int row = draw_score_dist(&r, s, 0) + 1;
+		/* The two charts share what is left, 3 to 10 rows of plot each. */
+		int ph = (avail - row - 1 - 6) / 2;
+		ph = ph < 3 ? 3 : ph > 10 ? 10 : ph;
+		row += draw_chart(&r, s, row, 0, r.w - 1, ph, PSI_TITLE, s->psi, 1);
+		row += 1;
+		row += draw_chart(&r, s, row, 0, r.w - 1, ph, "AUC per cohort month", s->auc, 0);
+		s->content = left > row ? left : row;
+		return;
+	}
+	int row = draw_table(&c, s, 0) + 1;
+	s->sections[s->nsections++] = row;
+	row += draw_score_dist(&c, s, row) + 1;
+	int ph = avail - 4;
+	ph = ph < 3 ? 3 : ph > 8 ? 8 : ph;
+	int cw = p->w - 1 < 86 ? p->w - 1 : 86;
+	s->sections[s->nsections++] = row;
+	row += draw_chart(&c, s, row, 0, cw, ph, PSI_TITLE, s->psi, 1) + 1;
+	s->sections[s->nsections++] = row;
+	row += draw_chart(&c, s, row, 0, cw, ph, "AUC per cohort month", s->auc, 0);
+	s->content = row;
+}
+
+/* The bins of the selected row: label, shares, PSI part, bars. */
+static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
+{
+	const struct monitor_column *col = &s->r.cols[s->order[s->cursor]];
+	struct canvas c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .x0 = 0,
+			   .w = p->w};
+	char line[320], v[2][24];
+	int st = status_attr(t, col->psi), muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
+	int x = 1;
+	const char *kind = col->kind == MON_CATEGORICAL ? "categorical"
+			   : col->kind == MON_SCORE    ? "score"
+						       : "numeric";
+	int y = cv_y(&c, 0);
+	snprintf(line, sizeof line, "%s  %s  PSI %s  KS %s  ", col->name, kind,
+		 nf(v[0], sizeof v[0], "%.4f", col->psi), nf(v[1], sizeof v[1], "%.4f", col->ks));
+	if (y >= 0) {
+		x += put(p, y, x, p->w - x, A_BOLD, line);
+		put(p, y, x, p->w - x, st, drift_status(col->psi));
+	}
+	int row = 1;
+	if (col->changes[0])
+		cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE), col->changes);
+	row++;
+	int lw = 4;
+	double hi = 0;
+	for (int b = 0; b < col->nbins; b++) {
+		int l = (int)strlen(col->bins[b].label) + 2;
+		lw = l > lw ? l : lw;
+		hi = fmax(hi, fmax(col->bins[b].ref, col->bins[b].cur));
+	}
+	/* Numbers first (all three, else the shares, else the current share), the label as
+	 * long as it is, bars with what is left. */
+	int room = p->w - 1, nums = 30;
+	if (lw > room - nums)
+		nums = room - 8 >= 16 ? 16 : 8;
+	if (lw > room - nums)
+		lw = room - nums > 6 ? room - nums : 6;
+	int bw = (room - lw - nums - 2) / 2;
+	if (bw > 30)
+		bw = 30;
+	cv_put(&c, row, 1, lw, muted, "bin");
+	cv_put(&c, row, 1 + lw, nums, muted,
+	       nums >= 30 ? " reference   current  PSI part" : nums >= 16 ? "    ref     cur" : "    cur");
+	if (bw >= 3) {
+		cv_put(&c, row, 2 + lw + nums, bw, muted, "reference");
+		cv_put(&c, row, 3 + lw + nums + bw, bw, muted, "current");
+	}
+	row++;
+	for (int b = 0; b < col->nbins; b++, row++) {
+		const struct monitor_bin *bin = &col->bins[b];
+		if (cv_y(&c, row) < 0)
+			continue;
+		cv_put(&c, row, 1, lw - 1, 0, bin->label);
+		if (nums >= 30) {
+			snprintf(line, sizeof line, "%9.2f%% %8.2f%% ", bin->ref * 100, bin->cur * 100);
+			cv_put(&c, row, 1 + lw, 21, 0, line);
+			snprintf(line, sizeof line, "%9.4f", bin->contrib);
+			cv_put(&c, row, 1 + lw + 21, 9, status_attr(t, bin->contrib), line);
+		} else if (nums >= 16) {
+			snprintf(line, sizeof line, "%6.1f%% %6.1f%%", bin->ref * 100, bin->cur * 100);
+			cv_put(&c, row, 1 + lw, nums, 0, line);
+		} else {
+			snprintf(line, sizeof line, "%6.1f%%", bin->cur * 100);
+			cv_put(&c, row, 1 + lw, nums, 0, line);
+		}
+		if (bw >= 3) {
+			cv_gauge(&c, row, 2 + lw + nums, bw, hi > 0 ? bin->ref / hi : 0,
+				 tui_attr(t, ROLE_MUTED));
+			cv_gauge(&c, row, 3 + lw + nums + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
+		}
+	}
+	row++;
+	snprintf(line, sizeof line, "PSI = sum of (current - reference) * ln(current / reference),"
+				    " shares floored at %g", DRIFT_FLOOR);
+	cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
+	s->bcontent = row;
+}
+
+static void d_draw(struct pane *p, struct tui *t)
+{
+	struct drift *s = state(p);
+	int focused = t->focus == (int)(p - t->panes);
+	int ta = tui_attr(t, focused ? ROLE_FOCUS : ROLE_HEADER);
+	const char *dots = t->utf8 ? "\xe2\x80\xa6" : "...";
+	char line[512], model[160] = "", busy[32] = "";
+	if (s->have)
+		snprintf(model, sizeof model, "  %s@%d", s->r.model, s->r.version);
+	if (s->have && s->pending)
+		snprintf(busy, sizeof busy, "  (computing%s)", dots);
+	if (s->have && s->bins)
+		snprintf(line, sizeof line, " Drift%s: %s bins%s  Esc/Enter back  j/k next/previous  J/K scroll", model,
+			 s->r.cols[s->order[s->cursor]].name, busy);
+	else
+		snprintf(line, sizeof line, " Drift%s%s  j/k select  Enter bins  J/K scroll  { } sections",
+			 model, busy);
+	wattron(p->win, ta);
+	tui_clear_to(p->win, 0, 0, p->w);
+	wattroff(p->win, ta);
+	put(p, 0, 0, p->w, ta, line);
+	int hr = header_rows(p);
+	if (!s->have) {
+		if (hr < 2)
+			return;
+		if (s->pending) {
+			snprintf(line, sizeof line, " computing%s", dots);
+			put(p, 1, 0, p->w, tui_attr(t, ROLE_MUTED), line);
+		} else if (strstr(s->error, "no reference")) {
+			put(p, 1, 0, p->w, A_BOLD,
+			    " no drift reference yet: 'drift baseline' or 'recompute all'");
+			put(p, 2, 1, p->w - 1, tui_attr(t, ROLE_MUTED), s->error);
+		} else {
+			put(p, 1, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_SIGNIFICANT), s->error);
+		}
+		return;
+	}
+	const struct monitor_report *r = &s->r;
+	if (hr >= 2) {
+		snprintf(line, sizeof line, " %d of %d features drifted significantly, %d moderately",
+			 r->significant, s->nfeat, r->moderate);
+		int va = r->significant  ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT)
+			 : r->moderate  ? tui_attr(t, ROLE_DRIFT_MODERATE)
+					: tui_attr(t, ROLE_DRIFT_STABLE);
+		put(p, 1, 0, p->w, va | A_BOLD, line);
+	}
+	if (hr >= 3 && r->ncols > 0) {
+		const struct monitor_column *sc = &r->cols[r->ncols - 1];
+		char v[2][24];
+		snprintf(line, sizeof line, " %s  segment %s  reference %zu rows  current %zu profiles"
+			 "  score PSI %s  KS %s  ", r->algo, r->segment, r->ref_rows, r->cur_rows,
+			 nf(v[0], sizeof v[0], "%.4f", sc->psi), nf(v[1], sizeof v[1], "%.4f", sc->ks));
+		int used = put(p, 2, 0, p->w, 0, line);
+		put(p, 2, used, p->w - used, status_attr(t, sc->psi), drift_status(sc->psi));
+	}
+	int rows = body_rows(p);
+	if (rows <= 0 || r->ncols == 0)
+		return;
+	if (s->bins) {
+		draw_bins(p, t, s, hr, 0);
+		int max = s->bcontent - rows;
+		if (s->bscroll > max)
+			s->bscroll = max > 0 ? max : 0;
+		draw_bins(p, t, s, hr, rows);
+		return;
+	}
+	/* Measure first: a resize changes the layout, and the scroll must stay inside it. */
+	draw_page(p, t, s, hr, 0);
+	int max = s->content - rows;
+	if (s->scroll > max)
+		s->scroll = max > 0 ? max : 0;
+	draw_page(p, t, s, hr, rows);
+}
+
+/* --- keys */
+
+static void scroll_to(struct pane *p, struct drift *s, int to)
+{
+	int max = s->content - body_rows(p);
+	s->scroll = to > max ? max : to;
+	if (s->scroll < 0)
+		s->scroll = 0;
+}
+
+/* Scrolls so the cursor's row (and the table's head above the first) shows. */
+static void show_cursor(struct pane *p, struct drift *s)
+{
+	int rows = body_rows(p), row = table_row_of(s, s->cursor);
+	if (s->cursor == 0 || row - 1 < s->scroll)
+		s->scroll = s->cursor == 0 ? 0 : row - 1;
+	else if (rows > 0 && row >= s->scroll + rows)
+		s->scroll = row - rows + 1;
+}
+
+static void bins_scroll(struct pane *p, struct drift *s, int to)
+{
+	int max = s->bcontent - body_rows(p);
+	s->bscroll = to > max ? max : to;
+	if (s->bscroll < 0)
+		s->bscroll = 0;
+}
+
+static int d_key(struct pane *p, struct tui *t, int ch)
+{
+	struct drift *s = state(p);
+	(void)t;
+	if (!s->have || s->r.ncols == 0)
+		return PK_UNHANDLED;
+	int rows = body_rows(p), page = rows > 2 ? rows - 1 : 1;
+	if (s->bins) {
+		switch (ch) {
+		case 27:
+		case '\n':
+		case '\r':
+		case KEY_ENTER:
+		case KEY_BACKSPACE:
+		case KEY_LEFT:
+		case 'h': s->bins = 0; break;
+		case 'j':
+		case KEY_DOWN:
+		case 'k':
+		case KEY_UP: { /* the next (previous) row's bins */
+			int down = ch == 'j' || ch == KEY_DOWN;
+			int to = s->cursor + (down ? 1 : -1);
+			if (to >= 0 && to < s->r.ncols) {
+				s->cursor = to;
+				s->bscroll = 0;
+				snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[to]].name);
+				show_cursor(p, s);
+			}
+			break;
+		}
+		case 'J': bins_scroll(p, s, s->bscroll + 1); break;
+		case 'K': bins_scroll(p, s, s->bscroll - 1); break;
+		case KEY_NPAGE:
+		case ' ': bins_scroll(p, s, s->bscroll + page); break;
+		case KEY_PPAGE: bins_scroll(p, s, s->bscroll - page); break;
+		case 'g':
+		case KEY_HOME: s->bscroll = 0; break;
+		case 'G':
+		case KEY_END: bins_scroll(p, s, s->bcontent); break;
+		default: return PK_UNHANDLED;
+		}
+		return PK_DONE | PK_REDRAW;
+	}
+	int cursor = s->cursor, n = s->r.ncols;
+	switch (ch) {
+	case 'j':
+	case KEY_DOWN: cursor++; break;
+	case 'k':
+	case KEY_UP: cursor--; break;
+	case KEY_NPAGE: cursor += page; break;
+	case KEY_PPAGE: cursor -= page; break;
+	case 'g':
+	case KEY_HOME: cursor = 0; break;
+	case 'G':
+	case KEY_END: cursor = n - 1; break;
+	case 'J': scroll_to(p, s, s->scroll + 1); return PK_DONE | PK_REDRAW;
+	case 'K': scroll_to(p, s, s->scroll - 1); return PK_DONE | PK_REDRAW;
+	case '}':
+		for (int i = 0; i < s->nsections; i++)
+			if (s->sections[i] > s->scroll) {
+				scroll_to(p, s, s->sections[i]);
+				break;
+			}
+		return PK_DONE | PK_REDRAW;
+	case '{': {
+		int to = 0;
+		for (int i = 0; i < s->nsections; i++)
+			if (s->sections[i] < s->scroll)
+				to = s->sections[i];
+		scroll_to(p, s, to);
+		return PK_DONE | PK_REDRAW;
+	}
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+	case KEY_RIGHT:
+	case 'l':
+		s->bins = 1;
+		s->bscroll = 0;
+		return PK_DONE | PK_REDRAW;
+	default: return PK_UNHANDLED;
+	}
+	cursor = cursor >= n ? n - 1 : cursor < 0 ? 0 : cursor;
+	s->cursor = cursor;
+	snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[cursor]].name);
+	show_cursor(p, s);
+	return PK_DONE | PK_REDRAW;
+}
+
+static void d_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)
+{
+	struct drift *s = state(p);
+	if (!s->have || s->r.ncols == 0)
+		return;
+	if (wheel && s->bins) {
+		bins_scroll(p, s, s->bscroll + 3 * wheel);
+		p->dirty = 1;
+		return;
+	}
+	if (wheel) {
+		for (int i = 0; i < 3; i++)
+			d_key(p, t, wheel > 0 ? KEY_DOWN : KEY_UP);
+		return;
+	}
+	if (s->bins)
+		return;
+	struct table_geom g;
+	table_geom(s, p->w, &g);
+	int row = y - header_rows(p) + s->scroll;
+	if (y < header_rows(p) || x >= g.width)
+		return;
+	for (int i = 0; i < s->r.ncols; i++)
+		if (table_row_of(s, i) == row) {
+			s->cursor = i;
+			snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[i]].name);
+			p->dirty = 1;
+		}
+}
+
+const struct pane_ops pane_drift_ops = {
+	.name = "Drift",
+	.draw = d_draw,
+	.key = d_key,
+	.reload = d_reload,
+	.mouse = d_mouse,
+	.idle = d_idle,
+	.free = d_free,
+};
