@@ -373,6 +373,10 @@ void features_pack(const double *v, unsigned char out[FEATURES_PACKED])
 
 void features_unpack(const unsigned char in[FEATURES_PACKED], double *v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(v, in, FEATURES_PACKED); /* the packed order is the host's */
+	return;
+#endif
 	for (int i = 0; i < FEAT_COUNT; i++) {
 		uint64_t bits = 0;
 		for (int k = 0; k < 8; k++)

@@ -5,17 +5,19 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "riskdesk/drift.h"
 #include "riskdesk/features.h"
-#include "riskdesk/metrics.h"
 #include "riskdesk/refdist.h"
+#include "riskdesk/score.h"
 #include "riskdesk/woe.h"
 
 #define MAX_LEVELS 256 /* categorical levels tracked per column; more are lumped as new */
+#define GRID_CELLS 1024
 
 /* One column of the reference and its current counts. */
 struct mcol {
@@ -32,6 +34,10 @@ struct mcol {
 	int nd;                /* their distinct values, with the first and last index of each */
 	double *dq;
 	int *dfirst, *dlast;
+	/* A grid over [dq[0], dq[nd − 1]]: cell g's values have their position among dq in
+	 * [grid[g], grid[g + 1]], so a search looks at a few quantiles, not all. */
+	int *grid;
+	double grid_lo, grid_scale;
 	int nlevels;
 	char **levels;         /* categorical, as the reference lists them */
 	double *ref_level;     /* their shares */
@@ -43,12 +49,13 @@ struct mcol {
 	char new_levels[128];  /* the first unseen levels, for the report */
 };
 
+#define SCORES (SCORE_MAX - SCORE_MIN + 1)
+
 struct month_acc {
 	char month[8];
 	size_t n;
-	double *pd;            /* for the AUC */
-	int *y;
-	size_t nout, cap;
+	uint32_t *bads, *goods; /* per score 300..1000, for the AUC: counting, not sorting */
+	size_t nout;
 };
 
 struct mrun {
@@ -59,6 +66,9 @@ struct mrun {
 	struct rd_strmap *rows; /* customer id -> row, when attributes are needed */
 	int *row_month;         /* each such row's month */
 	size_t nrows, caprows;
+	int last_month;         /* the month of the previous row, or -1 */
+	pthread_t worker;       /* counting a batch, when counting != 0 */
+	int counting;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -72,6 +82,7 @@ static void mcol_free(struct mcol *c)
 	free(c->dq);
 	free(c->dfirst);
 	free(c->dlast);
+	free(c->grid);
 	for (int l = 0; l < c->nlevels; l++)
 		free(c->levels[l]);
 	free(c->levels);
@@ -153,10 +164,20 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 		c->dfirst[c->nd] = c->dlast[c->nd] = i;
 		c->nd++;
 	}
+	if (c->nd > 16 && c->dq[c->nd - 1] > c->dq[0]) {
+		c->grid = rd_malloc((GRID_CELLS + 1) * sizeof *c->grid);
+		c->grid_lo = c->dq[0];
+		c->grid_scale = GRID_CELLS / (c->dq[c->nd - 1] - c->dq[0]);
+		for (int g = 0; g <= GRID_CELLS; g++)
+			c->grid[g] = (int)quantile_bin(c->dq, (size_t)c->nd,
+						       c->grid_lo + g / c->grid_scale);
+	}
 	c->le = rd_calloc((size_t)c->nq + 1, sizeof *c->le);
 	c->lt = rd_calloc((size_t)c->nq + 1, sizeof *c->lt);
 	return 0;
 }
+
+static void pipeline_wait(struct mrun *m);
 
 static int month_index(struct mrun *m, const char *cohort)
 {
@@ -165,10 +186,14 @@ static int month_index(struct mrun *m, const char *cohort)
 		memcpy(key, cohort, 7);
 		key[7] = '\0';
 	}
+	/* Most rows fall in a month seen a moment ago. */
+	if (m->last_month >= 0 && strcmp(m->months[m->last_month].month, key) == 0)
+		return m->last_month;
 	for (int i = m->nmonths - 1; i >= 0; i--)
 		if (strcmp(m->months[i].month, key) == 0)
-			return i;
-	int i = m->nmonths++;
+			return m->last_month = i;
+	pipeline_wait(m); /* the counts are about to move */
+	int i = m->last_month = m->nmonths++;
 	m->months = rd_realloc(m->months, (size_t)m->nmonths * sizeof *m->months);
 	memset(&m->months[i], 0, sizeof m->months[i]);
 	memcpy(m->months[i].month, key, sizeof key);
@@ -181,6 +206,20 @@ static int month_index(struct mrun *m, const char *cohort)
 	return i;
 }
 
+/* The first distinct quantile not below x: through the grid, then checked. */
+static int position(const struct mcol *c, double x)
+{
+	if (c->grid && x > c->grid_lo && x <= c->dq[c->nd - 1]) {
+		double cell = (x - c->grid_lo) * c->grid_scale;
+		int g = cell < GRID_CELLS ? (int)cell : GRID_CELLS - 1;
+		int a = c->grid[g], b = c->grid[g + 1];
+		int p = a + (int)quantile_bin(c->dq + a, (size_t)(b - a), x);
+		if ((p == 0 || c->dq[p - 1] < x) && (p == c->nd || c->dq[p] >= x))
+			return p; /* rounding at a cell's edge can miss by one: then search all */
+	}
+	return (int)quantile_bin(c->dq, (size_t)c->nd, x);
+}
+
 static void count_numeric(struct mcol *c, int month, double x)
 {
 	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
@@ -189,10 +228,13 @@ static void count_numeric(struct mcol *c, int month, double x)
 		row[c->nbins]++;
 		return;
 	}
-	row[quantile_bin(c->edges, (size_t)c->nedges, x)]++;
+	int bin = 0;
+	for (int k = 0; k < c->nedges; k++) /* at most 9: a count beats a search */
+		bin += x > c->edges[k];
+	row[bin]++;
 	/* For KS: the first quantile not below x (ge) and the first above it (gt), found
 	 * among the distinct quantiles. */
-	int lo = (int)quantile_bin(c->dq, (size_t)c->nd, x);
+	int lo = position(c, x);
 	int ge = lo < c->nd ? c->dfirst[lo] : c->nq;
 	int gt = lo < c->nd && c->dq[lo] == x ? c->dlast[lo] + 1 : ge;
 	c->lt[gt]++; /* x < q[k] for k >= gt */
@@ -310,7 +352,7 @@ static void fill_column(const struct mcol *c, int nmonths, struct monitor_column
 		} else if (c->kind == MON_CATEGORICAL) {
 			snprintf(mb->label, sizeof mb->label, "%s", b < c->nlevels ? c->levels[b] : "new");
 		} else {
-			char lo[24], hi[24];
+			char lo[20], hi[20];
 			fmt_edge(b ? c->edges[b - 1] : -INFINITY, lo, sizeof lo);
 			fmt_edge(b < c->nedges ? c->edges[b] : INFINITY, hi, sizeof hi);
 			snprintf(mb->label, sizeof mb->label, "(%s, %s]", lo, hi);
@@ -501,24 +543,91 @@ static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *
 	return 0;
 }
 
+/* Profiles read but not yet counted. Counting is half the work: a worker thread counts
+ * one batch while this thread reads the next from SQLite (two cores, both busy). */
+#define BATCH 8192
+
+struct batch {
+	struct mrun *m;
+	size_t n;
+	double f[BATCH * FEAT_COUNT];
+	double score[BATCH];
+	int month[BATCH];
+	unsigned char scored[BATCH];
+};
+
+static void count_batch(struct batch *b)
+{
+	int score_col = b->m->ncols - 1;
+	for (int c = 0; c <= score_col; c++) {
+		struct mcol *col = &b->m->cols[c];
+		if (c == score_col) {
+			for (size_t i = 0; i < b->n; i++)
+				if (b->scored[i])
+					count_numeric(col, b->month[i], b->score[i]);
+		} else if (col->feature >= 0) {
+			for (size_t i = 0; i < b->n; i++)
+				count_numeric(col, b->month[i], b->f[i * FEAT_COUNT + (size_t)col->feature]);
+		}
+	}
+	b->n = 0;
+}
+
+static void *count_worker(void *arg)
+{
+	count_batch(arg);
+	return NULL;
+}
+
+/* Waits for the batch being counted, if any. */
+static void pipeline_wait(struct mrun *m)
+{
+	if (m->counting) {
+		pthread_join(m->worker, NULL);
+		m->counting = 0;
+	}
+}
+
+/* Hands a full batch to the worker (or counts it here when no thread can start) and
+ * returns the free one. */
+static struct batch *pipeline_hand(struct mrun *m, struct batch *full, struct batch *other)
+{
+	pipeline_wait(m);
+	if (pthread_create(&m->worker, NULL, count_worker, full) == 0)
+		m->counting = 1;
+	else
+		count_batch(full);
+	return other;
+}
+
 /* One pass over the profiles in the window, through their covering index in customer
  * order, merged with the outcomes in the same order. */
 static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 			 const struct monitor_report *r, struct mrun *m, struct rd_err *err)
 {
 	int need_ids = 0, score_col = m->ncols - 1, rc = -1, step, ostep;
+	struct batch *buf = rd_calloc(2, sizeof *buf), *b = &buf[0];
+	buf[0].m = buf[1].m = m;
 	for (int c = 0; c < score_col; c++)
 		need_ids |= m->cols[c].feature < 0;
 	if (need_ids)
 		m->rows = strmap_new(1024);
 	sqlite3_stmt *s = NULL, *out = NULL;
-	if (store_prepare(st,
-			  "SELECT customer_id, score, fvec, cohort, pd,"
-			  " model_name = ?4 AND model_version = ?5"
-			  " FROM credit_profiles INDEXED BY profiles_drift"
-			  " WHERE (?1 IS NULL OR cohort >= ?1) AND (?2 IS NULL OR cohort <= ?2)"
-			  " AND (?3 = 'all' OR segment = ?3) ORDER BY customer_id",
-			  &s, err) ||
+	/* Only the conditions asked for (fixed texts): this runs for every profile. */
+	struct rd_buf sql = {0};
+	buf_puts(&sql, "SELECT customer_id, score, fvec, cohort, NULL,"
+		       " model_name = ?4 AND model_version = ?5"
+		       " FROM credit_profiles INDEXED BY profiles_drift WHERE 1");
+	if (o->since)
+		buf_puts(&sql, " AND cohort >= ?1");
+	if (o->until)
+		buf_puts(&sql, " AND cohort <= ?2");
+	if (strcmp(r->segment, "all") != 0)
+		buf_puts(&sql, " AND segment = ?3");
+	buf_puts(&sql, " ORDER BY customer_id");
+	int bad = store_prepare(st, sql.data, &s, err);
+	buf_free(&sql);
+	if (bad ||
 	    store_prepare(st,
 			  "SELECT customer_id, defaulted FROM outcomes INDEXED BY outcomes_label"
 			  " ORDER BY customer_id",
@@ -536,28 +645,30 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 		const char *id = (const char *)sqlite3_column_text(s, 0);
 		int month = month_index(m, (const char *)sqlite3_column_text(s, 3));
 		struct month_acc *ma = &m->months[month];
-		double f[FEAT_COUNT];
-		if (profile_features(st, s, id, f, err))
+		if (profile_features(st, s, id, b->f + b->n * FEAT_COUNT, err))
 			goto done;
 		ma->n++;
-		for (int c = 0; c < score_col; c++)
-			if (m->cols[c].feature >= 0)
-				count_numeric(&m->cols[c], month, f[m->cols[c].feature]);
-		if (sqlite3_column_int(s, 5))
-			count_numeric(&m->cols[score_col], month, sqlite3_column_double(s, 1));
+		b->month[b->n] = month;
+		b->score[b->n] = sqlite3_column_double(s, 1);
+		b->scored[b->n++] = (unsigned char)sqlite3_column_int(s, 5);
+		if (b->n == BATCH)
+			b = pipeline_hand(m, b, b == &buf[0] ? &buf[1] : &buf[0]);
 		/* Both in byte order of the id: the outcome, if any, is at the cursor. */
 		int cmp = -1;
 		while (ostep == SQLITE_ROW &&
 		       (cmp = strcmp((const char *)sqlite3_column_text(out, 0), id)) < 0)
 			ostep = sqlite3_step(out);
-		if (ostep == SQLITE_ROW && cmp == 0) {
-			if (ma->nout == ma->cap) {
-				ma->cap = ma->cap ? ma->cap * 2 : 256;
-				ma->pd = rd_realloc(ma->pd, ma->cap * sizeof *ma->pd);
-				ma->y = rd_realloc(ma->y, ma->cap * sizeof *ma->y);
+		int score = sqlite3_column_int(s, 1);
+		if (ostep == SQLITE_ROW && cmp == 0 && score >= SCORE_MIN && score <= SCORE_MAX) {
+			if (!ma->bads) {
+				ma->bads = rd_calloc(SCORES, sizeof *ma->bads);
+				ma->goods = rd_calloc(SCORES, sizeof *ma->goods);
 			}
-			ma->pd[ma->nout] = sqlite3_column_double(s, 4);
-			ma->y[ma->nout++] = sqlite3_column_int(out, 1) != 0;
+			if (sqlite3_column_int(out, 1))
+				ma->bads[score - SCORE_MIN]++;
+			else
+				ma->goods[score - SCORE_MIN]++;
+			ma->nout++;
 		}
 		if (need_ids) {
 			if (m->nrows == m->caprows) {
@@ -573,11 +684,34 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 		store_fail(st, err, "reading profiles");
 		goto done;
 	}
+	pipeline_wait(m);
+	count_batch(b);
 	rc = 0;
 done:
+	pipeline_wait(m);
+	free(buf);
 	sqlite3_finalize(s);
 	sqlite3_finalize(out);
 	return rc;
+}
+
+/* The AUC of the score from counts per score: the chance that a defaulter scored lower
+ * than a good customer, ties counting half. NaN without both. */
+static double score_auc(const uint32_t *bads, const uint32_t *goods)
+{
+	double nb = 0, ng = 0, wins = 0;
+	for (int k = 0; k < SCORES; k++) {
+		/* The defaulters at this score beat the goods above it and tie the goods at it. */
+		wins += (double)bads[k] * (double)goods[k] * 0.5;
+		nb += bads[k];
+	}
+	double goods_above = 0;
+	for (int k = SCORES - 1; k >= 0; k--) {
+		wins += (double)bads[k] * goods_above;
+		goods_above += goods[k];
+	}
+	ng = goods_above;
+	return nb > 0 && ng > 0 ? wins / (nb * ng) : NAN;
 }
 
 static int cmp_month(const void *a, const void *b)
@@ -600,8 +734,8 @@ static void mrun_free(struct mrun *m)
 		mcol_free(&m->cols[c]);
 	free(m->cols);
 	for (int i = 0; i < m->nmonths; i++) {
-		free(m->months[i].pd);
-		free(m->months[i].y);
+		free(m->months[i].bads);
+		free(m->months[i].goods);
 	}
 	free(m->months);
 	strmap_free(m->rows);
@@ -611,7 +745,7 @@ static void mrun_free(struct mrun *m)
 int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monitor_report *r,
 		struct rd_err *err)
 {
-	struct mrun m = {0};
+	struct mrun m = {.last_month = -1};
 	char *reference = NULL;
 	int rc = -1;
 	memset(r, 0, sizeof *r);
@@ -653,10 +787,8 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 		mm->score_psi = psi_of(&m.cols[m.ncols - 1], order[i], order[i] + 1, NULL);
 		for (int c = 0; c < m.ncols - 1; c++)
 			mm->drifted += psi_of(&m.cols[c], order[i], order[i] + 1, NULL) > DRIFT_SIGNIFICANT;
-		struct rd_err ignore;
-		if (ma->nout < MONITOR_MIN_COHORT ||
-		    metrics_auc(ma->pd, ma->y, ma->nout, &mm->auc, &ignore))
-			mm->auc = NAN; /* too few outcomes, or one class only */
+		if (ma->nout >= MONITOR_MIN_COHORT)
+			mm->auc = score_auc(ma->bads, ma->goods);
 	}
 	free(order);
 	rc = 0;
