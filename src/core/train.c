@@ -407,6 +407,40 @@ static void spec_levels(struct rd_buf *b, const struct train_column *tc)
 	buf_putc(b, ']');
 }
 
+/* Ends a row of liblinear nodes (k used) with the bias and the terminator. */
+static void end_row(struct feature_node *r, int k, int bias)
+{
+	r[k++] = (struct feature_node){bias, 1.0};
+	r[k] = (struct feature_node){-1, 0};
+}
+
+/* Fits on the rows with use[i] (row i's nodes at nodes + i·per) and predicts every row:
+ * w receives the weights (bias last), p[i] the PD. 0 or -1. */
+static int fit_rows(const struct train_data *d, const unsigned char *use,
+		    struct feature_node *nodes, size_t per, int bias, double c, double *w, double *p,
+		    struct rd_err *err)
+{
+	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
+	double *yy = rd_malloc(d->n * sizeof *yy);
+	size_t l = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (use[i]) {
+			rows[l] = nodes + i * per;
+			yy[l++] = d->y[i];
+		}
+	}
+	int rc = lr_fit(rows, yy, l, bias, c, w, err);
+	for (size_t i = 0; i < d->n && rc == 0; i++) {
+		double eta = 0;
+		for (const struct feature_node *r = nodes + i * per; r->index != -1; r++)
+			eta += w[r->index - 1] * r->value;
+		p[i] = sigmoid(eta);
+	}
+	free(rows);
+	free(yy);
+	return rc;
+}
+
 /* logit: numeric columns one input each, categoricals one per level. */
 static int fit_logit(const struct train_data *d, const unsigned char *use,
 		     const struct train_params *tp, double *p, struct train_output *out,
@@ -422,10 +456,9 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 			st[col] = column_stats(d, use, col);
 	}
 	int bias = next;
-	size_t per = (size_t)ncols + 2, l = 0;
+	size_t per = (size_t)ncols + 2;
 	struct feature_node *nodes = rd_malloc(d->n * per * sizeof *nodes);
-	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
-	double *yy = rd_malloc(d->n * sizeof *yy), *w = rd_calloc((size_t)bias, sizeof *w);
+	double *w = rd_calloc((size_t)bias, sizeof *w);
 	for (size_t i = 0; i < d->n; i++) {
 		struct feature_node *r = nodes + i * per;
 		int k = 0;
@@ -440,21 +473,10 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 					r[k++] = (struct feature_node){first[col], z};
 			}
 		}
-		r[k++] = (struct feature_node){bias, 1.0};
-		r[k] = (struct feature_node){-1, 0};
-		if (use[i]) {
-			rows[l] = r;
-			yy[l++] = d->y[i];
-		}
+		end_row(r, k, bias);
 	}
-	if (lr_fit(rows, yy, l, bias, tp->c, w, err))
+	if (fit_rows(d, use, nodes, per, bias, tp->c, w, p, err))
 		goto out;
-	for (size_t i = 0; i < d->n; i++) {
-		double eta = 0;
-		for (const struct feature_node *r = nodes + i * per; r->index != -1; r++)
-			eta += w[r->index - 1] * r->value;
-		p[i] = sigmoid(eta);
-	}
 	if (out) {
 		struct rd_buf b = {0};
 		spec_head(&b, "logit");
@@ -496,8 +518,6 @@ out:
 	free(first);
 	free(st);
 	free(nodes);
-	free(rows);
-	free(yy);
 	free(w);
 	return rc;
 }
@@ -654,10 +674,9 @@ static int fit_scorecard(const struct train_data *d, const unsigned char *use,
 {
 	int ncols = d->ncols, bias = ncols + 1, rc = -1;
 	struct sc_column *sc = rd_calloc((size_t)ncols, sizeof *sc);
-	size_t per = (size_t)ncols + 2, l = 0;
+	size_t per = (size_t)ncols + 2;
 	struct feature_node *nodes = rd_malloc(d->n * per * sizeof *nodes);
-	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
-	double *yy = rd_malloc(d->n * sizeof *yy), *w = rd_calloc((size_t)bias, sizeof *w);
+	double *w = rd_calloc((size_t)bias, sizeof *w);
 	for (int col = 0; col < ncols; col++) {
 		if (tp->cancel && *tp->cancel) {
 			rd_err_set(err, "cancelled");
@@ -675,21 +694,10 @@ static int fit_scorecard(const struct train_data *d, const unsigned char *use,
 			if (woe != 0)
 				r[k++] = (struct feature_node){col + 1, woe};
 		}
-		r[k++] = (struct feature_node){bias, 1.0};
-		r[k] = (struct feature_node){-1, 0};
-		if (use[i]) {
-			rows[l] = r;
-			yy[l++] = d->y[i];
-		}
+		end_row(r, k, bias);
 	}
-	if (lr_fit(rows, yy, l, bias, tp->c, w, err))
+	if (fit_rows(d, use, nodes, per, bias, tp->c, w, p, err))
 		goto out;
-	for (size_t i = 0; i < d->n; i++) {
-		double eta = 0;
-		for (const struct feature_node *r = nodes + i * per; r->index != -1; r++)
-			eta += w[r->index - 1] * r->value;
-		p[i] = sigmoid(eta);
-	}
 	if (out) {
 		struct rd_buf b = {0};
 		sc_spec(&b, d, sc, w, bias);
@@ -703,8 +711,6 @@ out:
 	}
 	free(sc);
 	free(nodes);
-	free(rows);
-	free(yy);
 	free(w);
 	return rc;
 }

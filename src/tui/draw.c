@@ -98,3 +98,15 @@ void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v
 			mvwaddch(win, y, x + i - start, (chtype)ascii[(int)(f * 4 + 0.5)]);
 	}
 }
+
+int tui_section_step(const int *sections, int n, int scroll, int forward)
+{
+	int to = forward ? scroll : 0;
+	for (int i = 0; i < n; i++) {
+		if (forward && sections[i] > scroll)
+			return sections[i];
+		if (!forward && sections[i] < scroll)
+			to = sections[i];
+	}
+	return to;
+}

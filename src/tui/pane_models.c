@@ -838,20 +838,9 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 	case 'J': scroll_to(p, s, s->scroll + 1); return PK_DONE | PK_REDRAW;
 	case 'K': scroll_to(p, s, s->scroll - 1); return PK_DONE | PK_REDRAW;
 	case '}':
-		for (int i = 0; i < s->nsections; i++)
-			if (s->sections[i] > s->scroll) {
-				scroll_to(p, s, s->sections[i]);
-				break;
-			}
+	case '{':
+		scroll_to(p, s, tui_section_step(s->sections, s->nsections, s->scroll, ch == '}'));
 		return PK_DONE | PK_REDRAW;
-	case '{': {
-		int to = 0;
-		for (int i = 0; i < s->nsections; i++)
-			if (s->sections[i] < s->scroll)
-				to = s->sections[i];
-		scroll_to(p, s, to);
-		return PK_DONE | PK_REDRAW;
-	}
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

@@ -94,6 +94,9 @@ void tui_reload_all(struct tui *t);
 int tui_put(WINDOW *win, int y, int x, int w, const char *s);
 /* Fills the rest of the row from x with blanks. */
 void tui_clear_to(WINDOW *win, int y, int x, int w);
+/* The first line of the next section after scroll (forward), or of the last section
+ * before it (else 0): the { and } keys of the long panes. sections ascending. */
+int tui_section_step(const int *sections, int n, int scroll, int forward);
 /* Block and braille drawing with an ASCII fallback. */
 void tui_gauge(struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr);
 void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n, int lo,
