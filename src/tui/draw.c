@@ -110,3 +110,24 @@ int tui_section_step(const int *sections, int n, int scroll, int forward)
 	}
 	return to;
 }
+
+int tui_list_move(int ch, int cursor, int n, int page, int *out)
+{
+	if (n <= 0)
+		return 0;
+	switch (ch) {
+	case 'j':
+	case KEY_DOWN: cursor++; break;
+	case 'k':
+	case KEY_UP: cursor--; break;
+	case KEY_NPAGE: cursor += page; break;
+	case KEY_PPAGE: cursor -= page; break;
+	case 'g':
+	case KEY_HOME: cursor = 0; break;
+	case 'G':
+	case KEY_END: cursor = n - 1; break;
+	default: return 0;
+	}
+	*out = cursor >= n ? n - 1 : cursor < 0 ? 0 : cursor;
+	return 1;
+}

@@ -922,18 +922,14 @@ static int d_key(struct pane *p, struct tui *t, int ch)
 		}
 		return PK_DONE | PK_REDRAW;
 	}
-	int cursor = s->cursor, n = s->r.ncols;
+	int cursor, n = s->r.ncols;
+	if (tui_list_move(ch, s->cursor, n, page, &cursor)) {
+		s->cursor = cursor;
+		snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[cursor]].name);
+		show_cursor(p, s);
+		return PK_DONE | PK_REDRAW;
+	}
 	switch (ch) {
-	case 'j':
-	case KEY_DOWN: cursor++; break;
-	case 'k':
-	case KEY_UP: cursor--; break;
-	case KEY_NPAGE: cursor += page; break;
-	case KEY_PPAGE: cursor -= page; break;
-	case 'g':
-	case KEY_HOME: cursor = 0; break;
-	case 'G':
-	case KEY_END: cursor = n - 1; break;
 	case 'J': scroll_to(p, s, s->scroll + 1); return PK_DONE | PK_REDRAW;
 	case 'K': scroll_to(p, s, s->scroll - 1); return PK_DONE | PK_REDRAW;
 	case '}':
@@ -950,11 +946,6 @@ static int d_key(struct pane *p, struct tui *t, int ch)
 		return PK_DONE | PK_REDRAW;
 	default: return PK_UNHANDLED;
 	}
-	cursor = cursor >= n ? n - 1 : cursor < 0 ? 0 : cursor;
-	s->cursor = cursor;
-	snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[cursor]].name);
-	show_cursor(p, s);
-	return PK_DONE | PK_REDRAW;
 }
 
 static void d_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)

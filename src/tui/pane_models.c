@@ -822,19 +822,16 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 	struct models *s = state(p);
 	struct geometry g;
 	geometry(p, s, &g);
-	int page = g.list_rows > 1 ? g.list_rows : 1, cursor = s->cursor;
+	int page = g.list_rows > 1 ? g.list_rows : 1, cursor;
 	char line[320];
+	if (tui_list_move(ch, s->cursor, s->n, page, &cursor)) {
+		if (cursor != s->cursor) {
+			s->cursor = cursor;
+			load_detail(p, t);
+		}
+		return PK_DONE | PK_REDRAW;
+	}
 	switch (ch) {
-	case 'j':
-	case KEY_DOWN: cursor++; break;
-	case 'k':
-	case KEY_UP: cursor--; break;
-	case KEY_NPAGE: cursor += page; break;
-	case KEY_PPAGE: cursor -= page; break;
-	case 'g':
-	case KEY_HOME: cursor = 0; break;
-	case 'G':
-	case KEY_END: cursor = s->n - 1; break;
 	case 'J': scroll_to(p, s, s->scroll + 1); return PK_DONE | PK_REDRAW;
 	case 'K': scroll_to(p, s, s->scroll - 1); return PK_DONE | PK_REDRAW;
 	case '}':
@@ -863,15 +860,6 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 	}
 	default: return PK_UNHANDLED;
 	}
-	if (cursor >= s->n)
-		cursor = s->n - 1;
-	if (cursor < 0)
-		cursor = 0;
-	if (cursor != s->cursor) {
-		s->cursor = cursor;
-		load_detail(p, t);
-	}
-	return PK_DONE | PK_REDRAW;
 }
 
 static void m_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)

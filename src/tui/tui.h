@@ -94,6 +94,9 @@ void tui_reload_all(struct tui *t);
 int tui_put(WINDOW *win, int y, int x, int w, const char *s);
 /* Fills the rest of the row from x with blanks. */
 void tui_clear_to(WINDOW *win, int y, int x, int w);
+/* A list's cursor moved by ch (j k arrows PgDn PgUp g G Home End), clamped to 0..n-1,
+ * into *out: 1, or 0 when ch is no such key or the list is empty. */
+int tui_list_move(int ch, int cursor, int n, int page, int *out);
 /* The first line of the next section after scroll (forward), or of the last section
  * before it (else 0): the { and } keys of the long panes. sections ascending. */
 int tui_section_step(const int *sections, int n, int scroll, int forward);
