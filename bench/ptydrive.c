@@ -14,8 +14,16 @@
  *
  * Two clocks are reported: the console's own (the trace) and ours ("pty": from fork to the
  * Customers footer on the terminal, and from writing a key to reading its trace line).
- * Peak RSS is the child's ru_maxrss from wait4(). Exit 0 on success, 1 on a failure or
- * timeout (with a message saying which key), 2 on usage. */
+ * Peak RSS is the child's ru_maxrss from wait4().
+ *
+ * The Drift pane makes its report in idle time, after `d`'s own redraw, and a key
+ * interrupts that: so after `d` the script waits for the report on the terminal (the
+ * verdict, "N of M features drifted significantly") before the next key, and prints that
+ * wait as the pane's time to ready. Its keys are the kind "drift".
+ *
+ * -t limits each key's wait for its trace line, -T the wait for the first screen and for
+ * the Drift pane's report. Exit 0 on success, 1 on a failure or timeout (with a message
+ * saying which key), 2 on usage. */
 #define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
 
@@ -41,21 +49,26 @@
 #define COLS 120
 #define ROWS 40
 #define FOOTER "customerssort" /* "N customers  sort ID" with blanks and escapes removed */
+/* The Drift pane's verdict, shown once its report is made: "N of M features drifted
+ * significantly, K moderately" (while it computes: "computing…"). */
+#define DRIFT_READY "featuresdriftedsignificantly"
+#define MARKER_MAX 64
 #define MAX_STEPS 2048
 
 /* ncurses' key codes for the keys whose bytes are an escape sequence (curses.h). */
 #define KEY_NPAGE_CODE 0522
 #define KEY_PPAGE_CODE 0523
 
-enum kind { K_SCROLL, K_PAGE, K_END, K_SORT, K_FILTER, K_PROMPT, K_QUIT, K_COUNT };
+enum kind { K_SCROLL, K_PAGE, K_END, K_SORT, K_FILTER, K_DRIFT, K_PROMPT, K_QUIT, K_COUNT };
 static const char *const kind_names[K_COUNT] = {"scroll", "page", "end", "sort", "filter",
-						 "prompt", "quit"};
+						 "drift", "prompt", "quit"};
 
 struct step {
 	const char *bytes; /* what the terminal sends */
 	enum kind kind;
 	int code;          /* the getch() code the console should log */
 	const char *label; /* for messages and the key log */
+	const char *ready; /* after its redraw, wait for this text (blanks removed), or NULL */
 	double trace_s;    /* out: the console's time */
 	double pty_s;      /* out: write to trace line */
 	int got_code;      /* out: the code it logged */
@@ -100,6 +113,8 @@ static void add_key(char c, enum kind kind, int times)
 	static char labels[256][8];
 	if (c == '\r')
 		snprintf(labels[u], sizeof labels[u], "Enter");
+	else if (c == '\033')
+		snprintf(labels[u], sizeof labels[u], "Esc");
 	else
 		snprintf(labels[u], sizeof labels[u], "%c", c);
 	add(one[u], kind, u, labels[u], times);
@@ -112,6 +127,12 @@ static void add_filter(const char *expr)
 	for (const char *p = expr; *p; p++)
 		add_key(*p, K_PROMPT, 1);
 	add_key('\r', K_FILTER, 1);
+}
+
+/* The last step added also waits until the terminal shows text (blanks removed). */
+static void then_wait_for(const char *text)
+{
+	steps[nsteps - 1].ready = text;
 }
 
 /* Moving around one list: rows, pages, both ends. */
@@ -157,19 +178,47 @@ static void build_script(void)
 	add_filter("score<550");
 	add_moves(10, 6);
 	add_filter("");
+	/* The Drift pane: d, then (once the report is made) its feature table, a feature's
+	 * bins, the sections, and Esc back to the default screen. */
+	add_key('d', K_DRIFT, 1);
+	then_wait_for(DRIFT_READY);
+	add_key('j', K_DRIFT, 30);
+	add_key('k', K_DRIFT, 15);
+	add("\033[6~", K_DRIFT, KEY_NPAGE_CODE, "PgDn", 2);
+	add("\033[5~", K_DRIFT, KEY_PPAGE_CODE, "PgUp", 2);
+	add_key('G', K_DRIFT, 1);
+	add_key('g', K_DRIFT, 1);
+	add_key('\r', K_DRIFT, 1);
+	add_key('j', K_DRIFT, 5);
+	add_key('\033', K_DRIFT, 1);
+	add_key('}', K_DRIFT, 3);
+	add_key('{', K_DRIFT, 3);
+	add_key('J', K_DRIFT, 10);
+	add_key('K', K_DRIFT, 10);
+	add_key('\033', K_DRIFT, 1);
 	add_key('q', K_QUIT, 1);
 }
 
-/* Removes what the console wrote: blanks and terminal escapes, so that the footer's text
- * can be found whatever ncurses did to move between its words. */
+/* Removes what the console wrote: blanks and terminal escapes, so that a text (the
+ * footer, the Drift pane's verdict) can be found whatever ncurses did to move between its
+ * words. */
 struct scanner {
 	enum { S_TEXT, S_ESC, S_CSI, S_OSC, S_OSC_ESC, S_CHARSET } state;
-	char tail[sizeof FOOTER];
+	const char *want; /* the text looked for, blanks removed; NULL once found */
+	char tail[MARKER_MAX];
 	size_t len;
 	char last[512]; /* the latest text, for a failure message */
 	size_t last_len;
 };
 
+/* From now on, look for text (in what the console writes after this). */
+static void expect(struct scanner *s, const char *text)
+{
+	s->want = text;
+	s->len = 0;
+}
+
+/* 1 when the text expected has just been found. */
 static int scan(struct scanner *s, const char *buf, size_t n)
 {
 	int found = 0;
@@ -208,15 +257,18 @@ static int scan(struct scanner *s, const char *buf, size_t n)
 			s->last[s->last_len++] = (char)c;
 			s->last[s->last_len] = '\0';
 		}
-		if (c <= ' ')
+		if (c <= ' ' || !s->want)
 			continue;
-		if (s->len == sizeof s->tail - 1) {
+		size_t wl = strlen(s->want);
+		if (s->len == wl) {
 			memmove(s->tail, s->tail + 1, s->len - 1);
 			s->len--;
 		}
 		s->tail[s->len++] = (char)c;
-		if (s->len == sizeof s->tail - 1 && memcmp(s->tail, FOOTER, s->len) == 0)
+		if (s->len == wl && memcmp(s->tail, s->want, wl) == 0) {
+			s->want = NULL;
 			found = 1;
+		}
 	}
 	return found;
 }
@@ -230,6 +282,8 @@ struct session {
 	struct scanner sc;
 	int footer_seen;
 	double footer_at;
+	int ready_seen;  /* the text a step waits for (steps' ready) */
+	double ready_at;
 	char line[256];  /* a trace line being read */
 	size_t line_len;
 	int have_first;
@@ -281,9 +335,14 @@ static void read_terminal(struct session *s)
 	for (;;) {
 		ssize_t n = read(s->master, buf, sizeof buf);
 		if (n > 0) {
-			if (!s->footer_seen && scan(&s->sc, buf, (size_t)n)) {
-				s->footer_seen = 1;
-				s->footer_at = now();
+			if (scan(&s->sc, buf, (size_t)n)) {
+				if (!s->footer_seen) {
+					s->footer_seen = 1;
+					s->footer_at = now();
+				} else {
+					s->ready_seen = 1;
+					s->ready_at = now();
+				}
 			}
 			continue;
 		}
@@ -346,6 +405,11 @@ static int want_keys; /* the `key` line count the current step waits for */
 static int key_done(const struct session *s)
 {
 	return s->keys_seen >= want_keys;
+}
+
+static int ready(const struct session *s)
+{
+	return s->ready_seen;
 }
 
 static int closed(const struct session *s)
@@ -447,6 +511,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct session s = {.pid = -1, .master = -1};
+	expect(&s.sc, FOOTER);
 	s.trace = open(trace_path, O_RDONLY | O_NONBLOCK);
 	s.trace_hold = s.trace >= 0 ? open(trace_path, O_WRONLY | O_NONBLOCK) : -1;
 	if (s.trace < 0 || s.trace_hold < 0) {
@@ -508,10 +573,16 @@ int main(int argc, char **argv)
 	double first_pty = s.footer_at - fork_at;
 	long first_rss_kb = failed ? 0 : peak_rss_now(s.pid);
 
-	int done_steps = 0;
+	int done_steps = 0, nready = 0;
+	double ready_s[MAX_STEPS];
 	for (int i = 0; !failed && i < nsteps; i++) {
 		struct step *st = &steps[i];
 		want_keys = s.keys_seen + 1;
+		if (st->ready) {
+			/* Stale output of earlier keys cannot hold the text: they show other panes. */
+			expect(&s.sc, st->ready);
+			s.ready_seen = 0;
+		}
 		double sent = now();
 		if (write_all(s.master, st->bytes, strlen(st->bytes))) {
 			fprintf(stderr, "ptydrive: writing key %d (%s): %s\n", i + 1, st->label,
@@ -535,6 +606,20 @@ int main(int argc, char **argv)
 		st->pty_s = s.last_at - sent;
 		st->got_code = s.last_code;
 		done_steps++;
+		/* Work the console does after the redraw, in idle time (a key would interrupt
+		 * it): no key before the screen shows it is done. */
+		if (st->ready && pump(&s, sent + start_timeout, ready, &why)) {
+			fprintf(stderr, "ptydrive: key %d of %d (%s, %s): no \"%s\" on the terminal after "
+				"%.1f s: %s\n", i + 1, nsteps, st->label, kind_names[st->kind], st->ready,
+				now() - sent, why);
+			if (s.sc.last_len)
+				fprintf(stderr, "ptydrive: the terminal last showed: ...%.200s\n",
+					s.sc.last + (s.sc.last_len > 200 ? s.sc.last_len - 200 : 0));
+			failed = 1;
+			break;
+		}
+		if (st->ready)
+			ready_s[nready++] = s.ready_at - sent;
 	}
 
 	/* The end: the console quits and closes its terminal; then its rusage. */
@@ -610,6 +695,9 @@ int main(int argc, char **argv)
 		printf("%-7s %5d %10.3f %10.3f %10.3f %12.3f\n", kind_names[k], n, pct(v, n, 50),
 		       p99[k], v[n - 1], pct(w, n, 99));
 	}
+	for (int i = 0; i < nready; i++)
+		printf("drift pane ready: %.3f s (pty: from d to its verdict on the terminal)\n",
+		       ready_s[i]);
 	long rss_kb = ru.ru_maxrss; /* kilobytes on Linux */
 	printf("peak RSS: %.1f MB (ru_maxrss %ld kB)", (double)rss_kb / 1024.0, rss_kb);
 	if (first_rss_kb)
@@ -619,6 +707,9 @@ int main(int argc, char **argv)
 	printf("summary first_pty=%.4f first_trace=%.4f", first_pty, s.first_frame);
 	for (int k = 0; k < K_QUIT; k++)
 		printf(" %s=%.3f", kind_names[k], p99[k]);
-	printf(" rss_kb=%ld first_rss_kb=%ld\n", rss_kb, first_rss_kb);
+	printf(" rss_kb=%ld first_rss_kb=%ld", rss_kb, first_rss_kb);
+	if (nready)
+		printf(" drift_ready=%.4f", ready_s[0]);
+	printf("\n");
 	return 0;
 }
