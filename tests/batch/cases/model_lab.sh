@@ -4,7 +4,7 @@
 G="$SHARED/datasets/german"
 $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" >/dev/null
 $RISKDESK --db g.sqlite -c "train g1 --algo scorecard --folds-file $G/folds.csv" | grep -E '^(name|algo|segment|status|rows|bads|columns|auc_fold_mean|registered)'
-$RISKDESK --db g.sqlite -c 'promote g1' -c 'recompute all' | grep -v '^recomputed'
+$RISKDESK --db g.sqlite -c 'promote g1' -c 'recompute all' | grep -v '^recomputed\|^scoring by'
 $RISKDESK --db g.sqlite -c 'show G0001' | sed -n '/^score /,/^last_activity/p;/^code /,/^$/p'
 $RISKDESK --db g.sqlite -c 'model g1' | sed -n '/^checking_status  *categorical/p;/^base_points/p;/^checking_status  *A1/p'
 echo "--- every reason of a scorecard profile is a column of its points table"
