@@ -18,7 +18,7 @@ sqlite3 g.sqlite "ATTACH 'g2.sqlite' AS b; SELECT count(*) FROM credit_profiles 
   JOIN b.credit_profiles q USING (customer_id) WHERE p.score = q.score AND p.pd = q.pd
   AND p.reasons = q.reasons AND q.model_name = 'g1'"
 echo "--- xgb: SHAP reasons, and identical after a move"
-$RISKDESK --db g.sqlite -c 'train gx --algo xgb --trees 60' -c 'promote gx' -c 'retire g1' -c 'recompute all' | grep -E '^(name|algo|status)|champion|retired'
+$RISKDESK --db g.sqlite -c 'train gx --algo xgb --trees 60' -c 'promote gx' -c 'retire g1' -c 'recompute all' | grep -E '^(name|algo|status)|champion|retired' | grep -v '^scoring by'
 $RISKDESK --db g.sqlite -c 'model export gx gx.model'
 $RISKDESK --db g2.sqlite -c 'model import gx.model' -c 'promote gx' -c 'retire g1' -c 'recompute all' >/dev/null
 sqlite3 g.sqlite "ATTACH 'g2.sqlite' AS b; SELECT count(*), sum(p.score = q.score AND p.pd = q.pd
