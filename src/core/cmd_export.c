@@ -49,6 +49,7 @@ static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_
 {
 	int n = sqlite3_column_count(s), rc;
 	char masked[256];
+	struct rd_buf line = {0};
 	if (fmt == EXPORT_CSV) {
 		for (int i = 0; i < n; i++) {
 			if (i)
@@ -73,40 +74,51 @@ static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_
 			}
 			fputc('\n', f);
 		} else {
-			cJSON *o = cJSON_CreateObject();
+			/* Written by hand: numbers to the last digit (cJSON rounds some doubles), and
+			 * the stored JSON columns as they are. */
+			buf_reset(&line);
+			buf_putc(&line, '{');
 			for (int i = 0; i < n; i++) {
 				const char *name = sqlite3_column_name(s, i);
-				cJSON *v;
+				if (i)
+					buf_putc(&line, ',');
+				buf_json_string(&line, name);
+				buf_putc(&line, ':');
 				switch (sqlite3_column_type(s, i)) {
-				case SQLITE_NULL: v = cJSON_CreateNull(); break;
+				case SQLITE_NULL: buf_puts(&line, "null"); break;
 				case SQLITE_INTEGER:
-				case SQLITE_FLOAT: v = cJSON_CreateNumber(sqlite3_column_double(s, i)); break;
-				default:
-					if (is_json_column(name) && (v = cJSON_Parse(col_text(s, i))))
-						break;
-					if (!ctx->settings.pii && is_pii_column(name)) {
-						pii_mask(col_text(s, i), masked, sizeof masked);
-						v = cJSON_CreateString(masked);
+					buf_printf(&line, "%lld", (long long)sqlite3_column_int64(s, i));
+					break;
+				case SQLITE_FLOAT: buf_json_number(&line, sqlite3_column_double(s, i)); break;
+				default: {
+					const char *v = col_text(s, i);
+					cJSON *j = is_json_column(name) ? cJSON_Parse(v) : NULL;
+					if (j) {
+						buf_puts(&line, v);
+					} else if (!ctx->settings.pii && is_pii_column(name)) {
+						pii_mask(v, masked, sizeof masked);
+						buf_json_string(&line, masked);
 					} else {
-						v = cJSON_CreateString(col_text(s, i));
+						buf_json_string(&line, v);
 					}
+					cJSON_Delete(j);
 				}
-				cJSON_AddItemToObject(o, name, v);
+				}
 			}
-			char *text = cJSON_PrintUnformatted(o);
+			buf_putc(&line, '}');
 			if (fmt == EXPORT_JSON)
 				fputs(*rows ? ",\n" : "\n", f);
-			fputs(text, f);
+			fwrite(line.data, 1, line.len, f);
 			if (fmt == EXPORT_NDJSON)
 				fputc('\n', f);
-			cJSON_free(text);
-			cJSON_Delete(o);
 		}
 		if ((++*rows & 0xfff) == 0 && ctx_cancelled(ctx)) {
 			rd_err_set(&ctx->err, "export cancelled: no file was written");
+			buf_free(&line);
 			return -1;
 		}
 	}
+	buf_free(&line);
 	if (fmt == EXPORT_JSON)
 		fputs("\n]\n", f);
 	if (rc != SQLITE_DONE)

@@ -3,7 +3,8 @@
  * ASCII), IV bars, the points table (scorecards), weights (logit), parameters (xgb) or
  * terms (rules), gains by decile and calibration by band. The data comes from
  * modelview.h; j/k select a version, J/K scroll the detail, { and } jump between its
- * sections, Enter runs `model NAME@V`, P runs `promote NAME@V` after a confirmation. */
+ * sections, Enter runs `model NAME@V`, P and X run `promote NAME@V` and `retire NAME@V`
+ * after a confirmation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -743,7 +744,7 @@ static void m_draw(struct pane *p, struct tui *t)
 	if (s->total > s->n)
 		snprintf(more, sizeof more, ", first %d shown", s->n);
 	snprintf(line, sizeof line, " Models (%d%s)  j/k select  J/K scroll  { } sections  Enter report"
-		 "  P promote", s->total, more);
+		 "  P promote  X retire", s->total, more);
 	wattron(p->win, ta);
 	tui_clear_to(p->win, 0, 0, p->w);
 	wattroff(p->win, ta);
@@ -846,16 +847,18 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 		command_for(line, sizeof line, "model", &s->list[s->cursor]);
 		tui_run(t, line);
 		return PK_DONE | PK_REDRAW;
-	case 'P': {
+	case 'P':
+	case 'X': {
+		/* Promote or retire the selected version, after a y/n. */
 		if (!s->n)
 			return PK_DONE;
 		char question[340];
-		command_for(line, sizeof line, "promote", &s->list[s->cursor]);
+		command_for(line, sizeof line, ch == 'P' ? "promote" : "retire", &s->list[s->cursor]);
 		snprintf(question, sizeof question, "%s?", line);
 		if (tui_confirm(t, question))
 			tui_run(t, line);
 		else
-			tui_status(t, 0, "not promoted");
+			tui_status(t, 0, ch == 'P' ? "not promoted" : "not retired");
 		return PK_DONE | PK_REDRAW;
 	}
 	default: return PK_UNHANDLED;

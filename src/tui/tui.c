@@ -244,7 +244,7 @@ static const struct {
 	{"R", "recompute all (asks first)"},
 	{"c a p d m l o", "Customers Activity Profile Drift Models Log Output"},
 	{"J K  { }", "Models, Drift: scroll the detail, previous / next section"},
-	{"Enter  P", "Models: `model NAME@V` report, promote (asks first)"},
+	{"Enter  P  X", "Models: `model NAME@V` report, promote, retire (ask first)"},
 	{"Enter  Esc", "Drift: the selected feature's bins (j k: next / previous), back"},
 	{"Esc", "back to the default screen"},
 	{":", "command prompt (Tab completes)"},

@@ -252,6 +252,10 @@ if "$rd" --db "$work/german.db" -c "load customers $german --map $root/sample-da
 	expect "promote rules@1? (y/n)" "P asks before promoting"
 	keys n
 	expect "not promoted" "n declines"
+	keys X
+	expect "retire rules@1? (y/n)" "X asks before retiring"
+	keys y
+	expect "is the fallback" "the last serving rules version is not retired, and the console says why"
 	keys k Enter
 	expect "[model]" "Enter shows the model report in the output view"
 	keys Escape m
