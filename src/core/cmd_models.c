@@ -90,27 +90,6 @@ const struct rd_cmd cmd_models = {
 	.exec = exec_models,
 };
 
-static void show_rules_terms(struct rd_ctx *ctx, const char *spec)
-{
-	struct rules_model m;
-	struct rd_err err;
-	if (rules_parse(spec, &m, &err))
-		return;
-	static const char *const cols[] = {"feature", "divisor", "weight", "cap", "code"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT};
-	sink_table_begin(ctx->out, "terms", 5, cols, kinds);
-	for (int i = 0; i < m.nterms; i++) {
-		char d[32], w[32], c[32] = "";
-		num_format(m.terms[i].divisor, d, sizeof d);
-		num_format(m.terms[i].weight, w, sizeof w);
-		if (m.terms[i].has_cap)
-			num_format(m.terms[i].cap, c, sizeof c);
-		const char *row[] = {feature_names[m.terms[i].feature], d, w, c, m.terms[i].code};
-		sink_row(ctx->out, row);
-	}
-	sink_table_end(ctx->out);
-}
-
 /* The metrics object's numbers as fields. */
 static void show_metrics(struct rd_ctx *ctx, const char *json)
 {
@@ -250,8 +229,10 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		sink_field(ctx->out, "model", "created_at", col_text(s, 4), COL_TEXT);
 		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
 			show_metrics(ctx, col_text(s, 6));
-		if (strcmp(col_text(s, 0), "rules") == 0)
-			show_rules_terms(ctx, col_text(s, 5));
+		struct rules_model rm;
+		struct rd_err ignore;
+		if (strcmp(col_text(s, 0), "rules") == 0 && rules_parse(col_text(s, 5), &rm, &ignore) == 0)
+			cmd_rules_terms(ctx, &rm);
 		else
 			show_trained(ctx, name, version, col_text(s, 0), col_text(s, 5));
 	}

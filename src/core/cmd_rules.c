@@ -44,20 +44,7 @@ static int rules_show(struct rd_ctx *ctx)
 		return RD_FAILED;
 	sink_fieldf(ctx->out, "rules", "version", COL_NUM, "%d", version);
 	sink_fieldf(ctx->out, "rules", "baseline", COL_NUM, "%g", m.baseline);
-	static const char *const cols[] = {"feature", "divisor", "weight", "cap", "code", "text"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT};
-	sink_table_begin(ctx->out, "terms", 6, cols, kinds);
-	for (int i = 0; i < m.nterms; i++) {
-		const struct rules_term *t = &m.terms[i];
-		char d[32], w[32], c[32] = "";
-		num_format(t->divisor, d, sizeof d);
-		num_format(t->weight, w, sizeof w);
-		if (t->has_cap)
-			num_format(t->cap, c, sizeof c);
-		const char *row[] = {feature_names[t->feature], d, w, c, t->code, t->text};
-		sink_row(ctx->out, row);
-	}
-	sink_table_end(ctx->out);
+	cmd_rules_terms(ctx, &m);
 	return RD_OK;
 }
 

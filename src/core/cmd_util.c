@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "riskdesk/score.h"
+
 const char *col_text(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -37,3 +39,21 @@ int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, name);
 }
 
+
+void cmd_rules_terms(struct rd_ctx *ctx, const struct rules_model *m)
+{
+	static const char *const cols[] = {"feature", "divisor", "weight", "cap", "code", "text"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT};
+	sink_table_begin(ctx->out, "terms", 6, cols, kinds);
+	for (int i = 0; i < m->nterms; i++) {
+		const struct rules_term *t = &m->terms[i];
+		char d[32], w[32], c[32] = "";
+		num_format(t->divisor, d, sizeof d);
+		num_format(t->weight, w, sizeof w);
+		if (t->has_cap)
+			num_format(t->cap, c, sizeof c);
+		const char *row[] = {feature_names[t->feature], d, w, c, t->code, t->text};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+}

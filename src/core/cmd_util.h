@@ -8,6 +8,9 @@
 const char *col_text(sqlite3_stmt *s, int i);
 /* Steps a prepared statement to the end, emitting its rows as a table named name
  * (column names from the statement; floats formatted with num_format). 0 or -1. */
+/* The rules model's terms as the table "terms" (rules, model rules@V). */
+struct rules_model;
+void cmd_rules_terms(struct rd_ctx *ctx, const struct rules_model *m);
 int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 		  const enum rd_col_kind *kinds);
 

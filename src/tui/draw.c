@@ -99,16 +99,25 @@ void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v
 	}
 }
 
-int tui_section_step(const int *sections, int n, int scroll, int forward)
+int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to)
 {
-	int to = forward ? scroll : 0;
-	for (int i = 0; i < n; i++) {
-		if (forward && sections[i] > scroll)
-			return sections[i];
-		if (!forward && sections[i] < scroll)
-			to = sections[i];
+	switch (ch) {
+	case 'J': *to = scroll + 1; return 1;
+	case 'K': *to = scroll - 1; return 1;
+	case '}':
+	case '{': break;
+	default: return 0;
 	}
-	return to;
+	*to = ch == '}' ? scroll : 0;
+	for (int i = 0; i < n; i++) {
+		if (ch == '}' && sections[i] > scroll) {
+			*to = sections[i];
+			break;
+		}
+		if (ch == '{' && sections[i] < scroll)
+			*to = sections[i];
+	}
+	return 1;
 }
 
 int tui_list_move(int ch, int cursor, int n, int page, int *out)

@@ -832,13 +832,12 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 		}
 		return PK_DONE | PK_REDRAW;
 	}
-	switch (ch) {
-	case 'J': scroll_to(p, s, s->scroll + 1); return PK_DONE | PK_REDRAW;
-	case 'K': scroll_to(p, s, s->scroll - 1); return PK_DONE | PK_REDRAW;
-	case '}':
-	case '{':
-		scroll_to(p, s, tui_section_step(s->sections, s->nsections, s->scroll, ch == '}'));
+	int to;
+	if (tui_detail_scroll(ch, s->scroll, s->sections, s->nsections, &to)) {
+		scroll_to(p, s, to);
 		return PK_DONE | PK_REDRAW;
+	}
+	switch (ch) {
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

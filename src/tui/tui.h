@@ -97,9 +97,9 @@ void tui_clear_to(WINDOW *win, int y, int x, int w);
 /* A list's cursor moved by ch (j k arrows PgDn PgUp g G Home End), clamped to 0..n-1,
  * into *out: 1, or 0 when ch is no such key or the list is empty. */
 int tui_list_move(int ch, int cursor, int n, int page, int *out);
-/* The first line of the next section after scroll (forward), or of the last section
- * before it (else 0): the { and } keys of the long panes. sections ascending. */
-int tui_section_step(const int *sections, int n, int scroll, int forward);
+/* A long pane's detail scrolled by ch (J K one line, } { to the next or previous section
+ * start; sections ascending) from scroll, into *to: 1, or 0 when ch is no such key. */
+int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to);
 /* Block and braille drawing with an ASCII fallback. */
 void tui_gauge(struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr);
 void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n, int lo,
