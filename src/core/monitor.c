@@ -17,7 +17,6 @@
 #include "riskdesk/woe.h"
 
 #define MAX_LEVELS 256 /* categorical levels tracked per column; more are lumped as new */
-#define GRID_CELLS 1024
 
 /* One column of the reference and its current counts. */
 struct mcol {
@@ -29,23 +28,13 @@ struct mcol {
 	int nedges;
 	double edges[QUANTILE_EDGES];
 	double ref_shares[QUANTILE_EDGES + 1];
-	int nq;
-	double *q;             /* quantiles, ascending */
-	int nd;                /* their distinct values, with the first and last index of each */
-	double *dq;
-	int *dfirst, *dlast;
-	/* A grid over [dq[0], dq[nd − 1]]: cell g's values have their position among dq in
-	 * [grid[g], grid[g + 1]], so a search looks at a few quantiles, not all. */
-	int *grid;
-	double grid_lo, grid_scale;
+	struct drift_ks ks;    /* numeric: the KS statistic against the reference's quantiles */
 	int nlevels;
 	char **levels;         /* categorical, as the reference lists them */
 	double *ref_level;     /* their shares */
 	/* current */
 	int nbins;             /* value bins (numeric: nedges + 1; categorical: nlevels + 1 new) */
 	size_t *counts;        /* [month][nbins + 1]: the last one missing */
-	size_t n;              /* current rows seen */
-	size_t *le, *lt;       /* numeric: per quantile, values at most / below it */
 	char new_levels[128];  /* the first unseen levels, for the report */
 };
 
@@ -78,18 +67,12 @@ static int cmp_str(const void *a, const void *b)
 
 static void mcol_free(struct mcol *c)
 {
-	free(c->q);
-	free(c->dq);
-	free(c->dfirst);
-	free(c->dlast);
-	free(c->grid);
+	drift_ks_free(&c->ks);
 	for (int l = 0; l < c->nlevels; l++)
 		free(c->levels[l]);
 	free(c->levels);
 	free(c->ref_level);
 	free(c->counts);
-	free(c->le);
-	free(c->lt);
 }
 
 /* A refdist object into c. 0 or -1. */
@@ -149,31 +132,14 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 		if (k <= c->nedges)
 			c->ref_shares[k++] = v->valuedouble;
 	c->nbins = c->nedges + 1;
-	c->q = rd_malloc((size_t)(cJSON_GetArraySize(q) + 1) * sizeof *c->q);
+	/* The quantiles as refdist wrote them; without them (an older reference) no KS. */
+	int nq = 0;
+	double *qv = rd_malloc((size_t)(cJSON_GetArraySize(q) + 1) * sizeof *qv);
 	cJSON_ArrayForEach(v, q)
-		c->q[c->nq++] = v->valuedouble;
-	c->dq = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dq);
-	c->dfirst = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dfirst);
-	c->dlast = rd_malloc((size_t)(c->nq + 1) * sizeof *c->dlast);
-	for (int i = 0; i < c->nq; i++) {
-		if (c->nd && c->dq[c->nd - 1] == c->q[i]) {
-			c->dlast[c->nd - 1] = i;
-			continue;
-		}
-		c->dq[c->nd] = c->q[i];
-		c->dfirst[c->nd] = c->dlast[c->nd] = i;
-		c->nd++;
-	}
-	if (c->nd > 16 && c->dq[c->nd - 1] > c->dq[0]) {
-		c->grid = rd_malloc((GRID_CELLS + 1) * sizeof *c->grid);
-		c->grid_lo = c->dq[0];
-		c->grid_scale = GRID_CELLS / (c->dq[c->nd - 1] - c->dq[0]);
-		for (int g = 0; g <= GRID_CELLS; g++)
-			c->grid[g] = (int)quantile_bin(c->dq, (size_t)c->nd,
-						       c->grid_lo + g / c->grid_scale);
-	}
-	c->le = rd_calloc((size_t)c->nq + 1, sizeof *c->le);
-	c->lt = rd_calloc((size_t)c->nq + 1, sizeof *c->lt);
+		qv[nq++] = v->valuedouble;
+	if (nq >= 2)
+		drift_ks_init(&c->ks, qv, nq);
+	free(qv);
 	return 0;
 }
 
@@ -206,24 +172,9 @@ static int month_index(struct mrun *m, const char *cohort)
 	return i;
 }
 
-/* The first distinct quantile not below x: through the grid, then checked. */
-static int position(const struct mcol *c, double x)
-{
-	if (c->grid && x > c->grid_lo && x <= c->dq[c->nd - 1]) {
-		double cell = (x - c->grid_lo) * c->grid_scale;
-		int g = cell < GRID_CELLS ? (int)cell : GRID_CELLS - 1;
-		int a = c->grid[g], b = c->grid[g + 1];
-		int p = a + (int)quantile_bin(c->dq + a, (size_t)(b - a), x);
-		if ((p == 0 || c->dq[p - 1] < x) && (p == c->nd || c->dq[p] >= x))
-			return p; /* rounding at a cell's edge can miss by one: then search all */
-	}
-	return (int)quantile_bin(c->dq, (size_t)c->nd, x);
-}
-
 static void count_numeric(struct mcol *c, int month, double x)
 {
 	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
-	c->n++;
 	if (isnan(x)) {
 		row[c->nbins]++;
 		return;
@@ -232,19 +183,12 @@ static void count_numeric(struct mcol *c, int month, double x)
 	for (int k = 0; k < c->nedges; k++) /* at most 9: a count beats a search */
 		bin += x > c->edges[k];
 	row[bin]++;
-	/* For KS: the first quantile not below x (ge) and the first above it (gt), found
-	 * among the distinct quantiles. */
-	int lo = position(c, x);
-	int ge = lo < c->nd ? c->dfirst[lo] : c->nq;
-	int gt = lo < c->nd && c->dq[lo] == x ? c->dlast[lo] + 1 : ge;
-	c->lt[gt]++; /* x < q[k] for k >= gt */
-	c->le[ge]++; /* x <= q[k] for k >= ge */
+	drift_ks_add(&c->ks, x);
 }
 
 static void count_level(struct mcol *c, int month, const char *level)
 {
 	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
-	c->n++;
 	if (!level || !*level) {
 		row[c->nbins]++;
 		return;
@@ -259,33 +203,6 @@ static void count_level(struct mcol *c, int month, const char *level)
 	if (!strstr(c->new_levels, level) && used + strlen(level) + 2 < sizeof c->new_levels)
 		snprintf(c->new_levels + used, sizeof c->new_levels - used, "%s%s", used ? " " : "",
 			 level);
-}
-
-/* The KS statistic from the counts against the reference quantiles: the reference's
- * distribution function is k/(nq − 1) at its k-th quantile. */
-static double ks_of(const struct mcol *c, size_t nonmissing)
-{
-	if (c->nq < 2 || nonmissing == 0)
-		return NAN;
-	double d = 0;
-	size_t le = 0, lt = 0;
-	for (int k = 0; k < c->nq; k++) {
-		le += c->le[k];
-		lt += c->lt[k];
-		/* Just at q[k] and just below it: the reference is at its last and first index
-		 * of that value. */
-		int last = k, first = k;
-		while (last + 1 < c->nq && c->q[last + 1] == c->q[k])
-			last++;
-		while (first > 0 && c->q[first - 1] == c->q[k])
-			first--;
-		double fref = (double)last / (double)(c->nq - 1);
-		double fref_below = first ? (double)(first - 1) / (double)(c->nq - 1) : 0;
-		double at = fabs(fref - (double)le / (double)nonmissing);
-		double below = fabs(fref_below - (double)lt / (double)nonmissing);
-		d = fmax(d, fmax(at, below));
-	}
-	return d;
 }
 
 /* Shares of the current rows of months [m0, m1) in the column's bins (and missing). */
@@ -375,10 +292,7 @@ static void fill_column(const struct mcol *c, int nmonths, struct monitor_column
 			 vanished);
 		out->ks = NAN;
 	} else {
-		size_t missing = 0, per = (size_t)c->nbins + 1;
-		for (int m = 0; m < nmonths; m++)
-			missing += c->counts[(size_t)m * per + (size_t)c->nbins];
-		out->ks = ks_of(c, total - missing);
+		out->ks = drift_ks_value(&c->ks);
 	}
 }
 

@@ -19,6 +19,15 @@ static void share(struct rd_buf *b, size_t k, size_t n)
 	buf_json_number(b, n ? (double)k / (double)n : 0);
 }
 
+void refdist_quantiles(const double *sorted, size_t m, double *q, int nq)
+{
+	for (int k = 0; k < nq; k++) {
+		/* ⌈m·k/(nq − 1)⌉ in integers */
+		size_t up = (m * (size_t)k + (size_t)nq - 2) / (size_t)(nq - 1);
+		q[k] = sorted[up ? up - 1 : 0];
+	}
+}
+
 void refdist_numeric(struct rd_buf *b, const char *name, double *x, size_t n)
 {
 	qsort(x, n, sizeof *x, cmp_nan_last);
@@ -48,10 +57,14 @@ void refdist_numeric(struct rd_buf *b, const char *name, double *x, size_t n)
 		share(b, i - start, n);
 	}
 	buf_puts(b, "],\"quantiles\":[");
-	for (int q = 0; m && q < REFDIST_QUANTILES; q++) {
-		if (q)
-			buf_putc(b, ',');
-		buf_json_number(b, x[(size_t)floor((double)(m - 1) * q / (REFDIST_QUANTILES - 1))]);
+	if (m) {
+		double q[REFDIST_QUANTILES];
+		refdist_quantiles(x, m, q, REFDIST_QUANTILES);
+		for (int k = 0; k < REFDIST_QUANTILES; k++) {
+			if (k)
+				buf_putc(b, ',');
+			buf_json_number(b, q[k]);
+		}
 	}
 	buf_puts(b, "]}");
 }
