@@ -88,6 +88,10 @@ int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err);
 int cmd_split_spans(const char *line, int *argc, char ***argv, int **start, int **end,
 		    struct rd_err *err);
 void cmd_argv_free(char **argv);
+/* The command line that cmd_split turns back into exactly argv[0..argc): words quoted
+ * where needed. How keys pass data (a customer id, a model name) to a command without
+ * pasting it into a line. The caller frees it. */
+char *cmd_join(int argc, const char *const *argv);
 /* The raw text of positionals from..to-1 (to may be argc), as typed: quotes kept, so
  * that a `where` expression reaches its own parser intact. The caller frees it. */
 char *args_raw(const struct rd_args *a, int from, int to);

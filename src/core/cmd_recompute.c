@@ -148,16 +148,18 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 
 static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	const char *what = a->argv[0];
-	int is_all = strcmp(what, "all") == 0, is_where = strcmp(what, "where") == 0;
+	/* --id names one customer whatever its id says, even `all` or `where`: how keys
+	 * pass the selected customer. */
+	const char *id = args_opt(a, "id");
+	const char *what = id ? id : a->argc ? a->argv[0] : "";
+	int is_all = !id && strcmp(what, "all") == 0, is_where = !id && strcmp(what, "where") == 0;
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run run;
 	int64_t as_of_day;
 	int status = RD_FAILED;
-	if ((is_all && a->argc != 1) || (!is_all && !is_where && a->argc != 1) ||
-	    (is_where && a->argc < 2)) {
-		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR");
+	if (id ? a->argc != 0 : (a->argc == 0 || (is_where ? a->argc < 2 : a->argc != 1))) {
+		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR | --id ID");
 		return RD_USAGE;
 	}
 	run_start(&run, "recompute");
@@ -241,15 +243,21 @@ out:
 	return status;
 }
 
+static const struct rd_opt recompute_opts[] = {
+	{"id", "ID", "the customer with exactly this id (even one called 'all' or 'where')"},
+	{NULL, NULL, NULL},
+};
+
 const struct rd_cmd cmd_recompute = {
 	.name = "recompute",
-	.usage = "ID | all | where EXPR",
+	.usage = "ID | all | where EXPR | --id ID",
 	.summary = "rescore one customer, all, or those matching EXPR (band=E, score<550, ...)",
 	.help = "Computes the features as of the dataset's as-of date (see 'set as-of'), scores with "
 		"the champion models (rules when none is trained), and writes profiles and score "
 		"history in one transaction: a cancelled or failed recompute changes nothing.",
-	.min_args = 1,
+	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_WRITES | CMD_LONG,
+	.opts = recompute_opts,
 	.exec = exec_recompute,
 };

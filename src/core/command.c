@@ -36,6 +36,34 @@ void cmd_argv_free(char **argv)
 	free(argv);
 }
 
+/* Words made only of these need no quotes; anything else is single-quoted. */
+static const char plain_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_-.,:/=+@%";
+
+char *cmd_join(int argc, const char *const *argv)
+{
+	struct rd_buf b = {0};
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		if (i)
+			buf_putc(&b, ' ');
+		if (*w && strspn(w, plain_chars) == strlen(w)) {
+			buf_puts(&b, w);
+			continue;
+		}
+		/* '…' keeps everything literally; a quote closes, is escaped, and reopens. */
+		buf_putc(&b, '\'');
+		for (const char *c = w; *c; c++) {
+			if (*c == '\'')
+				buf_puts(&b, "'\\''");
+			else
+				buf_putc(&b, *c);
+		}
+		buf_putc(&b, '\'');
+	}
+	return buf_steal(&b);
+}
+
 int cmd_split(const char *line, int *argc, char ***argv, struct rd_err *err)
 {
 	return cmd_split_spans(line, argc, argv, NULL, NULL, err);

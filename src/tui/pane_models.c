@@ -796,26 +796,14 @@ static void scroll_to(struct pane *p, struct models *s, int to)
 	s->scroll = to;
 }
 
-/* "verb NAME@V" as a command line: a name with blanks or quotes is double-quoted. */
+/* "verb NAME@V" as a command line, the name passed as one word whatever it holds. */
 static void command_for(char *out, size_t n, const char *verb, const struct modelview_version *v)
 {
-	struct rd_buf b = {0};
-	const char *c = v->name;
-	buf_printf(&b, "%s ", verb);
-	if (v->name[0] && strspn(v->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					  "0123456789_-.:+/") == strlen(v->name)) {
-		buf_printf(&b, "%s@%d", v->name, v->version);
-	} else {
-		buf_putc(&b, '"');
-		for (; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				buf_putc(&b, '\\');
-			buf_putc(&b, *c);
-		}
-		buf_printf(&b, "@%d\"", v->version);
-	}
-	snprintf(out, n, "%s", b.data);
-	buf_free(&b);
+	char ref[300];
+	snprintf(ref, sizeof ref, "%s@%d", v->name, v->version);
+	char *line = cmd_join(2, (const char *const[]){verb, ref});
+	snprintf(out, n, "%s", line);
+	free(line);
 }
 
 static int m_key(struct pane *p, struct tui *t, int ch)

@@ -369,7 +369,6 @@ static void on_key(struct tui *t, int ch)
 		select_changed(t);
 	if (r != PK_UNHANDLED)
 		return;
-	char line[160];
 	switch (ch) {
 	case 'q': tui_run(t, "quit"); break;
 	case '?': t->help = 1; break;
@@ -382,8 +381,7 @@ static void on_key(struct tui *t, int ch)
 			tui_status(t, 1, "no customer selected");
 			break;
 		}
-		snprintf(line, sizeof line, "recompute %s", t->selected);
-		tui_run(t, line);
+		tui_run_words(t, 3, (const char *const[]){"recompute", "--id", t->selected});
 		break;
 	case 'R':
 		if (tui_confirm(t, "recompute every customer?"))
@@ -456,6 +454,13 @@ static int run_in_pane(struct tui *t, int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+void tui_run_words(struct tui *t, int argc, const char *const *argv)
+{
+	char *line = cmd_join(argc, argv);
+	tui_run(t, line);
+	free(line);
 }
 
 void tui_run(struct tui *t, const char *line)

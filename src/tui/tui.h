@@ -80,6 +80,9 @@ int tui_confirm(struct tui *t, const char *question);
 /* Runs a command line as typed at the prompt or bound to a key; results go to the pane
  * concerned or the output view, errors to the status line. */
 void tui_run(struct tui *t, const char *line);
+/* The same for a command and its arguments as words: a key passes the selected record's
+ * id or name as one argument, never pasted into a line. */
+void tui_run_words(struct tui *t, int argc, const char *const *argv);
 /* Gives a pane the keyboard; in the small layout, or for the panes beyond the default
  * three, brings it forward. */
 void tui_show(struct tui *t, int id);

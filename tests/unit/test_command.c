@@ -97,6 +97,62 @@ static void test_audit_and_read_only(void **state)
 	unlink(path);
 }
 
+/* cmd_join gives lines that cmd_split turns back into the same words, whatever they hold. */
+static void test_join_round_trip(void **state)
+{
+	(void)state;
+	const char *words[] = {"recompute", "--id", "all", "zz O'Brien", "", "#not a comment",
+			       "a\\b", "tab\there", "line\nbreak", "\"dq\"", "'", "''", "--json",
+			       "x y z", "C0001", "é ü", "\\", "where", "band=E"};
+	int n = (int)(sizeof words / sizeof *words);
+	char *line = cmd_join(n, words);
+	int argc;
+	char **argv;
+	struct rd_err err = {{0}};
+	assert_int_equal(cmd_split(line, &argc, &argv, &err), 0);
+	assert_int_equal(argc, n);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(argv[i], words[i]);
+	cmd_argv_free(argv);
+	free(line);
+	line = cmd_join(2, (const char *const[]){"show", "C0001"});
+	assert_string_equal(line, "show C0001"); /* plain words stay readable in the audit */
+	free(line);
+}
+
+/* `recompute --id all` is the customer called "all", not every customer. */
+static void test_recompute_id_is_data(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	const char csv[] = "id,name,email,phone,kind,created_at\n"
+			   "all,A,a@x.org,,individual,2025-01-01\n"
+			   "where,W,w@x.org,,individual,2025-01-01\n"
+			   "zz O'Brien,Z,z@x.org,,individual,2025-01-01\n";
+	char *load = cmd_join(3, (const char *const[]){"load", "customers",
+						       test_file("c.csv", csv, sizeof csv - 1)});
+	assert_int_equal(test_run(st, load, &err), RD_OK);
+	free(load);
+	const char *ids[] = {"all", "where", "zz O'Brien"};
+	for (int i = 0; i < 3; i++) {
+		char *cmd = cmd_join(3, (const char *const[]){"recompute", "--id", ids[i]});
+		assert_int_equal(test_run(st, cmd, &err), RD_OK);
+		free(cmd);
+		assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles"), i + 1);
+	}
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history"), 3);
+	/* The audit keeps the line that reproduces the command. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command ="
+				      " 'recompute --id ''zz O''\\''''Brien'''"),
+			 1);
+	assert_int_equal(test_run(st, "recompute --id all x", &err), RD_USAGE);
+	assert_int_equal(test_run(st, "recompute", &err), RD_USAGE);
+	assert_int_equal(test_run(st, "recompute --id nobody", &err), RD_FAILED);
+	assert_non_null(strstr(err.msg, "no customer 'nobody'"));
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +160,8 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_audit_and_read_only),
+		cmocka_unit_test(test_join_round_trip),
+		cmocka_unit_test(test_recompute_id_is_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
