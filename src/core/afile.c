@@ -1,5 +1,7 @@
 /* Files written whole or not at all: a temporary beside the target, flushed, synced and
  * renamed over it (rename within one directory is atomic). */
+#define _GNU_SOURCE /* fopencookie (glibc, musl): the stream's writes are ours, so a failed
+		     * write keeps its errno; plain stdio loses it once a later call succeeds */
 #include "riskdesk/afile.h"
 
 #include <dirent.h>
@@ -19,8 +21,9 @@ struct afile {
 	char *path;  /* the target; owned */
 	char *dir;   /* its directory, for the leftovers and the sync after the rename; owned */
 	char *tmp;   /* the temporary; owned */
-	FILE *fp;    /* open on tmp; NULL once closed */
-	int errnum;  /* first write error, 0 when none */
+	int fd;      /* open on tmp, written by the stream's cookie_write */
+	FILE *fp;    /* the stream over fd; NULL once closed */
+	int errnum;  /* first error of a write or close, 0 when none */
 };
 
 static void afile_free(struct afile *f)
@@ -69,6 +72,33 @@ static void remove_leftovers(const char *dir, const char *prefix)
 	closedir(d);
 }
 
+/* The stream's writes: all of buf, or the first error kept (nothing more is written
+ * after it) and a short count, which sets the stream's error flag. */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
+{
+	struct afile *f = cookie;
+	size_t done = 0;
+	while (done < n && !f->errnum) {
+		ssize_t w = write(f->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			f->errnum = w < 0 ? errno : EIO;
+		else
+			done += (size_t)w;
+	}
+	return (ssize_t)done;
+}
+
+static int cookie_close(void *cookie)
+{
+	struct afile *f = cookie;
+	if (close(f->fd) != 0 && !f->errnum)
+		f->errnum = errno;
+	f->fd = -1;
+	return f->errnum ? -1 : 0;
+}
+
 struct afile *afile_open(const char *path, struct rd_err *err)
 {
 	struct stat sb;
@@ -82,7 +112,7 @@ struct afile *afile_open(const char *path, struct rd_err *err)
 	 * through; anything else at the target is refused before anything is written. */
 	if (stat(path, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode)) {
-			rd_err_set(err, "%s: is a directory", path);
+			rd_err_set(err, "%s: %s", path, strerror(EISDIR));
 			return NULL;
 		}
 		if (!S_ISREG(sb.st_mode)) {
@@ -101,7 +131,7 @@ struct afile *afile_open(const char *path, struct rd_err *err)
 	const char *base = slash ? slash + 1 : path;
 	size_t dlen = (size_t)(base - path); /* the directory part, with its slash */
 	if (!*base) {
-		rd_err_set(err, "%s: is a directory", path);
+		rd_err_set(err, "%s: %s", path, strerror(EISDIR));
 		return NULL;
 	}
 	f = rd_calloc(1, sizeof *f);
@@ -122,14 +152,15 @@ struct afile *afile_open(const char *path, struct rd_err *err)
 	n = dlen + strlen(prefix) + 32;
 	f->tmp = rd_malloc(n);
 	snprintf(f->tmp, n, "%.*s%s%ld.XXXXXX", (int)dlen, path, prefix, (long)getpid());
-	int fd = mkstemp(f->tmp); /* mode 0600 */
-	if (fd < 0) {
+	f->fd = mkstemp(f->tmp); /* mode 0600 */
+	if (f->fd < 0) {
 		rd_err_set(err, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || !(f->fp = fdopen(fd, "w"))) {
+	static const cookie_io_functions_t io = {.write = cookie_write, .close = cookie_close};
+	if (fcntl(f->fd, F_SETFD, FD_CLOEXEC) != 0 || !(f->fp = fopencookie(f, "w", io))) {
 		rd_err_set(err, "%s: %s", path, strerror(errno));
-		close(fd);
+		close(f->fd);
 		unlink(f->tmp);
 		goto fail;
 	}
@@ -148,26 +179,15 @@ FILE *afile_stream(struct afile *f)
 
 int afile_write(struct afile *f, const void *data, size_t n)
 {
-	errno = 0;
-	if (n && fwrite(data, 1, n, f->fp) != n) {
-		if (!f->errnum) /* read now: a later successful call may change errno */
-			f->errnum = errno ? errno : EIO;
-		return -1;
-	}
-	return 0;
+	return n && fwrite(data, 1, n, f->fp) != n ? -1 : 0;
 }
 
 int afile_sync(struct afile *f, struct rd_err *err)
 {
-	if (!f->errnum) {
-		/* stdio keeps unwritten bytes after a failed write, so this flush fails again
-		 * with the cause; EIO only if it somehow does not. */
-		errno = 0;
-		if (fflush(f->fp) != 0 || ferror(f->fp))
-			f->errnum = errno ? errno : EIO;
-		else if (fsync(fileno(f->fp)) != 0)
-			f->errnum = errno;
-	}
+	if (!f->errnum && (fflush(f->fp) != 0 || ferror(f->fp)) && !f->errnum)
+		f->errnum = EIO; /* a stream error that was not a write's: not expected */
+	if (!f->errnum && fsync(f->fd) != 0)
+		f->errnum = errno;
 	if (f->errnum) {
 		rd_err_set(err, "%s: %s", f->path, strerror(f->errnum));
 		return -1;
@@ -179,10 +199,10 @@ int afile_commit(struct afile *f, struct rd_err *err)
 {
 	if (afile_sync(f, err))
 		goto fail;
-	int rc = fclose(f->fp);
+	int rc = fclose(f->fp); /* cookie_close keeps close's error */
 	f->fp = NULL;
 	if (rc != 0) {
-		rd_err_set(err, "%s: %s", f->path, strerror(errno));
+		rd_err_set(err, "%s: %s", f->path, strerror(f->errnum ? f->errnum : EIO));
 		goto fail;
 	}
 	if (rename(f->tmp, f->path) != 0) {

@@ -203,7 +203,7 @@ static void refuses_what_is_not_a_file(void **state)
 	const char *d = in_dir("adir");
 	assert_int_equal(mkdir(d, 0700), 0);
 	assert_null(afile_open(d, &err));
-	snprintf(want, sizeof want, "%s: is a directory", d);
+	snprintf(want, sizeof want, "%s: %s", d, strerror(EISDIR));
 	assert_string_equal(err.msg, want);
 
 	const char *p = in_dir("fifo.csv");
