@@ -1,6 +1,7 @@
 /* riskdesk: picks batch mode or the console, opens the database. */
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,9 @@ int main(int argc, char **argv)
 	if (!o.commands)
 		return 70;
 	setlocale(LC_ALL, "");
+	/* A file-size limit (ulimit -f) makes a write fail with EFBIG, which riskdesk
+	 * reports ("File too large") and cleans up after, rather than killing it. */
+	signal(SIGXFSZ, SIG_IGN);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

@@ -17,6 +17,7 @@ struct gen_opts {
 	uint64_t seed;     /* default 42 */
 	int months;        /* history length, default 12; 1..GEN_MAX_MONTHS */
 	int drift;         /* later months shift (returns, COD, order values); 0 = none */
+	int force;         /* replace the files of an existing dataset; 0 = refuse */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	volatile const int *cancel;                /* polled; may be NULL */
@@ -31,9 +32,10 @@ struct gen_report {
 void gen_opts_default(struct gen_opts *o);
 
 /* Writes customers.csv, orders.csv, payments.csv, outcomes.csv into dir (created with
- * mode 0700 when missing; files 0600 written to a temporary name and renamed).
- * The same options give byte-identical files. 0, or -1 with err ("cancelled" when
- * asked to stop: no file of this run is left behind). */
+ * mode 0700 when missing; files 0600, written whole or not at all: afile.h). A dir that
+ * holds any of them already is refused, naming them, unless opts->force. The same
+ * options give byte-identical files. 0, or -1 with err ("cancelled" when asked to stop:
+ * no file of this run is left behind, earlier files stay as they were). */
 int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *report,
 	      struct rd_err *err);
 

@@ -1,5 +1,5 @@
-/* export profiles|customers|history FILE: CSV, JSON or NDJSON by the file's extension,
- * written to a temporary file (mode 0600) and renamed, so a reader never sees half. */
+/* export profiles|customers|history|drift FILE: CSV, JSON or NDJSON by the file's
+ * extension, written whole or not at all (afile.h). */
 #include <cjson/cJSON.h>
 #include <csv.h>
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd_util.h"
+#include "riskdesk/afile.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/features.h"
 #include "riskdesk/monitor.h"
@@ -215,42 +216,29 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s = NULL;
-	FILE *f = NULL;
+	struct afile *f = NULL;
 	int64_t rows = 0;
 	int status = RD_FAILED;
-	size_t plen = strlen(path);
-	char *tmp = rd_malloc(plen + 32);
-	snprintf(tmp, plen + 32, "%s.tmp-%d", path, (int)getpid());
+	struct rd_err ferr;
 	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
 		goto out;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!(f = afile_open(path, &ferr))) {
+		rd_err_set(&ctx->err, "export: %s", ferr.msg);
 		goto out;
 	}
-	if (write_rows(ctx, s, f, fmt, &rows))
+	if (write_rows(ctx, s, afile_stream(f), fmt, &rows))
 		goto out;
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
-		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
-		goto out;
-	}
-	fclose(f);
+	int rc = afile_commit(f, &ferr);
 	f = NULL;
-	if (rename(tmp, path)) {
-		rd_err_set(&ctx->err, "export: %s: %s", path, strerror(errno));
+	if (rc) {
+		rd_err_set(&ctx->err, "export: %s", ferr.msg);
 		goto out;
 	}
 	sink_message(ctx->out, "exported %lld %s%s to %s", (long long)rows, what,
 		     strcmp(what, "drift") == 0 ? " rows" : "", path);
 	status = RD_OK;
 out:
-	if (f)
-		fclose(f);
-	if (status != RD_OK)
-		unlink(tmp);
-	free(tmp);
+	afile_abort(f); /* a failed or cancelled export leaves the old file as it was */
 	sqlite3_finalize(s);
 	buf_free(&sql);
 	return status;

@@ -67,6 +67,7 @@ static int exec_gen(struct rd_ctx *ctx, const struct rd_args *a)
 	o.seed = seed;
 	o.months = (int)months;
 	o.drift = args_opt(a, "drift") != NULL;
+	o.force = args_opt(a, "force") != NULL;
 	o.progress = progress;
 	o.ud = ctx;
 	o.sig_cancel = ctx->cancel;
@@ -97,17 +98,19 @@ static const struct rd_opt gen_opts[] = {
 	{"seed", "S", "random seed (default 42)"},
 	{"months", "M", "months of history up to " GEN_AS_OF " (default 12)"},
 	{"drift", NULL, "shift the last half of the months (more returns, COD, dearer orders)"},
+	{"force", NULL, "replace the files of a dataset already in DIR"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_gen = {
 	.name = "gen",
-	.usage = "DIR [--customers N] [--seed S] [--months M] [--drift]",
+	.usage = "DIR [--customers N] [--seed S] [--months M] [--drift] [--force]",
 	.summary = "write a deterministic synthetic dataset into DIR",
 	.help = "Writes customers.csv, orders.csv, payments.csv and outcomes.csv into DIR. "
 		"Each customer has a hidden risk that shows in returns, cancellations, failed "
 		"payments, cash-on-delivery use and order values, and drives the default label. "
-		"The history ends on " GEN_AS_OF "; the same options give the same bytes.",
+		"The history ends on " GEN_AS_OF "; the same options give the same bytes. "
+		"A DIR that holds any of these files is refused unless --force.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_LONG,

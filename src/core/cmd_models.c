@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd_util.h"
+#include "riskdesk/afile.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
@@ -278,19 +279,22 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 		buf_puts(&doc, "\n}");
 	}
 	sqlite3_finalize(s);
-	char *text = buf_steal(&doc);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t n = text ? strlen(text) : 0;
-	if (!text || fd < 0 || write(fd, text, n) != (ssize_t)n || write(fd, "\n", 1) != 1 ||
-	    fsync(fd)) {
-		rd_err_set(&ctx->err, "model export: %s: %s", path, strerror(errno));
+	if (!doc.len) {
+		rd_err_set(&ctx->err, "model export: %s@%d: not found", name, version);
+		return RD_FAILED;
+	}
+	buf_putc(&doc, '\n');
+	struct rd_err ferr;
+	struct afile *f = afile_open(path, &ferr);
+	if (f)
+		afile_write(f, doc.data, doc.len); /* a failure is reported by the commit */
+	if (!f || afile_commit(f, &ferr)) {
+		rd_err_set(&ctx->err, "model export: %s", ferr.msg);
 	} else {
 		sink_message(ctx->out, "%s@%d written to %s", name, version, path);
 		status = RD_OK;
 	}
-	if (fd >= 0)
-		close(fd);
-	free(text);
+	buf_free(&doc);
 	return status;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd_util.h"
+#include "riskdesk/afile.h"
 #include "riskdesk/score.h"
 
 #define RULES_FILE_MAX (1 << 20)
@@ -55,16 +56,16 @@ static int rules_export(struct rd_ctx *ctx, const char *path)
 	if (!spec)
 		return RD_FAILED;
 	int status = RD_FAILED;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t n = strlen(spec);
-	if (fd < 0 || write(fd, spec, n) != (ssize_t)n || fsync(fd)) {
-		rd_err_set(&ctx->err, "rules export: %s: %s", path, strerror(errno));
+	struct rd_err ferr;
+	struct afile *f = afile_open(path, &ferr);
+	if (f)
+		afile_write(f, spec, strlen(spec)); /* a failure is reported by the commit */
+	if (!f || afile_commit(f, &ferr)) {
+		rd_err_set(&ctx->err, "rules export: %s", ferr.msg);
 	} else {
 		sink_message(ctx->out, "rules v%d written to %s", version, path);
 		status = RD_OK;
 	}
-	if (fd >= 0)
-		close(fd);
 	free(spec);
 	return status;
 }

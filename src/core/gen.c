@@ -13,13 +13,14 @@
 #include "riskdesk/gen.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "riskdesk/afile.h"
 
 #define GEN_BUF (1u << 20)   /* output buffer per file */
 #define GEN_ROW_MAX 1024     /* an upper bound on one formatted row */
@@ -244,27 +245,17 @@ static const char *const out_headers[OUT_COUNT] = {
 };
 
 struct gen_out {
-	char *path;   /* final path; owned */
-	char *tmp;    /* temporary path while writing, owned; NULL once renamed or removed */
-	int fd;       /* -1 when closed */
-	char *buf;    /* GEN_BUF bytes; owned */
-	size_t len;   /* bytes waiting in buf */
-	int errnum;   /* first write error (sticky), 0 when none */
-	int64_t rows; /* data rows, header excluded */
+	struct afile *f; /* the file being written; owned; NULL once committed or removed */
+	char *buf;       /* GEN_BUF bytes; owned */
+	size_t len;      /* bytes waiting in buf */
+	int failed;      /* a write failed (afile_sync says why) */
+	int64_t rows;    /* data rows, header excluded */
 };
 
 static void out_flush(struct gen_out *o)
 {
-	size_t done = 0;
-	while (done < o->len && !o->errnum) {
-		ssize_t n = write(o->fd, o->buf + done, o->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			o->errnum = n < 0 ? errno : EIO;
-		else
-			done += (size_t)n;
-	}
+	if (!o->failed && afile_write(o->f, o->buf, o->len))
+		o->failed = 1;
 	o->len = 0;
 }
 
@@ -729,58 +720,45 @@ out:
 
 static int out_open(struct gen_out *o, const char *dir, const char *name, struct rd_err *err)
 {
-	size_t n = strlen(dir) + strlen(name) + 16;
-	o->path = rd_malloc(n);
-	o->tmp = rd_malloc(n);
-	snprintf(o->path, n, "%s/%s", dir, name);
-	snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, name);
-	o->fd = mkstemp(o->tmp);
-	if (o->fd < 0) {
-		rd_err_set(err, "cannot create a file in %s: %s", dir, strerror(errno));
-		free(o->tmp);
-		o->tmp = NULL;
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = rd_malloc(n);
+	snprintf(path, n, "%s/%s", dir, name);
+	o->f = afile_open(path, err);
+	free(path);
+	if (!o->f)
 		return -1;
-	}
-	if (fchmod(o->fd, 0600) != 0) {
-		rd_err_set(err, "%s: %s", o->tmp, strerror(errno));
-		return -1;
-	}
 	o->buf = rd_malloc(GEN_BUF);
 	return 0;
 }
 
-/* Flushes, syncs, closes and renames into place. */
-static int out_commit(struct gen_out *o, struct rd_err *err)
-{
-	out_flush(o);
-	if (!o->errnum && fsync(o->fd) != 0)
-		o->errnum = errno;
-	if (close(o->fd) != 0 && !o->errnum)
-		o->errnum = errno;
-	o->fd = -1;
-	if (!o->errnum && rename(o->tmp, o->path) != 0)
-		o->errnum = errno;
-	if (o->errnum) {
-		rd_err_set(err, "%s: %s", o->path, strerror(o->errnum));
-		return -1;
-	}
-	free(o->tmp);
-	o->tmp = NULL;
-	return 0;
-}
-
-/* Closes and removes what is left of a failed or cancelled run. */
+/* Removes what is left of a failed or cancelled run. */
 static void out_discard(struct gen_out *o)
 {
-	if (o->fd >= 0)
-		close(o->fd);
-	if (o->tmp)
-		unlink(o->tmp);
-	free(o->tmp);
-	free(o->path);
+	afile_abort(o->f);
 	free(o->buf);
 	memset(o, 0, sizeof *o);
-	o->fd = -1;
+}
+
+/* Refuses a directory holding any of the output files already, naming them. 0 or -1. */
+static int check_not_there(const char *dir, struct rd_err *err)
+{
+	struct rd_buf names = {0}, path = {0};
+	struct stat sb;
+	int found = 0;
+	for (int i = 0; i < OUT_COUNT; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, out_names[i]);
+		if (lstat(path.data, &sb) != 0)
+			continue;
+		buf_printf(&names, "%s%s", found ? ", " : "", out_names[i]);
+		found++;
+	}
+	if (found)
+		rd_err_set(err, "%s already holds %s; --force replaces %s", dir, names.data,
+			   found == 1 ? "it" : "them");
+	buf_free(&names);
+	buf_free(&path);
+	return found ? -1 : 0;
 }
 
 static int cancelled(const struct gen_opts *o)
@@ -801,8 +779,6 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 {
 	struct gen_run g = {.opts = opts};
 	int rc = -1;
-	for (int i = 0; i < OUT_COUNT; i++)
-		g.out[i].fd = -1;
 	if (report)
 		memset(report, 0, sizeof *report);
 	if (opts->customers < 1 || opts->customers > GEN_MAX_CUSTOMERS) {
@@ -844,7 +820,7 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 		rd_err_set(err, "cancelled");
 		goto out;
 	}
-	if (make_dir(dir, err))
+	if (make_dir(dir, err) || (!opts->force && check_not_there(dir, err)))
 		goto out;
 	for (int i = 0; i < OUT_COUNT; i++) {
 		if (out_open(&g.out[i], dir, out_names[i], err))
@@ -856,8 +832,8 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 		gen_customer(&g, num);
 		if ((num & 255) == 0 || num == opts->customers) {
 			for (int i = 0; i < OUT_COUNT; i++) {
-				if (g.out[i].errnum) {
-					rd_err_set(err, "%s: %s", g.out[i].path, strerror(g.out[i].errnum));
+				if (g.out[i].failed) {
+					afile_sync(g.out[i].f, err); /* for the message */
 					goto out;
 				}
 			}
@@ -869,13 +845,18 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 				opts->progress(opts->ud, "customers", num, opts->customers);
 		}
 	}
-	for (int i = 0; i < OUT_COUNT; i++)
-		if (out_commit(&g.out[i], err))
+	/* All four complete and synced before any replaces an existing file: a full disk
+	 * cannot leave new customers beside old orders. */
+	for (int i = 0; i < OUT_COUNT; i++) {
+		out_flush(&g.out[i]);
+		if (afile_sync(g.out[i].f, err))
 			goto out;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) { /* make the renames durable; a failure here loses nothing */
-		fsync(dfd);
-		close(dfd);
+	}
+	for (int i = 0; i < OUT_COUNT; i++) {
+		int failed = afile_commit(g.out[i].f, err);
+		g.out[i].f = NULL;
+		if (failed)
+			goto out;
 	}
 	if (report) {
 		report->customers = g.out[OUT_CUSTOMERS].rows;

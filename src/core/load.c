@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "load_internal.h"
+#include "riskdesk/afile.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/mapping.h"
@@ -130,8 +131,8 @@ struct load_session {
 	struct rd_mapping *map;         /* owned; NULL without --map */
 	struct load_ids *customers;     /* customer ids in the store, read when first needed */
 	struct load_ids *orders;        /* order ids likewise */
-	char *rejects[LT_COUNT];        /* rejects files written so far, removed if the load
-					 * fails after all; owned */
+	struct afile *rejects[LT_COUNT]; /* complete rejects files, renamed into place once
+					  * the load is committed, else removed; owned */
 	int nrejects;                   /* entries in rejects */
 	int64_t errors;                 /* row errors of the whole load */
 	int64_t shown;                  /* of which were sent as diagnostics */
@@ -242,8 +243,8 @@ struct load_in {
 	int64_t bad_rows;                        /* rows with errors */
 	int insert;                              /* 0 once a row failed without skip_bad */
 	int failed;                              /* a fatal error is in ctx->err */
-	FILE *rejects;                           /* FILE.rejects.csv once a row was rejected */
-	char *rejects_path;                      /* owned */
+	struct afile *rejects;                   /* FILE.rejects.csv being written, once a row
+						  * was rejected; owned */
 	struct rd_buf scratch;                   /* lowercased names */
 };
 
@@ -971,28 +972,41 @@ static void csv_cell(FILE *f, const char *s, size_t len)
 	putc('"', f);
 }
 
+/* The rejects file is a report of one load: it is written beside its target and
+ * replaces the previous one only once the load is committed (afile.h). */
 static int rejects_open(struct load_in *in)
 {
+	struct rd_err e;
 	size_t n = strlen(in->path) + sizeof ".rejects.csv";
-	in->rejects_path = rd_malloc(n);
-	snprintf(in->rejects_path, n, "%s.rejects.csv", in->path);
-	int fd = open(in->rejects_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || !(in->rejects = fdopen(fd, "w"))) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return load_fail(in, 0, "cannot write %s: %s", in->rejects_path, strerror(e));
-	}
+	char *path = rd_malloc(n);
+	snprintf(path, n, "%s.rejects.csv", in->path);
+	in->rejects = afile_open(path, &e);
+	free(path);
+	if (!in->rejects)
+		return load_fail(in, 0, "cannot write %s", e.msg);
+	FILE *f = afile_stream(in->rejects);
 	if (in->json) {
-		fputs("record,reason\r\n", in->rejects);
+		fputs("record,reason\r\n", f);
 		return LOAD_GO;
 	}
 	for (int i = 0; i < in->ncols; i++) {
-		csv_cell(in->rejects, in->cols[i].name, strlen(in->cols[i].name));
-		putc(',', in->rejects);
+		csv_cell(f, in->cols[i].name, strlen(in->cols[i].name));
+		putc(',', f);
 	}
-	fputs("reason\r\n", in->rejects);
+	fputs("reason\r\n", f);
 	return LOAD_GO;
+}
+
+/* Puts the rejects files of a committed load in place. The rows are in the store by
+ * now, so a failure here is reported without undoing the load. */
+static void rejects_publish(struct load_session *ss)
+{
+	struct rd_err e;
+	for (int i = 0; i < ss->nrejects; i++) {
+		if (afile_commit(ss->rejects[i], &e))
+			sink_diag(ss->ctx->out, "loaded, but the rejects file was not written: %s", e.msg);
+		ss->rejects[i] = NULL;
+	}
 }
 
 /* The original cells (padded to the header's width) and the reason. */
@@ -1000,7 +1014,7 @@ static int reject(struct load_in *in, const struct load_rec *r)
 {
 	if (!in->rejects && rejects_open(in))
 		return LOAD_FAIL;
-	FILE *f = in->rejects;
+	FILE *f = afile_stream(in->rejects);
 	if (r->raw) {
 		csv_cell(f, r->raw, r->raw_len);
 		putc(',', f);
@@ -1322,9 +1336,7 @@ static void in_free(struct load_in *in)
 	free(in->index_sql);
 	buf_free(&in->reason);
 	buf_free(&in->scratch);
-	if (in->rejects)
-		fclose(in->rejects);
-	free(in->rejects_path);
+	afile_abort(in->rejects); /* the rejects of a load that did not happen */
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -1437,19 +1449,18 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 			goto out;
 		rep->outcomes_inserted = oafter - in.outcomes_before;
 	}
-	if (in.rejects && (fflush(in.rejects) != 0 || ferror(in.rejects))) {
-		load_fail(&in, 0, "cannot write %s: %s", in.rejects_path, strerror(errno));
+	struct rd_err werr;
+	if (in.rejects && afile_sync(in.rejects, &werr)) {
+		load_fail(&in, 0, "cannot write %s", werr.msg);
 		goto out;
 	}
 	sink_progress(ss->ctx->out, in.what, in.size, in.size);
-	if (in.rejects_path && ss->nrejects < LT_COUNT) {
-		ss->rejects[ss->nrejects++] = in.rejects_path;
-		in.rejects_path = NULL;
+	if (in.rejects && ss->nrejects < LT_COUNT) {
+		ss->rejects[ss->nrejects++] = in.rejects;
+		in.rejects = NULL;
 	}
 	rc = LOAD_GO;
 out:
-	if (rc != LOAD_GO && in.rejects_path)
-		unlink(in.rejects_path); /* the rejects of a load that did not happen */
 	in_free(&in);
 	if (data != MAP_FAILED)
 		munmap(data, (size_t)sb.st_size);
@@ -1504,15 +1515,13 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const stru
 	if (run_finish_ok(ctx, &run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
 		goto out;
 	rc = 0;
+	rejects_publish(&ss);
 out:
 	if (ss.errors > ss.shown)
 		sink_diag(ctx->out, "... and %lld more error%s", (long long)(ss.errors - ss.shown),
 			  ss.errors - ss.shown == 1 ? "" : "s");
-	for (int i = 0; i < ss.nrejects; i++) {
-		if (rc != 0)
-			unlink(ss.rejects[i]);
-		free(ss.rejects[i]);
-	}
+	for (int i = 0; i < ss.nrejects; i++)
+		afile_abort(ss.rejects[i]); /* left only when the load failed */
 	if (rc != 0) {
 		store_rollback(st);
 		run_record_failure(ctx, &run, ss.cancelled ? "cancelled" : "failed", 0, ctx->err.msg);

@@ -130,7 +130,7 @@ static void test_options(void **state)
 	(void)state;
 	check(NULL, "load --", "--delim|--map|--skip-bad");
 	check(NULL, "load customers x.csv --s", "--skip-bad");
-	check(NULL, "gen /tmp/x --", "--customers|--drift|--months|--seed");
+	check(NULL, "gen /tmp/x --", "--customers|--drift|--force|--months|--seed");
 	check(NULL, "runs -", "--limit");
 	check(NULL, "show --", "");
 	check(NULL, "frobnicate --", "");
