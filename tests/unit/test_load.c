@@ -651,9 +651,12 @@ static void test_json_array(void **state)
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
+	/* A number keeps its text as written, like a CSV cell; its value is the number. */
 	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'C1'",
 				    v, sizeof v),
-			    "500000");
+			    "5e+05");
+	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"),
+			 500000);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C2' AND name IS NULL"
 				      " AND kind = 'company'"),
 			 1);
@@ -761,7 +764,7 @@ static void test_mapping_errors(void **state)
 		{"{\"outcome\": {\"column\": \"c\", \"observed_at\": \"soon\"}}", "'observed_at' must be"},
 		{"{\"types\": {\"a\": \"text\"}}", "\"numeric\" or \"categorical\""},
 		{"{\"recode\": {\"a\": {\"x\": [1]}}}", "the value of 'x' must be a string or a number"},
-		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a non-empty"},
+		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a column name"},
 		{"{\"table\": \"orders\", \"outcome\": {\"column\": \"c\"}}", "derives outcomes from a customers"},
 		{"{\n\"table\": \"orders\",\n\"header\": tru\n}", "m.json:3: invalid JSON"},
 		{"[]", "m.json: a mapping is a JSON object"},
