@@ -848,7 +848,7 @@ static void check_slot(struct load_in *in, int k)
 	case VT_DATE:
 		if (date_parse(v->s, v->len, &epoch))
 			row_error(in, label, "%s is not an ISO 8601 date (2025-03-01 or"
-				  " 2025-03-01T10:30:00Z)", rd_echo(sh, v->s, v->len));
+				  " 2025-03-01T10:30:00Z; years 0001 to 9999)", rd_echo(sh, v->s, v->len));
 		break;
 	}
 }

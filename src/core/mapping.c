@@ -85,14 +85,14 @@ static int check_keys(const cJSON *obj, const char *const *keys, const char *nam
 }
 
 /* The text of a scalar (string, number or boolean), or NULL. The caller frees it. A
- * number is read as cJSON's double: one out of range, or an integer beyond 2^53 whose
- * digits the double would not keep, is NULL too (write such a value as a string). */
+ * number is read as cJSON's double: one out of range, or from 2^53 on, where a double no
+ * longer keeps every integer, is NULL too (write such a value as a string). */
 static char *scalar_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return rd_strdup(v->valuestring);
 	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble) || fabs(v->valuedouble) > 9007199254740992.0)
+		if (!isfinite(v->valuedouble) || fabs(v->valuedouble) >= 9007199254740992.0)
 			return NULL;
 		struct rd_buf b = {0};
 		buf_json_number(&b, v->valuedouble);
