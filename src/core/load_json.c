@@ -218,6 +218,8 @@ static int emit(struct json_state *js, const cJSON *obj, int64_t line, const cha
 		const struct json_member *m = &js->m[k];
 		const char *key = raw + m->key, *val = raw + m->val;
 		size_t klen = m->key_end - m->key, vlen = m->val_end - m->val;
+		if (klen < 2) /* cannot happen either: a key is a whole string */
+			return load_fail(js->in, line, "invalid JSON");
 		if (json_nul_at(key, klen) >= 0) {
 			/* cJSON's key ends at the NUL: it would name another column. */
 			problem(js, "key %s contains \\u0000 (a NUL character)",
@@ -246,7 +248,7 @@ static int emit(struct json_state *js, const cJSON *obj, int64_t line, const cha
 		struct load_field *cell = &js->f[col];
 		*cell = (struct load_field){.s = "", .len = 0};
 		if (cJSON_IsString(c)) {
-			if (json_nul_at(val, vlen) >= 0) {
+			if (vlen >= 2 && json_nul_at(val, vlen) >= 0) {
 				/* Shown as written: cJSON's copy ends at the NUL. */
 				*cell = (struct load_field){.s = val + 1, .len = vlen - 2,
 							    .bad = "contains \\u0000 (a NUL character)"};
