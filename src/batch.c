@@ -49,6 +49,15 @@ static int run_script(struct rd_ctx *ctx, const char *path)
 	int status = RD_OK;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		const char *nul = memchr(line, '\0', (size_t)n);
+		if (nul) {
+			/* The command would silently end there. */
+			fflush(stdout);
+			fprintf(stderr, "riskdesk: %s:%ld: a NUL byte at column %ld (a script is text,"
+				" one command a line)\n", name, lineno, (long)(nul - line) + 1);
+			status = RD_USAGE;
+			break;
+		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		status = run_one(ctx, line, name, lineno);

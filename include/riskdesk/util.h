@@ -58,7 +58,8 @@ int strmap_put(struct rd_strmap *m, const char *key, size_t len, int64_t value);
 size_t strmap_count(const struct rd_strmap *m);
 
 /* ISO 8601 dates: "2025-03-01", "2025-03-01T10:30:00", with optional fraction and
- * "Z" or "+hh:mm". A space may stand for the "T". Returns 0 and the UTC epoch second, or -1. */
+ * "Z" or "+hh:mm". A space may stand for the "T". Years 0001 to 9999 (year 0000, 1 BC in
+ * ISO 8601, is refused). Returns 0 and the UTC epoch second, or -1. */
 int date_parse(const char *s, size_t len, int64_t *epoch);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
@@ -80,11 +81,30 @@ char *prefix_successor(const char *s, size_t len);
 int num_parse(const char *s, size_t len, double *out);
 /* 1 when s is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t len);
+
+#define RD_ECHO_CHARS 60 /* characters of a user's value quoted in a message */
+#define RD_ECHO_SIZE 288 /* room for rd_echo's text */
+/* A value the user gave (an id, a cell, a key, a token), quoted for a message: 'C0001',
+ * or, when longer than RD_ECHO_CHARS characters, its start and its size: 'XXXX…' (100000
+ * bytes). Control characters and bytes that are not UTF-8 show as '?', so the message
+ * stays one readable line. Every message that quotes such a value goes through here.
+ * Returns out, which has room for RD_ECHO_SIZE bytes. */
+const char *rd_echo(char out[RD_ECHO_SIZE], const char *s, size_t len);
+/* The offset of the first NUL character inside a string of a JSON text: an escaped
+ * \u0000 (which cJSON decodes and then loses, the C string ending there) or a raw NUL
+ * byte. The scan follows escapes, so "\\u0000" is no NUL. -1 when there is none. */
+int64_t json_nul_at(const char *text, size_t len);
 /* Personal data shown masked unless `set pii on`: "j***@example.com", "*******4567".
  * out has room for n bytes. */
 void pii_mask(const char *value, char *out, size_t n);
 /* A number for people: integers without decimals, else 6 significant digits; NaN "missing". */
 void num_format(double v, char *out, size_t n);
+/* Opens path to read it without blocking on it (a FIFO with no writer, a device) and
+ * checks that what it opened is a regular file: the check is on the open descriptor, so
+ * nothing can swap the file in between. Returns the descriptor (blocking again), and its
+ * size when size is not NULL; or -1 with err ("PATH: a FIFO, not a regular file") and
+ * errno kept (ENOENT or ENOTDIR when there is no such file). */
+int file_open_regular(const char *path, int64_t *size, struct rd_err *err);
 /* Reads a small text file (a theme, a mapping, a model specification) into b, which
  * is reset first. 0 when read, 1 when it does not exist, -1 with err: unreadable, not a
  * regular file (a FIFO is refused without blocking), over max bytes, or holding a NUL. */

@@ -49,13 +49,14 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	struct load_opts opts = {0};
 	struct load_report reps[4];
+	char e[RD_ECHO_SIZE];
 	int n = 0;
 	const char *delim = args_opt(a, "delim");
 	opts.map_path = args_opt(a, "map");
 	opts.skip_bad = args_opt(a, "skip-bad") != NULL;
 	if (delim && mapping_separator(delim, &opts.delim)) {
-		rd_err_set(&ctx->err, "load: --delim '%s': expected one character, 'tab' or 'space'",
-			   delim);
+		rd_err_set(&ctx->err, "load: --delim %s: expected one character, 'tab' or 'space'",
+			   rd_echo(e, delim, strlen(delim)));
 		return RD_USAGE;
 	}
 	if (opts.map_path && !*opts.map_path) {
@@ -65,8 +66,8 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 	if (a->argc == 1) {
 		struct stat sb;
 		if (stat(a->argv[0], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			rd_err_set(&ctx->err, "load: '%s' is not a directory (usage: load DIR | load TABLE"
-				   " FILE)", a->argv[0]);
+			rd_err_set(&ctx->err, "load: %s is not a directory (usage: load DIR | load TABLE"
+				   " FILE)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
 			return RD_USAGE;
 		}
 		if (opts.map_path) {
@@ -81,8 +82,8 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 		for (int i = 0; i < 4; i++)
 			known |= strcmp(a->argv[0], tables[i]) == 0;
 		if (!known) {
-			rd_err_set(&ctx->err, "load: unknown table '%s' (customers, orders, payments,"
-				   " outcomes)", a->argv[0]);
+			rd_err_set(&ctx->err, "load: unknown table %s (customers, orders, payments,"
+				   " outcomes)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
 			return RD_USAGE;
 		}
 		if (load_file(ctx, a->argv[0], a->argv[1], &opts, &reps[0]))

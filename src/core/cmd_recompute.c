@@ -190,8 +190,10 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		double f[FEAT_COUNT];
 		struct feature_times times;
 		int rc = features_one(ctx->store, as_of_day, what, f, &times, &ctx->err);
+		char e[RD_ECHO_SIZE];
 		if (rc == 1)
-			rd_err_set(&ctx->err, "recompute: no customer '%s'", what);
+			rd_err_set(&ctx->err, "recompute: no customer %s",
+				   rd_echo(e, what, strlen(what)));
 		if (rc || visit(r, what, f, &times) || flush(r))
 			goto out;
 	} else if (r->total > 0) {

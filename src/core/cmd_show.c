@@ -82,7 +82,8 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		rd_err_set(&ctx->err, "show: no customer '%s'", id);
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "show: no customer %s", rd_echo(e, id, strlen(id)));
 		goto out;
 	}
 	char email[256], phone[256];
@@ -232,10 +233,11 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 				if (strcasecmp(a->argv[i + 1], sort_keys[k].name) == 0)
 					break;
 			if (k == sizeof sort_keys / sizeof *sort_keys) {
+				char ec[RD_ECHO_SIZE];
 				rd_err_set(&ctx->err,
-					   "list: cannot sort by '%s' (id, name, score, band, pd, segment,"
+					   "list: cannot sort by %s (id, name, score, band, pd, segment,"
 					   " last_activity)",
-					   a->argv[i + 1]);
+					   rd_echo(ec, a->argv[i + 1], strlen(a->argv[i + 1])));
 				goto out;
 			}
 			sort = sort_keys[k].sql;
@@ -249,16 +251,18 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 			char *end;
 			limit = strtoll(a->argv[i + 1], &end, 10);
 			if (*end || limit < 0) {
-				rd_err_set(&ctx->err, "list: limit must be a number >= 0, not '%s'",
-					   a->argv[i + 1]);
+				char ec[RD_ECHO_SIZE];
+				rd_err_set(&ctx->err, "list: limit must be a number >= 0, not %s",
+					   rd_echo(ec, a->argv[i + 1], strlen(a->argv[i + 1])));
 				goto out;
 			}
 			i += 2;
 		} else {
+			char ec[RD_ECHO_SIZE];
 			rd_err_set(&ctx->err,
-				   "list: unexpected '%s' (usage: list [where EXPR] [sort FIELD [desc]]"
+				   "list: unexpected %s (usage: list [where EXPR] [sort FIELD [desc]]"
 				   " [limit N])",
-				   w);
+				   rd_echo(ec, w, strlen(w)));
 			status = RD_USAGE;
 			goto out;
 		}
@@ -314,7 +318,8 @@ static int exec_history(struct rd_ctx *ctx, const struct rd_args *a)
 	int found = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
 	if (!found) {
-		rd_err_set(&ctx->err, "history: no customer '%s'", id);
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "history: no customer %s", rd_echo(e, id, strlen(id)));
 		return RD_FAILED;
 	}
 	if (store_prepare(ctx->store,

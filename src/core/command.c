@@ -195,8 +195,9 @@ static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, const int
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		const struct rd_opt *o = find_opt(cmd, name, len);
 		if (!o) {
-			rd_err_set(err, "%s: unknown option '--%.*s' (usage: %s %s)", cmd->name, (int)len,
-				   name, cmd->name, cmd->usage);
+			char e[RD_ECHO_SIZE];
+			rd_err_set(err, "%s: unknown option %s (usage: %s %s)", cmd->name,
+				   rd_echo(e, w, (size_t)(name - w) + len), cmd->name, cmd->usage);
 			return -1;
 		}
 		if (a->nopts == RD_MAX_OPTS) {
@@ -243,7 +244,9 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	}
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
 	if (!cmd) {
-		rd_err_set(&ctx->err, "unknown command '%s' (try 'help')", argv[0]);
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "unknown command %s (try 'help')",
+			   rd_echo(e, argv[0], strlen(argv[0])));
 		status = RD_USAGE;
 		goto out;
 	}

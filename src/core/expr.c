@@ -16,7 +16,6 @@
 #define EXPR_MAX_NEST 48    /* nesting, counted as SQLite's parser stack grows (see parse_or) */
 #define EXPR_MAX_CMPS 256   /* comparisons: keeps SQLite's expression tree under its depth limit */
 #define EXPR_MAX_PARAMS 999 /* SQLite's smallest compiled-in number of variables */
-#define EXPR_SHOW 32        /* bytes of a token quoted in a message */
 
 enum param_kind { PARAM_TEXT, PARAM_INT, PARAM_REAL };
 
@@ -167,35 +166,18 @@ static int column(const struct parser *p, size_t off)
 	return col;
 }
 
-/* Copies a token's text for a message: at most EXPR_SHOW bytes cut at a character
- * boundary, control characters as '?', so a message stays one readable line. */
-static void show(const char *s, size_t len, char out[EXPR_SHOW + 4])
-{
-	size_t n = len;
-	if (n > EXPR_SHOW) {
-		n = EXPR_SHOW;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++)
-		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	strcpy(out + n, n < len ? "..." : "");
-}
-
 /* "expected WHAT after 'PREV' at column N, found 'TOK'", the parts that apply. */
 static int expected(struct parser *p, const char *what, const char *hint)
 {
-	char prev[EXPR_SHOW + 4], found[EXPR_SHOW + 4];
+	char prev[RD_ECHO_SIZE], found[RD_ECHO_SIZE];
 	struct rd_buf b = {0};
 	buf_printf(&b, "expected %s", what);
 	if (p->prev_len) {
-		show(p->text + p->prev_start, p->prev_len, prev);
-		buf_printf(&b, " after '%s'", prev);
+		buf_printf(&b, " after %s", rd_echo(prev, p->text + p->prev_start, p->prev_len));
 	}
 	buf_printf(&b, " at column %d", column(p, p->tok.start));
 	if (p->tok.kind != T_END) {
-		show(p->text + p->tok.start, p->tok.len, found);
-		buf_printf(&b, ", found '%s'", found);
+		buf_printf(&b, ", found %s", rd_echo(found, p->text + p->tok.start, p->tok.len));
 	}
 	if (hint)
 		buf_printf(&b, " (%s)", hint);
@@ -401,7 +383,7 @@ static void suggest(const char *name, size_t len, const char *cand, char best[64
 
 static int unknown_field(struct parser *p, const char *name, size_t len)
 {
-	char shown[EXPR_SHOW + 4], best[64] = "";
+	char shown[RD_ECHO_SIZE], best[64] = "";
 	int best_d = 99;
 	for (size_t i = 0; i < NBUILTIN; i++)
 		suggest(name, len, builtin_fields[i].name, best, &best_d);
@@ -414,9 +396,9 @@ static int unknown_field(struct parser *p, const char *name, size_t len)
 			if (sqlite3_column_text(s, 0))
 				suggest(name, len, (const char *)sqlite3_column_text(s, 0), best, &best_d);
 	sqlite3_finalize(s);
-	show(name, len, shown);
 	struct rd_buf b = {0};
-	buf_printf(&b, "unknown field '%s' at column %d (", shown, column(p, p->tok.start));
+	buf_printf(&b, "unknown field %s at column %d (", rd_echo(shown, name, len),
+		   column(p, p->tok.start));
 	if (best[0])
 		buf_printf(&b, "did you mean '%s'? ", best);
 	buf_puts(&b, "fields: ");
@@ -622,10 +604,10 @@ static int parse_cmp(struct parser *p)
 	case T_OP:
 		op = p->tok.op;
 		if ((op == OP_LIKE || op == OP_NLIKE) && f.type == FT_NUM) {
-			char shown[EXPR_SHOW + 4];
-			show(p->text + field_start, field_len, shown);
-			fail(p, "'%s' needs a text field at column %d, and %s is numeric",
-			     op == OP_LIKE ? "~" : "!~", column(p, p->tok.start), shown);
+			/* A known field's name: short, not an arbitrary value. */
+			fail(p, "'%s' needs a text field at column %d, and %.*s is numeric",
+			     op == OP_LIKE ? "~" : "!~", column(p, p->tok.start), (int)field_len,
+			     p->text + field_start);
 			goto done;
 		}
 		if (advance(p))
@@ -842,9 +824,9 @@ struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_er
 		goto done;
 	}
 	if (p.tok.kind != T_END) {
-		char shown[EXPR_SHOW + 4];
-		show(p.text + p.tok.start, p.tok.len, shown);
-		fail(&p, "unexpected '%s' at column %d (expected 'and', 'or' or the end)", shown,
+		char shown[RD_ECHO_SIZE];
+		rd_echo(shown, p.text + p.tok.start, p.tok.len);
+		fail(&p, "unexpected %s at column %d (expected 'and', 'or' or the end)", shown,
 		     column(&p, p.tok.start));
 		goto done;
 	}

@@ -268,26 +268,10 @@ int load_fail(struct load_in *in, int64_t line, const char *fmt, ...)
 	return LOAD_FAIL;
 }
 
-/* A value for a message: quoted, at most 40 bytes (never cutting a UTF-8 character),
- * control bytes shown as '?'. */
-static const char *show(char *buf, size_t n, const char *s, size_t len)
+/* A name (a column, a key) quoted for a message, cut like every echoed value. */
+static const char *echo_name(char buf[RD_ECHO_SIZE], const char *name)
 {
-	size_t take = len, k = 0;
-	if (take > 40) {
-		take = 40;
-		while (take > 0 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
-	}
-	buf[k++] = '\'';
-	for (size_t i = 0; i < take && k + 6 < n; i++)
-		buf[k++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[k++] = '\'';
-	if (take < len && k + 4 < n) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
+	return rd_echo(buf, name, strlen(name));
 }
 
 /* Records an error of the current row: a diagnostic while fewer than 20 were shown, and
@@ -297,18 +281,20 @@ static void row_error(struct load_in *in, const char *label, const char *fmt, ..
 static void row_error(struct load_in *in, const char *label, const char *fmt, ...)
 {
 	struct load_session *ss = in->ss;
-	char msg[512];
+	char msg[1024], lb[RD_ECHO_SIZE];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	in->row_bad = 1;
 	ss->errors++;
+	if (label)
+		echo_name(lb, label);
 	if (ss->shown < LOAD_MAX_DIAG) {
 		ss->shown++;
 		if (label)
-			sink_diag(ss->ctx->out, "%s:%lld: column '%s': %s", in->path,
-				  (long long)in->rec->line, label, msg);
+			sink_diag(ss->ctx->out, "%s:%lld: column %s: %s", in->path,
+				  (long long)in->rec->line, lb, msg);
 		else
 			sink_diag(ss->ctx->out, "%s:%lld: %s", in->path, (long long)in->rec->line, msg);
 	}
@@ -316,7 +302,7 @@ static void row_error(struct load_in *in, const char *label, const char *fmt, ..
 		if (in->reason.len)
 			buf_puts(&in->reason, "; ");
 		if (label)
-			buf_printf(&in->reason, "column '%s': ", label);
+			buf_printf(&in->reason, "column %s: ", lb);
 		buf_puts(&in->reason, msg);
 	}
 }
@@ -629,8 +615,9 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 		return load_fail(in, line, "column %d: the name is not valid UTF-8", in->ncols + 1);
 	if (memchr(name, '\0', len))
 		return load_fail(in, line, "column %d: the name contains a NUL byte", in->ncols + 1);
+	char e1[RD_ECHO_SIZE], e2[RD_ECHO_SIZE], e3[RD_ECHO_SIZE];
 	if (len > 0 && strmap_get(in->colmap, lower(in, name, len), len) >= 0)
-		return load_fail(in, line, "column '%.*s' appears twice", (int)len, name);
+		return load_fail(in, line, "column %s appears twice", rd_echo(e1, name, len));
 	if (in->ncols == in->capcols) {
 		in->capcols = in->capcols ? in->capcols * 2 : 32;
 		in->cols = rd_realloc(in->cols, (size_t)in->capcols * sizeof *in->cols);
@@ -654,8 +641,9 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	int k;
 	if (m && m->outcome_column && names(m->outcome_column, c->name, res)) {
 		if (in->outcome_col >= 0)
-			return load_fail(in, line, "columns '%s' and '%s' both give the outcome",
-					 in->cols[in->outcome_col].name, c->name);
+			return load_fail(in, line, "columns %s and %s both give the outcome",
+					 echo_name(e1, in->cols[in->outcome_col].name),
+					 echo_name(e2, c->name));
 		c->target = TG_OUTCOME;
 		in->outcome_col = idx;
 		in->outcome_label = c->name;
@@ -664,10 +652,11 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	} else if ((k = slot_of(in->t, res)) >= 0) {
 		if (k == 0 && in->genid)
 			return load_fail(in, line, "%s generates ids ('id'.'format'), but the file has"
-				         " a column '%s'", m->name, c->name);
+				         " a column %s", m->name, echo_name(e1, c->name));
 		if (in->slot_col[k] >= 0)
-			return load_fail(in, line, "columns '%s' and '%s' both give '%s'",
-					 in->cols[in->slot_col[k]].name, c->name, in->t->fields[k].name);
+			return load_fail(in, line, "columns %s and %s both give '%s'",
+					 echo_name(e1, in->cols[in->slot_col[k]].name),
+					 echo_name(e2, c->name), in->t->fields[k].name);
 		c->target = TG_SLOT;
 		c->index = k;
 		in->slot_col[k] = idx;
@@ -677,16 +666,17 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 		if (a < 0)
 			return LOAD_FAIL;
 		if (in->attrs[a].col >= 0)
-			return load_fail(in, line, "columns '%s' and '%s' both give attribute '%s'",
-					 in->cols[in->attrs[a].col].name, c->name, in->attrs[a].name);
+			return load_fail(in, line, "columns %s and %s both give attribute %s",
+					 echo_name(e1, in->cols[in->attrs[a].col].name),
+					 echo_name(e2, c->name), echo_name(e3, in->attrs[a].name));
 		c->target = TG_ATTR;
 		c->index = a;
 		in->attrs[a].col = idx;
 		in->attrs[a].label = c->name;
 	} else {
 		c->target = TG_IGNORE;
-		sink_message(in->ss->ctx->out, "%s: ignoring column '%s' (%s have %s)", in->path,
-			     c->name, in->t->name, in->t->columns);
+		sink_message(in->ss->ctx->out, "%s: ignoring column %s (%s have %s)", in->path,
+			     echo_name(e1, c->name), in->t->name, in->t->columns);
 	}
 	return idx;
 }
@@ -713,9 +703,10 @@ static int plan_check(struct load_in *in, int64_t line)
 		return load_fail(in, line, "no column '%s' (%s have %s)", in->t->fields[k].name,
 				 in->t->name, in->t->columns);
 	}
+	char e[RD_ECHO_SIZE];
 	if (m && m->outcome_column && in->outcome_col < 0 && !in->outcome_def)
-		return load_fail(in, line, "%s takes outcomes from column '%s', which the file does"
-				 " not have", m->name, m->outcome_column);
+		return load_fail(in, line, "%s takes outcomes from column %s, which the file does"
+				 " not have", m->name, echo_name(e, m->outcome_column));
 	return LOAD_GO;
 }
 
@@ -775,8 +766,10 @@ static int plan_init(struct load_in *in)
 					return LOAD_FAIL;
 				in->attrs[a].def = m->defaults[i].to;
 			} else {
-				return load_fail(in, 0, "%s: 'defaults' names '%s', which is not a column"
-						 " of %s (%s)", m->name, src, in->t->name, in->t->columns);
+				char e[RD_ECHO_SIZE];
+				return load_fail(in, 0, "%s: 'defaults' names %s, which is not a column"
+						 " of %s (%s)", m->name, echo_name(e, src), in->t->name,
+						 in->t->columns);
 			}
 		}
 	}
@@ -805,7 +798,7 @@ static void check_slot(struct load_in *in, int k)
 	const struct load_fdef *fd = &in->t->fields[k];
 	const struct load_field *v = &in->val[k];
 	const char *label = in->label[k];
-	char sh[96];
+	char sh[RD_ECHO_SIZE];
 	int64_t epoch;
 	if (v->len == 0) {
 		if (fd->required)
@@ -821,29 +814,29 @@ static void check_slot(struct load_in *in, int k)
 		struct load_ids *ids = ids_for(in, fd->type);
 		if (ids && !ids_has(ids, v->s, v->len))
 			row_error(in, label, "unknown %s %s", fd->type == VT_CUSTOMER ? "customer" : "order",
-				  show(sh, sizeof sh, v->s, v->len));
+				  rd_echo(sh, v->s, v->len));
 		break;
 	}
 	case VT_AMOUNT:
 		if (num_parse(v->s, v->len, &in->num[k]))
-			row_error(in, label, "%s is not a number", show(sh, sizeof sh, v->s, v->len));
+			row_error(in, label, "%s is not a number", rd_echo(sh, v->s, v->len));
 		else if (in->num[k] < 0)
 			row_error(in, label, "%s is negative (amounts are >= 0)",
-				  show(sh, sizeof sh, v->s, v->len));
+				  rd_echo(sh, v->s, v->len));
 		break;
 	case VT_STATUS:
 		if ((in->code[k] = order_status_parse(v->s, v->len)) < 0)
 			row_error(in, label, "%s is not placed, shipped, delivered, cancelled or returned",
-				  show(sh, sizeof sh, v->s, v->len));
+				  rd_echo(sh, v->s, v->len));
 		break;
 	case VT_METHOD:
 		if ((in->code[k] = pay_method_parse(v->s, v->len)) < 0)
 			row_error(in, label, "%s is not card, cod, wallet or bank",
-				  show(sh, sizeof sh, v->s, v->len));
+				  rd_echo(sh, v->s, v->len));
 		break;
 	case VT_FLAG:
 		if ((in->code[k] = flag_parse(v->s, v->len)) < 0)
-			row_error(in, label, "%s is not 0 or 1", show(sh, sizeof sh, v->s, v->len));
+			row_error(in, label, "%s is not 0 or 1", rd_echo(sh, v->s, v->len));
 		break;
 	case VT_KIND:
 		in->code[k] = v->len == 10 && memcmp(v->s, "individual", 10) == 0 ? 0
@@ -851,12 +844,12 @@ static void check_slot(struct load_in *in, int k)
 										    : -1;
 		if (in->code[k] < 0)
 			row_error(in, label, "%s is not individual or company",
-				  show(sh, sizeof sh, v->s, v->len));
+				  rd_echo(sh, v->s, v->len));
 		break;
 	case VT_DATE:
 		if (date_parse(v->s, v->len, &epoch))
 			row_error(in, label, "%s is not an ISO 8601 date (2025-03-01 or"
-				  " 2025-03-01T10:30:00Z)", show(sh, sizeof sh, v->s, v->len));
+				  " 2025-03-01T10:30:00Z; years 0001 to 9999)", rd_echo(sh, v->s, v->len));
 		break;
 	}
 }
@@ -1036,7 +1029,7 @@ static int reject(struct load_in *in, const struct load_rec *r)
 /* ---- one record ---- */
 
 /* Marks a cell whose error was reported: later checks and defaults skip it. */
-static const struct load_field reported = {.s = "", .len = 0, .nested = 1};
+static const struct load_field reported = {.s = "", .len = 0, .bad = "reported"};
 
 /* Moves the record's cells to their targets, checking size and encoding on the way. */
 static void spread(struct load_in *in, const struct load_rec *r)
@@ -1047,14 +1040,24 @@ static void spread(struct load_in *in, const struct load_rec *r)
 		if (c->target == TG_IGNORE)
 			continue;
 		struct load_field v = r->f[i];
-		if (v.nested) {
-			row_error(in, c->name, "a JSON object or array (expected a string or a number)");
+		const char *nul;
+		char sh[RD_ECHO_SIZE];
+		if (v.bad) {
+			if (v.len)
+				row_error(in, c->name, "%s %s", rd_echo(sh, v.s, v.len), v.bad);
+			else
+				row_error(in, c->name, "%s", v.bad);
 			v = reported;
 		} else if (v.len > LOAD_FIELD_MAX) {
 			row_error(in, c->name, "field is %zu bytes; the limit is %d", v.len, LOAD_FIELD_MAX);
 			v = reported;
 		} else if (!utf8_valid(v.s, v.len)) {
 			row_error(in, c->name, "invalid UTF-8");
+			v = reported;
+		} else if ((nul = memchr(v.s, '\0', v.len)) != NULL) {
+			/* Stored, it would end the text early: 'C0001\0x' shown as C0001. */
+			row_error(in, c->name, "%s contains a NUL byte (at byte %zu)",
+				  rd_echo(sh, v.s, v.len), (size_t)(nul - v.s) + 1);
 			v = reported;
 		} else if (c->recode) {
 			const char *to = mapping_recode_get(c->recode, v.s, v.len);
@@ -1074,10 +1077,10 @@ static void spread(struct load_in *in, const struct load_rec *r)
 
 static void check_attrs(struct load_in *in)
 {
-	char sh[96];
+	char sh[RD_ECHO_SIZE];
 	for (int i = 0; i < in->nattrs; i++) {
 		struct load_attr *a = &in->attrs[i];
-		if (a->v.nested)
+		if (a->v.bad)
 			continue;
 		if (a->v.len == 0 && a->def)
 			a->v = (struct load_field){.s = a->def, .len = strlen(a->def)};
@@ -1086,15 +1089,15 @@ static void check_attrs(struct load_in *in)
 		a->hasnum = num_parse(a->v.s, a->v.len, &a->num) == 0;
 		if (!a->hasnum && a->forced == MAPPING_NUMERIC)
 			row_error(in, a->label, "%s is not a number (%s makes it numeric)",
-				  show(sh, sizeof sh, a->v.s, a->v.len), in->ss->map->name);
+				  rd_echo(sh, a->v.s, a->v.len), in->ss->map->name);
 	}
 }
 
 static void check_outcome(struct load_in *in)
 {
-	char sh[96];
+	char sh[RD_ECHO_SIZE];
 	struct load_field v = in->outcome;
-	if (v.nested)
+	if (v.bad)
 		return;
 	if (v.len == 0 && in->outcome_def)
 		v = (struct load_field){.s = in->outcome_def, .len = strlen(in->outcome_def)};
@@ -1105,7 +1108,7 @@ static void check_outcome(struct load_in *in)
 		v = (struct load_field){.s = to, .len = strlen(to)};
 	if ((in->outcome_code = flag_parse(v.s, v.len)) < 0)
 		row_error(in, in->outcome_label ? in->outcome_label : in->ss->map->outcome_column,
-			  "%s is not an outcome (0 or 1%s)", show(sh, sizeof sh, v.s, v.len),
+			  "%s is not an outcome (0 or 1%s)", rd_echo(sh, v.s, v.len),
 			  in->ss->map->outcome_recode.npairs ? " after the mapping's recode" : "");
 }
 
@@ -1136,13 +1139,15 @@ int load_row(struct load_in *in, const struct load_rec *r)
 			  in->header_nf);
 		goto done;
 	}
+	if (r->bad)
+		row_error(in, NULL, "%s", r->bad);
 	spread(in, r);
 	if (in->genid) {
 		mapping_id(ss->map, row, in->idbuf, sizeof in->idbuf);
 		in->val[0] = (struct load_field){.s = in->idbuf, .len = strlen(in->idbuf)};
 	}
 	for (int k = 0; k < in->t->nfields; k++) {
-		if (in->val[k].nested)
+		if (in->val[k].bad)
 			continue;
 		if (in->val[k].len == 0 && in->slot_def[k])
 			in->val[k] = (struct load_field){.s = in->slot_def[k], .len = strlen(in->slot_def[k])};
@@ -1157,10 +1162,10 @@ int load_row(struct load_in *in, const struct load_rec *r)
 	if (key->len) {
 		int64_t first = keys_get(&in->seen, key->s, key->len);
 		if (first >= 0) {
-			char sh[96];
+			char sh[RD_ECHO_SIZE];
 			row_error(in, in->label[0], "duplicate %s %s (first on line %lld)",
 				  in->table == LT_OUTCOMES ? "customer_id" : "id",
-				  show(sh, sizeof sh, key->s, key->len), (long long)first);
+				  rd_echo(sh, key->s, key->len), (long long)first);
 		}
 	}
 done:
@@ -1354,27 +1359,23 @@ static int starts_with_object(const char *data, size_t len)
 	return i < len && data[i] == '{';
 }
 
-/* Reads, checks and writes one file inside the session's transaction. */
-static int load_one(struct load_session *ss, enum load_table table, const char *path,
+/* Reads, checks and writes one file (fd, opened by run_jobs) inside the session's
+ * transaction. */
+static int load_one(struct load_session *ss, enum load_table table, const char *path, int fd,
 		    struct load_report *rep)
 {
 	struct load_in in = {.ss = ss, .t = &tables[table], .table = table, .path = path,
 			     .rep = rep};
 	const struct rd_mapping *m = ss->map;
 	char *data = MAP_FAILED;
-	int fd, rc = LOAD_FAIL;
-	struct stat sb;
+	int rc = LOAD_FAIL;
+	struct stat sb = {0};
 	memset(rep, 0, sizeof *rep);
 	snprintf(rep->table, sizeof rep->table, "%s", tables[table].name);
 	snprintf(rep->path, sizeof rep->path, "%s", path);
 	double t0 = now_seconds();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
+	if (fstat(fd, &sb) != 0) {
 		load_fail(&in, 0, "%s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		load_fail(&in, 0, "not a regular file");
 		goto out;
 	}
 	in.size = sb.st_size;
@@ -1464,8 +1465,6 @@ out:
 	in_free(&in);
 	if (data != MAP_FAILED)
 		munmap(data, (size_t)sb.st_size);
-	if (fd >= 0)
-		close(fd);
 	rep->seconds = now_seconds() - t0;
 	return rc;
 }
@@ -1475,6 +1474,7 @@ out:
 struct load_job {
 	enum load_table table; /* target */
 	char *path;            /* owned */
+	int fd;                /* the open file, once run_jobs opened it; else -1 */
 };
 
 static int table_of(const char *name)
@@ -1485,8 +1485,10 @@ static int table_of(const char *name)
 	return -1;
 }
 
-/* Runs the jobs in one transaction with one runs row, foreign keys off meanwhile. */
-static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const struct load_job *jobs,
+/* Runs the jobs in one transaction with one runs row, foreign keys off meanwhile. Every
+ * file is opened, and a FIFO, a device or a directory refused, before the write lock is
+ * taken: nothing can then wait on a file while holding it. */
+static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct load_job *jobs,
 		    int njobs, struct load_report *reports)
 {
 	struct load_session ss = {.ctx = ctx, .opts = opts};
@@ -1498,6 +1500,9 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const stru
 	run_start(&run, "load");
 	if (opts->map_path && !(ss.map = mapping_load(opts->map_path, &ctx->err)))
 		goto out;
+	for (int i = 0; i < njobs; i++)
+		if ((jobs[i].fd = file_open_regular(jobs[i].path, NULL, &ctx->err)) < 0)
+			goto out;
 	/* Takes effect only outside a transaction, which is where commands run. */
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", &ctx->err))
 		goto out;
@@ -1505,7 +1510,7 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const stru
 	if (store_begin(st, &ctx->err) || run_insert(ctx, &run, &ctx->err))
 		goto out;
 	for (int i = 0; i < njobs; i++) {
-		if (load_one(&ss, jobs[i].table, jobs[i].path, &reports[i]))
+		if (load_one(&ss, jobs[i].table, jobs[i].path, jobs[i].fd, &reports[i]))
 			goto out;
 		rows += reports[i].read - reports[i].rejected;
 	}
@@ -1528,6 +1533,9 @@ out:
 	}
 	if (fk_off)
 		store_exec(st, "PRAGMA foreign_keys = ON", &scratch);
+	for (int i = 0; i < njobs; i++)
+		if (jobs[i].fd >= 0)
+			close(jobs[i].fd);
 	mapping_free(ss.map);
 	ids_free(ss.customers);
 	ids_free(ss.orders);
@@ -1539,11 +1547,12 @@ int load_file(struct rd_ctx *ctx, const char *table, const char *path,
 {
 	int t = table_of(table);
 	if (t < 0) {
-		rd_err_set(&ctx->err, "load: unknown table '%s' (customers, orders, payments, outcomes)",
-			   table);
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "load: unknown table %s (customers, orders, payments, outcomes)",
+			   rd_echo(e, table, strlen(table)));
 		return -1;
 	}
-	struct load_job job = {.table = (enum load_table)t, .path = (char *)path};
+	struct load_job job = {.table = (enum load_table)t, .path = (char *)path, .fd = -1};
 	return run_jobs(ctx, opts, &job, 1, report);
 }
 
@@ -1567,8 +1576,10 @@ int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
 			size_t len = dlen + 32;
 			char *p = rd_malloc(len);
 			snprintf(p, len, "%s%s%s%s", dir, slash ? "" : "/", tables[t].name, exts[e]);
+			/* Whatever has the name is the table's file: a FIFO or a directory there is
+			 * refused when opened, not skipped. */
 			struct stat sb;
-			if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			if (lstat(p, &sb) != 0) {
 				free(p);
 				continue;
 			}
@@ -1581,7 +1592,7 @@ int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
 			found = p;
 		}
 		if (found)
-			jobs[n++] = (struct load_job){.table = (enum load_table)t, .path = found};
+			jobs[n++] = (struct load_job){.table = (enum load_table)t, .path = found, .fd = -1};
 	}
 	if (n == 0) {
 		rd_err_set(&ctx->err, "load %s: no customers, orders, payments or outcomes file"

@@ -57,7 +57,7 @@ static void on_record(int c, void *data)
 		for (int i = 0; i < st->nf; i++) {
 			st->f[i].s = base + st->offs[i];
 			st->f[i].len = st->lens[i];
-			st->f[i].nested = 0;
+			st->f[i].bad = NULL;
 		}
 		if (st->header) {
 			st->header = 0;
@@ -151,7 +151,7 @@ static int ws_read(struct load_in *in, const char *data, size_t len, size_t at, 
 			}
 			f[nf].s = data + start;
 			f[nf].len = j - start;
-			f[nf].nested = 0;
+			f[nf].bad = NULL;
 			nf++;
 		}
 		at = next;

@@ -11,9 +11,10 @@
 
 /* One cell. The bytes need not be NUL-terminated and stay valid only during the call. */
 struct load_field {
-	const char *s; /* never NULL ("" when empty) */
-	size_t len;    /* bytes */
-	int nested;    /* 1: a JSON object or array, which no column accepts */
+	const char *s;   /* never NULL ("" when empty) */
+	size_t len;      /* bytes */
+	const char *bad; /* NULL, or why the reader found the cell unusable ("contains
+			  * \u0000"), reported after the value s when len > 0 */
 };
 
 /* One data record of the source. */
@@ -24,6 +25,8 @@ struct load_rec {
 	int nf;                      /* cells in f */
 	const char *raw;             /* JSON: the element's text, for the rejects file; else NULL */
 	size_t raw_len;
+	const char *bad;             /* NULL, or what is wrong with the record as a whole (a
+				      * JSON key given twice), for the row's errors */
 };
 
 /* The state of one file being loaded; defined in load.c. */

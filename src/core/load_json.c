@@ -1,12 +1,29 @@
 /* JSON readers: an array of objects (parsed one element at a time, so each record knows
- * the line it starts on and memory stays at one element), and NDJSON. Numbers become
- * their text, null an empty cell. */
+ * the line it starts on and memory stays at one element), and NDJSON. Strings are taken
+ * as cJSON decodes them; numbers keep their text as written (cJSON would make them
+ * doubles: 9007199254740993 would become ...992), read back from the element's text;
+ * null is an empty cell. */
 #include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load_internal.h"
 #include "riskdesk/util.h"
+
+/* Where one member of an object lies in its text. */
+struct json_member {
+	size_t key, key_end; /* the key, quotes included */
+	size_t val, val_end; /* the value (a string with its quotes) */
+};
+
+/* A column's last use, to find a key given twice in one object. */
+struct json_seen {
+	int64_t element;  /* the element that last used the column */
+	const char *name; /* its key there (valid while that element is the current one) */
+};
 
 struct json_state {
 	struct load_in *in;    /* receives the records */
@@ -16,7 +33,12 @@ struct json_state {
 	int64_t line;          /* line of data[pos] */
 	struct load_field *f;  /* cells by column index */
 	int cap;               /* room in f */
-	struct rd_buf nums;    /* the text of the element's numbers, back to back */
+	struct json_member *m; /* the current element's members, in document order */
+	int mcap;              /* room in m */
+	struct json_seen *seen; /* by column index */
+	int seencap;           /* room in seen */
+	int64_t element;       /* elements read so far */
+	struct rd_buf problem; /* what is wrong with the current record as a whole */
 };
 
 static int64_t count_lines(const char *s, size_t n)
@@ -69,54 +91,188 @@ static void ensure_cap(struct json_state *js, int n)
 		js->f[i] = (struct load_field){.s = "", .len = 0};
 }
 
-/* Hands one parsed element to the loader. */
+static size_t skip_blank(const char *s, size_t i, size_t n)
+{
+	while (i < n && (unsigned char)s[i] <= ' ') /* what cJSON skips between tokens */
+		i++;
+	return i;
+}
+
+/* The end of the string whose opening quote is s[i]: just past its closing quote. */
+static size_t string_end(const char *s, size_t i, size_t n)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+/* The end of the value starting at s[i]. */
+static size_t value_end(const char *s, size_t i, size_t n)
+{
+	if (i < n && s[i] == '"')
+		return string_end(s, i, n);
+	if (i < n && (s[i] == '{' || s[i] == '[')) {
+		size_t depth = 0;
+		while (i < n) {
+			if (s[i] == '"') {
+				i = string_end(s, i, n);
+				continue;
+			}
+			if (s[i] == '{' || s[i] == '[')
+				depth++;
+			else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+				return i + 1;
+			i++;
+		}
+		return n;
+	}
+	while (i < n && (unsigned char)s[i] > ' ' && s[i] != ',' && s[i] != '}' && s[i] != ']')
+		i++;
+	return i;
+}
+
+/* Splits the text of an object cJSON accepted into its members: one pass, so the text is
+ * known to be valid here. cJSON keeps members in document order: member k is child k.
+ * Returns the number of members. */
+static int split_members(struct json_state *js, const char *s, size_t n)
+{
+	int k = 0;
+	size_t i = skip_blank(s, 0, n) + 1; /* past the '{' */
+	for (;;) {
+		i = skip_blank(s, i, n);
+		if (i >= n || s[i] != '"')
+			break; /* the closing '}' */
+		if (k == js->mcap) {
+			js->mcap = js->mcap ? js->mcap * 2 : 64;
+			js->m = rd_realloc(js->m, (size_t)js->mcap * sizeof *js->m);
+		}
+		struct json_member *m = &js->m[k++];
+		m->key = i;
+		m->key_end = i = string_end(s, i, n);
+		i = skip_blank(s, skip_blank(s, i, n) + 1, n); /* past the ':' */
+		m->val = i;
+		m->val_end = i = value_end(s, i, n);
+		i = skip_blank(s, i, n);
+		if (i < n && s[i] == ',')
+			i++;
+	}
+	return k;
+}
+
+/* Adds to what is wrong with the current record. */
+static void problem(struct json_state *js, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct json_state *js, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (js->problem.len)
+		buf_puts(&js->problem, "; ");
+	buf_puts(&js->problem, msg);
+}
+
+static void ensure_seen(struct json_state *js, int n)
+{
+	if (n <= js->seencap)
+		return;
+	int old = js->seencap;
+	while (js->seencap < n)
+		js->seencap = js->seencap ? js->seencap * 2 : 64;
+	js->seen = rd_realloc(js->seen, (size_t)js->seencap * sizeof *js->seen);
+	for (int i = old; i < js->seencap; i++)
+		js->seen[i] = (struct json_seen){.element = 0};
+}
+
+/* Hands one parsed element (raw: its text) to the loader. */
 static int emit(struct json_state *js, const cJSON *obj, int64_t line, const char *raw,
 		size_t raw_len)
 {
+	char e1[RD_ECHO_SIZE], e2[RD_ECHO_SIZE];
+	const char *z = memchr(raw, '\0', raw_len);
+	if (z) {
+		/* cJSON reads a NUL byte as a blank, or keeps it in a string it then cuts. */
+		const char *bol = z;
+		while (bol > raw && bol[-1] != '\n')
+			bol--;
+		return load_fail(js->in, line + count_lines(raw, (size_t)(z - raw)),
+				 "invalid JSON: a NUL byte at column %zu", (size_t)(z - bol) + 1);
+	}
 	if (!cJSON_IsObject(obj))
 		return load_fail(js->in, line, "expected an object, found %s", type_name(obj));
-	/* Numbers first, so the buffer no longer moves when cells point into it. */
-	buf_reset(&js->nums);
-	for (const cJSON *c = obj->child; c; c = c->next) {
-		if (cJSON_IsNumber(c)) {
-			buf_json_number(&js->nums, c->valuedouble);
-			buf_putc(&js->nums, '\0');
-		}
-	}
+	int nm = split_members(js, raw, raw_len), k = 0;
+	int64_t el = ++js->element;
+	buf_reset(&js->problem);
 	int n = load_ncolumns(js->in);
 	ensure_cap(js, n);
 	for (int i = 0; i < n; i++)
 		js->f[i] = (struct load_field){.s = "", .len = 0};
-	size_t numoff = 0;
-	for (const cJSON *c = obj->child; c; c = c->next) {
+	for (const cJSON *c = obj->child; c; c = c->next, k++) {
+		if (k >= nm) /* cannot happen: the text is the one cJSON parsed */
+			return load_fail(js->in, line, "invalid JSON");
+		const struct json_member *m = &js->m[k];
+		const char *key = raw + m->key, *val = raw + m->val;
+		size_t klen = m->key_end - m->key, vlen = m->val_end - m->val;
+		if (klen < 2) /* cannot happen either: a key is a whole string */
+			return load_fail(js->in, line, "invalid JSON");
+		if (json_nul_at(key, klen) >= 0) {
+			/* cJSON's key ends at the NUL: it would name another column. */
+			problem(js, "key %s contains \\u0000 (a NUL character)",
+				rd_echo(e1, key + 1, klen - 2));
+			continue;
+		}
 		int col = load_column(js->in, c->string, strlen(c->string), line);
 		if (col < 0)
 			return LOAD_FAIL;
 		ensure_cap(js, col + 1);
+		ensure_seen(js, col + 1);
+		struct json_seen *seen = &js->seen[col];
+		if (seen->element == el) {
+			const char *first = seen->name;
+			if (strcmp(first, c->string) == 0)
+				problem(js, "key %s appears twice in the object",
+					rd_echo(e1, c->string, strlen(c->string)));
+			else
+				problem(js, "keys %s and %s name one column (names ignore case)",
+					rd_echo(e1, first, strlen(first)),
+					rd_echo(e2, c->string, strlen(c->string)));
+			continue;
+		}
+		seen->element = el;
+		seen->name = c->string;
 		struct load_field *cell = &js->f[col];
-		cell->nested = 0;
+		*cell = (struct load_field){.s = "", .len = 0};
 		if (cJSON_IsString(c)) {
-			cell->s = c->valuestring;
-			cell->len = strlen(c->valuestring);
+			if (vlen >= 2 && json_nul_at(val, vlen) >= 0) {
+				/* Shown as written: cJSON's copy ends at the NUL. */
+				*cell = (struct load_field){.s = val + 1, .len = vlen - 2,
+							    .bad = "contains \\u0000 (a NUL character)"};
+			} else {
+				cell->s = c->valuestring;
+				cell->len = strlen(c->valuestring);
+			}
 		} else if (cJSON_IsNumber(c)) {
-			cell->s = js->nums.data + numoff;
-			cell->len = strlen(cell->s);
-			numoff += cell->len + 1;
+			/* The literal, not cJSON's double: ids keep every digit. */
+			cell->s = val;
+			cell->len = vlen;
+			if (!isfinite(c->valuedouble))
+				cell->bad = "is out of the range of a number (beyond 1.8e308)";
 		} else if (cJSON_IsBool(c)) {
 			cell->s = cJSON_IsTrue(c) ? "true" : "false";
 			cell->len = strlen(cell->s);
-		} else if (cJSON_IsNull(c)) {
-			cell->s = "";
-			cell->len = 0;
-		} else {
-			cell->s = "";
-			cell->len = 0;
-			cell->nested = 1;
+		} else if (!cJSON_IsNull(c)) {
+			cell->bad = "a JSON object or array (expected a string or a number)";
 		}
 	}
 	n = load_ncolumns(js->in);
 	struct load_rec rec = {.line = line, .pos = (int64_t)js->pos, .f = js->f, .nf = n,
-			       .raw = raw, .raw_len = raw_len};
+			       .raw = raw, .raw_len = raw_len,
+			       .bad = js->problem.len ? js->problem.data : NULL};
 	return load_row(js->in, &rec);
 }
 
@@ -231,6 +387,8 @@ int load_json_read(struct load_in *in, const char *data, size_t len, int ndjson)
 		js.pos = 3;
 	int rc = ndjson ? read_lines(&js) : read_array(&js);
 	free(js.f);
-	buf_free(&js.nums);
+	free(js.m);
+	free(js.seen);
+	buf_free(&js.problem);
 	return rc;
 }

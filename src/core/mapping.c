@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,11 @@ int mapping_separator(const char *s, int *sep)
 	return -1;
 }
 
+static const char *echo(char e[RD_ECHO_SIZE], const char *s)
+{
+	return rd_echo(e, s, strlen(s));
+}
+
 static void keys_list(struct rd_buf *b, const char *const *keys)
 {
 	for (int i = 0; keys[i]; i++) {
@@ -68,8 +74,9 @@ static int check_keys(const cJSON *obj, const char *const *keys, const char *nam
 		if (!known) {
 			struct rd_buf b = {0};
 			keys_list(&b, keys);
-			rd_err_set(err, "%s: %sunknown key '%s' (expected %s)", name, where, c->string,
-				   b.data);
+			char e[RD_ECHO_SIZE];
+			rd_err_set(err, "%s: %sunknown key %s (expected %s)", name, where,
+				   echo(e, c->string), b.data);
 			buf_free(&b);
 			return -1;
 		}
@@ -77,12 +84,16 @@ static int check_keys(const cJSON *obj, const char *const *keys, const char *nam
 	return 0;
 }
 
-/* The text of a scalar (string, number or boolean), or NULL. The caller frees it. */
+/* The text of a scalar (string, number or boolean), or NULL. The caller frees it. A
+ * number is read as cJSON's double: one out of range, or from 2^53 on, where a double no
+ * longer keeps every integer, is NULL too (write such a value as a string). */
 static char *scalar_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return rd_strdup(v->valuestring);
 	if (cJSON_IsNumber(v)) {
+		if (!isfinite(v->valuedouble) || fabs(v->valuedouble) >= 9007199254740992.0)
+			return NULL;
 		struct rd_buf b = {0};
 		buf_json_number(&b, v->valuedouble);
 		return buf_steal(&b);
@@ -92,9 +103,37 @@ static char *scalar_text(const cJSON *v)
 	return NULL;
 }
 
+/* A column name: not empty, and not only blanks (the loader trims names). */
+static int column_name_ok(const char *s)
+{
+	return s[strspn(s, " \t")] != '\0';
+}
+
 static int nonempty_string(const cJSON *v)
 {
-	return cJSON_IsString(v) && v->valuestring[0] != '\0';
+	return cJSON_IsString(v) && column_name_ok(v->valuestring);
+}
+
+/* Fails when obj names a column twice (names match ignoring ASCII case), in linear time. */
+static int distinct_columns(const cJSON *obj, const char *name, const char *key,
+			    struct rd_err *err)
+{
+	struct rd_strmap *seen = strmap_new((size_t)cJSON_GetArraySize(obj));
+	struct rd_buf low = {0};
+	int rc = 0;
+	for (const cJSON *c = obj->child; c && rc == 0; c = c->next) {
+		buf_reset(&low);
+		for (const char *p = c->string; *p; p++)
+			buf_putc(&low, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+		if (!strmap_put(seen, low.data ? low.data : "", low.len, 0)) {
+			char e[RD_ECHO_SIZE];
+			rd_err_set(err, "%s: %s names %s twice", name, key, echo(e, c->string));
+			rc = -1;
+		}
+	}
+	buf_free(&low);
+	strmap_free(seen);
+	return rc;
 }
 
 /* A list of distinct non-empty column names. */
@@ -102,7 +141,7 @@ static int parse_names(const cJSON *v, const char *name, const char *key, char *
 		       struct rd_err *err)
 {
 	if (!cJSON_IsArray(v)) {
-		rd_err_set(err, "%s: '%s' must be an array of column names", name, key);
+		rd_err_set(err, "%s: %s must be an array of column names", name, key);
 		return -1;
 	}
 	int count = cJSON_GetArraySize(v);
@@ -110,12 +149,14 @@ static int parse_names(const cJSON *v, const char *name, const char *key, char *
 	*n = 0;
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (!nonempty_string(c)) {
-			rd_err_set(err, "%s: '%s' item %d must be a non-empty string", name, key, *n + 1);
+			rd_err_set(err, "%s: %s item %d must be a column name (a string, not empty"
+				   " or blank)", name, key, *n + 1);
 			return -1;
 		}
 		for (int i = 0; i < *n; i++) {
 			if (mapping_name_eq((*out)[i], c->valuestring)) {
-				rd_err_set(err, "%s: '%s' names '%s' twice", name, key, c->valuestring);
+				char e[RD_ECHO_SIZE];
+				rd_err_set(err, "%s: %s names %s twice", name, key, echo(e, c->valuestring));
 				return -1;
 			}
 		}
@@ -124,28 +165,41 @@ static int parse_names(const cJSON *v, const char *name, const char *key, char *
 	return 0;
 }
 
-/* An object of name -> scalar. names: 1 when the values are column names (non-empty
- * strings), 0 for values (strings, numbers or booleans). */
-static int parse_pairs(const cJSON *v, const char *name, const char *key, int names,
+enum {
+	PAIR_KEY_COLUMN = 1,   /* the keys are column names: not blank, not twice */
+	PAIR_VALUE_COLUMN = 2, /* the values are column names; else scalars */
+};
+
+/* An object of key -> scalar; what keys and values are: PAIR_* flags. */
+static int parse_pairs(const cJSON *v, const char *name, const char *key, int kind,
 		       struct mapping_pair **out, int *n, struct rd_err *err)
 {
+	char e[RD_ECHO_SIZE];
 	if (!cJSON_IsObject(v)) {
-		rd_err_set(err, "%s: '%s' must be an object", name, key);
+		rd_err_set(err, "%s: %s must be an object", name, key);
 		return -1;
 	}
+	if ((kind & PAIR_KEY_COLUMN) && distinct_columns(v, name, key, err))
+		return -1;
 	*out = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof **out);
 	*n = 0;
 	for (const cJSON *c = v->child; c; c = c->next) {
-		char *to = names ? (nonempty_string(c) ? rd_strdup(c->valuestring) : NULL)
-				 : scalar_text(c);
-		if (!to) {
-			rd_err_set(err, "%s: '%s': the value of '%s' must be %s", name, key, c->string,
-				   names ? "a non-empty column name" : "a string or a number");
+		if ((kind & PAIR_KEY_COLUMN) && !column_name_ok(c->string)) {
+			/* It would make an attribute without a name. */
+			rd_err_set(err, "%s: %s: the key %s is not a column name (empty or blank)",
+				   name, key, echo(e, c->string));
 			return -1;
 		}
-		if (c->string[0] == '\0' && names) {
-			free(to);
-			rd_err_set(err, "%s: '%s': a key is empty", name, key);
+		char *to = kind & PAIR_VALUE_COLUMN
+				   ? (nonempty_string(c) ? rd_strdup(c->valuestring) : NULL)
+				   : scalar_text(c);
+		if (!to) {
+			rd_err_set(err, "%s: %s: the value of %s must be %s", name, key,
+				   echo(e, c->string),
+				   kind & PAIR_VALUE_COLUMN ? "a column name (not empty or blank)"
+				   : cJSON_IsNumber(c) ? "a number within ±2^53 (write others as a"
+							 " string)"
+						       : "a string or a number");
 			return -1;
 		}
 		(*out)[*n].from = rd_strdup(c->string);
@@ -155,19 +209,19 @@ static int parse_pairs(const cJSON *v, const char *name, const char *key, int na
 	return 0;
 }
 
-/* label names the object in messages: "recode'.'class" or "outcome'.'recode". */
-static int parse_recode(const cJSON *v, const char *name, const char *column, const char *label,
+/* key names the object in messages: 'recode'.'class' or 'outcome'.'recode'. */
+static int parse_recode(const cJSON *v, const char *name, const char *column, const char *key,
 			struct mapping_recode *r, struct rd_err *err)
 {
-	char key[300];
-	snprintf(key, sizeof key, "%s", label);
 	r->column = rd_strdup(column);
 	if (parse_pairs(v, name, key, 0, &r->pairs, &r->npairs, err))
 		return -1;
 	r->index = strmap_new((size_t)r->npairs);
 	for (int i = 0; i < r->npairs; i++) {
 		if (!strmap_put(r->index, r->pairs[i].from, strlen(r->pairs[i].from), i)) {
-			rd_err_set(err, "%s: '%s' recodes '%s' twice", name, key, r->pairs[i].from);
+			char e[RD_ECHO_SIZE];
+			rd_err_set(err, "%s: %s recodes %s twice", name, key,
+				   echo(e, r->pairs[i].from));
 			return -1;
 		}
 	}
@@ -178,6 +232,7 @@ static int parse_recode(const cJSON *v, const char *name, const char *column, co
 static int parse_id_format(struct rd_mapping *m, const char *f, struct rd_err *err)
 {
 	struct rd_buf pre = {0}, post = {0};
+	char e[RD_ECHO_SIZE];
 	int convs = 0, rc = -1;
 	for (const char *p = f; *p; p++) {
 		struct rd_buf *b = convs ? &post : &pre;
@@ -201,23 +256,26 @@ static int parse_id_format(struct rd_mapping *m, const char *f, struct rd_err *e
 			digits++;
 		}
 		if (*p != 'd' && *p != 'i' && *p != 'u') {
-			rd_err_set(err, "%s: 'id'.'format' '%s': only %%d (with an optional 0 and width,"
-				   " like %%04d) and %%%% may follow a %%", m->name, f);
+			rd_err_set(err, "%s: 'id'.'format' %s: only %%d (with an optional 0 and width,"
+				   " like %%04d) and %%%% may follow a %%", m->name, echo(e, f));
 			goto out;
 		}
 		if (width > 20) {
-			rd_err_set(err, "%s: 'id'.'format' '%s': the width is at most 20", m->name, f);
+			rd_err_set(err, "%s: 'id'.'format' %s: the width is at most 20", m->name,
+				   echo(e, f));
 			goto out;
 		}
 		if (++convs > 1) {
-			rd_err_set(err, "%s: 'id'.'format' '%s' has more than one %%d", m->name, f);
+			rd_err_set(err, "%s: 'id'.'format' %s has more than one %%d", m->name,
+				   echo(e, f));
 			goto out;
 		}
 		m->id_zero = zero;
 		m->id_width = width;
 	}
 	if (convs != 1) {
-		rd_err_set(err, "%s: 'id'.'format' '%s' needs one %%d for the row number", m->name, f);
+		rd_err_set(err, "%s: 'id'.'format' %s needs one %%d for the row number", m->name,
+			   echo(e, f));
 		goto out;
 	}
 	if (pre.len + post.len > 200) {
@@ -251,14 +309,16 @@ static int parse_outcome(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	m->outcome_column = rd_strdup(col->valuestring);
 	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(v, "recode");
 	if (rec) {
-		if (parse_recode(rec, m->name, m->outcome_column, "outcome'.'recode", &m->outcome_recode,
+		if (parse_recode(rec, m->name, m->outcome_column, "'outcome'.'recode'", &m->outcome_recode,
 				 err))
 			return -1;
 		for (int i = 0; i < m->outcome_recode.npairs; i++) {
 			const char *to = m->outcome_recode.pairs[i].to;
 			if (strcmp(to, "0") != 0 && strcmp(to, "1") != 0) {
-				rd_err_set(err, "%s: 'outcome'.'recode' maps '%s' to '%s'; outcomes are 0"
-					   " (good) or 1 (defaulted)", m->name, m->outcome_recode.pairs[i].from, to);
+				char e1[RD_ECHO_SIZE], e2[RD_ECHO_SIZE];
+				rd_err_set(err, "%s: 'outcome'.'recode' maps %s to %s; outcomes are 0"
+					   " (good) or 1 (defaulted)", m->name,
+					   echo(e1, m->outcome_recode.pairs[i].from), echo(e2, to));
 				return -1;
 			}
 		}
@@ -283,16 +343,24 @@ static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 			   " \"categorical\"", m->name);
 		return -1;
 	}
+	if (distinct_columns(v, m->name, "'types'", err))
+		return -1;
 	m->types = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->types);
 	for (const cJSON *c = v->child; c; c = c->next) {
 		enum mapping_type t;
+		char e[RD_ECHO_SIZE];
+		if (!column_name_ok(c->string)) {
+			rd_err_set(err, "%s: 'types': the key %s is not a column name (empty or blank)",
+				   m->name, echo(e, c->string));
+			return -1;
+		}
 		if (cJSON_IsString(c) && strcmp(c->valuestring, "numeric") == 0) {
 			t = MAPPING_NUMERIC;
 		} else if (cJSON_IsString(c) && strcmp(c->valuestring, "categorical") == 0) {
 			t = MAPPING_CATEGORICAL;
 		} else {
-			rd_err_set(err, "%s: 'types': the type of '%s' must be \"numeric\" or"
-				   " \"categorical\"", m->name, c->string);
+			rd_err_set(err, "%s: 'types': the type of %s must be \"numeric\" or"
+				   " \"categorical\"", m->name, echo(e, c->string));
 			return -1;
 		}
 		m->types[m->ntypes].column = rd_strdup(c->string);
@@ -332,8 +400,10 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		*header_given = 1;
 		return 0;
 	}
+	char q[32], e[RD_ECHO_SIZE];
+	snprintf(q, sizeof q, "'%s'", k); /* one of top_keys: check_keys ran */
 	if (strcmp(k, "columns") == 0) {
-		if (parse_names(c, m->name, k, &m->columns, &m->ncolumns, err))
+		if (parse_names(c, m->name, q, &m->columns, &m->ncolumns, err))
 			return -1;
 		if (m->ncolumns == 0) {
 			rd_err_set(err, "%s: 'columns' is empty", m->name);
@@ -350,11 +420,12 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return 0;
 	}
 	if (strcmp(k, "rename") == 0)
-		return parse_pairs(c, m->name, k, 1, &m->rename, &m->nrename, err);
+		return parse_pairs(c, m->name, q, PAIR_KEY_COLUMN | PAIR_VALUE_COLUMN, &m->rename,
+				   &m->nrename, err);
 	if (strcmp(k, "defaults") == 0)
-		return parse_pairs(c, m->name, k, 0, &m->defaults, &m->ndefaults, err);
+		return parse_pairs(c, m->name, q, PAIR_KEY_COLUMN, &m->defaults, &m->ndefaults, err);
 	if (strcmp(k, "ignore") == 0)
-		return parse_names(c, m->name, k, &m->ignore, &m->nignore, err);
+		return parse_names(c, m->name, q, &m->ignore, &m->nignore, err);
 	if (strcmp(k, "types") == 0)
 		return parse_types(m, c, err);
 	if (strcmp(k, "outcome") == 0)
@@ -364,10 +435,17 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}", m->name);
 			return -1;
 		}
+		if (distinct_columns(c, m->name, q, err))
+			return -1;
 		m->recode = rd_calloc((size_t)cJSON_GetArraySize(c) + 1, sizeof *m->recode);
 		for (const cJSON *col = c->child; col; col = col->next) {
-			char label[300];
-			snprintf(label, sizeof label, "recode'.'%s", col->string);
+			char label[RD_ECHO_SIZE + 16];
+			snprintf(label, sizeof label, "'recode'.%s", echo(e, col->string));
+			if (!column_name_ok(col->string)) {
+				rd_err_set(err, "%s: 'recode': the key %s is not a column name (empty or"
+					   " blank)", m->name, echo(e, col->string));
+				return -1;
+			}
 			if (parse_recode(col, m->name, col->string, label, &m->recode[m->nrecode++], err))
 				return -1;
 		}
@@ -419,6 +497,14 @@ struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
 			goto out;
 		}
 	}
+	/* cJSON decodes \u0000 and the C string ends there: a name or value would be cut. */
+	int64_t nul = json_nul_at(text, len);
+	if (nul >= 0) {
+		rd_err_set(err, "%s:%lld: a string holds %s, which no name or value may", name,
+			   (long long)line_of(text, text + nul),
+			   text[nul] ? "\\u0000 (a NUL character)" : "a NUL byte");
+		goto out;
+	}
 	if (!cJSON_IsObject(root)) {
 		rd_err_set(err, "%s: a mapping is a JSON object", name);
 		goto out;
@@ -428,7 +514,8 @@ struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
 	for (const cJSON *c = root->child; c; c = c->next) {
 		for (const cJSON *d = root->child; d != c; d = d->next) {
 			if (strcmp(c->string, d->string) == 0) {
-				rd_err_set(err, "%s: key '%s' appears twice", name, c->string);
+				char e[RD_ECHO_SIZE];
+				rd_err_set(err, "%s: key %s appears twice", name, echo(e, c->string));
 				goto out;
 			}
 		}

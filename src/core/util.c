@@ -359,7 +359,7 @@ int date_parse(const char *s, size_t len, int64_t *epoch)
 	    digits(s + 8, 2, &d))
 		return -1;
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return -1;
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (mo == 2 && d == 29 && !leap)
@@ -480,6 +480,60 @@ int utf8_valid(const char *str, size_t len)
 	return 1;
 }
 
+/* Bytes of the UTF-8 character at s (at most len bytes), or 0 when it is not one. */
+static size_t utf8_char(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	return n > 0 && n <= len && utf8_valid(s, n) ? n : 0;
+}
+
+const char *rd_echo(char out[RD_ECHO_SIZE], const char *s, size_t len)
+{
+	size_t k = 0, i = 0;
+	out[k++] = '\'';
+	for (int chars = 0; i < len && chars < RD_ECHO_CHARS; chars++) {
+		size_t n = utf8_char(s + i, len - i);
+		unsigned char c = (unsigned char)s[i];
+		if (n > 1) {
+			memcpy(out + k, s + i, n);
+			k += n;
+			i += n;
+		} else {
+			out[k++] = n == 0 || c < 0x20 || c == 0x7f ? '?' : (char)c;
+			i++;
+		}
+	}
+	if (i < len) {
+		memcpy(out + k, "\u2026", 3); /* the ellipsis, in UTF-8 */
+		k += 3;
+	}
+	out[k++] = '\'';
+	if (i < len)
+		snprintf(out + k, RD_ECHO_SIZE - k, " (%zu bytes)", len);
+	else
+		out[k] = '\0';
+	return out;
+}
+
+int64_t json_nul_at(const char *t, size_t len)
+{
+	int in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '\0' && in_string)
+			return (int64_t)i;
+		if (t[i] == '"') {
+			in_string = !in_string;
+		} else if (t[i] == '\\' && in_string && i + 1 < len) {
+			if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0)
+				return (int64_t)i;
+			i++; /* the escaped character, which may be a quote or a backslash */
+		}
+	}
+	return -1;
+}
+
 const char *rd_user(void)
 {
 	static char name[64];
@@ -531,26 +585,62 @@ char *prefix_successor(const char *s, size_t len)
 	return r;
 }
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO (named pipe)" : S_ISDIR(m) ? "a directory"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	       : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+int file_open_regular(const char *path, int64_t *size, struct rd_err *err)
+{
+	struct stat st;
+	/* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait forever. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), e;
+	if (fd < 0) {
+		e = errno;
+		/* A socket cannot be opened (ENXIO): say what it is, only for the message. */
+		if (e == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			rd_err_set(err, "%s: %s, not a regular file", path, file_kind(st.st_mode));
+		else
+			rd_err_set(err, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		rd_err_set(err, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = EINVAL;
+		rd_err_set(err, "%s: %s, not a regular file", path, file_kind(st.st_mode));
+		goto fail;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		e = errno;
+		rd_err_set(err, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	if (size)
+		*size = (int64_t)st.st_size;
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
 int text_file_read(const char *path, size_t max, struct rd_buf *b, struct rd_err *err)
 {
 	int rc = -1;
 	char chunk[4096];
-	struct stat st;
 	buf_reset(b);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
+	int fd = file_open_regular(path, NULL, err);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			rc = 1;
-		else
-			rd_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		rd_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rd_err_set(err, "%s: not a regular file", path);
 		goto out;
 	}
 	buf_append(b, "", 0); /* data is never NULL, even for an empty file */

@@ -1,7 +1,8 @@
 /* libFuzzer target: the loader (CSV via libcsv, JSON, NDJSON, whitespace) against a
  * store that already holds two customers and an order. The first byte picks the table,
  * the second the format; the rest is the file. Whatever the input, the load either
- * commits valid rows or fails with a message, and the store stays consistent. */
+ * commits valid rows or fails with a message, the store stays consistent, and nothing
+ * stored holds a NUL byte. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", -1) != 0)
 		abort();
 	if (store_int(st, "PRAGMA foreign_keys", -1) != 1)
+		abort();
+	/* No stored text holds a NUL (it would end the text early wherever it is shown), and
+	 * every attribute has a name. */
+#define HAS_NUL(c) " instr(CAST(" c " AS BLOB), x'00')"
+	if (store_int(st,
+		      "SELECT (SELECT count(*) FROM customers WHERE" HAS_NUL("id") " OR" HAS_NUL("name")
+		      " OR" HAS_NUL("email") " OR" HAS_NUL("phone") ")"
+		      " + (SELECT count(*) FROM customer_attributes WHERE" HAS_NUL("value") ")"
+		      " + (SELECT count(*) FROM orders WHERE" HAS_NUL("id") ")"
+		      " + (SELECT count(*) FROM payments WHERE" HAS_NUL("id") ")"
+		      " + (SELECT count(*) FROM attributes WHERE trim(name) = '' OR" HAS_NUL("name") ")",
+		      -1) != 0)
 		abort();
 	sink_free(sink);
 	store_close(st);

@@ -1,5 +1,6 @@
 /* libFuzzer target: mapping files. The input is the mapping JSON; the data is a fixed
- * German-Credit-like file. Any mapping either loads or fails with a message. */
+ * German-Credit-like file. Any mapping either loads or fails with a message, and never
+ * makes an attribute without a name or a value with a NUL. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct load_report rep;
 	if (load_file(&ctx, "customers", file, &opts, &rep) != 0 &&
 	    store_int(st, "SELECT count(*) FROM customers", -1) != 0)
+		abort();
+	/* Whatever a mapping says, an attribute has a name and nothing holds a NUL. */
+#define HAS_NUL(c) " instr(CAST(" c " AS BLOB), x'00')"
+	if (store_int(st,
+		      "SELECT (SELECT count(*) FROM attributes WHERE trim(name) = '' OR" HAS_NUL("name")
+		      ") + (SELECT count(*) FROM customer_attributes WHERE" HAS_NUL("value")
+		      ") + (SELECT count(*) FROM customers WHERE" HAS_NUL("id") ")",
+		      -1) != 0)
 		abort();
 	sink_free(sink);
 	store_close(st);

@@ -321,8 +321,9 @@ static void test_errors(void **state)
 		  "where: unknown field 'scor' at column 18 (did you mean 'score'? fields: score, "
 		  "band, pd, risk_level, segment, kind, name, id, ..., features such as return_rate)");
 	/* Long tokens are cut in messages. */
-	check_err("name = a b123456789012345678901234567890123456789",
-		  "where: unexpected 'b1234567890123456789012345678901...' at column 10 (expected "
+	check_err("name = a b123456789012345678901234567890123456789012345678901234567890",
+		  "where: unexpected 'b12345678901234567890123456789012345678901234567890123456789…'"
+		  " (61 bytes) at column 10 (expected "
 		  "'and', 'or' or the end)");
 	/* A NULL err is allowed. */
 	assert_null(expr_compile("band=", NULL, NULL));

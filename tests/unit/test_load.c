@@ -651,9 +651,12 @@ static void test_json_array(void **state)
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
+	/* A number keeps its text as written, like a CSV cell; its value is the number. */
 	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'C1'",
 				    v, sizeof v),
-			    "500000");
+			    "5e+05");
+	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"),
+			 500000);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C2' AND name IS NULL"
 				      " AND kind = 'company'"),
 			 1);
@@ -761,7 +764,7 @@ static void test_mapping_errors(void **state)
 		{"{\"outcome\": {\"column\": \"c\", \"observed_at\": \"soon\"}}", "'observed_at' must be"},
 		{"{\"types\": {\"a\": \"text\"}}", "\"numeric\" or \"categorical\""},
 		{"{\"recode\": {\"a\": {\"x\": [1]}}}", "the value of 'x' must be a string or a number"},
-		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a non-empty"},
+		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a column name"},
 		{"{\"table\": \"orders\", \"outcome\": {\"column\": \"c\"}}", "derives outcomes from a customers"},
 		{"{\n\"table\": \"orders\",\n\"header\": tru\n}", "m.json:3: invalid JSON"},
 		{"[]", "m.json: a mapping is a JSON object"},
@@ -1090,6 +1093,319 @@ static void test_cancel(void **state)
 	store_close(st);
 }
 
+/* ---- hostile input (issue 9) ---- */
+
+/* Rows of every table the loader writes, for "nothing changed". */
+static long long data_rows(struct rd_store *st)
+{
+	return test_int(st, "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM"
+			    " attributes) + (SELECT count(*) FROM customer_attributes) + (SELECT"
+			    " count(*) FROM orders) + (SELECT count(*) FROM payments) + (SELECT"
+			    " count(*) FROM outcomes)");
+}
+
+/* The directory test_file writes into. */
+static void test_dir(char *out, size_t n, const char *sub)
+{
+	const char *base = test_file("marker", "", 0);
+	snprintf(out, n, "%.*s/%s", (int)(strrchr(base, '/') - base), base, sub);
+}
+
+static void test_not_regular(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char dir[512], fifo[600];
+	two_customers(st);
+	long long before = data_rows(st);
+	/* A FIFO nobody writes to: refused at once (no reader may wait on it, least of all
+	 * while holding the write lock). The alarm stops a test that would hang. */
+	test_dir(fifo, sizeof fifo, "pipe.csv");
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	assert_int_equal(load(&r, st, "customers", fifo, NULL, 0), -1);
+	alarm(0);
+	assert_non_null(strstr(r.ctx.err.msg, "pipe.csv: a FIFO (named pipe), not a regular file"));
+	run_free(&r);
+	/* A directory or a device where a file is expected. */
+	test_dir(dir, sizeof dir, "");
+	assert_int_equal(load(&r, st, "customers", dir, NULL, 0), -1);
+	assert_non_null(strstr(r.ctx.err.msg, ": a directory, not a regular file"));
+	run_free(&r);
+	assert_int_equal(load(&r, st, "customers", "/dev/null", NULL, 0), -1);
+	assert_string_equal(r.ctx.err.msg, "/dev/null: a character device, not a regular file");
+	run_free(&r);
+	/* load DIR: a FIFO under a table's name is refused, not skipped; nothing loads. */
+	test_dir(dir, sizeof dir, "fd");
+	mkdir(dir, 0700);
+	file_str("fd/customers.csv", "id\nC7\n");
+	snprintf(fifo, sizeof fifo, "%s/orders.csv", dir);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	struct load_opts o = {0};
+	struct load_report reps[4];
+	int n = -1;
+	alarm(10);
+	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	alarm(0);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(r.ctx.err.msg, "fd/orders.csv: a FIFO (named pipe), not a regular file"));
+	run_free(&r);
+	/* A directory named like a dataset file is refused the same way. */
+	unlink(fifo);
+	mkdir(fifo, 0700);
+	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	assert_non_null(strstr(r.ctx.err.msg, "fd/orders.csv: a directory, not a regular file"));
+	rmdir(fifo);
+	assert_int_equal(data_rows(st), before);
+	/* Each refusal is a failed run, like any failed load. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'load' AND status = 'failed'"),
+			 5);
+	store_close(st);
+}
+
+static void test_nul_bytes(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	long long before = data_rows(st);
+	/* CSV: 'C0001\0x' would be stored whole and shown as C0001, a second C0001. */
+	static const char csv[] = "id,name\nC0001,Ann\nC0001\0x,Bob\n";
+	const char *p = test_file("nul.csv", csv, sizeof csv - 1);
+	assert_has(load_fails(&r, st, "customers", p),
+		   "nul.csv:3: column 'id': 'C0001?x' contains a NUL byte (at byte 6)");
+	run_free(&r);
+	/* Whitespace-separated text, and an attribute (a column of no fixed table field). */
+	static const char ws[] = "id name age\nC5 Eve 4\0x\n";
+	p = test_file("nul.txt", ws, sizeof ws - 1);
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	ctx_init(&r.ctx, st, &r.sink.base);
+	struct load_opts wo = {.delim = ' '};
+	assert_int_equal(load_file(&r.ctx, "customers", p, &wo, &r.rep), -1);
+	assert_has(diags(&r), "nul.txt:2: column 'age': '4?x' contains a NUL byte (at byte 2)");
+	run_free(&r);
+	/* JSON: \u0000 in a value, an id and a key. cJSON decodes it and its C string ends
+	 * there, so the value, the id and the key would be cut. */
+	p = file_str("nul.json", "[{\"id\":\"J1\",\"name\":\"a\\u0000b\"},\n"
+				 "{\"id\":\"J2\\u0000zz\",\"name\":\"c\"},\n"
+				 "{\"id\":\"J3\",\"seg\\u0000ment\":\"x\"}]");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "nul.json:1: column 'name': 'a\\u0000b' contains \\u0000 (a NUL character)");
+	assert_has(d, "nul.json:2: column 'id': 'J2\\u0000zz' contains \\u0000 (a NUL character)");
+	assert_has(d, "nul.json:3: key 'seg\\u0000ment' contains \\u0000 (a NUL character)");
+	run_free(&r);
+	/* NDJSON likewise; an escaped backslash before u0000 is text and loads. */
+	p = file_str("nul.ndjson", "{\"id\":\"J4\",\"name\":\"a\\\\u0000b\"}\n"
+				   "{\"id\":\"J5\",\"name\":\"\\u0000\"}\n");
+	assert_has(load_fails(&r, st, "customers", p),
+		   "nul.ndjson:2: column 'name': '\\u0000' contains \\u0000 (a NUL character)");
+	run_free(&r);
+	/* A raw NUL byte, which cJSON reads as a blank or keeps in a string: invalid JSON. */
+	static const char raw[] = "{\"id\":\"J6\"}\n{\"id\":\"J7\",\0\"name\":\"x\"}\n";
+	p = test_file("raw.ndjson", raw, sizeof raw - 1);
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), -1);
+	assert_has(r.ctx.err.msg, "raw.ndjson:2: invalid JSON: a NUL byte at column 12");
+	run_free(&r);
+	assert_int_equal(data_rows(st), before);
+	/* --skip-bad rejects such rows and loads the others. */
+	p = file_str("nul2.json", "[{\"id\":\"J8\",\"name\":\"a\\u0000b\"},{\"id\":\"J9\"}]");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 1), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_int_equal(r.rep.rejected, 1);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'J9'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE instr(id, char(0)) > 0"
+				      " OR instr(name, char(0)) > 0"),
+			 0);
+	store_close(st);
+}
+
+static void test_json_numbers(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[64];
+	/* Both ids are distinct: as doubles they were one, ...992, and a duplicate. */
+	const char *p = file_str("big.json", "[{\"id\":9007199254740993,\"name\":\"a\"},\n"
+					     " {\"id\":9007199254740992,\"name\":\"b\"},\n"
+					     " {\"id\":7.50,\"name\":\"c\",\"score\":-0.0,\"big\":1E+2}]");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 3);
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = '9007199254740993'",
+				    v, sizeof v),
+			    "a");
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = '9007199254740992'",
+				    v, sizeof v),
+			    "b");
+	/* Every number keeps its text as written; attributes get its value too. */
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = '7.50'", v, sizeof v),
+			    "c");
+	assert_string_equal(text_of(st, "SELECT value || ' ' || num FROM customer_attributes"
+				    " WHERE customer_id = '7.50' AND name = 'big'", v, sizeof v),
+			    "1E+2 100.0");
+	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes"
+				    " WHERE customer_id = '7.50' AND name = 'score'", v, sizeof v),
+			    "-0.0");
+	/* Orders: the amount is the number, its id the literal. */
+	p = file_str("o.ndjson", "{\"id\":12345678901234567890,\"customer_id\":9007199254740993,"
+				 "\"amount\":19.90,\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n");
+	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT customer_id || ' ' || amount FROM orders"
+				    " WHERE id = '12345678901234567890'", v, sizeof v),
+			    "9007199254740993 19.9");
+	/* A number beyond a double: refused with its line and column, not stored as null. */
+	long long before = data_rows(st);
+	p = file_str("inf.json", "[{\"id\":\"E1\"},\n{\"id\":\"E2\",\"x\":1e400},\n"
+				 "{\"id\":\"E3\",\"x\":-1E+999}]");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "inf.json:2: column 'x': '1e400' is out of the range of a number (beyond"
+		      " 1.8e308)");
+	assert_has(d, "inf.json:3: column 'x': '-1E+999' is out of the range of a number");
+	run_free(&r);
+	p = file_str("infa.ndjson", "{\"id\":\"O9\",\"customer_id\":\"7.50\",\"amount\":1e309,"
+				    "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n");
+	assert_has(load_fails(&r, st, "orders", p),
+		   "infa.ndjson:1: column 'amount': '1e309' is out of the range of a number");
+	run_free(&r);
+	assert_int_equal(data_rows(st), before);
+	store_close(st);
+}
+
+static void test_json_duplicate_keys(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	/* cJSON keeps both; the loader took one silently. */
+	const char *p = file_str("dup.json", "[{\"id\":\"D1\",\"name\":\"a\"},\n"
+					     "{\"id\":\"D2\",\"name\":\"a\",\"name\":\"b\"},\n"
+					     "{\"id\":\"D3\",\"Name\":\"a\",\" name \":\"b\"},\n"
+					     "{\"id\":\"D4\",\"id\":\"D5\"}]");
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "dup.json:2: key 'name' appears twice in the object");
+	assert_has(d, "dup.json:3: keys 'Name' and ' name ' name one column");
+	assert_has(d, "dup.json:4: key 'id' appears twice in the object");
+	assert_has(r.ctx.err.msg, "3 invalid rows in ");
+	assert_has(r.ctx.err.msg, "dup.json; nothing was loaded");
+	run_free(&r);
+	assert_int_equal(data_rows(st), 0);
+	/* The same key in nested objects or in different objects is fine (a nested value is
+	 * refused for what it is, not for its keys). */
+	p = file_str("dup2.ndjson", "{\"id\":\"D6\",\"name\":\"a\"}\n{\"id\":\"D7\",\"name\":\"b\"}\n");
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	run_free(&r);
+	/* With many keys the check stays linear: 20000 distinct keys, then one repeated. */
+	struct rd_buf b = {0};
+	buf_puts(&b, "{\"id\":\"W1\"");
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&b, ",\"k%d\":%d", i, i);
+	buf_puts(&b, ",\"k17\":1}\n");
+	p = test_file("wide.ndjson", b.data, b.len);
+	buf_free(&b);
+	assert_has(load_fails(&r, st, "customers", p), "wide.ndjson:1: key 'k17' appears twice");
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_dates_and_echo(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	/* Year 0000 is refused; 0001 and 9999 load. */
+	const char *p = file_str("y.csv", "id,created_at\nY1,0001-01-01\nY2,0000-06-01\n"
+					  "Y3,9999-12-31T23:59:59Z\n");
+	assert_has(load_fails(&r, st, "customers", p), "y.csv:3: column 'created_at': '0000-06-01'"
+						      " is not an ISO 8601 date");
+	run_free(&r);
+	assert_int_equal(data_rows(st), 0);
+	/* A 60000-byte id given twice: the error quotes 60 characters and the size. */
+	struct rd_buf b = {0};
+	buf_puts(&b, "id,name\n");
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 60000; i++)
+			buf_putc(&b, 'X');
+		buf_puts(&b, ",n\n");
+	}
+	p = test_file("long.csv", b.data, b.len);
+	buf_free(&b);
+	const char *d = load_fails(&r, st, "customers", p);
+	assert_has(d, "long.csv:3: column 'id': duplicate id 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+		      "XXXXXXXXXXXXXXXXXXXXXXXX\xe2\x80\xa6' (60000 bytes) (first on line 2)");
+	assert_true(strlen(d) < 200);
+	run_free(&r);
+	/* A column name of 1000 bytes in a message is cut too. */
+	b = (struct rd_buf){0};
+	buf_puts(&b, "id,");
+	for (int i = 0; i < 1000; i++)
+		buf_putc(&b, 'c');
+	buf_append(&b, "\nL1,\"a\0\"\n", 9);
+	p = test_file("longcol.csv", b.data, b.len);
+	buf_free(&b);
+	d = load_fails(&r, st, "customers", p);
+	assert_has(d, "' (1000 bytes): 'a?' contains a NUL byte");
+	assert_true(strlen(d) < 200);
+	run_free(&r);
+	store_close(st);
+}
+
+static void test_mapping_hostile(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	static const struct {
+		const char *json;
+		const char *want;
+	} cases[] = {
+		/* An empty or blank column name would make an attribute without a name. */
+		{"{\"defaults\": {\"\": \"x\"}}", "m.json: 'defaults': the key '' is not a column name"},
+		{"{\"defaults\": {\" \\t\": \"x\"}}", "m.json: 'defaults': the key ' ?' is not a column"},
+		{"{\"types\": {\"\": \"numeric\"}}", "m.json: 'types': the key '' is not a column name"},
+		{"{\"recode\": {\"\": {\"a\": \"b\"}}}", "m.json: 'recode': the key '' is not a column"},
+		{"{\"ignore\": [\" \"]}", "m.json: 'ignore' item 1 must be a column name"},
+		/* \u0000 anywhere in a string: cJSON would cut the name or value there. */
+		{"{\n\"defaults\": {\"seg\\u0000ment\": \"x\"}}", "m.json:2: a string holds \\u0000"},
+		{"{\"recode\": {\"a\": {\"x\": \n\"y\\u0000\"}}}", "m.json:2: a string holds \\u0000"},
+		/* A column named twice, ignoring case. */
+		{"{\"defaults\": {\"Age\": 1, \"age\": 2}}", "m.json: 'defaults' names 'age' twice"},
+		{"{\"types\": {\"a\": \"numeric\", \"A\": \"numeric\"}}", "'types' names 'A' twice"},
+		/* A number a double does not hold: refused, not written as null or rounded. */
+		{"{\"defaults\": {\"age\": 1e400}}", "the value of 'age' must be a number within"},
+		{"{\"defaults\": {\"id\": 9007199254740993}}", "write others as a string"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		if (m)
+			fail_msg("accepted %s", cases[i].json);
+		assert_has(err.msg, cases[i].want);
+	}
+	/* A raw NUL byte inside a string. */
+	static const char raw[] = "{\"defaults\": {\"a\0b\": \"x\"}}";
+	assert_null(mapping_parse(raw, sizeof raw - 1, "m.json", &err));
+	assert_has(err.msg, "m.json:1: a string holds a NUL byte");
+	/* The loader refuses such a mapping before touching the store. */
+	struct rd_store *st = test_store();
+	struct run r;
+	const char *map = file_str("em.json", "{\"defaults\": {\"\": \"x\"}}");
+	const char *p = file_str("em.csv", "id,name\nM1,a\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "em.json: 'defaults': the key '' is not a column name");
+	run_free(&r);
+	assert_int_equal(data_rows(st), 0);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1114,6 +1430,12 @@ int main(void)
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_json_numbers),
+		cmocka_unit_test(test_json_duplicate_keys),
+		cmocka_unit_test(test_dates_and_echo),
+		cmocka_unit_test(test_mapping_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -568,11 +568,12 @@ static void test_load_errors(void **state)
 	remove(user);
 	assert_int_equal(mkdir(user, 0700), 0);
 	assert_int_equal(theme_load("dark", NULL, &t, &err), -1);
-	snprintf(want, sizeof want, "%s: not a regular file", user);
+	snprintf(want, sizeof want, "%s: a directory, not a regular file", user);
 	assert_string_equal(err.msg, want);
 	rmdir(user);
 	assert_int_equal(mkfifo(user, 0600), 0);
 	assert_int_equal(theme_load("dark", NULL, &t, &err), -1);
+	snprintf(want, sizeof want, "%s: a FIFO (named pipe), not a regular file", user);
 	assert_string_equal(err.msg, want);
 	remove(user);
 	if (geteuid() != 0) { /* root reads anything */
@@ -721,7 +722,7 @@ static void test_config_errors(void **state)
 	remove(path);
 	mkdir(path, 0700);
 	assert_int_equal(config_load(&c, &err), -1);
-	snprintf(want, sizeof want, "%s: not a regular file", path);
+	snprintf(want, sizeof want, "%s: a directory, not a regular file", path);
 	assert_string_equal(err.msg, want);
 	rmdir(path);
 }

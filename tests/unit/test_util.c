@@ -1,0 +1,118 @@
+/* Helpers of util.c that guard input: rd_echo (every value quoted in a message),
+ * json_nul_at, file_open_regular and the years date_parse accepts. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+static void test_echo(void **state)
+{
+	(void)state;
+	char out[RD_ECHO_SIZE];
+	assert_string_equal(rd_echo(out, "C0001", 5), "'C0001'");
+	assert_string_equal(rd_echo(out, "", 0), "''");
+	/* Control characters and a NUL show as '?': one readable line. */
+	assert_string_equal(rd_echo(out, "a\0b\nc\x7f", 6), "'a?b?c?'");
+	/* Bytes that are not UTF-8 too; characters that are stay whole. */
+	assert_string_equal(rd_echo(out, "Zo\xc3\xab \xff\xc3", 7), "'Zo\xc3\xab ?" "?'");
+	/* 60 characters are shown whole; 61 are cut, with the size. */
+	char v[100001];
+	memset(v, 'X', sizeof v - 1);
+	v[sizeof v - 1] = '\0';
+	char want[RD_ECHO_SIZE];
+	snprintf(want, sizeof want, "'%.60s'", v);
+	assert_string_equal(rd_echo(out, v, 60), want);
+	snprintf(want, sizeof want, "'%.60s\xe2\x80\xa6' (61 bytes)", v);
+	assert_string_equal(rd_echo(out, v, 61), want);
+	/* A 100 KB value: 60 characters and its size, nothing more. */
+	snprintf(want, sizeof want, "'%.60s\xe2\x80\xa6' (100000 bytes)", v);
+	assert_string_equal(rd_echo(out, v, 100000), want);
+	/* The cut counts characters, never splitting one: 70 four-byte characters. */
+	char emoji[281];
+	for (int i = 0; i < 70; i++)
+		memcpy(emoji + 4 * i, "\xf0\x9f\x98\x80", 4);
+	rd_echo(out, emoji, 280);
+	assert_int_equal(strlen(out), 1 + 240 + 3 + 1 + strlen(" (280 bytes)"));
+	assert_true(utf8_valid(out, strlen(out)));
+}
+
+static void test_json_nul(void **state)
+{
+	(void)state;
+	const char *t = "{\"a\":\"x\\u0000y\"}";
+	assert_int_equal(json_nul_at(t, strlen(t)), 7);
+	t = "{\"k\\u0000\":1}";
+	assert_int_equal(json_nul_at(t, strlen(t)), 3);
+	/* An escaped backslash followed by u0000 is text, not a NUL. */
+	t = "{\"a\":\"x\\\\u0000\"}";
+	assert_int_equal(json_nul_at(t, strlen(t)), -1);
+	/* An escaped quote does not end the string. */
+	t = "{\"a\":\"\\\"\\u0000\"}";
+	assert_int_equal(json_nul_at(t, strlen(t)), 8);
+	/* Other escapes are fine; so is \u0001 or \u00000 split differently. */
+	t = "{\"a\":\"\\u0001\\n\\u00e9\"}";
+	assert_int_equal(json_nul_at(t, strlen(t)), -1);
+	/* A raw NUL byte inside a string. */
+	assert_int_equal(json_nul_at("\"a\0b\"", 5), 2);
+	/* Cut short: no read past the end. */
+	assert_int_equal(json_nul_at("\"\\u000", 6), -1);
+}
+
+static void test_open_regular(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	char dir[128], path[160];
+	snprintf(dir, sizeof dir, "/tmp/riskdesk-util-%d", (int)getpid());
+	mkdir(dir, 0700);
+	/* A FIFO with no writer: refused at once, not waited on. */
+	snprintf(path, sizeof path, "%s/fifo.csv", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(file_open_regular(path, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "fifo.csv: a FIFO (named pipe), not a regular file"));
+	unlink(path);
+	assert_int_equal(file_open_regular(dir, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, ": a directory, not a regular file"));
+	assert_int_equal(file_open_regular("/dev/null", NULL, &err), -1);
+	assert_string_equal(err.msg, "/dev/null: a character device, not a regular file");
+	/* Missing: errno says so, for callers that treat it apart. */
+	snprintf(path, sizeof path, "%s/none.csv", dir);
+	assert_int_equal(file_open_regular(path, NULL, &err), -1);
+	assert_int_equal(errno, ENOENT);
+	/* A regular file: its size, and a descriptor that blocks as usual. */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id\n", f);
+	fclose(f);
+	int64_t size = -1;
+	int fd = file_open_regular(path, &size, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(size, 3);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_date_years(void **state)
+{
+	(void)state;
+	int64_t e;
+	/* Year 0000 (1 BC) is no date in a credit file: 0001 to 9999 only. */
+	assert_int_equal(date_parse("0000-01-01", 10, &e), -1);
+	assert_int_equal(date_parse("0000-02-29T00:00:00Z", 20, &e), -1);
+	assert_int_equal(date_parse("0001-01-01", 10, &e), 0);
+	assert_int_equal(e, days_from_civil(1, 1, 1) * 86400);
+	assert_int_equal(date_parse("9999-12-31", 10, &e), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_echo),
+		cmocka_unit_test(test_json_nul),
+		cmocka_unit_test(test_open_regular),
+		cmocka_unit_test(test_date_years),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
