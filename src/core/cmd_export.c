@@ -13,6 +13,7 @@
 #include "cmd_util.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/features.h"
+#include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_NDJSON };
@@ -42,6 +43,28 @@ static int is_json_column(const char *name)
 static int is_pii_column(const char *name)
 {
 	return strcmp(name, "email") == 0 || strcmp(name, "phone") == 0;
+}
+
+/* Email and phone leave unmasked only under `set pii on`, and only once an audit row
+ * saying so is committed (status "started"; cmd_run_line's row then gives the outcome).
+ * 0 to go on, -1 with ctx->err: nothing is written. */
+static int pii_gate(struct rd_ctx *ctx, sqlite3_stmt *s, const char *path)
+{
+	struct rd_err aerr;
+	struct rd_buf what = {0};
+	int pii = 0, rc = 0;
+	for (int i = 0; i < sqlite3_column_count(s); i++)
+		pii |= is_pii_column(sqlite3_column_name(s, i));
+	if (!pii || !ctx->settings.pii)
+		return 0; /* write_rows masks them */
+	buf_printf(&what, "email and phone written unmasked to %s", path);
+	if (audit_pii(ctx, "started", what.data, &aerr)) {
+		rd_err_set(&ctx->err, "export: refused to write email and phone unmasked: %s",
+			   aerr.msg);
+		rc = -1;
+	}
+	buf_free(&what);
+	return rc;
 }
 
 static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_format fmt,
@@ -221,7 +244,7 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 	size_t plen = strlen(path);
 	char *tmp = rd_malloc(plen + 32);
 	snprintf(tmp, plen + 32, "%s.tmp-%d", path, (int)getpid());
-	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
+	if (store_prepare(ctx->store, sql.data, &s, &ctx->err) || pii_gate(ctx, s, path))
 		goto out;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
