@@ -41,8 +41,14 @@ struct browse_query {
 	enum browse_sort sort;
 	int desc;                 /* descending */
 	const struct rd_expr *filter; /* or NULL; owned by the caller */
+	/* The session's `set pii` (rd_settings.pii), read at every call: a filter on email or
+	 * phone runs only while it is 1, and NULL counts as 0. A pointer, so that a filter
+	 * made with pii on stops matching as soon as pii goes off. */
+	const int *pii;
 };
 
+/* Every function below that takes a query fails (-1, err) when its filter reads email or
+ * phone while q->pii is not 1. */
 /* Up to n rows strictly after `from` in the query's order (from NULL: the first rows),
  * or, with backward, strictly before it in reverse (from NULL: the last rows) — the
  * rows come back in display order either way. Returns the count (0..n) or -1. */

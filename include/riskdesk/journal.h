@@ -29,5 +29,12 @@ void run_record_failure(struct rd_ctx *ctx, struct rd_run *run, const char *stat
 /* Appends an audit row in autocommit. 0 or -1. */
 int audit_write(struct rd_store *st, const char *command, const char *status, const char *detail,
 		struct rd_err *err);
+/* Records that email and phone are about to be shown or written unmasked: an audit row
+ * (the command line, the user, status) whose detail is `what` and the session (host,
+ * process id, terminal). 0 only once the row is COMMITTED; the caller shows or writes
+ * nothing unmasked otherwise. -1 with err on a read-only store, inside an open
+ * transaction, or when the row cannot be written (another process holds the write lock
+ * past the busy timeout). */
+int audit_pii(struct rd_ctx *ctx, const char *status, const char *what, struct rd_err *err);
 
 #endif

@@ -480,6 +480,12 @@ static int check_query(const struct browse_query *q, struct rd_err *err)
 		rd_err_set(err, "browse: no such sort");
 		return -1;
 	}
+	/* A filter on a masked value would reveal it one guess at a time. */
+	if (q->filter && expr_reads_pii(q->filter) && !(q->pii && *q->pii == 1)) {
+		rd_err_set(err, "browse: the filter reads email or phone, which needs 'set pii on'"
+				" (clear the filter or turn pii on)");
+		return -1;
+	}
 	return 0;
 }
 

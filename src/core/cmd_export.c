@@ -14,6 +14,7 @@
 #include "riskdesk/afile.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/features.h"
+#include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_NDJSON };
@@ -43,6 +44,28 @@ static int is_json_column(const char *name)
 static int is_pii_column(const char *name)
 {
 	return strcmp(name, "email") == 0 || strcmp(name, "phone") == 0;
+}
+
+/* Email and phone leave unmasked only under `set pii on`, and only once an audit row
+ * saying so is committed (status "started"; cmd_run_line's row then gives the outcome).
+ * 0 to go on, -1 with ctx->err: nothing is written. */
+static int pii_gate(struct rd_ctx *ctx, sqlite3_stmt *s, const char *path)
+{
+	struct rd_err aerr;
+	struct rd_buf what = {0};
+	int pii = 0, rc = 0;
+	for (int i = 0; i < sqlite3_column_count(s); i++)
+		pii |= is_pii_column(sqlite3_column_name(s, i));
+	if (!pii || !ctx->settings.pii)
+		return 0; /* write_rows masks them */
+	buf_printf(&what, "email and phone written unmasked to %s", path);
+	if (audit_pii(ctx, "started", what.data, &aerr)) {
+		rd_err_set(&ctx->err, "export: refused to write email and phone unmasked: %s",
+			   aerr.msg);
+		rc = -1;
+	}
+	buf_free(&what);
+	return rc;
 }
 
 static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_format fmt,
@@ -220,7 +243,7 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 	int64_t rows = 0;
 	int status = RD_FAILED;
 	struct rd_err ferr;
-	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
+	if (store_prepare(ctx->store, sql.data, &s, &ctx->err) || pii_gate(ctx, s, path))
 		goto out;
 	if (!(f = afile_open(path, &ferr))) {
 		rd_err_set(&ctx->err, "export: %s", ferr.msg);

@@ -83,10 +83,23 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			rd_err_set(&ctx->err, "set pii: expected on or off, not '%s'", v);
 			return RD_FAILED;
 		}
-		s->pii = strcmp(v, "on") == 0;
-		/* Showing personal data is audited, read-only or not. */
 		struct rd_err aerr;
-		audit_write(ctx->store, ctx->line, "ok", s->pii ? "pii shown" : "pii masked", &aerr);
+		if (strcmp(v, "on") == 0) {
+			/* Nothing is shown unmasked before the row saying who sees it is committed. */
+			if (audit_pii(ctx, "ok", "pii shown", &aerr)) {
+				rd_err_set(&ctx->err,
+					   "set pii on: refused, email and phone stay masked: %s", aerr.msg);
+				return RD_FAILED;
+			}
+			s->pii = 1;
+		} else {
+			/* Masking never waits on the audit; read-only, pii was never on. */
+			s->pii = 0;
+			if (!store_readonly(ctx->store) && audit_pii(ctx, "ok", "pii masked", &aerr)) {
+				sink_message(ctx->out, "pii = off (not audited: %s)", aerr.msg);
+				return RD_OK;
+			}
+		}
 	} else {
 		rd_err_set(&ctx->err, "set: unknown setting '%s' (as-of, pii)", key);
 		return RD_FAILED;

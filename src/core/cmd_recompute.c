@@ -79,7 +79,7 @@ static void on_progress(void *ud, const char *phase, int64_t done, int64_t total
 /* The ids matching a where-expression, as a set. NULL with err. */
 static struct rd_strmap *select_ids(struct rd_ctx *ctx, const char *text, int64_t *count)
 {
-	struct rd_expr *e = expr_compile(text, ctx->store, &ctx->err);
+	struct rd_expr *e = expr_compile_pii(text, ctx->store, ctx->settings.pii, &ctx->err);
 	if (!e)
 		return NULL;
 	struct rd_buf sql = {0};

@@ -268,7 +268,7 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 		}
 	}
 	if (where) {
-		e = expr_compile(where, ctx->store, &ctx->err);
+		e = expr_compile_pii(where, ctx->store, ctx->settings.pii, &ctx->err);
 		if (!e)
 			goto out;
 	}
@@ -301,8 +301,9 @@ const struct rd_cmd cmd_list = {
 	.usage = "[where EXPR] [sort FIELD [desc]] [limit N]",
 	.summary = "customers with their profiles (default: sorted by id, limit 100)",
 	.help = "EXPR filters on profile fields (score, band, pd, segment, risk_level), customer "
-		"fields (id, name, kind), features (return_rate>0.2) and attributes; see "
-		"docs/where.md. FIELD is id, name, score, band, pd, segment or last_activity.",
+		"fields (id, name, kind; email and phone only after 'set pii on'), features "
+		"(return_rate>0.2) and attributes; see docs/where.md. FIELD is id, name, score, "
+		"band, pd, segment or last_activity.",
 	.min_args = 0,
 	.max_args = -1,
 	.exec = exec_list,

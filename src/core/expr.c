@@ -31,6 +31,7 @@ struct rd_expr {
 	struct expr_param *params; /* values in placeholder order; owned */
 	int nparams;               /* used entries of params */
 	int cap;                   /* allocated entries of params */
+	int reads_pii;             /* compares email or phone */
 };
 
 enum tok_kind {
@@ -81,25 +82,26 @@ struct field_def {
 	const char *name;     /* matched in any case */
 	const char *sql;      /* the column */
 	enum field_type type; /* which values it takes */
+	int personal;         /* email, phone: only with pii on (a filter is a guess at them) */
 };
 
 /* The order is the one listed in messages. */
 static const struct field_def builtin_fields[] = {
-	{"score", "p.score", FT_NUM},
-	{"band", "p.band", FT_BAND},
-	{"pd", "p.pd", FT_NUM},
-	{"risk_level", "p.risk_level", FT_RISK},
-	{"segment", "p.segment", FT_SEGMENT},
-	{"kind", "c.kind", FT_KIND},
-	{"name", "c.name", FT_TEXT},
-	{"id", "c.id", FT_TEXT},
-	{"model", "p.model_name", FT_TEXT},
-	{"model_version", "p.model_version", FT_NUM},
-	{"computed_at", "p.computed_at", FT_DATE},
-	{"last_activity", "p.last_activity", FT_DATE},
-	{"created_at", "c.created_at", FT_DATE},
-	{"email", "c.email", FT_TEXT},
-	{"phone", "c.phone", FT_TEXT},
+	{"score", "p.score", FT_NUM, 0},
+	{"band", "p.band", FT_BAND, 0},
+	{"pd", "p.pd", FT_NUM, 0},
+	{"risk_level", "p.risk_level", FT_RISK, 0},
+	{"segment", "p.segment", FT_SEGMENT, 0},
+	{"kind", "c.kind", FT_KIND, 0},
+	{"name", "c.name", FT_TEXT, 0},
+	{"id", "c.id", FT_TEXT, 0},
+	{"model", "p.model_name", FT_TEXT, 0},
+	{"model_version", "p.model_version", FT_NUM, 0},
+	{"computed_at", "p.computed_at", FT_DATE, 0},
+	{"last_activity", "p.last_activity", FT_DATE, 0},
+	{"created_at", "c.created_at", FT_DATE, 0},
+	{"email", "c.email", FT_TEXT, 1},
+	{"phone", "c.phone", FT_TEXT, 1},
 };
 #define NBUILTIN (sizeof builtin_fields / sizeof *builtin_fields)
 
@@ -141,6 +143,7 @@ struct parser {
 	struct rd_store *st; /* attributes; may be NULL */
 	struct rd_err *err;  /* the message of the first error */
 	int ncmps;           /* comparisons so far */
+	int pii;             /* the session shows personal data: email and phone allowed */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -447,6 +450,12 @@ static int field_resolve(struct parser *p, struct field *f)
 	size_t len = p->tok.vlen;
 	for (size_t i = 0; i < NBUILTIN; i++)
 		if (same_ci(name, len, builtin_fields[i].name)) {
+			if (builtin_fields[i].personal && !p->pii)
+				return fail(p,
+					    "%s is personal data (column %d): filtering on it needs"
+					    " 'set pii on', which is audited",
+					    builtin_fields[i].name, column(p, p->tok.start));
+			p->e->reads_pii |= builtin_fields[i].personal;
 			f->sql = builtin_fields[i].sql;
 			f->type = builtin_fields[i].type;
 			return advance(p);
@@ -793,6 +802,12 @@ static int parse_or(struct parser *p, int nest)
 
 struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_err *err)
 {
+	return expr_compile_pii(text, st, 0, err);
+}
+
+struct rd_expr *expr_compile_pii(const char *text, struct rd_store *st, int pii,
+				 struct rd_err *err)
+{
 	struct rd_err local;
 	struct parser p = {0};
 	struct rd_expr *e = rd_calloc(1, sizeof *e), *res = NULL;
@@ -800,6 +815,7 @@ struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_er
 	p.len = strlen(p.text);
 	p.e = e;
 	p.st = st;
+	p.pii = pii;
 	p.err = err ? err : &local;
 	rd_err_clear(p.err);
 	if (p.len > EXPR_MAX_LEN) {
@@ -876,4 +892,9 @@ int expr_bind(const struct rd_expr *e, sqlite3_stmt *stmt, int first)
 int expr_nparams(const struct rd_expr *e)
 {
 	return e->nparams;
+}
+
+int expr_reads_pii(const struct rd_expr *e)
+{
+	return e->reads_pii;
 }

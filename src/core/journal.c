@@ -1,6 +1,8 @@
 #include "riskdesk/journal.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void run_start(struct rd_run *run, const char *kind)
 {
@@ -96,4 +98,42 @@ int audit_write(struct rd_store *st, const char *command, const char *status, co
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "writing the audit log");
+}
+
+/* The session: this process, on this host, at this terminal (none in a pipe or cron). */
+static void session_name(char *out, size_t n)
+{
+	char host[256] = "";
+	const char *tty = isatty(STDIN_FILENO) ? ttyname(STDIN_FILENO) : NULL;
+	if (gethostname(host, sizeof host - 1) || !host[0])
+		snprintf(host, sizeof host, "localhost");
+	snprintf(out, n, "session %s:%ld%s%s", host, (long)getpid(), tty ? " on " : "",
+		 tty ? tty : "");
+}
+
+int audit_pii(struct rd_ctx *ctx, const char *status, const char *what, struct rd_err *err)
+{
+	char session[400];
+	struct rd_buf detail = {0};
+	int rc = -1;
+	if (store_readonly(ctx->store)) {
+		rd_err_set(err, "the database is open read-only, so no audit row can be written"
+				" (open it without --read-only)");
+		return -1;
+	}
+	/* Inside a transaction the row would not be committed yet. */
+	if (!sqlite3_get_autocommit(store_db(ctx->store))) {
+		rd_err_set(err, "a transaction is open, so the audit row cannot be committed now");
+		return -1;
+	}
+	session_name(session, sizeof session);
+	buf_printf(&detail, "%s; %s", what, session);
+	/* In autocommit: the row is committed when the insert returns. */
+	if (audit_write(ctx->store, ctx->line ? ctx->line : what, status, detail.data, err) == 0)
+		rc = 0;
+	else if ((sqlite3_errcode(store_db(ctx->store)) & 0xff) == SQLITE_BUSY)
+		rd_err_set(err, "another process holds the database's write lock, so the audit row"
+				" cannot be written now (%s)", sqlite3_errmsg(store_db(ctx->store)));
+	buf_free(&detail);
+	return rc;
 }

@@ -317,7 +317,7 @@ void customers_set_filter(struct pane *p, struct tui *t, const char *text)
 	struct rd_err err = {{0}};
 	struct rd_expr *e = NULL;
 	if (text && *text) {
-		e = expr_compile(text, t->store, &err);
+		e = expr_compile_pii(text, t->store, t->ctx.settings.pii, &err);
 		if (!e) {
 			tui_status(t, 1, "%s", err.msg);
 			return;
@@ -326,6 +326,7 @@ void customers_set_filter(struct pane *p, struct tui *t, const char *text)
 	expr_free(c->filter);
 	c->filter = e;
 	c->q.filter = e;
+	c->q.pii = &t->ctx.settings.pii; /* browse refuses a filter on email once pii is off */
 	snprintf(c->filter_text, sizeof c->filter_text, "%s", e ? text : "");
 	go_first(p, t);
 	c->stale_count = 1;

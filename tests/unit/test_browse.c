@@ -641,6 +641,64 @@ static void test_query_plans(void **state)
 	store_close(st);
 }
 
+/* A filter on email or phone (made in a session with pii on) runs only while the
+ * session's pii is on: the console keeps its filter across `set pii off`, and a list
+ * filtered on a masked value reveals it one guess at a time. */
+static void test_personal_filter(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	struct browse_row r[4];
+	const char *refused = "browse: the filter reads email or phone, which needs 'set pii on'"
+			      " (clear the filter or turn pii on)";
+	exec(st, "INSERT INTO customers(id, name, email, phone) VALUES"
+		 " ('C1', 'Anna Lehmann', 'a.lehmann86@post.example.net', '+49 177 7846670'),"
+		 " ('C2', 'Ben Koch', 'ben@example.com', '+49 30 1234567')");
+	struct rd_expr *e = expr_compile_pii("email ~ 'a.lehmann86@'", st, 1, &err);
+	assert_non_null(e);
+	int pii = 0;
+	for (int sort = 0; sort < BROWSE_SORT_COUNT; sort++) {
+		struct browse_query q = {.sort = (enum browse_sort)sort, .filter = e};
+		for (int k = 0; k < 2; k++) { /* no pii setting, then pii off */
+			q.pii = k ? &pii : NULL;
+			rd_err_clear(&err);
+			assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), -1);
+			assert_string_equal(err.msg, refused);
+			rd_err_clear(&err);
+			assert_int_equal(browse_page(st, &q, NULL, 1, 4, r, &err), -1);
+			assert_string_equal(err.msg, refused);
+			rd_err_clear(&err);
+			assert_int_equal(browse_count(st, &q, 100, &err), -1);
+			assert_string_equal(err.msg, refused);
+			rd_err_clear(&err);
+			assert_int_equal(browse_search(st, &q, "C", NULL, r, &err), -1);
+			assert_string_equal(err.msg, refused);
+		}
+	}
+	/* pii on: the filter runs (customers without a profile are listed by id and name). */
+	struct browse_query q = {.sort = BROWSE_BY_ID, .filter = e, .pii = &pii};
+	pii = 1;
+	assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), 1);
+	assert_string_equal(r[0].id, "C1");
+	assert_int_equal(browse_count(st, &q, 100, &err), 1);
+	assert_int_equal(browse_search(st, &q, "anna", NULL, r, &err), 1);
+	assert_string_equal(r[0].id, "C1");
+	/* pii off again: the same query is refused at once. */
+	pii = 0;
+	assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), -1);
+	assert_string_equal(err.msg, refused);
+	expr_free(e);
+	/* A filter on other fields needs no pii. */
+	e = expr_compile("name ~ koch", st, &err);
+	q.filter = e;
+	q.pii = NULL;
+	assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), 1);
+	assert_string_equal(r[0].id, "C2");
+	expr_free(e);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,7 +708,7 @@ int main(void)
 		cmocka_unit_test(test_search),       cmocka_unit_test(test_search_wrap),
 		cmocka_unit_test(test_search_parts),
 		cmocka_unit_test(test_activity),     cmocka_unit_test(test_score_history),
-		cmocka_unit_test(test_query_plans),
+		cmocka_unit_test(test_query_plans),  cmocka_unit_test(test_personal_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,11 +4,12 @@
 
 #include "riskdesk/expr.h"
 
-/* Compiles text or fails the test with the message. */
+/* Compiles text or fails the test with the message. The language's tests run as a
+ * session with pii on (email and phone allowed); test_personal_data checks the refusal. */
 static struct rd_expr *compile(const char *text, struct rd_store *st)
 {
 	struct rd_err err = {{0}};
-	struct rd_expr *e = expr_compile(text, st, &err);
+	struct rd_expr *e = expr_compile_pii(text, st, 1, &err);
 	if (!e)
 		fail_msg("expr_compile(%s): %s", text, err.msg);
 	assert_string_equal(err.msg, "");
@@ -388,7 +389,7 @@ static void test_limits(void **state)
 static char *matching(struct rd_store *st, const char *text)
 {
 	struct rd_err err = {{0}};
-	struct rd_expr *e = expr_compile(text, st, &err);
+	struct rd_expr *e = expr_compile_pii(text, st, 1, &err);
 	if (!e)
 		fail_msg("%s: %s", text, err.msg);
 	struct rd_buf sql = {0}, ids = {0};
@@ -589,7 +590,7 @@ static void test_injection(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct rd_err err = {{0}};
-		struct rd_expr *e = expr_compile(cases[i].text, st, &err);
+		struct rd_expr *e = expr_compile_pii(cases[i].text, st, 1, &err);
 		if (!cases[i].sql) {
 			assert_null(e);
 			assert_true(strncmp(err.msg, "where: ", 7) == 0);
@@ -678,6 +679,61 @@ static void test_limits_run(void **state)
 	store_close(st);
 }
 
+/* email and phone are masked unless `set pii on`: a filter on them would reveal them one
+ * guess at a time (`email ~ "a.lehmann86@"`), so without pii they are refused wherever
+ * and however they are written, and an expression that reads them says so. */
+static void test_personal_data(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *field;
+		int column;
+	} refused[] = {
+		{"email ~ 'a.lehmann86@'", "email", 1},
+		{"phone = '+49 177 7846670'", "phone", 1},
+		{"EMAIL is null", "email", 1},
+		{"\"Phone\" in ('1', '2')", "phone", 1},
+		{"band=E and not email !~ x", "email", 16},
+		{"(score > 1 or phone >= 0)", "phone", 15},
+		{"email is not null", "email", 1},
+	};
+	struct rd_store *st = sample_store();
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char msg[256];
+		snprintf(msg, sizeof msg,
+			 "where: %s is personal data (column %d): filtering on it needs 'set pii "
+			 "on', which is audited",
+			 refused[i].field, refused[i].column);
+		check_err_st(st, refused[i].text, msg);
+		check_err_st(NULL, refused[i].text, msg);
+		struct rd_err err = {{0}};
+		struct rd_expr *e = expr_compile_pii(refused[i].text, st, 0, &err);
+		assert_null(e);
+		assert_string_equal(err.msg, msg);
+		/* With pii on it compiles, and says that it reads personal data. */
+		e = compile(refused[i].text, st);
+		assert_int_equal(expr_reads_pii(e), 1);
+		expr_free(e);
+	}
+	/* Other fields do not read personal data, with or without pii. */
+	struct rd_expr *e = compile("name ~ lehmann and id = C0001 and city = Paris", st);
+	assert_int_equal(expr_reads_pii(e), 0);
+	expr_free(e);
+	struct rd_err err = {{0}};
+	e = expr_compile("band=E", st, &err);
+	assert_non_null(e);
+	assert_int_equal(expr_reads_pii(e), 0);
+	expr_free(e);
+	/* Not a way around it: a column name is no field. */
+	check_err_st(st, "c.email = x",
+		     "where: unknown field 'c.email' at column 1 (did you mean 'email'? fields: "
+		     "score, band, pd, risk_level, segment, kind, name, id, ..., features such as "
+		     "return_rate, attributes)");
+	/* With pii on, the filter finds what it looks for. */
+	check_ids(st, "email ~ 'alice@'", "C1");
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -688,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_limits),      cmocka_unit_test(test_real_query),
 		cmocka_unit_test(test_attributes),  cmocka_unit_test(test_bind_order),
 		cmocka_unit_test(test_injection),   cmocka_unit_test(test_limits_run),
+		cmocka_unit_test(test_personal_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
