@@ -1480,18 +1480,19 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const stru
 {
 	struct load_session ss = {.ctx = ctx, .opts = opts};
 	struct rd_store *st = ctx->store;
-	struct rd_run run;
+	struct rd_run own, *run = run_enter(ctx, &own, "load", &ctx->err);
 	struct rd_err scratch;
 	int rc = -1, fk_off = 0;
 	int64_t rows = 0;
-	run_start(&run, "load");
+	if (!run)
+		return -1;
 	if (opts->map_path && !(ss.map = mapping_load(opts->map_path, &ctx->err)))
 		goto out;
 	/* Takes effect only outside a transaction, which is where commands run. */
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", &ctx->err))
 		goto out;
 	fk_off = 1;
-	if (store_begin(st, &ctx->err) || run_insert(ctx, &run, &ctx->err))
+	if (store_begin(st, &ctx->err))
 		goto out;
 	for (int i = 0; i < njobs; i++) {
 		if (load_one(&ss, jobs[i].table, jobs[i].path, &reports[i]))
@@ -1501,7 +1502,7 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, const stru
 	char msg[256];
 	snprintf(msg, sizeof msg, "%d file%s, %lld rows", njobs, njobs == 1 ? "" : "s",
 		 (long long)rows);
-	if (run_finish_ok(ctx, &run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
+	if (run_finish_ok(ctx, run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
 		goto out;
 	rc = 0;
 out:
@@ -1515,8 +1516,9 @@ out:
 	}
 	if (rc != 0) {
 		store_rollback(st);
-		run_record_failure(ctx, &run, ss.cancelled ? "cancelled" : "failed", 0, ctx->err.msg);
+		run->rows = 0;
 	}
+	run_leave(ctx, &own, rc == 0 ? RD_OK : RD_FAILED);
 	if (fk_off)
 		store_exec(st, "PRAGMA foreign_keys = ON", &scratch);
 	mapping_free(ss.map);
