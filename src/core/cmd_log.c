@@ -61,13 +61,14 @@ static int exec_audit(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
 						 COL_TEXT};
-	/* Rows still waiting in DB-riskdesk (a refused write) come without an id, in time
-	 * order with the others. */
+	/* Rows still waiting in DB-riskdesk (a write refused while the lock was busy) come
+	 * without an id, in time order with the others (after those of the same second). */
 	return show_log(ctx, a,
-			"SELECT * FROM (SELECT * FROM (SELECT id, at, user, status, command,"
-			" coalesce(detail, '') AS detail FROM audit UNION ALL SELECT NULL, at, user,"
-			" status, command, coalesce(detail, '') FROM temp.pending_audit)"
-			" ORDER BY at DESC, id DESC LIMIT ?1) ORDER BY at, id",
+			"SELECT id, at, user, status, command, detail FROM (SELECT * FROM (SELECT id,"
+			" at, user, status, command, coalesce(detail, '') AS detail, 0 AS w, id AS n"
+			" FROM audit UNION ALL SELECT NULL, at, user, status, command,"
+			" coalesce(detail, ''), 1, rowid FROM temp.pending_audit)"
+			" ORDER BY at DESC, w DESC, n DESC LIMIT ?1) ORDER BY at, w, n",
 			"audit", kinds);
 }
 
