@@ -48,9 +48,10 @@ int audit_write(struct rd_store *st, const char *command, const char *status, co
  * DB-riskdesk for the next writer. Best effort; a read-only store records nothing. */
 void audit_log(struct rd_store *st, const char *command, const char *status, const char *detail);
 
-/* After a wait for the lock gave up (store_wait_failed): replaces ctx->err with what holds
- * the lock (the live `running` runs: command, user, since, pid) and how long we waited. */
-void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited);
+/* After a wait for the lock gave up (store_wait_failed): ctx->err says what holds the
+ * lock (the live `running` runs: command, user, since, pid) and how long we waited; it
+ * replaces the message (SQLite's "database is locked") or, with keep, follows it. */
+void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited, int keep);
 
 /* For display: the log lines still waiting in DB-riskdesk as the temporary tables
  * temp.pending_audit(at, user, command, status, detail) and temp.pending_runs(id, status,

@@ -262,8 +262,10 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	store_rollback(ctx->store); /* a command never leaves a transaction open */
 	double waited;
 	enum store_wait_end gave_up = store_wait_failed(ctx->store, &waited);
+	/* A write fails on the lock by construction: the busy message is the whole story. A
+	 * read-only command (set pii's audit row) keeps its own message first. */
 	if (status != RD_OK && status != RD_QUIT && gave_up)
-		journal_busy_message(ctx, gave_up, waited);
+		journal_busy_message(ctx, gave_up, waited, !(flags & CMD_WRITES));
 	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status,
 		 status == RD_OK || status == RD_QUIT ? NULL : ctx->err.msg);
 	wait.progress = NULL; /* the sink is the command's only while it runs */

@@ -202,11 +202,11 @@ struct rd_run *run_enter(struct rd_ctx *ctx, struct rd_run *own, const char *kin
 		return ctx->run;
 	memset(own, 0, sizeof *own);
 	snprintf(own->kind, sizeof own->kind, "%s", kind);
-	now_iso(own->started_at);
-	own->t0 = now_seconds();
 	gethostname(host, sizeof host - 1);
 	if (store_begin(st, err))
 		return NULL;
+	now_iso(own->started_at); /* once it has the lock: a wait is not part of the run */
+	own->t0 = now_seconds();
 	if (store_side_lock(st, 1) != 0) {
 		rd_err_set(err, "%s-riskdesk: cannot lock: %s", store_path(st), strerror(errno));
 		goto fail;
@@ -390,7 +390,7 @@ void audit_log(struct rd_store *st, const char *command, const char *status, con
 
 /* ---- the busy message ---- */
 
-void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited)
+void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited, int keep)
 {
 	struct rd_store *st = ctx->store;
 	struct rd_buf who = {0};
@@ -426,15 +426,17 @@ void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double wa
 	else
 		snprintf(wait, sizeof wait, "waited %g s (set lock-timeout to wait longer)",
 			 ctx->settings.lock_timeout);
+	char *before = keep && ctx->err.msg[0] ? rd_strdup(ctx->err.msg) : NULL;
 	if (n == 1)
-		rd_err_set(&ctx->err, "the database is busy: %s holds the write lock; %s", who.data,
-			   wait);
+		rd_err_set(&ctx->err, "%s%sthe database is busy: %s holds the write lock; %s",
+			   before ? before : "", before ? ": " : "", who.data, wait);
 	else if (n > 1)
-		rd_err_set(&ctx->err, "the database is busy: one of %s holds the write lock; %s",
-			   who.data, wait);
+		rd_err_set(&ctx->err, "%s%sthe database is busy: one of %s holds the write lock; %s",
+			   before ? before : "", before ? ": " : "", who.data, wait);
 	else
-		rd_err_set(&ctx->err, "the database is busy: another connection holds the write lock"
-				      " (no riskdesk command is running: a short one, or another"
-				      " program); %s", wait);
+		rd_err_set(&ctx->err, "%s%sthe database is busy: another connection holds the write"
+				      " lock (no riskdesk command is running: a short one, or another"
+				      " program); %s", before ? before : "", before ? ": " : "", wait);
+	free(before);
 	buf_free(&who);
 }

@@ -171,8 +171,9 @@ static int side_lock(struct rd_store *st, int cmd, short type, int64_t at, struc
 	fl->l_whence = SEEK_SET;
 	fl->l_start = (off_t)at;
 	fl->l_len = 1;
-	int rc;
-	while ((rc = fcntl(fd, cmd, fl)) != 0 && errno == EINTR)
+	int rc; /* the guard is held for microseconds; Ctrl-C still stops a wait on it */
+	while ((rc = fcntl(fd, cmd, fl)) != 0 && errno == EINTR &&
+	       !(st->wait.cancel && *st->wait.cancel))
 		;
 	return rc;
 }
