@@ -21,7 +21,10 @@ struct rd_settings {
 	char as_of[32];  /* "" = the latest event in the store */
 	int pii;         /* 1: show email and phone unmasked */
 	char theme[64];  /* console theme name */
+	double lock_timeout; /* seconds a write waits for another process's lock (0: none) */
 };
+
+struct rd_run;
 
 /* Everything a command may touch. */
 struct rd_ctx {
@@ -30,6 +33,7 @@ struct rd_ctx {
 	struct rd_settings settings;
 	volatile sig_atomic_t *cancel;   /* set (by SIGINT) to ask a long command to stop; may be NULL */
 	const char *line;                /* the command line being run, for runs and audit */
+	struct rd_run *run;              /* the write command's runs row (journal.h), or NULL */
 	struct rd_err err;               /* the failing command's message */
 };
 
@@ -99,7 +103,10 @@ char *args_raw(const struct rd_args *a, int from, int to);
 const char *args_opt(const struct rd_args *a, const char *name);
 
 /* Runs one command line: finds the command, checks its options and arguments and the
- * read-only state, executes it, and writes an audit row for write commands.
+ * read-only state, commits a `running` runs row for a write command (waiting up to
+ * settings.lock_timeout for another process's write lock, with progress), executes it,
+ * ends the run and writes an audit row for write commands. A write refused because the
+ * lock stayed busy is audited `refused`, and its message names what holds the lock.
  * Returns an rd_status; ctx->err holds the message when not RD_OK. */
 int cmd_run_line(struct rd_ctx *ctx, const char *line);
 

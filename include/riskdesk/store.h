@@ -1,13 +1,15 @@
 /* The SQLite store: one database file, schema migrated by PRAGMA user_version, WAL,
- * foreign keys on. */
+ * foreign keys on; waiting for another process's write lock; and DB-riskdesk, riskdesk's
+ * own file beside the database (run liveness locks, log lines waiting for the lock). */
 #ifndef RISKDESK_STORE_H
 #define RISKDESK_STORE_H
 
+#include <signal.h>
 #include <sqlite3.h>
 
 #include "riskdesk/util.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open read-only; the file must exist */
@@ -38,5 +40,47 @@ int store_fail(struct rd_store *st, struct rd_err *err, const char *what);
 /* The single integer of a query with bound text parameters (NULL-terminated list);
  * def when no row. */
 int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
+
+/* ---- waiting for the write lock ----
+ * Every statement that finds the database locked by another connection waits (SQLite's
+ * busy handler) up to the timeout, calling progress now and then, and gives up early when
+ * *cancel is set. A new store waits STORE_LOCK_TIMEOUT seconds, without progress. */
+#define STORE_LOCK_TIMEOUT 10.0
+
+struct store_wait {
+	double timeout;                /* seconds; 0 fails at once */
+	volatile sig_atomic_t *cancel; /* may be NULL */
+	void (*progress)(void *ud, double waited, double timeout); /* may be NULL */
+	void *ud;
+};
+
+enum store_wait_end {
+	STORE_WAIT_NONE = 0,      /* no wait gave up */
+	STORE_WAIT_TIMEOUT = 1,   /* the timeout passed */
+	STORE_WAIT_CANCELLED = 2, /* *cancel was set */
+};
+
+void store_set_wait(struct rd_store *st, const struct store_wait *w);
+/* The timeout alone; returns the previous one. */
+double store_set_timeout(struct rd_store *st, double seconds);
+/* How the last wait that gave up since store_wait_clear ended, and how long it lasted. */
+enum store_wait_end store_wait_failed(const struct rd_store *st, double *waited);
+void store_wait_clear(struct rd_store *st);
+
+/* ---- DB-riskdesk: live runs and waiting log lines ----
+ * A running command holds a byte lock at its run's id, which the kernel drops when the
+ * process ends however it ends: run_alive(id) (also an SQL function on the connection) is
+ * 1 while the run's process lives. Byte 0 guards the log lines journal.c keeps there.
+ * A read-only or in-memory store never creates the file; without it (a directory we
+ * cannot write) runs are not seen alive by others and no line can wait. */
+/* The file's descriptor (opened, or created mode 0600, on first use), or -1. */
+int store_side_fd(struct rd_store *st);
+/* Holds or releases the lock of run id for this process. 0 or -1 (err). */
+int store_run_hold(struct rd_store *st, int64_t id, struct rd_err *err);
+void store_run_release(struct rd_store *st, int64_t id);
+/* 1 when run id's process holds its lock (this store's own run counts). */
+int store_run_alive(struct rd_store *st, int64_t id);
+/* Takes (waiting) or drops the guard of the log lines. 0 or -1. */
+int store_side_lock(struct rd_store *st, int take);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "cmd_util.h"
+#include "riskdesk/journal.h"
 
 static const struct rd_opt log_opts[] = {
 	{"limit", "N", "how many of the latest rows (default 50)"},
@@ -19,7 +20,7 @@ static int show_log(struct rd_ctx *ctx, const struct rd_args *a, const char *sql
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s;
-	if (store_prepare(ctx->store, sql, &s, &ctx->err))
+	if (journal_pending(ctx->store, &ctx->err) || store_prepare(ctx->store, sql, &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_int64(s, 1, limit);
 	int rc = cmd_emit_rows(ctx, s, name, kinds);
@@ -31,18 +32,25 @@ static int exec_runs(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	static const enum rd_col_kind kinds[] = {COL_NUM,  COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT,
 						 COL_NUM,  COL_TEXT, COL_TEXT, COL_TEXT};
+	/* A run's outcome may still wait in DB-riskdesk (pending_runs); a `running` row
+	 * whose process is gone is `interrupted` (the next writer marks it so). */
 	return show_log(ctx, a,
-			"SELECT * FROM (SELECT id, kind, status, rows, started_at,"
-			" round((julianday(finished_at) - julianday(started_at)) * 86400, 1) AS seconds,"
-			" user, args, coalesce(message, '') AS message FROM runs"
-			" ORDER BY id DESC LIMIT ?1) ORDER BY id",
+			"SELECT * FROM (SELECT r.id, r.kind, CASE WHEN p.id IS NULL AND r.status ="
+			" 'running' AND NOT run_alive(r.id) THEN 'interrupted' ELSE"
+			" coalesce(p.status, r.status) END AS status, coalesce(p.rows, r.rows) AS rows,"
+			" r.started_at, round((julianday(coalesce(p.finished_at, r.finished_at))"
+			" - julianday(r.started_at)) * 86400, 1) AS seconds, r.user, r.args,"
+			" CASE WHEN p.id IS NULL AND r.status = 'running' AND NOT run_alive(r.id)"
+			" THEN '" RUN_INTERRUPTED "' ELSE coalesce(p.message, r.message, '') END"
+			" AS message FROM runs r LEFT JOIN temp.pending_runs p ON p.id = r.id"
+			" ORDER BY r.id DESC LIMIT ?1) ORDER BY id",
 			"runs", kinds);
 }
 
 const struct rd_cmd cmd_runs = {
 	.name = "runs",
 	.usage = "[--limit N]",
-	.summary = "the latest loads, recomputes and training runs",
+	.summary = "the latest write commands (loads, recomputes, training, promotions, ...)",
 	.min_args = 0,
 	.max_args = 0,
 	.opts = log_opts,
@@ -53,10 +61,14 @@ static int exec_audit(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
 						 COL_TEXT};
+	/* Rows still waiting in DB-riskdesk (a write refused while the lock was busy) come
+	 * without an id, in time order with the others (after those of the same second). */
 	return show_log(ctx, a,
-			"SELECT * FROM (SELECT id, at, user, status, command,"
-			" coalesce(detail, '') AS detail FROM audit ORDER BY id DESC LIMIT ?1)"
-			" ORDER BY id",
+			"SELECT id, at, user, status, command, detail FROM (SELECT * FROM (SELECT id,"
+			" at, user, status, command, coalesce(detail, '') AS detail, 0 AS w, id AS n"
+			" FROM audit UNION ALL SELECT NULL, at, user, status, command,"
+			" coalesce(detail, ''), 1, rowid FROM temp.pending_audit)"
+			" ORDER BY at DESC, w DESC, n DESC LIMIT ?1) ORDER BY at, w, n",
 			"audit", kinds);
 }
 

@@ -61,10 +61,11 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			   COL_TEXT);
 		sink_field(ctx->out, "settings", "pii", s->pii ? "on" : "off", COL_TEXT);
 		sink_field(ctx->out, "settings", "theme", s->theme, COL_TEXT);
+		sink_fieldf(ctx->out, "settings", "lock-timeout", COL_NUM, "%g", s->lock_timeout);
 		return RD_OK;
 	}
 	if (a->argc != 2) {
-		rd_err_set(&ctx->err, "usage: set KEY VALUE (keys: as-of, pii)");
+		rd_err_set(&ctx->err, "usage: set KEY VALUE (keys: as-of, pii, lock-timeout)");
 		return RD_USAGE;
 	}
 	const char *key = a->argv[0], *v = a->argv[1];
@@ -100,8 +101,17 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 				return RD_OK;
 			}
 		}
+	} else if (strcmp(key, "lock-timeout") == 0) {
+		/* Seconds a write waits for another process's write lock; 0 fails at once. */
+		double sec;
+		if (num_parse(v, strlen(v), &sec) || sec < 0 || sec > 86400) {
+			rd_err_set(&ctx->err, "set lock-timeout: expected seconds from 0 to 86400,"
+					      " not '%s'", v);
+			return RD_FAILED;
+		}
+		s->lock_timeout = sec;
 	} else {
-		rd_err_set(&ctx->err, "set: unknown setting '%s' (as-of, pii)", key);
+		rd_err_set(&ctx->err, "set: unknown setting '%s' (as-of, pii, lock-timeout)", key);
 		return RD_FAILED;
 	}
 	sink_message(ctx->out, "%s = %s", key, v);
@@ -111,7 +121,8 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 const struct rd_cmd cmd_set = {
 	.name = "set",
 	.usage = "[KEY VALUE]",
-	.summary = "show or change a session setting (as-of DATE|latest, pii on|off)",
+	.summary = "show or change a session setting (as-of DATE|latest, pii on|off,"
+		   " lock-timeout SECONDS)",
 	.min_args = 0,
 	.max_args = 2,
 	.exec = exec_set,

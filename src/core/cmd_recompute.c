@@ -155,14 +155,13 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	int is_all = !id && strcmp(what, "all") == 0, is_where = !id && strcmp(what, "where") == 0;
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
-	struct rd_run run;
+	struct rd_run own, *run = NULL;
 	int64_t as_of_day;
 	int status = RD_FAILED;
 	if (id ? a->argc != 0 : (a->argc == 0 || (is_where ? a->argc < 2 : a->argc != 1))) {
 		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR | --id ID");
 		return RD_USAGE;
 	}
-	run_start(&run, "recompute");
 	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of_day, &ctx->err))
 		return RD_FAILED;
 	r = rd_calloc(1, sizeof *r); /* large: the batch */
@@ -181,9 +180,10 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	} else {
 		r->total = 1;
 	}
-	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, &run, &ctx->err))
+	if (!(run = run_enter(ctx, &own, "recompute", &ctx->err)) ||
+	    store_begin(ctx->store, &ctx->err))
 		goto out;
-	r->writer = profile_writer_new(ctx->store, run.id, &ctx->err);
+	r->writer = profile_writer_new(ctx->store, run->id, &ctx->err);
 	if (!r->writer)
 		goto out;
 	if (!is_all && !is_where) {
@@ -225,17 +225,20 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
 	    monitor_baseline(ctx->store, &baseline_rows, &ctx->err))
 		goto out;
-	if (run_finish_ok(ctx, &run, r->done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
+	if (run_finish_ok(ctx, run, r->done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
 		goto out;
-	report(ctx, r, as_of_day, now_seconds() - run.t0);
+	report(ctx, r, as_of_day, now_seconds() - run->t0);
 	if (baseline_rows)
 		sink_message(ctx->out, "drift reference of the rules model: these %zu profiles"
 				       " ('drift baseline' renews it)", baseline_rows);
 	status = RD_OK;
 out:
-	if (status != RD_OK && run.id)
-		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", r->done,
-				   ctx->err.msg);
+	if (run) {
+		store_rollback(ctx->store);
+		if (status != RD_OK)
+			run->rows = r->done;
+		run_leave(ctx, &own, status);
+	}
 	profile_writer_free(r->writer);
 	engine_free(r->engine);
 	strmap_free(only);

@@ -236,14 +236,14 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 	return 0;
 }
 
-static int register_model(struct rd_ctx *ctx, struct rd_run *run, const char *name,
-			  enum model_algo algo, const char *segment, const char *spec,
-			  const char *metrics, const char *reference, int *version)
+static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo algo,
+			  const char *segment, const char *spec, const char *metrics,
+			  const char *reference, int *version)
 {
 	sqlite3_stmt *s = NULL;
 	char now[21];
 	now_iso(now);
-	if (store_begin(ctx->store, &ctx->err) || run_insert(ctx, run, &ctx->err) ||
+	if (store_begin(ctx->store, &ctx->err) ||
 	    store_prepare(ctx->store,
 			  "INSERT INTO models(name, version, algo, segment, status, spec, metrics,"
 			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
@@ -305,13 +305,14 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	unsigned char *use = NULL;
 	char *iv = NULL, *reference = NULL;
 	struct rd_buf mj = {0};
-	struct rd_run run;
+	struct rd_run own, *run;
 	if (parse_options(ctx, a, &algo, &tp, &r))
 		return RD_USAGE;
 	struct trainer t = {ctx, 0, 0, algo == MODEL_XGB ? tp.xgb.trees : 1};
 	tp.progress = on_rounds;
 	tp.ud = &t;
-	run_start(&run, "train");
+	if (!(run = run_enter(ctx, &own, "train", &ctx->err)))
+		return RD_FAILED;
 	int64_t as_of;
 	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of, &ctx->err) ||
 	    train_data_load(ctx->store, args_opt(a, "features"), as_of, &d, &ctx->err))
@@ -358,8 +359,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		p[i] = score_clamp(score_from_pd(&score_scaling_default, p[i]));
 	reference = train_reference(&d, p);
 	metrics_json(&mj, &r, iv);
-	if (register_model(ctx, &run, name, algo, segment, fit.spec, mj.data, reference, &version) ||
-	    run_finish_ok(ctx, &run, (int64_t)d.n, NULL, &ctx->err) ||
+	if (register_model(ctx, name, algo, segment, fit.spec, mj.data, reference, &version) ||
+	    run_finish_ok(ctx, run, (int64_t)d.n, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
 	report(ctx, name, version, algo, segment, &d, &r);
@@ -367,10 +368,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 out:
 	if (status != RD_OK && ctx_cancelled(ctx))
 		rd_err_set(&ctx->err, "train cancelled: nothing was registered");
-	if (status != RD_OK) /* a failed or cancelled training is a run too */
-		run_record_failure(ctx, &run, ctx_cancelled(ctx) ? "cancelled" : "failed", 0,
-				   ctx->err.msg);
 	store_rollback(ctx->store);
+	run_leave(ctx, &own, status); /* a failed or cancelled training is a run too */
 	train_data_free(&d);
 	free(fold);
 	free(p);

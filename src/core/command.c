@@ -12,6 +12,7 @@ void ctx_init(struct rd_ctx *ctx, struct rd_store *store, struct rd_sink *out)
 	ctx->store = store;
 	ctx->out = out;
 	snprintf(ctx->settings.theme, sizeof ctx->settings.theme, "default");
+	ctx->settings.lock_timeout = STORE_LOCK_TIMEOUT;
 }
 
 int ctx_cancelled(const struct rd_ctx *ctx)
@@ -230,6 +231,13 @@ static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, const int
 	return 0;
 }
 
+/* The store's wait for the lock, shown as the command's progress. */
+static void on_wait(void *ud, double waited, double timeout)
+{
+	struct rd_ctx *ctx = ud;
+	sink_progress(ctx->out, "waiting for the write lock", (int64_t)waited, (int64_t)timeout);
+}
+
 int cmd_run_line(struct rd_ctx *ctx, const char *line)
 {
 	int argc, status, *start = NULL, *end = NULL;
@@ -266,16 +274,41 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	}
 	ctx->line = line;
 	sink_begin(ctx->out, cmd->name);
-	status = cmd->exec(ctx, &args);
+	struct store_wait wait = {ctx->settings.lock_timeout, ctx->cancel, on_wait, ctx};
+	store_set_wait(ctx->store, &wait);
+	store_wait_clear(ctx->store);
+	/* A write command is a run from the start: its `running` row tells other processes
+	 * who holds the lock. Not getting that row in (the lock stayed busy) refuses it. */
+	struct rd_run run;
+	int began = 1;
+	if (flags & CMD_WRITES) {
+		char kind[64];
+		snprintf(kind, sizeof kind, "%s%s%s", cmd->name, flags != cmd->flags ? " " : "",
+			 flags != cmd->flags ? args.argv[0] : "");
+		began = run_enter(ctx, &run, kind, &ctx->err) != NULL;
+	}
+	status = began ? cmd->exec(ctx, &args) : RD_FAILED;
 	if (status != RD_OK && !ctx->err.msg[0])
 		rd_err_set(&ctx->err, "%s failed", cmd->name);
+	store_rollback(ctx->store); /* a command never leaves a transaction open */
+	double waited;
+	enum store_wait_end gave_up = store_wait_failed(ctx->store, &waited);
+	/* A write fails on the lock by construction: the busy message is the whole story. A
+	 * read-only command (set pii's audit row) keeps its own message first. */
+	if (status != RD_OK && status != RD_QUIT && gave_up)
+		journal_busy_message(ctx, gave_up, waited, !(flags & CMD_WRITES));
 	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status,
 		 status == RD_OK || status == RD_QUIT ? NULL : ctx->err.msg);
-	store_rollback(ctx->store); /* a command never leaves a transaction open */
+	wait.progress = NULL; /* the sink is the command's only while it runs */
+	store_set_wait(ctx->store, &wait);
+	if (flags & CMD_WRITES)
+		run_leave(ctx, &run, status);
 	if (flags & (CMD_WRITES | CMD_AUDITED)) {
-		const char *what = status == RD_OK ? "ok" : ctx_cancelled(ctx) ? "cancelled" : "failed";
-		struct rd_err aerr;
-		audit_write(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg, &aerr);
+		const char *what = status == RD_OK	    ? "ok"
+				   : ctx_cancelled(ctx)	    ? "cancelled"
+				   : !began && gave_up	    ? "refused"
+							    : "failed";
+		audit_log(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg);
 	}
 	ctx->line = NULL;
 out:

@@ -1493,11 +1493,12 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct loa
 {
 	struct load_session ss = {.ctx = ctx, .opts = opts};
 	struct rd_store *st = ctx->store;
-	struct rd_run run;
+	struct rd_run own, *run = run_enter(ctx, &own, "load", &ctx->err);
 	struct rd_err scratch;
 	int rc = -1, fk_off = 0;
 	int64_t rows = 0;
-	run_start(&run, "load");
+	if (!run)
+		return -1;
 	if (opts->map_path && !(ss.map = mapping_load(opts->map_path, &ctx->err)))
 		goto out;
 	for (int i = 0; i < njobs; i++)
@@ -1507,7 +1508,7 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct loa
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", &ctx->err))
 		goto out;
 	fk_off = 1;
-	if (store_begin(st, &ctx->err) || run_insert(ctx, &run, &ctx->err))
+	if (store_begin(st, &ctx->err))
 		goto out;
 	for (int i = 0; i < njobs; i++) {
 		if (load_one(&ss, jobs[i].table, jobs[i].path, jobs[i].fd, &reports[i]))
@@ -1517,7 +1518,7 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct loa
 	char msg[256];
 	snprintf(msg, sizeof msg, "%d file%s, %lld rows", njobs, njobs == 1 ? "" : "s",
 		 (long long)rows);
-	if (run_finish_ok(ctx, &run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
+	if (run_finish_ok(ctx, run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
 		goto out;
 	rc = 0;
 	rejects_publish(&ss);
@@ -1529,8 +1530,9 @@ out:
 		afile_abort(ss.rejects[i]); /* left only when the load failed */
 	if (rc != 0) {
 		store_rollback(st);
-		run_record_failure(ctx, &run, ss.cancelled ? "cancelled" : "failed", 0, ctx->err.msg);
+		run->rows = 0;
 	}
+	run_leave(ctx, &own, rc == 0 ? RD_OK : RD_FAILED);
 	if (fk_off)
 		store_exec(st, "PRAGMA foreign_keys = ON", &scratch);
 	for (int i = 0; i < njobs; i++)

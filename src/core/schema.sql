@@ -1,5 +1,5 @@
--- riskdesk schema, version 1. Applied by store.c when PRAGMA user_version is 0.
--- Later versions add migrations in store.c; this file is the version-1 baseline.
+-- riskdesk schema: the current version (STORE_SCHEMA_VERSION), applied by store.c to a new
+-- database (PRAGMA user_version 0). Older databases are migrated by the blocks in store.c.
 
 CREATE TABLE customers (
   id          TEXT PRIMARY KEY,             -- the source's customer id
@@ -109,16 +109,23 @@ CREATE TABLE score_history (
 );
 CREATE INDEX score_history_customer ON score_history(customer_id, id);
 
+-- One row per write command (load, recompute, train, promote, model import, ...),
+-- committed as `running` before its data transaction begins, so that another process
+-- can say who holds the write lock. A `running` row whose process is gone (its byte
+-- lock in the DB-riskdesk file is free) is shown, and then marked, `interrupted`.
 CREATE TABLE runs (
   id          INTEGER PRIMARY KEY,
-  kind        TEXT NOT NULL,                -- load, recompute, train, gen, ...
-  args        TEXT NOT NULL,
+  kind        TEXT NOT NULL,                -- load, recompute, train, promote, model import, ...
+  args        TEXT NOT NULL,                -- the command line
   user        TEXT NOT NULL,
   started_at  TEXT NOT NULL,
   finished_at TEXT,
   rows        INTEGER NOT NULL DEFAULT 0,
-  status      TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),
-  message     TEXT
+  status      TEXT NOT NULL
+              CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),
+  message     TEXT,
+  pid         INTEGER,                      -- the process running it (schema 4)
+  host        TEXT
 );
 
 CREATE TABLE audit (
@@ -126,7 +133,7 @@ CREATE TABLE audit (
   at          TEXT NOT NULL,
   user        TEXT NOT NULL,
   command     TEXT NOT NULL,                -- the command line as typed
-  status      TEXT NOT NULL,                -- ok, failed, cancelled
+  status      TEXT NOT NULL,                -- ok, failed, cancelled, refused (lock busy)
   detail      TEXT
 );
 

@@ -15,6 +15,14 @@ struct rd_store {
 	sqlite3 *db;    /* the connection */
 	char *path;     /* as given */
 	int readonly;   /* opened with STORE_READONLY */
+	int memory;     /* ":memory:" */
+	int tidy_wal;   /* read-only, and no -wal or -shm existed at open: see store_close */
+	struct store_wait wait;
+	double wait_t0;             /* when the current wait began */
+	enum store_wait_end gave_up; /* since store_wait_clear */
+	double waited;
+	int side_fd;      /* DB-riskdesk, or -1 */
+	int64_t held_run; /* the run whose lock this store holds, or 0 */
 };
 
 int store_fail(struct rd_store *st, struct rd_err *err, const char *what)
@@ -87,6 +95,143 @@ int store_readonly(const struct rd_store *st)
 	return st->readonly;
 }
 
+/* ---- waiting for the write lock ---- */
+
+/* SQLite calls this while another connection holds a lock it needs (count: how many
+ * times already for this lock); nonzero means try again. */
+static int on_busy(void *ud, int count)
+{
+	static const int delays_ms[] = {1, 2, 5, 10, 20, 50, 100};
+	struct rd_store *st = ud;
+	double now = now_seconds();
+	if (count == 0)
+		st->wait_t0 = now;
+	double waited = now - st->wait_t0;
+	int cancelled = st->wait.cancel && *st->wait.cancel;
+	if (cancelled || waited >= st->wait.timeout) {
+		st->gave_up = cancelled ? STORE_WAIT_CANCELLED : STORE_WAIT_TIMEOUT;
+		st->waited = waited;
+		return 0;
+	}
+	if (st->wait.progress && waited >= 0.2) /* a short wait draws nothing */
+		st->wait.progress(st->wait.ud, waited, st->wait.timeout);
+	double ms = delays_ms[count < 7 ? count : 6], left = (st->wait.timeout - waited) * 1000;
+	sqlite3_sleep((int)(ms < left ? ms : left + 1));
+	return 1;
+}
+
+void store_set_wait(struct rd_store *st, const struct store_wait *w)
+{
+	st->wait = *w;
+}
+
+double store_set_timeout(struct rd_store *st, double seconds)
+{
+	double old = st->wait.timeout;
+	st->wait.timeout = seconds;
+	return old;
+}
+
+enum store_wait_end store_wait_failed(const struct rd_store *st, double *waited)
+{
+	if (waited)
+		*waited = st->waited;
+	return st->gave_up;
+}
+
+void store_wait_clear(struct rd_store *st)
+{
+	st->gave_up = STORE_WAIT_NONE;
+	st->waited = 0;
+}
+
+/* ---- DB-riskdesk ---- */
+
+int store_side_fd(struct rd_store *st)
+{
+	if (st->side_fd >= 0 || st->memory)
+		return st->side_fd;
+	size_t len = strlen(st->path) + 16;
+	char *p = rd_malloc(len);
+	snprintf(p, len, "%s-riskdesk", st->path);
+	st->side_fd = st->readonly ? open(p, O_RDONLY | O_CLOEXEC)
+				   : open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(p);
+	return st->side_fd;
+}
+
+/* fcntl on one byte of the side file: F_SETLK, F_SETLKW or F_GETLK. */
+static int side_lock(struct rd_store *st, int cmd, short type, int64_t at, struct flock *fl)
+{
+	int fd = store_side_fd(st);
+	if (fd < 0)
+		return -1;
+	memset(fl, 0, sizeof *fl);
+	fl->l_type = type;
+	fl->l_whence = SEEK_SET;
+	fl->l_start = (off_t)at;
+	fl->l_len = 1;
+	int rc; /* the guard is held for microseconds; Ctrl-C still stops a wait on it */
+	while ((rc = fcntl(fd, cmd, fl)) != 0 && errno == EINTR &&
+	       !(st->wait.cancel && *st->wait.cancel))
+		;
+	return rc;
+}
+
+int store_run_hold(struct rd_store *st, int64_t id, struct rd_err *err)
+{
+	struct flock fl;
+	/* In memory no other process can see the run; without the file (a directory we
+	 * cannot write) others will take it for interrupted, which beats refusing to write. */
+	if (st->memory || store_side_fd(st) < 0) {
+		st->held_run = id;
+		return 0;
+	}
+	if (side_lock(st, F_SETLK, F_WRLCK, id, &fl) != 0) {
+		rd_err_set(err, "%s-riskdesk: cannot lock: %s", st->path, strerror(errno));
+		return -1;
+	}
+	st->held_run = id;
+	return 0;
+}
+
+void store_run_release(struct rd_store *st, int64_t id)
+{
+	struct flock fl;
+	if (st->held_run != id)
+		return;
+	st->held_run = 0;
+	if (!st->memory && st->side_fd >= 0)
+		side_lock(st, F_SETLK, F_UNLCK, id, &fl);
+}
+
+int store_run_alive(struct rd_store *st, int64_t id)
+{
+	struct flock fl;
+	if (id > 0 && id == st->held_run)
+		return 1;
+	/* No file: no process ever held a run's lock since it was created, or a read-only
+	 * store cannot see it: either way nothing is alive that we can show. */
+	if (st->memory || side_lock(st, F_GETLK, F_WRLCK, id, &fl) != 0)
+		return 0;
+	return fl.l_type != F_UNLCK;
+}
+
+int store_side_lock(struct rd_store *st, int take)
+{
+	struct flock fl;
+	if (st->memory || store_side_fd(st) < 0) /* no file: no lines to guard */
+		return 0;
+	return side_lock(st, take ? F_SETLKW : F_SETLK, take ? F_WRLCK : F_UNLCK, 0, &fl);
+}
+
+static void sql_run_alive(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct rd_store *st = sqlite3_user_data(c);
+	sqlite3_result_int(c, store_run_alive(st, sqlite3_value_int64(argv[0])));
+}
+
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
  * byte, and SQLite gives its -wal and -shm files the database file's mode. */
 static int create_private_file(const char *path, struct rd_err *err)
@@ -100,6 +245,16 @@ static int create_private_file(const char *path, struct rd_err *err)
 	}
 	close(fd);
 	return 0;
+}
+
+static int side_exists(const char *path, const char *suffix)
+{
+	size_t len = strlen(path) + strlen(suffix) + 1;
+	char *p = rd_malloc(len);
+	snprintf(p, len, "%s%s", path, suffix);
+	int yes = access(p, F_OK) == 0;
+	free(p);
+	return yes;
 }
 
 static int apply_schema(struct rd_store *st, struct rd_err *err)
@@ -117,8 +272,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   st->path);
 		return -1;
 	}
-	if (store_begin(st, err))
+	/* Rebuilding a table that others reference (runs, 3 -> 4) needs the foreign keys
+	 * off, which only takes effect outside a transaction. */
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", err))
 		return -1;
+	if (store_begin(st, err))
+		goto fail;
 	/* Version 0 -> 1: the baseline schema and the built-in rules model. Later
 	 * migrations go below, one `if (version < N)` block each. */
 	if (version < 1) {
@@ -152,13 +311,31 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " cohort, score, pd, model_name, model_version, fvec);"
 			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);", err))
 		goto fail;
+	/* 3 -> 4: runs gain `running` and `interrupted` and the process (pid, host) that runs
+	 * them. A CHECK cannot be altered: the table is rebuilt, its rows and ids kept. */
+	if (version >= 1 && version < 4 &&
+	    store_exec(st, "CREATE TABLE runs_v4 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+			   " args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
+			   " finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL"
+			   " CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),"
+			   " message TEXT, pid INTEGER, host TEXT);"
+			   " INSERT INTO runs_v4(id, kind, args, user, started_at, finished_at, rows,"
+			   " status, message) SELECT id, kind, args, user, started_at, finished_at,"
+			   " rows, status, message FROM runs;"
+			   " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;", err))
+		goto fail;
+	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
+		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
+		goto fail;
+	}
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_exec(st, pragma, err) || store_commit(st, err))
 		goto fail;
-	return 0;
+	return store_exec(st, "PRAGMA foreign_keys = ON", err);
 fail:
 	store_rollback(st);
+	store_exec(st, "PRAGMA foreign_keys = ON", &(struct rd_err){{0}});
 	return -1;
 }
 
@@ -178,14 +355,20 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	struct rd_store *st = rd_calloc(1, sizeof *st);
 	st->path = rd_strdup(path);
 	st->readonly = readonly;
+	st->memory = memory;
+	st->side_fd = -1;
+	st->wait.timeout = STORE_LOCK_TIMEOUT;
+	st->tidy_wal = readonly && !memory && !side_exists(path, "-wal") && !side_exists(path, "-shm");
 	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rd_err_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	/* Another console may hold the write lock for a moment: wait rather than fail. */
-	sqlite3_busy_timeout(st->db, 5000);
+	/* Another process may hold the write lock: wait (store_set_wait) rather than fail. */
+	sqlite3_busy_handler(st->db, on_busy, st);
+	sqlite3_create_function(st->db, "run_alive", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+				sql_run_alive, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -204,12 +387,42 @@ fail:
 	return NULL;
 }
 
+/* A read-only connection cannot remove the -wal and -shm files it had to create (SQLite
+ * does that when the last connection closes, and a read-only one may not take the
+ * exclusive lock it needs). When we created them and the log is still empty, a
+ * read-write connection that reads one page and closes lets SQLite do it by its own rule:
+ * only if no other connection is open, with nothing to checkpoint. The file unwritable by
+ * us: SQLite opens it read-only and nothing happens. */
+static void tidy_wal(const char *path)
+{
+	size_t len = strlen(path) + 8;
+	char *wal = rd_malloc(len);
+	snprintf(wal, len, "%s-wal", path);
+	struct stat sb;
+	int empty = stat(wal, &sb) == 0 && sb.st_size == 0;
+	free(wal);
+	sqlite3 *db = NULL;
+	if (empty && sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				     NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 1000);
+		sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+}
+
 void store_close(struct rd_store *st)
 {
 	if (!st)
 		return;
-	if (st->db)
+	int closed = 1;
+	if (st->db && sqlite3_close(st->db) != SQLITE_OK) { /* a statement left open */
 		sqlite3_close_v2(st->db);
+		closed = 0;
+	}
+	if (closed && st->tidy_wal)
+		tidy_wal(st->path);
+	if (st->side_fd >= 0)
+		close(st->side_fd);
 	free(st->path);
 	free(st);
 }

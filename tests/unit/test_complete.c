@@ -152,7 +152,7 @@ static void test_subcommands(void **state)
 	check(NULL, "list where ", "");
 	check(NULL, "list limit ", "");
 	check(NULL, "list limit 5 sort pd desc ", "where");
-	check(NULL, "set ", "as-of|pii");
+	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"

@@ -1,7 +1,12 @@
-/* The store: schema, migrations, file modes, read-only, bad files. */
+/* The store: schema, migrations, file modes, read-only, bad files; the run lifecycle and
+ * waiting for another process's write lock. */
 #include "testutil.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "riskdesk/journal.h"
 
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
@@ -195,6 +200,364 @@ static void test_strmap_and_dates(void **state)
 	assert_string_equal(out, "**********4567");
 }
 
+/* ---- read-only leaves no files ---- */
+
+static int exists_suffix(const char *path, const char *suffix)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s%s", path, suffix);
+	return access(p, F_OK) == 0;
+}
+
+static void test_read_only_creates_no_files(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-ro.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('ro')", &err), 0);
+	store_close(st); /* the last connection: SQLite removes -wal and -shm */
+	assert_false(exists_suffix(path, "-wal"));
+	assert_false(exists_suffix(path, "-shm"));
+
+	st = store_open(path, STORE_READONLY, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'ro'"), 1);
+	store_close(st);
+	assert_false(exists_suffix(path, "-wal"));
+	assert_false(exists_suffix(path, "-shm"));
+	assert_false(exists_suffix(path, "-riskdesk"));
+
+	/* While a writer has the database open, the files are the writer's: left alone. */
+	struct rd_store *w = store_open(path, 0, &err);
+	assert_non_null(w);
+	assert_int_equal(test_int(w, "SELECT count(*) FROM customers"), 1);
+	st = store_open(path, STORE_READONLY, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
+	store_close(st);
+	assert_true(exists_suffix(path, "-wal"));
+	assert_int_equal(store_exec(w, "INSERT INTO customers(id) VALUES ('ro2')", &err), 0);
+	store_close(w);
+	assert_false(exists_suffix(path, "-wal"));
+	unlink(path);
+}
+
+/* ---- runs ---- */
+
+static const char *run_status(struct rd_store *st, int64_t id)
+{
+	static char out[32];
+	sqlite3_stmt *s;
+	out[0] = '\0';
+	struct rd_err err;
+	if (store_prepare(st, "SELECT status FROM runs WHERE id = ?1", &s, &err) == 0) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(out, sizeof out, "%s", sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+	}
+	return out;
+}
+
+static long long run_alive_sql(struct rd_store *st, int64_t id)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT run_alive(%lld)", (long long)id);
+	return test_int(st, sql);
+}
+
+/* One process: a run is committed `running` before its data, the data names it, and it
+ * ends ok, failed or cancelled; a failed one leaves the data as it was. */
+static void test_run_lifecycle(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_sink *sink = sink_null_new();
+	struct rd_ctx ctx;
+	volatile sig_atomic_t cancel = 0;
+	ctx_init(&ctx, st, sink);
+	ctx.cancel = &cancel;
+	ctx.line = "load customers c.csv";
+	struct rd_err err = {{0}};
+
+	struct rd_run own, *run = run_enter(&ctx, &own, "load", &err);
+	assert_non_null(run);
+	assert_ptr_equal(ctx.run, run);
+	assert_true(run->id > 0);
+	assert_string_equal(run_status(st, run->id), "running");
+	assert_int_equal(run_alive_sql(st, run->id), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE pid IS NOT NULL AND"
+				      " host IS NOT NULL AND finished_at IS NULL AND args ="
+				      " 'load customers c.csv'"), 1);
+	/* Inside, the same run: no second row. */
+	struct rd_run inner;
+	assert_ptr_equal(run_enter(&ctx, &inner, "load", &err), run);
+	assert_int_equal(store_begin(st, &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('a')", &err), 0);
+	assert_int_equal(run_finish_ok(&ctx, run, 1, "1 row", &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	run_leave(&ctx, &inner, RD_OK); /* not its to end */
+	assert_ptr_equal(ctx.run, run);
+	run_leave(&ctx, &own, RD_OK);
+	assert_null(ctx.run);
+	assert_string_equal(run_status(st, own.id), "ok");
+	assert_int_equal(run_alive_sql(st, own.id), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok' AND rows = 1"
+				      " AND finished_at IS NOT NULL AND message = '1 row'"), 1);
+
+	/* Failed: the data rolls back, the run says why. */
+	assert_non_null(run_enter(&ctx, &own, "load", &err));
+	assert_int_equal(store_begin(st, &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('b')", &err), 0);
+	store_rollback(st);
+	rd_err_set(&ctx.err, "c.csv:2: bad");
+	run_leave(&ctx, &own, RD_FAILED);
+	assert_string_equal(run_status(st, own.id), "failed");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE message = 'c.csv:2: bad'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
+
+	/* Cancelled. */
+	assert_non_null(run_enter(&ctx, &own, "recompute", &err));
+	cancel = 1;
+	run_leave(&ctx, &own, RD_FAILED);
+	assert_string_equal(run_status(st, own.id), "cancelled");
+	cancel = 0;
+
+	/* A generic write command is a run too, through cmd_run_line, ended there. */
+	assert_int_equal(cmd_run_line(&ctx, "drift baseline"), RD_FAILED); /* no profiles */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'drift baseline'"
+				      " AND status = 'failed'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'running'"), 0);
+	sink_free(sink);
+	store_close(st);
+}
+
+/* The child side of the cross-process tests: opens the database, begins a run of
+ * `recompute all`, takes the write lock when asked, says so on ready, and waits for a
+ * byte on go (or to be killed); then ends the run as failed. */
+enum { CHILD_RUN = 0, CHILD_RUN_AND_LOCK = 1 };
+
+static pid_t child_run(const char *path, int mode, int *ready, int *go)
+{
+	int r[2], g[2];
+	if (pipe(r) || pipe(g))
+		fail_msg("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		fail_msg("fork");
+	if (pid == 0) {
+		close(r[0]);
+		close(g[1]);
+		struct rd_err err = {{0}};
+		struct rd_store *st = store_open(path, 0, &err);
+		struct rd_sink *sink = sink_null_new();
+		struct rd_ctx ctx;
+		struct rd_run own;
+		char c = 'x';
+		if (!st)
+			_exit(2);
+		ctx_init(&ctx, st, sink);
+		ctx.line = "recompute all";
+		if (!run_enter(&ctx, &own, "recompute", &err))
+			_exit(3);
+		if (mode == CHILD_RUN_AND_LOCK && store_begin(st, &err))
+			_exit(4);
+		if (write(r[1], &c, 1) != 1 || read(g[0], &c, 1) != 1)
+			_exit(5);
+		store_rollback(st);
+		rd_err_set(&ctx.err, "stopped by the test");
+		run_leave(&ctx, &own, RD_FAILED);
+		store_close(st);
+		_exit(0);
+	}
+	close(r[1]);
+	close(g[0]);
+	char c;
+	if (read(r[0], &c, 1) != 1)
+		fail_msg("the child did not start its run");
+	*ready = r[0];
+	*go = g[1];
+	return pid;
+}
+
+static void child_end(pid_t pid, int ready, int go, int kill9)
+{
+	if (kill9)
+		kill(pid, SIGKILL);
+	else if (write(go, "g", 1) != 1)
+		fail_msg("cannot tell the child to go on");
+	int wst;
+	waitpid(pid, &wst, 0);
+	if (!kill9)
+		assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	close(ready);
+	close(go);
+}
+
+static void progress_count(void *ud, double waited, double timeout)
+{
+	(void)waited;
+	(void)timeout;
+	(*(int *)ud)++;
+}
+
+/* Another process holds the write lock: a write waits up to the timeout (with progress)
+ * or until cancelled, then names the holder from its running run; the refusal is audited
+ * through DB-riskdesk; the holder killed with -9 shows, then is marked, interrupted. */
+static void test_lock_holder_and_refusal(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-lock.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	int ready, go;
+	pid_t child = child_run(path, CHILD_RUN_AND_LOCK, &ready, &go);
+	int64_t id = test_int(st, "SELECT max(id) FROM runs");
+	assert_string_equal(run_status(st, id), "running");
+	assert_int_equal(test_int(st, "SELECT pid FROM runs ORDER BY id DESC LIMIT 1"), child);
+	assert_int_equal(run_alive_sql(st, id), 1);
+
+	/* The store's wait: timeout, then cancel; progress while it lasts. */
+	int calls = 0;
+	volatile sig_atomic_t cancel = 0;
+	struct store_wait w = {0.5, &cancel, progress_count, &calls};
+	store_set_wait(st, &w);
+	store_wait_clear(st);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('x')", &err), -1);
+	double waited;
+	assert_int_equal(store_wait_failed(st, &waited), STORE_WAIT_TIMEOUT);
+	assert_true(waited >= 0.5);
+	assert_true(calls > 0);
+	cancel = 1;
+	store_wait_clear(st);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('x')", &err), -1);
+	assert_int_equal(store_wait_failed(st, NULL), STORE_WAIT_CANCELLED);
+
+	/* A write command is refused with the holder's name, and audited. */
+	struct rd_sink *sink = sink_null_new();
+	struct rd_ctx ctx;
+	ctx_init(&ctx, st, sink);
+	assert_int_equal(cmd_run_line(&ctx, "set lock-timeout 0"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "promote rules"), RD_FAILED);
+	char want[128];
+	snprintf(want, sizeof want, "(pid %d) holds the write lock", (int)child);
+	assert_non_null(strstr(ctx.err.msg, "the database is busy: `recompute all` by "));
+	assert_non_null(strstr(ctx.err.msg, want));
+	assert_non_null(strstr(ctx.err.msg, "did not wait (lock-timeout is 0)"));
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit"), 0); /* locked */
+	assert_int_equal(journal_pending(st, &err), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_audit WHERE status ="
+				      " 'refused' AND command = 'promote rules'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'promote'"), 0);
+	assert_int_equal(cmd_run_line(&ctx, "set lock-timeout 0.3"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "recompute all"), RD_FAILED);
+	assert_non_null(strstr(ctx.err.msg, "waited 0.3 s (set lock-timeout to wait longer)"));
+	assert_int_equal(cmd_run_line(&ctx, "set lock-timeout -1"), RD_FAILED);
+
+	/* Killed: the run is no longer alive, but its row says running until a writer. */
+	child_end(child, ready, go, 1);
+	assert_int_equal(run_alive_sql(st, id), 0);
+	assert_string_equal(run_status(st, id), "running");
+	assert_int_equal(cmd_run_line(&ctx, "drift baseline"), RD_FAILED); /* no profiles */
+	assert_null(strstr(ctx.err.msg, "busy"));
+	assert_string_equal(run_status(st, id), "interrupted");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE status = 'refused'"), 2);
+	assert_int_equal(journal_pending(st, &err), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_audit"), 0);
+	struct stat sb;
+	char side[300];
+	snprintf(side, sizeof side, "%s-riskdesk", path);
+	assert_int_equal(stat(side, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	sink_free(sink);
+	store_close(st);
+	unlink(path);
+	unlink(side);
+}
+
+/* A run that ends while another process holds the lock leaves its outcome in DB-riskdesk:
+ * shown by `runs` at once, folded in by the next writer. A running row without the lock
+ * (training's long part) blocks no one. */
+static void test_run_outcome_waits_for_the_lock(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-outcome.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	int ready, go;
+	pid_t child = child_run(path, CHILD_RUN, &ready, &go);
+	int64_t id = test_int(st, "SELECT max(id) FROM runs");
+	assert_int_equal(run_alive_sql(st, id), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('free')", &err), 0);
+
+	assert_int_equal(store_begin(st, &err), 0); /* now we hold it */
+	child_end(child, ready, go, 0);
+	store_rollback(st);
+	assert_string_equal(run_status(st, id), "running");
+	assert_int_equal(run_alive_sql(st, id), 0);
+	assert_int_equal(journal_pending(st, &err), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_runs WHERE status ="
+				      " 'failed' AND message = 'stopped by the test'"), 1);
+	assert_int_equal(test_run(st, "set lock-timeout 0", &err), RD_OK);
+	assert_int_equal(test_run(st, "drift baseline", &err), RD_FAILED);
+	assert_string_equal(run_status(st, id), "failed");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE status = 'failed'"
+				      " AND command = 'recompute all'"), 0); /* the child wrote no audit */
+	store_close(st);
+	unlink(path);
+	snprintf(path + strlen(path), 16, "-riskdesk");
+	unlink(path);
+}
+
+/* Schema 3 -> 4: the runs table is rebuilt with its rows and ids. */
+static void test_migration_runs(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE runs;"
+					" CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+					" args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
+					" finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT"
+					" NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),"
+					" message TEXT);"
+					" INSERT INTO runs VALUES (7, 'load', 'load x', 'u', '2025-01-01',"
+					" '2025-01-01', 3, 'ok', NULL);"
+					" INSERT INTO customers(id) VALUES ('c');"
+					" INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
+					" 'rules', 1, 7, '2025-01-01');"
+					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
+				      " WHERE name IN ('pid', 'host')"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
+					" VALUES ('x', 'x', 'u', 'now', 'running')", &err), 0);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +566,11 @@ int main(void)
 		cmocka_unit_test(test_file_mode_wal_reopen),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_strmap_and_dates),
+		cmocka_unit_test(test_read_only_creates_no_files),
+		cmocka_unit_test(test_run_lifecycle),
+		cmocka_unit_test(test_lock_holder_and_refusal),
+		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
+		cmocka_unit_test(test_migration_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,8 @@ $RISKDESK --db db.sqlite --read-only -c 'set pii off' -c set; echo "status $?"
 
 echo "--- another process holds the write lock: set pii on is refused, pii stays off"
 hold_lock
-$RISKDESK --db db.sqlite -c 'set pii on' -c 'show C0001' -c 'export customers locked.csv'
+$RISKDESK --db db.sqlite -c 'set lock-timeout 1' -c 'set pii on' -c 'show C0001' \
+	-c 'export customers locked.csv'
 echo "status $?"
 release_lock
 [ -e locked.csv ] && echo "locked.csv written" || echo "no locked.csv"
@@ -53,6 +54,7 @@ mkfifo cmds
 $RISKDESK --db db.sqlite - <cmds >session.out 2>&1 &
 rd=$!
 exec 4>cmds
+echo 'set lock-timeout 1' >&4
 echo 'set pii on' >&4
 pii_row_written() { [ "$(rows)" = $((n + 1)) ]; }
 wait_until pii_row_written
