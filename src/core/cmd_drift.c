@@ -58,8 +58,9 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 		const char *d = i ? o.until : o.since;
 		int64_t e;
 		if (d && (strlen(d) != 10 || date_parse(d, 10, &e))) {
-			rd_err_set(&ctx->err, "drift: --%s wants a date YYYY-MM-DD, not '%s'",
-				   i ? "until" : "since", d);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "drift: --%s wants a date YYYY-MM-DD, not %s",
+				   i ? "until" : "since", rd_echo(echo, d, strlen(d)));
 			return RD_USAGE;
 		}
 	}
@@ -72,8 +73,9 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 		for (int c = 0; c < r.ncols - 1; c++)
 			found |= strcmp(r.cols[c].name, only) == 0;
 		if (!found) {
-			rd_err_set(&ctx->err, "drift: %s@%d's reference has no feature '%s'", r.model,
-				   r.version, only);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "drift: %s@%d's reference has no feature %s", r.model,
+				   r.version, rd_echo(echo, only, strlen(only)));
 			monitor_free(&r);
 			return RD_FAILED;
 		}

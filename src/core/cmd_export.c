@@ -234,8 +234,9 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 		buf_puts(&sql, "SELECT id, customer_id, score, band, pd, model_name, model_version, run_id,"
 			       " computed_at FROM score_history ORDER BY id");
 	} else {
-		rd_err_set(&ctx->err, "export: unknown table '%s' (profiles, customers, history, drift)",
-			   what);
+		char echo[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "export: unknown table %s (profiles, customers, history, drift)",
+			   rd_echo(echo, what, strlen(what)));
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s = NULL;

@@ -33,8 +33,9 @@ static int opt_uint(struct rd_ctx *ctx, const struct rd_args *a, const char *nam
 	const char *v = args_opt(a, name);
 	if (!v || parse_uint(v, lo, hi, out) == 0)
 		return 0;
-	rd_err_set(&ctx->err, "gen: --%s must be a whole number from %llu to %llu, not '%s'", name,
-		   (unsigned long long)lo, (unsigned long long)hi, v);
+	char echo[RD_ECHO_SIZE];
+	rd_err_set(&ctx->err, "gen: --%s must be a whole number from %llu to %llu, not %s", name,
+		   (unsigned long long)lo, (unsigned long long)hi, rd_echo(echo, v, strlen(v)));
 	return -1;
 }
 

@@ -1,5 +1,6 @@
 /* runs, audit: the logs. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd_util.h"
 #include "riskdesk/journal.h"
@@ -16,7 +17,9 @@ static int show_log(struct rd_ctx *ctx, const struct rd_args *a, const char *sql
 	char *end = NULL;
 	long long limit = l ? strtoll(l, &end, 10) : 50;
 	if (l && (*end || limit < 0)) {
-		rd_err_set(&ctx->err, "%s: --limit must be a number >= 0, not '%s'", name, l);
+		char echo[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "%s: --limit must be a number >= 0, not %s", name,
+				rd_echo(echo, l, strlen(l)));
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s;

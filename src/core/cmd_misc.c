@@ -5,13 +5,16 @@
 
 #include "riskdesk/command.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/theme.h"
 
 static int exec_help(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	if (a->argc == 1) {
 		const struct rd_cmd *c = cmd_find(a->argv[0]);
 		if (!c) {
-			rd_err_set(&ctx->err, "help: unknown command '%s'", a->argv[0]);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "help: unknown command %s",
+					rd_echo(echo, a->argv[0], strlen(a->argv[0])));
 			return RD_FAILED;
 		}
 		sink_fieldf(ctx->out, c->name, "usage", COL_TEXT, "%s %s", c->name, c->usage);
@@ -74,14 +77,18 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		if (strcmp(v, "latest") == 0 || strcmp(v, "auto") == 0) {
 			s->as_of[0] = '\0';
 		} else if (strlen(v) >= sizeof s->as_of || date_parse(v, strlen(v), &epoch)) {
-			rd_err_set(&ctx->err, "set as-of: '%s' is not an ISO 8601 date (2025-06-30)", v);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "set as-of: %s is not an ISO 8601 date (2025-06-30)",
+					rd_echo(echo, v, strlen(v)));
 			return RD_FAILED;
 		} else {
 			snprintf(s->as_of, sizeof s->as_of, "%s", v);
 		}
 	} else if (strcmp(key, "pii") == 0) {
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
-			rd_err_set(&ctx->err, "set pii: expected on or off, not '%s'", v);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "set pii: expected on or off, not %s",
+					rd_echo(echo, v, strlen(v)));
 			return RD_FAILED;
 		}
 		struct rd_err aerr;
@@ -111,7 +118,9 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		}
 		s->lock_timeout = sec;
 	} else {
-		rd_err_set(&ctx->err, "set: unknown setting '%s' (as-of, pii, lock-timeout)", key);
+		char echo[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "set: unknown setting %s (as-of, pii, lock-timeout)",
+				rd_echo(echo, key, strlen(key)));
 		return RD_FAILED;
 	}
 	sink_message(ctx->out, "%s = %s", key, v);
@@ -131,12 +140,8 @@ const struct rd_cmd cmd_set = {
 static int exec_theme(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0];
-	for (const char *p = name; *p; p++) {
-		if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
-			rd_err_set(&ctx->err, "theme: '%s' is not a theme name", name);
-			return RD_FAILED;
-		}
-	}
+	if (theme_name_check(name, strlen(name), &ctx->err))
+		return RD_FAILED;
 	snprintf(ctx->settings.theme, sizeof ctx->settings.theme, "%s", name);
 	sink_message(ctx->out, "theme %s", name);
 	return RD_OK;

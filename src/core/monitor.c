@@ -308,7 +308,9 @@ static int pick_model(struct rd_store *st, const char *ref, struct monitor_repor
 		const char *at = strchr(ref, '@');
 		size_t len = at ? (size_t)(at - ref) : strlen(ref);
 		if (len == 0 || len >= sizeof name || (at && atoi(at + 1) <= 0)) {
-			rd_err_set(err, "drift: '%s' is not a model (NAME or NAME@VERSION)", ref);
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(err, "drift: %s is not a model (NAME or NAME@VERSION)",
+					rd_echo(echo, ref, strlen(ref)));
 			return -1;
 		}
 		memcpy(name, ref, len);

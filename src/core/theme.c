@@ -400,11 +400,10 @@ static int name_char(char c)
 	       c == '-' || c == '_';
 }
 
-/* A theme name: 1-63 letters, digits, '-' and '_' (so never a path). */
-static int check_name(const char *name, size_t n, struct rd_err *err)
+int theme_name_check(const char *name, size_t n, struct rd_err *err)
 {
-	char q[WORD_QUOTED];
-	quote_word(q, name, n);
+	char q[RD_ECHO_SIZE];
+	rd_echo(q, name, n);
 	if (n == 0) {
 		rd_err_set(err, "theme name is empty");
 		return -1;
@@ -413,13 +412,11 @@ static int check_name(const char *name, size_t n, struct rd_err *err)
 	while (i < n && name_char(name[i]))
 		i++;
 	if (i < n) {
-		rd_err_set(err, "theme name '%s' is not valid (letters, digits, '-' and '_' only)",
-			   q);
+		rd_err_set(err, "theme name %s is not valid (letters, digits, '-' and '_' only)", q);
 		return -1;
 	}
 	if (n > THEME_NAME_MAX) {
-		rd_err_set(err, "theme name '%s' is too long (%d bytes at most)", q,
-			   THEME_NAME_MAX);
+		rd_err_set(err, "theme name %s is too long (%d bytes at most)", q, THEME_NAME_MAX);
 		return -1;
 	}
 	return 0;
@@ -432,7 +429,7 @@ int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
 	struct rd_buf path = {0}, text = {0};
 	if (!name)
 		name = "";
-	if (check_name(name, strlen(name), err))
+	if (theme_name_check(name, strlen(name), err))
 		goto out;
 	/* The user's directory first, then the one given; a file found but broken is an
 	 * error, not a reason to look further. */
@@ -459,6 +456,7 @@ int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
 			goto out;
 		}
 	}
+	/* The name passed theme_name_check: short and plain. */
 	rd_err_set(err, "theme '%s' not found (default, dark, light, mono)", name);
 out:
 	buf_free(&path);
@@ -501,7 +499,7 @@ static int config_line(const struct line_ctx *lc, const char *p, const char *end
 	if (vn == 0)
 		return fail(lc, "'theme' needs a value (a theme name)");
 	struct rd_err e;
-	if (check_name(val, vn, &e))
+	if (theme_name_check(val, vn, &e))
 		return fail(lc, "%s", e.msg);
 	memcpy(out->theme, val, vn);
 	out->theme[vn] = '\0';

@@ -153,6 +153,38 @@ static void test_recompute_id_is_data(void **state)
 	store_close(st);
 }
 
+/* A value the user typed is quoted cut in every error message: a 100 KB word gives a
+ * readable line, not the word. */
+static void test_long_values_cut(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	size_t n = 100000;
+	char *big = malloc(n + 1);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	const char *const forms[][4] = {
+		{"help", big}, {"set", "pii", big}, {"set", "as-of", big}, {"set", big, "1"},
+		{"theme", big}, {"export", big, "f.csv"}, {"runs", "--limit", big},
+		{"gen", "d", "--customers", big}, {"drift", "--since", big}, {"drift", "--model", big},
+		{"show", big}, {"history", big}, {"recompute", "--id", big}, {big},
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		int argc = 0;
+		while (argc < 4 && forms[i][argc])
+			argc++;
+		char *line = cmd_join(argc, forms[i]);
+		assert_int_not_equal(test_run(st, line, &err), RD_OK);
+		free(line);
+		if (strlen(err.msg) > 400 || !strstr(err.msg, "(100000 bytes)"))
+			fail_msg("%s: %.200s... (%zu bytes)", forms[i][0] == big ? "command" : forms[i][0],
+				 err.msg, strlen(err.msg));
+	}
+	free(big);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_audit_and_read_only),
 		cmocka_unit_test(test_join_round_trip),
 		cmocka_unit_test(test_recompute_id_is_data),
+		cmocka_unit_test(test_long_values_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -620,12 +620,12 @@ static void test_bad_names(void **state)
 			"theme name 'dark.theme' is not valid (letters, digits, '-' and '_' only)");
 	expect_bad_name(".", "theme name '.' is not valid (letters, digits, '-' and '_' only)");
 	expect_bad_name("x\x1b]0;t\a",
-			"theme name 'x\\x1b]0;t\\x07' is not valid (letters, digits, '-' and '_' only)");
+			"theme name 'x?]0;t?' is not valid (letters, digits, '-' and '_' only)");
 	char longname[80];
 	memset(longname, 'a', 64);
 	longname[64] = '\0';
-	expect_bad_name(longname, "theme name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is too long "
-				  "(63 bytes at most)");
+	expect_bad_name(longname, "theme name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				  "…' (64 bytes) is too long (63 bytes at most)");
 	/* The longest and the oddest good names are looked up (and not found). */
 	longname[63] = '\0';
 	char want[160];
