@@ -239,8 +239,8 @@ static void fail_score(const char *name, int version, size_t m, const double *ra
 	while (r < m && isfinite(raw[r]))
 		r++;
 	if (r < m)
-		rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%s); nothing was"
-				" written", name, version, ids[rows[r]], msg);
+		rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%s of its batch);"
+				" nothing was written", name, version, ids[rows[r]], msg);
 	else
 		rd_err_set(err, "model %s@%d: %s", name, version, msg);
 }

@@ -599,8 +599,7 @@ static int check_raw(const double *raw, size_t n, struct rd_err *err)
 			first = i;
 	if (bad == 0)
 		return 0;
-	rd_err_set(err, "the log-odds of %zu row(s) are not a finite number (the first: row %zu)", bad,
-		   first);
+	rd_err_set(err, "%zu of %zu rows get no finite log-odds; the first is row %zu", bad, n, first);
 	return -1;
 }
 

@@ -3,6 +3,7 @@
  * JSON round trip and errors. Small models so that the suite stays fast. */
 #include "testutil.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 
 #include "riskdesk/metrics.h"
@@ -287,6 +288,212 @@ static void test_bad_json(void **state)
 	assert_true(err.msg[0] != '\0');
 }
 
+/* ---- Hostile boosters: a trained model's JSON, edited, must be refused before libxgboost
+ * reads it (which crashed, aborted or looped forever on several of these). ---- */
+
+static cJSON *booster_model(cJSON *root)
+{
+	cJSON *l = cJSON_GetObjectItem(root, "learner");
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(l, "gradient_booster"), "model");
+}
+
+static cJSON *tree_of(cJSON *root, int t)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(booster_model(root), "trees"), t);
+}
+
+static void set_at(cJSON *tree, const char *field, int i, double v)
+{
+	cJSON_ReplaceItemInArray(cJSON_GetObjectItem(tree, field), i, cJSON_CreateNumber(v));
+}
+
+static void set_str(cJSON *o, const char *key, const char *v)
+{
+	cJSON_ReplaceItemInObject(o, key, cJSON_CreateString(v));
+}
+
+static void hostile_edit(cJSON *root, int k)
+{
+	cJSON *t0 = tree_of(root, 0), *m = booster_model(root);
+	cJSON *lmp = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "learner_model_param");
+	switch (k) {
+	case 0: set_at(t0, "split_indices", 0, 999999); break;
+	case 1: set_at(t0, "split_indices", 0, -5); break;
+	case 2: set_at(t0, "left_children", 0, 99999); break;
+	case 3: cJSON_AddItemToArray(cJSON_GetObjectItem(m, "tree_info"), cJSON_CreateNumber(0)); break;
+	case 4: set_str(cJSON_GetObjectItem(m, "gbtree_model_param"), "num_trees", "1000000"); break;
+	case 5: set_at(t0, "left_children", 0, 0); set_at(t0, "right_children", 0, 0); break;
+	case 6: set_at(t0, "right_children", 0, -1); break;
+	case 7: set_str(cJSON_GetObjectItem(t0, "tree_param"), "num_deleted", "1"); break;
+	case 8: set_at(t0, "default_left", 0, 2); break;
+	case 9: set_at(t0, "split_type", 0, 1); break;
+	case 10: set_at(t0, "sum_hessian", 0, 0); break;
+	case 11: set_str(lmp, "base_score", "NaN"); break;
+	case 12:
+		set_str(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "objective"), "name",
+			"reg:squarederror");
+		break;
+	case 13:
+		set_str(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "gradient_booster"),
+			"name", "dart");
+		break;
+	case 14: cJSON_ReplaceItemInObject(t0, "id", cJSON_CreateNumber(5)); break;
+	case 15: set_at(t0, "split_conditions", 0, 1e39); break;
+	case 16: {
+		cJSON *a = cJSON_CreateArray();
+		for (int i = 0; i < K; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString("c"));
+		cJSON_ReplaceItemInObject(cJSON_GetObjectItem(root, "learner"), "feature_types", a);
+		break;
+	}
+	case 17: set_at(t0, "parents", 0, 0); break;
+	case 18: set_str(cJSON_GetObjectItem(t0, "tree_param"), "size_leaf_vector", "1"); break;
+	case 19: set_str(lmp, "num_class", "2"); break;
+	case 20: set_str(cJSON_GetObjectItem(t0, "tree_param"), "num_feature", "4"); break;
+	case 21: set_at(t0, "split_indices", 0, 1.5); break;
+	case 22: cJSON_DeleteItemFromArray(cJSON_GetObjectItem(t0, "loss_changes"), 0); break;
+	case 23:
+		cJSON_AddItemToArray(cJSON_GetObjectItem(t0, "categories"), cJSON_CreateNumber(1));
+		break;
+	}
+}
+
+static const char *const hostile_want[] = {
+	"booster: tree 0, node 0: split_indices is 999999, not an input from 0 to 4",
+	"booster: tree 0, node 0: split_indices is -5, not an input from 0 to 4",
+	"booster: tree 0, node 0: left_children is 99999, not -1 or a later node of the tree",
+	"booster: tree_info must be an array of num_trees (20) values; it has 21",
+	"booster: gbtree_model_param: num_trees is \"1000000\", not a whole number from 1 to 100000",
+	"booster: tree 0, node 0: left_children is 0, not -1 or a later node",
+	"booster: tree 0, node 0: one child (left_children 1, right_children -1)",
+	"booster: tree 0: tree_param: num_deleted is \"1\"",
+	"booster: tree 0, node 0: default_left is 2, not 0 or 1",
+	"booster: tree 0, node 0: split_type is 1: categorical splits are not supported",
+	"booster: tree 0, node 0: sum_hessian is 0, not > 0 at a split",
+	"booster: learner_model_param: base_score is \"NaN\", not a probability",
+	"booster: the objective is \"reg:squarederror\", not \"binary:logistic\"",
+	"booster: gradient_booster is \"dart\"; only \"gbtree\" is supported",
+	"booster: tree 0: id is 5, not 0",
+	"booster: tree 0, node 0: split_conditions is 9.9999999999999994e+38, not a finite float",
+	"booster: feature_types: \"c\" is not a numeric type (categorical inputs are not supported)",
+	"booster: tree 0, node 0: parents is 0, not 2147483647",
+	"booster: tree 0: tree_param: size_leaf_vector is \"1\"",
+	"booster: learner_model_param: num_class is \"2\"",
+	"booster: tree 0: tree_param: num_feature is 4, but the model's is 5",
+	"booster: tree 0, node 0: split_indices is 1.5, not a whole number",
+	"booster: tree 0: loss_changes has",
+	"booster: tree 0: categories must be an empty array",
+};
+
+/* The booster's text with tree 0 replaced by a chain of depth levels, written as libxgboost
+ * writes a tree. */
+static char *chain_text(const char *json, int depth)
+{
+	const char *start = strstr(json, "\"trees\":[{");
+	assert_non_null(start);
+	start += strlen("\"trees\":[");
+	const char *end = start;
+	for (int level = 0; *end; end++) {
+		level += *end == '{' ? 1 : *end == '}' ? -1 : 0;
+		if (level == 0)
+			break;
+	}
+	int n = 2 * depth + 1;
+	struct rd_buf b = {0};
+	buf_append(&b, json, (size_t)(start - json));
+	static const char *const fields[] = {"left_children", "right_children", "parents",
+					     "split_indices", "split_conditions", "default_left",
+					     "base_weights", "loss_changes", "sum_hessian", "split_type"};
+	buf_putc(&b, '{');
+	for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+		buf_printf(&b, "\"%s\":[", fields[f]);
+		for (int i = 0; i < n; i++) {
+			int internal = i % 2 == 0 && i < n - 1;
+			if (i)
+				buf_putc(&b, ',');
+			if (f == 0)
+				buf_printf(&b, "%d", internal ? i + 1 : -1);
+			else if (f == 1)
+				buf_printf(&b, "%d", internal ? i + 2 : -1);
+			else if (f == 2)
+				buf_printf(&b, "%d", i == 0 ? 2147483647 : i % 2 ? i - 1 : i - 2);
+			else if (f == 3)
+				buf_printf(&b, "%d", i % K);
+			else if (f == 5 || f == 9)
+				buf_puts(&b, "0");
+			else
+				buf_puts(&b, "5E-1");
+		}
+		buf_puts(&b, "],");
+	}
+	buf_printf(&b, "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],"
+		       "\"categories_sizes\":[],\"id\":0,\"tree_param\":{\"num_deleted\":\"0\","
+		       "\"num_feature\":\"%d\",\"num_nodes\":\"%d\",\"size_leaf_vector\":\"0\"}}",
+		   K, n);
+	buf_puts(&b, end + 1);
+	return buf_steal(&b);
+}
+
+static void test_hostile_boosters(void **state)
+{
+	(void)state;
+	struct xgb_params p = small(20);
+	p.max_depth = 3;
+	struct xgb_model *m = train_or_fail(x, N, y, NULL, &p);
+	struct rd_err err = {{0}};
+	char *json = xgb_to_json(m, &err);
+	assert_non_null(json);
+	xgb_free(m);
+	for (int k = 0; k < (int)(sizeof hostile_want / sizeof *hostile_want); k++) {
+		cJSON *root = cJSON_Parse(json);
+		hostile_edit(root, k);
+		char *text = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+		err.msg[0] = '\0';
+		struct xgb_model *r = xgb_from_json(text, strlen(text), K, &err);
+		if (r) {
+			xgb_free(r);
+			fail_msg("edit %d accepted (expected '%s')", k, hostile_want[k]);
+		}
+		if (!strstr(err.msg, hostile_want[k]))
+			fail_msg("edit %d: '%s', expected '%s'", k, err.msg, hostile_want[k]);
+		cJSON_free(text);
+	}
+	/* A duplicate key would be read one way here and another way by libxgboost. */
+	const char *at = strstr(json, "\"left_children\":");
+	assert_non_null(at);
+	struct rd_buf dup = {0};
+	buf_append(&dup, json, (size_t)(at - json));
+	buf_puts(&dup, "\"left_children\":[1,2,-1],");
+	buf_puts(&dup, at);
+	assert_null(xgb_from_json(dup.data, dup.len, K, &err));
+	assert_non_null(strstr(err.msg, "key 'left_children' appears twice in"
+					" learner.gradient_booster.model.trees[0]"));
+	buf_free(&dup);
+	/* Leading white space would make libxgboost read its legacy binary format. */
+	char *spaced = rd_malloc(strlen(json) + 2);
+	spaced[0] = ' ';
+	strcpy(spaced + 1, json);
+	assert_null(xgb_from_json(spaced, strlen(spaced), K, &err));
+	free(spaced);
+
+	/* The deepest tree allowed loads and explains (TreeSHAP) every row. cJSON would print
+	 * reals like 0.0 as integers, which libxgboost refuses: tree 0's text is replaced. */
+	char *text = chain_text(json, XGB_MAX_DEPTH);
+	struct xgb_model *deep = xgb_from_json(text, strlen(text), K, &err);
+	if (!deep)
+		fail_msg("depth %d refused: %s", XGB_MAX_DEPTH, err.msg);
+	static double c[100 * (K + 1)];
+	assert_int_equal(xgb_contribs(deep, x, 100, 0, c, &err), 0);
+	xgb_free(deep);
+	free(text);
+	text = chain_text(json, XGB_MAX_DEPTH + 1);
+	assert_null(xgb_from_json(text, strlen(text), K, &err));
+	assert_non_null(strstr(err.msg, "deeper than 64 levels"));
+	free(text);
+	free(json);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -347,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip), cmocka_unit_test(test_use),
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_json), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile_boosters),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
