@@ -3,7 +3,6 @@
  * JSON round trip and errors. Small models so that the suite stays fast. */
 #include "testutil.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 
 #include "riskdesk/metrics.h"
@@ -288,73 +287,90 @@ static void test_bad_json(void **state)
 	assert_true(err.msg[0] != '\0');
 }
 
-/* ---- Hostile boosters: a trained model's JSON, edited, must be refused before libxgboost
- * reads it (which crashed, aborted or looped forever on several of these). ---- */
+/* ---- Hostile boosters: a trained model's JSON, edited as text (so that libxgboost would
+ * read it: cJSON would reprint reals like 0.0 as integers, which it refuses), must be
+ * refused before libxgboost reads it; it crashed, aborted or looped forever on several. ---- */
 
-static cJSON *booster_model(cJSON *root)
+/* json with the value of the first "key" after anchor (NULL: the start) replaced by value;
+ * index >= 0: only that element of the (flat) array. Caller frees. */
+static char *edit_text(const char *json, const char *anchor, const char *key, int index,
+		       const char *value)
 {
-	cJSON *l = cJSON_GetObjectItem(root, "learner");
-	return cJSON_GetObjectItem(cJSON_GetObjectItem(l, "gradient_booster"), "model");
-}
-
-static cJSON *tree_of(cJSON *root, int t)
-{
-	return cJSON_GetArrayItem(cJSON_GetObjectItem(booster_model(root), "trees"), t);
-}
-
-static void set_at(cJSON *tree, const char *field, int i, double v)
-{
-	cJSON_ReplaceItemInArray(cJSON_GetObjectItem(tree, field), i, cJSON_CreateNumber(v));
-}
-
-static void set_str(cJSON *o, const char *key, const char *v)
-{
-	cJSON_ReplaceItemInObject(o, key, cJSON_CreateString(v));
-}
-
-static void hostile_edit(cJSON *root, int k)
-{
-	cJSON *t0 = tree_of(root, 0), *m = booster_model(root);
-	cJSON *lmp = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "learner_model_param");
-	switch (k) {
-	case 0: set_at(t0, "split_indices", 0, 999999); break;
-	case 1: set_at(t0, "split_indices", 0, -5); break;
-	case 2: set_at(t0, "left_children", 0, 99999); break;
-	case 3: cJSON_AddItemToArray(cJSON_GetObjectItem(m, "tree_info"), cJSON_CreateNumber(0)); break;
-	case 4: set_str(cJSON_GetObjectItem(m, "gbtree_model_param"), "num_trees", "1000000"); break;
-	case 5: set_at(t0, "left_children", 0, 0); set_at(t0, "right_children", 0, 0); break;
-	case 6: set_at(t0, "right_children", 0, -1); break;
-	case 7: set_str(cJSON_GetObjectItem(t0, "tree_param"), "num_deleted", "1"); break;
-	case 8: set_at(t0, "default_left", 0, 2); break;
-	case 9: set_at(t0, "split_type", 0, 1); break;
-	case 10: set_at(t0, "sum_hessian", 0, 0); break;
-	case 11: set_str(lmp, "base_score", "NaN"); break;
-	case 12:
-		set_str(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "objective"), "name",
-			"reg:squarederror");
-		break;
-	case 13:
-		set_str(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "learner"), "gradient_booster"),
-			"name", "dart");
-		break;
-	case 14: cJSON_ReplaceItemInObject(t0, "id", cJSON_CreateNumber(5)); break;
-	case 15: set_at(t0, "split_conditions", 0, 1e39); break;
-	case 16: {
-		cJSON *a = cJSON_CreateArray();
-		for (int i = 0; i < K; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString("c"));
-		cJSON_ReplaceItemInObject(cJSON_GetObjectItem(root, "learner"), "feature_types", a);
-		break;
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *from = anchor ? strstr(json, anchor) : json;
+	assert_non_null(from);
+	const char *v = strstr(from, pat);
+	assert_non_null(v);
+	v += strlen(pat);
+	const char *end;
+	if (index >= 0) {
+		assert_true(*v == '[');
+		v++;
+		for (int k = 0; k < index; k++) {
+			v = strchr(v, ',');
+			assert_non_null(v);
+			v++;
+		}
+		end = v + strcspn(v, ",]");
+	} else if (*v == '[') {
+		end = strchr(v, ']') + 1;
+	} else if (*v == '"') {
+		end = strchr(v + 1, '"') + 1;
+	} else {
+		end = v + strcspn(v, ",}]");
 	}
-	case 17: set_at(t0, "parents", 0, 0); break;
-	case 18: set_str(cJSON_GetObjectItem(t0, "tree_param"), "size_leaf_vector", "1"); break;
-	case 19: set_str(lmp, "num_class", "2"); break;
-	case 20: set_str(cJSON_GetObjectItem(t0, "tree_param"), "num_feature", "4"); break;
-	case 21: set_at(t0, "split_indices", 0, 1.5); break;
-	case 22: cJSON_DeleteItemFromArray(cJSON_GetObjectItem(t0, "loss_changes"), 0); break;
-	case 23:
-		cJSON_AddItemToArray(cJSON_GetObjectItem(t0, "categories"), cJSON_CreateNumber(1));
-		break;
+	struct rd_buf b = {0};
+	buf_append(&b, json, (size_t)(v - json));
+	buf_puts(&b, value);
+	buf_puts(&b, end);
+	return buf_steal(&b);
+}
+
+static char *hostile_text(const char *json, int k)
+{
+	static const char *const tp = "\"tree_param\"";
+	switch (k) {
+	case 0: return edit_text(json, NULL, "split_indices", 0, "999999");
+	case 1: return edit_text(json, NULL, "split_indices", 0, "-5");
+	case 2: return edit_text(json, NULL, "left_children", 0, "99999");
+	case 3: {
+		struct rd_buf b = {0};
+		buf_puts(&b, "[0");
+		for (int i = 1; i < 21; i++)
+			buf_puts(&b, ",0");
+		buf_putc(&b, ']');
+		char *r = edit_text(json, NULL, "tree_info", -1, b.data);
+		buf_free(&b);
+		return r;
+	}
+	case 4: return edit_text(json, NULL, "num_trees", -1, "\"1000000\"");
+	case 5: {
+		char *a = edit_text(json, NULL, "left_children", 0, "0");
+		char *r = edit_text(a, NULL, "right_children", 0, "0");
+		free(a);
+		return r;
+	}
+	case 6: return edit_text(json, NULL, "right_children", 0, "-1");
+	case 7: return edit_text(json, tp, "num_deleted", -1, "\"1\"");
+	case 8: return edit_text(json, NULL, "default_left", 0, "2");
+	case 9: return edit_text(json, NULL, "split_type", 0, "1");
+	case 10: return edit_text(json, NULL, "sum_hessian", 0, "0.0");
+	case 11: return edit_text(json, NULL, "base_score", -1, "\"NaN\"");
+	case 12: return edit_text(json, "\"objective\"", "name", -1, "\"reg:squarederror\"");
+	case 13: return edit_text(json, "\"gradient_booster\"", "name", -1, "\"dart\"");
+	case 14: return edit_text(json, NULL, "id", -1, "5");
+	case 15: return edit_text(json, NULL, "split_conditions", 0, "1E39");
+	case 16: return edit_text(json, NULL, "feature_types", -1, "[\"c\",\"c\",\"c\",\"c\",\"c\"]");
+	case 17: return edit_text(json, NULL, "parents", 0, "0");
+	case 18: return edit_text(json, tp, "size_leaf_vector", -1, "\"1\"");
+	case 19: return edit_text(json, NULL, "num_class", -1, "\"2\"");
+	case 20: return edit_text(json, tp, "num_feature", -1, "\"4\"");
+	case 21: return edit_text(json, NULL, "split_indices", 0, "1.5");
+	case 22: return edit_text(json, NULL, "loss_changes", -1, "[1.0]");
+	case 23: return edit_text(json, NULL, "categories", -1, "[1]");
+	case 24: return edit_text(json, NULL, "left_children", 1, "0");
+	default: return NULL;
 	}
 }
 
@@ -381,8 +397,9 @@ static const char *const hostile_want[] = {
 	"booster: learner_model_param: num_class is \"2\"",
 	"booster: tree 0: tree_param: num_feature is 4, but the model's is 5",
 	"booster: tree 0, node 0: split_indices is 1.5, not a whole number",
-	"booster: tree 0: loss_changes has",
+	"booster: tree 0: loss_changes has 1 values, but num_nodes is",
 	"booster: tree 0: categories must be an empty array",
+	"booster: tree 0, node 1: left_children is 0, not -1 or a later node",
 };
 
 /* The booster's text with tree 0 replaced by a chain of depth levels, written as libxgboost
@@ -445,10 +462,7 @@ static void test_hostile_boosters(void **state)
 	assert_non_null(json);
 	xgb_free(m);
 	for (int k = 0; k < (int)(sizeof hostile_want / sizeof *hostile_want); k++) {
-		cJSON *root = cJSON_Parse(json);
-		hostile_edit(root, k);
-		char *text = cJSON_PrintUnformatted(root);
-		cJSON_Delete(root);
+		char *text = hostile_text(json, k);
 		err.msg[0] = '\0';
 		struct xgb_model *r = xgb_from_json(text, strlen(text), K, &err);
 		if (r) {
@@ -457,7 +471,7 @@ static void test_hostile_boosters(void **state)
 		}
 		if (!strstr(err.msg, hostile_want[k]))
 			fail_msg("edit %d: '%s', expected '%s'", k, err.msg, hostile_want[k]);
-		cJSON_free(text);
+		free(text);
 	}
 	/* A duplicate key would be read one way here and another way by libxgboost. */
 	const char *at = strstr(json, "\"left_children\":");
