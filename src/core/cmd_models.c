@@ -320,9 +320,10 @@ static void show_points(struct rd_ctx *ctx, const char *name, int version)
 				}
 			}
 		} else if (node == 2 && b.levels >= 0 && parent == b.levels) {
+			const unsigned char *text = sqlite3_value_text(v);
 			if (b.nlevels++)
 				buf_putc(&b.lv, ',');
-			buf_puts(&b.lv, (const char *)sqlite3_value_text(v) ? (const char *)sqlite3_value_text(v) : "");
+			buf_puts(&b.lv, text ? (const char *)text : "");
 		}
 	}
 	bin_flush(&w, &b);
