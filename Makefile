@@ -93,29 +93,35 @@ check-warnings:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang CFLAGS='-O2 -g -Werror' all
 
 # libFuzzer targets of the parsers (tests/fuzz/fuzz_*.c), built with clang into build/fuzz.
+# The model targets start from seeds made with the built riskdesk (tests/fuzz/seeds.sh), so
+# that they follow the current file format; libFuzzer writes only to the first directory.
 FUZZ_SRC     = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CFLAGS  = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 5000
+FUZZ_SEEDS   = build/fuzz/seeds
 
-$(BUILD)/fuzzers/%: tests/fuzz/%.c $(LIB)
+$(BUILD)/fuzzers/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(CORE_LIBS)
 
-fuzz-build:
+fuzz-build: $(BIN)
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS='$(FUZZ_CFLAGS)' \
 		$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+	tests/fuzz/seeds.sh $(BIN) $(FUZZ_SEEDS)
 
 # A long run of every target, for people.
 fuzz: fuzz-build
-	@for f in build/fuzz/fuzzers/*; do mkdir -p build/fuzz/corpus/$${f##*/}; \
-		$$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$${f##*/} || exit 1; done
+	@for f in build/fuzz/fuzzers/*; do n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$n \
+		$$(ls -d $(FUZZ_SEEDS)/$$n 2>/dev/null) || exit 1; done
 
 # A fixed number of runs with a fixed seed, for `make test` (no timing in tests).
 fuzz-smoke: fuzz-build
-	@for f in build/fuzz/fuzzers/*; do \
-		$$f -runs=$(FUZZ_RUNS) -seed=1 >/dev/null 2>build/fuzz/$${f##*/}.log || \
-		{ tail -30 build/fuzz/$${f##*/}.log; exit 1; }; done
+	@for f in build/fuzz/fuzzers/*; do n=$${f##*/}; rm -rf build/fuzz/smoke/$$n; \
+		mkdir -p build/fuzz/smoke/$$n; \
+		$$f -runs=$(FUZZ_RUNS) -seed=1 build/fuzz/smoke/$$n $$(ls -d $(FUZZ_SEEDS)/$$n 2>/dev/null) \
+		>/dev/null 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; done
 
 unit: all
 	@tests/run-suite.sh $(BUILD)

@@ -36,6 +36,10 @@ struct model_column {
 	int nbins;
 	int *level_bin;    /* categoricals: the bin of each level */
 	int missing_bin;   /* -1 when training saw no missing value */
+	int *edge_bin;     /* numerics: the non-missing bins in order, for a binary search */
+	int nedges;
+	/* logit: the lowest contribution attainable; scorecard: the most points of a bin */
+	double best;
 	/* xgb */
 	int first_input;   /* numerics one input, categoricals one per level (one-hot) */
 };
@@ -54,6 +58,28 @@ struct rd_model {
 
 extern const char *const model_algo_names[3]; /* "logit", "scorecard", "xgb" */
 
+/* Bounds of a specification's numbers (docs/design.md, "Model files"): every one finite;
+ * besides, log-odds terms (intercept, weights, coef, WoE) within +-MODEL_LOGODDS_MAX, a
+ * bin's points and base_points within +-MODEL_POINTS_MAX, the scaling's base_score within
+ * SCORE_MIN..SCORE_MAX, base_odds and pdo within the bounds below; sd > 0, min <= max. */
+#define MODEL_LOGODDS_MAX 1e4
+#define MODEL_POINTS_MAX 1e6
+#define MODEL_BASE_ODDS_MIN 1e-3
+#define MODEL_BASE_ODDS_MAX 1e3
+#define MODEL_PDO_MIN 1.0
+#define MODEL_PDO_MAX 500.0
+/* A serving version's weight in its segment's weighted mean (promote --weight, the file's
+ * 'weight'): in (0, MODEL_WEIGHT_MAX]. */
+#define MODEL_WEIGHT_MAX 1e6
+#define MODEL_NAME_MAX 64
+
+/* Whether name can name a model: 1 to MODEL_NAME_MAX ASCII letters, digits, '_', '.' and
+ * '-', starting with a letter or a digit (so it never reads as an option, and stays one
+ * word on a command line). 0, or -1 with err. The one rule for train, import and promote. */
+int model_name_check(const char *name, struct rd_err *err);
+/* Whether w is a weight in (0, MODEL_WEIGHT_MAX]. 0, or -1 with err naming what. */
+int model_weight_check(double w, const char *what, struct rd_err *err);
+
 /* Parses and checks a specification; NULL with err naming the bad field. */
 struct rd_model *model_parse(const char *spec, struct rd_err *err);
 void model_free(struct rd_model *m);
@@ -64,7 +90,8 @@ int model_level(const struct rd_model *m, int c, const char *value);
 /* Scores n rows. x holds n * m->ncols values: numbers, or for categorical columns a level
  * index as a double (NaN: missing or unseen). Fills each out[i] (score, band, pd, risk
  * level, up to REASONS_MAX reasons) and raw[i], the unclamped score (for weighted means).
- * 0 or -1. */
+ * 0, or -1 with err: libxgboost failed, or some row's log-odds are not a finite number (its
+ * raw[i] is then NaN; the caller names the row and writes nothing). */
 int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		double *raw, struct rd_err *err);
 

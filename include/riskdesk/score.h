@@ -66,12 +66,19 @@ struct rules_model {
 	struct rules_term terms[RULES_MAX_TERMS];
 };
 
+/* Bounds of a rules specification: baseline, weights and caps within +-RULES_VALUE_MAX,
+ * a divisor at least RULES_DIVISOR_MIN away from 0. */
+#define RULES_VALUE_MAX 1e6
+#define RULES_DIVISOR_MIN 1e-6
+
 /* The JSON specification of rules version 1 (SPEC section 5). Static. */
 const char *rules_default_json(void);
-/* Parses and checks a specification. 0 or -1 with a message naming the bad field. */
+/* Parses and checks a specification (strict JSON: include/riskdesk/jsondoc.h). 0 or -1
+ * with a message naming the bad field. */
 int rules_parse(const char *json, struct rules_model *m, struct rd_err *err);
 /* The specification as JSON; the caller frees it. */
 char *rules_to_json(const struct rules_model *m);
-void rules_score(const struct rules_model *m, const double *features, struct rd_score *out);
+/* Fills out and returns the raw (unclamped) score, which the caller checks is finite. */
+double rules_score(const struct rules_model *m, const double *features, struct rd_score *out);
 
 #endif

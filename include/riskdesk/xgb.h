@@ -45,8 +45,21 @@ int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, doub
 		 struct rd_err *err);
 /* The booster as XGBoost's JSON model text (caller frees), NULL with err. */
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err);
-/* A booster from that JSON text; ninputs must be the model's number of features. Its
- * predictions are bitwise those of the booster that was saved. */
+/* Checks XGBoost's JSON model text (libxgboost 1.7's format) before libxgboost reads it, so
+ * that no booster it accepts can crash or hang prediction: binary:logistic on a gbtree of at
+ * most XGB_MAX_TREES trees with one output group; num_trees, tree_info and the trees agree;
+ * every tree's arrays have num_nodes values; every child is -1 or a later node of its tree,
+ * each node but the root the child of exactly one node (its 'parents' entry), no node with
+ * one child, depth at most XGB_MAX_DEPTH; split indices in [0, ninputs) and num_feature ==
+ * ninputs; no categorical split; every number finite (a float where libxgboost reads a
+ * float), base_score in (0, 1). 0, or -1 with err naming the tree, node and field. */
+#define XGB_MAX_TREES 100000
+#define XGB_MAX_NODES (1 << 24) /* per tree */
+#define XGB_MAX_DEPTH 64        /* TreeSHAP's memory grows with the square of the depth */
+int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err);
+/* A booster from that JSON text, checked by xgb_check_json first; ninputs must be the
+ * model's number of features. Its predictions are bitwise those of the booster that was
+ * saved. */
 struct xgb_model *xgb_from_json(const char *json, size_t len, int ninputs, struct rd_err *err);
 int xgb_ninputs(const struct xgb_model *m);
 /* xgb_free(NULL) is a no-op. */

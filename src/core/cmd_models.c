@@ -3,6 +3,8 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "cmd_util.h"
 #include "riskdesk/afile.h"
 #include "riskdesk/engine.h"
+#include "riskdesk/jsondoc.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
 
@@ -109,15 +112,14 @@ static void show_metrics(struct rd_ctx *ctx, const char *json)
 /* The tables of a trained model, read from its metrics and specification by SQL. */
 static const struct model_table {
 	const char *name;
-	const char *algo; /* NULL: every trained algorithm */
 	const char *sql;  /* ?1 name, ?2 version */
 	enum rd_col_kind kinds[8];
 } model_tables[] = {
-	{"folds", NULL,
+	{"folds",
 	 "SELECT j.key + 1 AS fold, round(j.value, 4) AS auc FROM models m,"
 	 " json_each(m.metrics, '$.fold_auc') j WHERE m.name = ?1 AND m.version = ?2",
 	 {COL_NUM, COL_NUM}},
-	{"gains", NULL,
+	{"gains",
 	 "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS customers,"
 	 " json_extract(j.value, '$.bads') AS bads,"
 	 " round(json_extract(j.value, '$.min_pd'), 4) AS min_pd,"
@@ -127,7 +129,7 @@ static const struct model_table {
 	 " round(json_extract(j.value, '$.lift'), 2) AS lift"
 	 " FROM models m, json_each(m.metrics, '$.gains') j WHERE m.name = ?1 AND m.version = ?2",
 	 {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
-	{"calibration", NULL,
+	{"calibration",
 	 "SELECT json_extract(j.value, '$.band') AS band, json_extract(j.value, '$.count') AS"
 	 " customers, json_extract(j.value, '$.bads') AS bads,"
 	 " round(json_extract(j.value, '$.mean_pd'), 4) AS mean_pd,"
@@ -135,7 +137,7 @@ static const struct model_table {
 	 " FROM models m, json_each(m.metrics, '$.calibration') j"
 	 " WHERE m.name = ?1 AND m.version = ?2",
 	 {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
-	{"iv", NULL,
+	{"iv",
 	 "SELECT json_extract(j.value, '$.name') AS feature, json_extract(j.value, '$.type') AS type,"
 	 " json_extract(j.value, '$.bins') AS bins, round(json_extract(j.value, '$.iv'), 4) AS iv,"
 	 " round(json_extract(j.value, '$.iv_raw'), 4) AS iv_raw,"
@@ -146,36 +148,292 @@ static const struct model_table {
 	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
 	 " ORDER BY json_extract(j.value, '$.iv') DESC",
 	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
-	{"points", "scorecard",
-	 "SELECT feature, CASE WHEN missing THEN 'missing' WHEN levels IS NOT NULL THEN"
-	 " (SELECT group_concat(l.value, ',') FROM json_each(levels) l)"
-	 " ELSE printf('(%s, %s]', iif(lo IS NULL, '-inf', printf('%.6g', lo)),"
-	 " iif(hi IS NULL, 'inf', printf('%.6g', hi))) END AS bin, goods + bads AS customers,"
-	 " round(CAST(bads AS REAL) / max(goods + bads, 1), 4) AS bad_rate, round(woe, 4) AS woe,"
-	 " round(points, 1) AS points FROM (SELECT json_extract(c.value, '$.name') AS feature,"
-	 " c.key AS ck, b.key AS bk, json_extract(b.value, '$.missing') AS missing,"
-	 " json_extract(b.value, '$.levels') AS levels, json_extract(b.value, '$.hi') AS hi,"
-	 " lag(json_extract(b.value, '$.hi')) OVER (PARTITION BY c.key ORDER BY b.key) AS lo,"
-	 " json_extract(b.value, '$.goods') AS goods, json_extract(b.value, '$.bads') AS bads,"
-	 " json_extract(b.value, '$.woe') AS woe, json_extract(b.value, '$.points') AS points"
-	 " FROM models m, json_each(m.spec, '$.columns') c, json_each(c.value, '$.bins') b"
-	 " WHERE m.name = ?1 AND m.version = ?2) ORDER BY ck, bk",
-	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
-	{"weights", "logit",
-	 "SELECT json_extract(c.value, '$.name') AS feature, l.value AS level,"
-	 " round(coalesce(json_extract(c.value, '$.weights[' || l.key || ']'),"
-	 " json_extract(c.value, '$.weight')), 4) AS weight,"
-	 " round(json_extract(c.value, '$.mean'), 4) AS mean, round(json_extract(c.value, '$.sd'), 4)"
-	 " AS sd FROM models m, json_each(m.spec, '$.columns') c"
-	 " LEFT JOIN json_each(c.value, '$.levels') l WHERE m.name = ?1 AND m.version = ?2"
-	 " ORDER BY c.key, l.key",
-	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM}},
 };
 
-static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo,
-			 const char *spec)
+/* A table of a trained model's specification, one row per binding of fmt, which formats
+ * it as the other tables do (SQLite's round and printf). The values come from one pass of
+ * json_tree over the columns, as json_extract gives them: a query over json_each re-read a
+ * column's JSON once per bin or level (10,000 bins took 17 s). */
+struct spec_walk {
+	struct rd_ctx *ctx;
+	const char *name;    /* the model */
+	int version;
+	sqlite3_stmt *fmt;
+	sqlite3_int64 root, col, col_key;
+	sqlite3_value *col_name;
+};
+
+static const char walk_sql[] =
+	"SELECT j.id, j.parent, j.key, j.type, j.atom FROM models m,"
+	" json_tree(m.spec, '$.columns') j WHERE m.name = ?1 AND m.version = ?2";
+
+static int walk_begin(struct spec_walk *w, struct rd_ctx *ctx, const char *name, int version,
+		      const char *table, const char *fmt, const enum rd_col_kind *kinds,
+		      sqlite3_stmt **q)
 {
-	cJSON *doc = cJSON_Parse(spec);
+	*w = (struct spec_walk){.ctx = ctx, .name = name, .version = version, .root = -1, .col = -1};
+	if (store_prepare(ctx->store, fmt, &w->fmt, &ctx->err))
+		return -1;
+	if (store_prepare(ctx->store, walk_sql, q, &ctx->err)) {
+		sqlite3_finalize(w->fmt);
+		return -1;
+	}
+	sqlite3_bind_text(*q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(*q, 2, version);
+	const char *cols[8];
+	int n = sqlite3_column_count(w->fmt);
+	for (int i = 0; i < n && i < 8; i++)
+		cols[i] = sqlite3_column_name(w->fmt, i);
+	sink_table_begin(ctx->out, table, n < 8 ? n : 8, cols, kinds);
+	return 0;
+}
+
+/* Binds the column's name to ?1; when the name comes after the column's bins in the
+ * document, it is looked up. */
+static void walk_bind_name(struct spec_walk *w)
+{
+	sqlite3_stmt *s;
+	if (!w->col_name &&
+	    store_prepare(w->ctx->store,
+			  "SELECT json_extract(spec, '$.columns[' || ?3 || '].name') FROM models"
+			  " WHERE name = ?1 AND version = ?2", &s, &w->ctx->err) == 0) {
+		sqlite3_bind_text(s, 1, w->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, w->version);
+		sqlite3_bind_int64(s, 3, w->col_key);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			w->col_name = sqlite3_value_dup(sqlite3_column_value(s, 0));
+		sqlite3_finalize(s);
+	}
+	if (w->col_name)
+		sqlite3_bind_value(w->fmt, 1, w->col_name);
+}
+
+static void walk_row(struct spec_walk *w)
+{
+	if (sqlite3_step(w->fmt) == SQLITE_ROW)
+		cmd_emit_row(w->ctx, w->fmt);
+	sqlite3_reset(w->fmt);
+	sqlite3_clear_bindings(w->fmt);
+}
+
+static void walk_end(struct spec_walk *w, sqlite3_stmt *q)
+{
+	sink_table_end(w->ctx->out);
+	sqlite3_finalize(w->fmt);
+	sqlite3_finalize(q);
+	sqlite3_value_free(w->col_name);
+}
+
+/* The row's node: 0 the columns array itself, 1 a column, 2 anything deeper (its parent's
+ * id in *parent). */
+static int walk_node(struct spec_walk *w, sqlite3_stmt *q, sqlite3_int64 *parent)
+{
+	*parent = sqlite3_column_type(q, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 1);
+	if (w->root < 0) {
+		w->root = sqlite3_column_int64(q, 0);
+		return 0;
+	}
+	return *parent == w->root ? 1 : 2;
+}
+
+/* Starts the column of the row (after the previous one's rows are out). */
+static void walk_column(struct spec_walk *w, sqlite3_stmt *q)
+{
+	w->col = sqlite3_column_int64(q, 0);
+	w->col_key = sqlite3_column_int64(q, 2);
+	sqlite3_value_free(w->col_name);
+	w->col_name = NULL;
+}
+
+/* A scorecard's bins, per column: the levels, the missing value, or (previous edge, edge]. */
+struct bin_walk {
+	sqlite3_int64 bins, bin, levels;
+	sqlite3_value *hi, *prev_hi;
+	int has_levels, nlevels;
+	struct rd_buf lv;
+};
+
+static void bin_flush(struct spec_walk *w, struct bin_walk *b)
+{
+	if (b->bin < 0)
+		return;
+	walk_bind_name(w);
+	sqlite3_bind_int(w->fmt, 3, b->has_levels);
+	if (b->has_levels && b->nlevels)
+		sqlite3_bind_text(w->fmt, 4, b->lv.data, (int)b->lv.len, SQLITE_STATIC);
+	if (b->prev_hi)
+		sqlite3_bind_value(w->fmt, 5, b->prev_hi);
+	walk_row(w);
+	sqlite3_value_free(b->prev_hi);
+	b->prev_hi = b->hi;
+	b->hi = NULL;
+	b->bin = -1;
+}
+
+static void show_points(struct rd_ctx *ctx, const char *name, int version)
+{
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
+	static const char *const fields[] = {"missing", "hi", "goods", "bads", "woe", "points"};
+	static const int params[] = {2, 6, 7, 8, 9, 10};
+	struct spec_walk w;
+	sqlite3_stmt *q;
+	if (walk_begin(&w, ctx, name, version, "points",
+		       "SELECT ?1 AS feature, CASE WHEN ?2 THEN 'missing' WHEN ?3 THEN ?4"
+		       " ELSE printf('(%s, %s]', iif(?5 IS NULL, '-inf', printf('%.6g', ?5)),"
+		       " iif(?6 IS NULL, 'inf', printf('%.6g', ?6))) END AS bin,"
+		       " ?7 + ?8 AS customers, round(CAST(?8 AS REAL) / max(?7 + ?8, 1), 4) AS"
+		       " bad_rate, round(?9, 4) AS woe, round(?10, 1) AS points",
+		       kinds, &q))
+		return;
+	struct bin_walk b = {.bins = -1, .bin = -1, .levels = -1};
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		sqlite3_int64 parent, id = sqlite3_column_int64(q, 0);
+		const char *key = col_text(q, 2), *type = col_text(q, 3);
+		sqlite3_value *v = sqlite3_column_value(q, 4);
+		int node = walk_node(&w, q, &parent);
+		if (node == 1) {
+			bin_flush(&w, &b);
+			sqlite3_value_free(b.prev_hi); /* the edges start again */
+			b.prev_hi = NULL;
+			b.bins = -1;
+			walk_column(&w, q);
+		} else if (node == 2 && parent == w.col) {
+			if (strcmp(key, "name") == 0 && !w.col_name)
+				w.col_name = sqlite3_value_dup(v);
+			else if (strcmp(key, "bins") == 0 && strcmp(type, "array") == 0)
+				b.bins = id;
+		} else if (node == 2 && parent == b.bins) {
+			bin_flush(&w, &b);
+			b.bin = id;
+			b.has_levels = b.nlevels = 0;
+			b.levels = -1;
+			buf_reset(&b.lv);
+		} else if (node == 2 && b.bin >= 0 && parent == b.bin) {
+			if (strcmp(key, "levels") == 0) {
+				b.has_levels = strcmp(type, "null") != 0;
+				b.levels = id;
+			}
+			for (int f = 0; f < 6; f++) {
+				if (strcmp(key, fields[f]) == 0) {
+					sqlite3_bind_value(w.fmt, params[f], v);
+					if (f == 1 && !b.hi)
+						b.hi = sqlite3_value_dup(v);
+				}
+			}
+		} else if (node == 2 && b.levels >= 0 && parent == b.levels) {
+			const unsigned char *text = sqlite3_value_text(v);
+			if (b.nlevels++)
+				buf_putc(&b.lv, ',');
+			buf_puts(&b.lv, text ? (const char *)text : "");
+		}
+	}
+	bin_flush(&w, &b);
+	sqlite3_value_free(b.prev_hi);
+	sqlite3_value_free(b.hi);
+	buf_free(&b.lv);
+	walk_end(&w, q);
+}
+
+/* A logit's weights: one row per level of a categorical, one per numeric. */
+struct weight_walk {
+	sqlite3_int64 levels, weights;
+	sqlite3_value *stats[3]; /* weight, mean, sd */
+	sqlite3_value **lv, **wv;
+	size_t nl, nw, capl, capw;
+};
+
+static void weight_flush(struct spec_walk *w, struct weight_walk *c)
+{
+	if (w->col < 0)
+		return;
+	for (size_t i = 0; i < (c->nl ? c->nl : 1); i++) {
+		walk_bind_name(w);
+		if (c->nl)
+			sqlite3_bind_value(w->fmt, 2, c->lv[i]);
+		if (c->nl && i < c->nw)
+			sqlite3_bind_value(w->fmt, 3, c->wv[i]);
+		for (int k = 0; k < 3; k++)
+			if (c->stats[k])
+				sqlite3_bind_value(w->fmt, 4 + k, c->stats[k]);
+		walk_row(w);
+	}
+	for (size_t i = 0; i < c->nl; i++)
+		sqlite3_value_free(c->lv[i]);
+	for (size_t i = 0; i < c->nw; i++)
+		sqlite3_value_free(c->wv[i]);
+	for (int k = 0; k < 3; k++) {
+		sqlite3_value_free(c->stats[k]);
+		c->stats[k] = NULL;
+	}
+	c->nl = c->nw = 0;
+	c->levels = c->weights = -1;
+}
+
+static void push_value(sqlite3_value ***a, size_t *n, size_t *cap, sqlite3_value *v)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*a = rd_realloc(*a, *cap * sizeof **a);
+	}
+	(*a)[(*n)++] = sqlite3_value_dup(v);
+}
+
+static void show_weights(struct rd_ctx *ctx, const char *name, int version)
+{
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
+	static const char *const stats[] = {"weight", "mean", "sd"};
+	struct spec_walk w;
+	sqlite3_stmt *q;
+	if (walk_begin(&w, ctx, name, version, "weights",
+		       "SELECT ?1 AS feature, ?2 AS level, round(coalesce(?3, ?4), 4) AS weight,"
+		       " round(?5, 4) AS mean, round(?6, 4) AS sd",
+		       kinds, &q))
+		return;
+	struct weight_walk c = {.levels = -1, .weights = -1};
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		sqlite3_int64 parent, id = sqlite3_column_int64(q, 0);
+		const char *key = col_text(q, 2), *type = col_text(q, 3);
+		sqlite3_value *v = sqlite3_column_value(q, 4);
+		int node = walk_node(&w, q, &parent);
+		if (node == 1) {
+			weight_flush(&w, &c);
+			walk_column(&w, q);
+		} else if (node == 2 && parent == w.col) {
+			if (strcmp(key, "name") == 0 && !w.col_name)
+				w.col_name = sqlite3_value_dup(v);
+			else if (strcmp(key, "levels") == 0 && strcmp(type, "array") == 0)
+				c.levels = id;
+			else if (strcmp(key, "weights") == 0 && strcmp(type, "array") == 0)
+				c.weights = id;
+			for (int k = 0; k < 3; k++)
+				if (strcmp(key, stats[k]) == 0 && !c.stats[k])
+					c.stats[k] = sqlite3_value_dup(v);
+		} else if (node == 2 && parent == c.levels) {
+			push_value(&c.lv, &c.nl, &c.capl, v);
+		} else if (node == 2 && parent == c.weights) {
+			push_value(&c.wv, &c.nw, &c.capw, v);
+		}
+	}
+	weight_flush(&w, &c);
+	free(c.lv);
+	free(c.wv);
+	walk_end(&w, q);
+}
+
+static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo)
+{
+	/* The spec's small members, numbers as written (SQLite keeps their text). */
+	sqlite3_stmt *s;
+	cJSON *doc = NULL;
+	if (store_prepare(ctx->store,
+			  "SELECT json_remove(spec, '$.columns', '$.booster') FROM models"
+			  " WHERE name = ?1 AND version = ?2", &s, &ctx->err) == 0) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			doc = cJSON_Parse(col_text(s, 0));
+		sqlite3_finalize(s);
+	}
 	const cJSON *base = cJSON_GetObjectItemCaseSensitive(doc, "base_points");
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(doc, "params"), *p;
 	char v[32];
@@ -195,15 +453,17 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 	cJSON_Delete(doc);
 	for (size_t t = 0; t < sizeof model_tables / sizeof *model_tables; t++) {
 		const struct model_table *mt = &model_tables[t];
-		sqlite3_stmt *s;
-		if ((mt->algo && strcmp(mt->algo, algo) != 0) ||
-		    store_prepare(ctx->store, mt->sql, &s, &ctx->err))
+		if (store_prepare(ctx->store, mt->sql, &s, &ctx->err))
 			continue;
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, version);
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
+	if (strcmp(algo, "scorecard") == 0)
+		show_points(ctx, name, version);
+	else if (strcmp(algo, "logit") == 0)
+		show_weights(ctx, name, version);
 }
 
 static int model_show(struct rd_ctx *ctx, const char *ref)
@@ -214,7 +474,8 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		return RD_FAILED;
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
-			  "SELECT algo, segment, status, weight, created_at, spec, metrics FROM models"
+			  "SELECT algo, segment, status, weight, created_at, iif(algo = 'rules', spec, NULL),"
+			  " metrics FROM models"
 			  " WHERE name = ?1 AND version = ?2",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -235,7 +496,7 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		if (strcmp(col_text(s, 0), "rules") == 0 && rules_parse(col_text(s, 5), &rm, &ignore) == 0)
 			cmd_rules_terms(ctx, &rm);
 		else
-			show_trained(ctx, name, version, col_text(s, 0), col_text(s, 5));
+			show_trained(ctx, name, version, col_text(s, 0));
 	}
 	sqlite3_finalize(s);
 	return RD_OK;
@@ -300,9 +561,9 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 
 /* The spec (an object), metrics and reference (objects, else NULL) of a model file, as
  * SQLite's JSON functions give them: numbers keep their text, where cJSON would reprint
- * them. 0 or -1. */
-static int json_members(struct rd_ctx *ctx, const char *doc, char **spec, char **metrics,
-			char **reference)
+ * them. doc is strict JSON already (jsondoc_parse). 0 or -1. */
+static int json_members(struct rd_ctx *ctx, const char *path, const char *doc, char **spec,
+			char **metrics, char **reference)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
@@ -314,13 +575,17 @@ static int json_members(struct rd_ctx *ctx, const char *doc, char **spec, char *
 		return -1;
 	sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
 	char **out[] = {spec, metrics, reference};
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
 		for (int i = 0; i < 3; i++)
 			*out[i] = sqlite3_column_type(s, i) == SQLITE_NULL
 					  ? NULL
 					  : rd_strdup((const char *)sqlite3_column_text(s, i));
+	else
+		rd_err_set(&ctx->err, "%s: SQLite's JSON functions refuse it: %s", path,
+			   sqlite3_errmsg(store_db(ctx->store)));
 	sqlite3_finalize(s);
-	return 0;
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* model import FILE: a new version of the model's name, as a challenger. The
@@ -337,7 +602,9 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		rd_err_set(&ctx->err, "%s: No such file or directory", path);
 	if (rc != 0)
 		goto out;
-	doc = cJSON_Parse(text.data);
+	doc = jsondoc_parse(text.data ? text.data : "", text.len, path, &ctx->err);
+	if (!doc)
+		goto out;
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "name");
 	const cJSON *algo = cJSON_GetObjectItemCaseSensitive(doc, "algo");
@@ -347,9 +614,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		rd_err_set(&ctx->err, "%s: not a riskdesk model file (format %s)", path, MODEL_FORMAT);
 		goto out;
 	}
-	if (!cJSON_IsString(name) || !*name->valuestring || strchr(name->valuestring, '@') ||
-	    strlen(name->valuestring) > 100) {
-		rd_err_set(&ctx->err, "%s: 'name' must be a model name", path);
+	struct rd_err nerr;
+	if (!cJSON_IsString(name) || model_name_check(name->valuestring, &nerr)) {
+		rd_err_set(&ctx->err, "%s: 'name': %s", path,
+			   cJSON_IsString(name) ? nerr.msg : "missing or not a string");
 		goto out;
 	}
 	int is_rules = cJSON_IsString(algo) && strcmp(algo->valuestring, "rules") == 0;
@@ -357,27 +625,28 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	for (int i = 0; i < 3 && cJSON_IsString(algo); i++)
 		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
 	if (!is_rules && !is_trained) {
-		rd_err_set(&ctx->err, "%s: algo '%s' is not rules, logit, scorecard or xgb", path,
+		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard or xgb", path,
 			   cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}
 	if (is_rules != (strcmp(name->valuestring, "rules") == 0)) {
 		/* The rules scorecard is one model with versions: the fallback. */
 		rd_err_set(&ctx->err, is_rules ? "%s: a rules model is a version of 'rules', not '%s'"
-					       : "%s: the name 'rules' belongs to the rules model, not %s",
+					       : "%s: the name 'rules' belongs to the rules model, not %.40s",
 			   path, is_rules ? name->valuestring : algo->valuestring);
 		goto out;
 	}
 	const char *seg = cJSON_IsString(segment) ? segment->valuestring : "all";
 	if (strcmp(seg, "all") && strcmp(seg, "new") && strcmp(seg, "existing")) {
-		rd_err_set(&ctx->err, "%s: segment '%s' is not all, new or existing", path, seg);
+		rd_err_set(&ctx->err, "%s: segment '%.40s' is not all, new or existing", path, seg);
 		goto out;
 	}
-	if (weight && (!cJSON_IsNumber(weight) || !(weight->valuedouble > 0))) {
-		rd_err_set(&ctx->err, "%s: 'weight' must be a number > 0", path);
+	char what[PATH_MAX + 16];
+	snprintf(what, sizeof what, "%s: 'weight'", path);
+	if (weight && model_weight_check(cJSON_IsNumber(weight) ? weight->valuedouble : NAN, what,
+					 &ctx->err))
 		goto out;
-	}
-	if (json_members(ctx, text.data, &spec, &metrics, &reference))
+	if (json_members(ctx, path, text.data, &spec, &metrics, &reference))
 		goto out;
 	struct rules_model rm;
 	struct rd_err perr;
@@ -389,7 +658,7 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		goto out;
 	}
 	if (tm && strcmp(algo->valuestring, model_algo_names[tm->algo]) != 0) {
-		rd_err_set(&ctx->err, "%s: 'algo' is %s but the spec is %s", path, algo->valuestring,
+		rd_err_set(&ctx->err, "%s: 'algo' is %.40s but the spec is %s", path, algo->valuestring,
 			   model_algo_names[tm->algo]);
 		model_free(tm);
 		goto out;
@@ -610,10 +879,10 @@ static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 	if (w) {
 		char *end;
 		weight = strtod(w, &end);
-		if (*end || end == w || !(weight > 0) || weight > 1e6) {
-			rd_err_set(&ctx->err, "promote: --weight must be a number > 0");
+		if (*end || end == w)
+			weight = NAN;
+		if (model_weight_check(weight, "promote: --weight", &ctx->err))
 			return RD_USAGE;
-		}
 	}
 	return set_status(ctx, a->argv[0], "champion", weight);
 }

@@ -1,4 +1,5 @@
 /* rules, rules export FILE, rules import FILE: the rules model's JSON specification. */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "cmd_util.h"
 #include "riskdesk/afile.h"
+#include "riskdesk/jsondoc.h"
 #include "riskdesk/score.h"
 
 #define RULES_FILE_MAX (1 << 20)
@@ -78,12 +80,17 @@ static int rules_import(struct rd_ctx *ctx, const char *path)
 	int rc = text_file_read(path, RULES_FILE_MAX, &text, &ctx->err);
 	if (rc == 1)
 		rd_err_set(&ctx->err, "%s: No such file or directory", path);
-	if (rc != 0 || rules_parse(text.data, &m, &perr)) {
-		if (rc == 0)
+	/* Parsed once here for the file's own name and line in a JSON error. */
+	cJSON *doc = rc == 0 ? jsondoc_parse(text.data ? text.data : "", text.len, path, &ctx->err)
+			     : NULL;
+	if (!doc || rules_parse(text.data, &m, &perr)) {
+		if (doc)
 			rd_err_set(&ctx->err, "%s: %s", path, perr.msg);
+		cJSON_Delete(doc);
 		buf_free(&text);
 		return RD_FAILED;
 	}
+	cJSON_Delete(doc);
 	buf_free(&text);
 	/* Store the normalised form: one spelling of each specification. */
 	char *spec = rules_to_json(&m);

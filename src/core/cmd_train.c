@@ -204,8 +204,13 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 		rd_err_set(&ctx->err, "train: --segment must be all, new or existing");
 		return -1;
 	}
-	if (strchr(name, '@') || strcmp(name, "rules") == 0 || strlen(name) > 100) {
-		rd_err_set(&ctx->err, "train: NAME must not be 'rules' nor contain '@'");
+	struct rd_err nerr;
+	if (model_name_check(name, &nerr)) {
+		rd_err_set(&ctx->err, "train: %s", nerr.msg);
+		return -1;
+	}
+	if (strcmp(name, "rules") == 0) {
+		rd_err_set(&ctx->err, "train: the name 'rules' belongs to the rules model");
 		return -1;
 	}
 	double k, trees, depth;

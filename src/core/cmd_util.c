@@ -11,30 +11,37 @@ const char *col_text(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s)
+{
+	int n = sqlite3_column_count(s);
+	const char *cells[32];
+	char num[32][32];
+	if (n > 32)
+		n = 32;
+	for (int i = 0; i < n; i++) {
+		if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
+			num_format(sqlite3_column_double(s, i), num[i], sizeof num[i]);
+			cells[i] = num[i];
+		} else {
+			cells[i] = col_text(s, i);
+		}
+	}
+	sink_row(ctx->out, cells);
+}
+
 /* Emits every row of a prepared statement as a table named name. */
 int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 		     const enum rd_col_kind *kinds)
 {
 	int n = sqlite3_column_count(s), rc;
 	const char *cols[32];
-	const char *cells[32];
 	if (n > 32)
 		n = 32;
 	for (int i = 0; i < n; i++)
 		cols[i] = sqlite3_column_name(s, i);
 	sink_table_begin(ctx->out, name, n, cols, kinds);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char num[32][32];
-		for (int i = 0; i < n; i++) {
-			if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
-				num_format(sqlite3_column_double(s, i), num[i], sizeof num[i]);
-				cells[i] = num[i];
-			} else {
-				cells[i] = col_text(s, i);
-			}
-		}
-		sink_row(ctx->out, cells);
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cmd_emit_row(ctx, s);
 	sink_table_end(ctx->out);
 	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, name);
 }

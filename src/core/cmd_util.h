@@ -13,5 +13,7 @@ struct rules_model;
 void cmd_rules_terms(struct rd_ctx *ctx, const struct rules_model *m);
 int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 		  const enum rd_col_kind *kinds);
+/* Emits the row a statement has just stepped to, as cmd_emit_rows does. */
+void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s);
 
 #endif

@@ -79,6 +79,13 @@ static int load_champions(struct rd_engine *e, struct rd_err *err)
 											  : SEG_ALL;
 		c->weight = sqlite3_column_double(s, 3);
 		c->m = m;
+		char what[160];
+		snprintf(what, sizeof what, "champion %.100s@%d: its weight", name, c->version);
+		if (model_weight_check(c->weight, what, err)) {
+			c->attr_slot = NULL;
+			rc = -1;
+			break;
+		}
 		c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
 		for (int k = 0; k < m->ncols; k++) {
 			const char *col = m->cols[k].name;
@@ -222,6 +229,22 @@ static void merge_reasons(struct engine_result *r, struct rd_score *const *parts
 	memcpy(r->score.reasons, all, (size_t)r->score.nreasons * sizeof *all);
 }
 
+/* err = the model's error, naming the model and the first customer with no finite score. */
+static void fail_score(const char *name, int version, size_t m, const double *raw,
+		       const char *const *ids, const size_t *rows, struct rd_err *err)
+{
+	char msg[sizeof err->msg];
+	snprintf(msg, sizeof msg, "%s", err->msg);
+	size_t r = 0;
+	while (r < m && isfinite(raw[r]))
+		r++;
+	if (r < m)
+		rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%s of its batch);"
+				" nothing was written", name, version, ids[rows[r]], msg);
+	else
+		rd_err_set(err, "model %s@%d: %s", name, version, msg);
+}
+
 int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		       const double *features, struct engine_result *out, struct rd_err *err)
 {
@@ -274,8 +297,9 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 			}
 		}
 		struct rd_score *sc = rd_malloc(m * sizeof *sc);
-		double *rw = rd_malloc(m * sizeof *rw);
+		double *rw = rd_calloc(m, sizeof *rw);
 		if (model_score(ch->m, x, m, sc, rw, err)) {
+			fail_score(ch->name, ch->version, m, rw, ids, rows, err);
 			free(sc);
 			free(rw);
 			goto out;
@@ -310,6 +334,10 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		r->model_version = r->comp[heaviest].version;
 		if (k == 1) {
 			r->score = *part[0];
+		} else if (!isfinite(mix / wsum)) {
+			rd_err_set(err, "the weighted mean of %d champions gives customer '%.100s' no"
+					" finite score; nothing was written", k, ids[i]);
+			goto out;
 		} else {
 			score_fill(&score_scaling_default, mix / wsum, &r->score);
 			merge_reasons(r, part, k, wsum);
@@ -319,7 +347,12 @@ rules:
 	for (size_t i = 0; i < n; i++) {
 		if (out[i].ncomponents)
 			continue;
-		rules_score(&e->rules, features + i * FEAT_COUNT, &out[i].score);
+		double rr = rules_score(&e->rules, features + i * FEAT_COUNT, &out[i].score);
+		if (!isfinite(rr)) {
+			rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%g);"
+					" nothing was written", e->rules_name, e->rules_version, ids[i], rr);
+			goto out;
+		}
 		out[i].model_name = e->rules_name;
 		out[i].model_version = e->rules_version;
 	}
@@ -416,8 +449,10 @@ void reasons_json(struct rd_buf *b, const struct rd_score *s)
 		else
 			buf_json_number(b, r->value);
 		buf_puts(b, ",\"points\":");
-		/* Points lost to two decimals: enough for people, stable in goldens. */
-		buf_json_number(b, (double)(int64_t)(r->points * 100 + 0.5) / 100);
+		/* Points lost to two decimals: enough for people, stable in goldens; never more
+		 * than the score range (SPEC §5), whatever a model's arithmetic gave. */
+		double pts = fmin(r->points, SCORE_MAX - SCORE_MIN);
+		buf_json_number(b, (double)(int64_t)(pts * 100 + 0.5) / 100);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');

@@ -3,11 +3,14 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/jsondoc.h"
 #include "riskdesk/xgb.h"
 
 const char *const model_algo_names[3] = {"logit", "scorecard", "xgb"};
@@ -35,6 +38,7 @@ void model_free(struct rd_model *m)
 		free(col->weights);
 		free(col->bins);
 		free(col->level_bin);
+		free(col->edge_bin);
 	}
 	free(m->cols);
 	free(m->nlevels);
@@ -60,15 +64,49 @@ int model_level(const struct rd_model *m, int c, const char *value)
 	return model_level_of(&m->cols[c], value);
 }
 
-/* A number member; with optional != 0 an absent member leaves *out as it is. */
-static int get_num(const cJSON *o, const char *key, double *out, int optional, const char *where,
-		   struct rd_err *err)
+int model_name_check(const char *name, struct rd_err *err)
+{
+	size_t n = name ? strlen(name) : 0;
+	int ok = n >= 1 && n <= MODEL_NAME_MAX && isalnum((unsigned char)name[0]);
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		ok = c < 0x80 && (isalnum(c) || c == '_' || c == '.' || c == '-');
+	}
+	if (ok)
+		return 0;
+	/* The name as it can be shown: control and non-ASCII bytes as '?', cut. */
+	char shown[MODEL_NAME_MAX + 4];
+	size_t k = 0;
+	for (; name && name[k] && k < MODEL_NAME_MAX; k++)
+		shown[k] = name[k] >= 0x20 && name[k] < 0x7f ? name[k] : '?';
+	snprintf(shown + k, sizeof shown - k, "%s", name && name[k] ? "..." : "");
+	rd_err_set(err, "'%s' is not a model name: 1 to %d letters, digits, '_', '.' or '-',"
+			" starting with a letter or a digit", shown, MODEL_NAME_MAX);
+	return -1;
+}
+
+int model_weight_check(double w, const char *what, struct rd_err *err)
+{
+	if (w > 0 && w <= MODEL_WEIGHT_MAX)
+		return 0;
+	rd_err_set(err, "%s must be a number > 0 and at most %.0f", what, MODEL_WEIGHT_MAX);
+	return -1;
+}
+
+/* A number member within [lo, hi]; with optional != 0 an absent member leaves *out as it
+ * is. where names the column or part. */
+static int get_num(const cJSON *o, const char *key, double *out, int optional, double lo,
+		   double hi, const char *where, struct rd_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v && optional)
 		return 0;
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
-		rd_err_set(err, "model spec: %s: '%s' must be a number", where, key);
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
+		if (hi == DBL_MAX)
+			rd_err_set(err, "model spec: %s: '%s' must be a finite number", where, key);
+		else
+			rd_err_set(err, "model spec: %s: '%s' must be a number from %g to %g", where, key,
+				   lo, hi);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -101,103 +139,188 @@ static int parse_levels(const cJSON *jl, struct model_column *col, struct rd_err
 
 static int parse_logit_column(const cJSON *jc, struct model_column *col, struct rd_err *err)
 {
+	char where[160];
+	snprintf(where, sizeof where, "column '%.100s'", col->name);
 	if (col->categorical) {
 		const cJSON *jw = cJSON_GetObjectItemCaseSensitive(jc, "weights");
 		if (!cJSON_IsArray(jw) || cJSON_GetArraySize(jw) != col->nlevels) {
-			rd_err_set(err, "model spec: column '%s': one weight per level", col->name);
+			rd_err_set(err, "model spec: %s: one weight per level", where);
 			return -1;
 		}
 		col->weights = rd_calloc((size_t)col->nlevels + 1, sizeof *col->weights);
 		int l = 0;
 		const cJSON *w;
+		col->best = 0;
 		cJSON_ArrayForEach(w, jw)
 		{
-			if (!cJSON_IsNumber(w)) {
-				rd_err_set(err, "model spec: column '%s': weights must be numbers", col->name);
+			if (!cJSON_IsNumber(w) || !(fabs(w->valuedouble) <= MODEL_LOGODDS_MAX)) {
+				rd_err_set(err, "model spec: %s: weights[%d] must be a number from %g to %g",
+					   where, l, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX);
 				return -1;
 			}
-			col->weights[l++] = w->valuedouble;
+			col->weights[l] = w->valuedouble;
+			col->best = l == 0 ? w->valuedouble : fmin(col->best, w->valuedouble);
+			l++;
 		}
 		return 0;
 	}
-	if (get_num(jc, "mean", &col->mean, 0, col->name, err) ||
-	    get_num(jc, "sd", &col->sd, 0, col->name, err) ||
-	    get_num(jc, "weight", &col->weight, 0, col->name, err))
+	if (get_num(jc, "mean", &col->mean, 0, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "sd", &col->sd, 0, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "weight", &col->weight, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where, err))
 		return -1;
 	col->lo = col->hi = col->mean; /* without a range, only the mean is attainable */
-	if (get_num(jc, "min", &col->lo, 1, col->name, err) ||
-	    get_num(jc, "max", &col->hi, 1, col->name, err))
+	if (get_num(jc, "min", &col->lo, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "max", &col->hi, 1, -DBL_MAX, DBL_MAX, where, err))
 		return -1;
 	if (!(col->sd > 0)) {
-		rd_err_set(err, "model spec: column '%s': 'sd' must be > 0", col->name);
+		rd_err_set(err, "model spec: %s: 'sd' must be > 0", where);
 		return -1;
+	}
+	if (!(col->lo <= col->hi)) {
+		rd_err_set(err, "model spec: %s: 'min' must not exceed 'max'", where);
+		return -1;
+	}
+	col->best = fmin(col->weight * (col->lo - col->mean) / col->sd,
+			 col->weight * (col->hi - col->mean) / col->sd);
+	if (!isfinite(col->best)) {
+		rd_err_set(err, "model spec: %s: mean, sd, min and max give no finite contribution",
+			   where);
+		return -1;
+	}
+	return 0;
+}
+
+/* A categorical bin's levels: each one of the column's, and in no other bin. */
+static int bin_levels(const cJSON *b, struct model_column *col, int idx, const char *where,
+		      struct rd_err *err)
+{
+	const cJSON *jl = cJSON_GetObjectItemCaseSensitive(b, "levels"), *l;
+	if (!cJSON_IsArray(jl) || !jl->child || cJSON_GetObjectItemCaseSensitive(b, "hi")) {
+		rd_err_set(err, "model spec: %s: bins[%d] needs 'levels', a non-empty array (and no"
+				" 'hi')", where, idx);
+		return -1;
+	}
+	cJSON_ArrayForEach(l, jl)
+	{
+		int li = cJSON_IsString(l) ? model_level_of(col, l->valuestring) : -1;
+		if (li < 0) {
+			rd_err_set(err, "model spec: %s: bins[%d]: a level is not in 'levels'", where, idx);
+			return -1;
+		}
+		if (col->level_bin[li] >= 0) {
+			rd_err_set(err, "model spec: %s: level '%.100s' is in bins[%d] and bins[%d]", where,
+				   col->levels[li], col->level_bin[li], idx);
+			return -1;
+		}
+		col->level_bin[li] = idx;
 	}
 	return 0;
 }
 
 static int parse_scorecard_column(const cJSON *jc, struct model_column *col, struct rd_err *err)
 {
+	char where[160];
+	snprintf(where, sizeof where, "column '%.100s'", col->name);
 	const cJSON *jb = cJSON_GetObjectItemCaseSensitive(jc, "bins"), *b;
-	if (get_num(jc, "coef", &col->coef, 0, col->name, err))
+	if (get_num(jc, "coef", &col->coef, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where, err))
 		return -1;
 	if (!cJSON_IsArray(jb) || cJSON_GetArraySize(jb) < 1) {
-		rd_err_set(err, "model spec: column '%s': 'bins' must be a non-empty array", col->name);
+		rd_err_set(err, "model spec: %s: 'bins' must be a non-empty array", where);
 		return -1;
 	}
+	int size = cJSON_GetArraySize(jb);
 	col->nbins = 0;
-	col->bins = rd_calloc((size_t)cJSON_GetArraySize(jb), sizeof *col->bins);
+	col->bins = rd_calloc((size_t)size, sizeof *col->bins);
 	col->missing_bin = -1;
+	col->best = -INFINITY;
 	if (col->categorical) {
 		col->level_bin = rd_malloc((size_t)(col->nlevels ? col->nlevels : 1) * sizeof(int));
 		for (int l = 0; l < col->nlevels; l++)
 			col->level_bin[l] = -1;
+	} else {
+		col->edge_bin = rd_malloc((size_t)size * sizeof *col->edge_bin);
 	}
 	double prev_hi = -INFINITY;
 	cJSON_ArrayForEach(b, jb)
 	{
 		int idx = col->nbins++;
 		struct model_bin *bin = &col->bins[idx];
-		if (get_num(b, "woe", &bin->woe, 0, col->name, err) ||
-		    get_num(b, "points", &bin->points, 0, col->name, err))
+		const cJSON *miss = cJSON_GetObjectItemCaseSensitive(b, "missing");
+		char bwhere[192];
+		snprintf(bwhere, sizeof bwhere, "%s: bins[%d]", where, idx);
+		if (!cJSON_IsObject(b) || (miss && !cJSON_IsBool(miss))) {
+			rd_err_set(err, "model spec: %s must be an object ('missing' true or false)",
+				   bwhere);
 			return -1;
-		bin->missing = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "missing"));
+		}
+		if (get_num(b, "woe", &bin->woe, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, bwhere,
+			    err) ||
+		    get_num(b, "points", &bin->points, 0, -MODEL_POINTS_MAX, MODEL_POINTS_MAX, bwhere,
+			    err))
+			return -1;
+		col->best = fmax(col->best, bin->points);
+		bin->missing = cJSON_IsTrue(miss);
 		if (bin->missing) {
+			if (col->missing_bin >= 0 || cJSON_GetObjectItemCaseSensitive(b, "hi") ||
+			    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
+				rd_err_set(err, "model spec: %s: bins[%d]: %s", where, idx,
+					   col->missing_bin >= 0 ? "a second missing bin"
+								 : "a missing bin has no 'hi' or 'levels'");
+				return -1;
+			}
 			col->missing_bin = idx;
 			continue;
 		}
 		if (col->categorical) {
-			const cJSON *jl = cJSON_GetObjectItemCaseSensitive(b, "levels"), *l;
-			cJSON_ArrayForEach(l, jl)
-			{
-				int li = cJSON_IsString(l) ? model_level_of(col, l->valuestring) : -1;
-				if (li < 0) {
-					rd_err_set(err, "model spec: column '%s': a bin's level is not in"
-							" 'levels'", col->name);
-					return -1;
-				}
-				col->level_bin[li] = idx;
-			}
+			if (bin_levels(b, col, idx, where, err))
+				return -1;
 			continue;
 		}
 		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(b, "hi");
+		if ((hi && !cJSON_IsNumber(hi) && !cJSON_IsNull(hi)) ||
+		    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
+			rd_err_set(err, "model spec: %s: bins[%d]: 'hi' must be a number, or null for the"
+					" open top bin (and no 'levels')", where, idx);
+			return -1;
+		}
 		bin->hi = cJSON_IsNumber(hi) ? hi->valuedouble : INFINITY;
 		if (!(bin->hi > prev_hi)) {
-			rd_err_set(err, "model spec: column '%s': bin edges must increase", col->name);
+			rd_err_set(err, "model spec: %s: bins[%d]: %s", where, idx,
+				   prev_hi == INFINITY ? "a bin after the open top bin"
+						       : "bin edges must increase");
 			return -1;
 		}
 		prev_hi = bin->hi;
+		col->edge_bin[col->nedges++] = idx;
+	}
+	if (!col->categorical && prev_hi != INFINITY) {
+		rd_err_set(err, "model spec: %s: the last bin must be the open top bin ('hi' null)",
+			   where);
+		return -1;
+	}
+	for (int l = 0; l < col->nlevels; l++) {
+		if (col->level_bin[l] < 0) {
+			rd_err_set(err, "model spec: %s: level '%.100s' is in no bin", where,
+				   col->levels[l]);
+			return -1;
+		}
 	}
 	return 0;
 }
 
 struct rd_model *model_parse(const char *spec, struct rd_err *err)
 {
-	cJSON *doc = cJSON_Parse(spec);
+	cJSON *doc = spec ? jsondoc_parse(spec, strlen(spec), "model spec", err) : NULL;
 	struct rd_model *m = rd_calloc(1, sizeof *m);
 	const cJSON *algo = cJSON_GetObjectItemCaseSensitive(doc, "algo");
 	const cJSON *jcols = cJSON_GetObjectItemCaseSensitive(doc, "columns");
 	const cJSON *jsc = cJSON_GetObjectItemCaseSensitive(doc, "scaling");
+	double base_points = 0;
 	int a;
+	if (!spec)
+		rd_err_set(err, "model spec: missing");
+	if (!doc)
+		goto fail;
 	if (!cJSON_IsObject(doc)) {
 		rd_err_set(err, "model spec: not a JSON object");
 		goto fail;
@@ -211,15 +334,22 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 	}
 	m->algo = (enum model_algo)a;
 	m->scaling = score_scaling_default;
-	if (jsc && (get_num(jsc, "base_score", &m->scaling.base_score, 0, "scaling", err) ||
-		    get_num(jsc, "base_odds", &m->scaling.base_odds, 0, "scaling", err) ||
-		    get_num(jsc, "pdo", &m->scaling.pdo, 0, "scaling", err)))
-		goto fail;
-	if (!(m->scaling.base_odds > 0) || !(m->scaling.pdo > 0)) {
-		rd_err_set(err, "model spec: scaling: base_odds and pdo must be > 0");
+	if (jsc && (!cJSON_IsObject(jsc) ||
+		    get_num(jsc, "base_score", &m->scaling.base_score, 0, SCORE_MIN, SCORE_MAX,
+			    "scaling", err) ||
+		    get_num(jsc, "base_odds", &m->scaling.base_odds, 0, MODEL_BASE_ODDS_MIN,
+			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
+		    get_num(jsc, "pdo", &m->scaling.pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling",
+			    err))) {
+		if (!cJSON_IsObject(jsc))
+			rd_err_set(err, "model spec: 'scaling' must be an object");
 		goto fail;
 	}
-	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, "model", err))
+	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
+					    MODEL_LOGODDS_MAX, "model", err))
+		goto fail;
+	if (get_num(doc, "base_points", &base_points, 1, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
+		    "model", err))
 		goto fail;
 	if (!cJSON_IsArray(jcols) || cJSON_GetArraySize(jcols) < 1) {
 		rd_err_set(err, "model spec: 'columns' must be a non-empty array");
@@ -241,12 +371,16 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		col->feature = feature_index(col->name);
 		if (levels && (!cJSON_IsArray(levels) || parse_levels(levels, col, err))) {
 			if (!cJSON_IsArray(levels))
-				rd_err_set(err, "model spec: column '%s': 'levels' must be an array",
+				rd_err_set(err, "model spec: column '%.100s': 'levels' must be an array",
 					   col->name);
 			goto fail;
 		}
 		m->nlevels[m->ncols - 1] = col->categorical ? col->nlevels : -1;
 		col->first_input = m->ninputs;
+		if (m->ninputs > INT_MAX - (col->categorical ? col->nlevels : 1)) {
+			rd_err_set(err, "model spec: too many inputs");
+			goto fail;
+		}
 		m->ninputs += col->categorical ? col->nlevels : 1;
 		int bad = m->algo == MODEL_LOGIT       ? parse_logit_column(jc, col, err)
 			  : m->algo == MODEL_SCORECARD ? parse_scorecard_column(jc, col, err)
@@ -341,21 +475,16 @@ static double logit_row(const struct rd_model *m, const double *row, double *los
 	double factor = m->scaling.pdo / M_LN2, eta = m->intercept;
 	for (int c = 0; c < m->ncols; c++) {
 		const struct model_column *col = &m->cols[c];
-		double part, best;
+		double part;
 		if (col->categorical) {
 			int l = level_index(col, row[c]);
 			part = l < 0 ? 0 : col->weights[l];
-			best = col->nlevels ? col->weights[0] : 0;
-			for (int k = 1; k < col->nlevels; k++)
-				best = fmin(best, col->weights[k]);
 		} else {
 			double z = isnan(row[c]) ? 0 : (row[c] - col->mean) / col->sd;
 			part = col->weight * z;
-			best = fmin(col->weight * (col->lo - col->mean) / col->sd,
-				    col->weight * (col->hi - col->mean) / col->sd);
 		}
 		eta += part;
-		lost[c] = (part - best) * factor;
+		lost[c] = (part - col->best) * factor;
 	}
 	return eta;
 }
@@ -368,10 +497,16 @@ static int scorecard_bin(const struct model_column *col, double v)
 	}
 	if (isnan(v))
 		return col->missing_bin;
-	for (int b = 0; b < col->nbins; b++)
-		if (!col->bins[b].missing && v <= col->bins[b].hi)
-			return b;
-	return -1;
+	/* The first bin whose upper edge is at or above v (edges increase; the last is +inf). */
+	int lo = 0, hi = col->nedges;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (v <= col->bins[col->edge_bin[mid]].hi)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo < col->nedges ? col->edge_bin[lo] : -1;
 }
 
 static double scorecard_row(const struct rd_model *m, const double *row, double *lost)
@@ -382,24 +517,21 @@ static double scorecard_row(const struct rd_model *m, const double *row, double 
 		int b = scorecard_bin(col, row[c]);
 		/* A value with no bin (unseen level, missing never seen) is neutral: WoE 0. */
 		double woe = b < 0 ? 0 : col->bins[b].woe, points = b < 0 ? 0 : col->bins[b].points;
-		double best = points;
-		for (int k = 0; k < col->nbins; k++)
-			best = fmax(best, col->bins[k].points);
 		eta += col->coef * woe;
-		lost[c] = best - points;
+		lost[c] = fmax(points, col->best) - points;
 	}
 	return eta;
 }
 
-static double pd_of(double eta)
-{
-	double pd = 1 / (1 + exp(-eta));
-	return fmin(fmax(pd, PD_FLOOR), 1 - PD_FLOOR);
-}
-
+/* Fills a row's score from its probability of default; a pd that is not a number leaves
+ * raw NaN (refused by model_score). */
 static void fill(const struct rd_model *m, double pd, const double *row, const double *lost,
 		 struct rd_score *out, double *raw)
 {
+	if (isnan(pd)) {
+		*raw = NAN;
+		return;
+	}
 	pd = fmin(fmax(pd, PD_FLOOR), 1 - PD_FLOOR);
 	*raw = score_from_pd(&m->scaling, pd);
 	score_fill(&m->scaling, *raw, out);
@@ -458,18 +590,32 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 	return rc ? -1 : 0;
 }
 
+/* -1 with err when some raw[i] is not finite. */
+static int check_raw(const double *raw, size_t n, struct rd_err *err)
+{
+	size_t bad = 0, first = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(raw[i]) && bad++ == 0)
+			first = i;
+	if (bad == 0)
+		return 0;
+	rd_err_set(err, "%zu of %zu rows get no finite log-odds; the first is row %zu", bad, n, first);
+	return -1;
+}
+
 int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		double *raw, struct rd_err *err)
 {
 	if (m->algo == MODEL_XGB)
-		return xgb_score(m, x, n, out, raw, err);
+		return xgb_score(m, x, n, out, raw, err) || check_raw(raw, n, err) ? -1 : 0;
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
 	for (size_t i = 0; i < n; i++) {
 		const double *row = x + i * (size_t)m->ncols;
 		double eta = m->algo == MODEL_LOGIT ? logit_row(m, row, lost)
 						    : scorecard_row(m, row, lost);
-		fill(m, pd_of(eta), row, lost, &out[i], &raw[i]);
+		/* Infinite log-odds come only from inputs the model's arithmetic overflows on. */
+		fill(m, isfinite(eta) ? 1 / (1 + exp(-eta)) : NAN, row, lost, &out[i], &raw[i]);
 	}
 	free(lost);
-	return 0;
+	return check_raw(raw, n, err);
 }

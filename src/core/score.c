@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/jsondoc.h"
+
 const struct score_scaling score_scaling_default = {600.0, 19.0, 50.0};
 
 double score_from_pd(const struct score_scaling *s, double pd)
@@ -77,6 +79,8 @@ const char *rules_default_json(void)
 	return rules_v1;
 }
 
+/* A number member within [-RULES_VALUE_MAX, RULES_VALUE_MAX]. 0, 1 when absent and not
+ * required, or -1 with err. */
 static int get_number(const cJSON *o, const char *key, double *out, int required, const char *where,
 		      struct rd_err *err)
 {
@@ -86,8 +90,9 @@ static int get_number(const cJSON *o, const char *key, double *out, int required
 			rd_err_set(err, "%s: '%s' is missing", where, key);
 		return required ? -1 : 1;
 	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
-		rd_err_set(err, "%s: '%s' must be a number", where, key);
+	if (!cJSON_IsNumber(v) || !(fabs(v->valuedouble) <= RULES_VALUE_MAX)) {
+		rd_err_set(err, "%s: '%s' must be a number from %g to %g", where, key, -RULES_VALUE_MAX,
+			   RULES_VALUE_MAX);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -97,10 +102,11 @@ static int get_number(const cJSON *o, const char *key, double *out, int required
 int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
 {
 	memset(m, 0, sizeof *m);
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root = json ? jsondoc_parse(json, strlen(json), "rules", err) : NULL;
 	int rc = -1;
 	if (!root || !cJSON_IsObject(root)) {
-		rd_err_set(err, "rules: not a JSON object");
+		if (root || !json)
+			rd_err_set(err, "rules: not a JSON object");
 		goto out;
 	}
 	if (get_number(root, "baseline", &m->baseline, 1, "rules", err))
@@ -127,15 +133,16 @@ int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
 		}
 		rt->feature = feature_index(f->valuestring);
 		if (rt->feature < 0) {
-			rd_err_set(err, "%s: unknown feature '%s'", where, f->valuestring);
+			rd_err_set(err, "%s: unknown feature '%.100s'", where, f->valuestring);
 			goto out;
 		}
 		rt->divisor = 1;
 		if (get_number(t, "weight", &rt->weight, 1, where, err) ||
 		    get_number(t, "divisor", &rt->divisor, 0, where, err) < 0)
 			goto out;
-		if (rt->divisor == 0) {
-			rd_err_set(err, "%s: 'divisor' must not be 0", where);
+		if (!(fabs(rt->divisor) >= RULES_DIVISOR_MIN)) {
+			rd_err_set(err, "%s: 'divisor' must be at least %g away from 0", where,
+				   RULES_DIVISOR_MIN);
 			goto out;
 		}
 		int cap = get_number(t, "cap", &rt->cap, 0, where, err);
@@ -195,7 +202,7 @@ static int reason_cmp(const void *a, const void *b)
 	return x->feature - y->feature; /* ties in a fixed order */
 }
 
-void rules_score(const struct rules_model *m, const double *f, struct rd_score *out)
+double rules_score(const struct rules_model *m, const double *f, struct rd_score *out)
 {
 	double raw = m->baseline;
 	struct rd_reason lost[RULES_MAX_TERMS];
@@ -232,4 +239,5 @@ void rules_score(const struct rules_model *m, const double *f, struct rd_score *
 	qsort(lost, (size_t)nlost, sizeof *lost, reason_cmp);
 	out->nreasons = nlost < REASONS_MAX ? nlost : REASONS_MAX;
 	memcpy(out->reasons, lost, (size_t)out->nreasons * sizeof *lost);
+	return raw;
 }

@@ -2,10 +2,16 @@
 #include "riskdesk/xgb.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xgboost/c_api.h>
+
+#include "riskdesk/jsondoc.h"
 
 /* Rows per DMatrix when predicting: bounds libxgboost's copy of the rows (8 bytes per
  * value) and its output buffer, whatever n the caller passes. */
@@ -321,23 +327,347 @@ static int check_objective(BoosterHandle h, struct rd_err *err)
 	return rc;
 }
 
+
+/* ---- The booster's JSON, checked before libxgboost reads it (xgb.h) ---- */
+
+/* A JSON value for a message: a string in quotes (cut), a number, or its kind. */
+static const char *shown(const cJSON *v, char *buf, size_t n)
+{
+	if (cJSON_IsString(v))
+		snprintf(buf, n, "\"%.40s\"", v->valuestring);
+	else if (cJSON_IsNumber(v))
+		snprintf(buf, n, "%.17g", v->valuedouble);
+	else
+		snprintf(buf, n, "%s", !v ? "missing" : cJSON_IsObject(v) ? "an object"
+						     : cJSON_IsArray(v)    ? "an array"
+									    : "not a string");
+	return buf;
+}
+
+static const cJSON *need_object(const cJSON *o, const char *key, const char *where,
+				struct rd_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsObject(v))
+		rd_err_set(err, "booster: %s'%s' must be an object", where, key);
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+/* A whole number in [lo, hi] written as a string, as libxgboost writes its parameters
+ * ("61"). optional: an absent member is dflt. */
+static int string_int(const cJSON *o, const char *key, long lo, long hi, int optional, long dflt,
+		      long *out, const char *where, struct rd_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!v && optional) {
+		*out = dflt;
+		return 0;
+	}
+	char *end = NULL, buf[64];
+	long n = 0;
+	errno = 0;
+	if (cJSON_IsString(v))
+		n = strtol(v->valuestring, &end, 10);
+	if (!cJSON_IsString(v) || !*v->valuestring || *end || errno || n < lo || n > hi) {
+		rd_err_set(err, "booster: %s%s is %s, not a whole number from %ld to %ld in a string",
+			   where, key, shown(v, buf, sizeof buf), lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* The per-node arrays of a tree, all of num_nodes values. */
+enum { F_LEFT, F_RIGHT, F_PARENT, F_SPLIT, F_COND, F_DEFAULT, F_WEIGHT, F_LOSS, F_HESS, F_TYPE,
+       NFIELDS };
+static const char *const tree_fields[NFIELDS] = {
+	"left_children", "right_children", "parents",	   "split_indices", "split_conditions",
+	"default_left",	 "base_weights",   "loss_changes", "sum_hessian",   "split_type"};
+static const unsigned char field_is_int[NFIELDS] = {1, 1, 1, 1, 0, 1, 0, 0, 0, 1};
+
+static long array_count(const cJSON *a)
+{
+	long n = 0;
+	for (const cJSON *e = a ? a->child : NULL; e; e = e->next)
+		n++;
+	return n;
+}
+
+static int read_field(const cJSON *tree, int t, int f, long n, double *out, struct rd_err *err)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(tree, tree_fields[f]), *e;
+	if (!cJSON_IsArray(a)) {
+		rd_err_set(err, "booster: tree %d: '%s' must be an array", t, tree_fields[f]);
+		return -1;
+	}
+	long count = array_count(a), i = 0;
+	if (count != n) {
+		rd_err_set(err, "booster: tree %d: %s has %ld values, but num_nodes is %ld", t,
+			   tree_fields[f], count, n);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, a)
+	{
+		double d = cJSON_IsNumber(e) ? e->valuedouble : NAN;
+		/* libxgboost reads the reals as floats: beyond FLT_MAX they would be infinite. */
+		if (field_is_int[f] ? d != floor(d) : !(fabs(d) <= FLT_MAX)) {
+			char buf[64];
+			rd_err_set(err, "booster: tree %d, node %ld: %s is %s, not %s", t, i,
+				   tree_fields[f], shown(e, buf, sizeof buf),
+				   field_is_int[f] ? "a whole number" : "a finite float");
+			return -1;
+		}
+		out[i++] = d;
+	}
+	return 0;
+}
+
+/* One tree: its parameters, arrays and structure (see xgb_check_json). */
+static int check_tree(const cJSON *tree, int t, long nfeat, struct rd_err *err)
+{
+	char where[48], buf[64];
+	long n, tf, deleted, leafvec;
+	if (!cJSON_IsObject(tree)) {
+		rd_err_set(err, "booster: tree %d must be an object", t);
+		return -1;
+	}
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(tree, "id");
+	if (!cJSON_IsNumber(id) || id->valuedouble != t) {
+		rd_err_set(err, "booster: tree %d: id is %s, not %d", t, shown(id, buf, sizeof buf), t);
+		return -1;
+	}
+	snprintf(where, sizeof where, "tree %d: ", t);
+	const cJSON *tp = need_object(tree, "tree_param", where, err);
+	snprintf(where, sizeof where, "tree %d: tree_param: ", t);
+	if (!tp || string_int(tp, "num_nodes", 1, XGB_MAX_NODES, 0, 0, &n, where, err) ||
+	    string_int(tp, "num_feature", 0, LONG_MAX, 0, 0, &tf, where, err) ||
+	    string_int(tp, "num_deleted", 0, 0, 1, 0, &deleted, where, err) ||
+	    string_int(tp, "size_leaf_vector", 0, 0, 1, 0, &leafvec, where, err))
+		return -1;
+	if (tf != nfeat) {
+		rd_err_set(err, "booster: tree %d: tree_param: num_feature is %ld, but the model's is %ld",
+			   t, tf, nfeat);
+		return -1;
+	}
+	static const char *const cats[] = {"categories", "categories_nodes", "categories_segments",
+					   "categories_sizes"};
+	for (int k = 0; k < 4; k++) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(tree, cats[k]);
+		if (!cJSON_IsArray(c) || c->child) {
+			rd_err_set(err, "booster: tree %d: %s must be an empty array (categorical splits"
+					" are not supported)", t, cats[k]);
+			return -1;
+		}
+	}
+	/* The first array's length is checked before anything is allocated for n nodes. */
+	long first = array_count(cJSON_GetObjectItemCaseSensitive(tree, tree_fields[0]));
+	if (first != n) {
+		rd_err_set(err, "booster: tree %d: %s has %ld values, but num_nodes is %ld", t,
+			   tree_fields[0], first, n);
+		return -1;
+	}
+	double *v = rd_malloc((size_t)n * NFIELDS * sizeof *v);
+	long *parent_of = rd_malloc((size_t)n * sizeof *parent_of);
+	int *depth = rd_malloc((size_t)n * sizeof *depth);
+	int rc = -1;
+	for (int f = 0; f < NFIELDS; f++)
+		if (read_field(tree, t, f, n, v + (size_t)f * (size_t)n, err))
+			goto out;
+	const double *left = v, *right = v + n, *parents = v + 2 * n, *split = v + 3 * n,
+		     *dflt = v + 5 * n, *hess = v + 8 * n, *type = v + 9 * n;
+	for (long i = 0; i < n; i++)
+		parent_of[i] = -1;
+	depth[0] = 0;
+	for (long i = 0; i < n; i++) {
+		int leaf = left[i] == -1 && right[i] == -1;
+		if (i == 0 ? parents[0] != 2147483647 && parents[0] != -1 : parents[i] != parent_of[i]) {
+			if (i > 0 && parent_of[i] < 0)
+				rd_err_set(err, "booster: tree %d, node %ld: no node has it as a child", t, i);
+			else
+				rd_err_set(err, "booster: tree %d, node %ld: parents is %.17g, not %ld", t, i,
+					   parents[i], i == 0 ? 2147483647L : parent_of[i]);
+			goto out;
+		}
+		if (!leaf && (left[i] == -1 || right[i] == -1)) {
+			rd_err_set(err, "booster: tree %d, node %ld: one child (left_children %.17g,"
+					" right_children %.17g); a node has two or none", t, i, left[i], right[i]);
+			goto out;
+		}
+		for (int side = 0; side < 2 && !leaf; side++) {
+			double c = side ? right[i] : left[i];
+			if (!(c > (double)i && c < (double)n)) {
+				rd_err_set(err, "booster: tree %d, node %ld: %s is %.17g, not -1 or a later"
+						" node of the tree (num_nodes %ld)", t, i, tree_fields[side], c, n);
+				goto out;
+			}
+			long ci = (long)c;
+			if (parent_of[ci] >= 0) {
+				rd_err_set(err, "booster: tree %d, node %ld: %s is %ld, already a child of"
+						" node %ld", t, i, tree_fields[side], ci, parent_of[ci]);
+				goto out;
+			}
+			parent_of[ci] = i;
+			depth[ci] = depth[i] + 1;
+			if (depth[ci] > XGB_MAX_DEPTH) {
+				rd_err_set(err, "booster: tree %d, node %ld: deeper than %d levels", t, ci,
+					   XGB_MAX_DEPTH);
+				goto out;
+			}
+		}
+		if (!(split[i] >= 0 && split[i] < (double)nfeat)) {
+			rd_err_set(err, "booster: tree %d, node %ld: split_indices is %.17g, not an input"
+					" from 0 to %ld", t, i, split[i], nfeat - 1);
+			goto out;
+		}
+		if (dflt[i] != 0 && dflt[i] != 1) {
+			rd_err_set(err, "booster: tree %d, node %ld: default_left is %.17g, not 0 or 1", t,
+				   i, dflt[i]);
+			goto out;
+		}
+		if (type[i] != 0) {
+			rd_err_set(err, "booster: tree %d, node %ld: split_type is %.17g: categorical"
+					" splits are not supported", t, i, type[i]);
+			goto out;
+		}
+		/* TreeSHAP divides by a split's cover. */
+		if (leaf ? !(hess[i] >= 0) : !(hess[i] > 0)) {
+			rd_err_set(err, "booster: tree %d, node %ld: sum_hessian is %.17g, not %s", t, i,
+				   hess[i], leaf ? ">= 0" : "> 0 at a split");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(v);
+	free(parent_of);
+	free(depth);
+	return rc;
+}
+
+int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err)
+{
+	cJSON *doc = jsondoc_parse(json, len, "booster", err);
+	const cJSON *learner, *lmp, *obj, *gb, *model, *gmp;
+	long nfeat, nclass, ntarget, ntrees, nparallel, leafvec;
+	char buf[64];
+	int rc = -1;
+	if (!doc)
+		return -1;
+	if (!(learner = need_object(doc, "learner", "", err)) ||
+	    !(lmp = need_object(learner, "learner_model_param", "", err)) ||
+	    !(obj = need_object(learner, "objective", "", err)) ||
+	    !(gb = need_object(learner, "gradient_booster", "", err)))
+		goto out;
+	if (string_int(lmp, "num_feature", 1, INT_MAX, 0, 0, &nfeat, "learner_model_param: ", err) ||
+	    string_int(lmp, "num_class", 0, 0, 0, 0, &nclass, "learner_model_param: ", err) ||
+	    string_int(lmp, "num_target", 1, 1, 1, 1, &ntarget, "learner_model_param: ", err))
+		goto out;
+	if (nfeat != ninputs) {
+		rd_err_set(err, "booster: learner_model_param: num_feature is %ld, but the model has %d"
+				" inputs", nfeat, ninputs);
+		goto out;
+	}
+	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(lmp, "base_score");
+	char *end = NULL;
+	double base = cJSON_IsString(bs) ? strtod(bs->valuestring, &end) : NAN;
+	if (!cJSON_IsString(bs) || end == bs->valuestring || *end || !(base > 0 && base < 1)) {
+		rd_err_set(err, "booster: learner_model_param: base_score is %s, not a probability"
+				" between 0 and 1 (exclusive) in a string", shown(bs, buf, sizeof buf));
+		goto out;
+	}
+	const cJSON *oname = cJSON_GetObjectItemCaseSensitive(obj, "name");
+	if (!cJSON_IsString(oname) || strcmp(oname->valuestring, "binary:logistic") != 0) {
+		rd_err_set(err, "booster: the objective is %s, not \"binary:logistic\"",
+			   shown(oname, buf, sizeof buf));
+		goto out;
+	}
+	static const char *const fkeys[] = {"feature_names", "feature_types"};
+	for (int k = 0; k < 2; k++) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(learner, fkeys[k]), *e;
+		long count = array_count(a);
+		if (a && (!cJSON_IsArray(a) || (count != 0 && count != nfeat))) {
+			rd_err_set(err, "booster: %s must be an array of none or num_feature (%ld) strings",
+				   fkeys[k], nfeat);
+			goto out;
+		}
+		cJSON_ArrayForEach(e, a)
+		{
+			if (!cJSON_IsString(e) || (k == 1 && strcmp(e->valuestring, "c") == 0)) {
+				rd_err_set(err, "booster: %s: %s is not %s", fkeys[k],
+					   shown(e, buf, sizeof buf),
+					   k ? "a numeric type (categorical inputs are not supported)"
+					     : "a string");
+				goto out;
+			}
+		}
+	}
+	const cJSON *gname = cJSON_GetObjectItemCaseSensitive(gb, "name");
+	if (!cJSON_IsString(gname) || strcmp(gname->valuestring, "gbtree") != 0) {
+		rd_err_set(err, "booster: gradient_booster is %s; only \"gbtree\" is supported",
+			   shown(gname, buf, sizeof buf));
+		goto out;
+	}
+	if (!(model = need_object(gb, "model", "gradient_booster: ", err)) ||
+	    !(gmp = need_object(model, "gbtree_model_param", "", err)) ||
+	    string_int(gmp, "num_trees", 1, XGB_MAX_TREES, 0, 0, &ntrees, "gbtree_model_param: ", err) ||
+	    string_int(gmp, "num_parallel_tree", 1, ntrees, 1, 1, &nparallel, "gbtree_model_param: ",
+		       err) ||
+	    string_int(gmp, "size_leaf_vector", 0, 0, 1, 0, &leafvec, "gbtree_model_param: ", err))
+		goto out;
+	if (ntrees % nparallel) {
+		rd_err_set(err, "booster: gbtree_model_param: num_trees (%ld) is not a multiple of"
+				" num_parallel_tree (%ld)", ntrees, nparallel);
+		goto out;
+	}
+	const cJSON *info = cJSON_GetObjectItemCaseSensitive(model, "tree_info");
+	const cJSON *trees = cJSON_GetObjectItemCaseSensitive(model, "trees"), *e;
+	if (!cJSON_IsArray(info) || array_count(info) != ntrees) {
+		rd_err_set(err, "booster: tree_info must be an array of num_trees (%ld) values; it has %ld",
+			   ntrees, cJSON_IsArray(info) ? array_count(info) : 0);
+		goto out;
+	}
+	int t = 0;
+	cJSON_ArrayForEach(e, info)
+	{
+		if (!cJSON_IsNumber(e) || e->valuedouble != 0) {
+			rd_err_set(err, "booster: tree_info[%d] is %s, not 0 (one output group)", t,
+				   shown(e, buf, sizeof buf));
+			goto out;
+		}
+		t++;
+	}
+	if (!cJSON_IsArray(trees) || array_count(trees) != ntrees) {
+		rd_err_set(err, "booster: trees must be an array of num_trees (%ld) trees; it has %ld",
+			   ntrees, cJSON_IsArray(trees) ? array_count(trees) : 0);
+		goto out;
+	}
+	t = 0;
+	cJSON_ArrayForEach(e, trees)
+	{
+		if (check_tree(e, t++, nfeat, err))
+			goto out;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(doc);
+	return rc;
+}
+
 struct xgb_model *xgb_from_json(const char *json, size_t len, int ninputs, struct rd_err *err)
 {
 	BoosterHandle h = NULL;
 	struct xgb_model *m = NULL;
-	size_t i = 0;
-	while (json && i < len && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' ||
-				   json[i] == '\r'))
-		i++;
-	/* Anything else would be read as libxgboost's legacy binary format. */
-	if (!json || i == len || json[i] != '{') {
-		rd_err_set(err, "xgboost: the model is not JSON text");
+	/* libxgboost reads anything not starting with '{' as its legacy binary format. */
+	if (!json || len == 0 || json[0] != '{') {
+		rd_err_set(err, "xgboost: the model is not JSON text starting with '{'");
 		return NULL;
 	}
 	if (ninputs < 1) {
 		rd_err_set(err, "xgboost: ninputs must be at least 1 (got %d)", ninputs);
 		return NULL;
 	}
+	if (xgb_check_json(json, len, ninputs, err))
+		return NULL;
 	quiet();
 	if (XGBoosterCreate(NULL, 0, &h)) {
 		fail(err, "booster");

@@ -165,6 +165,47 @@ static void test_rules_parse_errors(void **state)
 	}
 }
 
+/* Every number of a rules spec within its bounds; strict JSON (no duplicate key, no
+ * infinity); the raw score comes back so that the engine can refuse a non-finite one. */
+static void test_rules_bounds(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json, *want;
+	} bad[] = {
+		{"{\"baseline\": 1e999, \"terms\": []}", "rules:1:14: invalid JSON: a number beyond"},
+		{"{\"baseline\": 2e6, \"terms\": []}", "rules: 'baseline' must be a number from -1e+06"},
+		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": -1e7}]}",
+		 "rules: terms[0]: 'weight' must be a number from -1e+06 to 1e+06"},
+		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
+		 " \"cap\": 1e300}]}", "terms[0]: 'cap' must be a number"},
+		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
+		 " \"divisor\": 1e-9}]}", "terms[0]: 'divisor' must be at least 1e-06 away from 0"},
+		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
+		 " \"weight\": 1e6}]}", "rules: key 'weight' appears twice in terms[0]"},
+		{"{\"baseline\": 600, \"terms\": [", "rules:1:29: invalid JSON: the text ends"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct rules_model m;
+		struct rd_err err = {{0}};
+		if (rules_parse(bad[i].json, &m, &err) == 0)
+			fail_msg("accepted: %s", bad[i].json);
+		if (!strstr(err.msg, bad[i].want))
+			fail_msg("'%s': got '%s', expected '%s'", bad[i].json, err.msg, bad[i].want);
+	}
+	/* An uncapped term on an enormous feature overflows: the raw score says so. */
+	struct rules_model m;
+	struct rd_err err = {{0}};
+	assert_int_equal(rules_parse("{\"baseline\": 600, \"terms\": [{\"feature\": \"total_spend\","
+				     " \"weight\": 1e6, \"divisor\": 1e-6}]}", &m, &err), 0);
+	double f[FEAT_COUNT] = {0};
+	struct rd_score s;
+	f[FEAT_TOTAL_SPEND] = 1e300;
+	assert_false(isfinite(rules_score(&m, f, &s)));
+	f[FEAT_TOTAL_SPEND] = 0.5;
+	assert_true(rules_score(&m, f, &s) == 600 + 0.5 / 1e-6 * 1e6);
+}
+
 static void test_segment(void **state)
 {
 	(void)state;
@@ -181,7 +222,7 @@ int main(void)
 		cmocka_unit_test(test_band_edges),    cmocka_unit_test(test_bands_and_levels),
 		cmocka_unit_test(test_clamps),        cmocka_unit_test(test_pd_scaling),
 		cmocka_unit_test(test_reasons),       cmocka_unit_test(test_rules_parse_errors),
-		cmocka_unit_test(test_segment),
+		cmocka_unit_test(test_segment),       cmocka_unit_test(test_rules_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,6 +287,227 @@ static void test_bad_json(void **state)
 	assert_true(err.msg[0] != '\0');
 }
 
+/* ---- Hostile boosters: a trained model's JSON, edited as text (so that libxgboost would
+ * read it: cJSON would reprint reals like 0.0 as integers, which it refuses), must be
+ * refused before libxgboost reads it; it crashed, aborted or looped forever on several. ---- */
+
+/* json with the value of the first "key" after anchor (NULL: the start) replaced by value;
+ * index >= 0: only that element of the (flat) array. Caller frees. */
+static char *edit_text(const char *json, const char *anchor, const char *key, int index,
+		       const char *value)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *from = anchor ? strstr(json, anchor) : json;
+	assert_non_null(from);
+	const char *v = strstr(from, pat);
+	assert_non_null(v);
+	v += strlen(pat);
+	const char *end;
+	if (index >= 0) {
+		assert_true(*v == '[');
+		v++;
+		for (int k = 0; k < index; k++) {
+			v = strchr(v, ',');
+			assert_non_null(v);
+			v++;
+		}
+		end = v + strcspn(v, ",]");
+	} else if (*v == '[') {
+		end = strchr(v, ']') + 1;
+	} else if (*v == '"') {
+		end = strchr(v + 1, '"') + 1;
+	} else {
+		end = v + strcspn(v, ",}]");
+	}
+	struct rd_buf b = {0};
+	buf_append(&b, json, (size_t)(v - json));
+	buf_puts(&b, value);
+	buf_puts(&b, end);
+	return buf_steal(&b);
+}
+
+static char *hostile_text(const char *json, int k)
+{
+	static const char *const tp = "\"tree_param\"";
+	switch (k) {
+	case 0: return edit_text(json, NULL, "split_indices", 0, "999999");
+	case 1: return edit_text(json, NULL, "split_indices", 0, "-5");
+	case 2: return edit_text(json, NULL, "left_children", 0, "99999");
+	case 3: {
+		struct rd_buf b = {0};
+		buf_puts(&b, "[0");
+		for (int i = 1; i < 21; i++)
+			buf_puts(&b, ",0");
+		buf_putc(&b, ']');
+		char *r = edit_text(json, NULL, "tree_info", -1, b.data);
+		buf_free(&b);
+		return r;
+	}
+	case 4: return edit_text(json, NULL, "num_trees", -1, "\"1000000\"");
+	case 5: {
+		char *a = edit_text(json, NULL, "left_children", 0, "0");
+		char *r = edit_text(a, NULL, "right_children", 0, "0");
+		free(a);
+		return r;
+	}
+	case 6: return edit_text(json, NULL, "right_children", 0, "-1");
+	case 7: return edit_text(json, tp, "num_deleted", -1, "\"1\"");
+	case 8: return edit_text(json, NULL, "default_left", 0, "2");
+	case 9: return edit_text(json, NULL, "split_type", 0, "1");
+	case 10: return edit_text(json, NULL, "sum_hessian", 0, "0.0");
+	case 11: return edit_text(json, NULL, "base_score", -1, "\"NaN\"");
+	case 12: return edit_text(json, "\"objective\"", "name", -1, "\"reg:squarederror\"");
+	case 13: return edit_text(json, "\"gradient_booster\"", "name", -1, "\"dart\"");
+	case 14: return edit_text(json, NULL, "id", -1, "5");
+	case 15: return edit_text(json, NULL, "split_conditions", 0, "1E39");
+	case 16: return edit_text(json, NULL, "feature_types", -1, "[\"c\",\"c\",\"c\",\"c\",\"c\"]");
+	case 17: return edit_text(json, NULL, "parents", 0, "0");
+	case 18: return edit_text(json, tp, "size_leaf_vector", -1, "\"1\"");
+	case 19: return edit_text(json, NULL, "num_class", -1, "\"2\"");
+	case 20: return edit_text(json, tp, "num_feature", -1, "\"4\"");
+	case 21: return edit_text(json, NULL, "split_indices", 0, "1.5");
+	case 22: return edit_text(json, NULL, "loss_changes", -1, "[1.0]");
+	case 23: return edit_text(json, NULL, "categories", -1, "[1]");
+	case 24: return edit_text(json, NULL, "left_children", 1, "0");
+	default: return NULL;
+	}
+}
+
+static const char *const hostile_want[] = {
+	"booster: tree 0, node 0: split_indices is 999999, not an input from 0 to 4",
+	"booster: tree 0, node 0: split_indices is -5, not an input from 0 to 4",
+	"booster: tree 0, node 0: left_children is 99999, not -1 or a later node of the tree",
+	"booster: tree_info must be an array of num_trees (20) values; it has 21",
+	"booster: gbtree_model_param: num_trees is \"1000000\", not a whole number from 1 to 100000",
+	"booster: tree 0, node 0: left_children is 0, not -1 or a later node",
+	"booster: tree 0, node 0: one child (left_children 1, right_children -1)",
+	"booster: tree 0: tree_param: num_deleted is \"1\"",
+	"booster: tree 0, node 0: default_left is 2, not 0 or 1",
+	"booster: tree 0, node 0: split_type is 1: categorical splits are not supported",
+	"booster: tree 0, node 0: sum_hessian is 0, not > 0 at a split",
+	"booster: learner_model_param: base_score is \"NaN\", not a probability",
+	"booster: the objective is \"reg:squarederror\", not \"binary:logistic\"",
+	"booster: gradient_booster is \"dart\"; only \"gbtree\" is supported",
+	"booster: tree 0: id is 5, not 0",
+	"booster: tree 0, node 0: split_conditions is 9.9999999999999994e+38, not a finite float",
+	"booster: feature_types: \"c\" is not a numeric type (categorical inputs are not supported)",
+	"booster: tree 0, node 0: parents is 0, not 2147483647",
+	"booster: tree 0: tree_param: size_leaf_vector is \"1\"",
+	"booster: learner_model_param: num_class is \"2\"",
+	"booster: tree 0: tree_param: num_feature is 4, but the model's is 5",
+	"booster: tree 0, node 0: split_indices is 1.5, not a whole number",
+	"booster: tree 0: loss_changes has 1 values, but num_nodes is",
+	"booster: tree 0: categories must be an empty array",
+	"booster: tree 0, node 1: left_children is 0, not -1 or a later node",
+};
+
+/* The booster's text with tree 0 replaced by a chain of depth levels, written as libxgboost
+ * writes a tree. */
+static char *chain_text(const char *json, int depth)
+{
+	const char *start = strstr(json, "\"trees\":[{");
+	assert_non_null(start);
+	start += strlen("\"trees\":[");
+	const char *end = start;
+	for (int level = 0; *end; end++) {
+		level += *end == '{' ? 1 : *end == '}' ? -1 : 0;
+		if (level == 0)
+			break;
+	}
+	int n = 2 * depth + 1;
+	struct rd_buf b = {0};
+	buf_append(&b, json, (size_t)(start - json));
+	static const char *const fields[] = {"left_children", "right_children", "parents",
+					     "split_indices", "split_conditions", "default_left",
+					     "base_weights", "loss_changes", "sum_hessian", "split_type"};
+	buf_putc(&b, '{');
+	for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+		buf_printf(&b, "\"%s\":[", fields[f]);
+		for (int i = 0; i < n; i++) {
+			int internal = i % 2 == 0 && i < n - 1;
+			if (i)
+				buf_putc(&b, ',');
+			if (f == 0)
+				buf_printf(&b, "%d", internal ? i + 1 : -1);
+			else if (f == 1)
+				buf_printf(&b, "%d", internal ? i + 2 : -1);
+			else if (f == 2)
+				buf_printf(&b, "%d", i == 0 ? 2147483647 : i % 2 ? i - 1 : i - 2);
+			else if (f == 3)
+				buf_printf(&b, "%d", i % K);
+			else if (f == 5 || f == 9)
+				buf_puts(&b, "0");
+			else
+				buf_puts(&b, "5E-1");
+		}
+		buf_puts(&b, "],");
+	}
+	buf_printf(&b, "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],"
+		       "\"categories_sizes\":[],\"id\":0,\"tree_param\":{\"num_deleted\":\"0\","
+		       "\"num_feature\":\"%d\",\"num_nodes\":\"%d\",\"size_leaf_vector\":\"0\"}}",
+		   K, n);
+	buf_puts(&b, end + 1);
+	return buf_steal(&b);
+}
+
+static void test_hostile_boosters(void **state)
+{
+	(void)state;
+	struct xgb_params p = small(20);
+	p.max_depth = 3;
+	struct xgb_model *m = train_or_fail(x, N, y, NULL, &p);
+	struct rd_err err = {{0}};
+	char *json = xgb_to_json(m, &err);
+	assert_non_null(json);
+	xgb_free(m);
+	for (int k = 0; k < (int)(sizeof hostile_want / sizeof *hostile_want); k++) {
+		char *text = hostile_text(json, k);
+		err.msg[0] = '\0';
+		struct xgb_model *r = xgb_from_json(text, strlen(text), K, &err);
+		if (r) {
+			xgb_free(r);
+			fail_msg("edit %d accepted (expected '%s')", k, hostile_want[k]);
+		}
+		if (!strstr(err.msg, hostile_want[k]))
+			fail_msg("edit %d: '%s', expected '%s'", k, err.msg, hostile_want[k]);
+		free(text);
+	}
+	/* A duplicate key would be read one way here and another way by libxgboost. */
+	const char *at = strstr(json, "\"left_children\":");
+	assert_non_null(at);
+	struct rd_buf dup = {0};
+	buf_append(&dup, json, (size_t)(at - json));
+	buf_puts(&dup, "\"left_children\":[1,2,-1],");
+	buf_puts(&dup, at);
+	assert_null(xgb_from_json(dup.data, dup.len, K, &err));
+	assert_non_null(strstr(err.msg, "key 'left_children' appears twice in"
+					" learner.gradient_booster.model.trees[0]"));
+	buf_free(&dup);
+	/* Leading white space would make libxgboost read its legacy binary format. */
+	char *spaced = rd_malloc(strlen(json) + 2);
+	spaced[0] = ' ';
+	strcpy(spaced + 1, json);
+	assert_null(xgb_from_json(spaced, strlen(spaced), K, &err));
+	free(spaced);
+
+	/* The deepest tree allowed loads and explains (TreeSHAP) every row. cJSON would print
+	 * reals like 0.0 as integers, which libxgboost refuses: tree 0's text is replaced. */
+	char *text = chain_text(json, XGB_MAX_DEPTH);
+	struct xgb_model *deep = xgb_from_json(text, strlen(text), K, &err);
+	if (!deep)
+		fail_msg("depth %d refused: %s", XGB_MAX_DEPTH, err.msg);
+	static double c[100 * (K + 1)];
+	assert_int_equal(xgb_contribs(deep, x, 100, 0, c, &err), 0);
+	xgb_free(deep);
+	free(text);
+	text = chain_text(json, XGB_MAX_DEPTH + 1);
+	assert_null(xgb_from_json(text, strlen(text), K, &err));
+	assert_non_null(strstr(err.msg, "deeper than 64 levels"));
+	free(text);
+	free(json);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -347,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip), cmocka_unit_test(test_use),
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_json), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile_boosters),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,0 +1,312 @@
+/* Strict JSON documents (include/riskdesk/jsondoc.h). */
+#include "riskdesk/jsondoc.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUMBER_MAX 63 /* cJSON reads at most 63 characters of a number */
+
+struct lexer {
+	const char *p, *end;
+	const char *why; /* set with p at the fault */
+	int depth;
+};
+
+static int fault(struct lexer *x, const char *why)
+{
+	x->why = why;
+	return -1;
+}
+
+static void skip_space(struct lexer *x)
+{
+	while (x->p < x->end && (*x->p == ' ' || *x->p == '\t' || *x->p == '\n' || *x->p == '\r'))
+		x->p++;
+}
+
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		if (p + i >= end)
+			return -1;
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int lex_string(struct lexer *x)
+{
+	const char *start = ++x->p;
+	while (x->p < x->end && *x->p != '"') {
+		unsigned char c = (unsigned char)*x->p;
+		if (c < 0x20)
+			return fault(x, "a control character in a string (write it as an escape)");
+		if (c != '\\') {
+			x->p++;
+			continue;
+		}
+		const char *esc = x->p++;
+		if (x->p == x->end)
+			break;
+		if (strchr("\"\\/bfnrt", *x->p) && *x->p) {
+			x->p++;
+			continue;
+		}
+		unsigned u, lo;
+		if (*x->p != 'u' || hex4(x->p + 1, x->end, &u)) {
+			x->p = esc;
+			return fault(x, "a bad escape in a string");
+		}
+		x->p += 5;
+		if (u == 0) {
+			x->p = esc;
+			return fault(x, "\\u0000 (NUL) in a string");
+		}
+		if (u >= 0xdc00 && u <= 0xdfff) {
+			x->p = esc;
+			return fault(x, "a lone low surrogate in a string");
+		}
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
+			    hex4(x->p + 2, x->end, &lo) || lo < 0xdc00 || lo > 0xdfff) {
+				x->p = esc;
+				return fault(x, "a high surrogate without its low half in a string");
+			}
+			x->p += 6;
+		}
+	}
+	if (x->p == x->end)
+		return fault(x, "the text ends inside a string");
+	if (!utf8_valid(start, (size_t)(x->p - start))) {
+		x->p = start - 1;
+		return fault(x, "invalid UTF-8 in a string");
+	}
+	x->p++;
+	return 0;
+}
+
+static int is_digit(const struct lexer *x)
+{
+	return x->p < x->end && *x->p >= '0' && *x->p <= '9';
+}
+
+static int lex_number(struct lexer *x)
+{
+	const char *start = x->p;
+	if (*x->p == '-')
+		x->p++;
+	if (!is_digit(x))
+		return fault(x, "a digit must follow '-'");
+	if (*x->p == '0') {
+		x->p++;
+		if (is_digit(x))
+			return fault(x, "a number with a leading zero");
+	}
+	while (is_digit(x))
+		x->p++;
+	if (x->p < x->end && *x->p == '.') {
+		x->p++;
+		if (!is_digit(x))
+			return fault(x, "a digit must follow the decimal point");
+		while (is_digit(x))
+			x->p++;
+	}
+	if (x->p < x->end && (*x->p == 'e' || *x->p == 'E')) {
+		x->p++;
+		if (x->p < x->end && (*x->p == '+' || *x->p == '-'))
+			x->p++;
+		if (!is_digit(x))
+			return fault(x, "a digit must follow the exponent's 'e'");
+		while (is_digit(x))
+			x->p++;
+	}
+	size_t n = (size_t)(x->p - start);
+	if (n > NUMBER_MAX) {
+		x->p = start;
+		return fault(x, "a number longer than 63 characters");
+	}
+	char buf[NUMBER_MAX + 1];
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	if (isinf(strtod(buf, NULL))) {
+		x->p = start;
+		return fault(x, "a number beyond the range of a double");
+	}
+	return 0;
+}
+
+static int lex_value(struct lexer *x);
+
+/* An object or an array, from its opening bracket. */
+static int lex_container(struct lexer *x)
+{
+	char close = *x->p == '{' ? '}' : ']';
+	if (++x->depth > JSONDOC_MAX_DEPTH)
+		return fault(x, "nesting deeper than 256 arrays and objects");
+	x->p++;
+	skip_space(x);
+	if (x->p < x->end && *x->p == close) {
+		x->p++;
+		x->depth--;
+		return 0;
+	}
+	for (;;) {
+		skip_space(x);
+		if (close == '}') {
+			if (x->p == x->end)
+				return fault(x, "the text ends inside an object");
+			if (*x->p != '"')
+				return fault(x, "a key (a string in double quotes) was expected");
+			if (lex_string(x))
+				return -1;
+			skip_space(x);
+			if (x->p == x->end)
+				return fault(x, "the text ends inside an object");
+			if (*x->p != ':')
+				return fault(x, "':' was expected after the key");
+			x->p++;
+		}
+		if (lex_value(x))
+			return -1;
+		skip_space(x);
+		if (x->p == x->end)
+			return fault(x, close == '}' ? "the text ends inside an object"
+						     : "the text ends inside an array");
+		if (*x->p == close)
+			break;
+		if (*x->p != ',')
+			return fault(x, close == '}' ? "',' or '}' was expected" : "',' or ']' was expected");
+		x->p++;
+	}
+	x->p++;
+	x->depth--;
+	return 0;
+}
+
+static int lex_literal(struct lexer *x, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(x->end - x->p) < n || memcmp(x->p, word, n) != 0)
+		return fault(x, "a value was expected (NaN and Infinity are not JSON)");
+	x->p += n;
+	return 0;
+}
+
+static int lex_value(struct lexer *x)
+{
+	skip_space(x);
+	if (x->p == x->end)
+		return fault(x, "the text ends where a value was expected");
+	switch (*x->p) {
+	case '{':
+	case '[': return lex_container(x);
+	case '"': return lex_string(x);
+	case 't': return lex_literal(x, "true");
+	case 'f': return lex_literal(x, "false");
+	case 'n': return lex_literal(x, "null");
+	default:
+		if (*x->p == '-' || (*x->p >= '0' && *x->p <= '9'))
+			return lex_number(x);
+		return fault(x, "a value was expected (NaN and Infinity are not JSON)");
+	}
+}
+
+/* "NAME:LINE:COLUMN: invalid JSON: WHY", the column in characters. */
+static void set_position_error(const char *text, const char *at, const char *name, const char *why,
+			       struct rd_err *err)
+{
+	long long line = 1, col = 1;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*p & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	rd_err_set(err, "%s:%lld:%lld: invalid JSON: %s", name, line, col, why);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Refuses a key that appears twice in one object, naming the path to it. */
+static int check_keys(const cJSON *node, char *path, size_t len, size_t cap, const char *name,
+		      struct rd_err *err)
+{
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	int n = 0, rc = 0;
+	for (const cJSON *c = node->child; c; c = c->next)
+		n++;
+	if (cJSON_IsObject(node) && n > 1) {
+		const char **keys = rd_malloc((size_t)n * sizeof *keys);
+		int k = 0;
+		for (const cJSON *c = node->child; c; c = c->next)
+			keys[k++] = c->string;
+		qsort(keys, (size_t)n, sizeof *keys, cmp_key);
+		for (k = 1; k < n && rc == 0; k++) {
+			if (strcmp(keys[k - 1], keys[k]) == 0) {
+				rd_err_set(err, "%s: key '%.200s' appears twice in %s", name, keys[k],
+					   len ? path : "the top-level object");
+				rc = -1;
+			}
+		}
+		free(keys);
+	}
+	int i = 0;
+	for (const cJSON *c = node->child; c && rc == 0; c = c->next, i++) {
+		if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+			continue;
+		int w = cJSON_IsObject(node) ? snprintf(path + len, cap - len, "%s%s", len ? "." : "",
+							c->string)
+					     : snprintf(path + len, cap - len, "[%d]", i);
+		size_t next = w < 0 || (size_t)w >= cap - len ? cap - 1 : len + (size_t)w;
+		rc = check_keys(c, path, next, cap, name, err);
+		path[len] = '\0';
+	}
+	return rc;
+}
+
+struct cJSON *jsondoc_parse(const char *text, size_t len, const char *name, struct rd_err *err)
+{
+	if (!text) {
+		rd_err_set(err, "%s: no JSON text", name);
+		return NULL;
+	}
+	struct lexer x = {.p = text, .end = text + len};
+	if (lex_value(&x) == 0) {
+		skip_space(&x);
+		if (x.p != x.end)
+			fault(&x, "unexpected text after the JSON value");
+	}
+	if (x.why) {
+		set_position_error(text, x.p, name, x.why, err);
+		return NULL;
+	}
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	if (!doc) {
+		rd_err_set(err, "%s: invalid JSON (out of memory?)", name);
+		return NULL;
+	}
+	char path[256] = "";
+	if (check_keys(doc, path, 0, sizeof path, name, err)) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}

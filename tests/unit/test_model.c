@@ -1,0 +1,308 @@
+/* Model specifications (include/riskdesk/model.h) and strict JSON (jsondoc.h): what a
+ * spec may hold (bounds, well-formed bins, names, weights), where a bad JSON text is, and
+ * scoring that refuses a non-finite score. Small specs written here. */
+#include "testutil.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+
+#include "riskdesk/jsondoc.h"
+#include "riskdesk/model.h"
+
+/* A logit spec: a categorical and a numeric column; %s are replaced in order. */
+static const char logit_fmt[] =
+	"{\"algo\": \"logit\", \"scaling\": {\"base_score\": %s, \"base_odds\": %s, \"pdo\": %s},"
+	" \"intercept\": %s, \"columns\": ["
+	" {\"name\": \"home\", \"levels\": [\"own\", \"rent\"], \"weights\": [%s, 0.4]},"
+	" {\"name\": \"age\", \"mean\": 40, \"sd\": %s, \"min\": %s, \"max\": 80, \"weight\": %s}]}";
+
+static char *logit_spec(const char *const v[8])
+{
+	static char buf[1024];
+	snprintf(buf, sizeof buf, logit_fmt, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	return buf;
+}
+
+static const char *const logit_ok[8] = {"600", "19", "50", "-1", "-0.5", "10", "18", "0.3"};
+
+/* A scorecard spec with a categorical and a numeric column; bins given as text. */
+static char *scorecard_spec(const char *cat_bins, const char *num_bins)
+{
+	static char buf[2048];
+	snprintf(buf, sizeof buf,
+		 "{\"algo\": \"scorecard\", \"intercept\": -1, \"columns\": ["
+		 " {\"name\": \"home\", \"levels\": [\"free\", \"own\", \"rent\"], \"coef\": -0.8,"
+		 " \"bins\": [%s]},"
+		 " {\"name\": \"age\", \"coef\": -0.6, \"bins\": [%s]}]}",
+		 cat_bins, num_bins);
+	return buf;
+}
+
+static const char cat_ok[] =
+	"{\"levels\": [\"own\"], \"woe\": 0.5, \"points\": 20},"
+	" {\"levels\": [\"free\", \"rent\"], \"woe\": -0.2, \"points\": -8},"
+	" {\"missing\": true, \"woe\": -0.4, \"points\": -15}";
+static const char num_ok[] =
+	"{\"hi\": 25, \"woe\": -0.7, \"points\": -30}, {\"missing\": true, \"woe\": 0.1, \"points\": 4},"
+	" {\"hi\": 40, \"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0.6, \"points\": 25}";
+
+/* model_parse fails with a message containing want. */
+static void refused(const char *spec, const char *want)
+{
+	struct rd_err err = {{0}};
+	struct rd_model *m = model_parse(spec, &err);
+	if (m) {
+		model_free(m);
+		fail_msg("accepted, expected '%s': %s", want, spec);
+	}
+	if (!strstr(err.msg, want))
+		fail_msg("message '%s' lacks '%s'", err.msg, want);
+}
+
+static struct rd_model *parsed(const char *spec)
+{
+	struct rd_err err = {{0}};
+	struct rd_model *m = model_parse(spec, &err);
+	if (!m)
+		fail_msg("refused: %s", err.msg);
+	return m;
+}
+
+static void test_jsondoc_positions(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{"{\"a\": 1,\n \"b\": [1, 2", "f:2:12: invalid JSON: the text ends inside an array"},
+		{"{\"a\": 1,\n \"b\": NaN}", "f:2:7: invalid JSON: a value was expected (NaN"},
+		{"{\"w\": -Infinity}", "f:1:8: invalid JSON: a digit must follow '-'"},
+		{"{\"w\": 1e999}", "f:1:7: invalid JSON: a number beyond the range of a double"},
+		{"{\"w\": -1e400}", "f:1:7: invalid JSON: a number beyond the range"},
+		{"{\"w\": 01}", "f:1:8: invalid JSON: a number with a leading zero"},
+		{"{\"w\": 1.}", "f:1:9: invalid JSON: a digit must follow the decimal point"},
+		{"{\"s\": \"a\u00e9\\u0000b\"}", "f:1:10: invalid JSON: \\u0000 (NUL) in a string"},
+		{"{\"s\": \"a\tb\"}", "f:1:9: invalid JSON: a control character in a string"},
+		{"{\"s\": \"\\ud800x\"}", "f:1:8: invalid JSON: a high surrogate without its low half"},
+		{"{\"s\": \"\\udc00\"}", "f:1:8: invalid JSON: a lone low surrogate"},
+		{"{\"s\": \"\\q\"}", "f:1:8: invalid JSON: a bad escape"},
+		{"{\"s\": \"\xc3\x28\"}", "f:1:7: invalid JSON: invalid UTF-8 in a string"},
+		{"{\"a\" 1}", "f:1:6: invalid JSON: ':' was expected after the key"},
+		{"{a: 1}", "f:1:2: invalid JSON: a key (a string in double quotes) was expected"},
+		{"[1, 2,]", "f:1:7: invalid JSON: a value was expected"},
+		{"{} x", "f:1:4: invalid JSON: unexpected text after the JSON value"},
+		{"", "f:1:1: invalid JSON: the text ends where a value was expected"},
+		{"{\"a\": 1, \"b\": {\"c\": 2, \"c\": 3}}", "f: key 'c' appears twice in b"},
+		{"{\"a\": [{}, {\"x\": 1, \"x\": 1}]}", "f: key 'x' appears twice in a[1]"},
+		{"{\"k\": 1, \"k\": 2}", "f: key 'k' appears twice in the top-level object"},
+		{"{\"w\": 12345678901234567890123456789012345678901234567890123456789012345}",
+		 "f:1:7: invalid JSON: a number longer than 63 characters"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct rd_err err = {{0}};
+		cJSON *doc = jsondoc_parse(bad[i].text, strlen(bad[i].text), "f", &err);
+		if (doc) {
+			cJSON_Delete(doc);
+			fail_msg("accepted: %s", bad[i].text);
+		}
+		if (strncmp(err.msg, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("'%s': got '%s', expected '%s'", bad[i].text, err.msg, bad[i].want);
+	}
+	/* Nesting deeper than the limit; then strict JSON of every kind is accepted. */
+	char deep[2 * JSONDOC_MAX_DEPTH + 8];
+	memset(deep, '[', JSONDOC_MAX_DEPTH + 1);
+	memset(deep + JSONDOC_MAX_DEPTH + 1, ']', JSONDOC_MAX_DEPTH + 1);
+	struct rd_err err = {{0}};
+	assert_null(jsondoc_parse(deep, 2 * JSONDOC_MAX_DEPTH + 2, "f", &err));
+	assert_non_null(strstr(err.msg, "nesting deeper"));
+	const char ok[] = " {\"a\": [1, -0.5e-3, 2E+8, true, false, null, \"\\u00e9\\ud83d\\ude00\\n\"],"
+			  " \"b\": {}, \"c\": [], \"d\": 1e-400}\n";
+	cJSON *doc = jsondoc_parse(ok, strlen(ok), "f", &err);
+	if (!doc)
+		fail_msg("%s", err.msg);
+	cJSON_Delete(doc);
+	/* A text is read to its length, never past it. */
+	doc = jsondoc_parse("[1]]]", 3, "f", &err);
+	assert_non_null(doc);
+	cJSON_Delete(doc);
+}
+
+static void test_logit_bounds(void **state)
+{
+	(void)state;
+	model_free(parsed(logit_spec(logit_ok)));
+	static const struct {
+		int field;
+		const char *value, *want;
+	} bad[] = {
+		{0, "5000", "'base_score' must be a number from 300 to 1000"},
+		{1, "0", "'base_odds' must be a number from 0.001 to 1000"},
+		{1, "1e6", "'base_odds'"},
+		{2, "0", "'pdo' must be a number from 1 to 500"},
+		{2, "1e308", "'pdo'"},
+		{3, "20000", "'intercept' must be a number from -10000 to 10000"},
+		{3, "1e999", "model spec:1:"},
+		{4, "1e5", "column 'home': weights[0] must be a number from -10000 to 10000"},
+		{4, "\"x\"", "column 'home': weights[0]"},
+		{5, "0", "column 'age': 'sd' must be > 0"},
+		{5, "-3", "'sd' must be > 0"},
+		{6, "81", "column 'age': 'min' must not exceed 'max'"},
+		{5, "1e-308", "no finite contribution"},
+		{7, "-1e5", "column 'age': 'weight' must be a number from -10000 to 10000"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *v[8];
+		memcpy(v, logit_ok, sizeof v);
+		v[bad[i].field] = bad[i].value;
+		refused(logit_spec(v), bad[i].want);
+	}
+	refused("{\"algo\": \"logit\", \"intercept\": 1, \"base_points\": 1e7, \"columns\": []}",
+		"'base_points' must be a number");
+	refused("{\"algo\": \"logit\", \"scaling\": 5, \"intercept\": 1, \"columns\": []}",
+		"'scaling' must be an object");
+}
+
+static void test_scorecard_bins(void **state)
+{
+	(void)state;
+	model_free(parsed(scorecard_spec(cat_ok, num_ok)));
+	static const struct {
+		int numeric;
+		const char *bins, *want;
+	} bad[] = {
+		{0, "{\"levels\": [\"own\", \"rent\"], \"woe\": 0, \"points\": 0},"
+		    " {\"levels\": [\"free\", \"rent\"], \"woe\": 0, \"points\": 0}",
+		 "column 'home': level 'rent' is in bins[0] and bins[1]"},
+		{0, "{\"levels\": [\"own\"], \"woe\": 0, \"points\": 0},"
+		    " {\"levels\": [\"rent\"], \"woe\": 0, \"points\": 0}",
+		 "column 'home': level 'free' is in no bin"},
+		{0, "{\"levels\": [\"own\", \"free\", \"rent\", \"boat\"], \"woe\": 0, \"points\": 0}",
+		 "column 'home': bins[0]: a level is not in 'levels'"},
+		{0, "{\"levels\": [], \"woe\": 0, \"points\": 0}", "bins[0] needs 'levels'"},
+		{0, "{\"hi\": 3, \"levels\": [\"own\", \"free\", \"rent\"], \"woe\": 0, \"points\": 0}",
+		 "bins[0] needs 'levels'"},
+		{1, "{\"hi\": 40, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
+		    " {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		 "column 'age': bins[1]: bin edges must increase"},
+		{1, "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
+		    " {\"woe\": 0, \"points\": 0}",
+		 "bins[1]: bin edges must increase"},
+		{1, "{\"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		 "column 'age': bins[1]: a bin after the open top bin"},
+		{1, "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 40, \"woe\": 0, \"points\": 0}",
+		 "column 'age': the last bin must be the open top bin"},
+		{1, "{\"missing\": true, \"woe\": 0, \"points\": 0}",
+		 "the last bin must be the open top bin"},
+		{1, "{\"missing\": true, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0},"
+		    " {\"missing\": true, \"woe\": 0, \"points\": 0}",
+		 "column 'age': bins[2]: a second missing bin"},
+		{1, "{\"missing\": true, \"hi\": 4, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		 "a missing bin has no 'hi' or 'levels'"},
+		{1, "{\"missing\": 1, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		 "bins[0] must be an object ('missing' true or false)"},
+		{1, "{\"hi\": \"5\", \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		 "bins[0]: 'hi' must be a number, or null"},
+		{1, "{\"hi\": 5, \"levels\": [\"a\"], \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		 "bins[0]: 'hi' must be a number, or null for the open top bin (and no 'levels')"},
+		{1, "{\"woe\": 1e5, \"points\": 0}", "column 'age': bins[0]: 'woe' must be a number"},
+		{1, "{\"woe\": 0, \"points\": -2e6}", "column 'age': bins[0]: 'points' must be a number"},
+		{1, "3", "bins[0] must be an object"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		refused(bad[i].numeric ? scorecard_spec(cat_ok, bad[i].bins)
+				       : scorecard_spec(bad[i].bins, num_ok),
+			bad[i].want);
+}
+
+/* Each value falls in the bin a linear scan finds: the binary search over the edges, with
+ * the missing bin among them. */
+static void test_scorecard_scoring(void **state)
+{
+	(void)state;
+	struct rd_model *m = parsed(scorecard_spec(cat_ok, num_ok));
+	static const struct {
+		double home, age, points_lost_age;
+	} rows[] = {
+		{1, 10, 55},   /* own; age <= 25: -30 points, best 25 */
+		{1, 25, 55},   /* the edge itself is in the lower bin */
+		{1, 25.5, 25}, /* (25, 40]: 0 */
+		{1, 40, 25},   {1, 41, 0}, {1, 1e300, 0}, {1, -1e300, 55},
+		{1, NAN, 21},  /* the missing bin: 4 */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		double x[2] = {rows[i].home, rows[i].age}, raw;
+		struct rd_score s;
+		struct rd_err err = {{0}};
+		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+		assert_true(isfinite(raw));
+		double lost = 0;
+		for (int r = 0; r < s.nreasons; r++)
+			if (strcmp(s.reasons[r].name, "age") == 0)
+				lost = s.reasons[r].points;
+		if (fabs(lost - rows[i].points_lost_age) > 1e-9)
+			fail_msg("age %g: lost %g, expected %g", rows[i].age, lost, rows[i].points_lost_age);
+	}
+	model_free(m);
+}
+
+/* A model whose arithmetic overflows on some input: model_score refuses the batch and marks
+ * the row, instead of clamping an infinite or NaN score to a band. */
+static void test_nonfinite_score(void **state)
+{
+	(void)state;
+	const char *v[8];
+	memcpy(v, logit_ok, sizeof v);
+	v[5] = "5e-324"; /* sd: any value off the mean overflows */
+	v[6] = "40";
+	v[7] = "1";
+	struct rd_model *m = parsed(logit_spec(v));
+	double x[6] = {0, 40, 0, 41, 1, 39}, raw[3];
+	struct rd_score s[3];
+	struct rd_err err = {{0}};
+	assert_int_equal(model_score(m, x, 3, s, raw, &err), -1);
+	assert_true(isfinite(raw[0]));
+	assert_true(isnan(raw[1]));
+	assert_true(isnan(raw[2]));
+	assert_non_null(strstr(err.msg, "2 of 3 rows get no finite log-odds; the first is row 1"));
+	err.msg[0] = '\0';
+	assert_int_equal(model_score(m, x, 1, s, raw, &err), 0);
+	model_free(m);
+}
+
+static void test_names_and_weights(void **state)
+{
+	(void)state;
+	const char *good[] = {"g1", "G", "a.b-c_d", "1x",
+			      "a234567890123456789012345678901234567890123456789012345678901234"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		struct rd_err err = {{0}};
+		if (model_name_check(good[i], &err))
+			fail_msg("'%s' refused: %s", good[i], err.msg);
+	}
+	const char *bad[] = {"", " ", "a b", "a\nb", "-x", ".x", "_x", "x@1", "caf\xc3\xa9", "a/b",
+			     "a2345678901234567890123456789012345678901234567890123456789012345"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct rd_err err = {{0}};
+		if (model_name_check(bad[i], &err) == 0)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_non_null(strstr(err.msg, "is not a model name"));
+		assert_null(strchr(err.msg, '\n'));
+	}
+	struct rd_err err = {{0}};
+	assert_int_equal(model_weight_check(1, "w", &err), 0);
+	assert_int_equal(model_weight_check(MODEL_WEIGHT_MAX, "w", &err), 0);
+	const double badw[] = {0, -1, MODEL_WEIGHT_MAX * 1.01, INFINITY, NAN};
+	for (size_t i = 0; i < sizeof badw / sizeof badw[0]; i++)
+		assert_int_equal(model_weight_check(badw[i], "w", &err), -1);
+	assert_string_equal(err.msg, "w must be a number > 0 and at most 1000000");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jsondoc_positions), cmocka_unit_test(test_logit_bounds),
+		cmocka_unit_test(test_scorecard_bins),	  cmocka_unit_test(test_scorecard_scoring),
+		cmocka_unit_test(test_nonfinite_score),	  cmocka_unit_test(test_names_and_weights),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
