@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "riskdesk/jsondoc.h"
+
 #define MAPPING_MAX_BYTES (4 << 20) /* a mapping is a few hundred bytes; refuse nonsense */
 
 static const char *const top_keys[] = {
@@ -468,43 +470,18 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 	return -1; /* unreachable: check_keys ran first */
 }
 
-static int64_t line_of(const char *text, const char *at)
-{
-	int64_t line = 1;
-	for (const char *p = text; p < at; p++)
-		line += *p == '\n';
-	return line;
-}
-
 struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
 				 struct rd_err *err)
 {
 	struct rd_mapping *m = rd_calloc(1, sizeof *m);
 	m->name = rd_strdup(name);
 	m->header = 1;
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	int header_given = 0, ok = 0;
-	if (!root) {
-		const char *at = end && end >= text && end <= text + len ? end : text;
-		rd_err_set(err, "%s:%lld: invalid JSON", name, (long long)line_of(text, at));
+	/* Strict: positions for a bad text, and no \u0000 or duplicate key that cJSON would
+	 * silently cut or shadow. */
+	cJSON *root = jsondoc_parse(text, len, name, err);
+	if (!root)
 		goto out;
-	}
-	for (const char *p = end; p < text + len; p++) {
-		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-			rd_err_set(err, "%s:%lld: unexpected text after the mapping object", name,
-				   (long long)line_of(text, p));
-			goto out;
-		}
-	}
-	/* cJSON decodes \u0000 and the C string ends there: a name or value would be cut. */
-	int64_t nul = json_nul_at(text, len);
-	if (nul >= 0) {
-		rd_err_set(err, "%s:%lld: a string holds %s, which no name or value may", name,
-			   (long long)line_of(text, text + nul),
-			   text[nul] ? "\\u0000 (a NUL character)" : "a NUL byte");
-		goto out;
-	}
 	if (!cJSON_IsObject(root)) {
 		rd_err_set(err, "%s: a mapping is a JSON object", name);
 		goto out;
@@ -512,13 +489,6 @@ struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
 	if (check_keys(root, top_keys, name, "", err))
 		goto out;
 	for (const cJSON *c = root->child; c; c = c->next) {
-		for (const cJSON *d = root->child; d != c; d = d->next) {
-			if (strcmp(c->string, d->string) == 0) {
-				char e[RD_ECHO_SIZE];
-				rd_err_set(err, "%s: key %s appears twice", name, echo(e, c->string));
-				goto out;
-			}
-		}
 		if (parse_key(m, c, &header_given, err))
 			goto out;
 	}
