@@ -59,6 +59,18 @@ static inline void fuzz_fixture_close(struct fuzz_fixture *fx)
 	store_close(fx->st);
 }
 
+/* Runs an import line; a refused import must leave the registry as it was (abort
+ * otherwise). 1 when the file was imported. */
+static inline int fuzz_import_checked(struct fuzz_fixture *fx, const char *line)
+{
+	long long models = store_int(fx->st, "SELECT count(*) FROM models", -1);
+	if (cmd_run_line(&fx->ctx, line) == RD_OK)
+		return 1;
+	if (store_int(fx->st, "SELECT count(*) FROM models", -1) != models)
+		abort();
+	return 0;
+}
+
 /* "NAME@VERSION" of the model imported last. */
 static inline int fuzz_newest_model(struct fuzz_fixture *fx, char *ref, size_t n)
 {

@@ -19,12 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct fuzz_fixture fx;
 	fuzz_fixture_open(&fx);
-	long long models = store_int(fx.st, "SELECT count(*) FROM models", -1);
 	snprintf(line, sizeof line, "rules import %s", path);
-	if (cmd_run_line(&fx.ctx, line) != RD_OK) {
-		if (store_int(fx.st, "SELECT count(*) FROM models", -1) != models)
-			abort();
-	} else {
+	if (fuzz_import_checked(&fx, line)) {
 		cmd_run_line(&fx.ctx, "rules");
 		fuzz_recompute_checked(&fx);
 	}
