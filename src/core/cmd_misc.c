@@ -101,7 +101,8 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 			s->pii = 1;
 		} else {
-			/* Masking never waits on the audit; read-only, pii was never on. */
+			/* Masking comes first and stands even when its audit row cannot be written
+			 * (that is said); read-only, pii was never on. */
 			s->pii = 0;
 			if (!store_readonly(ctx->store) && audit_pii(ctx, "ok", "pii masked", &aerr)) {
 				sink_message(ctx->out, "pii = off (not audited: %s)", aerr.msg);

@@ -449,10 +449,9 @@ void reasons_json(struct rd_buf *b, const struct rd_score *s)
 		else
 			buf_json_number(b, r->value);
 		buf_puts(b, ",\"points\":");
-		/* Points lost to two decimals: enough for people, stable in goldens; never more
-		 * than the score range (SPEC §5), whatever a model's arithmetic gave. */
-		double pts = fmin(r->points, SCORE_MAX - SCORE_MIN);
-		buf_json_number(b, (double)(int64_t)(pts * 100 + 0.5) / 100);
+		/* Points lost to two decimals: enough for people, stable in goldens. round()
+		 * rather than a cast to an integer, which no value can overflow. */
+		buf_json_number(b, round(r->points * 100) / 100);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');

@@ -434,7 +434,9 @@ static void reason_for(const struct model_column *col, double v, double lost, st
 		num_format(v, num, sizeof num);
 		snprintf(r->text, sizeof r->text, "%s of %s", col->name, num);
 	}
-	r->points = lost;
+	/* Never more than the score range (SPEC §5), whatever the model's arithmetic gave:
+	 * a column can lose no more than the whole scale. */
+	r->points = fmin(lost, SCORE_MAX - SCORE_MIN);
 }
 
 static int reason_cmp(const void *a, const void *b)

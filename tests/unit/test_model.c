@@ -269,6 +269,26 @@ static void test_nonfinite_score(void **state)
 	model_free(m);
 }
 
+/* Points lost by one column never exceed the score range, however extreme the model:
+ * age weight 10,000 per sd, so age 80 loses millions of points before the cap. */
+static void test_points_lost_capped(void **state)
+{
+	(void)state;
+	const char *v[8];
+	memcpy(v, logit_ok, sizeof v);
+	v[5] = "1";     /* sd */
+	v[7] = "10000"; /* age weight */
+	struct rd_model *m = parsed(logit_spec(v));
+	double x[2] = {0, 80}, raw;
+	struct rd_score s;
+	struct rd_err err = {{0}};
+	assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+	assert_true(s.nreasons >= 1);
+	assert_string_equal(s.reasons[0].name, "age");
+	assert_true(s.reasons[0].points == SCORE_MAX - SCORE_MIN);
+	model_free(m);
+}
+
 static void test_names_and_weights(void **state)
 {
 	(void)state;
@@ -300,9 +320,13 @@ static void test_names_and_weights(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_jsondoc_positions), cmocka_unit_test(test_logit_bounds),
-		cmocka_unit_test(test_scorecard_bins),	  cmocka_unit_test(test_scorecard_scoring),
-		cmocka_unit_test(test_nonfinite_score),	  cmocka_unit_test(test_names_and_weights),
+		cmocka_unit_test(test_jsondoc_positions),
+		cmocka_unit_test(test_logit_bounds),
+		cmocka_unit_test(test_scorecard_bins),
+		cmocka_unit_test(test_scorecard_scoring),
+		cmocka_unit_test(test_nonfinite_score),
+		cmocka_unit_test(test_points_lost_capped),
+		cmocka_unit_test(test_names_and_weights),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
