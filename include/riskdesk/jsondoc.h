@@ -21,4 +21,32 @@ struct cJSON;
  * The caller frees the tree with cJSON_Delete. */
 struct cJSON *jsondoc_parse(const char *text, size_t len, const char *name, struct rd_err *err);
 
+/* Walking a stored, already checked document without building its tree, for documents too
+ * large to hold as cJSON nodes (a scorecard of 500,000 bins): the spans of an array's
+ * elements or an object's members, one at a time. */
+struct jsondoc_span {
+	const char *p; /* the value's text, from its first character */
+	size_t n;
+};
+
+struct jsondoc_iter {
+	const char *p, *end;
+	char close;  /* ']' or '}' */
+	int done;
+};
+
+/* 0 when v is an array or an object, ready for jsondoc_next; -1 otherwise. */
+int jsondoc_begin(struct jsondoc_iter *it, struct jsondoc_span v);
+/* The next element (key NULL) or member: 1, or 0 at the end (or at text that is not JSON,
+ * which a checked document does not have). key is the member's name with its quotes. */
+int jsondoc_next(struct jsondoc_iter *it, struct jsondoc_span *key, struct jsondoc_span *value);
+/* The member named name of object v; 0 and *out, or -1 when there is none. */
+int jsondoc_member(struct jsondoc_span v, const char *name, struct jsondoc_span *out);
+/* Whether a member's key (with quotes, as jsondoc_next gives it) is name, escapes decoded. */
+int jsondoc_key_is(struct jsondoc_span key, const char *name);
+/* 0 and *out when v is a number. */
+int jsondoc_number(struct jsondoc_span v, double *out);
+/* Appends string v, decoded, to out; -1 (nothing appended) when v is not a string. */
+int jsondoc_string(struct jsondoc_span v, struct rd_buf *out);
+
 #endif

@@ -152,8 +152,8 @@ static const struct model_table {
 
 /* The spec's tables (points, weights) are formatted here as the SQL tables above are by
  * SQLite: round(x, n) is SQLite's (its printf's "%.nf" read back), labels use its printf.
- * One parse of the stored spec, then a pass over the columns: a scorecard of 500,000 bins
- * shows in about a second where SQL's json_tree took several. */
+ * The stored spec (checked at import) is walked as text, never held whole as a tree: a
+ * scorecard of 500,000 bins shows in about a second where SQL's json_tree took several. */
 static double sql_round(double x, int n)
 {
 	char buf[64];
@@ -164,11 +164,11 @@ static double sql_round(double x, int n)
 }
 
 /* A cell of a number as cmd_emit_row shows a REAL; "" for no number (SQL's NULL). */
-static const char *num_cell(const cJSON *v, int round_to, char *buf, size_t n)
+static const char *num_cell(int has, double v, int round_to, char *buf, size_t n)
 {
-	if (!cJSON_IsNumber(v))
+	if (!has)
 		return "";
-	num_format(sql_round(v->valuedouble, round_to), buf, n);
+	num_format(sql_round(v, round_to), buf, n);
 	return buf;
 }
 
@@ -177,124 +177,170 @@ static const cJSON *member(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-static void edge_text(const cJSON *edge, const char *open, char *buf, size_t n)
+/* The members of a bin that the points table shows. */
+enum bin_field { BIN_MISSING, BIN_LEVELS, BIN_HI, BIN_GOODS, BIN_BADS, BIN_WOE, BIN_POINTS, BIN_NFIELDS };
+
+struct bin_row {
+	int has[BIN_NFIELDS]; /* the member is there (for numbers: is a number) */
+	double num[BIN_NFIELDS];
+	struct jsondoc_span levels;
+};
+
+static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 {
-	if (cJSON_IsNumber(edge))
-		sqlite3_snprintf((int)n, buf, "%.6g", edge->valuedouble);
-	else
-		snprintf(buf, n, "%s", open);
+	static const char *const keys[] = {"missing", "levels", "hi", "goods", "bads", "woe", "points"};
+	struct jsondoc_iter it;
+	struct jsondoc_span key, v;
+	memset(r, 0, sizeof *r);
+	if (jsondoc_begin(&it, bin))
+		return;
+	while (jsondoc_next(&it, &key, &v)) {
+		for (int f = 0; f < BIN_NFIELDS; f++) {
+			if (r->has[f] || !jsondoc_key_is(key, keys[f]))
+				continue;
+			if (f == BIN_MISSING)
+				r->has[f] = v.n == 4 && memcmp(v.p, "true", 4) == 0; /* or a non-zero number */
+			if (f == BIN_LEVELS) {
+				r->has[f] = !(v.n == 4 && memcmp(v.p, "null", 4) == 0);
+				r->levels = v;
+			} else if (jsondoc_number(v, &r->num[f]) == 0) {
+				r->has[f] = f != BIN_MISSING || r->num[f] != 0;
+			}
+		}
+	}
 }
 
 /* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]. */
-static void show_points(struct rd_ctx *ctx, const cJSON *columns)
+static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 {
 	static const char *const cols[] = {"feature", "bin", "customers", "bad_rate", "woe", "points"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
-	struct rd_buf label = {0};
-	const cJSON *col, *bin;
+	struct rd_buf name = {0}, label = {0};
+	struct jsondoc_iter cit, bit, lit;
+	struct jsondoc_span col, bins, bin, level;
 	sink_table_begin(ctx->out, "points", 6, cols, kinds);
-	cJSON_ArrayForEach(col, columns)
-	{
-		const cJSON *name = member(col, "name"), *prev_hi = NULL;
-		cJSON_ArrayForEach(bin, member(col, "bins"))
-		{
-			const cJSON *missing = member(bin, "missing"), *levels = member(bin, "levels");
-			const cJSON *hi = member(bin, "hi"), *goods = member(bin, "goods");
-			const cJSON *bads = member(bin, "bads"), *level;
-			char lo_s[64], hi_s[64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
+	jsondoc_begin(&cit, columns);
+	while (jsondoc_next(&cit, NULL, &col)) {
+		struct jsondoc_span name_v;
+		buf_reset(&name);
+		if (jsondoc_member(col, "name", &name_v) == 0)
+			jsondoc_string(name_v, &name);
+		if (jsondoc_member(col, "bins", &bins) || jsondoc_begin(&bit, bins))
+			continue;
+		int has_prev_hi = 0;
+		double prev_hi = 0;
+		while (jsondoc_next(&bit, NULL, &bin)) {
+			struct bin_row r;
+			char edge[2][64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
+			bin_read(bin, &r);
 			buf_reset(&label);
-			if (cJSON_IsTrue(missing) || (cJSON_IsNumber(missing) && missing->valuedouble != 0)) {
+			if (r.has[BIN_MISSING]) {
 				buf_puts(&label, "missing");
-			} else if (levels && !cJSON_IsNull(levels)) {
+			} else if (r.has[BIN_LEVELS]) {
 				int k = 0;
-				cJSON_ArrayForEach(level, levels)
-				{
+				jsondoc_begin(&lit, r.levels);
+				while (jsondoc_next(&lit, NULL, &level)) {
 					if (k++)
 						buf_putc(&label, ',');
-					buf_puts(&label, cJSON_IsString(level) ? level->valuestring : "");
+					jsondoc_string(level, &label);
 				}
 			} else {
-				edge_text(prev_hi, "-inf", lo_s, sizeof lo_s);
-				edge_text(hi, "inf", hi_s, sizeof hi_s);
-				buf_printf(&label, "(%s, %s]", lo_s, hi_s);
+				if (has_prev_hi)
+					sqlite3_snprintf(sizeof edge[0], edge[0], "%.6g", prev_hi);
+				if (r.has[BIN_HI])
+					sqlite3_snprintf(sizeof edge[1], edge[1], "%.6g", r.num[BIN_HI]);
+				buf_printf(&label, "(%s, %s]", has_prev_hi ? edge[0] : "-inf",
+					   r.has[BIN_HI] ? edge[1] : "inf");
 			}
-			if (cJSON_IsNumber(goods) && cJSON_IsNumber(bads)) {
-				double n = goods->valuedouble + bads->valuedouble;
+			if (r.has[BIN_GOODS] && r.has[BIN_BADS]) {
+				double n = r.num[BIN_GOODS] + r.num[BIN_BADS];
 				num_format(n, customers, sizeof customers);
-				num_format(sql_round(bads->valuedouble / (n > 1 ? n : 1), 4), bad_rate,
+				num_format(sql_round(r.num[BIN_BADS] / (n > 1 ? n : 1), 4), bad_rate,
 					   sizeof bad_rate);
 			}
-			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
+			const char *row[] = {name.data ? name.data : "",
 					     label.data ? label.data : "",
 					     customers,
 					     bad_rate,
-					     num_cell(member(bin, "woe"), 4, woe, sizeof woe),
-					     num_cell(member(bin, "points"), 1, points, sizeof points)};
+					     num_cell(r.has[BIN_WOE], r.num[BIN_WOE], 4, woe, sizeof woe),
+					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1, points,
+						      sizeof points)};
 			sink_row(ctx->out, row);
-			prev_hi = hi;
+			has_prev_hi = r.has[BIN_HI];
+			prev_hi = r.num[BIN_HI];
 		}
 	}
 	sink_table_end(ctx->out);
+	buf_free(&name);
 	buf_free(&label);
 }
 
-/* A logit's weights: one row per level of a categorical, one per numeric. */
-static void show_weights(struct rd_ctx *ctx, const cJSON *columns)
+/* A logit's weights: one row per level of a categorical, one per numeric. A column's levels
+ * are few enough to parse it whole. */
+static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns)
 {
 	static const char *const cols[] = {"feature", "level", "weight", "mean", "sd"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
-	const cJSON *col;
+	struct jsondoc_iter cit;
+	struct jsondoc_span span;
 	sink_table_begin(ctx->out, "weights", 5, cols, kinds);
-	cJSON_ArrayForEach(col, columns)
-	{
+	jsondoc_begin(&cit, columns);
+	while (jsondoc_next(&cit, NULL, &span)) {
+		cJSON *col = cJSON_ParseWithLength(span.p, span.n);
 		const cJSON *name = member(col, "name"), *levels = member(col, "levels");
-		const cJSON *weights = member(col, "weights");
+		const cJSON *weights = member(col, "weights"), *mean = member(col, "mean");
+		const cJSON *sd = member(col, "sd");
 		int nlevels = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 		const cJSON *level = nlevels ? levels->child : NULL;
 		const cJSON *weight = cJSON_IsArray(weights) ? weights->child : NULL;
-		char w[32], mean[32], sd[32];
+		char w[32], mean_s[32], sd_s[32];
 		for (int i = 0; i < (nlevels ? nlevels : 1); i++) {
 			const cJSON *wv = nlevels && weight ? weight : member(col, "weight");
-			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
-					     cJSON_IsString(level) ? level->valuestring : "",
-					     num_cell(wv, 4, w, sizeof w),
-					     num_cell(member(col, "mean"), 4, mean, sizeof mean),
-					     num_cell(member(col, "sd"), 4, sd, sizeof sd)};
+			const char *row[] = {
+				cJSON_IsString(name) ? name->valuestring : "",
+				cJSON_IsString(level) ? level->valuestring : "",
+				num_cell(cJSON_IsNumber(wv), cJSON_GetNumberValue(wv), 4, w, sizeof w),
+				num_cell(cJSON_IsNumber(mean), cJSON_GetNumberValue(mean), 4, mean_s,
+					 sizeof mean_s),
+				num_cell(cJSON_IsNumber(sd), cJSON_GetNumberValue(sd), 4, sd_s, sizeof sd_s)};
 			sink_row(ctx->out, row);
 			level = level ? level->next : NULL;
 			weight = weight ? weight->next : NULL;
 		}
+		cJSON_Delete(col);
 	}
 	sink_table_end(ctx->out);
 }
 
 static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo)
 {
-	sqlite3_stmt *s;
-	cJSON *spec = NULL;
+	sqlite3_stmt *s, *spec;
 	if (store_prepare(ctx->store, "SELECT spec FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err) == 0) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			spec = cJSON_ParseWithLength(col_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-		sqlite3_finalize(s);
-	}
-	const cJSON *base = member(spec, "base_points"), *p;
-	char v[32];
-	if (cJSON_IsNumber(base)) {
+			  &spec, &ctx->err))
+		return;
+	sqlite3_bind_text(spec, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(spec, 2, version);
+	struct jsondoc_span doc = {"", 0}, columns = {"", 0}, v;
+	if (sqlite3_step(spec) == SQLITE_ROW)
+		doc = (struct jsondoc_span){col_text(spec, 0), (size_t)sqlite3_column_bytes(spec, 0)};
+	double base;
+	char text[32];
+	if (jsondoc_member(doc, "base_points", &v) == 0 && jsondoc_number(v, &base) == 0) {
 		/* A scorecard's score is the base points plus the points of each bin. */
-		snprintf(v, sizeof v, "%.1f", base->valuedouble);
-		sink_field(ctx->out, "model", "base_points", v, COL_NUM);
+		snprintf(text, sizeof text, "%.1f", base);
+		sink_field(ctx->out, "model", "base_points", text, COL_NUM);
 	}
-	cJSON_ArrayForEach(p, member(spec, "params"))
+	cJSON *params = jsondoc_member(doc, "params", &v) ? NULL : cJSON_ParseWithLength(v.p, v.n);
+	const cJSON *p;
+	cJSON_ArrayForEach(p, params)
 	{
 		if (cJSON_IsNumber(p))
-			num_format(p->valuedouble, v, sizeof v);
+			num_format(p->valuedouble, text, sizeof text);
 		else
-			snprintf(v, sizeof v, "%s", cJSON_IsString(p) ? p->valuestring : "");
-		sink_field(ctx->out, "params", p->string, v, cJSON_IsNumber(p) ? COL_NUM : COL_TEXT);
+			snprintf(text, sizeof text, "%s", cJSON_IsString(p) ? p->valuestring : "");
+		sink_field(ctx->out, "params", p->string, text, cJSON_IsNumber(p) ? COL_NUM : COL_TEXT);
 	}
+	cJSON_Delete(params);
 	for (size_t t = 0; t < sizeof model_tables / sizeof *model_tables; t++) {
 		const struct model_table *mt = &model_tables[t];
 		if (store_prepare(ctx->store, mt->sql, &s, &ctx->err))
@@ -304,11 +350,12 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
+	jsondoc_member(doc, "columns", &columns);
 	if (strcmp(algo, "scorecard") == 0)
-		show_points(ctx, member(spec, "columns"));
+		show_points(ctx, columns);
 	else if (strcmp(algo, "logit") == 0)
-		show_weights(ctx, member(spec, "columns"));
-	cJSON_Delete(spec);
+		show_weights(ctx, columns);
+	sqlite3_finalize(spec);
 }
 
 static int model_show(struct rd_ctx *ctx, const char *ref)

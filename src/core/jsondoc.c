@@ -310,3 +310,137 @@ struct cJSON *jsondoc_parse(const char *text, size_t len, const char *name, stru
 	}
 	return doc;
 }
+
+/* The end of the value at p in a checked document: its structure only, nothing validated
+ * again (the walk must not cost what the check did). */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\' && p + 1 < end)
+			p++;
+	return p < end ? p + 1 : end;
+}
+
+static const char *skip_value(const char *p, const char *end)
+{
+	if (p < end && *p == '"')
+		return skip_string(p, end);
+	if (p < end && (*p == '[' || *p == '{')) {
+		int depth = 0;
+		while (p < end) {
+			if (*p == '"') {
+				p = skip_string(p, end);
+				continue;
+			}
+			if (*p == '[' || *p == '{')
+				depth++;
+			else if ((*p == ']' || *p == '}') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return end;
+	}
+	while (p < end && !strchr(",]} \t\n\r", *p))
+		p++;
+	return p;
+}
+
+int jsondoc_begin(struct jsondoc_iter *it, struct jsondoc_span v)
+{
+	*it = (struct jsondoc_iter){.p = v.p, .end = v.p + v.n, .done = 1};
+	if (!v.n || (*v.p != '[' && *v.p != '{'))
+		return -1;
+	it->close = *v.p == '[' ? ']' : '}';
+	it->p++;
+	it->done = 0;
+	return 0;
+}
+
+int jsondoc_next(struct jsondoc_iter *it, struct jsondoc_span *key, struct jsondoc_span *value)
+{
+	struct lexer x = {.p = it->p, .end = it->end};
+	if (it->done)
+		return 0;
+	it->done = 1;
+	skip_space(&x);
+	if (x.p < x.end && *x.p == ',')
+		x.p++;
+	skip_space(&x);
+	if (x.p == x.end || *x.p == it->close)
+		return 0;
+	if (it->close == '}') {
+		if (*x.p != '"')
+			return 0;
+		const char *k = x.p;
+		x.p = skip_string(x.p, x.end);
+		if (key)
+			*key = (struct jsondoc_span){k, (size_t)(x.p - k)};
+		skip_space(&x);
+		if (x.p == x.end || *x.p != ':')
+			return 0;
+		x.p++;
+		skip_space(&x);
+	} else if (key) {
+		*key = (struct jsondoc_span){x.p, 0};
+	}
+	const char *start = x.p;
+	x.p = skip_value(x.p, x.end);
+	if (x.p == start)
+		return 0;
+	*value = (struct jsondoc_span){start, (size_t)(x.p - start)};
+	it->p = x.p;
+	it->done = 0;
+	return 1;
+}
+
+int jsondoc_key_is(struct jsondoc_span key, const char *name)
+{
+	size_t len = strlen(name);
+	if (key.n < 2)
+		return 0;
+	if (!memchr(key.p, '\\', key.n))
+		return key.n - 2 == len && memcmp(key.p + 1, name, len) == 0;
+	struct rd_buf b = {0};
+	int same = jsondoc_string(key, &b) == 0 && b.len == len && memcmp(b.data, name, len) == 0;
+	buf_free(&b);
+	return same;
+}
+
+int jsondoc_member(struct jsondoc_span v, const char *name, struct jsondoc_span *out)
+{
+	struct jsondoc_iter it;
+	struct jsondoc_span key;
+	if (jsondoc_begin(&it, v) || it.close != '}')
+		return -1;
+	while (jsondoc_next(&it, &key, out))
+		if (jsondoc_key_is(key, name))
+			return 0;
+	return -1;
+}
+
+int jsondoc_number(struct jsondoc_span v, double *out)
+{
+	char buf[NUMBER_MAX + 1];
+	if (!v.n || v.n > NUMBER_MAX || !(*v.p == '-' || (*v.p >= '0' && *v.p <= '9')))
+		return -1;
+	memcpy(buf, v.p, v.n);
+	buf[v.n] = '\0';
+	*out = strtod(buf, NULL);
+	return 0;
+}
+
+int jsondoc_string(struct jsondoc_span v, struct rd_buf *out)
+{
+	if (v.n < 2 || *v.p != '"')
+		return -1;
+	if (!memchr(v.p, '\\', v.n)) {
+		buf_append(out, v.p + 1, v.n - 2);
+		return 0;
+	}
+	cJSON *s = cJSON_ParseWithLength(v.p, v.n); /* escapes are cJSON's to decode */
+	int rc = cJSON_IsString(s) ? 0 : -1;
+	if (rc == 0)
+		buf_puts(out, s->valuestring);
+	cJSON_Delete(s);
+	return rc;
+}

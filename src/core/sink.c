@@ -238,8 +238,17 @@ static void text_row(struct rd_sink *s, const char *const *cells)
 			t->cap *= 2;
 		t->cells = rd_realloc(t->cells, t->cap * sizeof *t->cells);
 	}
+	/* A row's cells in one block, starting at its first cell: a table may have 500,000 rows. */
+	size_t total = 0;
 	for (int i = 0; i < t->head.ncols; i++)
-		t->cells[t->nrows * (size_t)t->head.ncols + (size_t)i] = rd_strdup(cells[i] ? cells[i] : "");
+		total += strlen(cells[i] ? cells[i] : "") + 1;
+	char *block = t->head.ncols ? rd_malloc(total) : NULL;
+	for (int i = 0; i < t->head.ncols; i++) {
+		const char *v = cells[i] ? cells[i] : "";
+		size_t len = strlen(v) + 1;
+		t->cells[t->nrows * (size_t)t->head.ncols + (size_t)i] = memcpy(block, v, len);
+		block += len;
+	}
 	t->nrows++;
 }
 
@@ -276,10 +285,11 @@ static void text_table_end(struct rd_sink *s)
 	fputc('\n', t->out);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->head.ncols; c++) {
-			char **cell = &t->cells[r * (size_t)t->head.ncols + (size_t)c];
-			text_cell(t->out, *cell, width[c], t->head.kinds[c], c == t->head.ncols - 1);
-			free(*cell);
+			char *cell = t->cells[r * (size_t)t->head.ncols + (size_t)c];
+			text_cell(t->out, cell, width[c], t->head.kinds[c], c == t->head.ncols - 1);
 		}
+		if (t->head.ncols)
+			free(t->cells[r * (size_t)t->head.ncols]); /* the row's block */
 		fputc('\n', t->out);
 	}
 	head_clear(&t->head);
@@ -370,12 +380,39 @@ struct json_sink {
 	cJSON *doc;      /* the command's document */
 	cJSON *table;    /* array being filled */
 	struct table_head head;
+	/* The rows' keys, one copy each for the document's life: a table may have 500,000
+	 * rows, and cJSON would copy each key into each row. */
+	char **keys;
+	size_t nkeys;
+	const char **row_keys; /* the table's columns, among keys */
 };
+
+static void json_doc_free(struct json_sink *j)
+{
+	cJSON_Delete(j->doc);
+	j->doc = NULL;
+	for (size_t i = 0; i < j->nkeys; i++)
+		free(j->keys[i]);
+	free(j->keys);
+	j->keys = NULL;
+	j->nkeys = 0;
+	free(j->row_keys);
+	j->row_keys = NULL;
+}
+
+static const char *json_key(struct json_sink *j, const char *name)
+{
+	for (size_t i = 0; i < j->nkeys; i++)
+		if (strcmp(j->keys[i], name) == 0)
+			return j->keys[i];
+	j->keys = rd_realloc(j->keys, (j->nkeys + 1) * sizeof *j->keys);
+	return j->keys[j->nkeys++] = rd_strdup(name);
+}
 
 static void json_begin(struct rd_sink *s, const char *command)
 {
 	struct json_sink *j = (struct json_sink *)s;
-	cJSON_Delete(j->doc);
+	json_doc_free(j);
 	j->doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(j->doc, "command", command ? command : "");
 }
@@ -407,8 +444,7 @@ static void json_end(struct rd_sink *s, int status, const char *error)
 		cJSON_free(text);
 	}
 	fflush(j->out);
-	cJSON_Delete(j->doc);
-	j->doc = NULL;
+	json_doc_free(j);
 }
 
 static void json_ensure_doc(struct json_sink *j)
@@ -427,6 +463,9 @@ static void json_table_begin(struct rd_sink *s, const char *name, int ncols,
 	if (!j->table)
 		j->table = cJSON_AddArrayToObject(j->doc, key);
 	head_set(&j->head, ncols, cols, kinds);
+	j->row_keys = rd_realloc(j->row_keys, (size_t)(ncols > 0 ? ncols : 1) * sizeof *j->row_keys);
+	for (int i = 0; i < ncols; i++)
+		j->row_keys[i] = json_key(j, j->head.cols[i]);
 }
 
 static void json_row(struct rd_sink *s, const char *const *cells)
@@ -434,7 +473,7 @@ static void json_row(struct rd_sink *s, const char *const *cells)
 	struct json_sink *j = (struct json_sink *)s;
 	cJSON *o = cJSON_CreateObject();
 	for (int i = 0; i < j->head.ncols; i++)
-		cJSON_AddItemToObject(o, j->head.cols[i], json_value(cells[i], j->head.kinds[i]));
+		cJSON_AddItemToObjectCS(o, j->row_keys[i], json_value(cells[i], j->head.kinds[i]));
 	cJSON_AddItemToArray(j->table, o);
 }
 
@@ -490,7 +529,7 @@ static void json_free(struct rd_sink *s)
 {
 	struct json_sink *j = (struct json_sink *)s;
 	progress_clear(&j->progress);
-	cJSON_Delete(j->doc);
+	json_doc_free(j);
 	free(j);
 }
 

@@ -127,6 +127,60 @@ static void test_jsondoc_positions(void **state)
 	cJSON_Delete(doc);
 }
 
+/* The walk over a checked document finds what cJSON finds: members by their decoded key,
+ * elements in order, strings holding brackets and quotes, empty containers. */
+static void test_jsondoc_walk(void **state)
+{
+	(void)state;
+	const char text[] = " {\"columns\": [{\"bins\": [{\"hi\": 1, \"w\": \"]}\\\"\"}, {\"hi\": null},"
+			    " {\"levels\": [\"A\\u0031\", \"b\"]}], \"name\": \"x\\ty\"}, [], {}],"
+			    " \"h\\u0069\": -2.5e-1, \"z\": true} ";
+	struct jsondoc_span doc = {text, strlen(text)}, cols, col, bins, bin, v, key;
+	struct jsondoc_iter it, bit;
+	struct rd_buf b = {0};
+	double d;
+	assert_int_equal(jsondoc_begin(&it, doc), -1); /* leading space: not a container */
+	doc.p++, doc.n--;
+	assert_int_equal(jsondoc_member(doc, "hi", &v), 0); /* the key is escaped */
+	assert_int_equal(jsondoc_number(v, &d), 0);
+	assert_true(d == -0.25);
+	assert_int_equal(jsondoc_member(doc, "missing", &v), -1);
+	assert_int_equal(jsondoc_member(doc, "z", &v), 0);
+	assert_int_equal(jsondoc_number(v, &d), -1);
+	assert_int_equal(jsondoc_member(doc, "columns", &cols), 0);
+	assert_int_equal(jsondoc_begin(&it, cols), 0);
+	assert_int_equal(jsondoc_next(&it, &key, &col), 1);
+	assert_int_equal(key.n, 0); /* an array's element has no key */
+	assert_int_equal(jsondoc_member(col, "name", &v), 0);
+	assert_int_equal(jsondoc_string(v, &b), 0);
+	assert_string_equal(b.data, "x\ty");
+	assert_int_equal(jsondoc_member(col, "bins", &bins), 0);
+	assert_int_equal(jsondoc_begin(&bit, bins), 0);
+	const char *want[] = {"{\"hi\": 1, \"w\": \"]}\\\"\"}", "{\"hi\": null}",
+			      "{\"levels\": [\"A\\u0031\", \"b\"]}"};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(jsondoc_next(&bit, NULL, &bin), 1);
+		assert_int_equal(bin.n, strlen(want[i]));
+		assert_memory_equal(bin.p, want[i], bin.n);
+	}
+	assert_int_equal(jsondoc_next(&bit, NULL, &bin), 0);
+	assert_int_equal(jsondoc_next(&bit, NULL, &bin), 0); /* and stays at the end */
+	assert_int_equal(jsondoc_member(bin, "levels", &v), 0);
+	struct jsondoc_iter lit;
+	assert_int_equal(jsondoc_begin(&lit, v), 0);
+	buf_reset(&b);
+	while (jsondoc_next(&lit, NULL, &v))
+		assert_int_equal(jsondoc_string(v, &b), 0);
+	assert_string_equal(b.data, "A1b");
+	assert_int_equal(jsondoc_next(&it, NULL, &col), 1);
+	assert_int_equal(jsondoc_begin(&bit, col), 0);
+	assert_int_equal(jsondoc_next(&bit, NULL, &v), 0); /* [] */
+	assert_int_equal(jsondoc_next(&it, NULL, &col), 1);
+	assert_int_equal(jsondoc_member(col, "x", &v), -1); /* {} */
+	assert_int_equal(jsondoc_next(&it, NULL, &col), 0);
+	buf_free(&b);
+}
+
 static void test_logit_bounds(void **state)
 {
 	(void)state;
@@ -321,6 +375,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsondoc_positions),
+		cmocka_unit_test(test_jsondoc_walk),
 		cmocka_unit_test(test_logit_bounds),
 		cmocka_unit_test(test_scorecard_bins),
 		cmocka_unit_test(test_scorecard_scoring),
