@@ -51,9 +51,11 @@ CREATE INDEX payments_created ON payments(created_at);
 CREATE TABLE outcomes (
   customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
   defaulted   INTEGER NOT NULL CHECK (defaulted IN (0, 1)),
-  observed_at TEXT
+  observed_at TEXT,                         -- a proxy label's: the as-of date of its features
+  -- observed (loaded) or proxy (`label proxy`, schema 5); an observed one is never replaced
+  source      TEXT NOT NULL DEFAULT 'observed' CHECK (source IN ('observed', 'proxy'))
 );
-CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);
+CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);
 
 CREATE TABLE models (
   name        TEXT NOT NULL,
