@@ -83,8 +83,23 @@ for p, n, d in sqlite3.connect('g.sqlite').execute(
     print("proxy", "bad " if p else "good", n, "customers, real default rate %.3f" % (sum(real[i] for i in ids) / n))
 EOF
 
+echo "--- the same on the sample data (methodology.md quotes these): tails, then real rates"
+S="$ROOT/sample-data"
+$RISKDESK --db s.sqlite -c "load customers $S/customers.csv" -c "load orders $S/orders.csv" \
+  -c "load payments $S/payments.csv" -c 'label proxy --rfm' >/dev/null
+sqlite3 s.sqlite "SELECT max(n), round(avg(n), 1), max(m), round(avg(m)) FROM (SELECT count(o.id) n,
+  coalesce(sum(iif(o.status = 'delivered', o.amount, 0)), 0) m FROM customers c
+  LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id)"
+python3 - "$S/outcomes.csv" <<'EOF'
+import csv, sqlite3, sys
+real = {r['customer_id']: int(r['defaulted']) for r in csv.DictReader(open(sys.argv[1]))}
+for p, ids in ((p, [i for i, in sqlite3.connect('s.sqlite').execute(
+        "SELECT customer_id FROM outcomes WHERE defaulted = ?", (p,))]) for p in (0, 1)):
+    print("proxy", "bad " if p else "good", len(ids), "customers, real default rate %.3f" % (sum(real[i] for i in ids) / len(ids)))
+EOF
+
 echo "--- a model trained on them says so: train, model, the registry's JSON"
-$RISKDESK --db g.sqlite -c 'train p1 --algo logit' | grep -E '^(name|rows|bads)|^trained on|^registered'
+$RISKDESK --db g.sqlite -c 'train p1 --algo logit' | grep -E '^(name|rows|bads|auc_fold_mean)|^trained on|^registered'
 $RISKDESK --db g.sqlite -c 'model p1' | grep -E '^label_source'
 sqlite3 g.sqlite "SELECT json_extract(metrics, '\$.label_source') FROM models WHERE name = 'p1'"
 $RISKDESK --db g.sqlite -c 'promote p1' -c 'recompute all' >/dev/null
