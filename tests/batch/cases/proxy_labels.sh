@@ -98,10 +98,12 @@ for p, ids in ((p, [i for i, in sqlite3.connect('s.sqlite').execute(
     print("proxy", "bad " if p else "good", len(ids), "customers, real default rate %.3f" % (sum(real[i] for i in ids) / len(ids)))
 EOF
 
-echo "--- a model trained on them says so: train, model, the registry's JSON"
+echo "--- a model trained on them says so: train, model, the registry's JSON, moved elsewhere"
 $RISKDESK --db g.sqlite -c 'train p1 --algo logit' | grep -E '^(name|rows|bads|auc_fold_mean)|^trained on|^registered'
 $RISKDESK --db g.sqlite -c 'model p1' | grep -E '^label_source'
 sqlite3 g.sqlite "SELECT json_extract(metrics, '\$.label_source') FROM models WHERE name = 'p1'"
+$RISKDESK --db g.sqlite -c 'model export p1 p1.model' >/dev/null
+$RISKDESK --db moved.sqlite -c 'model import p1.model' -c 'model p1' | grep -E '^label_source'
 $RISKDESK --db g.sqlite -c 'promote p1' -c 'recompute all' >/dev/null
 echo "--- drift's AUC reads observed outcomes only: none here"
 $RISKDESK --db g.sqlite --json -c 'drift' | python3 -c "import json,sys; d=json.load(sys.stdin)
