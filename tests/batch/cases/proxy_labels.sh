@@ -19,7 +19,7 @@ sqlite3 g.sqlite "SELECT sum(defaulted) = json_extract(m.value, '\$.clusters[0].
   count(*) = json_extract(m.value, '\$.customers') FROM outcomes, meta m
   WHERE m.key = 'proxy_labels'"
 
-# check.py DB [SHARE]: R, F, M from the tables (not riskdesk's features), log1p, z-scores;
+# check.py DB[:SHARE]...: R, F, M from the tables (not riskdesk's features), log1p, z-scores;
 # scikit-learn's Lloyd from the stored starts (least engaged first); the bad customers are
 # its first cluster, or with SHARE whole clusters in that order then the least engaged
 # customers of the next, round(SHARE·n) in all.
@@ -27,52 +27,55 @@ cat > check.py <<'EOF'
 import json, sqlite3, sys, datetime as dt
 import numpy as np
 from sklearn.cluster import KMeans
-db = sqlite3.connect(sys.argv[1])
-share = float(sys.argv[2]) if len(sys.argv) > 2 else None
-meta = json.loads(db.execute("SELECT value FROM meta WHERE key = 'proxy_labels'").fetchone()[0])
-day = lambda s: dt.date.fromisoformat(s[:10])  # gen writes UTC ('Z') times
-as_of = max(day(r[0]) for r in db.execute("SELECT created_at FROM orders UNION ALL SELECT created_at FROM payments"))
-rows = db.execute("""SELECT c.id, c.created_at, max(o.created_at), count(o.id),
-  coalesce(sum(CASE WHEN o.status = 'delivered' THEN o.amount END), 0)
-  FROM customers c LEFT JOIN orders o ON o.customer_id = c.id
-  WHERE NOT EXISTS (SELECT 1 FROM outcomes x WHERE x.customer_id = c.id AND x.source = 'observed')
-  GROUP BY c.id ORDER BY c.rowid""").fetchall()
-ids = [r[0] for r in rows]
-raw = np.array([[max((as_of - day(r[2] or r[1])).days, 0), r[3], r[4]] for r in rows], float)
-lx = np.log1p(raw)
-mean, sd = lx.mean(axis=0), lx.std(axis=0)
-z = (lx - mean) / sd
-print("customers", len(ids), "as of", as_of, "features agree:",
-      np.allclose(mean, meta['mean'], rtol=1e-12, atol=0) and np.allclose(sd, meta['sd'], rtol=1e-12, atol=0))
-cl = meta['clusters']
-init = np.array([c['init'] for c in cl])
-km = KMeans(n_clusters=len(cl), init=init, n_init=1, max_iter=300, tol=0, algorithm='lloyd').fit(z)
-sizes = np.bincount(km.labels_, minlength=len(cl))
-print("sklearn from the stored starts: sizes", list(sizes), "agree:", list(sizes) == [c['customers'] for c in cl],
-      "centroids agree:", bool(np.abs(km.cluster_centers_ - np.array([c['centroid'] for c in cl])).max() < 1e-9),
-      "inertia agrees:", abs(km.inertia_ - meta['inertia']) < 1e-9 * km.inertia_)
-eng = lambda v: (-v[..., 0] + v[..., 1] + v[..., 2]) / 3
-print("least engaged first:", bool(np.all(np.diff(eng(km.cluster_centers_)) > 0)))
-own = KMeans(n_clusters=len(cl), init='k-means++', n_init=10, random_state=0, algorithm='lloyd').fit(z)
-# Another local optimum may differ by a hair: within 0.1 % of scikit-learn's own best.
-print("inertia within 0.1 % of sklearn's own 10 k-means++ starts:", meta['inertia'] <= own.inertia_ * 1.001)
-bad = np.zeros(len(ids), bool)
-if share is None:
-    bad = km.labels_ == 0
-else:
-    target, e = int(np.floor(share * len(ids) + 0.5)), eng(z)
-    for q in range(len(cl)):
-        members = np.flatnonzero(km.labels_ == q)
-        take = members[np.lexsort((members, e[members]))][:target - bad.sum()]
-        bad[take] = True
-        if bad.sum() == target:
-            break
-stored = dict(db.execute("SELECT customer_id, defaulted FROM outcomes WHERE source = 'proxy'"))
-print("bad customers:", int(bad.sum()), "stored labels agree:",
-      sum(stored[i] == int(b) for i, b in zip(ids, bad)), "of", len(ids))
+def check(path, share):
+    db = sqlite3.connect(path)
+    meta = json.loads(db.execute("SELECT value FROM meta WHERE key = 'proxy_labels'").fetchone()[0])
+    day = lambda s: dt.date.fromisoformat(s[:10])  # gen writes UTC ('Z') times
+    as_of = max(day(r[0]) for r in db.execute("SELECT created_at FROM orders UNION ALL SELECT created_at FROM payments"))
+    rows = db.execute("""SELECT c.id, c.created_at, max(o.created_at), count(o.id),
+      coalesce(sum(CASE WHEN o.status = 'delivered' THEN o.amount END), 0)
+      FROM customers c LEFT JOIN orders o ON o.customer_id = c.id
+      WHERE NOT EXISTS (SELECT 1 FROM outcomes x WHERE x.customer_id = c.id AND x.source = 'observed')
+      GROUP BY c.id ORDER BY c.rowid""").fetchall()
+    ids = [r[0] for r in rows]
+    raw = np.array([[max((as_of - day(r[2] or r[1])).days, 0), r[3], r[4]] for r in rows], float)
+    lx = np.log1p(raw)
+    mean, sd = lx.mean(axis=0), lx.std(axis=0)
+    z = (lx - mean) / sd
+    print("customers", len(ids), "as of", as_of, "features agree:",
+          np.allclose(mean, meta['mean'], rtol=1e-12, atol=0) and np.allclose(sd, meta['sd'], rtol=1e-12, atol=0))
+    cl = meta['clusters']
+    init = np.array([c['init'] for c in cl])
+    km = KMeans(n_clusters=len(cl), init=init, n_init=1, max_iter=300, tol=0, algorithm='lloyd').fit(z)
+    sizes = np.bincount(km.labels_, minlength=len(cl))
+    print("sklearn from the stored starts: sizes", list(sizes), "agree:", list(sizes) == [c['customers'] for c in cl],
+          "centroids agree:", bool(np.abs(km.cluster_centers_ - np.array([c['centroid'] for c in cl])).max() < 1e-9),
+          "inertia agrees:", abs(km.inertia_ - meta['inertia']) < 1e-9 * km.inertia_)
+    eng = lambda v: (-v[..., 0] + v[..., 1] + v[..., 2]) / 3
+    print("least engaged first:", bool(np.all(np.diff(eng(km.cluster_centers_)) > 0)))
+    own = KMeans(n_clusters=len(cl), init='k-means++', n_init=10, random_state=0, algorithm='lloyd').fit(z)
+    # Another local optimum may differ by a hair: within 0.1 % of scikit-learn's own best.
+    print("inertia within 0.1 % of sklearn's own 10 k-means++ starts:", meta['inertia'] <= own.inertia_ * 1.001)
+    bad = np.zeros(len(ids), bool)
+    if share is None:
+        bad = km.labels_ == 0
+    else:
+        target, e = int(np.floor(share * len(ids) + 0.5)), eng(z)
+        for q in range(len(cl)):
+            members = np.flatnonzero(km.labels_ == q)
+            take = members[np.lexsort((members, e[members]))][:target - bad.sum()]
+            bad[take] = True
+            if bad.sum() == target:
+                break
+    stored = dict(db.execute("SELECT customer_id, defaulted FROM outcomes WHERE source = 'proxy'"))
+    print("bad customers:", int(bad.sum()), "stored labels agree:",
+          sum(stored[i] == int(b) for i, b in zip(ids, bad)), "of", len(ids))
+for arg in sys.argv[1:]:  # DB or DB:SHARE, one scikit-learn import for all
+    path, _, share = arg.partition(':')
+    print("---", arg)
+    check(path, float(share) if share else None)
 EOF
-echo "--- an independent computation (Python, scikit-learn)"
-$PY check.py g.sqlite
+sqlite3 g.sqlite ".backup k4.sqlite" # checked at the end, with the other states
 echo "--- how the proxy relates to the generator's hidden defaults (d/outcomes.csv)"
 python3 - <<'EOF'
 import csv, sqlite3
@@ -112,7 +115,7 @@ m = d['months']; print('cohort months:', len(m), 'with outcomes:', sum(int(x['ou
 echo "--- --bad-share 0.2: 400 of 2000, least engaged clusters first"
 $RISKDESK --db g.sqlite -c 'label proxy --rfm --bad-share 0.2 --clusters 5' | sed -n '/^method/p;/^bads/p;/^replaced/p;/^cluster/,$p'
 sqlite3 g.sqlite "SELECT count(*), sum(defaulted) FROM outcomes WHERE source = 'proxy'"
-$PY check.py g.sqlite 0.2 | grep -v '^customers'
+sqlite3 g.sqlite ".backup k5share.sqlite"
 
 echo "--- observed outcomes win: refused beside them, --force labels the others, a load replaces"
 head -11 d/outcomes.csv > observed.csv
@@ -121,7 +124,7 @@ $RISKDESK --db g.sqlite -c 'load outcomes observed.csv' >/dev/null
 $RISKDESK --db g.sqlite -c 'label proxy --rfm'; echo "status $?"
 $RISKDESK --db g.sqlite -c 'label proxy --rfm --force' | sed -n '/^customers/p;/^observed_kept/p'
 sqlite3 g.sqlite "SELECT source, count(*) FROM outcomes GROUP BY source"
-$PY check.py g.sqlite | grep '^bad customers'
+sqlite3 g.sqlite ".backup forced.sqlite"
 $RISKDESK --db g.sqlite -c 'train p2 --algo logit' | grep '^trained on'
 $RISKDESK --db g.sqlite -c 'show C0001' | sed -n '/^defaulted/,/^source/p'
 head -1 d/outcomes.csv > later.csv; grep '^C0020,' d/outcomes.csv >> later.csv
@@ -133,3 +136,5 @@ sqlite3 g.sqlite "SELECT command, status FROM audit WHERE command LIKE 'label%' 
 echo "--- bad input"
 $RISKDESK --db g.sqlite -c 'label proxy --rfm --clusters 40'; echo "status $?"
 $RISKDESK --db g.sqlite --read-only -c 'label proxy --rfm --force'; echo "status $?"
+echo "--- an independent computation (Python, scikit-learn) of the three labellings above"
+OMP_NUM_THREADS=1 $PY check.py k4.sqlite k5share.sqlite:0.2 forced.sqlite
