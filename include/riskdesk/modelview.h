@@ -82,6 +82,9 @@ struct modelview_param { /* one xgb parameter */
 struct modelview {
 	struct modelview_version v;
 	int has_metrics;      /* the metrics JSON was an object */
+	char label_source[192]; /* what the model learnt from (label_source_describe), when it
+				 * has metrics; else "" */
+	int proxy_labels;     /* 1: proxy or mixed labels */
 	double auc, auc_sd, auc_oof, gini, ks, brier, logloss;
 	double rows, bads, folds;
 	double threshold_pd, threshold_score, expected_cost, cost_fn, cost_fp;

@@ -118,5 +118,8 @@ int xdg_dir(const char *var, const char *fallback, struct rd_buf *b);
 int make_parent_dirs(const char *path);
 /* The OS user name (for runs and audit); never NULL. */
 const char *rd_user(void);
+/* splitmix64 (Steele, Lea and Flood): the next number of the sequence whose state is
+ * *state (advanced). The seeding generator of gen and of k-means++. */
+uint64_t rd_splitmix64(uint64_t *state);
 
 #endif

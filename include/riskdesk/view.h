@@ -15,6 +15,9 @@ struct customer_view {
 	char kind[16];
 	char created_at[32];
 	int defaulted;        /* -1 unknown, else the outcome */
+	char outcome_source[12]; /* observed or proxy; "" without an outcome */
+	char label_source[192];  /* when the serving model (or a component) learnt from proxy
+				  * labels, what label_source_describe says; else "" */
 	int has_profile;
 	int score;
 	char band;

@@ -3,35 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "riskdesk/command.h"
+#include "cmd_util.h"
 #include "riskdesk/gen.h"
-
-/* Parses a decimal whole number in [lo, hi] (digits only: no sign, blanks or suffix). */
-static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		unsigned dg = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - dg) / 10)
-			return -1;
-		v = v * 10 + dg;
-	}
-	if (v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* Reads option name into *out when given; 0, or -1 with a message naming it. */
 static int opt_uint(struct rd_ctx *ctx, const struct rd_args *a, const char *name, uint64_t lo,
 		    uint64_t hi, uint64_t *out)
 {
 	const char *v = args_opt(a, name);
-	if (!v || parse_uint(v, lo, hi, out) == 0)
+	if (!v || cmd_parse_uint(v, lo, hi, out) == 0)
 		return 0;
 	char echo[RD_ECHO_SIZE];
 	rd_err_set(&ctx->err, "gen: --%s must be a whole number from %llu to %llu, not %s", name,

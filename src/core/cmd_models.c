@@ -14,6 +14,7 @@
 #include "riskdesk/afile.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/jsondoc.h"
+#include "riskdesk/label.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
 
@@ -98,6 +99,9 @@ const struct rd_cmd cmd_models = {
 static void show_metrics(struct rd_ctx *ctx, const char *json)
 {
 	cJSON *o = cJSON_Parse(json), *f;
+	char labels[256];
+	label_source_describe(json, labels, sizeof labels);
+	sink_field(ctx->out, "model", "label_source", labels, COL_TEXT);
 	cJSON_ArrayForEach(f, o)
 	{
 		char v[32];

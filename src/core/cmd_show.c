@@ -103,13 +103,15 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_finalize(s);
 
 	if (store_prepare(ctx->store,
-			  "SELECT o.defaulted, o.observed_at FROM outcomes o WHERE o.customer_id = ?1",
+			  "SELECT o.defaulted, o.observed_at, o.source FROM outcomes o"
+			  " WHERE o.customer_id = ?1",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		sink_field(ctx->out, "outcome", "defaulted", col_text(s, 0), COL_NUM);
 		sink_field(ctx->out, "outcome", "observed_at", col_text(s, 1), COL_TEXT);
+		sink_field(ctx->out, "outcome", "source", col_text(s, 2), COL_TEXT);
 	}
 	sqlite3_finalize(s);
 

@@ -9,6 +9,7 @@
 #include "riskdesk/command.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/label.h"
 #include "riskdesk/metrics.h"
 #include "riskdesk/train.h"
 
@@ -364,11 +365,16 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		p[i] = score_clamp(score_from_pd(&score_scaling_default, p[i]));
 	reference = train_reference(&d, p);
 	metrics_json(&mj, &r, iv);
+	if (label_source_add(ctx->store, d.ids, d.n, &mj, &ctx->err))
+		goto out;
 	if (register_model(ctx, name, algo, segment, fit.spec, mj.data, reference, &version) ||
 	    run_finish_ok(ctx, run, (int64_t)d.n, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
 	report(ctx, name, version, algo, segment, &d, &r);
+	char labels[256];
+	if (label_source_describe(mj.data, labels, sizeof labels))
+		sink_message(ctx->out, "trained on %s", labels); /* not observed defaults */
 	status = RD_OK;
 out:
 	if (status != RD_OK && ctx_cancelled(ctx))

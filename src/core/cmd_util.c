@@ -64,3 +64,22 @@ void cmd_rules_terms(struct rd_ctx *ctx, const struct rules_model *m)
 	}
 	sink_table_end(ctx->out);
 }
+
+int cmd_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned dg = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - dg) / 10)
+			return -1;
+		v = v * 10 + dg;
+	}
+	if (v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -15,5 +15,7 @@ int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 		  const enum rd_col_kind *kinds);
 /* Emits the row a statement has just stepped to, as cmd_emit_rows does. */
 void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s);
+/* Parses a decimal whole number in [lo, hi] (digits only: no sign, blanks or suffix). 0 or -1. */
+int cmd_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 #endif

@@ -25,6 +25,7 @@ static const char *const load_tables[] = {"customers", "orders", "payments", "ou
 static const char *const export_what[] = {"profiles", "customers", "history", "drift", NULL};
 static const char *const rules_sub[] = {"export", "import", NULL};
 static const char *const model_sub[] = {"export", "import", NULL};
+static const char *const label_sub[] = {"clear", "proxy", NULL};
 static const char *const recompute_sub[] = {"all", "where", NULL};
 static const char *const set_keys[] = {"as-of", "lock-timeout", "pii", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
@@ -303,6 +304,9 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 	} else if (strcmp(name, "drift") == 0) {
 		if (k == 0)
 			cands_words(c, drift_sub);
+	} else if (strcmp(name, "label") == 0) {
+		if (k == 0)
+			cands_words(c, label_sub);
 	}
 }
 

@@ -33,22 +33,14 @@ struct gen_rng {
 	uint64_t s[4]; /* xoshiro256** state */
 };
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* One independent stream per (seed, stream number). */
 static void rng_seed(struct gen_rng *r, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed;
-	uint64_t base = splitmix64(&x);
+	uint64_t base = rd_splitmix64(&x);
 	x = base ^ (stream * 0xd1b54a32d192ed03u);
 	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
+		r->s[i] = rd_splitmix64(&x);
 }
 
 static uint64_t rotl(uint64_t v, int k)

@@ -105,7 +105,7 @@ static const struct load_tdef tables[LT_COUNT] = {
 	{"outcomes", outcome_fields, 3,
 	 "INSERT INTO outcomes(customer_id, defaulted, observed_at) VALUES (?1, ?2, ?3)"
 	 " ON CONFLICT(customer_id) DO UPDATE SET defaulted = excluded.defaulted,"
-	 " observed_at = excluded.observed_at",
+	 " observed_at = excluded.observed_at, source = 'observed'", /* replaces a proxy label */
 	 "SELECT count(*) FROM outcomes", "customer_id, defaulted, observed_at"},
 };
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/label.h"
+
 /* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
 static void copy_text(char *out, size_t n, const char *s)
 {
@@ -442,6 +444,9 @@ int modelview_load(struct rd_store *st, const char *name, int version, struct mo
 	}
 	version_row(s, &out->v);
 	read_metrics(out, (const char *)sqlite3_column_text(s, 9));
+	if (out->has_metrics)
+		out->proxy_labels = label_source_describe((const char *)sqlite3_column_text(s, 9),
+							  out->label_source, sizeof out->label_source);
 	read_spec(out, (const char *)sqlite3_column_text(s, 10));
 	sqlite3_finalize(s);
 	return 0;

@@ -546,7 +546,7 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 	if (bad ||
 	    store_prepare(st,
 			  "SELECT customer_id, defaulted FROM outcomes INDEXED BY outcomes_label"
-			  " ORDER BY customer_id",
+			  " WHERE source = 'observed' ORDER BY customer_id", /* not proxy labels */
 			  &out, err))
 		goto done;
 	if (o->since)

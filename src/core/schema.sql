@@ -48,12 +48,15 @@ CREATE TABLE payments (
 CREATE INDEX payments_customer ON payments(customer_id, created_at);
 CREATE INDEX payments_created ON payments(created_at);
 
+-- source: observed (loaded) or proxy (`label proxy`, schema 5); an observed outcome is never
+-- replaced by a proxy one. A proxy label's observed_at is the as-of date of its features.
 CREATE TABLE outcomes (
   customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
   defaulted   INTEGER NOT NULL CHECK (defaulted IN (0, 1)),
-  observed_at TEXT
+  observed_at TEXT,
+  source      TEXT NOT NULL DEFAULT 'observed' CHECK (source IN ('observed', 'proxy'))
 );
-CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);
+CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);
 
 CREATE TABLE models (
   name        TEXT NOT NULL,

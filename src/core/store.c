@@ -324,6 +324,15 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " rows, status, message FROM runs;"
 			   " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;", err))
 		goto fail;
+	/* 4 -> 5: outcomes say whether they were observed or are proxy labels (label proxy);
+	 * every earlier outcome was loaded, so observed. The drift index covers the source. */
+	if (version >= 1 && version < 5 &&
+	    store_exec(st, "ALTER TABLE outcomes ADD COLUMN source TEXT NOT NULL DEFAULT 'observed'"
+			   " CHECK (source IN ('observed', 'proxy'));"
+			   " DROP INDEX outcomes_label;"
+			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "riskdesk/label.h"
+
 static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
@@ -67,6 +69,35 @@ static void parse_features(const char *json, double *f)
 	cJSON_Delete(o);
 }
 
+/* The outcome's source, and whether a model that scored the profile learnt from proxy
+ * labels (the one named by the profile or any of its components). */
+static int read_labels(struct rd_store *st, const char *id, struct customer_view *v,
+		       struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT (SELECT source FROM outcomes WHERE customer_id = ?1),"
+			  " (SELECT m.metrics FROM credit_profiles p, models m"
+			  " WHERE p.customer_id = ?1 AND CASE WHEN json_valid(m.metrics) THEN"
+			  " json_extract(m.metrics, '$.label_source.source') END IN ('proxy', 'mixed')"
+			  " AND ((m.name = p.model_name AND m.version = p.model_version)"
+			  " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(p.components)"
+			  " THEN p.components END) c WHERE json_extract(c.value, '$.model') = m.name"
+			  " AND json_extract(c.value, '$.version') = m.version)) LIMIT 1)",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_col(v->outcome_source, sizeof v->outcome_source, s, 0);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			label_source_describe((const char *)sqlite3_column_text(s, 1), v->label_source,
+					      sizeof v->label_source);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "customer");
+}
+
 int view_customer(struct rd_store *st, const char *id, struct customer_view *v, struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -121,6 +152,8 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 	copy_col(v->algo, sizeof v->algo, s, 19);
 	v->cutoff_pd = sqlite3_column_type(s, 20) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 20);
 	parse_components((const char *)sqlite3_column_text(s, 21), v);
+	if (read_labels(st, id, v, err))
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(s);

@@ -76,7 +76,8 @@ static void p_draw(struct pane *p, struct tui *t)
 		pii_mask(v->phone, phone, sizeof phone);
 	}
 	snprintf(line, sizeof line, " %s  %s  %s  since %.10s%s", v->kind, email, phone,
-		 v->created_at, v->defaulted == 1 ? "  DEFAULTED" : "");
+		 v->created_at, v->defaulted != 1 ? ""
+				: strcmp(v->outcome_source, "proxy") == 0 ? "  PROXY BAD" : "  DEFAULTED");
 	tui_put(w, y++, 0, width, line);
 	if (!v->has_profile) {
 		tui_put(w, y + 1, 1, width - 1, "Not scored yet: r recomputes this customer.");
@@ -94,6 +95,13 @@ static void p_draw(struct pane *p, struct tui *t)
 	wattron(w, tui_band_attr(t, v->band));
 	tui_put(w, y++, 0, width, line);
 	wattroff(w, tui_band_attr(t, v->band));
+	if (v->label_source[0] && y < p->h) {
+		/* Not a default model: say what it learnt from before anything else. */
+		snprintf(line, sizeof line, " trained on %s", v->label_source);
+		wattron(w, tui_attr(t, ROLE_DRIFT_MODERATE));
+		tui_put(w, y++, 0, width, line);
+		wattroff(w, tui_attr(t, ROLE_DRIFT_MODERATE));
+	}
 	if (!isnan(v->cutoff_pd) && y < p->h) {
 		snprintf(line, sizeof line, " cut-off PD %.2f%%: %s", v->cutoff_pd * 100,
 			 v->pd >= v->cutoff_pd ? "decline" : "approve");

@@ -320,6 +320,13 @@ static void draw_metrics(struct canvas *c, struct models *s)
 		     nf(x1, sizeof x1, "%.2f", m->fit_seconds));
 #undef CELL
 	cv_heading(c, s, "Metrics");
+	if (m->label_source[0]) {
+		/* Proxy labels first and in the warning colour: the metrics measure the proxy. */
+		cv_put(c, c->row, 1, 16, tui_attr(c->t, ROLE_MUTED), "Labels");
+		cv_put(c, c->row++, 18, c->width - 18,
+		       m->proxy_labels ? tui_attr(c->t, ROLE_DRIFT_MODERATE) | A_BOLD : 0,
+		       m->label_source);
+	}
 	if (n == 0) {
 		cv_put(c, c->row++, 2, c->width - 2, tui_attr(c->t, ROLE_MUTED),
 		       strcmp(m->v.algo, "rules") == 0 ? "The rules model is not trained: no metrics."

@@ -114,7 +114,7 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|drift|exit", 0);
@@ -155,7 +155,7 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
+	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute|retire|rules|"
 			    "runs|set|show|theme|train");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
@@ -163,6 +163,8 @@ static void test_subcommands(void **state)
 	check(NULL, "quit ", "");
 	check(NULL, "show C001 ", "");
 	check(NULL, "drift ", "baseline");
+	check(NULL, "label ", "clear|proxy");
+	check(NULL, "label proxy --c", "--clusters");
 	check(NULL, "train x --algo ", "logit|scorecard|xgb");
 	check(NULL, "train x --segment e", "existing");
 }

@@ -88,6 +88,7 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM models"), 1);
 	/* A version 1 database (profiles without fvec and cohort) is migrated to 2. */
 	assert_int_equal(store_exec(st, "DROP INDEX profiles_drift; DROP INDEX outcomes_label;"
+					" ALTER TABLE outcomes DROP COLUMN source;"
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" PRAGMA user_version = 1", &err), 0);
@@ -520,6 +521,39 @@ static void test_run_outcome_waits_for_the_lock(void **state)
 	unlink(path);
 }
 
+/* Schema 4 -> 5: outcomes gain their source; every earlier one was loaded, so observed.
+ * The drift index covers the source. */
+static void test_migration_outcome_source(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig5.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "DROP INDEX outcomes_label;"
+					" ALTER TABLE outcomes DROP COLUMN source;"
+					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
+					" INSERT INTO customers(id) VALUES ('c'), ('d');"
+					" INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
+					" PRAGMA user_version = 4", &err), 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE customer_id = 'c'"
+				      " AND defaulted = 1 AND source = 'observed'"), 1);
+	assert_int_equal(test_int(st, "SELECT group_concat(name) = 'customer_id,defaulted,source'"
+				      " FROM pragma_index_info('outcomes_label')"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'guess')", &err),
+			 -1);
+	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'proxy')", &err),
+			 0);
+	store_close(st);
+	unlink(path);
+}
+
 /* Schema 3 -> 4: the runs table is rebuilt with its rows and ids. */
 static void test_migration_runs(void **state)
 {
@@ -542,6 +576,8 @@ static void test_migration_runs(void **state)
 					" INSERT INTO score_history(customer_id, score, band, pd, model_name,"
 					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
 					" 'rules', 1, 7, '2025-01-01');"
+					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
+					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
 					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -571,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_lock_holder_and_refusal),
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
+		cmocka_unit_test(test_migration_outcome_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
