@@ -90,13 +90,14 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(store_exec(st, "DROP INDEX profiles_drift; DROP INDEX outcomes_label;"
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
+					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name IN ('fvec', 'cohort')"), 2);
+				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
 				      " ('profiles_drift', 'outcomes_label')"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
@@ -542,6 +543,7 @@ static void test_migration_runs(void **state)
 					" INSERT INTO score_history(customer_id, score, band, pd, model_name,"
 					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
 					" 'rules', 1, 7, '2025-01-01');"
+					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -550,6 +552,8 @@ static void test_migration_runs(void **state)
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
 				      " WHERE name IN ('pid', 'host')"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'as_of'"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
