@@ -51,7 +51,9 @@ int engine_has_trained(const struct rd_engine *e);
 /* Writes profiles and history rows inside the caller's transaction. */
 struct profile_writer;
 
-struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, struct rd_err *err);
+/* Profiles written record as_of_day, the day their features were computed as of. */
+struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
+					  struct rd_err *err);
 void profile_writer_free(struct profile_writer *w);
 /* Upserts the customer's profile and appends a score_history row. 0 or -1. */
 int profile_write(struct profile_writer *w, const char *customer_id, const struct engine_result *r,

@@ -93,12 +93,15 @@ struct feature_scan {
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	feature_visit visit;
+	int64_t *joined_later; /* counts customers created after as_of_day (not visited); may be NULL */
 };
 
 /* One sequential pass over customers, orders and payments (never a query per
- * customer). 0, 1 when cancelled or stopped by visit, or -1 with err. */
+ * customer). Point-in-time: only events on or before as_of_day count, and customers created
+ * after it are not visited. 0, 1 when cancelled or stopped by visit, or -1 with err. */
 int features_scan(struct rd_store *st, const struct feature_scan *scan, struct rd_err *err);
-/* The features of one customer, through the indexes. 0, 1 when not found, or -1. */
+/* The features of one customer, through the indexes, point-in-time as features_scan. 0, 1
+ * when not found, 2 when the customer was created after as_of_day, or -1. */
 int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
 		 double out[FEAT_COUNT], struct feature_times *times, struct rd_err *err);
 /* The values as FEAT_COUNT IEEE doubles, little-endian: the profiles' compact copy that

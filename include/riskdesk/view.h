@@ -34,6 +34,7 @@ struct customer_view {
 		double weight;
 	} comp[8];
 	char computed_at[32];
+	char as_of[11];       /* the day its features were computed as of; "" before schema 5 */
 	char last_activity[11];
 	int nreasons;
 	struct rd_reason reasons[REASONS_MAX];

@@ -17,6 +17,7 @@ struct recompute {
 	struct rd_engine *engine;
 	struct profile_writer *writer;
 	int64_t done, total;
+	int64_t joined_later;    /* customers created after the as-of day: not scored */
 	int64_t bands[5];        /* customers per band A..E */
 	struct rd_err err;
 	int failed;
@@ -140,6 +141,9 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 	sink_table_end(ctx->out);
 	sink_message(ctx->out, "recomputed %lld customers in %.2f s (as of %s)", (long long)r->done,
 		     secs, day);
+	if (r->joined_later)
+		sink_message(ctx->out, "%lld customers created after %s were not scored (their"
+				       " profiles, if any, are unchanged)", (long long)r->joined_later, day);
 	if (engine_has_trained(r->engine) && r->scoring_s > 0)
 		/* The rest is computing the features and writing profiles and history. */
 		sink_message(ctx->out, "scoring by the trained champions: %.2f s, %.0f customers/s",
@@ -162,7 +166,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR | --id ID");
 		return RD_USAGE;
 	}
-	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of_day, &ctx->err))
+	/* --as-of for this run, else the setting (SPEC §4: point-in-time). */
+	const char *as_of = args_opt(a, "as-of");
+	if (features_as_of(ctx->store, as_of ? as_of : ctx->settings.as_of, &as_of_day, &ctx->err))
 		return RD_FAILED;
 	r = rd_calloc(1, sizeof *r); /* large: the batch */
 	r->ctx = ctx;
@@ -183,7 +189,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	if (!(run = run_enter(ctx, &own, "recompute", &ctx->err)) ||
 	    store_begin(ctx->store, &ctx->err))
 		goto out;
-	r->writer = profile_writer_new(ctx->store, run->id, &ctx->err);
+	r->writer = profile_writer_new(ctx->store, run->id, as_of_day, &ctx->err);
 	if (!r->writer)
 		goto out;
 	if (!is_all && !is_where) {
@@ -191,9 +197,14 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		struct feature_times times;
 		int rc = features_one(ctx->store, as_of_day, what, f, &times, &ctx->err);
 		char e[RD_ECHO_SIZE];
+		char day[11];
+		day_format(as_of_day, day);
 		if (rc == 1)
 			rd_err_set(&ctx->err, "recompute: no customer %s",
 				   rd_echo(e, what, strlen(what)));
+		else if (rc == 2)
+			rd_err_set(&ctx->err, "recompute: customer %s was created after the as-of date"
+					      " %s: not scored", rd_echo(e, what, strlen(what)), day);
 		if (rc || visit(r, what, f, &times) || flush(r))
 			goto out;
 	} else if (r->total > 0) {
@@ -204,6 +215,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 			.progress = on_progress,
 			.ud = r,
 			.visit = visit,
+			.joined_later = &r->joined_later,
 		};
 		int rc = features_scan(ctx->store, &scan, &ctx->err);
 		if (rc < 0)
@@ -250,16 +262,20 @@ out:
 
 static const struct rd_opt recompute_opts[] = {
 	{"id", "ID", "the customer with exactly this id (even one called 'all' or 'where')"},
+	{"as-of", "DATE", "compute the features from the events on or before DATE (this run only)"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_recompute = {
 	.name = "recompute",
-	.usage = "ID | all | where EXPR | --id ID",
+	.usage = "ID | all | where EXPR | --id ID  [--as-of DATE]",
 	.summary = "rescore one customer, all, or those matching EXPR (band=E, score<550, ...)",
-	.help = "Computes the features as of the dataset's as-of date (see 'set as-of'), scores with "
-		"the champion models (rules when none is trained), and writes profiles and score "
-		"history in one transaction: a cancelled or failed recompute changes nothing.",
+	.help = "Computes the features as of the dataset's as-of date (--as-of, else 'set as-of', "
+		"else the latest event), point-in-time: only orders and payments on or before that "
+		"day count, and customers created after it are not scored. Scores with the champion "
+		"models (rules when none is trained), and writes profiles (each records its as-of "
+		"day) and score history in one transaction: a cancelled or failed recompute changes "
+		"nothing.",
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_WRITES | CMD_LONG,

@@ -131,7 +131,7 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 			  "SELECT p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
 			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
 			  " json_extract(m.metrics, '$.threshold_pd'),"
-			  " coalesce(json_array_length(p.components), 0)"
+			  " coalesce(json_array_length(p.components), 0), p.as_of"
 			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
 			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
 			  &s, &ctx->err))
@@ -145,6 +145,7 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 		sink_field(ctx->out, "profile", "segment", col_text(s, 4), COL_TEXT);
 		sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", col_text(s, 5),
 			    sqlite3_column_int(s, 6));
+		sink_field(ctx->out, "profile", "as_of", col_text(s, 13), COL_TEXT);
 		sink_field(ctx->out, "profile", "computed_at", col_text(s, 7), COL_TEXT);
 		sink_field(ctx->out, "profile", "last_activity", col_text(s, 8), COL_TEXT);
 		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {

@@ -388,27 +388,30 @@ struct profile_writer {
 	sqlite3_stmt *history; /* score_history */
 	int64_t run_id;
 	char now[21];
+	char as_of[11];
 	struct rd_buf features, reasons, components;
 };
 
-struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, struct rd_err *err)
+struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
+					  struct rd_err *err)
 {
 	struct profile_writer *w = rd_calloc(1, sizeof *w);
 	w->st = st;
 	w->run_id = run_id;
 	now_iso(w->now);
+	day_format(as_of_day, w->as_of);
 	if (store_prepare(st,
 			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at, fvec, cohort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-			  " ?13, ?11, ?12, ?14, ?15)"
+			  " computed_at, fvec, cohort, as_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			  " ?10, ?13, ?11, ?12, ?14, ?15, ?16)"
 			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 			  " segment = excluded.segment, model_name = excluded.model_name,"
 			  " model_version = excluded.model_version, features = excluded.features,"
 			  " reasons = excluded.reasons, components = excluded.components,"
 			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
-			  " fvec = excluded.fvec, cohort = excluded.cohort",
+			  " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of",
 			  &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
@@ -495,6 +498,7 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 		sqlite3_bind_null(u, 15);
 	}
 	sqlite3_bind_text(u, 12, w->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 16, w->as_of, -1, SQLITE_STATIC);
 	if (r->ncomponents) {
 		buf_reset(&w->components);
 		components_json(&w->components, r);

@@ -184,6 +184,15 @@ static int64_t parse_day_or_none(sqlite3_stmt *s, int col)
 	return epoch_day(e);
 }
 
+/* The row's created_at (column 3) when it is on or before the as-of day: features are
+ * point-in-time, and an event after the as-of date did not happen yet. */
+static int event_epoch(sqlite3_stmt *s, int64_t as_of_day, int64_t *e)
+{
+	/* validated on load; a row written behind riskdesk's back is skipped */
+	return date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3),
+			  e) == 0 && epoch_day(*e) <= as_of_day;
+}
+
 /* Feeds one row of (customer_id, amount, status, created_at) or
  * (customer_id, method, success, created_at) into acc. */
 static void feed_order(struct feature_acc *acc, sqlite3_stmt *s, int64_t as_of_day)
@@ -191,18 +200,18 @@ static void feed_order(struct feature_acc *acc, sqlite3_stmt *s, int64_t as_of_d
 	int64_t e;
 	int status = order_status_parse((const char *)sqlite3_column_text(s, 2),
 					(size_t)sqlite3_column_bytes(s, 2));
-	if (date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3), &e))
-		return; /* validated on load; a row written behind riskdesk's back is skipped */
+	if (!event_epoch(s, as_of_day, &e))
+		return;
 	feature_acc_order(acc, as_of_day, e, sqlite3_column_double(s, 1),
 			  status < 0 ? ORDER_PLACED : (enum order_status)status);
 }
 
-static void feed_payment(struct feature_acc *acc, sqlite3_stmt *s)
+static void feed_payment(struct feature_acc *acc, sqlite3_stmt *s, int64_t as_of_day)
 {
 	int64_t e;
 	int method = pay_method_parse((const char *)sqlite3_column_text(s, 1),
 				      (size_t)sqlite3_column_bytes(s, 1));
-	if (date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3), &e))
+	if (!event_epoch(s, as_of_day, &e))
 		return;
 	feature_acc_payment(acc, e, method < 0 ? PAY_CARD : (enum pay_method)method,
 			    sqlite3_column_int(s, 2) != 0);
@@ -267,7 +276,7 @@ int features_scan(struct rd_store *st, const struct feature_scan *scan, struct r
 						  (size_t)sqlite3_column_bytes(s, 0));
 			if (slot >= 0) {
 				if (pass)
-					feed_payment(&acc[slot], s);
+					feed_payment(&acc[slot], s, scan->as_of_day);
 				else
 					feed_order(&acc[slot], s, scan->as_of_day);
 			}
@@ -292,6 +301,11 @@ int features_scan(struct rd_store *st, const struct feature_scan *scan, struct r
 	for (int64_t i = 0; i < n; i++) {
 		if (scan->only && strmap_get(scan->only, cust[i].id, strlen(cust[i].id)) < 0)
 			continue;
+		if (cust[i].created_day != DAY_NONE && cust[i].created_day > scan->as_of_day) {
+			if (scan->joined_later)
+				(*scan->joined_later)++;
+			continue;
+		}
 		double v[FEAT_COUNT];
 		feature_finish(&acc[i], scan->as_of_day, cust[i].created_day, v);
 		struct feature_times t = times_of(&acc[i], cust[i].created_day);
@@ -329,6 +343,8 @@ int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id
 	}
 	created_day = parse_day_or_none(s, 0);
 	sqlite3_finalize(s);
+	if (created_day != DAY_NONE && created_day > as_of_day)
+		return 2;
 	if (store_prepare(st,
 			  "SELECT customer_id, amount, status, created_at FROM orders"
 			  " WHERE customer_id = ?1",
@@ -347,7 +363,7 @@ int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id
 		return -1;
 	sqlite3_bind_text(s, 1, customer_id, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		feed_payment(&acc, s);
+		feed_payment(&acc, s, as_of_day);
 	if (step != SQLITE_DONE)
 		goto fail;
 	feature_finish(&acc, as_of_day, created_day, out);

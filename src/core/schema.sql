@@ -87,8 +87,11 @@ CREATE TABLE credit_profiles (
   last_activity TEXT,                       -- latest order or payment, for sorting the list
   computed_at   TEXT NOT NULL,
   fvec          BLOB,                       -- the features packed (features_pack), for drift
-  cohort        TEXT                        -- day of the first order or payment, else creation
+  cohort        TEXT,                       -- day of the first order or payment (else creation)
+  as_of         TEXT                        -- the day the features are as of (point-in-time)
 );
+-- (No comma in the comments of the last columns: ALTER TABLE DROP COLUMN, which the
+-- migration tests use, cuts back to the previous comma, comments included.)
 -- Keyset paging of the customer list by each sort key.
 CREATE INDEX profiles_score ON credit_profiles(score, customer_id);
 CREATE INDEX profiles_band ON credit_profiles(band, score, customer_id);

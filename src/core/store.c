@@ -333,6 +333,11 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);",
 		       err))
 		goto fail;
+	/* 5 -> 6: a profile records the day its features were computed as of (point-in-time);
+	 * older profiles have none until their next recompute. */
+	if (version >= 1 && version < 6 &&
+	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN as_of TEXT", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -109,7 +109,7 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 			  " p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
 			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
 			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id),"
-			  " m.algo, json_extract(m.metrics, '$.threshold_pd'), p.components"
+			  " m.algo, json_extract(m.metrics, '$.threshold_pd'), p.components, p.as_of"
 			  " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
 			  " LEFT JOIN outcomes o ON o.customer_id = c.id"
 			  " LEFT JOIN models m ON m.name = p.model_name AND m.version = p.model_version"
@@ -152,6 +152,7 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 	copy_col(v->algo, sizeof v->algo, s, 19);
 	v->cutoff_pd = sqlite3_column_type(s, 20) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 20);
 	parse_components((const char *)sqlite3_column_text(s, 21), v);
+	copy_col(v->as_of, sizeof v->as_of, s, 22);
 	if (read_labels(st, id, v, err))
 		goto out;
 	rc = 0;

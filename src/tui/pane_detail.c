@@ -90,8 +90,9 @@ static void p_draw(struct pane *p, struct tui *t)
 		  (v->score - 300) / 700.0, tui_band_attr(t, v->band));
 	y++;
 	int trained = v->algo[0] && strcmp(v->algo, "rules") != 0;
-	snprintf(line, sizeof line, " PD %.2f%%  %s  %s  %s%s%s%s", v->pd * 100, v->risk_level,
-		 v->segment, v->model, trained ? " (" : "", trained ? v->algo : "", trained ? ")" : "");
+	snprintf(line, sizeof line, " PD %.2f%%  %s  %s  %s%s%s%s%s%s", v->pd * 100, v->risk_level,
+		 v->segment, v->model, trained ? " (" : "", trained ? v->algo : "", trained ? ")" : "",
+		 v->as_of[0] ? "  as of " : "", v->as_of);
 	wattron(w, tui_band_attr(t, v->band));
 	tui_put(w, y++, 0, width, line);
 	wattroff(w, tui_band_attr(t, v->band));

@@ -91,13 +91,14 @@ static void test_file_mode_wal_reopen(void **state)
 					" ALTER TABLE outcomes DROP COLUMN source;"
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
+					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name IN ('fvec', 'cohort')"), 2);
+				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
 				      " ('profiles_drift', 'outcomes_label')"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
@@ -537,6 +538,7 @@ static void test_migration_outcome_source(void **state)
 					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
 					" INSERT INTO customers(id) VALUES ('c'), ('d');"
 					" INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
+					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" PRAGMA user_version = 4", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -578,6 +580,7 @@ static void test_migration_runs(void **state)
 					" 'rules', 1, 7, '2025-01-01');"
 					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
 					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
+					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -586,6 +589,8 @@ static void test_migration_runs(void **state)
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
 				      " WHERE name IN ('pid', 'host')"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'as_of'"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
