@@ -205,6 +205,12 @@ static void show_points(struct rd_ctx *ctx, const cJSON *columns)
 			buf_reset(&label);
 			if (cJSON_IsTrue(missing) || (cJSON_IsNumber(missing) && missing->valuedouble != 0)) {
 				buf_puts(&label, "missing");
+			} else if (member(bin, "special")) {
+				const cJSON *code = member(bin, "special");
+				sqlite3_snprintf(sizeof lo_s, lo_s, "%.15g",
+						 cJSON_IsNumber(code) ? code->valuedouble : NAN);
+				buf_printf(&label, "special %s", lo_s);
+				hi = prev_hi; /* a special bin is no edge */
 			} else if (levels && !cJSON_IsNull(levels)) {
 				int k = 0;
 				cJSON_ArrayForEach(level, levels)
@@ -236,6 +242,34 @@ static void show_points(struct rd_ctx *ctx, const cJSON *columns)
 	}
 	sink_table_end(ctx->out);
 	buf_free(&label);
+}
+
+/* A scorecard's variable selection: every feature by IV, kept or dropped, and why. */
+static void show_selection(struct rd_ctx *ctx, const cJSON *selection)
+{
+	static const char *const cols[] = {"feature", "iv", "bins", "trend", "coef", "status",
+					   "reason"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM,  COL_NUM, COL_TEXT,
+						 COL_NUM,  COL_TEXT, COL_TEXT};
+	const cJSON *f;
+	if (!cJSON_IsArray(selection))
+		return;
+	sink_table_begin(ctx->out, "selection", 7, cols, kinds);
+	cJSON_ArrayForEach(f, selection)
+	{
+		char iv[32], bins[32], coef[32];
+		const cJSON *name = member(f, "name"), *trend = member(f, "trend");
+		const cJSON *status = member(f, "status"), *reason = member(f, "reason");
+		const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
+				     num_cell(member(f, "iv"), 4, iv, sizeof iv),
+				     num_cell(member(f, "bins"), 0, bins, sizeof bins),
+				     cJSON_IsString(trend) ? trend->valuestring : "",
+				     num_cell(member(f, "coef"), 4, coef, sizeof coef),
+				     cJSON_IsString(status) ? status->valuestring : "",
+				     cJSON_IsString(reason) ? reason->valuestring : ""};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
 }
 
 /* A logit's weights: one row per level of a categorical, one per numeric. */
@@ -304,8 +338,10 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
-	if (strcmp(algo, "scorecard") == 0)
+	if (strcmp(algo, "scorecard") == 0) {
+		show_selection(ctx, member(spec, "selection"));
 		show_points(ctx, member(spec, "columns"));
+	}
 	else if (strcmp(algo, "logit") == 0)
 		show_weights(ctx, member(spec, "columns"));
 	cJSON_Delete(spec);
