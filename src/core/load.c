@@ -1402,6 +1402,62 @@ out:
 	return rc;
 }
 
+/* A column this load reads with "missing" tokens, categorical from an earlier load (whose
+ * texts were, typically, those tokens): 1 when every value now stored is a number, which
+ * then gets its num; 0 when some is text; LOAD_FAIL on a database error. */
+static int stored_numbers(struct load_in *in, const struct load_attr *a)
+{
+	sqlite3_stmt *s = NULL, *u = NULL;
+	struct rd_err err;
+	char **ids = NULL;
+	double *nums = NULL;
+	size_t n = 0, cap = 0;
+	int rc = LOAD_FAIL, step_rc;
+	if (store_prepare(in->ss->ctx->store, "SELECT customer_id, value FROM customer_attributes"
+			  " WHERE name = ?1 AND num IS NULL", &s, &err) ||
+	    store_prepare(in->ss->ctx->store, "UPDATE customer_attributes SET num = ?3"
+			  " WHERE customer_id = ?1 AND name = ?2", &u, &err)) {
+		load_fail(in, 0, "%s", err.msg);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
+	rc = 1;
+	while ((step_rc = sqlite3_step(s)) == SQLITE_ROW && rc == 1) {
+		const char *v = (const char *)sqlite3_column_text(s, 1);
+		double x;
+		if (!v || num_parse(v, strlen(v), &x)) {
+			rc = 0;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = rd_realloc(ids, cap * sizeof *ids);
+			nums = rd_realloc(nums, cap * sizeof *nums);
+		}
+		ids[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		nums[n++] = x;
+	}
+	if (rc == 1 && step_rc != SQLITE_DONE) {
+		rc = load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->ctx->store)));
+		goto out;
+	}
+	for (size_t i = 0; rc == 1 && i < n; i++) {
+		sqlite3_bind_text(u, 1, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(u, 2, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_double(u, 3, nums[i]);
+		if (step(in, u))
+			rc = LOAD_FAIL;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(nums);
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	return rc;
+}
+
 /* Attribute definitions, with the type this load's values show. */
 static int attrs_finish(struct load_in *in)
 {
@@ -1431,6 +1487,14 @@ static int attrs_finish(struct load_in *in)
 		enum mapping_type t = a->forced ? a->forced
 				      : a->nonnum || a->before == MAPPING_CATEGORICAL ? MAPPING_CATEGORICAL
 										    : MAPPING_NUMERIC;
+		if (t == MAPPING_CATEGORICAL && !a->forced && !a->nonnum && a->col >= 0 &&
+		    in->cols[a->col].missing) {
+			int all = stored_numbers(in, a);
+			if (all < 0)
+				goto out;
+			if (all)
+				t = MAPPING_NUMERIC;
+		}
 		sqlite3_bind_text(def, 1, a->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(def, 2, t == MAPPING_NUMERIC ? "numeric" : "categorical", -1,
 				  SQLITE_STATIC);
