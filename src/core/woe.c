@@ -361,27 +361,6 @@ static struct woe_binning copy_bins(const struct woe_binning *b)
 	return c;
 }
 
-int woe_make_monotone(struct woe_binning *b, double min_share, struct rd_err *err)
-{
-	if (!(min_share >= 0.0 && min_share < 1.0)) {
-		rd_err_set(err, "minimum bin share must be in [0, 1)");
-		return -1;
-	}
-	if (b->kind != WOE_NUMERIC)
-		return 0;
-	double min_rows = min_share * (double)(b->goods + b->bads);
-	/* Numeric bins carry no levels, so the copies share nothing that needs freeing. */
-	struct woe_binning up = copy_bins(b), down = copy_bins(b);
-	monotone_pass(&up, 1, min_rows);
-	monotone_pass(&down, -1, min_rows);
-	struct woe_binning *win = down.iv > up.iv ? &down : &up;
-	struct woe_binning *lose = win == &up ? &down : &up;
-	free(b->bins);
-	*b = *win;
-	free(lose->bins);
-	return 0;
-}
-
 const char *const woe_trend_names[WOE_TRENDS] = {"auto", "ascending", "descending",
 						   "peak",  "valley",    "none"};
 
@@ -466,6 +445,34 @@ static int turn_supported(const struct woe_binning *b, enum woe_trend trend)
 	return sign * z_two(pk, nk, pl, nl) >= WOE_TURN_Z && sign * z_two(pk, nk, pr, nr) >= WOE_TURN_Z;
 }
 
+/* The larger-IV of the ascending and descending shapes of b (a tie: descending). Numeric
+ * bins carry no levels, so the copies share nothing that needs freeing. */
+static struct woe_binning best_monotone(const struct woe_binning *b, double min_rows,
+					enum woe_trend *got)
+{
+	struct woe_binning a = shaped(b, WOE_TREND_ASCENDING, min_rows);
+	struct woe_binning d = shaped(b, WOE_TREND_DESCENDING, min_rows);
+	int asc = a.iv > d.iv;
+	*got = asc ? WOE_TREND_ASCENDING : WOE_TREND_DESCENDING;
+	free(asc ? d.bins : a.bins);
+	return asc ? a : d;
+}
+
+int woe_make_monotone(struct woe_binning *b, double min_share, struct rd_err *err)
+{
+	if (!(min_share >= 0.0 && min_share < 1.0)) {
+		rd_err_set(err, "minimum bin share must be in [0, 1)");
+		return -1;
+	}
+	if (b->kind != WOE_NUMERIC)
+		return 0;
+	enum woe_trend got;
+	struct woe_binning win = best_monotone(b, min_share * (double)(b->goods + b->bads), &got);
+	free(b->bins);
+	*b = win;
+	return 0;
+}
+
 int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend,
 	      enum woe_trend *chosen, struct rd_err *err)
 {
@@ -487,13 +494,7 @@ int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend,
 	if (trend != WOE_TREND_AUTO) {
 		win = shaped(b, trend, min_rows);
 	} else {
-		/* Numeric bins carry no levels, so the copies share nothing that needs freeing. */
-		struct woe_binning a = shaped(b, WOE_TREND_ASCENDING, min_rows);
-		struct woe_binning d = shaped(b, WOE_TREND_DESCENDING, min_rows);
-		int asc = a.iv > d.iv; /* a tie goes to descending, as woe_make_monotone */
-		win = asc ? a : d;
-		got = asc ? WOE_TREND_ASCENDING : WOE_TREND_DESCENDING;
-		free(asc ? d.bins : a.bins);
+		win = best_monotone(b, min_rows, &got);
 		for (enum woe_trend t = WOE_TREND_PEAK; t <= WOE_TREND_VALLEY; t++) {
 			struct woe_binning c = shaped(b, t, min_rows);
 			if (c.iv > win.iv && turn_supported(&c, t)) {
