@@ -285,13 +285,14 @@ static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct tr
 				   special ? "V,V,..." : "SHAPE");
 			return -1;
 		}
-		char *name = rd_strndup(v, (size_t)(eq - v));
+		char *name = rd_strndup(v, (size_t)(eq - v)), e[RD_ECHO_SIZE];
 		int rc = -1;
+		rd_echo(e, v, strlen(v));
 		if (!special) {
 			int t = woe_trend_parse(eq + 1);
 			if (t < 0)
 				rd_err_set(&ctx->err, "train: --trend %s: the shape must be auto, ascending,"
-						      " descending, peak, valley or none", v);
+						      " descending, peak, valley or none", e);
 			else
 				rc = train_column_trend(d, name, (enum woe_trend)t, &ctx->err);
 		} else {
@@ -303,7 +304,7 @@ static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct tr
 				char *end;
 				double x = strtod(p, &end);
 				if (end == p || (*end && *end != ',') || !isfinite(x) || n == WOE_SPECIAL_MAX) {
-					rd_err_set(&ctx->err, "train: --special %s: %s", v,
+					rd_err_set(&ctx->err, "train: --special %s: %s", e,
 						   n == WOE_SPECIAL_MAX ? "too many codes (at most 32)"
 									: "the codes must be numbers separated by commas");
 					rc = -1;

@@ -326,6 +326,8 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		goto fail;
 	/* 4 -> 5: an attribute keeps the sentinel codes its mapping declares ("special"). */
 	if (version >= 1 && version < 5 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('attributes') WHERE name ="
+			  " 'special'", 0) == 0 &&
 	    store_exec(st, "ALTER TABLE attributes ADD COLUMN special TEXT;", err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {

@@ -368,17 +368,19 @@ void train_params_default(struct train_params *tp)
 static struct train_column *numeric_column(struct train_data *d, const char *name,
 					   const char *what, struct rd_err *err)
 {
+	char e[RD_ECHO_SIZE];
 	for (int c = 0; c < d->ncols; c++) {
 		if (strcmp(d->cols[c].name, name) != 0)
 			continue;
 		if (d->cols[c].categorical) {
-			rd_err_set(err, "train: %s: '%s' is categorical (each level has its own bin"
-					" already)", what, name);
+			rd_err_set(err, "train: %s: %s is categorical (each level has its own bin"
+					" already)", what, rd_echo(e, name, strlen(name)));
 			return NULL;
 		}
 		return &d->cols[c];
 	}
-	rd_err_set(err, "train: %s: no numeric feature '%s' among the training columns", what, name);
+	rd_err_set(err, "train: %s: no numeric feature %s among the training columns", what,
+		   rd_echo(e, name, strlen(name)));
 	return NULL;
 }
 
@@ -389,7 +391,7 @@ int train_column_special(struct train_data *d, const char *name, const double *c
 	if (!tc)
 		return -1;
 	if (n < 0 || n > WOE_SPECIAL_MAX) {
-		rd_err_set(err, "train: --special: at most %d codes for '%s'", WOE_SPECIAL_MAX, name);
+		rd_err_set(err, "train: --special: at most %d codes a feature", WOE_SPECIAL_MAX);
 		return -1;
 	}
 	free(tc->special);
