@@ -36,6 +36,23 @@ struct mapping_type_entry {
 	enum mapping_type type; /* the forced type */
 };
 
+/* Cell texts that mean "no value" (key "missing"): for one column, or for every column. */
+struct mapping_missing {
+	char *column;  /* owned; NULL: every column of the file */
+	char **tokens; /* owned; compared with the whole cell, after the recode */
+	int ntokens;   /* entries in tokens */
+};
+
+#define MAPPING_SPECIAL_MAX 32 /* codes per column */
+
+/* Sentinel codes of a numeric customer attribute (key "special"): values that are not
+ * amounts ("98: not applicable"), each given a scorecard bin of its own. */
+struct mapping_special {
+	char *column;  /* owned */
+	double *codes; /* owned; distinct, finite */
+	int ncodes;    /* entries in codes, 1..MAPPING_SPECIAL_MAX */
+};
+
 struct rd_mapping {
 	char *name;                       /* the mapping file as given, for messages; owned */
 	char table[16];                   /* the table it is for, or "" for any */
@@ -61,6 +78,10 @@ struct rd_mapping {
 	char *outcome_column;             /* column that derives outcomes rows, or NULL; owned */
 	struct mapping_recode outcome_recode; /* applied to the outcome column (npairs may be 0) */
 	char *outcome_observed_at;        /* observed_at of derived outcomes, or NULL; owned */
+	struct mapping_missing *missing;  /* missing-value tokens; owned */
+	int nmissing;                     /* entries in missing (one with column NULL at most) */
+	struct mapping_special *special;  /* per-column sentinel codes; owned */
+	int nspecial;                     /* entries in special */
 };
 
 /* Reads and checks the mapping at path. Returns a mapping the caller frees with

@@ -13,7 +13,8 @@ enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB };
 struct xgb_model;
 
 /* One bin of a scorecard column: numeric bins are x <= hi (in increasing order, the last
- * +inf), a categorical bin holds some levels, the missing bin holds missing values. */
+ * +inf), a categorical bin holds some levels, a special bin one special code of a numeric
+ * column, the missing bin holds missing values. */
 struct model_bin {
 	double hi;
 	int missing;
@@ -36,8 +37,11 @@ struct model_column {
 	int nbins;
 	int *level_bin;    /* categoricals: the bin of each level */
 	int missing_bin;   /* -1 when training saw no missing value */
-	int *edge_bin;     /* numerics: the non-missing bins in order, for a binary search */
+	int *edge_bin;     /* numerics: the value bins in order, for a binary search */
 	int nedges;
+	double *special;   /* numerics: sentinel codes, outside the value bins (spec "special") */
+	int *special_bin;  /* the bin of each code, or -1 (no training row had it: neutral) */
+	int nspecial;
 	/* logit: the lowest contribution attainable; scorecard: the most points of a bin */
 	double best;
 	/* xgb */
@@ -72,6 +76,7 @@ extern const char *const model_algo_names[3]; /* "logit", "scorecard", "xgb" */
  * 'weight'): in (0, MODEL_WEIGHT_MAX]. */
 #define MODEL_WEIGHT_MAX 1e6
 #define MODEL_NAME_MAX 64
+#define MODEL_SPECIAL_MAX 32 /* special codes of a scorecard column */
 
 /* Whether name can name a model: 1 to MODEL_NAME_MAX ASCII letters, digits, '_', '.' and
  * '-', starting with a letter or a digit (so it never reads as an option, and stays one

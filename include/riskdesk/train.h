@@ -8,6 +8,7 @@
 
 #include "riskdesk/model.h"
 #include "riskdesk/store.h"
+#include "riskdesk/woe.h"
 #include "riskdesk/xgb.h"
 
 /* A column of the training data. */
@@ -16,6 +17,10 @@ struct train_column {
 	int categorical; /* 1: values are level codes into levels[] */
 	char **levels;   /* categorical levels (owned), sorted */
 	int nlevels;
+	double *special; /* numeric: sentinel codes, each its own scorecard bin (owned), from
+			  * the attribute's mapping or train --special */
+	int nspecial;
+	int trend;       /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
 };
 
 /* Rows in customers' load order, so that row i is the i-th customer of the source file
@@ -37,6 +42,13 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 void train_data_free(struct train_data *d);
 /* Keeps the rows with keep[i] != 0, in order. */
 void train_data_keep(struct train_data *d, const unsigned char *keep);
+/* Sets the special codes (n ≤ WOE_SPECIAL_MAX, n = 0: none) of the numeric column name,
+ * replacing those it had. 0, or -1 with err (no such column, categorical, too many). */
+int train_column_special(struct train_data *d, const char *name, const double *codes, int n,
+			 struct rd_err *err);
+/* Sets the bin shape of the numeric column name. 0, or -1 with err. */
+int train_column_trend(struct train_data *d, const char *name, enum woe_trend trend,
+		       struct rd_err *err);
 
 /* Stratified folds, deterministic: rows ordered by label then a hash of the id, dealt
  * round-robin. fold[i] in 0..k-1. */
@@ -49,6 +61,10 @@ int train_folds_file(const struct train_data *d, const char *path, int *fold, in
 struct train_params {
 	double c;                 /* logit, scorecard: liblinear's C (inverse L2 strength) */
 	double min_share;         /* scorecard: the smallest bin's share of rows (0.05) */
+	double min_iv;            /* scorecard: columns with a smaller IV are left out (0.02) */
+	double max_corr;          /* scorecard: of two columns whose WoE values correlate above
+				   * this (|r|), the one of lower IV is left out (0.8) */
+	enum woe_trend trend;     /* scorecard: the bin shape of numerics (auto) */
 	struct xgb_params xgb;    /* xgb */
 	int approx_reasons;       /* xgb: reasons from approximate contributions (spec "reasons") */
 	const volatile sig_atomic_t *cancel; /* polled by long fits; NULL: never */
@@ -68,9 +84,13 @@ struct train_output {
  * != NULL, also fills *out. 0 or -1 with err ("cancelled" when cancel was set).
  *   logit:     standardised numerics (missing = the mean) and one-hot categoricals,
  *              L2 logistic regression (liblinear);
- *   scorecard: per column quantile bins merged to a monotone WoE, categoricals one bin per
- *              level with levels under min_share merged into the nearest WoE, missing
- *              values their own bin; logistic regression on the WoE values; points per bin;
+ *   scorecard: per column quantile bins merged to the trend's shape, categoricals one bin
+ *              per level with levels under min_share merged into the nearest WoE, special
+ *              codes and missing values their own bins; columns left out by IV (min_iv)
+ *              and correlation (max_corr); logistic regression on the WoE values, refitted
+ *              without the column of the largest wrong-sign (positive) coefficient until
+ *              none is left, so that points rise with the WoE; points per bin; the spec's
+ *              "selection" says what was left out and why;
  *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost. */
 int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 	      const struct train_params *tp, double *p, struct train_output *out,
@@ -80,6 +100,9 @@ int train_fit(enum model_algo algo, const struct train_data *d, const unsigned c
  * (a JSON array of {name, type, bins, iv, iv_raw}); *json is the caller's. 0 or -1. */
 int train_iv_table(const struct train_data *d, double min_share, char **json,
 		   struct rd_err *err);
+/* The same, binned with tp's bin share and trend. */
+int train_iv_table_for(const struct train_data *d, const struct train_params *tp, char **json,
+		       struct rd_err *err);
 
 /* The reference distributions of the columns and of score[i] (refdist.h), as JSON
  * {"rows", "features": [...], "score": {...}}; the caller frees it. */

@@ -36,10 +36,11 @@ enum woe_kind {
 };
 
 struct woe_bin {
-	double lo;          /* numeric: lo < x ≤ hi; −inf for the first bin */
-	double hi;          /* +inf for the last numeric bin */
+	double lo;          /* numeric: lo < x ≤ hi; −inf for the first bin; a special bin: its code */
+	double hi;          /* +inf for the last numeric bin; a special bin: its code */
 	char *level;        /* categorical: the level (owned); NULL for numeric and missing */
 	int missing;        /* 1 for the bin of missing values (always last) */
+	int special;        /* 1 for the bin of one special value (a sentinel code) */
 	size_t goods;       /* rows with y = 0 */
 	size_t bads;        /* rows with y = 1 */
 	double woe;         /* smoothed WoE */
@@ -49,12 +50,14 @@ struct woe_bin {
 };
 
 /* A binned feature. Owns bins and their levels; free with woe_free. Numeric bins are in
- * increasing order, categorical bins in strcmp order of their levels; the missing bin,
- * present only when the data had missing values, comes last. */
+ * increasing order, categorical bins in strcmp order of their levels; then the special
+ * bins (numeric only: one per special code that the rows hold, in increasing order of
+ * the code); the missing bin, present only when the data had missing values, comes last. */
 struct woe_binning {
 	enum woe_kind kind; /* numeric or categorical */
 	struct woe_bin *bins; /* owned, nbins of them */
-	size_t nbins;       /* bins, the missing one included */
+	size_t nbins;       /* bins, the special and missing ones included */
+	size_t nspecial;    /* special bins */
 	size_t goods;       /* G */
 	size_t bads;        /* D */
 	double iv;          /* smoothed IV */
@@ -67,6 +70,12 @@ struct woe_binning {
  * *out holds no bins. */
 int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning *out,
 		    struct rd_err *err);
+/* The same with special values: a row whose x equals one of the nspecial codes goes to
+ * that code's own bin and takes no part in the quantile edges (nor, later, in any merge).
+ * A code no row holds gets no bin. nspecial at most WOE_SPECIAL_MAX. */
+#define WOE_SPECIAL_MAX 32
+int woe_fit_numeric_special(const double *x, const int *y, size_t n, const double *special,
+			    size_t nspecial, struct woe_binning *out, struct rd_err *err);
 /* Categorical binning: one bin per distinct level (NULL = missing). Levels are copied,
  * so the caller keeps its strings. */
 int woe_fit_categorical(const char *const *level, const int *y, size_t n,
@@ -76,12 +85,47 @@ int woe_fit_categorical(const char *const *level, const int *y, size_t n,
  * smoothed IV wins. The missing bin is never merged. Recomputes WoE and IV. Categorical
  * binnings are left unchanged. min_share in [0, 1) (WOE_MIN_SHARE_DEFAULT). */
 int woe_make_monotone(struct woe_binning *b, double min_share, struct rd_err *err);
+
+/* The shape of the bad rate over a numeric feature's value bins (as optbinning's
+ * monotonic_trend): ascending (the bad rate rises with x, so the WoE falls), descending,
+ * peak (rises, then falls), valley (falls, then rises), none (no shape imposed), or auto. */
+enum woe_trend {
+	WOE_TREND_AUTO,
+	WOE_TREND_ASCENDING,
+	WOE_TREND_DESCENDING,
+	WOE_TREND_PEAK,
+	WOE_TREND_VALLEY,
+	WOE_TREND_NONE,
+};
+#define WOE_TRENDS 6
+extern const char *const woe_trend_names[WOE_TRENDS]; /* "auto", "ascending", ... */
+/* The trend called name, or -1. */
+int woe_trend_parse(const char *name);
+/* The two-sided 5 % critical value of the z test that lets auto choose a peak or valley. */
+#define WOE_TURN_Z 1.959964
+
+/* Merges adjacent value bins (never the special or missing ones) until every one holds at
+ * least min_share of all rows and the bad rate follows trend strictly:
+ *   ascending, descending: as woe_make_monotone with the direction fixed;
+ *   peak, valley: for every split of the value bins into a left and a right part, the left
+ *     merged ascending and the right descending (peak) or the reverse (valley); the split
+ *     keeping the largest smoothed IV wins;
+ *   none: only bins under min_share merge (smallest first, into the neighbour of closer
+ *     WoE);
+ *   auto: the better (larger IV) of ascending and descending, unless a peak or valley has a
+ *     larger IV and the data support its turn: the turn bin's bad rate differs from that of
+ *     the value bins on its left pooled, and from those on its right pooled, each by a
+ *     two-proportion z test |z| ≥ WOE_TURN_Z, in the shape's direction.
+ * *chosen (may be NULL) receives the shape applied. Categoricals are left unchanged
+ * (*chosen = none). Recomputes WoE and IV. 0, or -1 with err. */
+int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend,
+	      enum woe_trend *chosen, struct rd_err *err);
 /* Recomputes every bin's WoE and IV parts and the two IVs from the counts. */
 void woe_recompute(struct woe_binning *b);
 void woe_free(struct woe_binning *b);
 
 /* The bin of a value, or -1 when it has none (missing with no missing bin, or an unseen
- * level). */
+ * level). A value equal to a special bin's code is in that bin. */
 int woe_index_numeric(const struct woe_binning *b, double x);
 int woe_index_categorical(const struct woe_binning *b, const char *level);
 /* The smoothed WoE of bin idx; 0 (neutral) for idx = -1. */

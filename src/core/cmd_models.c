@@ -182,7 +182,10 @@ static const cJSON *member(const cJSON *o, const char *key)
 }
 
 /* The members of a bin that the points table shows. */
-enum bin_field { BIN_MISSING, BIN_LEVELS, BIN_HI, BIN_GOODS, BIN_BADS, BIN_WOE, BIN_POINTS, BIN_NFIELDS };
+enum bin_field {
+	BIN_MISSING, BIN_SPECIAL, BIN_LEVELS, BIN_HI, BIN_GOODS, BIN_BADS, BIN_WOE, BIN_POINTS,
+	BIN_NFIELDS
+};
 
 struct bin_row {
 	int has[BIN_NFIELDS]; /* the member is there (for numbers: is a number) */
@@ -192,7 +195,8 @@ struct bin_row {
 
 static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 {
-	static const char *const keys[] = {"missing", "levels", "hi", "goods", "bads", "woe", "points"};
+	static const char *const keys[] = {"missing", "special", "levels", "hi", "goods", "bads",
+					   "woe", "points"};
 	struct jsondoc_iter it;
 	struct jsondoc_span key, v;
 	memset(r, 0, sizeof *r);
@@ -240,6 +244,10 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 			buf_reset(&label);
 			if (r.has[BIN_MISSING]) {
 				buf_puts(&label, "missing");
+			} else if (r.has[BIN_SPECIAL]) {
+				char code[64];
+				sqlite3_snprintf(sizeof code, code, "%.15g", r.num[BIN_SPECIAL]);
+				buf_printf(&label, "special %s", code);
 			} else if (r.has[BIN_LEVELS]) {
 				int k = 0;
 				jsondoc_begin(&lit, r.levels);
@@ -270,13 +278,50 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1, points,
 						      sizeof points)};
 			sink_row(ctx->out, row);
-			has_prev_hi = r.has[BIN_HI];
-			prev_hi = r.num[BIN_HI];
+			if (!r.has[BIN_SPECIAL]) { /* a special bin is no edge */
+				has_prev_hi = r.has[BIN_HI];
+				prev_hi = r.num[BIN_HI];
+			}
 		}
 	}
 	sink_table_end(ctx->out);
 	buf_free(&name);
 	buf_free(&label);
+}
+
+/* A scorecard's variable selection: every feature by IV, kept or dropped, and why. */
+static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
+{
+	static const char *const cols[] = {"feature", "iv", "bins", "trend", "coef", "status",
+					   "reason"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM,  COL_NUM, COL_TEXT,
+						 COL_NUM,  COL_TEXT, COL_TEXT};
+	cJSON *selection = cJSON_ParseWithLength(span.p, span.n);
+	const cJSON *f;
+	if (cJSON_IsArray(selection)) {
+		sink_table_begin(ctx->out, "selection", 7, cols, kinds);
+		cJSON_ArrayForEach(f, selection)
+		{
+			char iv[32], bins[32], coef[32];
+			const cJSON *name = member(f, "name"), *trend = member(f, "trend");
+			const cJSON *status = member(f, "status"), *reason = member(f, "reason");
+			const cJSON *iv_v = member(f, "iv"), *bins_v = member(f, "bins");
+			const cJSON *coef_v = member(f, "coef");
+			const char *row[] = {
+				cJSON_IsString(name) ? name->valuestring : "",
+				num_cell(cJSON_IsNumber(iv_v), cJSON_GetNumberValue(iv_v), 4, iv, sizeof iv),
+				num_cell(cJSON_IsNumber(bins_v), cJSON_GetNumberValue(bins_v), 0, bins,
+					 sizeof bins),
+				cJSON_IsString(trend) ? trend->valuestring : "",
+				num_cell(cJSON_IsNumber(coef_v), cJSON_GetNumberValue(coef_v), 4, coef,
+					 sizeof coef),
+				cJSON_IsString(status) ? status->valuestring : "",
+				cJSON_IsString(reason) ? reason->valuestring : ""};
+			sink_row(ctx->out, row);
+		}
+		sink_table_end(ctx->out);
+	}
+	cJSON_Delete(selection);
 }
 
 /* A logit's weights: one row per level of a categorical, one per numeric. A column's levels
@@ -355,8 +400,12 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		sqlite3_finalize(s);
 	}
 	jsondoc_member(doc, "columns", &columns);
-	if (strcmp(algo, "scorecard") == 0)
+	if (strcmp(algo, "scorecard") == 0) {
+		struct jsondoc_span selection = {"", 0};
+		jsondoc_member(doc, "selection", &selection);
+		show_selection(ctx, selection);
 		show_points(ctx, columns);
+	}
 	else if (strcmp(algo, "logit") == 0)
 		show_weights(ctx, columns);
 	sqlite3_finalize(spec);

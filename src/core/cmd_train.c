@@ -28,6 +28,13 @@ static const struct rd_opt train_opts[] = {
 	{"depth", "D", "xgb: maximum tree depth (default 4)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
 	{"reasons", "shap|approx", "xgb: reasons from exact SHAP (default) or approximate contributions"},
+	{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
+	{"max-corr", "X", "scorecard: of two features whose WoE values correlate above X, leave"
+			   " out the one of lower IV (default 0.8; 1: keep both)"},
+	{"trend", "[F=]SHAPE", "scorecard: bin shape auto, ascending, descending, peak, valley or"
+			       " none, for every numeric feature or (repeated) for feature F"},
+	{"special", "F=V,...", "scorecard: sentinel codes of feature F with bins of their own"
+			       " (repeated per feature; replaces the mapping's)"},
 	{NULL, NULL, NULL},
 };
 
@@ -236,9 +243,84 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 		return -1;
 	}
 	tp->approx_reasons = reasons && strcmp(reasons, "approx") == 0;
+	const char *mi = args_opt(a, "min-iv"), *mc = args_opt(a, "max-corr");
+	char *end = NULL;
+	if (mi && ((tp->min_iv = strtod(mi, &end)), *end || end == mi || !(tp->min_iv >= 0) ||
+		   !isfinite(tp->min_iv))) {
+		rd_err_set(&ctx->err, "train: --min-iv must be a number >= 0");
+		return -1;
+	}
+	if (mc && ((tp->max_corr = strtod(mc, &end)), *end || end == mc || !(tp->max_corr > 0) ||
+		   tp->max_corr > 1)) {
+		rd_err_set(&ctx->err, "train: --max-corr must be a number in (0, 1]");
+		return -1;
+	}
+	for (int o = 0; o < a->nopts; o++) {
+		const char *v = a->opts[o].value;
+		if (strcmp(a->opts[o].opt->name, "trend") != 0 || strchr(v, '='))
+			continue;
+		int t = woe_trend_parse(v);
+		if (t < 0) {
+			rd_err_set(&ctx->err, "train: --trend must be auto, ascending, descending, peak,"
+					      " valley or none (or FEATURE=SHAPE)");
+			return -1;
+		}
+		tp->trend = (enum woe_trend)t;
+	}
 	tp->xgb.trees = (int)trees;
 	tp->xgb.max_depth = (int)depth;
 	tp->cancel = ctx->cancel;
+	return 0;
+}
+
+/* --special F=V,... and --trend F=SHAPE: per-column settings of the scorecard. */
+static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct train_data *d)
+{
+	for (int o = 0; o < a->nopts; o++) {
+		const char *opt = a->opts[o].opt->name, *v = a->opts[o].value, *eq = strchr(v, '=');
+		int special = strcmp(opt, "special") == 0;
+		if (!special && (strcmp(opt, "trend") != 0 || !eq))
+			continue;
+		if (!eq || eq == v) {
+			rd_err_set(&ctx->err, "train: --%s needs FEATURE=%s", opt,
+				   special ? "V,V,..." : "SHAPE");
+			return -1;
+		}
+		char *name = rd_strndup(v, (size_t)(eq - v)), e[RD_ECHO_SIZE];
+		int rc = -1;
+		rd_echo(e, v, strlen(v));
+		if (!special) {
+			int t = woe_trend_parse(eq + 1);
+			if (t < 0)
+				rd_err_set(&ctx->err, "train: --trend %s: the shape must be auto, ascending,"
+						      " descending, peak, valley or none", e);
+			else
+				rc = train_column_trend(d, name, (enum woe_trend)t, &ctx->err);
+		} else {
+			double codes[WOE_SPECIAL_MAX];
+			int n = 0;
+			const char *p = eq + 1;
+			rc = 0;
+			while (*p && rc == 0) {
+				char *end;
+				double x = strtod(p, &end);
+				if (end == p || (*end && *end != ',') || !isfinite(x) || n == WOE_SPECIAL_MAX) {
+					rd_err_set(&ctx->err, "train: --special %s: %s", e,
+						   n == WOE_SPECIAL_MAX ? "too many codes (at most 32)"
+									: "the codes must be numbers separated by commas");
+					rc = -1;
+				} else {
+					codes[n++] = x;
+					p = *end ? end + 1 : end;
+				}
+			}
+			if (rc == 0)
+				rc = train_column_special(d, name, codes, n, &ctx->err);
+		}
+		free(name);
+		if (rc)
+			return -1;
+	}
 	return 0;
 }
 
@@ -347,6 +429,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	}
 	if (!folds_file)
 		train_folds(&d, r.k, fold);
+	if (column_options(ctx, a, &d))
+		goto out;
 	r.fold_auc = rd_calloc((size_t)r.k, sizeof *r.fold_auc);
 	t.fits = r.k + 1;
 	if (cross_validate(ctx, algo, &d, fold, &tp, &t, &r))
@@ -359,7 +443,7 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
 		goto out;
 	r.fit_seconds = now_seconds() - t0;
-	if (train_iv_table(&d, tp.min_share, &iv, &ctx->err))
+	if (train_iv_table_for(&d, &tp, &iv, &ctx->err))
 		goto out;
 	for (size_t i = 0; i < d.n; i++)
 		p[i] = score_clamp(score_from_pd(&score_scaling_default, p[i]));
@@ -396,12 +480,18 @@ out:
 const struct rd_cmd cmd_train = {
 	.name = "train",
 	.usage = "NAME --algo logit|scorecard|xgb [--segment S] [--features F,...] [--folds K]"
-		 " [--folds-file FILE]",
+		 " [--folds-file FILE] [--min-iv X] [--max-corr X] [--trend [F=]SHAPE]"
+		 " [--special F=V,...]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
 	.help = "Rows are the customers with an outcome, columns their features and attributes "
 		"(constant ones dropped). Metrics are on out-of-fold predictions; the cost-optimal "
 		"PD cut-off uses --cost-fn and --cost-fp. The model is then fitted on all rows and "
-		"registered as a challenger with its IV table and reference distributions.",
+		"registered as a challenger with its IV table and reference distributions. A "
+		"scorecard bins numerics to the --trend shape (auto: monotone unless the data "
+		"support a peak or valley), gives special codes and missing values bins of their "
+		"own, leaves out features under --min-iv and the weaker of two whose WoE "
+		"correlates above --max-corr, and refits without any feature whose coefficient "
+		"has the wrong sign; 'model NAME' lists what was left out and why.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES | CMD_LONG,

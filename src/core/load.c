@@ -31,6 +31,8 @@
 #define LOAD_PROGRESS 65536 /* rows between progress reports */
 #define LOAD_BULK_BYTES (4 << 20) /* files from this size may rebuild indexes after loading */
 #define LOAD_ROW_BYTES 64  /* a guess at a row's size, to compare a file with a table */
+#define LOAD_TOKENS 5      /* distinct texts in a numeric-looking column that still warn */
+#define LOAD_TOKEN_BYTES 32 /* a longer text is data, not a missing-value token */
 
 enum load_table { LT_CUSTOMERS, LT_ORDERS, LT_PAYMENTS, LT_OUTCOMES, LT_COUNT };
 
@@ -151,6 +153,7 @@ struct load_col {
 	enum load_target target;             /* where its cells go */
 	int index;                           /* slot or attribute */
 	const struct mapping_recode *recode; /* value replacements, or NULL; the mapping owns it */
+	const struct mapping_missing *missing; /* texts meaning no value, or NULL; the mapping's */
 };
 
 struct load_attr {
@@ -162,6 +165,11 @@ struct load_attr {
 	int col;                 /* source column, or -1 */
 	int nonnum;              /* a written value was not a number */
 	int written;             /* values written */
+	int64_t numbers;         /* values written that are numbers */
+	char *tok[LOAD_TOKENS];  /* the distinct other values, while few and short; owned */
+	int64_t tokn[LOAD_TOKENS]; /* rows of each */
+	int ntok;                /* entries in tok */
+	int many;                /* more or longer other values than tok keeps */
 	struct load_field v;     /* the current row's value */
 	double num;              /* its number, when hasnum */
 	int hasnum;              /* v parsed as a number */
@@ -638,6 +646,9 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	for (int i = 0; m && i < m->nrecode; i++)
 		if (names(m->recode[i].column, c->name, res))
 			c->recode = &m->recode[i];
+	for (int i = 0; m && i < m->nmissing; i++)
+		if (!m->missing[i].column || names(m->missing[i].column, c->name, res))
+			c->missing = &m->missing[i];
 	int k;
 	if (m && m->outcome_column && names(m->outcome_column, c->name, res)) {
 		if (in->outcome_col >= 0)
@@ -751,6 +762,9 @@ static int plan_init(struct load_in *in)
 		in->genid = m->has_id;
 		if (in->genid)
 			in->label[0] = "id";
+		if (m->nspecial && in->table != LT_CUSTOMERS)
+			return load_fail(in, 0, "%s: 'special' applies to customer attributes, not to"
+					 " %s", m->name, in->t->name);
 		for (int i = 0; i < m->ndefaults; i++) {
 			const char *src = m->defaults[i].from, *res = renamed(m, src);
 			int k;
@@ -886,6 +900,34 @@ static void bind_slot(struct load_in *in, int k)
 	}
 }
 
+/* Whether a cell is one of the mapping's missing-value texts. */
+static int is_missing(const struct mapping_missing *mm, const struct load_field *v)
+{
+	for (int i = 0; i < mm->ntokens; i++)
+		if (strlen(mm->tokens[i]) == v->len && memcmp(mm->tokens[i], v->s, v->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Counts a written value that is not a number, keeping the first few distinct ones. */
+static void note_text(struct load_attr *a)
+{
+	if (a->many)
+		return;
+	for (int i = 0; i < a->ntok; i++) {
+		if (strlen(a->tok[i]) == a->v.len && memcmp(a->tok[i], a->v.s, a->v.len) == 0) {
+			a->tokn[i]++;
+			return;
+		}
+	}
+	if (a->ntok == LOAD_TOKENS || a->v.len > LOAD_TOKEN_BYTES) {
+		a->many = 1;
+		return;
+	}
+	a->tok[a->ntok] = rd_strndup(a->v.s, a->v.len);
+	a->tokn[a->ntok++] = 1;
+}
+
 static int step(struct load_in *in, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
@@ -928,6 +970,10 @@ static int write_row(struct load_in *in)
 				return LOAD_FAIL;
 			a->written++;
 			a->nonnum |= !a->hasnum;
+			if (a->hasnum)
+				a->numbers++;
+			else
+				note_text(a);
 		}
 		if (in->outcome_code >= 0) {
 			const char *obs = in->ss->map->outcome_observed_at;
@@ -1059,12 +1105,14 @@ static void spread(struct load_in *in, const struct load_rec *r)
 			row_error(in, c->name, "%s contains a NUL byte (at byte %zu)",
 				  rd_echo(sh, v.s, v.len), (size_t)(nul - v.s) + 1);
 			v = reported;
-		} else if (c->recode) {
-			const char *to = mapping_recode_get(c->recode, v.s, v.len);
+		} else {
+			const char *to = c->recode ? mapping_recode_get(c->recode, v.s, v.len) : NULL;
 			if (to) {
 				v.s = to;
 				v.len = strlen(to);
 			}
+			if (c->missing && is_missing(c->missing, &v))
+				v = (struct load_field){.s = "", .len = 0};
 		}
 		if (c->target == TG_SLOT)
 			in->val[c->index] = v;
@@ -1274,6 +1322,142 @@ static int in_setup(struct load_in *in)
 	return plan_init(in);
 }
 
+/* A column that would be numeric but for a few texts (NA, ?): almost certainly missing
+ * values read as levels. Says which, how often, and the mapping key that reads them so. */
+static void warn_texts(struct load_in *in, const struct load_attr *a)
+{
+	int64_t texts = 0;
+	for (int i = 0; i < a->ntok; i++)
+		texts += a->tokn[i];
+	if (a->many || a->ntok == 0 || a->numbers < texts)
+		return;
+	struct rd_buf list = {0}, json = {0};
+	char e[RD_ECHO_SIZE];
+	for (int i = 0; i < a->ntok; i++) {
+		buf_printf(&list, "%s%s (%lld row%s)", i ? ", " : "", rd_echo(e, a->tok[i],
+			   strlen(a->tok[i])), (long long)a->tokn[i], a->tokn[i] == 1 ? "" : "s");
+		buf_puts(&json, i ? ", " : "");
+		buf_json_string(&json, a->tok[i]);
+	}
+	sink_diag(in->ss->ctx->out, "%s: warning: column %s is loaded as categorical because of %d"
+		  " text%s among its %lld numbers: %s; if %s no value, the mapping key \"missing\":"
+		  " [%s] keeps it numeric", in->path, echo_name(e, a->label), a->ntok,
+		  a->ntok == 1 ? "" : "s", (long long)a->numbers, list.data,
+		  a->ntok == 1 ? "it means" : "they mean", json.data);
+	buf_free(&list);
+	buf_free(&json);
+}
+
+/* The mapping's "special": each names a numeric attribute of this file, whose codes are
+ * stored with its definition (train gives each code a scorecard bin of its own). */
+static int attrs_special(struct load_in *in)
+{
+	const struct rd_mapping *m = in->ss->map;
+	sqlite3_stmt *s = NULL;
+	struct rd_buf codes = {0};
+	struct rd_err err;
+	char e[RD_ECHO_SIZE];
+	int rc = LOAD_FAIL;
+	if (!m || m->nspecial == 0)
+		return LOAD_GO;
+	if (store_prepare(in->ss->ctx->store,
+			  "UPDATE attributes SET special = ?2 WHERE name = ?1 AND type = 'numeric'", &s,
+			  &err)) {
+		load_fail(in, 0, "%s", err.msg);
+		goto out;
+	}
+	for (int k = 0; k < m->nspecial; k++) {
+		const struct mapping_special *ms = &m->special[k];
+		const struct load_attr *a = NULL;
+		for (int i = 0; i < in->nattrs && !a; i++)
+			if (names(ms->column, in->attrs[i].label, in->attrs[i].name) &&
+			    (in->attrs[i].col >= 0 || in->attrs[i].def))
+				a = &in->attrs[i];
+		if (!a) {
+			load_fail(in, 0, "%s: 'special' names %s, which is not an attribute column of"
+				  " this file", m->name, echo_name(e, ms->column));
+			goto out;
+		}
+		buf_reset(&codes);
+		for (int c = 0; c < ms->ncodes; c++) {
+			buf_putc(&codes, c ? ',' : '[');
+			buf_json_number(&codes, ms->codes[c]);
+		}
+		buf_putc(&codes, ']');
+		sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, codes.data, (int)codes.len, SQLITE_STATIC);
+		if (step(in, s))
+			goto out;
+		if (sqlite3_changes(store_db(in->ss->ctx->store)) != 1) {
+			load_fail(in, 0, "%s: 'special' gives codes for %s, which is categorical (a value"
+				  " is not a number); special codes are for numeric columns", m->name,
+				  echo_name(e, a->label));
+			goto out;
+		}
+	}
+	rc = LOAD_GO;
+out:
+	sqlite3_finalize(s);
+	buf_free(&codes);
+	return rc;
+}
+
+/* A column this load reads with "missing" tokens, categorical from an earlier load (whose
+ * texts were, typically, those tokens): 1 when every value now stored is a number, which
+ * then gets its num; 0 when some is text; LOAD_FAIL on a database error. */
+static int stored_numbers(struct load_in *in, const struct load_attr *a)
+{
+	sqlite3_stmt *s = NULL, *u = NULL;
+	struct rd_err err;
+	char **ids = NULL;
+	double *nums = NULL;
+	size_t n = 0, cap = 0;
+	int rc = LOAD_FAIL, step_rc;
+	if (store_prepare(in->ss->ctx->store, "SELECT customer_id, value FROM customer_attributes"
+			  " WHERE name = ?1 AND num IS NULL", &s, &err) ||
+	    store_prepare(in->ss->ctx->store, "UPDATE customer_attributes SET num = ?3"
+			  " WHERE customer_id = ?1 AND name = ?2", &u, &err)) {
+		load_fail(in, 0, "%s", err.msg);
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
+	rc = 1;
+	while ((step_rc = sqlite3_step(s)) == SQLITE_ROW && rc == 1) {
+		const char *v = (const char *)sqlite3_column_text(s, 1);
+		double x;
+		if (!v || num_parse(v, strlen(v), &x)) {
+			rc = 0;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = rd_realloc(ids, cap * sizeof *ids);
+			nums = rd_realloc(nums, cap * sizeof *nums);
+		}
+		ids[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		nums[n++] = x;
+	}
+	if (rc == 1 && step_rc != SQLITE_DONE) {
+		rc = load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->ctx->store)));
+		goto out;
+	}
+	for (size_t i = 0; rc == 1 && i < n; i++) {
+		sqlite3_bind_text(u, 1, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(u, 2, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_double(u, 3, nums[i]);
+		if (step(in, u))
+			rc = LOAD_FAIL;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(nums);
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	return rc;
+}
+
 /* Attribute definitions, with the type this load's values show. */
 static int attrs_finish(struct load_in *in)
 {
@@ -1303,6 +1487,14 @@ static int attrs_finish(struct load_in *in)
 		enum mapping_type t = a->forced ? a->forced
 				      : a->nonnum || a->before == MAPPING_CATEGORICAL ? MAPPING_CATEGORICAL
 										    : MAPPING_NUMERIC;
+		if (t == MAPPING_CATEGORICAL && !a->forced && !a->nonnum && a->col >= 0 &&
+		    in->cols[a->col].missing) {
+			int all = stored_numbers(in, a);
+			if (all < 0)
+				goto out;
+			if (all)
+				t = MAPPING_NUMERIC;
+		}
 		sqlite3_bind_text(def, 1, a->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(def, 2, t == MAPPING_NUMERIC ? "numeric" : "categorical", -1,
 				  SQLITE_STATIC);
@@ -1312,9 +1504,11 @@ static int attrs_finish(struct load_in *in)
 			sqlite3_bind_text(clear, 1, a->name, -1, SQLITE_STATIC);
 			if (step(in, clear))
 				goto out;
+			if (!a->forced)
+				warn_texts(in, a);
 		}
 	}
-	rc = LOAD_GO;
+	rc = attrs_special(in);
 out:
 	sqlite3_finalize(def);
 	sqlite3_finalize(clear);
@@ -1330,8 +1524,11 @@ static void in_free(struct load_in *in)
 	for (int i = 0; i < in->ncols; i++)
 		free(in->cols[i].name);
 	free(in->cols);
-	for (int i = 0; i < in->nattrs; i++)
+	for (int i = 0; i < in->nattrs; i++) {
 		free(in->attrs[i].name);
+		for (int k = 0; k < in->attrs[i].ntok; k++)
+			free(in->attrs[i].tok[k]);
+	}
 	free(in->attrs);
 	strmap_free(in->colmap);
 	strmap_free(in->attrmap);

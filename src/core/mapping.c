@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = {
 	"description", "table", "header", "columns", "separator", "rename", "recode",
-	"defaults",    "types", "id",     "ignore",  "outcome",   NULL,
+	"defaults",    "types", "id",     "ignore",  "outcome",   "missing", "special", NULL,
 };
 static const char *const outcome_keys[] = {"column", "recode", "observed_at", NULL};
 static const char *const id_keys[] = {"format", NULL};
@@ -372,6 +372,104 @@ static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 	return 0;
 }
 
+/* A list of missing-value tokens (strings, or numbers as written by scalar_text). */
+static int missing_tokens(const cJSON *v, const char *name, const char *what,
+			  struct mapping_missing *out, struct rd_err *err)
+{
+	if (!cJSON_IsArray(v)) {
+		rd_err_set(err, "%s: %s must be an array of texts that mean no value, like [\"NA\","
+			   " \"?\"]", name, what);
+		return -1;
+	}
+	out->tokens = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *out->tokens);
+	for (const cJSON *t = v->child; t; t = t->next) {
+		char *text = cJSON_IsString(t) || cJSON_IsNumber(t) ? scalar_text(t) : NULL;
+		if (!text) {
+			rd_err_set(err, "%s: %s item %d must be a string (or a number within ±2^53)",
+				   name, what, out->ntokens + 1);
+			return -1;
+		}
+		out->tokens[out->ntokens++] = text;
+	}
+	return 0;
+}
+
+/* "missing": an array of tokens for every column, or {column: [tokens]}. */
+static int parse_missing(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
+{
+	char e[RD_ECHO_SIZE], what[RD_ECHO_SIZE + 16];
+	if (cJSON_IsArray(v)) {
+		m->missing = rd_calloc(1, sizeof *m->missing);
+		m->nmissing = 1;
+		return missing_tokens(v, m->name, "'missing'", &m->missing[0], err);
+	}
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: 'missing' must be an array of texts for every column, or an"
+			   " object of column -> array", m->name);
+		return -1;
+	}
+	if (distinct_columns(v, m->name, "'missing'", err))
+		return -1;
+	m->missing = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->missing);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (!column_name_ok(c->string)) {
+			rd_err_set(err, "%s: 'missing': the key %s is not a column name (empty or blank)",
+				   m->name, echo(e, c->string));
+			return -1;
+		}
+		struct mapping_missing *mm = &m->missing[m->nmissing++];
+		mm->column = rd_strdup(c->string);
+		snprintf(what, sizeof what, "'missing'.%s", echo(e, c->string));
+		if (missing_tokens(c, m->name, what, mm, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* "special": {column: [codes]}, the codes distinct finite numbers. */
+static int parse_special(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
+{
+	char e[RD_ECHO_SIZE];
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: 'special' must be an object of column -> array of codes, like"
+			   " {\"PAY_0\": [-2, -1]}", m->name);
+		return -1;
+	}
+	if (distinct_columns(v, m->name, "'special'", err))
+		return -1;
+	m->special = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->special);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		int n = cJSON_IsArray(c) ? cJSON_GetArraySize(c) : 0;
+		if (!column_name_ok(c->string)) {
+			rd_err_set(err, "%s: 'special': the key %s is not a column name (empty or blank)",
+				   m->name, echo(e, c->string));
+			return -1;
+		}
+		if (n < 1 || n > MAPPING_SPECIAL_MAX) {
+			rd_err_set(err, "%s: 'special'.%s must be an array of 1 to %d numbers", m->name,
+				   echo(e, c->string), MAPPING_SPECIAL_MAX);
+			return -1;
+		}
+		struct mapping_special *ms = &m->special[m->nspecial++];
+		ms->column = rd_strdup(c->string);
+		ms->codes = rd_malloc((size_t)n * sizeof *ms->codes);
+		for (const cJSON *x = c->child; x; x = x->next) {
+			double d = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+			int dup = 0;
+			for (int k = 0; k < ms->ncodes; k++)
+				dup |= ms->codes[k] == d;
+			if (!isfinite(d) || fabs(d) >= 9007199254740992.0 || dup) {
+				rd_err_set(err, "%s: 'special'.%s item %d must be a number within ±2^53%s",
+					   m->name, echo(e, c->string), ms->ncodes + 1,
+					   dup ? ", not given twice" : "");
+				return -1;
+			}
+			ms->codes[ms->ncodes++] = d;
+		}
+	}
+	return 0;
+}
+
 /* Applies one top-level key. */
 static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, struct rd_err *err)
 {
@@ -432,6 +530,10 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return parse_types(m, c, err);
 	if (strcmp(k, "outcome") == 0)
 		return parse_outcome(m, c, err);
+	if (strcmp(k, "missing") == 0)
+		return parse_missing(m, c, err);
+	if (strcmp(k, "special") == 0)
+		return parse_special(m, c, err);
 	if (strcmp(k, "recode") == 0) {
 		if (!cJSON_IsObject(c)) {
 			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}", m->name);
@@ -572,6 +674,16 @@ void mapping_free(struct rd_mapping *m)
 	free(m->outcome_column);
 	recode_free(&m->outcome_recode);
 	free(m->outcome_observed_at);
+	for (int i = 0; i < m->nmissing; i++) {
+		free(m->missing[i].column);
+		names_free(m->missing[i].tokens, m->missing[i].ntokens);
+	}
+	free(m->missing);
+	for (int i = 0; i < m->nspecial; i++) {
+		free(m->special[i].column);
+		free(m->special[i].codes);
+	}
+	free(m->special);
 	free(m);
 }
 

@@ -39,6 +39,8 @@ void model_free(struct rd_model *m)
 		free(col->bins);
 		free(col->level_bin);
 		free(col->edge_bin);
+		free(col->special);
+		free(col->special_bin);
 	}
 	free(m->cols);
 	free(m->nlevels);
@@ -217,6 +219,62 @@ static int bin_levels(const cJSON *b, struct model_column *col, int idx, const c
 	return 0;
 }
 
+/* A numeric column's "special": distinct finite codes, none with a bin yet. */
+static int parse_special_codes(const cJSON *jc, struct model_column *col, const char *where,
+			       struct rd_err *err)
+{
+	const cJSON *js = cJSON_GetObjectItemCaseSensitive(jc, "special"), *v;
+	if (!js)
+		return 0;
+	int n = cJSON_IsArray(js) ? cJSON_GetArraySize(js) : -1;
+	if (col->categorical || n < 0 || n > MODEL_SPECIAL_MAX) {
+		rd_err_set(err, "model spec: %s: 'special' must be an array of at most %d numbers, in"
+				" a numeric column", where, MODEL_SPECIAL_MAX);
+		return -1;
+	}
+	col->special = rd_malloc((size_t)(n ? n : 1) * sizeof *col->special);
+	col->special_bin = rd_malloc((size_t)(n ? n : 1) * sizeof *col->special_bin);
+	cJSON_ArrayForEach(v, js)
+	{
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+			rd_err_set(err, "model spec: %s: 'special' holds a value that is not a number",
+				   where);
+			return -1;
+		}
+		for (int k = 0; k < col->nspecial; k++) {
+			if (col->special[k] == v->valuedouble) {
+				rd_err_set(err, "model spec: %s: 'special' lists %.17g twice", where,
+					   v->valuedouble);
+				return -1;
+			}
+		}
+		col->special_bin[col->nspecial] = -1;
+		col->special[col->nspecial++] = v->valuedouble;
+	}
+	return 0;
+}
+
+/* A bin of one special code: a code of the column's "special", in no other bin. */
+static int special_bin(const cJSON *code, struct model_column *col, int idx, const char *where,
+		       struct rd_err *err)
+{
+	int k = 0;
+	while (cJSON_IsNumber(code) && k < col->nspecial && col->special[k] != code->valuedouble)
+		k++;
+	if (!cJSON_IsNumber(code) || k == col->nspecial) {
+		rd_err_set(err, "model spec: %s: bins[%d]: 'special' must be one of the column's"
+				" 'special' codes", where, idx);
+		return -1;
+	}
+	if (col->special_bin[k] >= 0) {
+		rd_err_set(err, "model spec: %s: code %.17g is in bins[%d] and bins[%d]", where,
+			   col->special[k], col->special_bin[k], idx);
+		return -1;
+	}
+	col->special_bin[k] = idx;
+	return 0;
+}
+
 static int parse_scorecard_column(const cJSON *jc, struct model_column *col, struct rd_err *err)
 {
 	char where[160];
@@ -240,6 +298,8 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 	} else {
 		col->edge_bin = rd_malloc((size_t)size * sizeof *col->edge_bin);
 	}
+	if (parse_special_codes(jc, col, where, err))
+		return -1;
 	double prev_hi = -INFINITY;
 	cJSON_ArrayForEach(b, jb)
 	{
@@ -271,6 +331,18 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 			col->missing_bin = idx;
 			continue;
 		}
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "special");
+		if (code) {
+			if (cJSON_GetObjectItemCaseSensitive(b, "hi") ||
+			    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
+				rd_err_set(err, "model spec: %s: bins[%d]: a special bin has no 'hi' or"
+						" 'levels'", where, idx);
+				return -1;
+			}
+			if (special_bin(code, col, idx, where, err))
+				return -1;
+			continue;
+		}
 		if (col->categorical) {
 			if (bin_levels(b, col, idx, where, err))
 				return -1;
@@ -293,7 +365,7 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		prev_hi = bin->hi;
 		col->edge_bin[col->nedges++] = idx;
 	}
-	if (!col->categorical && prev_hi != INFINITY) {
+	if (!col->categorical && prev_hi != INFINITY && (col->nedges > 0 || col->nspecial == 0)) {
 		rd_err_set(err, "model spec: %s: the last bin must be the open top bin ('hi' null)",
 			   where);
 		return -1;
@@ -499,6 +571,9 @@ static int scorecard_bin(const struct model_column *col, double v)
 	}
 	if (isnan(v))
 		return col->missing_bin;
+	for (int k = 0; k < col->nspecial; k++)
+		if (v == col->special[k])
+			return col->special_bin[k];
 	/* The first bin whose upper edge is at or above v (edges increase; the last is +inf). */
 	int lo = 0, hi = col->nedges;
 	while (lo < hi) {

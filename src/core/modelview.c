@@ -232,6 +232,11 @@ static void bin_label(const cJSON *b, double lo, char *out, size_t n)
 		copy_text(out, n, "missing");
 		return;
 	}
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "special");
+	if (code) {
+		snprintf(out, n, "special %.15g", cJSON_IsNumber(code) ? code->valuedouble : NAN);
+		return;
+	}
 	if (cJSON_IsArray(levels)) {
 		struct rd_buf t = {0};
 		cJSON_ArrayForEach(l, levels)
@@ -302,7 +307,8 @@ static void read_scorecard(struct modelview *m, const cJSON *cols)
 			p->woe = num(b, "woe");
 			p->points = num(b, "points");
 			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "missing")) &&
-			    !cJSON_GetObjectItemCaseSensitive(b, "levels"))
+			    !cJSON_GetObjectItemCaseSensitive(b, "levels") &&
+			    !cJSON_GetObjectItemCaseSensitive(b, "special"))
 				lo = num(b, "hi");
 		}
 	}

@@ -14,7 +14,8 @@ CREATE TABLE customers (
 -- Any extra column of a customers file: one definition here, one value per customer below.
 CREATE TABLE attributes (
   name        TEXT PRIMARY KEY,
-  type        TEXT NOT NULL CHECK (type IN ('numeric', 'categorical'))
+  type        TEXT NOT NULL CHECK (type IN ('numeric', 'categorical')),
+  special     TEXT                          -- JSON array of sentinel codes (mapping 'special')
 );
 
 CREATE TABLE customer_attributes (

@@ -338,6 +338,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	if (version >= 1 && version < 6 &&
 	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN as_of TEXT", err))
 		goto fail;
+	/* 6 -> 7: an attribute keeps the sentinel codes its mapping declares ("special"). */
+	if (version >= 1 && version < 7 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('attributes') WHERE name ="
+			  " 'special'", 0) == 0 &&
+	    store_exec(st, "ALTER TABLE attributes ADD COLUMN special TEXT;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

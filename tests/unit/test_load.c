@@ -878,6 +878,95 @@ static void test_mapping_apply(void **state)
 	store_close(st);
 }
 
+/* "missing" reads texts as no value (for every column, or per column); without it a
+ * numeric column spoiled by a few texts loads as categorical with a warning that names
+ * them. "special" stores a numeric attribute's sentinel codes for train. */
+static void test_mapping_missing_special(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	struct {
+		const char *json;
+		const char *want;
+	} cases[] = {
+		{"{\"missing\": \"NA\"}", "'missing' must be an array of texts for every column"},
+		{"{\"missing\": [\"NA\", [1]]}", "'missing' item 2 must be a string"},
+		{"{\"missing\": {\"a\": \"NA\"}}", "'missing'.'a' must be an array of texts"},
+		{"{\"missing\": {\"a\": [\"NA\"], \"A\": [\"?\"]}}", "'missing' names 'A' twice"},
+		{"{\"missing\": {\" \": [\"NA\"]}}", "the key ' ' is not a column name"},
+		{"{\"special\": [98]}", "'special' must be an object of column -> array of codes"},
+		{"{\"special\": {\"a\": []}}", "'special'.'a' must be an array of 1 to 32 numbers"},
+		{"{\"special\": {\"a\": [\"98\"]}}", "'special'.'a' item 1 must be a number"},
+		{"{\"special\": {\"a\": [98, 98]}}", "item 2 must be a number within ±2^53, not given twice"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		if (m)
+			fail_msg("accepted %s", cases[i].json);
+		assert_has(err.msg, cases[i].want);
+	}
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[128];
+	const char *p = file_str("na.csv", "id,income,age,grade\n"
+					   "C1,100,30,A\nC2,NA,41,B\nC3,250,?,C\nC4,NA,52,D\nC5,300,98,E\n");
+	/* Without "missing": both columns are categorical, and the load says why. */
+	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
+	assert_has(diags(&r), "na.csv: warning: column 'income' is loaded as categorical because of 1"
+			      " text among its 3 numbers: 'NA' (2 rows); if it means no value, the"
+			      " mapping key \"missing\": [\"NA\"] keeps it numeric");
+	assert_has(diags(&r), "column 'age' is loaded as categorical because of 1 text among its 4"
+			      " numbers: '?' (1 row)");
+	assert_true(strstr(diags(&r), "'grade'") == NULL); /* all texts: a categorical */
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"), 3);
+	/* With it (for every column): numeric, the tokens not stored, no warning. */
+	const char *map = file_str("na.json", "{\"missing\": [\"NA\", \"?\"], \"special\":"
+					      " {\"AGE\": [98, -1]}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
+	assert_true(strstr(diags(&r), "warning") == NULL);
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT group_concat(name || ':' || type || ':' ||"
+					" coalesce(special, '-'), ' ') FROM attributes", v, sizeof v),
+			    "income:numeric:- age:numeric:[98,-1] grade:categorical:-");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
+				      " AND num IS NOT NULL"),
+			 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE value IN"
+				      " ('NA', '?')"),
+			 0);
+	/* Per column: only that column's texts; a default applies to a missing cell. */
+	map = file_str("nc.json", "{\"missing\": {\"income\": [\"NA\"]}, \"defaults\": {\"income\":"
+				  " 0}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
+	assert_has(diags(&r), "column 'age' is loaded as categorical");
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
+				      " AND num = 0"),
+			 2);
+	/* "special" needs a numeric attribute of the file, and a customers file. */
+	map = file_str("s1.json", "{\"missing\": [\"NA\", \"?\"], \"special\": {\"grade\": [1]}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "s1.json: 'special' gives codes for 'grade', which is categorical");
+	run_free(&r);
+	map = file_str("s2.json", "{\"special\": {\"height\": [1]}}");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "s2.json: 'special' names 'height', which is not an attribute"
+				  " column of this file");
+	run_free(&r);
+	two_customers(st);
+	map = file_str("s3.json", "{\"special\": {\"amount\": [0]}}");
+	p = file_str("o.csv", "id,customer_id,amount,status,created_at\n"
+			      "O1,C1,10,placed,2024-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "s3.json: 'special' applies to customer attributes, not to orders");
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT special FROM attributes WHERE name = 'age'", v,
+				    sizeof v),
+			    "[98,-1]"); /* the failed loads changed nothing */
+	store_close(st);
+}
+
 /* ---- the public datasets ---- */
 
 static void test_german(void **state)
@@ -1427,6 +1516,7 @@ int main(void)
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_mapping_errors),
 		cmocka_unit_test(test_mapping_apply),
+		cmocka_unit_test(test_mapping_missing_special),
 		cmocka_unit_test(test_german),
 		cmocka_unit_test(test_taiwan),
 		cmocka_unit_test(test_load_dir),

@@ -299,6 +299,71 @@ static void test_scorecard_scoring(void **state)
 	model_free(m);
 }
 
+/* Special bins: a numeric column's codes listed in "special", each in at most one bin of
+ * its own; scoring puts the code there (not in the value bin around it), and a listed code
+ * without a bin is neutral. */
+static void test_scorecard_special(void **state)
+{
+	(void)state;
+	static const char fmt[] =
+		"{\"algo\": \"scorecard\", \"intercept\": -1, \"columns\": ["
+		" {\"name\": \"age\", \"coef\": -1, %s \"bins\": [%s]}]}";
+	static const char bins[] =
+		"{\"hi\": 25, \"woe\": -0.5, \"points\": -30}, {\"hi\": null, \"woe\": 0.5, \"points\": 30},"
+		" {\"special\": 98, \"woe\": -1, \"points\": -70}, {\"missing\": true, \"woe\": 0.1,"
+		" \"points\": 5}";
+	char spec[1024];
+	snprintf(spec, sizeof spec, fmt, "\"special\": [-1, 98],", bins);
+	struct rd_model *m = parsed(spec);
+	static const struct {
+		double age, lost;
+	} rows[] = {
+		{98, 100},   /* its own bin: -70 against the best 30 */
+		{97.5, 0},   /* a value: (25, inf) */
+		{-1, 30},    /* listed, no bin: neutral (0 points), not the (-inf, 25] bin */
+		{-1.5, 60},  /* a value: (-inf, 25] */
+		{NAN, 25},   /* missing */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		double x[1] = {rows[i].age}, raw;
+		struct rd_score s;
+		struct rd_err err = {{0}};
+		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+		double lost = s.nreasons ? s.reasons[0].points : 0;
+		if (fabs(lost - rows[i].lost) > 1e-9)
+			fail_msg("age %g: lost %g, expected %g", rows[i].age, lost, rows[i].lost);
+	}
+	model_free(m);
+	static const struct {
+		const char *special, *bins, *want;
+	} bad[] = {
+		{"", bins, "bins[2]: 'special' must be one of the column's 'special' codes"},
+		{"\"special\": [-1],", bins, "bins[2]: 'special' must be one of"},
+		{"\"special\": [98, 98],", bins, "'special' lists 98 twice"},
+		{"\"special\": [\"98\"],", bins, "'special' holds a value that is not a number"},
+		{"\"special\": 98,", bins, "'special' must be an array of at most 32 numbers"},
+		{"\"special\": [98],", "{\"special\": 98, \"woe\": 0, \"points\": 0}, {\"special\": 98,"
+				      " \"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		 "code 98 is in bins[0] and bins[1]"},
+		{"\"special\": [98],", "{\"special\": 98, \"hi\": 3, \"woe\": 0, \"points\": 0},"
+				      " {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		 "a special bin has no 'hi' or 'levels'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(spec, sizeof spec, fmt, bad[i].special, bad[i].bins);
+		refused(spec, bad[i].want);
+	}
+	/* Special bins only (every training value was a code): no open top bin needed. */
+	snprintf(spec, sizeof spec, fmt, "\"special\": [98],",
+		 "{\"special\": 98, \"woe\": 0.2, \"points\": 9}");
+	model_free(parsed(spec));
+	/* Not in a categorical column. */
+	refused("{\"algo\": \"scorecard\", \"intercept\": -1, \"columns\": [{\"name\": \"home\","
+		" \"levels\": [\"own\"], \"special\": [1], \"coef\": -1, \"bins\": [{\"levels\":"
+		" [\"own\"], \"woe\": 0, \"points\": 0}]}]}",
+		"'special' must be an array of at most 32 numbers, in a numeric column");
+}
+
 /* A model whose arithmetic overflows on some input: model_score refuses the batch and marks
  * the row, instead of clamping an infinite or NaN score to a band. */
 static void test_nonfinite_score(void **state)
@@ -379,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_logit_bounds),
 		cmocka_unit_test(test_scorecard_bins),
 		cmocka_unit_test(test_scorecard_scoring),
+		cmocka_unit_test(test_scorecard_special),
 		cmocka_unit_test(test_nonfinite_score),
 		cmocka_unit_test(test_points_lost_capped),
 		cmocka_unit_test(test_names_and_weights),

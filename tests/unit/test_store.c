@@ -595,6 +595,16 @@ static void test_migration_runs(void **state)
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
 					" VALUES ('x', 'x', 'u', 'now', 'running')", &err), 0);
+	/* 6 -> 7: attributes gain their special codes; the rows stay. */
+	assert_int_equal(store_exec(st, "INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
+					" ALTER TABLE attributes DROP COLUMN special;"
+					" PRAGMA user_version = 6", &err), 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'age' AND"
+				      " special IS NULL"), 1);
 	store_close(st);
 	unlink(path);
 }

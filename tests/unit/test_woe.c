@@ -407,12 +407,198 @@ static void test_missing_and_edges(void **state)
 	assert_int_equal(woe_fit_categorical(lv, yl, 0, &b, &err), -1);
 }
 
+/* Special codes: their rows get bins of their own and take no part in the edges, so the
+ * value bins are those of the data without them; scoring finds them; no shape merges them. */
+static void test_special(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	enum { N = 400 };
+	double x[N], rest[N];
+	int y[N], yrest[N];
+	size_t m = 0;
+	for (int i = 0; i < N; i++) {
+		/* every 5th row holds code 98 ("not applicable"), every 7th code -1 */
+		x[i] = i % 5 == 0 ? 98 : i % 7 == 0 ? -1 : (double)(i % 50);
+		y[i] = i % 5 == 0 ? i % 10 == 0 : (i % 50) < 20 ? i % 3 == 0 : i % 9 == 0;
+		if (x[i] != 98 && x[i] != -1) {
+			rest[m] = x[i];
+			yrest[m++] = y[i];
+		}
+	}
+	const double codes[] = {98, -1, 7777}; /* 7777: no row holds it, no bin */
+	struct woe_binning b, r;
+	assert_int_equal(woe_fit_numeric_special(x, y, N, codes, 3, &b, &err), 0);
+	assert_int_equal(woe_fit_numeric(rest, yrest, m, &r, &err), 0);
+	assert_int_equal(b.nspecial, 2);
+	assert_int_equal(b.nbins, r.nbins + 2);
+	for (size_t k = 0; k < r.nbins; k++) {
+		assert_close(b.bins[k].hi, r.bins[k].hi, 0);
+		assert_int_equal(b.bins[k].goods, r.bins[k].goods);
+		assert_int_equal(b.bins[k].bads, r.bins[k].bads);
+	}
+	/* in increasing order of the code: -1, then 98; counted by hand */
+	size_t g98 = 0, d98 = 0, g1 = 0, d1 = 0;
+	for (int i = 0; i < N; i++) {
+		if (x[i] == 98)
+			y[i] ? d98++ : g98++;
+		if (x[i] == -1)
+			y[i] ? d1++ : g1++;
+	}
+	struct woe_bin *s1 = &b.bins[r.nbins], *s98 = &b.bins[r.nbins + 1];
+	assert_true(s1->special && s98->special && !b.bins[0].special);
+	assert_close(s1->hi, -1, 0);
+	assert_close(s98->hi, 98, 0);
+	assert_int_equal(s1->goods, g1);
+	assert_int_equal(s1->bads, d1);
+	assert_int_equal(s98->goods, g98);
+	assert_int_equal(s98->bads, d98);
+	assert_int_equal(woe_index_numeric(&b, 98), (int)r.nbins + 1);
+	assert_int_equal(woe_index_numeric(&b, -1), (int)r.nbins);
+	assert_int_equal(woe_index_numeric(&b, -2), 0);
+	assert_int_equal(woe_index_numeric(&b, 97), (int)r.nbins - 1);
+	/* Every shape leaves the special bins as they were, after the value bins. */
+	for (int t = 0; t < WOE_TRENDS; t++) {
+		struct woe_binning c;
+		assert_int_equal(woe_fit_numeric_special(x, y, N, codes, 3, &c, &err), 0);
+		assert_int_equal(woe_shape(&c, 0.2, (enum woe_trend)t, NULL, &err), 0);
+		assert_int_equal(c.nspecial, 2);
+		assert_true(c.bins[c.nbins - 2].special && c.bins[c.nbins - 1].special);
+		assert_int_equal(c.bins[c.nbins - 1].goods + c.bins[c.nbins - 1].bads, g98 + d98);
+		for (size_t k = 0; k + 2 < c.nbins; k++)
+			assert_false(c.bins[k].special);
+		woe_free(&c);
+	}
+	woe_free(&b);
+	woe_free(&r);
+	/* Only special values: no value bins. */
+	const double only[] = {98, 98, -1, -1};
+	const int yo[] = {0, 1, 0, 0};
+	assert_int_equal(woe_fit_numeric_special(only, yo, 4, codes, 2, &b, &err), 0);
+	assert_int_equal(b.nbins, 2);
+	assert_int_equal(woe_index_numeric(&b, 5), -1);
+	woe_free(&b);
+	double many[WOE_SPECIAL_MAX + 1] = {0};
+	assert_int_equal(woe_fit_numeric_special(only, yo, 4, many, WOE_SPECIAL_MAX + 1, &b, &err), -1);
+}
+
+/* Five groups of rows with the given bads per group of size each: x = 0..4. */
+static void groups(const int bads[5], int size, double *x, int *y)
+{
+	for (int g = 0, i = 0; g < 5; g++)
+		for (int k = 0; k < size; k++, i++) {
+			x[i] = g;
+			y[i] = k < bads[g];
+		}
+}
+
+static double bad_rate(const struct woe_bin *b)
+{
+	return (double)b->bads / (double)(b->goods + b->bads);
+}
+
+/* The shapes: each one's bad rates follow it; auto takes a peak or valley only when the
+ * turn is significant, else the better monotone shape. */
+static void test_shapes(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	enum { BIG = 1000, SMALL = 40 };
+	static double x[5 * BIG];
+	static int y[5 * BIG];
+	static const int peak[5] = {100, 200, 400, 250, 120};  /* per 1000 rows */
+	static const int valley[5] = {400, 200, 100, 250, 380};
+	struct woe_binning b;
+	enum woe_trend got;
+	/* A clear peak: auto keeps all five bins and says peak. */
+	groups(peak, BIG, x, y);
+	assert_int_equal(woe_fit_numeric(x, y, 5 * BIG, &b, &err), 0);
+	assert_int_equal(b.nbins, 5);
+	double iv_all = b.iv;
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_AUTO, &got, &err), 0);
+	assert_int_equal(got, WOE_TREND_PEAK);
+	assert_int_equal(b.nbins, 5);
+	assert_close(b.iv, iv_all, 1e-12);
+	woe_free(&b);
+	/* Forced ascending on it: the bad rate rises strictly, fewer bins, less IV. */
+	assert_int_equal(woe_fit_numeric(x, y, 5 * BIG, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_ASCENDING, &got, &err), 0);
+	assert_int_equal(got, WOE_TREND_ASCENDING);
+	assert_true(b.nbins < 5 && b.iv < iv_all);
+	for (size_t k = 0; k + 1 < b.nbins; k++)
+		assert_true(bad_rate(&b.bins[k]) < bad_rate(&b.bins[k + 1]));
+	woe_free(&b);
+	/* Descending: falls strictly. */
+	assert_int_equal(woe_fit_numeric(x, y, 5 * BIG, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_DESCENDING, &got, &err), 0);
+	for (size_t k = 0; k + 1 < b.nbins; k++)
+		assert_true(bad_rate(&b.bins[k]) > bad_rate(&b.bins[k + 1]));
+	woe_free(&b);
+	/* Valley asked of a peak: rises nowhere before its lowest bin, falls nowhere after. */
+	assert_int_equal(woe_fit_numeric(x, y, 5 * BIG, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_VALLEY, &got, &err), 0);
+	size_t low = 0;
+	for (size_t k = 1; k < b.nbins; k++)
+		if (bad_rate(&b.bins[k]) < bad_rate(&b.bins[low]))
+			low = k;
+	for (size_t k = 0; k + 1 < b.nbins; k++)
+		assert_true(k < low ? bad_rate(&b.bins[k]) > bad_rate(&b.bins[k + 1])
+				    : bad_rate(&b.bins[k]) < bad_rate(&b.bins[k + 1]));
+	woe_free(&b);
+	/* A clear valley: auto says valley. */
+	groups(valley, BIG, x, y);
+	assert_int_equal(woe_fit_numeric(x, y, 5 * BIG, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_AUTO, &got, &err), 0);
+	assert_int_equal(got, WOE_TREND_VALLEY);
+	assert_int_equal(b.nbins, 5);
+	woe_free(&b);
+	/* The same rates on 40 rows a group: the turn is not significant (z about 1.1), so
+	 * auto stays monotone, as woe_make_monotone would. */
+	static const int peak_small[5] = {4, 6, 10, 7, 5};
+	groups(peak_small, SMALL, x, y);
+	struct woe_binning mono;
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &b, &err), 0);
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &mono, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_AUTO, &got, &err), 0);
+	assert_int_equal(woe_make_monotone(&mono, 0.05, &err), 0);
+	assert_true(got == WOE_TREND_ASCENDING || got == WOE_TREND_DESCENDING);
+	assert_int_equal(b.nbins, mono.nbins);
+	assert_close(b.iv, mono.iv, 0);
+	woe_free(&mono);
+	woe_free(&b);
+	/* Peak on the small groups still fits the shape; none keeps all five (each is 20 %). */
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_PEAK, &got, &err), 0);
+	assert_int_equal(got, WOE_TREND_PEAK);
+	assert_int_equal(b.nbins, 5);
+	woe_free(&b);
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.05, WOE_TREND_NONE, &got, &err), 0);
+	assert_int_equal(b.nbins, 5);
+	woe_free(&b);
+	/* none still merges bins under the share floor */
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 0.3, WOE_TREND_NONE, &got, &err), 0);
+	assert_true(b.nbins < 5);
+	for (size_t k = 0; k < b.nbins; k++)
+		assert_true(b.bins[k].goods + b.bins[k].bads >= 60);
+	woe_free(&b);
+	/* Names, and bad arguments. */
+	assert_int_equal(woe_trend_parse("valley"), WOE_TREND_VALLEY);
+	assert_int_equal(woe_trend_parse("monotone"), -1);
+	assert_string_equal(woe_trend_names[WOE_TREND_NONE], "none");
+	assert_int_equal(woe_fit_numeric(x, y, 5 * SMALL, &b, &err), 0);
+	assert_int_equal(woe_shape(&b, 1.5, WOE_TREND_AUTO, &got, &err), -1);
+	woe_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checking_status), cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_full_reference),  cmocka_unit_test(test_iv_table),
 		cmocka_unit_test(test_monotone),        cmocka_unit_test(test_missing_and_edges),
+		cmocka_unit_test(test_special),         cmocka_unit_test(test_shapes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
