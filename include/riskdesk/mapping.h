@@ -1,7 +1,7 @@
 /* Dataset mappings (docs/mappings.md): a JSON file that tells the loader how to read a
  * source it cannot read alone: column names when there is no header, the separator,
- * renames, recodes, defaults, forced attribute types, generated ids and an outcome
- * column. Parsing checks every key and value; the loader applies the result. */
+ * renames, recodes, defaults, forced attribute types, generated ids, an outcome
+ * column and labels for people. Parsing checks every key and value; the loader applies the result. */
 #ifndef RISKDESK_MAPPING_H
 #define RISKDESK_MAPPING_H
 
@@ -36,6 +36,14 @@ struct mapping_type_entry {
 	enum mapping_type type; /* the forced type */
 };
 
+/* Labels for people of one customer attribute (the mapping's "labels"). */
+struct mapping_label {
+	char *column;                /* as written in the mapping (source or renamed); owned */
+	char *label;                 /* the attribute's label, or NULL; owned */
+	struct mapping_pair *values; /* a value (as stored, after recode) -> its label; owned */
+	int nvalues;                 /* entries in values */
+};
+
 struct rd_mapping {
 	char *name;                       /* the mapping file as given, for messages; owned */
 	char table[16];                   /* the table it is for, or "" for any */
@@ -61,6 +69,8 @@ struct rd_mapping {
 	char *outcome_column;             /* column that derives outcomes rows, or NULL; owned */
 	struct mapping_recode outcome_recode; /* applied to the outcome column (npairs may be 0) */
 	char *outcome_observed_at;        /* observed_at of derived outcomes, or NULL; owned */
+	struct mapping_label *labels;     /* labels of attributes and their values; owned */
+	int nlabels;                      /* entries in labels */
 };
 
 /* Reads and checks the mapping at path. Returns a mapping the caller frees with

@@ -324,6 +324,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " rows, status, message FROM runs;"
 			   " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;", err))
 		goto fail;
+	/* 4 -> 5: labels for people from mappings (attribute_labels). */
+	if (version >= 1 && version < 5 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS attribute_labels (name TEXT NOT NULL,"
+			   " value TEXT NOT NULL,"
+			   " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

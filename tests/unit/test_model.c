@@ -250,12 +250,11 @@ static void test_scorecard_scoring(void **state)
 static void test_nonfinite_score(void **state)
 {
 	(void)state;
-	const char *v[8];
-	memcpy(v, logit_ok, sizeof v);
-	v[5] = "5e-324"; /* sd: any value off the mean overflows */
-	v[6] = "40";
-	v[7] = "1";
-	struct rd_model *m = parsed(logit_spec(v));
+	/* sd: any value off the mean overflows (a spec without clip bounds, whose range is the
+	 * mean alone, so that it parses). */
+	struct rd_model *m = parsed("{\"algo\": \"logit\", \"intercept\": -1, \"columns\": ["
+				    " {\"name\": \"home\", \"levels\": [\"own\"], \"weights\": [0]},"
+				    " {\"name\": \"age\", \"mean\": 40, \"sd\": 5e-324, \"weight\": 1}]}");
 	double x[6] = {0, 40, 0, 41, 1, 39}, raw[3];
 	struct rd_score s[3];
 	struct rd_err err = {{0}};
