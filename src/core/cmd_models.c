@@ -144,10 +144,11 @@ static const struct model_table {
 	 " CASE WHEN json_extract(j.value, '$.iv') < 0.02 THEN 'useless'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.1 THEN 'weak'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.3 THEN 'medium'"
-	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power"
+	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power,"
+	 " coalesce(json_extract(j.value, '$.label'), '') AS label"
 	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
 	 " ORDER BY json_extract(j.value, '$.iv') DESC",
-	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT}},
 };
 
 /* The spec's tables (points, weights) are formatted here as the SQL tables above are by
@@ -185,17 +186,28 @@ static void edge_text(const cJSON *edge, const char *open, char *buf, size_t n)
 		snprintf(buf, n, "%s", open);
 }
 
-/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]. */
-static void show_points(struct rd_ctx *ctx, const cJSON *columns)
+/* The labels of a column in the spec's "labels" (an object with "label" and "values"). */
+static const cJSON *labels_of(const cJSON *labels, const cJSON *name)
 {
-	static const char *const cols[] = {"feature", "bin", "customers", "bad_rate", "woe", "points"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
-	struct rd_buf label = {0};
+	return cJSON_IsObject(labels) && cJSON_IsString(name) ? member(labels, name->valuestring)
+							      : NULL;
+}
+
+/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]; label:
+ * what the levels mean (the spec's labels; a level without one as it is). */
+static void show_points(struct rd_ctx *ctx, const cJSON *columns, const cJSON *labels)
+{
+	static const char *const cols[] = {"feature", "bin",    "customers", "bad_rate",
+					   "woe",     "points", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_TEXT};
+	struct rd_buf label = {0}, meaning = {0};
 	const cJSON *col, *bin;
-	sink_table_begin(ctx->out, "points", 6, cols, kinds);
+	sink_table_begin(ctx->out, "points", 7, cols, kinds);
 	cJSON_ArrayForEach(col, columns)
 	{
 		const cJSON *name = member(col, "name"), *prev_hi = NULL;
+		const cJSON *values = member(labels_of(labels, name), "values");
 		cJSON_ArrayForEach(bin, member(col, "bins"))
 		{
 			const cJSON *missing = member(bin, "missing"), *levels = member(bin, "levels");
@@ -203,16 +215,24 @@ static void show_points(struct rd_ctx *ctx, const cJSON *columns)
 			const cJSON *bads = member(bin, "bads"), *level;
 			char lo_s[64], hi_s[64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
 			buf_reset(&label);
+			buf_reset(&meaning);
 			if (cJSON_IsTrue(missing) || (cJSON_IsNumber(missing) && missing->valuedouble != 0)) {
 				buf_puts(&label, "missing");
 			} else if (levels && !cJSON_IsNull(levels)) {
 				int k = 0;
 				cJSON_ArrayForEach(level, levels)
 				{
-					if (k++)
+					const char *l = cJSON_IsString(level) ? level->valuestring : "";
+					const cJSON *m = values ? member(values, l) : NULL;
+					if (k++) {
 						buf_putc(&label, ',');
-					buf_puts(&label, cJSON_IsString(level) ? level->valuestring : "");
+						buf_puts(&meaning, "; ");
+					}
+					buf_puts(&label, l);
+					buf_puts(&meaning, cJSON_IsString(m) ? m->valuestring : l);
 				}
+				if (!values)
+					buf_reset(&meaning);
 			} else {
 				edge_text(prev_hi, "-inf", lo_s, sizeof lo_s);
 				edge_text(hi, "inf", hi_s, sizeof hi_s);
@@ -229,37 +249,58 @@ static void show_points(struct rd_ctx *ctx, const cJSON *columns)
 					     customers,
 					     bad_rate,
 					     num_cell(member(bin, "woe"), 4, woe, sizeof woe),
-					     num_cell(member(bin, "points"), 1, points, sizeof points)};
+					     num_cell(member(bin, "points"), 1, points, sizeof points),
+					     meaning.data ? meaning.data : ""};
 			sink_row(ctx->out, row);
 			prev_hi = hi;
 		}
 	}
 	sink_table_end(ctx->out);
 	buf_free(&label);
+	buf_free(&meaning);
 }
 
-/* A logit's weights: one row per level of a categorical, one per numeric. */
-static void show_weights(struct rd_ctx *ctx, const cJSON *columns)
+/* A logit's weights: one row per level of a categorical; per numeric, its row (with the
+ * standardisation and the winsorizing bounds) and its missing indicator's when it has one.
+ * label: the level's or the column's, from the spec's labels. */
+static void show_weights(struct rd_ctx *ctx, const cJSON *columns, const cJSON *labels)
 {
-	static const char *const cols[] = {"feature", "level", "weight", "mean", "sd"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
+	static const char *const cols[] = {"feature", "level",   "weight", "mean", "sd",
+					   "clip_lo", "clip_hi", "impute", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_TEXT};
 	const cJSON *col;
-	sink_table_begin(ctx->out, "weights", 5, cols, kinds);
+	sink_table_begin(ctx->out, "weights", 9, cols, kinds);
 	cJSON_ArrayForEach(col, columns)
 	{
 		const cJSON *name = member(col, "name"), *levels = member(col, "levels");
-		const cJSON *weights = member(col, "weights");
+		const cJSON *weights = member(col, "weights"), *lab = labels_of(labels, name);
+		const cJSON *missing_w = member(col, "missing_weight"), *values = member(lab, "values");
 		int nlevels = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 		const cJSON *level = nlevels ? levels->child : NULL;
 		const cJSON *weight = cJSON_IsArray(weights) ? weights->child : NULL;
-		char w[32], mean[32], sd[32];
-		for (int i = 0; i < (nlevels ? nlevels : 1); i++) {
-			const cJSON *wv = nlevels && weight ? weight : member(col, "weight");
+		char w[32], mean[32], sd[32], lo[32], hi[32], imp[32];
+		int rows = nlevels ? nlevels : 1 + (missing_w != NULL);
+		for (int i = 0; i < rows; i++) {
+			int indicator = !nlevels && i == 1;
+			const cJSON *wv = nlevels && weight ? weight
+					  : indicator      ? missing_w
+							   : member(col, "weight");
+			const cJSON *ll = nlevels && cJSON_IsString(level) ? member(values, level->valuestring)
+				      : nlevels ? NULL
+						: member(lab, "label");
+			const cJSON *at = indicator ? NULL : col; /* the indicator has no transform */
 			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
-					     cJSON_IsString(level) ? level->valuestring : "",
+					     cJSON_IsString(level) ? level->valuestring
+					     : indicator	   ? "missing"
+								   : "",
 					     num_cell(wv, 4, w, sizeof w),
-					     num_cell(member(col, "mean"), 4, mean, sizeof mean),
-					     num_cell(member(col, "sd"), 4, sd, sizeof sd)};
+					     num_cell(member(at, "mean"), 4, mean, sizeof mean),
+					     num_cell(member(at, "sd"), 4, sd, sizeof sd),
+					     num_cell(member(at, "clip_lo"), 4, lo, sizeof lo),
+					     num_cell(member(at, "clip_hi"), 4, hi, sizeof hi),
+					     num_cell(member(at, "impute"), 4, imp, sizeof imp),
+					     cJSON_IsString(ll) ? ll->valuestring : ""};
 			sink_row(ctx->out, row);
 			level = level ? level->next : NULL;
 			weight = weight ? weight->next : NULL;
@@ -305,9 +346,9 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		sqlite3_finalize(s);
 	}
 	if (strcmp(algo, "scorecard") == 0)
-		show_points(ctx, member(spec, "columns"));
+		show_points(ctx, member(spec, "columns"), member(spec, "labels"));
 	else if (strcmp(algo, "logit") == 0)
-		show_weights(ctx, member(spec, "columns"));
+		show_weights(ctx, member(spec, "columns"), member(spec, "labels"));
 	cJSON_Delete(spec);
 }
 
