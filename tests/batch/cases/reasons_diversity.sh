@@ -19,11 +19,11 @@ check() { # DB MODEL
 G="$SHARED/datasets/german" T="$SHARED/datasets/taiwan"
 $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" \
   -c 'train gl --algo logit --folds 2' -c 'train gs --algo scorecard --folds 2' \
-  -c 'train gx --algo xgb --folds 2 --trees 60' >/dev/null || echo "german setup failed"
+  -c 'train gx --algo xgb --folds 2 --trees 30' >/dev/null || echo "german setup failed"
 for m in gl gs gx; do check g.sqlite $m; done
 sqlite3 g.sqlite "SELECT max(length(json_extract(j.value, '\$.code'))) > 15 FROM credit_profiles p,
   json_each(p.reasons) j"
 $RISKDESK --db t.sqlite -c "load customers $T/UCI_Credit_Card.csv --map $ROOT/sample-data/mappings/taiwan.json" \
   -c 'train tl --algo logit --folds 2' -c 'train ts --algo scorecard --folds 2' \
-  -c 'train tx --algo xgb --folds 2 --trees 20 --depth 3' >/dev/null || echo "taiwan setup failed"
+  -c 'train tx --algo xgb --folds 2 --trees 10 --depth 2' >/dev/null || echo "taiwan setup failed"
 for m in tl ts tx; do check t.sqlite $m; done
