@@ -289,6 +289,7 @@ static void show_weights(struct rd_ctx *ctx, const cJSON *columns, const cJSON *
 			const cJSON *ll = nlevels && cJSON_IsString(level) ? member(values, level->valuestring)
 				      : nlevels ? NULL
 						: member(lab, "label");
+			int f = cJSON_IsString(name) ? feature_index(name->valuestring) : -1;
 			const cJSON *at = indicator ? NULL : col; /* the indicator has no transform */
 			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
 					     cJSON_IsString(level) ? level->valuestring
@@ -300,7 +301,9 @@ static void show_weights(struct rd_ctx *ctx, const cJSON *columns, const cJSON *
 					     num_cell(member(at, "clip_lo"), 4, lo, sizeof lo),
 					     num_cell(member(at, "clip_hi"), 4, hi, sizeof hi),
 					     num_cell(member(at, "impute"), 4, imp, sizeof imp),
-					     cJSON_IsString(ll) ? ll->valuestring : ""};
+					     cJSON_IsString(ll) ? ll->valuestring
+					     : !nlevels && f >= 0 ? feature_labels[f]
+								  : ""};
 			sink_row(ctx->out, row);
 			level = level ? level->next : NULL;
 			weight = weight ? weight->next : NULL;

@@ -998,9 +998,13 @@ int train_iv_table(const struct train_data *d, double min_share, char **json, st
 			buf_json_number(&b, sc.b.iv);
 			buf_puts(&b, ",\"iv_raw\":");
 			buf_json_number(&b, sc.b.iv_raw);
-			if (d->cols[col].label) {
+			int f = feature_index(d->cols[col].name);
+			const char *label = d->cols[col].label ? d->cols[col].label
+					    : f >= 0	      ? feature_labels[f]
+								: NULL;
+			if (label) {
 				buf_puts(&b, ",\"label\":");
-				buf_json_string(&b, d->cols[col].label);
+				buf_json_string(&b, label);
 			}
 			buf_putc(&b, '}');
 		}
