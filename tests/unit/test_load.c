@@ -1006,6 +1006,7 @@ static void test_taiwan(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical' AND"
 				      " name IN ('SEX', 'EDUCATION', 'MARRIAGE')"),
 			 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"), 23);
 	/* ID 7 is written "5e+05". */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = '7'"
 				      " AND name = 'LIMIT_BAL' AND value = '5e+05' AND num = 500000"),
