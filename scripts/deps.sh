@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages riskdesk needs to build, test and benchmark, saying
-# which; does nothing when all are present. (python3, standard library only, edits
-# exported models into hostile ones in the batch tests; Debian's python3-sklearn, run as
-# /usr/bin/python3, checks the proxy labels' k-means.)
+# which; does nothing when all are present. (python3 edits exported models into hostile
+# ones in the batch tests; Debian's python3-sklearn, run as /usr/bin/python3, is the
+# independent computation some tests compare with.)
 set -eu
 pkgs="build-essential pkg-config clang libsqlite3-dev sqlite3 libncurses-dev libreadline-dev
 libcjson-dev libcsv-dev liblinear-dev libxgboost-dev libcmocka-dev tmux libclang-rt-14-dev

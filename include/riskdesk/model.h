@@ -28,8 +28,12 @@ struct model_column {
 	int categorical;
 	char **levels;     /* categorical: sorted (strcmp); input values are indexes into it */
 	int nlevels;
-	/* logit */
-	double mean, sd, weight, lo, hi; /* numerics: standardisation, weight, training range */
+	/* logit, numerics: a value is clipped to [clip_lo, clip_hi] (the training rows' 1st and
+	 * 99th percentiles), a missing one replaced by impute and flagged by the missing
+	 * indicator, whose weight is missing_weight; then standardised with mean and sd. A spec
+	 * from before winsorizing has no clip (+-inf), impute = mean, no indicator. */
+	double mean, sd, weight;
+	double clip_lo, clip_hi, impute, missing_weight;
 	double *weights;   /* categoricals: one per level */
 	/* scorecard */
 	double coef;       /* coefficient of the WoE */
@@ -42,8 +46,12 @@ struct model_column {
 	double *special;   /* numerics: sentinel codes, outside the value bins (spec "special") */
 	int *special_bin;  /* the bin of each code, or -1 (no training row had it: neutral) */
 	int nspecial;
-	/* logit: the lowest contribution attainable; scorecard: the most points of a bin */
-	double best;
+	/* The training population's average contribution, against which points lost are
+	 * measured (reasons): logit, its log-odds (0 in a spec without "avg"); scorecard, the
+	 * points of its bins weighted by their training rows (without counts: the best bin's). */
+	double avg;
+	char *label;         /* for people (the spec's "labels"); NULL: see model_label */
+	char **level_labels; /* categoricals: one per level, NULL where none; NULL for none */
 	/* xgb */
 	int first_input;   /* numerics one input, categoricals one per level (one-hot) */
 };
@@ -91,6 +99,8 @@ void model_free(struct rd_model *m);
 
 /* The index of a categorical value in column c's levels, or -1 (unseen). */
 int model_level(const struct rd_model *m, int c, const char *value);
+/* Column c for people: its label, else a built-in feature's label, else its name. */
+const char *model_label(const struct rd_model *m, int c);
 
 /* Scores n rows. x holds n * m->ncols values: numbers, or for categorical columns a level
  * index as a double (NaN: missing or unseen). Fills each out[i] (score, band, pd, risk

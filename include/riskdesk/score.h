@@ -27,14 +27,20 @@ char score_band(int score);
 /* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E). */
 const char *score_risk_level(char band);
 
+/* A reason holds its feature's or attribute's name whole: a trained model's columns have
+ * names of at most REASON_NAME_MAX bytes (model_parse and train refuse longer ones). */
+#define REASON_NAME_MAX 128
+#define REASON_CODE_SIZE (REASON_NAME_MAX + 3) /* "M-" + a name, or a rules term's code */
+#define REASON_TEXT_SIZE 192
+
 struct rd_reason {
-	char code[16];  /* stable: "R-RETURNS" */
-	char text[96];  /* for people */
-	int feature;    /* enum feature_id, or -1 for an attribute */
-	char name[48];  /* the feature's or attribute's name */
-	char level[40]; /* a categorical value; "" for numbers */
-	double value;   /* a numeric value (NaN: missing) */
-	double points;  /* points lost, > 0 */
+	char code[REASON_CODE_SIZE]; /* stable and unique: "R-RETURNS", "M-checking_status" */
+	char text[REASON_TEXT_SIZE]; /* for people: "checking account: < 0 DM" */
+	int feature;                 /* enum feature_id, or -1 for an attribute */
+	char name[REASON_NAME_MAX + 1]; /* the feature's or attribute's name */
+	char level[64];              /* a categorical value (cut to fit); "" for numbers */
+	double value;                /* a numeric value (NaN: missing) */
+	double points;               /* points lost, > 0 */
 };
 
 struct rd_score {
@@ -54,8 +60,8 @@ struct rules_term {
 	double divisor;  /* 1 when absent */
 	double cap;
 	int has_cap;
-	char code[16];
-	char text[96];
+	char code[REASON_CODE_SIZE]; /* whole and unique among the terms (rules_parse) */
+	char text[REASON_TEXT_SIZE];
 };
 
 #define RULES_MAX_TERMS 32

@@ -148,10 +148,11 @@ static const struct model_table {
 	 " CASE WHEN json_extract(j.value, '$.iv') < 0.02 THEN 'useless'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.1 THEN 'weak'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.3 THEN 'medium'"
-	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power"
+	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power,"
+	 " coalesce(json_extract(j.value, '$.label'), '') AS label"
 	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
 	 " ORDER BY json_extract(j.value, '$.iv') DESC",
-	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT}},
 };
 
 /* The spec's tables (points, weights) are formatted here as the SQL tables above are by
@@ -179,6 +180,11 @@ static const char *num_cell(int has, double v, int round_to, char *buf, size_t n
 static const cJSON *member(const cJSON *o, const char *key)
 {
 	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static const char *json_num_cell(const cJSON *v, int round_to, char *buf, size_t n)
+{
+	return num_cell(cJSON_IsNumber(v), cJSON_GetNumberValue(v), round_to, buf, n);
 }
 
 /* The members of a bin that the points table shows. */
@@ -218,21 +224,31 @@ static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 	}
 }
 
-/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]. */
-static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
+/* The labels of a column in the spec's "labels" (an object with "label" and "values"). */
+static const cJSON *labels_of(const cJSON *labels, const char *name)
 {
-	static const char *const cols[] = {"feature", "bin", "customers", "bad_rate", "woe", "points"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
-	struct rd_buf name = {0}, label = {0};
+	return cJSON_IsObject(labels) && name ? member(labels, name) : NULL;
+}
+
+/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]; label:
+ * what the levels mean (the spec's labels; a level without one as it is). */
+static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns, const cJSON *labels)
+{
+	static const char *const cols[] = {"feature", "bin",    "customers", "bad_rate",
+					   "woe",     "points", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_TEXT};
+	struct rd_buf name = {0}, label = {0}, meaning = {0}, level_text = {0};
 	struct jsondoc_iter cit, bit, lit;
 	struct jsondoc_span col, bins, bin, level;
-	sink_table_begin(ctx->out, "points", 6, cols, kinds);
+	sink_table_begin(ctx->out, "points", 7, cols, kinds);
 	jsondoc_begin(&cit, columns);
 	while (jsondoc_next(&cit, NULL, &col)) {
 		struct jsondoc_span name_v;
 		buf_reset(&name);
 		if (jsondoc_member(col, "name", &name_v) == 0)
 			jsondoc_string(name_v, &name);
+		const cJSON *values = member(labels_of(labels, name.data), "values");
 		if (jsondoc_member(col, "bins", &bins) || jsondoc_begin(&bit, bins))
 			continue;
 		int has_prev_hi = 0;
@@ -242,6 +258,7 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 			char edge[2][64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
 			bin_read(bin, &r);
 			buf_reset(&label);
+			buf_reset(&meaning);
 			if (r.has[BIN_MISSING]) {
 				buf_puts(&label, "missing");
 			} else if (r.has[BIN_SPECIAL]) {
@@ -252,10 +269,19 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 				int k = 0;
 				jsondoc_begin(&lit, r.levels);
 				while (jsondoc_next(&lit, NULL, &level)) {
-					if (k++)
+					buf_reset(&level_text);
+					jsondoc_string(level, &level_text);
+					const char *l = level_text.data ? level_text.data : "";
+					const cJSON *m = values ? member(values, l) : NULL;
+					if (k++) {
 						buf_putc(&label, ',');
-					jsondoc_string(level, &label);
+						buf_puts(&meaning, "; ");
+					}
+					buf_puts(&label, l);
+					buf_puts(&meaning, cJSON_IsString(m) ? m->valuestring : l);
 				}
+				if (!values)
+					buf_reset(&meaning);
 			} else {
 				if (has_prev_hi)
 					sqlite3_snprintf(sizeof edge[0], edge[0], "%.6g", prev_hi);
@@ -276,7 +302,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 					     bad_rate,
 					     num_cell(r.has[BIN_WOE], r.num[BIN_WOE], 4, woe, sizeof woe),
 					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1, points,
-						      sizeof points)};
+						      sizeof points),
+					     meaning.data ? meaning.data : ""};
 			sink_row(ctx->out, row);
 			if (!r.has[BIN_SPECIAL]) { /* a special bin is no edge */
 				has_prev_hi = r.has[BIN_HI];
@@ -287,6 +314,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 	sink_table_end(ctx->out);
 	buf_free(&name);
 	buf_free(&label);
+	buf_free(&meaning);
+	buf_free(&level_text);
 }
 
 /* A scorecard's variable selection: every feature by IV, kept or dropped, and why. */
@@ -309,12 +338,10 @@ static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 			const cJSON *coef_v = member(f, "coef");
 			const char *row[] = {
 				cJSON_IsString(name) ? name->valuestring : "",
-				num_cell(cJSON_IsNumber(iv_v), cJSON_GetNumberValue(iv_v), 4, iv, sizeof iv),
-				num_cell(cJSON_IsNumber(bins_v), cJSON_GetNumberValue(bins_v), 0, bins,
-					 sizeof bins),
+				json_num_cell(iv_v, 4, iv, sizeof iv),
+				json_num_cell(bins_v, 0, bins, sizeof bins),
 				cJSON_IsString(trend) ? trend->valuestring : "",
-				num_cell(cJSON_IsNumber(coef_v), cJSON_GetNumberValue(coef_v), 4, coef,
-					 sizeof coef),
+				json_num_cell(coef_v, 4, coef, sizeof coef),
 				cJSON_IsString(status) ? status->valuestring : "",
 				cJSON_IsString(reason) ? reason->valuestring : ""};
 			sink_row(ctx->out, row);
@@ -324,34 +351,54 @@ static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 	cJSON_Delete(selection);
 }
 
-/* A logit's weights: one row per level of a categorical, one per numeric. A column's levels
- * are few enough to parse it whole. */
-static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns)
+/* A logit's weights: one row per level of a categorical; per numeric, its row (with the
+ * standardisation and the winsorizing bounds) and its missing indicator's when it has one.
+ * label: the level's or the column's, from the spec's labels. */
+static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns, const cJSON *labels)
 {
-	static const char *const cols[] = {"feature", "level", "weight", "mean", "sd"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
+	static const char *const cols[] = {"feature", "level",   "weight", "mean", "sd",
+					   "clip_lo", "clip_hi", "impute", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_TEXT};
 	struct jsondoc_iter cit;
 	struct jsondoc_span span;
-	sink_table_begin(ctx->out, "weights", 5, cols, kinds);
+	sink_table_begin(ctx->out, "weights", 9, cols, kinds);
 	jsondoc_begin(&cit, columns);
 	while (jsondoc_next(&cit, NULL, &span)) {
+		/* a column's levels are few enough to parse it whole */
 		cJSON *col = cJSON_ParseWithLength(span.p, span.n);
 		const cJSON *name = member(col, "name"), *levels = member(col, "levels");
-		const cJSON *weights = member(col, "weights"), *mean = member(col, "mean");
-		const cJSON *sd = member(col, "sd");
+		const cJSON *weights = member(col, "weights");
+		const cJSON *lab = labels_of(labels, cJSON_IsString(name) ? name->valuestring : NULL);
+		const cJSON *missing_w = member(col, "missing_weight"), *values = member(lab, "values");
 		int nlevels = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 		const cJSON *level = nlevels ? levels->child : NULL;
 		const cJSON *weight = cJSON_IsArray(weights) ? weights->child : NULL;
-		char w[32], mean_s[32], sd_s[32];
-		for (int i = 0; i < (nlevels ? nlevels : 1); i++) {
-			const cJSON *wv = nlevels && weight ? weight : member(col, "weight");
-			const char *row[] = {
-				cJSON_IsString(name) ? name->valuestring : "",
-				cJSON_IsString(level) ? level->valuestring : "",
-				num_cell(cJSON_IsNumber(wv), cJSON_GetNumberValue(wv), 4, w, sizeof w),
-				num_cell(cJSON_IsNumber(mean), cJSON_GetNumberValue(mean), 4, mean_s,
-					 sizeof mean_s),
-				num_cell(cJSON_IsNumber(sd), cJSON_GetNumberValue(sd), 4, sd_s, sizeof sd_s)};
+		char w[32], mean[32], sd[32], lo[32], hi[32], imp[32];
+		int rows = nlevels ? nlevels : 1 + (missing_w != NULL);
+		for (int i = 0; i < rows; i++) {
+			int indicator = !nlevels && i == 1;
+			const cJSON *wv = nlevels && weight ? weight
+					  : indicator      ? missing_w
+							   : member(col, "weight");
+			const cJSON *ll = nlevels && cJSON_IsString(level) ? member(values, level->valuestring)
+				      : nlevels ? NULL
+						: member(lab, "label");
+			int f = cJSON_IsString(name) ? feature_index(name->valuestring) : -1;
+			const cJSON *at = indicator ? NULL : col; /* the indicator has no transform */
+			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
+					     cJSON_IsString(level) ? level->valuestring
+					     : indicator	   ? "missing"
+								   : "",
+					     json_num_cell(wv, 4, w, sizeof w),
+					     json_num_cell(member(at, "mean"), 4, mean, sizeof mean),
+					     json_num_cell(member(at, "sd"), 4, sd, sizeof sd),
+					     json_num_cell(member(at, "clip_lo"), 4, lo, sizeof lo),
+					     json_num_cell(member(at, "clip_hi"), 4, hi, sizeof hi),
+					     json_num_cell(member(at, "impute"), 4, imp, sizeof imp),
+					     cJSON_IsString(ll) ? ll->valuestring
+					     : !nlevels && f >= 0 ? feature_labels[f]
+								  : ""};
 			sink_row(ctx->out, row);
 			level = level ? level->next : NULL;
 			weight = weight ? weight->next : NULL;
@@ -400,14 +447,16 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		sqlite3_finalize(s);
 	}
 	jsondoc_member(doc, "columns", &columns);
+	cJSON *labels = jsondoc_member(doc, "labels", &v) ? NULL : cJSON_ParseWithLength(v.p, v.n);
 	if (strcmp(algo, "scorecard") == 0) {
 		struct jsondoc_span selection = {"", 0};
 		jsondoc_member(doc, "selection", &selection);
 		show_selection(ctx, selection);
-		show_points(ctx, columns);
+		show_points(ctx, columns, labels);
+	} else if (strcmp(algo, "logit") == 0) {
+		show_weights(ctx, columns, labels);
 	}
-	else if (strcmp(algo, "logit") == 0)
-		show_weights(ctx, columns);
+	cJSON_Delete(labels);
 	sqlite3_finalize(spec);
 }
 

@@ -26,6 +26,16 @@ CREATE TABLE customer_attributes (
   PRIMARY KEY (customer_id, name)
 ) WITHOUT ROWID;
 
+-- Labels for people from a mapping's "labels" (schema 8): value '' labels the attribute
+-- itself, any other value one of its values (as stored). Trained models copy them into
+-- their specification, where reasons and tables read them.
+CREATE TABLE attribute_labels (
+  name        TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  PRIMARY KEY (name, value)
+) WITHOUT ROWID;
+
 CREATE TABLE orders (
   id          TEXT PRIMARY KEY,
   customer_id TEXT NOT NULL REFERENCES customers(id),

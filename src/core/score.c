@@ -151,8 +151,19 @@ int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
 		rt->has_cap = cap == 0;
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(t, "text");
-		snprintf(rt->code, sizeof rt->code, "%s",
-			 cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature]);
+		const char *cs = cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature];
+		/* A code is a reason's identity: never cut, never shared by two terms. */
+		if (!*cs || strlen(cs) >= sizeof rt->code) {
+			rd_err_set(err, "%s: 'code' must be 1 to %zu bytes", where, sizeof rt->code - 1);
+			goto out;
+		}
+		for (int k = 0; k < m->nterms; k++) {
+			if (strcmp(m->terms[k].code, cs) == 0) {
+				rd_err_set(err, "%s: code '%.100s' is also terms[%d]'s", where, cs, k);
+				goto out;
+			}
+		}
+		snprintf(rt->code, sizeof rt->code, "%s", cs);
 		snprintf(rt->text, sizeof rt->text, "%s",
 			 cJSON_IsString(text) ? text->valuestring : feature_names[rt->feature]);
 		m->nterms++;

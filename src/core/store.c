@@ -344,6 +344,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			  " 'special'", 0) == 0 &&
 	    store_exec(st, "ALTER TABLE attributes ADD COLUMN special TEXT;", err))
 		goto fail;
+	/* 7 -> 8: labels for people from mappings (attribute_labels). */
+	if (version >= 1 && version < 8 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS attribute_labels (name TEXT NOT NULL,"
+			   " value TEXT NOT NULL,"
+			   " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -151,6 +151,28 @@ static void test_rules_parse_errors(void **state)
 	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
 				     " \"weight\": \"a\"}]}", &m, &err), -1);
 	assert_non_null(strstr(err.msg, "terms[0]: 'weight' must be a number"));
+	/* A code is a reason's identity: whole (never cut) and not shared by two terms. */
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
+				     " \"weight\": 1, \"code\": \"R-X\"}, {\"feature\": \"return_rate\","
+				     " \"weight\": 1, \"code\": \"R-X\"}]}", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "terms[1]: code 'R-X' is also terms[0]'s"));
+	char json_long[512], code[REASON_CODE_SIZE + 1];
+	memset(code, 'C', sizeof code - 1);
+	code[sizeof code - 1] = '\0';
+	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": 1, \"code\": \"%s\"}]}", code);
+	assert_int_equal(rules_parse(json_long, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "terms[0]: 'code' must be 1 to 130 bytes"));
+	code[sizeof code - 2] = '\0'; /* 130 bytes: whole in the reason */
+	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": -1, \"code\": \"%s\"}]}", code);
+	assert_int_equal(rules_parse(json_long, &m, &err), 0);
+	double f[FEAT_COUNT] = {0};
+	f[FEAT_COD_SHARE] = 1;
+	struct rd_score sc;
+	rules_score(&m, f, &sc);
+	assert_int_equal(sc.nreasons, 1);
+	assert_string_equal(sc.reasons[0].code, code);
 	/* The specification survives a round trip. */
 	struct rules_model a = rules_v1(), b;
 	char *json = rules_to_json(&a);
