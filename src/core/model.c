@@ -20,7 +20,7 @@ const char *const model_algo_names[3] = {"logit", "scorecard", "xgb"};
 void score_fill(const struct score_scaling *sc, double raw, struct rd_score *out)
 {
 	out->score = score_clamp(raw);
-	out->band = score_band(out->score);
+	out->band = score_band_of(sc, out->score);
 	out->risk_level = score_risk_level(out->band);
 	out->pd = pd_from_score(sc, raw);
 }
@@ -308,6 +308,36 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 	return 0;
 }
 
+/* The scaling's optional band edges: [A, B, C, D] lower edges (score_bands_parse's rule). */
+static int parse_bands(const cJSON *jb, int bands[SCORE_BANDS - 1], struct rd_err *err)
+{
+	char text[64] = "";
+	size_t used = 0;
+	const cJSON *v;
+	if (!jb)
+		return 0;
+	if (!cJSON_IsArray(jb) || cJSON_GetArraySize(jb) != SCORE_BANDS - 1) {
+		rd_err_set(err, "model spec: scaling: 'bands' must be an array of 4 scores");
+		return -1;
+	}
+	cJSON_ArrayForEach(v, jb)
+	{
+		if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+		    fabs(v->valuedouble) > SCORE_MAX * 2) {
+			rd_err_set(err, "model spec: scaling: 'bands' must hold whole scores");
+			return -1;
+		}
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%d", used ? "," : "",
+					 (int)v->valuedouble);
+	}
+	struct rd_err berr;
+	if (score_bands_parse(text, bands, &berr)) {
+		rd_err_set(err, "model spec: scaling: 'bands': %s", berr.msg);
+		return -1;
+	}
+	return 0;
+}
+
 struct rd_model *model_parse(const char *spec, struct rd_err *err)
 {
 	cJSON *doc = spec ? jsondoc_parse(spec, strlen(spec), "model spec", err) : NULL;
@@ -345,6 +375,8 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 			rd_err_set(err, "model spec: 'scaling' must be an object");
 		goto fail;
 	}
+	if (parse_bands(cJSON_GetObjectItemCaseSensitive(jsc, "bands"), m->scaling.bands, err))
+		goto fail;
 	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
 					    MODEL_LOGODDS_MAX, "model", err))
 		goto fail;

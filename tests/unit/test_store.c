@@ -11,8 +11,15 @@
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
 	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta",
+	"external_records", "meta", "model_oof",
 };
+
+/* What schema 5 added, taken away again: a database as an older riskdesk left it. */
+#define V5_UNDO                                                                               \
+	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"            \
+	" ALTER TABLE score_history DROP COLUMN reasons;"                                      \
+	" ALTER TABLE score_history DROP COLUMN components;"                                   \
+	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
 static void test_schema(void **state)
 {
@@ -90,7 +97,7 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(store_exec(st, "DROP INDEX profiles_drift; DROP INDEX outcomes_label;"
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
-					" PRAGMA user_version = 1", &err), 0);
+					V5_UNDO " PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -542,7 +549,7 @@ static void test_migration_runs(void **state)
 					" INSERT INTO score_history(customer_id, score, band, pd, model_name,"
 					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
 					" 'rules', 1, 7, '2025-01-01');"
-					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
+					V5_UNDO " PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -550,6 +557,14 @@ static void test_migration_runs(void **state)
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
 				      " WHERE name IN ('pid', 'host')"), 2);
+	/* 4 -> 5: the history keeps reasons, components and the cut-off; out-of-fold table. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('score_history')"
+				      " WHERE name IN ('reasons', 'components', 'cutoff_pd')"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'cutoff_pd'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE reasons IS NULL"
+				      " AND run_id = 7"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
