@@ -12,6 +12,7 @@
 
 #include "cmd_util.h"
 #include "riskdesk/afile.h"
+#include "riskdesk/blend.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/model.h"
@@ -575,64 +576,9 @@ const struct rd_cmd cmd_model = {
 	.exec = exec_model,
 };
 
-static const char *segment_of(struct rd_ctx *ctx, const char *name, int version)
-{
-	static char seg[16];
-	sqlite3_stmt *s;
-	snprintf(seg, sizeof seg, "all");
-	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err) == 0) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(seg, sizeof seg, "%s", col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return seg;
-}
-
-static double weight_of(struct rd_ctx *ctx, const char *name, int version)
-{
-	sqlite3_stmt *s;
-	double w = 1;
-	if (store_prepare(ctx->store, "SELECT weight FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err) == 0) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			w = sqlite3_column_double(s, 0);
-		sqlite3_finalize(s);
-	}
-	return w;
-}
-
-/* Whether promoting name@version would give a segment more champions than the engine
- * combines; sets the error when so. */
-static int champions_would_exceed(struct rd_ctx *ctx, const char *name, int version)
-{
-	sqlite3_stmt *s;
-	if (store_prepare(ctx->store,
-			  "SELECT count(*) FROM models m, models p WHERE p.name = ?1 AND p.version = ?2"
-			  " AND m.status = 'champion' AND m.algo != 'rules' AND m.name != ?1"
-			  " AND (m.segment = 'all' OR p.segment = 'all' OR m.segment = p.segment)",
-			  &s, &ctx->err))
-		return 1;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
-	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (n + 1 > ENGINE_MAX_CHAMPIONS) {
-		rd_err_set(&ctx->err, "promote: a segment can have at most %d champions; retire one"
-				      " first", ENGINE_MAX_CHAMPIONS);
-		return 1;
-	}
-	return 0;
-}
-
-/* Sets a version's status in one transaction; promoting makes the name's other live
- * version a challenger (one serving version per name) and, with weight > 0, sets its
- * share in its segment's weighted mean. */
-static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, double weight)
+/* Sets a version's status in one transaction: retiring, or promoting a rules version
+ * (the other rules versions step down: the rules model is the one fallback). */
+static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 {
 	char name[128];
 	int version, status = RD_FAILED;
@@ -660,23 +606,6 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, doubl
 	}
 	if (store_begin(ctx->store, &ctx->err))
 		return RD_FAILED;
-	if (weight > 0) {
-		if (store_prepare(ctx->store, "UPDATE models SET weight = ?3 WHERE name = ?1 AND"
-					      " version = ?2", &s, &ctx->err))
-			goto out;
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		sqlite3_bind_double(s, 3, weight);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			store_fail(ctx->store, &ctx->err, to);
-			goto out;
-		}
-		sqlite3_finalize(s);
-		s = NULL;
-	}
-	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0 &&
-	    champions_would_exceed(ctx, name, version))
-		goto out;
 	if (strcmp(to, "champion") == 0) {
 		if (store_prepare(ctx->store,
 				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND version != ?2"
@@ -703,13 +632,8 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, doubl
 			store_fail(ctx->store, &ctx->err, to);
 		goto out;
 	}
-	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0)
-		sink_message(ctx->out, "%s@%d is now champion of segment %s (weight %g);"
-				       " 'recompute all' rescores with it",
-			     name, version, segment_of(ctx, name, version), weight_of(ctx, name, version));
-	else
-		sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
-			     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
+	sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
+		     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
 	status = RD_OK;
 out:
 	sqlite3_finalize(s);
@@ -717,39 +641,174 @@ out:
 	return status;
 }
 
+/* Runs one bound statement (?1 name, ?2 version, ?3 the segment, ?4 weight) of promote. */
+static int promote_step(struct rd_ctx *ctx, const char *sql, const char *name, int version,
+			const char *segment, double weight)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, sql, &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 4, weight);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, "promote");
+}
+
+/* The champions of a segment that promoting name@version replaces, as "a@1, b@2". */
+static int replaced_list(struct rd_ctx *ctx, const char *name, int version, const char *segment,
+			 int same_name_only, struct rd_buf *out)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+	if (store_prepare(ctx->store,
+			  "SELECT name, version FROM models WHERE status = 'champion' AND algo != 'rules'"
+			  " AND NOT (name = ?1 AND version = ?2) AND (name = ?1 OR (?4 = 0 AND"
+			  " segment = ?3)) ORDER BY name, version",
+			  &s, &ctx->err))
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, same_name_only);
+	while (sqlite3_step(s) == SQLITE_ROW && ++n)
+		buf_printf(out, "%s%s@%d", out->len ? ", " : "", col_text(s, 0),
+			   sqlite3_column_int(s, 1));
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Who serves each segment now, one message line each (one for both when they share it). */
+static void serving_message(struct rd_ctx *ctx, const struct blend sb[2])
+{
+	int shared = strcmp(sb[0].label, sb[1].label) == 0;
+	for (int k = 0; k < (shared ? 1 : 2); k++) {
+		const struct blend *b = &sb[k];
+		const char *who = shared ? "segments new and existing are" : k ? "segment existing is"
+										: "segment new is";
+		char cut[160] = "";
+		if (b->n > 1 && b->cutoff_rows)
+			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is fitted on %zu customers'"
+				 " out-of-fold predictions)", b->cutoff_pd, b->cutoff_rows);
+		else if (b->n > 1 && !isnan(b->cutoff_pd))
+			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is the weighted mean of its"
+				 " members' cut-off scores)", b->cutoff_pd);
+		else if (b->n > 1)
+			snprintf(cut, sizeof cut, " (it has no cut-off: a member has none)");
+		if (b->n == 1)
+			sink_message(ctx->out, "%s served by %s@%d", who, b->m[0].name, b->m[0].version);
+		else if (b->n > 1)
+			sink_message(ctx->out, "%s served by %s%s", who, b->label, cut);
+		else
+			sink_message(ctx->out, "%s served by the rules model", who);
+	}
+}
+
+/* promote NAME[@V]: the champion of its segment, replacing the segment's champions (they
+ * become challengers). With --blend W: a member of the segment's blend with weight W. */
+static int promote(struct rd_ctx *ctx, const char *ref, double blend)
+{
+	char name[128], segment[16] = "all";
+	int version, status = RD_FAILED;
+	struct rd_buf replaced = {0};
+	struct blend sb[2];
+	if (resolve(ctx, ref, name, sizeof name, &version))
+		return RD_FAILED;
+	if (strcmp(name, "rules") == 0) {
+		if (blend > 0) {
+			rd_err_set(&ctx->err, "promote: the rules model is the fallback; it joins no"
+					      " blend");
+			return RD_USAGE;
+		}
+		return set_status(ctx, ref, "champion");
+	}
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
+			  &s, &ctx->err))
+		return RD_FAILED;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(segment, sizeof segment, "%s", col_text(s, 0));
+	sqlite3_finalize(s);
+	if (store_begin(ctx->store, &ctx->err))
+		return RD_FAILED;
+	int nreplaced = replaced_list(ctx, name, version, segment, blend > 0, &replaced);
+	/* One serving version per name; without --blend also no other champion of the segment. */
+	if (promote_step(ctx,
+			 "UPDATE models SET status = 'challenger' WHERE status = 'champion'"
+			 " AND algo != 'rules' AND NOT (name = ?1 AND version = ?2)"
+			 " AND (name = ?1 OR (?4 = 0 AND segment = ?3))",
+			 name, version, segment, blend) ||
+	    promote_step(ctx,
+			 "UPDATE models SET status = 'champion', weight = iif(?4 > 0, ?4, 1)"
+			 " WHERE name = ?1 AND version = ?2",
+			 name, version, segment, blend))
+		goto out;
+	if (blend_serving(ctx->store, sb, &ctx->err)) {
+		char msg[sizeof ctx->err.msg];
+		snprintf(msg, sizeof msg, "%s", ctx->err.msg);
+		rd_err_set(&ctx->err, "promote: %s", msg);
+		goto out;
+	}
+	if (store_commit(ctx->store, &ctx->err))
+		goto out;
+	const char *now = nreplaced > 1 ? " (now challengers)" : " (now a challenger)";
+	if (blend > 0)
+		sink_message(ctx->out, "%s@%d joins the blend of segment %s with weight %g%s%s%s", name,
+			     version, segment, blend, nreplaced ? ", replacing " : "",
+			     nreplaced ? replaced.data : "", nreplaced ? now : "");
+	else
+		sink_message(ctx->out, "%s@%d is now the champion of segment %s%s%s%s", name, version,
+			     segment, nreplaced ? ", replacing " : "", nreplaced ? replaced.data : "",
+			     nreplaced ? now : "");
+	serving_message(ctx, sb);
+	sink_message(ctx->out, "'recompute all' rescores with it");
+	status = RD_OK;
+out:
+	store_rollback(ctx->store);
+	buf_free(&replaced);
+	return status;
+}
+
 static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	const char *w = args_opt(a, "weight");
+	const char *w = args_opt(a, "blend");
 	double weight = 0;
 	if (w) {
 		char *end;
 		weight = strtod(w, &end);
 		if (*end || end == w)
 			weight = NAN;
-		if (model_weight_check(weight, "promote: --weight", &ctx->err))
+		if (model_weight_check(weight, "promote: --blend", &ctx->err))
 			return RD_USAGE;
 	}
-	return set_status(ctx, a->argv[0], "champion", weight);
+	return promote(ctx, a->argv[0], weight);
 }
 
 static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	return set_status(ctx, a->argv[0], "retired", 0);
+	return set_status(ctx, a->argv[0], "retired");
 }
 
 static const struct rd_opt promote_opts[] = {
-	{"weight", "W", "its share in the segment's weighted mean of champions (default 1)"},
+	{"blend", "W", "add it to its segment's blend with weight W instead of replacing the champion"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_promote = {
 	.name = "promote",
-	.usage = "NAME[@VERSION] [--weight W]",
-	.summary = "make a model version a champion of its segment (audited)",
+	.usage = "NAME[@VERSION] [--blend W]",
+	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
 	.help = "A trained champion serves the customers of its segment (new: fewer than 3 "
-		"delivered orders; existing; or all). With several champions in a segment the "
-		"score is their weighted mean; with none, the rules model serves. The name's other "
-		"serving version becomes a challenger.",
+		"delivered orders; existing; or all, for the segments with no champion of their "
+		"own). promote replaces the segment's champions, which become challengers; with "
+		"--blend W the version joins the segment's blend with weight W: the score is the "
+		"weighted mean of the members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 "
+		"\xc3\x97W\", with its own cut-off. The name's other serving version becomes a "
+		"challenger. With no trained champion the rules model serves.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,

@@ -338,6 +338,22 @@ static int parse_bands(const cJSON *jb, int bands[SCORE_BANDS - 1], struct rd_er
 	return 0;
 }
 
+int model_scaling_parse(const cJSON *jsc, struct score_scaling *sc, struct rd_err *err)
+{
+	*sc = score_scaling_default;
+	if (jsc && (!cJSON_IsObject(jsc) ||
+		    get_num(jsc, "base_score", &sc->base_score, 0, SCORE_MIN, SCORE_MAX, "scaling",
+			    err) ||
+		    get_num(jsc, "base_odds", &sc->base_odds, 0, MODEL_BASE_ODDS_MIN,
+			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
+		    get_num(jsc, "pdo", &sc->pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling", err))) {
+		if (!cJSON_IsObject(jsc))
+			rd_err_set(err, "model spec: 'scaling' must be an object");
+		return -1;
+	}
+	return parse_bands(cJSON_GetObjectItemCaseSensitive(jsc, "bands"), sc->bands, err);
+}
+
 struct rd_model *model_parse(const char *spec, struct rd_err *err)
 {
 	cJSON *doc = spec ? jsondoc_parse(spec, strlen(spec), "model spec", err) : NULL;
@@ -363,19 +379,7 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		goto fail;
 	}
 	m->algo = (enum model_algo)a;
-	m->scaling = score_scaling_default;
-	if (jsc && (!cJSON_IsObject(jsc) ||
-		    get_num(jsc, "base_score", &m->scaling.base_score, 0, SCORE_MIN, SCORE_MAX,
-			    "scaling", err) ||
-		    get_num(jsc, "base_odds", &m->scaling.base_odds, 0, MODEL_BASE_ODDS_MIN,
-			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
-		    get_num(jsc, "pdo", &m->scaling.pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling",
-			    err))) {
-		if (!cJSON_IsObject(jsc))
-			rd_err_set(err, "model spec: 'scaling' must be an object");
-		goto fail;
-	}
-	if (parse_bands(cJSON_GetObjectItemCaseSensitive(jsc, "bands"), m->scaling.bands, err))
+	if (model_scaling_parse(jsc, &m->scaling, err))
 		goto fail;
 	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
 					    MODEL_LOGODDS_MAX, "model", err))
