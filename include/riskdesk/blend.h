@@ -40,6 +40,12 @@ struct blend {
  * band edges), or a database error. */
 int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err);
 
+/* As if name@version (a trained model, whatever its status) were the only champion: it
+ * serves the segments it was trained for, weight 1. For scoring the book with a challenger
+ * (model check). 0 or -1 with err. */
+int blend_single(struct rd_store *st, const char *name, int version, struct blend out[2],
+		 struct rd_err *err);
+
 /* The label of members m[0..n) into out: "blend: a@1 ×1 + b@2 ×3" (n ≥ 2), else the name. */
 void blend_label(const struct blend_member *m, int n, char *out, size_t size);
 

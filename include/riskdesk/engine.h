@@ -15,6 +15,10 @@ struct rd_engine;
 
 /* Loads the champions from `models`. NULL with err when none can serve. */
 struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err);
+/* An engine in which name@version (trained, whatever its status) is the only champion,
+ * serving the segments it was trained for; the rules model the others. NULL with err. */
+struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int version,
+				    struct rd_err *err);
 void engine_free(struct rd_engine *e);
 
 /* "new" or "existing" for a customer's features. */

@@ -23,15 +23,41 @@ void blend_label(const struct blend_member *m, int n, char *out, size_t size)
 					 m[k].name, m[k].version, m[k].weight);
 }
 
+#define MEMBER_COLUMNS                                                                       \
+	"name, version, segment, weight, json_extract(metrics, '$.threshold_pd'),"            \
+	" json_extract(metrics, '$.cost_fn'), json_extract(metrics, '$.cost_fp'),"           \
+	" json_extract(spec, '$.scaling')"
+
+/* A row of MEMBER_COLUMNS into m. 0 or -1 (a scaling that does not parse). */
+static int member_read(sqlite3_stmt *s, struct blend_member *m, struct rd_err *err)
+{
+	memset(m, 0, sizeof *m);
+	snprintf(m->name, sizeof m->name, "%s", (const char *)sqlite3_column_text(s, 0));
+	m->version = sqlite3_column_int(s, 1);
+	snprintf(m->segment, sizeof m->segment, "%s", (const char *)sqlite3_column_text(s, 2));
+	m->weight = sqlite3_column_double(s, 3);
+	m->cutoff_pd = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4);
+	m->cost_fn = sqlite3_column_type(s, 5) == SQLITE_NULL ? METRICS_CFN_DEFAULT
+							      : sqlite3_column_double(s, 5);
+	m->cost_fp = sqlite3_column_type(s, 6) == SQLITE_NULL ? METRICS_CFP_DEFAULT
+							      : sqlite3_column_double(s, 6);
+	const char *sc = (const char *)sqlite3_column_text(s, 7);
+	cJSON *j = sc ? cJSON_Parse(sc) : NULL;
+	struct rd_err serr;
+	int rc = model_scaling_parse(j, &m->scaling, &serr);
+	if (rc)
+		rd_err_set(err, "%s@%d: %s", m->name, m->version, serr.msg);
+	cJSON_Delete(j);
+	return rc;
+}
+
 /* The champions (rules aside), by name and version. */
 static int read_champions(struct rd_store *st, struct blend_member **out, int *n,
 			  struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "SELECT name, version, segment, weight, json_extract(metrics, '$.threshold_pd'),"
-			  " json_extract(metrics, '$.cost_fn'), json_extract(metrics, '$.cost_fp'),"
-			  " json_extract(spec, '$.scaling') FROM models WHERE status = 'champion'"
+			  "SELECT " MEMBER_COLUMNS " FROM models WHERE status = 'champion'"
 			  " AND algo != 'rules' ORDER BY name, version",
 			  &s, err))
 		return -1;
@@ -40,31 +66,52 @@ static int read_champions(struct rd_store *st, struct blend_member **out, int *n
 	*out = NULL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*out = rd_realloc(*out, (size_t)(*n + 1) * sizeof **out);
-		struct blend_member *m = &(*out)[(*n)++];
-		memset(m, 0, sizeof *m);
-		snprintf(m->name, sizeof m->name, "%s", (const char *)sqlite3_column_text(s, 0));
-		m->version = sqlite3_column_int(s, 1);
-		snprintf(m->segment, sizeof m->segment, "%s", (const char *)sqlite3_column_text(s, 2));
-		m->weight = sqlite3_column_double(s, 3);
-		m->cutoff_pd = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4);
-		m->cost_fn = sqlite3_column_type(s, 5) == SQLITE_NULL ? METRICS_CFN_DEFAULT
-								      : sqlite3_column_double(s, 5);
-		m->cost_fp = sqlite3_column_type(s, 6) == SQLITE_NULL ? METRICS_CFP_DEFAULT
-								      : sqlite3_column_double(s, 6);
-		const char *sc = (const char *)sqlite3_column_text(s, 7);
-		cJSON *j = sc ? cJSON_Parse(sc) : NULL;
-		struct rd_err serr;
-		if (model_scaling_parse(j, &m->scaling, &serr)) {
-			rd_err_set(err, "champion %s@%d: %s", m->name, m->version, serr.msg);
-			cJSON_Delete(j);
+		if (member_read(s, &(*out)[(*n)++], err)) {
 			sqlite3_finalize(s);
 			return -1;
 		}
-		cJSON_Delete(j);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "reading the champions");
+	return 0;
+}
+
+int blend_single(struct rd_store *st, const char *name, int version, struct blend out[2],
+		 struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT " MEMBER_COLUMNS " FROM models WHERE name = ?1 AND version = ?2"
+			  " AND algo != 'rules'",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	struct blend_member m;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = member_read(s, &m, err);
+	else if (rc == SQLITE_DONE)
+		rd_err_set(err, "no trained model %s@%d", name, version);
+	else
+		store_fail(st, err, "reading the model");
+	sqlite3_finalize(s);
+	if (rc)
+		return -1;
+	static const char *const segments[2] = {"new", "existing"};
+	m.weight = 1;
+	for (int k = 0; k < 2; k++) {
+		memset(&out[k], 0, sizeof out[k]);
+		out[k].segment = segments[k];
+		out[k].auc_oof = NAN;
+		out[k].cutoff_pd = m.cutoff_pd;
+		if (strcmp(m.segment, "all") == 0 || strcmp(m.segment, segments[k]) == 0) {
+			out[k].n = 1;
+			out[k].m[0] = m;
+		}
+		blend_label(out[k].m, out[k].n, out[k].label, sizeof out[k].label);
+	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "riskdesk/blend.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/jsondoc.h"
+#include "riskdesk/modelcheck.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
 
@@ -83,13 +84,45 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 						 COL_NUM,  COL_NUM, COL_NUM,  COL_TEXT};
 	int rc = cmd_emit_rows(ctx, s, "models", kinds);
 	sqlite3_finalize(s);
-	return rc ? RD_FAILED : RD_OK;
+	if (rc)
+		return RD_FAILED;
+	/* Who serves each segment: a champion, a blend (with its own cut-off), or rules. */
+	struct blend sb[2];
+	if (blend_serving(ctx->store, sb, &ctx->err))
+		return RD_FAILED;
+	static const char *const cols[] = {"segment", "served_by", "cutoff_pd", "cutoff_from",
+					   "auc_oof"};
+	static const enum rd_col_kind skinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT, COL_NUM};
+	sink_table_begin(ctx->out, "serving", 5, cols, skinds);
+	for (int k = 0; k < 2; k++) {
+		const struct blend *b = &sb[k];
+		char by[BLEND_LABEL_MAX + 16], cut[32] = "", from[64] = "", auc[32] = "";
+		if (b->n == 1)
+			snprintf(by, sizeof by, "%s@%d", b->m[0].name, b->m[0].version);
+		else
+			snprintf(by, sizeof by, "%s", b->n ? b->label : "rules");
+		if (!isnan(b->cutoff_pd))
+			snprintf(cut, sizeof cut, "%.4f", b->cutoff_pd);
+		if (b->n == 1 && !isnan(b->cutoff_pd))
+			snprintf(from, sizeof from, "its cross-validation");
+		else if (b->n > 1 && b->cutoff_rows)
+			snprintf(from, sizeof from, "%zu customers out of fold", b->cutoff_rows);
+		else if (b->n > 1 && !isnan(b->cutoff_pd))
+			snprintf(from, sizeof from, "members' cut-offs");
+		if (!isnan(b->auc_oof))
+			snprintf(auc, sizeof auc, "%.4f", b->auc_oof);
+		const char *row[] = {b->segment, by, cut, from, auc};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	return RD_OK;
 }
 
 const struct rd_cmd cmd_models = {
 	.name = "models",
 	.usage = "",
-	.summary = "the model registry: every version with its status, algorithm and metrics",
+	.summary = "the model registry: every version with its status, algorithm and metrics,"
+		   " and who serves each segment",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = exec_models,
@@ -269,6 +302,57 @@ static void show_weights(struct rd_ctx *ctx, const cJSON *columns)
 	sink_table_end(ctx->out);
 }
 
+/* Calibration beyond the stored band table: the model's band edges, predicted against
+ * observed bad rate per decile of out-of-fold PD, and the Hosmer–Lemeshow test over them. */
+static void show_calibration(struct rd_ctx *ctx, const char *name, int version, const cJSON *spec)
+{
+	struct score_scaling sc;
+	struct rd_err ignore;
+	if (model_scaling_parse(member(spec, "scaling"), &sc, &ignore) == 0)
+		sink_fieldf(ctx->out, "calibration", "bands", COL_TEXT, "A >= %d, B >= %d, C >= %d,"
+			    " D >= %d, E below", sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT round(json_extract(metrics, '$.hosmer_lemeshow.statistic'), 4),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.groups'),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.df'),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.p_value')"
+			  " FROM models WHERE name = ?1 AND version = ?2"
+			  " AND json_type(metrics, '$.hosmer_lemeshow') = 'object'",
+			  &s, &ctx->err))
+		return;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		sink_field(ctx->out, "calibration", "hl_statistic", col_text(s, 0), COL_NUM);
+		sink_field(ctx->out, "calibration", "hl_groups", col_text(s, 1), COL_NUM);
+		sink_field(ctx->out, "calibration", "hl_df", col_text(s, 2), COL_NUM);
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			sink_field(ctx->out, "calibration", "hl_p_value", "", COL_NUM);
+		else
+			sink_fieldf(ctx->out, "calibration", "hl_p_value", COL_NUM, "%.4g",
+				    sqlite3_column_double(s, 3));
+	}
+	sqlite3_finalize(s);
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM, COL_NUM, COL_NUM};
+	if (store_prepare(ctx->store,
+			  "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS customers,"
+			  " json_extract(j.value, '$.bads') AS bads,"
+			  " round(json_extract(j.value, '$.min_pd'), 4) AS min_pd,"
+			  " round(json_extract(j.value, '$.max_pd'), 4) AS max_pd,"
+			  " round(json_extract(j.value, '$.mean_pd'), 4) AS mean_pd,"
+			  " round(json_extract(j.value, '$.observed'), 4) AS observed"
+			  " FROM models m, json_each(m.metrics, '$.calibration_deciles') j"
+			  " WHERE m.name = ?1 AND m.version = ?2",
+			  &s, &ctx->err))
+		return;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	cmd_emit_rows(ctx, s, "calibration_deciles", kinds);
+	sqlite3_finalize(s);
+}
+
 static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo)
 {
 	sqlite3_stmt *s;
@@ -305,6 +389,7 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
+	show_calibration(ctx, name, version, spec);
 	if (strcmp(algo, "scorecard") == 0)
 		show_points(ctx, member(spec, "columns"));
 	else if (strcmp(algo, "logit") == 0)
@@ -551,16 +636,87 @@ out:
 	return status;
 }
 
+static const struct rd_opt model_opts[] = {
+	{"min-auc", "X", "model check: the cross-validated AUC must be at least X (default 0.70)"},
+	{"max-fnr", "X", "model check: at most X of the defaulters approved at the cut-off (0.20)"},
+	{"min-ks", "X", "model check: the KS must be at least X (default 0.20)"},
+	{"min-hl-p", "X", "model check: the Hosmer-Lemeshow p-value must be at least X (0.05)"},
+	{"max-psi", "X", "model check: the score PSI against the current book must be below X (0.25)"},
+	{NULL, NULL, NULL},
+};
+
+/* model check NAME[@V] [--min-auc X …]: the checks as a table; fails when one fails. */
+static int model_check(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	struct modelcheck_limits lim = modelcheck_default_limits;
+	double *slot[] = {&lim.min_auc, &lim.max_fnr, &lim.min_ks, &lim.min_hl_p, &lim.max_psi};
+	for (int i = 0; i < 5; i++) {
+		const char *v = args_opt(a, model_opts[i].name);
+		char *end;
+		if (!v)
+			continue;
+		*slot[i] = strtod(v, &end);
+		if (*end || end == v || !(*slot[i] >= 0) || (i < 4 && *slot[i] > 1) || !isfinite(*slot[i])) {
+			rd_err_set(&ctx->err, "model check: --%s must be a number from 0 to %s",
+				   model_opts[i].name, i < 4 ? "1" : "infinity");
+			return RD_USAGE;
+		}
+	}
+	char name[128];
+	int version;
+	struct modelcheck c[MODELCHECK_COUNT];
+	if (resolve(ctx, a->argv[1], name, sizeof name, &version) ||
+	    modelcheck_run(ctx->store, name, version, &lim, ctx->cancel, c, &ctx->err))
+		return RD_FAILED;
+	static const char *const cols[] = {"check", "value", "limit", "result", "detail"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT};
+	static const char *const results[] = {"pass", "FAIL", "n/a"};
+	struct rd_buf failed = {0};
+	int nfail = 0, nna = 0;
+	sink_table_begin(ctx->out, "checks", 5, cols, kinds);
+	for (int i = 0; i < MODELCHECK_COUNT; i++) {
+		char value[32] = "", limit[32];
+		if (!isnan(c[i].value))
+			snprintf(value, sizeof value, "%.4f", c[i].value);
+		snprintf(limit, sizeof limit, "%s %g", c[i].op, c[i].limit);
+		const char *row[] = {c[i].name, value, limit, results[c[i].result], c[i].detail};
+		sink_row(ctx->out, row);
+		if (c[i].result == MODELCHECK_FAIL)
+			buf_printf(&failed, "%s%s", nfail++ ? ", " : "", c[i].name);
+		nna += c[i].result == MODELCHECK_NA;
+	}
+	sink_table_end(ctx->out);
+	int status = RD_OK;
+	if (nfail) {
+		rd_err_set(&ctx->err, "model check: %s@%d fails %d of %d checks: %s", name, version,
+			   nfail, MODELCHECK_COUNT, failed.data);
+		status = RD_FAILED;
+	} else {
+		sink_message(ctx->out, "%s@%d passes %d of %d checks%s", name, version,
+			     MODELCHECK_COUNT - nna, MODELCHECK_COUNT,
+			     nna ? "; the others could not be computed (see detail)" : "");
+	}
+	buf_free(&failed);
+	return status;
+}
+
 static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	if (a->argc == 1 && strcmp(a->argv[0], "export") && strcmp(a->argv[0], "import"))
+	if (a->argc == 2 && strcmp(a->argv[0], "check") == 0)
+		return model_check(ctx, a);
+	if (a->nopts) {
+		rd_err_set(&ctx->err, "model: --%s is an option of 'model check NAME'", a->opts[0].opt->name);
+		return RD_USAGE;
+	}
+	if (a->argc == 1 && strcmp(a->argv[0], "export") && strcmp(a->argv[0], "import") &&
+	    strcmp(a->argv[0], "check"))
 		return model_show(ctx, a->argv[0]);
 	if (a->argc == 3 && strcmp(a->argv[0], "export") == 0)
 		return model_export(ctx, a->argv[1], a->argv[2]);
 	if (a->argc == 2 && strcmp(a->argv[0], "import") == 0)
 		return model_import(ctx, a->argv[1]);
 	rd_err_set(&ctx->err, "usage: model NAME[@VERSION] | model export NAME[@VERSION] FILE |"
-			      " model import FILE");
+			      " model import FILE | model check NAME[@VERSION] [--min-auc X ...]");
 	return RD_USAGE;
 }
 
@@ -568,10 +724,19 @@ static const char *const model_writing[] = {"import", NULL};
 
 const struct rd_cmd cmd_model = {
 	.name = "model",
-	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE",
-	.summary = "one model's details; or write it to / read it from one JSON file",
+	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE |"
+		 " check NAME[@VERSION] [--min-auc X] [--max-fnr X] [--min-ks X] [--min-hl-p X]"
+		 " [--max-psi X]",
+	.summary = "one model's details; write it to / read it from one JSON file; or check it",
+	.help = "model NAME shows its metrics, gains, calibration by band and by PD decile with the "
+		"Hosmer-Lemeshow test, IV and points or weights. model check NAME runs pass/fail "
+		"checks: cross-validated AUC, the share of defaulters approved at its cut-off, KS, "
+		"the Hosmer-Lemeshow p-value, and the PSI of its score between its training rows and "
+		"the current profiles of its segment (scored by the model itself); it fails (exit "
+		"status 1) when one fails.",
 	.min_args = 1,
 	.max_args = 3,
+	.opts = model_opts,
 	.writing_subcommands = model_writing,
 	.exec = exec_model,
 };

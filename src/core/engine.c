@@ -111,10 +111,9 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 	return 0;
 }
 
+/* The champions of serve[] (filled by the caller), each parsed once. */
 static int load_champions(struct rd_engine *e, struct rd_err *err)
 {
-	if (blend_serving(e->st, e->serve, err))
-		return -1;
 	for (int seg = 0; seg < 2; seg++)
 		for (int k = 0; k < e->serve[seg].n; k++)
 			if (add_champion(e, seg, k, &e->serve[seg].m[k], err))
@@ -122,12 +121,16 @@ static int load_champions(struct rd_engine *e, struct rd_err *err)
 	return 0;
 }
 
-struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+/* An engine serving by who (blend_serving, or one model), NULL with err. */
+static struct rd_engine *engine_make(struct rd_store *st, const char *name, int version,
+				     struct rd_err *err)
 {
 	struct rd_engine *e = rd_calloc(1, sizeof *e);
 	e->st = st;
 	e->slots = strmap_new(16);
-	if (load_rules(e, err) || load_champions(e, err) ||
+	int who = name ? blend_single(st, name, version, e->serve, err)
+		       : blend_serving(st, e->serve, err);
+	if (who || load_rules(e, err) || load_champions(e, err) ||
 	    (e->nslots && store_prepare(st,
 					"SELECT name, value, num FROM customer_attributes"
 					" WHERE customer_id = ?1",
@@ -136,6 +139,17 @@ struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
 		return NULL;
 	}
 	return e;
+}
+
+struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+{
+	return engine_make(st, NULL, 0, err);
+}
+
+struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int version,
+				    struct rd_err *err)
+{
+	return engine_make(st, name, version, err);
 }
 
 void engine_free(struct rd_engine *e)
