@@ -302,15 +302,10 @@ static void show_weights(struct rd_ctx *ctx, const cJSON *columns)
 	sink_table_end(ctx->out);
 }
 
-/* Calibration beyond the stored band table: the model's band edges, predicted against
- * observed bad rate per decile of out-of-fold PD, and the Hosmer–Lemeshow test over them. */
-static void show_calibration(struct rd_ctx *ctx, const char *name, int version, const cJSON *spec)
+/* Calibration beyond the stored band table: predicted against observed bad rate per
+ * decile of out-of-fold PD, and the Hosmer–Lemeshow test over them. */
+static void show_calibration(struct rd_ctx *ctx, const char *name, int version)
 {
-	struct score_scaling sc;
-	struct rd_err ignore;
-	if (model_scaling_parse(member(spec, "scaling"), &sc, &ignore) == 0)
-		sink_fieldf(ctx->out, "calibration", "bands", COL_TEXT, "A >= %d, B >= %d, C >= %d,"
-			    " D >= %d, E below", sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT round(json_extract(metrics, '$.hosmer_lemeshow.statistic'), 4),"
@@ -324,13 +319,13 @@ static void show_calibration(struct rd_ctx *ctx, const char *name, int version, 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		sink_field(ctx->out, "calibration", "hl_statistic", col_text(s, 0), COL_NUM);
-		sink_field(ctx->out, "calibration", "hl_groups", col_text(s, 1), COL_NUM);
-		sink_field(ctx->out, "calibration", "hl_df", col_text(s, 2), COL_NUM);
+		sink_field(ctx->out, "hosmer_lemeshow", "statistic", col_text(s, 0), COL_NUM);
+		sink_field(ctx->out, "hosmer_lemeshow", "groups", col_text(s, 1), COL_NUM);
+		sink_field(ctx->out, "hosmer_lemeshow", "df", col_text(s, 2), COL_NUM);
 		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
-			sink_field(ctx->out, "calibration", "hl_p_value", "", COL_NUM);
+			sink_field(ctx->out, "hosmer_lemeshow", "p_value", "", COL_NUM);
 		else
-			sink_fieldf(ctx->out, "calibration", "hl_p_value", COL_NUM, "%.4g",
+			sink_fieldf(ctx->out, "hosmer_lemeshow", "p_value", COL_NUM, "%.4g",
 				    sqlite3_column_double(s, 3));
 	}
 	sqlite3_finalize(s);
@@ -389,7 +384,7 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
-	show_calibration(ctx, name, version, spec);
+	show_calibration(ctx, name, version);
 	if (strcmp(algo, "scorecard") == 0)
 		show_points(ctx, member(spec, "columns"));
 	else if (strcmp(algo, "logit") == 0)
@@ -406,7 +401,7 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT algo, segment, status, weight, created_at, iif(algo = 'rules', spec, NULL),"
-			  " metrics FROM models"
+			  " metrics, json_extract(spec, '$.scaling') FROM models"
 			  " WHERE name = ?1 AND version = ?2",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -420,6 +415,13 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		sink_field(ctx->out, "model", "status", col_text(s, 2), COL_TEXT);
 		sink_field(ctx->out, "model", "weight", col_text(s, 3), COL_NUM);
 		sink_field(ctx->out, "model", "created_at", col_text(s, 4), COL_TEXT);
+		struct score_scaling sc;
+		struct rd_err serr;
+		cJSON *scaling = cJSON_Parse(col_text(s, 7));
+		if (model_scaling_parse(scaling, &sc, &serr) == 0)
+			sink_fieldf(ctx->out, "model", "bands", COL_TEXT, "A >= %d, B >= %d, C >= %d,"
+				    " D >= %d, E below", sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
+		cJSON_Delete(scaling);
 		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
 			show_metrics(ctx, col_text(s, 6));
 		struct rules_model rm;
