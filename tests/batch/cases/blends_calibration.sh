@@ -1,9 +1,19 @@
 # Honest blends and calibration on German Credit (issue 10, items 4 and 5). Every number
-# riskdesk shows here is recomputed by Python (numpy, scikit-learn, scipy) from what
+# riskdesk shows here is recomputed by Python (numpy and scipy) from what
 # riskdesk shows or stores: a blend's score from its shown members, its cut-off from the
 # members' out-of-fold predictions, the calibration tables and Hosmer-Lemeshow test, and
 # each check of `model check`.
-PY=/usr/bin/python3 # Debian's, where python3-numpy, -scipy and -sklearn install
+PY=/usr/bin/python3 # Debian's, where python3-numpy and -scipy install
+cat > stats.py <<'EOF'
+import numpy as np
+from scipy.stats import rankdata
+def auc(y, p):  # Mann-Whitney: average ranks, ties count half
+    r, P = rankdata(p), y.sum()
+    return (r[y == 1].sum() - P * (P + 1) / 2) / (P * (len(y) - P))
+def ks(y, p):  # max over thresholds t of TPR - FPR, flagging p >= t
+    return max(((p >= t) & (y == 1)).sum() / y.sum() - ((p >= t) & (y == 0)).sum() / (y == 0).sum()
+               for t in np.unique(p))
+EOF
 G="$SHARED/datasets/german"
 $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" >/dev/null
 $RISKDESK --db g.sqlite -c "train g1 --algo scorecard --folds-file $G/folds.csv" \
@@ -66,7 +76,7 @@ echo "--- the blend's cut-off: cost-optimal (10:1) on the blended out-of-fold pr
 $PY - <<'EOF'
 import math, sqlite3
 import numpy as np
-from sklearn.metrics import roc_auc_score
+from stats import auc
 db = sqlite3.connect('g.sqlite')
 def oof(name):
     return {c: (p, y) for c, p, y in db.execute(
@@ -83,7 +93,7 @@ for c in sorted(set(p), reverse=True):
     if cost < best:
         best, cut = cost, c
 stored = db.execute("SELECT DISTINCT cutoff_pd FROM credit_profiles").fetchall()
-print('customers', len(ids), 'cut-off %.4f' % cut, 'auc_oof %.4f' % roc_auc_score(y, p),
+print('customers', len(ids), 'cut-off %.4f' % cut, 'auc_oof %.4f' % auc(y, p),
       'stored', 'equal' if len(stored) == 1 and abs(stored[0][0] - cut) < 1e-12 else stored)
 EOF
 
@@ -152,20 +162,19 @@ cat > check.py <<'EOF'
 import json, math, sqlite3, sys
 import numpy as np
 from scipy.stats import chi2
-from sklearn.metrics import roc_auc_score, roc_curve
+from stats import auc, ks
 name = sys.argv[1]
 db = sqlite3.connect('g.sqlite')
 rows = db.execute("SELECT pd, defaulted, fold FROM model_oof WHERE name = ? ORDER BY row",
                   (name,)).fetchall()
 p = np.array([r[0] for r in rows]); y = np.array([r[1] for r in rows]); f = np.array([r[2] for r in rows])
-auc = np.mean([roc_auc_score(y[f == k], p[f == k]) for k in sorted(set(f))])
+fold_auc = np.mean([auc(y[f == k], p[f == k]) for k in sorted(set(f))])
 best, cut = 10.0 * y.sum(), np.nextafter(p.max(), 1)
 for c in sorted(set(p), reverse=True):
     cost = 10 * ((y == 1) & (p < c)).sum() + ((y == 0) & (p >= c)).sum()
     if cost < best:
         best, cut = cost, c
 fnr = ((y == 1) & (p < cut)).sum() / y.sum()
-fpr, tpr, _ = roc_curve(y, p)
 n, order, hl = len(p), sorted(range(len(p)), key=lambda i: (-p[i], i)), 0.0
 for k in range(10):
     g = order[k * n // 10:(k + 1) * n // 10]
@@ -177,7 +186,7 @@ scores = [s for (s,) in db.execute("SELECT score FROM credit_profiles")]
 cur = np.bincount([sum(s > e for e in ref['edges']) for s in scores], minlength=len(ref['shares'])) / len(scores)
 e_, a_ = np.maximum(ref['shares'], 1e-4), np.maximum(cur, 1e-4)
 psi = ((a_ - e_) * np.log(a_ / e_)).sum()
-mine = {'auc': auc, 'fnr': fnr, 'ks': (tpr - fpr).max(), 'calibration': chi2.sf(hl, 8), 'psi': psi}
+mine = {'auc': fold_auc, 'fnr': fnr, 'ks': ks(y, p), 'calibration': chi2.sf(hl, 8), 'psi': psi}
 shown = json.load(sys.stdin)['checks']
 for r in shown:
     print('%-11s shown %s, recomputed %.4f %s' % (r['check'], r['value'], mine[r['check']],
