@@ -98,6 +98,7 @@ print('customers', len(ids), 'cut-off %.4f' % cut, 'auc_oof %.4f' % auc(y, p),
 EOF
 
 echo "--- history keeps the members, reasons and cut-off of every computation"
+$RISKDESK --db g.sqlite -c 'recompute G0001' | grep '^model '
 $RISKDESK --db g.sqlite -c 'promote g2' -c 'recompute G0001' >/dev/null
 $RISKDESK --db g.sqlite -c 'history G0001'
 sqlite3 g.sqlite "SELECT model_name, json_array_length(components), json_array_length(reasons),
