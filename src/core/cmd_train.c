@@ -81,13 +81,10 @@ static void calibration_json(struct rd_buf *b, const struct cv_result *r)
 		num(b, "observed", g->bad_rate);
 		buf_putc(b, '}');
 	}
-	buf_printf(b, "],\"hosmer_lemeshow\":{\"statistic\":");
+	buf_puts(b, "],\"hosmer_lemeshow\":{\"statistic\":");
 	buf_json_number(b, r->hl.statistic);
 	buf_printf(b, ",\"groups\":%d,\"df\":%d,\"p_value\":", r->hl.groups, r->hl.df);
-	if (isnan(r->hl.p_value))
-		buf_puts(b, "null");
-	else
-		buf_json_number(b, r->hl.p_value);
+	buf_json_number(b, r->hl.p_value); /* null when it has no degree of freedom */
 	buf_putc(b, '}');
 }
 

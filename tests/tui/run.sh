@@ -291,9 +291,9 @@ fi
 
 # --- a blend in the Profile pane (named, its members' unclamped scores and PDs, the
 # weighted mean) and calibration by PD decile in the Models pane
-if cp "$work/german.db" "$work/blend.db" && "$rd" --db "$work/blend.db" -c 'train g2 --algo logit' \
+if cp "$work/german.db" "$work/blended.db" && "$rd" --db "$work/blended.db" -c 'train g2 --algo logit' \
 	-c 'promote g2 --blend 2' -c 'recompute all' >/dev/null 2>&1; then
-	TUI_DB=$work/blend.db start blend 120 40
+	TUI_DB=$work/blended.db start blend 120 40
 	expect "G0000" "opens on the German customers"
 	expect_re 'PD [0-9.]+%  [A-Z]+  new  blend: g1@1 ×1 \+ g2@1 ×2' "the Profile names the blend"
 	expect_re "cut-off PD [0-9.]+% \(the blend's\): (approve|decline)" "the blend's own cut-off"
@@ -318,7 +318,7 @@ if cp "$work/german.db" "$work/blend.db" && "$rd" --db "$work/blend.db" -c 'trai
 	expect_re 'Calibration by band .*A ≥ 800, B ≥ 700, C ≥ 600, D ≥ 500' "the band edges"
 	keys q
 	expect "exited 0" "quits"
-	TUI_LANG=C TUI_DB=$work/blend.db start blend-ascii 100 30
+	TUI_LANG=C TUI_DB=$work/blended.db start blend-ascii 100 30
 	expect_re 'new  blend: g1@1 x1 \+ g2@1' "a non-UTF-8 locale writes the blend's × as x"
 	expect_re 'weighted mean raw [0-9.]+ -> score' "and the arrow as ->"
 	keys q
