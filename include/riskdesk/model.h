@@ -93,6 +93,11 @@ int model_name_check(const char *name, struct rd_err *err);
 /* Whether w is a weight in (0, MODEL_WEIGHT_MAX]. 0, or -1 with err naming what. */
 int model_weight_check(double w, const char *what, struct rd_err *err);
 
+struct cJSON;
+/* A specification's "scaling" object (NULL: absent) into sc: base_score, base_odds, pdo and
+ * the optional band edges "bands" [A, B, C, D]; what is absent is SPEC section 5's. 0 or -1. */
+int model_scaling_parse(const struct cJSON *jsc, struct score_scaling *sc, struct rd_err *err);
+
 /* Parses and checks a specification; NULL with err naming the bad field. */
 struct rd_model *model_parse(const char *spec, struct rd_err *err);
 void model_free(struct rd_model *m);

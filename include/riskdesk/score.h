@@ -9,11 +9,16 @@
 #define SCORE_MAX 1000
 #define REASONS_MAX 4
 
-/* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd. */
+#define SCORE_BANDS 5 /* A..E */
+
+/* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd;
+ * and a band from the score: A at or above bands[0], B at or above bands[1], C, D, else E
+ * (SPEC section 5: 800, 700, 600, 500). The band edges are a setting of each model. */
 struct score_scaling {
 	double base_score; /* 600 */
 	double base_odds;  /* 19 (good:bad) */
 	double pdo;        /* 50 points to double the odds */
+	int bands[SCORE_BANDS - 1]; /* lower edges of A..D, strictly decreasing */
 };
 
 extern const struct score_scaling score_scaling_default;
@@ -24,6 +29,15 @@ double pd_from_score(const struct score_scaling *s, double score);
 int score_clamp(double raw);
 /* 'A'..'E' (A >= 800, B >= 700, C >= 600, D >= 500, E below). */
 char score_band(int score);
+/* 'A'..'E' by the scaling's band edges. */
+char score_band_of(const struct score_scaling *s, int score);
+/* Whether s and t give the same scores, PDs and bands (one scale). */
+int score_scaling_same(const struct score_scaling *s, const struct score_scaling *t);
+/* Parses "E1,E2,E3,E4" (the lower edges of A..D: integers, strictly decreasing, from 301 to
+ * 1000) into bands. 0, or -1 with err. */
+int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_err *err);
+/* Whether bands are SPEC section 5's. */
+int score_bands_default(const int bands[SCORE_BANDS - 1]);
 /* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E). */
 const char *score_risk_level(char band);
 

@@ -35,6 +35,7 @@ static const struct rd_opt train_opts[] = {
 			       " none, for every numeric feature or (repeated) for feature F"},
 	{"special", "F=V,...", "scorecard: sentinel codes of feature F with bins of their own"
 			       " (repeated per feature; replaces the mapping's)"},
+	{"bands", "A,B,C,D", "the lowest score of bands A to D (default 800,700,600,500)"},
 	{NULL, NULL, NULL},
 };
 
@@ -69,7 +70,31 @@ struct cv_result {
 	struct metrics_roc_point roc[ROC_POINTS];
 	size_t nroc;
 	double cfn, cfp, cv_seconds, fit_seconds;
+	struct metrics_hl hl;        /* over the gains deciles */
+	struct score_scaling scale;  /* the default one with the model's band edges */
+	double *oof;                 /* the out-of-fold PD of every row (owned) */
 };
+
+/* Calibration by decile of predicted PD (the gains table's buckets, riskiest first) and the
+ * Hosmer–Lemeshow test over them. */
+static void calibration_json(struct rd_buf *b, const struct cv_result *r)
+{
+	buf_puts(b, ",\"calibration_deciles\":[");
+	for (int k = 0; k < METRICS_GAINS_BUCKETS; k++) {
+		const struct metrics_gains_row *g = &r->gains[k];
+		buf_printf(b, "%s{\"count\":%zu,\"bads\":%zu", k ? "," : "", g->count, g->bads);
+		num(b, "min_pd", g->min_pd);
+		num(b, "max_pd", g->max_pd);
+		num(b, "mean_pd", g->mean_pd);
+		num(b, "observed", g->bad_rate);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"hosmer_lemeshow\":{\"statistic\":");
+	buf_json_number(b, r->hl.statistic);
+	buf_printf(b, ",\"groups\":%d,\"df\":%d,\"p_value\":", r->hl.groups, r->hl.df);
+	buf_json_number(b, r->hl.p_value); /* null when it has no degree of freedom */
+	buf_putc(b, '}');
+}
 
 static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char *iv)
 {
@@ -83,7 +108,7 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 	num(b, "logloss", r->m.logloss);
 	buf_printf(b, ",\"rows\":%zu,\"bads\":%zu,\"folds\":%d", r->m.n, r->m.bads, r->k);
 	num(b, "threshold_pd", r->cut.cutoff);
-	num(b, "threshold_score", score_clamp(score_from_pd(&score_scaling_default, r->cut.cutoff)));
+	num(b, "threshold_score", score_clamp(score_from_pd(&r->scale, r->cut.cutoff)));
 	num(b, "expected_cost", r->cut.expected_cost);
 	num(b, "cost_fn", r->cfn);
 	num(b, "cost_fp", r->cfp);
@@ -125,7 +150,9 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 		buf_json_number(b, round(r->roc[k].tpr * 1e4) / 1e4);
 		buf_putc(b, ']');
 	}
-	buf_puts(b, "],\"iv\":");
+	buf_putc(b, ']');
+	calibration_json(b, r);
+	buf_puts(b, ",\"iv\":");
 	buf_puts(b, iv);
 	buf_putc(b, '}');
 }
@@ -135,7 +162,7 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 			  const int *fold, struct train_params *tp, struct trainer *t,
 			  struct cv_result *r)
 {
-	double *oof = rd_malloc(d->n * sizeof *oof), *p = rd_malloc(d->n * sizeof *p);
+	double *oof = r->oof = rd_malloc(d->n * sizeof *oof), *p = rd_malloc(d->n * sizeof *p);
 	double *fp = rd_malloc(d->n * sizeof *fp);
 	int *fy = rd_malloc(d->n * sizeof *fy), rc = -1;
 	unsigned char *use = rd_malloc(d->n);
@@ -169,16 +196,18 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 	r->auc_sd = sqrt(fmax(0, ss / r->k - r->auc_mean * r->auc_mean));
 	r->cv_seconds = now_seconds() - t0;
 	for (size_t i = 0; i < d->n; i++)
-		band[i] = score_band(score_clamp(score_from_pd(&score_scaling_default, oof[i])));
+		band[i] = score_band_of(&r->scale, score_clamp(score_from_pd(&r->scale, oof[i])));
 	if (metrics_compute(oof, d->y, d->n, &r->m, &ctx->err) ||
 	    metrics_cost_cutoff(oof, d->y, d->n, r->cfn, r->cfp, &r->cut, &ctx->err) ||
 	    metrics_gains(oof, d->y, d->n, r->gains, &ctx->err) ||
 	    metrics_calibration(oof, d->y, band, d->n, r->calib, &ctx->err) ||
 	    metrics_roc(oof, d->y, d->n, r->roc, ROC_POINTS, &r->nroc, &ctx->err))
 		goto out;
+	struct rd_err hlerr; /* no decile with a PD strictly inside (0, 1): no test, not an error */
+	if (metrics_hosmer_lemeshow(r->gains, METRICS_GAINS_BUCKETS, &r->hl, &hlerr))
+		r->hl = (struct metrics_hl){NAN, 0, 0, NAN};
 	rc = 0;
 out:
-	free(oof);
 	free(p);
 	free(fp);
 	free(fy);
@@ -267,6 +296,12 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 		}
 		tp->trend = (enum woe_trend)t;
 	}
+	r->scale = score_scaling_default;
+	struct rd_err berr;
+	if (args_opt(a, "bands") && score_bands_parse(args_opt(a, "bands"), r->scale.bands, &berr)) {
+		rd_err_set(&ctx->err, "train: --bands: %s", berr.msg);
+		return -1;
+	}
 	tp->xgb.trees = (int)trees;
 	tp->xgb.max_depth = (int)depth;
 	tp->cancel = ctx->cancel;
@@ -351,6 +386,56 @@ static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo 
 		return store_fail(ctx->store, &ctx->err, "train");
 	*version = (int)store_int(ctx->store, "SELECT version FROM models WHERE rowid ="
 					      " last_insert_rowid()", 0);
+	return 0;
+}
+
+/* Band edges other than SPEC's go into the spec's scaling, where scoring reads them. The
+ * trainer writes every spec starting {"algo":"…","scaling":{ (train.c's spec_head). */
+static int spec_bands(struct rd_ctx *ctx, char **spec, const struct score_scaling *sc)
+{
+	if (score_bands_default(sc->bands))
+		return 0;
+	char *at = strstr(*spec, "\"scaling\":{");
+	if (!at) {
+		rd_err_set(&ctx->err, "train: the specification has no scaling for the band edges");
+		return -1;
+	}
+	at += strlen("\"scaling\":{");
+	struct rd_buf b = {0};
+	buf_printf(&b, "%.*s\"bands\":[%d,%d,%d,%d],%s", (int)(at - *spec), *spec, sc->bands[0],
+		   sc->bands[1], sc->bands[2], sc->bands[3], at);
+	free(*spec);
+	*spec = rd_strdup(b.data);
+	buf_free(&b);
+	return 0;
+}
+
+/* The out-of-fold predictions, a row each, with the model (its calibration, checks and the
+ * cut-off of a blend it joins come from them). */
+static int store_oof(struct rd_ctx *ctx, const char *name, int version, const struct train_data *d,
+		     const int *fold, const double *oof)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "INSERT INTO model_oof(name, version, row, customer_id, fold, pd, defaulted)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			  &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	for (size_t i = 0; i < d->n; i++) {
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+		sqlite3_bind_text(s, 4, d->ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, fold[i]);
+		sqlite3_bind_double(s, 6, oof[i]);
+		sqlite3_bind_int(s, 7, d->y[i]);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return store_fail(ctx->store, &ctx->err, "storing out-of-fold predictions");
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
 	return 0;
 }
 
@@ -440,7 +525,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	use = rd_malloc(d.n);
 	memset(use, 1, d.n);
 	t.fit = r.k;
-	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
+	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err) ||
+	    spec_bands(ctx, &fit.spec, &r.scale))
 		goto out;
 	r.fit_seconds = now_seconds() - t0;
 	if (train_iv_table_for(&d, &tp, &iv, &ctx->err))
@@ -452,6 +538,7 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	if (label_source_add(ctx->store, d.ids, d.n, &mj, &ctx->err))
 		goto out;
 	if (register_model(ctx, name, algo, segment, fit.spec, mj.data, reference, &version) ||
+	    store_oof(ctx, name, version, &d, fold, r.oof) ||
 	    run_finish_ok(ctx, run, (int64_t)d.n, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
@@ -470,6 +557,7 @@ out:
 	free(p);
 	free(use);
 	free(r.fold_auc);
+	free(r.oof);
 	free(fit.spec);
 	free(iv);
 	free(reference);

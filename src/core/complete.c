@@ -24,7 +24,7 @@ struct cands {
 static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
 static const char *const export_what[] = {"profiles", "customers", "history", "drift", NULL};
 static const char *const rules_sub[] = {"export", "import", NULL};
-static const char *const model_sub[] = {"export", "import", NULL};
+static const char *const model_sub[] = {"check", "export", "import", NULL};
 static const char *const label_sub[] = {"clear", "proxy", NULL};
 static const char *const recompute_sub[] = {"all", "where", NULL};
 static const char *const set_keys[] = {"as-of", "lock-timeout", "pii", NULL};
@@ -287,11 +287,11 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 		if (k == 0)
 			cands_words(c, themes);
 	} else if (strcmp(name, "model") == 0) {
-		/* model NAME[@VERSION] · model export NAME FILE · model import FILE */
+		/* model NAME[@VERSION] · model export NAME FILE · model import FILE · model check NAME */
 		if (k == 0) {
 			cands_words(c, model_sub);
 			cands_models(c, st);
-		} else if (k == 1 && strcmp(p0, "export") == 0) {
+		} else if (k == 1 && (strcmp(p0, "export") == 0 || strcmp(p0, "check") == 0)) {
 			cands_models(c, st);
 		} else if ((k == 1 && strcmp(p0, "import") == 0) ||
 			   (k == 2 && strcmp(p0, "export") == 0)) {

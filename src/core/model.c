@@ -20,7 +20,7 @@ const char *const model_algo_names[3] = {"logit", "scorecard", "xgb"};
 void score_fill(const struct score_scaling *sc, double raw, struct rd_score *out)
 {
 	out->score = score_clamp(raw);
-	out->band = score_band(out->score);
+	out->band = score_band_of(sc, out->score);
 	out->risk_level = score_risk_level(out->band);
 	out->pd = pd_from_score(sc, raw);
 }
@@ -495,6 +495,52 @@ static int parse_labels(struct rd_model *m, const cJSON *jl, struct rd_err *err)
 	return 0;
 }
 
+/* The scaling's optional band edges: [A, B, C, D] lower edges (score_bands_parse's rule). */
+static int parse_bands(const cJSON *jb, int bands[SCORE_BANDS - 1], struct rd_err *err)
+{
+	char text[64] = "";
+	size_t used = 0;
+	const cJSON *v;
+	if (!jb)
+		return 0;
+	if (!cJSON_IsArray(jb) || cJSON_GetArraySize(jb) != SCORE_BANDS - 1) {
+		rd_err_set(err, "model spec: scaling: 'bands' must be an array of 4 scores");
+		return -1;
+	}
+	cJSON_ArrayForEach(v, jb)
+	{
+		if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+		    fabs(v->valuedouble) > SCORE_MAX * 2) {
+			rd_err_set(err, "model spec: scaling: 'bands' must hold whole scores");
+			return -1;
+		}
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%d", used ? "," : "",
+					 (int)v->valuedouble);
+	}
+	struct rd_err berr;
+	if (score_bands_parse(text, bands, &berr)) {
+		rd_err_set(err, "model spec: scaling: 'bands': %s", berr.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int model_scaling_parse(const cJSON *jsc, struct score_scaling *sc, struct rd_err *err)
+{
+	*sc = score_scaling_default;
+	if (jsc && (!cJSON_IsObject(jsc) ||
+		    get_num(jsc, "base_score", &sc->base_score, 0, SCORE_MIN, SCORE_MAX, "scaling",
+			    err) ||
+		    get_num(jsc, "base_odds", &sc->base_odds, 0, MODEL_BASE_ODDS_MIN,
+			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
+		    get_num(jsc, "pdo", &sc->pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling", err))) {
+		if (!cJSON_IsObject(jsc))
+			rd_err_set(err, "model spec: 'scaling' must be an object");
+		return -1;
+	}
+	return parse_bands(cJSON_GetObjectItemCaseSensitive(jsc, "bands"), sc->bands, err);
+}
+
 struct rd_model *model_parse(const char *spec, struct rd_err *err)
 {
 	cJSON *doc = spec ? jsondoc_parse(spec, strlen(spec), "model spec", err) : NULL;
@@ -520,18 +566,8 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		goto fail;
 	}
 	m->algo = (enum model_algo)a;
-	m->scaling = score_scaling_default;
-	if (jsc && (!cJSON_IsObject(jsc) ||
-		    get_num(jsc, "base_score", &m->scaling.base_score, 0, SCORE_MIN, SCORE_MAX,
-			    "scaling", err) ||
-		    get_num(jsc, "base_odds", &m->scaling.base_odds, 0, MODEL_BASE_ODDS_MIN,
-			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
-		    get_num(jsc, "pdo", &m->scaling.pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling",
-			    err))) {
-		if (!cJSON_IsObject(jsc))
-			rd_err_set(err, "model spec: 'scaling' must be an object");
+	if (model_scaling_parse(jsc, &m->scaling, err))
 		goto fail;
-	}
 	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
 					    MODEL_LOGODDS_MAX, "model", err))
 		goto fail;

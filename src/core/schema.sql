@@ -83,6 +83,22 @@ CREATE TABLE models (
   PRIMARY KEY (name, version)
 );
 
+-- Each trained model's out-of-fold predictions (a row per training row): its calibration
+-- and checks, and the cut-off of a blend it joins, are computed from them (schema 9).
+CREATE TABLE model_oof (
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  row         INTEGER NOT NULL,             -- the training row (customers' load order)
+  customer_id TEXT NOT NULL,
+  fold        INTEGER NOT NULL,
+  pd          REAL NOT NULL,
+  defaulted   INTEGER NOT NULL,
+  PRIMARY KEY (name, version, row),
+  FOREIGN KEY (name, version) REFERENCES models(name, version)
+) WITHOUT ROWID;
+
+-- The latest profile of each customer; cutoff_pd (schema 9) is the serving model's or
+-- blend's cut-off PD.
 CREATE TABLE credit_profiles (
   customer_id   TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
   score         INTEGER NOT NULL CHECK (score BETWEEN 300 AND 1000),
@@ -97,6 +113,7 @@ CREATE TABLE credit_profiles (
   components    TEXT,                       -- JSON array of component scores, when several
   last_activity TEXT,                       -- latest order or payment, for sorting the list
   computed_at   TEXT NOT NULL,
+  cutoff_pd     REAL,
   fvec          BLOB,                       -- the features packed (features_pack), for drift
   cohort        TEXT,                       -- day of the first order or payment (else creation)
   as_of         TEXT                        -- the day the features are as of (point-in-time)
@@ -113,6 +130,8 @@ CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, sco
   model_name, model_version, fvec);
 CREATE INDEX customers_name ON customers(name, id);
 
+-- Every computation of a profile: since schema 9 also its reasons, the champions that scored
+-- it (components, as in credit_profiles) and the cut-off PD it was decided against.
 CREATE TABLE score_history (
   id            INTEGER PRIMARY KEY,
   customer_id   TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
@@ -122,7 +141,10 @@ CREATE TABLE score_history (
   model_name    TEXT NOT NULL,
   model_version INTEGER NOT NULL,
   run_id        INTEGER REFERENCES runs(id),
-  computed_at   TEXT NOT NULL
+  computed_at   TEXT NOT NULL,
+  reasons       TEXT,
+  components    TEXT,
+  cutoff_pd     REAL
 );
 CREATE INDEX score_history_customer ON score_history(customer_id, id);
 

@@ -350,6 +350,20 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " value TEXT NOT NULL,"
 			   " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;", err))
 		goto fail;
+	/* 8 -> 9: blends and calibration — the cut-off a profile was decided against, the
+	 * reasons and components of every computation, and models' out-of-fold predictions. */
+	if (version >= 1 && version < 9 &&
+	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN cutoff_pd REAL;"
+			   " ALTER TABLE score_history ADD COLUMN reasons TEXT;"
+			   " ALTER TABLE score_history ADD COLUMN components TEXT;"
+			   " ALTER TABLE score_history ADD COLUMN cutoff_pd REAL;"
+			   " CREATE TABLE model_oof (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " row INTEGER NOT NULL, customer_id TEXT NOT NULL, fold INTEGER NOT NULL,"
+			   " pd REAL NOT NULL, defaulted INTEGER NOT NULL,"
+			   " PRIMARY KEY (name, version, row),"
+			   " FOREIGN KEY (name, version) REFERENCES models(name, version)) WITHOUT ROWID;",
+			   err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -196,8 +196,9 @@ static void test_models(void **state)
 	check(st, "train ", "logit_new|rules|xgb_main");
 	check(st, "promote x", "xgb_main");
 	check(st, "retire l", "logit_new");
-	check(st, "model ", "export|import|logit_new|rules|xgb_main");
+	check(st, "model ", "check|export|import|logit_new|rules|xgb_main");
 	check(st, "model export r", "rules");
+	check(st, "model check x", "xgb_main");
 	check(st, "drift --model x", "xgb_main");
 	check(NULL, "train ", "");
 	store_close(st);

@@ -216,6 +216,40 @@ static void test_logit_bounds(void **state)
 		"'scaling' must be an object");
 }
 
+/* Band edges in a spec's scaling: scoring uses them; a bad list is refused, named. */
+static void test_spec_bands(void **state)
+{
+	(void)state;
+	const char *v[8];
+	memcpy(v, logit_ok, sizeof v);
+	v[0] = "600, \"bands\": [750, 650, 550, 450]";
+	struct rd_model *m = parsed(logit_spec(v));
+	struct rd_score out;
+	score_fill(&m->scaling, 660.2, &out);
+	assert_int_equal(out.band, 'B'); /* C under SPEC's edges */
+	score_fill(&m->scaling, 749.6, &out);
+	assert_int_equal(out.score, 750);
+	assert_int_equal(out.band, 'A');
+	assert_string_equal(out.risk_level, "LOW");
+	model_free(m);
+	static const struct {
+		const char *bands, *want;
+	} bad[] = {
+		{"[750, 650, 550]", "'bands' must be an array of 4 scores"},
+		{"\"750\"", "'bands' must be an array of 4 scores"},
+		{"[750, 650.5, 550, 450]", "'bands' must hold whole scores"},
+		{"[750, 650, 650, 450]", "strictly decreasing"},
+		{"[1e300, 650, 550, 450]", "'bands' must hold whole scores"},
+		{"[750, 650, 550, 300]", "strictly decreasing"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char base[96];
+		snprintf(base, sizeof base, "600, \"bands\": %s", bad[i].bands);
+		v[0] = base;
+		refused(logit_spec(v), bad[i].want);
+	}
+}
+
 static void test_scorecard_bins(void **state)
 {
 	(void)state;
@@ -632,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_jsondoc_walk),
 		cmocka_unit_test(test_logit_bounds),
 		cmocka_unit_test(test_scorecard_bins),
+		cmocka_unit_test(test_spec_bands),
 		cmocka_unit_test(test_scorecard_scoring),
 		cmocka_unit_test(test_scorecard_special),
 		cmocka_unit_test(test_nonfinite_score),

@@ -11,8 +11,15 @@
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
 	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta",
+	"external_records", "meta", "model_oof",
 };
+
+/* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
+#define BLENDS_UNDO                                                                              \
+	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"            \
+	" ALTER TABLE score_history DROP COLUMN reasons;"                                      \
+	" ALTER TABLE score_history DROP COLUMN components;"                                   \
+	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
 static void test_schema(void **state)
 {
@@ -93,7 +100,7 @@ static void test_file_mode_wal_reopen(void **state)
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" DROP TABLE attribute_labels;"
-					" PRAGMA user_version = 1", &err), 0);
+					BLENDS_UNDO " PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -541,7 +548,7 @@ static void test_migration_outcome_source(void **state)
 					" INSERT INTO customers(id) VALUES ('c'), ('d');"
 					" INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					" PRAGMA user_version = 4", &err), 0);
+					BLENDS_UNDO " PRAGMA user_version = 4", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -583,7 +590,7 @@ static void test_migration_runs(void **state)
 					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
 					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
+					BLENDS_UNDO " PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -593,6 +600,14 @@ static void test_migration_runs(void **state)
 				      " WHERE name IN ('pid', 'host')"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name = 'as_of'"), 1);
+	/* 8 -> 9: the history keeps reasons, components and the cut-off; out-of-fold table. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('score_history')"
+				      " WHERE name IN ('reasons', 'components', 'cutoff_pd')"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'cutoff_pd'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE reasons IS NULL"
+				      " AND run_id = 7"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
@@ -600,7 +615,7 @@ static void test_migration_runs(void **state)
 	/* 6 -> 7: attributes gain their special codes; the rows stay. */
 	assert_int_equal(store_exec(st, "INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
 					" ALTER TABLE attributes DROP COLUMN special;"
-					" PRAGMA user_version = 6", &err), 0);
+					BLENDS_UNDO " PRAGMA user_version = 6", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);

@@ -146,7 +146,7 @@ echo "--- names and weights elsewhere"
 $RISKDESK --db db.sqlite -c 'train "a b" --algo logit'; echo "status $?"
 $RISKDESK --db db.sqlite -c 'train -x --algo logit'; echo "status $?"
 for w in inf nan 0 1e7 -1; do
-  $RISKDESK --db db.sqlite -c "promote gl --weight $w"; echo "status $?"
+  $RISKDESK --db db.sqlite -c "promote gl --blend $w"; echo "status $?"
 done
 [ "$(state)" = "$before" ] && echo "db unchanged"
 
