@@ -91,6 +91,7 @@ static void test_file_mode_wal_reopen(void **state)
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
+					" DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
 					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -99,7 +100,8 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
-				      " ('profiles_drift', 'outcomes_label')"), 2);
+				      " ('profiles_drift', 'outcomes_label', 'snapshot_months',"
+				      " 'snapshot_rows')"), 4);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	store_close(st);
 
