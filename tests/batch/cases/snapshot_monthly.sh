@@ -1,0 +1,110 @@
+# Monthly snapshots (issue 11): on the sample data, every month's rows equal what
+# `recompute all --as-of <month end>` writes (same customers; features, score, PD, band,
+# segment and model), under the rules model and under a trained champion; a few features
+# also equal a plain SQL computation over the events on or before the month end; a month
+# taken again is replaced (and the others kept); cleanup removes the old months, audited.
+$RISKDESK --db db.sqlite -c "load $ROOT/sample-data" >/dev/null || echo "load failed"
+echo "--- snapshot, default range"
+$RISKDESK --db db.sqlite -c "snapshot --monthly"
+cat >cmp.py <<'PY'
+# cmp.py DAY: snapshot_rows of DAY's month against the profiles recompute wrote as of DAY.
+import sqlite3, struct, sys
+d = sys.argv[1]
+db = sqlite3.connect('db.sqlite')
+cols = "customer_id, score, band, pd, segment, model_name, model_version, fvec"
+prof = {r[0]: r[1:] for r in db.execute(f"SELECT {cols} FROM credit_profiles WHERE as_of = ?", (d,))}
+snap = {r[0]: r[1:] for r in db.execute(f"SELECT {cols} FROM snapshot_rows WHERE month = ?", (d[:7],))}
+same = exact = 0
+for cid, s in snap.items():
+    p = prof.get(cid)
+    if p is None:
+        continue
+    if p == s:
+        exact += 1
+    a, b = struct.unpack('<17d', p[6]), struct.unpack('<17d', s[6])
+    # equal up to the order of adding amounts (floating point), and to the PD's last bits
+    # score, band | pd | segment, model, version
+    if p[:2] == s[:2] and p[3:6] == s[3:6] and abs(p[2] - s[2]) <= 1e-12 and \
+       all(abs(x - y) <= 1e-9 * max(1, abs(x)) for x, y in zip(a, b)):
+        same += 1
+    elif same + exact < 5:
+        print("differs", cid, p[:6], s[:6])
+print(f"{d}: {len(snap)} snapshot rows, {len(prof)} profiles as of that day,"
+      f" {same} equal ({'all' if exact == len(snap) else exact} bit for bit),"
+      f" customers {'the same' if set(snap) == set(prof) else 'DIFFER'}")
+PY
+for d in 2024-09-30 2025-01-31 2025-04-30; do
+	$RISKDESK --db db.sqlite -c "recompute all --as-of $d" >/dev/null
+	python3 cmp.py $d
+done
+
+echo "--- a few features against plain SQL over the events on or before each month end"
+python3 - <<'PY'
+import sqlite3, struct
+db = sqlite3.connect('db.sqlite')
+names = {"orders_total": 0, "total_spend": 4, "payments_failed": 9, "recency_days": 12,
+         "frequency_90d": 13, "monetary_90d": 14, "tenure_days": 16}
+q = """
+SELECT c.id,
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND date(o.created_at) <= :d),
+  (SELECT coalesce(sum(amount), 0) FROM orders o WHERE o.customer_id = c.id
+     AND o.status = 'delivered' AND date(o.created_at) <= :d),
+  (SELECT count(*) FROM payments p WHERE p.customer_id = c.id AND p.success = 0
+     AND date(p.created_at) <= :d),
+  julianday(:d) - julianday(coalesce((SELECT max(date(created_at)) FROM orders o
+     WHERE o.customer_id = c.id AND date(o.created_at) <= :d), date(c.created_at))),
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND date(o.created_at) <= :d
+     AND date(o.created_at) > date(:d, '-90 days')),
+  (SELECT coalesce(sum(amount), 0) FROM orders o WHERE o.customer_id = c.id
+     AND date(o.created_at) <= :d AND date(o.created_at) > date(:d, '-90 days')),
+  julianday(:d) - julianday(date(c.created_at))
+FROM customers c WHERE date(c.created_at) <= :d"""
+for d in ("2024-07-31", "2024-12-31", "2025-02-28", "2025-06-30"):
+    want = {r[0]: r[1:] for r in db.execute(q, {"d": d})}
+    got = {cid: struct.unpack('<17d', f) for cid, f in
+           db.execute("SELECT customer_id, fvec FROM snapshot_rows WHERE month = ?", (d[:7],))}
+    bad = sum(1 for cid, w in want.items()
+              for k, (name, i) in enumerate(names.items())
+              if abs(got[cid][i] - w[k]) > 1e-6 * max(1, abs(w[k])) or got[cid][i] < 0)
+    print(f"{d}: {len(want)} customers created by then, {len(got)} rows,"
+          f" {len(names)} features each, {bad} differ")
+PY
+
+echo "--- under a trained champion"
+$RISKDESK --db db.sqlite -c "train lg --algo logit --folds 2" -c "promote lg" >/dev/null
+$RISKDESK --db db.sqlite -c "snapshot --from 2025-02 --to 2025-03" | grep -E '^(month|2025)'
+$RISKDESK --db db.sqlite -c "recompute all --as-of 2025-03-31" >/dev/null
+python3 cmp.py 2025-03-31
+$RISKDESK --db db.sqlite -c "retire lg" >/dev/null
+
+echo "--- taken again: replaced, the other months kept"
+$RISKDESK --db db.sqlite -c "rules export r.json" >/dev/null
+sed 's/"baseline": 600/"baseline": 650/' r.json >r2.json
+$RISKDESK --db db.sqlite -c "rules import r2.json" >/dev/null
+sqlite3 db.sqlite "ATTACH 'old.sqlite' AS old;
+CREATE TABLE old.r AS SELECT customer_id, score FROM snapshot_rows WHERE month = '2025-06'"
+$RISKDESK --db db.sqlite -c "snapshot --from 2025-06" | grep -E '^(month|2025|took)' | sed -E 's/ in [0-9.]+ s/ in <T> s/'
+sqlite3 db.sqlite "ATTACH 'old.sqlite' AS old;
+SELECT '2025-06: ' || count(*) || ' rows: ' || sum(n.score = min(o.score + 50, 1000))
+  || ' scored 50 more (at most 1000) by rules@2''s baseline 650, the other '
+  || sum(n.score != min(o.score + 50, 1000) AND o.score = 300 AND n.score BETWEEN 300 AND 349)
+  || ' were clamped to 300 before (their raw score lower)'
+FROM snapshot_rows n JOIN old.r o USING (customer_id) WHERE n.month = '2025-06'"
+sqlite3 db.sqlite "SELECT month, count(*) FROM snapshot_rows GROUP BY month HAVING month >= '2025-05'"
+sqlite3 db.sqlite "SELECT month, models, 'run ' || run_id FROM snapshot_months ORDER BY month"
+$RISKDESK --db db.sqlite -c snapshots | sed -E 's/[0-9T:-]{19}Z$/<TIME>/' | head -3
+
+echo "--- cleanup"
+$RISKDESK --db db.sqlite -c "cleanup snapshots --before 2024-10"
+$RISKDESK --db db.sqlite -c snapshots | awk '{print $1}' | head -3
+sqlite3 db.sqlite "SELECT count(DISTINCT month), min(month), count(*) FROM snapshot_rows"
+$RISKDESK --db db.sqlite -c "runs" | grep -E 'cleanup|snapshot' | awk '{print $2, $3, $4, $5}'
+$RISKDESK --db db.sqlite -c "audit" | grep -oE '(ok|failed) +(cleanup|snapshot).*'
+echo "--- bad input changes nothing"
+$RISKDESK --db db.sqlite -c "cleanup snapshots --before 2024-13"; echo "status $?"
+$RISKDESK --db db.sqlite -c "cleanup history --before 2025-01"; echo "status $?"
+$RISKDESK --db db.sqlite -c "snapshot --from 2025-03 --to 2025-01"; echo "status $?"
+$RISKDESK --db db.sqlite -c "snapshot --from 2025-3"; echo "status $?"
+$RISKDESK --db db.sqlite --read-only -c "cleanup snapshots --before 2026-01"; echo "status $?"
+$RISKDESK --db empty.sqlite -c "snapshot"; echo "status $?"
+sqlite3 db.sqlite "SELECT count(DISTINCT month), count(*) FROM snapshot_rows"
