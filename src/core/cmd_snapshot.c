@@ -40,7 +40,7 @@ static void report(struct rd_ctx *ctx, const struct snapshot_take *t, double sec
 		day_format(snapshot_month_end(m->month), as_of);
 		snprintf(n, sizeof n, "%lld", (long long)m->customers);
 		if (!isnan(m->mean_score))
-			snprintf(mean, sizeof mean, "%.1f", m->mean_score);
+			snprintf(mean, sizeof mean, "%.1f", round(m->mean_score * 10) / 10); /* as SQL's */
 		const char *row[] = {month, as_of, n, mean, m->models};
 		sink_row(ctx->out, row);
 		rows += m->customers;
