@@ -23,8 +23,8 @@
 #define CHART_ROWS_MAX 16
 #define SECTIONS 4         /* features, score distribution, PSI chart, AUC chart */
 #define SIDE_MIN 40        /* the charts go beside the table when this much is left */
-#define PSI_TITLE "Score PSI per calendar month"
-#define AUC_TITLE "AUC per calendar month"
+#define PSI_TITLE "Score PSI per month end"
+#define AUC_TITLE "AUC per month end"
 
 struct drift {
 	struct monitor_report r; /* the last report; valid when have */
@@ -166,7 +166,7 @@ static int d_idle(struct pane *p, struct tui *t)
 	s->months_note[0] = '\0';
 	if (store_int(t->store, "SELECT EXISTS (SELECT 1 FROM snapshot_months)", 0) != 1) {
 		snprintf(s->months_note, sizeof s->months_note,
-			 "no monthly snapshots: 'snapshot' takes them");
+			 "no snapshots: 'snapshot' takes them");
 	} else {
 		o.by_month = 1;
 		if (monitor_run(t->store, &o, &mr, &err) == 0) {
