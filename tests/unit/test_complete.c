@@ -114,10 +114,10 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|cleanup|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute"));
 	free(all);
 	/* capped */
-	check_at(NULL, "", -1, 3, "audit|drift|exit", 0);
+	check_at(NULL, "", -1, 3, "audit|cleanup|drift", 0);
 	check_at(NULL, "", -1, 0, "", 0);
 	/* the word under the cursor, in the middle of the line */
 	check_at(NULL, "sh C001", 2, 100, "show", 0);
@@ -155,14 +155,17 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
-			    "runs|set|show|theme|train");
+	check(NULL, "help ", "audit|cleanup|drift|exit|export|gen|help|history|list|load|model|models|promote|quit|recompute|retire|rules|"
+			    "runs|set|show|snapshot|snapshots|theme|train");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
 	check(NULL, "theme d", "dark|default");
 	check(NULL, "quit ", "");
 	check(NULL, "show C001 ", "");
 	check(NULL, "drift ", "baseline");
+	check(NULL, "drift --by ", "month");
+	check(NULL, "cleanup ", "snapshots");
+	check(NULL, "snapshot --", "--from|--monthly|--to");
 	check(NULL, "train x --algo ", "logit|scorecard|xgb");
 	check(NULL, "train x --segment e", "existing");
 }
