@@ -5,7 +5,9 @@
 #   (b) `recompute all` vs one bare SQL statement computing the same features with
 #       GROUP BY and writing the profiles (bench/rules_profiles.sql; target <= 1.5);
 #   (d) 5-fold training on Taiwan next to the reference scripts (bench/models.sh);
-#   (e) `recompute all` with an xgb champion, customers per second.
+#   (e) `recompute all` with an xgb champion, customers per second;
+#   (f) `snapshot` of 12 months vs one `recompute all` (issue 11: target <= 3.0), and
+#       `drift --by month` over those 12 snapshots.
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 set -euo pipefail
 build=${1:-build}
@@ -66,6 +68,20 @@ SELECT count(*) FROM credit_profiles p JOIN ref.credit_profiles r USING (custome
 WHERE p.score = r.score")
 echo "(b) recompute: riskdesk ${rec_ours}s, bare SQL ${rec_ref}s ($same of $n scores equal)" \
 	"-> ratio $(ratio "$rec_ours" "$rec_ref") (target <= 1.5)"
+# (f) monthly snapshots: 12 months in one pass against one recompute all, same database.
+range=$(sqlite3 -separator ' ' "$work/ours.db" "SELECT strftime('%Y-%m', d, '-11 months'),
+strftime('%Y-%m', d) FROM (SELECT date(max(created_at), '+1 day', '-1 month', 'start of month') d
+FROM orders)") # the last 12 whole months of the data
+t0=$(now)
+"$rd" --db "$work/ours.db" -c "snapshot --from ${range% *} --to ${range#* }" >"$work/snap.txt"
+t1=$(now)
+"$rd" --db "$work/ours.db" -c 'drift --by month' >/dev/null
+t2=$(now)
+snap=$(secs "$t0" "$t1")
+echo "(f) snapshot:  12 months ${snap}s, one recompute all ${rec_ours}s" \
+	"($(sqlite3 "$work/ours.db" 'SELECT count(*) FROM snapshot_rows') rows)" \
+	"-> ratio $(ratio "$snap" "$rec_ours") (target <= 3.0);" \
+	"drift --by month over them $(secs "$t1" "$t2")s"
 # (e) recompute all with an xgb champion (issue 4: target >= 100,000 customers/s), with
 # exact SHAP reasons and with approximate contributions; rules alone for comparison.
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
