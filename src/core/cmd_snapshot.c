@@ -164,6 +164,9 @@ const struct rd_cmd cmd_snapshots = {
 	.name = "snapshots",
 	.usage = "",
 	.summary = "the monthly snapshots: month, as-of day, customers, mean score, models",
+	.help = "One row per month taken by 'snapshot': its last day (the features' as-of), the "
+		"customers created by then, their mean score, the models that scored them and when "
+		"it was taken.",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = exec_snapshots,
@@ -206,6 +209,8 @@ const struct rd_cmd cmd_cleanup = {
 	.name = "cleanup",
 	.usage = "snapshots --before YYYY-MM",
 	.summary = "remove the monthly snapshots before a month (audited)",
+	.help = "Removes the snapshots (their rows and their summary) of every month before "
+		"--before, in one transaction; a run and an audit row record it.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,
