@@ -546,6 +546,7 @@ static void test_migration_runs(void **state)
 					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
 					" 'rules', 1, 7, '2025-01-01');"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
+					" DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
 					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
