@@ -491,9 +491,11 @@ static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, st
 		struct month_acc *ma = &m->months[i];
 		snprintf(ma->as_of, sizeof ma->as_of, "%s", (const char *)sqlite3_column_text(s, 1));
 	}
+	if (step != SQLITE_DONE)
+		store_fail(st, err, "reading snapshots");
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE)
-		return store_fail(st, err, "reading snapshots");
+		return -1;
 	if (m->nmonths == 0) {
 		rd_err_set(err, "drift: no monthly snapshots%s ('snapshot' takes them)",
 			   o->since || o->until ? " in that window" : "");

@@ -127,6 +127,10 @@ recompute off.sqlite $days
 python3 cmp.py off.sqlite $days
 python3 chk.py off.sqlite $days
 sqlite3 off.sqlite "SELECT month, group_concat(customer_id, ' ') FROM snapshot_rows GROUP BY month"
+# rows written behind riskdesk's back with dates that do not parse move no end of the range
+sqlite3 off.sqlite "INSERT INTO orders VALUES ('x1', 'A', 1, 'placed', '2024-01-01 noon');
+INSERT INTO payments VALUES ('x2', 'A', NULL, 'card', 1, 1, '9999-99-99')"
+$RISKDESK --db off.sqlite -c "snapshot" | tail -1 | sed -E 's/ in [0-9.]+ s/ in <T> s/'
 
 echo "--- under a trained champion"
 $RISKDESK --db db.sqlite -c "train lg --algo logit --folds 2" -c "promote lg" >/dev/null
