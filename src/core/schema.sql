@@ -202,6 +202,32 @@ CREATE TABLE external_records (
   PRIMARY KEY (source, key)
 );
 
+-- Monthly snapshots (snapshot.h): at the end of each calendar month, every customer created
+-- by then, with the features as of that day (point-in-time) and the score of the models
+-- serving when it was taken. Taking a month again replaces it.
+CREATE TABLE snapshot_months (
+  month       TEXT PRIMARY KEY,             -- YYYY-MM
+  as_of       TEXT NOT NULL,                -- its last day: the features' as-of
+  customers   INTEGER NOT NULL,
+  mean_score  REAL,                         -- NULL without customers
+  models      TEXT NOT NULL,                -- the models that scored it: 'rules@1' or 'gl@2 rules@1'
+  run_id      INTEGER REFERENCES runs(id),
+  taken_at    TEXT NOT NULL
+);
+-- One row per month and customer, keyed (no rowid): drift reads a month in customer order.
+CREATE TABLE snapshot_rows (
+  month         TEXT NOT NULL,
+  customer_id   TEXT NOT NULL,
+  score         INTEGER NOT NULL,
+  band          TEXT NOT NULL,
+  pd            REAL NOT NULL,
+  segment       TEXT NOT NULL,
+  model_name    TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  fvec          BLOB NOT NULL,              -- the features packed (features_pack)
+  PRIMARY KEY (month, customer_id)
+) WITHOUT ROWID;
+
 -- Small persistent facts (e.g. the configured external-record command).
 CREATE TABLE meta (
   key         TEXT PRIMARY KEY,

@@ -364,6 +364,17 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " FOREIGN KEY (name, version) REFERENCES models(name, version)) WITHOUT ROWID;",
 			   err))
 		goto fail;
+	/* 9 -> 10: monthly snapshots (snapshot.h). */
+	if (version >= 1 && version < 10 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_months (month TEXT PRIMARY KEY, as_of TEXT NOT NULL,"
+			   " customers INTEGER NOT NULL, mean_score REAL, models TEXT NOT NULL,"
+			   " run_id INTEGER REFERENCES runs(id), taken_at TEXT NOT NULL);"
+			   " CREATE TABLE IF NOT EXISTS snapshot_rows (month TEXT NOT NULL, customer_id TEXT NOT NULL,"
+			   " score INTEGER NOT NULL, band TEXT NOT NULL, pd REAL NOT NULL,"
+			   " segment TEXT NOT NULL, model_name TEXT NOT NULL,"
+			   " model_version INTEGER NOT NULL, fvec BLOB NOT NULL,"
+			   " PRIMARY KEY (month, customer_id)) WITHOUT ROWID;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

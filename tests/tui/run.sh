@@ -365,7 +365,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	"$rd" --db "$work/drift-a.db" -c "load $work/drift-a" -c 'recompute all' \
 		-c "model export rules $work/drift-ref.model" >/dev/null &&
 	"$rd" --db "$work/drift-b.db" -c "load $work/drift-b" -c "model import $work/drift-ref.model" \
-		-c 'promote rules@2' -c 'recompute all' >/dev/null; then
+		-c 'promote rules@2' -c 'recompute all' -c 'snapshot' >/dev/null; then
 	TUI_DB=$work/drift-b.db start drift 120 40
 	expect "C0001" "opens on the drifted sample"
 	keys d
@@ -380,9 +380,9 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 		"the score line: PSI, KS, status"
 	expect_re '^ tenure_days +0\.[0-9]{4} +0\.[0-9]{4} +stable ' "stable features further down"
 	expect "Score distribution  PSI" "the score distribution, reference against current"
-	expect_re 'Score PSI per cohort month +20[0-9]{2}-[0-9]{2} [0-9]+\.[0-9]{3}' \
-		"the PSI-per-month chart with its last month"
-	expect "AUC per cohort month" "the AUC-per-month chart"
+	expect_re 'Score PSI per month end +20[0-9]{2}-[0-9]{2} [0-9]+\.[0-9]{3}' \
+		"the PSI-per-month chart (the snapshots) with its last month"
+	expect "AUC per month end" "the AUC-per-month chart"
 	expect "0.25│" "the chart marks the 0.25 threshold (braille, UTF-8)"
 	keys Enter
 	expect "rules@2: cod_share bins" "Enter opens the first feature's bins"
@@ -402,7 +402,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	expect "6 of 17 features drifted" "80x24 keeps the verdict"
 	expect_re '^ cod_share +[0-9.]+ +[0-9.]+ +significant' "and the table"
 	keys '}' '}'
-	expect "Score PSI per cohort month" "} scrolls to the charts at 80x24"
+	expect "Score PSI per month end" "} scrolls to the charts at 80x24"
 	tmux -L "$sock" resize-window -t t -x 40 -y 12
 	expect "Drift" "40x12 keeps the pane"
 	keys '{' '{' j j Enter j J J k
@@ -411,7 +411,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	expect "Drift" "20x5 keeps the title"
 	tmux -L "$sock" resize-window -t t -x 120 -y 40
 	keys Escape g
-	expect "AUC per cohort month" "back at 120x40 the charts are whole again"
+	expect "AUC per month end" "back at 120x40 the charts are whole again"
 	keys : 'drift baseline' Enter
 	expect "0 of 17 features drifted significantly" \
 		"'drift baseline' recomputes the pane: the current profiles are the reference now"
@@ -431,6 +431,20 @@ else
 	current=drift
 	bad "cannot build the drift databases"
 fi
+
+# Over time: calendar months from the monthly snapshots, none before the first `snapshot`.
+start drift-months 120 40
+expect "C0001" "opens on the sample"
+keys d
+expect "0 of 17 features drifted significantly" "d shows the sample against its own reference"
+expect "no snapshots: 'snapshot' takes them" "no snapshots: the charts say how to take them"
+keys : 'snapshot' Enter
+expect_re 'Score PSI per month end +2025-06 0\.000' \
+	"after 'snapshot': the PSI per calendar month, the last (the reference's month) 0"
+expect_re '^ .* 2024-07 .* 2025-06 *$' "the chart's axis runs from 2024-07 to 2025-06"
+expect_re 'AUC per month end +2025-06 0\.[0-9]{3}' "the AUC per month end"
+keys q
+expect "exited 0" "quits"
 
 # No reference: a database loaded but not recomputed, then recomputed from the prompt.
 "$rd" --db "$work/noref.db" -c "load $work/drift-a" >/dev/null

@@ -100,7 +100,8 @@ static void test_file_mode_wal_reopen(void **state)
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
 					" DROP TABLE attribute_labels;"
-					BLENDS_UNDO " PRAGMA user_version = 1", &err), 0);
+					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
+					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -109,7 +110,8 @@ static void test_file_mode_wal_reopen(void **state)
 				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('attribute_labels')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
-				      " ('profiles_drift', 'outcomes_label')"), 2);
+				      " ('profiles_drift', 'outcomes_label', 'snapshot_months',"
+				      " 'snapshot_rows')"), 4);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	store_close(st);
 
@@ -590,7 +592,8 @@ static void test_migration_runs(void **state)
 					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
 					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					BLENDS_UNDO " PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
+					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
+					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
