@@ -246,13 +246,15 @@ static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 		for (int f = 0; f < BIN_NFIELDS; f++) {
 			if (r->has[f] || !jsondoc_key_is(key, keys[f]))
 				continue;
-			if (f == BIN_MISSING)
-				r->has[f] = v.n == 4 && memcmp(v.p, "true", 4) == 0; /* or a non-zero number */
+			int number = jsondoc_number(v, &r->num[f]) == 0;
 			if (f == BIN_LEVELS) {
 				r->has[f] = !(v.n == 4 && memcmp(v.p, "null", 4) == 0);
 				r->levels = v;
-			} else if (jsondoc_number(v, &r->num[f]) == 0) {
-				r->has[f] = f != BIN_MISSING || r->num[f] != 0;
+			} else if (f == BIN_MISSING) { /* true, as SQL's CASE WHEN read it: or non-zero */
+				r->has[f] = (v.n == 4 && memcmp(v.p, "true", 4) == 0) ||
+					    (number && r->num[f] != 0);
+			} else {
+				r->has[f] = number;
 			}
 		}
 	}
