@@ -40,7 +40,7 @@ int jsondoc_begin(struct jsondoc_iter *it, struct jsondoc_span v);
 /* The next element (key NULL) or member: 1, or 0 at the end (or at text that is not JSON,
  * which a checked document does not have). key is the member's name with its quotes. */
 int jsondoc_next(struct jsondoc_iter *it, struct jsondoc_span *key, struct jsondoc_span *value);
-/* The member named name of object v; 0 and *out, or -1 when there is none. */
+/* The member named name of object v; 0 and *out, or -1 (*out untouched) when there is none. */
 int jsondoc_member(struct jsondoc_span v, const char *name, struct jsondoc_span *out);
 /* Whether a member's key (with quotes, as jsondoc_next gives it) is name, escapes decoded. */
 int jsondoc_key_is(struct jsondoc_span key, const char *name);

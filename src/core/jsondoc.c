@@ -409,12 +409,15 @@ int jsondoc_key_is(struct jsondoc_span key, const char *name)
 int jsondoc_member(struct jsondoc_span v, const char *name, struct jsondoc_span *out)
 {
 	struct jsondoc_iter it;
-	struct jsondoc_span key;
+	struct jsondoc_span key, value;
 	if (jsondoc_begin(&it, v) || it.close != '}')
 		return -1;
-	while (jsondoc_next(&it, &key, out))
-		if (jsondoc_key_is(key, name))
+	while (jsondoc_next(&it, &key, &value)) {
+		if (jsondoc_key_is(key, name)) {
+			*out = value;
 			return 0;
+		}
+	}
 	return -1;
 }
 

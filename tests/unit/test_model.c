@@ -144,7 +144,9 @@ static void test_jsondoc_walk(void **state)
 	assert_int_equal(jsondoc_member(doc, "hi", &v), 0); /* the key is escaped */
 	assert_int_equal(jsondoc_number(v, &d), 0);
 	assert_true(d == -0.25);
+	v = (struct jsondoc_span){"kept", 4};
 	assert_int_equal(jsondoc_member(doc, "missing", &v), -1);
+	assert_true(v.n == 4 && memcmp(v.p, "kept", 4) == 0); /* not the last member's span */
 	assert_int_equal(jsondoc_member(doc, "z", &v), 0);
 	assert_int_equal(jsondoc_number(v, &d), -1);
 	assert_int_equal(jsondoc_member(doc, "columns", &cols), 0);
