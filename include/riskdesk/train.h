@@ -71,10 +71,15 @@ struct train_output {
  *   scorecard: per column quantile bins merged to a monotone WoE, categoricals one bin per
  *              level with levels under min_share merged into the nearest WoE, missing
  *              values their own bin; logistic regression on the WoE values; points per bin;
- *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost. */
+ *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost;
+ *   rf:        the same inputs; XGBoost's random-forest mode (tp->xgb as a forest). */
 int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 	      const struct train_params *tp, double *p, struct train_output *out,
 	      struct rd_err *err);
+
+/* The rows as XGBoost inputs, as model_score builds them (numerics as they are, categoricals
+ * one-hot): d->n * *ninputs floats, the caller's to free. */
+float *train_tree_inputs(const struct train_data *d, int *ninputs);
 
 /* The Information Value of every column over all rows, binned as the scorecard bins
  * (a JSON array of {name, type, bins, iv, iv_raw}); *json is the caller's. 0 or -1. */

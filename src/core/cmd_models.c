@@ -467,10 +467,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	}
 	int is_rules = cJSON_IsString(algo) && strcmp(algo->valuestring, "rules") == 0;
 	int is_trained = 0;
-	for (int i = 0; i < 3 && cJSON_IsString(algo); i++)
+	for (int i = 0; i < MODEL_ALGOS && cJSON_IsString(algo); i++)
 		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
 	if (!is_rules && !is_trained) {
-		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard or xgb", path,
+		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard, xgb or rf", path,
 			   cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}

@@ -58,7 +58,7 @@ CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);
 CREATE TABLE models (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL,
-  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb')),
+  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')),
   segment     TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')),
   status      TEXT NOT NULL CHECK (status IN ('champion', 'challenger', 'retired')),
   weight      REAL NOT NULL DEFAULT 1.0,    -- share in a segment's weighted champion mean
@@ -68,6 +68,19 @@ CREATE TABLE models (
   created_at  TEXT NOT NULL,
   PRIMARY KEY (name, version)
 );
+
+-- A trained model's out-of-fold predictions: each customer's PD from the fit that did not
+-- see it, and its fold (what `models compare` and a validator recompute metrics from).
+CREATE TABLE model_oof (
+  model_name    TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  customer_id   TEXT NOT NULL,
+  fold          INTEGER NOT NULL,
+  pd            REAL NOT NULL,
+  defaulted     INTEGER NOT NULL CHECK (defaulted IN (0, 1)),
+  PRIMARY KEY (model_name, model_version, customer_id),
+  FOREIGN KEY (model_name, model_version) REFERENCES models(name, version)
+) WITHOUT ROWID;
 
 CREATE TABLE credit_profiles (
   customer_id   TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,

@@ -324,6 +324,25 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " rows, status, message FROM runs;"
 			   " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;", err))
 		goto fail;
+	/* 4 -> 5: models gain the algorithm 'rf' (the CHECK: rebuilt, rows kept) and their
+	 * out-of-fold predictions (model_oof). */
+	if (version >= 1 && version < 5 &&
+	    store_exec(st, "CREATE TABLE models_v5 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+			   " 'existing')), status TEXT NOT NULL CHECK (status IN ('champion', 'challenger',"
+			   " 'retired')), weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics"
+			   " TEXT, reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+			   " INSERT INTO models_v5 SELECT name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at FROM models;"
+			   " DROP TABLE models; ALTER TABLE models_v5 RENAME TO models;"
+			   " CREATE TABLE IF NOT EXISTS model_oof (model_name TEXT NOT NULL,"
+			   " model_version INTEGER NOT NULL, customer_id TEXT NOT NULL, fold INTEGER NOT"
+			   " NULL, pd REAL NOT NULL, defaulted INTEGER NOT NULL CHECK (defaulted IN (0,"
+			   " 1)), PRIMARY KEY"
+			   " (model_name, model_version, customer_id), FOREIGN KEY (model_name,"
+			   " model_version) REFERENCES models(name, version)) WITHOUT ROWID;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

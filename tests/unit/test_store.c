@@ -558,6 +558,46 @@ static void test_migration_runs(void **state)
 	unlink(path);
 }
 
+/* Schema 4 -> 5: models is rebuilt with its rows so that it takes 'rf', and model_oof is
+ * new. */
+static void test_migration_models(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig5.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE model_oof;"
+					" DROP TABLE models;"
+					" CREATE TABLE models (name TEXT NOT NULL, version INTEGER NOT NULL,"
+					" algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard',"
+					" 'xgb')), segment TEXT NOT NULL DEFAULT 'all', status TEXT NOT NULL,"
+					" weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics TEXT,"
+					" reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+					" '{}', '{\"auc\":0.7}', NULL, '2025-01-01');"
+					" PRAGMA foreign_keys = ON; PRAGMA user_version = 4", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now')", &err), -1);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND version = 2"
+				      " AND algo = 'xgb' AND segment = 'new' AND status = 'champion'"
+				      " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now');"
+					" INSERT INTO model_oof VALUES ('f', 1, 'c', 0, 0.25, 1)", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO model_oof VALUES ('nope', 1, 'c', 0, 0.25, 1)",
+				    &err), -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_lock_holder_and_refusal),
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
+		cmocka_unit_test(test_migration_models),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
