@@ -16,4 +16,10 @@ int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 /* Emits the row a statement has just stepped to, as cmd_emit_rows does. */
 void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s);
 
+/* A model reference NAME[@VERSION] resolved to an existing version (the newest without
+ * @VERSION): name (n bytes) and *version. 0, or -1 with ctx->err set. */
+int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version);
+/* models compare [NAME[@VERSION]...] (cmd_compare.c). */
+int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a);
+
 #endif
