@@ -2,9 +2,10 @@
 """The reference models of ../shared/datasets/BASELINES.md, re-implemented, on Taiwan.
 
 usage: /usr/bin/python3 bench/reference.py [SHARED_DIR] [--solver liblinear|lbfgs]
+                                           [--models LR,WoE-LR,XGB-hist,RF,HGB]
 
 Prints one line per model, space-separated:  NAME AUC CV_S FIT_S
-  NAME   LR, WoE-LR, XGB-hist
+  NAME   LR, WoE-LR, XGB-hist (XGBoost's Python package), RF, HGB (scikit-learn)
   AUC    mean of the five fold AUCs (the folds of taiwan/folds.csv)
   CV_S   wall seconds of the 5-fold cross-validation (preprocessing, fits, predictions)
   FIT_S  wall seconds of one fit on all rows (preprocessing included)
@@ -17,6 +18,7 @@ import time
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -127,6 +129,26 @@ def make_xgb(numeric):
     return Pipeline([("pre", pre), ("xgb", xgb)])
 
 
+# ---- RF and HGB, as BASELINES.md words them ----
+
+def make_rf(numeric):
+    pre = ColumnTransformer([
+        ("num", SimpleImputer(strategy="median"), numeric),
+        ("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
+    ])
+    rf = RandomForestClassifier(n_estimators=500, min_samples_leaf=20, max_features="sqrt",
+                                n_jobs=os.cpu_count(), random_state=0)
+    return Pipeline([("pre", pre), ("rf", rf)])
+
+
+def make_hgb(numeric):
+    pre = ColumnTransformer([
+        ("num", "passthrough", numeric),
+        ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), CATEGORICAL),
+    ])
+    return Pipeline([("pre", pre), ("hgb", HistGradientBoostingClassifier(random_state=0))])
+
+
 def run(make, X, y, fold):
     aucs = []
     t0 = time.perf_counter()
@@ -144,10 +166,14 @@ def run(make, X, y, fold):
 def main(argv):
     shared = None
     solver = "liblinear"
+    wanted = None
     i = 0
     while i < len(argv):
         if argv[i] == "--solver":
             solver = argv[i + 1]
+            i += 2
+        elif argv[i] == "--models":
+            wanted = argv[i + 1].split(",")
             i += 2
         else:
             shared = argv[i]
@@ -159,8 +185,12 @@ def main(argv):
         ("LR", lambda: make_lr(numeric, solver)),
         ("WoE-LR", lambda: WoELR(numeric, solver)),
         ("XGB-hist", lambda: make_xgb(numeric)),
+        ("RF", lambda: make_rf(numeric)),
+        ("HGB", lambda: make_hgb(numeric)),
     ]
     for name, make in models:
+        if wanted is not None and name not in wanted:
+            continue
         auc, cv, fit = run(make, X, y, fold)
         print(f"{name} {auc:.4f} {cv:.2f} {fit:.2f}", flush=True)
 

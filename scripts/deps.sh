@@ -1,11 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages riskdesk needs to build, test and benchmark, saying
-# which; does nothing when all are present. (python3, standard library only, edits
-# exported models into hostile ones in the batch tests.)
+# which; does nothing when all are present. (python3 edits exported models into hostile
+# ones in the batch tests; numpy and scikit-learn check `models compare` independently.)
 set -eu
 pkgs="build-essential pkg-config clang libsqlite3-dev sqlite3 libncurses-dev libreadline-dev
 libcjson-dev libcsv-dev liblinear-dev libxgboost-dev libcmocka-dev tmux libclang-rt-14-dev
-python3"
+python3 python3-numpy python3-sklearn"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

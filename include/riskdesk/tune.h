@@ -18,8 +18,8 @@ struct tune_grid {
 	int max_trees;                     /* early stopping's ceiling of rounds */
 };
 
-/* The default grid (docs/methodology.md): depth 2, 3, 4, 6; eta 0.05; min-child 1, 10;
- * subsample 0.8; at most 2000 trees. */
+/* The default grid (docs/methodology.md): depth 2, 4, 6; eta 0.02; min-child 1, 10, 50;
+ * subsample 0.8 (9 settings); at most 2000 trees. */
 void tune_grid_default(struct tune_grid *g);
 /* Replaces the settings named in text, "depth=2,4:eta=0.1:min-child=1:subsample=0.8"
  * (keys depth, eta, min-child, subsample; values separated by commas, at most

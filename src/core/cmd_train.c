@@ -33,7 +33,8 @@ static const struct rd_opt train_opts[] = {
 	{"threads", "N", "xgb, rf: threads (default 0: all cores)"},
 	{"tune", NULL, "xgb: cross-validated search of depth, eta, min-child, subsample, trees"},
 	{"grid", "SPEC", "--tune's grid, e.g. depth=2,4:eta=0.05:min-child=1,10:subsample=0.8"},
-	{"reasons", "shap|approx", "xgb, rf: reasons from exact SHAP (default) or approximate contributions"},
+	{"reasons", "shap|approx", "xgb, rf: reasons from exact SHAP or approximate contributions"
+				   " (default: xgb shap, rf approx)"},
 	{NULL, NULL, NULL},
 };
 
@@ -335,6 +336,10 @@ static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum 
 				      " --colsample in (0, 1]");
 		return -1;
 	}
+	/* A forest's deep trees make exact SHAP cost seconds per customer (docs/design.md):
+	 * its reasons are XGBoost's approximate contributions unless --reasons shap. */
+	if (algo == MODEL_RF && !args_opt(a, "reasons"))
+		tp->approx_reasons = 1;
 	tp->xgb.min_child_weight = mcw;
 	tp->xgb.subsample = sub;
 	tp->xgb.colsample = col;

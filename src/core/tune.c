@@ -9,9 +9,9 @@
 void tune_grid_default(struct tune_grid *g)
 {
 	*g = (struct tune_grid){
-		.ndepth = 4, .depth = {2, 3, 4, 6},
-		.neta = 1, .eta = {0.05},
-		.nmcw = 2, .mcw = {1, 10},
+		.ndepth = 3, .depth = {2, 4, 6},
+		.neta = 1, .eta = {0.02},
+		.nmcw = 3, .mcw = {1, 10, 50},
 		.nsub = 1, .subsample = {0.8},
 		.max_trees = 2000,
 	};
