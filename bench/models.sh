@@ -7,6 +7,9 @@
 # BASELINES.md's own figures. Targets: riskdesk's 5-fold CV no slower than the reference
 # at an AUC within 0.01 of it; riskdesk's best fold-mean AUC above the best reference's.
 # usage: bench/models.sh [BUILD_DIR]      (SHARED defaults to ../shared beside the repo)
+# BENCH_THREADS=N gives riskdesk's xgb and rf `--threads N` and the references N jobs (and
+# OMP_NUM_THREADS=N); unset, both use every core. On a machine other work keeps busy,
+# OpenMP's spinning threads can make "every core" many times slower than 1.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -69,6 +72,7 @@ declare -A auc cv fit tune wall
 for algo in $algos; do
 	args="--algo $algo"
 	[ "$algo" = xgb_tune ] && args="--algo xgb --tune"
+	case $algo in xgb*|rf) [ -n "${BENCH_THREADS:-}" ] && args="$args --threads $BENCH_THREADS" ;; esac
 	t0=$(now)
 	"$rd" --db "$db" -c "train t_$algo $args --folds-file $folds" >/dev/null
 	t1=$(now)
@@ -77,7 +81,8 @@ for algo in $algos; do
 		printf('%.4f', json_extract(metrics, '\$.auc')),
 		printf('%.2f', json_extract(metrics, '\$.cv_seconds')),
 		printf('%.2f', json_extract(metrics, '\$.fit_seconds')),
-		coalesce(printf('%.2f', json_extract(metrics, '\$.tune_seconds')), '-')
+		iif(json_extract(metrics, '\$.tune_seconds') IS NULL, '-',
+			printf('%.2f', json_extract(metrics, '\$.tune_seconds')))
 		FROM models WHERE name = 't_$algo' ORDER BY version DESC LIMIT 1")
 done
 
@@ -85,7 +90,8 @@ done
 refs="LR WoE-LR XGB-hist RF HGB"
 declare -A rauc rcv rfit
 if [ "$ref_ok" -eq 1 ]; then
-	if "$py" bench/reference.py "$SHARED" >"$work/ref.txt" 2>"$work/ref.err"; then
+	if ${BENCH_THREADS:+env OMP_NUM_THREADS=$BENCH_THREADS} "$py" bench/reference.py "$SHARED" \
+		${BENCH_THREADS:+--jobs $BENCH_THREADS} >"$work/ref.txt" 2>"$work/ref.err"; then
 		while read -r name a c f; do
 			rauc[$name]=$a rcv[$name]=$c rfit[$name]=$f
 		done <"$work/ref.txt"
@@ -105,7 +111,8 @@ declare -A bfit=([LR]=0.94 [WoE-LR]=0.33 [XGB-hist]=0.74 [RF]=- [HGB]=0.67)
 declare -A pair=([logit]=LR [scorecard]=WoE-LR [xgb]=XGB-hist [rf]=RF [xgb_tune]=XGB-hist)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else printf "-" }'; }
-echo "(d) 5-fold training on taiwan ($rows rows, the folds of folds.csv), seconds, same run" \
+echo "(d) 5-fold training on taiwan ($rows rows, the folds of folds.csv), seconds, same run," \
+	"threads: ${BENCH_THREADS:-all cores}" \
 	"(1-min load average $load_before before, $load_after after):"
 printf '    %-10s %6s %7s %6s %6s %7s | %-8s %6s %6s %5s | %6s %6s | %5s  %s\n' \
 	riskdesk AUC "tune s" "cv s" "fit s" "wall s" reference AUC "cv s" "fit s" "cv s" "fit s" cv verdict

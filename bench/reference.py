@@ -2,14 +2,15 @@
 """The reference models of ../shared/datasets/BASELINES.md, re-implemented, on Taiwan.
 
 usage: /usr/bin/python3 bench/reference.py [SHARED_DIR] [--solver liblinear|lbfgs]
-                                           [--models LR,WoE-LR,XGB-hist,RF,HGB]
+                                           [--models LR,WoE-LR,XGB-hist,RF,HGB] [--jobs N]
 
 Prints one line per model, space-separated:  NAME AUC CV_S FIT_S
   NAME   LR, WoE-LR, XGB-hist (XGBoost's Python package), RF, HGB (scikit-learn)
   AUC    mean of the five fold AUCs (the folds of taiwan/folds.csv)
   CV_S   wall seconds of the 5-fold cross-validation (preprocessing, fits, predictions)
   FIT_S  wall seconds of one fit on all rows (preprocessing included)
-Loading the CSV is not timed. Needs Debian's python3-sklearn and python3-xgboost.
+--jobs N: XGBoost's and RandomForest's threads (default: every core). Loading the CSV is
+not timed. Needs Debian's python3-sklearn and python3-xgboost.
 """
 import os
 import sys
@@ -118,13 +119,16 @@ class WoELR:
 
 # ---- XGB hist ----
 
+JOBS = os.cpu_count()
+
+
 def make_xgb(numeric):
     pre = ColumnTransformer([
         ("num", "passthrough", numeric),
         ("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
     ])
     xgb = XGBClassifier(n_estimators=300, max_depth=4, learning_rate=0.05, subsample=0.8,
-                        colsample_bytree=0.8, tree_method="hist", n_jobs=os.cpu_count(),
+                        colsample_bytree=0.8, tree_method="hist", n_jobs=JOBS,
                         random_state=0, objective="binary:logistic")
     return Pipeline([("pre", pre), ("xgb", xgb)])
 
@@ -137,7 +141,7 @@ def make_rf(numeric):
         ("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
     ])
     rf = RandomForestClassifier(n_estimators=500, min_samples_leaf=20, max_features="sqrt",
-                                n_jobs=os.cpu_count(), random_state=0)
+                                n_jobs=JOBS, random_state=0)
     return Pipeline([("pre", pre), ("rf", rf)])
 
 
@@ -164,6 +168,7 @@ def run(make, X, y, fold):
 
 
 def main(argv):
+    global JOBS
     shared = None
     solver = "liblinear"
     wanted = None
@@ -171,6 +176,9 @@ def main(argv):
     while i < len(argv):
         if argv[i] == "--solver":
             solver = argv[i + 1]
+            i += 2
+        elif argv[i] == "--jobs":
+            JOBS = int(argv[i + 1])
             i += 2
         elif argv[i] == "--models":
             wanted = argv[i + 1].split(",")

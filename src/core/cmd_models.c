@@ -97,7 +97,7 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 
 const struct rd_cmd cmd_models = {
 	.name = "models",
-	.usage = "| compare [NAME[@VERSION]...]",
+	.usage = "[compare [NAME[@VERSION]...]]",
 	.summary = "the model registry: every version with its status, algorithm and metrics",
 	.help = "'models compare' puts trained models side by side as a validation report wants "
 		"them: fold-mean AUC and its spread, out-of-fold AUC, KS, Brier score, mean PD "
