@@ -1,7 +1,7 @@
 # Model power (issue 10, item 6) on German Credit with its folds: a random forest (XGBoost's
 # random-forest mode) at or above scikit-learn's RandomForest (BASELINES.md 0.779); a tuned
 # xgb (a tiny grid) above the best reference model of BASELINES.md (XGB 0.7866); the tuning
-# table in train's output and in `model`; a forest scores with SHAP reasons and identically
+# table in train's output and in `model`; a forest scores with reasons and identically
 # after export and import; `models compare` checked number by number against scikit-learn
 # and numpy on the stored out-of-fold predictions; option errors. --threads 1 keeps every
 # fit the same on any machine.
@@ -15,7 +15,7 @@ $RISKDESK --db g.sqlite -c "train g_rf --algo rf --trees 100 --threads 1 --folds
 grep -E '^(name|algo|rows)' rf.txt
 a=$(auc <rf.txt); ge "$a" 0.779 && echo "rf fold-mean AUC >= 0.779 (scikit-learn RF)" || echo "rf AUC $a < 0.779"
 $RISKDESK --db g.sqlite -c 'model g_rf' | sed -n '/^\[params\]/,/^$/p'
-sqlite3 g.sqlite "SELECT json_extract(json_extract(spec, '\$.booster'),
+sqlite3 g.sqlite "SELECT json_extract(spec, '\$.reasons'), json_extract(json_extract(spec, '\$.booster'),
   '\$.learner.gradient_booster.model.gbtree_model_param') FROM models WHERE name = 'g_rf'"
 echo "--- xgb --tune: a 2 x 2 grid (seconds column left out: it is a time)"
 $RISKDESK --db g.sqlite -c "train g_tx --algo xgb --tune --grid depth=2,3:eta=0.05:min-child=1,5 --threads 1 --folds-file $G/folds.csv" >tx.txt; echo "status $?"
@@ -30,7 +30,7 @@ sqlite3 g.sqlite "SELECT json_extract(t.value, '\$.depth') = json_extract(m.spec
   FROM models m, json_each(m.metrics, '\$.tuning') t WHERE m.name = 'g_tx'
   AND json_extract(t.value, '\$.chosen')"
 $RISKDESK --db g.sqlite -c 'model g_tx' | awk '/^depth/,/^$/ { if (NF) print $1, $2, $3, $4, $5, $6, $7, $9 }'
-echo "--- a forest serves: SHAP reasons within the score range, identical after a move"
+echo "--- a forest serves: reasons (approximate contributions, its default) within the score range, identical after a move"
 $RISKDESK --db g.sqlite -c 'promote g_rf' -c 'recompute all' >/dev/null; echo "status $?"
 sqlite3 g.sqlite "SELECT count(*), sum(model_name = 'g_rf'), sum(json_array_length(reasons) >= 1),
   sum((SELECT max(json_extract(value, '\$.points')) FROM json_each(reasons)) <= 700)
