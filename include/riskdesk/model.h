@@ -8,7 +8,9 @@
 
 #include "riskdesk/score.h"
 
-enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB };
+/* rf: a random forest, scored as xgb (its booster is XGBoost's random-forest mode). */
+enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB, MODEL_RF };
+#define MODEL_ALGOS 4
 
 struct xgb_model;
 
@@ -62,13 +64,15 @@ struct rd_model {
 	double intercept;  /* logit, scorecard: log-odds of default at zero inputs */
 	int ncols;
 	struct model_column *cols;
-	int ninputs;       /* xgb */
+	int ninputs;       /* xgb, rf */
 	int *nlevels;      /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
 	int approx_reasons;  /* xgb: reasons from approximate contributions, not exact SHAP */
 };
 
-extern const char *const model_algo_names[3]; /* "logit", "scorecard", "xgb" */
+extern const char *const model_algo_names[MODEL_ALGOS]; /* "logit", "scorecard", "xgb", "rf" */
+/* Whether algo scores through a booster (xgb, rf). */
+int model_algo_trees(enum model_algo algo);
 
 /* Bounds of a specification's numbers (docs/design.md, "Model files"): every one finite;
  * besides, log-odds terms (intercept, weights, coef, WoE) within +-MODEL_LOGODDS_MAX, a

@@ -95,10 +95,15 @@ struct train_output {
  *              without the column of the largest wrong-sign (positive) coefficient until
  *              none is left, so that points rise with the WoE; points per bin; the spec's
  *              "selection" says what was left out and why;
- *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost. */
+ *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost;
+ *   rf:        the same inputs; XGBoost's random-forest mode (tp->xgb as a forest). */
 int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 	      const struct train_params *tp, double *p, struct train_output *out,
 	      struct rd_err *err);
+
+/* The rows as XGBoost inputs, as model_score builds them (numerics as they are, categoricals
+ * one-hot): d->n * *ninputs floats, the caller's to free. */
+float *train_tree_inputs(const struct train_data *d, int *ninputs);
 
 /* The Information Value of every column over all rows, binned as the scorecard bins
  * (a JSON array of {name, type, bins, iv, iv_raw[, label]}); *json is the caller's. 0 or -1. */

@@ -71,9 +71,19 @@ static int resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, in
 	return 0;
 }
 
+int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version)
+{
+	return resolve(ctx, ref, name, n, version);
+}
+
 static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	(void)a;
+	if (a->argc > 0 && strcmp(a->argv[0], "compare") == 0)
+		return cmd_models_compare(ctx, a);
+	if (a->argc > 0) {
+		rd_err_set(&ctx->err, "usage: models | models compare [NAME[@VERSION]...]");
+		return RD_USAGE;
+	}
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT name, version, algo, segment, status, weight,"
@@ -121,11 +131,16 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 
 const struct rd_cmd cmd_models = {
 	.name = "models",
-	.usage = "",
+	.usage = "[compare [NAME[@VERSION]...]]",
 	.summary = "the model registry: every version with its status, algorithm and metrics,"
 		   " and who serves each segment",
+	.help = "'models compare' puts trained models side by side as a validation report wants "
+		"them: fold-mean AUC and its spread, out-of-fold AUC, KS, Brier score, mean PD "
+		"against the observed bad rate, the largest PD-decile calibration gap and the "
+		"training times, best AUC first (default: the newest version of every trained "
+		"model). folds_id tells whether they were cross-validated on the same rows and folds.",
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = -1,
 	.exec = exec_models,
 };
 
@@ -151,7 +166,7 @@ static void show_metrics(struct rd_ctx *ctx, const char *json)
 static const struct model_table {
 	const char *name;
 	const char *sql;  /* ?1 name, ?2 version */
-	enum rd_col_kind kinds[8];
+	enum rd_col_kind kinds[12];
 } model_tables[] = {
 	{"folds",
 	 "SELECT j.key + 1 AS fold, round(j.value, 4) AS auc FROM models m,"
@@ -187,6 +202,16 @@ static const struct model_table {
 	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
 	 " ORDER BY json_extract(j.value, '$.iv') DESC",
 	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT}},
+	{"tuning",
+	 "SELECT json_extract(j.value, '$.depth') AS depth, json_extract(j.value, '$.eta') AS eta,"
+	 " json_extract(j.value, '$.min_child') AS min_child,"
+	 " json_extract(j.value, '$.subsample') AS subsample,"
+	 " json_extract(j.value, '$.trees') AS trees, round(json_extract(j.value, '$.auc'), 4) AS auc,"
+	 " round(json_extract(j.value, '$.auc_sd'), 4) AS auc_sd,"
+	 " round(json_extract(j.value, '$.seconds'), 2) AS seconds,"
+	 " iif(json_extract(j.value, '$.chosen'), '*', '') AS chosen"
+	 " FROM models m, json_each(m.metrics, '$.tuning') j WHERE m.name = ?1 AND m.version = ?2",
+	 {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
 };
 
 /* The spec's tables (points, weights) are formatted here as the SQL tables above are by
@@ -706,10 +731,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	}
 	int is_rules = cJSON_IsString(algo) && strcmp(algo->valuestring, "rules") == 0;
 	int is_trained = 0;
-	for (int i = 0; i < 3 && cJSON_IsString(algo); i++)
+	for (int i = 0; i < MODEL_ALGOS && cJSON_IsString(algo); i++)
 		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
 	if (!is_rules && !is_trained) {
-		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard or xgb", path,
+		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard, xgb or rf", path,
 			   cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}

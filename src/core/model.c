@@ -13,7 +13,12 @@
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/xgb.h"
 
-const char *const model_algo_names[3] = {"logit", "scorecard", "xgb"};
+const char *const model_algo_names[MODEL_ALGOS] = {"logit", "scorecard", "xgb", "rf"};
+
+int model_algo_trees(enum model_algo algo)
+{
+	return algo == MODEL_XGB || algo == MODEL_RF;
+}
 
 #define PD_FLOOR 1e-12 /* keeps ln(odds) finite for a certain prediction */
 
@@ -558,17 +563,17 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		rd_err_set(err, "model spec: not a JSON object");
 		goto fail;
 	}
-	for (a = 0; a < 3; a++)
+	for (a = 0; a < MODEL_ALGOS; a++)
 		if (cJSON_IsString(algo) && strcmp(algo->valuestring, model_algo_names[a]) == 0)
 			break;
-	if (a == 3) {
-		rd_err_set(err, "model spec: 'algo' must be logit, scorecard or xgb");
+	if (a == MODEL_ALGOS) {
+		rd_err_set(err, "model spec: 'algo' must be logit, scorecard, xgb or rf");
 		goto fail;
 	}
 	m->algo = (enum model_algo)a;
 	if (model_scaling_parse(jsc, &m->scaling, err))
 		goto fail;
-	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
+	if (!model_algo_trees(m->algo) && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
 					    MODEL_LOGODDS_MAX, "model", err))
 		goto fail;
 	if (get_num(doc, "base_points", &base_points, 1, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
@@ -619,7 +624,7 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 	const cJSON *jl = cJSON_GetObjectItemCaseSensitive(doc, "labels");
 	if (jl && parse_labels(m, jl, err))
 		goto fail;
-	if (m->algo == MODEL_XGB) {
+	if (model_algo_trees(m->algo)) {
 		const cJSON *jb = cJSON_GetObjectItemCaseSensitive(doc, "booster");
 		if (!cJSON_IsString(jb)) {
 			rd_err_set(err, "model spec: 'booster' must be XGBoost's JSON model as a string");
@@ -870,7 +875,7 @@ static int check_raw(const double *raw, size_t n, struct rd_err *err)
 int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		double *raw, struct rd_err *err)
 {
-	if (m->algo == MODEL_XGB)
+	if (model_algo_trees(m->algo))
 		return xgb_score(m, x, n, out, raw, err) || check_raw(raw, n, err) ? -1 : 0;
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
 	for (size_t i = 0; i < n; i++) {

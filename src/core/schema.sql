@@ -72,7 +72,7 @@ CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);
 CREATE TABLE models (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL,
-  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb')),
+  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')),
   segment     TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')),
   status      TEXT NOT NULL CHECK (status IN ('champion', 'challenger', 'retired')),
   weight      REAL NOT NULL DEFAULT 1.0,    -- share in a segment's weighted champion mean

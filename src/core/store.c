@@ -375,6 +375,19 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " model_version INTEGER NOT NULL, fvec BLOB NOT NULL,"
 			   " PRIMARY KEY (month, customer_id)) WITHOUT ROWID;", err))
 		goto fail;
+	/* 10 -> 11: models gain the algorithm 'rf' (a CHECK cannot be altered: the table is
+	 * rebuilt, rows kept; foreign keys are off here, so model_oof's reference holds). */
+	if (version >= 1 && version < 11 &&
+	    store_exec(st, "CREATE TABLE models_v11 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+			   " 'existing')), status TEXT NOT NULL CHECK (status IN ('champion', 'challenger',"
+			   " 'retired')), weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics"
+			   " TEXT, reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+			   " INSERT INTO models_v11 SELECT name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at FROM models;"
+			   " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -1133,21 +1133,32 @@ out:
 	return rc;
 }
 
-/* xgb: the inputs as model_score builds them (numerics as they are, one-hot levels). */
-static int fit_xgb(const struct train_data *d, const unsigned char *use,
+float *train_tree_inputs(const struct train_data *d, int *ninputs)
+{
+	int k = 0;
+	int *nlevels = rd_malloc((size_t)d->ncols * sizeof *nlevels);
+	for (int col = 0; col < d->ncols; col++) {
+		nlevels[col] = d->cols[col].categorical ? d->cols[col].nlevels : -1;
+		k += d->cols[col].categorical ? d->cols[col].nlevels : 1;
+	}
+	float *x = rd_malloc(d->n * (size_t)k * sizeof *x);
+	for (size_t i = 0; i < d->n; i++)
+		onehot_row(d->ncols, nlevels, d->x + i * (size_t)d->ncols, x + i * (size_t)k);
+	free(nlevels);
+	*ninputs = k;
+	return x;
+}
+
+/* xgb and rf: the inputs of train_tree_inputs; XGBoost boosting, or its random-forest mode. */
+static int fit_xgb(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 		   const struct train_params *tp, double *p, struct train_output *out,
 		   struct rd_err *err)
 {
 	int ninputs = 0, rc = -1;
-	int *nlevels = rd_malloc((size_t)d->ncols * sizeof *nlevels);
-	for (int col = 0; col < d->ncols; col++) {
-		nlevels[col] = d->cols[col].categorical ? d->cols[col].nlevels : -1;
-		ninputs += d->cols[col].categorical ? d->cols[col].nlevels : 1;
-	}
-	float *x = rd_malloc(d->n * (size_t)ninputs * sizeof *x);
-	for (size_t i = 0; i < d->n; i++)
-		onehot_row(d->ncols, nlevels, d->x + i * (size_t)d->ncols, x + i * (size_t)ninputs);
-	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &tp->xgb, tp->cancel,
+	struct xgb_params xp = tp->xgb;
+	xp.forest = algo == MODEL_RF;
+	float *x = train_tree_inputs(d, &ninputs);
+	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &xp, tp->cancel,
 					tp->progress, tp->ud, err);
 	if (!m || xgb_predict(m, x, d->n, p, err))
 		goto out;
@@ -1156,15 +1167,20 @@ static int fit_xgb(const struct train_data *d, const unsigned char *use,
 		if (!booster)
 			goto out;
 		struct rd_buf b = {0};
-		spec_head(&b, "xgb");
-		const struct xgb_params *xp = &tp->xgb;
-		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d,\"eta\":", xp->trees,
-			   xp->max_depth);
-		buf_json_number(&b, xp->eta);
+		spec_head(&b, model_algo_names[algo]);
+		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d", xp.trees, xp.max_depth);
+		if (!xp.forest) {
+			buf_puts(&b, ",\"eta\":");
+			buf_json_number(&b, xp.eta);
+		}
 		buf_puts(&b, ",\"subsample\":");
-		buf_json_number(&b, xp->subsample);
-		buf_puts(&b, ",\"colsample\":");
-		buf_json_number(&b, xp->colsample);
+		buf_json_number(&b, xp.subsample);
+		buf_puts(&b, xp.forest ? ",\"colsample_bynode\":" : ",\"colsample\":");
+		buf_json_number(&b, xp.colsample);
+		buf_puts(&b, ",\"min_child_weight\":");
+		buf_json_number(&b, xp.min_child_weight);
+		if (xp.forest)
+			buf_printf(&b, ",\"num_parallel_tree\":%d", xp.trees);
 		buf_printf(&b, ",\"tree_method\":\"hist\"},\"reasons\":\"%s\",\"columns\":[",
 			   tp->approx_reasons ? "approx" : "shap");
 		for (int col = 0; col < d->ncols; col++) {
@@ -1186,7 +1202,6 @@ static int fit_xgb(const struct train_data *d, const unsigned char *use,
 out:
 	xgb_free(m);
 	free(x);
-	free(nlevels);
 	return rc;
 }
 
@@ -1261,7 +1276,8 @@ static int fit_algo(enum model_algo algo, const struct train_data *d, const unsi
 	switch (algo) {
 	case MODEL_LOGIT: return fit_logit(d, use, tp, p, out, err);
 	case MODEL_SCORECARD: return fit_scorecard(d, use, tp, p, out, err);
-	case MODEL_XGB: return fit_xgb(d, use, tp, p, out, err);
+	case MODEL_XGB:
+	case MODEL_RF: return fit_xgb(algo, d, use, tp, p, out, err);
 	}
 	rd_err_set(err, "train: unknown algorithm");
 	return -1;

@@ -768,7 +768,7 @@ static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
 		draw_points(&c, s);
 	else if (strcmp(algo, "logit") == 0 && s->mv.nweights)
 		draw_weights(&c, s);
-	else if (strcmp(algo, "xgb") == 0 && s->mv.nparams)
+	else if ((strcmp(algo, "xgb") == 0 || strcmp(algo, "rf") == 0) && s->mv.nparams)
 		draw_params(&c, s);
 	else if (strcmp(algo, "rules") == 0)
 		draw_terms(&c, s);

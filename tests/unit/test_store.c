@@ -629,6 +629,47 @@ static void test_migration_runs(void **state)
 	unlink(path);
 }
 
+/* Schema 10 -> 11: models is rebuilt with its rows so that it takes 'rf'; the out-of-fold
+ * rows that reference a model keep their reference. */
+static void test_migration_models(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig11.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE models;"
+					" CREATE TABLE models (name TEXT NOT NULL, version INTEGER NOT NULL,"
+					" algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard',"
+					" 'xgb')), segment TEXT NOT NULL DEFAULT 'all', status TEXT NOT NULL,"
+					" weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics TEXT,"
+					" reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+					" '{}', '{\"auc\":0.7}', NULL, '2025-01-01');"
+					" INSERT INTO model_oof VALUES ('g', 2, 0, 'c', 1, 0.25, 1);"
+					" PRAGMA foreign_keys = ON; PRAGMA user_version = 10", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now')", &err), -1);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND version = 2"
+				      " AND algo = 'xgb' AND segment = 'new' AND status = 'champion'"
+				      " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'g'"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now');"
+					" INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO model_oof VALUES ('nope', 1, 0, 'c', 0, 0.25, 1)",
+				    &err), -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_outcome_source),
+		cmocka_unit_test(test_migration_models),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
