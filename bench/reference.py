@@ -2,13 +2,15 @@
 """The reference models of ../shared/datasets/BASELINES.md, re-implemented, on Taiwan.
 
 usage: /usr/bin/python3 bench/reference.py [SHARED_DIR] [--solver liblinear|lbfgs]
+                                           [--models LR,WoE-LR,XGB-hist,RF,HGB] [--jobs N]
 
 Prints one line per model, space-separated:  NAME AUC CV_S FIT_S
-  NAME   LR, WoE-LR, XGB-hist
+  NAME   LR, WoE-LR, XGB-hist (XGBoost's Python package), RF, HGB (scikit-learn)
   AUC    mean of the five fold AUCs (the folds of taiwan/folds.csv)
   CV_S   wall seconds of the 5-fold cross-validation (preprocessing, fits, predictions)
   FIT_S  wall seconds of one fit on all rows (preprocessing included)
-Loading the CSV is not timed. Needs Debian's python3-sklearn and python3-xgboost.
+--jobs N: XGBoost's and RandomForest's threads (default: every core). Loading the CSV is
+not timed. Needs Debian's python3-sklearn and python3-xgboost.
 """
 import os
 import sys
@@ -17,6 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -116,15 +119,38 @@ class WoELR:
 
 # ---- XGB hist ----
 
+JOBS = os.cpu_count()
+
+
 def make_xgb(numeric):
     pre = ColumnTransformer([
         ("num", "passthrough", numeric),
         ("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
     ])
     xgb = XGBClassifier(n_estimators=300, max_depth=4, learning_rate=0.05, subsample=0.8,
-                        colsample_bytree=0.8, tree_method="hist", n_jobs=os.cpu_count(),
+                        colsample_bytree=0.8, tree_method="hist", n_jobs=JOBS,
                         random_state=0, objective="binary:logistic")
     return Pipeline([("pre", pre), ("xgb", xgb)])
+
+
+# ---- RF and HGB, as BASELINES.md words them ----
+
+def make_rf(numeric):
+    pre = ColumnTransformer([
+        ("num", SimpleImputer(strategy="median"), numeric),
+        ("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
+    ])
+    rf = RandomForestClassifier(n_estimators=500, min_samples_leaf=20, max_features="sqrt",
+                                n_jobs=JOBS, random_state=0)
+    return Pipeline([("pre", pre), ("rf", rf)])
+
+
+def make_hgb(numeric):
+    pre = ColumnTransformer([
+        ("num", "passthrough", numeric),
+        ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), CATEGORICAL),
+    ])
+    return Pipeline([("pre", pre), ("hgb", HistGradientBoostingClassifier(random_state=0))])
 
 
 def run(make, X, y, fold):
@@ -142,12 +168,20 @@ def run(make, X, y, fold):
 
 
 def main(argv):
+    global JOBS
     shared = None
     solver = "liblinear"
+    wanted = None
     i = 0
     while i < len(argv):
         if argv[i] == "--solver":
             solver = argv[i + 1]
+            i += 2
+        elif argv[i] == "--jobs":
+            JOBS = int(argv[i + 1])
+            i += 2
+        elif argv[i] == "--models":
+            wanted = argv[i + 1].split(",")
             i += 2
         else:
             shared = argv[i]
@@ -159,8 +193,12 @@ def main(argv):
         ("LR", lambda: make_lr(numeric, solver)),
         ("WoE-LR", lambda: WoELR(numeric, solver)),
         ("XGB-hist", lambda: make_xgb(numeric)),
+        ("RF", lambda: make_rf(numeric)),
+        ("HGB", lambda: make_hgb(numeric)),
     ]
     for name, make in models:
+        if wanted is not None and name not in wanted:
+            continue
         auc, cv, fit = run(make, X, y, fold)
         print(f"{name} {auc:.4f} {cv:.2f} {fit:.2f}", flush=True)
 

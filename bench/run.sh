@@ -5,7 +5,9 @@
 #   (b) `recompute all` vs one bare SQL statement computing the same features with
 #       GROUP BY and writing the profiles (bench/rules_profiles.sql; target <= 1.5);
 #   (d) 5-fold training on Taiwan next to the reference scripts (bench/models.sh);
-#   (e) `recompute all` with an xgb champion, customers per second.
+#   (e) `recompute all` with an xgb champion, customers per second;
+#   (f) `snapshot` of 12 months vs one `recompute all` (issue 11: target <= 3.0), and
+#       `drift --by month` over those 12 snapshots.
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 set -euo pipefail
 build=${1:-build}
@@ -82,6 +84,20 @@ for m in bench_xgb bench_xgb_approx; do
 		"(rules alone: $(rate "$n" "$rec_ours")/s; target >= 100000/s);" \
 		"$(sed -n 's/^scoring by the trained champions: /the model alone: /p' "$work/rec.txt")"
 done
+# (f) monthly snapshots: 12 months in one pass against one recompute all, same database.
+range=$(sqlite3 -separator ' ' "$work/ours.db" "SELECT strftime('%Y-%m', d, '-11 months'),
+strftime('%Y-%m', d) FROM (SELECT date(max(created_at), '+1 day', '-1 month', 'start of month') d
+FROM orders)") # the last 12 whole months of the data
+t0=$(now)
+"$rd" --db "$work/ours.db" -c "snapshot --from ${range% *} --to ${range#* }" >"$work/snap.txt"
+t1=$(now)
+"$rd" --db "$work/ours.db" -c 'drift --by month' >/dev/null
+t2=$(now)
+snap=$(secs "$t0" "$t1")
+echo "(f) snapshot:  12 months ${snap}s, one recompute all ${rec_ours}s" \
+	"($(sqlite3 "$work/ours.db" 'SELECT count(*) FROM snapshot_rows') rows)" \
+	"-> ratio $(ratio "$snap" "$rec_ours") (target <= 3.0);" \
+	"drift --by month over them $(secs "$t1" "$t2")s"
 # (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
 bench/tui.sh "$build"
 # (d) training on Taiwan next to scikit-learn and XGBoost's Python package, same run.

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "riskdesk/blend.h"
 #include "riskdesk/score.h"
 #include "riskdesk/store.h"
 
@@ -14,35 +15,46 @@ struct rd_engine;
 
 /* Loads the champions from `models`. NULL with err when none can serve. */
 struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err);
+/* An engine in which name@version (trained, whatever its status) is the only champion,
+ * serving the segments it was trained for; the rules model the others. NULL with err. */
+struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int version,
+				    struct rd_err *err);
 void engine_free(struct rd_engine *e);
 
 /* "new" or "existing" for a customer's features. */
 const char *engine_segment(const double *features);
 
-#define ENGINE_MAX_CHAMPIONS 8 /* per segment */
+#define ENGINE_MAX_CHAMPIONS BLEND_MAX /* per segment */
 
-/* One champion's part of a weighted score. */
+/* One champion's part of a score (one of a blend's members, or the sole champion). */
 struct engine_component {
 	const char *name;        /* owned by the engine */
 	int version;
-	int score;
+	int score;               /* its own score, clamped */
 	double pd;
 	double weight;
+	double raw;              /* its unclamped score: what a blend averages */
+	double cutoff_pd;        /* its own cut-off; NaN without */
+	const struct rd_score *detail; /* its reasons; owned by the engine, valid until its next
+					* engine_score_batch */
 };
 
 struct engine_result {
 	struct rd_score score;   /* score, band, pd, risk level, reasons */
 	const char *segment;     /* "new" | "existing" (static) */
-	const char *model_name;  /* owned by the engine: the champion, or the heaviest of several */
-	int model_version;
+	const char *model_name;  /* owned by the engine: the champion, or the blend's label
+				  * ("blend: a@1 ×1 + b@2 ×3"), or the rules model */
+	int model_version;       /* 0 for a blend */
+	double raw;              /* the unclamped score of a trained champion or blend; NaN */
+	double cutoff_pd;        /* the champion's or blend's cut-off PD; NaN for none */
 	int ncomponents;         /* trained champions that scored; 0 when rules served */
 	struct engine_component comp[ENGINE_MAX_CHAMPIONS];
 };
 
 /* Scores n customers: ids[i] and their features[i * FEAT_COUNT ..]. Each customer is routed
- * to its segment's champions; with several, the score is the weighted mean of their raw
- * scores (a weighted mean of log-odds), the PD follows from it, and the reasons are the
- * weighted points lost; with none, the rules model scores. 0 or -1. */
+ * to its segment's champions (blend.h); with several, the score is the weighted mean of
+ * their raw scores (a weighted mean of log-odds), the PD follows from it, and the reasons
+ * are the weighted points lost; with none, the rules model scores. 0 or -1. */
 int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		       const double *features, struct engine_result *out, struct rd_err *err);
 /* Whether a trained champion serves some segment (then batches are worth making). */
@@ -60,7 +72,8 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 		  const double *features, const struct feature_times *times, struct rd_err *err);
 /* The reasons as a JSON array. */
 void reasons_json(struct rd_buf *b, const struct rd_score *s);
-/* The components as a JSON array of {model, version, score, pd, weight}. */
+/* The components as a JSON array of {model, version, score, pd, weight, raw, cutoff_pd}
+ * and, for a blend's members, their own reasons. */
 void components_json(struct rd_buf *b, const struct engine_result *r);
 
 #endif

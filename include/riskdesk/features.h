@@ -31,6 +31,8 @@ enum feature_id {
 };
 
 extern const char *const feature_names[FEAT_COUNT];
+/* What each feature is, for people (a trained model's reasons): "delivered orders". */
+extern const char *const feature_labels[FEAT_COUNT];
 /* The feature's index, or -1. */
 int feature_index(const char *name);
 

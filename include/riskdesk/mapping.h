@@ -1,7 +1,7 @@
 /* Dataset mappings (docs/mappings.md): a JSON file that tells the loader how to read a
  * source it cannot read alone: column names when there is no header, the separator,
- * renames, recodes, defaults, forced attribute types, generated ids and an outcome
- * column. Parsing checks every key and value; the loader applies the result. */
+ * renames, recodes, defaults, forced attribute types, generated ids, an outcome
+ * column and labels for people. Parsing checks every key and value; the loader applies the result. */
 #ifndef RISKDESK_MAPPING_H
 #define RISKDESK_MAPPING_H
 
@@ -53,6 +53,14 @@ struct mapping_special {
 	int ncodes;    /* entries in codes, 1..MAPPING_SPECIAL_MAX */
 };
 
+/* Labels for people of one customer attribute (the mapping's "labels"). */
+struct mapping_label {
+	char *column;                /* as written in the mapping (source or renamed); owned */
+	char *label;                 /* the attribute's label, or NULL; owned */
+	struct mapping_pair *values; /* a value (as stored, after recode) -> its label; owned */
+	int nvalues;                 /* entries in values */
+};
+
 struct rd_mapping {
 	char *name;                       /* the mapping file as given, for messages; owned */
 	char table[16];                   /* the table it is for, or "" for any */
@@ -82,6 +90,8 @@ struct rd_mapping {
 	int nmissing;                     /* entries in missing (one with column NULL at most) */
 	struct mapping_special *special;  /* per-column sentinel codes; owned */
 	int nspecial;                     /* entries in special */
+	struct mapping_label *labels;     /* labels of attributes and their values; owned */
+	int nlabels;                      /* entries in labels */
 };
 
 /* Reads and checks the mapping at path. Returns a mapping the caller frees with

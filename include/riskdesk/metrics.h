@@ -66,6 +66,24 @@ struct metrics_gains_row {
 int metrics_gains(const double *p, const int *y, size_t n,
 		  struct metrics_gains_row out[METRICS_GAINS_BUCKETS], struct rd_err *err);
 
+/* The Hosmer–Lemeshow goodness-of-fit test over groups of predictions (riskdesk uses the
+ * gains table's 10 deciles of predicted PD):
+ *   HL = Σ_g (O_g − E_g)² / (E_g·(1 − E_g/n_g)),  O_g bads, E_g = Σ p (= n_g·mean_pd),
+ * over the groups with n_g > 0 and 0 < E_g < n_g (a group whose PDs are all 0 or all 1 has
+ * no variance and is left out); p-value = P(χ² with g − 2 degrees of freedom ≥ HL). */
+struct metrics_hl {
+	double statistic;
+	int groups;       /* g: groups that entered the sum */
+	int df;           /* g − 2 */
+	double p_value;   /* NaN when df < 1 */
+};
+
+int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows,
+			    struct metrics_hl *out, struct rd_err *err);
+/* P(X ≥ x) for X chi-square with df > 0 degrees of freedom: the regularised upper
+ * incomplete gamma function Q(df/2, x/2) (series below a + 1, continued fraction above). */
+double metrics_chi2_sf(double x, double df);
+
 /* Calibration of one score band. */
 struct metrics_calib_row {
 	char band;          /* 'A'..'E' */
@@ -76,7 +94,7 @@ struct metrics_calib_row {
 };
 
 /* band[i] is row i's band, 'A'..'E' (anything else is an error). Fills out[0..5) in
- * band order A..E. */
+ * band order A..E. The bands come from the model's band edges (score_band_of). */
 int metrics_calibration(const double *p, const int *y, const char *band, size_t n,
 			struct metrics_calib_row out[METRICS_BANDS], struct rd_err *err);
 

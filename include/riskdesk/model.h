@@ -8,7 +8,9 @@
 
 #include "riskdesk/score.h"
 
-enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB };
+/* rf: a random forest, scored as xgb (its booster is XGBoost's random-forest mode). */
+enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB, MODEL_RF };
+#define MODEL_ALGOS 4
 
 struct xgb_model;
 
@@ -28,8 +30,12 @@ struct model_column {
 	int categorical;
 	char **levels;     /* categorical: sorted (strcmp); input values are indexes into it */
 	int nlevels;
-	/* logit */
-	double mean, sd, weight, lo, hi; /* numerics: standardisation, weight, training range */
+	/* logit, numerics: a value is clipped to [clip_lo, clip_hi] (the training rows' 1st and
+	 * 99th percentiles), a missing one replaced by impute and flagged by the missing
+	 * indicator, whose weight is missing_weight; then standardised with mean and sd. A spec
+	 * from before winsorizing has no clip (+-inf), impute = mean, no indicator. */
+	double mean, sd, weight;
+	double clip_lo, clip_hi, impute, missing_weight;
 	double *weights;   /* categoricals: one per level */
 	/* scorecard */
 	double coef;       /* coefficient of the WoE */
@@ -42,8 +48,12 @@ struct model_column {
 	double *special;   /* numerics: sentinel codes, outside the value bins (spec "special") */
 	int *special_bin;  /* the bin of each code, or -1 (no training row had it: neutral) */
 	int nspecial;
-	/* logit: the lowest contribution attainable; scorecard: the most points of a bin */
-	double best;
+	/* The training population's average contribution, against which points lost are
+	 * measured (reasons): logit, its log-odds (0 in a spec without "avg"); scorecard, the
+	 * points of its bins weighted by their training rows (without counts: the best bin's). */
+	double avg;
+	char *label;         /* for people (the spec's "labels"); NULL: see model_label */
+	char **level_labels; /* categoricals: one per level, NULL where none; NULL for none */
 	/* xgb */
 	int first_input;   /* numerics one input, categoricals one per level (one-hot) */
 };
@@ -54,13 +64,15 @@ struct rd_model {
 	double intercept;  /* logit, scorecard: log-odds of default at zero inputs */
 	int ncols;
 	struct model_column *cols;
-	int ninputs;       /* xgb */
+	int ninputs;       /* xgb, rf */
 	int *nlevels;      /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
 	int approx_reasons;  /* xgb: reasons from approximate contributions, not exact SHAP */
 };
 
-extern const char *const model_algo_names[3]; /* "logit", "scorecard", "xgb" */
+extern const char *const model_algo_names[MODEL_ALGOS]; /* "logit", "scorecard", "xgb", "rf" */
+/* Whether algo scores through a booster (xgb, rf). */
+int model_algo_trees(enum model_algo algo);
 
 /* Bounds of a specification's numbers (docs/design.md, "Model files"): every one finite;
  * besides, log-odds terms (intercept, weights, coef, WoE) within +-MODEL_LOGODDS_MAX, a
@@ -85,12 +97,19 @@ int model_name_check(const char *name, struct rd_err *err);
 /* Whether w is a weight in (0, MODEL_WEIGHT_MAX]. 0, or -1 with err naming what. */
 int model_weight_check(double w, const char *what, struct rd_err *err);
 
+struct cJSON;
+/* A specification's "scaling" object (NULL: absent) into sc: base_score, base_odds, pdo and
+ * the optional band edges "bands" [A, B, C, D]; what is absent is SPEC section 5's. 0 or -1. */
+int model_scaling_parse(const struct cJSON *jsc, struct score_scaling *sc, struct rd_err *err);
+
 /* Parses and checks a specification; NULL with err naming the bad field. */
 struct rd_model *model_parse(const char *spec, struct rd_err *err);
 void model_free(struct rd_model *m);
 
 /* The index of a categorical value in column c's levels, or -1 (unseen). */
 int model_level(const struct rd_model *m, int c, const char *value);
+/* Column c for people: its label, else a built-in feature's label, else its name. */
+const char *model_label(const struct rd_model *m, int c);
 
 /* Scores n rows. x holds n * m->ncols values: numbers, or for categorical columns a level
  * index as a double (NaN: missing or unseen). Fills each out[i] (score, band, pd, risk

@@ -50,6 +50,12 @@ struct modelview_calibration { /* one score band */
 	double mean_pd, observed;
 };
 
+struct modelview_decile { /* one decile of out-of-fold PD, riskiest first */
+	double count, bads;
+	double min_pd, max_pd;
+	double mean_pd, observed;
+};
+
 struct modelview_iv { /* one feature's information value */
 	char name[64];
 	char type[16]; /* numeric, categorical */
@@ -96,6 +102,10 @@ struct modelview {
 	int ngains;
 	struct modelview_calibration *calibration; /* owned */
 	int ncalibration;
+	struct modelview_decile *deciles; /* owned: calibration by decile */
+	int ndeciles;
+	double hl, hl_df, hl_p; /* Hosmer–Lemeshow over the deciles; NaN without */
+	int bands[SCORE_BANDS - 1]; /* the model's band edges (SPEC's when it names none) */
 	double (*roc)[2];     /* owned: [fpr, tpr] in the stored order */
 	int nroc;
 	struct modelview_iv *iv; /* owned: highest IV first */

@@ -32,9 +32,12 @@ struct monitor_column {
 #define MONITOR_MIN_COHORT 30
 struct monitor_month {
 	char month[8];   /* "2025-03" */
-	size_t n;        /* profiles */
+	char as_of[11];  /* by month: the snapshot's as-of day; else "" */
+	size_t n;        /* profiles (by month: snapshot rows) */
 	double score_psi;
 	int drifted;     /* features with PSI > 0.25 */
+	int moderate;    /* features with 0.1 <= PSI <= 0.25 */
+	double *psi;     /* per column of the report, the score last; NaN when not computed */
 	double auc;      /* of the score against outcomes; NaN without both classes */
 	size_t outcomes;
 };
@@ -57,6 +60,11 @@ struct monitor_opts {
 	const char *model; /* NAME or NAME@VERSION; NULL: the model that scored most profiles */
 	const char *since; /* cohort window, YYYY-MM-DD inclusive; NULL: open */
 	const char *until;
+	/* 1: the current population is the monthly snapshots (snapshot.h) instead of the
+	 * profiles: months are the snapshots' calendar months (since/until: YYYY-MM,
+	 * inclusive), each compared with the reference on its own in months[i].psi; the
+	 * columns then pool every month. */
+	int by_month;
 };
 
 /* 0, or -1 with err (no such model, no reference: "drift baseline" sets the rules one). */

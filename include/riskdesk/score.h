@@ -9,11 +9,16 @@
 #define SCORE_MAX 1000
 #define REASONS_MAX 4
 
-/* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd. */
+#define SCORE_BANDS 5 /* A..E */
+
+/* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd;
+ * and a band from the score: A at or above bands[0], B at or above bands[1], C, D, else E
+ * (SPEC section 5: 800, 700, 600, 500). The band edges are a setting of each model. */
 struct score_scaling {
 	double base_score; /* 600 */
 	double base_odds;  /* 19 (good:bad) */
 	double pdo;        /* 50 points to double the odds */
+	int bands[SCORE_BANDS - 1]; /* lower edges of A..D, strictly decreasing */
 };
 
 extern const struct score_scaling score_scaling_default;
@@ -24,17 +29,32 @@ double pd_from_score(const struct score_scaling *s, double score);
 int score_clamp(double raw);
 /* 'A'..'E' (A >= 800, B >= 700, C >= 600, D >= 500, E below). */
 char score_band(int score);
+/* 'A'..'E' by the scaling's band edges. */
+char score_band_of(const struct score_scaling *s, int score);
+/* Whether s and t give the same scores, PDs and bands (one scale). */
+int score_scaling_same(const struct score_scaling *s, const struct score_scaling *t);
+/* Parses "E1,E2,E3,E4" (the lower edges of A..D: integers, strictly decreasing, from 301 to
+ * 1000) into bands. 0, or -1 with err. */
+int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_err *err);
+/* Whether bands are SPEC section 5's. */
+int score_bands_default(const int bands[SCORE_BANDS - 1]);
 /* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E). */
 const char *score_risk_level(char band);
 
+/* A reason holds its feature's or attribute's name whole: a trained model's columns have
+ * names of at most REASON_NAME_MAX bytes (model_parse and train refuse longer ones). */
+#define REASON_NAME_MAX 128
+#define REASON_CODE_SIZE (REASON_NAME_MAX + 3) /* "M-" + a name, or a rules term's code */
+#define REASON_TEXT_SIZE 192
+
 struct rd_reason {
-	char code[16];  /* stable: "R-RETURNS" */
-	char text[96];  /* for people */
-	int feature;    /* enum feature_id, or -1 for an attribute */
-	char name[48];  /* the feature's or attribute's name */
-	char level[40]; /* a categorical value; "" for numbers */
-	double value;   /* a numeric value (NaN: missing) */
-	double points;  /* points lost, > 0 */
+	char code[REASON_CODE_SIZE]; /* stable and unique: "R-RETURNS", "M-checking_status" */
+	char text[REASON_TEXT_SIZE]; /* for people: "checking account: < 0 DM" */
+	int feature;                 /* enum feature_id, or -1 for an attribute */
+	char name[REASON_NAME_MAX + 1]; /* the feature's or attribute's name */
+	char level[64];              /* a categorical value (cut to fit); "" for numbers */
+	double value;                /* a numeric value (NaN: missing) */
+	double points;               /* points lost, > 0 */
 };
 
 struct rd_score {
@@ -54,8 +74,8 @@ struct rules_term {
 	double divisor;  /* 1 when absent */
 	double cap;
 	int has_cap;
-	char code[16];
-	char text[96];
+	char code[REASON_CODE_SIZE]; /* whole and unique among the terms (rules_parse) */
+	char text[REASON_TEXT_SIZE];
 };
 
 #define RULES_MAX_TERMS 32

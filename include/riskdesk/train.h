@@ -21,6 +21,8 @@ struct train_column {
 			  * the attribute's mapping or train --special */
 	int nspecial;
 	int trend;       /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
+	char *label;     /* for people, from a mapping's "labels" (owned), or NULL */
+	char **level_labels; /* categorical: per level (owned), NULL where none; or NULL */
 };
 
 /* Rows in customers' load order, so that row i is the i-th customer of the source file
@@ -35,8 +37,9 @@ struct train_data {
 	unsigned char *is_new;       /* 1: segment "new" (routing, SPEC §5) */
 };
 
-/* Reads the training data. only_features: a comma-separated list of column names, or
- * NULL for all (constant columns are dropped). 0 or -1 with err. */
+/* Reads the training data, with the labels the mappings gave its columns. only_features:
+ * a comma-separated list of column names, or NULL for all (constant columns are dropped).
+ * A column name longer than REASON_NAME_MAX bytes is refused. 0 or -1 with err. */
 int train_data_load(struct rd_store *st, const char *only_features, int64_t as_of_day,
 		    struct train_data *d, struct rd_err *err);
 void train_data_free(struct train_data *d);
@@ -82,8 +85,9 @@ struct train_output {
 
 /* Fits algo on the rows with use[i] != 0 and predicts the PD p[i] of every row. With out
  * != NULL, also fills *out. 0 or -1 with err ("cancelled" when cancel was set).
- *   logit:     standardised numerics (missing = the mean) and one-hot categoricals,
- *              L2 logistic regression (liblinear);
+ *   logit:     numerics winsorized at the 1st and 99th percentiles, missing values the
+ *              median with a missing indicator, standardised; one-hot categoricals; L2
+ *              logistic regression (liblinear); each column's average contribution;
  *   scorecard: per column quantile bins merged to the trend's shape, categoricals one bin
  *              per level with levels under min_share merged into the nearest WoE, special
  *              codes and missing values their own bins; columns left out by IV (min_iv)
@@ -91,13 +95,18 @@ struct train_output {
  *              without the column of the largest wrong-sign (positive) coefficient until
  *              none is left, so that points rise with the WoE; points per bin; the spec's
  *              "selection" says what was left out and why;
- *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost. */
+ *   xgb:       numerics as they are (missing as missing), categoricals one-hot; XGBoost;
+ *   rf:        the same inputs; XGBoost's random-forest mode (tp->xgb as a forest). */
 int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 	      const struct train_params *tp, double *p, struct train_output *out,
 	      struct rd_err *err);
 
+/* The rows as XGBoost inputs, as model_score builds them (numerics as they are, categoricals
+ * one-hot): d->n * *ninputs floats, the caller's to free. */
+float *train_tree_inputs(const struct train_data *d, int *ninputs);
+
 /* The Information Value of every column over all rows, binned as the scorecard bins
- * (a JSON array of {name, type, bins, iv, iv_raw}); *json is the caller's. 0 or -1. */
+ * (a JSON array of {name, type, bins, iv, iv_raw[, label]}); *json is the caller's. 0 or -1. */
 int train_iv_table(const struct train_data *d, double min_share, char **json,
 		   struct rd_err *err);
 /* The same, binned with tp's bin share and trend. */

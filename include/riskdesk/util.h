@@ -82,6 +82,11 @@ int num_parse(const char *s, size_t len, double *out);
 /* 1 when s is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t len);
 
+#define RD_LABEL_MAX 80 /* bytes of a label (a mapping's "labels", a model's) */
+/* 1 when s can be a label for people: 1 to RD_LABEL_MAX bytes of UTF-8, no control
+ * character (a label is shown on one line, in reasons and tables). */
+int rd_label_ok(const char *s);
+
 #define RD_ECHO_CHARS 60 /* characters of a user's value quoted in a message */
 #define RD_ECHO_SIZE 288 /* room for rd_echo's text */
 /* A value the user gave (an id, a cell, a key, a token), quoted for a message: 'C0001',

@@ -24,14 +24,17 @@ struct customer_view {
 	double pd;
 	char risk_level[16];
 	char segment[10];
-	char model[64];       /* "rules v1" */
-	char algo[16];        /* the serving model's algorithm */
+	char model[1400];     /* "rules v1", or a blend's label "blend: g1@1 ×1 + g3@1 ×1" */
+	char algo[16];        /* the serving model's algorithm ("" for a blend) */
 	double cutoff_pd;     /* its cost-optimal cut-off, NaN when it has none */
 	int ncomponents;      /* champions whose weighted mean is the score (0 or >= 1) */
+	double raw;           /* a blend's unclamped score, the members' weighted mean; NaN */
 	struct {
-		char model[64];   /* "g1 v2" */
+		char model[160];  /* "g1@2" */
 		int score;
 		double weight;
+		double raw;       /* unclamped score, what the blend averages; NaN when not stored */
+		double pd;
 	} comp[8];
 	char computed_at[32];
 	char as_of[11];       /* the day its features were computed as of; "" before schema 5 */

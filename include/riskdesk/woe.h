@@ -26,6 +26,9 @@
 /* The distinct quantile edges e_q (formula above) of m sorted values, into edge; returns
  * how many (0 when m = 0). Also the bins of drift's reference distributions. */
 size_t quantile_edges(const double *sorted, size_t m, double edge[QUANTILE_EDGES]);
+/* The quantile at probability q in [0, 1] of m > 0 sorted values (the formula above, as
+ * numpy's default "linear"): the logit's winsorizing bounds and median. */
+double quantile_at(const double *sorted, size_t m, double q);
 /* The right-closed bin of x among nedge ascending edges (edge[k−1] < x ≤ edge[k], the
  * first from −inf, the last to +inf): 0 … nedge, i.e. the first k with x ≤ edge[k]. */
 size_t quantile_bin(const double *edge, size_t nedge, double x);

@@ -18,9 +18,18 @@ struct xgb_params {
 	double colsample; /* inputs sampled per tree, (0, 1]; 0.8 (colsample_bytree) */
 	int threads;      /* >= 0; 0: all cores */
 	unsigned seed;    /* 0 */
+	double min_child_weight; /* >= 0: the least hessian sum in a leaf; 1 */
+	/* 1: a random forest (XGBoost's random-forest mode): one round of `trees` parallel
+	 * trees (num_parallel_tree), learning rate 1 (eta ignored), rows subsampled per tree
+	 * and colsample taken per split (colsample_bynode), base score the training rows' bad
+	 * rate. 0: boosting; 0. */
+	int forest;
 };
 
 extern const struct xgb_params xgb_params_default; /* the values above, tree_method hist */
+/* A random forest's defaults: 500 trees of depth 12, subsample 0.632 (a bootstrap's share
+ * of distinct rows), colsample_bynode 0.2, min_child_weight 1 (docs/methodology.md). */
+extern const struct xgb_params xgb_params_forest;
 
 struct xgb_model; /* a booster and its number of inputs */
 
@@ -35,6 +44,15 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			    const volatile sig_atomic_t *cancel,
 			    void (*progress)(void *ud, int done, int total), void *ud,
 			    struct rd_err *err);
+/* Early stopping (train --tune): boosts up to p->trees rounds on the rows with use[i] != 0 and
+ * after every round measures the AUC of the rows with eval[i] != 0, stopping when patience
+ * rounds in a row have not raised the best one. Fills *best_rounds (1..p->trees) and *best_auc
+ * (metrics_auc of those rows at that round). Not for forests (p->forest: one round). The same
+ * data and params give the same result. 0, or -1 with err ("cancelled" when cancel was set). */
+int xgb_early_stop(const float *x, size_t n, int ninputs, const int *y, const unsigned char *use,
+		   const unsigned char *eval, const struct xgb_params *p, int patience,
+		   const volatile sig_atomic_t *cancel, int *best_rounds, double *best_auc,
+		   struct rd_err *err);
 /* Probability of y = 1 for each of the n rows (x as for xgb_train, ninputs columns). 0 or -1. */
 int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struct rd_err *err);
 /* Contributions in log-odds: exact SHAP values (XGBoost's pred_contribs, TreeSHAP), or with
@@ -47,7 +65,8 @@ int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, doub
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err);
 /* Checks XGBoost's JSON model text (libxgboost 1.7's format) before libxgboost reads it, so
  * that no booster it accepts can crash or hang prediction: binary:logistic on a gbtree of at
- * most XGB_MAX_TREES trees with one output group; num_trees, tree_info and the trees agree;
+ * most XGB_MAX_TREES trees with one output group (a forest has num_parallel_tree trees per
+ * round; num_trees is a multiple of it); num_trees, tree_info and the trees agree;
  * every tree's arrays have num_nodes values; every child is -1 or a later node of its tree,
  * each node but the root the child of exactly one node (its 'parents' entry), no node with
  * one child, depth at most XGB_MAX_DEPTH; split indices in [0, ninputs) and num_feature ==

@@ -1,4 +1,5 @@
-/* drift [--model M] [--feature F] [--since D] [--until D]; drift baseline. SPEC §9. */
+/* drift [--model M] [--feature F] [--since D] [--until D] [--by month]; drift baseline.
+ * SPEC §9. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +8,14 @@
 #include "riskdesk/command.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
+#include "riskdesk/snapshot.h"
 
 static const struct rd_opt drift_opts[] = {
 	{"model", "M", "compare with this model's reference (default: the serving model)"},
 	{"feature", "F", "only this feature (or 'score'), with its bins"},
 	{"since", "DATE", "only customers whose first activity is on or after DATE"},
 	{"until", "DATE", "only customers whose first activity is on or before DATE"},
+	{"by", "month", "each monthly snapshot against the reference (--since/--until: YYYY-MM)"},
 	{NULL, NULL, NULL},
 };
 
@@ -50,9 +53,92 @@ static void emit_bins(struct rd_ctx *ctx, const struct monitor_column *c)
 	sink_table_end(ctx->out);
 }
 
+/* The feature named by --feature, or NULL with the message. */
+static const char *check_feature(struct rd_ctx *ctx, const struct monitor_report *r,
+				 const char *only)
+{
+	if (strcmp(only, "score") == 0)
+		return only;
+	for (int c = 0; c < r->ncols - 1; c++)
+		if (strcmp(r->cols[c].name, only) == 0)
+			return only;
+	char echo[RD_ECHO_SIZE];
+	rd_err_set(&ctx->err, "drift: %s@%d's reference has no feature %s", r->model, r->version,
+		   rd_echo(echo, only, strlen(only)));
+	return NULL;
+}
+
+/* drift --by month: every snapshot month against the reference, the score and each
+ * feature's PSI and status (the columns in the reference's order). */
+static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"), 1};
+	const char *only = args_opt(a, "feature");
+	for (int i = 0; i < 2; i++) {
+		const char *d = i ? o.until : o.since;
+		int month;
+		if (d && snapshot_month_parse(d, &month)) {
+			char echo[RD_ECHO_SIZE];
+			rd_err_set(&ctx->err, "drift --by month: --%s wants a month YYYY-MM, not %s",
+				   i ? "until" : "since", rd_echo(echo, d, strlen(d)));
+			return RD_USAGE;
+		}
+	}
+	struct monitor_report r;
+	if (monitor_run(ctx->store, &o, &r, &ctx->err))
+		return RD_FAILED;
+	if (only && !check_feature(ctx, &r, only)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
+	sink_fieldf(ctx->out, "drift", "model", COL_TEXT, "%s@%d (%s)", r.model, r.version, r.algo);
+	sink_field(ctx->out, "drift", "segment", r.segment, COL_TEXT);
+	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
+	sink_fieldf(ctx->out, "drift", "months", COL_NUM, "%d", r.nmonths);
+	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
+	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
+					    "status",	 "drifted",  "moderate",  "outcomes",
+					    "auc"};
+	static const enum rd_col_kind mkinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
+						  COL_NUM,  COL_NUM,  COL_NUM, COL_NUM};
+	sink_table_begin(ctx->out, "months", 9, mcols, mkinds);
+	for (int i = 0; i < r.nmonths; i++) {
+		const struct monitor_month *m = &r.months[i];
+		char cu[24], psi[24], dr[24], mo[24], out[24], auc[24];
+		snprintf(cu, sizeof cu, "%zu", m->n);
+		fmt(m->score_psi, "%.4f", psi, sizeof psi);
+		snprintf(dr, sizeof dr, "%d", m->drifted);
+		snprintf(mo, sizeof mo, "%d", m->moderate);
+		snprintf(out, sizeof out, "%zu", m->outcomes);
+		fmt(m->auc, "%.4f", auc, sizeof auc);
+		const char *row[] = {m->month, m->as_of, cu, psi, drift_status(m->score_psi), dr, mo,
+				     out, auc};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	if (!only || strcmp(only, "score") != 0) {
+		static const char *const fcols[] = {"month", "feature", "psi", "status"};
+		static const enum rd_col_kind fkinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT};
+		sink_table_begin(ctx->out, "features", 4, fcols, fkinds);
+		for (int i = 0; i < r.nmonths; i++)
+			for (int c = 0; c < r.ncols - 1; c++) {
+				if (only && strcmp(r.cols[c].name, only) != 0)
+					continue;
+				char psi[24];
+				fmt(r.months[i].psi[c], "%.4f", psi, sizeof psi);
+				const char *row[] = {r.months[i].month, r.cols[c].name, psi,
+						     drift_status(r.months[i].psi[c])};
+				sink_row(ctx->out, row);
+			}
+		sink_table_end(ctx->out);
+	}
+	monitor_free(&r);
+	return RD_OK;
+}
+
 static int show(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until")};
+	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"), 0};
 	const char *only = args_opt(a, "feature");
 	for (int i = 0; i < 2; i++) {
 		const char *d = i ? o.until : o.since;
@@ -68,17 +154,9 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (monitor_run(ctx->store, &o, &r, &ctx->err))
 		return RD_FAILED;
 	const struct monitor_column *score = &r.cols[r.ncols - 1];
-	if (only && strcmp(only, "score") != 0) {
-		int found = 0;
-		for (int c = 0; c < r.ncols - 1; c++)
-			found |= strcmp(r.cols[c].name, only) == 0;
-		if (!found) {
-			char echo[RD_ECHO_SIZE];
-			rd_err_set(&ctx->err, "drift: %s@%d's reference has no feature %s", r.model,
-				   r.version, rd_echo(echo, only, strlen(only)));
-			monitor_free(&r);
-			return RD_FAILED;
-		}
+	if (only && !check_feature(ctx, &r, only)) {
+		monitor_free(&r);
+		return RD_FAILED;
 	}
 	char v[48];
 	sink_fieldf(ctx->out, "drift", "model", COL_TEXT, "%s@%d (%s)", r.model, r.version, r.algo);
@@ -159,24 +237,28 @@ static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
 			     rows);
 		return RD_OK;
 	}
-	if (a->argc != 0) {
+	const char *by = args_opt(a, "by");
+	if (a->argc != 0 || (by && strcmp(by, "month") != 0)) {
 		rd_err_set(&ctx->err, "usage: drift [--model M] [--feature F] [--since D] [--until D]"
-				      " | drift baseline");
+				      " [--by month] | drift baseline");
 		return RD_USAGE;
 	}
-	return show(ctx, a);
+	return by ? show_by_month(ctx, a) : show(ctx, a);
 }
 
 static const char *const drift_writing[] = {"baseline", NULL};
 
 const struct rd_cmd cmd_drift = {
 	.name = "drift",
-	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] | baseline",
+	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month] | baseline",
 	.summary = "population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
 		"significant; new and vanished categories; then per cohort month (first order or "
 		"payment) the score's PSI, the features drifted and the AUC where outcomes exist. "
+		"With --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
+		"calendar month the score's PSI and status, the features drifted, the AUC, and "
+		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
 		"'drift baseline' makes the current profiles the rules model's reference; the "
 		"first 'recompute all' sets it when there is none.",
 	.min_args = 0,

@@ -222,7 +222,7 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 					   feature_names[i]);
 		else
 			buf_puts(&sql, ", features");
-		buf_puts(&sql, ", reasons FROM credit_profiles ORDER BY customer_id");
+		buf_puts(&sql, ", reasons, cutoff_pd, components FROM credit_profiles ORDER BY customer_id");
 	} else if (strcmp(what, "customers") == 0) {
 		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers ORDER BY id");
 	} else if (strcmp(what, "drift") == 0) {
@@ -232,7 +232,8 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 			       " ORDER BY type = 'score' DESC, psi DESC, feature");
 	} else if (strcmp(what, "history") == 0) {
 		buf_puts(&sql, "SELECT id, customer_id, score, band, pd, model_name, model_version, run_id,"
-			       " computed_at FROM score_history ORDER BY id");
+			       " computed_at, cutoff_pd, reasons, components FROM score_history"
+			       " ORDER BY id");
 	} else {
 		char echo[RD_ECHO_SIZE];
 		rd_err_set(&ctx->err, "export: unknown table %s (profiles, customers, history, drift)",

@@ -12,9 +12,11 @@
 
 #include "cmd_util.h"
 #include "riskdesk/afile.h"
+#include "riskdesk/blend.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/label.h"
+#include "riskdesk/modelcheck.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
 
@@ -69,9 +71,19 @@ static int resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, in
 	return 0;
 }
 
+int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version)
+{
+	return resolve(ctx, ref, name, n, version);
+}
+
 static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	(void)a;
+	if (a->argc > 0 && strcmp(a->argv[0], "compare") == 0)
+		return cmd_models_compare(ctx, a);
+	if (a->argc > 0) {
+		rd_err_set(&ctx->err, "usage: models | models compare [NAME[@VERSION]...]");
+		return RD_USAGE;
+	}
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT name, version, algo, segment, status, weight,"
@@ -83,15 +95,52 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 						 COL_NUM,  COL_NUM, COL_NUM,  COL_TEXT};
 	int rc = cmd_emit_rows(ctx, s, "models", kinds);
 	sqlite3_finalize(s);
-	return rc ? RD_FAILED : RD_OK;
+	if (rc)
+		return RD_FAILED;
+	/* Who serves each segment: a champion, a blend (with its own cut-off), or rules. */
+	struct blend sb[2];
+	if (blend_serving(ctx->store, sb, &ctx->err))
+		return RD_FAILED;
+	static const char *const cols[] = {"segment", "served_by", "cutoff_pd", "cutoff_from",
+					   "auc_oof"};
+	static const enum rd_col_kind skinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT, COL_NUM};
+	sink_table_begin(ctx->out, "serving", 5, cols, skinds);
+	for (int k = 0; k < 2; k++) {
+		const struct blend *b = &sb[k];
+		char by[BLEND_LABEL_MAX + 16], cut[32] = "", from[64] = "", auc[32] = "";
+		if (b->n == 1)
+			snprintf(by, sizeof by, "%s@%d", b->m[0].name, b->m[0].version);
+		else
+			snprintf(by, sizeof by, "%s", b->n ? b->label : "rules");
+		if (!isnan(b->cutoff_pd))
+			snprintf(cut, sizeof cut, "%.4f", b->cutoff_pd);
+		if (b->n == 1 && !isnan(b->cutoff_pd))
+			snprintf(from, sizeof from, "its cross-validation");
+		else if (b->n > 1 && b->cutoff_rows)
+			snprintf(from, sizeof from, "%zu customers out of fold", b->cutoff_rows);
+		else if (b->n > 1 && !isnan(b->cutoff_pd))
+			snprintf(from, sizeof from, "members' cut-offs");
+		if (!isnan(b->auc_oof))
+			snprintf(auc, sizeof auc, "%.4f", b->auc_oof);
+		const char *row[] = {b->segment, by, cut, from, auc};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+	return RD_OK;
 }
 
 const struct rd_cmd cmd_models = {
 	.name = "models",
-	.usage = "",
-	.summary = "the model registry: every version with its status, algorithm and metrics",
+	.usage = "[compare [NAME[@VERSION]...]]",
+	.summary = "the model registry: every version with its status, algorithm and metrics,"
+		   " and who serves each segment",
+	.help = "'models compare' puts trained models side by side as a validation report wants "
+		"them: fold-mean AUC and its spread, out-of-fold AUC, KS, Brier score, mean PD "
+		"against the observed bad rate, the largest PD-decile calibration gap and the "
+		"training times, best AUC first (default: the newest version of every trained "
+		"model). folds_id tells whether they were cross-validated on the same rows and folds.",
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = -1,
 	.exec = exec_models,
 };
 
@@ -117,7 +166,7 @@ static void show_metrics(struct rd_ctx *ctx, const char *json)
 static const struct model_table {
 	const char *name;
 	const char *sql;  /* ?1 name, ?2 version */
-	enum rd_col_kind kinds[8];
+	enum rd_col_kind kinds[12];
 } model_tables[] = {
 	{"folds",
 	 "SELECT j.key + 1 AS fold, round(j.value, 4) AS auc FROM models m,"
@@ -148,10 +197,21 @@ static const struct model_table {
 	 " CASE WHEN json_extract(j.value, '$.iv') < 0.02 THEN 'useless'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.1 THEN 'weak'"
 	 " WHEN json_extract(j.value, '$.iv') < 0.3 THEN 'medium'"
-	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power"
+	 " WHEN json_extract(j.value, '$.iv') < 0.5 THEN 'strong' ELSE 'very strong' END AS power,"
+	 " coalesce(json_extract(j.value, '$.label'), '') AS label"
 	 " FROM models m, json_each(m.metrics, '$.iv') j WHERE m.name = ?1 AND m.version = ?2"
 	 " ORDER BY json_extract(j.value, '$.iv') DESC",
-	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
+	 {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT}},
+	{"tuning",
+	 "SELECT json_extract(j.value, '$.depth') AS depth, json_extract(j.value, '$.eta') AS eta,"
+	 " json_extract(j.value, '$.min_child') AS min_child,"
+	 " json_extract(j.value, '$.subsample') AS subsample,"
+	 " json_extract(j.value, '$.trees') AS trees, round(json_extract(j.value, '$.auc'), 4) AS auc,"
+	 " round(json_extract(j.value, '$.auc_sd'), 4) AS auc_sd,"
+	 " round(json_extract(j.value, '$.seconds'), 2) AS seconds,"
+	 " iif(json_extract(j.value, '$.chosen'), '*', '') AS chosen"
+	 " FROM models m, json_each(m.metrics, '$.tuning') j WHERE m.name = ?1 AND m.version = ?2",
+	 {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_TEXT}},
 };
 
 /* The spec's tables (points, weights) are formatted here as the SQL tables above are by
@@ -179,6 +239,11 @@ static const char *num_cell(int has, double v, int round_to, char *buf, size_t n
 static const cJSON *member(const cJSON *o, const char *key)
 {
 	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static const char *json_num_cell(const cJSON *v, int round_to, char *buf, size_t n)
+{
+	return num_cell(cJSON_IsNumber(v), cJSON_GetNumberValue(v), round_to, buf, n);
 }
 
 /* The members of a bin that the points table shows. */
@@ -220,21 +285,31 @@ static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 	}
 }
 
-/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]. */
-static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
+/* The labels of a column in the spec's "labels" (an object with "label" and "values"). */
+static const cJSON *labels_of(const cJSON *labels, const char *name)
 {
-	static const char *const cols[] = {"feature", "bin", "customers", "bad_rate", "woe", "points"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
-	struct rd_buf name = {0}, label = {0};
+	return cJSON_IsObject(labels) && name ? member(labels, name) : NULL;
+}
+
+/* A scorecard's bins, per column: the levels, "missing", or (previous bin's hi, hi]; label:
+ * what the levels mean (the spec's labels; a level without one as it is). */
+static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns, const cJSON *labels)
+{
+	static const char *const cols[] = {"feature", "bin",    "customers", "bad_rate",
+					   "woe",     "points", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_TEXT};
+	struct rd_buf name = {0}, label = {0}, meaning = {0}, level_text = {0};
 	struct jsondoc_iter cit, bit, lit;
 	struct jsondoc_span col, bins, bin, level;
-	sink_table_begin(ctx->out, "points", 6, cols, kinds);
+	sink_table_begin(ctx->out, "points", 7, cols, kinds);
 	jsondoc_begin(&cit, columns);
 	while (jsondoc_next(&cit, NULL, &col)) {
 		struct jsondoc_span name_v;
 		buf_reset(&name);
 		if (jsondoc_member(col, "name", &name_v) == 0)
 			jsondoc_string(name_v, &name);
+		const cJSON *values = member(labels_of(labels, name.data), "values");
 		if (jsondoc_member(col, "bins", &bins) || jsondoc_begin(&bit, bins))
 			continue;
 		int has_prev_hi = 0;
@@ -244,6 +319,7 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 			char edge[2][64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
 			bin_read(bin, &r);
 			buf_reset(&label);
+			buf_reset(&meaning);
 			if (r.has[BIN_MISSING]) {
 				buf_puts(&label, "missing");
 			} else if (r.has[BIN_SPECIAL]) {
@@ -254,10 +330,19 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 				int k = 0;
 				jsondoc_begin(&lit, r.levels);
 				while (jsondoc_next(&lit, NULL, &level)) {
-					if (k++)
+					buf_reset(&level_text);
+					jsondoc_string(level, &level_text);
+					const char *l = level_text.data ? level_text.data : "";
+					const cJSON *m = values ? member(values, l) : NULL;
+					if (k++) {
 						buf_putc(&label, ',');
-					jsondoc_string(level, &label);
+						buf_puts(&meaning, "; ");
+					}
+					buf_puts(&label, l);
+					buf_puts(&meaning, cJSON_IsString(m) ? m->valuestring : l);
 				}
+				if (!values)
+					buf_reset(&meaning);
 			} else {
 				if (has_prev_hi)
 					sqlite3_snprintf(sizeof edge[0], edge[0], "%.6g", prev_hi);
@@ -278,7 +363,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 					     bad_rate,
 					     num_cell(r.has[BIN_WOE], r.num[BIN_WOE], 4, woe, sizeof woe),
 					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1, points,
-						      sizeof points)};
+						      sizeof points),
+					     meaning.data ? meaning.data : ""};
 			sink_row(ctx->out, row);
 			if (!r.has[BIN_SPECIAL]) { /* a special bin is no edge */
 				has_prev_hi = r.has[BIN_HI];
@@ -289,6 +375,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns)
 	sink_table_end(ctx->out);
 	buf_free(&name);
 	buf_free(&label);
+	buf_free(&meaning);
+	buf_free(&level_text);
 }
 
 /* A scorecard's variable selection: every feature by IV, kept or dropped, and why. */
@@ -311,12 +399,10 @@ static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 			const cJSON *coef_v = member(f, "coef");
 			const char *row[] = {
 				cJSON_IsString(name) ? name->valuestring : "",
-				num_cell(cJSON_IsNumber(iv_v), cJSON_GetNumberValue(iv_v), 4, iv, sizeof iv),
-				num_cell(cJSON_IsNumber(bins_v), cJSON_GetNumberValue(bins_v), 0, bins,
-					 sizeof bins),
+				json_num_cell(iv_v, 4, iv, sizeof iv),
+				json_num_cell(bins_v, 0, bins, sizeof bins),
 				cJSON_IsString(trend) ? trend->valuestring : "",
-				num_cell(cJSON_IsNumber(coef_v), cJSON_GetNumberValue(coef_v), 4, coef,
-					 sizeof coef),
+				json_num_cell(coef_v, 4, coef, sizeof coef),
 				cJSON_IsString(status) ? status->valuestring : "",
 				cJSON_IsString(reason) ? reason->valuestring : ""};
 			sink_row(ctx->out, row);
@@ -326,34 +412,54 @@ static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 	cJSON_Delete(selection);
 }
 
-/* A logit's weights: one row per level of a categorical, one per numeric. A column's levels
- * are few enough to parse it whole. */
-static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns)
+/* A logit's weights: one row per level of a categorical; per numeric, its row (with the
+ * standardisation and the winsorizing bounds) and its missing indicator's when it has one.
+ * label: the level's or the column's, from the spec's labels. */
+static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns, const cJSON *labels)
 {
-	static const char *const cols[] = {"feature", "level", "weight", "mean", "sd"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM};
+	static const char *const cols[] = {"feature", "level",   "weight", "mean", "sd",
+					   "clip_lo", "clip_hi", "impute", "label"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_TEXT};
 	struct jsondoc_iter cit;
 	struct jsondoc_span span;
-	sink_table_begin(ctx->out, "weights", 5, cols, kinds);
+	sink_table_begin(ctx->out, "weights", 9, cols, kinds);
 	jsondoc_begin(&cit, columns);
 	while (jsondoc_next(&cit, NULL, &span)) {
+		/* a column's levels are few enough to parse it whole */
 		cJSON *col = cJSON_ParseWithLength(span.p, span.n);
 		const cJSON *name = member(col, "name"), *levels = member(col, "levels");
-		const cJSON *weights = member(col, "weights"), *mean = member(col, "mean");
-		const cJSON *sd = member(col, "sd");
+		const cJSON *weights = member(col, "weights");
+		const cJSON *lab = labels_of(labels, cJSON_IsString(name) ? name->valuestring : NULL);
+		const cJSON *missing_w = member(col, "missing_weight"), *values = member(lab, "values");
 		int nlevels = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 		const cJSON *level = nlevels ? levels->child : NULL;
 		const cJSON *weight = cJSON_IsArray(weights) ? weights->child : NULL;
-		char w[32], mean_s[32], sd_s[32];
-		for (int i = 0; i < (nlevels ? nlevels : 1); i++) {
-			const cJSON *wv = nlevels && weight ? weight : member(col, "weight");
-			const char *row[] = {
-				cJSON_IsString(name) ? name->valuestring : "",
-				cJSON_IsString(level) ? level->valuestring : "",
-				num_cell(cJSON_IsNumber(wv), cJSON_GetNumberValue(wv), 4, w, sizeof w),
-				num_cell(cJSON_IsNumber(mean), cJSON_GetNumberValue(mean), 4, mean_s,
-					 sizeof mean_s),
-				num_cell(cJSON_IsNumber(sd), cJSON_GetNumberValue(sd), 4, sd_s, sizeof sd_s)};
+		char w[32], mean[32], sd[32], lo[32], hi[32], imp[32];
+		int rows = nlevels ? nlevels : 1 + (missing_w != NULL);
+		for (int i = 0; i < rows; i++) {
+			int indicator = !nlevels && i == 1;
+			const cJSON *wv = nlevels && weight ? weight
+					  : indicator      ? missing_w
+							   : member(col, "weight");
+			const cJSON *ll = nlevels && cJSON_IsString(level) ? member(values, level->valuestring)
+				      : nlevels ? NULL
+						: member(lab, "label");
+			int f = cJSON_IsString(name) ? feature_index(name->valuestring) : -1;
+			const cJSON *at = indicator ? NULL : col; /* the indicator has no transform */
+			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
+					     cJSON_IsString(level) ? level->valuestring
+					     : indicator	   ? "missing"
+								   : "",
+					     json_num_cell(wv, 4, w, sizeof w),
+					     json_num_cell(member(at, "mean"), 4, mean, sizeof mean),
+					     json_num_cell(member(at, "sd"), 4, sd, sizeof sd),
+					     json_num_cell(member(at, "clip_lo"), 4, lo, sizeof lo),
+					     json_num_cell(member(at, "clip_hi"), 4, hi, sizeof hi),
+					     json_num_cell(member(at, "impute"), 4, imp, sizeof imp),
+					     cJSON_IsString(ll) ? ll->valuestring
+					     : !nlevels && f >= 0 ? feature_labels[f]
+								  : ""};
 			sink_row(ctx->out, row);
 			level = level ? level->next : NULL;
 			weight = weight ? weight->next : NULL;
@@ -361,6 +467,52 @@ static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns)
 		cJSON_Delete(col);
 	}
 	sink_table_end(ctx->out);
+}
+
+/* Calibration beyond the stored band table: predicted against observed bad rate per
+ * decile of out-of-fold PD, and the Hosmer–Lemeshow test over them. */
+static void show_calibration(struct rd_ctx *ctx, const char *name, int version)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT round(json_extract(metrics, '$.hosmer_lemeshow.statistic'), 4),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.groups'),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.df'),"
+			  " json_extract(metrics, '$.hosmer_lemeshow.p_value')"
+			  " FROM models WHERE name = ?1 AND version = ?2"
+			  " AND json_type(metrics, '$.hosmer_lemeshow') = 'object'",
+			  &s, &ctx->err))
+		return;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		sink_field(ctx->out, "hosmer_lemeshow", "statistic", col_text(s, 0), COL_NUM);
+		sink_field(ctx->out, "hosmer_lemeshow", "groups", col_text(s, 1), COL_NUM);
+		sink_field(ctx->out, "hosmer_lemeshow", "df", col_text(s, 2), COL_NUM);
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			sink_field(ctx->out, "hosmer_lemeshow", "p_value", "", COL_NUM);
+		else
+			sink_fieldf(ctx->out, "hosmer_lemeshow", "p_value", COL_NUM, "%.4g",
+				    sqlite3_column_double(s, 3));
+	}
+	sqlite3_finalize(s);
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM, COL_NUM, COL_NUM};
+	if (store_prepare(ctx->store,
+			  "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS customers,"
+			  " json_extract(j.value, '$.bads') AS bads,"
+			  " round(json_extract(j.value, '$.min_pd'), 4) AS min_pd,"
+			  " round(json_extract(j.value, '$.max_pd'), 4) AS max_pd,"
+			  " round(json_extract(j.value, '$.mean_pd'), 4) AS mean_pd,"
+			  " round(json_extract(j.value, '$.observed'), 4) AS observed"
+			  " FROM models m, json_each(m.metrics, '$.calibration_deciles') j"
+			  " WHERE m.name = ?1 AND m.version = ?2",
+			  &s, &ctx->err))
+		return;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	cmd_emit_rows(ctx, s, "calibration_deciles", kinds);
+	sqlite3_finalize(s);
 }
 
 static void show_trained(struct rd_ctx *ctx, const char *name, int version, const char *algo)
@@ -401,15 +553,18 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 		cmd_emit_rows(ctx, s, mt->name, mt->kinds);
 		sqlite3_finalize(s);
 	}
+	show_calibration(ctx, name, version);
 	jsondoc_member(doc, "columns", &columns);
+	cJSON *labels = jsondoc_member(doc, "labels", &v) ? NULL : cJSON_ParseWithLength(v.p, v.n);
 	if (strcmp(algo, "scorecard") == 0) {
 		struct jsondoc_span selection = {"", 0};
 		jsondoc_member(doc, "selection", &selection);
 		show_selection(ctx, selection);
-		show_points(ctx, columns);
+		show_points(ctx, columns, labels);
+	} else if (strcmp(algo, "logit") == 0) {
+		show_weights(ctx, columns, labels);
 	}
-	else if (strcmp(algo, "logit") == 0)
-		show_weights(ctx, columns);
+	cJSON_Delete(labels);
 	sqlite3_finalize(spec);
 }
 
@@ -422,7 +577,7 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT algo, segment, status, weight, created_at, iif(algo = 'rules', spec, NULL),"
-			  " metrics FROM models"
+			  " metrics, json_extract(spec, '$.scaling') FROM models"
 			  " WHERE name = ?1 AND version = ?2",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -436,6 +591,13 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		sink_field(ctx->out, "model", "status", col_text(s, 2), COL_TEXT);
 		sink_field(ctx->out, "model", "weight", col_text(s, 3), COL_NUM);
 		sink_field(ctx->out, "model", "created_at", col_text(s, 4), COL_TEXT);
+		struct score_scaling sc;
+		struct rd_err serr;
+		cJSON *scaling = cJSON_Parse(col_text(s, 7));
+		if (model_scaling_parse(scaling, &sc, &serr) == 0)
+			sink_fieldf(ctx->out, "model", "bands", COL_TEXT, "A >= %d, B >= %d, C >= %d,"
+				    " D >= %d, E below", sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
+		cJSON_Delete(scaling);
 		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
 			show_metrics(ctx, col_text(s, 6));
 		struct rules_model rm;
@@ -569,10 +731,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	}
 	int is_rules = cJSON_IsString(algo) && strcmp(algo->valuestring, "rules") == 0;
 	int is_trained = 0;
-	for (int i = 0; i < 3 && cJSON_IsString(algo); i++)
+	for (int i = 0; i < MODEL_ALGOS && cJSON_IsString(algo); i++)
 		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
 	if (!is_rules && !is_trained) {
-		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard or xgb", path,
+		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard, xgb or rf", path,
 			   cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}
@@ -652,16 +814,87 @@ out:
 	return status;
 }
 
+static const struct rd_opt model_opts[] = {
+	{"min-auc", "X", "model check: the cross-validated AUC must be at least X (default 0.70)"},
+	{"max-fnr", "X", "model check: at most X of the defaulters approved at the cut-off (0.20)"},
+	{"min-ks", "X", "model check: the KS must be at least X (default 0.20)"},
+	{"min-hl-p", "X", "model check: the Hosmer-Lemeshow p-value must be at least X (0.05)"},
+	{"max-psi", "X", "model check: the score PSI against the current book must be below X (0.25)"},
+	{NULL, NULL, NULL},
+};
+
+/* model check NAME[@V] [--min-auc X …]: the checks as a table; fails when one fails. */
+static int model_check(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	struct modelcheck_limits lim = modelcheck_default_limits;
+	double *slot[] = {&lim.min_auc, &lim.max_fnr, &lim.min_ks, &lim.min_hl_p, &lim.max_psi};
+	for (int i = 0; i < 5; i++) {
+		const char *v = args_opt(a, model_opts[i].name);
+		char *end;
+		if (!v)
+			continue;
+		*slot[i] = strtod(v, &end);
+		if (*end || end == v || !(*slot[i] >= 0) || (i < 4 && *slot[i] > 1) || !isfinite(*slot[i])) {
+			rd_err_set(&ctx->err, "model check: --%s must be a number from 0 to %s",
+				   model_opts[i].name, i < 4 ? "1" : "infinity");
+			return RD_USAGE;
+		}
+	}
+	char name[128];
+	int version;
+	struct modelcheck c[MODELCHECK_COUNT];
+	if (resolve(ctx, a->argv[1], name, sizeof name, &version) ||
+	    modelcheck_run(ctx->store, name, version, &lim, ctx->cancel, c, &ctx->err))
+		return RD_FAILED;
+	static const char *const cols[] = {"check", "value", "limit", "result", "detail"};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT};
+	static const char *const results[] = {"pass", "FAIL", "n/a"};
+	struct rd_buf failed = {0};
+	int nfail = 0, nna = 0;
+	sink_table_begin(ctx->out, "checks", 5, cols, kinds);
+	for (int i = 0; i < MODELCHECK_COUNT; i++) {
+		char value[32] = "", limit[32];
+		if (!isnan(c[i].value))
+			snprintf(value, sizeof value, "%.4f", c[i].value);
+		snprintf(limit, sizeof limit, "%s %g", c[i].op, c[i].limit);
+		const char *row[] = {c[i].name, value, limit, results[c[i].result], c[i].detail};
+		sink_row(ctx->out, row);
+		if (c[i].result == MODELCHECK_FAIL)
+			buf_printf(&failed, "%s%s", nfail++ ? ", " : "", c[i].name);
+		nna += c[i].result == MODELCHECK_NA;
+	}
+	sink_table_end(ctx->out);
+	int status = RD_OK;
+	if (nfail) {
+		rd_err_set(&ctx->err, "model check: %s@%d fails %d of %d checks: %s", name, version,
+			   nfail, MODELCHECK_COUNT, failed.data);
+		status = RD_FAILED;
+	} else {
+		sink_message(ctx->out, "%s@%d passes %d of %d checks%s", name, version,
+			     MODELCHECK_COUNT - nna, MODELCHECK_COUNT,
+			     nna ? "; the others could not be computed (see detail)" : "");
+	}
+	buf_free(&failed);
+	return status;
+}
+
 static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	if (a->argc == 1 && strcmp(a->argv[0], "export") && strcmp(a->argv[0], "import"))
+	if (a->argc == 2 && strcmp(a->argv[0], "check") == 0)
+		return model_check(ctx, a);
+	if (a->nopts) {
+		rd_err_set(&ctx->err, "model: --%s is an option of 'model check NAME'", a->opts[0].opt->name);
+		return RD_USAGE;
+	}
+	if (a->argc == 1 && strcmp(a->argv[0], "export") && strcmp(a->argv[0], "import") &&
+	    strcmp(a->argv[0], "check"))
 		return model_show(ctx, a->argv[0]);
 	if (a->argc == 3 && strcmp(a->argv[0], "export") == 0)
 		return model_export(ctx, a->argv[1], a->argv[2]);
 	if (a->argc == 2 && strcmp(a->argv[0], "import") == 0)
 		return model_import(ctx, a->argv[1]);
 	rd_err_set(&ctx->err, "usage: model NAME[@VERSION] | model export NAME[@VERSION] FILE |"
-			      " model import FILE");
+			      " model import FILE | model check NAME[@VERSION] [--min-auc X ...]");
 	return RD_USAGE;
 }
 
@@ -669,72 +902,26 @@ static const char *const model_writing[] = {"import", NULL};
 
 const struct rd_cmd cmd_model = {
 	.name = "model",
-	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE",
-	.summary = "one model's details; or write it to / read it from one JSON file",
+	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE |"
+		 " check NAME[@VERSION] [--min-auc X] [--max-fnr X] [--min-ks X] [--min-hl-p X]"
+		 " [--max-psi X]",
+	.summary = "one model's details; write it to / read it from one JSON file; or check it",
+	.help = "model NAME shows its metrics, gains, calibration by band and by PD decile with the "
+		"Hosmer-Lemeshow test, IV and points or weights. model check NAME runs pass/fail "
+		"checks: cross-validated AUC, the share of defaulters approved at its cut-off, KS, "
+		"the Hosmer-Lemeshow p-value, and the PSI of its score between its training rows and "
+		"the current profiles of its segment (scored by the model itself); it fails (exit "
+		"status 1) when one fails.",
 	.min_args = 1,
 	.max_args = 3,
+	.opts = model_opts,
 	.writing_subcommands = model_writing,
 	.exec = exec_model,
 };
 
-static const char *segment_of(struct rd_ctx *ctx, const char *name, int version)
-{
-	static char seg[16];
-	sqlite3_stmt *s;
-	snprintf(seg, sizeof seg, "all");
-	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err) == 0) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(seg, sizeof seg, "%s", col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return seg;
-}
-
-static double weight_of(struct rd_ctx *ctx, const char *name, int version)
-{
-	sqlite3_stmt *s;
-	double w = 1;
-	if (store_prepare(ctx->store, "SELECT weight FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err) == 0) {
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			w = sqlite3_column_double(s, 0);
-		sqlite3_finalize(s);
-	}
-	return w;
-}
-
-/* Whether promoting name@version would give a segment more champions than the engine
- * combines; sets the error when so. */
-static int champions_would_exceed(struct rd_ctx *ctx, const char *name, int version)
-{
-	sqlite3_stmt *s;
-	if (store_prepare(ctx->store,
-			  "SELECT count(*) FROM models m, models p WHERE p.name = ?1 AND p.version = ?2"
-			  " AND m.status = 'champion' AND m.algo != 'rules' AND m.name != ?1"
-			  " AND (m.segment = 'all' OR p.segment = 'all' OR m.segment = p.segment)",
-			  &s, &ctx->err))
-		return 1;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
-	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (n + 1 > ENGINE_MAX_CHAMPIONS) {
-		rd_err_set(&ctx->err, "promote: a segment can have at most %d champions; retire one"
-				      " first", ENGINE_MAX_CHAMPIONS);
-		return 1;
-	}
-	return 0;
-}
-
-/* Sets a version's status in one transaction; promoting makes the name's other live
- * version a challenger (one serving version per name) and, with weight > 0, sets its
- * share in its segment's weighted mean. */
-static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, double weight)
+/* Sets a version's status in one transaction: retiring, or promoting a rules version
+ * (the other rules versions step down: the rules model is the one fallback). */
+static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 {
 	char name[128];
 	int version, status = RD_FAILED;
@@ -762,23 +949,6 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, doubl
 	}
 	if (store_begin(ctx->store, &ctx->err))
 		return RD_FAILED;
-	if (weight > 0) {
-		if (store_prepare(ctx->store, "UPDATE models SET weight = ?3 WHERE name = ?1 AND"
-					      " version = ?2", &s, &ctx->err))
-			goto out;
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, version);
-		sqlite3_bind_double(s, 3, weight);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			store_fail(ctx->store, &ctx->err, to);
-			goto out;
-		}
-		sqlite3_finalize(s);
-		s = NULL;
-	}
-	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0 &&
-	    champions_would_exceed(ctx, name, version))
-		goto out;
 	if (strcmp(to, "champion") == 0) {
 		if (store_prepare(ctx->store,
 				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND version != ?2"
@@ -805,13 +975,8 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to, doubl
 			store_fail(ctx->store, &ctx->err, to);
 		goto out;
 	}
-	if (strcmp(to, "champion") == 0 && strcmp(name, "rules") != 0)
-		sink_message(ctx->out, "%s@%d is now champion of segment %s (weight %g);"
-				       " 'recompute all' rescores with it",
-			     name, version, segment_of(ctx, name, version), weight_of(ctx, name, version));
-	else
-		sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
-			     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
+	sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
+		     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
 	status = RD_OK;
 out:
 	sqlite3_finalize(s);
@@ -819,39 +984,174 @@ out:
 	return status;
 }
 
+/* Runs one bound statement (?1 name, ?2 version, ?3 the segment, ?4 weight) of promote. */
+static int promote_step(struct rd_ctx *ctx, const char *sql, const char *name, int version,
+			const char *segment, double weight)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, sql, &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 4, weight);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, "promote");
+}
+
+/* The champions of a segment that promoting name@version replaces, as "a@1, b@2". */
+static int replaced_list(struct rd_ctx *ctx, const char *name, int version, const char *segment,
+			 int same_name_only, struct rd_buf *out)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+	if (store_prepare(ctx->store,
+			  "SELECT name, version FROM models WHERE status = 'champion' AND algo != 'rules'"
+			  " AND NOT (name = ?1 AND version = ?2) AND (name = ?1 OR (?4 = 0 AND"
+			  " segment = ?3)) ORDER BY name, version",
+			  &s, &ctx->err))
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, same_name_only);
+	while (sqlite3_step(s) == SQLITE_ROW && ++n)
+		buf_printf(out, "%s%s@%d", out->len ? ", " : "", col_text(s, 0),
+			   sqlite3_column_int(s, 1));
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Who serves each segment now, one message line each (one for both when they share it). */
+static void serving_message(struct rd_ctx *ctx, const struct blend sb[2])
+{
+	int shared = strcmp(sb[0].label, sb[1].label) == 0;
+	for (int k = 0; k < (shared ? 1 : 2); k++) {
+		const struct blend *b = &sb[k];
+		const char *who = shared ? "segments new and existing are" : k ? "segment existing is"
+										: "segment new is";
+		char cut[160] = "";
+		if (b->n > 1 && b->cutoff_rows)
+			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is fitted on %zu customers'"
+				 " out-of-fold predictions)", b->cutoff_pd, b->cutoff_rows);
+		else if (b->n > 1 && !isnan(b->cutoff_pd))
+			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is the weighted mean of its"
+				 " members' cut-off scores)", b->cutoff_pd);
+		else if (b->n > 1)
+			snprintf(cut, sizeof cut, " (it has no cut-off: a member has none)");
+		if (b->n == 1)
+			sink_message(ctx->out, "%s served by %s@%d", who, b->m[0].name, b->m[0].version);
+		else if (b->n > 1)
+			sink_message(ctx->out, "%s served by %s%s", who, b->label, cut);
+		else
+			sink_message(ctx->out, "%s served by the rules model", who);
+	}
+}
+
+/* promote NAME[@V]: the champion of its segment, replacing the segment's champions (they
+ * become challengers). With --blend W: a member of the segment's blend with weight W. */
+static int promote(struct rd_ctx *ctx, const char *ref, double blend)
+{
+	char name[128], segment[16] = "all";
+	int version, status = RD_FAILED;
+	struct rd_buf replaced = {0};
+	struct blend sb[2];
+	if (resolve(ctx, ref, name, sizeof name, &version))
+		return RD_FAILED;
+	if (strcmp(name, "rules") == 0) {
+		if (blend > 0) {
+			rd_err_set(&ctx->err, "promote: the rules model is the fallback; it joins no"
+					      " blend");
+			return RD_USAGE;
+		}
+		return set_status(ctx, ref, "champion");
+	}
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
+			  &s, &ctx->err))
+		return RD_FAILED;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(segment, sizeof segment, "%s", col_text(s, 0));
+	sqlite3_finalize(s);
+	if (store_begin(ctx->store, &ctx->err))
+		return RD_FAILED;
+	int nreplaced = replaced_list(ctx, name, version, segment, blend > 0, &replaced);
+	/* One serving version per name; without --blend also no other champion of the segment. */
+	if (promote_step(ctx,
+			 "UPDATE models SET status = 'challenger' WHERE status = 'champion'"
+			 " AND algo != 'rules' AND NOT (name = ?1 AND version = ?2)"
+			 " AND (name = ?1 OR (?4 = 0 AND segment = ?3))",
+			 name, version, segment, blend) ||
+	    promote_step(ctx,
+			 "UPDATE models SET status = 'champion', weight = iif(?4 > 0, ?4, 1)"
+			 " WHERE name = ?1 AND version = ?2",
+			 name, version, segment, blend))
+		goto out;
+	if (blend_serving(ctx->store, sb, &ctx->err)) {
+		char msg[sizeof ctx->err.msg];
+		snprintf(msg, sizeof msg, "%s", ctx->err.msg);
+		rd_err_set(&ctx->err, "promote: %s", msg);
+		goto out;
+	}
+	if (store_commit(ctx->store, &ctx->err))
+		goto out;
+	const char *now = nreplaced > 1 ? " (now challengers)" : " (now a challenger)";
+	if (blend > 0)
+		sink_message(ctx->out, "%s@%d joins the blend of segment %s with weight %g%s%s%s", name,
+			     version, segment, blend, nreplaced ? ", replacing " : "",
+			     nreplaced ? replaced.data : "", nreplaced ? now : "");
+	else
+		sink_message(ctx->out, "%s@%d is now the champion of segment %s%s%s%s", name, version,
+			     segment, nreplaced ? ", replacing " : "", nreplaced ? replaced.data : "",
+			     nreplaced ? now : "");
+	serving_message(ctx, sb);
+	sink_message(ctx->out, "'recompute all' rescores with it");
+	status = RD_OK;
+out:
+	store_rollback(ctx->store);
+	buf_free(&replaced);
+	return status;
+}
+
 static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	const char *w = args_opt(a, "weight");
+	const char *w = args_opt(a, "blend");
 	double weight = 0;
 	if (w) {
 		char *end;
 		weight = strtod(w, &end);
 		if (*end || end == w)
 			weight = NAN;
-		if (model_weight_check(weight, "promote: --weight", &ctx->err))
+		if (model_weight_check(weight, "promote: --blend", &ctx->err))
 			return RD_USAGE;
 	}
-	return set_status(ctx, a->argv[0], "champion", weight);
+	return promote(ctx, a->argv[0], weight);
 }
 
 static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	return set_status(ctx, a->argv[0], "retired", 0);
+	return set_status(ctx, a->argv[0], "retired");
 }
 
 static const struct rd_opt promote_opts[] = {
-	{"weight", "W", "its share in the segment's weighted mean of champions (default 1)"},
+	{"blend", "W", "add it to its segment's blend with weight W instead of replacing the champion"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_promote = {
 	.name = "promote",
-	.usage = "NAME[@VERSION] [--weight W]",
-	.summary = "make a model version a champion of its segment (audited)",
+	.usage = "NAME[@VERSION] [--blend W]",
+	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
 	.help = "A trained champion serves the customers of its segment (new: fewer than 3 "
-		"delivered orders; existing; or all). With several champions in a segment the "
-		"score is their weighted mean; with none, the rules model serves. The name's other "
-		"serving version becomes a challenger.",
+		"delivered orders; existing; or all, for the segments with no champion of their "
+		"own). promote replaces the segment's champions, which become challengers; with "
+		"--blend W the version joins the segment's blend with weight W: the score is the "
+		"weighted mean of the members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 "
+		"\xc3\x97W\", with its own cut-off. The name's other serving version becomes a "
+		"challenger. With no trained champion the rules model serves.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,

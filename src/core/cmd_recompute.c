@@ -122,8 +122,11 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", x->score.pd);
 		sink_field(ctx->out, "profile", "risk_level", x->score.risk_level, COL_TEXT);
 		sink_field(ctx->out, "profile", "segment", x->segment, COL_TEXT);
-		sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", x->model_name,
-			    x->model_version);
+		if (x->model_version == 0) /* a blend: its label names its members */
+			sink_field(ctx->out, "profile", "model", x->model_name, COL_TEXT);
+		else
+			sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", x->model_name,
+				    x->model_version);
 		sink_field(ctx->out, "profile", "as_of", day, COL_TEXT);
 		return;
 	}

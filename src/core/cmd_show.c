@@ -39,17 +39,22 @@ static void show_reasons(struct rd_ctx *ctx, const char *json)
 	cJSON_Delete(a);
 }
 
-/* The champions' scores when several served the customer. */
+/* A blend's members: each one's weight, unclamped score (which the blend averages), PD and
+ * cut-off, so that the profile's score visibly follows from them. */
 static void show_components(struct rd_ctx *ctx, const char *id)
 {
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM, COL_NUM};
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT json_extract(j.value, '$.model') AS model,"
 			  " json_extract(j.value, '$.version') AS version,"
+			  " json_extract(j.value, '$.weight') AS weight,"
+			  " printf('%.4f', json_extract(j.value, '$.raw')) AS raw_score,"
 			  " json_extract(j.value, '$.score') AS score,"
-			  " round(json_extract(j.value, '$.pd'), 4) AS pd,"
-			  " json_extract(j.value, '$.weight') AS weight"
+			  " printf('%.6f', json_extract(j.value, '$.pd')) AS pd,"
+			  " iif(json_type(j.value, '$.cutoff_pd') IS NULL, NULL,"
+			  " printf('%.4f', json_extract(j.value, '$.cutoff_pd'))) AS cutoff_pd"
 			  " FROM credit_profiles p, json_each(p.components) j WHERE p.customer_id = ?1",
 			  &s, &ctx->err))
 		return;
@@ -128,9 +133,12 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_finalize(s);
 
 	if (store_prepare(ctx->store,
-			  "SELECT p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
-			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
-			  " json_extract(m.metrics, '$.threshold_pd'),"
+			  "SELECT p.score, p.band, p.pd, p.risk_level, p.segment,"
+			  " iif(p.model_version = 0, p.model_name, p.model_name || ' v' || p.model_version),"
+			  " (SELECT sum(json_extract(j.value, '$.weight') * json_extract(j.value, '$.raw'))"
+			  " / sum(json_extract(j.value, '$.weight')) FROM json_each(p.components) j),"
+			  " p.computed_at, p.last_activity, p.reasons, p.features,"
+			  " coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
 			  " coalesce(json_array_length(p.components), 0), p.as_of"
 			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
 			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
@@ -143,8 +151,12 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", sqlite3_column_double(s, 2));
 		sink_field(ctx->out, "profile", "risk_level", col_text(s, 3), COL_TEXT);
 		sink_field(ctx->out, "profile", "segment", col_text(s, 4), COL_TEXT);
-		sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", col_text(s, 5),
-			    sqlite3_column_int(s, 6));
+		sink_field(ctx->out, "profile", "model", col_text(s, 5), COL_TEXT);
+		if (sqlite3_column_int(s, 12) > 1 && sqlite3_column_type(s, 6) != SQLITE_NULL)
+			/* A blend's unclamped score: its members' weighted mean (rounded, clamped:
+			 * the score; through section 5's formula: the PD). */
+			sink_fieldf(ctx->out, "profile", "raw_score", COL_NUM, "%.4f",
+				    sqlite3_column_double(s, 6));
 		sink_field(ctx->out, "profile", "as_of", col_text(s, 13), COL_TEXT);
 		sink_field(ctx->out, "profile", "computed_at", col_text(s, 7), COL_TEXT);
 		sink_field(ctx->out, "profile", "last_activity", col_text(s, 8), COL_TEXT);
@@ -328,13 +340,16 @@ static int exec_history(struct rd_ctx *ctx, const struct rd_args *a)
 	}
 	if (store_prepare(ctx->store,
 			  "SELECT computed_at, score, band, pd, model_name AS model,"
-			  " model_version AS version, run_id AS run FROM score_history"
+			  " nullif(model_version, 0) AS version, round(cutoff_pd, 4) AS cutoff_pd,"
+			  " (SELECT group_concat(json_extract(j.value, '$.code'), ' ')"
+			  " FROM json_each(h.reasons) j) AS reasons, run_id AS run FROM score_history h"
 			  " WHERE customer_id = ?1 ORDER BY id",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_NUM,
-						 COL_TEXT, COL_NUM, COL_NUM};
+	/* A blend is its label (it has no version); reasons are what the profile said then. */
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_NUM, COL_TEXT,
+						 COL_NUM,  COL_NUM, COL_TEXT, COL_NUM};
 	int rc = cmd_emit_rows(ctx, s, "history", kinds);
 	sqlite3_finalize(s);
 	return rc ? RD_FAILED : RD_OK;

@@ -1,4 +1,4 @@
-/* train NAME --algo logit|scorecard|xgb: K-fold cross-validation, out-of-fold metrics and
+/* train NAME --algo logit|scorecard|xgb|rf: K-fold cross-validation, out-of-fold metrics and
  * cut-off, a fit on all rows, registered as a challenger with its specification, metrics,
  * IV table and reference distributions, in one run. */
 #include <math.h>
@@ -12,11 +12,12 @@
 #include "riskdesk/label.h"
 #include "riskdesk/metrics.h"
 #include "riskdesk/train.h"
+#include "riskdesk/tune.h"
 
 #define ROC_POINTS 41 /* enough for a chart; the curve is downsampled evenly */
 
 static const struct rd_opt train_opts[] = {
-	{"algo", "ALGO", "logit, scorecard or xgb"},
+	{"algo", "ALGO", "logit, scorecard, xgb or rf (random forest)"},
 	{"segment", "S", "all, new or existing (default all): the customers it learns from and serves"},
 	{"features", "F,...", "only these features and attributes"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
@@ -24,17 +25,25 @@ static const struct rd_opt train_opts[] = {
 	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
 	{"cost-fn", "X", "cost of approving a defaulter (default 10)"},
 	{"cost-fp", "X", "cost of declining a good customer (default 1)"},
-	{"trees", "N", "xgb: boosting rounds (default 300)"},
-	{"depth", "D", "xgb: maximum tree depth (default 4)"},
+	{"trees", "N", "xgb: boosting rounds (default 300); rf: trees (default 500)"},
+	{"depth", "D", "xgb: maximum tree depth (default 4); rf: (default 12)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
-	{"reasons", "shap|approx", "xgb: reasons from exact SHAP (default) or approximate contributions"},
-	{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
+		{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
 	{"max-corr", "X", "scorecard: of two features whose WoE values correlate above X, leave"
 			   " out the one of lower IV (default 0.8; 1: keep both)"},
 	{"trend", "[F=]SHAPE", "scorecard: bin shape auto, ascending, descending, peak, valley or"
 			       " none, for every numeric feature or (repeated) for feature F"},
 	{"special", "F=V,...", "scorecard: sentinel codes of feature F with bins of their own"
 			       " (repeated per feature; replaces the mapping's)"},
+	{"bands", "A,B,C,D", "the lowest score of bands A to D (default 800,700,600,500)"},
+	{"min-child", "X", "xgb, rf: least hessian sum in a leaf (default 1)"},
+	{"subsample", "X", "xgb, rf: share of rows per tree (default 0.8; rf 0.632)"},
+	{"colsample", "X", "xgb: share of inputs per tree (default 0.8); rf: per split (0.2)"},
+	{"threads", "N", "xgb, rf: threads (default 0: all cores)"},
+	{"tune", NULL, "xgb: cross-validated search of depth, eta, min-child, subsample, trees"},
+	{"grid", "SPEC", "--tune's grid, e.g. depth=2,4:eta=0.05:min-child=1,10:subsample=0.8"},
+	{"reasons", "shap|approx", "xgb, rf: reasons from exact SHAP or approximate contributions"
+				   " (default: xgb shap, rf approx)"},
 	{NULL, NULL, NULL},
 };
 
@@ -69,7 +78,69 @@ struct cv_result {
 	struct metrics_roc_point roc[ROC_POINTS];
 	size_t nroc;
 	double cfn, cfp, cv_seconds, fit_seconds;
+	struct metrics_hl hl;        /* over the gains deciles */
+	struct score_scaling scale;  /* the default one with the model's band edges */
+	double *oof;                 /* the out-of-fold PD of every row (owned) */
+	char folds_sig[17];          /* hash of the rows' ids and folds: equal for the same folds */
+	struct tune_row *tuning;     /* --tune's table (owned), ntuning rows, the chosen best */
+	int ntuning, best;
+	double tune_seconds;
 };
+
+/* Calibration by decile of predicted PD (the gains table's buckets, riskiest first) and the
+ * Hosmer–Lemeshow test over them. */
+static void calibration_json(struct rd_buf *b, const struct cv_result *r)
+{
+	buf_puts(b, ",\"calibration_deciles\":[");
+	for (int k = 0; k < METRICS_GAINS_BUCKETS; k++) {
+		const struct metrics_gains_row *g = &r->gains[k];
+		buf_printf(b, "%s{\"count\":%zu,\"bads\":%zu", k ? "," : "", g->count, g->bads);
+		num(b, "min_pd", g->min_pd);
+		num(b, "max_pd", g->max_pd);
+		num(b, "mean_pd", g->mean_pd);
+		num(b, "observed", g->bad_rate);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"hosmer_lemeshow\":{\"statistic\":");
+	buf_json_number(b, r->hl.statistic);
+	buf_printf(b, ",\"groups\":%d,\"df\":%d,\"p_value\":", r->hl.groups, r->hl.df);
+	buf_json_number(b, r->hl.p_value); /* null when it has no degree of freedom */
+	buf_putc(b, '}');
+}
+
+/* The keys `models compare` reads besides the common metrics: calibration in the large
+ * (mean PD against the observed bad rate), the largest gap between mean PD and bad rate
+ * over the PD deciles, the folds' signature and --tune's table. */
+static void power_json(struct rd_buf *b, const struct cv_result *r)
+{
+	double sum = 0, gap = 0;
+	for (size_t i = 0; i < r->m.n; i++)
+		sum += r->oof[i];
+	for (int k = 0; k < METRICS_GAINS_BUCKETS; k++)
+		if (r->gains[k].count)
+			gap = fmax(gap, fabs(r->gains[k].mean_pd - r->gains[k].bad_rate));
+	num(b, "mean_pd", r->m.n ? sum / (double)r->m.n : 0);
+	num(b, "bad_rate", r->m.bad_rate);
+	num(b, "decile_gap", gap);
+	buf_printf(b, ",\"folds_sig\":\"%s\"", r->folds_sig);
+	if (!r->tuning)
+		return;
+	num(b, "tune_seconds", round(r->tune_seconds * 1000) / 1000);
+	buf_puts(b, ",\"tuning\":[");
+	for (int i = 0; i < r->ntuning; i++) {
+		const struct tune_row *t = &r->tuning[i];
+		buf_printf(b, "%s{\"depth\":%d", i ? "," : "", t->depth);
+		num(b, "eta", t->eta);
+		num(b, "min_child", t->mcw);
+		num(b, "subsample", t->subsample);
+		buf_printf(b, ",\"trees\":%d", t->trees);
+		num(b, "auc", t->auc);
+		num(b, "auc_sd", t->auc_sd);
+		num(b, "seconds", round(t->seconds * 1000) / 1000);
+		buf_printf(b, ",\"chosen\":%s}", i == r->best ? "true" : "false");
+	}
+	buf_putc(b, ']');
+}
 
 static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char *iv)
 {
@@ -83,7 +154,7 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 	num(b, "logloss", r->m.logloss);
 	buf_printf(b, ",\"rows\":%zu,\"bads\":%zu,\"folds\":%d", r->m.n, r->m.bads, r->k);
 	num(b, "threshold_pd", r->cut.cutoff);
-	num(b, "threshold_score", score_clamp(score_from_pd(&score_scaling_default, r->cut.cutoff)));
+	num(b, "threshold_score", score_clamp(score_from_pd(&r->scale, r->cut.cutoff)));
 	num(b, "expected_cost", r->cut.expected_cost);
 	num(b, "cost_fn", r->cfn);
 	num(b, "cost_fp", r->cfp);
@@ -91,6 +162,7 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 		   r->cut.false_neg, r->cut.false_pos);
 	num(b, "cv_seconds", round(r->cv_seconds * 1000) / 1000);
 	num(b, "fit_seconds", round(r->fit_seconds * 1000) / 1000);
+	power_json(b, r);
 	buf_puts(b, ",\"fold_auc\":[");
 	for (int f = 0; f < r->k; f++) {
 		if (f)
@@ -125,7 +197,9 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 		buf_json_number(b, round(r->roc[k].tpr * 1e4) / 1e4);
 		buf_putc(b, ']');
 	}
-	buf_puts(b, "],\"iv\":");
+	buf_putc(b, ']');
+	calibration_json(b, r);
+	buf_puts(b, ",\"iv\":");
 	buf_puts(b, iv);
 	buf_putc(b, '}');
 }
@@ -135,7 +209,7 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 			  const int *fold, struct train_params *tp, struct trainer *t,
 			  struct cv_result *r)
 {
-	double *oof = rd_malloc(d->n * sizeof *oof), *p = rd_malloc(d->n * sizeof *p);
+	double *oof = r->oof = rd_malloc(d->n * sizeof *oof), *p = rd_malloc(d->n * sizeof *p);
 	double *fp = rd_malloc(d->n * sizeof *fp);
 	int *fy = rd_malloc(d->n * sizeof *fy), rc = -1;
 	unsigned char *use = rd_malloc(d->n);
@@ -169,16 +243,18 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 	r->auc_sd = sqrt(fmax(0, ss / r->k - r->auc_mean * r->auc_mean));
 	r->cv_seconds = now_seconds() - t0;
 	for (size_t i = 0; i < d->n; i++)
-		band[i] = score_band(score_clamp(score_from_pd(&score_scaling_default, oof[i])));
+		band[i] = score_band_of(&r->scale, score_clamp(score_from_pd(&r->scale, oof[i])));
 	if (metrics_compute(oof, d->y, d->n, &r->m, &ctx->err) ||
 	    metrics_cost_cutoff(oof, d->y, d->n, r->cfn, r->cfp, &r->cut, &ctx->err) ||
 	    metrics_gains(oof, d->y, d->n, r->gains, &ctx->err) ||
 	    metrics_calibration(oof, d->y, band, d->n, r->calib, &ctx->err) ||
 	    metrics_roc(oof, d->y, d->n, r->roc, ROC_POINTS, &r->nroc, &ctx->err))
 		goto out;
+	struct rd_err hlerr; /* no decile with a PD strictly inside (0, 1): no test, not an error */
+	if (metrics_hosmer_lemeshow(r->gains, METRICS_GAINS_BUCKETS, &r->hl, &hlerr))
+		r->hl = (struct metrics_hl){NAN, 0, 0, NAN};
 	rc = 0;
 out:
-	free(oof);
 	free(p);
 	free(fp);
 	free(fy);
@@ -201,10 +277,10 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 	const char *name = a->argv[0], *al = args_opt(a, "algo");
 	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment") : "all";
 	int i;
-	for (i = 0; i < 3 && !(al && strcmp(al, model_algo_names[i]) == 0); i++)
+	for (i = 0; i < MODEL_ALGOS && !(al && strcmp(al, model_algo_names[i]) == 0); i++)
 		;
-	if (i == 3) {
-		rd_err_set(&ctx->err, "train: --algo must be logit, scorecard or xgb");
+	if (i == MODEL_ALGOS) {
+		rd_err_set(&ctx->err, "train: --algo must be logit, scorecard, xgb or rf");
 		return -1;
 	}
 	*algo = (enum model_algo)i;
@@ -223,6 +299,8 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 	}
 	double k, trees, depth;
 	train_params_default(tp);
+	if (*algo == MODEL_RF)
+		tp->xgb = xgb_params_forest;
 	if (positive(a, "folds", 5, &k) || k < 2 || k > 20 || k != floor(k)) {
 		rd_err_set(&ctx->err, "train: --folds must be 2 to 20");
 		return -1;
@@ -266,6 +344,12 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 			return -1;
 		}
 		tp->trend = (enum woe_trend)t;
+	}
+	r->scale = score_scaling_default;
+	struct rd_err berr;
+	if (args_opt(a, "bands") && score_bands_parse(args_opt(a, "bands"), r->scale.bands, &berr)) {
+		rd_err_set(&ctx->err, "train: --bands: %s", berr.msg);
+		return -1;
 	}
 	tp->xgb.trees = (int)trees;
 	tp->xgb.max_depth = (int)depth;
@@ -324,6 +408,71 @@ static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct tr
 	return 0;
 }
 
+/* An option's number in [lo, hi] (whole with whole != 0); absent: *out unchanged. 0 or -1. */
+static int in_range(const struct rd_args *a, const char *key, double lo, double hi, int whole,
+		    double *out)
+{
+	const char *v = args_opt(a, key);
+	char *end = NULL;
+	if (!v)
+		return 0;
+	double x = strtod(v, &end);
+	if (*end || end == v || !(x >= lo && x <= hi) || (whole && x != floor(x)))
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* The tree options: --min-child, --subsample, --colsample, --threads (xgb, rf) and --tune,
+ * --grid (xgb), into tp->xgb and *grid; *tune = 1 with --tune. 0, or -1 with the error. */
+static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum model_algo algo,
+			      struct train_params *tp, struct tune_grid *grid, int *tune)
+{
+	static const char *const tree_only[] = {"min-child", "subsample", "colsample", "threads",
+						"tune", "grid"};
+	double mcw = tp->xgb.min_child_weight, sub, col, threads = tp->xgb.threads;
+	for (size_t i = 0; i < sizeof tree_only / sizeof *tree_only; i++) {
+		int tree_algo = model_algo_trees(algo) && (i < 4 || algo == MODEL_XGB);
+		if (args_opt(a, tree_only[i]) && !tree_algo) {
+			rd_err_set(&ctx->err, "train: --%s is for %s", tree_only[i],
+				   i < 4 ? "xgb and rf" : "xgb");
+			return -1;
+		}
+	}
+	if (algo == MODEL_RF && args_opt(a, "eta")) {
+		rd_err_set(&ctx->err, "train: --eta is for xgb: a random forest's trees are averaged");
+		return -1;
+	}
+	if (in_range(a, "threads", 0, 1024, 1, &threads)) {
+		rd_err_set(&ctx->err, "train: --threads must be 0 (all cores) to 1024");
+		return -1;
+	}
+	if (in_range(a, "min-child", 0, 1e6, 0, &mcw) ||
+	    positive(a, "subsample", tp->xgb.subsample, &sub) || sub > 1 ||
+	    positive(a, "colsample", tp->xgb.colsample, &col) || col > 1) {
+		rd_err_set(&ctx->err, "train: --min-child must be 0 to 1e6, --subsample and"
+				      " --colsample in (0, 1]");
+		return -1;
+	}
+	/* A forest's deep trees make exact SHAP cost seconds per customer (docs/design.md):
+	 * its reasons are XGBoost's approximate contributions unless --reasons shap. */
+	if (algo == MODEL_RF && !args_opt(a, "reasons"))
+		tp->approx_reasons = 1;
+	tp->xgb.min_child_weight = mcw;
+	tp->xgb.subsample = sub;
+	tp->xgb.colsample = col;
+	tp->xgb.threads = (int)threads;
+	*tune = args_opt(a, "tune") != NULL;
+	tune_grid_default(grid);
+	if (args_opt(a, "trees"))
+		grid->max_trees = tp->xgb.trees; /* with --tune, the ceiling of early stopping */
+	if (args_opt(a, "grid") && !*tune) {
+		rd_err_set(&ctx->err, "train: --grid goes with --tune");
+		return -1;
+	}
+	return args_opt(a, "grid") ? tune_grid_parse(args_opt(a, "grid"), grid, &ctx->err) : 0;
+}
+
 static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo algo,
 			  const char *segment, const char *spec, const char *metrics,
 			  const char *reference, int *version)
@@ -354,6 +503,56 @@ static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo 
 	return 0;
 }
 
+/* Band edges other than SPEC's go into the spec's scaling, where scoring reads them. The
+ * trainer writes every spec starting {"algo":"…","scaling":{ (train.c's spec_head). */
+static int spec_bands(struct rd_ctx *ctx, char **spec, const struct score_scaling *sc)
+{
+	if (score_bands_default(sc->bands))
+		return 0;
+	char *at = strstr(*spec, "\"scaling\":{");
+	if (!at) {
+		rd_err_set(&ctx->err, "train: the specification has no scaling for the band edges");
+		return -1;
+	}
+	at += strlen("\"scaling\":{");
+	struct rd_buf b = {0};
+	buf_printf(&b, "%.*s\"bands\":[%d,%d,%d,%d],%s", (int)(at - *spec), *spec, sc->bands[0],
+		   sc->bands[1], sc->bands[2], sc->bands[3], at);
+	free(*spec);
+	*spec = rd_strdup(b.data);
+	buf_free(&b);
+	return 0;
+}
+
+/* The out-of-fold predictions, a row each, with the model (its calibration, checks and the
+ * cut-off of a blend it joins come from them). */
+static int store_oof(struct rd_ctx *ctx, const char *name, int version, const struct train_data *d,
+		     const int *fold, const double *oof)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "INSERT INTO model_oof(name, version, row, customer_id, fold, pd, defaulted)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			  &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	for (size_t i = 0; i < d->n; i++) {
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+		sqlite3_bind_text(s, 4, d->ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, fold[i]);
+		sqlite3_bind_double(s, 6, oof[i]);
+		sqlite3_bind_int(s, 7, d->y[i]);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return store_fail(ctx->store, &ctx->err, "storing out-of-fold predictions");
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 static void report(struct rd_ctx *ctx, const char *name, int version, enum model_algo algo,
 		   const char *segment, const struct train_data *d, const struct cv_result *r)
 {
@@ -379,6 +578,72 @@ static void report(struct rd_ctx *ctx, const char *name, int version, enum model
 		     name, version, name, version, name, version);
 }
 
+static void on_tuning(void *ud, int done, int total)
+{
+	struct trainer *t = ud;
+	sink_progress(t->ctx->out, "tuning", done, total);
+}
+
+/* --tune: the grid search on the folds; tp->xgb takes the chosen settings. 0 or -1. */
+static int tune(struct rd_ctx *ctx, const struct train_data *d, const int *fold,
+		struct train_params *tp, const struct tune_grid *grid, struct trainer *t,
+		struct cv_result *r)
+{
+	double t0 = now_seconds();
+	r->ntuning = tune_grid_size(grid);
+	r->tuning = rd_calloc((size_t)r->ntuning, sizeof *r->tuning);
+	if (tune_run(d, fold, r->k, tp, grid, r->tuning, &r->best, on_tuning, t, &ctx->err))
+		return -1;
+	r->tune_seconds = now_seconds() - t0;
+	const struct tune_row *b = &r->tuning[r->best];
+	tp->xgb.max_depth = b->depth;
+	tp->xgb.eta = b->eta;
+	tp->xgb.min_child_weight = b->mcw;
+	tp->xgb.subsample = b->subsample;
+	tp->xgb.trees = b->trees > 0 ? b->trees : 1;
+	return 0;
+}
+
+/* --tune's table: a row per setting, the chosen one marked. */
+static void report_tuning(struct rd_ctx *ctx, const struct cv_result *r)
+{
+	static const char *const cols[] = {"depth", "eta", "min_child", "subsample", "trees",
+					   "auc", "auc_sd", "seconds", "chosen"};
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM, COL_NUM, COL_NUM, COL_TEXT};
+	sink_table_begin(ctx->out, "tuning", 9, cols, kinds);
+	for (int i = 0; i < r->ntuning; i++) {
+		const struct tune_row *t = &r->tuning[i];
+		char v[8][32];
+		snprintf(v[0], sizeof v[0], "%d", t->depth);
+		num_format(t->eta, v[1], sizeof v[1]);
+		num_format(t->mcw, v[2], sizeof v[2]);
+		num_format(t->subsample, v[3], sizeof v[3]);
+		snprintf(v[4], sizeof v[4], "%d", t->trees);
+		snprintf(v[5], sizeof v[5], "%.4f", t->auc);
+		snprintf(v[6], sizeof v[6], "%.4f", t->auc_sd);
+		snprintf(v[7], sizeof v[7], "%.2f", t->seconds);
+		const char *row[] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+				     i == r->best ? "*" : ""};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+}
+
+/* A hash of the rows' ids and folds (FNV-1a, hex): two models with the same one were
+ * cross-validated on the same rows and folds, so their metrics are paired. */
+static void folds_signature(const struct train_data *d, const int *fold, char sig[17])
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < d->n; i++) {
+		for (const char *c = d->ids[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		h = (h ^ 0xffu) * 1099511628211ULL; /* ends the id */
+		h = (h ^ (unsigned)fold[i]) * 1099511628211ULL;
+	}
+	snprintf(sig, 17, "%016llx", (unsigned long long)h);
+}
+
 static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0], *folds_file = args_opt(a, "folds-file");
@@ -394,9 +659,12 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	char *iv = NULL, *reference = NULL;
 	struct rd_buf mj = {0};
 	struct rd_run own, *run;
-	if (parse_options(ctx, a, &algo, &tp, &r))
+	struct tune_grid grid;
+	int tuned = 0;
+	if (parse_options(ctx, a, &algo, &tp, &r) ||
+	    parse_tree_options(ctx, a, algo, &tp, &grid, &tuned))
 		return RD_USAGE;
-	struct trainer t = {ctx, 0, 0, algo == MODEL_XGB ? tp.xgb.trees : 1};
+	struct trainer t = {ctx, 0, 0, model_algo_trees(algo) ? tp.xgb.trees : 1};
 	tp.progress = on_rounds;
 	tp.ud = &t;
 	if (!(run = run_enter(ctx, &own, "train", &ctx->err)))
@@ -432,6 +700,12 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	if (column_options(ctx, a, &d))
 		goto out;
 	r.fold_auc = rd_calloc((size_t)r.k, sizeof *r.fold_auc);
+	folds_signature(&d, fold, r.folds_sig);
+	if (tuned) {
+		if (tune(ctx, &d, fold, &tp, &grid, &t, &r))
+			goto out;
+		t.rounds = tp.xgb.trees;
+	}
 	t.fits = r.k + 1;
 	if (cross_validate(ctx, algo, &d, fold, &tp, &t, &r))
 		goto out;
@@ -440,7 +714,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	use = rd_malloc(d.n);
 	memset(use, 1, d.n);
 	t.fit = r.k;
-	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err))
+	if (ctx_cancelled(ctx) || train_fit(algo, &d, use, &tp, p, &fit, &ctx->err) ||
+	    spec_bands(ctx, &fit.spec, &r.scale))
 		goto out;
 	r.fit_seconds = now_seconds() - t0;
 	if (train_iv_table_for(&d, &tp, &iv, &ctx->err))
@@ -452,9 +727,12 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	if (label_source_add(ctx->store, d.ids, d.n, &mj, &ctx->err))
 		goto out;
 	if (register_model(ctx, name, algo, segment, fit.spec, mj.data, reference, &version) ||
+	    store_oof(ctx, name, version, &d, fold, r.oof) ||
 	    run_finish_ok(ctx, run, (int64_t)d.n, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
+	if (r.tuning)
+		report_tuning(ctx, &r);
 	report(ctx, name, version, algo, segment, &d, &r);
 	char labels[256];
 	if (label_source_describe(mj.data, labels, sizeof labels))
@@ -470,6 +748,8 @@ out:
 	free(p);
 	free(use);
 	free(r.fold_auc);
+	free(r.oof);
+	free(r.tuning);
 	free(fit.spec);
 	free(iv);
 	free(reference);
@@ -479,9 +759,9 @@ out:
 
 const struct rd_cmd cmd_train = {
 	.name = "train",
-	.usage = "NAME --algo logit|scorecard|xgb [--segment S] [--features F,...] [--folds K]"
+	.usage = "NAME --algo logit|scorecard|xgb|rf [--segment S] [--features F,...] [--folds K]"
 		 " [--folds-file FILE] [--min-iv X] [--max-corr X] [--trend [F=]SHAPE]"
-		 " [--special F=V,...]",
+		 " [--special F=V,...] [--tune [--grid SPEC]] [--threads N]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
 	.help = "Rows are the customers with an outcome, columns their features and attributes "
 		"(constant ones dropped). Metrics are on out-of-fold predictions; the cost-optimal "
@@ -491,7 +771,10 @@ const struct rd_cmd cmd_train = {
 		"support a peak or valley), gives special codes and missing values bins of their "
 		"own, leaves out features under --min-iv and the weaker of two whose WoE "
 		"correlates above --max-corr, and refits without any feature whose coefficient "
-		"has the wrong sign; 'model NAME' lists what was left out and why.",
+		"has the wrong sign; 'model NAME' lists what was left out and why. rf is a "
+		"random forest (XGBoost's random-forest mode). xgb --tune first cross-validates a "
+		"grid of depth, eta, min-child and subsample on the same folds, each setting's "
+		"trees found by early stopping on the held-out fold, and trains the best.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES | CMD_LONG,

@@ -18,4 +18,10 @@ void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s);
 /* Parses a decimal whole number in [lo, hi] (digits only: no sign, blanks or suffix). 0 or -1. */
 int cmd_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
+/* A model reference NAME[@VERSION] resolved to an existing version (the newest without
+ * @VERSION): name (n bytes) and *version. 0, or -1 with ctx->err set. */
+int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version);
+/* models compare [NAME[@VERSION]...] (cmd_compare.c). */
+int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a);
+
 #endif

@@ -24,7 +24,7 @@ struct cands {
 static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
 static const char *const export_what[] = {"profiles", "customers", "history", "drift", NULL};
 static const char *const rules_sub[] = {"export", "import", NULL};
-static const char *const model_sub[] = {"export", "import", NULL};
+static const char *const model_sub[] = {"check", "export", "import", NULL};
 static const char *const label_sub[] = {"clear", "proxy", NULL};
 static const char *const recompute_sub[] = {"all", "where", NULL};
 static const char *const set_keys[] = {"as-of", "lock-timeout", "pii", NULL};
@@ -35,6 +35,7 @@ static const char *const list_sort_keys[] = {"id",      "name",          "score"
 					     "segment", "last_activity", NULL};
 static const char *const asc_desc[] = {"asc", "desc", NULL};
 static const char *const drift_sub[] = {"baseline", NULL};
+static const char *const cleanup_sub[] = {"snapshots", NULL};
 
 /* Values of options that take one of a few words (commands to come use them). */
 static const struct {
@@ -43,6 +44,7 @@ static const struct {
 } opt_words[] = {
 	{"algo", (const char *const[]){"logit", "scorecard", "xgb", NULL}},
 	{"segment", (const char *const[]){"new", "existing", NULL}},
+	{"by", (const char *const[]){"month", NULL}},
 };
 
 static void cands_add(struct cands *c, const char *s, size_t len)
@@ -273,6 +275,9 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 			cands_paths(c, 0);
 	} else if (strcmp(name, "list") == 0) {
 		cands_list(c, pos, k);
+	} else if (strcmp(name, "cleanup") == 0) {
+		if (k == 0)
+			cands_words(c, cleanup_sub);
 	} else if (strcmp(name, "set") == 0) {
 		if (k == 0)
 			cands_words(c, set_keys);
@@ -287,11 +292,11 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 		if (k == 0)
 			cands_words(c, themes);
 	} else if (strcmp(name, "model") == 0) {
-		/* model NAME[@VERSION] · model export NAME FILE · model import FILE */
+		/* model NAME[@VERSION] · model export NAME FILE · model import FILE · model check NAME */
 		if (k == 0) {
 			cands_words(c, model_sub);
 			cands_models(c, st);
-		} else if (k == 1 && strcmp(p0, "export") == 0) {
+		} else if (k == 1 && (strcmp(p0, "export") == 0 || strcmp(p0, "check") == 0)) {
 			cands_models(c, st);
 		} else if ((k == 1 && strcmp(p0, "import") == 0) ||
 			   (k == 2 && strcmp(p0, "export") == 0)) {

@@ -6,15 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/blend.h"
 #include "riskdesk/model.h"
-
-enum { SEG_ALL, SEG_NEW, SEG_EXISTING };
 
 struct champion {
 	char *name;
 	int version;
-	int segment;          /* SEG_* */
 	double weight;
+	int pos[2];           /* its place in serve[0] (new) and serve[1] (existing), or -1 */
 	struct rd_model *m;
 	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
 };
@@ -24,11 +23,14 @@ struct rd_engine {
 	struct rules_model rules; /* the rules champion: the fallback */
 	char *rules_name;
 	int rules_version;
-	struct champion *champ;
+	struct blend serve[2];    /* who serves segment new [0] and existing [1] */
+	struct champion *champ;   /* the members of either, each once */
 	int nchamp;
 	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
 	int nslots;
 	sqlite3_stmt *attrs;      /* one customer's attributes */
+	struct rd_score *parts;   /* the last batch's component scores (engine_component.detail) */
+	size_t nparts;
 };
 
 static int load_rules(struct rd_engine *e, struct rd_err *err)
@@ -51,66 +53,84 @@ static int load_rules(struct rd_engine *e, struct rd_err *err)
 	return rc;
 }
 
-static int load_champions(struct rd_engine *e, struct rd_err *err)
+/* The champion for member m of serve[seg], parsed once however many segments it serves. */
+static int add_champion(struct rd_engine *e, int seg, int pos, const struct blend_member *bm,
+			struct rd_err *err)
 {
-	sqlite3_stmt *s;
-	if (store_prepare(e->st,
-			  "SELECT name, version, segment, weight, spec FROM models WHERE status = 'champion'"
-			  " AND algo != 'rules' ORDER BY name, version",
-			  &s, err))
-		return -1;
-	int rc = 0;
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-		const char *seg = (const char *)sqlite3_column_text(s, 2);
-		struct rd_model *m = model_parse((const char *)sqlite3_column_text(s, 4), err);
-		if (!m) {
-			char msg[sizeof err->msg];
-			snprintf(msg, sizeof msg, "%s", err->msg);
-			rd_err_set(err, "champion %s@%d: %s", name, sqlite3_column_int(s, 1), msg);
-			rc = -1;
-			break;
-		}
-		e->champ = rd_realloc(e->champ, (size_t)(e->nchamp + 1) * sizeof *e->champ);
-		struct champion *c = &e->champ[e->nchamp++];
-		c->name = rd_strdup(name);
-		c->version = sqlite3_column_int(s, 1);
-		c->segment = strcmp(seg, "new") == 0 ? SEG_NEW : strcmp(seg, "existing") == 0 ? SEG_EXISTING
-											  : SEG_ALL;
-		c->weight = sqlite3_column_double(s, 3);
-		c->m = m;
-		char what[160];
-		snprintf(what, sizeof what, "champion %.100s@%d: its weight", name, c->version);
-		if (model_weight_check(c->weight, what, err)) {
-			c->attr_slot = NULL;
-			rc = -1;
-			break;
-		}
-		c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
-		for (int k = 0; k < m->ncols; k++) {
-			const char *col = m->cols[k].name;
-			if (m->cols[k].feature >= 0) {
-				c->attr_slot[k] = -1;
-				continue;
-			}
-			int64_t slot = strmap_get(e->slots, col, strlen(col));
-			if (slot < 0) {
-				slot = e->nslots++;
-				strmap_put(e->slots, col, strlen(col), slot);
-			}
-			c->attr_slot[k] = (int)slot;
+	for (int i = 0; i < e->nchamp; i++) {
+		if (strcmp(e->champ[i].name, bm->name) == 0 && e->champ[i].version == bm->version) {
+			e->champ[i].pos[seg] = pos;
+			return 0;
 		}
 	}
+	sqlite3_stmt *s;
+	if (store_prepare(e->st, "SELECT spec FROM models WHERE name = ?1 AND version = ?2", &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, bm->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, bm->version);
+	struct rd_model *m = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		m = model_parse((const char *)sqlite3_column_text(s, 0), err);
+	else
+		rd_err_set(err, "not found");
 	sqlite3_finalize(s);
-	return rc;
+	if (!m) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		rd_err_set(err, "champion %s@%d: %s", bm->name, bm->version, msg);
+		return -1;
+	}
+	char what[160];
+	snprintf(what, sizeof what, "champion %.100s@%d: its weight", bm->name, bm->version);
+	if (model_weight_check(bm->weight, what, err)) {
+		model_free(m);
+		return -1;
+	}
+	e->champ = rd_realloc(e->champ, (size_t)(e->nchamp + 1) * sizeof *e->champ);
+	struct champion *c = &e->champ[e->nchamp++];
+	c->name = rd_strdup(bm->name);
+	c->version = bm->version;
+	c->weight = bm->weight;
+	c->pos[0] = c->pos[1] = -1;
+	c->pos[seg] = pos;
+	c->m = m;
+	c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
+	for (int k = 0; k < m->ncols; k++) {
+		const char *col = m->cols[k].name;
+		if (m->cols[k].feature >= 0) {
+			c->attr_slot[k] = -1;
+			continue;
+		}
+		int64_t slot = strmap_get(e->slots, col, strlen(col));
+		if (slot < 0) {
+			slot = e->nslots++;
+			strmap_put(e->slots, col, strlen(col), slot);
+		}
+		c->attr_slot[k] = (int)slot;
+	}
+	return 0;
 }
 
-struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+/* The champions of serve[] (filled by the caller), each parsed once. */
+static int load_champions(struct rd_engine *e, struct rd_err *err)
+{
+	for (int seg = 0; seg < 2; seg++)
+		for (int k = 0; k < e->serve[seg].n; k++)
+			if (add_champion(e, seg, k, &e->serve[seg].m[k], err))
+				return -1;
+	return 0;
+}
+
+/* An engine serving by who (blend_serving, or one model), NULL with err. */
+static struct rd_engine *engine_make(struct rd_store *st, const char *name, int version,
+				     struct rd_err *err)
 {
 	struct rd_engine *e = rd_calloc(1, sizeof *e);
 	e->st = st;
 	e->slots = strmap_new(16);
-	if (load_rules(e, err) || load_champions(e, err) ||
+	int who = name ? blend_single(st, name, version, e->serve, err)
+		       : blend_serving(st, e->serve, err);
+	if (who || load_rules(e, err) || load_champions(e, err) ||
 	    (e->nslots && store_prepare(st,
 					"SELECT name, value, num FROM customer_attributes"
 					" WHERE customer_id = ?1",
@@ -119,6 +139,17 @@ struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
 		return NULL;
 	}
 	return e;
+}
+
+struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
+{
+	return engine_make(st, NULL, 0, err);
+}
+
+struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int version,
+				    struct rd_err *err)
+{
+	return engine_make(st, name, version, err);
 }
 
 void engine_free(struct rd_engine *e)
@@ -131,6 +162,7 @@ void engine_free(struct rd_engine *e)
 		model_free(e->champ[i].m);
 	}
 	free(e->champ);
+	free(e->parts);
 	free(e->rules_name);
 	strmap_free(e->slots);
 	sqlite3_finalize(e->attrs);
@@ -191,11 +223,6 @@ static void free_attrs(struct batch_attrs *a, size_t cells)
 	free(a->num);
 }
 
-static int serves(const struct champion *c, int is_new)
-{
-	return c->segment == SEG_ALL || c->segment == (is_new ? SEG_NEW : SEG_EXISTING);
-}
-
 /* Reasons of several components: points lost weighted by share, summed per code. */
 static void merge_reasons(struct engine_result *r, struct rd_score *const *parts, int nparts,
 			  double total_weight)
@@ -249,30 +276,36 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		       const double *features, struct engine_result *out, struct rd_err *err)
 {
 	struct batch_attrs attrs = {0};
-	struct rd_score *scores = NULL;
 	double *raw = NULL, *x = NULL;
 	size_t *rows = NULL;
 	int rc = -1;
+	/* Components of customer i are at i * stride: its blend's members in their order. */
+	size_t stride = (size_t)(e->serve[0].n > e->serve[1].n ? e->serve[0].n : e->serve[1].n);
 	for (size_t i = 0; i < n; i++) {
 		out[i].segment = engine_segment(features + i * FEAT_COUNT);
 		out[i].ncomponents = 0;
+		out[i].raw = NAN;
+		out[i].cutoff_pd = NAN;
 	}
 	if (e->nchamp == 0)
 		goto rules;
 	if (read_attrs(e, n, ids, &attrs, err))
 		goto out;
-	/* Each champion scores the customers of its segment in one call. */
-	struct rd_score *parts = rd_malloc(n * (size_t)e->nchamp * sizeof *parts);
-	double *praw = rd_malloc(n * (size_t)e->nchamp * sizeof *praw);
-	scores = parts;
-	raw = praw;
+	if (e->nparts < n * stride) {
+		free(e->parts);
+		e->nparts = n * stride;
+		e->parts = rd_malloc(e->nparts * sizeof *e->parts);
+	}
+	struct rd_score *parts = e->parts;
+	raw = rd_malloc(n * stride * sizeof *raw);
 	rows = rd_malloc(n * sizeof *rows);
+	/* Each champion scores the customers of the segments it serves in one call. */
 	for (int c = 0; c < e->nchamp; c++) {
 		const struct champion *ch = &e->champ[c];
 		int ncols = ch->m->ncols;
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
-			if (serves(ch, out[i].segment[0] == 'n') && out[i].ncomponents < ENGINE_MAX_CHAMPIONS)
+			if (ch->pos[out[i].segment[0] == 'n' ? 0 : 1] >= 0)
 				rows[m++] = i;
 		if (m == 0)
 			continue;
@@ -306,42 +339,51 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		}
 		for (size_t r = 0; r < m; r++) {
 			size_t i = rows[r];
-			int k = out[i].ncomponents++;
-			parts[i * (size_t)e->nchamp + (size_t)k] = sc[r];
-			praw[i * (size_t)e->nchamp + (size_t)k] = rw[r];
+			int seg = out[i].segment[0] == 'n' ? 0 : 1, k = ch->pos[seg];
+			const struct blend *b = &e->serve[seg];
+			size_t at = i * stride + (size_t)k;
+			parts[at] = sc[r];
+			raw[at] = rw[r];
 			out[i].comp[k] = (struct engine_component){ch->name, ch->version, sc[r].score,
-								   sc[r].pd, ch->weight};
+								   sc[r].pd, ch->weight, rw[r],
+								   b->m[k].cutoff_pd, &parts[at]};
 		}
 		free(sc);
 		free(rw);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct engine_result *r = &out[i];
-		int k = r->ncomponents;
+		const struct blend *b = &e->serve[r->segment[0] == 'n' ? 0 : 1];
+		int k = b->n;
 		if (k == 0)
 			continue;
+		r->ncomponents = k;
+		r->cutoff_pd = b->cutoff_pd;
 		struct rd_score *part[ENGINE_MAX_CHAMPIONS];
 		double wsum = 0, mix = 0;
-		int heaviest = 0;
 		for (int j = 0; j < k; j++) {
-			part[j] = &parts[i * (size_t)e->nchamp + (size_t)j];
+			part[j] = &parts[i * stride + (size_t)j];
 			wsum += r->comp[j].weight;
-			mix += r->comp[j].weight * praw[i * (size_t)e->nchamp + (size_t)j];
-			if (r->comp[j].weight > r->comp[heaviest].weight)
-				heaviest = j;
+			mix += r->comp[j].weight * raw[i * stride + (size_t)j];
 		}
-		r->model_name = r->comp[heaviest].name;
-		r->model_version = r->comp[heaviest].version;
 		if (k == 1) {
 			r->score = *part[0];
-		} else if (!isfinite(mix / wsum)) {
+			r->raw = raw[i * stride];
+			r->model_name = r->comp[0].name;
+			r->model_version = r->comp[0].version;
+			continue;
+		}
+		r->raw = mix / wsum;
+		if (!isfinite(r->raw)) {
 			rd_err_set(err, "the weighted mean of %d champions gives customer '%.100s' no"
 					" finite score; nothing was written", k, ids[i]);
 			goto out;
-		} else {
-			score_fill(&score_scaling_default, mix / wsum, &r->score);
-			merge_reasons(r, part, k, wsum);
 		}
+		/* The members share one scale (blend_serving): their first's. */
+		score_fill(&b->m[0].scaling, r->raw, &r->score);
+		merge_reasons(r, part, k, wsum);
+		r->model_name = b->label;
+		r->model_version = 0;
 	}
 rules:
 	for (size_t i = 0; i < n; i++) {
@@ -359,7 +401,6 @@ rules:
 	rc = 0;
 out:
 	free_attrs(&attrs, n * (size_t)e->nslots);
-	free(scores);
 	free(raw);
 	free(rows);
 	free(x);
@@ -377,6 +418,18 @@ void components_json(struct rd_buf *b, const struct engine_result *r)
 		buf_json_number(b, c->pd);
 		buf_puts(b, ",\"weight\":");
 		buf_json_number(b, c->weight);
+		/* The unclamped score, which the blend averages (a clamped one would not add up). */
+		buf_puts(b, ",\"raw\":");
+		buf_json_number(b, c->raw);
+		if (isfinite(c->cutoff_pd)) {
+			buf_puts(b, ",\"cutoff_pd\":");
+			buf_json_number(b, c->cutoff_pd);
+		}
+		if (r->ncomponents > 1 && c->detail) {
+			/* A blend's reasons are these, weighted by share and summed per code. */
+			buf_puts(b, ",\"reasons\":");
+			reasons_json(b, c->detail);
+		}
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');
@@ -403,19 +456,21 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 	if (store_prepare(st,
 			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at, fvec, cohort, as_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			  " ?10, ?13, ?11, ?12, ?14, ?15, ?16)"
+			  " computed_at, fvec, cohort, as_of, cutoff_pd) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+			  " ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17)"
 			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 			  " segment = excluded.segment, model_name = excluded.model_name,"
 			  " model_version = excluded.model_version, features = excluded.features,"
 			  " reasons = excluded.reasons, components = excluded.components,"
 			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
-			  " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of",
+			  " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
+			  " cutoff_pd = excluded.cutoff_pd",
 			  &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-			  " model_version, run_id, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			  " model_version, run_id, computed_at, reasons, components, cutoff_pd)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 			  &w->history, err)) {
 		profile_writer_free(w);
 		return NULL;
@@ -506,6 +561,10 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	} else {
 		sqlite3_bind_null(u, 13);
 	}
+	if (isfinite(r->cutoff_pd))
+		sqlite3_bind_double(u, 17, r->cutoff_pd);
+	else
+		sqlite3_bind_null(u, 17);
 	int rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)
@@ -521,6 +580,16 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	else
 		sqlite3_bind_null(h, 7);
 	sqlite3_bind_text(h, 8, w->now, -1, SQLITE_STATIC);
+	/* The history keeps what the profile said: reasons, components, cut-off. */
+	sqlite3_bind_text(h, 9, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
+	if (r->ncomponents)
+		sqlite3_bind_text(h, 10, w->components.data, (int)w->components.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(h, 10);
+	if (isfinite(r->cutoff_pd))
+		sqlite3_bind_double(h, 11, r->cutoff_pd);
+	else
+		sqlite3_bind_null(h, 11);
 	rc = sqlite3_step(h);
 	sqlite3_reset(h);
 	if (rc != SQLITE_DONE)

@@ -13,6 +13,15 @@ const char *const feature_names[FEAT_COUNT] = {
 	"recency_days", "frequency_90d", "monetary_90d", "amount_std", "tenure_days",
 };
 
+const char *const feature_labels[FEAT_COUNT] = {
+	"orders placed", "delivered orders", "returned orders", "cancelled orders",
+	"delivered spend", "average order value", "share of orders returned",
+	"share of orders cancelled", "payments", "failed payments", "share of payments failed",
+	"share of cash-on-delivery payments", "days since the last order",
+	"orders in the last 90 days", "order value in the last 90 days",
+	"spread of order amounts", "days as a customer",
+};
+
 const char *const order_status_names[5] = {"placed", "shipped", "delivered", "cancelled",
 					    "returned"};
 const char *const pay_method_names[4] = {"card", "cod", "wallet", "bank"};

@@ -1515,6 +1515,56 @@ out:
 	return rc;
 }
 
+/* The mapping's labels of this file's attributes, stored for training (attribute_labels).
+ * A label for a column that is no attribute here is an error: it would label nothing. */
+static int labels_finish(struct load_in *in)
+{
+	const struct rd_mapping *m = in->ss->map;
+	sqlite3_stmt *put = NULL;
+	struct rd_err err;
+	char e[RD_ECHO_SIZE];
+	int rc = LOAD_FAIL;
+	if (!m || m->nlabels == 0)
+		return LOAD_GO;
+	if (in->table != LT_CUSTOMERS)
+		return load_fail(in, 0, "%s: 'labels' label customer attributes, which need a"
+				 " customers file", m->name);
+	if (store_prepare(in->ss->ctx->store,
+			  "INSERT INTO attribute_labels(name, value, label) VALUES (?1, ?2, ?3)"
+			  " ON CONFLICT(name, value) DO UPDATE SET label = excluded.label",
+			  &put, &err)) {
+		load_fail(in, 0, "%s", err.msg);
+		goto out;
+	}
+	for (int i = 0; i < m->nlabels; i++) {
+		const struct mapping_label *l = &m->labels[i];
+		int a;
+		for (a = 0; a < in->nattrs && !names(l->column, in->attrs[a].label, in->attrs[a].name);
+		     a++)
+			;
+		if (a == in->nattrs) {
+			load_fail(in, 0, "%s: 'labels' names %s, which is not an attribute column of"
+				  " this file", m->name, echo_name(e, l->column));
+			goto out;
+		}
+		for (int k = -1; k < l->nvalues; k++) {
+			const char *value = k < 0 ? "" : l->values[k].from;
+			const char *label = k < 0 ? l->label : l->values[k].to;
+			if (!label)
+				continue;
+			sqlite3_bind_text(put, 1, in->attrs[a].name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(put, 2, value, -1, SQLITE_STATIC);
+			sqlite3_bind_text(put, 3, label, -1, SQLITE_STATIC);
+			if (step(in, put))
+				goto out;
+		}
+	}
+	rc = LOAD_GO;
+out:
+	sqlite3_finalize(put);
+	return rc;
+}
+
 static void in_free(struct load_in *in)
 {
 	sqlite3_finalize(in->ins);
@@ -1635,7 +1685,7 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 			   in.t->name, (long long)in.bad_rows, in.bad_rows == 1 ? "" : "s", path);
 		goto out;
 	}
-	if (attrs_finish(&in) || bulk_end(&in))
+	if (attrs_finish(&in) || labels_finish(&in) || bulk_end(&in))
 		goto out;
 	int64_t after, oafter;
 	if (count_rows(&in, in.t->count, &after))

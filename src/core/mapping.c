@@ -19,10 +19,12 @@
 
 static const char *const top_keys[] = {
 	"description", "table", "header", "columns", "separator", "rename", "recode",
-	"defaults",    "types", "id",     "ignore",  "outcome",   "missing", "special", NULL,
+	"defaults",    "types", "id",     "ignore",  "outcome",   "missing", "special", "labels",
+	NULL,
 };
 static const char *const outcome_keys[] = {"column", "recode", "observed_at", NULL};
 static const char *const id_keys[] = {"format", NULL};
+static const char *const label_keys[] = {"label", "values", NULL};
 static const char *const table_names[] = {"customers", "orders", "payments", "outcomes", NULL};
 
 int mapping_name_eq(const char *a, const char *b)
@@ -470,6 +472,80 @@ static int parse_special(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	return 0;
 }
 
+/* One label: rd_label_ok's text. what names it in the message. */
+static char *label_text(const struct rd_mapping *m, const cJSON *v, const char *what,
+			struct rd_err *err)
+{
+	if (cJSON_IsString(v) && rd_label_ok(v->valuestring))
+		return rd_strdup(v->valuestring);
+	rd_err_set(err, "%s: %s must be a text of 1 to %d bytes without control characters",
+		   m->name, what, RD_LABEL_MAX);
+	return NULL;
+}
+
+/* "labels": {column: "label"} or {column: {"label": "...", "values": {value: "..."}}}. */
+static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
+{
+	char e[RD_ECHO_SIZE], e2[RD_ECHO_SIZE], what[2 * RD_ECHO_SIZE + 32];
+	if (!cJSON_IsObject(v)) {
+		rd_err_set(err, "%s: 'labels' must be an object of column -> \"label\" or {\"label\":"
+			   " ..., \"values\": {value: label}}", m->name);
+		return -1;
+	}
+	if (distinct_columns(v, m->name, "'labels'", err))
+		return -1;
+	m->labels = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->labels);
+	for (const cJSON *c = v->child; c; c = c->next) {
+		if (!column_name_ok(c->string)) {
+			rd_err_set(err, "%s: 'labels': the key %s is not a column name (empty or blank)",
+				   m->name, echo(e, c->string));
+			return -1;
+		}
+		struct mapping_label *l = &m->labels[m->nlabels++];
+		l->column = rd_strdup(c->string);
+		snprintf(what, sizeof what, "'labels'.%s", echo(e, c->string));
+		if (cJSON_IsString(c)) {
+			if (!(l->label = label_text(m, c, what, err)))
+				return -1;
+			continue;
+		}
+		if (!cJSON_IsObject(c)) {
+			rd_err_set(err, "%s: %s must be a label or {\"label\": ..., \"values\": {...}}",
+				   m->name, what);
+			return -1;
+		}
+		if (check_keys(c, label_keys, m->name, "'labels': ", err))
+			return -1;
+		const cJSON *lab = cJSON_GetObjectItemCaseSensitive(c, "label");
+		if (lab && !(l->label = label_text(m, lab, what, err)))
+			return -1;
+		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(c, "values");
+		if (!vals)
+			continue;
+		if (!cJSON_IsObject(vals)) {
+			rd_err_set(err, "%s: %s.'values' must be an object of value -> label", m->name,
+				   what);
+			return -1;
+		}
+		l->values = rd_calloc((size_t)cJSON_GetArraySize(vals) + 1, sizeof *l->values);
+		for (const cJSON *x = vals->child; x; x = x->next) {
+			char vwhat[sizeof what + RD_ECHO_SIZE + 16];
+			snprintf(vwhat, sizeof vwhat, "%s.'values'.%s", what, echo(e2, x->string));
+			if (!*x->string) {
+				rd_err_set(err, "%s: %s: an empty value is never stored, so it has no label",
+					   m->name, vwhat);
+				return -1;
+			}
+			char *t = label_text(m, x, vwhat, err);
+			if (!t)
+				return -1;
+			l->values[l->nvalues].from = rd_strdup(x->string);
+			l->values[l->nvalues++].to = t;
+		}
+	}
+	return 0;
+}
+
 /* Applies one top-level key. */
 static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, struct rd_err *err)
 {
@@ -534,6 +610,8 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return parse_missing(m, c, err);
 	if (strcmp(k, "special") == 0)
 		return parse_special(m, c, err);
+	if (strcmp(k, "labels") == 0)
+		return parse_labels(m, c, err);
 	if (strcmp(k, "recode") == 0) {
 		if (!cJSON_IsObject(c)) {
 			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}", m->name);
@@ -684,6 +762,12 @@ void mapping_free(struct rd_mapping *m)
 		free(m->special[i].codes);
 	}
 	free(m->special);
+	for (int i = 0; i < m->nlabels; i++) {
+		free(m->labels[i].column);
+		free(m->labels[i].label);
+		pairs_free(m->labels[i].values, m->labels[i].nvalues);
+	}
+	free(m->labels);
 	free(m);
 }
 

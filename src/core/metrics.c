@@ -369,3 +369,73 @@ int metrics_roc(const double *p, const int *y, size_t n, struct metrics_roc_poin
 	free(a);
 	return 0;
 }
+
+/* ln Γ(a)·… series for P(a, x), x < a + 1 (Numerical Recipes' gser). */
+static double gamma_p_series(double a, double x)
+{
+	double sum = 1.0 / a, term = sum, ap = a;
+	for (int k = 0; k < 1000; k++) {
+		ap += 1.0;
+		term *= x / ap;
+		sum += term;
+		if (fabs(term) < fabs(sum) * 1e-16)
+			break;
+	}
+	return sum * exp(-x + a * log(x) - lgamma(a));
+}
+
+/* Lentz's continued fraction for Q(a, x), x ≥ a + 1 (Numerical Recipes' gcf). */
+static double gamma_q_fraction(double a, double x)
+{
+	const double tiny = 1e-300;
+	double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+	for (int i = 1; i < 1000; i++) {
+		double an = -i * (i - a);
+		b += 2.0;
+		d = an * d + b;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = b + an / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-16)
+			break;
+	}
+	return exp(-x + a * log(x) - lgamma(a)) * h;
+}
+
+double metrics_chi2_sf(double x, double df)
+{
+	if (!(df > 0) || isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1.0;
+	if (isinf(x))
+		return 0.0;
+	double a = df / 2, h = x / 2;
+	return h < a + 1 ? 1.0 - gamma_p_series(a, h) : gamma_q_fraction(a, h);
+}
+
+int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows,
+			    struct metrics_hl *out, struct rd_err *err)
+{
+	*out = (struct metrics_hl){0};
+	for (int g = 0; g < nrows; g++) {
+		const struct metrics_gains_row *r = &rows[g];
+		double n = (double)r->count, e = r->mean_pd * n, o = (double)r->bads;
+		if (r->count == 0 || !(e > 0 && e < n))
+			continue;
+		out->statistic += (o - e) * (o - e) / (e * (1 - e / n));
+		out->groups++;
+	}
+	if (out->groups == 0) {
+		rd_err_set(err, "no group has a predicted PD strictly between 0 and 1");
+		return -1;
+	}
+	out->df = out->groups - 2;
+	out->p_value = out->df >= 1 ? metrics_chi2_sf(out->statistic, out->df) : NAN;
+	return 0;
+}

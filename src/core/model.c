@@ -13,14 +13,19 @@
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/xgb.h"
 
-const char *const model_algo_names[3] = {"logit", "scorecard", "xgb"};
+const char *const model_algo_names[MODEL_ALGOS] = {"logit", "scorecard", "xgb", "rf"};
+
+int model_algo_trees(enum model_algo algo)
+{
+	return algo == MODEL_XGB || algo == MODEL_RF;
+}
 
 #define PD_FLOOR 1e-12 /* keeps ln(odds) finite for a certain prediction */
 
 void score_fill(const struct score_scaling *sc, double raw, struct rd_score *out)
 {
 	out->score = score_clamp(raw);
-	out->band = score_band(out->score);
+	out->band = score_band_of(sc, out->score);
 	out->risk_level = score_risk_level(out->band);
 	out->pd = pd_from_score(sc, raw);
 }
@@ -36,6 +41,10 @@ void model_free(struct rd_model *m)
 			free(col->levels[l]);
 		free(col->levels);
 		free(col->weights);
+		free(col->label);
+		for (int l = 0; col->level_labels && l < col->nlevels; l++)
+			free(col->level_labels[l]);
+		free(col->level_labels);
 		free(col->bins);
 		free(col->level_bin);
 		free(col->edge_bin);
@@ -139,10 +148,22 @@ static int parse_levels(const cJSON *jl, struct model_column *col, struct rd_err
 	return 0;
 }
 
+/* The log-odds a numeric logit column adds at x, a value within its clip range. */
+static double logit_part(const struct model_column *col, double x)
+{
+	double z = (x - col->mean) / col->sd;
+	return col->weight * z;
+}
+
 static int parse_logit_column(const cJSON *jc, struct model_column *col, struct rd_err *err)
 {
 	char where[160];
 	snprintf(where, sizeof where, "column '%.100s'", col->name);
+	col->avg = 0; /* a spec from before "avg": exact for numerics (standardised values
+		       * average 0 over the training rows), the all-levels-absent row for
+		       * categoricals */
+	if (get_num(jc, "avg", &col->avg, 1, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where, err))
+		return -1;
 	if (col->categorical) {
 		const cJSON *jw = cJSON_GetObjectItemCaseSensitive(jc, "weights");
 		if (!cJSON_IsArray(jw) || cJSON_GetArraySize(jw) != col->nlevels) {
@@ -152,7 +173,6 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 		col->weights = rd_calloc((size_t)col->nlevels + 1, sizeof *col->weights);
 		int l = 0;
 		const cJSON *w;
-		col->best = 0;
 		cJSON_ArrayForEach(w, jw)
 		{
 			if (!cJSON_IsNumber(w) || !(fabs(w->valuedouble) <= MODEL_LOGODDS_MAX)) {
@@ -160,9 +180,7 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 					   where, l, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX);
 				return -1;
 			}
-			col->weights[l] = w->valuedouble;
-			col->best = l == 0 ? w->valuedouble : fmin(col->best, w->valuedouble);
-			l++;
+			col->weights[l++] = w->valuedouble;
 		}
 		return 0;
 	}
@@ -170,23 +188,43 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 	    get_num(jc, "sd", &col->sd, 0, -DBL_MAX, DBL_MAX, where, err) ||
 	    get_num(jc, "weight", &col->weight, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where, err))
 		return -1;
-	col->lo = col->hi = col->mean; /* without a range, only the mean is attainable */
-	if (get_num(jc, "min", &col->lo, 1, -DBL_MAX, DBL_MAX, where, err) ||
-	    get_num(jc, "max", &col->hi, 1, -DBL_MAX, DBL_MAX, where, err))
+	/* The range whose ends must give finite log-odds: the clip bounds, or in a spec from
+	 * before winsorizing the training range (min, max; without them the mean). */
+	double lo = col->mean, hi = col->mean;
+	col->clip_lo = -INFINITY;
+	col->clip_hi = INFINITY;
+	col->impute = col->mean;
+	col->missing_weight = 0;
+	const cJSON *clo = cJSON_GetObjectItemCaseSensitive(jc, "clip_lo");
+	if (!clo != !cJSON_GetObjectItemCaseSensitive(jc, "clip_hi")) {
+		rd_err_set(err, "model spec: %s: 'clip_lo' and 'clip_hi' go together", where);
+		return -1;
+	}
+	if (get_num(jc, "min", &lo, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "max", &hi, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "clip_lo", &col->clip_lo, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "clip_hi", &col->clip_hi, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "impute", &col->impute, 1, -DBL_MAX, DBL_MAX, where, err) ||
+	    get_num(jc, "missing_weight", &col->missing_weight, 1, -MODEL_LOGODDS_MAX,
+		    MODEL_LOGODDS_MAX, where, err))
 		return -1;
 	if (!(col->sd > 0)) {
 		rd_err_set(err, "model spec: %s: 'sd' must be > 0", where);
 		return -1;
 	}
-	if (!(col->lo <= col->hi)) {
-		rd_err_set(err, "model spec: %s: 'min' must not exceed 'max'", where);
+	if (!(lo <= hi) || !(col->clip_lo <= col->clip_hi)) {
+		rd_err_set(err, "model spec: %s: '%s' must not exceed '%s'", where,
+			   lo <= hi ? "clip_lo" : "min", lo <= hi ? "clip_hi" : "max");
 		return -1;
 	}
-	col->best = fmin(col->weight * (col->lo - col->mean) / col->sd,
-			 col->weight * (col->hi - col->mean) / col->sd);
-	if (!isfinite(col->best)) {
-		rd_err_set(err, "model spec: %s: mean, sd, min and max give no finite contribution",
-			   where);
+	if (clo) {
+		lo = col->clip_lo;
+		hi = col->clip_hi;
+	}
+	if (!isfinite(logit_part(col, lo)) || !isfinite(logit_part(col, hi)) ||
+	    !isfinite(logit_part(col, col->impute))) {
+		rd_err_set(err, "model spec: %s: mean, sd and the range (clip_lo and clip_hi, or min"
+				" and max) or impute give no finite contribution", where);
 		return -1;
 	}
 	return 0;
@@ -290,7 +328,10 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 	col->nbins = 0;
 	col->bins = rd_calloc((size_t)size, sizeof *col->bins);
 	col->missing_bin = -1;
-	col->best = -INFINITY;
+	/* The average over the training rows, from the bins' counts; a spec without them
+	 * measures against the best bin. */
+	double rows = 0, sum = 0, best = -INFINITY;
+	int counted = 1;
 	if (col->categorical) {
 		col->level_bin = rd_malloc((size_t)(col->nlevels ? col->nlevels : 1) * sizeof(int));
 		for (int l = 0; l < col->nlevels; l++)
@@ -318,7 +359,16 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		    get_num(b, "points", &bin->points, 0, -MODEL_POINTS_MAX, MODEL_POINTS_MAX, bwhere,
 			    err))
 			return -1;
-		col->best = fmax(col->best, bin->points);
+		best = fmax(best, bin->points);
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(b, "goods");
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(b, "bads");
+		if (cJSON_IsNumber(g) && cJSON_IsNumber(d) && g->valuedouble >= 0 &&
+		    d->valuedouble >= 0 && isfinite(g->valuedouble + d->valuedouble)) {
+			rows += g->valuedouble + d->valuedouble;
+			sum += (g->valuedouble + d->valuedouble) * bin->points;
+		} else {
+			counted = 0;
+		}
 		bin->missing = cJSON_IsTrue(miss);
 		if (bin->missing) {
 			if (col->missing_bin >= 0 || cJSON_GetObjectItemCaseSensitive(b, "hi") ||
@@ -377,7 +427,123 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 			return -1;
 		}
 	}
+	col->avg = counted && rows > 0 && isfinite(sum / rows) ? sum / rows : best;
 	return 0;
+}
+
+/* One label of the spec's "labels": what a string may be (rd_label_ok). */
+static int label_dup(const cJSON *v, char **out, const char *where, const char *what,
+		     struct rd_err *err)
+{
+	if (!cJSON_IsString(v) || !rd_label_ok(v->valuestring)) {
+		rd_err_set(err, "model spec: labels: %s: %s must be a text of 1 to %d bytes without"
+				" control characters", where, what, RD_LABEL_MAX);
+		return -1;
+	}
+	*out = rd_strdup(v->valuestring);
+	return 0;
+}
+
+/* "labels": {column: {"label": text, "values": {level: text}}}, both members optional;
+ * every column and level named must be the model's. */
+static int parse_labels(struct rd_model *m, const cJSON *jl, struct rd_err *err)
+{
+	const cJSON *e, *v;
+	if (!cJSON_IsObject(jl)) {
+		rd_err_set(err, "model spec: 'labels' must be an object of column -> {label, values}");
+		return -1;
+	}
+	cJSON_ArrayForEach(e, jl)
+	{
+		char where[120];
+		snprintf(where, sizeof where, "'%.100s'", e->string);
+		int c;
+		for (c = 0; c < m->ncols && strcmp(m->cols[c].name, e->string) != 0; c++)
+			;
+		if (c == m->ncols || !cJSON_IsObject(e)) {
+			rd_err_set(err, "model spec: labels: %s %s", where,
+				   c == m->ncols ? "is not a column of the model"
+						 : "must be an object with 'label' and 'values'");
+			return -1;
+		}
+		struct model_column *col = &m->cols[c];
+		cJSON_ArrayForEach(v, e)
+		{
+			if (strcmp(v->string, "label") == 0) {
+				if (label_dup(v, &col->label, where, "'label'", err))
+					return -1;
+				continue;
+			}
+			if (strcmp(v->string, "values") != 0 || !cJSON_IsObject(v) ||
+			    (v->child && !col->categorical)) {
+				rd_err_set(err, "model spec: labels: %s: only 'label' and, for a categorical"
+						" column, 'values' (an object of level -> text)", where);
+				return -1;
+			}
+			if (!col->level_labels)
+				col->level_labels = rd_calloc((size_t)col->nlevels + 1,
+							      sizeof *col->level_labels);
+			const cJSON *lv;
+			cJSON_ArrayForEach(lv, v)
+			{
+				int l = model_level_of(col, lv->string);
+				if (l < 0) {
+					rd_err_set(err, "model spec: labels: %s: '%.100s' is not one of its"
+							" levels", where, lv->string);
+					return -1;
+				}
+				if (label_dup(lv, &col->level_labels[l], where, "a value's label", err))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The scaling's optional band edges: [A, B, C, D] lower edges (score_bands_parse's rule). */
+static int parse_bands(const cJSON *jb, int bands[SCORE_BANDS - 1], struct rd_err *err)
+{
+	char text[64] = "";
+	size_t used = 0;
+	const cJSON *v;
+	if (!jb)
+		return 0;
+	if (!cJSON_IsArray(jb) || cJSON_GetArraySize(jb) != SCORE_BANDS - 1) {
+		rd_err_set(err, "model spec: scaling: 'bands' must be an array of 4 scores");
+		return -1;
+	}
+	cJSON_ArrayForEach(v, jb)
+	{
+		if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+		    fabs(v->valuedouble) > SCORE_MAX * 2) {
+			rd_err_set(err, "model spec: scaling: 'bands' must hold whole scores");
+			return -1;
+		}
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%d", used ? "," : "",
+					 (int)v->valuedouble);
+	}
+	struct rd_err berr;
+	if (score_bands_parse(text, bands, &berr)) {
+		rd_err_set(err, "model spec: scaling: 'bands': %s", berr.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int model_scaling_parse(const cJSON *jsc, struct score_scaling *sc, struct rd_err *err)
+{
+	*sc = score_scaling_default;
+	if (jsc && (!cJSON_IsObject(jsc) ||
+		    get_num(jsc, "base_score", &sc->base_score, 0, SCORE_MIN, SCORE_MAX, "scaling",
+			    err) ||
+		    get_num(jsc, "base_odds", &sc->base_odds, 0, MODEL_BASE_ODDS_MIN,
+			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
+		    get_num(jsc, "pdo", &sc->pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling", err))) {
+		if (!cJSON_IsObject(jsc))
+			rd_err_set(err, "model spec: 'scaling' must be an object");
+		return -1;
+	}
+	return parse_bands(cJSON_GetObjectItemCaseSensitive(jsc, "bands"), sc->bands, err);
 }
 
 struct rd_model *model_parse(const char *spec, struct rd_err *err)
@@ -397,27 +563,17 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		rd_err_set(err, "model spec: not a JSON object");
 		goto fail;
 	}
-	for (a = 0; a < 3; a++)
+	for (a = 0; a < MODEL_ALGOS; a++)
 		if (cJSON_IsString(algo) && strcmp(algo->valuestring, model_algo_names[a]) == 0)
 			break;
-	if (a == 3) {
-		rd_err_set(err, "model spec: 'algo' must be logit, scorecard or xgb");
+	if (a == MODEL_ALGOS) {
+		rd_err_set(err, "model spec: 'algo' must be logit, scorecard, xgb or rf");
 		goto fail;
 	}
 	m->algo = (enum model_algo)a;
-	m->scaling = score_scaling_default;
-	if (jsc && (!cJSON_IsObject(jsc) ||
-		    get_num(jsc, "base_score", &m->scaling.base_score, 0, SCORE_MIN, SCORE_MAX,
-			    "scaling", err) ||
-		    get_num(jsc, "base_odds", &m->scaling.base_odds, 0, MODEL_BASE_ODDS_MIN,
-			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
-		    get_num(jsc, "pdo", &m->scaling.pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling",
-			    err))) {
-		if (!cJSON_IsObject(jsc))
-			rd_err_set(err, "model spec: 'scaling' must be an object");
+	if (model_scaling_parse(jsc, &m->scaling, err))
 		goto fail;
-	}
-	if (m->algo != MODEL_XGB && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
+	if (!model_algo_trees(m->algo) && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
 					    MODEL_LOGODDS_MAX, "model", err))
 		goto fail;
 	if (get_num(doc, "base_points", &base_points, 1, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
@@ -437,6 +593,11 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		const cJSON *levels = cJSON_GetObjectItemCaseSensitive(jc, "levels");
 		if (!cJSON_IsString(name) || !*name->valuestring) {
 			rd_err_set(err, "model spec: column %d has no name", m->ncols);
+			goto fail;
+		}
+		if (strlen(name->valuestring) > REASON_NAME_MAX) {
+			rd_err_set(err, "model spec: column %d: a name longer than %d bytes (reason codes"
+					" hold names whole)", m->ncols, REASON_NAME_MAX);
 			goto fail;
 		}
 		col->name = rd_strdup(name->valuestring);
@@ -460,7 +621,10 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 		if (bad)
 			goto fail;
 	}
-	if (m->algo == MODEL_XGB) {
+	const cJSON *jl = cJSON_GetObjectItemCaseSensitive(doc, "labels");
+	if (jl && parse_labels(m, jl, err))
+		goto fail;
+	if (model_algo_trees(m->algo)) {
 		const cJSON *jb = cJSON_GetObjectItemCaseSensitive(doc, "booster");
 		if (!cJSON_IsString(jb)) {
 			rd_err_set(err, "model spec: 'booster' must be XGBoost's JSON model as a string");
@@ -485,27 +649,57 @@ fail:
 	return NULL;
 }
 
-/* A reason's code: "M-" and the column's name in capitals, cut to fit. */
-static void reason_for(const struct model_column *col, double v, double lost, struct rd_reason *r)
+static int level_index(const struct model_column *col, double v)
 {
+	return isnan(v) || v < 0 || v >= col->nlevels ? -1 : (int)v;
+}
+
+const char *model_label(const struct rd_model *m, int c)
+{
+	const struct model_column *col = &m->cols[c];
+	return col->label ? col->label : col->feature >= 0 ? feature_labels[col->feature] : col->name;
+}
+
+/* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
+static void copy_cut(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= n) {
+		len = n - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
+/* A reason: code "M-" and the column's name, whole (names are at most REASON_NAME_MAX
+ * bytes, so codes are unique as the names are); text "LABEL: VALUE" with the labels of
+ * the spec when it has them. */
+static void reason_for(const struct rd_model *m, int c, double v, double lost,
+		       struct rd_reason *r)
+{
+	const struct model_column *col = &m->cols[c];
+	char shown[RD_LABEL_MAX + 64], text[REASON_NAME_MAX + sizeof shown + 4];
 	snprintf(r->code, sizeof r->code, "M-%s", col->name);
-	for (char *p = r->code; *p; p++)
-		*p = *p == ' ' ? '_' : (char)toupper((unsigned char)*p);
 	r->feature = col->feature;
 	snprintf(r->name, sizeof r->name, "%s", col->name);
 	r->level[0] = '\0';
 	r->value = NAN;
 	if (col->categorical) {
-		if (!isnan(v))
-			snprintf(r->level, sizeof r->level, "%s", col->levels[(int)v]);
-		snprintf(r->text, sizeof r->text, "%s is %s", col->name,
-			 isnan(v) ? "missing or unseen" : col->levels[(int)v]);
+		int l = level_index(col, v);
+		if (l >= 0)
+			copy_cut(r->level, sizeof r->level, col->levels[l]);
+		copy_cut(shown, sizeof shown,
+			 l < 0 ? "missing or unseen"
+			 : col->level_labels && col->level_labels[l] ? col->level_labels[l]
+								     : col->levels[l]);
 	} else {
 		r->value = v;
-		char num[32];
-		num_format(v, num, sizeof num);
-		snprintf(r->text, sizeof r->text, "%s of %s", col->name, num);
+		num_format(v, shown, sizeof shown); /* NaN: "missing" */
 	}
+	snprintf(text, sizeof text, "%s: %s", model_label(m, c), shown);
+	copy_cut(r->text, sizeof r->text, text);
 	/* Never more than the score range (SPEC §5), whatever the model's arithmetic gave:
 	 * a column can lose no more than the whole scale. */
 	r->points = fmin(lost, SCORE_MAX - SCORE_MIN);
@@ -531,19 +725,16 @@ static void pick_reasons(const struct rd_model *m, const double *row, const doub
 		if (n == REASONS_MAX && lost[c] <= top[n - 1].points)
 			continue;
 		int k = n < REASONS_MAX ? n++ : n - 1;
-		reason_for(&m->cols[c], row[c], lost[c], &top[k]);
+		reason_for(m, c, row[c], lost[c], &top[k]);
 		qsort(top, (size_t)n, sizeof *top, reason_cmp);
 	}
 	out->nreasons = n;
 	memcpy(out->reasons, top, (size_t)n * sizeof *top);
 }
 
-static int level_index(const struct model_column *col, double v)
-{
-	return isnan(v) || v < 0 || v >= col->nlevels ? -1 : (int)v;
-}
-
-/* Log-odds of default and the points each column loses against its best attainable. */
+/* Log-odds of default and the points each column loses against the training population's
+ * average contribution: a numeric clipped to its training range (winsorized), a missing
+ * one imputed and flagged. */
 static double logit_row(const struct rd_model *m, const double *row, double *lost)
 {
 	double factor = m->scaling.pdo / M_LN2, eta = m->intercept;
@@ -553,12 +744,13 @@ static double logit_row(const struct rd_model *m, const double *row, double *los
 		if (col->categorical) {
 			int l = level_index(col, row[c]);
 			part = l < 0 ? 0 : col->weights[l];
+		} else if (isnan(row[c])) {
+			part = logit_part(col, col->impute) + col->missing_weight;
 		} else {
-			double z = isnan(row[c]) ? 0 : (row[c] - col->mean) / col->sd;
-			part = col->weight * z;
+			part = logit_part(col, fmin(fmax(row[c], col->clip_lo), col->clip_hi));
 		}
 		eta += part;
-		lost[c] = (part - col->best) * factor;
+		lost[c] = (part - col->avg) * factor;
 	}
 	return eta;
 }
@@ -595,7 +787,7 @@ static double scorecard_row(const struct rd_model *m, const double *row, double 
 		/* A value with no bin (unseen level, missing never seen) is neutral: WoE 0. */
 		double woe = b < 0 ? 0 : col->bins[b].woe, points = b < 0 ? 0 : col->bins[b].points;
 		eta += col->coef * woe;
-		lost[c] = fmax(points, col->best) - points;
+		lost[c] = col->avg - points;
 	}
 	return eta;
 }
@@ -683,7 +875,7 @@ static int check_raw(const double *raw, size_t n, struct rd_err *err)
 int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		double *raw, struct rd_err *err)
 {
-	if (m->algo == MODEL_XGB)
+	if (model_algo_trees(m->algo))
 		return xgb_score(m, x, n, out, raw, err) || check_raw(raw, n, err) ? -1 : 0;
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
 	for (size_t i = 0; i < n; i++) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "riskdesk/label.h"
+#include "riskdesk/model.h"
 
 /* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
 static void copy_text(char *out, size_t n, const char *s)
@@ -117,6 +118,34 @@ static int iv_desc(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Calibration by decile and the Hosmer–Lemeshow test (trained since schema 5). */
+static void read_deciles(struct modelview *m, const cJSON *o)
+{
+	const cJSON *hl = cJSON_GetObjectItemCaseSensitive(o, "hosmer_lemeshow"), *e;
+	m->hl = num(hl, "statistic");
+	m->hl_df = num(hl, "df");
+	m->hl_p = num(hl, "p_value");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "calibration_deciles");
+	int cap = array_size(a, MODELVIEW_MAX_GAINS);
+	if (cap == 0)
+		return;
+	m->deciles = rd_calloc((size_t)cap, sizeof *m->deciles);
+	cJSON_ArrayForEach(e, a)
+	{
+		if (m->ndeciles >= cap)
+			break;
+		if (!cJSON_IsObject(e))
+			continue;
+		struct modelview_decile *d = &m->deciles[m->ndeciles++];
+		d->count = num(e, "count");
+		d->bads = num(e, "bads");
+		d->min_pd = num(e, "min_pd");
+		d->max_pd = num(e, "max_pd");
+		d->mean_pd = num(e, "mean_pd");
+		d->observed = num(e, "observed");
+	}
+}
+
 static void read_metrics(struct modelview *m, const char *json)
 {
 	cJSON *o = json ? cJSON_Parse(json) : NULL, *e;
@@ -221,6 +250,7 @@ static void read_metrics(struct modelview *m, const char *json)
 		}
 		qsort(m->iv, (size_t)m->niv, sizeof *m->iv, iv_desc);
 	}
+	read_deciles(m, o);
 	cJSON_Delete(o);
 }
 
@@ -397,6 +427,10 @@ static void read_spec(struct modelview *m, const char *json)
 	}
 	m->base_points = num(o, "base_points");
 	m->intercept = num(o, "intercept");
+	struct score_scaling sc;
+	struct rd_err ignore;
+	if (model_scaling_parse(cJSON_GetObjectItemCaseSensitive(o, "scaling"), &sc, &ignore) == 0)
+		memcpy(m->bands, sc.bands, sizeof m->bands);
 	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(o, "columns");
 	m->ncolumns = cJSON_IsArray(cols) ? cJSON_GetArraySize(cols) : 0;
 	if (cJSON_IsArray(cols) && strcmp(m->v.algo, "scorecard") == 0)
@@ -417,9 +451,10 @@ static void mv_clear(struct modelview *m)
 				&m->bads, &m->folds, &m->threshold_pd, &m->threshold_score,
 				&m->expected_cost, &m->cost_fn, &m->cost_fp, &m->declined,
 				&m->false_neg, &m->false_pos, &m->cv_seconds, &m->fit_seconds,
-				&m->base_points, &m->intercept};
+				&m->base_points, &m->intercept, &m->hl, &m->hl_df, &m->hl_p};
 	for (size_t i = 0; i < sizeof nan_fields / sizeof *nan_fields; i++)
 		*nan_fields[i] = NAN;
+	memcpy(m->bands, score_scaling_default.bands, sizeof m->bands);
 }
 
 int modelview_load(struct rd_store *st, const char *name, int version, struct modelview *out,
@@ -464,6 +499,7 @@ void modelview_free(struct modelview *m)
 		return;
 	free(m->gains);
 	free(m->calibration);
+	free(m->deciles);
 	free(m->roc);
 	free(m->iv);
 	free(m->points);

@@ -1,6 +1,7 @@
-/* Monitoring: the current profiles against a model's reference (include/riskdesk/monitor.h).
- * One pass over the profiles (packed features, score, cohort, PD and outcome) and, when
- * the reference has attribute columns, one over the customers' attributes. */
+/* Monitoring: the current profiles, or the monthly snapshots, against a model's reference
+ * (include/riskdesk/monitor.h). One pass over the profiles or snapshot rows (packed
+ * features, score, month, outcome) and, when the reference has attribute columns, one over
+ * the customers' attributes. */
 #include "riskdesk/monitor.h"
 
 #include <cjson/cJSON.h>
@@ -42,6 +43,7 @@ struct mcol {
 
 struct month_acc {
 	char month[8];
+	char as_of[11];
 	size_t n;
 	uint32_t *bads, *goods; /* per score 300..1000, for the AUC: counting, not sorting */
 	size_t nout;
@@ -172,37 +174,42 @@ static int month_index(struct mrun *m, const char *cohort)
 	return i;
 }
 
-static void count_numeric(struct mcol *c, int month, double x)
+/* The bin of a value: c->nbins for a missing one. */
+static int numeric_bin(const struct mcol *c, double x)
 {
-	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
-	if (isnan(x)) {
-		row[c->nbins]++;
-		return;
-	}
+	if (isnan(x))
+		return c->nbins;
 	int bin = 0;
 	for (int k = 0; k < c->nedges; k++) /* at most 9: a count beats a search */
 		bin += x > c->edges[k];
-	row[bin]++;
-	drift_ks_add(&c->ks, x);
+	return bin;
 }
 
-static void count_level(struct mcol *c, int month, const char *level)
+static void count_numeric(struct mcol *c, int month, double x)
 {
-	size_t *row = c->counts + (size_t)month * (size_t)(c->nbins + 1);
-	if (!level || !*level) {
-		row[c->nbins]++;
-		return;
-	}
+	c->counts[(size_t)month * (size_t)(c->nbins + 1) + (size_t)numeric_bin(c, x)]++;
+	if (!isnan(x))
+		drift_ks_add(&c->ks, x);
+}
+
+/* The bin of a level (c->nlevels: one the reference never saw, noted; c->nbins: missing). */
+static int level_bin(struct mcol *c, const char *level)
+{
+	if (!level || !*level)
+		return c->nbins;
 	char **hit = bsearch(&level, c->levels, (size_t)c->nlevels, sizeof(char *), cmp_str);
-	if (hit) {
-		row[hit - c->levels]++;
-		return;
-	}
-	row[c->nlevels]++; /* a level the reference never saw */
+	if (hit)
+		return (int)(hit - c->levels);
 	size_t used = strlen(c->new_levels);
 	if (!strstr(c->new_levels, level) && used + strlen(level) + 2 < sizeof c->new_levels)
 		snprintf(c->new_levels + used, sizeof c->new_levels - used, "%s%s", used ? " " : "",
 			 level);
+	return c->nlevels;
+}
+
+static void count_level(struct mcol *c, int month, const char *level)
+{
+	c->counts[(size_t)month * (size_t)(c->nbins + 1) + (size_t)level_bin(c, level)]++;
 }
 
 /* Shares of the current rows of months [m0, m1) in the column's bins (and missing). */
@@ -436,12 +443,18 @@ out:
 	return rc;
 }
 
-/* A profile's features: packed, or (written before schema 2) its JSON. */
+/* A profile's features: packed, or (written before schema 2) its JSON. A snapshot row's
+ * are always packed; one that is not (written behind riskdesk's back) counts as missing. */
 static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *id, double *f,
-			    struct rd_err *err)
+			    int by_month, struct rd_err *err)
 {
 	if (sqlite3_column_bytes(row, 2) == FEATURES_PACKED) {
 		features_unpack(sqlite3_column_blob(row, 2), f);
+		return 0;
+	}
+	if (by_month) {
+		for (int k = 0; k < FEAT_COUNT; k++)
+			f[k] = NAN;
 		return 0;
 	}
 	sqlite3_stmt *s;
@@ -457,6 +470,103 @@ static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *
 	cJSON_Delete(j);
 	sqlite3_finalize(s);
 	return 0;
+}
+
+/* By month: the snapshot months in the window, oldest first, as the report's months (a
+ * month without rows shows too). 0, or -1 with err when there is none. */
+static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, struct mrun *m,
+			   struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT month, as_of FROM snapshot_months WHERE (?1 IS NULL OR month >= ?1)"
+			  " AND (?2 IS NULL OR month <= ?2) ORDER BY month",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, o->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->until, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		int i = month_index(m, (const char *)sqlite3_column_text(s, 0)); /* may move months */
+		struct month_acc *ma = &m->months[i];
+		snprintf(ma->as_of, sizeof ma->as_of, "%s", (const char *)sqlite3_column_text(s, 1));
+	}
+	if (step != SQLITE_DONE)
+		store_fail(st, err, "reading snapshots");
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE)
+		return -1;
+	if (m->nmonths == 0) {
+		rd_err_set(err, "drift: no monthly snapshots%s ('snapshot' takes them)",
+			   o->since || o->until ? " in that window" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* By month: the attribute columns' counts per snapshot month, grouped in SQL (a customer is
+ * in many months, so the row map of read_attributes does not apply); a month's customers
+ * without the attribute are missing. */
+static int read_attributes_by_month(struct rd_store *st, const struct monitor_opts *o,
+				    const struct monitor_report *r, struct mrun *m,
+				    struct rd_err *err)
+{
+	struct rd_buf sql = {0};
+	buf_puts(&sql, "SELECT s.month, a.value, a.num, count(*) FROM snapshot_rows s"
+		       " JOIN customer_attributes a ON a.customer_id = s.customer_id AND a.name = ?4"
+		       " WHERE 1");
+	if (o->since)
+		buf_puts(&sql, " AND s.month >= ?1");
+	if (o->until)
+		buf_puts(&sql, " AND s.month <= ?2");
+	if (strcmp(r->segment, "all") != 0)
+		buf_puts(&sql, " AND s.segment = ?3");
+	buf_puts(&sql, " GROUP BY s.month, a.value");
+	sqlite3_stmt *s;
+	int bad = store_prepare(st, sql.data, &s, err);
+	buf_free(&sql);
+	if (bad)
+		return -1;
+	size_t *present = rd_calloc((size_t)m->nmonths + 1, sizeof *present);
+	int rc = -1;
+	for (int c = 0; c < m->ncols - 1; c++) {
+		struct mcol *col = &m->cols[c];
+		if (col->feature >= 0)
+			continue;
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, o->since, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, o->until, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, r->segment, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, col->name, -1, SQLITE_STATIC);
+		memset(present, 0, ((size_t)m->nmonths + 1) * sizeof *present);
+		int step;
+		while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+			int month = month_index(m, (const char *)sqlite3_column_text(s, 0));
+			size_t n = (size_t)sqlite3_column_int64(s, 3);
+			int bin = col->kind == MON_CATEGORICAL
+					  ? level_bin(col, (const char *)sqlite3_column_text(s, 1))
+					  : numeric_bin(col, sqlite3_column_type(s, 2) == SQLITE_NULL
+								     ? NAN
+								     : sqlite3_column_double(s, 2));
+			if (month >= 0 && month < m->nmonths) {
+				col->counts[(size_t)month * (size_t)(col->nbins + 1) + (size_t)bin] += n;
+				present[month] += n;
+			}
+		}
+		if (step != SQLITE_DONE) {
+			store_fail(st, err, "reading attributes");
+			goto out;
+		}
+		for (int i = 0; i < m->nmonths; i++)
+			if (m->months[i].n > present[i])
+				col->counts[(size_t)i * (size_t)(col->nbins + 1) + (size_t)col->nbins] +=
+					m->months[i].n - present[i];
+	}
+	rc = 0;
+out:
+	free(present);
+	sqlite3_finalize(s);
+	return rc;
 }
 
 /* Profiles read but not yet counted. Counting is half the work: a worker thread counts
@@ -517,30 +627,40 @@ static struct batch *pipeline_hand(struct mrun *m, struct batch *full, struct ba
 }
 
 /* One pass over the profiles in the window, through their covering index in customer
- * order, merged with the outcomes in the same order. */
+ * order, merged with the outcomes in the same order; by month, over the snapshot rows in
+ * (month, customer) order, the outcomes merged again for each month. */
 static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 			 const struct monitor_report *r, struct mrun *m, struct rd_err *err)
 {
 	int need_ids = 0, score_col = m->ncols - 1, rc = -1, step, ostep;
 	struct batch *buf = rd_calloc(2, sizeof *buf), *b = &buf[0];
 	buf[0].m = buf[1].m = m;
-	for (int c = 0; c < score_col; c++)
+	for (int c = 0; c < score_col && !o->by_month; c++)
 		need_ids |= m->cols[c].feature < 0;
 	if (need_ids)
 		m->rows = strmap_new(1024);
 	sqlite3_stmt *s = NULL, *out = NULL;
 	/* Only the conditions asked for (fixed texts): this runs for every profile. */
 	struct rd_buf sql = {0};
-	buf_puts(&sql, "SELECT customer_id, score, fvec, cohort, NULL,"
-		       " model_name = ?4 AND model_version = ?5"
-		       " FROM credit_profiles INDEXED BY profiles_drift WHERE 1");
-	if (o->since)
-		buf_puts(&sql, " AND cohort >= ?1");
-	if (o->until)
-		buf_puts(&sql, " AND cohort <= ?2");
+	if (o->by_month) {
+		buf_puts(&sql, "SELECT customer_id, score, fvec, month, NULL,"
+			       " model_name = ?4 AND model_version = ?5 FROM snapshot_rows WHERE 1");
+		if (o->since)
+			buf_puts(&sql, " AND month >= ?1");
+		if (o->until)
+			buf_puts(&sql, " AND month <= ?2");
+	} else {
+		buf_puts(&sql, "SELECT customer_id, score, fvec, cohort, NULL,"
+			       " model_name = ?4 AND model_version = ?5"
+			       " FROM credit_profiles INDEXED BY profiles_drift WHERE 1");
+		if (o->since)
+			buf_puts(&sql, " AND cohort >= ?1");
+		if (o->until)
+			buf_puts(&sql, " AND cohort <= ?2");
+	}
 	if (strcmp(r->segment, "all") != 0)
 		buf_puts(&sql, " AND segment = ?3");
-	buf_puts(&sql, " ORDER BY customer_id");
+	buf_puts(&sql, o->by_month ? " ORDER BY month, customer_id" : " ORDER BY customer_id");
 	int bad = store_prepare(st, sql.data, &s, err);
 	buf_free(&sql);
 	if (bad ||
@@ -557,11 +677,17 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 	sqlite3_bind_text(s, 4, r->model, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, r->version);
 	ostep = sqlite3_step(out);
+	int prev_month = -1;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(s, 0);
 		int month = month_index(m, (const char *)sqlite3_column_text(s, 3));
 		struct month_acc *ma = &m->months[month];
-		if (profile_features(st, s, id, b->f + b->n * FEAT_COUNT, err))
+		if (o->by_month && prev_month >= 0 && month != prev_month) {
+			sqlite3_reset(out); /* the next month's customers, from the first again */
+			ostep = sqlite3_step(out);
+		}
+		prev_month = month;
+		if (profile_features(st, s, id, b->f + b->n * FEAT_COUNT, o->by_month, err))
 			goto done;
 		ma->n++;
 		b->month[b->n] = month;
@@ -640,6 +766,8 @@ void monitor_free(struct monitor_report *r)
 	for (int c = 0; c < r->ncols; c++)
 		free(r->cols[c].bins);
 	free(r->cols);
+	for (int i = 0; i < r->nmonths; i++)
+		free(r->months[i].psi);
 	free(r->months);
 	memset(r, 0, sizeof *r);
 }
@@ -665,9 +793,20 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 	char *reference = NULL;
 	int rc = -1;
 	memset(r, 0, sizeof *r);
+	int attrs = 0;
 	if (pick_model(st, o->model, r, &reference, err) ||
-	    load_reference(reference, &m, &r->ref_rows, err) || read_profiles(st, o, r, &m, err) ||
-	    (m.rows && read_attributes(st, &m, err)))
+	    load_reference(reference, &m, &r->ref_rows, err))
+		goto out;
+	/* By month, the columns pool all months: their KS would mean nothing and costs a
+	 * quarter of the pass. */
+	for (int c = 0; c < m.ncols && o->by_month; c++)
+		drift_ks_free(&m.cols[c].ks); /* leaves none: drift_ks_add ignores values */
+	if ((o->by_month && snapshot_months(st, o, &m, err)) || read_profiles(st, o, r, &m, err))
+		goto out;
+	for (int c = 0; c < m.ncols - 1; c++)
+		attrs |= m.cols[c].feature < 0;
+	if ((m.rows && read_attributes(st, &m, err)) ||
+	    (o->by_month && attrs && read_attributes_by_month(st, o, r, &m, err)))
 		goto out;
 	/* Months in order: the counts are per month index, so reorder through a map. */
 	int *order = rd_malloc((size_t)(m.nmonths ? m.nmonths : 1) * sizeof *order);
@@ -694,15 +833,23 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 		const struct month_acc *ma = &m.months[order[i]];
 		struct monitor_month *mm = &r->months[i];
 		memcpy(mm->month, ma->month, sizeof mm->month);
+		memcpy(mm->as_of, ma->as_of, sizeof mm->as_of);
 		mm->n = ma->n;
 		r->cur_rows += ma->n;
 		mm->outcomes = ma->nout;
 		mm->score_psi = mm->auc = NAN;
+		mm->psi = rd_malloc((size_t)m.ncols * sizeof *mm->psi);
+		for (int c = 0; c < m.ncols; c++)
+			mm->psi[c] = NAN;
 		if (ma->n < MONITOR_MIN_COHORT)
 			continue; /* too few for a distribution */
-		mm->score_psi = psi_of(&m.cols[m.ncols - 1], order[i], order[i] + 1, NULL);
-		for (int c = 0; c < m.ncols - 1; c++)
-			mm->drifted += psi_of(&m.cols[c], order[i], order[i] + 1, NULL) > DRIFT_SIGNIFICANT;
+		for (int c = 0; c < m.ncols; c++)
+			mm->psi[c] = psi_of(&m.cols[c], order[i], order[i] + 1, NULL);
+		mm->score_psi = mm->psi[m.ncols - 1];
+		for (int c = 0; c < m.ncols - 1; c++) {
+			mm->drifted += mm->psi[c] > DRIFT_SIGNIFICANT;
+			mm->moderate += mm->psi[c] >= DRIFT_MODERATE && mm->psi[c] <= DRIFT_SIGNIFICANT;
+		}
 		if (ma->nout >= MONITOR_MIN_COHORT)
 			mm->auc = score_auc(ma->bads, ma->goods);
 	}

@@ -26,6 +26,16 @@ CREATE TABLE customer_attributes (
   PRIMARY KEY (customer_id, name)
 ) WITHOUT ROWID;
 
+-- Labels for people from a mapping's "labels" (schema 8): value '' labels the attribute
+-- itself, any other value one of its values (as stored). Trained models copy them into
+-- their specification, where reasons and tables read them.
+CREATE TABLE attribute_labels (
+  name        TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  PRIMARY KEY (name, value)
+) WITHOUT ROWID;
+
 CREATE TABLE orders (
   id          TEXT PRIMARY KEY,
   customer_id TEXT NOT NULL REFERENCES customers(id),
@@ -62,7 +72,7 @@ CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);
 CREATE TABLE models (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL,
-  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb')),
+  algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')),
   segment     TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')),
   status      TEXT NOT NULL CHECK (status IN ('champion', 'challenger', 'retired')),
   weight      REAL NOT NULL DEFAULT 1.0,    -- share in a segment's weighted champion mean
@@ -73,6 +83,22 @@ CREATE TABLE models (
   PRIMARY KEY (name, version)
 );
 
+-- Each trained model's out-of-fold predictions (a row per training row): its calibration
+-- and checks, and the cut-off of a blend it joins, are computed from them (schema 9).
+CREATE TABLE model_oof (
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  row         INTEGER NOT NULL,             -- the training row (customers' load order)
+  customer_id TEXT NOT NULL,
+  fold        INTEGER NOT NULL,
+  pd          REAL NOT NULL,
+  defaulted   INTEGER NOT NULL,
+  PRIMARY KEY (name, version, row),
+  FOREIGN KEY (name, version) REFERENCES models(name, version)
+) WITHOUT ROWID;
+
+-- The latest profile of each customer; cutoff_pd (schema 9) is the serving model's or
+-- blend's cut-off PD.
 CREATE TABLE credit_profiles (
   customer_id   TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
   score         INTEGER NOT NULL CHECK (score BETWEEN 300 AND 1000),
@@ -87,6 +113,7 @@ CREATE TABLE credit_profiles (
   components    TEXT,                       -- JSON array of component scores, when several
   last_activity TEXT,                       -- latest order or payment, for sorting the list
   computed_at   TEXT NOT NULL,
+  cutoff_pd     REAL,
   fvec          BLOB,                       -- the features packed (features_pack), for drift
   cohort        TEXT,                       -- day of the first order or payment (else creation)
   as_of         TEXT                        -- the day the features are as of (point-in-time)
@@ -103,6 +130,8 @@ CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, sco
   model_name, model_version, fvec);
 CREATE INDEX customers_name ON customers(name, id);
 
+-- Every computation of a profile: since schema 9 also its reasons, the champions that scored
+-- it (components, as in credit_profiles) and the cut-off PD it was decided against.
 CREATE TABLE score_history (
   id            INTEGER PRIMARY KEY,
   customer_id   TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
@@ -112,7 +141,10 @@ CREATE TABLE score_history (
   model_name    TEXT NOT NULL,
   model_version INTEGER NOT NULL,
   run_id        INTEGER REFERENCES runs(id),
-  computed_at   TEXT NOT NULL
+  computed_at   TEXT NOT NULL,
+  reasons       TEXT,
+  components    TEXT,
+  cutoff_pd     REAL
 );
 CREATE INDEX score_history_customer ON score_history(customer_id, id);
 
@@ -169,6 +201,32 @@ CREATE TABLE external_records (
   fetched_at  TEXT NOT NULL,
   PRIMARY KEY (source, key)
 );
+
+-- Monthly snapshots (snapshot.h): at the end of each calendar month, every customer created
+-- by then, with the features as of that day (point-in-time) and the score of the models
+-- serving when it was taken. Taking a month again replaces it.
+CREATE TABLE snapshot_months (
+  month       TEXT PRIMARY KEY,             -- YYYY-MM
+  as_of       TEXT NOT NULL,                -- its last day: the features' as-of
+  customers   INTEGER NOT NULL,
+  mean_score  REAL,                         -- NULL without customers
+  models      TEXT NOT NULL,                -- the models that scored it: 'rules@1' or 'gl@2 rules@1'
+  run_id      INTEGER REFERENCES runs(id),
+  taken_at    TEXT NOT NULL
+);
+-- One row per month and customer, keyed (no rowid): drift reads a month in customer order.
+CREATE TABLE snapshot_rows (
+  month         TEXT NOT NULL,
+  customer_id   TEXT NOT NULL,
+  score         INTEGER NOT NULL,
+  band          TEXT NOT NULL,
+  pd            REAL NOT NULL,
+  segment       TEXT NOT NULL,
+  model_name    TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  fvec          BLOB NOT NULL,              -- the features packed (features_pack)
+  PRIMARY KEY (month, customer_id)
+) WITHOUT ROWID;
 
 -- Small persistent facts (e.g. the configured external-record command).
 CREATE TABLE meta (

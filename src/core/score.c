@@ -9,7 +9,7 @@
 
 #include "riskdesk/jsondoc.h"
 
-const struct score_scaling score_scaling_default = {600.0, 19.0, 50.0};
+const struct score_scaling score_scaling_default = {600.0, 19.0, 50.0, {800, 700, 600, 500}};
 
 double score_from_pd(const struct score_scaling *s, double pd)
 {
@@ -40,6 +40,45 @@ int score_clamp(double raw)
 char score_band(int score)
 {
 	return score >= 800 ? 'A' : score >= 700 ? 'B' : score >= 600 ? 'C' : score >= 500 ? 'D' : 'E';
+}
+
+char score_band_of(const struct score_scaling *s, int score)
+{
+	int b = 0;
+	while (b < SCORE_BANDS - 1 && score < s->bands[b])
+		b++;
+	return (char)('A' + b);
+}
+
+int score_scaling_same(const struct score_scaling *s, const struct score_scaling *t)
+{
+	return s->base_score == t->base_score && s->base_odds == t->base_odds && s->pdo == t->pdo &&
+	       memcmp(s->bands, t->bands, sizeof s->bands) == 0;
+}
+
+int score_bands_default(const int bands[SCORE_BANDS - 1])
+{
+	return memcmp(bands, score_scaling_default.bands, sizeof score_scaling_default.bands) == 0;
+}
+
+int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_err *err)
+{
+	const char *p = text;
+	for (int k = 0; k < SCORE_BANDS - 1; k++) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		int last = k == SCORE_BANDS - 2;
+		if (end == p || (last ? *end != '\0' : *end != ',') || v <= SCORE_MIN || v > SCORE_MAX ||
+		    (k > 0 && v >= bands[k - 1])) {
+			rd_err_set(err, "band edges must be 4 whole scores, the lowest of A, B, C and D,"
+					" strictly decreasing from at most %d to above %d (SPEC's:"
+					" 800,700,600,500)", SCORE_MAX, SCORE_MIN);
+			return -1;
+		}
+		bands[k] = (int)v;
+		p = end + 1;
+	}
+	return 0;
 }
 
 const char *score_risk_level(char band)
@@ -151,8 +190,19 @@ int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
 		rt->has_cap = cap == 0;
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(t, "text");
-		snprintf(rt->code, sizeof rt->code, "%s",
-			 cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature]);
+		const char *cs = cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature];
+		/* A code is a reason's identity: never cut, never shared by two terms. */
+		if (!*cs || strlen(cs) >= sizeof rt->code) {
+			rd_err_set(err, "%s: 'code' must be 1 to %zu bytes", where, sizeof rt->code - 1);
+			goto out;
+		}
+		for (int k = 0; k < m->nterms; k++) {
+			if (strcmp(m->terms[k].code, cs) == 0) {
+				rd_err_set(err, "%s: code '%.100s' is also terms[%d]'s", where, cs, k);
+				goto out;
+			}
+		}
+		snprintf(rt->code, sizeof rt->code, "%s", cs);
 		snprintf(rt->text, sizeof rt->text, "%s",
 			 cJSON_IsString(text) ? text->valuestring : feature_names[rt->feature]);
 		m->nterms++;

@@ -344,6 +344,50 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			  " 'special'", 0) == 0 &&
 	    store_exec(st, "ALTER TABLE attributes ADD COLUMN special TEXT;", err))
 		goto fail;
+	/* 7 -> 8: labels for people from mappings (attribute_labels). */
+	if (version >= 1 && version < 8 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS attribute_labels (name TEXT NOT NULL,"
+			   " value TEXT NOT NULL,"
+			   " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;", err))
+		goto fail;
+	/* 8 -> 9: blends and calibration — the cut-off a profile was decided against, the
+	 * reasons and components of every computation, and models' out-of-fold predictions. */
+	if (version >= 1 && version < 9 &&
+	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN cutoff_pd REAL;"
+			   " ALTER TABLE score_history ADD COLUMN reasons TEXT;"
+			   " ALTER TABLE score_history ADD COLUMN components TEXT;"
+			   " ALTER TABLE score_history ADD COLUMN cutoff_pd REAL;"
+			   " CREATE TABLE model_oof (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " row INTEGER NOT NULL, customer_id TEXT NOT NULL, fold INTEGER NOT NULL,"
+			   " pd REAL NOT NULL, defaulted INTEGER NOT NULL,"
+			   " PRIMARY KEY (name, version, row),"
+			   " FOREIGN KEY (name, version) REFERENCES models(name, version)) WITHOUT ROWID;",
+			   err))
+		goto fail;
+	/* 9 -> 10: monthly snapshots (snapshot.h). */
+	if (version >= 1 && version < 10 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_months (month TEXT PRIMARY KEY, as_of TEXT NOT NULL,"
+			   " customers INTEGER NOT NULL, mean_score REAL, models TEXT NOT NULL,"
+			   " run_id INTEGER REFERENCES runs(id), taken_at TEXT NOT NULL);"
+			   " CREATE TABLE IF NOT EXISTS snapshot_rows (month TEXT NOT NULL, customer_id TEXT NOT NULL,"
+			   " score INTEGER NOT NULL, band TEXT NOT NULL, pd REAL NOT NULL,"
+			   " segment TEXT NOT NULL, model_name TEXT NOT NULL,"
+			   " model_version INTEGER NOT NULL, fvec BLOB NOT NULL,"
+			   " PRIMARY KEY (month, customer_id)) WITHOUT ROWID;", err))
+		goto fail;
+	/* 10 -> 11: models gain the algorithm 'rf' (a CHECK cannot be altered: the table is
+	 * rebuilt, rows kept; foreign keys are off here, so model_oof's reference holds). */
+	if (version >= 1 && version < 11 &&
+	    store_exec(st, "CREATE TABLE models_v11 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+			   " 'existing')), status TEXT NOT NULL CHECK (status IN ('champion', 'challenger',"
+			   " 'retired')), weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics"
+			   " TEXT, reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+			   " INSERT INTO models_v11 SELECT name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at FROM models;"
+			   " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

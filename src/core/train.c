@@ -1,5 +1,6 @@
 /* Training data, folds and the logistic regression (liblinear). */
 #include "riskdesk/train.h"
+#include "riskdesk/jsondoc.h"
 
 #include <cjson/cJSON.h>
 #include <linear.h>
@@ -18,17 +19,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void column_free(struct train_column *c)
+{
+	free(c->name);
+	for (int l = 0; l < c->nlevels; l++) {
+		free(c->levels[l]);
+		if (c->level_labels)
+			free(c->level_labels[l]);
+	}
+	free(c->levels);
+	free(c->label);
+	free(c->level_labels);
+	free(c->special);
+}
+
 void train_data_free(struct train_data *d)
 {
 	if (!d)
 		return;
-	for (int c = 0; c < d->ncols; c++) {
-		free(d->cols[c].name);
-		for (int l = 0; l < d->cols[c].nlevels; l++)
-			free(d->cols[c].levels[l]);
-		free(d->cols[c].levels);
-		free(d->cols[c].special);
-	}
+	for (int c = 0; c < d->ncols; c++)
+		column_free(&d->cols[c]);
 	for (size_t i = 0; i < d->n; i++)
 		free(d->ids[i]);
 	free(d->cols);
@@ -105,11 +115,7 @@ static int select_columns(struct train_data *d, const char *list, struct rd_err 
 				x[i * (size_t)m + (size_t)j] = d->x[i * (size_t)d->ncols + (size_t)c];
 			j++;
 		} else {
-			free(d->cols[c].name);
-			for (int l = 0; l < d->cols[c].nlevels; l++)
-				free(d->cols[c].levels[l]);
-			free(d->cols[c].levels);
-			free(d->cols[c].special);
+			column_free(&d->cols[c]);
 		}
 	}
 	free(d->x);
@@ -156,6 +162,69 @@ static void special_codes(struct train_column *tc, const char *json)
 		codes_tidy(tc);
 	}
 	cJSON_Delete(a);
+}
+
+/* A model's reasons hold column names whole (REASON_NAME_MAX): a longer one is refused
+ * here rather than cut there. */
+static int column_names_fit(const struct train_data *d, struct rd_err *err)
+{
+	for (int c = 0; c < d->ncols; c++) {
+		size_t len = strlen(d->cols[c].name);
+		if (len > REASON_NAME_MAX) {
+			char e[RD_ECHO_SIZE];
+			rd_err_set(err, "train: attribute %s has a name of %zu bytes; a model's columns"
+					" have at most %d (their reason codes hold the name whole): rename it"
+					" with a mapping's 'rename' or leave it out with --features",
+				   rd_echo(e, d->cols[c].name, len), len, REASON_NAME_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int level_of(const struct train_column *col, const char *value)
+{
+	char **hit = bsearch(&value, col->levels, (size_t)col->nlevels, sizeof(char *), cmp_str);
+	return hit ? (int)(hit - col->levels) : -1;
+}
+
+/* The labels the mappings gave the columns (attribute_labels: value '' labels the
+ * attribute itself, any other a categorical level). */
+static int read_labels(struct rd_store *st, struct train_data *d, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st, "SELECT name, value, label FROM attribute_labels", &s, err))
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		const char *value = (const char *)sqlite3_column_text(s, 1);
+		const char *label = (const char *)sqlite3_column_text(s, 2);
+		int c;
+		for (c = 0; c < d->ncols && strcmp(d->cols[c].name, name) != 0; c++)
+			;
+		/* the built-in features have their own labels (feature_labels) */
+		if (c >= d->ncols || feature_index(name) >= 0 || !value || !label ||
+		    !rd_label_ok(label))
+			continue;
+		struct train_column *col = &d->cols[c];
+		if (!*value) {
+			free(col->label);
+			col->label = rd_strdup(label);
+			continue;
+		}
+		int l = col->categorical ? level_of(col, value) : -1;
+		if (l < 0)
+			continue; /* a value no customer has now, or of a numeric column */
+		if (!col->level_labels)
+			col->level_labels = rd_calloc((size_t)col->nlevels, sizeof *col->level_labels);
+		free(col->level_labels[l]);
+		col->level_labels[l] = rd_strdup(label);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading attribute labels");
+	return 0;
 }
 
 int train_data_load(struct rd_store *st, const char *only_features, int64_t as_of_day,
@@ -265,7 +334,8 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (select_columns(d, only_features, err))
+	if (select_columns(d, only_features, err) || column_names_fit(d, err) ||
+	    read_labels(st, d, err))
 		goto out;
 	rc = 0;
 out:
@@ -450,29 +520,54 @@ static double sigmoid(double eta)
 	return 1 / (1 + exp(-eta));
 }
 
-/* Mean, standard deviation, minimum and maximum of a numeric column over the used rows. */
-struct col_stats {
-	double mean, sd, min, max;
+/* How a logit reads a numeric column, learnt from the used rows (docs/methodology.md 7.1):
+ * winsorized at their 1st and 99th percentiles, a missing value replaced by their median
+ * and flagged by an indicator input (when some used row is missing), then standardised
+ * with the mean and standard deviation of the values so prepared. */
+struct logit_num {
+	double lo, hi, impute, mean, sd;
+	int indicator; /* some used row is missing: the column has a missing indicator input */
 };
 
-static struct col_stats column_stats(const struct train_data *d, const unsigned char *use, int col)
+/* The value the regression sees before standardising. */
+static double logit_num_value(const struct logit_num *t, double v)
 {
-	double s = 0, ss = 0, lo = INFINITY, hi = -INFINITY;
-	size_t k = 0;
+	return isnan(v) ? t->impute : fmin(fmax(v, t->lo), t->hi);
+}
+
+static struct logit_num logit_num_fit(const struct train_data *d, const unsigned char *use,
+				      int col, double *buf)
+{
+	struct logit_num t = {0, 0, 0, 0, 1, 0};
+	size_t k = 0, n = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		double v = d->x[i * (size_t)d->ncols + (size_t)col];
-		if (use[i] && !isnan(v)) {
-			s += v;
-			ss += v * v;
-			lo = fmin(lo, v);
-			hi = fmax(hi, v);
-			k++;
+		if (!use[i])
+			continue;
+		n++;
+		if (isnan(v))
+			t.indicator = 1;
+		else
+			buf[k++] = v;
+	}
+	if (k > 0) {
+		qsort(buf, k, sizeof *buf, cmp_double);
+		t.lo = quantile_at(buf, k, 0.01);
+		t.hi = quantile_at(buf, k, 0.99);
+		t.impute = quantile_at(buf, k, 0.5);
+	}
+	double s = 0, ss = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (use[i]) {
+			double x = logit_num_value(&t, d->x[i * (size_t)d->ncols + (size_t)col]);
+			s += x;
+			ss += x * x;
 		}
 	}
-	struct col_stats st = {k ? s / (double)k : 0, 1, k ? lo : 0, k ? hi : 0};
-	double var = k ? ss / (double)k - st.mean * st.mean : 0;
-	st.sd = var > 1e-24 ? sqrt(var) : 1;
-	return st;
+	t.mean = n ? s / (double)n : 0;
+	double var = n ? ss / (double)n - t.mean * t.mean : 0;
+	t.sd = var > 1e-24 ? sqrt(var) : 1;
+	return t;
 }
 
 static void spec_head(struct rd_buf *b, const char *algo)
@@ -531,22 +626,44 @@ static int fit_rows(const struct train_data *d, const unsigned char *use,
 	return rc;
 }
 
-/* logit: numeric columns one input each, categoricals one per level. */
+/* logit spec: one numeric column's transform, weight and indicator weight. */
+static void logit_num_spec(struct rd_buf *b, const struct logit_num *t, double w, double wm)
+{
+	static const char *const keys[] = {",\"mean\":", ",\"sd\":", ",\"clip_lo\":",
+					   ",\"clip_hi\":", ",\"impute\":", ",\"weight\":"};
+	const double vals[] = {t->mean, t->sd, t->lo, t->hi, t->impute, w};
+	for (int k = 0; k < 6; k++) {
+		buf_puts(b, keys[k]);
+		buf_json_number(b, vals[k]);
+	}
+	if (t->indicator) {
+		buf_puts(b, ",\"missing_weight\":");
+		buf_json_number(b, wm);
+	}
+}
+
+/* logit: a numeric column one input (and one more for its missing indicator), a
+ * categorical one per level. The spec keeps each column's average contribution over the
+ * fitted rows (its log-odds, as model_score computes them), which reasons measure from. */
 static int fit_logit(const struct train_data *d, const unsigned char *use,
 		     const struct train_params *tp, double *p, struct train_output *out,
 		     struct rd_err *err)
 {
 	int ncols = d->ncols, rc = -1, next = 1;
 	int *first = rd_calloc((size_t)ncols, sizeof *first);
-	struct col_stats *st = rd_calloc((size_t)ncols, sizeof *st);
+	struct logit_num *tr = rd_calloc((size_t)ncols, sizeof *tr);
+	double *buf = rd_malloc((d->n ? d->n : 1) * sizeof *buf);
 	for (int col = 0; col < ncols; col++) {
 		first[col] = next;
-		next += d->cols[col].categorical ? d->cols[col].nlevels : 1;
-		if (!d->cols[col].categorical)
-			st[col] = column_stats(d, use, col);
+		if (d->cols[col].categorical) {
+			next += d->cols[col].nlevels;
+		} else {
+			tr[col] = logit_num_fit(d, use, col, buf);
+			next += 1 + tr[col].indicator;
+		}
 	}
 	int bias = next;
-	size_t per = (size_t)ncols + 2;
+	size_t per = 2 * (size_t)ncols + 2;
 	struct feature_node *nodes = rd_malloc(d->n * per * sizeof *nodes);
 	double *w = rd_calloc((size_t)bias, sizeof *w);
 	for (size_t i = 0; i < d->n; i++) {
@@ -557,11 +674,13 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 			if (d->cols[col].categorical) {
 				if (!isnan(v))
 					r[k++] = (struct feature_node){first[col] + (int)v, 1.0};
-			} else {
-				double z = isnan(v) ? 0 : (v - st[col].mean) / st[col].sd;
-				if (z != 0)
-					r[k++] = (struct feature_node){first[col], z};
+				continue;
 			}
+			double z = (logit_num_value(&tr[col], v) - tr[col].mean) / tr[col].sd;
+			if (z != 0)
+				r[k++] = (struct feature_node){first[col], z};
+			if (tr[col].indicator && isnan(v))
+				r[k++] = (struct feature_node){first[col] + 1, 1.0};
 		}
 		end_row(r, k, bias);
 	}
@@ -577,6 +696,22 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 		buf_puts(&b, ",\"columns\":[");
 		for (int col = 0; col < ncols; col++) {
 			const struct train_column *tc = &d->cols[col];
+			const struct logit_num *t = &tr[col];
+			double wc = w[first[col] - 1], wm = t->indicator ? w[first[col]] : 0;
+			/* The average of the column's part of the log-odds over the fitted rows. */
+			double sum = 0;
+			size_t n = 0;
+			for (size_t i = 0; i < d->n; i++) {
+				double v = d->x[i * (size_t)ncols + (size_t)col];
+				if (!use[i])
+					continue;
+				n++;
+				if (tc->categorical)
+					sum += isnan(v) ? 0 : w[first[col] + (int)v - 1];
+				else
+					sum += wc * ((logit_num_value(t, v) - t->mean) / t->sd) +
+					       (isnan(v) ? wm : 0);
+			}
 			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
 			buf_json_string(&b, tc->name);
 			if (tc->categorical) {
@@ -589,15 +724,10 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 				}
 				buf_putc(&b, ']');
 			} else {
-				static const char *const keys[] = {",\"mean\":", ",\"sd\":", ",\"min\":",
-								   ",\"max\":", ",\"weight\":"};
-				const double vals[] = {st[col].mean, st[col].sd, st[col].min, st[col].max,
-						       w[first[col] - 1]};
-				for (int k = 0; k < 5; k++) {
-					buf_puts(&b, keys[k]);
-					buf_json_number(&b, vals[k]);
-				}
+				logit_num_spec(&b, t, wc, wm);
 			}
+			buf_puts(&b, ",\"avg\":");
+			buf_json_number(&b, n ? sum / (double)n : 0);
 			buf_putc(&b, '}');
 		}
 		buf_puts(&b, "]}");
@@ -606,7 +736,8 @@ static int fit_logit(const struct train_data *d, const unsigned char *use,
 	rc = 0;
 out:
 	free(first);
-	free(st);
+	free(tr);
+	free(buf);
 	free(nodes);
 	free(w);
 	return rc;
@@ -1002,21 +1133,32 @@ out:
 	return rc;
 }
 
-/* xgb: the inputs as model_score builds them (numerics as they are, one-hot levels). */
-static int fit_xgb(const struct train_data *d, const unsigned char *use,
+float *train_tree_inputs(const struct train_data *d, int *ninputs)
+{
+	int k = 0;
+	int *nlevels = rd_malloc((size_t)d->ncols * sizeof *nlevels);
+	for (int col = 0; col < d->ncols; col++) {
+		nlevels[col] = d->cols[col].categorical ? d->cols[col].nlevels : -1;
+		k += d->cols[col].categorical ? d->cols[col].nlevels : 1;
+	}
+	float *x = rd_malloc(d->n * (size_t)k * sizeof *x);
+	for (size_t i = 0; i < d->n; i++)
+		onehot_row(d->ncols, nlevels, d->x + i * (size_t)d->ncols, x + i * (size_t)k);
+	free(nlevels);
+	*ninputs = k;
+	return x;
+}
+
+/* xgb and rf: the inputs of train_tree_inputs; XGBoost boosting, or its random-forest mode. */
+static int fit_xgb(enum model_algo algo, const struct train_data *d, const unsigned char *use,
 		   const struct train_params *tp, double *p, struct train_output *out,
 		   struct rd_err *err)
 {
 	int ninputs = 0, rc = -1;
-	int *nlevels = rd_malloc((size_t)d->ncols * sizeof *nlevels);
-	for (int col = 0; col < d->ncols; col++) {
-		nlevels[col] = d->cols[col].categorical ? d->cols[col].nlevels : -1;
-		ninputs += d->cols[col].categorical ? d->cols[col].nlevels : 1;
-	}
-	float *x = rd_malloc(d->n * (size_t)ninputs * sizeof *x);
-	for (size_t i = 0; i < d->n; i++)
-		onehot_row(d->ncols, nlevels, d->x + i * (size_t)d->ncols, x + i * (size_t)ninputs);
-	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &tp->xgb, tp->cancel,
+	struct xgb_params xp = tp->xgb;
+	xp.forest = algo == MODEL_RF;
+	float *x = train_tree_inputs(d, &ninputs);
+	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &xp, tp->cancel,
 					tp->progress, tp->ud, err);
 	if (!m || xgb_predict(m, x, d->n, p, err))
 		goto out;
@@ -1025,15 +1167,20 @@ static int fit_xgb(const struct train_data *d, const unsigned char *use,
 		if (!booster)
 			goto out;
 		struct rd_buf b = {0};
-		spec_head(&b, "xgb");
-		const struct xgb_params *xp = &tp->xgb;
-		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d,\"eta\":", xp->trees,
-			   xp->max_depth);
-		buf_json_number(&b, xp->eta);
+		spec_head(&b, model_algo_names[algo]);
+		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d", xp.trees, xp.max_depth);
+		if (!xp.forest) {
+			buf_puts(&b, ",\"eta\":");
+			buf_json_number(&b, xp.eta);
+		}
 		buf_puts(&b, ",\"subsample\":");
-		buf_json_number(&b, xp->subsample);
-		buf_puts(&b, ",\"colsample\":");
-		buf_json_number(&b, xp->colsample);
+		buf_json_number(&b, xp.subsample);
+		buf_puts(&b, xp.forest ? ",\"colsample_bynode\":" : ",\"colsample\":");
+		buf_json_number(&b, xp.colsample);
+		buf_puts(&b, ",\"min_child_weight\":");
+		buf_json_number(&b, xp.min_child_weight);
+		if (xp.forest)
+			buf_printf(&b, ",\"num_parallel_tree\":%d", xp.trees);
 		buf_printf(&b, ",\"tree_method\":\"hist\"},\"reasons\":\"%s\",\"columns\":[",
 			   tp->approx_reasons ? "approx" : "shap");
 		for (int col = 0; col < d->ncols; col++) {
@@ -1055,8 +1202,85 @@ static int fit_xgb(const struct train_data *d, const unsigned char *use,
 out:
 	xgb_free(m);
 	free(x);
-	free(nlevels);
 	return rc;
+}
+
+/* Whether the spec's "columns" has one named name (a scorecard's selection leaves some out). */
+static int spec_has_column(const char *spec, const char *name)
+{
+	struct jsondoc_span doc = {spec, strlen(spec)}, cols, col, v;
+	struct jsondoc_iter it;
+	struct rd_buf b = {0};
+	int found = 0;
+	if (jsondoc_member(doc, "columns", &cols) || jsondoc_begin(&it, cols))
+		return 0;
+	while (!found && jsondoc_next(&it, NULL, &col)) {
+		buf_reset(&b);
+		found = jsondoc_member(col, "name", &v) == 0 && jsondoc_string(v, &b) == 0 &&
+			strcmp(b.data, name) == 0;
+	}
+	buf_free(&b);
+	return found;
+}
+
+/* The columns' labels as the spec's "labels" (model_parse), appended to its object: one
+ * place for every algorithm. Nothing when no column of the model has one. */
+static void spec_add_labels(const struct train_data *d, char **spec)
+{
+	struct rd_buf b = {0};
+	for (int c = 0; c < d->ncols; c++) {
+		const struct train_column *tc = &d->cols[c];
+		int any = 0;
+		for (int l = 0; tc->level_labels && l < tc->nlevels && !any; l++)
+			any = tc->level_labels[l] != NULL;
+		if ((!tc->label && !any) || !spec_has_column(*spec, tc->name))
+			continue;
+		buf_puts(&b, b.len ? "," : ",\"labels\":{");
+		buf_json_string(&b, tc->name);
+		buf_putc(&b, ':');
+		if (tc->label) {
+			buf_puts(&b, "{\"label\":");
+			buf_json_string(&b, tc->label);
+		}
+		if (any) {
+			buf_puts(&b, tc->label ? ",\"values\":{" : "{\"values\":{");
+			for (int l = 0, k = 0; l < tc->nlevels; l++) {
+				if (!tc->level_labels[l])
+					continue;
+				if (k++)
+					buf_putc(&b, ',');
+				buf_json_string(&b, tc->levels[l]);
+				buf_putc(&b, ':');
+				buf_json_string(&b, tc->level_labels[l]);
+			}
+			buf_putc(&b, '}');
+		}
+		buf_putc(&b, '}');
+	}
+	if (b.len) {
+		size_t n = strlen(*spec); /* an object: it ends with '}' */
+		struct rd_buf all = {0};
+		buf_append(&all, *spec, n - 1);
+		buf_puts(&all, b.data);
+		buf_puts(&all, "}}");
+		free(*spec);
+		*spec = buf_steal(&all);
+	}
+	buf_free(&b);
+}
+
+static int fit_algo(enum model_algo algo, const struct train_data *d, const unsigned char *use,
+		    const struct train_params *tp, double *p, struct train_output *out,
+		    struct rd_err *err)
+{
+	switch (algo) {
+	case MODEL_LOGIT: return fit_logit(d, use, tp, p, out, err);
+	case MODEL_SCORECARD: return fit_scorecard(d, use, tp, p, out, err);
+	case MODEL_XGB:
+	case MODEL_RF: return fit_xgb(algo, d, use, tp, p, out, err);
+	}
+	rd_err_set(err, "train: unknown algorithm");
+	return -1;
 }
 
 int train_fit(enum model_algo algo, const struct train_data *d, const unsigned char *use,
@@ -1065,13 +1289,10 @@ int train_fit(enum model_algo algo, const struct train_data *d, const unsigned c
 {
 	if (out)
 		memset(out, 0, sizeof *out);
-	switch (algo) {
-	case MODEL_LOGIT: return fit_logit(d, use, tp, p, out, err);
-	case MODEL_SCORECARD: return fit_scorecard(d, use, tp, p, out, err);
-	case MODEL_XGB: return fit_xgb(d, use, tp, p, out, err);
-	}
-	rd_err_set(err, "train: unknown algorithm");
-	return -1;
+	int rc = fit_algo(algo, d, use, tp, p, out, err);
+	if (rc == 0 && out && out->spec)
+		spec_add_labels(d, &out->spec);
+	return rc;
 }
 
 int train_iv_table(const struct train_data *d, double min_share, char **json, struct rd_err *err)
@@ -1101,6 +1322,14 @@ int train_iv_table_for(const struct train_data *d, const struct train_params *tp
 			buf_json_number(&b, sc.b.iv);
 			buf_puts(&b, ",\"iv_raw\":");
 			buf_json_number(&b, sc.b.iv_raw);
+			int f = feature_index(d->cols[col].name);
+			const char *label = d->cols[col].label ? d->cols[col].label
+					    : f >= 0	      ? feature_labels[f]
+								: NULL;
+			if (label) {
+				buf_puts(&b, ",\"label\":");
+				buf_json_string(&b, label);
+			}
 			buf_putc(&b, '}');
 		}
 		woe_free(&sc.b);

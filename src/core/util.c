@@ -480,6 +480,17 @@ int utf8_valid(const char *str, size_t len)
 	return 1;
 }
 
+int rd_label_ok(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > RD_LABEL_MAX || !utf8_valid(s, len))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Bytes of the UTF-8 character at s (at most len bytes), or 0 when it is not one. */
 static size_t utf8_char(const char *s, size_t len)
 {

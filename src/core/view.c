@@ -38,10 +38,18 @@ static void parse_reasons(const char *json, struct customer_view *v)
 	cJSON_Delete(a);
 }
 
+static double num_or_nan(const cJSON *o, const char *key)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
 static void parse_components(const char *json, struct customer_view *v)
 {
 	cJSON *a = json ? cJSON_Parse(json) : NULL, *c;
 	int max = (int)(sizeof v->comp / sizeof *v->comp);
+	double wsum = 0, mix = 0;
+	v->raw = NAN;
 	cJSON_ArrayForEach(c, a)
 	{
 		if (v->ncomponents == max)
@@ -51,11 +59,17 @@ static void parse_components(const char *json, struct customer_view *v)
 		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(c, "score");
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "weight");
 		int k = v->ncomponents++;
-		snprintf(v->comp[k].model, sizeof v->comp[k].model, "%s v%d",
+		snprintf(v->comp[k].model, sizeof v->comp[k].model, "%s@%d",
 			 cJSON_IsString(m) ? m->valuestring : "?", cJSON_IsNumber(ver) ? ver->valueint : 0);
 		v->comp[k].score = cJSON_IsNumber(sc) ? sc->valueint : 0;
 		v->comp[k].weight = cJSON_IsNumber(w) ? w->valuedouble : 1;
+		v->comp[k].raw = num_or_nan(c, "raw");
+		v->comp[k].pd = num_or_nan(c, "pd");
+		wsum += v->comp[k].weight;
+		mix += v->comp[k].weight * v->comp[k].raw;
 	}
+	if (v->ncomponents > 1 && wsum > 0)
+		v->raw = mix / wsum; /* NaN when a member's raw score was not stored (older profiles) */
 	cJSON_Delete(a);
 }
 
@@ -109,7 +123,8 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 			  " p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
 			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
 			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id),"
-			  " m.algo, json_extract(m.metrics, '$.threshold_pd'), p.components, p.as_of"
+			  " m.algo, coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
+			  " p.components, p.as_of"
 			  " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
 			  " LEFT JOIN outcomes o ON o.customer_id = c.id"
 			  " LEFT JOIN models m ON m.name = p.model_name AND m.version = p.model_version"
@@ -141,8 +156,11 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 		v->pd = sqlite3_column_double(s, 9);
 		copy_col(v->risk_level, sizeof v->risk_level, s, 10);
 		copy_col(v->segment, sizeof v->segment, s, 11);
-		snprintf(v->model, sizeof v->model, "%s v%d", (const char *)sqlite3_column_text(s, 12),
-			 sqlite3_column_int(s, 13));
+		if (sqlite3_column_int(s, 13) == 0) /* a blend: its label */
+			copy_col(v->model, sizeof v->model, s, 12);
+		else
+			snprintf(v->model, sizeof v->model, "%s v%d",
+				 (const char *)sqlite3_column_text(s, 12), sqlite3_column_int(s, 13));
 		copy_col(v->computed_at, sizeof v->computed_at, s, 14);
 		copy_col(v->last_activity, sizeof v->last_activity, s, 15);
 		parse_reasons((const char *)sqlite3_column_text(s, 16), v);

@@ -112,15 +112,21 @@ static void merge_next(struct woe_binning *b, size_t k)
 	b->nbins--;
 }
 
+double quantile_at(const double *v, size_t m, double q)
+{
+	double h = (double)(m - 1) * q;
+	size_t lo = (size_t)floor(h);
+	double e = v[lo];
+	if (lo + 1 < m)
+		e = v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+	return e;
+}
+
 size_t quantile_edges(const double *v, size_t m, double edge[QUANTILE_EDGES])
 {
 	size_t nedge = 0;
 	for (int q = 1; m > 0 && q <= QUANTILE_EDGES; q++) {
-		double h = (double)(m - 1) * (q / 10.0);
-		size_t lo = (size_t)floor(h);
-		double e = v[lo];
-		if (lo + 1 < m)
-			e = v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+		double e = quantile_at(v, m, q / 10.0);
 		if (nedge == 0 || e != edge[nedge - 1])
 			edge[nedge++] = e;
 	}

@@ -12,6 +12,7 @@
 #include <xgboost/c_api.h>
 
 #include "riskdesk/jsondoc.h"
+#include "riskdesk/metrics.h"
 
 /* Rows per DMatrix when predicting: bounds libxgboost's copy of the rows (8 bytes per
  * value) and its output buffer, whatever n the caller passes. */
@@ -25,6 +26,20 @@ const struct xgb_params xgb_params_default = {
 	.colsample = 0.8,
 	.threads = 0,
 	.seed = 0,
+	.min_child_weight = 1,
+	.forest = 0,
+};
+
+const struct xgb_params xgb_params_forest = {
+	.trees = 500,
+	.max_depth = 12,
+	.eta = 1,
+	.subsample = 0.632,
+	.colsample = 0.2,
+	.threads = 0,
+	.seed = 0,
+	.min_child_weight = 1,
+	.forest = 1,
 };
 
 struct xgb_model {
@@ -98,6 +113,15 @@ static int check_params(const struct xgb_params *p, struct rd_err *err)
 		rd_err_set(err, "xgboost: colsample must be in (0, 1] (got %g)", p->colsample);
 		return -1;
 	}
+	if (!(p->min_child_weight >= 0 && p->min_child_weight <= 1e6)) {
+		rd_err_set(err, "xgboost: min_child_weight must be from 0 to 1e6 (got %g)",
+			   p->min_child_weight);
+		return -1;
+	}
+	if (p->trees > XGB_MAX_TREES) {
+		rd_err_set(err, "xgboost: at most %d trees (got %d)", XGB_MAX_TREES, p->trees);
+		return -1;
+	}
 	if (p->threads < 0) {
 		rd_err_set(err, "xgboost: threads must be 0 (all cores) or more (got %d)",
 			   p->threads);
@@ -106,24 +130,33 @@ static int check_params(const struct xgb_params *p, struct rd_err *err)
 	return 0;
 }
 
-static int set_params(BoosterHandle h, const struct xgb_params *p, struct rd_err *err)
+/* base: the base score, 0.5 for boosting (explicit, so that a later libxgboost, which
+ * estimates it, trains the same) and the training bad rate for a forest. */
+static int set_params(BoosterHandle h, const struct xgb_params *p, double base,
+		      struct rd_err *err)
 {
-	char depth[16], eta[32], sub[32], col[32], threads[16], seed[16];
+	char depth[16], eta[32], sub[32], col[32], threads[16], seed[16], mcw[32], forest[16],
+		bs[32];
 	snprintf(depth, sizeof depth, "%d", p->max_depth);
-	snprintf(eta, sizeof eta, "%.17g", p->eta);
+	snprintf(eta, sizeof eta, "%.17g", p->forest ? 1.0 : p->eta);
 	snprintf(sub, sizeof sub, "%.17g", p->subsample);
 	snprintf(col, sizeof col, "%.17g", p->colsample);
 	snprintf(threads, sizeof threads, "%d", p->threads);
 	snprintf(seed, sizeof seed, "%u", p->seed);
+	snprintf(mcw, sizeof mcw, "%.17g", p->min_child_weight);
+	snprintf(forest, sizeof forest, "%d", p->trees);
+	snprintf(bs, sizeof bs, "%.17g", base);
 	const char *kv[][2] = {
 		{"objective", "binary:logistic"},
 		{"tree_method", "hist"},
-		/* Explicit, so that a later libxgboost (which estimates it) trains the same. */
-		{"base_score", "0.5"},
+		{"base_score", bs},
 		{"max_depth", depth},
 		{"eta", eta},
 		{"subsample", sub},
-		{"colsample_bytree", col},
+		/* A forest samples the inputs at each split, as a random forest does. */
+		{p->forest ? "colsample_bynode" : "colsample_bytree", col},
+		{"min_child_weight", mcw},
+		{"num_parallel_tree", p->forest ? forest : NULL},
 		{"seed", seed},
 		/* Leaving nthread unset lets libxgboost use every core. */
 		{"nthread", p->threads > 0 ? threads : NULL},
@@ -139,27 +172,16 @@ static int set_params(BoosterHandle h, const struct xgb_params *p, struct rd_err
 	return 0;
 }
 
-struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
-			    const unsigned char *use, const struct xgb_params *p,
-			    const volatile sig_atomic_t *cancel,
-			    void (*progress)(void *ud, int done, int total), void *ud,
-			    struct rd_err *err)
+/* The rows with use[i] != 0 (all with use NULL) as a DMatrix with their labels; *bads
+ * counts their defaults. NULL with err. */
+static DMatrixHandle rows_matrix(const float *x, size_t n, int ninputs, const int *y,
+				 const unsigned char *use, size_t *count, size_t *bads,
+				 struct rd_err *err)
 {
-	struct xgb_model *m = NULL;
 	DMatrixHandle dm = NULL;
-	BoosterHandle h = NULL;
-	float *rows = NULL;
-	float *labels = NULL;
-
-	if (!p)
-		p = &xgb_params_default;
-	if (check_params(p, err))
-		return NULL;
-	if (!x || !y || ninputs < 1) {
-		rd_err_set(err, "xgboost: no training data");
-		return NULL;
-	}
+	float *rows = NULL, *labels = NULL;
 	size_t k = 0;
+	*bads = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (use && !use[i])
 			continue;
@@ -167,13 +189,14 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			rd_err_set(err, "xgboost: label of row %zu is %d, not 0 or 1", i, y[i]);
 			return NULL;
 		}
+		*bads += (size_t)y[i];
 		k++;
 	}
+	*count = k;
 	if (k == 0) {
 		rd_err_set(err, "xgboost: no training rows");
 		return NULL;
 	}
-
 	/* The selected rows, compacted; with no selection x is used as it is. */
 	const float *src = x;
 	labels = rd_malloc(k * sizeof *labels);
@@ -189,23 +212,65 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 	}
 	if (rows)
 		src = rows;
-
-	quiet();
 	if (XGDMatrixCreateFromMat(src, (bst_ulong)k, (bst_ulong)ninputs, NAN, &dm)) {
 		fail(err, "training rows");
-		goto out;
-	}
-	if (XGDMatrixSetFloatInfo(dm, "label", labels, (bst_ulong)k)) {
+	} else if (XGDMatrixSetFloatInfo(dm, "label", labels, (bst_ulong)k)) {
 		fail(err, "labels");
-		goto out;
+		XGDMatrixFree(dm);
+		dm = NULL;
 	}
-	if (XGBoosterCreate(&dm, 1, &h)) {
+	free(rows);
+	free(labels);
+	return dm;
+}
+
+/* A booster for the training matrix (and eval, may be NULL, in its prediction cache) with
+ * p's parameters. NULL with err. */
+static BoosterHandle new_booster(DMatrixHandle train, DMatrixHandle eval, size_t rows,
+				 size_t bads, const struct xgb_params *p, struct rd_err *err)
+{
+	DMatrixHandle cache[2] = {train, eval};
+	BoosterHandle h = NULL;
+	if (XGBoosterCreate(cache, eval ? 2 : 1, &h)) {
 		fail(err, "booster");
-		goto out;
+		return NULL;
 	}
-	if (set_params(h, p, err))
+	/* A forest's trees are one Newton step from the base score: from the bad rate, each
+	 * leaf is near the log-odds of its rows' rate. Kept inside (0, 1). */
+	double base = p->forest ? fmin(fmax((double)bads / (double)rows, 1e-6), 1 - 1e-6) : 0.5;
+	if (set_params(h, p, base, err)) {
+		XGBoosterFree(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
+			    const unsigned char *use, const struct xgb_params *p,
+			    const volatile sig_atomic_t *cancel,
+			    void (*progress)(void *ud, int done, int total), void *ud,
+			    struct rd_err *err)
+{
+	struct xgb_model *m = NULL;
+	DMatrixHandle dm = NULL;
+	BoosterHandle h = NULL;
+	size_t k, bads;
+
+	if (!p)
+		p = &xgb_params_default;
+	if (check_params(p, err))
+		return NULL;
+	if (!x || !y || ninputs < 1) {
+		rd_err_set(err, "xgboost: no training data");
+		return NULL;
+	}
+	quiet();
+	if (!(dm = rows_matrix(x, n, ninputs, y, use, &k, &bads, err)) ||
+	    !(h = new_booster(dm, NULL, k, bads, p, err)))
 		goto out;
-	for (int i = 0; i < p->trees; i++) {
+	/* A forest is one round (all its trees at once: not cancellable inside). */
+	int rounds = p->forest ? 1 : p->trees;
+	for (int i = 0; i < rounds; i++) {
 		if (cancel && *cancel) {
 			rd_err_set(err, "cancelled");
 			goto out;
@@ -214,8 +279,8 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			fail(err, "training");
 			goto out;
 		}
-		if (progress && ((i + 1) % 10 == 0 || i + 1 == p->trees))
-			progress(ud, i + 1, p->trees);
+		if (progress && ((i + 1) % 10 == 0 || i + 1 == rounds))
+			progress(ud, p->forest ? p->trees : i + 1, p->trees);
 	}
 	m = rd_malloc(sizeof *m);
 	m->h = h;
@@ -226,9 +291,75 @@ out:
 		XGBoosterFree(h);
 	if (dm)
 		XGDMatrixFree(dm);
-	free(rows);
-	free(labels);
 	return m;
+}
+
+int xgb_early_stop(const float *x, size_t n, int ninputs, const int *y, const unsigned char *use,
+		   const unsigned char *eval, const struct xgb_params *p, int patience,
+		   const volatile sig_atomic_t *cancel, int *best_rounds, double *best_auc,
+		   struct rd_err *err)
+{
+	DMatrixHandle dm = NULL, dv = NULL;
+	BoosterHandle h = NULL;
+	size_t k, bads, ke, ebads;
+	double *pd = NULL;
+	int *ye = NULL, rc = -1;
+	if (check_params(p, err))
+		return -1;
+	if (p->forest || patience < 1 || !x || !y || !use || !eval || ninputs < 1) {
+		rd_err_set(err, "xgboost: early stopping needs boosting, patience >= 1 and rows");
+		return -1;
+	}
+	quiet();
+	if (!(dm = rows_matrix(x, n, ninputs, y, use, &k, &bads, err)) ||
+	    !(dv = rows_matrix(x, n, ninputs, y, eval, &ke, &ebads, err)) ||
+	    !(h = new_booster(dm, dv, k, bads, p, err)))
+		goto out;
+	pd = rd_malloc(ke * sizeof *pd);
+	ye = rd_malloc(ke * sizeof *ye);
+	for (size_t i = 0, j = 0; i < n; i++)
+		if (eval[i])
+			ye[j++] = y[i];
+	*best_rounds = 0;
+	*best_auc = -1;
+	for (int i = 0; i < p->trees && i - *best_rounds < patience; i++) {
+		const bst_ulong *shape = NULL;
+		bst_ulong dim = 0;
+		const float *res = NULL;
+		double auc;
+		if (cancel && *cancel) {
+			rd_err_set(err, "cancelled");
+			goto out;
+		}
+		if (XGBoosterUpdateOneIter(h, i, dm)) {
+			fail(err, "training");
+			goto out;
+		}
+		/* eval is in the booster's cache: each round adds only its new tree. */
+		if (XGBoosterPredictFromDMatrix(h, dv, predict_config, &shape, &dim, &res)) {
+			fail(err, "prediction");
+			goto out;
+		}
+		for (size_t j = 0; j < ke; j++)
+			pd[j] = res[j];
+		if (metrics_auc(pd, ye, ke, &auc, err))
+			goto out;
+		if (auc > *best_auc) {
+			*best_auc = auc;
+			*best_rounds = i + 1;
+		}
+	}
+	rc = 0;
+out:
+	if (h)
+		XGBoosterFree(h);
+	if (dm)
+		XGDMatrixFree(dm);
+	if (dv)
+		XGDMatrixFree(dv);
+	free(pd);
+	free(ye);
+	return rc;
 }
 
 /* Predicts with config on rows in batches; each row gives width floats, stored as doubles. */

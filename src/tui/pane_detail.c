@@ -38,6 +38,31 @@ static void p_reload(struct pane *p, struct tui *t)
 	p->dirty = 1;
 }
 
+/* A blend's label in a locale that is not UTF-8: its "×" as "x". */
+static void ascii_times(char *s)
+{
+	char *out = s;
+	for (; *s; s++) {
+		if ((unsigned char)s[0] == 0xc3 && (unsigned char)s[1] == 0x97) {
+			*out++ = 'x';
+			s++;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* A number with a format, or "-" when it is absent (NaN). */
+static const char *nf2(char *buf, size_t n, const char *fmt, double v)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, fmt, v);
+	return buf;
+}
+
 static void heading(struct tui *t, WINDOW *w, int y, int width, const char *text, int focused)
 {
 	int a = tui_attr(t, focused ? ROLE_FOCUS : ROLE_HEADER);
@@ -65,6 +90,7 @@ static void p_draw(struct pane *p, struct tui *t)
 		return;
 	}
 	const struct customer_view *v = &s->v;
+	char wide[1600];
 	snprintf(line, sizeof line, " %s  %s", v->id, v->name);
 	heading(t, w, y++, width, line, focused);
 	char email[128], phone[64];
@@ -90,11 +116,13 @@ static void p_draw(struct pane *p, struct tui *t)
 		  (v->score - 300) / 700.0, tui_band_attr(t, v->band));
 	y++;
 	int trained = v->algo[0] && strcmp(v->algo, "rules") != 0;
-	snprintf(line, sizeof line, " PD %.2f%%  %s  %s  %s%s%s%s%s%s", v->pd * 100, v->risk_level,
+	snprintf(wide, sizeof wide, " PD %.2f%%  %s  %s  %s%s%s%s%s%s", v->pd * 100, v->risk_level,
 		 v->segment, v->model, trained ? " (" : "", trained ? v->algo : "", trained ? ")" : "",
 		 v->as_of[0] ? "  as of " : "", v->as_of);
+	if (!t->utf8)
+		ascii_times(wide);
 	wattron(w, tui_band_attr(t, v->band));
-	tui_put(w, y++, 0, width, line);
+	tui_put(w, y++, 0, width, wide);
 	wattroff(w, tui_band_attr(t, v->band));
 	if (v->label_source[0] && y < p->h) {
 		/* Not a default model: say what it learnt from before anything else. */
@@ -104,17 +132,27 @@ static void p_draw(struct pane *p, struct tui *t)
 		wattroff(w, tui_attr(t, ROLE_DRIFT_MODERATE));
 	}
 	if (!isnan(v->cutoff_pd) && y < p->h) {
-		snprintf(line, sizeof line, " cut-off PD %.2f%%: %s", v->cutoff_pd * 100,
+		snprintf(line, sizeof line, " cut-off PD %.2f%%%s: %s", v->cutoff_pd * 100,
+			 v->ncomponents > 1 ? " (the blend's)" : "",
 			 v->pd >= v->cutoff_pd ? "decline" : "approve");
 		tui_put(w, y++, 0, width, line);
 	}
-	if (v->ncomponents > 1 && y < p->h) {
-		/* The champions whose weighted mean is the score. */
-		int n = snprintf(line, sizeof line, " components");
-		for (int k = 0; k < v->ncomponents && n < (int)sizeof line; k++)
-			n += snprintf(line + n, sizeof line - (size_t)n, "  %s %d x%g", v->comp[k].model,
-				      v->comp[k].score, v->comp[k].weight);
-		tui_put(w, y++, 0, width, line);
+	if (v->ncomponents > 1) {
+		/* The blend's members, and how the score follows from them: the weighted mean of
+		 * their unclamped scores, rounded. */
+		for (int k = 0; k < v->ncomponents && y < p->h; k++, y++) {
+			char raw[32], pd[32];
+			snprintf(line, sizeof line, "   %s %s%g  raw %s  PD %s", v->comp[k].model,
+				 t->utf8 ? "\xc3\x97" : "x", v->comp[k].weight,
+				 nf2(raw, sizeof raw, "%.2f", v->comp[k].raw),
+				 nf2(pd, sizeof pd, "%.2f%%", v->comp[k].pd * 100));
+			tui_put(w, y, 0, width, line);
+		}
+		if (y < p->h && !isnan(v->raw)) {
+			snprintf(line, sizeof line, "   weighted mean raw %.2f %s score %d", v->raw,
+				 t->utf8 ? "\xe2\x86\x92" : "->", v->score);
+			tui_put(w, y++, 0, width, line);
+		}
 	}
 	if (s->nhistory > 1) {
 		used = tui_put(w, y, 0, width, " history ");

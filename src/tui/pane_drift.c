@@ -1,13 +1,14 @@
 /* The Drift pane (SPEC §9): today's population against the serving model's reference,
  * from monitor.h. A verdict; the features sorted by PSI, status coloured, each with a
  * reference and a current histogram over its bins; the score's distribution, reference
- * against current; the score's PSI and the AUC per cohort month as line charts (braille
- * dots, `*` in ASCII). Enter opens the selected row's bins (label, shares, PSI part).
+ * against current; the score's PSI and the AUC per calendar month, from the monthly
+ * snapshots (monitor_run by month), as line charts (braille dots, `*` in ASCII). Enter
+ * opens the selected row's bins (label, shares, PSI part).
  *
- * monitor_run reads every profile (about a second at a million), so the report is made
+ * monitor_run reads every profile (about a second at a million), so the reports are made
  * once, between keys (the idle hook; a key interrupts it and it starts again at the next
  * idle moment), and again only after a write reloads the panes. Drawing reads only the
- * cached report. */
+ * cached reports. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,17 +23,21 @@
 #define CHART_ROWS_MAX 16
 #define SECTIONS 4         /* features, score distribution, PSI chart, AUC chart */
 #define SIDE_MIN 40        /* the charts go beside the table when this much is left */
-#define PSI_TITLE "Score PSI per cohort month"
+#define PSI_TITLE "Score PSI per month end"
+#define AUC_TITLE "AUC per month end"
 
 struct drift {
 	struct monitor_report r; /* the last report; valid when have */
 	int have;
+	struct monitor_report mr; /* the snapshots by month, for the charts; valid when have_mr */
+	int have_mr;
+	char months_note[RD_ERR_MAX]; /* why there are no monthly charts, or "" */
 	int pending;     /* the report must be made (again) at the next idle moment */
 	char error[RD_ERR_MAX]; /* why there is no report, or "" */
 	int *order;      /* r.ncols indexes: the features by PSI (highest first), the score last */
 	int nfeat;       /* features: r.ncols - 1 */
 	int namew;       /* the longest feature name */
-	double *psi, *auc; /* per month, NaN where not computed */
+	double *psi, *auc; /* per month of mr, NaN where not computed */
 	int cursor;      /* index in order */
 	int bins;        /* the bins view of order[cursor] is open */
 	int scroll;      /* first body row shown, table view */
@@ -55,6 +60,9 @@ static void report_drop(struct drift *s)
 {
 	if (s->have)
 		monitor_free(&s->r);
+	if (s->have_mr)
+		monitor_free(&s->mr);
+	s->have_mr = 0;
 	free(s->order);
 	free(s->psi);
 	free(s->auc);
@@ -77,12 +85,17 @@ static int by_psi(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Takes a fresh report: sorts it, keeps the cursor on the same name. */
-static void report_take(struct drift *s, struct monitor_report *r)
+/* Takes a fresh report (and mr, the snapshots by month, or NULL): sorts it, keeps the
+ * cursor on the same name. */
+static void report_take(struct drift *s, struct monitor_report *r, struct monitor_report *mr)
 {
 	report_drop(s);
 	s->r = *r;
 	s->have = 1;
+	if (mr) {
+		s->mr = *mr;
+		s->have_mr = 1;
+	}
 	s->error[0] = '\0';
 	s->nfeat = r->ncols > 0 ? r->ncols - 1 : 0;
 	s->order = rd_malloc((size_t)(r->ncols > 0 ? r->ncols : 1) * sizeof *s->order);
@@ -96,12 +109,12 @@ static void report_take(struct drift *s, struct monitor_report *r)
 		int l = (int)strlen(r->cols[i].name);
 		s->namew = l > s->namew ? l : s->namew;
 	}
-	int n = r->nmonths > 0 ? r->nmonths : 1;
-	s->psi = rd_malloc((size_t)n * sizeof *s->psi);
-	s->auc = rd_malloc((size_t)n * sizeof *s->auc);
-	for (int i = 0; i < r->nmonths; i++) {
-		s->psi[i] = r->months[i].score_psi;
-		s->auc[i] = r->months[i].auc;
+	int nm = s->have_mr ? s->mr.nmonths : 0;
+	s->psi = rd_malloc((size_t)(nm > 0 ? nm : 1) * sizeof *s->psi);
+	s->auc = rd_malloc((size_t)(nm > 0 ? nm : 1) * sizeof *s->auc);
+	for (int i = 0; i < nm; i++) {
+		s->psi[i] = s->mr.months[i].score_psi;
+		s->auc[i] = s->mr.months[i].auc;
 	}
 	int found = -1;
 	for (int i = 0; i < r->ncols && s->keep[0]; i++)
@@ -132,8 +145,8 @@ static int d_idle(struct pane *p, struct tui *t)
 	struct drift *s = state(p);
 	if (!s->pending)
 		return 0;
-	struct monitor_opts o = {NULL, NULL, NULL};
-	struct monitor_report r;
+	struct monitor_opts o = {NULL, NULL, NULL, 0};
+	struct monitor_report r, mr;
 	struct rd_err err = {{0}};
 	if (monitor_run(t->store, &o, &r, &err)) {
 		if (tui_input_pending())
@@ -147,7 +160,26 @@ static int d_idle(struct pane *p, struct tui *t)
 		s->bins = 0;
 		return 1;
 	}
-	report_take(s, &r);
+	/* The charts: calendar months from the snapshots, never cohorts of different ages
+	 * (young cohorts differ by having less history, a false alarm on undrifted data). */
+	int months = 0;
+	s->months_note[0] = '\0';
+	if (store_int(t->store, "SELECT EXISTS (SELECT 1 FROM snapshot_months)", 0) != 1) {
+		snprintf(s->months_note, sizeof s->months_note,
+			 "no snapshots: 'snapshot' takes them");
+	} else {
+		o.by_month = 1;
+		if (monitor_run(t->store, &o, &mr, &err) == 0) {
+			months = 1;
+		} else if (tui_input_pending()) {
+			monitor_free(&r);
+			return 0; /* a key interrupted it: both again at the next idle moment */
+		} else {
+			const char *m = strncmp(err.msg, "drift: ", 7) == 0 ? err.msg + 7 : err.msg;
+			snprintf(s->months_note, sizeof s->months_note, "%s", m);
+		}
+	}
+	report_take(s, &r, months ? &mr : NULL);
 	s->pending = 0;
 	return 1;
 }
@@ -433,7 +465,7 @@ static int draw_score_dist(const struct canvas *c, const struct drift *s, int ro
 	return 2 + sc->nbins;
 }
 
-/* --- line charts over the cohort months */
+/* --- line charts over the snapshots' calendar months */
 
 /* The braille character of the dot bits (U+2800 + bits) as UTF-8. */
 static void braille(unsigned bits, char out[4])
@@ -526,7 +558,7 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 		      int ph, const char *title, const double *v, int psi)
 {
 	struct tui *t = c->t;
-	int n = s->r.nmonths, a = -1, b = -1;
+	int n = s->have_mr ? s->mr.nmonths : 0, a = -1, b = -1;
 	double vmin = INFINITY, vmax = -INFINITY;
 	for (int i = 0; i < n; i++)
 		if (!isnan(v[i])) {
@@ -538,15 +570,16 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 		}
 	char head[160], last[24];
 	if (a >= 0)
-		snprintf(head, sizeof head, "%s  %s %s", title, s->r.months[b].month,
+		snprintf(head, sizeof head, "%s  %s %s", title, s->mr.months[b].month,
 			 nf(last, sizeof last, "%.3f", v[b]));
 	else
 		snprintf(head, sizeof head, "%s", title);
 	cv_put(c, row0, x, w, tui_attr(t, ROLE_CHART) | A_BOLD, head);
 	if (a < 0) {
 		cv_put(c, row0 + 1, x + 1, w - 1, tui_attr(t, ROLE_MUTED),
-		       psi ? "no cohort month has 30 customers yet"
-			   : "no cohort month has 30 outcomes of both kinds");
+		       !s->have_mr ? s->months_note
+		       : psi	   ? "no snapshot month has 30 customers"
+				   : "no snapshot month has 30 outcomes of both kinds");
 		return 2;
 	}
 	int pw = w - 6;
@@ -637,9 +670,9 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 	cv_put(c, axis, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x94" : "+");
 	for (int col = 0; col < pw; col++)
 		cv_put(c, axis, x + 5 + col, 1, muted, t->utf8 ? "\xe2\x94\x80" : "-");
-	cv_put(c, axis + 1, x + 5, 7, muted, s->r.months[a].month);
+	cv_put(c, axis + 1, x + 5, 7, muted, s->mr.months[a].month);
 	if (b > a && pw >= 16)
-		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->r.months[b].month);
+		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->mr.months[b].month);
 	if (pl.root && pw >= 30)
 		cv_put(c, axis + 1, x + 5 + (pw - 10) / 2, 10, muted, "sqrt scale");
 	return ph + 3;
@@ -682,7 +715,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 		ph = ph < 3 ? 3 : ph > 10 ? 10 : ph;
 		row += draw_chart(&r, s, row, 0, r.w - 1, ph, PSI_TITLE, s->psi, 1);
 		row += 1;
-		row += draw_chart(&r, s, row, 0, r.w - 1, ph, "AUC per cohort month", s->auc, 0);
+		row += draw_chart(&r, s, row, 0, r.w - 1, ph, AUC_TITLE, s->auc, 0);
 		s->content = left > row ? left : row;
 		return;
 	}
@@ -695,7 +728,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	s->sections[s->nsections++] = row;
 	row += draw_chart(&c, s, row, 0, cw, ph, PSI_TITLE, s->psi, 1) + 1;
 	s->sections[s->nsections++] = row;
-	row += draw_chart(&c, s, row, 0, cw, ph, "AUC per cohort month", s->auc, 0);
+	row += draw_chart(&c, s, row, 0, cw, ph, AUC_TITLE, s->auc, 0);
 	s->content = row;
 }
 

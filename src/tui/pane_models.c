@@ -1,10 +1,10 @@
 /* The Models pane: the registry (every version, status coloured, champions marked) and
  * the selected version in detail — key metrics, the ROC curve (braille dots, or `*` in
  * ASCII), IV bars, the points table (scorecards), weights (logit), parameters (xgb) or
- * terms (rules), gains by decile and calibration by band. The data comes from
- * modelview.h; j/k select a version, J/K scroll the detail, { and } jump between its
- * sections, Enter runs `model NAME@V`, P and X run `promote NAME@V` and `retire NAME@V`
- * after a confirmation. */
+ * terms (rules), gains by decile, calibration by band and by PD decile with the
+ * Hosmer–Lemeshow test. The data comes from modelview.h; j/k select a version, J/K scroll
+ * the detail, { and } jump between its sections, Enter runs `model NAME@V`, P and X run
+ * `promote NAME@V` and `retire NAME@V` after a confirmation. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -699,7 +699,12 @@ static void draw_calibration(struct canvas *c, struct models *s)
 	const struct modelview *m = &s->mv;
 	if (!m->ncalibration)
 		return;
-	cv_heading(c, s, "Calibration by band  (mean PD against the observed bad rate)");
+	char head[160];
+	snprintf(head, sizeof head, "Calibration by band  (mean PD against the observed bad rate;"
+		 " A %s %d, B %s %d, C %s %d, D %s %d)", c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[0],
+		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[1], c->t->utf8 ? "\xe2\x89\xa5" : ">=",
+		 m->bands[2], c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[3]);
+	cv_heading(c, s, head);
 	int w[] = {6, -10, -7, -9, -10};
 	int muted = tui_attr(c->t, ROLE_MUTED) | A_BOLD;
 	const char *h[] = {"band", "customers", "bads", "mean PD", "observed"};
@@ -713,6 +718,39 @@ static void draw_calibration(struct canvas *c, struct models *s)
 				       pct(b[2], sizeof b[2], k->mean_pd), pct(b[3], sizeof b[3], k->observed)};
 		int a[] = {tui_band_attr(c->t, k->band[0]), 0, 0, 0, 0};
 		table_row(c, c->row, 1, w, 5, cells, a);
+	}
+}
+
+/* Predicted against observed bad rate per decile of out-of-fold PD, with the
+ * Hosmer–Lemeshow test over them (a small p-value: the PDs are off somewhere). */
+static void draw_deciles(struct canvas *c, struct models *s)
+{
+	const struct modelview *m = &s->mv;
+	if (!m->ndeciles)
+		return;
+	char head[160], st[24], p[24];
+	snprintf(head, sizeof head, "Calibration by PD decile  (riskiest first; Hosmer-Lemeshow %s,"
+		 " %.0f df, p %s)", nf(st, sizeof st, "%.2f", m->hl), isnan(m->hl_df) ? 0 : m->hl_df,
+		 nf(p, sizeof p, "%.3g", m->hl_p));
+	cv_heading(c, s, head);
+	int w[] = {-7, -10, -7, -18, -9, -10};
+	int muted = tui_attr(c->t, ROLE_MUTED) | A_BOLD;
+	const char *h[] = {"decile", "customers", "bads", "PD range", "mean PD", "observed"};
+	int ha[] = {muted, muted, muted, muted, muted, muted};
+	table_row(c, c->row++, 1, w, 6, h, ha);
+	for (int i = 0; i < m->ndeciles; i++, c->row++) {
+		const struct modelview_decile *d = &m->deciles[i];
+		char b[6][32], lo[16], hi[16];
+		snprintf(b[0], sizeof b[0], "%d", i + 1);
+		snprintf(b[3], sizeof b[3], "%s-%s", pct(lo, sizeof lo, d->min_pd),
+			 pct(hi, sizeof hi, d->max_pd));
+		const char *cells[] = {b[0],
+				       nf(b[1], sizeof b[1], "%.0f", d->count),
+				       nf(b[2], sizeof b[2], "%.0f", d->bads),
+				       b[3],
+				       pct(b[4], sizeof b[4], d->mean_pd),
+				       pct(b[5], sizeof b[5], d->observed)};
+		table_row(c, c->row, 1, w, 6, cells, NULL);
 	}
 }
 
@@ -730,12 +768,13 @@ static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
 		draw_points(&c, s);
 	else if (strcmp(algo, "logit") == 0 && s->mv.nweights)
 		draw_weights(&c, s);
-	else if (strcmp(algo, "xgb") == 0 && s->mv.nparams)
+	else if ((strcmp(algo, "xgb") == 0 || strcmp(algo, "rf") == 0) && s->mv.nparams)
 		draw_params(&c, s);
 	else if (strcmp(algo, "rules") == 0)
 		draw_terms(&c, s);
 	draw_gains(&c, s);
 	draw_calibration(&c, s);
+	draw_deciles(&c, s);
 	s->content = c.row;
 }
 

@@ -17,7 +17,9 @@ cd "$work"
 train() { # db, prefix: one small model of each algorithm, exported
 	"$bin" --db "$1" -c "train $2x --algo xgb --trees 3 --depth 2 --folds 2" \
 		-c "train $2l --algo logit --folds 2" -c "train $2s --algo scorecard --folds 2" \
+		-c "train $2r --algo rf --trees 3 --depth 3 --folds 2 --threads 1" \
 		-c "model export $2x $out/fuzz_model_import/$2-xgb.model" \
+		-c "model export $2r $out/fuzz_model_import/$2-rf.model" \
 		-c "model export $2l $out/fuzz_model_import/$2-logit.model" \
 		-c "model export $2s $out/fuzz_model_import/$2-scorecard.model" >/dev/null
 }

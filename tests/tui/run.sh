@@ -319,6 +319,47 @@ else
 	bad "cannot label and train on the sample data without outcomes"
 fi
 
+# --- a blend in the Profile pane (named, its members' unclamped scores and PDs, the
+# weighted mean) and calibration by PD decile in the Models pane
+if cp "$work/german.db" "$work/blended.db" && "$rd" --db "$work/blended.db" -c 'train g2 --algo logit' \
+	-c 'promote g2 --blend 2' -c 'recompute all' >/dev/null 2>&1; then
+	TUI_DB=$work/blended.db start blend 120 40
+	expect "G0000" "opens on the German customers"
+	expect_re 'PD [0-9.]+%  [A-Z]+  new  blend: g1@1 ×1 \+ g2@1 ×2' "the Profile names the blend"
+	expect_re "cut-off PD [0-9.]+% \(the blend's\): (approve|decline)" "the blend's own cut-off"
+	expect_re '  g1@1 ×1  raw [0-9]+\.[0-9]{2}  PD [0-9.]+%' "a member's unclamped score and PD"
+	expect_re '  g2@1 ×2  raw [0-9]+\.[0-9]{2}  PD [0-9.]+%' "the other member"
+	expect_re 'weighted mean raw [0-9]+\.[0-9]{2} → score [0-9]+' "how the score follows"
+	# The weighted mean on screen is the members' on screen, and rounds to the score shown.
+	# Each shown value is rounded to 0.005, so the mean of the shown ones may differ from
+	# the shown mean by up to 0.01.
+	a=$(screen | grep -oE 'g1@1 ×1  raw [0-9.]+' | grep -oE '[0-9.]+$')
+	b=$(screen | grep -oE 'g2@1 ×2  raw [0-9.]+' | grep -oE '[0-9.]+$')
+	m=$(screen | grep -oE 'weighted mean raw [0-9.]+ → score [0-9]+' | grep -oE '[0-9.]+ → score [0-9]+')
+	if awk -v a="$a" -v b="$b" -v m="${m%% *}" -v sc="${m##* }" 'BEGIN {
+		w = (a + 2 * b) / 3; exit !(a != "" && w - m < 0.0101 && m - w < 0.0101 && int(m + 0.5) == sc) }'; then
+		ok "the weighted mean of the shown raw scores ($a, $b) is the shown one, rounded to the score"
+	else
+		bad "the weighted mean of the shown raw scores ($a, $b) is the shown one ($m)"
+	fi
+	keys m
+	expect "Models (3)" "the Models pane lists both members"
+	keys '}' '}' '}' '}' '}' '}'
+	expect_re 'Calibration by PD decile  \(riskiest first; Hosmer-Lemeshow [0-9.]+, 8 df, p [0-9.e-]+\)' \
+		"calibration by PD decile with the Hosmer-Lemeshow test"
+	expect_re 'Calibration by band .*A ≥ 800, B ≥ 700, C ≥ 600, D ≥ 500' "the band edges"
+	keys q
+	expect "exited 0" "quits"
+	TUI_LANG=C TUI_DB=$work/blended.db start blend-ascii 100 30
+	expect_re 'new  blend: g1@1 x1 \+ g2@1' "a non-UTF-8 locale writes the blend's × as x"
+	expect_re 'weighted mean raw [0-9.]+ -> score' "and the arrow as ->"
+	keys q
+	expect "exited 0" "quits"
+else
+	current=blend
+	bad "cannot make a blend on $german"
+fi
+
 # --- the Drift pane: rules@1's reference made on a sample without drift (A), imported
 # into a database holding a sample with drift (B) and serving there
 if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
@@ -326,7 +367,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	"$rd" --db "$work/drift-a.db" -c "load $work/drift-a" -c 'recompute all' \
 		-c "model export rules $work/drift-ref.model" >/dev/null &&
 	"$rd" --db "$work/drift-b.db" -c "load $work/drift-b" -c "model import $work/drift-ref.model" \
-		-c 'promote rules@2' -c 'recompute all' >/dev/null; then
+		-c 'promote rules@2' -c 'recompute all' -c 'snapshot' >/dev/null; then
 	TUI_DB=$work/drift-b.db start drift 120 40
 	expect "C0001" "opens on the drifted sample"
 	keys d
@@ -341,9 +382,9 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 		"the score line: PSI, KS, status"
 	expect_re '^ tenure_days +0\.[0-9]{4} +0\.[0-9]{4} +stable ' "stable features further down"
 	expect "Score distribution  PSI" "the score distribution, reference against current"
-	expect_re 'Score PSI per cohort month +20[0-9]{2}-[0-9]{2} [0-9]+\.[0-9]{3}' \
-		"the PSI-per-month chart with its last month"
-	expect "AUC per cohort month" "the AUC-per-month chart"
+	expect_re 'Score PSI per month end +20[0-9]{2}-[0-9]{2} [0-9]+\.[0-9]{3}' \
+		"the PSI-per-month chart (the snapshots) with its last month"
+	expect "AUC per month end" "the AUC-per-month chart"
 	expect "0.25│" "the chart marks the 0.25 threshold (braille, UTF-8)"
 	keys Enter
 	expect "rules@2: cod_share bins" "Enter opens the first feature's bins"
@@ -363,7 +404,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	expect "6 of 17 features drifted" "80x24 keeps the verdict"
 	expect_re '^ cod_share +[0-9.]+ +[0-9.]+ +significant' "and the table"
 	keys '}' '}'
-	expect "Score PSI per cohort month" "} scrolls to the charts at 80x24"
+	expect "Score PSI per month end" "} scrolls to the charts at 80x24"
 	tmux -L "$sock" resize-window -t t -x 40 -y 12
 	expect "Drift" "40x12 keeps the pane"
 	keys '{' '{' j j Enter j J J k
@@ -372,7 +413,7 @@ if "$rd" -c "gen $work/drift-a --customers 2000 --seed 1" \
 	expect "Drift" "20x5 keeps the title"
 	tmux -L "$sock" resize-window -t t -x 120 -y 40
 	keys Escape g
-	expect "AUC per cohort month" "back at 120x40 the charts are whole again"
+	expect "AUC per month end" "back at 120x40 the charts are whole again"
 	keys : 'drift baseline' Enter
 	expect "0 of 17 features drifted significantly" \
 		"'drift baseline' recomputes the pane: the current profiles are the reference now"
@@ -392,6 +433,20 @@ else
 	current=drift
 	bad "cannot build the drift databases"
 fi
+
+# Over time: calendar months from the monthly snapshots, none before the first `snapshot`.
+start drift-months 120 40
+expect "C0001" "opens on the sample"
+keys d
+expect "0 of 17 features drifted significantly" "d shows the sample against its own reference"
+expect "no snapshots: 'snapshot' takes them" "no snapshots: the charts say how to take them"
+keys : 'snapshot' Enter
+expect_re 'Score PSI per month end +2025-06 0\.000' \
+	"after 'snapshot': the PSI per calendar month, the last (the reference's month) 0"
+expect_re '^ .* 2024-07 .* 2025-06 *$' "the chart's axis runs from 2024-07 to 2025-06"
+expect_re 'AUC per month end +2025-06 0\.[0-9]{3}' "the AUC per month end"
+keys q
+expect "exited 0" "quits"
 
 # No reference: a database loaded but not recomputed, then recomputed from the prompt.
 "$rd" --db "$work/noref.db" -c "load $work/drift-a" >/dev/null

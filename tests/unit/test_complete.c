@@ -114,10 +114,10 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|cleanup|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute"));
 	free(all);
 	/* capped */
-	check_at(NULL, "", -1, 3, "audit|drift|exit", 0);
+	check_at(NULL, "", -1, 3, "audit|cleanup|drift", 0);
 	check_at(NULL, "", -1, 0, "", 0);
 	/* the word under the cursor, in the middle of the line */
 	check_at(NULL, "sh C001", 2, 100, "show", 0);
@@ -155,8 +155,8 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute|retire|rules|"
-			    "runs|set|show|theme|train");
+	check(NULL, "help ", "audit|cleanup|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute|retire|rules|"
+			    "runs|set|show|snapshot|snapshots|theme|train");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
 	check(NULL, "theme d", "dark|default");
@@ -165,6 +165,9 @@ static void test_subcommands(void **state)
 	check(NULL, "drift ", "baseline");
 	check(NULL, "label ", "clear|proxy");
 	check(NULL, "label proxy --c", "--clusters");
+	check(NULL, "drift --by ", "month");
+	check(NULL, "cleanup ", "snapshots");
+	check(NULL, "snapshot --", "--from|--monthly|--to");
 	check(NULL, "train x --algo ", "logit|scorecard|xgb");
 	check(NULL, "train x --segment e", "existing");
 }
@@ -196,8 +199,9 @@ static void test_models(void **state)
 	check(st, "train ", "logit_new|rules|xgb_main");
 	check(st, "promote x", "xgb_main");
 	check(st, "retire l", "logit_new");
-	check(st, "model ", "export|import|logit_new|rules|xgb_main");
+	check(st, "model ", "check|export|import|logit_new|rules|xgb_main");
 	check(st, "model export r", "rules");
+	check(st, "model check x", "xgb_main");
 	check(st, "drift --model x", "xgb_main");
 	check(NULL, "train ", "");
 	store_close(st);

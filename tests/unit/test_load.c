@@ -967,6 +967,69 @@ static void test_mapping_missing_special(void **state)
 	store_close(st);
 }
 
+/* The mapping's "labels": what they may be, where a load stores them (attribute_labels),
+ * and a label for a column that is no attribute of the file refused, changing nothing. */
+static void test_mapping_labels(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	struct {
+		const char *json;
+		const char *want;
+	} cases[] = {
+		{"{\"labels\": []}", "m.json: 'labels' must be an object of column"},
+		{"{\"labels\": {\"a\": 3}}", "m.json: 'labels'.'a' must be a label or {"},
+		{"{\"labels\": {\"a\": \"\"}}", "'labels'.'a' must be a text of 1 to 80 bytes"},
+		{"{\"labels\": {\"a\": \"x\\ty\"}}", "without control characters"},
+		{"{\"labels\": {\"a\": {\"lable\": \"x\"}}}", "'labels': unknown key 'lable' (expected"
+							  " label, values)"},
+		{"{\"labels\": {\"a\": {\"values\": [\"x\"]}}}", "'labels'.'a'.'values' must be an object"},
+		{"{\"labels\": {\"a\": {\"values\": {\"\": \"none\"}}}}", "'labels'.'a'.'values'.'': an"
+								      " empty value is never stored"},
+		{"{\"labels\": {\"a\": {\"values\": {\"1\": 1}}}}", "'labels'.'a'.'values'.'1' must be a"
+								  " text"},
+		{"{\"labels\": {\" \": \"x\"}}", "'labels': the key ' ' is not a column name"},
+		{"{\"labels\": {\"a\": \"x\", \"A\": \"y\"}}", "'labels' names 'A' twice"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		if (m)
+			fail_msg("accepted %s", cases[i].json);
+		assert_has(err.msg, cases[i].want);
+	}
+	struct rd_store *st = test_store();
+	struct run r;
+	char v[128];
+	const char *map = file_str("lm.json", "{\"rename\": {\"Wohnen\": \"home\"}, \"labels\": {"
+					      "\"Wohnen\": {\"label\": \"housing\", \"values\": {\"R\":"
+					      " \"rents\", \"X\": \"never seen\"}}, \"INCOME\": \"monthly"
+					      " income\"}}");
+	const char *p = file_str("l.csv", "id,Wohnen,income\nC1,R,1200\nC2,O,2500\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
+	run_free(&r);
+	assert_string_equal(text_of(st, "SELECT group_concat(name || '|' || value || '|' || label, ';')"
+					" FROM (SELECT * FROM attribute_labels ORDER BY name, value)",
+				    v, sizeof v),
+			    "home||housing;home|R|rents;home|X|never seen;income||monthly income");
+	/* A label of a column the file lacks (or the outcome's), or for orders: refused. */
+	map = file_str("lm2.json", "{\"labels\": {\"size\": \"size\"}}");
+	p = file_str("l2.csv", "id,income\nC3,1\n");
+	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "lm2.json: 'labels' names 'size', which is not an attribute"
+				  " column of this file");
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels"), 4);
+	map = file_str("lm3.json", "{\"labels\": {\"amount\": \"amount\"}}");
+	p = file_str("lo.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	assert_int_equal(load(&r, st, "orders", p, map, 0), -1);
+	assert_has(r.ctx.err.msg, "lm3.json: 'labels' label customer attributes, which need a"
+				  " customers file");
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
+	store_close(st);
+}
+
 /* ---- the public datasets ---- */
 
 static void test_german(void **state)
@@ -999,6 +1062,12 @@ static void test_german(void **state)
 				      " AND name = 'credit_amount'"),
 			 1169);
 	assert_int_equal(test_int(st, "SELECT defaulted FROM outcomes WHERE customer_id = 'G0001'"), 1);
+	/* The labels of the 20 attributes and of the 56 codes of the 13 categorical ones. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels"), 76);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"), 20);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE name ="
+				      " 'checking_status' AND value = 'A11' AND label = '< 0 DM'"),
+			 1);
 	/* Line 267 (trailing blank) loads like the others. */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = 'G0266'"),
 			 20);
@@ -1026,6 +1095,7 @@ static void test_taiwan(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical' AND"
 				      " name IN ('SEX', 'EDUCATION', 'MARRIAGE')"),
 			 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"), 23);
 	/* ID 7 is written "5e+05". */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = '7'"
 				      " AND name = 'LIMIT_BAL' AND value = '5e+05' AND num = 500000"),
@@ -1517,6 +1587,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_errors),
 		cmocka_unit_test(test_mapping_apply),
 		cmocka_unit_test(test_mapping_missing_special),
+		cmocka_unit_test(test_mapping_labels),
 		cmocka_unit_test(test_german),
 		cmocka_unit_test(test_taiwan),
 		cmocka_unit_test(test_load_dir),

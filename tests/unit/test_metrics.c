@@ -337,6 +337,60 @@ static void test_errors(void **state)
 	assert_close(v, (0.64 + 0.09) / 2, 1e-15);
 }
 
+/* Against scipy.stats.chi2.sf (SciPy 1.10), relative to 1e-12. */
+static void test_chi2_sf(void **state)
+{
+	(void)state;
+	static const struct {
+		double x, df, sf;
+	} cases[] = {
+		{0.5, 1, 0.47950012218695337},
+		{3.0, 2, 0.22313016014842982},
+		{8.0, 8, 0.43347012036670896},
+		{15.507313055865453, 8, 0.050000000000000024}, /* the 95 % point */
+		{40.0, 8, 3.203719780476998e-06},
+		{1e-3, 8, 0.9999999999999974},
+		{100, 3, 1.5541594313896026e-21},
+		{7.3, 13, 0.8860365675012166},
+		{0.2, 0.5, 0.391661154271034},
+		{250, 8, 1.722791179945701e-49},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		assert_close(metrics_chi2_sf(cases[i].x, cases[i].df), cases[i].sf, cases[i].sf * 1e-12);
+	assert_close(metrics_chi2_sf(0, 8), 1.0, 0);
+	assert_true(isnan(metrics_chi2_sf(1, 0)));
+}
+
+/* 20 rows in the gains deciles (2 rows each, riskiest first); HL and its p-value from a
+ * plain Python loop and scipy.stats.chi2.sf(HL, 8). */
+static void test_hosmer_lemeshow(void **state)
+{
+	(void)state;
+	const double p[] = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5,
+			    0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99};
+	const int y[] = {0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1};
+	struct metrics_gains_row g[METRICS_GAINS_BUCKETS];
+	struct metrics_hl hl;
+	struct rd_err err = {{0}};
+	assert_int_equal(metrics_gains(p, y, 20, g, &err), 0);
+	assert_int_equal(metrics_hosmer_lemeshow(g, METRICS_GAINS_BUCKETS, &hl, &err), 0);
+	assert_close(hl.statistic, 21.101574080169513, 1e-12);
+	assert_int_equal(hl.groups, 10);
+	assert_int_equal(hl.df, 8);
+	assert_close(hl.p_value, 0.006882446063700177, 1e-15);
+	/* A group whose PDs are all 0 has no variance: left out, and so are empty ones. */
+	const double p0[] = {0, 0, 0.5, 0.5};
+	const int y0[] = {0, 0, 1, 0};
+	assert_int_equal(metrics_gains(p0, y0, 4, g, &err), 0);
+	assert_int_equal(metrics_hosmer_lemeshow(g, METRICS_GAINS_BUCKETS, &hl, &err), 0);
+	assert_int_equal(hl.groups, 2);
+	assert_true(isnan(hl.p_value));
+	const double pz[] = {0, 0};
+	const int yz[] = {1, 0};
+	assert_int_equal(metrics_gains(pz, yz, 2, g, &err), 0);
+	assert_int_equal(metrics_hosmer_lemeshow(g, METRICS_GAINS_BUCKETS, &hl, &err), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_ks_brier_logloss), cmocka_unit_test(test_gains),
 		cmocka_unit_test(test_calibration), cmocka_unit_test(test_cost_cutoff),
 		cmocka_unit_test(test_roc),        cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_chi2_sf),    cmocka_unit_test(test_hosmer_lemeshow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,6 +218,40 @@ static void test_logit_bounds(void **state)
 		"'scaling' must be an object");
 }
 
+/* Band edges in a spec's scaling: scoring uses them; a bad list is refused, named. */
+static void test_spec_bands(void **state)
+{
+	(void)state;
+	const char *v[8];
+	memcpy(v, logit_ok, sizeof v);
+	v[0] = "600, \"bands\": [750, 650, 550, 450]";
+	struct rd_model *m = parsed(logit_spec(v));
+	struct rd_score out;
+	score_fill(&m->scaling, 660.2, &out);
+	assert_int_equal(out.band, 'B'); /* C under SPEC's edges */
+	score_fill(&m->scaling, 749.6, &out);
+	assert_int_equal(out.score, 750);
+	assert_int_equal(out.band, 'A');
+	assert_string_equal(out.risk_level, "LOW");
+	model_free(m);
+	static const struct {
+		const char *bands, *want;
+	} bad[] = {
+		{"[750, 650, 550]", "'bands' must be an array of 4 scores"},
+		{"\"750\"", "'bands' must be an array of 4 scores"},
+		{"[750, 650.5, 550, 450]", "'bands' must hold whole scores"},
+		{"[750, 650, 650, 450]", "strictly decreasing"},
+		{"[1e300, 650, 550, 450]", "'bands' must hold whole scores"},
+		{"[750, 650, 550, 300]", "strictly decreasing"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char base[96];
+		snprintf(base, sizeof base, "600, \"bands\": %s", bad[i].bands);
+		v[0] = base;
+		refused(logit_spec(v), bad[i].want);
+	}
+}
+
 static void test_scorecard_bins(void **state)
 {
 	(void)state;
@@ -371,12 +405,11 @@ static void test_scorecard_special(void **state)
 static void test_nonfinite_score(void **state)
 {
 	(void)state;
-	const char *v[8];
-	memcpy(v, logit_ok, sizeof v);
-	v[5] = "5e-324"; /* sd: any value off the mean overflows */
-	v[6] = "40";
-	v[7] = "1";
-	struct rd_model *m = parsed(logit_spec(v));
+	/* sd: any value off the mean overflows (a spec without clip bounds, whose range is the
+	 * mean alone, so that it parses). */
+	struct rd_model *m = parsed("{\"algo\": \"logit\", \"intercept\": -1, \"columns\": ["
+				    " {\"name\": \"home\", \"levels\": [\"own\"], \"weights\": [0]},"
+				    " {\"name\": \"age\", \"mean\": 40, \"sd\": 5e-324, \"weight\": 1}]}");
 	double x[6] = {0, 40, 0, 41, 1, 39}, raw[3];
 	struct rd_score s[3];
 	struct rd_err err = {{0}};
@@ -438,6 +471,196 @@ static void test_names_and_weights(void **state)
 	assert_string_equal(err.msg, "w must be a number > 0 and at most 1000000");
 }
 
+/* A logit spec as train writes it now: income winsorized to [1000, 8000], a missing income
+ * imputed as 2500 and flagged (+0.3), average contributions home 0.1 and income 0.06. */
+static const char logit_avg_spec[] =
+	"{\"algo\": \"logit\", \"scaling\": {\"base_score\": 600, \"base_odds\": 19, \"pdo\": 50},"
+	" \"intercept\": -1, \"columns\": ["
+	" {\"name\": \"home\", \"levels\": [\"own\", \"rent\"], \"weights\": [-0.5, 0.4], \"avg\": 0.1},"
+	" {\"name\": \"income\", \"mean\": 3000, \"sd\": 1000, \"clip_lo\": 1000, \"clip_hi\": 8000,"
+	" \"impute\": 2500, \"weight\": -0.8, \"missing_weight\": 0.3, \"avg\": 0.06}],"
+	" \"labels\": {\"home\": {\"label\": \"housing\", \"values\": {\"rent\": \"rents a home\"}}}}";
+
+/* The points lost of the reason named name, or 0. */
+static double lost_of(const struct rd_score *s, const char *name)
+{
+	for (int r = 0; r < s->nreasons; r++)
+		if (strcmp(s->reasons[r].name, name) == 0)
+			return s->reasons[r].points;
+	return 0;
+}
+
+/* Points lost = (contribution - average contribution) * pdo/ln 2, worked by hand: the
+ * contribution of income is -0.8 * (clip(x) - 3000)/1000, or -0.8 * (2500 - 3000)/1000 + 0.3
+ * when missing; of home -0.5 (own), 0.4 (rent) or 0 (missing). */
+static void test_logit_reasons_average(void **state)
+{
+	(void)state;
+	struct rd_model *m = parsed(logit_avg_spec);
+	const double f = 50 / M_LN2;
+	static const struct {
+		double home, income, eta, lost_home, lost_income;
+	} rows[] = {
+		{1, 2000, -1 + 0.4 + 0.8, 0.3, 0.74},  /* rent; income 1 sd below the mean */
+		{1, 1000, -1 + 0.4 + 1.6, 0.3, 1.54},  /* at the lower clip bound */
+		{1, -1e300, -1 + 0.4 + 1.6, 0.3, 1.54}, /* clipped to 1000: no more than it */
+		{0, 1e300, -1 - 0.5 - 4.0, 0, 0},      /* clipped to 8000; own: both above average */
+		{1, NAN, -1 + 0.4 + 0.7, 0.3, 0.64},   /* missing: imputed 2500, flagged */
+		{NAN, 3000, -1 + 0 + 0, 0, 0},         /* home missing: 0, below the average 0.1 */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		double x[2] = {rows[i].home, rows[i].income}, raw;
+		struct rd_score s;
+		struct rd_err err = {{0}};
+		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+		double want = 600 - f * (rows[i].eta + log(19)); /* 600 + f ln(odds/19), odds = e^-eta */
+		if (fabs(raw - want) > 1e-9)
+			fail_msg("row %zu: raw %.12g, expected %.12g", i, raw, want);
+		if (fabs(lost_of(&s, "home") - rows[i].lost_home * f) > 1e-9 ||
+		    fabs(lost_of(&s, "income") - rows[i].lost_income * f) > 1e-9)
+			fail_msg("row %zu: lost home %g income %g, expected %g and %g", i,
+				 lost_of(&s, "home"), lost_of(&s, "income"), rows[i].lost_home * f,
+				 rows[i].lost_income * f);
+		for (int r = 0; r < s.nreasons; r++)
+			assert_true(s.reasons[r].points > 0);
+	}
+	/* Reasons: most points first, code "M-" and the whole name, text with the labels. */
+	double x[2] = {1, NAN}, raw;
+	struct rd_score s;
+	struct rd_err err = {{0}};
+	assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+	assert_int_equal(s.nreasons, 2);
+	assert_string_equal(s.reasons[0].code, "M-income");
+	assert_string_equal(s.reasons[0].text, "income: missing");
+	assert_true(isnan(s.reasons[0].value));
+	assert_string_equal(s.reasons[1].code, "M-home");
+	assert_string_equal(s.reasons[1].text, "housing: rents a home");
+	assert_string_equal(s.reasons[1].level, "rent");
+	x[1] = 1234.5;
+	assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+	assert_string_equal(s.reasons[0].text, "income: 1234.5");
+	assert_true(s.reasons[0].value == 1234.5);
+	model_free(m);
+}
+
+/* A spec from before winsorizing (no clip, impute, indicator or avg) scores as it did: a
+ * missing value is the mean, nothing is clipped, and points lost are against 0. */
+static void test_logit_older_spec(void **state)
+{
+	(void)state;
+	struct rd_model *m = parsed(logit_spec(logit_ok)); /* age: mean 40, sd 10, weight 0.3 */
+	const double f = 50 / M_LN2;
+	static const double ages[] = {80, 200, NAN, 30};
+	for (size_t i = 0; i < sizeof ages / sizeof *ages; i++) {
+		double x[2] = {0, ages[i]}, raw; /* home own: -0.5 */
+		struct rd_score s;
+		struct rd_err err = {{0}};
+		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+		double part = isnan(ages[i]) ? 0 : 0.3 * ((ages[i] - 40) / 10);
+		assert_true(fabs(raw - (600 - f * (-1 - 0.5 + part + log(19)))) < 1e-9);
+		assert_true(fabs(lost_of(&s, "age") - fmax(part * f, 0)) < 1e-9);
+		assert_true(lost_of(&s, "home") == 0);
+	}
+	model_free(m);
+}
+
+/* A scorecard's points lost are below the feature's average points over the training rows
+ * (the bins' goods + bads): age (-inf, 25] -30 x 100 rows, missing 4 x 50, (25, 40] 0 x 250,
+ * (40, inf) 25 x 100: average -0.6. */
+static void test_scorecard_average(void **state)
+{
+	(void)state;
+	struct rd_model *m = parsed(scorecard_spec(
+		cat_ok, "{\"hi\": 25, \"goods\": 60, \"bads\": 40, \"woe\": -0.7, \"points\": -30},"
+			" {\"missing\": true, \"goods\": 40, \"bads\": 10, \"woe\": 0.1, \"points\": 4},"
+			" {\"hi\": 40, \"goods\": 200, \"bads\": 50, \"woe\": 0, \"points\": 0},"
+			" {\"hi\": null, \"goods\": 90, \"bads\": 10, \"woe\": 0.6, \"points\": 25}"));
+	static const double ages[] = {20, NAN, 30, 50}, want[] = {29.4, 0, 0, 0};
+	for (size_t i = 0; i < sizeof ages / sizeof *ages; i++) {
+		double x[2] = {1, ages[i]}, raw;
+		struct rd_score s;
+		struct rd_err err = {{0}};
+		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
+		if (fabs(lost_of(&s, "age") - want[i]) > 1e-9)
+			fail_msg("age %g: lost %g, expected %g", ages[i], lost_of(&s, "age"), want[i]);
+	}
+	model_free(m);
+}
+
+/* Labels and names: what a spec may hold. */
+static void test_labels_and_names(void **state)
+{
+	(void)state;
+	static const char head[] = "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": ["
+				   " {\"name\": \"home\", \"levels\": [\"own\"], \"weights\": [0]},"
+				   " {\"name\": \"age\", \"mean\": 0, \"sd\": 1, \"weight\": 1}],"
+				   " \"labels\": ";
+	static const struct {
+		const char *labels, *want;
+	} bad[] = {
+		{"[]", "'labels' must be an object"},
+		{"{\"size\": {\"label\": \"x\"}}", "labels: 'size' is not a column of the model"},
+		{"{\"home\": \"x\"}", "labels: 'home' must be an object"},
+		{"{\"home\": {\"values\": {\"rent\": \"x\"}}}", "'rent' is not one of its levels"},
+		{"{\"age\": {\"values\": {\"1\": \"x\"}}}", "only 'label' and, for a categorical column"},
+		{"{\"home\": {\"lable\": \"x\"}}", "only 'label' and"},
+		{"{\"home\": {\"label\": \"\"}}", "'label' must be a text of 1 to 80 bytes"},
+		{"{\"home\": {\"label\": \"a\\nb\"}}", "without control characters"},
+		{"{\"home\": {\"values\": {\"own\": 3}}}", "a value's label must be a text"},
+		{"{\"home\": {\"label\": \"123456789012345678901234567890123456789012345678901234567890"
+		 "123456789012345678901\"}}", "1 to 80 bytes"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char spec[1024];
+		snprintf(spec, sizeof spec, "%s%s}", head, bad[i].labels);
+		refused(spec, bad[i].want);
+	}
+	char spec[1024];
+	snprintf(spec, sizeof spec, "%s%s}", head, "{\"home\": {\"values\": {\"own\": \"owns\"}}}");
+	struct rd_model *m = parsed(spec);
+	assert_string_equal(model_label(m, 0), "home");
+	assert_string_equal(m->cols[0].level_labels[0], "owns");
+	model_free(m);
+	/* Built-in features have labels of their own. */
+	m = parsed("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
+		   " \"orders_delivered\", \"mean\": 0, \"sd\": 1, \"weight\": -1}]}");
+	assert_string_equal(model_label(m, 0), "delivered orders");
+	double x = -2, raw;
+	struct rd_score s;
+	struct rd_err err = {{0}};
+	assert_int_equal(model_score(m, &x, 1, &s, &raw, &err), 0);
+	assert_string_equal(s.reasons[0].text, "delivered orders: -2");
+	model_free(m);
+	/* A reason holds a name whole: names up to REASON_NAME_MAX bytes, no longer. */
+	char name[REASON_NAME_MAX + 2];
+	memset(name, 'n', sizeof name);
+	name[REASON_NAME_MAX] = '\0';
+	snprintf(spec, sizeof spec, "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
+				    " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}", name);
+	m = parsed(spec);
+	x = 5;
+	assert_int_equal(model_score(m, &x, 1, &s, &raw, &err), 0);
+	assert_int_equal(strlen(s.reasons[0].code), REASON_NAME_MAX + 2);
+	assert_string_equal(s.reasons[0].code + 2, name);
+	model_free(m);
+	name[REASON_NAME_MAX] = 'n';
+	name[REASON_NAME_MAX + 1] = '\0';
+	snprintf(spec, sizeof spec, "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
+				    " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}", name);
+	refused(spec, "column 1: a name longer than 128 bytes");
+	/* Clip bounds come in pairs, in order, and keep the log-odds finite. */
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+		" \"sd\": 1, \"weight\": 1, \"clip_lo\": 1}]}", "'clip_lo' and 'clip_hi' go together");
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+		" \"sd\": 1, \"weight\": 1, \"clip_lo\": 2, \"clip_hi\": 1}]}",
+		"'clip_lo' must not exceed 'clip_hi'");
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+		" \"sd\": 1e-300, \"weight\": 1, \"clip_lo\": 0, \"clip_hi\": 1e10}]}",
+		"no finite contribution");
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+		" \"sd\": 1, \"weight\": 1, \"avg\": 1e5}]}", "'avg' must be a number from");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,11 +668,16 @@ int main(void)
 		cmocka_unit_test(test_jsondoc_walk),
 		cmocka_unit_test(test_logit_bounds),
 		cmocka_unit_test(test_scorecard_bins),
+		cmocka_unit_test(test_spec_bands),
 		cmocka_unit_test(test_scorecard_scoring),
 		cmocka_unit_test(test_scorecard_special),
 		cmocka_unit_test(test_nonfinite_score),
 		cmocka_unit_test(test_points_lost_capped),
 		cmocka_unit_test(test_names_and_weights),
+		cmocka_unit_test(test_logit_reasons_average),
+		cmocka_unit_test(test_logit_older_spec),
+		cmocka_unit_test(test_scorecard_average),
+		cmocka_unit_test(test_labels_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

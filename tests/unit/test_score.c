@@ -77,6 +77,36 @@ static void test_bands_and_levels(void **state)
 	}
 }
 
+/* A model's own band edges (train --bands): each edge is the lowest score of its band. */
+static void test_band_setting(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	struct score_scaling sc = score_scaling_default;
+	for (int s = SCORE_MIN; s <= SCORE_MAX; s++) /* SPEC's edges: as score_band */
+		assert_int_equal(score_band_of(&sc, s), score_band(s));
+	assert_true(score_bands_default(sc.bands));
+	assert_int_equal(score_bands_parse("750,650,550,450", sc.bands, &err), 0);
+	assert_false(score_bands_default(sc.bands));
+	assert_int_equal(score_band_of(&sc, 750), 'A');
+	assert_int_equal(score_band_of(&sc, 749), 'B');
+	assert_int_equal(score_band_of(&sc, 650), 'B');
+	assert_int_equal(score_band_of(&sc, 649), 'C');
+	assert_int_equal(score_band_of(&sc, 450), 'D');
+	assert_int_equal(score_band_of(&sc, 449), 'E');
+	assert_false(score_scaling_same(&sc, &score_scaling_default));
+	static const char *const bad[] = {"800,700,600", "800,700,600,500,400", "800,800,600,500",
+					  "700,800,600,500", "1001,700,600,500", "800,700,600,300",
+					  "800,700,600,500,", "800;700;600;500", "800,700,600,5e2", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int b[SCORE_BANDS - 1] = {1, 2, 3, 4};
+		if (score_bands_parse(bad[i], b, &err) == 0)
+			fail_msg("accepted band edges '%s'", bad[i]);
+		assert_non_null(strstr(err.msg, "strictly decreasing"));
+	}
+	assert_int_equal(score_bands_parse("1000,999,998,301", sc.bands, &err), 0);
+}
+
 static void test_clamps(void **state)
 {
 	(void)state;
@@ -151,6 +181,28 @@ static void test_rules_parse_errors(void **state)
 	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
 				     " \"weight\": \"a\"}]}", &m, &err), -1);
 	assert_non_null(strstr(err.msg, "terms[0]: 'weight' must be a number"));
+	/* A code is a reason's identity: whole (never cut) and not shared by two terms. */
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
+				     " \"weight\": 1, \"code\": \"R-X\"}, {\"feature\": \"return_rate\","
+				     " \"weight\": 1, \"code\": \"R-X\"}]}", &m, &err), -1);
+	assert_non_null(strstr(err.msg, "terms[1]: code 'R-X' is also terms[0]'s"));
+	char json_long[512], code[REASON_CODE_SIZE + 1];
+	memset(code, 'C', sizeof code - 1);
+	code[sizeof code - 1] = '\0';
+	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": 1, \"code\": \"%s\"}]}", code);
+	assert_int_equal(rules_parse(json_long, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "terms[0]: 'code' must be 1 to 130 bytes"));
+	code[sizeof code - 2] = '\0'; /* 130 bytes: whole in the reason */
+	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": -1, \"code\": \"%s\"}]}", code);
+	assert_int_equal(rules_parse(json_long, &m, &err), 0);
+	double f[FEAT_COUNT] = {0};
+	f[FEAT_COD_SHARE] = 1;
+	struct rd_score sc;
+	rules_score(&m, f, &sc);
+	assert_int_equal(sc.nreasons, 1);
+	assert_string_equal(sc.reasons[0].code, code);
 	/* The specification survives a round trip. */
 	struct rules_model a = rules_v1(), b;
 	char *json = rules_to_json(&a);
@@ -220,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_band_edges),    cmocka_unit_test(test_bands_and_levels),
+		cmocka_unit_test(test_band_setting),
 		cmocka_unit_test(test_clamps),        cmocka_unit_test(test_pd_scaling),
 		cmocka_unit_test(test_reasons),       cmocka_unit_test(test_rules_parse_errors),
 		cmocka_unit_test(test_segment),       cmocka_unit_test(test_rules_bounds),

@@ -11,8 +11,15 @@
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
 	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta",
+	"external_records", "meta", "model_oof",
 };
+
+/* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
+#define BLENDS_UNDO                                                                              \
+	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"            \
+	" ALTER TABLE score_history DROP COLUMN reasons;"                                      \
+	" ALTER TABLE score_history DROP COLUMN components;"                                   \
+	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
 static void test_schema(void **state)
 {
@@ -92,6 +99,8 @@ static void test_file_mode_wal_reopen(void **state)
 					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
 					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
+					" DROP TABLE attribute_labels;"
+					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
 					" PRAGMA user_version = 1", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -99,8 +108,10 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('attribute_labels')"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
-				      " ('profiles_drift', 'outcomes_label')"), 2);
+				      " ('profiles_drift', 'outcomes_label', 'snapshot_months',"
+				      " 'snapshot_rows')"), 4);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	store_close(st);
 
@@ -539,7 +550,7 @@ static void test_migration_outcome_source(void **state)
 					" INSERT INTO customers(id) VALUES ('c'), ('d');"
 					" INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					" PRAGMA user_version = 4", &err), 0);
+					BLENDS_UNDO " PRAGMA user_version = 4", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -581,6 +592,7 @@ static void test_migration_runs(void **state)
 					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
 					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
 					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
+					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
 					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
@@ -591,6 +603,14 @@ static void test_migration_runs(void **state)
 				      " WHERE name IN ('pid', 'host')"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name = 'as_of'"), 1);
+	/* 8 -> 9: the history keeps reasons, components and the cut-off; out-of-fold table. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('score_history')"
+				      " WHERE name IN ('reasons', 'components', 'cutoff_pd')"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'cutoff_pd'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE reasons IS NULL"
+				      " AND run_id = 7"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
@@ -598,13 +618,54 @@ static void test_migration_runs(void **state)
 	/* 6 -> 7: attributes gain their special codes; the rows stay. */
 	assert_int_equal(store_exec(st, "INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
 					" ALTER TABLE attributes DROP COLUMN special;"
-					" PRAGMA user_version = 6", &err), 0);
+					BLENDS_UNDO " PRAGMA user_version = 6", &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'age' AND"
 				      " special IS NULL"), 1);
+	store_close(st);
+	unlink(path);
+}
+
+/* Schema 10 -> 11: models is rebuilt with its rows so that it takes 'rf'; the out-of-fold
+ * rows that reference a model keep their reference. */
+static void test_migration_models(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig11.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE models;"
+					" CREATE TABLE models (name TEXT NOT NULL, version INTEGER NOT NULL,"
+					" algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard',"
+					" 'xgb')), segment TEXT NOT NULL DEFAULT 'all', status TEXT NOT NULL,"
+					" weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics TEXT,"
+					" reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+					" '{}', '{\"auc\":0.7}', NULL, '2025-01-01');"
+					" INSERT INTO model_oof VALUES ('g', 2, 0, 'c', 1, 0.25, 1);"
+					" PRAGMA foreign_keys = ON; PRAGMA user_version = 10", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now')", &err), -1);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND version = 2"
+				      " AND algo = 'xgb' AND segment = 'new' AND status = 'champion'"
+				      " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'g'"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+					" 1, '{}', NULL, NULL, 'now');"
+					" INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO model_oof VALUES ('nope', 1, 0, 'c', 0, 0.25, 1)",
+				    &err), -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	store_close(st);
 	unlink(path);
 }
@@ -623,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_outcome_source),
+		cmocka_unit_test(test_migration_models),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,6 +245,98 @@ static void test_deterministic(void **state)
 	xgb_free(m3);
 }
 
+/* A random forest (several trees in its one round): trained as XGBoost's random-forest mode
+ * (one round, num_parallel_tree trees), it ranks the held-out rows well; its JSON passes
+ * xgb_check_json and reloads to the same predictions and SHAP contributions, which add up
+ * to its margin. */
+static void test_forest(void **state)
+{
+	(void)state;
+	static unsigned char use[N];
+	for (int i = 0; i < N; i++)
+		use[i] = i < HALF;
+	struct xgb_params p = xgb_params_forest;
+	p.trees = 40;
+	p.max_depth = 6;
+	p.colsample = 0.6;
+	struct progress_log pl = {0};
+	struct rd_err err = {{0}};
+	struct xgb_model *m = xgb_train(x, N, K, y, use, &p, NULL, on_progress, &pl, &err);
+	if (!m)
+		fail_msg("xgb_train: %s", err.msg);
+	assert_int_equal(pl.calls, 1);
+	assert_int_equal(pl.last_done, 40);
+	char *json = xgb_to_json(m, &err);
+	assert_non_null(json);
+	/* One round of 40 trees: num_trees 40, num_parallel_tree 40. */
+	assert_non_null(strstr(json, "\"num_parallel_tree\":\"40\""));
+	assert_non_null(strstr(json, "\"num_trees\":\"40\""));
+	if (xgb_check_json(json, strlen(json), K, &err))
+		fail_msg("xgb_check_json: %s", err.msg);
+	struct xgb_model *r = xgb_from_json(json, strlen(json), K, &err);
+	if (!r)
+		fail_msg("xgb_from_json: %s", err.msg);
+	static double a[N], b[N], ca[N * (K + 1)], cb[N * (K + 1)];
+	predict_or_fail(m, x, N, a);
+	predict_or_fail(r, x, N, b);
+	assert_memory_equal(a, b, sizeof a);
+	double auc = 0;
+	assert_int_equal(metrics_auc(a + HALF, y + HALF, N - HALF, &auc, &err), 0);
+	assert_true(auc > 0.75);
+	assert_int_equal(xgb_contribs(m, x, N, 0, ca, &err), 0);
+	assert_int_equal(xgb_contribs(r, x, N, 0, cb, &err), 0);
+	assert_memory_equal(ca, cb, sizeof ca);
+	for (int i = 0; i < N; i += 97) {
+		double sum = 0;
+		for (int j = 0; j <= K; j++)
+			sum += ca[i * (K + 1) + j];
+		assert_true(fabs(sum - log(a[i] / (1 - a[i]))) <= 1e-4);
+	}
+	/* num_trees not a multiple of num_parallel_tree is refused. */
+	char *bad = strdup(json), *at = strstr(bad, "\"num_parallel_tree\":\"40\"");
+	memcpy(at + strlen("\"num_parallel_tree\":\""), "30", 2);
+	assert_int_equal(xgb_check_json(bad, strlen(bad), K, &err), -1);
+	assert_non_null(strstr(err.msg, "multiple"));
+	free(bad);
+	free(json);
+	xgb_free(r);
+	xgb_free(m);
+}
+
+/* Early stopping: the best round and its AUC are those of a model trained for that many
+ * rounds, predicting the held-out rows; more patience never finds a worse best. */
+static void test_early_stop(void **state)
+{
+	(void)state;
+	static unsigned char use[N], eval[N];
+	for (int i = 0; i < N; i++) {
+		use[i] = i < HALF;
+		eval[i] = !use[i];
+	}
+	struct xgb_params p = small(300);
+	p.eta = 0.3;
+	p.max_depth = 6;
+	int best = 0, best2 = 0;
+	double auc = 0, auc2 = 0, check = 0;
+	struct rd_err err = {{0}};
+	if (xgb_early_stop(x, N, K, y, use, eval, &p, 10, NULL, &best, &auc, &err))
+		fail_msg("xgb_early_stop: %s", err.msg);
+	assert_true(best >= 1 && best < 300);
+	p.trees = best;
+	struct xgb_model *m = train_or_fail(x, N, y, use, &p);
+	static double pd[N];
+	predict_or_fail(m, x, N, pd);
+	assert_int_equal(metrics_auc(pd + HALF, y + HALF, N - HALF, &check, &err), 0);
+	assert_true(fabs(check - auc) < 1e-6);
+	p.trees = 300;
+	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 50, NULL, &best2, &auc2, &err), 0);
+	assert_true(best2 >= best && auc2 >= auc);
+	volatile sig_atomic_t cancel = 1;
+	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 10, &cancel, &best, &auc, &err), -1);
+	assert_string_equal(err.msg, "cancelled");
+	xgb_free(m);
+}
+
 static void test_cancel(void **state)
 {
 	(void)state;
@@ -568,7 +660,8 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip), cmocka_unit_test(test_use),
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_json), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_hostile_boosters),
+		cmocka_unit_test(test_hostile_boosters), cmocka_unit_test(test_forest),
+		cmocka_unit_test(test_early_stop),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

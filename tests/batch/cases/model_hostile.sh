@@ -146,12 +146,13 @@ echo "--- names and weights elsewhere"
 $RISKDESK --db db.sqlite -c 'train "a b" --algo logit'; echo "status $?"
 $RISKDESK --db db.sqlite -c 'train -x --algo logit'; echo "status $?"
 for w in inf nan 0 1e7 -1; do
-  $RISKDESK --db db.sqlite -c "promote gl --weight $w"; echo "status $?"
+  $RISKDESK --db db.sqlite -c "promote gl --blend $w"; echo "status $?"
 done
 [ "$(state)" = "$before" ] && echo "db unchanged"
 
 echo "--- a model that imports but overflows on customers: recompute writes nothing"
-edit gl.model big.model "c = s['columns'][1]; c['sd'] = 5e-324; c['min'] = c['max'] = c['mean']"
+# (a spec without clip bounds, as before winsorizing: with them, the log-odds are bounded)
+edit gl.model big.model "c = s['columns'][1]; c['sd'] = 5e-324; del c['clip_lo'], c['clip_hi']; c['impute'] = c['mean']"
 $RISKDESK --db db.sqlite -c 'model import big.model' -c 'promote gl@2'
 before=$(state)
 $RISKDESK --db db.sqlite -c 'recompute all'; echo "status $?"

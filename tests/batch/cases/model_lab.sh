@@ -1,6 +1,6 @@
 # The analyst's path: German Credit with its mapping, a scorecard trained, promoted and
 # serving (band, PD, reasons from its points); the model moved to another database scores
-# identically; routing of new and existing customers with weighted champions.
+# identically; routing of new and existing customers with a blend.
 G="$SHARED/datasets/german"
 $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" >/dev/null
 $RISKDESK --db g.sqlite -c "train g1 --algo scorecard --folds-file $G/folds.csv" | grep -E '^(name|algo|segment|status|rows|bads|columns|auc_fold_mean|registered)'
@@ -26,11 +26,11 @@ sqlite3 g.sqlite "ATTACH 'g2.sqlite' AS b; SELECT count(*), sum(p.score = q.scor
   JOIN b.credit_profiles q USING (customer_id)"
 sqlite3 g.sqlite "SELECT json_extract(reasons, '\$[0].code') LIKE 'M-%' FROM credit_profiles
   WHERE customer_id = 'G0001'"
-echo "--- routing: new and existing customers, weighted champions, fallback"
+echo "--- routing: new and existing customers, a blend, fallback"
 $RISKDESK --db s.sqlite -c "load $ROOT/sample-data" >/dev/null
 $RISKDESK --db s.sqlite -c 'train n1 --algo logit --segment new' -c 'train e1 --algo scorecard --segment existing' \
   -c 'train e2 --algo xgb --segment existing --trees 40' | grep -E '^(name|segment|rows)'
-$RISKDESK --db s.sqlite -c 'promote n1' -c 'promote e1' -c 'promote e2 --weight 3' -c 'recompute all' >/dev/null
+$RISKDESK --db s.sqlite -c 'promote n1' -c 'promote e1' -c 'promote e2 --blend 3' -c 'recompute all' >/dev/null
 sqlite3 s.sqlite "SELECT segment, model_name, count(*), sum(json_array_length(components))
   FROM credit_profiles GROUP BY 1, 2 ORDER BY 1, 2"
 echo "--- a weighted score lies between its components"
@@ -42,7 +42,7 @@ sqlite3 s.sqlite "SELECT segment, model_name, count(*) FROM credit_profiles GROU
 echo "--- bad input"
 $RISKDESK --db s.sqlite -c 'train z --algo forest'; echo "status $?"
 $RISKDESK --db s.sqlite -c 'train z --algo logit --segment old'; echo "status $?"
-$RISKDESK --db s.sqlite -c 'promote e1 --weight -1'; echo "status $?"
+$RISKDESK --db s.sqlite -c 'promote e1 --blend -1'; echo "status $?"
 printf '{"format":"riskdesk-model-1","name":"q","algo":"logit","spec":{"algo":"logit","intercept":0,"columns":[{"name":"x","mean":0,"sd":0,"weight":1}]}}' > bad.model
 $RISKDESK --db s.sqlite -c 'model import bad.model'; echo "status $?"
 sed 's/"booster"/"boost"/' gx.model > bad2.model
