@@ -96,6 +96,8 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
 	sink_fieldf(ctx->out, "drift", "months", COL_NUM, "%d", r.nmonths);
 	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
+	sink_field(ctx->out, "drift", "counted_from",
+		   r.stored_counts ? "the counts stored by snapshot" : "the snapshot rows", COL_TEXT);
 	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
 					    "status",	 "drifted",  "moderate",  "outcomes",
 					    "auc"};

@@ -7,6 +7,7 @@
 
 #include "cmd_util.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/monitor.h"
 #include "riskdesk/snapshot.h"
 
 /* --NAME's month into *month; RD_OK, or RD_USAGE with the message. */
@@ -99,6 +100,8 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 	if (rc == 1)
 		rd_err_set(&ctx->err, "snapshot cancelled: nothing was changed");
 	if (rc)
+		goto out;
+	if (monitor_store_counts(ctx->store, a1, a2, &ctx->err))
 		goto out;
 	int64_t rows = 0;
 	for (int j = 0; j <= t.last - t.first; j++)

@@ -227,6 +227,17 @@ CREATE TABLE snapshot_rows (
   fvec          BLOB NOT NULL,              -- the features packed (features_pack)
   PRIMARY KEY (month, customer_id)
 ) WITHOUT ROWID;
+-- A snapshot month's drift counts for one model's reference (monitor.h), stored by
+-- `snapshot` so that `drift --by month` reads a row per month instead of every customer;
+-- used only while the model's reference text still hashes to reference_hash (schema 12).
+CREATE TABLE snapshot_counts (
+  month          TEXT NOT NULL,
+  model_name     TEXT NOT NULL,
+  model_version  INTEGER NOT NULL,
+  reference_hash TEXT NOT NULL,             -- FNV-1a of models.reference when counted
+  counts         BLOB NOT NULL,             -- monitor.c's packed counts
+  PRIMARY KEY (month, model_name, model_version)
+) WITHOUT ROWID;
 
 -- Small persistent facts (e.g. the configured external-record command).
 CREATE TABLE meta (

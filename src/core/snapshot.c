@@ -618,11 +618,12 @@ int snapshot_remove_before(struct rd_store *st, int before, int64_t *months, int
 {
 	char month[8];
 	snapshot_month_format(before, month);
-	static const char *const sql[2] = {
+	static const char *const sql[3] = {
+		"DELETE FROM snapshot_counts WHERE month < ?1",
 		"DELETE FROM snapshot_rows WHERE month < ?1",
 		"DELETE FROM snapshot_months WHERE month < ?1",
 	};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		sqlite3_stmt *q;
 		if (store_prepare(st, sql[i], &q, err))
 			return -1;
@@ -631,7 +632,8 @@ int snapshot_remove_before(struct rd_store *st, int before, int64_t *months, int
 		sqlite3_finalize(q);
 		if (rc != SQLITE_DONE)
 			return store_fail(st, err, "removing snapshots");
-		*(i ? months : rows) = sqlite3_changes64(store_db(st));
+		if (i)
+			*(i == 2 ? months : rows) = sqlite3_changes64(store_db(st));
 	}
 	return 0;
 }

@@ -388,6 +388,13 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " spec, metrics, reference, created_at FROM models;"
 			   " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;", err))
 		goto fail;
+	/* 11 -> 12: snapshots' stored drift counts (monitor.h). */
+	if (version >= 1 && version < 12 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_counts (month TEXT NOT NULL,"
+			   " model_name TEXT NOT NULL, model_version INTEGER NOT NULL,"
+			   " reference_hash TEXT NOT NULL, counts BLOB NOT NULL,"
+			   " PRIMARY KEY (month, model_name, model_version)) WITHOUT ROWID;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

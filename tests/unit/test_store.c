@@ -11,7 +11,7 @@
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
 	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta", "model_oof",
+	"external_records", "meta", "model_oof", "snapshot_counts",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
