@@ -343,7 +343,8 @@ static int vintages_read(struct rd_store *st, int64_t data_end, struct perf_repo
 		store_fail(st, err, "reading customers");
 		goto out;
 	}
-	qsort(v, nv, sizeof *v, by_quarter);
+	if (nv)
+		qsort(v, nv, sizeof *v, by_quarter);
 	r->vintages = rd_calloc(nv ? nv : 1, sizeof *r->vintages);
 	for (size_t j = 0; j < nv; j++) {
 		struct perf_vintage *pv = &r->vintages[r->nvintages++];
