@@ -22,6 +22,8 @@ int snapshot_month_parse(const char *s, int *month);
 void snapshot_month_format(int month, char out[8]);
 /* The day number (days_from_civil) of the month's last day: its as-of day. */
 int64_t snapshot_month_end(int month);
+/* The month number of a day number. */
+int snapshot_month_of_day(int64_t day);
 
 /* The default range: from the month of the earliest order or payment to the last month
  * whose end is on or before the latest one (UTC days, offsets applied). 0, 1 when the

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "riskdesk/command.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
@@ -16,6 +17,9 @@ static const struct rd_opt drift_opts[] = {
 	{"since", "DATE", "only customers whose first activity is on or after DATE"},
 	{"until", "DATE", "only customers whose first activity is on or before DATE"},
 	{"by", "month", "each monthly snapshot against the reference (--since/--until: YYYY-MM)"},
+	{"outcomes", NULL, "per snapshot month and band, actual against expected bad rate, and the AUC"},
+	{"window", "N", "with --outcomes: the performance window in months (default 12)"},
+	{"vintages", NULL, "cumulative bad rate by months on book per origination quarter"},
 	{NULL, NULL, NULL},
 };
 
@@ -242,9 +246,12 @@ static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
 	const char *by = args_opt(a, "by");
 	if (a->argc != 0 || (by && strcmp(by, "month") != 0)) {
 		rd_err_set(&ctx->err, "usage: drift [--model M] [--feature F] [--since D] [--until D]"
-				      " [--by month] | drift baseline");
+				      " [--by month] | drift [--by month] --outcomes [--window N]"
+				      " | drift --vintages | drift baseline");
 		return RD_USAGE;
 	}
+	if (args_opt(a, "outcomes") || args_opt(a, "vintages") || args_opt(a, "window"))
+		return cmd_drift_outcomes(ctx, a); /* outcomes over time: no reference */
 	return by ? show_by_month(ctx, a) : show(ctx, a);
 }
 
@@ -252,7 +259,8 @@ static const char *const drift_writing[] = {"baseline", NULL};
 
 const struct rd_cmd cmd_drift = {
 	.name = "drift",
-	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month] | baseline",
+	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month]"
+		 " | [--by month] --outcomes [--window N] [--vintages] | --vintages | baseline",
 	.summary = "population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
@@ -261,6 +269,12 @@ const struct rd_cmd cmd_drift = {
 		"With --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
 		"calendar month the score's PSI and status, the features drifted, the AUC, and "
 		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
+		"--outcomes: per snapshot month and band, the expected bad rate (mean PD) against "
+		"the actual one (defaults observed in the --window N months after the month end, "
+		"12 by default; months whose window the outcomes do not cover yet are immature and "
+		"show no actual), and the AUC and Gini of the PD; --vintages: per quarter of "
+		"creation, the cumulative bad rate by months on book. Observed outcomes with an "
+		"observed_at only, never proxy labels. "
 		"'drift baseline' makes the current profiles the rules model's reference; the "
 		"first 'recompute all' sets it when there is none.",
 	.min_args = 0,

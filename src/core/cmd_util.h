@@ -23,5 +23,7 @@ int cmd_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version);
 /* models compare [NAME[@VERSION]...] (cmd_compare.c). */
 int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a);
+/* drift --outcomes / --vintages: outcomes over time (cmd_outcomes.c). */
+int cmd_drift_outcomes(struct rd_ctx *ctx, const struct rd_args *a);
 
 #endif

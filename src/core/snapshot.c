@@ -62,7 +62,7 @@ int64_t snapshot_month_end(int month)
 	return days_from_civil(next / 12, (unsigned)(next % 12 + 1), 1) - 1;
 }
 
-static int month_of_day(int64_t day)
+int snapshot_month_of_day(int64_t day)
 {
 	char s[11];
 	day_format(day, s);
@@ -144,8 +144,8 @@ int snapshot_default_range(struct rd_store *st, int *first, int *last, struct rd
 		return -1;
 	if (lo > hi)
 		return 1;
-	*first = month_of_day(lo);
-	*last = month_of_day(hi);
+	*first = snapshot_month_of_day(lo);
+	*last = snapshot_month_of_day(hi);
 	if (snapshot_month_end(*last) > hi)
 		(*last)--; /* its end is after the data's: not a whole month yet */
 	return *last < *first;
