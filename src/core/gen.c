@@ -31,7 +31,6 @@
  * of mean GEN_MEAN_AGE days; the history begins GEN_HISTORY_MONTHS before the first
  * reported month, long enough that the few customers it cuts off change nothing there. */
 #define GEN_MEAN_AGE 540.0
-#define GEN_HISTORY_MONTHS 36
 #define GEN_MEAN_ACTIVE 730.0 /* days a customer keeps ordering (exponential) */
 
 /* ---- random numbers ---- */
