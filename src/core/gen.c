@@ -642,10 +642,10 @@ static void gen_customer(struct gen_run *g, int64_t num)
 	c.p_cancel = 0.02 + 0.10 * rk;
 	c.p_return = 0.03 + 0.30 * rk;
 
-	/* Joining: customer numbers follow the joining order, one stratum of the growth
-	 * curve each (the num-th N-th of it), so the tenures at every month end have the same
-	 * mix however few customers there are. The arrival curve grows as e^(day/mean age):
-	 * its inverse places a share p of the customers by day ln(1 + p (e^span - 1)) mean. */
+	/* Joining: arrivals grow as e^(day / GEN_MEAN_AGE), so the share p of the customers
+	 * has joined by day GEN_MEAN_AGE ln(1 + p (e^span - 1)) of the history. Customer num
+	 * of N takes p in [(num-1)/N, num/N): numbers follow the joining order, and even a
+	 * small book has the same mix of tenures at every month end. */
 	double p = ((double)(num - 1) + rng_unif(r)) / (double)g->opts->customers;
 	int64_t day = (int64_t)(GEN_MEAN_AGE * gen_ln(1 + p * g->growth_span));
 	c.created_day = g->first_day + day;
