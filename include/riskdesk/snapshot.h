@@ -15,6 +15,7 @@
 
 /* A month as one number: year * 12 + (month - 1). */
 #define SNAPSHOT_MAX_MONTHS 600 /* per snapshot command: 50 years */
+#define SNAPSHOT_DEFAULT_MONTHS 12 /* without --from: the last 12 months of the range */
 
 /* "YYYY-MM" (exactly) into a month number. 0 or -1. */
 int snapshot_month_parse(const char *s, int *month);
