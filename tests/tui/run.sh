@@ -477,7 +477,7 @@ else
 fi
 expect_re '^ .* 2024-07 +2025-06 *$' "the bad-rate chart's axis runs over the snapshot months"
 expect "Vintages: cumulative bad rate" "the vintage chart"
-expect_re '2025-Q2 0\.[0-9]{3} +2024-Q2 0\.[0-9]{3}' "its legend: the latest quarters first"
+expect_re '2025-Q2 0\.[0-9]{3} +2025-Q1 0\.[0-9]{3}' "its legend: the latest quarters first"
 expect_re ' 1 +[0-9]+ months on book *$' "its axis: months on book"
 tmux -L "$sock" resize-window -t t -x 80 -y 24
 keys g '}' '}' '}' '}'
