@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "riskdesk/command.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
@@ -96,6 +97,10 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
 	sink_fieldf(ctx->out, "drift", "months", COL_NUM, "%d", r.nmonths);
 	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
+	if (cmd_stale_fields(ctx, "drift", 1)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
 					    "status",	 "drifted",  "moderate",  "outcomes",
 					    "auc"};
@@ -132,8 +137,11 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 		sink_table_end(ctx->out);
 	}
+	/* A scorecard's characteristic analysis of the window's last month. */
+	int rc = only && cmd_drift_characteristic(ctx, r.model, r.version, only,
+						  r.months[r.nmonths - 1].month, NULL, NULL);
 	monitor_free(&r);
-	return RD_OK;
+	return rc ? RD_FAILED : RD_OK;
 }
 
 static int show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -174,6 +182,10 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "verdict", COL_TEXT,
 		    "%d of %d features drifted significantly, %d moderately", r.significant,
 		    r.ncols - 1, r.moderate);
+	if (cmd_stale_fields(ctx, "drift", 0)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 
 	/* Features, most drifted first. */
 	const struct monitor_column **sorted = rd_malloc((size_t)r.ncols * sizeof *sorted);
@@ -201,6 +213,10 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (only)
 		emit_bins(ctx, strcmp(only, "score") == 0 ? score : sorted[0]);
 	free(sorted);
+	if (only && cmd_drift_characteristic(ctx, r.model, r.version, only, NULL, o.since, o.until)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 
 	/* Cohort months: when the customers' first order or payment was. */
 	static const char *const mcols[] = {"cohort", "customers", "score_psi", "status", "drifted",
