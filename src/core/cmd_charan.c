@@ -6,21 +6,27 @@
 #include "cmd_util.h"
 #include "riskdesk/charan.h"
 
+/* A signed figure to 4 decimals; one that rounds to zero is +0.0000, never -0.0000. */
+static void signed4(double v, char *out, size_t n)
+{
+	snprintf(out, n, "%+.4f", fabs(v) < 0.00005 ? 0.0 : v);
+}
+
 static void emit_bins(struct rd_ctx *ctx, const struct charan_column *c)
 {
 	static const char *const cols[] = {"bin", "reference", "current", "change", "points",
 					   "shift"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM,
 						 COL_NUM,  COL_NUM, COL_NUM};
-	sink_table_begin(ctx->out, "characteristic", 6, cols, kinds);
+	sink_table_begin(ctx->out, "characteristic_bins", 6, cols, kinds);
 	for (int b = 0; b < c->nbins; b++) {
 		const struct charan_bin *bin = &c->bins[b];
 		char ref[24], cur[24], chg[24], pts[24], sh[24];
 		snprintf(ref, sizeof ref, "%.4f", bin->ref);
 		snprintf(cur, sizeof cur, "%.4f", bin->cur);
-		snprintf(chg, sizeof chg, "%+.4f", bin->cur - bin->ref);
+		signed4(bin->cur - bin->ref, chg, sizeof chg);
 		snprintf(pts, sizeof pts, "%.2f", bin->points);
-		snprintf(sh, sizeof sh, "%+.4f", bin->shift);
+		signed4(bin->shift, sh, sizeof sh);
 		const char *row[] = {bin->label, ref, cur, chg, pts, sh};
 		sink_row(ctx->out, row);
 	}
@@ -50,8 +56,11 @@ int cmd_drift_characteristic(struct rd_ctx *ctx, const char *model, int version,
 		sink_fieldf(ctx->out, sec, "current", COL_TEXT, "the profiles (%zu)", r.cur_rows);
 	sink_fieldf(ctx->out, sec, "reference_mean_score", COL_NUM, "%.4f", r.ref_score);
 	sink_fieldf(ctx->out, sec, "current_mean_score", COL_NUM, "%.4f", r.cur_score);
-	sink_fieldf(ctx->out, sec, "mean_score_shift", COL_NUM, "%+.4f", r.cur_score - r.ref_score);
-	sink_fieldf(ctx->out, sec, "sum_of_totals", COL_NUM, "%+.4f", r.shift);
+	char v[24];
+	signed4(r.cur_score - r.ref_score, v, sizeof v);
+	sink_field(ctx->out, sec, "mean_score_shift", v, COL_NUM);
+	signed4(r.shift, v, sizeof v);
+	sink_field(ctx->out, sec, "sum_of_totals", v, COL_NUM);
 	const struct charan_column *c = strcmp(only, "score") == 0 ? NULL : charan_column(&r, only);
 	if (c)
 		emit_bins(ctx, c);
@@ -66,7 +75,7 @@ int cmd_drift_characteristic(struct rd_ctx *ctx, const char *model, int version,
 	sink_table_begin(ctx->out, "characteristic_features", 2, cols, kinds);
 	for (int i = 0; i < r.ncols; i++) {
 		char t[24];
-		snprintf(t, sizeof t, "%+.4f", r.cols[i].total);
+		signed4(r.cols[i].total, t, sizeof t);
 		const char *row[] = {r.cols[i].name, t};
 		sink_row(ctx->out, row);
 	}

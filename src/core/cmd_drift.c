@@ -276,7 +276,10 @@ const struct rd_cmd cmd_drift = {
 		"calendar month the score's PSI and status, the features drifted, the AUC, and "
 		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
 		"'drift baseline' makes the current profiles the rules model's reference; the "
-		"first 'recompute all' sets it when there is none.",
+		"first 'recompute all' sets it when there is none. For a scorecard, --feature F "
+		"adds its characteristic analysis: per bin of F the training rows' share, the "
+		"current share, the change, the points and change x points, then every column's "
+		"total (largest first), which sum to the mean score shift.",
 	.min_args = 0,
 	.max_args = 1,
 	.opts = drift_opts,
