@@ -93,6 +93,24 @@ static int read_serving(struct rd_store *st, struct blend b[2], char rules[128],
 	return 0;
 }
 
+/* One model's profiles that it scored for segments it no longer serves: counted in s, and
+ * named when they are the most. */
+static void unserved_add(struct stale_state *s, const char *name, int version, int64_t n,
+			 int64_t *most)
+{
+	if (n == 0)
+		return;
+	s->unserved += n;
+	s->unserved_models++;
+	if (n <= *most)
+		return;
+	*most = n;
+	if (version)
+		snprintf(s->unserved_model, sizeof s->unserved_model, "%.120s@%d", name, version);
+	else /* a blend's label */
+		snprintf(s->unserved_model, sizeof s->unserved_model, "%.150s", name);
+}
+
 /* The profile counts: per distinct (model, version, segment) of the index — found by
  * skipping from one to the next — those older than the latest load, and all of them
  * when that model no longer serves the segment. */
@@ -121,14 +139,21 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			  " WHERE model_name = ?1 AND model_version = ?2 AND segment = ?3",
 			  &all, err))
 		goto out;
-	char name[BLEND_LABEL_MAX] = "", seg[16] = "";
-	int version = 0;
+	char name[BLEND_LABEL_MAX] = "", seg[16] = "", group[BLEND_LABEL_MAX] = "";
+	int version = 0, group_version = 0;
+	int64_t group_n = 0; /* the unserved profiles of the model and version of group */
 	sqlite3_stmt *at = first;
 	while ((step = sqlite3_step(at)) == SQLITE_ROW) {
 		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(at, 0));
 		version = sqlite3_column_int(at, 1);
 		snprintf(seg, sizeof seg, "%s", (const char *)sqlite3_column_text(at, 2));
 		sqlite3_reset(at);
+		if (strcmp(name, group) != 0 || version != group_version) {
+			unserved_add(s, group, group_version, group_n, &most);
+			snprintf(group, sizeof group, "%s", name);
+			group_version = version;
+			group_n = 0;
+		}
 		at = next;
 		sqlite3_bind_text(next, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(next, 2, version);
@@ -143,7 +168,8 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			sqlite3_bind_text(q[i], 1, name, -1, SQLITE_STATIC);
 			sqlite3_bind_int(q[i], 2, version);
 			sqlite3_bind_text(q[i], 3, seg, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q[i], 4, s->load_run);
+			if (i == 0)
+				sqlite3_bind_int64(q[i], 4, s->load_run);
 			int r = sqlite3_step(q[i]);
 			n[i] = sqlite3_column_int64(q[i], 0);
 			sqlite3_reset(q[i]);
@@ -153,20 +179,10 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			}
 		}
 		s->older += n[0];
-		if (!serves && n[1] > 0) {
-			s->unserved += n[1];
-			s->unserved_models++;
-			if (n[1] > most) {
-				most = n[1];
-				if (version)
-					snprintf(s->unserved_model, sizeof s->unserved_model, "%.120s@%d",
-						 name, version);
-				else
-					snprintf(s->unserved_model, sizeof s->unserved_model, "%.150s",
-						 name);
-			}
-		}
+		if (!serves)
+			group_n += n[1];
 	}
+	unserved_add(s, group, group_version, group_n, &most);
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "reading the profiles");
 		goto out;

@@ -212,6 +212,19 @@ static void draw_tabs(struct tui *t)
 	wnoutrefresh(t->tabs);
 }
 
+void tui_plain_dashes(const struct tui *t, char *s)
+{
+	if (t->utf8)
+		return;
+	char *at, *end = s + strlen(s);
+	while ((at = strstr(s, "\xe2\x80\x94"))) {
+		*at = '-';
+		memmove(at + 1, at + 3, (size_t)(end - (at + 3)) + 1);
+		end -= 2;
+		s = at + 1;
+	}
+}
+
 static void draw_bar(struct tui *t)
 {
 	if (!t->bar)
@@ -223,7 +236,32 @@ static void draw_bar(struct tui *t)
 	werase(t->bar);
 	int a = t->status_error ? tui_attr(t, ROLE_ERROR) : tui_attr(t, ROLE_STATUS);
 	wbkgd(t->bar, (chtype)a);
-	tui_put(t->bar, 0, 0, t->cols, t->status[0] ? t->status : " ? keys  : command  q quit");
+	/* Stale profiles: the warning on the right, the message in what is left. */
+	char warn[400] = "";
+	stale_profiles_text(&t->stale, 1, warn + 1, sizeof warn - 2);
+	int ww = 0;
+	if (warn[1]) {
+		warn[0] = ' ';
+		strcat(warn, " ");
+		for (const char *c = warn; *c; c++)
+			ww += ((unsigned char)*c & 0xC0) != 0x80; /* one column per character */
+		if (ww > t->cols - 10) { /* the short form */
+			snprintf(warn, sizeof warn, " stale profiles \xe2\x80\x94 R ");
+			ww = 20;
+		}
+		tui_plain_dashes(t, warn);
+		if (ww > t->cols)
+			ww = t->cols;
+		if (t->status_error && ww > t->cols - 10)
+			ww = 0; /* an error wins a tiny screen */
+	}
+	tui_put(t->bar, 0, 0, t->cols - ww, t->status[0] ? t->status : " ? keys  : command  q quit");
+	if (ww > 0) {
+		int wa = tui_attr(t, ROLE_ERROR);
+		wattron(t->bar, wa);
+		tui_put(t->bar, 0, t->cols - ww, ww, warn);
+		wattroff(t->bar, wa);
+	}
 	wnoutrefresh(t->bar);
 }
 
@@ -246,6 +284,7 @@ static const struct {
 	{"J K  { }", "Models, Drift: scroll the detail, previous / next section"},
 	{"Enter  P  X", "Models: `model NAME@V` report, promote, retire (ask first)"},
 	{"Enter  Esc", "Drift: the selected feature's bins (j k: next / previous), back"},
+	{"u", "Drift: remake the report (when it is older than the profiles)"},
 	{"Esc", "back to the default screen"},
 	{":", "command prompt (Tab completes)"},
 	{"?", "this help"},
@@ -633,6 +672,10 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	double key_at = 0;
 	int last_key = 0;
 	while (!t->quit) {
+		/* Cached: a few probes, and the counts again only when the store changed. */
+		struct rd_err serr;
+		if (stale_check(st, &t->stale, &serr))
+			memset(&t->stale, 0, sizeof t->stale);
 		frame(t);
 		if (trace) {
 			double now = now_seconds();

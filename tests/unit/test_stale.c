@@ -148,8 +148,8 @@ static void test_unserved(void **state)
 				    &err),
 			 0);
 	check(st, &s);
-	assert_int_equal(s.unserved, 2); /* C1 (rules, existing) and C3 (rules, new) */
-	assert_int_equal(s.unserved_models, 2);
+	assert_int_equal(s.unserved, 2); /* C1 (rules, existing) and C3 (rules, new): one model */
+	assert_int_equal(s.unserved_models, 1);
 	assert_int_equal(store_exec(st,
 				    "UPDATE credit_profiles SET model_name = 'blend: b@1 \xc3\x97" "1 +"
 				    " b@2 \xc3\x97" "3', model_version = 0 WHERE customer_id = 'C1'",
@@ -164,6 +164,18 @@ static void test_unserved(void **state)
 	check(st, &s);
 	assert_int_equal(s.unserved, 1);
 	assert_string_equal(s.unserved_model, "g@1");
+	/* Two models no longer serving. */
+	assert_int_equal(store_exec(st,
+				    "UPDATE credit_profiles SET model_name = 'h', model_version = 3"
+				    " WHERE customer_id = 'C3'",
+				    &err),
+			 0);
+	check(st, &s);
+	assert_int_equal(s.unserved, 2);
+	assert_int_equal(s.unserved_models, 2);
+	stale_profiles_text(&s, 0, text, sizeof text);
+	assert_string_equal(text, "2 profiles were scored by g@1 and others, which no longer serve"
+				  " their segment: 'recompute all' updates them");
 	store_close(st);
 }
 
