@@ -111,25 +111,64 @@ static void unserved_add(struct stale_state *s, const char *name, int version, i
 		snprintf(s->unserved_model, sizeof s->unserved_model, "%.150s", name);
 }
 
+/* The (model, version, segment) after name, version, seg through next[0..2] (first: the
+ * first one, through next[3]), into them: 1, 0 after the last, -1 on an error. */
+static int next_triple(sqlite3_stmt *const next[4], int first, char *name, size_t size,
+		       int *version, char seg[16])
+{
+	for (int i = first ? 3 : 0; i < (first ? 4 : 3); i++) {
+		sqlite3_stmt *q = next[i];
+		int params = sqlite3_bind_parameter_count(q);
+		if (params >= 1)
+			sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
+		if (params >= 2)
+			sqlite3_bind_int(q, 2, *version);
+		if (params >= 3)
+			sqlite3_bind_text(q, 3, seg, -1, SQLITE_TRANSIENT);
+		int step = sqlite3_step(q);
+		if (step == SQLITE_ROW) {
+			snprintf(name, size, "%s", (const char *)sqlite3_column_text(q, 0));
+			*version = sqlite3_column_int(q, 1);
+			snprintf(seg, 16, "%s", (const char *)sqlite3_column_text(q, 2));
+		}
+		sqlite3_reset(q);
+		if (step == SQLITE_ROW)
+			return 1;
+		if (step != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
 /* The profile counts: per distinct (model, version, segment) of the index — found by
  * skipping from one to the next — those older than the latest load, and all of them
  * when that model no longer serves the segment. */
 static int count_profiles(struct rd_store *st, struct stale_state *s, const struct serving *sv,
 			  struct rd_err *err)
 {
-	sqlite3_stmt *first = NULL, *next = NULL, *older = NULL, *all = NULL;
+	/* The next triple: a later segment of the same model and version, else a later version
+	 * of the same model, else a later model — three seeks, where a row-value comparison
+	 * (a, b, c) > (?, ?, ?) would seek on a alone and step through the rest. */
+	static const char *const next_sql[4] = {
+		"SELECT model_name, model_version, segment FROM credit_profiles"
+		" INDEXED BY profiles_stale WHERE model_name = ?1 AND model_version = ?2"
+		" AND segment > ?3 ORDER BY segment LIMIT 1",
+		"SELECT model_name, model_version, segment FROM credit_profiles"
+		" INDEXED BY profiles_stale WHERE model_name = ?1 AND model_version > ?2"
+		" ORDER BY model_version, segment LIMIT 1",
+		"SELECT model_name, model_version, segment FROM credit_profiles"
+		" INDEXED BY profiles_stale WHERE model_name > ?1"
+		" ORDER BY model_name, model_version, segment LIMIT 1",
+		"SELECT model_name, model_version, segment FROM credit_profiles"
+		" INDEXED BY profiles_stale ORDER BY model_name, model_version, segment LIMIT 1",
+	};
+	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL;
 	int rc = -1, step;
 	int64_t most = 0;
+	for (int i = 0; i < 4; i++)
+		if (store_prepare(st, next_sql[i], &next[i], err))
+			goto out;
 	if (store_prepare(st,
-			  "SELECT model_name, model_version, segment FROM credit_profiles"
-			  " INDEXED BY profiles_stale ORDER BY model_name, model_version, segment LIMIT 1",
-			  &first, err) ||
-	    store_prepare(st,
-			  "SELECT model_name, model_version, segment FROM credit_profiles"
-			  " INDEXED BY profiles_stale WHERE (model_name, model_version, segment)"
-			  " > (?1, ?2, ?3) ORDER BY model_name, model_version, segment LIMIT 1",
-			  &next, err) ||
-	    store_prepare(st,
 			  "SELECT count(*) FROM credit_profiles INDEXED BY profiles_stale"
 			  " WHERE model_name = ?1 AND model_version = ?2 AND segment = ?3"
 			  " AND load_run < ?4",
@@ -140,24 +179,16 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			  &all, err))
 		goto out;
 	char name[BLEND_LABEL_MAX] = "", seg[16] = "", group[BLEND_LABEL_MAX] = "";
-	int version = 0, group_version = 0;
+	int version = 0, group_version = 0, first = 1;
 	int64_t group_n = 0; /* the unserved profiles of the model and version of group */
-	sqlite3_stmt *at = first;
-	while ((step = sqlite3_step(at)) == SQLITE_ROW) {
-		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(at, 0));
-		version = sqlite3_column_int(at, 1);
-		snprintf(seg, sizeof seg, "%s", (const char *)sqlite3_column_text(at, 2));
-		sqlite3_reset(at);
+	while ((step = next_triple(next, first, name, sizeof name, &version, seg)) == 1) {
+		first = 0;
 		if (strcmp(name, group) != 0 || version != group_version) {
 			unserved_add(s, group, group_version, group_n, &most);
 			snprintf(group, sizeof group, "%s", name);
 			group_version = version;
 			group_n = 0;
 		}
-		at = next;
-		sqlite3_bind_text(next, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(next, 2, version);
-		sqlite3_bind_text(next, 3, seg, -1, SQLITE_STATIC);
 		sqlite3_stmt *q[2] = {older, all};
 		int64_t n[2] = {0, 0};
 		int k = strcmp(seg, "new") == 0 ? 0 : 1;
@@ -183,14 +214,14 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			group_n += n[1];
 	}
 	unserved_add(s, group, group_version, group_n, &most);
-	if (step != SQLITE_DONE) {
+	if (step < 0) {
 		store_fail(st, err, "reading the profiles");
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(first);
-	sqlite3_finalize(next);
+	for (int i = 0; i < 4; i++)
+		sqlite3_finalize(next[i]);
 	sqlite3_finalize(older);
 	sqlite3_finalize(all);
 	return rc;
