@@ -120,8 +120,12 @@ static int title(const struct drift_extra *x, const struct drift_area *a, int ro
 		return 1;
 	}
 	if (x->error[0] || x->ca.note[0]) {
-		snprintf(line, sizeof line, "Characteristic analysis: %.360s",
-			 x->error[0] ? x->error : x->ca.note);
+		const char *why = x->error[0] ? x->error : x->ca.note;
+		static const char lead[] = "characteristic analysis ";
+		if (strncmp(why, lead, sizeof lead - 1) == 0) /* "... is for scorecards: ..." */
+			snprintf(line, sizeof line, "C%.360s", why + 1);
+		else
+			snprintf(line, sizeof line, "Characteristic analysis: %.360s", why);
 		put(a, row, 1, a->w - 1, x->error[0] ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT) : muted,
 		    line);
 		return 1;
