@@ -51,9 +51,10 @@ const struct rd_cmd cmd_status = {
 	.usage = "",
 	.summary = "what is out of date: profiles older than the latest load or scored by a model "
 		   "that no longer serves, snapshots older than the load",
-	.help = "Profiles computed before the latest load (they miss its data), profiles scored by "
-		"a model that no longer serves their segment (after promote or retire), and snapshot "
-		"months taken before the latest load; 'recompute all' and 'snapshot' bring them up to "
+	.help = "Profiles computed before the latest load of customers, orders or payments (they "
+		"miss its data; outcomes change no profile), profiles scored by a model that no "
+		"longer serves their segment (after promote, retire or rules import), and snapshot "
+		"months taken before that load; 'recompute all' and 'snapshot' bring them up to "
 		"date. The console's status line and Drift pane say the same.",
 	.min_args = 0,
 	.max_args = 0,

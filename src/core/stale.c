@@ -149,19 +149,16 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 	/* The next triple: a later segment of the same model and version, else a later version
 	 * of the same model, else a later model — three seeks, where a row-value comparison
 	 * (a, b, c) > (?, ?, ?) would seek on a alone and step through the rest. */
+#define TRIPLE "SELECT model_name, model_version, segment FROM credit_profiles INDEXED BY profiles_stale"
 	static const char *const next_sql[4] = {
-		"SELECT model_name, model_version, segment FROM credit_profiles"
-		" INDEXED BY profiles_stale WHERE model_name = ?1 AND model_version = ?2"
-		" AND segment > ?3 ORDER BY segment LIMIT 1",
-		"SELECT model_name, model_version, segment FROM credit_profiles"
-		" INDEXED BY profiles_stale WHERE model_name = ?1 AND model_version > ?2"
-		" ORDER BY model_version, segment LIMIT 1",
-		"SELECT model_name, model_version, segment FROM credit_profiles"
-		" INDEXED BY profiles_stale WHERE model_name > ?1"
-		" ORDER BY model_name, model_version, segment LIMIT 1",
-		"SELECT model_name, model_version, segment FROM credit_profiles"
-		" INDEXED BY profiles_stale ORDER BY model_name, model_version, segment LIMIT 1",
+		(TRIPLE " WHERE model_name = ?1 AND model_version = ?2 AND segment > ?3"
+			" ORDER BY segment LIMIT 1"),
+		(TRIPLE " WHERE model_name = ?1 AND model_version > ?2"
+			" ORDER BY model_version, segment LIMIT 1"),
+		(TRIPLE " WHERE model_name > ?1 ORDER BY model_name, model_version, segment LIMIT 1"),
+		(TRIPLE " ORDER BY model_name, model_version, segment LIMIT 1"),
 	};
+#undef TRIPLE
 	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL;
 	int rc = -1, step;
 	int64_t most = 0;
