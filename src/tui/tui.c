@@ -212,6 +212,18 @@ static void draw_tabs(struct tui *t)
 	wnoutrefresh(t->tabs);
 }
 
+/* A question waits in the status line (tui_confirm). */
+static int bar_question;
+
+/* Columns of UTF-8 text whose characters are each one column wide. */
+static int text_cols(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 void tui_plain_dashes(const struct tui *t, char *s)
 {
 	if (t->utf8)
@@ -236,26 +248,26 @@ static void draw_bar(struct tui *t)
 	werase(t->bar);
 	int a = t->status_error ? tui_attr(t, ROLE_ERROR) : tui_attr(t, ROLE_STATUS);
 	wbkgd(t->bar, (chtype)a);
-	/* Stale profiles: the warning on the right, the message in what is left. */
+	/* Stale profiles: the warning on the right, the message in what is left; but an error
+	 * or a question keeps its whole line, beside the short form if it fits. */
+	const char *msg = t->status[0] ? t->status : " ? keys  : command  q quit";
 	char warn[400] = "";
 	stale_profiles_text(&t->stale, 1, warn + 1, sizeof warn - 2);
 	int ww = 0;
 	if (warn[1]) {
 		warn[0] = ' ';
 		strcat(warn, " ");
-		for (const char *c = warn; *c; c++)
-			ww += ((unsigned char)*c & 0xC0) != 0x80; /* one column per character */
-		if (ww > t->cols - 10) { /* the short form */
+		ww = text_cols(warn);
+		int mw = t->status_error || bar_question ? text_cols(msg) : 0;
+		if (ww > t->cols - 10 || mw + ww > t->cols) { /* the short form */
 			snprintf(warn, sizeof warn, " stale profiles \xe2\x80\x94 R ");
-			ww = 20;
+			ww = text_cols(warn);
 		}
+		if (mw + ww > t->cols)
+			ww = mw >= t->cols ? 0 : t->cols - mw;
 		tui_plain_dashes(t, warn);
-		if (ww > t->cols)
-			ww = t->cols;
-		if (t->status_error && ww > t->cols - 10)
-			ww = 0; /* an error wins a tiny screen */
 	}
-	tui_put(t->bar, 0, 0, t->cols - ww, t->status[0] ? t->status : " ? keys  : command  q quit");
+	tui_put(t->bar, 0, 0, t->cols - ww, msg);
 	if (ww > 0) {
 		int wa = tui_attr(t, ROLE_ERROR);
 		wattron(t->bar, wa);
@@ -380,7 +392,9 @@ static void select_changed(struct tui *t)
 int tui_confirm(struct tui *t, const char *question)
 {
 	tui_status(t, 0, "%s (y/n)", question);
+	bar_question = 1;
 	draw_bar(t);
+	bar_question = 0;
 	doupdate();
 	int ch;
 	while ((ch = getch()) == ERR || ch == KEY_RESIZE)

@@ -580,7 +580,9 @@ for size in 80x24 120x40; do
 	keys d
 	expect_re '^ 2,000 profiles older than the load of [0-9]{2}:[0-9]{2} — R recomputes' \
 		"the Drift pane says it too ($size)"
-	keys R y
+	keys R
+	expect "recompute every customer? (y/n)" "R asks, its question whole beside the warning ($size)"
+	keys y
 	expect "recompute: done" "R recomputes every customer ($size)"
 	expect_not "older than the load" "and the warning is gone ($size)"
 	keys q
