@@ -7,7 +7,8 @@
 #   (d) 5-fold training on Taiwan next to the reference scripts (bench/models.sh);
 #   (e) `recompute all` with an xgb champion, customers per second;
 #   (f) `snapshot` of 12 months vs one `recompute all` (issue 11: target <= 3.0), and
-#       `drift --by month` over those 12 snapshots.
+#       `drift --by month` over those 12 snapshots;
+#   (g) the stale-data check (`status`).
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 set -euo pipefail
 build=${1:-build}
@@ -112,6 +113,16 @@ t2=$(now)
 t3=$(now)
 echo "(f) drift --by month: the bare GROUP BY of the score's bins per month $(secs "$t0" "$t1")s;" \
 	"riskdesk counting the snapshot rows itself $(secs "$t2" "$t3")s"
+# (g) the stale-data check (issue 11): `status` computes it from scratch each time (the
+# console keeps it until the store changes); 20 in one process, in whatever state (e)
+# and (f) left (the retired xgb champions' profiles no longer serve).
+t0=$(now)
+"$rd" --db "$work/ours.db" $(for i in $(seq 20); do printf -- '-c status '; done) >"$work/status.txt"
+t1=$(now)
+echo "(g) status:    $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 / 20 }') ms" \
+	"per check, process start included ($(sed -n 's/^older_than_load *//p' "$work/status.txt" | head -1)" \
+	"profiles older than the load, $(sed -n 's/^scored_by_unserving *//p' "$work/status.txt" | head -1)" \
+	"scored by a model no longer serving)"
 # (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
 bench/tui.sh "$build"
 # (d) training on Taiwan next to scikit-learn and XGBoost's Python package, same run.

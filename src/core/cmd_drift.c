@@ -102,6 +102,10 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
 	sink_field(ctx->out, "drift", "counted_from",
 		   r.stored_counts ? "the counts stored by snapshot" : "the snapshot rows", COL_TEXT);
+	if (cmd_stale_fields(ctx, "drift", 1)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
 					    "status",	 "drifted",  "moderate",  "outcomes",
 					    "auc"};
@@ -138,8 +142,11 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 		sink_table_end(ctx->out);
 	}
+	/* A scorecard's characteristic analysis of the window's last month. */
+	int rc = only && cmd_drift_characteristic(ctx, r.model, r.version, only,
+						  r.months[r.nmonths - 1].month, NULL, NULL);
 	monitor_free(&r);
-	return RD_OK;
+	return rc ? RD_FAILED : RD_OK;
 }
 
 static int show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -180,6 +187,10 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "verdict", COL_TEXT,
 		    "%d of %d features drifted significantly, %d moderately", r.significant,
 		    r.ncols - 1, r.moderate);
+	if (cmd_stale_fields(ctx, "drift", 0)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 
 	/* Features, most drifted first. */
 	const struct monitor_column **sorted = rd_malloc((size_t)r.ncols * sizeof *sorted);
@@ -207,6 +218,10 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (only)
 		emit_bins(ctx, strcmp(only, "score") == 0 ? score : sorted[0]);
 	free(sorted);
+	if (only && cmd_drift_characteristic(ctx, r.model, r.version, only, NULL, o.since, o.until)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 
 	/* Cohort months: when the customers' first order or payment was. */
 	static const char *const mcols[] = {"cohort", "customers", "score_psi", "status", "drifted",
@@ -276,7 +291,10 @@ const struct rd_cmd cmd_drift = {
 		"creation, the cumulative bad rate by months on book. Observed outcomes with an "
 		"observed_at only, never proxy labels. "
 		"'drift baseline' makes the current profiles the rules model's reference; the "
-		"first 'recompute all' sets it when there is none.",
+		"first 'recompute all' sets it when there is none. For a scorecard, --feature F "
+		"adds its characteristic analysis: per bin of F the training rows' share, the "
+		"current share, the change, the points and change x points, then every column's "
+		"total (largest first), which sum to the mean score shift.",
 	.min_args = 0,
 	.max_args = 1,
 	.opts = drift_opts,

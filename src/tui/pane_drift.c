@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drift_extra.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
 #include "riskdesk/performance.h"
@@ -23,7 +24,8 @@
 #define HIST_BINS 12       /* a table row's histograms: at most this many bars each */
 #define CHART_COLS_MAX 120 /* a line chart's plot, in cells */
 #define CHART_ROWS_MAX 16
-#define SECTIONS 5         /* features, score distribution, PSI chart, AUC chart, outcomes */
+#define SECTIONS 6         /* features, score distribution, PSI chart, AUC chart, outcomes,
+				    * characteristic analysis */
 #define SIDE_MIN 40        /* the charts go beside the table when this much is left */
 #define PSI_TITLE "Score PSI per month end"
 #define AUC_TITLE "AUC per month end"
@@ -52,6 +54,8 @@ struct drift {
 	struct perf_report pr; /* outcomes over time, for their charts; valid when have_pr */
 	int have_pr;
 	char pr_note[RD_ERR_MAX]; /* why an outcomes chart has nothing to draw, or "" */
+	struct drift_extra dx; /* characteristic analysis and stale line (drift_extra.h) */
+	char stale[512]; /* what is out of date, at the last draw; "" for nothing */
 };
 
 static struct drift *state(struct pane *p)
@@ -151,7 +155,8 @@ static int d_idle(struct pane *p, struct tui *t)
 {
 	struct drift *s = state(p);
 	if (!s->pending)
-		return 0;
+		return drift_extra_idle(&s->dx, t);
+	drift_extra_begin(&s->dx, t);
 	struct monitor_opts o = {NULL, NULL, NULL, 0};
 	struct monitor_report r, mr;
 	struct rd_err err = {{0}};
@@ -193,6 +198,7 @@ static int d_idle(struct pane *p, struct tui *t)
 		return 0; /* a key interrupted it: all again at the next idle moment */
 	}
 	report_take(s, &r, months ? &mr : NULL);
+	drift_extra_report(&s->dx, t, &s->r);
 	s->pending = 0;
 	return 1;
 }
@@ -200,10 +206,12 @@ static int d_idle(struct pane *p, struct tui *t)
 static void d_free(struct pane *p)
 {
 	struct drift *s = p->state;
-	if (s)
+	if (s) {
 		report_drop(s);
-	if (s && s->have_pr)
-		perf_free(&s->pr);
+		if (s->have_pr)
+			perf_free(&s->pr);
+		drift_extra_free(&s->dx);
+	}
 	free(s);
 	p->state = NULL;
 }
@@ -929,13 +937,23 @@ static int draw_outcomes(const struct canvas *c, struct drift *s, int row0, int 
 
 static int header_rows(const struct pane *p)
 {
-	return p->h >= 8 ? 3 : p->h >= 3 ? 2 : 1;
+	const struct drift *s = p->state;
+	return p->h >= 8 ? 3 + (p->h >= 10 && s && s->stale[0]) : p->h >= 3 ? 2 : 1;
 }
 
 static int body_rows(const struct pane *p)
 {
 	int n = p->h - header_rows(p);
 	return n > 0 ? n : 0;
+}
+
+/* Under everything, the whole width: the characteristic analysis (drift_extra.h). */
+static void page_extra(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
+{
+	struct drift_area da = {p, t, y0, rows, s->scroll, 0, p->w};
+	if (s->nsections < SECTIONS)
+		s->sections[s->nsections++] = s->content + 1;
+	s->content = drift_extra_section(&s->dx, &da, s->content + 1);
 }
 
 /* Lays the page out from row s->scroll; with rows 0 it only measures. */
@@ -965,6 +983,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 		row += 1;
 		row += draw_outcomes(&r, s, row, r.w - 1, ph);
 		s->content = left > row ? left : row;
+		page_extra(p, t, s, y0, rows);
 		return;
 	}
 	int row = draw_table(&c, s, 0) + 1;
@@ -979,6 +998,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	row += draw_chart(&c, s, row, 0, cw, ph, AUC_TITLE, s->auc, 0) + 1;
 	row += draw_outcomes(&c, s, row, cw, ph);
 	s->content = row;
+	page_extra(p, t, s, y0, rows);
 }
 
 /* The bins of the selected row: label, shares, PSI part, bars. */
@@ -1056,6 +1076,8 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	snprintf(line, sizeof line, "PSI = sum of (current - reference) * ln(current / reference),"
 				    " shares floored at %g", DRIFT_FLOOR);
 	cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
+	struct drift_area da = {p, t, y0, rows, s->bscroll, 0, p->w};
+	row += 1 + drift_extra_feature(&s->dx, &da, row + 1, col->name, col->kind == MON_SCORE);
 	s->bcontent = row;
 }
 
@@ -1080,6 +1102,9 @@ static void d_draw(struct pane *p, struct tui *t)
 	tui_clear_to(p->win, 0, 0, p->w);
 	wattroff(p->win, ta);
 	put(p, 0, 0, p->w, ta, line);
+	drift_extra_stale(&s->dx, t, s->have_mr, s->stale, sizeof s->stale);
+	if (!s->have)
+		s->stale[0] = '\0'; /* no report: nothing to be out of date */
 	int hr = header_rows(p);
 	if (!s->have) {
 		if (hr < 2)
@@ -1097,6 +1122,8 @@ static void d_draw(struct pane *p, struct tui *t)
 		return;
 	}
 	const struct monitor_report *r = &s->r;
+	if (hr >= 4)
+		put(p, 3, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE) | A_BOLD, s->stale);
 	if (hr >= 2) {
 		snprintf(line, sizeof line, " %d of %d features drifted significantly, %d moderately",
 			 r->significant, s->nfeat, r->moderate);
@@ -1164,7 +1191,10 @@ static void bins_scroll(struct pane *p, struct drift *s, int to)
 static int d_key(struct pane *p, struct tui *t, int ch)
 {
 	struct drift *s = state(p);
-	(void)t;
+	if (ch == 'u') { /* remake the report (another process may have recomputed) */
+		d_reload(p, t);
+		return PK_DONE | PK_REDRAW;
+	}
 	if (!s->have || s->r.ncols == 0)
 		return PK_UNHANDLED;
 	int rows = body_rows(p), page = rows > 2 ? rows - 1 : 1;

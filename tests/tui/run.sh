@@ -628,5 +628,68 @@ n=$(sqlite3 "$work/pii-lock.db" "SELECT count(*) FROM audit WHERE command LIKE '
 keys q
 expect "exited 0" "quits"
 
+# --- stale data (issue 11, item 6): after a load the status line and the Drift pane say
+# the profiles are older than it, until `recompute all`; at 80x24 and 120x40
+for size in 80x24 120x40; do
+	start "stale-$size" "${size%x*}" "${size#*x}"
+	expect "C0001" "opens on the sample ($size)"
+	expect_not "older than the load" "nothing is stale after load and recompute all ($size)"
+	keys : "load orders $root/sample-data/orders.csv" Enter
+	expect_re '2,000 profiles older than the load of [0-9]{2}:[0-9]{2} — R recomputes$' \
+		"after a load the status line says the profiles are stale ($size)"
+	expect "load: done" "beside the load's own message ($size)"
+	keys d
+	expect_re '^ 2,000 profiles older than the load of [0-9]{2}:[0-9]{2} — R recomputes' \
+		"the Drift pane says it too ($size)"
+	keys R
+	expect "recompute every customer? (y/n)" "R asks, its question whole beside the warning ($size)"
+	keys y
+	expect "recompute: done" "R recomputes every customer ($size)"
+	expect_not "older than the load" "and the warning is gone ($size)"
+	keys q
+	expect "exited 0" "quits ($size)"
+done
+
+# The Drift report older than the profiles (another process recomputed), and profiles
+# scored by a model that no longer serves (a new rules version).
+start stale-other 120 40
+expect "C0001" "opens"
+keys d
+expect "0 of 17 features drifted significantly" "d shows the report"
+"$rd" --db "$work/stale-other.db" -c 'recompute all' >/dev/null
+keys J
+expect_re '^ this report is older than the profiles \(recompute of [0-9]{2}:[0-9]{2}\) — u remakes it' \
+	"a recompute by another process: the report says it is older than the profiles"
+keys u
+expect_not "this report is older" "u remakes it"
+keys : "rules export $work/stale-rules.json" Enter
+keys : "rules import $work/stale-rules.json" Enter
+expect_re '2,000 profiles scored by rules@1, no longer serving — R recomputes$' \
+	"a new rules version: the status line says the profiles' model no longer serves"
+keys R y
+expect_not "no longer serving" "R clears it"
+keys q
+expect "exited 0" "quits"
+
+# A scorecard's characteristic analysis in the Drift pane: the German Credit scorecard of the
+# Models pane's test, every customer scored; the pane shows every column's total and a
+# feature's bins.
+if cp "$work/german.db" "$work/german-ca.db" 2>/dev/null &&
+	"$rd" --db "$work/german-ca.db" -c 'recompute all' >/dev/null; then
+	TUI_DB=$work/german-ca.db start charan 120 40
+	expect "G0000" "opens on German Credit"
+	keys d
+	expect "Characteristic analysis  g1@1: 1000 profiles against 1000 training rows  points +0.00" \
+		"the section: the training rows against themselves, no points move"
+	keys j j j j Enter
+	expect_re '^ total +\+0\.00$' "a feature's bins end with its total"
+	expect "shift = (current - reference) * points" "and say how the shift is made"
+	keys q
+	expect "exited 0" "quits"
+else
+	current=charan
+	bad "cannot build the German database"
+fi
+
 echo "tui: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
