@@ -223,24 +223,6 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 		return RD_FAILED;
 	}
 
-	/* Cohort months: when the customers' first order or payment was. */
-	static const char *const mcols[] = {"cohort", "customers", "score_psi", "status", "drifted",
-					    "outcomes", "auc"};
-	static const enum rd_col_kind mkinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
-						  COL_NUM,  COL_NUM, COL_NUM};
-	sink_table_begin(ctx->out, "months", 7, mcols, mkinds);
-	for (int i = 0; i < r.nmonths; i++) {
-		const struct monitor_month *m = &r.months[i];
-		char cu[24], psi[24], dr[24], out[24], auc[24];
-		snprintf(cu, sizeof cu, "%zu", m->n);
-		fmt(m->score_psi, "%.4f", psi, sizeof psi);
-		snprintf(dr, sizeof dr, "%d", m->drifted);
-		snprintf(out, sizeof out, "%zu", m->outcomes);
-		fmt(m->auc, "%.4f", auc, sizeof auc);
-		const char *row[] = {m->month, cu, psi, drift_status(m->score_psi), dr, out, auc};
-		sink_row(ctx->out, row);
-	}
-	sink_table_end(ctx->out);
 	monitor_free(&r);
 	return RD_OK;
 }
@@ -279,9 +261,8 @@ const struct rd_cmd cmd_drift = {
 	.summary = "population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
-		"significant; new and vanished categories; then per cohort month (first order or "
-		"payment) the score's PSI, the features drifted and the AUC where outcomes exist. "
-		"With --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
+		"significant; new and vanished categories. --since/--until DATE keep the customers "
+		"whose first order or payment falls in the window. Over time: with --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
 		"calendar month the score's PSI and status, the features drifted, the AUC, and "
 		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
 		"--outcomes: per snapshot month and band, the expected bad rate (mean PD) against "
