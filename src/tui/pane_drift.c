@@ -523,6 +523,27 @@ struct plot {
 	float val[CHART_ROWS_MAX][CHART_COLS_MAX]; /* the highest value drawn in the cell */
 };
 
+/* The one plot (12 KB: static, not on the stack), cleared and sized for a chart of w
+ * columns (the axis takes 6) and ph rows; NULL when too small to draw. */
+static struct plot *plot_begin(const struct tui *t, int w, int ph)
+{
+	static struct plot pl;
+	int pw = w - 6;
+	if (pw > CHART_COLS_MAX)
+		pw = CHART_COLS_MAX;
+	if (ph > CHART_ROWS_MAX)
+		ph = CHART_ROWS_MAX;
+	if (pw < 4 || ph < 2)
+		return NULL;
+	memset(&pl, 0, sizeof pl);
+	pl.utf8 = t->utf8;
+	pl.pw = pw;
+	pl.ph = ph;
+	pl.gw = pw * (pl.utf8 ? 2 : 1);
+	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	return &pl;
+}
+
 static void plot_dot(struct plot *pl, int gx, int gy, int kind, double v)
 {
 	static const unsigned dot[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
@@ -605,85 +626,76 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 				   : "no snapshot month has 30 outcomes of both kinds");
 		return 2;
 	}
-	int pw = w - 6;
-	if (pw > CHART_COLS_MAX)
-		pw = CHART_COLS_MAX;
-	if (ph > CHART_ROWS_MAX)
-		ph = CHART_ROWS_MAX;
-	if (pw < 4 || ph < 2)
+	struct plot *pl = plot_begin(t, w, ph);
+	if (!pl)
 		return 1;
-	static struct plot pl; /* 12 KB: not on the stack */
-	memset(&pl, 0, sizeof pl);
-	pl.utf8 = t->utf8;
-	pl.pw = pw;
-	pl.ph = ph;
-	pl.gw = pw * (pl.utf8 ? 2 : 1);
-	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	int pw = pl->pw;
+	ph = pl->ph;
 	if (psi) {
-		pl.lo = 0;
-		pl.hi = nice_ceil(fmax(vmax, 0.3));
-		pl.root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
-		plot_hline(&pl, DRIFT_MODERATE, DOT_MARK1);
-		plot_hline(&pl, DRIFT_SIGNIFICANT, DOT_MARK2);
+		pl->lo = 0;
+		pl->hi = nice_ceil(fmax(vmax, 0.3));
+		pl->root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
+		plot_hline(pl, DRIFT_MODERATE, DOT_MARK1);
+		plot_hline(pl, DRIFT_SIGNIFICANT, DOT_MARK2);
 	} else {
-		pl.lo = floor(vmin * 10 - 1e-9) / 10;
-		pl.hi = ceil(vmax * 10 + 1e-9) / 10;
-		if (pl.hi > 1)
-			pl.hi = 1;
-		if (pl.lo < 0)
-			pl.lo = 0;
-		if (pl.hi - pl.lo < 0.1)
-			pl.lo = pl.hi - 0.1;
-		plot_hline(&pl, 0.5, DOT_MARK1); /* chance */
+		pl->lo = floor(vmin * 10 - 1e-9) / 10;
+		pl->hi = ceil(vmax * 10 + 1e-9) / 10;
+		if (pl->hi > 1)
+			pl->hi = 1;
+		if (pl->lo < 0)
+			pl->lo = 0;
+		if (pl->hi - pl->lo < 0.1)
+			pl->lo = pl->hi - 0.1;
+		plot_hline(pl, 0.5, DOT_MARK1); /* chance */
 	}
 	/* The curve: adjacent months solid, across months without a value dotted. */
 	int prev = -1, py = 0, px = 0;
 	for (int i = a; i <= b; i++) {
 		if (isnan(v[i]))
 			continue;
-		int gx = a == b ? pl.gw / 2 : (int)lround((double)(i - a) * (pl.gw - 1) / (b - a));
-		int gy = plot_y(&pl, v[i]);
+		int gx = a == b ? pl->gw / 2 : (int)lround((double)(i - a) * (pl->gw - 1) / (b - a));
+		int gy = plot_y(pl, v[i]);
 		if (prev < 0)
-			plot_dot(&pl, gx, gy, DOT_CURVE, v[i]);
+			plot_dot(pl, gx, gy, DOT_CURVE, v[i]);
 		else
-			plot_line(&pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
+			plot_line(pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
 		prev = i;
 		px = gx;
 		py = gy;
 	}
-	int sy = pl.utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
-	int mark1_row = psi ? plot_y(&pl, DRIFT_MODERATE) / sy : plot_y(&pl, 0.5) / sy;
-	int mark2_row = psi ? plot_y(&pl, DRIFT_SIGNIFICANT) / sy : -1;
+	int sy = pl->utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
+	int mark1_row = psi ? plot_y(pl, DRIFT_MODERATE) / sy : plot_y(pl, 0.5) / sy;
+	int mark2_row = psi ? plot_y(pl, DRIFT_SIGNIFICANT) / sy : -1;
 	for (int r = 0; r < ph; r++) {
 		int row = row0 + 1 + r;
 		if (cv_y(c, row) < 0)
 			continue;
 		char lab[16] = "";
 		if (r == 0)
-			ylabel(lab, sizeof lab, pl.hi);
+			ylabel(lab, sizeof lab, pl->hi);
 		else if (r == ph - 1)
-			ylabel(lab, sizeof lab, pl.lo);
+			ylabel(lab, sizeof lab, pl->lo);
 		else if (r == mark2_row)
 			ylabel(lab, sizeof lab, DRIFT_SIGNIFICANT);
-		else if (r == mark1_row && (psi || (0.5 > pl.lo && 0.5 < pl.hi)))
+		else if (r == mark1_row && (psi || (0.5 > pl->lo && 0.5 < pl->hi)))
 			ylabel(lab, sizeof lab, psi ? DRIFT_MODERATE : 0.5);
 		cv_put(c, row, x, 4, muted, lab);
 		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
 		for (int col = 0; col < pw; col++) {
-			int k = pl.kind[r][col], attr;
+			int k = pl->kind[r][col], attr;
 			char ch[4];
 			if (!k)
 				continue;
 			if (k & DOT_CURVE)
-				attr = psi ? status_attr(t, pl.val[r][col]) : tui_attr(t, ROLE_CHART);
+				attr = psi ? status_attr(t, pl->val[r][col]) : tui_attr(t, ROLE_CHART);
 			else if (k & DOT_GAP)
 				attr = muted;
 			else if (k & DOT_MARK2)
 				attr = tui_attr(t, ROLE_DRIFT_SIGNIFICANT) & ~A_BOLD;
 			else
 				attr = psi ? tui_attr(t, ROLE_DRIFT_MODERATE) : muted;
-			if (pl.utf8)
-				braille(pl.bits[r][col], ch);
+			if (pl->utf8)
+				braille(pl->bits[r][col], ch);
 			else
 				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : k & DOT_GAP ? '.' : '-');
 			cv_put(c, row, x + 5 + col, 1, attr, ch);
@@ -696,7 +708,7 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 	cv_put(c, axis + 1, x + 5, 7, muted, s->mr.months[a].month);
 	if (b > a && pw >= 16)
 		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->mr.months[b].month);
-	if (pl.root && pw >= 30)
+	if (pl->root && pw >= 30)
 		cv_put(c, axis + 1, x + 5 + (pw - 10) / 2, 10, muted, "sqrt scale");
 	return ph + 3;
 }
@@ -747,39 +759,30 @@ static int draw_series(const struct canvas *c, int row0, int x, int w, int ph,
 		       const char *xlast)
 {
 	struct tui *t = c->t;
-	int pw = w - 6;
-	if (pw > CHART_COLS_MAX)
-		pw = CHART_COLS_MAX;
-	if (ph > CHART_ROWS_MAX)
-		ph = CHART_ROWS_MAX;
-	if (pw < 4 || ph < 2 || npos < 1)
+	struct plot *pl = plot_begin(t, w, ph);
+	if (!pl || npos < 1)
 		return 0;
-	static struct plot pl; /* 12 KB: not on the stack */
-	memset(&pl, 0, sizeof pl);
-	pl.utf8 = t->utf8;
-	pl.pw = pw;
-	pl.ph = ph;
-	pl.gw = pw * (pl.utf8 ? 2 : 1);
-	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	int pw = pl->pw;
+	ph = pl->ph;
 	double vmax = 0;
 	for (int k = 0; k < nser; k++)
 		for (int i = 0; i < ser[k].n; i++)
 			if (!isnan(ser[k].v[i]))
 				vmax = fmax(vmax, ser[k].v[i]);
-	pl.lo = 0;
-	pl.hi = nice_ceil(fmax(vmax, 0.01)); /* all zeros: a line at the bottom */
+	pl->lo = 0;
+	pl->hi = nice_ceil(fmax(vmax, 0.01)); /* all zeros: a line at the bottom */
 	/* Each dot's value is its series' number (plot_y places it): the colour of a cell. */
 	for (int k = 0; k < nser; k++) {
 		int prev = -1, px = 0, py = 0;
 		for (int i = 0; i < ser[k].n && i < npos; i++) {
 			if (isnan(ser[k].v[i]))
 				continue;
-			int gx = npos == 1 ? pl.gw / 2 : (int)lround((double)i * (pl.gw - 1) / (npos - 1));
-			int gy = plot_y(&pl, ser[k].v[i]);
+			int gx = npos == 1 ? pl->gw / 2 : (int)lround((double)i * (pl->gw - 1) / (npos - 1));
+			int gy = plot_y(pl, ser[k].v[i]);
 			if (prev < 0)
-				plot_dot(&pl, gx, gy, DOT_CURVE, k + 1);
+				plot_dot(pl, gx, gy, DOT_CURVE, k + 1);
 			else
-				plot_line(&pl, px, py, k + 1, gx, gy, k + 1, i - prev > 1);
+				plot_line(pl, px, py, k + 1, gx, gy, k + 1, i - prev > 1);
 			prev = i;
 			px = gx;
 			py = gy;
@@ -792,19 +795,19 @@ static int draw_series(const struct canvas *c, int row0, int x, int w, int ph,
 			continue;
 		char lab[16] = "";
 		if (r == 0)
-			ylabel(lab, sizeof lab, pl.hi);
+			ylabel(lab, sizeof lab, pl->hi);
 		else if (r == ph - 1)
-			ylabel(lab, sizeof lab, pl.lo);
+			ylabel(lab, sizeof lab, pl->lo);
 		cv_put(c, row, x, 4, muted, lab);
 		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
 		for (int col = 0; col < pw; col++) {
-			int k = pl.kind[r][col], id = (int)lround(pl.val[r][col]);
+			int k = pl->kind[r][col], id = (int)lround(pl->val[r][col]);
 			char ch[4];
 			if (!k)
 				continue;
 			int attr = k & DOT_CURVE && id >= 1 && id <= nser ? ser[id - 1].attr : muted;
-			if (pl.utf8)
-				braille(pl.bits[r][col], ch);
+			if (pl->utf8)
+				braille(pl->bits[r][col], ch);
 			else
 				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : '.');
 			cv_put(c, row, x + 5 + col, 1, attr, ch);
