@@ -56,8 +56,8 @@ make_db() {
 }
 
 # Drift on db needs the current schema (the runs open --read-only, which refuses an
-# upgrade), every profile's packed features and a reference; brings a cached database
-# there once (it writes: the database is the bench's cache, not a fixture).
+# upgrade), every profile's packed features, a reference and monthly snapshots; brings a
+# cached database there once (it writes: the database is the bench's cache, not a fixture).
 ready_for_drift() {
 	local n=$1 db=$2 err=$work/ready-err.txt nulls
 	if ! "$rd" --db "$db" --read-only -c runs >/dev/null 2>"$err"; then
@@ -69,6 +69,16 @@ ready_for_drift() {
 		"$rd" --db "$db" -c runs >/dev/null
 	fi
 	nulls=$(sqlite3 "$db" "SELECT count(*) FROM credit_profiles WHERE fvec IS NULL")
+	# The Drift pane's charts by month and its outcome charts read monthly snapshots
+	# (issue 11): taken once, like the profiles.
+	if [ "$(sqlite3 "$db" "SELECT count(*) FROM snapshot_months")" = 0 ]; then
+		echo "console $(label "$n"): snapshot on $db once for the Drift pane's charts ..."
+		local s0 s1
+		s0=$(now)
+		"$rd" --db "$db" -c snapshot >/dev/null
+		s1=$(now)
+		echo "  snapshot $(secs "$s0" "$s1") s"
+	fi
 	if [ "$nulls" = 0 ] && "$rd" --db "$db" --read-only -c drift >/dev/null 2>"$err"; then
 		return 0
 	fi

@@ -39,6 +39,10 @@ struct blend {
  * than BLEND_MAX champions, or a blend whose members score on different scales (scaling or
  * band edges), or a database error. */
 int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err);
+/* Who serves, cheap enough to ask at every screen refresh (stale.h): the members' names,
+ * versions, segments and weights and the labels as blend_serving gives them, without
+ * reading the models' metrics or specifications (cut-offs NaN, scalings the default). */
+int blend_members(struct rd_store *st, struct blend out[2], struct rd_err *err);
 
 /* As if name@version (a trained model, whatever its status) were the only champion: it
  * serves the segments it was trained for, weight 1. For scoring the book with a challenger

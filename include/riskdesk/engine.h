@@ -63,7 +63,9 @@ int engine_has_trained(const struct rd_engine *e);
 /* Writes profiles and history rows inside the caller's transaction. */
 struct profile_writer;
 
-/* Profiles written record as_of_day, the day their features were computed as of. */
+/* Profiles written record as_of_day, the day their features were computed as of, and the
+ * latest load the store holds when the writer is made (load_run, stale.h): make it inside
+ * the transaction that reads the features. */
 struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
 					  struct rd_err *err);
 void profile_writer_free(struct profile_writer *w);

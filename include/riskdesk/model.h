@@ -22,6 +22,7 @@ struct model_bin {
 	int missing;
 	double woe;
 	double points;
+	double count;      /* training rows in it (goods + bads); NaN when the spec has none */
 };
 
 struct model_column {
@@ -62,6 +63,7 @@ struct rd_model {
 	enum model_algo algo;
 	struct score_scaling scaling;
 	double intercept;  /* logit, scorecard: log-odds of default at zero inputs */
+	double base_points; /* scorecard: the score at zero points (0 when the spec has none) */
 	int ncols;
 	struct model_column *cols;
 	int ninputs;       /* xgb, rf */
@@ -110,6 +112,11 @@ void model_free(struct rd_model *m);
 int model_level(const struct rd_model *m, int c, const char *value);
 /* Column c for people: its label, else a built-in feature's label, else its name. */
 const char *model_label(const struct rd_model *m, int c);
+
+/* The bin of value v (as model_score reads it: a level index for a categorical, NaN for
+ * missing) in scorecard column col, or -1 when it has none (scored as neutral: WoE 0, no
+ * points). The one binning of scoring, for whoever needs to count bins. */
+int model_scorecard_bin(const struct model_column *col, double v);
 
 /* Scores n rows. x holds n * m->ncols values: numbers, or for categorical columns a level
  * index as a double (NaN: missing or unseen). Fills each out[i] (score, band, pd, risk

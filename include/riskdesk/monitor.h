@@ -54,6 +54,7 @@ struct monitor_report {
 	int nmonths;      /* oldest first */
 	struct monitor_month *months;
 	int significant, moderate; /* features (not the score) per status */
+	int stored_counts; /* by month: 1 when the months' counts came from snapshot_counts */
 };
 
 struct monitor_opts {
@@ -71,6 +72,13 @@ struct monitor_opts {
 int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monitor_report *r,
 		struct rd_err *err);
 void monitor_free(struct monitor_report *r);
+
+/* Stores, for the snapshot months since..until (YYYY-MM, inclusive), each champion's
+ * by-month counts against its current reference (snapshot_counts), replacing those
+ * months' stored counts; monitor_run by month then reads them instead of the rows while
+ * the reference is unchanged. Inside the caller's transaction. 0 or -1. */
+int monitor_store_counts(struct rd_store *st, const char *since, const char *until,
+			 struct rd_err *err);
 
 /* Sets the serving rules model's reference from the current profiles (their features,
  * the customers' attributes and the scores). *rows: profiles used. 0 or -1. Runs inside

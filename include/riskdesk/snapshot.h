@@ -15,6 +15,7 @@
 
 /* A month as one number: year * 12 + (month - 1). */
 #define SNAPSHOT_MAX_MONTHS 600 /* per snapshot command: 50 years */
+#define SNAPSHOT_DEFAULT_MONTHS 12 /* without --from: the last 12 months of the range */
 
 /* "YYYY-MM" (exactly) into a month number. 0 or -1. */
 int snapshot_month_parse(const char *s, int *month);
@@ -22,6 +23,8 @@ int snapshot_month_parse(const char *s, int *month);
 void snapshot_month_format(int month, char out[8]);
 /* The day number (days_from_civil) of the month's last day: its as-of day. */
 int64_t snapshot_month_end(int month);
+/* The month number of a day number. */
+int snapshot_month_of_day(int64_t day);
 
 /* The default range: from the month of the earliest order or payment to the last month
  * whose end is on or before the latest one (UTC days, offsets applied). 0, 1 when the

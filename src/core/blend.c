@@ -51,14 +51,18 @@ static int member_read(sqlite3_stmt *s, struct blend_member *m, struct rd_err *e
 	return rc;
 }
 
-/* The champions (rules aside), by name and version. */
-static int read_champions(struct rd_store *st, struct blend_member **out, int *n,
+/* The champions (rules aside), by name and version. light: who they are only (name,
+ * version, segment, weight), without reading their metrics and specifications. */
+static int read_champions(struct rd_store *st, int light, struct blend_member **out, int *n,
 			  struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "SELECT " MEMBER_COLUMNS " FROM models WHERE status = 'champion'"
-			  " AND algo != 'rules' ORDER BY name, version",
+			  light ? "SELECT name, version, segment, weight, NULL, NULL, NULL, NULL"
+				  " FROM models WHERE status = 'champion' AND algo != 'rules'"
+				  " ORDER BY name, version"
+				: "SELECT " MEMBER_COLUMNS " FROM models WHERE status = 'champion'"
+				  " AND algo != 'rules' ORDER BY name, version",
 			  &s, err))
 		return -1;
 	int rc;
@@ -221,12 +225,13 @@ static int same_members(const struct blend *a, const struct blend *b)
 	return 1;
 }
 
-int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err)
+/* fit: the whole blends (blend_serving); else who serves only (blend_members). */
+static int serving(struct rd_store *st, struct blend out[2], int fit, struct rd_err *err)
 {
 	static const char *const segments[2] = {"new", "existing"};
 	struct blend_member *all = NULL;
 	int n, rc = -1;
-	if (read_champions(st, &all, &n, err))
+	if (read_champions(st, !fit, &all, &n, err))
 		return -1;
 	for (int s = 0; s < 2; s++) {
 		struct blend *b = &out[s];
@@ -261,7 +266,7 @@ int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err)
 			b->cutoff_pd = out[0].cutoff_pd; /* one blend serves both: fitted once */
 			b->cutoff_rows = out[0].cutoff_rows;
 			b->auc_oof = out[0].auc_oof;
-		} else if (b->n > 1 && fit_cutoff(st, b, err)) {
+		} else if (b->n > 1 && fit && fit_cutoff(st, b, err)) {
 			goto out;
 		}
 	}
@@ -269,4 +274,14 @@ int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err)
 out:
 	free(all);
 	return rc;
+}
+
+int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err)
+{
+	return serving(st, out, 1, err);
+}
+
+int blend_members(struct rd_store *st, struct blend out[2], struct rd_err *err)
+{
+	return serving(st, out, 0, err);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "riskdesk/command.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
@@ -16,6 +17,9 @@ static const struct rd_opt drift_opts[] = {
 	{"since", "DATE", "only customers whose first activity is on or after DATE"},
 	{"until", "DATE", "only customers whose first activity is on or before DATE"},
 	{"by", "month", "each monthly snapshot against the reference (--since/--until: YYYY-MM)"},
+	{"outcomes", NULL, "per snapshot month and band, actual against expected bad rate, and the AUC"},
+	{"window", "N", "with --outcomes: the performance window in months (default 12)"},
+	{"vintages", NULL, "cumulative bad rate by months on book per origination quarter"},
 	{NULL, NULL, NULL},
 };
 
@@ -96,6 +100,12 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
 	sink_fieldf(ctx->out, "drift", "months", COL_NUM, "%d", r.nmonths);
 	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
+	sink_field(ctx->out, "drift", "counted_from",
+		   r.stored_counts ? "the counts stored by snapshot" : "the snapshot rows", COL_TEXT);
+	if (cmd_stale_fields(ctx, "drift", 1)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
 					    "status",	 "drifted",  "moderate",  "outcomes",
 					    "auc"};
@@ -132,8 +142,11 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 		sink_table_end(ctx->out);
 	}
+	/* A scorecard's characteristic analysis of the window's last month. */
+	int rc = only && cmd_drift_characteristic(ctx, r.model, r.version, only,
+						  r.months[r.nmonths - 1].month, NULL, NULL);
 	monitor_free(&r);
-	return RD_OK;
+	return rc ? RD_FAILED : RD_OK;
 }
 
 static int show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -174,6 +187,10 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "verdict", COL_TEXT,
 		    "%d of %d features drifted significantly, %d moderately", r.significant,
 		    r.ncols - 1, r.moderate);
+	if (cmd_stale_fields(ctx, "drift", 0)) {
+		monitor_free(&r);
+		return RD_FAILED;
+	}
 
 	/* Features, most drifted first. */
 	const struct monitor_column **sorted = rd_malloc((size_t)r.ncols * sizeof *sorted);
@@ -201,25 +218,11 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (only)
 		emit_bins(ctx, strcmp(only, "score") == 0 ? score : sorted[0]);
 	free(sorted);
-
-	/* Cohort months: when the customers' first order or payment was. */
-	static const char *const mcols[] = {"cohort", "customers", "score_psi", "status", "drifted",
-					    "outcomes", "auc"};
-	static const enum rd_col_kind mkinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
-						  COL_NUM,  COL_NUM, COL_NUM};
-	sink_table_begin(ctx->out, "months", 7, mcols, mkinds);
-	for (int i = 0; i < r.nmonths; i++) {
-		const struct monitor_month *m = &r.months[i];
-		char cu[24], psi[24], dr[24], out[24], auc[24];
-		snprintf(cu, sizeof cu, "%zu", m->n);
-		fmt(m->score_psi, "%.4f", psi, sizeof psi);
-		snprintf(dr, sizeof dr, "%d", m->drifted);
-		snprintf(out, sizeof out, "%zu", m->outcomes);
-		fmt(m->auc, "%.4f", auc, sizeof auc);
-		const char *row[] = {m->month, cu, psi, drift_status(m->score_psi), dr, out, auc};
-		sink_row(ctx->out, row);
+	if (only && cmd_drift_characteristic(ctx, r.model, r.version, only, NULL, o.since, o.until)) {
+		monitor_free(&r);
+		return RD_FAILED;
 	}
-	sink_table_end(ctx->out);
+
 	monitor_free(&r);
 	return RD_OK;
 }
@@ -240,9 +243,12 @@ static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
 	const char *by = args_opt(a, "by");
 	if (a->argc != 0 || (by && strcmp(by, "month") != 0)) {
 		rd_err_set(&ctx->err, "usage: drift [--model M] [--feature F] [--since D] [--until D]"
-				      " [--by month] | drift baseline");
+				      " [--by month] | drift [--by month] --outcomes [--window N]"
+				      " | drift --vintages | drift baseline");
 		return RD_USAGE;
 	}
+	if (args_opt(a, "outcomes") || args_opt(a, "vintages") || args_opt(a, "window"))
+		return cmd_drift_outcomes(ctx, a); /* outcomes over time: no reference */
 	return by ? show_by_month(ctx, a) : show(ctx, a);
 }
 
@@ -250,17 +256,26 @@ static const char *const drift_writing[] = {"baseline", NULL};
 
 const struct rd_cmd cmd_drift = {
 	.name = "drift",
-	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month] | baseline",
+	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month]"
+		 " | [--by month] --outcomes [--window N] [--vintages] | --vintages | baseline",
 	.summary = "population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
-		"significant; new and vanished categories; then per cohort month (first order or "
-		"payment) the score's PSI, the features drifted and the AUC where outcomes exist. "
-		"With --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
+		"significant; new and vanished categories. --since/--until DATE keep the customers "
+		"whose first order or payment falls in the window. Over time: with --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
 		"calendar month the score's PSI and status, the features drifted, the AUC, and "
 		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
+		"--outcomes: per snapshot month and band, the expected bad rate (mean PD) against "
+		"the actual one (defaults observed in the --window N months after the month end, "
+		"12 by default; months whose window the outcomes do not cover yet are immature and "
+		"show no actual), and the AUC and Gini of the PD; --vintages: per quarter of "
+		"creation, the cumulative bad rate by months on book. Observed outcomes with an "
+		"observed_at only, never proxy labels. "
 		"'drift baseline' makes the current profiles the rules model's reference; the "
-		"first 'recompute all' sets it when there is none.",
+		"first 'recompute all' sets it when there is none. For a scorecard, --feature F "
+		"adds its characteristic analysis: per bin of F the training rows' share, the "
+		"current share, the change, the points and change x points, then every column's "
+		"total (largest first), which sum to the mean score shift.",
 	.min_args = 0,
 	.max_args = 1,
 	.opts = drift_opts,

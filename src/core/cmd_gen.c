@@ -77,8 +77,8 @@ static int exec_gen(struct rd_ctx *ctx, const struct rd_args *a)
 static const struct rd_opt gen_opts[] = {
 	{"customers", "N", "number of customers (default 2000)"},
 	{"seed", "S", "random seed (default 42)"},
-	{"months", "M", "months of history up to " GEN_AS_OF " (default 12)"},
-	{"drift", NULL, "shift the last half of the months (more returns, COD, dearer orders)"},
+	{"months", "M", "reported months up to " GEN_AS_OF ", after " GEN_HISTORY_MONTHS_TEXT " of history (default 12)"},
+	{"drift", NULL, "shift the last half of the months (returns, COD, failed payments, dearer orders)"},
 	{"force", NULL, "replace the files of a dataset already in DIR"},
 	{NULL, NULL, NULL},
 };
@@ -90,7 +90,11 @@ const struct rd_cmd cmd_gen = {
 	.help = "Writes customers.csv, orders.csv, payments.csv and outcomes.csv into DIR. "
 		"Each customer has a hidden risk that shows in returns, cancellations, failed "
 		"payments, cash-on-delivery use and order values, and drives the default label. "
-		"The history ends on " GEN_AS_OF "; the same options give the same bytes. "
+		"The book is stationary: customers join at a steady growth rate, each history "
+		"from joining on, so month-end snapshots look alike unless --drift; defaults are "
+		"observed months after joining, goods at the end. The history starts "
+		GEN_HISTORY_MONTHS_TEXT " months before the reported months and ends on " GEN_AS_OF
+		"; the same options give the same bytes. "
 		"A DIR that holds any of these files is refused unless --force.",
 	.min_args = 1,
 	.max_args = 1,

@@ -7,6 +7,7 @@
 
 #include "cmd_util.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/monitor.h"
 #include "riskdesk/snapshot.h"
 
 /* --NAME's month into *month; RD_OK, or RD_USAGE with the message. */
@@ -73,10 +74,14 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 					      " (give --from and --to)");
 			return RD_FAILED;
 		}
-		if (!from)
-			t.first = first;
 		if (!to)
 			t.last = last;
+		/* A monitoring year, not the whole history: a book with years of history would
+		 * take years of months, most of them long before any model's reference. */
+		if (!from)
+			t.first = first > t.last - (SNAPSHOT_DEFAULT_MONTHS - 1)
+					  ? first
+					  : t.last - (SNAPSHOT_DEFAULT_MONTHS - 1);
 	}
 	char a1[8], a2[8];
 	snapshot_month_format(t.first, a1);
@@ -100,6 +105,8 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 		rd_err_set(&ctx->err, "snapshot cancelled: nothing was changed");
 	if (rc)
 		goto out;
+	if (monitor_store_counts(ctx->store, a1, a2, &ctx->err))
+		goto out;
 	int64_t rows = 0;
 	for (int j = 0; j <= t.last - t.first; j++)
 		rows += t.months[j].customers;
@@ -119,7 +126,8 @@ out:
 
 static const struct rd_opt snapshot_opts[] = {
 	{"monthly", NULL, "at calendar month ends (the only kind, so the default)"},
-	{"from", "YYYY-MM", "the first month (default: that of the earliest order or payment)"},
+	{"from", "YYYY-MM", "the first month (default: 11 months before the last, or that of the"
+			    " earliest order or payment when later)"},
 	{"to", "YYYY-MM", "the last month (default: the last one ending on or before the latest"
 			  " order or payment)"},
 	{NULL, NULL, NULL},

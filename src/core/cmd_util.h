@@ -23,5 +23,16 @@ int cmd_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cmd_model_resolve(struct rd_ctx *ctx, const char *ref, char *name, size_t n, int *version);
 /* models compare [NAME[@VERSION]...] (cmd_compare.c). */
 int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a);
+/* drift --outcomes / --vintages: outcomes over time (cmd_outcomes.c). */
+int cmd_drift_outcomes(struct rd_ctx *ctx, const struct rd_args *a);
+/* drift --feature F of a scorecard: its characteristic analysis (cmd_charan.c) — the
+ * section "characteristic", F's bins (unless F is "score") and every column's total — of
+ * the profiles (cohort window since/until) or of snapshot month (non-NULL); a note when it
+ * does not apply. 0, or -1 with ctx->err. */
+int cmd_drift_characteristic(struct rd_ctx *ctx, const char *model, int version, const char *only,
+			     const char *month, const char *since, const char *until);
+/* The field "stale" of section when the profiles (snapshots: the snapshot months) are out of
+ * date (cmd_status.c). 0, or -1 with ctx->err. */
+int cmd_stale_fields(struct rd_ctx *ctx, const char *section, int snapshots);
 
 #endif

@@ -26,6 +26,12 @@
 #define GEN_ROW_MAX 1024     /* an upper bound on one formatted row */
 #define GEN_MAX_ORDERS 5000  /* per customer, whatever the activity draw says */
 #define GEN_LN2 0.69314718055994530942
+/* The book (docs/design.md, "Stationary generated book"): customers join at a steady
+ * growth rate, so that the tenures at any month end follow one exponential distribution
+ * of mean GEN_MEAN_AGE days; the history begins GEN_HISTORY_MONTHS before the first
+ * reported month, long enough that the few customers it cuts off change nothing there. */
+#define GEN_MEAN_AGE 540.0
+#define GEN_MEAN_ACTIVE 730.0 /* days a customer keeps ordering (exponential) */
 
 /* ---- random numbers ---- */
 
@@ -364,9 +370,9 @@ struct gen_run {
 	const struct gen_opts *opts;
 	struct gen_out out[OUT_COUNT];
 	int64_t as_of_day;    /* GEN_AS_OF */
-	int64_t start_day;    /* first day of the window (the 1st of a month) */
-	int64_t start_epoch;  /* start_day at 00:00:00Z */
+	int64_t first_day;    /* the history's first day: GEN_HISTORY_MONTHS before the window */
 	int64_t end_epoch;    /* the day after as_of_day at 00:00:00Z: events are before it */
+	double growth_span;   /* e^(days of history / GEN_MEAN_AGE) - 1 */
 	int64_t drift_epoch;  /* orders from here on shift when opts->drift */
 	int cust_width;       /* digits of customer ids */
 	int event_width;      /* digits of order and payment ids */
@@ -450,11 +456,13 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 		      int64_t t)
 {
 	int drifted = g->opts->drift && t >= g->drift_epoch;
-	double mu = c->mu, p_cod = c->p_cod, p_return = c->p_return;
-	if (drifted) { /* the later population buys dearer, pays cash and sends back more */
+	double mu = c->mu, p_cod = c->p_cod, p_return = c->p_return, p_fail = c->p_fail;
+	if (drifted) { /* the later population buys dearer, pays cash, sends back more and
+			* its payments fail more */
 		mu += 0.85; /* x2.3 */
 		p_cod = p_cod + 0.50;
 		p_return = p_return * 2.5 + 0.20;
+		p_fail = p_fail + 0.20;
 	}
 	double value = gen_exp(mu + c->sigma * rng_normal(r));
 	value = value < 1 ? 1 : value > 25000 ? 25000 : value;
@@ -482,7 +490,7 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 		} else if (delivered >= end) {
 			status = shipped >= end ? "placed" : "shipped";
 		} else {
-			int paid = !rng_chance(r, c->p_fail * 0.6);
+			int paid = !rng_chance(r, p_fail * 0.6);
 			write_payment(g, c, id, M_COD, paid, cents, delivered);
 			if (!paid) /* refused at the door */
 				status = "returned";
@@ -496,7 +504,7 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 		int attempts = 0, paid = 0;
 		int64_t when = t + 5 + rng_below(r, 295);
 		while (when < end) {
-			double p = attempts ? c->p_fail * 0.8 : c->p_fail;
+			double p = attempts ? p_fail * 0.8 : p_fail;
 			paid = !rng_chance(r, p);
 			write_payment(g, c, id, method, paid, cents, when);
 			attempts++;
@@ -527,7 +535,7 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 		static const int64_t topups[] = {1000, 2000, 2500, 5000, 10000, 20000};
 		int64_t when = t + rng_below(r, 10 * 86400);
 		int m = rng_chance(r, 0.6) ? M_WALLET : M_BANK;
-		int ok = !rng_chance(r, c->p_fail * 0.5);
+		int ok = !rng_chance(r, p_fail * 0.5);
 		if (when < end)
 			write_payment(g, c, 0, m, ok, PICK(r, topups), when);
 	}
@@ -634,48 +642,58 @@ static void gen_customer(struct gen_run *g, int64_t num)
 	c.p_cancel = 0.02 + 0.10 * rk;
 	c.p_return = 0.03 + 0.30 * rk;
 
-	int64_t window_days = g->as_of_day - g->start_day + 1;
-	int fresh = rng_chance(r, 0.08); /* a new customer with 0-2 orders */
-	if (fresh)
-		c.created_day = g->as_of_day - rng_below(r, (uint32_t)(window_days < 90 ? window_days : 90));
-	else
-		c.created_day = g->start_day - 1 - rng_below(r, 1000);
-	/* Orders a month: log-normal activity with mean 1.85, for everyone alike. */
+	/* Joining: arrivals grow as e^(day / GEN_MEAN_AGE), so the share p of the customers
+	 * has joined by day GEN_MEAN_AGE ln(1 + p (e^span - 1)) of the history. Customer num
+	 * of N takes p in [(num-1)/N, num/N): numbers follow the joining order, and even a
+	 * small book has the same mix of tenures at every month end. */
+	double p = ((double)(num - 1) + rng_unif(r)) / (double)g->opts->customers;
+	int64_t day = (int64_t)(GEN_MEAN_AGE * gen_ln(1 + p * g->growth_span));
+	c.created_day = g->first_day + day;
+	if (c.created_day > g->as_of_day) /* rounding at p near 1 */
+		c.created_day = g->as_of_day;
+	/* Orders a month: log-normal activity with mean 1.85, for everyone alike, from
+	 * joining until the customer drifts away (exponential, mean GEN_MEAN_ACTIVE days). */
 	double rate = 1.85 * gen_exp(0.7 * rng_normal(r) - 0.245) / (30.4375 * 86400);
 	double shock = rng_normal(r); /* what behaviour does not show: job loss, illness */
+	int64_t joined = c.created_day * 86400;
+	double active_end = (double)joined + GEN_MEAN_ACTIVE * 86400 * rng_exponential(r);
+	if (active_end > (double)g->end_epoch)
+		active_end = (double)g->end_epoch;
 	write_customer(g, &c, r);
 
-	if (fresh) {
-		int64_t from = c.created_day * 86400, span = g->end_epoch - from;
-		int n = rng_chance(r, 0.40) ? 0 : rng_chance(r, 0.58) ? 1 : 2;
-		int64_t t[2];
-		for (int i = 0; i < n; i++)
-			t[i] = from + (int64_t)(rng_unif(r) * (double)span);
-		if (n == 2 && t[1] < t[0]) {
-			int64_t x = t[0];
-			t[0] = t[1];
-			t[1] = x;
-		}
-		for (int i = 0; i < n; i++)
-			gen_order(g, &c, r, time_of_day(g, r, t[i]));
-	} else {
-		/* A Poisson process over the window. */
-		double t = (double)g->start_epoch;
-		for (int n = 0; n < GEN_MAX_ORDERS; n++) {
-			t += rng_exponential(r) / rate;
-			if (t >= (double)g->end_epoch)
-				break;
-			gen_order(g, &c, r, time_of_day(g, r, (int64_t)t));
-		}
+	/* Most sign up with their first order; then a Poisson process. */
+	int64_t first_order = INT64_MAX;
+	if (rng_chance(r, 0.8)) {
+		first_order = time_of_day(g, r, joined);
+		gen_order(g, &c, r, first_order);
+	}
+	double t = (double)joined;
+	for (int n = 0; n < GEN_MAX_ORDERS; n++) {
+		t += rng_exponential(r) / rate;
+		if (t >= active_end)
+			break;
+		int64_t when = time_of_day(g, r, (int64_t)t);
+		if (when < first_order)
+			first_order = when;
+		gen_order(g, &c, r, when);
 	}
 
-	/* Default: logistic in r, plus the shock; about 15% default overall. */
-	int defaulted = rng_chance(r, sigmoid(-4.6 + 8.5 * rk + 0.6 * shock));
+	/* Default: logistic in r, plus the shock, on credit taken (an order by then). It is
+	 * declared some months after joining: 60 days past a missed due date, which comes
+	 * after a Gamma(2) wait, shorter for the riskier. One not declared by the end of the
+	 * history is not observed yet (the customer is good as of then). About 11% are. */
+	int defaulted = rng_chance(r, sigmoid(-5.0 + 10 * rk + 0.6 * shock));
+	double wait = 80 * (1 - 0.5 * rk) * (rng_exponential(r) + rng_exponential(r));
+	int64_t observed = c.created_day + 60 + (int64_t)wait;
+	if (!defaulted || observed > g->as_of_day || first_order >= (observed + 1) * 86400) {
+		defaulted = 0;
+		observed = g->as_of_day;
+	}
 	struct gen_out *o = &g->out[OUT_OUTCOMES];
 	out_row(o);
 	put_id(o, 'C', c.num, g->cust_width);
 	put_s(o, defaulted ? ",1," : ",0,");
-	put_date(o, g->as_of_day);
+	put_date(o, observed);
 	put_c(o, '\n');
 }
 
@@ -786,25 +804,28 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 		goto out;
 	}
 
-	/* The window: whole months ending with the as-of date's month. */
+	/* The reported months end with the as-of date's month; the history begins
+	 * GEN_HISTORY_MONTHS before them. */
 	int64_t as_of_epoch;
 	date_parse(GEN_AS_OF, strlen(GEN_AS_OF), &as_of_epoch);
 	g.as_of_day = epoch_day(as_of_epoch);
-	int64_t y, first_month;
+	int64_t y, first_month, history_month;
 	unsigned m, d;
 	civil(g.as_of_day, &y, &m, &d);
 	first_month = y * 12 + (m - 1) - (opts->months - 1);
-	g.start_day = days_from_civil(first_month / 12, (unsigned)(first_month % 12) + 1, 1);
-	g.start_epoch = g.start_day * 86400;
+	history_month = first_month - GEN_HISTORY_MONTHS;
+	int64_t start_day = days_from_civil(first_month / 12, (unsigned)(first_month % 12) + 1, 1);
+	g.first_day = days_from_civil(history_month / 12, (unsigned)(history_month % 12) + 1, 1);
 	g.end_epoch = (g.as_of_day + 1) * 86400;
+	g.growth_span = gen_exp((double)(g.as_of_day + 1 - g.first_day) / GEN_MEAN_AGE) - 1;
 	if (opts->months >= 2) { /* the last half of the months */
 		int64_t dm = first_month + opts->months - opts->months / 2;
 		g.drift_epoch = days_from_civil(dm / 12, (unsigned)(dm % 12) + 1, 1) * 86400;
 	} else {
-		g.drift_epoch = g.start_epoch + (g.end_epoch - g.start_epoch) / 2;
+		g.drift_epoch = start_day * 86400 + (g.end_epoch - start_day * 86400) / 2;
 	}
 	g.cust_width = digits(opts->customers);
-	g.event_width = digits(opts->customers * opts->months * 4); /* ~1.8 a month expected */
+	g.event_width = digits(opts->customers * 40); /* about 20 orders a customer expected */
 	for (int h = 0; h < 24; h++)
 		g.hour_total += hour_weights[h];
 

@@ -23,6 +23,7 @@
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/mapping.h"
+#include "riskdesk/stale.h"
 
 #define LOAD_MAX_DIAG 20   /* row errors listed; the others are counted */
 #define LOAD_MAX_SLOTS 8   /* canonical columns of the widest table */
@@ -1762,6 +1763,13 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct loa
 			goto out;
 		rows += reports[i].read - reports[i].rejected;
 	}
+	/* Profiles are computed from customers, orders and payments: a load of those makes
+	 * the older ones stale (stale.h); outcomes alone do not. */
+	int inputs = 0;
+	for (int i = 0; i < njobs; i++)
+		inputs |= jobs[i].table != LT_OUTCOMES && reports[i].read > reports[i].rejected;
+	if (inputs && stale_note_load(st, run->id, &ctx->err))
+		goto out;
 	char msg[256];
 	snprintf(msg, sizeof msg, "%d file%s, %lld rows", njobs, njobs == 1 ? "" : "s",
 		 (long long)rows);

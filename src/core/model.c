@@ -362,8 +362,10 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		best = fmax(best, bin->points);
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(b, "goods");
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(b, "bads");
+		bin->count = NAN;
 		if (cJSON_IsNumber(g) && cJSON_IsNumber(d) && g->valuedouble >= 0 &&
 		    d->valuedouble >= 0 && isfinite(g->valuedouble + d->valuedouble)) {
+			bin->count = g->valuedouble + d->valuedouble;
 			rows += g->valuedouble + d->valuedouble;
 			sum += (g->valuedouble + d->valuedouble) * bin->points;
 		} else {
@@ -579,6 +581,7 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 	if (get_num(doc, "base_points", &base_points, 1, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
 		    "model", err))
 		goto fail;
+	m->base_points = base_points;
 	if (!cJSON_IsArray(jcols) || cJSON_GetArraySize(jcols) < 1) {
 		rd_err_set(err, "model spec: 'columns' must be a non-empty array");
 		goto fail;
@@ -755,7 +758,7 @@ static double logit_row(const struct rd_model *m, const double *row, double *los
 	return eta;
 }
 
-static int scorecard_bin(const struct model_column *col, double v)
+int model_scorecard_bin(const struct model_column *col, double v)
 {
 	if (col->categorical) {
 		int l = level_index(col, v);
@@ -783,7 +786,7 @@ static double scorecard_row(const struct rd_model *m, const double *row, double 
 	double eta = m->intercept;
 	for (int c = 0; c < m->ncols; c++) {
 		const struct model_column *col = &m->cols[c];
-		int b = scorecard_bin(col, row[c]);
+		int b = model_scorecard_bin(col, row[c]);
 		/* A value with no bin (unseen level, missing never seen) is neutral: WoE 0. */
 		double woe = b < 0 ? 0 : col->bins[b].woe, points = b < 0 ? 0 : col->bins[b].points;
 		eta += col->coef * woe;

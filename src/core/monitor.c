@@ -786,6 +786,185 @@ static void mrun_free(struct mrun *m)
 	free(m->row_month);
 }
 
+/* Stored counts (snapshot_counts): one snapshot month's counts for one model's reference,
+ * little-endian: "RDC1", columns u32, rows u64, outcomes u64, then per score 300..1000 the
+ * defaulters and the goods (u32 each) when there are outcomes, then per column its bins
+ * u32 and a u64 per bin (the missing one last), and the unseen levels (u16 length, text).
+ * A row that does not parse to the reference's exact shape is not used. */
+#define COUNTS_MAGIC "RDC1"
+
+static void ref_hash(const char *reference, char out[17])
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const char *c = reference; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static void put_le(struct rd_buf *b, uint64_t v, int bytes)
+{
+	unsigned char x[8];
+	for (int i = 0; i < bytes; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	buf_append(b, x, (size_t)bytes);
+}
+
+struct unpacker {
+	const unsigned char *p;
+	size_t left;
+	int bad;
+};
+
+static uint64_t get_le(struct unpacker *u, int bytes)
+{
+	uint64_t v = 0;
+	if (u->bad || u->left < (size_t)bytes) {
+		u->bad = 1;
+		return 0;
+	}
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)u->p[i] << (8 * i);
+	u->p += bytes;
+	u->left -= (size_t)bytes;
+	return v;
+}
+
+static void pack_month(const struct mrun *m, int month, struct rd_buf *b)
+{
+	const struct month_acc *ma = &m->months[month];
+	buf_append(b, COUNTS_MAGIC, 4);
+	put_le(b, (uint64_t)m->ncols, 4);
+	put_le(b, ma->n, 8);
+	put_le(b, ma->nout, 8);
+	for (int k = 0; k < SCORES && ma->bads; k++) {
+		put_le(b, ma->bads[k], 4);
+		put_le(b, ma->goods[k], 4);
+	}
+	for (int c = 0; c < m->ncols; c++) {
+		const struct mcol *col = &m->cols[c];
+		size_t per = (size_t)col->nbins + 1;
+		put_le(b, per, 4);
+		for (size_t k = 0; k < per; k++)
+			put_le(b, col->counts[(size_t)month * per + k], 8);
+		size_t len = strlen(col->new_levels);
+		put_le(b, len, 2);
+		buf_append(b, col->new_levels, len);
+	}
+}
+
+/* Adds a stored month's counts into month slot `month`. 0, or -1 when the blob is not of
+ * this reference's shape (nothing usable: the caller counts the rows instead). */
+static int unpack_month(struct mrun *m, int month, const void *blob, size_t size)
+{
+	struct unpacker u = {blob, size, 0};
+	struct month_acc *ma = &m->months[month];
+	if (size < 4 || memcmp(blob, COUNTS_MAGIC, 4) != 0)
+		return -1;
+	u.p += 4;
+	u.left -= 4;
+	if (get_le(&u, 4) != (uint64_t)m->ncols)
+		return -1;
+	ma->n = (size_t)get_le(&u, 8);
+	ma->nout = (size_t)get_le(&u, 8);
+	if (ma->nout && !u.bad) {
+		if (u.left < (size_t)SCORES * 8)
+			return -1;
+		ma->bads = rd_calloc(SCORES, sizeof *ma->bads);
+		ma->goods = rd_calloc(SCORES, sizeof *ma->goods);
+		for (int k = 0; k < SCORES; k++) {
+			ma->bads[k] = (uint32_t)get_le(&u, 4);
+			ma->goods[k] = (uint32_t)get_le(&u, 4);
+		}
+	}
+	for (int c = 0; c < m->ncols && !u.bad; c++) {
+		struct mcol *col = &m->cols[c];
+		size_t per = (size_t)col->nbins + 1;
+		if (get_le(&u, 4) != per)
+			return -1;
+		for (size_t k = 0; k < per; k++)
+			col->counts[(size_t)month * per + k] = (size_t)get_le(&u, 8);
+		size_t len = (size_t)get_le(&u, 2);
+		if (u.bad || len > u.left)
+			return -1;
+		/* the unseen levels, as level_bin notes them */
+		char level[128];
+		for (size_t i = 0, start = 0; i <= len; i++)
+			if (i == len || u.p[i] == ' ') {
+				size_t n = i - start < sizeof level ? i - start : sizeof level - 1;
+				memcpy(level, u.p + start, n);
+				level[n] = '\0';
+				if (n && col->kind == MON_CATEGORICAL)
+					level_bin(col, level);
+				start = i + 1;
+			}
+		u.p += len;
+		u.left -= len;
+	}
+	return u.bad || u.left ? -1 : 0;
+}
+
+/* By month: every month of the window from snapshot_counts, when each has a row for this
+ * model and reference. 1 when they all did, 0 when not (the counts are left zeroed for
+ * the row pass), -1 with err. */
+static int read_stored_counts(struct rd_store *st, const struct monitor_report *r,
+			      const char *hash, struct mrun *m, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT counts FROM snapshot_counts WHERE month = ?1 AND model_name = ?2"
+			  " AND model_version = ?3 AND reference_hash = ?4",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 2, r->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, r->version);
+	sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
+	int all = 1;
+	for (int i = 0; i < m->nmonths && all; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, m->months[i].month, -1, SQLITE_STATIC);
+		int step = sqlite3_step(s);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			return store_fail(st, err, "reading snapshot counts");
+		}
+		all = step == SQLITE_ROW &&
+		      unpack_month(m, i, sqlite3_column_blob(s, 0),
+				   (size_t)sqlite3_column_bytes(s, 0)) == 0;
+	}
+	sqlite3_finalize(s);
+	if (all)
+		return 1;
+	/* Back to nothing counted: the row pass counts every month. */
+	for (int i = 0; i < m->nmonths; i++) {
+		struct month_acc *ma = &m->months[i];
+		free(ma->bads);
+		free(ma->goods);
+		ma->bads = ma->goods = NULL;
+		ma->n = ma->nout = 0;
+	}
+	for (int c = 0; c < m->ncols; c++) {
+		m->cols[c].new_levels[0] = '\0';
+		memset(m->cols[c].counts, 0,
+		       (size_t)m->nmonths * ((size_t)m->cols[c].nbins + 1) * sizeof *m->cols[c].counts);
+	}
+	return 0;
+}
+
+/* The counts of the window's months from the snapshot rows (and attributes). */
+static int count_rows(struct rd_store *st, const struct monitor_opts *o,
+		      const struct monitor_report *r, struct mrun *m, struct rd_err *err)
+{
+	int attrs = 0;
+	if (read_profiles(st, o, r, m, err))
+		return -1;
+	for (int c = 0; c < m->ncols - 1; c++)
+		attrs |= m->cols[c].feature < 0;
+	if ((m->rows && read_attributes(st, m, err)) ||
+	    (o->by_month && attrs && read_attributes_by_month(st, o, r, m, err)))
+		return -1;
+	return 0;
+}
+
 int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monitor_report *r,
 		struct rd_err *err)
 {
@@ -793,7 +972,6 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 	char *reference = NULL;
 	int rc = -1;
 	memset(r, 0, sizeof *r);
-	int attrs = 0;
 	if (pick_model(st, o->model, r, &reference, err) ||
 	    load_reference(reference, &m, &r->ref_rows, err))
 		goto out;
@@ -801,12 +979,16 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 	 * quarter of the pass. */
 	for (int c = 0; c < m.ncols && o->by_month; c++)
 		drift_ks_free(&m.cols[c].ks); /* leaves none: drift_ks_add ignores values */
-	if ((o->by_month && snapshot_months(st, o, &m, err)) || read_profiles(st, o, r, &m, err))
-		goto out;
-	for (int c = 0; c < m.ncols - 1; c++)
-		attrs |= m.cols[c].feature < 0;
-	if ((m.rows && read_attributes(st, &m, err)) ||
-	    (o->by_month && attrs && read_attributes_by_month(st, o, r, &m, err)))
+	if (o->by_month) {
+		char hash[17];
+		ref_hash(reference, hash);
+		int stored;
+		if (snapshot_months(st, o, &m, err) ||
+		    (stored = read_stored_counts(st, r, hash, &m, err)) < 0)
+			goto out;
+		r->stored_counts = stored;
+	}
+	if (!r->stored_counts && count_rows(st, o, r, &m, err))
 		goto out;
 	/* Months in order: the counts are per month index, so reorder through a map. */
 	int *order = rd_malloc((size_t)(m.nmonths ? m.nmonths : 1) * sizeof *order);
@@ -860,6 +1042,86 @@ out:
 	mrun_free(&m);
 	if (rc)
 		monitor_free(r);
+	return rc;
+}
+
+/* One model's counts of the window's snapshot months, stored. */
+static int store_model_counts(struct rd_store *st, const char *model, const struct monitor_opts *win,
+			      sqlite3_stmt *put, struct rd_err *err)
+{
+	struct monitor_opts o = {model, win->since, win->until, 1};
+	struct monitor_report r = {0};
+	struct mrun m = {.last_month = -1};
+	char *reference = NULL, hash[17];
+	struct rd_buf b = {0};
+	int rc = -1;
+	if (pick_model(st, o.model, &r, &reference, err) ||
+	    load_reference(reference, &m, &r.ref_rows, err))
+		goto out;
+	for (int c = 0; c < m.ncols; c++)
+		drift_ks_free(&m.cols[c].ks);
+	if (snapshot_months(st, &o, &m, err) || count_rows(st, &o, &r, &m, err))
+		goto out;
+	ref_hash(reference, hash);
+	for (int i = 0; i < m.nmonths; i++) {
+		buf_reset(&b);
+		pack_month(&m, i, &b);
+		sqlite3_reset(put);
+		sqlite3_bind_text(put, 1, m.months[i].month, -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 2, r.model, -1, SQLITE_STATIC);
+		sqlite3_bind_int(put, 3, r.version);
+		sqlite3_bind_text(put, 4, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(put, 5, b.data, (int)b.len, SQLITE_STATIC);
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			store_fail(st, err, "storing snapshot counts");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_reset(put);
+	buf_free(&b);
+	free(reference);
+	mrun_free(&m);
+	return rc;
+}
+
+int monitor_store_counts(struct rd_store *st, const char *since, const char *until,
+			 struct rd_err *err)
+{
+	struct monitor_opts win = {NULL, since, until, 1};
+	sqlite3_stmt *del = NULL, *models = NULL, *put = NULL;
+	int rc = -1, step;
+	if (store_prepare(st, "DELETE FROM snapshot_counts WHERE month BETWEEN ?1 AND ?2", &del,
+			  err) ||
+	    store_prepare(st,
+			  "SELECT name || '@' || version FROM models WHERE status = 'champion'"
+			  " AND reference IS NOT NULL ORDER BY name, version",
+			  &models, err) ||
+	    store_prepare(st,
+			  "INSERT OR REPLACE INTO snapshot_counts(month, model_name, model_version,"
+			  " reference_hash, counts) VALUES (?1, ?2, ?3, ?4, ?5)",
+			  &put, err))
+		goto out;
+	sqlite3_bind_text(del, 1, since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(del, 2, until, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE) {
+		store_fail(st, err, "storing snapshot counts");
+		goto out;
+	}
+	while ((step = sqlite3_step(models)) == SQLITE_ROW)
+		if (store_model_counts(st, (const char *)sqlite3_column_text(models, 0), &win, put,
+				       err))
+			goto out;
+	if (step != SQLITE_DONE) {
+		store_fail(st, err, "storing snapshot counts");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(models);
+	sqlite3_finalize(put);
 	return rc;
 }
 

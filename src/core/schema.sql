@@ -116,7 +116,8 @@ CREATE TABLE credit_profiles (
   cutoff_pd     REAL,
   fvec          BLOB,                       -- the features packed (features_pack), for drift
   cohort        TEXT,                       -- day of the first order or payment (else creation)
-  as_of         TEXT                        -- the day the features are as of (point-in-time)
+  as_of         TEXT,                       -- the day the features are as of (point-in-time)
+  load_run      INTEGER NOT NULL DEFAULT 0  -- the latest load its data held (runs id; 0 none)
 );
 -- (No comma in the comments of the last columns: ALTER TABLE DROP COLUMN, which the
 -- migration tests use, cuts back to the previous comma, comments included.)
@@ -128,6 +129,9 @@ CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id, ba
 -- drift reads these columns of every profile: a covering index is a fifth of the rows' size
 CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, score, pd,
   model_name, model_version, fvec);
+-- Stale profiles (stale.h), counted per model, version and segment without a scan: those
+-- older than the latest load, and those of a model that no longer serves their segment.
+CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version, segment, load_run);
 CREATE INDEX customers_name ON customers(name, id);
 
 -- Every computation of a profile: since schema 9 also its reasons, the champions that scored
@@ -166,6 +170,8 @@ CREATE TABLE runs (
   pid         INTEGER,                      -- the process running it (schema 4)
   host        TEXT
 );
+-- The latest load or recompute that succeeded, at once (stale.h).
+CREATE INDEX runs_kind ON runs(kind, status, id);
 
 CREATE TABLE audit (
   id          INTEGER PRIMARY KEY,
@@ -226,6 +232,17 @@ CREATE TABLE snapshot_rows (
   model_version INTEGER NOT NULL,
   fvec          BLOB NOT NULL,              -- the features packed (features_pack)
   PRIMARY KEY (month, customer_id)
+) WITHOUT ROWID;
+-- A snapshot month's drift counts for one model's reference (monitor.h), stored by
+-- `snapshot` so that `drift --by month` reads a row per month instead of every customer;
+-- used only while the model's reference text still hashes to reference_hash (schema 12).
+CREATE TABLE snapshot_counts (
+  month          TEXT NOT NULL,
+  model_name     TEXT NOT NULL,
+  model_version  INTEGER NOT NULL,
+  reference_hash TEXT NOT NULL,             -- FNV-1a of models.reference when counted
+  counts         BLOB NOT NULL,             -- monitor.c's packed counts
+  PRIMARY KEY (month, model_name, model_version)
 ) WITHOUT ROWID;
 
 -- Small persistent facts (e.g. the configured external-record command).

@@ -62,7 +62,7 @@ int64_t snapshot_month_end(int month)
 	return days_from_civil(next / 12, (unsigned)(next % 12 + 1), 1) - 1;
 }
 
-static int month_of_day(int64_t day)
+int snapshot_month_of_day(int64_t day)
 {
 	char s[11];
 	day_format(day, s);
@@ -144,8 +144,8 @@ int snapshot_default_range(struct rd_store *st, int *first, int *last, struct rd
 		return -1;
 	if (lo > hi)
 		return 1;
-	*first = month_of_day(lo);
-	*last = month_of_day(hi);
+	*first = snapshot_month_of_day(lo);
+	*last = snapshot_month_of_day(hi);
 	if (snapshot_month_end(*last) > hi)
 		(*last)--; /* its end is after the data's: not a whole month yet */
 	return *last < *first;
@@ -618,11 +618,12 @@ int snapshot_remove_before(struct rd_store *st, int before, int64_t *months, int
 {
 	char month[8];
 	snapshot_month_format(before, month);
-	static const char *const sql[2] = {
+	static const char *const sql[3] = {
+		"DELETE FROM snapshot_counts WHERE month < ?1",
 		"DELETE FROM snapshot_rows WHERE month < ?1",
 		"DELETE FROM snapshot_months WHERE month < ?1",
 	};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		sqlite3_stmt *q;
 		if (store_prepare(st, sql[i], &q, err))
 			return -1;
@@ -631,7 +632,8 @@ int snapshot_remove_before(struct rd_store *st, int before, int64_t *months, int
 		sqlite3_finalize(q);
 		if (rc != SQLITE_DONE)
 			return store_fail(st, err, "removing snapshots");
-		*(i ? months : rows) = sqlite3_changes64(store_db(st));
+		if (i)
+			*(i == 2 ? months : rows) = sqlite3_changes64(store_db(st));
 	}
 	return 0;
 }

@@ -388,6 +388,36 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " spec, metrics, reference, created_at FROM models;"
 			   " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;", err))
 		goto fail;
+	/* 11 -> 12: snapshots' stored drift counts (monitor.h). */
+	if (version >= 1 && version < 12 &&
+	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_counts (month TEXT NOT NULL,"
+			   " model_name TEXT NOT NULL, model_version INTEGER NOT NULL,"
+			   " reference_hash TEXT NOT NULL, counts BLOB NOT NULL,"
+			   " PRIMARY KEY (month, model_name, model_version)) WITHOUT ROWID;", err))
+		goto fail;
+	/* 12 -> 13: stale data (stale.h). A profile records the latest load of profile
+	 * inputs its data held. Which tables an older load changed is not recorded: every load
+	 * counts, and older profiles get the latest load that had finished when they were
+	 * computed (to the second: a load in the same second counts as held). */
+	if (version >= 1 && version < 13 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
+			  " 'load_run'", 0) == 0 &&
+	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN load_run INTEGER NOT NULL"
+			   " DEFAULT 0;"
+			   " UPDATE credit_profiles SET load_run = coalesce((SELECT max(id) FROM runs"
+			   " WHERE kind = 'load' AND status = 'ok'"
+			   " AND finished_at <= credit_profiles.computed_at), 0);", err))
+		goto fail;
+	if (version >= 1 && version < 13 &&
+	    store_exec(st, "INSERT OR IGNORE INTO meta(key, value) SELECT 'profiles_load', max(id)"
+			   " FROM runs WHERE kind = 'load' AND status = 'ok' HAVING max(id) IS NOT NULL;",
+		       err))
+		goto fail;
+	if (version >= 1 && version < 13 &&
+	    store_exec(st, "CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind, status, id);"
+			   " CREATE INDEX IF NOT EXISTS profiles_stale ON credit_profiles(model_name,"
+			   " model_version, segment, load_run);", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -2,8 +2,9 @@
  * from monitor.h. A verdict; the features sorted by PSI, status coloured, each with a
  * reference and a current histogram over its bins; the score's distribution, reference
  * against current; the score's PSI and the AUC per calendar month, from the monthly
- * snapshots (monitor_run by month), as line charts (braille dots, `*` in ASCII). Enter
- * opens the selected row's bins (label, shares, PSI part).
+ * snapshots (monitor_run by month), as line charts (braille dots, `*` in ASCII); the
+ * actual against the expected bad rate per month end and the vintage curves, from the
+ * outcomes (performance.h). Enter opens the selected row's bins (label, shares, PSI part).
  *
  * monitor_run reads every profile (about a second at a million), so the reports are made
  * once, between keys (the idle hook; a key interrupts it and it starts again at the next
@@ -14,14 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drift_extra.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
+#include "riskdesk/performance.h"
 #include "tui.h"
 
 #define HIST_BINS 12       /* a table row's histograms: at most this many bars each */
 #define CHART_COLS_MAX 120 /* a line chart's plot, in cells */
 #define CHART_ROWS_MAX 16
-#define SECTIONS 4         /* features, score distribution, PSI chart, AUC chart */
+#define SECTIONS 6         /* features, score distribution, PSI chart, AUC chart, outcomes,
+				    * characteristic analysis */
 #define SIDE_MIN 40        /* the charts go beside the table when this much is left */
 #define PSI_TITLE "Score PSI per month end"
 #define AUC_TITLE "AUC per month end"
@@ -47,6 +51,11 @@ struct drift {
 	int sections[SECTIONS];
 	int nsections;
 	char keep[64];   /* the name under the cursor, kept across recomputes */
+	struct perf_report pr; /* outcomes over time, for their charts; valid when have_pr */
+	int have_pr;
+	char pr_note[RD_ERR_MAX]; /* why an outcomes chart has nothing to draw, or "" */
+	struct drift_extra dx; /* characteristic analysis and stale line (drift_extra.h) */
+	char stale[512]; /* what is out of date, at the last draw; "" for nothing */
 };
 
 static struct drift *state(struct pane *p)
@@ -140,11 +149,14 @@ static void d_reload(struct pane *p, struct tui *t)
 	p->dirty = 1;
 }
 
+static int outcomes_make(struct drift *s, struct tui *t);
+
 static int d_idle(struct pane *p, struct tui *t)
 {
 	struct drift *s = state(p);
 	if (!s->pending)
-		return 0;
+		return drift_extra_idle(&s->dx, t);
+	drift_extra_begin(&s->dx, t);
 	struct monitor_opts o = {NULL, NULL, NULL, 0};
 	struct monitor_report r, mr;
 	struct rd_err err = {{0}};
@@ -179,7 +191,14 @@ static int d_idle(struct pane *p, struct tui *t)
 			snprintf(s->months_note, sizeof s->months_note, "%s", m);
 		}
 	}
+	if (outcomes_make(s, t)) {
+		monitor_free(&r);
+		if (months)
+			monitor_free(&mr);
+		return 0; /* a key interrupted it: all again at the next idle moment */
+	}
 	report_take(s, &r, months ? &mr : NULL);
+	drift_extra_report(&s->dx, t, &s->r);
 	s->pending = 0;
 	return 1;
 }
@@ -187,8 +206,12 @@ static int d_idle(struct pane *p, struct tui *t)
 static void d_free(struct pane *p)
 {
 	struct drift *s = p->state;
-	if (s)
+	if (s) {
 		report_drop(s);
+		if (s->have_pr)
+			perf_free(&s->pr);
+		drift_extra_free(&s->dx);
+	}
 	free(s);
 	p->state = NULL;
 }
@@ -500,6 +523,27 @@ struct plot {
 	float val[CHART_ROWS_MAX][CHART_COLS_MAX]; /* the highest value drawn in the cell */
 };
 
+/* The one plot (12 KB: static, not on the stack), cleared and sized for a chart of w
+ * columns (the axis takes 6) and ph rows; NULL when too small to draw. */
+static struct plot *plot_begin(const struct tui *t, int w, int ph)
+{
+	static struct plot pl;
+	int pw = w - 6;
+	if (pw > CHART_COLS_MAX)
+		pw = CHART_COLS_MAX;
+	if (ph > CHART_ROWS_MAX)
+		ph = CHART_ROWS_MAX;
+	if (pw < 4 || ph < 2)
+		return NULL;
+	memset(&pl, 0, sizeof pl);
+	pl.utf8 = t->utf8;
+	pl.pw = pw;
+	pl.ph = ph;
+	pl.gw = pw * (pl.utf8 ? 2 : 1);
+	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	return &pl;
+}
+
 static void plot_dot(struct plot *pl, int gx, int gy, int kind, double v)
 {
 	static const unsigned dot[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
@@ -582,85 +626,76 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 				   : "no snapshot month has 30 outcomes of both kinds");
 		return 2;
 	}
-	int pw = w - 6;
-	if (pw > CHART_COLS_MAX)
-		pw = CHART_COLS_MAX;
-	if (ph > CHART_ROWS_MAX)
-		ph = CHART_ROWS_MAX;
-	if (pw < 4 || ph < 2)
+	struct plot *pl = plot_begin(t, w, ph);
+	if (!pl)
 		return 1;
-	static struct plot pl; /* 12 KB: not on the stack */
-	memset(&pl, 0, sizeof pl);
-	pl.utf8 = t->utf8;
-	pl.pw = pw;
-	pl.ph = ph;
-	pl.gw = pw * (pl.utf8 ? 2 : 1);
-	pl.gh = ph * (pl.utf8 ? 4 : 1);
+	int pw = pl->pw;
+	ph = pl->ph;
 	if (psi) {
-		pl.lo = 0;
-		pl.hi = nice_ceil(fmax(vmax, 0.3));
-		pl.root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
-		plot_hline(&pl, DRIFT_MODERATE, DOT_MARK1);
-		plot_hline(&pl, DRIFT_SIGNIFICANT, DOT_MARK2);
+		pl->lo = 0;
+		pl->hi = nice_ceil(fmax(vmax, 0.3));
+		pl->root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
+		plot_hline(pl, DRIFT_MODERATE, DOT_MARK1);
+		plot_hline(pl, DRIFT_SIGNIFICANT, DOT_MARK2);
 	} else {
-		pl.lo = floor(vmin * 10 - 1e-9) / 10;
-		pl.hi = ceil(vmax * 10 + 1e-9) / 10;
-		if (pl.hi > 1)
-			pl.hi = 1;
-		if (pl.lo < 0)
-			pl.lo = 0;
-		if (pl.hi - pl.lo < 0.1)
-			pl.lo = pl.hi - 0.1;
-		plot_hline(&pl, 0.5, DOT_MARK1); /* chance */
+		pl->lo = floor(vmin * 10 - 1e-9) / 10;
+		pl->hi = ceil(vmax * 10 + 1e-9) / 10;
+		if (pl->hi > 1)
+			pl->hi = 1;
+		if (pl->lo < 0)
+			pl->lo = 0;
+		if (pl->hi - pl->lo < 0.1)
+			pl->lo = pl->hi - 0.1;
+		plot_hline(pl, 0.5, DOT_MARK1); /* chance */
 	}
 	/* The curve: adjacent months solid, across months without a value dotted. */
 	int prev = -1, py = 0, px = 0;
 	for (int i = a; i <= b; i++) {
 		if (isnan(v[i]))
 			continue;
-		int gx = a == b ? pl.gw / 2 : (int)lround((double)(i - a) * (pl.gw - 1) / (b - a));
-		int gy = plot_y(&pl, v[i]);
+		int gx = a == b ? pl->gw / 2 : (int)lround((double)(i - a) * (pl->gw - 1) / (b - a));
+		int gy = plot_y(pl, v[i]);
 		if (prev < 0)
-			plot_dot(&pl, gx, gy, DOT_CURVE, v[i]);
+			plot_dot(pl, gx, gy, DOT_CURVE, v[i]);
 		else
-			plot_line(&pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
+			plot_line(pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
 		prev = i;
 		px = gx;
 		py = gy;
 	}
-	int sy = pl.utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
-	int mark1_row = psi ? plot_y(&pl, DRIFT_MODERATE) / sy : plot_y(&pl, 0.5) / sy;
-	int mark2_row = psi ? plot_y(&pl, DRIFT_SIGNIFICANT) / sy : -1;
+	int sy = pl->utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
+	int mark1_row = psi ? plot_y(pl, DRIFT_MODERATE) / sy : plot_y(pl, 0.5) / sy;
+	int mark2_row = psi ? plot_y(pl, DRIFT_SIGNIFICANT) / sy : -1;
 	for (int r = 0; r < ph; r++) {
 		int row = row0 + 1 + r;
 		if (cv_y(c, row) < 0)
 			continue;
 		char lab[16] = "";
 		if (r == 0)
-			ylabel(lab, sizeof lab, pl.hi);
+			ylabel(lab, sizeof lab, pl->hi);
 		else if (r == ph - 1)
-			ylabel(lab, sizeof lab, pl.lo);
+			ylabel(lab, sizeof lab, pl->lo);
 		else if (r == mark2_row)
 			ylabel(lab, sizeof lab, DRIFT_SIGNIFICANT);
-		else if (r == mark1_row && (psi || (0.5 > pl.lo && 0.5 < pl.hi)))
+		else if (r == mark1_row && (psi || (0.5 > pl->lo && 0.5 < pl->hi)))
 			ylabel(lab, sizeof lab, psi ? DRIFT_MODERATE : 0.5);
 		cv_put(c, row, x, 4, muted, lab);
 		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
 		for (int col = 0; col < pw; col++) {
-			int k = pl.kind[r][col], attr;
+			int k = pl->kind[r][col], attr;
 			char ch[4];
 			if (!k)
 				continue;
 			if (k & DOT_CURVE)
-				attr = psi ? status_attr(t, pl.val[r][col]) : tui_attr(t, ROLE_CHART);
+				attr = psi ? status_attr(t, pl->val[r][col]) : tui_attr(t, ROLE_CHART);
 			else if (k & DOT_GAP)
 				attr = muted;
 			else if (k & DOT_MARK2)
 				attr = tui_attr(t, ROLE_DRIFT_SIGNIFICANT) & ~A_BOLD;
 			else
 				attr = psi ? tui_attr(t, ROLE_DRIFT_MODERATE) : muted;
-			if (pl.utf8)
-				braille(pl.bits[r][col], ch);
+			if (pl->utf8)
+				braille(pl->bits[r][col], ch);
 			else
 				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : k & DOT_GAP ? '.' : '-');
 			cv_put(c, row, x + 5 + col, 1, attr, ch);
@@ -673,9 +708,231 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 	cv_put(c, axis + 1, x + 5, 7, muted, s->mr.months[a].month);
 	if (b > a && pw >= 16)
 		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->mr.months[b].month);
-	if (pl.root && pw >= 30)
+	if (pl->root && pw >= 30)
 		cv_put(c, axis + 1, x + 5 + (pw - 10) / 2, 10, muted, "sqrt scale");
 	return ph + 3;
+}
+
+/* --- outcomes over time: actual against expected bad rate per month end, and the vintage
+ * curves (performance.h), drawn with the line charts' plot */
+
+#define VINTAGES_SHOWN 5 /* the latest quarters with a point, one colour each */
+#define BADRATE_TITLE "Actual vs expected bad rate"
+#define VINTAGE_TITLE "Vintages: cumulative bad rate"
+
+/* The report for the charts (the default window), replacing the last; without snapshots
+ * the vintages alone. 0, or -1 when a key interrupted it (the old one stays). */
+static int outcomes_make(struct drift *s, struct tui *t)
+{
+	struct perf_opts o = {0, NULL, NULL, 1, 1};
+	struct perf_report pr;
+	struct rd_err err = {{0}};
+	char note[RD_ERR_MAX] = "";
+	int rc = perf_run(t->store, &o, &pr, &err);
+	if (rc && !tui_input_pending() && strstr(err.msg, "no monthly snapshots")) {
+		snprintf(note, sizeof note, "%s", err.msg);
+		o.months = 0;
+		rc = perf_run(t->store, &o, &pr, &err);
+	}
+	if (rc && tui_input_pending())
+		return -1;
+	if (s->have_pr)
+		perf_free(&s->pr);
+	s->have_pr = rc == 0;
+	if (rc == 0)
+		s->pr = pr;
+	snprintf(s->pr_note, sizeof s->pr_note, "%s", rc ? err.msg : note);
+	return 0;
+}
+
+struct series {
+	const double *v; /* NaN: no point */
+	int n;
+	int attr;
+};
+
+/* A chart of several series over positions 0..npos-1 at (row0, x), w columns wide with a
+ * plot ph cells tall, from 0 up: plot, axis, the first and last positions' labels. Where
+ * two series share a cell the later one's colour shows. Returns the rows used. */
+static int draw_series(const struct canvas *c, int row0, int x, int w, int ph,
+		       const struct series *ser, int nser, int npos, const char *xfirst,
+		       const char *xlast)
+{
+	struct tui *t = c->t;
+	struct plot *pl = plot_begin(t, w, ph);
+	if (!pl || npos < 1)
+		return 0;
+	int pw = pl->pw;
+	ph = pl->ph;
+	double vmax = 0;
+	for (int k = 0; k < nser; k++)
+		for (int i = 0; i < ser[k].n; i++)
+			if (!isnan(ser[k].v[i]))
+				vmax = fmax(vmax, ser[k].v[i]);
+	pl->lo = 0;
+	pl->hi = nice_ceil(fmax(vmax, 0.01)); /* all zeros: a line at the bottom */
+	/* Each dot's value is its series' number (plot_y places it): the colour of a cell. */
+	for (int k = 0; k < nser; k++) {
+		int prev = -1, px = 0, py = 0;
+		for (int i = 0; i < ser[k].n && i < npos; i++) {
+			if (isnan(ser[k].v[i]))
+				continue;
+			int gx = npos == 1 ? pl->gw / 2 : (int)lround((double)i * (pl->gw - 1) / (npos - 1));
+			int gy = plot_y(pl, ser[k].v[i]);
+			if (prev < 0)
+				plot_dot(pl, gx, gy, DOT_CURVE, k + 1);
+			else
+				plot_line(pl, px, py, k + 1, gx, gy, k + 1, i - prev > 1);
+			prev = i;
+			px = gx;
+			py = gy;
+		}
+	}
+	int muted = tui_attr(t, ROLE_MUTED);
+	for (int r = 0; r < ph; r++) {
+		int row = row0 + r;
+		if (cv_y(c, row) < 0)
+			continue;
+		char lab[16] = "";
+		if (r == 0)
+			ylabel(lab, sizeof lab, pl->hi);
+		else if (r == ph - 1)
+			ylabel(lab, sizeof lab, pl->lo);
+		cv_put(c, row, x, 4, muted, lab);
+		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
+		for (int col = 0; col < pw; col++) {
+			int k = pl->kind[r][col], id = (int)lround(pl->val[r][col]);
+			char ch[4];
+			if (!k)
+				continue;
+			int attr = k & DOT_CURVE && id >= 1 && id <= nser ? ser[id - 1].attr : muted;
+			if (pl->utf8)
+				braille(pl->bits[r][col], ch);
+			else
+				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : '.');
+			cv_put(c, row, x + 5 + col, 1, attr, ch);
+		}
+	}
+	int axis = row0 + ph;
+	cv_put(c, axis, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x94" : "+");
+	for (int col = 0; col < pw; col++)
+		cv_put(c, axis, x + 5 + col, 1, muted, t->utf8 ? "\xe2\x94\x80" : "-");
+	cv_put(c, axis + 1, x + 5, (int)strlen(xfirst), muted, xfirst);
+	int lw = (int)strlen(xlast);
+	if (npos > 1 && pw >= (int)strlen(xfirst) + lw + 2)
+		cv_put(c, axis + 1, x + 5 + pw - lw, lw, muted, xlast);
+	return ph + 2;
+}
+
+/* Legend items at (row, 1) on as many rows as they need; returns the rows used. */
+static int legend(const struct canvas *c, int row, int w, const char *const *items,
+		  const int *attrs, int n)
+{
+	int x = 1, rows = n > 0;
+	for (int k = 0; k < n; k++) {
+		int l = (int)strlen(items[k]);
+		if (x > 1 && x + l > w) {
+			x = 1;
+			rows++;
+		}
+		cv_put(c, row + rows - 1, x, l < w - x ? l : w - x, attrs[k], items[k]);
+		x += l + 2;
+	}
+	return rows;
+}
+
+/* The bad-rate chart: expected (mean PD) per month end, actual where the window is over. */
+static int draw_badrate(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+{
+	struct tui *t = c->t;
+	const struct perf_report *r = &s->pr;
+	int muted = tui_attr(t, ROLE_MUTED), chart = tui_attr(t, ROLE_CHART);
+	int n = s->have_pr ? r->nmonths : 0, last = -1;
+	cv_put(c, row0, 0, w, chart | A_BOLD, BADRATE_TITLE);
+	if (n == 0) {
+		cv_put(c, row0 + 1, 1, w - 1, muted, s->pr_note);
+		return 2;
+	}
+	for (int i = 0; i < n; i++)
+		if (r->months[i].mature)
+			last = i;
+	/* The legend: the last mature month's figures, the window and where it is not over. */
+	char it[4][64], v[24];
+	if (last >= 0) {
+		snprintf(it[0], sizeof it[0], "actual %s",
+			 nf(v, sizeof v, "%.3f", r->months[last].all.actual));
+		snprintf(it[1], sizeof it[1], "expected %s at %s",
+			 nf(v, sizeof v, "%.3f", r->months[last].all.expected), r->months[last].month);
+	} else {
+		snprintf(it[0], sizeof it[0], "actual");
+		snprintf(it[1], sizeof it[1], "expected (mean PD)");
+	}
+	snprintf(it[2], sizeof it[2], "%d-month window", r->window);
+	if (last >= 0)
+		snprintf(it[3], sizeof it[3], "not over after %s", r->months[last].month);
+	else
+		snprintf(it[3], sizeof it[3], "not over for any month");
+	const char *items[4] = {it[0], it[1], it[2], it[3]};
+	const int attrs[4] = {chart, muted, muted, muted};
+	int row = row0 + 1 + legend(c, row0 + 1, w, items, attrs, last < n - 1 ? 4 : 3);
+	double *ex = rd_malloc((size_t)n * sizeof *ex), *ac = rd_malloc((size_t)n * sizeof *ac);
+	for (int i = 0; i < n; i++) {
+		ex[i] = r->months[i].all.expected;
+		ac[i] = r->months[i].all.actual; /* NaN while immature */
+	}
+	struct series ser[2] = {{ex, n, muted}, {ac, n, chart}};
+	row += draw_series(c, row, 0, w, ph, ser, 2, n, r->months[0].month, r->months[n - 1].month);
+	free(ex);
+	free(ac);
+	return row - row0;
+}
+
+/* The vintage chart: the latest quarters' cumulative bad rate by months on book. */
+static int draw_vintages(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+{
+	struct tui *t = c->t;
+	const struct perf_report *r = &s->pr;
+	int muted = tui_attr(t, ROLE_MUTED), chart = tui_attr(t, ROLE_CHART);
+	cv_put(c, row0, 0, w, chart | A_BOLD, VINTAGE_TITLE);
+	/* Newest first, in these colours. */
+	const int colours[VINTAGES_SHOWN] = {chart, tui_attr(t, ROLE_BAND_C),
+					     tui_attr(t, ROLE_BAND_A), tui_attr(t, ROLE_BAND_E), muted};
+	struct series ser[VINTAGES_SHOWN];
+	char it[VINTAGES_SHOWN][48];
+	const char *items[VINTAGES_SHOWN];
+	int nser = 0, npos = 0;
+	for (int i = s->have_pr ? r->nvintages - 1 : -1; i >= 0 && nser < VINTAGES_SHOWN; i--) {
+		const struct perf_vintage *v = &r->vintages[i];
+		if (v->points < 1)
+			continue;
+		char val[24];
+		snprintf(it[nser], sizeof it[nser], "%s %s", v->quarter,
+			 nf(val, sizeof val, "%.3f", v->cum[v->points - 1]));
+		items[nser] = it[nser];
+		/* Drawn oldest first: the newest quarter's colour wins where curves meet. */
+		ser[VINTAGES_SHOWN - 1 - nser] = (struct series){v->cum, v->points, colours[nser]};
+		npos = v->points > npos ? v->points : npos;
+		nser++;
+	}
+	if (nser == 0) {
+		cv_put(c, row0 + 1, 1, w - 1, muted,
+		       !s->have_pr ? s->pr_note : "no quarter has a whole month on book observed");
+		return 2;
+	}
+	int row = row0 + 1 + legend(c, row0 + 1, w, items, colours, nser);
+	char xlast[32];
+	snprintf(xlast, sizeof xlast, "%d months on book", npos);
+	row += draw_series(c, row, 0, w, ph, ser + VINTAGES_SHOWN - nser, nser, npos, "1", xlast);
+	return row - row0;
+}
+
+/* Both charts, one under the other, as a section of the page. */
+static int draw_outcomes(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+{
+	if (s->nsections < SECTIONS)
+		s->sections[s->nsections++] = row0;
+	int row = row0 + draw_badrate(c, s, row0, w, ph) + 1;
+	return row - row0 + draw_vintages(c, s, row, w, ph);
 }
 
 /* --- the page: the table, the score distribution and the charts, side by side when
@@ -683,13 +940,23 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 
 static int header_rows(const struct pane *p)
 {
-	return p->h >= 8 ? 3 : p->h >= 3 ? 2 : 1;
+	const struct drift *s = p->state;
+	return p->h >= 8 ? 3 + (p->h >= 10 && s && s->stale[0]) : p->h >= 3 ? 2 : 1;
 }
 
 static int body_rows(const struct pane *p)
 {
 	int n = p->h - header_rows(p);
 	return n > 0 ? n : 0;
+}
+
+/* Under everything, the whole width: the characteristic analysis (drift_extra.h). */
+static void page_extra(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
+{
+	struct drift_area da = {p, t, y0, rows, s->scroll, 0, p->w};
+	if (s->nsections < SECTIONS)
+		s->sections[s->nsections++] = s->content + 1;
+	s->content = drift_extra_section(&s->dx, &da, s->content + 1);
 }
 
 /* Lays the page out from row s->scroll; with rows 0 it only measures. */
@@ -716,7 +983,10 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 		row += draw_chart(&r, s, row, 0, r.w - 1, ph, PSI_TITLE, s->psi, 1);
 		row += 1;
 		row += draw_chart(&r, s, row, 0, r.w - 1, ph, AUC_TITLE, s->auc, 0);
+		row += 1;
+		row += draw_outcomes(&r, s, row, r.w - 1, ph);
 		s->content = left > row ? left : row;
+		page_extra(p, t, s, y0, rows);
 		return;
 	}
 	int row = draw_table(&c, s, 0) + 1;
@@ -728,8 +998,10 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	s->sections[s->nsections++] = row;
 	row += draw_chart(&c, s, row, 0, cw, ph, PSI_TITLE, s->psi, 1) + 1;
 	s->sections[s->nsections++] = row;
-	row += draw_chart(&c, s, row, 0, cw, ph, AUC_TITLE, s->auc, 0);
+	row += draw_chart(&c, s, row, 0, cw, ph, AUC_TITLE, s->auc, 0) + 1;
+	row += draw_outcomes(&c, s, row, cw, ph);
 	s->content = row;
+	page_extra(p, t, s, y0, rows);
 }
 
 /* The bins of the selected row: label, shares, PSI part, bars. */
@@ -807,6 +1079,8 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	snprintf(line, sizeof line, "PSI = sum of (current - reference) * ln(current / reference),"
 				    " shares floored at %g", DRIFT_FLOOR);
 	cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
+	struct drift_area da = {p, t, y0, rows, s->bscroll, 0, p->w};
+	row += 1 + drift_extra_feature(&s->dx, &da, row + 1, col->name, col->kind == MON_SCORE);
 	s->bcontent = row;
 }
 
@@ -831,6 +1105,9 @@ static void d_draw(struct pane *p, struct tui *t)
 	tui_clear_to(p->win, 0, 0, p->w);
 	wattroff(p->win, ta);
 	put(p, 0, 0, p->w, ta, line);
+	drift_extra_stale(&s->dx, t, s->have_mr, s->stale, sizeof s->stale);
+	if (!s->have)
+		s->stale[0] = '\0'; /* no report: nothing to be out of date */
 	int hr = header_rows(p);
 	if (!s->have) {
 		if (hr < 2)
@@ -848,6 +1125,8 @@ static void d_draw(struct pane *p, struct tui *t)
 		return;
 	}
 	const struct monitor_report *r = &s->r;
+	if (hr >= 4)
+		put(p, 3, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE) | A_BOLD, s->stale);
 	if (hr >= 2) {
 		snprintf(line, sizeof line, " %d of %d features drifted significantly, %d moderately",
 			 r->significant, s->nfeat, r->moderate);
@@ -915,7 +1194,10 @@ static void bins_scroll(struct pane *p, struct drift *s, int to)
 static int d_key(struct pane *p, struct tui *t, int ch)
 {
 	struct drift *s = state(p);
-	(void)t;
+	if (ch == 'u') { /* remake the report (another process may have recomputed) */
+		d_reload(p, t);
+		return PK_DONE | PK_REDRAW;
+	}
 	if (!s->have || s->r.ncols == 0)
 		return PK_UNHANDLED;
 	int rows = body_rows(p), page = rows > 2 ? rows - 1 : 1;

@@ -212,6 +212,31 @@ static void draw_tabs(struct tui *t)
 	wnoutrefresh(t->tabs);
 }
 
+/* A question waits in the status line (tui_confirm). */
+static int bar_question;
+
+/* Columns of UTF-8 text whose characters are each one column wide. */
+static int text_cols(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+void tui_plain_dashes(const struct tui *t, char *s)
+{
+	if (t->utf8)
+		return;
+	char *at, *end = s + strlen(s);
+	while ((at = strstr(s, "\xe2\x80\x94"))) {
+		*at = '-';
+		memmove(at + 1, at + 3, (size_t)(end - (at + 3)) + 1);
+		end -= 2;
+		s = at + 1;
+	}
+}
+
 static void draw_bar(struct tui *t)
 {
 	if (!t->bar)
@@ -223,7 +248,32 @@ static void draw_bar(struct tui *t)
 	werase(t->bar);
 	int a = t->status_error ? tui_attr(t, ROLE_ERROR) : tui_attr(t, ROLE_STATUS);
 	wbkgd(t->bar, (chtype)a);
-	tui_put(t->bar, 0, 0, t->cols, t->status[0] ? t->status : " ? keys  : command  q quit");
+	/* Stale profiles: the warning on the right, the message in what is left; but an error
+	 * or a question keeps its whole line, beside the short form if it fits. */
+	const char *msg = t->status[0] ? t->status : " ? keys  : command  q quit";
+	char warn[400] = "";
+	stale_profiles_text(&t->stale, 1, warn + 1, sizeof warn - 2);
+	int ww = 0;
+	if (warn[1]) {
+		warn[0] = ' ';
+		strcat(warn, " ");
+		ww = text_cols(warn);
+		int mw = t->status_error || bar_question ? text_cols(msg) : 0;
+		if (ww > t->cols - 10 || mw + ww > t->cols) { /* the short form */
+			snprintf(warn, sizeof warn, " stale profiles \xe2\x80\x94 R ");
+			ww = text_cols(warn);
+		}
+		if (mw + ww > t->cols)
+			ww = mw >= t->cols ? 0 : t->cols - mw;
+		tui_plain_dashes(t, warn);
+	}
+	tui_put(t->bar, 0, 0, t->cols - ww, msg);
+	if (ww > 0) {
+		int wa = tui_attr(t, ROLE_ERROR);
+		wattron(t->bar, wa);
+		tui_put(t->bar, 0, t->cols - ww, ww, warn);
+		wattroff(t->bar, wa);
+	}
 	wnoutrefresh(t->bar);
 }
 
@@ -246,6 +296,7 @@ static const struct {
 	{"J K  { }", "Models, Drift: scroll the detail, previous / next section"},
 	{"Enter  P  X", "Models: `model NAME@V` report, promote, retire (ask first)"},
 	{"Enter  Esc", "Drift: the selected feature's bins (j k: next / previous), back"},
+	{"u", "Drift: remake the report (when it is older than the profiles)"},
 	{"Esc", "back to the default screen"},
 	{":", "command prompt (Tab completes)"},
 	{"?", "this help"},
@@ -341,7 +392,9 @@ static void select_changed(struct tui *t)
 int tui_confirm(struct tui *t, const char *question)
 {
 	tui_status(t, 0, "%s (y/n)", question);
+	bar_question = 1;
 	draw_bar(t);
+	bar_question = 0;
 	doupdate();
 	int ch;
 	while ((ch = getch()) == ERR || ch == KEY_RESIZE)
@@ -633,6 +686,10 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	double key_at = 0;
 	int last_key = 0;
 	while (!t->quit) {
+		/* Cached: a few probes, and the counts again only when the store changed. */
+		struct rd_err serr;
+		if (stale_check(st, &t->stale, &serr))
+			memset(&t->stale, 0, sizeof t->stale);
 		frame(t);
 		if (trace) {
 			double now = now_seconds();

@@ -8,6 +8,7 @@
 
 #include "riskdesk/browse.h"
 #include "riskdesk/command.h"
+#include "riskdesk/stale.h"
 #include "riskdesk/theme.h"
 
 struct tui;
@@ -66,6 +67,7 @@ struct tui {
 	int prompting;              /* the prompt has the keyboard */
 	WINDOW *bar;                /* the bottom line: status or prompt */
 	WINDOW *tabs;               /* the top line: pane titles */
+	struct stale_state stale;   /* what is out of date, checked before every frame */
 };
 
 /* Colour attribute of a semantic role. */
@@ -95,6 +97,8 @@ char *tui_capture(struct tui *t, const char *line);
 void tui_reload_all(struct tui *t);
 /* Draws text clipped to width w at (y, x) of win; UTF-8 aware. Returns columns used. */
 int tui_put(WINDOW *win, int y, int x, int w, const char *s);
+/* Outside a UTF-8 locale, each em dash of s becomes '-' (in place). */
+void tui_plain_dashes(const struct tui *t, char *s);
 /* Fills the rest of the row from x with blanks. */
 void tui_clear_to(WINDOW *win, int y, int x, int w);
 /* A list's cursor moved by ch (j k arrows PgDn PgUp g G Home End), clamped to 0..n-1,

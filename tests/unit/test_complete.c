@@ -156,7 +156,7 @@ static void test_subcommands(void **state)
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ", "audit|cleanup|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute|retire|rules|"
-			    "runs|set|show|snapshot|snapshots|theme|train");
+			    "runs|set|show|snapshot|snapshots|status|theme|train");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
 	check(NULL, "theme d", "dark|default");

@@ -166,6 +166,8 @@ static int is_amount(const char *s)
 /* Per customer: what the tests measure. */
 struct cust {
 	int64_t created_day;
+	int64_t observed_day; /* the outcome's observed_at */
+	int64_t first_order;  /* the day of the earliest order, INT64_MAX without */
 	int company, defaulted, has_outcome;
 	int orders, delivered, returned, cancelled;
 	int payments, failed, cod;
@@ -174,7 +176,7 @@ struct cust {
 
 /* Per half of the window (0: before the split date, 1: from it). */
 struct half {
-	int64_t orders, returned, payments, cod;
+	int64_t orders, returned, payments, cod, failed;
 	double amount;
 };
 
@@ -186,11 +188,15 @@ struct dataset {
 	int64_t norders, npayments, orphan_payments;
 	int names_with_comma, names_with_quote;
 	struct half half[2];
+	int64_t *order_day, *order_cust; /* each order's day and customer index */
+	size_t order_cap;
 };
 
 static void dataset_free(struct dataset *d)
 {
 	free(d->c);
+	free(d->order_day);
+	free(d->order_cust);
 	strmap_free(d->ids);
 	strmap_free(d->orders);
 }
@@ -257,6 +263,7 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 				else if (strcmp(f[4], "individual") != 0)
 					fail_msg("customer %s: kind '%s'", f[0], f[4]);
 				cu->created_day = day_of(f[5], 0);
+				cu->first_order = INT64_MAX;
 				assert_true(cu->created_day <= as_of);
 				d->n++;
 			} else if (k == 1) { /* orders */
@@ -273,6 +280,15 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 				assert_true(day >= d->c[ci].created_day);
 				struct cust *cu = &d->c[ci];
 				struct half *h = &d->half[day >= split];
+				if (day < cu->first_order)
+					cu->first_order = day;
+				if ((size_t)d->norders == d->order_cap) {
+					d->order_cap = d->order_cap ? 2 * d->order_cap : 4096;
+					d->order_day = rd_realloc(d->order_day, d->order_cap * sizeof(int64_t));
+					d->order_cust = rd_realloc(d->order_cust, d->order_cap * sizeof(int64_t));
+				}
+				d->order_day[d->norders] = day;
+				d->order_cust[d->norders] = ci;
 				cu->orders++;
 				h->orders++;
 				h->amount += amount;
@@ -317,6 +333,7 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 				cu->cod += cod;
 				h->payments++;
 				h->cod += cod;
+				h->failed += f[4][0] == '0';
 				d->npayments++;
 			} else { /* outcomes */
 				int64_t ci = strmap_get(d->ids, f[0], strlen(f[0]));
@@ -325,8 +342,18 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 				assert_false(d->c[ci].has_outcome);
 				d->c[ci].has_outcome = 1;
 				assert_true(strcmp(f[1], "0") == 0 || strcmp(f[1], "1") == 0);
-				d->c[ci].defaulted = f[1][0] == '1';
-				assert_string_equal(f[2], GEN_AS_OF);
+				struct cust *cu = &d->c[ci];
+				cu->defaulted = f[1][0] == '1';
+				cu->observed_day = day_of(f[2], 0);
+				/* A good is observed at the end of the history; a default when it was
+				 * declared: 60 days or more after joining, with an order by then. */
+				if (!cu->defaulted)
+					assert_int_equal(cu->observed_day, as_of);
+				else if (cu->observed_day > as_of || cu->observed_day < cu->created_day + 60 ||
+					 cu->first_order > cu->observed_day)
+					fail_msg("customer %s: joined on day %lld, first order on day %lld, "
+						 "default observed %s", f[0], (long long)cu->created_day,
+						 (long long)cu->first_order, f[2]);
 			}
 		}
 		free(c.data);
@@ -520,16 +547,20 @@ static void drift_shifts_later_months(void **state)
 		double value = ratio(h[1].amount / (double)h[1].orders, h[0].amount / (double)h[0].orders);
 		double cod = ratio((double)h[1].cod / (double)h[1].payments,
 				   (double)h[0].cod / (double)h[0].payments);
-		print_message("%s: later/earlier returns %.2f, order value %.2f, cod %.2f\n",
-			      k ? "drift" : "no drift", ret, value, cod);
+		double failed = ratio((double)h[1].failed / (double)h[1].payments,
+				      (double)h[0].failed / (double)h[0].payments);
+		print_message("%s: later/earlier returns %.2f, order value %.2f, cod %.2f, "
+			      "failed payments %.2f\n", k ? "drift" : "no drift", ret, value, cod, failed);
 		if (k) {
 			assert_true(ret > 1.7);
 			assert_true(value > 1.4);
 			assert_true(cod > 1.7);
+			assert_true(failed > 1.7);
 		} else {
 			assert_true(ret > 0.75 && ret < 1.15); /* recent returns are still to come */
 			assert_true(value > 0.9 && value < 1.1);
 			assert_true(cod > 0.9 && cod < 1.1);
+			assert_true(failed > 0.9 && failed < 1.1);
 		}
 	}
 	/* Drift changes nothing before the split. */
@@ -705,17 +736,162 @@ static void progress_and_cancel(void **state)
 	rm_dir(dir);
 }
 
-static void window_follows_months(void **state)
+static void history_precedes_months(void **state)
 {
 	(void)state;
 	const char *dir = tmp_dir("months");
 	struct dataset d;
 	gen_ok(dir, 400, 3, 3, 0);
-	int64_t first = day_num("2025-04-01");
-	dataset_read(&d, dir, first); /* half[0]: orders before the 3-month window */
+	/* The 3 months from 2025-04 follow 36 months of history from 2022-04. */
+	dataset_read(&d, dir, day_num("2022-04-01"));
 	assert_int_equal(d.half[0].orders, 0);
 	assert_int_equal(d.half[0].payments, 0);
-	assert_true(d.half[1].orders > 400 * 3); /* ~1.8 a month */
+	dataset_free(&d);
+	dataset_read(&d, dir, day_num("2025-04-01"));
+	assert_true(d.half[0].orders > 2 * d.half[1].orders);
+	assert_true(d.c[0].created_day < day_num("2022-05-01")); /* the first joins at the start */
+	assert_true(d.c[399].created_day >= day_num("2025-06-01")); /* the last near the end */
+	dataset_free(&d);
+	rm_dir(dir);
+}
+
+/* PSI of cur against ref (n values each) over ref's distinct deciles, right-closed bins,
+ * shares floored at 0.0001, as drift computes it (docs/methodology.md, section 8). */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double psi(double *ref, int64_t nref, const double *cur, int64_t ncur)
+{
+	double edges[9];
+	int nedges = 0;
+	qsort(ref, (size_t)nref, sizeof *ref, cmp_double);
+	for (int k = 1; k <= 9; k++) {
+		double q = ref[(nref * k + 9) / 10 - 1];
+		if (nedges == 0 || q > edges[nedges - 1])
+			edges[nedges++] = q;
+	}
+	double a[10] = {0}, e[10] = {0}, sum = 0;
+	for (int64_t i = 0; i < nref; i++) {
+		int b = 0;
+		while (b < nedges && ref[i] > edges[b])
+			b++;
+		e[b] += 1.0 / (double)nref;
+	}
+	for (int64_t i = 0; i < ncur; i++) {
+		int b = 0;
+		while (b < nedges && cur[i] > edges[b])
+			b++;
+		a[b] += 1.0 / (double)ncur;
+	}
+	for (int b = 0; b <= nedges; b++) {
+		double x = fmax(a[b], 0.0001), y = fmax(e[b], 0.0001);
+		sum += (x - y) * log(x / y);
+	}
+	return sum;
+}
+
+/* The book at a day: for each customer created by then, tenure and orders to date. */
+static int64_t book_at(const struct dataset *d, int64_t day, double *tenure, double *orders)
+{
+	int64_t n = 0, *count = calloc((size_t)d->n, sizeof *count);
+	for (int64_t i = 0; i < d->norders; i++)
+		count[d->order_cust[i]] += d->order_day[i] <= day;
+	for (int64_t i = 0; i < d->n; i++) {
+		if (d->c[i].created_day > day)
+			continue;
+		tenure[n] = (double)(day - d->c[i].created_day);
+		orders[n] = (double)count[i];
+		n++;
+	}
+	free(count);
+	return n;
+}
+
+static void book_is_stationary(void **state)
+{
+	(void)state;
+	const char *dir = tmp_dir("stationary");
+	struct dataset d;
+	gen_ok(dir, 3000, 13, 12, 0);
+	dataset_read(&d, dir, day_num("2025-01-01"));
+	double *rt = rd_malloc((size_t)d.n * sizeof(double)), *ro = rd_malloc((size_t)d.n * sizeof(double));
+	double *ct = rd_malloc((size_t)d.n * sizeof(double)), *co = rd_malloc((size_t)d.n * sizeof(double));
+	/* Against the book at the middle month end, every month end from 2024-07 to 2025-06
+	 * has the same mix of tenures and order counts, while customers keep joining. */
+	static const char *const ends[] = {"2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31",
+					   "2024-11-30", "2025-01-31", "2025-02-28", "2025-03-31",
+					   "2025-04-30", "2025-05-31", "2025-06-30"};
+	double worst[2] = {0, 0};
+	int64_t first = 0, last = 0;
+	for (size_t m = 0; m < sizeof ends / sizeof ends[0]; m++) {
+		int64_t nr = book_at(&d, day_num("2024-12-31"), rt, ro);
+		int64_t nc = book_at(&d, day_num(ends[m]), ct, co);
+		double pt = psi(rt, nr, ct, nc), po = psi(ro, nr, co, nc);
+		worst[0] = fmax(worst[0], pt);
+		worst[1] = fmax(worst[1], po);
+		if (m == 0)
+			first = nc;
+		last = nc;
+	}
+	print_message("largest PSI against 2024-12-31: tenure %.4f, orders %.4f; book %lld -> %lld\n",
+		      worst[0], worst[1], (long long)first, (long long)last);
+	assert_true(worst[0] < 0.05);
+	assert_true(worst[1] < 0.05);
+	assert_true(last == 3000 && first > 1000 && first < 2000); /* about half join in the year */
+	free(rt);
+	free(ro);
+	free(ct);
+	free(co);
+	dataset_free(&d);
+	rm_dir(dir);
+}
+
+static void defaults_observed_over_time(void **state)
+{
+	(void)state;
+	const char *dir = tmp_dir("vintages");
+	struct dataset d;
+	gen_ok(dir, 5000, 17, 12, 0);
+	dataset_read(&d, dir, day_num("2025-01-01")); /* checks each observed_at */
+	/* Defaults are declared over the months, not at the end: every reported month has
+	 * some. */
+	int per_month[12] = {0};
+	int64_t starts[13], young = 0, young_bad = 0;
+	for (int k = 0; k <= 12; k++) /* 2024-07-01 ... 2025-07-01 */
+		starts[k] = days_from_civil(2024 + (6 + k) / 12, (unsigned)((6 + k) % 12) + 1, 1);
+	for (int64_t i = 0; i < d.n; i++) {
+		const struct cust *c = &d.c[i];
+		for (int m = 0; m < 12 && c->defaulted; m++)
+			per_month[m] += c->observed_day >= starts[m] && c->observed_day < starts[m + 1];
+		if (c->created_day > day_num("2025-05-01")) { /* too young to be declared bad */
+			young++;
+			young_bad += c->defaulted;
+		}
+	}
+	for (int m = 0; m < 12; m++)
+		assert_true(per_month[m] >= 10);
+	assert_true(young > 100 && young_bad == 0);
+	/* Vintage: customers who joined in 2023, bad rate by months on book, rising. */
+	double cum[4] = {0};
+	static const int mob[4] = {3, 6, 12, 18};
+	int64_t n = 0;
+	for (int64_t i = 0; i < d.n; i++) {
+		const struct cust *c = &d.c[i];
+		if (c->created_day < day_num("2023-01-01") || c->created_day >= day_num("2024-01-01"))
+			continue;
+		n++;
+		for (int k = 0; k < 4; k++)
+			cum[k] += c->defaulted && c->observed_day - c->created_day <= mob[k] * 30.44;
+	}
+	print_message("joined in 2023 (%lld): bad by 3, 6, 12, 18 months on book %.3f %.3f %.3f %.3f\n",
+		      (long long)n, cum[0] / (double)n, cum[1] / (double)n, cum[2] / (double)n,
+		      cum[3] / (double)n);
+	assert_true(cum[0] / (double)n < 0.05);
+	assert_true(cum[0] < cum[1] && cum[1] < cum[2] && cum[2] <= cum[3]);
+	assert_true(cum[3] / (double)n > 0.08 && cum[3] / (double)n < 0.25);
 	dataset_free(&d);
 	rm_dir(dir);
 }
@@ -731,7 +907,9 @@ int main(void)
 		cmocka_unit_test(command_runs_and_matches_library),
 		cmocka_unit_test(bad_options_are_named),
 		cmocka_unit_test(progress_and_cancel),
-		cmocka_unit_test(window_follows_months),
+		cmocka_unit_test(history_precedes_months),
+		cmocka_unit_test(book_is_stationary),
+		cmocka_unit_test(defaults_observed_over_time),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char root[256];

@@ -11,7 +11,7 @@
 static const char *const tables[] = {
 	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
 	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta", "model_oof",
+	"external_records", "meta", "model_oof", "snapshot_counts",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
@@ -670,6 +670,47 @@ static void test_migration_models(void **state)
 	unlink(path);
 }
 
+/* Schema 11 -> 12: profiles record the latest load they held — for older ones, the latest
+ * load that had finished when they were computed — and the meta row names the latest load. */
+static void test_migration_stale(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig12.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, "DROP INDEX profiles_stale; DROP INDEX runs_kind;"
+					" ALTER TABLE credit_profiles DROP COLUMN load_run;"
+					" INSERT INTO runs(id, kind, args, user, started_at, finished_at,"
+					" status) VALUES (1, 'load', 'load d', 'u', '2025-01-01T10:00:00Z',"
+					" '2025-01-01T10:00:05Z', 'ok'), (2, 'load', 'load d', 'u',"
+					" '2025-01-02T10:00:00Z', '2025-01-02T10:00:05Z', 'ok'), (3, 'load',"
+					" 'load d', 'u', '2025-01-03T10:00:00Z', '2025-01-03T10:00:05Z',"
+					" 'failed');"
+					" INSERT INTO customers(id) VALUES ('a'), ('b'), ('c');"
+					" INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+					" segment, model_name, model_version, features, reasons, computed_at)"
+					" VALUES ('a', 600, 'C', 0.05, 'MEDIUM', 'new', 'rules', 1, '{}', '[]',"
+					" '2024-12-31T00:00:00Z'), ('b', 600, 'C', 0.05, 'MEDIUM', 'new',"
+					" 'rules', 1, '{}', '[]', '2025-01-01T10:00:05Z'), ('c', 600, 'C', 0.05,"
+					" 'MEDIUM', 'new', 'rules', 1, '{}', '[]', '2025-01-05T00:00:00Z');"
+					" PRAGMA user_version = 11", &err), 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'a'"), 0);
+	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'b'"), 1);
+	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'c'"), 2);
+	assert_int_equal(test_int(st, "SELECT value FROM meta WHERE key = 'profiles_load'"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				      " ('profiles_stale', 'runs_kind')"), 2);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
+		cmocka_unit_test(test_migration_stale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,34 @@ $RISKDESK --db db.sqlite -c "drift --by month"; echo "status $?"
 $RISKDESK --db db.sqlite -c "snapshot" >/dev/null
 $RISKDESK --db db.sqlite --json -c "drift --by month" >out.json
 python3 psi.py db.sqlite out.json
+echo "--- the counts snapshot stored give the report the rows give: without them, damaged, stale"
+cat >same.py <<'PY'
+# same.py A.json B.json: where each report's counts came from, and whether they agree.
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+a["drift"].pop("counted_from")
+print(sys.argv[2], "counted from", b["drift"].pop("counted_from"), "|",
+      "the same report as" if a == b else "DIFFERS from", sys.argv[1])
+PY
+sqlite3 db.sqlite "SELECT count(*), count(DISTINCT month), min(model_name) FROM snapshot_counts"
+cp db.sqlite rows.sqlite && sqlite3 rows.sqlite "DELETE FROM snapshot_counts"
+$RISKDESK --db rows.sqlite --json -c "drift --by month" >rows.json
+cp db.sqlite cut.sqlite
+sqlite3 cut.sqlite "UPDATE snapshot_counts SET counts = substr(counts, 1, 100) WHERE month = '2025-01'"
+$RISKDESK --db cut.sqlite --json -c "drift --by month" >cut.json
+for f in out.json rows.json cut.json; do python3 same.py out.json $f; done
+# a new reference (today's profiles): the stored counts are for the old one
+$RISKDESK --db db.sqlite -c "recompute all" -c "drift baseline" >/dev/null
+$RISKDESK --db db.sqlite --json -c "drift --by month" >renewed.json
+python3 same.py out.json renewed.json
+python3 psi.py db.sqlite renewed.json
+$RISKDESK --db db.sqlite -c "snapshot --from 2025-05 --to 2025-06" >/dev/null
+sqlite3 db.sqlite "SELECT count(*), count(DISTINCT reference_hash) FROM snapshot_counts"
+$RISKDESK --db db.sqlite --json -c "drift --by month --since 2025-05" >some.json
+python3 same.py renewed.json some.json | cut -d'|' -f1
+python3 psi.py db.sqlite some.json
+$RISKDESK --db db.sqlite -c "cleanup snapshots --before 2025-01" >/dev/null
+sqlite3 db.sqlite "SELECT count(*), min(month) FROM snapshot_counts"
 $RISKDESK --db db.sqlite -c "drift --by month --feature cod_share --since 2025-02 --until 2025-04"
 $RISKDESK --db db.sqlite -c "drift --by month --feature score --since 2025-03 --until 2025-03" | sed -n '/^month/,$p'
 $RISKDESK --db db.sqlite -c "drift --by week"; echo "status $?"

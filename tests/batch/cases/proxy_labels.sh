@@ -109,8 +109,9 @@ $RISKDESK --db g.sqlite -c 'model export p1 p1.model' >/dev/null
 $RISKDESK --db moved.sqlite -c 'model import p1.model' -c 'model p1' | grep -E '^label_source'
 $RISKDESK --db g.sqlite -c 'promote p1' -c 'recompute all' >/dev/null
 echo "--- drift's AUC reads observed outcomes only: none here"
-$RISKDESK --db g.sqlite --json -c 'drift' | python3 -c "import json,sys; d=json.load(sys.stdin)
-m = d['months']; print('cohort months:', len(m), 'with outcomes:', sum(int(x['outcomes']) > 0 for x in m))"
+$RISKDESK --db g.sqlite -c 'snapshot' >/dev/null
+$RISKDESK --db g.sqlite --json -c 'drift --by month' | python3 -c "import json,sys; d=json.load(sys.stdin)
+m = d['months']; print('snapshot months:', len(m), 'with outcomes:', sum(int(x['outcomes']) > 0 for x in m))"
 
 echo "--- --bad-share 0.2: 400 of 2000, least engaged clusters first"
 $RISKDESK --db g.sqlite -c 'label proxy --rfm --bad-share 0.2 --clusters 5' | sed -n '/^method/p;/^bads/p;/^replaced/p;/^cluster/,$p'
