@@ -46,6 +46,15 @@ void buf_json_number(struct rd_buf *b, double v);
 /* Returns the string (never NULL) and leaves b empty; the caller frees it. */
 char *buf_steal(struct rd_buf *b);
 
+/* FNV-1a, 64 bits: start from RD_FNV1A_SEED, feed bytes (or one value with
+ * rd_fnv1a_step); the hash of ids, folds and reference texts that riskdesk stores. */
+#define RD_FNV1A_SEED 1469598103934665603ULL
+static inline uint64_t rd_fnv1a_step(uint64_t h, unsigned v)
+{
+	return (h ^ v) * 1099511628211ULL;
+}
+uint64_t rd_fnv1a(uint64_t h, const void *data, size_t n);
+
 /* A map from byte strings to int64 values. Keys are copied into the map. */
 struct rd_strmap;
 

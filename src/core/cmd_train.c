@@ -634,12 +634,11 @@ static void report_tuning(struct rd_ctx *ctx, const struct cv_result *r)
  * cross-validated on the same rows and folds, so their metrics are paired. */
 static void folds_signature(const struct train_data *d, const int *fold, char sig[17])
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = RD_FNV1A_SEED;
 	for (size_t i = 0; i < d->n; i++) {
-		for (const char *c = d->ids[i]; *c; c++)
-			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-		h = (h ^ 0xffu) * 1099511628211ULL; /* ends the id */
-		h = (h ^ (unsigned)fold[i]) * 1099511628211ULL;
+		h = rd_fnv1a(h, d->ids[i], strlen(d->ids[i]));
+		h = rd_fnv1a_step(h, 0xffu); /* ends the id */
+		h = rd_fnv1a_step(h, (unsigned)fold[i]);
 	}
 	snprintf(sig, 17, "%016llx", (unsigned long long)h);
 }

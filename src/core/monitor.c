@@ -795,9 +795,7 @@ static void mrun_free(struct mrun *m)
 
 static void ref_hash(const char *reference, char out[17])
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *c = reference; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	uint64_t h = rd_fnv1a(RD_FNV1A_SEED, reference, strlen(reference));
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 

@@ -349,9 +349,7 @@ out:
 
 static uint64_t mix(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	uint64_t h = rd_fnv1a(RD_FNV1A_SEED, s, strlen(s));
 	return h ^ (h >> 29);
 }
 

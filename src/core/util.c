@@ -207,13 +207,17 @@ struct rd_strmap {
 	size_t arena_len, arena_cap;
 };
 
+uint64_t rd_fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++)
+		h = rd_fnv1a_step(h, p[i]);
+	return h;
+}
+
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = rd_fnv1a(RD_FNV1A_SEED, s, n); /* then a final mix */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

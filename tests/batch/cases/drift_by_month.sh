@@ -97,6 +97,9 @@ $RISKDESK --db db.sqlite -c "drift --by month"; echo "status $?"
 $RISKDESK --db db.sqlite -c "snapshot" >/dev/null
 $RISKDESK --db db.sqlite --json -c "drift --by month" >out.json
 python3 psi.py db.sqlite out.json
+echo "--- drift over the profiles has no table per cohort month (young cohorts raise false alarms)"
+$RISKDESK --db db.sqlite --json -c "drift" | python3 -c "import json, sys
+d = json.load(sys.stdin); print('tables:', ' '.join(sorted(k for k, v in d.items() if isinstance(v, list))))"
 echo "--- the counts snapshot stored give the report the rows give: without them, damaged, stale"
 cat >same.py <<'PY'
 # same.py A.json B.json: where each report's counts came from, and whether they agree.
