@@ -21,15 +21,28 @@ struct xgb_params {
 	double min_child_weight; /* >= 0: the least hessian sum in a leaf; 1 */
 	/* 1: a random forest (XGBoost's random-forest mode): one round of `trees` parallel
 	 * trees (num_parallel_tree), learning rate 1 (eta ignored), rows subsampled per tree
-	 * and colsample taken per split (colsample_bynode), base score the training rows' bad
-	 * rate. 0: boosting; 0. */
+	 * and colsample taken per split (colsample_bynode), no L2 leaf penalty (lambda 0:
+	 * a leaf is its rows' Newton step, as a forest's leaf is its rows' rate), base score
+	 * the training rows' bad rate. A forest's colsample may be XGB_AUTO (see
+	 * xgb_forest_resolve), and so may its min_child_weight. 0: boosting; 0. */
 	int forest;
 };
 
+/* A forest parameter chosen from the data by xgb_forest_resolve. */
+#define XGB_AUTO (-1.0)
+
 extern const struct xgb_params xgb_params_default; /* the values above, tree_method hist */
-/* A random forest's defaults: 500 trees of depth 12, subsample 0.632 (a bootstrap's share
- * of distinct rows), colsample_bynode 0.2, min_child_weight 1 (docs/methodology.md). */
+/* A random forest's defaults: 500 trees of depth 16, subsample 0.632 (a bootstrap's share
+ * of distinct rows), colsample and min_child_weight XGB_AUTO (docs/methodology.md). */
 extern const struct xgb_params xgb_params_forest;
+
+/* A forest's data-dependent parameters, for rows training rows of which bads are 1 and
+ * ninputs inputs: colsample XGB_AUTO becomes floor(sqrt(ninputs)) inputs per split
+ * (scikit-learn's max_features "sqrt"); min_child_weight XGB_AUTO a leaf of at least
+ * sqrt(rows * subsample) / 4 rows (each row's hessian is p0 (1 - p0) at the base score
+ * p0 = bads / rows). Other values, and boosting's, are left as they are. xgb_train does
+ * this itself; a caller that records the parameters calls it first. */
+void xgb_forest_resolve(struct xgb_params *p, size_t rows, size_t bads, int ninputs);
 
 struct xgb_model; /* a booster and its number of inputs */
 

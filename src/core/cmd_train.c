@@ -26,7 +26,7 @@ static const struct rd_opt train_opts[] = {
 	{"cost-fn", "X", "cost of approving a defaulter (default 10)"},
 	{"cost-fp", "X", "cost of declining a good customer (default 1)"},
 	{"trees", "N", "xgb: boosting rounds (default 300); rf: trees (default 500)"},
-	{"depth", "D", "xgb: maximum tree depth (default 4); rf: (default 12)"},
+	{"depth", "D", "xgb: maximum tree depth (default 4); rf: (default 16)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
 		{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
 	{"max-corr", "X", "scorecard: of two features whose WoE values correlate above X, leave"
@@ -36,9 +36,11 @@ static const struct rd_opt train_opts[] = {
 	{"special", "F=V,...", "scorecard: sentinel codes of feature F with bins of their own"
 			       " (repeated per feature; replaces the mapping's)"},
 	{"bands", "A,B,C,D", "the lowest score of bands A to D (default 800,700,600,500)"},
-	{"min-child", "X", "xgb, rf: least hessian sum in a leaf (default 1)"},
+	{"min-child", "X", "xgb, rf: least hessian sum in a leaf (default 1; rf: that of"
+			   " sqrt(rows per tree)/4 rows)"},
 	{"subsample", "X", "xgb, rf: share of rows per tree (default 0.8; rf 0.632)"},
-	{"colsample", "X", "xgb: share of inputs per tree (default 0.8); rf: per split (0.2)"},
+	{"colsample", "X", "xgb: share of inputs per tree (default 0.8); rf: per split"
+			   " (default: sqrt(inputs) of them)"},
 	{"threads", "N", "xgb, rf: threads (default 0: all cores)"},
 	{"tune", NULL, "xgb: cross-validated search of depth, eta, min-child, subsample, trees"},
 	{"grid", "SPEC", "--tune's grid, e.g. depth=2,4:eta=0.05:min-child=1,10:subsample=0.8"},
@@ -430,7 +432,9 @@ static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum 
 {
 	static const char *const tree_only[] = {"min-child", "subsample", "colsample", "threads",
 						"tune", "grid"};
-	double mcw = tp->xgb.min_child_weight, sub, col, threads = tp->xgb.threads;
+	/* rf's colsample and min-child default to XGB_AUTO, chosen from the data. */
+	double mcw = tp->xgb.min_child_weight, sub, col = tp->xgb.colsample,
+	       threads = tp->xgb.threads;
 	for (size_t i = 0; i < sizeof tree_only / sizeof *tree_only; i++) {
 		int tree_algo = model_algo_trees(algo) && (i < 4 || algo == MODEL_XGB);
 		if (args_opt(a, tree_only[i]) && !tree_algo) {
@@ -449,7 +453,7 @@ static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum 
 	}
 	if (in_range(a, "min-child", 0, 1e6, 0, &mcw) ||
 	    positive(a, "subsample", tp->xgb.subsample, &sub) || sub > 1 ||
-	    positive(a, "colsample", tp->xgb.colsample, &col) || col > 1) {
+	    (args_opt(a, "colsample") && (positive(a, "colsample", 1, &col) || col > 1))) {
 		rd_err_set(&ctx->err, "train: --min-child must be 0 to 1e6, --subsample and"
 				      " --colsample in (0, 1]");
 		return -1;

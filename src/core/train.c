@@ -1156,6 +1156,15 @@ static int fit_xgb(enum model_algo algo, const struct train_data *d, const unsig
 	struct xgb_params xp = tp->xgb;
 	xp.forest = algo == MODEL_RF;
 	float *x = train_tree_inputs(d, &ninputs);
+	/* The forest's data-dependent settings, resolved here too so that the spec records
+	 * them (xgb_train resolves the same rows the same way). */
+	size_t rows = 0, bads = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!use || use[i]) {
+			rows++;
+			bads += d->y[i] == 1;
+		}
+	xgb_forest_resolve(&xp, rows, bads, ninputs);
 	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &xp, tp->cancel,
 					tp->progress, tp->ud, err);
 	if (!m || xgb_predict(m, x, d->n, p, err))
@@ -1178,7 +1187,7 @@ static int fit_xgb(enum model_algo algo, const struct train_data *d, const unsig
 		buf_puts(&b, ",\"min_child_weight\":");
 		buf_json_number(&b, xp.min_child_weight);
 		if (xp.forest)
-			buf_printf(&b, ",\"num_parallel_tree\":%d", xp.trees);
+			buf_printf(&b, ",\"num_parallel_tree\":%d,\"lambda\":0", xp.trees);
 		buf_printf(&b, ",\"tree_method\":\"hist\"},\"reasons\":\"%s\",\"columns\":[",
 			   tp->approx_reasons ? "approx" : "shap");
 		for (int col = 0; col < d->ncols; col++) {

@@ -303,6 +303,84 @@ static void test_forest(void **state)
 	xgb_free(m);
 }
 
+/* A forest's leaves are not shrunk (lambda 0): with one tree on every row and input, each
+ * training row's margin is logit(p0) + (r - p0) / (p0 (1 - p0)), r the bad rate of the
+ * rows sharing its leaf (the same margin) and p0 the base score, the training bad rate.
+ * libxgboost's default lambda 1 makes it n (r - p0) / (n p0 (1 - p0) + 1). */
+static int cmp_margin(const void *a, const void *b)
+{
+	const double *u = a, *v = b;
+	return (u[0] > v[0]) - (u[0] < v[0]);
+}
+
+static void test_forest_leaves(void **state)
+{
+	(void)state;
+	struct xgb_params p = xgb_params_forest;
+	p.trees = 1;
+	p.max_depth = 3;
+	p.subsample = 1;
+	p.colsample = 1;
+	p.min_child_weight = 0;
+	struct xgb_model *m = train_or_fail(x, N, y, NULL, &p);
+	static double pd[N], mr[N][2]; /* margin, label */
+	predict_or_fail(m, x, N, pd);
+	int bads = 0;
+	for (int i = 0; i < N; i++) {
+		mr[i][0] = log(pd[i] / (1 - pd[i]));
+		mr[i][1] = y[i];
+		bads += y[i];
+	}
+	double p0 = (double)bads / N, base = log(p0 / (1 - p0));
+	qsort(mr, N, sizeof mr[0], cmp_margin);
+	int leaves = 0;
+	for (int i = 0, j; i < N; i = j) {
+		double d = 0;
+		for (j = i; j < N && mr[j][0] - mr[i][0] < 1e-5; j++)
+			d += mr[j][1];
+		double r = d / (j - i), want = (r - p0) / (p0 * (1 - p0));
+		if (!(fabs(mr[i][0] - base - want) <= 1e-4))
+			fail_msg("leaf of %d rows, rate %.6f: value %.6f, want %.6f", j - i, r,
+				 mr[i][0] - base, want);
+		leaves++;
+	}
+	assert_true(leaves >= 4);
+	xgb_free(m);
+}
+
+/* A forest's data-dependent defaults: floor(sqrt(n)) of n inputs per split, as libxgboost
+ * counts them ((int)(colsample * n) in float), and leaves of sqrt(rows * subsample) / 4
+ * rows' hessian; given values and boosting's are left alone. */
+static void test_forest_resolve(void **state)
+{
+	(void)state;
+	static const int n[] = {1, 2, 3, 4, 16, 33, 36, 61, 99, 100, 1000};
+	for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
+		struct xgb_params p = xgb_params_forest;
+		xgb_forest_resolve(&p, 800, 240, n[i]);
+		assert_true(p.colsample > 0 && p.colsample <= 1);
+		int k = (int)((float)p.colsample * (float)n[i]);
+		if (k != (int)floor(sqrt(n[i])))
+			fail_msg("%d inputs: colsample %.9g samples %d", n[i], p.colsample, k);
+	}
+	struct xgb_params p = xgb_params_forest;
+	assert_true(p.colsample == XGB_AUTO && p.min_child_weight == XGB_AUTO);
+	xgb_forest_resolve(&p, 800, 240, 61);
+	assert_true(fabs(p.min_child_weight - sqrt(800 * 0.632) / 4 * 0.3 * 0.7) <= 1e-12);
+	p.colsample = 0.5;
+	p.min_child_weight = 2;
+	xgb_forest_resolve(&p, 30000, 6636, 33);
+	assert_true(p.colsample == 0.5 && p.min_child_weight == 2);
+	struct xgb_params b = xgb_params_default, c = b;
+	xgb_forest_resolve(&b, 800, 240, 61);
+	assert_memory_equal(&b, &c, sizeof b);
+	/* boosting refuses the forest's automatic values */
+	struct rd_err err = {{0}};
+	b.colsample = XGB_AUTO;
+	assert_null(xgb_train(x, N, K, y, NULL, &b, NULL, NULL, NULL, &err));
+	assert_non_null(strstr(err.msg, "colsample"));
+}
+
 /* Early stopping: the best round and its AUC are those of a model trained for that many
  * rounds, predicting the held-out rows; more patience never finds a worse best. */
 static void test_early_stop(void **state)
@@ -661,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_json), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile_boosters), cmocka_unit_test(test_forest),
+		cmocka_unit_test(test_forest_leaves), cmocka_unit_test(test_forest_resolve),
 		cmocka_unit_test(test_early_stop),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
