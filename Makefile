@@ -151,4 +151,15 @@ golden-accept: all
 clean:
 	rm -rf $(BUILD)
 
+# --- Tests one at a time (issue 12). T names cases (several: T='resize pii'); empty: all.
+# `make test-tui T=resize`, `make test-batch T=sample_flow`; a unit test: build/tests/test_X.
+T ?=
+.PHONY: test-tui test-batch
+
+test-tui: $(BIN)
+	@tests/tui/run.sh $(BUILD) $(T)
+
+test-batch: $(BIN)
+	@tests/batch/run.sh $(BUILD) $(T)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
