@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # `make test`: build checks, every suite on the normal build, then every suite again
-# under AddressSanitizer and UndefinedBehaviorSanitizer. Ends with "N passed, N failed".
+# under AddressSanitizer and UndefinedBehaviorSanitizer. Ends with "skipped: N" (what and
+# why when N > 0) and, last, "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
+skipped=0
+skips=""
 check() { # name, command...
 	local name=$1
 	shift
@@ -18,15 +21,20 @@ check() { # name, command...
 	fi
 	rm -f /tmp/riskdesk-check.$$
 }
-suite() { # build dir, label
-	local out p f
+suite() { # build dir, label: run-suite.sh's last two lines are "skipped: N [(what)]" and
+	# "N passed, N failed"
+	local out p f s what
 	out=$(tests/run-suite.sh "$@")
-	printf '%s\n' "$out" | sed '$d'
+	printf '%s\n' "$out" | sed '$d' | sed '$d'
 	p=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
+	s=$(printf '%s\n' "$out" | tail -2 | sed -n 's/^skipped: \([0-9]*\).*/\1/p')
+	what=$(printf '%s\n' "$out" | tail -2 | sed -n 's/^skipped: [0-9]* (\(.*\))$/\1/p')
+	[ -n "$p" ] && [ -n "$s" ] || { p=0; f=1; s=0; }
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
+	[ -z "$what" ] || skips="${skips:+$skips; }$what"
 }
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -44,5 +52,6 @@ suite build/san " (asan+ubsan)"
 # The parsers' fuzz targets, a fixed number of inputs each.
 check fuzz-smoke make fuzz-smoke
 
+echo "skipped: $skipped${skips:+ ($skips)}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite against one build tree: unit tests (cmocka), batch golden tests and
-# console tests. Prints one line per suite and, last, "N passed, N failed" for all.
+# console tests. Prints one line per suite, then "skipped: N" (with what was skipped and
+# why, when N > 0) and, last, "N passed, N failed" for all.
 # usage: tests/run-suite.sh BUILD_DIR [LABEL]
 set -u
 build=${1:?build dir}
@@ -8,9 +9,12 @@ label=${2:-}
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
-count() { passed=$((passed + $1)); failed=$((failed + $2)); }
+skipped=0
+skips=() # "where: what", for the skipped line
+count() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
 
-# Unit tests: cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+# Unit tests: cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..." and
+# "[  SKIPPED ] N test(s), listed below:" followed by "[  SKIPPED ] NAME" lines (skip()).
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
@@ -18,35 +22,48 @@ for t in "$build"/tests/test_*; do
 	rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	s=$(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
 	p=${p:-0}
 	f=${f:-0}
+	s=${s:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # crashed or a sanitizer stopped it before cmocka's summary
 	fi
 	if [ "$f" -ne 0 ]; then
 		printf '%s\n' "$out" | grep -vE '^\[ +(RUN|OK) +\]' | tail -40
 	fi
-	echo "unit$label $name: $p passed, $f failed"
-	count "$p" "$f"
+	if [ "$s" -ne 0 ]; then
+		which=$(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([A-Za-z_][A-Za-z0-9_]*\)$/\1/p' |
+			sort -u | paste -sd, - | sed 's/,/, /g')
+		skips+=("unit$label $name: $which")
+		echo "unit$label $name: $p passed, $f failed, $s skipped ($which)"
+	else
+		echo "unit$label $name: $p passed, $f failed"
+	fi
+	count "$p" "$f" "$s"
 done
 
-# Batch golden tests.
-out=$(tests/batch/run.sh "$build" 2>&1)
-printf '%s\n' "$out" | grep -v '^ok ' | sed '/^$/d'
-p=$(printf '%s\n' "$out" | sed -n 's/^batch: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^batch: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-[ -n "$p" ] || { p=0; f=1; }
-count "$p" "$f"
+# Batch golden tests and console tests (tmux) end with "SUITE: N passed, N failed, N
+# skipped" and print "skip NAME: why" for each skip.
+summary() { # suite name, its output
+	local re="^$1: \\([0-9]*\\) passed, \\([0-9]*\\) failed, \\([0-9]*\\) skipped\$" p f s line
+	printf '%s\n' "$2" | grep -v '^ok ' | sed '/^$/d'
+	p=$(printf '%s\n' "$2" | sed -n "s/$re/\\1/p")
+	f=$(printf '%s\n' "$2" | sed -n "s/$re/\\2/p")
+	s=$(printf '%s\n' "$2" | sed -n "s/$re/\\3/p")
+	[ -n "$p" ] || { p=0; f=1; s=0; }
+	while IFS= read -r line; do
+		skips+=("$1$label ${line#skip }")
+	done < <(printf '%s\n' "$2" | grep '^skip ')
+	count "$p" "$f" "$s"
+}
+summary batch "$(tests/batch/run.sh "$build" 2>&1)"
+[ -x tests/tui/run.sh ] && summary tui "$(tests/tui/run.sh "$build" 2>&1)"
 
-# Console tests (tmux), when there are any.
-if [ -x tests/tui/run.sh ]; then
-	out=$(tests/tui/run.sh "$build" 2>&1)
-	printf '%s\n' "$out" | grep -v '^ok ' | sed '/^$/d'
-	p=$(printf '%s\n' "$out" | sed -n 's/^tui: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(printf '%s\n' "$out" | sed -n 's/^tui: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
-	count "$p" "$f"
+if [ "$skipped" -gt 0 ]; then
+	printf 'skipped: %d (%s)\n' "$skipped" "$(printf '%s; ' "${skips[@]}" | sed 's/; $//')"
+else
+	echo "skipped: 0"
 fi
-
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1036,8 +1036,10 @@ static void test_german(void **state)
 {
 	(void)state;
 	const char *data = DATASETS "/german/german.data";
+	/* ../shared is part of the test set-up (CI has it): missing, the test fails. */
 	if (access(data, R_OK) != 0)
-		skip();
+		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
+			 data);
 	struct rd_store *st = test_store();
 	struct run r;
 	assert_int_equal(load(&r, st, "customers", data, "sample-data/mappings/german.json", 0), 0);
@@ -1078,8 +1080,10 @@ static void test_taiwan(void **state)
 {
 	(void)state;
 	const char *data = DATASETS "/taiwan/UCI_Credit_Card.csv";
+	/* ../shared is part of the test set-up (CI has it): missing, the test fails. */
 	if (access(data, R_OK) != 0)
-		skip();
+		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
+			 data);
 	struct rd_store *st = test_store();
 	struct run r;
 	assert_int_equal(load(&r, st, "customers", data, "sample-data/mappings/taiwan.json", 0), 0);

@@ -281,8 +281,10 @@ static void test_corrupt(void **state)
 static void test_trained_german(void **state)
 {
 	(void)state;
+	/* ../shared is part of the test set-up (CI has it): missing, the test fails. */
 	if (access(GERMAN, R_OK) != 0)
-		skip();
+		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
+			 GERMAN);
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
 	assert_int_equal(test_run(st, "load customers " GERMAN " --map sample-data/mappings/german.json",
