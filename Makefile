@@ -162,4 +162,26 @@ test-tui: $(BIN)
 test-batch: $(BIN)
 	@tests/batch/run.sh $(BUILD) $(T)
 
+# The man page's COMMANDS section is made from the command table (tools/mancmds), so it
+# says what `help` says: `make man` rewrites it, `make check-man` fails when it differs.
+MANCMDS = $(BUILD)/tools/mancmds
+.PHONY: man check-man
+all: $(MANCMDS)
+
+$(MANCMDS): tools/mancmds.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(CORE_LIBS)
+
+man: $(MANCMDS)
+	$(MANCMDS) > $(BUILD)/man-commands.roff
+	tools/mansplice.sh docs/riskdesk.1 $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1
+	@if cmp -s $(BUILD)/riskdesk.1 docs/riskdesk.1; then echo "docs/riskdesk.1 is up to date"; \
+	else cp $(BUILD)/riskdesk.1 docs/riskdesk.1; echo "docs/riskdesk.1: COMMANDS remade"; fi
+
+check-man: $(MANCMDS)
+	@$(MANCMDS) > $(BUILD)/man-commands.roff
+	@tools/mansplice.sh docs/riskdesk.1 $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1
+	@diff -u docs/riskdesk.1 $(BUILD)/riskdesk.1 || { \
+		echo "check-man: docs/riskdesk.1 differs from the command table: make man" >&2; exit 1; }
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -40,6 +40,7 @@ suite() { # build dir, label: run-suite.sh's last two lines are "skipped: N [(wh
 jobs=$(nproc 2>/dev/null || echo 2)
 check build make -j"$jobs" all
 check layout make check-layout
+check man-page make check-man
 check warnings-gcc-clang make -j"$jobs" check-warnings
 suite build
 
