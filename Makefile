@@ -184,4 +184,15 @@ check-man: $(MANCMDS)
 	@diff -u docs/riskdesk.1 $(BUILD)/riskdesk.1 || { \
 		echo "check-man: docs/riskdesk.1 differs from the command table: make man" >&2; exit 1; }
 
+# The code's format (.clang-format). Only the files listed are checked: the rest is
+# reformatted in one commit when no branch is open on it, then listed here.
+FORMAT_FILES = tools/mancmds.c src/core/cmd_util.h src/core/refdist.c src/tui/draw.c \
+	src/tui/pane_text.c include/riskdesk/afile.h include/riskdesk/complete.h \
+	include/riskdesk/expr.h include/riskdesk/journal.h include/riskdesk/refdist.h \
+	include/riskdesk/sink.h include/riskdesk/util.h
+.PHONY: format-check
+format-check:
+	@$(if $(strip $(FORMAT_FILES)),clang-format --dry-run --Werror $(FORMAT_FILES),true)
+	@echo "format-check: $(words $(FORMAT_FILES)) files follow .clang-format"
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

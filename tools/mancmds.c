@@ -96,18 +96,22 @@ static size_t escape_word(char *out, size_t cap, const char *w, size_t n)
  * a lower-case word. */
 static size_t placeholder(const char *s, size_t i, size_t n)
 {
-	if (i < n && (s[i] < 'A' || s[i] > 'Z'))
+	/* The program never calls setlocale: the ctype functions see ASCII only. */
+	if (i >= n || !isupper((unsigned char)s[i]))
 		return 0;
-	if (i > 0 && ((s[i - 1] >= 'a' && s[i - 1] <= 'z') || s[i - 1] == '-'))
+	if (i > 0 && (islower((unsigned char)s[i - 1]) || s[i - 1] == '-'))
 		return 0;
 	size_t j = i;
-	while (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9') || s[j] == '_' ||
-			 (s[j] == '-' && j + 1 < n && s[j + 1] >= 'A' && s[j + 1] <= 'Z')))
-		j++;
-	if (j < n && s[j] >= 'a' && s[j] <= 'z')
+	for (; j < n; j++) {
+		unsigned char ch = (unsigned char)s[j];
+		int dash = ch == '-' && j + 1 < n && isupper((unsigned char)s[j + 1]);
+		if (!isupper(ch) && !isdigit(ch) && ch != '_' && !dash)
+			break;
+	}
+	if (j < n && islower((unsigned char)s[j]))
 		return 0;
-	if (j + 1 < n && s[j] == '.' && s[j + 1] >= 'a' && s[j + 1] <= 'z')
-		for (j++; j < n && s[j] >= 'a' && s[j] <= 'z'; j++)
+	if (j + 1 < n && s[j] == '.' && islower((unsigned char)s[j + 1]))
+		while (++j < n && islower((unsigned char)s[j]))
 			;
 	return j - i;
 }
