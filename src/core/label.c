@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/journal.h"
 
 /* Recency, frequency, monetary value: which features, and in which column. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "riskdesk/engine.h"
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/refdist.h"
 #include "riskdesk/woe.h"
 
