@@ -23,6 +23,7 @@
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/mapping.h"
+#include "riskdesk/sink.h"
 #include "riskdesk/stale.h"
 
 #define LOAD_MAX_DIAG 20   /* row errors listed; the others are counted */
@@ -129,7 +130,8 @@ struct load_ids {
 
 /* State shared by the files of one load command (one transaction). */
 struct load_session {
-	struct rd_ctx *ctx;             /* store, sink, cancel flag and error */
+	const struct rd_job *job;       /* store, sink, cancel flag and the caller's run */
+	struct rd_err *err;             /* the load's error */
 	const struct load_opts *opts;   /* options of the command */
 	struct rd_mapping *map;         /* owned; NULL without --map */
 	struct load_ids *customers;     /* customer ids in the store, read when first needed */
@@ -251,7 +253,7 @@ struct load_in {
 	int64_t written;                         /* rows written */
 	int64_t bad_rows;                        /* rows with errors */
 	int insert;                              /* 0 once a row failed without skip_bad */
-	int failed;                              /* a fatal error is in ctx->err */
+	int failed;                              /* a fatal error is in the session's err */
 	struct afile *rejects;                   /* FILE.rejects.csv being written, once a row
 						  * was rejected; owned */
 	struct rd_buf scratch;                   /* lowercased names */
@@ -270,9 +272,9 @@ int load_fail(struct load_in *in, int64_t line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (line > 0)
-		rd_err_set(&in->ss->ctx->err, "%s:%lld: %s", in->path, (long long)line, msg);
+		rd_err_set(in->ss->err, "%s:%lld: %s", in->path, (long long)line, msg);
 	else
-		rd_err_set(&in->ss->ctx->err, "%s: %s", in->path, msg);
+		rd_err_set(in->ss->err, "%s: %s", in->path, msg);
 	in->failed = 1;
 	return LOAD_FAIL;
 }
@@ -302,10 +304,10 @@ static void row_error(struct load_in *in, const char *label, const char *fmt, ..
 	if (ss->shown < LOAD_MAX_DIAG) {
 		ss->shown++;
 		if (label)
-			sink_diag(ss->ctx->out, "%s:%lld: column %s: %s", in->path,
+			sink_diag(ss->job->out, "%s:%lld: column %s: %s", in->path,
 				  (long long)in->rec->line, lb, msg);
 		else
-			sink_diag(ss->ctx->out, "%s:%lld: %s", in->path, (long long)in->rec->line, msg);
+			sink_diag(ss->job->out, "%s:%lld: %s", in->path, (long long)in->rec->line, msg);
 	}
 	if (ss->opts->skip_bad) {
 		if (in->reason.len)
@@ -412,16 +414,16 @@ static int ids_sort_cmp(const void *a, const void *b)
 }
 
 /* The ids of a table now in the store (this transaction's rows included), or NULL with
- * ctx->err. Read once per load, in primary key order (no sort, no hashing). */
+ * the session's err. Read once per load, in primary key order (no sort, no hashing). */
 static struct load_ids *ids_load(struct load_session *ss, const char *table)
 {
 	char sql[64];
 	sqlite3_stmt *s = NULL;
-	struct rd_store *st = ss->ctx->store;
+	struct rd_store *st = ss->job->store;
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table); /* a fixed table name */
 	size_t cap = (size_t)store_int(st, sql, 0) + 1, arena_cap = 65536, arena_len = 0;
 	snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
-	if (store_prepare(st, sql, &s, &ss->ctx->err))
+	if (store_prepare(st, sql, &s, ss->err))
 		return NULL;
 	struct load_ids *ids = rd_calloc(1, sizeof *ids);
 	ids->v = rd_malloc(cap * sizeof *ids->v);
@@ -451,7 +453,7 @@ static struct load_ids *ids_load(struct load_session *ss, const char *table)
 		ids->n++;
 	}
 	if (rc != SQLITE_DONE) {
-		rd_err_set(&ss->ctx->err, "reading %s ids: %s", table, sqlite3_errmsg(store_db(st)));
+		rd_err_set(ss->err, "reading %s ids: %s", table, sqlite3_errmsg(store_db(st)));
 		ids_free(ids);
 		ids = NULL;
 	} else if (!sorted) {
@@ -596,7 +598,7 @@ static int attr_get(struct load_in *in, const char *src, const char *res)
 			a->forced = m->types[k].type;
 	sqlite3_stmt *s;
 	struct rd_err err;
-	if (store_prepare(in->ss->ctx->store, "SELECT type FROM attributes WHERE name = ?1", &s,
+	if (store_prepare(in->ss->job->store, "SELECT type FROM attributes WHERE name = ?1", &s,
 			  &err)) {
 		load_fail(in, 0, "%s", err.msg);
 		free(a->name);
@@ -639,7 +641,7 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	if (len == 0) {
 		/* A trailing comma in the header, typically: nothing to name it by. */
 		c->target = TG_IGNORE;
-		sink_message(in->ss->ctx->out, "%s: ignoring column %d, which has no name", in->path,
+		sink_message(in->ss->job->out, "%s: ignoring column %d, which has no name", in->path,
 			     idx + 1);
 		return idx;
 	}
@@ -687,7 +689,7 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 		in->attrs[a].label = c->name;
 	} else {
 		c->target = TG_IGNORE;
-		sink_message(in->ss->ctx->out, "%s: ignoring column %s (%s have %s)", in->path,
+		sink_message(in->ss->job->out, "%s: ignoring column %s (%s have %s)", in->path,
 			     echo_name(e1, c->name), in->t->name, in->t->columns);
 	}
 	return idx;
@@ -933,7 +935,7 @@ static int step(struct load_in *in, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
-		load_fail(in, in->rec->line, "database: %s", sqlite3_errmsg(store_db(in->ss->ctx->store)));
+		load_fail(in, in->rec->line, "database: %s", sqlite3_errmsg(store_db(in->ss->job->store)));
 		sqlite3_reset(s);
 		return LOAD_FAIL;
 	}
@@ -1044,7 +1046,7 @@ static void rejects_publish(struct load_session *ss)
 	struct rd_err e;
 	for (int i = 0; i < ss->nrejects; i++) {
 		if (afile_commit(ss->rejects[i], &e))
-			sink_diag(ss->ctx->out, "loaded, but the rejects file was not written: %s", e.msg);
+			sink_diag(ss->job->out, "loaded, but the rejects file was not written: %s", e.msg);
 		ss->rejects[i] = NULL;
 	}
 }
@@ -1168,10 +1170,10 @@ int load_row(struct load_in *in, const struct load_rec *r)
 	int64_t row = in->rows++;
 	in->rep->read++;
 	if (row % LOAD_POLL == 0 && row > 0) {
-		if (ctx_cancelled(ss->ctx))
+		if (job_cancelled(ss->job))
 			return LOAD_STOP;
 		if (row % LOAD_PROGRESS == 0)
-			sink_progress(ss->ctx->out, in->what, r->pos, in->size);
+			sink_progress(ss->job->out, in->what, r->pos, in->size);
 	}
 	in->rec = r;
 	in->row_bad = 0;
@@ -1233,9 +1235,9 @@ done:
 
 static int count_rows(struct load_in *in, const char *sql, int64_t *n)
 {
-	*n = store_int(in->ss->ctx->store, sql, -1);
+	*n = store_int(in->ss->job->store, sql, -1);
 	if (*n < 0)
-		return load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->ctx->store)));
+		return load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->job->store)));
 	return LOAD_GO;
 }
 
@@ -1245,7 +1247,7 @@ static int count_rows(struct load_in *in, const char *sql, int64_t *n)
  * load's transaction, so a failed load gets its indexes back with the rollback. */
 static int bulk_begin(struct load_in *in)
 {
-	struct rd_store *st = in->ss->ctx->store;
+	struct rd_store *st = in->ss->job->store;
 	sqlite3_stmt *s = NULL;
 	struct rd_err err;
 	int rc = LOAD_FAIL;
@@ -1287,14 +1289,14 @@ static int bulk_end(struct load_in *in)
 {
 	struct rd_err err;
 	for (int i = 0; i < in->nindex; i++)
-		if (store_exec(in->ss->ctx->store, in->index_sql[i], &err))
+		if (store_exec(in->ss->job->store, in->index_sql[i], &err))
 			return load_fail(in, 0, "rebuilding an index: %s", err.msg);
 	return LOAD_GO;
 }
 
 static int in_setup(struct load_in *in)
 {
-	struct rd_store *st = in->ss->ctx->store;
+	struct rd_store *st = in->ss->job->store;
 	struct rd_err err;
 	snprintf(in->what, sizeof in->what, "load %s", in->t->name);
 	in->colmap = strmap_new(64);
@@ -1340,7 +1342,7 @@ static void warn_texts(struct load_in *in, const struct load_attr *a)
 		buf_puts(&json, i ? ", " : "");
 		buf_json_string(&json, a->tok[i]);
 	}
-	sink_diag(in->ss->ctx->out, "%s: warning: column %s is loaded as categorical because of %d"
+	sink_diag(in->ss->job->out, "%s: warning: column %s is loaded as categorical because of %d"
 		  " text%s among its %lld numbers: %s; if %s no value, the mapping key \"missing\":"
 		  " [%s] keeps it numeric", in->path, echo_name(e, a->label), a->ntok,
 		  a->ntok == 1 ? "" : "s", (long long)a->numbers, list.data,
@@ -1361,7 +1363,7 @@ static int attrs_special(struct load_in *in)
 	int rc = LOAD_FAIL;
 	if (!m || m->nspecial == 0)
 		return LOAD_GO;
-	if (store_prepare(in->ss->ctx->store,
+	if (store_prepare(in->ss->job->store,
 			  "UPDATE attributes SET special = ?2 WHERE name = ?1 AND type = 'numeric'", &s,
 			  &err)) {
 		load_fail(in, 0, "%s", err.msg);
@@ -1389,7 +1391,7 @@ static int attrs_special(struct load_in *in)
 		sqlite3_bind_text(s, 2, codes.data, (int)codes.len, SQLITE_STATIC);
 		if (step(in, s))
 			goto out;
-		if (sqlite3_changes(store_db(in->ss->ctx->store)) != 1) {
+		if (sqlite3_changes(store_db(in->ss->job->store)) != 1) {
 			load_fail(in, 0, "%s: 'special' gives codes for %s, which is categorical (a value"
 				  " is not a number); special codes are for numeric columns", m->name,
 				  echo_name(e, a->label));
@@ -1414,9 +1416,9 @@ static int stored_numbers(struct load_in *in, const struct load_attr *a)
 	double *nums = NULL;
 	size_t n = 0, cap = 0;
 	int rc = LOAD_FAIL, step_rc;
-	if (store_prepare(in->ss->ctx->store, "SELECT customer_id, value FROM customer_attributes"
+	if (store_prepare(in->ss->job->store, "SELECT customer_id, value FROM customer_attributes"
 			  " WHERE name = ?1 AND num IS NULL", &s, &err) ||
-	    store_prepare(in->ss->ctx->store, "UPDATE customer_attributes SET num = ?3"
+	    store_prepare(in->ss->job->store, "UPDATE customer_attributes SET num = ?3"
 			  " WHERE customer_id = ?1 AND name = ?2", &u, &err)) {
 		load_fail(in, 0, "%s", err.msg);
 		goto out;
@@ -1439,7 +1441,7 @@ static int stored_numbers(struct load_in *in, const struct load_attr *a)
 		nums[n++] = x;
 	}
 	if (rc == 1 && step_rc != SQLITE_DONE) {
-		rc = load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->ctx->store)));
+		rc = load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->job->store)));
 		goto out;
 	}
 	for (size_t i = 0; rc == 1 && i < n; i++) {
@@ -1462,7 +1464,7 @@ out:
 /* Attribute definitions, with the type this load's values show. */
 static int attrs_finish(struct load_in *in)
 {
-	struct rd_store *st = in->ss->ctx->store;
+	struct rd_store *st = in->ss->job->store;
 	sqlite3_stmt *def = NULL, *clear = NULL;
 	struct rd_err err;
 	int rc = LOAD_FAIL;
@@ -1530,7 +1532,7 @@ static int labels_finish(struct load_in *in)
 	if (in->table != LT_CUSTOMERS)
 		return load_fail(in, 0, "%s: 'labels' label customer attributes, which need a"
 				 " customers file", m->name);
-	if (store_prepare(in->ss->ctx->store,
+	if (store_prepare(in->ss->job->store,
 			  "INSERT INTO attribute_labels(name, value, label) VALUES (?1, ?2, ?3)"
 			  " ON CONFLICT(name, value) DO UPDATE SET label = excluded.label",
 			  &put, &err)) {
@@ -1678,11 +1680,11 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		goto out;
 	if (r == LOAD_STOP) {
 		ss->cancelled = 1;
-		rd_err_set(&ss->ctx->err, "load %s: cancelled; nothing was loaded", in.t->name);
+		rd_err_set(ss->err, "load %s: cancelled; nothing was loaded", in.t->name);
 		goto out;
 	}
 	if (in.bad_rows && !ss->opts->skip_bad) {
-		rd_err_set(&ss->ctx->err, "load %s: %lld invalid row%s in %s; nothing was loaded",
+		rd_err_set(ss->err, "load %s: %lld invalid row%s in %s; nothing was loaded",
 			   in.t->name, (long long)in.bad_rows, in.bad_rows == 1 ? "" : "s", path);
 		goto out;
 	}
@@ -1703,7 +1705,7 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		load_fail(&in, 0, "cannot write %s", werr.msg);
 		goto out;
 	}
-	sink_progress(ss->ctx->out, in.what, in.size, in.size);
+	sink_progress(ss->job->out, in.what, in.size, in.size);
 	if (in.rejects && ss->nrejects < LT_COUNT) {
 		ss->rejects[ss->nrejects++] = in.rejects;
 		in.rejects = NULL;
@@ -1736,27 +1738,27 @@ static int table_of(const char *name)
 /* Runs the jobs in one transaction with one runs row, foreign keys off meanwhile. Every
  * file is opened, and a FIFO, a device or a directory refused, before the write lock is
  * taken: nothing can then wait on a file while holding it. */
-static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct load_job *jobs,
-		    int njobs, struct load_report *reports)
+static int run_jobs(const struct rd_job *job, const struct load_opts *opts, struct load_job *jobs,
+		    int njobs, struct load_report *reports, struct rd_err *err)
 {
-	struct load_session ss = {.ctx = ctx, .opts = opts};
-	struct rd_store *st = ctx->store;
-	struct rd_run own, *run = run_enter(ctx, &own, "load", &ctx->err);
+	struct load_session ss = {.job = job, .err = err, .opts = opts};
+	struct rd_store *st = job->store;
+	struct rd_run own, *run = job_run(job, &own, "load", err);
 	struct rd_err scratch;
 	int rc = -1, fk_off = 0;
 	int64_t rows = 0;
 	if (!run)
 		return -1;
-	if (opts->map_path && !(ss.map = mapping_load(opts->map_path, &ctx->err)))
+	if (opts->map_path && !(ss.map = mapping_load(opts->map_path, err)))
 		goto out;
 	for (int i = 0; i < njobs; i++)
-		if ((jobs[i].fd = file_open_regular(jobs[i].path, NULL, &ctx->err)) < 0)
+		if ((jobs[i].fd = file_open_regular(jobs[i].path, NULL, err)) < 0)
 			goto out;
 	/* Takes effect only outside a transaction, which is where commands run. */
-	if (store_exec(st, "PRAGMA foreign_keys = OFF", &ctx->err))
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", err))
 		goto out;
 	fk_off = 1;
-	if (store_begin(st, &ctx->err))
+	if (store_begin(st, err))
 		goto out;
 	for (int i = 0; i < njobs; i++) {
 		if (load_one(&ss, jobs[i].table, jobs[i].path, jobs[i].fd, &reports[i]))
@@ -1768,18 +1770,18 @@ static int run_jobs(struct rd_ctx *ctx, const struct load_opts *opts, struct loa
 	int inputs = 0;
 	for (int i = 0; i < njobs; i++)
 		inputs |= jobs[i].table != LT_OUTCOMES && reports[i].read > reports[i].rejected;
-	if (inputs && stale_note_load(st, run->id, &ctx->err))
+	if (inputs && stale_note_load(st, run->id, err))
 		goto out;
 	char msg[256];
 	snprintf(msg, sizeof msg, "%d file%s, %lld rows", njobs, njobs == 1 ? "" : "s",
 		 (long long)rows);
-	if (run_finish_ok(ctx, run, rows, msg, &ctx->err) || store_commit(st, &ctx->err))
+	if (run_mark_ok(st, run, rows, msg, err) || store_commit(st, err))
 		goto out;
 	rc = 0;
 	rejects_publish(&ss);
 out:
 	if (ss.errors > ss.shown)
-		sink_diag(ctx->out, "... and %lld more error%s", (long long)(ss.errors - ss.shown),
+		sink_diag(job->out, "... and %lld more error%s", (long long)(ss.errors - ss.shown),
 			  ss.errors - ss.shown == 1 ? "" : "s");
 	for (int i = 0; i < ss.nrejects; i++)
 		afile_abort(ss.rejects[i]); /* left only when the load failed */
@@ -1787,7 +1789,7 @@ out:
 		store_rollback(st);
 		run->rows = 0;
 	}
-	run_leave(ctx, &own, rc == 0 ? RD_OK : RD_FAILED);
+	job_run_end(job, &own, rc, err);
 	if (fk_off)
 		store_exec(st, "PRAGMA foreign_keys = ON", &scratch);
 	for (int i = 0; i < njobs; i++)
@@ -1799,29 +1801,29 @@ out:
 	return rc;
 }
 
-int load_file(struct rd_ctx *ctx, const char *table, const char *path,
-	      const struct load_opts *opts, struct load_report *report)
+int load_file(const struct rd_job *job, const char *table, const char *path,
+	      const struct load_opts *opts, struct load_report *report, struct rd_err *err)
 {
 	int t = table_of(table);
 	if (t < 0) {
 		char e[RD_ECHO_SIZE];
-		rd_err_set(&ctx->err, "load: unknown table %s (customers, orders, payments, outcomes)",
+		rd_err_set(err, "load: unknown table %s (customers, orders, payments, outcomes)",
 			   rd_echo(e, table, strlen(table)));
 		return -1;
 	}
-	struct load_job job = {.table = (enum load_table)t, .path = (char *)path, .fd = -1};
-	return run_jobs(ctx, opts, &job, 1, report);
+	struct load_job one = {.table = (enum load_table)t, .path = (char *)path, .fd = -1};
+	return run_jobs(job, opts, &one, 1, report, err);
 }
 
-int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
-	     struct load_report *reports, int *nreports)
+int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *opts,
+	     struct load_report *reports, int *nreports, struct rd_err *err)
 {
 	static const char *const exts[] = {".csv", ".json", ".ndjson"};
 	struct load_job jobs[LT_COUNT];
 	int n = 0, rc = -1;
 	*nreports = 0;
 	if (opts->map_path) {
-		rd_err_set(&ctx->err, "load %s: --map applies to one file (load TABLE FILE --map M)",
+		rd_err_set(err, "load %s: --map applies to one file (load TABLE FILE --map M)",
 			   dir);
 		return -1;
 	}
@@ -1841,7 +1843,7 @@ int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
 				continue;
 			}
 			if (found) {
-				rd_err_set(&ctx->err, "load %s: both %s and %s; keep one", dir, found, p);
+				rd_err_set(err, "load %s: both %s and %s; keep one", dir, found, p);
 				free(p);
 				free(found);
 				goto out;
@@ -1852,11 +1854,11 @@ int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
 			jobs[n++] = (struct load_job){.table = (enum load_table)t, .path = found, .fd = -1};
 	}
 	if (n == 0) {
-		rd_err_set(&ctx->err, "load %s: no customers, orders, payments or outcomes file"
+		rd_err_set(err, "load %s: no customers, orders, payments or outcomes file"
 			   " (.csv, .json or .ndjson)", dir);
 		goto out;
 	}
-	rc = run_jobs(ctx, opts, jobs, n, reports);
+	rc = run_jobs(job, opts, jobs, n, reports, err);
 	if (rc == 0)
 		*nreports = n;
 out:
