@@ -18,13 +18,14 @@ pc_libs   = $(or $(shell pkg-config --libs $(1) 2>/dev/null),$(2))
 BASE_CPPFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Iinclude -I$(BUILD)/gen \
                 $(call pc_cflags,sqlite3 libcjson)
 CORE_LIBS = $(call pc_libs,sqlite3,-lsqlite3) $(call pc_libs,libcjson,-lcjson) -lcsv -llinear -lxgboost -lm -pthread
-TUI_CPPFLAGS = $(call pc_cflags,ncursesw readline)
+# The console and the app see src/ (app.h); the core does not.
+TUI_CPPFLAGS = -Isrc $(call pc_cflags,ncursesw readline)
 TUI_LIBS  = $(call pc_libs,ncursesw,-lncursesw -ltinfo) $(call pc_libs,readline,-lreadline)
 TEST_LIBS = $(call pc_libs,cmocka,-lcmocka)
 
 CORE_SRC = $(sort $(wildcard src/core/*.c))
 TUI_SRC  = $(sort $(wildcard src/tui/*.c))
-APP_SRC  = src/main.c src/batch.c
+APP_SRC  = src/main.c src/batch.c src/batch_sink.c
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
