@@ -82,11 +82,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
 	$(CC) $(BASE_CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
 		$(LIB) $(TEST_LIBS) $(CORE_LIBS)
 
-# The core library and its headers never include the console's libraries.
-check-layout:
-	@if grep -rnE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|readline/|panel|menu|form)' \
-		src/core include; then \
-		echo "check-layout: src/core and include/ must not include curses or readline" >&2; exit 1; fi
+# The layers (scripts/check-layout.sh): the core's sources include no curses, readline or
+# app.h; the built library references no symbol of the console's libraries, the app or the
+# console; inside it, only the command layer uses the command layer, the store only the
+# helpers, the pure modules no SQLite.
+check-layout: $(LIB) $(BIN)
+	@scripts/check-layout.sh $(LIB) $(BIN) $(APP_OBJ) $(TUI_OBJ)
 
 # Warning-free under gcc and clang (-Werror), built into separate trees.
 check-warnings:
