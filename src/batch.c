@@ -6,9 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "riskdesk/app.h"
-
-volatile sig_atomic_t app_cancel;
+#include "app.h"
 
 static void on_sigint(int sig)
 {
@@ -78,7 +76,7 @@ int batch_main(struct rd_store *st, const struct app_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 
 	FILE *progress = isatty(STDERR_FILENO) ? stderr : NULL;
-	struct rd_sink *sink = o->json ? sink_json_new(stdout, progress) : sink_text_new(stdout, progress);
+	struct rd_sink *sink = batch_sink_new(stdout, progress, o->json);
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
 	ctx.cancel = &app_cancel;

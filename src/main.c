@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "riskdesk/app.h"
+#include "app.h"
 #include "riskdesk/store.h"
+
+volatile sig_atomic_t app_cancel;
 
 #ifndef RISKDESK_VERSION
 #define RISKDESK_VERSION "0.1.0"

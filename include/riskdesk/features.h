@@ -1,12 +1,12 @@
-/* The built-in behavioural features of SPEC section 4, computed in one pass over
- * orders and payments, relative to the dataset's as-of date. */
+/* The built-in behavioural features of SPEC section 4: what they are, how one customer's
+ * orders and payments add up to them, and the forms profiles store. Pure: no store
+ * (featscan.h reads the events from the database). */
 #ifndef RISKDESK_FEATURES_H
 #define RISKDESK_FEATURES_H
 
-#include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "riskdesk/store.h"
 #include "riskdesk/util.h"
 
 enum feature_id {
@@ -79,33 +79,6 @@ void feature_acc_payment(struct feature_acc *a, int64_t epoch, enum pay_method m
 void feature_finish(const struct feature_acc *a, int64_t as_of_day, int64_t created_day,
 		    double out[FEAT_COUNT]);
 
-/* The as-of day: setting ("" or NULL: the latest order, payment or customer creation in
- * the store; with no data at all, today). 0 or -1 (a malformed setting). */
-int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struct rd_err *err);
-
-/* Called once per customer by features_scan, in customers' rowid order. Return non-zero
- * to stop. */
-typedef int (*feature_visit)(void *ud, const char *customer_id, const double *values,
-			     const struct feature_times *times);
-
-struct feature_scan {
-	int64_t as_of_day;
-	const struct rd_strmap *only;     /* customer ids to visit, or NULL for all */
-	volatile sig_atomic_t *cancel;    /* polled; may be NULL */
-	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
-	void *ud;
-	feature_visit visit;
-	int64_t *joined_later; /* counts customers created after as_of_day (not visited); may be NULL */
-};
-
-/* One sequential pass over customers, orders and payments (never a query per
- * customer). Point-in-time: only events on or before as_of_day count, and customers created
- * after it are not visited. 0, 1 when cancelled or stopped by visit, or -1 with err. */
-int features_scan(struct rd_store *st, const struct feature_scan *scan, struct rd_err *err);
-/* The features of one customer, through the indexes, point-in-time as features_scan. 0, 1
- * when not found, 2 when the customer was created after as_of_day, or -1. */
-int features_one(struct rd_store *st, int64_t as_of_day, const char *customer_id,
-		 double out[FEAT_COUNT], struct feature_times *times, struct rd_err *err);
 /* The values as FEAT_COUNT IEEE doubles, little-endian: the profiles' compact copy that
  * drift reads a million of at a time. */
 #define FEATURES_PACKED (FEAT_COUNT * 8)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "riskdesk/command.h"
+#include "riskdesk/journal.h"
 #include "riskdesk/kmeans.h"
 
 #define LABEL_K_DEFAULT 4
@@ -24,6 +24,7 @@ struct label_proxy_opts {
 	uint64_t seed;    /* of the k-means++ starts */
 	int force;        /* label the customers without an observed outcome even when others
 			   * have one; 0 refuses then */
+	const char *as_of; /* the as-of setting ("" or NULL: the latest event in the store) */
 };
 
 struct label_cluster { /* one cluster, in engagement order (least engaged first) */
@@ -46,14 +47,15 @@ struct label_proxy_report {
 };
 
 /* Replaces the proxy labels: reads the features of every customer without an observed
- * outcome as of the session's as-of date, clusters them, and in one transaction deletes
- * the previous proxy labels and writes the new ones and the meta row LABEL_META_KEY, as
- * ctx's run (journal.h). 0, 1 when cancelled (nothing written), or -1 with ctx->err. */
-int label_proxy(struct rd_ctx *ctx, const struct label_proxy_opts *o,
-		struct label_proxy_report *rep);
+ * outcome as of o->as_of, clusters them, and in one transaction deletes the previous proxy
+ * labels and writes the new ones and the meta row LABEL_META_KEY, as part of job's run
+ * (journal.h). 0, 1 when cancelled (nothing written), or -1 with err. */
+int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
+		struct label_proxy_report *rep, struct rd_err *err);
 
-/* Removes every proxy label and the meta row, as ctx's run. *removed gets how many. 0 or -1. */
-int label_clear(struct rd_ctx *ctx, int64_t *removed);
+/* Removes every proxy label and the meta row, as part of job's run. *removed gets how
+ * many. 0 or -1 with err. */
+int label_clear(const struct rd_job *job, int64_t *removed, struct rd_err *err);
 
 /* The summary text of the latest proxy labelling (meta), "" when there is none. */
 void label_proxy_summary(struct rd_store *st, char *out, size_t n);

@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-#include "riskdesk/command.h"
+#include "riskdesk/journal.h"
+#include "riskdesk/util.h"
 
 struct load_opts {
 	const char *map_path; /* mapping JSON, or NULL; only for load_file */
@@ -27,18 +28,18 @@ struct load_report {
 	double seconds;            /* time taken by this file */
 };
 
-/* Loads one file into a table, in one transaction with one runs row (the audit row is
- * cmd_run_line's). Validation errors go to ctx->out as diagnostics ("FILE:LINE: column
- * 'x': ..."; the first 20, then a count). Foreign keys are off during the load (the
- * loader checks references itself) and on again afterwards. Polls ctx->cancel.
- * 0, or -1 with ctx->err (nothing committed). */
-int load_file(struct rd_ctx *ctx, const char *table, const char *path,
-	      const struct load_opts *opts, struct load_report *report);
+/* Loads one file into a table, in one transaction, as part of job's run (its own run,
+ * recorded as `load`, when the job has none; the audit row is cmd_run_line's). Validation
+ * errors go to job->out as diagnostics ("FILE:LINE: column 'x': ..."; the first 20, then
+ * a count). Foreign keys are off during the load (the loader checks references itself)
+ * and on again afterwards. Polls job->cancel. 0, or -1 with err (nothing committed). */
+int load_file(const struct rd_job *job, const char *table, const char *path,
+	      const struct load_opts *opts, struct load_report *report, struct rd_err *err);
 
 /* Loads customers, orders, payments, outcomes files found in dir (.csv, .json, .ndjson)
  * in dependency order, all in one transaction. reports has room for 4; *nreports is set
  * (0 on failure). map_path must be NULL. */
-int load_dir(struct rd_ctx *ctx, const char *dir, const struct load_opts *opts,
-	     struct load_report *reports, int *nreports);
+int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *opts,
+	     struct load_report *reports, int *nreports, struct rd_err *err);
 
 #endif

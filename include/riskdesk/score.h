@@ -1,4 +1,5 @@
-/* Scores, bands, risk levels, PD scaling, and the built-in rules model. */
+/* Scores, bands, risk levels, PD scaling, and the rules model (the built-in one, rules
+ * version 1, is seeded into a new database by schema.sql). */
 #ifndef RISKDESK_SCORE_H
 #define RISKDESK_SCORE_H
 
@@ -91,8 +92,6 @@ struct rules_model {
 #define RULES_VALUE_MAX 1e6
 #define RULES_DIVISOR_MIN 1e-6
 
-/* The JSON specification of rules version 1 (SPEC section 5). Static. */
-const char *rules_default_json(void);
 /* Parses and checks a specification (strict JSON: include/riskdesk/jsondoc.h). 0 or -1
  * with a message naming the bad field. */
 int rules_parse(const char *json, struct rules_model *m, struct rd_err *err);

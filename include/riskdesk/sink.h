@@ -1,6 +1,8 @@
 /* The output sink: where a command's results go. Commands never print; they hand
- * tables, fields, messages, error details and progress to a sink. The batch sinks
- * print text or JSON; the console's sink draws into panes. */
+ * tables, fields, messages, error details and progress to a sink. The core has the text
+ * sink below (batch mode prints it, the console shows it) and the null sink; batch mode's
+ * JSON sink and progress line (src/batch_sink.c) and the console's sink (src/tui) are the
+ * app's. */
 #ifndef RISKDESK_SINK_H
 #define RISKDESK_SINK_H
 
@@ -51,11 +53,11 @@ void sink_diag(struct rd_sink *s, const char *fmt, ...) __attribute__((format(pr
 void sink_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total);
 void sink_free(struct rd_sink *s);
 
-/* Aligned text tables and "key: value" records on out. Progress goes to progress_out
- * (NULL: none), as one rewritten line. The caller keeps ownership of the FILEs. */
-struct rd_sink *sink_text_new(FILE *out, FILE *progress_out);
-/* One JSON document per command on out. */
-struct rd_sink *sink_json_new(FILE *out, FILE *progress_out);
+/* Aligned text tables, "key: value" records under [section] lines, and messages, on out
+ * (the caller keeps the FILE). Error details and progress are not written: their place
+ * is the owner's (stderr in batch mode, the status line in the console), who handles them
+ * before or instead of this sink. */
+struct rd_sink *sink_text_new(FILE *out);
 /* Discards everything. */
 struct rd_sink *sink_null_new(void);
 

@@ -37,8 +37,8 @@ void store_rollback(struct rd_store *st);
 /* Fills err with sqlite's message after a failed step, prefixed by what. Returns -1. */
 int store_fail(struct rd_store *st, struct rd_err *err, const char *what);
 
-/* The single integer of a query with bound text parameters (NULL-terminated list);
- * def when no row. */
+/* The first column of the first row of a query without parameters, as an integer; def
+ * when the query fails, returns no row, or NULL. */
 int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
 
 /* ---- waiting for the write lock ----

@@ -1,5 +1,7 @@
 /* Training data and models (SPEC section 5): the rows are the customers with an
- * outcome, the columns their behavioural features and attributes. */
+ * outcome, the columns their behavioural features and attributes. The data, folds and
+ * reference distributions are train_data.c's; train_fit is train.c's, with one file per
+ * algorithm's fit (train_logit.c, train_scorecard.c, train_xgb.c). */
 #ifndef RISKDESK_TRAIN_H
 #define RISKDESK_TRAIN_H
 

@@ -1,11 +1,17 @@
-/* Small shared helpers of the core: errors, memory, growable strings, string maps,
- * ISO 8601 dates, number and UTF-8 checks. Nothing here prints or exits. */
+/* Small shared helpers of the core: errors, number, UTF-8 and label checks, values quoted
+ * for messages, files, and (through the headers it includes, so that one include gives
+ * them all) memory and growable strings (buf.h), string maps and FNV-1a (strmap.h), dates
+ * and clocks (dates.h). Nothing here prints or exits. */
 #ifndef RISKDESK_UTIL_H
 #define RISKDESK_UTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "riskdesk/buf.h"
+#include "riskdesk/dates.h"
+#include "riskdesk/strmap.h"
 
 #define RD_ERR_MAX 2048
 
@@ -16,70 +22,6 @@ struct rd_err {
 
 void rd_err_set(struct rd_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rd_err_clear(struct rd_err *e);
-
-/* Out of memory is the one fatal error. The hook (the console restores the terminal)
- * runs before the process exits. */
-void rd_set_oom_hook(void (*hook)(void));
-void *rd_malloc(size_t n);
-void *rd_calloc(size_t n, size_t size);
-void *rd_realloc(void *p, size_t n);
-char *rd_strdup(const char *s);
-char *rd_strndup(const char *s, size_t n);
-
-/* A growable byte string, always NUL-terminated once anything was appended. */
-struct rd_buf {
-	char *data; /* owned; NULL until the first append */
-	size_t len; /* bytes used, without the NUL */
-	size_t cap; /* bytes allocated */
-};
-
-void buf_free(struct rd_buf *b);
-void buf_reset(struct rd_buf *b);
-void buf_append(struct rd_buf *b, const void *data, size_t n);
-void buf_puts(struct rd_buf *b, const char *s);
-void buf_putc(struct rd_buf *b, char c);
-void buf_printf(struct rd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal, quotes included. */
-void buf_json_string(struct rd_buf *b, const char *s);
-/* Appends a number as JSON: shortest form that reads back to the same double; null for NaN/inf. */
-void buf_json_number(struct rd_buf *b, double v);
-/* Returns the string (never NULL) and leaves b empty; the caller frees it. */
-char *buf_steal(struct rd_buf *b);
-
-/* FNV-1a, 64 bits: start from RD_FNV1A_SEED, feed bytes (or one value with
- * rd_fnv1a_step); the hash of ids, folds and reference texts that riskdesk stores. */
-#define RD_FNV1A_SEED 1469598103934665603ULL
-static inline uint64_t rd_fnv1a_step(uint64_t h, unsigned v)
-{
-	return (h ^ v) * 1099511628211ULL;
-}
-uint64_t rd_fnv1a(uint64_t h, const void *data, size_t n);
-
-/* A map from byte strings to int64 values. Keys are copied into the map. */
-struct rd_strmap;
-
-struct rd_strmap *strmap_new(size_t expected);
-void strmap_free(struct rd_strmap *m);
-/* The value for key, or -1 when absent. */
-int64_t strmap_get(const struct rd_strmap *m, const char *key, size_t len);
-/* Inserts key -> value. Returns 1 when inserted, 0 when the key existed (value unchanged). */
-int strmap_put(struct rd_strmap *m, const char *key, size_t len, int64_t value);
-size_t strmap_count(const struct rd_strmap *m);
-
-/* ISO 8601 dates: "2025-03-01", "2025-03-01T10:30:00", with optional fraction and
- * "Z" or "+hh:mm". A space may stand for the "T". Years 0001 to 9999 (year 0000, 1 BC in
- * ISO 8601, is refused). Returns 0 and the UTC epoch second, or -1. */
-int date_parse(const char *s, size_t len, int64_t *epoch);
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
-/* The UTC day number of an epoch second (floor). */
-int64_t epoch_day(int64_t epoch);
-/* Writes "YYYY-MM-DD" of a day number; out has room for 11 bytes. */
-void day_format(int64_t day, char out[11]);
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ"; out has room for 21 bytes. */
-void now_iso(char out[21]);
-/* Monotonic seconds, for progress rates and reports. */
-double now_seconds(void);
 
 /* The first string greater than every string starting with s[0..len): the exclusive end
  * of a prefix range for an index (id >= s AND id < end). NULL when there is none (s is

@@ -25,7 +25,7 @@ static int parse_proxy(struct rd_ctx *ctx, const struct rd_args *a, struct label
 	const char *seed = args_opt(a, "seed");
 	char echo[RD_ECHO_SIZE];
 	uint64_t v;
-	*o = (struct label_proxy_opts){LABEL_K_DEFAULT, 0, LABEL_SEED_DEFAULT, 0};
+	*o = (struct label_proxy_opts){LABEL_K_DEFAULT, 0, LABEL_SEED_DEFAULT, 0, ctx->settings.as_of};
 	if (!args_opt(a, "rfm")) {
 		rd_err_set(&ctx->err, "label proxy: say how: --rfm (recency, frequency and monetary"
 				      " value, the one method)");
@@ -125,9 +125,10 @@ static int exec_label(struct rd_ctx *ctx, const struct rd_args *a)
 	if (strcmp(sub, "proxy") == 0) {
 		struct label_proxy_opts o;
 		struct label_proxy_report r;
+		struct rd_job job = cmd_job(ctx);
 		if (parse_proxy(ctx, a, &o))
 			return RD_USAGE;
-		if (label_proxy(ctx, &o, &r))
+		if (label_proxy(&job, &o, &r, &ctx->err))
 			return RD_FAILED;
 		report_proxy(ctx, &r);
 		return RD_OK;
@@ -138,7 +139,8 @@ static int exec_label(struct rd_ctx *ctx, const struct rd_args *a)
 			rd_err_set(&ctx->err, "label clear takes no options");
 			return RD_USAGE;
 		}
-		if (label_clear(ctx, &removed))
+		struct rd_job job = cmd_job(ctx);
+		if (label_clear(&job, &removed, &ctx->err))
 			return RD_FAILED;
 		sink_message(ctx->out, "removed %lld proxy labels; observed outcomes are as they were",
 			     (long long)removed);

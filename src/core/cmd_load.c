@@ -49,6 +49,7 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	struct load_opts opts = {0};
 	struct load_report reps[4];
+	struct rd_job job = cmd_job(ctx);
 	char e[RD_ECHO_SIZE];
 	int n = 0;
 	const char *delim = args_opt(a, "delim");
@@ -74,7 +75,7 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 			rd_err_set(&ctx->err, "load: --map applies to one file (load TABLE FILE --map M)");
 			return RD_USAGE;
 		}
-		if (load_dir(ctx, a->argv[0], &opts, reps, &n))
+		if (load_dir(&job, a->argv[0], &opts, reps, &n, &ctx->err))
 			return RD_FAILED;
 	} else {
 		static const char *const tables[] = {"customers", "orders", "payments", "outcomes"};
@@ -86,7 +87,7 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 				   " outcomes)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
 			return RD_USAGE;
 		}
-		if (load_file(ctx, a->argv[0], a->argv[1], &opts, &reps[0]))
+		if (load_file(&job, a->argv[0], a->argv[1], &opts, &reps[0], &ctx->err))
 			return RD_FAILED;
 		n = 1;
 	}

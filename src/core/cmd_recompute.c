@@ -6,7 +6,7 @@
 #include "riskdesk/command.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/expr.h"
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "riskdesk/command.h"
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/label.h"
 #include "riskdesk/metrics.h"

@@ -1,3 +1,6 @@
+/* The logs (journal.h): runs, audit rows, and the log lines that wait in DB-riskdesk
+ * while another process holds the write lock. Below the command layer: it sees the store,
+ * never a command's context (cmd_journal.c makes the bridge). */
 #include "riskdesk/journal.h"
 
 #include <cjson/cJSON.h>
@@ -192,15 +195,12 @@ int journal_pending(struct rd_store *st, struct rd_err *err)
 
 /* ---- runs ---- */
 
-struct rd_run *run_enter(struct rd_ctx *ctx, struct rd_run *own, const char *kind,
-			 struct rd_err *err)
+struct rd_run *run_begin(struct rd_store *st, struct rd_run *own, const char *kind,
+			 const char *line, struct rd_err *err)
 {
-	struct rd_store *st = ctx->store;
 	sqlite3_stmt *s = NULL;
 	char host[256] = "";
 	int guarded = 0;
-	if (ctx->run)
-		return ctx->run;
 	memset(own, 0, sizeof *own);
 	snprintf(own->kind, sizeof own->kind, "%s", kind);
 	gethostname(host, sizeof host - 1);
@@ -225,7 +225,7 @@ struct rd_run *run_enter(struct rd_ctx *ctx, struct rd_run *own, const char *kin
 			  &s, err))
 		goto fail;
 	sqlite3_bind_text(s, 1, own->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, ctx->line ? ctx->line : own->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, line ? line : own->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, rd_user(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, own->started_at, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (int64_t)getpid());
@@ -249,7 +249,6 @@ struct rd_run *run_enter(struct rd_ctx *ctx, struct rd_run *own, const char *kin
 	if (folded > 0 && ftruncate(store_side_fd(st), 0) != 0)
 		folded = -1; /* the same: they come again next time */
 	store_side_lock(st, 0);
-	ctx->run = own;
 	return own;
 fail:
 	store_rollback(st);
@@ -259,13 +258,13 @@ fail:
 	return NULL;
 }
 
-int run_finish_ok(struct rd_ctx *ctx, struct rd_run *run, int64_t rows, const char *message,
-		  struct rd_err *err)
+int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const char *message,
+		struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	char now[21];
 	now_iso(now);
-	if (store_prepare(ctx->store,
+	if (store_prepare(st,
 			  "UPDATE runs SET status = 'ok', finished_at = ?1, rows = ?2, message = ?3"
 			  " WHERE id = ?4",
 			  &s, err))
@@ -278,26 +277,23 @@ int run_finish_ok(struct rd_ctx *ctx, struct rd_run *run, int64_t rows, const ch
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(ctx->store, err, "finishing the run");
+		return store_fail(st, err, "finishing the run");
 	run->rows = rows;
 	run->finished = 1;
 	return 0;
 }
 
-void run_leave(struct rd_ctx *ctx, struct rd_run *own, int status)
+void run_end(struct rd_store *st, struct rd_run *own, const char *what, const char *message)
 {
-	struct rd_store *st = ctx->store;
-	if (ctx->run != own)
-		return;
-	ctx->run = NULL;
+	int ok = strcmp(what, "ok") == 0;
 	if (own->id == 0)
 		return;
-	if (status == RD_OK && own->finished) { /* committed with the data */
+	if (ok && own->finished) { /* committed with the data */
 		store_run_release(st, own->id);
 		return;
 	}
-	const char *what = status == RD_OK ? "ok" : ctx_cancelled(ctx) ? "cancelled" : "failed";
-	const char *message = status == RD_OK || !ctx->err.msg[0] ? NULL : ctx->err.msg;
+	if (ok || (message && !*message))
+		message = NULL;
 	char now[21];
 	now_iso(now);
 	sqlite3_stmt *s;
@@ -329,6 +325,27 @@ void run_leave(struct rd_ctx *ctx, struct rd_run *own, int status)
 	/* After the outcome is somewhere: a run without its lock and without an outcome
 	 * is `interrupted`. */
 	store_run_release(st, own->id);
+}
+
+/* ---- jobs ---- */
+
+struct rd_run *job_run(const struct rd_job *job, struct rd_run *own, const char *kind,
+		       struct rd_err *err)
+{
+	return job->run ? job->run : run_begin(job->store, own, kind, NULL, err);
+}
+
+int job_cancelled(const struct rd_job *job)
+{
+	return job->cancel && *job->cancel;
+}
+
+void job_run_end(const struct rd_job *job, struct rd_run *own, int rc, const struct rd_err *err)
+{
+	if (job->run)
+		return; /* the caller's: its opener ends it */
+	run_end(job->store, own, rc == 0 ? "ok" : job_cancelled(job) ? "cancelled" : "failed",
+		err->msg);
 }
 
 /* ---- audit ---- */
@@ -377,27 +394,28 @@ static void session_name(char *out, size_t n)
 		 tty ? tty : "");
 }
 
-int audit_pii(struct rd_ctx *ctx, const char *status, const char *what, struct rd_err *err)
+int audit_pii_write(struct rd_store *st, const char *command, const char *status,
+		    const char *what, struct rd_err *err)
 {
 	char session[400];
 	struct rd_buf detail = {0};
 	int rc = -1;
-	if (store_readonly(ctx->store)) {
+	if (store_readonly(st)) {
 		rd_err_set(err, "the database is open read-only, so no audit row can be written"
 				" (open it without --read-only)");
 		return -1;
 	}
 	/* Inside a transaction the row would not be committed yet. */
-	if (!sqlite3_get_autocommit(store_db(ctx->store))) {
+	if (!sqlite3_get_autocommit(store_db(st))) {
 		rd_err_set(err, "a transaction is open, so the audit row cannot be committed now");
 		return -1;
 	}
 	session_name(session, sizeof session);
 	buf_printf(&detail, "%s; %s", what, session);
 	/* In autocommit: the row is committed when the insert returns. */
-	if (audit_write(ctx->store, ctx->line ? ctx->line : what, status, detail.data, err) == 0)
+	if (audit_write(st, command ? command : what, status, detail.data, err) == 0)
 		rc = 0;
-	else if ((sqlite3_errcode(store_db(ctx->store)) & 0xff) == SQLITE_BUSY)
+	else if ((sqlite3_errcode(store_db(st)) & 0xff) == SQLITE_BUSY)
 		rd_err_set(err, "the audit row cannot be written now"); /* cmd_run_line says why */
 	buf_free(&detail);
 	return rc;
@@ -428,9 +446,9 @@ void audit_log(struct rd_store *st, const char *command, const char *status, con
 
 /* ---- the busy message ---- */
 
-void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited, int keep)
+void journal_busy(struct rd_store *st, int64_t own_run, double timeout, enum store_wait_end how,
+		  double waited, int keep, struct rd_err *err)
 {
-	struct rd_store *st = ctx->store;
 	struct rd_buf who = {0};
 	struct rd_err scratch;
 	sqlite3_stmt *s;
@@ -441,8 +459,8 @@ void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double wa
 			  "SELECT args, user, started_at, pid, host FROM runs WHERE status = 'running'"
 			  " AND id IS NOT ?1 AND run_alive(id) ORDER BY id DESC LIMIT 3",
 			  &s, &scratch) == 0) {
-		if (ctx->run && ctx->run->id)
-			sqlite3_bind_int64(s, 1, ctx->run->id);
+		if (own_run)
+			sqlite3_bind_int64(s, 1, own_run);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *args = (const char *)sqlite3_column_text(s, 0);
 			const char *other = (const char *)sqlite3_column_text(s, 4);
@@ -459,20 +477,19 @@ void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double wa
 	char wait[96];
 	if (how == STORE_WAIT_CANCELLED)
 		snprintf(wait, sizeof wait, "cancelled after waiting %.1f s", waited);
-	else if (ctx->settings.lock_timeout <= 0)
+	else if (timeout <= 0)
 		snprintf(wait, sizeof wait, "did not wait (lock-timeout is 0)");
 	else
-		snprintf(wait, sizeof wait, "waited %g s (set lock-timeout to wait longer)",
-			 ctx->settings.lock_timeout);
-	char *before = keep && ctx->err.msg[0] ? rd_strdup(ctx->err.msg) : NULL;
+		snprintf(wait, sizeof wait, "waited %g s (set lock-timeout to wait longer)", timeout);
+	char *before = keep && err->msg[0] ? rd_strdup(err->msg) : NULL;
 	if (n == 1)
-		rd_err_set(&ctx->err, "%s%sthe database is busy: %s holds the write lock; %s",
+		rd_err_set(err, "%s%sthe database is busy: %s holds the write lock; %s",
 			   before ? before : "", before ? ": " : "", who.data, wait);
 	else if (n > 1)
-		rd_err_set(&ctx->err, "%s%sthe database is busy: one of %s holds the write lock; %s",
+		rd_err_set(err, "%s%sthe database is busy: one of %s holds the write lock; %s",
 			   before ? before : "", before ? ": " : "", who.data, wait);
 	else
-		rd_err_set(&ctx->err, "%s%sthe database is busy: another connection holds the write"
+		rd_err_set(err, "%s%sthe database is busy: another connection holds the write"
 				      " lock (no riskdesk command is running: a short one, or another"
 				      " program); %s", before ? before : "", before ? ": " : "", wait);
 	free(before);

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/sink.h"
 
 /* Recency, frequency, monetary value: which features, and in which column. */
 enum { RFM_R, RFM_F, RFM_M, RFM };
@@ -33,7 +34,7 @@ static void rfm_rows_free(struct rfm_rows *r)
 }
 
 struct scan_ud {
-	struct rd_ctx *ctx;
+	const struct rd_job *job;
 	struct rfm_rows *rows;
 };
 
@@ -55,7 +56,7 @@ static int visit(void *ud, const char *id, const double *v, const struct feature
 
 static void on_progress(void *ud, const char *phase, int64_t done, int64_t total)
 {
-	sink_progress(((struct scan_ud *)ud)->ctx->out, phase, done, total);
+	sink_progress(((struct scan_ud *)ud)->job->out, phase, done, total);
 }
 
 /* The customers without an observed outcome, when some have one (else NULL: everyone). */
@@ -253,18 +254,19 @@ static void meta_json(struct rd_buf *b, const struct label_proxy_opts *o,
 }
 
 /* Deletes the previous proxy labels, inserts the new ones and the meta row. */
-static int write_labels(struct rd_ctx *ctx, const struct rfm_rows *rows, const unsigned char *bad,
-			const char *as_of, const char *meta, struct label_proxy_report *rep)
+static int write_labels(struct rd_store *st, const struct rfm_rows *rows, const unsigned char *bad,
+			const char *as_of, const char *meta, struct label_proxy_report *rep,
+			struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = -1;
-	if (store_exec(ctx->store, "DELETE FROM outcomes WHERE source = 'proxy'", &ctx->err))
+	if (store_exec(st, "DELETE FROM outcomes WHERE source = 'proxy'", err))
 		return -1;
-	rep->replaced = (size_t)sqlite3_changes(store_db(ctx->store));
-	if (store_prepare(ctx->store,
+	rep->replaced = (size_t)sqlite3_changes(store_db(st));
+	if (store_prepare(st,
 			  "INSERT INTO outcomes(customer_id, defaulted, observed_at, source)"
 			  " VALUES (?1, ?2, ?3, 'proxy')",
-			  &s, &ctx->err))
+			  &s, err))
 		goto out;
 	for (size_t i = 0; i < rows->n; i++) {
 		sqlite3_reset(s);
@@ -272,20 +274,20 @@ static int write_labels(struct rd_ctx *ctx, const struct rfm_rows *rows, const u
 		sqlite3_bind_int(s, 2, bad[i]);
 		sqlite3_bind_text(s, 3, as_of, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE) {
-			store_fail(ctx->store, &ctx->err, "label proxy");
+			store_fail(st, err, "label proxy");
 			goto out;
 		}
 	}
 	sqlite3_finalize(s);
-	if (store_prepare(ctx->store,
+	if (store_prepare(st,
 			  "INSERT INTO meta(key, value) VALUES (?1, ?2)"
 			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			  &s, &ctx->err))
+			  &s, err))
 		goto out;
 	sqlite3_bind_text(s, 1, LABEL_META_KEY, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, meta, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		store_fail(ctx->store, &ctx->err, "label proxy");
+		store_fail(st, err, "label proxy");
 		goto out;
 	}
 	rc = 0;
@@ -294,8 +296,8 @@ out:
 	return rc;
 }
 
-int label_proxy(struct rd_ctx *ctx, const struct label_proxy_opts *o,
-		struct label_proxy_report *rep)
+int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
+		struct label_proxy_report *rep, struct rd_err *err)
 {
 	struct rfm_rows rows = {0};
 	struct rd_strmap *only = NULL;
@@ -305,59 +307,60 @@ int label_proxy(struct rd_ctx *ctx, const struct label_proxy_opts *o,
 	double *z = NULL, mean[RFM], sd[RFM], eng[LABEL_K_MAX];
 	unsigned char *bad = NULL;
 	int order[LABEL_K_MAX], rc = -1;
+	struct rd_store *st = job->store;
 	memset(rep, 0, sizeof *rep);
 	if (o->k < 2 || o->k > LABEL_K_MAX || !(o->bad_share >= 0 && o->bad_share < 1)) {
-		rd_err_set(&ctx->err, "label proxy: --clusters must be 2 to %d and --bad-share in"
+		rd_err_set(err, "label proxy: --clusters must be 2 to %d and --bad-share in"
 				      " (0, 1)", LABEL_K_MAX);
 		return -1;
 	}
 	rep->k = o->k;
-	if (!(run = run_enter(ctx, &own, "label proxy", &ctx->err)))
+	if (!(run = job_run(job, &own, "label proxy", err)))
 		return -1;
 	/* One transaction from the read to the write: a load cannot slip an observed outcome
 	 * in between, and a failure or Ctrl-C leaves the old labels. */
 	int64_t as_of;
-	if (store_begin(ctx->store, &ctx->err) ||
-	    features_as_of(ctx->store, ctx->settings.as_of, &as_of, &ctx->err))
+	if (store_begin(st, err) ||
+	    features_as_of(st, o->as_of, &as_of, err))
 		goto out;
 	day_format(as_of, rep->as_of);
 	summary_text(o, rep->as_of, rep->summary, sizeof rep->summary);
-	rep->observed = (size_t)store_int(ctx->store, "SELECT count(*) FROM outcomes WHERE"
+	rep->observed = (size_t)store_int(st, "SELECT count(*) FROM outcomes WHERE"
 						      " source = 'observed'", 0);
 	if (rep->observed && !o->force) {
-		rd_err_set(&ctx->err, "label proxy: %zu customers have observed outcomes; proxy labels"
+		rd_err_set(err, "label proxy: %zu customers have observed outcomes; proxy labels"
 				      " beside them would be mixed into training (--force labels only"
 				      " the customers without one; observed outcomes are never"
 				      " replaced)", rep->observed);
 		goto out;
 	}
-	if (unlabelled(ctx->store, rep->observed, &only, &ctx->err))
+	if (unlabelled(st, rep->observed, &only, err))
 		goto out;
-	struct scan_ud ud = {ctx, &rows};
-	struct feature_scan scan = {.as_of_day = as_of, .only = only, .cancel = ctx->cancel,
+	struct scan_ud ud = {job, &rows};
+	struct feature_scan scan = {.as_of_day = as_of, .only = only, .cancel = job->cancel,
 				    .progress = on_progress, .ud = &ud, .visit = visit};
-	int sc = features_scan(ctx->store, &scan, &ctx->err);
+	int sc = features_scan(st, &scan, err);
 	if (sc) {
 		rc = sc > 0 ? 1 : -1;
 		goto out;
 	}
 	if (rows.n < (size_t)o->k) {
-		rd_err_set(&ctx->err, "label proxy: %zu customers without an observed outcome; %d"
+		rd_err_set(err, "label proxy: %zu customers without an observed outcome; %d"
 				      " clusters need at least %d", rows.n, o->k, o->k);
 		goto out;
 	}
 	z = rd_malloc(rows.n * RFM * sizeof *z);
 	if (standardise(rows.raw, rows.n, z, mean, sd)) {
-		rd_err_set(&ctx->err, "label proxy: recency, frequency and monetary value are the same"
+		rd_err_set(err, "label proxy: recency, frequency and monetary value are the same"
 				      " for all %zu customers (no orders?): nothing to cluster", rows.n);
 		goto out;
 	}
 	int kc = kmeans_fit(z, rows.n, RFM, o->k, o->seed, KMEANS_N_INIT, KMEANS_MAX_ITER,
-			    ctx->cancel, &km, &ctx->err);
+			    job->cancel, &km, err);
 	if (kc) {
 		/* The points are finite and n ≥ k: only too few distinct ones fail. */
 		if (kc < 0)
-			rd_err_set(&ctx->err, "label proxy: the %zu customers have fewer than %d"
+			rd_err_set(err, "label proxy: the %zu customers have fewer than %d"
 					      " distinct (recency, frequency, monetary) values: use"
 					      " fewer --clusters", rows.n, o->k);
 		rc = kc > 0 ? 1 : -1;
@@ -365,7 +368,7 @@ int label_proxy(struct rd_ctx *ctx, const struct label_proxy_opts *o,
 	}
 	rank_clusters(&km, order, eng);
 	bad = rd_malloc(rows.n);
-	if (choose_bads(&km, z, order, o->bad_share, bad, &ctx->err))
+	if (choose_bads(&km, z, order, o->bad_share, bad, err))
 		goto out;
 	int rank_of[LABEL_K_MAX];
 	for (int r = 0; r < o->k; r++) {
@@ -392,16 +395,16 @@ int label_proxy(struct rd_ctx *ctx, const struct label_proxy_opts *o,
 	rep->inertia = km.inertia;
 	rep->iterations = km.iterations;
 	meta_json(&meta, o, rep, &km, order, mean, sd, run->id);
-	if (write_labels(ctx, &rows, bad, rep->as_of, meta.data, rep) ||
-	    run_finish_ok(ctx, run, (int64_t)rows.n, rep->summary, &ctx->err) ||
-	    store_commit(ctx->store, &ctx->err))
+	if (write_labels(st, &rows, bad, rep->as_of, meta.data, rep, err) ||
+	    run_mark_ok(st, run, (int64_t)rows.n, rep->summary, err) ||
+	    store_commit(st, err))
 		goto out;
 	rc = 0;
 out:
 	if (rc == 1)
-		rd_err_set(&ctx->err, "label proxy cancelled: the labels are as they were");
-	store_rollback(ctx->store);
-	run_leave(ctx, &own, rc == 0 ? RD_OK : RD_FAILED);
+		rd_err_set(err, "label proxy cancelled: the labels are as they were");
+	store_rollback(st);
+	job_run_end(job, &own, rc, err);
 	rfm_rows_free(&rows);
 	strmap_free(only);
 	kmeans_result_free(&km);
@@ -411,24 +414,25 @@ out:
 	return rc;
 }
 
-int label_clear(struct rd_ctx *ctx, int64_t *removed)
+int label_clear(const struct rd_job *job, int64_t *removed, struct rd_err *err)
 {
+	struct rd_store *st = job->store;
 	struct rd_run own, *run;
 	int rc = -1;
 	*removed = 0;
-	if (!(run = run_enter(ctx, &own, "label clear", &ctx->err)))
+	if (!(run = job_run(job, &own, "label clear", err)))
 		return -1;
-	if (store_begin(ctx->store, &ctx->err) ||
-	    store_exec(ctx->store, "DELETE FROM outcomes WHERE source = 'proxy'", &ctx->err))
+	if (store_begin(st, err) ||
+	    store_exec(st, "DELETE FROM outcomes WHERE source = 'proxy'", err))
 		goto out;
-	*removed = sqlite3_changes(store_db(ctx->store));
-	if (store_exec(ctx->store, "DELETE FROM meta WHERE key = '" LABEL_META_KEY "'", &ctx->err) ||
-	    run_finish_ok(ctx, run, *removed, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
+	*removed = sqlite3_changes(store_db(st));
+	if (store_exec(st, "DELETE FROM meta WHERE key = '" LABEL_META_KEY "'", err) ||
+	    run_mark_ok(st, run, *removed, NULL, err) || store_commit(st, err))
 		goto out;
 	rc = 0;
 out:
-	store_rollback(ctx->store);
-	run_leave(ctx, &own, rc == 0 ? RD_OK : RD_FAILED);
+	store_rollback(st);
+	job_run_end(job, &own, rc, err);
 	return rc;
 }
 

@@ -1,11 +1,23 @@
-/* Between the loader (load.c) and its readers (load_csv.c, load_json.c): a reader turns
- * the bytes of a file into a header and records and hands them to the loader, which
- * maps, validates and writes them. Not a public header. */
+/* Inside the loader. First, between the loader and its readers (load_csv.c,
+ * load_json.c): a reader turns the bytes of a file into a header and records and hands
+ * them to the loader, which maps, validates and writes them. Then the loader's own state
+ * and the calls between its files: load.c (the row pipeline, one file, the session),
+ * load_plan.c (the tables, where each column goes, attribute definitions), load_ids.c
+ * (keys seen in the file, ids in the store) and load_reject.c (row errors, the rejects
+ * file). Not a public header. */
 #ifndef RISKDESK_LOAD_INTERNAL_H
 #define RISKDESK_LOAD_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "riskdesk/afile.h"
+#include "riskdesk/journal.h"
+#include "riskdesk/load.h"
+#include "riskdesk/mapping.h"
+#include "riskdesk/util.h"
 
 #define LOAD_FIELD_MAX 65536 /* longest cell accepted, in bytes */
 
@@ -54,5 +66,232 @@ int load_fail(struct load_in *in, int64_t line, const char *fmt, ...)
 int load_csv_read(struct load_in *in, const char *data, size_t len, int sep, int header);
 /* A JSON array of objects, or (ndjson) one object a line. */
 int load_json_read(struct load_in *in, const char *data, size_t len, int ndjson);
+
+/* ---- the loader's own state (load.c, load_plan.c, load_ids.c, load_reject.c); the
+ * readers never look inside ---- */
+
+#define LOAD_MAX_SLOTS 8   /* canonical columns of the widest table */
+#define LOAD_TOKENS 5      /* distinct texts in a numeric-looking column that still warn */
+
+enum load_table { LT_CUSTOMERS, LT_ORDERS, LT_PAYMENTS, LT_OUTCOMES, LT_COUNT };
+
+enum load_vtype {
+	VT_ID,       /* free text; slot 0 is also the row's key, unique in the file */
+	VT_TEXT,     /* free text */
+	VT_CUSTOMER, /* a customer id in the store or in this load */
+	VT_ORDER,    /* an order id in the store or in this load */
+	VT_AMOUNT,   /* a finite number >= 0 */
+	VT_STATUS,   /* an order status */
+	VT_METHOD,   /* a payment method */
+	VT_FLAG,     /* 0 or 1 (true and false accepted) */
+	VT_KIND,     /* individual or company */
+	VT_DATE,     /* ISO 8601 */
+};
+
+struct load_fdef {
+	const char *name;     /* canonical column */
+	enum load_vtype type; /* how its cells are checked and bound */
+	int required;         /* 1: the cell may not be empty */
+};
+
+struct load_tdef {
+	const char *name;               /* the table */
+	const struct load_fdef *fields; /* slot order = the upsert's parameter order */
+	int nfields;                    /* entries in fields */
+	const char *upsert;             /* writes one row, replacing the key's old row */
+	const char *count;              /* rows in the table */
+	const char *columns;            /* for messages */
+};
+
+/* The four tables (load_plan.c): slot order = the upsert's parameter order. */
+extern const struct load_tdef load_tables[LT_COUNT];
+/* The customer kinds, in VT_KIND's code order. */
+extern const char *const load_kind_names[2];
+
+/* The ids of a table, sorted (the order of its primary key index), for reference checks.
+ * Lookups start at the last hit and gallop forward: references mostly come in id order
+ * (orders grouped by customer, payments by order), so most cost one comparison. */
+struct load_ids {
+	char *arena;         /* id bytes, back to back; owned */
+	struct load_id {
+		size_t off;  /* in arena */
+		size_t len;  /* bytes */
+	} *v;                /* sorted; owned */
+	size_t n;            /* ids */
+	size_t finger;       /* where the last search ended */
+};
+
+/* State shared by the files of one load command (one transaction). */
+struct load_session {
+	const struct rd_job *job;       /* store, sink, cancel flag and the caller's run */
+	struct rd_err *err;             /* the load's error */
+	const struct load_opts *opts;   /* options of the command */
+	struct rd_mapping *map;         /* owned; NULL without --map */
+	struct load_ids *customers;     /* customer ids in the store, read when first needed */
+	struct load_ids *orders;        /* order ids likewise */
+	struct afile *rejects[LT_COUNT]; /* complete rejects files, renamed into place once
+					  * the load is committed, else removed; owned */
+	int nrejects;                   /* entries in rejects */
+	int64_t errors;                 /* row errors of the whole load */
+	int64_t shown;                  /* of which were sent as diagnostics */
+	int cancelled;                  /* the user asked to stop */
+};
+
+enum load_target {
+	TG_IGNORE,  /* dropped */
+	TG_SLOT,    /* a canonical column */
+	TG_ATTR,    /* a customer attribute */
+	TG_OUTCOME, /* the mapping's outcome column */
+};
+
+struct load_col {
+	char *name;                          /* as in the header, trimmed; owned */
+	enum load_target target;             /* where its cells go */
+	int index;                           /* slot or attribute */
+	const struct mapping_recode *recode; /* value replacements, or NULL; the mapping owns it */
+	const struct mapping_missing *missing; /* texts meaning no value, or NULL; the mapping's */
+};
+
+struct load_attr {
+	char *name;              /* as stored in `attributes`; owned */
+	const char *label;       /* name for messages: the source column when there is one */
+	enum mapping_type forced; /* type the mapping imposes, or MAPPING_AUTO */
+	enum mapping_type before; /* type already in the store, or MAPPING_AUTO when new */
+	const char *def;         /* default value or NULL; the mapping owns it */
+	int col;                 /* source column, or -1 */
+	int nonnum;              /* a written value was not a number */
+	int written;             /* values written */
+	int64_t numbers;         /* values written that are numbers */
+	char *tok[LOAD_TOKENS];  /* the distinct other values, while few and short; owned */
+	int64_t tokn[LOAD_TOKENS]; /* rows of each */
+	int ntok;                /* entries in tok */
+	int many;                /* more or longer other values than tok keeps */
+	struct load_field v;     /* the current row's value */
+	double num;              /* its number, when hasnum */
+	int hasnum;              /* v parsed as a number */
+};
+
+/* A key of the file, while the keys arrive sorted. */
+struct load_key {
+	size_t off;   /* in load_keys.arena */
+	size_t len;   /* bytes */
+	int64_t line; /* line of its row */
+};
+
+/* The keys of a file's valid rows, to find duplicates. Sources usually come sorted by
+ * id: while every key is greater than the one before, none can repeat and the keys go to
+ * plain arrays (sequential writes, no hashing); the hash map is built only if the order
+ * ever breaks. */
+struct load_keys {
+	char *arena;           /* key bytes, back to back; owned */
+	size_t arena_len;      /* bytes used */
+	size_t arena_cap;      /* bytes allocated */
+	struct load_key *v;    /* the keys in order, while sorted; owned */
+	size_t n;              /* keys in v */
+	size_t cap;            /* room in v */
+	struct rd_strmap *map; /* key -> line once the order broke, else NULL; owned */
+};
+
+struct load_in {
+	struct load_session *ss;     /* the load this file is part of */
+	const struct load_tdef *t;   /* the target table */
+	enum load_table table;       /* its index */
+	const char *path;            /* the file as the user gave it */
+	struct load_report *rep;     /* counts for the caller */
+	char what[32];               /* "load orders", for progress */
+	int json;                    /* the source is JSON: no header, columns come by key */
+	int64_t size;                /* bytes of the file */
+	/* columns */
+	struct load_col *cols;       /* source columns; owned */
+	int ncols;                   /* columns so far */
+	int capcols;                 /* room in cols */
+	struct rd_strmap *colmap;    /* lowercased name -> column */
+	int have_header;             /* column names are known (header, mapping or JSON) */
+	int header_nf;               /* cells every record must have; 0: any (JSON) */
+	/* targets */
+	int slot_col[LOAD_MAX_SLOTS];            /* source column of each slot, or -1 */
+	const char *slot_def[LOAD_MAX_SLOTS];    /* default of each slot, or NULL */
+	const char *label[LOAD_MAX_SLOTS];       /* name of each slot in messages */
+	struct load_attr *attrs;                 /* customer attributes; owned */
+	int nattrs;                              /* attributes so far */
+	int capattrs;                            /* room in attrs */
+	struct rd_strmap *attrmap;               /* lowercased attribute name -> index */
+	int outcome_col;                         /* source column of the outcome, or -1 */
+	const char *outcome_label;               /* its name in messages */
+	const char *outcome_def;                 /* its default, or NULL */
+	int genid;                               /* ids come from the mapping's id format */
+	/* the current row */
+	struct load_field val[LOAD_MAX_SLOTS];   /* cell of each slot after recode and default */
+	double num[LOAD_MAX_SLOTS];              /* parsed amounts */
+	int code[LOAD_MAX_SLOTS];                /* parsed enums and flags */
+	struct load_field outcome;               /* outcome cell */
+	int outcome_code;                        /* its value, or -1 for none */
+	char idbuf[256];                         /* generated id */
+	int row_bad;                             /* an error was found in the row */
+	const struct load_rec *rec;              /* the row, for messages */
+	struct rd_buf reason;                    /* the row's errors, for the rejects file */
+	/* database */
+	sqlite3_stmt *ins;                       /* the table's upsert */
+	sqlite3_stmt *ins_attr;                  /* customers: one attribute value */
+	sqlite3_stmt *del_attr;                  /* customers: a replaced customer's attributes */
+	sqlite3_stmt *ins_outcome;               /* customers with an outcome column */
+	int64_t before;                          /* rows in the table before the file */
+	char **index_sql;                        /* secondary indexes dropped for a bulk load,
+						  * rebuilt by their CREATE statements; owned */
+	int nindex;                              /* entries in index_sql */
+	int64_t outcomes_before;                 /* rows in outcomes before the file */
+	/* bookkeeping */
+	struct load_keys seen;                   /* keys of the valid rows so far */
+	int64_t rows;                            /* data rows read (the next row's 0-based number) */
+	int64_t written;                         /* rows written */
+	int64_t bad_rows;                        /* rows with errors */
+	int insert;                              /* 0 once a row failed without skip_bad */
+	int failed;                              /* a fatal error is in the session's err */
+	struct afile *rejects;                   /* FILE.rejects.csv being written, once a row
+						  * was rejected; owned */
+	struct rd_buf scratch;                   /* lowercased names */
+};
+
+/* A name (a column, a key) quoted for a message, cut like every echoed value. */
+static inline const char *load_echo_name(char buf[RD_ECHO_SIZE], const char *name)
+{
+	return rd_echo(buf, name, strlen(name));
+}
+
+/* load.c: steps a write statement of the current row, failing the file on an error.
+ * LOAD_GO or LOAD_FAIL. */
+int load_step(struct load_in *in, sqlite3_stmt *s);
+
+/* load_plan.c: the mapping's defaults, the built-in kind default, and checks of what the
+ * mapping asks against the table, before the header. LOAD_GO or LOAD_FAIL. */
+int load_plan_init(struct load_in *in);
+/* After the file: the attributes' definitions with the type this load's values show
+ * (warning about numbers mixed with a few texts), and the mapping's special codes. */
+int load_attrs_finish(struct load_in *in);
+/* After the file: the mapping's labels of this file's attributes (attribute_labels). */
+int load_labels_finish(struct load_in *in);
+
+/* load_ids.c: the line of key's row among the file's valid rows so far, or -1. */
+int64_t load_keys_get(const struct load_keys *k, const char *s, size_t len);
+/* Adds a key load_keys_get did not find. */
+void load_keys_put(struct load_keys *k, const char *s, size_t len, int64_t line);
+void load_keys_free(struct load_keys *k);
+/* The ids a reference column (VT_CUSTOMER, VT_ORDER) checks against, read from the store
+ * on first use; NULL (and in->failed) on a database error. */
+struct load_ids *load_ids_for(struct load_in *in, enum load_vtype type);
+/* 1 when s is one of the ids. */
+int load_ids_has(struct load_ids *ids, const char *s, size_t len);
+void load_ids_free(struct load_ids *ids);
+
+/* load_reject.c: records an error of the current row: a diagnostic while fewer than 20
+ * were shown, and a part of the reason written to the rejects file. label NULL: not about
+ * one column. */
+void load_row_error(struct load_in *in, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Writes the current row (its original cells) and its reason to FILE.rejects.csv.
+ * LOAD_GO or LOAD_FAIL. */
+int load_reject(struct load_in *in, const struct load_rec *r);
+/* Puts the rejects files of a committed load in place; a failure is a diagnostic. */
+void load_rejects_publish(struct load_session *ss);
 
 #endif

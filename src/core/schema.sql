@@ -1,5 +1,8 @@
--- riskdesk schema: the current version (STORE_SCHEMA_VERSION), applied by store.c to a new
--- database (PRAGMA user_version 0). Older databases are migrated by the blocks in store.c.
+-- riskdesk schema: the whole current version (STORE_SCHEMA_VERSION in store.h), applied
+-- by store.c to a new database (PRAGMA user_version 0), which then gets that version at
+-- once. A database made by an older riskdesk is migrated instead, by the blocks in
+-- store.c, one per version; it never runs this file. The numbers in the comments below
+-- ("schema 9") say which version added a table or column.
 
 CREATE TABLE customers (
   id          TEXT PRIMARY KEY,             -- the source's customer id
@@ -250,3 +253,27 @@ CREATE TABLE meta (
   key         TEXT PRIMARY KEY,
   value       TEXT
 );
+
+-- The built-in rules model (SPEC section 5, rules version 1), the champion of a new
+-- database. A migrated database keeps the one it was created with: the same text.
+-- total_spend/20 and avg_order_value/2 are written as divisors so that the arithmetic is
+-- the formula's own, to the last bit.
+INSERT INTO models(name, version, algo, segment, status, spec, created_at)
+VALUES ('rules', 1, 'rules', 'all', 'champion', '{
+  "baseline": 600,
+  "terms": [
+    {"feature": "total_spend", "divisor": 20, "weight": 1, "cap": 150,
+     "code": "R-SPEND", "text": "Low delivered spend"},
+    {"feature": "orders_delivered", "weight": 4, "cap": 100,
+     "code": "R-DELIVERED", "text": "Few delivered orders"},
+    {"feature": "avg_order_value", "divisor": 2, "weight": 1, "cap": 50,
+     "code": "R-AOV", "text": "Low average order value"},
+    {"feature": "return_rate", "weight": -300,
+     "code": "R-RETURNS", "text": "Returned orders"},
+    {"feature": "failed_payment_rate", "weight": -400,
+     "code": "R-FAILED-PAY", "text": "Failed payments"},
+    {"feature": "cod_share", "weight": -150,
+     "code": "R-COD", "text": "Cash-on-delivery payments"}
+  ]
+}
+', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));

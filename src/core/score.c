@@ -92,32 +92,6 @@ const char *score_risk_level(char band)
 	}
 }
 
-/* SPEC section 5, rules version 1. total_spend/20 and avg_order_value/2 are written as
- * divisors so that the arithmetic is the formula's own, to the last bit. */
-static const char rules_v1[] =
-	"{\n"
-	"  \"baseline\": 600,\n"
-	"  \"terms\": [\n"
-	"    {\"feature\": \"total_spend\", \"divisor\": 20, \"weight\": 1, \"cap\": 150,\n"
-	"     \"code\": \"R-SPEND\", \"text\": \"Low delivered spend\"},\n"
-	"    {\"feature\": \"orders_delivered\", \"weight\": 4, \"cap\": 100,\n"
-	"     \"code\": \"R-DELIVERED\", \"text\": \"Few delivered orders\"},\n"
-	"    {\"feature\": \"avg_order_value\", \"divisor\": 2, \"weight\": 1, \"cap\": 50,\n"
-	"     \"code\": \"R-AOV\", \"text\": \"Low average order value\"},\n"
-	"    {\"feature\": \"return_rate\", \"weight\": -300,\n"
-	"     \"code\": \"R-RETURNS\", \"text\": \"Returned orders\"},\n"
-	"    {\"feature\": \"failed_payment_rate\", \"weight\": -400,\n"
-	"     \"code\": \"R-FAILED-PAY\", \"text\": \"Failed payments\"},\n"
-	"    {\"feature\": \"cod_share\", \"weight\": -150,\n"
-	"     \"code\": \"R-COD\", \"text\": \"Cash-on-delivery payments\"}\n"
-	"  ]\n"
-	"}\n";
-
-const char *rules_default_json(void)
-{
-	return rules_v1;
-}
-
 /* A number member within [-RULES_VALUE_MAX, RULES_VALUE_MAX]. 0, 1 when absent and not
  * required, or -1 with err. */
 static int get_number(const cJSON *o, const char *key, double *out, int required, const char *where,

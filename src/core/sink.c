@@ -1,7 +1,8 @@
-/* The sink dispatch and the batch sinks: aligned text, JSON, and null. */
+/* The sink dispatch, the text sink (aligned tables and records, which batch mode prints and
+ * the console shows in its output view) and the null sink. Batch mode's JSON sink and its
+ * progress line are the app's (src/batch_sink.c). */
 #include "riskdesk/sink.h"
 
-#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,53 +105,7 @@ void sink_free(struct rd_sink *s)
 		s->ops->free(s);
 }
 
-/* ---- progress line shared by the batch sinks ---- */
-
-struct progress_line {
-	FILE *out;       /* NULL: no progress */
-	double t0;       /* when the current phase started */
-	double last;     /* when the line was last drawn */
-	char what[32];   /* current phase */
-	int shown;       /* a line is on screen and must be cleared */
-};
-
-static void progress_draw(struct progress_line *p, const char *what, int64_t done, int64_t total)
-{
-	if (!p->out)
-		return;
-	double now = now_seconds();
-	if (strncmp(p->what, what, sizeof p->what - 1) != 0) {
-		snprintf(p->what, sizeof p->what, "%s", what);
-		p->t0 = now;
-		p->last = 0;
-	}
-	if (now - p->last < 0.1 && done < total)
-		return;
-	p->last = now;
-	double el = now - p->t0, rate = el > 0 ? (double)done / el : 0;
-	if (total > 0) {
-		double left = rate > 0 ? (double)(total - done) / rate : 0;
-		fprintf(p->out, "\r%s: %lld/%lld (%.0f%%) %.0f/s, %.0fs left   ", what,
-			(long long)done, (long long)total, 100.0 * (double)done / (double)total, rate,
-			left);
-	} else {
-		fprintf(p->out, "\r%s: %lld  %.0f/s   ", what, (long long)done, rate);
-	}
-	fflush(p->out);
-	p->shown = 1;
-}
-
-static void progress_clear(struct progress_line *p)
-{
-	if (p->out && p->shown) {
-		fprintf(p->out, "\r\033[K");
-		fflush(p->out);
-	}
-	p->shown = 0;
-	p->what[0] = '\0';
-}
-
-/* ---- the columns of the table being written, shared by the batch sinks ---- */
+/* ---- the columns of the table being written ---- */
 
 struct table_head {
 	int ncols;
@@ -184,7 +139,6 @@ static void head_clear(struct table_head *h)
 struct text_sink {
 	struct rd_sink base;
 	FILE *out;
-	struct progress_line progress;
 	/* the table being collected, printed aligned at table_end */
 	struct table_head head;
 	char **cells; /* nrows * head.ncols */
@@ -215,7 +169,6 @@ static void text_end(struct rd_sink *s, int status, const char *error)
 	struct text_sink *t = (struct text_sink *)s;
 	(void)status;
 	(void)error; /* the caller prints it with its origin (FILE:LINE) */
-	progress_clear(&t->progress);
 	fflush(t->out);
 }
 
@@ -224,7 +177,6 @@ static void text_table_begin(struct rd_sink *s, const char *name, int ncols,
 {
 	struct text_sink *t = (struct text_sink *)s;
 	(void)name;
-	progress_clear(&t->progress);
 	head_set(&t->head, ncols, cols, kinds);
 	t->nrows = 0;
 }
@@ -306,7 +258,6 @@ static void text_field(struct rd_sink *s, const char *section, const char *key, 
 {
 	struct text_sink *t = (struct text_sink *)s;
 	(void)kind;
-	progress_clear(&t->progress);
 	if (section && strcmp(section, t->section) != 0) {
 		if (t->printed)
 			fputc('\n', t->out);
@@ -320,33 +271,13 @@ static void text_field(struct rd_sink *s, const char *section, const char *key, 
 static void text_message(struct rd_sink *s, const char *text)
 {
 	struct text_sink *t = (struct text_sink *)s;
-	progress_clear(&t->progress);
 	fprintf(t->out, "%s\n", text);
 	t->printed = 1;
 }
 
-static void stderr_diag(struct progress_line *p, const char *text)
-{
-	progress_clear(p);
-	fflush(stdout);
-	fprintf(stderr, "riskdesk: %s\n", text);
-}
-
-static void text_diag(struct rd_sink *s, const char *text)
-{
-	stderr_diag(&((struct text_sink *)s)->progress, text);
-}
-
-static void text_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
-{
-	progress_draw(&((struct text_sink *)s)->progress, what, done, total);
-}
-
 static void text_free(struct rd_sink *s)
 {
-	struct text_sink *t = (struct text_sink *)s;
-	progress_clear(&t->progress);
-	free(t);
+	free(s);
 }
 
 static const struct rd_sink_ops text_ops = {
@@ -357,202 +288,15 @@ static const struct rd_sink_ops text_ops = {
 	.table_end = text_table_end,
 	.field = text_field,
 	.message = text_message,
-	.diag = text_diag,
-	.progress = text_progress,
-	.free = text_free,
+	.free = text_free, /* diag and progress: the owner's (sink.h) */
 };
 
-struct rd_sink *sink_text_new(FILE *out, FILE *progress_out)
+struct rd_sink *sink_text_new(FILE *out)
 {
 	struct text_sink *t = rd_calloc(1, sizeof *t);
 	t->base.ops = &text_ops;
 	t->out = out;
-	t->progress.out = progress_out;
 	return &t->base;
-}
-
-/* ---- JSON: {"command": ..., "ok": true, <section>: {...}, <table>: [...], "messages": [...]} ---- */
-
-struct json_sink {
-	struct rd_sink base;
-	FILE *out;
-	struct progress_line progress;
-	cJSON *doc;      /* the command's document */
-	cJSON *table;    /* array being filled */
-	struct table_head head;
-	/* The rows' keys, one copy each for the document's life: a table may have 500,000
-	 * rows, and cJSON would copy each key into each row. */
-	char **keys;
-	size_t nkeys;
-	const char **row_keys; /* the table's columns, among keys */
-};
-
-static void json_doc_free(struct json_sink *j)
-{
-	cJSON_Delete(j->doc);
-	j->doc = NULL;
-	for (size_t i = 0; i < j->nkeys; i++)
-		free(j->keys[i]);
-	free(j->keys);
-	j->keys = NULL;
-	j->nkeys = 0;
-	free(j->row_keys);
-	j->row_keys = NULL;
-}
-
-static const char *json_key(struct json_sink *j, const char *name)
-{
-	for (size_t i = 0; i < j->nkeys; i++)
-		if (strcmp(j->keys[i], name) == 0)
-			return j->keys[i];
-	j->keys = rd_realloc(j->keys, (j->nkeys + 1) * sizeof *j->keys);
-	return j->keys[j->nkeys++] = rd_strdup(name);
-}
-
-static void json_begin(struct rd_sink *s, const char *command)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	json_doc_free(j);
-	j->doc = cJSON_CreateObject();
-	cJSON_AddStringToObject(j->doc, "command", command ? command : "");
-}
-
-static cJSON *json_value(const char *v, enum rd_col_kind kind)
-{
-	double d;
-	if (kind == COL_NUM) {
-		if (!v || !*v)
-			return cJSON_CreateNull();
-		if (num_parse(v, strlen(v), &d) == 0)
-			return cJSON_CreateNumber(d);
-	}
-	return cJSON_CreateString(v ? v : "");
-}
-
-static void json_end(struct rd_sink *s, int status, const char *error)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	progress_clear(&j->progress);
-	if (!j->doc)
-		return;
-	cJSON_AddBoolToObject(j->doc, "ok", status == 0);
-	if (status != 0 && error && *error)
-		cJSON_AddStringToObject(j->doc, "error", error);
-	char *text = cJSON_Print(j->doc);
-	if (text) {
-		fprintf(j->out, "%s\n", text);
-		cJSON_free(text);
-	}
-	fflush(j->out);
-	json_doc_free(j);
-}
-
-static void json_ensure_doc(struct json_sink *j)
-{
-	if (!j->doc)
-		json_begin(&j->base, "");
-}
-
-static void json_table_begin(struct rd_sink *s, const char *name, int ncols,
-			     const char *const *cols, const enum rd_col_kind *kinds)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	json_ensure_doc(j);
-	const char *key = name && *name ? name : "rows";
-	j->table = cJSON_GetObjectItemCaseSensitive(j->doc, key);
-	if (!j->table)
-		j->table = cJSON_AddArrayToObject(j->doc, key);
-	head_set(&j->head, ncols, cols, kinds);
-	j->row_keys = rd_realloc(j->row_keys, (size_t)(ncols > 0 ? ncols : 1) * sizeof *j->row_keys);
-	for (int i = 0; i < ncols; i++)
-		j->row_keys[i] = json_key(j, j->head.cols[i]);
-}
-
-static void json_row(struct rd_sink *s, const char *const *cells)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	cJSON *o = cJSON_CreateObject();
-	for (int i = 0; i < j->head.ncols; i++)
-		cJSON_AddItemToObjectCS(o, j->row_keys[i], json_value(cells[i], j->head.kinds[i]));
-	cJSON_AddItemToArray(j->table, o);
-}
-
-static void json_table_end(struct rd_sink *s)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	head_clear(&j->head);
-	j->table = NULL;
-}
-
-static void json_field(struct rd_sink *s, const char *section, const char *key, const char *value,
-		       enum rd_col_kind kind)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	json_ensure_doc(j);
-	cJSON *parent = j->doc;
-	if (section) {
-		parent = cJSON_GetObjectItemCaseSensitive(j->doc, section);
-		if (!parent)
-			parent = cJSON_AddObjectToObject(j->doc, section);
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
-	cJSON_AddItemToObject(parent, key, json_value(value, kind));
-}
-
-static void json_list_add(struct json_sink *j, const char *list, const char *text)
-{
-	json_ensure_doc(j);
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(j->doc, list);
-	if (!a)
-		a = cJSON_AddArrayToObject(j->doc, list);
-	cJSON_AddItemToArray(a, cJSON_CreateString(text));
-}
-
-static void json_message(struct rd_sink *s, const char *text)
-{
-	json_list_add((struct json_sink *)s, "messages", text);
-}
-
-static void json_diag(struct rd_sink *s, const char *text)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	json_list_add(j, "errors", text);
-	stderr_diag(&j->progress, text);
-}
-
-static void json_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
-{
-	progress_draw(&((struct json_sink *)s)->progress, what, done, total);
-}
-
-static void json_free(struct rd_sink *s)
-{
-	struct json_sink *j = (struct json_sink *)s;
-	progress_clear(&j->progress);
-	json_doc_free(j);
-	free(j);
-}
-
-static const struct rd_sink_ops json_ops = {
-	.begin = json_begin,
-	.end = json_end,
-	.table_begin = json_table_begin,
-	.row = json_row,
-	.table_end = json_table_end,
-	.field = json_field,
-	.message = json_message,
-	.diag = json_diag,
-	.progress = json_progress,
-	.free = json_free,
-};
-
-struct rd_sink *sink_json_new(FILE *out, FILE *progress_out)
-{
-	struct json_sink *j = rd_calloc(1, sizeof *j);
-	j->base.ops = &json_ops;
-	j->out = out;
-	j->progress.out = progress_out;
-	return &j->base;
 }
 
 static void null_free(struct rd_sink *s)

@@ -1,3 +1,5 @@
+/* The store (store.h): opening, the schema of a new database (schema.sql) and the
+ * migrations of older ones, waiting for another process's write lock, and DB-riskdesk. */
 #include "riskdesk/store.h"
 
 #include <errno.h>
@@ -8,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "riskdesk/score.h"
 #include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
 
 struct rd_store {
@@ -278,27 +279,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		return -1;
 	if (store_begin(st, err))
 		goto fail;
-	/* Version 0 -> 1: the baseline schema and the built-in rules model. Later
-	 * migrations go below, one `if (version < N)` block each. */
-	if (version < 1) {
-		sqlite3_stmt *ins = NULL;
-		char now[21];
-		now_iso(now);
-		if (store_exec(st, schema_sql, err) ||
-		    store_prepare(st,
-				  "INSERT INTO models(name, version, algo, segment, status, spec, created_at)"
-				  " VALUES ('rules', 1, 'rules', 'all', 'champion', ?1, ?2)",
-				  &ins, err))
-			goto fail;
-		sqlite3_bind_text(ins, 1, rules_default_json(), -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, now, -1, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(ins);
-		sqlite3_finalize(ins);
-		if (rc != SQLITE_DONE) {
-			store_fail(st, err, "creating the rules model");
-			goto fail;
-		}
-	}
+	/* A new database (version 0) gets the whole current schema, the built-in rules model
+	 * included (schema.sql), and so STORE_SCHEMA_VERSION at once: the `version >= 1`
+	 * blocks below are skipped. Each of them migrates a database that an older riskdesk
+	 * made, one version's change at a time. */
+	if (version < 1 && store_exec(st, schema_sql, err))
+		goto fail;
 	/* 1 -> 2: profiles keep a packed copy of their features and their cohort (drift). A
 	 * profile from version 1 has neither until its next recompute. */
 	if (version == 1 &&

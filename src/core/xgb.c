@@ -1,4 +1,7 @@
-/* Gradient-boosted trees through libxgboost's C API (include/riskdesk/xgb.h). */
+/* libxgboost's C API (include/riskdesk/xgb.h): training boosted trees and random forests
+ * on dense rows, early stopping, probabilities and SHAP contributions, the model's JSON
+ * text, and the checks of that text before libxgboost reads it. What a training row is,
+ * and the specification a fit writes, are train_xgb.c's. */
 #include "riskdesk/xgb.h"
 
 #include <cjson/cJSON.h>

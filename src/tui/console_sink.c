@@ -22,7 +22,7 @@ struct console_sink {
 static void reopen(struct console_sink *c)
 {
 	c->mem = open_memstream(&c->buf, &c->len);
-	c->text = sink_text_new(c->mem, NULL);
+	c->text = sink_text_new(c->mem);
 }
 
 char *console_sink_take(struct rd_sink *s)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "riskdesk/app.h"
+#include "app.h"
 
 /* The console's page cache (KiB, negative): paging reads a few pages a key, and a small
  * cache keeps the console's memory the same at 10k and 1M customers. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "riskdesk/load.h"
+#include "riskdesk/sink.h"
 
 static const char *const tables[] = {"customers", "orders", "payments", "outcomes"};
 static const char *const suffixes[] = {".csv", ".json", ".ndjson", ".tsv"};
@@ -38,11 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   " INSERT INTO orders VALUES ('o1', 'a', 1, 'placed', '2025-01-01')",
 		   &err);
 	struct rd_sink *sink = sink_null_new();
-	struct rd_ctx ctx;
-	ctx_init(&ctx, st, sink);
+	struct rd_job job = {.store = st, .out = sink};
 	struct load_opts opts = {.skip_bad = (data[1] >> 2) & 1, .delim = (data[1] >> 3) & 1 ? ' ' : 0};
 	struct load_report rep;
-	int rc = load_file(&ctx, table, path, &opts, &rep);
+	int rc = load_file(&job, table, path, &opts, &rep, &err);
 	/* A failed load leaves exactly the fixture; a good one keeps references whole. */
 	if (rc != 0 && (store_int(st, "SELECT count(*) FROM customers", -1) != 2 ||
 			store_int(st, "SELECT count(*) FROM orders", -1) != 1))

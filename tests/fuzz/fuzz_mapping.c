@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "riskdesk/load.h"
+#include "riskdesk/sink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,11 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!st)
 		abort();
 	struct rd_sink *sink = sink_null_new();
-	struct rd_ctx ctx;
-	ctx_init(&ctx, st, sink);
+	struct rd_job job = {.store = st, .out = sink};
 	struct load_opts opts = {.map_path = map};
 	struct load_report rep;
-	if (load_file(&ctx, "customers", file, &opts, &rep) != 0 &&
+	if (load_file(&job, "customers", file, &opts, &rep, &err) != 0 &&
 	    store_int(st, "SELECT count(*) FROM customers", -1) != 0)
 		abort();
 	/* Whatever a mapping says, an attribute has a name and nothing holds a NUL. */

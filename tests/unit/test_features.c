@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "riskdesk/features.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/score.h"
 
 static void exec_ok(struct rd_store *st, const char *sql)

@@ -33,10 +33,11 @@ static void cap_message(struct rd_sink *s, const char *text)
 
 static const struct rd_sink_ops cap_ops = {.diag = cap_diag, .message = cap_message};
 
-/* One load through the API: the context, its sink and what the load reported. */
+/* One load through the API: its job (store and sink), error, and what it reported. */
 struct run {
 	struct cap_sink sink;
-	struct rd_ctx ctx;
+	struct rd_job job;
+	struct rd_err err;
 	struct load_report rep;
 	int rc;
 };
@@ -57,9 +58,9 @@ static int load(struct run *r, struct rd_store *st, const char *table, const cha
 {
 	memset(r, 0, sizeof *r);
 	r->sink.base.ops = &cap_ops;
-	ctx_init(&r->ctx, st, &r->sink.base);
+	r->job = (struct rd_job){.store = st, .out = &r->sink.base};
 	struct load_opts o = {.map_path = map, .skip_bad = skip_bad};
-	r->rc = load_file(&r->ctx, table, path, &o, &r->rep);
+	r->rc = load_file(&r->job, table, path, &o, &r->rep, &r->err);
 	return r->rc;
 }
 
@@ -125,8 +126,8 @@ static void test_csv_quotes_and_lines(void **state)
 	snprintf(want, sizeof want, "%s:8: has 4 fields, the header has 3", p);
 	assert_has(d, want);
 	assert_int_equal(r.sink.ndiags, 1);
-	assert_has(r.ctx.err.msg, "load customers: 1 invalid row in");
-	assert_has(r.ctx.err.msg, "nothing was loaded");
+	assert_has(r.err.msg, "load customers: 1 invalid row in");
+	assert_has(r.err.msg, "nothing was loaded");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
 	run_free(&r);
 
@@ -173,11 +174,11 @@ static void test_empty_and_header_only(void **state)
 	struct run r;
 	const char *p = test_file("empty.csv", "", 0);
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "empty.csv: empty file, expected a header");
+	assert_has(r.err.msg, "empty.csv: empty file, expected a header");
 	run_free(&r);
 	p = file_str("blank.csv", "\n  \n");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "empty file, expected a header");
+	assert_has(r.err.msg, "empty file, expected a header");
 	run_free(&r);
 	p = file_str("header.csv", "id,customer_id,amount,status,created_at\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
@@ -186,11 +187,11 @@ static void test_empty_and_header_only(void **state)
 	run_free(&r);
 	p = file_str("nocol.csv", "id,customer_id,amount,created_at\n");
 	load_fails(&r, st, "orders", p);
-	assert_has(r.ctx.err.msg, "nocol.csv:1: no column 'status'");
+	assert_has(r.err.msg, "nocol.csv:1: no column 'status'");
 	run_free(&r);
 	p = file_str("dupcol.csv", "id,name,Name\n");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "column 'Name' appears twice");
+	assert_has(r.err.msg, "column 'Name' appears twice");
 	run_free(&r);
 	/* A trailing comma on every line: the nameless column is ignored, with a warning. */
 	p = file_str("trail.csv", "id,name,\nC1,Ann,\n");
@@ -212,17 +213,17 @@ static void test_ragged_and_utf8(void **state)
 	assert_has(d, "rag.csv:2: has 1 field, the header has 2");
 	assert_has(d, "rag.csv:3: has 3 fields, the header has 2");
 	assert_has(d, "rag.csv:4: column 'name': invalid UTF-8");
-	assert_has(r.ctx.err.msg, "3 invalid rows");
+	assert_has(r.err.msg, "3 invalid rows");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
 	run_free(&r);
 	/* A stray quote is malformed CSV, reported on its line. */
 	p = file_str("stray.csv", "id,name\nC1,ok\nC2,a\"b\n");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "stray.csv:3: malformed CSV");
+	assert_has(r.err.msg, "stray.csv:3: malformed CSV");
 	run_free(&r);
 	p = file_str("open.csv", "id,name\nC1,ok\nC2,\"never\nclosed\n");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "open.csv:3: malformed CSV: a quoted cell is never closed");
+	assert_has(r.err.msg, "open.csv:3: malformed CSV: a quoted cell is never closed");
 	run_free(&r);
 	store_close(st);
 }
@@ -282,7 +283,7 @@ static void test_bad_values(void **state)
 	assert_has(d, want);
 	snprintf(want, sizeof want, "%s:8: column 'customer_id': missing value", p);
 	assert_has(d, want);
-	assert_has(r.ctx.err.msg, "load orders: 6 invalid rows in");
+	assert_has(r.err.msg, "load orders: 6 invalid rows in");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
 	run_free(&r);
 
@@ -355,7 +356,7 @@ static void test_duplicates_and_error_cap(void **state)
 	assert_int_equal(r.sink.ndiags, 21);
 	assert_has(d, "many.csv:21: column 'kind'");
 	assert_has(d, "... and 5 more errors");
-	assert_has(r.ctx.err.msg, "25 invalid rows");
+	assert_has(r.err.msg, "25 invalid rows");
 	run_free(&r);
 	buf_free(&b);
 	store_close(st);
@@ -674,19 +675,19 @@ static void test_json_array(void **state)
 	/* Invalid JSON: the line of cJSON's error. */
 	p = file_str("broken.json", "[\n  {\"id\": \"C1\"},\n  {\"id\": \"C2\",\n   \"x\": tru}\n]");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "broken.json:4: invalid JSON");
+	assert_has(r.err.msg, "broken.json:4: invalid JSON");
 	run_free(&r);
 	p = file_str("notarr.json", "\n\n{\"id\": 1} x");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "notarr.json:3: more than one JSON value");
+	assert_has(r.err.msg, "notarr.json:3: more than one JSON value");
 	run_free(&r);
 	p = file_str("e.json", "   \n");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "e.json: empty file");
+	assert_has(r.err.msg, "e.json: empty file");
 	run_free(&r);
 	p = file_str("scalar.json", "[1]");
 	load_fails(&r, st, "customers", p);
-	assert_has(r.ctx.err.msg, "scalar.json:1: expected an object, found a number");
+	assert_has(r.err.msg, "scalar.json:1: expected an object, found a number");
 	run_free(&r);
 	store_close(st);
 }
@@ -719,7 +720,7 @@ static void test_ndjson(void **state)
 	run_free(&r);
 	p = file_str("inv.ndjson", "{\"id\":\"O3\"}\n{\"id\":\n");
 	load_fails(&r, st, "orders", p);
-	assert_has(r.ctx.err.msg, "inv.ndjson:2: invalid JSON");
+	assert_has(r.err.msg, "inv.ndjson:2: invalid JSON");
 	run_free(&r);
 	/* Rejected JSON records keep their text. */
 	p = file_str("sb.ndjson", "{\"id\":\"O9\",\"customer_id\":\"C1\",\"amount\":1,"
@@ -781,18 +782,18 @@ static void test_mapping_errors(void **state)
 	const char *map = file_str("om.json", "{\"table\": \"orders\"}");
 	const char *p = file_str("c.csv", "id\nC1\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "om.json is a mapping for orders, not customers");
+	assert_has(r.err.msg, "om.json is a mapping for orders, not customers");
 	run_free(&r);
 	map = file_str("cm.json", "{\"outcome\": {\"column\": \"label\"}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "takes outcomes from column 'label', which the file does not have");
+	assert_has(r.err.msg, "takes outcomes from column 'label', which the file does not have");
 	run_free(&r);
 	map = file_str("gm.json", "{\"id\": {\"format\": \"X%d\"}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "generates ids ('id'.'format'), but the file has a column 'id'");
+	assert_has(r.err.msg, "generates ids ('id'.'format'), but the file has a column 'id'");
 	run_free(&r);
 	assert_int_equal(load(&r, st, "customers", p, "/nonexistent/m.json", 0), -1);
-	assert_has(r.ctx.err.msg, "/nonexistent/m.json: No such file");
+	assert_has(r.err.msg, "/nonexistent/m.json: No such file");
 	run_free(&r);
 	store_close(st);
 }
@@ -862,9 +863,9 @@ static void test_mapping_apply(void **state)
 	p = file_str("pipe.txt", "id|name\nZ1|Zed\n");
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	struct load_opts o = {.delim = '|'};
-	assert_int_equal(load_file(&r.ctx, "customers", p, &o, &r.rep), 0);
+	assert_int_equal(load_file(&r.job, "customers", p, &o, &r.rep, &r.err), 0);
 	assert_int_equal(r.rep.inserted, 1);
 	run_free(&r);
 	int sep;
@@ -947,11 +948,11 @@ static void test_mapping_missing_special(void **state)
 	/* "special" needs a numeric attribute of the file, and a customers file. */
 	map = file_str("s1.json", "{\"missing\": [\"NA\", \"?\"], \"special\": {\"grade\": [1]}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "s1.json: 'special' gives codes for 'grade', which is categorical");
+	assert_has(r.err.msg, "s1.json: 'special' gives codes for 'grade', which is categorical");
 	run_free(&r);
 	map = file_str("s2.json", "{\"special\": {\"height\": [1]}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "s2.json: 'special' names 'height', which is not an attribute"
+	assert_has(r.err.msg, "s2.json: 'special' names 'height', which is not an attribute"
 				  " column of this file");
 	run_free(&r);
 	two_customers(st);
@@ -959,7 +960,7 @@ static void test_mapping_missing_special(void **state)
 	p = file_str("o.csv", "id,customer_id,amount,status,created_at\n"
 			      "O1,C1,10,placed,2024-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "s3.json: 'special' applies to customer attributes, not to orders");
+	assert_has(r.err.msg, "s3.json: 'special' applies to customer attributes, not to orders");
 	run_free(&r);
 	assert_string_equal(text_of(st, "SELECT special FROM attributes WHERE name = 'age'", v,
 				    sizeof v),
@@ -1015,7 +1016,7 @@ static void test_mapping_labels(void **state)
 	map = file_str("lm2.json", "{\"labels\": {\"size\": \"size\"}}");
 	p = file_str("l2.csv", "id,income\nC3,1\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "lm2.json: 'labels' names 'size', which is not an attribute"
+	assert_has(r.err.msg, "lm2.json: 'labels' names 'size', which is not an attribute"
 				  " column of this file");
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 2);
@@ -1023,7 +1024,7 @@ static void test_mapping_labels(void **state)
 	map = file_str("lm3.json", "{\"labels\": {\"amount\": \"amount\"}}");
 	p = file_str("lo.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "lm3.json: 'labels' label customer attributes, which need a"
+	assert_has(r.err.msg, "lm3.json: 'labels' label customer attributes, which need a"
 				  " customers file");
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
@@ -1135,9 +1136,9 @@ static void test_load_dir(void **state)
 	int n = -1;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	struct load_opts o = {0};
-	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
 	assert_int_equal(n, 0);
 	assert_has(diags(&r), "payments.ndjson:2: column 'order_id': unknown order 'O2'");
 	/* One transaction: the good customers and orders files are not committed either. */
@@ -1151,8 +1152,8 @@ static void test_load_dir(void **state)
 	(void)pay;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
-	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), 0);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(reps[0].table, "customers");
 	assert_string_equal(reps[1].table, "orders");
@@ -1167,9 +1168,9 @@ static void test_load_dir(void **state)
 	file_str("d/orders.csv", "id,customer_id,amount,status,created_at\n");
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
-	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
-	assert_has(r.ctx.err.msg, "keep one");
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
+	assert_has(r.err.msg, "keep one");
 	run_free(&r);
 	/* --skip-bad, then a later file fails: no rejects file is left for a load that
 	 * committed nothing. */
@@ -1190,10 +1191,10 @@ static void test_load_dir(void **state)
 	snprintf(rej, sizeof rej, "%s/customers.csv.rejects.csv", dir2);
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	o.skip_bad = 1;
-	assert_int_equal(load_dir(&r.ctx, dir2, &o, reps, &n), -1);
-	assert_has(r.ctx.err.msg, "orders.csv:2: malformed CSV");
+	assert_int_equal(load_dir(&r.job, dir2, &o, reps, &n, &r.err), -1);
+	assert_has(r.err.msg, "orders.csv:2: malformed CSV");
 	assert_int_equal(access(rej, F_OK), -1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C7'"), 0);
 	run_free(&r);
@@ -1244,11 +1245,11 @@ static void test_cancel(void **state)
 	volatile sig_atomic_t cancel = 1;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
-	r.ctx.cancel = &cancel;
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
+	r.job.cancel = &cancel;
 	struct load_opts o = {0};
-	assert_int_equal(load_file(&r.ctx, "customers", p, &o, &r.rep), -1);
-	assert_has(r.ctx.err.msg, "cancelled");
+	assert_int_equal(load_file(&r.job, "customers", p, &o, &r.rep, &r.err), -1);
+	assert_has(r.err.msg, "cancelled");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'cancelled'"), 1);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
@@ -1290,15 +1291,15 @@ static void test_not_regular(void **state)
 	alarm(10);
 	assert_int_equal(load(&r, st, "customers", fifo, NULL, 0), -1);
 	alarm(0);
-	assert_non_null(strstr(r.ctx.err.msg, "pipe.csv: a FIFO (named pipe), not a regular file"));
+	assert_non_null(strstr(r.err.msg, "pipe.csv: a FIFO (named pipe), not a regular file"));
 	run_free(&r);
 	/* A directory or a device where a file is expected. */
 	test_dir(dir, sizeof dir, "");
 	assert_int_equal(load(&r, st, "customers", dir, NULL, 0), -1);
-	assert_non_null(strstr(r.ctx.err.msg, ": a directory, not a regular file"));
+	assert_non_null(strstr(r.err.msg, ": a directory, not a regular file"));
 	run_free(&r);
 	assert_int_equal(load(&r, st, "customers", "/dev/null", NULL, 0), -1);
-	assert_string_equal(r.ctx.err.msg, "/dev/null: a character device, not a regular file");
+	assert_string_equal(r.err.msg, "/dev/null: a character device, not a regular file");
 	run_free(&r);
 	/* load DIR: a FIFO under a table's name is refused, not skipped; nothing loads. */
 	test_dir(dir, sizeof dir, "fd");
@@ -1309,21 +1310,21 @@ static void test_not_regular(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	struct load_opts o = {0};
 	struct load_report reps[4];
 	int n = -1;
 	alarm(10);
-	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
 	alarm(0);
 	assert_int_equal(n, 0);
-	assert_non_null(strstr(r.ctx.err.msg, "fd/orders.csv: a FIFO (named pipe), not a regular file"));
+	assert_non_null(strstr(r.err.msg, "fd/orders.csv: a FIFO (named pipe), not a regular file"));
 	run_free(&r);
 	/* A directory named like a dataset file is refused the same way. */
 	unlink(fifo);
 	mkdir(fifo, 0700);
-	assert_int_equal(load_dir(&r.ctx, dir, &o, reps, &n), -1);
-	assert_non_null(strstr(r.ctx.err.msg, "fd/orders.csv: a directory, not a regular file"));
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
+	assert_non_null(strstr(r.err.msg, "fd/orders.csv: a directory, not a regular file"));
 	rmdir(fifo);
 	assert_int_equal(data_rows(st), before);
 	/* Each refusal is a failed run, like any failed load. */
@@ -1350,9 +1351,9 @@ static void test_nul_bytes(void **state)
 	p = test_file("nul.txt", ws, sizeof ws - 1);
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
-	ctx_init(&r.ctx, st, &r.sink.base);
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	struct load_opts wo = {.delim = ' '};
-	assert_int_equal(load_file(&r.ctx, "customers", p, &wo, &r.rep), -1);
+	assert_int_equal(load_file(&r.job, "customers", p, &wo, &r.rep, &r.err), -1);
 	assert_has(diags(&r), "nul.txt:2: column 'age': '4?x' contains a NUL byte (at byte 2)");
 	run_free(&r);
 	/* JSON: \u0000 in a value, an id and a key. cJSON decodes it and its C string ends
@@ -1375,7 +1376,7 @@ static void test_nul_bytes(void **state)
 	static const char raw[] = "{\"id\":\"J6\"}\n{\"id\":\"J7\",\0\"name\":\"x\"}\n";
 	p = test_file("raw.ndjson", raw, sizeof raw - 1);
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), -1);
-	assert_has(r.ctx.err.msg, "raw.ndjson:2: invalid JSON: a NUL byte at column 12");
+	assert_has(r.err.msg, "raw.ndjson:2: invalid JSON: a NUL byte at column 12");
 	run_free(&r);
 	assert_int_equal(data_rows(st), before);
 	/* --skip-bad rejects such rows and loads the others. */
@@ -1459,8 +1460,8 @@ static void test_json_duplicate_keys(void **state)
 	assert_has(d, "dup.json:2: key 'name' appears twice in the object");
 	assert_has(d, "dup.json:3: keys 'Name' and ' name ' name one column");
 	assert_has(d, "dup.json:4: key 'id' appears twice in the object");
-	assert_has(r.ctx.err.msg, "3 invalid rows in ");
-	assert_has(r.ctx.err.msg, "dup.json; nothing was loaded");
+	assert_has(r.err.msg, "3 invalid rows in ");
+	assert_has(r.err.msg, "dup.json; nothing was loaded");
 	run_free(&r);
 	assert_int_equal(data_rows(st), 0);
 	/* The same key in nested objects or in different objects is fine (a nested value is
@@ -1565,7 +1566,7 @@ static void test_mapping_hostile(void **state)
 	const char *map = file_str("em.json", "{\"defaults\": {\"\": \"x\"}}");
 	const char *p = file_str("em.csv", "id,name\nM1,a\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
-	assert_has(r.ctx.err.msg, "em.json: 'defaults': the key '' is not a column name");
+	assert_has(r.err.msg, "em.json: 'defaults': the key '' is not a column name");
 	run_free(&r);
 	assert_int_equal(data_rows(st), 0);
 	store_close(st);

@@ -6,12 +6,24 @@
 #include "riskdesk/engine.h"
 #include "riskdesk/score.h"
 
+/* The built-in rules model, as a new database holds it (schema.sql). */
 static struct rules_model rules_v1(void)
 {
-	struct rules_model m;
-	struct rd_err err = {{0}};
-	if (rules_parse(rules_default_json(), &m, &err))
-		fail_msg("%s", err.msg);
+	static struct rules_model m;
+	static int parsed;
+	if (!parsed) {
+		struct rd_err err = {{0}};
+		struct rd_store *st = test_store();
+		sqlite3_stmt *s;
+		if (store_prepare(st, "SELECT spec FROM models WHERE name = 'rules' AND version = 1",
+				  &s, &err) ||
+		    sqlite3_step(s) != SQLITE_ROW ||
+		    rules_parse((const char *)sqlite3_column_text(s, 0), &m, &err))
+			fail_msg("the built-in rules model: %s", err.msg);
+		sqlite3_finalize(s);
+		store_close(st);
+		parsed = 1;
+	}
 	return m;
 }
 

@@ -21,6 +21,98 @@ static const char *const tables[] = {
 	" ALTER TABLE score_history DROP COLUMN components;"                                   \
 	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
+/* A version 1 database, as the first riskdesk left it (profiles without fvec and cohort,
+ * and none of the later tables), made from a new one. */
+#define V1_UNDO                                                                                  \
+	"DROP INDEX profiles_drift; DROP INDEX outcomes_label;"                                \
+	" ALTER TABLE outcomes DROP COLUMN source;"                                            \
+	" ALTER TABLE credit_profiles DROP COLUMN fvec;"                                       \
+	" ALTER TABLE credit_profiles DROP COLUMN cohort;"                                     \
+	" ALTER TABLE credit_profiles DROP COLUMN as_of;"                                      \
+	" DROP TABLE attribute_labels;" BLENDS_UNDO                                            \
+	" DROP TABLE snapshot_rows; DROP TABLE snapshot_months; PRAGMA user_version = 1"
+
+/* SPEC section 5's rules, version 1: the specification every riskdesk database has held
+ * since the first, byte for byte (it was a C string in score.c until schema.sql seeded it). */
+static const char rules_v1_spec[] =
+	"{\n"
+	"  \"baseline\": 600,\n"
+	"  \"terms\": [\n"
+	"    {\"feature\": \"total_spend\", \"divisor\": 20, \"weight\": 1, \"cap\": 150,\n"
+	"     \"code\": \"R-SPEND\", \"text\": \"Low delivered spend\"},\n"
+	"    {\"feature\": \"orders_delivered\", \"weight\": 4, \"cap\": 100,\n"
+	"     \"code\": \"R-DELIVERED\", \"text\": \"Few delivered orders\"},\n"
+	"    {\"feature\": \"avg_order_value\", \"divisor\": 2, \"weight\": 1, \"cap\": 50,\n"
+	"     \"code\": \"R-AOV\", \"text\": \"Low average order value\"},\n"
+	"    {\"feature\": \"return_rate\", \"weight\": -300,\n"
+	"     \"code\": \"R-RETURNS\", \"text\": \"Returned orders\"},\n"
+	"    {\"feature\": \"failed_payment_rate\", \"weight\": -400,\n"
+	"     \"code\": \"R-FAILED-PAY\", \"text\": \"Failed payments\"},\n"
+	"    {\"feature\": \"cod_share\", \"weight\": -150,\n"
+	"     \"code\": \"R-COD\", \"text\": \"Cash-on-delivery payments\"}\n"
+	"  ]\n"
+	"}\n";
+
+/* The models table as one text (every column of every row, quoted), caller frees. */
+static char *models_text(struct rd_store *st)
+{
+	sqlite3_stmt *s;
+	struct rd_err err = {{0}};
+	struct rd_buf b = {0};
+	assert_int_equal(store_prepare(st, "SELECT quote(name), quote(version), quote(algo),"
+					   " quote(segment), quote(status), quote(weight), quote(spec),"
+					   " quote(metrics), quote(reference), quote(created_at)"
+					   " FROM models ORDER BY name, version", &s, &err), 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		for (int i = 0; i < sqlite3_column_count(s); i++)
+			buf_printf(&b, "%s%s", (const char *)sqlite3_column_text(s, i),
+				   i + 1 < sqlite3_column_count(s) ? "|" : "\n");
+	sqlite3_finalize(s);
+	return buf_steal(&b);
+}
+
+/* The built-in rules model comes from schema.sql (store.c knows nothing of scoring): a new
+ * database gets SPEC's rules as the champion, with the text databases have always held,
+ * and a migrated one keeps the model it had, neither changed nor seeded twice. */
+static void test_rules_seed(void **state)
+{
+	(void)state;
+	struct rd_err err = {{0}};
+	struct rd_store *st = test_store();
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'rules' AND"
+				      " version = 1 AND algo = 'rules' AND segment = 'all' AND status ="
+				      " 'champion' AND weight = 1.0 AND metrics IS NULL AND reference"
+				      " IS NULL AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-"
+				      "[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' AND abs(unixepoch("
+				      "created_at) - unixepoch('now')) < 60"), 1);
+	sqlite3_stmt *s;
+	assert_int_equal(store_prepare(st, "SELECT spec FROM models", &s, &err), 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), rules_v1_spec);
+	sqlite3_finalize(s);
+	store_close(st);
+
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-seed.db", (int)getpid());
+	unlink(path);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	char *fresh = models_text(st);
+	assert_non_null(strstr(fresh, "'rules'|1|'rules'|'all'|'champion'|1.0|"));
+	assert_int_equal(store_exec(st, V1_UNDO, &err), 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	char *migrated = models_text(st);
+	assert_string_equal(migrated, fresh);
+	free(fresh);
+	free(migrated);
+	store_close(st);
+	unlink(path);
+}
+
 static void test_schema(void **state)
 {
 	(void)state;
@@ -94,14 +186,7 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM models"), 1);
 	/* A version 1 database (profiles without fvec and cohort) is migrated to 2. */
-	assert_int_equal(store_exec(st, "DROP INDEX profiles_drift; DROP INDEX outcomes_label;"
-					" ALTER TABLE outcomes DROP COLUMN source;"
-					" ALTER TABLE credit_profiles DROP COLUMN fvec;"
-					" ALTER TABLE credit_profiles DROP COLUMN cohort;"
-					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					" DROP TABLE attribute_labels;"
-					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
-					" PRAGMA user_version = 1", &err), 0);
+	assert_int_equal(store_exec(st, V1_UNDO, &err), 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
@@ -715,6 +800,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_schema),
+		cmocka_unit_test(test_rules_seed),
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_file_mode_wal_reopen),
 		cmocka_unit_test(test_bad_files),
