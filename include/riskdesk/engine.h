@@ -8,8 +8,7 @@
 #include "riskdesk/blend.h"
 #include "riskdesk/score.h"
 #include "riskdesk/store.h"
-
-#define SEGMENT_NEW_BELOW 3 /* fewer delivered orders than this: segment "new" */
+#include "riskdesk/vocab.h"
 
 struct rd_engine;
 
@@ -21,7 +20,8 @@ struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int v
 				    struct rd_err *err);
 void engine_free(struct rd_engine *e);
 
-/* "new" or "existing" for a customer's features. */
+/* The segment of a customer's features (vocab.h: SEGMENT_NEW_BELOW), and its name. */
+enum rd_segment engine_segment_of(const double *features);
 const char *engine_segment(const double *features);
 
 #define ENGINE_MAX_CHAMPIONS BLEND_MAX /* per segment */
@@ -41,7 +41,7 @@ struct engine_component {
 
 struct engine_result {
 	struct rd_score score;   /* score, band, pd, risk level, reasons */
-	const char *segment;     /* "new" | "existing" (static) */
+	enum rd_segment segment; /* the customer's, which routes it */
 	const char *model_name;  /* owned by the engine: the champion, or the blend's label
 				  * ("blend: a@1 ×1 + b@2 ×3"), or the rules model */
 	int model_version;       /* 0 for a blend */

@@ -22,13 +22,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/vocab.h"
+
 #define SEARCH_SCAN 128      /* rows a search reads in order before it asks the indexes */
 #define SEARCH_LETTERS 3     /* leading letters of a name prefix spelt in both cases */
 #define SEARCH_VARIANTS 8    /* 2^SEARCH_LETTERS ranges of the name index */
 #define TRUNC_SLACK 4        /* a copied string this close to its buffer may be cut */
 
-const char *const browse_sort_names[BROWSE_SORT_COUNT] = {"id", "name", "score", "band",
-							  "last_activity"};
+/* The list's sort keys' names (vocab.h), pointed at from here. */
+const char *const browse_sort_names[BROWSE_SORT_COUNT] = {
+	[BROWSE_BY_ID] = vocab_sort_key_words[SORT_ID].name,
+	[BROWSE_BY_NAME] = vocab_sort_key_words[SORT_NAME].name,
+	[BROWSE_BY_SCORE] = vocab_sort_key_words[SORT_SCORE].name,
+	[BROWSE_BY_BAND] = vocab_sort_key_words[SORT_BAND].name,
+	[BROWSE_BY_ACTIVITY] = vocab_sort_key_words[SORT_LAST_ACTIVITY].name,
+};
 
 static const char from_customers[] =
 	" FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id";

@@ -8,6 +8,7 @@
 #include "riskdesk/command.h"
 #include "riskdesk/expr.h"
 #include "riskdesk/features.h"
+#include "riskdesk/vocab.h"
 #include "cmd_util.h"
 
 static void show_reasons(struct rd_ctx *ctx, const char *json)
@@ -129,7 +130,8 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		sink_field(ctx->out, "attributes", col_text(s, 0), col_text(s, 1),
-			   strcmp(col_text(s, 2), "numeric") == 0 ? COL_NUM : COL_TEXT);
+			   vocab_find(&vocab_attr_type, col_text(s, 2)) == ATTR_NUMERIC ? COL_NUM
+											 : COL_TEXT);
 	sqlite3_finalize(s);
 
 	if (store_prepare(ctx->store,
@@ -212,15 +214,11 @@ const struct rd_cmd cmd_show = {
 	.exec = exec_show,
 };
 
-/* Sort keys of the list: a fixed map, so no user text reaches the SQL. */
-static const struct {
-	const char *name;
-	const char *sql;
-} sort_keys[] = {
-	{"id", "c.id"},         {"name", "c.name"},
-	{"score", "p.score"},   {"band", "p.band"},
-	{"pd", "p.pd"},         {"segment", "p.segment"},
-	{"last_activity", "p.last_activity"}, {"activity", "p.last_activity"},
+/* The column of each sort key (vocab.h): a fixed map, so no user text reaches the SQL. */
+static const char *const sort_sql[SORT_KEYS] = {
+	[SORT_ID] = "c.id",	  [SORT_NAME] = "c.name",	[SORT_SCORE] = "p.score",
+	[SORT_BAND] = "p.band",	  [SORT_PD] = "p.pd",		[SORT_SEGMENT] = "p.segment",
+	[SORT_LAST_ACTIVITY] = "p.last_activity",
 };
 
 static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
@@ -243,19 +241,16 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 			where = args_raw(a, i + 1, j);
 			i = j;
 		} else if (strcasecmp(w, "sort") == 0 && i + 1 < a->argc) {
-			size_t k;
-			for (k = 0; k < sizeof sort_keys / sizeof *sort_keys; k++)
-				if (strcasecmp(a->argv[i + 1], sort_keys[k].name) == 0)
-					break;
-			if (k == sizeof sort_keys / sizeof *sort_keys) {
-				char ec[RD_ECHO_SIZE];
-				rd_err_set(&ctx->err,
-					   "list: cannot sort by %s (id, name, score, band, pd, segment,"
-					   " last_activity)",
-					   rd_echo(ec, a->argv[i + 1], strlen(a->argv[i + 1])));
+			const char *key = a->argv[i + 1];
+			int k = vocab_find_ci(&vocab_sort_key, key, strlen(key));
+			if (k < 0) {
+				char ec[RD_ECHO_SIZE], keys[256];
+				rd_err_set(&ctx->err, "list: cannot sort by %s (%s)",
+					   rd_echo(ec, key, strlen(key)),
+					   vocab_list(&vocab_sort_key, ", ", keys, sizeof keys));
 				goto out;
 			}
-			sort = sort_keys[k].sql;
+			sort = sort_sql[k];
 			i += 2;
 			if (i < a->argc && (strcasecmp(a->argv[i], "desc") == 0 ||
 					    strcasecmp(a->argv[i], "asc") == 0)) {

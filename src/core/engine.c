@@ -14,7 +14,7 @@ struct champion {
 	char *name;
 	int version;
 	double weight;
-	int pos[2];           /* its place in serve[0] (new) and serve[1] (existing), or -1 */
+	int pos[SEGMENTS];    /* its place in serve[SEGMENT_NEW] and serve[SEGMENT_EXISTING], or -1 */
 	struct rd_model *m;
 	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
 };
@@ -24,7 +24,7 @@ struct rd_engine {
 	struct rules_model rules; /* the rules champion: the fallback */
 	char *rules_name;
 	int rules_version;
-	struct blend serve[2];    /* who serves segment new [0] and existing [1] */
+	struct blend serve[SEGMENTS]; /* who serves each segment (enum rd_segment) */
 	struct champion *champ;   /* the members of either, each once */
 	int nchamp;
 	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
@@ -92,7 +92,8 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 	c->name = rd_strdup(bm->name);
 	c->version = bm->version;
 	c->weight = bm->weight;
-	c->pos[0] = c->pos[1] = -1;
+	for (int k = 0; k < SEGMENTS; k++)
+		c->pos[k] = -1;
 	c->pos[seg] = pos;
 	c->m = m;
 	c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
@@ -115,7 +116,7 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 /* The champions of serve[] (filled by the caller), each parsed once. */
 static int load_champions(struct rd_engine *e, struct rd_err *err)
 {
-	for (int seg = 0; seg < 2; seg++)
+	for (int seg = 0; seg < SEGMENTS; seg++)
 		for (int k = 0; k < e->serve[seg].n; k++)
 			if (add_champion(e, seg, k, &e->serve[seg].m[k], err))
 				return -1;
@@ -175,9 +176,14 @@ int engine_has_trained(const struct rd_engine *e)
 	return e->nchamp > 0;
 }
 
+enum rd_segment engine_segment_of(const double *f)
+{
+	return f[FEAT_ORDERS_DELIVERED] < SEGMENT_NEW_BELOW ? SEGMENT_NEW : SEGMENT_EXISTING;
+}
+
 const char *engine_segment(const double *f)
 {
-	return f[FEAT_ORDERS_DELIVERED] < SEGMENT_NEW_BELOW ? "new" : "existing";
+	return vocab_name(&vocab_segment, (int)engine_segment_of(f));
 }
 
 /* The attributes of a batch: per customer and slot, the text and the number. */
@@ -283,7 +289,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	/* Components of customer i are at i * stride: its blend's members in their order. */
 	size_t stride = (size_t)(e->serve[0].n > e->serve[1].n ? e->serve[0].n : e->serve[1].n);
 	for (size_t i = 0; i < n; i++) {
-		out[i].segment = engine_segment(features + i * FEAT_COUNT);
+		out[i].segment = engine_segment_of(features + i * FEAT_COUNT);
 		out[i].ncomponents = 0;
 		out[i].raw = NAN;
 		out[i].cutoff_pd = NAN;
@@ -306,7 +312,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		int ncols = ch->m->ncols;
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
-			if (ch->pos[out[i].segment[0] == 'n' ? 0 : 1] >= 0)
+			if (ch->pos[out[i].segment] >= 0)
 				rows[m++] = i;
 		if (m == 0)
 			continue;
@@ -340,7 +346,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		}
 		for (size_t r = 0; r < m; r++) {
 			size_t i = rows[r];
-			int seg = out[i].segment[0] == 'n' ? 0 : 1, k = ch->pos[seg];
+			int seg = out[i].segment, k = ch->pos[seg];
 			const struct blend *b = &e->serve[seg];
 			size_t at = i * stride + (size_t)k;
 			parts[at] = sc[r];
@@ -354,7 +360,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct engine_result *r = &out[i];
-		const struct blend *b = &e->serve[r->segment[0] == 'n' ? 0 : 1];
+		const struct blend *b = &e->serve[r->segment];
 		int k = b->n;
 		if (k == 0)
 			continue;
@@ -534,7 +540,7 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	sqlite3_bind_text(u, 3, band, 1, SQLITE_STATIC);
 	sqlite3_bind_double(u, 4, r->score.pd);
 	sqlite3_bind_text(u, 5, r->score.risk_level, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 6, r->segment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
 	sqlite3_bind_text(u, 7, r->model_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(u, 8, r->model_version);
 	sqlite3_bind_text(u, 9, w->features.data, (int)w->features.len, SQLITE_STATIC);

@@ -189,9 +189,10 @@ int view_band_counts(struct rd_store *st, int64_t counts[5], int64_t *unscored, 
 	int64_t scored = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const unsigned char *b = sqlite3_column_text(s, 0);
-		if (b && b[0] >= 'A' && b[0] <= 'E') {
-			counts[b[0] - 'A'] = sqlite3_column_int64(s, 1);
-			scored += counts[b[0] - 'A'];
+		int k = b ? vocab_band_index(b[0]) : -1;
+		if (k >= 0) {
+			counts[k] = sqlite3_column_int64(s, 1);
+			scored += counts[k];
 		}
 	}
 	sqlite3_finalize(s);
