@@ -9,6 +9,7 @@
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
+#include "riskdesk/profile.h"
 
 #define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
 
@@ -123,11 +124,10 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 		sink_field(ctx->out, "profile", "risk_level", x->score.risk_level, COL_TEXT);
 		sink_field(ctx->out, "profile", "segment", vocab_name(&vocab_segment, (int)x->segment),
 			   COL_TEXT);
-		if (x->model_version == 0) /* a blend: its label names its members */
-			sink_field(ctx->out, "profile", "model", x->model_name, COL_TEXT);
-		else
-			sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", x->model_name,
-				    x->model_version);
+		char model[PROFILE_MODEL_SIZE];
+		sink_field(ctx->out, "profile", "model",
+			   profile_model_label(x->model_name, x->model_version, model, sizeof model),
+			   COL_TEXT);
 		sink_field(ctx->out, "profile", "as_of", day, COL_TEXT);
 		return;
 	}
