@@ -1059,8 +1059,9 @@ static void serving_message(struct rd_ctx *ctx, const struct blend sb[2])
  * become challengers). With --blend W: a member of the segment's blend with weight W. */
 static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 {
-	char name[128], segment[16] = "all";
+	char name[128], segment[16];
 	int version, status = RD_FAILED;
+	snprintf(segment, sizeof segment, "%s", vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL));
 	struct rd_buf replaced = {0};
 	struct blend sb[2];
 	if (resolve(ctx, ref, name, sizeof name, &version))

@@ -429,7 +429,7 @@ static int attribute_lookup(struct parser *p, const char *name, size_t len, stru
 	int step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(s, 0);
-		int numeric = type && strcmp(type, "numeric") == 0;
+		int numeric = vocab_find(&vocab_attr_type, type) == ATTR_NUMERIC;
 		f->sql = numeric ? attr_num_sql : attr_text_sql;
 		f->param = rd_strndup(name, len);
 		f->type = numeric ? FT_NUM : FT_TEXT;
