@@ -8,8 +8,7 @@
 #include "riskdesk/blend.h"
 #include "riskdesk/score.h"
 #include "riskdesk/store.h"
-
-#define SEGMENT_NEW_BELOW 3 /* fewer delivered orders than this: segment "new" */
+#include "riskdesk/vocab.h"
 
 struct rd_engine;
 
@@ -21,7 +20,8 @@ struct rd_engine *engine_load_model(struct rd_store *st, const char *name, int v
 				    struct rd_err *err);
 void engine_free(struct rd_engine *e);
 
-/* "new" or "existing" for a customer's features. */
+/* The segment of a customer's features (vocab.h: SEGMENT_NEW_BELOW), and its name. */
+enum rd_segment engine_segment_of(const double *features);
 const char *engine_segment(const double *features);
 
 #define ENGINE_MAX_CHAMPIONS BLEND_MAX /* per segment */
@@ -41,7 +41,7 @@ struct engine_component {
 
 struct engine_result {
 	struct rd_score score;   /* score, band, pd, risk level, reasons */
-	const char *segment;     /* "new" | "existing" (static) */
+	enum rd_segment segment; /* the customer's, which routes it */
 	const char *model_name;  /* owned by the engine: the champion, or the blend's label
 				  * ("blend: a@1 ×1 + b@2 ×3"), or the rules model */
 	int model_version;       /* 0 for a blend */
@@ -60,22 +60,6 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 /* Whether a trained champion serves some segment (then batches are worth making). */
 int engine_has_trained(const struct rd_engine *e);
 
-/* Writes profiles and history rows inside the caller's transaction. */
-struct profile_writer;
-
-/* Profiles written record as_of_day, the day their features were computed as of, and the
- * latest load the store holds when the writer is made (load_run, stale.h): make it inside
- * the transaction that reads the features. */
-struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
-					  struct rd_err *err);
-void profile_writer_free(struct profile_writer *w);
-/* Upserts the customer's profile and appends a score_history row. 0 or -1. */
-int profile_write(struct profile_writer *w, const char *customer_id, const struct engine_result *r,
-		  const double *features, const struct feature_times *times, struct rd_err *err);
-/* The reasons as a JSON array. */
-void reasons_json(struct rd_buf *b, const struct rd_score *s);
-/* The components as a JSON array of {model, version, score, pd, weight, raw, cutoff_pd}
- * and, for a blend's members, their own reasons. */
-void components_json(struct rd_buf *b, const struct engine_result *r);
+/* profile.h writes the results as profiles. */
 
 #endif

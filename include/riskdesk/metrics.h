@@ -10,9 +10,10 @@
 #include <stddef.h>
 
 #include "riskdesk/util.h"
+#include "riskdesk/vocab.h"
 
 #define METRICS_GAINS_BUCKETS 10
-#define METRICS_BANDS 5 /* A..E */
+#define METRICS_BANDS BANDS /* A..E (vocab.h) */
 #define METRICS_LOGLOSS_EPS 1e-15
 #define METRICS_CFN_DEFAULT 10.0
 #define METRICS_CFP_DEFAULT 1.0

@@ -10,11 +10,12 @@
 #include <stddef.h>
 
 #include "riskdesk/store.h"
+#include "riskdesk/vocab.h"
 
 #define PERF_WINDOW_DEFAULT 12 /* months */
 #define PERF_WINDOW_MAX 120
 #define PERF_MOB_MAX 240       /* a vintage curve stops at 20 years on book */
-#define PERF_BANDS 5           /* A..E */
+#define PERF_BANDS BANDS       /* A..E (vocab.h) */
 
 /* A band (or the whole month) of one snapshot month. Customers are the snapshot's rows with
  * an observed outcome that had not defaulted by the month end (the customers at risk). */

@@ -5,12 +5,13 @@
 
 #include "riskdesk/features.h"
 #include "riskdesk/util.h"
+#include "riskdesk/vocab.h"
 
 #define SCORE_MIN 300
 #define SCORE_MAX 1000
 #define REASONS_MAX 4
 
-#define SCORE_BANDS 5 /* A..E */
+#define SCORE_BANDS BANDS /* A..E (vocab.h) */
 
 /* A score from a PD: score = base_score + pdo/ln 2 * ln(odds/base_odds), odds = (1-pd)/pd;
  * and a band from the score: A at or above bands[0], B at or above bands[1], C, D, else E
@@ -39,7 +40,7 @@ int score_scaling_same(const struct score_scaling *s, const struct score_scaling
 int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_err *err);
 /* Whether bands are SPEC section 5's. */
 int score_bands_default(const int bands[SCORE_BANDS - 1]);
-/* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E). */
+/* "LOW" (A, B), "MEDIUM" (C), "HIGH" (D), "CRITICAL" (E, and anything else): vocab.h. */
 const char *score_risk_level(char band);
 
 /* A reason holds its feature's or attribute's name whole: a trained model's columns have

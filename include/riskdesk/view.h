@@ -3,8 +3,7 @@
 #ifndef RISKDESK_VIEW_H
 #define RISKDESK_VIEW_H
 
-#include "riskdesk/features.h"
-#include "riskdesk/score.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/store.h"
 
 struct customer_view {
@@ -24,7 +23,7 @@ struct customer_view {
 	double pd;
 	char risk_level[16];
 	char segment[10];
-	char model[1400];     /* "rules v1", or a blend's label "blend: g1@1 ×1 + g3@1 ×1" */
+	char model[PROFILE_MODEL_SIZE]; /* "rules v1", or a blend's label "blend: g1@1 ×1 + g3@1 ×1" */
 	char algo[16];        /* the serving model's algorithm ("" for a blend) */
 	double cutoff_pd;     /* its cost-optimal cut-off, NaN when it has none */
 	int ncomponents;      /* champions whose weighted mean is the score (0 or >= 1) */
@@ -35,7 +34,7 @@ struct customer_view {
 		double weight;
 		double raw;       /* unclamped score, what the blend averages; NaN when not stored */
 		double pd;
-	} comp[8];
+	} comp[PROFILE_COMPONENTS_MAX];
 	char computed_at[32];
 	char as_of[11];       /* the day its features were computed as of; "" before schema 5 */
 	char last_activity[11];

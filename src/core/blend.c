@@ -9,6 +9,7 @@
 
 #include "riskdesk/metrics.h"
 #include "riskdesk/model.h"
+#include "riskdesk/vocab.h"
 
 void blend_label(const struct blend_member *m, int n, char *out, size_t size)
 {
@@ -103,14 +104,14 @@ int blend_single(struct rd_store *st, const char *name, int version, struct blen
 	sqlite3_finalize(s);
 	if (rc)
 		return -1;
-	static const char *const segments[2] = {"new", "existing"};
+	int ms = vocab_find(&vocab_model_segment, m.segment);
 	m.weight = 1;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < SEGMENTS; k++) {
 		memset(&out[k], 0, sizeof out[k]);
-		out[k].segment = segments[k];
+		out[k].segment = vocab_name(&vocab_segment, k);
 		out[k].auc_oof = NAN;
 		out[k].cutoff_pd = m.cutoff_pd;
-		if (strcmp(m.segment, "all") == 0 || strcmp(m.segment, segments[k]) == 0) {
+		if (vocab_model_serves(ms, (enum rd_segment)k)) {
 			out[k].n = 1;
 			out[k].m[0] = m;
 		}
@@ -228,25 +229,27 @@ static int same_members(const struct blend *a, const struct blend *b)
 /* fit: the whole blends (blend_serving); else who serves only (blend_members). */
 static int serving(struct rd_store *st, struct blend out[2], int fit, struct rd_err *err)
 {
-	static const char *const segments[2] = {"new", "existing"};
 	struct blend_member *all = NULL;
 	int n, rc = -1;
 	if (read_champions(st, !fit, &all, &n, err))
 		return -1;
-	for (int s = 0; s < 2; s++) {
+	for (int s = 0; s < SEGMENTS; s++) {
 		struct blend *b = &out[s];
 		memset(b, 0, sizeof *b);
-		b->segment = segments[s];
+		b->segment = vocab_name(&vocab_segment, s);
 		b->cutoff_pd = b->auc_oof = NAN;
+		/* The champions of the segment itself, else those of all segments. */
 		int own = 0;
 		for (int i = 0; i < n; i++)
-			own |= strcmp(all[i].segment, segments[s]) == 0;
+			own |= vocab_find(&vocab_model_segment, all[i].segment) ==
+			       vocab_model_segment_of((enum rd_segment)s);
+		int want = own ? vocab_model_segment_of((enum rd_segment)s) : MODEL_SEGMENT_ALL;
 		for (int i = 0; i < n; i++) {
-			if (strcmp(all[i].segment, own ? segments[s] : "all") != 0)
+			if (vocab_find(&vocab_model_segment, all[i].segment) != want)
 				continue;
 			if (b->n == BLEND_MAX) {
 				rd_err_set(err, "segment %s has more than %d champions; retire some",
-					   segments[s], BLEND_MAX);
+					   b->segment, BLEND_MAX);
 				goto out;
 			}
 			b->m[b->n++] = all[i];

@@ -19,16 +19,25 @@
  * SQLite's ORDER BY. */
 #include "riskdesk/browse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "riskdesk/profile.h"
 
 #define SEARCH_SCAN 128      /* rows a search reads in order before it asks the indexes */
 #define SEARCH_LETTERS 3     /* leading letters of a name prefix spelt in both cases */
 #define SEARCH_VARIANTS 8    /* 2^SEARCH_LETTERS ranges of the name index */
 #define TRUNC_SLACK 4        /* a copied string this close to its buffer may be cut */
 
-const char *const browse_sort_names[BROWSE_SORT_COUNT] = {"id", "name", "score", "band",
-							  "last_activity"};
+/* The list's sort keys' names (vocab.h), pointed at from here. */
+const char *const browse_sort_names[BROWSE_SORT_COUNT] = {
+	[BROWSE_BY_ID] = vocab_sort_key_words[SORT_ID].name,
+	[BROWSE_BY_NAME] = vocab_sort_key_words[SORT_NAME].name,
+	[BROWSE_BY_SCORE] = vocab_sort_key_words[SORT_SCORE].name,
+	[BROWSE_BY_BAND] = vocab_sort_key_words[SORT_BAND].name,
+	[BROWSE_BY_ACTIVITY] = vocab_sort_key_words[SORT_LAST_ACTIVITY].name,
+};
 
 static const char from_customers[] =
 	" FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id";
@@ -67,8 +76,9 @@ static const struct sort_def sorts[BROWSE_SORT_COUNT] = {
 				"p.last_activity", NULL, "p.customer_id", 0, 1, 1},
 };
 
-static const char row_cols[] = "SELECT c.id, c.name, p.customer_id, p.score, p.band, p.pd,"
-			       " p.segment, p.last_activity, c.rowid";
+/* The profile's part is profile.h's head: no JSON is decoded for the list. */
+static const char row_cols[] = "SELECT c.id, c.name, p.customer_id, " PROFILE_HEAD_COLUMNS
+			       ", c.rowid";
 
 enum segment {
 	SEG_ALL,   /* the key is never NULL: one segment */
@@ -156,12 +166,14 @@ static void fill_row(sqlite3_stmt *s, enum browse_sort sort, struct browse_row *
 	copy_col(r->name, sizeof r->name, s, 1);
 	r->has_profile = sqlite3_column_type(s, 2) != SQLITE_NULL;
 	if (r->has_profile) {
-		const unsigned char *band = sqlite3_column_text(s, 4);
-		r->score = sqlite3_column_int(s, 3);
-		r->band = band ? (char)band[0] : '\0';
-		r->pd = sqlite3_column_double(s, 5);
-		copy_col(r->segment, sizeof r->segment, s, 6);
-		copy_col(r->last_activity, sizeof r->last_activity, s, 7);
+		struct profile_head h;
+		profile_head_read(s, 3, &h);
+		r->score = h.score;
+		r->band = h.band;
+		r->pd = h.pd;
+		if (h.segment >= 0)
+			snprintf(r->segment, sizeof r->segment, "%s", vocab_name(&vocab_segment, h.segment));
+		memcpy(r->last_activity, h.last_activity, sizeof r->last_activity);
 	}
 	r->key_rowid = sqlite3_column_int64(s, 8);
 	switch (sort) {

@@ -11,6 +11,7 @@
 
 #include "riskdesk/features.h"
 #include "riskdesk/model.h"
+#include "riskdesk/vocab.h"
 
 /* s into out (n bytes), cut at a UTF-8 character boundary with "..." when it is longer. */
 static void label_copy(char *out, size_t n, const char *s)
@@ -120,7 +121,7 @@ static int rows_stmt(struct rd_store *st, const struct charan_opts *o, const cha
 		if (o->until)
 			buf_puts(&sql, " AND cohort <= ?3");
 	}
-	if (strcmp(segment, "all") != 0)
+	if (vocab_find(&vocab_model_segment, segment) != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND segment = ?4");
 	buf_puts(&sql, " ORDER BY customer_id");
 	int rc = store_prepare(st, sql.data, s, err);

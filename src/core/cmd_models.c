@@ -19,6 +19,7 @@
 #include "riskdesk/modelcheck.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
+#include "riskdesk/vocab.h"
 
 #define MODEL_FILE_MAX (64u << 20) /* a boosted model can be large; this is a sanity bound */
 #define MODEL_FORMAT "riskdesk-model-1"
@@ -745,9 +746,12 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 			   path, is_rules ? name->valuestring : algo->valuestring);
 		goto out;
 	}
-	const char *seg = cJSON_IsString(segment) ? segment->valuestring : "all";
-	if (strcmp(seg, "all") && strcmp(seg, "new") && strcmp(seg, "existing")) {
-		rd_err_set(&ctx->err, "%s: segment '%.40s' is not all, new or existing", path, seg);
+	const char *seg = cJSON_IsString(segment) ? segment->valuestring
+						  : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
+	if (vocab_find(&vocab_model_segment, seg) < 0) {
+		char words[64];
+		rd_err_set(&ctx->err, "%s: segment '%.40s' is not %s", path, seg,
+			   vocab_list(&vocab_model_segment, " or ", words, sizeof words));
 		goto out;
 	}
 	char what[PATH_MAX + 16];
@@ -779,9 +783,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	    store_prepare(ctx->store,
 			  "INSERT INTO models(name, version, algo, segment, status, weight, spec, metrics,"
 			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
-			  " 'challenger', ?4, ?5, ?6, ?7, ?8 FROM models WHERE name = ?1",
+			  " ?9, ?4, ?5, ?6, ?7, ?8 FROM models WHERE name = ?1",
 			  &s, &ctx->err))
 		goto out;
+	sqlite3_bind_text(s, 9, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 1, name->valuestring, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, algo->valuestring, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, seg, -1, SQLITE_STATIC);
@@ -921,14 +926,15 @@ const struct rd_cmd cmd_model = {
 
 /* Sets a version's status in one transaction: retiring, or promoting a rules version
  * (the other rules versions step down: the rules model is the one fallback). */
-static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
+static int set_status(struct rd_ctx *ctx, const char *ref, enum rd_model_status st)
 {
+	const char *to = vocab_name(&vocab_model_status, st);
 	char name[128];
 	int version, status = RD_FAILED;
 	if (resolve(ctx, ref, name, sizeof name, &version))
 		return RD_FAILED;
 	sqlite3_stmt *s = NULL;
-	if (strcmp(to, "retired") == 0 && strcmp(name, "rules") == 0 &&
+	if (st == MODEL_RETIRED && strcmp(name, "rules") == 0 &&
 	    store_int(ctx->store, "SELECT count(*) FROM models WHERE name = 'rules'"
 				  " AND status = 'champion'", 0) <= 1) {
 		sqlite3_stmt *q;
@@ -949,7 +955,7 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 	}
 	if (store_begin(ctx->store, &ctx->err))
 		return RD_FAILED;
-	if (strcmp(to, "champion") == 0) {
+	if (st == MODEL_CHAMPION) {
 		if (store_prepare(ctx->store,
 				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND version != ?2"
 				  " AND status = 'champion'",
@@ -976,7 +982,7 @@ static int set_status(struct rd_ctx *ctx, const char *ref, const char *to)
 		goto out;
 	}
 	sink_message(ctx->out, "%s@%d is now %s%s", name, version, to,
-		     strcmp(to, "champion") == 0 ? "; 'recompute all' rescores with it" : "");
+		     st == MODEL_CHAMPION ? "; 'recompute all' rescores with it" : "");
 	status = RD_OK;
 out:
 	sqlite3_finalize(s);
@@ -1053,8 +1059,9 @@ static void serving_message(struct rd_ctx *ctx, const struct blend sb[2])
  * become challengers). With --blend W: a member of the segment's blend with weight W. */
 static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 {
-	char name[128], segment[16] = "all";
+	char name[128], segment[16];
 	int version, status = RD_FAILED;
+	snprintf(segment, sizeof segment, "%s", vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL));
 	struct rd_buf replaced = {0};
 	struct blend sb[2];
 	if (resolve(ctx, ref, name, sizeof name, &version))
@@ -1065,7 +1072,7 @@ static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 					      " blend");
 			return RD_USAGE;
 		}
-		return set_status(ctx, ref, "champion");
+		return set_status(ctx, ref, MODEL_CHAMPION);
 	}
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store, "SELECT segment FROM models WHERE name = ?1 AND version = ?2",
@@ -1133,7 +1140,7 @@ static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 
 static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	return set_status(ctx, a->argv[0], "retired");
+	return set_status(ctx, a->argv[0], MODEL_RETIRED);
 }
 
 static const struct rd_opt promote_opts[] = {

@@ -8,6 +8,7 @@
 #include "cmd_util.h"
 #include "riskdesk/performance.h"
 #include "riskdesk/snapshot.h"
+#include "riskdesk/vocab.h"
 
 static const char *num4(double v, char *out, size_t n)
 {
@@ -65,7 +66,8 @@ static void emit_months(struct rd_ctx *ctx, const struct perf_report *r)
 			const struct perf_cell *c = &m->bands[b];
 			if (!c->customers)
 				continue;
-			char band[2] = {(char)('A' + b), '\0'}, cu[24], bads[24], ex[24], ac[24];
+			const char *band = vocab_name(&vocab_band, b);
+			char cu[24], bads[24], ex[24], ac[24];
 			snprintf(cu, sizeof cu, "%zu", c->customers);
 			if (m->mature)
 				snprintf(bads, sizeof bads, "%zu", c->bads);

@@ -9,6 +9,7 @@
 #include "riskdesk/featscan.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
+#include "riskdesk/profile.h"
 
 #define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
 
@@ -18,7 +19,7 @@ struct recompute {
 	struct profile_writer *writer;
 	int64_t done, total;
 	int64_t joined_later;    /* customers created after the as-of day: not scored */
-	int64_t bands[5];        /* customers per band A..E */
+	int64_t bands[BANDS];    /* customers per band A..E */
 	struct rd_err err;
 	int failed;
 	size_t n;                /* customers in the batch */
@@ -44,7 +45,7 @@ static int flush(struct recompute *r)
 		if (profile_write(r->writer, r->ids[i], &r->results[i], r->features + i * FEAT_COUNT,
 				  &r->times[i], &r->err))
 			stop = 1;
-		r->bands[r->results[i].score.band - 'A']++;
+		r->bands[vocab_band_index(r->results[i].score.band)]++;
 	}
 	r->failed |= stop;
 	if (n)
@@ -121,20 +122,21 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 		sink_fieldf(ctx->out, "profile", "band", COL_TEXT, "%c", x->score.band);
 		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", x->score.pd);
 		sink_field(ctx->out, "profile", "risk_level", x->score.risk_level, COL_TEXT);
-		sink_field(ctx->out, "profile", "segment", x->segment, COL_TEXT);
-		if (x->model_version == 0) /* a blend: its label names its members */
-			sink_field(ctx->out, "profile", "model", x->model_name, COL_TEXT);
-		else
-			sink_fieldf(ctx->out, "profile", "model", COL_TEXT, "%s v%d", x->model_name,
-				    x->model_version);
+		sink_field(ctx->out, "profile", "segment", vocab_name(&vocab_segment, (int)x->segment),
+			   COL_TEXT);
+		char model[PROFILE_MODEL_SIZE];
+		sink_field(ctx->out, "profile", "model",
+			   profile_model_label(x->model_name, x->model_version, model, sizeof model),
+			   COL_TEXT);
 		sink_field(ctx->out, "profile", "as_of", day, COL_TEXT);
 		return;
 	}
 	static const char *const cols[] = {"band", "customers", "share"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM};
 	sink_table_begin(ctx->out, "bands", 3, cols, kinds);
-	for (int b = 0; b < 5; b++) {
-		char band[2] = {(char)('A' + b), 0}, n[24], share[24];
+	for (int b = 0; b < BANDS; b++) {
+		const char *band = vocab_name(&vocab_band, b);
+		char n[24], share[24];
 		snprintf(n, sizeof n, "%lld", (long long)r->bands[b]);
 		snprintf(share, sizeof share, "%.1f%%",
 			 r->done ? 100.0 * (double)r->bands[b] / (double)r->done : 0.0);

@@ -1,5 +1,5 @@
 /* show ID, list [where EXPR] [sort FIELD [desc]] [limit N], history ID. */
-#include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,72 +8,109 @@
 #include "riskdesk/command.h"
 #include "riskdesk/expr.h"
 #include "riskdesk/features.h"
+#include "riskdesk/profile.h"
 #include "cmd_util.h"
 
-static void show_reasons(struct rd_ctx *ctx, const char *json)
+/* A number for a cell: "" when it is absent (NaN). */
+static const char *cell_num(double v, char *buf, size_t n)
+{
+	if (isnan(v))
+		buf[0] = '\0';
+	else
+		num_format(v, buf, n);
+	return buf;
+}
+
+static const char *cell_fixed(double v, int decimals, char *buf, size_t n)
+{
+	if (isnan(v))
+		buf[0] = '\0';
+	else
+		snprintf(buf, n, "%.*f", decimals, v);
+	return buf;
+}
+
+static void show_reasons(struct rd_ctx *ctx, const struct rd_profile *p)
 {
 	static const char *const cols[] = {"code", "reason", "feature", "value", "points_lost"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_NUM, COL_NUM};
-	cJSON *a = cJSON_Parse(json), *r;
 	sink_table_begin(ctx->out, "reasons", 5, cols, kinds);
-	cJSON_ArrayForEach(r, a)
-	{
-		const cJSON *code = cJSON_GetObjectItemCaseSensitive(r, "code");
-		const cJSON *text = cJSON_GetObjectItemCaseSensitive(r, "text");
-		const cJSON *feat = cJSON_GetObjectItemCaseSensitive(r, "feature");
-		const cJSON *val = cJSON_GetObjectItemCaseSensitive(r, "value");
-		const cJSON *pts = cJSON_GetObjectItemCaseSensitive(r, "points");
-		char v[32] = "", p[32] = "";
-		if (cJSON_IsNumber(val))
-			num_format(val->valuedouble, v, sizeof v);
-		else if (cJSON_IsString(val))
-			snprintf(v, sizeof v, "%s", val->valuestring);
-		if (cJSON_IsNumber(pts))
-			snprintf(p, sizeof p, "%.2f", pts->valuedouble);
-		const char *row[] = {cJSON_IsString(code) ? code->valuestring : "",
-				     cJSON_IsString(text) ? text->valuestring : "",
-				     cJSON_IsString(feat) ? feat->valuestring : "", v, p};
+	for (int i = 0; i < p->nreasons; i++) {
+		const struct rd_reason *r = &p->reasons[i];
+		char v[32], pts[32];
+		const char *row[] = {r->code, r->text, r->name,
+				     r->level[0] ? r->level : cell_num(r->value, v, sizeof v),
+				     cell_fixed(r->points, 2, pts, sizeof pts)};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
-	cJSON_Delete(a);
 }
 
 /* A blend's members: each one's weight, unclamped score (which the blend averages), PD and
  * cut-off, so that the profile's score visibly follows from them. */
-static void show_components(struct rd_ctx *ctx, const char *id)
+static void show_components(struct rd_ctx *ctx, const struct rd_profile *p)
 {
+	static const char *const cols[] = {"model", "version", "weight", "raw_score",
+					   "score", "pd",      "cutoff_pd"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM,  COL_NUM, COL_NUM};
-	sqlite3_stmt *s;
-	if (store_prepare(ctx->store,
-			  "SELECT json_extract(j.value, '$.model') AS model,"
-			  " json_extract(j.value, '$.version') AS version,"
-			  " json_extract(j.value, '$.weight') AS weight,"
-			  " printf('%.4f', json_extract(j.value, '$.raw')) AS raw_score,"
-			  " json_extract(j.value, '$.score') AS score,"
-			  " printf('%.6f', json_extract(j.value, '$.pd')) AS pd,"
-			  " iif(json_type(j.value, '$.cutoff_pd') IS NULL, NULL,"
-			  " printf('%.4f', json_extract(j.value, '$.cutoff_pd'))) AS cutoff_pd"
-			  " FROM credit_profiles p, json_each(p.components) j WHERE p.customer_id = ?1",
-			  &s, &ctx->err))
-		return;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	cmd_emit_rows(ctx, s, "components", kinds);
-	sqlite3_finalize(s);
+	sink_table_begin(ctx->out, "components", 7, cols, kinds);
+	for (int k = 0; k < p->ncomponents; k++) {
+		const struct profile_component *c = &p->comp[k];
+		char ver[16], w[32], raw[48], sc[16], pd[48], cut[48];
+		snprintf(ver, sizeof ver, "%d", c->version);
+		snprintf(sc, sizeof sc, "%d", c->score);
+		const char *row[] = {c->name,
+				     ver,
+				     cell_num(c->weight, w, sizeof w),
+				     cell_fixed(c->raw, 4, raw, sizeof raw),
+				     sc,
+				     cell_fixed(c->pd, 6, pd, sizeof pd),
+				     cell_fixed(c->cutoff_pd, 4, cut, sizeof cut)};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
 }
 
-static void show_features(struct rd_ctx *ctx, const char *json)
+/* Every feature, in the features' order ("" for a missing value). */
+static void show_features(struct rd_ctx *ctx, const struct rd_profile *p)
 {
-	cJSON *o = cJSON_Parse(json), *f;
-	cJSON_ArrayForEach(f, o)
-	{
-		char v[32] = "";
-		if (cJSON_IsNumber(f))
-			num_format(f->valuedouble, v, sizeof v);
-		sink_field(ctx->out, "features", f->string, v, COL_NUM);
+	for (int i = 0; i < FEAT_COUNT; i++) {
+		char v[32];
+		sink_field(ctx->out, "features", feature_names[i],
+			   cell_num(p->features[i], v, sizeof v), COL_NUM);
 	}
-	cJSON_Delete(o);
+}
+
+static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
+{
+	char model[PROFILE_MODEL_SIZE];
+	sink_fieldf(ctx->out, "profile", "score", COL_NUM, "%d", p->head.score);
+	sink_fieldf(ctx->out, "profile", "band", COL_TEXT, "%c", p->head.band);
+	sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", p->head.pd);
+	sink_field(ctx->out, "profile", "risk_level",
+		   p->risk >= 0 ? vocab_name(&vocab_risk_level, p->risk) : "", COL_TEXT);
+	sink_field(ctx->out, "profile", "segment",
+		   p->head.segment >= 0 ? vocab_name(&vocab_segment, p->head.segment) : "", COL_TEXT);
+	sink_field(ctx->out, "profile", "model",
+		   profile_model_label(p->model_name, p->model_version, model, sizeof model), COL_TEXT);
+	if (p->ncomponents > 1 && !isnan(p->raw))
+		/* A blend's unclamped score: its members' weighted mean (rounded, clamped: the
+		 * score; through section 5's formula: the PD). */
+		sink_fieldf(ctx->out, "profile", "raw_score", COL_NUM, "%.4f", p->raw);
+	sink_field(ctx->out, "profile", "as_of", p->as_of, COL_TEXT);
+	sink_field(ctx->out, "profile", "computed_at", p->computed_at, COL_TEXT);
+	sink_field(ctx->out, "profile", "last_activity", p->head.last_activity, COL_TEXT);
+	int d = profile_decision(p->head.pd, p->cutoff_pd);
+	if (d >= 0) {
+		/* The serving model's cost-optimal cut-off: decline at or above it. */
+		sink_fieldf(ctx->out, "profile", "cutoff_pd", COL_NUM, "%.4f", p->cutoff_pd);
+		sink_field(ctx->out, "profile", "decision", vocab_name(&vocab_decision, d), COL_TEXT);
+	}
+	if (p->ncomponents > 1)
+		show_components(ctx, p);
+	show_features(ctx, p);
+	show_reasons(ctx, p);
 }
 
 static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -129,52 +166,19 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		sink_field(ctx->out, "attributes", col_text(s, 0), col_text(s, 1),
-			   strcmp(col_text(s, 2), "numeric") == 0 ? COL_NUM : COL_TEXT);
+			   vocab_find(&vocab_attr_type, col_text(s, 2)) == ATTR_NUMERIC ? COL_NUM
+											 : COL_TEXT);
 	sqlite3_finalize(s);
 
-	if (store_prepare(ctx->store,
-			  "SELECT p.score, p.band, p.pd, p.risk_level, p.segment,"
-			  " iif(p.model_version = 0, p.model_name, p.model_name || ' v' || p.model_version),"
-			  " (SELECT sum(json_extract(j.value, '$.weight') * json_extract(j.value, '$.raw'))"
-			  " / sum(json_extract(j.value, '$.weight')) FROM json_each(p.components) j),"
-			  " p.computed_at, p.last_activity, p.reasons, p.features,"
-			  " coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
-			  " coalesce(json_array_length(p.components), 0), p.as_of"
-			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
-			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
-			  &s, &ctx->err))
-		return RD_FAILED;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sink_field(ctx->out, "profile", "score", col_text(s, 0), COL_NUM);
-		sink_field(ctx->out, "profile", "band", col_text(s, 1), COL_TEXT);
-		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", sqlite3_column_double(s, 2));
-		sink_field(ctx->out, "profile", "risk_level", col_text(s, 3), COL_TEXT);
-		sink_field(ctx->out, "profile", "segment", col_text(s, 4), COL_TEXT);
-		sink_field(ctx->out, "profile", "model", col_text(s, 5), COL_TEXT);
-		if (sqlite3_column_int(s, 12) > 1 && sqlite3_column_type(s, 6) != SQLITE_NULL)
-			/* A blend's unclamped score: its members' weighted mean (rounded, clamped:
-			 * the score; through section 5's formula: the PD). */
-			sink_fieldf(ctx->out, "profile", "raw_score", COL_NUM, "%.4f",
-				    sqlite3_column_double(s, 6));
-		sink_field(ctx->out, "profile", "as_of", col_text(s, 13), COL_TEXT);
-		sink_field(ctx->out, "profile", "computed_at", col_text(s, 7), COL_TEXT);
-		sink_field(ctx->out, "profile", "last_activity", col_text(s, 8), COL_TEXT);
-		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
-			/* The serving model's cost-optimal cut-off: decline at or above it. */
-			double cut = sqlite3_column_double(s, 11);
-			sink_fieldf(ctx->out, "profile", "cutoff_pd", COL_NUM, "%.4f", cut);
-			sink_field(ctx->out, "profile", "decision",
-				   sqlite3_column_double(s, 2) >= cut ? "decline" : "approve", COL_TEXT);
-		}
-		if (sqlite3_column_int(s, 12) > 1)
-			show_components(ctx, id);
-		show_features(ctx, col_text(s, 10));
-		show_reasons(ctx, col_text(s, 9));
-	} else {
+	struct rd_profile *p = rd_malloc(sizeof *p);
+	int got = profile_read(ctx->store, id, p, &ctx->err);
+	if (got == 0)
+		show_profile(ctx, p);
+	else if (got == 1)
 		sink_message(ctx->out, "no profile yet: run 'recompute %s'", id);
-	}
-	sqlite3_finalize(s);
+	free(p);
+	if (got < 0)
+		return RD_FAILED;
 
 	static const enum rd_col_kind okinds[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_NUM};
 	if (store_prepare(ctx->store,
@@ -212,15 +216,11 @@ const struct rd_cmd cmd_show = {
 	.exec = exec_show,
 };
 
-/* Sort keys of the list: a fixed map, so no user text reaches the SQL. */
-static const struct {
-	const char *name;
-	const char *sql;
-} sort_keys[] = {
-	{"id", "c.id"},         {"name", "c.name"},
-	{"score", "p.score"},   {"band", "p.band"},
-	{"pd", "p.pd"},         {"segment", "p.segment"},
-	{"last_activity", "p.last_activity"}, {"activity", "p.last_activity"},
+/* The column of each sort key (vocab.h): a fixed map, so no user text reaches the SQL. */
+static const char *const sort_sql[SORT_KEYS] = {
+	[SORT_ID] = "c.id",	  [SORT_NAME] = "c.name",	[SORT_SCORE] = "p.score",
+	[SORT_BAND] = "p.band",	  [SORT_PD] = "p.pd",		[SORT_SEGMENT] = "p.segment",
+	[SORT_LAST_ACTIVITY] = "p.last_activity",
 };
 
 static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
@@ -243,19 +243,16 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 			where = args_raw(a, i + 1, j);
 			i = j;
 		} else if (strcasecmp(w, "sort") == 0 && i + 1 < a->argc) {
-			size_t k;
-			for (k = 0; k < sizeof sort_keys / sizeof *sort_keys; k++)
-				if (strcasecmp(a->argv[i + 1], sort_keys[k].name) == 0)
-					break;
-			if (k == sizeof sort_keys / sizeof *sort_keys) {
-				char ec[RD_ECHO_SIZE];
-				rd_err_set(&ctx->err,
-					   "list: cannot sort by %s (id, name, score, band, pd, segment,"
-					   " last_activity)",
-					   rd_echo(ec, a->argv[i + 1], strlen(a->argv[i + 1])));
+			const char *key = a->argv[i + 1];
+			int k = vocab_find_ci(&vocab_sort_key, key, strlen(key));
+			if (k < 0) {
+				char ec[RD_ECHO_SIZE], keys[256];
+				rd_err_set(&ctx->err, "list: cannot sort by %s (%s)",
+					   rd_echo(ec, key, strlen(key)),
+					   vocab_list(&vocab_sort_key, ", ", keys, sizeof keys));
 				goto out;
 			}
-			sort = sort_keys[k].sql;
+			sort = sort_sql[k];
 			i += 2;
 			if (i < a->argc && (strcasecmp(a->argv[i], "desc") == 0 ||
 					    strcasecmp(a->argv[i], "asc") == 0)) {

@@ -13,6 +13,7 @@
 #include "riskdesk/metrics.h"
 #include "riskdesk/train.h"
 #include "riskdesk/tune.h"
+#include "riskdesk/vocab.h"
 
 #define ROC_POINTS 41 /* enough for a chart; the curve is downsampled evenly */
 
@@ -277,7 +278,8 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 			 struct train_params *tp, struct cv_result *r)
 {
 	const char *name = a->argv[0], *al = args_opt(a, "algo");
-	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment") : "all";
+	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment")
+						     : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
 	int i;
 	for (i = 0; i < MODEL_ALGOS && !(al && strcmp(al, model_algo_names[i]) == 0); i++)
 		;
@@ -286,8 +288,10 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 		return -1;
 	}
 	*algo = (enum model_algo)i;
-	if (strcmp(segment, "all") && strcmp(segment, "new") && strcmp(segment, "existing")) {
-		rd_err_set(&ctx->err, "train: --segment must be all, new or existing");
+	if (vocab_find(&vocab_model_segment, segment) < 0) {
+		char words[64];
+		rd_err_set(&ctx->err, "train: --segment must be %s",
+			   vocab_list(&vocab_model_segment, " or ", words, sizeof words));
 		return -1;
 	}
 	struct rd_err nerr;
@@ -488,11 +492,12 @@ static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo 
 	    store_prepare(ctx->store,
 			  "INSERT INTO models(name, version, algo, segment, status, spec, metrics,"
 			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
-			  " 'challenger', ?4, ?5, ?6, ?7 FROM models WHERE name = ?1",
+			  " ?8, ?4, ?5, ?6, ?7 FROM models WHERE name = ?1",
 			  &s, &ctx->err))
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, model_algo_names[algo], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, spec, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, metrics, -1, SQLITE_STATIC);
@@ -564,7 +569,7 @@ static void report(struct rd_ctx *ctx, const char *name, int version, enum model
 	sink_fieldf(o, "model", "name", COL_TEXT, "%s@%d", name, version);
 	sink_field(o, "model", "algo", model_algo_names[algo], COL_TEXT);
 	sink_field(o, "model", "segment", segment, COL_TEXT);
-	sink_field(o, "model", "status", "challenger", COL_TEXT);
+	sink_field(o, "model", "status", vocab_name(&vocab_model_status, MODEL_CHALLENGER), COL_TEXT);
 	sink_fieldf(o, "model", "rows", COL_NUM, "%zu", d->n);
 	sink_fieldf(o, "model", "bads", COL_NUM, "%zu", r->m.bads);
 	sink_fieldf(o, "model", "columns", COL_NUM, "%d", d->ncols);
@@ -650,7 +655,8 @@ static void folds_signature(const struct train_data *d, const int *fold, char si
 static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0], *folds_file = args_opt(a, "folds-file");
-	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment") : "all";
+	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment")
+						     : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
 	enum model_algo algo;
 	struct train_params tp;
 	struct cv_result r = {0};
@@ -681,12 +687,13 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		if (train_folds_file(&d, folds_file, fold, &r.k, &ctx->err))
 			goto out;
 	}
-	if (strcmp(segment, "all") != 0) {
+	int ms = vocab_find(&vocab_model_segment, segment);
+	if (ms != MODEL_SEGMENT_ALL) {
 		/* Folds (from a file too) follow the rows that stay. */
 		unsigned char *keep = rd_malloc(d.n);
 		size_t m = 0;
 		for (size_t i = 0; i < d.n; i++) {
-			keep[i] = d.is_new[i] == (strcmp(segment, "new") == 0);
+			keep[i] = vocab_model_serves(ms, d.is_new[i] ? SEGMENT_NEW : SEGMENT_EXISTING);
 			if (keep[i])
 				fold[m++] = fold[i];
 		}

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "riskdesk/command.h"
+#include "riskdesk/model.h"
+#include "riskdesk/vocab.h"
 
 /* The candidates gathered for one word, before quoting. */
 struct cands {
@@ -31,21 +33,11 @@ static const char *const set_keys[] = {"as-of", "lock-timeout", "pii", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const as_of_words[] = {"latest", NULL};
 static const char *const themes[] = {"default", "dark", "light", "mono", NULL};
-static const char *const list_sort_keys[] = {"id",      "name",          "score", "band", "pd",
-					     "segment", "last_activity", NULL};
 static const char *const asc_desc[] = {"asc", "desc", NULL};
 static const char *const drift_sub[] = {"baseline", NULL};
 static const char *const cleanup_sub[] = {"snapshots", NULL};
 
-/* Values of options that take one of a few words (commands to come use them). */
-static const struct {
-	const char *opt;
-	const char *const *words;
-} opt_words[] = {
-	{"algo", (const char *const[]){"logit", "scorecard", "xgb", NULL}},
-	{"segment", (const char *const[]){"new", "existing", NULL}},
-	{"by", (const char *const[]){"month", NULL}},
-};
+static const char *const by_words[] = {"month", NULL};
 
 static void cands_add(struct cands *c, const char *s, size_t len)
 {
@@ -62,6 +54,12 @@ static void cands_words(struct cands *c, const char *const *words)
 {
 	for (; *words; words++)
 		cands_add(c, *words, strlen(*words));
+}
+
+static void cands_vocab(struct cands *c, const struct vocab *v)
+{
+	for (int i = 0; i < v->n; i++)
+		cands_add(c, v->words[i].name, strlen(v->words[i].name));
 }
 
 static void cands_commands(struct cands *c)
@@ -180,10 +178,13 @@ static void cands_opt_value(struct cands *c, struct rd_store *st, const char *op
 		cands_paths(c, 0);
 	} else if (strcmp(opt, "model") == 0) {
 		cands_models(c, st);
-	} else {
-		for (size_t i = 0; i < sizeof opt_words / sizeof *opt_words; i++)
-			if (strcmp(opt, opt_words[i].opt) == 0)
-				cands_words(c, opt_words[i].words);
+	} else if (strcmp(opt, "algo") == 0) {
+		for (int i = 0; i < MODEL_ALGOS; i++)
+			cands_add(c, model_algo_names[i], strlen(model_algo_names[i]));
+	} else if (strcmp(opt, "segment") == 0) {
+		cands_vocab(c, &vocab_segment); /* "all", the default, goes without saying */
+	} else if (strcmp(opt, "by") == 0) {
+		cands_words(c, by_words);
 	}
 }
 
@@ -225,12 +226,12 @@ static void cands_list(struct cands *c, char **pos, int k)
 		used_limit |= strcmp(pos[i], "limit") == 0;
 	}
 	if (prev && strcmp(prev, "sort") == 0) {
-		cands_words(c, list_sort_keys);
+		cands_vocab(c, &vocab_sort_key);
 		return;
 	}
 	if (prev && (strcmp(prev, "limit") == 0 || strcmp(prev, "where") == 0))
 		return;
-	if (prev2 && strcmp(prev2, "sort") == 0 && is_word(prev, list_sort_keys))
+	if (prev2 && strcmp(prev2, "sort") == 0 && vocab_find(&vocab_sort_key, prev) >= 0)
 		cands_words(c, asc_desc);
 	if (!used_where)
 		cands_add(c, "where", 5);

@@ -5,13 +5,16 @@
 #include <stdlib.h>
 
 #include "riskdesk/util.h"
+#include "riskdesk/vocab.h"
 #include "riskdesk/woe.h"
 
 const char *drift_status(double psi)
 {
 	if (isnan(psi))
 		return "n/a";
-	return psi < DRIFT_MODERATE ? "stable" : psi <= DRIFT_SIGNIFICANT ? "moderate" : "significant";
+	return vocab_name(&vocab_drift_status, psi < DRIFT_MODERATE      ? DRIFT_LEVEL_STABLE
+					       : psi <= DRIFT_SIGNIFICANT ? DRIFT_LEVEL_MODERATE
+									  : DRIFT_LEVEL_SIGNIFICANT);
 }
 
 double drift_psi(const double *ref, const double *cur, int nbins, double *contrib)

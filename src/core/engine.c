@@ -1,4 +1,4 @@
-/* Champion models, routing and profile writing. */
+/* Champion models and routing (profile.c writes what they score). */
 #include "riskdesk/engine.h"
 
 #include <math.h>
@@ -8,13 +8,12 @@
 
 #include "riskdesk/blend.h"
 #include "riskdesk/model.h"
-#include "riskdesk/stale.h"
 
 struct champion {
 	char *name;
 	int version;
 	double weight;
-	int pos[2];           /* its place in serve[0] (new) and serve[1] (existing), or -1 */
+	int pos[SEGMENTS];    /* its place in serve[SEGMENT_NEW] and serve[SEGMENT_EXISTING], or -1 */
 	struct rd_model *m;
 	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
 };
@@ -24,7 +23,7 @@ struct rd_engine {
 	struct rules_model rules; /* the rules champion: the fallback */
 	char *rules_name;
 	int rules_version;
-	struct blend serve[2];    /* who serves segment new [0] and existing [1] */
+	struct blend serve[SEGMENTS]; /* who serves each segment (enum rd_segment) */
 	struct champion *champ;   /* the members of either, each once */
 	int nchamp;
 	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
@@ -92,7 +91,8 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 	c->name = rd_strdup(bm->name);
 	c->version = bm->version;
 	c->weight = bm->weight;
-	c->pos[0] = c->pos[1] = -1;
+	for (int k = 0; k < SEGMENTS; k++)
+		c->pos[k] = -1;
 	c->pos[seg] = pos;
 	c->m = m;
 	c->attr_slot = rd_malloc((size_t)m->ncols * sizeof *c->attr_slot);
@@ -115,7 +115,7 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 /* The champions of serve[] (filled by the caller), each parsed once. */
 static int load_champions(struct rd_engine *e, struct rd_err *err)
 {
-	for (int seg = 0; seg < 2; seg++)
+	for (int seg = 0; seg < SEGMENTS; seg++)
 		for (int k = 0; k < e->serve[seg].n; k++)
 			if (add_champion(e, seg, k, &e->serve[seg].m[k], err))
 				return -1;
@@ -175,9 +175,14 @@ int engine_has_trained(const struct rd_engine *e)
 	return e->nchamp > 0;
 }
 
+enum rd_segment engine_segment_of(const double *f)
+{
+	return f[FEAT_ORDERS_DELIVERED] < SEGMENT_NEW_BELOW ? SEGMENT_NEW : SEGMENT_EXISTING;
+}
+
 const char *engine_segment(const double *f)
 {
-	return f[FEAT_ORDERS_DELIVERED] < SEGMENT_NEW_BELOW ? "new" : "existing";
+	return vocab_name(&vocab_segment, (int)engine_segment_of(f));
 }
 
 /* The attributes of a batch: per customer and slot, the text and the number. */
@@ -283,7 +288,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	/* Components of customer i are at i * stride: its blend's members in their order. */
 	size_t stride = (size_t)(e->serve[0].n > e->serve[1].n ? e->serve[0].n : e->serve[1].n);
 	for (size_t i = 0; i < n; i++) {
-		out[i].segment = engine_segment(features + i * FEAT_COUNT);
+		out[i].segment = engine_segment_of(features + i * FEAT_COUNT);
 		out[i].ncomponents = 0;
 		out[i].raw = NAN;
 		out[i].cutoff_pd = NAN;
@@ -306,7 +311,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		int ncols = ch->m->ncols;
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
-			if (ch->pos[out[i].segment[0] == 'n' ? 0 : 1] >= 0)
+			if (ch->pos[out[i].segment] >= 0)
 				rows[m++] = i;
 		if (m == 0)
 			continue;
@@ -340,7 +345,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		}
 		for (size_t r = 0; r < m; r++) {
 			size_t i = rows[r];
-			int seg = out[i].segment[0] == 'n' ? 0 : 1, k = ch->pos[seg];
+			int seg = out[i].segment, k = ch->pos[seg];
 			const struct blend *b = &e->serve[seg];
 			size_t at = i * stride + (size_t)k;
 			parts[at] = sc[r];
@@ -354,7 +359,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct engine_result *r = &out[i];
-		const struct blend *b = &e->serve[r->segment[0] == 'n' ? 0 : 1];
+		const struct blend *b = &e->serve[r->segment];
 		int k = b->n;
 		if (k == 0)
 			continue;
@@ -406,198 +411,4 @@ out:
 	free(rows);
 	free(x);
 	return rc;
-}
-
-void components_json(struct rd_buf *b, const struct engine_result *r)
-{
-	buf_putc(b, '[');
-	for (int k = 0; k < r->ncomponents; k++) {
-		const struct engine_component *c = &r->comp[k];
-		buf_puts(b, k ? ",{\"model\":" : "{\"model\":");
-		buf_json_string(b, c->name);
-		buf_printf(b, ",\"version\":%d,\"score\":%d,\"pd\":", c->version, c->score);
-		buf_json_number(b, c->pd);
-		buf_puts(b, ",\"weight\":");
-		buf_json_number(b, c->weight);
-		/* The unclamped score, which the blend averages (a clamped one would not add up). */
-		buf_puts(b, ",\"raw\":");
-		buf_json_number(b, c->raw);
-		if (isfinite(c->cutoff_pd)) {
-			buf_puts(b, ",\"cutoff_pd\":");
-			buf_json_number(b, c->cutoff_pd);
-		}
-		if (r->ncomponents > 1 && c->detail) {
-			/* A blend's reasons are these, weighted by share and summed per code. */
-			buf_puts(b, ",\"reasons\":");
-			reasons_json(b, c->detail);
-		}
-		buf_putc(b, '}');
-	}
-	buf_putc(b, ']');
-}
-
-struct profile_writer {
-	struct rd_store *st;
-	sqlite3_stmt *upsert;  /* credit_profiles */
-	sqlite3_stmt *history; /* score_history */
-	int64_t run_id;
-	int64_t load_run; /* the latest load the caller's transaction sees (stale.h) */
-	char now[21];
-	char as_of[11];
-	struct rd_buf features, reasons, components;
-};
-
-struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
-					  struct rd_err *err)
-{
-	struct profile_writer *w = rd_calloc(1, sizeof *w);
-	w->st = st;
-	w->run_id = run_id;
-	now_iso(w->now);
-	day_format(as_of_day, w->as_of);
-	/* Inside the caller's transaction: exactly the loads the features are read after. */
-	w->load_run = stale_latest_load(st);
-	if (store_prepare(st,
-			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
-			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at, fvec, cohort, as_of, cutoff_pd, load_run) VALUES (?1, ?2, ?3, ?4,"
-			  " ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18)"
-			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
-			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
-			  " segment = excluded.segment, model_name = excluded.model_name,"
-			  " model_version = excluded.model_version, features = excluded.features,"
-			  " reasons = excluded.reasons, components = excluded.components,"
-			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
-			  " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
-			  " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run",
-			  &w->upsert, err) ||
-	    store_prepare(st,
-			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-			  " model_version, run_id, computed_at, reasons, components, cutoff_pd)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-			  &w->history, err)) {
-		profile_writer_free(w);
-		return NULL;
-	}
-	return w;
-}
-
-void profile_writer_free(struct profile_writer *w)
-{
-	if (!w)
-		return;
-	sqlite3_finalize(w->upsert);
-	sqlite3_finalize(w->history);
-	buf_free(&w->features);
-	buf_free(&w->reasons);
-	buf_free(&w->components);
-	free(w);
-}
-
-void reasons_json(struct rd_buf *b, const struct rd_score *s)
-{
-	buf_putc(b, '[');
-	for (int i = 0; i < s->nreasons; i++) {
-		const struct rd_reason *r = &s->reasons[i];
-		buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-		buf_json_string(b, r->code);
-		buf_puts(b, ",\"text\":");
-		buf_json_string(b, r->text);
-		buf_puts(b, ",\"feature\":");
-		buf_json_string(b, r->name);
-		buf_puts(b, ",\"value\":");
-		if (r->level[0])
-			buf_json_string(b, r->level);
-		else
-			buf_json_number(b, r->value);
-		buf_puts(b, ",\"points\":");
-		/* Points lost to two decimals: enough for people, stable in goldens. round()
-		 * rather than a cast to an integer, which no value can overflow. */
-		buf_json_number(b, round(r->points * 100) / 100);
-		buf_putc(b, '}');
-	}
-	buf_putc(b, ']');
-}
-
-int profile_write(struct profile_writer *w, const char *customer_id, const struct engine_result *r,
-		  const double *features, const struct feature_times *times, struct rd_err *err)
-{
-	char band[2] = {r->score.band, '\0'};
-	char last[11];
-	buf_reset(&w->features);
-	buf_reset(&w->reasons);
-	features_json(&w->features, features);
-	reasons_json(&w->reasons, &r->score);
-	sqlite3_stmt *u = w->upsert, *h = w->history;
-	sqlite3_bind_text(u, 1, customer_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(u, 2, r->score.score);
-	sqlite3_bind_text(u, 3, band, 1, SQLITE_STATIC);
-	sqlite3_bind_double(u, 4, r->score.pd);
-	sqlite3_bind_text(u, 5, r->score.risk_level, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 6, r->segment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 7, r->model_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(u, 8, r->model_version);
-	sqlite3_bind_text(u, 9, w->features.data, (int)w->features.len, SQLITE_STATIC);
-	sqlite3_bind_text(u, 10, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
-	if (times->last_event != INT64_MIN) {
-		day_format(epoch_day(times->last_event), last);
-		sqlite3_bind_text(u, 11, last, 10, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 11);
-	}
-	unsigned char vec[FEATURES_PACKED];
-	features_pack(features, vec);
-	sqlite3_bind_blob(u, 14, vec, sizeof vec, SQLITE_STATIC);
-	char cohort[11];
-	int64_t cohort_day = feature_cohort_day(times);
-	if (cohort_day != DAY_NONE) {
-		day_format(cohort_day, cohort);
-		sqlite3_bind_text(u, 15, cohort, 10, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 15);
-	}
-	sqlite3_bind_text(u, 12, w->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 16, w->as_of, -1, SQLITE_STATIC);
-	if (r->ncomponents) {
-		buf_reset(&w->components);
-		components_json(&w->components, r);
-		sqlite3_bind_text(u, 13, w->components.data, (int)w->components.len, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 13);
-	}
-	if (isfinite(r->cutoff_pd))
-		sqlite3_bind_double(u, 17, r->cutoff_pd);
-	else
-		sqlite3_bind_null(u, 17);
-	sqlite3_bind_int64(u, 18, w->load_run);
-	int rc = sqlite3_step(u);
-	sqlite3_reset(u);
-	if (rc != SQLITE_DONE)
-		return store_fail(w->st, err, "writing the profile");
-	sqlite3_bind_text(h, 1, customer_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(h, 2, r->score.score);
-	sqlite3_bind_text(h, 3, band, 1, SQLITE_STATIC);
-	sqlite3_bind_double(h, 4, r->score.pd);
-	sqlite3_bind_text(h, 5, r->model_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(h, 6, r->model_version);
-	if (w->run_id)
-		sqlite3_bind_int64(h, 7, w->run_id);
-	else
-		sqlite3_bind_null(h, 7);
-	sqlite3_bind_text(h, 8, w->now, -1, SQLITE_STATIC);
-	/* The history keeps what the profile said: reasons, components, cut-off. */
-	sqlite3_bind_text(h, 9, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
-	if (r->ncomponents)
-		sqlite3_bind_text(h, 10, w->components.data, (int)w->components.len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(h, 10);
-	if (isfinite(r->cutoff_pd))
-		sqlite3_bind_double(h, 11, r->cutoff_pd);
-	else
-		sqlite3_bind_null(h, 11);
-	rc = sqlite3_step(h);
-	sqlite3_reset(h);
-	if (rc != SQLITE_DONE)
-		return store_fail(w->st, err, "writing the score history");
-	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "riskdesk/features.h"
+#include "riskdesk/vocab.h"
 
 #define EXPR_MAX_LEN 4096   /* bytes of expression text */
 #define EXPR_MAX_NEST 48    /* nesting, counted as SQLite's parser stack grows (see parse_or) */
@@ -105,16 +106,17 @@ static const struct field_def builtin_fields[] = {
 };
 #define NBUILTIN (sizeof builtin_fields / sizeof *builtin_fields)
 
-/* Fields with a closed set of values: the value is checked and put in the stored case. */
+/* Fields with a closed set of values (vocab.h): the value is checked and put in the stored
+ * case. */
 static const struct {
 	enum field_type type;
-	const char *values[5]; /* as stored; NULL after the last */
-	const char *expect;    /* for messages */
+	const struct vocab *v;
+	int range; /* expected as "a band A to E" rather than each value */
 } enum_fields[] = {
-	{FT_BAND, {"A", "B", "C", "D", "E"}, "a band A to E"},
-	{FT_RISK, {"LOW", "MEDIUM", "HIGH", "CRITICAL"}, "LOW, MEDIUM, HIGH or CRITICAL"},
-	{FT_SEGMENT, {"new", "existing"}, "new or existing"},
-	{FT_KIND, {"individual", "company"}, "individual or company"},
+	{FT_BAND, &vocab_band, 1},
+	{FT_RISK, &vocab_risk_level, 0},
+	{FT_SEGMENT, &vocab_segment, 0},
+	{FT_KIND, &vocab_kind, 0},
 };
 
 static const char feature_sql[] = "json_extract(p.features, ?)";
@@ -427,7 +429,7 @@ static int attribute_lookup(struct parser *p, const char *name, size_t len, stru
 	int step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(s, 0);
-		int numeric = type && strcmp(type, "numeric") == 0;
+		int numeric = vocab_find(&vocab_attr_type, type) == ATTR_NUMERIC;
 		f->sql = numeric ? attr_num_sql : attr_text_sql;
 		f->param = rd_strndup(name, len);
 		f->type = numeric ? FT_NUM : FT_TEXT;
@@ -524,14 +526,21 @@ static int value_convert(struct parser *p, const struct field *f, enum cmp_op op
 	case FT_TEXT: break;
 	default:
 		for (size_t k = 0; k < sizeof enum_fields / sizeof *enum_fields; k++) {
+			const struct vocab *vo = enum_fields[k].v;
 			if (enum_fields[k].type != f->type)
 				continue;
-			for (int j = 0; j < 5 && enum_fields[k].values[j]; j++)
-				if (same_ci(v, len, enum_fields[k].values[j])) {
-					out->text = rd_strdup(enum_fields[k].values[j]);
-					return 0;
-				}
-			return expected(p, enum_fields[k].expect, NULL);
+			int j = vocab_find_ci(vo, v, len);
+			if (j >= 0) {
+				out->text = rd_strdup(vocab_name(vo, j));
+				return 0;
+			}
+			char what[128];
+			if (enum_fields[k].range)
+				snprintf(what, sizeof what, "a %s %s to %s", vo->what, vocab_name(vo, 0),
+					 vocab_name(vo, vo->n - 1));
+			else
+				vocab_list(vo, " or ", what, sizeof what);
+			return expected(p, what, NULL);
 		}
 		break;
 	}

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "riskdesk/afile.h"
+#include "riskdesk/features.h"
+#include "riskdesk/vocab.h"
 
 #define GEN_BUF (1u << 20)   /* output buffer per file */
 #define GEN_ROW_MAX 1024     /* an upper bound on one formatted row */
@@ -394,8 +396,6 @@ struct gen_customer {
 	int64_t created_day; /* day number of created_at */
 };
 
-enum { M_CARD, M_COD, M_WALLET, M_BANK };
-static const char *const method_names[] = {"card", "cod", "wallet", "bank"};
 
 static int digits(int64_t v)
 {
@@ -419,7 +419,7 @@ static void write_payment(struct gen_run *g, const struct gen_customer *c, int64
 	if (order)
 		put_id(o, 'O', order, g->event_width);
 	put_c(o, ',');
-	put_s(o, method_names[method]);
+	put_s(o, vocab_name(&vocab_pay_method, method));
 	put_s(o, success ? ",1," : ",0,");
 	put_cents(o, cents);
 	put_c(o, ',');
@@ -430,7 +430,7 @@ static void write_payment(struct gen_run *g, const struct gen_customer *c, int64
 /* A prepaid method other than m. */
 static int other_prepaid(struct gen_rng *r, int m)
 {
-	static const int prepaid[3] = {M_CARD, M_WALLET, M_BANK};
+	static const int prepaid[3] = {PAY_CARD, PAY_WALLET, PAY_BANK};
 	int k = (int)rng_below(r, 2);
 	for (int i = 0; i < 3; i++) {
 		if (prepaid[i] == m)
@@ -438,7 +438,7 @@ static int other_prepaid(struct gen_rng *r, int m)
 		if (k-- == 0)
 			return prepaid[i];
 	}
-	return M_CARD;
+	return PAY_CARD;
 }
 
 /* Moves an order time to an hour drawn from hour_weights, keeping its day. */
@@ -470,34 +470,34 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 
 	int method;
 	if (rng_chance(r, p_cod)) {
-		method = M_COD;
+		method = PAY_COD;
 	} else {
 		double u = rng_unif(r);
 		if (c->company)
-			method = u < 0.35 ? M_CARD : u < 0.40 ? M_WALLET : M_BANK;
+			method = u < 0.35 ? PAY_CARD : u < 0.40 ? PAY_WALLET : PAY_BANK;
 		else
-			method = u < 0.60 ? M_CARD : u < 0.88 ? M_WALLET : M_BANK;
+			method = u < 0.60 ? PAY_CARD : u < 0.88 ? PAY_WALLET : PAY_BANK;
 	}
 	int64_t id = ++g->orders, end = g->end_epoch;
 	int64_t shipped = t + 7200 + rng_below(r, 34 * 3600);
 	int64_t delivered = shipped + 86400 + rng_below(r, 4 * 86400);
 	int64_t returned = delivered + 86400 + rng_below(r, 13 * 86400);
-	const char *status;
+	enum order_status status;
 
-	if (method == M_COD) {
+	if (method == PAY_COD) {
 		if (rng_chance(r, c->p_cancel)) {
-			status = "cancelled";
+			status = ORDER_CANCELLED;
 		} else if (delivered >= end) {
-			status = shipped >= end ? "placed" : "shipped";
+			status = shipped >= end ? ORDER_PLACED : ORDER_SHIPPED;
 		} else {
 			int paid = !rng_chance(r, p_fail * 0.6);
-			write_payment(g, c, id, M_COD, paid, cents, delivered);
+			write_payment(g, c, id, PAY_COD, paid, cents, delivered);
 			if (!paid) /* refused at the door */
-				status = "returned";
+				status = ORDER_RETURNED;
 			else if (returned < end && rng_chance(r, p_return))
-				status = "returned";
+				status = ORDER_RETURNED;
 			else
-				status = "delivered";
+				status = ORDER_DELIVERED;
 		}
 	} else {
 		/* Paid when ordered; a failed attempt is often retried, maybe another way. */
@@ -515,26 +515,26 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 				method = other_prepaid(r, method);
 		}
 		if (attempts == 0)
-			status = "placed";
+			status = ORDER_PLACED;
 		else if (!paid) /* no money, no goods */
-			status = "cancelled";
+			status = ORDER_CANCELLED;
 		else if (rng_chance(r, c->p_cancel))
-			status = "cancelled";
+			status = ORDER_CANCELLED;
 		else if (shipped >= end)
-			status = "placed";
+			status = ORDER_PLACED;
 		else if (delivered >= end)
-			status = "shipped";
+			status = ORDER_SHIPPED;
 		else if (returned < end && rng_chance(r, p_return))
-			status = "returned";
+			status = ORDER_RETURNED;
 		else
-			status = "delivered";
+			status = ORDER_DELIVERED;
 	}
 
 	/* Now and then money arrives without an order: a wallet top-up or a transfer. */
 	if (rng_chance(r, 0.03)) {
 		static const int64_t topups[] = {1000, 2000, 2500, 5000, 10000, 20000};
 		int64_t when = t + rng_below(r, 10 * 86400);
-		int m = rng_chance(r, 0.6) ? M_WALLET : M_BANK;
+		int m = rng_chance(r, 0.6) ? PAY_WALLET : PAY_BANK;
 		int ok = !rng_chance(r, p_fail * 0.5);
 		if (when < end)
 			write_payment(g, c, 0, m, ok, PICK(r, topups), when);
@@ -548,7 +548,7 @@ static void gen_order(struct gen_run *g, const struct gen_customer *c, struct ge
 	put_c(o, ',');
 	put_cents(o, cents);
 	put_c(o, ',');
-	put_s(o, status);
+	put_s(o, vocab_name(&vocab_order_status, (int)status));
 	put_c(o, ',');
 	put_time(o, t);
 	put_c(o, '\n');

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "riskdesk/jsondoc.h"
+#include "riskdesk/vocab.h"
 
 #define MAPPING_MAX_BYTES (4 << 20) /* a mapping is a few hundred bytes; refuse nonsense */
 
@@ -358,9 +359,10 @@ static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 				   m->name, echo(e, c->string));
 			return -1;
 		}
-		if (cJSON_IsString(c) && strcmp(c->valuestring, "numeric") == 0) {
+		int at = cJSON_IsString(c) ? vocab_find(&vocab_attr_type, c->valuestring) : -1;
+		if (at == ATTR_NUMERIC) {
 			t = MAPPING_NUMERIC;
-		} else if (cJSON_IsString(c) && strcmp(c->valuestring, "categorical") == 0) {
+		} else if (at == ATTR_CATEGORICAL) {
 			t = MAPPING_CATEGORICAL;
 		} else {
 			rd_err_set(err, "%s: 'types': the type of %s must be \"numeric\" or"

@@ -256,13 +256,13 @@ int metrics_calibration(const double *p, const int *y, const char *band, size_t 
 		return -1;
 	double sum[METRICS_BANDS] = {0};
 	for (int b = 0; b < METRICS_BANDS; b++)
-		out[b] = (struct metrics_calib_row){.band = (char)('A' + b)};
+		out[b] = (struct metrics_calib_row){.band = vocab_band_letter(b)};
 	for (size_t i = 0; i < n; i++) {
-		if (band[i] < 'A' || band[i] > 'E') {
+		int b = vocab_band_index(band[i]);
+		if (b < 0) {
 			rd_err_set(err, "row %zu has no band A..E", i);
 			return -1;
 		}
-		int b = band[i] - 'A';
 		out[b].count++;
 		out[b].bads += (size_t)y[i];
 		sum[b] += p[i];

@@ -244,9 +244,7 @@ static int months_count(struct rd_store *st, const struct outcomes *o, const int
 			goto out;
 		}
 		const char *band = (const char *)sqlite3_column_text(s, 2);
-		int b = band && band[0] >= 'A' && band[0] < 'A' + PERF_BANDS && !band[1]
-				? band[0] - 'A'
-				: -1;
+		int b = band && !band[1] ? vocab_band_index(band[0]) : -1;
 		if (b >= 0) {
 			pm->bands[b].customers++;
 			pm->bands[b].bads += (size_t)bad;

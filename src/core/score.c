@@ -39,7 +39,7 @@ int score_clamp(double raw)
 
 char score_band(int score)
 {
-	return score >= 800 ? 'A' : score >= 700 ? 'B' : score >= 600 ? 'C' : score >= 500 ? 'D' : 'E';
+	return score_band_of(&score_scaling_default, score);
 }
 
 char score_band_of(const struct score_scaling *s, int score)
@@ -47,7 +47,7 @@ char score_band_of(const struct score_scaling *s, int score)
 	int b = 0;
 	while (b < SCORE_BANDS - 1 && score < s->bands[b])
 		b++;
-	return (char)('A' + b);
+	return vocab_band_letter(b);
 }
 
 int score_scaling_same(const struct score_scaling *s, const struct score_scaling *t)
@@ -83,13 +83,7 @@ int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_er
 
 const char *score_risk_level(char band)
 {
-	switch (band) {
-	case 'A':
-	case 'B': return "LOW";
-	case 'C': return "MEDIUM";
-	case 'D': return "HIGH";
-	default: return "CRITICAL";
-	}
+	return vocab_name(&vocab_risk_level, (int)vocab_band_risk(vocab_band_index(band)));
 }
 
 /* A number member within [-RULES_VALUE_MAX, RULES_VALUE_MAX]. 0, 1 when absent and not

@@ -436,7 +436,7 @@ static int flush(struct snap *s)
 		sqlite3_bind_int(q, 3, r->score.score);
 		sqlite3_bind_text(q, 4, band, 1, SQLITE_STATIC);
 		sqlite3_bind_double(q, 5, r->score.pd);
-		sqlite3_bind_text(q, 6, r->segment, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 7, r->model_name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 8, r->model_version);
 		sqlite3_bind_blob(q, 9, packed, FEATURES_PACKED, SQLITE_STATIC);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "riskdesk/blend.h"
+#include "riskdesk/vocab.h"
 
 int stale_note_load(struct rd_store *st, int64_t run_id, struct rd_err *err)
 {
@@ -54,8 +55,8 @@ static int latest_run(struct rd_store *st, const char *kind, int64_t *id, char a
 /* Who should have scored a segment's profiles now: the name and version a profile of it
  * carries (a blend: its label and version 0; none trained: the rules champion). */
 struct serving {
-	const char *name[2];
-	int version[2];
+	const char *name[SEGMENTS]; /* per enum rd_segment */
+	int version[SEGMENTS];
 };
 
 static int read_serving(struct rd_store *st, struct blend b[2], char rules[128], struct serving *sv,
@@ -188,7 +189,7 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 		}
 		sqlite3_stmt *q[2] = {older, all};
 		int64_t n[2] = {0, 0};
-		int k = strcmp(seg, "new") == 0 ? 0 : 1;
+		int k = vocab_find(&vocab_segment, seg) == SEGMENT_NEW ? SEGMENT_NEW : SEGMENT_EXISTING;
 		int serves = strcmp(name, sv->name[k]) == 0 && version == sv->version[k];
 		for (int i = 0; i < 2; i++) {
 			if (i == 1 && serves)

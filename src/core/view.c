@@ -1,86 +1,53 @@
-/* The Profile pane's reading of one customer. */
+/* The Profile pane's reading of one customer: the customer, and its profile through
+ * profile.h. */
 #include "riskdesk/view.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "riskdesk/label.h"
+
+/* The profile's part of the view, in the fields the Profile pane draws. */
+static void view_fill_profile(struct customer_view *v, const struct rd_profile *p)
+{
+	v->has_profile = 1;
+	v->score = p->head.score;
+	v->band = p->head.band;
+	v->pd = p->head.pd;
+	snprintf(v->risk_level, sizeof v->risk_level, "%s",
+		 p->risk >= 0 ? vocab_name(&vocab_risk_level, p->risk) : "");
+	snprintf(v->segment, sizeof v->segment, "%s",
+		 p->head.segment >= 0 ? vocab_name(&vocab_segment, p->head.segment) : "");
+	profile_model_label(p->model_name, p->model_version, v->model, sizeof v->model);
+	snprintf(v->algo, sizeof v->algo, "%s", p->algo);
+	v->cutoff_pd = p->cutoff_pd;
+	v->ncomponents = p->ncomponents;
+	for (int k = 0; k < p->ncomponents; k++) {
+		const struct profile_component *c = &p->comp[k];
+		snprintf(v->comp[k].model, sizeof v->comp[k].model, "%s@%d",
+			 c->name[0] ? c->name : "?", c->version);
+		v->comp[k].score = c->score;
+		v->comp[k].weight = c->weight;
+		v->comp[k].raw = c->raw;
+		v->comp[k].pd = c->pd;
+	}
+	v->raw = p->raw;
+	snprintf(v->computed_at, sizeof v->computed_at, "%s", p->computed_at);
+	snprintf(v->as_of, sizeof v->as_of, "%s", p->as_of);
+	snprintf(v->last_activity, sizeof v->last_activity, "%s", p->head.last_activity);
+	v->nreasons = p->nreasons;
+	memcpy(v->reasons, p->reasons, (size_t)p->nreasons * sizeof *p->reasons);
+	/* The pane shows 0 for a feature the row lacks, as it always has. */
+	for (int i = 0; i < FEAT_COUNT; i++)
+		v->features[i] = isnan(p->features[i]) ? 0 : p->features[i];
+}
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
-
-static void parse_reasons(const char *json, struct customer_view *v)
-{
-	cJSON *a = cJSON_Parse(json), *r;
-	cJSON_ArrayForEach(r, a)
-	{
-		if (v->nreasons == REASONS_MAX)
-			break;
-		struct rd_reason *x = &v->reasons[v->nreasons++];
-		const cJSON *code = cJSON_GetObjectItemCaseSensitive(r, "code");
-		const cJSON *text = cJSON_GetObjectItemCaseSensitive(r, "text");
-		const cJSON *feat = cJSON_GetObjectItemCaseSensitive(r, "feature");
-		const cJSON *val = cJSON_GetObjectItemCaseSensitive(r, "value");
-		const cJSON *pts = cJSON_GetObjectItemCaseSensitive(r, "points");
-		snprintf(x->code, sizeof x->code, "%s", cJSON_IsString(code) ? code->valuestring : "");
-		snprintf(x->text, sizeof x->text, "%s", cJSON_IsString(text) ? text->valuestring : "");
-		x->feature = cJSON_IsString(feat) ? feature_index(feat->valuestring) : -1;
-		snprintf(x->name, sizeof x->name, "%s", cJSON_IsString(feat) ? feat->valuestring : "");
-		snprintf(x->level, sizeof x->level, "%s", cJSON_IsString(val) ? val->valuestring : "");
-		x->value = cJSON_IsNumber(val) ? val->valuedouble : NAN;
-		x->points = cJSON_IsNumber(pts) ? pts->valuedouble : 0;
-	}
-	cJSON_Delete(a);
-}
-
-static double num_or_nan(const cJSON *o, const char *key)
-{
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
-}
-
-static void parse_components(const char *json, struct customer_view *v)
-{
-	cJSON *a = json ? cJSON_Parse(json) : NULL, *c;
-	int max = (int)(sizeof v->comp / sizeof *v->comp);
-	double wsum = 0, mix = 0;
-	v->raw = NAN;
-	cJSON_ArrayForEach(c, a)
-	{
-		if (v->ncomponents == max)
-			break;
-		const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "model");
-		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(c, "version");
-		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(c, "score");
-		const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "weight");
-		int k = v->ncomponents++;
-		snprintf(v->comp[k].model, sizeof v->comp[k].model, "%s@%d",
-			 cJSON_IsString(m) ? m->valuestring : "?", cJSON_IsNumber(ver) ? ver->valueint : 0);
-		v->comp[k].score = cJSON_IsNumber(sc) ? sc->valueint : 0;
-		v->comp[k].weight = cJSON_IsNumber(w) ? w->valuedouble : 1;
-		v->comp[k].raw = num_or_nan(c, "raw");
-		v->comp[k].pd = num_or_nan(c, "pd");
-		wsum += v->comp[k].weight;
-		mix += v->comp[k].weight * v->comp[k].raw;
-	}
-	if (v->ncomponents > 1 && wsum > 0)
-		v->raw = mix / wsum; /* NaN when a member's raw score was not stored (older profiles) */
-	cJSON_Delete(a);
-}
-
-static void parse_features(const char *json, double *f)
-{
-	cJSON *o = cJSON_Parse(json);
-	for (int i = 0; i < FEAT_COUNT; i++) {
-		const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, feature_names[i]);
-		f[i] = cJSON_IsNumber(x) ? x->valuedouble : 0;
-	}
-	cJSON_Delete(o);
 }
 
 /* The outcome's source, and whether a model that scored the profile learnt from proxy
@@ -115,19 +82,15 @@ static int read_labels(struct rd_store *st, const char *id, struct customer_view
 int view_customer(struct rd_store *st, const char *id, struct customer_view *v, struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
+	struct rd_profile *p = NULL;
 	int rc = -1;
 	memset(v, 0, sizeof *v);
 	v->defaulted = -1;
+	v->cutoff_pd = v->raw = NAN;
 	if (store_prepare(st,
 			  "SELECT c.id, c.name, c.email, c.phone, c.kind, c.created_at, o.defaulted,"
-			  " p.score, p.band, p.pd, p.risk_level, p.segment, p.model_name,"
-			  " p.model_version, p.computed_at, p.last_activity, p.reasons, p.features,"
-			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id),"
-			  " m.algo, coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
-			  " p.components, p.as_of"
-			  " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
-			  " LEFT JOIN outcomes o ON o.customer_id = c.id"
-			  " LEFT JOIN models m ON m.name = p.model_name AND m.version = p.model_version"
+			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id)"
+			  " FROM customers c LEFT JOIN outcomes o ON o.customer_id = c.id"
 			  " WHERE c.id = ?1",
 			  &s, err))
 		return -1;
@@ -149,33 +112,19 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 	copy_col(v->created_at, sizeof v->created_at, s, 5);
 	if (sqlite3_column_type(s, 6) != SQLITE_NULL)
 		v->defaulted = sqlite3_column_int(s, 6);
-	v->has_profile = sqlite3_column_type(s, 7) != SQLITE_NULL;
-	if (v->has_profile) {
-		v->score = sqlite3_column_int(s, 7);
-		v->band = (char)sqlite3_column_text(s, 8)[0];
-		v->pd = sqlite3_column_double(s, 9);
-		copy_col(v->risk_level, sizeof v->risk_level, s, 10);
-		copy_col(v->segment, sizeof v->segment, s, 11);
-		if (sqlite3_column_int(s, 13) == 0) /* a blend: its label */
-			copy_col(v->model, sizeof v->model, s, 12);
-		else
-			snprintf(v->model, sizeof v->model, "%s v%d",
-				 (const char *)sqlite3_column_text(s, 12), sqlite3_column_int(s, 13));
-		copy_col(v->computed_at, sizeof v->computed_at, s, 14);
-		copy_col(v->last_activity, sizeof v->last_activity, s, 15);
-		parse_reasons((const char *)sqlite3_column_text(s, 16), v);
-		parse_features((const char *)sqlite3_column_text(s, 17), v->features);
-	}
-	v->nattributes = sqlite3_column_int(s, 18);
-	copy_col(v->algo, sizeof v->algo, s, 19);
-	v->cutoff_pd = sqlite3_column_type(s, 20) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 20);
-	parse_components((const char *)sqlite3_column_text(s, 21), v);
-	copy_col(v->as_of, sizeof v->as_of, s, 22);
+	v->nattributes = sqlite3_column_int(s, 7);
+	p = rd_malloc(sizeof *p);
+	int got = profile_read(st, id, p, err);
+	if (got < 0)
+		goto out;
+	if (got == 0)
+		view_fill_profile(v, p);
 	if (read_labels(st, id, v, err))
 		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(s);
+	free(p);
 	return rc;
 }
 
@@ -189,9 +138,10 @@ int view_band_counts(struct rd_store *st, int64_t counts[5], int64_t *unscored, 
 	int64_t scored = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const unsigned char *b = sqlite3_column_text(s, 0);
-		if (b && b[0] >= 'A' && b[0] <= 'E') {
-			counts[b[0] - 'A'] = sqlite3_column_int64(s, 1);
-			scored += counts[b[0] - 'A'];
+		int k = b ? vocab_band_index(b[0]) : -1;
+		if (k >= 0) {
+			counts[k] = sqlite3_column_int64(s, 1);
+			scored += counts[k];
 		}
 	}
 	sqlite3_finalize(s);

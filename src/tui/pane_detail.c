@@ -134,7 +134,7 @@ static void p_draw(struct pane *p, struct tui *t)
 	if (!isnan(v->cutoff_pd) && y < p->h) {
 		snprintf(line, sizeof line, " cut-off PD %.2f%%%s: %s", v->cutoff_pd * 100,
 			 v->ncomponents > 1 ? " (the blend's)" : "",
-			 v->pd >= v->cutoff_pd ? "decline" : "approve");
+			 vocab_name(&vocab_decision, profile_decision(v->pd, v->cutoff_pd)));
 		tui_put(w, y++, 0, width, line);
 	}
 	if (v->ncomponents > 1) {

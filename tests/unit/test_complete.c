@@ -168,7 +168,7 @@ static void test_subcommands(void **state)
 	check(NULL, "drift --by ", "month");
 	check(NULL, "cleanup ", "snapshots");
 	check(NULL, "snapshot --", "--from|--monthly|--to");
-	check(NULL, "train x --algo ", "logit|scorecard|xgb");
+	check(NULL, "train x --algo ", "logit|rf|scorecard|xgb");
 	check(NULL, "train x --segment e", "existing");
 }
 
