@@ -36,6 +36,7 @@ struct drift {
 	char months_note[RD_ERR_MAX]; /* why there are no monthly charts, or "" */
 	int pending;     /* the report must be made (again) at the next idle moment */
 	char error[RD_ERR_MAX]; /* why there is no report, or "" */
+	int failed;      /* monitor_run's enum monitor_result: MONITOR_NO_REFERENCE gets a hint */
 	int *order;      /* r.ncols indexes: the features by PSI (highest first), the score last */
 	int nfeat;       /* features: r.ncols - 1 */
 	int namew;       /* the longest feature name */
@@ -104,6 +105,7 @@ static void report_take(struct drift *s, struct monitor_report *r, struct monito
 		s->have_mr = 1;
 	}
 	s->error[0] = '\0';
+	s->failed = MONITOR_OK;
 	s->nfeat = r->ncols > 0 ? r->ncols - 1 : 0;
 	s->order = rd_malloc((size_t)(r->ncols > 0 ? r->ncols : 1) * sizeof *s->order);
 	for (int i = 0; i < r->ncols; i++)
@@ -158,7 +160,8 @@ static int d_idle(struct pane *p, struct tui *t)
 	struct monitor_opts o = {NULL, NULL, NULL, 0};
 	struct monitor_report r, mr;
 	struct rd_err err = {{0}};
-	if (monitor_run(t->store, &o, &r, &err)) {
+	int rc = monitor_run(t->store, &o, &r, &err);
+	if (rc) {
 		if (tui_input_pending())
 			return 0; /* a key interrupted it: again at the next idle moment */
 		report_drop(s);
@@ -166,28 +169,26 @@ static int d_idle(struct pane *p, struct tui *t)
 		if (strncmp(m, "drift: ", 7) == 0)
 			m += 7;
 		snprintf(s->error, sizeof s->error, "%s", m);
+		s->failed = rc;
 		s->pending = 0;
 		s->bins = 0;
 		return 1;
 	}
 	/* The charts: calendar months from the snapshots, never cohorts of different ages
 	 * (young cohorts differ by having less history, a false alarm on undrifted data). */
-	int months = 0;
 	s->months_note[0] = '\0';
-	if (store_int(t->store, "SELECT EXISTS (SELECT 1 FROM snapshot_months)", 0) != 1) {
+	o.by_month = 1;
+	rc = monitor_run(t->store, &o, &mr, &err);
+	int months = rc == 0;
+	if (rc == MONITOR_NO_SNAPSHOTS) {
 		snprintf(s->months_note, sizeof s->months_note,
 			 "no snapshots: 'snapshot' takes them");
-	} else {
-		o.by_month = 1;
-		if (monitor_run(t->store, &o, &mr, &err) == 0) {
-			months = 1;
-		} else if (tui_input_pending()) {
-			monitor_free(&r);
-			return 0; /* a key interrupted it: both again at the next idle moment */
-		} else {
-			const char *m = strncmp(err.msg, "drift: ", 7) == 0 ? err.msg + 7 : err.msg;
-			snprintf(s->months_note, sizeof s->months_note, "%s", m);
-		}
+	} else if (rc && tui_input_pending()) {
+		monitor_free(&r);
+		return 0; /* a key interrupted it: both again at the next idle moment */
+	} else if (rc) {
+		const char *m = strncmp(err.msg, "drift: ", 7) == 0 ? err.msg + 7 : err.msg;
+		snprintf(s->months_note, sizeof s->months_note, "%s", m);
 	}
 	if (outcomes_make(s, t)) {
 		monitor_free(&r);
@@ -532,7 +533,7 @@ static int outcomes_make(struct drift *s, struct tui *t)
 	struct rd_err err = {{0}};
 	char note[RD_ERR_MAX] = "";
 	int rc = perf_run(t->store, &o, &pr, &err);
-	if (rc && !tui_input_pending() && strstr(err.msg, "no monthly snapshots")) {
+	if (rc == PERF_NO_SNAPSHOTS && !tui_input_pending()) {
 		snprintf(note, sizeof note, "%s", err.msg);
 		o.months = 0;
 		rc = perf_run(t->store, &o, &pr, &err);
@@ -824,7 +825,7 @@ static void d_draw(struct pane *p, struct tui *t)
 		if (s->pending) {
 			snprintf(line, sizeof line, " computing%s", dots);
 			put(p, 1, 0, p->w, tui_attr(t, ROLE_MUTED), line);
-		} else if (strstr(s->error, "no reference")) {
+		} else if (s->failed == MONITOR_NO_REFERENCE) {
 			put(p, 1, 0, p->w, A_BOLD,
 			    " no drift reference yet: 'drift baseline' or 'recompute all'");
 			put(p, 2, 1, p->w - 1, tui_attr(t, ROLE_MUTED), s->error);
