@@ -133,7 +133,7 @@ int chart_legend(const struct chart_page *c, int row, int w, const char *const *
 
 struct chart *chart_begin(const struct tui *t, int pw, int ph)
 {
-	static struct chart ch; /* 14 KB: not on the stack */
+	static struct chart ch; /* 12 KB: not on the stack */
 	if (pw > CHART_COLS_MAX)
 		pw = CHART_COLS_MAX;
 	if (ph > CHART_ROWS_MAX)
