@@ -127,7 +127,7 @@ static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_
 	int used = tui_put(t->bar, 0, 0, cols, label);
 	if (total > 0 && cols - used > 4)
 		chart_win_gauge(t, t->bar, 0, used, cols - used - 1, (double)done / (double)total,
-			  tui_attr(t, ROLE_CHART));
+				tui_attr(t, ROLE_CHART));
 	wnoutrefresh(t->bar);
 	doupdate();
 }
