@@ -68,7 +68,17 @@ struct monitor_opts {
 	int by_month;
 };
 
-/* 0, or -1 with err (no such model, no reference: "drift baseline" sets the rules one). */
+/* What monitor_run returns. A caller that acts on why it failed (the Drift pane's hint)
+ * tells these apart, never err's words. */
+enum monitor_result {
+	MONITOR_OK = 0,
+	MONITOR_FAILED = -1,       /* anything else: err says what */
+	MONITOR_NO_REFERENCE = -2, /* the model has no reference ("drift baseline" sets the
+				    * rules one) */
+	MONITOR_NO_SNAPSHOTS = -3, /* by month: no snapshot month in the window */
+};
+
+/* An enum monitor_result: 0, or below 0 with err (no such model, no reference, ...). */
 int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monitor_report *r,
 		struct rd_err *err);
 void monitor_free(struct monitor_report *r);

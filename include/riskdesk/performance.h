@@ -70,8 +70,13 @@ struct perf_opts {
 	int vintages;       /* 1: the vintage curves */
 };
 
+/* perf_run's result when months were asked for and the window has no snapshot month: a
+ * caller may ask again without them (the vintages need none), telling it from the rest by
+ * this, never by err's words. */
+#define PERF_NO_SNAPSHOTS (-2)
+
 /* Fills r (the caller frees it with perf_free). 0, or -1 with err: no observed outcome with
- * an observed_at, no snapshot months (when asked for), a PD outside [0, 1], SQL. */
+ * an observed_at, a PD outside [0, 1], SQL; or PERF_NO_SNAPSHOTS with err. */
 int perf_run(struct rd_store *st, const struct perf_opts *o, struct perf_report *r,
 	     struct rd_err *err);
 void perf_free(struct perf_report *r);

@@ -305,7 +305,8 @@ static void fill_column(const struct mcol *c, int nmonths, struct monitor_column
 
 /* The model to compare with: NAME[@VERSION], or the serving one (a trained champion for
  * all customers first, then any trained champion, then rules). Fills the report's model
- * fields and *reference (owned by the caller, NULL when it has none). 0 or -1. */
+ * fields and *reference (owned by the caller, NULL when it has none). 0, -1, or
+ * MONITOR_NO_REFERENCE. */
 static int pick_model(struct rd_store *st, const char *ref, struct monitor_report *r,
 		      char **reference, struct rd_err *err)
 {
@@ -351,7 +352,7 @@ static int pick_model(struct rd_store *st, const char *ref, struct monitor_repor
 						: "drift: %s@%d has no reference distributions",
 				   r->model, r->version);
 		if (!*reference)
-			rc = -1;
+			rc = MONITOR_NO_REFERENCE;
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -473,7 +474,8 @@ static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *
 }
 
 /* By month: the snapshot months in the window, oldest first, as the report's months (a
- * month without rows shows too). 0, or -1 with err when there is none. */
+ * month without rows shows too). 0, or -1 with err, or MONITOR_NO_SNAPSHOTS with err when
+ * there is none. */
 static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, struct mrun *m,
 			   struct rd_err *err)
 {
@@ -499,7 +501,7 @@ static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, st
 	if (m->nmonths == 0) {
 		rd_err_set(err, "drift: no monthly snapshots%s ('snapshot' takes them)",
 			   o->since || o->until ? " in that window" : "");
-		return -1;
+		return MONITOR_NO_SNAPSHOTS;
 	}
 	return 0;
 }
@@ -968,10 +970,12 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 {
 	struct mrun m = {.last_month = -1};
 	char *reference = NULL;
-	int rc = -1;
 	memset(r, 0, sizeof *r);
-	if (pick_model(st, o->model, r, &reference, err) ||
-	    load_reference(reference, &m, &r->ref_rows, err))
+	int rc = pick_model(st, o->model, r, &reference, err);
+	if (rc)
+		goto out; /* MONITOR_NO_REFERENCE, or -1 */
+	rc = -1;
+	if (load_reference(reference, &m, &r->ref_rows, err))
 		goto out;
 	/* By month, the columns pool all months: their KS would mean nothing and costs a
 	 * quarter of the pass. */
@@ -980,9 +984,12 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 	if (o->by_month) {
 		char hash[17];
 		ref_hash(reference, hash);
-		int stored;
-		if (snapshot_months(st, o, &m, err) ||
-		    (stored = read_stored_counts(st, r, hash, &m, err)) < 0)
+		int stored, months = snapshot_months(st, o, &m, err);
+		if (months) {
+			rc = months; /* MONITOR_NO_SNAPSHOTS, or -1 */
+			goto out;
+		}
+		if ((stored = read_stored_counts(st, r, hash, &m, err)) < 0)
 			goto out;
 		r->stored_counts = stored;
 	}

@@ -108,7 +108,8 @@ static void cell_finish(struct perf_cell *c, double pd_sum, int mature)
 		c->bads = 0;
 }
 
-/* The snapshot months in the window, oldest first, into r->months. */
+/* The snapshot months in the window, oldest first, into r->months. 0, -1, or
+ * PERF_NO_SNAPSHOTS. */
 static int months_read(struct rd_store *st, const struct perf_opts *o, int window,
 		       int64_t data_end, struct perf_report *r, int **nums, struct rd_err *err)
 {
@@ -147,7 +148,7 @@ static int months_read(struct rd_store *st, const struct perf_opts *o, int windo
 	if (r->nmonths == 0) {
 		rd_err_set(err, "no monthly snapshots%s ('snapshot' takes them)",
 			   o->since || o->until ? " in that window" : "");
-		return -1;
+		return PERF_NO_SNAPSHOTS;
 	}
 	return 0;
 }
@@ -388,9 +389,15 @@ int perf_run(struct rd_store *st, const struct perf_opts *o, struct perf_report 
 	int64_t data_end;
 	if (outcomes_read(st, o->months, &out, r, &data_end, err))
 		goto done;
-	if (o->months && (months_read(st, o, r->window, data_end, r, &nums, err) ||
-			  months_count(st, &out, nums, r, err)))
-		goto done;
+	if (o->months) {
+		int months = months_read(st, o, r->window, data_end, r, &nums, err);
+		if (months) {
+			rc = months; /* PERF_NO_SNAPSHOTS, or -1 */
+			goto done;
+		}
+		if (months_count(st, &out, nums, r, err))
+			goto done;
+	}
 	if (o->vintages && vintages_read(st, data_end, r, err))
 		goto done;
 	rc = 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "tui.h"
 
 struct console_sink {
@@ -125,8 +126,8 @@ static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_
 	int cols = getmaxx(t->bar);
 	int used = tui_put(t->bar, 0, 0, cols, label);
 	if (total > 0 && cols - used > 4)
-		tui_gauge(t, t->bar, 0, used, cols - used - 1, (double)done / (double)total,
-			  tui_attr(t, ROLE_CHART));
+		chart_win_gauge(t, t->bar, 0, used, cols - used - 1, (double)done / (double)total,
+				tui_attr(t, ROLE_CHART));
 	wnoutrefresh(t->bar);
 	doupdate();
 }

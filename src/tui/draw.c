@@ -1,4 +1,5 @@
-/* Drawing helpers: clipped UTF-8 text, gauges and sparklines with an ASCII fallback. */
+/* Drawing helpers: clipped UTF-8 text, list and detail movement. Gauges, sparklines and
+ * plots are in chart.c. */
 #include <string.h>
 #include <wchar.h>
 
@@ -43,60 +44,6 @@ void tui_clear_to(WINDOW *win, int y, int x, int w)
 {
 	for (int i = x; i < w; i++)
 		mvwaddch(win, y, i, ' ');
-}
-
-static void put_wide(WINDOW *win, int y, int x, wchar_t wc)
-{
-	cchar_t cc;
-	wchar_t one[2] = {wc, 0};
-	setcchar(&cc, one, 0, 0, NULL);
-	mvwadd_wch(win, y, x, &cc);
-}
-
-void tui_gauge(struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr)
-{
-	if (w <= 0)
-		return;
-	if (frac < 0)
-		frac = 0;
-	if (frac > 1)
-		frac = 1;
-	int eighths = (int)(frac * w * 8 + 0.5);
-	wattron(win, attr);
-	for (int i = 0; i < w; i++) {
-		int e = eighths - i * 8;
-		if (e >= 8) {
-			if (t->utf8)
-				put_wide(win, y, x + i, 0x2588); /* full block */
-			else
-				mvwaddch(win, y, x + i, '#');
-		} else if (e > 0 && t->utf8) {
-			put_wide(win, y, x + i, (wchar_t)(0x2590 - e)); /* left 1/8 .. 7/8 blocks */
-		} else {
-			mvwaddch(win, y, x + i, e > 3 ? '#' : t->utf8 ? ' ' : '.');
-		}
-	}
-	wattroff(win, attr);
-}
-
-void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n, int lo,
-		   int hi)
-{
-	static const char ascii[] = "_.-=^";
-	if (n <= 0 || w <= 0)
-		return;
-	int start = n > w ? n - w : 0;
-	for (int i = start; i < n; i++) {
-		double f = hi > lo ? (double)(v[i] - lo) / (hi - lo) : 0.5;
-		if (f < 0)
-			f = 0;
-		if (f > 1)
-			f = 1;
-		if (t->utf8)
-			put_wide(win, y, x + i - start, (wchar_t)(0x2581 + (int)(f * 7 + 0.5)));
-		else
-			mvwaddch(win, y, x + i - start, (chtype)ascii[(int)(f * 4 + 0.5)]);
-	}
 }
 
 int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to)

@@ -72,29 +72,6 @@ void drift_extra_stale(const struct drift_extra *x, struct tui *t, int snapshots
 
 /* --- drawing */
 
-static void put(const struct drift_area *a, int row, int x, int w, int attr, const char *s)
-{
-	int y = row - a->top;
-	if (y < 0 || y >= a->rows || x < 0)
-		return;
-	int right = a->x0 + a->w < a->p->w ? a->x0 + a->w : a->p->w;
-	if (a->x0 + x + w > right)
-		w = right - a->x0 - x;
-	if (w <= 0)
-		return;
-	wattron(a->p->win, attr);
-	tui_put(a->p->win, a->y0 + y, a->x0 + x, w, s);
-	wattroff(a->p->win, attr);
-}
-
-static void gauge(const struct drift_area *a, int row, int x, int w, double frac, int attr)
-{
-	int y = row - a->top;
-	if (y < 0 || y >= a->rows || w <= 0 || a->x0 + x + w > a->p->w)
-		return;
-	tui_gauge(a->t, a->p->win, a->y0 + y, a->x0 + x, w, frac, attr);
-}
-
 /* Points lost are risk: red; points gained: green. */
 static int sign_attr(const struct tui *t, double v)
 {
@@ -110,13 +87,13 @@ static void signed2(double v, char *out, size_t n)
 }
 
 /* The title line and, when there is none, why. Returns the rows used. */
-static int title(const struct drift_extra *x, const struct drift_area *a, int row)
+static int title(const struct drift_extra *x, const struct chart_page *a, int row)
 {
 	struct tui *t = a->t;
 	char line[400], v[3][24];
 	int muted = tui_attr(t, ROLE_MUTED);
 	if (x->pending || (!x->have && !x->error[0])) {
-		put(a, row, 1, a->w - 1, muted, "Characteristic analysis: computing...");
+		chart_put(a, row, 1, a->w - 1, muted, "Characteristic analysis: computing...");
 		return 1;
 	}
 	if (x->error[0] || x->ca.note[0]) {
@@ -126,8 +103,8 @@ static int title(const struct drift_extra *x, const struct drift_area *a, int ro
 			snprintf(line, sizeof line, "C%.360s", why + 1);
 		else
 			snprintf(line, sizeof line, "Characteristic analysis: %.360s", why);
-		put(a, row, 1, a->w - 1, x->error[0] ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT) : muted,
-		    line);
+		chart_put(a, row, 1, a->w - 1,
+			  x->error[0] ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT) : muted, line);
 		return 1;
 	}
 	const struct charan_report *r = &x->ca;
@@ -137,12 +114,12 @@ static int title(const struct drift_extra *x, const struct drift_area *a, int ro
 	snprintf(line, sizeof line, "Characteristic analysis  %s@%d: %zu profiles against %.0f training"
 		 " rows  points %s = mean score %s - %s", r->model, r->version, r->cur_rows,
 		 r->ref_rows, v[0], v[1], v[2]);
-	put(a, row, 1, a->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, line);
+	chart_put(a, row, 1, a->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, line);
 	return 1;
 }
 
 /* Every column's total with a bar, largest first. Returns the rows used. */
-static int totals(const struct drift_extra *x, const struct drift_area *a, int row)
+static int totals(const struct drift_extra *x, const struct chart_page *a, int row)
 {
 	const struct charan_report *r = &x->ca;
 	struct tui *t = a->t;
@@ -157,23 +134,23 @@ static int totals(const struct drift_extra *x, const struct drift_area *a, int r
 		namew = 24;
 	int bw = a->w - 1 - namew - 10;
 	bw = bw > 40 ? 40 : bw;
-	put(a, row, 1, namew, tui_attr(t, ROLE_MUTED) | A_BOLD, "feature");
-	put(a, row, 1 + namew, 9, tui_attr(t, ROLE_MUTED) | A_BOLD, "   points");
+	chart_put(a, row, 1, namew, tui_attr(t, ROLE_MUTED) | A_BOLD, "feature");
+	chart_put(a, row, 1 + namew, 9, tui_attr(t, ROLE_MUTED) | A_BOLD, "   points");
 	for (int c = 0; c < r->ncols; c++) {
 		const struct charan_column *col = &r->cols[c];
 		char v[24], cell[32];
 		signed2(col->total, v, sizeof v);
 		snprintf(cell, sizeof cell, "%9s", v);
-		put(a, row + 1 + c, 1, namew - 1, 0, col->name);
-		put(a, row + 1 + c, 1 + namew, 9, sign_attr(t, col->total), cell);
+		chart_put(a, row + 1 + c, 1, namew - 1, 0, col->name);
+		chart_put(a, row + 1 + c, 1 + namew, 9, sign_attr(t, col->total), cell);
 		if (bw >= 3)
-			gauge(a, row + 1 + c, 2 + namew + 9, bw, hi > 0 ? fabs(col->total) / hi : 0,
-			      sign_attr(t, col->total));
+			chart_gauge(a, row + 1 + c, 2 + namew + 9, bw,
+				    hi > 0 ? fabs(col->total) / hi : 0, sign_attr(t, col->total));
 	}
 	return 1 + r->ncols;
 }
 
-int drift_extra_feature(const struct drift_extra *x, const struct drift_area *a, int row,
+int drift_extra_feature(const struct drift_extra *x, const struct chart_page *a, int row,
 			const char *name, int score)
 {
 	struct tui *t = a->t;
@@ -188,7 +165,7 @@ int drift_extra_feature(const struct drift_extra *x, const struct drift_area *a,
 	if (!col) {
 		snprintf(line, sizeof line, "%s is not a column of %s@%d: it adds no points", name,
 			 x->ca.model, x->ca.version);
-		put(a, row, 1, a->w - 1, tui_attr(t, ROLE_MUTED), line);
+		chart_put(a, row, 1, a->w - 1, tui_attr(t, ROLE_MUTED), line);
 		return row + 1 - start;
 	}
 	int lw = 6;
@@ -199,34 +176,34 @@ int drift_extra_feature(const struct drift_extra *x, const struct drift_area *a,
 	if (lw > a->w - 1 - 48)
 		lw = a->w - 1 - 48 > 8 ? a->w - 1 - 48 : 8;
 	int muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
-	put(a, row, 1, lw, muted, "bin");
-	put(a, row, 1 + lw, 48, muted, " reference   current    change  points     shift");
+	chart_put(a, row, 1, lw, muted, "bin");
+	chart_put(a, row, 1 + lw, 48, muted, " reference   current    change  points     shift");
 	row++;
 	for (int b = 0; b < col->nbins; b++, row++) {
 		const struct charan_bin *bin = &col->bins[b];
 		char chg[24], sh[24];
 		signed2((bin->cur - bin->ref) * 100, chg, sizeof chg);
 		signed2(bin->shift, sh, sizeof sh);
-		put(a, row, 1, lw - 1, 0, bin->label);
+		chart_put(a, row, 1, lw - 1, 0, bin->label);
 		snprintf(line, sizeof line, "%9.2f%% %8.2f%% %8s%% %7.2f", bin->ref * 100,
 			 bin->cur * 100, chg, bin->points);
-		put(a, row, 1 + lw, 38, 0, line);
+		chart_put(a, row, 1 + lw, 38, 0, line);
 		snprintf(line, sizeof line, "%10s", sh);
-		put(a, row, 1 + lw + 38, 10, sign_attr(t, bin->shift), line);
+		chart_put(a, row, 1 + lw + 38, 10, sign_attr(t, bin->shift), line);
 	}
 	char v[24];
 	signed2(col->total, v, sizeof v);
 	snprintf(line, sizeof line, "%10s", v);
-	put(a, row, 1, lw, A_BOLD, "total");
-	put(a, row, 1 + lw + 38, 10, sign_attr(t, col->total) | A_BOLD, line);
+	chart_put(a, row, 1, lw, A_BOLD, "total");
+	chart_put(a, row, 1 + lw + 38, 10, sign_attr(t, col->total) | A_BOLD, line);
 	row++;
-	put(a, row++, 1, a->w - 1, tui_attr(t, ROLE_MUTED),
-	    "shift = (current - reference) * points; the columns' totals add up to the mean score"
-	    " shift");
+	chart_put(a, row++, 1, a->w - 1, tui_attr(t, ROLE_MUTED),
+		  "shift = (current - reference) * points; the columns' totals add up to the mean"
+		  " score shift");
 	return row - start;
 }
 
-int drift_extra_section(const struct drift_extra *x, const struct drift_area *a, int row)
+int drift_extra_section(const struct drift_extra *x, const struct chart_page *a, int row)
 {
 	row += title(x, a, row);
 	if (x->have && !x->ca.note[0])

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
+#include "chart.h"
 #include "riskdesk/charan.h"
 #include "riskdesk/monitor.h"
-#include "tui.h"
 
 struct drift_extra {
 	int64_t report_run;      /* the latest recompute when the report was begun */
@@ -17,14 +17,6 @@ struct drift_extra {
 	int have;                /* ca is valid */
 	struct charan_report ca; /* its note says why there is none (not a scorecard, ...) */
 	char error[RD_ERR_MAX];  /* it could not be made */
-};
-
-/* Rows of the pane's page: y0 and rows the pane rows it may use (0 rows only measures),
- * top the first page row shown, [x0, x0 + w) the columns. */
-struct drift_area {
-	struct pane *p;
-	struct tui *t;
-	int y0, rows, top, x0, w;
 };
 
 void drift_extra_free(struct drift_extra *x);
@@ -41,10 +33,10 @@ int drift_extra_idle(struct drift_extra *x, struct tui *t);
 void drift_extra_stale(const struct drift_extra *x, struct tui *t, int snapshots, char *out,
 		       size_t n);
 /* The bins view of column name (the score: every column's total): its characteristic
- * analysis from page row `row`. Returns the rows used. */
-int drift_extra_feature(const struct drift_extra *x, const struct drift_area *a, int row,
+ * analysis on the pane's page (chart.h) from page row `row`. Returns the rows used. */
+int drift_extra_feature(const struct drift_extra *x, const struct chart_page *a, int row,
 			const char *name, int score);
 /* The page's last section: every column's total, largest first. Returns the row after it. */
-int drift_extra_section(const struct drift_extra *x, const struct drift_area *a, int row);
+int drift_extra_section(const struct drift_extra *x, const struct chart_page *a, int row);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "riskdesk/view.h"
 #include "tui.h"
 
@@ -112,8 +113,8 @@ static void p_draw(struct pane *p, struct tui *t)
 	/* The score gauge: 300..1000, coloured by band. */
 	snprintf(line, sizeof line, " %4d %c ", v->score, v->band);
 	int used = tui_put(w, y, 0, width, line);
-	tui_gauge(t, w, y, used, width - used - 1 > 40 ? 40 : width - used - 1,
-		  (v->score - 300) / 700.0, tui_band_attr(t, v->band));
+	chart_win_gauge(t, w, y, used, width - used - 1 > 40 ? 40 : width - used - 1,
+			(v->score - 300) / 700.0, tui_band_attr(t, v->band));
 	y++;
 	int trained = v->algo[0] && strcmp(v->algo, "rules") != 0;
 	snprintf(wide, sizeof wide, " PD %.2f%%  %s  %s  %s%s%s%s%s%s", v->pd * 100, v->risk_level,
@@ -156,7 +157,8 @@ static void p_draw(struct pane *p, struct tui *t)
 	}
 	if (s->nhistory > 1) {
 		used = tui_put(w, y, 0, width, " history ");
-		tui_sparkline(t, w, y, used, width - used - 1, s->history, s->nhistory, 300, 1000);
+		chart_win_sparkline(t, w, y, used, width - used - 1, s->history, s->nhistory, 300,
+				    1000);
 		y++;
 	}
 	if (y < p->h)

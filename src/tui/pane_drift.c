@@ -15,15 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "drift_extra.h"
 #include "riskdesk/drift.h"
 #include "riskdesk/monitor.h"
 #include "riskdesk/performance.h"
 #include "tui.h"
 
-#define HIST_BINS 12       /* a table row's histograms: at most this many bars each */
-#define CHART_COLS_MAX 120 /* a line chart's plot, in cells */
-#define CHART_ROWS_MAX 16
 #define SECTIONS 6         /* features, score distribution, PSI chart, AUC chart, outcomes,
 				    * characteristic analysis */
 #define SIDE_MIN 40        /* the charts go beside the table when this much is left */
@@ -38,6 +36,7 @@ struct drift {
 	char months_note[RD_ERR_MAX]; /* why there are no monthly charts, or "" */
 	int pending;     /* the report must be made (again) at the next idle moment */
 	char error[RD_ERR_MAX]; /* why there is no report, or "" */
+	int failed;      /* monitor_run's enum monitor_result: MONITOR_NO_REFERENCE gets a hint */
 	int *order;      /* r.ncols indexes: the features by PSI (highest first), the score last */
 	int nfeat;       /* features: r.ncols - 1 */
 	int namew;       /* the longest feature name */
@@ -106,6 +105,7 @@ static void report_take(struct drift *s, struct monitor_report *r, struct monito
 		s->have_mr = 1;
 	}
 	s->error[0] = '\0';
+	s->failed = MONITOR_OK;
 	s->nfeat = r->ncols > 0 ? r->ncols - 1 : 0;
 	s->order = rd_malloc((size_t)(r->ncols > 0 ? r->ncols : 1) * sizeof *s->order);
 	for (int i = 0; i < r->ncols; i++)
@@ -160,7 +160,8 @@ static int d_idle(struct pane *p, struct tui *t)
 	struct monitor_opts o = {NULL, NULL, NULL, 0};
 	struct monitor_report r, mr;
 	struct rd_err err = {{0}};
-	if (monitor_run(t->store, &o, &r, &err)) {
+	int rc = monitor_run(t->store, &o, &r, &err);
+	if (rc) {
 		if (tui_input_pending())
 			return 0; /* a key interrupted it: again at the next idle moment */
 		report_drop(s);
@@ -168,28 +169,26 @@ static int d_idle(struct pane *p, struct tui *t)
 		if (strncmp(m, "drift: ", 7) == 0)
 			m += 7;
 		snprintf(s->error, sizeof s->error, "%s", m);
+		s->failed = rc;
 		s->pending = 0;
 		s->bins = 0;
 		return 1;
 	}
 	/* The charts: calendar months from the snapshots, never cohorts of different ages
 	 * (young cohorts differ by having less history, a false alarm on undrifted data). */
-	int months = 0;
 	s->months_note[0] = '\0';
-	if (store_int(t->store, "SELECT EXISTS (SELECT 1 FROM snapshot_months)", 0) != 1) {
+	o.by_month = 1;
+	rc = monitor_run(t->store, &o, &mr, &err);
+	int months = rc == 0;
+	if (rc == MONITOR_NO_SNAPSHOTS) {
 		snprintf(s->months_note, sizeof s->months_note,
 			 "no snapshots: 'snapshot' takes them");
-	} else {
-		o.by_month = 1;
-		if (monitor_run(t->store, &o, &mr, &err) == 0) {
-			months = 1;
-		} else if (tui_input_pending()) {
-			monitor_free(&r);
-			return 0; /* a key interrupted it: both again at the next idle moment */
-		} else {
-			const char *m = strncmp(err.msg, "drift: ", 7) == 0 ? err.msg + 7 : err.msg;
-			snprintf(s->months_note, sizeof s->months_note, "%s", m);
-		}
+	} else if (rc && tui_input_pending()) {
+		monitor_free(&r);
+		return 0; /* a key interrupted it: both again at the next idle moment */
+	} else if (rc) {
+		const char *m = strncmp(err.msg, "drift: ", 7) == 0 ? err.msg + 7 : err.msg;
+		snprintf(s->months_note, sizeof s->months_note, "%s", m);
 	}
 	if (outcomes_make(s, t)) {
 		monitor_free(&r);
@@ -229,6 +228,12 @@ static int status_attr(const struct tui *t, double psi)
 	return tui_attr(t, ROLE_DRIFT_STABLE);
 }
 
+/* A PSI chart's point: its status's colour (ctx: the tui). */
+static int psi_attr(const void *ctx, double psi)
+{
+	return status_attr(ctx, psi);
+}
+
 static const char *nf(char *buf, size_t n, const char *fmt, double v)
 {
 	if (isnan(v))
@@ -252,61 +257,7 @@ static int put(struct pane *p, int y, int x, int w, int attr, const char *s)
 	return used;
 }
 
-/* Rows of a page taller than the pane, in a column [x0, x0 + w) of it. */
-struct canvas {
-	struct pane *p;
-	struct tui *t;
-	int y0, rows; /* the pane rows it may use; 0 rows only measures */
-	int top;      /* the first page row shown */
-	int x0, w;    /* the column */
-};
-
-static int cv_y(const struct canvas *c, int row)
-{
-	int r = row - c->top;
-	return r >= 0 && r < c->rows ? c->y0 + r : -1;
-}
-
-/* Columns [x, x + w) of the column, clipped to it; 0 when nothing shows. */
-static int cv_clip(const struct canvas *c, int x, int *w)
-{
-	int right = c->x0 + c->w < c->p->w ? c->x0 + c->w : c->p->w;
-	if (c->x0 + x + *w > right)
-		*w = right - c->x0 - x;
-	return *w > 0 && x >= 0;
-}
-
-static void cv_put(const struct canvas *c, int row, int x, int w, int attr, const char *s)
-{
-	int y = cv_y(c, row);
-	if (y >= 0 && cv_clip(c, x, &w))
-		put(c->p, y, c->x0 + x, w, attr, s);
-}
-
-static void cv_gauge(const struct canvas *c, int row, int x, int w, double frac, int attr)
-{
-	int y = cv_y(c, row);
-	if (y >= 0 && cv_clip(c, x, &w))
-		tui_gauge(c->t, c->p->win, y, c->x0 + x, w, frac, attr);
-}
-
-/* A histogram of shares as one row of bars (tui_sparkline), scaled to hi. */
-static void cv_hist(const struct canvas *c, int row, int x, const double *v, int n, double hi,
-		    int attr)
-{
-	int y = cv_y(c, row), w = n, iv[HIST_BINS];
-	if (y < 0 || n <= 0 || !cv_clip(c, x, &w))
-		return;
-	for (int i = 0; i < n && i < HIST_BINS; i++)
-		iv[i] = (int)lround(v[i] * 10000);
-	wattron(c->p->win, attr);
-	/* The sparkline shows the last w values: clip from the right instead. */
-	tui_sparkline(c->t, c->p->win, y, c->x0 + x, w, iv, w < n ? w : n, 0,
-		      (int)lround(hi * 10000) > 0 ? (int)lround(hi * 10000) : 1);
-	wattroff(c->p->win, attr);
-}
-
-/* A column's bins folded into at most max (<= HIST_BINS) groups of shares. */
+/* A column's bins folded into at most max (<= CHART_HIST_MAX) groups of shares. */
 static int fold_bins(const struct monitor_column *col, int max, double *ref, double *cur)
 {
 	int n = col->nbins, g = (n + max - 1) / max, k = 0;
@@ -351,7 +302,7 @@ static void table_geom(const struct drift *s, int w, struct table_geom *g)
 	g->hist = 0;
 	if (used + 2 + 2 * 6 <= w) {
 		int room = (w - used - 2) / 2;
-		g->hist = room < HIST_BINS ? room : HIST_BINS;
+		g->hist = room < CHART_HIST_MAX ? room : CHART_HIST_MAX;
 		used += 2 + 2 * g->hist;
 	}
 	g->width = used;
@@ -363,7 +314,7 @@ static int table_row_of(const struct drift *s, int i)
 	return 1 + i + (i >= s->nfeat ? 1 : 0);
 }
 
-static int draw_table(const struct canvas *c, const struct drift *s, int row0)
+static int draw_table(const struct chart_page *c, const struct drift *s, int row0)
 {
 	struct table_geom g;
 	table_geom(s, c->w, &g);
@@ -371,65 +322,65 @@ static int draw_table(const struct canvas *c, const struct drift *s, int row0)
 	int muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
 	int x = 1 + g.namew;
 	char cell[96];
-	cv_put(c, row0, 1, g.namew, muted, "feature");
-	cv_put(c, row0, x, 8, muted, "     PSI");
+	chart_put(c, row0, 1, g.namew, muted, "feature");
+	chart_put(c, row0, x, 8, muted, "     PSI");
 	x += 8;
 	if (g.ks) {
-		cv_put(c, row0, x, 8, muted, "      KS");
+		chart_put(c, row0, x, 8, muted, "      KS");
 		x += 8;
 	}
 	if (g.status) {
-		cv_put(c, row0, x, 13, muted, "  status");
+		chart_put(c, row0, x, 13, muted, "  status");
 		x += 13;
 	}
 	if (g.hist) {
-		cv_put(c, row0, x + 2, g.hist, muted, "reference");
-		cv_put(c, row0, x + 3 + g.hist, g.hist, muted, "current");
+		chart_put(c, row0, x + 2, g.hist, muted, "reference");
+		chart_put(c, row0, x + 3 + g.hist, g.hist, muted, "current");
 	}
 	for (int i = 0; i < s->r.ncols; i++) {
 		const struct monitor_column *col = &s->r.cols[s->order[i]];
 		int row = row0 + table_row_of(s, i), sel = i == s->cursor;
 		if (i == s->nfeat)
-			cv_put(c, row - 1, 1, c->w - 1, tui_attr(t, ROLE_MUTED),
-			       "the score (Enter: its bins)");
-		if (cv_y(c, row) < 0)
+			chart_put(c, row - 1, 1, c->w - 1, tui_attr(t, ROLE_MUTED),
+			          "the score (Enter: its bins)");
+		if (chart_y(c, row) < 0)
 			continue;
 		int st = status_attr(t, col->psi), drifted = !isnan(col->psi) && col->psi >= DRIFT_MODERATE;
 		int base = sel ? tui_attr(t, ROLE_SELECTION) : 0;
 		if (sel) {
 			/* The bar ends before the histograms: they keep their own colours. */
-			int y = cv_y(c, row), w = 1 + g.namew + 8 + (g.ks ? 8 : 0) + (g.status ? 13 : 0);
-			if (cv_clip(c, 0, &w)) {
+			int y = chart_y(c, row), w = 1 + g.namew + 8 + (g.ks ? 8 : 0) + (g.status ? 13 : 0);
+			if (chart_clip(c, 0, &w)) {
 				wattron(c->p->win, base);
 				for (int k = 0; k < w; k++)
 					mvwaddch(c->p->win, y, c->x0 + k, ' ');
 				wattroff(c->p->win, base);
 			}
 		}
-		cv_put(c, row, 1, g.namew - 1, sel ? base | (int)A_BOLD : drifted ? st : 0, col->name);
+		chart_put(c, row, 1, g.namew - 1, sel ? base | (int)A_BOLD : drifted ? st : 0, col->name);
 		x = 1 + g.namew;
 		char v[24];
 		snprintf(cell, sizeof cell, "%8s", nf(v, sizeof v, "%.4f", col->psi));
-		cv_put(c, row, x, 8, sel ? base : st, cell);
+		chart_put(c, row, x, 8, sel ? base : st, cell);
 		x += 8;
 		if (g.ks) {
 			snprintf(cell, sizeof cell, "%8s", nf(v, sizeof v, "%.4f", col->ks));
-			cv_put(c, row, x, 8, base, cell);
+			chart_put(c, row, x, 8, base, cell);
 			x += 8;
 		}
 		if (g.status) {
 			snprintf(cell, sizeof cell, "  %-11s", drift_status(col->psi));
-			cv_put(c, row, x, 13, sel ? base : st, cell);
+			chart_put(c, row, x, 13, sel ? base : st, cell);
 			x += 13;
 		}
 		if (g.hist && col->nbins > 0) {
-			double ref[HIST_BINS], cur[HIST_BINS], hi = 0;
+			double ref[CHART_HIST_MAX], cur[CHART_HIST_MAX], hi = 0;
 			int n = fold_bins(col, g.hist, ref, cur);
 			for (int b = 0; b < n; b++)
 				hi = fmax(hi, fmax(ref[b], cur[b]));
-			cv_hist(c, row, x + 2, ref, n, hi, tui_attr(t, ROLE_MUTED));
-			cv_hist(c, row, x + 3 + g.hist, cur, n,
-				hi, isnan(col->psi) ? tui_attr(t, ROLE_MUTED) : st);
+			chart_hist(c, row, x + 2, ref, n, hi, tui_attr(t, ROLE_MUTED));
+			chart_hist(c, row, x + 3 + g.hist, cur, n,
+			           hi, isnan(col->psi) ? tui_attr(t, ROLE_MUTED) : st);
 		}
 	}
 	return table_row_of(s, s->r.ncols > 0 ? s->r.ncols - 1 : 0) + 1;
@@ -437,16 +388,16 @@ static int draw_table(const struct canvas *c, const struct drift *s, int row0)
 
 /* --- the score distribution */
 
-static int draw_score_dist(const struct canvas *c, const struct drift *s, int row0)
+static int draw_score_dist(const struct chart_page *c, const struct drift *s, int row0)
 {
 	const struct monitor_column *sc = &s->r.cols[s->r.ncols - 1];
 	struct tui *t = c->t;
 	char title[128], v[2][24];
 	snprintf(title, sizeof title, "Score distribution  PSI %s  KS %s",
 		 nf(v[0], sizeof v[0], "%.4f", sc->psi), nf(v[1], sizeof v[1], "%.4f", sc->ks));
-	cv_put(c, row0, 1, c->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, title);
+	chart_put(c, row0, 1, c->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, title);
 	if (sc->nbins == 0) {
-		cv_put(c, row0 + 1, 2, c->w - 2, tui_attr(t, ROLE_MUTED), "no scored profiles");
+		chart_put(c, row0 + 1, 2, c->w - 2, tui_attr(t, ROLE_MUTED), "no scored profiles");
 		return 2;
 	}
 	int lw = 4;
@@ -462,27 +413,27 @@ static int draw_score_dist(const struct canvas *c, const struct drift *s, int ro
 	int nums = room - lw >= 36 ? 14 : 0; /* " 10.0%  27.2%" */
 	int bw = (room - lw - nums - 1) / 2;
 	int muted = tui_attr(t, ROLE_MUTED) | A_BOLD, st = status_attr(t, sc->psi);
-	cv_put(c, row0 + 1, 1, lw, muted, "bin");
+	chart_put(c, row0 + 1, 1, lw, muted, "bin");
 	if (bw >= 3) {
-		cv_put(c, row0 + 1, 1 + lw, bw, muted, "reference");
-		cv_put(c, row0 + 1, 2 + lw + bw, bw, muted, "current");
+		chart_put(c, row0 + 1, 1 + lw, bw, muted, "reference");
+		chart_put(c, row0 + 1, 2 + lw + bw, bw, muted, "current");
 	}
 	if (nums)
-		cv_put(c, row0 + 1, 2 + lw + 2 * bw, nums, muted, "   ref    cur");
+		chart_put(c, row0 + 1, 2 + lw + 2 * bw, nums, muted, "   ref    cur");
 	for (int b = 0; b < sc->nbins; b++) {
 		const struct monitor_bin *bin = &sc->bins[b];
 		int row = row0 + 2 + b;
-		if (cv_y(c, row) < 0)
+		if (chart_y(c, row) < 0)
 			continue;
-		cv_put(c, row, 1, lw - 1, 0, bin->label);
+		chart_put(c, row, 1, lw - 1, 0, bin->label);
 		if (bw >= 3) {
-			cv_gauge(c, row, 1 + lw, bw, hi > 0 ? bin->ref / hi : 0, tui_attr(t, ROLE_MUTED));
-			cv_gauge(c, row, 2 + lw + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
+			chart_gauge(c, row, 1 + lw, bw, hi > 0 ? bin->ref / hi : 0, tui_attr(t, ROLE_MUTED));
+			chart_gauge(c, row, 2 + lw + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
 		}
 		if (nums) {
 			char cell[48];
 			snprintf(cell, sizeof cell, "%6.1f%% %5.1f%%", bin->ref * 100, bin->cur * 100);
-			cv_put(c, row, 2 + lw + 2 * bw, nums, 0, cell);
+			chart_put(c, row, 2 + lw + 2 * bw, nums, 0, cell);
 		}
 	}
 	return 2 + sc->nbins;
@@ -490,115 +441,11 @@ static int draw_score_dist(const struct canvas *c, const struct drift *s, int ro
 
 /* --- line charts over the snapshots' calendar months */
 
-/* The braille character of the dot bits (U+2800 + bits) as UTF-8. */
-static void braille(unsigned bits, char out[4])
-{
-	out[0] = (char)0xE2;
-	out[1] = (char)(0xA0 | (bits >> 6));
-	out[2] = (char)(0x80 | (bits & 0x3F));
-	out[3] = '\0';
-}
-
-/* The smallest of 1, 2, 2.5, 5 times a power of ten that is at least v. */
-static double nice_ceil(double v)
-{
-	if (!(v > 0))
-		return 1;
-	double e = pow(10, floor(log10(v)));
-	static const double m[] = {1, 2, 2.5, 5, 10};
-	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
-		if (m[i] * e >= v * (1 - 1e-9))
-			return m[i] * e;
-	return 10 * e;
-}
-
-enum { DOT_CURVE = 1, DOT_GAP = 2, DOT_MARK1 = 4, DOT_MARK2 = 8 };
-
-struct plot {
-	int utf8, pw, ph, gw, gh; /* cells and dots */
-	double lo, hi;
-	int root;                 /* the scale is of square roots */
-	unsigned char bits[CHART_ROWS_MAX][CHART_COLS_MAX];
-	unsigned char kind[CHART_ROWS_MAX][CHART_COLS_MAX];
-	float val[CHART_ROWS_MAX][CHART_COLS_MAX]; /* the highest value drawn in the cell */
-};
-
-/* The one plot (12 KB: static, not on the stack), cleared and sized for a chart of w
- * columns (the axis takes 6) and ph rows; NULL when too small to draw. */
-static struct plot *plot_begin(const struct tui *t, int w, int ph)
-{
-	static struct plot pl;
-	int pw = w - 6;
-	if (pw > CHART_COLS_MAX)
-		pw = CHART_COLS_MAX;
-	if (ph > CHART_ROWS_MAX)
-		ph = CHART_ROWS_MAX;
-	if (pw < 4 || ph < 2)
-		return NULL;
-	memset(&pl, 0, sizeof pl);
-	pl.utf8 = t->utf8;
-	pl.pw = pw;
-	pl.ph = ph;
-	pl.gw = pw * (pl.utf8 ? 2 : 1);
-	pl.gh = ph * (pl.utf8 ? 4 : 1);
-	return &pl;
-}
-
-static void plot_dot(struct plot *pl, int gx, int gy, int kind, double v)
-{
-	static const unsigned dot[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
-	if (gx < 0 || gy < 0 || gx >= pl->gw || gy >= pl->gh)
-		return;
-	int sx = pl->utf8 ? 2 : 1, sy = pl->utf8 ? 4 : 1, r = gy / sy, col = gx / sx;
-	pl->bits[r][col] |= (unsigned char)(pl->utf8 ? dot[gy % sy][gx % sx] : 1);
-	if (kind == DOT_CURVE && (!(pl->kind[r][col] & DOT_CURVE) || v > pl->val[r][col]))
-		pl->val[r][col] = (float)v;
-	pl->kind[r][col] |= (unsigned char)kind;
-}
-
-static int plot_y(const struct plot *pl, double v)
-{
-	double f = pl->root ? (sqrt(fmax(v, 0)) - sqrt(pl->lo)) / (sqrt(pl->hi) - sqrt(pl->lo))
-			    : (v - pl->lo) / (pl->hi - pl->lo);
-	f = f < 0 ? 0 : f > 1 ? 1 : f;
-	return pl->gh - 1 - (int)lround(f * (pl->gh - 1));
-}
-
-/* A segment between two points (dot coordinates); every other dot when dotted. */
-static void plot_line(struct plot *pl, int x0, int y0, double v0, int x1, int y1, double v1,
-		      int dotted)
-{
-	int steps = abs(x1 - x0) > abs(y1 - y0) ? abs(x1 - x0) : abs(y1 - y0);
-	for (int i = 0; i <= steps; i++) {
-		double f = steps ? (double)i / steps : 0;
-		if (dotted && i % 2 && i != steps)
-			continue;
-		int gx = (int)lround(x0 + (x1 - x0) * f), gy = (int)lround(y0 + (y1 - y0) * f);
-		plot_dot(pl, gx, gy, dotted && i != 0 && i != steps ? DOT_GAP : DOT_CURVE,
-			 v0 + (v1 - v0) * f);
-	}
-}
-
-static void plot_hline(struct plot *pl, double v, int kind)
-{
-	if (!(v > pl->lo && v < pl->hi))
-		return;
-	int gy = plot_y(pl, v);
-	for (int gx = 0; gx < pl->gw; gx += 2)
-		plot_dot(pl, gx, gy, kind, v);
-}
-
-static const char *ylabel(char *buf, size_t n, double v)
-{
-	snprintf(buf, n, v >= 10 ? "%4.1f" : "%4.2f", v);
-	return buf;
-}
-
 /* A line chart of v over months [a, b] (NaN skipped; a gap is dotted) at (row0, x), w
  * columns wide with a plot ph cells tall: title, plot, axis, first and last month.
  * psi: PSI scale (from 0, the 0.1 and 0.25 thresholds marked, points coloured by
  * status); else an AUC scale. Returns the rows used. */
-static int draw_chart(const struct canvas *c, const struct drift *s, int row0, int x, int w,
+static int draw_chart(const struct chart_page *c, const struct drift *s, int row0, int x, int w,
 		      int ph, const char *title, const double *v, int psi)
 {
 	struct tui *t = c->t;
@@ -618,99 +465,56 @@ static int draw_chart(const struct canvas *c, const struct drift *s, int row0, i
 			 nf(last, sizeof last, "%.3f", v[b]));
 	else
 		snprintf(head, sizeof head, "%s", title);
-	cv_put(c, row0, x, w, tui_attr(t, ROLE_CHART) | A_BOLD, head);
+	chart_put(c, row0, x, w, tui_attr(t, ROLE_CHART) | A_BOLD, head);
 	if (a < 0) {
-		cv_put(c, row0 + 1, x + 1, w - 1, tui_attr(t, ROLE_MUTED),
-		       !s->have_mr ? s->months_note
-		       : psi	   ? "no snapshot month has 30 customers"
-				   : "no snapshot month has 30 outcomes of both kinds");
+		chart_put(c, row0 + 1, x + 1, w - 1, tui_attr(t, ROLE_MUTED),
+			  !s->have_mr ? s->months_note
+			  : psi       ? "no snapshot month has 30 customers"
+				      : "no snapshot month has 30 outcomes of both kinds");
 		return 2;
 	}
-	struct plot *pl = plot_begin(t, w, ph);
-	if (!pl)
+	struct chart *ch = chart_begin(t, w - 6, ph);
+	if (!ch)
 		return 1;
-	int pw = pl->pw;
-	ph = pl->ph;
+	int muted = tui_attr(t, ROLE_MUTED);
+	struct chart_colors cc = {.axis = muted, .curve = tui_attr(t, ROLE_CHART), .faint = muted,
+				  .mark = muted};
 	if (psi) {
-		pl->lo = 0;
-		pl->hi = nice_ceil(fmax(vmax, 0.3));
-		pl->root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
-		plot_hline(pl, DRIFT_MODERATE, DOT_MARK1);
-		plot_hline(pl, DRIFT_SIGNIFICANT, DOT_MARK2);
+		ch->lo = 0;
+		ch->hi = chart_nice_ceil(fmax(vmax, 0.3));
+		ch->root = 1; /* the thresholds stay apart under PSIs of 2 or 3 */
+		chart_hline(ch, DRIFT_MODERATE, CHART_MARK);
+		chart_hline(ch, DRIFT_SIGNIFICANT, CHART_MARK2);
+		chart_label(ch, DRIFT_MODERATE);
+		chart_label(ch, DRIFT_SIGNIFICANT);
+		cc.curve_at = psi_attr; /* each point in its status's colour */
+		cc.ctx = t;
+		cc.mark = tui_attr(t, ROLE_DRIFT_MODERATE);
+		cc.mark2 = tui_attr(t, ROLE_DRIFT_SIGNIFICANT) & ~A_BOLD;
 	} else {
-		pl->lo = floor(vmin * 10 - 1e-9) / 10;
-		pl->hi = ceil(vmax * 10 + 1e-9) / 10;
-		if (pl->hi > 1)
-			pl->hi = 1;
-		if (pl->lo < 0)
-			pl->lo = 0;
-		if (pl->hi - pl->lo < 0.1)
-			pl->lo = pl->hi - 0.1;
-		plot_hline(pl, 0.5, DOT_MARK1); /* chance */
+		ch->lo = floor(vmin * 10 - 1e-9) / 10;
+		ch->hi = ceil(vmax * 10 + 1e-9) / 10;
+		if (ch->hi > 1)
+			ch->hi = 1;
+		if (ch->lo < 0)
+			ch->lo = 0;
+		if (ch->hi - ch->lo < 0.1)
+			ch->lo = ch->hi - 0.1;
+		chart_hline(ch, 0.5, CHART_MARK); /* chance */
+		if (0.5 > ch->lo && 0.5 < ch->hi)
+			chart_label(ch, 0.5);
 	}
+	chart_label(ch, ch->lo);
+	chart_label(ch, ch->hi);
 	/* The curve: adjacent months solid, across months without a value dotted. */
-	int prev = -1, py = 0, px = 0;
-	for (int i = a; i <= b; i++) {
-		if (isnan(v[i]))
-			continue;
-		int gx = a == b ? pl->gw / 2 : (int)lround((double)(i - a) * (pl->gw - 1) / (b - a));
-		int gy = plot_y(pl, v[i]);
-		if (prev < 0)
-			plot_dot(pl, gx, gy, DOT_CURVE, v[i]);
-		else
-			plot_line(pl, px, py, v[prev], gx, gy, v[i], i - prev > 1);
-		prev = i;
-		px = gx;
-		py = gy;
-	}
-	int sy = pl->utf8 ? 4 : 1, muted = tui_attr(t, ROLE_MUTED);
-	int mark1_row = psi ? plot_y(pl, DRIFT_MODERATE) / sy : plot_y(pl, 0.5) / sy;
-	int mark2_row = psi ? plot_y(pl, DRIFT_SIGNIFICANT) / sy : -1;
-	for (int r = 0; r < ph; r++) {
-		int row = row0 + 1 + r;
-		if (cv_y(c, row) < 0)
-			continue;
-		char lab[16] = "";
-		if (r == 0)
-			ylabel(lab, sizeof lab, pl->hi);
-		else if (r == ph - 1)
-			ylabel(lab, sizeof lab, pl->lo);
-		else if (r == mark2_row)
-			ylabel(lab, sizeof lab, DRIFT_SIGNIFICANT);
-		else if (r == mark1_row && (psi || (0.5 > pl->lo && 0.5 < pl->hi)))
-			ylabel(lab, sizeof lab, psi ? DRIFT_MODERATE : 0.5);
-		cv_put(c, row, x, 4, muted, lab);
-		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
-		for (int col = 0; col < pw; col++) {
-			int k = pl->kind[r][col], attr;
-			char ch[4];
-			if (!k)
-				continue;
-			if (k & DOT_CURVE)
-				attr = psi ? status_attr(t, pl->val[r][col]) : tui_attr(t, ROLE_CHART);
-			else if (k & DOT_GAP)
-				attr = muted;
-			else if (k & DOT_MARK2)
-				attr = tui_attr(t, ROLE_DRIFT_SIGNIFICANT) & ~A_BOLD;
-			else
-				attr = psi ? tui_attr(t, ROLE_DRIFT_MODERATE) : muted;
-			if (pl->utf8)
-				braille(pl->bits[r][col], ch);
-			else
-				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : k & DOT_GAP ? '.' : '-');
-			cv_put(c, row, x + 5 + col, 1, attr, ch);
-		}
-	}
-	int axis = row0 + 1 + ph;
-	cv_put(c, axis, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x94" : "+");
-	for (int col = 0; col < pw; col++)
-		cv_put(c, axis, x + 5 + col, 1, muted, t->utf8 ? "\xe2\x94\x80" : "-");
-	cv_put(c, axis + 1, x + 5, 7, muted, s->mr.months[a].month);
-	if (b > a && pw >= 16)
-		cv_put(c, axis + 1, x + 5 + pw - 7, 7, muted, s->mr.months[b].month);
-	if (pl->root && pw >= 30)
-		cv_put(c, axis + 1, x + 5 + (pw - 10) / 2, 10, muted, "sqrt scale");
-	return ph + 3;
+	chart_curve(ch, v + a, b - a + 1, b - a + 1, NAN);
+	int axis = row0 + chart_draw(c, ch, row0 + 1, x, 4, &cc);
+	chart_xlabel(c, ch, axis + 1, x, 4, -1, muted, s->mr.months[a].month);
+	if (b > a && ch->pw >= 16)
+		chart_xlabel(c, ch, axis + 1, x, 4, 1, muted, s->mr.months[b].month);
+	if (ch->root && ch->pw >= 30)
+		chart_xlabel(c, ch, axis + 1, x, 4, 0, muted, "sqrt scale");
+	return ch->ph + 3;
 }
 
 /* --- outcomes over time: actual against expected bad rate per month end, and the vintage
@@ -729,7 +533,7 @@ static int outcomes_make(struct drift *s, struct tui *t)
 	struct rd_err err = {{0}};
 	char note[RD_ERR_MAX] = "";
 	int rc = perf_run(t->store, &o, &pr, &err);
-	if (rc && !tui_input_pending() && strstr(err.msg, "no monthly snapshots")) {
+	if (rc == PERF_NO_SNAPSHOTS && !tui_input_pending()) {
 		snprintf(note, sizeof note, "%s", err.msg);
 		o.months = 0;
 		rc = perf_run(t->store, &o, &pr, &err);
@@ -745,112 +549,16 @@ static int outcomes_make(struct drift *s, struct tui *t)
 	return 0;
 }
 
-struct series {
-	const double *v; /* NaN: no point */
-	int n;
-	int attr;
-};
-
-/* A chart of several series over positions 0..npos-1 at (row0, x), w columns wide with a
- * plot ph cells tall, from 0 up: plot, axis, the first and last positions' labels. Where
- * two series share a cell the later one's colour shows. Returns the rows used. */
-static int draw_series(const struct canvas *c, int row0, int x, int w, int ph,
-		       const struct series *ser, int nser, int npos, const char *xfirst,
-		       const char *xlast)
-{
-	struct tui *t = c->t;
-	struct plot *pl = plot_begin(t, w, ph);
-	if (!pl || npos < 1)
-		return 0;
-	int pw = pl->pw;
-	ph = pl->ph;
-	double vmax = 0;
-	for (int k = 0; k < nser; k++)
-		for (int i = 0; i < ser[k].n; i++)
-			if (!isnan(ser[k].v[i]))
-				vmax = fmax(vmax, ser[k].v[i]);
-	pl->lo = 0;
-	pl->hi = nice_ceil(fmax(vmax, 0.01)); /* all zeros: a line at the bottom */
-	/* Each dot's value is its series' number (plot_y places it): the colour of a cell. */
-	for (int k = 0; k < nser; k++) {
-		int prev = -1, px = 0, py = 0;
-		for (int i = 0; i < ser[k].n && i < npos; i++) {
-			if (isnan(ser[k].v[i]))
-				continue;
-			int gx = npos == 1 ? pl->gw / 2 : (int)lround((double)i * (pl->gw - 1) / (npos - 1));
-			int gy = plot_y(pl, ser[k].v[i]);
-			if (prev < 0)
-				plot_dot(pl, gx, gy, DOT_CURVE, k + 1);
-			else
-				plot_line(pl, px, py, k + 1, gx, gy, k + 1, i - prev > 1);
-			prev = i;
-			px = gx;
-			py = gy;
-		}
-	}
-	int muted = tui_attr(t, ROLE_MUTED);
-	for (int r = 0; r < ph; r++) {
-		int row = row0 + r;
-		if (cv_y(c, row) < 0)
-			continue;
-		char lab[16] = "";
-		if (r == 0)
-			ylabel(lab, sizeof lab, pl->hi);
-		else if (r == ph - 1)
-			ylabel(lab, sizeof lab, pl->lo);
-		cv_put(c, row, x, 4, muted, lab);
-		cv_put(c, row, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x82" : "|");
-		for (int col = 0; col < pw; col++) {
-			int k = pl->kind[r][col], id = (int)lround(pl->val[r][col]);
-			char ch[4];
-			if (!k)
-				continue;
-			int attr = k & DOT_CURVE && id >= 1 && id <= nser ? ser[id - 1].attr : muted;
-			if (pl->utf8)
-				braille(pl->bits[r][col], ch);
-			else
-				snprintf(ch, sizeof ch, "%c", k & DOT_CURVE ? '*' : '.');
-			cv_put(c, row, x + 5 + col, 1, attr, ch);
-		}
-	}
-	int axis = row0 + ph;
-	cv_put(c, axis, x + 4, 1, muted, t->utf8 ? "\xe2\x94\x94" : "+");
-	for (int col = 0; col < pw; col++)
-		cv_put(c, axis, x + 5 + col, 1, muted, t->utf8 ? "\xe2\x94\x80" : "-");
-	cv_put(c, axis + 1, x + 5, (int)strlen(xfirst), muted, xfirst);
-	int lw = (int)strlen(xlast);
-	if (npos > 1 && pw >= (int)strlen(xfirst) + lw + 2)
-		cv_put(c, axis + 1, x + 5 + pw - lw, lw, muted, xlast);
-	return ph + 2;
-}
-
-/* Legend items at (row, 1) on as many rows as they need; returns the rows used. */
-static int legend(const struct canvas *c, int row, int w, const char *const *items,
-		  const int *attrs, int n)
-{
-	int x = 1, rows = n > 0;
-	for (int k = 0; k < n; k++) {
-		int l = (int)strlen(items[k]);
-		if (x > 1 && x + l > w) {
-			x = 1;
-			rows++;
-		}
-		cv_put(c, row + rows - 1, x, l < w - x ? l : w - x, attrs[k], items[k]);
-		x += l + 2;
-	}
-	return rows;
-}
-
 /* The bad-rate chart: expected (mean PD) per month end, actual where the window is over. */
-static int draw_badrate(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+static int draw_badrate(const struct chart_page *c, struct drift *s, int row0, int w, int ph)
 {
 	struct tui *t = c->t;
 	const struct perf_report *r = &s->pr;
 	int muted = tui_attr(t, ROLE_MUTED), chart = tui_attr(t, ROLE_CHART);
 	int n = s->have_pr ? r->nmonths : 0, last = -1;
-	cv_put(c, row0, 0, w, chart | A_BOLD, BADRATE_TITLE);
+	chart_put(c, row0, 0, w, chart | A_BOLD, BADRATE_TITLE);
 	if (n == 0) {
-		cv_put(c, row0 + 1, 1, w - 1, muted, s->pr_note);
+		chart_put(c, row0 + 1, 1, w - 1, muted, s->pr_note);
 		return 2;
 	}
 	for (int i = 0; i < n; i++)
@@ -874,30 +582,30 @@ static int draw_badrate(const struct canvas *c, struct drift *s, int row0, int w
 		snprintf(it[3], sizeof it[3], "not over for any month");
 	const char *items[4] = {it[0], it[1], it[2], it[3]};
 	const int attrs[4] = {chart, muted, muted, muted};
-	int row = row0 + 1 + legend(c, row0 + 1, w, items, attrs, last < n - 1 ? 4 : 3);
+	int row = row0 + 1 + chart_legend(c, row0 + 1, w, items, attrs, last < n - 1 ? 4 : 3);
 	double *ex = rd_malloc((size_t)n * sizeof *ex), *ac = rd_malloc((size_t)n * sizeof *ac);
 	for (int i = 0; i < n; i++) {
 		ex[i] = r->months[i].all.expected;
 		ac[i] = r->months[i].all.actual; /* NaN while immature */
 	}
-	struct series ser[2] = {{ex, n, muted}, {ac, n, chart}};
-	row += draw_series(c, row, 0, w, ph, ser, 2, n, r->months[0].month, r->months[n - 1].month);
+	struct chart_series ser[2] = {{ex, n, muted}, {ac, n, chart}};
+	row += chart_lines(c, row, 0, w, ph, ser, 2, n, r->months[0].month, r->months[n - 1].month);
 	free(ex);
 	free(ac);
 	return row - row0;
 }
 
 /* The vintage chart: the latest quarters' cumulative bad rate by months on book. */
-static int draw_vintages(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+static int draw_vintages(const struct chart_page *c, struct drift *s, int row0, int w, int ph)
 {
 	struct tui *t = c->t;
 	const struct perf_report *r = &s->pr;
 	int muted = tui_attr(t, ROLE_MUTED), chart = tui_attr(t, ROLE_CHART);
-	cv_put(c, row0, 0, w, chart | A_BOLD, VINTAGE_TITLE);
+	chart_put(c, row0, 0, w, chart | A_BOLD, VINTAGE_TITLE);
 	/* Newest first, in these colours. */
 	const int colours[VINTAGES_SHOWN] = {chart, tui_attr(t, ROLE_BAND_C),
 					     tui_attr(t, ROLE_BAND_A), tui_attr(t, ROLE_BAND_E), muted};
-	struct series ser[VINTAGES_SHOWN];
+	struct chart_series ser[VINTAGES_SHOWN];
 	char it[VINTAGES_SHOWN][48];
 	const char *items[VINTAGES_SHOWN];
 	int nser = 0, npos = 0;
@@ -910,24 +618,24 @@ static int draw_vintages(const struct canvas *c, struct drift *s, int row0, int 
 			 nf(val, sizeof val, "%.3f", v->cum[v->points - 1]));
 		items[nser] = it[nser];
 		/* Drawn oldest first: the newest quarter's colour wins where curves meet. */
-		ser[VINTAGES_SHOWN - 1 - nser] = (struct series){v->cum, v->points, colours[nser]};
+		ser[VINTAGES_SHOWN - 1 - nser] = (struct chart_series){v->cum, v->points, colours[nser]};
 		npos = v->points > npos ? v->points : npos;
 		nser++;
 	}
 	if (nser == 0) {
-		cv_put(c, row0 + 1, 1, w - 1, muted,
-		       !s->have_pr ? s->pr_note : "no quarter has a whole month on book observed");
+		chart_put(c, row0 + 1, 1, w - 1, muted,
+		          !s->have_pr ? s->pr_note : "no quarter has a whole month on book observed");
 		return 2;
 	}
-	int row = row0 + 1 + legend(c, row0 + 1, w, items, colours, nser);
+	int row = row0 + 1 + chart_legend(c, row0 + 1, w, items, colours, nser);
 	char xlast[32];
 	snprintf(xlast, sizeof xlast, "%d months on book", npos);
-	row += draw_series(c, row, 0, w, ph, ser + VINTAGES_SHOWN - nser, nser, npos, "1", xlast);
+	row += chart_lines(c, row, 0, w, ph, ser + VINTAGES_SHOWN - nser, nser, npos, "1", xlast);
 	return row - row0;
 }
 
 /* Both charts, one under the other, as a section of the page. */
-static int draw_outcomes(const struct canvas *c, struct drift *s, int row0, int w, int ph)
+static int draw_outcomes(const struct chart_page *c, struct drift *s, int row0, int w, int ph)
 {
 	if (s->nsections < SECTIONS)
 		s->sections[s->nsections++] = row0;
@@ -953,7 +661,8 @@ static int body_rows(const struct pane *p)
 /* Under everything, the whole width: the characteristic analysis (drift_extra.h). */
 static void page_extra(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
 {
-	struct drift_area da = {p, t, y0, rows, s->scroll, 0, p->w};
+	struct chart_page da = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll,
+				.w = p->w};
 	if (s->nsections < SECTIONS)
 		s->sections[s->nsections++] = s->content + 1;
 	s->content = drift_extra_section(&s->dx, &da, s->content + 1);
@@ -964,7 +673,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 {
 	struct table_geom g;
 	table_geom(s, p->w, &g);
-	struct canvas c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .x0 = 0,
+	struct chart_page c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .x0 = 0,
 			   .w = p->w};
 	int side = p->w - g.width - 2 >= SIDE_MIN;
 	int avail = body_rows(p);
@@ -973,7 +682,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	if (side) {
 		c.w = g.width;
 		int left = draw_table(&c, s, 0);
-		struct canvas r = c;
+		struct chart_page r = c;
 		r.x0 = g.width + 1;
 		r.w = p->w - r.x0;
 		int row = draw_score_dist(&r, s, 0) + 1;
@@ -1008,7 +717,7 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
 {
 	const struct monitor_column *col = &s->r.cols[s->order[s->cursor]];
-	struct canvas c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .x0 = 0,
+	struct chart_page c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .x0 = 0,
 			   .w = p->w};
 	char line[320], v[2][24];
 	int st = status_attr(t, col->psi), muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
@@ -1016,7 +725,7 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	const char *kind = col->kind == MON_CATEGORICAL ? "categorical"
 			   : col->kind == MON_SCORE    ? "score"
 						       : "numeric";
-	int y = cv_y(&c, 0);
+	int y = chart_y(&c, 0);
 	snprintf(line, sizeof line, "%s  %s  PSI %s  KS %s  ", col->name, kind,
 		 nf(v[0], sizeof v[0], "%.4f", col->psi), nf(v[1], sizeof v[1], "%.4f", col->ks));
 	if (y >= 0) {
@@ -1025,7 +734,7 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	}
 	int row = 1;
 	if (col->changes[0])
-		cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE), col->changes);
+		chart_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE), col->changes);
 	row++;
 	int lw = 4;
 	double hi = 0;
@@ -1044,42 +753,43 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 	int bw = (room - lw - nums - 2) / 2;
 	if (bw > 30)
 		bw = 30;
-	cv_put(&c, row, 1, lw, muted, "bin");
-	cv_put(&c, row, 1 + lw, nums, muted,
-	       nums >= 30 ? " reference   current  PSI part" : nums >= 16 ? "    ref     cur" : "    cur");
+	chart_put(&c, row, 1, lw, muted, "bin");
+	chart_put(&c, row, 1 + lw, nums, muted,
+	          nums >= 30 ? " reference   current  PSI part" : nums >= 16 ? "    ref     cur" : "    cur");
 	if (bw >= 3) {
-		cv_put(&c, row, 2 + lw + nums, bw, muted, "reference");
-		cv_put(&c, row, 3 + lw + nums + bw, bw, muted, "current");
+		chart_put(&c, row, 2 + lw + nums, bw, muted, "reference");
+		chart_put(&c, row, 3 + lw + nums + bw, bw, muted, "current");
 	}
 	row++;
 	for (int b = 0; b < col->nbins; b++, row++) {
 		const struct monitor_bin *bin = &col->bins[b];
-		if (cv_y(&c, row) < 0)
+		if (chart_y(&c, row) < 0)
 			continue;
-		cv_put(&c, row, 1, lw - 1, 0, bin->label);
+		chart_put(&c, row, 1, lw - 1, 0, bin->label);
 		if (nums >= 30) {
 			snprintf(line, sizeof line, "%9.2f%% %8.2f%% ", bin->ref * 100, bin->cur * 100);
-			cv_put(&c, row, 1 + lw, 21, 0, line);
+			chart_put(&c, row, 1 + lw, 21, 0, line);
 			snprintf(line, sizeof line, "%9.4f", bin->contrib);
-			cv_put(&c, row, 1 + lw + 21, 9, status_attr(t, bin->contrib), line);
+			chart_put(&c, row, 1 + lw + 21, 9, status_attr(t, bin->contrib), line);
 		} else if (nums >= 16) {
 			snprintf(line, sizeof line, "%6.1f%% %6.1f%%", bin->ref * 100, bin->cur * 100);
-			cv_put(&c, row, 1 + lw, nums, 0, line);
+			chart_put(&c, row, 1 + lw, nums, 0, line);
 		} else {
 			snprintf(line, sizeof line, "%6.1f%%", bin->cur * 100);
-			cv_put(&c, row, 1 + lw, nums, 0, line);
+			chart_put(&c, row, 1 + lw, nums, 0, line);
 		}
 		if (bw >= 3) {
-			cv_gauge(&c, row, 2 + lw + nums, bw, hi > 0 ? bin->ref / hi : 0,
-				 tui_attr(t, ROLE_MUTED));
-			cv_gauge(&c, row, 3 + lw + nums + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
+			chart_gauge(&c, row, 2 + lw + nums, bw, hi > 0 ? bin->ref / hi : 0,
+			            tui_attr(t, ROLE_MUTED));
+			chart_gauge(&c, row, 3 + lw + nums + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
 		}
 	}
 	row++;
 	snprintf(line, sizeof line, "PSI = sum of (current - reference) * ln(current / reference),"
 				    " shares floored at %g", DRIFT_FLOOR);
-	cv_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
-	struct drift_area da = {p, t, y0, rows, s->bscroll, 0, p->w};
+	chart_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
+	struct chart_page da = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll,
+				.w = p->w};
 	row += 1 + drift_extra_feature(&s->dx, &da, row + 1, col->name, col->kind == MON_SCORE);
 	s->bcontent = row;
 }
@@ -1115,7 +825,7 @@ static void d_draw(struct pane *p, struct tui *t)
 		if (s->pending) {
 			snprintf(line, sizeof line, " computing%s", dots);
 			put(p, 1, 0, p->w, tui_attr(t, ROLE_MUTED), line);
-		} else if (strstr(s->error, "no reference")) {
+		} else if (s->failed == MONITOR_NO_REFERENCE) {
 			put(p, 1, 0, p->w, A_BOLD,
 			    " no drift reference yet: 'drift baseline' or 'recompute all'");
 			put(p, 2, 1, p->w - 1, tui_attr(t, ROLE_MUTED), s->error);

@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "riskdesk/modelview.h"
 #include "tui.h"
 
 #define LIST_MAX 500     /* registry rows held; the title says when there are more */
 #define MAX_SECTIONS 8
-#define ROC_ROWS_MAX 16  /* the chart's plot, in cells */
-#define ROC_COLS_MAX 64
 
 struct models {
 	struct modelview_version *list; /* owned, LIST_MAX rows */
@@ -231,41 +230,19 @@ static void draw_registry(struct pane *p, struct tui *t, const struct geometry *
 	}
 }
 
-/* --- the detail, drawn on rows of a taller virtual page clipped to the pane */
+/* --- the detail, drawn on rows of a taller virtual page (chart.h) clipped to the pane */
 
-struct canvas {
-	struct pane *p;
-	struct tui *t;
-	int y0, rows; /* the pane rows it may use */
-	int top;      /* the first page row shown */
-	int row;      /* the next page row to fill */
-	int width;
-};
-
-static int cv_y(const struct canvas *c, int row)
-{
-	int r = row - c->top;
-	return r >= 0 && r < c->rows ? c->y0 + r : -1;
-}
-
-static void cv_put(struct canvas *c, int row, int x, int w, int attr, const char *s)
-{
-	int y = cv_y(c, row);
-	if (y >= 0)
-		put(c->p, y, x, w, attr, s);
-}
-
-static void cv_heading(struct canvas *c, struct models *s, const char *text)
+static void cv_heading(struct chart_page *c, struct models *s, const char *text)
 {
 	if (c->row > 0)
 		c->row++; /* a blank line between sections */
 	if (s->nsections < MAX_SECTIONS)
 		s->sections[s->nsections++] = c->row;
-	cv_put(c, c->row++, 1, c->width - 1, tui_attr(c->t, ROLE_CHART) | A_BOLD, text);
+	chart_put(c, c->row++, 1, c->w - 1, tui_attr(c->t, ROLE_CHART) | A_BOLD, text);
 }
 
 /* Metrics as label/value cells, as many to a row as fit. */
-static void draw_metrics(struct canvas *c, struct models *s)
+static void draw_metrics(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	char b[20][96];
@@ -322,25 +299,25 @@ static void draw_metrics(struct canvas *c, struct models *s)
 	cv_heading(c, s, "Metrics");
 	if (m->label_source[0]) {
 		/* Proxy labels first and in the warning colour: the metrics measure the proxy. */
-		cv_put(c, c->row, 1, 16, tui_attr(c->t, ROLE_MUTED), "Labels");
-		cv_put(c, c->row++, 18, c->width - 18,
-		       m->proxy_labels ? tui_attr(c->t, ROLE_DRIFT_MODERATE) | A_BOLD : 0,
-		       m->label_source);
+		chart_put(c, c->row, 1, 16, tui_attr(c->t, ROLE_MUTED), "Labels");
+		chart_put(c, c->row++, 18, c->w - 18,
+		          m->proxy_labels ? tui_attr(c->t, ROLE_DRIFT_MODERATE) | A_BOLD : 0,
+		          m->label_source);
 	}
 	if (n == 0) {
-		cv_put(c, c->row++, 2, c->width - 2, tui_attr(c->t, ROLE_MUTED),
-		       strcmp(m->v.algo, "rules") == 0 ? "The rules model is not trained: no metrics."
-						       : "No readable metrics stored.");
+		chart_put(c, c->row++, 2, c->w - 2, tui_attr(c->t, ROLE_MUTED),
+		          strcmp(m->v.algo, "rules") == 0 ? "The rules model is not trained: no metrics."
+		                                          : "No readable metrics stored.");
 		return;
 	}
-	int cw = 37, per = (c->width - 1) / cw;
+	int cw = 37, per = (c->w - 1) / cw;
 	if (per < 1)
 		per = 1;
 	for (int i = 0; i < n; i += per, c->row++) {
 		for (int j = 0; j < per && i + j < n; j++) {
 			int x = 1 + j * cw;
-			cv_put(c, c->row, x, 16, tui_attr(c->t, ROLE_MUTED), cells[i + j].label);
-			cv_put(c, c->row, x + 17, cw - 18, 0, cells[i + j].value);
+			chart_put(c, c->row, x, 16, tui_attr(c->t, ROLE_MUTED), cells[i + j].label);
+			chart_put(c, c->row, x + 17, cw - 18, 0, cells[i + j].value);
 		}
 	}
 	if (m->nfold_auc) {
@@ -351,88 +328,41 @@ static void draw_metrics(struct canvas *c, struct models *s)
 		line[len] = '\0';
 		for (int i = 0; i < m->nfold_auc && len < (int)sizeof line - 8; i++)
 			len += snprintf(line + len, sizeof line - (size_t)len, "%.4f ", m->fold_auc[i]);
-		cv_put(c, c->row++, 1, c->width - 1, 0, line);
+		chart_put(c, c->row++, 1, c->w - 1, 0, line);
 	}
 }
 
-/* The braille character of the dot bits (U+2800 + bits) as UTF-8. */
-static void braille(unsigned bits, char out[4])
+/* The ROC curve at (c->row, x): a plot of ph x pw cells with its axes, pw + 4 columns
+ * wide and ph + 3 rows tall. */
+static int draw_roc(struct chart_page *c, const struct modelview *m, int x, int pw, int ph)
 {
-	out[0] = (char)0xE2;
-	out[1] = (char)(0xA0 | (bits >> 6));
-	out[2] = (char)(0x80 | (bits & 0x3F));
-	out[3] = '\0';
-}
-
-/* The ROC curve at (c->row, x): a plot of ph x pw cells with its axes, pw + 5 columns
- * wide and ph + 3 rows tall. Braille gives each cell 2 x 4 dots. */
-static int draw_roc(struct canvas *c, const struct modelview *m, int x, int pw, int ph)
-{
-	static const unsigned dot[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
-	unsigned char curve[ROC_ROWS_MAX][ROC_COLS_MAX], diag[ROC_ROWS_MAX][ROC_COLS_MAX];
-	int utf8 = c->t->utf8, row0 = c->row;
-	if (pw > ROC_COLS_MAX)
-		pw = ROC_COLS_MAX;
-	if (ph > ROC_ROWS_MAX)
-		ph = ROC_ROWS_MAX;
-	if (pw < 4 || ph < 3)
+	int row0 = c->row;
+	struct chart *ch = ph >= 3 ? chart_begin(c->t, pw, ph) : NULL;
+	if (!ch)
 		return 0;
-	memset(curve, 0, sizeof curve);
-	memset(diag, 0, sizeof diag);
-	int sx = utf8 ? 2 : 1, sy = utf8 ? 4 : 1; /* dots per cell */
-	int gw = pw * sx, gh = ph * sy;
-	/* The chance line, every other dot. */
-	for (int i = 0; i < gw; i += 2) {
-		int gy = gh - 1 - (int)lround((double)i * (gh - 1) / (gw - 1));
-		diag[gy / sy][i / sx] |= utf8 ? dot[gy % sy][i % sx] : 1;
-	}
+	pw = ch->pw;
+	ph = ch->ph;
+	chart_diagonal(ch, CHART_FAINT); /* chance */
 	/* The curve: straight segments between the stored points. */
 	for (int k = 0; k + 1 < m->nroc || (k == 0 && m->nroc == 1); k++) {
 		const double *a = m->roc[k], *b = m->roc[k + 1 < m->nroc ? k + 1 : k];
-		int steps = (int)(fmax(fabs(b[0] - a[0]) * gw, fabs(b[1] - a[1]) * gh) * 2) + 1;
-		for (int i = 0; i <= steps; i++) {
-			double f = (double)i / steps, fx = a[0] + (b[0] - a[0]) * f,
-			       fy = a[1] + (b[1] - a[1]) * f;
-			if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1))
-				continue;
-			int gx = (int)lround(fx * (gw - 1)), gy = gh - 1 - (int)lround(fy * (gh - 1));
-			curve[gy / sy][gx / sx] |= utf8 ? dot[gy % sy][gx % sx] : 1;
-		}
+		chart_segment(ch, a[0], a[1], b[0], b[1], CHART_CURVE);
 	}
-	int chart = tui_attr(c->t, ROLE_CHART), muted = tui_attr(c->t, ROLE_MUTED);
+	snprintf(ch->label[ph / 2], sizeof ch->label[0], "TPR");
+	snprintf(ch->label[ph - 1], sizeof ch->label[0], "0.0");
+	snprintf(ch->label[0], sizeof ch->label[0], "1.0");
+	int muted = tui_attr(c->t, ROLE_MUTED);
 	char title[96], a1[16], a2[16];
 	snprintf(title, sizeof title, "ROC  AUC %s, OOF %s", nf(a1, sizeof a1, "%.4f", m->auc),
 		 nf(a2, sizeof a2, "%.4f", m->auc_oof));
-	cv_put(c, row0, x, pw + 5, tui_attr(c->t, ROLE_CHART) | A_BOLD, title);
-	for (int r = 0; r < ph; r++) {
-		int row = row0 + 1 + r;
-		const char *label = r == 0 ? "1.0" : r == ph - 1 ? "0.0" : r == ph / 2 ? "TPR" : "";
-		cv_put(c, row, x, 3, muted, label);
-		cv_put(c, row, x + 3, 1, muted, utf8 ? "\xe2\x94\x82" : "|");
-		for (int col = 0; col < pw; col++) {
-			char ch[4];
-			if (curve[r][col]) {
-				if (utf8)
-					braille(curve[r][col] | diag[r][col], ch);
-				else
-					snprintf(ch, sizeof ch, "*");
-				cv_put(c, row, x + 4 + col, 1, chart, ch);
-			} else if (diag[r][col]) {
-				if (utf8)
-					braille(diag[r][col], ch);
-				else
-					snprintf(ch, sizeof ch, ".");
-				cv_put(c, row, x + 4 + col, 1, muted, ch);
-			}
-		}
-	}
+	chart_put(c, row0, x, pw + 5, tui_attr(c->t, ROLE_CHART) | A_BOLD, title);
+	struct chart_colors cc = {.axis = muted, .curve = tui_attr(c->t, ROLE_CHART),
+				  .faint = muted};
 	int axis = row0 + 1 + ph;
-	cv_put(c, axis, x + 3, 1, muted, utf8 ? "\xe2\x94\x94" : "+");
-	for (int col = 0; col < pw; col++)
-		cv_put(c, axis, x + 4 + col, 1, muted, utf8 ? "\xe2\x94\x80" : "-");
-	cv_put(c, axis + 1, x + 4, 1, muted, "0");
-	cv_put(c, axis + 1, x + 4 + (pw - 3) / 2, 3, muted, "FPR");
-	cv_put(c, axis + 1, x + 4 + pw - 1, 1, muted, "1");
+	chart_draw(c, ch, row0 + 1, x, 3, &cc);
+	chart_xlabel(c, ch, axis + 1, x, 3, -1, muted, "0");
+	chart_xlabel(c, ch, axis + 1, x, 3, 0, muted, "FPR");
+	chart_xlabel(c, ch, axis + 1, x, 3, 1, muted, "1");
 	return ph + 3;
 }
 
@@ -443,7 +373,7 @@ static const char *iv_power(double iv)
 }
 
 /* IV bars at (c->row, x), w columns wide; returns the rows used. */
-static int draw_iv(struct canvas *c, const struct modelview *m, int x, int w)
+static int draw_iv(struct chart_page *c, const struct modelview *m, int x, int w)
 {
 	int row = c->row, nw = 8;
 	double max = 0;
@@ -459,7 +389,7 @@ static int draw_iv(struct canvas *c, const struct modelview *m, int x, int w)
 	int words = w >= nw + 9 + 6 + 12;
 	if (nw > w - 9 - 6)
 		nw = w - 9 - 6 > 6 ? w - 9 - 6 : 6;
-	cv_put(c, row++, x, w, tui_attr(c->t, ROLE_CHART) | A_BOLD, "Information value (IV)");
+	chart_put(c, row++, x, w, tui_attr(c->t, ROLE_CHART) | A_BOLD, "Information value (IV)");
 	int barw = w - nw - 9 - (words ? 12 : 0);
 	if (barw > 30)
 		barw = 30;
@@ -468,34 +398,31 @@ static int draw_iv(struct canvas *c, const struct modelview *m, int x, int w)
 		char val[16];
 		int useless = !(v->iv >= 0.02);
 		int attr = tui_attr(c->t, useless ? ROLE_MUTED : ROLE_NORMAL);
-		cv_put(c, row, x, nw - 1, attr, v->name);
+		chart_put(c, row, x, nw - 1, attr, v->name);
 		char shown[24];
 		snprintf(shown, sizeof shown, "%7s", nf(val, sizeof val, "%.4f", v->iv));
-		cv_put(c, row, x + nw + 1, 8, attr, shown);
-		int y = cv_y(c, row);
-		int bx = x + nw + 9, bw = barw;
-		if (bx + bw > c->width)
-			bw = c->width - bx;
-		if (y >= 0 && bw > 0 && !isnan(v->iv))
-			tui_gauge(c->t, c->p->win, y, bx, bw, max > 0 ? v->iv / max : 0,
-				  tui_attr(c->t, useless ? ROLE_MUTED : ROLE_CHART));
+		chart_put(c, row, x + nw + 1, 8, attr, shown);
+		int bx = x + nw + 9;
+		if (!isnan(v->iv))
+			chart_gauge(c, row, bx, barw, max > 0 ? v->iv / max : 0,
+			            tui_attr(c->t, useless ? ROLE_MUTED : ROLE_CHART));
 		if (words)
-			cv_put(c, row, bx + barw + 1, c->width - bx - barw - 1, tui_attr(c->t, ROLE_MUTED),
-			       iv_power(v->iv));
+			chart_put(c, row, bx + barw + 1, c->w - bx - barw - 1, tui_attr(c->t, ROLE_MUTED),
+			          iv_power(v->iv));
 	}
 	return row - c->row;
 }
 
-static void draw_charts(struct canvas *c, struct models *s)
+static void draw_charts(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	if (m->nroc == 0 && m->niv == 0)
 		return;
 	cv_heading(c, s, m->nroc ? (m->niv ? "ROC curve and IV" : "ROC curve") : "IV");
-	int side = m->nroc && m->niv && c->width >= 76;
+	int side = m->nroc && m->niv && c->w >= 76;
 	int rocw = 0, used = 0;
 	if (m->nroc) {
-		int pw = side ? c->width * 2 / 5 - 7 : c->width - 8;
+		int pw = side ? c->w * 2 / 5 - 7 : c->w - 8;
 		if (pw > 40)
 			pw = 40;
 		int ph = side ? 12 : 8;
@@ -510,25 +437,25 @@ static void draw_charts(struct canvas *c, struct models *s)
 	}
 	int ivrows = 0;
 	if (m->niv)
-		ivrows = side ? draw_iv(c, m, rocw + 1, c->width - rocw - 1)
-			      : draw_iv(c, m, 1, c->width - 1);
+		ivrows = side ? draw_iv(c, m, rocw + 1, c->w - rocw - 1)
+			      : draw_iv(c, m, 1, c->w - 1);
 	c->row += used > ivrows ? used : ivrows;
 }
 
 /* A table row from cells with widths; negative widths are right-aligned. */
-static void table_row(struct canvas *c, int row, int x, const int *w, int n, const char *const *cells,
+static void table_row(struct chart_page *c, int row, int x, const int *w, int n, const char *const *cells,
 		      const int *attrs)
 {
-	for (int i = 0; i < n && x < c->width; i++) {
+	for (int i = 0; i < n && x < c->w; i++) {
 		int cw = w[i] < 0 ? -w[i] : w[i];
 		char cell[160];
 		snprintf(cell, sizeof cell, w[i] < 0 ? "%*s " : "%-*s ", cw - 1, cells[i]);
-		cv_put(c, row, x, cw, attrs ? attrs[i] : 0, cell);
+		chart_put(c, row, x, cw, attrs ? attrs[i] : 0, cell);
 		x += cw;
 	}
 }
 
-static void draw_points(struct canvas *c, struct models *s)
+static void draw_points(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	char head[128], b[4][24];
@@ -541,8 +468,8 @@ static void draw_points(struct canvas *c, struct models *s)
 		fw = lf > fw ? lf : fw;
 		bw = lb > bw ? lb : bw;
 	}
-	int narrow = c->width < 70, numw = narrow ? 8 : 38;
-	int room = c->width - 1 - numw;
+	int narrow = c->w < 70, numw = narrow ? 8 : 38;
+	int room = c->w - 1 - numw;
 	if (fw > room / 2)
 		fw = room / 2 > 6 ? room / 2 : 6;
 	if (bw > room - fw)
@@ -565,7 +492,7 @@ static void draw_points(struct canvas *c, struct models *s)
 		int pa = tui_attr(c->t, isnan(pt->points) ? ROLE_MUTED : pt->points < 0 ? ROLE_BAND_D
 										 : ROLE_BAND_A);
 		int fa = cont ? tui_attr(c->t, ROLE_MUTED) : 0;
-		if (cv_y(c, c->row) < 0)
+		if (chart_y(c, c->row) < 0)
 			continue;
 		if (narrow) {
 			int w[] = {fw, bw, -8};
@@ -586,7 +513,7 @@ static void draw_points(struct canvas *c, struct models *s)
 	}
 }
 
-static void draw_weights(struct canvas *c, struct models *s)
+static void draw_weights(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	char head[128], b[3][24];
@@ -607,7 +534,7 @@ static void draw_weights(struct canvas *c, struct models *s)
 	table_row(c, c->row++, 1, w, 5, h, ha);
 	for (int i = 0; i < m->nweights; i++, c->row++) {
 		const struct modelview_weight *x = &m->weights[i];
-		if (cv_y(c, c->row) < 0)
+		if (chart_y(c, c->row) < 0)
 			continue;
 		int cont = i > 0 && strcmp(m->weights[i - 1].feature, x->feature) == 0;
 		const char *cells[] = {x->feature, x->level, nf(b[0], sizeof b[0], "%.4f", x->weight),
@@ -619,28 +546,28 @@ static void draw_weights(struct canvas *c, struct models *s)
 	}
 }
 
-static void draw_params(struct canvas *c, struct models *s)
+static void draw_params(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	cv_heading(c, s, "Parameters");
-	int cw = 26, per = (c->width - 1) / cw;
+	int cw = 26, per = (c->w - 1) / cw;
 	if (per < 1)
 		per = 1;
 	for (int i = 0; i < m->nparams; i += per, c->row++)
 		for (int j = 0; j < per && i + j < m->nparams; j++) {
-			cv_put(c, c->row, 1 + j * cw, 13, tui_attr(c->t, ROLE_MUTED), m->params[i + j].key);
-			cv_put(c, c->row, 1 + j * cw + 13, cw - 14, 0, m->params[i + j].value);
+			chart_put(c, c->row, 1 + j * cw, 13, tui_attr(c->t, ROLE_MUTED), m->params[i + j].key);
+			chart_put(c, c->row, 1 + j * cw + 13, cw - 14, 0, m->params[i + j].value);
 		}
 }
 
-static void draw_terms(struct canvas *c, struct models *s)
+static void draw_terms(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	char head[96];
 	if (!m->has_rules) {
 		cv_heading(c, s, "Terms");
-		cv_put(c, c->row++, 2, c->width - 2, tui_attr(c->t, ROLE_MUTED),
-		       "The specification does not parse.");
+		chart_put(c, c->row++, 2, c->w - 2, tui_attr(c->t, ROLE_MUTED),
+		          "The specification does not parse.");
 		return;
 	}
 	snprintf(head, sizeof head, "Terms  score = %g + the sum of the terms, clamped to 300-1000",
@@ -665,7 +592,7 @@ static void draw_terms(struct canvas *c, struct models *s)
 	}
 }
 
-static void draw_gains(struct canvas *c, struct models *s)
+static void draw_gains(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	if (!m->ngains)
@@ -694,7 +621,7 @@ static void draw_gains(struct canvas *c, struct models *s)
 	}
 }
 
-static void draw_calibration(struct canvas *c, struct models *s)
+static void draw_calibration(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	if (!m->ncalibration)
@@ -723,7 +650,7 @@ static void draw_calibration(struct canvas *c, struct models *s)
 
 /* Predicted against observed bad rate per decile of out-of-fold PD, with the
  * Hosmer–Lemeshow test over them (a small p-value: the PDs are off somewhere). */
-static void draw_deciles(struct canvas *c, struct models *s)
+static void draw_deciles(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	if (!m->ndeciles)
@@ -759,7 +686,7 @@ static void draw_deciles(struct canvas *c, struct models *s)
 static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
 {
 	struct models *s = state(p);
-	struct canvas c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .width = p->w};
+	struct chart_page c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .w = p->w};
 	s->nsections = 0;
 	draw_metrics(&c, s);
 	draw_charts(&c, s);

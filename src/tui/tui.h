@@ -107,10 +107,6 @@ int tui_list_move(int ch, int cursor, int n, int page, int *out);
 /* A long pane's detail scrolled by ch (J K one line, } { to the next or previous section
  * start; sections ascending) from scroll, into *to: 1, or 0 when ch is no such key. */
 int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to);
-/* Block and braille drawing with an ASCII fallback. */
-void tui_gauge(struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr);
-void tui_sparkline(struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n, int lo,
-		   int hi);
 
 /* Panes. */
 extern const struct pane_ops pane_customers_ops, pane_activity_ops, pane_profile_ops,
