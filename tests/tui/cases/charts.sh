@@ -1,5 +1,5 @@
 # The Drift pane's charts come from one chart module (src/tui/chart.c, issue 12).
-# (src/tui/chart.c). Without monthly snapshots the outcome charts fall back to the vintages
+# Without monthly snapshots the outcome charts fall back to the vintages
 # alone, told by perf_run's PERF_NO_SNAPSHOTS rather than by its message; the vintage chart
 # keeps its legend, plot and axis at 120x40 and 80x24, in braille and in ASCII.
 for lang in C.UTF-8 C; do
