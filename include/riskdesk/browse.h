@@ -63,6 +63,12 @@ int64_t browse_count(struct rd_store *st, const struct browse_query *q, int64_t 
 int browse_search(struct rd_store *st, const struct browse_query *q, const char *prefix,
 		  const struct browse_row *from, struct browse_row *out, struct rd_err *err);
 
+/* Customer id's row under the query (with its keyset position): 1, or 0 when the list
+ * does not hold it (the filter excludes it, or the sort lists scored customers only and it
+ * has no profile, or there is no such customer); -1 on error. */
+int browse_find(struct rd_store *st, const struct browse_query *q, const char *id,
+		struct browse_row *out, struct rd_err *err);
+
 /* One order or payment of a customer, newest first. */
 struct browse_event {
 	char kind;            /* 'O' order, 'P' payment */

@@ -25,6 +25,56 @@ struct rd_settings {
 };
 
 struct rd_run;
+struct rd_ctx;
+struct rd_expr;
+
+/* The console's side of its console-only commands (cmd_console.c: select, filter, search,
+ * sort, zoom, pane; `show` and `theme` too). rd_ctx.console is NULL in batch mode, where
+ * those commands check their arguments and say they act on the console only. A hook
+ * returns 0, or -1 with ctx->err set; what it has to say it writes to ctx->out as one
+ * message (the console shows it in its status line). */
+struct rd_console_hooks {
+	void *ud; /* the console */
+	/* Makes customer id (which exists) the selected one everywhere: the list's row too;
+	 * show: and brings its profile forward. */
+	int (*select)(void *ud, struct rd_ctx *ctx, const char *id, int show);
+	/* Filters the customer list by e, compiled from text; the hook owns e (NULL clears). */
+	int (*filter)(void *ud, struct rd_ctx *ctx, const char *text, struct rd_expr *e);
+	/* Moves the list to the next customer whose id or name starts with text. */
+	int (*search)(void *ud, struct rd_ctx *ctx, const char *text);
+	/* Sorts the list by browse_sort_names[key] (browse.h), descending when desc. */
+	int (*sort)(void *ud, struct rd_ctx *ctx, int key, int desc);
+	/* Maximises the focused pane, or restores the layout when it is. */
+	int (*zoom)(void *ud, struct rd_ctx *ctx);
+	/* Gives a pane the keyboard: an index of rd_console_panes, or CMD_PANE_NEXT/PREVIOUS. */
+	int (*pane)(void *ud, struct rd_ctx *ctx, int pane);
+	/* Switches to theme name (its spelling checked; the hook loads it). */
+	int (*theme)(void *ud, struct rd_ctx *ctx, const char *name);
+};
+
+enum { CMD_PANE_NEXT = -1, CMD_PANE_PREVIOUS = -2 };
+
+/* The console's panes by name, in the console's order; NULL-terminated. */
+extern const char *const rd_console_panes[];
+
+/* A console key bound to a command line of the table, as tmux binds keys. The console
+ * reads its keys, its `?` help and its status-line hints from rd_key_bindings; `help keys`
+ * prints it; the man page's KEYS section lists it. */
+struct rd_key_binding {
+	const char *keys;     /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
+	const char *pane;     /* a name of rd_console_panes: only there; NULL: everywhere */
+	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir} or
+	 * {sort-flip} becomes the console's value, as one argument (cmd_join). NULL: the
+	 * focused pane's own motion, else the console's own key (prompts, help). */
+	const char *command;
+	const char *note;     /* what it does, for `?` and the man page */
+	const char *hint;     /* a word for the status line's key hints, or NULL */
+	const char *ask;      /* a y/n question first ("" asks "COMMAND?"), or NULL */
+	const char *declined; /* the status line after n, or NULL */
+};
+
+/* Terminated by an entry with keys NULL. */
+extern const struct rd_key_binding rd_key_bindings[];
 
 /* Everything a command may touch. */
 struct rd_ctx {
@@ -34,13 +84,14 @@ struct rd_ctx {
 	volatile sig_atomic_t *cancel;   /* set (by SIGINT) to ask a long command to stop; may be NULL */
 	const char *line;                /* the command line being run, for runs and audit */
 	struct rd_run *run;              /* the write command's runs row (journal.h), or NULL */
+	const struct rd_console_hooks *console; /* the console's hooks; NULL in batch mode */
 	struct rd_err err;               /* the failing command's message */
 };
 
 enum rd_cmd_flags {
 	CMD_WRITES = 1u << 0,  /* changes the database: refused with --read-only, audited */
 	CMD_LONG = 1u << 1,    /* may run long: progress and cancel */
-	CMD_CONSOLE = 1u << 2, /* acts on the console (theme, quit); harmless in batch */
+	CMD_CONSOLE = 1u << 2, /* acts on the console (select, theme, quit...); harmless in batch */
 	CMD_AUDITED = 1u << 3, /* audited though it writes no table (data leaving: export) */
 };
 

@@ -742,6 +742,42 @@ out:
 	return found;
 }
 
+int browse_find(struct rd_store *st, const struct browse_query *q, const char *id,
+		struct browse_row *out, struct rd_err *err)
+{
+	struct rd_buf sql = {0};
+	sqlite3_stmt *s = NULL;
+	int found = -1;
+	if (check_query(q, err))
+		return -1;
+	/* The sort's own FROM: a sort driven from the profiles lists scored customers only. */
+	buf_puts(&sql, row_cols);
+	buf_puts(&sql, sorts[q->sort].from);
+	buf_puts(&sql, " WHERE c.id = ?");
+	if (q->filter)
+		buf_printf(&sql, " AND %s", expr_sql(q->filter));
+	if (store_prepare(st, sql.data, &s, err))
+		goto out;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (q->filter && expr_bind(q->filter, s, 2) < 0) {
+		store_fail(st, err, "browse: binding the filter");
+		goto out;
+	}
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		fill_row(s, q->sort, out);
+		found = 1;
+	} else if (step == SQLITE_DONE) {
+		found = 0;
+	} else {
+		store_fail(st, err, "browse");
+	}
+out:
+	sqlite3_finalize(s);
+	buf_free(&sql);
+	return found;
+}
+
 int browse_activity(struct rd_store *st, const char *customer_id, int skip, int n,
 		    struct browse_event *out, struct rd_err *err)
 {

@@ -7,8 +7,25 @@
 #include "riskdesk/journal.h"
 #include "riskdesk/theme.h"
 
+/* help keys: the console's key table (rd_key_bindings). */
+static void help_keys(struct rd_ctx *ctx)
+{
+	static const char *const cols[] = {"key", "pane", "command", "note"};
+	sink_table_begin(ctx->out, "keys", 4, cols, NULL);
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
+		const char *row[] = {b->keys, b->pane ? b->pane : "all",
+				     b->command ? b->command : "-", b->note};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+}
+
 static int exec_help(struct rd_ctx *ctx, const struct rd_args *a)
 {
+	if (a->argc == 1 && strcmp(a->argv[0], "keys") == 0 && !cmd_find("keys")) {
+		help_keys(ctx);
+		return RD_OK;
+	}
 	if (a->argc == 1) {
 		const struct rd_cmd *c = cmd_find(a->argv[0]);
 		if (!c) {
@@ -49,8 +66,8 @@ static int exec_help(struct rd_ctx *ctx, const struct rd_args *a)
 
 const struct rd_cmd cmd_help = {
 	.name = "help",
-	.usage = "[COMMAND]",
-	.summary = "list the commands, or describe one",
+	.usage = "[COMMAND | keys]",
+	.summary = "list the commands, or describe one; help keys: the console's keys",
 	.min_args = 0,
 	.max_args = 1,
 	.exec = exec_help,
@@ -142,6 +159,8 @@ static int exec_theme(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0];
 	if (theme_name_check(name, strlen(name), &ctx->err))
+		return RD_FAILED;
+	if (ctx->console && ctx->console->theme(ctx->console->ud, ctx, name))
 		return RD_FAILED;
 	snprintf(ctx->settings.theme, sizeof ctx->settings.theme, "%s", name);
 	sink_message(ctx->out, "theme %s", name);

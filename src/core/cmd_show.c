@@ -116,6 +116,8 @@ static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
 static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *id = a->argv[0];
+	if (ctx->console) /* the console shows the customer in its panes */
+		return cmd_console_select(ctx, id, 1);
 	sqlite3_stmt *s = NULL;
 	int status = RD_FAILED;
 	if (store_prepare(ctx->store,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "riskdesk/browse.h"
 #include "riskdesk/command.h"
 #include "riskdesk/model.h"
 #include "riskdesk/vocab.h"
@@ -261,9 +262,18 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 			cands_words(c, recompute_sub);
 			cands_ids(c, st);
 		}
-	} else if (strcmp(name, "show") == 0 || strcmp(name, "history") == 0) {
+	} else if (strcmp(name, "show") == 0 || strcmp(name, "history") == 0 ||
+		   strcmp(name, "select") == 0) {
 		if (k == 0)
 			cands_ids(c, st);
+	} else if (strcmp(name, "sort") == 0) { /* the console's list: browse.h's sorts */
+		for (int i = 0; k == 0 && i < BROWSE_SORT_COUNT; i++)
+			cands_add(c, browse_sort_names[i], strlen(browse_sort_names[i]));
+		if (k == 1)
+			cands_words(c, asc_desc);
+	} else if (strcmp(name, "pane") == 0) {
+		if (k == 0)
+			cands_words(c, rd_console_panes);
 	} else if (strcmp(name, "export") == 0) {
 		if (k == 0)
 			cands_words(c, export_what);

@@ -20,6 +20,7 @@ struct customers {
 	int has_anchor;           /* 0: rows[0] is the first row */
 	int64_t count;            /* matching rows, up to COUNT_CAP + 1 */
 	int stale_count;
+	int detached;             /* the selected customer is not in the list (`select`) */
 };
 
 static struct customers *state(struct pane *p)
@@ -70,6 +71,7 @@ static void set_anchor_before_top(struct pane *p, struct tui *t)
 static void select_cursor(struct pane *p, struct tui *t)
 {
 	struct customers *c = state(p);
+	c->detached = 0;
 	snprintf(t->selected, sizeof t->selected, "%s", c->nrows ? c->rows[c->cursor].id : "");
 }
 
@@ -81,10 +83,12 @@ static void c_reload(struct pane *p, struct tui *t)
 	fill_from_anchor(p, t);
 	/* Keep the cursor on the same customer when it is still on the page. */
 	for (int i = 0; i < c->nrows; i++)
-		if (strcmp(c->rows[i].id, keep) == 0)
+		if (strcmp(c->rows[i].id, keep) == 0) {
 			c->cursor = i;
+			c->detached = 0;
+		}
 	c->stale_count = 1;
-	if (!t->selected[0] || c->nrows)
+	if (!c->detached && (!t->selected[0] || c->nrows))
 		select_cursor(p, t);
 	p->dirty = 1;
 }
@@ -181,11 +185,22 @@ static void page(struct pane *p, struct tui *t, int dir)
 	set_anchor_before_top(p, t);
 }
 
+/* Sets up the page so that r is its first row, and the cursor on it. */
+static void show_at_top(struct pane *p, struct tui *t, const struct browse_row *r)
+{
+	struct customers *c = state(p);
+	struct rd_err err = {{0}};
+	c->has_anchor = browse_page(t->store, &c->q, r, 1, 1, &c->anchor, &err) == 1;
+	c->cursor = 0;
+	fill_from_anchor(p, t);
+}
+
+/* Motion only: the keys bound to commands (Enter, S) are the key table's (cmd_console.c). */
 static int c_key(struct pane *p, struct tui *t, int ch)
 {
 	struct customers *c = state(p);
 	char before[64];
-	snprintf(before, sizeof before, "%s", c->nrows ? c->rows[c->cursor].id : "");
+	snprintf(before, sizeof before, "%s", t->selected);
 	switch (ch) {
 	case 'j':
 	case KEY_DOWN:
@@ -208,15 +223,6 @@ static int c_key(struct pane *p, struct tui *t, int ch)
 	case KEY_HOME: go_first(p, t); break;
 	case 'G':
 	case KEY_END: go_last(p, t); break;
-	case 'S':
-		c->q.desc = !c->q.desc;
-		go_first(p, t);
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		tui_show(t, PANE_PROFILE);
-		return PK_DONE | PK_REDRAW;
 	default: return PK_UNHANDLED;
 	}
 	select_cursor(p, t);
@@ -267,7 +273,7 @@ static void c_draw(struct pane *p, struct tui *t)
 	wattroff(w, tui_attr(t, focused ? ROLE_FOCUS : ROLE_HEADER));
 	for (int i = 0; i < c->nrows && i + 1 < p->h - 1; i++) {
 		const struct browse_row *r = &c->rows[i];
-		int y = i + 1, sel = i == c->cursor;
+		int y = i + 1, sel = i == c->cursor && !c->detached;
 		int base = sel ? tui_attr(t, ROLE_SELECTION) : tui_attr(t, ROLE_NORMAL);
 		wattron(w, base);
 		tui_clear_to(w, y, 0, width);
@@ -311,18 +317,44 @@ static void c_draw(struct pane *p, struct tui *t)
 	wattroff(w, tui_attr(t, ROLE_MUTED));
 }
 
-void customers_set_filter(struct pane *p, struct tui *t, const char *text)
+int customers_select(struct pane *p, struct tui *t, const char *id, char *why, size_t n,
+		     struct rd_err *err)
 {
 	struct customers *c = state(p);
-	struct rd_err err = {{0}};
-	struct rd_expr *e = NULL;
-	if (text && *text) {
-		e = expr_compile_pii(text, t->store, t->ctx.settings.pii, &err);
-		if (!e) {
-			tui_status(t, 1, "%s", err.msg);
-			return;
-		}
+	struct browse_row found;
+	int on_page = -1;
+	for (int i = 0; i < c->nrows && on_page < 0; i++)
+		if (strcmp(c->rows[i].id, id) == 0)
+			on_page = i;
+	if (on_page >= 0) {
+		c->cursor = on_page;
+	} else {
+		/* Its place under the sort and filter, wherever that is. */
+		int rc = browse_find(t->store, &c->q, id, &found, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			show_at_top(p, t, &found);
+		on_page = rc == 1 ? c->cursor : -1;
 	}
+	snprintf(t->selected, sizeof t->selected, "%s", id);
+	c->detached = on_page < 0;
+	p->dirty = 1;
+	if (!c->detached)
+		return 1;
+	char e[RD_ECHO_SIZE];
+	if (c->filter_text[0])
+		snprintf(why, n, "%s is not in the list (where %s)", rd_echo(e, id, strlen(id)),
+			 c->filter_text);
+	else
+		snprintf(why, n, "%s is not in the list (sorted by %s: scored customers only)",
+			 rd_echo(e, id, strlen(id)), browse_sort_names[c->q.sort]);
+	return 0;
+}
+
+void customers_set_filter(struct pane *p, struct tui *t, const char *text, struct rd_expr *e)
+{
+	struct customers *c = state(p);
 	expr_free(c->filter);
 	c->filter = e;
 	c->q.filter = e;
@@ -331,48 +363,54 @@ void customers_set_filter(struct pane *p, struct tui *t, const char *text)
 	go_first(p, t);
 	c->stale_count = 1;
 	select_cursor(p, t);
-	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].stale = 1;
-	tui_status(t, 0, "%s", e ? "filtered (f then Enter on an empty line clears)" : "filter cleared");
 }
 
-void customers_cycle_sort(struct pane *p, struct tui *t)
+void customers_sort(struct pane *p, struct tui *t, enum browse_sort sort, int desc)
 {
 	struct customers *c = state(p);
-	c->q.sort = (enum browse_sort)((c->q.sort + 1) % BROWSE_SORT_COUNT);
+	c->q.sort = sort;
+	c->q.desc = desc;
 	go_first(p, t); /* the count does not depend on the order */
 	select_cursor(p, t);
-	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].stale = 1;
-	tui_status(t, 0, "sorted by %s%s", browse_sort_names[c->q.sort], c->q.desc ? " (desc)" : "");
 	p->dirty = 1;
 }
 
-void customers_search(struct pane *p, struct tui *t, const char *prefix)
+int customers_search(struct pane *p, struct tui *t, const char *prefix, char *found_id, size_t n,
+		     struct rd_err *err)
 {
 	struct customers *c = state(p);
-	struct rd_err err = {{0}};
 	struct browse_row found;
-	if (!prefix || !*prefix)
-		return;
 	int rc = browse_search(t->store, &c->q, prefix, c->nrows ? &c->rows[c->cursor] : NULL,
-			       &found, &err);
-	if (rc < 0) {
-		fail(t, &err);
-		return;
-	}
+			       &found, err);
+	if (rc < 0)
+		return -1;
 	if (rc == 0) {
-		tui_status(t, 1, "no customer starts with '%s'", prefix);
-		return;
+		char e[RD_ECHO_SIZE];
+		rd_err_set(err, "no customer starts with %s", rd_echo(e, prefix, strlen(prefix)));
+		return -1;
 	}
-	/* Put the found row at the top of the page. */
-	c->has_anchor = browse_page(t->store, &c->q, &found, 1, 1, &c->anchor, &err) == 1;
-	c->cursor = 0;
-	fill_from_anchor(p, t);
+	show_at_top(p, t, &found); /* the found row at the top of the page */
 	select_cursor(p, t);
-	for (int i = PANE_ACTIVITY; i <= PANE_PROFILE; i++)
-		t->panes[i].stale = 1;
-	tui_status(t, 0, "found %s", found.id);
+	snprintf(found_id, n, "%s", found.id);
+	return 0;
+}
+
+/* The list's sort for the keys s and S: `sort {sort-next} {sort-dir}`. */
+static int c_arg(struct pane *p, struct tui *t, const char *name, char *out, size_t n)
+{
+	struct customers *c = state(p);
+	(void)t;
+	if (strcmp(name, "sort") == 0)
+		snprintf(out, n, "%s", browse_sort_names[c->q.sort]);
+	else if (strcmp(name, "sort-next") == 0)
+		snprintf(out, n, "%s", browse_sort_names[(c->q.sort + 1) % BROWSE_SORT_COUNT]);
+	else if (strcmp(name, "sort-dir") == 0)
+		snprintf(out, n, "%s", c->q.desc ? "desc" : "asc");
+	else if (strcmp(name, "sort-flip") == 0)
+		snprintf(out, n, "%s", c->q.desc ? "asc" : "desc");
+	else
+		return 0;
+	return 1;
 }
 
 /* The row count is deferred to idle time, and a key interrupts it: on a million rows a
@@ -407,5 +445,6 @@ const struct pane_ops pane_customers_ops = {
 	.reload = c_reload,
 	.mouse = c_mouse,
 	.idle = c_idle,
+	.arg = c_arg,
 	.free = c_free,
 };

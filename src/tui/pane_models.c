@@ -769,23 +769,13 @@ static void scroll_to(struct pane *p, struct models *s, int to)
 	s->scroll = to;
 }
 
-/* "verb NAME@V" as a command line, the name passed as one word whatever it holds. */
-static void command_for(char *out, size_t n, const char *verb, const struct modelview_version *v)
-{
-	char ref[300];
-	snprintf(ref, sizeof ref, "%s@%d", v->name, v->version);
-	char *line = cmd_join(2, (const char *const[]){verb, ref});
-	snprintf(out, n, "%s", line);
-	free(line);
-}
-
+/* Motion only: Enter, P and X are the key table's (`model {model}`...; cmd_console.c). */
 static int m_key(struct pane *p, struct tui *t, int ch)
 {
 	struct models *s = state(p);
 	struct geometry g;
 	geometry(p, s, &g);
 	int page = g.list_rows > 1 ? g.list_rows : 1, cursor;
-	char line[320];
 	if (tui_list_move(ch, s->cursor, s->n, page, &cursor)) {
 		if (cursor != s->cursor) {
 			s->cursor = cursor;
@@ -798,31 +788,18 @@ static int m_key(struct pane *p, struct tui *t, int ch)
 		scroll_to(p, s, to);
 		return PK_DONE | PK_REDRAW;
 	}
-	switch (ch) {
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (!s->n)
-			return PK_DONE;
-		command_for(line, sizeof line, "model", &s->list[s->cursor]);
-		tui_run(t, line);
-		return PK_DONE | PK_REDRAW;
-	case 'P':
-	case 'X': {
-		/* Promote or retire the selected version, after a y/n. */
-		if (!s->n)
-			return PK_DONE;
-		char question[340];
-		command_for(line, sizeof line, ch == 'P' ? "promote" : "retire", &s->list[s->cursor]);
-		snprintf(question, sizeof question, "%s?", line);
-		if (tui_confirm(t, question))
-			tui_run(t, line);
-		else
-			tui_status(t, 0, ch == 'P' ? "not promoted" : "not retired");
-		return PK_DONE | PK_REDRAW;
-	}
-	default: return PK_UNHANDLED;
-	}
+	return PK_UNHANDLED;
+}
+
+/* {model}: the selected version as NAME@V, one argument whatever the name holds. */
+static int m_arg(struct pane *p, struct tui *t, const char *name, char *out, size_t n)
+{
+	struct models *s = state(p);
+	(void)t;
+	if (strcmp(name, "model") != 0 || !s->n)
+		return 0;
+	snprintf(out, n, "%s@%d", s->list[s->cursor].name, s->list[s->cursor].version);
+	return 1;
 }
 
 static void m_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)
@@ -860,5 +837,6 @@ const struct pane_ops pane_models_ops = {
 	.key = m_key,
 	.reload = m_reload,
 	.mouse = m_mouse,
+	.arg = m_arg,
 	.free = m_free,
 };

@@ -1,6 +1,8 @@
 /* The prompt: GNU readline inside the screen through its callback interface. Keys come
  * from curses and are handed to readline one byte at a time; readline's redisplay draws
- * into the bottom line; completion asks the core (complete.h). */
+ * into the bottom line; completion asks the core (complete.h). What is typed runs as a
+ * command of the table: the line itself, or `search TEXT` / `filter EXPR` with the text as
+ * one argument. */
 #include <errno.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -64,9 +66,10 @@ static void on_line(char *line)
 			tui_run(t, line);
 		}
 	} else if (strcmp(what, "search") == 0) {
-		customers_search(&t->panes[PANE_CUSTOMERS], t, line);
-	} else if (strcmp(what, "filter") == 0) {
-		customers_set_filter(&t->panes[PANE_CUSTOMERS], t, line);
+		if (*line)
+			tui_run_words(t, 2, (const char *const[]){"search", line});
+	} else if (strcmp(what, "filter") == 0) { /* an empty line clears the filter */
+		tui_run_words(t, 2, (const char *const[]){"filter", line});
 	}
 	free(line);
 	for (int i = 0; i < PANE_COUNT; i++)
@@ -224,11 +227,8 @@ void prompt_key(struct tui *t, int ch)
 {
 	key_to_readline(t, ch);
 	/* Search is incremental: every keystroke moves to the first match. */
-	if (t->prompting && strcmp(purpose, "search") == 0 && rl_line_buffer && *rl_line_buffer) {
-		customers_search(&t->panes[PANE_CUSTOMERS], t, rl_line_buffer);
-		for (int i = 0; i < PANE_COUNT; i++)
-			t->panes[i].dirty = 1;
-	}
+	if (t->prompting && strcmp(purpose, "search") == 0 && rl_line_buffer && *rl_line_buffer)
+		tui_run_words(t, 2, (const char *const[]){"search", rl_line_buffer});
 }
 
 void prompt_draw(struct tui *t)

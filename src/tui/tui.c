@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,18 +73,15 @@ static void apply_theme(struct tui *t)
 	bkgd((chtype)tui_attr(t, ROLE_NORMAL));
 }
 
-int tui_set_theme(struct tui *t, const char *name)
+int tui_set_theme(struct tui *t, const char *name, struct rd_err *err)
 {
 	struct rd_theme th;
-	struct rd_err err = {{0}};
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR") && strcmp(name, "mono") != 0) {
-		tui_status(t, 1, "NO_COLOR is set: the mono theme stays");
+		rd_err_set(err, "NO_COLOR is set: the mono theme stays");
 		return -1;
 	}
-	if (theme_load(name, t->themes_dir, &th, &err)) {
-		tui_status(t, 1, "%s", err.msg);
+	if (theme_load(name, t->themes_dir, &th, err))
 		return -1;
-	}
 	t->theme = th;
 	apply_theme(t);
 	snprintf(t->ctx.settings.theme, sizeof t->ctx.settings.theme, "%s", name);
@@ -177,8 +175,8 @@ static void layout(struct tui *t)
 	t->bar = newwin(1, t->cols, t->rows - 1, 0);
 	int top = 1, h = t->rows - 2;
 	struct pane *p = t->panes;
-	int shown = t->single ? t->focus : t->front;
-	if (shown >= 0 && (t->single || shown > PANE_PROFILE)) {
+	int shown = t->single || t->zoom ? t->focus : t->front;
+	if (shown >= 0 && (t->single || t->zoom || shown > PANE_PROFILE)) {
 		place(&p[shown], top, 0, h, t->cols);
 		if (!t->single && t->focus != shown)
 			t->focus = shown;
@@ -237,6 +235,85 @@ void tui_plain_dashes(const struct tui *t, char *s)
 	}
 }
 
+/* --- the key table (rd_key_bindings, cmd_console.c): key names, lookup, hints */
+
+/* Names of the keys that are not one character. */
+static const struct {
+	const char *name;
+	int code;
+} key_names[] = {
+	{"Enter", '\r'},       {"Enter", '\n'},      {"Enter", KEY_ENTER}, {"Esc", 27},
+	{"Tab", '\t'},         {"S-Tab", KEY_BTAB},  {"Space", ' '},       {"Up", KEY_UP},
+	{"Down", KEY_DOWN},    {"Left", KEY_LEFT},   {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE},
+	{"PgDn", KEY_NPAGE},   {"Home", KEY_HOME},   {"End", KEY_END},     {"BSpace", KEY_BACKSPACE},
+};
+
+/* 1 when the key name (len bytes) is ch, 0 when not, -1 when it names no key. */
+static int key_is(const char *name, size_t len, int ch)
+{
+	if (len == 1)
+		return (unsigned char)name[0] == ch;
+	int known = 0;
+	for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
+		if (strlen(key_names[i].name) == len && strncmp(key_names[i].name, name, len) == 0) {
+			known = 1;
+			if (key_names[i].code == ch)
+				return 1;
+		}
+	return known ? 0 : -1;
+}
+
+static int binding_has(const struct rd_key_binding *b, int ch)
+{
+	for (const char *k = b->keys + strspn(b->keys, " "); *k; k += strspn(k, " ")) {
+		size_t len = strcspn(k, " ");
+		if (key_is(k, len, ch) == 1)
+			return 1;
+		k += len;
+	}
+	return 0;
+}
+
+/* Every key name of the table is one the console knows (checked at start). 0 or -1. */
+static int check_key_names(struct rd_err *err)
+{
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++)
+		for (const char *k = b->keys + strspn(b->keys, " "); *k; k += strspn(k, " ")) {
+			size_t len = strcspn(k, " ");
+			if (key_is(k, len, -1) < 0) {
+				rd_err_set(err, "key table: unknown key name '%.*s'", (int)len, k);
+				return -1;
+			}
+			k += len;
+		}
+	return 0;
+}
+
+/* The binding of ch in pane (NULL: those that act everywhere), or NULL. */
+static const struct rd_key_binding *binding_for(int ch, const char *pane)
+{
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++)
+		if ((pane ? b->pane && strcmp(b->pane, pane) == 0 : !b->pane) && binding_has(b, ch))
+			return b;
+	return NULL;
+}
+
+/* The key hints of the focused pane and of everywhere, "? keys" joined by sep. */
+static void key_hints(const struct tui *t, const char *sep, char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
+		if (!b->hint || (b->pane && strcmp(b->pane, rd_console_panes[t->focus]) != 0))
+			continue;
+		int w = snprintf(out + used, n - used, "%s%.*s %s", used ? sep : "",
+				 (int)strcspn(b->keys, " "), b->keys, b->hint);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
 static void draw_bar(struct tui *t)
 {
 	if (!t->bar)
@@ -250,7 +327,9 @@ static void draw_bar(struct tui *t)
 	wbkgd(t->bar, (chtype)a);
 	/* Stale profiles: the warning on the right, the message in what is left; but an error
 	 * or a question keeps its whole line, beside the short form if it fits. */
-	const char *msg = t->status[0] ? t->status : " ? keys  : command  q quit";
+	char hints[256] = " ";
+	key_hints(t, "  ", hints + 1, sizeof hints - 1);
+	const char *msg = t->status[0] ? t->status : hints;
 	char warn[400] = "";
 	stale_profiles_text(&t->stale, 1, warn + 1, sizeof warn - 2);
 	int ww = 0;
@@ -277,32 +356,16 @@ static void draw_bar(struct tui *t)
 	wnoutrefresh(t->bar);
 }
 
-/* The keys, generated into the help overlay with the command table's summaries. */
-static const struct {
-	const char *key;
-	const char *what;
-} key_help[] = {
-	{"j k, arrows", "move"},
-	{"PgUp PgDn g G", "page, first, last"},
-	{"Tab S-Tab", "next / previous pane"},
-	{"Enter", "open (customer -> profile)"},
-	{"/", "search by id or name"},
-	{"s", "change the sort (id, name, score, band, activity)"},
-	{"S", "reverse the sort"},
-	{"f", "filter with the where language; empty clears"},
-	{"r", "recompute <selected>"},
-	{"R", "recompute all (asks first)"},
-	{"c a p d m l o", "Customers Activity Profile Drift Models Log Output"},
-	{"J K  { }", "Models, Drift: scroll the detail, previous / next section"},
-	{"Enter  P  X", "Models: `model NAME@V` report, promote, retire (ask first)"},
-	{"Enter  Esc", "Drift: the selected feature's bins (j k: next / previous), back"},
-	{"u", "Drift: remake the report (when it is older than the profiles)"},
-	{"Esc", "back to the default screen"},
-	{":", "command prompt (Tab completes)"},
-	{"?", "this help"},
-	{"q", "quit"},
-};
+static int pane_index(const char *name)
+{
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (strcmp(rd_console_panes[i], name) == 0)
+			return i;
+	return PANE_CUSTOMERS;
+}
 
+/* The `?` overlay: the key table (a heading before each pane's own keys; two columns when
+ * the screen is wide), then the command table's summaries. */
 static void draw_help(struct tui *t)
 {
 	int h = t->rows - 2, w = t->cols;
@@ -310,20 +373,47 @@ static void draw_help(struct tui *t)
 		return;
 	WINDOW *win = newwin(h, w, 1, 0);
 	werase(win);
-	int y = 0;
-	wattron(win, tui_attr(t, ROLE_HEADER));
-	tui_put(win, y++, 0, w, " Keys  (any key closes)");
-	wattroff(win, tui_attr(t, ROLE_HEADER));
-	for (size_t i = 0; i < sizeof key_help / sizeof *key_help && y < h; i++, y++) {
-		tui_put(win, y, 1, 16, key_help[i].key);
-		tui_put(win, y, 18, w - 18, key_help[i].what);
+	int ha = tui_attr(t, ROLE_HEADER);
+	wattron(win, ha);
+	tui_put(win, 0, 0, w, " Keys  (any key closes; help keys: their commands)");
+	wattroff(win, ha);
+	int lines = 0, kw = 0;
+	const char *scope = NULL;
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
+		if (b->pane && (!scope || strcmp(scope, b->pane) != 0))
+			lines++;
+		scope = b->pane;
+		lines++;
+		if ((int)strlen(b->keys) > kw)
+			kw = (int)strlen(b->keys);
 	}
-	if (y < h)
-		y++;
+	int ncol = w >= 100 ? 2 : 1, per = (lines + ncol - 1) / ncol, colw = w / ncol;
+	kw += 2;
+	int line = 0;
+	scope = NULL;
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++, line++) {
+		int y = 1 + line % per, x = line / per * colw;
+		if (b->pane && (!scope || strcmp(scope, b->pane) != 0)) {
+			if (y < h) {
+				wattron(win, ha);
+				tui_put(win, y, x, colw, " ");
+				tui_put(win, y, x + 1, colw - 1, t->panes[pane_index(b->pane)].ops->name);
+				wattroff(win, ha);
+			}
+			line++;
+			y = 1 + line % per, x = line / per * colw;
+		}
+		scope = b->pane;
+		if (y >= h)
+			continue;
+		tui_put(win, y, x + 1, kw, b->keys);
+		tui_put(win, y, x + 1 + kw, colw - 2 - kw, b->note);
+	}
+	int y = 1 + per + 1;
 	if (y < h) {
-		wattron(win, tui_attr(t, ROLE_HEADER));
+		wattron(win, ha);
 		tui_put(win, y++, 0, w, " Commands  (: then a command; help NAME for more)");
-		wattroff(win, tui_attr(t, ROLE_HEADER));
+		wattroff(win, ha);
 	}
 	for (const struct rd_cmd *const *c = rd_commands; *c && y < h; c++, y++) {
 		tui_put(win, y, 1, 12, (*c)->name);
@@ -371,14 +461,34 @@ static void show_front(struct tui *t, int id)
 	wnoutrefresh(stdscr);
 }
 
-void tui_show(struct tui *t, int id)
+static void dirty_all(struct tui *t)
 {
-	if (t->single || id > PANE_PROFILE)
+	for (int i = 0; i < PANE_COUNT; i++)
+		t->panes[i].dirty = 1;
+}
+
+/* Gives pane id the keyboard: the default three share the screen, the others come
+ * forward; in the small layout each comes forward. A zoom ends. */
+static void focus_pane(struct tui *t, int id)
+{
+	int zoomed = t->zoom;
+	t->zoom = 0;
+	if (id == PANE_MODELS)
+		t->panes[PANE_MODELS].stale = 1; /* another console may have trained */
+	if (t->single || zoomed || t->front >= 0 || id == PANE_CUSTOMERS || id > PANE_PROFILE)
 		show_front(t, id);
 	else
 		t->focus = id;
-	for (int i = 0; i < PANE_COUNT; i++)
-		t->panes[i].dirty = 1;
+	dirty_all(t);
+}
+
+/* The next (dir 1) or previous pane of those on screen (all of them, one at a time, in
+ * the small layout); none beside a pane brought forward. */
+static void cycle_pane(struct tui *t, int dir)
+{
+	int n = t->single ? PANE_COUNT : t->front < 0 ? PANE_PROFILE + 1 : 1;
+	if (n > 1)
+		focus_pane(t, (t->focus + (dir > 0 ? 1 : n - 1)) % n);
 }
 
 static void select_changed(struct tui *t)
@@ -403,71 +513,125 @@ int tui_confirm(struct tui *t, const char *question)
 	return ch == 'y' || ch == 'Y';
 }
 
-/* Keys of the whole console; pane keys first. */
-static void on_key(struct tui *t, int ch)
+/* A binding's word {name}: 0 when it is no such word; else its value into out and 1, or
+ * -1 with the reason in the status line (nothing selected). */
+static int binding_value(struct tui *t, const char *word, char *out, size_t n)
 {
-	if (t->help) {
-		t->help = 0;
-		for (int i = 0; i < PANE_COUNT; i++)
-			t->panes[i].dirty = 1;
-		clear();
-		wnoutrefresh(stdscr);
+	size_t len = strlen(word);
+	char name[32];
+	if (len < 3 || len - 2 >= sizeof name || word[0] != '{' || word[len - 1] != '}')
+		return 0;
+	snprintf(name, sizeof name, "%.*s", (int)(len - 2), word + 1);
+	if (strcmp(name, "customer") == 0 && t->selected[0]) {
+		snprintf(out, n, "%s", t->selected);
+		return 1;
+	}
+	struct pane *f = &t->panes[t->focus];
+	if (f->ops->arg && f->ops->arg(f, t, name, out, n))
+		return 1;
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &t->panes[i];
+		if (p->ops->arg && p->ops->arg(p, t, name, out, n))
+			return 1;
+	}
+	tui_status(t, 1, "no %s selected", name);
+	return -1;
+}
+
+/* Runs a key's command line: its {words} replaced by values as whole arguments, asked
+ * first when the binding says so. */
+static void run_binding(struct tui *t, const struct rd_key_binding *b)
+{
+	int argc;
+	char **argv, *line = NULL;
+	struct rd_err err = {{0}};
+	if (cmd_split(b->command, &argc, &argv, &err)) {
+		tui_status(t, 1, "%s", err.msg);
 		return;
 	}
+	for (int i = 0; i < argc; i++) {
+		char value[320];
+		int rc = binding_value(t, argv[i], value, sizeof value);
+		if (rc < 0)
+			goto out;
+		if (rc > 0) {
+			free(argv[i]);
+			argv[i] = rd_strdup(value);
+		}
+	}
+	line = cmd_join(argc, (const char *const *)argv);
+	if (b->ask) {
+		char question[400];
+		snprintf(question, sizeof question, "%s", *b->ask ? b->ask : line);
+		if (!*b->ask)
+			snprintf(question + strlen(question), sizeof question - strlen(question), "?");
+		if (!tui_confirm(t, question)) {
+			if (b->declined)
+				tui_status(t, 0, "%s", b->declined);
+			goto out;
+		}
+	}
+	tui_run(t, line);
+out:
+	free(line);
+	cmd_argv_free(argv);
+}
+
+/* The focused pane's own handling of ch (motion); 1 when it took the key. */
+static int pane_key(struct tui *t, int ch)
+{
 	struct pane *p = &t->panes[t->focus];
 	int r = p->win ? p->ops->key(p, t, ch) : PK_UNHANDLED;
 	if (r & PK_REDRAW)
 		p->dirty = 1;
 	if (r & PK_SELECT)
 		select_changed(t);
-	if (r != PK_UNHANDLED)
-		return;
+	return r != PK_UNHANDLED;
+}
+
+/* The console's own keys of the table (those bound to no command and no pane). */
+static void console_key(struct tui *t, int ch)
+{
 	switch (ch) {
-	case 'q': tui_run(t, "quit"); break;
 	case '?': t->help = 1; break;
 	case ':': prompt_open(t, "", "command"); break;
 	case '/': prompt_open(t, "", "search"); break;
 	case 'f': prompt_open(t, "", "filter"); break;
-	case 's': customers_cycle_sort(&t->panes[PANE_CUSTOMERS], t); break;
-	case 'r':
-		if (!t->selected[0]) {
-			tui_status(t, 1, "no customer selected");
-			break;
-		}
-		tui_run_words(t, 3, (const char *const[]){"recompute", "--id", t->selected});
-		break;
-	case 'R':
-		if (tui_confirm(t, "recompute every customer?"))
-			tui_run(t, "recompute all");
-		break;
-	case '\t':
-	case KEY_BTAB: {
-		int n = t->single || t->front < 0 ? (t->single ? PANE_COUNT : PANE_PROFILE + 1) : 1;
-		if (n == 1)
-			break;
-		int next = (t->focus + (ch == '\t' ? 1 : n - 1)) % n;
-		if (t->single)
-			show_front(t, next);
-		else
-			t->focus = next;
-		for (int i = 0; i < PANE_COUNT; i++)
-			t->panes[i].dirty = 1;
-		break;
-	}
-	case 'c': show_front(t, PANE_CUSTOMERS); break;
-	case 'a': tui_show(t, PANE_ACTIVITY); break;
-	case 'p': tui_show(t, PANE_PROFILE); break;
-	case 'd': show_front(t, PANE_DRIFT); break;
-	case 'm':
-		t->panes[PANE_MODELS].stale = 1; /* another console may have trained */
-		show_front(t, PANE_MODELS);
-		break;
-	case 'l': show_front(t, PANE_LOG); break;
-	case 'o': show_front(t, PANE_OUTPUT); break;
-	case 27: show_front(t, t->single ? PANE_CUSTOMERS : -1); break;
-	case KEY_RESIZE: layout(t); clear(); wnoutrefresh(stdscr); break;
 	default: break;
 	}
+}
+
+/* A key, through the key table: the focused pane's binding, then the binding everywhere.
+ * A binding without a command is the pane's own motion, else the console's own key. */
+static void on_key(struct tui *t, int ch)
+{
+	if (t->help) {
+		t->help = 0;
+		dirty_all(t);
+		clear();
+		wnoutrefresh(stdscr);
+		return;
+	}
+	if (ch == KEY_RESIZE) {
+		layout(t);
+		clear();
+		wnoutrefresh(stdscr);
+		return;
+	}
+	const struct rd_key_binding *pb = binding_for(ch, rd_console_panes[t->focus]);
+	const struct rd_key_binding *gb = binding_for(ch, NULL);
+	if (pb && pb->command) {
+		run_binding(t, pb);
+		return;
+	}
+	if ((pb || (gb && !gb->command)) && pane_key(t, ch))
+		return;
+	if (ch == 27 && t->zoom) /* Esc ends a zoom before it goes back (its note says so) */
+		tui_run(t, "zoom");
+	else if (gb && gb->command)
+		run_binding(t, gb);
+	else if (gb)
+		console_key(t, ch);
 }
 
 static void on_mouse(struct tui *t)
@@ -494,19 +658,92 @@ static void on_mouse(struct tui *t)
 	}
 }
 
-/* Commands whose results belong to a pane rather than the output view. */
-static int run_in_pane(struct tui *t, int argc, char **argv)
+/* --- the console's hooks: its side of select, filter, search, sort, zoom, pane, show,
+ * theme (command.h). Each says what it did through the command's sink. */
+
+static int hook_select(void *ud, struct rd_ctx *ctx, const char *id, int show)
 {
-	if (argc == 2 && strcmp(argv[0], "show") == 0) {
-		/* `show ID` selects the customer: its profile and activity come forward. */
-		snprintf(t->selected, sizeof t->selected, "%s", argv[1]);
-		select_changed(t);
-		if (!t->single && t->front >= 0)
-			show_front(t, -1);
-		tui_show(t, PANE_PROFILE);
-		return 1;
-	}
+	struct tui *t = ud;
+	char why[256];
+	t->hooked = 1;
+	int in_list = customers_select(&t->panes[PANE_CUSTOMERS], t, id, why, sizeof why, &ctx->err);
+	if (in_list < 0)
+		return -1;
+	select_changed(t);
+	if (show)
+		focus_pane(t, PANE_PROFILE);
+	if (!in_list)
+		sink_message(ctx->out, "%s", why);
 	return 0;
+}
+
+static int hook_filter(void *ud, struct rd_ctx *ctx, const char *text, struct rd_expr *e)
+{
+	struct tui *t = ud;
+	t->hooked = 1;
+	customers_set_filter(&t->panes[PANE_CUSTOMERS], t, text, e);
+	select_changed(t);
+	sink_message(ctx->out, "%s",
+		     e ? "filtered (f then Enter on an empty line clears)" : "filter cleared");
+	return 0;
+}
+
+static int hook_search(void *ud, struct rd_ctx *ctx, const char *text)
+{
+	struct tui *t = ud;
+	char found[64];
+	t->hooked = 1;
+	if (customers_search(&t->panes[PANE_CUSTOMERS], t, text, found, sizeof found, &ctx->err))
+		return -1;
+	select_changed(t);
+	sink_message(ctx->out, "found %s", found);
+	return 0;
+}
+
+static int hook_sort(void *ud, struct rd_ctx *ctx, int key, int desc)
+{
+	struct tui *t = ud;
+	t->hooked = 1;
+	customers_sort(&t->panes[PANE_CUSTOMERS], t, (enum browse_sort)key, desc);
+	select_changed(t);
+	sink_message(ctx->out, "sorted by %s%s", browse_sort_names[key], desc ? " (desc)" : "");
+	return 0;
+}
+
+static int hook_zoom(void *ud, struct rd_ctx *ctx)
+{
+	struct tui *t = ud;
+	t->hooked = 1;
+	t->zoom = !t->zoom;
+	layout(t);
+	clear();
+	wnoutrefresh(stdscr);
+	dirty_all(t);
+	if (t->zoom)
+		sink_message(ctx->out, "zoom: %s fills the screen (z or Esc: back)",
+			     t->panes[t->focus].ops->name);
+	else
+		sink_message(ctx->out, "zoom off");
+	return 0;
+}
+
+static int hook_pane(void *ud, struct rd_ctx *ctx, int pane)
+{
+	struct tui *t = ud;
+	(void)ctx;
+	t->hooked = 1;
+	if (pane == CMD_PANE_NEXT || pane == CMD_PANE_PREVIOUS)
+		cycle_pane(t, pane == CMD_PANE_NEXT ? 1 : -1);
+	else if (pane >= 0 && pane < PANE_COUNT)
+		focus_pane(t, pane);
+	return 0;
+}
+
+static int hook_theme(void *ud, struct rd_ctx *ctx, const char *name)
+{
+	struct tui *t = ud;
+	t->hooked = 1;
+	return tui_set_theme(t, name, &ctx->err);
 }
 
 void tui_run_words(struct tui *t, int argc, const char *const *argv)
@@ -529,13 +766,9 @@ void tui_run(struct tui *t, const char *line)
 		cmd_argv_free(argv);
 		return;
 	}
-	if (run_in_pane(t, argc, argv)) {
-		cmd_argv_free(argv);
-		return;
-	}
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
-	int is_theme = cmd && strcmp(cmd->name, "theme") == 0 && argc == 2;
 	app_cancel = 0;
+	t->hooked = 0;
 	double t0 = now_seconds();
 	int long_work = cmd && (cmd->flags & CMD_LONG);
 	struct rd_err ignored;
@@ -553,9 +786,11 @@ void tui_run(struct tui *t, const char *line)
 		tui_status(t, 1, "%s", t->ctx.err.msg);
 		if (out && *out)
 			output_append(&t->panes[PANE_OUTPUT], out, strlen(out));
-	} else if (is_theme) {
-		if (tui_set_theme(t, argv[1]) == 0)
-			tui_status(t, 0, "theme %s", argv[1]);
+	} else if (t->hooked) {
+		/* The console acted (select, sort, theme...): what it says is for the status line,
+		 * and the output view keeps the last report. */
+		if (out && *out)
+			tui_status(t, 0, "%s", out);
 	} else {
 		int writes = cmd && (cmd->flags & CMD_WRITES);
 		for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
@@ -598,6 +833,12 @@ char *tui_capture(struct tui *t, const char *line)
 	return out;
 }
 
+/* In the order of enum pane_id and of rd_console_panes (command.h). */
+static const struct pane_ops *const pane_ops[PANE_COUNT] = {
+	&pane_customers_ops, &pane_activity_ops, &pane_profile_ops, &pane_drift_ops,
+	&pane_models_ops,    &pane_log_ops,      &pane_output_ops,
+};
+
 static const char *find_themes_dir(void)
 {
 	static const char *const dirs[] = {"themes", "/usr/local/share/riskdesk/themes",
@@ -636,6 +877,17 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		return 2;
 	}
 
+	/* The key table names keys this console knows, and panes in its order. */
+	struct rd_err kerr = {{0}};
+	for (int i = 0; i < PANE_COUNT && !kerr.msg[0]; i++)
+		if (!rd_console_panes[i] || strcasecmp(rd_console_panes[i], pane_ops[i]->name) != 0)
+			rd_err_set(&kerr, "pane %d is %s, not %s", i, pane_ops[i]->name,
+				   rd_console_panes[i] ? rd_console_panes[i] : "(none)");
+	if (kerr.msg[0] || check_key_names(&kerr)) {
+		fprintf(stderr, "riskdesk: %s\n", kerr.msg);
+		return 2;
+	}
+
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
@@ -663,19 +915,28 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	ctx_init(&t->ctx, st, t->sink);
 	t->ctx.cancel = &app_cancel;
 	snprintf(t->ctx.settings.theme, sizeof t->ctx.settings.theme, "%s", theme);
-	const struct pane_ops *ops[PANE_COUNT] = {
-		&pane_customers_ops, &pane_activity_ops, &pane_profile_ops, &pane_drift_ops,
-		&pane_models_ops,    &pane_log_ops,      &pane_output_ops,
+	t->hooks = (struct rd_console_hooks){
+		.ud = t,
+		.select = hook_select,
+		.filter = hook_filter,
+		.search = hook_search,
+		.sort = hook_sort,
+		.zoom = hook_zoom,
+		.pane = hook_pane,
+		.theme = hook_theme,
 	};
+	t->ctx.console = &t->hooks;
 	for (int i = 0; i < PANE_COUNT; i++)
-		t->panes[i].ops = ops[i];
+		t->panes[i].ops = pane_ops[i];
 	layout(t);
 	tui_reload_all(t);
 	prompt_init(t);
+	char hints[256];
+	key_hints(t, ", ", hints, sizeof hints);
 	if (cfg_rc)
 		tui_status(t, 1, "%s", err.msg);
 	else
-		tui_status(t, 0, "%s — ? keys, : command, q quit", store_path(st));
+		tui_status(t, 0, "%s — %s", store_path(st), hints);
 
 	/* RISKDESK_TRACE=FILE: the time to the first full screen and, per key, from the
 	 * key's arrival to the end of its redraw; `make bench` reads it. */

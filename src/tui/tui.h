@@ -31,6 +31,9 @@ struct pane_ops {
 	/* Deferred work (a count) done between keys, abandoned when a key arrives; returns
 	 * 1 when the pane changed. May be NULL. */
 	int (*idle)(struct pane *p, struct tui *t);
+	/* A key binding's word {name} (the pane's selected model, its sort...): its value
+	 * into out and 1, or 0 when the pane has none. May be NULL. */
+	int (*arg)(struct pane *p, struct tui *t, const char *name, char *out, size_t n);
 	void (*free)(struct pane *p);
 };
 
@@ -64,6 +67,9 @@ struct tui {
 	char selected[64];          /* the selected customer's id, "" for none */
 	int quit;
 	int help;                   /* the key and command overlay is shown */
+	int zoom;                   /* the focused pane fills the screen (`zoom`) */
+	int hooked;                 /* the command being run acted through a console hook */
+	struct rd_console_hooks hooks; /* the console's side of the console-only commands */
 	int prompting;              /* the prompt has the keyboard */
 	WINDOW *bar;                /* the bottom line: status or prompt */
 	WINDOW *tabs;               /* the top line: pane titles */
@@ -73,8 +79,8 @@ struct tui {
 /* Colour attribute of a semantic role. */
 int tui_attr(const struct tui *t, enum theme_role role);
 int tui_band_attr(const struct tui *t, char band);
-/* Switches theme; 0 or -1 with the reason in the status line. */
-int tui_set_theme(struct tui *t, const char *name);
+/* Switches theme; 0 or -1 with err. */
+int tui_set_theme(struct tui *t, const char *name, struct rd_err *err);
 void tui_status(struct tui *t, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Asks a y/n question in the status line; 1 for y. */
@@ -85,9 +91,6 @@ void tui_run(struct tui *t, const char *line);
 /* The same for a command and its arguments as words: a key passes the selected record's
  * id or name as one argument, never pasted into a line. */
 void tui_run_words(struct tui *t, int argc, const char *const *argv);
-/* Gives a pane the keyboard; in the small layout, or for the panes beyond the default
- * three, brings it forward. */
-void tui_show(struct tui *t, int id);
 /* 1 when a key is waiting: long idle work stops for it. */
 int tui_input_pending(void);
 /* Runs a read-only command for a pane and returns what it printed (caller frees), or
@@ -111,10 +114,18 @@ int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to);
 /* Panes. */
 extern const struct pane_ops pane_customers_ops, pane_activity_ops, pane_profile_ops,
 	pane_drift_ops, pane_models_ops, pane_log_ops, pane_output_ops;
-/* The customers pane's current query state, for `f`, `s`, `/` and the status line. */
-void customers_set_filter(struct pane *p, struct tui *t, const char *expr);
-void customers_cycle_sort(struct pane *p, struct tui *t);
-void customers_search(struct pane *p, struct tui *t, const char *prefix);
+/* The customers pane's side of `select`, `filter`, `sort` and `search` (the console's
+ * hooks, tui.c). */
+/* Makes id the selected customer and the list's row: 1, or 0 when the list does not hold
+ * it (why says so; the list stays, nothing highlighted), -1 with err. */
+int customers_select(struct pane *p, struct tui *t, const char *id, char *why, size_t n,
+		     struct rd_err *err);
+/* The filter e (owned by the pane from now on; NULL clears), whose text is text. */
+void customers_set_filter(struct pane *p, struct tui *t, const char *text, struct rd_expr *e);
+void customers_sort(struct pane *p, struct tui *t, enum browse_sort sort, int desc);
+/* The next customer whose id or name starts with prefix, into found_id: 0, or -1 with err. */
+int customers_search(struct pane *p, struct tui *t, const char *prefix, char *found_id, size_t n,
+		     struct rd_err *err);
 /* Appends command output text to the output view and brings it forward. */
 void output_append(struct pane *p, const char *text, size_t len);
 void output_clear(struct pane *p);

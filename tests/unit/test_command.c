@@ -1,6 +1,9 @@
 /* The command table: splitting, options, usage errors, read-only, audit. */
 #include "testutil.h"
 
+#include "riskdesk/browse.h"
+#include "riskdesk/expr.h"
+
 static void test_split(void **state)
 {
 	(void)state;
@@ -185,6 +188,242 @@ static void test_long_values_cut(void **state)
 	store_close(st);
 }
 
+/* What the console's hooks were asked (a stand-in console). */
+struct fake_console {
+	char what[32];
+	char arg[256];
+	int num, flag;
+	int fail;
+};
+
+static int fake_select(void *ud, struct rd_ctx *ctx, const char *id, int show)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "select");
+	snprintf(f->arg, sizeof f->arg, "%s", id);
+	f->flag = show;
+	return 0;
+}
+
+static int fake_filter(void *ud, struct rd_ctx *ctx, const char *text, struct rd_expr *e)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "filter");
+	snprintf(f->arg, sizeof f->arg, "%s", text);
+	f->flag = e != NULL;
+	expr_free(e);
+	return 0;
+}
+
+static int fake_search(void *ud, struct rd_ctx *ctx, const char *text)
+{
+	struct fake_console *f = ud;
+	snprintf(f->what, sizeof f->what, "search");
+	snprintf(f->arg, sizeof f->arg, "%s", text);
+	if (f->fail)
+		rd_err_set(&ctx->err, "no customer starts with %s", text);
+	return f->fail ? -1 : 0;
+}
+
+static int fake_sort(void *ud, struct rd_ctx *ctx, int key, int desc)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "sort");
+	f->num = key;
+	f->flag = desc;
+	return 0;
+}
+
+static int fake_zoom(void *ud, struct rd_ctx *ctx)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "zoom");
+	return 0;
+}
+
+static int fake_pane(void *ud, struct rd_ctx *ctx, int pane)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "pane");
+	f->num = pane;
+	return 0;
+}
+
+static int fake_theme(void *ud, struct rd_ctx *ctx, const char *name)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "theme");
+	snprintf(f->arg, sizeof f->arg, "%s", name);
+	return 0;
+}
+
+static struct rd_store *one_customer_store(void)
+{
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	const char csv[] = "id,name,email,phone,kind,created_at\n"
+			   "C1,Ann Lee,a@x.org,,individual,2025-01-01\n";
+	char *load = cmd_join(3, (const char *const[]){"load", "customers",
+						       test_file("one.csv", csv, sizeof csv - 1)});
+	assert_int_equal(test_run(st, load, &err), RD_OK);
+	free(load);
+	return st;
+}
+
+/* The console-only commands reach the console through its hooks, with their arguments as
+ * data; `show` and `theme` too. Without hooks (batch) they check and do nothing. */
+static void test_console_hooks(void **state)
+{
+	(void)state;
+	struct rd_store *st = one_customer_store();
+	struct fake_console f;
+	memset(&f, 0, sizeof f);
+	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
+					       fake_sort,  fake_zoom,   fake_pane,   fake_theme};
+	struct rd_sink *sink = sink_null_new();
+	struct rd_ctx ctx;
+	ctx_init(&ctx, st, sink);
+	ctx.console = &hooks;
+	assert_int_equal(cmd_run_line(&ctx, "select C1"), RD_OK);
+	assert_string_equal(f.what, "select");
+	assert_string_equal(f.arg, "C1");
+	assert_int_equal(f.flag, 0);
+	assert_int_equal(cmd_run_line(&ctx, "show C1"), RD_OK);
+	assert_string_equal(f.what, "select");
+	assert_int_equal(f.flag, 1);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(cmd_run_line(&ctx, "select C2"), RD_FAILED);
+	assert_string_equal(ctx.err.msg, "select: no customer 'C2'");
+	assert_string_equal(f.what, ""); /* the console was not asked */
+	/* A filter typed at the prompt keeps its quotes; one quoted word (how the `f` prompt
+	 * passes what was typed, cmd_join) is that word. */
+	assert_int_equal(cmd_run_line(&ctx, "filter name ~ \"Ann L\""), RD_OK);
+	assert_string_equal(f.arg, "name ~ \"Ann L\"");
+	assert_int_equal(f.flag, 1);
+	char *line = cmd_join(2, (const char *const[]){"filter", "name ~ 'Ann L' and kind=individual"});
+	assert_int_equal(cmd_run_line(&ctx, line), RD_OK);
+	free(line);
+	assert_string_equal(f.arg, "name ~ 'Ann L' and kind=individual");
+	assert_int_equal(cmd_run_line(&ctx, "filter"), RD_OK);
+	assert_string_equal(f.arg, "");
+	assert_int_equal(f.flag, 0); /* cleared */
+	assert_int_equal(cmd_run_line(&ctx, "filter band="), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "filter email ~ x"), RD_FAILED); /* pii is off */
+	assert_int_equal(cmd_run_line(&ctx, "search Ann Lee"), RD_OK);
+	assert_string_equal(f.what, "search");
+	assert_string_equal(f.arg, "Ann Lee");
+	f.fail = 1;
+	assert_int_equal(cmd_run_line(&ctx, "search Bob"), RD_FAILED);
+	assert_string_equal(ctx.err.msg, "no customer starts with Bob");
+	assert_int_equal(cmd_run_line(&ctx, "sort score desc"), RD_OK);
+	assert_string_equal(f.what, "sort");
+	assert_int_equal(f.num, BROWSE_BY_SCORE);
+	assert_int_equal(f.flag, 1);
+	assert_int_equal(cmd_run_line(&ctx, "sort name asc"), RD_OK);
+	assert_int_equal(f.num, BROWSE_BY_NAME);
+	assert_int_equal(f.flag, 0);
+	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "sort id up"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "zoom"), RD_OK);
+	assert_string_equal(f.what, "zoom");
+	assert_int_equal(cmd_run_line(&ctx, "pane models"), RD_OK);
+	assert_int_equal(f.num, 4);
+	assert_string_equal(rd_console_panes[f.num], "models");
+	assert_int_equal(cmd_run_line(&ctx, "pane previous"), RD_OK);
+	assert_int_equal(f.num, CMD_PANE_PREVIOUS);
+	assert_int_equal(cmd_run_line(&ctx, "pane frob"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "theme dark"), RD_OK);
+	assert_string_equal(f.what, "theme");
+	assert_string_equal(f.arg, "dark");
+	/* Batch: no hooks; the arguments are still checked. */
+	ctx.console = NULL;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(cmd_run_line(&ctx, "select C1"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "select C2"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "filter band=E"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "zoom"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "pane frob"), RD_FAILED);
+	assert_string_equal(f.what, "");
+	sink_free(sink);
+	store_close(st);
+}
+
+/* Every key of the console is a command line of the table (its {words} filled in) that
+ * parses, in a pane that exists; no key is bound twice in one place. */
+static void test_key_bindings(void **state)
+{
+	(void)state;
+	struct rd_store *st = one_customer_store();
+	struct fake_console f;
+	memset(&f, 0, sizeof f);
+	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
+					       fake_sort,  fake_zoom,   fake_pane,   fake_theme};
+	struct rd_sink *sink = sink_null_new();
+	struct rd_ctx ctx;
+	ctx_init(&ctx, st, sink);
+	ctx.console = &hooks;
+	static const char *const values[][2] = {
+		{"{customer}", "C1"}, {"{model}", "rules@1"}, {"{sort}", "score"},
+		{"{sort-next}", "band"}, {"{sort-dir}", "asc"}, {"{sort-flip}", "desc"},
+	};
+	int n = 0;
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++, n++) {
+		assert_true(b->keys[0] && b->note && b->note[0]);
+		if (b->pane) {
+			int known = 0;
+			for (const char *const *p = rd_console_panes; *p; p++)
+				known |= strcmp(*p, b->pane) == 0;
+			if (!known)
+				fail_msg("%s: no pane %s", b->keys, b->pane);
+		}
+		/* Each key name once per place. */
+		for (const struct rd_key_binding *o = rd_key_bindings; o < b; o++) {
+			if ((o->pane == NULL) != (b->pane == NULL) ||
+			    (o->pane && strcmp(o->pane, b->pane) != 0))
+				continue;
+			char ko[64], kb[64];
+			snprintf(ko, sizeof ko, " %s ", o->keys);
+			for (const char *k = b->keys; *k; k += strspn(k, " ")) {
+				size_t len = strcspn(k, " ");
+				snprintf(kb, sizeof kb, " %.*s ", (int)len, k);
+				if (strstr(ko, kb))
+					fail_msg("key%s bound twice", kb);
+				k += len;
+			}
+		}
+		if (!b->command)
+			continue;
+		int argc;
+		char **argv;
+		struct rd_err err = {{0}};
+		assert_int_equal(cmd_split(b->command, &argc, &argv, &err), 0);
+		for (int i = 0; i < argc; i++)
+			for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+				if (strcmp(argv[i], values[v][0]) == 0) {
+					free(argv[i]);
+					argv[i] = strdup(values[v][1]);
+				}
+		char *line = cmd_join(argc, (const char *const *)argv);
+		cmd_argv_free(argv);
+		if (strchr(line, '{'))
+			fail_msg("%s: an unknown {word} in '%s'", b->keys, b->command);
+		int rc = cmd_run_line(&ctx, line);
+		if (rc == RD_USAGE)
+			fail_msg("%s: '%s': %s", b->keys, line, ctx.err.msg);
+		free(line);
+	}
+	assert_true(n > 20);
+	sink_free(sink);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +434,8 @@ int main(void)
 		cmocka_unit_test(test_join_round_trip),
 		cmocka_unit_test(test_recompute_id_is_data),
 		cmocka_unit_test(test_long_values_cut),
+		cmocka_unit_test(test_console_hooks),
+		cmocka_unit_test(test_key_bindings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,7 +114,7 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|cleanup|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|cleanup|drift", 0);
@@ -155,8 +155,12 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|cleanup|drift|exit|export|gen|help|history|label|list|load|model|models|promote|quit|recompute|retire|rules|"
-			    "runs|set|show|snapshot|snapshots|status|theme|train");
+	check(NULL, "help ", "audit|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
+			    "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
+	/* the console's commands */
+	check(NULL, "sort ", "band|id|last_activity|name|score");
+	check(NULL, "sort score ", "asc|desc");
+	check(NULL, "pane m", "models");
 	check(NULL, "help th", "theme");
 	check(NULL, "theme ", "dark|default|light|mono");
 	check(NULL, "theme d", "dark|default");
@@ -178,6 +182,7 @@ static void test_ids(void **state)
 	struct rd_store *st = make_store();
 	check(st, "show C0", "C001|C002|C010");
 	check(st, "show C00", "C001|C002");
+	check(st, "select C00", "C001|C002");
 	check(st, "history c", "c001");
 	check(st, "show ", "C001|C002|C010|C100|D001|c001");
 	check(st, "show X", "");

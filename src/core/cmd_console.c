@@ -1,0 +1,281 @@
+/* The console's own commands (select, filter, search, sort, zoom, pane) and its key table,
+ * whose keys are command lines of the one table. Each command checks its arguments in
+ * both modes, then hands the work to the console's hooks (rd_ctx.console); in batch mode
+ * there are none, and it says it acts on the console only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_util.h"
+#include "riskdesk/browse.h"
+#include "riskdesk/expr.h"
+
+/* In the order of the console's panes (tui.h, enum pane_id). */
+const char *const rd_console_panes[] = {"customers", "activity", "profile", "drift",
+					"models",    "log",      "output",  NULL};
+
+/* The keys, in the order `?` lists them: everywhere first, then each pane's own. */
+const struct rd_key_binding rd_key_bindings[] = {
+	/* keys, pane, command, note, hint, ask, declined */
+	{"j k Down Up", NULL, NULL, "move down, up (or scroll)", NULL, NULL, NULL},
+	{"PgDn Space PgUp", NULL, NULL, "page down, up", NULL, NULL, NULL},
+	{"g Home G End", NULL, NULL, "first, last", NULL, NULL, NULL},
+	{"Tab", NULL, "pane next", "next pane", NULL, NULL, NULL},
+	{"S-Tab", NULL, "pane previous", "previous pane", NULL, NULL, NULL},
+	{"c", NULL, "pane customers", "Customers", NULL, NULL, NULL},
+	{"a", NULL, "pane activity", "Activity of the selected customer", NULL, NULL, NULL},
+	{"p", NULL, "pane profile", "Profile of the selected customer", NULL, NULL, NULL},
+	{"d", NULL, "pane drift", "Drift", NULL, NULL, NULL},
+	{"m", NULL, "pane models", "Models", NULL, NULL, NULL},
+	{"l", NULL, "pane log", "Log: runs and audit", NULL, NULL, NULL},
+	{"o", NULL, "pane output", "Output of the last command", NULL, NULL, NULL},
+	{"z", NULL, "zoom", "zoom the focused pane (again: back)", NULL, NULL, NULL},
+	{"Esc", NULL, "pane customers", "end a zoom, else the default screen", NULL, NULL, NULL},
+	{"/", NULL, NULL, "search by id or name (search TEXT)", NULL, NULL, NULL},
+	{"f", NULL, NULL, "filter, empty clears (filter EXPR)", NULL, NULL, NULL},
+	{"s", NULL, "sort {sort-next} {sort-dir}", "sort the list by the next field", NULL, NULL,
+	 NULL},
+	{"r", NULL, "recompute --id {customer}", "recompute the selected customer", NULL, NULL,
+	 NULL},
+	{"R", NULL, "recompute all", "recompute every customer (asks)", NULL,
+	 "recompute every customer?", NULL},
+	{"?", NULL, NULL, "this help", "keys", NULL, NULL},
+	{":", NULL, NULL, "command prompt (Tab completes)", "command", NULL, NULL},
+	{"q", NULL, "quit", "quit", "quit", NULL, NULL},
+	{"Enter", "customers", "pane profile", "the selected customer's profile", NULL, NULL, NULL},
+	{"S", "customers", "sort {sort} {sort-flip}", "reverse the sort", NULL, NULL, NULL},
+	{"Enter", "models", "model {model}", "the selected version's report", "report", NULL, NULL},
+	{"P", "models", "promote {model}", "promote the selected version (asks)", "promote", "",
+	 "not promoted"},
+	{"X", "models", "retire {model}", "retire the selected version (asks)", "retire", "",
+	 "not retired"},
+	{"J K", "models", NULL, "scroll the detail down, up", NULL, NULL, NULL},
+	{"} {", "models", NULL, "the detail's next, previous section", NULL, NULL, NULL},
+	{"Enter l Right", "drift", NULL, "the row's bins (then j k: the next's)", "bins", NULL,
+	 NULL},
+	{"Esc h Left BSpace", "drift", NULL, "from the bins back to the table", NULL, NULL, NULL},
+	{"J K", "drift", NULL, "scroll the report (or bins) down, up", NULL, NULL, NULL},
+	{"} {", "drift", NULL, "the report's next, previous section", NULL, NULL, NULL},
+	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static int console_only(struct rd_ctx *ctx, const char *name)
+{
+	sink_message(ctx->out, "%s: acts on the console only (arguments checked, nothing done in"
+			       " batch mode)",
+		     name);
+	return RD_OK;
+}
+
+/* The text of filter and search: the arguments as typed (a `where` expression keeps its
+ * quotes), but a single word that begins with a quote is that word's value: how the `f`
+ * and `/` prompts pass what was typed, as one argument (cmd_join). The caller frees it. */
+static char *text_arg(const struct rd_args *a)
+{
+	if (a->argc == 1 && (a->line[a->start[0]] == '\'' || a->line[a->start[0]] == '"'))
+		return rd_strdup(a->argv[0]);
+	return args_raw(a, 0, a->argc);
+}
+
+static int customer_exists(struct rd_ctx *ctx, const char *cmd, const char *id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+	if (store_prepare(ctx->store, "SELECT 1 FROM customers WHERE id = ?1", &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "%s: no customer %s", cmd, rd_echo(e, id, strlen(id)));
+	} else {
+		store_fail(ctx->store, &ctx->err, cmd);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int cmd_console_select(struct rd_ctx *ctx, const char *id, int show)
+{
+	const char *name = show ? "show" : "select";
+	if (customer_exists(ctx, name, id))
+		return RD_FAILED;
+	if (!ctx->console)
+		return console_only(ctx, name);
+	return ctx->console->select(ctx->console->ud, ctx, id, show) ? RD_FAILED : RD_OK;
+}
+
+static int exec_select(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	return cmd_console_select(ctx, a->argv[0], 0);
+}
+
+const struct rd_cmd cmd_select = {
+	.name = "select",
+	.usage = "ID",
+	.summary = "console: make customer ID the selected one (the list's row, profile, activity)",
+	.help = "The list moves to the customer, under its sort and filter (the status line says"
+		" when the filter leaves it out), and Profile and Activity show it. In batch mode"
+		" it checks that the customer exists and does nothing else.",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_CONSOLE,
+	.exec = exec_select,
+};
+
+static int exec_filter(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	char *text = text_arg(a);
+	struct rd_expr *e = NULL;
+	int status = RD_FAILED;
+	if (*text && !(e = expr_compile_pii(text, ctx->store, ctx->settings.pii, &ctx->err)))
+		goto out;
+	if (!ctx->console) {
+		expr_free(e);
+		status = console_only(ctx, "filter");
+	} else {
+		status = ctx->console->filter(ctx->console->ud, ctx, text, e) ? RD_FAILED : RD_OK;
+	}
+out:
+	free(text);
+	return status;
+}
+
+const struct rd_cmd cmd_filter = {
+	.name = "filter",
+	.usage = "[EXPR]",
+	.summary = "console: show the customers matching EXPR (the where language); none clears",
+	.help = "The list's filter, as `list where EXPR` takes it (docs/where.md); the `f` key"
+		" prompts for it. In batch mode it checks the expression and does nothing else.",
+	.min_args = 0,
+	.max_args = -1,
+	.flags = CMD_CONSOLE,
+	.exec = exec_filter,
+};
+
+static int exec_search(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	char *text = text_arg(a);
+	int status;
+	if (!*text) {
+		rd_err_set(&ctx->err, "usage: search TEXT");
+		status = RD_USAGE;
+	} else if (!ctx->console) {
+		status = console_only(ctx, "search");
+	} else {
+		status = ctx->console->search(ctx->console->ud, ctx, text) ? RD_FAILED : RD_OK;
+	}
+	free(text);
+	return status;
+}
+
+const struct rd_cmd cmd_search = {
+	.name = "search",
+	.usage = "TEXT",
+	.summary = "console: move the list to the next customer whose id or name starts with TEXT",
+	.help = "The `/` key prompts for it and searches as you type.",
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_CONSOLE,
+	.exec = exec_search,
+};
+
+static int exec_sort(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	int key = -1, desc = 0;
+	char e[RD_ECHO_SIZE];
+	for (int i = 0; i < BROWSE_SORT_COUNT; i++)
+		if (strcmp(a->argv[0], browse_sort_names[i]) == 0)
+			key = i;
+	if (key < 0) {
+		struct rd_buf names = {0};
+		for (int i = 0; i < BROWSE_SORT_COUNT; i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", browse_sort_names[i]);
+		rd_err_set(&ctx->err, "sort: unknown field %s (%s)",
+			   rd_echo(e, a->argv[0], strlen(a->argv[0])), names.data);
+		buf_free(&names);
+		return RD_FAILED;
+	}
+	if (a->argc == 2) {
+		desc = strcmp(a->argv[1], "desc") == 0;
+		if (!desc && strcmp(a->argv[1], "asc") != 0) {
+			rd_err_set(&ctx->err, "sort: %s is not asc or desc",
+				   rd_echo(e, a->argv[1], strlen(a->argv[1])));
+			return RD_FAILED;
+		}
+	}
+	if (!ctx->console)
+		return console_only(ctx, "sort");
+	return ctx->console->sort(ctx->console->ud, ctx, key, desc) ? RD_FAILED : RD_OK;
+}
+
+const struct rd_cmd cmd_sort = {
+	.name = "sort",
+	.usage = "FIELD [asc|desc]",
+	.summary = "console: sort the list by id, name, score, band or last_activity",
+	.help = "The `s` key sorts by the next field, `S` reverses the order. In batch mode it"
+		" checks the field and does nothing else.",
+	.min_args = 1,
+	.max_args = 2,
+	.flags = CMD_CONSOLE,
+	.exec = exec_sort,
+};
+
+static int exec_zoom(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	(void)a;
+	if (!ctx->console)
+		return console_only(ctx, "zoom");
+	return ctx->console->zoom(ctx->console->ud, ctx) ? RD_FAILED : RD_OK;
+}
+
+const struct rd_cmd cmd_zoom = {
+	.name = "zoom",
+	.usage = "",
+	.summary = "console: the focused pane fills the screen, or the layout comes back",
+	.help = "The `z` key; Esc also ends a zoom, as does giving another pane the keyboard.",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_CONSOLE,
+	.exec = exec_zoom,
+};
+
+static int exec_pane(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	const char *name = a->argv[0];
+	int pane = strcmp(name, "next") == 0 ? CMD_PANE_NEXT
+		   : strcmp(name, "previous") == 0 ? CMD_PANE_PREVIOUS
+						   : -3;
+	for (int i = 0; pane == -3 && rd_console_panes[i]; i++)
+		if (strcmp(name, rd_console_panes[i]) == 0)
+			pane = i;
+	if (pane == -3) {
+		struct rd_buf names = {0};
+		for (int i = 0; rd_console_panes[i]; i++)
+			buf_printf(&names, "%s, ", rd_console_panes[i]);
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "pane: unknown pane %s (%snext, previous)",
+			   rd_echo(e, name, strlen(name)), names.data);
+		buf_free(&names);
+		return RD_FAILED;
+	}
+	if (!ctx->console)
+		return console_only(ctx, "pane");
+	return ctx->console->pane(ctx->console->ud, ctx, pane) ? RD_FAILED : RD_OK;
+}
+
+const struct rd_cmd cmd_pane = {
+	.name = "pane",
+	.usage = "NAME|next|previous",
+	.summary = "console: give a pane the keyboard (customers, activity, profile, drift,"
+		   " models, log, output)",
+	.help = "The keys c a p d m l o, Tab and S-Tab. In batch mode it checks the name and does"
+		" nothing else.",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_CONSOLE,
+	.exec = exec_pane,
+};
