@@ -283,9 +283,9 @@ int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const cha
 	return 0;
 }
 
-void run_end(struct rd_store *st, struct rd_run *own, const char *what, const char *message)
+void run_end(struct rd_store *st, struct rd_run *own, const char *status, const char *message)
 {
-	int ok = strcmp(what, "ok") == 0;
+	int ok = strcmp(status, "ok") == 0;
 	if (own->id == 0)
 		return;
 	if (ok && own->finished) { /* committed with the data */
@@ -304,7 +304,7 @@ void run_end(struct rd_store *st, struct rd_run *own, const char *what, const ch
 			  " WHERE id = ?1",
 			  &s, &scratch) == 0) {
 		sqlite3_bind_int64(s, 1, own->id);
-		sqlite3_bind_text(s, 2, what, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, own->rows);
 		bind_opt(s, 5, message);
@@ -315,7 +315,7 @@ void run_end(struct rd_store *st, struct rd_run *own, const char *what, const ch
 		cJSON *line = cJSON_CreateObject();
 		cJSON_AddStringToObject(line, "kind", "run");
 		cJSON_AddNumberToObject(line, "id", (double)own->id);
-		cJSON_AddStringToObject(line, "status", what);
+		cJSON_AddStringToObject(line, "status", status);
 		cJSON_AddStringToObject(line, "finished_at", now);
 		cJSON_AddNumberToObject(line, "rows", (double)own->rows);
 		json_str(line, "message", message);
