@@ -10,8 +10,10 @@ nopid() { sed -E 's/pid [0-9]+/pid PID/g'; }
 cols() { sed -E 's/^ +//; s/  +/ | /g' | cut -d'|' -f1-3 | sed -E 's/ +$//'; } # id kind status
 freeze_when_holding() { # pid: stops it once its runs row is committed and it holds the lock
 	for _ in $(seq 1 3000); do
+		# stopped at an arbitrary point, it may hold the WAL index mid-update: a probe that
+		# then fails (SQLite's "locking protocol") just tries again
 		kill -STOP "$1" 2>/dev/null || return 1
-		if $RISKDESK --db db.sqlite --read-only -c runs | grep -q ' running ' &&
+		if $RISKDESK --db db.sqlite --read-only -c runs 2>/dev/null | grep -q ' running ' &&
 			! sqlite3 db.sqlite 'BEGIN IMMEDIATE; ROLLBACK' 2>/dev/null; then
 			return 0
 		fi
