@@ -38,11 +38,10 @@ int feature_index(const char *name);
 
 enum order_status { ORDER_PLACED, ORDER_SHIPPED, ORDER_DELIVERED, ORDER_CANCELLED, ORDER_RETURNED };
 enum pay_method { PAY_CARD, PAY_COD, PAY_WALLET, PAY_BANK };
-/* The enum of a status or method name, or -1. */
+/* The enum of a status or method name, or -1. The names are vocab.h's
+ * vocab_order_status and vocab_pay_method, in the enums' order. */
 int order_status_parse(const char *s, size_t len);
 int pay_method_parse(const char *s, size_t len);
-extern const char *const order_status_names[5];
-extern const char *const pay_method_names[4];
 
 #define DAY_NONE INT64_MIN
 

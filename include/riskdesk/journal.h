@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "riskdesk/store.h"
+#include "riskdesk/vocab.h"
 
 struct rd_sink;
 
@@ -38,10 +39,11 @@ struct rd_run *run_begin(struct rd_store *st, struct rd_run *own, const char *ki
 int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const char *message,
 		struct rd_err *err);
 /* Ends a run that run_begin began, after the caller committed or rolled back: records
- * status ("ok", "failed" or "cancelled") and message (NULL or "": none; ignored when ok)
+ * status (RUN_STATUS_OK, _FAILED or _CANCELLED) and message (NULL or "": none; ignored when ok)
  * unless run_mark_ok did, and releases its lock. Never waits: see above. Nothing for a run
  * that never began (id 0). */
-void run_end(struct rd_store *st, struct rd_run *own, const char *status, const char *message);
+void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
+	     const char *message);
 
 /* A write job of the core run for a caller (load, label proxy): the store, where its
  * messages and progress go, the flag that cancels it, and the run it is part of. A
@@ -64,19 +66,20 @@ void job_run_end(const struct rd_job *job, struct rd_run *own, int rc, const str
 
 /* Appends an audit row now, waiting for the lock like any write. 0 or -1. A read-only
  * store records nothing. */
-int audit_write(struct rd_store *st, const char *command, const char *status, const char *detail,
-		struct rd_err *err);
+int audit_write(struct rd_store *st, const char *command, enum rd_audit_status status,
+		const char *detail, struct rd_err *err);
 /* Records that email and phone are about to be shown or written unmasked: an audit row
  * (command, or what when NULL; the user; status) whose detail is `what` and the session
  * (host, process id, terminal). 0 only once the row is COMMITTED; the caller shows or
  * writes nothing unmasked otherwise. -1 with err on a read-only store, inside an open
  * transaction, or when the row cannot be written (another process holds the write lock
  * past the busy timeout). */
-int audit_pii_write(struct rd_store *st, const char *command, const char *status,
+int audit_pii_write(struct rd_store *st, const char *command, enum rd_audit_status status,
 		    const char *what, struct rd_err *err);
 /* The audit row of a command that has ended: now if the lock is free, else left in
  * DB-riskdesk for the next writer. Best effort; a read-only store records nothing. */
-void audit_log(struct rd_store *st, const char *command, const char *status, const char *detail);
+void audit_log(struct rd_store *st, const char *command, enum rd_audit_status status,
+	       const char *detail);
 
 /* After a wait for the lock gave up (store_wait_failed): err says what holds the lock
  * (the live `running` runs other than own_run: command, user, since, pid) and how long we
@@ -107,7 +110,8 @@ int run_finish_ok(struct rd_ctx *ctx, struct rd_run *run, int64_t rows, const ch
  * (an rd_status: ok, else failed or cancelled by ctx_cancelled) and ctx->err's message. */
 void run_leave(struct rd_ctx *ctx, struct rd_run *own, int status);
 /* audit_pii_write for the command line being run. */
-int audit_pii(struct rd_ctx *ctx, const char *status, const char *what, struct rd_err *err);
+int audit_pii(struct rd_ctx *ctx, enum rd_audit_status status, const char *what,
+	      struct rd_err *err);
 /* journal_busy into ctx->err, for ctx's run and lock-timeout. */
 void journal_busy_message(struct rd_ctx *ctx, enum store_wait_end how, double waited, int keep);
 /* The job a command runs in the core (load, label proxy): its store, sink, cancel flag and

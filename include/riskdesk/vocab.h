@@ -88,7 +88,7 @@ enum rd_run_status {
 	RUN_STATUS_INTERRUPTED
 };
 extern const struct vocab vocab_run_status;
-enum rd_audit_status { AUDIT_OK, AUDIT_FAILED, AUDIT_CANCELLED, AUDIT_REFUSED };
+enum rd_audit_status { AUDIT_OK, AUDIT_FAILED, AUDIT_CANCELLED, AUDIT_REFUSED, AUDIT_STARTED };
 extern const struct vocab vocab_audit_status;
 
 /* A PSI's verdict (drift.h: the thresholds). */

@@ -59,7 +59,7 @@ static int pii_gate(struct rd_ctx *ctx, sqlite3_stmt *s, const char *path)
 	if (!pii || !ctx->settings.pii)
 		return 0; /* write_rows masks them */
 	buf_printf(&what, "email and phone written unmasked to %s", path);
-	if (audit_pii(ctx, "started", what.data, &aerr)) {
+	if (audit_pii(ctx, AUDIT_STARTED, what.data, &aerr)) {
 		rd_err_set(&ctx->err, "export: refused to write email and phone unmasked: %s",
 			   aerr.msg);
 		rc = -1;

@@ -111,7 +111,7 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		struct rd_err aerr;
 		if (strcmp(v, "on") == 0) {
 			/* Nothing is shown unmasked before the row saying who sees it is committed. */
-			if (audit_pii(ctx, "ok", "pii shown", &aerr)) {
+			if (audit_pii(ctx, AUDIT_OK, "pii shown", &aerr)) {
 				rd_err_set(&ctx->err,
 					   "set pii on: refused, email and phone stay masked: %s", aerr.msg);
 				return RD_FAILED;
@@ -121,7 +121,7 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			/* Masking comes first and stands even when its audit row cannot be written
 			 * (that is said); read-only, pii was never on. */
 			s->pii = 0;
-			if (!store_readonly(ctx->store) && audit_pii(ctx, "ok", "pii masked", &aerr)) {
+			if (!store_readonly(ctx->store) && audit_pii(ctx, AUDIT_OK, "pii masked", &aerr)) {
 				sink_message(ctx->out, "pii = off (not audited: %s)", aerr.msg);
 				return RD_OK;
 			}

@@ -304,10 +304,10 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	if (flags & CMD_WRITES)
 		run_leave(ctx, &run, status);
 	if (flags & (CMD_WRITES | CMD_AUDITED)) {
-		const char *what = status == RD_OK	    ? "ok"
-				   : ctx_cancelled(ctx)	    ? "cancelled"
-				   : !began && gave_up	    ? "refused"
-							    : "failed";
+		enum rd_audit_status what = status == RD_OK	 ? AUDIT_OK
+					    : ctx_cancelled(ctx) ? AUDIT_CANCELLED
+					    : !began && gave_up	 ? AUDIT_REFUSED
+								 : AUDIT_FAILED;
 		audit_log(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg);
 	}
 	ctx->line = NULL;

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "riskdesk/vocab.h"
+
 const char *const feature_names[FEAT_COUNT] = {
 	"orders_total", "orders_delivered", "orders_returned", "orders_cancelled",
 	"total_spend", "avg_order_value", "return_rate", "cancel_rate",
@@ -23,10 +25,6 @@ const char *const feature_labels[FEAT_COUNT] = {
 	"spread of order amounts", "days as a customer",
 };
 
-const char *const order_status_names[5] = {"placed", "shipped", "delivered", "cancelled",
-					    "returned"};
-const char *const pay_method_names[4] = {"card", "cod", "wallet", "bank"};
-
 int feature_index(const char *name)
 {
 	for (int i = 0; i < FEAT_COUNT; i++)
@@ -35,22 +33,14 @@ int feature_index(const char *name)
 	return -1;
 }
 
-static int name_index(const char *const *names, int n, const char *s, size_t len)
-{
-	for (int i = 0; i < n; i++)
-		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
-			return i;
-	return -1;
-}
-
 int order_status_parse(const char *s, size_t len)
 {
-	return name_index(order_status_names, 5, s, len);
+	return vocab_find_n(&vocab_order_status, s, len);
 }
 
 int pay_method_parse(const char *s, size_t len)
 {
-	return name_index(pay_method_names, 4, s, len);
+	return vocab_find_n(&vocab_pay_method, s, len);
 }
 
 void feature_acc_init(struct feature_acc *a)

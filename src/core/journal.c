@@ -283,9 +283,10 @@ int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const cha
 	return 0;
 }
 
-void run_end(struct rd_store *st, struct rd_run *own, const char *status, const char *message)
+void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
+	     const char *message)
 {
-	int ok = strcmp(status, "ok") == 0;
+	int ok = status == RUN_STATUS_OK;
 	if (own->id == 0)
 		return;
 	if (ok && own->finished) { /* committed with the data */
@@ -304,7 +305,7 @@ void run_end(struct rd_store *st, struct rd_run *own, const char *status, const 
 			  " WHERE id = ?1",
 			  &s, &scratch) == 0) {
 		sqlite3_bind_int64(s, 1, own->id);
-		sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, vocab_name(&vocab_run_status, status), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, own->rows);
 		bind_opt(s, 5, message);
@@ -315,7 +316,7 @@ void run_end(struct rd_store *st, struct rd_run *own, const char *status, const 
 		cJSON *line = cJSON_CreateObject();
 		cJSON_AddStringToObject(line, "kind", "run");
 		cJSON_AddNumberToObject(line, "id", (double)own->id);
-		cJSON_AddStringToObject(line, "status", status);
+		cJSON_AddStringToObject(line, "status", vocab_name(&vocab_run_status, status));
 		cJSON_AddStringToObject(line, "finished_at", now);
 		cJSON_AddNumberToObject(line, "rows", (double)own->rows);
 		json_str(line, "message", message);
@@ -344,14 +345,17 @@ void job_run_end(const struct rd_job *job, struct rd_run *own, int rc, const str
 {
 	if (job->run)
 		return; /* the caller's: its opener ends it */
-	run_end(job->store, own, rc == 0 ? "ok" : job_cancelled(job) ? "cancelled" : "failed",
+	run_end(job->store, own,
+		rc == 0		      ? RUN_STATUS_OK
+		: job_cancelled(job) ? RUN_STATUS_CANCELLED
+				      : RUN_STATUS_FAILED,
 		err->msg);
 }
 
 /* ---- audit ---- */
 
 static sqlite3_stmt *audit_stmt(struct rd_store *st, const char *at, const char *command,
-				const char *status, const char *detail, struct rd_err *err)
+				enum rd_audit_status status, const char *detail, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
@@ -362,14 +366,14 @@ static sqlite3_stmt *audit_stmt(struct rd_store *st, const char *at, const char 
 	sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, rd_user(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, command, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, vocab_name(&vocab_audit_status, status), -1, SQLITE_STATIC);
 	if (detail && *detail)
 		sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
 	return s;
 }
 
-int audit_write(struct rd_store *st, const char *command, const char *status, const char *detail,
-		struct rd_err *err)
+int audit_write(struct rd_store *st, const char *command, enum rd_audit_status status,
+		const char *detail, struct rd_err *err)
 {
 	char now[21];
 	if (store_readonly(st))
@@ -394,7 +398,7 @@ static void session_name(char *out, size_t n)
 		 tty ? tty : "");
 }
 
-int audit_pii_write(struct rd_store *st, const char *command, const char *status,
+int audit_pii_write(struct rd_store *st, const char *command, enum rd_audit_status status,
 		    const char *what, struct rd_err *err)
 {
 	char session[400];
@@ -421,7 +425,8 @@ int audit_pii_write(struct rd_store *st, const char *command, const char *status
 	return rc;
 }
 
-void audit_log(struct rd_store *st, const char *command, const char *status, const char *detail)
+void audit_log(struct rd_store *st, const char *command, enum rd_audit_status status,
+	       const char *detail)
 {
 	char now[21];
 	struct rd_err scratch;
@@ -438,7 +443,7 @@ void audit_log(struct rd_store *st, const char *command, const char *status, con
 	cJSON_AddStringToObject(line, "at", now);
 	cJSON_AddStringToObject(line, "user", rd_user());
 	cJSON_AddStringToObject(line, "command", command);
-	cJSON_AddStringToObject(line, "status", status);
+	cJSON_AddStringToObject(line, "status", vocab_name(&vocab_audit_status, status));
 	json_str(line, "detail", detail && *detail ? detail : NULL);
 	side_append(st, line);
 	cJSON_Delete(line);

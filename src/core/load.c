@@ -26,6 +26,7 @@
 #include "riskdesk/mapping.h"
 #include "riskdesk/sink.h"
 #include "riskdesk/stale.h"
+#include "riskdesk/vocab.h"
 
 #define LOAD_POLL 4096     /* rows between cancel checks */
 #define LOAD_PROGRESS 65536 /* rows between progress reports */
@@ -113,10 +114,7 @@ static void check_slot(struct load_in *in, int k)
 			load_row_error(in, label, "%s is not 0 or 1", rd_echo(sh, v->s, v->len));
 		break;
 	case VT_KIND:
-		in->code[k] = v->len == 10 && memcmp(v->s, "individual", 10) == 0 ? 0
-			      : v->len == 7 && memcmp(v->s, "company", 7) == 0    ? 1
-										    : -1;
-		if (in->code[k] < 0)
+		if ((in->code[k] = vocab_find_n(&vocab_kind, v->s, v->len)) < 0)
 			load_row_error(in, label, "%s is not individual or company",
 				  rd_echo(sh, v->s, v->len));
 		break;
@@ -142,13 +140,15 @@ static void bind_slot(struct load_in *in, int k)
 		sqlite3_bind_double(s, p, in->num[k]);
 		break;
 	case VT_STATUS:
-		sqlite3_bind_text(s, p, order_status_names[in->code[k]], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p, vocab_name(&vocab_order_status, in->code[k]), -1,
+				  SQLITE_STATIC);
 		break;
 	case VT_METHOD:
-		sqlite3_bind_text(s, p, pay_method_names[in->code[k]], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p, vocab_name(&vocab_pay_method, in->code[k]), -1,
+				  SQLITE_STATIC);
 		break;
 	case VT_KIND:
-		sqlite3_bind_text(s, p, load_kind_names[in->code[k]], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, p, vocab_name(&vocab_kind, in->code[k]), -1, SQLITE_STATIC);
 		break;
 	case VT_FLAG:
 		sqlite3_bind_int(s, p, in->code[k]);

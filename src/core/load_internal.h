@@ -105,8 +105,6 @@ struct load_tdef {
 
 /* The four tables (load_plan.c): slot order = the upsert's parameter order. */
 extern const struct load_tdef load_tables[LT_COUNT];
-/* The customer kinds, in VT_KIND's code order. */
-extern const char *const load_kind_names[2];
 
 /* The ids of a table, sorted (the order of its primary key index), for reference checks.
  * Lookups start at the last hit and gallop forward: references mostly come in id order

@@ -9,6 +9,7 @@
 
 #include "load_internal.h"
 #include "riskdesk/sink.h"
+#include "riskdesk/vocab.h"
 
 #define LOAD_NAME_MAX 1024 /* longest column name */
 
@@ -59,7 +60,6 @@ const struct load_tdef load_tables[LT_COUNT] = {
 	 "SELECT count(*) FROM outcomes", "customer_id, defaulted, observed_at"},
 };
 
-const char *const load_kind_names[2] = {"individual", "company"};
 
 /* ---- columns and targets ---- */
 
@@ -144,7 +144,8 @@ static int attr_get(struct load_in *in, const char *src, const char *res)
 	sqlite3_bind_text(s, 1, res, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(s, 0);
-		a->before = type && strcmp(type, "numeric") == 0 ? MAPPING_NUMERIC : MAPPING_CATEGORICAL;
+		a->before = vocab_find(&vocab_attr_type, type) == ATTR_NUMERIC ? MAPPING_NUMERIC
+										: MAPPING_CATEGORICAL;
 	}
 	sqlite3_finalize(s);
 	strmap_put(in->attrmap, lower(in, res, len), len, in->nattrs);
@@ -329,7 +330,7 @@ int load_plan_init(struct load_in *in)
 	}
 	int kind = slot_of(in->t, "kind");
 	if (kind >= 0 && !in->slot_def[kind])
-		in->slot_def[kind] = load_kind_names[0];
+		in->slot_def[kind] = vocab_name(&vocab_kind, KIND_INDIVIDUAL);
 	return LOAD_GO;
 }
 
@@ -507,8 +508,10 @@ int load_attrs_finish(struct load_in *in)
 				t = MAPPING_NUMERIC;
 		}
 		sqlite3_bind_text(def, 1, a->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(def, 2, t == MAPPING_NUMERIC ? "numeric" : "categorical", -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(def, 2,
+				  vocab_name(&vocab_attr_type,
+					     t == MAPPING_NUMERIC ? ATTR_NUMERIC : ATTR_CATEGORICAL),
+				  -1, SQLITE_STATIC);
 		if (load_step(in, def))
 			goto out;
 		if (t == MAPPING_CATEGORICAL) {

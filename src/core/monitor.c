@@ -16,6 +16,7 @@
 #include "riskdesk/refdist.h"
 #include "riskdesk/score.h"
 #include "riskdesk/woe.h"
+#include "riskdesk/vocab.h"
 
 #define MAX_LEVELS 256 /* categorical levels tracked per column; more are lumped as new */
 
@@ -90,7 +91,7 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 	snprintf(c->name, sizeof c->name, "%s", name->valuestring);
 	c->feature = kind == MON_SCORE ? -1 : feature_index(c->name);
 	c->ref_missing = cJSON_IsNumber(missing) ? missing->valuedouble : 0;
-	if (strcmp(type->valuestring, "categorical") == 0 && kind != MON_SCORE) {
+	if (vocab_find(&vocab_attr_type, type->valuestring) == ATTR_CATEGORICAL && kind != MON_SCORE) {
 		c->kind = MON_CATEGORICAL;
 		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "levels"), *l;
 		int n = cJSON_GetArraySize(lv);
@@ -521,7 +522,7 @@ static int read_attributes_by_month(struct rd_store *st, const struct monitor_op
 		buf_puts(&sql, " AND s.month >= ?1");
 	if (o->until)
 		buf_puts(&sql, " AND s.month <= ?2");
-	if (strcmp(r->segment, "all") != 0)
+	if (vocab_find(&vocab_model_segment, r->segment) != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND s.segment = ?3");
 	buf_puts(&sql, " GROUP BY s.month, a.value");
 	sqlite3_stmt *s;
@@ -660,7 +661,7 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 		if (o->until)
 			buf_puts(&sql, " AND cohort <= ?2");
 	}
-	if (strcmp(r->segment, "all") != 0)
+	if (vocab_find(&vocab_model_segment, r->segment) != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND segment = ?3");
 	buf_puts(&sql, o->by_month ? " ORDER BY month, customer_id" : " ORDER BY customer_id");
 	int bad = store_prepare(st, sql.data, &s, err);

@@ -14,6 +14,7 @@
 #include "riskdesk/engine.h"
 #include "riskdesk/featscan.h"
 #include "riskdesk/refdist.h"
+#include "riskdesk/vocab.h"
 #include "train_internal.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -65,7 +66,7 @@ static int fill_features(void *ud, const char *id, const double *v,
 	if (row >= 0) {
 		for (int k = 0; k < FEAT_COUNT; k++)
 			f->d->x[(size_t)row * (size_t)f->d->ncols + (size_t)k] = v[k];
-		f->d->is_new[row] = strcmp(engine_segment(v), "new") == 0;
+		f->d->is_new[row] = engine_segment_of(v) == SEGMENT_NEW;
 	}
 	return 0;
 }
@@ -272,7 +273,8 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		d->cols[FEAT_COUNT + a].name = rd_strdup(name);
 		d->cols[FEAT_COUNT + a].categorical =
-			strcmp((const char *)sqlite3_column_text(s, 1), "categorical") == 0;
+			vocab_find(&vocab_attr_type, (const char *)sqlite3_column_text(s, 1)) ==
+			ATTR_CATEGORICAL;
 		strmap_put(attr_index, name, strlen(name), FEAT_COUNT + a);
 		special_codes(&d->cols[FEAT_COUNT + a], (const char *)sqlite3_column_text(s, 2));
 	}

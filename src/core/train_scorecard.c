@@ -11,6 +11,7 @@
 
 #include "riskdesk/features.h"
 #include "riskdesk/woe.h"
+#include "riskdesk/vocab.h"
 #include "train_internal.h"
 
 /* What the variable selection and the sign check decided about a scorecard column. */
@@ -426,7 +427,9 @@ int train_iv_table_for(const struct train_data *d, const struct train_params *tp
 			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
 			buf_json_string(&b, d->cols[col].name);
 			buf_printf(&b, ",\"type\":\"%s\",\"bins\":%zu,\"iv\":",
-				   d->cols[col].categorical ? "categorical" : "numeric", sc.b.nbins);
+				   vocab_name(&vocab_attr_type,
+					      d->cols[col].categorical ? ATTR_CATEGORICAL : ATTR_NUMERIC),
+				   sc.b.nbins);
 			buf_json_number(&b, sc.b.iv);
 			buf_puts(&b, ",\"iv_raw\":");
 			buf_json_number(&b, sc.b.iv_raw);

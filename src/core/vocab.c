@@ -72,6 +72,7 @@ static const struct vocab_word audit_status_words[] = {
 	{"failed", "stopped by an error"},
 	{"cancelled", "stopped when asked"},
 	{"refused", "another process held the write lock"},
+	{"started", "data began to leave (an export with email and phone unmasked)"},
 };
 const struct vocab vocab_audit_status = VOCAB("audit status", audit_status_words);
 

@@ -120,13 +120,19 @@ static void test_helpers(void **state)
 static void test_other_tables(void **state)
 {
 	(void)state;
-	/* features.c keeps its own names for its enums (their order is vocab's). */
-	assert_int_equal(vocab_order_status.n, 5);
-	for (int i = 0; i < vocab_order_status.n; i++)
-		assert_string_equal(order_status_names[i], vocab_name(&vocab_order_status, i));
-	assert_int_equal(vocab_pay_method.n, 4);
-	for (int i = 0; i < vocab_pay_method.n; i++)
-		assert_string_equal(pay_method_names[i], vocab_name(&vocab_pay_method, i));
+	/* features.h's enums are in vocab's order: each name parses to its own index. */
+	assert_int_equal(vocab_order_status.n, ORDER_RETURNED + 1);
+	for (int i = 0; i < vocab_order_status.n; i++) {
+		const char *n = vocab_name(&vocab_order_status, i);
+		assert_int_equal(order_status_parse(n, strlen(n)), i);
+	}
+	assert_string_equal(vocab_name(&vocab_order_status, ORDER_DELIVERED), "delivered");
+	assert_int_equal(vocab_pay_method.n, PAY_BANK + 1);
+	for (int i = 0; i < vocab_pay_method.n; i++) {
+		const char *n = vocab_name(&vocab_pay_method, i);
+		assert_int_equal(pay_method_parse(n, strlen(n)), i);
+	}
+	assert_string_equal(vocab_name(&vocab_pay_method, PAY_COD), "cod");
 	/* The console's sorts are list sort keys. */
 	for (int i = 0; i < BROWSE_SORT_COUNT; i++)
 		assert_true(vocab_find(&vocab_sort_key, browse_sort_names[i]) >= 0);
