@@ -84,12 +84,15 @@ static int inputs_add(struct rd_store *st, const char *name, int version, struct
 		      struct rd_err *err)
 {
 	sqlite3_stmt *s;
+	/* One parse of the specification (an xgb one is large): its columns and terms as
+	 * [columns, terms], then the names from that small array. */
 	if (store_prepare(st,
-			  "WITH m AS (SELECT CASE WHEN json_valid(spec) THEN spec END AS spec"
+			  "WITH m(a) AS (SELECT CASE WHEN json_valid(spec) THEN"
+			  " json_extract(spec, '$.columns', '$.terms') END"
 			  " FROM models WHERE name = ?1 AND version = ?2)"
-			  " SELECT json_extract(c.value, '$.name') FROM m, json_each(m.spec, '$.columns') c"
-			  " UNION SELECT json_extract(t.value, '$.feature')"
-			  " FROM m, json_each(m.spec, '$.terms') t",
+			  " SELECT json_extract(c.value, '$.name') FROM m, json_each(m.a, '$[0]') c"
+			  " UNION ALL SELECT json_extract(t.value, '$.feature')"
+			  " FROM m, json_each(m.a, '$[1]') t",
 			  &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
