@@ -18,8 +18,8 @@
 #include "riskdesk/view.h"
 #include "tui.h"
 
-#define SPLIT_MIN_COLS 100 /* from this width the Profile's attributes go to a column of
-			    * their own, beside the rest */
+/* From this width the Profile's attributes go to a column of their own, beside the rest. */
+#define SPLIT_MIN_COLS 100
 
 struct profile {
 	struct customer_view v;

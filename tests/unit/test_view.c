@@ -10,8 +10,9 @@
 
 static const char customers[] = "id,name,created_at,checking,amount,note\n"
 				"C1,Ann,2025-01-01,A12,1169,x\nC2,Bob,2025-01-01,A14,,\n";
-static const char mapping[] = "{\"labels\": {\"checking\": {\"label\": \"checking account\","
-			      " \"values\": {\"A12\": \"0 to < 200 DM\"}}, \"amount\": \"amount in DM\"}}";
+static const char mapping[] =
+	"{\"labels\": {\"checking\": {\"label\": \"checking account\","
+	" \"values\": {\"A12\": \"0 to < 200 DM\"}}, \"amount\": \"amount in DM\"}}";
 static const char orders[] = "id,customer_id,amount,status,created_at\n"
 			     "O1,C1,10,delivered,2025-02-01\nO2,C1,30,returned,2025-02-02\n";
 static const char payments[] = "id,customer_id,order_id,method,success,amount,created_at\n"
@@ -40,7 +41,8 @@ static struct rd_store *fixture(void)
 		 test_file("customers.csv", customers, sizeof customers - 1),
 		 test_file("labels.json", mapping, sizeof mapping - 1));
 	run_ok(st, line);
-	snprintf(line, sizeof line, "load orders %s", test_file("orders.csv", orders, sizeof orders - 1));
+	snprintf(line, sizeof line, "load orders %s",
+		 test_file("orders.csv", orders, sizeof orders - 1));
 	run_ok(st, line);
 	snprintf(line, sizeof line, "load payments %s",
 		 test_file("payments.csv", payments, sizeof payments - 1));
@@ -165,10 +167,13 @@ static void test_activity_and_units(void **state)
 	assert_int_equal(view_activity_count(st, "nobody", &a, &err), 0);
 	assert_int_equal(a.orders + a.payments + a.failed, 0);
 	char buf[32];
-	assert_string_equal(view_feature_text(FEAT_RETURN_RATE, 5.0 / 27, buf, sizeof buf), "18.5%");
+	assert_string_equal(view_feature_text(FEAT_RETURN_RATE, 5.0 / 27, buf, sizeof buf),
+			    "18.5%");
 	assert_string_equal(view_feature_text(FEAT_COD_SHARE, 0, buf, sizeof buf), "0.0%");
-	assert_string_equal(view_feature_text(FEAT_TOTAL_SPEND, 1151.75, buf, sizeof buf), "1151.75");
-	assert_string_equal(view_feature_text(FEAT_AVG_ORDER_VALUE, 57.5875, buf, sizeof buf), "57.59");
+	assert_string_equal(view_feature_text(FEAT_TOTAL_SPEND, 1151.75, buf, sizeof buf),
+			    "1151.75");
+	assert_string_equal(view_feature_text(FEAT_AVG_ORDER_VALUE, 57.5875, buf, sizeof buf),
+			    "57.59");
 	assert_string_equal(view_feature_text(FEAT_ORDERS_TOTAL, 27, buf, sizeof buf), "27");
 	assert_string_equal(view_feature_text(FEAT_TENURE_DAYS, 1458, buf, sizeof buf), "1458");
 	assert_string_equal(view_feature_text(FEAT_TOTAL_SPEND, NAN, buf, sizeof buf), "-");
