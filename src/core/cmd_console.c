@@ -38,7 +38,7 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"r", NULL, "recompute --id {customer}", "recompute the selected customer", NULL, NULL,
 	 NULL},
 	{"R", NULL, "recompute all", "recompute every customer (asks)", NULL,
-	 "recompute every customer?", NULL},
+	 "recompute every customer?", "recompute all: not run"},
 	{"?", NULL, NULL, "this help", "keys", NULL, NULL},
 	{":", NULL, NULL, "command prompt (Tab completes)", "command", NULL, NULL},
 	{"q", NULL, "quit", "quit", "quit", NULL, NULL},

@@ -300,6 +300,18 @@ static void c_draw(struct pane *p, struct tui *t)
 		}
 		wattroff(w, base);
 	}
+	if (c->nrows == 0 && !c->filter_text[0]) {
+		/* An empty database: how to fill it, on one row or, narrow, three. */
+		char hint[3][40] = {"no customers \xe2\x80\x94", ":load DIR,", "or make run's sample"};
+		tui_plain_dashes(t, hint[0]);
+		char one[128];
+		snprintf(one, sizeof one, "%s %s %s", hint[0], hint[1], hint[2]);
+		if ((int)strlen(one) - (t->utf8 ? 2 : 0) < width - 1)
+			tui_put(w, 2, 1, width - 1, one);
+		else
+			for (int i = 0; i < 3 && 2 + i < p->h - 1; i++)
+				tui_put(w, 2 + i, 1, width - 1, hint[i]);
+	}
 	/* Footer: rows, sort, filter. */
 	char foot[512];
 	char count[32];

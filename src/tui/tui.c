@@ -191,20 +191,65 @@ static void layout(struct tui *t)
 		t->focus = PANE_CUSTOMERS;
 }
 
+static int text_cols(const char *s);
+
+/* The top line: the title, each pane's key and name, and on the right what must not go
+ * unnoticed: personal data shown (pii on) and a read-only database. When it does not
+ * fit, in this order: the title goes, the names shorten, the indicators shorten, only the
+ * focused pane keeps its name, the keys close up. A label is drawn whole or not at all. */
 static void draw_tabs(struct tui *t)
 {
 	if (!t->tabs)
 		return;
+	static const char *const keys[PANE_COUNT] = {"c", "a", "p", "d", "m", "l", "o"};
+	static const char *const shorts[PANE_COUNT] = {"Cust", "Act", "Prof", "Drift",
+							"Models", "Log", "Out"};
+	const char *ind[2] = {t->ctx.settings.pii ? "PII on" : NULL,
+			      store_readonly(t->store) ? "read-only" : NULL};
+	const char *ind_short[2] = {"PII", "RO"};
+	int ind_attr[2] = {tui_attr(t, ROLE_ERROR), tui_attr(t, ROLE_DRIFT_MODERATE) | A_BOLD};
+	char label[PANE_COUNT][40];
+	int level, x, right;
+	for (level = 0; level < 6; level++) {
+		/* 0 all, 1 no title, 2 short names, 3 short indicators, 4 keys, 5 keys closed up */
+		x = level == 0 ? text_cols(" riskdesk ") : 0;
+		for (int i = 0; i < PANE_COUNT; i++) {
+			const char *name = level < 2 ? t->panes[i].ops->name : shorts[i];
+			if (level >= 4 && i != t->focus)
+				snprintf(label[i], sizeof label[i], level == 5 ? " %s" : " %s ", keys[i]);
+			else
+				snprintf(label[i], sizeof label[i], " %s:%s ", keys[i], name);
+			x += text_cols(label[i]);
+		}
+		right = 0;
+		for (int k = 0; k < 2; k++)
+			if (ind[k])
+				right += 2 + text_cols(level >= 3 ? ind_short[k] : ind[k]);
+		if (x + right <= t->cols)
+			break;
+	}
 	werase(t->tabs);
 	wbkgd(t->tabs, (chtype)tui_attr(t, ROLE_HEADER));
-	int x = tui_put(t->tabs, 0, 0, t->cols, " riskdesk ");
-	static const char *const keys[PANE_COUNT] = {"c", "a", "p", "d", "m", "l", "o"};
-	for (int i = 0; i < PANE_COUNT && x < t->cols; i++) {
-		char label[40];
-		snprintf(label, sizeof label, " %s:%s ", keys[i], t->panes[i].ops->name);
+	x = level == 0 ? tui_put(t->tabs, 0, 0, t->cols, " riskdesk ") : 0;
+	right = t->cols;
+	for (int k = 1; k >= 0; k--) {
+		const char *text = level >= 3 ? ind_short[k] : ind[k];
+		int w = ind[k] ? text_cols(text) : 0;
+		if (!ind[k] || right - w - 1 < 0)
+			continue;
+		right -= w + 1;
+		wattron(t->tabs, ind_attr[k]);
+		tui_put(t->tabs, 0, right, w, text);
+		wattroff(t->tabs, ind_attr[k]);
+		right--;
+	}
+	for (int i = 0; i < PANE_COUNT; i++) {
+		int w = text_cols(label[i]);
+		if (x + w > right)
+			break;
 		int a = i == t->focus ? tui_attr(t, ROLE_FOCUS) : tui_attr(t, ROLE_HEADER);
 		wattron(t->tabs, a);
-		x += tui_put(t->tabs, 0, x, t->cols - x, label);
+		x += tui_put(t->tabs, 0, x, w, label[i]);
 		wattroff(t->tabs, a);
 	}
 	wnoutrefresh(t->tabs);

@@ -31,7 +31,7 @@ if g=$(fixture german) && cp "$g/german.db" "$work/blended.db" && "$rd" --db "$w
 	keys q
 	expect "exited 0" "quits"
 	TUI_LANG=C TUI_DB=$work/blended.db start blend-ascii 100 30
-	expect_re 'new  blend: g1@1 x1 \+ g2@1' "a non-UTF-8 locale writes the blend's × as x"
+	expect_re 'blend: g1@1 x1 \+ g2@1' "a non-UTF-8 locale writes the blend's × as x"
 	expect_re 'weighted mean raw [0-9.]+ -> score' "and the arrow as ->"
 	keys q
 	expect "exited 0" "quits"
