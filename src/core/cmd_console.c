@@ -123,6 +123,7 @@ const struct rd_cmd cmd_select = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
 	.exec = exec_select,
 };
 
@@ -153,6 +154,8 @@ const struct rd_cmd cmd_filter = {
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .rest = 1, .values = {.type = RD_ARG_EXPR}},
+					RD_ARGS_END},
 	.exec = exec_filter,
 };
 
@@ -221,6 +224,11 @@ const struct rd_cmd cmd_sort = {
 	.min_args = 1,
 	.max_args = 2,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){
+		{.at = 0,
+		 .values = {.type = RD_ARG_WORD, .words = browse_sort_names, .nwords = BROWSE_SORT_COUNT}},
+		{.at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
+		RD_ARGS_END},
 	.exec = exec_sort,
 };
 
@@ -277,5 +285,7 @@ const struct rd_cmd cmd_pane = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = rd_console_panes}},
+					RD_ARGS_END},
 	.exec = exec_pane,
 };

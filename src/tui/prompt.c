@@ -115,6 +115,10 @@ static char **attempt_completion(const char *text, int start, int end)
 	if (n == 1) { /* a single match: readline uses out[0] only */
 		free(out[1]);
 		out[1] = NULL;
+		/* A directory stays open, without a blank, so that the next Tab goes into it. */
+		size_t len = strlen(out[0]);
+		if (len > 0 && out[0][len - 1] == '/')
+			rl_completion_suppress_append = 1;
 	}
 	return out;
 }
