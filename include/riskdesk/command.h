@@ -62,7 +62,8 @@ extern const char *const rd_console_panes[];
  * prints it; the man page's KEYS section lists it. */
 struct rd_key_binding {
 	const char *keys;     /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
-	const char *pane;     /* a name of rd_console_panes: only there; NULL: everywhere */
+	const char *pane;     /* a name of rd_console_panes: only there; RD_KEYS_HELP: while the
+			       * `?` help shows; NULL: everywhere */
 	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir} or
 	 * {sort-flip} becomes the console's value, as one argument (cmd_join). NULL: the
 	 * focused pane's own motion, else the console's own key (prompts, help). */
@@ -75,6 +76,8 @@ struct rd_key_binding {
 
 /* Terminated by an entry with keys NULL. */
 extern const struct rd_key_binding rd_key_bindings[];
+/* The scope of the keys of the `?` help (struct rd_key_binding's pane). */
+#define RD_KEYS_HELP "help"
 
 /* Everything a command may touch. */
 struct rd_ctx {

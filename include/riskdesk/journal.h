@@ -92,9 +92,9 @@ int journal_pending(struct rd_store *st, struct rd_err *err);
 
 /* For display (`runs`, the console's Log): the latest limit runs, with the outcomes still
  * waiting in DB-riskdesk, oldest first or newest_first, as a statement the caller steps and
- * finalizes. Columns: id, kind, status, rows, started_at, seconds (how long it ran, to the
- * millisecond; for runs older than schema 14 the difference of its whole-second times),
- * user, args, message. NULL with err. */
+ * finalizes. Columns: id, kind, status, rows, started_at, seconds (how long it ran, a real
+ * to the millisecond; for runs older than schema 14 the difference of its whole-second
+ * times, an integer), user, args, message. NULL with err. */
 sqlite3_stmt *journal_runs(struct rd_store *st, int64_t limit, int newest_first,
 			   struct rd_err *err);
 /* The same for the audit rows: id (NULL for a row still waiting), at, user, status,

@@ -57,6 +57,18 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"J K", "drift", NULL, "scroll the report (or bins) down, up", NULL, NULL, NULL},
 	{"} {", "drift", NULL, "the report's next, previous section", NULL, NULL, NULL},
 	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
+	{"/", "output", NULL, "find text in the output (search TEXT)", "find", NULL, NULL},
+	{"n N", "output", NULL, "the next, previous match", NULL, NULL, NULL},
+	{"w", "output", NULL, "wrap long lines, or cut them", "wrap", NULL,
+	 NULL},
+	{"Left Right", "output", NULL, "pan cut lines sideways", NULL, NULL, NULL},
+	{"/", "log", NULL, "find text in the log (search TEXT)", "find", NULL, NULL},
+	{"n N", "log", NULL, "the next, previous match", NULL, NULL, NULL},
+	{"/", RD_KEYS_HELP, NULL, "find text in the help", "find", NULL,
+	 NULL},
+	{"n N", RD_KEYS_HELP, NULL, "the next, previous match", NULL, NULL, NULL},
+	{"q Esc ?", RD_KEYS_HELP, NULL, "close the help (so does any key that neither moves nor finds)", "close", NULL,
+	 NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -179,7 +191,9 @@ const struct rd_cmd cmd_search = {
 	.name = "search",
 	.usage = "TEXT",
 	.summary = "console: move the list to the next customer whose id or name starts with TEXT",
-	.help = "The `/` key prompts for it and searches as you type.",
+	.help = "The `/` key prompts for it and searches as you type. In the Output view, the Log"
+		" and the `?` help it finds TEXT in their text instead (ASCII case ignored), and n"
+		" and N go to the next and previous match.",
 	.min_args = 1,
 	.max_args = -1,
 	.flags = CMD_CONSOLE,

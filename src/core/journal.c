@@ -219,13 +219,15 @@ static sqlite3_stmt *log_rows(struct rd_store *st, const char *oldest_first,
 
 /* A run's outcome may still wait in DB-riskdesk (pending_runs); a `running` row whose
  * process is gone is `interrupted` (the next writer marks it so). Seconds: the run's own
- * measure, else (runs older than schema 14) the difference of its whole-second times. */
+ * measure, a real; else (runs older than schema 14) the difference of its whole-second
+ * times, an integer. */
 #define RUNS_SQL(order)                                                                    \
 	"SELECT * FROM (SELECT r.id, r.kind, CASE WHEN p.id IS NULL AND r.status ="           \
 	" 'running' AND NOT run_alive(r.id) THEN 'interrupted' ELSE"                          \
 	" coalesce(p.status, r.status) END AS status, coalesce(p.rows, r.rows) AS rows,"      \
-	" r.started_at, round(coalesce(p.seconds, r.seconds, (julianday(coalesce(p.finished_at," \
-	" r.finished_at)) - julianday(r.started_at)) * 86400), 3) AS seconds, r.user, r.args," \
+	" r.started_at, coalesce(round(coalesce(p.seconds, r.seconds), 3),"                   \
+	" CAST(round((julianday(coalesce(p.finished_at, r.finished_at))"                      \
+	" - julianday(r.started_at)) * 86400) AS INTEGER)) AS seconds, r.user, r.args,"       \
 	" CASE WHEN p.id IS NULL AND r.status = 'running' AND NOT run_alive(r.id)"            \
 	" THEN '" RUN_INTERRUPTED "' ELSE coalesce(p.message, r.message, '') END"              \
 	" AS message FROM runs r LEFT JOIN temp.pending_runs p ON p.id = r.id"                \

@@ -126,7 +126,9 @@ const char *sink_bytes_text(double bytes, char *out, size_t n)
 static void duration_text(double s, char *out, size_t n)
 {
 	long t = (long)(s + 0.5);
-	if (t < 60)
+	if (s < 1)
+		snprintf(out, n, "<1 s");
+	else if (t < 60)
 		snprintf(out, n, "%ld s", t);
 	else if (t < 3600)
 		snprintf(out, n, "%ld min %02ld s", t / 60, t % 60);
@@ -163,9 +165,10 @@ const char *sink_progress_text(const struct sink_progress_report *r, char *out, 
 			strcat(left, " left");
 		}
 	}
-	if (r->total > 0)
-		snprintf(out, n, "%s %s%s%s%s%s  %s%s", r->what, done, r->bytes ? " of " : "/", total,
-			 pct, rows, measured ? rate : "estimating", left);
+	if (r->total > 0) /* nothing to estimate once done */
+		snprintf(out, n, "%s %s%s%s%s%s%s%s%s", r->what, done, r->bytes ? " of " : "/", total,
+			 pct, rows, measured || r->done < r->total ? "  " : "",
+			 measured ? rate : r->done < r->total ? "estimating" : "", left);
 	else
 		snprintf(out, n, "%s %s%s%s%s", r->what, done, rows, measured ? "  " : "", rate);
 	return out;

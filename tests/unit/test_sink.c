@@ -24,6 +24,12 @@ static void test_counts(void **state)
 			    "training 9/1800  0%  3.0/s  9 min 57 s left");
 	assert_string_equal(text("training", 1800, 1800, 0, -1, 20),
 			    "training 1800/1800  100%  90/s");
+	/* Done at once: nothing to estimate. */
+	assert_string_equal(text("load customers", 1748882, 1748882, 1, 20000, 0.1),
+			    "load customers 1.7 MB of 1.7 MB  100%  20000 rows");
+	/* Under a second to go. */
+	assert_string_equal(text("load orders", 170, 188, 0, -1, 1),
+			    "load orders 170/188  90%  170/s  <1 s left");
 	assert_string_equal(text("tuning", 1, 3600 * 4, 0, -1, 1),
 			    "tuning 1/14400  0%  1.0/s  3 h 59 min left");
 	/* No total: the count and, once measured, the rate. */
@@ -38,7 +44,7 @@ static void test_bytes(void **state)
 	assert_string_equal(text("load orders", 0, 5180871, 1, 0, 0),
 			    "load orders 0 B of 5.2 MB  0%  0 rows  estimating");
 	assert_string_equal(text("load orders", 2590435, 5180871, 1, 40210, 0.5),
-			    "load orders 2.6 MB of 5.2 MB  50%  40210 rows  5.2 MB/s  1 s left");
+			    "load orders 2.6 MB of 5.2 MB  50%  40210 rows  5.2 MB/s  <1 s left");
 	assert_string_equal(text("load orders", 5180871, 5180871, 1, 80228, 0.7),
 			    "load orders 5.2 MB of 5.2 MB  100%  80228 rows  7.4 MB/s");
 	char b[32];
