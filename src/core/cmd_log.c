@@ -43,6 +43,9 @@ const struct rd_cmd cmd_runs = {
 	.name = "runs",
 	.usage = "[--limit N]",
 	.summary = "the latest write commands (loads, recomputes, training, promotions, ...)",
+	.help = "seconds is how long each ran, to the millisecond (runs recorded before schema 14:"
+		" whole seconds, from their start and finish times). The console's Log shows them"
+		" newest first.",
 	.min_args = 0,
 	.max_args = 0,
 	.opts = log_opts,

@@ -118,10 +118,13 @@ static void draw_progress(struct console_sink *c, const char *what, int64_t done
 	nodelay(stdscr, FALSE);
 	char text[200], label[240];
 	struct sink_progress_report r = {what, done, total, bytes, rows, now - c->t0};
-	snprintf(label, sizeof label, " %s  Ctrl-C cancels ",
-		 sink_progress_text(&r, text, sizeof text));
-	werase(t->bar);
+	sink_progress_text(&r, text, sizeof text);
 	int cols = getmaxx(t->bar);
+	/* "Ctrl-C cancels" goes first when the bar would have no room. */
+	snprintf(label, sizeof label, " %s  Ctrl-C cancels ", text);
+	if ((int)strlen(label) > cols - 12)
+		snprintf(label, sizeof label, " %s ", text);
+	werase(t->bar);
 	int used = tui_put(t->bar, 0, 0, cols, label);
 	int w = cols - used - 1;
 	if (total > 0 && w > 3) {

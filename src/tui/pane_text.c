@@ -227,9 +227,29 @@ static int row_of(const struct textview *v, size_t off)
 	return r;
 }
 
+/* The column header that stays above the top row: the table's, when the top row is one of
+ * its rows (below it, before the next heading). -1 for none. */
+static int sticky_header(const struct textview *v, int at)
+{
+	if (!v->nrows)
+		return -1;
+	const struct tv_row *top = &v->rows[at];
+	for (int i = top->line; i >= 0; i--) {
+		if (v->lines[i].role == TV_HEADING)
+			return -1;
+		if (v->lines[i].role == TV_HEADER)
+			return i == top->line && top->off == v->lines[i].off ? -1 : i;
+	}
+	return -1;
+}
+
+/* The last top row that still shows the whole page (a header that stays takes a row). */
 static int last_top(const struct textview *v)
 {
-	return v->nrows > v->page ? v->nrows - v->page : 0;
+	int last = v->nrows > v->page ? v->nrows - v->page : 0;
+	if (last > 0 && last < v->nrows - 1 && sticky_header(v, last) >= 0)
+		last++;
+	return last;
 }
 
 static void set_top(struct textview *v, int top)
@@ -407,22 +427,6 @@ static void draw_row(const struct textview *v, const struct tui *t, WINDOW *win,
 	}
 }
 
-/* The column header that stays above the top row: the table's, when the top row is one of
- * its rows (below it, before the next heading). -1 for none. */
-static int sticky_header(const struct textview *v)
-{
-	if (!v->nrows)
-		return -1;
-	const struct tv_row *top = &v->rows[v->top];
-	for (int i = top->line; i >= 0; i--) {
-		if (v->lines[i].role == TV_HEADING)
-			return -1;
-		if (v->lines[i].role == TV_HEADER)
-			return i == top->line && top->off == v->lines[i].off ? -1 : i;
-	}
-	return -1;
-}
-
 void textview_draw(struct textview *v, struct tui *t, WINDOW *win, int y, int h, int w,
 		   const char *title, int title_attr)
 {
@@ -431,7 +435,7 @@ void textview_draw(struct textview *v, struct tui *t, WINDOW *win, int y, int h,
 	layout(v, w);
 	v->page = h - 1 > 0 ? h - 1 : 1;
 	set_top(v, v->top);
-	int head = sticky_header(v);
+	int head = sticky_header(v, v->top);
 	int body = h - 1 - (head >= 0), shown = v->nrows - v->top < body ? v->nrows - v->top : body;
 	if (shown < 0)
 		shown = 0;

@@ -129,8 +129,13 @@ static void display_matches(char **matches, int n, int max_len)
 	size_t used = 0;
 	matches_line[0] = '\0';
 	for (int i = 1; i <= n && used + 2 < sizeof matches_line; i++) {
+		/* A path shows its last part, as a shell lists them ("data/", "orders.csv"). */
+		const char *m = matches[i], *slash = NULL;
+		for (const char *c = m; c[0] && c[1]; c++)
+			if (c[0] == '/')
+				slash = c;
 		int w = snprintf(matches_line + used, sizeof matches_line - used, "%s%s",
-				 i > 1 ? "  " : "", matches[i]);
+				 i > 1 ? "  " : "", slash ? slash + 1 : m);
 		if (w < 0)
 			break;
 		used += (size_t)w;
