@@ -18,7 +18,9 @@ struct progress_line {
 	int shown;       /* a line is on screen and must be cleared */
 };
 
-static void progress_draw(struct progress_line *p, const char *what, int64_t done, int64_t total)
+/* bytes: done and total are bytes, rows the rows read (sink.h). */
+static void progress_draw(struct progress_line *p, const char *what, int64_t done, int64_t total,
+			  int bytes, int64_t rows)
 {
 	if (!p->out)
 		return;
@@ -31,15 +33,9 @@ static void progress_draw(struct progress_line *p, const char *what, int64_t don
 	if (now - p->last < 0.1 && done < total)
 		return;
 	p->last = now;
-	double el = now - p->t0, rate = el > 0 ? (double)done / el : 0;
-	if (total > 0) {
-		double left = rate > 0 ? (double)(total - done) / rate : 0;
-		fprintf(p->out, "\r%s: %lld/%lld (%.0f%%) %.0f/s, %.0fs left   ", what,
-			(long long)done, (long long)total, 100.0 * (double)done / (double)total, rate,
-			left);
-	} else {
-		fprintf(p->out, "\r%s: %lld  %.0f/s   ", what, (long long)done, rate);
-	}
+	char line[200];
+	struct sink_progress_report r = {what, done, total, bytes, rows, now - p->t0};
+	fprintf(p->out, "\r%s\033[K", sink_progress_text(&r, line, sizeof line));
 	fflush(p->out);
 	p->shown = 1;
 }
@@ -306,7 +302,13 @@ static void batch_diag(struct rd_sink *s, const char *text)
 
 static void batch_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
 {
-	progress_draw(&((struct batch_sink *)s)->progress, what, done, total);
+	progress_draw(&((struct batch_sink *)s)->progress, what, done, total, 0, -1);
+}
+
+static void batch_progress_bytes(struct rd_sink *s, const char *what, int64_t done,
+				 int64_t total, int64_t rows)
+{
+	progress_draw(&((struct batch_sink *)s)->progress, what, done, total, 1, rows);
 }
 
 static void batch_free(struct rd_sink *s)
@@ -327,6 +329,7 @@ static const struct rd_sink_ops batch_ops = {
 	.message = batch_message,
 	.diag = batch_diag,
 	.progress = batch_progress,
+	.progress_bytes = batch_progress_bytes,
 	.free = batch_free,
 };
 

@@ -62,7 +62,8 @@ extern const char *const rd_console_panes[];
  * prints it; the man page's KEYS section lists it. */
 struct rd_key_binding {
 	const char *keys;     /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
-	const char *pane;     /* a name of rd_console_panes: only there; NULL: everywhere */
+	const char *pane;     /* a name of rd_console_panes: only there; RD_KEYS_HELP: while the
+			       * `?` help shows; NULL: everywhere */
 	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir} or
 	 * {sort-flip} becomes the console's value, as one argument (cmd_join). NULL: the
 	 * focused pane's own motion, else the console's own key (prompts, help). */
@@ -75,6 +76,8 @@ struct rd_key_binding {
 
 /* Terminated by an entry with keys NULL. */
 extern const struct rd_key_binding rd_key_bindings[];
+/* The scope of the keys of the `?` help (struct rd_key_binding's pane). */
+#define RD_KEYS_HELP "help"
 
 /* Everything a command may touch. */
 struct rd_ctx {
@@ -95,11 +98,58 @@ enum rd_cmd_flags {
 	CMD_AUDITED = 1u << 3, /* audited though it writes no table (data leaving: export) */
 };
 
+struct vocab;
+
+/* What an argument (an option's value or a positional) is: Tab completion offers the values
+ * of its type (complete.h), so that completing follows the command table. */
+enum rd_arg_type {
+	RD_ARG_NONE = 0,  /* nothing to offer: a number, a date, free text */
+	RD_ARG_WORD,      /* only the words below */
+	RD_ARG_FILE,      /* a file (directories too, to go into) */
+	RD_ARG_DIR,       /* a directory */
+	RD_ARG_MODEL,     /* a model's name */
+	RD_ARG_FEATURE,   /* an input of a model: that of --model on the line, else the champions' */
+	RD_ARG_COLUMN,    /* a training column: a built-in feature or a customer attribute */
+	RD_ARG_CUSTOMER,  /* a customer id */
+	RD_ARG_ATTRIBUTE, /* a customer attribute's name */
+	RD_ARG_COMMAND,   /* a command's name */
+	RD_ARG_EXPR,      /* a `where` expression: names of fields, features and attributes, the
+			   * values of a field with a closed list (band...), and, or */
+};
+
+/* The values an argument takes. */
+struct rd_values {
+	enum rd_arg_type type;
+	const char *const *words;  /* offered too (RD_ARG_WORD: the only ones): NULL-terminated,
+				    * or nwords of them when nwords > 0 */
+	int nwords;
+	const struct vocab *vocab; /* its words offered too (vocab.h), or NULL */
+	char sep;                  /* a list separated by sep (',': "F,..."), or 0 */
+};
+
 struct rd_opt {
 	const char *name; /* without the dashes: "map" for --map */
 	const char *arg;  /* value placeholder ("FILE", "N"), or NULL for a flag */
 	const char *help;
 };
+
+/* What an option's value or a positional argument is, for completion (struct rd_cmd's
+ * args): the value of option `opt`; or the positional at index `at` (0: the first after
+ * the command's name), only when the first positional is one of `when`; or, in a command
+ * of clauses in any order (`list where EXPR sort FIELD limit N`), the argument `at` after
+ * the keyword `key`. Several entries for one place add up. Written with designated
+ * initializers: what is left out is 0, NULL or none. */
+struct rd_arg {
+	const char *opt;  /* an option's name (without the dashes), or NULL */
+	const char *key;  /* a clause's keyword, or NULL */
+	const char *when; /* blank-separated words the first positional must be, or NULL */
+	int at;           /* the positional's index (of a clause: 0 is right after the
+			   * keyword); -1 ends the table */
+	int rest;         /* 1: every index from at on (an expression) */
+	struct rd_values values;
+};
+
+#define RD_ARGS_END {.at = -1}
 
 #define RD_MAX_OPTS 16
 
@@ -125,6 +175,9 @@ struct rd_cmd {
 	int max_args;        /* -1: no limit */
 	unsigned flags;
 	const struct rd_opt *opts; /* terminated by an entry with name NULL; may be NULL */
+	/* What the option values and positionals are, for completion: RD_ARGS_END ends; may be
+	 * NULL (nothing to offer). */
+	const struct rd_arg *args;
 	/* Subcommands (first argument) that write, for a command that otherwise only reads:
 	 * `rules import`. NULL-terminated; may be NULL. */
 	const char *const *writing_subcommands;

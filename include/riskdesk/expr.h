@@ -39,4 +39,12 @@ int expr_nparams(const struct rd_expr *e);
  * session still shows personal data. */
 int expr_reads_pii(const struct rd_expr *e);
 
+struct vocab;
+/* For completion: built-in field i (0, 1, ... until NULL), and whether it is personal
+ * (email, phone: refused unless pii is on). */
+const char *expr_field_name(int i, int *personal);
+/* The closed list of values of the built-in field name (len bytes, any case: band, A to
+ * E), or NULL when it takes any value. */
+const struct vocab *expr_field_values(const char *name, size_t len);
+
 #endif

@@ -24,7 +24,7 @@ struct rd_run {
 	int64_t id;          /* the runs row, once run_begin committed it */
 	char kind[32];       /* "load", "recompute", "model import", ... */
 	char started_at[21]; /* ISO time */
-	double t0;           /* now_seconds() at the start */
+	double t0;           /* now_seconds() at the start: the run's seconds count from it */
 	int finished;        /* run_mark_ok recorded the outcome with the data */
 	int64_t rows;        /* for a failed run's row: how far it got */
 };
@@ -90,8 +90,20 @@ void journal_busy(struct rd_store *st, int64_t own_run, double timeout, enum sto
 
 /* For display: the log lines still waiting in DB-riskdesk as the temporary tables
  * temp.pending_audit(at, user, command, status, detail) and temp.pending_runs(id, status,
- * finished_at, rows, message), rebuilt at each call. 0 or -1. */
+ * finished_at, rows, message, seconds), rebuilt at each call. 0 or -1. */
 int journal_pending(struct rd_store *st, struct rd_err *err);
+
+/* For display (`runs`, the console's Log): the latest limit runs, with the outcomes still
+ * waiting in DB-riskdesk, oldest first or newest_first, as a statement the caller steps and
+ * finalizes. Columns: id, kind, status, rows, started_at, seconds (how long it ran, a real
+ * to the millisecond; for runs older than schema 14 the difference of its whole-second
+ * times, an integer), user, args, message. NULL with err. */
+sqlite3_stmt *journal_runs(struct rd_store *st, int64_t limit, int newest_first,
+			   struct rd_err *err);
+/* The same for the audit rows: id (NULL for a row still waiting), at, user, status,
+ * command, detail. */
+sqlite3_stmt *journal_audit(struct rd_store *st, int64_t limit, int newest_first,
+			    struct rd_err *err);
 
 /* ---- the same for a command (struct rd_ctx, command.h): defined by the command layer in
  * cmd_journal.c, over ctx->store, ctx->run, ctx->line, ctx->err and the settings ---- */

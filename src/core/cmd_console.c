@@ -57,6 +57,18 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"J K", "drift", NULL, "scroll the report (or bins) down, up", NULL, NULL, NULL},
 	{"} {", "drift", NULL, "the report's next, previous section", NULL, NULL, NULL},
 	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
+	{"/", "output", NULL, "find text in the output (search TEXT)", "find", NULL, NULL},
+	{"n N", "output", NULL, "the next, previous match", NULL, NULL, NULL},
+	{"w", "output", NULL, "wrap long lines, or cut them", "wrap", NULL,
+	 NULL},
+	{"Left Right", "output", NULL, "pan cut lines sideways", NULL, NULL, NULL},
+	{"/", "log", NULL, "find text in the log (search TEXT)", "find", NULL, NULL},
+	{"n N", "log", NULL, "the next, previous match", NULL, NULL, NULL},
+	{"/", RD_KEYS_HELP, NULL, "find text in the help", "find", NULL,
+	 NULL},
+	{"n N", RD_KEYS_HELP, NULL, "the next, previous match", NULL, NULL, NULL},
+	{"q Esc ?", RD_KEYS_HELP, NULL, "close the help (so does any key that neither moves nor finds)", "close", NULL,
+	 NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -123,6 +135,7 @@ const struct rd_cmd cmd_select = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
 	.exec = exec_select,
 };
 
@@ -153,6 +166,8 @@ const struct rd_cmd cmd_filter = {
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .rest = 1, .values = {.type = RD_ARG_EXPR}},
+					RD_ARGS_END},
 	.exec = exec_filter,
 };
 
@@ -176,7 +191,9 @@ const struct rd_cmd cmd_search = {
 	.name = "search",
 	.usage = "TEXT",
 	.summary = "console: move the list to the next customer whose id or name starts with TEXT",
-	.help = "The `/` key prompts for it and searches as you type.",
+	.help = "The `/` key prompts for it and searches as you type. In the Output view, the Log"
+		" and the `?` help it finds TEXT in their text instead (ASCII case ignored), and n"
+		" and N go to the next and previous match.",
 	.min_args = 1,
 	.max_args = -1,
 	.flags = CMD_CONSOLE,
@@ -221,6 +238,11 @@ const struct rd_cmd cmd_sort = {
 	.min_args = 1,
 	.max_args = 2,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){
+		{.at = 0,
+		 .values = {.type = RD_ARG_WORD, .words = browse_sort_names, .nwords = BROWSE_SORT_COUNT}},
+		{.at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
+		RD_ARGS_END},
 	.exec = exec_sort,
 };
 
@@ -277,5 +299,7 @@ const struct rd_cmd cmd_pane = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = rd_console_panes}},
+					RD_ARGS_END},
 	.exec = exec_pane,
 };

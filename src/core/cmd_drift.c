@@ -254,6 +254,14 @@ static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
 
 static const char *const drift_writing[] = {"baseline", NULL};
 
+static const struct rd_arg drift_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_WORD, .words = drift_writing}},
+	{.opt = "model", .values = {.type = RD_ARG_MODEL}},
+	{.opt = "feature", .values = {.type = RD_ARG_FEATURE, .words = (const char *const[]){"score", NULL}}},
+	{.opt = "by", .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"month", NULL}}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_drift = {
 	.name = "drift",
 	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month]"
@@ -280,5 +288,6 @@ const struct rd_cmd cmd_drift = {
 	.max_args = 1,
 	.opts = drift_opts,
 	.writing_subcommands = drift_writing,
+	.args = drift_args,
 	.exec = exec_drift,
 };

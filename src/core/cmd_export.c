@@ -269,6 +269,12 @@ out:
 	return status;
 }
 
+static const struct rd_arg export_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"profiles", "customers", "history", "drift", NULL}}},
+	{.at = 1, .values = {.type = RD_ARG_FILE}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_export = {
 	.name = "export",
 	.usage = "profiles|customers|history|drift FILE",
@@ -276,5 +282,6 @@ const struct rd_cmd cmd_export = {
 	.min_args = 2,
 	.max_args = 2,
 	.flags = CMD_AUDITED,
+	.args = export_args,
 	.exec = exec_export,
 };

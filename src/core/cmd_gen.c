@@ -100,5 +100,6 @@ const struct rd_cmd cmd_gen = {
 	.max_args = 1,
 	.flags = CMD_LONG,
 	.opts = gen_opts,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_DIR}}, RD_ARGS_END},
 	.exec = exec_gen,
 };

@@ -171,5 +171,7 @@ const struct rd_cmd cmd_label = {
 	.flags = CMD_LONG,
 	.opts = label_opts,
 	.writing_subcommands = label_writes,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = label_writes}},
+					RD_ARGS_END},
 	.exec = exec_label,
 };

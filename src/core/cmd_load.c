@@ -7,6 +7,9 @@
 #include "riskdesk/load.h"
 #include "riskdesk/mapping.h"
 
+/* The tables `load TABLE FILE` takes, in the order `load DIR` loads them. */
+static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
+
 static void report_row(struct rd_sink *out, const char *table, const char *file, int64_t read,
 		       int64_t inserted, int64_t replaced, int64_t rejected, const char *seconds)
 {
@@ -78,10 +81,9 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 		if (load_dir(&job, a->argv[0], &opts, reps, &n, &ctx->err))
 			return RD_FAILED;
 	} else {
-		static const char *const tables[] = {"customers", "orders", "payments", "outcomes"};
 		int known = 0;
-		for (int i = 0; i < 4; i++)
-			known |= strcmp(a->argv[0], tables[i]) == 0;
+		for (int i = 0; load_tables[i]; i++)
+			known |= strcmp(a->argv[0], load_tables[i]) == 0;
 		if (!known) {
 			rd_err_set(&ctx->err, "load: unknown table %s (customers, orders, payments,"
 				   " outcomes)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
@@ -94,6 +96,13 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 	print_reports(ctx, reps, n);
 	return RD_OK;
 }
+
+static const struct rd_arg load_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_DIR, .words = load_tables}},
+	{.when = "customers orders payments outcomes", .at = 1, .values = {.type = RD_ARG_FILE}},
+	{.opt = "map", .values = {.type = RD_ARG_FILE}},
+	RD_ARGS_END,
+};
 
 static const struct rd_opt load_opts[] = {
 	{"map", "MAPPING.json", "mapping of the source's columns and values"},
@@ -115,5 +124,6 @@ const struct rd_cmd cmd_load = {
 	.max_args = 2,
 	.flags = CMD_WRITES | CMD_LONG,
 	.opts = load_opts,
+	.args = load_args,
 	.exec = exec_load,
 };

@@ -70,6 +70,8 @@ const struct rd_cmd cmd_help = {
 	.summary = "list the commands, or describe one; help keys: the console's keys",
 	.min_args = 0,
 	.max_args = 1,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_COMMAND, .words = (const char *const[]){"keys", NULL}}},
+					RD_ARGS_END},
 	.exec = exec_help,
 };
 
@@ -145,6 +147,13 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 	return RD_OK;
 }
 
+static const struct rd_arg set_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"as-of", "lock-timeout", "pii", NULL}}},
+	{.when = "pii", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"on", "off", NULL}}},
+	{.when = "as-of", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"latest", NULL}}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_set = {
 	.name = "set",
 	.usage = "[KEY VALUE]",
@@ -152,6 +161,7 @@ const struct rd_cmd cmd_set = {
 		   " lock-timeout SECONDS)",
 	.min_args = 0,
 	.max_args = 2,
+	.args = set_args,
 	.exec = exec_set,
 };
 
@@ -174,6 +184,8 @@ const struct rd_cmd cmd_theme = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"default", "dark", "light", "mono", NULL}}},
+					RD_ARGS_END},
 	.exec = exec_theme,
 };
 

@@ -905,6 +905,14 @@ static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 
 static const char *const model_writing[] = {"import", NULL};
 
+static const struct rd_arg model_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_MODEL, .words = (const char *const[]){"check", "export", "import", NULL}}},
+	{.when = "export check", .at = 1, .values = {.type = RD_ARG_MODEL}},
+	{.when = "import", .at = 1, .values = {.type = RD_ARG_FILE}},
+	{.when = "export", .at = 2, .values = {.type = RD_ARG_FILE}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_model = {
 	.name = "model",
 	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE |"
@@ -921,6 +929,7 @@ const struct rd_cmd cmd_model = {
 	.max_args = 3,
 	.opts = model_opts,
 	.writing_subcommands = model_writing,
+	.args = model_args,
 	.exec = exec_model,
 };
 
@@ -1163,6 +1172,7 @@ const struct rd_cmd cmd_promote = {
 	.max_args = 1,
 	.flags = CMD_WRITES,
 	.opts = promote_opts,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_MODEL}}, RD_ARGS_END},
 	.exec = exec_promote,
 };
 
@@ -1173,5 +1183,6 @@ const struct rd_cmd cmd_retire = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_MODEL}}, RD_ARGS_END},
 	.exec = exec_retire,
 };

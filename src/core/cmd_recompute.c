@@ -271,6 +271,13 @@ static const struct rd_opt recompute_opts[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct rd_arg recompute_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_CUSTOMER, .words = (const char *const[]){"all", "where", NULL}}},
+	{.when = "where", .at = 1, .rest = 1, .values = {.type = RD_ARG_EXPR}},
+	{.opt = "id", .values = {.type = RD_ARG_CUSTOMER}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_recompute = {
 	.name = "recompute",
 	.usage = "ID | all | where EXPR | --id ID  [--as-of DATE]",
@@ -285,5 +292,6 @@ const struct rd_cmd cmd_recompute = {
 	.max_args = -1,
 	.flags = CMD_WRITES | CMD_LONG,
 	.opts = recompute_opts,
+	.args = recompute_args,
 	.exec = exec_recompute,
 };

@@ -143,6 +143,12 @@ static int exec_rules(struct rd_ctx *ctx, const struct rd_args *a)
 
 static const char *const rules_writing[] = {"import", NULL};
 
+static const struct rd_arg rules_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"export", "import", NULL}}},
+	{.when = "export import", .at = 1, .values = {.type = RD_ARG_FILE}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_rules = {
 	.name = "rules",
 	.usage = "[export FILE | import FILE]",
@@ -150,5 +156,6 @@ const struct rd_cmd cmd_rules = {
 	.min_args = 0,
 	.max_args = 2,
 	.writing_subcommands = rules_writing,
+	.args = rules_args,
 	.exec = exec_rules,
 };

@@ -215,6 +215,7 @@ const struct rd_cmd cmd_show = {
 	.summary = "the customer, its profile, reasons and recent orders and payments",
 	.min_args = 1,
 	.max_args = 1,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
 	.exec = exec_show,
 };
 
@@ -310,6 +311,15 @@ out:
 	return status;
 }
 
+/* Clauses in any order, each once. */
+static const struct rd_arg list_args[] = {
+	{.key = "where", .at = 0, .rest = 1, .values = {.type = RD_ARG_EXPR}},
+	{.key = "sort", .at = 0, .values = {.type = RD_ARG_WORD, .vocab = &vocab_sort_key}},
+	{.key = "sort", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
+	{.key = "limit", .at = 0, .values = {.type = RD_ARG_NONE}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_list = {
 	.name = "list",
 	.usage = "[where EXPR] [sort FIELD [desc]] [limit N]",
@@ -320,6 +330,7 @@ const struct rd_cmd cmd_list = {
 		"band, pd, segment or last_activity.",
 	.min_args = 0,
 	.max_args = -1,
+	.args = list_args,
 	.exec = exec_list,
 };
 
@@ -360,5 +371,6 @@ const struct rd_cmd cmd_history = {
 	.summary = "every score the customer ever had",
 	.min_args = 1,
 	.max_args = 1,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
 	.exec = exec_history,
 };

@@ -223,5 +223,7 @@ const struct rd_cmd cmd_cleanup = {
 	.max_args = 1,
 	.flags = CMD_WRITES,
 	.opts = cleanup_opts,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"snapshots", NULL}}},
+					RD_ARGS_END},
 	.exec = exec_cleanup,
 };

@@ -767,6 +767,16 @@ out:
 	return status;
 }
 
+static const struct rd_arg train_args[] = {
+	{.at = 0, .values = {.type = RD_ARG_MODEL}},
+	{.opt = "algo", .values = {.type = RD_ARG_WORD, .words = model_algo_names, .nwords = MODEL_ALGOS}},
+	{.opt = "segment", .values = {.type = RD_ARG_WORD, .vocab = &vocab_model_segment}},
+	{.opt = "features", .values = {.type = RD_ARG_COLUMN, .sep = ','}},
+	{.opt = "folds-file", .values = {.type = RD_ARG_FILE}},
+	{.opt = "reasons", .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"shap", "approx", NULL}}},
+	RD_ARGS_END,
+};
+
 const struct rd_cmd cmd_train = {
 	.name = "train",
 	.usage = "NAME --algo logit|scorecard|xgb|rf [--segment S] [--features F,...] [--folds K]"
@@ -789,5 +799,6 @@ const struct rd_cmd cmd_train = {
 	.max_args = 1,
 	.flags = CMD_WRITES | CMD_LONG,
 	.opts = train_opts,
+	.args = train_args,
 	.exec = exec_train,
 };

@@ -1,44 +1,42 @@
 /* Tab completion at the prompt (complete.h). The word under the cursor is found the way
- * cmd_split reads the line (blanks, quotes, backslashes); what it may be comes from the
- * command table (names, aliases, options), a few fixed word lists of the commands, the
- * store (customer ids, model names, each through an index range) and the file system. */
+ * cmd_split reads the line (blanks, quotes, backslashes). What it may be comes from the
+ * command table: command names, options, and the declared type of the option's value or
+ * of the positional there (command.h: struct rd_values), whose values come from the
+ * table's words, vocab.h, the store (customer ids, model names, features, attributes, each
+ * through an index range) and the file system. No command is named here. */
 #include "riskdesk/complete.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
-#include "riskdesk/browse.h"
 #include "riskdesk/command.h"
-#include "riskdesk/model.h"
+#include "riskdesk/expr.h"
+#include "riskdesk/features.h"
 #include "riskdesk/vocab.h"
 
 /* The candidates gathered for one word, before quoting. */
 struct cands {
-	char **v;         /* values matching `word`, unquoted; owned */
-	int n;            /* used entries of v */
-	int cap;          /* allocated entries of v */
-	const char *word; /* what was typed of the value, unquoted */
-	size_t len;       /* bytes of word */
-	int max;          /* the caller's cap, so the store is not asked for more */
+	char **v;           /* values matching `word`, unquoted; owned */
+	int n;              /* used entries of v */
+	int cap;            /* allocated entries of v */
+	const char *word;   /* what was typed of the value, unquoted */
+	size_t len;         /* bytes of word */
+	int max;            /* the caller's cap, so the store is not asked for more */
+	struct rd_buf lead; /* typed text kept before each candidate ("--map=", "band=", "a,") */
 };
 
-static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
-static const char *const export_what[] = {"profiles", "customers", "history", "drift", NULL};
-static const char *const rules_sub[] = {"export", "import", NULL};
-static const char *const model_sub[] = {"check", "export", "import", NULL};
-static const char *const label_sub[] = {"clear", "proxy", NULL};
-static const char *const recompute_sub[] = {"all", "where", NULL};
-static const char *const set_keys[] = {"as-of", "lock-timeout", "pii", NULL};
-static const char *const on_off[] = {"on", "off", NULL};
-static const char *const as_of_words[] = {"latest", NULL};
-static const char *const themes[] = {"default", "dark", "light", "mono", NULL};
-static const char *const asc_desc[] = {"asc", "desc", NULL};
-static const char *const drift_sub[] = {"baseline", NULL};
-static const char *const cleanup_sub[] = {"snapshots", NULL};
-
-static const char *const by_words[] = {"month", NULL};
+/* The line around the word: what a type may depend on (RD_ARG_FEATURE reads --model). */
+struct line {
+	struct rd_store *st;      /* may be NULL */
+	const struct rd_cmd *cmd; /* NULL for an unknown command */
+	char **argv;              /* the words before the one completed */
+	int argc;
+	char **pos; /* its positionals (after the name, options left out) */
+	int k;      /* how many; the word completed is positional k */
+};
 
 static void cands_add(struct cands *c, const char *s, size_t len)
 {
@@ -51,31 +49,48 @@ static void cands_add(struct cands *c, const char *s, size_t len)
 	c->v[c->n++] = rd_strndup(s, len);
 }
 
-static void cands_words(struct cands *c, const char *const *words)
+static void cands_str(struct cands *c, const char *s)
 {
-	for (; *words; words++)
-		cands_add(c, *words, strlen(*words));
+	cands_add(c, s, strlen(s));
+}
+
+/* NULL-terminated, or n of them when n > 0. */
+static void cands_words(struct cands *c, const char *const *words, int n)
+{
+	for (int i = 0; words && (n > 0 ? i < n : words[i] != NULL); i++)
+		cands_str(c, words[i]);
 }
 
 static void cands_vocab(struct cands *c, const struct vocab *v)
 {
-	for (int i = 0; i < v->n; i++)
-		cands_add(c, v->words[i].name, strlen(v->words[i].name));
+	for (int i = 0; v && i < v->n; i++)
+		cands_str(c, v->words[i].name);
 }
 
 static void cands_commands(struct cands *c)
 {
 	for (const struct rd_cmd *const *cmd = rd_commands; *cmd; cmd++) {
-		cands_add(c, (*cmd)->name, strlen((*cmd)->name));
+		cands_str(c, (*cmd)->name);
 		if ((*cmd)->alias)
-			cands_add(c, (*cmd)->alias, strlen((*cmd)->alias));
+			cands_str(c, (*cmd)->alias);
 	}
+}
+
+/* Moves the start of the value to just after `at` bytes of it: what comes before stays as
+ * typed (the lead). */
+static void cands_skip(struct cands *c, size_t at)
+{
+	buf_append(&c->lead, c->word, at);
+	c->word += at;
+	c->len -= at;
 }
 
 /* Adds the first values of the one-column query over the prefix range ?1..?2 (the end is
  * an empty blob, after every text, when the prefix has none), as many as leave room under
- * the cap for the words already there ("all" beside the ids of `recompute`). */
-static void cands_query(struct cands *c, struct rd_store *st, const char *sql)
+ * the cap for the words already there ("all" beside the ids of `recompute`). ?4 and ?5,
+ * when the query has them, are name (text or NULL) and version (NULL when 0). */
+static void cands_query(struct cands *c, struct rd_store *st, const char *sql, const char *name,
+			int64_t version)
 {
 	sqlite3_stmt *s = NULL;
 	char *end = prefix_successor(c->word, c->len);
@@ -87,6 +102,12 @@ static void cands_query(struct cands *c, struct rd_store *st, const char *sql)
 	else
 		sqlite3_bind_zeroblob(s, 2, 0);
 	sqlite3_bind_int(s, 3, c->max > c->n ? c->max - c->n : 0); /* the words before stay */
+	if (sqlite3_bind_parameter_count(s) >= 5) {
+		if (name)
+			sqlite3_bind_text(s, 4, name, -1, SQLITE_STATIC);
+		if (version > 0)
+			sqlite3_bind_int64(s, 5, version);
+	}
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(s, 0);
 		if (v)
@@ -100,14 +121,64 @@ out:
 static void cands_ids(struct cands *c, struct rd_store *st)
 {
 	cands_query(c, st,
-		    "SELECT id FROM customers WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3");
+		    "SELECT id FROM customers WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
+		    NULL, 0);
 }
 
 static void cands_models(struct cands *c, struct rd_store *st)
 {
 	cands_query(c, st,
 		    "SELECT DISTINCT name FROM models WHERE name >= ?1 AND name < ?2"
-		    " ORDER BY name LIMIT ?3");
+		    " ORDER BY name LIMIT ?3",
+		    NULL, 0);
+}
+
+/* plain: only names an expression takes unquoted (docs/where.md: a word). */
+static void cands_attributes(struct cands *c, struct rd_store *st, int plain)
+{
+	int from = c->n;
+	cands_query(c, st,
+		    "SELECT name FROM attributes WHERE name >= ?1 AND name < ?2"
+		    " ORDER BY name LIMIT ?3",
+		    NULL, 0);
+	for (int i = from; plain && i < c->n; i++)
+		if (strpbrk(c->v[i], " \t'\"=<>~!(),&|")) {
+			free(c->v[i]);
+			c->v[i--] = c->v[--c->n];
+		}
+}
+
+/* The features in the references of the model named by --model (NAME or NAME@VERSION: all
+ * its versions, or that one), else of the champions: what `drift --feature` takes. */
+static void cands_model_features(struct cands *c, const struct line *l)
+{
+	const char *model = NULL;
+	for (int i = 1; i < l->argc; i++) {
+		if (strncmp(l->argv[i], "--model=", 8) == 0)
+			model = l->argv[i] + 8;
+		else if (strcmp(l->argv[i], "--model") == 0 && i + 1 < l->argc)
+			model = l->argv[++i];
+	}
+	char *name = model ? rd_strdup(model) : NULL, *at = name ? strchr(name, '@') : NULL;
+	int64_t version = 0;
+	if (at) {
+		*at = '\0';
+		version = strtoll(at + 1, NULL, 10);
+	}
+	cands_query(c, l->st,
+		    "SELECT DISTINCT f FROM (SELECT json_extract(j.value, '$.name') AS f"
+		    " FROM models m, json_each(CASE WHEN json_valid(m.reference)"
+		    " THEN m.reference ELSE '{}' END, '$.features') j"
+		    " WHERE CASE WHEN ?4 IS NULL THEN m.status = 'champion'"
+		    " ELSE m.name = ?4 AND (?5 IS NULL OR m.version = ?5) END)"
+		    " WHERE f >= ?1 AND f < ?2 ORDER BY f LIMIT ?3",
+		    name, version);
+	free(name);
+}
+
+static void cands_features(struct cands *c)
+{
+	cands_words(c, feature_names, FEAT_COUNT);
 }
 
 /* Entries of the directory part of the word whose names start with the rest of it;
@@ -172,158 +243,258 @@ out:
 	buf_free(&cand);
 }
 
-/* Values of --opt (a cmd option with an argument). */
-static void cands_opt_value(struct cands *c, struct rd_store *st, const char *opt)
+/* ---- `where` expressions (docs/where.md), read far enough to know what comes next ---- */
+
+enum ex_state {
+	EX_FIELD,       /* a field's name (the start, after and, or, not, '(') */
+	EX_AFTER_FIELD, /* an operator, in, not in, is */
+	EX_VALUE,       /* a value, after an operator */
+	EX_AFTER_VALUE, /* and, or, ')', or the end */
+	EX_NOT,         /* "in", after "field not" */
+	EX_IN,          /* '(' after in */
+	EX_IN_VALUE,    /* a value of the list */
+	EX_IN_AFTER,    /* ',' or ')' */
+	EX_IS,          /* not, null */
+};
+
+struct ex {
+	enum ex_state state;
+	char field[64]; /* the latest field's name */
+};
+
+static int word_is(const char *s, size_t len, const char *w)
 {
-	if (strcmp(opt, "map") == 0) {
-		cands_paths(c, 0);
-	} else if (strcmp(opt, "model") == 0) {
-		cands_models(c, st);
-	} else if (strcmp(opt, "algo") == 0) {
-		for (int i = 0; i < MODEL_ALGOS; i++)
-			cands_add(c, model_algo_names[i], strlen(model_algo_names[i]));
-	} else if (strcmp(opt, "segment") == 0) {
-		cands_vocab(c, &vocab_segment); /* "all", the default, goes without saying */
-	} else if (strcmp(opt, "by") == 0) {
-		cands_words(c, by_words);
+	return strlen(w) == len && strncasecmp(s, w, len) == 0;
+}
+
+/* The length of the operator or punctuation at s, or 0 when a word starts there. */
+static size_t ex_symbol(const char *s)
+{
+	static const char *const two[] = {"==", "!=", "<>", "<=", ">=", "!~", "&&", "||"};
+	for (size_t i = 0; i < sizeof two / sizeof *two; i++)
+		if (strncmp(s, two[i], 2) == 0)
+			return 2;
+	return strchr("=<>~!(),", *s) && *s ? 1 : 0;
+}
+
+/* One token: a word (quoted: a string, never a keyword) or a symbol. */
+static void ex_feed(struct ex *e, const char *t, size_t len, int quoted)
+{
+	int sym = !quoted && ex_symbol(t) == len;
+	if (!quoted && !sym && (word_is(t, len, "and") || word_is(t, len, "or"))) {
+		if (e->state == EX_AFTER_VALUE)
+			e->state = EX_FIELD;
+	} else if (!quoted && (word_is(t, len, "&&") || word_is(t, len, "||"))) {
+		e->state = EX_FIELD;
+	} else if (!quoted && (word_is(t, len, "not") || word_is(t, len, "!"))) {
+		if (e->state == EX_AFTER_FIELD)
+			e->state = EX_NOT;
+		else if (e->state != EX_IS)
+			e->state = EX_FIELD;
+	} else if (!quoted && word_is(t, len, "in") &&
+		   (e->state == EX_AFTER_FIELD || e->state == EX_NOT)) {
+		e->state = EX_IN;
+	} else if (!quoted && word_is(t, len, "is") && e->state == EX_AFTER_FIELD) {
+		e->state = EX_IS;
+	} else if (!quoted && word_is(t, len, "null") && e->state == EX_IS) {
+		e->state = EX_AFTER_VALUE;
+	} else if (sym && *t == '(') {
+		e->state = e->state == EX_IN ? EX_IN_VALUE : EX_FIELD;
+	} else if (sym && *t == ')') {
+		e->state = EX_AFTER_VALUE;
+	} else if (sym && *t == ',') {
+		e->state = EX_IN_VALUE;
+	} else if (sym) {
+		if (e->state == EX_AFTER_FIELD)
+			e->state = EX_VALUE;
+	} else if (e->state == EX_FIELD) {
+		snprintf(e->field, sizeof e->field, "%.*s", (int)len, t);
+		e->state = EX_AFTER_FIELD;
+	} else if (e->state == EX_VALUE) {
+		e->state = EX_AFTER_VALUE;
+	} else if (e->state == EX_IN_VALUE) {
+		e->state = EX_IN_AFTER;
 	}
 }
 
-/* The options with values completed here, for commands not in the table yet (SPEC 6:
- * train --algo --segment, drift --model). */
-static const struct rd_opt future_opts[] = {
-	{"algo", "ALGO", NULL},
-	{"segment", "S", NULL},
-	{"model", "M", NULL},
-	{"map", "FILE", NULL},
-	{NULL, NULL, NULL},
-};
-
-static const struct rd_opt *find_opt(const struct rd_cmd *cmd, const char *name, size_t len)
+/* Feeds the tokens of one word of the line; returns where its last word token starts
+ * (its length then in *last), or strlen(w) when it ends with a symbol. Without feeding that
+ * last token when keep_last. */
+static size_t ex_word(struct ex *e, const char *w, int keep_last, size_t *last)
 {
-	for (const struct rd_opt *o = cmd ? cmd->opts : future_opts; o && o->name; o++)
-		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
-			return o;
-	return NULL;
+	size_t n = strlen(w), i = 0, at = n;
+	*last = 0;
+	if (strpbrk(w, " \t")) { /* it was quoted: one string */
+		if (!keep_last)
+			ex_feed(e, w, n, 1);
+		*last = keep_last ? n : 0;
+		return keep_last ? 0 : n;
+	}
+	while (i < n) {
+		size_t len = ex_symbol(w + i);
+		int word = len == 0;
+		if (word)
+			while (i + len < n && !ex_symbol(w + i + len))
+				len++;
+		if (word && i + len == n && keep_last) {
+			at = i;
+			*last = len;
+			break;
+		}
+		ex_feed(e, w + i, len, 0);
+		i += len;
+	}
+	return at;
 }
 
-static int is_word(const char *s, const char *const *words)
+/* Candidates in an expression whose words are pos[from..k), then the word being typed.
+ * Returns 1 when the expression may end there (a clause's keyword may come next). */
+static int cands_expr(struct cands *c, const struct line *l, int from)
 {
-	for (; s && *words; words++)
-		if (strcmp(s, *words) == 0)
+	struct ex e = {EX_FIELD, ""};
+	size_t last;
+	for (int i = from; i < l->k; i++)
+		ex_word(&e, l->pos[i], 0, &last);
+	char *w = rd_strndup(c->word, c->len);
+	size_t at = ex_word(&e, w, 1, &last);
+	free(w);
+	cands_skip(c, at);
+	switch (e.state) {
+	case EX_FIELD:
+		for (int i = 0, personal; expr_field_name(i, &personal); i++)
+			if (!personal)
+				cands_str(c, expr_field_name(i, NULL));
+		cands_features(c);
+		cands_attributes(c, l->st, 1);
+		break;
+	case EX_VALUE:
+	case EX_IN_VALUE: cands_vocab(c, expr_field_values(e.field, strlen(e.field))); break;
+	case EX_AFTER_VALUE:
+		cands_str(c, "and");
+		cands_str(c, "or");
+		break;
+	case EX_NOT: cands_str(c, "in"); break;
+	case EX_IS:
+		cands_str(c, "not");
+		cands_str(c, "null");
+		break;
+	default: break;
+	}
+	return e.state == EX_AFTER_VALUE && c->lead.len == 0;
+}
+
+/* The values of an argument (its list's last item when v->sep); an expression starts at
+ * positional `from`. Returns 1 when what follows may be another clause. */
+static int cands_values(struct cands *c, const struct line *l, const struct rd_values *v, int from)
+{
+	if (v->sep) {
+		const char *p = memchr(c->word, v->sep, c->len), *lastsep = NULL;
+		for (; p; p = memchr(p + 1, v->sep, c->len - (size_t)(p + 1 - c->word)))
+			lastsep = p;
+		if (lastsep)
+			cands_skip(c, (size_t)(lastsep - c->word) + 1);
+	}
+	cands_words(c, v->words, v->nwords);
+	cands_vocab(c, v->vocab);
+	switch (v->type) {
+	case RD_ARG_FILE: cands_paths(c, 0); break;
+	case RD_ARG_DIR: cands_paths(c, 1); break;
+	case RD_ARG_MODEL: cands_models(c, l->st); break;
+	case RD_ARG_FEATURE: cands_model_features(c, l); break;
+	case RD_ARG_COLUMN:
+		cands_features(c);
+		cands_attributes(c, l->st, 0);
+		break;
+	case RD_ARG_CUSTOMER: cands_ids(c, l->st); break;
+	case RD_ARG_ATTRIBUTE: cands_attributes(c, l->st, 0); break;
+	case RD_ARG_COMMAND: cands_commands(c); break;
+	case RD_ARG_EXPR: return cands_expr(c, l, from);
+	case RD_ARG_NONE:
+	case RD_ARG_WORD: break;
+	}
+	return 1;
+}
+
+/* 1 when w is one of the blank-separated words of list. */
+static int in_list(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = list; *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, w, n) == 0)
 			return 1;
+		p += len;
+	}
 	return 0;
 }
 
-/* list [where EXPR] [sort FIELD [asc|desc]] [limit N]: the keywords not used yet, sort
- * keys after `sort`, a direction after the key; nothing in an expression or a limit. */
-static void cands_list(struct cands *c, char **pos, int k)
+static const struct rd_arg *clause_key(const struct rd_arg *args, const char *w)
 {
-	const char *prev = k > 0 ? pos[k - 1] : NULL, *prev2 = k > 1 ? pos[k - 2] : NULL;
-	int used_where = 0, used_sort = 0, used_limit = 0;
-	for (int i = 0; i < k; i++) {
-		used_where |= strcmp(pos[i], "where") == 0;
-		used_sort |= strcmp(pos[i], "sort") == 0;
-		used_limit |= strcmp(pos[i], "limit") == 0;
-	}
-	if (prev && strcmp(prev, "sort") == 0) {
-		cands_vocab(c, &vocab_sort_key);
-		return;
-	}
-	if (prev && (strcmp(prev, "limit") == 0 || strcmp(prev, "where") == 0))
-		return;
-	if (prev2 && strcmp(prev2, "sort") == 0 && vocab_find(&vocab_sort_key, prev) >= 0)
-		cands_words(c, asc_desc);
-	if (!used_where)
-		cands_add(c, "where", 5);
-	if (!used_sort)
-		cands_add(c, "sort", 4);
-	if (!used_limit)
-		cands_add(c, "limit", 5);
+	for (const struct rd_arg *a = args; a && a->at >= 0; a++)
+		if (a->key && strcasecmp(a->key, w) == 0)
+			return a;
+	return NULL;
 }
 
-/* The positional argument number k of command `name` (pos[0..k) before it). */
-static void cands_positional(struct cands *c, struct rd_store *st, const char *name, char **pos,
-			     int k)
+/* Positional k, by the command's declared arguments. */
+static void cands_positional(struct cands *c, const struct line *l)
 {
-	const char *p0 = k > 0 ? pos[0] : NULL;
-	if (strcmp(name, "load") == 0) {
-		if (k == 0) {
-			cands_words(c, load_tables);
-			cands_paths(c, 1);
-		} else if (k == 1 && is_word(p0, load_tables)) {
-			cands_paths(c, 0);
-		}
-	} else if (strcmp(name, "gen") == 0) {
-		if (k == 0)
-			cands_paths(c, 1);
-	} else if (strcmp(name, "recompute") == 0) {
-		if (k == 0) {
-			cands_words(c, recompute_sub);
-			cands_ids(c, st);
-		}
-	} else if (strcmp(name, "show") == 0 || strcmp(name, "history") == 0 ||
-		   strcmp(name, "select") == 0) {
-		if (k == 0)
-			cands_ids(c, st);
-	} else if (strcmp(name, "sort") == 0) { /* the console's list: browse.h's sorts */
-		for (int i = 0; k == 0 && i < BROWSE_SORT_COUNT; i++)
-			cands_add(c, browse_sort_names[i], strlen(browse_sort_names[i]));
-		if (k == 1)
-			cands_words(c, asc_desc);
-	} else if (strcmp(name, "pane") == 0) {
-		if (k == 0)
-			cands_words(c, rd_console_panes);
-	} else if (strcmp(name, "export") == 0) {
-		if (k == 0)
-			cands_words(c, export_what);
-		else if (k == 1)
-			cands_paths(c, 0);
-	} else if (strcmp(name, "rules") == 0) {
-		if (k == 0)
-			cands_words(c, rules_sub);
-		else if (k == 1 && is_word(p0, rules_sub))
-			cands_paths(c, 0);
-	} else if (strcmp(name, "list") == 0) {
-		cands_list(c, pos, k);
-	} else if (strcmp(name, "cleanup") == 0) {
-		if (k == 0)
-			cands_words(c, cleanup_sub);
-	} else if (strcmp(name, "set") == 0) {
-		if (k == 0)
-			cands_words(c, set_keys);
-		else if (k == 1 && strcmp(p0, "pii") == 0)
-			cands_words(c, on_off);
-		else if (k == 1 && strcmp(p0, "as-of") == 0)
-			cands_words(c, as_of_words);
-	} else if (strcmp(name, "help") == 0) {
-		if (k == 0)
-			cands_commands(c);
-	} else if (strcmp(name, "theme") == 0) {
-		if (k == 0)
-			cands_words(c, themes);
-	} else if (strcmp(name, "model") == 0) {
-		/* model NAME[@VERSION] · model export NAME FILE · model import FILE · model check NAME */
-		if (k == 0) {
-			cands_words(c, model_sub);
-			cands_models(c, st);
-		} else if (k == 1 && (strcmp(p0, "export") == 0 || strcmp(p0, "check") == 0)) {
-			cands_models(c, st);
-		} else if ((k == 1 && strcmp(p0, "import") == 0) ||
-			   (k == 2 && strcmp(p0, "export") == 0)) {
-			cands_paths(c, 0);
-		}
-	} else if (strcmp(name, "train") == 0 || strcmp(name, "promote") == 0 ||
-		   strcmp(name, "retire") == 0) {
-		if (k == 0)
-			cands_models(c, st);
-	} else if (strcmp(name, "drift") == 0) {
-		if (k == 0)
-			cands_words(c, drift_sub);
-	} else if (strcmp(name, "label") == 0) {
-		if (k == 0)
-			cands_words(c, label_sub);
+	const struct rd_arg *args = l->cmd ? l->cmd->args : NULL;
+	if (!args)
+		return;
+	int has_keys = 0;
+	for (const struct rd_arg *a = args; a->at >= 0; a++)
+		has_keys |= a->key != NULL;
+	if (!has_keys) {
+		for (const struct rd_arg *a = args; a->at >= 0; a++)
+			if (!a->opt && (a->at == l->k || (a->rest && l->k >= a->at)) &&
+			    (!a->when || (l->k > 0 && in_list(a->when, l->pos[0]))))
+				cands_values(c, l, &a->values, a->at);
+		return;
 	}
+	/* Clauses: the word belongs to the latest keyword before it. */
+	int ki = -1;
+	for (int i = 0; i < l->k; i++)
+		if (clause_key(args, l->pos[i]))
+			ki = i;
+	int offer_keys = ki < 0;
+	if (ki >= 0) {
+		int j = l->k - ki - 1, matched = 0, may_end = 0, rest = 0;
+		for (const struct rd_arg *a = args; a->at >= 0; a++) {
+			if (!a->key || strcasecmp(a->key, l->pos[ki]) != 0 ||
+			    !(a->at == j || (a->rest && j >= a->at)))
+				continue;
+			matched = 1;
+			rest |= a->rest;
+			may_end |= cands_values(c, l, &a->values, ki + 1 + a->at);
+		}
+		offer_keys = !matched || (j >= 1 && !rest) || (rest && may_end);
+	}
+	for (const struct rd_arg *a = args; offer_keys && a->at >= 0; a++) {
+		int used = 0;
+		for (int i = 0; a->key && i < l->k; i++)
+			used |= strcasecmp(l->pos[i], a->key) == 0;
+		for (const struct rd_arg *b = args; a->key && b < a; b++)
+			used |= b->key && strcmp(b->key, a->key) == 0; /* listed once */
+		if (a->key && !used)
+			cands_str(c, a->key);
+	}
+}
+
+/* The value of option name of l's command. */
+static void cands_opt_value(struct cands *c, const struct line *l, const char *name)
+{
+	for (const struct rd_arg *a = l->cmd ? l->cmd->args : NULL; a && a->at >= 0; a++)
+		if (a->opt && strcmp(a->opt, name) == 0)
+			cands_values(c, l, &a->values, -1);
+}
+
+static const struct rd_opt *find_opt(const struct rd_cmd *cmd, const char *name, size_t len)
+{
+	for (const struct rd_opt *o = cmd ? cmd->opts : NULL; o && o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
 }
 
 static int is_blank(char ch)
@@ -423,9 +594,8 @@ static int cmp_str(const void *a, const void *b)
 char **complete_line(struct rd_store *st, const char *line, int point, int max, int *word_start)
 {
 	struct cands c = {0};
-	int argc = 0;
-	char **argv = NULL, **pos = NULL;
-	char *before = NULL, *word = NULL, *lead = NULL;
+	struct line l = {.st = st};
+	char *before = NULL, *word = NULL;
 	int len = line ? (int)strlen(line) : 0;
 	if (!line)
 		line = "";
@@ -443,53 +613,52 @@ char **complete_line(struct rd_store *st, const char *line, int point, int max, 
 		goto done;
 
 	before = rd_strndup(line, (size_t)start);
-	if (cmd_split(before, &argc, &argv, NULL))
+	if (cmd_split(before, &l.argc, &l.argv, NULL))
 		goto done;
-	if (argc == 0) {
+	if (l.argc == 0) {
 		if (word[0] != '#')
 			cands_commands(&c);
 		goto done;
 	}
-	const struct rd_cmd *cmd = cmd_find(argv[0]);
-	const char *name = cmd ? cmd->name : argv[0]; /* commands to come complete too */
+	l.cmd = cmd_find(l.argv[0]);
 
 	/* Sort the words after the command into options and positionals. */
-	pos = rd_calloc((size_t)argc, sizeof *pos);
-	int k = 0, only_positionals = 0;
+	l.pos = rd_calloc((size_t)l.argc, sizeof *l.pos);
+	int only_positionals = 0;
 	const struct rd_opt *wants_value = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *w = argv[i];
+	for (int i = 1; i < l.argc; i++) {
+		const char *w = l.argv[i];
 		wants_value = NULL;
 		if (!only_positionals && strcmp(w, "--") == 0) {
 			only_positionals = 1;
 		} else if (!only_positionals && strncmp(w, "--", 2) == 0) {
-			const struct rd_opt *o = find_opt(cmd, w + 2, strlen(w + 2));
+			const struct rd_opt *o = find_opt(l.cmd, w + 2, strlen(w + 2));
 			if (o && o->arg && !strchr(w, '=')) {
-				if (i + 1 < argc)
+				if (i + 1 < l.argc)
 					i++; /* its value */
 				else
 					wants_value = o;
 			}
 		} else {
-			pos[k++] = argv[i];
+			l.pos[l.k++] = l.argv[i];
 		}
 	}
 	if (wants_value) {
-		cands_opt_value(&c, st, wants_value->name);
+		cands_opt_value(&c, &l, wants_value->name);
 	} else if (!only_positionals && word[0] == '-' && quote == 0) {
 		const char *eq = strchr(word, '=');
 		const struct rd_opt *o = eq && strncmp(word, "--", 2) == 0
-						 ? find_opt(cmd, word + 2, (size_t)(eq - word - 2))
+						 ? find_opt(l.cmd, word + 2,
+							    (size_t)(eq - word - 2))
 						 : NULL;
 		if (o && o->arg) {
 			/* --map=FILE: the value is completed, "--map=" kept */
-			lead = rd_strndup(word, (size_t)(eq - word) + 1);
-			c.word = eq + 1;
-			c.len = strlen(c.word);
-			cands_opt_value(&c, st, o->name);
+			cands_skip(&c, (size_t)(eq - word) + 1);
+			cands_opt_value(&c, &l, o->name);
 		} else if (!eq) {
 			struct rd_buf b = {0};
-			for (const struct rd_opt *op = cmd ? cmd->opts : NULL; op && op->name; op++) {
+			for (const struct rd_opt *op = l.cmd ? l.cmd->opts : NULL; op && op->name;
+			     op++) {
 				buf_reset(&b);
 				buf_printf(&b, "--%s", op->name);
 				cands_add(&c, b.data, b.len);
@@ -497,7 +666,7 @@ char **complete_line(struct rd_store *st, const char *line, int point, int max, 
 			buf_free(&b);
 		}
 	} else {
-		cands_positional(&c, st, name, pos, k);
+		cands_positional(&c, &l);
 	}
 
 done:;
@@ -505,7 +674,7 @@ done:;
 	char **out = rd_calloc((size_t)c.n + 1, sizeof *out);
 	int n = 0;
 	for (int i = 0; i < c.n; i++) {
-		out[i] = requote(lead ? lead : "", c.v[i], quote);
+		out[i] = requote(c.lead.data ? c.lead.data : "", c.v[i], quote);
 		free(c.v[i]);
 	}
 	qsort(out, (size_t)c.n, sizeof *out, cmp_str);
@@ -517,9 +686,9 @@ done:;
 	}
 	out[n] = NULL;
 	free(c.v);
-	free(lead);
-	free(pos);
-	cmd_argv_free(argv);
+	buf_free(&c.lead);
+	free(l.pos);
+	cmd_argv_free(l.argv);
 	free(before);
 	free(word);
 	return out;

@@ -907,3 +907,24 @@ int expr_reads_pii(const struct rd_expr *e)
 {
 	return e->reads_pii;
 }
+
+const char *expr_field_name(int i, int *personal)
+{
+	if (i < 0 || (size_t)i >= NBUILTIN)
+		return NULL;
+	if (personal)
+		*personal = builtin_fields[i].personal;
+	return builtin_fields[i].name;
+}
+
+const struct vocab *expr_field_values(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NBUILTIN; i++) {
+		if (!same_ci(name, len, builtin_fields[i].name))
+			continue;
+		for (size_t k = 0; k < sizeof enum_fields / sizeof *enum_fields; k++)
+			if (enum_fields[k].type == builtin_fields[i].type)
+				return enum_fields[k].v;
+	}
+	return NULL;
+}

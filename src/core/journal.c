@@ -13,7 +13,7 @@
 
 /* ---- log lines waiting in DB-riskdesk ----
  * One JSON object a line: {"kind":"audit", at, user, command, status, detail} or
- * {"kind":"run", id, status, finished_at, rows, message}. Appended under the byte-0 lock;
+ * {"kind":"run", id, status, finished_at, rows, message, seconds}. Appended under the byte-0 lock;
  * the next writer applies them in its first transaction and empties the file. */
 
 /* Steps a write statement without waiting for the lock. Returns sqlite's code. */
@@ -104,6 +104,16 @@ static int64_t num_of(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
 }
 
+/* A number, or NULL when absent (a line of an older riskdesk has no seconds). */
+static void bind_num(sqlite3_stmt *s, int i, const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsNumber(v))
+		sqlite3_bind_double(s, i, v->valuedouble);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 static void bind_opt(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -139,6 +149,7 @@ static int apply_line(struct rd_store *st, const cJSON *o, void *ud)
 		bind_opt(s, 3, str_of(o, "finished_at"));
 		sqlite3_bind_int64(s, 4, num_of(o, "rows"));
 		bind_opt(s, 5, str_of(o, "message"));
+		bind_num(s, 6, o, "seconds");
 	} else {
 		return 0; /* not ours: skipped */
 	}
@@ -170,8 +181,8 @@ static int64_t fold(struct rd_store *st, struct rd_err *err)
 	return side_apply(st,
 			  "INSERT INTO audit(at, user, command, status, detail)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5)",
-			  "UPDATE runs SET status = ?2, finished_at = ?3, rows = ?4, message = ?5"
-			  " WHERE id = ?1 AND status IN ('running', 'interrupted')",
+			  "UPDATE runs SET status = ?2, finished_at = ?3, rows = ?4, message = ?5,"
+			  " seconds = ?6 WHERE id = ?1 AND status IN ('running', 'interrupted')",
 			  err);
 }
 
@@ -181,16 +192,66 @@ int journal_pending(struct rd_store *st, struct rd_err *err)
 		       "CREATE TEMP TABLE IF NOT EXISTS pending_audit(at TEXT, user TEXT,"
 		       " command TEXT, status TEXT, detail TEXT);"
 		       " CREATE TEMP TABLE IF NOT EXISTS pending_runs(id INTEGER PRIMARY KEY,"
-		       " status TEXT, finished_at TEXT, rows INTEGER, message TEXT);"
+		       " status TEXT, finished_at TEXT, rows INTEGER, message TEXT, seconds REAL);"
 		       " DELETE FROM temp.pending_audit; DELETE FROM temp.pending_runs;",
 		       err))
 		return -1;
 	return side_apply(st,
 			  "INSERT INTO temp.pending_audit VALUES (?1, ?2, ?3, ?4, ?5)",
-			  "INSERT OR REPLACE INTO temp.pending_runs VALUES (?1, ?2, ?3, ?4, ?5)",
+			  "INSERT OR REPLACE INTO temp.pending_runs VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			  err) < 0
 		       ? -1
 		       : 0;
+}
+
+/* The latest limit rows of a log query (a LIMIT ?1 inside), oldest or newest first. */
+static sqlite3_stmt *log_rows(struct rd_store *st, const char *oldest_first,
+			      const char *newest_first, int64_t limit, int newest,
+			      struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (journal_pending(st, err) ||
+	    store_prepare(st, newest ? newest_first : oldest_first, &s, err))
+		return NULL;
+	sqlite3_bind_int64(s, 1, limit);
+	return s;
+}
+
+/* A run's outcome may still wait in DB-riskdesk (pending_runs); a `running` row whose
+ * process is gone is `interrupted` (the next writer marks it so). Seconds: the run's own
+ * measure, a real; else (runs older than schema 14) the difference of its whole-second
+ * times, an integer. */
+#define RUNS_SQL(order)                                                                    \
+	"SELECT * FROM (SELECT r.id, r.kind, CASE WHEN p.id IS NULL AND r.status ="           \
+	" 'running' AND NOT run_alive(r.id) THEN 'interrupted' ELSE"                          \
+	" coalesce(p.status, r.status) END AS status, coalesce(p.rows, r.rows) AS rows,"      \
+	" r.started_at, coalesce(round(coalesce(p.seconds, r.seconds), 3),"                   \
+	" CAST(round((julianday(coalesce(p.finished_at, r.finished_at))"                      \
+	" - julianday(r.started_at)) * 86400) AS INTEGER)) AS seconds, r.user, r.args,"       \
+	" CASE WHEN p.id IS NULL AND r.status = 'running' AND NOT run_alive(r.id)"            \
+	" THEN '" RUN_INTERRUPTED "' ELSE coalesce(p.message, r.message, '') END"              \
+	" AS message FROM runs r LEFT JOIN temp.pending_runs p ON p.id = r.id"                \
+	" ORDER BY r.id DESC LIMIT ?1) ORDER BY id " order
+
+sqlite3_stmt *journal_runs(struct rd_store *st, int64_t limit, int newest_first,
+			   struct rd_err *err)
+{
+	return log_rows(st, RUNS_SQL("ASC"), RUNS_SQL("DESC"), limit, newest_first, err);
+}
+
+/* Rows still waiting in DB-riskdesk (a write refused while the lock was busy) come without
+ * an id, in time order with the others (after those of the same second). */
+#define AUDIT_SQL(order)                                                                   \
+	"SELECT id, at, user, status, command, detail FROM (SELECT * FROM (SELECT id,"        \
+	" at, user, status, command, coalesce(detail, '') AS detail, 0 AS w, id AS n"         \
+	" FROM audit UNION ALL SELECT NULL, at, user, status, command,"                       \
+	" coalesce(detail, ''), 1, rowid FROM temp.pending_audit)"                            \
+	" ORDER BY at DESC, w DESC, n DESC LIMIT ?1) ORDER BY at " order ", w " order ", n " order
+
+sqlite3_stmt *journal_audit(struct rd_store *st, int64_t limit, int newest_first,
+			    struct rd_err *err)
+{
+	return log_rows(st, AUDIT_SQL("ASC"), AUDIT_SQL("DESC"), limit, newest_first, err);
 }
 
 /* ---- runs ---- */
@@ -265,10 +326,11 @@ int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const cha
 	char now[21];
 	now_iso(now);
 	if (store_prepare(st,
-			  "UPDATE runs SET status = 'ok', finished_at = ?1, rows = ?2, message = ?3"
-			  " WHERE id = ?4",
+			  "UPDATE runs SET status = 'ok', finished_at = ?1, rows = ?2, message = ?3,"
+			  " seconds = ?5 WHERE id = ?4",
 			  &s, err))
 		return -1;
+	sqlite3_bind_double(s, 5, now_seconds() - run->t0);
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, rows);
 	if (message)
@@ -297,18 +359,20 @@ void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
 		message = NULL;
 	char now[21];
 	now_iso(now);
+	double seconds = now_seconds() - own->t0;
 	sqlite3_stmt *s;
 	struct rd_err scratch;
 	int rc = SQLITE_ERROR;
 	if (store_prepare(st,
-			  "UPDATE runs SET status = ?2, finished_at = ?3, rows = ?4, message = ?5"
-			  " WHERE id = ?1",
+			  "UPDATE runs SET status = ?2, finished_at = ?3, rows = ?4, message = ?5,"
+			  " seconds = ?6 WHERE id = ?1",
 			  &s, &scratch) == 0) {
 		sqlite3_bind_int64(s, 1, own->id);
 		sqlite3_bind_text(s, 2, vocab_name(&vocab_run_status, status), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, own->rows);
 		bind_opt(s, 5, message);
+		sqlite3_bind_double(s, 6, seconds);
 		rc = step_nowait(st, s);
 		sqlite3_finalize(s);
 	}
@@ -320,6 +384,7 @@ void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
 		cJSON_AddStringToObject(line, "finished_at", now);
 		cJSON_AddNumberToObject(line, "rows", (double)own->rows);
 		json_str(line, "message", message);
+		cJSON_AddNumberToObject(line, "seconds", seconds);
 		side_append(st, line);
 		cJSON_Delete(line);
 	}

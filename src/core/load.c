@@ -349,7 +349,7 @@ int load_row(struct load_in *in, const struct load_rec *r)
 		if (job_cancelled(ss->job))
 			return LOAD_STOP;
 		if (row % LOAD_PROGRESS == 0)
-			sink_progress(ss->job->out, in->what, r->pos, in->size);
+			sink_progress_bytes(ss->job->out, in->what, r->pos, in->size, row);
 	}
 	in->rec = r;
 	in->row_bad = 0;
@@ -638,7 +638,7 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		load_fail(&in, 0, "cannot write %s", werr.msg);
 		goto out;
 	}
-	sink_progress(ss->job->out, in.what, in.size, in.size);
+	sink_progress_bytes(ss->job->out, in.what, in.size, in.size, in.rows);
 	if (in.rejects && ss->nrejects < LT_COUNT) {
 		ss->rejects[ss->nrejects++] = in.rejects;
 		in.rejects = NULL;

@@ -171,7 +171,10 @@ CREATE TABLE runs (
               CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),
   message     TEXT,
   pid         INTEGER,                      -- the process running it (schema 4)
-  host        TEXT
+  host        TEXT,
+  -- How long it ran, to the millisecond (schema 14; the ISO times above are whole seconds,
+  -- as every time the store compares). NULL while running, and for older runs.
+  seconds     REAL
 );
 -- The latest load or recompute that succeeded, at once (stale.h).
 CREATE INDEX runs_kind ON runs(kind, status, id);

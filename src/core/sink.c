@@ -99,6 +99,81 @@ void sink_progress(struct rd_sink *s, const char *what, int64_t done, int64_t to
 		s->ops->progress(s, what, done, total);
 }
 
+void sink_progress_bytes(struct rd_sink *s, const char *what, int64_t done, int64_t total,
+			 int64_t rows)
+{
+	if (s->ops->progress_bytes)
+		s->ops->progress_bytes(s, what, done, total, rows);
+	else
+		sink_progress(s, what, done, total);
+}
+
+const char *sink_bytes_text(double bytes, char *out, size_t n)
+{
+	static const char *const units[] = {"KB", "MB", "GB", "TB"};
+	if (bytes < 1000) {
+		snprintf(out, n, "%.0f B", bytes);
+		return out;
+	}
+	int u = 0;
+	for (bytes /= 1000; bytes >= 999.95 && u < 3; u++)
+		bytes /= 1000;
+	snprintf(out, n, bytes < 9.995 && u >= 2 ? "%.2f %s" : "%.1f %s", bytes, units[u]);
+	return out;
+}
+
+/* "12 s", "3 min 05 s", "2 h 10 min". */
+static void duration_text(double s, char *out, size_t n)
+{
+	long t = (long)(s + 0.5);
+	if (s < 1)
+		snprintf(out, n, "<1 s");
+	else if (t < 60)
+		snprintf(out, n, "%ld s", t);
+	else if (t < 3600)
+		snprintf(out, n, "%ld min %02ld s", t / 60, t % 60);
+	else
+		snprintf(out, n, "%ld h %02ld min", t / 3600, t / 60 % 60);
+}
+
+const char *sink_progress_text(const struct sink_progress_report *r, char *out, size_t n)
+{
+	char done[32], total[32], rate[32] = "", left[48] = "", rows[40] = "", pct[16] = "";
+	int measured = r->done > 0 && r->elapsed >= SINK_PROGRESS_MEASURE;
+	double per_s = measured ? (double)r->done / r->elapsed : 0;
+	if (r->bytes) {
+		sink_bytes_text((double)r->done, done, sizeof done);
+		sink_bytes_text((double)r->total, total, sizeof total);
+		if (measured) {
+			sink_bytes_text(per_s, rate, sizeof rate);
+			strcat(rate, "/s");
+		}
+		if (r->rows >= 0)
+			snprintf(rows, sizeof rows, "  %lld rows", (long long)r->rows);
+	} else {
+		snprintf(done, sizeof done, "%lld", (long long)r->done);
+		snprintf(total, sizeof total, "%lld", (long long)r->total);
+		if (measured)
+			snprintf(rate, sizeof rate, per_s < 10 ? "%.1f/s" : "%.0f/s", per_s);
+	}
+	if (r->total > 0) {
+		double f = (double)r->done / (double)r->total;
+		snprintf(pct, sizeof pct, "  %.0f%%", 100 * (f > 1 ? 1 : f < 0 ? 0 : f));
+		if (measured && r->done < r->total) {
+			duration_text((double)(r->total - r->done) / per_s, left + 2, sizeof left - 4);
+			memcpy(left, "  ", 2);
+			strcat(left, " left");
+		}
+	}
+	if (r->total > 0) /* nothing to estimate once done */
+		snprintf(out, n, "%s %s%s%s%s%s%s%s%s", r->what, done, r->bytes ? " of " : "/", total,
+			 pct, rows, measured || r->done < r->total ? "  " : "",
+			 measured ? rate : r->done < r->total ? "estimating" : "", left);
+	else
+		snprintf(out, n, "%s %s%s%s%s", r->what, done, rows, measured ? "  " : "", rate);
+	return out;
+}
+
 void sink_free(struct rd_sink *s)
 {
 	if (s && s->ops->free)

@@ -404,6 +404,13 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " CREATE INDEX IF NOT EXISTS profiles_stale ON credit_profiles(model_name,"
 			   " model_version, segment, load_run);", err))
 		goto fail;
+	/* 13 -> 14: a run records how long it ran to the millisecond (`runs` showed whole-second
+	 * differences of its times); older runs keep those. */
+	if (version >= 1 && version < 14 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'seconds'",
+		      0) == 0 &&
+	    store_exec(st, "ALTER TABLE runs ADD COLUMN seconds REAL", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

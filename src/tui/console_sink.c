@@ -91,9 +91,12 @@ static void c_diag(struct rd_sink *s, const char *text)
 	buf_putc(&c->diags, '\n');
 }
 
-static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+/* The bar in the bottom line: the report, then a gauge over its track (the part still to
+ * do drawn too: a bar without a track reads as a line of text). bytes: done and total are
+ * bytes and rows the rows read. */
+static void draw_progress(struct console_sink *c, const char *what, int64_t done, int64_t total,
+			  int bytes, int64_t rows)
 {
-	struct console_sink *c = (struct console_sink *)s;
 	struct tui *t = c->t;
 	double now = now_seconds();
 	if (strcmp(c->phase, what) != 0) {
@@ -113,23 +116,44 @@ static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_
 			*t->ctx.cancel = 1;
 	}
 	nodelay(stdscr, FALSE);
-	double el = now - c->t0, rate = el > 0 ? (double)done / el : 0;
-	char label[160];
-	if (total > 0)
-		snprintf(label, sizeof label, " %s %lld/%lld  %.0f/s  %.0fs left  Ctrl-C cancels ", what,
-			 (long long)done, (long long)total, rate,
-			 rate > 0 ? (double)(total - done) / rate : 0.0);
-	else
-		snprintf(label, sizeof label, " %s %lld  %.0f/s  Ctrl-C cancels ", what, (long long)done,
-			 rate);
-	werase(t->bar);
+	char text[200], label[240];
+	struct sink_progress_report r = {what, done, total, bytes, rows, now - c->t0};
+	sink_progress_text(&r, text, sizeof text);
 	int cols = getmaxx(t->bar);
+	/* "Ctrl-C cancels" goes first when the bar would have no room. */
+	snprintf(label, sizeof label, " %s  Ctrl-C cancels ", text);
+	if ((int)strlen(label) > cols - 12)
+		snprintf(label, sizeof label, " %s ", text);
+	werase(t->bar);
 	int used = tui_put(t->bar, 0, 0, cols, label);
-	if (total > 0 && cols - used > 4)
-		chart_win_gauge(t, t->bar, 0, used, cols - used - 1, (double)done / (double)total,
-				tui_attr(t, ROLE_CHART));
+	int w = cols - used - 1;
+	if (total > 0 && w > 3) {
+		double frac = (double)done / (double)total;
+		frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+		int ta = tui_attr(t, ROLE_MUTED);
+		wattron(t->bar, ta);
+		for (int i = 0; i < w; i++)
+			tui_put(t->bar, 0, used + i, 1, t->utf8 ? "\xe2\x96\x91" : "-"); /* light shade */
+		wattroff(t->bar, ta);
+		/* The gauge over the cells it fills (as chart_win_gauge rounds, in eighths). */
+		int eighths = (int)(frac * w * 8 + 0.5), filled = (eighths + 7) / 8;
+		if (filled > 0)
+			chart_win_gauge(t, t->bar, 0, used, filled, (double)eighths / (8.0 * filled),
+					tui_attr(t, ROLE_CHART));
+	}
 	wnoutrefresh(t->bar);
 	doupdate();
+}
+
+static void c_progress(struct rd_sink *s, const char *what, int64_t done, int64_t total)
+{
+	draw_progress((struct console_sink *)s, what, done, total, 0, -1);
+}
+
+static void c_progress_bytes(struct rd_sink *s, const char *what, int64_t done, int64_t total,
+			     int64_t rows)
+{
+	draw_progress((struct console_sink *)s, what, done, total, 1, rows);
 }
 
 static void c_free(struct rd_sink *s)
@@ -152,6 +176,7 @@ static const struct rd_sink_ops console_ops = {
 	.message = c_message,
 	.diag = c_diag,
 	.progress = c_progress,
+	.progress_bytes = c_progress_bytes,
 	.free = c_free,
 };
 

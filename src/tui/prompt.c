@@ -115,6 +115,10 @@ static char **attempt_completion(const char *text, int start, int end)
 	if (n == 1) { /* a single match: readline uses out[0] only */
 		free(out[1]);
 		out[1] = NULL;
+		/* A directory stays open, without a blank, so that the next Tab goes into it. */
+		size_t len = strlen(out[0]);
+		if (len > 0 && out[0][len - 1] == '/')
+			rl_completion_suppress_append = 1;
 	}
 	return out;
 }
@@ -125,8 +129,13 @@ static void display_matches(char **matches, int n, int max_len)
 	size_t used = 0;
 	matches_line[0] = '\0';
 	for (int i = 1; i <= n && used + 2 < sizeof matches_line; i++) {
+		/* A path shows its last part, as a shell lists them ("data/", "orders.csv"). */
+		const char *m = matches[i], *slash = NULL;
+		for (const char *c = m; c[0] && c[1]; c++)
+			if (c[0] == '/')
+				slash = c;
 		int w = snprintf(matches_line + used, sizeof matches_line - used, "%s%s",
-				 i > 1 ? "  " : "", matches[i]);
+				 i > 1 ? "  " : "", slash ? slash + 1 : m);
 		if (w < 0)
 			break;
 		used += (size_t)w;

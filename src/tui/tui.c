@@ -343,13 +343,15 @@ static const struct rd_key_binding *binding_for(int ch, const char *pane)
 	return NULL;
 }
 
-/* The key hints of the focused pane and of everywhere, "? keys" joined by sep. */
+/* The key hints of the focused pane and of everywhere (of the help alone while it shows),
+ * "? keys" joined by sep. */
 static void key_hints(const struct tui *t, const char *sep, char *out, size_t n)
 {
 	size_t used = 0;
+	const char *scope = t->help ? RD_KEYS_HELP : rd_console_panes[t->focus];
 	out[0] = '\0';
 	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
-		if (!b->hint || (b->pane && strcmp(b->pane, rd_console_panes[t->focus]) != 0))
+		if (!b->hint || (b->pane ? strcmp(b->pane, scope) != 0 : t->help))
 			continue;
 		int w = snprintf(out + used, n - used, "%s%.*s %s", used ? sep : "",
 				 (int)strcspn(b->keys, " "), b->keys, b->hint);
@@ -409,63 +411,123 @@ static int pane_index(const char *name)
 	return PANE_CUSTOMERS;
 }
 
-/* The `?` overlay: the key table (a heading before each pane's own keys; two columns when
- * the screen is wide), then the command table's summaries. */
+static void dirty_all(struct tui *t)
+{
+	for (int i = 0; i < PANE_COUNT; i++)
+		t->panes[i].dirty = 1;
+}
+
+/* The `?` overlay: the key table (everywhere, then each pane's own and the help's; two to a
+ * line when the screen is wide), then the commands' summaries. A text view, so it scrolls,
+ * wraps and finds as the Output view does; made again for a new width. */
+static struct textview *help_view;
+static int help_width;
+
+/* A binding as a line of the overlay: its keys in kw columns, then its note. */
+static void help_item(struct rd_buf *b, const struct rd_key_binding *k, int kw)
+{
+	buf_reset(b);
+	buf_printf(b, " %-*s  %s", kw, k->keys, k->note);
+}
+
+static void help_text(struct tui *t, int w)
+{
+	struct rd_buf item = {0}, line = {0};
+	int kw = 0, colw = w >= 100 ? w / 2 : w;
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++)
+		if ((int)strlen(b->keys) > kw)
+			kw = (int)strlen(b->keys);
+	textview_clear(help_view);
+	const char *scope = NULL; /* "" for everywhere */
+	int half = 0;             /* line holds a left column waiting for its right */
+	for (const struct rd_key_binding *b = rd_key_bindings;; b++) {
+		const char *here = b->keys ? (b->pane ? b->pane : "") : NULL;
+		if (!here || !scope || strcmp(here, scope) != 0) {
+			if (half)
+				textview_add(help_view, TV_TEXT, line.data, line.len);
+			if (half)
+				textview_add(help_view, TV_TEXT, "\n", 1);
+			half = 0;
+			if (!here)
+				break;
+			const char *name = !*here ? "Everywhere"
+					   : strcmp(here, RD_KEYS_HELP) == 0
+						   ? "This help"
+						   : t->panes[pane_index(here)].ops->name;
+			buf_reset(&line);
+			buf_printf(&line, "%s\n", name);
+			textview_add(help_view, TV_HEADING, line.data, line.len);
+			scope = here;
+		}
+		help_item(&item, b, kw);
+		int cols = text_cols(item.data);
+		if (colw == w || cols >= colw) { /* a line of its own */
+			if (half)
+				textview_add(help_view, TV_TEXT, line.data, line.len);
+			if (half)
+				textview_add(help_view, TV_TEXT, "\n", 1);
+			half = 0;
+			buf_putc(&item, '\n');
+			textview_add(help_view, TV_TEXT, item.data, item.len);
+		} else if (!half) {
+			buf_reset(&line);
+			buf_printf(&line, "%s%*s", item.data, colw - cols, "");
+			half = 1;
+		} else {
+			buf_printf(&line, "%s\n", item.data);
+			textview_add(help_view, TV_TEXT, line.data, line.len);
+			half = 0;
+		}
+	}
+	static const char commands[] = "Commands  (: then a command; help NAME for more)\n";
+	textview_add(help_view, TV_HEADING, commands, sizeof commands - 1);
+	for (const struct rd_cmd *const *c = rd_commands; *c; c++) {
+		buf_reset(&item);
+		buf_printf(&item, " %-10s  %s\n", (*c)->name, (*c)->summary);
+		textview_add(help_view, TV_TEXT, item.data, item.len);
+	}
+	buf_free(&item);
+	buf_free(&line);
+	help_width = w;
+}
+
 static void draw_help(struct tui *t)
 {
 	int h = t->rows - 2, w = t->cols;
 	if (h < 1 || !t->tabs)
 		return;
+	if (!help_view)
+		help_view = textview_new();
+	if (help_width != w)
+		help_text(t, w);
 	WINDOW *win = newwin(h, w, 1, 0);
 	werase(win);
-	int ha = tui_attr(t, ROLE_HEADER);
-	wattron(win, ha);
-	tui_put(win, 0, 0, w, " Keys  (any key closes; help keys: their commands)");
-	wattroff(win, ha);
-	int lines = 0, kw = 0;
-	const char *scope = NULL;
-	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
-		if (b->pane && (!scope || strcmp(scope, b->pane) != 0))
-			lines++;
-		scope = b->pane;
-		lines++;
-		if ((int)strlen(b->keys) > kw)
-			kw = (int)strlen(b->keys);
-	}
-	int ncol = w >= 100 ? 2 : 1, per = (lines + ncol - 1) / ncol, colw = w / ncol;
-	kw += 2;
-	int line = 0;
-	scope = NULL;
-	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++, line++) {
-		int y = 1 + line % per, x = line / per * colw;
-		if (b->pane && (!scope || strcmp(scope, b->pane) != 0)) {
-			if (y < h) {
-				wattron(win, ha);
-				tui_put(win, y, x, colw, " ");
-				tui_put(win, y, x + 1, colw - 1, t->panes[pane_index(b->pane)].ops->name);
-				wattroff(win, ha);
-			}
-			line++;
-			y = 1 + line % per, x = line / per * colw;
-		}
-		scope = b->pane;
-		if (y >= h)
-			continue;
-		tui_put(win, y, x + 1, kw, b->keys);
-		tui_put(win, y, x + 1 + kw, colw - 2 - kw, b->note);
-	}
-	int y = 1 + per + 1;
-	if (y < h) {
-		wattron(win, ha);
-		tui_put(win, y++, 0, w, " Commands  (: then a command; help NAME for more)");
-		wattroff(win, ha);
-	}
-	for (const struct rd_cmd *const *c = rd_commands; *c && y < h; c++, y++) {
-		tui_put(win, y, 1, 12, (*c)->name);
-		tui_put(win, y, 13, w - 13, (*c)->summary);
-	}
+	textview_draw(help_view, t, win, 0, h, w, " Keys and commands  (q closes, / finds)",
+		      tui_attr(t, ROLE_HEADER));
 	wnoutrefresh(win);
 	delwin(win);
+}
+
+static void close_help(struct tui *t)
+{
+	t->help = 0;
+	dirty_all(t);
+	clear();
+	wnoutrefresh(stdscr);
+}
+
+/* A key while the help shows: its own keys (find, next match, close), the motion keys; any
+ * other key closes it. */
+static void help_key(struct tui *t, int ch)
+{
+	const struct rd_key_binding *hb = binding_for(ch, RD_KEYS_HELP), *gb = binding_for(ch, NULL);
+	if (hb && ch == '/')
+		prompt_open(t, "", "search");
+	else if ((hb || (gb && !gb->command)) && help_view &&
+		 textview_key(help_view, t, ch) != PK_UNHANDLED)
+		return;
+	else
+		close_help(t);
 }
 
 static void frame(struct tui *t)
@@ -506,11 +568,6 @@ static void show_front(struct tui *t, int id)
 	wnoutrefresh(stdscr);
 }
 
-static void dirty_all(struct tui *t)
-{
-	for (int i = 0; i < PANE_COUNT; i++)
-		t->panes[i].dirty = 1;
-}
 
 /* Gives pane id the keyboard: the default three share the screen, the others come
  * forward; in the small layout each comes forward. A zoom ends. */
@@ -638,7 +695,10 @@ static int pane_key(struct tui *t, int ch)
 static void console_key(struct tui *t, int ch)
 {
 	switch (ch) {
-	case '?': t->help = 1; break;
+	case '?':
+		t->help = 1;
+		tui_status(t, 0, "%s", ""); /* the bar shows the help's keys */
+		break;
 	case ':': prompt_open(t, "", "command"); break;
 	case '/': prompt_open(t, "", "search"); break;
 	case 'f': prompt_open(t, "", "filter"); break;
@@ -650,11 +710,8 @@ static void console_key(struct tui *t, int ch)
  * A binding without a command is the pane's own motion, else the console's own key. */
 static void on_key(struct tui *t, int ch)
 {
-	if (t->help) {
-		t->help = 0;
-		dirty_all(t);
-		clear();
-		wnoutrefresh(stdscr);
+	if (t->help && ch != KEY_RESIZE) {
+		help_key(t, ch);
 		return;
 	}
 	if (ch == KEY_RESIZE) {
@@ -738,6 +795,17 @@ static int hook_search(void *ud, struct rd_ctx *ctx, const char *text)
 	struct tui *t = ud;
 	char found[64];
 	t->hooked = 1;
+	/* The help, Output or Log in view: search finds in its text. */
+	struct textview *v = t->help ? help_view : pane_textview(&t->panes[t->focus]);
+	if (v) {
+		char msg[256];
+		if (textview_find(v, text, msg, sizeof msg)) {
+			rd_err_set(&ctx->err, "%s", msg);
+			return -1;
+		}
+		sink_message(ctx->out, "%s", msg);
+		return 0;
+	}
 	if (customers_search(&t->panes[PANE_CUSTOMERS], t, text, found, sizeof found, &ctx->err))
 		return -1;
 	select_changed(t);
@@ -1033,6 +1101,8 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	if (t->bar)
 		delwin(t->bar);
 	endwin();
+	textview_free(help_view);
+	help_view = NULL;
 	sink_free(t->sink);
 	if (trace)
 		fclose(trace);

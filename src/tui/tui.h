@@ -130,6 +130,34 @@ int customers_search(struct pane *p, struct tui *t, const char *prefix, char *fo
 void output_append(struct pane *p, const char *text, size_t len);
 void output_clear(struct pane *p);
 
+/* A text view (pane_text.c): lines that wrap to the width (or, w, are cut and pan with Left
+ * and Right), scroll, and find text (search TEXT, then n N); its title line says "lines
+ * x-y of N" (rows on screen). The Output view, the Log and the `?` help are each one. */
+struct textview;
+enum tv_role {
+	TV_TEXT,    /* plain */
+	TV_HEADING, /* a section's title */
+	TV_HEADER,  /* a table's column header: it stays at the top while the table scrolls */
+};
+struct textview *textview_new(void);
+void textview_free(struct textview *v);
+void textview_clear(struct textview *v);
+/* Appends len bytes of s (lines; the last may go on later); role is that of the lines it
+ * begins. */
+void textview_add(struct textview *v, enum tv_role role, const char *s, size_t len);
+/* Draws title (with title_attr, "lines x-y of N" on its right) at row y of win, and the
+ * text in the h - 1 rows below, w columns wide. */
+void textview_draw(struct textview *v, struct tui *t, WINDOW *win, int y, int h, int w,
+		   const char *title, int title_attr);
+/* Motion (j k arrows PgDn Space PgUp g G Home End), n N (the next, previous match), w
+ * (wrap or not) and Left Right (pan): enum key_result bits. */
+int textview_key(struct textview *v, struct tui *t, int ch);
+/* Finds text (ASCII case ignored) from the top row on, brings the match into view and
+ * highlights it; what was found goes into msg for the status line. 0, or -1 for none. */
+int textview_find(struct textview *v, const char *text, char *msg, size_t n);
+/* The text view of the Output or Log pane; NULL for the other panes. */
+struct textview *pane_textview(struct pane *p);
+
 /* The console sink: command output into the output view, progress bar in the bottom
  * line, Ctrl-C polled while a long command runs. */
 struct rd_sink *console_sink_new(struct tui *t);

@@ -1,5 +1,6 @@
 /* Tab completion: commands, options, subcommands, customer ids, model names, file paths,
- * and the word under the cursor found as cmd_split reads the line. */
+ * the word under the cursor found as cmd_split reads the line, and values that follow the
+ * type the command table declares (features, attributes, where expressions). */
 #include "testutil.h"
 
 #include "riskdesk/complete.h"
@@ -148,14 +149,14 @@ static void test_subcommands(void **state)
 	check(NULL, "list sort s", "score|segment");
 	check(NULL, "list sort score ", "asc|desc|limit|where");
 	check(NULL, "list sort score d", "desc");
-	check(NULL, "list where band=E ", "limit|sort");
-	check(NULL, "list where ", "");
+	check(NULL, "list where band=E ", "and|limit|or|sort");
+	check(NULL, "list where ba", "band");
 	check(NULL, "list limit ", "");
 	check(NULL, "list limit 5 sort pd desc ", "where");
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
+	check(NULL, "help ", "audit|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
 			    "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
 	/* the console's commands */
 	check(NULL, "sort ", "band|id|last_activity|name|score");
@@ -326,13 +327,95 @@ static void test_quoting(void **state)
 	check(NULL, "load \"cus", "\"customers\"");
 }
 
+/* A store whose models carry references (their features) and whose customers have
+ * attributes. */
+static struct rd_store *make_typed_store(void)
+{
+	struct rd_store *st = make_store();
+	struct rd_err err = {{0}};
+	if (store_exec(st,
+		       "UPDATE models SET status = 'retired' WHERE name = 'rules';"
+		       "UPDATE models SET reference = '{\"features\": [{\"name\": \"return_rate\"},"
+		       " {\"name\": \"orders_total\"}, {\"name\": \"checking_status\"}]}'"
+		       " WHERE name = 'xgb_main' AND version = 2;"
+		       "UPDATE models SET reference = '{\"features\": [{\"name\": \"tenure_days\"}]}'"
+		       " WHERE name = 'logit_new';"
+		       "UPDATE models SET reference = 'not json' WHERE name = 'xgb_main' AND version = 1;"
+		       "INSERT INTO attributes(name, type) VALUES ('checking_status', 'categorical'),"
+		       " ('credit_amount', 'numeric'), ('Credit Amount', 'numeric')",
+		       &err))
+		fail_msg("%s", err.msg);
+	return st;
+}
+
+/* An option's value and a positional follow the type the command table gives them. */
+static void test_types(void **state)
+{
+	(void)state;
+	struct rd_store *st = make_typed_store();
+	/* drift --feature: the champions' inputs (score too), or --model's */
+	check(st, "drift --feature ", "checking_status|orders_total|return_rate|score");
+	check(st, "drift --feature r", "return_rate");
+	check(st, "drift --feature=o", "--feature=orders_total");
+	check(st, "drift --model logit_new --feature ", "score|tenure_days");
+	check(st, "drift --model=xgb_main@1 --feature ", "score");
+	check(st, "drift --model xgb_main@2 --feature t", "");
+	check(NULL, "drift --feature ", "score");
+	check(st, "drift --model ", "logit_new|rules|xgb_main");
+	/* a list of columns: the item after the last comma */
+	check(st, "train x --features orders_total,ret", "orders_total,return_rate");
+	check(st, "train x --features che", "checking_status");
+	check(st, "train x --features=tenure_days,cr", "--features=tenure_days,credit_amount");
+	check(NULL, "train x --reasons ", "approx|shap");
+	check(st, "recompute --id C00", "C001|C002");
+	check(NULL, "help k", "keys");
+	store_close(st);
+}
+
+/* Where expressions (list, recompute, filter): field, feature and attribute names, the
+ * values of a field with a closed list, then and / or and the next clause. */
+static void test_expressions(void **state)
+{
+	(void)state;
+	struct rd_store *st = make_typed_store();
+	check(st, "list where che", "checking_status");
+	check(st, "list where cr", "created_at|credit_amount");
+	check(st, "list where Cr", ""); /* not a word: left out */
+	check(st, "train x --features Cr", "Credit\\ Amount");
+	check(st, "list where band=E and che", "checking_status");
+	check(st, "list where (che", "(checking_status");
+	check(st, "list where not che", "checking_status");
+	check(NULL, "list where ret", "return_rate");
+	check(NULL, "list where ris", "risk_level");
+	check(NULL, "list where em", ""); /* personal: refused unless pii is on */
+	check(NULL, "list where band=", "band=A|band=B|band=C|band=D|band=E");
+	check(NULL, "list where band = ", "A|B|C|D|E");
+	check(NULL, "list where segment=n", "segment=new");
+	check(NULL, "list where risk_level in (LOW, ", "CRITICAL|HIGH|LOW|MEDIUM");
+	check(NULL, "list where score is ", "not|null");
+	check(NULL, "list where score is null ", "and|limit|or|sort");
+	check(NULL, "list where kind not ", "in");
+	check(NULL, "list where score < 500 ", "and|limit|or|sort");
+	check(NULL, "list where score < 500 o", "or");
+	check(NULL, "list where score < 500 so", "sort");
+	check(NULL, "list where score < 500 sort ", "band|id|last_activity|name|pd|score|segment");
+	check(NULL, "list sort pd where seg", "segment");
+	check(NULL, "list where name ~ 'a b' ", "and|limit|or|sort");
+	check(NULL, "recompute where kind=", "kind=company|kind=individual");
+	check(NULL, "recompute where band=E ", "and|or");
+	check(NULL, "filter seg", "segment");
+	check(NULL, "filter band=E a", "and");
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands), cmocka_unit_test(test_options),
 		cmocka_unit_test(test_subcommands), cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_models),   cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_quoting),  cmocka_unit_test(test_types),
+		cmocka_unit_test(test_expressions),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -406,6 +406,9 @@ static void test_run_lifecycle(void **state)
 	assert_int_equal(run_alive_sql(st, own.id), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok' AND rows = 1"
 				      " AND finished_at IS NOT NULL AND message = '1 row'"), 1);
+	/* How long it ran, measured, not the whole-second difference of its times. */
+	assert_int_equal(test_int(st, "SELECT typeof(seconds) = 'real' AND seconds >= 0 FROM runs"
+				      " WHERE status = 'ok'"), 1);
 
 	/* Failed: the data rolls back, the run says why. */
 	assert_non_null(run_enter(&ctx, &own, "load", &err));
@@ -424,6 +427,24 @@ static void test_run_lifecycle(void **state)
 	run_leave(&ctx, &own, RD_FAILED);
 	assert_string_equal(run_status(st, own.id), "cancelled");
 	cancel = 0;
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE typeof(seconds) = 'real'"),
+			 3);
+
+	/* Newest first for the console's Log, oldest first for `runs`. */
+	sqlite3_stmt *s = journal_runs(st, 2, 1, &err);
+	assert_non_null(s);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), own.id);
+	assert_string_equal(sqlite3_column_name(s, 5), "seconds");
+	assert_int_equal(sqlite3_column_type(s, 5), SQLITE_FLOAT);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), own.id - 1);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	s = journal_runs(st, 2, 0, &err);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(s, 0), own.id - 1);
+	sqlite3_finalize(s);
 
 	/* A generic write command is a run too, through cmd_run_line, ended there. */
 	assert_int_equal(cmd_run_line(&ctx, "drift baseline"), RD_FAILED); /* no profiles */
@@ -606,10 +627,13 @@ static void test_run_outcome_waits_for_the_lock(void **state)
 	assert_int_equal(run_alive_sql(st, id), 0);
 	assert_int_equal(journal_pending(st, &err), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_runs WHERE status ="
-				      " 'failed' AND message = 'stopped by the test'"), 1);
+				      " 'failed' AND message = 'stopped by the test' AND typeof(seconds)"
+				      " = 'real'"), 1);
 	assert_int_equal(test_run(st, "set lock-timeout 0", &err), RD_OK);
 	assert_int_equal(test_run(st, "drift baseline", &err), RD_FAILED);
 	assert_string_equal(run_status(st, id), "failed");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE typeof(seconds) = 'real'"
+				      " AND id = (SELECT max(id) FROM runs WHERE status = 'failed')"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE status = 'failed'"
 				      " AND command = 'recompute all'"), 0); /* the child wrote no audit */
 	store_close(st);
@@ -685,7 +709,10 @@ static void test_migration_runs(void **state)
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
-				      " WHERE name IN ('pid', 'host')"), 2);
+				      " WHERE name IN ('pid', 'host', 'seconds')"), 3);
+	/* 13 -> 14: an older run has no measure: `runs` shows its times' difference. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE id = 7 AND seconds IS NULL"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name = 'as_of'"), 1);
 	/* 8 -> 9: the history keeps reasons, components and the cut-off; out-of-fold table. */
