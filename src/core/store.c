@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "riskdesk/features.h"
+#include "riskdesk/fold.h"
 #include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
 
 struct rd_store {
@@ -233,6 +235,32 @@ static void sql_run_alive(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sqlite3_result_int(c, store_run_alive(st, sqlite3_value_int64(argv[0])));
 }
 
+/* rd_fold(text): the name order's key (fold.h); NULL stays NULL. */
+static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s)
+		return; /* NULL */
+	char *f = fold_dup(s, (size_t)sqlite3_value_bytes(argv[0]));
+	sqlite3_result_text(c, f, -1, free);
+}
+
+/* rd_feature(fvec, i): feature i (enum feature_id) of a profile's packed features, or NULL
+ * when there are none or the value is missing. */
+static void sql_feature(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int i = sqlite3_value_int(argv[1]);
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+	    sqlite3_value_bytes(argv[0]) != FEATURES_PACKED || i < 0 || i >= FEAT_COUNT)
+		return;
+	double v[FEAT_COUNT];
+	features_unpack(sqlite3_value_blob(argv[0]), v);
+	if (v[i] == v[i]) /* NaN: NULL */
+		sqlite3_result_double(c, v[i]);
+}
+
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
  * byte, and SQLite gives its -wal and -shm files the database file's mode. */
 static int create_private_file(const char *path, struct rd_err *err)
@@ -404,6 +432,20 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " CREATE INDEX IF NOT EXISTS profiles_stale ON credit_profiles(model_name,"
 			   " model_version, segment, load_run);", err))
 		goto fail;
+	/* 13 -> 14: the customer list's orders (issue 12): names as people order them, by a
+	 * folded key (fold.h) kept beside the name, and PD and segment through an index. */
+	if (version >= 1 && version < 14 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('customers') WHERE name ="
+			  " 'name_key'", 0) == 0 &&
+	    store_exec(st, "ALTER TABLE customers ADD COLUMN name_key TEXT", err))
+		goto fail;
+	if (version >= 1 && version < 14 &&
+	    store_exec(st, "UPDATE customers SET name_key = rd_fold(name);"
+			   " CREATE INDEX IF NOT EXISTS customers_name_key ON customers(name_key, id);"
+			   " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id);"
+			   " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
+			   " score, customer_id);", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;
@@ -449,6 +491,14 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_busy_handler(st->db, on_busy, st);
 	sqlite3_create_function(st->db, "run_alive", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
 				sql_run_alive, NULL, NULL);
+	/* Pure functions, so that indexes and the schema could use them; only riskdesk has
+	 * them, so no index or trigger does (the sqlite3 shell could not check or write it). */
+	sqlite3_create_function(st->db, "rd_fold", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
+				NULL, NULL);
+	sqlite3_create_function(st->db, "rd_feature", 2,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_feature, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;
