@@ -268,7 +268,7 @@ static void cands_positional(struct cands *c, struct rd_store *st, const char *n
 			cands_ids(c, st);
 	} else if (strcmp(name, "sort") == 0) { /* the console's list: browse.h's sorts */
 		for (int i = 0; k == 0 && i < BROWSE_SORT_COUNT; i++)
-			cands_add(c, browse_sort_names[i], strlen(browse_sort_names[i]));
+			cands_add(c, browse_sort_name(i), strlen(browse_sort_name(i)));
 		if (k == 1)
 			cands_words(c, asc_desc);
 	} else if (strcmp(name, "pane") == 0) {

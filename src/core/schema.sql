@@ -138,9 +138,10 @@ CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, sco
 CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version, segment, load_run);
 CREATE INDEX customers_name ON customers(name, id);
 -- The list's name order (case and accents folded) and its search, which reads this index
--- alone (schema 14); PD and segment as the list sorts by them.
+-- alone (schema 14); PD and segment as the list sorts by them (band rides along PD, as it
+-- does activity: band E is the highest PDs, read last under an ascending PD sort).
 CREATE INDEX customers_name_key ON customers(name_key, id);
-CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id);
+CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band);
 CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id);
 
 -- Every computation of a profile: since schema 9 also its reasons, the champions that scored

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "riskdesk/features.h"
 #include "riskdesk/fold.h"
 #include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
 
@@ -246,21 +245,6 @@ static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sqlite3_result_text(c, f, -1, free);
 }
 
-/* rd_feature(fvec, i): feature i (enum feature_id) of a profile's packed features, or NULL
- * when there are none or the value is missing. */
-static void sql_feature(sqlite3_context *c, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	int i = sqlite3_value_int(argv[1]);
-	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
-	    sqlite3_value_bytes(argv[0]) != FEATURES_PACKED || i < 0 || i >= FEAT_COUNT)
-		return;
-	double v[FEAT_COUNT];
-	features_unpack(sqlite3_value_blob(argv[0]), v);
-	if (v[i] == v[i]) /* NaN: NULL */
-		sqlite3_result_double(c, v[i]);
-}
-
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
  * byte, and SQLite gives its -wal and -shm files the database file's mode. */
 static int create_private_file(const char *path, struct rd_err *err)
@@ -442,7 +426,8 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	if (version >= 1 && version < 14 &&
 	    store_exec(st, "UPDATE customers SET name_key = rd_fold(name);"
 			   " CREATE INDEX IF NOT EXISTS customers_name_key ON customers(name_key, id);"
-			   " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id);"
+			   " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id,"
+			   " band);"
 			   " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
 			   " score, customer_id);", err))
 		goto fail;
@@ -491,14 +476,11 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_busy_handler(st->db, on_busy, st);
 	sqlite3_create_function(st->db, "run_alive", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
 				sql_run_alive, NULL, NULL);
-	/* Pure functions, so that indexes and the schema could use them; only riskdesk has
-	 * them, so no index or trigger does (the sqlite3 shell could not check or write it). */
+	/* Only riskdesk has it, so no index or trigger uses it: the sqlite3 shell could then
+	 * no longer check or write the database. The load and the 13 -> 14 migration call it. */
 	sqlite3_create_function(st->db, "rd_fold", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
 				NULL, NULL);
-	sqlite3_create_function(st->db, "rd_feature", 2,
-				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				sql_feature, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;

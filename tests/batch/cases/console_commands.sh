@@ -9,7 +9,7 @@ for c in 'select C0007' 'filter band=E' "filter 'score < 550 and segment = new'"
 	$RISKDESK --db db.sqlite -c "$c"; echo "status $?"
 done
 echo "--- wrong arguments"
-for c in 'select nobody' 'filter band=' 'filter email ~ x' 'sort pd' 'sort id up' 'pane frob' \
+for c in 'select nobody' 'filter band=' 'filter email ~ x' 'sort frob' 'sort id up' 'pane frob' \
 	'search' 'zoom now'; do
 	echo "> $c"
 	$RISKDESK --db db.sqlite -c "$c"; echo "status $?"
