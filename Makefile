@@ -164,8 +164,9 @@ test-tui: $(BIN)
 test-batch: $(BIN)
 	@tests/batch/run.sh $(BUILD) $(T)
 
-# The man page's COMMANDS section is made from the command table (tools/mancmds), so it
-# says what `help` says: `make man` rewrites it, `make check-man` fails when it differs.
+# The man page's COMMANDS and KEYS sections are made from the command and key tables
+# (tools/mancmds), so they say what `help` and `help keys` say: `make man` rewrites
+# them, `make check-man` fails when they differ.
 MANCMDS = $(BUILD)/tools/mancmds
 .PHONY: man check-man
 all: $(MANCMDS)
@@ -175,16 +176,20 @@ $(MANCMDS): tools/mancmds.c $(LIB)
 	$(CC) $(BASE_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(CORE_LIBS)
 
 man: $(MANCMDS)
-	$(MANCMDS) > $(BUILD)/man-commands.roff
-	tools/mansplice.sh docs/riskdesk.1 $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1
+	$(MANCMDS) commands > $(BUILD)/man-commands.roff
+	$(MANCMDS) keys > $(BUILD)/man-keys.roff
+	tools/mansplice.sh docs/riskdesk.1 COMMANDS $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1.tmp
+	tools/mansplice.sh $(BUILD)/riskdesk.1.tmp KEYS $(BUILD)/man-keys.roff > $(BUILD)/riskdesk.1
 	@if cmp -s $(BUILD)/riskdesk.1 docs/riskdesk.1; then echo "docs/riskdesk.1 is up to date"; \
-	else cp $(BUILD)/riskdesk.1 docs/riskdesk.1; echo "docs/riskdesk.1: COMMANDS remade"; fi
+	else cp $(BUILD)/riskdesk.1 docs/riskdesk.1; echo "docs/riskdesk.1: COMMANDS and KEYS remade"; fi
 
 check-man: $(MANCMDS)
-	@$(MANCMDS) > $(BUILD)/man-commands.roff
-	@tools/mansplice.sh docs/riskdesk.1 $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1
+	@$(MANCMDS) commands > $(BUILD)/man-commands.roff
+	@$(MANCMDS) keys > $(BUILD)/man-keys.roff
+	@tools/mansplice.sh docs/riskdesk.1 COMMANDS $(BUILD)/man-commands.roff > $(BUILD)/riskdesk.1.tmp
+	@tools/mansplice.sh $(BUILD)/riskdesk.1.tmp KEYS $(BUILD)/man-keys.roff > $(BUILD)/riskdesk.1
 	@diff -u docs/riskdesk.1 $(BUILD)/riskdesk.1 || { \
-		echo "check-man: docs/riskdesk.1 differs from the command table: make man" >&2; exit 1; }
+		echo "check-man: docs/riskdesk.1 differs from the command and key tables: make man" >&2; exit 1; }
 
 # The code's format (.clang-format). Only the files listed are checked: the rest is
 # reformatted in one commit when no branch is open on it, then listed here.

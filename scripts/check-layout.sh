@@ -10,7 +10,7 @@
 #    - only the command layer (command.o, commands.o, cmd_*.o, complete.o) uses the
 #      command layer's symbols (cmd_run_line, ctx_cancelled, run_enter, cmd_job, ...);
 #    - store.o, the bottom, uses nothing of the core but the helpers (util, buf, strmap,
-#      dates);
+#      dates, fold);
 #    - the pure modules use no SQLite.
 # Prints each violation and exits 1 when there is one.
 set -u
@@ -57,15 +57,15 @@ awk 'NR == FNR {a[$1] = 1; next} ($2 in a) || $2 ~ /^(app_cancel|console_main|ba
 
 # 3. layers inside the library
 awk -v cmd='^(command|commands|cmd_[a-z_]+|complete)\.o$' \
-    -v base='^(util|buf|strmap|dates)\.o$' \
-    -v pure='^(util|buf|strmap|dates|features|score|model|metrics|woe|kmeans|jsondoc|refdist|xgb|sink)\.o$' '
+    -v base='^(util|buf|strmap|dates|fold)\.o$' \
+    -v pure='^(util|buf|strmap|dates|fold|features|score|model|metrics|woe|kmeans|jsondoc|refdist|xgb|sink)\.o$' '
 	NR == FNR {owner[$2] = $1; next}
 	{
 		o = owner[$2]
 		if (o != "" && o != $1 && o ~ cmd && $1 !~ cmd)
 			print $1 " uses " $2 " of " o ": only the command layer sees the command layer"
 		if ($1 == "store.o" && o != "" && o != $1 && o !~ base)
-			print "store.o uses " $2 " of " o ": the store uses only util, buf, strmap, dates"
+			print "store.o uses " $2 " of " o ": the store uses only util, buf, strmap, dates, fold"
 		if ($1 ~ pure && $2 ~ /^sqlite3_/)
 			print $1 " uses " $2 ": a pure module uses no SQLite"
 	}' "$tmp/defs" "$tmp/uses" >> "$tmp/bad"

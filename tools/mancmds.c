@@ -1,8 +1,10 @@
-/* Prints the COMMANDS section of docs/riskdesk.1 (troff) from the command table: every
- * command's usage, summary, help paragraph, flags and options, in the table's order, so
- * that the man page says what `help NAME` says and cannot drift from it. `make man`
- * splices the output into the page; `make check-man` fails when the page differs.
- * usage: mancmds > section.roff */
+/* Prints a generated section of docs/riskdesk.1 (troff). COMMANDS, from the command
+ * table: every command's usage, summary, help paragraph, flags and options, in the table's
+ * order, so that the man page says what `help NAME` says and cannot drift from it. KEYS,
+ * from the console's key table (rd_key_bindings), as `help keys` lists it, a subsection per
+ * pane. `make man` splices the output into the page; `make check-man` fails when the page
+ * differs.
+ * usage: mancmds commands|keys > section.roff */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -228,9 +230,38 @@ static void command(const struct rd_cmd *c)
 	puts(".RE");
 }
 
-int main(void)
+/* The key table: the keys acting everywhere, then each pane's and the help's, each
+ * binding's keys as the tag and its note, with its command line after a dash. */
+static void keys(void)
 {
-	for (const struct rd_cmd *const *c = rd_commands; *c; c++)
-		command(*c);
+	const char *scope = "";
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
+		const char *pane = b->pane ? b->pane : "everywhere";
+		if (strcmp(pane, scope) != 0) {
+			scope = pane;
+			printf(".SS %c%s\n", toupper((unsigned char)pane[0]), pane + 1);
+		}
+		printf(".TP\n.B %s\n%s%s", b->keys, b->note[0] == '.' ? "\\&" : "", b->note);
+		if (b->command) {
+			fputs(" \\(em \\fB", stdout);
+			for (const char *ch = b->command; *ch; ch++)
+				fputs(*ch == '-' ? "\\-" : *ch == '\\' ? "\\e" : (char[]){*ch, 0}, stdout);
+			fputs("\\fR", stdout);
+		}
+		putchar('\n');
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
+		keys();
+	} else if (argc == 2 && strcmp(argv[1], "commands") == 0) {
+		for (const struct rd_cmd *const *c = rd_commands; *c; c++)
+			command(*c);
+	} else {
+		fputs("usage: mancmds commands|keys\n", stderr);
+		return 2;
+	}
 	return 0;
 }

@@ -1,24 +1,39 @@
 /* What the console's panes show, read page by page: the customer list by keyset
  * paging (never OFFSET, never the whole table), one customer's activity, score history.
- * Every query reads exactly the rows asked for, through an index. */
+ * Every query reads exactly the rows asked for, through an index; the sorts by a feature
+ * alone have none (BROWSE_BY_FEATURE). */
 #ifndef RISKDESK_BROWSE_H
 #define RISKDESK_BROWSE_H
 
 #include <stdint.h>
 
 #include "riskdesk/expr.h"
+#include "riskdesk/features.h"
 #include "riskdesk/store.h"
 
+/* The list's sorts: its columns, in the order they stand, then each built-in feature (a
+ * feature's sort shows its column). The name sort is by the folded name (fold.h), so case
+ * and accents do not count. */
 enum browse_sort {
 	BROWSE_BY_ID,       /* customers.id */
-	BROWSE_BY_NAME,     /* customers(name, id) */
+	BROWSE_BY_NAME,     /* customers(name_key, id) */
 	BROWSE_BY_SCORE,    /* credit_profiles(score, customer_id) */
+	BROWSE_BY_PD,       /* credit_profiles(pd, customer_id, band) */
 	BROWSE_BY_BAND,     /* credit_profiles(band, score, customer_id) */
+	BROWSE_BY_SEGMENT,  /* credit_profiles(segment, score, customer_id) */
 	BROWSE_BY_ACTIVITY, /* credit_profiles(last_activity, customer_id) */
-	BROWSE_SORT_COUNT
+	/* BROWSE_BY_FEATURE + enum feature_id: a profile's feature, missing values first.
+	 * No index: a page is picked by one pass over profiles_drift (docs/design.md, "The
+	 * customer list"). */
+	BROWSE_BY_FEATURE,
+	BROWSE_SORT_COUNT = BROWSE_BY_FEATURE + FEAT_COUNT
 };
 
-extern const char *const browse_sort_names[BROWSE_SORT_COUNT]; /* "id", "name", ... */
+/* The sort's name as commands take it ("id", "pd", "last_activity", "return_rate"), or
+ * NULL when there is no such sort. */
+const char *browse_sort_name(int sort);
+/* The sort of a name (the sort keys' aliases too: "activity"), or -1. */
+int browse_sort_parse(const char *name);
 
 /* One row of the customer list. Strings are NUL-terminated and truncated to fit. */
 struct browse_row {
@@ -30,6 +45,7 @@ struct browse_row {
 	double pd;
 	char segment[10];      /* "new" | "existing" */
 	char last_activity[11];/* YYYY-MM-DD or "" */
+	double feature;        /* under a feature's sort, its value; else, or missing, NaN */
 	/* the keyset position of this row under the current sort (opaque to callers) */
 	char key_text[96];
 	double key_num;
@@ -58,10 +74,18 @@ int browse_page(struct rd_store *st, const struct browse_query *q, const struct 
  * an exact count on a million rows costs more than a keystroke may. -1 on error. */
 int64_t browse_count(struct rd_store *st, const struct browse_query *q, int64_t cap,
 		     struct rd_err *err);
-/* The first row, in the query's order, whose id or name starts with prefix (case-
- * insensitive for names), at or after `from` (NULL: from the start). 1 found, 0 not, -1. */
-int browse_search(struct rd_store *st, const struct browse_query *q, const char *prefix,
-		  const struct browse_row *from, struct browse_row *out, struct rd_err *err);
+/* Where a search looks, in the list's order, from `from` (NULL: the start, or the end
+ * for BROWSE_PREVIOUS), wrapping around once. */
+enum browse_dir {
+	BROWSE_AT,       /* the first match at or after `from` */
+	BROWSE_NEXT,     /* the first after it */
+	BROWSE_PREVIOUS, /* the first before it, going back */
+};
+/* A row whose id or name holds text, both folded (fold.h: "muller" finds "Müller", "c05"
+ * finds "C0500"); into out: 1 found, 0 not, -1. Empty text matches every row. */
+int browse_search(struct rd_store *st, const struct browse_query *q, const char *text,
+		  const struct browse_row *from, enum browse_dir dir, struct browse_row *out,
+		  struct rd_err *err);
 
 /* Customer id's row under the query (with its keyset position): 1, or 0 when the list
  * does not hold it (the filter excludes it, or the sort lists scored customers only and it

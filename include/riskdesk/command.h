@@ -40,9 +40,10 @@ struct rd_console_hooks {
 	int (*select)(void *ud, struct rd_ctx *ctx, const char *id, int show);
 	/* Filters the customer list by e, compiled from text; the hook owns e (NULL clears). */
 	int (*filter)(void *ud, struct rd_ctx *ctx, const char *text, struct rd_expr *e);
-	/* Moves the list to the next customer whose id or name starts with text. */
-	int (*search)(void *ud, struct rd_ctx *ctx, const char *text);
-	/* Sorts the list by browse_sort_names[key] (browse.h), descending when desc. */
+	/* Moves the list to a customer whose id or name holds text (NULL: the last search's),
+	 * in direction dir (CMD_SEARCH_...). */
+	int (*search)(void *ud, struct rd_ctx *ctx, const char *text, int dir);
+	/* Sorts the list by browse_sort_name(key) (browse.h), descending when desc. */
 	int (*sort)(void *ud, struct rd_ctx *ctx, int key, int desc);
 	/* Maximises the focused pane, or restores the layout when it is. */
 	int (*zoom)(void *ud, struct rd_ctx *ctx);
@@ -53,6 +54,9 @@ struct rd_console_hooks {
 };
 
 enum { CMD_PANE_NEXT = -1, CMD_PANE_PREVIOUS = -2 };
+/* A search's direction from the selected customer: at or after it, after it, before it
+ * (browse.h's enum browse_dir, in its order). */
+enum { CMD_SEARCH_AT, CMD_SEARCH_NEXT, CMD_SEARCH_PREVIOUS };
 
 /* The console's panes by name, in the console's order; NULL-terminated. */
 extern const char *const rd_console_panes[];

@@ -7,78 +7,129 @@
  * is. Backward is the same read in the opposite direction, reversed. The SQL is made of
  * the fixed strings of this file and the filter's compiled condition; every value is bound.
  *
- * Sorts by id and name are driven from customers (PK, customers_name) and LEFT JOIN the
- * profiles, so customers never scored are listed. Sorts by score, band and activity are
- * driven from credit_profiles through their indexes and JOIN customers: customers without
- * a profile do not appear under those sorts (they have no score, band or activity to be
- * placed by).
+ * Sorts by id and name are driven from customers (PK, customers_name_key) and LEFT JOIN
+ * the profiles, so customers never scored are listed. The other sorts are driven from
+ * credit_profiles through their indexes and JOIN customers: customers without a profile
+ * do not appear under those sorts (they have no score, band or activity to be placed by).
  *
- * Nullable keys (name, last_activity) cannot be compared as row values (NULL compares to
- * nothing), so such a list is two segments read one after the other: the NULL keys by id,
- * then the others by (key, id). NULLs come first ascending and last descending, as in
- * SQLite's ORDER BY. */
+ * A feature's sort has no index (seventeen more indexes on the profiles would cost every
+ * recompute): its page is the first n of one pass over profiles_drift, the narrow covering
+ * index that holds the packed features (read by rd_feature, below), in a subquery that
+ * joins the n rows it keeps and nothing else. The pass is the whole list's, every page:
+ * measured in docs/design.md.
+ *
+ * Nullable keys (name_key, last_activity) cannot be compared as row values (NULL compares
+ * to nothing), so such a list is two segments read one after the other: the NULL keys by
+ * id, then the others by (key, id). NULLs come first ascending and last descending, as in
+ * SQLite's ORDER BY. A missing feature is -Inf instead (a feature's key is never NULL). */
 #include "riskdesk/browse.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/fold.h"
 #include "riskdesk/profile.h"
 
-#define SEARCH_SCAN 128      /* rows a search reads in order before it asks the indexes */
-#define SEARCH_LETTERS 3     /* leading letters of a name prefix spelt in both cases */
-#define SEARCH_VARIANTS 8    /* 2^SEARCH_LETTERS ranges of the name index */
+#define SEARCH_SCAN 128      /* rows a search reads in order before it asks the name index */
 #define TRUNC_SLACK 4        /* a copied string this close to its buffer may be cut */
 
-/* The list's sort keys' names (vocab.h), pointed at from here. */
-const char *const browse_sort_names[BROWSE_SORT_COUNT] = {
-	[BROWSE_BY_ID] = vocab_sort_key_words[SORT_ID].name,
-	[BROWSE_BY_NAME] = vocab_sort_key_words[SORT_NAME].name,
-	[BROWSE_BY_SCORE] = vocab_sort_key_words[SORT_SCORE].name,
-	[BROWSE_BY_BAND] = vocab_sort_key_words[SORT_BAND].name,
-	[BROWSE_BY_ACTIVITY] = vocab_sort_key_words[SORT_LAST_ACTIVITY].name,
+/* The column sorts' names are the sort keys' (vocab.h), in the list's column order. */
+static const enum rd_sort_key column_keys[BROWSE_BY_FEATURE] = {
+	SORT_ID, SORT_NAME, SORT_SCORE, SORT_PD, SORT_BAND, SORT_SEGMENT, SORT_LAST_ACTIVITY,
 };
+
+const char *browse_sort_name(int sort)
+{
+	if (sort >= 0 && sort < BROWSE_BY_FEATURE)
+		return vocab_sort_key_words[column_keys[sort]].name;
+	if (sort >= BROWSE_BY_FEATURE && sort < BROWSE_SORT_COUNT)
+		return feature_names[sort - BROWSE_BY_FEATURE];
+	return NULL;
+}
+
+int browse_sort_parse(const char *name)
+{
+	int k = name ? vocab_find(&vocab_sort_key, name) : -1;
+	for (int i = 0; k >= 0 && i < BROWSE_BY_FEATURE; i++)
+		if (column_keys[i] == (enum rd_sort_key)k)
+			return i;
+	int f = name ? feature_index(name) : -1;
+	return f >= 0 ? BROWSE_BY_FEATURE + f : -1;
+}
 
 static const char from_customers[] =
 	" FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id";
 static const char from_profiles[] =
 	" FROM credit_profiles p JOIN customers c ON c.id = p.customer_id";
 
+enum key_type {
+	KEY_NONE, /* the id alone */
+	KEY_TEXT, /* bound as text; with key2, the score bound as an integer after it */
+	KEY_INT,  /* the score */
+	KEY_REAL, /* PD, a feature */
+};
+
 /* How each sort reads: the fixed column names of its index. */
 struct sort_def {
 	const char *from;        /* FROM clause, the driving table first */
 	const char *from_forced; /* the same, the sort's index forced (see prepare_page) */
-	const char *key;         /* first key column, or NULL (the id alone) */
-	const char *key2;        /* second key column (band: the score), or NULL */
+	const char *key;         /* first key: a column, or a feature's expression; NULL: none */
+	const char *key2;        /* second key column (band, segment: the score), or NULL */
 	const char *idcol;       /* the tie-breaking id column of the driving table */
-	int key_num;             /* key is a number (bound as an integer) */
+	enum key_type type;
 	int nullable;            /* key may be NULL: two segments */
 	int by_profile;          /* driven from credit_profiles */
+	int unindexed;           /* no index gives the order: a page is a sorted pass */
 };
+
+#define PROFILE_SORT(key, key2, type, nullable, index)                                          \
+	{from_profiles,                                                                         \
+	 " FROM credit_profiles p INDEXED BY " index " JOIN customers c ON c.id = p.customer_id", \
+	 key, key2, "p.customer_id", type, nullable, 1, 0}
+/* A missing feature (no packed features, or NaN) is -Inf: first ascending, as NULLs are. */
+#define FEATURE_SORT(i)                                                                         \
+	{from_profiles, from_profiles, "ifnull(rd_feature(p.fvec, " #i "), -9e999)", NULL,        \
+	 "p.customer_id", KEY_REAL, 0, 1, 1}
 
 static const struct sort_def sorts[BROWSE_SORT_COUNT] = {
-	[BROWSE_BY_ID] = {from_customers, from_customers, NULL, NULL, "c.id", 0, 0, 0},
+	[BROWSE_BY_ID] = {from_customers, from_customers, NULL, NULL, "c.id", KEY_NONE, 0, 0, 0},
 	[BROWSE_BY_NAME] = {from_customers,
-			    " FROM customers c INDEXED BY customers_name"
+			    " FROM customers c INDEXED BY customers_name_key"
 			    " LEFT JOIN credit_profiles p ON p.customer_id = c.id",
-			    "c.name", NULL, "c.id", 0, 1, 0},
-	[BROWSE_BY_SCORE] = {from_profiles,
-			     " FROM credit_profiles p INDEXED BY profiles_score"
-			     " JOIN customers c ON c.id = p.customer_id",
-			     "p.score", NULL, "p.customer_id", 1, 0, 1},
-	[BROWSE_BY_BAND] = {from_profiles,
-			    " FROM credit_profiles p INDEXED BY profiles_band"
-			    " JOIN customers c ON c.id = p.customer_id",
-			    "p.band", "p.score", "p.customer_id", 0, 0, 1},
-	[BROWSE_BY_ACTIVITY] = {from_profiles,
-				" FROM credit_profiles p INDEXED BY profiles_activity"
-				" JOIN customers c ON c.id = p.customer_id",
-				"p.last_activity", NULL, "p.customer_id", 0, 1, 1},
+			    "c.name_key", NULL, "c.id", KEY_TEXT, 1, 0, 0},
+	[BROWSE_BY_SCORE] = PROFILE_SORT("p.score", NULL, KEY_INT, 0, "profiles_score"),
+	[BROWSE_BY_PD] = PROFILE_SORT("p.pd", NULL, KEY_REAL, 0, "profiles_pd"),
+	[BROWSE_BY_BAND] = PROFILE_SORT("p.band", "p.score", KEY_TEXT, 0, "profiles_band"),
+	[BROWSE_BY_SEGMENT] = PROFILE_SORT("p.segment", "p.score", KEY_TEXT, 0, "profiles_segment"),
+	[BROWSE_BY_ACTIVITY] =
+		PROFILE_SORT("p.last_activity", NULL, KEY_TEXT, 1, "profiles_activity"),
+	[BROWSE_BY_FEATURE + 0] = FEATURE_SORT(0),
+	[BROWSE_BY_FEATURE + 1] = FEATURE_SORT(1),
+	[BROWSE_BY_FEATURE + 2] = FEATURE_SORT(2),
+	[BROWSE_BY_FEATURE + 3] = FEATURE_SORT(3),
+	[BROWSE_BY_FEATURE + 4] = FEATURE_SORT(4),
+	[BROWSE_BY_FEATURE + 5] = FEATURE_SORT(5),
+	[BROWSE_BY_FEATURE + 6] = FEATURE_SORT(6),
+	[BROWSE_BY_FEATURE + 7] = FEATURE_SORT(7),
+	[BROWSE_BY_FEATURE + 8] = FEATURE_SORT(8),
+	[BROWSE_BY_FEATURE + 9] = FEATURE_SORT(9),
+	[BROWSE_BY_FEATURE + 10] = FEATURE_SORT(10),
+	[BROWSE_BY_FEATURE + 11] = FEATURE_SORT(11),
+	[BROWSE_BY_FEATURE + 12] = FEATURE_SORT(12),
+	[BROWSE_BY_FEATURE + 13] = FEATURE_SORT(13),
+	[BROWSE_BY_FEATURE + 14] = FEATURE_SORT(14),
+	[BROWSE_BY_FEATURE + 15] = FEATURE_SORT(15),
+	[BROWSE_BY_FEATURE + 16] = FEATURE_SORT(16),
 };
+_Static_assert(FEAT_COUNT == 17, "a FEATURE_SORT for every feature");
 
-/* The profile's part is profile.h's head: no JSON is decoded for the list. */
+/* The profile's part is profile.h's head: no JSON is decoded for the list. The sort's key
+ * comes last (COL_KEY). */
 static const char row_cols[] = "SELECT c.id, c.name, p.customer_id, " PROFILE_HEAD_COLUMNS
-			       ", c.rowid";
+			       ", c.rowid, c.name_key, ";
+enum { COL_HEAD = 3, COL_ROWID = 8, COL_NAME_KEY = 9, COL_KEY = 10 };
 
 enum segment {
 	SEG_ALL,   /* the key is never NULL: one segment */
@@ -90,41 +141,23 @@ enum segment {
 struct keypos {
 	char *id;   /* owned */
 	char *text; /* owned; the text key, or NULL when the sort has none or it is NULL */
-	double num; /* the numeric key (score) */
+	double num; /* the numeric key, or the score after a text key */
 	int null;   /* the nullable key is NULL */
 };
 
-/* A search prefix turned into bound values: an id range and name ranges. */
-struct terms {
-	const char *prefix;                /* as given */
-	size_t len;                        /* bytes of prefix */
-	char *hi;                          /* first string after every id with the prefix, or NULL */
-	char *like;                        /* LIKE pattern: the prefix escaped, then % */
-	int nvar;                          /* case spellings of the name's leading letters */
-	char *var_lo[SEARCH_VARIANTS];     /* each spelling */
-	char *var_hi[SEARCH_VARIANTS];     /* the first string after it, or NULL */
-};
-
-/* How a search reads (see search_from). */
+/* How a read finds rows. */
 enum find {
 	FIND_NONE, /* a page */
-	FIND_SCAN, /* rows in order, checked here against the prefix */
-	FIND_CAND, /* the rows the PK and name index offer for the prefix, sorted */
-	FIND_SEEK, /* rows in order within one index range of the prefix */
+	FIND_SCAN, /* rows in order, checked here against the search */
+	FIND_CAND, /* the rows the name index offers for the search, sorted */
 };
-
-enum { PART_ID = 1, PART_NAME = 2 }; /* what of the prefix a FIND_CAND or FIND_SEEK looks at */
-enum { SEEK_LO = 1, SEEK_HI = 2 };   /* the bounds of its range a FIND_SEEK states */
 
 /* What a read adds to the page query. */
 struct read_opts {
 	int inclusive;          /* the position's row itself may come back */
 	int desc;               /* direction of the read (not of the display) */
 	enum find find;         /* a page or a search */
-	const struct terms *t;  /* the search */
-	unsigned parts;         /* FIND_CAND: PART_ID and/or PART_NAME; FIND_SEEK: one of them */
-	int variant;            /* FIND_SEEK by name: which spelling's range */
-	unsigned bounds;        /* FIND_SEEK: SEEK_LO, SEEK_HI (the keyset is the other bound) */
+	const char *needle;     /* the search, folded */
 	int examine;            /* FIND_SCAN: rows to read at most */
 	int exhausted;          /* out: FIND_SCAN found fewer than `examine` rows */
 };
@@ -149,25 +182,16 @@ static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 	copy_text(dst, cap, t, sqlite3_column_bytes(s, col));
 }
 
-/* An upper bound of a range: the successor, or an empty blob, which sorts after every
- * text in SQLite. */
-static void bind_hi(sqlite3_stmt *s, int i, const char *hi)
-{
-	if (hi)
-		sqlite3_bind_text(s, i, hi, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(s, i, 0);
-}
-
 static void fill_row(sqlite3_stmt *s, enum browse_sort sort, struct browse_row *r)
 {
+	const struct sort_def *d = &sorts[sort];
 	memset(r, 0, sizeof *r);
 	copy_col(r->id, sizeof r->id, s, 0);
 	copy_col(r->name, sizeof r->name, s, 1);
 	r->has_profile = sqlite3_column_type(s, 2) != SQLITE_NULL;
 	if (r->has_profile) {
 		struct profile_head h;
-		profile_head_read(s, 3, &h);
+		profile_head_read(s, COL_HEAD, &h);
 		r->score = h.score;
 		r->band = h.band;
 		r->pd = h.pd;
@@ -175,26 +199,17 @@ static void fill_row(sqlite3_stmt *s, enum browse_sort sort, struct browse_row *
 			snprintf(r->segment, sizeof r->segment, "%s", vocab_name(&vocab_segment, h.segment));
 		memcpy(r->last_activity, h.last_activity, sizeof r->last_activity);
 	}
-	r->key_rowid = sqlite3_column_int64(s, 8);
-	switch (sort) {
-	case BROWSE_BY_NAME:
-		r->key_null = sqlite3_column_type(s, 1) == SQLITE_NULL;
-		copy_col(r->key_text, sizeof r->key_text, s, 1);
-		break;
-	case BROWSE_BY_SCORE:
-		r->key_num = r->score;
-		break;
-	case BROWSE_BY_BAND:
-		copy_col(r->key_text, sizeof r->key_text, s, 4);
-		r->key_num = r->score;
-		break;
-	case BROWSE_BY_ACTIVITY:
-		r->key_null = sqlite3_column_type(s, 7) == SQLITE_NULL;
-		copy_col(r->key_text, sizeof r->key_text, s, 7);
-		break;
-	default:
-		break;
+	r->key_rowid = sqlite3_column_int64(s, COL_ROWID);
+	r->feature = NAN;
+	if (d->type == KEY_TEXT) {
+		r->key_null = sqlite3_column_type(s, COL_KEY) == SQLITE_NULL;
+		copy_col(r->key_text, sizeof r->key_text, s, COL_KEY);
+		r->key_num = r->score; /* key2 */
+	} else if (d->type != KEY_NONE) {
+		r->key_num = sqlite3_column_double(s, COL_KEY);
 	}
+	if (sort >= BROWSE_BY_FEATURE && !isinf(r->key_num))
+		r->feature = r->key_num;
 }
 
 static void keypos_free(struct keypos *k)
@@ -209,14 +224,15 @@ static void keypos_free(struct keypos *k)
 static int keypos_init(struct rd_store *st, enum browse_sort sort, const struct browse_row *from,
 		       struct keypos *k, struct rd_err *err)
 {
-	const int text_key = sort == BROWSE_BY_NAME || sort == BROWSE_BY_ACTIVITY;
+	const struct sort_def *d = &sorts[sort];
+	const int text_key = d->type == KEY_TEXT;
 	size_t idlen = strnlen(from->id, sizeof from->id);
 	size_t textlen = strnlen(from->key_text, sizeof from->key_text);
 	memset(k, 0, sizeof *k);
 	k->id = rd_strndup(from->id, idlen);
 	k->num = from->key_num;
-	k->null = text_key && from->key_null;
-	if (sort == BROWSE_BY_BAND || (text_key && !k->null))
+	k->null = d->nullable && from->key_null;
+	if (text_key && !k->null)
 		k->text = rd_strndup(from->key_text, textlen);
 	if (idlen + TRUNC_SLACK < sizeof from->id &&
 	    (!text_key || k->null || textlen + TRUNC_SLACK < sizeof from->key_text))
@@ -225,7 +241,7 @@ static int keypos_init(struct rd_store *st, enum browse_sort sort, const struct 
 	sqlite3_stmt *s = NULL;
 	int rc = -1;
 	if (store_prepare(st,
-			  "SELECT c.id, c.name, p.last_activity FROM customers c"
+			  "SELECT c.id, c.name_key, p.last_activity FROM customers c"
 			  " LEFT JOIN credit_profiles p ON p.customer_id = c.id WHERE c.rowid = ?1",
 			  &s, err))
 		goto out;
@@ -236,13 +252,12 @@ static int keypos_init(struct rd_store *st, enum browse_sort sort, const struct 
 		if (id && strncmp(id, k->id, idlen) == 0) {
 			free(k->id);
 			k->id = rd_strdup(id);
-			if (text_key && !k->null) {
-				const char *t = (const char *)sqlite3_column_text(
-					s, sort == BROWSE_BY_NAME ? 1 : 2);
-				if (t) {
-					free(k->text);
-					k->text = rd_strdup(t);
-				}
+			/* (band and segment are short: only these two text keys can be cut) */
+			int col = sort == BROWSE_BY_NAME ? 1 : sort == BROWSE_BY_ACTIVITY ? 2 : -1;
+			const char *t = col > 0 ? (const char *)sqlite3_column_text(s, col) : NULL;
+			if (t && k->text) {
+				free(k->text);
+				k->text = rd_strdup(t);
 			}
 		}
 	} else if (step != SQLITE_DONE) {
@@ -255,6 +270,40 @@ out:
 	return rc;
 }
 
+/* The keyset and segment conditions of a read, joined to *sep's clause. */
+static void where_keys(struct rd_buf *b, const struct sort_def *d, enum segment seg,
+		       const char *op, const char **sep)
+{
+	if (seg != SEG_ALL) {
+		buf_printf(b, "%s%s IS %s", *sep, d->key, seg == SEG_NULL ? "NULL" : "NOT NULL");
+		*sep = " AND ";
+	}
+	if (op) {
+		if (!d->key || seg == SEG_NULL)
+			buf_printf(b, "%s%s %s ?", *sep, d->idcol, op);
+		else if (d->key2)
+			buf_printf(b, "%s(%s, %s, %s) %s (?, ?, ?)", *sep, d->key, d->key2, d->idcol,
+				   op);
+		else
+			buf_printf(b, "%s(%s, %s) %s (?, ?)", *sep, d->key, d->idcol, op);
+		*sep = " AND ";
+	}
+}
+
+/* The ORDER BY of a read: the sort's key columns, then the id. The key stays in the
+ * ORDER BY of the NULL segment: ordered by the id alone, the primary key would serve the
+ * order too, and SQLite could walk all of it. */
+static void order_by(struct rd_buf *b, const struct sort_def *d, const char *key,
+		     const char *idcol, const char *dir)
+{
+	buf_puts(b, " ORDER BY ");
+	if (key)
+		buf_printf(b, "%s%s, ", key, dir);
+	if (d->key2)
+		buf_printf(b, "%s%s, ", d->key2, dir);
+	buf_printf(b, "%s%s", idcol, dir);
+}
+
 /* Appends the page query of one segment. op is the keyset comparison ("<", ">=", ...) or
  * NULL from the segment's start. The `?` come in order: search, keyset, filter, limit. */
 static void page_sql(struct rd_buf *b, const struct sort_def *d, const struct browse_query *q,
@@ -262,41 +311,32 @@ static void page_sql(struct rd_buf *b, const struct sort_def *d, const struct br
 {
 	const char *sep = " WHERE ";
 	const char *dir = o->desc ? " DESC" : "";
+	const int inner = d->unindexed && o->find != FIND_CAND;
 	buf_puts(b, row_cols);
+	if (inner) {
+		/* One sorted pass picks the page's ids from the covering index; only those n
+		 * rows are then joined (CROSS JOIN keeps the pick the outer loop). A filter may
+		 * read the customer, so it joins it. */
+		buf_printf(b, "s.k FROM (SELECT p.customer_id AS kid, %s AS k FROM credit_profiles p",
+			   d->key);
+		if (q->filter)
+			buf_puts(b, " JOIN customers c ON c.id = p.customer_id");
+	} else {
+		buf_puts(b, d->key ? d->key : "NULL");
+	}
 	if (o->find == FIND_CAND) {
-		/* The customers whose id or name starts with the prefix, found through the PK and
-		 * the name index, drive the read (CROSS JOIN keeps them the outer loop); these few
-		 * are then sorted in the list's order. */
-		buf_puts(b, " FROM (");
-		if (o->parts & PART_ID)
-			buf_puts(b, "SELECT rowid AS rid FROM customers WHERE id >= ? AND id < ?");
-		if (o->parts == (PART_ID | PART_NAME))
-			buf_puts(b, " UNION ");
-		if (o->parts & PART_NAME) {
-			buf_puts(b, "SELECT rowid AS rid FROM customers WHERE (");
-			for (int i = 0; i < o->t->nvar; i++)
-				buf_puts(b, i ? " OR name >= ? AND name < ?" : "name >= ? AND name < ?");
-			buf_puts(b, ") AND name LIKE ? ESCAPE '\\'");
-		}
-		buf_puts(b, ") m CROSS JOIN customers c ON c.rowid = m.rid");
+		/* The customers whose folded name or id holds the text, found by one pass over
+		 * customers_name_key (it holds both), drive the read (CROSS JOIN keeps them the
+		 * outer loop); these few are then sorted in the list's order. */
+		buf_puts(b, " FROM (SELECT rowid AS rid FROM customers"
+			    " WHERE instr(name_key, ?) > 0 OR instr(rd_fold(id), ?) > 0)"
+			    " m CROSS JOIN customers c ON c.rowid = m.rid");
 		buf_puts(b, d->by_profile ? " CROSS JOIN credit_profiles p ON p.customer_id = c.id"
 					  : " LEFT JOIN credit_profiles p ON p.customer_id = c.id");
-	} else {
+	} else if (!inner) {
 		buf_puts(b, forced ? d->from_forced : d->from);
 	}
-	if (seg != SEG_ALL) {
-		buf_printf(b, "%s%s IS %s", sep, d->key, seg == SEG_NULL ? "NULL" : "NOT NULL");
-		sep = " AND ";
-	}
-	if (op) {
-		if (!d->key || seg == SEG_NULL)
-			buf_printf(b, "%s%s %s ?", sep, d->idcol, op);
-		else if (d->key2)
-			buf_printf(b, "%s(%s, %s, %s) %s (?, ?, ?)", sep, d->key, d->key2, d->idcol, op);
-		else
-			buf_printf(b, "%s(%s, %s) %s (?, ?)", sep, d->key, d->idcol, op);
-		sep = " AND ";
-	}
+	where_keys(b, d, seg, op, &sep);
 	if (q->filter) {
 		/* `IS TRUE` hides the filter from the planner where it must not pick the plan: a
 		 * forced customers-driven read keeps its LEFT JOIN (SQLite may not make it an
@@ -305,29 +345,16 @@ static void page_sql(struct rd_buf *b, const struct sort_def *d, const struct br
 		int wrap = (forced && !d->by_profile) || o->find == FIND_CAND;
 		buf_printf(b, "%s%s%s%s", sep, wrap ? "(" : "", expr_sql(q->filter),
 			   wrap ? " IS TRUE)" : "");
-		sep = " AND ";
 	}
-	if (o->find == FIND_SEEK) {
-		const char *col = o->parts == PART_ID ? "c.id" : "c.name";
-		if (o->bounds & SEEK_LO) {
-			buf_printf(b, "%s%s >= ?", sep, col);
-			sep = " AND ";
-		}
-		if (o->bounds & SEEK_HI) {
-			buf_printf(b, "%s%s < ?", sep, col);
-			sep = " AND ";
-		}
-		if (o->parts == PART_NAME)
-			buf_printf(b, "%sc.name LIKE ? ESCAPE '\\'", sep);
+	if (inner) {
+		order_by(b, d, "k", "kid", dir);
+		buf_puts(b, " LIMIT ?) s CROSS JOIN credit_profiles p ON p.customer_id = s.kid"
+			    " CROSS JOIN customers c ON c.id = s.kid");
+		order_by(b, d, "s.k", "s.kid", dir);
+	} else {
+		order_by(b, d, d->key, d->idcol, dir);
+		buf_puts(b, " LIMIT ?");
 	}
-	/* The key stays in the ORDER BY of the NULL segment: ordered by the id alone, the
-	 * primary key would serve the order too, and SQLite could walk all of it. */
-	buf_puts(b, " ORDER BY ");
-	if (d->key)
-		buf_printf(b, "%s%s, ", d->key, dir);
-	if (d->key2)
-		buf_printf(b, "%s%s, ", d->key2, dir);
-	buf_printf(b, "%s%s LIMIT ?", d->idcol, dir);
 }
 
 /* 1 when SQLite's plan for sql sorts its rows or builds an index on the fly: it took a
@@ -358,7 +385,7 @@ out:
  * profiles_band (band, score, customer_id)), bad when it must then sort every match
  * (band=E under the id sort: thousands of rows for a page). In that case the sort's index
  * is forced (INDEXED BY, or the LEFT JOIN kept), and the page reads rows in order until n
- * match. */
+ * match. A feature's sort has no index to force. */
 static int prepare_page(struct rd_store *st, const struct browse_query *q, enum segment seg,
 			const char *op, const struct read_opts *o, sqlite3_stmt **s,
 			struct rd_err *err)
@@ -366,7 +393,7 @@ static int prepare_page(struct rd_store *st, const struct browse_query *q, enum 
 	const struct sort_def *d = &sorts[q->sort];
 	struct rd_buf sql = {0};
 	page_sql(&sql, d, q, seg, op, o, 0);
-	if (q->filter && o->find != FIND_CAND && plan_sorts(st, sql.data)) {
+	if (q->filter && o->find != FIND_CAND && !d->unindexed && plan_sorts(st, sql.data)) {
 		buf_reset(&sql);
 		page_sql(&sql, d, q, seg, op, o, 1);
 	}
@@ -375,29 +402,23 @@ static int prepare_page(struct rd_store *st, const struct browse_query *q, enum 
 	return rc;
 }
 
-/* Binds the keyset, filter, search and limit values in the order of page_sql. */
+/* Binds the search, keyset, filter and limit values in the order of page_sql. */
 static int bind_page(sqlite3_stmt *s, const struct sort_def *d, const struct browse_query *q,
 		     enum segment seg, const struct keypos *k, const struct read_opts *o, int limit)
 {
-	const struct terms *t = o->t;
 	int i = 1;
-	if (o->find == FIND_CAND && (o->parts & PART_ID)) {
-		sqlite3_bind_text(s, i++, t->prefix, (int)t->len, SQLITE_STATIC);
-		bind_hi(s, i++, t->hi);
-	}
-	if (o->find == FIND_CAND && (o->parts & PART_NAME)) {
-		for (int v = 0; v < t->nvar; v++) {
-			sqlite3_bind_text(s, i++, t->var_lo[v], -1, SQLITE_STATIC);
-			bind_hi(s, i++, t->var_hi[v]);
-		}
-		sqlite3_bind_text(s, i++, t->like, -1, SQLITE_STATIC);
+	if (o->find == FIND_CAND) {
+		sqlite3_bind_text(s, i++, o->needle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, i++, o->needle, -1, SQLITE_STATIC);
 	}
 	if (k) {
 		if (d->key && seg != SEG_NULL) {
-			if (d->key_num)
+			if (d->type == KEY_TEXT)
+				sqlite3_bind_text(s, i++, k->text ? k->text : "", -1, SQLITE_STATIC);
+			else if (d->type == KEY_INT)
 				sqlite3_bind_int64(s, i++, (sqlite3_int64)k->num);
 			else
-				sqlite3_bind_text(s, i++, k->text ? k->text : "", -1, SQLITE_STATIC);
+				sqlite3_bind_double(s, i++, k->num);
 			if (d->key2)
 				sqlite3_bind_int64(s, i++, (sqlite3_int64)k->num);
 		}
@@ -409,30 +430,21 @@ static int bind_page(sqlite3_stmt *s, const struct sort_def *d, const struct bro
 			return -1;
 		i += n;
 	}
-	if (o->find == FIND_SEEK) {
-		const int by_id = o->parts == PART_ID;
-		if (o->bounds & SEEK_LO)
-			sqlite3_bind_text(s, i++, by_id ? t->prefix : t->var_lo[o->variant],
-					  by_id ? (int)t->len : -1, SQLITE_STATIC);
-		if (o->bounds & SEEK_HI)
-			bind_hi(s, i++, by_id ? t->hi : t->var_hi[o->variant]);
-		if (!by_id)
-			sqlite3_bind_text(s, i++, t->like, -1, SQLITE_STATIC);
-	}
 	sqlite3_bind_int(s, i, limit);
 	return 0;
 }
 
-/* 1 when the row's id starts with the prefix, or its name does in any ASCII case (as
- * LIKE compares). */
-static int row_matches(sqlite3_stmt *s, const struct terms *t)
+/* 1 when the row's folded id or name (its name_key) holds the needle. */
+static int row_matches(sqlite3_stmt *s, const char *needle)
 {
-	const char *id = (const char *)sqlite3_column_text(s, 0);
-	if (id && (size_t)sqlite3_column_bytes(s, 0) >= t->len && memcmp(id, t->prefix, t->len) == 0)
+	const char *key = (const char *)sqlite3_column_text(s, COL_NAME_KEY);
+	if (key && strstr(key, needle))
 		return 1;
-	const char *name = (const char *)sqlite3_column_text(s, 1);
-	return name && (size_t)sqlite3_column_bytes(s, 1) >= t->len &&
-	       sqlite3_strnicmp(name, t->prefix, (int)t->len) == 0;
+	const char *id = (const char *)sqlite3_column_text(s, 0);
+	char *fid = fold_dup(id ? id : "", (size_t)sqlite3_column_bytes(s, 0));
+	int found = strstr(fid, needle) != NULL;
+	free(fid);
+	return found;
 }
 
 /* Reads up to n rows from position k (NULL: the start) in direction o->desc, through the
@@ -456,8 +468,6 @@ static int read_rows(struct rd_store *st, const struct browse_query *q, const st
 	for (int i = first; i < nseg && got < n && budget > 0; i++) {
 		const struct keypos *pos = k && i == first ? k : NULL;
 		const char *op = NULL;
-		if (segs[i] == SEG_NULL && o->find == FIND_SEEK && o->parts == PART_NAME)
-			continue; /* a name range holds no NULL name */
 		if (pos)
 			op = o->desc ? (o->inclusive ? "<=" : "<") : (o->inclusive ? ">=" : ">");
 		if (prepare_page(st, q, segs[i], op, o, &s, err))
@@ -469,7 +479,7 @@ static int read_rows(struct rd_store *st, const struct browse_query *q, const st
 		int step = SQLITE_DONE;
 		while (got < n && (step = sqlite3_step(s)) == SQLITE_ROW) {
 			budget--;
-			if (!scan || row_matches(s, o->t))
+			if (!scan || row_matches(s, o->needle))
 				fill_row(s, q->sort, &out[got++]);
 		}
 		if (got < n && step != SQLITE_DONE) {
@@ -486,12 +496,46 @@ out:
 	return rc;
 }
 
-static int check_query(const struct browse_query *q, struct rd_err *err)
+/* rd_feature(fvec, i): feature i (enum feature_id) of a profile's packed features, or NULL
+ * when there are none or the value is missing (NaN). */
+static void sql_feature(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int i = sqlite3_value_int(argv[1]);
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
+	    sqlite3_value_bytes(argv[0]) != FEATURES_PACKED || i < 0 || i >= FEAT_COUNT)
+		return;
+	double v[FEAT_COUNT];
+	features_unpack(sqlite3_value_blob(argv[0]), v);
+	if (!isnan(v[i]))
+		sqlite3_result_double(c, v[i]);
+}
+
+/* A feature's sort needs rd_feature on the store's connection: registered the first time
+ * (the store, the bottom layer, knows nothing of features). 0 or -1. */
+static int need_rd_feature(struct rd_store *st, struct rd_err *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT rd_feature(NULL, 0)", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+	if (sqlite3_create_function(db, "rd_feature", 2,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    sql_feature, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, err, "browse: rd_feature");
+	return 0;
+}
+
+static int check_query(struct rd_store *st, const struct browse_query *q, struct rd_err *err)
 {
 	if (!q || (unsigned)q->sort >= BROWSE_SORT_COUNT) {
 		rd_err_set(err, "browse: no such sort");
 		return -1;
 	}
+	if (q->sort >= BROWSE_BY_FEATURE && need_rd_feature(st, err))
+		return -1;
 	/* A filter on a masked value would reveal it one guess at a time. */
 	if (q->filter && expr_reads_pii(q->filter) && !(q->pii && *q->pii == 1)) {
 		rd_err_set(err, "browse: the filter reads email or phone, which needs 'set pii on'"
@@ -507,7 +551,7 @@ int browse_page(struct rd_store *st, const struct browse_query *q, const struct 
 	struct keypos k = {0};
 	struct read_opts o = {0};
 	int got = -1;
-	if (check_query(q, err))
+	if (check_query(st, q, err))
 		return -1;
 	if (n <= 0)
 		return 0;
@@ -533,7 +577,7 @@ int64_t browse_count(struct rd_store *st, const struct browse_query *q, int64_t 
 	struct rd_buf sql = {0};
 	sqlite3_stmt *s = NULL;
 	int64_t count = -1;
-	if (check_query(q, err))
+	if (check_query(st, q, err))
 		return -1;
 	if (cap < 0)
 		cap = 0;
@@ -562,182 +606,49 @@ out:
 	return count;
 }
 
-static void terms_free(struct terms *t)
-{
-	free(t->hi);
-	free(t->like);
-	for (int i = 0; i < t->nvar; i++) {
-		free(t->var_lo[i]);
-		free(t->var_hi[i]);
-	}
-}
-
-/* The ranges of a prefix: ids in [prefix, successor), and names in the ranges of every
- * upper/lower spelling of their leading part (up to SEARCH_LETTERS ASCII letters), which
- * hold every name LIKE 'prefix%' (LIKE folds ASCII letters only). */
-static void terms_init(struct terms *t, const char *prefix)
-{
-	struct rd_buf like = {0};
-	size_t lead = 0;
-	int letters = 0;
-	memset(t, 0, sizeof *t);
-	t->prefix = prefix;
-	t->len = strlen(prefix);
-	t->hi = prefix_successor(prefix, t->len);
-	for (const char *p = prefix; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_putc(&like, '\\');
-		buf_putc(&like, *p);
-	}
-	buf_putc(&like, '%');
-	t->like = buf_steal(&like);
-	for (; lead < t->len; lead++) {
-		unsigned char c = (unsigned char)prefix[lead];
-		int letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-		if (letter && letters == SEARCH_LETTERS)
-			break;
-		letters += letter;
-	}
-	t->nvar = 1 << letters;
-	for (int v = 0; v < t->nvar; v++) {
-		char *s = rd_strndup(prefix, lead);
-		for (size_t i = 0, bit = 0; i < lead; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-				s[i] = (char)(v >> bit++ & 1 ? c & ~0x20 : c | 0x20);
-		}
-		t->var_lo[v] = s;
-		t->var_hi[v] = prefix_successor(s, lead);
-	}
-}
-
-/* 1 when a comes before b in the order of the id or name sort (b may be unset). The keys
- * compared may have been cut to their buffers; two names alike for 90 bytes may then
- * compare by id. */
-static int row_before(const struct browse_row *a, const struct browse_row *b, int have_b,
-		      enum browse_sort sort, int desc)
-{
-	int c = 0;
-	if (!have_b)
-		return 1;
-	if (sort == BROWSE_BY_NAME) {
-		c = b->key_null - a->key_null; /* NULL names first */
-		if (!c)
-			c = strcmp(a->key_text, b->key_text);
-	}
-	if (!c)
-		c = strcmp(a->id, b->id);
-	return desc ? c > 0 : c < 0;
-}
-
-/* Reads one part of a search and keeps its row in *best when it comes first. 0 or -1. */
-static int search_part(struct rd_store *st, const struct browse_query *q, const struct keypos *k,
-		       struct read_opts *o, struct browse_row *best, int *have, struct rd_err *err)
-{
-	struct browse_row r;
-	int got = read_rows(st, q, k, o, 1, &r, err);
-	if (got < 0)
-		return -1;
-	if (got == 1 && row_before(&r, best, *have, q->sort, q->desc)) {
-		*best = r;
-		*have = 1;
-	}
-	return 0;
-}
-
-/* Reads the first row at or after k within the index range [lo, hi) (hi NULL: no end) of
- * the sort's own key. SQLite bounds a range scan by one condition per side, so the keyset
- * and the range must not both state the same side: the tighter one is chosen here. */
-static int search_seek(struct rd_store *st, const struct browse_query *q, const struct keypos *k,
-		       struct read_opts *o, const char *lo, const char *hi, struct browse_row *best,
-		       int *have, struct rd_err *err)
-{
-	const char *key = !k ? NULL : o->parts == PART_ID ? k->id : k->null ? NULL : k->text;
-	o->bounds = SEEK_LO | SEEK_HI;
-	if (!q->desc) {
-		if (key && hi && strcmp(key, hi) >= 0)
-			return 0; /* the range is behind */
-		if (key && strcmp(key, lo) >= 0)
-			o->bounds = SEEK_HI; /* the keyset starts within the range */
-		else
-			k = NULL; /* the range starts after k (a NULL name comes first) */
-	} else {
-		if (k && (!key || strcmp(key, lo) < 0))
-			return 0; /* behind (a NULL name comes last) */
-		if (key && (!hi || strcmp(key, hi) < 0))
-			o->bounds = SEEK_LO;
-		else
-			k = NULL;
-	}
-	return search_part(st, q, k, o, best, have, err);
-}
-
-/* The first row at or after k whose id or name starts with the prefix. First the next
- * SEARCH_SCAN rows in order: a prefix that matches many rows matches one soon. Else the
- * matches are few, or gathered where the order is their own index's: under the id sort
- * the ids with the prefix are one range of the PK, read in order from k; under the name
- * sort the names are one range of customers_name per spelling; the other matches are
- * found through their index and sorted. 1, 0 or -1. */
+/* The first match from k (NULL: the end the read starts from) in the read's direction.
+ * First the next SEARCH_SCAN rows in order: a text that matches many rows matches one
+ * soon. Else the matches are few: one pass over customers_name_key finds them, and the
+ * first of them after k in the list's order is the one. 1, 0 or -1. */
 static int search_from(struct rd_store *st, const struct browse_query *q, const struct keypos *k,
-		       const struct terms *t, struct browse_row *out, struct rd_err *err)
+		       struct read_opts *o, struct browse_row *out, struct rd_err *err)
 {
-	struct read_opts o = {.inclusive = 1, .desc = q->desc, .find = FIND_SCAN, .t = t,
-			      .examine = SEARCH_SCAN};
-	int got = read_rows(st, q, k, &o, 1, out, err);
-	if (got != 0 || o.exhausted)
-		return got;
-	int have = 0;
-	o.find = FIND_CAND;
-	if (q->sort == BROWSE_BY_ID) {
-		o.parts = PART_NAME;
-		if (search_part(st, q, k, &o, out, &have, err))
-			return -1;
-		o.find = FIND_SEEK;
-		o.parts = PART_ID;
-		if (search_seek(st, q, k, &o, t->prefix, t->hi, out, &have, err))
-			return -1;
-	} else if (q->sort == BROWSE_BY_NAME) {
-		o.parts = PART_ID;
-		if (search_part(st, q, k, &o, out, &have, err))
-			return -1;
-		o.find = FIND_SEEK;
-		o.parts = PART_NAME;
-		for (o.variant = 0; o.variant < t->nvar; o.variant++)
-			if (search_seek(st, q, k, &o, t->var_lo[o.variant], t->var_hi[o.variant], out,
-					&have, err))
-				return -1;
-	} else {
-		o.parts = PART_ID | PART_NAME;
-		if (search_part(st, q, k, &o, out, &have, err))
-			return -1;
+	if (!*o->needle) { /* everything matches */
+		o->find = FIND_NONE;
+		return read_rows(st, q, k, o, 1, out, err);
 	}
-	return have;
+	o->find = FIND_SCAN;
+	o->examine = SEARCH_SCAN;
+	int got = read_rows(st, q, k, o, 1, out, err);
+	if (got != 0 || o->exhausted)
+		return got;
+	o->find = FIND_CAND;
+	return read_rows(st, q, k, o, 1, out, err);
 }
 
-int browse_search(struct rd_store *st, const struct browse_query *q, const char *prefix,
-		  const struct browse_row *from, struct browse_row *out, struct rd_err *err)
+int browse_search(struct rd_store *st, const struct browse_query *q, const char *text,
+		  const struct browse_row *from, enum browse_dir dir, struct browse_row *out,
+		  struct rd_err *err)
 {
 	struct keypos k = {0};
-	struct terms t = {0};
+	char *needle = NULL;
 	int found = -1;
-	if (check_query(q, err))
+	if (check_query(st, q, err))
 		return -1;
 	if (from && keypos_init(st, q->sort, from, &k, err))
 		goto out;
-	if (!prefix || !*prefix) {
-		/* Everything matches: the row at `from`, or the first. */
-		struct read_opts o = {.inclusive = 1, .desc = q->desc};
-		found = read_rows(st, q, from ? &k : NULL, &o, 1, out, err);
-		if (found == 0 && from)
-			found = read_rows(st, q, NULL, &o, 1, out, err);
-		goto out;
+	needle = fold_dup(text ? text : "", text ? strlen(text) : 0);
+	/* Going back is a read against the display order. */
+	struct read_opts o = {.inclusive = dir == BROWSE_AT,
+			      .desc = !q->desc != !(dir == BROWSE_PREVIOUS),
+			      .needle = needle};
+	found = search_from(st, q, from ? &k : NULL, &o, out, err);
+	if (found == 0 && from) { /* wrap around to the other end */
+		o.inclusive = 1;
+		found = search_from(st, q, NULL, &o, out, err);
 	}
-	terms_init(&t, prefix);
-	found = search_from(st, q, from ? &k : NULL, &t, out, err);
-	if (found == 0 && from) /* wrap around to the start */
-		found = search_from(st, q, NULL, &t, out, err);
 out:
-	terms_free(&t);
+	free(needle);
 	keypos_free(&k);
 	return found;
 }
@@ -745,14 +656,17 @@ out:
 int browse_find(struct rd_store *st, const struct browse_query *q, const char *id,
 		struct browse_row *out, struct rd_err *err)
 {
+	const struct sort_def *d;
 	struct rd_buf sql = {0};
 	sqlite3_stmt *s = NULL;
 	int found = -1;
-	if (check_query(q, err))
+	if (check_query(st, q, err))
 		return -1;
 	/* The sort's own FROM: a sort driven from the profiles lists scored customers only. */
+	d = &sorts[q->sort];
 	buf_puts(&sql, row_cols);
-	buf_puts(&sql, sorts[q->sort].from);
+	buf_puts(&sql, d->key ? d->key : "NULL");
+	buf_puts(&sql, d->from);
 	buf_puts(&sql, " WHERE c.id = ?");
 	if (q->filter)
 		buf_printf(&sql, " AND %s", expr_sql(q->filter));

@@ -9,6 +9,8 @@
 #include "cmd_util.h"
 #include "riskdesk/browse.h"
 #include "riskdesk/expr.h"
+#include "riskdesk/features.h"
+#include "riskdesk/vocab.h"
 
 /* In the order of the console's panes (tui.h, enum pane_id). */
 const char *const rd_console_panes[] = {"customers", "activity", "profile", "drift",
@@ -31,9 +33,13 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"o", NULL, "pane output", "Output of the last command", NULL, NULL, NULL},
 	{"z", NULL, "zoom", "zoom the focused pane (again: back)", NULL, NULL, NULL},
 	{"Esc", NULL, "pane customers", "end a zoom, else the default screen", NULL, NULL, NULL},
-	{"/", NULL, NULL, "search by id or name (search TEXT)", NULL, NULL, NULL},
-	{"f", NULL, NULL, "filter, empty clears (filter EXPR)", NULL, NULL, NULL},
-	{"s", NULL, "sort {sort-next} {sort-dir}", "sort the list by the next field", NULL, NULL,
+	{"/", NULL, NULL, "search ids and names as you type; Esc: back (search TEXT)", NULL, NULL,
+	 NULL},
+	{"n", NULL, "search --next", "the list's next match of the search", NULL, NULL, NULL},
+	{"N", NULL, "search --previous", "the list's previous match of the search", NULL, NULL,
+	 NULL},
+	{"f", NULL, NULL, "edit the filter, empty clears (filter EXPR)", NULL, NULL, NULL},
+	{"s", NULL, "sort {sort-next} {sort-dir}", "sort the list by the next column", NULL, NULL,
 	 NULL},
 	{"r", NULL, "recompute --id {customer}", "recompute the selected customer", NULL, NULL,
 	 NULL},
@@ -80,14 +86,16 @@ static int console_only(struct rd_ctx *ctx, const char *name)
 	return RD_OK;
 }
 
-/* The text of filter and search: the arguments as typed (a `where` expression keeps its
- * quotes), but a single word that begins with a quote is that word's value: how the `f`
- * and `/` prompts pass what was typed, as one argument (cmd_join). The caller frees it. */
-static char *text_arg(const struct rd_args *a)
+/* The text of filter and search from argument `from` on: the arguments as typed (a
+ * `where` expression keeps its quotes), but a single word that begins with a quote is
+ * that word's value: how the `f` and `/` prompts pass what was typed, as one argument
+ * (cmd_join). The caller frees it. */
+static char *text_arg(const struct rd_args *a, int from)
 {
-	if (a->argc == 1 && (a->line[a->start[0]] == '\'' || a->line[a->start[0]] == '"'))
-		return rd_strdup(a->argv[0]);
-	return args_raw(a, 0, a->argc);
+	if (a->argc == from + 1 &&
+	    (a->line[a->start[from]] == '\'' || a->line[a->start[from]] == '"'))
+		return rd_strdup(a->argv[from]);
+	return args_raw(a, from, a->argc);
 }
 
 static int customer_exists(struct rd_ctx *ctx, const char *cmd, const char *id)
@@ -141,7 +149,7 @@ const struct rd_cmd cmd_select = {
 
 static int exec_filter(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	char *text = text_arg(a);
+	char *text = text_arg(a, 0);
 	struct rd_expr *e = NULL;
 	int status = RD_FAILED;
 	if (*text && !(e = expr_compile_pii(text, ctx->store, ctx->settings.pii, &ctx->err)))
@@ -162,7 +170,9 @@ const struct rd_cmd cmd_filter = {
 	.usage = "[EXPR]",
 	.summary = "console: show the customers matching EXPR (the where language); none clears",
 	.help = "The list's filter, as `list where EXPR` takes it (docs/where.md); the `f` key"
-		" prompts for it. In batch mode it checks the expression and does nothing else.",
+		" prompts for it, starting with the current one to edit, and Up and Down at that"
+		" prompt go through the filters typed before (apart from commands and searches)."
+		" In batch mode it checks the expression and does nothing else.",
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_CONSOLE,
@@ -173,45 +183,59 @@ const struct rd_cmd cmd_filter = {
 
 static int exec_search(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	char *text = text_arg(a);
+	int next = args_opt(a, "next") != NULL, previous = args_opt(a, "previous") != NULL;
+	int dir = next ? CMD_SEARCH_NEXT : previous ? CMD_SEARCH_PREVIOUS : CMD_SEARCH_AT;
+	char *text = a->argc ? text_arg(a, 0) : NULL;
 	int status;
-	if (!*text) {
-		rd_err_set(&ctx->err, "usage: search TEXT");
+	if (next && previous) {
+		rd_err_set(&ctx->err, "search: --next or --previous, not both");
+		status = RD_USAGE;
+	} else if (dir == CMD_SEARCH_AT && (!text || !*text)) {
+		rd_err_set(&ctx->err, "usage: search [--next|--previous] TEXT");
 		status = RD_USAGE;
 	} else if (!ctx->console) {
 		status = console_only(ctx, "search");
 	} else {
-		status = ctx->console->search(ctx->console->ud, ctx, text) ? RD_FAILED : RD_OK;
+		status = ctx->console->search(ctx->console->ud, ctx, text, dir) ? RD_FAILED : RD_OK;
 	}
 	free(text);
 	return status;
 }
 
+static const struct rd_opt search_opts[] = {
+	{"next", NULL, "the next match after the selected customer (TEXT: the last search's)"},
+	{"previous", NULL, "the match before it, going back"},
+	{NULL, NULL, NULL},
+};
+
 const struct rd_cmd cmd_search = {
 	.name = "search",
-	.usage = "TEXT",
-	.summary = "console: move the list to the next customer whose id or name starts with TEXT",
-	.help = "The `/` key prompts for it and searches as you type. In the Output view, the Log"
-		" and the `?` help it finds TEXT in their text instead (ASCII case ignored), and n"
-		" and N go to the next and previous match.",
-	.min_args = 1,
+	.usage = "[--next|--previous] [TEXT]",
+	.summary = "console: move the list to the next customer whose id or name holds TEXT",
+	.help = "Case and accents do not count (\"muller\" finds \"Müller\"), and TEXT may be"
+		" anywhere in the id or name: the first match at or after the selected customer,"
+		" wrapping around; --next and --previous the first after or before it. The `/`"
+		" key prompts for it and searches as you type (Esc goes back to where you were);"
+		" n and N are --next and --previous. In the Output view, the Log and the `?` help"
+		" it finds TEXT in their text instead (ASCII case ignored), and there n and N go"
+		" to the next and previous match.",
+	.min_args = 0,
 	.max_args = -1,
+	.opts = search_opts,
 	.flags = CMD_CONSOLE,
 	.exec = exec_search,
 };
 
 static int exec_sort(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	int key = -1, desc = 0;
+	int key = browse_sort_parse(a->argv[0]), desc = 0;
 	char e[RD_ECHO_SIZE];
-	for (int i = 0; i < BROWSE_SORT_COUNT; i++)
-		if (strcmp(a->argv[0], browse_sort_names[i]) == 0)
-			key = i;
 	if (key < 0) {
 		struct rd_buf names = {0};
-		for (int i = 0; i < BROWSE_SORT_COUNT; i++)
-			buf_printf(&names, "%s%s", i ? ", " : "", browse_sort_names[i]);
-		rd_err_set(&ctx->err, "sort: unknown field %s (%s)",
+		for (int i = 0; i < BROWSE_BY_FEATURE; i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", browse_sort_name(i));
+		rd_err_set(&ctx->err, "sort: unknown field %s (%s, or a feature: total_spend,"
+				      " return_rate...: Tab after sort lists them)",
 			   rd_echo(e, a->argv[0], strlen(a->argv[0])), names.data);
 		buf_free(&names);
 		return RD_FAILED;
@@ -232,15 +256,23 @@ static int exec_sort(struct rd_ctx *ctx, const struct rd_args *a)
 const struct rd_cmd cmd_sort = {
 	.name = "sort",
 	.usage = "FIELD [asc|desc]",
-	.summary = "console: sort the list by id, name, score, band or last_activity",
-	.help = "The `s` key sorts by the next field, `S` reverses the order. In batch mode it"
-		" checks the field and does nothing else.",
+	.summary = "console: sort the list by a column (id, name, score, pd, band, segment,"
+		   " last_activity) or a feature",
+	.help = "Names sort as people expect: case and accents do not count. A feature's sort"
+		" (total_spend, return_rate...: the features of `list where`) shows its column and"
+		" lists scored customers only, as score, pd, band, segment and last_activity do."
+		" The `s` key sorts by the next column, `S` reverses the order, and a click on a"
+		" column's heading sorts by it (again: reversed). In batch mode it checks the field"
+		" and does nothing else.",
 	.min_args = 1,
 	.max_args = 2,
 	.flags = CMD_CONSOLE,
 	.args = (const struct rd_arg[]){
 		{.at = 0,
-		 .values = {.type = RD_ARG_WORD, .words = browse_sort_names, .nwords = BROWSE_SORT_COUNT}},
+		 .values = {.type = RD_ARG_WORD, /* browse.h's sorts: the sort keys and features */
+			    .vocab = &vocab_sort_key,
+			    .words = feature_names,
+			    .nwords = FEAT_COUNT}},
 		{.at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
 		RD_ARGS_END},
 	.exec = exec_sort,

@@ -34,10 +34,10 @@ static const struct load_fdef outcome_fields[] = {
  * on, whatever references it). */
 const struct load_tdef load_tables[LT_COUNT] = {
 	{"customers", customer_fields, 6,
-	 "INSERT INTO customers(id, name, email, phone, kind, created_at)"
-	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
-	 " email = excluded.email, phone = excluded.phone, kind = excluded.kind,"
-	 " created_at = excluded.created_at",
+	 "INSERT INTO customers(id, name, email, phone, kind, created_at, name_key)"
+	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, rd_fold(?2)) ON CONFLICT(id) DO UPDATE SET"
+	 " name = excluded.name, email = excluded.email, phone = excluded.phone,"
+	 " kind = excluded.kind, created_at = excluded.created_at, name_key = excluded.name_key",
 	 "SELECT count(*) FROM customers", "id, name, email, phone, kind, created_at"},
 	{"orders", order_fields, 5,
 	 "INSERT INTO orders(id, customer_id, amount, status, created_at)"

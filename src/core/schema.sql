@@ -11,7 +11,8 @@ CREATE TABLE customers (
   phone       TEXT,                         -- PII
   kind        TEXT NOT NULL DEFAULT 'individual'
               CHECK (kind IN ('individual', 'company')),
-  created_at  TEXT                          -- ISO 8601
+  created_at  TEXT,                         -- ISO 8601
+  name_key    TEXT                          -- rd_fold(name): the list's name order (schema 15)
 );
 
 -- Any extra column of a customers file: one definition here, one value per customer below.
@@ -136,6 +137,12 @@ CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, sco
 -- older than the latest load, and those of a model that no longer serves their segment.
 CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version, segment, load_run);
 CREATE INDEX customers_name ON customers(name, id);
+-- The list's name order (case and accents folded) and its search, which reads this index
+-- alone (schema 14); PD and segment as the list sorts by them (band rides along PD, as it
+-- does activity: band E is the highest PDs, read last under an ascending PD sort).
+CREATE INDEX customers_name_key ON customers(name_key, id);
+CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band);
+CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id);
 
 -- Every computation of a profile: since schema 9 also its reasons, the champions that scored
 -- it (components, as in credit_profiles) and the cut-off PD it was decided against.

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "riskdesk/fold.h"
 #include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
 
 struct rd_store {
@@ -233,6 +234,17 @@ static void sql_run_alive(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sqlite3_result_int(c, store_run_alive(st, sqlite3_value_int64(argv[0])));
 }
 
+/* rd_fold(text): the name order's key (fold.h); NULL stays NULL. */
+static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s)
+		return; /* NULL */
+	char *f = fold_dup(s, (size_t)sqlite3_value_bytes(argv[0]));
+	sqlite3_result_text(c, f, -1, free);
+}
+
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
  * byte, and SQLite gives its -wal and -shm files the database file's mode. */
 static int create_private_file(const char *path, struct rd_err *err)
@@ -411,6 +423,21 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		      0) == 0 &&
 	    store_exec(st, "ALTER TABLE runs ADD COLUMN seconds REAL", err))
 		goto fail;
+	/* 14 -> 15: the customer list's orders (issue 12): names as people order them, by a
+	 * folded key (fold.h) kept beside the name, and PD and segment through an index. */
+	if (version >= 1 && version < 15 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('customers') WHERE name ="
+			  " 'name_key'", 0) == 0 &&
+	    store_exec(st, "ALTER TABLE customers ADD COLUMN name_key TEXT", err))
+		goto fail;
+	if (version >= 1 && version < 15 &&
+	    store_exec(st, "UPDATE customers SET name_key = rd_fold(name);"
+			   " CREATE INDEX IF NOT EXISTS customers_name_key ON customers(name_key, id);"
+			   " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id,"
+			   " band);"
+			   " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
+			   " score, customer_id);", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;
@@ -456,6 +483,11 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_busy_handler(st->db, on_busy, st);
 	sqlite3_create_function(st->db, "run_alive", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
 				sql_run_alive, NULL, NULL);
+	/* Only riskdesk has it, so no index or trigger uses it: the sqlite3 shell could then
+	 * no longer check or write the database. The load and the 13 -> 14 migration call it. */
+	sqlite3_create_function(st->db, "rd_fold", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
+				NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;

@@ -2,7 +2,7 @@
  * from curses and are handed to readline one byte at a time; readline's redisplay draws
  * into the bottom line; completion asks the core (complete.h). What is typed runs as a
  * command of the table: the line itself, or `search TEXT` / `filter EXPR` with the text as
- * one argument. */
+ * one argument. Commands, filters and searches each have their own history (and file). */
 #include <errno.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -17,7 +17,16 @@ static struct tui *pt;         /* the console readline serves */
 static int pending = EOF;      /* the byte readline reads next */
 static char purpose[16];       /* "command", "search", "filter" */
 static char prompt_text[32];
-static char history_path[4096];
+static char search_origin[64]; /* the customer selected when `/` opened */
+
+/* One readline history per purpose, swapped in while its prompt is open. */
+enum { HIST_COMMAND, HIST_FILTER, HIST_SEARCH, HIST_COUNT };
+static const char *const hist_purpose[HIST_COUNT] = {"command", "filter", "search"};
+static const char *const hist_file[HIST_COUNT] = {"history", "history-filter", "history-search"};
+static char hist_dir[4096];            /* where the files are, "" when nowhere */
+static HISTORY_STATE *hist_saved[HIST_COUNT]; /* each history while another is in use */
+static int hist_loaded[HIST_COUNT];
+static int hist_current = -1;
 static char matches_line[1024]; /* completion candidates shown above the prompt */
 static FILE *devnull;
 
@@ -49,6 +58,44 @@ static void redisplay(void)
 		prompt_draw(pt);
 }
 
+static void hist_path(int h, char *out, size_t n)
+{
+	snprintf(out, n, "%s/%s", hist_dir, hist_file[h]);
+}
+
+/* Makes history h readline's (read from its file the first time). */
+static void use_history(int h)
+{
+	if (h == hist_current)
+		return;
+	if (hist_current >= 0) {
+		free(hist_saved[hist_current]);
+		hist_saved[hist_current] = history_get_history_state();
+	}
+	if (hist_loaded[h]) {
+		history_set_history_state(hist_saved[h]);
+	} else {
+		HISTORY_STATE fresh = {0};
+		char path[4200];
+		history_set_history_state(&fresh);
+		stifle_history(1000);
+		hist_path(h, path, sizeof path);
+		if (hist_dir[0])
+			read_history(path);
+		hist_loaded[h] = 1;
+	}
+	hist_current = h;
+	using_history();
+}
+
+static int hist_of(const char *what)
+{
+	for (int h = 0; h < HIST_COUNT; h++)
+		if (strcmp(hist_purpose[h], what) == 0)
+			return h;
+	return HIST_COMMAND;
+}
+
 static void on_line(char *line)
 {
 	struct tui *t = pt;
@@ -66,9 +113,13 @@ static void on_line(char *line)
 			tui_run(t, line);
 		}
 	} else if (strcmp(what, "search") == 0) {
-		if (*line)
+		if (*line) {
+			add_history(line);
 			tui_run_words(t, 2, (const char *const[]){"search", line});
+		}
 	} else if (strcmp(what, "filter") == 0) { /* an empty line clears the filter */
+		if (*line)
+			add_history(line);
 		tui_run_words(t, 2, (const char *const[]){"filter", line});
 	}
 	free(line);
@@ -143,14 +194,14 @@ static void display_matches(char **matches, int n, int max_len)
 	redisplay();
 }
 
-static void history_file(void)
+static void history_dir(void)
 {
 	struct rd_buf b = {0};
 	if (!xdg_dir("XDG_STATE_HOME", ".local/state", &b))
 		buf_puts(&b, ".");
 	buf_puts(&b, "/riskdesk/history");
 	make_parent_dirs(b.data); /* private; a failure shows as history not being kept */
-	snprintf(history_path, sizeof history_path, "%s", b.data);
+	snprintf(hist_dir, sizeof hist_dir, "%.*s", (int)(b.len - strlen("/history")), b.data);
 	buf_free(&b);
 }
 
@@ -172,10 +223,8 @@ void prompt_init(struct tui *t)
 	rl_completion_display_matches_hook = display_matches;
 	rl_completer_word_break_characters = " \t";
 	rl_completer_quote_characters = "\"'";
-	using_history();
-	stifle_history(1000);
-	history_file();
-	read_history(history_path);
+	history_dir();
+	use_history(HIST_COMMAND);
 }
 
 void prompt_open(struct tui *t, const char *initial, const char *what)
@@ -185,6 +234,8 @@ void prompt_open(struct tui *t, const char *initial, const char *what)
 		 strcmp(what, "search") == 0 ? "/" : strcmp(what, "filter") == 0 ? "filter: " : ":");
 	t->prompting = 1;
 	matches_line[0] = '\0';
+	snprintf(search_origin, sizeof search_origin, "%s", t->selected);
+	use_history(hist_of(what));
 	rl_callback_handler_install(prompt_text, on_line);
 	if (initial && *initial)
 		rl_insert_text(initial);
@@ -200,14 +251,26 @@ static void feed(const char *bytes)
 	}
 }
 
+/* While searching: the list back at the customer selected when `/` opened (the console
+ * restores its page too). */
+static void back_to_origin(struct tui *t)
+{
+	if (search_origin[0] && strcmp(t->selected, search_origin) != 0)
+		tui_run_words(t, 2, (const char *const[]){"select", search_origin});
+}
+
 static void key_to_readline(struct tui *t, int ch)
 {
 	switch (ch) {
-	case 27: /* Esc: leave the prompt */
+	case 27: /* Esc: leave the prompt; a search goes back to where it began */
 		rl_callback_handler_remove();
 		t->prompting = 0;
 		matches_line[0] = '\0';
 		curs_set(0);
+		if (strcmp(purpose, "search") == 0) {
+			back_to_origin(t);
+			tui_status(t, 0, "search cancelled");
+		}
 		for (int i = 0; i < PANE_COUNT; i++)
 			t->panes[i].dirty = 1;
 		return;
@@ -235,9 +298,13 @@ static void key_to_readline(struct tui *t, int ch)
 void prompt_key(struct tui *t, int ch)
 {
 	key_to_readline(t, ch);
-	/* Search is incremental: every keystroke moves to the first match. */
-	if (t->prompting && strcmp(purpose, "search") == 0 && rl_line_buffer && *rl_line_buffer)
-		tui_run_words(t, 2, (const char *const[]){"search", rl_line_buffer});
+	/* Search is incremental: every keystroke looks again from where the search began
+	 * (deleting goes back), for the first match. */
+	if (t->prompting && strcmp(purpose, "search") == 0 && rl_line_buffer) {
+		back_to_origin(t);
+		if (*rl_line_buffer)
+			tui_run_words(t, 2, (const char *const[]){"search", rl_line_buffer});
+	}
 }
 
 void prompt_draw(struct tui *t)
@@ -273,8 +340,14 @@ void prompt_done(struct tui *t)
 	(void)t;
 	if (t->prompting)
 		rl_callback_handler_remove();
-	if (history_path[0])
-		write_history(history_path);
+	for (int h = 0; h < HIST_COUNT && hist_dir[0]; h++) {
+		char path[4200];
+		if (!hist_loaded[h])
+			continue;
+		use_history(h);
+		hist_path(h, path, sizeof path);
+		write_history(path);
+	}
 	if (devnull)
 		fclose(devnull);
 	devnull = NULL;

@@ -150,7 +150,7 @@ static void place(struct pane *p, int y, int x, int h, int w)
 }
 
 /* Places the panes for the current size and front pane. */
-static void layout(struct tui *t)
+static void place_panes(struct tui *t)
 {
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->single = t->cols < FULL_MIN_COLS || t->rows < FULL_MIN_ROWS;
@@ -189,6 +189,15 @@ static void layout(struct tui *t)
 	place(&p[PANE_ACTIVITY], top + ph, lw, ah, rw);
 	if (t->focus > PANE_PROFILE)
 		t->focus = PANE_CUSTOMERS;
+}
+
+/* Places the panes, and tells those shown that their size may have changed. */
+static void layout(struct tui *t)
+{
+	place_panes(t);
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (t->panes[i].win && t->panes[i].ops->resize)
+			t->panes[i].ops->resize(&t->panes[i], t);
 }
 
 static int text_cols(const char *s);
@@ -701,7 +710,13 @@ static void console_key(struct tui *t, int ch)
 		break;
 	case ':': prompt_open(t, "", "command"); break;
 	case '/': prompt_open(t, "", "search"); break;
-	case 'f': prompt_open(t, "", "filter"); break;
+	case 'f': { /* the prompt starts with the filter, to edit */
+		char cur[256] = "";
+		struct pane *cp = &t->panes[PANE_CUSTOMERS];
+		cp->ops->arg(cp, t, "filter", cur, sizeof cur);
+		prompt_open(t, cur, "filter");
+		break;
+	}
 	default: break;
 	}
 }
@@ -741,6 +756,8 @@ static void on_mouse(struct tui *t)
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
 		return;
+	if (ev.bstate & BUTTON1_RELEASED)
+		return; /* a click acts once, when pressed (a heading's second click reverses) */
 	for (int i = 0; i < PANE_COUNT; i++) {
 		struct pane *p = &t->panes[i];
 		if (!p->win || ev.y < p->y || ev.y >= p->y + p->h || ev.x < p->x || ev.x >= p->x + p->w)
@@ -790,13 +807,17 @@ static int hook_filter(void *ud, struct rd_ctx *ctx, const char *text, struct rd
 	return 0;
 }
 
-static int hook_search(void *ud, struct rd_ctx *ctx, const char *text)
+static int hook_search(void *ud, struct rd_ctx *ctx, const char *text, int dir)
 {
 	struct tui *t = ud;
 	char found[64];
 	t->hooked = 1;
 	/* The help, Output or Log in view: search finds in its text. */
 	struct textview *v = t->help ? help_view : pane_textview(&t->panes[t->focus]);
+	if (v && !text) { /* --next, --previous: the next, previous match in the text */
+		textview_key(v, t, dir == CMD_SEARCH_PREVIOUS ? 'N' : 'n');
+		return 0;
+	}
 	if (v) {
 		char msg[256];
 		if (textview_find(v, text, msg, sizeof msg)) {
@@ -806,7 +827,8 @@ static int hook_search(void *ud, struct rd_ctx *ctx, const char *text)
 		sink_message(ctx->out, "%s", msg);
 		return 0;
 	}
-	if (customers_search(&t->panes[PANE_CUSTOMERS], t, text, found, sizeof found, &ctx->err))
+	if (customers_search(&t->panes[PANE_CUSTOMERS], t, text, dir, found, sizeof found,
+			     &ctx->err))
 		return -1;
 	select_changed(t);
 	sink_message(ctx->out, "found %s", found);
@@ -819,7 +841,7 @@ static int hook_sort(void *ud, struct rd_ctx *ctx, int key, int desc)
 	t->hooked = 1;
 	customers_sort(&t->panes[PANE_CUSTOMERS], t, (enum browse_sort)key, desc);
 	select_changed(t);
-	sink_message(ctx->out, "sorted by %s%s", browse_sort_names[key], desc ? " (desc)" : "");
+	sink_message(ctx->out, "sorted by %s%s", browse_sort_name(key), desc ? " (desc)" : "");
 	return 0;
 }
 

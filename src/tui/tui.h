@@ -27,6 +27,8 @@ struct pane_ops {
 	void (*draw)(struct pane *p, struct tui *t);        /* paint p->win */
 	int (*key)(struct pane *p, struct tui *t, int ch);  /* enum key_result bits */
 	void (*reload)(struct pane *p, struct tui *t);      /* data changed underneath */
+	/* Its size (p->h, p->w) may have changed: keep what is selected in view. May be NULL. */
+	void (*resize)(struct pane *p, struct tui *t);
 	void (*mouse)(struct pane *p, struct tui *t, int y, int x, int wheel); /* may be NULL */
 	/* Deferred work (a count) done between keys, abandoned when a key arrives; returns
 	 * 1 when the pane changed. May be NULL. */
@@ -123,9 +125,11 @@ int customers_select(struct pane *p, struct tui *t, const char *id, char *why, s
 /* The filter e (owned by the pane from now on; NULL clears), whose text is text. */
 void customers_set_filter(struct pane *p, struct tui *t, const char *text, struct rd_expr *e);
 void customers_sort(struct pane *p, struct tui *t, enum browse_sort sort, int desc);
-/* The next customer whose id or name starts with prefix, into found_id: 0, or -1 with err. */
-int customers_search(struct pane *p, struct tui *t, const char *prefix, char *found_id, size_t n,
-		     struct rd_err *err);
+/* A customer whose id or name holds text (NULL: the last search's), from the selected row
+ * in direction dir (CMD_SEARCH_...), into found_id: 0, or -1 with err. Selecting the
+ * customer the search began at puts the list back as it was (page and row). */
+int customers_search(struct pane *p, struct tui *t, const char *text, int dir, char *found_id,
+		     size_t n, struct rd_err *err);
 /* Appends command output text to the output view and brings it forward. */
 void output_append(struct pane *p, const char *text, size_t len);
 void output_clear(struct pane *p);

@@ -1,10 +1,14 @@
 /* The customer list read page by page (keyset paging under every sort, both directions,
- * filters, counts, search), one customer's activity and score history, and the query
- * plans: every page query goes through an index. */
+ * filters, counts, search), the name order people expect, features' sorts, one customer's
+ * activity and score history, and the query plans: every page query goes through an index
+ * (a feature's sort through the covering one, sorted). */
 #include "testutil.h"
+
+#include <math.h>
 
 #include "riskdesk/browse.h"
 #include "riskdesk/expr.h"
+#include "riskdesk/fold.h"
 
 #define NCUST 500
 
@@ -63,15 +67,17 @@ static struct rd_store *make_store(void)
 	sqlite3_stmt *c, *p;
 	struct rd_err err = {{0}};
 	exec(st, "BEGIN");
-	assert_int_equal(store_prepare(st, "INSERT INTO customers(id, name, kind) VALUES (?1, ?2, ?3)",
+	/* name_key as the load writes it */
+	assert_int_equal(store_prepare(st, "INSERT INTO customers(id, name, kind, name_key)"
+					   " VALUES (?1, ?2, ?3, rd_fold(?2))",
 				       &c, &err),
 			 0);
 	assert_int_equal(
 		store_prepare(st,
 			      "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
 			      " segment, model_name, model_version, features, reasons, last_activity,"
-			      " computed_at) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, 'rules', 1, '{}', '[]',"
-			      " ?6, '2025-06-30')",
+			      " computed_at, fvec) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, 'rules', 1, '{}',"
+			      " '[]', ?6, '2025-06-30', ?7)",
 			      &p, &err),
 		0);
 	for (int i = 0; i < NCUST; i++) {
@@ -101,27 +107,68 @@ static struct rd_store *make_store(void)
 			sqlite3_bind_null(p, 6);
 		else
 			sqlite3_bind_text(p, 6, day, -1, SQLITE_TRANSIENT);
+		/* features that tie, one missing (NaN) now and then, none (older profiles) */
+		double f[FEAT_COUNT];
+		unsigned char packed[FEATURES_PACKED];
+		for (int k = 0; k < FEAT_COUNT; k++)
+			f[k] = (j * (k + 3)) % 17 / (k % 2 ? 4.0 : 1.0) - (k == FEAT_AMOUNT_STD ? 2 : 0);
+		if (j % 19 == 0)
+			f[FEAT_RETURN_RATE] = NAN;
+		features_pack(f, packed);
+		if (j % 23 == 0)
+			sqlite3_bind_null(p, 7);
+		else
+			sqlite3_bind_blob(p, 7, packed, sizeof packed, SQLITE_TRANSIENT);
 		assert_int_equal(sqlite3_step(p), SQLITE_DONE);
 		sqlite3_reset(p);
 	}
 	sqlite3_finalize(c);
 	sqlite3_finalize(p);
 	exec(st, "COMMIT");
+	/* a feature's sort registers rd_feature, which the reference orders use */
+	struct browse_query fq = {.sort = BROWSE_BY_FEATURE};
+	assert_true(browse_count(st, &fq, 0, &err) >= 0);
 	return st;
 }
 
-/* The list as one ORDER BY query without LIMIT: the ids, NULL-terminated. */
-static const char *const ref_order[BROWSE_SORT_COUNT] = {
-	"c.id", "c.name, c.id", "p.score, p.customer_id", "p.band, p.score, p.customer_id",
-	"p.last_activity, p.customer_id"};
-static const char *const ref_order_desc[BROWSE_SORT_COUNT] = {
-	"c.id DESC", "c.name DESC, c.id DESC", "p.score DESC, p.customer_id DESC",
-	"p.band DESC, p.score DESC, p.customer_id DESC",
-	"p.last_activity DESC, p.customer_id DESC"};
+/* The sorts checked in depth: every column's, and three features' (ties, missing values,
+ * negative values) — the features share one machinery. For i = 0, 1, ... until -1. */
+static int sort_checked(int i)
+{
+	static const int features[] = {FEAT_ORDERS_TOTAL, FEAT_RETURN_RATE, FEAT_AMOUNT_STD};
+	if (i < BROWSE_BY_FEATURE)
+		return i;
+	i -= BROWSE_BY_FEATURE;
+	return i < 3 ? BROWSE_BY_FEATURE + features[i] : -1;
+}
+
+/* The list as one ORDER BY query without LIMIT: the ids, NULL-terminated. The order's
+ * keys are browse.c's (the name's fold and the features are checked on their own below). */
+static void ref_order(struct rd_buf *b, enum browse_sort sort, int desc)
+{
+	static const char *const cols[BROWSE_BY_FEATURE][3] = {
+		{"c.id"},
+		{"c.name_key", "c.id"},
+		{"p.score", "p.customer_id"},
+		{"p.pd", "p.customer_id"},
+		{"p.band", "p.score", "p.customer_id"},
+		{"p.segment", "p.score", "p.customer_id"},
+		{"p.last_activity", "p.customer_id"},
+	};
+	char feature[96];
+	snprintf(feature, sizeof feature, "ifnull(rd_feature(p.fvec, %d), -9e999)",
+		 (int)sort - BROWSE_BY_FEATURE);
+	const char *const feature_cols[3] = {feature, "p.customer_id"};
+	const char *const *keys = sort < BROWSE_BY_FEATURE ? cols[sort] : feature_cols;
+	buf_puts(b, " ORDER BY ");
+	for (int i = 0; i < 3 && keys[i]; i++)
+		buf_printf(b, "%s%s%s", i ? ", " : "", keys[i], desc ? " DESC" : "");
+}
 
 struct list {
 	char **id;   /* owned */
 	char **name; /* owned; NULL for a NULL name */
+	char **folded; /* owned; the folded id and name, joined by a newline */
 	int n;
 };
 
@@ -130,9 +177,11 @@ static void list_free(struct list *l)
 	for (int i = 0; i < l->n; i++) {
 		free(l->id[i]);
 		free(l->name[i]);
+		free(l->folded[i]);
 	}
 	free(l->id);
 	free(l->name);
+	free(l->folded);
 }
 
 static struct list reference(struct rd_store *st, const struct browse_query *q)
@@ -147,15 +196,22 @@ static struct list reference(struct rd_store *st, const struct browse_query *q)
 			       : " FROM credit_profiles p JOIN customers c ON c.id = p.customer_id");
 	if (q->filter)
 		buf_printf(&sql, " WHERE %s", expr_sql(q->filter));
-	buf_printf(&sql, " ORDER BY %s", q->desc ? ref_order_desc[q->sort] : ref_order[q->sort]);
+	ref_order(&sql, q->sort, q->desc);
 	assert_int_equal(store_prepare(st, sql.data, &s, &err), 0);
 	if (q->filter)
 		assert_true(expr_bind(q->filter, s, 1) >= 0);
 	l.id = rd_calloc(NCUST + 1, sizeof *l.id);
 	l.name = rd_calloc(NCUST + 1, sizeof *l.name);
+	l.folded = rd_calloc(NCUST + 1, sizeof *l.folded);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 1);
+		struct rd_buf f = {0};
 		l.id[l.n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		fold_append(&f, l.id[l.n], strlen(l.id[l.n]));
+		buf_putc(&f, '\n');
+		if (name)
+			fold_append(&f, name, strlen(name));
+		l.folded[l.n] = buf_steal(&f);
 		l.name[l.n++] = name ? rd_strdup(name) : NULL;
 	}
 	sqlite3_finalize(s);
@@ -187,7 +243,7 @@ static void check_paging(struct rd_store *st, const struct browse_query *q, int 
 	struct browse_row *page = rd_calloc((size_t)n, sizeof *page), last;
 	struct rd_err err = {{0}};
 	char what[128];
-	snprintf(what, sizeof what, "sort %s%s n=%d%s", browse_sort_names[q->sort],
+	snprintf(what, sizeof what, "sort %s%s n=%d%s", browse_sort_name(q->sort),
 		 q->desc ? " desc" : "", n, q->filter ? " filtered" : "");
 
 	int seen = 0, got;
@@ -226,7 +282,7 @@ static void test_paging(void **state)
 {
 	(void)state;
 	struct rd_store *st = make_store();
-	for (int sort = 0; sort < BROWSE_SORT_COUNT; sort++)
+	for (int i = 0, sort; (sort = sort_checked(i)) >= 0; i++)
 		for (int desc = 0; desc < 2; desc++) {
 			struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc};
 			check_paging(st, &q, 1);
@@ -332,7 +388,7 @@ static void test_filter(void **state)
 		struct rd_expr *e = expr_compile(filters[f], st, &err);
 		if (!e)
 			fail_msg("%s: %s", filters[f], err.msg);
-		for (int sort = 0; sort < BROWSE_SORT_COUNT; sort++)
+		for (int i = 0, sort; (sort = sort_checked(i)) >= 0; i++)
 			for (int desc = 0; desc < 2; desc++) {
 				struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc,
 							 .filter = e};
@@ -365,67 +421,72 @@ static void test_count(void **state)
 	store_close(st);
 }
 
-/* What browse_search must find: the first row at or after position `at` of the list whose
- * id or name starts with prefix (names in any ASCII case), wrapping around. -1: none. */
-static int expected_search(const struct list *l, int at, const char *prefix)
+/* What browse_search must find: from position `at` of the list (-1: none), the first row
+ * in direction dir whose id or name holds text (folded), wrapping around. -1: none. */
+static int expected_search(const struct list *l, int at, const char *text, enum browse_dir dir)
 {
-	size_t n = strlen(prefix);
-	for (int k = 0; k < l->n; k++) {
-		int i = (at + k) % l->n;
-		if (strncmp(l->id[i], prefix, n) == 0 ||
-		    (l->name[i] && sqlite3_strnicmp(l->name[i], prefix, (int)n) == 0))
-			return i;
+	char *needle = fold_dup(text, strlen(text));
+	int found = -1;
+	for (int k = 0; k < l->n && found < 0 && l->n > 0; k++) {
+		int i;
+		if (dir == BROWSE_PREVIOUS)
+			i = at < 0 ? l->n - 1 - k : ((at - 1 - k) % l->n + l->n) % l->n;
+		else
+			i = at < 0 ? k : (at + k + (dir == BROWSE_NEXT)) % l->n;
+		if (strstr(l->folded[i], needle)) /* (no needle holds a newline) */
+			found = i;
 	}
-	return -1;
+	free(needle);
+	return found;
 }
 
 static void check_search(struct rd_store *st, const struct browse_query *q, const struct list *l,
-			 int at, const char *prefix)
+			 int at, const char *text, enum browse_dir dir)
 {
+	static const char *const dirs[] = {"at", "next", "previous"};
 	struct rd_err err = {{0}};
 	struct browse_row from, found;
-	const struct browse_row *fp = NULL;
-	if (at > 0) {
-		/* the row at `at`: the one after row at-1 */
-		struct browse_row before;
-		assert_int_equal(browse_search(st, q, l->id[at - 1], NULL, &before, &err), 1);
-		assert_true(same_id(before.id, l->id[at - 1]));
-		assert_int_equal(browse_page(st, q, &before, 0, 1, &from, &err), 1);
-		fp = &from;
-	}
-	int want = expected_search(l, at, prefix);
-	int rc = browse_search(st, q, prefix, fp, &found, &err);
+	if (at >= 0)
+		assert_int_equal(browse_find(st, q, l->id[at], &from, &err), 1);
+	int want = expected_search(l, at, text, dir);
+	int rc = browse_search(st, q, text, at >= 0 ? &from : NULL, dir, &found, &err);
 	if (rc < 0)
-		fail_msg("search '%s': %s", prefix, err.msg);
+		fail_msg("search '%s': %s", text, err.msg);
 	if (want < 0 && rc != 0)
-		fail_msg("search '%s' from %d (sort %s%s): found %s, expected nothing", prefix, at,
-			 browse_sort_names[q->sort], q->desc ? " desc" : "", found.id);
+		fail_msg("search %s '%s' from %d (sort %s%s): found %s, expected nothing", dirs[dir],
+			 text, at, browse_sort_name(q->sort), q->desc ? " desc" : "", found.id);
 	if (want >= 0 && (rc != 1 || !same_id(found.id, l->id[want])))
-		fail_msg("search '%s' from %d (sort %s%s): found %s, expected %s", prefix, at,
-			 browse_sort_names[q->sort], q->desc ? " desc" : "", rc == 1 ? found.id : "-",
-			 l->id[want]);
+		fail_msg("search %s '%s' from %d (sort %s%s): found %s, expected %s", dirs[dir],
+			 text, at, browse_sort_name(q->sort), q->desc ? " desc" : "",
+			 rc == 1 ? found.id : "-", l->id[want]);
 }
 
+/* Every sort, both directions, with and without a filter: the three directions of a
+ * search find what a pass over the reference list finds. */
 static void test_search(void **state)
 {
 	(void)state;
 	struct rd_store *st = make_store();
-	static const char *const prefixes[] = {
-		"C0012", "C00", "C", "C0049", "L000", "lina", "LINA B", "lina br", "ben", "z",
-		"\xc3\x89mi", "O'", "max_", "100%", "Long \xc3\xa9", "nobody", "c0012", "A", "",
+	static const char *const texts[] = {
+		"C0012", "C00", "C", "L000", "lina", "LINA B", "ben", "z", "\xc3\x89mi", "emile",
+		"O'", "max_", "100%", "Long \xc3\xa9", "nobody", "A", "", "koch", "-0041",
+		"\xc3\xa9\xc3\xa9\xc3\xa9",
 	};
 	struct rd_err err = {{0}};
 	struct rd_expr *e = expr_compile("band in (D,E)", st, &err);
 	for (int f = 0; f < 2; f++)
-		for (int sort = 0; sort < BROWSE_SORT_COUNT; sort++)
+		for (int i = 0, sort; (sort = sort_checked(i)) >= 0; i++)
 			for (int desc = 0; desc < 2; desc++) {
 				struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc,
 							 .filter = f ? e : NULL};
 				struct list l = reference(st, &q);
-				for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++)
-					for (int at = 0; at < l.n; at += l.n / 6 + 1)
-						check_search(st, &q, &l, at, prefixes[p]);
-				check_search(st, &q, &l, l.n - 1, "C0012");
+				for (size_t p = 0; p < sizeof texts / sizeof *texts; p++)
+					for (int at = -1; at < l.n; at += l.n / 4 + 1)
+						for (int dir = 0; dir < 3; dir++)
+							check_search(st, &q, &l, at, texts[p],
+								     (enum browse_dir)dir);
+				if (l.n)
+					check_search(st, &q, &l, l.n - 1, "C0012", BROWSE_AT);
 				list_free(&l);
 			}
 	expr_free(e);
@@ -441,48 +502,186 @@ static void test_search_wrap(void **state)
 	struct browse_row from, found;
 	/* from the last row, C00012 is found again at the start */
 	assert_int_equal(browse_page(st, &q, NULL, 1, 1, &from, &err), 1);
-	assert_int_equal(browse_search(st, &q, "C00012", &from, &found, &err), 1);
+	assert_int_equal(browse_search(st, &q, "C00012", &from, BROWSE_AT, &found, &err), 1);
 	assert_string_equal(found.id, "C00012");
-	/* at or after: the row itself */
-	assert_int_equal(browse_search(st, &q, "C00012", &found, &from, &err), 1);
+	/* at or after: the row itself; after it: the next that holds it; before it: back */
+	assert_int_equal(browse_search(st, &q, "C00012", &found, BROWSE_AT, &from, &err), 1);
 	assert_string_equal(from.id, "C00012");
-	/* by name, case-insensitive, after C00012 in id order */
-	assert_int_equal(browse_search(st, &q, "LINA BR", &found, &from, &err), 1);
+	assert_int_equal(browse_search(st, &q, "0012", &found, BROWSE_NEXT, &from, &err), 1);
+	assert_string_equal(from.id, "C00120");
+	assert_int_equal(browse_search(st, &q, "0012", &from, BROWSE_PREVIOUS, &found, &err), 1);
+	assert_string_equal(found.id, "C00012");
+	/* the only match: next and previous come back to it */
+	assert_int_equal(browse_search(st, &q, "C00013", NULL, BROWSE_AT, &found, &err), 1);
+	assert_int_equal(browse_search(st, &q, "C00013", &found, BROWSE_NEXT, &from, &err), 1);
+	assert_string_equal(from.id, "C00013");
+	assert_int_equal(browse_search(st, &q, "C00013", &found, BROWSE_PREVIOUS, &from, &err), 1);
+	assert_string_equal(from.id, "C00013");
+	/* by name, in any case and with or without accents, after C00012 in id order */
+	assert_int_equal(browse_search(st, &q, "LINA BR", &found, BROWSE_AT, &from, &err), 1);
 	assert_string_equal(from.name, "Lina Braun");
 	assert_true(strcmp(from.id, "C00012") > 0);
-	assert_int_equal(browse_search(st, &q, "zzz", NULL, &found, &err), 0);
+	assert_int_equal(browse_search(st, &q, "EMILE DUR", NULL, BROWSE_AT, &found, &err), 1);
+	assert_string_equal(found.name, "\xc3\x89mile Durand");
+	assert_int_equal(browse_search(st, &q, "\xc3\xa9mile", NULL, BROWSE_AT, &found, &err), 1);
+	assert_string_equal(found.name, "\xc3\x89mile Durand");
+	/* anywhere in the name or id, not only at the start */
+	assert_int_equal(browse_search(st, &q, "durand", NULL, BROWSE_AT, &found, &err), 1);
+	assert_string_equal(found.name, "\xc3\x89mile Durand");
+	assert_int_equal(browse_search(st, &q, "00499", NULL, BROWSE_AT, &found, &err), 1);
+	assert_string_equal(found.id, "C00499");
+	assert_int_equal(browse_search(st, &q, "zzz", NULL, BROWSE_AT, &found, &err), 0);
+	assert_int_equal(browse_search(st, &q, "zzz", NULL, BROWSE_PREVIOUS, &found, &err), 0);
+	/* empty text: every row matches */
+	assert_int_equal(browse_search(st, &q, "", NULL, BROWSE_PREVIOUS, &found, &err), 1);
+	assert_int_equal(browse_page(st, &q, NULL, 1, 1, &from, &err), 1);
+	assert_string_equal(found.id, from.id);
 	store_close(st);
 }
 
-/* Under the name sort a search looks at ids and names apart: a NULL name (last when
- * descending) must not win over a name match that comes before it. */
+/* Under the name sort a NULL name (first ascending, last descending) is placed by its id
+ * alone; a search finds the customers whose id holds the text among them too, in order. */
 static void test_search_parts(void **state)
 {
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	exec(st, "INSERT INTO customers(id, name) VALUES ('C001', NULL), ('C002', 'Zed'),"
-		 " ('Q1', 'C00 Holding'), ('A1', 'Aaron')");
+	exec(st, "INSERT INTO customers(id, name, name_key) VALUES ('C001', NULL, NULL),"
+		 " ('C002', 'Zed', 'zed'), ('Q1', 'C00 Holding', 'c00 holding'), ('A1', 'Aaron', 'aaron')");
 	exec(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
-		 " INSERT INTO customers(id, name) SELECT printf('F%03d', i), printf('Y%03d', i) FROM n");
+		 " INSERT INTO customers(id, name, name_key) SELECT printf('F%03d', i),"
+		 " printf('Y%03d', i), printf('y%03d', i) FROM n");
 	struct browse_query q = {.sort = BROWSE_BY_NAME, .desc = 1};
 	struct browse_row top, from, found;
 	assert_int_equal(browse_page(st, &q, NULL, 0, 1, &top, &err), 1);
 	assert_string_equal(top.name, "Zed");
 	assert_int_equal(browse_page(st, &q, &top, 0, 1, &from, &err), 1);
-	assert_int_equal(browse_search(st, &q, "C00", &from, &found, &err), 1);
+	assert_int_equal(browse_search(st, &q, "C00", &from, BROWSE_AT, &found, &err), 1);
 	assert_string_equal(found.id, "Q1");
-	assert_int_equal(browse_search(st, &q, "C00", &found, &from, &err), 1);
+	assert_int_equal(browse_search(st, &q, "C00", &found, BROWSE_AT, &from, &err), 1);
 	assert_string_equal(from.id, "Q1");
-	assert_int_equal(browse_page(st, &q, &found, 0, 1, &from, &err), 1);
-	assert_int_equal(browse_search(st, &q, "C00", &from, &found, &err), 1);
-	assert_string_equal(found.id, "C001");
+	assert_int_equal(browse_search(st, &q, "C00", &found, BROWSE_NEXT, &from, &err), 1);
+	assert_string_equal(from.id, "C001");
+	assert_int_equal(browse_search(st, &q, "C00", &from, BROWSE_NEXT, &found, &err), 1);
+	assert_string_equal(found.id, "C002"); /* its id; its name is Zed */
+	assert_int_equal(browse_search(st, &q, "c00", &found, BROWSE_PREVIOUS, &from, &err), 1);
+	assert_string_equal(from.id, "C001");
 	q.desc = 0; /* ascending the NULL name comes first */
-	assert_int_equal(browse_search(st, &q, "C00", NULL, &found, &err), 1);
+	assert_int_equal(browse_search(st, &q, "C00", NULL, BROWSE_AT, &found, &err), 1);
 	assert_string_equal(found.id, "C001");
-	assert_int_equal(browse_search(st, &q, "c00", NULL, &found, &err), 1);
-	assert_string_equal(found.id, "Q1"); /* ids match in their case, names in any */
+	assert_int_equal(browse_search(st, &q, "c00", NULL, BROWSE_PREVIOUS, &found, &err), 1);
+	assert_string_equal(found.id, "C002"); /* the last: Zed */
 	store_close(st);
+}
+
+/* The name order people expect: case and accents do not count, and names that fold
+ * alike are in id order. The load writes name_key (rd_fold), as this store does. */
+static void test_name_order(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	struct rd_buf out = {0};
+	exec(st, "INSERT INTO customers(id, name) VALUES ('1', 'zoe'), ('2', '\xc3\x89mile'),"
+		 " ('3', 'de Vries'), ('4', 'Anna'), ('5', 'emil'), ('6', '\xc3\x96zt\xc3\xbcrk'),"
+		 " ('7', 'Oz'), ('8', 'anna'), ('9', 'Zo\xc3\xab'), ('10', '\xc3\x85sa'),"
+		 " ('11', 'Daniel'), ('12', 'EMILE')");
+	exec(st, "UPDATE customers SET name_key = rd_fold(name)");
+	struct browse_query q = {.sort = BROWSE_BY_NAME};
+	struct browse_row r[16];
+	int n = browse_page(st, &q, NULL, 0, 16, r, &err);
+	assert_int_equal(n, 12);
+	for (int i = 0; i < n; i++)
+		buf_printf(&out, "%s%s", i ? "," : "", r[i].name);
+	assert_string_equal(out.data, "Anna,anna,\xc3\x85sa,Daniel,de Vries,emil,EMILE,"
+				      "\xc3\x89mile,Oz,\xc3\x96zt\xc3\xbcrk,zoe,Zo\xc3\xab");
+	buf_free(&out);
+	/* backward from the end, and descending: the same order reversed */
+	q.desc = 1;
+	assert_int_equal(browse_page(st, &q, NULL, 0, 16, r, &err), 12);
+	assert_string_equal(r[0].name, "Zo\xc3\xab");
+	assert_string_equal(r[11].name, "Anna");
+	store_close(st);
+}
+
+/* A feature's sort: by the profile's value, a missing one (no packed features, or NaN)
+ * first; its value comes with the row. */
+static void test_feature_sort(void **state)
+{
+	(void)state;
+	struct rd_store *st = make_store();
+	struct rd_err err = {{0}};
+	struct browse_query q = {.sort = BROWSE_BY_FEATURE + FEAT_RETURN_RATE};
+	struct browse_row r[NCUST];
+	int n = browse_page(st, &q, NULL, 0, NCUST, r, &err);
+	assert_int_equal(n, NCUST - (NCUST + 10) / 11);
+	int missing = 0;
+	while (missing < n && isnan(r[missing].feature))
+		missing++;
+	assert_true(missing > 10);
+	for (int i = missing; i < n; i++) {
+		assert_false(isnan(r[i].feature));
+		if (i > missing)
+			assert_true(r[i - 1].feature <= r[i].feature);
+	}
+	/* the value is the packed one */
+	assert_string_equal(browse_sort_name(q.sort), "return_rate");
+	assert_int_equal(browse_sort_parse("return_rate"), q.sort);
+	assert_int_equal(browse_sort_parse("activity"), BROWSE_BY_ACTIVITY);
+	assert_int_equal(browse_sort_parse("pd"), BROWSE_BY_PD);
+	assert_int_equal(browse_sort_parse("nope"), -1);
+	assert_null(browse_sort_name(BROWSE_SORT_COUNT));
+	double v = NAN;
+	sqlite3_stmt *s;
+	assert_int_equal(store_prepare(st, "SELECT rd_feature(fvec, ?1) FROM credit_profiles"
+					   " WHERE customer_id = ?2",
+				       &s, &err),
+			 0);
+	sqlite3_bind_int(s, 1, FEAT_RETURN_RATE);
+	sqlite3_bind_text(s, 2, r[n - 1].id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_double(s, 0);
+	sqlite3_finalize(s);
+	assert_true(v == r[n - 1].feature);
+	/* other rows carry no feature */
+	q.sort = BROWSE_BY_SCORE;
+	assert_int_equal(browse_page(st, &q, NULL, 0, 3, r, &err), 3);
+	assert_true(isnan(r[0].feature));
+	store_close(st);
+}
+
+/* Schema 13 -> 14: the names get their folded key, the list its indexes. */
+static void test_migration_name_key(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig14.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	exec(st, "DROP INDEX customers_name_key; DROP INDEX profiles_pd; DROP INDEX profiles_segment;"
+		 " ALTER TABLE customers DROP COLUMN name_key;"
+		 " INSERT INTO customers(id, name) VALUES ('a', '\xc3\x89mile'), ('b', 'zed'),"
+		 " ('c', NULL), ('d', 'Emil'); PRAGMA user_version = 13");
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE name_key IS rd_fold(name)"),
+			 4);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				      " ('customers_name_key', 'profiles_pd', 'profiles_segment')"),
+			 3);
+	struct browse_query q = {.sort = BROWSE_BY_NAME};
+	struct browse_row r[4];
+	assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), 4);
+	assert_string_equal(r[0].id, "c");
+	assert_string_equal(r[1].id, "d");
+	assert_string_equal(r[2].id, "a");
+	assert_string_equal(r[3].id, "b");
+	store_close(st);
+	unlink(path);
 }
 
 static void test_activity(void **state)
@@ -553,7 +752,7 @@ static void test_score_history(void **state)
 
 /* The SQL of every statement run, for the plan check. */
 struct trace {
-	char *sql[512];
+	char *sql[4096];
 	int n;
 };
 
@@ -563,7 +762,7 @@ static int trace_stmt(unsigned type, void *ud, void *p, void *x)
 	(void)type;
 	(void)x;
 	const char *sql = sqlite3_sql((sqlite3_stmt *)p);
-	if (sql && strncmp(sql, "EXPLAIN", 7) != 0 && t->n < 512) {
+	if (sql && strncmp(sql, "EXPLAIN", 7) != 0 && t->n < 4096) {
 		for (int i = 0; i < t->n; i++)
 			if (strcmp(t->sql[i], sql) == 0)
 				return 0;
@@ -574,7 +773,9 @@ static int trace_stmt(unsigned type, void *ud, void *p, void *x)
 
 /* Every query the browse functions ran reads customers and credit_profiles through an
  * index (SEARCH, or SCAN ... USING INDEX), and a page never sorts: it follows the index.
- * Only a search's candidates (the few rows the indexes offered) are sorted. */
+ * Only a search's candidates (the few rows the name index offered) are sorted, and a
+ * feature's page, which is picked by a sorted pass: over the covering index without a
+ * filter (a filter may read the rows). */
 static void test_query_plans(void **state)
 {
 	(void)state;
@@ -598,9 +799,11 @@ static void test_query_plans(void **state)
 					browse_page(st, &q, &r[0], 1, 10, r, &err);
 				}
 				browse_page(st, &q, NULL, 1, 10, r, &err);
-				browse_search(st, &q, "lina br", NULL, &found, &err);
-				browse_search(st, &q, "zzz", NULL, &found, &err); /* through the indexes */
-				browse_search(st, &q, "C0049", n > 0 ? &r[0] : NULL, &found, &err);
+				browse_search(st, &q, "lina br", NULL, BROWSE_AT, &found, &err);
+				/* through the name index */
+				browse_search(st, &q, "zzz", NULL, BROWSE_AT, &found, &err);
+				browse_search(st, &q, "C0049", n > 0 ? &r[0] : NULL, BROWSE_PREVIOUS,
+					      &found, &err);
 				/* from the NULL names / activities */
 				if (browse_page(st, &q, NULL, 0, NCUST, r, &err) > 0)
 					browse_page(st, &q, &r[0], 0, 3, r, &err);
@@ -621,19 +824,27 @@ static void test_query_plans(void **state)
 		assert_int_equal(store_prepare(st, sql.data, &s, &err), 0);
 		int candidates = strstr(t.sql[i], " m CROSS JOIN") != NULL;
 		int page = strncmp(t.sql[i], "SELECT c.id, c.name, p.customer_id", 34) == 0;
+		int feature = strstr(t.sql[i], "(SELECT p.customer_id AS kid") != NULL;
+		int filtered = strstr(t.sql[i], "AS k FROM credit_profiles p JOIN customers c") != NULL;
+		int covering = 0;
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(s, 3);
+			covering |= strstr(d, "COVERING INDEX profiles_drift") != NULL;
 			int bare_scan = strncmp(d, "SCAN ", 5) == 0 && !strstr(d, "USING") &&
-					strcmp(d, "SCAN m") != 0 && strncmp(d, "SCAN (", 6) != 0;
+					strcmp(d, "SCAN m") != 0 && strncmp(d, "SCAN (", 6) != 0 &&
+					strcmp(d, "SCAN s") != 0 && !(feature && filtered);
 			int sorts = strstr(d, "TEMP B-TREE FOR ORDER BY") != NULL;
 			int automatic = strstr(d, "AUTOMATIC") != NULL;
 			/* the candidates reach their customer and profile by key */
 			int by_key = !candidates ||
 				     ((strncmp(d, "SEARCH c ", 9) != 0 || strstr(d, "(rowid=?)")) &&
 				      (strncmp(d, "SEARCH p ", 9) != 0 || strstr(d, "customer_id=?)")));
-			if (bare_scan || automatic || (page && !candidates && sorts) || !by_key)
+			if (bare_scan || automatic || (page && !candidates && !feature && sorts) ||
+			    !by_key)
 				fail_msg("plan '%s' of\n  %s", d, t.sql[i]);
 		}
+		if (feature && !filtered && !covering)
+			fail_msg("a feature's page not over profiles_drift:\n  %s", t.sql[i]);
 		sqlite3_finalize(s);
 		buf_free(&sql);
 		free(t.sql[i]);
@@ -654,7 +865,8 @@ static void test_personal_filter(void **state)
 			      " (clear the filter or turn pii on)";
 	exec(st, "INSERT INTO customers(id, name, email, phone) VALUES"
 		 " ('C1', 'Anna Lehmann', 'a.lehmann86@post.example.net', '+49 177 7846670'),"
-		 " ('C2', 'Ben Koch', 'ben@example.com', '+49 30 1234567')");
+		 " ('C2', 'Ben Koch', 'ben@example.com', '+49 30 1234567');"
+		 " UPDATE customers SET name_key = rd_fold(name)");
 	struct rd_expr *e = expr_compile_pii("email ~ 'a.lehmann86@'", st, 1, &err);
 	assert_non_null(e);
 	int pii = 0;
@@ -672,7 +884,7 @@ static void test_personal_filter(void **state)
 			assert_int_equal(browse_count(st, &q, 100, &err), -1);
 			assert_string_equal(err.msg, refused);
 			rd_err_clear(&err);
-			assert_int_equal(browse_search(st, &q, "C", NULL, r, &err), -1);
+			assert_int_equal(browse_search(st, &q, "C", NULL, BROWSE_AT, r, &err), -1);
 			assert_string_equal(err.msg, refused);
 		}
 	}
@@ -682,7 +894,7 @@ static void test_personal_filter(void **state)
 	assert_int_equal(browse_page(st, &q, NULL, 0, 4, r, &err), 1);
 	assert_string_equal(r[0].id, "C1");
 	assert_int_equal(browse_count(st, &q, 100, &err), 1);
-	assert_int_equal(browse_search(st, &q, "anna", NULL, r, &err), 1);
+	assert_int_equal(browse_search(st, &q, "anna", NULL, BROWSE_AT, r, &err), 1);
 	assert_string_equal(r[0].id, "C1");
 	/* pii off again: the same query is refused at once. */
 	pii = 0;
@@ -706,7 +918,8 @@ int main(void)
 		cmocka_unit_test(test_last_page),    cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_filter),       cmocka_unit_test(test_count),
 		cmocka_unit_test(test_search),       cmocka_unit_test(test_search_wrap),
-		cmocka_unit_test(test_search_parts),
+		cmocka_unit_test(test_search_parts), cmocka_unit_test(test_name_order),
+		cmocka_unit_test(test_feature_sort), cmocka_unit_test(test_migration_name_key),
 		cmocka_unit_test(test_activity),     cmocka_unit_test(test_score_history),
 		cmocka_unit_test(test_query_plans),  cmocka_unit_test(test_personal_filter),
 	};

@@ -217,11 +217,12 @@ static int fake_filter(void *ud, struct rd_ctx *ctx, const char *text, struct rd
 	return 0;
 }
 
-static int fake_search(void *ud, struct rd_ctx *ctx, const char *text)
+static int fake_search(void *ud, struct rd_ctx *ctx, const char *text, int dir)
 {
 	struct fake_console *f = ud;
 	snprintf(f->what, sizeof f->what, "search");
-	snprintf(f->arg, sizeof f->arg, "%s", text);
+	snprintf(f->arg, sizeof f->arg, "%s", text ? text : "(last)");
+	f->num = dir;
 	if (f->fail)
 		rd_err_set(&ctx->err, "no customer starts with %s", text);
 	return f->fail ? -1 : 0;
@@ -318,9 +319,20 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "search Ann Lee"), RD_OK);
 	assert_string_equal(f.what, "search");
 	assert_string_equal(f.arg, "Ann Lee");
+	assert_int_equal(f.num, CMD_SEARCH_AT);
+	/* n and N: the next or previous match of the last search, or of a new text */
+	assert_int_equal(cmd_run_line(&ctx, "search --next"), RD_OK);
+	assert_string_equal(f.arg, "(last)");
+	assert_int_equal(f.num, CMD_SEARCH_NEXT);
+	assert_int_equal(cmd_run_line(&ctx, "search --previous Bo"), RD_OK);
+	assert_string_equal(f.arg, "Bo");
+	assert_int_equal(f.num, CMD_SEARCH_PREVIOUS);
+	assert_int_equal(cmd_run_line(&ctx, "search"), RD_USAGE);
+	assert_int_equal(cmd_run_line(&ctx, "search --next --previous x"), RD_USAGE);
 	f.fail = 1;
 	assert_int_equal(cmd_run_line(&ctx, "search Bob"), RD_FAILED);
 	assert_string_equal(ctx.err.msg, "no customer starts with Bob");
+	f.fail = 0;
 	assert_int_equal(cmd_run_line(&ctx, "sort score desc"), RD_OK);
 	assert_string_equal(f.what, "sort");
 	assert_int_equal(f.num, BROWSE_BY_SCORE);
@@ -328,7 +340,13 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "sort name asc"), RD_OK);
 	assert_int_equal(f.num, BROWSE_BY_NAME);
 	assert_int_equal(f.flag, 0);
-	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_OK); /* every column (issue 12) */
+	assert_int_equal(f.num, BROWSE_BY_PD);
+	assert_int_equal(cmd_run_line(&ctx, "sort return_rate desc"), RD_OK); /* a feature */
+	assert_int_equal(f.num, BROWSE_BY_FEATURE + FEAT_RETURN_RATE);
+	assert_int_equal(cmd_run_line(&ctx, "sort activity"), RD_OK);
+	assert_int_equal(f.num, BROWSE_BY_ACTIVITY);
+	assert_int_equal(cmd_run_line(&ctx, "sort frob"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "sort id up"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "zoom"), RD_OK);
 	assert_string_equal(f.what, "zoom");
@@ -347,7 +365,8 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "select C1"), RD_OK);
 	assert_int_equal(cmd_run_line(&ctx, "select C2"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "filter band=E"), RD_OK);
-	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "sort pd"), RD_OK);
+	assert_int_equal(cmd_run_line(&ctx, "sort frob"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "zoom"), RD_OK);
 	assert_int_equal(cmd_run_line(&ctx, "pane frob"), RD_FAILED);
 	assert_string_equal(f.what, "");

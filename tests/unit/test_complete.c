@@ -159,7 +159,13 @@ static void test_subcommands(void **state)
 	check(NULL, "help ", "audit|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
 			    "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
 	/* the console's commands */
-	check(NULL, "sort ", "band|id|last_activity|name|score");
+	/* the console's sorts: its columns and the features */
+	check(NULL, "sort ",
+	      "amount_std|avg_order_value|band|cancel_rate|cod_share|failed_payment_rate|"
+	      "frequency_90d|id|last_activity|monetary_90d|name|orders_cancelled|orders_delivered|"
+	      "orders_returned|orders_total|payments_failed|payments_total|pd|recency_days|"
+	      "return_rate|score|segment|tenure_days|total_spend");
+	check(NULL, "sort re", "recency_days|return_rate");
 	check(NULL, "sort score ", "asc|desc");
 	check(NULL, "pane m", "models");
 	check(NULL, "help th", "theme");

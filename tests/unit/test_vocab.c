@@ -133,9 +133,11 @@ static void test_other_tables(void **state)
 		assert_int_equal(pay_method_parse(n, strlen(n)), i);
 	}
 	assert_string_equal(vocab_name(&vocab_pay_method, PAY_COD), "cod");
-	/* The console's sorts are list sort keys. */
+	/* The console's sorts are list sort keys, and features. */
 	for (int i = 0; i < BROWSE_SORT_COUNT; i++)
-		assert_true(vocab_find(&vocab_sort_key, browse_sort_names[i]) >= 0);
+		assert_true(i < BROWSE_BY_FEATURE
+				    ? vocab_find(&vocab_sort_key, browse_sort_name(i)) >= 0
+				    : feature_index(browse_sort_name(i)) == i - BROWSE_BY_FEATURE);
 	/* `help list` names every sort key. */
 	const struct rd_cmd *list = NULL;
 	for (const struct rd_cmd *const *c = rd_commands; *c; c++)

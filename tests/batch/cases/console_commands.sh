@@ -9,7 +9,7 @@ for c in 'select C0007' 'filter band=E' "filter 'score < 550 and segment = new'"
 	$RISKDESK --db db.sqlite -c "$c"; echo "status $?"
 done
 echo "--- wrong arguments"
-for c in 'select nobody' 'filter band=' 'filter email ~ x' 'sort pd' 'sort id up' 'pane frob' \
+for c in 'select nobody' 'filter band=' 'filter email ~ x' 'sort frob' 'sort id up' 'pane frob' \
 	'search' 'zoom now'; do
 	echo "> $c"
 	$RISKDESK --db db.sqlite -c "$c"; echo "status $?"
@@ -34,5 +34,5 @@ for r in json.load(sys.stdin)["keys"]:
         note += " \\(em \\fB" + r["command"].replace("-", "\\-") + "\\fR"
     print(".TP\n.B " + r["key"] + "\n" + note)
 ' >keys.man
-sed -n '/^\.SS Everywhere$/,/^\.SH /p' "$ROOT/docs/riskdesk.1" | sed '$d' >man.keys
+sed -n '/^\.SS Everywhere$/,/^\.\\" END KEYS$/p' "$ROOT/docs/riskdesk.1" | sed '$d' >man.keys
 diff keys.man man.keys && echo "riskdesk.1 lists every key of the table: $(grep -c '^\.B ' keys.man) bindings"
