@@ -29,7 +29,7 @@ struct rd_ctx;
 struct rd_expr;
 
 /* The console's side of its console-only commands (cmd_console.c: select, filter, search,
- * sort, zoom, pane; `show` and `theme` too). rd_ctx.console is NULL in batch mode, where
+ * sort, zoom, pane, cancel; `show` and `theme` too). rd_ctx.console is NULL in batch mode, where
  * those commands check their arguments and say they act on the console only. A hook
  * returns 0, or -1 with ctx->err set; what it has to say it writes to ctx->out as one
  * message (the console shows it in its status line). */
@@ -51,6 +51,8 @@ struct rd_console_hooks {
 	int (*pane)(void *ud, struct rd_ctx *ctx, int pane);
 	/* Switches to theme name (its spelling checked; the hook loads it). */
 	int (*theme)(void *ud, struct rd_ctx *ctx, const char *name);
+	/* Asks the long command running in the background to stop. */
+	int (*cancel)(void *ud, struct rd_ctx *ctx);
 };
 
 enum { CMD_PANE_NEXT = -1, CMD_PANE_PREVIOUS = -2 };

@@ -32,6 +32,7 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"l", NULL, "pane log", "Log: runs and audit", NULL, NULL, NULL},
 	{"o", NULL, "pane output", "Output of the last command", NULL, NULL, NULL},
 	{"z", NULL, "zoom", "zoom the focused pane (again: back)", NULL, NULL, NULL},
+	{"C-c", NULL, "cancel", "cancel the background job", NULL, NULL, NULL},
 	{"Esc", NULL, "pane customers", "end a zoom, else the default screen", NULL, NULL, NULL},
 	{"/", NULL, NULL, "search ids and names as you type; Esc: back (search TEXT)", NULL, NULL,
 	 NULL},
@@ -295,6 +296,30 @@ const struct rd_cmd cmd_zoom = {
 	.max_args = 0,
 	.flags = CMD_CONSOLE,
 	.exec = exec_zoom,
+};
+
+static int exec_cancel(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	(void)a;
+	if (!ctx->console)
+		return console_only(ctx, "cancel");
+	return ctx->console->cancel(ctx->console->ud, ctx) ? RD_FAILED : RD_OK;
+}
+
+const struct rd_cmd cmd_cancel = {
+	.name = "cancel",
+	.usage = "",
+	.summary = "console: stop the long command running in the background",
+	.help = "The console runs a long command (one whose help says Long) on a worker thread,"
+		" shown in the jobs line above the status line, while the"
+		" panes stay live; one at a time, and no other write until it ends. `cancel`, or"
+		" Ctrl-C, asks it to stop: it stops at its next check, its transaction rolls back"
+		" and its run is recorded as cancelled. A write waiting for another process's lock"
+		" stops waiting.",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_CONSOLE,
+	.exec = exec_cancel,
 };
 
 static int exec_pane(struct rd_ctx *ctx, const struct rd_args *a)

@@ -95,7 +95,7 @@ void load_ids_free(struct load_ids *ids)
 	free(ids);
 }
 
-static const char *ids_sort_arena; /* qsort has no context argument */
+static _Thread_local const char *ids_sort_arena; /* qsort has no context argument */
 
 static int ids_sort_cmp(const void *a, const void *b)
 {

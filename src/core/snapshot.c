@@ -219,7 +219,7 @@ struct snap {
 };
 
 /* qsort_r is not C11 or POSIX: the ids reach the comparison through a file-level pointer. */
-static char **sort_ids;
+static _Thread_local char **sort_ids; /* qsort has no context argument */
 static int cmp_by_id(const void *a, const void *b)
 {
 	return strcmp(sort_ids[*(const int64_t *)a], sort_ids[*(const int64_t *)b]);

@@ -1,6 +1,9 @@
 /* The console's sink: a command's tables and messages become text for the output view
  * (the batch text sink writing into memory), its errors go to the status line, and its
- * progress draws a bar in the bottom line while Ctrl-C stays live. */
+ * progress draws a bar in the bottom line while Ctrl-C stays live. A job's sink (jobs.c)
+ * runs on the worker thread and touches no window: it records the progress for the main
+ * thread to draw in the jobs line. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@ struct console_sink {
 	double t0, last;      /* progress timing */
 	char phase[32];
 	struct rd_buf diags;  /* error details of the current command */
+	struct job_progress *shared; /* a job's sink: progress goes there, not to the screen */
 };
 
 static void reopen(struct console_sink *c)
@@ -91,9 +95,41 @@ static void c_diag(struct rd_sink *s, const char *text)
 	buf_putc(&c->diags, '\n');
 }
 
+void progress_draw(struct tui *t, WINDOW *w, const char *prefix, const char *short_prefix,
+		   const struct sink_progress_report *r, const char *suffix)
+{
+	char text[200], label[400];
+	sink_progress_text(r, text, sizeof text);
+	int cols = getmaxx(w);
+	/* When the gauge would have no room, the suffix ("Ctrl-C cancels") goes first, then
+	 * the prefix shortens. */
+	snprintf(label, sizeof label, " %s%s  %s ", prefix, text, suffix);
+	if ((int)strlen(label) > cols - 12)
+		snprintf(label, sizeof label, " %s%s ", prefix, text);
+	if ((int)strlen(label) > cols - 12)
+		snprintf(label, sizeof label, " %s%s ", short_prefix, text);
+	werase(w);
+	int used = tui_put(w, 0, 0, cols, label);
+	int width = cols - used - 1;
+	if (r->total > 0 && width > 3) {
+		double frac = (double)r->done / (double)r->total;
+		frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+		int ta = tui_attr(t, ROLE_MUTED);
+		wattron(w, ta);
+		for (int i = 0; i < width; i++)
+			tui_put(w, 0, used + i, 1, t->utf8 ? "\xe2\x96\x91" : "-"); /* light shade */
+		wattroff(w, ta);
+		/* The gauge over the cells it fills (as chart_win_gauge rounds, in eighths). */
+		int eighths = (int)(frac * width * 8 + 0.5), filled = (eighths + 7) / 8;
+		if (filled > 0)
+			chart_win_gauge(t, w, 0, used, filled, (double)eighths / (8.0 * filled),
+					tui_attr(t, ROLE_CHART));
+	}
+}
+
 /* The bar in the bottom line: the report, then a gauge over its track (the part still to
  * do drawn too: a bar without a track reads as a line of text). bytes: done and total are
- * bytes and rows the rows read. */
+ * bytes and rows the rows read. A job's sink records the report instead. */
 static void draw_progress(struct console_sink *c, const char *what, int64_t done, int64_t total,
 			  int bytes, int64_t rows)
 {
@@ -105,9 +141,18 @@ static void draw_progress(struct console_sink *c, const char *what, int64_t done
 		c->t0 = c->last;
 		c->last = 0;
 	}
-	if (now - c->last < 0.05 || !t->bar)
+	if (now - c->last < 0.05 || (!c->shared && !t->bar))
 		return;
 	c->last = now;
+	if (c->shared) {
+		pthread_mutex_lock(&c->shared->lock);
+		snprintf(c->shared->what, sizeof c->shared->what, "%s", what);
+		c->shared->report = (struct sink_progress_report){c->shared->what, done, total,
+								   bytes, rows, now - c->t0};
+		c->shared->reported = 1;
+		pthread_mutex_unlock(&c->shared->lock);
+		return;
+	}
 	/* Keep Ctrl-C and resizes alive while the command holds the loop. */
 	nodelay(stdscr, TRUE);
 	int ch;
@@ -116,31 +161,8 @@ static void draw_progress(struct console_sink *c, const char *what, int64_t done
 			*t->ctx.cancel = 1;
 	}
 	nodelay(stdscr, FALSE);
-	char text[200], label[240];
 	struct sink_progress_report r = {what, done, total, bytes, rows, now - c->t0};
-	sink_progress_text(&r, text, sizeof text);
-	int cols = getmaxx(t->bar);
-	/* "Ctrl-C cancels" goes first when the bar would have no room. */
-	snprintf(label, sizeof label, " %s  Ctrl-C cancels ", text);
-	if ((int)strlen(label) > cols - 12)
-		snprintf(label, sizeof label, " %s ", text);
-	werase(t->bar);
-	int used = tui_put(t->bar, 0, 0, cols, label);
-	int w = cols - used - 1;
-	if (total > 0 && w > 3) {
-		double frac = (double)done / (double)total;
-		frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
-		int ta = tui_attr(t, ROLE_MUTED);
-		wattron(t->bar, ta);
-		for (int i = 0; i < w; i++)
-			tui_put(t->bar, 0, used + i, 1, t->utf8 ? "\xe2\x96\x91" : "-"); /* light shade */
-		wattroff(t->bar, ta);
-		/* The gauge over the cells it fills (as chart_win_gauge rounds, in eighths). */
-		int eighths = (int)(frac * w * 8 + 0.5), filled = (eighths + 7) / 8;
-		if (filled > 0)
-			chart_win_gauge(t, t->bar, 0, used, filled, (double)eighths / (8.0 * filled),
-					tui_attr(t, ROLE_CHART));
-	}
+	progress_draw(t, t->bar, "", "", &r, "Ctrl-C cancels");
 	wnoutrefresh(t->bar);
 	doupdate();
 }
@@ -180,11 +202,12 @@ static const struct rd_sink_ops console_ops = {
 	.free = c_free,
 };
 
-struct rd_sink *console_sink_new(struct tui *t)
+struct rd_sink *console_sink_new(struct tui *t, struct job_progress *shared)
 {
 	struct console_sink *c = rd_calloc(1, sizeof *c);
 	c->base.ops = &console_ops;
 	c->t = t;
+	c->shared = shared;
 	reopen(c);
 	return &c->base;
 }

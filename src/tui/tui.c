@@ -20,6 +20,8 @@
 #define TUI_CACHE_PRAGMA "-4096"
 #define FULL_MIN_COLS 80 /* below this, or FULL_MIN_ROWS, one pane at a time */
 #define FULL_MIN_ROWS 24
+#define JOB_POLL_MS 100  /* the key loop's wake-up while a job runs */
+#define JOBS_MIN_PANE_ROWS 6 /* fewer rows for the panes: the jobs line replaces the tabs */
 
 static struct tui *the_tui; /* for the OOM hook and signal handlers */
 
@@ -164,7 +166,9 @@ static void place_panes(struct tui *t)
 		delwin(t->tabs);
 	if (t->bar)
 		delwin(t->bar);
-	t->tabs = t->bar = NULL;
+	if (t->jobs)
+		delwin(t->jobs);
+	t->tabs = t->bar = t->jobs = NULL;
 	if (t->rows < 3 || t->cols < 10) {
 		/* Too small for anything but the bar. */
 		if (t->rows >= 1)
@@ -174,6 +178,14 @@ static void place_panes(struct tui *t)
 	t->tabs = newwin(1, t->cols, 0, 0);
 	t->bar = newwin(1, t->cols, t->rows - 1, 0);
 	int top = 1, h = t->rows - 2;
+	if (t->job && h > JOBS_MIN_PANE_ROWS) { /* the jobs line, above the bar, while a job runs */
+		h--;
+		t->jobs = newwin(1, t->cols, t->rows - 2, 0);
+	} else if (t->job) { /* no room for it: it takes the tab bar's place */
+		delwin(t->tabs);
+		t->tabs = NULL;
+		t->jobs = newwin(1, t->cols, 0, 0);
+	}
 	struct pane *p = t->panes;
 	int shown = t->single || t->zoom ? t->focus : t->front;
 	if (shown >= 0 && (t->single || t->zoom || shown > PANE_PROFILE)) {
@@ -300,6 +312,7 @@ static const struct {
 	{"Tab", '\t'},         {"S-Tab", KEY_BTAB},  {"Space", ' '},       {"Up", KEY_UP},
 	{"Down", KEY_DOWN},    {"Left", KEY_LEFT},   {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE},
 	{"PgDn", KEY_NPAGE},   {"Home", KEY_HOME},   {"End", KEY_END},     {"BSpace", KEY_BACKSPACE},
+	{"C-c", 3}, /* arrives as SIGINT (cbreak): the key loop passes it on as this key */
 };
 
 /* 1 when the key name (len bytes) is ch, 0 when not, -1 when it names no key. */
@@ -564,6 +577,7 @@ static void frame(struct tui *t)
 			p->dirty = 0;
 		}
 	}
+	job_draw(t);
 	draw_bar(t);
 	doupdate();
 }
@@ -881,11 +895,32 @@ static int hook_theme(void *ud, struct rd_ctx *ctx, const char *name)
 	return tui_set_theme(t, name, &ctx->err);
 }
 
+static int hook_cancel(void *ud, struct rd_ctx *ctx)
+{
+	struct tui *t = ud;
+	t->hooked = 1;
+	if (job_cancel(t)) {
+		rd_err_set(&ctx->err, "cancel: nothing runs in the background");
+		return -1;
+	}
+	sink_message(ctx->out, "cancelling \"%s\"", job_line(t));
+	return 0;
+}
+
 void tui_run_words(struct tui *t, int argc, const char *const *argv)
 {
 	char *line = cmd_join(argc, argv);
 	tui_run(t, line);
 	free(line);
+}
+
+/* Whether line (cmd's, split into argv) changes the database. */
+static int line_writes(const struct rd_cmd *cmd, int argc, char **argv)
+{
+	int writes = cmd && (cmd->flags & CMD_WRITES);
+	for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
+		writes |= strcmp(*w, argv[1]) == 0; /* `drift baseline`, `rules import` */
+	return writes;
 }
 
 void tui_run(struct tui *t, const char *line)
@@ -902,10 +937,29 @@ void tui_run(struct tui *t, const char *line)
 		return;
 	}
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
+	int long_work = cmd && (cmd->flags & CMD_LONG);
+	if (t->job && !long_work && line_writes(cmd, argc, argv)) {
+		/* It would wait for the job's lock with the console frozen: say so instead. */
+		tui_status(t, 1, "%s: waits until \"%s\" ends (Ctrl-C or :cancel stops it)", argv[0],
+			   job_line(t));
+		cmd_argv_free(argv);
+		return;
+	}
+	cmd_argv_free(argv);
+	if (long_work) {
+		int started = job_start(t, line, cmd);
+		if (started != 0) {
+			if (started > 0) {
+				layout(t); /* room for the jobs line */
+				tui_status(t, 0, "%s: running in the background (Ctrl-C cancels)",
+					   cmd->name);
+			}
+			return;
+		}
+	}
 	app_cancel = 0;
 	t->hooked = 0;
 	double t0 = now_seconds();
-	int long_work = cmd && (cmd->flags & CMD_LONG);
 	struct rd_err ignored;
 	if (long_work) /* loads and recomputes want the big page cache... */
 		store_exec(t->store, "PRAGMA cache_size = -65536", &ignored);
@@ -914,11 +968,30 @@ void tui_run(struct tui *t, const char *line)
 		store_exec(t->store, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &ignored);
 		sqlite3_db_release_memory(store_db(t->store));
 	}
+	app_cancel = 0; /* a Ctrl-C for this command is spent */
 	char *out = console_sink_take(t->sink);
+	tui_finish(t, line, status, t->ctx.err.msg, out, now_seconds() - t0);
+	free(out);
+}
+
+void tui_finish(struct tui *t, const char *line, int status, const char *error, char *out,
+		double seconds)
+{
+	int argc = 0;
+	char **argv = NULL;
+	struct rd_err err = {{0}};
+	if (cmd_split(line, &argc, &argv, &err) || argc == 0) { /* it was split before */
+		cmd_argv_free(argv);
+		return;
+	}
+	const struct rd_cmd *cmd = cmd_find(argv[0]);
 	if (status == RD_QUIT) {
-		t->quit = 1;
+		char question[300];
+		snprintf(question, sizeof question, "\"%s\" runs in the background: stop it and quit?",
+			 job_line(t) ? job_line(t) : "");
+		t->quit = !t->job || tui_confirm(t, question);
 	} else if (status != RD_OK) {
-		tui_status(t, 1, "%s", t->ctx.err.msg);
+		tui_status(t, 1, "%s", error);
 		if (out && *out)
 			output_append(&t->panes[PANE_OUTPUT], out, strlen(out));
 	} else if (t->hooked) {
@@ -927,9 +1000,7 @@ void tui_run(struct tui *t, const char *line)
 		if (out && *out)
 			tui_status(t, 0, "%s", out);
 	} else {
-		int writes = cmd && (cmd->flags & CMD_WRITES);
-		for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
-			writes |= strcmp(*w, argv[1]) == 0; /* `drift baseline`, `rules import` */
+		int writes = line_writes(cmd, argc, argv);
 		char *nl = out ? strchr(out, '\n') : NULL;
 		int multi = nl && nl[1];
 		if (out && *out) {
@@ -941,16 +1012,15 @@ void tui_run(struct tui *t, const char *line)
 		} else if (multi && !writes) {
 			/* A read command's table is what was asked for: show it. */
 			show_front(t, PANE_OUTPUT);
-			tui_status(t, 0, "%s: %.2f s  (Esc: back)", argv[0], now_seconds() - t0);
+			tui_status(t, 0, "%s: %.2f s  (Esc: back)", argv[0], seconds);
 		} else {
 			/* A write's effect shows in the panes; its report waits under `o`. */
-			tui_status(t, 0, "%s: done in %.2f s%s", argv[0], now_seconds() - t0,
+			tui_status(t, 0, "%s: done in %.2f s%s", argv[0], seconds,
 				   multi ? "  (o: report)" : "");
 		}
 		if (writes)
 			tui_reload_all(t);
 	}
-	free(out);
 	cmd_argv_free(argv);
 	for (int i = 0; i < PANE_COUNT; i++)
 		t->panes[i].dirty = 1;
@@ -1046,7 +1116,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	apply_theme(t);
 
 	store_exec(st, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &err);
-	t->sink = console_sink_new(t);
+	t->sink = console_sink_new(t, NULL);
 	ctx_init(&t->ctx, st, t->sink);
 	t->ctx.cancel = &app_cancel;
 	snprintf(t->ctx.settings.theme, sizeof t->ctx.settings.theme, "%s", theme);
@@ -1059,6 +1129,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		.zoom = hook_zoom,
 		.pane = hook_pane,
 		.theme = hook_theme,
+		.cancel = hook_cancel,
 	};
 	t->ctx.console = &t->hooks;
 	for (int i = 0; i < PANE_COUNT; i++)
@@ -1097,9 +1168,21 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		}
 		if (!t->prompting && idle(t))
 			frame(t);
+		/* While a job runs, wake up to draw its progress and to see it end. */
+		timeout(t->job ? JOB_POLL_MS : -1);
 		int ch = getch();
 		key_at = now_seconds();
 		last_key = ch;
+		if (app_cancel) { /* Ctrl-C: the key's binding (`cancel`) */
+			app_cancel = 0;
+			const struct rd_key_binding *b = binding_for(3, NULL);
+			if (b && b->command && t->job)
+				tui_run(t, b->command);
+		}
+		if (job_poll(t)) {
+			layout(t); /* the jobs line goes */
+			dirty_all(t);
+		}
 		if (ch == ERR)
 			continue;
 		if (t->prompting && ch != KEY_RESIZE && ch != KEY_MOUSE) {
@@ -1112,6 +1195,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 			on_key(t, ch);
 	}
 	prompt_done(t);
+	job_stop(t);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		if (t->panes[i].win)
 			delwin(t->panes[i].win);
@@ -1122,6 +1206,8 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		delwin(t->tabs);
 	if (t->bar)
 		delwin(t->bar);
+	if (t->jobs)
+		delwin(t->jobs);
 	endwin();
 	textview_free(help_view);
 	help_view = NULL;

@@ -4,10 +4,12 @@
 #define RISKDESK_TUI_H
 
 #include <curses.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "riskdesk/browse.h"
 #include "riskdesk/command.h"
+#include "riskdesk/sink.h"
 #include "riskdesk/stale.h"
 #include "riskdesk/theme.h"
 
@@ -75,6 +77,8 @@ struct tui {
 	int prompting;              /* the prompt has the keyboard */
 	WINDOW *bar;                /* the bottom line: status or prompt */
 	WINDOW *tabs;               /* the top line: pane titles */
+	WINDOW *jobs;               /* the line above the bar while a job runs, or NULL */
+	struct tui_job *job;        /* the long command running on the worker thread, or NULL */
 	struct stale_state stale;   /* what is out of date, checked before every frame */
 };
 
@@ -162,9 +166,45 @@ int textview_find(struct textview *v, const char *text, char *msg, size_t n);
 /* The text view of the Output or Log pane; NULL for the other panes. */
 struct textview *pane_textview(struct pane *p);
 
+/* A job's progress as its sink last reported it: written by the worker thread, read by
+ * the main thread's jobs line, under lock. */
+struct job_progress {
+	pthread_mutex_t lock;
+	char what[64];                      /* report.what points here */
+	struct sink_progress_report report;
+	int reported;                       /* 0 until the first report */
+};
 /* The console sink: command output into the output view, progress bar in the bottom
- * line, Ctrl-C polled while a long command runs. */
-struct rd_sink *console_sink_new(struct tui *t);
+ * line, Ctrl-C polled while a long command runs. With shared (a job's sink, on the worker
+ * thread) it draws nothing and records the progress there instead. */
+struct rd_sink *console_sink_new(struct tui *t, struct job_progress *shared);
+/* Draws a progress report in the one-line window w: prefix, the report's words, suffix
+ * when there is room, then the gauge over its track; short_prefix instead of prefix when
+ * the gauge would have no room. */
+void progress_draw(struct tui *t, WINDOW *w, const char *prefix, const char *short_prefix,
+		   const struct sink_progress_report *r, const char *suffix);
+
+/* Long commands on a worker thread (jobs.c), so the console stays live: one at a time. */
+struct tui_job;
+/* Starts line (of command cmd, CMD_LONG) as the job: 1 started, 0 when it must run in the
+ * main thread instead (a database in memory has no second connection), -1 refused (a job
+ * already runs; the status line says why). */
+int job_start(struct tui *t, const char *line, const struct rd_cmd *cmd);
+/* The job's command line, or NULL when none runs. */
+const char *job_line(const struct tui *t);
+/* Asks the job to stop (its command sees the cancel flag): 0, or -1 when none runs. */
+int job_cancel(struct tui *t);
+/* Called by the key loop: when the job has ended, joins it and finishes its command as
+ * tui_run does; 1 when it ended now. */
+int job_poll(struct tui *t);
+/* Draws the jobs line (the window t->jobs) for the running job. */
+void job_draw(struct tui *t);
+/* Cancels the job, waits for it and frees it (quitting). */
+void job_stop(struct tui *t);
+/* Finishes a command that ran (inline or as a job): its output to the output view or the
+ * status line, the panes reloaded after a write. */
+void tui_finish(struct tui *t, const char *line, int status, const char *error, char *out,
+		double seconds);
 /* The text a command printed, since the last call (the caller frees it). */
 char *console_sink_take(struct rd_sink *s);
 

@@ -264,6 +264,14 @@ static int fake_theme(void *ud, struct rd_ctx *ctx, const char *name)
 	return 0;
 }
 
+static int fake_cancel(void *ud, struct rd_ctx *ctx)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "cancel");
+	return 0;
+}
+
 static struct rd_store *one_customer_store(void)
 {
 	struct rd_store *st = test_store();
@@ -286,7 +294,8 @@ static void test_console_hooks(void **state)
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
 	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
-					       fake_sort,  fake_zoom,   fake_pane,   fake_theme};
+					       fake_sort,  fake_zoom,   fake_pane,   fake_theme,
+					       fake_cancel};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
@@ -359,6 +368,9 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "theme dark"), RD_OK);
 	assert_string_equal(f.what, "theme");
 	assert_string_equal(f.arg, "dark");
+	assert_int_equal(cmd_run_line(&ctx, "cancel"), RD_OK);
+	assert_string_equal(f.what, "cancel");
+	assert_int_equal(cmd_run_line(&ctx, "cancel now"), RD_USAGE);
 	/* Batch: no hooks; the arguments are still checked. */
 	ctx.console = NULL;
 	memset(&f, 0, sizeof f);
@@ -369,6 +381,7 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "sort frob"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "zoom"), RD_OK);
 	assert_int_equal(cmd_run_line(&ctx, "pane frob"), RD_FAILED);
+	assert_int_equal(cmd_run_line(&ctx, "cancel"), RD_OK);
 	assert_string_equal(f.what, "");
 	sink_free(sink);
 	store_close(st);
@@ -383,7 +396,8 @@ static void test_key_bindings(void **state)
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
 	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
-					       fake_sort,  fake_zoom,   fake_pane,   fake_theme};
+					       fake_sort,  fake_zoom,   fake_pane,   fake_theme,
+					       fake_cancel};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);

@@ -43,7 +43,8 @@ for size in 120x40 80x24; do
 	expect "exited 0" "quits ($size)"
 done
 
-# A load's progress: frozen while it runs, the bar shows units, rows and its track.
+# A load's progress: frozen while it runs, the jobs line (above the status line) shows
+# units, rows and its track.
 gen=$(fixture progress_gen) || { bad "cannot make the generated dataset"; exit 0; }
 for size in 120x40 80x24; do
 	TUI_DB=/dev/null
@@ -59,12 +60,14 @@ for size in 120x40 80x24; do
 	bar=""
 	for _ in $(seq 1 400); do
 		kill -STOP "$pid" 2>/dev/null || break
-		line=$(screen | tail -1)
+		lines=$(screen | tail -2)
 		kill -CONT "$pid"
-		if echo "$line" | grep -qE 'load (orders|payments) [0-9.]+ MB of [0-9.]+ MB +[0-9]+% +[0-9]+ rows'; then
+		line=$(echo "$lines" | grep -E 'load (orders|payments) [0-9.]+ MB of [0-9.]+ MB +[0-9]+% +[0-9]+ rows')
+		if [ -n "$line" ]; then
 			bar=$line
 			break
 		fi
+		line=$lines
 		echo "$line" | grep -q "load: done" && break
 		sleep 0.02
 	done
