@@ -392,8 +392,7 @@ void theme_mono(struct rd_theme *out)
 		theme_plain(out, "mono");
 }
 
-void theme_colours(const struct rd_theme *t, enum theme_role role, int colors, short *fg,
-		   short *bg)
+void theme_colours(const struct rd_theme *t, enum theme_role role, int colors, short *fg, short *bg)
 {
 	const struct theme_style *s = &t->roles[role], *n = &t->roles[ROLE_NORMAL];
 	int wide = colors >= 256;

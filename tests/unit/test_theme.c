@@ -391,8 +391,8 @@ static void test_colours(void **state)
 				short fg, bg;
 				theme_colours(&t, (enum theme_role)r, colors, &fg, &bg);
 				if (fg < 0 || bg < 0)
-					fail_msg("%s: role %s on %d colours: fg %d bg %d", painted[k],
-						 theme_role_names[r], colors, fg, bg);
+					fail_msg("%s: role %s on %d colours: fg %d bg %d",
+						 painted[k], theme_role_names[r], colors, fg, bg);
 			}
 	}
 	short fg, bg;

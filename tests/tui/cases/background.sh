@@ -2,7 +2,8 @@
 # every cell of the screen (panes, their empty areas and cleared lines, header lines,
 # reasons, charts, the tab bar, the status line, the prompt and its completion line, the
 # `?` help) has one of the theme's backgrounds, never the terminal's own, at 120x40, 80x24
-# and 20x5. The default theme keeps the terminal's background.
+# and 20x5. The default theme keeps the terminal's background; switching from it to light
+# paints everything.
 #
 # bg_check reads `capture-pane -e -N` (SGR escapes, trailing blanks kept), follows the
 # colour state cell by cell (tmux carries it from line to line) and prints the first cell
@@ -165,5 +166,9 @@ tmux -L "$sock" capture-pane -e -N -p -t t >"$work/cap.txt"
 msg=$(python3 -c "$bg_py" "$work/cap.txt" "$root/themes/default.theme" terminal Output 80 24 0)
 if [ -z "$msg" ]; then ok "the default theme keeps the terminal's background"; else
 	bad "the default theme keeps the terminal's background: $msg"; fi
+# Switching to a painted theme paints the windows made under the default one.
+keys : 'theme light' Enter c
+expect "Reasons" "theme light, the list again"
+bg_check light painted three 0 "switched to light (80x24)"
 keys q
 expect "exited 0" "quits (default)"
