@@ -61,6 +61,12 @@ int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
 int theme_name_check(const char *name, size_t n, struct rd_err *err);
 /* The built-in mono theme (also what NO_COLOR selects). */
 void theme_mono(struct rd_theme *out);
+/* The colours role is drawn in on a terminal of `colors` colours (8, or 256 and more):
+ * a `default` colour of any role but normal is normal's, so a theme that sets its own
+ * background (dark, light) has it under every role and every cell; normal's `default`
+ * is the terminal's own (THEME_DEFAULT_COLOR), as in the default theme. */
+void theme_colours(const struct rd_theme *t, enum theme_role role, int colors, short *fg,
+		   short *bg);
 
 /* The console configuration: $XDG_CONFIG_HOME/riskdesk/config (else ~/.config/...),
  * lines "key = value", '#' comments. Unknown keys are reported, not fatal. */

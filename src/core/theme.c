@@ -392,6 +392,18 @@ void theme_mono(struct rd_theme *out)
 		theme_plain(out, "mono");
 }
 
+void theme_colours(const struct rd_theme *t, enum theme_role role, int colors, short *fg, short *bg)
+{
+	const struct theme_style *s = &t->roles[role], *n = &t->roles[ROLE_NORMAL];
+	int wide = colors >= 256;
+	*fg = wide ? s->fg256 : s->fg8;
+	*bg = wide ? s->bg256 : s->bg8;
+	if (*fg == THEME_DEFAULT_COLOR)
+		*fg = wide ? n->fg256 : n->fg8;
+	if (*bg == THEME_DEFAULT_COLOR)
+		*bg = wide ? n->bg256 : n->bg8;
+}
+
 /* ---- files ---- */
 
 static int name_char(char c)

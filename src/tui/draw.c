@@ -1,9 +1,17 @@
-/* Drawing helpers: clipped UTF-8 text, list and detail movement. Gauges, sparklines and
- * plots are in chart.c. */
+/* Drawing helpers: windows on the theme's background, clipped UTF-8 text, list and detail
+ * movement. Gauges, sparklines and plots are in chart.c. */
 #include <string.h>
 #include <wchar.h>
 
 #include "tui.h"
+
+WINDOW *tui_window(const struct tui *t, int h, int w, int y, int x)
+{
+	WINDOW *win = newwin(h, w, y, x);
+	if (win)
+		wbkgd(win, (chtype)tui_attr(t, ROLE_NORMAL));
+	return win;
+}
 
 int tui_put(WINDOW *win, int y, int x, int w, const char *s)
 {

@@ -325,7 +325,7 @@ void prompt_draw(struct tui *t)
 	int first = point > room ? point - room : 0;
 	tui_put(bar, 0, plen, cols - plen, line + first);
 	if (matches_line[0] && t->rows >= 2) {
-		WINDOW *m = newwin(1, cols, t->rows - 2, 0);
+		WINDOW *m = tui_window(t, 1, cols, t->rows - 2, 0);
 		wbkgd(m, (chtype)tui_attr(t, ROLE_STATUS));
 		tui_put(m, 0, 0, cols, matches_line);
 		wnoutrefresh(m);

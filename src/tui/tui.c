@@ -67,9 +67,8 @@ static void apply_theme(struct tui *t)
 	if (!t->colors)
 		return;
 	for (int r = 0; r < ROLE_COUNT; r++) {
-		const struct theme_style *s = &t->theme.roles[r];
-		short fg = t->colors >= 256 ? s->fg256 : s->fg8;
-		short bg = t->colors >= 256 ? s->bg256 : s->bg8;
+		short fg, bg; /* a role's `default` is normal's: one background everywhere */
+		theme_colours(&t->theme, (enum theme_role)r, t->colors, &fg, &bg);
 		init_pair((short)(r + 1), fg, bg);
 	}
 	bkgd((chtype)tui_attr(t, ROLE_NORMAL));
@@ -87,8 +86,11 @@ int tui_set_theme(struct tui *t, const char *name, struct rd_err *err)
 	t->theme = th;
 	apply_theme(t);
 	snprintf(t->ctx.settings.theme, sizeof t->ctx.settings.theme, "%s", name);
-	for (int i = 0; i < PANE_COUNT; i++)
+	for (int i = 0; i < PANE_COUNT; i++) {
 		t->panes[i].dirty = 1;
+		if (t->panes[i].win) /* the new normal's attributes under the blanks */
+			wbkgd(t->panes[i].win, (chtype)tui_attr(t, ROLE_NORMAL));
+	}
 	clearok(curscr, TRUE);
 	return 0;
 }
@@ -144,10 +146,10 @@ static int idle(struct tui *t)
 }
 
 
-static void place(struct pane *p, int y, int x, int h, int w)
+static void place(const struct tui *t, struct pane *p, int y, int x, int h, int w)
 {
 	p->y = y, p->x = x, p->h = h, p->w = w;
-	p->win = newwin(h, w, y, x);
+	p->win = tui_window(t, h, w, y, x);
 	p->dirty = 1;
 }
 
@@ -172,11 +174,11 @@ static void place_panes(struct tui *t)
 	if (t->rows < 3 || t->cols < 10) {
 		/* Too small for anything but the bar. */
 		if (t->rows >= 1)
-			t->bar = newwin(1, t->cols, t->rows - 1, 0);
+			t->bar = tui_window(t, 1, t->cols, t->rows - 1, 0);
 		return;
 	}
-	t->tabs = newwin(1, t->cols, 0, 0);
-	t->bar = newwin(1, t->cols, t->rows - 1, 0);
+	t->tabs = tui_window(t, 1, t->cols, 0, 0);
+	t->bar = tui_window(t, 1, t->cols, t->rows - 1, 0);
 	int top = 1, h = t->rows - 2;
 	if (t->job && h > JOBS_MIN_PANE_ROWS) { /* the jobs line, above the bar, while a job runs */
 		h--;
@@ -189,16 +191,16 @@ static void place_panes(struct tui *t)
 	struct pane *p = t->panes;
 	int shown = t->single || t->zoom ? t->focus : t->front;
 	if (shown >= 0 && (t->single || t->zoom || shown > PANE_PROFILE)) {
-		place(&p[shown], top, 0, h, t->cols);
+		place(t, &p[shown], top, 0, h, t->cols);
 		if (!t->single && t->focus != shown)
 			t->focus = shown;
 		return;
 	}
 	int lw = t->cols * 11 / 20, rw = t->cols - lw;
 	int ph = h * 3 / 5, ah = h - ph;
-	place(&p[PANE_CUSTOMERS], top, 0, h, lw);
-	place(&p[PANE_PROFILE], top, lw, ph, rw);
-	place(&p[PANE_ACTIVITY], top + ph, lw, ah, rw);
+	place(t, &p[PANE_CUSTOMERS], top, 0, h, lw);
+	place(t, &p[PANE_PROFILE], top, lw, ph, rw);
+	place(t, &p[PANE_ACTIVITY], top + ph, lw, ah, rw);
 	if (t->focus > PANE_PROFILE)
 		t->focus = PANE_CUSTOMERS;
 }
@@ -522,7 +524,7 @@ static void draw_help(struct tui *t)
 		help_view = textview_new();
 	if (help_width != w)
 		help_text(t, w);
-	WINDOW *win = newwin(h, w, 1, 0);
+	WINDOW *win = tui_window(t, h, w, 1, 0);
 	werase(win);
 	textview_draw(help_view, t, win, 0, h, w, " Keys and commands  (q closes, / finds)",
 		      tui_attr(t, ROLE_HEADER));

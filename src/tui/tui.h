@@ -104,6 +104,11 @@ int tui_input_pending(void);
 char *tui_capture(struct tui *t, const char *line);
 /* Marks every pane for reloading its data (after a command changed the store). */
 void tui_reload_all(struct tui *t);
+/* A new window (newwin's arguments) whose blanks are the theme's normal background: every
+ * window the console makes comes from here, so an erased line, an empty area and text
+ * drawn without a colour pair all show the theme's background (dark, light) and no cell
+ * the terminal's own. */
+WINDOW *tui_window(const struct tui *t, int h, int w, int y, int x);
 /* Draws text clipped to width w at (y, x) of win; UTF-8 aware. Returns columns used. */
 int tui_put(WINDOW *win, int y, int x, int w, const char *s);
 /* Outside a UTF-8 locale, each em dash of s becomes '-' (in place). */

@@ -377,6 +377,47 @@ static void test_partial_inherits(void **state)
 	assert_string_equal(e.name, "t");
 }
 
+/* A role's `default` colour is normal's: the dark and light themes have their background
+ * under every role; a theme that only sets normal's background gets it under the roles it
+ * inherits; the default theme keeps the terminal's own (issue 12, item 7). */
+static void test_colours(void **state)
+{
+	(void)state;
+	static const char *const painted[] = {"dark", "light"};
+	for (size_t k = 0; k < 2; k++) {
+		struct rd_theme t = builtin(painted[k]);
+		for (int colors = 8; colors <= 256; colors += 248)
+			for (int r = 0; r < ROLE_COUNT; r++) {
+				short fg, bg;
+				theme_colours(&t, (enum theme_role)r, colors, &fg, &bg);
+				if (fg < 0 || bg < 0)
+					fail_msg("%s: role %s on %d colours: fg %d bg %d",
+						 painted[k], theme_role_names[r], colors, fg, bg);
+			}
+	}
+	short fg, bg;
+	struct rd_theme p = parse_ok("normal = white|252 black|234\n");
+	theme_colours(&p, ROLE_BAND_A, 256, &fg, &bg); /* default's band_a = green|34 default */
+	assert_int_equal(fg, 34);
+	assert_int_equal(bg, 234);
+	theme_colours(&p, ROLE_BAND_A, 8, &fg, &bg);
+	assert_int_equal(fg, 2);
+	assert_int_equal(bg, 0);
+	theme_colours(&p, ROLE_MUTED, 8, &fg, &bg); /* muted = default|245 default */
+	assert_int_equal(fg, 7);
+	assert_int_equal(bg, 0);
+	struct rd_theme d = builtin("default");
+	theme_colours(&d, ROLE_NORMAL, 256, &fg, &bg);
+	assert_int_equal(fg, THEME_DEFAULT_COLOR);
+	assert_int_equal(bg, THEME_DEFAULT_COLOR);
+	theme_colours(&d, ROLE_BAND_E, 256, &fg, &bg);
+	assert_int_equal(fg, 160);
+	assert_int_equal(bg, THEME_DEFAULT_COLOR);
+	theme_colours(&d, ROLE_HEADER, 8, &fg, &bg);
+	assert_int_equal(fg, 0);
+	assert_int_equal(bg, 6);
+}
+
 /* ---- errors ---- */
 
 static void expect_error(const char *text, const char *want)
@@ -750,7 +791,7 @@ int main(void)
 		T(test_colour_pairs),     T(test_attributes),     T(test_layout),
 		T(test_partial_inherits), T(test_errors),         T(test_load_order),
 		T(test_load_errors),      T(test_bad_names),      T(test_config),
-		T(test_config_errors),
+		T(test_config_errors),    T(test_colours),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
