@@ -497,7 +497,8 @@ static void test_help_matches_code(void **state)
 	assert_says(help_of("set", NULL), "Ctrl-C stops waiting", "set");
 	assert_says(help_of("set", NULL), "-c 'set lock-timeout 60' -c", "set");
 	assert_says(help_of("promote", NULL), vocab_note(&vocab_segment, SEGMENT_NEW), "promote");
-	assert_says(help_of("retire", NULL), "rules version that serves cannot be retired", "retire");
+	assert_says(help_of("retire", NULL), "rules version that serves cannot be retired",
+		    "retire");
 	snprintf(want, sizeof want, "1 to %d (default %d)", PERF_WINDOW_MAX, PERF_WINDOW_DEFAULT);
 	assert_says(help_of("drift", "window"), want, "drift --window");
 	/* rf's defaults and --tune's grid. */
@@ -506,9 +507,10 @@ static void test_help_matches_code(void **state)
 	assert_says(help_of("train", NULL), want, "train");
 	struct tune_grid g;
 	tune_grid_default(&g);
-	snprintf(want, sizeof want, "(default %d; with --tune, the most early stopping may reach,"
-		 " default %d); rf: trees (default %d)", xgb_params_default.trees, g.max_trees,
-		 xgb_params_forest.trees);
+	snprintf(want, sizeof want,
+		 "(default %d; with --tune, the most early stopping may reach,"
+		 " default %d); rf: trees (default %d)",
+		 xgb_params_default.trees, g.max_trees, xgb_params_forest.trees);
 	assert_says(help_of("train", "trees"), want, "train --trees");
 	struct rd_buf grid = {0};
 	buf_puts(&grid, "depth=");
