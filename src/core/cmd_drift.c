@@ -18,7 +18,7 @@ static const struct rd_opt drift_opts[] = {
 	{"until", "DATE", "only customers whose first activity is on or before DATE"},
 	{"by", "month", "each monthly snapshot against the reference (--since/--until: YYYY-MM)"},
 	{"outcomes", NULL, "per snapshot month and band, actual against expected bad rate, and the AUC"},
-	{"window", "N", "with --outcomes: the performance window in months (default 12)"},
+	{"window", "N", "with --outcomes: the performance window in months, 1 to 120 (default 12)"},
 	{"vintages", NULL, "cumulative bad rate by months on book per origination quarter"},
 	{NULL, NULL, NULL},
 };
@@ -269,21 +269,33 @@ const struct rd_cmd cmd_drift = {
 	.summary = "population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
-		"significant; new and vanished categories. --since/--until DATE keep the customers "
-		"whose first order or payment falls in the window. Over time: with --by month, each monthly snapshot ('snapshot') instead of the profiles: per "
-		"calendar month the score's PSI and status, the features drifted, the AUC, and "
-		"each feature's PSI and status (--since/--until then take months YYYY-MM). "
-		"--outcomes: per snapshot month and band, the expected bad rate (mean PD) against "
-		"the actual one (defaults observed in the --window N months after the month end, "
-		"12 by default; months whose window the outcomes do not cover yet are immature and "
-		"show no actual), and the AUC and Gini of the PD; --vintages: per quarter of "
-		"creation, the cumulative bad rate by months on book. Observed outcomes with an "
-		"observed_at only, never proxy labels. "
-		"'drift baseline' makes the current profiles the rules model's reference; the "
-		"first 'recompute all' sets it when there is none. For a scorecard, --feature F "
-		"adds its characteristic analysis: per bin of F the training rows' share, the "
-		"current share, the change, the points and change x points, then every column's "
-		"total (largest first), which sum to the mean score shift.",
+		"significant; new and vanished categories; a verdict (how many features drifted). "
+		"--since/--until DATE keep the customers whose first order or payment falls in "
+		"the window. There is no table per cohort month: young cohorts differ by having "
+		"less history, a false alarm on an unchanged book. Over time, compare calendar "
+		"months (--by month) and read outcomes by cohort in --vintages. With --by month, "
+		"each monthly snapshot ('snapshot') instead of the profiles: per calendar month "
+		"the score's PSI and status, the features drifted, the AUC, and each feature's "
+		"PSI and status (--since/--until then take months YYYY-MM); it reads the counts "
+		"'snapshot' stored for the model's reference, or counts the snapshot rows when "
+		"the reference changed since (counted_from says which). --outcomes: per snapshot "
+		"month (--since/--until YYYY-MM) and band, the customers at risk (an observed "
+		"outcome, not defaulted by the month end), their expected bad rate (mean PD at "
+		"the snapshot) against the actual one (defaults observed in the --window N months "
+		"after the month end), and the AUC and Gini of the PD; a month whose window ends "
+		"after the latest observed_at is immature and shows no actual, AUC or Gini. "
+		"--vintages: per quarter of creation, the cumulative bad rate by whole months on "
+		"book, each quarter only as far as all its customers have been observed. Both "
+		"read observed outcomes with an observed_at only, never proxy labels (formulas: "
+		"docs/methodology.md section 12). 'drift baseline' makes the current profiles the "
+		"rules model's reference; the first 'recompute all' sets it when there is none. "
+		"For a scorecard, --feature F adds its characteristic analysis: per bin of F the "
+		"reference share (the training rows, from the bins' counts), the current share, "
+		"the change, the points and change x points, then every column's total (largest "
+		"first), which sum to the mean score shift (before clamping and rounding); "
+		"--feature score gives the totals alone, and with --by month the current "
+		"population is the window's last snapshot month. Other models say that it is for "
+		"scorecards.",
 	.min_args = 0,
 	.max_args = 1,
 	.opts = drift_opts,

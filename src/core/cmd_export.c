@@ -279,6 +279,8 @@ const struct rd_cmd cmd_export = {
 	.name = "export",
 	.usage = "profiles|customers|history|drift FILE",
 	.summary = "write a table to FILE (.csv, .json or .ndjson); email and phone masked unless pii on",
+	.help = "The format follows FILE's extension. With 'set pii on', an export that writes "
+		"email and phone unmasked is audited before it starts (status started).",
 	.min_args = 2,
 	.max_args = 2,
 	.flags = CMD_AUDITED,

@@ -161,11 +161,13 @@ const struct rd_cmd cmd_label = {
 	.help = "Without arguments: the outcomes by source (observed, proxy) and how the proxy "
 		"ones were made. 'label proxy --rfm' clusters the customers without an observed "
 		"outcome by k-means on their standardised log recency_days, orders_total and "
-		"total_spend, and labels the least engaged cluster bad (or, with --bad-share, that "
-		"share of the customers, least engaged clusters first), replacing the earlier "
-		"proxy labels. It refuses while observed outcomes exist unless --force; an observed "
-		"outcome is never replaced, and loading one replaces the proxy label. Models "
-		"trained on proxy labels say so. 'label clear' removes the proxy labels.",
+		"total_spend, and labels the least engaged cluster bad (or, with --bad-share P, "
+		"round(P\xc3\x97n) of the n customers, least engaged clusters first); the labels "
+		"replace the earlier proxy labels and are stored as outcomes of source proxy. It "
+		"refuses while observed outcomes exist unless --force; an observed outcome is "
+		"never replaced, and loading one replaces the proxy label. Models trained on "
+		"proxy labels say so in train, model, the Models pane and the Profile. 'label "
+		"clear' removes the proxy labels.",
 	.min_args = 0,
 	.max_args = 1,
 	.flags = CMD_LONG,

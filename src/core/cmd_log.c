@@ -43,9 +43,13 @@ const struct rd_cmd cmd_runs = {
 	.name = "runs",
 	.usage = "[--limit N]",
 	.summary = "the latest write commands (loads, recomputes, training, promotions, ...)",
-	.help = "seconds is how long each ran, to the millisecond (runs recorded before schema 14:"
-		" whole seconds, from their start and finish times). The console's Log shows them"
-		" newest first.",
+	.help = "Each with its status: running (in progress), ok (finished), failed (stopped by "
+		"an error; its data was rolled back), cancelled (stopped when asked; its data was "
+		"rolled back) or interrupted (its process ended while it ran). seconds is how "
+		"long each ran, to the millisecond (runs recorded before schema 14: whole "
+		"seconds, from their start and finish times). Outcomes still waiting in "
+		"PATH-riskdesk beside the database (written while another process held the lock) "
+		"are shown. The console's Log shows them newest first.",
 	.min_args = 0,
 	.max_args = 0,
 	.opts = log_opts,
@@ -63,6 +67,11 @@ const struct rd_cmd cmd_audit = {
 	.name = "audit",
 	.usage = "[--limit N]",
 	.summary = "who changed what, when (every write command)",
+	.help = "Export and 'set pii' too. Each row has its status: ok (succeeded), failed "
+		"(stopped by an error), cancelled (stopped when asked), refused (another process "
+		"held the write lock) or started (data began to leave: an export with email and "
+		"phone unmasked). Rows still waiting in PATH-riskdesk beside the database "
+		"(written while another process held the lock) are shown without an id.",
 	.min_args = 0,
 	.max_args = 0,
 	.opts = log_opts,

@@ -159,6 +159,14 @@ const struct rd_cmd cmd_set = {
 	.usage = "[KEY VALUE]",
 	.summary = "show or change a session setting (as-of DATE|latest, pii on|off,"
 		   " lock-timeout SECONDS)",
+	.help = "Without arguments: the settings. Each lasts for the session: in batch mode, one "
+		"run of riskdesk. pii on shows and exports email and phone unmasked; turning it "
+		"on or off is audited. lock-timeout SECONDS (0 to 86400) is how long a write "
+		"waits while another process holds the database's write lock: 10 by default, 0 "
+		"fails at once, and Ctrl-C stops waiting. A write that gives up fails naming the "
+		"riskdesk command that holds the lock, its user, since when and its process id "
+		"(when one does). In batch mode, set it before the commands it is for: riskdesk "
+		"-c 'set lock-timeout 60' -c 'recompute all'.",
 	.min_args = 0,
 	.max_args = 2,
 	.args = set_args,

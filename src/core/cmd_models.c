@@ -135,11 +135,14 @@ const struct rd_cmd cmd_models = {
 	.usage = "[compare [NAME[@VERSION]...]]",
 	.summary = "the model registry: every version with its status, algorithm and metrics,"
 		   " and who serves each segment",
-	.help = "'models compare' puts trained models side by side as a validation report wants "
-		"them: fold-mean AUC and its spread, out-of-fold AUC, KS, Brier score, mean PD "
-		"against the observed bad rate, the largest PD-decile calibration gap and the "
-		"training times, best AUC first (default: the newest version of every trained "
-		"model). folds_id tells whether they were cross-validated on the same rows and folds.",
+	.help = "Per version: its algorithm, segment, status, weight, AUC and KS. Per segment: "
+		"who serves it, a champion, a blend with its cut-off, or the rules model. 'models "
+		"compare' puts trained models side by side as a validation report wants them: "
+		"fold-mean AUC and its spread, out-of-fold AUC, KS, Brier score, mean PD against "
+		"the observed bad rate, the largest PD-decile calibration gap and the tuning, "
+		"cross-validation and fit seconds, best AUC first (default: the newest version of "
+		"every trained model). folds_id is equal when they were cross-validated on the "
+		"same rows and folds.",
 	.min_args = 0,
 	.max_args = -1,
 	.exec = exec_models,
@@ -919,12 +922,19 @@ const struct rd_cmd cmd_model = {
 		 " check NAME[@VERSION] [--min-auc X] [--max-fnr X] [--min-ks X] [--min-hl-p X]"
 		 " [--max-psi X]",
 	.summary = "one model's details; write it to / read it from one JSON file; or check it",
-	.help = "model NAME shows its metrics, gains, calibration by band and by PD decile with the "
-		"Hosmer-Lemeshow test, IV and points or weights. model check NAME runs pass/fail "
-		"checks: cross-validated AUC, the share of defaulters approved at its cut-off, KS, "
-		"the Hosmer-Lemeshow p-value, and the PSI of its score between its training rows and "
-		"the current profiles of its segment (scored by the model itself); it fails (exit "
-		"status 1) when one fails.",
+	.help = "model NAME shows its band edges, metrics (threshold_pd is its cut-off), fold "
+		"AUCs, gains, calibration by band and by PD decile with the Hosmer-Lemeshow test, "
+		"the IV table, and the scorecard's variable selection and points table or the "
+		"logit weights. 'model export NAME FILE' writes the model as one JSON file that "
+		"scores identically in another database; 'model import FILE' adds it as the next "
+		"version of its name, a challenger, once the file's format, name, algorithm "
+		"(rules only as a version of 'rules'), segment and weight are valid and its "
+		"specification is one this riskdesk can score, of that algorithm. model check "
+		"NAME runs pass/fail checks: cross-validated AUC, the share of defaulters "
+		"approved at its cut-off, KS, the Hosmer-Lemeshow p-value, and the PSI of its "
+		"score between its training rows and the current profiles of its segment (scored "
+		"by the model itself, so a challenger can be checked); it fails (exit status 1) "
+		"when one fails. A check that cannot be computed says why and does not fail.",
 	.min_args = 1,
 	.max_args = 3,
 	.opts = model_opts,
@@ -1161,13 +1171,17 @@ const struct rd_cmd cmd_promote = {
 	.name = "promote",
 	.usage = "NAME[@VERSION] [--blend W]",
 	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
-	.help = "A trained champion serves the customers of its segment (new: fewer than 3 "
-		"delivered orders; existing; or all, for the segments with no champion of their "
-		"own). promote replaces the segment's champions, which become challengers; with "
-		"--blend W the version joins the segment's blend with weight W: the score is the "
-		"weighted mean of the members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 "
-		"\xc3\x97W\", with its own cut-off. The name's other serving version becomes a "
-		"challenger. With no trained champion the rules model serves.",
+	.help = "A segment (new: fewer than 3 delivered orders; existing) is served by its own "
+		"champions, trained with --segment new or existing, before those trained on all; "
+		"with none the rules model serves. promote replaces the champions of the "
+		"version's segment, which become challengers; with --blend W the version joins "
+		"the segment's blend with weight W: the score is the weighted mean of the "
+		"members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 \xc3\x97W\" in "
+		"profiles, history and exports, with its own cut-off, fitted on the members' "
+		"out-of-fold predictions of the customers they all predicted (without both "
+		"defaulters and others among them: the weighted mean of their cut-off scores). "
+		"The name's other serving version becomes a challenger. promote rules@N makes "
+		"that rules version the one that serves.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,
@@ -1180,6 +1194,9 @@ const struct rd_cmd cmd_retire = {
 	.name = "retire",
 	.usage = "NAME[@VERSION]",
 	.summary = "take a model version out of service (audited)",
+	.help = "A retired version is kept for the record and never serves. The rules version "
+		"that serves cannot be retired: it scores the segments no trained model serves; "
+		"'rules import' or 'promote rules@N' replaces it first.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,

@@ -266,7 +266,8 @@ out:
 }
 
 static const struct rd_opt recompute_opts[] = {
-	{"id", "ID", "the customer with exactly this id (even one called 'all' or 'where')"},
+	{"id", "ID", "the customer with exactly this id (even one called 'all' or 'where'); the"
+		     " console's r key uses it"},
 	{"as-of", "DATE", "compute the features from the events on or before DATE (this run only)"},
 	{NULL, NULL, NULL},
 };

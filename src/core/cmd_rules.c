@@ -153,6 +153,10 @@ const struct rd_cmd cmd_rules = {
 	.name = "rules",
 	.usage = "[export FILE | import FILE]",
 	.summary = "show the rules model, or write/read its JSON (import makes a new version)",
+	.help = "The rules model scores the segments no trained champion serves. 'rules export "
+		"FILE' writes the serving version's JSON specification; 'rules import FILE' "
+		"checks an edited one and makes it a new version, the champion: the version that "
+		"served is retired.",
 	.min_args = 0,
 	.max_args = 2,
 	.writing_subcommands = rules_writing,

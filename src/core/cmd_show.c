@@ -212,7 +212,7 @@ out:
 const struct rd_cmd cmd_show = {
 	.name = "show",
 	.usage = "ID",
-	.summary = "the customer, its profile, reasons and recent orders and payments",
+	.summary = "the customer, its profile, reasons, features and recent orders and payments",
 	.min_args = 1,
 	.max_args = 1,
 	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},

@@ -141,9 +141,10 @@ const struct rd_cmd cmd_snapshot = {
 		"day with the features as of that day (only the orders and payments on or before "
 		"it) and the score, PD, band and segment under the serving models, as 'recompute "
 		"all --as-of' that day would give them. All months are computed in one pass over "
-		"the orders and payments. A month taken again is replaced. 'snapshots' lists them, "
-		"'drift --by month' compares each with the model's reference, 'cleanup snapshots' "
-		"removes old ones.",
+		"the orders and payments. It also stores each month's drift counts against every "
+		"champion's reference, which 'drift --by month' reads. A month taken again is "
+		"replaced. 'snapshots' lists them, 'drift --by month' compares each with the "
+		"model's reference, 'cleanup snapshots' removes old ones.",
 	.min_args = 0,
 	.max_args = 0,
 	.flags = CMD_WRITES | CMD_LONG,

@@ -53,9 +53,10 @@ const struct rd_cmd cmd_status = {
 		   "that no longer serves, snapshots older than the load",
 	.help = "Profiles computed before the latest load of customers, orders or payments (they "
 		"miss its data; outcomes change no profile), profiles scored by a model that no "
-		"longer serves their segment (after promote, retire or rules import), and snapshot "
-		"months taken before that load; 'recompute all' and 'snapshot' bring them up to "
-		"date. The console's status line and Drift pane say the same.",
+		"longer serves their segment (after promote, retire or rules import), and "
+		"snapshot months taken before that load; 'recompute all' and 'snapshot' bring "
+		"them up to date. drift says the same in its stale line, the console in its "
+		"status line and Drift pane.",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = exec_status,

@@ -26,7 +26,8 @@ static const struct rd_opt train_opts[] = {
 	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
 	{"cost-fn", "X", "cost of approving a defaulter (default 10)"},
 	{"cost-fp", "X", "cost of declining a good customer (default 1)"},
-	{"trees", "N", "xgb: boosting rounds (default 300); rf: trees (default 500)"},
+	{"trees", "N", "xgb: boosting rounds (default 300; with --tune, the most early stopping may"
+		       " reach, default 2000); rf: trees (default 500)"},
 	{"depth", "D", "xgb: maximum tree depth (default 4); rf: (default 16)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
 		{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
@@ -44,7 +45,9 @@ static const struct rd_opt train_opts[] = {
 			   " (default: sqrt(inputs) of them)"},
 	{"threads", "N", "xgb, rf: threads (default 0: all cores)"},
 	{"tune", NULL, "xgb: cross-validated search of depth, eta, min-child, subsample, trees"},
-	{"grid", "SPEC", "--tune's grid, e.g. depth=2,4:eta=0.05:min-child=1,10:subsample=0.8"},
+	{"grid", "SPEC", "--tune's grid: the values of depth, eta, min-child and subsample, e.g."
+			 " depth=2,4:eta=0.05 (the default: depth=2,4,6:eta=0.02:min-child=1,10,50:"
+			 "subsample=0.8; a setting left out keeps it)"},
 	{"reasons", "shap|approx", "xgb, rf: reasons from exact SHAP or approximate contributions"
 				   " (default: xgb shap, rf approx)"},
 	{NULL, NULL, NULL},
@@ -783,18 +786,28 @@ const struct rd_cmd cmd_train = {
 		 " [--folds-file FILE] [--min-iv X] [--max-corr X] [--trend [F=]SHAPE]"
 		 " [--special F=V,...] [--tune [--grid SPEC]] [--threads N]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
-	.help = "Rows are the customers with an outcome, columns their features and attributes "
-		"(constant ones dropped). Metrics are on out-of-fold predictions; the cost-optimal "
-		"PD cut-off uses --cost-fn and --cost-fp. The model is then fitted on all rows and "
-		"registered as a challenger with its IV table and reference distributions. A "
-		"scorecard bins numerics to the --trend shape (auto: monotone unless the data "
-		"support a peak or valley), gives special codes and missing values bins of their "
-		"own, leaves out features under --min-iv and the weaker of two whose WoE "
-		"correlates above --max-corr, and refits without any feature whose coefficient "
-		"has the wrong sign; 'model NAME' lists what was left out and why. rf is a "
-		"random forest (XGBoost's random-forest mode). xgb --tune first cross-validates a "
-		"grid of depth, eta, min-child and subsample on the same folds, each setting's "
-		"trees found by early stopping on the held-out fold, and trains the best.",
+	.help = "It learns outcomes.defaulted: rows are the customers with an outcome, columns "
+		"their features and attributes (constant ones dropped). logit: liblinear's L2 "
+		"logistic regression; scorecard: WoE bins, a logistic regression on the WoE "
+		"values, a points table; xgb: libxgboost's gradient-boosted trees; rf: a random "
+		"forest, libxgboost's random-forest mode (500 trees of depth 16, sqrt(inputs) of "
+		"the inputs tried at each split, leaves of at least sqrt(rows per tree)/4 rows, "
+		"no L2 penalty on the leaves: lambda 0; its reasons default to XGBoost's "
+		"approximate contributions, faster than exact SHAP on deep trees). Metrics are on "
+		"out-of-fold predictions: AUC per fold, out-of-fold AUC, Gini, KS, Brier score, "
+		"log loss, gains, calibration by band and by PD decile, and the cost-optimal PD "
+		"cut-off from --cost-fn and --cost-fp. The model is then fitted on all rows and "
+		"registered as a challenger with its IV table, reference distributions and "
+		"out-of-fold predictions (a blend's cut-off is fitted on them). --bands sets the "
+		"band edges it uses when it scores and in its calibration. A scorecard bins "
+		"numerics to the --trend shape (auto: monotone unless the data support a peak or "
+		"valley), gives special codes and missing values bins of their own, leaves out "
+		"features under --min-iv and the weaker of two whose WoE correlates above "
+		"--max-corr, and refits without any feature whose coefficient has the wrong sign, "
+		"so that points rise with the WoE; 'model NAME' lists what was left out and why. "
+		"xgb --tune first cross-validates a grid of depth, eta, min-child and subsample "
+		"on the same folds, each setting's trees found by early stopping on the held-out "
+		"fold, shows the table and trains the best.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES | CMD_LONG,

@@ -3,6 +3,10 @@
 
 #include "riskdesk/browse.h"
 #include "riskdesk/expr.h"
+#include "riskdesk/performance.h"
+#include "riskdesk/tune.h"
+#include "riskdesk/vocab.h"
+#include "riskdesk/xgb.h"
 
 static void test_split(void **state)
 {
@@ -457,6 +461,98 @@ static void test_key_bindings(void **state)
 	store_close(st);
 }
 
+/* The help text of NAME (its paragraph, or with opt its option's), which must exist. */
+static const char *help_of(const char *name, const char *opt)
+{
+	const struct rd_cmd *c = cmd_find(name);
+	assert_non_null(c);
+	if (!opt) {
+		if (!c->help)
+			fail_msg("%s has no help paragraph", name);
+		return c->help;
+	}
+	for (const struct rd_opt *o = c->opts; o && o->name; o++)
+		if (strcmp(o->name, opt) == 0)
+			return o->help;
+	fail_msg("%s has no option --%s", name, opt);
+	return NULL;
+}
+
+static void assert_says(const char *text, const char *what, const char *name)
+{
+	if (!strstr(text, what))
+		fail_msg("%s's help does not say \"%s\"", name, what);
+}
+
+/* Each word of v in text as "WORD (NOTE", the note up to its own parenthesis if any. */
+static void assert_says_vocab(const char *text, const struct vocab *v, const char *name)
+{
+	for (int i = 0; i < v->n; i++) {
+		char want[256];
+		const char *note = vocab_note(v, i);
+		int len = (int)strcspn(note, "(");
+		while (len > 0 && note[len - 1] == ' ')
+			len--;
+		snprintf(want, sizeof want, "%s (%.*s", vocab_name(v, i), len, note);
+		assert_says(text, want, name);
+	}
+}
+
+/* The help strings are static text: what they say of a vocabulary or a default must be what
+ * the code has (the man page's COMMANDS section is made from them). */
+static void test_help_matches_code(void **state)
+{
+	(void)state;
+	char want[256];
+	assert_says_vocab(help_of("runs", NULL), &vocab_run_status, "runs");
+	assert_says_vocab(help_of("audit", NULL), &vocab_audit_status, "audit");
+	snprintf(want, sizeof want, "%g by default, 0 fails at once", STORE_LOCK_TIMEOUT);
+	assert_says(help_of("set", NULL), want, "set");
+	assert_says(help_of("set", NULL), "Ctrl-C stops waiting", "set");
+	assert_says(help_of("set", NULL), "-c 'set lock-timeout 60' -c", "set");
+	assert_says(help_of("promote", NULL), vocab_note(&vocab_segment, SEGMENT_NEW), "promote");
+	assert_says(help_of("retire", NULL), "rules version that serves cannot be retired",
+		    "retire");
+	snprintf(want, sizeof want, "1 to %d (default %d)", PERF_WINDOW_MAX, PERF_WINDOW_DEFAULT);
+	assert_says(help_of("drift", "window"), want, "drift --window");
+	/* rf's defaults and --tune's grid. */
+	snprintf(want, sizeof want, "%d trees of depth %d", xgb_params_forest.trees,
+		 xgb_params_forest.max_depth);
+	assert_says(help_of("train", NULL), want, "train");
+	struct tune_grid g;
+	tune_grid_default(&g);
+	snprintf(want, sizeof want,
+		 "(default %d; with --tune, the most early stopping may reach,"
+		 " default %d); rf: trees (default %d)",
+		 xgb_params_default.trees, g.max_trees, xgb_params_forest.trees);
+	assert_says(help_of("train", "trees"), want, "train --trees");
+	struct rd_buf grid = {0};
+	buf_puts(&grid, "depth=");
+	for (int i = 0; i < g.ndepth; i++)
+		buf_printf(&grid, "%s%d", i ? "," : "", g.depth[i]);
+	buf_puts(&grid, ":eta=");
+	for (int i = 0; i < g.neta; i++)
+		buf_printf(&grid, "%s%g", i ? "," : "", g.eta[i]);
+	buf_puts(&grid, ":min-child=");
+	for (int i = 0; i < g.nmcw; i++)
+		buf_printf(&grid, "%s%g", i ? "," : "", g.mcw[i]);
+	buf_puts(&grid, ":subsample=");
+	for (int i = 0; i < g.nsub; i++)
+		buf_printf(&grid, "%s%g", i ? "," : "", g.subsample[i]);
+	assert_says(help_of("train", "grid"), grid.data, "train --grid");
+	buf_free(&grid);
+	/* The key that recomputes one customer is the one recompute's --id names. */
+	int keyed = 0;
+	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++) {
+		if (!b->command || strncmp(b->command, "recompute --id ", 15) != 0)
+			continue;
+		snprintf(want, sizeof want, "the console's %s key uses it", b->keys);
+		assert_says(help_of("recompute", "id"), want, "recompute --id");
+		keyed = 1;
+	}
+	assert_true(keyed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_long_values_cut),
 		cmocka_unit_test(test_console_hooks),
 		cmocka_unit_test(test_key_bindings),
+		cmocka_unit_test(test_help_matches_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
