@@ -5,6 +5,7 @@
 #define RISKDESK_APP_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "riskdesk/command.h"
@@ -22,7 +23,7 @@ struct app_opts {
 
 /* Set by the SIGINT handlers of both modes (defined in main.c); a long command polls it
  * through ctx->cancel. */
-extern volatile sig_atomic_t app_cancel;
+extern atomic_int app_cancel;
 
 /* Runs -c commands and/or the script. Returns the exit status (0, 1, 2). */
 int batch_main(struct rd_store *st, const struct app_opts *o);

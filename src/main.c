@@ -10,7 +10,9 @@
 #include "app.h"
 #include "riskdesk/store.h"
 
-volatile sig_atomic_t app_cancel;
+/* Set by the SIGINT handler: a lock-free atomic is safe there, and across threads. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler sets app_cancel");
+atomic_int app_cancel;
 
 #ifndef RISKDESK_VERSION
 #define RISKDESK_VERSION "0.1.0"

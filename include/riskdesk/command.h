@@ -4,6 +4,7 @@
 #define RISKDESK_COMMAND_H
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #include "riskdesk/sink.h"
 #include "riskdesk/store.h"
@@ -90,7 +91,8 @@ struct rd_ctx {
 	struct rd_store *store;          /* the open database; not owned */
 	struct rd_sink *out;             /* results go here; not owned */
 	struct rd_settings settings;
-	volatile sig_atomic_t *cancel;   /* set (by SIGINT) to ask a long command to stop; may be NULL */
+	atomic_int *cancel;              /* set (by SIGINT, or by the console for its job) to
+					  * ask a long command to stop; may be NULL */
 	const char *line;                /* the command line being run, for runs and audit */
 	struct rd_run *run;              /* the write command's runs row (journal.h), or NULL */
 	const struct rd_console_hooks *console; /* the console's hooks; NULL in batch mode */

@@ -5,6 +5,7 @@
 #define RISKDESK_FEATSCAN_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "riskdesk/features.h"
@@ -23,7 +24,7 @@ typedef int (*feature_visit)(void *ud, const char *customer_id, const double *va
 struct feature_scan {
 	int64_t as_of_day;
 	const struct rd_strmap *only;     /* customer ids to visit, or NULL for all */
-	volatile sig_atomic_t *cancel;    /* polled; may be NULL */
+	atomic_int *cancel;    /* polled; may be NULL */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	feature_visit visit;

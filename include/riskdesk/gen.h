@@ -4,6 +4,7 @@
 #define RISKDESK_GEN_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "riskdesk/util.h"
@@ -23,7 +24,7 @@ struct gen_opts {
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	volatile const int *cancel;                /* polled; may be NULL */
-	volatile const sig_atomic_t *sig_cancel;   /* polled too (a command's ctx->cancel); may be NULL */
+	const atomic_int *sig_cancel;   /* polled too (a command's ctx->cancel); may be NULL */
 };
 
 struct gen_report {

@@ -10,6 +10,7 @@
 #define RISKDESK_JOURNAL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "riskdesk/store.h"
@@ -51,7 +52,7 @@ void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
 struct rd_job {
 	struct rd_store *store;        /* not owned */
 	struct rd_sink *out;           /* diagnostics, messages, progress; not owned */
-	volatile sig_atomic_t *cancel; /* polled; may be NULL */
+	atomic_int *cancel; /* polled; may be NULL */
 	struct rd_run *run;            /* the caller's open run, or NULL */
 };
 

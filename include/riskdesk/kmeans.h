@@ -18,6 +18,7 @@
 #define RISKDESK_KMEANS_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +43,7 @@ struct kmeans_result {
 /* Lloyd's algorithm from the k centroids init (k × dim). Fills r (free it with
  * kmeans_result_free, also after a failure). cancel is polled each step; may be NULL. */
 int kmeans_lloyd(const double *x, size_t n, int dim, int k, const double *init, int max_iter,
-		 volatile sig_atomic_t *cancel, struct kmeans_result *r, struct rd_err *err);
+		 atomic_int *cancel, struct kmeans_result *r, struct rd_err *err);
 
 /* k-means++ starting centroids into out (k × dim), drawing from the splitmix64 state
  * *rng (advanced). -1 when the points have fewer than k distinct values. */
@@ -52,7 +53,7 @@ int kmeans_plusplus(const double *x, size_t n, int dim, int k, uint64_t *rng, do
 /* n_init k-means++ starts from one generator seeded with seed, each refined by Lloyd; the
  * run with the lowest inertia is kept (ties: the earlier run). */
 int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init,
-	       int max_iter, volatile sig_atomic_t *cancel, struct kmeans_result *r,
+	       int max_iter, atomic_int *cancel, struct kmeans_result *r,
 	       struct rd_err *err);
 
 /* Frees what r owns and zeroes it; NULL is a no-op. */

@@ -7,6 +7,7 @@
 #define RISKDESK_MODELCHECK_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "riskdesk/store.h"
@@ -40,7 +41,7 @@ struct modelcheck {
  * NULL) is polled between batches. 0, or -1 with err (no such trained model, a database
  * error, cancelled). */
 int modelcheck_run(struct rd_store *st, const char *name, int version,
-		   const struct modelcheck_limits *lim, const volatile sig_atomic_t *cancel,
+		   const struct modelcheck_limits *lim, const atomic_int *cancel,
 		   struct modelcheck out[MODELCHECK_COUNT], struct rd_err *err);
 
 #endif

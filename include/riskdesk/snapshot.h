@@ -8,6 +8,7 @@
 #define RISKDESK_SNAPSHOT_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "riskdesk/engine.h"
@@ -43,7 +44,7 @@ struct snapshot_month {
 struct snapshot_take {
 	int first, last;                  /* the months, inclusive; last - first < SNAPSHOT_MAX_MONTHS */
 	int64_t run_id;                   /* the runs row the snapshots belong to */
-	volatile sig_atomic_t *cancel;    /* polled; may be NULL */
+	atomic_int *cancel;    /* polled; may be NULL */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total); /* may be NULL */
 	void *ud;
 	struct snapshot_month *months;    /* out: last - first + 1 entries, oldest first */

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "riskdesk/util.h"
 
@@ -49,7 +50,7 @@ int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
 
 struct store_wait {
 	double timeout;                /* seconds; 0 fails at once */
-	volatile sig_atomic_t *cancel; /* may be NULL */
+	atomic_int *cancel; /* may be NULL */
 	void (*progress)(void *ud, double waited, double timeout); /* may be NULL */
 	void *ud;
 };

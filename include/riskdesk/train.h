@@ -6,6 +6,7 @@
 #define RISKDESK_TRAIN_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "riskdesk/model.h"
@@ -72,7 +73,7 @@ struct train_params {
 	enum woe_trend trend;     /* scorecard: the bin shape of numerics (auto) */
 	struct xgb_params xgb;    /* xgb */
 	int approx_reasons;       /* xgb: reasons from approximate contributions (spec "reasons") */
-	const volatile sig_atomic_t *cancel; /* polled by long fits; NULL: never */
+	const atomic_int *cancel; /* polled by long fits; NULL: never */
 	void (*progress)(void *ud, int done, int total); /* xgb rounds; may be NULL */
 	void *ud;
 };

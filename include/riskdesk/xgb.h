@@ -6,6 +6,7 @@
 #define RISKDESK_XGB_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "riskdesk/util.h"
@@ -54,7 +55,7 @@ struct xgb_model; /* a booster and its number of inputs */
  * are not kept. Free the model with xgb_free. */
 struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			    const unsigned char *use, const struct xgb_params *p,
-			    const volatile sig_atomic_t *cancel,
+			    const atomic_int *cancel,
 			    void (*progress)(void *ud, int done, int total), void *ud,
 			    struct rd_err *err);
 /* Early stopping (train --tune): boosts up to p->trees rounds on the rows with use[i] != 0 and
@@ -64,7 +65,7 @@ struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
  * data and params give the same result. 0, or -1 with err ("cancelled" when cancel was set). */
 int xgb_early_stop(const float *x, size_t n, int ninputs, const int *y, const unsigned char *use,
 		   const unsigned char *eval, const struct xgb_params *p, int patience,
-		   const volatile sig_atomic_t *cancel, int *best_rounds, double *best_auc,
+		   const atomic_int *cancel, int *best_rounds, double *best_auc,
 		   struct rd_err *err);
 /* Probability of y = 1 for each of the n rows (x as for xgb_train, ninputs columns). 0 or -1. */
 int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struct rd_err *err);

@@ -141,7 +141,7 @@ static void relocate_empty(const double *x, size_t n, int dim, int k, double *c,
 }
 
 int kmeans_lloyd(const double *x, size_t n, int dim, int k, const double *init, int max_iter,
-		 volatile sig_atomic_t *cancel, struct kmeans_result *r, struct rd_err *err)
+		 atomic_int *cancel, struct kmeans_result *r, struct rd_err *err)
 {
 	memset(r, 0, sizeof *r);
 	if (check_args(x, n, dim, k, err))
@@ -207,7 +207,7 @@ out:
 }
 
 int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init,
-	       int max_iter, volatile sig_atomic_t *cancel, struct kmeans_result *r,
+	       int max_iter, atomic_int *cancel, struct kmeans_result *r,
 	       struct rd_err *err)
 {
 	memset(r, 0, sizeof *r);

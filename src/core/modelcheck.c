@@ -103,7 +103,7 @@ static int count_batch(struct rd_engine *e, size_t n, char **ids, const double *
 
 /* The score PSI of the model on the current profiles of its segment, *rows of them. */
 static int book_psi(struct rd_store *st, const char *name, int version, const char *segment,
-		    const struct score_ref *ref, const volatile sig_atomic_t *cancel, double *psi,
+		    const struct score_ref *ref, const atomic_int *cancel, double *psi,
 		    size_t *rows, struct rd_err *err)
 {
 	struct rd_engine *e = engine_load_model(st, name, version, err);
@@ -164,7 +164,7 @@ out:
 }
 
 int modelcheck_run(struct rd_store *st, const char *name, int version,
-		   const struct modelcheck_limits *lim, const volatile sig_atomic_t *cancel,
+		   const struct modelcheck_limits *lim, const atomic_int *cancel,
 		   struct modelcheck out[MODELCHECK_COUNT], struct rd_err *err)
 {
 	sqlite3_stmt *s;

@@ -282,7 +282,7 @@ static BoosterHandle new_booster(DMatrixHandle train, DMatrixHandle eval, size_t
 
 struct xgb_model *xgb_train(const float *x, size_t n, int ninputs, const int *y,
 			    const unsigned char *use, const struct xgb_params *p,
-			    const volatile sig_atomic_t *cancel,
+			    const atomic_int *cancel,
 			    void (*progress)(void *ud, int done, int total), void *ud,
 			    struct rd_err *err)
 {
@@ -335,7 +335,7 @@ out:
 
 int xgb_early_stop(const float *x, size_t n, int ninputs, const int *y, const unsigned char *use,
 		   const unsigned char *eval, const struct xgb_params *p, int patience,
-		   const volatile sig_atomic_t *cancel, int *best_rounds, double *best_auc,
+		   const atomic_int *cancel, int *best_rounds, double *best_auc,
 		   struct rd_err *err)
 {
 	DMatrixHandle dm = NULL, dv = NULL;

@@ -21,7 +21,7 @@ struct tui_job {
 	struct rd_sink *sink;   /* a console sink over progress */
 	struct rd_ctx ctx;
 	struct job_progress progress;
-	volatile sig_atomic_t cancel;
+	atomic_int cancel;
 	atomic_int done;        /* set by the worker as its last act */
 	int status;
 	double t0;

@@ -115,10 +115,10 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute"));
+	assert_non_null(strstr(all, "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute"));
 	free(all);
 	/* capped */
-	check_at(NULL, "", -1, 3, "audit|cleanup|drift", 0);
+	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
 	check_at(NULL, "", -1, 0, "", 0);
 	/* the word under the cursor, in the middle of the line */
 	check_at(NULL, "sh C001", 2, 100, "show", 0);
@@ -156,7 +156,7 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
+	check(NULL, "help ", "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
 			    "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */

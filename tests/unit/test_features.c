@@ -199,7 +199,7 @@ static void test_recompute_cancelled(void **state)
 	struct rd_store *st = fixture();
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
-	volatile sig_atomic_t cancel = 1; /* as if Ctrl-C came at once */
+	atomic_int cancel = 1; /* as if Ctrl-C came at once */
 	ctx_init(&ctx, st, sink);
 	ctx.cancel = &cancel;
 	assert_int_equal(cmd_run_line(&ctx, "recompute all"), RD_FAILED);

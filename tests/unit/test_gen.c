@@ -721,7 +721,7 @@ static void progress_and_cancel(void **state)
 
 	/* A command's SIGINT flag works the same way; earlier files stay untouched. */
 	gen_ok(dir, 10, 1, 12, 0);
-	volatile sig_atomic_t sig = 1;
+	atomic_int sig = 1;
 	gen_opts_default(&o);
 	o.sig_cancel = &sig;
 	assert_int_equal(gen_write(dir, &o, &rep, &err), -1);

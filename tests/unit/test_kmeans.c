@@ -183,7 +183,7 @@ static void test_bad_input(void **state)
 	assert_int_equal(kmeans_fit(x, 1, 1, 2, 1, 1, 10, NULL, &r, &err), -1);
 	assert_non_null(strstr(err.msg, "1 points cannot make 2 clusters"));
 	assert_int_equal(kmeans_fit(x, 2, 1, KMEANS_MAX_K + 1, 1, 1, 10, NULL, &r, &err), -1);
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	const double ok[] = {0, 1, 10, 11};
 	assert_int_equal(kmeans_fit(ok, 4, 1, 2, 1, 3, 10, &cancel, &r, &err), 1);
 	assert_null(r.assign); /* nothing kept */

@@ -197,7 +197,7 @@ static void test_cancelled(void **state)
 	struct rd_store *st = fixture();
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	ctx_init(&ctx, st, sink);
 	ctx.cancel = &cancel;
 	assert_int_equal(cmd_run_line(&ctx, "label proxy --rfm"), RD_FAILED);

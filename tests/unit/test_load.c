@@ -1242,7 +1242,7 @@ static void test_cancel(void **state)
 		buf_printf(&b, "C%05d,n%d\n", i, i);
 	const char *p = test_file("many.csv", b.data, b.len);
 	buf_free(&b);
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
 	r.job = (struct rd_job){.store = st, .out = &r.sink.base};

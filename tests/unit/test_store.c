@@ -376,7 +376,7 @@ static void test_run_lifecycle(void **state)
 	struct rd_store *st = test_store();
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
-	volatile sig_atomic_t cancel = 0;
+	atomic_int cancel = 0;
 	ctx_init(&ctx, st, sink);
 	ctx.cancel = &cancel;
 	ctx.line = "load customers c.csv";
@@ -545,7 +545,7 @@ static void test_lock_holder_and_refusal(void **state)
 
 	/* The store's wait: timeout, then cancel; progress while it lasts. */
 	int calls = 0;
-	volatile sig_atomic_t cancel = 0;
+	atomic_int cancel = 0;
 	struct store_wait w = {0.5, &cancel, progress_count, &calls};
 	store_set_wait(st, &w);
 	store_wait_clear(st);

@@ -73,7 +73,7 @@ struct progress_log {
 	int calls;
 	int last_done;
 	int total;
-	volatile sig_atomic_t *cancel; /* set once done reaches 20 */
+	atomic_int *cancel; /* set once done reaches 20 */
 };
 
 static void on_progress(void *ud, int done, int total)
@@ -409,7 +409,7 @@ static void test_early_stop(void **state)
 	p.trees = 300;
 	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 50, NULL, &best2, &auc2, &err), 0);
 	assert_true(best2 >= best && auc2 >= auc);
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 10, &cancel, &best, &auc, &err), -1);
 	assert_string_equal(err.msg, "cancelled");
 	xgb_free(m);
@@ -420,7 +420,7 @@ static void test_cancel(void **state)
 	(void)state;
 	struct xgb_params p = small(50);
 	struct rd_err err = {{0}};
-	volatile sig_atomic_t cancel = 1;
+	atomic_int cancel = 1;
 	assert_null(xgb_train(x, N, K, y, NULL, &p, &cancel, NULL, NULL, &err));
 	assert_string_equal(err.msg, "cancelled");
 
