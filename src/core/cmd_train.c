@@ -19,7 +19,8 @@
 
 static const struct rd_opt train_opts[] = {
 	{"algo", "ALGO", "logit, scorecard, xgb or rf (random forest)"},
-	{"segment", "S", "all, new or existing (default all): the customers it learns from and serves"},
+	{"segment", "S", "all, new, existing, individual or company (default all): the customers it"
+			 " learns from and serves"},
 	{"features", "F,...", "only these features and attributes"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
 	{"folds-file", "FILE", "folds from a CSV of row,fold (a dataset's folds.csv)"},
@@ -693,7 +694,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		unsigned char *keep = rd_malloc(d.n);
 		size_t m = 0;
 		for (size_t i = 0; i < d.n; i++) {
-			keep[i] = vocab_model_serves(ms, d.is_new[i] ? SEGMENT_NEW : SEGMENT_EXISTING);
+			keep[i] = vocab_model_serves(ms, (enum rd_customer_kind)d.kind[i],
+						     d.is_new[i] ? SEGMENT_NEW : SEGMENT_EXISTING);
 			if (keep[i])
 				fold[m++] = fold[i];
 		}
@@ -784,7 +786,8 @@ const struct rd_cmd cmd_train = {
 		 " [--special F=V,...] [--tune [--grid SPEC]] [--threads N]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
 	.help = "Rows are the customers with an outcome, columns their features and attributes "
-		"(constant ones dropped). Metrics are on out-of-fold predictions; the cost-optimal "
+		"(constant ones dropped), and their kind (individual or company) when --features "
+		"names kind. Metrics are on out-of-fold predictions; the cost-optimal "
 		"PD cut-off uses --cost-fn and --cost-fp. The model is then fitted on all rows and "
 		"registered as a challenger with its IV table and reference distributions. A "
 		"scorecard bins numerics to the --trend shape (auto: monotone unless the data "

@@ -754,7 +754,8 @@ static void test_mapping_errors(void **state)
 		{"{\"header\": \"no\"}", "m.json: 'header' must be true or false"},
 		{"{\"header\": false}", "\"header\": false needs \"columns\""},
 		{"{\"separator\": \"ab\"}", "'separator' must be one character"},
-		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments or outcomes"},
+		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments, outcomes, credit_requests or"
+					   " external_records"},
 		{"{\"columns\": [\"a\", \"A\"]}", "'columns' names 'A' twice"},
 		{"{\"id\": {\"format\": \"G%s\"}}", "'id'.'format' 'G%s'"},
 		{"{\"id\": {\"format\": \"G%d%d\"}}", "more than one %d"},
