@@ -444,6 +444,16 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	 * (customer_inputs). The CHECKs cannot be altered: models and credit_requests are
 	 * rebuilt, rows kept (no loader wrote requests before; a row that breaks the new
 	 * rules stops the upgrade rather than being dropped). */
+	if (version >= 1 && version < 16) {
+		int64_t bad = store_int(st, "SELECT count(*) FROM credit_requests WHERE NOT"
+					" (amount > 0) OR created_at IS NULL", -1);
+		if (bad != 0) {
+			rd_err_set(err, "%s: the schema upgrade to %d needs every credit request to have"
+				   " an amount > 0 and a created_at; %lld do%s not (fix them with sqlite3"
+				   " first)", st->path, 16, (long long)bad, bad == 1 ? "es" : "");
+			goto fail;
+		}
+	}
 	if (version >= 1 && version < 16 &&
 	    store_exec(st, "CREATE TABLE models_v16 (name TEXT NOT NULL, version INTEGER NOT NULL,"
 			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
