@@ -1176,8 +1176,9 @@ const struct rd_cmd cmd_promote = {
 	.usage = "NAME[@VERSION] [--blend W]",
 	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
 	.help = "A trained champion serves the customers of its segment (new: fewer than 3 "
-		"delivered orders; existing; or all, for the segments with no champion of their "
-		"own). promote replaces the segment's champions, which become challengers; with "
+		"delivered orders; existing; individual or company, the customer's kind, which "
+		"comes first: a company champion serves new and existing companies; or all, for "
+		"the customers with no champion of their own). promote replaces the segment's champions, which become challengers; with "
 		"--blend W the version joins the segment's blend with weight W: the score is the "
 		"weighted mean of the members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 "
 		"\xc3\x97W\", with its own cut-off. The name's other serving version becomes a "

@@ -21,7 +21,7 @@ static const struct rd_opt train_opts[] = {
 	{"algo", "ALGO", "logit, scorecard, xgb or rf (random forest)"},
 	{"segment", "S", "all, new, existing, individual or company (default all): the customers it"
 			 " learns from and serves"},
-	{"features", "F,...", "only these features and attributes"},
+	{"features", "F,...", "only these features and attributes; kind adds the customer's kind"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
 	{"folds-file", "FILE", "folds from a CSV of row,fold (a dataset's folds.csv)"},
 	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
