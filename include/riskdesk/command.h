@@ -117,7 +117,8 @@ enum rd_arg_type {
 	RD_ARG_DIR,       /* a directory */
 	RD_ARG_MODEL,     /* a model's name */
 	RD_ARG_FEATURE,   /* an input of a model: that of --model on the line, else the champions' */
-	RD_ARG_COLUMN,    /* a training column: a built-in feature or a customer attribute */
+	RD_ARG_COLUMN,    /* a training column: a built-in feature, a customer attribute or the
+			   * customer's kind */
 	RD_ARG_CUSTOMER,  /* a customer id */
 	RD_ARG_ATTRIBUTE, /* a customer attribute's name */
 	RD_ARG_COMMAND,   /* a command's name */

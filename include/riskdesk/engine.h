@@ -41,7 +41,9 @@ struct engine_component {
 
 struct engine_result {
 	struct rd_score score;   /* score, band, pd, risk level, reasons */
-	enum rd_segment segment; /* the customer's, which routes it */
+	enum rd_segment segment; /* the customer's, which routes it with its kind */
+	enum rd_customer_kind kind; /* read only when routes depend on it (blend_by_kind); else
+				     * individual */
 	const char *model_name;  /* owned by the engine: the champion, or the blend's label
 				  * ("blend: a@1 ×1 + b@2 ×3"), or the rules model */
 	int model_version;       /* 0 for a blend */
@@ -52,7 +54,7 @@ struct engine_result {
 };
 
 /* Scores n customers: ids[i] and their features[i * FEAT_COUNT ..]. Each customer is routed
- * to its segment's champions (blend.h); with several, the score is the weighted mean of
+ * by its kind and segment to their champions (blend.h); with several, the score is the weighted mean of
  * their raw scores (a weighted mean of log-odds), the PD follows from it, and the reasons
  * are the weighted points lost; with none, the rules model scores. 0 or -1. */
 int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,

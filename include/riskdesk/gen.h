@@ -28,13 +28,14 @@ struct gen_opts {
 };
 
 struct gen_report {
-	int64_t customers, orders, payments, outcomes;
+	int64_t customers, orders, payments, outcomes, requests, records;
 };
 
 /* Fills o with the defaults above (no progress, no cancel). */
 void gen_opts_default(struct gen_opts *o);
 
-/* Writes customers.csv, orders.csv, payments.csv, outcomes.csv into dir (created with
+/* Writes customers.csv, orders.csv, payments.csv, outcomes.csv, credit_requests.csv and
+ * external_records.csv into dir (created with
  * mode 0700 when missing; files 0600, written whole or not at all: afile.h). A dir that
  * holds any of them already is refused, naming them, unless opts->force. The same
  * options give byte-identical files. 0, or -1 with err ("cancelled" when asked to stop:

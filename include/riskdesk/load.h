@@ -4,6 +4,7 @@
 #ifndef RISKDESK_LOAD_H
 #define RISKDESK_LOAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "riskdesk/journal.h"
@@ -16,8 +17,15 @@ struct load_opts {
 	int skip_bad;         /* commit valid rows, write rejects to FILE.rejects.csv */
 };
 
+/* The tables a file can load, in the order `load DIR` loads them (NULL after the last). */
+#define LOAD_TABLES 6
+extern const char *const load_table_names[LOAD_TABLES + 1];
+/* The names joined by ", " and, before the last, by last (", " or " or "), into buf (n
+ * bytes, cut); returns buf. */
+const char *load_tables_list(const char *last, char *buf, size_t n);
+
 struct load_report {
-	char table[16];            /* customers, orders, payments, outcomes */
+	char table[24];            /* customers, ..., external_records */
 	char path[1024];           /* the file, as given */
 	int64_t read;              /* data rows read */
 	int64_t inserted;          /* new ids */
@@ -36,9 +44,9 @@ struct load_report {
 int load_file(const struct rd_job *job, const char *table, const char *path,
 	      const struct load_opts *opts, struct load_report *report, struct rd_err *err);
 
-/* Loads customers, orders, payments, outcomes files found in dir (.csv, .json, .ndjson)
- * in dependency order, all in one transaction. reports has room for 4; *nreports is set
- * (0 on failure). map_path must be NULL. */
+/* Loads the files of load_table_names found in dir (TABLE.csv, .json or .ndjson) in that
+ * order, all in one transaction. reports has room for LOAD_TABLES; *nreports is set (0
+ * on failure). map_path must be NULL. */
 int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *opts,
 	     struct load_report *reports, int *nreports, struct rd_err *err);
 

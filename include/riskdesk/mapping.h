@@ -63,7 +63,7 @@ struct mapping_label {
 
 struct rd_mapping {
 	char *name;                       /* the mapping file as given, for messages; owned */
-	char table[16];                   /* the table it is for, or "" for any */
+	char table[24];                   /* the table it is for, or "" for any */
 	int header;                       /* 1: the first line of the source names the columns */
 	char **columns;                   /* column names (replace the header when header is 1); owned */
 	int ncolumns;                     /* 0: none given */

@@ -38,10 +38,13 @@ struct train_data {
 	int *y;                      /* 1 = defaulted */
 	char **ids;                  /* customer ids (owned) */
 	unsigned char *is_new;       /* 1: segment "new" (routing, SPEC §5) */
+	unsigned char *kind;         /* enum rd_customer_kind (routing too) */
 };
 
 /* Reads the training data, with the labels the mappings gave its columns. only_features:
  * a comma-separated list of column names, or NULL for all (constant columns are dropped).
+ * The customer's kind is a categorical column (vocab.h: KIND_INPUT) only when the list
+ * names it: a model trained without naming it stays as it was.
  * A column name longer than REASON_NAME_MAX bytes is refused. 0 or -1 with err. */
 int train_data_load(struct rd_store *st, const char *only_features, int64_t as_of_day,
 		    struct train_data *d, struct rd_err *err);

@@ -58,21 +58,32 @@ extern const struct vocab vocab_risk_level;
 /* The level of band index b (anything out of range: CRITICAL, as the lowest band). */
 enum rd_risk_level vocab_band_risk(int b);
 
-/* A customer's segment (the routing of SPEC section 5), and the segments a model serves:
- * one of them or all. */
-#define SEGMENT_NEW_BELOW 3 /* fewer delivered orders than this: segment "new" */
-enum rd_segment { SEGMENT_NEW, SEGMENT_EXISTING, SEGMENTS };
-extern const struct vocab vocab_segment;
-enum rd_model_segment { MODEL_SEGMENT_ALL, MODEL_SEGMENT_NEW, MODEL_SEGMENT_EXISTING };
-extern const struct vocab vocab_model_segment;
-/* The model segment (enum rd_model_segment) of exactly segment s. */
-int vocab_model_segment_of(enum rd_segment s);
-/* Whether a model of segment ms (enum rd_model_segment) serves customers of segment s. */
-int vocab_model_serves(int ms, enum rd_segment s);
-
 /* A customer's kind. */
 enum rd_customer_kind { KIND_INDIVIDUAL, KIND_COMPANY, KINDS };
 extern const struct vocab vocab_kind;
+/* The kind as a trained model's input: a categorical column of this name, read from
+ * customers.kind (the view customer_inputs), never from customer_attributes. */
+#define KIND_INPUT "kind"
+
+/* A customer's segment (the routing of SPEC section 5), and the segments a model serves:
+ * all customers, one segment, or one kind. The words of the two lists a model's segment
+ * can come from (segments and kinds) are distinct. */
+#define SEGMENT_NEW_BELOW 3 /* fewer delivered orders than this: segment "new" */
+enum rd_segment { SEGMENT_NEW, SEGMENT_EXISTING, SEGMENTS };
+extern const struct vocab vocab_segment;
+enum rd_model_segment {
+	MODEL_SEGMENT_ALL, MODEL_SEGMENT_NEW, MODEL_SEGMENT_EXISTING, MODEL_SEGMENT_INDIVIDUAL,
+	MODEL_SEGMENT_COMPANY
+};
+extern const struct vocab vocab_model_segment;
+/* The model segment (enum rd_model_segment) of exactly segment s, and of exactly kind k. */
+int vocab_model_segment_of(enum rd_segment s);
+int vocab_model_segment_of_kind(enum rd_customer_kind k);
+/* The kind (enum rd_customer_kind) a model segment is, or -1 (all, new, existing). */
+int vocab_model_segment_kind(int ms);
+/* Whether a model of segment ms (enum rd_model_segment) serves customers of kind k and
+ * segment s. */
+int vocab_model_serves(int ms, enum rd_customer_kind k, enum rd_segment s);
 
 /* Where an outcome came from (label.h). */
 enum rd_outcome_source { SOURCE_OBSERVED, SOURCE_PROXY };
@@ -104,7 +115,11 @@ extern const struct vocab vocab_attr_type;
 extern const struct vocab vocab_order_status;
 extern const struct vocab vocab_pay_method;
 
-/* A credit request's status. */
+/* A credit request's status (SPEC section 8): loaded as pending unless the file says
+ * otherwise; decided as approved, referred (to an analyst) or declined. */
+enum rd_request_status {
+	REQUEST_PENDING, REQUEST_APPROVED, REQUEST_REFERRED, REQUEST_DECLINED, REQUEST_STATUSES
+};
 extern const struct vocab vocab_request_status;
 
 /* A profile's decision against its cut-off (profile.h: the rule). */

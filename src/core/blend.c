@@ -82,8 +82,17 @@ static int read_champions(struct rd_store *st, int light, struct blend_member **
 	return 0;
 }
 
-int blend_single(struct rd_store *st, const char *name, int version, struct blend out[2],
-		 struct rd_err *err)
+/* Empties route r of out. */
+static void route_init(struct blend *b, int r)
+{
+	memset(b, 0, sizeof *b);
+	b->segment = vocab_name(&vocab_segment, r % SEGMENTS);
+	b->kind = vocab_name(&vocab_kind, r / SEGMENTS);
+	b->cutoff_pd = b->auc_oof = NAN;
+}
+
+int blend_single(struct rd_store *st, const char *name, int version,
+		 struct blend out[BLEND_ROUTES], struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
@@ -106,16 +115,15 @@ int blend_single(struct rd_store *st, const char *name, int version, struct blen
 		return -1;
 	int ms = vocab_find(&vocab_model_segment, m.segment);
 	m.weight = 1;
-	for (int k = 0; k < SEGMENTS; k++) {
-		memset(&out[k], 0, sizeof out[k]);
-		out[k].segment = vocab_name(&vocab_segment, k);
-		out[k].auc_oof = NAN;
-		out[k].cutoff_pd = m.cutoff_pd;
-		if (vocab_model_serves(ms, (enum rd_segment)k)) {
-			out[k].n = 1;
-			out[k].m[0] = m;
+	for (int r = 0; r < BLEND_ROUTES; r++) {
+		route_init(&out[r], r);
+		out[r].cutoff_pd = m.cutoff_pd;
+		if (vocab_model_serves(ms, (enum rd_customer_kind)(r / SEGMENTS),
+				       (enum rd_segment)(r % SEGMENTS))) {
+			out[r].n = 1;
+			out[r].m[0] = m;
 		}
-		blend_label(out[k].m, out[k].n, out[k].label, sizeof out[k].label);
+		blend_label(out[r].m, out[r].n, out[r].label, sizeof out[r].label);
 	}
 	return 0;
 }
@@ -226,30 +234,38 @@ static int same_members(const struct blend *a, const struct blend *b)
 	return 1;
 }
 
+/* Whether some champion serves exactly model segment ms. */
+static int has_segment(const struct blend_member *all, int n, int ms)
+{
+	for (int i = 0; i < n; i++)
+		if (vocab_find(&vocab_model_segment, all[i].segment) == ms)
+			return 1;
+	return 0;
+}
+
 /* fit: the whole blends (blend_serving); else who serves only (blend_members). */
-static int serving(struct rd_store *st, struct blend out[2], int fit, struct rd_err *err)
+static int serving(struct rd_store *st, struct blend out[BLEND_ROUTES], int fit,
+		   struct rd_err *err)
 {
 	struct blend_member *all = NULL;
 	int n, rc = -1;
 	if (read_champions(st, !fit, &all, &n, err))
 		return -1;
-	for (int s = 0; s < SEGMENTS; s++) {
-		struct blend *b = &out[s];
-		memset(b, 0, sizeof *b);
-		b->segment = vocab_name(&vocab_segment, s);
-		b->cutoff_pd = b->auc_oof = NAN;
-		/* The champions of the segment itself, else those of all segments. */
-		int own = 0;
-		for (int i = 0; i < n; i++)
-			own |= vocab_find(&vocab_model_segment, all[i].segment) ==
-			       vocab_model_segment_of((enum rd_segment)s);
-		int want = own ? vocab_model_segment_of((enum rd_segment)s) : MODEL_SEGMENT_ALL;
+	for (int r = 0; r < BLEND_ROUTES; r++) {
+		struct blend *b = &out[r];
+		route_init(b, r);
+		/* The champions of the route's kind, else of its segment, else of all. */
+		int of_kind = vocab_model_segment_of_kind((enum rd_customer_kind)(r / SEGMENTS));
+		int of_seg = vocab_model_segment_of((enum rd_segment)(r % SEGMENTS));
+		int want = has_segment(all, n, of_kind) ? of_kind
+			   : has_segment(all, n, of_seg) ? of_seg
+							 : MODEL_SEGMENT_ALL;
 		for (int i = 0; i < n; i++) {
 			if (vocab_find(&vocab_model_segment, all[i].segment) != want)
 				continue;
 			if (b->n == BLEND_MAX) {
 				rd_err_set(err, "segment %s has more than %d champions; retire some",
-					   b->segment, BLEND_MAX);
+					   vocab_name(&vocab_model_segment, want), BLEND_MAX);
 				goto out;
 			}
 			b->m[b->n++] = all[i];
@@ -263,12 +279,16 @@ static int serving(struct rd_store *st, struct blend out[2], int fit, struct rd_
 			}
 		}
 		blend_label(b->m, b->n, b->label, sizeof b->label);
-		if (b->n == 1)
+		int before = 0;
+		while (before < r && !same_members(&out[before], b))
+			before++;
+		if (b->n == 1) {
 			b->cutoff_pd = b->m[0].cutoff_pd;
-		else if (s == 1 && same_members(&out[0], b)) {
-			b->cutoff_pd = out[0].cutoff_pd; /* one blend serves both: fitted once */
-			b->cutoff_rows = out[0].cutoff_rows;
-			b->auc_oof = out[0].auc_oof;
+		} else if (before < r) {
+			/* One blend serves both: fitted once. */
+			b->cutoff_pd = out[before].cutoff_pd;
+			b->cutoff_rows = out[before].cutoff_rows;
+			b->auc_oof = out[before].auc_oof;
 		} else if (b->n > 1 && fit && fit_cutoff(st, b, err)) {
 			goto out;
 		}
@@ -279,12 +299,34 @@ out:
 	return rc;
 }
 
-int blend_serving(struct rd_store *st, struct blend out[2], struct rd_err *err)
+int blend_serving(struct rd_store *st, struct blend out[BLEND_ROUTES], struct rd_err *err)
 {
 	return serving(st, out, 1, err);
 }
 
-int blend_members(struct rd_store *st, struct blend out[2], struct rd_err *err)
+int blend_members(struct rd_store *st, struct blend out[BLEND_ROUTES], struct rd_err *err)
 {
 	return serving(st, out, 0, err);
+}
+
+int blend_kinds_alike(const struct blend out[BLEND_ROUTES], enum rd_segment s)
+{
+	return same_members(&out[blend_route(KIND_INDIVIDUAL, s)], &out[blend_route(KIND_COMPANY, s)]);
+}
+
+int blend_by_kind(const struct blend out[BLEND_ROUTES])
+{
+	for (int s = 0; s < SEGMENTS; s++)
+		if (!blend_kinds_alike(out, (enum rd_segment)s))
+			return 1;
+	return 0;
+}
+
+const char *blend_route_name(const struct blend *b, int by_kind, char *out, size_t size)
+{
+	if (by_kind)
+		snprintf(out, size, "%s %s", b->segment, b->kind);
+	else
+		snprintf(out, size, "%s", b->segment);
+	return out;
 }

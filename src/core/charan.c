@@ -121,7 +121,10 @@ static int rows_stmt(struct rd_store *st, const struct charan_opts *o, const cha
 		if (o->until)
 			buf_puts(&sql, " AND cohort <= ?3");
 	}
-	if (vocab_find(&vocab_model_segment, segment) != MODEL_SEGMENT_ALL)
+	int ms = vocab_find(&vocab_model_segment, segment);
+	if (vocab_model_segment_kind(ms) >= 0)
+		buf_puts(&sql, " AND customer_id IN (SELECT id FROM customers WHERE kind = ?4)");
+	else if (ms != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND segment = ?4");
 	buf_puts(&sql, " ORDER BY customer_id");
 	int rc = store_prepare(st, sql.data, s, err);
@@ -239,16 +242,20 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 			}
 	/* The attribute columns by name; their values come from the merge below. */
 	attr_col = strmap_new(16);
-	int nattr = 0;
+	int nattr = 0, takes_kind = 0;
 	for (int c = 0; c < m->ncols; c++)
 		if (m->cols[c].feature < 0) {
 			strmap_put(attr_col, m->cols[c].name, strlen(m->cols[c].name), c);
 			nattr++;
+			takes_kind |= strcmp(m->cols[c].name, KIND_INPUT) == 0;
 		}
+	/* The kind comes from customers (customer_inputs) only for a model that takes it. */
 	if (rows_stmt(st, o, r->segment, &rows, err) ||
 	    (nattr && store_prepare(st,
-				    "SELECT customer_id, name, value, num FROM customer_attributes"
-				    " ORDER BY customer_id",
+				    takes_kind ? "SELECT customer_id, name, value, num FROM"
+						 " customer_inputs ORDER BY customer_id"
+					       : "SELECT customer_id, name, value, num FROM"
+						 " customer_attributes ORDER BY customer_id",
 				    &attrs, err)) ||
 	    (!o->month &&
 	     store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &json,

@@ -67,6 +67,8 @@ static int exec_gen(struct rd_ctx *ctx, const struct rd_args *a)
 	put_count(ctx, "orders.csv", rep.orders);
 	put_count(ctx, "payments.csv", rep.payments);
 	put_count(ctx, "outcomes.csv", rep.outcomes);
+	put_count(ctx, "credit_requests.csv", rep.requests);
+	put_count(ctx, "external_records.csv", rep.records);
 	sink_table_end(ctx->out);
 	sink_message(ctx->out, "wrote %s (seed %llu, %d months%s) in %lld.%02lld s", a->argv[0],
 		     (unsigned long long)o.seed, o.months, o.drift ? ", drift" : "", cs / 100,
@@ -87,9 +89,15 @@ const struct rd_cmd cmd_gen = {
 	.name = "gen",
 	.usage = "DIR [--customers N] [--seed S] [--months M] [--drift] [--force]",
 	.summary = "write a deterministic synthetic dataset into DIR",
-	.help = "Writes customers.csv, orders.csv, payments.csv and outcomes.csv into DIR. "
+	.help = "Writes customers.csv, orders.csv, payments.csv, outcomes.csv, "
+		"credit_requests.csv and external_records.csv into DIR. "
 		"Each customer has a hidden risk that shows in returns, cancellations, failed "
 		"payments, cash-on-delivery use and order values, and drives the default label. "
+		"In each reported month a few percent of the customers apply for credit (the "
+		"riskier more often, for more against their income); requests of the last 30 days "
+		"are pending, older ones decided. Most applicants have a tax office and a land "
+		"registry record (JSON payloads), fetched when they last applied; a few of the "
+		"riskiest are flagged insolvent. "
 		"The book is stationary: customers join at a steady growth rate, each history "
 		"from joining on, so month-end snapshots look alike unless --drift; defaults are "
 		"observed months after joining, goods at the end. The history starts "

@@ -7,9 +7,6 @@
 #include "riskdesk/load.h"
 #include "riskdesk/mapping.h"
 
-/* The tables `load TABLE FILE` takes, in the order `load DIR` loads them. */
-static const char *const load_tables[] = {"customers", "orders", "payments", "outcomes", NULL};
-
 static void report_row(struct rd_sink *out, const char *table, const char *file, int64_t read,
 		       int64_t inserted, int64_t replaced, int64_t rejected, const char *seconds)
 {
@@ -51,7 +48,7 @@ static void print_reports(struct rd_ctx *ctx, const struct load_report *reps, in
 static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	struct load_opts opts = {0};
-	struct load_report reps[4];
+	struct load_report reps[LOAD_TABLES];
 	struct rd_job job = cmd_job(ctx);
 	char e[RD_ECHO_SIZE];
 	int n = 0;
@@ -82,11 +79,13 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 			return RD_FAILED;
 	} else {
 		int known = 0;
-		for (int i = 0; load_tables[i]; i++)
-			known |= strcmp(a->argv[0], load_tables[i]) == 0;
+		for (int i = 0; load_table_names[i]; i++)
+			known |= strcmp(a->argv[0], load_table_names[i]) == 0;
 		if (!known) {
-			rd_err_set(&ctx->err, "load: unknown table %s (customers, orders, payments,"
-				   " outcomes)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
+			char list[160];
+			rd_err_set(&ctx->err, "load: unknown table %s (%s)",
+				   rd_echo(e, a->argv[0], strlen(a->argv[0])),
+				   load_tables_list(", ", list, sizeof list));
 			return RD_USAGE;
 		}
 		if (load_file(&job, a->argv[0], a->argv[1], &opts, &reps[0], &ctx->err))
@@ -98,8 +97,9 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 }
 
 static const struct rd_arg load_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_DIR, .words = load_tables}},
-	{.when = "customers orders payments outcomes", .at = 1, .values = {.type = RD_ARG_FILE}},
+	{.at = 0, .values = {.type = RD_ARG_DIR, .words = load_table_names}},
+	{.when = "customers orders payments outcomes credit_requests external_records", .at = 1,
+	 .values = {.type = RD_ARG_FILE}},
 	{.opt = "map", .values = {.type = RD_ARG_FILE}},
 	RD_ARGS_END,
 };
@@ -115,11 +115,16 @@ const struct rd_cmd cmd_load = {
 	.name = "load",
 	.usage = "DIR | TABLE FILE [--map M] [--delim C] [--skip-bad]",
 	.summary = "load a dataset directory or one file into a table",
-	.help = "DIR loads customers, orders, payments and outcomes files (.csv, .json, .ndjson)"
-		" in that order, in one transaction. TABLE FILE loads one file. Every row is"
-		" checked; on any invalid row nothing is loaded and the errors are listed as"
-		" FILE:LINE: column 'x': ... unless --skip-bad. Loading the same ids again"
-		" replaces them. Mappings: docs/mappings.md.",
+	.help = "DIR loads customers, orders, payments, outcomes, credit_requests and"
+		" external_records files (.csv, .json, .ndjson) in that order, in one transaction."
+		" TABLE FILE loads one file. Every row is checked; on any invalid row nothing is"
+		" loaded and the errors are listed as FILE:LINE: column 'x': ... unless --skip-bad."
+		" Loading the same ids again replaces them (external records: the same source and"
+		" key). A credit request (id, customer_id, amount > 0, term_months, purpose,"
+		" yearly_income, existing_debt, status, created_at) is pending unless its status"
+		" says approved, referred or declined; an external record (source, key,"
+		" customer_id, payload, fetched_at) has a JSON object as its payload. Mappings:"
+		" docs/mappings.md.",
 	.min_args = 1,
 	.max_args = 2,
 	.flags = CMD_WRITES | CMD_LONG,

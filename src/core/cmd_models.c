@@ -98,17 +98,22 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_finalize(s);
 	if (rc)
 		return RD_FAILED;
-	/* Who serves each segment: a champion, a blend (with its own cut-off), or rules. */
-	struct blend sb[2];
+	/* Who serves each segment (each route of a segment whose kinds are served apart): a
+	 * champion, a blend (with its own cut-off), or rules. */
+	struct blend sb[BLEND_ROUTES];
 	if (blend_serving(ctx->store, sb, &ctx->err))
 		return RD_FAILED;
 	static const char *const cols[] = {"segment", "served_by", "cutoff_pd", "cutoff_from",
 					   "auc_oof"};
 	static const enum rd_col_kind skinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT, COL_NUM};
 	sink_table_begin(ctx->out, "serving", 5, cols, skinds);
-	for (int k = 0; k < 2; k++) {
-		const struct blend *b = &sb[k];
-		char by[BLEND_LABEL_MAX + 16], cut[32] = "", from[64] = "", auc[32] = "";
+	for (int k = 0; k < BLEND_ROUTES; k++) {
+		const struct blend *b = &sb[blend_route((enum rd_customer_kind)(k % KINDS),
+						       (enum rd_segment)(k / KINDS))];
+		int by_kind = !blend_kinds_alike(sb, (enum rd_segment)(k / KINDS));
+		if (!by_kind && k % KINDS != 0)
+			continue;
+		char by[BLEND_LABEL_MAX + 16], cut[32] = "", from[64] = "", auc[32] = "", seg[32];
 		if (b->n == 1)
 			snprintf(by, sizeof by, "%s@%d", b->m[0].name, b->m[0].version);
 		else
@@ -123,7 +128,7 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 			snprintf(from, sizeof from, "members' cut-offs");
 		if (!isnan(b->auc_oof))
 			snprintf(auc, sizeof auc, "%.4f", b->auc_oof);
-		const char *row[] = {b->segment, by, cut, from, auc};
+		const char *row[] = {blend_route_name(b, by_kind, seg, sizeof seg), by, cut, from, auc};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
@@ -1048,14 +1053,23 @@ static int replaced_list(struct rd_ctx *ctx, const char *name, int version, cons
 	return n;
 }
 
-/* Who serves each segment now, one message line each (one for both when they share it). */
-static void serving_message(struct rd_ctx *ctx, const struct blend sb[2])
+/* Who serves each segment now, one message line each (one for both when they share it;
+ * one for each route of a segment whose kinds are served apart). */
+static void serving_message(struct rd_ctx *ctx, const struct blend sb[BLEND_ROUTES])
 {
-	int shared = strcmp(sb[0].label, sb[1].label) == 0;
-	for (int k = 0; k < (shared ? 1 : 2); k++) {
-		const struct blend *b = &sb[k];
-		const char *who = shared ? "segments new and existing are" : k ? "segment existing is"
-										: "segment new is";
+	int by_kind = blend_by_kind(sb);
+	int shared = !by_kind && strcmp(sb[blend_route(KIND_INDIVIDUAL, SEGMENT_NEW)].label,
+					sb[blend_route(KIND_INDIVIDUAL, SEGMENT_EXISTING)].label) == 0;
+	for (int k = 0; k < (shared ? 1 : BLEND_ROUTES); k++) {
+		const struct blend *b = &sb[blend_route((enum rd_customer_kind)(k % KINDS),
+						       (enum rd_segment)(k / KINDS))];
+		int apart = !blend_kinds_alike(sb, (enum rd_segment)(k / KINDS));
+		if (!shared && !apart && k % KINDS != 0)
+			continue;
+		char route[48], whob[64];
+		snprintf(whob, sizeof whob, "segment %s is", blend_route_name(b, apart, route,
+									       sizeof route));
+		const char *who = shared ? "segments new and existing are" : whob;
 		char cut[160] = "";
 		if (b->n > 1 && b->cutoff_rows)
 			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is fitted on %zu customers'"
@@ -1082,7 +1096,7 @@ static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 	int version, status = RD_FAILED;
 	snprintf(segment, sizeof segment, "%s", vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL));
 	struct rd_buf replaced = {0};
-	struct blend sb[2];
+	struct blend sb[BLEND_ROUTES];
 	if (resolve(ctx, ref, name, sizeof name, &version))
 		return RD_FAILED;
 	if (strcmp(name, "rules") == 0) {
@@ -1171,11 +1185,12 @@ const struct rd_cmd cmd_promote = {
 	.name = "promote",
 	.usage = "NAME[@VERSION] [--blend W]",
 	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
-	.help = "A segment (new: fewer than 3 delivered orders; existing) is served by its own "
-		"champions, trained with --segment new or existing, before those trained on all; "
-		"with none the rules model serves. promote replaces the champions of the "
-		"version's segment, which become challengers; with --blend W the version joins "
-		"the segment's blend with weight W: the score is the weighted mean of the "
+	.help = "A customer is served by the champions of its kind (trained with --segment "
+		"individual or company; a company champion serves new and existing companies), "
+		"else of its segment (new: fewer than 3 delivered orders; existing), else those "
+		"trained on all; with none the rules model serves. promote replaces the champions "
+		"of the version's segment, which become challengers; with --blend W the version "
+		"joins the segment's blend with weight W: the score is the weighted mean of the "
 		"members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 \xc3\x97W\" in "
 		"profiles, history and exports, with its own cut-off, fitted on the members' "
 		"out-of-fold predictions of the customers they all predicted (without both "

@@ -19,8 +19,9 @@
 
 static const struct rd_opt train_opts[] = {
 	{"algo", "ALGO", "logit, scorecard, xgb or rf (random forest)"},
-	{"segment", "S", "all, new or existing (default all): the customers it learns from and serves"},
-	{"features", "F,...", "only these features and attributes"},
+	{"segment", "S", "all, new, existing, individual or company (default all): the customers it"
+			 " learns from and serves"},
+	{"features", "F,...", "only these features and attributes; kind adds the customer's kind"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
 	{"folds-file", "FILE", "folds from a CSV of row,fold (a dataset's folds.csv)"},
 	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
@@ -696,7 +697,8 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		unsigned char *keep = rd_malloc(d.n);
 		size_t m = 0;
 		for (size_t i = 0; i < d.n; i++) {
-			keep[i] = vocab_model_serves(ms, d.is_new[i] ? SEGMENT_NEW : SEGMENT_EXISTING);
+			keep[i] = vocab_model_serves(ms, (enum rd_customer_kind)d.kind[i],
+						     d.is_new[i] ? SEGMENT_NEW : SEGMENT_EXISTING);
 			if (keep[i])
 				fold[m++] = fold[i];
 		}
@@ -787,7 +789,8 @@ const struct rd_cmd cmd_train = {
 		 " [--special F=V,...] [--tune [--grid SPEC]] [--threads N]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
 	.help = "It learns outcomes.defaulted: rows are the customers with an outcome, columns "
-		"their features and attributes (constant ones dropped). logit: liblinear's L2 "
+		"their features and attributes (constant ones dropped), and their kind "
+		"(individual or company) when --features names kind. logit: liblinear's L2 "
 		"logistic regression; scorecard: WoE bins, a logistic regression on the WoE "
 		"values, a points table; xgb: libxgboost's gradient-boosted trees; rf: a random "
 		"forest, libxgboost's random-forest mode (500 trees of depth 16, sqrt(inputs) of "

@@ -404,6 +404,7 @@ static int cands_values(struct cands *c, const struct line *l, const struct rd_v
 	case RD_ARG_COLUMN:
 		cands_features(c);
 		cands_attributes(c, l->st, 0);
+		cands_words(c, (const char *const[]){KIND_INPUT}, 1);
 		break;
 	case RD_ARG_CUSTOMER: cands_ids(c, l->st); break;
 	case RD_ARG_ATTRIBUTE: cands_attributes(c, l->st, 0); break;

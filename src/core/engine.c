@@ -13,7 +13,7 @@ struct champion {
 	char *name;
 	int version;
 	double weight;
-	int pos[SEGMENTS];    /* its place in serve[SEGMENT_NEW] and serve[SEGMENT_EXISTING], or -1 */
+	int pos[BLEND_ROUTES]; /* its place in each route's serve[], or -1 */
 	struct rd_model *m;
 	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
 };
@@ -23,12 +23,14 @@ struct rd_engine {
 	struct rules_model rules; /* the rules champion: the fallback */
 	char *rules_name;
 	int rules_version;
-	struct blend serve[SEGMENTS]; /* who serves each segment (enum rd_segment) */
-	struct champion *champ;   /* the members of either, each once */
+	struct blend serve[BLEND_ROUTES]; /* who serves each route (blend_route) */
+	struct champion *champ;   /* the members of any, each once */
 	int nchamp;
 	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
 	int nslots;
-	sqlite3_stmt *attrs;      /* one customer's attributes */
+	int by_kind;              /* routes depend on the kind: each customer's is read */
+	sqlite3_stmt *attrs;      /* one customer's attributes (and kind, when a model takes it) */
+	sqlite3_stmt *kind;       /* one customer's kind, when by_kind */
 	struct rd_score *parts;   /* the last batch's component scores (engine_component.detail) */
 	size_t nparts;
 };
@@ -91,7 +93,7 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 	c->name = rd_strdup(bm->name);
 	c->version = bm->version;
 	c->weight = bm->weight;
-	for (int k = 0; k < SEGMENTS; k++)
+	for (int k = 0; k < BLEND_ROUTES; k++)
 		c->pos[k] = -1;
 	c->pos[seg] = pos;
 	c->m = m;
@@ -115,9 +117,9 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 /* The champions of serve[] (filled by the caller), each parsed once. */
 static int load_champions(struct rd_engine *e, struct rd_err *err)
 {
-	for (int seg = 0; seg < SEGMENTS; seg++)
-		for (int k = 0; k < e->serve[seg].n; k++)
-			if (add_champion(e, seg, k, &e->serve[seg].m[k], err))
+	for (int r = 0; r < BLEND_ROUTES; r++)
+		for (int k = 0; k < e->serve[r].n; k++)
+			if (add_champion(e, r, k, &e->serve[r].m[k], err))
 				return -1;
 	return 0;
 }
@@ -131,15 +133,24 @@ static struct rd_engine *engine_make(struct rd_store *st, const char *name, int 
 	e->slots = strmap_new(16);
 	int who = name ? blend_single(st, name, version, e->serve, err)
 		       : blend_serving(st, e->serve, err);
-	if (who || load_rules(e, err) || load_champions(e, err) ||
-	    (e->nslots && store_prepare(st,
-					"SELECT name, value, num FROM customer_attributes"
-					" WHERE customer_id = ?1",
-					&e->attrs, err))) {
-		engine_free(e);
-		return NULL;
-	}
+	if (who || load_rules(e, err) || load_champions(e, err))
+		goto fail;
+	e->by_kind = blend_by_kind(e->serve);
+	/* A model that takes the kind reads it with the attributes (customer_inputs). */
+	int takes_kind = strmap_get(e->slots, KIND_INPUT, strlen(KIND_INPUT)) >= 0;
+	if ((e->nslots && store_prepare(st,
+					takes_kind ? "SELECT name, value, num FROM customer_inputs"
+						     " WHERE customer_id = ?1"
+						   : "SELECT name, value, num FROM customer_attributes"
+						     " WHERE customer_id = ?1",
+					&e->attrs, err)) ||
+	    (e->by_kind &&
+	     store_prepare(st, "SELECT kind FROM customers WHERE id = ?1", &e->kind, err)))
+		goto fail;
 	return e;
+fail:
+	engine_free(e);
+	return NULL;
 }
 
 struct rd_engine *engine_load(struct rd_store *st, struct rd_err *err)
@@ -167,6 +178,7 @@ void engine_free(struct rd_engine *e)
 	free(e->rules_name);
 	strmap_free(e->slots);
 	sqlite3_finalize(e->attrs);
+	sqlite3_finalize(e->kind);
 	free(e);
 }
 
@@ -219,6 +231,34 @@ static int read_attrs(struct rd_engine *e, size_t n, const char *const *ids, str
 			return store_fail(e->st, err, "reading attributes");
 	}
 	return 0;
+}
+
+/* The kind of each customer of a batch, when routes depend on it; else individual (what
+ * a customer is unless its file says otherwise), which no route then tells apart. */
+static int read_kinds(struct rd_engine *e, size_t n, const char *const *ids,
+		      struct engine_result *out, struct rd_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[i].kind = KIND_INDIVIDUAL;
+		if (!e->by_kind)
+			continue;
+		sqlite3_bind_text(e->kind, 1, ids[i], -1, SQLITE_STATIC);
+		int rc = sqlite3_step(e->kind);
+		if (rc == SQLITE_ROW) {
+			int k = vocab_find(&vocab_kind, (const char *)sqlite3_column_text(e->kind, 0));
+			out[i].kind = k < 0 ? KIND_INDIVIDUAL : (enum rd_customer_kind)k;
+		}
+		sqlite3_reset(e->kind);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(e->st, err, "reading customers' kinds");
+	}
+	return 0;
+}
+
+/* The route (blend_route) of result r. */
+static int route_of(const struct engine_result *r)
+{
+	return blend_route(r->kind, r->segment);
 }
 
 static void free_attrs(struct batch_attrs *a, size_t cells)
@@ -286,13 +326,18 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	size_t *rows = NULL;
 	int rc = -1;
 	/* Components of customer i are at i * stride: its blend's members in their order. */
-	size_t stride = (size_t)(e->serve[0].n > e->serve[1].n ? e->serve[0].n : e->serve[1].n);
+	size_t stride = 0;
+	for (int k = 0; k < BLEND_ROUTES; k++)
+		if ((size_t)e->serve[k].n > stride)
+			stride = (size_t)e->serve[k].n;
 	for (size_t i = 0; i < n; i++) {
 		out[i].segment = engine_segment_of(features + i * FEAT_COUNT);
 		out[i].ncomponents = 0;
 		out[i].raw = NAN;
 		out[i].cutoff_pd = NAN;
 	}
+	if (read_kinds(e, n, ids, out, err))
+		goto out;
 	if (e->nchamp == 0)
 		goto rules;
 	if (read_attrs(e, n, ids, &attrs, err))
@@ -311,7 +356,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		int ncols = ch->m->ncols;
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
-			if (ch->pos[out[i].segment] >= 0)
+			if (ch->pos[route_of(&out[i])] >= 0)
 				rows[m++] = i;
 		if (m == 0)
 			continue;
@@ -345,8 +390,8 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		}
 		for (size_t r = 0; r < m; r++) {
 			size_t i = rows[r];
-			int seg = out[i].segment, k = ch->pos[seg];
-			const struct blend *b = &e->serve[seg];
+			int route = route_of(&out[i]), k = ch->pos[route];
+			const struct blend *b = &e->serve[route];
 			size_t at = i * stride + (size_t)k;
 			parts[at] = sc[r];
 			raw[at] = rw[r];
@@ -359,7 +404,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct engine_result *r = &out[i];
-		const struct blend *b = &e->serve[r->segment];
+		const struct blend *b = &e->serve[route_of(r)];
 		int k = b->n;
 		if (k == 0)
 			continue;

@@ -1,6 +1,8 @@
 /* The synthetic dataset generator. Every customer has a hidden risk r in [0, 1]; r
  * drives order values, cancellations, returns, failed payments, COD use and the default
  * label, each with its own noise, so behaviour predicts defaults without giving them away.
+ * Some customers apply for credit (credit requests), and the applicants have records at
+ * the tax office and the land registry (external records), which r shows in too.
  *
  * Determinism: each customer draws from its own xoshiro256** stream seeded from (seed,
  * customer number), all maths uses only IEEE basic operations (our own exp and log, not
@@ -233,15 +235,18 @@ static const int hour_weights[24] = {2,  1,  1,  1,  1,  2,  4,  7,  10, 12, 13,
 
 /* ---- buffered output ---- */
 
-enum { OUT_CUSTOMERS, OUT_ORDERS, OUT_PAYMENTS, OUT_OUTCOMES, OUT_COUNT };
+enum { OUT_CUSTOMERS, OUT_ORDERS, OUT_PAYMENTS, OUT_OUTCOMES, OUT_REQUESTS, OUT_RECORDS, OUT_COUNT };
 
 static const char *const out_names[OUT_COUNT] = {"customers.csv", "orders.csv", "payments.csv",
-						 "outcomes.csv"};
+						 "outcomes.csv", "credit_requests.csv",
+						 "external_records.csv"};
 static const char *const out_headers[OUT_COUNT] = {
 	"id,name,email,phone,kind,created_at\n",
 	"id,customer_id,amount,status,created_at\n",
 	"id,customer_id,order_id,method,success,amount,created_at\n",
 	"customer_id,defaulted,observed_at\n",
+	"id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status,created_at\n",
+	"source,key,customer_id,payload,fetched_at\n",
 };
 
 struct gen_out {
@@ -380,6 +385,8 @@ struct gen_run {
 	int event_width;      /* digits of order and payment ids */
 	int64_t orders;       /* orders written so far (the last order number) */
 	int64_t payments;     /* payments written so far */
+	int64_t requests;     /* credit requests written so far */
+	int64_t window_day;   /* the first day of the reported months: requests start there */
 	int64_t hour_total;   /* sum of hour_weights */
 };
 
@@ -388,6 +395,7 @@ struct gen_customer {
 	int64_t num;       /* 1-based customer number */
 	int company;       /* 1: kind company */
 	double risk;       /* hidden r in [0, 1] */
+	double wealth;     /* log-normal (median 1): order values, income, property */
 	double mu, sigma;  /* log-normal order value (log of euros) */
 	double p_cod;      /* chance an order is paid cash on delivery */
 	double p_fail;     /* chance a payment attempt fails */
@@ -621,6 +629,159 @@ static void write_customer(struct gen_run *g, const struct gen_customer *c, stru
 	put_c(o, '\n');
 }
 
+/* ---- credit requests and external records ---- */
+
+#define GEN_QUEUE_DAYS 30     /* requests of the last 30 days are pending: the queue */
+#define GEN_REFERRED_DAYS 90  /* older ones referred to an analyst and still open */
+
+static const char *const purposes_individual[] = {"car", "home_improvement", "consumer_goods",
+						  "education", "travel", "debt_consolidation"};
+static const char *const purposes_company[] = {"working_capital", "equipment", "vehicles",
+					       "expansion", "refinancing"};
+static const int terms_individual[] = {12, 24, 36, 48, 60};
+static const int terms_company[] = {12, 24, 36, 60, 84};
+
+/* A whole number of euros rounded to a multiple of step (at least step). */
+static int64_t euros(double v, int64_t step)
+{
+	int64_t e = (int64_t)(v / (double)step + 0.5) * step;
+	return e < step ? step : e;
+}
+
+/* One credit request of customer c on day (a day of the reported months). */
+static void write_request(struct gen_run *g, const struct gen_customer *c, struct gen_rng *r,
+			  int64_t day, int64_t when, int64_t income, int64_t debt)
+{
+	double rk = c->risk;
+	/* Risky applicants ask for more against their income, and for debt consolidation. */
+	double share = gen_exp(gen_ln(c->company ? 0.25 : 0.15) + 0.8 * rk + 0.5 * rng_normal(r));
+	int64_t amount = euros((double)income * share, c->company ? 1000 : 100);
+	int term = c->company ? PICK(r, terms_company) : PICK(r, terms_individual);
+	const char *purpose = c->company ? PICK(r, purposes_company) : PICK(r, purposes_individual);
+	if (!c->company && rng_chance(r, 0.3 * rk))
+		purpose = "debt_consolidation";
+	/* The lender's own decisions, before riskdesk: the newest wait in the queue, a few
+	 * referred ones wait for an analyst, the riskier are declined more often. */
+	int64_t age = g->as_of_day - day;
+	int status = REQUEST_APPROVED;
+	double u = rng_unif(r);
+	if (age < GEN_QUEUE_DAYS)
+		status = REQUEST_PENDING;
+	else if (age < GEN_REFERRED_DAYS && u < 0.08)
+		status = REQUEST_REFERRED;
+	else if (rng_chance(r, 0.04 + 0.7 * rk * rk))
+		status = REQUEST_DECLINED;
+
+	struct gen_out *o = &g->out[OUT_REQUESTS];
+	out_row(o);
+	put_id(o, 'R', ++g->requests, g->event_width);
+	put_c(o, ',');
+	put_id(o, 'C', c->num, g->cust_width);
+	put_c(o, ',');
+	put_uint(o, (uint64_t)amount, 1);
+	put_c(o, ',');
+	put_uint(o, (uint64_t)term, 1);
+	put_c(o, ',');
+	put_s(o, purpose);
+	put_c(o, ',');
+	put_uint(o, (uint64_t)income, 1);
+	put_c(o, ',');
+	put_uint(o, (uint64_t)debt, 1);
+	put_c(o, ',');
+	put_s(o, vocab_name(&vocab_request_status, status));
+	put_c(o, ',');
+	put_time(o, when);
+	put_c(o, '\n');
+}
+
+/* An external record: payload is a JSON object's text (quoted for the CSV here). */
+static void write_record(struct gen_run *g, const struct gen_customer *c, const char *source,
+			 const char *key, const char *payload, int64_t fetched)
+{
+	struct gen_out *o = &g->out[OUT_RECORDS];
+	out_row(o);
+	put_s(o, source);
+	put_c(o, ',');
+	put_s(o, key);
+	put_c(o, ',');
+	put_id(o, 'C', c->num, g->cust_width);
+	put_c(o, ',');
+	put_field(o, payload);
+	put_c(o, ',');
+	put_time(o, fetched);
+	put_c(o, '\n');
+}
+
+/* Customer c's credit requests in the reported months (in each month a chance of
+ * 2% + 4% r, companies half as much again), and, when it applied, its records at the
+ * tax office (92%) and the land registry (70%), fetched when it last applied. A few of
+ * the riskiest are insolvent, which both records say. From a stream of its own, so that
+ * the other files are what they were without it. */
+static void gen_credit(struct gen_run *g, const struct gen_customer *c)
+{
+	struct gen_rng rng, *r = &rng;
+	rng_seed(r, g->opts->seed, (uint64_t)c->num | (uint64_t)1 << 63);
+	double rk = c->risk;
+	double p_month = (0.02 + 0.04 * rk) * (c->company ? 1.5 : 1);
+	/* Income (a company's: its yearly profit before tax) and debt, as the applicant
+	 * declares them; the tax office's figure is close, lower for the risky. */
+	double base = c->company ? 120000 : 36000;
+	int64_t income = euros(base * c->wealth * (1 - 0.35 * rk) * gen_exp(0.25 * rng_normal(r)), 100);
+	int64_t debt = rng_chance(r, 0.3 * (1 - rk)) ? 0
+			: euros((double)income * rk * 1.2 * rng_unif(r), 100);
+	int64_t last = -1;
+	int64_t y;
+	unsigned m, d;
+	civil(g->window_day, &y, &m, &d);
+	for (int64_t month = y * 12 + (m - 1);; month++) {
+		int64_t first = days_from_civil(month / 12, (unsigned)(month % 12) + 1, 1);
+		int64_t next = days_from_civil((month + 1) / 12, (unsigned)((month + 1) % 12) + 1, 1);
+		if (first > g->as_of_day)
+			break;
+		int64_t lo = first > c->created_day ? first : c->created_day;
+		int64_t hi = next - 1 < g->as_of_day ? next - 1 : g->as_of_day;
+		if (lo > hi || !rng_chance(r, p_month))
+			continue;
+		int64_t day = lo + rng_below(r, (uint32_t)(hi - lo + 1));
+		int64_t when = time_of_day(g, r, day * 86400);
+		write_request(g, c, r, day, when, income, debt);
+		last = when;
+	}
+	if (last < 0)
+		return;
+	int insolvent = rng_chance(r, 0.005 + 0.15 * rk * rk * rk);
+	int64_t fetched = last + 5 + rng_below(r, 600);
+	char key[48], payload[512];
+	if (rng_chance(r, 0.92)) {
+		int64_t declared = euros((double)income * (0.85 + 0.2 * rng_unif(r) - 0.2 * rk), 100);
+		int64_t arrears = rng_chance(r, 0.6 * rk) ? euros((double)income * 0.1 * rng_unif(r), 10) : 0;
+		int digit = 1 + (int)rng_below(r, 9), two = (int)rng_below(r, 100);
+		if (c->company)
+			snprintf(key, sizeof key, "DE%d%08lld", digit, (long long)c->num);
+		else
+			snprintf(key, sizeof key, "%d%02d%08lld", digit, two, (long long)c->num);
+		snprintf(payload, sizeof payload,
+			 "{\"tax_id\": \"%s\", \"tax_year\": 2024, \"declared_income\": %lld,"
+			 " \"arrears\": %lld, \"insolvency\": %s}",
+			 key, (long long)declared, (long long)arrears, insolvent ? "true" : "false");
+		write_record(g, c, "tax_office", key, payload, fetched);
+	}
+	if (rng_chance(r, 0.70)) {
+		int64_t value = euros((c->company ? 600000 : 250000) * c->wealth *
+				      gen_exp(0.3 * rng_normal(r)), 1000);
+		int64_t charges = euros((double)value * (0.2 * rng_unif(r) + 0.6 * rk), 1000);
+		int district = 100 + (int)rng_below(r, 900);
+		int shared = !c->company && rng_chance(r, 0.4);
+		snprintf(key, sizeof key, "LR-%03d-%08lld", district, (long long)c->num);
+		snprintf(payload, sizeof payload,
+			 "{\"parcel\": \"%s\", \"owner_share\": %s, \"assessed_value\": %lld,"
+			 " \"encumbrances\": %lld, \"insolvency\": %s}",
+			 key, shared ? "0.5" : "1", (long long)value, (long long)charges,
+			 insolvent ? "true" : "false");
+		write_record(g, c, "land_registry", key, payload, fetched);
+	}
+}
+
 /* One customer: hidden parameters, the customer row, the orders with their payments,
  * and the outcome. Each customer has its own random stream. */
 static void gen_customer(struct gen_run *g, int64_t num)
@@ -634,7 +795,8 @@ static void gen_customer(struct gen_run *g, int64_t num)
 	 * (Beta(5,4), mean 0.56). */
 	c.risk = rng_chance(r, 0.18) ? rng_beta_order(r, 5, 8) : rng_beta_order(r, 2, 11);
 	double rk = c.risk;
-	double median = 48 * gen_exp(0.45 * rng_normal(r)) * (c.company ? 3.5 : 1);
+	c.wealth = gen_exp(0.45 * rng_normal(r));
+	double median = 48 * c.wealth * (c.company ? 3.5 : 1);
 	c.mu = gen_ln(median * (1 - 0.45 * rk)); /* riskier: cheaper ... */
 	c.sigma = 0.30 + 0.60 * rk;              /* ... and more erratic orders */
 	c.p_cod = (c.company ? 0.02 : 0.05) + 0.50 * rk;
@@ -695,6 +857,7 @@ static void gen_customer(struct gen_run *g, int64_t num)
 	put_s(o, defaulted ? ",1," : ",0,");
 	put_date(o, observed);
 	put_c(o, '\n');
+	gen_credit(g, &c);
 }
 
 /* ---- files ---- */
@@ -824,6 +987,7 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 	} else {
 		g.drift_epoch = start_day * 86400 + (g.end_epoch - start_day * 86400) / 2;
 	}
+	g.window_day = start_day;
 	g.cust_width = digits(opts->customers);
 	g.event_width = digits(opts->customers * 40); /* about 20 orders a customer expected */
 	for (int h = 0; h < 24; h++)
@@ -858,7 +1022,7 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 				opts->progress(opts->ud, "customers", num, opts->customers);
 		}
 	}
-	/* All four complete and synced before any replaces an existing file: a full disk
+	/* All complete and synced before any replaces an existing file: a full disk
 	 * cannot leave new customers beside old orders. */
 	for (int i = 0; i < OUT_COUNT; i++) {
 		out_flush(&g.out[i]);
@@ -876,6 +1040,8 @@ int gen_write(const char *dir, const struct gen_opts *opts, struct gen_report *r
 		report->orders = g.out[OUT_ORDERS].rows;
 		report->payments = g.out[OUT_PAYMENTS].rows;
 		report->outcomes = g.out[OUT_OUTCOMES].rows;
+		report->requests = g.out[OUT_REQUESTS].rows;
+		report->records = g.out[OUT_RECORDS].rows;
 	}
 	rc = 0;
 out:

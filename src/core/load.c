@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "load_internal.h"
 #include "riskdesk/afile.h"
 #include "riskdesk/features.h"
@@ -65,6 +67,52 @@ static int flag_parse(const char *s, size_t len)
 	if (len == 5 && strncasecmp(s, "false", 5) == 0)
 		return 0;
 	return -1;
+}
+
+/* A whole number of months, 1 to LOAD_MONTHS_MAX, written as digits (a JSON number
+ * arrives as its text); -1 otherwise. */
+static int months_parse(const char *s, size_t len)
+{
+	int v = 0;
+	if (len == 0 || len > 4)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= LOAD_MONTHS_MAX ? v : -1;
+}
+
+static int source_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > LOAD_SOURCE_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* What is wrong with a JSON object's text, or NULL. Parsed whole: nothing may follow it. */
+static const char *json_object_problem(const char *s, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	const char *why = NULL;
+	if (!j)
+		why = "is not valid JSON";
+	else if (!cJSON_IsObject(j))
+		why = "is not a JSON object ({...})";
+	else
+		for (; end && end < s + len && !why; end++)
+			if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
+				why = "has text after its JSON object";
+	cJSON_Delete(j);
+	return why;
 }
 
 /* Checks slot k of the current row and keeps its parsed value. */
@@ -123,6 +171,37 @@ static void check_slot(struct load_in *in, int k)
 			load_row_error(in, label, "%s is not an ISO 8601 date (2025-03-01 or"
 				  " 2025-03-01T10:30:00Z; years 0001 to 9999)", rd_echo(sh, v->s, v->len));
 		break;
+	case VT_POSITIVE:
+		if (num_parse(v->s, v->len, &in->num[k]))
+			load_row_error(in, label, "%s is not a number", rd_echo(sh, v->s, v->len));
+		else if (!(in->num[k] > 0))
+			load_row_error(in, label, "%s is not positive (an amount asked for is > 0)",
+				  rd_echo(sh, v->s, v->len));
+		break;
+	case VT_MONTHS:
+		if ((in->code[k] = months_parse(v->s, v->len)) < 0)
+			load_row_error(in, label, "%s is not a whole number of months from 1 to %d",
+				  rd_echo(sh, v->s, v->len), LOAD_MONTHS_MAX);
+		break;
+	case VT_REQUEST:
+		if ((in->code[k] = vocab_find_n(&vocab_request_status, v->s, v->len)) < 0) {
+			char words[64];
+			load_row_error(in, label, "%s is not %s", rd_echo(sh, v->s, v->len),
+				  vocab_list(&vocab_request_status, " or ", words, sizeof words));
+		}
+		break;
+	case VT_JSON: {
+		const char *why = json_object_problem(v->s, v->len);
+		if (why)
+			load_row_error(in, label, "%s %s", rd_echo(sh, v->s, v->len), why);
+		break;
+	}
+	case VT_SOURCE:
+		if (!source_ok(v->s, v->len))
+			load_row_error(in, label, "%s is not a source name (letters, digits, '_', '-'"
+				  " and '.'; at most %d bytes)", rd_echo(sh, v->s, v->len),
+				  LOAD_SOURCE_MAX);
+		break;
 	}
 }
 
@@ -137,7 +216,15 @@ static void bind_slot(struct load_in *in, int k)
 	}
 	switch (in->t->fields[k].type) {
 	case VT_AMOUNT:
+	case VT_POSITIVE:
 		sqlite3_bind_double(s, p, in->num[k]);
+		break;
+	case VT_MONTHS:
+		sqlite3_bind_int(s, p, in->code[k]);
+		break;
+	case VT_REQUEST:
+		sqlite3_bind_text(s, p, vocab_name(&vocab_request_status, in->code[k]), -1,
+				  SQLITE_STATIC);
 		break;
 	case VT_STATUS:
 		sqlite3_bind_text(s, p, vocab_name(&vocab_order_status, in->code[k]), -1,
@@ -276,6 +363,10 @@ static void spread(struct load_in *in, const struct load_rec *r)
 		} else if (v.len > LOAD_FIELD_MAX) {
 			load_row_error(in, c->name, "field is %zu bytes; the limit is %d", v.len, LOAD_FIELD_MAX);
 			v = reported;
+		} else if (v.nested &&
+			   !(c->target == TG_SLOT && in->t->fields[c->index].type == VT_JSON)) {
+			load_row_error(in, c->name, "a JSON object or array (expected a string or a number)");
+			v = reported;
 		} else if (!utf8_valid(v.s, v.len)) {
 			load_row_error(in, c->name, "invalid UTF-8");
 			v = reported;
@@ -339,10 +430,42 @@ static void check_outcome(struct load_in *in)
 			  in->ss->map->outcome_recode.npairs ? " after the mapping's recode" : "");
 }
 
+/* The current row's key into *s, *len: slot 0, or the key slots joined by NUL bytes (which
+ * no valid cell holds). 0 when a part of it is empty. */
+static int row_key(struct load_in *in, const char **s, size_t *len)
+{
+	if (in->t->nkey == 1) {
+		*s = in->val[0].s;
+		*len = in->val[0].len;
+		return *len > 0;
+	}
+	buf_reset(&in->keybuf);
+	for (int k = 0; k < in->t->nkey; k++) {
+		if (in->val[k].len == 0)
+			return 0;
+		if (k)
+			buf_putc(&in->keybuf, '\0');
+		buf_append(&in->keybuf, in->val[k].s, in->val[k].len);
+	}
+	*s = in->keybuf.data;
+	*len = in->keybuf.len;
+	return 1;
+}
+
+/* "id 'O1'", "source and key 'tax_office' 'X1'": the current row's key for a message. */
+static void key_text(struct load_in *in, struct rd_buf *b)
+{
+	char sh[RD_ECHO_SIZE];
+	buf_puts(b, in->t->key);
+	for (int k = 0; k < in->t->nkey; k++)
+		buf_printf(b, " %s", rd_echo(sh, in->val[k].s, in->val[k].len));
+}
+
 int load_row(struct load_in *in, const struct load_rec *r)
 {
 	struct load_session *ss = in->ss;
-	const struct load_field *key = &in->val[0]; /* the row's key, once the cells are in */
+	const char *key = NULL; /* the row's key, once the cells are in */
+	size_t key_len = 0;
 	int64_t row = in->rows++;
 	in->rep->read++;
 	if (row % LOAD_POLL == 0 && row > 0) {
@@ -386,13 +509,14 @@ int load_row(struct load_in *in, const struct load_rec *r)
 		check_attrs(in);
 	if (in->outcome_col >= 0 || in->outcome_def)
 		check_outcome(in);
-	if (key->len) {
-		int64_t first = load_keys_get(&in->seen, key->s, key->len);
+	if (row_key(in, &key, &key_len)) {
+		int64_t first = load_keys_get(&in->seen, key, key_len);
 		if (first >= 0) {
-			char sh[RD_ECHO_SIZE];
-			load_row_error(in, in->label[0], "duplicate %s %s (first on line %lld)",
-				  in->table == LT_OUTCOMES ? "customer_id" : "id",
-				  rd_echo(sh, key->s, key->len), (long long)first);
+			struct rd_buf what = {0};
+			key_text(in, &what);
+			load_row_error(in, in->label[in->t->nkey - 1], "duplicate %s (first on line %lld)",
+				       what.data, (long long)first);
+			buf_free(&what);
 		}
 	}
 done:
@@ -403,7 +527,7 @@ done:
 		in->insert = 0; /* nothing of this load will be committed: only validate */
 		return LOAD_GO;
 	}
-	load_keys_put(&in->seen, key->s, key->len, r->line);
+	load_keys_put(&in->seen, key, key_len, r->line);
 	return in->insert ? write_row(in) : LOAD_GO;
 }
 
@@ -524,6 +648,7 @@ static void in_free(struct load_in *in)
 	free(in->index_sql);
 	buf_free(&in->reason);
 	buf_free(&in->scratch);
+	buf_free(&in->keybuf);
 	afile_abort(in->rejects); /* the rejects of a load that did not happen */
 }
 
@@ -660,6 +785,18 @@ struct load_job {
 	int fd;                /* the open file, once run_jobs opened it; else -1 */
 };
 
+const char *load_tables_list(const char *last, char *buf, size_t n)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < LT_COUNT && at < n; i++) {
+		int w = snprintf(buf + at, n - at, "%s%s", i == 0 ? "" : i == LT_COUNT - 1 ? last : ", ",
+				 load_table_names[i]);
+		at += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}
+
 static int table_of(const char *name)
 {
 	for (int i = 0; i < LT_COUNT; i++)
@@ -699,10 +836,11 @@ static int run_jobs(const struct rd_job *job, const struct load_opts *opts, stru
 		rows += reports[i].read - reports[i].rejected;
 	}
 	/* Profiles are computed from customers, orders and payments: a load of those makes
-	 * the older ones stale (stale.h); outcomes alone do not. */
+	 * the older ones stale (stale.h); outcomes, requests and records alone do not. */
 	int inputs = 0;
 	for (int i = 0; i < njobs; i++)
-		inputs |= jobs[i].table != LT_OUTCOMES && reports[i].read > reports[i].rejected;
+		inputs |= load_tables[jobs[i].table].profile_input &&
+			  reports[i].read > reports[i].rejected;
 	if (inputs && stale_note_load(st, run->id, err))
 		goto out;
 	char msg[256];
@@ -740,8 +878,9 @@ int load_file(const struct rd_job *job, const char *table, const char *path,
 	int t = table_of(table);
 	if (t < 0) {
 		char e[RD_ECHO_SIZE];
-		rd_err_set(err, "load: unknown table %s (customers, orders, payments, outcomes)",
-			   rd_echo(e, table, strlen(table)));
+		char list[160];
+		rd_err_set(err, "load: unknown table %s (%s)", rd_echo(e, table, strlen(table)),
+			   load_tables_list(", ", list, sizeof list));
 		return -1;
 	}
 	struct load_job one = {.table = (enum load_table)t, .path = (char *)path, .fd = -1};
@@ -787,8 +926,9 @@ int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *
 			jobs[n++] = (struct load_job){.table = (enum load_table)t, .path = found, .fd = -1};
 	}
 	if (n == 0) {
-		rd_err_set(err, "load %s: no customers, orders, payments or outcomes file"
-			   " (.csv, .json or .ndjson)", dir);
+		char list[160];
+		rd_err_set(err, "load %s: no %s file (.csv, .json or .ndjson)", dir,
+			   load_tables_list(" or ", list, sizeof list));
 		goto out;
 	}
 	rc = run_jobs(job, opts, jobs, n, reports, err);

@@ -58,6 +58,7 @@ static void on_record(int c, void *data)
 			st->f[i].s = base + st->offs[i];
 			st->f[i].len = st->lens[i];
 			st->f[i].bad = NULL;
+			st->f[i].nested = 0;
 		}
 		if (st->header) {
 			st->header = 0;
@@ -152,6 +153,7 @@ static int ws_read(struct load_in *in, const char *data, size_t len, size_t at, 
 			f[nf].s = data + start;
 			f[nf].len = j - start;
 			f[nf].bad = NULL;
+			f[nf].nested = 0;
 			nf++;
 		}
 		at = next;

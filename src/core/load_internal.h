@@ -27,6 +27,8 @@ struct load_field {
 	size_t len;      /* bytes */
 	const char *bad; /* NULL, or why the reader found the cell unusable ("contains
 			  * \u0000"), reported after the value s when len > 0 */
+	int nested;      /* JSON sources: s is a JSON object or array as written, which only a
+			  * JSON column (VT_JSON) takes */
 };
 
 /* One data record of the source. */
@@ -70,10 +72,14 @@ int load_json_read(struct load_in *in, const char *data, size_t len, int ndjson)
 /* ---- the loader's own state (load.c, load_plan.c, load_ids.c, load_reject.c); the
  * readers never look inside ---- */
 
-#define LOAD_MAX_SLOTS 8   /* canonical columns of the widest table */
+#define LOAD_MAX_SLOTS 9   /* canonical columns of the widest table (credit_requests) */
 #define LOAD_TOKENS 5      /* distinct texts in a numeric-looking column that still warn */
 
-enum load_table { LT_CUSTOMERS, LT_ORDERS, LT_PAYMENTS, LT_OUTCOMES, LT_COUNT };
+/* In the order `load DIR` loads them: each after the tables it refers to. */
+enum load_table {
+	LT_CUSTOMERS, LT_ORDERS, LT_PAYMENTS, LT_OUTCOMES, LT_REQUESTS, LT_RECORDS, LT_COUNT
+};
+_Static_assert(LT_COUNT == LOAD_TABLES, "load.h counts the tables");
 
 enum load_vtype {
 	VT_ID,       /* free text; slot 0 is also the row's key, unique in the file */
@@ -86,7 +92,15 @@ enum load_vtype {
 	VT_FLAG,     /* 0 or 1 (true and false accepted) */
 	VT_KIND,     /* individual or company */
 	VT_DATE,     /* ISO 8601 */
+	VT_POSITIVE, /* a finite number > 0 (a request's amount) */
+	VT_MONTHS,   /* a whole number of months, 1 to LOAD_MONTHS_MAX */
+	VT_REQUEST,  /* a credit request's status */
+	VT_JSON,     /* a JSON object (a JSON source may give it as an object or as a string) */
+	VT_SOURCE,   /* an external source's name: letters, digits, '_', '-', '.' */
 };
+
+#define LOAD_MONTHS_MAX 1200 /* a longer term (a hundred years) is a typo */
+#define LOAD_SOURCE_MAX 64    /* bytes of a source's name */
 
 struct load_fdef {
 	const char *name;     /* canonical column */
@@ -98,12 +112,16 @@ struct load_tdef {
 	const char *name;               /* the table */
 	const struct load_fdef *fields; /* slot order = the upsert's parameter order */
 	int nfields;                    /* entries in fields */
+	int nkey;                       /* the first nkey slots are the row's key, unique in
+					 * the file: 1, or 2 (external records: source and key) */
+	const char *key;                /* the key for messages: "id", "source and key" */
+	int profile_input;              /* profiles are computed from it (stale.h) */
 	const char *upsert;             /* writes one row, replacing the key's old row */
 	const char *count;              /* rows in the table */
 	const char *columns;            /* for messages */
 };
 
-/* The four tables (load_plan.c): slot order = the upsert's parameter order. */
+/* The tables (load_plan.c): slot order = the upsert's parameter order. */
 extern const struct load_tdef load_tables[LT_COUNT];
 
 /* The ids of a table, sorted (the order of its primary key index), for reference checks.
@@ -225,6 +243,7 @@ struct load_in {
 	struct load_field outcome;               /* outcome cell */
 	int outcome_code;                        /* its value, or -1 for none */
 	char idbuf[256];                         /* generated id */
+	struct rd_buf keybuf;                    /* a key of several slots, joined by NULs */
 	int row_bad;                             /* an error was found in the row */
 	const struct load_rec *rec;              /* the row, for messages */
 	struct rd_buf reason;                    /* the row's errors, for the rejects file */

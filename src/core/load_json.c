@@ -2,7 +2,7 @@
  * the line it starts on and memory stays at one element), and NDJSON. Strings are taken
  * as cJSON decodes them; numbers keep their text as written (cJSON would make them
  * doubles: 9007199254740993 would become ...992), read back from the element's text;
- * null is an empty cell. */
+ * null is an empty cell; an object or an array is its text, marked nested. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
@@ -266,7 +266,11 @@ static int emit(struct json_state *js, const cJSON *obj, int64_t line, const cha
 			cell->s = cJSON_IsTrue(c) ? "true" : "false";
 			cell->len = strlen(cell->s);
 		} else if (!cJSON_IsNull(c)) {
-			cell->bad = "a JSON object or array (expected a string or a number)";
+			/* An object or an array, as written: a JSON column takes it (an external
+			 * record's payload), any other refuses it (load.c). */
+			cell->s = val;
+			cell->len = vlen;
+			cell->nested = 1;
 		}
 	}
 	n = load_ncolumns(js->in);

@@ -1,4 +1,4 @@
-/* The load plan: the four tables a file can load (their columns, checks and upserts), where
+/* The load plan: the tables a file can load (their columns, checks and upserts), where
  * each column of a file goes (a table's column, a customer attribute, the mapping's outcome,
  * or nowhere) after the mapping's rename, ignore, recode, missing and defaults, and, once
  * the file is read, the attributes' definitions (numeric or categorical as the values
@@ -29,23 +29,49 @@ static const struct load_fdef payment_fields[] = {
 static const struct load_fdef outcome_fields[] = {
 	{"customer_id", VT_CUSTOMER, 1}, {"defaulted", VT_FLAG, 1}, {"observed_at", VT_DATE, 0},
 };
+static const struct load_fdef request_fields[] = {
+	{"id", VT_ID, 1},	       {"customer_id", VT_CUSTOMER, 1}, {"amount", VT_POSITIVE, 1},
+	{"term_months", VT_MONTHS, 1}, {"purpose", VT_TEXT, 0},	{"yearly_income", VT_AMOUNT, 0},
+	{"existing_debt", VT_AMOUNT, 0}, {"status", VT_REQUEST, 0},	{"created_at", VT_DATE, 1},
+};
+static const struct load_fdef record_fields[] = {
+	{"source", VT_SOURCE, 1},	{"key", VT_TEXT, 1},	  {"customer_id", VT_CUSTOMER, 1},
+	{"payload", VT_JSON, 1},	{"fetched_at", VT_DATE, 1},
+};
+
+const char *const load_table_names[LOAD_TABLES + 1] = {
+	"customers", "orders", "payments", "outcomes", "credit_requests", "external_records", NULL,
+};
+
+/* A request riskdesk has decided (decided_at) that a file gives again as pending, with
+ * everything else as stored: the file does not know the decision, which stays. Anything
+ * else the file says replaces the request, and clears the decision's score and reasons. */
+#define REQUEST_KEEPS_DECISION                                                                 \
+	"(credit_requests.decided_at IS NOT NULL AND excluded.status = 'pending'"              \
+	" AND credit_requests.customer_id IS excluded.customer_id"                             \
+	" AND credit_requests.amount IS excluded.amount"                                       \
+	" AND credit_requests.term_months IS excluded.term_months"                             \
+	" AND credit_requests.purpose IS excluded.purpose"                                     \
+	" AND credit_requests.yearly_income IS excluded.yearly_income"                         \
+	" AND credit_requests.existing_debt IS excluded.existing_debt"                         \
+	" AND credit_requests.created_at IS excluded.created_at)"
 
 /* Upserts: never INSERT OR REPLACE, which deletes the old row (and, with foreign keys
  * on, whatever references it). */
 const struct load_tdef load_tables[LT_COUNT] = {
-	{"customers", customer_fields, 6,
+	{"customers", customer_fields, 6, 1, "id", 1,
 	 "INSERT INTO customers(id, name, email, phone, kind, created_at, name_key)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, rd_fold(?2)) ON CONFLICT(id) DO UPDATE SET"
 	 " name = excluded.name, email = excluded.email, phone = excluded.phone,"
 	 " kind = excluded.kind, created_at = excluded.created_at, name_key = excluded.name_key",
 	 "SELECT count(*) FROM customers", "id, name, email, phone, kind, created_at"},
-	{"orders", order_fields, 5,
+	{"orders", order_fields, 5, 1, "id", 1,
 	 "INSERT INTO orders(id, customer_id, amount, status, created_at)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET"
 	 " customer_id = excluded.customer_id, amount = excluded.amount,"
 	 " status = excluded.status, created_at = excluded.created_at",
 	 "SELECT count(*) FROM orders", "id, customer_id, amount, status, created_at"},
-	{"payments", payment_fields, 7,
+	{"payments", payment_fields, 7, 1, "id", 1,
 	 "INSERT INTO payments(id, customer_id, order_id, method, success, amount, created_at)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
 	 " customer_id = excluded.customer_id, order_id = excluded.order_id,"
@@ -53,11 +79,33 @@ const struct load_tdef load_tables[LT_COUNT] = {
 	 " created_at = excluded.created_at",
 	 "SELECT count(*) FROM payments",
 	 "id, customer_id, order_id, method, success, amount, created_at"},
-	{"outcomes", outcome_fields, 3,
+	{"outcomes", outcome_fields, 3, 1, "customer_id", 0,
 	 "INSERT INTO outcomes(customer_id, defaulted, observed_at) VALUES (?1, ?2, ?3)"
 	 " ON CONFLICT(customer_id) DO UPDATE SET defaulted = excluded.defaulted,"
 	 " observed_at = excluded.observed_at, source = 'observed'", /* replaces a proxy label */
 	 "SELECT count(*) FROM outcomes", "customer_id, defaulted, observed_at"},
+	{"credit_requests", request_fields, 9, 1, "id", 0,
+	 "INSERT INTO credit_requests(id, customer_id, amount, term_months, purpose,"
+	 " yearly_income, existing_debt, status, created_at)"
+	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET"
+	 " customer_id = excluded.customer_id, amount = excluded.amount,"
+	 " term_months = excluded.term_months, purpose = excluded.purpose,"
+	 " yearly_income = excluded.yearly_income, existing_debt = excluded.existing_debt,"
+	 " created_at = excluded.created_at,"
+	 " status = iif(" REQUEST_KEEPS_DECISION ", credit_requests.status, excluded.status),"
+	 " score = iif(" REQUEST_KEEPS_DECISION ", credit_requests.score, NULL),"
+	 " reasons = iif(" REQUEST_KEEPS_DECISION ", credit_requests.reasons, NULL),"
+	 " decided_at = iif(" REQUEST_KEEPS_DECISION ", credit_requests.decided_at, NULL)",
+	 "SELECT count(*) FROM credit_requests",
+	 "id, customer_id, amount, term_months, purpose, yearly_income, existing_debt, status,"
+	 " created_at"},
+	/* The payload minified by SQLite, which keeps each number's text (cJSON would not). */
+	{"external_records", record_fields, 5, 2, "source and key", 0,
+	 "INSERT INTO external_records(source, key, customer_id, payload, fetched_at)"
+	 " VALUES (?1, ?2, ?3, json(?4), ?5) ON CONFLICT(source, key) DO UPDATE SET"
+	 " customer_id = excluded.customer_id, payload = excluded.payload,"
+	 " fetched_at = excluded.fetched_at",
+	 "SELECT count(*) FROM external_records", "source, key, customer_id, payload, fetched_at"},
 };
 
 
@@ -279,8 +327,8 @@ int load_header(struct load_in *in, const struct load_field *f, int n, int64_t l
 	return plan_check(in, line);
 }
 
-/* The mapping's defaults, the built-in kind default, and checks of what the mapping
- * asks against the table. */
+/* The mapping's defaults, the built-in defaults (kind, a request's status), and checks of
+ * what the mapping asks against the table. */
 int load_plan_init(struct load_in *in)
 {
 	const struct rd_mapping *m = in->ss->map;
@@ -297,9 +345,9 @@ int load_plan_init(struct load_in *in)
 		if (m->outcome_column && in->table != LT_CUSTOMERS)
 			return load_fail(in, 0, "%s derives outcomes, which needs a customers file",
 					 m->name);
-		if (m->has_id && in->table == LT_OUTCOMES)
-			return load_fail(in, 0, "%s: 'id' does not apply to outcomes (their key is"
-					 " customer_id)", m->name);
+		if (m->has_id && in->t->fields[0].type != VT_ID)
+			return load_fail(in, 0, "%s: 'id' does not apply to %s (their key is %s)",
+					 m->name, in->t->name, in->t->key);
 		in->genid = m->has_id;
 		if (in->genid)
 			in->label[0] = "id";
@@ -328,9 +376,15 @@ int load_plan_init(struct load_in *in)
 			}
 		}
 	}
-	int kind = slot_of(in->t, "kind");
-	if (kind >= 0 && !in->slot_def[kind])
-		in->slot_def[kind] = vocab_name(&vocab_kind, KIND_INDIVIDUAL);
+	/* What a customer is, and a request is, unless said otherwise. */
+	for (int k = 0; k < in->t->nfields; k++) {
+		if (in->slot_def[k])
+			continue;
+		if (in->t->fields[k].type == VT_KIND)
+			in->slot_def[k] = vocab_name(&vocab_kind, KIND_INDIVIDUAL);
+		else if (in->t->fields[k].type == VT_REQUEST)
+			in->slot_def[k] = vocab_name(&vocab_request_status, REQUEST_PENDING);
+	}
 	return LOAD_GO;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "riskdesk/jsondoc.h"
+#include "riskdesk/load.h"
 #include "riskdesk/vocab.h"
 
 #define MAPPING_MAX_BYTES (4 << 20) /* a mapping is a few hundred bytes; refuse nonsense */
@@ -26,7 +27,6 @@ static const char *const top_keys[] = {
 static const char *const outcome_keys[] = {"column", "recode", "observed_at", NULL};
 static const char *const id_keys[] = {"format", NULL};
 static const char *const label_keys[] = {"label", "values", NULL};
-static const char *const table_names[] = {"customers", "orders", "payments", "outcomes", NULL};
 
 int mapping_name_eq(const char *a, const char *b)
 {
@@ -560,13 +560,15 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return 0;
 	}
 	if (strcmp(k, "table") == 0) {
-		for (int i = 0; cJSON_IsString(c) && table_names[i]; i++) {
-			if (strcmp(c->valuestring, table_names[i]) == 0) {
-				snprintf(m->table, sizeof m->table, "%s", table_names[i]);
+		for (int i = 0; cJSON_IsString(c) && load_table_names[i]; i++) {
+			if (strcmp(c->valuestring, load_table_names[i]) == 0) {
+				snprintf(m->table, sizeof m->table, "%s", load_table_names[i]);
 				return 0;
 			}
 		}
-		rd_err_set(err, "%s: 'table' must be customers, orders, payments or outcomes", m->name);
+		char list[160];
+		rd_err_set(err, "%s: 'table' must be %s", m->name,
+			   load_tables_list(" or ", list, sizeof list));
 		return -1;
 	}
 	if (strcmp(k, "header") == 0) {

@@ -115,9 +115,14 @@ static int book_psi(struct rd_store *st, const char *name, int version, const ch
 	int rc = -1, step;
 	*rows = 0;
 	*psi = NAN;
+	/* A kind's model: its customers' profiles; a segment's: the segment's. */
 	if (!e || store_prepare(st,
-				"SELECT customer_id, fvec, features FROM credit_profiles"
-				" WHERE ?1 = 'all' OR segment = ?1 ORDER BY customer_id",
+				vocab_model_segment_kind(vocab_find(&vocab_model_segment, segment)) >= 0
+					? "SELECT customer_id, fvec, features FROM credit_profiles"
+					  " WHERE customer_id IN (SELECT id FROM customers WHERE kind = ?1)"
+					  " ORDER BY customer_id"
+					: "SELECT customer_id, fvec, features FROM credit_profiles"
+					  " WHERE ?1 = 'all' OR segment = ?1 ORDER BY customer_id",
 				&s, err))
 		goto out;
 	sqlite3_bind_text(s, 1, segment, -1, SQLITE_STATIC);

@@ -385,6 +385,17 @@ out:
 	return rc;
 }
 
+/* Where the attribute columns' values are: customer_inputs when one of them is the kind
+ * (vocab.h: KIND_INPUT), else customer_attributes alone (no pass over the customers). */
+static const char *inputs_table(const struct mrun *m)
+{
+	for (int c = 0; c < m->ncols; c++)
+		if (m->cols[c].feature < 0 && m->cols[c].kind != MON_SCORE &&
+		    strcmp(m->cols[c].name, KIND_INPUT) == 0)
+			return "customer_inputs";
+	return "customer_attributes";
+}
+
 /* The attribute columns' current values, one pass over customer_attributes. */
 static int read_attributes(struct rd_store *st, struct mrun *m, struct rd_err *err)
 {
@@ -397,7 +408,9 @@ static int read_attributes(struct rd_store *st, struct mrun *m, struct rd_err *e
 	/* Which current customers have each attribute: absent ones count as missing. */
 	unsigned char *seen = NULL;
 	size_t ncust = m->nrows;
-	if (store_prepare(st, "SELECT customer_id, name, value, num FROM customer_attributes", &s, err))
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT customer_id, name, value, num FROM %s", inputs_table(m));
+	if (store_prepare(st, sql, &s, err))
 		goto out;
 	seen = rd_calloc(ncust * (size_t)m->ncols + 1, 1);
 	int step;
@@ -515,14 +528,17 @@ static int read_attributes_by_month(struct rd_store *st, const struct monitor_op
 				    struct rd_err *err)
 {
 	struct rd_buf sql = {0};
-	buf_puts(&sql, "SELECT s.month, a.value, a.num, count(*) FROM snapshot_rows s"
-		       " JOIN customer_attributes a ON a.customer_id = s.customer_id AND a.name = ?4"
-		       " WHERE 1");
+	buf_printf(&sql, "SELECT s.month, a.value, a.num, count(*) FROM snapshot_rows s"
+		   " JOIN %s a ON a.customer_id = s.customer_id AND a.name = ?4 WHERE 1",
+		   inputs_table(m));
 	if (o->since)
 		buf_puts(&sql, " AND s.month >= ?1");
 	if (o->until)
 		buf_puts(&sql, " AND s.month <= ?2");
-	if (vocab_find(&vocab_model_segment, r->segment) != MODEL_SEGMENT_ALL)
+	int ms = vocab_find(&vocab_model_segment, r->segment);
+	if (vocab_model_segment_kind(ms) >= 0)
+		buf_puts(&sql, " AND s.customer_id IN (SELECT id FROM customers WHERE kind = ?3)");
+	else if (ms != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND s.segment = ?3");
 	buf_puts(&sql, " GROUP BY s.month, a.value");
 	sqlite3_stmt *s;
@@ -661,7 +677,10 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 		if (o->until)
 			buf_puts(&sql, " AND cohort <= ?2");
 	}
-	if (vocab_find(&vocab_model_segment, r->segment) != MODEL_SEGMENT_ALL)
+	int ms = vocab_find(&vocab_model_segment, r->segment);
+	if (vocab_model_segment_kind(ms) >= 0)
+		buf_puts(&sql, " AND customer_id IN (SELECT id FROM customers WHERE kind = ?3)");
+	else if (ms != MODEL_SEGMENT_ALL)
 		buf_puts(&sql, " AND segment = ?3");
 	buf_puts(&sql, o->by_month ? " ORDER BY month, customer_id" : " ORDER BY customer_id");
 	int bad = store_prepare(st, sql.data, &s, err);

@@ -77,7 +77,8 @@ CREATE TABLE models (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL,
   algo        TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')),
-  segment     TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')),
+  segment     TEXT NOT NULL DEFAULT 'all'   -- whom it serves: kinds since schema 16
+              CHECK (segment IN ('all', 'new', 'existing', 'individual', 'company')),
   status      TEXT NOT NULL CHECK (status IN ('champion', 'challenger', 'retired')),
   weight      REAL NOT NULL DEFAULT 1.0,    -- share in a segment's weighted champion mean
   spec        TEXT NOT NULL,                -- JSON: everything needed to score
@@ -195,23 +196,28 @@ CREATE TABLE audit (
   detail      TEXT
 );
 
+-- Applications for credit (SPEC section 8), loaded by `load credit_requests` (schema 16: an
+-- amount is positive and a request has its day; the indexes by customer).
 CREATE TABLE credit_requests (
   id             TEXT PRIMARY KEY,
   customer_id    TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  amount         REAL NOT NULL CHECK (amount >= 0),
+  amount         REAL NOT NULL CHECK (amount > 0),
   term_months    INTEGER NOT NULL CHECK (term_months > 0),
   purpose        TEXT,
-  yearly_income  REAL,
+  yearly_income  REAL,                      -- the applicant's as declared
   existing_debt  REAL,
   status         TEXT NOT NULL DEFAULT 'pending'
                  CHECK (status IN ('pending', 'approved', 'referred', 'declined')),
   score          INTEGER,
   reasons        TEXT,                      -- JSON: decision reasons
-  created_at     TEXT,
+  created_at     TEXT NOT NULL,
   decided_at     TEXT
 );
 CREATE INDEX credit_requests_status ON credit_requests(status, id);
+CREATE INDEX credit_requests_customer ON credit_requests(customer_id, created_at);
 
+-- Records from outside sources, one per source and key (a tax id, a parcel id), loaded by
+-- `load external_records`; payload is a JSON object, stored minified (SQLite's json()).
 CREATE TABLE external_records (
   source      TEXT NOT NULL,                -- tax_office, land_registry, credit_bureau, ...
   key         TEXT NOT NULL,
@@ -220,6 +226,15 @@ CREATE TABLE external_records (
   fetched_at  TEXT NOT NULL,
   PRIMARY KEY (source, key)
 );
+CREATE INDEX external_records_customer ON external_records(customer_id, source);
+
+-- A trained model's inputs besides the built-in features (schema 16): every attribute
+-- value, and each customer's kind as the input 'kind' (vocab.h: KIND_INPUT). Read only
+-- for models that take kind; the others read customer_attributes.
+CREATE VIEW customer_inputs(customer_id, name, value, num) AS
+  SELECT customer_id, name, value, num FROM customer_attributes
+  UNION ALL
+  SELECT id, 'kind', kind, NULL FROM customers;
 
 -- Monthly snapshots (snapshot.h): at the end of each calendar month, every customer created
 -- by then, with the features as of that day (point-in-time) and the score of the models

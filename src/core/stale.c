@@ -52,15 +52,15 @@ static int latest_run(struct rd_store *st, const char *kind, int64_t *id, char a
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, err, "reading the runs");
 }
 
-/* Who should have scored a segment's profiles now: the name and version a profile of it
+/* Who should have scored a route's profiles now: the name and version a profile of it
  * carries (a blend: its label and version 0; none trained: the rules champion). */
 struct serving {
-	const char *name[SEGMENTS]; /* per enum rd_segment */
-	int version[SEGMENTS];
+	const char *name[BLEND_ROUTES]; /* per blend_route */
+	int version[BLEND_ROUTES];
 };
 
-static int read_serving(struct rd_store *st, struct blend b[2], char rules[128], struct serving *sv,
-			struct rd_err *err)
+static int read_serving(struct rd_store *st, struct blend b[BLEND_ROUTES], char rules[128],
+			struct serving *sv, struct rd_err *err)
 {
 	if (blend_members(st, b, err))
 		return -1;
@@ -79,7 +79,7 @@ static int read_serving(struct rd_store *st, struct blend b[2], char rules[128],
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, err, "reading the rules model");
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < BLEND_ROUTES; k++) {
 		if (b[k].n == 0) {
 			sv->name[k] = rules;
 			sv->version[k] = rules_version;
@@ -143,7 +143,9 @@ static int next_triple(sqlite3_stmt *const next[4], int first, char *name, size_
 
 /* The profile counts: per distinct (model, version, segment) of the index — found by
  * skipping from one to the next — those older than the latest load, and all of them
- * when that model no longer serves the segment. */
+ * when that model no longer serves the segment. When it serves the segment's customers of
+ * one kind only (a kind's own champion), those of the other kind are counted through
+ * their customers: only a store with such a champion pays for the join. */
 static int count_profiles(struct rd_store *st, struct stale_state *s, const struct serving *sv,
 			  struct rd_err *err)
 {
@@ -160,7 +162,7 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 		(TRIPLE " ORDER BY model_name, model_version, segment LIMIT 1"),
 	};
 #undef TRIPLE
-	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL;
+	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL, *of_kind = NULL;
 	int rc = -1, step;
 	int64_t most = 0;
 	for (int i = 0; i < 4; i++)
@@ -174,7 +176,12 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 	    store_prepare(st,
 			  "SELECT count(*) FROM credit_profiles INDEXED BY profiles_stale"
 			  " WHERE model_name = ?1 AND model_version = ?2 AND segment = ?3",
-			  &all, err))
+			  &all, err) ||
+	    store_prepare(st,
+			  "SELECT count(*) FROM credit_profiles p INDEXED BY profiles_stale"
+			  " JOIN customers c ON c.id = p.customer_id WHERE p.model_name = ?1"
+			  " AND p.model_version = ?2 AND p.segment = ?3 AND c.kind = ?4",
+			  &of_kind, err))
 		goto out;
 	char name[BLEND_LABEL_MAX] = "", seg[16] = "", group[BLEND_LABEL_MAX] = "";
 	int version = 0, group_version = 0, first = 1;
@@ -187,18 +194,30 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			group_version = version;
 			group_n = 0;
 		}
-		sqlite3_stmt *q[2] = {older, all};
-		int64_t n[2] = {0, 0};
 		int k = vocab_find(&vocab_segment, seg) == SEGMENT_NEW ? SEGMENT_NEW : SEGMENT_EXISTING;
-		int serves = strcmp(name, sv->name[k]) == 0 && version == sv->version[k];
+		int serves[KINDS];
+		for (int kd = 0; kd < KINDS; kd++) {
+			int r = blend_route((enum rd_customer_kind)kd, (enum rd_segment)k);
+			serves[kd] = strcmp(name, sv->name[r]) == 0 && version == sv->version[r];
+		}
+		/* Served for both kinds: none unserved; for neither: all; for one: the other's. */
+		int unserved_kind = serves[KIND_INDIVIDUAL] == serves[KIND_COMPANY] ? -1
+				    : serves[KIND_INDIVIDUAL]		    ? KIND_COMPANY
+									    : KIND_INDIVIDUAL;
+		int all_served = serves[KIND_INDIVIDUAL] && serves[KIND_COMPANY];
+		sqlite3_stmt *q[2] = {older, unserved_kind >= 0 ? of_kind : all};
+		int64_t n[2] = {0, 0};
 		for (int i = 0; i < 2; i++) {
-			if (i == 1 && serves)
+			if (i == 1 && all_served)
 				break;
 			sqlite3_bind_text(q[i], 1, name, -1, SQLITE_STATIC);
 			sqlite3_bind_int(q[i], 2, version);
 			sqlite3_bind_text(q[i], 3, seg, -1, SQLITE_STATIC);
 			if (i == 0)
 				sqlite3_bind_int64(q[i], 4, s->load_run);
+			else if (unserved_kind >= 0)
+				sqlite3_bind_text(q[i], 4, vocab_name(&vocab_kind, unserved_kind), -1,
+						  SQLITE_STATIC);
 			int r = sqlite3_step(q[i]);
 			n[i] = sqlite3_column_int64(q[i], 0);
 			sqlite3_reset(q[i]);
@@ -208,7 +227,7 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			}
 		}
 		s->older += n[0];
-		if (!serves)
+		if (!all_served)
 			group_n += n[1];
 	}
 	unserved_add(s, group, group_version, group_n, &most);
@@ -222,12 +241,13 @@ out:
 		sqlite3_finalize(next[i]);
 	sqlite3_finalize(older);
 	sqlite3_finalize(all);
+	sqlite3_finalize(of_kind);
 	return rc;
 }
 
 static int compute(struct rd_store *st, struct stale_state *s, struct rd_err *err)
 {
-	struct blend b[2];
+	struct blend b[BLEND_ROUTES];
 	char rules[128];
 	struct serving sv;
 	sqlite3_stmt *q;

@@ -438,6 +438,53 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 			   " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
 			   " score, customer_id);", err))
 		goto fail;
+	/* 15 -> 16: credit requests and external records (issue 13): models serve a kind
+	 * (individual, company) as well as a segment, a request's amount is positive and it
+	 * has its day, both tables are indexed by customer, and kind is a model input
+	 * (customer_inputs). The CHECKs cannot be altered: models and credit_requests are
+	 * rebuilt, rows kept (no loader wrote requests before; a row that breaks the new
+	 * rules stops the upgrade rather than being dropped). */
+	if (version >= 1 && version < 16) {
+		int64_t bad = store_int(st, "SELECT count(*) FROM credit_requests WHERE NOT"
+					" (amount > 0) OR created_at IS NULL", -1);
+		if (bad != 0) {
+			rd_err_set(err, "%s: the schema upgrade to %d needs every credit request to have"
+				   " an amount > 0 and a created_at; %lld do%s not (fix them with sqlite3"
+				   " first)", st->path, 16, (long long)bad, bad == 1 ? "es" : "");
+			goto fail;
+		}
+	}
+	if (version >= 1 && version < 16 &&
+	    store_exec(st, "CREATE TABLE models_v16 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+			   " 'existing', 'individual', 'company')), status TEXT NOT NULL CHECK (status"
+			   " IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT 1.0,"
+			   " spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"
+			   " PRIMARY KEY (name, version));"
+			   " INSERT INTO models_v16 SELECT name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at FROM models;"
+			   " DROP TABLE models; ALTER TABLE models_v16 RENAME TO models;"
+			   " CREATE TABLE credit_requests_v16 (id TEXT PRIMARY KEY, customer_id TEXT NOT"
+			   " NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT NULL CHECK"
+			   " (amount > 0), term_months INTEGER NOT NULL CHECK (term_months > 0), purpose"
+			   " TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"
+			   " 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')),"
+			   " score INTEGER, reasons TEXT, created_at TEXT NOT NULL, decided_at TEXT);"
+			   " INSERT INTO credit_requests_v16 SELECT id, customer_id, amount, term_months,"
+			   " purpose, yearly_income, existing_debt, status, score, reasons, created_at,"
+			   " decided_at FROM credit_requests;"
+			   " DROP TABLE credit_requests;"
+			   " ALTER TABLE credit_requests_v16 RENAME TO credit_requests;"
+			   " CREATE INDEX credit_requests_status ON credit_requests(status, id);"
+			   " CREATE INDEX credit_requests_customer ON credit_requests(customer_id,"
+			   " created_at);"
+			   " CREATE INDEX IF NOT EXISTS external_records_customer ON"
+			   " external_records(customer_id, source);"
+			   " CREATE VIEW IF NOT EXISTS customer_inputs(customer_id, name, value, num) AS"
+			   " SELECT customer_id, name, value, num FROM customer_attributes UNION ALL"
+			   " SELECT id, 'kind', kind, NULL FROM customers;", err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -49,6 +49,7 @@ void train_data_free(struct train_data *d)
 	free(d->y);
 	free(d->ids);
 	free(d->is_new);
+	free(d->kind);
 	memset(d, 0, sizeof *d);
 }
 
@@ -230,6 +231,38 @@ static int read_labels(struct rd_store *st, struct train_data *d, struct rd_err 
 	return 0;
 }
 
+/* Whether the comma-separated list names column name. */
+static int list_names(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The kind column (KIND_INPUT) at c: a categorical whose levels are the kinds customers
+ * have, each row's from d->kind. */
+static int kind_column(struct rd_store *st, struct train_data *d, int c, struct rd_err *err)
+{
+	struct train_column *col = &d->cols[c];
+	sqlite3_stmt *s;
+	col->name = rd_strdup(KIND_INPUT);
+	col->categorical = 1;
+	if (store_prepare(st, "SELECT DISTINCT kind FROM customers", &s, err))
+		return -1;
+	col->levels = rd_calloc(KINDS, sizeof *col->levels);
+	while (sqlite3_step(s) == SQLITE_ROW && col->nlevels < KINDS)
+		col->levels[col->nlevels++] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	qsort(col->levels, (size_t)col->nlevels, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < d->n; i++) {
+		int l = level_of(col, vocab_name(&vocab_kind, d->kind[i]));
+		d->x[i * (size_t)d->ncols + (size_t)c] = l < 0 ? NAN : l;
+	}
+	return 0;
+}
+
 int train_data_load(struct rd_store *st, const char *only_features, int64_t as_of_day,
 		    struct train_data *d, struct rd_err *err)
 {
@@ -239,7 +272,7 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	memset(d, 0, sizeof *d);
 	size_t cap = 0;
 	if (store_prepare(st,
-			  "SELECT c.id, o.defaulted FROM customers c JOIN outcomes o"
+			  "SELECT c.id, o.defaulted, c.kind FROM customers c JOIN outcomes o"
 			  " ON o.customer_id = c.id ORDER BY c.rowid",
 			  &s, err))
 		goto out;
@@ -248,10 +281,13 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 			cap = cap ? cap * 2 : 1024;
 			d->ids = rd_realloc(d->ids, cap * sizeof *d->ids);
 			d->y = rd_realloc(d->y, cap * sizeof *d->y);
+			d->kind = rd_realloc(d->kind, cap * sizeof *d->kind);
 		}
 		const char *id = (const char *)sqlite3_column_text(s, 0);
+		int kind = vocab_find(&vocab_kind, (const char *)sqlite3_column_text(s, 2));
 		d->ids[d->n] = rd_strdup(id);
 		d->y[d->n] = sqlite3_column_int(s, 1) != 0;
+		d->kind[d->n] = (unsigned char)(kind < 0 ? KIND_INDIVIDUAL : kind);
 		strmap_put(rows, id, strlen(id), (int64_t)d->n);
 		d->n++;
 	}
@@ -261,9 +297,15 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 		rd_err_set(err, "train: %zu customers have an outcome; at least 20 are needed", d->n);
 		goto out;
 	}
-	/* Columns: the built-in features, then the attributes in definition order. */
+	/* Columns: the built-in features, then the attributes in definition order, then the
+	 * kind when asked for (and no attribute has its name). */
 	nattr = (int)store_int(st, "SELECT count(*) FROM attributes", 0);
-	d->ncols = FEAT_COUNT + nattr;
+	int kind_col = only_features && list_names(only_features, KIND_INPUT) &&
+				       store_int(st, "SELECT count(*) FROM attributes WHERE name = '"
+						 KIND_INPUT "'", 0) == 0
+			       ? FEAT_COUNT + nattr
+			       : -1;
+	d->ncols = FEAT_COUNT + nattr + (kind_col >= 0);
 	d->cols = rd_calloc((size_t)d->ncols, sizeof *d->cols);
 	for (int k = 0; k < FEAT_COUNT; k++)
 		d->cols[k].name = rd_strdup(feature_names[k]);
@@ -338,7 +380,8 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (select_columns(d, only_features, err) || column_names_fit(d, err) ||
+	if ((kind_col >= 0 && kind_column(st, d, kind_col, err)) ||
+	    select_columns(d, only_features, err) || column_names_fit(d, err) ||
 	    read_labels(st, d, err))
 		goto out;
 	rc = 0;
@@ -523,6 +566,8 @@ void train_data_keep(struct train_data *d, const unsigned char *keep)
 		d->ids[m] = d->ids[i];
 		if (d->is_new)
 			d->is_new[m] = d->is_new[i];
+		if (d->kind)
+			d->kind[m] = d->kind[i];
 		m++;
 	}
 	d->n = m;

@@ -11,6 +11,7 @@
 #include "riskdesk/features.h"
 #include "riskdesk/label.h"
 #include "riskdesk/strmap.h"
+#include "riskdesk/vocab.h"
 
 /* The profile's part of the view, in the fields the Profile pane draws. */
 static void view_fill_profile(struct customer_view *v, const struct rd_profile *p)
@@ -136,14 +137,19 @@ static int read_attributes(struct rd_store *st, const char *id, struct inputs *i
 			   struct customer_view *v, struct rd_err *err)
 {
 	sqlite3_stmt *s;
+	/* A model that takes the kind has it among its inputs (customer_inputs). */
+#define ATTRIBUTES_FROM(table)                                                                  \
+	"SELECT a.name, a.value, coalesce((SELECT l.label FROM attribute_labels l"             \
+	" WHERE l.name = a.name AND l.value = a.value AND a.value <> ''),"                    \
+	" (SELECT l.label FROM attribute_labels l WHERE l.name = a.name AND"                  \
+	" l.value = '')) FROM " table " a WHERE a.customer_id = ?1 ORDER BY a.name"
+	int takes_kind = in->index && strmap_get(in->index, KIND_INPUT, strlen(KIND_INPUT)) >= 0;
 	if (store_prepare(st,
-			  "SELECT a.name, a.value, coalesce((SELECT l.label FROM attribute_labels l"
-			  " WHERE l.name = a.name AND l.value = a.value AND a.value <> ''),"
-			  " (SELECT l.label FROM attribute_labels l WHERE l.name = a.name AND"
-			  " l.value = '')) FROM customer_attributes a WHERE a.customer_id = ?1"
-			  " ORDER BY a.name",
+			  takes_kind ? ATTRIBUTES_FROM("customer_inputs")
+				     : ATTRIBUTES_FROM("customer_attributes"),
 			  &s, err))
 		return -1;
+#undef ATTRIBUTES_FROM
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	int room = VIEW_ATTRIBUTES_MAX - (in->n < VIEW_ATTRIBUTES_MAX ? in->n : VIEW_ATTRIBUTES_MAX);
 	int others = 0, rc;

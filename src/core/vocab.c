@@ -36,6 +36,8 @@ static const struct vocab_word model_segment_words[] = {
 	{"all", "every customer"},
 	{"new", "customers of segment new"},
 	{"existing", "customers of segment existing"},
+	{"individual", "customers of kind individual"},
+	{"company", "customers of kind company"},
 };
 const struct vocab vocab_model_segment = VOCAB("segment", model_segment_words);
 
@@ -100,8 +102,11 @@ static const struct vocab_word pay_method_words[] = {
 };
 const struct vocab vocab_pay_method = VOCAB("payment method", pay_method_words);
 
-static const struct vocab_word request_status_words[] = {
-	{"pending", NULL}, {"approved", NULL}, {"referred", NULL}, {"declined", NULL},
+static const struct vocab_word request_status_words[REQUEST_STATUSES] = {
+	{"pending", "waiting for a decision"},
+	{"approved", "granted"},
+	{"referred", "waiting for an analyst's decision"},
+	{"declined", "refused"},
 };
 const struct vocab vocab_request_status = VOCAB("request status", request_status_words);
 
@@ -209,13 +214,27 @@ enum rd_risk_level vocab_band_risk(int b)
 
 _Static_assert(MODEL_SEGMENT_NEW == SEGMENT_NEW + 1 && MODEL_SEGMENT_EXISTING == SEGMENT_EXISTING + 1,
 	       "a model segment is a customer segment, one after 'all'");
+_Static_assert(MODEL_SEGMENT_INDIVIDUAL == 1 + SEGMENTS + KIND_INDIVIDUAL &&
+		       MODEL_SEGMENT_COMPANY == 1 + SEGMENTS + KIND_COMPANY,
+	       "then a kind, one after the segments");
 
 int vocab_model_segment_of(enum rd_segment s)
 {
 	return (int)s + 1;
 }
 
-int vocab_model_serves(int ms, enum rd_segment s)
+int vocab_model_segment_of_kind(enum rd_customer_kind k)
 {
-	return ms == MODEL_SEGMENT_ALL || ms == vocab_model_segment_of(s);
+	return 1 + SEGMENTS + (int)k;
+}
+
+int vocab_model_segment_kind(int ms)
+{
+	return ms > SEGMENTS && ms <= SEGMENTS + KINDS ? ms - 1 - SEGMENTS : -1;
+}
+
+int vocab_model_serves(int ms, enum rd_customer_kind k, enum rd_segment s)
+{
+	return ms == MODEL_SEGMENT_ALL || ms == vocab_model_segment_of(s) ||
+	       ms == vocab_model_segment_of_kind(k);
 }

@@ -1,8 +1,8 @@
 /* libFuzzer target: the loader (CSV via libcsv, JSON, NDJSON, whitespace) against a
- * store that already holds two customers and an order. The first byte picks the table,
- * the second the format; the rest is the file. Whatever the input, the load either
- * commits valid rows or fails with a message, the store stays consistent, and nothing
- * stored holds a NUL byte. */
+ * store that already holds two customers and an order. The first byte picks the table
+ * (load_table_names), the second the format; the rest is the file. Whatever the input,
+ * the load either commits valid rows or fails with a message, the store stays consistent,
+ * nothing stored holds a NUL byte, and every stored payload is a JSON object. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,6 @@
 #include "riskdesk/load.h"
 #include "riskdesk/sink.h"
 
-static const char *const tables[] = {"customers", "orders", "payments", "outcomes"};
 static const char *const suffixes[] = {".csv", ".json", ".ndjson", ".tsv"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	static char path[64];
-	const char *table = tables[data[0] % 4];
+	const char *table = load_table_names[data[0] % LOAD_TABLES];
 	snprintf(path, sizeof path, "/tmp/riskdesk-fuzz-%d%s", (int)getpid(), suffixes[data[1] % 4]);
 	FILE *f = fopen(path, "wb");
 	if (!f)
@@ -60,6 +59,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      " + (SELECT count(*) FROM customer_attributes WHERE" HAS_NUL("value") ")"
 		      " + (SELECT count(*) FROM orders WHERE" HAS_NUL("id") ")"
 		      " + (SELECT count(*) FROM payments WHERE" HAS_NUL("id") ")"
+		      " + (SELECT count(*) FROM credit_requests WHERE" HAS_NUL("id") " OR"
+		      HAS_NUL("purpose") ")"
+		      " + (SELECT count(*) FROM external_records WHERE" HAS_NUL("key") " OR"
+		      HAS_NUL("payload") " OR NOT json_valid(payload)"
+		      " OR json_type(payload) != 'object')"
 		      " + (SELECT count(*) FROM attributes WHERE trim(name) = '' OR" HAS_NUL("name") ")",
 		      -1) != 0)
 		abort();

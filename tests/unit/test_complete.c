@@ -372,6 +372,10 @@ static void test_types(void **state)
 	check(st, "train x --features orders_total,ret", "orders_total,return_rate");
 	check(st, "train x --features che", "checking_status");
 	check(st, "train x --features=tenure_days,cr", "--features=tenure_days,credit_amount");
+	check(st, "train x --features return_rate,ki", "return_rate,kind"); /* the customer's kind */
+	check(NULL, "train x --segment ", "all|company|existing|individual|new");
+	check(NULL, "load cr", "credit_requests");
+	check(NULL, "load ex", "external_records");
 	check(NULL, "train x --reasons ", "approx|shap");
 	check(st, "recompute --id C00", "C001|C002");
 	check(NULL, "help k", "keys");

@@ -8,10 +8,16 @@
 #include <math.h>
 #include <signal.h>
 
+#include <cjson/cJSON.h>
+
 #include "riskdesk/gen.h"
 #include "riskdesk/util.h"
+#include "riskdesk/vocab.h"
 
-static const char *const files[4] = {"customers.csv", "orders.csv", "payments.csv", "outcomes.csv"};
+#define NFILES 6
+static const char *const files[NFILES] = {"customers.csv",	 "orders.csv",
+					  "payments.csv",	 "outcomes.csv",
+					  "credit_requests.csv", "external_records.csv"};
 
 /* ---- helpers ---- */
 
@@ -98,6 +104,7 @@ static void gen_ok(const char *dir, int64_t customers, uint64_t seed, int months
 		fail_msg("gen_write %s: %s", dir, err.msg);
 	assert_int_equal(rep.customers, customers);
 	assert_int_equal(rep.outcomes, customers);
+	assert_true(rep.requests >= 0 && rep.records >= 0);
 }
 
 /* A strict RFC 4180 reader over a file held in memory, unquoting in place. */
@@ -172,7 +179,13 @@ struct cust {
 	int orders, delivered, returned, cancelled;
 	int payments, failed, cod;
 	double spend;
+	int requests;          /* credit requests */
+	int64_t last_request;  /* epoch second of the latest, or -1 */
+	int tax, land;         /* its records at the tax office and the land registry */
+	int insolvent;         /* a record says so */
 };
+
+#define GEN_MONTHS_MAX 12
 
 /* Per half of the window (0: before the split date, 1: from it). */
 struct half {
@@ -190,6 +203,8 @@ struct dataset {
 	struct half half[2];
 	int64_t *order_day, *order_cust; /* each order's day and customer index */
 	size_t order_cap;
+	int64_t nrequests, by_status[REQUEST_STATUSES], nrecords;
+	int64_t month_requests[GEN_MONTHS_MAX]; /* per reported month (12 months only) */
 };
 
 static void dataset_free(struct dataset *d)
@@ -212,24 +227,31 @@ static int64_t day_of(const char *s, int with_time)
 	return epoch_day(e);
 }
 
-/* Reads and checks a generated directory; split is the epoch day dividing the halves. */
-static void dataset_read(struct dataset *d, const char *dir, int64_t split)
+/* Reads and checks a generated directory of months reported months; split is the epoch day
+ * dividing the halves. */
+static void dataset_read(struct dataset *d, const char *dir, int64_t split, int months)
 {
-	static const char *const headers[4] = {
+	static const char *const headers[NFILES] = {
 		"id,name,email,phone,kind,created_at",
 		"id,customer_id,amount,status,created_at",
 		"id,customer_id,order_id,method,success,amount,created_at",
 		"customer_id,defaulted,observed_at",
+		"id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status,created_at",
+		"source,key,customer_id,payload,fetched_at",
 	};
-	static const int ncols[4] = {6, 5, 7, 3};
+	static const int ncols[NFILES] = {6, 5, 7, 3, 9, 5};
 	int64_t as_of_epoch;
 	date_parse(GEN_AS_OF, strlen(GEN_AS_OF), &as_of_epoch);
 	int64_t as_of = epoch_day(as_of_epoch);
 	memset(d, 0, sizeof *d);
 	d->ids = strmap_new(1024);
 	d->orders = strmap_new(1024);
-	struct rd_strmap *pay_ids = strmap_new(1024);
-	for (int k = 0; k < 4; k++) {
+	struct rd_strmap *pay_ids = strmap_new(1024), *req_ids = strmap_new(1024);
+	struct rd_strmap *rec_keys = strmap_new(1024);
+	/* The reported months' first day: credit requests begin there. */
+	int64_t first_month = 2025 * 12 + 5 - (months - 1); /* GEN_AS_OF's month is June 2025 */
+	int64_t window = days_from_civil(first_month / 12, (unsigned)(first_month % 12) + 1, 1);
+	for (int k = 0; k < NFILES; k++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, files[k]);
 		struct csv c = {0};
@@ -237,7 +259,7 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 		char *f[16];
 		int nf = csv_next(&c, f, 16);
 		assert_int_equal(nf, ncols[k]);
-		char header[256] = "";
+		char header[512] = "";
 		for (int i = 0; i < nf; i++) {
 			strcat(header, i ? "," : "");
 			strcat(header, f[i]);
@@ -264,6 +286,7 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 					fail_msg("customer %s: kind '%s'", f[0], f[4]);
 				cu->created_day = day_of(f[5], 0);
 				cu->first_order = INT64_MAX;
+				cu->last_request = -1;
 				assert_true(cu->created_day <= as_of);
 				d->n++;
 			} else if (k == 1) { /* orders */
@@ -335,6 +358,68 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 				h->cod += cod;
 				h->failed += f[4][0] == '0';
 				d->npayments++;
+			} else if (k == 4) { /* credit requests */
+				int64_t ci = strmap_get(d->ids, f[1], strlen(f[1]));
+				if (ci < 0)
+					fail_msg("request %s: unknown customer %s", f[0], f[1]);
+				if (f[0][0] != 'R' || strmap_put(req_ids, f[0], strlen(f[0]), 0) != 1)
+					fail_msg("request id %s", f[0]);
+				struct cust *cu = &d->c[ci];
+				char *end;
+				long amount = strtol(f[2], &end, 10), term = strtol(f[3], &end, 10);
+				if (amount <= 0 || strspn(f[2], "0123456789") != strlen(f[2]))
+					fail_msg("request %s: amount '%s'", f[0], f[2]);
+				if (term != 12 && term != 24 && term != 36 && term != 48 && term != 60 &&
+				    term != 84)
+					fail_msg("request %s: term '%s'", f[0], f[3]);
+				assert_true(f[4][0] != '\0');
+				assert_true(atol(f[5]) > 0 && atol(f[6]) >= 0);
+				int status = vocab_find(&vocab_request_status, f[7]);
+				if (status < 0)
+					fail_msg("request %s: status '%s'", f[0], f[7]);
+				int64_t day = day_of(f[8], 1);
+				assert_true(day >= cu->created_day && day >= window && day <= as_of);
+				/* The last 30 days are the queue; only they are pending. */
+				assert_int_equal(status == REQUEST_PENDING, as_of - day < 30);
+				int64_t at;
+				date_parse(f[8], strlen(f[8]), &at);
+				if (at > cu->last_request)
+					cu->last_request = at;
+				cu->requests++;
+				d->by_status[status]++;
+				d->nrequests++;
+				int64_t mi = (atol(f[8]) * 12 + atol(f[8] + 5) - 1) - (2024 * 12 + 6);
+				if (mi >= 0 && mi < GEN_MONTHS_MAX)
+					d->month_requests[mi]++;
+			} else if (k == 5) { /* external records */
+				int64_t ci = strmap_get(d->ids, f[2], strlen(f[2]));
+				if (ci < 0)
+					fail_msg("record %s %s: unknown customer %s", f[0], f[1], f[2]);
+				struct cust *cu = &d->c[ci];
+				char key[128];
+				snprintf(key, sizeof key, "%s/%s", f[0], f[1]);
+				if (strmap_put(rec_keys, key, strlen(key), 0) != 1)
+					fail_msg("record %s given twice", key);
+				int tax = strcmp(f[0], "tax_office") == 0;
+				if (!tax && strcmp(f[0], "land_registry") != 0)
+					fail_msg("record %s: source", key);
+				cJSON *j = cJSON_Parse(f[3]);
+				if (!cJSON_IsObject(j))
+					fail_msg("record %s: payload %s", key, f[3]);
+				const cJSON *ins = cJSON_GetObjectItemCaseSensitive(j, "insolvency");
+				assert_true(cJSON_IsBool(ins));
+				const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, tax ? "tax_id" : "parcel");
+				assert_true(cJSON_IsString(id) && strcmp(id->valuestring, f[1]) == 0);
+				cu->insolvent |= cJSON_IsTrue(ins);
+				cJSON_Delete(j);
+				/* Fetched when the customer last applied, a few minutes later. */
+				int64_t at;
+				assert_int_equal(date_parse(f[4], strlen(f[4]), &at), 0);
+				assert_true(cu->requests > 0 && at > cu->last_request &&
+					    at < cu->last_request + 3600);
+				cu->tax += tax;
+				cu->land += !tax;
+				d->nrecords++;
 			} else { /* outcomes */
 				int64_t ci = strmap_get(d->ids, f[0], strlen(f[0]));
 				if (ci < 0)
@@ -359,8 +444,10 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split)
 		free(c.data);
 	}
 	for (int64_t i = 0; i < d->n; i++)
-		assert_true(d->c[i].has_outcome);
+		assert_true(d->c[i].has_outcome && d->c[i].tax <= 1 && d->c[i].land <= 1);
 	strmap_free(pay_ids);
+	strmap_free(req_ids);
+	strmap_free(rec_keys);
 }
 
 static double ratio(double a, double b)
@@ -429,7 +516,7 @@ static void same_seed_same_bytes(void **state)
 	gen_ok(a, 700, 7, 12, 0);
 	gen_ok(b, 700, 7, 12, 0);
 	gen_ok(c, 700, 8, 12, 0);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NFILES; i++) {
 		char pa[600], pb[600], pc[600];
 		snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
 		snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
@@ -447,7 +534,7 @@ static void reproduces_committed_sample(void **state)
 	(void)state;
 	const char *dir = tmp_dir("sample");
 	gen_ok(dir, 2000, 42, 12, 0);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NFILES; i++) {
 		char mine[600], committed[600];
 		snprintf(mine, sizeof mine, "%s/%s", dir, files[i]);
 		snprintf(committed, sizeof committed, "sample-data/%s", files[i]);
@@ -465,7 +552,7 @@ static void format_and_integrity(void **state)
 	const char *dir = tmp_dir("format");
 	struct dataset d;
 	gen_ok(dir, 2000, 42, 12, 0);
-	dataset_read(&d, dir, day_num("2025-03-01"));
+	dataset_read(&d, dir, day_num("2025-03-01"), 12);
 	assert_int_equal(d.n, 2000);
 	assert_int_equal(strmap_get(d.ids, "C0001", 5), 0); /* padded to the width of N */
 	assert_int_equal(strmap_get(d.ids, "C2000", 5), 1999);
@@ -486,13 +573,45 @@ static void format_and_integrity(void **state)
 	struct stat sb;
 	assert_int_equal(stat(dir, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NFILES; i++) {
 		char p[600];
 		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
 		assert_int_equal(stat(p, &sb), 0);
 		assert_int_equal(sb.st_mode & 0777, 0600);
 	}
-	assert_int_equal(count_entries(dir), 4); /* no temporaries left */
+	assert_int_equal(count_entries(dir), NFILES); /* no temporaries left */
+	/* A few percent of the customers on the book apply each month: the applications of
+	 * each reported month against the customers who had joined by its end. */
+	for (int mi = 0; mi < GEN_MONTHS_MAX; mi++) {
+		int64_t y = 2024 + (6 + mi + 1) / 12;
+		unsigned m = (unsigned)((6 + mi + 1) % 12) + 1;
+		int64_t end = days_from_civil(y, m, 1) - 1, on_book = 0;
+		for (int64_t i = 0; i < d.n; i++)
+			on_book += d.c[i].created_day <= end;
+		double share = (double)d.month_requests[mi] / (double)on_book;
+		if (share < 0.01 || share > 0.08)
+			fail_msg("month %d: %lld requests of %lld customers", mi,
+				 (long long)d.month_requests[mi], (long long)on_book);
+	}
+	/* Every status; a queue of pending ones; mostly approved. */
+	for (int k = 0; k < REQUEST_STATUSES; k++)
+		assert_true(d.by_status[k] > 0);
+	assert_true(d.by_status[REQUEST_APPROVED] > d.nrequests / 2);
+	/* Tax office and land registry records for most applicants; a few insolvent. */
+	int64_t applicants = 0, tax = 0, land = 0, insolvent = 0;
+	for (int64_t i = 0; i < d.n; i++) {
+		applicants += d.c[i].requests > 0;
+		tax += d.c[i].tax;
+		land += d.c[i].land;
+		insolvent += d.c[i].insolvent;
+		assert_true(d.c[i].requests > 0 || d.c[i].tax + d.c[i].land == 0);
+	}
+	print_message("%lld requests by %lld applicants; %lld tax, %lld land records, %lld"
+		      " insolvent\n", (long long)d.nrequests, (long long)applicants, (long long)tax,
+		      (long long)land, (long long)insolvent);
+	assert_true(tax > 0.85 * (double)applicants && tax < 0.98 * (double)applicants);
+	assert_true(land > 0.6 * (double)applicants && land < 0.8 * (double)applicants);
+	assert_true(insolvent > 0 && insolvent < applicants / 20);
 	dataset_free(&d);
 	rm_dir(dir);
 }
@@ -503,7 +622,7 @@ static void risk_shows_in_behaviour(void **state)
 	const char *dir = tmp_dir("realism");
 	struct dataset d;
 	gen_ok(dir, 5000, 11, 12, 0);
-	dataset_read(&d, dir, day_num("2025-03-01"));
+	dataset_read(&d, dir, day_num("2025-03-01"), 12);
 	double sum[2][3] = {{0}}; /* [defaulted][return rate, failed rate, cod share] */
 	int64_t n[2] = {0, 0};
 	for (int64_t i = 0; i < d.n; i++) {
@@ -526,6 +645,22 @@ static void risk_shows_in_behaviour(void **state)
 	double auc = auc_low_is_bad(&d);
 	print_message("rules score AUC %.3f\n", auc);
 	assert_true(auc > 0.66 && auc < 0.86);
+	/* The riskier apply more often and are insolvent more often: applicants default more
+	 * than the others, and the insolvent most. */
+	int64_t apply[2] = {0, 0}, apply_bad[2] = {0, 0}, ins = 0, ins_bad = 0;
+	for (int64_t i = 0; i < d.n; i++) {
+		int a = d.c[i].requests > 0;
+		apply[a]++;
+		apply_bad[a] += d.c[i].defaulted;
+		ins += d.c[i].insolvent;
+		ins_bad += d.c[i].insolvent && d.c[i].defaulted;
+	}
+	double ra = (double)apply_bad[1] / (double)apply[1], ro = (double)apply_bad[0] / (double)apply[0];
+	double ri = (double)ins_bad / (double)ins;
+	print_message("default rate: applicants %.3f, others %.3f, insolvent %.3f (%lld)\n", ra, ro,
+		      ri, (long long)ins);
+	assert_true(ra > 1.2 * ro);
+	assert_true(ri > 1.5 * ra);
 	dataset_free(&d);
 	rm_dir(dir);
 }
@@ -538,8 +673,8 @@ static void drift_shifts_later_months(void **state)
 	int64_t split = day_num("2025-01-01"); /* the last 6 of 12 months */
 	gen_ok(plain, 3000, 5, 12, 0);
 	gen_ok(drifted, 3000, 5, 12, 1);
-	dataset_read(&d0, plain, split);
-	dataset_read(&d1, drifted, split);
+	dataset_read(&d0, plain, split, 12);
+	dataset_read(&d1, drifted, split, 12);
 	for (int k = 0; k < 2; k++) {
 		const struct half *h = k ? d1.half : d0.half;
 		double ret = ratio((double)h[1].returned / (double)h[1].orders,
@@ -581,7 +716,7 @@ static void command_runs_and_matches_library(void **state)
 	snprintf(line, sizeof line, "gen %s --customers 300 --seed 9 --months 6 --drift", a);
 	assert_int_equal(test_run(st, line, &err), RD_OK);
 	gen_ok(b, 300, 9, 6, 1);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NFILES; i++) {
 		char pa[600], pb[600];
 		snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
 		snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
@@ -726,7 +861,7 @@ static void progress_and_cancel(void **state)
 	o.sig_cancel = &sig;
 	assert_int_equal(gen_write(dir, &o, &rep, &err), -1);
 	assert_string_equal(err.msg, "cancelled");
-	assert_int_equal(count_entries(dir), 4);
+	assert_int_equal(count_entries(dir), NFILES);
 	char p[600];
 	snprintf(p, sizeof p, "%s/outcomes.csv", dir);
 	size_t len;
@@ -743,11 +878,11 @@ static void history_precedes_months(void **state)
 	struct dataset d;
 	gen_ok(dir, 400, 3, 3, 0);
 	/* The 3 months from 2025-04 follow 36 months of history from 2022-04. */
-	dataset_read(&d, dir, day_num("2022-04-01"));
+	dataset_read(&d, dir, day_num("2022-04-01"), 3);
 	assert_int_equal(d.half[0].orders, 0);
 	assert_int_equal(d.half[0].payments, 0);
 	dataset_free(&d);
-	dataset_read(&d, dir, day_num("2025-04-01"));
+	dataset_read(&d, dir, day_num("2025-04-01"), 3);
 	assert_true(d.half[0].orders > 2 * d.half[1].orders);
 	assert_true(d.c[0].created_day < day_num("2022-05-01")); /* the first joins at the start */
 	assert_true(d.c[399].created_day >= day_num("2025-06-01")); /* the last near the end */
@@ -816,7 +951,7 @@ static void book_is_stationary(void **state)
 	const char *dir = tmp_dir("stationary");
 	struct dataset d;
 	gen_ok(dir, 3000, 13, 12, 0);
-	dataset_read(&d, dir, day_num("2025-01-01"));
+	dataset_read(&d, dir, day_num("2025-01-01"), 12);
 	double *rt = rd_malloc((size_t)d.n * sizeof(double)), *ro = rd_malloc((size_t)d.n * sizeof(double));
 	double *ct = rd_malloc((size_t)d.n * sizeof(double)), *co = rd_malloc((size_t)d.n * sizeof(double));
 	/* Against the book at the middle month end, every month end from 2024-07 to 2025-06
@@ -855,7 +990,7 @@ static void defaults_observed_over_time(void **state)
 	const char *dir = tmp_dir("vintages");
 	struct dataset d;
 	gen_ok(dir, 5000, 17, 12, 0);
-	dataset_read(&d, dir, day_num("2025-01-01")); /* checks each observed_at */
+	dataset_read(&d, dir, day_num("2025-01-01"), 12); /* checks each observed_at */
 	/* Defaults are declared over the months, not at the end: every reported month has
 	 * some. */
 	int per_month[12] = {0};

@@ -754,7 +754,8 @@ static void test_mapping_errors(void **state)
 		{"{\"header\": \"no\"}", "m.json: 'header' must be true or false"},
 		{"{\"header\": false}", "\"header\": false needs \"columns\""},
 		{"{\"separator\": \"ab\"}", "'separator' must be one character"},
-		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments or outcomes"},
+		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments, outcomes, credit_requests or"
+					   " external_records"},
 		{"{\"columns\": [\"a\", \"A\"]}", "'columns' names 'A' twice"},
 		{"{\"id\": {\"format\": \"G%s\"}}", "'id'.'format' 'G%s'"},
 		{"{\"id\": {\"format\": \"G%d%d\"}}", "more than one %d"},
@@ -1113,6 +1114,430 @@ static void test_taiwan(void **state)
 
 /* ---- directories, the command, cancellation ---- */
 
+/* ---- credit requests and external records ---- */
+
+/* Expects the diagnostics d to hold "PATH:LINE: MSG". */
+static void assert_line(const char *d, const char *path, int line, const char *msg)
+{
+	char want[1024];
+	snprintf(want, sizeof want, "%s:%d: %s", path, line, msg);
+	assert_has(d, want);
+}
+
+#define REQ_HEADER "id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status," \
+		   "created_at\n"
+
+/* Each bad row is rejected with its line and column, and nothing of the file is loaded. */
+static void test_requests_validation(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *p = file_str("req.csv", REQ_HEADER
+				 "R1,C1,5000,24,car,42000,3000,,2025-06-01T10:00:00Z\n" /* 2: good */
+				 "R2,C9,100,12,,,,pending,2025-06-01\n"                  /* 3 */
+				 "R3,C1,0,12,,,,,2025-06-01\n"                           /* 4 */
+				 "R4,C1,-5,12,,,,,2025-06-01\n"                          /* 5 */
+				 "R5,C1,lots,12,,,,,2025-06-01\n"                        /* 6 */
+				 "R6,C1,100,0,,,,,2025-06-01\n"                          /* 7 */
+				 "R7,C1,100,12.5,,,,,2025-06-01\n"                       /* 8 */
+				 "R8,C1,100,1201,,,,,2025-06-01\n"                       /* 9 */
+				 "R9,C1,100,12,,-1,,,2025-06-01\n"                       /* 10 */
+				 "R10,C1,100,12,,,x,,2025-06-01\n"                       /* 11 */
+				 "R11,C1,100,12,,,,maybe,2025-06-01\n"                   /* 12 */
+				 "R12,C1,100,12,,,,,2025-13-01\n"                        /* 13 */
+				 "R13,C1,100,12,,,,,\n"                                  /* 14 */
+				 "R1,C2,100,12,,,,,2025-06-01\n"                         /* 15 */
+				 ",C2,100,12,,,,,2025-06-01\n"                           /* 16 */
+				 "R16,C2,,,,,,,2025-06-01\n");                           /* 17 */
+	const char *d = load_fails(&r, st, "credit_requests", p);
+	assert_line(d, p, 3, "column 'customer_id': unknown customer 'C9'");
+	assert_line(d, p, 4, "column 'amount': '0' is not positive (an amount asked for is > 0)");
+	assert_line(d, p, 5, "column 'amount': '-5' is not positive");
+	assert_line(d, p, 6, "column 'amount': 'lots' is not a number");
+	assert_line(d, p, 7, "column 'term_months': '0' is not a whole number of months from 1 to 1200");
+	assert_line(d, p, 8, "column 'term_months': '12.5' is not a whole number of months");
+	assert_line(d, p, 9, "column 'term_months': '1201' is not a whole number of months");
+	assert_line(d, p, 10, "column 'yearly_income': '-1' is negative (amounts are >= 0)");
+	assert_line(d, p, 11, "column 'existing_debt': 'x' is not a number");
+	assert_line(d, p, 12, "column 'status': 'maybe' is not pending, approved, referred or declined");
+	assert_line(d, p, 13, "column 'created_at': '2025-13-01' is not an ISO 8601 date");
+	assert_line(d, p, 14, "column 'created_at': missing value");
+	assert_line(d, p, 15, "column 'id': duplicate id 'R1' (first on line 2)");
+	assert_line(d, p, 16, "column 'id': missing value");
+	assert_line(d, p, 17, "column 'amount': missing value");
+	assert_line(d, p, 17, "column 'term_months': missing value");
+	assert_int_equal(r.sink.ndiags, 16);
+	assert_has(r.err.msg, "load credit_requests: 15 invalid rows in");
+	assert_has(r.err.msg, "nothing was loaded");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 1);
+	run_free(&r);
+	/* The good row alone: a pending request (the default), its numbers as numbers. */
+	p = file_str("req1.csv", REQ_HEADER "R1,C1,5000,24,car,42000,,,2025-06-01T10:00:00Z\n");
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1'"
+				      " AND customer_id = 'C1' AND amount = 5000.0 AND term_months = 24"
+				      " AND typeof(term_months) = 'integer' AND purpose = 'car'"
+				      " AND yearly_income = 42000.0 AND existing_debt IS NULL"
+				      " AND status = 'pending' AND score IS NULL AND decided_at IS NULL"
+				      " AND created_at = '2025-06-01T10:00:00Z'"), 1);
+	/* A file without a required column stops at its header. */
+	p = file_str("req2.csv", "id,customer_id,amount,created_at\nR2,C1,5,2025-06-01\n");
+	load_fails(&r, st, "credit_requests", p);
+	assert_has(r.err.msg, "no column 'term_months' (credit_requests have id, customer_id,");
+	run_free(&r);
+	store_close(st);
+}
+
+#define REC_HEADER "source,key,customer_id,payload,fetched_at\n"
+
+static void test_records_validation(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	/* NDJSON: the payload as an object, or as a string holding one. */
+	const char *p = file_str("rec.ndjson",
+		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\",\"payload\":"
+		"{\"insolvency\":false},\"fetched_at\":\"2025-06-01T10:00:00Z\"}\n"          /* 1: good */
+		"{\"source\":\"tax office\",\"key\":\"T2\",\"customer_id\":\"C1\",\"payload\":{},"
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 2 */
+		"{\"source\":\"tax_office\",\"key\":\"T3\",\"customer_id\":\"C1\",\"payload\":[1,2],"
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 3 */
+		"{\"source\":\"tax_office\",\"key\":\"T4\",\"customer_id\":\"C1\",\"payload\":\"{bad\","
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 4 */
+		"{\"source\":\"tax_office\",\"key\":\"T5\",\"customer_id\":\"C1\",\"payload\":\"{} x\","
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 5 */
+		"{\"source\":\"tax_office\",\"key\":\"T6\",\"customer_id\":\"C1\",\"payload\":\"7\","
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 6 */
+		"{\"source\":\"tax_office\",\"key\":\"T7\",\"customer_id\":\"C1\",\"payload\":{},"
+		"\"fetched_at\":\"yesterday\"}\n"                                               /* 7 */
+		"{\"source\":\"tax_office\",\"key\":\"T8\",\"customer_id\":\"C9\",\"payload\":{},"
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 8 */
+		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C2\",\"payload\":{},"
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 9 */
+		"{\"source\":\"tax_office\",\"customer_id\":\"C2\",\"payload\":{},"
+		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 10 */
+		"{\"source\":\"land_registry\",\"key\":\"T1\",\"customer_id\":\"C2\","
+		"\"fetched_at\":\"2025-06-01\"}\n");                                            /* 11 */
+	const char *d = load_fails(&r, st, "external_records", p);
+	assert_line(d, p, 2, "column 'source': 'tax office' is not a source name (letters, digits,"
+			     " '_', '-' and '.'; at most 64 bytes)");
+	assert_line(d, p, 3, "column 'payload': '[1,2]' is not a JSON object ({...})");
+	assert_line(d, p, 4, "column 'payload': '{bad' is not valid JSON");
+	assert_line(d, p, 5, "column 'payload': '{} x' has text after its JSON object");
+	assert_line(d, p, 6, "column 'payload': '7' is not a JSON object");
+	assert_line(d, p, 7, "column 'fetched_at': 'yesterday' is not an ISO 8601 date");
+	assert_line(d, p, 8, "column 'customer_id': unknown customer 'C9'");
+	assert_line(d, p, 9, "column 'key': duplicate source and key 'tax_office' 'T1' (first on"
+			     " line 1)");
+	assert_line(d, p, 10, "column 'key': missing value");
+	assert_line(d, p, 11, "column 'payload': missing value");
+	assert_int_equal(r.sink.ndiags, 10);
+	assert_has(r.err.msg, "load external_records: 10 invalid rows in");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM external_records"), 0);
+	run_free(&r);
+	/* The same key under another source is another record; in CSV the payload is a
+	 * quoted JSON text. An object elsewhere than a JSON column is refused as before. */
+	p = file_str("rec.csv", REC_HEADER
+		     "tax_office,T1,C1,\"{\"\"a\"\": 1}\",2025-06-01\n"
+		     "land_registry,T1,C1,\"{ \"\"b\"\" : [1, 2] }\",2025-06-01\n");
+	assert_int_equal(load(&r, st, "external_records", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	run_free(&r);
+	char v[128];
+	assert_string_equal(text_of(st, "SELECT payload FROM external_records WHERE source ="
+				    " 'land_registry'", v, sizeof v), "{\"b\":[1,2]}");
+	p = file_str("rec.json", "[{\"source\": {\"x\": 1}, \"key\": \"T9\", \"customer_id\": \"C1\","
+				 " \"payload\": {}, \"fetched_at\": \"2025-06-01\"}]");
+	d = load_fails(&r, st, "external_records", p);
+	assert_line(d, p, 1, "column 'source': a JSON object or array (expected a string or a number)");
+	run_free(&r);
+	store_close(st);
+}
+
+/* Dumps credit_requests and external_records. */
+static void dump_both(struct rd_store *st, struct rd_buf *out)
+{
+	struct rd_buf b = {0};
+	buf_reset(out);
+	dump(st, "credit_requests", &b);
+	buf_puts(out, b.data);
+	dump(st, "external_records", &b);
+	buf_puts(out, b.data);
+	buf_free(&b);
+}
+
+/* A file with good rows that would insert and replace, and one bad row, changes nothing. */
+static void test_requests_records_all_or_nothing(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *p = file_str("a.csv", REQ_HEADER "R1,C1,100,12,car,1000,0,,2025-06-01\n"
+						  "R2,C2,200,24,,,,approved,2025-06-02\n");
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
+	run_free(&r);
+	p = file_str("a.ndjson", "{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\","
+				 "\"payload\":{\"n\":1},\"fetched_at\":\"2025-06-01\"}\n");
+	assert_int_equal(load(&r, st, "external_records", p, NULL, 0), 0);
+	run_free(&r);
+	struct rd_buf before = {0}, after = {0};
+	dump_both(st, &before);
+	int64_t runs = test_int(st, "SELECT count(*) FROM runs");
+	p = file_str("b.csv", REQ_HEADER "R1,C2,999,36,,,,declined,2025-06-03\n"
+					 "R3,C1,300,12,,,,,2025-06-04\n"
+					 "R4,C1,300,12,,,,,2025-06-04T25:00:00Z\n");
+	load_fails(&r, st, "credit_requests", p);
+	run_free(&r);
+	p = file_str("b.ndjson", "{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C2\","
+				 "\"payload\":{\"n\":2},\"fetched_at\":\"2025-06-02\"}\n"
+				 "{\"source\":\"tax_office\",\"key\":\"T2\",\"customer_id\":\"C1\","
+				 "\"payload\":{\"n\":3},\"fetched_at\":\"2025-06-02\"}\n"
+				 "{\"source\":\"tax_office\",\"key\":\"T3\",\"customer_id\":\"C1\","
+				 "\"payload\":\"nope\",\"fetched_at\":\"2025-06-02\"}\n");
+	load_fails(&r, st, "external_records", p);
+	run_free(&r);
+	dump_both(st, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs") - runs, 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 2);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	/* With --skip-bad the good rows go in and the bad one to the rejects file. */
+	char rej[700];
+	p = file_str("b.csv", REQ_HEADER "R1,C2,999,36,,,,declined,2025-06-03\n"
+					 "R3,C1,300,12,,,,,2025-06-04\n"
+					 "R4,C1,300,12,,,,,2025-06-04T25:00:00Z\n");
+	snprintf(rej, sizeof rej, "%s.rejects.csv", p);
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 1), 0);
+	assert_int_equal(r.rep.read, 3);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_int_equal(r.rep.replaced, 1);
+	assert_int_equal(r.rep.rejected, 1);
+	run_free(&r);
+	assert_int_equal(access(rej, F_OK), 0);
+	unlink(rej);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
+				      " customer_id = 'C2' AND status = 'declined' AND purpose IS NULL"),
+			 1);
+	buf_free(&before);
+	buf_free(&after);
+	store_close(st);
+}
+
+/* Reloading: counts, and a decision riskdesk made survives a file that does not know it. */
+static void test_requests_replace(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	struct rd_err err = {{0}};
+	two_customers(st);
+	const char *text = REQ_HEADER "R1,C1,100,12,car,1000,0,,2025-06-01\n"
+				      "R2,C2,200,24,,,,,2025-06-02\n";
+	const char *p = file_str("r.csv", text);
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 2);
+	run_free(&r);
+	assert_int_equal(store_exec(st, "UPDATE credit_requests SET status = 'approved', score = 700,"
+					" reasons = '[]', decided_at = '2025-06-05T00:00:00Z'", &err), 0);
+	/* The same file again: both kept as decided. */
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 0);
+	assert_int_equal(r.rep.replaced, 2);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE status = 'approved'"
+				      " AND score = 700 AND decided_at IS NOT NULL"), 2);
+	/* R1 asks for more now, R2 comes declined from the source: both take the file's. */
+	p = file_str("r2.csv", REQ_HEADER "R1,C1,150,12,car,1000,0,,2025-06-01\n"
+					  "R2,C2,200,24,,,,declined,2025-06-02\n"
+					  "R3,C2,50,6,,,,,2025-06-03\n");
+	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
+	assert_int_equal(r.rep.inserted, 1);
+	assert_int_equal(r.rep.replaced, 2);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
+				      " status = 'pending' AND amount = 150 AND score IS NULL AND"
+				      " reasons IS NULL AND decided_at IS NULL"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R2' AND"
+				      " status = 'declined' AND score IS NULL AND decided_at IS NULL"), 1);
+	/* Requests and records are no profile input: the profiles do not go stale. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM meta WHERE key = 'profiles_load'"
+				      " AND value = (SELECT min(id) FROM runs WHERE kind = 'load')"), 1);
+	store_close(st);
+}
+
+/* One set of records as CSV, a pretty-printed JSON array and NDJSON (payload as a string):
+ * the same rows, the payloads minified with each number's text kept. */
+static void test_records_formats(void **state)
+{
+	(void)state;
+	const char *csv = REC_HEADER
+		"tax_office,T1,C1,\"{\"\"id\"\": 9007199254740993, \"\"income\"\": 42000.50,"
+		" \"\"insolvency\"\": false}\",2025-06-01T10:00:00Z\n"
+		"land_registry,P-1/2,C2,\"{\"\"parcel\"\": \"\"P-1/2\"\", \"\"share\"\": 0.5,"
+		" \"\"notes\"\": [\"\"a, b\"\", {\"\"x\"\": null}]}\",2025-06-02\n";
+	const char *json = "[\n"
+		"  {\"source\": \"tax_office\", \"key\": \"T1\", \"customer_id\": \"C1\",\n"
+		"   \"payload\": {\n"
+		"     \"id\": 9007199254740993,\n"
+		"     \"income\": 42000.50,\n"
+		"     \"insolvency\": false\n"
+		"   },\n"
+		"   \"fetched_at\": \"2025-06-01T10:00:00Z\"},\n"
+		"  {\"source\": \"land_registry\", \"key\": \"P-1/2\", \"customer_id\": \"C2\",\n"
+		"   \"payload\": {\"parcel\": \"P-1/2\", \"share\": 0.5, \"notes\": [\"a, b\", {\"x\": null}]},\n"
+		"   \"fetched_at\": \"2025-06-02\"}\n"
+		"]\n";
+	const char *ndjson =
+		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\",\"payload\":"
+		"\"{\\\"id\\\": 9007199254740993, \\\"income\\\": 42000.50, \\\"insolvency\\\": false}\","
+		"\"fetched_at\":\"2025-06-01T10:00:00Z\"}\n"
+		"{\"source\":\"land_registry\",\"key\":\"P-1/2\",\"customer_id\":\"C2\",\"payload\":"
+		"{\"parcel\": \"P-1/2\", \"share\": 0.5, \"notes\": [\"a, b\", {\"x\": null}]},"
+		"\"fetched_at\":\"2025-06-02\"}\n";
+	const char *names[3] = {"f.csv", "f.json", "f.ndjson"}, *texts[3] = {csv, json, ndjson};
+	char *dumps[3];
+	for (int i = 0; i < 3; i++) {
+		struct rd_store *st = test_store();
+		struct run r;
+		two_customers(st);
+		const char *p = file_str(names[i], texts[i]);
+		if (load(&r, st, "external_records", p, NULL, 0))
+			fail_msg("%s: %s\n%s", names[i], r.err.msg, diags(&r));
+		assert_int_equal(r.rep.inserted, 2);
+		run_free(&r);
+		struct rd_buf b = {0};
+		dump(st, "external_records", &b);
+		dumps[i] = buf_steal(&b);
+		store_close(st);
+	}
+	assert_string_equal(dumps[0],
+			    "tax_office|T1|C1|{\"id\":9007199254740993,\"income\":42000.50,"
+			    "\"insolvency\":false}|2025-06-01T10:00:00Z|\n"
+			    "land_registry|P-1/2|C2|{\"parcel\":\"P-1/2\",\"share\":0.5,\"notes\":"
+			    "[\"a, b\",{\"x\":null}]}|2025-06-02|\n");
+	assert_string_equal(dumps[1], dumps[0]);
+	assert_string_equal(dumps[2], dumps[0]);
+	for (int i = 0; i < 3; i++)
+		free(dumps[i]);
+}
+
+/* load DIR takes both files after the customers they refer to, in one transaction. */
+static void test_requests_records_dir(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	char dir[512];
+	const char *base = test_file("marker", "", 0);
+	snprintf(dir, sizeof dir, "%.*s/rd", (int)(strrchr(base, '/') - base), base);
+	mkdir(dir, 0700);
+	file_str("rd/customers.csv", "id,name,kind\nC1,Ann,individual\nC2,Acme,company\n");
+	file_str("rd/credit_requests.json",
+		 "[{\"id\":\"R1\",\"customer_id\":\"C2\",\"amount\":25000,\"term_months\":36,"
+		 "\"purpose\":\"equipment\",\"created_at\":\"2025-06-01\"}]");
+	file_str("rd/external_records.csv", REC_HEADER "tax_office,DE1,C2,{},2025-06-01\n"
+						      "tax_office,DE2,C3,{},2025-06-01\n");
+	struct load_report reps[LOAD_TABLES];
+	int n = -1;
+	struct load_opts o = {0};
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
+	assert_has(diags(&r), "external_records.csv:3: column 'customer_id': unknown customer 'C3'");
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests"), 0);
+	run_free(&r);
+	file_str("rd/external_records.csv", REC_HEADER "tax_office,DE1,C2,{},2025-06-01\n");
+	memset(&r, 0, sizeof r);
+	r.sink.base.ops = &cap_ops;
+	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
+	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(reps[0].table, "customers");
+	assert_string_equal(reps[1].table, "credit_requests");
+	assert_string_equal(reps[2].table, "external_records");
+	assert_int_equal(reps[1].inserted, 1);
+	assert_int_equal(reps[2].inserted, 1);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
+				      " status = 'pending' AND purpose = 'equipment'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	/* The public table list names them. */
+	for (int i = 0; i < LOAD_TABLES; i++)
+		assert_non_null(load_table_names[i]);
+	assert_null(load_table_names[LOAD_TABLES]);
+	char list[160];
+	assert_string_equal(load_tables_list(" or ", list, sizeof list),
+			    "customers, orders, payments, outcomes, credit_requests or external_records");
+	store_close(st);
+}
+
+/* Mappings apply to both tables as to the others. */
+static void test_requests_mapping(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct run r;
+	two_customers(st);
+	const char *m = file_str("req-map.json",
+		"{\"table\": \"credit_requests\", \"separator\": \";\","
+		" \"rename\": {\"ref\": \"id\", \"client\": \"customer_id\", \"sum\": \"amount\","
+		" \"months\": \"term_months\", \"state\": \"status\", \"day\": \"created_at\"},"
+		" \"recode\": {\"state\": {\"P\": \"pending\", \"A\": \"approved\", \"D\": \"declined\"}},"
+		" \"defaults\": {\"purpose\": \"unknown\"}, \"ignore\": [\"branch\"]}");
+	const char *p = file_str("req-src.csv", "ref;client;sum;months;state;day;branch\n"
+						"Q1;C1;1000;12;P;2025-06-01;north\n"
+						"Q2;C2;2000;24;A;2025-06-02;south\n"
+						"Q3;C2;3000;36;X;2025-06-03;south\n");
+	const char *d;
+	assert_int_equal(load(&r, st, "credit_requests", p, m, 0), -1);
+	d = diags(&r);
+	assert_line(d, p, 4, "column 'state': 'X' is not pending, approved, referred or declined");
+	run_free(&r);
+	p = file_str("req-src.csv", "ref;client;sum;months;state;day;branch\n"
+				    "Q1;C1;1000;12;P;2025-06-01;north\n"
+				    "Q2;C2;2000;24;A;2025-06-02;south\n");
+	assert_int_equal(load(&r, st, "credit_requests", p, m, 0), 0);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE purpose = 'unknown'"
+				      " AND ((id = 'Q1' AND status = 'pending') OR (id = 'Q2' AND"
+				      " status = 'approved'))"), 2);
+	/* A mapping for another table, and generated ids for records, are refused. */
+	assert_int_equal(load(&r, st, "external_records", p, m, 0), -1);
+	assert_has(r.err.msg, "is a mapping for credit_requests, not external_records");
+	run_free(&r);
+	m = file_str("rec-map.json", "{\"id\": {\"format\": \"X%d\"}}");
+	p = file_str("rec-src.csv", REC_HEADER "tax_office,T1,C1,{},2025-06-01\n");
+	assert_int_equal(load(&r, st, "external_records", p, m, 0), -1);
+	assert_has(r.err.msg, "'id' does not apply to external_records (their key is source and key)");
+	run_free(&r);
+	m = file_str("out-map.json", "{\"id\": {\"format\": \"X%d\"}}");
+	p = file_str("out-src.csv", "customer_id,defaulted\nC1,0\n");
+	assert_int_equal(load(&r, st, "outcomes", p, m, 0), -1);
+	assert_has(r.err.msg, "'id' does not apply to outcomes (their key is customer_id)");
+	run_free(&r);
+	/* Generated ids do apply to requests. */
+	m = file_str("req-id.json", "{\"id\": {\"format\": \"APP%04d\"}}");
+	p = file_str("req-noid.csv", "customer_id,amount,term_months,created_at\nC1,5,6,2025-06-01\n"
+				     "C2,6,6,2025-06-01\n");
+	assert_int_equal(load(&r, st, "credit_requests", p, m, 0), 0);
+	run_free(&r);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id IN ('APP0000',"
+				      " 'APP0001')"), 2);
+	store_close(st);
+}
+
 static void test_load_dir(void **state)
 {
 	(void)state;
@@ -1132,7 +1557,7 @@ static void test_load_dir(void **state)
 				   "\"O2\",\"method\":\"bank\",\"success\":1,\"amount\":3,\"created_at\":"
 				   "\"2025-01-02\"}\n");
 	(void)c;
-	struct load_report reps[4];
+	struct load_report reps[LOAD_TABLES];
 	int n = -1;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
@@ -1604,6 +2029,13 @@ int main(void)
 		cmocka_unit_test(test_json_duplicate_keys),
 		cmocka_unit_test(test_dates_and_echo),
 		cmocka_unit_test(test_mapping_hostile),
+		cmocka_unit_test(test_requests_validation),
+		cmocka_unit_test(test_records_validation),
+		cmocka_unit_test(test_requests_records_all_or_nothing),
+		cmocka_unit_test(test_requests_replace),
+		cmocka_unit_test(test_records_formats),
+		cmocka_unit_test(test_requests_records_dir),
+		cmocka_unit_test(test_requests_mapping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -823,6 +823,90 @@ static void test_migration_stale(void **state)
 	unlink(path);
 }
 
+/* A version 15 database: models serve no kind, requests may have no day and any amount
+ * >= 0, neither requests nor records are indexed by customer, no customer_inputs. */
+#define V15_UNDO                                                                                 \
+	"PRAGMA foreign_keys = OFF; DROP VIEW customer_inputs;"                                  \
+	" DROP INDEX external_records_customer;"                                                  \
+	" CREATE TABLE m15 (name TEXT NOT NULL, version INTEGER NOT NULL, algo TEXT NOT NULL"     \
+	" CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')), segment TEXT NOT NULL"   \
+	" DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')), status TEXT NOT NULL"    \
+	" CHECK (status IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT" \
+	" 1.0, spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"      \
+	" PRIMARY KEY (name, version)); INSERT INTO m15 SELECT * FROM models; DROP TABLE models;" \
+	" ALTER TABLE m15 RENAME TO models;"                                                      \
+	" DROP TABLE credit_requests; CREATE TABLE credit_requests (id TEXT PRIMARY KEY,"         \
+	" customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT" \
+	" NULL CHECK (amount >= 0), term_months INTEGER NOT NULL CHECK (term_months > 0),"      \
+	" purpose TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"    \
+	" 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')), score"    \
+	" INTEGER, reasons TEXT, created_at TEXT, decided_at TEXT);"                              \
+	" CREATE INDEX credit_requests_status ON credit_requests(status, id);"                    \
+	" PRAGMA foreign_keys = ON; PRAGMA user_version = 15;"
+
+/* Schema 15 -> 16: models and credit_requests are rebuilt with their rows, a model may serve
+ * a kind, a request's amount is positive and it has its day, both tables are indexed by
+ * customer, and customer_inputs gives every customer's kind beside its attributes. A
+ * request the new rules refuse stops the upgrade, saying so, and the file stays as it was. */
+static void test_migration_requests(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig16.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st, V15_UNDO
+					" INSERT INTO customers(id, kind) VALUES ('c', 'company'), ('d',"
+					" 'individual');"
+					" INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
+					" INSERT INTO customer_attributes VALUES ('d', 'age', '41', 41);"
+					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+					" '{}', NULL, NULL, '2025-01-01');"
+					" INSERT INTO credit_requests(id, customer_id, amount, term_months,"
+					" status, created_at) VALUES ('r1', 'c', 0, 12, 'pending', NULL);",
+				    &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
+					" 'challenger', 1, '{}', NULL, NULL, 'now')", &err), -1);
+	store_close(st);
+	/* The request without a day and with no amount stops the upgrade. */
+	assert_null(store_open(path, 0, &err));
+	if (!strstr(err.msg, "needs every credit request to have an amount > 0 and a created_at;"
+			     " 1 does not"))
+		fail_msg("%s", err.msg);
+	/* Fixed by hand (sqlite3 would do), the upgrade goes through. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE credit_requests SET amount = 100, created_at ="
+				      " '2025-06-01'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND segment = 'new'"
+				      " AND weight = 0.5"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'r1' AND"
+				      " amount = 100"), 1);
+	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
+					" 'challenger', 1, '{}', NULL, NULL, 'now')", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO credit_requests(id, customer_id, amount,"
+					" term_months, created_at) VALUES ('r2', 'c', 0, 12, 'x')", &err),
+			 -1);
+	assert_int_equal(store_exec(st, "INSERT INTO credit_requests(id, customer_id, amount,"
+					" term_months) VALUES ('r2', 'c', 1, 12)", &err), -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				      " ('credit_requests_status', 'credit_requests_customer',"
+				      " 'external_records_customer', 'customer_inputs')"), 4);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_inputs WHERE (customer_id, name,"
+				      " value) IN (VALUES ('c', 'kind', 'company'), ('d', 'kind',"
+				      " 'individual'), ('d', 'age', '41'))"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_lock_holder_and_refusal),
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
+		cmocka_unit_test(test_migration_requests),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),

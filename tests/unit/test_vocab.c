@@ -94,16 +94,40 @@ static void test_helpers(void **state)
 		assert_string_equal(score_risk_level(vocab_band_letter(b)), risk[b]);
 	}
 	assert_int_equal(vocab_band_risk(-1), RISK_CRITICAL);
-	/* Which models serve which customers. */
-	assert_true(vocab_model_serves(MODEL_SEGMENT_ALL, SEGMENT_NEW));
-	assert_true(vocab_model_serves(MODEL_SEGMENT_ALL, SEGMENT_EXISTING));
-	assert_true(vocab_model_serves(MODEL_SEGMENT_NEW, SEGMENT_NEW));
-	assert_false(vocab_model_serves(MODEL_SEGMENT_NEW, SEGMENT_EXISTING));
-	assert_false(vocab_model_serves(MODEL_SEGMENT_EXISTING, SEGMENT_NEW));
-	assert_false(vocab_model_serves(-1, SEGMENT_NEW));
+	/* Which models serve which customers: by segment whatever the kind, by kind whatever
+	 * the segment. */
+	for (int k = 0; k < KINDS; k++) {
+		enum rd_customer_kind kd = (enum rd_customer_kind)k;
+		assert_true(vocab_model_serves(MODEL_SEGMENT_ALL, kd, SEGMENT_NEW));
+		assert_true(vocab_model_serves(MODEL_SEGMENT_ALL, kd, SEGMENT_EXISTING));
+		assert_true(vocab_model_serves(MODEL_SEGMENT_NEW, kd, SEGMENT_NEW));
+		assert_false(vocab_model_serves(MODEL_SEGMENT_NEW, kd, SEGMENT_EXISTING));
+		assert_false(vocab_model_serves(MODEL_SEGMENT_EXISTING, kd, SEGMENT_NEW));
+		assert_false(vocab_model_serves(-1, kd, SEGMENT_NEW));
+	}
+	for (int s = 0; s < SEGMENTS; s++) {
+		enum rd_segment sg = (enum rd_segment)s;
+		assert_true(vocab_model_serves(MODEL_SEGMENT_COMPANY, KIND_COMPANY, sg));
+		assert_false(vocab_model_serves(MODEL_SEGMENT_COMPANY, KIND_INDIVIDUAL, sg));
+		assert_true(vocab_model_serves(MODEL_SEGMENT_INDIVIDUAL, KIND_INDIVIDUAL, sg));
+		assert_false(vocab_model_serves(MODEL_SEGMENT_INDIVIDUAL, KIND_COMPANY, sg));
+	}
 	for (int s = 0; s < SEGMENTS; s++)
 		assert_string_equal(vocab_name(&vocab_model_segment, vocab_model_segment_of(s)),
 				    vocab_name(&vocab_segment, s));
+	for (int k = 0; k < KINDS; k++) {
+		int ms = vocab_model_segment_of_kind((enum rd_customer_kind)k);
+		assert_string_equal(vocab_name(&vocab_model_segment, ms), vocab_name(&vocab_kind, k));
+		assert_int_equal(vocab_model_segment_kind(ms), k);
+	}
+	for (int ms = MODEL_SEGMENT_ALL; ms <= MODEL_SEGMENT_EXISTING; ms++)
+		assert_int_equal(vocab_model_segment_kind(ms), -1);
+	assert_int_equal(vocab_model_segment_kind(vocab_model_segment.n), -1);
+	/* A model segment's word names one list's word only: a kind is no segment. */
+	for (int k = 0; k < KINDS; k++)
+		assert_int_equal(vocab_find(&vocab_segment, vocab_name(&vocab_kind, k)), -1);
+	assert_string_equal(vocab_list(&vocab_model_segment, " or ", buf, sizeof buf),
+			    "all, new, existing, individual or company");
 	/* The lists messages give. */
 	assert_string_equal(vocab_list(&vocab_segment, " or ", buf, sizeof buf), "new or existing");
 	assert_string_equal(vocab_list(&vocab_risk_level, " or ", buf, sizeof buf),
