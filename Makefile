@@ -191,12 +191,9 @@ check-man: $(MANCMDS)
 	@diff -u docs/riskdesk.1 $(BUILD)/riskdesk.1 || { \
 		echo "check-man: docs/riskdesk.1 differs from the command and key tables: make man" >&2; exit 1; }
 
-# The code's format (.clang-format). Only the files listed are checked: the rest is
-# reformatted in one commit when no branch is open on it, then listed here.
-FORMAT_FILES = tools/mancmds.c src/core/cmd_util.h src/core/refdist.c src/tui/draw.c \
-	src/tui/pane_text.c include/riskdesk/afile.h include/riskdesk/complete.h \
-	include/riskdesk/expr.h include/riskdesk/journal.h include/riskdesk/refdist.h \
-	include/riskdesk/sink.h include/riskdesk/util.h
+# The code's format (.clang-format): every C file of the project follows it.
+FORMAT_FILES = $(sort $(wildcard src/*.[ch] src/*/*.[ch] include/riskdesk/*.h tests/*/*.[ch] \
+	tools/*.c bench/*.c))
 .PHONY: format-check
 format-check:
 	@$(if $(strip $(FORMAT_FILES)),clang-format --dry-run --Werror $(FORMAT_FILES),true)

@@ -60,8 +60,8 @@
 #define KEY_PPAGE_CODE 0523
 
 enum kind { K_SCROLL, K_PAGE, K_END, K_SORT, K_FILTER, K_DRIFT, K_PROMPT, K_QUIT, K_COUNT };
-static const char *const kind_names[K_COUNT] = {"scroll", "page", "end", "sort", "filter",
-						 "drift", "prompt", "quit"};
+static const char *const kind_names[K_COUNT] = {"scroll", "page",  "end",    "sort",
+						"filter", "drift", "prompt", "quit"};
 
 struct step {
 	const char *bytes; /* what the terminal sends */
@@ -99,8 +99,8 @@ static void add(const char *bytes, enum kind kind, int code, const char *label, 
 			fprintf(stderr, "ptydrive: key script too long\n");
 			exit(2);
 		}
-		steps[nsteps++] = (struct step){.bytes = bytes, .kind = kind, .code = code,
-						 .label = label};
+		steps[nsteps++] =
+			(struct step){.bytes = bytes, .kind = kind, .code = code, .label = label};
 	}
 }
 
@@ -226,22 +226,19 @@ static int scan(struct scanner *s, const char *buf, size_t n)
 		unsigned char c = (unsigned char)buf[i];
 		switch (s->state) {
 		case S_ESC:
-			s->state = c == '[' ? S_CSI : c == ']' ? S_OSC
-				 : c && strchr("()*+", c) ? S_CHARSET : S_TEXT;
+			s->state = c == '['                 ? S_CSI
+				   : c == ']'               ? S_OSC
+				   : c && strchr("()*+", c) ? S_CHARSET
+							    : S_TEXT;
 			continue;
 		case S_CSI:
 			if (c >= 0x40 && c <= 0x7e)
 				s->state = S_TEXT;
 			continue;
-		case S_OSC:
-			s->state = c == 7 ? S_TEXT : c == 033 ? S_OSC_ESC : S_OSC;
-			continue;
+		case S_OSC: s->state = c == 7 ? S_TEXT : c == 033 ? S_OSC_ESC : S_OSC; continue;
 		case S_OSC_ESC:
-		case S_CHARSET:
-			s->state = S_TEXT;
-			continue;
-		case S_TEXT:
-			break;
+		case S_CHARSET: s->state = S_TEXT; continue;
+		case S_TEXT: break;
 		}
 		if (c == 033) {
 			s->state = S_ESC;
@@ -276,22 +273,22 @@ static int scan(struct scanner *s, const char *buf, size_t n)
 /* The session: the child, its terminal, its trace. */
 struct session {
 	pid_t pid;
-	int master;      /* -1 once the child closed the terminal */
-	int trace;       /* the FIFO's read end */
-	int trace_hold;  /* our own write end, so the FIFO never reads as closed */
+	int master;     /* -1 once the child closed the terminal */
+	int trace;      /* the FIFO's read end */
+	int trace_hold; /* our own write end, so the FIFO never reads as closed */
 	struct scanner sc;
 	int footer_seen;
 	double footer_at;
-	int ready_seen;  /* the text a step waits for (steps' ready) */
+	int ready_seen; /* the text a step waits for (steps' ready) */
 	double ready_at;
-	char line[256];  /* a trace line being read */
+	char line[256]; /* a trace line being read */
 	size_t line_len;
 	int have_first;
 	double first_frame;
-	int keys_seen;   /* `key` lines read */
+	int keys_seen; /* `key` lines read */
 	int last_code;
 	double last_secs;
-	double last_at;  /* when we read it */
+	double last_at; /* when we read it */
 	int bad_lines;
 };
 
@@ -549,7 +546,7 @@ int main(int argc, char **argv)
 		setenv("LANG", "C.UTF-8", 1);
 		setenv("RISKDESK_TRACE", trace_path, 1);
 		/* These would override the locale, the size or the colours we set. */
-		static const char *const drop[] = {"LC_ALL", "LC_CTYPE", "LINES", "COLUMNS",
+		static const char *const drop[] = {"LC_ALL",   "LC_CTYPE",    "LINES",   "COLUMNS",
 						   "NO_COLOR", "RISKDESK_DB", "ESCDELAY"};
 		for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
 			unsetenv(drop[i]);
@@ -562,7 +559,8 @@ int main(int argc, char **argv)
 	const char *why = NULL;
 	int failed = 0;
 	if (pump(&s, fork_at + start_timeout, started, &why)) {
-		fprintf(stderr, "ptydrive: no first screen after %.1f s: %s (footer %s, trace %s)\n",
+		fprintf(stderr,
+			"ptydrive: no first screen after %.1f s: %s (footer %s, trace %s)\n",
 			now() - fork_at, why, s.footer_seen ? "seen" : "not seen",
 			s.have_first ? "has first_frame" : "has no first_frame");
 		if (s.sc.last_len)
@@ -597,7 +595,8 @@ int main(int argc, char **argv)
 		}
 		if (pump(&s, sent + key_timeout, key_done, &why)) {
 			fprintf(stderr,
-				"ptydrive: key %d of %d (%s, %s) got no trace line after %.1f s: %s\n",
+				"ptydrive: key %d of %d (%s, %s) got no trace line after %.1f s: "
+				"%s\n",
 				i + 1, nsteps, st->label, kind_names[st->kind], now() - sent, why);
 			failed = 1;
 			break;
@@ -609,12 +608,15 @@ int main(int argc, char **argv)
 		/* Work the console does after the redraw, in idle time (a key would interrupt
 		 * it): no key before the screen shows it is done. */
 		if (st->ready && pump(&s, sent + start_timeout, ready, &why)) {
-			fprintf(stderr, "ptydrive: key %d of %d (%s, %s): no \"%s\" on the terminal after "
-				"%.1f s: %s\n", i + 1, nsteps, st->label, kind_names[st->kind], st->ready,
+			fprintf(stderr,
+				"ptydrive: key %d of %d (%s, %s): no \"%s\" on the terminal after "
+				"%.1f s: %s\n",
+				i + 1, nsteps, st->label, kind_names[st->kind], st->ready,
 				now() - sent, why);
 			if (s.sc.last_len)
 				fprintf(stderr, "ptydrive: the terminal last showed: ...%.200s\n",
-					s.sc.last + (s.sc.last_len > 200 ? s.sc.last_len - 200 : 0));
+					s.sc.last +
+						(s.sc.last_len > 200 ? s.sc.last_len - 200 : 0));
 			failed = 1;
 			break;
 		}
@@ -658,8 +660,9 @@ int main(int argc, char **argv)
 		fprintf(f, "# step kind key code trace_ms pty_ms\n");
 		for (int i = 0; i < done_steps; i++)
 			if (steps[i].kind != K_QUIT)
-				fprintf(f, "%d %s %s %d %.3f %.3f\n", i + 1, kind_names[steps[i].kind],
-					steps[i].label, steps[i].got_code, steps[i].trace_s * 1e3,
+				fprintf(f, "%d %s %s %d %.3f %.3f\n", i + 1,
+					kind_names[steps[i].kind], steps[i].label,
+					steps[i].got_code, steps[i].trace_s * 1e3,
 					steps[i].pty_s * 1e3);
 		fclose(f);
 	}
@@ -669,13 +672,15 @@ int main(int argc, char **argv)
 		if (steps[i].kind != K_QUIT && steps[i].got_code != steps[i].code)
 			mismatched++;
 	if (mismatched)
-		fprintf(stderr, "ptydrive: warning: %d keys logged a code other than the one sent\n",
+		fprintf(stderr,
+			"ptydrive: warning: %d keys logged a code other than the one sent\n",
 			mismatched);
 	if (s.bad_lines)
 		fprintf(stderr, "ptydrive: warning: %d trace lines not understood\n", s.bad_lines);
 
 	printf("first screen: %.4f s (pty: fork to the Customers footer), %.4f s (trace "
-	       "first_frame)\n", first_pty, s.first_frame);
+	       "first_frame)\n",
+	       first_pty, s.first_frame);
 	printf("%-7s %5s %10s %10s %10s %12s\n", "kind", "keys", "median ms", "p99 ms", "max ms",
 	       "pty p99 ms");
 	double p99[K_COUNT] = {0};

@@ -11,14 +11,14 @@
 #include "riskdesk/command.h"
 
 struct app_opts {
-	const char *db_path;  /* resolved database path */
+	const char *db_path; /* resolved database path */
 	int read_only;
 	int json;
-	const char *theme;    /* or NULL */
+	const char *theme;     /* or NULL */
 	const char **commands; /* -c arguments, in order */
 	int ncommands;
-	const char *script;   /* script file, "-" for stdin, or NULL */
-	double started;       /* now_seconds() when main() began */
+	const char *script; /* script file, "-" for stdin, or NULL */
+	double started;     /* now_seconds() when main() began */
 };
 
 /* Set by the SIGINT handlers of both modes (defined in main.c); a long command polls it

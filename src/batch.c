@@ -51,8 +51,10 @@ static int run_script(struct rd_ctx *ctx, const char *path)
 		if (nul) {
 			/* The command would silently end there. */
 			fflush(stdout);
-			fprintf(stderr, "riskdesk: %s:%ld: a NUL byte at column %ld (a script is text,"
-				" one command a line)\n", name, lineno, (long)(nul - line) + 1);
+			fprintf(stderr,
+				"riskdesk: %s:%ld: a NUL byte at column %ld (a script is text,"
+				" one command a line)\n",
+				name, lineno, (long)(nul - line) + 1);
 			status = RD_USAGE;
 			break;
 		}

@@ -11,11 +11,11 @@
 /* ---- the progress line: one line on stderr (a terminal), rewritten ---- */
 
 struct progress_line {
-	FILE *out;       /* NULL: no progress */
-	double t0;       /* when the current phase started */
-	double last;     /* when the line was last drawn */
-	char what[32];   /* current phase */
-	int shown;       /* a line is on screen and must be cleared */
+	FILE *out;     /* NULL: no progress */
+	double t0;     /* when the current phase started */
+	double last;   /* when the line was last drawn */
+	char what[32]; /* current phase */
+	int shown;     /* a line is on screen and must be cleared */
 };
 
 /* bytes: done and total are bytes, rows the rows read (sink.h). */
@@ -55,10 +55,10 @@ static void progress_clear(struct progress_line *p)
 struct json_sink {
 	struct rd_sink base;
 	FILE *out;
-	cJSON *doc;      /* the command's document */
-	cJSON *table;    /* array being filled */
-	int ncols;                 /* the table's columns */
-	enum rd_col_kind *kinds;   /* each column's kind (COL_TEXT when the command gave none) */
+	cJSON *doc;              /* the command's document */
+	cJSON *table;            /* array being filled */
+	int ncols;               /* the table's columns */
+	enum rd_col_kind *kinds; /* each column's kind (COL_TEXT when the command gave none) */
 	/* The rows' keys, one copy each for the document's life: a table may have 500,000
 	 * rows, and cJSON would copy each key into each row. */
 	char **keys;
@@ -142,7 +142,8 @@ static void json_table_begin(struct rd_sink *s, const char *name, int ncols,
 		j->table = cJSON_AddArrayToObject(j->doc, key);
 	j->ncols = ncols;
 	j->kinds = rd_realloc(j->kinds, (size_t)(ncols > 0 ? ncols : 1) * sizeof *j->kinds);
-	j->row_keys = rd_realloc(j->row_keys, (size_t)(ncols > 0 ? ncols : 1) * sizeof *j->row_keys);
+	j->row_keys = rd_realloc(j->row_keys,
+				 (size_t)(ncols > 0 ? ncols : 1) * sizeof *j->row_keys);
 	for (int i = 0; i < ncols; i++) {
 		j->kinds[i] = kinds ? kinds[i] : COL_TEXT;
 		j->row_keys[i] = json_key(j, cols[i]);
@@ -232,8 +233,8 @@ static struct rd_sink *json_sink_new(FILE *out)
 
 struct batch_sink {
 	struct rd_sink base;
-	struct rd_sink *inner;           /* text or JSON, owned */
-	int json;                        /* inner is JSON: it writes only at a command's end */
+	struct rd_sink *inner; /* text or JSON, owned */
+	int json;              /* inner is JSON: it writes only at a command's end */
 	struct progress_line progress;
 };
 
@@ -275,8 +276,8 @@ static void batch_table_end(struct rd_sink *s)
 	sink_table_end(((struct batch_sink *)s)->inner);
 }
 
-static void batch_field(struct rd_sink *s, const char *section, const char *key,
-			const char *value, enum rd_col_kind kind)
+static void batch_field(struct rd_sink *s, const char *section, const char *key, const char *value,
+			enum rd_col_kind kind)
 {
 	struct batch_sink *b = (struct batch_sink *)s;
 	batch_clear(b);
@@ -305,8 +306,8 @@ static void batch_progress(struct rd_sink *s, const char *what, int64_t done, in
 	progress_draw(&((struct batch_sink *)s)->progress, what, done, total, 0, -1);
 }
 
-static void batch_progress_bytes(struct rd_sink *s, const char *what, int64_t done,
-				 int64_t total, int64_t rows)
+static void batch_progress_bytes(struct rd_sink *s, const char *what, int64_t done, int64_t total,
+				 int64_t rows)
 {
 	progress_draw(&((struct batch_sink *)s)->progress, what, done, total, 1, rows);
 }

@@ -19,7 +19,8 @@ atomic_int app_cancel;
 #endif
 
 static const char usage_text[] =
-	"usage: riskdesk [--db PATH] [--read-only] [--theme NAME] [--json] [-c COMMAND]... [SCRIPT | -]\n"
+	"usage: riskdesk [--db PATH] [--read-only] [--theme NAME] [--json] [-c COMMAND]... [SCRIPT "
+	"| -]\n"
 	"\n"
 	"With no -c, no script and a terminal: the interactive console. Otherwise batch mode:\n"
 	"commands run in order and the first failure stops the run (exit 1; 2 for usage).\n"
@@ -46,7 +47,8 @@ static char *default_db_path(void)
 	buf_puts(&b, "/riskdesk/riskdesk.db");
 	char *p = buf_steal(&b);
 	if (make_parent_dirs(p) != 0) {
-		fprintf(stderr, "riskdesk: cannot create the directory of %s: %s\n", p, strerror(errno));
+		fprintf(stderr, "riskdesk: cannot create the directory of %s: %s\n", p,
+			strerror(errno));
 		free(p);
 		return NULL;
 	}
@@ -78,7 +80,8 @@ int main(int argc, char **argv)
 			o.read_only = 1;
 		} else if (strcmp(a, "--json") == 0) {
 			o.json = 1;
-		} else if ((strcmp(a, "--db") == 0 || strcmp(a, "--theme") == 0 || strcmp(a, "-c") == 0) &&
+		} else if ((strcmp(a, "--db") == 0 || strcmp(a, "--theme") == 0 ||
+			    strcmp(a, "-c") == 0) &&
 			   i + 1 < argc) {
 			if (a[1] == 'c')
 				o.commands[o.ncommands++] = argv[++i];
@@ -93,7 +96,8 @@ int main(int argc, char **argv)
 		} else if ((a[0] != '-' || strcmp(a, "-") == 0) && !o.script) {
 			o.script = a;
 		} else {
-			fprintf(stderr, "riskdesk: unknown or incomplete argument '%s'\n%s", a, usage_text);
+			fprintf(stderr, "riskdesk: unknown or incomplete argument '%s'\n%s", a,
+				usage_text);
 			status = 2;
 			goto done;
 		}

@@ -245,7 +245,10 @@ static void keys(void)
 		if (b->command) {
 			fputs(" \\(em \\fB", stdout);
 			for (const char *ch = b->command; *ch; ch++)
-				fputs(*ch == '-' ? "\\-" : *ch == '\\' ? "\\e" : (char[]){*ch, 0}, stdout);
+				fputs(*ch == '-'    ? "\\-"
+				      : *ch == '\\' ? "\\e"
+						    : (char[]){*ch, 0},
+				      stdout);
 			fputs("\\fR", stdout);
 		}
 		putchar('\n');

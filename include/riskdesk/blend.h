@@ -14,17 +14,17 @@
 #include "riskdesk/store.h"
 #include "riskdesk/vocab.h"
 
-#define BLEND_MAX 8           /* champions in one route's blend */
-#define BLEND_LABEL_MAX 1400  /* "blend: " and 8 times "NAME@V ×W + " */
+#define BLEND_MAX 8          /* champions in one route's blend */
+#define BLEND_LABEL_MAX 1400 /* "blend: " and 8 times "NAME@V ×W + " */
 
 struct blend_member {
 	char name[128];
 	int version;
-	char segment[12];           /* the segment it was trained for: all, new, existing,
+	char segment[12]; /* the segment it was trained for: all, new, existing,
 				     * individual, company */
 	double weight;
-	double cutoff_pd;           /* its own cost-optimal cut-off; NaN without */
-	double cost_fn, cost_fp;    /* the costs it was fitted with (defaults when absent) */
+	double cutoff_pd;        /* its own cost-optimal cut-off; NaN without */
+	double cost_fn, cost_fp; /* the costs it was fitted with (defaults when absent) */
 	struct score_scaling scaling;
 };
 
@@ -36,14 +36,14 @@ static inline int blend_route(enum rd_customer_kind k, enum rd_segment s)
 }
 
 struct blend {
-	const char *segment;        /* "new" or "existing" (static) */
-	const char *kind;           /* "individual" or "company" (static) */
-	int n;                      /* members; 0: the rules model serves */
+	const char *segment;              /* "new" or "existing" (static) */
+	const char *kind;                 /* "individual" or "company" (static) */
+	int n;                            /* members; 0: the rules model serves */
 	struct blend_member m[BLEND_MAX]; /* by name, then version */
-	char label[BLEND_LABEL_MAX]; /* n ≥ 2: "blend: a@1 ×1 + b@2 ×3"; n = 1: the name */
-	double cutoff_pd;           /* decline at or above; NaN when there is none */
-	size_t cutoff_rows;         /* n ≥ 2: customers it was fitted on; 0: from the members' cut-offs */
-	double auc_oof;             /* n ≥ 2: the blend's AUC on those customers; NaN */
+	char label[BLEND_LABEL_MAX];      /* n ≥ 2: "blend: a@1 ×1 + b@2 ×3"; n = 1: the name */
+	double cutoff_pd;                 /* decline at or above; NaN when there is none */
+	size_t cutoff_rows; /* n ≥ 2: customers it was fitted on; 0: from the members' cut-offs */
+	double auc_oof;     /* n ≥ 2: the blend's AUC on those customers; NaN */
 };
 
 /* out[blend_route(k, s)] serves the customers of kind k and segment s. 0, or -1 with err:
@@ -58,8 +58,8 @@ int blend_members(struct rd_store *st, struct blend out[BLEND_ROUTES], struct rd
 /* As if name@version (a trained model, whatever its status) were the only champion: it
  * serves the routes of the segment it was trained for, weight 1. For scoring the book with
  * a challenger (model check). 0 or -1 with err. */
-int blend_single(struct rd_store *st, const char *name, int version,
-		 struct blend out[BLEND_ROUTES], struct rd_err *err);
+int blend_single(struct rd_store *st, const char *name, int version, struct blend out[BLEND_ROUTES],
+		 struct rd_err *err);
 
 /* Whether the same champions serve both kinds of segment s: then people are told about
  * segment s ("new"), else about each route ("new company"). */

@@ -39,23 +39,23 @@ int browse_sort_parse(const char *name);
 struct browse_row {
 	char id[64];
 	char name[96];
-	int has_profile;       /* 0: never scored; the fields below are empty */
+	int has_profile; /* 0: never scored; the fields below are empty */
 	int score;
-	char band;             /* 'A'..'E' */
+	char band; /* 'A'..'E' */
 	double pd;
-	char segment[10];      /* "new" | "existing" */
-	char last_activity[11];/* YYYY-MM-DD or "" */
-	double feature;        /* under a feature's sort, its value; else, or missing, NaN */
+	char segment[10];       /* "new" | "existing" */
+	char last_activity[11]; /* YYYY-MM-DD or "" */
+	double feature;         /* under a feature's sort, its value; else, or missing, NaN */
 	/* the keyset position of this row under the current sort (opaque to callers) */
 	char key_text[96];
 	double key_num;
 	int key_null;
-	int64_t key_rowid;     /* customers.rowid: finds the exact keys when id or name was truncated */
+	int64_t key_rowid; /* customers.rowid: finds the exact keys when id or name was truncated */
 };
 
 struct browse_query {
 	enum browse_sort sort;
-	int desc;                 /* descending */
+	int desc;                     /* descending */
 	const struct rd_expr *filter; /* or NULL; owned by the caller */
 	/* The session's `set pii` (rd_settings.pii), read at every call: a filter on email or
 	 * phone runs only while it is 1, and NULL counts as 0. A pointer, so that a filter
@@ -95,11 +95,11 @@ int browse_find(struct rd_store *st, const struct browse_query *q, const char *i
 
 /* One order or payment of a customer, newest first. */
 struct browse_event {
-	char kind;            /* 'O' order, 'P' payment */
+	char kind; /* 'O' order, 'P' payment */
 	char id[64];
-	char at[26];          /* created_at as stored */
-	char what[16];        /* order status or payment method */
-	int success;          /* payments: 1 ok, 0 failed; orders: 1 */
+	char at[26];   /* created_at as stored */
+	char what[16]; /* order status or payment method */
+	int success;   /* payments: 1 ok, 0 failed; orders: 1 */
 	double amount;
 };
 

@@ -33,18 +33,18 @@ struct charan_column {
 };
 
 struct charan_report {
-	char model[112];   /* the scorecard */
+	char model[112]; /* the scorecard */
 	int version;
-	char segment[16];  /* the customers compared: all, new or existing */
-	char month[8];     /* the snapshot month compared, "" for the profiles */
+	char segment[16]; /* the customers compared: all, new or existing */
+	char month[8];    /* the snapshot month compared, "" for the profiles */
 	/* Set when the analysis does not apply (not a scorecard, bins without counts, no
 	 * current rows): why, for people; then there are no columns. */
 	char note[240];
-	double ref_rows;   /* training rows (a column's counts summed) */
+	double ref_rows; /* training rows (a column's counts summed) */
 	size_t cur_rows;
-	double ref_score;  /* the reference's mean score: base points + Σ ref_b · points_b */
-	double cur_score;  /* the current rows' mean score, summed row by row */
-	double shift;      /* Σ total over the columns (their order in the specification) */
+	double ref_score; /* the reference's mean score: base points + Σ ref_b · points_b */
+	double cur_score; /* the current rows' mean score, summed row by row */
+	double shift;     /* Σ total over the columns (their order in the specification) */
 	int ncols;
 	struct charan_column *cols; /* by |total|, largest first (ties by name) */
 };

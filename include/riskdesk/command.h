@@ -19,9 +19,9 @@ enum rd_status {
 
 /* Session settings (`set KEY VALUE`); they last as long as the process. */
 struct rd_settings {
-	char as_of[32];  /* "" = the latest event in the store */
-	int pii;         /* 1: show email and phone unmasked */
-	char theme[64];  /* console theme name */
+	char as_of[32];      /* "" = the latest event in the store */
+	int pii;             /* 1: show email and phone unmasked */
+	char theme[64];      /* console theme name */
 	double lock_timeout; /* seconds a write waits for another process's lock (0: none) */
 };
 
@@ -68,8 +68,8 @@ extern const char *const rd_console_panes[];
  * reads its keys, its `?` help and its status-line hints from rd_key_bindings; `help keys`
  * prints it; the man page's KEYS section lists it. */
 struct rd_key_binding {
-	const char *keys;     /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
-	const char *pane;     /* a name of rd_console_panes: only there; RD_KEYS_HELP: while the
+	const char *keys; /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
+	const char *pane; /* a name of rd_console_panes: only there; RD_KEYS_HELP: while the
 			       * `?` help shows; NULL: everywhere */
 	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir} or
 	 * {sort-flip} becomes the console's value, as one argument (cmd_join). NULL: the
@@ -88,15 +88,15 @@ extern const struct rd_key_binding rd_key_bindings[];
 
 /* Everything a command may touch. */
 struct rd_ctx {
-	struct rd_store *store;          /* the open database; not owned */
-	struct rd_sink *out;             /* results go here; not owned */
+	struct rd_store *store; /* the open database; not owned */
+	struct rd_sink *out;    /* results go here; not owned */
 	struct rd_settings settings;
-	atomic_int *cancel;              /* set (by SIGINT, or by the console for its job) to
+	atomic_int *cancel; /* set (by SIGINT, or by the console for its job) to
 					  * ask a long command to stop; may be NULL */
-	const char *line;                /* the command line being run, for runs and audit */
-	struct rd_run *run;              /* the write command's runs row (journal.h), or NULL */
+	const char *line;   /* the command line being run, for runs and audit */
+	struct rd_run *run; /* the write command's runs row (journal.h), or NULL */
 	const struct rd_console_hooks *console; /* the console's hooks; NULL in batch mode */
-	struct rd_err err;               /* the failing command's message */
+	struct rd_err err;                      /* the failing command's message */
 };
 
 enum rd_cmd_flags {
@@ -111,15 +111,15 @@ struct vocab;
 /* What an argument (an option's value or a positional) is: Tab completion offers the values
  * of its type (complete.h), so that completing follows the command table. */
 enum rd_arg_type {
-	RD_ARG_NONE = 0,  /* nothing to offer: a number, a date, free text */
-	RD_ARG_WORD,      /* only the words below */
-	RD_ARG_FILE,      /* a file (directories too, to go into) */
-	RD_ARG_DIR,       /* a directory */
-	RD_ARG_MODEL,     /* a model's name */
-	RD_ARG_FEATURE,   /* an input of a model: that of --model on the line, else the champions' */
-	RD_ARG_COLUMN,    /* a training column: a built-in feature, a customer attribute or the
+	RD_ARG_NONE = 0, /* nothing to offer: a number, a date, free text */
+	RD_ARG_WORD,     /* only the words below */
+	RD_ARG_FILE,     /* a file (directories too, to go into) */
+	RD_ARG_DIR,      /* a directory */
+	RD_ARG_MODEL,    /* a model's name */
+	RD_ARG_FEATURE,  /* an input of a model: that of --model on the line, else the champions' */
+	RD_ARG_COLUMN,   /* a training column: a built-in feature, a customer attribute or the
 			   * customer's kind */
-	RD_ARG_CUSTOMER,  /* a customer id */
+	RD_ARG_CUSTOMER, /* a customer id */
 	RD_ARG_ATTRIBUTE, /* a customer attribute's name */
 	RD_ARG_COMMAND,   /* a command's name */
 	RD_ARG_EXPR,      /* a `where` expression: names of fields, features and attributes, the
@@ -129,7 +129,7 @@ enum rd_arg_type {
 /* The values an argument takes. */
 struct rd_values {
 	enum rd_arg_type type;
-	const char *const *words;  /* offered too (RD_ARG_WORD: the only ones): NULL-terminated,
+	const char *const *words; /* offered too (RD_ARG_WORD: the only ones): NULL-terminated,
 				    * or nwords of them when nwords > 0 */
 	int nwords;
 	const struct vocab *vocab; /* its words offered too (vocab.h), or NULL */
@@ -158,15 +158,18 @@ struct rd_arg {
 	struct rd_values values;
 };
 
-#define RD_ARGS_END {.at = -1}
+#define RD_ARGS_END                                                                                \
+	{                                                                                          \
+		.at = -1                                                                           \
+	}
 
 #define RD_MAX_OPTS 16
 
 struct rd_args {
-	int argc;    /* positional arguments after the command name */
+	int argc; /* positional arguments after the command name */
 	char **argv;
-	const char *line;  /* the raw command line */
-	int *start, *end;  /* byte span in line of each positional, before unquoting */
+	const char *line; /* the raw command line */
+	int *start, *end; /* byte span in line of each positional, before unquoting */
 	int nopts;
 	struct {
 		const struct rd_opt *opt;
@@ -181,7 +184,7 @@ struct rd_cmd {
 	const char *summary; /* one line for help and completion */
 	const char *help;    /* a paragraph for `help NAME`, or NULL */
 	int min_args;
-	int max_args;        /* -1: no limit */
+	int max_args; /* -1: no limit */
 	unsigned flags;
 	const struct rd_opt *opts; /* terminated by an entry with name NULL; may be NULL */
 	/* What the option values and positionals are, for completion: RD_ARGS_END ends; may be

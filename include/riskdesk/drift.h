@@ -31,13 +31,13 @@ double drift_psi(const double *ref, const double *cur, int nbins, double *contri
 struct drift_ks {
 	int nq;
 	double *q;
-	int nd;            /* the distinct quantiles, with the first and last index of each */
+	int nd; /* the distinct quantiles, with the first and last index of each */
 	double *dq;
 	int *dfirst, *dlast;
-	int *grid;         /* cell g of a grid over [dq[0], dq[nd − 1]]: its values' positions */
+	int *grid; /* cell g of a grid over [dq[0], dq[nd − 1]]: its values' positions */
 	double grid_lo, grid_scale; /* among dq lie in [grid[g], grid[g + 1]] */
-	size_t *le, *lt;   /* per quantile index: values at most / below it first there */
-	size_t n;          /* values added */
+	size_t *le, *lt;            /* per quantile index: values at most / below it first there */
+	size_t n;                   /* values added */
 };
 
 void drift_ks_init(struct drift_ks *k, const double *q, int nq);

@@ -28,28 +28,28 @@ const char *engine_segment(const double *features);
 
 /* One champion's part of a score (one of a blend's members, or the sole champion). */
 struct engine_component {
-	const char *name;        /* owned by the engine */
+	const char *name; /* owned by the engine */
 	int version;
-	int score;               /* its own score, clamped */
+	int score; /* its own score, clamped */
 	double pd;
 	double weight;
-	double raw;              /* its unclamped score: what a blend averages */
-	double cutoff_pd;        /* its own cut-off; NaN without */
+	double raw;                    /* its unclamped score: what a blend averages */
+	double cutoff_pd;              /* its own cut-off; NaN without */
 	const struct rd_score *detail; /* its reasons; owned by the engine, valid until its next
 					* engine_score_batch */
 };
 
 struct engine_result {
-	struct rd_score score;   /* score, band, pd, risk level, reasons */
-	enum rd_segment segment; /* the customer's, which routes it with its kind */
+	struct rd_score score;      /* score, band, pd, risk level, reasons */
+	enum rd_segment segment;    /* the customer's, which routes it with its kind */
 	enum rd_customer_kind kind; /* read only when routes depend on it (blend_by_kind); else
 				     * individual */
-	const char *model_name;  /* owned by the engine: the champion, or the blend's label
+	const char *model_name;     /* owned by the engine: the champion, or the blend's label
 				  * ("blend: a@1 ×1 + b@2 ×3"), or the rules model */
-	int model_version;       /* 0 for a blend */
-	double raw;              /* the unclamped score of a trained champion or blend; NaN */
-	double cutoff_pd;        /* the champion's or blend's cut-off PD; NaN for none */
-	int ncomponents;         /* trained champions that scored; 0 when rules served */
+	int model_version;          /* 0 for a blend */
+	double raw;                 /* the unclamped score of a trained champion or blend; NaN */
+	double cutoff_pd;           /* the champion's or blend's cut-off PD; NaN for none */
+	int ncomponents;            /* trained champions that scored; 0 when rules served */
 	struct engine_component comp[ENGINE_MAX_CHAMPIONS];
 };
 

@@ -23,12 +23,13 @@ typedef int (*feature_visit)(void *ud, const char *customer_id, const double *va
 
 struct feature_scan {
 	int64_t as_of_day;
-	const struct rd_strmap *only;     /* customer ids to visit, or NULL for all */
-	atomic_int *cancel;    /* polled; may be NULL */
+	const struct rd_strmap *only; /* customer ids to visit, or NULL for all */
+	atomic_int *cancel;           /* polled; may be NULL */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
 	feature_visit visit;
-	int64_t *joined_later; /* counts customers created after as_of_day (not visited); may be NULL */
+	int64_t *
+		joined_later; /* counts customers created after as_of_day (not visited); may be NULL */
 };
 
 /* One sequential pass over customers, orders and payments (never a query per

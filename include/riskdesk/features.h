@@ -50,8 +50,8 @@ struct feature_acc {
 	int32_t orders, delivered, returned, cancelled;
 	int32_t payments, payments_failed, payments_cod;
 	int32_t orders_90d;
-	double spend;          /* delivered amounts */
-	double amount_mean;    /* Welford's running mean and M2 of all order amounts */
+	double spend;       /* delivered amounts */
+	double amount_mean; /* Welford's running mean and M2 of all order amounts */
 	double amount_m2;
 	double amount_90d;
 	int64_t last_order_day; /* DAY_NONE without orders */
@@ -61,9 +61,9 @@ struct feature_acc {
 
 /* When a customer was active. */
 struct feature_times {
-	int64_t first_event;    /* epoch second of the first order or payment, INT64_MAX: none */
-	int64_t last_event;     /* of the latest one, INT64_MIN: none */
-	int64_t created_day;    /* DAY_NONE when unknown */
+	int64_t first_event; /* epoch second of the first order or payment, INT64_MAX: none */
+	int64_t last_event;  /* of the latest one, INT64_MIN: none */
+	int64_t created_day; /* DAY_NONE when unknown */
 };
 
 /* The customer's cohort: the day of the first order or payment, else of creation, else

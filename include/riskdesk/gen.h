@@ -9,22 +9,22 @@
 
 #include "riskdesk/util.h"
 
-#define GEN_AS_OF "2025-06-30"          /* the fixed end of the history window */
-#define GEN_MAX_CUSTOMERS 10000000      /* about 200M orders at 12 months */
+#define GEN_AS_OF "2025-06-30"     /* the fixed end of the history window */
+#define GEN_MAX_CUSTOMERS 10000000 /* about 200M orders at 12 months */
 #define GEN_MAX_MONTHS 120
-#define GEN_HISTORY_MONTHS 36           /* history before the reported months */
-#define GEN_HISTORY_MONTHS_TEXT "36"    /* the same, for help texts */
+#define GEN_HISTORY_MONTHS 36        /* history before the reported months */
+#define GEN_HISTORY_MONTHS_TEXT "36" /* the same, for help texts */
 
 struct gen_opts {
 	int64_t customers; /* default 2000; 1..GEN_MAX_CUSTOMERS */
 	uint64_t seed;     /* default 42 */
 	int months;        /* reported months, default 12; 1..GEN_MAX_MONTHS */
-	int drift;         /* later months shift (returns, COD, failed payments, order values); 0 = none */
-	int force;         /* replace the files of an existing dataset; 0 = refuse */
+	int drift; /* later months shift (returns, COD, failed payments, order values); 0 = none */
+	int force; /* replace the files of an existing dataset; 0 = refuse */
 	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total);
 	void *ud;
-	volatile const int *cancel;                /* polled; may be NULL */
-	const atomic_int *sig_cancel;   /* polled too (a command's ctx->cancel); may be NULL */
+	volatile const int *cancel;   /* polled; may be NULL */
+	const atomic_int *sig_cancel; /* polled too (a command's ctx->cancel); may be NULL */
 };
 
 struct gen_report {

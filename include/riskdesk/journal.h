@@ -50,10 +50,10 @@ void run_end(struct rd_store *st, struct rd_run *own, enum rd_run_status status,
  * messages and progress go, the flag that cancels it, and the run it is part of. A
  * command fills one from its context (cmd_job); a job given no run opens its own. */
 struct rd_job {
-	struct rd_store *store;        /* not owned */
-	struct rd_sink *out;           /* diagnostics, messages, progress; not owned */
-	atomic_int *cancel; /* polled; may be NULL */
-	struct rd_run *run;            /* the caller's open run, or NULL */
+	struct rd_store *store; /* not owned */
+	struct rd_sink *out;    /* diagnostics, messages, progress; not owned */
+	atomic_int *cancel;     /* polled; may be NULL */
+	struct rd_run *run;     /* the caller's open run, or NULL */
 };
 
 /* The job's run: the caller's, or own begun as run_begin does (its args the kind). */

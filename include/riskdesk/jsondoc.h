@@ -31,7 +31,7 @@ struct jsondoc_span {
 
 struct jsondoc_iter {
 	const char *p, *end;
-	char close;  /* ']' or '}' */
+	char close; /* ']' or '}' */
 	int done;
 };
 

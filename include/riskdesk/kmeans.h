@@ -52,9 +52,8 @@ int kmeans_plusplus(const double *x, size_t n, int dim, int k, uint64_t *rng, do
 
 /* n_init k-means++ starts from one generator seeded with seed, each refined by Lloyd; the
  * run with the lowest inertia is kept (ties: the earlier run). */
-int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init,
-	       int max_iter, atomic_int *cancel, struct kmeans_result *r,
-	       struct rd_err *err);
+int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init, int max_iter,
+	       atomic_int *cancel, struct kmeans_result *r, struct rd_err *err);
 
 /* Frees what r owns and zeroes it; NULL is a no-op. */
 void kmeans_result_free(struct kmeans_result *r);

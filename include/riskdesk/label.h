@@ -19,31 +19,31 @@
 #define LABEL_META_KEY "proxy_labels" /* meta row describing the latest proxy labelling */
 
 struct label_proxy_opts {
-	int k;            /* clusters, 2 … LABEL_K_MAX */
-	double bad_share; /* 0: the least engaged cluster is bad; else in (0, 1): that share */
-	uint64_t seed;    /* of the k-means++ starts */
-	int force;        /* label the customers without an observed outcome even when others
+	int k;             /* clusters, 2 … LABEL_K_MAX */
+	double bad_share;  /* 0: the least engaged cluster is bad; else in (0, 1): that share */
+	uint64_t seed;     /* of the k-means++ starts */
+	int force;         /* label the customers without an observed outcome even when others
 			   * have one; 0 refuses then */
 	const char *as_of; /* the as-of setting ("" or NULL: the latest event in the store) */
 };
 
 struct label_cluster { /* one cluster, in engagement order (least engaged first) */
 	size_t customers, bads;
-	double engagement;     /* of its centroid: (−z_R + z_F + z_M)/3 */
+	double engagement;                   /* of its centroid: (−z_R + z_F + z_M)/3 */
 	double recency, frequency, monetary; /* its customers' means, in the features' units */
 };
 
 struct label_proxy_report {
-	size_t customers;      /* labelled */
-	size_t bads;           /* of which labelled bad */
-	size_t observed;       /* customers left with their observed outcome */
-	size_t replaced;       /* proxy labels of the previous labelling removed */
+	size_t customers; /* labelled */
+	size_t bads;      /* of which labelled bad */
+	size_t observed;  /* customers left with their observed outcome */
+	size_t replaced;  /* proxy labels of the previous labelling removed */
 	int k;
 	struct label_cluster clusters[LABEL_K_MAX];
-	double inertia;        /* of the k-means run kept, in standardised units */
+	double inertia; /* of the k-means run kept, in standardised units */
 	int iterations;
-	char as_of[11];        /* the features' as-of date */
-	char summary[160];     /* "rfm, k=4, seed 42, least engaged cluster, as of 2025-06-30" */
+	char as_of[11];    /* the features' as-of date */
+	char summary[160]; /* "rfm, k=4, seed 42, least engaged cluster, as of 2025-06-30" */
 };
 
 /* Replaces the proxy labels: reads the features of every customer without an observed

@@ -62,14 +62,14 @@ struct mapping_label {
 };
 
 struct rd_mapping {
-	char *name;                       /* the mapping file as given, for messages; owned */
-	char table[24];                   /* the table it is for, or "" for any */
-	int header;                       /* 1: the first line of the source names the columns */
-	char **columns;                   /* column names (replace the header when header is 1); owned */
-	int ncolumns;                     /* 0: none given */
-	int separator;                    /* 0: the loader's default; a byte; MAPPING_WHITESPACE */
-	struct mapping_pair *rename;      /* source column -> canonical name; owned */
-	int nrename;                      /* entries in rename */
+	char *name;                  /* the mapping file as given, for messages; owned */
+	char table[24];              /* the table it is for, or "" for any */
+	int header;                  /* 1: the first line of the source names the columns */
+	char **columns;              /* column names (replace the header when header is 1); owned */
+	int ncolumns;                /* 0: none given */
+	int separator;               /* 0: the loader's default; a byte; MAPPING_WHITESPACE */
+	struct mapping_pair *rename; /* source column -> canonical name; owned */
+	int nrename;                 /* entries in rename */
 	struct mapping_recode *recode;    /* per-column value replacements; owned */
 	int nrecode;                      /* entries in recode */
 	struct mapping_pair *defaults;    /* column -> value for empty or missing cells; owned */
@@ -85,13 +85,13 @@ struct rd_mapping {
 	int id_zero;                      /* 1: pad with zeros, else with blanks */
 	char *outcome_column;             /* column that derives outcomes rows, or NULL; owned */
 	struct mapping_recode outcome_recode; /* applied to the outcome column (npairs may be 0) */
-	char *outcome_observed_at;        /* observed_at of derived outcomes, or NULL; owned */
-	struct mapping_missing *missing;  /* missing-value tokens; owned */
-	int nmissing;                     /* entries in missing (one with column NULL at most) */
-	struct mapping_special *special;  /* per-column sentinel codes; owned */
-	int nspecial;                     /* entries in special */
-	struct mapping_label *labels;     /* labels of attributes and their values; owned */
-	int nlabels;                      /* entries in labels */
+	char *outcome_observed_at;            /* observed_at of derived outcomes, or NULL; owned */
+	struct mapping_missing *missing;      /* missing-value tokens; owned */
+	int nmissing;                    /* entries in missing (one with column NULL at most) */
+	struct mapping_special *special; /* per-column sentinel codes; owned */
+	int nspecial;                    /* entries in special */
+	struct mapping_label *labels;    /* labels of attributes and their values; owned */
+	int nlabels;                     /* entries in labels */
 };
 
 /* Reads and checks the mapping at path. Returns a mapping the caller frees with

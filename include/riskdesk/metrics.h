@@ -74,24 +74,24 @@ int metrics_gains(const double *p, const int *y, size_t n,
  * no variance and is left out); p-value = P(χ² with g − 2 degrees of freedom ≥ HL). */
 struct metrics_hl {
 	double statistic;
-	int groups;       /* g: groups that entered the sum */
-	int df;           /* g − 2 */
-	double p_value;   /* NaN when df < 1 */
+	int groups;     /* g: groups that entered the sum */
+	int df;         /* g − 2 */
+	double p_value; /* NaN when df < 1 */
 };
 
-int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows,
-			    struct metrics_hl *out, struct rd_err *err);
+int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows, struct metrics_hl *out,
+			    struct rd_err *err);
 /* P(X ≥ x) for X chi-square with df > 0 degrees of freedom: the regularised upper
  * incomplete gamma function Q(df/2, x/2) (series below a + 1, continued fraction above). */
 double metrics_chi2_sf(double x, double df);
 
 /* Calibration of one score band. */
 struct metrics_calib_row {
-	char band;          /* 'A'..'E' */
-	size_t count;       /* rows in the band */
-	size_t bads;        /* bads in the band */
-	double mean_pd;     /* (1/count) Σ p over the band; 0 when empty */
-	double observed;    /* bads / count; 0 when empty */
+	char band;       /* 'A'..'E' */
+	size_t count;    /* rows in the band */
+	size_t bads;     /* bads in the band */
+	double mean_pd;  /* (1/count) Σ p over the band; 0 when empty */
+	double observed; /* bads / count; 0 when empty */
 };
 
 /* band[i] is row i's band, 'A'..'E' (anything else is an error). Fills out[0..5) in

@@ -22,14 +22,14 @@ struct model_bin {
 	int missing;
 	double woe;
 	double points;
-	double count;      /* training rows in it (goods + bads); NaN when the spec has none */
+	double count; /* training rows in it (goods + bads); NaN when the spec has none */
 };
 
 struct model_column {
 	char *name;
-	int feature;       /* enum feature_id, or -1 for a customer attribute */
+	int feature; /* enum feature_id, or -1 for a customer attribute */
 	int categorical;
-	char **levels;     /* categorical: sorted (strcmp); input values are indexes into it */
+	char **levels; /* categorical: sorted (strcmp); input values are indexes into it */
 	int nlevels;
 	/* logit, numerics: a value is clipped to [clip_lo, clip_hi] (the training rows' 1st and
 	 * 99th percentiles), a missing one replaced by impute and flagged by the missing
@@ -37,17 +37,17 @@ struct model_column {
 	 * from before winsorizing has no clip (+-inf), impute = mean, no indicator. */
 	double mean, sd, weight;
 	double clip_lo, clip_hi, impute, missing_weight;
-	double *weights;   /* categoricals: one per level */
+	double *weights; /* categoricals: one per level */
 	/* scorecard */
-	double coef;       /* coefficient of the WoE */
+	double coef; /* coefficient of the WoE */
 	struct model_bin *bins;
 	int nbins;
-	int *level_bin;    /* categoricals: the bin of each level */
-	int missing_bin;   /* -1 when training saw no missing value */
-	int *edge_bin;     /* numerics: the value bins in order, for a binary search */
+	int *level_bin;  /* categoricals: the bin of each level */
+	int missing_bin; /* -1 when training saw no missing value */
+	int *edge_bin;   /* numerics: the value bins in order, for a binary search */
 	int nedges;
-	double *special;   /* numerics: sentinel codes, outside the value bins (spec "special") */
-	int *special_bin;  /* the bin of each code, or -1 (no training row had it: neutral) */
+	double *special;  /* numerics: sentinel codes, outside the value bins (spec "special") */
+	int *special_bin; /* the bin of each code, or -1 (no training row had it: neutral) */
 	int nspecial;
 	/* The training population's average contribution, against which points lost are
 	 * measured (reasons): logit, its log-odds (0 in a spec without "avg"); scorecard, the
@@ -56,20 +56,20 @@ struct model_column {
 	char *label;         /* for people (the spec's "labels"); NULL: see model_label */
 	char **level_labels; /* categoricals: one per level, NULL where none; NULL for none */
 	/* xgb */
-	int first_input;   /* numerics one input, categoricals one per level (one-hot) */
+	int first_input; /* numerics one input, categoricals one per level (one-hot) */
 };
 
 struct rd_model {
 	enum model_algo algo;
 	struct score_scaling scaling;
-	double intercept;  /* logit, scorecard: log-odds of default at zero inputs */
+	double intercept;   /* logit, scorecard: log-odds of default at zero inputs */
 	double base_points; /* scorecard: the score at zero points (0 when the spec has none) */
 	int ncols;
 	struct model_column *cols;
-	int ninputs;       /* xgb, rf */
-	int *nlevels;      /* xgb: per column, its levels or -1 (numeric), for onehot_row */
+	int ninputs;  /* xgb, rf */
+	int *nlevels; /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
-	int approx_reasons;  /* xgb: reasons from approximate contributions, not exact SHAP */
+	int approx_reasons; /* xgb: reasons from approximate contributions, not exact SHAP */
 };
 
 extern const char *const model_algo_names[MODEL_ALGOS]; /* "logit", "scorecard", "xgb", "rf" */
@@ -123,8 +123,8 @@ int model_scorecard_bin(const struct model_column *col, double v);
  * level, up to REASONS_MAX reasons) and raw[i], the unclamped score (for weighted means).
  * 0, or -1 with err: libxgboost failed, or some row's log-odds are not a finite number (its
  * raw[i] is then NaN; the caller names the row and writes nothing). */
-int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
-		double *raw, struct rd_err *err);
+int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out, double *raw,
+		struct rd_err *err);
 
 /* A row of column values as XGBoost inputs: a numeric column (nlevels[c] < 0) one input
  * as it is, a categorical column one input per level (one-hot; missing: all 0). */

@@ -27,12 +27,12 @@ extern const struct modelcheck_limits modelcheck_default_limits;
 enum modelcheck_result { MODELCHECK_PASS, MODELCHECK_FAIL, MODELCHECK_NA };
 
 struct modelcheck {
-	const char *name;   /* "auc", "fnr", "ks", "calibration", "psi" (static) */
-	double value;       /* NaN when it cannot be computed (result MODELCHECK_NA) */
-	const char *op;     /* how value compares with limit to pass: ">=", "<=" or "<" */
+	const char *name; /* "auc", "fnr", "ks", "calibration", "psi" (static) */
+	double value;     /* NaN when it cannot be computed (result MODELCHECK_NA) */
+	const char *op;   /* how value compares with limit to pass: ">=", "<=" or "<" */
 	double limit;
 	enum modelcheck_result result;
-	char detail[200];   /* what the value is of, or why it is missing */
+	char detail[200]; /* what the value is of, or why it is missing */
 };
 
 /* Runs the checks of name@version (a trained model) into out, in the order above. The PSI

@@ -23,13 +23,13 @@
 
 /* One registry row. Numbers that are absent are NaN. */
 struct modelview_version {
-	char name[128];       /* the model's name */
+	char name[128]; /* the model's name */
 	int version;
-	char algo[12];        /* rules, logit, scorecard, xgb */
-	char segment[12];     /* all, new, existing */
-	char status[12];      /* champion, challenger, retired */
-	double weight;        /* share in its segment's weighted mean */
-	double auc, ks;       /* metrics.auc (fold mean) and metrics.ks; NaN without */
+	char algo[12];    /* rules, logit, scorecard, xgb */
+	char segment[12]; /* all, new, existing */
+	char status[12];  /* champion, challenger, retired */
+	double weight;    /* share in its segment's weighted mean */
+	double auc, ks;   /* metrics.auc (fold mean) and metrics.ks; NaN without */
 	char created_at[32];
 };
 
@@ -74,9 +74,9 @@ struct modelview_point { /* one bin of a scorecard column */
 
 struct modelview_weight { /* one logit input */
 	char feature[64];
-	char level[48];   /* a categorical level; "" for a numeric */
-	double weight;    /* on the one-hot level or the standardised value */
-	double mean, sd;  /* numerics' standardisation; NaN for levels */
+	char level[48];  /* a categorical level; "" for a numeric */
+	double weight;   /* on the one-hot level or the standardised value */
+	double mean, sd; /* numerics' standardisation; NaN for levels */
 };
 
 struct modelview_param { /* one xgb parameter */
@@ -87,10 +87,10 @@ struct modelview_param { /* one xgb parameter */
 /* One version in detail. Scalars that are absent are NaN; tables absent have n = 0. */
 struct modelview {
 	struct modelview_version v;
-	int has_metrics;      /* the metrics JSON was an object */
+	int has_metrics;        /* the metrics JSON was an object */
 	char label_source[192]; /* what the model learnt from (label_source_describe), when it
 				 * has metrics; else "" */
-	int proxy_labels;     /* 1: proxy or mixed labels */
+	int proxy_labels;       /* 1: proxy or mixed labels */
 	double auc, auc_sd, auc_oof, gini, ks, brier, logloss;
 	double rows, bads, folds;
 	double threshold_pd, threshold_score, expected_cost, cost_fn, cost_fp;
@@ -104,25 +104,25 @@ struct modelview {
 	int ncalibration;
 	struct modelview_decile *deciles; /* owned: calibration by decile */
 	int ndeciles;
-	double hl, hl_df, hl_p; /* Hosmer–Lemeshow over the deciles; NaN without */
+	double hl, hl_df, hl_p;     /* Hosmer–Lemeshow over the deciles; NaN without */
 	int bands[SCORE_BANDS - 1]; /* the model's band edges (SPEC's when it names none) */
-	double (*roc)[2];     /* owned: [fpr, tpr] in the stored order */
+	double (*roc)[2];           /* owned: [fpr, tpr] in the stored order */
 	int nroc;
 	struct modelview_iv *iv; /* owned: highest IV first */
 	int niv;
 	/* The specification. */
-	double base_points;   /* scorecard */
-	double intercept;     /* logit, scorecard */
+	double base_points;             /* scorecard */
+	double intercept;               /* logit, scorecard */
 	struct modelview_point *points; /* owned: scorecard bins, column by column */
 	int npoints;
-	int points_cut;       /* more bins than MODELVIEW_MAX_POINTS */
+	int points_cut;                   /* more bins than MODELVIEW_MAX_POINTS */
 	struct modelview_weight *weights; /* owned: logit */
 	int nweights;
 	int weights_cut;
 	struct modelview_param params[MODELVIEW_MAX_PARAMS]; /* xgb */
 	int nparams;
-	int ncolumns;         /* the specification's input columns */
-	int has_rules;        /* rules: the parsed specification is in rules */
+	int ncolumns;  /* the specification's input columns */
+	int has_rules; /* rules: the parsed specification is in rules */
 	struct rules_model rules;
 };
 

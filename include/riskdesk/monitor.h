@@ -21,7 +21,7 @@ struct monitor_column {
 	char name[64];
 	enum monitor_kind kind;
 	double psi;
-	double ks;        /* NaN for categoricals */
+	double ks; /* NaN for categoricals */
 	int nbins;
 	struct monitor_bin *bins;
 	char changes[200]; /* categoricals: "new A99; vanished A14" or "" */
@@ -31,27 +31,27 @@ struct monitor_column {
  * it. Under MONITOR_MIN_COHORT customers (or outcomes) its PSI (or AUC) is not computed. */
 #define MONITOR_MIN_COHORT 30
 struct monitor_month {
-	char month[8];   /* "2025-03" */
-	char as_of[11];  /* by month: the snapshot's as-of day; else "" */
-	size_t n;        /* profiles (by month: snapshot rows) */
+	char month[8];  /* "2025-03" */
+	char as_of[11]; /* by month: the snapshot's as-of day; else "" */
+	size_t n;       /* profiles (by month: snapshot rows) */
 	double score_psi;
-	int drifted;     /* features with PSI > 0.25 */
-	int moderate;    /* features with 0.1 <= PSI <= 0.25 */
-	double *psi;     /* per column of the report, the score last; NaN when not computed */
-	double auc;      /* of the score against outcomes; NaN without both classes */
+	int drifted;  /* features with PSI > 0.25 */
+	int moderate; /* features with 0.1 <= PSI <= 0.25 */
+	double *psi;  /* per column of the report, the score last; NaN when not computed */
+	double auc;   /* of the score against outcomes; NaN without both classes */
 	size_t outcomes;
 };
 
 struct monitor_report {
-	char model[112];  /* the reference's model */
+	char model[112]; /* the reference's model */
 	int version;
 	char algo[16];
 	char segment[16];
-	size_t ref_rows;  /* rows the reference was built from */
-	size_t cur_rows;  /* current profiles compared */
-	int ncols;        /* features in the reference's order, the score last */
+	size_t ref_rows; /* rows the reference was built from */
+	size_t cur_rows; /* current profiles compared */
+	int ncols;       /* features in the reference's order, the score last */
 	struct monitor_column *cols;
-	int nmonths;      /* oldest first */
+	int nmonths; /* oldest first */
 	struct monitor_month *months;
 	int significant, moderate; /* features (not the score) per status */
 	int stored_counts; /* by month: 1 when the months' counts came from snapshot_counts */

@@ -14,8 +14,8 @@
 
 #define PERF_WINDOW_DEFAULT 12 /* months */
 #define PERF_WINDOW_MAX 120
-#define PERF_MOB_MAX 240       /* a vintage curve stops at 20 years on book */
-#define PERF_BANDS BANDS       /* A..E (vocab.h) */
+#define PERF_MOB_MAX 240 /* a vintage curve stops at 20 years on book */
+#define PERF_BANDS BANDS /* A..E (vocab.h) */
 
 /* A band (or the whole month) of one snapshot month. Customers are the snapshot's rows with
  * an observed outcome that had not defaulted by the month end (the customers at risk). */
@@ -37,7 +37,7 @@ struct perf_month {
 	size_t defaulted;    /* left out: default observed on or before the month end */
 	struct perf_cell all;
 	struct perf_cell bands[PERF_BANDS];
-	double auc, gini;    /* of the PD against the window's outcome; NaN while immature or
+	double auc, gini; /* of the PD against the window's outcome; NaN while immature or
 			      * without both outcomes */
 };
 
@@ -50,24 +50,24 @@ struct perf_vintage {
 };
 
 struct perf_report {
-	int window;           /* months */
-	char data_end[11];    /* the latest observed_at of an observed outcome; "" without one */
-	size_t outcomes;      /* observed outcomes */
-	size_t undated;       /* of them, defaults without a usable observed_at: left out */
-	size_t uncreated;     /* of them, customers without a usable created_at: no vintage */
-	int nmonths;          /* oldest first; 0 when months were not asked for */
+	int window;        /* months */
+	char data_end[11]; /* the latest observed_at of an observed outcome; "" without one */
+	size_t outcomes;   /* observed outcomes */
+	size_t undated;    /* of them, defaults without a usable observed_at: left out */
+	size_t uncreated;  /* of them, customers without a usable created_at: no vintage */
+	int nmonths;       /* oldest first; 0 when months were not asked for */
 	struct perf_month *months;
-	int nvintages;        /* oldest first */
+	int nvintages; /* oldest first */
 	struct perf_vintage *vintages;
-	int max_points;       /* the longest vintage curve */
+	int max_points; /* the longest vintage curve */
 };
 
 struct perf_opts {
-	int window;         /* 1..PERF_WINDOW_MAX months; 0: PERF_WINDOW_DEFAULT */
-	const char *since;  /* months YYYY-MM, inclusive; NULL: open */
+	int window;        /* 1..PERF_WINDOW_MAX months; 0: PERF_WINDOW_DEFAULT */
+	const char *since; /* months YYYY-MM, inclusive; NULL: open */
 	const char *until;
-	int months;         /* 1: the snapshot months (an error without snapshots in range) */
-	int vintages;       /* 1: the vintage curves */
+	int months;   /* 1: the snapshot months (an error without snapshots in range) */
+	int vintages; /* 1: the vintage curves */
 };
 
 /* perf_run's result when months were asked for and the window has no snapshot month: a

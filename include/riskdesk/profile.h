@@ -23,7 +23,7 @@ int profile_decision(double pd, double cutoff_pd);
 
 struct profile_head {
 	int score;
-	char band;              /* 'A'..'E' */
+	char band; /* 'A'..'E' */
 	double pd;
 	int segment;            /* enum rd_segment; -1 for any other text */
 	char last_activity[11]; /* YYYY-MM-DD, "" without orders or payments */
@@ -50,22 +50,22 @@ struct profile_component {
 /* A profile as stored, decoded. */
 struct rd_profile {
 	struct profile_head head;
-	int risk;                        /* enum rd_risk_level; -1 for any other text */
+	int risk;                            /* enum rd_risk_level; -1 for any other text */
 	char model_name[PROFILE_MODEL_SIZE]; /* the serving model, or a blend's label */
-	int model_version;               /* 0 for a blend */
-	char algo[16];                   /* the serving model's algorithm ("" for a blend) */
-	double cutoff_pd;                /* the profile's cut-off PD, else its model's
+	int model_version;                   /* 0 for a blend */
+	char algo[16];                       /* the serving model's algorithm ("" for a blend) */
+	double cutoff_pd;                    /* the profile's cut-off PD, else its model's
 					  * metrics.threshold_pd (profiles before schema 9); NaN */
-	int ncomponents;                 /* the champions whose weighted mean is the score:
+	int ncomponents;                     /* the champions whose weighted mean is the score:
 					  * 0 (rules served), 1, or a blend's members */
 	struct profile_component comp[PROFILE_COMPONENTS_MAX];
-	double raw;                      /* a blend's unclamped score, its members' weighted
+	double raw; /* a blend's unclamped score, its members' weighted
 					  * mean raw; NaN for one model or when a raw is missing */
 	int nreasons;
 	struct rd_reason reasons[REASONS_MAX]; /* most points lost first */
-	double features[FEAT_COUNT];     /* NaN when absent or null */
+	double features[FEAT_COUNT];           /* NaN when absent or null */
 	char computed_at[32];
-	char as_of[11];                  /* the features' as-of day; "" before schema 5 */
+	char as_of[11]; /* the features' as-of day; "" before schema 5 */
 };
 
 /* The profile of a customer. 0, 1 when it has none, or -1 with err. */

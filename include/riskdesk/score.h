@@ -17,9 +17,9 @@
  * and a band from the score: A at or above bands[0], B at or above bands[1], C, D, else E
  * (SPEC section 5: 800, 700, 600, 500). The band edges are a setting of each model. */
 struct score_scaling {
-	double base_score; /* 600 */
-	double base_odds;  /* 19 (good:bad) */
-	double pdo;        /* 50 points to double the odds */
+	double base_score;          /* 600 */
+	double base_odds;           /* 19 (good:bad) */
+	double pdo;                 /* 50 points to double the odds */
 	int bands[SCORE_BANDS - 1]; /* lower edges of A..D, strictly decreasing */
 };
 
@@ -50,13 +50,13 @@ const char *score_risk_level(char band);
 #define REASON_TEXT_SIZE 192
 
 struct rd_reason {
-	char code[REASON_CODE_SIZE]; /* stable and unique: "R-RETURNS", "M-checking_status" */
-	char text[REASON_TEXT_SIZE]; /* for people: "checking account: < 0 DM" */
-	int feature;                 /* enum feature_id, or -1 for an attribute */
+	char code[REASON_CODE_SIZE];    /* stable and unique: "R-RETURNS", "M-checking_status" */
+	char text[REASON_TEXT_SIZE];    /* for people: "checking account: < 0 DM" */
+	int feature;                    /* enum feature_id, or -1 for an attribute */
 	char name[REASON_NAME_MAX + 1]; /* the feature's or attribute's name */
-	char level[64];              /* a categorical value (cut to fit); "" for numbers */
-	double value;                /* a numeric value (NaN: missing) */
-	double points;               /* points lost, > 0 */
+	char level[64];                 /* a categorical value (cut to fit); "" for numbers */
+	double value;                   /* a numeric value (NaN: missing) */
+	double points;                  /* points lost, > 0 */
 };
 
 struct rd_score {
@@ -71,9 +71,9 @@ struct rd_score {
 /* One additive term of the rules model: points = value / divisor * weight, capped
  * above by cap when has_cap. */
 struct rules_term {
-	int feature;     /* enum feature_id */
+	int feature; /* enum feature_id */
 	double weight;
-	double divisor;  /* 1 when absent */
+	double divisor; /* 1 when absent */
 	double cap;
 	int has_cap;
 	char code[REASON_CODE_SIZE]; /* whole and unique among the terms (rules_parse) */
@@ -83,7 +83,7 @@ struct rules_term {
 #define RULES_MAX_TERMS 32
 
 struct rules_model {
-	double baseline;   /* 600 */
+	double baseline; /* 600 */
 	int nterms;
 	struct rules_term terms[RULES_MAX_TERMS];
 };

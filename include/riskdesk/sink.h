@@ -66,7 +66,7 @@ struct sink_progress_report {
 	int64_t total;    /* of how much; 0 or less: not known */
 	int bytes;        /* done and total are bytes (then rows are the rows read) */
 	int64_t rows;
-	double elapsed;   /* seconds since the phase began */
+	double elapsed; /* seconds since the phase began */
 };
 /* "training 120/1800  7%  85/s  20 s left", "load orders 1.2 MB of 5.2 MB  23%  40210 rows
  * 2.1 MB/s  2 s left": bytes in B, KB, MB or GB (powers of 1000). No rate and no time left

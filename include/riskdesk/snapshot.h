@@ -15,7 +15,7 @@
 #include "riskdesk/store.h"
 
 /* A month as one number: year * 12 + (month - 1). */
-#define SNAPSHOT_MAX_MONTHS 600 /* per snapshot command: 50 years */
+#define SNAPSHOT_MAX_MONTHS 600    /* per snapshot command: 50 years */
 #define SNAPSHOT_DEFAULT_MONTHS 12 /* without --from: the last 12 months of the range */
 
 /* "YYYY-MM" (exactly) into a month number. 0 or -1. */
@@ -36,18 +36,19 @@ int snapshot_default_range(struct rd_store *st, int *first, int *last, struct rd
 /* What one month's snapshot holds, for the caller's report. */
 struct snapshot_month {
 	int month;
-	int64_t customers;     /* customers created on or before the month end (or undated) */
-	double mean_score;     /* NaN without customers */
-	char models[256];      /* the models that scored them, "name@version", space-separated */
+	int64_t customers; /* customers created on or before the month end (or undated) */
+	double mean_score; /* NaN without customers */
+	char models[256];  /* the models that scored them, "name@version", space-separated */
 };
 
 struct snapshot_take {
-	int first, last;                  /* the months, inclusive; last - first < SNAPSHOT_MAX_MONTHS */
-	int64_t run_id;                   /* the runs row the snapshots belong to */
-	atomic_int *cancel;    /* polled; may be NULL */
-	void (*progress)(void *ud, const char *phase, int64_t done, int64_t total); /* may be NULL */
+	int first, last;    /* the months, inclusive; last - first < SNAPSHOT_MAX_MONTHS */
+	int64_t run_id;     /* the runs row the snapshots belong to */
+	atomic_int *cancel; /* polled; may be NULL */
+	void (*progress)(void *ud, const char *phase, int64_t done,
+			 int64_t total); /* may be NULL */
 	void *ud;
-	struct snapshot_month *months;    /* out: last - first + 1 entries, oldest first */
+	struct snapshot_month *months; /* out: last - first + 1 entries, oldest first */
 };
 
 /* Computes the snapshots of months first..last and stores them inside the caller's

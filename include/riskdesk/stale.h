@@ -30,15 +30,15 @@ int stale_note_load(struct rd_store *st, int64_t run_id, struct rd_err *err);
 int64_t stale_latest_load(struct rd_store *st);
 
 struct stale_state {
-	int64_t load_run;       /* the latest load of profile inputs (runs id), 0 for none */
-	char load_at[21];       /* when it finished (ISO 8601, UTC) */
-	int64_t recompute_run;  /* the latest recompute that succeeded, 0 for none */
+	int64_t load_run;      /* the latest load of profile inputs (runs id), 0 for none */
+	char load_at[21];      /* when it finished (ISO 8601, UTC) */
+	int64_t recompute_run; /* the latest recompute that succeeded, 0 for none */
 	char recompute_at[21];
-	int64_t older;          /* profiles computed before load_run */
-	int64_t unserved;       /* profiles scored by a model that no longer serves their segment */
+	int64_t older;    /* profiles computed before load_run */
+	int64_t unserved; /* profiles scored by a model that no longer serves their segment */
 	char unserved_model[160]; /* the one with most of those: "g1@1", a blend's label */
-	int unserved_models;    /* how many such models */
-	int64_t snapshots_older; /* snapshot months taken before load_run */
+	int unserved_models;      /* how many such models */
+	int64_t snapshots_older;  /* snapshot months taken before load_run */
 	/* the cache: valid once computed, for the data version it was computed at */
 	int valid;
 	int64_t data_version, changes;

@@ -49,8 +49,8 @@ int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
 #define STORE_LOCK_TIMEOUT 10.0
 
 struct store_wait {
-	double timeout;                /* seconds; 0 fails at once */
-	atomic_int *cancel; /* may be NULL */
+	double timeout;                                            /* seconds; 0 fails at once */
+	atomic_int *cancel;                                        /* may be NULL */
 	void (*progress)(void *ud, double waited, double timeout); /* may be NULL */
 	void *ud;
 };

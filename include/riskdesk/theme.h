@@ -55,8 +55,7 @@ int theme_parse(const char *name, const char *text, struct rd_theme *out, struct
 /* Loads theme NAME from the first of: $XDG_CONFIG_HOME/riskdesk/themes/NAME.theme,
  * the `themes_dir` given (the source tree's or the installed themes/), the built-in
  * themes compiled in. NAME is letters, digits, '-' and '_' only. 0 or -1 with err. */
-int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
-	       struct rd_err *err);
+int theme_load(const char *name, const char *themes_dir, struct rd_theme *out, struct rd_err *err);
 /* A theme name: 1-63 letters, digits, '-' and '_' (so never a path). 0 or -1 with err. */
 int theme_name_check(const char *name, size_t n, struct rd_err *err);
 /* The built-in mono theme (also what NO_COLOR selects). */

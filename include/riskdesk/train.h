@@ -23,22 +23,22 @@ struct train_column {
 	double *special; /* numeric: sentinel codes, each its own scorecard bin (owned), from
 			  * the attribute's mapping or train --special */
 	int nspecial;
-	int trend;       /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
-	char *label;     /* for people, from a mapping's "labels" (owned), or NULL */
+	int trend;           /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
+	char *label;         /* for people, from a mapping's "labels" (owned), or NULL */
 	char **level_labels; /* categorical: per level (owned), NULL where none; or NULL */
 };
 
 /* Rows in customers' load order, so that row i is the i-th customer of the source file
  * (what a dataset's folds.csv refers to). */
 struct train_data {
-	size_t n;                    /* rows */
+	size_t n; /* rows */
 	int ncols;
-	struct train_column *cols;   /* owned */
-	double *x;                   /* n * ncols: a number, or a level code; NaN = missing */
-	int *y;                      /* 1 = defaulted */
-	char **ids;                  /* customer ids (owned) */
-	unsigned char *is_new;       /* 1: segment "new" (routing, SPEC §5) */
-	unsigned char *kind;         /* enum rd_customer_kind (routing too) */
+	struct train_column *cols; /* owned */
+	double *x;                 /* n * ncols: a number, or a level code; NaN = missing */
+	int *y;                    /* 1 = defaulted */
+	char **ids;                /* customer ids (owned) */
+	unsigned char *is_new;     /* 1: segment "new" (routing, SPEC §5) */
+	unsigned char *kind;       /* enum rd_customer_kind (routing too) */
 };
 
 /* Reads the training data, with the labels the mappings gave its columns. only_features:
@@ -113,8 +113,7 @@ float *train_tree_inputs(const struct train_data *d, int *ninputs);
 
 /* The Information Value of every column over all rows, binned as the scorecard bins
  * (a JSON array of {name, type, bins, iv, iv_raw[, label]}); *json is the caller's. 0 or -1. */
-int train_iv_table(const struct train_data *d, double min_share, char **json,
-		   struct rd_err *err);
+int train_iv_table(const struct train_data *d, double min_share, char **json, struct rd_err *err);
 /* The same, binned with tp's bin share and trend. */
 int train_iv_table_for(const struct train_data *d, const struct train_params *tp, char **json,
 		       struct rd_err *err);

@@ -13,9 +13,9 @@ struct tune_grid {
 	int ndepth, neta, nmcw, nsub;
 	int depth[TUNE_MAX_VALUES];
 	double eta[TUNE_MAX_VALUES];
-	double mcw[TUNE_MAX_VALUES];       /* min_child_weight */
+	double mcw[TUNE_MAX_VALUES]; /* min_child_weight */
 	double subsample[TUNE_MAX_VALUES];
-	int max_trees;                     /* early stopping's ceiling of rounds */
+	int max_trees; /* early stopping's ceiling of rounds */
 };
 
 /* The default grid (docs/methodology.md): depth 2, 4, 6; eta 0.02; min-child 1, 10, 50;

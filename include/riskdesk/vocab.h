@@ -24,8 +24,8 @@ struct vocab_alias {
 };
 
 struct vocab {
-	const char *what;                 /* "segment": for messages */
-	const struct vocab_word *words;   /* n words, in display order */
+	const char *what;               /* "segment": for messages */
+	const struct vocab_word *words; /* n words, in display order */
 	int n;
 	const struct vocab_alias *aliases; /* naliases, or NULL */
 	int naliases;
@@ -72,7 +72,10 @@ extern const struct vocab vocab_kind;
 enum rd_segment { SEGMENT_NEW, SEGMENT_EXISTING, SEGMENTS };
 extern const struct vocab vocab_segment;
 enum rd_model_segment {
-	MODEL_SEGMENT_ALL, MODEL_SEGMENT_NEW, MODEL_SEGMENT_EXISTING, MODEL_SEGMENT_INDIVIDUAL,
+	MODEL_SEGMENT_ALL,
+	MODEL_SEGMENT_NEW,
+	MODEL_SEGMENT_EXISTING,
+	MODEL_SEGMENT_INDIVIDUAL,
 	MODEL_SEGMENT_COMPANY
 };
 extern const struct vocab vocab_model_segment;
@@ -95,7 +98,10 @@ extern const struct vocab vocab_model_status;
 
 /* A write command's row in `runs` (journal.h), and a command line's in `audit`. */
 enum rd_run_status {
-	RUN_STATUS_RUNNING, RUN_STATUS_OK, RUN_STATUS_FAILED, RUN_STATUS_CANCELLED,
+	RUN_STATUS_RUNNING,
+	RUN_STATUS_OK,
+	RUN_STATUS_FAILED,
+	RUN_STATUS_CANCELLED,
 	RUN_STATUS_INTERRUPTED
 };
 extern const struct vocab vocab_run_status;
@@ -118,7 +124,11 @@ extern const struct vocab vocab_pay_method;
 /* A credit request's status (SPEC section 8): loaded as pending unless the file says
  * otherwise; decided as approved, referred (to an analyst) or declined. */
 enum rd_request_status {
-	REQUEST_PENDING, REQUEST_APPROVED, REQUEST_REFERRED, REQUEST_DECLINED, REQUEST_STATUSES
+	REQUEST_PENDING,
+	REQUEST_APPROVED,
+	REQUEST_REFERRED,
+	REQUEST_DECLINED,
+	REQUEST_STATUSES
 };
 extern const struct vocab vocab_request_status;
 
@@ -128,7 +138,13 @@ extern const struct vocab vocab_decision;
 
 /* The keys `list ... sort FIELD` takes ("activity" too, for last_activity). */
 enum rd_sort_key {
-	SORT_ID, SORT_NAME, SORT_SCORE, SORT_BAND, SORT_PD, SORT_SEGMENT, SORT_LAST_ACTIVITY,
+	SORT_ID,
+	SORT_NAME,
+	SORT_SCORE,
+	SORT_BAND,
+	SORT_PD,
+	SORT_SEGMENT,
+	SORT_LAST_ACTIVITY,
 	SORT_KEYS
 };
 extern const struct vocab vocab_sort_key;

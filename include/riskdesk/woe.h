@@ -8,7 +8,7 @@
 
 #include "riskdesk/util.h"
 
-#define WOE_SMOOTH 0.5          /* added to each bin's good and bad counts */
+#define WOE_SMOOTH 0.5             /* added to each bin's good and bad counts */
 #define WOE_MIN_SHARE_DEFAULT 0.05 /* monotone merging: smallest bin share of rows */
 
 /* Formulas (bins b = 1..B, g_b/d_b goods/bads of bin b, G = Σ g_b, D = Σ d_b):
@@ -39,11 +39,11 @@ enum woe_kind {
 };
 
 struct woe_bin {
-	double lo;          /* numeric: lo < x ≤ hi; −inf for the first bin; a special bin: its code */
-	double hi;          /* +inf for the last numeric bin; a special bin: its code */
-	char *level;        /* categorical: the level (owned); NULL for numeric and missing */
-	int missing;        /* 1 for the bin of missing values (always last) */
-	int special;        /* 1 for the bin of one special value (a sentinel code) */
+	double lo;   /* numeric: lo < x ≤ hi; −inf for the first bin; a special bin: its code */
+	double hi;   /* +inf for the last numeric bin; a special bin: its code */
+	char *level; /* categorical: the level (owned); NULL for numeric and missing */
+	int missing; /* 1 for the bin of missing values (always last) */
+	int special; /* 1 for the bin of one special value (a sentinel code) */
 	size_t goods;       /* rows with y = 0 */
 	size_t bads;        /* rows with y = 1 */
 	double woe;         /* smoothed WoE */
@@ -57,14 +57,14 @@ struct woe_bin {
  * bins (numeric only: one per special code that the rows hold, in increasing order of
  * the code); the missing bin, present only when the data had missing values, comes last. */
 struct woe_binning {
-	enum woe_kind kind; /* numeric or categorical */
+	enum woe_kind kind;   /* numeric or categorical */
 	struct woe_bin *bins; /* owned, nbins of them */
-	size_t nbins;       /* bins, the special and missing ones included */
-	size_t nspecial;    /* special bins */
-	size_t goods;       /* G */
-	size_t bads;        /* D */
-	double iv;          /* smoothed IV */
-	double iv_raw;      /* unsmoothed IV */
+	size_t nbins;         /* bins, the special and missing ones included */
+	size_t nspecial;      /* special bins */
+	size_t goods;         /* G */
+	size_t bads;          /* D */
+	double iv;            /* smoothed IV */
+	double iv_raw;        /* unsmoothed IV */
 };
 
 /* Numeric binning at the unique 10 %…90 % quantiles of the non-missing x (NaN = missing).
@@ -81,8 +81,8 @@ int woe_fit_numeric_special(const double *x, const int *y, size_t n, const doubl
 			    size_t nspecial, struct woe_binning *out, struct rd_err *err);
 /* Categorical binning: one bin per distinct level (NULL = missing). Levels are copied,
  * so the caller keeps its strings. */
-int woe_fit_categorical(const char *const *level, const int *y, size_t n,
-			struct woe_binning *out, struct rd_err *err);
+int woe_fit_categorical(const char *const *level, const int *y, size_t n, struct woe_binning *out,
+			struct rd_err *err);
 /* Merges adjacent numeric bins until every one holds at least min_share of all rows and
  * the WoE is strictly monotone; both directions are tried and the one keeping the larger
  * smoothed IV wins. The missing bin is never merged. Recomputes WoE and IV. Categorical
@@ -121,8 +121,8 @@ int woe_trend_parse(const char *name);
  *     two-proportion z test |z| ≥ WOE_TURN_Z, in the shape's direction.
  * *chosen (may be NULL) receives the shape applied. Categoricals are left unchanged
  * (*chosen = none). Recomputes WoE and IV. 0, or -1 with err. */
-int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend,
-	      enum woe_trend *chosen, struct rd_err *err);
+int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend, enum woe_trend *chosen,
+	      struct rd_err *err);
 /* Recomputes every bin's WoE and IV parts and the two IVs from the counts. */
 void woe_recompute(struct woe_binning *b);
 void woe_free(struct woe_binning *b);

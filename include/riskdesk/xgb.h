@@ -12,13 +12,13 @@
 #include "riskdesk/util.h"
 
 struct xgb_params {
-	int trees;        /* boosting rounds, >= 1; 300 */
-	int max_depth;    /* >= 1; 4 */
-	double eta;       /* learning rate, (0, 1]; 0.05 */
-	double subsample; /* rows sampled per tree, (0, 1]; 0.8 */
-	double colsample; /* inputs sampled per tree, (0, 1]; 0.8 (colsample_bytree) */
-	int threads;      /* >= 0; 0: all cores */
-	unsigned seed;    /* 0 */
+	int trees;               /* boosting rounds, >= 1; 300 */
+	int max_depth;           /* >= 1; 4 */
+	double eta;              /* learning rate, (0, 1]; 0.05 */
+	double subsample;        /* rows sampled per tree, (0, 1]; 0.8 */
+	double colsample;        /* inputs sampled per tree, (0, 1]; 0.8 (colsample_bytree) */
+	int threads;             /* >= 0; 0: all cores */
+	unsigned seed;           /* 0 */
 	double min_child_weight; /* >= 0: the least hessian sum in a leaf; 1 */
 	/* 1: a random forest (XGBoost's random-forest mode): one round of `trees` parallel
 	 * trees (num_parallel_tree), learning rate 1 (eta ignored), rows subsampled per tree

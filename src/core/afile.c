@@ -14,16 +14,17 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define AFILE_NAME_KEEP 200 /* bytes of the target's name kept in its temporaries' names,
+#define AFILE_NAME_KEEP                                                                            \
+	200 /* bytes of the target's name kept in its temporaries' names,
 			     * which must stay under NAME_MAX (255) */
 
 struct afile {
-	char *path;  /* the target; owned */
-	char *dir;   /* its directory, for the leftovers and the sync after the rename; owned */
-	char *tmp;   /* the temporary; owned */
-	int fd;      /* open on tmp, written by the stream's cookie_write */
-	FILE *fp;    /* the stream over fd; NULL once closed */
-	int errnum;  /* first error of a write or close, 0 when none */
+	char *path; /* the target; owned */
+	char *dir;  /* its directory, for the leftovers and the sync after the rename; owned */
+	char *tmp;  /* the temporary; owned */
+	int fd;     /* open on tmp, written by the stream's cookie_write */
+	FILE *fp;   /* the stream over fd; NULL once closed */
+	int errnum; /* first error of a write or close, 0 when none */
 };
 
 static void afile_free(struct afile *f)
@@ -66,7 +67,8 @@ static void remove_leftovers(const char *dir, const char *prefix)
 	struct stat sb;
 	while ((e = readdir(d))) {
 		if (is_dead_leftover(e->d_name, prefix, plen) &&
-		    fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
+		    fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode))
 			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);

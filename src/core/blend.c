@@ -20,13 +20,13 @@ void blend_label(const struct blend_member *m, int n, char *out, size_t size)
 	}
 	used = (size_t)snprintf(out, size, "blend:");
 	for (int k = 0; k < n && used < size; k++)
-		used += (size_t)snprintf(out + used, size - used, "%s %s@%d \xc3\x97%g", k ? " +" : "",
-					 m[k].name, m[k].version, m[k].weight);
+		used += (size_t)snprintf(out + used, size - used, "%s %s@%d \xc3\x97%g",
+					 k ? " +" : "", m[k].name, m[k].version, m[k].weight);
 }
 
-#define MEMBER_COLUMNS                                                                       \
-	"name, version, segment, weight, json_extract(metrics, '$.threshold_pd'),"            \
-	" json_extract(metrics, '$.cost_fn'), json_extract(metrics, '$.cost_fp'),"           \
+#define MEMBER_COLUMNS                                                                             \
+	"name, version, segment, weight, json_extract(metrics, '$.threshold_pd'),"                 \
+	" json_extract(metrics, '$.cost_fn'), json_extract(metrics, '$.cost_fp'),"                 \
 	" json_extract(spec, '$.scaling')"
 
 /* A row of MEMBER_COLUMNS into m. 0 or -1 (a scaling that does not parse). */
@@ -91,8 +91,8 @@ static void route_init(struct blend *b, int r)
 	b->cutoff_pd = b->auc_oof = NAN;
 }
 
-int blend_single(struct rd_store *st, const char *name, int version,
-		 struct blend out[BLEND_ROUTES], struct rd_err *err)
+int blend_single(struct rd_store *st, const char *name, int version, struct blend out[BLEND_ROUTES],
+		 struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
@@ -244,8 +244,7 @@ static int has_segment(const struct blend_member *all, int n, int ms)
 }
 
 /* fit: the whole blends (blend_serving); else who serves only (blend_members). */
-static int serving(struct rd_store *st, struct blend out[BLEND_ROUTES], int fit,
-		   struct rd_err *err)
+static int serving(struct rd_store *st, struct blend out[BLEND_ROUTES], int fit, struct rd_err *err)
 {
 	struct blend_member *all = NULL;
 	int n, rc = -1;
@@ -257,14 +256,15 @@ static int serving(struct rd_store *st, struct blend out[BLEND_ROUTES], int fit,
 		/* The champions of the route's kind, else of its segment, else of all. */
 		int of_kind = vocab_model_segment_of_kind((enum rd_customer_kind)(r / SEGMENTS));
 		int of_seg = vocab_model_segment_of((enum rd_segment)(r % SEGMENTS));
-		int want = has_segment(all, n, of_kind) ? of_kind
+		int want = has_segment(all, n, of_kind)  ? of_kind
 			   : has_segment(all, n, of_seg) ? of_seg
 							 : MODEL_SEGMENT_ALL;
 		for (int i = 0; i < n; i++) {
 			if (vocab_find(&vocab_model_segment, all[i].segment) != want)
 				continue;
 			if (b->n == BLEND_MAX) {
-				rd_err_set(err, "segment %s has more than %d champions; retire some",
+				rd_err_set(err,
+					   "segment %s has more than %d champions; retire some",
 					   vocab_name(&vocab_model_segment, want), BLEND_MAX);
 				goto out;
 			}
@@ -272,9 +272,12 @@ static int serving(struct rd_store *st, struct blend out[BLEND_ROUTES], int fit,
 		}
 		for (int k = 1; k < b->n; k++) {
 			if (!score_scaling_same(&b->m[0].scaling, &b->m[k].scaling)) {
-				rd_err_set(err, "%s@%d and %s@%d score on different scales (scaling or band"
-						" edges): one blend cannot average them",
-					   b->m[0].name, b->m[0].version, b->m[k].name, b->m[k].version);
+				rd_err_set(err,
+					   "%s@%d and %s@%d score on different scales (scaling or "
+					   "band"
+					   " edges): one blend cannot average them",
+					   b->m[0].name, b->m[0].version, b->m[k].name,
+					   b->m[k].version);
 				goto out;
 			}
 		}
@@ -311,7 +314,8 @@ int blend_members(struct rd_store *st, struct blend out[BLEND_ROUTES], struct rd
 
 int blend_kinds_alike(const struct blend out[BLEND_ROUTES], enum rd_segment s)
 {
-	return same_members(&out[blend_route(KIND_INDIVIDUAL, s)], &out[blend_route(KIND_COMPANY, s)]);
+	return same_members(&out[blend_route(KIND_INDIVIDUAL, s)],
+			    &out[blend_route(KIND_COMPANY, s)]);
 }
 
 int blend_by_kind(const struct blend out[BLEND_ROUTES])

@@ -32,8 +32,8 @@
 #include "riskdesk/fold.h"
 #include "riskdesk/profile.h"
 
-#define SEARCH_SCAN 128      /* rows a search reads in order before it asks the name index */
-#define TRUNC_SLACK 4        /* a copied string this close to its buffer may be cut */
+#define SEARCH_SCAN 128 /* rows a search reads in order before it asks the name index */
+#define TRUNC_SLACK 4   /* a copied string this close to its buffer may be cut */
 
 /* The column sorts' names are the sort keys' (vocab.h), in the list's column order. */
 static const enum rd_sort_key column_keys[BROWSE_BY_FEATURE] = {
@@ -79,19 +79,24 @@ struct sort_def {
 	const char *key2;        /* second key column (band, segment: the score), or NULL */
 	const char *idcol;       /* the tie-breaking id column of the driving table */
 	enum key_type type;
-	int nullable;            /* key may be NULL: two segments */
-	int by_profile;          /* driven from credit_profiles */
-	int unindexed;           /* no index gives the order: a page is a sorted pass */
+	int nullable;   /* key may be NULL: two segments */
+	int by_profile; /* driven from credit_profiles */
+	int unindexed;  /* no index gives the order: a page is a sorted pass */
 };
 
-#define PROFILE_SORT(key, key2, type, nullable, index)                                          \
-	{from_profiles,                                                                         \
-	 " FROM credit_profiles p INDEXED BY " index " JOIN customers c ON c.id = p.customer_id", \
-	 key, key2, "p.customer_id", type, nullable, 1, 0}
+#define PROFILE_SORT(key, key2, type, nullable, index)                                             \
+	{                                                                                          \
+		from_profiles,                                                                     \
+			" FROM credit_profiles p INDEXED BY " index                                \
+			" JOIN customers c ON c.id = p.customer_id",                               \
+			key, key2, "p.customer_id", type, nullable, 1, 0                           \
+	}
 /* A missing feature (no packed features, or NaN) is -Inf: first ascending, as NULLs are. */
-#define FEATURE_SORT(i)                                                                         \
-	{from_profiles, from_profiles, "ifnull(rd_feature(p.fvec, " #i "), -9e999)", NULL,        \
-	 "p.customer_id", KEY_REAL, 0, 1, 1}
+#define FEATURE_SORT(i)                                                                            \
+	{                                                                                          \
+		from_profiles, from_profiles, "ifnull(rd_feature(p.fvec, " #i "), -9e999)", NULL,  \
+			"p.customer_id", KEY_REAL, 0, 1, 1                                         \
+	}
 
 static const struct sort_def sorts[BROWSE_SORT_COUNT] = {
 	[BROWSE_BY_ID] = {from_customers, from_customers, NULL, NULL, "c.id", KEY_NONE, 0, 0, 0},
@@ -103,8 +108,8 @@ static const struct sort_def sorts[BROWSE_SORT_COUNT] = {
 	[BROWSE_BY_PD] = PROFILE_SORT("p.pd", NULL, KEY_REAL, 0, "profiles_pd"),
 	[BROWSE_BY_BAND] = PROFILE_SORT("p.band", "p.score", KEY_TEXT, 0, "profiles_band"),
 	[BROWSE_BY_SEGMENT] = PROFILE_SORT("p.segment", "p.score", KEY_TEXT, 0, "profiles_segment"),
-	[BROWSE_BY_ACTIVITY] =
-		PROFILE_SORT("p.last_activity", NULL, KEY_TEXT, 1, "profiles_activity"),
+	[BROWSE_BY_ACTIVITY] = PROFILE_SORT("p.last_activity", NULL, KEY_TEXT, 1,
+					    "profiles_activity"),
 	[BROWSE_BY_FEATURE + 0] = FEATURE_SORT(0),
 	[BROWSE_BY_FEATURE + 1] = FEATURE_SORT(1),
 	[BROWSE_BY_FEATURE + 2] = FEATURE_SORT(2),
@@ -154,12 +159,12 @@ enum find {
 
 /* What a read adds to the page query. */
 struct read_opts {
-	int inclusive;          /* the position's row itself may come back */
-	int desc;               /* direction of the read (not of the display) */
-	enum find find;         /* a page or a search */
-	const char *needle;     /* the search, folded */
-	int examine;            /* FIND_SCAN: rows to read at most */
-	int exhausted;          /* out: FIND_SCAN found fewer than `examine` rows */
+	int inclusive;      /* the position's row itself may come back */
+	int desc;           /* direction of the read (not of the display) */
+	enum find find;     /* a page or a search */
+	const char *needle; /* the search, folded */
+	int examine;        /* FIND_SCAN: rows to read at most */
+	int exhausted;      /* out: FIND_SCAN found fewer than `examine` rows */
 };
 
 /* Copies at most cap-1 bytes of s, never cutting a UTF-8 sequence in two. */
@@ -196,7 +201,8 @@ static void fill_row(sqlite3_stmt *s, enum browse_sort sort, struct browse_row *
 		r->band = h.band;
 		r->pd = h.pd;
 		if (h.segment >= 0)
-			snprintf(r->segment, sizeof r->segment, "%s", vocab_name(&vocab_segment, h.segment));
+			snprintf(r->segment, sizeof r->segment, "%s",
+				 vocab_name(&vocab_segment, h.segment));
 		memcpy(r->last_activity, h.last_activity, sizeof r->last_activity);
 	}
 	r->key_rowid = sqlite3_column_int64(s, COL_ROWID);
@@ -271,8 +277,8 @@ out:
 }
 
 /* The keyset and segment conditions of a read, joined to *sep's clause. */
-static void where_keys(struct rd_buf *b, const struct sort_def *d, enum segment seg,
-		       const char *op, const char **sep)
+static void where_keys(struct rd_buf *b, const struct sort_def *d, enum segment seg, const char *op,
+		       const char **sep)
 {
 	if (seg != SEG_ALL) {
 		buf_printf(b, "%s%s IS %s", *sep, d->key, seg == SEG_NULL ? "NULL" : "NOT NULL");
@@ -282,8 +288,8 @@ static void where_keys(struct rd_buf *b, const struct sort_def *d, enum segment 
 		if (!d->key || seg == SEG_NULL)
 			buf_printf(b, "%s%s %s ?", *sep, d->idcol, op);
 		else if (d->key2)
-			buf_printf(b, "%s(%s, %s, %s) %s (?, ?, ?)", *sep, d->key, d->key2, d->idcol,
-				   op);
+			buf_printf(b, "%s(%s, %s, %s) %s (?, ?, ?)", *sep, d->key, d->key2,
+				   d->idcol, op);
 		else
 			buf_printf(b, "%s(%s, %s) %s (?, ?)", *sep, d->key, d->idcol, op);
 		*sep = " AND ";
@@ -293,8 +299,8 @@ static void where_keys(struct rd_buf *b, const struct sort_def *d, enum segment 
 /* The ORDER BY of a read: the sort's key columns, then the id. The key stays in the
  * ORDER BY of the NULL segment: ordered by the id alone, the primary key would serve the
  * order too, and SQLite could walk all of it. */
-static void order_by(struct rd_buf *b, const struct sort_def *d, const char *key,
-		     const char *idcol, const char *dir)
+static void order_by(struct rd_buf *b, const struct sort_def *d, const char *key, const char *idcol,
+		     const char *dir)
 {
 	buf_puts(b, " ORDER BY ");
 	if (key)
@@ -317,7 +323,8 @@ static void page_sql(struct rd_buf *b, const struct sort_def *d, const struct br
 		/* One sorted pass picks the page's ids from the covering index; only those n
 		 * rows are then joined (CROSS JOIN keeps the pick the outer loop). A filter may
 		 * read the customer, so it joins it. */
-		buf_printf(b, "s.k FROM (SELECT p.customer_id AS kid, %s AS k FROM credit_profiles p",
+		buf_printf(b,
+			   "s.k FROM (SELECT p.customer_id AS kid, %s AS k FROM credit_profiles p",
 			   d->key);
 		if (q->filter)
 			buf_puts(b, " JOIN customers c ON c.id = p.customer_id");
@@ -370,8 +377,9 @@ static int plan_sorts(struct rd_store *st, const char *sql)
 		goto out;
 	while (!sorting && sqlite3_step(s) == SQLITE_ROW) {
 		const char *detail = (const char *)sqlite3_column_text(s, 3);
-		sorting = detail && ((strstr(detail, "TEMP B-TREE") && strstr(detail, "ORDER BY")) ||
-				   strstr(detail, "AUTOMATIC"));
+		sorting = detail &&
+			  ((strstr(detail, "TEMP B-TREE") && strstr(detail, "ORDER BY")) ||
+			   strstr(detail, "AUTOMATIC"));
 	}
 out:
 	sqlite3_finalize(s);
@@ -414,7 +422,8 @@ static int bind_page(sqlite3_stmt *s, const struct sort_def *d, const struct bro
 	if (k) {
 		if (d->key && seg != SEG_NULL) {
 			if (d->type == KEY_TEXT)
-				sqlite3_bind_text(s, i++, k->text ? k->text : "", -1, SQLITE_STATIC);
+				sqlite3_bind_text(s, i++, k->text ? k->text : "", -1,
+						  SQLITE_STATIC);
 			else if (d->type == KEY_INT)
 				sqlite3_bind_int64(s, i++, (sqlite3_int64)k->num);
 			else
@@ -707,7 +716,8 @@ int browse_activity(struct rd_store *st, const char *customer_id, int skip, int 
 	if (store_prepare(st,
 			  "SELECT 'O', id, created_at, status, 1, amount FROM orders"
 			  " WHERE customer_id = ?1"
-			  " UNION ALL SELECT 'P', id, created_at, method, success, amount FROM payments"
+			  " UNION ALL SELECT 'P', id, created_at, method, success, amount FROM "
+			  "payments"
 			  " WHERE customer_id = ?1"
 			  " ORDER BY 3 DESC, 1 DESC, 2 DESC LIMIT ?2",
 			  &s, err))

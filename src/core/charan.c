@@ -80,7 +80,8 @@ static int read_model(struct rd_store *st, const struct charan_opts *o, struct c
 {
 	sqlite3_stmt *s;
 	*m = NULL;
-	if (store_prepare(st, "SELECT algo, segment, spec FROM models WHERE name = ?1 AND version = ?2",
+	if (store_prepare(st,
+			  "SELECT algo, segment, spec FROM models WHERE name = ?1 AND version = ?2",
 			  &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, o->model, -1, SQLITE_STATIC);
@@ -88,12 +89,13 @@ static int read_model(struct rd_store *st, const struct charan_opts *o, struct c
 	int rc = -1, step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		const char *algo = (const char *)sqlite3_column_text(s, 0);
-		snprintf(r->segment, sizeof r->segment, "%s", (const char *)sqlite3_column_text(s, 1));
+		snprintf(r->segment, sizeof r->segment, "%s",
+			 (const char *)sqlite3_column_text(s, 1));
 		rc = 0;
 		if (strcmp(algo, "scorecard") != 0) {
 			snprintf(r->note, sizeof r->note,
-				 "characteristic analysis is for scorecards: %s@%d is a %s model", r->model,
-				 r->version, algo);
+				 "characteristic analysis is for scorecards: %s@%d is a %s model",
+				 r->model, r->version, algo);
 		} else if (!(*m = model_parse((const char *)sqlite3_column_text(s, 2), err))) {
 			rc = -1;
 		}
@@ -114,8 +116,9 @@ static int rows_stmt(struct rd_store *st, const struct charan_opts *o, const cha
 	if (o->month) {
 		buf_puts(&sql, "SELECT customer_id, fvec FROM snapshot_rows WHERE month = ?1");
 	} else {
-		buf_puts(&sql, "SELECT customer_id, fvec FROM credit_profiles INDEXED BY profiles_drift"
-			       " WHERE 1");
+		buf_puts(&sql,
+			 "SELECT customer_id, fvec FROM credit_profiles INDEXED BY profiles_drift"
+			 " WHERE 1");
 		if (o->since)
 			buf_puts(&sql, " AND cohort >= ?2");
 		if (o->until)
@@ -235,8 +238,10 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 		for (int b = 0; b < m->cols[c].nbins; b++)
 			if (isnan(m->cols[c].bins[b].count)) {
 				snprintf(r->note, sizeof r->note,
-					 "%s@%d's bins hold no training counts (goods and bads): there is"
-					 " no reference population to compare with", r->model, r->version);
+					 "%s@%d's bins hold no training counts (goods and bads): "
+					 "there is"
+					 " no reference population to compare with",
+					 r->model, r->version);
 				rc = 0;
 				goto out;
 			}
@@ -306,8 +311,9 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 	}
 	if (n == 0) {
 		if (o->month)
-			snprintf(r->note, sizeof r->note, "snapshot month %s has no rows of segment %s",
-				 o->month, r->segment);
+			snprintf(r->note, sizeof r->note,
+				 "snapshot month %s has no rows of segment %s", o->month,
+				 r->segment);
 		else
 			snprintf(r->note, sizeof r->note, "no current profiles%s of segment %s",
 				 o->since || o->until ? " in that window" : "", r->segment);

@@ -14,8 +14,8 @@ static void signed4(double v, char *out, size_t n)
 
 static void emit_bins(struct rd_ctx *ctx, const struct charan_column *c)
 {
-	static const char *const cols[] = {"bin", "reference", "current", "change", "points",
-					   "shift"};
+	static const char *const cols[] = {"bin",    "reference", "current",
+					   "change", "points",    "shift"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM,
 						 COL_NUM,  COL_NUM, COL_NUM};
 	sink_table_begin(ctx->out, "characteristic_bins", 6, cols, kinds);

@@ -56,8 +56,10 @@ int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a)
 		if (cmd_model_resolve(ctx, a->argv[i + 1], names[i], sizeof names[i], &versions[i]))
 			return RD_FAILED;
 		if (strcmp(names[i], "rules") == 0) {
-			rd_err_set(&ctx->err, "models compare: '%s' is the rules model, which is not"
-					      " trained and has no cross-validation", a->argv[i + 1]);
+			rd_err_set(&ctx->err,
+				   "models compare: '%s' is the rules model, which is not"
+				   " trained and has no cross-validation",
+				   a->argv[i + 1]);
 			return RD_FAILED;
 		}
 	}
@@ -65,10 +67,10 @@ int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a)
 	buf_puts(&sql, compare_columns);
 	buf_puts(&sql, " FROM pick JOIN models m USING (name, version)"
 		       " ORDER BY json_extract(m.metrics, '$.auc') DESC, m.name, m.version");
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
-						 COL_NUM,  COL_NUM,  COL_NUM, COL_NUM, COL_NUM,
-						 COL_NUM,  COL_NUM,  COL_NUM, COL_NUM, COL_NUM,
-						 COL_TEXT};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_NUM,
+						 COL_NUM,  COL_NUM,  COL_NUM, COL_TEXT};
 	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
 		goto out;
 	for (int i = 0; i < named; i++) {
@@ -82,11 +84,12 @@ int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a)
 	/* Paired only on the same rows and folds: say whether they are. */
 	buf_reset(&sql);
 	picked_sql(&sql, named);
-	buf_puts(&sql, "SELECT count(*), count(DISTINCT json_extract(m.metrics, '$.folds_sig')),"
-		       " count(json_extract(m.metrics, '$.folds_sig')),"
-		       " max(json_extract(m.metrics, '$.rows')), max(json_extract(m.metrics, '$.folds')),"
-		       " substr(max(json_extract(m.metrics, '$.folds_sig')), 1, 8)"
-		       " FROM pick JOIN models m USING (name, version)");
+	buf_puts(&sql,
+		 "SELECT count(*), count(DISTINCT json_extract(m.metrics, '$.folds_sig')),"
+		 " count(json_extract(m.metrics, '$.folds_sig')),"
+		 " max(json_extract(m.metrics, '$.rows')), max(json_extract(m.metrics, '$.folds')),"
+		 " substr(max(json_extract(m.metrics, '$.folds_sig')), 1, 8)"
+		 " FROM pick JOIN models m USING (name, version)");
 	if (store_prepare(ctx->store, sql.data, &s, &ctx->err))
 		goto out;
 	for (int i = 0; i < named; i++) {
@@ -102,10 +105,11 @@ int cmd_models_compare(struct rd_ctx *ctx, const struct rd_args *a)
 	if (n == 0)
 		sink_message(ctx->out, "no trained model to compare ('train NAME --algo ...')");
 	else if (distinct == 1 && signed_ == n)
-		sink_message(ctx->out, "%d model%s cross-validated on the same %d rows and %d folds"
-				       " (folds_id %s): their metrics are paired",
-			     n, n == 1 ? "" : "s", sqlite3_column_int(s, 3), sqlite3_column_int(s, 4),
-			     col_text(s, 5));
+		sink_message(ctx->out,
+			     "%d model%s cross-validated on the same %d rows and %d folds"
+			     " (folds_id %s): their metrics are paired",
+			     n, n == 1 ? "" : "s", sqlite3_column_int(s, 3),
+			     sqlite3_column_int(s, 4), col_text(s, 5));
 	else
 		sink_message(ctx->out, "not cross-validated on the same rows and folds (folds_id"
 				       " differs or is unknown): compare metrics only within one"

@@ -66,23 +66,22 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
 	{"/", "output", NULL, "find text in the output (search TEXT)", "find", NULL, NULL},
 	{"n N", "output", NULL, "the next, previous match", NULL, NULL, NULL},
-	{"w", "output", NULL, "wrap long lines, or cut them", "wrap", NULL,
-	 NULL},
+	{"w", "output", NULL, "wrap long lines, or cut them", "wrap", NULL, NULL},
 	{"Left Right", "output", NULL, "pan cut lines sideways", NULL, NULL, NULL},
 	{"/", "log", NULL, "find text in the log (search TEXT)", "find", NULL, NULL},
 	{"n N", "log", NULL, "the next, previous match", NULL, NULL, NULL},
-	{"/", RD_KEYS_HELP, NULL, "find text in the help", "find", NULL,
-	 NULL},
+	{"/", RD_KEYS_HELP, NULL, "find text in the help", "find", NULL, NULL},
 	{"n N", RD_KEYS_HELP, NULL, "the next, previous match", NULL, NULL, NULL},
-	{"q Esc ?", RD_KEYS_HELP, NULL, "close the help (so does any key that neither moves nor finds)", "close", NULL,
-	 NULL},
+	{"q Esc ?", RD_KEYS_HELP, NULL,
+	 "close the help (so does any key that neither moves nor finds)", "close", NULL, NULL},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 static int console_only(struct rd_ctx *ctx, const char *name)
 {
-	sink_message(ctx->out, "%s: acts on the console only (arguments checked, nothing done in"
-			       " batch mode)",
+	sink_message(ctx->out,
+		     "%s: acts on the console only (arguments checked, nothing done in"
+		     " batch mode)",
 		     name);
 	return RD_OK;
 }
@@ -144,7 +143,8 @@ const struct rd_cmd cmd_select = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}},
+					RD_ARGS_END},
 	.exec = exec_select,
 };
 
@@ -235,8 +235,9 @@ static int exec_sort(struct rd_ctx *ctx, const struct rd_args *a)
 		struct rd_buf names = {0};
 		for (int i = 0; i < BROWSE_BY_FEATURE; i++)
 			buf_printf(&names, "%s%s", i ? ", " : "", browse_sort_name(i));
-		rd_err_set(&ctx->err, "sort: unknown field %s (%s, or a feature: total_spend,"
-				      " return_rate...: Tab after sort lists them)",
+		rd_err_set(&ctx->err,
+			   "sort: unknown field %s (%s, or a feature: total_spend,"
+			   " return_rate...: Tab after sort lists them)",
 			   rd_echo(e, a->argv[0], strlen(a->argv[0])), names.data);
 		buf_free(&names);
 		return RD_FAILED;
@@ -268,14 +269,18 @@ const struct rd_cmd cmd_sort = {
 	.min_args = 1,
 	.max_args = 2,
 	.flags = CMD_CONSOLE,
-	.args = (const struct rd_arg[]){
-		{.at = 0,
-		 .values = {.type = RD_ARG_WORD, /* browse.h's sorts: the sort keys and features */
-			    .vocab = &vocab_sort_key,
-			    .words = feature_names,
-			    .nwords = FEAT_COUNT}},
-		{.at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
-		RD_ARGS_END},
+	.args =
+		(const struct rd_arg[]){
+			{.at = 0,
+			 .values =
+				 {.type = RD_ARG_WORD, /* browse.h's sorts: the sort keys and features */
+				  .vocab = &vocab_sort_key,
+				  .words = feature_names,
+				  .nwords = FEAT_COUNT}},
+			{.at = 1,
+			 .values = {.type = RD_ARG_WORD,
+				    .words = (const char *const[]){"asc", "desc", NULL}}},
+			RD_ARGS_END},
 	.exec = exec_sort,
 };
 
@@ -325,7 +330,7 @@ const struct rd_cmd cmd_cancel = {
 static int exec_pane(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0];
-	int pane = strcmp(name, "next") == 0 ? CMD_PANE_NEXT
+	int pane = strcmp(name, "next") == 0       ? CMD_PANE_NEXT
 		   : strcmp(name, "previous") == 0 ? CMD_PANE_PREVIOUS
 						   : -3;
 	for (int i = 0; pane == -3 && rd_console_panes[i]; i++)
@@ -356,7 +361,9 @@ const struct rd_cmd cmd_pane = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = rd_console_panes}},
+	.args = (const struct rd_arg[]){{.at = 0,
+					 .values = {.type = RD_ARG_WORD,
+						    .words = rd_console_panes}},
 					RD_ARGS_END},
 	.exec = exec_pane,
 };

@@ -17,7 +17,8 @@ static const struct rd_opt drift_opts[] = {
 	{"since", "DATE", "only customers whose first activity is on or after DATE"},
 	{"until", "DATE", "only customers whose first activity is on or before DATE"},
 	{"by", "month", "each monthly snapshot against the reference (--since/--until: YYYY-MM)"},
-	{"outcomes", NULL, "per snapshot month and band, actual against expected bad rate, and the AUC"},
+	{"outcomes", NULL,
+	 "per snapshot month and band, actual against expected bad rate, and the AUC"},
 	{"window", "N", "with --outcomes: the performance window in months, 1 to 120 (default 12)"},
 	{"vintages", NULL, "cumulative bad rate by months on book per origination quarter"},
 	{NULL, NULL, NULL},
@@ -76,14 +77,16 @@ static const char *check_feature(struct rd_ctx *ctx, const struct monitor_report
  * feature's PSI and status (the columns in the reference's order). */
 static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"), 1};
+	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"),
+				 1};
 	const char *only = args_opt(a, "feature");
 	for (int i = 0; i < 2; i++) {
 		const char *d = i ? o.until : o.since;
 		int month;
 		if (d && snapshot_month_parse(d, &month)) {
 			char echo[RD_ECHO_SIZE];
-			rd_err_set(&ctx->err, "drift --by month: --%s wants a month YYYY-MM, not %s",
+			rd_err_set(&ctx->err,
+				   "drift --by month: --%s wants a month YYYY-MM, not %s",
 				   i ? "until" : "since", rd_echo(echo, d, strlen(d)));
 			return RD_USAGE;
 		}
@@ -101,14 +104,15 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "months", COL_NUM, "%d", r.nmonths);
 	sink_fieldf(ctx->out, "drift", "snapshot_rows", COL_NUM, "%zu", r.cur_rows);
 	sink_field(ctx->out, "drift", "counted_from",
-		   r.stored_counts ? "the counts stored by snapshot" : "the snapshot rows", COL_TEXT);
+		   r.stored_counts ? "the counts stored by snapshot" : "the snapshot rows",
+		   COL_TEXT);
 	if (cmd_stale_fields(ctx, "drift", 1)) {
 		monitor_free(&r);
 		return RD_FAILED;
 	}
-	static const char *const mcols[] = {"month",	 "as_of",    "customers", "score_psi",
-					    "status",	 "drifted",  "moderate",  "outcomes",
-					    "auc"};
+	static const char *const mcols[] = {"month",     "as_of",    "customers",
+					    "score_psi", "status",   "drifted",
+					    "moderate",  "outcomes", "auc"};
 	static const enum rd_col_kind mkinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
 						  COL_NUM,  COL_NUM,  COL_NUM, COL_NUM};
 	sink_table_begin(ctx->out, "months", 9, mcols, mkinds);
@@ -121,8 +125,8 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 		snprintf(mo, sizeof mo, "%d", m->moderate);
 		snprintf(out, sizeof out, "%zu", m->outcomes);
 		fmt(m->auc, "%.4f", auc, sizeof auc);
-		const char *row[] = {m->month, m->as_of, cu, psi, drift_status(m->score_psi), dr, mo,
-				     out, auc};
+		const char *row[] = {m->month, m->as_of, cu,  psi, drift_status(m->score_psi),
+				     dr,       mo,       out, auc};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
@@ -151,7 +155,8 @@ static int show_by_month(struct rd_ctx *ctx, const struct rd_args *a)
 
 static int show(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"), 0};
+	struct monitor_opts o = {args_opt(a, "model"), args_opt(a, "since"), args_opt(a, "until"),
+				 0};
 	const char *only = args_opt(a, "feature");
 	for (int i = 0; i < 2; i++) {
 		const char *d = i ? o.until : o.since;
@@ -177,8 +182,8 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_fieldf(ctx->out, "drift", "reference_rows", COL_NUM, "%zu", r.ref_rows);
 	sink_fieldf(ctx->out, "drift", "current_profiles", COL_NUM, "%zu", r.cur_rows);
 	if (o.since || o.until)
-		sink_fieldf(ctx->out, "drift", "window", COL_TEXT, "%s .. %s", o.since ? o.since : "",
-			    o.until ? o.until : "");
+		sink_fieldf(ctx->out, "drift", "window", COL_TEXT, "%s .. %s",
+			    o.since ? o.since : "", o.until ? o.until : "");
 	fmt(score->psi, "%.4f", v, sizeof v);
 	sink_field(ctx->out, "drift", "score_psi", v, COL_NUM);
 	fmt(score->ks, "%.4f", v, sizeof v);
@@ -200,8 +205,8 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 			sorted[n++] = &r.cols[c];
 	qsort(sorted, (size_t)n, sizeof *sorted, by_psi);
 	static const char *const cols[] = {"feature", "type", "psi", "ks", "status", "changes"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_TEXT,
-						 COL_TEXT};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM,
+						 COL_NUM,  COL_TEXT, COL_TEXT};
 	if (!only || strcmp(only, "score") != 0) {
 		sink_table_begin(ctx->out, "features", 6, cols, kinds);
 		for (int i = 0; i < n; i++) {
@@ -209,8 +214,12 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 			fmt(sorted[i]->psi, "%.4f", psi, sizeof psi);
 			fmt(sorted[i]->ks, "%.4f", ks, sizeof ks);
 			const char *row[] = {sorted[i]->name,
-					     sorted[i]->kind == MON_CATEGORICAL ? "categorical" : "numeric",
-					     psi, ks, drift_status(sorted[i]->psi), sorted[i]->changes};
+					     sorted[i]->kind == MON_CATEGORICAL ? "categorical"
+										: "numeric",
+					     psi,
+					     ks,
+					     drift_status(sorted[i]->psi),
+					     sorted[i]->changes};
 			sink_row(ctx->out, row);
 		}
 		sink_table_end(ctx->out);
@@ -218,7 +227,8 @@ static int show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (only)
 		emit_bins(ctx, strcmp(only, "score") == 0 ? score : sorted[0]);
 	free(sorted);
-	if (only && cmd_drift_characteristic(ctx, r.model, r.version, only, NULL, o.since, o.until)) {
+	if (only &&
+	    cmd_drift_characteristic(ctx, r.model, r.version, only, NULL, o.since, o.until)) {
 		monitor_free(&r);
 		return RD_FAILED;
 	}
@@ -231,20 +241,22 @@ static int exec_drift(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	if (a->argc == 1 && strcmp(a->argv[0], "baseline") == 0) {
 		size_t rows;
-		if (store_begin(ctx->store, &ctx->err) || monitor_baseline(ctx->store, &rows, &ctx->err) ||
+		if (store_begin(ctx->store, &ctx->err) ||
+		    monitor_baseline(ctx->store, &rows, &ctx->err) ||
 		    store_commit(ctx->store, &ctx->err)) {
 			store_rollback(ctx->store);
 			return RD_FAILED;
 		}
-		sink_message(ctx->out, "the rules model's drift reference is now these %zu profiles",
-			     rows);
+		sink_message(ctx->out,
+			     "the rules model's drift reference is now these %zu profiles", rows);
 		return RD_OK;
 	}
 	const char *by = args_opt(a, "by");
 	if (a->argc != 0 || (by && strcmp(by, "month") != 0)) {
-		rd_err_set(&ctx->err, "usage: drift [--model M] [--feature F] [--since D] [--until D]"
-				      " [--by month] | drift [--by month] --outcomes [--window N]"
-				      " | drift --vintages | drift baseline");
+		rd_err_set(&ctx->err,
+			   "usage: drift [--model M] [--feature F] [--since D] [--until D]"
+			   " [--by month] | drift [--by month] --outcomes [--window N]"
+			   " | drift --vintages | drift baseline");
 		return RD_USAGE;
 	}
 	if (args_opt(a, "outcomes") || args_opt(a, "vintages") || args_opt(a, "window"))
@@ -257,8 +269,10 @@ static const char *const drift_writing[] = {"baseline", NULL};
 static const struct rd_arg drift_args[] = {
 	{.at = 0, .values = {.type = RD_ARG_WORD, .words = drift_writing}},
 	{.opt = "model", .values = {.type = RD_ARG_MODEL}},
-	{.opt = "feature", .values = {.type = RD_ARG_FEATURE, .words = (const char *const[]){"score", NULL}}},
-	{.opt = "by", .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"month", NULL}}},
+	{.opt = "feature",
+	 .values = {.type = RD_ARG_FEATURE, .words = (const char *const[]){"score", NULL}}},
+	{.opt = "by",
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"month", NULL}}},
 	RD_ARGS_END,
 };
 
@@ -266,7 +280,8 @@ const struct rd_cmd cmd_drift = {
 	.name = "drift",
 	.usage = "[--model M] [--feature F] [--since DATE] [--until DATE] [--by month]"
 		 " | [--by month] --outcomes [--window N] [--vintages] | --vintages | baseline",
-	.summary = "population stability of every feature and the score against a model's reference",
+	.summary =
+		"population stability of every feature and the score against a model's reference",
 	.help = "PSI over the reference's 10 quantile bins (empty bins at 0.0001) and the KS "
 		"statistic per feature and for the score: stable < 0.1 <= moderate <= 0.25 < "
 		"significant; new and vanished categories; a verdict (how many features drifted). "

@@ -88,7 +88,8 @@ static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_
 		if (fmt == EXPORT_CSV) {
 			for (int i = 0; i < n; i++) {
 				const char *v = col_text(s, i);
-				if (!ctx->settings.pii && is_pii_column(sqlite3_column_name(s, i))) {
+				if (!ctx->settings.pii &&
+				    is_pii_column(sqlite3_column_name(s, i))) {
 					pii_mask(v, masked, sizeof masked);
 					v = masked;
 				}
@@ -111,9 +112,12 @@ static int write_rows(struct rd_ctx *ctx, sqlite3_stmt *s, FILE *f, enum export_
 				switch (sqlite3_column_type(s, i)) {
 				case SQLITE_NULL: buf_puts(&line, "null"); break;
 				case SQLITE_INTEGER:
-					buf_printf(&line, "%lld", (long long)sqlite3_column_int64(s, i));
+					buf_printf(&line, "%lld",
+						   (long long)sqlite3_column_int64(s, i));
 					break;
-				case SQLITE_FLOAT: buf_json_number(&line, sqlite3_column_double(s, i)); break;
+				case SQLITE_FLOAT:
+					buf_json_number(&line, sqlite3_column_double(s, i));
+					break;
 				default: {
 					const char *v = col_text(s, i);
 					cJSON *j = is_json_column(name) ? cJSON_Parse(v) : NULL;
@@ -161,11 +165,14 @@ static int drift_table(struct rd_ctx *ctx)
 		return -1;
 	int rc = -1;
 	if (store_exec(ctx->store,
-		       "CREATE TEMP TABLE IF NOT EXISTS drift_table(model TEXT, feature TEXT, type TEXT,"
-		       " psi REAL, ks REAL, status TEXT, changes TEXT); DELETE FROM temp.drift_table",
+		       "CREATE TEMP TABLE IF NOT EXISTS drift_table(model TEXT, feature TEXT, type "
+		       "TEXT,"
+		       " psi REAL, ks REAL, status TEXT, changes TEXT); DELETE FROM "
+		       "temp.drift_table",
 		       &ctx->err) ||
-	    store_prepare(ctx->store, "INSERT INTO temp.drift_table VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			  &s, &ctx->err))
+	    store_prepare(ctx->store,
+			  "INSERT INTO temp.drift_table VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s,
+			  &ctx->err))
 		goto out;
 	char model[128];
 	snprintf(model, sizeof model, "%s@%d", r.model, r.version);
@@ -214,29 +221,35 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 	}
 	struct rd_buf sql = {0};
 	if (strcmp(what, "profiles") == 0) {
-		buf_puts(&sql, "SELECT customer_id, score, band, pd, risk_level, segment, model_name,"
-			       " model_version, computed_at, last_activity");
+		buf_puts(&sql,
+			 "SELECT customer_id, score, band, pd, risk_level, segment, model_name,"
+			 " model_version, computed_at, last_activity");
 		if (fmt == EXPORT_CSV) /* one column per feature: what a spreadsheet wants */
 			for (int i = 0; i < FEAT_COUNT; i++)
-				buf_printf(&sql, ", json_extract(features, '$.%s') AS %s", feature_names[i],
-					   feature_names[i]);
+				buf_printf(&sql, ", json_extract(features, '$.%s') AS %s",
+					   feature_names[i], feature_names[i]);
 		else
 			buf_puts(&sql, ", features");
-		buf_puts(&sql, ", reasons, cutoff_pd, components FROM credit_profiles ORDER BY customer_id");
+		buf_puts(&sql, ", reasons, cutoff_pd, components FROM credit_profiles ORDER BY "
+			       "customer_id");
 	} else if (strcmp(what, "customers") == 0) {
-		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers ORDER BY id");
+		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers "
+			       "ORDER BY id");
 	} else if (strcmp(what, "drift") == 0) {
 		if (drift_table(ctx))
 			return RD_FAILED;
-		buf_puts(&sql, "SELECT model, feature, type, psi, ks, status, changes FROM temp.drift_table"
+		buf_puts(&sql, "SELECT model, feature, type, psi, ks, status, changes FROM "
+			       "temp.drift_table"
 			       " ORDER BY type = 'score' DESC, psi DESC, feature");
 	} else if (strcmp(what, "history") == 0) {
-		buf_puts(&sql, "SELECT id, customer_id, score, band, pd, model_name, model_version, run_id,"
+		buf_puts(&sql, "SELECT id, customer_id, score, band, pd, model_name, "
+			       "model_version, run_id,"
 			       " computed_at, cutoff_pd, reasons, components FROM score_history"
 			       " ORDER BY id");
 	} else {
 		char echo[RD_ECHO_SIZE];
-		rd_err_set(&ctx->err, "export: unknown table %s (profiles, customers, history, drift)",
+		rd_err_set(&ctx->err,
+			   "export: unknown table %s (profiles, customers, history, drift)",
 			   rd_echo(echo, what, strlen(what)));
 		return RD_USAGE;
 	}
@@ -270,7 +283,10 @@ out:
 }
 
 static const struct rd_arg export_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"profiles", "customers", "history", "drift", NULL}}},
+	{.at = 0,
+	 .values = {.type = RD_ARG_WORD,
+		    .words = (const char *const[]){"profiles", "customers", "history", "drift",
+						   NULL}}},
 	{.at = 1, .values = {.type = RD_ARG_FILE}},
 	RD_ARGS_END,
 };
@@ -278,7 +294,8 @@ static const struct rd_arg export_args[] = {
 const struct rd_cmd cmd_export = {
 	.name = "export",
 	.usage = "profiles|customers|history|drift FILE",
-	.summary = "write a table to FILE (.csv, .json or .ndjson); email and phone masked unless pii on",
+	.summary = "write a table to FILE (.csv, .json or .ndjson); email and phone masked unless "
+		   "pii on",
 	.help = "The format follows FILE's extension. With 'set pii on', an export that writes "
 		"email and phone unmasked is audited before it starts (status started).",
 	.min_args = 2,

@@ -79,8 +79,11 @@ static int exec_gen(struct rd_ctx *ctx, const struct rd_args *a)
 static const struct rd_opt gen_opts[] = {
 	{"customers", "N", "number of customers (default 2000)"},
 	{"seed", "S", "random seed (default 42)"},
-	{"months", "M", "reported months up to " GEN_AS_OF ", after " GEN_HISTORY_MONTHS_TEXT " of history (default 12)"},
-	{"drift", NULL, "shift the last half of the months (returns, COD, failed payments, dearer orders)"},
+	{"months", "M",
+	 "reported months up to " GEN_AS_OF ", after " GEN_HISTORY_MONTHS_TEXT
+	 " of history (default 12)"},
+	{"drift", NULL,
+	 "shift the last half of the months (returns, COD, failed payments, dearer orders)"},
 	{"force", NULL, "replace the files of a dataset already in DIR"},
 	{NULL, NULL, NULL},
 };
@@ -100,8 +103,9 @@ const struct rd_cmd cmd_gen = {
 		"riskiest are flagged insolvent. "
 		"The book is stationary: customers join at a steady growth rate, each history "
 		"from joining on, so month-end snapshots look alike unless --drift; defaults are "
-		"observed months after joining, goods at the end. The history starts "
-		GEN_HISTORY_MONTHS_TEXT " months before the reported months and ends on " GEN_AS_OF
+		"observed months after joining, goods at the end. The history "
+		"starts " GEN_HISTORY_MONTHS_TEXT
+		" months before the reported months and ends on " GEN_AS_OF
 		"; the same options give the same bytes. "
 		"A DIR that holds any of these files is refused unless --force.",
 	.min_args = 1,

@@ -28,14 +28,13 @@ void run_leave(struct rd_ctx *ctx, struct rd_run *own, int status)
 		return;
 	ctx->run = NULL;
 	run_end(ctx->store, own,
-		status == RD_OK	      ? RUN_STATUS_OK
+		status == RD_OK      ? RUN_STATUS_OK
 		: ctx_cancelled(ctx) ? RUN_STATUS_CANCELLED
-				      : RUN_STATUS_FAILED,
+				     : RUN_STATUS_FAILED,
 		ctx->err.msg);
 }
 
-int audit_pii(struct rd_ctx *ctx, enum rd_audit_status status, const char *what,
-	      struct rd_err *err)
+int audit_pii(struct rd_ctx *ctx, enum rd_audit_status status, const char *what, struct rd_err *err)
 {
 	return audit_pii_write(ctx->store, ctx->line, status, what, err);
 }

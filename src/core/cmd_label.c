@@ -11,11 +11,13 @@
 static const struct rd_opt label_opts[] = {
 	{"rfm", NULL, "proxy: cluster on recency, frequency and monetary value (the method)"},
 	{"clusters", "K", "proxy: k-means clusters, 2 to 20 (default 4)"},
-	{"bad-share", "P", "proxy: label this share of the customers bad, least engaged first"
-			   " (default: the least engaged cluster)"},
+	{"bad-share", "P",
+	 "proxy: label this share of the customers bad, least engaged first"
+	 " (default: the least engaged cluster)"},
 	{"seed", "S", "proxy: seed of the k-means++ starts (default 42)"},
-	{"force", NULL, "proxy: label the customers without an observed outcome even when others"
-			" have one"},
+	{"force", NULL,
+	 "proxy: label the customers without an observed outcome even when others"
+	 " have one"},
 	{NULL, NULL, NULL},
 };
 
@@ -25,7 +27,8 @@ static int parse_proxy(struct rd_ctx *ctx, const struct rd_args *a, struct label
 	const char *seed = args_opt(a, "seed");
 	char echo[RD_ECHO_SIZE];
 	uint64_t v;
-	*o = (struct label_proxy_opts){LABEL_K_DEFAULT, 0, LABEL_SEED_DEFAULT, 0, ctx->settings.as_of};
+	*o = (struct label_proxy_opts){LABEL_K_DEFAULT, 0, LABEL_SEED_DEFAULT, 0,
+				       ctx->settings.as_of};
 	if (!args_opt(a, "rfm")) {
 		rd_err_set(&ctx->err, "label proxy: say how: --rfm (recency, frequency and monetary"
 				      " value, the one method)");
@@ -33,15 +36,20 @@ static int parse_proxy(struct rd_ctx *ctx, const struct rd_args *a, struct label
 	}
 	if (k) {
 		if (cmd_parse_uint(k, 2, LABEL_K_MAX, &v)) {
-			rd_err_set(&ctx->err, "label proxy: --clusters must be a whole number from 2"
-					      " to %d, not %s", LABEL_K_MAX, rd_echo(echo, k, strlen(k)));
+			rd_err_set(&ctx->err,
+				   "label proxy: --clusters must be a whole number from 2"
+				   " to %d, not %s",
+				   LABEL_K_MAX, rd_echo(echo, k, strlen(k)));
 			return -1;
 		}
 		o->k = (int)v;
 	}
-	if (p && (num_parse(p, strlen(p), &o->bad_share) || !(o->bad_share > 0 && o->bad_share < 1))) {
-		rd_err_set(&ctx->err, "label proxy: --bad-share must be a share between 0 and 1"
-				      " (0.2), not %s", rd_echo(echo, p, strlen(p)));
+	if (p &&
+	    (num_parse(p, strlen(p), &o->bad_share) || !(o->bad_share > 0 && o->bad_share < 1))) {
+		rd_err_set(&ctx->err,
+			   "label proxy: --bad-share must be a share between 0 and 1"
+			   " (0.2), not %s",
+			   rd_echo(echo, p, strlen(p)));
 		return -1;
 	}
 	if (seed) {
@@ -68,8 +76,9 @@ static void report_proxy(struct rd_ctx *ctx, const struct label_proxy_report *r)
 	sink_fieldf(out, "labels", "replaced", COL_NUM, "%zu", r->replaced);
 	sink_fieldf(out, "labels", "iterations", COL_NUM, "%d", r->iterations);
 	sink_fieldf(out, "labels", "inertia", COL_NUM, "%.4f", r->inertia);
-	static const char *const cols[] = {"cluster", "customers", "share", "recency_days",
-					   "orders_total", "total_spend", "engagement", "bads"};
+	static const char *const cols[] = {"cluster",      "customers",    "share",
+					   "recency_days", "orders_total", "total_spend",
+					   "engagement",   "bads"};
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM, COL_NUM, COL_NUM, COL_NUM};
 	sink_table_begin(out, "clusters", 8, cols, kinds);
@@ -88,8 +97,10 @@ static void report_proxy(struct rd_ctx *ctx, const struct label_proxy_report *r)
 		sink_row(out, row);
 	}
 	sink_table_end(out);
-	sink_message(out, "labelled %zu customers as proxy outcomes, %zu bad; models trained on"
-			  " them say so ('label clear' removes them)", r->customers, r->bads);
+	sink_message(out,
+		     "labelled %zu customers as proxy outcomes, %zu bad; models trained on"
+		     " them say so ('label clear' removes them)",
+		     r->customers, r->bads);
 }
 
 /* label: how many outcomes of each source, and how the proxy ones were made. */
@@ -142,7 +153,8 @@ static int exec_label(struct rd_ctx *ctx, const struct rd_args *a)
 		struct rd_job job = cmd_job(ctx);
 		if (label_clear(&job, &removed, &ctx->err))
 			return RD_FAILED;
-		sink_message(ctx->out, "removed %lld proxy labels; observed outcomes are as they were",
+		sink_message(ctx->out,
+			     "removed %lld proxy labels; observed outcomes are as they were",
 			     (long long)removed);
 		return RD_OK;
 	}
@@ -173,7 +185,8 @@ const struct rd_cmd cmd_label = {
 	.flags = CMD_LONG,
 	.opts = label_opts,
 	.writing_subcommands = label_writes,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = label_writes}},
+	.args = (const struct rd_arg[]){{.at = 0,
+					 .values = {.type = RD_ARG_WORD, .words = label_writes}},
 					RD_ARGS_END},
 	.exec = exec_label,
 };

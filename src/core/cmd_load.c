@@ -30,8 +30,8 @@ static void print_reports(struct rd_ctx *ctx, const struct load_report *reps, in
 		const struct load_report *r = &reps[k];
 		char secs[32];
 		snprintf(secs, sizeof secs, "%.2f", r->seconds);
-		report_row(ctx->out, r->table, r->path, r->read, r->inserted, r->replaced, r->rejected,
-			   secs);
+		report_row(ctx->out, r->table, r->path, r->read, r->inserted, r->replaced,
+			   r->rejected, secs);
 		/* Outcomes a mapping derived from the same file. */
 		if (r->outcomes)
 			report_row(ctx->out, "outcomes", r->path, r->outcomes, r->outcomes_inserted,
@@ -40,7 +40,8 @@ static void print_reports(struct rd_ctx *ctx, const struct load_report *reps, in
 	sink_table_end(ctx->out);
 	for (int k = 0; k < n; k++)
 		if (reps[k].rejected)
-			sink_message(ctx->out, "%lld rejected row%s of %s written to %s.rejects.csv",
+			sink_message(ctx->out,
+				     "%lld rejected row%s of %s written to %s.rejects.csv",
 				     (long long)reps[k].rejected, reps[k].rejected == 1 ? "" : "s",
 				     reps[k].path, reps[k].path);
 }
@@ -67,12 +68,15 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 	if (a->argc == 1) {
 		struct stat sb;
 		if (stat(a->argv[0], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			rd_err_set(&ctx->err, "load: %s is not a directory (usage: load DIR | load TABLE"
-				   " FILE)", rd_echo(e, a->argv[0], strlen(a->argv[0])));
+			rd_err_set(&ctx->err,
+				   "load: %s is not a directory (usage: load DIR | load TABLE"
+				   " FILE)",
+				   rd_echo(e, a->argv[0], strlen(a->argv[0])));
 			return RD_USAGE;
 		}
 		if (opts.map_path) {
-			rd_err_set(&ctx->err, "load: --map applies to one file (load TABLE FILE --map M)");
+			rd_err_set(&ctx->err,
+				   "load: --map applies to one file (load TABLE FILE --map M)");
 			return RD_USAGE;
 		}
 		if (load_dir(&job, a->argv[0], &opts, reps, &n, &ctx->err))
@@ -98,7 +102,8 @@ static int exec_load(struct rd_ctx *ctx, const struct rd_args *a)
 
 static const struct rd_arg load_args[] = {
 	{.at = 0, .values = {.type = RD_ARG_DIR, .words = load_table_names}},
-	{.when = "customers orders payments outcomes credit_requests external_records", .at = 1,
+	{.when = "customers orders payments outcomes credit_requests external_records",
+	 .at = 1,
 	 .values = {.type = RD_ARG_FILE}},
 	{.opt = "map", .values = {.type = RD_ARG_FILE}},
 	RD_ARGS_END,

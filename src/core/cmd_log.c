@@ -21,7 +21,7 @@ static int show_log(struct rd_ctx *ctx, const struct rd_args *a,
 	if (l && (*end || limit < 0)) {
 		char echo[RD_ECHO_SIZE];
 		rd_err_set(&ctx->err, "%s: --limit must be a number >= 0, not %s", name,
-				rd_echo(echo, l, strlen(l)));
+			   rd_echo(echo, l, strlen(l)));
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s = rows(ctx->store, limit, 0, &ctx->err);
@@ -34,8 +34,8 @@ static int show_log(struct rd_ctx *ctx, const struct rd_args *a,
 
 static int exec_runs(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	static const enum rd_col_kind kinds[] = {COL_NUM,  COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT,
-						 COL_NUM,  COL_TEXT, COL_TEXT, COL_TEXT};
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT,
+						 COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT};
 	return show_log(ctx, a, journal_runs, "runs", kinds);
 }
 
@@ -58,8 +58,8 @@ const struct rd_cmd cmd_runs = {
 
 static int exec_audit(struct rd_ctx *ctx, const struct rd_args *a)
 {
-	static const enum rd_col_kind kinds[] = {COL_NUM, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT,
-						 COL_TEXT};
+	static const enum rd_col_kind kinds[] = {COL_NUM,  COL_TEXT, COL_TEXT,
+						 COL_TEXT, COL_TEXT, COL_TEXT};
 	return show_log(ctx, a, journal_audit, "audit", kinds);
 }
 

@@ -31,7 +31,7 @@ static int exec_help(struct rd_ctx *ctx, const struct rd_args *a)
 		if (!c) {
 			char echo[RD_ECHO_SIZE];
 			rd_err_set(&ctx->err, "help: unknown command %s",
-					rd_echo(echo, a->argv[0], strlen(a->argv[0])));
+				   rd_echo(echo, a->argv[0], strlen(a->argv[0])));
 			return RD_FAILED;
 		}
 		sink_fieldf(ctx->out, c->name, "usage", COL_TEXT, "%s %s", c->name, c->usage);
@@ -70,7 +70,9 @@ const struct rd_cmd cmd_help = {
 	.summary = "list the commands, or describe one; help keys: the console's keys",
 	.min_args = 0,
 	.max_args = 1,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_COMMAND, .words = (const char *const[]){"keys", NULL}}},
+	.args = (const struct rd_arg[]){{.at = 0,
+					 .values = {.type = RD_ARG_COMMAND,
+						    .words = (const char *const[]){"keys", NULL}}},
 					RD_ARGS_END},
 	.exec = exec_help,
 };
@@ -98,7 +100,7 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		} else if (strlen(v) >= sizeof s->as_of || date_parse(v, strlen(v), &epoch)) {
 			char echo[RD_ECHO_SIZE];
 			rd_err_set(&ctx->err, "set as-of: %s is not an ISO 8601 date (2025-06-30)",
-					rd_echo(echo, v, strlen(v)));
+				   rd_echo(echo, v, strlen(v)));
 			return RD_FAILED;
 		} else {
 			snprintf(s->as_of, sizeof s->as_of, "%s", v);
@@ -107,7 +109,7 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
 			char echo[RD_ECHO_SIZE];
 			rd_err_set(&ctx->err, "set pii: expected on or off, not %s",
-					rd_echo(echo, v, strlen(v)));
+				   rd_echo(echo, v, strlen(v)));
 			return RD_FAILED;
 		}
 		struct rd_err aerr;
@@ -115,7 +117,8 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			/* Nothing is shown unmasked before the row saying who sees it is committed. */
 			if (audit_pii(ctx, AUDIT_OK, "pii shown", &aerr)) {
 				rd_err_set(&ctx->err,
-					   "set pii on: refused, email and phone stay masked: %s", aerr.msg);
+					   "set pii on: refused, email and phone stay masked: %s",
+					   aerr.msg);
 				return RD_FAILED;
 			}
 			s->pii = 1;
@@ -123,7 +126,8 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 			/* Masking comes first and stands even when its audit row cannot be written
 			 * (that is said); read-only, pii was never on. */
 			s->pii = 0;
-			if (!store_readonly(ctx->store) && audit_pii(ctx, AUDIT_OK, "pii masked", &aerr)) {
+			if (!store_readonly(ctx->store) &&
+			    audit_pii(ctx, AUDIT_OK, "pii masked", &aerr)) {
 				sink_message(ctx->out, "pii = off (not audited: %s)", aerr.msg);
 				return RD_OK;
 			}
@@ -132,15 +136,17 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 		/* Seconds a write waits for another process's write lock; 0 fails at once. */
 		double sec;
 		if (num_parse(v, strlen(v), &sec) || sec < 0 || sec > 86400) {
-			rd_err_set(&ctx->err, "set lock-timeout: expected seconds from 0 to 86400,"
-					      " not '%s'", v);
+			rd_err_set(&ctx->err,
+				   "set lock-timeout: expected seconds from 0 to 86400,"
+				   " not '%s'",
+				   v);
 			return RD_FAILED;
 		}
 		s->lock_timeout = sec;
 	} else {
 		char echo[RD_ECHO_SIZE];
 		rd_err_set(&ctx->err, "set: unknown setting %s (as-of, pii, lock-timeout)",
-				rd_echo(echo, key, strlen(key)));
+			   rd_echo(echo, key, strlen(key)));
 		return RD_FAILED;
 	}
 	sink_message(ctx->out, "%s = %s", key, v);
@@ -148,9 +154,15 @@ static int exec_set(struct rd_ctx *ctx, const struct rd_args *a)
 }
 
 static const struct rd_arg set_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"as-of", "lock-timeout", "pii", NULL}}},
-	{.when = "pii", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"on", "off", NULL}}},
-	{.when = "as-of", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"latest", NULL}}},
+	{.at = 0,
+	 .values = {.type = RD_ARG_WORD,
+		    .words = (const char *const[]){"as-of", "lock-timeout", "pii", NULL}}},
+	{.when = "pii",
+	 .at = 1,
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"on", "off", NULL}}},
+	{.when = "as-of",
+	 .at = 1,
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"latest", NULL}}},
 	RD_ARGS_END,
 };
 
@@ -192,7 +204,11 @@ const struct rd_cmd cmd_theme = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_CONSOLE,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"default", "dark", "light", "mono", NULL}}},
+	.args = (const struct rd_arg[]){{.at = 0,
+					 .values = {.type = RD_ARG_WORD,
+						    .words = (const char *const[]){"default",
+										   "dark", "light",
+										   "mono", NULL}}},
 					RD_ARGS_END},
 	.exec = exec_theme,
 };

@@ -88,7 +88,8 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
 			  "SELECT name, version, algo, segment, status, weight,"
-			  " json_extract(metrics, '$.auc') AS auc, json_extract(metrics, '$.ks') AS ks,"
+			  " json_extract(metrics, '$.auc') AS auc, json_extract(metrics, '$.ks') "
+			  "AS ks,"
 			  " created_at FROM models ORDER BY name, version",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -109,7 +110,7 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_table_begin(ctx->out, "serving", 5, cols, skinds);
 	for (int k = 0; k < BLEND_ROUTES; k++) {
 		const struct blend *b = &sb[blend_route((enum rd_customer_kind)(k % KINDS),
-						       (enum rd_segment)(k / KINDS))];
+							(enum rd_segment)(k / KINDS))];
 		int by_kind = !blend_kinds_alike(sb, (enum rd_segment)(k / KINDS));
 		if (!by_kind && k % KINDS != 0)
 			continue;
@@ -128,7 +129,8 @@ static int exec_models(struct rd_ctx *ctx, const struct rd_args *a)
 			snprintf(from, sizeof from, "members' cut-offs");
 		if (!isnan(b->auc_oof))
 			snprintf(auc, sizeof auc, "%.4f", b->auc_oof);
-		const char *row[] = {blend_route_name(b, by_kind, seg, sizeof seg), by, cut, from, auc};
+		const char *row[] = {blend_route_name(b, by_kind, seg, sizeof seg), by, cut, from,
+				     auc};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
@@ -174,7 +176,7 @@ static void show_metrics(struct rd_ctx *ctx, const char *json)
 /* The tables of a trained model, read from its metrics and specification by SQL. */
 static const struct model_table {
 	const char *name;
-	const char *sql;  /* ?1 name, ?2 version */
+	const char *sql; /* ?1 name, ?2 version */
 	enum rd_col_kind kinds[12];
 } model_tables[] = {
 	{"folds",
@@ -200,7 +202,8 @@ static const struct model_table {
 	 " WHERE m.name = ?1 AND m.version = ?2",
 	 {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM}},
 	{"iv",
-	 "SELECT json_extract(j.value, '$.name') AS feature, json_extract(j.value, '$.type') AS type,"
+	 "SELECT json_extract(j.value, '$.name') AS feature, json_extract(j.value, '$.type') AS "
+	 "type,"
 	 " json_extract(j.value, '$.bins') AS bins, round(json_extract(j.value, '$.iv'), 4) AS iv,"
 	 " round(json_extract(j.value, '$.iv_raw'), 4) AS iv_raw,"
 	 " CASE WHEN json_extract(j.value, '$.iv') < 0.02 THEN 'useless'"
@@ -215,7 +218,8 @@ static const struct model_table {
 	 "SELECT json_extract(j.value, '$.depth') AS depth, json_extract(j.value, '$.eta') AS eta,"
 	 " json_extract(j.value, '$.min_child') AS min_child,"
 	 " json_extract(j.value, '$.subsample') AS subsample,"
-	 " json_extract(j.value, '$.trees') AS trees, round(json_extract(j.value, '$.auc'), 4) AS auc,"
+	 " json_extract(j.value, '$.trees') AS trees, round(json_extract(j.value, '$.auc'), 4) AS "
+	 "auc,"
 	 " round(json_extract(j.value, '$.auc_sd'), 4) AS auc_sd,"
 	 " round(json_extract(j.value, '$.seconds'), 2) AS seconds,"
 	 " iif(json_extract(j.value, '$.chosen'), '*', '') AS chosen"
@@ -257,7 +261,14 @@ static const char *json_num_cell(const cJSON *v, int round_to, char *buf, size_t
 
 /* The members of a bin that the points table shows. */
 enum bin_field {
-	BIN_MISSING, BIN_SPECIAL, BIN_LEVELS, BIN_HI, BIN_GOODS, BIN_BADS, BIN_WOE, BIN_POINTS,
+	BIN_MISSING,
+	BIN_SPECIAL,
+	BIN_LEVELS,
+	BIN_HI,
+	BIN_GOODS,
+	BIN_BADS,
+	BIN_WOE,
+	BIN_POINTS,
 	BIN_NFIELDS
 };
 
@@ -269,8 +280,8 @@ struct bin_row {
 
 static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 {
-	static const char *const keys[] = {"missing", "special", "levels", "hi", "goods", "bads",
-					   "woe", "points"};
+	static const char *const keys[] = {"missing", "special", "levels", "hi",
+					   "goods",   "bads",    "woe",    "points"};
 	struct jsondoc_iter it;
 	struct jsondoc_span key, v;
 	memset(r, 0, sizeof *r);
@@ -284,7 +295,9 @@ static void bin_read(struct jsondoc_span bin, struct bin_row *r)
 			if (f == BIN_LEVELS) {
 				r->has[f] = !(v.n == 4 && memcmp(v.p, "null", 4) == 0);
 				r->levels = v;
-			} else if (f == BIN_MISSING) { /* true, as SQL's CASE WHEN read it: or non-zero */
+			} else if (
+				f ==
+				BIN_MISSING) { /* true, as SQL's CASE WHEN read it: or non-zero */
 				r->has[f] = (v.n == 4 && memcmp(v.p, "true", 4) == 0) ||
 					    (number && r->num[f] != 0);
 			} else {
@@ -325,7 +338,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns, const c
 		double prev_hi = 0;
 		while (jsondoc_next(&bit, NULL, &bin)) {
 			struct bin_row r;
-			char edge[2][64], customers[32] = "", bad_rate[32] = "", woe[32], points[32];
+			char edge[2][64], customers[32] = "", bad_rate[32] = "", woe[32],
+					  points[32];
 			bin_read(bin, &r);
 			buf_reset(&label);
 			buf_reset(&meaning);
@@ -356,23 +370,25 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns, const c
 				if (has_prev_hi)
 					sqlite3_snprintf(sizeof edge[0], edge[0], "%.6g", prev_hi);
 				if (r.has[BIN_HI])
-					sqlite3_snprintf(sizeof edge[1], edge[1], "%.6g", r.num[BIN_HI]);
+					sqlite3_snprintf(sizeof edge[1], edge[1], "%.6g",
+							 r.num[BIN_HI]);
 				buf_printf(&label, "(%s, %s]", has_prev_hi ? edge[0] : "-inf",
 					   r.has[BIN_HI] ? edge[1] : "inf");
 			}
 			if (r.has[BIN_GOODS] && r.has[BIN_BADS]) {
 				double n = r.num[BIN_GOODS] + r.num[BIN_BADS];
 				num_format(n, customers, sizeof customers);
-				num_format(sql_round(r.num[BIN_BADS] / (n > 1 ? n : 1), 4), bad_rate,
-					   sizeof bad_rate);
+				num_format(sql_round(r.num[BIN_BADS] / (n > 1 ? n : 1), 4),
+					   bad_rate, sizeof bad_rate);
 			}
 			const char *row[] = {name.data ? name.data : "",
 					     label.data ? label.data : "",
 					     customers,
 					     bad_rate,
-					     num_cell(r.has[BIN_WOE], r.num[BIN_WOE], 4, woe, sizeof woe),
-					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1, points,
-						      sizeof points),
+					     num_cell(r.has[BIN_WOE], r.num[BIN_WOE], 4, woe,
+						      sizeof woe),
+					     num_cell(r.has[BIN_POINTS], r.num[BIN_POINTS], 1,
+						      points, sizeof points),
 					     meaning.data ? meaning.data : ""};
 			sink_row(ctx->out, row);
 			if (!r.has[BIN_SPECIAL]) { /* a special bin is no edge */
@@ -391,8 +407,8 @@ static void show_points(struct rd_ctx *ctx, struct jsondoc_span columns, const c
 /* A scorecard's variable selection: every feature by IV, kept or dropped, and why. */
 static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 {
-	static const char *const cols[] = {"feature", "iv", "bins", "trend", "coef", "status",
-					   "reason"};
+	static const char *const cols[] = {"feature", "iv",     "bins",  "trend",
+					   "coef",    "status", "reason"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM,  COL_NUM, COL_TEXT,
 						 COL_NUM,  COL_TEXT, COL_TEXT};
 	cJSON *selection = cJSON_ParseWithLength(span.p, span.n);
@@ -406,14 +422,13 @@ static void show_selection(struct rd_ctx *ctx, struct jsondoc_span span)
 			const cJSON *status = member(f, "status"), *reason = member(f, "reason");
 			const cJSON *iv_v = member(f, "iv"), *bins_v = member(f, "bins");
 			const cJSON *coef_v = member(f, "coef");
-			const char *row[] = {
-				cJSON_IsString(name) ? name->valuestring : "",
-				json_num_cell(iv_v, 4, iv, sizeof iv),
-				json_num_cell(bins_v, 0, bins, sizeof bins),
-				cJSON_IsString(trend) ? trend->valuestring : "",
-				json_num_cell(coef_v, 4, coef, sizeof coef),
-				cJSON_IsString(status) ? status->valuestring : "",
-				cJSON_IsString(reason) ? reason->valuestring : ""};
+			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
+					     json_num_cell(iv_v, 4, iv, sizeof iv),
+					     json_num_cell(bins_v, 0, bins, sizeof bins),
+					     cJSON_IsString(trend) ? trend->valuestring : "",
+					     json_num_cell(coef_v, 4, coef, sizeof coef),
+					     cJSON_IsString(status) ? status->valuestring : "",
+					     cJSON_IsString(reason) ? reason->valuestring : ""};
 			sink_row(ctx->out, row);
 		}
 		sink_table_end(ctx->out);
@@ -439,8 +454,10 @@ static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns, const 
 		cJSON *col = cJSON_ParseWithLength(span.p, span.n);
 		const cJSON *name = member(col, "name"), *levels = member(col, "levels");
 		const cJSON *weights = member(col, "weights");
-		const cJSON *lab = labels_of(labels, cJSON_IsString(name) ? name->valuestring : NULL);
-		const cJSON *missing_w = member(col, "missing_weight"), *values = member(lab, "values");
+		const cJSON *lab = labels_of(labels,
+					     cJSON_IsString(name) ? name->valuestring : NULL);
+		const cJSON *missing_w = member(col, "missing_weight"),
+			    *values = member(lab, "values");
 		int nlevels = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
 		const cJSON *level = nlevels ? levels->child : NULL;
 		const cJSON *weight = cJSON_IsArray(weights) ? weights->child : NULL;
@@ -449,24 +466,28 @@ static void show_weights(struct rd_ctx *ctx, struct jsondoc_span columns, const 
 		for (int i = 0; i < rows; i++) {
 			int indicator = !nlevels && i == 1;
 			const cJSON *wv = nlevels && weight ? weight
-					  : indicator      ? missing_w
-							   : member(col, "weight");
-			const cJSON *ll = nlevels && cJSON_IsString(level) ? member(values, level->valuestring)
-				      : nlevels ? NULL
-						: member(lab, "label");
+					  : indicator       ? missing_w
+							    : member(col, "weight");
+			const cJSON *ll = nlevels && cJSON_IsString(level)
+						  ? member(values, level->valuestring)
+					  : nlevels ? NULL
+						    : member(lab, "label");
 			int f = cJSON_IsString(name) ? feature_index(name->valuestring) : -1;
-			const cJSON *at = indicator ? NULL : col; /* the indicator has no transform */
+			const cJSON *at = indicator ? NULL
+						    : col; /* the indicator has no transform */
 			const char *row[] = {cJSON_IsString(name) ? name->valuestring : "",
 					     cJSON_IsString(level) ? level->valuestring
-					     : indicator	   ? "missing"
+					     : indicator           ? "missing"
 								   : "",
 					     json_num_cell(wv, 4, w, sizeof w),
-					     json_num_cell(member(at, "mean"), 4, mean, sizeof mean),
+					     json_num_cell(member(at, "mean"), 4, mean,
+							   sizeof mean),
 					     json_num_cell(member(at, "sd"), 4, sd, sizeof sd),
 					     json_num_cell(member(at, "clip_lo"), 4, lo, sizeof lo),
 					     json_num_cell(member(at, "clip_hi"), 4, hi, sizeof hi),
-					     json_num_cell(member(at, "impute"), 4, imp, sizeof imp),
-					     cJSON_IsString(ll) ? ll->valuestring
+					     json_num_cell(member(at, "impute"), 4, imp,
+							   sizeof imp),
+					     cJSON_IsString(ll)   ? ll->valuestring
 					     : !nlevels && f >= 0 ? feature_labels[f]
 								  : ""};
 			sink_row(ctx->out, row);
@@ -508,7 +529,8 @@ static void show_calibration(struct rd_ctx *ctx, const char *name, int version)
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM, COL_NUM, COL_NUM};
 	if (store_prepare(ctx->store,
-			  "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS customers,"
+			  "SELECT j.key + 1 AS decile, json_extract(j.value, '$.count') AS "
+			  "customers,"
 			  " json_extract(j.value, '$.bads') AS bads,"
 			  " round(json_extract(j.value, '$.min_pd'), 4) AS min_pd,"
 			  " round(json_extract(j.value, '$.max_pd'), 4) AS max_pd,"
@@ -534,7 +556,8 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 	sqlite3_bind_int(spec, 2, version);
 	struct jsondoc_span doc = {"", 0}, columns = {"", 0}, v;
 	if (sqlite3_step(spec) == SQLITE_ROW)
-		doc = (struct jsondoc_span){col_text(spec, 0), (size_t)sqlite3_column_bytes(spec, 0)};
+		doc = (struct jsondoc_span){col_text(spec, 0),
+					    (size_t)sqlite3_column_bytes(spec, 0)};
 	double base;
 	char text[32];
 	if (jsondoc_member(doc, "base_points", &v) == 0 && jsondoc_number(v, &base) == 0) {
@@ -550,7 +573,8 @@ static void show_trained(struct rd_ctx *ctx, const char *name, int version, cons
 			num_format(p->valuedouble, text, sizeof text);
 		else
 			snprintf(text, sizeof text, "%s", cJSON_IsString(p) ? p->valuestring : "");
-		sink_field(ctx->out, "params", p->string, text, cJSON_IsNumber(p) ? COL_NUM : COL_TEXT);
+		sink_field(ctx->out, "params", p->string, text,
+			   cJSON_IsNumber(p) ? COL_NUM : COL_TEXT);
 	}
 	cJSON_Delete(params);
 	for (size_t t = 0; t < sizeof model_tables / sizeof *model_tables; t++) {
@@ -585,7 +609,8 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		return RD_FAILED;
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
-			  "SELECT algo, segment, status, weight, created_at, iif(algo = 'rules', spec, NULL),"
+			  "SELECT algo, segment, status, weight, created_at, iif(algo = 'rules', "
+			  "spec, NULL),"
 			  " metrics, json_extract(spec, '$.scaling') FROM models"
 			  " WHERE name = ?1 AND version = ?2",
 			  &s, &ctx->err))
@@ -604,14 +629,17 @@ static int model_show(struct rd_ctx *ctx, const char *ref)
 		struct rd_err serr;
 		cJSON *scaling = cJSON_Parse(col_text(s, 7));
 		if (model_scaling_parse(scaling, &sc, &serr) == 0)
-			sink_fieldf(ctx->out, "model", "bands", COL_TEXT, "A >= %d, B >= %d, C >= %d,"
-				    " D >= %d, E below", sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
+			sink_fieldf(ctx->out, "model", "bands", COL_TEXT,
+				    "A >= %d, B >= %d, C >= %d,"
+				    " D >= %d, E below",
+				    sc.bands[0], sc.bands[1], sc.bands[2], sc.bands[3]);
 		cJSON_Delete(scaling);
 		if (sqlite3_column_type(s, 6) != SQLITE_NULL)
 			show_metrics(ctx, col_text(s, 6));
 		struct rules_model rm;
 		struct rd_err ignore;
-		if (strcmp(col_text(s, 0), "rules") == 0 && rules_parse(col_text(s, 5), &rm, &ignore) == 0)
+		if (strcmp(col_text(s, 0), "rules") == 0 &&
+		    rules_parse(col_text(s, 5), &rm, &ignore) == 0)
 			cmd_rules_terms(ctx, &rm);
 		else
 			show_trained(ctx, name, version, col_text(s, 0));
@@ -629,7 +657,8 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 		return RD_FAILED;
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
-			  "SELECT algo, segment, weight, spec, metrics, reference, created_at FROM models"
+			  "SELECT algo, segment, weight, spec, metrics, reference, created_at FROM "
+			  "models"
 			  " WHERE name = ?1 AND version = ?2",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -652,8 +681,9 @@ static int model_export(struct rd_ctx *ctx, const char *ref, const char *path)
 		static const char *const json_cols[] = {"spec", "metrics", "reference"};
 		for (int i = 0; i < 3; i++) {
 			buf_printf(&doc, ",\n  \"%s\": %s", json_cols[i],
-				   sqlite3_column_type(s, 3 + i) == SQLITE_NULL ? "null"
-										: col_text(s, 3 + i));
+				   sqlite3_column_type(s, 3 + i) == SQLITE_NULL
+					   ? "null"
+					   : col_text(s, 3 + i));
 		}
 		buf_puts(&doc, "\n}");
 	}
@@ -685,9 +715,12 @@ static int json_members(struct rd_ctx *ctx, const char *path, const char *doc, c
 {
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
-			  "SELECT iif(json_type(?1, '$.spec') = 'object', json_extract(?1, '$.spec'), NULL),"
-			  " iif(json_type(?1, '$.metrics') = 'object', json_extract(?1, '$.metrics'), NULL),"
-			  " iif(json_type(?1, '$.reference') = 'object', json_extract(?1, '$.reference'),"
+			  "SELECT iif(json_type(?1, '$.spec') = 'object', json_extract(?1, "
+			  "'$.spec'), NULL),"
+			  " iif(json_type(?1, '$.metrics') = 'object', json_extract(?1, "
+			  "'$.metrics'), NULL),"
+			  " iif(json_type(?1, '$.reference') = 'object', json_extract(?1, "
+			  "'$.reference'),"
 			  " NULL)",
 			  &s, &ctx->err))
 		return -1;
@@ -728,8 +761,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	const cJSON *algo = cJSON_GetObjectItemCaseSensitive(doc, "algo");
 	const cJSON *segment = cJSON_GetObjectItemCaseSensitive(doc, "segment");
 	const cJSON *weight = cJSON_GetObjectItemCaseSensitive(doc, "weight");
-	if (!cJSON_IsObject(doc) || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, MODEL_FORMAT)) {
-		rd_err_set(&ctx->err, "%s: not a riskdesk model file (format %s)", path, MODEL_FORMAT);
+	if (!cJSON_IsObject(doc) || !cJSON_IsString(fmt) ||
+	    strcmp(fmt->valuestring, MODEL_FORMAT)) {
+		rd_err_set(&ctx->err, "%s: not a riskdesk model file (format %s)", path,
+			   MODEL_FORMAT);
 		goto out;
 	}
 	struct rd_err nerr;
@@ -743,19 +778,21 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	for (int i = 0; i < MODEL_ALGOS && cJSON_IsString(algo); i++)
 		is_trained |= strcmp(algo->valuestring, model_algo_names[i]) == 0;
 	if (!is_rules && !is_trained) {
-		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard, xgb or rf", path,
-			   cJSON_IsString(algo) ? algo->valuestring : "?");
+		rd_err_set(&ctx->err, "%s: algo '%.40s' is not rules, logit, scorecard, xgb or rf",
+			   path, cJSON_IsString(algo) ? algo->valuestring : "?");
 		goto out;
 	}
 	if (is_rules != (strcmp(name->valuestring, "rules") == 0)) {
 		/* The rules scorecard is one model with versions: the fallback. */
-		rd_err_set(&ctx->err, is_rules ? "%s: a rules model is a version of 'rules', not '%s'"
-					       : "%s: the name 'rules' belongs to the rules model, not %.40s",
+		rd_err_set(&ctx->err,
+			   is_rules ? "%s: a rules model is a version of 'rules', not '%s'"
+				    : "%s: the name 'rules' belongs to the rules model, not %.40s",
 			   path, is_rules ? name->valuestring : algo->valuestring);
 		goto out;
 	}
-	const char *seg = cJSON_IsString(segment) ? segment->valuestring
-						  : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
+	const char *seg = cJSON_IsString(segment)
+				  ? segment->valuestring
+				  : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
 	if (vocab_find(&vocab_model_segment, seg) < 0) {
 		char words[64];
 		rd_err_set(&ctx->err, "%s: segment '%.40s' is not %s", path, seg,
@@ -764,8 +801,8 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	}
 	char what[PATH_MAX + 16];
 	snprintf(what, sizeof what, "%s: 'weight'", path);
-	if (weight && model_weight_check(cJSON_IsNumber(weight) ? weight->valuedouble : NAN, what,
-					 &ctx->err))
+	if (weight &&
+	    model_weight_check(cJSON_IsNumber(weight) ? weight->valuedouble : NAN, what, &ctx->err))
 		goto out;
 	if (json_members(ctx, path, text.data, &spec, &metrics, &reference))
 		goto out;
@@ -779,8 +816,8 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		goto out;
 	}
 	if (tm && strcmp(algo->valuestring, model_algo_names[tm->algo]) != 0) {
-		rd_err_set(&ctx->err, "%s: 'algo' is %.40s but the spec is %s", path, algo->valuestring,
-			   model_algo_names[tm->algo]);
+		rd_err_set(&ctx->err, "%s: 'algo' is %.40s but the spec is %s", path,
+			   algo->valuestring, model_algo_names[tm->algo]);
 		model_free(tm);
 		goto out;
 	}
@@ -789,12 +826,15 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 	now_iso(now);
 	if (store_begin(ctx->store, &ctx->err) ||
 	    store_prepare(ctx->store,
-			  "INSERT INTO models(name, version, algo, segment, status, weight, spec, metrics,"
-			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
+			  "INSERT INTO models(name, version, algo, segment, status, weight, spec, "
+			  "metrics,"
+			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, "
+			  "?3,"
 			  " ?9, ?4, ?5, ?6, ?7, ?8 FROM models WHERE name = ?1",
 			  &s, &ctx->err))
 		goto out;
-	sqlite3_bind_text(s, 9, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 1, name->valuestring, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, algo->valuestring, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, seg, -1, SQLITE_STATIC);
@@ -809,8 +849,10 @@ static int model_import(struct rd_ctx *ctx, const char *path)
 		store_fail(ctx->store, &ctx->err, "model import");
 		goto out;
 	}
-	int version = (int)store_int(ctx->store, "SELECT max(version) FROM models WHERE rowid ="
-						 " last_insert_rowid()", 0);
+	int version = (int)store_int(ctx->store,
+				     "SELECT max(version) FROM models WHERE rowid ="
+				     " last_insert_rowid()",
+				     0);
 	if (store_commit(ctx->store, &ctx->err))
 		goto out;
 	sink_message(ctx->out, "imported %s@%d as a challenger ('promote %s@%d' makes it serve)",
@@ -832,7 +874,8 @@ static const struct rd_opt model_opts[] = {
 	{"max-fnr", "X", "model check: at most X of the defaulters approved at the cut-off (0.20)"},
 	{"min-ks", "X", "model check: the KS must be at least X (default 0.20)"},
 	{"min-hl-p", "X", "model check: the Hosmer-Lemeshow p-value must be at least X (0.05)"},
-	{"max-psi", "X", "model check: the score PSI against the current book must be below X (0.25)"},
+	{"max-psi", "X",
+	 "model check: the score PSI against the current book must be below X (0.25)"},
 	{NULL, NULL, NULL},
 };
 
@@ -847,7 +890,8 @@ static int model_check(struct rd_ctx *ctx, const struct rd_args *a)
 		if (!v)
 			continue;
 		*slot[i] = strtod(v, &end);
-		if (*end || end == v || !(*slot[i] >= 0) || (i < 4 && *slot[i] > 1) || !isfinite(*slot[i])) {
+		if (*end || end == v || !(*slot[i] >= 0) || (i < 4 && *slot[i] > 1) ||
+		    !isfinite(*slot[i])) {
 			rd_err_set(&ctx->err, "model check: --%s must be a number from 0 to %s",
 				   model_opts[i].name, i < 4 ? "1" : "infinity");
 			return RD_USAGE;
@@ -896,7 +940,8 @@ static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 	if (a->argc == 2 && strcmp(a->argv[0], "check") == 0)
 		return model_check(ctx, a);
 	if (a->nopts) {
-		rd_err_set(&ctx->err, "model: --%s is an option of 'model check NAME'", a->opts[0].opt->name);
+		rd_err_set(&ctx->err, "model: --%s is an option of 'model check NAME'",
+			   a->opts[0].opt->name);
 		return RD_USAGE;
 	}
 	if (a->argc == 1 && strcmp(a->argv[0], "export") && strcmp(a->argv[0], "import") &&
@@ -914,7 +959,9 @@ static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 static const char *const model_writing[] = {"import", NULL};
 
 static const struct rd_arg model_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_MODEL, .words = (const char *const[]){"check", "export", "import", NULL}}},
+	{.at = 0,
+	 .values = {.type = RD_ARG_MODEL,
+		    .words = (const char *const[]){"check", "export", "import", NULL}}},
 	{.when = "export check", .at = 1, .values = {.type = RD_ARG_MODEL}},
 	{.when = "import", .at = 1, .values = {.type = RD_ARG_FILE}},
 	{.when = "export", .at = 2, .values = {.type = RD_ARG_FILE}},
@@ -959,20 +1006,24 @@ static int set_status(struct rd_ctx *ctx, const char *ref, enum rd_model_status 
 		return RD_FAILED;
 	sqlite3_stmt *s = NULL;
 	if (st == MODEL_RETIRED && strcmp(name, "rules") == 0 &&
-	    store_int(ctx->store, "SELECT count(*) FROM models WHERE name = 'rules'"
-				  " AND status = 'champion'", 0) <= 1) {
+	    store_int(ctx->store,
+		      "SELECT count(*) FROM models WHERE name = 'rules'"
+		      " AND status = 'champion'",
+		      0) <= 1) {
 		sqlite3_stmt *q;
 		int is_champion = 0;
 		if (store_prepare(ctx->store,
 				  "SELECT status = 'champion' FROM models WHERE name = 'rules' AND"
-				  " version = ?1", &q, &ctx->err) == 0) {
+				  " version = ?1",
+				  &q, &ctx->err) == 0) {
 			sqlite3_bind_int(q, 1, version);
 			is_champion = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 			sqlite3_finalize(q);
 		}
 		if (is_champion) {
-			rd_err_set(&ctx->err, "retire: rules@%d is the fallback that scores when no trained"
-					      " model serves; import or promote another rules version first",
+			rd_err_set(&ctx->err,
+				   "retire: rules@%d is the fallback that scores when no trained"
+				   " model serves; import or promote another rules version first",
 				   version);
 			return RD_FAILED;
 		}
@@ -981,7 +1032,8 @@ static int set_status(struct rd_ctx *ctx, const char *ref, enum rd_model_status 
 		return RD_FAILED;
 	if (st == MODEL_CHAMPION) {
 		if (store_prepare(ctx->store,
-				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND version != ?2"
+				  "UPDATE models SET status = 'challenger' WHERE name = ?1 AND "
+				  "version != ?2"
 				  " AND status = 'champion'",
 				  &s, &ctx->err))
 			goto out;
@@ -994,8 +1046,9 @@ static int set_status(struct rd_ctx *ctx, const char *ref, enum rd_model_status 
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	if (store_prepare(ctx->store, "UPDATE models SET status = ?3 WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err))
+	if (store_prepare(ctx->store,
+			  "UPDATE models SET status = ?3 WHERE name = ?1 AND version = ?2", &s,
+			  &ctx->err))
 		goto out;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
@@ -1037,7 +1090,8 @@ static int replaced_list(struct rd_ctx *ctx, const char *name, int version, cons
 	sqlite3_stmt *s;
 	int n = 0;
 	if (store_prepare(ctx->store,
-			  "SELECT name, version FROM models WHERE status = 'champion' AND algo != 'rules'"
+			  "SELECT name, version FROM models WHERE status = 'champion' AND algo != "
+			  "'rules'"
 			  " AND NOT (name = ?1 AND version = ?2) AND (name = ?1 OR (?4 = 0 AND"
 			  " segment = ?3)) ORDER BY name, version",
 			  &s, &ctx->err))
@@ -1058,29 +1112,35 @@ static int replaced_list(struct rd_ctx *ctx, const char *name, int version, cons
 static void serving_message(struct rd_ctx *ctx, const struct blend sb[BLEND_ROUTES])
 {
 	int by_kind = blend_by_kind(sb);
-	int shared = !by_kind && strcmp(sb[blend_route(KIND_INDIVIDUAL, SEGMENT_NEW)].label,
-					sb[blend_route(KIND_INDIVIDUAL, SEGMENT_EXISTING)].label) == 0;
+	int shared = !by_kind &&
+		     strcmp(sb[blend_route(KIND_INDIVIDUAL, SEGMENT_NEW)].label,
+			    sb[blend_route(KIND_INDIVIDUAL, SEGMENT_EXISTING)].label) == 0;
 	for (int k = 0; k < (shared ? 1 : BLEND_ROUTES); k++) {
 		const struct blend *b = &sb[blend_route((enum rd_customer_kind)(k % KINDS),
-						       (enum rd_segment)(k / KINDS))];
+							(enum rd_segment)(k / KINDS))];
 		int apart = !blend_kinds_alike(sb, (enum rd_segment)(k / KINDS));
 		if (!shared && !apart && k % KINDS != 0)
 			continue;
 		char route[48], whob[64];
-		snprintf(whob, sizeof whob, "segment %s is", blend_route_name(b, apart, route,
-									       sizeof route));
+		snprintf(whob, sizeof whob, "segment %s is",
+			 blend_route_name(b, apart, route, sizeof route));
 		const char *who = shared ? "segments new and existing are" : whob;
 		char cut[160] = "";
 		if (b->n > 1 && b->cutoff_rows)
-			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is fitted on %zu customers'"
-				 " out-of-fold predictions)", b->cutoff_pd, b->cutoff_rows);
+			snprintf(cut, sizeof cut,
+				 " (its cut-off PD %.4f is fitted on %zu customers'"
+				 " out-of-fold predictions)",
+				 b->cutoff_pd, b->cutoff_rows);
 		else if (b->n > 1 && !isnan(b->cutoff_pd))
-			snprintf(cut, sizeof cut, " (its cut-off PD %.4f is the weighted mean of its"
-				 " members' cut-off scores)", b->cutoff_pd);
+			snprintf(cut, sizeof cut,
+				 " (its cut-off PD %.4f is the weighted mean of its"
+				 " members' cut-off scores)",
+				 b->cutoff_pd);
 		else if (b->n > 1)
 			snprintf(cut, sizeof cut, " (it has no cut-off: a member has none)");
 		if (b->n == 1)
-			sink_message(ctx->out, "%s served by %s@%d", who, b->m[0].name, b->m[0].version);
+			sink_message(ctx->out, "%s served by %s@%d", who, b->m[0].name,
+				     b->m[0].version);
 		else if (b->n > 1)
 			sink_message(ctx->out, "%s served by %s%s", who, b->label, cut);
 		else
@@ -1094,15 +1154,17 @@ static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 {
 	char name[128], segment[16];
 	int version, status = RD_FAILED;
-	snprintf(segment, sizeof segment, "%s", vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL));
+	snprintf(segment, sizeof segment, "%s",
+		 vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL));
 	struct rd_buf replaced = {0};
 	struct blend sb[BLEND_ROUTES];
 	if (resolve(ctx, ref, name, sizeof name, &version))
 		return RD_FAILED;
 	if (strcmp(name, "rules") == 0) {
 		if (blend > 0) {
-			rd_err_set(&ctx->err, "promote: the rules model is the fallback; it joins no"
-					      " blend");
+			rd_err_set(&ctx->err,
+				   "promote: the rules model is the fallback; it joins no"
+				   " blend");
 			return RD_USAGE;
 		}
 		return set_status(ctx, ref, MODEL_CHAMPION);
@@ -1140,13 +1202,13 @@ static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 		goto out;
 	const char *now = nreplaced > 1 ? " (now challengers)" : " (now a challenger)";
 	if (blend > 0)
-		sink_message(ctx->out, "%s@%d joins the blend of segment %s with weight %g%s%s%s", name,
-			     version, segment, blend, nreplaced ? ", replacing " : "",
+		sink_message(ctx->out, "%s@%d joins the blend of segment %s with weight %g%s%s%s",
+			     name, version, segment, blend, nreplaced ? ", replacing " : "",
 			     nreplaced ? replaced.data : "", nreplaced ? now : "");
 	else
-		sink_message(ctx->out, "%s@%d is now the champion of segment %s%s%s%s", name, version,
-			     segment, nreplaced ? ", replacing " : "", nreplaced ? replaced.data : "",
-			     nreplaced ? now : "");
+		sink_message(ctx->out, "%s@%d is now the champion of segment %s%s%s%s", name,
+			     version, segment, nreplaced ? ", replacing " : "",
+			     nreplaced ? replaced.data : "", nreplaced ? now : "");
 	serving_message(ctx, sb);
 	sink_message(ctx->out, "'recompute all' rescores with it");
 	status = RD_OK;
@@ -1177,21 +1239,24 @@ static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 }
 
 static const struct rd_opt promote_opts[] = {
-	{"blend", "W", "add it to its segment's blend with weight W instead of replacing the champion"},
+	{"blend", "W",
+	 "add it to its segment's blend with weight W instead of replacing the champion"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_promote = {
 	.name = "promote",
 	.usage = "NAME[@VERSION] [--blend W]",
-	.summary = "make a model version the champion of its segment, or add it to a blend (audited)",
+	.summary =
+		"make a model version the champion of its segment, or add it to a blend (audited)",
 	.help = "A customer is served by the champions of its kind (trained with --segment "
 		"individual or company; a company champion serves new and existing companies), "
 		"else of its segment (new: fewer than 3 delivered orders; existing), else those "
 		"trained on all; with none the rules model serves. promote replaces the champions "
 		"of the version's segment, which become challengers; with --blend W the version "
 		"joins the segment's blend with weight W: the score is the weighted mean of the "
-		"members' unclamped scores, named \"blend: a@1 \xc3\x97" "1 + b@2 \xc3\x97W\" in "
+		"members' unclamped scores, named \"blend: a@1 \xc3\x97"
+		"1 + b@2 \xc3\x97W\" in "
 		"profiles, history and exports, with its own cut-off, fitted on the members' "
 		"out-of-fold predictions of the customers they all predicted (without both "
 		"defaulters and others among them: the weighted mean of their cut-off scores). "

@@ -21,9 +21,9 @@ static const char *num4(double v, char *out, size_t n)
 
 static void emit_months(struct rd_ctx *ctx, const struct perf_report *r)
 {
-	static const char *const cols[] = {"month",    "window_end", "status", "customers",
-					   "bads",     "expected",   "actual", "auc",
-					   "gini",     "defaulted",  "unlabelled", "undated"};
+	static const char *const cols[] = {"month", "window_end", "status",     "customers",
+					   "bads",  "expected",   "actual",     "auc",
+					   "gini",  "defaulted",  "unlabelled", "undated"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_NUM,
 						 COL_NUM,  COL_NUM,  COL_NUM,  COL_NUM,
 						 COL_NUM,  COL_NUM,  COL_NUM,  COL_NUM};
@@ -55,8 +55,8 @@ static void emit_months(struct rd_ctx *ctx, const struct perf_report *r)
 	}
 	sink_table_end(ctx->out);
 
-	static const char *const bcols[] = {"month",    "band",   "customers",
-					    "bads",     "expected", "actual"};
+	static const char *const bcols[] = {"month", "band",     "customers",
+					    "bads",  "expected", "actual"};
 	static const enum rd_col_kind bkinds[] = {COL_TEXT, COL_TEXT, COL_NUM,
 						  COL_NUM,  COL_NUM,  COL_NUM};
 	sink_table_begin(ctx->out, "bands", 6, bcols, bkinds);
@@ -73,7 +73,10 @@ static void emit_months(struct rd_ctx *ctx, const struct perf_report *r)
 				snprintf(bads, sizeof bads, "%zu", c->bads);
 			else
 				snprintf(bads, sizeof bads, "-");
-			const char *row[] = {m->month, band, cu, bads,
+			const char *row[] = {m->month,
+					     band,
+					     cu,
+					     bads,
 					     num4(c->expected, ex, sizeof ex),
 					     num4(c->actual, ac, sizeof ac)};
 			sink_row(ctx->out, row);
@@ -95,7 +98,8 @@ static void emit_vintages(struct rd_ctx *ctx, const struct perf_report *r)
 		snprintf(bads, sizeof bads, "%zu", v->bads);
 		snprintf(pts, sizeof pts, "%d", v->points);
 		const char *row[] = {v->quarter, cu, bads, pts,
-				     num4(v->points ? v->cum[v->points - 1] : NAN, last, sizeof last)};
+				     num4(v->points ? v->cum[v->points - 1] : NAN, last,
+					  sizeof last)};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
@@ -121,10 +125,11 @@ int cmd_drift_outcomes(struct rd_ctx *ctx, const struct rd_args *a)
 	const char *window = args_opt(a, "window");
 	if (args_opt(a, "model") || args_opt(a, "feature") || (window && !o.months) ||
 	    (!o.months && (o.since || o.until))) {
-		rd_err_set(&ctx->err,
-			   "usage: drift --outcomes [--window N] [--since YYYY-MM] [--until YYYY-MM]"
-			   " [--vintages] | drift --vintages (no --model or --feature: they read the"
-			   " outcomes, not a reference)");
+		rd_err_set(
+			&ctx->err,
+			"usage: drift --outcomes [--window N] [--since YYYY-MM] [--until YYYY-MM]"
+			" [--vintages] | drift --vintages (no --model or --feature: they read the"
+			" outcomes, not a reference)");
 		return RD_USAGE;
 	}
 	uint64_t w;
@@ -142,7 +147,8 @@ int cmd_drift_outcomes(struct rd_ctx *ctx, const struct rd_args *a)
 		int month;
 		if (d && snapshot_month_parse(d, &month)) {
 			char echo[RD_ECHO_SIZE];
-			rd_err_set(&ctx->err, "drift --outcomes: --%s wants a month YYYY-MM, not %s",
+			rd_err_set(&ctx->err,
+				   "drift --outcomes: --%s wants a month YYYY-MM, not %s",
 				   i ? "until" : "since", rd_echo(echo, d, strlen(d)));
 			return RD_USAGE;
 		}

@@ -18,11 +18,11 @@ struct recompute {
 	struct rd_engine *engine;
 	struct profile_writer *writer;
 	int64_t done, total;
-	int64_t joined_later;    /* customers created after the as-of day: not scored */
-	int64_t bands[BANDS];    /* customers per band A..E */
+	int64_t joined_later; /* customers created after the as-of day: not scored */
+	int64_t bands[BANDS]; /* customers per band A..E */
 	struct rd_err err;
 	int failed;
-	size_t n;                /* customers in the batch */
+	size_t n; /* customers in the batch */
 	char *ids[BATCH];
 	double features[BATCH * FEAT_COUNT];
 	struct feature_times times[BATCH];
@@ -42,8 +42,8 @@ static int flush(struct recompute *r)
 				      r->results, &r->err) != 0;
 	r->scoring_s += now_seconds() - t0;
 	for (size_t i = 0; i < n && !stop; i++) {
-		if (profile_write(r->writer, r->ids[i], &r->results[i], r->features + i * FEAT_COUNT,
-				  &r->times[i], &r->err))
+		if (profile_write(r->writer, r->ids[i], &r->results[i],
+				  r->features + i * FEAT_COUNT, &r->times[i], &r->err))
 			stop = 1;
 		r->bands[vocab_band_index(r->results[i].score.band)]++;
 	}
@@ -86,7 +86,8 @@ static struct rd_strmap *select_ids(struct rd_ctx *ctx, const char *text, int64_
 		return NULL;
 	struct rd_buf sql = {0};
 	buf_printf(&sql,
-		   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
+		   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = "
+		   "c.id"
 		   " WHERE %s",
 		   expr_sql(e));
 	sqlite3_stmt *s;
@@ -122,11 +123,12 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 		sink_fieldf(ctx->out, "profile", "band", COL_TEXT, "%c", x->score.band);
 		sink_fieldf(ctx->out, "profile", "pd", COL_NUM, "%.4f", x->score.pd);
 		sink_field(ctx->out, "profile", "risk_level", x->score.risk_level, COL_TEXT);
-		sink_field(ctx->out, "profile", "segment", vocab_name(&vocab_segment, (int)x->segment),
-			   COL_TEXT);
+		sink_field(ctx->out, "profile", "segment",
+			   vocab_name(&vocab_segment, (int)x->segment), COL_TEXT);
 		char model[PROFILE_MODEL_SIZE];
 		sink_field(ctx->out, "profile", "model",
-			   profile_model_label(x->model_name, x->model_version, model, sizeof model),
+			   profile_model_label(x->model_name, x->model_version, model,
+					       sizeof model),
 			   COL_TEXT);
 		sink_field(ctx->out, "profile", "as_of", day, COL_TEXT);
 		return;
@@ -147,8 +149,10 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 	sink_message(ctx->out, "recomputed %lld customers in %.2f s (as of %s)", (long long)r->done,
 		     secs, day);
 	if (r->joined_later)
-		sink_message(ctx->out, "%lld customers created after %s were not scored (their"
-				       " profiles, if any, are unchanged)", (long long)r->joined_later, day);
+		sink_message(ctx->out,
+			     "%lld customers created after %s were not scored (their"
+			     " profiles, if any, are unchanged)",
+			     (long long)r->joined_later, day);
 	if (engine_has_trained(r->engine) && r->scoring_s > 0)
 		/* The rest is computing the features and writing profiles and history. */
 		sink_message(ctx->out, "scoring by the trained champions: %.2f s, %.0f customers/s",
@@ -208,8 +212,10 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 			rd_err_set(&ctx->err, "recompute: no customer %s",
 				   rd_echo(e, what, strlen(what)));
 		else if (rc == 2)
-			rd_err_set(&ctx->err, "recompute: customer %s was created after the as-of date"
-					      " %s: not scored", rd_echo(e, what, strlen(what)), day);
+			rd_err_set(&ctx->err,
+				   "recompute: customer %s was created after the as-of date"
+				   " %s: not scored",
+				   rd_echo(e, what, strlen(what)), day);
 		if (rc || visit(r, what, f, &times) || flush(r))
 			goto out;
 	} else if (r->total > 0) {
@@ -242,12 +248,15 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
 	    monitor_baseline(ctx->store, &baseline_rows, &ctx->err))
 		goto out;
-	if (run_finish_ok(ctx, run, r->done, NULL, &ctx->err) || store_commit(ctx->store, &ctx->err))
+	if (run_finish_ok(ctx, run, r->done, NULL, &ctx->err) ||
+	    store_commit(ctx->store, &ctx->err))
 		goto out;
 	report(ctx, r, as_of_day, now_seconds() - run->t0);
 	if (baseline_rows)
-		sink_message(ctx->out, "drift reference of the rules model: these %zu profiles"
-				       " ('drift baseline' renews it)", baseline_rows);
+		sink_message(ctx->out,
+			     "drift reference of the rules model: these %zu profiles"
+			     " ('drift baseline' renews it)",
+			     baseline_rows);
 	status = RD_OK;
 out:
 	if (run) {
@@ -266,14 +275,16 @@ out:
 }
 
 static const struct rd_opt recompute_opts[] = {
-	{"id", "ID", "the customer with exactly this id (even one called 'all' or 'where'); the"
-		     " console's r key uses it"},
+	{"id", "ID",
+	 "the customer with exactly this id (even one called 'all' or 'where'); the"
+	 " console's r key uses it"},
 	{"as-of", "DATE", "compute the features from the events on or before DATE (this run only)"},
 	{NULL, NULL, NULL},
 };
 
 static const struct rd_arg recompute_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_CUSTOMER, .words = (const char *const[]){"all", "where", NULL}}},
+	{.at = 0,
+	 .values = {.type = RD_ARG_CUSTOMER, .words = (const char *const[]){"all", "where", NULL}}},
 	{.when = "where", .at = 1, .rest = 1, .values = {.type = RD_ARG_EXPR}},
 	{.opt = "id", .values = {.type = RD_ARG_CUSTOMER}},
 	RD_ARGS_END,
@@ -285,9 +296,11 @@ const struct rd_cmd cmd_recompute = {
 	.summary = "rescore one customer, all, or those matching EXPR (band=E, score<550, ...)",
 	.help = "Computes the features as of the dataset's as-of date (--as-of, else 'set as-of', "
 		"else the latest event), point-in-time: only orders and payments on or before that "
-		"day count, and customers created after it are not scored. Scores with the champion "
+		"day count, and customers created after it are not scored. Scores with the "
+		"champion "
 		"models (rules when none is trained), and writes profiles (each records its as-of "
-		"day) and score history in one transaction: a cancelled or failed recompute changes "
+		"day) and score history in one transaction: a cancelled or failed recompute "
+		"changes "
 		"nothing.",
 	.min_args = 0,
 	.max_args = -1,

@@ -20,7 +20,8 @@ static char *current_rules(struct rd_ctx *ctx, int *version)
 	sqlite3_stmt *s;
 	char *spec = NULL;
 	if (store_prepare(ctx->store,
-			  "SELECT spec, version FROM models WHERE algo = 'rules' AND status = 'champion'"
+			  "SELECT spec, version FROM models WHERE algo = 'rules' AND status = "
+			  "'champion'"
 			  " ORDER BY version DESC LIMIT 1",
 			  &s, &ctx->err))
 		return NULL;
@@ -100,13 +101,17 @@ static int rules_import(struct rd_ctx *ctx, const char *path)
 	int status = RD_FAILED;
 	if (store_begin(ctx->store, &ctx->err))
 		goto out;
-	int version = (int)store_int(ctx->store,
-				     "SELECT coalesce(max(version), 0) + 1 FROM models WHERE name = 'rules'", 1);
+	int version = (int)
+		store_int(ctx->store,
+			  "SELECT coalesce(max(version), 0) + 1 FROM models WHERE name = 'rules'",
+			  1);
 	if (store_exec(ctx->store,
-		       "UPDATE models SET status = 'retired' WHERE algo = 'rules' AND status = 'champion'",
+		       "UPDATE models SET status = 'retired' WHERE algo = 'rules' AND status = "
+		       "'champion'",
 		       &ctx->err) ||
 	    store_prepare(ctx->store,
-			  "INSERT INTO models(name, version, algo, segment, status, spec, created_at)"
+			  "INSERT INTO models(name, version, algo, segment, status, spec, "
+			  "created_at)"
 			  " VALUES ('rules', ?1, 'rules', 'all', 'champion', ?2, ?3)",
 			  &s, &ctx->err))
 		goto out;
@@ -144,7 +149,8 @@ static int exec_rules(struct rd_ctx *ctx, const struct rd_args *a)
 static const char *const rules_writing[] = {"import", NULL};
 
 static const struct rd_arg rules_args[] = {
-	{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"export", "import", NULL}}},
+	{.at = 0,
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"export", "import", NULL}}},
 	{.when = "export import", .at = 1, .values = {.type = RD_ARG_FILE}},
 	RD_ARGS_END,
 };

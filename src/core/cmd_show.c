@@ -50,7 +50,7 @@ static void show_reasons(struct rd_ctx *ctx, const struct rd_profile *p)
  * cut-off, so that the profile's score visibly follows from them. */
 static void show_components(struct rd_ctx *ctx, const struct rd_profile *p)
 {
-	static const char *const cols[] = {"model", "version", "weight", "raw_score",
+	static const char *const cols[] = {"model", "version", "weight",   "raw_score",
 					   "score", "pd",      "cutoff_pd"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM,  COL_NUM, COL_NUM};
@@ -91,9 +91,11 @@ static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
 	sink_field(ctx->out, "profile", "risk_level",
 		   p->risk >= 0 ? vocab_name(&vocab_risk_level, p->risk) : "", COL_TEXT);
 	sink_field(ctx->out, "profile", "segment",
-		   p->head.segment >= 0 ? vocab_name(&vocab_segment, p->head.segment) : "", COL_TEXT);
+		   p->head.segment >= 0 ? vocab_name(&vocab_segment, p->head.segment) : "",
+		   COL_TEXT);
 	sink_field(ctx->out, "profile", "model",
-		   profile_model_label(p->model_name, p->model_version, model, sizeof model), COL_TEXT);
+		   profile_model_label(p->model_name, p->model_version, model, sizeof model),
+		   COL_TEXT);
 	if (p->ncomponents > 1 && !isnan(p->raw))
 		/* A blend's unclamped score: its members' weighted mean (rounded, clamped: the
 		 * score; through section 5's formula: the PD). */
@@ -105,7 +107,8 @@ static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
 	if (d >= 0) {
 		/* The serving model's cost-optimal cut-off: decline at or above it. */
 		sink_fieldf(ctx->out, "profile", "cutoff_pd", COL_NUM, "%.4f", p->cutoff_pd);
-		sink_field(ctx->out, "profile", "decision", vocab_name(&vocab_decision, d), COL_TEXT);
+		sink_field(ctx->out, "profile", "decision", vocab_name(&vocab_decision, d),
+			   COL_TEXT);
 	}
 	if (p->ncomponents > 1)
 		show_components(ctx, p);
@@ -121,7 +124,8 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_stmt *s = NULL;
 	int status = RD_FAILED;
 	if (store_prepare(ctx->store,
-			  "SELECT id, name, email, phone, kind, created_at FROM customers WHERE id = ?1",
+			  "SELECT id, name, email, phone, kind, created_at FROM customers WHERE id "
+			  "= ?1",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -169,7 +173,7 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	while (sqlite3_step(s) == SQLITE_ROW)
 		sink_field(ctx->out, "attributes", col_text(s, 0), col_text(s, 1),
 			   vocab_find(&vocab_attr_type, col_text(s, 2)) == ATTR_NUMERIC ? COL_NUM
-											 : COL_TEXT);
+											: COL_TEXT);
 	sqlite3_finalize(s);
 
 	struct rd_profile *p = rd_malloc(sizeof *p);
@@ -192,8 +196,8 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	if (cmd_emit_rows(ctx, s, "orders", okinds))
 		goto out;
 	sqlite3_finalize(s);
-	static const enum rd_col_kind pkinds[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_NUM, COL_NUM,
-						  COL_TEXT};
+	static const enum rd_col_kind pkinds[] = {COL_TEXT, COL_TEXT, COL_TEXT,
+						  COL_NUM,  COL_NUM,  COL_TEXT};
 	if (store_prepare(ctx->store,
 			  "SELECT id AS payment, created_at, method, success, amount, order_id"
 			  " FROM payments WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC"
@@ -215,14 +219,19 @@ const struct rd_cmd cmd_show = {
 	.summary = "the customer, its profile, reasons, features and recent orders and payments",
 	.min_args = 1,
 	.max_args = 1,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}},
+					RD_ARGS_END},
 	.exec = exec_show,
 };
 
 /* The column of each sort key (vocab.h): a fixed map, so no user text reaches the SQL. */
 static const char *const sort_sql[SORT_KEYS] = {
-	[SORT_ID] = "c.id",	  [SORT_NAME] = "c.name",	[SORT_SCORE] = "p.score",
-	[SORT_BAND] = "p.band",	  [SORT_PD] = "p.pd",		[SORT_SEGMENT] = "p.segment",
+	[SORT_ID] = "c.id",
+	[SORT_NAME] = "c.name",
+	[SORT_SCORE] = "p.score",
+	[SORT_BAND] = "p.band",
+	[SORT_PD] = "p.pd",
+	[SORT_SEGMENT] = "p.segment",
 	[SORT_LAST_ACTIVITY] = "p.last_activity",
 };
 
@@ -275,7 +284,8 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 		} else {
 			char ec[RD_ECHO_SIZE];
 			rd_err_set(&ctx->err,
-				   "list: unexpected %s (usage: list [where EXPR] [sort FIELD [desc]]"
+				   "list: unexpected %s (usage: list [where EXPR] [sort FIELD "
+				   "[desc]]"
 				   " [limit N])",
 				   rd_echo(ec, w, strlen(w)));
 			status = RD_USAGE;
@@ -298,7 +308,7 @@ static int exec_list(struct rd_ctx *ctx, const struct rd_args *a)
 		goto out;
 	int n = e ? expr_bind(e, s, 1) : 0;
 	sqlite3_bind_int64(s, n + 1, limit);
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_TEXT,
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_TEXT, COL_NUM,  COL_TEXT,
 						 COL_NUM,  COL_TEXT, COL_TEXT, COL_TEXT};
 	if (cmd_emit_rows(ctx, s, "customers", kinds))
 		goto out;
@@ -315,7 +325,9 @@ out:
 static const struct rd_arg list_args[] = {
 	{.key = "where", .at = 0, .rest = 1, .values = {.type = RD_ARG_EXPR}},
 	{.key = "sort", .at = 0, .values = {.type = RD_ARG_WORD, .vocab = &vocab_sort_key}},
-	{.key = "sort", .at = 1, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
+	{.key = "sort",
+	 .at = 1,
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"asc", "desc", NULL}}},
 	{.key = "limit", .at = 0, .values = {.type = RD_ARG_NONE}},
 	RD_ARGS_END,
 };
@@ -352,7 +364,8 @@ static int exec_history(struct rd_ctx *ctx, const struct rd_args *a)
 			  "SELECT computed_at, score, band, pd, model_name AS model,"
 			  " nullif(model_version, 0) AS version, round(cutoff_pd, 4) AS cutoff_pd,"
 			  " (SELECT group_concat(json_extract(j.value, '$.code'), ' ')"
-			  " FROM json_each(h.reasons) j) AS reasons, run_id AS run FROM score_history h"
+			  " FROM json_each(h.reasons) j) AS reasons, run_id AS run FROM "
+			  "score_history h"
 			  " WHERE customer_id = ?1 ORDER BY id",
 			  &s, &ctx->err))
 		return RD_FAILED;
@@ -371,6 +384,7 @@ const struct rd_cmd cmd_history = {
 	.summary = "every score the customer ever had",
 	.min_args = 1,
 	.max_args = 1,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}}, RD_ARGS_END},
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_CUSTOMER}},
+					RD_ARGS_END},
 	.exec = exec_history,
 };

@@ -41,7 +41,8 @@ static void report(struct rd_ctx *ctx, const struct snapshot_take *t, double sec
 		day_format(snapshot_month_end(m->month), as_of);
 		snprintf(n, sizeof n, "%lld", (long long)m->customers);
 		if (!isnan(m->mean_score))
-			snprintf(mean, sizeof mean, "%.1f", round(m->mean_score * 10) / 10); /* as SQL's */
+			snprintf(mean, sizeof mean, "%.1f",
+				 round(m->mean_score * 10) / 10); /* as SQL's */
 		const char *row[] = {month, as_of, n, mean, m->models};
 		sink_row(ctx->out, row);
 		rows += m->customers;
@@ -70,8 +71,9 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 		if (rc < 0)
 			return RD_FAILED;
 		if (rc == 1) {
-			rd_err_set(&ctx->err, "snapshot: no whole month of orders or payments to take"
-					      " (give --from and --to)");
+			rd_err_set(&ctx->err,
+				   "snapshot: no whole month of orders or payments to take"
+				   " (give --from and --to)");
 			return RD_FAILED;
 		}
 		if (!to)
@@ -97,7 +99,8 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 	}
 	t.months = rd_calloc((size_t)(t.last - t.first + 1), sizeof *t.months);
 	if (!(engine = engine_load(ctx->store, &ctx->err)) ||
-	    !(run = run_enter(ctx, &own, "snapshot", &ctx->err)) || store_begin(ctx->store, &ctx->err))
+	    !(run = run_enter(ctx, &own, "snapshot", &ctx->err)) ||
+	    store_begin(ctx->store, &ctx->err))
 		goto out;
 	t.run_id = run->id;
 	rc = snapshot_take(ctx->store, engine, &t, &ctx->err);
@@ -126,10 +129,12 @@ out:
 
 static const struct rd_opt snapshot_opts[] = {
 	{"monthly", NULL, "at calendar month ends (the only kind, so the default)"},
-	{"from", "YYYY-MM", "the first month (default: 11 months before the last, or that of the"
-			    " earliest order or payment when later)"},
-	{"to", "YYYY-MM", "the last month (default: the last one ending on or before the latest"
-			  " order or payment)"},
+	{"from", "YYYY-MM",
+	 "the first month (default: 11 months before the last, or that of the"
+	 " earliest order or payment when later)"},
+	{"to", "YYYY-MM",
+	 "the last month (default: the last one ending on or before the latest"
+	 " order or payment)"},
 	{NULL, NULL, NULL},
 };
 
@@ -224,7 +229,10 @@ const struct rd_cmd cmd_cleanup = {
 	.max_args = 1,
 	.flags = CMD_WRITES,
 	.opts = cleanup_opts,
-	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"snapshots", NULL}}},
+	.args = (const struct rd_arg[]){{.at = 0,
+					 .values = {.type = RD_ARG_WORD,
+						    .words = (const char *const[]){"snapshots",
+										   NULL}}},
 					RD_ARGS_END},
 	.exec = exec_cleanup,
 };

@@ -41,8 +41,10 @@ static int exec_status(struct rd_ctx *ctx, const struct rd_args *a)
 		any = 1;
 	}
 	if (!any)
-		sink_field(ctx->out, "status", "stale", "nothing: the profiles hold the latest load and"
-			   " were scored by the serving models", COL_TEXT);
+		sink_field(ctx->out, "status", "stale",
+			   "nothing: the profiles hold the latest load and"
+			   " were scored by the serving models",
+			   COL_TEXT);
 	return RD_OK;
 }
 

@@ -19,45 +19,54 @@
 
 static const struct rd_opt train_opts[] = {
 	{"algo", "ALGO", "logit, scorecard, xgb or rf (random forest)"},
-	{"segment", "S", "all, new, existing, individual or company (default all): the customers it"
-			 " learns from and serves"},
+	{"segment", "S",
+	 "all, new, existing, individual or company (default all): the customers it"
+	 " learns from and serves"},
 	{"features", "F,...", "only these features and attributes; kind adds the customer's kind"},
 	{"folds", "K", "K-fold stratified cross-validation (default 5)"},
 	{"folds-file", "FILE", "folds from a CSV of row,fold (a dataset's folds.csv)"},
 	{"c", "C", "logit, scorecard: inverse L2 strength (default 1)"},
 	{"cost-fn", "X", "cost of approving a defaulter (default 10)"},
 	{"cost-fp", "X", "cost of declining a good customer (default 1)"},
-	{"trees", "N", "xgb: boosting rounds (default 300; with --tune, the most early stopping may"
-		       " reach, default 2000); rf: trees (default 500)"},
+	{"trees", "N",
+	 "xgb: boosting rounds (default 300; with --tune, the most early stopping may"
+	 " reach, default 2000); rf: trees (default 500)"},
 	{"depth", "D", "xgb: maximum tree depth (default 4); rf: (default 16)"},
 	{"eta", "X", "xgb: learning rate (default 0.05)"},
-		{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
-	{"max-corr", "X", "scorecard: of two features whose WoE values correlate above X, leave"
-			   " out the one of lower IV (default 0.8; 1: keep both)"},
-	{"trend", "[F=]SHAPE", "scorecard: bin shape auto, ascending, descending, peak, valley or"
-			       " none, for every numeric feature or (repeated) for feature F"},
-	{"special", "F=V,...", "scorecard: sentinel codes of feature F with bins of their own"
-			       " (repeated per feature; replaces the mapping's)"},
+	{"min-iv", "X", "scorecard: leave out features whose IV is below X (default 0.02)"},
+	{"max-corr", "X",
+	 "scorecard: of two features whose WoE values correlate above X, leave"
+	 " out the one of lower IV (default 0.8; 1: keep both)"},
+	{"trend", "[F=]SHAPE",
+	 "scorecard: bin shape auto, ascending, descending, peak, valley or"
+	 " none, for every numeric feature or (repeated) for feature F"},
+	{"special", "F=V,...",
+	 "scorecard: sentinel codes of feature F with bins of their own"
+	 " (repeated per feature; replaces the mapping's)"},
 	{"bands", "A,B,C,D", "the lowest score of bands A to D (default 800,700,600,500)"},
-	{"min-child", "X", "xgb, rf: least hessian sum in a leaf (default 1; rf: that of"
-			   " sqrt(rows per tree)/4 rows)"},
+	{"min-child", "X",
+	 "xgb, rf: least hessian sum in a leaf (default 1; rf: that of"
+	 " sqrt(rows per tree)/4 rows)"},
 	{"subsample", "X", "xgb, rf: share of rows per tree (default 0.8; rf 0.632)"},
-	{"colsample", "X", "xgb: share of inputs per tree (default 0.8); rf: per split"
-			   " (default: sqrt(inputs) of them)"},
+	{"colsample", "X",
+	 "xgb: share of inputs per tree (default 0.8); rf: per split"
+	 " (default: sqrt(inputs) of them)"},
 	{"threads", "N", "xgb, rf: threads (default 0: all cores)"},
 	{"tune", NULL, "xgb: cross-validated search of depth, eta, min-child, subsample, trees"},
-	{"grid", "SPEC", "--tune's grid: the values of depth, eta, min-child and subsample, e.g."
-			 " depth=2,4:eta=0.05 (the default: depth=2,4,6:eta=0.02:min-child=1,10,50:"
-			 "subsample=0.8; a setting left out keeps it)"},
-	{"reasons", "shap|approx", "xgb, rf: reasons from exact SHAP or approximate contributions"
-				   " (default: xgb shap, rf approx)"},
+	{"grid", "SPEC",
+	 "--tune's grid: the values of depth, eta, min-child and subsample, e.g."
+	 " depth=2,4:eta=0.05 (the default: depth=2,4,6:eta=0.02:min-child=1,10,50:"
+	 "subsample=0.8; a setting left out keeps it)"},
+	{"reasons", "shap|approx",
+	 "xgb, rf: reasons from exact SHAP or approximate contributions"
+	 " (default: xgb shap, rf approx)"},
 	{NULL, NULL, NULL},
 };
 
 struct trainer {
 	struct rd_ctx *ctx;
-	int fit, fits;      /* the fit under way (0-based) of all CV fits and the final one */
-	int rounds;         /* xgb rounds per fit; 1 for the others */
+	int fit, fits; /* the fit under way (0-based) of all CV fits and the final one */
+	int rounds;    /* xgb rounds per fit; 1 for the others */
 };
 
 static void on_rounds(void *ud, int done, int total)
@@ -85,11 +94,11 @@ struct cv_result {
 	struct metrics_roc_point roc[ROC_POINTS];
 	size_t nroc;
 	double cfn, cfp, cv_seconds, fit_seconds;
-	struct metrics_hl hl;        /* over the gains deciles */
-	struct score_scaling scale;  /* the default one with the model's band edges */
-	double *oof;                 /* the out-of-fold PD of every row (owned) */
-	char folds_sig[17];          /* hash of the rows' ids and folds: equal for the same folds */
-	struct tune_row *tuning;     /* --tune's table (owned), ntuning rows, the chosen best */
+	struct metrics_hl hl;       /* over the gains deciles */
+	struct score_scaling scale; /* the default one with the model's band edges */
+	double *oof;                /* the out-of-fold PD of every row (owned) */
+	char folds_sig[17];         /* hash of the rows' ids and folds: equal for the same folds */
+	struct tune_row *tuning;    /* --tune's table (owned), ntuning rows, the chosen best */
 	int ntuning, best;
 	double tune_seconds;
 };
@@ -190,8 +199,8 @@ static void metrics_json(struct rd_buf *b, const struct cv_result *r, const char
 	buf_puts(b, "],\"calibration\":[");
 	for (int k = 0; k < METRICS_BANDS; k++) {
 		const struct metrics_calib_row *c = &r->calib[k];
-		buf_printf(b, "%s{\"band\":\"%c\",\"count\":%zu,\"bads\":%zu", k ? "," : "", c->band,
-			   c->count, c->bads);
+		buf_printf(b, "%s{\"band\":\"%c\",\"count\":%zu,\"bads\":%zu", k ? "," : "",
+			   c->band, c->count, c->bads);
 		num(b, "mean_pd", c->mean_pd);
 		num(b, "observed", c->observed);
 		buf_putc(b, '}');
@@ -226,7 +235,8 @@ static int cross_validate(struct rd_ctx *ctx, enum model_algo algo, const struct
 		if (ctx_cancelled(ctx))
 			goto out;
 		t->fit = f;
-		sink_progress(ctx->out, "training", (int64_t)f * t->rounds, (int64_t)t->fits * t->rounds);
+		sink_progress(ctx->out, "training", (int64_t)f * t->rounds,
+			      (int64_t)t->fits * t->rounds);
 		for (size_t i = 0; i < d->n; i++)
 			use[i] = fold[i] != f;
 		if (train_fit(algo, d, use, tp, p, NULL, &ctx->err))
@@ -282,8 +292,9 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 			 struct train_params *tp, struct cv_result *r)
 {
 	const char *name = a->argv[0], *al = args_opt(a, "algo");
-	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment")
-						     : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
+	const char *segment = args_opt(a, "segment")
+				      ? args_opt(a, "segment")
+				      : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
 	int i;
 	for (i = 0; i < MODEL_ALGOS && !(al && strcmp(al, model_algo_names[i]) == 0); i++)
 		;
@@ -320,9 +331,11 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 	    positive(a, "cost-fp", METRICS_CFP_DEFAULT, &r->cfp) ||
 	    positive(a, "eta", tp->xgb.eta, &tp->xgb.eta) || tp->xgb.eta > 1 ||
 	    positive(a, "trees", tp->xgb.trees, &trees) || trees > 5000 || trees != floor(trees) ||
-	    positive(a, "depth", tp->xgb.max_depth, &depth) || depth > 16 || depth != floor(depth)) {
-		rd_err_set(&ctx->err, "train: --c, --cost-fn, --cost-fp must be > 0, --eta in (0, 1],"
-				      " --trees 1 to 5000, --depth 1 to 16");
+	    positive(a, "depth", tp->xgb.max_depth, &depth) || depth > 16 ||
+	    depth != floor(depth)) {
+		rd_err_set(&ctx->err,
+			   "train: --c, --cost-fn, --cost-fp must be > 0, --eta in (0, 1],"
+			   " --trees 1 to 5000, --depth 1 to 16");
 		return -1;
 	}
 	const char *reasons = args_opt(a, "reasons");
@@ -333,13 +346,13 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 	tp->approx_reasons = reasons && strcmp(reasons, "approx") == 0;
 	const char *mi = args_opt(a, "min-iv"), *mc = args_opt(a, "max-corr");
 	char *end = NULL;
-	if (mi && ((tp->min_iv = strtod(mi, &end)), *end || end == mi || !(tp->min_iv >= 0) ||
-		   !isfinite(tp->min_iv))) {
+	if (mi && ((tp->min_iv = strtod(mi, &end)),
+		   *end || end == mi || !(tp->min_iv >= 0) || !isfinite(tp->min_iv))) {
 		rd_err_set(&ctx->err, "train: --min-iv must be a number >= 0");
 		return -1;
 	}
-	if (mc && ((tp->max_corr = strtod(mc, &end)), *end || end == mc || !(tp->max_corr > 0) ||
-		   tp->max_corr > 1)) {
+	if (mc && ((tp->max_corr = strtod(mc, &end)),
+		   *end || end == mc || !(tp->max_corr > 0) || tp->max_corr > 1)) {
 		rd_err_set(&ctx->err, "train: --max-corr must be a number in (0, 1]");
 		return -1;
 	}
@@ -349,15 +362,17 @@ static int parse_options(struct rd_ctx *ctx, const struct rd_args *a, enum model
 			continue;
 		int t = woe_trend_parse(v);
 		if (t < 0) {
-			rd_err_set(&ctx->err, "train: --trend must be auto, ascending, descending, peak,"
-					      " valley or none (or FEATURE=SHAPE)");
+			rd_err_set(&ctx->err,
+				   "train: --trend must be auto, ascending, descending, peak,"
+				   " valley or none (or FEATURE=SHAPE)");
 			return -1;
 		}
 		tp->trend = (enum woe_trend)t;
 	}
 	r->scale = score_scaling_default;
 	struct rd_err berr;
-	if (args_opt(a, "bands") && score_bands_parse(args_opt(a, "bands"), r->scale.bands, &berr)) {
+	if (args_opt(a, "bands") &&
+	    score_bands_parse(args_opt(a, "bands"), r->scale.bands, &berr)) {
 		rd_err_set(&ctx->err, "train: --bands: %s", berr.msg);
 		return -1;
 	}
@@ -386,8 +401,10 @@ static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct tr
 		if (!special) {
 			int t = woe_trend_parse(eq + 1);
 			if (t < 0)
-				rd_err_set(&ctx->err, "train: --trend %s: the shape must be auto, ascending,"
-						      " descending, peak, valley or none", e);
+				rd_err_set(&ctx->err,
+					   "train: --trend %s: the shape must be auto, ascending,"
+					   " descending, peak, valley or none",
+					   e);
 			else
 				rc = train_column_trend(d, name, (enum woe_trend)t, &ctx->err);
 		} else {
@@ -398,10 +415,13 @@ static int column_options(struct rd_ctx *ctx, const struct rd_args *a, struct tr
 			while (*p && rc == 0) {
 				char *end;
 				double x = strtod(p, &end);
-				if (end == p || (*end && *end != ',') || !isfinite(x) || n == WOE_SPECIAL_MAX) {
+				if (end == p || (*end && *end != ',') || !isfinite(x) ||
+				    n == WOE_SPECIAL_MAX) {
 					rd_err_set(&ctx->err, "train: --special %s: %s", e,
-						   n == WOE_SPECIAL_MAX ? "too many codes (at most 32)"
-									: "the codes must be numbers separated by commas");
+						   n == WOE_SPECIAL_MAX
+							   ? "too many codes (at most 32)"
+							   : "the codes must be numbers separated "
+							     "by commas");
 					rc = -1;
 				} else {
 					codes[n++] = x;
@@ -438,8 +458,8 @@ static int in_range(const struct rd_args *a, const char *key, double lo, double 
 static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum model_algo algo,
 			      struct train_params *tp, struct tune_grid *grid, int *tune)
 {
-	static const char *const tree_only[] = {"min-child", "subsample", "colsample", "threads",
-						"tune", "grid"};
+	static const char *const tree_only[] = {"min-child", "subsample", "colsample",
+						"threads",   "tune",      "grid"};
 	/* rf's colsample and min-child default to XGB_AUTO, chosen from the data. */
 	double mcw = tp->xgb.min_child_weight, sub, col = tp->xgb.colsample,
 	       threads = tp->xgb.threads;
@@ -452,7 +472,8 @@ static int parse_tree_options(struct rd_ctx *ctx, const struct rd_args *a, enum 
 		}
 	}
 	if (algo == MODEL_RF && args_opt(a, "eta")) {
-		rd_err_set(&ctx->err, "train: --eta is for xgb: a random forest's trees are averaged");
+		rd_err_set(&ctx->err,
+			   "train: --eta is for xgb: a random forest's trees are averaged");
 		return -1;
 	}
 	if (in_range(a, "threads", 0, 1024, 1, &threads)) {
@@ -495,13 +516,15 @@ static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo 
 	if (store_begin(ctx->store, &ctx->err) ||
 	    store_prepare(ctx->store,
 			  "INSERT INTO models(name, version, algo, segment, status, spec, metrics,"
-			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3,"
+			  " reference, created_at) SELECT ?1, coalesce(max(version), 0) + 1, ?2, "
+			  "?3,"
 			  " ?8, ?4, ?5, ?6, ?7 FROM models WHERE name = ?1",
 			  &s, &ctx->err))
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, model_algo_names[algo], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, vocab_name(&vocab_model_status, MODEL_CHALLENGER), -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, segment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, spec, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, metrics, -1, SQLITE_STATIC);
@@ -511,8 +534,10 @@ static int register_model(struct rd_ctx *ctx, const char *name, enum model_algo 
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE)
 		return store_fail(ctx->store, &ctx->err, "train");
-	*version = (int)store_int(ctx->store, "SELECT version FROM models WHERE rowid ="
-					      " last_insert_rowid()", 0);
+	*version = (int)store_int(ctx->store,
+				  "SELECT version FROM models WHERE rowid ="
+				  " last_insert_rowid()",
+				  0);
 	return 0;
 }
 
@@ -544,7 +569,8 @@ static int store_oof(struct rd_ctx *ctx, const char *name, int version, const st
 {
 	sqlite3_stmt *s;
 	if (store_prepare(ctx->store,
-			  "INSERT INTO model_oof(name, version, row, customer_id, fold, pd, defaulted)"
+			  "INSERT INTO model_oof(name, version, row, customer_id, fold, pd, "
+			  "defaulted)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			  &s, &ctx->err))
 		return -1;
@@ -573,7 +599,8 @@ static void report(struct rd_ctx *ctx, const char *name, int version, enum model
 	sink_fieldf(o, "model", "name", COL_TEXT, "%s@%d", name, version);
 	sink_field(o, "model", "algo", model_algo_names[algo], COL_TEXT);
 	sink_field(o, "model", "segment", segment, COL_TEXT);
-	sink_field(o, "model", "status", vocab_name(&vocab_model_status, MODEL_CHALLENGER), COL_TEXT);
+	sink_field(o, "model", "status", vocab_name(&vocab_model_status, MODEL_CHALLENGER),
+		   COL_TEXT);
 	sink_fieldf(o, "model", "rows", COL_NUM, "%zu", d->n);
 	sink_fieldf(o, "model", "bads", COL_NUM, "%zu", r->m.bads);
 	sink_fieldf(o, "model", "columns", COL_NUM, "%d", d->ncols);
@@ -586,8 +613,9 @@ static void report(struct rd_ctx *ctx, const char *name, int version, enum model
 	sink_fieldf(o, "metrics", "logloss", COL_NUM, "%.4f", r->m.logloss);
 	sink_fieldf(o, "metrics", "threshold_pd", COL_NUM, "%.4f", r->cut.cutoff);
 	sink_fieldf(o, "metrics", "expected_cost", COL_NUM, "%.4f", r->cut.expected_cost);
-	sink_message(o, "registered %s@%d as a challenger; 'model %s@%d' shows its tables,"
-			" 'promote %s@%d' makes it serve",
+	sink_message(o,
+		     "registered %s@%d as a challenger; 'model %s@%d' shows its tables,"
+		     " 'promote %s@%d' makes it serve",
 		     name, version, name, version, name, version);
 }
 
@@ -620,8 +648,8 @@ static int tune(struct rd_ctx *ctx, const struct train_data *d, const int *fold,
 /* --tune's table: a row per setting, the chosen one marked. */
 static void report_tuning(struct rd_ctx *ctx, const struct cv_result *r)
 {
-	static const char *const cols[] = {"depth", "eta", "min_child", "subsample", "trees",
-					   "auc", "auc_sd", "seconds", "chosen"};
+	static const char *const cols[] = {"depth", "eta",    "min_child", "subsample", "trees",
+					   "auc",   "auc_sd", "seconds",   "chosen"};
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM, COL_NUM, COL_NUM, COL_TEXT};
 	sink_table_begin(ctx->out, "tuning", 9, cols, kinds);
@@ -636,8 +664,9 @@ static void report_tuning(struct rd_ctx *ctx, const struct cv_result *r)
 		snprintf(v[5], sizeof v[5], "%.4f", t->auc);
 		snprintf(v[6], sizeof v[6], "%.4f", t->auc_sd);
 		snprintf(v[7], sizeof v[7], "%.2f", t->seconds);
-		const char *row[] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
-				     i == r->best ? "*" : ""};
+		const char *row[] = {v[0], v[1], v[2],
+				     v[3], v[4], v[5],
+				     v[6], v[7], i == r->best ? "*" : ""};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
@@ -659,8 +688,9 @@ static void folds_signature(const struct train_data *d, const int *fold, char si
 static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *name = a->argv[0], *folds_file = args_opt(a, "folds-file");
-	const char *segment = args_opt(a, "segment") ? args_opt(a, "segment")
-						     : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
+	const char *segment = args_opt(a, "segment")
+				      ? args_opt(a, "segment")
+				      : vocab_name(&vocab_model_segment, MODEL_SEGMENT_ALL);
 	enum model_algo algo;
 	struct train_params tp;
 	struct cv_result r = {0};
@@ -705,8 +735,10 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 		train_data_keep(&d, keep);
 		free(keep);
 		if (d.n < 20) {
-			rd_err_set(&ctx->err, "train: %zu customers of segment '%s' have an outcome;"
-					      " at least 20 are needed", d.n, segment);
+			rd_err_set(&ctx->err,
+				   "train: %zu customers of segment '%s' have an outcome;"
+				   " at least 20 are needed",
+				   d.n, segment);
 			goto out;
 		}
 	}
@@ -774,11 +806,13 @@ out:
 
 static const struct rd_arg train_args[] = {
 	{.at = 0, .values = {.type = RD_ARG_MODEL}},
-	{.opt = "algo", .values = {.type = RD_ARG_WORD, .words = model_algo_names, .nwords = MODEL_ALGOS}},
+	{.opt = "algo",
+	 .values = {.type = RD_ARG_WORD, .words = model_algo_names, .nwords = MODEL_ALGOS}},
 	{.opt = "segment", .values = {.type = RD_ARG_WORD, .vocab = &vocab_model_segment}},
 	{.opt = "features", .values = {.type = RD_ARG_COLUMN, .sep = ','}},
 	{.opt = "folds-file", .values = {.type = RD_ARG_FILE}},
-	{.opt = "reasons", .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"shap", "approx", NULL}}},
+	{.opt = "reasons",
+	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"shap", "approx", NULL}}},
 	RD_ARGS_END,
 };
 

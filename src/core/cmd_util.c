@@ -31,7 +31,7 @@ void cmd_emit_row(struct rd_ctx *ctx, sqlite3_stmt *s)
 
 /* Emits every row of a prepared statement as a table named name. */
 int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
-		     const enum rd_col_kind *kinds)
+		  const enum rd_col_kind *kinds)
 {
 	int n = sqlite3_column_count(s), rc;
 	const char *cols[32];
@@ -46,11 +46,11 @@ int cmd_emit_rows(struct rd_ctx *ctx, sqlite3_stmt *s, const char *name,
 	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, name);
 }
 
-
 void cmd_rules_terms(struct rd_ctx *ctx, const struct rules_model *m)
 {
 	static const char *const cols[] = {"feature", "divisor", "weight", "cap", "code", "text"};
-	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_TEXT, COL_TEXT};
+	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM,  COL_NUM,
+						 COL_NUM,  COL_TEXT, COL_TEXT};
 	sink_table_begin(ctx->out, "terms", 6, cols, kinds);
 	for (int i = 0; i < m->nterms; i++) {
 		const struct rules_term *t = &m->terms[i];

@@ -23,7 +23,8 @@ int ctx_cancelled(const struct rd_ctx *ctx)
 const struct rd_cmd *cmd_find(const char *name)
 {
 	for (const struct rd_cmd *const *c = rd_commands; *c; c++)
-		if (strcmp((*c)->name, name) == 0 || ((*c)->alias && strcmp((*c)->alias, name) == 0))
+		if (strcmp((*c)->name, name) == 0 ||
+		    ((*c)->alias && strcmp((*c)->alias, name) == 0))
 			return *c;
 	return NULL;
 }
@@ -96,7 +97,8 @@ int cmd_split_spans(const char *line, int *argc, char ***argv, int **start, int 
 					p++;
 				}
 				if (!*p) {
-					rd_err_set(err, "unterminated %s quote", q == '"' ? "double" : "single");
+					rd_err_set(err, "unterminated %s quote",
+						   q == '"' ? "double" : "single");
 					buf_free(&word);
 					v[n] = NULL;
 					cmd_argv_free(v);
@@ -212,8 +214,8 @@ static int parse_args(const struct rd_cmd *cmd, int argc, char **argv, const int
 			} else if (i + 1 < argc) {
 				value = argv[++i];
 			} else {
-				rd_err_set(err, "%s: option '--%s' needs a value (%s)", cmd->name, o->name,
-					   o->arg);
+				rd_err_set(err, "%s: option '--%s' needs a value (%s)", cmd->name,
+					   o->name, o->arg);
 				return -1;
 			}
 		} else if (eq) {
@@ -267,7 +269,8 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 		if (strcmp(*w, args.argv[0]) == 0)
 			flags |= CMD_WRITES;
 	if ((flags & CMD_WRITES) && store_readonly(ctx->store)) {
-		rd_err_set(&ctx->err, "%s: the database is open read-only (this command changes it)",
+		rd_err_set(&ctx->err,
+			   "%s: the database is open read-only (this command changes it)",
 			   cmd->name);
 		status = RD_FAILED;
 		goto out;
@@ -304,9 +307,9 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	if (flags & CMD_WRITES)
 		run_leave(ctx, &run, status);
 	if (flags & (CMD_WRITES | CMD_AUDITED)) {
-		enum rd_audit_status what = status == RD_OK	 ? AUDIT_OK
+		enum rd_audit_status what = status == RD_OK      ? AUDIT_OK
 					    : ctx_cancelled(ctx) ? AUDIT_CANCELLED
-					    : !began && gave_up	 ? AUDIT_REFUSED
+					    : !began && gave_up  ? AUDIT_REFUSED
 								 : AUDIT_FAILED;
 		audit_log(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg);
 	}

@@ -86,10 +86,11 @@ int date_parse(const char *s, size_t len, int64_t *epoch)
 		if (i < len) {
 			if (s[i] == 'Z' && i + 1 == len) {
 				i++;
-			} else if ((s[i] == '+' || s[i] == '-') && len == i + 6 && s[i + 3] == ':') {
+			} else if ((s[i] == '+' || s[i] == '-') && len == i + 6 &&
+				   s[i + 3] == ':') {
 				int oh, om;
-				if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) || oh > 23 ||
-				    om > 59)
+				if (digits(s + i + 1, 2, &oh) || digits(s + i + 4, 2, &om) ||
+				    oh > 23 || om > 59)
 					return -1;
 				offset = (s[i] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
 				i = len;

@@ -12,9 +12,10 @@ const char *drift_status(double psi)
 {
 	if (isnan(psi))
 		return "n/a";
-	return vocab_name(&vocab_drift_status, psi < DRIFT_MODERATE      ? DRIFT_LEVEL_STABLE
-					       : psi <= DRIFT_SIGNIFICANT ? DRIFT_LEVEL_MODERATE
-									  : DRIFT_LEVEL_SIGNIFICANT);
+	return vocab_name(&vocab_drift_status, psi < DRIFT_MODERATE ? DRIFT_LEVEL_STABLE
+					       : psi <= DRIFT_SIGNIFICANT
+						       ? DRIFT_LEVEL_MODERATE
+						       : DRIFT_LEVEL_SIGNIFICANT);
 }
 
 double drift_psi(const double *ref, const double *cur, int nbins, double *contrib)
@@ -56,7 +57,8 @@ void drift_ks_init(struct drift_ks *k, const double *q, int nq)
 		k->grid_lo = k->dq[0];
 		k->grid_scale = GRID_CELLS / (k->dq[k->nd - 1] - k->dq[0]);
 		for (int g = 0; g <= GRID_CELLS; g++)
-			k->grid[g] = (int)quantile_bin(k->dq, (size_t)k->nd, k->grid_lo + g / k->grid_scale);
+			k->grid[g] = (int)quantile_bin(k->dq, (size_t)k->nd,
+						       k->grid_lo + g / k->grid_scale);
 	}
 	k->le = rd_calloc((size_t)nq + 1, sizeof *k->le);
 	k->lt = rd_calloc((size_t)nq + 1, sizeof *k->lt);
@@ -93,10 +95,10 @@ void drift_ks_add(struct drift_ks *k, double x)
 	if (!k->nq)
 		return;
 	int p = position(k, x);
-	int ge = p < k->nd ? k->dfirst[p] : k->nq;                         /* q[ge] >= x */
-	int gt = p < k->nd && k->dq[p] == x ? k->dlast[p] + 1 : ge;         /* q[gt] > x */
-	k->le[ge]++; /* x <= q[i] for i >= ge */
-	k->lt[gt]++; /* x < q[i] for i >= gt */
+	int ge = p < k->nd ? k->dfirst[p] : k->nq;                  /* q[ge] >= x */
+	int gt = p < k->nd && k->dq[p] == x ? k->dlast[p] + 1 : ge; /* q[gt] > x */
+	k->le[ge]++;                                                /* x <= q[i] for i >= ge */
+	k->lt[gt]++;                                                /* x < q[i] for i >= gt */
 	k->n++;
 }
 

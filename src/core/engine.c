@@ -15,7 +15,7 @@ struct champion {
 	double weight;
 	int pos[BLEND_ROUTES]; /* its place in each route's serve[], or -1 */
 	struct rd_model *m;
-	int *attr_slot;       /* per model column: its attribute slot, or -1 for a feature */
+	int *attr_slot; /* per model column: its attribute slot, or -1 for a feature */
 };
 
 struct rd_engine {
@@ -24,14 +24,14 @@ struct rd_engine {
 	char *rules_name;
 	int rules_version;
 	struct blend serve[BLEND_ROUTES]; /* who serves each route (blend_route) */
-	struct champion *champ;   /* the members of any, each once */
+	struct champion *champ;           /* the members of any, each once */
 	int nchamp;
-	struct rd_strmap *slots;  /* attribute name -> slot, for the attributes models use */
+	struct rd_strmap *slots; /* attribute name -> slot, for the attributes models use */
 	int nslots;
-	int by_kind;              /* routes depend on the kind: each customer's is read */
-	sqlite3_stmt *attrs;      /* one customer's attributes (and kind, when a model takes it) */
-	sqlite3_stmt *kind;       /* one customer's kind, when by_kind */
-	struct rd_score *parts;   /* the last batch's component scores (engine_component.detail) */
+	int by_kind;            /* routes depend on the kind: each customer's is read */
+	sqlite3_stmt *attrs;    /* one customer's attributes (and kind, when a model takes it) */
+	sqlite3_stmt *kind;     /* one customer's kind, when by_kind */
+	struct rd_score *parts; /* the last batch's component scores (engine_component.detail) */
 	size_t nparts;
 };
 
@@ -39,7 +39,8 @@ static int load_rules(struct rd_engine *e, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(e->st,
-			  "SELECT name, version, spec FROM models WHERE name = 'rules' AND algo = 'rules'"
+			  "SELECT name, version, spec FROM models WHERE name = 'rules' AND algo = "
+			  "'rules'"
 			  " AND status = 'champion' ORDER BY version DESC LIMIT 1",
 			  &s, err))
 		return -1;
@@ -66,7 +67,8 @@ static int add_champion(struct rd_engine *e, int seg, int pos, const struct blen
 		}
 	}
 	sqlite3_stmt *s;
-	if (store_prepare(e->st, "SELECT spec FROM models WHERE name = ?1 AND version = ?2", &s, err))
+	if (store_prepare(e->st, "SELECT spec FROM models WHERE name = ?1 AND version = ?2", &s,
+			  err))
 		return -1;
 	sqlite3_bind_text(s, 1, bm->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, bm->version);
@@ -138,12 +140,13 @@ static struct rd_engine *engine_make(struct rd_store *st, const char *name, int 
 	e->by_kind = blend_by_kind(e->serve);
 	/* A model that takes the kind reads it with the attributes (customer_inputs). */
 	int takes_kind = strmap_get(e->slots, KIND_INPUT, strlen(KIND_INPUT)) >= 0;
-	if ((e->nslots && store_prepare(st,
-					takes_kind ? "SELECT name, value, num FROM customer_inputs"
-						     " WHERE customer_id = ?1"
-						   : "SELECT name, value, num FROM customer_attributes"
-						     " WHERE customer_id = ?1",
-					&e->attrs, err)) ||
+	if ((e->nslots &&
+	     store_prepare(st,
+			   takes_kind ? "SELECT name, value, num FROM customer_inputs"
+					" WHERE customer_id = ?1"
+				      : "SELECT name, value, num FROM customer_attributes"
+					" WHERE customer_id = ?1",
+			   &e->attrs, err)) ||
 	    (e->by_kind &&
 	     store_prepare(st, "SELECT kind FROM customers WHERE id = ?1", &e->kind, err)))
 		goto fail;
@@ -199,8 +202,8 @@ const char *engine_segment(const double *f)
 
 /* The attributes of a batch: per customer and slot, the text and the number. */
 struct batch_attrs {
-	char **text;  /* n * nslots, owned, NULL when absent */
-	double *num;  /* n * nslots, NaN when absent */
+	char **text; /* n * nslots, owned, NULL when absent */
+	double *num; /* n * nslots, NaN when absent */
 };
 
 static int read_attrs(struct rd_engine *e, size_t n, const char *const *ids, struct batch_attrs *a,
@@ -245,7 +248,8 @@ static int read_kinds(struct rd_engine *e, size_t n, const char *const *ids,
 		sqlite3_bind_text(e->kind, 1, ids[i], -1, SQLITE_STATIC);
 		int rc = sqlite3_step(e->kind);
 		if (rc == SQLITE_ROW) {
-			int k = vocab_find(&vocab_kind, (const char *)sqlite3_column_text(e->kind, 0));
+			int k = vocab_find(&vocab_kind,
+					   (const char *)sqlite3_column_text(e->kind, 0));
 			out[i].kind = k < 0 ? KIND_INDIVIDUAL : (enum rd_customer_kind)k;
 		}
 		sqlite3_reset(e->kind);
@@ -293,7 +297,8 @@ static void merge_reasons(struct engine_result *r, struct rd_score *const *parts
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
 			if (all[j].points > all[i].points ||
-			    (all[j].points == all[i].points && strcmp(all[j].code, all[i].code) < 0)) {
+			    (all[j].points == all[i].points &&
+			     strcmp(all[j].code, all[i].code) < 0)) {
 				struct rd_reason t = all[i];
 				all[i] = all[j];
 				all[j] = t;
@@ -312,8 +317,10 @@ static void fail_score(const char *name, int version, size_t m, const double *ra
 	while (r < m && isfinite(raw[r]))
 		r++;
 	if (r < m)
-		rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%s of its batch);"
-				" nothing was written", name, version, ids[rows[r]], msg);
+		rd_err_set(err,
+			   "model %s@%d gives customer '%.100s' no finite score (%s of its batch);"
+			   " nothing was written",
+			   name, version, ids[rows[r]], msg);
 	else
 		rd_err_set(err, "model %s@%d: %s", name, version, msg);
 }
@@ -369,7 +376,8 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 				if (col->feature >= 0) {
 					v = features[i * FEAT_COUNT + (size_t)col->feature];
 				} else {
-					size_t cell = i * (size_t)e->nslots + (size_t)ch->attr_slot[k];
+					size_t cell = i * (size_t)e->nslots +
+						      (size_t)ch->attr_slot[k];
 					if (col->categorical) {
 						int l = model_level(ch->m, k, attrs.text[cell]);
 						v = l < 0 ? NAN : l;
@@ -395,8 +403,9 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 			size_t at = i * stride + (size_t)k;
 			parts[at] = sc[r];
 			raw[at] = rw[r];
-			out[i].comp[k] = (struct engine_component){ch->name, ch->version, sc[r].score,
-								   sc[r].pd, ch->weight, rw[r],
+			out[i].comp[k] = (struct engine_component){ch->name,          ch->version,
+								   sc[r].score,       sc[r].pd,
+								   ch->weight,        rw[r],
 								   b->m[k].cutoff_pd, &parts[at]};
 		}
 		free(sc);
@@ -426,8 +435,10 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		}
 		r->raw = mix / wsum;
 		if (!isfinite(r->raw)) {
-			rd_err_set(err, "the weighted mean of %d champions gives customer '%.100s' no"
-					" finite score; nothing was written", k, ids[i]);
+			rd_err_set(err,
+				   "the weighted mean of %d champions gives customer '%.100s' no"
+				   " finite score; nothing was written",
+				   k, ids[i]);
 			goto out;
 		}
 		/* The members share one scale (blend_serving): their first's. */
@@ -442,8 +453,10 @@ rules:
 			continue;
 		double rr = rules_score(&e->rules, features + i * FEAT_COUNT, &out[i].score);
 		if (!isfinite(rr)) {
-			rd_err_set(err, "model %s@%d gives customer '%.100s' no finite score (%g);"
-					" nothing was written", e->rules_name, e->rules_version, ids[i], rr);
+			rd_err_set(err,
+				   "model %s@%d gives customer '%.100s' no finite score (%g);"
+				   " nothing was written",
+				   e->rules_name, e->rules_version, ids[i], rr);
 			goto out;
 		}
 		out[i].model_name = e->rules_name;

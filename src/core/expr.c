@@ -52,10 +52,18 @@ enum tok_kind {
 };
 
 enum cmp_op {
-	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, /* the six of op_sql */
-	OP_LIKE, OP_NLIKE,                        /* ~ !~ */
-	OP_IN, OP_NIN,                            /* in, not in */
-	OP_NULL, OP_NNULL,                        /* is null, is not null */
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_LE,
+	OP_GT,
+	OP_GE, /* the six of op_sql */
+	OP_LIKE,
+	OP_NLIKE, /* ~ !~ */
+	OP_IN,
+	OP_NIN, /* in, not in */
+	OP_NULL,
+	OP_NNULL, /* is null, is not null */
 };
 
 static const char *const op_sql[] = {" = ", " <> ", " < ", " <= ", " > ", " >= "};
@@ -216,8 +224,8 @@ static enum tok_kind keyword(const char *s, size_t n)
 	static const struct {
 		const char *word;
 		enum tok_kind kind;
-	} words[] = {{"and", T_AND}, {"or", T_OR},   {"not", T_NOT},
-		     {"in", T_IN},   {"is", T_IS},   {"null", T_NULL}};
+	} words[] = {{"and", T_AND}, {"or", T_OR}, {"not", T_NOT},
+		     {"in", T_IN},   {"is", T_IS}, {"null", T_NULL}};
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (same_ci(s, n, words[i].word))
 			return words[i].kind;
@@ -245,7 +253,8 @@ static int lex_string(struct parser *p)
 			i += 2;
 		} else if (c == '\\') {
 			if (i + 1 >= p->len)
-				return fail(p, "unterminated string at column %d", column(p, start));
+				return fail(p, "unterminated string at column %d",
+					    column(p, start));
 			char x = s[i + 1];
 			buf_putc(&p->sbuf, x == 'n' ? '\n' : x == 't' ? '\t' : x == 'r' ? '\r' : x);
 			i += 2;
@@ -316,7 +325,8 @@ static int lex(struct parser *p)
 	case '&':
 	case '|':
 		if (next != (char)c)
-			return fail(p, "unexpected character '%c' at column %d (did you mean '%c%c'?)",
+			return fail(p,
+				    "unexpected character '%c' at column %d (did you mean '%c%c'?)",
 				    c, column(p, i), c, c);
 		t->kind = c == '&' ? T_AND : T_OR;
 		n = 2;
@@ -326,7 +336,8 @@ static int lex(struct parser *p)
 	default:
 		if (!is_word_byte(c)) {
 			if (c < 0x20 || c == 0x7f)
-				return fail(p, "unexpected character 0x%02x at column %d", c, column(p, i));
+				return fail(p, "unexpected character 0x%02x at column %d", c,
+					    column(p, i));
 			return fail(p, "unexpected character '%c' at column %d", c, column(p, i));
 		}
 		while (i + n < p->len && is_word_byte((unsigned char)s[i + n]))
@@ -399,7 +410,8 @@ static int unknown_field(struct parser *p, const char *name, size_t len)
 					-1, &s, NULL) == SQLITE_OK)
 		while (sqlite3_step(s) == SQLITE_ROW)
 			if (sqlite3_column_text(s, 0))
-				suggest(name, len, (const char *)sqlite3_column_text(s, 0), best, &best_d);
+				suggest(name, len, (const char *)sqlite3_column_text(s, 0), best,
+					&best_d);
 	sqlite3_finalize(s);
 	struct rd_buf b = {0};
 	buf_printf(&b, "unknown field %s at column %d (", rd_echo(shown, name, len),
@@ -481,7 +493,7 @@ static int field_resolve(struct parser *p, struct field *f)
  * numbers for numeric fields, a known value for the closed sets, an ISO date for
  * dates; for '~' the text with LIKE's wildcards escaped, between '%'. */
 static int value_convert(struct parser *p, const struct field *f, enum cmp_op op,
-		      struct expr_param *out)
+			 struct expr_param *out)
 {
 	if (p->tok.kind == T_NULL)
 		return expected(p, "a value", "write 'is null' to test for a missing value");
@@ -536,8 +548,8 @@ static int value_convert(struct parser *p, const struct field *f, enum cmp_op op
 			}
 			char what[128];
 			if (enum_fields[k].range)
-				snprintf(what, sizeof what, "a %s %s to %s", vo->what, vocab_name(vo, 0),
-					 vocab_name(vo, vo->n - 1));
+				snprintf(what, sizeof what, "a %s %s to %s", vo->what,
+					 vocab_name(vo, 0), vocab_name(vo, vo->n - 1));
 			else
 				vocab_list(vo, " or ", what, sizeof what);
 			return expected(p, what, NULL);
@@ -814,8 +826,7 @@ struct rd_expr *expr_compile(const char *text, struct rd_store *st, struct rd_er
 	return expr_compile_pii(text, st, 0, err);
 }
 
-struct rd_expr *expr_compile_pii(const char *text, struct rd_store *st, int pii,
-				 struct rd_err *err)
+struct rd_expr *expr_compile_pii(const char *text, struct rd_store *st, int pii, struct rd_err *err)
 {
 	struct rd_err local;
 	struct parser p = {0};
@@ -890,7 +901,9 @@ int expr_bind(const struct rd_expr *e, sqlite3_stmt *stmt, int first)
 		switch (v->kind) {
 		case PARAM_INT: rc = sqlite3_bind_int64(stmt, first + i, v->i); break;
 		case PARAM_REAL: rc = sqlite3_bind_double(stmt, first + i, v->d); break;
-		default: rc = sqlite3_bind_text(stmt, first + i, v->text, -1, SQLITE_TRANSIENT); break;
+		default:
+			rc = sqlite3_bind_text(stmt, first + i, v->text, -1, SQLITE_TRANSIENT);
+			break;
 		}
 		if (rc != SQLITE_OK)
 			return -1;

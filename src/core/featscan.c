@@ -57,8 +57,8 @@ static int64_t parse_day_or_none(sqlite3_stmt *s, int col)
 {
 	int64_t e;
 	if (sqlite3_column_type(s, col) == SQLITE_NULL ||
-	    date_parse((const char *)sqlite3_column_text(s, col), (size_t)sqlite3_column_bytes(s, col),
-		       &e))
+	    date_parse((const char *)sqlite3_column_text(s, col),
+		       (size_t)sqlite3_column_bytes(s, col), &e))
 		return DAY_NONE;
 	return epoch_day(e);
 }
@@ -68,8 +68,9 @@ static int64_t parse_day_or_none(sqlite3_stmt *s, int col)
 static int event_epoch(sqlite3_stmt *s, int64_t as_of_day, int64_t *e)
 {
 	/* validated on load; a row written behind riskdesk's back is skipped */
-	return date_parse((const char *)sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3),
-			  e) == 0 && epoch_day(*e) <= as_of_day;
+	return date_parse((const char *)sqlite3_column_text(s, 3),
+			  (size_t)sqlite3_column_bytes(s, 3), e) == 0 &&
+	       epoch_day(*e) <= as_of_day;
 }
 
 /* Feeds one row of (customer_id, amount, status, created_at) or
@@ -97,7 +98,7 @@ static void feed_payment(struct feature_acc *acc, sqlite3_stmt *s, int64_t as_of
 }
 
 struct scan_customer {
-	char *id;          /* into the id arena */
+	char *id; /* into the id arena */
 	int64_t created_day;
 };
 
@@ -255,4 +256,3 @@ done:
 	sqlite3_finalize(s);
 	return rc;
 }
-

@@ -10,19 +10,31 @@
 #include "riskdesk/vocab.h"
 
 const char *const feature_names[FEAT_COUNT] = {
-	"orders_total", "orders_delivered", "orders_returned", "orders_cancelled",
-	"total_spend", "avg_order_value", "return_rate", "cancel_rate",
-	"payments_total", "payments_failed", "failed_payment_rate", "cod_share",
-	"recency_days", "frequency_90d", "monetary_90d", "amount_std", "tenure_days",
+	"orders_total",   "orders_delivered", "orders_returned",     "orders_cancelled",
+	"total_spend",    "avg_order_value",  "return_rate",         "cancel_rate",
+	"payments_total", "payments_failed",  "failed_payment_rate", "cod_share",
+	"recency_days",   "frequency_90d",    "monetary_90d",        "amount_std",
+	"tenure_days",
 };
 
 const char *const feature_labels[FEAT_COUNT] = {
-	"orders placed", "delivered orders", "returned orders", "cancelled orders",
-	"delivered spend", "average order value", "share of orders returned",
-	"share of orders cancelled", "payments", "failed payments", "share of payments failed",
-	"share of cash-on-delivery payments", "days since the last order",
-	"orders in the last 90 days", "order value in the last 90 days",
-	"spread of order amounts", "days as a customer",
+	"orders placed",
+	"delivered orders",
+	"returned orders",
+	"cancelled orders",
+	"delivered spend",
+	"average order value",
+	"share of orders returned",
+	"share of orders cancelled",
+	"payments",
+	"failed payments",
+	"share of payments failed",
+	"share of cash-on-delivery payments",
+	"days since the last order",
+	"orders in the last 90 days",
+	"order value in the last 90 days",
+	"spread of order amounts",
+	"days as a customer",
 };
 
 int feature_index(const char *name)

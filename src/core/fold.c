@@ -8,14 +8,13 @@
 /* U+00C0..U+00FF: the base letter of each, '*' for two letters (see latin1_pair), '\0'
  * for a sign kept as it is (× ÷). */
 static const char latin1[] = "aaaaaa*ceeeeiiiidnooooo\0ouuuuy**"
-			       "aaaaaa*ceeeeiiiidnooooo\0ouuuuy*y";
+			     "aaaaaa*ceeeeiiiidnooooo\0ouuuuy*y";
 
 /* U+0100..U+017F (Latin Extended-A), the same way. */
 static const char latin_ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkk"
-				     "llllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuu"
-				     "wwyyyzzzzzzs";
-_Static_assert(sizeof latin1 == 64 + 1 && sizeof latin_ext_a == 128 + 1,
-	       "a letter per code point");
+				  "llllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuu"
+				  "wwyyyzzzzzzs";
+_Static_assert(sizeof latin1 == 64 + 1 && sizeof latin_ext_a == 128 + 1, "a letter per code point");
 
 static const char *latin1_pair(unsigned cp)
 {

@@ -26,9 +26,9 @@
 #include "riskdesk/features.h"
 #include "riskdesk/vocab.h"
 
-#define GEN_BUF (1u << 20)   /* output buffer per file */
-#define GEN_ROW_MAX 1024     /* an upper bound on one formatted row */
-#define GEN_MAX_ORDERS 5000  /* per customer, whatever the activity draw says */
+#define GEN_BUF (1u << 20)  /* output buffer per file */
+#define GEN_ROW_MAX 1024    /* an upper bound on one formatted row */
+#define GEN_MAX_ORDERS 5000 /* per customer, whatever the activity draw says */
 #define GEN_LN2 0.69314718055994530942
 /* The book (docs/design.md, "Stationary generated book"): customers join at a steady
  * growth rate, so that the tenures at any month end follow one exponential distribution
@@ -181,18 +181,30 @@ struct gen_name {
 };
 
 static const struct gen_name first_names[] = {
-	{"Anna", "anna"},       {"Ben", "ben"},         {"Clara", "clara"},     {"David", "david"},
-	{"Elena", "elena"},     {"Felix", "felix"},     {"Greta", "greta"},     {"Hannah", "hannah"},
-	{"Jonas", "jonas"},     {"Julia", "julia"},     {"Karl", "karl"},       {"Lea", "lea"},
-	{"Leon", "leon"},       {"Lina", "lina"},       {"Luca", "luca"},       {"Marie", "marie"},
-	{"Max", "max"},         {"Mia", "mia"},         {"Noah", "noah"},       {"Paul", "paul"},
-	{"Sara", "sara"},       {"Tom", "tom"},         {"Zoe", "zoe"},         {"Jürgen", "juergen"},
-	{"Søren", "soeren"},    {"Chloé", "chloe"},     {"José", "jose"},       {"Ana", "ana"},
-	{"Marco", "marco"},     {"Giulia", "giulia"},   {"Piotr", "piotr"},     {"Agnieszka", "agnieszka"},
-	{"Tomás", "tomas"},     {"Emma", "emma"},       {"Oliver", "oliver"},   {"Amelia", "amelia"},
-	{"Liam", "liam"},       {"Fatima", "fatima"},   {"Mehmet", "mehmet"},   {"Aylin", "aylin"},
-	{"Yusuf", "yusuf"},     {"Ingrid", "ingrid"},   {"Lars", "lars"},       {"Katarzyna", "katarzyna"},
-	{"Matteo", "matteo"},   {"Sofia", "sofia"},     {"Nils", "nils"},       {"Eva", "eva"},
+	{"Anna", "anna"},     {"Ben", "ben"},
+	{"Clara", "clara"},   {"David", "david"},
+	{"Elena", "elena"},   {"Felix", "felix"},
+	{"Greta", "greta"},   {"Hannah", "hannah"},
+	{"Jonas", "jonas"},   {"Julia", "julia"},
+	{"Karl", "karl"},     {"Lea", "lea"},
+	{"Leon", "leon"},     {"Lina", "lina"},
+	{"Luca", "luca"},     {"Marie", "marie"},
+	{"Max", "max"},       {"Mia", "mia"},
+	{"Noah", "noah"},     {"Paul", "paul"},
+	{"Sara", "sara"},     {"Tom", "tom"},
+	{"Zoe", "zoe"},       {"Jürgen", "juergen"},
+	{"Søren", "soeren"},  {"Chloé", "chloe"},
+	{"José", "jose"},     {"Ana", "ana"},
+	{"Marco", "marco"},   {"Giulia", "giulia"},
+	{"Piotr", "piotr"},   {"Agnieszka", "agnieszka"},
+	{"Tomás", "tomas"},   {"Emma", "emma"},
+	{"Oliver", "oliver"}, {"Amelia", "amelia"},
+	{"Liam", "liam"},     {"Fatima", "fatima"},
+	{"Mehmet", "mehmet"}, {"Aylin", "aylin"},
+	{"Yusuf", "yusuf"},   {"Ingrid", "ingrid"},
+	{"Lars", "lars"},     {"Katarzyna", "katarzyna"},
+	{"Matteo", "matteo"}, {"Sofia", "sofia"},
+	{"Nils", "nils"},     {"Eva", "eva"},
 };
 
 static const struct gen_name last_names[] = {
@@ -214,12 +226,13 @@ static const struct gen_name last_names[] = {
 	{"Silva", "silva"},       {"Santos", "santos"},       {"Horvat", "horvat"},
 };
 
-static const char *const company_forms[] = {"GmbH", "AG", "KG", "GmbH & Co. KG", "Ltd", "SE", "e.K."};
-static const char *const company_trades[] = {"Handel",  "Logistik", "Elektro", "Bau",
-					     "Textil",  "Consulting", "Trading", "Versand",
-					     "Medien",  "Feinkost"};
+static const char *const company_forms[] = {"GmbH", "AG", "KG",  "GmbH & Co. KG",
+					    "Ltd",  "SE", "e.K."};
+static const char *const company_trades[] = {"Handel", "Logistik",   "Elektro", "Bau",
+					     "Textil", "Consulting", "Trading", "Versand",
+					     "Medien", "Feinkost"};
 static const char *const company_words[] = {"Nordlicht", "Alpen", "Rhein", "Blauwal", "Sonnenhof",
-					    "Eiche", "Hanse", "Polar", "Atlas", "Kompass"};
+					    "Eiche",     "Hanse", "Polar", "Atlas",   "Kompass"};
 static const char *const email_domains[] = {"example.com", "example.net", "example.org",
 					    "mail.example.com", "post.example.net"};
 static const char *const mobile_prefixes[] = {"151", "152", "157", "160", "162", "170", "171",
@@ -235,11 +248,19 @@ static const int hour_weights[24] = {2,  1,  1,  1,  1,  2,  4,  7,  10, 12, 13,
 
 /* ---- buffered output ---- */
 
-enum { OUT_CUSTOMERS, OUT_ORDERS, OUT_PAYMENTS, OUT_OUTCOMES, OUT_REQUESTS, OUT_RECORDS, OUT_COUNT };
+enum {
+	OUT_CUSTOMERS,
+	OUT_ORDERS,
+	OUT_PAYMENTS,
+	OUT_OUTCOMES,
+	OUT_REQUESTS,
+	OUT_RECORDS,
+	OUT_COUNT
+};
 
-static const char *const out_names[OUT_COUNT] = {"customers.csv", "orders.csv", "payments.csv",
-						 "outcomes.csv", "credit_requests.csv",
-						 "external_records.csv"};
+static const char *const out_names[OUT_COUNT] = {"customers.csv",       "orders.csv",
+						 "payments.csv",        "outcomes.csv",
+						 "credit_requests.csv", "external_records.csv"};
 static const char *const out_headers[OUT_COUNT] = {
 	"id,name,email,phone,kind,created_at\n",
 	"id,customer_id,amount,status,created_at\n",
@@ -376,34 +397,33 @@ static void put_time(struct gen_out *o, int64_t epoch)
 struct gen_run {
 	const struct gen_opts *opts;
 	struct gen_out out[OUT_COUNT];
-	int64_t as_of_day;    /* GEN_AS_OF */
-	int64_t first_day;    /* the history's first day: GEN_HISTORY_MONTHS before the window */
-	int64_t end_epoch;    /* the day after as_of_day at 00:00:00Z: events are before it */
-	double growth_span;   /* e^(days of history / GEN_MEAN_AGE) - 1 */
-	int64_t drift_epoch;  /* orders from here on shift when opts->drift */
-	int cust_width;       /* digits of customer ids */
-	int event_width;      /* digits of order and payment ids */
-	int64_t orders;       /* orders written so far (the last order number) */
-	int64_t payments;     /* payments written so far */
-	int64_t requests;     /* credit requests written so far */
-	int64_t window_day;   /* the first day of the reported months: requests start there */
-	int64_t hour_total;   /* sum of hour_weights */
+	int64_t as_of_day;   /* GEN_AS_OF */
+	int64_t first_day;   /* the history's first day: GEN_HISTORY_MONTHS before the window */
+	int64_t end_epoch;   /* the day after as_of_day at 00:00:00Z: events are before it */
+	double growth_span;  /* e^(days of history / GEN_MEAN_AGE) - 1 */
+	int64_t drift_epoch; /* orders from here on shift when opts->drift */
+	int cust_width;      /* digits of customer ids */
+	int event_width;     /* digits of order and payment ids */
+	int64_t orders;      /* orders written so far (the last order number) */
+	int64_t payments;    /* payments written so far */
+	int64_t requests;    /* credit requests written so far */
+	int64_t window_day;  /* the first day of the reported months: requests start there */
+	int64_t hour_total;  /* sum of hour_weights */
 };
 
 /* One customer's hidden parameters. */
 struct gen_customer {
-	int64_t num;       /* 1-based customer number */
-	int company;       /* 1: kind company */
-	double risk;       /* hidden r in [0, 1] */
-	double wealth;     /* log-normal (median 1): order values, income, property */
-	double mu, sigma;  /* log-normal order value (log of euros) */
-	double p_cod;      /* chance an order is paid cash on delivery */
-	double p_fail;     /* chance a payment attempt fails */
-	double p_cancel;   /* chance the customer cancels an order */
-	double p_return;   /* chance a delivered order comes back */
+	int64_t num;         /* 1-based customer number */
+	int company;         /* 1: kind company */
+	double risk;         /* hidden r in [0, 1] */
+	double wealth;       /* log-normal (median 1): order values, income, property */
+	double mu, sigma;    /* log-normal order value (log of euros) */
+	double p_cod;        /* chance an order is paid cash on delivery */
+	double p_fail;       /* chance a payment attempt fails */
+	double p_cancel;     /* chance the customer cancels an order */
+	double p_return;     /* chance a delivered order comes back */
 	int64_t created_day; /* day number of created_at */
 };
-
 
 static int digits(int64_t v)
 {
@@ -460,12 +480,11 @@ static int64_t time_of_day(struct gen_run *g, struct gen_rng *r, int64_t t)
 }
 
 /* One order at time t, its payments and its status as of the end of the window. */
-static void gen_order(struct gen_run *g, const struct gen_customer *c, struct gen_rng *r,
-		      int64_t t)
+static void gen_order(struct gen_run *g, const struct gen_customer *c, struct gen_rng *r, int64_t t)
 {
 	int drifted = g->opts->drift && t >= g->drift_epoch;
 	double mu = c->mu, p_cod = c->p_cod, p_return = c->p_return, p_fail = c->p_fail;
-	if (drifted) { /* the later population buys dearer, pays cash, sends back more and
+	if (drifted) {      /* the later population buys dearer, pays cash, sends back more and
 			* its payments fail more */
 		mu += 0.85; /* x2.3 */
 		p_cod = p_cod + 0.50;
@@ -580,10 +599,12 @@ static void write_customer(struct gen_run *g, const struct gen_customer *c, stru
 			snprintf(email, sizeof email, "info@%s-%s.%s", l1->ascii, trade, domain);
 		} else if (style < 55) { /* a comma: quoted in the CSV */
 			snprintf(name, sizeof name, "%s, %s & Co", l1->text, l2->text);
-			snprintf(email, sizeof email, "office@%s-%s.%s", l1->ascii, l2->ascii, domain);
+			snprintf(email, sizeof email, "office@%s-%s.%s", l1->ascii, l2->ascii,
+				 domain);
 		} else if (style < 75) {
 			snprintf(name, sizeof name, "%s & %s %s", l1->text, l2->text, form);
-			snprintf(email, sizeof email, "kontakt@%s%s.%s", l1->ascii, l2->ascii, domain);
+			snprintf(email, sizeof email, "kontakt@%s%s.%s", l1->ascii, l2->ascii,
+				 domain);
 		} else if (style < 95) {
 			snprintf(name, sizeof name, "%s %s %s", word, trade, form);
 			snprintf(email, sizeof email, "accounts@%s-%s.%s", word, trade, domain);
@@ -594,7 +615,8 @@ static void write_customer(struct gen_run *g, const struct gen_customer *c, stru
 		for (char *p = email; *p; p++) /* trades and words are ASCII; lower-case them */
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		const char *prefix = PICK(r, area_codes); /* draws in a fixed order, not an argument's */
+		const char *prefix =
+			PICK(r, area_codes); /* draws in a fixed order, not an argument's */
 		snprintf(phone, sizeof phone, "+49 %s %07lld", prefix,
 			 (long long)(1000000 + rng_below(r, 9000000)));
 	} else {
@@ -605,11 +627,14 @@ static void write_customer(struct gen_run *g, const struct gen_customer *c, stru
 		if (style == 0)
 			snprintf(email, sizeof email, "%s.%s@%s", f->ascii, l1->ascii, domain);
 		else if (style == 1)
-			snprintf(email, sizeof email, "%c.%s%lld@%s", f->ascii[0], l1->ascii, n, domain);
+			snprintf(email, sizeof email, "%c.%s%lld@%s", f->ascii[0], l1->ascii, n,
+				 domain);
 		else if (style == 2)
-			snprintf(email, sizeof email, "%s%s%lld@%s", f->ascii, l1->ascii, n, domain);
+			snprintf(email, sizeof email, "%s%s%lld@%s", f->ascii, l1->ascii, n,
+				 domain);
 		else
-			snprintf(email, sizeof email, "%s.%s.%lld@%s", l1->ascii, f->ascii, n, domain);
+			snprintf(email, sizeof email, "%s.%s.%lld@%s", l1->ascii, f->ascii, n,
+				 domain);
 		const char *prefix = PICK(r, mobile_prefixes);
 		snprintf(phone, sizeof phone, "+49 %s %07lld", prefix,
 			 (long long)(1000000 + rng_below(r, 9000000)));
@@ -631,11 +656,11 @@ static void write_customer(struct gen_run *g, const struct gen_customer *c, stru
 
 /* ---- credit requests and external records ---- */
 
-#define GEN_QUEUE_DAYS 30     /* requests of the last 30 days are pending: the queue */
-#define GEN_REFERRED_DAYS 90  /* older ones referred to an analyst and still open */
+#define GEN_QUEUE_DAYS 30    /* requests of the last 30 days are pending: the queue */
+#define GEN_REFERRED_DAYS 90 /* older ones referred to an analyst and still open */
 
-static const char *const purposes_individual[] = {"car", "home_improvement", "consumer_goods",
-						  "education", "travel", "debt_consolidation"};
+static const char *const purposes_individual[] =
+	{"car", "home_improvement", "consumer_goods", "education", "travel", "debt_consolidation"};
 static const char *const purposes_company[] = {"working_capital", "equipment", "vehicles",
 					       "expansion", "refinancing"};
 static const int terms_individual[] = {12, 24, 36, 48, 60};
@@ -726,16 +751,19 @@ static void gen_credit(struct gen_run *g, const struct gen_customer *c)
 	/* Income (a company's: its yearly profit before tax) and debt, as the applicant
 	 * declares them; the tax office's figure is close, lower for the risky. */
 	double base = c->company ? 120000 : 36000;
-	int64_t income = euros(base * c->wealth * (1 - 0.35 * rk) * gen_exp(0.25 * rng_normal(r)), 100);
-	int64_t debt = rng_chance(r, 0.3 * (1 - rk)) ? 0
-			: euros((double)income * rk * 1.2 * rng_unif(r), 100);
+	int64_t income = euros(base * c->wealth * (1 - 0.35 * rk) * gen_exp(0.25 * rng_normal(r)),
+			       100);
+	int64_t debt = rng_chance(r, 0.3 * (1 - rk))
+			       ? 0
+			       : euros((double)income * rk * 1.2 * rng_unif(r), 100);
 	int64_t last = -1;
 	int64_t y;
 	unsigned m, d;
 	civil(g->window_day, &y, &m, &d);
 	for (int64_t month = y * 12 + (m - 1);; month++) {
 		int64_t first = days_from_civil(month / 12, (unsigned)(month % 12) + 1, 1);
-		int64_t next = days_from_civil((month + 1) / 12, (unsigned)((month + 1) % 12) + 1, 1);
+		int64_t next = days_from_civil((month + 1) / 12, (unsigned)((month + 1) % 12) + 1,
+					       1);
 		if (first > g->as_of_day)
 			break;
 		int64_t lo = first > c->created_day ? first : c->created_day;
@@ -753,8 +781,11 @@ static void gen_credit(struct gen_run *g, const struct gen_customer *c)
 	int64_t fetched = last + 5 + rng_below(r, 600);
 	char key[48], payload[512];
 	if (rng_chance(r, 0.92)) {
-		int64_t declared = euros((double)income * (0.85 + 0.2 * rng_unif(r) - 0.2 * rk), 100);
-		int64_t arrears = rng_chance(r, 0.6 * rk) ? euros((double)income * 0.1 * rng_unif(r), 10) : 0;
+		int64_t declared = euros((double)income * (0.85 + 0.2 * rng_unif(r) - 0.2 * rk),
+					 100);
+		int64_t arrears = rng_chance(r, 0.6 * rk)
+					  ? euros((double)income * 0.1 * rng_unif(r), 10)
+					  : 0;
 		int digit = 1 + (int)rng_below(r, 9), two = (int)rng_below(r, 100);
 		if (c->company)
 			snprintf(key, sizeof key, "DE%d%08lld", digit, (long long)c->num);
@@ -763,12 +794,14 @@ static void gen_credit(struct gen_run *g, const struct gen_customer *c)
 		snprintf(payload, sizeof payload,
 			 "{\"tax_id\": \"%s\", \"tax_year\": 2024, \"declared_income\": %lld,"
 			 " \"arrears\": %lld, \"insolvency\": %s}",
-			 key, (long long)declared, (long long)arrears, insolvent ? "true" : "false");
+			 key, (long long)declared, (long long)arrears,
+			 insolvent ? "true" : "false");
 		write_record(g, c, "tax_office", key, payload, fetched);
 	}
 	if (rng_chance(r, 0.70)) {
 		int64_t value = euros((c->company ? 600000 : 250000) * c->wealth *
-				      gen_exp(0.3 * rng_normal(r)), 1000);
+					      gen_exp(0.3 * rng_normal(r)),
+				      1000);
 		int64_t charges = euros((double)value * (0.2 * rng_unif(r) + 0.6 * rk), 1000);
 		int district = 100 + (int)rng_below(r, 900);
 		int shared = !c->company && rng_chance(r, 0.4);

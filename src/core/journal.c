@@ -52,7 +52,7 @@ static int side_append(struct rd_store *st, cJSON *line)
 	if (end >= 0 && write(fd, text, len) == (ssize_t)len)
 		rc = 0;
 	else if (end >= 0 && ftruncate(fd, end) != 0) /* never leave half a line... */
-		rc = -1; /* ...and a reader skips one that stays */
+		rc = -1;                              /* ...and a reader skips one that stays */
 	store_side_lock(st, 0);
 out:
 	cJSON_free(text);
@@ -196,9 +196,9 @@ int journal_pending(struct rd_store *st, struct rd_err *err)
 		       " DELETE FROM temp.pending_audit; DELETE FROM temp.pending_runs;",
 		       err))
 		return -1;
-	return side_apply(st,
-			  "INSERT INTO temp.pending_audit VALUES (?1, ?2, ?3, ?4, ?5)",
-			  "INSERT OR REPLACE INTO temp.pending_runs VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	return side_apply(st, "INSERT INTO temp.pending_audit VALUES (?1, ?2, ?3, ?4, ?5)",
+			  "INSERT OR REPLACE INTO temp.pending_runs VALUES (?1, ?2, ?3, ?4, ?5, "
+			  "?6)",
 			  err) < 0
 		       ? -1
 		       : 0;
@@ -221,31 +221,30 @@ static sqlite3_stmt *log_rows(struct rd_store *st, const char *oldest_first,
  * process is gone is `interrupted` (the next writer marks it so). Seconds: the run's own
  * measure, a real; else (runs older than schema 14) the difference of its whole-second
  * times, an integer. */
-#define RUNS_SQL(order)                                                                    \
-	"SELECT * FROM (SELECT r.id, r.kind, CASE WHEN p.id IS NULL AND r.status ="           \
-	" 'running' AND NOT run_alive(r.id) THEN 'interrupted' ELSE"                          \
-	" coalesce(p.status, r.status) END AS status, coalesce(p.rows, r.rows) AS rows,"      \
-	" r.started_at, coalesce(round(coalesce(p.seconds, r.seconds), 3),"                   \
-	" CAST(round((julianday(coalesce(p.finished_at, r.finished_at))"                      \
-	" - julianday(r.started_at)) * 86400) AS INTEGER)) AS seconds, r.user, r.args,"       \
-	" CASE WHEN p.id IS NULL AND r.status = 'running' AND NOT run_alive(r.id)"            \
-	" THEN '" RUN_INTERRUPTED "' ELSE coalesce(p.message, r.message, '') END"              \
-	" AS message FROM runs r LEFT JOIN temp.pending_runs p ON p.id = r.id"                \
+#define RUNS_SQL(order)                                                                            \
+	"SELECT * FROM (SELECT r.id, r.kind, CASE WHEN p.id IS NULL AND r.status ="                \
+	" 'running' AND NOT run_alive(r.id) THEN 'interrupted' ELSE"                               \
+	" coalesce(p.status, r.status) END AS status, coalesce(p.rows, r.rows) AS rows,"           \
+	" r.started_at, coalesce(round(coalesce(p.seconds, r.seconds), 3),"                        \
+	" CAST(round((julianday(coalesce(p.finished_at, r.finished_at))"                           \
+	" - julianday(r.started_at)) * 86400) AS INTEGER)) AS seconds, r.user, r.args,"            \
+	" CASE WHEN p.id IS NULL AND r.status = 'running' AND NOT run_alive(r.id)"                 \
+	" THEN '" RUN_INTERRUPTED "' ELSE coalesce(p.message, r.message, '') END"                  \
+	" AS message FROM runs r LEFT JOIN temp.pending_runs p ON p.id = r.id"                     \
 	" ORDER BY r.id DESC LIMIT ?1) ORDER BY id " order
 
-sqlite3_stmt *journal_runs(struct rd_store *st, int64_t limit, int newest_first,
-			   struct rd_err *err)
+sqlite3_stmt *journal_runs(struct rd_store *st, int64_t limit, int newest_first, struct rd_err *err)
 {
 	return log_rows(st, RUNS_SQL("ASC"), RUNS_SQL("DESC"), limit, newest_first, err);
 }
 
 /* Rows still waiting in DB-riskdesk (a write refused while the lock was busy) come without
  * an id, in time order with the others (after those of the same second). */
-#define AUDIT_SQL(order)                                                                   \
-	"SELECT id, at, user, status, command, detail FROM (SELECT * FROM (SELECT id,"        \
-	" at, user, status, command, coalesce(detail, '') AS detail, 0 AS w, id AS n"         \
-	" FROM audit UNION ALL SELECT NULL, at, user, status, command,"                       \
-	" coalesce(detail, ''), 1, rowid FROM temp.pending_audit)"                            \
+#define AUDIT_SQL(order)                                                                           \
+	"SELECT id, at, user, status, command, detail FROM (SELECT * FROM (SELECT id,"             \
+	" at, user, status, command, coalesce(detail, '') AS detail, 0 AS w, id AS n"              \
+	" FROM audit UNION ALL SELECT NULL, at, user, status, command,"                            \
+	" coalesce(detail, ''), 1, rowid FROM temp.pending_audit)"                                 \
 	" ORDER BY at DESC, w DESC, n DESC LIMIT ?1) ORDER BY at " order ", w " order ", n " order
 
 sqlite3_stmt *journal_audit(struct rd_store *st, int64_t limit, int newest_first,
@@ -326,7 +325,8 @@ int run_mark_ok(struct rd_store *st, struct rd_run *run, int64_t rows, const cha
 	char now[21];
 	now_iso(now);
 	if (store_prepare(st,
-			  "UPDATE runs SET status = 'ok', finished_at = ?1, rows = ?2, message = ?3,"
+			  "UPDATE runs SET status = 'ok', finished_at = ?1, rows = ?2, message = "
+			  "?3,"
 			  " seconds = ?5 WHERE id = ?4",
 			  &s, err))
 		return -1;
@@ -411,9 +411,9 @@ void job_run_end(const struct rd_job *job, struct rd_run *own, int rc, const str
 	if (job->run)
 		return; /* the caller's: its opener ends it */
 	run_end(job->store, own,
-		rc == 0		      ? RUN_STATUS_OK
+		rc == 0              ? RUN_STATUS_OK
 		: job_cancelled(job) ? RUN_STATUS_CANCELLED
-				      : RUN_STATUS_FAILED,
+				     : RUN_STATUS_FAILED,
 		err->msg);
 }
 
@@ -526,7 +526,8 @@ void journal_busy(struct rd_store *st, int64_t own_run, double timeout, enum sto
 	int n = 0;
 	gethostname(host, sizeof host - 1);
 	if (store_prepare(st,
-			  "SELECT args, user, started_at, pid, host FROM runs WHERE status = 'running'"
+			  "SELECT args, user, started_at, pid, host FROM runs WHERE status = "
+			  "'running'"
 			  " AND id IS NOT ?1 AND run_alive(id) ORDER BY id DESC LIMIT 3",
 			  &s, &scratch) == 0) {
 		if (own_run)
@@ -550,7 +551,8 @@ void journal_busy(struct rd_store *st, int64_t own_run, double timeout, enum sto
 	else if (timeout <= 0)
 		snprintf(wait, sizeof wait, "did not wait (lock-timeout is 0)");
 	else
-		snprintf(wait, sizeof wait, "waited %g s (set lock-timeout to wait longer)", timeout);
+		snprintf(wait, sizeof wait, "waited %g s (set lock-timeout to wait longer)",
+			 timeout);
 	char *before = keep && err->msg[0] ? rd_strdup(err->msg) : NULL;
 	if (n == 1)
 		rd_err_set(err, "%s%sthe database is busy: %s holds the write lock; %s",
@@ -559,9 +561,11 @@ void journal_busy(struct rd_store *st, int64_t own_run, double timeout, enum sto
 		rd_err_set(err, "%s%sthe database is busy: one of %s holds the write lock; %s",
 			   before ? before : "", before ? ": " : "", who.data, wait);
 	else
-		rd_err_set(err, "%s%sthe database is busy: another connection holds the write"
-				      " lock (no riskdesk command is running: a short one, or another"
-				      " program); %s", before ? before : "", before ? ": " : "", wait);
+		rd_err_set(err,
+			   "%s%sthe database is busy: another connection holds the write"
+			   " lock (no riskdesk command is running: a short one, or another"
+			   " program); %s",
+			   before ? before : "", before ? ": " : "", wait);
 	free(before);
 	buf_free(&who);
 }

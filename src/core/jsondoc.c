@@ -34,7 +34,7 @@ static int hex4(const char *p, const char *end, unsigned *out)
 		if (p + i >= end)
 			return -1;
 		char c = p[i];
-		int d = c >= '0' && c <= '9' ? c - '0'
+		int d = c >= '0' && c <= '9'   ? c - '0'
 			: c >= 'a' && c <= 'f' ? c - 'a' + 10
 			: c >= 'A' && c <= 'F' ? c - 'A' + 10
 					       : -1;
@@ -82,7 +82,8 @@ static int lex_string(struct lexer *x)
 			if (x->end - x->p < 6 || x->p[0] != '\\' || x->p[1] != 'u' ||
 			    hex4(x->p + 2, x->end, &lo) || lo < 0xdc00 || lo > 0xdfff) {
 				x->p = esc;
-				return fault(x, "a high surrogate without its low half in a string");
+				return fault(x,
+					     "a high surrogate without its low half in a string");
 			}
 			x->p += 6;
 		}
@@ -187,7 +188,8 @@ static int lex_container(struct lexer *x)
 		if (*x->p == close)
 			break;
 		if (*x->p != ',')
-			return fault(x, close == '}' ? "',' or '}' was expected" : "',' or ']' was expected");
+			return fault(x, close == '}' ? "',' or '}' was expected"
+						     : "',' or ']' was expected");
 		x->p++;
 	}
 	x->p++;
@@ -261,8 +263,8 @@ static int check_keys(const cJSON *node, char *path, size_t len, size_t cap, con
 		qsort(keys, (size_t)n, sizeof *keys, cmp_key);
 		for (k = 1; k < n && rc == 0; k++) {
 			if (strcmp(keys[k - 1], keys[k]) == 0) {
-				rd_err_set(err, "%s: key '%.200s' appears twice in %s", name, keys[k],
-					   len ? path : "the top-level object");
+				rd_err_set(err, "%s: key '%.200s' appears twice in %s", name,
+					   keys[k], len ? path : "the top-level object");
 				rc = -1;
 			}
 		}
@@ -272,9 +274,9 @@ static int check_keys(const cJSON *node, char *path, size_t len, size_t cap, con
 	for (const cJSON *c = node->child; c && rc == 0; c = c->next, i++) {
 		if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
 			continue;
-		int w = cJSON_IsObject(node) ? snprintf(path + len, cap - len, "%s%s", len ? "." : "",
-							c->string)
-					     : snprintf(path + len, cap - len, "[%d]", i);
+		int w = cJSON_IsObject(node)
+				? snprintf(path + len, cap - len, "%s%s", len ? "." : "", c->string)
+				: snprintf(path + len, cap - len, "[%d]", i);
 		size_t next = w < 0 || (size_t)w >= cap - len ? cap - 1 : len + (size_t)w;
 		rc = check_keys(c, path, next, cap, name, err);
 		path[len] = '\0';

@@ -39,8 +39,10 @@ static double unif(uint64_t *rng)
 static int check_args(const double *x, size_t n, int dim, int k, struct rd_err *err)
 {
 	if (dim < 1 || k < 1 || k > KMEANS_MAX_K) {
-		rd_err_set(err, "k-means: k must be 1 to %d and the points have at least one"
-				" coordinate", KMEANS_MAX_K);
+		rd_err_set(err,
+			   "k-means: k must be 1 to %d and the points have at least one"
+			   " coordinate",
+			   KMEANS_MAX_K);
 		return -1;
 	}
 	if (n < (size_t)k) {
@@ -49,8 +51,10 @@ static int check_args(const double *x, size_t n, int dim, int k, struct rd_err *
 	}
 	for (size_t i = 0; i < n * (size_t)dim; i++) {
 		if (!isfinite(x[i])) {
-			rd_err_set(err, "k-means: point %zu has a coordinate that is not a finite"
-					" number", i / (size_t)dim);
+			rd_err_set(err,
+				   "k-means: point %zu has a coordinate that is not a finite"
+				   " number",
+				   i / (size_t)dim);
 			return -1;
 		}
 	}
@@ -87,7 +91,8 @@ int kmeans_plusplus(const double *x, size_t n, int dim, int k, uint64_t *rng, do
 		for (size_t i = 0; i < n; i++)
 			total += d2[i];
 		if (!(total > 0)) {
-			rd_err_set(err, "k-means: the points have fewer than %d distinct values", k);
+			rd_err_set(err, "k-means: the points have fewer than %d distinct values",
+				   k);
 			goto out;
 		}
 		/* The first point whose running sum passes u·total; rounding can leave the
@@ -191,7 +196,8 @@ int kmeans_lloyd(const double *x, size_t n, int dim, int k, const double *init, 
 				sum[(size_t)r->assign[i] * d + j] += x[i * d + j];
 		for (int q = 0; q < k; q++)
 			for (size_t j = 0; j < d && r->sizes[q]; j++)
-				r->centroids[(size_t)q * d + j] = sum[(size_t)q * d + j] / (double)r->sizes[q];
+				r->centroids[(size_t)q * d + j] = sum[(size_t)q * d + j] /
+								  (double)r->sizes[q];
 		memset(taken, 0, n);
 		relocate_empty(x, n, dim, k, r->centroids, r->sizes, d2, taken);
 	}
@@ -206,9 +212,8 @@ out:
 	return rc;
 }
 
-int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init,
-	       int max_iter, atomic_int *cancel, struct kmeans_result *r,
-	       struct rd_err *err)
+int kmeans_fit(const double *x, size_t n, int dim, int k, uint64_t seed, int n_init, int max_iter,
+	       atomic_int *cancel, struct kmeans_result *r, struct rd_err *err)
 {
 	memset(r, 0, sizeof *r);
 	if (n_init < 1) {

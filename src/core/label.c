@@ -103,7 +103,9 @@ static int standardise(const double *raw, size_t n, double *z, double mean[RFM],
 		sd[j] = sqrt(ss / (double)n);
 		varying |= sd[j] > 0;
 		for (size_t i = 0; i < n; i++)
-			z[i * RFM + (size_t)j] = sd[j] > 0 ? (z[i * RFM + (size_t)j] - mean[j]) / sd[j] : 0;
+			z[i * RFM + (size_t)j] = sd[j] > 0 ? (z[i * RFM + (size_t)j] - mean[j]) /
+								     sd[j]
+							   : 0;
 	}
 	return varying ? 0 : -1;
 }
@@ -117,8 +119,8 @@ static double engagement(const double *z)
 }
 
 struct member {
-	double e;  /* the customer's engagement */
-	size_t i;  /* row */
+	double e; /* the customer's engagement */
+	size_t i; /* row */
 };
 
 static int cmp_member(const void *a, const void *b)
@@ -160,8 +162,8 @@ static int choose_bads(const struct kmeans_result *km, const double *z, const in
 	}
 	size_t target = (size_t)floor(bad_share * (double)n + 0.5), taken = 0;
 	if (target == 0 || target >= n) {
-		rd_err_set(err, "label proxy: --bad-share %g of %zu customers labels %s", bad_share, n,
-			   target == 0 ? "no one bad" : "everyone bad");
+		rd_err_set(err, "label proxy: --bad-share %g of %zu customers labels %s", bad_share,
+			   n, target == 0 ? "no one bad" : "everyone bad");
 		return -1;
 	}
 	for (int r = 0; r < km->k && taken < target; r++) {
@@ -310,8 +312,10 @@ int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
 	struct rd_store *st = job->store;
 	memset(rep, 0, sizeof *rep);
 	if (o->k < 2 || o->k > LABEL_K_MAX || !(o->bad_share >= 0 && o->bad_share < 1)) {
-		rd_err_set(err, "label proxy: --clusters must be 2 to %d and --bad-share in"
-				      " (0, 1)", LABEL_K_MAX);
+		rd_err_set(err,
+			   "label proxy: --clusters must be 2 to %d and --bad-share in"
+			   " (0, 1)",
+			   LABEL_K_MAX);
 		return -1;
 	}
 	rep->k = o->k;
@@ -320,39 +324,50 @@ int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
 	/* One transaction from the read to the write: a load cannot slip an observed outcome
 	 * in between, and a failure or Ctrl-C leaves the old labels. */
 	int64_t as_of;
-	if (store_begin(st, err) ||
-	    features_as_of(st, o->as_of, &as_of, err))
+	if (store_begin(st, err) || features_as_of(st, o->as_of, &as_of, err))
 		goto out;
 	day_format(as_of, rep->as_of);
 	summary_text(o, rep->as_of, rep->summary, sizeof rep->summary);
-	rep->observed = (size_t)store_int(st, "SELECT count(*) FROM outcomes WHERE"
-						      " source = 'observed'", 0);
+	rep->observed = (size_t)store_int(st,
+					  "SELECT count(*) FROM outcomes WHERE"
+					  " source = 'observed'",
+					  0);
 	if (rep->observed && !o->force) {
-		rd_err_set(err, "label proxy: %zu customers have observed outcomes; proxy labels"
-				      " beside them would be mixed into training (--force labels only"
-				      " the customers without one; observed outcomes are never"
-				      " replaced)", rep->observed);
+		rd_err_set(err,
+			   "label proxy: %zu customers have observed outcomes; proxy labels"
+			   " beside them would be mixed into training (--force labels only"
+			   " the customers without one; observed outcomes are never"
+			   " replaced)",
+			   rep->observed);
 		goto out;
 	}
 	if (unlabelled(st, rep->observed, &only, err))
 		goto out;
 	struct scan_ud ud = {job, &rows};
-	struct feature_scan scan = {.as_of_day = as_of, .only = only, .cancel = job->cancel,
-				    .progress = on_progress, .ud = &ud, .visit = visit};
+	struct feature_scan scan = {.as_of_day = as_of,
+				    .only = only,
+				    .cancel = job->cancel,
+				    .progress = on_progress,
+				    .ud = &ud,
+				    .visit = visit};
 	int sc = features_scan(st, &scan, err);
 	if (sc) {
 		rc = sc > 0 ? 1 : -1;
 		goto out;
 	}
 	if (rows.n < (size_t)o->k) {
-		rd_err_set(err, "label proxy: %zu customers without an observed outcome; %d"
-				      " clusters need at least %d", rows.n, o->k, o->k);
+		rd_err_set(err,
+			   "label proxy: %zu customers without an observed outcome; %d"
+			   " clusters need at least %d",
+			   rows.n, o->k, o->k);
 		goto out;
 	}
 	z = rd_malloc(rows.n * RFM * sizeof *z);
 	if (standardise(rows.raw, rows.n, z, mean, sd)) {
-		rd_err_set(err, "label proxy: recency, frequency and monetary value are the same"
-				      " for all %zu customers (no orders?): nothing to cluster", rows.n);
+		rd_err_set(err,
+			   "label proxy: recency, frequency and monetary value are the same"
+			   " for all %zu customers (no orders?): nothing to cluster",
+			   rows.n);
 		goto out;
 	}
 	int kc = kmeans_fit(z, rows.n, RFM, o->k, o->seed, KMEANS_N_INIT, KMEANS_MAX_ITER,
@@ -360,9 +375,11 @@ int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
 	if (kc) {
 		/* The points are finite and n ≥ k: only too few distinct ones fail. */
 		if (kc < 0)
-			rd_err_set(err, "label proxy: the %zu customers have fewer than %d"
-					      " distinct (recency, frequency, monetary) values: use"
-					      " fewer --clusters", rows.n, o->k);
+			rd_err_set(err,
+				   "label proxy: the %zu customers have fewer than %d"
+				   " distinct (recency, frequency, monetary) values: use"
+				   " fewer --clusters",
+				   rows.n, o->k);
 		rc = kc > 0 ? 1 : -1;
 		goto out;
 	}
@@ -396,8 +413,7 @@ int label_proxy(const struct rd_job *job, const struct label_proxy_opts *o,
 	rep->iterations = km.iterations;
 	meta_json(&meta, o, rep, &km, order, mean, sd, run->id);
 	if (write_labels(st, &rows, bad, rep->as_of, meta.data, rep, err) ||
-	    run_mark_ok(st, run, (int64_t)rows.n, rep->summary, err) ||
-	    store_commit(st, err))
+	    run_mark_ok(st, run, (int64_t)rows.n, rep->summary, err) || store_commit(st, err))
 		goto out;
 	rc = 0;
 out:
@@ -478,7 +494,10 @@ int label_source_add(struct rd_store *st, char *const *ids, size_t n, struct rd_
 	}
 	b->data[--b->len] = '\0';
 	buf_printf(b, ",\"label_source\":{\"source\":\"%s\",\"observed\":%zu,\"proxy\":%zu",
-		   proxy == 0 ? "observed" : proxy == n ? "proxy" : "mixed", n - proxy, proxy);
+		   proxy == 0   ? "observed"
+		   : proxy == n ? "proxy"
+				: "mixed",
+		   n - proxy, proxy);
 	if (proxy) {
 		char summary[160];
 		label_proxy_summary(st, summary, sizeof summary);
@@ -505,8 +524,8 @@ int label_source_describe(const char *metrics_json, char *out, size_t n)
 		snprintf(out, n, "proxy labels: %s (%.0f rows)", method, isnan(np) ? 0 : np);
 		proxy = 1;
 	} else if (cJSON_IsString(src) && strcmp(src->valuestring, "mixed") == 0) {
-		snprintf(out, n, "mixed labels: %.0f observed + %.0f proxy (%s)", isnan(no) ? 0 : no,
-			 isnan(np) ? 0 : np, method);
+		snprintf(out, n, "mixed labels: %.0f observed + %.0f proxy (%s)",
+			 isnan(no) ? 0 : no, isnan(np) ? 0 : np, method);
 		proxy = 1;
 	} else if (!isnan(no)) {
 		snprintf(out, n, "observed outcomes (%.0f rows)", no);

@@ -30,11 +30,11 @@
 #include "riskdesk/stale.h"
 #include "riskdesk/vocab.h"
 
-#define LOAD_POLL 4096     /* rows between cancel checks */
-#define LOAD_PROGRESS 65536 /* rows between progress reports */
+#define LOAD_POLL 4096            /* rows between cancel checks */
+#define LOAD_PROGRESS 65536       /* rows between progress reports */
 #define LOAD_BULK_BYTES (4 << 20) /* files from this size may rebuild indexes after loading */
-#define LOAD_ROW_BYTES 64  /* a guess at a row's size, to compare a file with a table */
-#define LOAD_TOKEN_BYTES 32 /* a longer text is data, not a missing-value token */
+#define LOAD_ROW_BYTES 64         /* a guess at a row's size, to compare a file with a table */
+#define LOAD_TOKEN_BYTES 32       /* a longer text is data, not a missing-value token */
 
 int load_ncolumns(const struct load_in *in)
 {
@@ -130,14 +130,14 @@ static void check_slot(struct load_in *in, int k)
 	}
 	switch (fd->type) {
 	case VT_ID:
-	case VT_TEXT:
-		break;
+	case VT_TEXT: break;
 	case VT_CUSTOMER:
 	case VT_ORDER: {
 		struct load_ids *ids = load_ids_for(in, fd->type);
 		if (ids && !load_ids_has(ids, v->s, v->len))
-			load_row_error(in, label, "unknown %s %s", fd->type == VT_CUSTOMER ? "customer" : "order",
-				  rd_echo(sh, v->s, v->len));
+			load_row_error(in, label, "unknown %s %s",
+				       fd->type == VT_CUSTOMER ? "customer" : "order",
+				       rd_echo(sh, v->s, v->len));
 		break;
 	}
 	case VT_AMOUNT:
@@ -145,17 +145,19 @@ static void check_slot(struct load_in *in, int k)
 			load_row_error(in, label, "%s is not a number", rd_echo(sh, v->s, v->len));
 		else if (in->num[k] < 0)
 			load_row_error(in, label, "%s is negative (amounts are >= 0)",
-				  rd_echo(sh, v->s, v->len));
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_STATUS:
 		if ((in->code[k] = order_status_parse(v->s, v->len)) < 0)
-			load_row_error(in, label, "%s is not placed, shipped, delivered, cancelled or returned",
-				  rd_echo(sh, v->s, v->len));
+			load_row_error(in, label,
+				       "%s is not placed, shipped, delivered, cancelled or "
+				       "returned",
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_METHOD:
 		if ((in->code[k] = pay_method_parse(v->s, v->len)) < 0)
 			load_row_error(in, label, "%s is not card, cod, wallet or bank",
-				  rd_echo(sh, v->s, v->len));
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_FLAG:
 		if ((in->code[k] = flag_parse(v->s, v->len)) < 0)
@@ -164,30 +166,33 @@ static void check_slot(struct load_in *in, int k)
 	case VT_KIND:
 		if ((in->code[k] = vocab_find_n(&vocab_kind, v->s, v->len)) < 0)
 			load_row_error(in, label, "%s is not individual or company",
-				  rd_echo(sh, v->s, v->len));
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_DATE:
 		if (date_parse(v->s, v->len, &epoch))
-			load_row_error(in, label, "%s is not an ISO 8601 date (2025-03-01 or"
-				  " 2025-03-01T10:30:00Z; years 0001 to 9999)", rd_echo(sh, v->s, v->len));
+			load_row_error(in, label,
+				       "%s is not an ISO 8601 date (2025-03-01 or"
+				       " 2025-03-01T10:30:00Z; years 0001 to 9999)",
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_POSITIVE:
 		if (num_parse(v->s, v->len, &in->num[k]))
 			load_row_error(in, label, "%s is not a number", rd_echo(sh, v->s, v->len));
 		else if (!(in->num[k] > 0))
 			load_row_error(in, label, "%s is not positive (an amount asked for is > 0)",
-				  rd_echo(sh, v->s, v->len));
+				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_MONTHS:
 		if ((in->code[k] = months_parse(v->s, v->len)) < 0)
 			load_row_error(in, label, "%s is not a whole number of months from 1 to %d",
-				  rd_echo(sh, v->s, v->len), LOAD_MONTHS_MAX);
+				       rd_echo(sh, v->s, v->len), LOAD_MONTHS_MAX);
 		break;
 	case VT_REQUEST:
 		if ((in->code[k] = vocab_find_n(&vocab_request_status, v->s, v->len)) < 0) {
 			char words[64];
 			load_row_error(in, label, "%s is not %s", rd_echo(sh, v->s, v->len),
-				  vocab_list(&vocab_request_status, " or ", words, sizeof words));
+				       vocab_list(&vocab_request_status, " or ", words,
+						  sizeof words));
 		}
 		break;
 	case VT_JSON: {
@@ -198,9 +203,10 @@ static void check_slot(struct load_in *in, int k)
 	}
 	case VT_SOURCE:
 		if (!source_ok(v->s, v->len))
-			load_row_error(in, label, "%s is not a source name (letters, digits, '_', '-'"
-				  " and '.'; at most %d bytes)", rd_echo(sh, v->s, v->len),
-				  LOAD_SOURCE_MAX);
+			load_row_error(in, label,
+				       "%s is not a source name (letters, digits, '_', '-'"
+				       " and '.'; at most %d bytes)",
+				       rd_echo(sh, v->s, v->len), LOAD_SOURCE_MAX);
 		break;
 	}
 }
@@ -216,12 +222,8 @@ static void bind_slot(struct load_in *in, int k)
 	}
 	switch (in->t->fields[k].type) {
 	case VT_AMOUNT:
-	case VT_POSITIVE:
-		sqlite3_bind_double(s, p, in->num[k]);
-		break;
-	case VT_MONTHS:
-		sqlite3_bind_int(s, p, in->code[k]);
-		break;
+	case VT_POSITIVE: sqlite3_bind_double(s, p, in->num[k]); break;
+	case VT_MONTHS: sqlite3_bind_int(s, p, in->code[k]); break;
 	case VT_REQUEST:
 		sqlite3_bind_text(s, p, vocab_name(&vocab_request_status, in->code[k]), -1,
 				  SQLITE_STATIC);
@@ -237,9 +239,7 @@ static void bind_slot(struct load_in *in, int k)
 	case VT_KIND:
 		sqlite3_bind_text(s, p, vocab_name(&vocab_kind, in->code[k]), -1, SQLITE_STATIC);
 		break;
-	case VT_FLAG:
-		sqlite3_bind_int(s, p, in->code[k]);
-		break;
+	case VT_FLAG: sqlite3_bind_int(s, p, in->code[k]); break;
 	default:
 		/* The cell outlives the step: the reader keeps it until load_row returns. */
 		sqlite3_bind_text(s, p, v->s, (int)v->len, SQLITE_STATIC);
@@ -279,7 +279,8 @@ int load_step(struct load_in *in, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
-		load_fail(in, in->rec->line, "database: %s", sqlite3_errmsg(store_db(in->ss->job->store)));
+		load_fail(in, in->rec->line, "database: %s",
+			  sqlite3_errmsg(store_db(in->ss->job->store)));
 		sqlite3_reset(s);
 		return LOAD_FAIL;
 	}
@@ -356,16 +357,19 @@ static void spread(struct load_in *in, const struct load_rec *r)
 		char sh[RD_ECHO_SIZE];
 		if (v.bad) {
 			if (v.len)
-				load_row_error(in, c->name, "%s %s", rd_echo(sh, v.s, v.len), v.bad);
+				load_row_error(in, c->name, "%s %s", rd_echo(sh, v.s, v.len),
+					       v.bad);
 			else
 				load_row_error(in, c->name, "%s", v.bad);
 			v = reported;
 		} else if (v.len > LOAD_FIELD_MAX) {
-			load_row_error(in, c->name, "field is %zu bytes; the limit is %d", v.len, LOAD_FIELD_MAX);
+			load_row_error(in, c->name, "field is %zu bytes; the limit is %d", v.len,
+				       LOAD_FIELD_MAX);
 			v = reported;
 		} else if (v.nested &&
 			   !(c->target == TG_SLOT && in->t->fields[c->index].type == VT_JSON)) {
-			load_row_error(in, c->name, "a JSON object or array (expected a string or a number)");
+			load_row_error(in, c->name,
+				       "a JSON object or array (expected a string or a number)");
 			v = reported;
 		} else if (!utf8_valid(v.s, v.len)) {
 			load_row_error(in, c->name, "invalid UTF-8");
@@ -373,10 +377,11 @@ static void spread(struct load_in *in, const struct load_rec *r)
 		} else if ((nul = memchr(v.s, '\0', v.len)) != NULL) {
 			/* Stored, it would end the text early: 'C0001\0x' shown as C0001. */
 			load_row_error(in, c->name, "%s contains a NUL byte (at byte %zu)",
-				  rd_echo(sh, v.s, v.len), (size_t)(nul - v.s) + 1);
+				       rd_echo(sh, v.s, v.len), (size_t)(nul - v.s) + 1);
 			v = reported;
 		} else {
-			const char *to = c->recode ? mapping_recode_get(c->recode, v.s, v.len) : NULL;
+			const char *to = c->recode ? mapping_recode_get(c->recode, v.s, v.len)
+						   : NULL;
 			if (to) {
 				v.s = to;
 				v.len = strlen(to);
@@ -407,7 +412,7 @@ static void check_attrs(struct load_in *in)
 		a->hasnum = num_parse(a->v.s, a->v.len, &a->num) == 0;
 		if (!a->hasnum && a->forced == MAPPING_NUMERIC)
 			load_row_error(in, a->label, "%s is not a number (%s makes it numeric)",
-				  rd_echo(sh, a->v.s, a->v.len), in->ss->map->name);
+				       rd_echo(sh, a->v.s, a->v.len), in->ss->map->name);
 	}
 }
 
@@ -425,9 +430,11 @@ static void check_outcome(struct load_in *in)
 	if (to)
 		v = (struct load_field){.s = to, .len = strlen(to)};
 	if ((in->outcome_code = flag_parse(v.s, v.len)) < 0)
-		load_row_error(in, in->outcome_label ? in->outcome_label : in->ss->map->outcome_column,
-			  "%s is not an outcome (0 or 1%s)", rd_echo(sh, v.s, v.len),
-			  in->ss->map->outcome_recode.npairs ? " after the mapping's recode" : "");
+		load_row_error(in,
+			       in->outcome_label ? in->outcome_label : in->ss->map->outcome_column,
+			       "%s is not an outcome (0 or 1%s)", rd_echo(sh, v.s, v.len),
+			       in->ss->map->outcome_recode.npairs ? " after the mapping's recode"
+								  : "");
 }
 
 /* The current row's key into *s, *len: slot 0, or the key slots joined by NUL bytes (which
@@ -485,8 +492,8 @@ int load_row(struct load_in *in, const struct load_rec *r)
 	in->outcome_code = -1;
 
 	if (in->header_nf && r->nf != in->header_nf) {
-		load_row_error(in, NULL, "has %d field%s, the header has %d", r->nf, r->nf == 1 ? "" : "s",
-			  in->header_nf);
+		load_row_error(in, NULL, "has %d field%s, the header has %d", r->nf,
+			       r->nf == 1 ? "" : "s", in->header_nf);
 		goto done;
 	}
 	if (r->bad)
@@ -500,7 +507,8 @@ int load_row(struct load_in *in, const struct load_rec *r)
 		if (in->val[k].bad)
 			continue;
 		if (in->val[k].len == 0 && in->slot_def[k])
-			in->val[k] = (struct load_field){.s = in->slot_def[k], .len = strlen(in->slot_def[k])};
+			in->val[k] = (struct load_field){.s = in->slot_def[k],
+							 .len = strlen(in->slot_def[k])};
 		check_slot(in, k);
 		if (in->failed)
 			return LOAD_FAIL;
@@ -514,8 +522,9 @@ int load_row(struct load_in *in, const struct load_rec *r)
 		if (first >= 0) {
 			struct rd_buf what = {0};
 			key_text(in, &what);
-			load_row_error(in, in->label[in->t->nkey - 1], "duplicate %s (first on line %lld)",
-				       what.data, (long long)first);
+			load_row_error(in, in->label[in->t->nkey - 1],
+				       "duplicate %s (first on line %lld)", what.data,
+				       (long long)first);
 			buf_free(&what);
 		}
 	}
@@ -537,7 +546,8 @@ static int count_rows(struct load_in *in, const char *sql, int64_t *n)
 {
 	*n = store_int(in->ss->job->store, sql, -1);
 	if (*n < 0)
-		return load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(in->ss->job->store)));
+		return load_fail(in, 0, "database: %s",
+				 sqlite3_errmsg(store_db(in->ss->job->store)));
 	return LOAD_GO;
 }
 
@@ -554,7 +564,8 @@ static int bulk_begin(struct load_in *in)
 	if (in->size < LOAD_BULK_BYTES || in->size / LOAD_ROW_BYTES < in->before)
 		return LOAD_GO;
 	if (store_prepare(st,
-			  "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
+			  "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+			  "?1"
 			  " AND sql IS NOT NULL",
 			  &s, &err)) {
 		load_fail(in, 0, "%s", err.msg);
@@ -609,14 +620,16 @@ static int in_setup(struct load_in *in)
 	if (in->table == LT_CUSTOMERS) {
 		if (store_prepare(st,
 				  "INSERT INTO customer_attributes(customer_id, name, value, num)"
-				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(customer_id, name) DO UPDATE"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(customer_id, name) DO "
+				  "UPDATE"
 				  " SET value = excluded.value, num = excluded.num",
 				  &in->ins_attr, &err) ||
 		    store_prepare(st, "DELETE FROM customer_attributes WHERE customer_id = ?1",
 				  &in->del_attr, &err))
 			return load_fail(in, 0, "%s", err.msg);
 		if (in->ss->map && in->ss->map->outcome_column) {
-			if (store_prepare(st, load_tables[LT_OUTCOMES].upsert, &in->ins_outcome, &err))
+			if (store_prepare(st, load_tables[LT_OUTCOMES].upsert, &in->ins_outcome,
+					  &err))
 				return load_fail(in, 0, "%s", err.msg);
 			if (count_rows(in, load_tables[LT_OUTCOMES].count, &in->outcomes_before))
 				return LOAD_FAIL;
@@ -672,7 +685,10 @@ static int starts_with_object(const char *data, size_t len)
 static int load_one(struct load_session *ss, enum load_table table, const char *path, int fd,
 		    struct load_report *rep)
 {
-	struct load_in in = {.ss = ss, .t = &load_tables[table], .table = table, .path = path,
+	struct load_in in = {.ss = ss,
+			     .t = &load_tables[table],
+			     .table = table,
+			     .path = path,
 			     .rep = rep};
 	const struct rd_mapping *m = ss->map;
 	char *data = MAP_FAILED;
@@ -710,15 +726,16 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		ndjson = ndjson || starts_with_object(data, (size_t)sb.st_size);
 		r = load_json_read(&in, data, (size_t)sb.st_size, ndjson);
 	} else {
-		int sep = ss->opts->delim ? ss->opts->delim
-			  : m && m->separator ? m->separator
+		int sep = ss->opts->delim           ? ss->opts->delim
+			  : m && m->separator       ? m->separator
 			  : ends_with(path, ".tsv") ? '\t'
 						    : ',';
 		int header = m ? m->header : 1;
 		if (m && m->ncolumns) {
 			struct load_field *f = rd_calloc((size_t)m->ncolumns, sizeof *f);
 			for (int i = 0; i < m->ncolumns; i++)
-				f[i] = (struct load_field){.s = m->columns[i], .len = strlen(m->columns[i])};
+				f[i] = (struct load_field){.s = m->columns[i],
+							   .len = strlen(m->columns[i])};
 			r = load_header(&in, f, m->ncolumns, 0);
 			free(f);
 			if (r)
@@ -790,7 +807,10 @@ const char *load_tables_list(const char *last, char *buf, size_t n)
 	size_t at = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < LT_COUNT && at < n; i++) {
-		int w = snprintf(buf + at, n - at, "%s%s", i == 0 ? "" : i == LT_COUNT - 1 ? last : ", ",
+		int w = snprintf(buf + at, n - at, "%s%s",
+				 i == 0              ? ""
+				 : i == LT_COUNT - 1 ? last
+						     : ", ",
 				 load_table_names[i]);
 		at += w > 0 ? (size_t)w : 0;
 	}
@@ -906,7 +926,8 @@ int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *
 		for (size_t e = 0; e < sizeof exts / sizeof *exts; e++) {
 			size_t len = dlen + 32;
 			char *p = rd_malloc(len);
-			snprintf(p, len, "%s%s%s%s", dir, slash ? "" : "/", load_tables[t].name, exts[e]);
+			snprintf(p, len, "%s%s%s%s", dir, slash ? "" : "/", load_tables[t].name,
+				 exts[e]);
 			/* Whatever has the name is the table's file: a FIFO or a directory there is
 			 * refused when opened, not skipped. */
 			struct stat sb;
@@ -923,7 +944,9 @@ int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *
 			found = p;
 		}
 		if (found)
-			jobs[n++] = (struct load_job){.table = (enum load_table)t, .path = found, .fd = -1};
+			jobs[n++] = (struct load_job){.table = (enum load_table)t,
+						      .path = found,
+						      .fd = -1};
 	}
 	if (n == 0) {
 		char list[160];

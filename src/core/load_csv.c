@@ -8,20 +8,20 @@
 #include "riskdesk/util.h"
 
 struct csv_state {
-	struct load_in *in;    /* receives the header and records */
-	int sep;               /* the delimiter */
-	int header;            /* 1: the next record is the header */
-	int rc;                /* LOAD_GO until a callback stops or fails */
-	int64_t line;          /* physical line being fed */
-	int64_t rec_line;      /* line on which the current record started */
-	int in_rec;            /* a record has started and not ended */
-	int64_t pos;           /* bytes fed so far */
-	struct rd_buf cells;   /* the current record's cells, back to back */
-	size_t *offs;          /* start of each cell in cells */
-	size_t *lens;          /* length of each cell */
-	struct load_field *f;  /* the cells handed on, built when the record ends */
-	int nf;                /* cells so far */
-	int cap;               /* room in offs, lens and f */
+	struct load_in *in;   /* receives the header and records */
+	int sep;              /* the delimiter */
+	int header;           /* 1: the next record is the header */
+	int rc;               /* LOAD_GO until a callback stops or fails */
+	int64_t line;         /* physical line being fed */
+	int64_t rec_line;     /* line on which the current record started */
+	int in_rec;           /* a record has started and not ended */
+	int64_t pos;          /* bytes fed so far */
+	struct rd_buf cells;  /* the current record's cells, back to back */
+	size_t *offs;         /* start of each cell in cells */
+	size_t *lens;         /* length of each cell */
+	struct load_field *f; /* the cells handed on, built when the record ends */
+	int nf;               /* cells so far */
+	int cap;              /* room in offs, lens and f */
 };
 
 static void grow(struct csv_state *st)
@@ -64,7 +64,9 @@ static void on_record(int c, void *data)
 			st->header = 0;
 			st->rc = load_header(st->in, st->f, st->nf, st->rec_line);
 		} else {
-			struct load_rec rec = {.line = st->rec_line, .pos = st->pos, .f = st->f,
+			struct load_rec rec = {.line = st->rec_line,
+					       .pos = st->pos,
+					       .f = st->f,
 					       .nf = st->nf};
 			st->rc = load_row(st->in, &rec);
 		}
@@ -104,11 +106,12 @@ static int csv_read(struct load_in *in, const char *data, size_t len, size_t at,
 		}
 		st.pos = (int64_t)end;
 		if (csv_parse(&p, data + at, end - at, on_cell, on_record, &st) != end - at) {
-			st.rc = load_fail(in, st.line, "malformed CSV: %s",
-					  csv_error(&p) == CSV_EPARSE
-						  ? "a quote inside an unquoted cell, or text after a"
-						    " closing quote (quote the cell and double its quotes)"
-						  : csv_strerror(csv_error(&p)));
+			st.rc = load_fail(
+				in, st.line, "malformed CSV: %s",
+				csv_error(&p) == CSV_EPARSE
+					? "a quote inside an unquoted cell, or text after a"
+					  " closing quote (quote the cell and double its quotes)"
+					: csv_strerror(csv_error(&p)));
 		}
 		at = end;
 	}
@@ -163,7 +166,10 @@ static int ws_read(struct load_in *in, const char *data, size_t len, size_t at, 
 			header = 0;
 			rc = load_header(in, f, nf, line);
 		} else {
-			struct load_rec rec = {.line = line, .pos = (int64_t)next, .f = f, .nf = nf};
+			struct load_rec rec = {.line = line,
+					       .pos = (int64_t)next,
+					       .f = f,
+					       .nf = nf};
 			rc = load_row(in, &rec);
 		}
 	}

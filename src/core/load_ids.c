@@ -50,7 +50,8 @@ void load_keys_put(struct load_keys *k, const char *s, size_t len, int64_t line)
 			/* Out of order: from now on, a hash map. */
 			k->map = strmap_new(k->n * 2);
 			for (size_t i = 0; i < k->n; i++)
-				strmap_put(k->map, k->arena + k->v[i].off, k->v[i].len, k->v[i].line);
+				strmap_put(k->map, k->arena + k->v[i].off, k->v[i].len,
+					   k->v[i].line);
 			free(k->v);
 			free(k->arena);
 			k->v = NULL;

@@ -33,13 +33,13 @@ struct load_field {
 
 /* One data record of the source. */
 struct load_rec {
-	int64_t line;                /* physical line on which the record starts (1-based) */
-	int64_t pos;                 /* bytes of the file consumed so far, for progress */
-	const struct load_field *f;  /* cells by column index */
-	int nf;                      /* cells in f */
-	const char *raw;             /* JSON: the element's text, for the rejects file; else NULL */
+	int64_t line;               /* physical line on which the record starts (1-based) */
+	int64_t pos;                /* bytes of the file consumed so far, for progress */
+	const struct load_field *f; /* cells by column index */
+	int nf;                     /* cells in f */
+	const char *raw;            /* JSON: the element's text, for the rejects file; else NULL */
 	size_t raw_len;
-	const char *bad;             /* NULL, or what is wrong with the record as a whole (a
+	const char *bad; /* NULL, or what is wrong with the record as a whole (a
 				      * JSON key given twice), for the row's errors */
 };
 
@@ -72,12 +72,18 @@ int load_json_read(struct load_in *in, const char *data, size_t len, int ndjson)
 /* ---- the loader's own state (load.c, load_plan.c, load_ids.c, load_reject.c); the
  * readers never look inside ---- */
 
-#define LOAD_MAX_SLOTS 9   /* canonical columns of the widest table (credit_requests) */
-#define LOAD_TOKENS 5      /* distinct texts in a numeric-looking column that still warn */
+#define LOAD_MAX_SLOTS 9 /* canonical columns of the widest table (credit_requests) */
+#define LOAD_TOKENS 5    /* distinct texts in a numeric-looking column that still warn */
 
 /* In the order `load DIR` loads them: each after the tables it refers to. */
 enum load_table {
-	LT_CUSTOMERS, LT_ORDERS, LT_PAYMENTS, LT_OUTCOMES, LT_REQUESTS, LT_RECORDS, LT_COUNT
+	LT_CUSTOMERS,
+	LT_ORDERS,
+	LT_PAYMENTS,
+	LT_OUTCOMES,
+	LT_REQUESTS,
+	LT_RECORDS,
+	LT_COUNT
 };
 _Static_assert(LT_COUNT == LOAD_TABLES, "load.h counts the tables");
 
@@ -100,7 +106,7 @@ enum load_vtype {
 };
 
 #define LOAD_MONTHS_MAX 1200 /* a longer term (a hundred years) is a typo */
-#define LOAD_SOURCE_MAX 64    /* bytes of a source's name */
+#define LOAD_SOURCE_MAX 64   /* bytes of a source's name */
 
 struct load_fdef {
 	const char *name;     /* canonical column */
@@ -128,29 +134,29 @@ extern const struct load_tdef load_tables[LT_COUNT];
  * Lookups start at the last hit and gallop forward: references mostly come in id order
  * (orders grouped by customer, payments by order), so most cost one comparison. */
 struct load_ids {
-	char *arena;         /* id bytes, back to back; owned */
+	char *arena; /* id bytes, back to back; owned */
 	struct load_id {
-		size_t off;  /* in arena */
-		size_t len;  /* bytes */
-	} *v;                /* sorted; owned */
-	size_t n;            /* ids */
-	size_t finger;       /* where the last search ended */
+		size_t off; /* in arena */
+		size_t len; /* bytes */
+	} * v;              /* sorted; owned */
+	size_t n;           /* ids */
+	size_t finger;      /* where the last search ended */
 };
 
 /* State shared by the files of one load command (one transaction). */
 struct load_session {
-	const struct rd_job *job;       /* store, sink, cancel flag and the caller's run */
-	struct rd_err *err;             /* the load's error */
-	const struct load_opts *opts;   /* options of the command */
-	struct rd_mapping *map;         /* owned; NULL without --map */
-	struct load_ids *customers;     /* customer ids in the store, read when first needed */
-	struct load_ids *orders;        /* order ids likewise */
+	const struct rd_job *job;        /* store, sink, cancel flag and the caller's run */
+	struct rd_err *err;              /* the load's error */
+	const struct load_opts *opts;    /* options of the command */
+	struct rd_mapping *map;          /* owned; NULL without --map */
+	struct load_ids *customers;      /* customer ids in the store, read when first needed */
+	struct load_ids *orders;         /* order ids likewise */
 	struct afile *rejects[LT_COUNT]; /* complete rejects files, renamed into place once
 					  * the load is committed, else removed; owned */
-	int nrejects;                   /* entries in rejects */
-	int64_t errors;                 /* row errors of the whole load */
-	int64_t shown;                  /* of which were sent as diagnostics */
-	int cancelled;                  /* the user asked to stop */
+	int nrejects;                    /* entries in rejects */
+	int64_t errors;                  /* row errors of the whole load */
+	int64_t shown;                   /* of which were sent as diagnostics */
+	int cancelled;                   /* the user asked to stop */
 };
 
 enum load_target {
@@ -169,22 +175,22 @@ struct load_col {
 };
 
 struct load_attr {
-	char *name;              /* as stored in `attributes`; owned */
-	const char *label;       /* name for messages: the source column when there is one */
-	enum mapping_type forced; /* type the mapping imposes, or MAPPING_AUTO */
-	enum mapping_type before; /* type already in the store, or MAPPING_AUTO when new */
-	const char *def;         /* default value or NULL; the mapping owns it */
-	int col;                 /* source column, or -1 */
-	int nonnum;              /* a written value was not a number */
-	int written;             /* values written */
-	int64_t numbers;         /* values written that are numbers */
-	char *tok[LOAD_TOKENS];  /* the distinct other values, while few and short; owned */
+	char *name;                /* as stored in `attributes`; owned */
+	const char *label;         /* name for messages: the source column when there is one */
+	enum mapping_type forced;  /* type the mapping imposes, or MAPPING_AUTO */
+	enum mapping_type before;  /* type already in the store, or MAPPING_AUTO when new */
+	const char *def;           /* default value or NULL; the mapping owns it */
+	int col;                   /* source column, or -1 */
+	int nonnum;                /* a written value was not a number */
+	int written;               /* values written */
+	int64_t numbers;           /* values written that are numbers */
+	char *tok[LOAD_TOKENS];    /* the distinct other values, while few and short; owned */
 	int64_t tokn[LOAD_TOKENS]; /* rows of each */
-	int ntok;                /* entries in tok */
-	int many;                /* more or longer other values than tok keeps */
-	struct load_field v;     /* the current row's value */
-	double num;              /* its number, when hasnum */
-	int hasnum;              /* v parsed as a number */
+	int ntok;                  /* entries in tok */
+	int many;                  /* more or longer other values than tok keeps */
+	struct load_field v;       /* the current row's value */
+	double num;                /* its number, when hasnum */
+	int hasnum;                /* v parsed as a number */
 };
 
 /* A key of the file, while the keys arrive sorted. */
@@ -209,64 +215,64 @@ struct load_keys {
 };
 
 struct load_in {
-	struct load_session *ss;     /* the load this file is part of */
-	const struct load_tdef *t;   /* the target table */
-	enum load_table table;       /* its index */
-	const char *path;            /* the file as the user gave it */
-	struct load_report *rep;     /* counts for the caller */
-	char what[32];               /* "load orders", for progress */
-	int json;                    /* the source is JSON: no header, columns come by key */
-	int64_t size;                /* bytes of the file */
+	struct load_session *ss;   /* the load this file is part of */
+	const struct load_tdef *t; /* the target table */
+	enum load_table table;     /* its index */
+	const char *path;          /* the file as the user gave it */
+	struct load_report *rep;   /* counts for the caller */
+	char what[32];             /* "load orders", for progress */
+	int json;                  /* the source is JSON: no header, columns come by key */
+	int64_t size;              /* bytes of the file */
 	/* columns */
-	struct load_col *cols;       /* source columns; owned */
-	int ncols;                   /* columns so far */
-	int capcols;                 /* room in cols */
-	struct rd_strmap *colmap;    /* lowercased name -> column */
-	int have_header;             /* column names are known (header, mapping or JSON) */
-	int header_nf;               /* cells every record must have; 0: any (JSON) */
+	struct load_col *cols;    /* source columns; owned */
+	int ncols;                /* columns so far */
+	int capcols;              /* room in cols */
+	struct rd_strmap *colmap; /* lowercased name -> column */
+	int have_header;          /* column names are known (header, mapping or JSON) */
+	int header_nf;            /* cells every record must have; 0: any (JSON) */
 	/* targets */
-	int slot_col[LOAD_MAX_SLOTS];            /* source column of each slot, or -1 */
-	const char *slot_def[LOAD_MAX_SLOTS];    /* default of each slot, or NULL */
-	const char *label[LOAD_MAX_SLOTS];       /* name of each slot in messages */
-	struct load_attr *attrs;                 /* customer attributes; owned */
-	int nattrs;                              /* attributes so far */
-	int capattrs;                            /* room in attrs */
-	struct rd_strmap *attrmap;               /* lowercased attribute name -> index */
-	int outcome_col;                         /* source column of the outcome, or -1 */
-	const char *outcome_label;               /* its name in messages */
-	const char *outcome_def;                 /* its default, or NULL */
-	int genid;                               /* ids come from the mapping's id format */
+	int slot_col[LOAD_MAX_SLOTS];         /* source column of each slot, or -1 */
+	const char *slot_def[LOAD_MAX_SLOTS]; /* default of each slot, or NULL */
+	const char *label[LOAD_MAX_SLOTS];    /* name of each slot in messages */
+	struct load_attr *attrs;              /* customer attributes; owned */
+	int nattrs;                           /* attributes so far */
+	int capattrs;                         /* room in attrs */
+	struct rd_strmap *attrmap;            /* lowercased attribute name -> index */
+	int outcome_col;                      /* source column of the outcome, or -1 */
+	const char *outcome_label;            /* its name in messages */
+	const char *outcome_def;              /* its default, or NULL */
+	int genid;                            /* ids come from the mapping's id format */
 	/* the current row */
-	struct load_field val[LOAD_MAX_SLOTS];   /* cell of each slot after recode and default */
-	double num[LOAD_MAX_SLOTS];              /* parsed amounts */
-	int code[LOAD_MAX_SLOTS];                /* parsed enums and flags */
-	struct load_field outcome;               /* outcome cell */
-	int outcome_code;                        /* its value, or -1 for none */
-	char idbuf[256];                         /* generated id */
-	struct rd_buf keybuf;                    /* a key of several slots, joined by NULs */
-	int row_bad;                             /* an error was found in the row */
-	const struct load_rec *rec;              /* the row, for messages */
-	struct rd_buf reason;                    /* the row's errors, for the rejects file */
+	struct load_field val[LOAD_MAX_SLOTS]; /* cell of each slot after recode and default */
+	double num[LOAD_MAX_SLOTS];            /* parsed amounts */
+	int code[LOAD_MAX_SLOTS];              /* parsed enums and flags */
+	struct load_field outcome;             /* outcome cell */
+	int outcome_code;                      /* its value, or -1 for none */
+	char idbuf[256];                       /* generated id */
+	struct rd_buf keybuf;                  /* a key of several slots, joined by NULs */
+	int row_bad;                           /* an error was found in the row */
+	const struct load_rec *rec;            /* the row, for messages */
+	struct rd_buf reason;                  /* the row's errors, for the rejects file */
 	/* database */
-	sqlite3_stmt *ins;                       /* the table's upsert */
-	sqlite3_stmt *ins_attr;                  /* customers: one attribute value */
-	sqlite3_stmt *del_attr;                  /* customers: a replaced customer's attributes */
-	sqlite3_stmt *ins_outcome;               /* customers with an outcome column */
-	int64_t before;                          /* rows in the table before the file */
-	char **index_sql;                        /* secondary indexes dropped for a bulk load,
+	sqlite3_stmt *ins;         /* the table's upsert */
+	sqlite3_stmt *ins_attr;    /* customers: one attribute value */
+	sqlite3_stmt *del_attr;    /* customers: a replaced customer's attributes */
+	sqlite3_stmt *ins_outcome; /* customers with an outcome column */
+	int64_t before;            /* rows in the table before the file */
+	char **index_sql;          /* secondary indexes dropped for a bulk load,
 						  * rebuilt by their CREATE statements; owned */
-	int nindex;                              /* entries in index_sql */
-	int64_t outcomes_before;                 /* rows in outcomes before the file */
+	int nindex;                /* entries in index_sql */
+	int64_t outcomes_before;   /* rows in outcomes before the file */
 	/* bookkeeping */
-	struct load_keys seen;                   /* keys of the valid rows so far */
-	int64_t rows;                            /* data rows read (the next row's 0-based number) */
-	int64_t written;                         /* rows written */
-	int64_t bad_rows;                        /* rows with errors */
-	int insert;                              /* 0 once a row failed without skip_bad */
-	int failed;                              /* a fatal error is in the session's err */
-	struct afile *rejects;                   /* FILE.rejects.csv being written, once a row
+	struct load_keys seen; /* keys of the valid rows so far */
+	int64_t rows;          /* data rows read (the next row's 0-based number) */
+	int64_t written;       /* rows written */
+	int64_t bad_rows;      /* rows with errors */
+	int insert;            /* 0 once a row failed without skip_bad */
+	int failed;            /* a fatal error is in the session's err */
+	struct afile *rejects; /* FILE.rejects.csv being written, once a row
 						  * was rejected; owned */
-	struct rd_buf scratch;                   /* lowercased names */
+	struct rd_buf scratch; /* lowercased names */
 };
 
 /* A name (a column, a key) quoted for a message, cut like every echoed value. */

@@ -26,19 +26,19 @@ struct json_seen {
 };
 
 struct json_state {
-	struct load_in *in;    /* receives the records */
-	const char *data;      /* the whole file */
-	size_t len;            /* its bytes */
-	size_t pos;            /* next byte to read */
-	int64_t line;          /* line of data[pos] */
-	struct load_field *f;  /* cells by column index */
-	int cap;               /* room in f */
-	struct json_member *m; /* the current element's members, in document order */
-	int mcap;              /* room in m */
+	struct load_in *in;     /* receives the records */
+	const char *data;       /* the whole file */
+	size_t len;             /* its bytes */
+	size_t pos;             /* next byte to read */
+	int64_t line;           /* line of data[pos] */
+	struct load_field *f;   /* cells by column index */
+	int cap;                /* room in f */
+	struct json_member *m;  /* the current element's members, in document order */
+	int mcap;               /* room in m */
 	struct json_seen *seen; /* by column index */
-	int seencap;           /* room in seen */
-	int64_t element;       /* elements read so far */
-	struct rd_buf problem; /* what is wrong with the current record as a whole */
+	int seencap;            /* room in seen */
+	int64_t element;        /* elements read so far */
+	struct rd_buf problem;  /* what is wrong with the current record as a whole */
 };
 
 static int64_t count_lines(const char *s, size_t n)
@@ -164,7 +164,8 @@ static int split_members(struct json_state *js, const char *s, size_t n)
 }
 
 /* Adds to what is wrong with the current record. */
-static void problem(struct json_state *js, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct json_state *js, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void problem(struct json_state *js, const char *fmt, ...)
 {
 	char msg[768];
@@ -250,8 +251,10 @@ static int emit(struct json_state *js, const cJSON *obj, int64_t line, const cha
 		if (cJSON_IsString(c)) {
 			if (vlen >= 2 && json_nul_at(val, vlen) >= 0) {
 				/* Shown as written: cJSON's copy ends at the NUL. */
-				*cell = (struct load_field){.s = val + 1, .len = vlen - 2,
-							    .bad = "contains \\u0000 (a NUL character)"};
+				*cell = (struct load_field){.s = val + 1,
+							    .len = vlen - 2,
+							    .bad = "contains \\u0000 (a NUL "
+								   "character)"};
 			} else {
 				cell->s = c->valuestring;
 				cell->len = strlen(c->valuestring);
@@ -274,8 +277,12 @@ static int emit(struct json_state *js, const cJSON *obj, int64_t line, const cha
 		}
 	}
 	n = load_ncolumns(js->in);
-	struct load_rec rec = {.line = line, .pos = (int64_t)js->pos, .f = js->f, .nf = n,
-			       .raw = raw, .raw_len = raw_len,
+	struct load_rec rec = {.line = line,
+			       .pos = (int64_t)js->pos,
+			       .f = js->f,
+			       .nf = n,
+			       .raw = raw,
+			       .raw_len = raw_len,
 			       .bad = js->problem.len ? js->problem.data : NULL};
 	return load_row(js->in, &rec);
 }
@@ -286,7 +293,8 @@ static cJSON *parse_value(struct json_state *js, size_t *raw_len)
 	const char *start = js->data + js->pos, *end = NULL;
 	cJSON *v = cJSON_ParseWithLengthOpts(start, js->len - js->pos, &end, 0);
 	if (!v) {
-		size_t at = end && end >= start && end <= js->data + js->len ? (size_t)(end - start) : 0;
+		size_t at = end && end >= start && end <= js->data + js->len ? (size_t)(end - start)
+									     : 0;
 		load_fail(js->in, js->line + count_lines(start, at), "invalid JSON");
 		return NULL;
 	}
@@ -327,13 +335,15 @@ static int read_array(struct json_state *js)
 				return rc;
 			skip_space(js);
 			if (js->pos == js->len)
-				return load_fail(js->in, js->line, "the JSON array is never closed (']')");
+				return load_fail(js->in, js->line,
+						 "the JSON array is never closed (']')");
 			char c = js->data[js->pos++];
 			if (c == ']')
 				break;
 			if (c != ',')
 				return load_fail(js->in, js->line,
-						 "expected ',' or ']' after an element of the array");
+						 "expected ',' or ']' after an element of the "
+						 "array");
 		}
 	}
 	skip_space(js);
@@ -362,12 +372,14 @@ static int read_lines(struct json_state *js)
 			for (const char *p = end; p < s + n; p++) {
 				if (*p != ' ' && *p != '\t' && *p != '\r') {
 					cJSON_Delete(v);
-					return load_fail(js->in, line, "more than one JSON value on the line");
+					return load_fail(js->in, line,
+							 "more than one JSON value on the line");
 				}
 			}
 			size_t raw_len = (size_t)(end - (s + b));
-			while (raw_len > 0 && (s[b + raw_len - 1] == ' ' || s[b + raw_len - 1] == '\t' ||
-					       s[b + raw_len - 1] == '\r'))
+			while (raw_len > 0 &&
+			       (s[b + raw_len - 1] == ' ' || s[b + raw_len - 1] == '\t' ||
+				s[b + raw_len - 1] == '\r'))
 				raw_len--;
 			js->pos += nl ? n + 1 : n;
 			js->line++;

@@ -22,21 +22,29 @@ static const struct load_fdef order_fields[] = {
 	{"status", VT_STATUS, 1}, {"created_at", VT_DATE, 1},
 };
 static const struct load_fdef payment_fields[] = {
-	{"id", VT_ID, 1},          {"customer_id", VT_CUSTOMER, 1}, {"order_id", VT_ORDER, 0},
-	{"method", VT_METHOD, 1},  {"success", VT_FLAG, 1},         {"amount", VT_AMOUNT, 1},
+	{"id", VT_ID, 1},           {"customer_id", VT_CUSTOMER, 1}, {"order_id", VT_ORDER, 0},
+	{"method", VT_METHOD, 1},   {"success", VT_FLAG, 1},         {"amount", VT_AMOUNT, 1},
 	{"created_at", VT_DATE, 1},
 };
 static const struct load_fdef outcome_fields[] = {
-	{"customer_id", VT_CUSTOMER, 1}, {"defaulted", VT_FLAG, 1}, {"observed_at", VT_DATE, 0},
+	{"customer_id", VT_CUSTOMER, 1},
+	{"defaulted", VT_FLAG, 1},
+	{"observed_at", VT_DATE, 0},
 };
 static const struct load_fdef request_fields[] = {
-	{"id", VT_ID, 1},	       {"customer_id", VT_CUSTOMER, 1}, {"amount", VT_POSITIVE, 1},
-	{"term_months", VT_MONTHS, 1}, {"purpose", VT_TEXT, 0},	{"yearly_income", VT_AMOUNT, 0},
-	{"existing_debt", VT_AMOUNT, 0}, {"status", VT_REQUEST, 0},	{"created_at", VT_DATE, 1},
+	{"id", VT_ID, 1},
+	{"customer_id", VT_CUSTOMER, 1},
+	{"amount", VT_POSITIVE, 1},
+	{"term_months", VT_MONTHS, 1},
+	{"purpose", VT_TEXT, 0},
+	{"yearly_income", VT_AMOUNT, 0},
+	{"existing_debt", VT_AMOUNT, 0},
+	{"status", VT_REQUEST, 0},
+	{"created_at", VT_DATE, 1},
 };
 static const struct load_fdef record_fields[] = {
-	{"source", VT_SOURCE, 1},	{"key", VT_TEXT, 1},	  {"customer_id", VT_CUSTOMER, 1},
-	{"payload", VT_JSON, 1},	{"fetched_at", VT_DATE, 1},
+	{"source", VT_SOURCE, 1}, {"key", VT_TEXT, 1},        {"customer_id", VT_CUSTOMER, 1},
+	{"payload", VT_JSON, 1},  {"fetched_at", VT_DATE, 1},
 };
 
 const char *const load_table_names[LOAD_TABLES + 1] = {
@@ -46,14 +54,14 @@ const char *const load_table_names[LOAD_TABLES + 1] = {
 /* A request riskdesk has decided (decided_at) that a file gives again as pending, with
  * everything else as stored: the file does not know the decision, which stays. Anything
  * else the file says replaces the request, and clears the decision's score and reasons. */
-#define REQUEST_KEEPS_DECISION                                                                 \
-	"(credit_requests.decided_at IS NOT NULL AND excluded.status = 'pending'"              \
-	" AND credit_requests.customer_id IS excluded.customer_id"                             \
-	" AND credit_requests.amount IS excluded.amount"                                       \
-	" AND credit_requests.term_months IS excluded.term_months"                             \
-	" AND credit_requests.purpose IS excluded.purpose"                                     \
-	" AND credit_requests.yearly_income IS excluded.yearly_income"                         \
-	" AND credit_requests.existing_debt IS excluded.existing_debt"                         \
+#define REQUEST_KEEPS_DECISION                                                                     \
+	"(credit_requests.decided_at IS NOT NULL AND excluded.status = 'pending'"                  \
+	" AND credit_requests.customer_id IS excluded.customer_id"                                 \
+	" AND credit_requests.amount IS excluded.amount"                                           \
+	" AND credit_requests.term_months IS excluded.term_months"                                 \
+	" AND credit_requests.purpose IS excluded.purpose"                                         \
+	" AND credit_requests.yearly_income IS excluded.yearly_income"                             \
+	" AND credit_requests.existing_debt IS excluded.existing_debt"                             \
 	" AND credit_requests.created_at IS excluded.created_at)"
 
 /* Upserts: never INSERT OR REPLACE, which deletes the old row (and, with foreign keys
@@ -107,7 +115,6 @@ const struct load_tdef load_tables[LT_COUNT] = {
 	 " fetched_at = excluded.fetched_at",
 	 "SELECT count(*) FROM external_records", "source, key, customer_id, payload, fetched_at"},
 };
-
 
 /* ---- columns and targets ---- */
 
@@ -192,8 +199,9 @@ static int attr_get(struct load_in *in, const char *src, const char *res)
 	sqlite3_bind_text(s, 1, res, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(s, 0);
-		a->before = vocab_find(&vocab_attr_type, type) == ATTR_NUMERIC ? MAPPING_NUMERIC
-										: MAPPING_CATEGORICAL;
+		a->before = vocab_find(&vocab_attr_type, type) == ATTR_NUMERIC
+				    ? MAPPING_NUMERIC
+				    : MAPPING_CATEGORICAL;
 	}
 	sqlite3_finalize(s);
 	strmap_put(in->attrmap, lower(in, res, len), len, in->nattrs);
@@ -206,12 +214,13 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	const struct rd_mapping *m = in->ss->map;
 	trim(&name, &len);
 	if (len > LOAD_NAME_MAX)
-		return load_fail(in, line, "column %d: the name is longer than %d bytes", in->ncols + 1,
-				 LOAD_NAME_MAX);
+		return load_fail(in, line, "column %d: the name is longer than %d bytes",
+				 in->ncols + 1, LOAD_NAME_MAX);
 	if (!utf8_valid(name, len))
 		return load_fail(in, line, "column %d: the name is not valid UTF-8", in->ncols + 1);
 	if (memchr(name, '\0', len))
-		return load_fail(in, line, "column %d: the name contains a NUL byte", in->ncols + 1);
+		return load_fail(in, line, "column %d: the name contains a NUL byte",
+				 in->ncols + 1);
 	char e1[RD_ECHO_SIZE], e2[RD_ECHO_SIZE], e3[RD_ECHO_SIZE];
 	if (len > 0 && strmap_get(in->colmap, lower(in, name, len), len) >= 0)
 		return load_fail(in, line, "column %s appears twice", rd_echo(e1, name, len));
@@ -227,8 +236,8 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 	if (len == 0) {
 		/* A trailing comma in the header, typically: nothing to name it by. */
 		c->target = TG_IGNORE;
-		sink_message(in->ss->job->out, "%s: ignoring column %d, which has no name", in->path,
-			     idx + 1);
+		sink_message(in->ss->job->out, "%s: ignoring column %d, which has no name",
+			     in->path, idx + 1);
 		return idx;
 	}
 	const char *res = renamed(m, c->name);
@@ -251,8 +260,10 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 		c->target = TG_IGNORE;
 	} else if ((k = slot_of(in->t, res)) >= 0) {
 		if (k == 0 && in->genid)
-			return load_fail(in, line, "%s generates ids ('id'.'format'), but the file has"
-				         " a column %s", m->name, load_echo_name(e1, c->name));
+			return load_fail(in, line,
+					 "%s generates ids ('id'.'format'), but the file has"
+					 " a column %s",
+					 m->name, load_echo_name(e1, c->name));
 		if (in->slot_col[k] >= 0)
 			return load_fail(in, line, "columns %s and %s both give '%s'",
 					 load_echo_name(e1, in->cols[in->slot_col[k]].name),
@@ -268,7 +279,8 @@ static int add_column(struct load_in *in, const char *name, size_t len, int64_t 
 		if (in->attrs[a].col >= 0)
 			return load_fail(in, line, "columns %s and %s both give attribute %s",
 					 load_echo_name(e1, in->cols[in->attrs[a].col].name),
-					 load_echo_name(e2, c->name), load_echo_name(e3, in->attrs[a].name));
+					 load_echo_name(e2, c->name),
+					 load_echo_name(e3, in->attrs[a].name));
 		c->target = TG_ATTR;
 		c->index = a;
 		in->attrs[a].col = idx;
@@ -305,8 +317,10 @@ static int plan_check(struct load_in *in, int64_t line)
 	}
 	char e[RD_ECHO_SIZE];
 	if (m && m->outcome_column && in->outcome_col < 0 && !in->outcome_def)
-		return load_fail(in, line, "%s takes outcomes from column %s, which the file does"
-				 " not have", m->name, load_echo_name(e, m->outcome_column));
+		return load_fail(in, line,
+				 "%s takes outcomes from column %s, which the file does"
+				 " not have",
+				 m->name, load_echo_name(e, m->outcome_column));
 	return LOAD_GO;
 }
 
@@ -352,8 +366,10 @@ int load_plan_init(struct load_in *in)
 		if (in->genid)
 			in->label[0] = "id";
 		if (m->nspecial && in->table != LT_CUSTOMERS)
-			return load_fail(in, 0, "%s: 'special' applies to customer attributes, not to"
-					 " %s", m->name, in->t->name);
+			return load_fail(in, 0,
+					 "%s: 'special' applies to customer attributes, not to"
+					 " %s",
+					 m->name, in->t->name);
 		for (int i = 0; i < m->ndefaults; i++) {
 			const char *src = m->defaults[i].from, *res = renamed(m, src);
 			int k;
@@ -370,8 +386,10 @@ int load_plan_init(struct load_in *in)
 				in->attrs[a].def = m->defaults[i].to;
 			} else {
 				char e[RD_ECHO_SIZE];
-				return load_fail(in, 0, "%s: 'defaults' names %s, which is not a column"
-						 " of %s (%s)", m->name, load_echo_name(e, src), in->t->name,
+				return load_fail(in, 0,
+						 "%s: 'defaults' names %s, which is not a column"
+						 " of %s (%s)",
+						 m->name, load_echo_name(e, src), in->t->name,
 						 in->t->columns);
 			}
 		}
@@ -400,16 +418,19 @@ static void warn_texts(struct load_in *in, const struct load_attr *a)
 	struct rd_buf list = {0}, json = {0};
 	char e[RD_ECHO_SIZE];
 	for (int i = 0; i < a->ntok; i++) {
-		buf_printf(&list, "%s%s (%lld row%s)", i ? ", " : "", rd_echo(e, a->tok[i],
-			   strlen(a->tok[i])), (long long)a->tokn[i], a->tokn[i] == 1 ? "" : "s");
+		buf_printf(&list, "%s%s (%lld row%s)", i ? ", " : "",
+			   rd_echo(e, a->tok[i], strlen(a->tok[i])), (long long)a->tokn[i],
+			   a->tokn[i] == 1 ? "" : "s");
 		buf_puts(&json, i ? ", " : "");
 		buf_json_string(&json, a->tok[i]);
 	}
-	sink_diag(in->ss->job->out, "%s: warning: column %s is loaded as categorical because of %d"
+	sink_diag(in->ss->job->out,
+		  "%s: warning: column %s is loaded as categorical because of %d"
 		  " text%s among its %lld numbers: %s; if %s no value, the mapping key \"missing\":"
-		  " [%s] keeps it numeric", in->path, load_echo_name(e, a->label), a->ntok,
-		  a->ntok == 1 ? "" : "s", (long long)a->numbers, list.data,
-		  a->ntok == 1 ? "it means" : "they mean", json.data);
+		  " [%s] keeps it numeric",
+		  in->path, load_echo_name(e, a->label), a->ntok, a->ntok == 1 ? "" : "s",
+		  (long long)a->numbers, list.data, a->ntok == 1 ? "it means" : "they mean",
+		  json.data);
 	buf_free(&list);
 	buf_free(&json);
 }
@@ -427,8 +448,8 @@ static int attrs_special(struct load_in *in)
 	if (!m || m->nspecial == 0)
 		return LOAD_GO;
 	if (store_prepare(in->ss->job->store,
-			  "UPDATE attributes SET special = ?2 WHERE name = ?1 AND type = 'numeric'", &s,
-			  &err)) {
+			  "UPDATE attributes SET special = ?2 WHERE name = ?1 AND type = 'numeric'",
+			  &s, &err)) {
 		load_fail(in, 0, "%s", err.msg);
 		goto out;
 	}
@@ -440,8 +461,10 @@ static int attrs_special(struct load_in *in)
 			    (in->attrs[i].col >= 0 || in->attrs[i].def))
 				a = &in->attrs[i];
 		if (!a) {
-			load_fail(in, 0, "%s: 'special' names %s, which is not an attribute column of"
-				  " this file", m->name, load_echo_name(e, ms->column));
+			load_fail(in, 0,
+				  "%s: 'special' names %s, which is not an attribute column of"
+				  " this file",
+				  m->name, load_echo_name(e, ms->column));
 			goto out;
 		}
 		buf_reset(&codes);
@@ -455,9 +478,10 @@ static int attrs_special(struct load_in *in)
 		if (load_step(in, s))
 			goto out;
 		if (sqlite3_changes(store_db(in->ss->job->store)) != 1) {
-			load_fail(in, 0, "%s: 'special' gives codes for %s, which is categorical (a value"
-				  " is not a number); special codes are for numeric columns", m->name,
-				  load_echo_name(e, a->label));
+			load_fail(in, 0,
+				  "%s: 'special' gives codes for %s, which is categorical (a value"
+				  " is not a number); special codes are for numeric columns",
+				  m->name, load_echo_name(e, a->label));
 			goto out;
 		}
 	}
@@ -479,10 +503,14 @@ static int stored_numbers(struct load_in *in, const struct load_attr *a)
 	double *nums = NULL;
 	size_t n = 0, cap = 0;
 	int rc = LOAD_FAIL, step_rc;
-	if (store_prepare(in->ss->job->store, "SELECT customer_id, value FROM customer_attributes"
-			  " WHERE name = ?1 AND num IS NULL", &s, &err) ||
-	    store_prepare(in->ss->job->store, "UPDATE customer_attributes SET num = ?3"
-			  " WHERE customer_id = ?1 AND name = ?2", &u, &err)) {
+	if (store_prepare(in->ss->job->store,
+			  "SELECT customer_id, value FROM customer_attributes"
+			  " WHERE name = ?1 AND num IS NULL",
+			  &s, &err) ||
+	    store_prepare(in->ss->job->store,
+			  "UPDATE customer_attributes SET num = ?3"
+			  " WHERE customer_id = ?1 AND name = ?2",
+			  &u, &err)) {
 		load_fail(in, 0, "%s", err.msg);
 		goto out;
 	}
@@ -551,8 +579,9 @@ int load_attrs_finish(struct load_in *in)
 		/* Numeric only when every value of this load is a number and an earlier load did
 		 * not already find text in it; the mapping's "types" win. */
 		enum mapping_type t = a->forced ? a->forced
-				      : a->nonnum || a->before == MAPPING_CATEGORICAL ? MAPPING_CATEGORICAL
-										    : MAPPING_NUMERIC;
+				      : a->nonnum || a->before == MAPPING_CATEGORICAL
+					      ? MAPPING_CATEGORICAL
+					      : MAPPING_NUMERIC;
 		if (t == MAPPING_CATEGORICAL && !a->forced && !a->nonnum && a->col >= 0 &&
 		    in->cols[a->col].missing) {
 			int all = stored_numbers(in, a);
@@ -563,8 +592,9 @@ int load_attrs_finish(struct load_in *in)
 		}
 		sqlite3_bind_text(def, 1, a->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(def, 2,
-				  vocab_name(&vocab_attr_type,
-					     t == MAPPING_NUMERIC ? ATTR_NUMERIC : ATTR_CATEGORICAL),
+				  vocab_name(&vocab_attr_type, t == MAPPING_NUMERIC
+								       ? ATTR_NUMERIC
+								       : ATTR_CATEGORICAL),
 				  -1, SQLITE_STATIC);
 		if (load_step(in, def))
 			goto out;
@@ -595,8 +625,10 @@ int load_labels_finish(struct load_in *in)
 	if (!m || m->nlabels == 0)
 		return LOAD_GO;
 	if (in->table != LT_CUSTOMERS)
-		return load_fail(in, 0, "%s: 'labels' label customer attributes, which need a"
-				 " customers file", m->name);
+		return load_fail(in, 0,
+				 "%s: 'labels' label customer attributes, which need a"
+				 " customers file",
+				 m->name);
 	if (store_prepare(in->ss->job->store,
 			  "INSERT INTO attribute_labels(name, value, label) VALUES (?1, ?2, ?3)"
 			  " ON CONFLICT(name, value) DO UPDATE SET label = excluded.label",
@@ -607,12 +639,15 @@ int load_labels_finish(struct load_in *in)
 	for (int i = 0; i < m->nlabels; i++) {
 		const struct mapping_label *l = &m->labels[i];
 		int a;
-		for (a = 0; a < in->nattrs && !names(l->column, in->attrs[a].label, in->attrs[a].name);
+		for (a = 0;
+		     a < in->nattrs && !names(l->column, in->attrs[a].label, in->attrs[a].name);
 		     a++)
 			;
 		if (a == in->nattrs) {
-			load_fail(in, 0, "%s: 'labels' names %s, which is not an attribute column of"
-				  " this file", m->name, load_echo_name(e, l->column));
+			load_fail(in, 0,
+				  "%s: 'labels' names %s, which is not an attribute column of"
+				  " this file",
+				  m->name, load_echo_name(e, l->column));
 			goto out;
 		}
 		for (int k = -1; k < l->nvalues; k++) {

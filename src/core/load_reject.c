@@ -30,7 +30,8 @@ void load_row_error(struct load_in *in, const char *label, const char *fmt, ...)
 			sink_diag(ss->job->out, "%s:%lld: column %s: %s", in->path,
 				  (long long)in->rec->line, lb, msg);
 		else
-			sink_diag(ss->job->out, "%s:%lld: %s", in->path, (long long)in->rec->line, msg);
+			sink_diag(ss->job->out, "%s:%lld: %s", in->path, (long long)in->rec->line,
+				  msg);
 	}
 	if (ss->opts->skip_bad) {
 		if (in->reason.len)
@@ -45,7 +46,8 @@ void load_row_error(struct load_in *in, const char *label, const char *fmt, ...)
 
 static void csv_cell(FILE *f, const char *s, size_t len)
 {
-	int quote = len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
+	int quote = len > 0 &&
+		    (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
 	if (!quote) {
@@ -93,7 +95,8 @@ void load_rejects_publish(struct load_session *ss)
 	struct rd_err e;
 	for (int i = 0; i < ss->nrejects; i++) {
 		if (afile_commit(ss->rejects[i], &e))
-			sink_diag(ss->job->out, "loaded, but the rejects file was not written: %s", e.msg);
+			sink_diag(ss->job->out, "loaded, but the rejects file was not written: %s",
+				  e.msg);
 		ss->rejects[i] = NULL;
 	}
 }

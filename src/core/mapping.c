@@ -20,9 +20,8 @@
 #define MAPPING_MAX_BYTES (4 << 20) /* a mapping is a few hundred bytes; refuse nonsense */
 
 static const char *const top_keys[] = {
-	"description", "table", "header", "columns", "separator", "rename", "recode",
-	"defaults",    "types", "id",     "ignore",  "outcome",   "missing", "special", "labels",
-	NULL,
+	"description", "table", "header", "columns", "separator", "rename",  "recode", "defaults",
+	"types",       "id",    "ignore", "outcome", "missing",   "special", "labels", NULL,
 };
 static const char *const outcome_keys[] = {"column", "recode", "observed_at", NULL};
 static const char *const id_keys[] = {"format", NULL};
@@ -120,8 +119,7 @@ static int nonempty_string(const cJSON *v)
 }
 
 /* Fails when obj names a column twice (names match ignoring ASCII case), in linear time. */
-static int distinct_columns(const cJSON *obj, const char *name, const char *key,
-			    struct rd_err *err)
+static int distinct_columns(const cJSON *obj, const char *name, const char *key, struct rd_err *err)
 {
 	struct rd_strmap *seen = strmap_new((size_t)cJSON_GetArraySize(obj));
 	struct rd_buf low = {0};
@@ -154,14 +152,17 @@ static int parse_names(const cJSON *v, const char *name, const char *key, char *
 	*n = 0;
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (!nonempty_string(c)) {
-			rd_err_set(err, "%s: %s item %d must be a column name (a string, not empty"
-				   " or blank)", name, key, *n + 1);
+			rd_err_set(err,
+				   "%s: %s item %d must be a column name (a string, not empty"
+				   " or blank)",
+				   name, key, *n + 1);
 			return -1;
 		}
 		for (int i = 0; i < *n; i++) {
 			if (mapping_name_eq((*out)[i], c->valuestring)) {
 				char e[RD_ECHO_SIZE];
-				rd_err_set(err, "%s: %s names %s twice", name, key, echo(e, c->valuestring));
+				rd_err_set(err, "%s: %s names %s twice", name, key,
+					   echo(e, c->valuestring));
 				return -1;
 			}
 		}
@@ -261,8 +262,10 @@ static int parse_id_format(struct rd_mapping *m, const char *f, struct rd_err *e
 			digits++;
 		}
 		if (*p != 'd' && *p != 'i' && *p != 'u') {
-			rd_err_set(err, "%s: 'id'.'format' %s: only %%d (with an optional 0 and width,"
-				   " like %%04d) and %%%% may follow a %%", m->name, echo(e, f));
+			rd_err_set(err,
+				   "%s: 'id'.'format' %s: only %%d (with an optional 0 and width,"
+				   " like %%04d) and %%%% may follow a %%",
+				   m->name, echo(e, f));
 			goto out;
 		}
 		if (width > 20) {
@@ -314,16 +317,18 @@ static int parse_outcome(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	m->outcome_column = rd_strdup(col->valuestring);
 	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(v, "recode");
 	if (rec) {
-		if (parse_recode(rec, m->name, m->outcome_column, "'outcome'.'recode'", &m->outcome_recode,
-				 err))
+		if (parse_recode(rec, m->name, m->outcome_column, "'outcome'.'recode'",
+				 &m->outcome_recode, err))
 			return -1;
 		for (int i = 0; i < m->outcome_recode.npairs; i++) {
 			const char *to = m->outcome_recode.pairs[i].to;
 			if (strcmp(to, "0") != 0 && strcmp(to, "1") != 0) {
 				char e1[RD_ECHO_SIZE], e2[RD_ECHO_SIZE];
-				rd_err_set(err, "%s: 'outcome'.'recode' maps %s to %s; outcomes are 0"
-					   " (good) or 1 (defaulted)", m->name,
-					   echo(e1, m->outcome_recode.pairs[i].from), echo(e2, to));
+				rd_err_set(err,
+					   "%s: 'outcome'.'recode' maps %s to %s; outcomes are 0"
+					   " (good) or 1 (defaulted)",
+					   m->name, echo(e1, m->outcome_recode.pairs[i].from),
+					   echo(e2, to));
 				return -1;
 			}
 		}
@@ -331,9 +336,12 @@ static int parse_outcome(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	const cJSON *obs = cJSON_GetObjectItemCaseSensitive(v, "observed_at");
 	if (obs) {
 		int64_t e;
-		if (!cJSON_IsString(obs) || date_parse(obs->valuestring, strlen(obs->valuestring), &e)) {
-			rd_err_set(err, "%s: 'outcome'.'observed_at' must be an ISO 8601 date"
-				   " (2025-03-01)", m->name);
+		if (!cJSON_IsString(obs) ||
+		    date_parse(obs->valuestring, strlen(obs->valuestring), &e)) {
+			rd_err_set(err,
+				   "%s: 'outcome'.'observed_at' must be an ISO 8601 date"
+				   " (2025-03-01)",
+				   m->name);
 			return -1;
 		}
 		m->outcome_observed_at = rd_strdup(obs->valuestring);
@@ -344,8 +352,10 @@ static int parse_outcome(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 {
 	if (!cJSON_IsObject(v)) {
-		rd_err_set(err, "%s: 'types' must be an object of column -> \"numeric\" or"
-			   " \"categorical\"", m->name);
+		rd_err_set(err,
+			   "%s: 'types' must be an object of column -> \"numeric\" or"
+			   " \"categorical\"",
+			   m->name);
 		return -1;
 	}
 	if (distinct_columns(v, m->name, "'types'", err))
@@ -355,7 +365,8 @@ static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 		enum mapping_type t;
 		char e[RD_ECHO_SIZE];
 		if (!column_name_ok(c->string)) {
-			rd_err_set(err, "%s: 'types': the key %s is not a column name (empty or blank)",
+			rd_err_set(err,
+				   "%s: 'types': the key %s is not a column name (empty or blank)",
 				   m->name, echo(e, c->string));
 			return -1;
 		}
@@ -365,8 +376,10 @@ static int parse_types(struct rd_mapping *m, const cJSON *v, struct rd_err *err)
 		} else if (at == ATTR_CATEGORICAL) {
 			t = MAPPING_CATEGORICAL;
 		} else {
-			rd_err_set(err, "%s: 'types': the type of %s must be \"numeric\" or"
-				   " \"categorical\"", m->name, echo(e, c->string));
+			rd_err_set(err,
+				   "%s: 'types': the type of %s must be \"numeric\" or"
+				   " \"categorical\"",
+				   m->name, echo(e, c->string));
 			return -1;
 		}
 		m->types[m->ntypes].column = rd_strdup(c->string);
@@ -381,15 +394,18 @@ static int missing_tokens(const cJSON *v, const char *name, const char *what,
 			  struct mapping_missing *out, struct rd_err *err)
 {
 	if (!cJSON_IsArray(v)) {
-		rd_err_set(err, "%s: %s must be an array of texts that mean no value, like [\"NA\","
-			   " \"?\"]", name, what);
+		rd_err_set(err,
+			   "%s: %s must be an array of texts that mean no value, like [\"NA\","
+			   " \"?\"]",
+			   name, what);
 		return -1;
 	}
 	out->tokens = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *out->tokens);
 	for (const cJSON *t = v->child; t; t = t->next) {
 		char *text = cJSON_IsString(t) || cJSON_IsNumber(t) ? scalar_text(t) : NULL;
 		if (!text) {
-			rd_err_set(err, "%s: %s item %d must be a string (or a number within ±2^53)",
+			rd_err_set(err,
+				   "%s: %s item %d must be a string (or a number within ±2^53)",
 				   name, what, out->ntokens + 1);
 			return -1;
 		}
@@ -408,8 +424,10 @@ static int parse_missing(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 		return missing_tokens(v, m->name, "'missing'", &m->missing[0], err);
 	}
 	if (!cJSON_IsObject(v)) {
-		rd_err_set(err, "%s: 'missing' must be an array of texts for every column, or an"
-			   " object of column -> array", m->name);
+		rd_err_set(err,
+			   "%s: 'missing' must be an array of texts for every column, or an"
+			   " object of column -> array",
+			   m->name);
 		return -1;
 	}
 	if (distinct_columns(v, m->name, "'missing'", err))
@@ -417,7 +435,9 @@ static int parse_missing(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	m->missing = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->missing);
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (!column_name_ok(c->string)) {
-			rd_err_set(err, "%s: 'missing': the key %s is not a column name (empty or blank)",
+			rd_err_set(err,
+				   "%s: 'missing': the key %s is not a column name (empty or "
+				   "blank)",
 				   m->name, echo(e, c->string));
 			return -1;
 		}
@@ -435,8 +455,10 @@ static int parse_special(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 {
 	char e[RD_ECHO_SIZE];
 	if (!cJSON_IsObject(v)) {
-		rd_err_set(err, "%s: 'special' must be an object of column -> array of codes, like"
-			   " {\"PAY_0\": [-2, -1]}", m->name);
+		rd_err_set(err,
+			   "%s: 'special' must be an object of column -> array of codes, like"
+			   " {\"PAY_0\": [-2, -1]}",
+			   m->name);
 		return -1;
 	}
 	if (distinct_columns(v, m->name, "'special'", err))
@@ -445,13 +467,15 @@ static int parse_special(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 	for (const cJSON *c = v->child; c; c = c->next) {
 		int n = cJSON_IsArray(c) ? cJSON_GetArraySize(c) : 0;
 		if (!column_name_ok(c->string)) {
-			rd_err_set(err, "%s: 'special': the key %s is not a column name (empty or blank)",
+			rd_err_set(err,
+				   "%s: 'special': the key %s is not a column name (empty or "
+				   "blank)",
 				   m->name, echo(e, c->string));
 			return -1;
 		}
 		if (n < 1 || n > MAPPING_SPECIAL_MAX) {
-			rd_err_set(err, "%s: 'special'.%s must be an array of 1 to %d numbers", m->name,
-				   echo(e, c->string), MAPPING_SPECIAL_MAX);
+			rd_err_set(err, "%s: 'special'.%s must be an array of 1 to %d numbers",
+				   m->name, echo(e, c->string), MAPPING_SPECIAL_MAX);
 			return -1;
 		}
 		struct mapping_special *ms = &m->special[m->nspecial++];
@@ -463,7 +487,9 @@ static int parse_special(struct rd_mapping *m, const cJSON *v, struct rd_err *er
 			for (int k = 0; k < ms->ncodes; k++)
 				dup |= ms->codes[k] == d;
 			if (!isfinite(d) || fabs(d) >= 9007199254740992.0 || dup) {
-				rd_err_set(err, "%s: 'special'.%s item %d must be a number within ±2^53%s",
+				rd_err_set(err,
+					   "%s: 'special'.%s item %d must be a number within "
+					   "±2^53%s",
 					   m->name, echo(e, c->string), ms->ncodes + 1,
 					   dup ? ", not given twice" : "");
 				return -1;
@@ -490,8 +516,10 @@ static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err
 {
 	char e[RD_ECHO_SIZE], e2[RD_ECHO_SIZE], what[2 * RD_ECHO_SIZE + 32];
 	if (!cJSON_IsObject(v)) {
-		rd_err_set(err, "%s: 'labels' must be an object of column -> \"label\" or {\"label\":"
-			   " ..., \"values\": {value: label}}", m->name);
+		rd_err_set(err,
+			   "%s: 'labels' must be an object of column -> \"label\" or {\"label\":"
+			   " ..., \"values\": {value: label}}",
+			   m->name);
 		return -1;
 	}
 	if (distinct_columns(v, m->name, "'labels'", err))
@@ -499,7 +527,8 @@ static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err
 	m->labels = rd_calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *m->labels);
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (!column_name_ok(c->string)) {
-			rd_err_set(err, "%s: 'labels': the key %s is not a column name (empty or blank)",
+			rd_err_set(err,
+				   "%s: 'labels': the key %s is not a column name (empty or blank)",
 				   m->name, echo(e, c->string));
 			return -1;
 		}
@@ -512,7 +541,8 @@ static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err
 			continue;
 		}
 		if (!cJSON_IsObject(c)) {
-			rd_err_set(err, "%s: %s must be a label or {\"label\": ..., \"values\": {...}}",
+			rd_err_set(err,
+				   "%s: %s must be a label or {\"label\": ..., \"values\": {...}}",
 				   m->name, what);
 			return -1;
 		}
@@ -525,8 +555,8 @@ static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err
 		if (!vals)
 			continue;
 		if (!cJSON_IsObject(vals)) {
-			rd_err_set(err, "%s: %s.'values' must be an object of value -> label", m->name,
-				   what);
+			rd_err_set(err, "%s: %s.'values' must be an object of value -> label",
+				   m->name, what);
 			return -1;
 		}
 		l->values = rd_calloc((size_t)cJSON_GetArraySize(vals) + 1, sizeof *l->values);
@@ -534,7 +564,9 @@ static int parse_labels(struct rd_mapping *m, const cJSON *v, struct rd_err *err
 			char vwhat[sizeof what + RD_ECHO_SIZE + 16];
 			snprintf(vwhat, sizeof vwhat, "%s.'values'.%s", what, echo(e2, x->string));
 			if (!*x->string) {
-				rd_err_set(err, "%s: %s: an empty value is never stored, so it has no label",
+				rd_err_set(err,
+					   "%s: %s: an empty value is never stored, so it has no "
+					   "label",
 					   m->name, vwhat);
 				return -1;
 			}
@@ -593,7 +625,9 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 	}
 	if (strcmp(k, "separator") == 0) {
 		if (!cJSON_IsString(c) || mapping_separator(c->valuestring, &m->separator)) {
-			rd_err_set(err, "%s: 'separator' must be one character, \"tab\" or \"whitespace\"",
+			rd_err_set(err,
+				   "%s: 'separator' must be one character, \"tab\" or "
+				   "\"whitespace\"",
 				   m->name);
 			return -1;
 		}
@@ -603,7 +637,8 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return parse_pairs(c, m->name, q, PAIR_KEY_COLUMN | PAIR_VALUE_COLUMN, &m->rename,
 				   &m->nrename, err);
 	if (strcmp(k, "defaults") == 0)
-		return parse_pairs(c, m->name, q, PAIR_KEY_COLUMN, &m->defaults, &m->ndefaults, err);
+		return parse_pairs(c, m->name, q, PAIR_KEY_COLUMN, &m->defaults, &m->ndefaults,
+				   err);
 	if (strcmp(k, "ignore") == 0)
 		return parse_names(c, m->name, q, &m->ignore, &m->nignore, err);
 	if (strcmp(k, "types") == 0)
@@ -618,7 +653,8 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 		return parse_labels(m, c, err);
 	if (strcmp(k, "recode") == 0) {
 		if (!cJSON_IsObject(c)) {
-			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}", m->name);
+			rd_err_set(err, "%s: 'recode' must be an object of column -> {from: to}",
+				   m->name);
 			return -1;
 		}
 		if (distinct_columns(c, m->name, q, err))
@@ -628,11 +664,14 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 			char label[RD_ECHO_SIZE + 16];
 			snprintf(label, sizeof label, "'recode'.%s", echo(e, col->string));
 			if (!column_name_ok(col->string)) {
-				rd_err_set(err, "%s: 'recode': the key %s is not a column name (empty or"
-					   " blank)", m->name, echo(e, col->string));
+				rd_err_set(err,
+					   "%s: 'recode': the key %s is not a column name (empty or"
+					   " blank)",
+					   m->name, echo(e, col->string));
 				return -1;
 			}
-			if (parse_recode(col, m->name, col->string, label, &m->recode[m->nrecode++], err))
+			if (parse_recode(col, m->name, col->string, label, &m->recode[m->nrecode++],
+					 err))
 				return -1;
 		}
 		return 0;
@@ -646,7 +685,8 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 			return -1;
 		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "format");
 		if (!nonempty_string(f)) {
-			rd_err_set(err, "%s: 'id'.'format' must be a string like \"G%%04d\"", m->name);
+			rd_err_set(err, "%s: 'id'.'format' must be a string like \"G%%04d\"",
+				   m->name);
 			return -1;
 		}
 		return parse_id_format(m, f->valuestring, err);
@@ -654,8 +694,7 @@ static int parse_key(struct rd_mapping *m, const cJSON *c, int *header_given, st
 	return -1; /* unreachable: check_keys ran first */
 }
 
-struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
-				 struct rd_err *err)
+struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name, struct rd_err *err)
 {
 	struct rd_mapping *m = rd_calloc(1, sizeof *m);
 	m->name = rd_strdup(name);
@@ -684,7 +723,9 @@ struct rd_mapping *mapping_parse(const char *text, size_t len, const char *name,
 		goto out;
 	}
 	if (m->outcome_column && m->table[0] && strcmp(m->table, "customers") != 0) {
-		rd_err_set(err, "%s: 'outcome' derives outcomes from a customers file, but 'table' is %s",
+		rd_err_set(err,
+			   "%s: 'outcome' derives outcomes from a customers file, but 'table' is "
+			   "%s",
 			   name, m->table);
 		goto out;
 	}
@@ -786,7 +827,9 @@ const char *mapping_recode_get(const struct mapping_recode *r, const char *s, si
 void mapping_id(const struct rd_mapping *m, int64_t row, char *out, size_t n)
 {
 	if (m->id_zero)
-		snprintf(out, n, "%s%0*lld%s", m->id_prefix, m->id_width, (long long)row, m->id_suffix);
+		snprintf(out, n, "%s%0*lld%s", m->id_prefix, m->id_width, (long long)row,
+			 m->id_suffix);
 	else
-		snprintf(out, n, "%s%*lld%s", m->id_prefix, m->id_width, (long long)row, m->id_suffix);
+		snprintf(out, n, "%s%*lld%s", m->id_prefix, m->id_width, (long long)row,
+			 m->id_suffix);
 }

@@ -76,8 +76,8 @@ static struct pair *sorted_desc(const double *p, const int *y, size_t n)
 static double auc_sorted(const struct pair *a, size_t n, size_t bads)
 {
 	size_t goods = n - bads;
-	double wins = 0.0;          /* Σ over bads of goods ranked strictly below, + ½ ties */
-	size_t goods_above = 0;     /* goods with p strictly above the current group */
+	double wins = 0.0;      /* Σ over bads of goods ranked strictly below, + ½ ties */
+	size_t goods_above = 0; /* goods with p strictly above the current group */
 	for (size_t i = 0; i < n;) {
 		size_t j = i, gb = 0, gg = 0;
 		while (j < n && a[j].p == a[i].p) {
@@ -419,8 +419,8 @@ double metrics_chi2_sf(double x, double df)
 	return h < a + 1 ? 1.0 - gamma_p_series(a, h) : gamma_q_fraction(a, h);
 }
 
-int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows,
-			    struct metrics_hl *out, struct rd_err *err)
+int metrics_hosmer_lemeshow(const struct metrics_gains_row *rows, int nrows, struct metrics_hl *out,
+			    struct rd_err *err)
 {
 	*out = (struct metrics_hl){0};
 	for (int g = 0; g < nrows; g++) {

@@ -91,8 +91,10 @@ int model_name_check(const char *name, struct rd_err *err)
 	for (; name && name[k] && k < MODEL_NAME_MAX; k++)
 		shown[k] = name[k] >= 0x20 && name[k] < 0x7f ? name[k] : '?';
 	snprintf(shown + k, sizeof shown - k, "%s", name && name[k] ? "..." : "");
-	rd_err_set(err, "'%s' is not a model name: 1 to %d letters, digits, '_', '.' or '-',"
-			" starting with a letter or a digit", shown, MODEL_NAME_MAX);
+	rd_err_set(err,
+		   "'%s' is not a model name: 1 to %d letters, digits, '_', '.' or '-',"
+		   " starting with a letter or a digit",
+		   shown, MODEL_NAME_MAX);
 	return -1;
 }
 
@@ -106,8 +108,8 @@ int model_weight_check(double w, const char *what, struct rd_err *err)
 
 /* A number member within [lo, hi]; with optional != 0 an absent member leaves *out as it
  * is. where names the column or part. */
-static int get_num(const cJSON *o, const char *key, double *out, int optional, double lo,
-		   double hi, const char *where, struct rd_err *err)
+static int get_num(const cJSON *o, const char *key, double *out, int optional, double lo, double hi,
+		   const char *where, struct rd_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v && optional)
@@ -116,8 +118,8 @@ static int get_num(const cJSON *o, const char *key, double *out, int optional, d
 		if (hi == DBL_MAX)
 			rd_err_set(err, "model spec: %s: '%s' must be a finite number", where, key);
 		else
-			rd_err_set(err, "model spec: %s: '%s' must be a number from %g to %g", where, key,
-				   lo, hi);
+			rd_err_set(err, "model spec: %s: '%s' must be a number from %g to %g",
+				   where, key, lo, hi);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -133,13 +135,15 @@ static int parse_levels(const cJSON *jl, struct model_column *col, struct rd_err
 	cJSON_ArrayForEach(l, jl)
 	{
 		if (!cJSON_IsString(l)) {
-			rd_err_set(err, "model spec: column '%s': levels must be strings", col->name);
+			rd_err_set(err, "model spec: column '%s': levels must be strings",
+				   col->name);
 			return -1;
 		}
 		col->levels[col->nlevels] = rd_strdup(l->valuestring);
 		if (col->nlevels && strcmp(col->levels[col->nlevels - 1], l->valuestring) >= 0) {
 			col->nlevels++;
-			rd_err_set(err, "model spec: column '%s': levels must be sorted and distinct",
+			rd_err_set(err,
+				   "model spec: column '%s': levels must be sorted and distinct",
 				   col->name);
 			return -1;
 		}
@@ -176,7 +180,9 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 		cJSON_ArrayForEach(w, jw)
 		{
 			if (!cJSON_IsNumber(w) || !(fabs(w->valuedouble) <= MODEL_LOGODDS_MAX)) {
-				rd_err_set(err, "model spec: %s: weights[%d] must be a number from %g to %g",
+				rd_err_set(err,
+					   "model spec: %s: weights[%d] must be a number from %g "
+					   "to %g",
 					   where, l, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX);
 				return -1;
 			}
@@ -186,7 +192,8 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 	}
 	if (get_num(jc, "mean", &col->mean, 0, -DBL_MAX, DBL_MAX, where, err) ||
 	    get_num(jc, "sd", &col->sd, 0, -DBL_MAX, DBL_MAX, where, err) ||
-	    get_num(jc, "weight", &col->weight, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where, err))
+	    get_num(jc, "weight", &col->weight, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, where,
+		    err))
 		return -1;
 	/* The range whose ends must give finite log-odds: the clip bounds, or in a spec from
 	 * before winsorizing the training range (min, max; without them the mean). */
@@ -223,8 +230,10 @@ static int parse_logit_column(const cJSON *jc, struct model_column *col, struct 
 	}
 	if (!isfinite(logit_part(col, lo)) || !isfinite(logit_part(col, hi)) ||
 	    !isfinite(logit_part(col, col->impute))) {
-		rd_err_set(err, "model spec: %s: mean, sd and the range (clip_lo and clip_hi, or min"
-				" and max) or impute give no finite contribution", where);
+		rd_err_set(err,
+			   "model spec: %s: mean, sd and the range (clip_lo and clip_hi, or min"
+			   " and max) or impute give no finite contribution",
+			   where);
 		return -1;
 	}
 	return 0;
@@ -236,20 +245,24 @@ static int bin_levels(const cJSON *b, struct model_column *col, int idx, const c
 {
 	const cJSON *jl = cJSON_GetObjectItemCaseSensitive(b, "levels"), *l;
 	if (!cJSON_IsArray(jl) || !jl->child || cJSON_GetObjectItemCaseSensitive(b, "hi")) {
-		rd_err_set(err, "model spec: %s: bins[%d] needs 'levels', a non-empty array (and no"
-				" 'hi')", where, idx);
+		rd_err_set(err,
+			   "model spec: %s: bins[%d] needs 'levels', a non-empty array (and no"
+			   " 'hi')",
+			   where, idx);
 		return -1;
 	}
 	cJSON_ArrayForEach(l, jl)
 	{
 		int li = cJSON_IsString(l) ? model_level_of(col, l->valuestring) : -1;
 		if (li < 0) {
-			rd_err_set(err, "model spec: %s: bins[%d]: a level is not in 'levels'", where, idx);
+			rd_err_set(err, "model spec: %s: bins[%d]: a level is not in 'levels'",
+				   where, idx);
 			return -1;
 		}
 		if (col->level_bin[li] >= 0) {
-			rd_err_set(err, "model spec: %s: level '%.100s' is in bins[%d] and bins[%d]", where,
-				   col->levels[li], col->level_bin[li], idx);
+			rd_err_set(err,
+				   "model spec: %s: level '%.100s' is in bins[%d] and bins[%d]",
+				   where, col->levels[li], col->level_bin[li], idx);
 			return -1;
 		}
 		col->level_bin[li] = idx;
@@ -266,8 +279,10 @@ static int parse_special_codes(const cJSON *jc, struct model_column *col, const 
 		return 0;
 	int n = cJSON_IsArray(js) ? cJSON_GetArraySize(js) : -1;
 	if (col->categorical || n < 0 || n > MODEL_SPECIAL_MAX) {
-		rd_err_set(err, "model spec: %s: 'special' must be an array of at most %d numbers, in"
-				" a numeric column", where, MODEL_SPECIAL_MAX);
+		rd_err_set(err,
+			   "model spec: %s: 'special' must be an array of at most %d numbers, in"
+			   " a numeric column",
+			   where, MODEL_SPECIAL_MAX);
 		return -1;
 	}
 	col->special = rd_malloc((size_t)(n ? n : 1) * sizeof *col->special);
@@ -275,14 +290,15 @@ static int parse_special_codes(const cJSON *jc, struct model_column *col, const 
 	cJSON_ArrayForEach(v, js)
 	{
 		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
-			rd_err_set(err, "model spec: %s: 'special' holds a value that is not a number",
+			rd_err_set(err,
+				   "model spec: %s: 'special' holds a value that is not a number",
 				   where);
 			return -1;
 		}
 		for (int k = 0; k < col->nspecial; k++) {
 			if (col->special[k] == v->valuedouble) {
-				rd_err_set(err, "model spec: %s: 'special' lists %.17g twice", where,
-					   v->valuedouble);
+				rd_err_set(err, "model spec: %s: 'special' lists %.17g twice",
+					   where, v->valuedouble);
 				return -1;
 			}
 		}
@@ -300,8 +316,10 @@ static int special_bin(const cJSON *code, struct model_column *col, int idx, con
 	while (cJSON_IsNumber(code) && k < col->nspecial && col->special[k] != code->valuedouble)
 		k++;
 	if (!cJSON_IsNumber(code) || k == col->nspecial) {
-		rd_err_set(err, "model spec: %s: bins[%d]: 'special' must be one of the column's"
-				" 'special' codes", where, idx);
+		rd_err_set(err,
+			   "model spec: %s: bins[%d]: 'special' must be one of the column's"
+			   " 'special' codes",
+			   where, idx);
 		return -1;
 	}
 	if (col->special_bin[k] >= 0) {
@@ -350,14 +368,15 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		char bwhere[192];
 		snprintf(bwhere, sizeof bwhere, "%s: bins[%d]", where, idx);
 		if (!cJSON_IsObject(b) || (miss && !cJSON_IsBool(miss))) {
-			rd_err_set(err, "model spec: %s must be an object ('missing' true or false)",
+			rd_err_set(err,
+				   "model spec: %s must be an object ('missing' true or false)",
 				   bwhere);
 			return -1;
 		}
 		if (get_num(b, "woe", &bin->woe, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX, bwhere,
 			    err) ||
-		    get_num(b, "points", &bin->points, 0, -MODEL_POINTS_MAX, MODEL_POINTS_MAX, bwhere,
-			    err))
+		    get_num(b, "points", &bin->points, 0, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
+			    bwhere, err))
 			return -1;
 		best = fmax(best, bin->points);
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(b, "goods");
@@ -376,8 +395,9 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 			if (col->missing_bin >= 0 || cJSON_GetObjectItemCaseSensitive(b, "hi") ||
 			    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
 				rd_err_set(err, "model spec: %s: bins[%d]: %s", where, idx,
-					   col->missing_bin >= 0 ? "a second missing bin"
-								 : "a missing bin has no 'hi' or 'levels'");
+					   col->missing_bin >= 0
+						   ? "a second missing bin"
+						   : "a missing bin has no 'hi' or 'levels'");
 				return -1;
 			}
 			col->missing_bin = idx;
@@ -387,8 +407,10 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		if (code) {
 			if (cJSON_GetObjectItemCaseSensitive(b, "hi") ||
 			    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
-				rd_err_set(err, "model spec: %s: bins[%d]: a special bin has no 'hi' or"
-						" 'levels'", where, idx);
+				rd_err_set(err,
+					   "model spec: %s: bins[%d]: a special bin has no 'hi' or"
+					   " 'levels'",
+					   where, idx);
 				return -1;
 			}
 			if (special_bin(code, col, idx, where, err))
@@ -403,8 +425,11 @@ static int parse_scorecard_column(const cJSON *jc, struct model_column *col, str
 		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(b, "hi");
 		if ((hi && !cJSON_IsNumber(hi) && !cJSON_IsNull(hi)) ||
 		    cJSON_GetObjectItemCaseSensitive(b, "levels")) {
-			rd_err_set(err, "model spec: %s: bins[%d]: 'hi' must be a number, or null for the"
-					" open top bin (and no 'levels')", where, idx);
+			rd_err_set(err,
+				   "model spec: %s: bins[%d]: 'hi' must be a number, or null for "
+				   "the"
+				   " open top bin (and no 'levels')",
+				   where, idx);
 			return -1;
 		}
 		bin->hi = cJSON_IsNumber(hi) ? hi->valuedouble : INFINITY;
@@ -438,8 +463,10 @@ static int label_dup(const cJSON *v, char **out, const char *where, const char *
 		     struct rd_err *err)
 {
 	if (!cJSON_IsString(v) || !rd_label_ok(v->valuestring)) {
-		rd_err_set(err, "model spec: labels: %s: %s must be a text of 1 to %d bytes without"
-				" control characters", where, what, RD_LABEL_MAX);
+		rd_err_set(err,
+			   "model spec: labels: %s: %s must be a text of 1 to %d bytes without"
+			   " control characters",
+			   where, what, RD_LABEL_MAX);
 		return -1;
 	}
 	*out = rd_strdup(v->valuestring);
@@ -452,7 +479,8 @@ static int parse_labels(struct rd_model *m, const cJSON *jl, struct rd_err *err)
 {
 	const cJSON *e, *v;
 	if (!cJSON_IsObject(jl)) {
-		rd_err_set(err, "model spec: 'labels' must be an object of column -> {label, values}");
+		rd_err_set(err,
+			   "model spec: 'labels' must be an object of column -> {label, values}");
 		return -1;
 	}
 	cJSON_ArrayForEach(e, jl)
@@ -478,8 +506,11 @@ static int parse_labels(struct rd_model *m, const cJSON *jl, struct rd_err *err)
 			}
 			if (strcmp(v->string, "values") != 0 || !cJSON_IsObject(v) ||
 			    (v->child && !col->categorical)) {
-				rd_err_set(err, "model spec: labels: %s: only 'label' and, for a categorical"
-						" column, 'values' (an object of level -> text)", where);
+				rd_err_set(err,
+					   "model spec: labels: %s: only 'label' and, for a "
+					   "categorical"
+					   " column, 'values' (an object of level -> text)",
+					   where);
 				return -1;
 			}
 			if (!col->level_labels)
@@ -490,11 +521,15 @@ static int parse_labels(struct rd_model *m, const cJSON *jl, struct rd_err *err)
 			{
 				int l = model_level_of(col, lv->string);
 				if (l < 0) {
-					rd_err_set(err, "model spec: labels: %s: '%.100s' is not one of its"
-							" levels", where, lv->string);
+					rd_err_set(err,
+						   "model spec: labels: %s: '%.100s' is not one of "
+						   "its"
+						   " levels",
+						   where, lv->string);
 					return -1;
 				}
-				if (label_dup(lv, &col->level_labels[l], where, "a value's label", err))
+				if (label_dup(lv, &col->level_labels[l], where, "a value's label",
+					      err))
 					return -1;
 			}
 		}
@@ -535,12 +570,12 @@ static int parse_bands(const cJSON *jb, int bands[SCORE_BANDS - 1], struct rd_er
 int model_scaling_parse(const cJSON *jsc, struct score_scaling *sc, struct rd_err *err)
 {
 	*sc = score_scaling_default;
-	if (jsc && (!cJSON_IsObject(jsc) ||
-		    get_num(jsc, "base_score", &sc->base_score, 0, SCORE_MIN, SCORE_MAX, "scaling",
-			    err) ||
-		    get_num(jsc, "base_odds", &sc->base_odds, 0, MODEL_BASE_ODDS_MIN,
-			    MODEL_BASE_ODDS_MAX, "scaling", err) ||
-		    get_num(jsc, "pdo", &sc->pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling", err))) {
+	if (jsc &&
+	    (!cJSON_IsObject(jsc) ||
+	     get_num(jsc, "base_score", &sc->base_score, 0, SCORE_MIN, SCORE_MAX, "scaling", err) ||
+	     get_num(jsc, "base_odds", &sc->base_odds, 0, MODEL_BASE_ODDS_MIN, MODEL_BASE_ODDS_MAX,
+		     "scaling", err) ||
+	     get_num(jsc, "pdo", &sc->pdo, 0, MODEL_PDO_MIN, MODEL_PDO_MAX, "scaling", err))) {
 		if (!cJSON_IsObject(jsc))
 			rd_err_set(err, "model spec: 'scaling' must be an object");
 		return -1;
@@ -575,8 +610,9 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 	m->algo = (enum model_algo)a;
 	if (model_scaling_parse(jsc, &m->scaling, err))
 		goto fail;
-	if (!model_algo_trees(m->algo) && get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX,
-					    MODEL_LOGODDS_MAX, "model", err))
+	if (!model_algo_trees(m->algo) &&
+	    get_num(doc, "intercept", &m->intercept, 0, -MODEL_LOGODDS_MAX, MODEL_LOGODDS_MAX,
+		    "model", err))
 		goto fail;
 	if (get_num(doc, "base_points", &base_points, 1, -MODEL_POINTS_MAX, MODEL_POINTS_MAX,
 		    "model", err))
@@ -599,15 +635,19 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 			goto fail;
 		}
 		if (strlen(name->valuestring) > REASON_NAME_MAX) {
-			rd_err_set(err, "model spec: column %d: a name longer than %d bytes (reason codes"
-					" hold names whole)", m->ncols, REASON_NAME_MAX);
+			rd_err_set(err,
+				   "model spec: column %d: a name longer than %d bytes (reason "
+				   "codes"
+				   " hold names whole)",
+				   m->ncols, REASON_NAME_MAX);
 			goto fail;
 		}
 		col->name = rd_strdup(name->valuestring);
 		col->feature = feature_index(col->name);
 		if (levels && (!cJSON_IsArray(levels) || parse_levels(levels, col, err))) {
 			if (!cJSON_IsArray(levels))
-				rd_err_set(err, "model spec: column '%.100s': 'levels' must be an array",
+				rd_err_set(err,
+					   "model spec: column '%.100s': 'levels' must be an array",
 					   col->name);
 			goto fail;
 		}
@@ -630,7 +670,8 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 	if (model_algo_trees(m->algo)) {
 		const cJSON *jb = cJSON_GetObjectItemCaseSensitive(doc, "booster");
 		if (!cJSON_IsString(jb)) {
-			rd_err_set(err, "model spec: 'booster' must be XGBoost's JSON model as a string");
+			rd_err_set(err, "model spec: 'booster' must be XGBoost's JSON model as a "
+					"string");
 			goto fail;
 		}
 		const cJSON *jr = cJSON_GetObjectItemCaseSensitive(doc, "reasons");
@@ -640,7 +681,8 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 			goto fail;
 		}
 		m->approx_reasons = jr && strcmp(jr->valuestring, "approx") == 0;
-		m->booster = xgb_from_json(jb->valuestring, strlen(jb->valuestring), m->ninputs, err);
+		m->booster = xgb_from_json(jb->valuestring, strlen(jb->valuestring), m->ninputs,
+					   err);
 		if (!m->booster)
 			goto fail;
 	}
@@ -660,7 +702,9 @@ static int level_index(const struct model_column *col, double v)
 const char *model_label(const struct rd_model *m, int c)
 {
 	const struct model_column *col = &m->cols[c];
-	return col->label ? col->label : col->feature >= 0 ? feature_labels[col->feature] : col->name;
+	return col->label          ? col->label
+	       : col->feature >= 0 ? feature_labels[col->feature]
+				   : col->name;
 }
 
 /* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
@@ -679,8 +723,7 @@ static void copy_cut(char *out, size_t n, const char *s)
 /* A reason: code "M-" and the column's name, whole (names are at most REASON_NAME_MAX
  * bytes, so codes are unique as the names are); text "LABEL: VALUE" with the labels of
  * the spec when it has them. */
-static void reason_for(const struct rd_model *m, int c, double v, double lost,
-		       struct rd_reason *r)
+static void reason_for(const struct rd_model *m, int c, double v, double lost, struct rd_reason *r)
 {
 	const struct model_column *col = &m->cols[c];
 	char shown[RD_LABEL_MAX + 64], text[REASON_NAME_MAX + sizeof shown + 4];
@@ -694,7 +737,7 @@ static void reason_for(const struct rd_model *m, int c, double v, double lost,
 		if (l >= 0)
 			copy_cut(r->level, sizeof r->level, col->levels[l]);
 		copy_cut(shown, sizeof shown,
-			 l < 0 ? "missing or unseen"
+			 l < 0                                       ? "missing or unseen"
 			 : col->level_labels && col->level_labels[l] ? col->level_labels[l]
 								     : col->levels[l]);
 	} else {
@@ -832,7 +875,8 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 {
 	size_t chunk = n < XGB_CHUNK ? n : XGB_CHUNK, w = (size_t)m->ninputs + 1;
 	float *in = rd_malloc(chunk * (size_t)m->ninputs * sizeof *in);
-	double *pd = rd_malloc(chunk * sizeof *pd), *contrib = rd_malloc(chunk * w * sizeof *contrib);
+	double *pd = rd_malloc(chunk * sizeof *pd),
+	       *contrib = rd_malloc(chunk * w * sizeof *contrib);
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
 	int rc = 0;
 	for (size_t start = 0; start < n && rc == 0; start += chunk) {
@@ -844,7 +888,8 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 		     xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
 		double factor = m->scaling.pdo / M_LN2;
 		for (size_t i = 0; i < k && rc == 0; i++) {
-			const double *row = x + (start + i) * (size_t)m->ncols, *cr = contrib + i * w;
+			const double *row = x + (start + i) * (size_t)m->ncols,
+				     *cr = contrib + i * w;
 			for (int c = 0; c < m->ncols; c++) {
 				const struct model_column *col = &m->cols[c];
 				double s = 0;
@@ -871,12 +916,13 @@ static int check_raw(const double *raw, size_t n, struct rd_err *err)
 			first = i;
 	if (bad == 0)
 		return 0;
-	rd_err_set(err, "%zu of %zu rows get no finite log-odds; the first is row %zu", bad, n, first);
+	rd_err_set(err, "%zu of %zu rows get no finite log-odds; the first is row %zu", bad, n,
+		   first);
 	return -1;
 }
 
-int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
-		double *raw, struct rd_err *err)
+int model_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out, double *raw,
+		struct rd_err *err)
 {
 	if (model_algo_trees(m->algo))
 		return xgb_score(m, x, n, out, raw, err) || check_raw(raw, n, err) ? -1 : 0;

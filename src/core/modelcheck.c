@@ -57,11 +57,9 @@ static int score_ref_parse(const char *json, struct score_ref *r)
 		 cJSON_GetArraySize(shares) == cJSON_GetArraySize(edges) + 1;
 	memset(r, 0, sizeof *r);
 	if (ok) {
-		cJSON_ArrayForEach(v, edges)
-			r->edges[r->nedges++] = v->valuedouble;
+		cJSON_ArrayForEach(v, edges) r->edges[r->nedges++] = v->valuedouble;
 		int k = 0;
-		cJSON_ArrayForEach(v, shares)
-			r->shares[k++] = v->valuedouble;
+		cJSON_ArrayForEach(v, shares) r->shares[k++] = v->valuedouble;
 		r->shares[k] = cJSON_IsNumber(missing) ? missing->valuedouble : 0;
 	}
 	cJSON_Delete(doc);
@@ -116,14 +114,16 @@ static int book_psi(struct rd_store *st, const char *name, int version, const ch
 	*rows = 0;
 	*psi = NAN;
 	/* A kind's model: its customers' profiles; a segment's: the segment's. */
-	if (!e || store_prepare(st,
-				vocab_model_segment_kind(vocab_find(&vocab_model_segment, segment)) >= 0
-					? "SELECT customer_id, fvec, features FROM credit_profiles"
-					  " WHERE customer_id IN (SELECT id FROM customers WHERE kind = ?1)"
-					  " ORDER BY customer_id"
-					: "SELECT customer_id, fvec, features FROM credit_profiles"
-					  " WHERE ?1 = 'all' OR segment = ?1 ORDER BY customer_id",
-				&s, err))
+	if (!e ||
+	    store_prepare(st,
+			  vocab_model_segment_kind(vocab_find(&vocab_model_segment, segment)) >= 0
+				  ? "SELECT customer_id, fvec, features FROM credit_profiles"
+				    " WHERE customer_id IN (SELECT id FROM customers WHERE kind = "
+				    "?1)"
+				    " ORDER BY customer_id"
+				  : "SELECT customer_id, fvec, features FROM credit_profiles"
+				    " WHERE ?1 = 'all' OR segment = ?1 ORDER BY customer_id",
+			  &s, err))
 		goto out;
 	sqlite3_bind_text(s, 1, segment, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -153,7 +153,8 @@ static int book_psi(struct rd_store *st, const char *name, int version, const ch
 		int nb = ref->nedges + 1;
 		for (int b = 0; b < nb; b++)
 			cur[b] = (double)counts[b] / (double)*rows;
-		cur[nb] = 0; /* a score is never missing; the missing bin counts when the reference has one */
+		cur[nb] =
+			0; /* a score is never missing; the missing bin counts when the reference has one */
 		*psi = drift_psi(ref->shares, cur, nb + (ref->shares[nb] > 0), NULL);
 	}
 	rc = 0;
@@ -187,8 +188,10 @@ int modelcheck_run(struct rd_store *st, const char *name, int version,
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
-	if (sqlite3_step(s) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(s, 0), "rules") == 0) {
-		rd_err_set(err, "%s@%d is not a trained model: the checks read its cross-validation",
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(s, 0), "rules") == 0) {
+		rd_err_set(err,
+			   "%s@%d is not a trained model: the checks read its cross-validation",
 			   name, version);
 		sqlite3_finalize(s);
 		return -1;
@@ -197,28 +200,34 @@ int modelcheck_run(struct rd_store *st, const char *name, int version,
 	snprintf(segment, sizeof segment, "%s", (const char *)sqlite3_column_text(s, 1));
 	struct modelcheck *c = out;
 	judge(c, "auc", col_num(s, 2), ">=", lim->min_auc);
-	snprintf(c->detail, sizeof c->detail, isnan(c->value) ? "no cross-validation stored"
-			    : "mean of the %.0f folds' AUC", col_num(s, 11));
+	snprintf(c->detail, sizeof c->detail,
+		 isnan(c->value) ? "no cross-validation stored" : "mean of the %.0f folds' AUC",
+		 col_num(s, 11));
 	c++;
 	double fn = col_num(s, 3), bads = col_num(s, 4), cut = col_num(s, 5);
 	judge(c, "fnr", bads > 0 ? fn / bads : NAN, "<=", lim->max_fnr);
 	if (isnan(c->value))
 		snprintf(c->detail, sizeof c->detail, "no cut-off stored");
 	else
-		snprintf(c->detail, sizeof c->detail, "%.0f of %.0f defaulters approved at the cut-off"
-			 " PD %.4f (out of fold)", fn, bads, cut);
+		snprintf(c->detail, sizeof c->detail,
+			 "%.0f of %.0f defaulters approved at the cut-off"
+			 " PD %.4f (out of fold)",
+			 fn, bads, cut);
 	c++;
 	judge(c, "ks", col_num(s, 6), ">=", lim->min_ks);
-	snprintf(c->detail, sizeof c->detail, isnan(c->value) ? "no cross-validation stored"
-			    : "of the out-of-fold PDs");
+	snprintf(c->detail, sizeof c->detail,
+		 isnan(c->value) ? "no cross-validation stored" : "of the out-of-fold PDs");
 	c++;
 	judge(c, "calibration", col_num(s, 7), ">=", lim->min_hl_p);
 	if (isnan(c->value))
-		snprintf(c->detail, sizeof c->detail, "no Hosmer-Lemeshow test stored (trained before"
+		snprintf(c->detail, sizeof c->detail,
+			 "no Hosmer-Lemeshow test stored (trained before"
 			 " it was, or fewer than 3 deciles with a PD in (0, 1))");
 	else
-		snprintf(c->detail, sizeof c->detail, "Hosmer-Lemeshow p-value: %.4f on %.0f degrees of"
-			 " freedom over the PD deciles", col_num(s, 8), col_num(s, 9));
+		snprintf(c->detail, sizeof c->detail,
+			 "Hosmer-Lemeshow p-value: %.4f on %.0f degrees of"
+			 " freedom over the PD deciles",
+			 col_num(s, 8), col_num(s, 9));
 	c++;
 	struct score_ref ref;
 	int has_ref = score_ref_parse((const char *)sqlite3_column_text(s, 10), &ref) == 0;
@@ -231,10 +240,12 @@ int modelcheck_run(struct rd_store *st, const char *name, int version,
 	if (!has_ref)
 		snprintf(c->detail, sizeof c->detail, "no training reference stored");
 	else if (rows == 0)
-		snprintf(c->detail, sizeof c->detail, "no current profiles in segment %s (recompute first)",
-			 segment);
+		snprintf(c->detail, sizeof c->detail,
+			 "no current profiles in segment %s (recompute first)", segment);
 	else
-		snprintf(c->detail, sizeof c->detail, "its score on %zu current profiles (segment %s)"
-			 " against its training rows", rows, segment);
+		snprintf(c->detail, sizeof c->detail,
+			 "its score on %zu current profiles (segment %s)"
+			 " against its training rows",
+			 rows, segment);
 	return 0;
 }

@@ -54,11 +54,11 @@ static void version_row(sqlite3_stmt *s, struct modelview_version *v)
 }
 
 /* Corrupt metrics must not fail the query: json_extract raises on malformed JSON. */
-#define VERSION_COLUMNS                                                                        \
-	"name, version, algo, segment, status, weight,"                                        \
-	" CASE WHEN json_valid(metrics) AND json_type(metrics) = 'object'"                     \
-	" THEN json_extract(metrics, '$.auc') END,"                                            \
-	" CASE WHEN json_valid(metrics) AND json_type(metrics) = 'object'"                     \
+#define VERSION_COLUMNS                                                                            \
+	"name, version, algo, segment, status, weight,"                                            \
+	" CASE WHEN json_valid(metrics) AND json_type(metrics) = 'object'"                         \
+	" THEN json_extract(metrics, '$.auc') END,"                                                \
+	" CASE WHEN json_valid(metrics) AND json_type(metrics) = 'object'"                         \
 	" THEN json_extract(metrics, '$.ks') END, created_at"
 
 int modelview_list(struct rd_store *st, struct modelview_version *out, int max, int *total,
@@ -71,7 +71,8 @@ int modelview_list(struct rd_store *st, struct modelview_version *out, int max, 
 		max = 0;
 	if (total)
 		*total = (int)store_int(st, "SELECT count(*) FROM models", 0);
-	if (store_prepare(st, "SELECT " VERSION_COLUMNS " FROM models ORDER BY name, version LIMIT ?1",
+	if (store_prepare(st,
+			  "SELECT " VERSION_COLUMNS " FROM models ORDER BY name, version LIMIT ?1",
 			  &s, err))
 		return -1;
 	sqlite3_bind_int(s, 1, max);
@@ -159,10 +160,13 @@ static void read_metrics(struct modelview *m, const char *json)
 		size_t off;
 	} scalars[] = {
 #define S(f) {#f, offsetof(struct modelview, f)}
-		S(auc),          S(auc_sd),          S(auc_oof),       S(gini),       S(ks),
-		S(brier),        S(logloss),         S(rows),          S(bads),       S(folds),
-		S(threshold_pd), S(threshold_score), S(expected_cost), S(cost_fn),    S(cost_fp),
-		S(declined),     S(false_neg),       S(false_pos),     S(cv_seconds), S(fit_seconds),
+		S(auc),           S(auc_sd),       S(auc_oof),
+		S(gini),          S(ks),           S(brier),
+		S(logloss),       S(rows),         S(bads),
+		S(folds),         S(threshold_pd), S(threshold_score),
+		S(expected_cost), S(cost_fn),      S(cost_fp),
+		S(declined),      S(false_neg),    S(false_pos),
+		S(cv_seconds),    S(fit_seconds),
 #undef S
 	};
 	for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)
@@ -305,8 +309,8 @@ static void read_scorecard(struct modelview *m, const cJSON *cols)
 {
 	const cJSON *c, *b;
 	int total = 0;
-	cJSON_ArrayForEach(c, cols)
-		total += array_size(cJSON_GetObjectItemCaseSensitive(c, "bins"), MODELVIEW_MAX_POINTS);
+	cJSON_ArrayForEach(c, cols) total += array_size(cJSON_GetObjectItemCaseSensitive(c, "bins"),
+							MODELVIEW_MAX_POINTS);
 	if (total > MODELVIEW_MAX_POINTS) {
 		total = MODELVIEW_MAX_POINTS;
 		m->points_cut = 1;
@@ -332,8 +336,8 @@ static void read_scorecard(struct modelview *m, const cJSON *cols)
 			double goods = num(b, "goods"), bads = num(b, "bads");
 			p->customers = goods + bads;
 			p->bad_rate = isnan(p->customers) ? NAN
-				      : p->customers > 0 ? bads / p->customers
-							 : 0;
+				      : p->customers > 0  ? bads / p->customers
+							  : 0;
 			p->woe = num(b, "woe");
 			p->points = num(b, "points");
 			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "missing")) &&
@@ -350,7 +354,8 @@ static void read_logit(struct modelview *m, const cJSON *cols)
 	int total = 0;
 	cJSON_ArrayForEach(c, cols)
 	{
-		int n = array_size(cJSON_GetObjectItemCaseSensitive(c, "levels"), MODELVIEW_MAX_WEIGHTS);
+		int n = array_size(cJSON_GetObjectItemCaseSensitive(c, "levels"),
+				   MODELVIEW_MAX_WEIGHTS);
 		total += n ? n : 1;
 		if (total > MODELVIEW_MAX_WEIGHTS)
 			break;
@@ -377,7 +382,8 @@ static void read_logit(struct modelview *m, const cJSON *cols)
 				struct modelview_weight *x = &m->weights[m->nweights++];
 				const cJSON *wi = cJSON_GetArrayItem(w, i++);
 				copy_text(x->feature, sizeof x->feature, str(c, "name"));
-				copy_text(x->level, sizeof x->level, cJSON_IsString(l) ? l->valuestring : "?");
+				copy_text(x->level, sizeof x->level,
+					  cJSON_IsString(l) ? l->valuestring : "?");
 				x->weight = cJSON_IsNumber(wi) ? wi->valuedouble : NAN;
 				x->mean = x->sd = NAN;
 			}
@@ -446,12 +452,16 @@ static void read_spec(struct modelview *m, const char *json)
 static void mv_clear(struct modelview *m)
 {
 	memset(m, 0, sizeof *m);
-	double *nan_fields[] = {&m->v.weight, &m->v.auc, &m->v.ks, &m->auc, &m->auc_sd,
-				&m->auc_oof, &m->gini, &m->ks, &m->brier, &m->logloss, &m->rows,
-				&m->bads, &m->folds, &m->threshold_pd, &m->threshold_score,
-				&m->expected_cost, &m->cost_fn, &m->cost_fp, &m->declined,
-				&m->false_neg, &m->false_pos, &m->cv_seconds, &m->fit_seconds,
-				&m->base_points, &m->intercept, &m->hl, &m->hl_df, &m->hl_p};
+	double *nan_fields[] = {&m->v.weight,      &m->v.auc,        &m->v.ks,
+				&m->auc,           &m->auc_sd,       &m->auc_oof,
+				&m->gini,          &m->ks,           &m->brier,
+				&m->logloss,       &m->rows,         &m->bads,
+				&m->folds,         &m->threshold_pd, &m->threshold_score,
+				&m->expected_cost, &m->cost_fn,      &m->cost_fp,
+				&m->declined,      &m->false_neg,    &m->false_pos,
+				&m->cv_seconds,    &m->fit_seconds,  &m->base_points,
+				&m->intercept,     &m->hl,           &m->hl_df,
+				&m->hl_p};
 	for (size_t i = 0; i < sizeof nan_fields / sizeof *nan_fields; i++)
 		*nan_fields[i] = NAN;
 	memcpy(m->bands, score_scaling_default.bands, sizeof m->bands);
@@ -487,7 +497,8 @@ int modelview_load(struct rd_store *st, const char *name, int version, struct mo
 	read_metrics(out, (const char *)sqlite3_column_text(s, 9));
 	if (out->has_metrics)
 		out->proxy_labels = label_source_describe((const char *)sqlite3_column_text(s, 9),
-							  out->label_source, sizeof out->label_source);
+							  out->label_source,
+							  sizeof out->label_source);
 	read_spec(out, (const char *)sqlite3_column_text(s, 10));
 	sqlite3_finalize(s);
 	return 0;

@@ -24,20 +24,20 @@
 struct mcol {
 	char name[64];
 	enum monitor_kind kind;
-	int feature;           /* enum feature_id, or -1 for an attribute */
+	int feature; /* enum feature_id, or -1 for an attribute */
 	/* reference */
 	double ref_missing;
 	int nedges;
 	double edges[QUANTILE_EDGES];
 	double ref_shares[QUANTILE_EDGES + 1];
-	struct drift_ks ks;    /* numeric: the KS statistic against the reference's quantiles */
+	struct drift_ks ks; /* numeric: the KS statistic against the reference's quantiles */
 	int nlevels;
-	char **levels;         /* categorical, as the reference lists them */
-	double *ref_level;     /* their shares */
+	char **levels;     /* categorical, as the reference lists them */
+	double *ref_level; /* their shares */
 	/* current */
-	int nbins;             /* value bins (numeric: nedges + 1; categorical: nlevels + 1 new) */
-	size_t *counts;        /* [month][nbins + 1]: the last one missing */
-	char new_levels[128];  /* the first unseen levels, for the report */
+	int nbins;            /* value bins (numeric: nedges + 1; categorical: nlevels + 1 new) */
+	size_t *counts;       /* [month][nbins + 1]: the last one missing */
+	char new_levels[128]; /* the first unseen levels, for the report */
 };
 
 #define SCORES (SCORE_MAX - SCORE_MIN + 1)
@@ -58,8 +58,8 @@ struct mrun {
 	struct rd_strmap *rows; /* customer id -> row, when attributes are needed */
 	int *row_month;         /* each such row's month */
 	size_t nrows, caprows;
-	int last_month;         /* the month of the previous row, or -1 */
-	pthread_t worker;       /* counting a batch, when counting != 0 */
+	int last_month;   /* the month of the previous row, or -1 */
+	pthread_t worker; /* counting a batch, when counting != 0 */
 	int counting;
 };
 
@@ -91,7 +91,8 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 	snprintf(c->name, sizeof c->name, "%s", name->valuestring);
 	c->feature = kind == MON_SCORE ? -1 : feature_index(c->name);
 	c->ref_missing = cJSON_IsNumber(missing) ? missing->valuedouble : 0;
-	if (vocab_find(&vocab_attr_type, type->valuestring) == ATTR_CATEGORICAL && kind != MON_SCORE) {
+	if (vocab_find(&vocab_attr_type, type->valuestring) == ATTR_CATEGORICAL &&
+	    kind != MON_SCORE) {
 		c->kind = MON_CATEGORICAL;
 		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "levels"), *l;
 		int n = cJSON_GetArraySize(lv);
@@ -128,18 +129,14 @@ static int parse_ref(const cJSON *o, enum monitor_kind kind, struct mcol *c, str
 		rd_err_set(err, "drift: reference column '%s' has no bins", c->name);
 		return -1;
 	}
-	cJSON_ArrayForEach(v, edges)
-		c->edges[c->nedges++] = v->valuedouble;
+	cJSON_ArrayForEach(v, edges) c->edges[c->nedges++] = v->valuedouble;
 	int k = 0;
-	cJSON_ArrayForEach(v, shares)
-		if (k <= c->nedges)
-			c->ref_shares[k++] = v->valuedouble;
+	cJSON_ArrayForEach(v, shares) if (k <= c->nedges) c->ref_shares[k++] = v->valuedouble;
 	c->nbins = c->nedges + 1;
 	/* The quantiles as refdist wrote them; without them (an older reference) no KS. */
 	int nq = 0;
 	double *qv = rd_malloc((size_t)(cJSON_GetArraySize(q) + 1) * sizeof *qv);
-	cJSON_ArrayForEach(v, q)
-		qv[nq++] = v->valuedouble;
+	cJSON_ArrayForEach(v, q) qv[nq++] = v->valuedouble;
 	if (nq >= 2)
 		drift_ks_init(&c->ks, qv, nq);
 	free(qv);
@@ -169,7 +166,8 @@ static int month_index(struct mrun *m, const char *cohort)
 	for (int c = 0; c < m->ncols; c++) {
 		struct mcol *col = &m->cols[c];
 		size_t per = (size_t)col->nbins + 1;
-		col->counts = rd_realloc(col->counts, (size_t)m->nmonths * per * sizeof *col->counts);
+		col->counts = rd_realloc(col->counts,
+					 (size_t)m->nmonths * per * sizeof *col->counts);
 		memset(col->counts + (size_t)i * per, 0, per * sizeof *col->counts);
 	}
 	return i;
@@ -275,7 +273,8 @@ static void fill_column(const struct mcol *c, int nmonths, struct monitor_column
 		if (b == c->nbins) {
 			snprintf(mb->label, sizeof mb->label, "missing");
 		} else if (c->kind == MON_CATEGORICAL) {
-			snprintf(mb->label, sizeof mb->label, "%s", b < c->nlevels ? c->levels[b] : "new");
+			snprintf(mb->label, sizeof mb->label, "%s",
+				 b < c->nlevels ? c->levels[b] : "new");
 		} else {
 			char lo[20], hi[20];
 			fmt_edge(b ? c->edges[b - 1] : -INFINITY, lo, sizeof lo);
@@ -292,12 +291,12 @@ static void fill_column(const struct mcol *c, int nmonths, struct monitor_column
 		for (int l = 0; l < c->nlevels; l++)
 			if (c->ref_level[l] > 0 && cur[l] == 0 &&
 			    used + strlen(c->levels[l]) + 2 < sizeof vanished)
-				used += (size_t)snprintf(vanished + used, sizeof vanished - used, "%s%s",
-							 used ? " " : "", c->levels[l]);
+				used += (size_t)snprintf(vanished + used, sizeof vanished - used,
+							 "%s%s", used ? " " : "", c->levels[l]);
 		snprintf(out->changes, sizeof out->changes, "%s%s%s%s%s",
 			 c->new_levels[0] ? "new " : "", c->new_levels,
-			 c->new_levels[0] && vanished[0] ? "; " : "", vanished[0] ? "vanished " : "",
-			 vanished);
+			 c->new_levels[0] && vanished[0] ? "; " : "",
+			 vanished[0] ? "vanished " : "", vanished);
 		out->ks = NAN;
 	} else {
 		out->ks = drift_ks_value(&c->ks);
@@ -319,7 +318,7 @@ static int pick_model(struct rd_store *st, const char *ref, struct monitor_repor
 		if (len == 0 || len >= sizeof name || (at && atoi(at + 1) <= 0)) {
 			char echo[RD_ECHO_SIZE];
 			rd_err_set(err, "drift: %s is not a model (NAME or NAME@VERSION)",
-					rd_echo(echo, ref, strlen(ref)));
+				   rd_echo(echo, ref, strlen(ref)));
 			return -1;
 		}
 		memcpy(name, ref, len);
@@ -328,7 +327,8 @@ static int pick_model(struct rd_store *st, const char *ref, struct monitor_repor
 	sqlite3_stmt *s;
 	if (store_prepare(st,
 			  "SELECT name, version, algo, segment, reference FROM models"
-			  " WHERE (?1 = '' AND status = 'champion') OR (name = ?1 AND (?2 = 0 OR version = ?2))"
+			  " WHERE (?1 = '' AND status = 'champion') OR (name = ?1 AND (?2 = 0 OR "
+			  "version = ?2))"
 			  " ORDER BY algo = 'rules', segment != 'all', name, version DESC LIMIT 1",
 			  &s, err))
 		return -1;
@@ -341,16 +341,19 @@ static int pick_model(struct rd_store *st, const char *ref, struct monitor_repor
 		snprintf(r->model, sizeof r->model, "%s", (const char *)sqlite3_column_text(s, 0));
 		r->version = sqlite3_column_int(s, 1);
 		snprintf(r->algo, sizeof r->algo, "%s", (const char *)sqlite3_column_text(s, 2));
-		snprintf(r->segment, sizeof r->segment, "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(r->segment, sizeof r->segment, "%s",
+			 (const char *)sqlite3_column_text(s, 3));
 		*reference = sqlite3_column_type(s, 4) == SQLITE_NULL
 				     ? NULL
 				     : rd_strdup((const char *)sqlite3_column_text(s, 4));
 		rc = 0;
 		if (!*reference)
-			rd_err_set(err, strcmp(r->algo, "rules") == 0
-						? "drift: %s@%d has no reference yet: 'drift baseline' takes"
-						  " the current profiles as one"
-						: "drift: %s@%d has no reference distributions",
+			rd_err_set(err,
+				   strcmp(r->algo, "rules") == 0
+					   ? "drift: %s@%d has no reference yet: 'drift baseline' "
+					     "takes"
+					     " the current profiles as one"
+					   : "drift: %s@%d has no reference distributions",
 				   r->model, r->version);
 		if (!*reference)
 			rc = MONITOR_NO_REFERENCE;
@@ -429,8 +432,9 @@ static int read_attributes(struct rd_store *st, struct mrun *m, struct rd_err *e
 			count_level(col, month, (const char *)sqlite3_column_text(s, 2));
 		else
 			count_numeric(col, month,
-				      sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN
-									: sqlite3_column_double(s, 3));
+				      sqlite3_column_type(s, 3) == SQLITE_NULL
+					      ? NAN
+					      : sqlite3_column_double(s, 3));
 	}
 	if (step != SQLITE_DONE) {
 		store_fail(st, err, "reading attributes");
@@ -473,11 +477,13 @@ static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *
 		return 0;
 	}
 	sqlite3_stmt *s;
-	if (store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &s, err))
+	if (store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &s,
+			  err))
 		return -1;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	cJSON *j = sqlite3_step(s) == SQLITE_ROW ? cJSON_Parse((const char *)sqlite3_column_text(s, 0))
-						  : NULL;
+	cJSON *j = sqlite3_step(s) == SQLITE_ROW
+			   ? cJSON_Parse((const char *)sqlite3_column_text(s, 0))
+			   : NULL;
 	for (int k = 0; k < FEAT_COUNT; k++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
 		f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
@@ -495,7 +501,8 @@ static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, st
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "SELECT month, as_of FROM snapshot_months WHERE (?1 IS NULL OR month >= ?1)"
+			  "SELECT month, as_of FROM snapshot_months WHERE (?1 IS NULL OR month >= "
+			  "?1)"
 			  " AND (?2 IS NULL OR month <= ?2) ORDER BY month",
 			  &s, err))
 		return -1;
@@ -503,9 +510,11 @@ static int snapshot_months(struct rd_store *st, const struct monitor_opts *o, st
 	sqlite3_bind_text(s, 2, o->until, -1, SQLITE_STATIC);
 	int step;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		int i = month_index(m, (const char *)sqlite3_column_text(s, 0)); /* may move months */
+		int i = month_index(m,
+				    (const char *)sqlite3_column_text(s, 0)); /* may move months */
 		struct month_acc *ma = &m->months[i];
-		snprintf(ma->as_of, sizeof ma->as_of, "%s", (const char *)sqlite3_column_text(s, 1));
+		snprintf(ma->as_of, sizeof ma->as_of, "%s",
+			 (const char *)sqlite3_column_text(s, 1));
 	}
 	if (step != SQLITE_DONE)
 		store_fail(st, err, "reading snapshots");
@@ -528,7 +537,8 @@ static int read_attributes_by_month(struct rd_store *st, const struct monitor_op
 				    struct rd_err *err)
 {
 	struct rd_buf sql = {0};
-	buf_printf(&sql, "SELECT s.month, a.value, a.num, count(*) FROM snapshot_rows s"
+	buf_printf(&sql,
+		   "SELECT s.month, a.value, a.num, count(*) FROM snapshot_rows s"
 		   " JOIN %s a ON a.customer_id = s.customer_id AND a.name = ?4 WHERE 1",
 		   inputs_table(m));
 	if (o->since)
@@ -564,11 +574,13 @@ static int read_attributes_by_month(struct rd_store *st, const struct monitor_op
 			size_t n = (size_t)sqlite3_column_int64(s, 3);
 			int bin = col->kind == MON_CATEGORICAL
 					  ? level_bin(col, (const char *)sqlite3_column_text(s, 1))
-					  : numeric_bin(col, sqlite3_column_type(s, 2) == SQLITE_NULL
-								     ? NAN
-								     : sqlite3_column_double(s, 2));
+					  : numeric_bin(col,
+							sqlite3_column_type(s, 2) == SQLITE_NULL
+								? NAN
+								: sqlite3_column_double(s, 2));
 			if (month >= 0 && month < m->nmonths) {
-				col->counts[(size_t)month * (size_t)(col->nbins + 1) + (size_t)bin] += n;
+				col->counts[(size_t)month * (size_t)(col->nbins + 1) +
+					    (size_t)bin] += n;
 				present[month] += n;
 			}
 		}
@@ -578,8 +590,8 @@ static int read_attributes_by_month(struct rd_store *st, const struct monitor_op
 		}
 		for (int i = 0; i < m->nmonths; i++)
 			if (m->months[i].n > present[i])
-				col->counts[(size_t)i * (size_t)(col->nbins + 1) + (size_t)col->nbins] +=
-					m->months[i].n - present[i];
+				col->counts[(size_t)i * (size_t)(col->nbins + 1) +
+					    (size_t)col->nbins] += m->months[i].n - present[i];
 	}
 	rc = 0;
 out:
@@ -612,7 +624,8 @@ static void count_batch(struct batch *b)
 					count_numeric(col, b->month[i], b->score[i]);
 		} else if (col->feature >= 0) {
 			for (size_t i = 0; i < b->n; i++)
-				count_numeric(col, b->month[i], b->f[i * FEAT_COUNT + (size_t)col->feature]);
+				count_numeric(col, b->month[i],
+					      b->f[i * FEAT_COUNT + (size_t)col->feature]);
 		}
 	}
 	b->n = 0;
@@ -662,8 +675,9 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 	/* Only the conditions asked for (fixed texts): this runs for every profile. */
 	struct rd_buf sql = {0};
 	if (o->by_month) {
-		buf_puts(&sql, "SELECT customer_id, score, fvec, month, NULL,"
-			       " model_name = ?4 AND model_version = ?5 FROM snapshot_rows WHERE 1");
+		buf_puts(&sql,
+			 "SELECT customer_id, score, fvec, month, NULL,"
+			 " model_name = ?4 AND model_version = ?5 FROM snapshot_rows WHERE 1");
 		if (o->since)
 			buf_puts(&sql, " AND month >= ?1");
 		if (o->until)
@@ -737,7 +751,8 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 		if (need_ids) {
 			if (m->nrows == m->caprows) {
 				m->caprows = m->caprows ? m->caprows * 2 : 1024;
-				m->row_month = rd_realloc(m->row_month, m->caprows * sizeof *m->row_month);
+				m->row_month = rd_realloc(m->row_month,
+							  m->caprows * sizeof *m->row_month);
 			}
 			m->row_month[m->nrows] = month;
 			strmap_put(m->rows, id, strlen(id), (int64_t)m->nrows);
@@ -926,8 +941,8 @@ static int unpack_month(struct mrun *m, int month, const void *blob, size_t size
 /* By month: every month of the window from snapshot_counts, when each has a row for this
  * model and reference. 1 when they all did, 0 when not (the counts are left zeroed for
  * the row pass), -1 with err. */
-static int read_stored_counts(struct rd_store *st, const struct monitor_report *r,
-			      const char *hash, struct mrun *m, struct rd_err *err)
+static int read_stored_counts(struct rd_store *st, const struct monitor_report *r, const char *hash,
+			      struct mrun *m, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
@@ -947,9 +962,8 @@ static int read_stored_counts(struct rd_store *st, const struct monitor_report *
 			sqlite3_finalize(s);
 			return store_fail(st, err, "reading snapshot counts");
 		}
-		all = step == SQLITE_ROW &&
-		      unpack_month(m, i, sqlite3_column_blob(s, 0),
-				   (size_t)sqlite3_column_bytes(s, 0)) == 0;
+		all = step == SQLITE_ROW && unpack_month(m, i, sqlite3_column_blob(s, 0),
+							 (size_t)sqlite3_column_bytes(s, 0)) == 0;
 	}
 	sqlite3_finalize(s);
 	if (all)
@@ -965,7 +979,8 @@ static int read_stored_counts(struct rd_store *st, const struct monitor_report *
 	for (int c = 0; c < m->ncols; c++) {
 		m->cols[c].new_levels[0] = '\0';
 		memset(m->cols[c].counts, 0,
-		       (size_t)m->nmonths * ((size_t)m->cols[c].nbins + 1) * sizeof *m->cols[c].counts);
+		       (size_t)m->nmonths * ((size_t)m->cols[c].nbins + 1) *
+			       sizeof *m->cols[c].counts);
 	}
 	return 0;
 }
@@ -1031,7 +1046,8 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 		fill_column(&m.cols[c], m.nmonths, &r->cols[c]);
 		if (m.cols[c].kind != MON_SCORE) {
 			r->significant += r->cols[c].psi > DRIFT_SIGNIFICANT;
-			r->moderate += r->cols[c].psi >= DRIFT_MODERATE && r->cols[c].psi <= DRIFT_SIGNIFICANT;
+			r->moderate += r->cols[c].psi >= DRIFT_MODERATE &&
+				       r->cols[c].psi <= DRIFT_SIGNIFICANT;
 		}
 	}
 	r->nmonths = m.nmonths;
@@ -1055,7 +1071,8 @@ int monitor_run(struct rd_store *st, const struct monitor_opts *o, struct monito
 		mm->score_psi = mm->psi[m.ncols - 1];
 		for (int c = 0; c < m.ncols - 1; c++) {
 			mm->drifted += mm->psi[c] > DRIFT_SIGNIFICANT;
-			mm->moderate += mm->psi[c] >= DRIFT_MODERATE && mm->psi[c] <= DRIFT_SIGNIFICANT;
+			mm->moderate += mm->psi[c] >= DRIFT_MODERATE &&
+					mm->psi[c] <= DRIFT_SIGNIFICANT;
 		}
 		if (ma->nout >= MONITOR_MIN_COHORT)
 			mm->auc = score_auc(ma->bads, ma->goods);
@@ -1071,8 +1088,8 @@ out:
 }
 
 /* One model's counts of the window's snapshot months, stored. */
-static int store_model_counts(struct rd_store *st, const char *model, const struct monitor_opts *win,
-			      sqlite3_stmt *put, struct rd_err *err)
+static int store_model_counts(struct rd_store *st, const char *model,
+			      const struct monitor_opts *win, sqlite3_stmt *put, struct rd_err *err)
 {
 	struct monitor_opts o = {model, win->since, win->until, 1};
 	struct monitor_report r = {0};
@@ -1153,7 +1170,8 @@ out:
 int monitor_needs_baseline(struct rd_store *st)
 {
 	return store_int(st,
-			 "SELECT reference IS NULL FROM models WHERE name = 'rules' AND algo = 'rules'"
+			 "SELECT reference IS NULL FROM models WHERE name = 'rules' AND algo = "
+			 "'rules'"
 			 " AND status = 'champion' ORDER BY version DESC LIMIT 1",
 			 0) == 1;
 }
@@ -1165,11 +1183,14 @@ static int baseline_attribute(struct rd_store *st, const char *name, int categor
 	sqlite3_stmt *s;
 	if (store_prepare(st,
 			  categorical
-				  ? "SELECT a.value, count(*) FROM customer_attributes a JOIN credit_profiles p"
-				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND a.value != ''"
+				  ? "SELECT a.value, count(*) FROM customer_attributes a JOIN "
+				    "credit_profiles p"
+				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND "
+				    "a.value != ''"
 				    " GROUP BY a.value ORDER BY a.value"
 				  : "SELECT a.num FROM customer_attributes a JOIN credit_profiles p"
-				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND a.num IS NOT NULL",
+				    " ON p.customer_id = a.customer_id WHERE a.name = ?1 AND a.num "
+				    "IS NOT NULL",
 			  &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -1224,7 +1245,8 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 	double *f = NULL, *score = NULL;
 	int rc = -1;
 	/* The score's reference: the profiles the rules model scored. */
-	if (store_prepare(st, "SELECT fvec, features, score, model_name = 'rules' FROM credit_profiles",
+	if (store_prepare(st,
+			  "SELECT fvec, features, score, model_name = 'rules' FROM credit_profiles",
 			  &s, err))
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -1239,7 +1261,8 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 		} else {
 			cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 1));
 			for (int k = 0; k < FEAT_COUNT; k++) {
-				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j,
+										  feature_names[k]);
 				row[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 			}
 			cJSON_Delete(j);
@@ -1265,8 +1288,8 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 		refdist_numeric(&b, feature_names[k], col, n);
 	}
 	free(col);
-	if (store_prepare(st, "SELECT name, type = 'categorical' FROM attributes ORDER BY rowid", &s,
-			  err))
+	if (store_prepare(st, "SELECT name, type = 'categorical' FROM attributes ORDER BY rowid",
+			  &s, err))
 		goto fail;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		buf_putc(&b, ',');

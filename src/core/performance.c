@@ -30,7 +30,8 @@ static int64_t column_day(sqlite3_stmt *s, int i)
 {
 	int64_t e;
 	if (sqlite3_column_type(s, i) == SQLITE_NULL ||
-	    date_parse((const char *)sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i), &e))
+	    date_parse((const char *)sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i),
+		       &e))
 		return NO_DAY;
 	return epoch_day(e);
 }
@@ -41,7 +42,7 @@ struct outcomes {
 	struct rd_buf ids; /* NUL-separated, in order */
 	size_t *at;        /* offset of each id in ids */
 	unsigned char *bad;
-	int64_t *day;      /* observed_at's day, NO_DAY when missing */
+	int64_t *day; /* observed_at's day, NO_DAY when missing */
 };
 
 static void outcomes_free(struct outcomes *o)
@@ -57,10 +58,11 @@ static int outcomes_read(struct rd_store *st, int keep_ids, struct outcomes *o,
 			 struct perf_report *r, int64_t *data_end, struct rd_err *err)
 {
 	sqlite3_stmt *s;
-	if (store_prepare(st,
-			  "SELECT customer_id, defaulted, observed_at FROM outcomes"
-			  " WHERE source = 'observed' ORDER BY customer_id", /* never proxy labels */
-			  &s, err))
+	if (store_prepare(
+		    st,
+		    "SELECT customer_id, defaulted, observed_at FROM outcomes"
+		    " WHERE source = 'observed' ORDER BY customer_id", /* never proxy labels */
+		    &s, err))
 		return -1;
 	size_t cap = 0;
 	int64_t end = NO_DAY;
@@ -81,7 +83,8 @@ static int outcomes_read(struct rd_store *st, int keep_ids, struct outcomes *o,
 			o->day = rd_realloc(o->day, cap * sizeof *o->day);
 		}
 		o->at[o->n] = o->ids.len;
-		buf_append(&o->ids, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0) + 1);
+		buf_append(&o->ids, sqlite3_column_text(s, 0),
+			   (size_t)sqlite3_column_bytes(s, 0) + 1);
 		o->bad[o->n] = (unsigned char)bad;
 		o->day[o->n++] = day;
 	}
@@ -110,8 +113,8 @@ static void cell_finish(struct perf_cell *c, double pd_sum, int mature)
 
 /* The snapshot months in the window, oldest first, into r->months. 0, -1, or
  * PERF_NO_SNAPSHOTS. */
-static int months_read(struct rd_store *st, const struct perf_opts *o, int window,
-		       int64_t data_end, struct perf_report *r, int **nums, struct rd_err *err)
+static int months_read(struct rd_store *st, const struct perf_opts *o, int window, int64_t data_end,
+		       struct perf_report *r, int **nums, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
@@ -207,7 +210,8 @@ static int months_count(struct rd_store *st, const struct outcomes *o, const int
 			while (next < r->nmonths && strcmp(r->months[next].month, mtext) < 0)
 				if (month_finish(&r->months[next++], &a, err))
 					goto out;
-			cur = next < r->nmonths && strcmp(r->months[next].month, mtext) == 0 ? next : -1;
+			cur = next < r->nmonths && strcmp(r->months[next].month, mtext) == 0 ? next
+											     : -1;
 			buf_reset(&last);
 			buf_puts(&last, mtext);
 			k = 0; /* both in byte order of the id: merge again from the first */
@@ -240,8 +244,8 @@ static int months_count(struct rd_store *st, const struct outcomes *o, const int
 		}
 		if (!(pd >= 0 && pd <= 1)) {
 			char echo[RD_ECHO_SIZE];
-			rd_err_set(err, "snapshot %s: customer %s has PD %g, not in [0, 1]", pm->month,
-				   rd_echo(echo, id, strlen(id)), pd);
+			rd_err_set(err, "snapshot %s: customer %s has PD %g, not in [0, 1]",
+				   pm->month, rd_echo(echo, id, strlen(id)), pd);
 			goto out;
 		}
 		const char *band = (const char *)sqlite3_column_text(s, 2);
@@ -280,10 +284,10 @@ out:
 
 /* One origination quarter while the customers are read. */
 struct vacc {
-	int quarter;     /* year * 4 + quarter - 1 */
+	int quarter; /* year * 4 + quarter - 1 */
 	size_t customers, bads;
 	int64_t last_created;
-	size_t *at_mob;  /* defaults per months on book, 0..PERF_MOB_MAX - 1 */
+	size_t *at_mob; /* defaults per months on book, 0..PERF_MOB_MAX - 1 */
 };
 
 static int by_quarter(const void *a, const void *b)
@@ -322,7 +326,8 @@ static int vintages_read(struct rd_store *st, int64_t data_end, struct perf_repo
 				v = rd_realloc(v, cap * sizeof *v);
 			}
 			i = (int64_t)nv++;
-			v[i] = (struct vacc){q, 0, 0, created, rd_calloc(PERF_MOB_MAX, sizeof(size_t))};
+			v[i] = (struct vacc){q, 0, 0, created,
+					     rd_calloc(PERF_MOB_MAX, sizeof(size_t))};
 			strmap_put(index, (const char *)&q, sizeof q, i);
 		}
 		struct vacc *a = &v[i];

@@ -67,7 +67,8 @@ int profile_reasons_decode(const char *json, struct rd_reason *out, int max)
 		x->feature = cJSON_IsString(feat) ? feature_index(feat->valuestring) : -1;
 		snprintf(x->name, sizeof x->name, "%s", str_or_empty(r, "feature"));
 		/* A categorical value is text, a numeric one a number (null: missing). */
-		snprintf(x->level, sizeof x->level, "%s", cJSON_IsString(val) ? val->valuestring : "");
+		snprintf(x->level, sizeof x->level, "%s",
+			 cJSON_IsString(val) ? val->valuestring : "");
 		x->value = cJSON_IsNumber(val) ? val->valuedouble : NAN;
 		x->points = isnan(pts) ? 0 : pts;
 	}
@@ -75,8 +76,7 @@ int profile_reasons_decode(const char *json, struct rd_reason *out, int max)
 	return n;
 }
 
-int profile_components_decode(const char *json, struct profile_component *out, int max,
-			      double *raw)
+int profile_components_decode(const char *json, struct profile_component *out, int max, double *raw)
 {
 	cJSON *a = json ? cJSON_Parse(json) : NULL, *c;
 	int n = 0;
@@ -135,8 +135,18 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 		sqlite3_finalize(s);
 		return rc == SQLITE_DONE ? 1 : store_fail(st, err, "reading the profile");
 	}
-	enum { C_RISK = PROFILE_HEAD_NCOLUMNS, C_MODEL, C_VERSION, C_ALGO, C_CUTOFF, C_COMPONENTS,
-	       C_REASONS, C_FEATURES, C_COMPUTED, C_AS_OF };
+	enum {
+		C_RISK = PROFILE_HEAD_NCOLUMNS,
+		C_MODEL,
+		C_VERSION,
+		C_ALGO,
+		C_CUTOFF,
+		C_COMPONENTS,
+		C_REASONS,
+		C_FEATURES,
+		C_COMPUTED,
+		C_AS_OF
+	};
 	profile_head_read(s, 0, &p->head);
 	p->risk = vocab_find(&vocab_risk_level, (const char *)sqlite3_column_text(s, C_RISK));
 	copy_col(p->model_name, sizeof p->model_name, s, C_MODEL);
@@ -144,7 +154,8 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 	copy_col(p->algo, sizeof p->algo, s, C_ALGO);
 	if (sqlite3_column_type(s, C_CUTOFF) != SQLITE_NULL)
 		p->cutoff_pd = sqlite3_column_double(s, C_CUTOFF);
-	p->ncomponents = profile_components_decode((const char *)sqlite3_column_text(s, C_COMPONENTS),
+	p->ncomponents = profile_components_decode((const char *)sqlite3_column_text(s,
+										     C_COMPONENTS),
 						   p->comp, PROFILE_COMPONENTS_MAX, &p->raw);
 	p->nreasons = profile_reasons_decode((const char *)sqlite3_column_text(s, C_REASONS),
 					     p->reasons, REASONS_MAX);
@@ -213,20 +224,22 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 	day_format(as_of_day, w->as_of);
 	/* Inside the caller's transaction: exactly the loads the features are read after. */
 	w->load_run = stale_latest_load(st);
-	if (store_prepare(st,
-			  "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
-			  " model_name, model_version, features, reasons, components, last_activity,"
-			  " computed_at, fvec, cohort, as_of, cutoff_pd, load_run) VALUES (?1, ?2, ?3, ?4,"
-			  " ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18)"
-			  " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
-			  " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
-			  " segment = excluded.segment, model_name = excluded.model_name,"
-			  " model_version = excluded.model_version, features = excluded.features,"
-			  " reasons = excluded.reasons, components = excluded.components,"
-			  " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
-			  " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
-			  " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run",
-			  &w->upsert, err) ||
+	if (store_prepare(
+		    st,
+		    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
+		    " model_name, model_version, features, reasons, components, last_activity,"
+		    " computed_at, fvec, cohort, as_of, cutoff_pd, load_run) VALUES (?1, ?2, ?3, "
+		    "?4,"
+		    " ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18)"
+		    " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
+		    " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
+		    " segment = excluded.segment, model_name = excluded.model_name,"
+		    " model_version = excluded.model_version, features = excluded.features,"
+		    " reasons = excluded.reasons, components = excluded.components,"
+		    " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
+		    " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
+		    " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run",
+		    &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
 			  " model_version, run_id, computed_at, reasons, components, cutoff_pd)"

@@ -68,11 +68,13 @@ int score_bands_parse(const char *text, int bands[SCORE_BANDS - 1], struct rd_er
 		char *end;
 		long v = strtol(p, &end, 10);
 		int last = k == SCORE_BANDS - 2;
-		if (end == p || (last ? *end != '\0' : *end != ',') || v <= SCORE_MIN || v > SCORE_MAX ||
-		    (k > 0 && v >= bands[k - 1])) {
-			rd_err_set(err, "band edges must be 4 whole scores, the lowest of A, B, C and D,"
-					" strictly decreasing from at most %d to above %d (SPEC's:"
-					" 800,700,600,500)", SCORE_MAX, SCORE_MIN);
+		if (end == p || (last ? *end != '\0' : *end != ',') || v <= SCORE_MIN ||
+		    v > SCORE_MAX || (k > 0 && v >= bands[k - 1])) {
+			rd_err_set(err,
+				   "band edges must be 4 whole scores, the lowest of A, B, C and D,"
+				   " strictly decreasing from at most %d to above %d (SPEC's:"
+				   " 800,700,600,500)",
+				   SCORE_MAX, SCORE_MIN);
 			return -1;
 		}
 		bands[k] = (int)v;
@@ -98,8 +100,8 @@ static int get_number(const cJSON *o, const char *key, double *out, int required
 		return required ? -1 : 1;
 	}
 	if (!cJSON_IsNumber(v) || !(fabs(v->valuedouble) <= RULES_VALUE_MAX)) {
-		rd_err_set(err, "%s: '%s' must be a number from %g to %g", where, key, -RULES_VALUE_MAX,
-			   RULES_VALUE_MAX);
+		rd_err_set(err, "%s: '%s' must be a number from %g to %g", where, key,
+			   -RULES_VALUE_MAX, RULES_VALUE_MAX);
 		return -1;
 	}
 	*out = v->valuedouble;
@@ -158,15 +160,18 @@ int rules_parse(const char *json, struct rules_model *m, struct rd_err *err)
 		rt->has_cap = cap == 0;
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(t, "text");
-		const char *cs = cJSON_IsString(code) ? code->valuestring : feature_names[rt->feature];
+		const char *cs = cJSON_IsString(code) ? code->valuestring
+						      : feature_names[rt->feature];
 		/* A code is a reason's identity: never cut, never shared by two terms. */
 		if (!*cs || strlen(cs) >= sizeof rt->code) {
-			rd_err_set(err, "%s: 'code' must be 1 to %zu bytes", where, sizeof rt->code - 1);
+			rd_err_set(err, "%s: 'code' must be 1 to %zu bytes", where,
+				   sizeof rt->code - 1);
 			goto out;
 		}
 		for (int k = 0; k < m->nterms; k++) {
 			if (strcmp(m->terms[k].code, cs) == 0) {
-				rd_err_set(err, "%s: code '%.100s' is also terms[%d]'s", where, cs, k);
+				rd_err_set(err, "%s: code '%.100s' is also terms[%d]'s", where, cs,
+					   k);
 				goto out;
 			}
 		}

@@ -160,15 +160,19 @@ const char *sink_progress_text(const struct sink_progress_report *r, char *out, 
 		double f = (double)r->done / (double)r->total;
 		snprintf(pct, sizeof pct, "  %.0f%%", 100 * (f > 1 ? 1 : f < 0 ? 0 : f));
 		if (measured && r->done < r->total) {
-			duration_text((double)(r->total - r->done) / per_s, left + 2, sizeof left - 4);
+			duration_text((double)(r->total - r->done) / per_s, left + 2,
+				      sizeof left - 4);
 			memcpy(left, "  ", 2);
 			strcat(left, " left");
 		}
 	}
 	if (r->total > 0) /* nothing to estimate once done */
-		snprintf(out, n, "%s %s%s%s%s%s%s%s%s", r->what, done, r->bytes ? " of " : "/", total,
-			 pct, rows, measured || r->done < r->total ? "  " : "",
-			 measured ? rate : r->done < r->total ? "estimating" : "", left);
+		snprintf(out, n, "%s %s%s%s%s%s%s%s%s", r->what, done, r->bytes ? " of " : "/",
+			 total, pct, rows, measured || r->done < r->total ? "  " : "",
+			 measured             ? rate
+			 : r->done < r->total ? "estimating"
+					      : "",
+			 left);
 	else
 		snprintf(out, n, "%s %s%s%s%s", r->what, done, rows, measured ? "  " : "", rate);
 	return out;
@@ -184,8 +188,8 @@ void sink_free(struct rd_sink *s)
 
 struct table_head {
 	int ncols;
-	char **cols;               /* owned copies of the column names */
-	enum rd_col_kind *kinds;   /* COL_TEXT when the command gave none */
+	char **cols;             /* owned copies of the column names */
+	enum rd_col_kind *kinds; /* COL_TEXT when the command gave none */
 };
 
 static void head_set(struct table_head *h, int ncols, const char *const *cols,
@@ -308,7 +312,8 @@ static void text_table_end(struct rd_sink *s)
 	if (t->printed)
 		fputc('\n', t->out);
 	for (int c = 0; c < t->head.ncols; c++)
-		text_cell(t->out, t->head.cols[c], width[c], t->head.kinds[c], c == t->head.ncols - 1);
+		text_cell(t->out, t->head.cols[c], width[c], t->head.kinds[c],
+			  c == t->head.ncols - 1);
 	fputc('\n', t->out);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->head.ncols; c++) {

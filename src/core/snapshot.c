@@ -24,8 +24,8 @@
 
 #include "riskdesk/features.h"
 
-#define BATCH 2048  /* customers scored together, as recompute does */
-#define WINDOWS 4   /* 90-day windows open at once (above) */
+#define BATCH 2048 /* customers scored together, as recompute does */
+#define WINDOWS 4  /* 90-day windows open at once (above) */
 #define MAX_MODELS 16
 
 int snapshot_month_parse(const char *s, int *month)
@@ -85,7 +85,8 @@ static int day_bounds(struct rd_store *st, const char *const sql[5], int64_t *lo
 		if (store_prepare(st, sql[side], &s, err)) /* min / max */
 			return -1;
 		int64_t e;
-		int have = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+		int have = sqlite3_step(s) == SQLITE_ROW &&
+			   sqlite3_column_type(s, 0) != SQLITE_NULL;
 		int dated = have && sqlite3_column_bytes(s, 0) >= 10 &&
 			    date_parse((const char *)sqlite3_column_text(s, 0), 10, &e) == 0;
 		sqlite3_finalize(s);
@@ -129,16 +130,16 @@ out:
 
 int snapshot_default_range(struct rd_store *st, int *first, int *last, struct rd_err *err)
 {
-	static const char *const orders[5] = {
-		"SELECT min(created_at) FROM orders", "SELECT max(created_at) FROM orders",
-		"SELECT created_at FROM orders WHERE created_at < ?1",
-		"SELECT created_at FROM orders WHERE created_at >= ?1",
-		"SELECT created_at FROM orders"};
-	static const char *const payments[5] = {
-		"SELECT min(created_at) FROM payments", "SELECT max(created_at) FROM payments",
-		"SELECT created_at FROM payments WHERE created_at < ?1",
-		"SELECT created_at FROM payments WHERE created_at >= ?1",
-		"SELECT created_at FROM payments"};
+	static const char *const orders[5] =
+		{"SELECT min(created_at) FROM orders", "SELECT max(created_at) FROM orders",
+		 "SELECT created_at FROM orders WHERE created_at < ?1",
+		 "SELECT created_at FROM orders WHERE created_at >= ?1",
+		 "SELECT created_at FROM orders"};
+	static const char *const payments[5] =
+		{"SELECT min(created_at) FROM payments", "SELECT max(created_at) FROM payments",
+		 "SELECT created_at FROM payments WHERE created_at < ?1",
+		 "SELECT created_at FROM payments WHERE created_at >= ?1",
+		 "SELECT created_at FROM payments"};
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	if (day_bounds(st, orders, &lo, &hi, err) || day_bounds(st, payments, &lo, &hi, err))
 		return -1;
@@ -193,18 +194,18 @@ struct snap {
 	struct rd_engine *engine;
 	const struct snapshot_take *t;
 	struct rd_err *err;
-	int64_t n;                /* customers */
+	int64_t n; /* customers */
 	char **ids;
-	int64_t *created;         /* creation day, DAY_NONE when unknown */
-	int64_t *by_id;           /* slots in id order: rows are inserted in key order */
-	struct rd_strmap *index;  /* id -> slot */
+	int64_t *created;        /* creation day, DAY_NONE when unknown */
+	int64_t *by_id;          /* slots in id order: rows are inserted in key order */
+	struct rd_strmap *index; /* id -> slot */
 	struct feature_acc *acc;
 	struct window (*win)[WINDOWS];
-	int64_t *days;            /* the distinct mark days, ascending */
+	int64_t *days; /* the distinct mark days, ascending */
 	int ndays;
-	struct bucket *buckets;   /* bucket u + 1: days in [days[u], days[u + 1]) */
+	struct bucket *buckets; /* bucket u + 1: days in [days[u], days[u + 1]) */
 	sqlite3_stmt *ins, *del, *put;
-	char month[8];            /* the month being written (bound SQLITE_STATIC) */
+	char month[8]; /* the month being written (bound SQLITE_STATIC) */
 	char taken_at[21];
 	/* the batch being scored */
 	size_t nb;
@@ -242,8 +243,10 @@ static int read_customers(struct snap *s)
 					  (size_t)sqlite3_column_bytes(q, 0));
 		int64_t e;
 		s->created[s->n] = sqlite3_column_type(q, 1) != SQLITE_NULL &&
-						   date_parse((const char *)sqlite3_column_text(q, 1),
-							      (size_t)sqlite3_column_bytes(q, 1), &e) == 0
+						   date_parse((const char *)sqlite3_column_text(q,
+												1),
+							      (size_t)sqlite3_column_bytes(q, 1),
+							      &e) == 0
 					   ? epoch_day(e)
 					   : DAY_NONE;
 		s->n++;
@@ -324,8 +327,10 @@ static int read_events(struct snap *s, int payments)
 		"SELECT customer_id, method, success, created_at FROM payments",
 	};
 	const char *phase = payments ? "payments" : "orders";
-	int64_t total = store_int(s->st, payments ? "SELECT max(rowid) FROM payments"
-						  : "SELECT max(rowid) FROM orders", 0);
+	int64_t total = store_int(s->st,
+				  payments ? "SELECT max(rowid) FROM payments"
+					   : "SELECT max(rowid) FROM orders",
+				  0);
 	int64_t done = 0;
 	sqlite3_stmt *q = NULL;
 	int rc = -1, step;
@@ -380,8 +385,9 @@ static int read_events(struct snap *s, int payments)
 				bk->co = bk->co ? bk->co * 2 : 1024;
 				bk->o = rd_realloc(bk->o, bk->co * sizeof *bk->o);
 			}
-			bk->o[bk->no++] = (struct ev_order){
-				amount, (uint32_t)slot, (uint32_t)(day - DAY_BASE) << 3 | (uint32_t)kind};
+			bk->o[bk->no++] = (struct ev_order){amount, (uint32_t)slot,
+							    (uint32_t)(day - DAY_BASE) << 3 |
+								    (uint32_t)kind};
 		}
 	}
 	if (step != SQLITE_DONE) {
@@ -436,7 +442,8 @@ static int flush(struct snap *s)
 		sqlite3_bind_int(q, 3, r->score.score);
 		sqlite3_bind_text(q, 4, band, 1, SQLITE_STATIC);
 		sqlite3_bind_double(q, 5, r->score.pd);
-		sqlite3_bind_text(q, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, vocab_name(&vocab_segment, (int)r->segment), -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_text(q, 7, r->model_name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 8, r->model_version);
 		sqlite3_bind_blob(q, 9, packed, FEATURES_PACKED, SQLITE_STATIC);
@@ -534,7 +541,8 @@ int snapshot_take(struct rd_store *st, struct rd_engine *e, const struct snapsho
 {
 	int k = t->last - t->first + 1, rc = -1;
 	if (k < 1 || k > SNAPSHOT_MAX_MONTHS) {
-		rd_err_set(err, "snapshot: %d months: from 1 to %d at a time", k, SNAPSHOT_MAX_MONTHS);
+		rd_err_set(err, "snapshot: %d months: from 1 to %d at a time", k,
+			   SNAPSHOT_MAX_MONTHS);
 		return -1;
 	}
 	struct snap *s = rd_calloc(1, sizeof *s); /* large: the batch */
@@ -558,11 +566,13 @@ int snapshot_take(struct rd_store *st, struct rd_engine *e, const struct snapsho
 	if (read_customers(s) ||
 	    store_prepare(st,
 			  "INSERT INTO snapshot_rows(month, customer_id, score, band, pd, segment,"
-			  " model_name, model_version, fvec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			  " model_name, model_version, fvec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			  "?8, ?9)",
 			  &s->ins, err) ||
 	    store_prepare(st, "DELETE FROM snapshot_rows WHERE month = ?1", &s->del, err) ||
 	    store_prepare(st,
-			  "INSERT OR REPLACE INTO snapshot_months(month, as_of, customers, mean_score,"
+			  "INSERT OR REPLACE INTO snapshot_months(month, as_of, customers, "
+			  "mean_score,"
 			  " models, run_id, taken_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			  &s->put, err))
 		goto out;

@@ -25,8 +25,8 @@ int stale_note_load(struct rd_store *st, int64_t run_id, struct rd_err *err)
 int64_t stale_latest_load(struct rd_store *st)
 {
 	return store_int(st,
-			 "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '"
-			 STALE_META_LOAD "'), 0)",
+			 "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+			 "'" STALE_META_LOAD "'), 0)",
 			 0);
 }
 
@@ -36,7 +36,8 @@ static int latest_run(struct rd_store *st, const char *kind, int64_t *id, char a
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "SELECT id, coalesce(finished_at, started_at) FROM runs INDEXED BY runs_kind"
+			  "SELECT id, coalesce(finished_at, started_at) FROM runs INDEXED BY "
+			  "runs_kind"
 			  " WHERE kind = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1",
 			  &s, err))
 		return -1;
@@ -152,17 +153,20 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 	/* The next triple: a later segment of the same model and version, else a later version
 	 * of the same model, else a later model — three seeks, where a row-value comparison
 	 * (a, b, c) > (?, ?, ?) would seek on a alone and step through the rest. */
-#define TRIPLE "SELECT model_name, model_version, segment FROM credit_profiles INDEXED BY profiles_stale"
+#define TRIPLE                                                                                     \
+	"SELECT model_name, model_version, segment FROM credit_profiles INDEXED BY profiles_stale"
 	static const char *const next_sql[4] = {
 		(TRIPLE " WHERE model_name = ?1 AND model_version = ?2 AND segment > ?3"
 			" ORDER BY segment LIMIT 1"),
 		(TRIPLE " WHERE model_name = ?1 AND model_version > ?2"
 			" ORDER BY model_version, segment LIMIT 1"),
-		(TRIPLE " WHERE model_name > ?1 ORDER BY model_name, model_version, segment LIMIT 1"),
+		(TRIPLE
+		 " WHERE model_name > ?1 ORDER BY model_name, model_version, segment LIMIT 1"),
 		(TRIPLE " ORDER BY model_name, model_version, segment LIMIT 1"),
 	};
 #undef TRIPLE
-	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL, *of_kind = NULL;
+	sqlite3_stmt *next[4] = {NULL, NULL, NULL, NULL}, *older = NULL, *all = NULL,
+		     *of_kind = NULL;
 	int rc = -1, step;
 	int64_t most = 0;
 	for (int i = 0; i < 4; i++)
@@ -194,7 +198,8 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			group_version = version;
 			group_n = 0;
 		}
-		int k = vocab_find(&vocab_segment, seg) == SEGMENT_NEW ? SEGMENT_NEW : SEGMENT_EXISTING;
+		int k = vocab_find(&vocab_segment, seg) == SEGMENT_NEW ? SEGMENT_NEW
+								       : SEGMENT_EXISTING;
 		int serves[KINDS];
 		for (int kd = 0; kd < KINDS; kd++) {
 			int r = blend_route((enum rd_customer_kind)kd, (enum rd_segment)k);
@@ -202,8 +207,8 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 		}
 		/* Served for both kinds: none unserved; for neither: all; for one: the other's. */
 		int unserved_kind = serves[KIND_INDIVIDUAL] == serves[KIND_COMPANY] ? -1
-				    : serves[KIND_INDIVIDUAL]		    ? KIND_COMPANY
-									    : KIND_INDIVIDUAL;
+				    : serves[KIND_INDIVIDUAL]                       ? KIND_COMPANY
+							      : KIND_INDIVIDUAL;
 		int all_served = serves[KIND_INDIVIDUAL] && serves[KIND_COMPANY];
 		sqlite3_stmt *q[2] = {older, unserved_kind >= 0 ? of_kind : all};
 		int64_t n[2] = {0, 0};
@@ -216,8 +221,8 @@ static int count_profiles(struct rd_store *st, struct stale_state *s, const stru
 			if (i == 0)
 				sqlite3_bind_int64(q[i], 4, s->load_run);
 			else if (unserved_kind >= 0)
-				sqlite3_bind_text(q[i], 4, vocab_name(&vocab_kind, unserved_kind), -1,
-						  SQLITE_STATIC);
+				sqlite3_bind_text(q[i], 4, vocab_name(&vocab_kind, unserved_kind),
+						  -1, SQLITE_STATIC);
 			int r = sqlite3_step(q[i]);
 			n[i] = sqlite3_column_int64(q[i], 0);
 			sqlite3_reset(q[i]);
@@ -253,7 +258,9 @@ static int compute(struct rd_store *st, struct stale_state *s, struct rd_err *er
 	sqlite3_stmt *q;
 	s->load_run = stale_latest_load(st);
 	if (s->load_run) {
-		if (store_prepare(st, "SELECT coalesce(finished_at, started_at) FROM runs WHERE id = ?1",
+		if (store_prepare(st,
+				  "SELECT coalesce(finished_at, started_at) FROM runs WHERE id = "
+				  "?1",
 				  &q, err))
 			return -1;
 		sqlite3_bind_int64(q, 1, s->load_run);
@@ -359,25 +366,33 @@ void stale_profiles_text(const struct stale_state *s, int console, char *out, si
 		 s->unserved_models > 1 ? " and others" : "");
 	if (console) {
 		if (s->older && s->unserved)
-			snprintf(out, n, "%s profiles older than the load of %s, %s scored by %s, no"
-					 " longer serving \xe2\x80\x94 R recomputes",
+			snprintf(out, n,
+				 "%s profiles older than the load of %s, %s scored by %s, no"
+				 " longer serving \xe2\x80\x94 R recomputes",
 				 older, when, unserved, model);
 		else if (s->older)
-			snprintf(out, n, "%s profile%s older than the load of %s \xe2\x80\x94 R"
-					 " recomputes", older, s->older == 1 ? "" : "s", when);
+			snprintf(out, n,
+				 "%s profile%s older than the load of %s \xe2\x80\x94 R"
+				 " recomputes",
+				 older, s->older == 1 ? "" : "s", when);
 		else
-			snprintf(out, n, "%s profile%s scored by %s, no longer serving \xe2\x80\x94 R"
-					 " recomputes", unserved, s->unserved == 1 ? "" : "s", model);
+			snprintf(out, n,
+				 "%s profile%s scored by %s, no longer serving \xe2\x80\x94 R"
+				 " recomputes",
+				 unserved, s->unserved == 1 ? "" : "s", model);
 		return;
 	}
 	size_t used = 0;
 	if (s->older)
-		used += (size_t)snprintf(out, n, "%s profile%s older than the load of %s (run %lld)",
-					 older, s->older == 1 ? " is" : "s are", when,
+		used += (size_t)snprintf(out, n,
+					 "%s profile%s older than the load of %s (run %lld)", older,
+					 s->older == 1 ? " is" : "s are", when,
 					 (long long)s->load_run);
 	if (s->unserved && used < n)
-		used += (size_t)snprintf(out + used, n - used, "%s%s profile%s scored by %s, which"
-					 " no longer serve%s %s segment", used ? "; " : "", unserved,
+		used += (size_t)snprintf(out + used, n - used,
+					 "%s%s profile%s scored by %s, which"
+					 " no longer serve%s %s segment",
+					 used ? "; " : "", unserved,
 					 s->unserved == 1 ? " was" : "s were", model,
 					 s->unserved_models > 1 ? "" : "s",
 					 s->unserved == 1 ? "its" : "their");
@@ -393,13 +408,16 @@ void stale_snapshots_text(const struct stale_state *s, int console, char *out, s
 		return;
 	when_text(s->load_at, console, when, sizeof when);
 	if (console)
-		snprintf(out, n, "%lld snapshot month%s older than the load of %s \xe2\x80\x94 :snapshot"
-				 " retakes them", (long long)s->snapshots_older,
-			 s->snapshots_older == 1 ? "" : "s", when);
+		snprintf(out, n,
+			 "%lld snapshot month%s older than the load of %s \xe2\x80\x94 :snapshot"
+			 " retakes them",
+			 (long long)s->snapshots_older, s->snapshots_older == 1 ? "" : "s", when);
 	else
-		snprintf(out, n, "%lld snapshot month%s taken before the load of %s (run %lld):"
-				 " 'snapshot' retakes them", (long long)s->snapshots_older,
-			 s->snapshots_older == 1 ? " was" : "s were", when, (long long)s->load_run);
+		snprintf(out, n,
+			 "%lld snapshot month%s taken before the load of %s (run %lld):"
+			 " 'snapshot' retakes them",
+			 (long long)s->snapshots_older, s->snapshots_older == 1 ? " was" : "s were",
+			 when, (long long)s->load_run);
 }
 
 void stale_report_text(const struct stale_state *s, int64_t report_recompute_run, int console,
@@ -411,9 +429,13 @@ void stale_report_text(const struct stale_state *s, int64_t report_recompute_run
 		return;
 	when_text(s->recompute_at, console, when, sizeof when);
 	if (console)
-		snprintf(out, n, "this report is older than the profiles (recompute of %s) \xe2\x80\x94"
-				 " u remakes it", when);
+		snprintf(out, n,
+			 "this report is older than the profiles (recompute of %s) \xe2\x80\x94"
+			 " u remakes it",
+			 when);
 	else
-		snprintf(out, n, "the report is older than the profiles (the recompute of %s, run"
-				 " %lld)", when, (long long)s->recompute_run);
+		snprintf(out, n,
+			 "the report is older than the profiles (the recompute of %s, run"
+			 " %lld)",
+			 when, (long long)s->recompute_run);
 }

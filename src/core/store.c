@@ -14,13 +14,13 @@
 #include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
 
 struct rd_store {
-	sqlite3 *db;    /* the connection */
-	char *path;     /* as given */
-	int readonly;   /* opened with STORE_READONLY */
-	int memory;     /* ":memory:" */
-	int tidy_wal;   /* read-only, and no -wal or -shm existed at open: see store_close */
+	sqlite3 *db;  /* the connection */
+	char *path;   /* as given */
+	int readonly; /* opened with STORE_READONLY */
+	int memory;   /* ":memory:" */
+	int tidy_wal; /* read-only, and no -wal or -shm existed at open: see store_close */
 	struct store_wait wait;
-	double wait_t0;             /* when the current wait began */
+	double wait_t0;              /* when the current wait began */
 	enum store_wait_end gave_up; /* since store_wait_clear */
 	double waited;
 	int side_fd;      /* DB-riskdesk, or -1 */
@@ -276,12 +276,13 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	if (version == STORE_SCHEMA_VERSION)
 		return 0;
 	if (version > STORE_SCHEMA_VERSION) {
-		rd_err_set(err, "%s: schema version %lld is newer than this riskdesk (%d)", st->path,
-			   (long long)version, STORE_SCHEMA_VERSION);
+		rd_err_set(err, "%s: schema version %lld is newer than this riskdesk (%d)",
+			   st->path, (long long)version, STORE_SCHEMA_VERSION);
 		return -1;
 	}
 	if (st->readonly) {
-		rd_err_set(err, "%s: the database needs a schema upgrade, which --read-only forbids",
+		rd_err_set(err,
+			   "%s: the database needs a schema upgrade, which --read-only forbids",
 			   st->path);
 		return -1;
 	}
@@ -299,36 +300,42 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		goto fail;
 	/* 1 -> 2: profiles keep a packed copy of their features and their cohort (drift). A
 	 * profile from version 1 has neither until its next recompute. */
-	if (version == 1 &&
-	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN fvec BLOB;"
-			   " ALTER TABLE credit_profiles ADD COLUMN cohort TEXT;", err))
+	if (version == 1 && store_exec(st,
+				       "ALTER TABLE credit_profiles ADD COLUMN fvec BLOB;"
+				       " ALTER TABLE credit_profiles ADD COLUMN cohort TEXT;",
+				       err))
 		goto fail;
 	/* 2 -> 3: covering indexes for drift's pass over the profiles and their outcomes. */
 	if (version >= 1 && version < 3 &&
-	    store_exec(st, "CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment,"
-			   " cohort, score, pd, model_name, model_version, fvec);"
-			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);", err))
+	    store_exec(st,
+		       "CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment,"
+		       " cohort, score, pd, model_name, model_version, fvec);"
+		       " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);",
+		       err))
 		goto fail;
 	/* 3 -> 4: runs gain `running` and `interrupted` and the process (pid, host) that runs
 	 * them. A CHECK cannot be altered: the table is rebuilt, its rows and ids kept. */
 	if (version >= 1 && version < 4 &&
-	    store_exec(st, "CREATE TABLE runs_v4 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
-			   " args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
-			   " finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL"
-			   " CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),"
-			   " message TEXT, pid INTEGER, host TEXT);"
-			   " INSERT INTO runs_v4(id, kind, args, user, started_at, finished_at, rows,"
-			   " status, message) SELECT id, kind, args, user, started_at, finished_at,"
-			   " rows, status, message FROM runs;"
-			   " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;", err))
+	    store_exec(st,
+		       "CREATE TABLE runs_v4 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+		       " args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
+		       " finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL"
+		       " CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),"
+		       " message TEXT, pid INTEGER, host TEXT);"
+		       " INSERT INTO runs_v4(id, kind, args, user, started_at, finished_at, rows,"
+		       " status, message) SELECT id, kind, args, user, started_at, finished_at,"
+		       " rows, status, message FROM runs;"
+		       " DROP TABLE runs; ALTER TABLE runs_v4 RENAME TO runs;",
+		       err))
 		goto fail;
 	/* 4 -> 5: outcomes say whether they were observed or are proxy labels (label proxy);
 	 * every earlier outcome was loaded, so observed. The drift index covers the source. */
 	if (version >= 1 && version < 5 &&
-	    store_exec(st, "ALTER TABLE outcomes ADD COLUMN source TEXT NOT NULL DEFAULT 'observed'"
-			   " CHECK (source IN ('observed', 'proxy'));"
-			   " DROP INDEX outcomes_label;"
-			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);",
+	    store_exec(st,
+		       "ALTER TABLE outcomes ADD COLUMN source TEXT NOT NULL DEFAULT 'observed'"
+		       " CHECK (source IN ('observed', 'proxy'));"
+		       " DROP INDEX outcomes_label;"
+		       " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted, source);",
 		       err))
 		goto fail;
 	/* 5 -> 6: a profile records the day its features were computed as of (point-in-time);
@@ -338,83 +345,107 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		goto fail;
 	/* 6 -> 7: an attribute keeps the sentinel codes its mapping declares ("special"). */
 	if (version >= 1 && version < 7 &&
-	    store_int(st, "SELECT count(*) FROM pragma_table_info('attributes') WHERE name ="
-			  " 'special'", 0) == 0 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('attributes') WHERE name ="
+		      " 'special'",
+		      0) == 0 &&
 	    store_exec(st, "ALTER TABLE attributes ADD COLUMN special TEXT;", err))
 		goto fail;
 	/* 7 -> 8: labels for people from mappings (attribute_labels). */
 	if (version >= 1 && version < 8 &&
-	    store_exec(st, "CREATE TABLE IF NOT EXISTS attribute_labels (name TEXT NOT NULL,"
-			   " value TEXT NOT NULL,"
-			   " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;", err))
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS attribute_labels (name TEXT NOT NULL,"
+		       " value TEXT NOT NULL,"
+		       " label TEXT NOT NULL, PRIMARY KEY (name, value)) WITHOUT ROWID;",
+		       err))
 		goto fail;
 	/* 8 -> 9: blends and calibration — the cut-off a profile was decided against, the
 	 * reasons and components of every computation, and models' out-of-fold predictions. */
 	if (version >= 1 && version < 9 &&
-	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN cutoff_pd REAL;"
-			   " ALTER TABLE score_history ADD COLUMN reasons TEXT;"
-			   " ALTER TABLE score_history ADD COLUMN components TEXT;"
-			   " ALTER TABLE score_history ADD COLUMN cutoff_pd REAL;"
-			   " CREATE TABLE model_oof (name TEXT NOT NULL, version INTEGER NOT NULL,"
-			   " row INTEGER NOT NULL, customer_id TEXT NOT NULL, fold INTEGER NOT NULL,"
-			   " pd REAL NOT NULL, defaulted INTEGER NOT NULL,"
-			   " PRIMARY KEY (name, version, row),"
-			   " FOREIGN KEY (name, version) REFERENCES models(name, version)) WITHOUT ROWID;",
-			   err))
+	    store_exec(st,
+		       "ALTER TABLE credit_profiles ADD COLUMN cutoff_pd REAL;"
+		       " ALTER TABLE score_history ADD COLUMN reasons TEXT;"
+		       " ALTER TABLE score_history ADD COLUMN components TEXT;"
+		       " ALTER TABLE score_history ADD COLUMN cutoff_pd REAL;"
+		       " CREATE TABLE model_oof (name TEXT NOT NULL, version INTEGER NOT NULL,"
+		       " row INTEGER NOT NULL, customer_id TEXT NOT NULL, fold INTEGER NOT NULL,"
+		       " pd REAL NOT NULL, defaulted INTEGER NOT NULL,"
+		       " PRIMARY KEY (name, version, row),"
+		       " FOREIGN KEY (name, version) REFERENCES models(name, version)) WITHOUT "
+		       "ROWID;",
+		       err))
 		goto fail;
 	/* 9 -> 10: monthly snapshots (snapshot.h). */
 	if (version >= 1 && version < 10 &&
-	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_months (month TEXT PRIMARY KEY, as_of TEXT NOT NULL,"
-			   " customers INTEGER NOT NULL, mean_score REAL, models TEXT NOT NULL,"
-			   " run_id INTEGER REFERENCES runs(id), taken_at TEXT NOT NULL);"
-			   " CREATE TABLE IF NOT EXISTS snapshot_rows (month TEXT NOT NULL, customer_id TEXT NOT NULL,"
-			   " score INTEGER NOT NULL, band TEXT NOT NULL, pd REAL NOT NULL,"
-			   " segment TEXT NOT NULL, model_name TEXT NOT NULL,"
-			   " model_version INTEGER NOT NULL, fvec BLOB NOT NULL,"
-			   " PRIMARY KEY (month, customer_id)) WITHOUT ROWID;", err))
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS snapshot_months (month TEXT PRIMARY KEY, as_of "
+		       "TEXT NOT NULL,"
+		       " customers INTEGER NOT NULL, mean_score REAL, models TEXT NOT NULL,"
+		       " run_id INTEGER REFERENCES runs(id), taken_at TEXT NOT NULL);"
+		       " CREATE TABLE IF NOT EXISTS snapshot_rows (month TEXT NOT NULL, "
+		       "customer_id TEXT NOT NULL,"
+		       " score INTEGER NOT NULL, band TEXT NOT NULL, pd REAL NOT NULL,"
+		       " segment TEXT NOT NULL, model_name TEXT NOT NULL,"
+		       " model_version INTEGER NOT NULL, fvec BLOB NOT NULL,"
+		       " PRIMARY KEY (month, customer_id)) WITHOUT ROWID;",
+		       err))
 		goto fail;
 	/* 10 -> 11: models gain the algorithm 'rf' (a CHECK cannot be altered: the table is
 	 * rebuilt, rows kept; foreign keys are off here, so model_oof's reference holds). */
 	if (version >= 1 && version < 11 &&
-	    store_exec(st, "CREATE TABLE models_v11 (name TEXT NOT NULL, version INTEGER NOT NULL,"
-			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
-			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
-			   " 'existing')), status TEXT NOT NULL CHECK (status IN ('champion', 'challenger',"
-			   " 'retired')), weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics"
-			   " TEXT, reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
-			   " INSERT INTO models_v11 SELECT name, version, algo, segment, status, weight,"
-			   " spec, metrics, reference, created_at FROM models;"
-			   " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;", err))
+	    store_exec(
+		    st,
+		    "CREATE TABLE models_v11 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+		    " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+		    " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+		    " 'existing')), status TEXT NOT NULL CHECK (status IN ('champion', "
+		    "'challenger',"
+		    " 'retired')), weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics"
+		    " TEXT, reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
+		    " INSERT INTO models_v11 SELECT name, version, algo, segment, status, weight,"
+		    " spec, metrics, reference, created_at FROM models;"
+		    " DROP TABLE models; ALTER TABLE models_v11 RENAME TO models;",
+		    err))
 		goto fail;
 	/* 11 -> 12: snapshots' stored drift counts (monitor.h). */
 	if (version >= 1 && version < 12 &&
-	    store_exec(st, "CREATE TABLE IF NOT EXISTS snapshot_counts (month TEXT NOT NULL,"
-			   " model_name TEXT NOT NULL, model_version INTEGER NOT NULL,"
-			   " reference_hash TEXT NOT NULL, counts BLOB NOT NULL,"
-			   " PRIMARY KEY (month, model_name, model_version)) WITHOUT ROWID;", err))
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS snapshot_counts (month TEXT NOT NULL,"
+		       " model_name TEXT NOT NULL, model_version INTEGER NOT NULL,"
+		       " reference_hash TEXT NOT NULL, counts BLOB NOT NULL,"
+		       " PRIMARY KEY (month, model_name, model_version)) WITHOUT ROWID;",
+		       err))
 		goto fail;
 	/* 12 -> 13: stale data (stale.h). A profile records the latest load of profile
 	 * inputs its data held. Which tables an older load changed is not recorded: every load
 	 * counts, and older profiles get the latest load that had finished when they were
 	 * computed (to the second: a load in the same second counts as held). */
 	if (version >= 1 && version < 13 &&
-	    store_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
-			  " 'load_run'", 0) == 0 &&
-	    store_exec(st, "ALTER TABLE credit_profiles ADD COLUMN load_run INTEGER NOT NULL"
-			   " DEFAULT 0;"
-			   " UPDATE credit_profiles SET load_run = coalesce((SELECT max(id) FROM runs"
-			   " WHERE kind = 'load' AND status = 'ok'"
-			   " AND finished_at <= credit_profiles.computed_at), 0);", err))
-		goto fail;
-	if (version >= 1 && version < 13 &&
-	    store_exec(st, "INSERT OR IGNORE INTO meta(key, value) SELECT 'profiles_load', max(id)"
-			   " FROM runs WHERE kind = 'load' AND status = 'ok' HAVING max(id) IS NOT NULL;",
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
+		      " 'load_run'",
+		      0) == 0 &&
+	    store_exec(st,
+		       "ALTER TABLE credit_profiles ADD COLUMN load_run INTEGER NOT NULL"
+		       " DEFAULT 0;"
+		       " UPDATE credit_profiles SET load_run = coalesce((SELECT max(id) FROM runs"
+		       " WHERE kind = 'load' AND status = 'ok'"
+		       " AND finished_at <= credit_profiles.computed_at), 0);",
 		       err))
 		goto fail;
 	if (version >= 1 && version < 13 &&
-	    store_exec(st, "CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind, status, id);"
-			   " CREATE INDEX IF NOT EXISTS profiles_stale ON credit_profiles(model_name,"
-			   " model_version, segment, load_run);", err))
+	    store_exec(st,
+		       "INSERT OR IGNORE INTO meta(key, value) SELECT 'profiles_load', max(id)"
+		       " FROM runs WHERE kind = 'load' AND status = 'ok' HAVING max(id) IS NOT "
+		       "NULL;",
+		       err))
+		goto fail;
+	if (version >= 1 && version < 13 &&
+	    store_exec(st,
+		       "CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind, status, id);"
+		       " CREATE INDEX IF NOT EXISTS profiles_stale ON credit_profiles(model_name,"
+		       " model_version, segment, load_run);",
+		       err))
 		goto fail;
 	/* 13 -> 14: a run records how long it ran to the millisecond (`runs` showed whole-second
 	 * differences of its times); older runs keep those. */
@@ -426,17 +457,21 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	/* 14 -> 15: the customer list's orders (issue 12): names as people order them, by a
 	 * folded key (fold.h) kept beside the name, and PD and segment through an index. */
 	if (version >= 1 && version < 15 &&
-	    store_int(st, "SELECT count(*) FROM pragma_table_info('customers') WHERE name ="
-			  " 'name_key'", 0) == 0 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('customers') WHERE name ="
+		      " 'name_key'",
+		      0) == 0 &&
 	    store_exec(st, "ALTER TABLE customers ADD COLUMN name_key TEXT", err))
 		goto fail;
 	if (version >= 1 && version < 15 &&
-	    store_exec(st, "UPDATE customers SET name_key = rd_fold(name);"
-			   " CREATE INDEX IF NOT EXISTS customers_name_key ON customers(name_key, id);"
-			   " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id,"
-			   " band);"
-			   " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
-			   " score, customer_id);", err))
+	    store_exec(st,
+		       "UPDATE customers SET name_key = rd_fold(name);"
+		       " CREATE INDEX IF NOT EXISTS customers_name_key ON customers(name_key, id);"
+		       " CREATE INDEX IF NOT EXISTS profiles_pd ON credit_profiles(pd, customer_id,"
+		       " band);"
+		       " CREATE INDEX IF NOT EXISTS profiles_segment ON credit_profiles(segment,"
+		       " score, customer_id);",
+		       err))
 		goto fail;
 	/* 15 -> 16: credit requests and external records (issue 13): models serve a kind
 	 * (individual, company) as well as a segment, a request's amount is positive and it
@@ -445,45 +480,53 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	 * rebuilt, rows kept (no loader wrote requests before; a row that breaks the new
 	 * rules stops the upgrade rather than being dropped). */
 	if (version >= 1 && version < 16) {
-		int64_t bad = store_int(st, "SELECT count(*) FROM credit_requests WHERE NOT"
-					" (amount > 0) OR created_at IS NULL", -1);
+		int64_t bad = store_int(st,
+					"SELECT count(*) FROM credit_requests WHERE NOT"
+					" (amount > 0) OR created_at IS NULL",
+					-1);
 		if (bad != 0) {
-			rd_err_set(err, "%s: the schema upgrade to %d needs every credit request to have"
-				   " an amount > 0 and a created_at; %lld do%s not (fix them with sqlite3"
-				   " first)", st->path, 16, (long long)bad, bad == 1 ? "es" : "");
+			rd_err_set(err,
+				   "%s: the schema upgrade to %d needs every credit request to have"
+				   " an amount > 0 and a created_at; %lld do%s not (fix them with "
+				   "sqlite3"
+				   " first)",
+				   st->path, 16, (long long)bad, bad == 1 ? "es" : "");
 			goto fail;
 		}
 	}
 	if (version >= 1 && version < 16 &&
-	    store_exec(st, "CREATE TABLE models_v16 (name TEXT NOT NULL, version INTEGER NOT NULL,"
-			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
-			   " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
-			   " 'existing', 'individual', 'company')), status TEXT NOT NULL CHECK (status"
-			   " IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT 1.0,"
-			   " spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"
-			   " PRIMARY KEY (name, version));"
-			   " INSERT INTO models_v16 SELECT name, version, algo, segment, status, weight,"
-			   " spec, metrics, reference, created_at FROM models;"
-			   " DROP TABLE models; ALTER TABLE models_v16 RENAME TO models;"
-			   " CREATE TABLE credit_requests_v16 (id TEXT PRIMARY KEY, customer_id TEXT NOT"
-			   " NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT NULL CHECK"
-			   " (amount > 0), term_months INTEGER NOT NULL CHECK (term_months > 0), purpose"
-			   " TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"
-			   " 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')),"
-			   " score INTEGER, reasons TEXT, created_at TEXT NOT NULL, decided_at TEXT);"
-			   " INSERT INTO credit_requests_v16 SELECT id, customer_id, amount, term_months,"
-			   " purpose, yearly_income, existing_debt, status, score, reasons, created_at,"
-			   " decided_at FROM credit_requests;"
-			   " DROP TABLE credit_requests;"
-			   " ALTER TABLE credit_requests_v16 RENAME TO credit_requests;"
-			   " CREATE INDEX credit_requests_status ON credit_requests(status, id);"
-			   " CREATE INDEX credit_requests_customer ON credit_requests(customer_id,"
-			   " created_at);"
-			   " CREATE INDEX IF NOT EXISTS external_records_customer ON"
-			   " external_records(customer_id, source);"
-			   " CREATE VIEW IF NOT EXISTS customer_inputs(customer_id, name, value, num) AS"
-			   " SELECT customer_id, name, value, num FROM customer_attributes UNION ALL"
-			   " SELECT id, 'kind', kind, NULL FROM customers;", err))
+	    store_exec(
+		    st,
+		    "CREATE TABLE models_v16 (name TEXT NOT NULL, version INTEGER NOT NULL,"
+		    " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb',"
+		    " 'rf')), segment TEXT NOT NULL DEFAULT 'all' CHECK (segment IN ('all', 'new',"
+		    " 'existing', 'individual', 'company')), status TEXT NOT NULL CHECK (status"
+		    " IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT 1.0,"
+		    " spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"
+		    " PRIMARY KEY (name, version));"
+		    " INSERT INTO models_v16 SELECT name, version, algo, segment, status, weight,"
+		    " spec, metrics, reference, created_at FROM models;"
+		    " DROP TABLE models; ALTER TABLE models_v16 RENAME TO models;"
+		    " CREATE TABLE credit_requests_v16 (id TEXT PRIMARY KEY, customer_id TEXT NOT"
+		    " NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT NULL CHECK"
+		    " (amount > 0), term_months INTEGER NOT NULL CHECK (term_months > 0), purpose"
+		    " TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"
+		    " 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')),"
+		    " score INTEGER, reasons TEXT, created_at TEXT NOT NULL, decided_at TEXT);"
+		    " INSERT INTO credit_requests_v16 SELECT id, customer_id, amount, term_months,"
+		    " purpose, yearly_income, existing_debt, status, score, reasons, created_at,"
+		    " decided_at FROM credit_requests;"
+		    " DROP TABLE credit_requests;"
+		    " ALTER TABLE credit_requests_v16 RENAME TO credit_requests;"
+		    " CREATE INDEX credit_requests_status ON credit_requests(status, id);"
+		    " CREATE INDEX credit_requests_customer ON credit_requests(customer_id,"
+		    " created_at);"
+		    " CREATE INDEX IF NOT EXISTS external_records_customer ON"
+		    " external_records(customer_id, source);"
+		    " CREATE VIEW IF NOT EXISTS customer_inputs(customer_id, name, value, num) AS"
+		    " SELECT customer_id, name, value, num FROM customer_attributes UNION ALL"
+		    " SELECT id, 'kind', kind, NULL FROM customers;",
+		    err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
@@ -519,7 +562,8 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	st->memory = memory;
 	st->side_fd = -1;
 	st->wait.timeout = STORE_LOCK_TIMEOUT;
-	st->tidy_wal = readonly && !memory && !side_exists(path, "-wal") && !side_exists(path, "-shm");
+	st->tidy_wal = readonly && !memory && !side_exists(path, "-wal") &&
+		       !side_exists(path, "-shm");
 	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rd_err_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
@@ -533,8 +577,8 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	/* Only riskdesk has it, so no index or trigger uses it: the sqlite3 shell could then
 	 * no longer check or write the database. The load and the 13 -> 14 migration call it. */
 	sqlite3_create_function(st->db, "rd_fold", 1,
-				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold,
-				NULL, NULL);
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_fold, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;

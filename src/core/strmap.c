@@ -68,7 +68,8 @@ static struct strmap_slot *strmap_find(const struct rd_strmap *m, const char *ke
 		struct strmap_slot *s = &m->slots[i];
 		if (s->hash == 0)
 			return s;
-		if (s->hash == h && s->key_len == len && memcmp(m->arena + s->key_off, key, len) == 0)
+		if (s->hash == h && s->key_len == len &&
+		    memcmp(m->arena + s->key_off, key, len) == 0)
 			return s;
 	}
 }

@@ -19,9 +19,9 @@
 #include "themes.h"
 #undef theme_mono
 
-#define THEME_MAX_BYTES (64 * 1024) /* theme and config files are a few hundred bytes */
-#define THEME_NAME_MAX 63           /* fits struct rd_theme.name and rd_config.theme */
-#define WORD_SHOWN 32               /* bytes of a bad word quoted in a message */
+#define THEME_MAX_BYTES (64 * 1024)      /* theme and config files are a few hundred bytes */
+#define THEME_NAME_MAX 63                /* fits struct rd_theme.name and rd_config.theme */
+#define WORD_SHOWN 32                    /* bytes of a bad word quoted in a message */
 #define WORD_QUOTED (WORD_SHOWN * 4 + 8) /* room for \xNN escapes and "..." */
 
 const char *const theme_role_names[ROLE_COUNT] = {
@@ -209,8 +209,7 @@ static int colour_error(const struct line_ctx *lc, enum colour_result r, const c
 
 /* A foreground or background word: one colour for both terminals, or A|B with A for
  * 8-colour terminals (default, a basic name or 0-7) and B for 256-colour ones. */
-static int parse_colour(const struct line_ctx *lc, const char *w, size_t n, short *c8,
-			short *c256)
+static int parse_colour(const struct line_ctx *lc, const char *w, size_t n, short *c8, short *c256)
 {
 	char q[WORD_QUOTED];
 	const char *bar = memchr(w, '|', n);
@@ -283,8 +282,8 @@ static unsigned find_attr(const char *w, size_t n)
 }
 
 /* One line without its '\n'. seen[] holds the line each role was set on, 0 if not. */
-static int parse_line(const struct line_ctx *lc, const char *p, const char *end,
-		      struct rd_theme *t, long seen[ROLE_COUNT])
+static int parse_line(const struct line_ctx *lc, const char *p, const char *end, struct rd_theme *t,
+		      long seen[ROLE_COUNT])
 {
 	char q[WORD_QUOTED];
 	const char *hash = memchr(p, '#', (size_t)(end - p));
@@ -360,8 +359,8 @@ static int parse_text(const char *label, const char *text, size_t len, struct rd
 
 /* A theme named name from text, over the built-in default (or over no colours at all
  * when plain). label is what messages name. out is untouched on error. */
-static int theme_build(const char *name, const char *label, const char *text, size_t len,
-		       int plain, struct rd_theme *out, struct rd_err *err)
+static int theme_build(const char *name, const char *label, const char *text, size_t len, int plain,
+		       struct rd_theme *out, struct rd_err *err)
 {
 	struct rd_theme t;
 	theme_plain(&t, name);
@@ -424,7 +423,8 @@ int theme_name_check(const char *name, size_t n, struct rd_err *err)
 	while (i < n && name_char(name[i]))
 		i++;
 	if (i < n) {
-		rd_err_set(err, "theme name %s is not valid (letters, digits, '-' and '_' only)", q);
+		rd_err_set(err, "theme name %s is not valid (letters, digits, '-' and '_' only)",
+			   q);
 		return -1;
 	}
 	if (n > THEME_NAME_MAX) {
@@ -434,8 +434,7 @@ int theme_name_check(const char *name, size_t n, struct rd_err *err)
 	return 0;
 }
 
-int theme_load(const char *name, const char *themes_dir, struct rd_theme *out,
-	       struct rd_err *err)
+int theme_load(const char *name, const char *themes_dir, struct rd_theme *out, struct rd_err *err)
 {
 	int rc = -1;
 	struct rd_buf path = {0}, text = {0};

@@ -58,8 +58,7 @@ struct scan_fill {
 	struct rd_strmap *rows; /* id -> row */
 };
 
-static int fill_features(void *ud, const char *id, const double *v,
-			 const struct feature_times *t)
+static int fill_features(void *ud, const char *id, const double *v, const struct feature_times *t)
 {
 	struct scan_fill *f = ud;
 	(void)t;
@@ -79,7 +78,8 @@ static int select_columns(struct train_data *d, const char *list, struct rd_err 
 	int rc = -1;
 	if (list) {
 		char *copy = rd_strdup(list), *save = NULL;
-		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (char *tok = strtok_r(copy, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
 			int c;
 			for (c = 0; c < d->ncols && strcmp(d->cols[c].name, tok) != 0; c++)
 				;
@@ -116,7 +116,8 @@ static int select_columns(struct train_data *d, const char *list, struct rd_err 
 		if (keep[c]) {
 			cols[j] = d->cols[c];
 			for (size_t i = 0; i < d->n; i++)
-				x[i * (size_t)m + (size_t)j] = d->x[i * (size_t)d->ncols + (size_t)c];
+				x[i * (size_t)m + (size_t)j] =
+					d->x[i * (size_t)d->ncols + (size_t)c];
 			j++;
 		} else {
 			column_free(&d->cols[c]);
@@ -176,9 +177,11 @@ static int column_names_fit(const struct train_data *d, struct rd_err *err)
 		size_t len = strlen(d->cols[c].name);
 		if (len > REASON_NAME_MAX) {
 			char e[RD_ECHO_SIZE];
-			rd_err_set(err, "train: attribute %s has a name of %zu bytes; a model's columns"
-					" have at most %d (their reason codes hold the name whole): rename it"
-					" with a mapping's 'rename' or leave it out with --features",
+			rd_err_set(err,
+				   "train: attribute %s has a name of %zu bytes; a model's columns"
+				   " have at most %d (their reason codes hold the name whole): "
+				   "rename it"
+				   " with a mapping's 'rename' or leave it out with --features",
 				   rd_echo(e, d->cols[c].name, len), len, REASON_NAME_MAX);
 			return -1;
 		}
@@ -221,7 +224,8 @@ static int read_labels(struct rd_store *st, struct train_data *d, struct rd_err 
 		if (l < 0)
 			continue; /* a value no customer has now, or of a numeric column */
 		if (!col->level_labels)
-			col->level_labels = rd_calloc((size_t)col->nlevels, sizeof *col->level_labels);
+			col->level_labels = rd_calloc((size_t)col->nlevels,
+						      sizeof *col->level_labels);
 		free(col->level_labels[l]);
 		col->level_labels[l] = rd_strdup(label);
 	}
@@ -294,15 +298,18 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	sqlite3_finalize(s);
 	s = NULL;
 	if (d->n < 20) {
-		rd_err_set(err, "train: %zu customers have an outcome; at least 20 are needed", d->n);
+		rd_err_set(err, "train: %zu customers have an outcome; at least 20 are needed",
+			   d->n);
 		goto out;
 	}
 	/* Columns: the built-in features, then the attributes in definition order, then the
 	 * kind when asked for (and no attribute has its name). */
 	nattr = (int)store_int(st, "SELECT count(*) FROM attributes", 0);
 	int kind_col = only_features && list_names(only_features, KIND_INPUT) &&
-				       store_int(st, "SELECT count(*) FROM attributes WHERE name = '"
-						 KIND_INPUT "'", 0) == 0
+				       store_int(st,
+						 "SELECT count(*) FROM attributes WHERE name = "
+						 "'" KIND_INPUT "'",
+						 0) == 0
 			       ? FEAT_COUNT + nattr
 			       : -1;
 	d->ncols = FEAT_COUNT + nattr + (kind_col >= 0);
@@ -328,7 +335,9 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 	for (size_t i = 0; i < d->n * (size_t)d->ncols; i++)
 		d->x[i] = NAN;
 	struct scan_fill fill = {d, rows};
-	struct feature_scan scan = {.as_of_day = as_of_day, .only = rows, .visit = fill_features,
+	struct feature_scan scan = {.as_of_day = as_of_day,
+				    .only = rows,
+				    .visit = fill_features,
 				    .ud = &fill};
 	if (features_scan(st, &scan, err) < 0)
 		goto out;
@@ -347,10 +356,11 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 			if (d->cols[c].nlevels == lcap) {
 				lcap = lcap ? lcap * 2 : 8;
 				d->cols[c].levels = rd_realloc(d->cols[c].levels,
-							       (size_t)lcap * sizeof *d->cols[c].levels);
+							       (size_t)lcap *
+								       sizeof *d->cols[c].levels);
 			}
-			d->cols[c].levels[d->cols[c].nlevels++] =
-				rd_strdup((const char *)sqlite3_column_text(s, 0));
+			d->cols[c].levels[d->cols[c].nlevels++] = rd_strdup(
+				(const char *)sqlite3_column_text(s, 0));
 		}
 		sqlite3_finalize(s);
 		s = NULL;
@@ -371,8 +381,8 @@ int train_data_load(struct rd_store *st, const char *only_features, int64_t as_o
 		if (col->categorical) {
 			const char *v = (const char *)sqlite3_column_text(s, 2);
 			const char *key = v ? v : "";
-			char **hit = bsearch(&key, col->levels, (size_t)col->nlevels, sizeof(char *),
-					     cmp_str);
+			char **hit = bsearch(&key, col->levels, (size_t)col->nlevels,
+					     sizeof(char *), cmp_str);
 			*cell = hit ? (double)(hit - col->levels) : NAN;
 		} else if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
 			*cell = sqlite3_column_double(s, 3);
@@ -447,7 +457,8 @@ int train_folds_file(const struct train_data *d, const char *path, int *fold, in
 			continue;
 		if (sscanf(line, "%ld,%ld", &row, &fo) != 2 || row < 0 || (size_t)row >= d->n ||
 		    fo < 0 || fo > 99) {
-			rd_err_set(err, "%s:%ld: expected 'row,fold' with row < %zu", path, lineno, d->n);
+			rd_err_set(err, "%s:%ld: expected 'row,fold' with row < %zu", path, lineno,
+				   d->n);
 			goto out;
 		}
 		fold[row] = (int)fo;
@@ -469,16 +480,18 @@ out:
 	return rc;
 }
 
-static struct train_column *numeric_column(struct train_data *d, const char *name,
-					   const char *what, struct rd_err *err)
+static struct train_column *numeric_column(struct train_data *d, const char *name, const char *what,
+					   struct rd_err *err)
 {
 	char e[RD_ECHO_SIZE];
 	for (int c = 0; c < d->ncols; c++) {
 		if (strcmp(d->cols[c].name, name) != 0)
 			continue;
 		if (d->cols[c].categorical) {
-			rd_err_set(err, "train: %s: %s is categorical (each level has its own bin"
-					" already)", what, rd_echo(e, name, strlen(name)));
+			rd_err_set(err,
+				   "train: %s: %s is categorical (each level has its own bin"
+				   " already)",
+				   what, rd_echo(e, name, strlen(name)));
 			return NULL;
 		}
 		return &d->cols[c];
@@ -528,7 +541,8 @@ char *train_reference(const struct train_data *d, const double *score)
 		if (col)
 			buf_putc(&b, ',');
 		if (tc->categorical) {
-			size_t *counts = rd_calloc((size_t)tc->nlevels + 1, sizeof *counts), missing = 0;
+			size_t *counts = rd_calloc((size_t)tc->nlevels + 1, sizeof *counts),
+			       missing = 0;
 			for (size_t i = 0; i < d->n; i++) {
 				double x = d->x[i * (size_t)d->ncols + (size_t)col];
 				if (isnan(x))

@@ -25,9 +25,8 @@ void train_lr_end_row(struct feature_node *r, int k, int bias);
 /* L2 logistic regression on the rows with use[i] (row i's nodes at nodes + i·per, indexes
  * 1..bias, the bias last), then the PD p[i] of every row; w receives the weights. 0 or -1
  * (train_logit.c). */
-int train_lr_fit(const struct train_data *d, const unsigned char *use,
-		 struct feature_node *nodes, size_t per, int bias, double c, double *w, double *p,
-		 struct rd_err *err);
+int train_lr_fit(const struct train_data *d, const unsigned char *use, struct feature_node *nodes,
+		 size_t per, int bias, double c, double *w, double *p, struct rd_err *err);
 
 /* The algorithms' fits, as train_fit describes them (train.h). */
 int train_fit_logit(const struct train_data *d, const unsigned char *use,

@@ -18,8 +18,8 @@ static void quiet(const char *s)
 /* L2 logistic regression with liblinear on sparse rows whose indexes run 1..nindex (the
  * last the bias node, present in every row). w[j - 1] receives the weight of index j,
  * oriented so that a larger w·x means a larger probability of y = 1. 0 or -1. */
-static int lr_fit(struct feature_node **rows, double *y, size_t l, int nindex, double c,
-		  double *w, struct rd_err *err)
+static int lr_fit(struct feature_node **rows, double *y, size_t l, int nindex, double c, double *w,
+		  struct rd_err *err)
 {
 	struct problem prob = {.l = (int)l, .n = nindex, .y = y, .x = rows, .bias = -1};
 	struct parameter param = {.solver_type = L2R_LR, .C = c, .eps = 0.01};
@@ -62,8 +62,8 @@ static double logit_num_value(const struct logit_num *t, double v)
 	return isnan(v) ? t->impute : fmin(fmax(v, t->lo), t->hi);
 }
 
-static struct logit_num logit_num_fit(const struct train_data *d, const unsigned char *use,
-				      int col, double *buf)
+static struct logit_num logit_num_fit(const struct train_data *d, const unsigned char *use, int col,
+				      double *buf)
 {
 	struct logit_num t = {0, 0, 0, 0, 1, 0};
 	size_t k = 0, n = 0;
@@ -106,9 +106,8 @@ void train_lr_end_row(struct feature_node *r, int k, int bias)
 
 /* Fits on the rows with use[i] (row i's nodes at nodes + i·per) and predicts every row:
  * w receives the weights (bias last), p[i] the PD. 0 or -1. */
-int train_lr_fit(const struct train_data *d, const unsigned char *use,
-		 struct feature_node *nodes, size_t per, int bias, double c, double *w, double *p,
-		 struct rd_err *err)
+int train_lr_fit(const struct train_data *d, const unsigned char *use, struct feature_node *nodes,
+		 size_t per, int bias, double c, double *w, double *p, struct rd_err *err)
 {
 	struct feature_node **rows = rd_malloc(d->n * sizeof *rows);
 	double *yy = rd_malloc(d->n * sizeof *yy);
@@ -134,7 +133,7 @@ int train_lr_fit(const struct train_data *d, const unsigned char *use,
 /* logit spec: one numeric column's transform, weight and indicator weight. */
 static void logit_num_spec(struct rd_buf *b, const struct logit_num *t, double w, double wm)
 {
-	static const char *const keys[] = {",\"mean\":", ",\"sd\":", ",\"clip_lo\":",
+	static const char *const keys[] = {",\"mean\":",    ",\"sd\":",     ",\"clip_lo\":",
 					   ",\"clip_hi\":", ",\"impute\":", ",\"weight\":"};
 	const double vals[] = {t->mean, t->sd, t->lo, t->hi, t->impute, w};
 	for (int k = 0; k < 6; k++) {

@@ -27,11 +27,11 @@ enum sc_status {
 struct sc_column {
 	struct woe_binning b;
 	int *level_bin;
-	enum woe_trend trend;  /* numerics: the shape applied */
+	enum woe_trend trend; /* numerics: the shape applied */
 	enum sc_status status;
-	int partner;           /* SC_CORRELATED: the kept column */
-	double r;              /* SC_CORRELATED: the correlation with it */
-	double coef;           /* SC_KEPT: the coefficient; SC_WRONG_SIGN: the one it had */
+	int partner; /* SC_CORRELATED: the kept column */
+	double r;    /* SC_CORRELATED: the correlation with it */
+	double coef; /* SC_KEPT: the coefficient; SC_WRONG_SIGN: the one it had */
 };
 
 /* Merges the categorical bins holding under min_rows rows into the bin of the nearest
@@ -51,14 +51,14 @@ static void merge_small_levels(struct woe_binning *b, int *level_bin, int nlevel
 			return;
 		size_t into = small == 0 ? 1 : 0;
 		for (size_t k = 0; k < vb; k++)
-			if (k != small &&
-			    fabs(b->bins[k].woe - b->bins[small].woe) <
-				    fabs(b->bins[into].woe - b->bins[small].woe))
+			if (k != small && fabs(b->bins[k].woe - b->bins[small].woe) <
+						  fabs(b->bins[into].woe - b->bins[small].woe))
 				into = k;
 		b->bins[into].goods += b->bins[small].goods;
 		b->bins[into].bads += b->bins[small].bads;
 		free(b->bins[small].level);
-		memmove(&b->bins[small], &b->bins[small + 1], (b->nbins - small - 1) * sizeof *b->bins);
+		memmove(&b->bins[small], &b->bins[small + 1],
+			(b->nbins - small - 1) * sizeof *b->bins);
 		b->nbins--;
 		for (int l = 0; l < nlevels; l++) {
 			if (level_bin[l] == (int)small)
@@ -94,12 +94,14 @@ static int bin_column(const struct train_data *d, const unsigned char *use, int 
 		if (rc == 0) {
 			for (int l = 0; l < tc->nlevels; l++)
 				sc->level_bin[l] = woe_index_categorical(&sc->b, tc->levels[l]);
-			merge_small_levels(&sc->b, sc->level_bin, tc->nlevels, tp->min_share * (double)n);
+			merge_small_levels(&sc->b, sc->level_bin, tc->nlevels,
+					   tp->min_share * (double)n);
 		}
 	} else {
 		enum woe_trend trend = tc->trend ? (enum woe_trend)(tc->trend - 1) : tp->trend;
-		rc = woe_fit_numeric_special(x, y, n, tc->special, (size_t)tc->nspecial, &sc->b, err) ||
-			     woe_shape(&sc->b, tp->min_share, trend, &sc->trend, err)
+		rc = woe_fit_numeric_special(x, y, n, tc->special, (size_t)tc->nspecial, &sc->b,
+					     err) ||
+				     woe_shape(&sc->b, tp->min_share, trend, &sc->trend, err)
 			     ? -1
 			     : 0;
 	}
@@ -135,12 +137,16 @@ static void sc_reason(const struct train_data *d, const struct sc_column *sc,
 		snprintf(out, n, "IV %.4f below %g (--min-iv)", sc->b.iv, tp->min_iv);
 		break;
 	case SC_CORRELATED:
-		snprintf(out, n, "WoE correlates with %s (r = %.3f, above %g: --max-corr), whose IV"
-				 " is higher", d->cols[sc->partner].name, sc->r, tp->max_corr);
+		snprintf(out, n,
+			 "WoE correlates with %s (r = %.3f, above %g: --max-corr), whose IV"
+			 " is higher",
+			 d->cols[sc->partner].name, sc->r, tp->max_corr);
 		break;
 	case SC_WRONG_SIGN:
-		snprintf(out, n, "wrong sign: coefficient %+.4f, so points would fall as the WoE"
-				 " rises; refitted without it", sc->coef);
+		snprintf(out, n,
+			 "wrong sign: coefficient %+.4f, so points would fall as the WoE"
+			 " rises; refitted without it",
+			 sc->coef);
 		break;
 	}
 }
@@ -170,7 +176,8 @@ static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct s
 	buf_json_number(b, w[bias - 1]);
 	buf_puts(b, ",\"base_points\":");
 	buf_json_number(b, score_scaling_default.base_score -
-				   factor * log(score_scaling_default.base_odds) - factor * w[bias - 1]);
+				   factor * log(score_scaling_default.base_odds) -
+				   factor * w[bias - 1]);
 	buf_puts(b, ",\"columns\":[");
 	int first_col = 1;
 	for (int col = 0; col < d->ncols; col++) {
@@ -224,7 +231,8 @@ static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct s
 				buf_puts(b, "\"hi\":");
 				buf_json_number(b, bin->hi); /* +inf prints as null */
 			}
-			buf_printf(b, ",\"goods\":%zu,\"bads\":%zu,\"woe\":", bin->goods, bin->bads);
+			buf_printf(b, ",\"goods\":%zu,\"bads\":%zu,\"woe\":", bin->goods,
+				   bin->bads);
 			buf_json_number(b, bin->woe);
 			buf_puts(b, ",\"points\":");
 			buf_json_number(b, -factor * w[col] * bin->woe);
@@ -266,7 +274,8 @@ static void sc_select(const struct train_data *d, const unsigned char *use, cons
 		      struct sc_column *sc, const struct train_params *tp)
 {
 	int ncols = d->ncols, *order = rd_malloc((size_t)ncols * sizeof *order), *kept = NULL;
-	double *mean = rd_calloc((size_t)ncols, sizeof *mean), *sd = rd_calloc((size_t)ncols, sizeof *sd);
+	double *mean = rd_calloc((size_t)ncols, sizeof *mean),
+	       *sd = rd_calloc((size_t)ncols, sizeof *sd);
 	size_t m = 0;
 	for (size_t i = 0; i < d->n; i++)
 		m += use[i] != 0;
@@ -297,8 +306,10 @@ static void sc_select(const struct train_data *d, const unsigned char *use, cons
 			if (sd[a] > 0 && sd[c] > 0) {
 				for (size_t i = 0; i < d->n; i++)
 					if (use[i])
-						cov += (wv[i * (size_t)ncols + (size_t)a] - mean[a]) *
-						       (wv[i * (size_t)ncols + (size_t)c] - mean[c]);
+						cov += (wv[i * (size_t)ncols + (size_t)a] -
+							mean[a]) *
+						       (wv[i * (size_t)ncols + (size_t)c] -
+							mean[c]);
 				r = cov / (double)m / (sd[a] * sd[c]);
 			}
 			if (fabs(r) > tp->max_corr) {
@@ -339,8 +350,9 @@ int train_fit_scorecard(const struct train_data *d, const unsigned char *use,
 	for (size_t i = 0; i < d->n; i++)
 		for (int col = 0; col < ncols; col++)
 			wv[i * (size_t)ncols + (size_t)col] =
-				woe_value(&sc[col].b, sc_bin_of(&d->cols[col], &sc[col],
-								d->x[i * (size_t)ncols + (size_t)col]));
+				woe_value(&sc[col].b,
+					  sc_bin_of(&d->cols[col], &sc[col],
+						    d->x[i * (size_t)ncols + (size_t)col]));
 	sc_select(d, use, wv, sc, tp);
 	for (;;) {
 		int nkept = 0, worst = -1;
@@ -350,9 +362,13 @@ int train_fit_scorecard(const struct train_data *d, const unsigned char *use,
 			int why[4] = {0};
 			for (int col = 0; col < ncols; col++)
 				why[sc[col].status]++;
-			rd_err_set(err, "train: the scorecard has no feature left: %d with an IV below %g"
-					" (--min-iv), %d correlated above %g (--max-corr), %d with the wrong"
-					" sign", why[SC_LOW_IV], tp->min_iv, why[SC_CORRELATED], tp->max_corr,
+			rd_err_set(err,
+				   "train: the scorecard has no feature left: %d with an IV below "
+				   "%g"
+				   " (--min-iv), %d correlated above %g (--max-corr), %d with the "
+				   "wrong"
+				   " sign",
+				   why[SC_LOW_IV], tp->min_iv, why[SC_CORRELATED], tp->max_corr,
 				   why[SC_WRONG_SIGN]);
 			goto out;
 		}
@@ -376,7 +392,8 @@ int train_fit_scorecard(const struct train_data *d, const unsigned char *use,
 		/* A higher WoE is a safer bin: its coefficient on the log-odds of default must
 		 * not be positive. The largest offender goes, and the rest are refitted. */
 		for (int col = 0; col < ncols; col++)
-			if (sc[col].status == SC_KEPT && w[col] > 0 && (worst < 0 || w[col] > w[worst]))
+			if (sc[col].status == SC_KEPT && w[col] > 0 &&
+			    (worst < 0 || w[col] > w[worst]))
 				worst = col;
 		if (worst < 0)
 			break;
@@ -427,16 +444,17 @@ int train_iv_table_for(const struct train_data *d, const struct train_params *tp
 			buf_puts(&b, col ? ",{\"name\":" : "{\"name\":");
 			buf_json_string(&b, d->cols[col].name);
 			buf_printf(&b, ",\"type\":\"%s\",\"bins\":%zu,\"iv\":",
-				   vocab_name(&vocab_attr_type,
-					      d->cols[col].categorical ? ATTR_CATEGORICAL : ATTR_NUMERIC),
+				   vocab_name(&vocab_attr_type, d->cols[col].categorical
+									? ATTR_CATEGORICAL
+									: ATTR_NUMERIC),
 				   sc.b.nbins);
 			buf_json_number(&b, sc.b.iv);
 			buf_puts(&b, ",\"iv_raw\":");
 			buf_json_number(&b, sc.b.iv_raw);
 			int f = feature_index(d->cols[col].name);
 			const char *label = d->cols[col].label ? d->cols[col].label
-					    : f >= 0	      ? feature_labels[f]
-								: NULL;
+					    : f >= 0           ? feature_labels[f]
+							       : NULL;
 			if (label) {
 				buf_puts(&b, ",\"label\":");
 				buf_json_string(&b, label);

@@ -43,8 +43,8 @@ int train_fit_xgb(enum model_algo algo, const struct train_data *d, const unsign
 			bads += d->y[i] == 1;
 		}
 	xgb_forest_resolve(&xp, rows, bads, ninputs);
-	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &xp, tp->cancel,
-					tp->progress, tp->ud, err);
+	struct xgb_model *m = xgb_train(x, d->n, ninputs, d->y, use, &xp, tp->cancel, tp->progress,
+					tp->ud, err);
 	if (!m || xgb_predict(m, x, d->n, p, err))
 		goto out;
 	if (out) {
@@ -53,7 +53,8 @@ int train_fit_xgb(enum model_algo algo, const struct train_data *d, const unsign
 			goto out;
 		struct rd_buf b = {0};
 		train_spec_head(&b, model_algo_names[algo]);
-		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d", xp.trees, xp.max_depth);
+		buf_printf(&b, ",\"params\":{\"trees\":%d,\"max_depth\":%d", xp.trees,
+			   xp.max_depth);
 		if (!xp.forest) {
 			buf_puts(&b, ",\"eta\":");
 			buf_json_number(&b, xp.eta);

@@ -9,10 +9,14 @@
 void tune_grid_default(struct tune_grid *g)
 {
 	*g = (struct tune_grid){
-		.ndepth = 3, .depth = {2, 4, 6},
-		.neta = 1, .eta = {0.02},
-		.nmcw = 3, .mcw = {1, 10, 50},
-		.nsub = 1, .subsample = {0.8},
+		.ndepth = 3,
+		.depth = {2, 4, 6},
+		.neta = 1,
+		.eta = {0.02},
+		.nmcw = 3,
+		.mcw = {1, 10, 50},
+		.nsub = 1,
+		.subsample = {0.8},
 		.max_trees = 2000,
 	};
 }
@@ -34,12 +38,13 @@ static int parse_values(const char *key, const char *text, double lo, double hi,
 		double v = strtod(tok, &end);
 		if (end == tok || *end || !(open_lo ? v > lo : v >= lo) || !(v <= hi) ||
 		    (whole && v != floor(v))) {
-			rd_err_set(err, "train: --grid: %s=%.40s: '%.40s' is not %s from %g to %g", key,
-				   text, tok, whole ? "a whole number" : "a number", lo, hi);
+			rd_err_set(err, "train: --grid: %s=%.40s: '%.40s' is not %s from %g to %g",
+				   key, text, tok, whole ? "a whole number" : "a number", lo, hi);
 			goto out;
 		}
 		if (n == TUNE_MAX_VALUES) {
-			rd_err_set(err, "train: --grid: %s: at most %d values", key, TUNE_MAX_VALUES);
+			rd_err_set(err, "train: --grid: %s: at most %d values", key,
+				   TUNE_MAX_VALUES);
 			goto out;
 		}
 		out[n++] = v;
@@ -65,8 +70,10 @@ int tune_grid_parse(const char *text, struct tune_grid *g, struct rd_err *err)
 		double v[TUNE_MAX_VALUES];
 		int n = 0;
 		if (!eq) {
-			rd_err_set(err, "train: --grid: '%.40s' is not KEY=V,V,... (keys depth, eta,"
-					" min-child, subsample)", part);
+			rd_err_set(err,
+				   "train: --grid: '%.40s' is not KEY=V,V,... (keys depth, eta,"
+				   " min-child, subsample)",
+				   part);
 			goto out;
 		}
 		*eq = '\0';
@@ -87,8 +94,10 @@ int tune_grid_parse(const char *text, struct tune_grid *g, struct rd_err *err)
 			if (parse_values(key, vals, 0, 1, 1, 0, t.subsample, &t.nsub, err))
 				goto out;
 		} else {
-			rd_err_set(err, "train: --grid: unknown setting '%.40s' (depth, eta, min-child,"
-					" subsample)", key);
+			rd_err_set(err,
+				   "train: --grid: unknown setting '%.40s' (depth, eta, min-child,"
+				   " subsample)",
+				   key);
 			goto out;
 		}
 	}
@@ -109,7 +118,8 @@ int tune_run(const struct train_data *d, const int *fold, int k, const struct tr
 	*best = 0;
 	for (int r = 0; r < total; r++) {
 		/* Grid order: depth slowest, subsample fastest. */
-		int s = r % g->nsub, c = r / g->nsub % g->nmcw, b = r / (g->nsub * g->nmcw) % g->neta;
+		int s = r % g->nsub, c = r / g->nsub % g->nmcw,
+		    b = r / (g->nsub * g->nmcw) % g->neta;
 		int a = r / (g->nsub * g->nmcw * g->neta);
 		struct tune_row *row = &rows[r];
 		struct xgb_params p = tp->xgb;

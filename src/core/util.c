@@ -104,8 +104,11 @@ int rd_label_ok(const char *s)
 static size_t utf8_char(const char *s, size_t len)
 {
 	unsigned char c = (unsigned char)s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-		 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	size_t n = c < 0x80                 ? 1
+		   : c >= 0xc2 && c <= 0xdf ? 2
+		   : c >= 0xe0 && c <= 0xef ? 3
+		   : c >= 0xf0 && c <= 0xf4 ? 4
+					    : 0;
 	return n > 0 && n <= len && utf8_valid(s, n) ? n : 0;
 }
 
@@ -207,9 +210,12 @@ char *prefix_successor(const char *s, size_t len)
 
 static const char *file_kind(mode_t m)
 {
-	return S_ISFIFO(m) ? "a FIFO (named pipe)" : S_ISDIR(m) ? "a directory"
-	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-	       : S_ISSOCK(m) ? "a socket" : "not a regular file";
+	return S_ISFIFO(m)   ? "a FIFO (named pipe)"
+	       : S_ISDIR(m)  ? "a directory"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "not a regular file";
 }
 
 int file_open_regular(const char *path, int64_t *size, struct rd_err *err)
@@ -277,7 +283,8 @@ int text_file_read(const char *path, size_t max, struct rd_buf *b, struct rd_err
 		/* Checked while reading, not from st_size: the file may grow meanwhile. */
 		if (b->len + (size_t)n > max) {
 			if (max % 1024 == 0)
-				rd_err_set(err, "%s: larger than %zu KiB, refused", path, max / 1024);
+				rd_err_set(err, "%s: larger than %zu KiB, refused", path,
+					   max / 1024);
 			else
 				rd_err_set(err, "%s: larger than %zu bytes, refused", path, max);
 			goto out;
@@ -294,7 +301,6 @@ out:
 		close(fd);
 	return rc;
 }
-
 
 int xdg_dir(const char *var, const char *fallback, struct rd_buf *b)
 {

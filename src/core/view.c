@@ -65,10 +65,10 @@ static void copy_line(char *dst, size_t n, sqlite3_stmt *s, int i)
 
 /* The names a model reads: a trained model's columns, the rules model's terms. */
 struct inputs {
-	char **name;              /* owned */
+	char **name; /* owned */
 	int n;
-	unsigned char *matched;   /* a feature or a stored attribute has it */
-	struct rd_strmap *index;  /* name -> index in name */
+	unsigned char *matched;  /* a feature or a stored attribute has it */
+	struct rd_strmap *index; /* name -> index in name */
 };
 
 static void inputs_free(struct inputs *in)
@@ -138,10 +138,10 @@ static int read_attributes(struct rd_store *st, const char *id, struct inputs *i
 {
 	sqlite3_stmt *s;
 	/* A model that takes the kind has it among its inputs (customer_inputs). */
-#define ATTRIBUTES_FROM(table)                                                                  \
-	"SELECT a.name, a.value, coalesce((SELECT l.label FROM attribute_labels l"             \
-	" WHERE l.name = a.name AND l.value = a.value AND a.value <> ''),"                    \
-	" (SELECT l.label FROM attribute_labels l WHERE l.name = a.name AND"                  \
+#define ATTRIBUTES_FROM(table)                                                                     \
+	"SELECT a.name, a.value, coalesce((SELECT l.label FROM attribute_labels l"                 \
+	" WHERE l.name = a.name AND l.value = a.value AND a.value <> ''),"                         \
+	" (SELECT l.label FROM attribute_labels l WHERE l.name = a.name AND"                       \
 	" l.value = '')) FROM " table " a WHERE a.customer_id = ?1 ORDER BY a.name"
 	int takes_kind = in->index && strmap_get(in->index, KIND_INPUT, strlen(KIND_INPUT)) >= 0;
 	if (store_prepare(st,
@@ -151,7 +151,8 @@ static int read_attributes(struct rd_store *st, const char *id, struct inputs *i
 		return -1;
 #undef ATTRIBUTES_FROM
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	int room = VIEW_ATTRIBUTES_MAX - (in->n < VIEW_ATTRIBUTES_MAX ? in->n : VIEW_ATTRIBUTES_MAX);
+	int room = VIEW_ATTRIBUTES_MAX -
+		   (in->n < VIEW_ATTRIBUTES_MAX ? in->n : VIEW_ATTRIBUTES_MAX);
 	int others = 0, rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
@@ -193,7 +194,8 @@ static int read_history(struct rd_store *st, const char *id, struct customer_vie
 	sqlite3_stmt *s;
 	/* Through score_history_customer (customer_id, id). */
 	if (store_prepare(st,
-			  "SELECT score, substr(computed_at, 1, 10) FROM (SELECT id, score, computed_at"
+			  "SELECT score, substr(computed_at, 1, 10) FROM (SELECT id, score, "
+			  "computed_at"
 			  " FROM score_history WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2)"
 			  " ORDER BY id",
 			  &s, err))
@@ -216,24 +218,25 @@ static int read_labels(struct rd_store *st, const char *id, struct customer_view
 		       struct rd_err *err)
 {
 	sqlite3_stmt *s;
-	if (store_prepare(st,
-			  "SELECT (SELECT source FROM outcomes WHERE customer_id = ?1),"
-			  " (SELECT m.metrics FROM credit_profiles p, models m"
-			  " WHERE p.customer_id = ?1 AND CASE WHEN json_valid(m.metrics) THEN"
-			  " json_extract(m.metrics, '$.label_source.source') END IN ('proxy', 'mixed')"
-			  " AND ((m.name = p.model_name AND m.version = p.model_version)"
-			  " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(p.components)"
-			  " THEN p.components END) c WHERE json_extract(c.value, '$.model') = m.name"
-			  " AND json_extract(c.value, '$.version') = m.version)) LIMIT 1)",
-			  &s, err))
+	if (store_prepare(
+		    st,
+		    "SELECT (SELECT source FROM outcomes WHERE customer_id = ?1),"
+		    " (SELECT m.metrics FROM credit_profiles p, models m"
+		    " WHERE p.customer_id = ?1 AND CASE WHEN json_valid(m.metrics) THEN"
+		    " json_extract(m.metrics, '$.label_source.source') END IN ('proxy', 'mixed')"
+		    " AND ((m.name = p.model_name AND m.version = p.model_version)"
+		    " OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(p.components)"
+		    " THEN p.components END) c WHERE json_extract(c.value, '$.model') = m.name"
+		    " AND json_extract(c.value, '$.version') = m.version)) LIMIT 1)",
+		    &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		copy_col(v->outcome_source, sizeof v->outcome_source, s, 0);
 		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			label_source_describe((const char *)sqlite3_column_text(s, 1), v->label_source,
-					      sizeof v->label_source);
+			label_source_describe((const char *)sqlite3_column_text(s, 1),
+					      v->label_source, sizeof v->label_source);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "customer");
@@ -249,7 +252,8 @@ int view_customer(struct rd_store *st, const char *id, struct customer_view *v, 
 	v->defaulted = -1;
 	v->cutoff_pd = v->raw = NAN;
 	if (store_prepare(st,
-			  "SELECT c.id, c.name, c.email, c.phone, c.kind, c.created_at, o.defaulted,"
+			  "SELECT c.id, c.name, c.email, c.phone, c.kind, c.created_at, "
+			  "o.defaulted,"
 			  " (SELECT count(*) FROM customer_attributes a WHERE a.customer_id = c.id)"
 			  " FROM customers c LEFT JOIN outcomes o ON o.customer_id = c.id"
 			  " WHERE c.id = ?1",

@@ -7,7 +7,10 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define COUNT(a) ((int)(sizeof a / sizeof *a))
-#define VOCAB(what, words) {what, words, COUNT(words), NULL, 0}
+#define VOCAB(what, words)                                                                         \
+	{                                                                                          \
+		what, words, COUNT(words), NULL, 0                                                 \
+	}
 
 static const struct vocab_word band_words[BANDS] = {
 	{"A", "the least risk: a score of 800 or more with SPEC's edges"},
@@ -92,13 +95,16 @@ static const struct vocab_word attr_type_words[] = {
 const struct vocab vocab_attr_type = VOCAB("attribute type", attr_type_words);
 
 static const struct vocab_word order_status_words[] = {
-	{"placed", NULL}, {"shipped", NULL}, {"delivered", NULL}, {"cancelled", NULL},
-	{"returned", NULL},
+	{"placed", NULL},    {"shipped", NULL},  {"delivered", NULL},
+	{"cancelled", NULL}, {"returned", NULL},
 };
 const struct vocab vocab_order_status = VOCAB("order status", order_status_words);
 
 static const struct vocab_word pay_method_words[] = {
-	{"card", NULL}, {"cod", "cash on delivery"}, {"wallet", NULL}, {"bank", "bank transfer"},
+	{"card", NULL},
+	{"cod", "cash on delivery"},
+	{"wallet", NULL},
+	{"bank", "bank transfer"},
 };
 const struct vocab vocab_pay_method = VOCAB("payment method", pay_method_words);
 
@@ -126,8 +132,8 @@ const struct vocab_word vocab_sort_key_words[SORT_KEYS] = {
 	{"last_activity", "day of the latest order or payment"},
 };
 static const struct vocab_alias sort_key_aliases[] = {{"activity", SORT_LAST_ACTIVITY}};
-const struct vocab vocab_sort_key = {"sort key", vocab_sort_key_words, SORT_KEYS,
-				     sort_key_aliases, COUNT(sort_key_aliases)};
+const struct vocab vocab_sort_key = {"sort key", vocab_sort_key_words, SORT_KEYS, sort_key_aliases,
+				     COUNT(sort_key_aliases)};
 
 static int same(const char *a, const char *s, size_t len, int ci)
 {
@@ -212,7 +218,8 @@ enum rd_risk_level vocab_band_risk(int b)
 	return b >= 0 && b < BANDS ? of_band[b] : RISK_CRITICAL;
 }
 
-_Static_assert(MODEL_SEGMENT_NEW == SEGMENT_NEW + 1 && MODEL_SEGMENT_EXISTING == SEGMENT_EXISTING + 1,
+_Static_assert(MODEL_SEGMENT_NEW == SEGMENT_NEW + 1 &&
+		       MODEL_SEGMENT_EXISTING == SEGMENT_EXISTING + 1,
 	       "a model segment is a customer segment, one after 'all'");
 _Static_assert(MODEL_SEGMENT_INDIVIDUAL == 1 + SEGMENTS + KIND_INDIVIDUAL &&
 		       MODEL_SEGMENT_COMPANY == 1 + SEGMENTS + KIND_COMPANY,

@@ -250,8 +250,8 @@ static int level_cmp(const void *a, const void *b)
 	return strcmp(((const struct level_row *)a)->s, ((const struct level_row *)b)->s);
 }
 
-int woe_fit_categorical(const char *const *level, const int *y, size_t n,
-			struct woe_binning *out, struct rd_err *err)
+int woe_fit_categorical(const char *const *level, const int *y, size_t n, struct woe_binning *out,
+			struct rd_err *err)
 {
 	*out = (struct woe_binning){.kind = WOE_CATEGORICAL};
 	if (check_labels(y, n, err))
@@ -341,8 +341,7 @@ static void shape_range(struct woe_binning *c, size_t lo, size_t *hi, int dir, d
 		if (dir == 0)
 			return;
 		size_t k = lo;
-		while (k + 1 < *hi &&
-		       (dir > 0 ? w[k].woe < w[k + 1].woe : w[k].woe > w[k + 1].woe))
+		while (k + 1 < *hi && (dir > 0 ? w[k].woe < w[k + 1].woe : w[k].woe > w[k + 1].woe))
 			k++;
 		if (k + 1 >= *hi)
 			return;
@@ -368,7 +367,7 @@ static struct woe_binning copy_bins(const struct woe_binning *b)
 }
 
 const char *const woe_trend_names[WOE_TRENDS] = {"auto", "ascending", "descending",
-						   "peak",  "valley",    "none"};
+						 "peak", "valley",    "none"};
 
 int woe_trend_parse(const char *name)
 {
@@ -379,12 +378,13 @@ int woe_trend_parse(const char *name)
 }
 
 /* A copy of b shaped as trend (not auto). The WoE falls where the bad rate rises. */
-static struct woe_binning shaped(const struct woe_binning *b, enum woe_trend trend,
-				 double min_rows)
+static struct woe_binning shaped(const struct woe_binning *b, enum woe_trend trend, double min_rows)
 {
 	struct woe_binning c = copy_bins(b);
-	if (trend == WOE_TREND_ASCENDING || trend == WOE_TREND_DESCENDING || trend == WOE_TREND_NONE) {
-		monotone_pass(&c, trend == WOE_TREND_ASCENDING ? -1 : trend == WOE_TREND_DESCENDING, min_rows);
+	if (trend == WOE_TREND_ASCENDING || trend == WOE_TREND_DESCENDING ||
+	    trend == WOE_TREND_NONE) {
+		monotone_pass(&c, trend == WOE_TREND_ASCENDING ? -1 : trend == WOE_TREND_DESCENDING,
+			      min_rows);
 		return c;
 	}
 	/* Peak: the left part's bad rate rises (WoE falls), the right part's falls; a valley
@@ -448,7 +448,8 @@ static int turn_supported(const struct woe_binning *b, enum woe_trend trend)
 	pooled(b, k, k + 1, &pk, &nk);
 	pooled(b, 0, k, &pl, &nl);
 	pooled(b, k + 1, nn, &pr, &nr);
-	return sign * z_two(pk, nk, pl, nl) >= WOE_TURN_Z && sign * z_two(pk, nk, pr, nr) >= WOE_TURN_Z;
+	return sign * z_two(pk, nk, pl, nl) >= WOE_TURN_Z &&
+	       sign * z_two(pk, nk, pr, nr) >= WOE_TURN_Z;
 }
 
 /* The larger-IV of the ascending and descending shapes of b (a tie: descending). Numeric
@@ -479,8 +480,8 @@ int woe_make_monotone(struct woe_binning *b, double min_share, struct rd_err *er
 	return 0;
 }
 
-int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend,
-	      enum woe_trend *chosen, struct rd_err *err)
+int woe_shape(struct woe_binning *b, double min_share, enum woe_trend trend, enum woe_trend *chosen,
+	      struct rd_err *err)
 {
 	if (!(min_share >= 0.0 && min_share < 1.0)) {
 		rd_err_set(err, "minimum bin share must be in [0, 1)");

@@ -162,8 +162,7 @@ void xgb_forest_resolve(struct xgb_params *p, size_t rows, size_t bads, int ninp
 
 /* base: the base score, 0.5 for boosting (explicit, so that a later libxgboost, which
  * estimates it, trains the same) and the training bad rate for a forest. */
-static int set_params(BoosterHandle h, const struct xgb_params *p, double base,
-		      struct rd_err *err)
+static int set_params(BoosterHandle h, const struct xgb_params *p, double base, struct rd_err *err)
 {
 	char depth[16], eta[32], sub[32], col[32], threads[16], seed[16], mcw[32], forest[16],
 		bs[32];
@@ -260,8 +259,8 @@ static DMatrixHandle rows_matrix(const float *x, size_t n, int ninputs, const in
 
 /* A booster for the training matrix (and eval, may be NULL, in its prediction cache) with
  * p's parameters. NULL with err. */
-static BoosterHandle new_booster(DMatrixHandle train, DMatrixHandle eval, size_t rows,
-				 size_t bads, const struct xgb_params *p, struct rd_err *err)
+static BoosterHandle new_booster(DMatrixHandle train, DMatrixHandle eval, size_t rows, size_t bads,
+				 const struct xgb_params *p, struct rd_err *err)
 {
 	DMatrixHandle cache[2] = {train, eval};
 	BoosterHandle h = NULL;
@@ -335,8 +334,7 @@ out:
 
 int xgb_early_stop(const float *x, size_t n, int ninputs, const int *y, const unsigned char *use,
 		   const unsigned char *eval, const struct xgb_params *p, int patience,
-		   const atomic_int *cancel, int *best_rounds, double *best_auc,
-		   struct rd_err *err)
+		   const atomic_int *cancel, int *best_rounds, double *best_auc, struct rd_err *err)
 {
 	DMatrixHandle dm = NULL, dv = NULL;
 	BoosterHandle h = NULL;
@@ -454,7 +452,8 @@ int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struc
 int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, double *out,
 		 struct rd_err *err)
 {
-	return predict_rows(m, approx ? approx_contribs_config : contribs_config, x, n, m ? (size_t)m->ninputs + 1 : 0, out, err);
+	return predict_rows(m, approx ? approx_contribs_config : contribs_config, x, n,
+			    m ? (size_t)m->ninputs + 1 : 0, out, err);
 }
 
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err)
@@ -497,7 +496,6 @@ static int check_objective(BoosterHandle h, struct rd_err *err)
 	return rc;
 }
 
-
 /* ---- The booster's JSON, checked before libxgboost reads it (xgb.h) ---- */
 
 /* A JSON value for a message: a string in quotes (cut), a number, or its kind. */
@@ -508,9 +506,11 @@ static const char *shown(const cJSON *v, char *buf, size_t n)
 	else if (cJSON_IsNumber(v))
 		snprintf(buf, n, "%.17g", v->valuedouble);
 	else
-		snprintf(buf, n, "%s", !v ? "missing" : cJSON_IsObject(v) ? "an object"
-						     : cJSON_IsArray(v)    ? "an array"
-									    : "not a string");
+		snprintf(buf, n, "%s",
+			 !v                  ? "missing"
+			 : cJSON_IsObject(v) ? "an object"
+			 : cJSON_IsArray(v)  ? "an array"
+					     : "not a string");
 	return buf;
 }
 
@@ -539,7 +539,8 @@ static int string_int(const cJSON *o, const char *key, long lo, long hi, int opt
 	if (cJSON_IsString(v))
 		n = strtol(v->valuestring, &end, 10);
 	if (!cJSON_IsString(v) || !*v->valuestring || *end || errno || n < lo || n > hi) {
-		rd_err_set(err, "booster: %s%s is %s, not a whole number from %ld to %ld in a string",
+		rd_err_set(err,
+			   "booster: %s%s is %s, not a whole number from %ld to %ld in a string",
 			   where, key, shown(v, buf, sizeof buf), lo, hi);
 		return -1;
 	}
@@ -548,11 +549,24 @@ static int string_int(const cJSON *o, const char *key, long lo, long hi, int opt
 }
 
 /* The per-node arrays of a tree, all of num_nodes values. */
-enum { F_LEFT, F_RIGHT, F_PARENT, F_SPLIT, F_COND, F_DEFAULT, F_WEIGHT, F_LOSS, F_HESS, F_TYPE,
-       NFIELDS };
-static const char *const tree_fields[NFIELDS] = {
-	"left_children", "right_children", "parents",	   "split_indices", "split_conditions",
-	"default_left",	 "base_weights",   "loss_changes", "sum_hessian",   "split_type"};
+enum {
+	F_LEFT,
+	F_RIGHT,
+	F_PARENT,
+	F_SPLIT,
+	F_COND,
+	F_DEFAULT,
+	F_WEIGHT,
+	F_LOSS,
+	F_HESS,
+	F_TYPE,
+	NFIELDS
+};
+static const char *const tree_fields[NFIELDS] = {"left_children",    "right_children",
+						 "parents",          "split_indices",
+						 "split_conditions", "default_left",
+						 "base_weights",     "loss_changes",
+						 "sum_hessian",      "split_type"};
 static const unsigned char field_is_int[NFIELDS] = {1, 1, 1, 1, 0, 1, 0, 0, 0, 1};
 
 static long array_count(const cJSON *a)
@@ -603,7 +617,8 @@ static int check_tree(const cJSON *tree, int t, long nfeat, struct rd_err *err)
 	}
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(tree, "id");
 	if (!cJSON_IsNumber(id) || id->valuedouble != t) {
-		rd_err_set(err, "booster: tree %d: id is %s, not %d", t, shown(id, buf, sizeof buf), t);
+		rd_err_set(err, "booster: tree %d: id is %s, not %d", t, shown(id, buf, sizeof buf),
+			   t);
 		return -1;
 	}
 	snprintf(where, sizeof where, "tree %d: ", t);
@@ -615,7 +630,9 @@ static int check_tree(const cJSON *tree, int t, long nfeat, struct rd_err *err)
 	    string_int(tp, "size_leaf_vector", 0, 0, 1, 0, &leafvec, where, err))
 		return -1;
 	if (tf != nfeat) {
-		rd_err_set(err, "booster: tree %d: tree_param: num_feature is %ld, but the model's is %ld",
+		rd_err_set(err,
+			   "booster: tree %d: tree_param: num_feature is %ld, but the model's is "
+			   "%ld",
 			   t, tf, nfeat);
 		return -1;
 	}
@@ -624,8 +641,10 @@ static int check_tree(const cJSON *tree, int t, long nfeat, struct rd_err *err)
 	for (int k = 0; k < 4; k++) {
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(tree, cats[k]);
 		if (!cJSON_IsArray(c) || c->child) {
-			rd_err_set(err, "booster: tree %d: %s must be an empty array (categorical splits"
-					" are not supported)", t, cats[k]);
+			rd_err_set(err,
+				   "booster: tree %d: %s must be an empty array (categorical splits"
+				   " are not supported)",
+				   t, cats[k]);
 			return -1;
 		}
 	}
@@ -650,59 +669,77 @@ static int check_tree(const cJSON *tree, int t, long nfeat, struct rd_err *err)
 	depth[0] = 0;
 	for (long i = 0; i < n; i++) {
 		int leaf = left[i] == -1 && right[i] == -1;
-		if (i == 0 ? parents[0] != 2147483647 && parents[0] != -1 : parents[i] != parent_of[i]) {
+		if (i == 0 ? parents[0] != 2147483647 && parents[0] != -1
+			   : parents[i] != parent_of[i]) {
 			if (i > 0 && parent_of[i] < 0)
-				rd_err_set(err, "booster: tree %d, node %ld: no node has it as a child", t, i);
+				rd_err_set(err,
+					   "booster: tree %d, node %ld: no node has it as a child",
+					   t, i);
 			else
-				rd_err_set(err, "booster: tree %d, node %ld: parents is %.17g, not %ld", t, i,
-					   parents[i], i == 0 ? 2147483647L : parent_of[i]);
+				rd_err_set(err,
+					   "booster: tree %d, node %ld: parents is %.17g, not %ld",
+					   t, i, parents[i], i == 0 ? 2147483647L : parent_of[i]);
 			goto out;
 		}
 		if (!leaf && (left[i] == -1 || right[i] == -1)) {
-			rd_err_set(err, "booster: tree %d, node %ld: one child (left_children %.17g,"
-					" right_children %.17g); a node has two or none", t, i, left[i], right[i]);
+			rd_err_set(err,
+				   "booster: tree %d, node %ld: one child (left_children %.17g,"
+				   " right_children %.17g); a node has two or none",
+				   t, i, left[i], right[i]);
 			goto out;
 		}
 		for (int side = 0; side < 2 && !leaf; side++) {
 			double c = side ? right[i] : left[i];
 			if (!(c > (double)i && c < (double)n)) {
-				rd_err_set(err, "booster: tree %d, node %ld: %s is %.17g, not -1 or a later"
-						" node of the tree (num_nodes %ld)", t, i, tree_fields[side], c, n);
+				rd_err_set(err,
+					   "booster: tree %d, node %ld: %s is %.17g, not -1 or a "
+					   "later"
+					   " node of the tree (num_nodes %ld)",
+					   t, i, tree_fields[side], c, n);
 				goto out;
 			}
 			long ci = (long)c;
 			if (parent_of[ci] >= 0) {
-				rd_err_set(err, "booster: tree %d, node %ld: %s is %ld, already a child of"
-						" node %ld", t, i, tree_fields[side], ci, parent_of[ci]);
+				rd_err_set(err,
+					   "booster: tree %d, node %ld: %s is %ld, already a child "
+					   "of"
+					   " node %ld",
+					   t, i, tree_fields[side], ci, parent_of[ci]);
 				goto out;
 			}
 			parent_of[ci] = i;
 			depth[ci] = depth[i] + 1;
 			if (depth[ci] > XGB_MAX_DEPTH) {
-				rd_err_set(err, "booster: tree %d, node %ld: deeper than %d levels", t, ci,
-					   XGB_MAX_DEPTH);
+				rd_err_set(err, "booster: tree %d, node %ld: deeper than %d levels",
+					   t, ci, XGB_MAX_DEPTH);
 				goto out;
 			}
 		}
 		if (!(split[i] >= 0 && split[i] < (double)nfeat)) {
-			rd_err_set(err, "booster: tree %d, node %ld: split_indices is %.17g, not an input"
-					" from 0 to %ld", t, i, split[i], nfeat - 1);
+			rd_err_set(err,
+				   "booster: tree %d, node %ld: split_indices is %.17g, not an "
+				   "input"
+				   " from 0 to %ld",
+				   t, i, split[i], nfeat - 1);
 			goto out;
 		}
 		if (dflt[i] != 0 && dflt[i] != 1) {
-			rd_err_set(err, "booster: tree %d, node %ld: default_left is %.17g, not 0 or 1", t,
-				   i, dflt[i]);
+			rd_err_set(err,
+				   "booster: tree %d, node %ld: default_left is %.17g, not 0 or 1",
+				   t, i, dflt[i]);
 			goto out;
 		}
 		if (type[i] != 0) {
-			rd_err_set(err, "booster: tree %d, node %ld: split_type is %.17g: categorical"
-					" splits are not supported", t, i, type[i]);
+			rd_err_set(err,
+				   "booster: tree %d, node %ld: split_type is %.17g: categorical"
+				   " splits are not supported",
+				   t, i, type[i]);
 			goto out;
 		}
 		/* TreeSHAP divides by a split's cover. */
 		if (leaf ? !(hess[i] >= 0) : !(hess[i] > 0)) {
-			rd_err_set(err, "booster: tree %d, node %ld: sum_hessian is %.17g, not %s", t, i,
-				   hess[i], leaf ? ">= 0" : "> 0 at a split");
+			rd_err_set(err, "booster: tree %d, node %ld: sum_hessian is %.17g, not %s",
+				   t, i, hess[i], leaf ? ">= 0" : "> 0 at a split");
 			goto out;
 		}
 	}
@@ -728,21 +765,26 @@ int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err
 	    !(obj = need_object(learner, "objective", "", err)) ||
 	    !(gb = need_object(learner, "gradient_booster", "", err)))
 		goto out;
-	if (string_int(lmp, "num_feature", 1, INT_MAX, 0, 0, &nfeat, "learner_model_param: ", err) ||
+	if (string_int(lmp, "num_feature", 1, INT_MAX, 0, 0, &nfeat,
+		       "learner_model_param: ", err) ||
 	    string_int(lmp, "num_class", 0, 0, 0, 0, &nclass, "learner_model_param: ", err) ||
 	    string_int(lmp, "num_target", 1, 1, 1, 1, &ntarget, "learner_model_param: ", err))
 		goto out;
 	if (nfeat != ninputs) {
-		rd_err_set(err, "booster: learner_model_param: num_feature is %ld, but the model has %d"
-				" inputs", nfeat, ninputs);
+		rd_err_set(err,
+			   "booster: learner_model_param: num_feature is %ld, but the model has %d"
+			   " inputs",
+			   nfeat, ninputs);
 		goto out;
 	}
 	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(lmp, "base_score");
 	char *end = NULL;
 	double base = cJSON_IsString(bs) ? strtod(bs->valuestring, &end) : NAN;
 	if (!cJSON_IsString(bs) || end == bs->valuestring || *end || !(base > 0 && base < 1)) {
-		rd_err_set(err, "booster: learner_model_param: base_score is %s, not a probability"
-				" between 0 and 1 (exclusive) in a string", shown(bs, buf, sizeof buf));
+		rd_err_set(err,
+			   "booster: learner_model_param: base_score is %s, not a probability"
+			   " between 0 and 1 (exclusive) in a string",
+			   shown(bs, buf, sizeof buf));
 		goto out;
 	}
 	const cJSON *oname = cJSON_GetObjectItemCaseSensitive(obj, "name");
@@ -756,7 +798,9 @@ int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(learner, fkeys[k]), *e;
 		long count = array_count(a);
 		if (a && (!cJSON_IsArray(a) || (count != 0 && count != nfeat))) {
-			rd_err_set(err, "booster: %s must be an array of none or num_feature (%ld) strings",
+			rd_err_set(err,
+				   "booster: %s must be an array of none or num_feature (%ld) "
+				   "strings",
 				   fkeys[k], nfeat);
 			goto out;
 		}
@@ -765,7 +809,8 @@ int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err
 			if (!cJSON_IsString(e) || (k == 1 && strcmp(e->valuestring, "c") == 0)) {
 				rd_err_set(err, "booster: %s: %s is not %s", fkeys[k],
 					   shown(e, buf, sizeof buf),
-					   k ? "a numeric type (categorical inputs are not supported)"
+					   k ? "a numeric type (categorical inputs are not "
+					       "supported)"
 					     : "a string");
 				goto out;
 			}
@@ -779,20 +824,25 @@ int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err
 	}
 	if (!(model = need_object(gb, "model", "gradient_booster: ", err)) ||
 	    !(gmp = need_object(model, "gbtree_model_param", "", err)) ||
-	    string_int(gmp, "num_trees", 1, XGB_MAX_TREES, 0, 0, &ntrees, "gbtree_model_param: ", err) ||
-	    string_int(gmp, "num_parallel_tree", 1, ntrees, 1, 1, &nparallel, "gbtree_model_param: ",
-		       err) ||
+	    string_int(gmp, "num_trees", 1, XGB_MAX_TREES, 0, 0, &ntrees,
+		       "gbtree_model_param: ", err) ||
+	    string_int(gmp, "num_parallel_tree", 1, ntrees, 1, 1, &nparallel,
+		       "gbtree_model_param: ", err) ||
 	    string_int(gmp, "size_leaf_vector", 0, 0, 1, 0, &leafvec, "gbtree_model_param: ", err))
 		goto out;
 	if (ntrees % nparallel) {
-		rd_err_set(err, "booster: gbtree_model_param: num_trees (%ld) is not a multiple of"
-				" num_parallel_tree (%ld)", ntrees, nparallel);
+		rd_err_set(err,
+			   "booster: gbtree_model_param: num_trees (%ld) is not a multiple of"
+			   " num_parallel_tree (%ld)",
+			   ntrees, nparallel);
 		goto out;
 	}
 	const cJSON *info = cJSON_GetObjectItemCaseSensitive(model, "tree_info");
 	const cJSON *trees = cJSON_GetObjectItemCaseSensitive(model, "trees"), *e;
 	if (!cJSON_IsArray(info) || array_count(info) != ntrees) {
-		rd_err_set(err, "booster: tree_info must be an array of num_trees (%ld) values; it has %ld",
+		rd_err_set(err,
+			   "booster: tree_info must be an array of num_trees (%ld) values; it has "
+			   "%ld",
 			   ntrees, cJSON_IsArray(info) ? array_count(info) : 0);
 		goto out;
 	}
@@ -807,7 +857,8 @@ int xgb_check_json(const char *json, size_t len, int ninputs, struct rd_err *err
 		t++;
 	}
 	if (!cJSON_IsArray(trees) || array_count(trees) != ntrees) {
-		rd_err_set(err, "booster: trees must be an array of num_trees (%ld) trees; it has %ld",
+		rd_err_set(err,
+			   "booster: trees must be an array of num_trees (%ld) trees; it has %ld",
 			   ntrees, cJSON_IsArray(trees) ? array_count(trees) : 0);
 		goto out;
 	}

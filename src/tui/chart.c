@@ -17,8 +17,7 @@ static void put_wide(WINDOW *win, int y, int x, wchar_t wc)
 	mvwadd_wch(win, y, x, &cc);
 }
 
-void chart_win_gauge(const struct tui *t, WINDOW *win, int y, int x, int w, double frac,
-		     int attr)
+void chart_win_gauge(const struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr)
 {
 	if (w <= 0)
 		return;
@@ -44,8 +43,8 @@ void chart_win_gauge(const struct tui *t, WINDOW *win, int y, int x, int w, doub
 	wattroff(win, attr);
 }
 
-void chart_win_sparkline(const struct tui *t, WINDOW *win, int y, int x, int w, const int *v,
-			 int n, int lo, int hi)
+void chart_win_sparkline(const struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n,
+			 int lo, int hi)
 {
 	static const char ascii[] = "_.-=^";
 	if (n <= 0 || w <= 0)
@@ -170,8 +169,7 @@ int chart_ydot(const struct chart *ch, double v)
 	return ch->gh - 1 - (int)lround(f * (ch->gh - 1));
 }
 
-void chart_line(struct chart *ch, int x0, int y0, double v0, int x1, int y1, double v1,
-		int dotted)
+void chart_line(struct chart *ch, int x0, int y0, double v0, int x1, int y1, double v1, int dotted)
 {
 	int steps = abs(x1 - x0) > abs(y1 - y0) ? abs(x1 - x0) : abs(y1 - y0);
 	for (int i = 0; i <= steps; i++) {
@@ -190,13 +188,15 @@ void chart_curve(struct chart *ch, const double *v, int n, int npos, double tag)
 	for (int i = 0; i < n && i < npos; i++) {
 		if (isnan(v[i]))
 			continue;
-		int gx = npos == 1 ? ch->gw / 2 : (int)lround((double)i * (ch->gw - 1) / (npos - 1));
+		int gx = npos == 1 ? ch->gw / 2
+				   : (int)lround((double)i * (ch->gw - 1) / (npos - 1));
 		int gy = chart_ydot(ch, v[i]);
 		double here = isnan(tag) ? v[i] : tag;
 		if (prev < 0)
 			chart_dot(ch, gx, gy, CHART_CURVE, here);
 		else
-			chart_line(ch, px, py, isnan(tag) ? v[prev] : tag, gx, gy, here, i - prev > 1);
+			chart_line(ch, px, py, isnan(tag) ? v[prev] : tag, gx, gy, here,
+				   i - prev > 1);
 		prev = i;
 		px = gx;
 		py = gy;
@@ -227,7 +227,8 @@ void chart_segment(struct chart *ch, double x0, double y0, double x1, double y1,
 		double f = (double)i / steps, fx = x0 + (x1 - x0) * f, fy = y0 + (y1 - y0) * f;
 		if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1))
 			continue;
-		int gx = (int)lround(fx * (ch->gw - 1)), gy = ch->gh - 1 - (int)lround(fy * (ch->gh - 1));
+		int gx = (int)lround(fx * (ch->gw - 1)),
+		    gy = ch->gh - 1 - (int)lround(fy * (ch->gh - 1));
 		chart_dot(ch, gx, gy, kind, fy);
 	}
 }
@@ -275,7 +276,8 @@ int chart_draw(const struct chart_page *c, const struct chart *ch, int row0, int
 			if (!k)
 				continue;
 			if (k & CHART_CURVE)
-				attr = cc->curve_at ? cc->curve_at(cc->ctx, ch->val[r][col]) : cc->curve;
+				attr = cc->curve_at ? cc->curve_at(cc->ctx, ch->val[r][col])
+						    : cc->curve;
 			else if (k & CHART_FAINT)
 				attr = cc->faint;
 			else if (k & CHART_MARK2)
@@ -286,7 +288,9 @@ int chart_draw(const struct chart_page *c, const struct chart *ch, int row0, int
 				braille(ch->bits[r][col], cell);
 			else
 				snprintf(cell, sizeof cell, "%c",
-					 k & CHART_CURVE ? '*' : k & CHART_FAINT ? '.' : '-');
+					 k & CHART_CURVE   ? '*'
+					 : k & CHART_FAINT ? '.'
+							   : '-');
 			chart_put(c, row, x + lw + 1 + col, 1, attr, cell);
 		}
 	}
@@ -342,8 +346,12 @@ int chart_lines(const struct chart_page *c, int row0, int x, int w, int ph,
 	chart_label(ch, ch->hi);
 	int muted = tui_attr(c->t, ROLE_MUTED);
 	struct series_look look = {ser, nser, muted};
-	struct chart_colors cc = {.axis = muted, .faint = muted, .mark = muted, .mark2 = muted,
-				  .curve_at = series_attr, .ctx = &look};
+	struct chart_colors cc = {.axis = muted,
+				  .faint = muted,
+				  .mark = muted,
+				  .mark2 = muted,
+				  .curve_at = series_attr,
+				  .ctx = &look};
 	int row = row0 + chart_draw(c, ch, row0, x, 4, &cc);
 	chart_xlabel(c, ch, row, x, 4, -1, muted, xfirst);
 	if (npos > 1 && ch->pw >= (int)strlen(xfirst) + (int)strlen(xlast) + 2)

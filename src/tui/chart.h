@@ -20,11 +20,10 @@
 /* --- at window coordinates */
 
 /* A bar of frac (0..1) of w cells, in eighths of a cell. */
-void chart_win_gauge(const struct tui *t, WINDOW *win, int y, int x, int w, double frac,
-		     int attr);
+void chart_win_gauge(const struct tui *t, WINDOW *win, int y, int x, int w, double frac, int attr);
 /* The last w of v[0..n) as one row of bars scaled from lo to hi. */
-void chart_win_sparkline(const struct tui *t, WINDOW *win, int y, int x, int w, const int *v,
-			 int n, int lo, int hi);
+void chart_win_sparkline(const struct tui *t, WINDOW *win, int y, int x, int w, const int *v, int n,
+			 int lo, int hi);
 
 /* --- a page */
 
@@ -65,10 +64,10 @@ enum chart_kind {
 
 struct chart {
 	int utf8;
-	int pw, ph;      /* cells */
-	int gw, gh;      /* dots */
-	double lo, hi;   /* the y range, set by the caller after chart_begin */
-	int root;        /* the y scale is of square roots (from lo >= 0) */
+	int pw, ph;    /* cells */
+	int gw, gh;    /* dots */
+	double lo, hi; /* the y range, set by the caller after chart_begin */
+	int root;      /* the y scale is of square roots (from lo >= 0) */
 	unsigned char bits[CHART_ROWS_MAX][CHART_COLS_MAX]; /* braille dots of a cell */
 	unsigned char kind[CHART_ROWS_MAX][CHART_COLS_MAX]; /* enum chart_kind bits */
 	float val[CHART_ROWS_MAX][CHART_COLS_MAX];          /* the highest curve value in a cell */
@@ -83,8 +82,7 @@ int chart_ydot(const struct chart *ch, double v);
 void chart_dot(struct chart *ch, int gx, int gy, int kind, double v);
 /* A segment between two dots, v0 to v1 its values; every other dot (CHART_FAINT) when
  * dotted. */
-void chart_line(struct chart *ch, int x0, int y0, double v0, int x1, int y1, double v1,
-		int dotted);
+void chart_line(struct chart *ch, int x0, int y0, double v0, int x1, int y1, double v1, int dotted);
 /* A curve through v[0..n) at positions 0..npos-1 spread over the width (one position: the
  * middle), only i < npos; NaN: no point, and the segment over it dotted. Its dots' values
  * are v's, or tag unless tag is NaN. */
@@ -103,7 +101,7 @@ double chart_nice_ceil(double v);
 
 /* Colours of a plot's cells, by the kinds drawn in a cell in this order of precedence. */
 struct chart_colors {
-	int axis;                  /* the y labels and the axes */
+	int axis; /* the y labels and the axes */
 	int curve, faint, mark2, mark;
 	/* When set, a curve cell's colour from its value (a status, a series' number). */
 	int (*curve_at)(const void *ctx, double v);

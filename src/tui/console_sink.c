@@ -18,9 +18,9 @@ struct console_sink {
 	FILE *mem;
 	char *buf;
 	size_t len;
-	double t0, last;      /* progress timing */
+	double t0, last; /* progress timing */
 	char phase[32];
-	struct rd_buf diags;  /* error details of the current command */
+	struct rd_buf diags;         /* error details of the current command */
 	struct job_progress *shared; /* a job's sink: progress goes there, not to the screen */
 };
 
@@ -117,7 +117,8 @@ void progress_draw(struct tui *t, WINDOW *w, const char *prefix, const char *sho
 		int ta = tui_attr(t, ROLE_MUTED);
 		wattron(w, ta);
 		for (int i = 0; i < width; i++)
-			tui_put(w, 0, used + i, 1, t->utf8 ? "\xe2\x96\x91" : "-"); /* light shade */
+			tui_put(w, 0, used + i, 1,
+				t->utf8 ? "\xe2\x96\x91" : "-"); /* light shade */
 		wattroff(w, ta);
 		/* The gauge over the cells it fills (as chart_win_gauge rounds, in eighths). */
 		int eighths = (int)(frac * width * 8 + 0.5), filled = (eighths + 7) / 8;
@@ -147,8 +148,9 @@ static void draw_progress(struct console_sink *c, const char *what, int64_t done
 	if (c->shared) {
 		pthread_mutex_lock(&c->shared->lock);
 		snprintf(c->shared->what, sizeof c->shared->what, "%s", what);
-		c->shared->report = (struct sink_progress_report){c->shared->what, done, total,
-								   bytes, rows, now - c->t0};
+		c->shared->report =
+			(struct sink_progress_report){c->shared->what, done, total,
+						      bytes,           rows, now - c->t0};
 		c->shared->reported = 1;
 		pthread_mutex_unlock(&c->shared->lock);
 		return;

@@ -76,7 +76,7 @@ void drift_extra_stale(const struct drift_extra *x, struct tui *t, int snapshots
 static int sign_attr(const struct tui *t, double v)
 {
 	return fabs(v) < 0.005 ? tui_attr(t, ROLE_MUTED)
-	       : v < 0	       ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT)
+	       : v < 0         ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT)
 			       : tui_attr(t, ROLE_DRIFT_STABLE);
 }
 
@@ -111,9 +111,10 @@ static int title(const struct drift_extra *x, const struct chart_page *a, int ro
 	signed2(r->shift, v[0], sizeof v[0]);
 	snprintf(v[1], sizeof v[1], "%.2f", r->cur_score);
 	snprintf(v[2], sizeof v[2], "%.2f", r->ref_score);
-	snprintf(line, sizeof line, "Characteristic analysis  %s@%d: %zu profiles against %.0f training"
-		 " rows  points %s = mean score %s - %s", r->model, r->version, r->cur_rows,
-		 r->ref_rows, v[0], v[1], v[2]);
+	snprintf(line, sizeof line,
+		 "Characteristic analysis  %s@%d: %zu profiles against %.0f training"
+		 " rows  points %s = mean score %s - %s",
+		 r->model, r->version, r->cur_rows, r->ref_rows, v[0], v[1], v[2]);
 	chart_put(a, row, 1, a->w - 1, tui_attr(t, ROLE_CHART) | A_BOLD, line);
 	return 1;
 }

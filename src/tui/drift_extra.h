@@ -10,8 +10,8 @@
 #include "riskdesk/monitor.h"
 
 struct drift_extra {
-	int64_t report_run;      /* the latest recompute when the report was begun */
-	char model[112];         /* the report's model */
+	int64_t report_run; /* the latest recompute when the report was begun */
+	char model[112];    /* the report's model */
 	int version;
 	int pending;             /* the characteristic analysis is to be made (idle) */
 	int have;                /* ca is valid */

@@ -22,7 +22,7 @@ struct tui_job {
 	struct rd_ctx ctx;
 	struct job_progress progress;
 	atomic_int cancel;
-	atomic_int done;        /* set by the worker as its last act */
+	atomic_int done; /* set by the worker as its last act */
 	int status;
 	double t0;
 };
@@ -141,7 +141,8 @@ void job_draw(struct tui *t)
 		size_t cut = room - 1;
 		while (cut > 0 && ((unsigned char)j->line[cut] & 0xC0) == 0x80)
 			cut--; /* not inside a UTF-8 character */
-		snprintf(line, sizeof line, "%.*s%s", (int)cut, j->line, t->utf8 ? "\xe2\x80\xa6" : "~");
+		snprintf(line, sizeof line, "%.*s%s", (int)cut, j->line,
+			 t->utf8 ? "\xe2\x80\xa6" : "~");
 	} else {
 		snprintf(line, sizeof line, "%s", j->line);
 	}

@@ -19,12 +19,12 @@ struct place {
 	struct browse_row anchor; /* the row just before the page */
 	int has_anchor;
 	int cursor;
-	char id[64];              /* the selected customer, rows[cursor] */
+	char id[64]; /* the selected customer, rows[cursor] */
 };
 
 struct customers {
 	struct browse_query q;
-	struct rd_expr *filter;   /* owned */
+	struct rd_expr *filter; /* owned */
 	char filter_text[256];
 	struct browse_row rows[MAX_ROWS]; /* the page on screen */
 	int nrows;
@@ -34,13 +34,13 @@ struct customers {
 	int page_h;               /* the body's height the page was last fitted to */
 	int64_t count;            /* matching rows, up to COUNT_CAP + 1 */
 	int stale_count;
-	int detached;             /* the selected customer is not in the list (`select`) */
+	int detached; /* the selected customer is not in the list (`select`) */
 	/* Where the list was when a search began (searching): selecting that customer again
 	 * (as Esc at the `/` prompt does) puts the list back as it was, page and row. Anything
 	 * else that moves the list ends the search. */
 	struct place before;
 	int searching;
-	char last_search[256];    /* for n and N */
+	char last_search[256]; /* for n and N */
 };
 
 /* The columns, in the order of enum browse_sort's columns; then a feature's. */
@@ -365,7 +365,8 @@ static void c_mouse(struct pane *p, struct tui *t, int y, int x, int wheel)
 				int again = sort == (int)c->q.sort;
 				const char *dir = again && !c->q.desc ? "desc" : "asc";
 				tui_run_words(t, 3,
-					      (const char *const[]){"sort", browse_sort_name(sort), dir});
+					      (const char *const[]){"sort", browse_sort_name(sort),
+								    dir});
 				return;
 			}
 		return;
@@ -402,8 +403,8 @@ static void format_feature(char *out, size_t n, const char *name, double v)
 static void draw_heading(struct pane *p, struct tui *t, const struct columns *l)
 {
 	struct customers *c = state(p);
-	static const char *const names[NCOLS] = {"id", "name", "score", "PD", "band", "segment",
-						 "activity", NULL};
+	static const char *const names[NCOLS] = {"id",   "name",    "score",    "PD",
+						 "band", "segment", "activity", NULL};
 	WINDOW *w = p->win;
 	enum col sorted = sort_col(c->q.sort);
 	const char *arrow = t->utf8 ? (c->q.desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2")
@@ -480,7 +481,8 @@ static void c_draw(struct pane *p, struct tui *t)
 	}
 	if (c->nrows == 0 && !c->filter_text[0]) {
 		/* An empty database: how to fill it, on one row or, narrow, three. */
-		char hint[3][40] = {"no customers \xe2\x80\x94", ":load DIR,", "or make run's sample"};
+		char hint[3][40] = {"no customers \xe2\x80\x94", ":load DIR,",
+				    "or make run's sample"};
 		tui_plain_dashes(t, hint[0]);
 		char one[128];
 		snprintf(one, sizeof one, "%s %s %s", hint[0], hint[1], hint[2]);
@@ -596,7 +598,8 @@ int customers_search(struct pane *p, struct tui *t, const char *text, int dir, c
 	text = c->last_search;
 	if (!c->searching) {
 		c->searching = 1;
-		c->before = (struct place){.anchor = c->anchor, .has_anchor = c->has_anchor,
+		c->before = (struct place){.anchor = c->anchor,
+					   .has_anchor = c->has_anchor,
 					   .cursor = c->cursor};
 		snprintf(c->before.id, sizeof c->before.id, "%s", t->selected);
 	}
@@ -605,7 +608,8 @@ int customers_search(struct pane *p, struct tui *t, const char *text, int dir, c
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		rd_err_set(err, "no customer's id or name holds %s", rd_echo(e, text, strlen(text)));
+		rd_err_set(err, "no customer's id or name holds %s",
+			   rd_echo(e, text, strlen(text)));
 		return -1;
 	}
 	int on_page = -1;

@@ -222,8 +222,9 @@ static void p_identity(struct chart_page *c, struct tui *t, const struct custome
 		pii_mask(v->phone, phone, sizeof phone);
 	}
 	snprintf(since, sizeof since, "since %.10s", v->created_at);
-	const char *outcome = v->defaulted != 1 ? ""
-			      : strcmp(v->outcome_source, "proxy") == 0 ? "PROXY BAD" : "DEFAULTED";
+	const char *outcome = v->defaulted != 1                         ? ""
+			      : strcmp(v->outcome_source, "proxy") == 0 ? "PROXY BAD"
+									: "DEFAULTED";
 	const char *f[] = {v->kind, email, phone, v->created_at[0] ? since : "", outcome};
 	int normal = tui_attr(t, ROLE_NORMAL);
 	int attrs[] = {normal, normal, normal, normal, tui_attr(t, ROLE_BAND_E)};
@@ -346,7 +347,8 @@ static void p_reasons(struct chart_page *c, struct tui *t, const struct customer
 {
 	section(c, c->row++, "Reasons", NULL);
 	if (v->nreasons == 0)
-		chart_put(c, c->row++, 1, c->w - 1, tui_attr(t, ROLE_MUTED), "none: no points lost");
+		chart_put(c, c->row++, 1, c->w - 1, tui_attr(t, ROLE_MUTED),
+			  "none: no points lost");
 	for (int i = 0; i < v->nreasons; i++) {
 		const struct rd_reason *r = &v->reasons[i];
 		char val[80], pts[16], line[REASON_TEXT_SIZE + REASON_NAME_MAX + 96];
@@ -388,7 +390,8 @@ static void p_features(struct chart_page *c, struct tui *t, const struct custome
 {
 	int namew = 0, valw = 10, gap = 3;
 	for (int i = 0; i < FEAT_COUNT; i++)
-		namew = (int)strlen(feature_names[i]) > namew ? (int)strlen(feature_names[i]) : namew;
+		namew = (int)strlen(feature_names[i]) > namew ? (int)strlen(feature_names[i])
+							      : namew;
 	int colw = 2 + namew + 1 + valw;
 	if (1 + colw > c->w) {
 		valw = 9;
@@ -440,7 +443,8 @@ static void p_attributes(struct chart_page *c, struct tui *t, const struct custo
 		const struct view_attribute *a = &v->attr[i];
 		int at = tui_attr(t, a->input ? ROLE_NORMAL : ROLE_MUTED);
 		const char *value = a->missing ? "-" : a->value;
-		int va = a->missing ? tui_attr(t, ROLE_MUTED) : at, nl = cols(a->name), vl = cols(value);
+		int va = a->missing ? tui_attr(t, ROLE_MUTED) : at, nl = cols(a->name),
+		    vl = cols(value);
 		if (a->input)
 			chart_put(c, c->row, 1, 1, at, input_mark(t));
 		chart_put(c, c->row, 3, c->w - 3, at, a->name);
@@ -450,7 +454,9 @@ static void p_attributes(struct chart_page *c, struct tui *t, const struct custo
 			chart_put(c, c->row, vx, c->w - vx, va, value);
 			/* a label after a value longer than its column: where the value ends */
 			int x = vx + vl + 2 > lx ? vx + vl + 2 : lx;
-			c->row += a->label[0] ? wrap(c, c->row, x, lx, tui_attr(t, ROLE_MUTED), a->label) : 1;
+			c->row += a->label[0] ? wrap(c, c->row, x, lx, tui_attr(t, ROLE_MUTED),
+						     a->label)
+					      : 1;
 			continue;
 		}
 		if (3 + nl + 1 + vl > c->w - 1)
@@ -476,7 +482,12 @@ static int p_page(struct pane *p, struct tui *t, int top, int rows)
 	struct profile *s = p->state;
 	const struct customer_view *v = &s->v;
 	int split = p->w >= SPLIT_MIN_COLS && v->nattr > 0;
-	struct chart_page left = {.p = p, .t = t, .y0 = 1, .rows = rows, .top = top, .x0 = 0,
+	struct chart_page left = {.p = p,
+				  .t = t,
+				  .y0 = 1,
+				  .rows = rows,
+				  .top = top,
+				  .x0 = 0,
 				  .w = split ? p->w / 2 - 1 : p->w};
 	struct chart_page right = left;
 	right.x0 = p->w / 2;
@@ -532,10 +543,11 @@ static void p_draw(struct pane *p, struct tui *t)
 	if (s->scroll < 0)
 		s->scroll = 0;
 	/* The heading, with arrows when the page goes on above or below. */
-	const char *more = s->scroll > 0 && s->scroll + shown < total ? (t->utf8 ? "\xe2\x86\x95" : "^v")
-			   : s->scroll > 0			    ? (t->utf8 ? "\xe2\x86\x91" : "^")
-			   : s->scroll + shown < total		    ? (t->utf8 ? "\xe2\x86\x93" : "v")
-								    : "";
+	const char *more = s->scroll > 0 && s->scroll + shown < total
+				   ? (t->utf8 ? "\xe2\x86\x95" : "^v")
+			   : s->scroll > 0             ? (t->utf8 ? "\xe2\x86\x91" : "^")
+			   : s->scroll + shown < total ? (t->utf8 ? "\xe2\x86\x93" : "v")
+						       : "";
 	snprintf(line, sizeof line, " %s  %s", s->v.id, s->v.name);
 	heading(t, w, 0, width, line, focused);
 	if (*more && cols(line) + 2 + cols(more) < width) {
@@ -639,17 +651,17 @@ static void a_reload(struct pane *p, struct tui *t)
 /* The table's columns. Each has forms from the widest down; when the table does not fit,
  * the steps of give_way apply in turn (docs/design.md). */
 enum a_col { AC_KIND, AC_WHEN, AC_ID, AC_WHAT, AC_AMOUNT, AC_FLAG, AC_COUNT };
-enum { KIND_WORD, KIND_LETTER };                  /* "payment" or "P" */
+enum { KIND_WORD, KIND_LETTER };                      /* "payment" or "P" */
 enum { WHEN_TIME, WHEN_DATE, WHEN_SHORT, WHEN_NONE }; /* "2024-03-13 10:22", date, "24-03-13" */
 static const struct {
 	int col, form;
 } give_way[] = {
-	{AC_WHEN, WHEN_DATE},  /* the time of day goes */
+	{AC_WHEN, WHEN_DATE},   /* the time of day goes */
 	{AC_KIND, KIND_LETTER}, /* "payment" becomes "P" */
-	{AC_ID, 0},            /* the order's or payment's id goes */
-	{AC_WHEN, WHEN_SHORT}, /* the century goes */
-	{AC_WHAT, 0},          /* the status or method goes */
-	{AC_WHEN, WHEN_NONE},  /* the date goes */
+	{AC_ID, 0},             /* the order's or payment's id goes */
+	{AC_WHEN, WHEN_SHORT},  /* the century goes */
+	{AC_WHAT, 0},           /* the status or method goes */
+	{AC_WHEN, WHEN_NONE},   /* the date goes */
 };
 
 struct a_layout {
@@ -677,7 +689,8 @@ static void a_layout(const struct activity *a, int width, struct a_layout *l)
 	memset(l, 0, sizeof *l);
 	for (int step = -1; step < (int)(sizeof give_way / sizeof give_way[0]); step++) {
 		if (step >= 0)
-			l->form[give_way[step].col] = give_way[step].form ? give_way[step].form : -1;
+			l->form[give_way[step].col] = give_way[step].form ? give_way[step].form
+									  : -1;
 		l->width[AC_KIND] = l->form[AC_KIND] == KIND_WORD ? 7 : 1;
 		l->width[AC_WHEN] = when_width(l->form[AC_WHEN]);
 		l->width[AC_ID] = l->form[AC_ID] < 0 ? 0 : idw;
@@ -750,8 +763,11 @@ static void a_draw(struct pane *p, struct tui *t)
 	struct a_layout l;
 	a_layout(a, width, &l);
 	const char *head[AC_COUNT] = {l.form[AC_KIND] == KIND_WORD ? "kind" : "",
-				      l.form[AC_WHEN] == WHEN_TIME ? "when" : "date", "id", "what",
-				      "amount", ""};
+				      l.form[AC_WHEN] == WHEN_TIME ? "when" : "date",
+				      "id",
+				      "what",
+				      "amount",
+				      ""};
 	int ha = tui_attr(t, ROLE_MUTED) | A_BOLD;
 	wattron(w, ha);
 	tui_clear_to(w, 1, 0, width);
@@ -770,12 +786,15 @@ static void a_draw(struct pane *p, struct tui *t)
 		else
 			snprintf(when, sizeof when, "%.10s", at);
 		snprintf(amount, sizeof amount, "%.2f", e->amount);
-		const char *kind = l.form[AC_KIND] == KIND_WORD ? (e->kind == 'P' ? "payment" : "order")
-				   : e->kind == 'P' ? "P" : "O";
-		const char *cell[AC_COUNT] = {kind, when, e->id, e->what, amount, failed ? "FAILED" : ""};
+		const char *kind = l.form[AC_KIND] == KIND_WORD
+					   ? (e->kind == 'P' ? "payment" : "order")
+				   : e->kind == 'P' ? "P"
+						    : "O";
+		const char *cell[AC_COUNT] = {kind,    when,   e->id,
+					      e->what, amount, failed ? "FAILED" : ""};
 		int attr = i == a->cursor && focused ? tui_attr(t, ROLE_SELECTION)
 			   : failed || strcmp(e->what, "returned") == 0 ? tui_attr(t, ROLE_BAND_D)
-									 : tui_attr(t, ROLE_NORMAL);
+									: tui_attr(t, ROLE_NORMAL);
 		wattron(w, attr);
 		tui_clear_to(w, y, 0, width);
 		a_row(w, y, width, &l, cell);

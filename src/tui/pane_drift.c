@@ -22,9 +22,10 @@
 #include "riskdesk/performance.h"
 #include "tui.h"
 
-#define SECTIONS 6         /* features, score distribution, PSI chart, AUC chart, outcomes,
+#define SECTIONS                                                                                   \
+	6           /* features, score distribution, PSI chart, AUC chart, outcomes,
 				    * characteristic analysis */
-#define SIDE_MIN 40        /* the charts go beside the table when this much is left */
+#define SIDE_MIN 40 /* the charts go beside the table when this much is left */
 #define PSI_TITLE "Score PSI per month end"
 #define AUC_TITLE "AUC per month end"
 
@@ -34,27 +35,27 @@ struct drift {
 	struct monitor_report mr; /* the snapshots by month, for the charts; valid when have_mr */
 	int have_mr;
 	char months_note[RD_ERR_MAX]; /* why there are no monthly charts, or "" */
-	int pending;     /* the report must be made (again) at the next idle moment */
-	char error[RD_ERR_MAX]; /* why there is no report, or "" */
-	int failed;      /* monitor_run's enum monitor_result: MONITOR_NO_REFERENCE gets a hint */
-	int *order;      /* r.ncols indexes: the features by PSI (highest first), the score last */
-	int nfeat;       /* features: r.ncols - 1 */
-	int namew;       /* the longest feature name */
+	int pending;                  /* the report must be made (again) at the next idle moment */
+	char error[RD_ERR_MAX];       /* why there is no report, or "" */
+	int failed; /* monitor_run's enum monitor_result: MONITOR_NO_REFERENCE gets a hint */
+	int *order; /* r.ncols indexes: the features by PSI (highest first), the score last */
+	int nfeat;  /* features: r.ncols - 1 */
+	int namew;  /* the longest feature name */
 	double *psi, *auc; /* per month of mr, NaN where not computed */
-	int cursor;      /* index in order */
-	int bins;        /* the bins view of order[cursor] is open */
-	int scroll;      /* first body row shown, table view */
-	int bscroll;     /* first body row shown, bins view */
-	int content;     /* body rows at the last draw (table view) */
-	int bcontent;    /* and in the bins view */
+	int cursor;        /* index in order */
+	int bins;          /* the bins view of order[cursor] is open */
+	int scroll;        /* first body row shown, table view */
+	int bscroll;       /* first body row shown, bins view */
+	int content;       /* body rows at the last draw (table view) */
+	int bcontent;      /* and in the bins view */
 	int sections[SECTIONS];
 	int nsections;
-	char keep[64];   /* the name under the cursor, kept across recomputes */
+	char keep[64];         /* the name under the cursor, kept across recomputes */
 	struct perf_report pr; /* outcomes over time, for their charts; valid when have_pr */
 	int have_pr;
 	char pr_note[RD_ERR_MAX]; /* why an outcomes chart has nothing to draw, or "" */
-	struct drift_extra dx; /* characteristic analysis and stale line (drift_extra.h) */
-	char stale[512]; /* what is out of date, at the last draw; "" for nothing */
+	struct drift_extra dx;    /* characteristic analysis and stale line (drift_extra.h) */
+	char stale[512];          /* what is out of date, at the last draw; "" for nothing */
 };
 
 static struct drift *state(struct pane *p)
@@ -86,7 +87,8 @@ static const struct monitor_column *sort_cols; /* qsort's context */
 
 static int by_psi(const void *a, const void *b)
 {
-	const struct monitor_column *x = &sort_cols[*(const int *)a], *y = &sort_cols[*(const int *)b];
+	const struct monitor_column *x = &sort_cols[*(const int *)a],
+				    *y = &sort_cols[*(const int *)b];
 	double px = isnan(x->psi) ? -1 : x->psi, py = isnan(y->psi) ? -1 : y->psi;
 	if (px != py)
 		return px < py ? 1 : -1;
@@ -276,10 +278,10 @@ static int fold_bins(const struct monitor_column *col, int max, double *ref, dou
 /* --- the feature table */
 
 struct table_geom {
-	int namew;          /* name column */
-	int ks, status;     /* columns shown */
-	int hist;           /* histogram bars per side, 0 for none */
-	int width;          /* columns used */
+	int namew;      /* name column */
+	int ks, status; /* columns shown */
+	int hist;       /* histogram bars per side, 0 for none */
+	int width;      /* columns used */
 };
 
 static void table_geom(const struct drift *s, int w, struct table_geom *g)
@@ -342,14 +344,16 @@ static int draw_table(const struct chart_page *c, const struct drift *s, int row
 		int row = row0 + table_row_of(s, i), sel = i == s->cursor;
 		if (i == s->nfeat)
 			chart_put(c, row - 1, 1, c->w - 1, tui_attr(t, ROLE_MUTED),
-			          "the score (Enter: its bins)");
+				  "the score (Enter: its bins)");
 		if (chart_y(c, row) < 0)
 			continue;
-		int st = status_attr(t, col->psi), drifted = !isnan(col->psi) && col->psi >= DRIFT_MODERATE;
+		int st = status_attr(t, col->psi),
+		    drifted = !isnan(col->psi) && col->psi >= DRIFT_MODERATE;
 		int base = sel ? tui_attr(t, ROLE_SELECTION) : 0;
 		if (sel) {
 			/* The bar ends before the histograms: they keep their own colours. */
-			int y = chart_y(c, row), w = 1 + g.namew + 8 + (g.ks ? 8 : 0) + (g.status ? 13 : 0);
+			int y = chart_y(c, row),
+			    w = 1 + g.namew + 8 + (g.ks ? 8 : 0) + (g.status ? 13 : 0);
 			if (chart_clip(c, 0, &w)) {
 				wattron(c->p->win, base);
 				for (int k = 0; k < w; k++)
@@ -357,7 +361,11 @@ static int draw_table(const struct chart_page *c, const struct drift *s, int row
 				wattroff(c->p->win, base);
 			}
 		}
-		chart_put(c, row, 1, g.namew - 1, sel ? base | (int)A_BOLD : drifted ? st : 0, col->name);
+		chart_put(c, row, 1, g.namew - 1,
+			  sel       ? base | (int)A_BOLD
+			  : drifted ? st
+				    : 0,
+			  col->name);
 		x = 1 + g.namew;
 		char v[24];
 		snprintf(cell, sizeof cell, "%8s", nf(v, sizeof v, "%.4f", col->psi));
@@ -379,8 +387,8 @@ static int draw_table(const struct chart_page *c, const struct drift *s, int row
 			for (int b = 0; b < n; b++)
 				hi = fmax(hi, fmax(ref[b], cur[b]));
 			chart_hist(c, row, x + 2, ref, n, hi, tui_attr(t, ROLE_MUTED));
-			chart_hist(c, row, x + 3 + g.hist, cur, n,
-			           hi, isnan(col->psi) ? tui_attr(t, ROLE_MUTED) : st);
+			chart_hist(c, row, x + 3 + g.hist, cur, n, hi,
+				   isnan(col->psi) ? tui_attr(t, ROLE_MUTED) : st);
 		}
 	}
 	return table_row_of(s, s->r.ncols > 0 ? s->r.ncols - 1 : 0) + 1;
@@ -427,12 +435,14 @@ static int draw_score_dist(const struct chart_page *c, const struct drift *s, in
 			continue;
 		chart_put(c, row, 1, lw - 1, 0, bin->label);
 		if (bw >= 3) {
-			chart_gauge(c, row, 1 + lw, bw, hi > 0 ? bin->ref / hi : 0, tui_attr(t, ROLE_MUTED));
+			chart_gauge(c, row, 1 + lw, bw, hi > 0 ? bin->ref / hi : 0,
+				    tui_attr(t, ROLE_MUTED));
 			chart_gauge(c, row, 2 + lw + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
 		}
 		if (nums) {
 			char cell[48];
-			snprintf(cell, sizeof cell, "%6.1f%% %5.1f%%", bin->ref * 100, bin->cur * 100);
+			snprintf(cell, sizeof cell, "%6.1f%% %5.1f%%", bin->ref * 100,
+				 bin->cur * 100);
 			chart_put(c, row, 2 + lw + 2 * bw, nums, 0, cell);
 		}
 	}
@@ -477,7 +487,9 @@ static int draw_chart(const struct chart_page *c, const struct drift *s, int row
 	if (!ch)
 		return 1;
 	int muted = tui_attr(t, ROLE_MUTED);
-	struct chart_colors cc = {.axis = muted, .curve = tui_attr(t, ROLE_CHART), .faint = muted,
+	struct chart_colors cc = {.axis = muted,
+				  .curve = tui_attr(t, ROLE_CHART),
+				  .faint = muted,
 				  .mark = muted};
 	if (psi) {
 		ch->lo = 0;
@@ -570,7 +582,8 @@ static int draw_badrate(const struct chart_page *c, struct drift *s, int row0, i
 		snprintf(it[0], sizeof it[0], "actual %s",
 			 nf(v, sizeof v, "%.3f", r->months[last].all.actual));
 		snprintf(it[1], sizeof it[1], "expected %s at %s",
-			 nf(v, sizeof v, "%.3f", r->months[last].all.expected), r->months[last].month);
+			 nf(v, sizeof v, "%.3f", r->months[last].all.expected),
+			 r->months[last].month);
 	} else {
 		snprintf(it[0], sizeof it[0], "actual");
 		snprintf(it[1], sizeof it[1], "expected (mean PD)");
@@ -604,7 +617,8 @@ static int draw_vintages(const struct chart_page *c, struct drift *s, int row0, 
 	chart_put(c, row0, 0, w, chart | A_BOLD, VINTAGE_TITLE);
 	/* Newest first, in these colours. */
 	const int colours[VINTAGES_SHOWN] = {chart, tui_attr(t, ROLE_BAND_C),
-					     tui_attr(t, ROLE_BAND_A), tui_attr(t, ROLE_BAND_E), muted};
+					     tui_attr(t, ROLE_BAND_A), tui_attr(t, ROLE_BAND_E),
+					     muted};
 	struct chart_series ser[VINTAGES_SHOWN];
 	char it[VINTAGES_SHOWN][48];
 	const char *items[VINTAGES_SHOWN];
@@ -618,13 +632,15 @@ static int draw_vintages(const struct chart_page *c, struct drift *s, int row0, 
 			 nf(val, sizeof val, "%.3f", v->cum[v->points - 1]));
 		items[nser] = it[nser];
 		/* Drawn oldest first: the newest quarter's colour wins where curves meet. */
-		ser[VINTAGES_SHOWN - 1 - nser] = (struct chart_series){v->cum, v->points, colours[nser]};
+		ser[VINTAGES_SHOWN - 1 - nser] = (struct chart_series){v->cum, v->points,
+								       colours[nser]};
 		npos = v->points > npos ? v->points : npos;
 		nser++;
 	}
 	if (nser == 0) {
 		chart_put(c, row0 + 1, 1, w - 1, muted,
-		          !s->have_pr ? s->pr_note : "no quarter has a whole month on book observed");
+			  !s->have_pr ? s->pr_note
+				      : "no quarter has a whole month on book observed");
 		return 2;
 	}
 	int row = row0 + 1 + chart_legend(c, row0 + 1, w, items, colours, nser);
@@ -661,8 +677,8 @@ static int body_rows(const struct pane *p)
 /* Under everything, the whole width: the characteristic analysis (drift_extra.h). */
 static void page_extra(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
 {
-	struct chart_page da = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll,
-				.w = p->w};
+	struct chart_page da =
+		{.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .w = p->w};
 	if (s->nsections < SECTIONS)
 		s->sections[s->nsections++] = s->content + 1;
 	s->content = drift_extra_section(&s->dx, &da, s->content + 1);
@@ -673,8 +689,8 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 {
 	struct table_geom g;
 	table_geom(s, p->w, &g);
-	struct chart_page c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .x0 = 0,
-			   .w = p->w};
+	struct chart_page c =
+		{.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->scroll, .x0 = 0, .w = p->w};
 	int side = p->w - g.width - 2 >= SIDE_MIN;
 	int avail = body_rows(p);
 	s->nsections = 0;
@@ -717,14 +733,14 @@ static void draw_page(struct pane *p, struct tui *t, struct drift *s, int y0, in
 static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, int rows)
 {
 	const struct monitor_column *col = &s->r.cols[s->order[s->cursor]];
-	struct chart_page c = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .x0 = 0,
-			   .w = p->w};
+	struct chart_page c =
+		{.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .x0 = 0, .w = p->w};
 	char line[320], v[2][24];
 	int st = status_attr(t, col->psi), muted = tui_attr(t, ROLE_MUTED) | A_BOLD;
 	int x = 1;
 	const char *kind = col->kind == MON_CATEGORICAL ? "categorical"
-			   : col->kind == MON_SCORE    ? "score"
-						       : "numeric";
+			   : col->kind == MON_SCORE     ? "score"
+							: "numeric";
 	int y = chart_y(&c, 0);
 	snprintf(line, sizeof line, "%s  %s  PSI %s  KS %s  ", col->name, kind,
 		 nf(v[0], sizeof v[0], "%.4f", col->psi), nf(v[1], sizeof v[1], "%.4f", col->ks));
@@ -755,7 +771,9 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 		bw = 30;
 	chart_put(&c, row, 1, lw, muted, "bin");
 	chart_put(&c, row, 1 + lw, nums, muted,
-	          nums >= 30 ? " reference   current  PSI part" : nums >= 16 ? "    ref     cur" : "    cur");
+		  nums >= 30   ? " reference   current  PSI part"
+		  : nums >= 16 ? "    ref     cur"
+			       : "    cur");
 	if (bw >= 3) {
 		chart_put(&c, row, 2 + lw + nums, bw, muted, "reference");
 		chart_put(&c, row, 3 + lw + nums + bw, bw, muted, "current");
@@ -767,12 +785,14 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 			continue;
 		chart_put(&c, row, 1, lw - 1, 0, bin->label);
 		if (nums >= 30) {
-			snprintf(line, sizeof line, "%9.2f%% %8.2f%% ", bin->ref * 100, bin->cur * 100);
+			snprintf(line, sizeof line, "%9.2f%% %8.2f%% ", bin->ref * 100,
+				 bin->cur * 100);
 			chart_put(&c, row, 1 + lw, 21, 0, line);
 			snprintf(line, sizeof line, "%9.4f", bin->contrib);
 			chart_put(&c, row, 1 + lw + 21, 9, status_attr(t, bin->contrib), line);
 		} else if (nums >= 16) {
-			snprintf(line, sizeof line, "%6.1f%% %6.1f%%", bin->ref * 100, bin->cur * 100);
+			snprintf(line, sizeof line, "%6.1f%% %6.1f%%", bin->ref * 100,
+				 bin->cur * 100);
 			chart_put(&c, row, 1 + lw, nums, 0, line);
 		} else {
 			snprintf(line, sizeof line, "%6.1f%%", bin->cur * 100);
@@ -780,16 +800,19 @@ static void draw_bins(struct pane *p, struct tui *t, struct drift *s, int y0, in
 		}
 		if (bw >= 3) {
 			chart_gauge(&c, row, 2 + lw + nums, bw, hi > 0 ? bin->ref / hi : 0,
-			            tui_attr(t, ROLE_MUTED));
-			chart_gauge(&c, row, 3 + lw + nums + bw, bw, hi > 0 ? bin->cur / hi : 0, st);
+				    tui_attr(t, ROLE_MUTED));
+			chart_gauge(&c, row, 3 + lw + nums + bw, bw, hi > 0 ? bin->cur / hi : 0,
+				    st);
 		}
 	}
 	row++;
-	snprintf(line, sizeof line, "PSI = sum of (current - reference) * ln(current / reference),"
-				    " shares floored at %g", DRIFT_FLOOR);
+	snprintf(line, sizeof line,
+		 "PSI = sum of (current - reference) * ln(current / reference),"
+		 " shares floored at %g",
+		 DRIFT_FLOOR);
 	chart_put(&c, row++, 1, p->w - 1, tui_attr(t, ROLE_MUTED), line);
-	struct chart_page da = {.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll,
-				.w = p->w};
+	struct chart_page da =
+		{.p = p, .t = t, .y0 = y0, .rows = rows, .top = s->bscroll, .w = p->w};
 	row += 1 + drift_extra_feature(&s->dx, &da, row + 1, col->name, col->kind == MON_SCORE);
 	s->bcontent = row;
 }
@@ -806,11 +829,13 @@ static void d_draw(struct pane *p, struct tui *t)
 	if (s->have && s->pending)
 		snprintf(busy, sizeof busy, "  (computing%s)", dots);
 	if (s->have && s->bins)
-		snprintf(line, sizeof line, " Drift%s: %s bins%s  Esc/Enter back  j/k next/previous  J/K scroll", model,
-			 s->r.cols[s->order[s->cursor]].name, busy);
+		snprintf(line, sizeof line,
+			 " Drift%s: %s bins%s  Esc/Enter back  j/k next/previous  J/K scroll",
+			 model, s->r.cols[s->order[s->cursor]].name, busy);
 	else
-		snprintf(line, sizeof line, " Drift%s%s  j/k select  Enter bins  J/K scroll  { } sections",
-			 model, busy);
+		snprintf(line, sizeof line,
+			 " Drift%s%s  j/k select  Enter bins  J/K scroll  { } sections", model,
+			 busy);
 	wattron(p->win, ta);
 	tui_clear_to(p->win, 0, 0, p->w);
 	wattroff(p->win, ta);
@@ -838,9 +863,10 @@ static void d_draw(struct pane *p, struct tui *t)
 	if (hr >= 4)
 		put(p, 3, 1, p->w - 1, tui_attr(t, ROLE_DRIFT_MODERATE) | A_BOLD, s->stale);
 	if (hr >= 2) {
-		snprintf(line, sizeof line, " %d of %d features drifted significantly, %d moderately",
-			 r->significant, s->nfeat, r->moderate);
-		int va = r->significant  ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT)
+		snprintf(line, sizeof line,
+			 " %d of %d features drifted significantly, %d moderately", r->significant,
+			 s->nfeat, r->moderate);
+		int va = r->significant ? tui_attr(t, ROLE_DRIFT_SIGNIFICANT)
 			 : r->moderate  ? tui_attr(t, ROLE_DRIFT_MODERATE)
 					: tui_attr(t, ROLE_DRIFT_STABLE);
 		put(p, 1, 0, p->w, va | A_BOLD, line);
@@ -848,9 +874,12 @@ static void d_draw(struct pane *p, struct tui *t)
 	if (hr >= 3 && r->ncols > 0) {
 		const struct monitor_column *sc = &r->cols[r->ncols - 1];
 		char v[2][24];
-		snprintf(line, sizeof line, " %s  segment %s  reference %zu rows  current %zu profiles"
-			 "  score PSI %s  KS %s  ", r->algo, r->segment, r->ref_rows, r->cur_rows,
-			 nf(v[0], sizeof v[0], "%.4f", sc->psi), nf(v[1], sizeof v[1], "%.4f", sc->ks));
+		snprintf(line, sizeof line,
+			 " %s  segment %s  reference %zu rows  current %zu profiles"
+			 "  score PSI %s  KS %s  ",
+			 r->algo, r->segment, r->ref_rows, r->cur_rows,
+			 nf(v[0], sizeof v[0], "%.4f", sc->psi),
+			 nf(v[1], sizeof v[1], "%.4f", sc->ks));
 		int used = put(p, 2, 0, p->w, 0, line);
 		put(p, 2, used, p->w - used, status_attr(t, sc->psi), drift_status(sc->psi));
 	}
@@ -929,7 +958,8 @@ static int d_key(struct pane *p, struct tui *t, int ch)
 			if (to >= 0 && to < s->r.ncols) {
 				s->cursor = to;
 				s->bscroll = 0;
-				snprintf(s->keep, sizeof s->keep, "%s", s->r.cols[s->order[to]].name);
+				snprintf(s->keep, sizeof s->keep, "%s",
+					 s->r.cols[s->order[to]].name);
 				show_cursor(p, s);
 			}
 			break;

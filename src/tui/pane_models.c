@@ -14,18 +14,18 @@
 #include "riskdesk/modelview.h"
 #include "tui.h"
 
-#define LIST_MAX 500     /* registry rows held; the title says when there are more */
+#define LIST_MAX 500 /* registry rows held; the title says when there are more */
 #define MAX_SECTIONS 8
 
 struct models {
 	struct modelview_version *list; /* owned, LIST_MAX rows */
 	int n, total;
-	int cursor;        /* index in list */
-	int top;           /* first registry row shown */
+	int cursor; /* index in list */
+	int top;    /* first registry row shown */
 	struct modelview mv;
-	int loaded;        /* mv holds list[cursor] */
-	int scroll;        /* first detail row shown */
-	int content;       /* detail rows at the last draw */
+	int loaded;                 /* mv holds list[cursor] */
+	int scroll;                 /* first detail row shown */
+	int content;                /* detail rows at the last draw */
 	int sections[MAX_SECTIONS]; /* where each detail section starts, at the last draw */
 	int nsections;
 };
@@ -100,7 +100,8 @@ static void m_reload(struct pane *p, struct tui *t)
 	s->n = n;
 	s->cursor = 0;
 	for (int i = 0; i < n; i++) {
-		if (!first && strcmp(s->list[i].name, keep) == 0 && s->list[i].version == keep_version) {
+		if (!first && strcmp(s->list[i].name, keep) == 0 &&
+		    s->list[i].version == keep_version) {
 			s->cursor = i;
 			break;
 		}
@@ -177,8 +178,8 @@ static void draw_registry(struct pane *p, struct tui *t, const struct geometry *
 		nw = 28;
 	/* Columns: marker, name@version, then the most telling first (narrow panes cut the
 	 * right ones): status, algo, AUC, KS, segment, weight, created. */
-	static const char *const heads[] = {"status", "algo", "AUC", "KS", "segment", "weight",
-					    "created"};
+	static const char *const heads[] = {"status",  "algo",   "AUC",    "KS",
+					    "segment", "weight", "created"};
 	static const int widths[] = {11, 10, 7, 8, 9, 7, 21};
 	static const int right[] = {0, 0, 1, 1, 0, 1, 0};
 	int xs[7], x = 2 + nw;
@@ -209,7 +210,8 @@ static void draw_registry(struct pane *p, struct tui *t, const struct geometry *
 		int i = s->top + r, y = g->list_y + r, sel = i == s->cursor;
 		const struct modelview_version *v = &s->list[i];
 		int retired = strcmp(v->status, "retired") == 0;
-		int base = sel ? tui_attr(t, ROLE_SELECTION) : tui_attr(t, retired ? ROLE_MUTED : ROLE_NORMAL);
+		int base = sel ? tui_attr(t, ROLE_SELECTION)
+			       : tui_attr(t, retired ? ROLE_MUTED : ROLE_NORMAL);
 		wattron(p->win, base);
 		tui_clear_to(p->win, y, 0, p->w);
 		wattroff(p->win, base);
@@ -219,13 +221,18 @@ static void draw_registry(struct pane *p, struct tui *t, const struct geometry *
 		snprintf(cell, sizeof cell, "%s@%d", v->name, v->version);
 		put(p, y, 2, nw - 1, base | (champ ? A_BOLD : 0), cell);
 		char w[32], a[32], k[32];
-		const char *vals[7] = {v->status, v->algo, nf(a, sizeof a, "%.4f", v->auc),
-				       nf(k, sizeof k, "%.4f", v->ks), v->segment,
-				       nf(w, sizeof w, "%g", v->weight), v->created_at};
+		const char *vals[7] = {v->status,
+				       v->algo,
+				       nf(a, sizeof a, "%.4f", v->auc),
+				       nf(k, sizeof k, "%.4f", v->ks),
+				       v->segment,
+				       nf(w, sizeof w, "%g", v->weight),
+				       v->created_at};
 		for (int c = 0; c < 7; c++) {
-			snprintf(cell, sizeof cell, right[c] ? "%*s " : "%-*s", widths[c] - 1, vals[c]);
-			put(p, y, xs[c], widths[c], c == 0 && !sel ? status_attr(t, v->status) : base,
-			    cell);
+			snprintf(cell, sizeof cell, right[c] ? "%*s " : "%-*s", widths[c] - 1,
+				 vals[c]);
+			put(p, y, xs[c], widths[c],
+			    c == 0 && !sel ? status_attr(t, v->status) : base, cell);
 		}
 	}
 }
@@ -253,12 +260,12 @@ static void draw_metrics(struct chart_page *c, struct models *s)
 	} cells[20];
 	int n = 0;
 	char x1[24];
-#define CELL(l, ...)                                                                           \
-	do {                                                                                   \
-		snprintf(b[n], sizeof b[n], __VA_ARGS__);                                      \
-		cells[n].label = (l);                                                          \
-		cells[n].value = b[n];                                                         \
-		n++;                                                                           \
+#define CELL(l, ...)                                                                               \
+	do {                                                                                       \
+		snprintf(b[n], sizeof b[n], __VA_ARGS__);                                          \
+		cells[n].label = (l);                                                              \
+		cells[n].value = b[n];                                                             \
+		n++;                                                                               \
 	} while (0)
 	if (!isnan(m->auc))
 		CELL("AUC (CV)", "%.4f %s %s", m->auc, pm, nf(x1, sizeof x1, "%.4f", m->auc_sd));
@@ -301,13 +308,14 @@ static void draw_metrics(struct chart_page *c, struct models *s)
 		/* Proxy labels first and in the warning colour: the metrics measure the proxy. */
 		chart_put(c, c->row, 1, 16, tui_attr(c->t, ROLE_MUTED), "Labels");
 		chart_put(c, c->row++, 18, c->w - 18,
-		          m->proxy_labels ? tui_attr(c->t, ROLE_DRIFT_MODERATE) | A_BOLD : 0,
-		          m->label_source);
+			  m->proxy_labels ? tui_attr(c->t, ROLE_DRIFT_MODERATE) | A_BOLD : 0,
+			  m->label_source);
 	}
 	if (n == 0) {
 		chart_put(c, c->row++, 2, c->w - 2, tui_attr(c->t, ROLE_MUTED),
-		          strcmp(m->v.algo, "rules") == 0 ? "The rules model is not trained: no metrics."
-		                                          : "No readable metrics stored.");
+			  strcmp(m->v.algo, "rules") == 0
+				  ? "The rules model is not trained: no metrics."
+				  : "No readable metrics stored.");
 		return;
 	}
 	int cw = 37, per = (c->w - 1) / cw;
@@ -327,7 +335,8 @@ static void draw_metrics(struct chart_page *c, struct models *s)
 			line[len++] = ' ';
 		line[len] = '\0';
 		for (int i = 0; i < m->nfold_auc && len < (int)sizeof line - 8; i++)
-			len += snprintf(line + len, sizeof line - (size_t)len, "%.4f ", m->fold_auc[i]);
+			len += snprintf(line + len, sizeof line - (size_t)len, "%.4f ",
+					m->fold_auc[i]);
 		chart_put(c, c->row++, 1, c->w - 1, 0, line);
 	}
 }
@@ -356,7 +365,8 @@ static int draw_roc(struct chart_page *c, const struct modelview *m, int x, int 
 	snprintf(title, sizeof title, "ROC  AUC %s, OOF %s", nf(a1, sizeof a1, "%.4f", m->auc),
 		 nf(a2, sizeof a2, "%.4f", m->auc_oof));
 	chart_put(c, row0, x, pw + 5, tui_attr(c->t, ROLE_CHART) | A_BOLD, title);
-	struct chart_colors cc = {.axis = muted, .curve = tui_attr(c->t, ROLE_CHART),
+	struct chart_colors cc = {.axis = muted,
+				  .curve = tui_attr(c->t, ROLE_CHART),
 				  .faint = muted};
 	int axis = row0 + 1 + ph;
 	chart_draw(c, ch, row0 + 1, x, 3, &cc);
@@ -368,8 +378,12 @@ static int draw_roc(struct chart_page *c, const struct modelview *m, int x, int 
 
 static const char *iv_power(double iv)
 {
-	return isnan(iv) ? "" : iv < 0.02 ? "useless" : iv < 0.1 ? "weak" : iv < 0.3 ? "medium"
-	       : iv < 0.5 ? "strong" : "very strong";
+	return isnan(iv)   ? ""
+	       : iv < 0.02 ? "useless"
+	       : iv < 0.1  ? "weak"
+	       : iv < 0.3  ? "medium"
+	       : iv < 0.5  ? "strong"
+			   : "very strong";
 }
 
 /* IV bars at (c->row, x), w columns wide; returns the rows used. */
@@ -405,10 +419,10 @@ static int draw_iv(struct chart_page *c, const struct modelview *m, int x, int w
 		int bx = x + nw + 9;
 		if (!isnan(v->iv))
 			chart_gauge(c, row, bx, barw, max > 0 ? v->iv / max : 0,
-			            tui_attr(c->t, useless ? ROLE_MUTED : ROLE_CHART));
+				    tui_attr(c->t, useless ? ROLE_MUTED : ROLE_CHART));
 		if (words)
-			chart_put(c, row, bx + barw + 1, c->w - bx - barw - 1, tui_attr(c->t, ROLE_MUTED),
-			          iv_power(v->iv));
+			chart_put(c, row, bx + barw + 1, c->w - bx - barw - 1,
+				  tui_attr(c->t, ROLE_MUTED), iv_power(v->iv));
 	}
 	return row - c->row;
 }
@@ -443,8 +457,8 @@ static void draw_charts(struct chart_page *c, struct models *s)
 }
 
 /* A table row from cells with widths; negative widths are right-aligned. */
-static void table_row(struct chart_page *c, int row, int x, const int *w, int n, const char *const *cells,
-		      const int *attrs)
+static void table_row(struct chart_page *c, int row, int x, const int *w, int n,
+		      const char *const *cells, const int *attrs)
 {
 	for (int i = 0; i < n && x < c->w; i++) {
 		int cw = w[i] < 0 ? -w[i] : w[i];
@@ -464,7 +478,8 @@ static void draw_points(struct chart_page *c, struct models *s)
 	cv_heading(c, s, head);
 	int fw = 8, bw = 6;
 	for (int i = 0; i < m->npoints; i++) {
-		int lf = (int)strlen(m->points[i].feature) + 1, lb = (int)strlen(m->points[i].bin) + 1;
+		int lf = (int)strlen(m->points[i].feature) + 1,
+		    lb = (int)strlen(m->points[i].bin) + 1;
 		fw = lf > fw ? lf : fw;
 		bw = lb > bw ? lb : bw;
 	}
@@ -489,14 +504,16 @@ static void draw_points(struct chart_page *c, struct models *s)
 	for (int i = 0; i < m->npoints; i++, c->row++) {
 		const struct modelview_point *pt = &m->points[i];
 		int cont = i > 0 && strcmp(m->points[i - 1].feature, pt->feature) == 0;
-		int pa = tui_attr(c->t, isnan(pt->points) ? ROLE_MUTED : pt->points < 0 ? ROLE_BAND_D
-										 : ROLE_BAND_A);
+		int pa = tui_attr(c->t, isnan(pt->points) ? ROLE_MUTED
+					: pt->points < 0  ? ROLE_BAND_D
+							  : ROLE_BAND_A);
 		int fa = cont ? tui_attr(c->t, ROLE_MUTED) : 0;
 		if (chart_y(c, c->row) < 0)
 			continue;
 		if (narrow) {
 			int w[] = {fw, bw, -8};
-			const char *cells[] = {pt->feature, pt->bin, nf(b[0], sizeof b[0], "%.1f", pt->points)};
+			const char *cells[] = {pt->feature, pt->bin,
+					       nf(b[0], sizeof b[0], "%.1f", pt->points)};
 			int a[] = {fa, 0, pa};
 			table_row(c, c->row, 1, w, 3, cells, a);
 		} else {
@@ -517,8 +534,8 @@ static void draw_weights(struct chart_page *c, struct models *s)
 {
 	const struct modelview *m = &s->mv;
 	char head[128], b[3][24];
-	snprintf(head, sizeof head, "Weights  intercept %s%s", nf(b[0], sizeof b[0], "%.4f", m->intercept),
-		 m->weights_cut ? " (cut)" : "");
+	snprintf(head, sizeof head, "Weights  intercept %s%s",
+		 nf(b[0], sizeof b[0], "%.4f", m->intercept), m->weights_cut ? " (cut)" : "");
 	cv_heading(c, s, head);
 	int fw = 8;
 	for (int i = 0; i < m->nweights; i++) {
@@ -537,7 +554,8 @@ static void draw_weights(struct chart_page *c, struct models *s)
 		if (chart_y(c, c->row) < 0)
 			continue;
 		int cont = i > 0 && strcmp(m->weights[i - 1].feature, x->feature) == 0;
-		const char *cells[] = {x->feature, x->level, nf(b[0], sizeof b[0], "%.4f", x->weight),
+		const char *cells[] = {x->feature, x->level,
+				       nf(b[0], sizeof b[0], "%.4f", x->weight),
 				       x->level[0] ? "" : nf(b[1], sizeof b[1], "%.4g", x->mean),
 				       x->level[0] ? "" : nf(b[2], sizeof b[2], "%.4g", x->sd)};
 		int a[] = {cont ? tui_attr(c->t, ROLE_MUTED) : 0, 0,
@@ -555,7 +573,8 @@ static void draw_params(struct chart_page *c, struct models *s)
 		per = 1;
 	for (int i = 0; i < m->nparams; i += per, c->row++)
 		for (int j = 0; j < per && i + j < m->nparams; j++) {
-			chart_put(c, c->row, 1 + j * cw, 13, tui_attr(c->t, ROLE_MUTED), m->params[i + j].key);
+			chart_put(c, c->row, 1 + j * cw, 13, tui_attr(c->t, ROLE_MUTED),
+				  m->params[i + j].key);
 			chart_put(c, c->row, 1 + j * cw + 13, cw - 14, 0, m->params[i + j].value);
 		}
 }
@@ -567,7 +586,7 @@ static void draw_terms(struct chart_page *c, struct models *s)
 	if (!m->has_rules) {
 		cv_heading(c, s, "Terms");
 		chart_put(c, c->row++, 2, c->w - 2, tui_attr(c->t, ROLE_MUTED),
-		          "The specification does not parse.");
+			  "The specification does not parse.");
 		return;
 	}
 	snprintf(head, sizeof head, "Terms  score = %g + the sum of the terms, clamped to 300-1000",
@@ -586,8 +605,8 @@ static void draw_terms(struct chart_page *c, struct models *s)
 		if (x->has_cap)
 			num_format(x->cap, cap, sizeof cap);
 		const char *cells[] = {feature_names[x->feature], d, wt, cap, x->code, x->text};
-		int a[] = {0, 0, tui_attr(c->t, x->weight < 0 ? ROLE_BAND_D : ROLE_BAND_A), 0, 0,
-			   tui_attr(c->t, ROLE_MUTED)};
+		int a[] = {0, 0, tui_attr(c->t, x->weight < 0 ? ROLE_BAND_D : ROLE_BAND_A),
+			   0, 0, tui_attr(c->t, ROLE_MUTED)};
 		table_row(c, c->row, 1, w, 6, cells, a);
 	}
 }
@@ -600,8 +619,8 @@ static void draw_gains(struct chart_page *c, struct models *s)
 	cv_heading(c, s, "Gains by decile  (riskiest first)");
 	int w[] = {-7, -10, -7, -18, -9, -12, -7};
 	int muted = tui_attr(c->t, ROLE_MUTED) | A_BOLD;
-	const char *h[] = {"decile", "customers", "bads", "PD range", "bad rate", "cum capture",
-			   "lift"};
+	const char *h[] = {"decile",   "customers",   "bads", "PD range",
+			   "bad rate", "cum capture", "lift"};
 	int ha[] = {muted, muted, muted, muted, muted, muted, muted};
 	table_row(c, c->row++, 1, w, 7, h, ha);
 	for (int i = 0; i < m->ngains; i++, c->row++) {
@@ -627,10 +646,13 @@ static void draw_calibration(struct chart_page *c, struct models *s)
 	if (!m->ncalibration)
 		return;
 	char head[160];
-	snprintf(head, sizeof head, "Calibration by band  (mean PD against the observed bad rate;"
-		 " A %s %d, B %s %d, C %s %d, D %s %d)", c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[0],
-		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[1], c->t->utf8 ? "\xe2\x89\xa5" : ">=",
-		 m->bands[2], c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[3]);
+	snprintf(head, sizeof head,
+		 "Calibration by band  (mean PD against the observed bad rate;"
+		 " A %s %d, B %s %d, C %s %d, D %s %d)",
+		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[0],
+		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[1],
+		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[2],
+		 c->t->utf8 ? "\xe2\x89\xa5" : ">=", m->bands[3]);
 	cv_heading(c, s, head);
 	int w[] = {6, -10, -7, -9, -10};
 	int muted = tui_attr(c->t, ROLE_MUTED) | A_BOLD;
@@ -642,7 +664,8 @@ static void draw_calibration(struct chart_page *c, struct models *s)
 		char b[4][24];
 		const char *cells[] = {k->band, nf(b[0], sizeof b[0], "%.0f", k->count),
 				       nf(b[1], sizeof b[1], "%.0f", k->bads),
-				       pct(b[2], sizeof b[2], k->mean_pd), pct(b[3], sizeof b[3], k->observed)};
+				       pct(b[2], sizeof b[2], k->mean_pd),
+				       pct(b[3], sizeof b[3], k->observed)};
 		int a[] = {tui_band_attr(c->t, k->band[0]), 0, 0, 0, 0};
 		table_row(c, c->row, 1, w, 5, cells, a);
 	}
@@ -656,8 +679,10 @@ static void draw_deciles(struct chart_page *c, struct models *s)
 	if (!m->ndeciles)
 		return;
 	char head[160], st[24], p[24];
-	snprintf(head, sizeof head, "Calibration by PD decile  (riskiest first; Hosmer-Lemeshow %s,"
-		 " %.0f df, p %s)", nf(st, sizeof st, "%.2f", m->hl), isnan(m->hl_df) ? 0 : m->hl_df,
+	snprintf(head, sizeof head,
+		 "Calibration by PD decile  (riskiest first; Hosmer-Lemeshow %s,"
+		 " %.0f df, p %s)",
+		 nf(st, sizeof st, "%.2f", m->hl), isnan(m->hl_df) ? 0 : m->hl_df,
 		 nf(p, sizeof p, "%.3g", m->hl_p));
 	cv_heading(c, s, head);
 	int w[] = {-7, -10, -7, -18, -9, -10};
@@ -716,8 +741,10 @@ static void m_draw(struct pane *p, struct tui *t)
 	char more[32] = "";
 	if (s->total > s->n)
 		snprintf(more, sizeof more, ", first %d shown", s->n);
-	snprintf(line, sizeof line, " Models (%d%s)  j/k select  J/K scroll  { } sections  Enter report"
-		 "  P promote  X retire", s->total, more);
+	snprintf(line, sizeof line,
+		 " Models (%d%s)  j/k select  J/K scroll  { } sections  Enter report"
+		 "  P promote  X retire",
+		 s->total, more);
 	wattron(p->win, ta);
 	tui_clear_to(p->win, 0, 0, p->w);
 	wattroff(p->win, ta);

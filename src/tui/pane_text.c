@@ -32,20 +32,20 @@ struct textview {
 	struct rd_buf buf;     /* the text */
 	struct tv_line *lines; /* its lines, in order */
 	int nlines, caplines;
-	int open;              /* the last line has no newline yet: more text goes on it */
-	struct tv_row *rows;   /* the lines laid out for width */
+	int open;            /* the last line has no newline yet: more text goes on it */
+	struct tv_row *rows; /* the lines laid out for width */
 	int nrows, caprows;
-	int width;             /* of rows; 0: not laid out yet */
-	int stale;             /* the text changed since rows were made */
-	int top;               /* first row shown */
-	size_t anchor;         /* byte of the top row: kept when the rows are made again */
-	int page;              /* rows of text at the last draw */
-	int wrap;              /* 1: long lines wrap; 0: they are cut, and pan */
-	int left;              /* columns panned (not wrapping) */
-	char find[128];        /* the text found, "" for none */
-	size_t *match;         /* where it is in the buffer, ascending */
+	int width;      /* of rows; 0: not laid out yet */
+	int stale;      /* the text changed since rows were made */
+	int top;        /* first row shown */
+	size_t anchor;  /* byte of the top row: kept when the rows are made again */
+	int page;       /* rows of text at the last draw */
+	int wrap;       /* 1: long lines wrap; 0: they are cut, and pan */
+	int left;       /* columns panned (not wrapping) */
+	char find[128]; /* the text found, "" for none */
+	size_t *match;  /* where it is in the buffer, ascending */
 	int nmatch, capmatch;
-	int cur;               /* the current match */
+	int cur; /* the current match */
 };
 
 /* ---- columns of UTF-8 text ---- */
@@ -128,7 +128,8 @@ void textview_add(struct textview *v, enum tv_role role, const char *s, size_t l
 		if (!v->open) {
 			if (v->nlines == v->caplines) {
 				v->caplines = v->caplines ? v->caplines * 2 : 64;
-				v->lines = rd_realloc(v->lines, (size_t)v->caplines * sizeof *v->lines);
+				v->lines = rd_realloc(v->lines,
+						      (size_t)v->caplines * sizeof *v->lines);
 			}
 			v->lines[v->nlines++] = (struct tv_line){at, 0, role, -1};
 		}
@@ -204,7 +205,8 @@ static void wrap_line(struct textview *v, int li, int w)
 			shown--;
 		add_row(v, li, l->off + at, shown, at ? indent : 0);
 		if (at == 0)
-			indent = l->hang >= 0 && l->hang <= w / 2 ? l->hang : hanging_indent(s, cut, w);
+			indent = l->hang >= 0 && l->hang <= w / 2 ? l->hang
+								  : hanging_indent(s, cut, w);
 		at += cut;
 		while (at < len && s[at] == ' ')
 			at++;
@@ -359,7 +361,8 @@ int textview_key(struct textview *v, struct tui *t, int ch)
 		v->wrap = !v->wrap;
 		v->left = 0;
 		v->stale = 1;
-		tui_status(t, 0, "%s", v->wrap ? "long lines wrap" : "long lines are cut: Left Right pan");
+		tui_status(t, 0, "%s",
+			   v->wrap ? "long lines wrap" : "long lines are cut: Left Right pan");
 		break;
 	case KEY_LEFT:
 	case KEY_RIGHT:
@@ -448,7 +451,9 @@ void textview_draw(struct textview *v, struct tui *t, WINDOW *win, int y, int h,
 	else
 		snprintf(where, sizeof where, " lines %d%s%d of %d%s ", shown ? v->top + 1 : v->top,
 			 dash, v->top + shown, v->nrows,
-			 v->wrap ? "" : v->left ? "  (cut, panned)" : "  (cut)");
+			 v->wrap   ? ""
+			 : v->left ? "  (cut, panned)"
+				   : "  (cut)");
 	int ww = text_width(where, strlen(where));
 	wattron(win, title_attr);
 	tui_clear_to(win, y, 0, w);
@@ -659,7 +664,8 @@ static void log_reload(struct pane *p, struct tui *t)
 		log_time((const char *)sqlite3_column_text(s, 4), when, sizeof when);
 		if (sqlite3_column_type(s, 5) == SQLITE_FLOAT) /* measured */
 			snprintf(sec, sizeof sec, "%.3f", sqlite3_column_double(s, 5));
-		else if (sqlite3_column_type(s, 5) == SQLITE_INTEGER) /* whole seconds: an old run */
+		else if (sqlite3_column_type(s, 5) ==
+			 SQLITE_INTEGER) /* whole seconds: an old run */
 			snprintf(sec, sizeof sec, "%lld", (long long)sqlite3_column_int64(s, 5));
 		const char *cells[] = {(const char *)sqlite3_column_text(s, 0),
 				       (const char *)sqlite3_column_text(s, 1),
@@ -689,7 +695,7 @@ static void log_reload(struct pane *p, struct tui *t)
 	textview_clear(v);
 	if (err.msg[0])
 		textview_line(v, TV_TEXT, err.msg, -1);
-	static const char *const run_head[] = {"id",	  "kind",    "status", "rows",
+	static const char *const run_head[] = {"id",      "kind",    "status", "rows",
 					       "started", "seconds", "command"};
 	static const int run_right[] = {1, 0, 0, 1, 0, 1, 0};
 	log_section(v, t, p->w, "Runs, newest first", run_head, run_right, 7, &runs,

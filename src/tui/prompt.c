@@ -13,9 +13,9 @@
 #include "riskdesk/complete.h"
 #include "tui.h"
 
-static struct tui *pt;         /* the console readline serves */
-static int pending = EOF;      /* the byte readline reads next */
-static char purpose[16];       /* "command", "search", "filter" */
+static struct tui *pt;    /* the console readline serves */
+static int pending = EOF; /* the byte readline reads next */
+static char purpose[16];  /* "command", "search", "filter" */
 static char prompt_text[32];
 static char search_origin[64]; /* the customer selected when `/` opened */
 
@@ -23,7 +23,7 @@ static char search_origin[64]; /* the customer selected when `/` opened */
 enum { HIST_COMMAND, HIST_FILTER, HIST_SEARCH, HIST_COUNT };
 static const char *const hist_purpose[HIST_COUNT] = {"command", "filter", "search"};
 static const char *const hist_file[HIST_COUNT] = {"history", "history-filter", "history-search"};
-static char hist_dir[4096];            /* where the files are, "" when nowhere */
+static char hist_dir[4096];                   /* where the files are, "" when nowhere */
 static HISTORY_STATE *hist_saved[HIST_COUNT]; /* each history while another is in use */
 static int hist_loaded[HIST_COUNT];
 static int hist_current = -1;
@@ -231,7 +231,9 @@ void prompt_open(struct tui *t, const char *initial, const char *what)
 {
 	snprintf(purpose, sizeof purpose, "%s", what);
 	snprintf(prompt_text, sizeof prompt_text, "%s",
-		 strcmp(what, "search") == 0 ? "/" : strcmp(what, "filter") == 0 ? "filter: " : ":");
+		 strcmp(what, "search") == 0   ? "/"
+		 : strcmp(what, "filter") == 0 ? "filter: "
+					       : ":");
 	t->prompting = 1;
 	matches_line[0] = '\0';
 	snprintf(search_origin, sizeof search_origin, "%s", t->selected);

@@ -20,7 +20,7 @@
 #define TUI_CACHE_PRAGMA "-4096"
 #define FULL_MIN_COLS 80 /* below this, or FULL_MIN_ROWS, one pane at a time */
 #define FULL_MIN_ROWS 24
-#define JOB_POLL_MS 100  /* the key loop's wake-up while a job runs */
+#define JOB_POLL_MS 100      /* the key loop's wake-up while a job runs */
 #define JOBS_MIN_PANE_ROWS 6 /* fewer rows for the panes: the jobs line replaces the tabs */
 
 static struct tui *the_tui; /* for the OOM hook and signal handlers */
@@ -145,7 +145,6 @@ static int idle(struct tui *t)
 	return changed;
 }
 
-
 static void place(const struct tui *t, struct pane *p, int y, int x, int h, int w)
 {
 	p->y = y, p->x = x, p->h = h, p->w = w;
@@ -225,8 +224,8 @@ static void draw_tabs(struct tui *t)
 	if (!t->tabs)
 		return;
 	static const char *const keys[PANE_COUNT] = {"c", "a", "p", "d", "m", "l", "o"};
-	static const char *const shorts[PANE_COUNT] = {"Cust", "Act", "Prof", "Drift",
-							"Models", "Log", "Out"};
+	static const char *const shorts[PANE_COUNT] = {"Cust",   "Act", "Prof", "Drift",
+						       "Models", "Log", "Out"};
 	const char *ind[2] = {t->ctx.settings.pii ? "PII on" : NULL,
 			      store_readonly(t->store) ? "read-only" : NULL};
 	const char *ind_short[2] = {"PII", "RO"};
@@ -239,7 +238,8 @@ static void draw_tabs(struct tui *t)
 		for (int i = 0; i < PANE_COUNT; i++) {
 			const char *name = level < 2 ? t->panes[i].ops->name : shorts[i];
 			if (level >= 4 && i != t->focus)
-				snprintf(label[i], sizeof label[i], level == 5 ? " %s" : " %s ", keys[i]);
+				snprintf(label[i], sizeof label[i], level == 5 ? " %s" : " %s ",
+					 keys[i]);
 			else
 				snprintf(label[i], sizeof label[i], " %s:%s ", keys[i], name);
 			x += text_cols(label[i]);
@@ -310,10 +310,10 @@ static const struct {
 	const char *name;
 	int code;
 } key_names[] = {
-	{"Enter", '\r'},       {"Enter", '\n'},      {"Enter", KEY_ENTER}, {"Esc", 27},
-	{"Tab", '\t'},         {"S-Tab", KEY_BTAB},  {"Space", ' '},       {"Up", KEY_UP},
-	{"Down", KEY_DOWN},    {"Left", KEY_LEFT},   {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE},
-	{"PgDn", KEY_NPAGE},   {"Home", KEY_HOME},   {"End", KEY_END},     {"BSpace", KEY_BACKSPACE},
+	{"Enter", '\r'},     {"Enter", '\n'},     {"Enter", KEY_ENTER}, {"Esc", 27},
+	{"Tab", '\t'},       {"S-Tab", KEY_BTAB}, {"Space", ' '},       {"Up", KEY_UP},
+	{"Down", KEY_DOWN},  {"Left", KEY_LEFT},  {"Right", KEY_RIGHT}, {"PgUp", KEY_PPAGE},
+	{"PgDn", KEY_NPAGE}, {"Home", KEY_HOME},  {"End", KEY_END},     {"BSpace", KEY_BACKSPACE},
 	{"C-c", 3}, /* arrives as SIGINT (cbreak): the key loop passes it on as this key */
 };
 
@@ -324,7 +324,8 @@ static int key_is(const char *name, size_t len, int ch)
 		return (unsigned char)name[0] == ch;
 	int known = 0;
 	for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
-		if (strlen(key_names[i].name) == len && strncmp(key_names[i].name, name, len) == 0) {
+		if (strlen(key_names[i].name) == len &&
+		    strncmp(key_names[i].name, name, len) == 0) {
 			known = 1;
 			if (key_names[i].code == ch)
 				return 1;
@@ -544,7 +545,8 @@ static void close_help(struct tui *t)
  * other key closes it. */
 static void help_key(struct tui *t, int ch)
 {
-	const struct rd_key_binding *hb = binding_for(ch, RD_KEYS_HELP), *gb = binding_for(ch, NULL);
+	const struct rd_key_binding *hb = binding_for(ch, RD_KEYS_HELP),
+				    *gb = binding_for(ch, NULL);
 	if (hb && ch == '/')
 		prompt_open(t, "", "search");
 	else if ((hb || (gb && !gb->command)) && help_view &&
@@ -592,7 +594,6 @@ static void show_front(struct tui *t, int id)
 	clear();
 	wnoutrefresh(stdscr);
 }
-
 
 /* Gives pane id the keyboard: the default three share the screen, the others come
  * forward; in the small layout each comes forward. A zoom ends. */
@@ -691,7 +692,8 @@ static void run_binding(struct tui *t, const struct rd_key_binding *b)
 		char question[400];
 		snprintf(question, sizeof question, "%s", *b->ask ? b->ask : line);
 		if (!*b->ask)
-			snprintf(question + strlen(question), sizeof question - strlen(question), "?");
+			snprintf(question + strlen(question), sizeof question - strlen(question),
+				 "?");
 		if (!tui_confirm(t, question)) {
 			if (b->declined)
 				tui_status(t, 0, "%s", b->declined);
@@ -776,7 +778,8 @@ static void on_mouse(struct tui *t)
 		return; /* a click acts once, when pressed (a heading's second click reverses) */
 	for (int i = 0; i < PANE_COUNT; i++) {
 		struct pane *p = &t->panes[i];
-		if (!p->win || ev.y < p->y || ev.y >= p->y + p->h || ev.x < p->x || ev.x >= p->x + p->w)
+		if (!p->win || ev.y < p->y || ev.y >= p->y + p->h || ev.x < p->x ||
+		    ev.x >= p->x + p->w)
 			continue;
 		t->focus = i;
 		int wheel = 0;
@@ -801,7 +804,8 @@ static int hook_select(void *ud, struct rd_ctx *ctx, const char *id, int show)
 	struct tui *t = ud;
 	char why[256];
 	t->hooked = 1;
-	int in_list = customers_select(&t->panes[PANE_CUSTOMERS], t, id, why, sizeof why, &ctx->err);
+	int in_list = customers_select(&t->panes[PANE_CUSTOMERS], t, id, why, sizeof why,
+				       &ctx->err);
 	if (in_list < 0)
 		return -1;
 	select_changed(t);
@@ -942,8 +946,8 @@ void tui_run(struct tui *t, const char *line)
 	int long_work = cmd && (cmd->flags & CMD_LONG);
 	if (t->job && !long_work && line_writes(cmd, argc, argv)) {
 		/* It would wait for the job's lock with the console frozen: say so instead. */
-		tui_status(t, 1, "%s: waits until \"%s\" ends (Ctrl-C or :cancel stops it)", argv[0],
-			   job_line(t));
+		tui_status(t, 1, "%s: waits until \"%s\" ends (Ctrl-C or :cancel stops it)",
+			   argv[0], job_line(t));
 		cmd_argv_free(argv);
 		return;
 	}
@@ -989,7 +993,8 @@ void tui_finish(struct tui *t, const char *line, int status, const char *error, 
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
 	if (status == RD_QUIT) {
 		char question[300];
-		snprintf(question, sizeof question, "\"%s\" runs in the background: stop it and quit?",
+		snprintf(question, sizeof question,
+			 "\"%s\" runs in the background: stop it and quit?",
 			 job_line(t) ? job_line(t) : "");
 		t->quit = !t->job || tui_confirm(t, question);
 	} else if (status != RD_OK) {
@@ -1078,7 +1083,8 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	struct rd_err terr = {{0}};
 	if (no_color && *no_color) {
 		theme = "mono";
-		theme_mono(&t->theme); /* the built-in one: a user's mono.theme may not add colour */
+		theme_mono(
+			&t->theme); /* the built-in one: a user's mono.theme may not add colour */
 	} else if (theme_load(theme, t->themes_dir, &t->theme, &terr)) {
 		fprintf(stderr, "riskdesk: %s\n", terr.msg);
 		return 2;

@@ -25,10 +25,10 @@ enum key_result {
 };
 
 struct pane_ops {
-	const char *name;                                   /* tab title */
-	void (*draw)(struct pane *p, struct tui *t);        /* paint p->win */
-	int (*key)(struct pane *p, struct tui *t, int ch);  /* enum key_result bits */
-	void (*reload)(struct pane *p, struct tui *t);      /* data changed underneath */
+	const char *name;                                  /* tab title */
+	void (*draw)(struct pane *p, struct tui *t);       /* paint p->win */
+	int (*key)(struct pane *p, struct tui *t, int ch); /* enum key_result bits */
+	void (*reload)(struct pane *p, struct tui *t);     /* data changed underneath */
 	/* Its size (p->h, p->w) may have changed: keep what is selected in view. May be NULL. */
 	void (*resize)(struct pane *p, struct tui *t);
 	void (*mouse)(struct pane *p, struct tui *t, int y, int x, int wheel); /* may be NULL */
@@ -50,36 +50,44 @@ struct pane {
 	void *state;    /* owned by the pane */
 };
 
-enum pane_id { PANE_CUSTOMERS, PANE_ACTIVITY, PANE_PROFILE, PANE_DRIFT, PANE_MODELS, PANE_LOG,
-	       PANE_OUTPUT, PANE_COUNT };
+enum pane_id {
+	PANE_CUSTOMERS,
+	PANE_ACTIVITY,
+	PANE_PROFILE,
+	PANE_DRIFT,
+	PANE_MODELS,
+	PANE_LOG,
+	PANE_OUTPUT,
+	PANE_COUNT
+};
 
 struct tui {
 	struct rd_store *store;
-	struct rd_ctx ctx;          /* commands run in this context */
-	struct rd_sink *sink;       /* the console sink (console_sink.c) */
+	struct rd_ctx ctx;    /* commands run in this context */
+	struct rd_sink *sink; /* the console sink (console_sink.c) */
 	struct pane panes[PANE_COUNT];
-	int focus;                  /* enum pane_id with the keyboard */
-	int front;                  /* the pane shown besides the default three, or -1 */
-	int rows, cols;             /* screen size */
-	int single;                 /* too small for the full layout: one pane at a time */
-	int utf8;                   /* the locale is UTF-8: block and braille characters */
-	int colors;                 /* 0, 8 or 256 */
+	int focus;      /* enum pane_id with the keyboard */
+	int front;      /* the pane shown besides the default three, or -1 */
+	int rows, cols; /* screen size */
+	int single;     /* too small for the full layout: one pane at a time */
+	int utf8;       /* the locale is UTF-8: block and braille characters */
+	int colors;     /* 0, 8 or 256 */
 	struct rd_theme theme;
-	const char *themes_dir;     /* the source or installed themes/, or NULL */
-	char status[512];           /* the status line's message */
-	int status_error;           /* it is an error */
-	char selected[64];          /* the selected customer's id, "" for none */
+	const char *themes_dir; /* the source or installed themes/, or NULL */
+	char status[512];       /* the status line's message */
+	int status_error;       /* it is an error */
+	char selected[64];      /* the selected customer's id, "" for none */
 	int quit;
-	int help;                   /* the key and command overlay is shown */
-	int zoom;                   /* the focused pane fills the screen (`zoom`) */
-	int hooked;                 /* the command being run acted through a console hook */
+	int help;                      /* the key and command overlay is shown */
+	int zoom;                      /* the focused pane fills the screen (`zoom`) */
+	int hooked;                    /* the command being run acted through a console hook */
 	struct rd_console_hooks hooks; /* the console's side of the console-only commands */
-	int prompting;              /* the prompt has the keyboard */
-	WINDOW *bar;                /* the bottom line: status or prompt */
-	WINDOW *tabs;               /* the top line: pane titles */
-	WINDOW *jobs;               /* the line above the bar while a job runs, or NULL */
-	struct tui_job *job;        /* the long command running on the worker thread, or NULL */
-	struct stale_state stale;   /* what is out of date, checked before every frame */
+	int prompting;                 /* the prompt has the keyboard */
+	WINDOW *bar;                   /* the bottom line: status or prompt */
+	WINDOW *tabs;                  /* the top line: pane titles */
+	WINDOW *jobs;                  /* the line above the bar while a job runs, or NULL */
+	struct tui_job *job;           /* the long command running on the worker thread, or NULL */
+	struct stale_state stale;      /* what is out of date, checked before every frame */
 };
 
 /* Colour attribute of a semantic role. */
@@ -175,9 +183,9 @@ struct textview *pane_textview(struct pane *p);
  * the main thread's jobs line, under lock. */
 struct job_progress {
 	pthread_mutex_t lock;
-	char what[64];                      /* report.what points here */
+	char what[64]; /* report.what points here */
 	struct sink_progress_report report;
-	int reported;                       /* 0 until the first report */
+	int reported; /* 0 until the first report */
 };
 /* The console sink: command output into the output view, progress bar in the bottom
  * line, Ctrl-C polled while a long command runs. With shared (a job's sink, on the worker

@@ -19,14 +19,18 @@ static void open_db(void)
 	static const char schema[] =
 		"CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, email TEXT, phone TEXT,"
 		" kind TEXT NOT NULL DEFAULT 'individual', created_at TEXT);"
-		"CREATE TABLE customer_attributes (customer_id TEXT, name TEXT, value TEXT, num REAL,"
+		"CREATE TABLE customer_attributes (customer_id TEXT, name TEXT, value TEXT, num "
+		"REAL,"
 		" PRIMARY KEY (customer_id, name)) WITHOUT ROWID;"
-		"CREATE TABLE credit_profiles (customer_id TEXT PRIMARY KEY, score INTEGER, band TEXT,"
+		"CREATE TABLE credit_profiles (customer_id TEXT PRIMARY KEY, score INTEGER, band "
+		"TEXT,"
 		" pd REAL, risk_level TEXT, segment TEXT, model_name TEXT, model_version INTEGER,"
-		" features TEXT, reasons TEXT, components TEXT, last_activity TEXT, computed_at TEXT);"
+		" features TEXT, reasons TEXT, components TEXT, last_activity TEXT, computed_at "
+		"TEXT);"
 		"INSERT INTO customers VALUES ('C1', 'Ann % _ \\', 'a@x', NULL, 'company', "
 		" '2025-01-02T03:04:05Z'), ('C2', NULL, NULL, NULL, 'individual', NULL);"
-		"INSERT INTO credit_profiles VALUES ('C1', 480, 'E', 0.3, 'CRITICAL', 'new', 'rules',"
+		"INSERT INTO credit_profiles VALUES ('C1', 480, 'E', 0.3, 'CRITICAL', 'new', "
+		"'rules',"
 		" 1, '{\"return_rate\":0.5}', '[]', NULL, '2025-06-01', '2025-06-30T00:00:00Z');";
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
 	    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)

@@ -77,8 +77,8 @@ static inline int fuzz_newest_model(struct fuzz_fixture *fx, char *ref, size_t n
 {
 	sqlite3_stmt *s;
 	struct rd_err err;
-	if (store_prepare(fx->st, "SELECT name, version FROM models ORDER BY rowid DESC LIMIT 1", &s,
-			  &err))
+	if (store_prepare(fx->st, "SELECT name, version FROM models ORDER BY rowid DESC LIMIT 1",
+			  &s, &err))
 		return -1;
 	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
 	if (rc == 0)
@@ -91,14 +91,16 @@ static inline int fuzz_newest_model(struct fuzz_fixture *fx, char *ref, size_t n
 /* recompute all: every profile in range, or a failure that changed no profile. */
 static inline void fuzz_recompute_checked(struct fuzz_fixture *fx)
 {
-	static const char sum[] =
-		"SELECT count(*) * 1000003 + total(score) + total(model_version) FROM credit_profiles";
+	static const char sum[] = "SELECT count(*) * 1000003 + total(score) + total(model_version) "
+				  "FROM credit_profiles";
 	long long before = store_int(fx->st, sum, -1);
 	long long history = store_int(fx->st, "SELECT count(*) FROM score_history", -1);
 	if (cmd_run_line(&fx->ctx, "recompute all") == RD_OK) {
-		if (store_int(fx->st, "SELECT count(*) FROM credit_profiles WHERE score BETWEEN 300"
-				      " AND 1000 AND pd > 0 AND pd < 1 AND band IN ('A', 'B', 'C',"
-				      " 'D', 'E')", -1) != 3)
+		if (store_int(fx->st,
+			      "SELECT count(*) FROM credit_profiles WHERE score BETWEEN 300"
+			      " AND 1000 AND pd > 0 AND pd < 1 AND band IN ('A', 'B', 'C',"
+			      " 'D', 'E')",
+			      -1) != 3)
 			abort();
 	} else if (store_int(fx->st, sum, -1) != before ||
 		   store_int(fx->st, "SELECT count(*) FROM score_history", -1) != history) {

@@ -42,14 +42,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (load_file(&job, "customers", file, &opts, &rep, &err) != 0 &&
 	    store_int(st, "SELECT count(*) FROM customers", -1) != 0)
 		abort();
-	/* Whatever a mapping says, an attribute has a name and nothing holds a NUL. */
+		/* Whatever a mapping says, an attribute has a name and nothing holds a NUL. */
 #define HAS_NUL(c) " instr(CAST(" c " AS BLOB), x'00')"
+	/* clang-format cannot lay out strings joined with macros: */
+	/* clang-format off */
 	if (store_int(st,
 		      "SELECT (SELECT count(*) FROM attributes WHERE trim(name) = '' OR" HAS_NUL("name")
 		      ") + (SELECT count(*) FROM customer_attributes WHERE" HAS_NUL("value")
 		      ") + (SELECT count(*) FROM customers WHERE" HAS_NUL("id") ")",
 		      -1) != 0)
 		abort();
+	/* clang-format on */
 	sink_free(sink);
 	store_close(st);
 	unlink(map);

@@ -13,9 +13,9 @@
 #define NCUST 500
 
 static const char *const names[] = {
-	"Anna Lehmann", "anna lehmann", "Ben Koch",    "Zoe Silva",    "\xc3\x89mile Durand",
-	"Lina Becker",  "Lina Braun",   "lina b",      "O'Brien & Co", "Max_Power",
-	"100% Juice",   "Lars Lange",   "",            "Ben Koch",     "ZOE silva",
+	"Anna Lehmann", "anna lehmann", "Ben Koch", "Zoe Silva",    "\xc3\x89mile Durand",
+	"Lina Becker",  "Lina Braun",   "lina b",   "O'Brien & Co", "Max_Power",
+	"100% Juice",   "Lars Lange",   "",         "Ben Koch",     "ZOE silva",
 };
 
 /* The id of customer j: short ones, and a few longer than browse_row.id holds that share
@@ -49,7 +49,11 @@ static const char *cust_name(int j, char *buf, size_t n)
 
 static char band_of(int score)
 {
-	return score >= 800 ? 'A' : score >= 700 ? 'B' : score >= 600 ? 'C' : score >= 500 ? 'D' : 'E';
+	return score >= 800   ? 'A'
+	       : score >= 700 ? 'B'
+	       : score >= 600 ? 'C'
+	       : score >= 500 ? 'D'
+			      : 'E';
 }
 
 static void exec(struct rd_store *st, const char *sql)
@@ -68,17 +72,19 @@ static struct rd_store *make_store(void)
 	struct rd_err err = {{0}};
 	exec(st, "BEGIN");
 	/* name_key as the load writes it */
-	assert_int_equal(store_prepare(st, "INSERT INTO customers(id, name, kind, name_key)"
-					   " VALUES (?1, ?2, ?3, rd_fold(?2))",
+	assert_int_equal(store_prepare(st,
+				       "INSERT INTO customers(id, name, kind, name_key)"
+				       " VALUES (?1, ?2, ?3, rd_fold(?2))",
 				       &c, &err),
 			 0);
 	assert_int_equal(
-		store_prepare(st,
-			      "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
-			      " segment, model_name, model_version, features, reasons, last_activity,"
-			      " computed_at, fvec) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, 'rules', 1, '{}',"
-			      " '[]', ?6, '2025-06-30', ?7)",
-			      &p, &err),
+		store_prepare(
+			st,
+			"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+			" segment, model_name, model_version, features, reasons, last_activity,"
+			" computed_at, fvec) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, 'rules', 1, '{}',"
+			" '[]', ?6, '2025-06-30', ?7)",
+			&p, &err),
 		0);
 	for (int i = 0; i < NCUST; i++) {
 		int j = (i * 7919) % NCUST;
@@ -111,7 +117,8 @@ static struct rd_store *make_store(void)
 		double f[FEAT_COUNT];
 		unsigned char packed[FEATURES_PACKED];
 		for (int k = 0; k < FEAT_COUNT; k++)
-			f[k] = (j * (k + 3)) % 17 / (k % 2 ? 4.0 : 1.0) - (k == FEAT_AMOUNT_STD ? 2 : 0);
+			f[k] = (j * (k + 3)) % 17 / (k % 2 ? 4.0 : 1.0) -
+			       (k == FEAT_AMOUNT_STD ? 2 : 0);
 		if (j % 19 == 0)
 			f[FEAT_RETURN_RATE] = NAN;
 		features_pack(f, packed);
@@ -166,8 +173,8 @@ static void ref_order(struct rd_buf *b, enum browse_sort sort, int desc)
 }
 
 struct list {
-	char **id;   /* owned */
-	char **name; /* owned; NULL for a NULL name */
+	char **id;     /* owned */
+	char **name;   /* owned; NULL for a NULL name */
 	char **folded; /* owned; the folded id and name, joined by a newline */
 	int n;
 };
@@ -191,9 +198,10 @@ static struct list reference(struct rd_store *st, const struct browse_query *q)
 	sqlite3_stmt *s;
 	struct list l = {0};
 	buf_puts(&sql, "SELECT c.id, c.name");
-	buf_puts(&sql, q->sort <= BROWSE_BY_NAME
-			       ? " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
-			       : " FROM credit_profiles p JOIN customers c ON c.id = p.customer_id");
+	buf_puts(&sql,
+		 q->sort <= BROWSE_BY_NAME
+			 ? " FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
+			 : " FROM credit_profiles p JOIN customers c ON c.id = p.customer_id");
 	if (q->filter)
 		buf_printf(&sql, " WHERE %s", expr_sql(q->filter));
 	ref_order(&sql, q->sort, q->desc);
@@ -381,8 +389,9 @@ static void test_filter(void **state)
 {
 	(void)state;
 	struct rd_store *st = make_store();
-	static const char *const filters[] = {"band=E",  "score<600 and kind=company", "name~lina",
-					      "not band in (A,B)", "id=C00007", "score is null"};
+	static const char *const filters[] = {"band=E",    "score<600 and kind=company",
+					      "name~lina", "not band in (A,B)",
+					      "id=C00007", "score is null"};
 	struct rd_err err = {{0}};
 	for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
 		struct rd_expr *e = expr_compile(filters[f], st, &err);
@@ -390,7 +399,8 @@ static void test_filter(void **state)
 			fail_msg("%s: %s", filters[f], err.msg);
 		for (int i = 0, sort; (sort = sort_checked(i)) >= 0; i++)
 			for (int desc = 0; desc < 2; desc++) {
-				struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc,
+				struct browse_query q = {.sort = (enum browse_sort)sort,
+							 .desc = desc,
 							 .filter = e};
 				check_paging(st, &q, 9);
 			}
@@ -453,8 +463,9 @@ static void check_search(struct rd_store *st, const struct browse_query *q, cons
 	if (rc < 0)
 		fail_msg("search '%s': %s", text, err.msg);
 	if (want < 0 && rc != 0)
-		fail_msg("search %s '%s' from %d (sort %s%s): found %s, expected nothing", dirs[dir],
-			 text, at, browse_sort_name(q->sort), q->desc ? " desc" : "", found.id);
+		fail_msg("search %s '%s' from %d (sort %s%s): found %s, expected nothing",
+			 dirs[dir], text, at, browse_sort_name(q->sort), q->desc ? " desc" : "",
+			 found.id);
 	if (want >= 0 && (rc != 1 || !same_id(found.id, l->id[want])))
 		fail_msg("search %s '%s' from %d (sort %s%s): found %s, expected %s", dirs[dir],
 			 text, at, browse_sort_name(q->sort), q->desc ? " desc" : "",
@@ -468,16 +479,18 @@ static void test_search(void **state)
 	(void)state;
 	struct rd_store *st = make_store();
 	static const char *const texts[] = {
-		"C0012", "C00", "C", "L000", "lina", "LINA B", "ben", "z", "\xc3\x89mi", "emile",
-		"O'", "max_", "100%", "Long \xc3\xa9", "nobody", "A", "", "koch", "-0041",
-		"\xc3\xa9\xc3\xa9\xc3\xa9",
+		"C0012",  "C00",  "C",    "L000",          "lina",
+		"LINA B", "ben",  "z",    "\xc3\x89mi",    "emile",
+		"O'",     "max_", "100%", "Long \xc3\xa9", "nobody",
+		"A",      "",     "koch", "-0041",         "\xc3\xa9\xc3\xa9\xc3\xa9",
 	};
 	struct rd_err err = {{0}};
 	struct rd_expr *e = expr_compile("band in (D,E)", st, &err);
 	for (int f = 0; f < 2; f++)
 		for (int i = 0, sort; (sort = sort_checked(i)) >= 0; i++)
 			for (int desc = 0; desc < 2; desc++) {
-				struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc,
+				struct browse_query q = {.sort = (enum browse_sort)sort,
+							 .desc = desc,
 							 .filter = f ? e : NULL};
 				struct list l = reference(st, &q);
 				for (size_t p = 0; p < sizeof texts / sizeof *texts; p++)
@@ -547,7 +560,8 @@ static void test_search_parts(void **state)
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
 	exec(st, "INSERT INTO customers(id, name, name_key) VALUES ('C001', NULL, NULL),"
-		 " ('C002', 'Zed', 'zed'), ('Q1', 'C00 Holding', 'c00 holding'), ('A1', 'Aaron', 'aaron')");
+		 " ('C002', 'Zed', 'zed'), ('Q1', 'C00 Holding', 'c00 holding'), ('A1', 'Aaron', "
+		 "'aaron')");
 	exec(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
 		 " INSERT INTO customers(id, name, name_key) SELECT printf('F%03d', i),"
 		 " printf('Y%03d', i), printf('y%03d', i) FROM n");
@@ -633,8 +647,9 @@ static void test_feature_sort(void **state)
 	assert_null(browse_sort_name(BROWSE_SORT_COUNT));
 	double v = NAN;
 	sqlite3_stmt *s;
-	assert_int_equal(store_prepare(st, "SELECT rd_feature(fvec, ?1) FROM credit_profiles"
-					   " WHERE customer_id = ?2",
+	assert_int_equal(store_prepare(st,
+				       "SELECT rd_feature(fvec, ?1) FROM credit_profiles"
+				       " WHERE customer_id = ?2",
 				       &s, &err),
 			 0);
 	sqlite3_bind_int(s, 1, FEAT_RETURN_RATE);
@@ -660,15 +675,17 @@ static void test_migration_name_key(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	exec(st, "DROP INDEX customers_name_key; DROP INDEX profiles_pd; DROP INDEX profiles_segment;"
-		 " ALTER TABLE customers DROP COLUMN name_key;"
-		 " INSERT INTO customers(id, name) VALUES ('a', '\xc3\x89mile'), ('b', 'zed'),"
-		 " ('c', NULL), ('d', 'Emil'); PRAGMA user_version = 13");
+	exec(st,
+	     "DROP INDEX customers_name_key; DROP INDEX profiles_pd; DROP INDEX profiles_segment;"
+	     " ALTER TABLE customers DROP COLUMN name_key;"
+	     " INSERT INTO customers(id, name) VALUES ('a', '\xc3\x89mile'), ('b', 'zed'),"
+	     " ('c', NULL), ('d', 'Emil'); PRAGMA user_version = 13");
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE name_key IS rd_fold(name)"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customers WHERE name_key IS rd_fold(name)"),
 			 4);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
 				      " ('customers_name_key', 'profiles_pd', 'profiles_segment')"),
@@ -733,7 +750,8 @@ static void test_score_history(void **state)
 		char sql[256];
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-			 " model_version, computed_at) VALUES ('%s', %d, 'C', 0.1, 'rules', 1, '2025')",
+			 " model_version, computed_at) VALUES ('%s', %d, 'C', 0.1, 'rules', 1, "
+			 "'2025')",
 			 i % 3 ? "C00001" : "C00002", 500 + i);
 		exec(st, sql);
 	}
@@ -783,13 +801,18 @@ static void test_query_plans(void **state)
 	struct rd_err err = {{0}};
 	struct trace t = {0};
 	sqlite3_trace_v2(store_db(st), SQLITE_TRACE_STMT, trace_stmt, &t);
-	static const char *const filters[] = {NULL, "band=E", "id=C00007", "name~lina and score>500",
-					      "last_activity>2025-03-01", "band in (C,D,E)"};
+	static const char *const filters[] = {NULL,
+					      "band=E",
+					      "id=C00007",
+					      "name~lina and score>500",
+					      "last_activity>2025-03-01",
+					      "band in (C,D,E)"};
 	for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
 		struct rd_expr *e = filters[f] ? expr_compile(filters[f], st, &err) : NULL;
 		for (int sort = 0; sort < BROWSE_SORT_COUNT; sort++)
 			for (int desc = 0; desc < 2; desc++) {
-				struct browse_query q = {.sort = (enum browse_sort)sort, .desc = desc,
+				struct browse_query q = {.sort = (enum browse_sort)sort,
+							 .desc = desc,
 							 .filter = e};
 				struct browse_row r[NCUST], found;
 				int n = browse_page(st, &q, NULL, 0, 10, r, &err);
@@ -802,8 +825,8 @@ static void test_query_plans(void **state)
 				browse_search(st, &q, "lina br", NULL, BROWSE_AT, &found, &err);
 				/* through the name index */
 				browse_search(st, &q, "zzz", NULL, BROWSE_AT, &found, &err);
-				browse_search(st, &q, "C0049", n > 0 ? &r[0] : NULL, BROWSE_PREVIOUS,
-					      &found, &err);
+				browse_search(st, &q, "C0049", n > 0 ? &r[0] : NULL,
+					      BROWSE_PREVIOUS, &found, &err);
 				/* from the NULL names / activities */
 				if (browse_page(st, &q, NULL, 0, NCUST, r, &err) > 0)
 					browse_page(st, &q, &r[0], 0, 3, r, &err);
@@ -825,7 +848,8 @@ static void test_query_plans(void **state)
 		int candidates = strstr(t.sql[i], " m CROSS JOIN") != NULL;
 		int page = strncmp(t.sql[i], "SELECT c.id, c.name, p.customer_id", 34) == 0;
 		int feature = strstr(t.sql[i], "(SELECT p.customer_id AS kid") != NULL;
-		int filtered = strstr(t.sql[i], "AS k FROM credit_profiles p JOIN customers c") != NULL;
+		int filtered = strstr(t.sql[i], "AS k FROM credit_profiles p JOIN customers c") !=
+			       NULL;
 		int covering = 0;
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(s, 3);
@@ -838,7 +862,8 @@ static void test_query_plans(void **state)
 			/* the candidates reach their customer and profile by key */
 			int by_key = !candidates ||
 				     ((strncmp(d, "SEARCH c ", 9) != 0 || strstr(d, "(rowid=?)")) &&
-				      (strncmp(d, "SEARCH p ", 9) != 0 || strstr(d, "customer_id=?)")));
+				      (strncmp(d, "SEARCH p ", 9) != 0 ||
+				       strstr(d, "customer_id=?)")));
 			if (bare_scan || automatic || (page && !candidates && !feature && sorts) ||
 			    !by_key)
 				fail_msg("plan '%s' of\n  %s", d, t.sql[i]);

@@ -47,7 +47,8 @@ static void populate(struct rd_store *st)
 		store_exec(st,
 			   "INSERT INTO attributes(name, type) VALUES ('region', 'categorical'),"
 			   " ('income', 'numeric');"
-			   "INSERT INTO customers(id) VALUES ('C1'), ('C2'), ('C3'), ('C4'), ('C5'),"
+			   "INSERT INTO customers(id) VALUES ('C1'), ('C2'), ('C3'), ('C4'), "
+			   "('C5'),"
 			   " ('C6');"
 			   "INSERT INTO customer_attributes(customer_id, name, value, num) VALUES"
 			   " ('C1', 'region', 'north', NULL), ('C1', 'income', '500', 500),"
@@ -58,34 +59,37 @@ static void populate(struct rd_store *st)
 			   &err),
 		0);
 	sqlite3_stmt *m;
-	assert_int_equal(store_prepare(st,
-				       "INSERT INTO models(name, version, algo, segment, status, spec,"
-				       " created_at) VALUES ('sc', 1, 'scorecard', 'new', 'champion', ?1,"
-				       " '2025-01-01T00:00:00Z')",
-				       &m, &err),
-			 0);
+	assert_int_equal(
+		store_prepare(st,
+			      "INSERT INTO models(name, version, algo, segment, status, spec,"
+			      " created_at) VALUES ('sc', 1, 'scorecard', 'new', 'champion', ?1,"
+			      " '2025-01-01T00:00:00Z')",
+			      &m, &err),
+		0);
 	sqlite3_bind_text(m, 1, spec, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(m), SQLITE_DONE);
 	sqlite3_finalize(m);
 	static const struct {
 		const char *id, *segment;
 		double orders;
-	} rows[] = {{"C1", "new", 1}, {"C2", "new", 5},	 {"C3", "new", 12},
+	} rows[] = {{"C1", "new", 1},  {"C2", "new", 5}, {"C3", "new", 12},
 		    {"C4", "new", 15}, {"C5", "new", 2}, {"C6", "existing", 40}};
 	sqlite3_stmt *p, *s;
-	assert_int_equal(store_prepare(st,
-				       "INSERT INTO credit_profiles(customer_id, score, band, pd,"
-				       " risk_level, segment, model_name, model_version, features, reasons,"
-				       " computed_at, fvec) VALUES (?1, 600, 'C', 0.05, 'MEDIUM', ?2, 'sc',"
-				       " 1, '{}', '[]', '2025-01-31T00:00:00Z', ?3)",
-				       &p, &err),
-			 0);
-	assert_int_equal(store_prepare(st,
-				       "INSERT INTO snapshot_rows(month, customer_id, score, band, pd,"
-				       " segment, model_name, model_version, fvec) VALUES ('2025-01', ?1,"
-				       " 600, 'C', 0.05, ?2, 'sc', 1, ?3)",
-				       &s, &err),
-			 0);
+	assert_int_equal(
+		store_prepare(st,
+			      "INSERT INTO credit_profiles(customer_id, score, band, pd,"
+			      " risk_level, segment, model_name, model_version, features, reasons,"
+			      " computed_at, fvec) VALUES (?1, 600, 'C', 0.05, 'MEDIUM', ?2, 'sc',"
+			      " 1, '{}', '[]', '2025-01-31T00:00:00Z', ?3)",
+			      &p, &err),
+		0);
+	assert_int_equal(
+		store_prepare(st,
+			      "INSERT INTO snapshot_rows(month, customer_id, score, band, pd,"
+			      " segment, model_name, model_version, fvec) VALUES ('2025-01', ?1,"
+			      " 600, 'C', 0.05, ?2, 'sc', 1, ?3)",
+			      &s, &err),
+		0);
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
 		double f[FEAT_COUNT] = {0};
 		unsigned char vec[FEATURES_PACKED];
@@ -104,8 +108,8 @@ static void populate(struct rd_store *st)
 	sqlite3_finalize(s);
 }
 
-static void bin_is(const struct charan_column *c, int b, const char *label, double ref,
-		   double cur, double points, double shift)
+static void bin_is(const struct charan_column *c, int b, const char *label, double ref, double cur,
+		   double points, double shift)
 {
 	assert_true(b < c->nbins);
 	assert_string_equal(c->bins[b].label, label);
@@ -123,7 +127,8 @@ static void check_report(const struct charan_report *r)
 	assert_true(fabs(r->ref_rows - 100) < 1e-12);
 	assert_int_equal(r->ncols, 3);
 	/* By |total|: region −5.2, orders_total +3, income +2. */
-	const struct charan_column *region = &r->cols[0], *orders = &r->cols[1], *income = &r->cols[2];
+	const struct charan_column *region = &r->cols[0], *orders = &r->cols[1],
+				   *income = &r->cols[2];
 	assert_string_equal(region->name, "region");
 	assert_string_equal(orders->name, "orders_total");
 	assert_string_equal(income->name, "income");
@@ -207,7 +212,8 @@ static void test_not_applicable(void **state)
 	/* A hand-written scorecard without counts: no reference population. */
 	assert_int_equal(
 		store_exec(st,
-			   "INSERT INTO models(name, version, algo, segment, status, spec, created_at)"
+			   "INSERT INTO models(name, version, algo, segment, status, spec, "
+			   "created_at)"
 			   " VALUES ('bare', 1, 'scorecard', 'all', 'challenger', '{\"algo\":"
 			   "\"scorecard\",\"intercept\":0,\"columns\":[{\"name\":\"orders_total\","
 			   "\"coef\":-1,\"bins\":[{\"hi\":null,\"woe\":0,\"points\":0}]}]}',"

@@ -108,9 +108,13 @@ static void test_audit_and_read_only(void **state)
 static void test_join_round_trip(void **state)
 {
 	(void)state;
-	const char *words[] = {"recompute", "--id", "all", "zz O'Brien", "", "#not a comment",
-			       "a\\b", "tab\there", "line\nbreak", "\"dq\"", "'", "''", "--json",
-			       "x y z", "C0001", "é ü", "\\", "where", "band=E"};
+	const char *words[] = {"recompute",  "--id",      "all",
+			       "zz O'Brien", "",          "#not a comment",
+			       "a\\b",       "tab\there", "line\nbreak",
+			       "\"dq\"",     "'",         "''",
+			       "--json",     "x y z",     "C0001",
+			       "é ü",        "\\",        "where",
+			       "band=E"};
 	int n = (int)(sizeof words / sizeof *words);
 	char *line = cmd_join(n, words);
 	int argc;
@@ -172,10 +176,20 @@ static void test_long_values_cut(void **state)
 	memset(big, 'x', n);
 	big[n] = '\0';
 	const char *const forms[][4] = {
-		{"help", big}, {"set", "pii", big}, {"set", "as-of", big}, {"set", big, "1"},
-		{"theme", big}, {"export", big, "f.csv"}, {"runs", "--limit", big},
-		{"gen", "d", "--customers", big}, {"drift", "--since", big}, {"drift", "--model", big},
-		{"show", big}, {"history", big}, {"recompute", "--id", big}, {big},
+		{"help", big},
+		{"set", "pii", big},
+		{"set", "as-of", big},
+		{"set", big, "1"},
+		{"theme", big},
+		{"export", big, "f.csv"},
+		{"runs", "--limit", big},
+		{"gen", "d", "--customers", big},
+		{"drift", "--since", big},
+		{"drift", "--model", big},
+		{"show", big},
+		{"history", big},
+		{"recompute", "--id", big},
+		{big},
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		int argc = 0;
@@ -185,8 +199,9 @@ static void test_long_values_cut(void **state)
 		assert_int_not_equal(test_run(st, line, &err), RD_OK);
 		free(line);
 		if (strlen(err.msg) > 400 || !strstr(err.msg, "(100000 bytes)"))
-			fail_msg("%s: %.200s... (%zu bytes)", forms[i][0] == big ? "command" : forms[i][0],
-				 err.msg, strlen(err.msg));
+			fail_msg("%s: %.200s... (%zu bytes)",
+				 forms[i][0] == big ? "command" : forms[i][0], err.msg,
+				 strlen(err.msg));
 	}
 	free(big);
 	store_close(st);
@@ -297,9 +312,9 @@ static void test_console_hooks(void **state)
 	struct rd_store *st = one_customer_store();
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
-	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
-					       fake_sort,  fake_zoom,   fake_pane,   fake_theme,
-					       fake_cancel};
+	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter,
+					       fake_search, fake_sort,   fake_zoom,
+					       fake_pane,   fake_theme,  fake_cancel};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
@@ -320,7 +335,8 @@ static void test_console_hooks(void **state)
 	assert_int_equal(cmd_run_line(&ctx, "filter name ~ \"Ann L\""), RD_OK);
 	assert_string_equal(f.arg, "name ~ \"Ann L\"");
 	assert_int_equal(f.flag, 1);
-	char *line = cmd_join(2, (const char *const[]){"filter", "name ~ 'Ann L' and kind=individual"});
+	char *line = cmd_join(2, (const char *const[]){"filter",
+						       "name ~ 'Ann L' and kind=individual"});
 	assert_int_equal(cmd_run_line(&ctx, line), RD_OK);
 	free(line);
 	assert_string_equal(f.arg, "name ~ 'Ann L' and kind=individual");
@@ -399,16 +415,16 @@ static void test_key_bindings(void **state)
 	struct rd_store *st = one_customer_store();
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
-	const struct rd_console_hooks hooks = {&f,	   fake_select, fake_filter, fake_search,
-					       fake_sort,  fake_zoom,   fake_pane,   fake_theme,
-					       fake_cancel};
+	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter,
+					       fake_search, fake_sort,   fake_zoom,
+					       fake_pane,   fake_theme,  fake_cancel};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
 	ctx.console = &hooks;
 	static const char *const values[][2] = {
-		{"{customer}", "C1"}, {"{model}", "rules@1"}, {"{sort}", "score"},
-		{"{sort-next}", "band"}, {"{sort-dir}", "asc"}, {"{sort-flip}", "desc"},
+		{"{customer}", "C1"},    {"{model}", "rules@1"}, {"{sort}", "score"},
+		{"{sort-next}", "band"}, {"{sort-dir}", "asc"},  {"{sort-flip}", "desc"},
 	};
 	int n = 0;
 	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++, n++) {
@@ -556,16 +572,11 @@ static void test_help_matches_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_usage_errors),
-		cmocka_unit_test(test_audit_and_read_only),
-		cmocka_unit_test(test_join_round_trip),
-		cmocka_unit_test(test_recompute_id_is_data),
-		cmocka_unit_test(test_long_values_cut),
-		cmocka_unit_test(test_console_hooks),
-		cmocka_unit_test(test_key_bindings),
-		cmocka_unit_test(test_help_matches_code),
+		cmocka_unit_test(test_split),           cmocka_unit_test(test_table),
+		cmocka_unit_test(test_usage_errors),    cmocka_unit_test(test_audit_and_read_only),
+		cmocka_unit_test(test_join_round_trip), cmocka_unit_test(test_recompute_id_is_data),
+		cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_console_hooks),
+		cmocka_unit_test(test_key_bindings),    cmocka_unit_test(test_help_matches_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,8 +93,8 @@ static int setup_dir(void **state)
 static int teardown_dir(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"a.csv", "ab.json", ".hidden", "my file.csv",
-					    "it's.csv", "data/orders.csv", "data", ".config"};
+	static const char *const files[] = {"a.csv",    "ab.json",         ".hidden", "my file.csv",
+					    "it's.csv", "data/orders.csv", "data",    ".config"};
 	char p[512];
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		snprintf(p, sizeof p, "%s/%s", tmpdir, files[i]);
@@ -115,7 +115,9 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|label|list|load|model|models|pane|promote|quit|recompute"));
+	assert_non_null(
+		strstr(all, "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|label|"
+			    "list|load|model|models|pane|promote|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
@@ -156,8 +158,10 @@ static void test_subcommands(void **state)
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
-	check(NULL, "help ", "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|model|models|pane|promote|quit|recompute|retire|rules|"
-			    "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
+	check(NULL, "help ",
+	      "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|"
+	      "model|models|pane|promote|quit|recompute|retire|rules|"
+	      "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */
 	check(NULL, "sort ",
@@ -227,8 +231,8 @@ static void test_paths(void **state)
 	int len = (int)strlen(d);
 
 	snprintf(line, sizeof line, "load customers %s/", d);
-	snprintf(want, sizeof want, "%s/a.csv|%s/ab.json|%s/data/|%s/it\\'s.csv|%s/my\\ file.csv", d, d,
-		 d, d, d);
+	snprintf(want, sizeof want, "%s/a.csv|%s/ab.json|%s/data/|%s/it\\'s.csv|%s/my\\ file.csv",
+		 d, d, d, d, d);
 	check_at(NULL, line, -1, 100, want, 15);
 
 	snprintf(line, sizeof line, "load customers %s/a", d);
@@ -310,7 +314,8 @@ static void test_quoting(void **state)
 	snprintf(want, sizeof want, "\"%s/my file.csv\"", d);
 	check_at(NULL, line, -1, 100, want, 17);
 	/* every file candidate reads back, through cmd_split, as the file's name */
-	static const char *const typed[] = {"%s/my", "\"%s/my", "'%s/my", "%s/it", "'%s/it", "\"%s/it"};
+	static const char *const typed[] = {"%s/my", "\"%s/my", "'%s/my",
+					    "%s/it", "'%s/it",  "\"%s/it"};
 	for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
 		char word[600];
 		snprintf(word, sizeof word, typed[i], d);
@@ -323,7 +328,8 @@ static void test_quoting(void **state)
 		char **argv;
 		assert_int_equal(cmd_split(line, &argc, &argv, NULL), 0);
 		assert_int_equal(argc, 3);
-		snprintf(want, sizeof want, strstr(typed[i], "my") ? "%s/my file.csv" : "%s/it's.csv", d);
+		snprintf(want, sizeof want,
+			 strstr(typed[i], "my") ? "%s/my file.csv" : "%s/it's.csv", d);
 		assert_string_equal(argv[2], want);
 		cmd_argv_free(argv);
 		complete_free(c);
@@ -339,17 +345,19 @@ static struct rd_store *make_typed_store(void)
 {
 	struct rd_store *st = make_store();
 	struct rd_err err = {{0}};
-	if (store_exec(st,
-		       "UPDATE models SET status = 'retired' WHERE name = 'rules';"
-		       "UPDATE models SET reference = '{\"features\": [{\"name\": \"return_rate\"},"
-		       " {\"name\": \"orders_total\"}, {\"name\": \"checking_status\"}]}'"
-		       " WHERE name = 'xgb_main' AND version = 2;"
-		       "UPDATE models SET reference = '{\"features\": [{\"name\": \"tenure_days\"}]}'"
-		       " WHERE name = 'logit_new';"
-		       "UPDATE models SET reference = 'not json' WHERE name = 'xgb_main' AND version = 1;"
-		       "INSERT INTO attributes(name, type) VALUES ('checking_status', 'categorical'),"
-		       " ('credit_amount', 'numeric'), ('Credit Amount', 'numeric')",
-		       &err))
+	if (store_exec(
+		    st,
+		    "UPDATE models SET status = 'retired' WHERE name = 'rules';"
+		    "UPDATE models SET reference = '{\"features\": [{\"name\": \"return_rate\"},"
+		    " {\"name\": \"orders_total\"}, {\"name\": \"checking_status\"}]}'"
+		    " WHERE name = 'xgb_main' AND version = 2;"
+		    "UPDATE models SET reference = '{\"features\": [{\"name\": \"tenure_days\"}]}'"
+		    " WHERE name = 'logit_new';"
+		    "UPDATE models SET reference = 'not json' WHERE name = 'xgb_main' AND version "
+		    "= 1;"
+		    "INSERT INTO attributes(name, type) VALUES ('checking_status', 'categorical'),"
+		    " ('credit_amount', 'numeric'), ('Credit Amount', 'numeric')",
+		    &err))
 		fail_msg("%s", err.msg);
 	return st;
 }
@@ -372,7 +380,8 @@ static void test_types(void **state)
 	check(st, "train x --features orders_total,ret", "orders_total,return_rate");
 	check(st, "train x --features che", "checking_status");
 	check(st, "train x --features=tenure_days,cr", "--features=tenure_days,credit_amount");
-	check(st, "train x --features return_rate,ki", "return_rate,kind"); /* the customer's kind */
+	check(st, "train x --features return_rate,ki",
+	      "return_rate,kind"); /* the customer's kind */
 	check(NULL, "train x --segment ", "all|company|existing|individual|new");
 	check(NULL, "load cr", "credit_requests");
 	check(NULL, "load ex", "external_records");
@@ -421,10 +430,10 @@ static void test_expressions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_commands), cmocka_unit_test(test_options),
+		cmocka_unit_test(test_commands),    cmocka_unit_test(test_options),
 		cmocka_unit_test(test_subcommands), cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_models),   cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_quoting),  cmocka_unit_test(test_types),
+		cmocka_unit_test(test_models),      cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_quoting),     cmocka_unit_test(test_types),
 		cmocka_unit_test(test_expressions),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -166,10 +166,8 @@ static void test_taiwan_psi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_psi_by_hand),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_ks_by_hand),
-		cmocka_unit_test(test_ks_large),
+		cmocka_unit_test(test_psi_by_hand), cmocka_unit_test(test_status),
+		cmocka_unit_test(test_ks_by_hand),  cmocka_unit_test(test_ks_large),
 		cmocka_unit_test(test_taiwan_psi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

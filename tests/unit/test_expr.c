@@ -33,9 +33,13 @@ static char *bound(const struct rd_expr *e)
 		if (i > 1)
 			buf_putc(&out, '|');
 		switch (sqlite3_column_type(s, i)) {
-		case SQLITE_INTEGER: buf_printf(&out, "INT:%lld", sqlite3_column_int64(s, i)); break;
+		case SQLITE_INTEGER:
+			buf_printf(&out, "INT:%lld", sqlite3_column_int64(s, i));
+			break;
 		case SQLITE_FLOAT: buf_printf(&out, "REAL:%g", sqlite3_column_double(s, i)); break;
-		default: buf_printf(&out, "TEXT:%s", (const char *)sqlite3_column_text(s, i)); break;
+		default:
+			buf_printf(&out, "TEXT:%s", (const char *)sqlite3_column_text(s, i));
+			break;
 		}
 	}
 	sqlite3_finalize(s);
@@ -91,7 +95,8 @@ static void test_comparisons(void **state)
 	(void)state;
 	check("band=E", "(p.band = ?)", "TEXT:E");
 	check("score<550", "(p.score < ?)", "INT:550");
-	check("return_rate>0.2", "(json_extract(p.features, ?) > ?)", "TEXT:$.return_rate|REAL:0.2");
+	check("return_rate>0.2", "(json_extract(p.features, ?) > ?)",
+	      "TEXT:$.return_rate|REAL:0.2");
 	check("name~smith", "(c.name LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("name!~smith", "(c.name NOT LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("score = 1", "(p.score = ?)", "INT:1");
@@ -139,22 +144,22 @@ static void test_values(void **state)
 	      "TEXT:2025-06-30T10:00:00Z");
 	check("last_activity < '2025-06-30 10:00'", "(p.last_activity < ?)",
 	      "TEXT:2025-06-30 10:00");
-	check("created_at in (2025-01-01, 2025-01-02)",
-	      "(substr(c.created_at, 1, 10) IN (?, ?))", "TEXT:2025-01-01|TEXT:2025-01-02");
+	check("created_at in (2025-01-01, 2025-01-02)", "(substr(c.created_at, 1, 10) IN (?, ?))",
+	      "TEXT:2025-01-01|TEXT:2025-01-02");
 	check("created_at ~ 2025-06", "(c.created_at LIKE ? ESCAPE '\\')", "TEXT:%2025-06%");
 }
 
 static void test_precedence(void **state)
 {
 	(void)state;
-	check("band=E or score<550 and kind=company",
-	      "(p.band = ? OR p.score < ? AND c.kind = ?)", "TEXT:E|INT:550|TEXT:company");
-	check("band=E and score<550 or kind=company",
-	      "(p.band = ? AND p.score < ? OR c.kind = ?)", "TEXT:E|INT:550|TEXT:company");
+	check("band=E or score<550 and kind=company", "(p.band = ? OR p.score < ? AND c.kind = ?)",
+	      "TEXT:E|INT:550|TEXT:company");
+	check("band=E and score<550 or kind=company", "(p.band = ? AND p.score < ? OR c.kind = ?)",
+	      "TEXT:E|INT:550|TEXT:company");
 	check("(band=E or score<550) and kind=company",
 	      "((p.band = ? OR p.score < ?) AND c.kind = ?)", "TEXT:E|INT:550|TEXT:company");
-	check("band=E && score<550 || kind=company",
-	      "(p.band = ? AND p.score < ? OR c.kind = ?)", "TEXT:E|INT:550|TEXT:company");
+	check("band=E && score<550 || kind=company", "(p.band = ? AND p.score < ? OR c.kind = ?)",
+	      "TEXT:E|INT:550|TEXT:company");
 	check("band=E and score<550", "(p.band = ? AND p.score < ?)", "TEXT:E|INT:550");
 	check("band=E or score<550 or pd>0.5", "(p.band = ? OR p.score < ? OR p.pd > ?)",
 	      "TEXT:E|INT:550|REAL:0.5");
@@ -166,10 +171,9 @@ static void test_not(void **state)
 	check("not kind=company", "((c.kind = ?) IS NOT 1)", "TEXT:company");
 	check("!kind=company", "((c.kind = ?) IS NOT 1)", "TEXT:company");
 	check("not not band=E", "(((p.band = ?) IS NOT 1) IS NOT 1)", "TEXT:E");
-	check("segment=new and not kind=company",
-	      "(p.segment = ? AND (c.kind = ?) IS NOT 1)", "TEXT:new|TEXT:company");
-	check("not band=E and score<5", "((p.band = ?) IS NOT 1 AND p.score < ?)",
-	      "TEXT:E|INT:5");
+	check("segment=new and not kind=company", "(p.segment = ? AND (c.kind = ?) IS NOT 1)",
+	      "TEXT:new|TEXT:company");
+	check("not band=E and score<5", "((p.band = ?) IS NOT 1 AND p.score < ?)", "TEXT:E|INT:5");
 	check("not (band=E or score<5)", "(((p.band = ? OR p.score < ?)) IS NOT 1)",
 	      "TEXT:E|INT:5");
 }
@@ -181,7 +185,8 @@ static void test_in(void **state)
 	check("band in (e)", "(p.band IN (?))", "TEXT:E");
 	check("band not in (a,b)", "(p.band NOT IN (?, ?))", "TEXT:A|TEXT:B");
 	check("band ! in (a)", "(p.band NOT IN (?))", "TEXT:A");
-	check("score in (500, 600.5, 1e3)", "(p.score IN (?, ?, ?))", "INT:500|REAL:600.5|INT:1000");
+	check("score in (500, 600.5, 1e3)", "(p.score IN (?, ?, ?))",
+	      "INT:500|REAL:600.5|INT:1000");
 	check("id in ('C1', C2, \"C 3\")", "(c.id IN (?, ?, ?))", "TEXT:C1|TEXT:C2|TEXT:C 3");
 	check("cod_share not in (0, 1)", "(json_extract(p.features, ?) NOT IN (?, ?))",
 	      "TEXT:$.cod_share|INT:0|INT:1");
@@ -203,14 +208,15 @@ static void test_like_escape(void **state)
 	static const struct {
 		const char *text, *ids;
 	} cases[] = {
-		{"name ~ '0%'", "a"},    {"name ~ x_y", "c"},  {"name ~ 'a\\\\b'", "e"},
-		{"name ~ OFF", "a,b"},   {"name !~ off", "c,d,e"},
+		{"name ~ '0%'", "a"},  {"name ~ x_y", "c"},      {"name ~ 'a\\\\b'", "e"},
+		{"name ~ OFF", "a,b"}, {"name !~ off", "c,d,e"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct rd_expr *e = compile(cases[i].text, st);
 		struct rd_buf sql = {0}, ids = {0};
-		buf_printf(&sql, "SELECT c.id FROM customers c LEFT JOIN credit_profiles p"
-				 " ON p.customer_id = c.id WHERE %s ORDER BY c.id",
+		buf_printf(&sql,
+			   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p"
+			   " ON p.customer_id = c.id WHERE %s ORDER BY c.id",
 			   expr_sql(e));
 		sqlite3_stmt *s;
 		assert_int_equal(store_prepare(st, sql.data, &s, &err), 0);
@@ -234,7 +240,8 @@ static void test_case_insensitive(void **state)
 	check("BAND = e AND Score < 550 OR NOT Kind = COMPANY",
 	      "(p.band = ? AND p.score < ? OR (c.kind = ?) IS NOT 1)",
 	      "TEXT:E|INT:550|TEXT:company");
-	check("Return_Rate > 0.1", "(json_extract(p.features, ?) > ?)", "TEXT:$.return_rate|REAL:0.1");
+	check("Return_Rate > 0.1", "(json_extract(p.features, ?) > ?)",
+	      "TEXT:$.return_rate|REAL:0.1");
 	check("band IS NOT NULL", "(p.band IS NOT NULL)", "");
 	check("band Not In (a)", "(p.band NOT IN (?))", "TEXT:A");
 	check("RISK_LEVEL = Critical", "(p.risk_level = ?)", "TEXT:CRITICAL");
@@ -250,10 +257,12 @@ static void test_errors(void **state)
 	check_err("score >= )", "where: expected a value after '>=' at column 10, found ')'");
 	check_err("scroe < 5",
 		  "where: unknown field 'scroe' at column 1 (did you mean 'score'? fields: score, "
-		  "band, pd, risk_level, segment, kind, name, id, ..., features such as return_rate)");
+		  "band, pd, risk_level, segment, kind, name, id, ..., features such as "
+		  "return_rate)");
 	check_err("band=E and retrun_rate > 1",
 		  "where: unknown field 'retrun_rate' at column 12 (did you mean 'return_rate'? "
-		  "fields: score, band, pd, risk_level, segment, kind, name, id, ..., features such "
+		  "fields: score, band, pd, risk_level, segment, kind, name, id, ..., features "
+		  "such "
 		  "as return_rate)");
 	check_err("zzz = 1",
 		  "where: unknown field 'zzz' at column 1 (fields: score, band, pd, risk_level, "
@@ -274,13 +283,13 @@ static void test_errors(void **state)
 	check_err("band in (A, EE)",
 		  "where: expected a band A to E after ',' at column 13, found 'EE'");
 	check_err("risk_level = severe", "where: expected LOW, MEDIUM, HIGH or CRITICAL after '=' "
-				       "at column 14, found 'severe'");
+					 "at column 14, found 'severe'");
 	check_err("segment = old",
 		  "where: expected new or existing after '=' at column 11, found 'old'");
 	check_err("kind = person",
 		  "where: expected individual or company after '=' at column 8, found 'person'");
 	check_err("created_at > yesterday", "where: expected an ISO date such as 2025-06-30 "
-					  "after '>' at column 14, found 'yesterday'");
+					    "after '>' at column 14, found 'yesterday'");
 	check_err("score ~ 5", "where: '~' needs a text field at column 7, and score is numeric");
 	check_err("pd !~ 5", "where: '!~' needs a text field at column 4, and pd is numeric");
 	check_err("score 5", "where: expected an operator (=, !=, <, <=, >, >=, ~, !~, in, not in, "
@@ -313,17 +322,21 @@ static void test_errors(void **state)
 	/* A bad character right after a value (found by fuzzing: the value leaked). */
 	check_err("name~sm\x1fth", "where: unexpected character 0x1f at column 8");
 	check_err("band in (D\x1f", "where: unexpected character 0x1f at column 11");
-	check_err("score > 5 & 1", "where: unexpected character '&' at column 11 (did you mean '&&'?)");
+	check_err("score > 5 & 1",
+		  "where: unexpected character '&' at column 11 (did you mean '&&'?)");
 	check_err("name = \xff", "where: expression is not valid UTF-8");
-	check_err("'' = 1", "where: unknown field '' at column 1 (fields: score, band, pd, "
-			    "risk_level, segment, kind, name, id, ..., features such as return_rate)");
+	check_err("'' = 1",
+		  "where: unknown field '' at column 1 (fields: score, band, pd, "
+		  "risk_level, segment, kind, name, id, ..., features such as return_rate)");
 	/* Columns count characters, not bytes. */
 	check_err("name = 'Zoë' and scor > 1",
 		  "where: unknown field 'scor' at column 18 (did you mean 'score'? fields: score, "
-		  "band, pd, risk_level, segment, kind, name, id, ..., features such as return_rate)");
+		  "band, pd, risk_level, segment, kind, name, id, ..., features such as "
+		  "return_rate)");
 	/* Long tokens are cut in messages. */
 	check_err("name = a b123456789012345678901234567890123456789012345678901234567890",
-		  "where: unexpected 'b12345678901234567890123456789012345678901234567890123456789…'"
+		  "where: unexpected "
+		  "'b12345678901234567890123456789012345678901234567890123456789…'"
 		  " (61 bytes) at column 10 (expected "
 		  "'and', 'or' or the end)");
 	/* A NULL err is allowed. */
@@ -394,7 +407,8 @@ static char *matching(struct rd_store *st, const char *text)
 		fail_msg("%s: %s", text, err.msg);
 	struct rd_buf sql = {0}, ids = {0};
 	buf_printf(&sql,
-		   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = c.id"
+		   "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON p.customer_id = "
+		   "c.id"
 		   " WHERE %s ORDER BY c.id",
 		   expr_sql(e));
 	sqlite3_stmt *s;
@@ -435,14 +449,19 @@ static struct rd_store *sample_store(void)
 		"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 		" model_name, model_version, features, reasons, last_activity, computed_at) VALUES"
 		" ('C1', 480, 'E', 0.30, 'CRITICAL', 'new', 'rules', 1,"
-		"  '{\"return_rate\":0.5,\"orders_total\":4}', '[]', '2025-06-01', '2025-06-30T10:00:00Z'),"
+		"  '{\"return_rate\":0.5,\"orders_total\":4}', '[]', '2025-06-01', "
+		"'2025-06-30T10:00:00Z'),"
 		" ('C2', 540, 'D', 0.12, 'HIGH', 'existing', 'rules', 1,"
-		"  '{\"return_rate\":0.1,\"orders_total\":10}', '[]', '2025-06-20', '2025-06-30T10:00:00Z'),"
+		"  '{\"return_rate\":0.1,\"orders_total\":10}', '[]', '2025-06-20', "
+		"'2025-06-30T10:00:00Z'),"
 		" ('C3', 720, 'B', 0.03, 'LOW', 'existing', 'logit', 2,"
-		"  '{\"return_rate\":0.25,\"orders_total\":8}', '[]', NULL, '2025-06-30T10:00:00Z'),"
+		"  '{\"return_rate\":0.25,\"orders_total\":8}', '[]', NULL, "
+		"'2025-06-30T10:00:00Z'),"
 		" ('C4', 850, 'A', 0.01, 'LOW', 'new', 'rules', 1,"
-		"  '{\"return_rate\":0,\"orders_total\":1}', '[]', '2025-05-01', '2025-06-30T10:00:00Z');"
-		"INSERT INTO attributes(name, type) VALUES ('age', 'numeric'), ('city', 'categorical'),"
+		"  '{\"return_rate\":0,\"orders_total\":1}', '[]', '2025-05-01', "
+		"'2025-06-30T10:00:00Z');"
+		"INSERT INTO attributes(name, type) VALUES ('age', 'numeric'), ('city', "
+		"'categorical'),"
 		" ('Credit Amount', 'numeric'), ('it''s', 'categorical');"
 		"INSERT INTO customer_attributes(customer_id, name, value, num) VALUES"
 		" ('C1', 'age', '25', 25), ('C2', 'age', '40', 40), ('C3', 'age', '61', 61),"
@@ -500,20 +519,24 @@ static void test_attributes(void **state)
 {
 	(void)state;
 	struct rd_store *st = sample_store();
-	check_full(st, "age > 30 and city = Paris",
-		   "((SELECT num FROM customer_attributes WHERE customer_id = c.id AND name = ?) > ?"
-		   " AND (SELECT value FROM customer_attributes WHERE customer_id = c.id AND name = ?)"
-		   " = ?)",
-		   "TEXT:age|INT:30|TEXT:city|TEXT:Paris");
-	check_err_st(st, "age > old", "where: expected a number after '>' at column 7, found 'old'");
-	check_err_st(st, "age ~ 3", "where: '~' needs a text field at column 5, and age is numeric");
+	check_full(
+		st, "age > 30 and city = Paris",
+		"((SELECT num FROM customer_attributes WHERE customer_id = c.id AND name = ?) > ?"
+		" AND (SELECT value FROM customer_attributes WHERE customer_id = c.id AND name = ?)"
+		" = ?)",
+		"TEXT:age|INT:30|TEXT:city|TEXT:Paris");
+	check_err_st(st, "age > old",
+		     "where: expected a number after '>' at column 7, found 'old'");
+	check_err_st(st, "age ~ 3",
+		     "where: '~' needs a text field at column 5, and age is numeric");
 	/* Attribute names match exactly; a typo gets a suggestion from the store. */
 	check_err_st(st, "AGE > 3",
 		     "where: unknown field 'AGE' at column 1 (did you mean 'age'? fields: score, "
 		     "band, pd, risk_level, segment, kind, name, id, ..., features such as "
 		     "return_rate, attributes)");
 	check_err_st(st, "citty = x",
-		     "where: unknown field 'citty' at column 1 (did you mean 'city'? fields: score, "
+		     "where: unknown field 'citty' at column 1 (did you mean 'city'? fields: "
+		     "score, "
 		     "band, pd, risk_level, segment, kind, name, id, ..., features such as "
 		     "return_rate, attributes)");
 	/* A store that cannot list its attributes says so; built-in fields need no lookup. */
@@ -526,8 +549,9 @@ static void test_attributes(void **state)
 	check_full(broken, "band=E", "(p.band = ?)", "TEXT:E");
 	store_close(broken);
 	/* Without a store there are no attributes. */
-	check_err("age > 3", "where: unknown field 'age' at column 1 (fields: score, band, pd, "
-			     "risk_level, segment, kind, name, id, ..., features such as return_rate)");
+	check_err("age > 3",
+		  "where: unknown field 'age' at column 1 (fields: score, band, pd, "
+		  "risk_level, segment, kind, name, id, ..., features such as return_rate)");
 	store_close(st);
 }
 
@@ -585,7 +609,7 @@ static void test_injection(void **state)
 		{"name ~ \"' OR ''='\"", "''=", "(c.name LIKE ? ESCAPE '\\')"},
 		{"email in ('a'')--', \"b\\\" OR 1\")", "--", "(c.email IN (?, ?))"},
 		{"created_at < '2025-01-01'' OR 1=1'", NULL, NULL}, /* not a date: refused */
-		{"\"it's not\" = 1", NULL, NULL},                  /* not a field */
+		{"\"it's not\" = 1", NULL, NULL},                   /* not a field */
 		{"band=E; DROP TABLE customers", NULL, NULL},       /* ';' is no token */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -613,10 +637,10 @@ static void test_injection(void **state)
 	expr_free(e);
 	/* A customer literally named so is found, and the table is still there. */
 	struct rd_err err = {{0}};
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO customers(id, name) VALUES ('C6', 'x'' OR 1=1 --')",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st, "INSERT INTO customers(id, name) VALUES ('C6', 'x'' OR 1=1 --')",
+			   &err),
+		0);
 	check_ids(st, "name='x'' OR 1=1 --'", "C6");
 	check_ids(st, "name = \"x' OR 1=1 --\"", "C6");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 6);
@@ -737,13 +761,20 @@ static void test_personal_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_comparisons), cmocka_unit_test(test_values),
-		cmocka_unit_test(test_precedence),  cmocka_unit_test(test_not),
-		cmocka_unit_test(test_in),          cmocka_unit_test(test_like_escape),
-		cmocka_unit_test(test_case_insensitive), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_limits),      cmocka_unit_test(test_real_query),
-		cmocka_unit_test(test_attributes),  cmocka_unit_test(test_bind_order),
-		cmocka_unit_test(test_injection),   cmocka_unit_test(test_limits_run),
+		cmocka_unit_test(test_comparisons),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_not),
+		cmocka_unit_test(test_in),
+		cmocka_unit_test(test_like_escape),
+		cmocka_unit_test(test_case_insensitive),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_real_query),
+		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_bind_order),
+		cmocka_unit_test(test_injection),
+		cmocka_unit_test(test_limits_run),
 		cmocka_unit_test(test_personal_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

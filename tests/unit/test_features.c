@@ -48,7 +48,7 @@ static void check_a(const double *f)
 	assert_true(f[FEAT_PAYMENTS_FAILED] == 1);
 	assert_true(f[FEAT_FAILED_PAYMENT_RATE] == 0.2);
 	assert_true(f[FEAT_COD_SHARE] == 0.4);
-	assert_true(f[FEAT_RECENCY_DAYS] == 10);  /* 2025-06-20 to 2025-06-30 */
+	assert_true(f[FEAT_RECENCY_DAYS] == 10); /* 2025-06-20 to 2025-06-30 */
 	/* The 90 days up to 2025-06-30 start on 2025-04-02: o2 and o4 are in, o3 is not. */
 	assert_true(f[FEAT_FREQUENCY_90D] == 2);
 	assert_true(f[FEAT_MONETARY_90D] == 70);
@@ -150,22 +150,32 @@ static void test_recompute_command(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history"), 2);
 	/* a: 600 + 150/20 + 4*2 + 75/2 - 300*0.25 - 400*0.2 - 150*0.4 = 438.0 */
-	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'a'"), 438);
-	assert_int_equal(test_int(st, "SELECT band = 'E' AND risk_level = 'CRITICAL' AND segment = 'new'"
+	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'a'"),
+			 438);
+	assert_int_equal(test_int(st, "SELECT band = 'E' AND risk_level = 'CRITICAL' AND segment = "
+				      "'new'"
 				      " FROM credit_profiles WHERE customer_id = 'a'"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'b'"), 600);
+	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'b'"),
+			 600);
 	/* Recomputing one customer appends to its history only. */
 	assert_int_equal(test_run(st, "recompute a", &err), RD_OK);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE customer_id = 'a'"), 2);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE customer_id = 'b'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE customer_id = 'a'"),
+			 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE customer_id = 'b'"),
+			 1);
 	assert_int_equal(test_run(st, "recompute nobody", &err), RD_FAILED);
 	assert_non_null(strstr(err.msg, "no customer 'nobody'"));
 	/* Each run is logged; the failed one too. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'recompute' AND status = 'ok'"), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'recompute' AND "
+				      "status = 'ok'"),
+			 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command LIKE 'recompute%'"), 3);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history h JOIN runs r ON r.id = h.run_id"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command LIKE 'recompute%'"),
+			 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history h JOIN runs r ON r.id = "
+				      "h.run_id"),
+			 3);
 	store_close(st);
 }
 
@@ -175,21 +185,29 @@ static void test_recompute_band_edge(void **state)
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	exec_ok(st, "INSERT INTO customers(id, created_at) VALUES ('hi', '2025-01-01'), ('lo', '2025-01-01')");
+	exec_ok(st, "INSERT INTO customers(id, created_at) VALUES ('hi', '2025-01-01'), ('lo', "
+		    "'2025-01-01')");
 	/* 30 delivered orders of 50: 600 + 1500/20 + min(120, 100) + 50/2 = 800. */
-	exec_ok(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
-		    " INSERT INTO orders SELECT 'h' || i, 'hi', 50, 'delivered', '2025-03-01' FROM n");
+	exec_ok(st,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+		" INSERT INTO orders SELECT 'h' || i, 'hi', 50, 'delivered', '2025-03-01' FROM n");
 	/* The same, and one COD payment among 150: 800 - 150/150 = 799. */
-	exec_ok(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
-		    " INSERT INTO orders SELECT 'l' || i, 'lo', 50, 'delivered', '2025-03-01' FROM n");
-	exec_ok(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)"
-		    " INSERT INTO payments SELECT 'p' || i, 'lo', NULL, CASE WHEN i = 1 THEN 'cod' ELSE"
-		    " 'card' END, 1, 10, '2025-03-01' FROM n");
+	exec_ok(st,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+		" INSERT INTO orders SELECT 'l' || i, 'lo', 50, 'delivered', '2025-03-01' FROM n");
+	exec_ok(st,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)"
+		" INSERT INTO payments SELECT 'p' || i, 'lo', NULL, CASE WHEN i = 1 THEN 'cod' ELSE"
+		" 'card' END, 1, 10, '2025-03-01' FROM n");
 	assert_int_equal(test_run(st, "recompute all", &err), RD_OK);
-	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'hi'"), 800);
-	assert_int_equal(test_int(st, "SELECT band = 'A' FROM credit_profiles WHERE customer_id = 'hi'"), 1);
-	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'lo'"), 799);
-	assert_int_equal(test_int(st, "SELECT band = 'B' FROM credit_profiles WHERE customer_id = 'lo'"), 1);
+	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'hi'"),
+			 800);
+	assert_int_equal(
+		test_int(st, "SELECT band = 'A' FROM credit_profiles WHERE customer_id = 'hi'"), 1);
+	assert_int_equal(test_int(st, "SELECT score FROM credit_profiles WHERE customer_id = 'lo'"),
+			 799);
+	assert_int_equal(
+		test_int(st, "SELECT band = 'B' FROM credit_profiles WHERE customer_id = 'lo'"), 1);
 	store_close(st);
 }
 

@@ -15,8 +15,8 @@
 #include "riskdesk/vocab.h"
 
 #define NFILES 6
-static const char *const files[NFILES] = {"customers.csv",	 "orders.csv",
-					  "payments.csv",	 "outcomes.csv",
+static const char *const files[NFILES] = {"customers.csv",       "orders.csv",
+					  "payments.csv",        "outcomes.csv",
 					  "credit_requests.csv", "external_records.csv"};
 
 /* ---- helpers ---- */
@@ -139,7 +139,8 @@ static int csv_next(struct csv *c, char **f, int max)
 				*w++ = ch;
 			}
 		} else {
-			while (c->pos < c->len && c->data[c->pos] != ',' && c->data[c->pos] != '\n') {
+			while (c->pos < c->len && c->data[c->pos] != ',' &&
+			       c->data[c->pos] != '\n') {
 				if (c->data[c->pos] == '"' || c->data[c->pos] == '\r')
 					fail_msg("line %d: stray quote or CR", c->line);
 				*w++ = c->data[c->pos++];
@@ -179,10 +180,10 @@ struct cust {
 	int orders, delivered, returned, cancelled;
 	int payments, failed, cod;
 	double spend;
-	int requests;          /* credit requests */
-	int64_t last_request;  /* epoch second of the latest, or -1 */
-	int tax, land;         /* its records at the tax office and the land registry */
-	int insolvent;         /* a record says so */
+	int requests;         /* credit requests */
+	int64_t last_request; /* epoch second of the latest, or -1 */
+	int tax, land;        /* its records at the tax office and the land registry */
+	int insolvent;        /* a record says so */
 };
 
 #define GEN_MONTHS_MAX 12
@@ -236,7 +237,8 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 		"id,customer_id,amount,status,created_at",
 		"id,customer_id,order_id,method,success,amount,created_at",
 		"customer_id,defaulted,observed_at",
-		"id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status,created_at",
+		("id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status,"
+		 "created_at"),
 		"source,key,customer_id,payload,fetched_at",
 	};
 	static const int ncols[NFILES] = {6, 5, 7, 3, 9, 5};
@@ -267,7 +269,8 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 		assert_string_equal(header, headers[k]);
 		while ((nf = csv_next(&c, f, 16)) > 0) {
 			if (nf != ncols[k])
-				fail_msg("%s:%d: %d fields, expected %d", files[k], c.line, nf, ncols[k]);
+				fail_msg("%s:%d: %d fields, expected %d", files[k], c.line, nf,
+					 ncols[k]);
 			if (k == 0) { /* customers */
 				d->c = rd_realloc(d->c, (size_t)(d->n + 1) * sizeof *d->c);
 				struct cust *cu = &d->c[d->n];
@@ -307,8 +310,10 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 					cu->first_order = day;
 				if ((size_t)d->norders == d->order_cap) {
 					d->order_cap = d->order_cap ? 2 * d->order_cap : 4096;
-					d->order_day = rd_realloc(d->order_day, d->order_cap * sizeof(int64_t));
-					d->order_cust = rd_realloc(d->order_cust, d->order_cap * sizeof(int64_t));
+					d->order_day = rd_realloc(d->order_day,
+								  d->order_cap * sizeof(int64_t));
+					d->order_cust = rd_realloc(d->order_cust,
+								   d->order_cap * sizeof(int64_t));
 				}
 				d->order_day[d->norders] = day;
 				d->order_cust[d->norders] = ci;
@@ -323,7 +328,8 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 					h->returned++;
 				} else if (strcmp(f[3], "cancelled") == 0) {
 					cu->cancelled++;
-				} else if (strcmp(f[3], "placed") != 0 && strcmp(f[3], "shipped") != 0) {
+				} else if (strcmp(f[3], "placed") != 0 &&
+					   strcmp(f[3], "shipped") != 0) {
 					fail_msg("order %s: status '%s'", f[0], f[3]);
 				}
 				d->norders++;
@@ -335,13 +341,15 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 					fail_msg("duplicate payment %s", f[0]);
 				if (f[2][0]) {
 					if (strmap_get(d->orders, f[2], strlen(f[2])) != ci)
-						fail_msg("payment %s: order %s is not customer %s's", f[0], f[2],
-							 f[1]);
+						fail_msg("payment %s: order %s is not customer "
+							 "%s's",
+							 f[0], f[2], f[1]);
 				} else {
 					d->orphan_payments++;
 				}
 				int cod = strcmp(f[3], "cod") == 0;
-				if (!cod && strcmp(f[3], "card") && strcmp(f[3], "wallet") && strcmp(f[3], "bank"))
+				if (!cod && strcmp(f[3], "card") && strcmp(f[3], "wallet") &&
+				    strcmp(f[3], "bank"))
 					fail_msg("payment %s: method '%s'", f[0], f[3]);
 				if (strcmp(f[4], "0") && strcmp(f[4], "1"))
 					fail_msg("payment %s: success '%s'", f[0], f[4]);
@@ -362,15 +370,16 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 				int64_t ci = strmap_get(d->ids, f[1], strlen(f[1]));
 				if (ci < 0)
 					fail_msg("request %s: unknown customer %s", f[0], f[1]);
-				if (f[0][0] != 'R' || strmap_put(req_ids, f[0], strlen(f[0]), 0) != 1)
+				if (f[0][0] != 'R' ||
+				    strmap_put(req_ids, f[0], strlen(f[0]), 0) != 1)
 					fail_msg("request id %s", f[0]);
 				struct cust *cu = &d->c[ci];
 				char *end;
 				long amount = strtol(f[2], &end, 10), term = strtol(f[3], &end, 10);
 				if (amount <= 0 || strspn(f[2], "0123456789") != strlen(f[2]))
 					fail_msg("request %s: amount '%s'", f[0], f[2]);
-				if (term != 12 && term != 24 && term != 36 && term != 48 && term != 60 &&
-				    term != 84)
+				if (term != 12 && term != 24 && term != 36 && term != 48 &&
+				    term != 60 && term != 84)
 					fail_msg("request %s: term '%s'", f[0], f[3]);
 				assert_true(f[4][0] != '\0');
 				assert_true(atol(f[5]) > 0 && atol(f[6]) >= 0);
@@ -378,7 +387,8 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 				if (status < 0)
 					fail_msg("request %s: status '%s'", f[0], f[7]);
 				int64_t day = day_of(f[8], 1);
-				assert_true(day >= cu->created_day && day >= window && day <= as_of);
+				assert_true(day >= cu->created_day && day >= window &&
+					    day <= as_of);
 				/* The last 30 days are the queue; only they are pending. */
 				assert_int_equal(status == REQUEST_PENDING, as_of - day < 30);
 				int64_t at;
@@ -388,13 +398,15 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 				cu->requests++;
 				d->by_status[status]++;
 				d->nrequests++;
-				int64_t mi = (atol(f[8]) * 12 + atol(f[8] + 5) - 1) - (2024 * 12 + 6);
+				int64_t mi = (atol(f[8]) * 12 + atol(f[8] + 5) - 1) -
+					     (2024 * 12 + 6);
 				if (mi >= 0 && mi < GEN_MONTHS_MAX)
 					d->month_requests[mi]++;
 			} else if (k == 5) { /* external records */
 				int64_t ci = strmap_get(d->ids, f[2], strlen(f[2]));
 				if (ci < 0)
-					fail_msg("record %s %s: unknown customer %s", f[0], f[1], f[2]);
+					fail_msg("record %s %s: unknown customer %s", f[0], f[1],
+						 f[2]);
 				struct cust *cu = &d->c[ci];
 				char key[128];
 				snprintf(key, sizeof key, "%s/%s", f[0], f[1]);
@@ -406,10 +418,14 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 				cJSON *j = cJSON_Parse(f[3]);
 				if (!cJSON_IsObject(j))
 					fail_msg("record %s: payload %s", key, f[3]);
-				const cJSON *ins = cJSON_GetObjectItemCaseSensitive(j, "insolvency");
+				const cJSON *ins = cJSON_GetObjectItemCaseSensitive(j,
+										    "insolvency");
 				assert_true(cJSON_IsBool(ins));
-				const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, tax ? "tax_id" : "parcel");
-				assert_true(cJSON_IsString(id) && strcmp(id->valuestring, f[1]) == 0);
+				const cJSON *id = cJSON_GetObjectItemCaseSensitive(j,
+										   tax ? "tax_id"
+										       : "parcel");
+				assert_true(cJSON_IsString(id) &&
+					    strcmp(id->valuestring, f[1]) == 0);
 				cu->insolvent |= cJSON_IsTrue(ins);
 				cJSON_Delete(j);
 				/* Fetched when the customer last applied, a few minutes later. */
@@ -434,10 +450,13 @@ static void dataset_read(struct dataset *d, const char *dir, int64_t split, int 
 				 * declared: 60 days or more after joining, with an order by then. */
 				if (!cu->defaulted)
 					assert_int_equal(cu->observed_day, as_of);
-				else if (cu->observed_day > as_of || cu->observed_day < cu->created_day + 60 ||
+				else if (cu->observed_day > as_of ||
+					 cu->observed_day < cu->created_day + 60 ||
 					 cu->first_order > cu->observed_day)
-					fail_msg("customer %s: joined on day %lld, first order on day %lld, "
-						 "default observed %s", f[0], (long long)cu->created_day,
+					fail_msg("customer %s: joined on day %lld, first order on "
+						 "day %lld, "
+						 "default observed %s",
+						 f[0], (long long)cu->created_day,
 						 (long long)cu->first_order, f[2]);
 			}
 		}
@@ -459,9 +478,9 @@ static double ratio(double a, double b)
 static double rules_score(const struct cust *c)
 {
 	double aov = ratio(c->spend, c->delivered);
-	double s = 600 + fmin(c->spend / 20, 150) + fmin(4.0 * c->delivered, 100) + fmin(aov / 2, 50) -
-		   300 * ratio(c->returned, c->orders) - 400 * ratio(c->failed, c->payments) -
-		   150 * ratio(c->cod, c->payments);
+	double s = 600 + fmin(c->spend / 20, 150) + fmin(4.0 * c->delivered, 100) +
+		   fmin(aov / 2, 50) - 300 * ratio(c->returned, c->orders) -
+		   400 * ratio(c->failed, c->payments) - 150 * ratio(c->cod, c->payments);
 	return fmax(300, fmin(1000, s));
 }
 
@@ -539,9 +558,11 @@ static void reproduces_committed_sample(void **state)
 		snprintf(mine, sizeof mine, "%s/%s", dir, files[i]);
 		snprintf(committed, sizeof committed, "sample-data/%s", files[i]);
 		if (access(committed, R_OK) != 0)
-			fail_msg("%s is missing (run the tests from the repository root)", committed);
+			fail_msg("%s is missing (run the tests from the repository root)",
+				 committed);
 		if (!same_file(mine, committed))
-			fail_msg("%s differs from a fresh 'gen --customers 2000 --seed 42'", committed);
+			fail_msg("%s differs from a fresh 'gen --customers 2000 --seed 42'",
+				 committed);
 	}
 	rm_dir(dir);
 }
@@ -560,7 +581,8 @@ static void format_and_integrity(void **state)
 	assert_true(d.names_with_quote > 0);  /* doubled quotes */
 	/* About 20 orders and 20 payments a customer; most payments belong to an order. */
 	assert_true(d.norders > 30000 && d.norders < 50000);
-	assert_true(d.npayments > 0.9 * (double)d.norders && d.npayments < 1.25 * (double)d.norders);
+	assert_true(d.npayments > 0.9 * (double)d.norders &&
+		    d.npayments < 1.25 * (double)d.norders);
 	assert_true(d.orphan_payments > 0 && d.orphan_payments < d.npayments / 10);
 	int companies = 0, quiet = 0;
 	for (int64_t i = 0; i < d.n; i++) {
@@ -607,7 +629,8 @@ static void format_and_integrity(void **state)
 		assert_true(d.c[i].requests > 0 || d.c[i].tax + d.c[i].land == 0);
 	}
 	print_message("%lld requests by %lld applicants; %lld tax, %lld land records, %lld"
-		      " insolvent\n", (long long)d.nrequests, (long long)applicants, (long long)tax,
+		      " insolvent\n",
+		      (long long)d.nrequests, (long long)applicants, (long long)tax,
 		      (long long)land, (long long)insolvent);
 	assert_true(tax > 0.85 * (double)applicants && tax < 0.98 * (double)applicants);
 	assert_true(land > 0.6 * (double)applicants && land < 0.8 * (double)applicants);
@@ -655,7 +678,8 @@ static void risk_shows_in_behaviour(void **state)
 		ins += d.c[i].insolvent;
 		ins_bad += d.c[i].insolvent && d.c[i].defaulted;
 	}
-	double ra = (double)apply_bad[1] / (double)apply[1], ro = (double)apply_bad[0] / (double)apply[0];
+	double ra = (double)apply_bad[1] / (double)apply[1],
+	       ro = (double)apply_bad[0] / (double)apply[0];
 	double ri = (double)ins_bad / (double)ins;
 	print_message("default rate: applicants %.3f, others %.3f, insolvent %.3f (%lld)\n", ra, ro,
 		      ri, (long long)ins);
@@ -679,20 +703,23 @@ static void drift_shifts_later_months(void **state)
 		const struct half *h = k ? d1.half : d0.half;
 		double ret = ratio((double)h[1].returned / (double)h[1].orders,
 				   (double)h[0].returned / (double)h[0].orders);
-		double value = ratio(h[1].amount / (double)h[1].orders, h[0].amount / (double)h[0].orders);
+		double value = ratio(h[1].amount / (double)h[1].orders,
+				     h[0].amount / (double)h[0].orders);
 		double cod = ratio((double)h[1].cod / (double)h[1].payments,
 				   (double)h[0].cod / (double)h[0].payments);
 		double failed = ratio((double)h[1].failed / (double)h[1].payments,
 				      (double)h[0].failed / (double)h[0].payments);
 		print_message("%s: later/earlier returns %.2f, order value %.2f, cod %.2f, "
-			      "failed payments %.2f\n", k ? "drift" : "no drift", ret, value, cod, failed);
+			      "failed payments %.2f\n",
+			      k ? "drift" : "no drift", ret, value, cod, failed);
 		if (k) {
 			assert_true(ret > 1.7);
 			assert_true(value > 1.4);
 			assert_true(cod > 1.7);
 			assert_true(failed > 1.7);
 		} else {
-			assert_true(ret > 0.75 && ret < 1.15); /* recent returns are still to come */
+			assert_true(ret > 0.75 &&
+				    ret < 1.15); /* recent returns are still to come */
 			assert_true(value > 0.9 && value < 1.1);
 			assert_true(cod > 0.9 && cod < 1.1);
 			assert_true(failed > 0.9 && failed < 1.1);
@@ -763,7 +790,8 @@ static void bad_options_are_named(void **state)
 		snprintf(line, sizeof line, "gen %s %s", dir, cases[i].args);
 		assert_int_equal(test_run(st, line, &err), RD_USAGE);
 		if (!strstr(err.msg, cases[i].expect))
-			fail_msg("'%s': message '%s' does not name %s", line, err.msg, cases[i].expect);
+			fail_msg("'%s': message '%s' does not name %s", line, err.msg,
+				 cases[i].expect);
 	}
 	assert_int_equal(test_run(st, "gen", &err), RD_USAGE);
 	assert_non_null(strstr(err.msg, "usage: gen DIR"));
@@ -866,7 +894,8 @@ static void progress_and_cancel(void **state)
 	snprintf(p, sizeof p, "%s/outcomes.csv", dir);
 	size_t len;
 	char *text = slurp(p, &len);
-	assert_int_equal(len, strlen("customer_id,defaulted,observed_at\n") + 10 * strlen("C01,0,2025-06-30\n"));
+	assert_int_equal(len, strlen("customer_id,defaulted,observed_at\n") +
+				      10 * strlen("C01,0,2025-06-30\n"));
 	free(text);
 	rm_dir(dir);
 }
@@ -952,8 +981,10 @@ static void book_is_stationary(void **state)
 	struct dataset d;
 	gen_ok(dir, 3000, 13, 12, 0);
 	dataset_read(&d, dir, day_num("2025-01-01"), 12);
-	double *rt = rd_malloc((size_t)d.n * sizeof(double)), *ro = rd_malloc((size_t)d.n * sizeof(double));
-	double *ct = rd_malloc((size_t)d.n * sizeof(double)), *co = rd_malloc((size_t)d.n * sizeof(double));
+	double *rt = rd_malloc((size_t)d.n * sizeof(double)),
+	       *ro = rd_malloc((size_t)d.n * sizeof(double));
+	double *ct = rd_malloc((size_t)d.n * sizeof(double)),
+	       *co = rd_malloc((size_t)d.n * sizeof(double));
 	/* Against the book at the middle month end, every month end from 2024-07 to 2025-06
 	 * has the same mix of tenures and order counts, while customers keep joining. */
 	static const char *const ends[] = {"2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31",
@@ -971,7 +1002,8 @@ static void book_is_stationary(void **state)
 			first = nc;
 		last = nc;
 	}
-	print_message("largest PSI against 2024-12-31: tenure %.4f, orders %.4f; book %lld -> %lld\n",
+	print_message("largest PSI against 2024-12-31: tenure %.4f, orders %.4f; book %lld -> "
+		      "%lld\n",
 		      worst[0], worst[1], (long long)first, (long long)last);
 	assert_true(worst[0] < 0.05);
 	assert_true(worst[1] < 0.05);
@@ -1000,7 +1032,8 @@ static void defaults_observed_over_time(void **state)
 	for (int64_t i = 0; i < d.n; i++) {
 		const struct cust *c = &d.c[i];
 		for (int m = 0; m < 12 && c->defaulted; m++)
-			per_month[m] += c->observed_day >= starts[m] && c->observed_day < starts[m + 1];
+			per_month[m] += c->observed_day >= starts[m] &&
+					c->observed_day < starts[m + 1];
 		if (c->created_day > day_num("2025-05-01")) { /* too young to be declared bad */
 			young++;
 			young_bad += c->defaulted;
@@ -1015,13 +1048,16 @@ static void defaults_observed_over_time(void **state)
 	int64_t n = 0;
 	for (int64_t i = 0; i < d.n; i++) {
 		const struct cust *c = &d.c[i];
-		if (c->created_day < day_num("2023-01-01") || c->created_day >= day_num("2024-01-01"))
+		if (c->created_day < day_num("2023-01-01") ||
+		    c->created_day >= day_num("2024-01-01"))
 			continue;
 		n++;
 		for (int k = 0; k < 4; k++)
-			cum[k] += c->defaulted && c->observed_day - c->created_day <= mob[k] * 30.44;
+			cum[k] += c->defaulted &&
+				  c->observed_day - c->created_day <= mob[k] * 30.44;
 	}
-	print_message("joined in 2023 (%lld): bad by 3, 6, 12, 18 months on book %.3f %.3f %.3f %.3f\n",
+	print_message("joined in 2023 (%lld): bad by 3, 6, 12, 18 months on book %.3f %.3f %.3f "
+		      "%.3f\n",
 		      (long long)n, cum[0] / (double)n, cum[1] / (double)n, cum[2] / (double)n,
 		      cum[3] / (double)n);
 	assert_true(cum[0] / (double)n < 0.05);

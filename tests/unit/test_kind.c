@@ -69,24 +69,29 @@ static void test_train_company(void **state)
 	struct rd_err err = {{0}};
 	run_ok(st, "train gc --algo logit --segment company");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'gc' AND"
-				      " segment = 'company' AND status = 'challenger'"), 1);
+				      " segment = 'company' AND status = 'challenger'"),
+			 1);
 	long long companies = test_int(st, "SELECT count(*) FROM customers c JOIN outcomes o ON"
 					   " o.customer_id = c.id WHERE c.kind = 'company'");
 	assert_true(companies > 100);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'gc'"), companies);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'gc'"),
+			 companies);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof m JOIN customers c ON"
-				      " c.id = m.customer_id WHERE m.name = 'gc' AND c.kind != 'company'"),
+				      " c.id = m.customer_id WHERE m.name = 'gc' AND c.kind != "
+				      "'company'"),
 			 0);
 	run_ok(st, "train gi --algo logit --segment individual");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof m JOIN customers c ON"
-				      " c.id = m.customer_id WHERE m.name = 'gi' AND c.kind = 'individual'"),
+				      " c.id = m.customer_id WHERE m.name = 'gi' AND c.kind = "
+				      "'individual'"),
 			 test_int(st, "SELECT count(*) FROM customers c JOIN outcomes o ON"
 				      " o.customer_id = c.id WHERE c.kind = 'individual'"));
 	/* new and existing as before: the segment's rows whatever their kind. */
 	run_ok(st, "train gn --algo logit --segment new");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof m JOIN credit_profiles p ON"
 				      " p.customer_id = m.customer_id WHERE m.name = 'gn' AND"
-				      " p.segment != 'new'"), 0);
+				      " p.segment != 'new'"),
+			 0);
 	assert_true(test_int(st, "SELECT count(DISTINCT c.kind) FROM model_oof m JOIN customers c"
 				 " ON c.id = m.customer_id WHERE m.name = 'gn'") == 2);
 	assert_int_equal(test_run(st, "train gx --algo logit --segment vip", &err), RD_USAGE);
@@ -147,30 +152,41 @@ static void test_feature_kind(void **state)
 	(void)state;
 	struct rd_store *st = fixture();
 	run_ok(st, "train plain --algo logit");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models m, json_each(m.spec, '$.columns') c"
-				      " WHERE m.name = 'plain' AND json_extract(c.value, '$.name') ="
-				      " 'kind'"), 0);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM models m, json_each(m.spec, '$.columns') c"
+				  " WHERE m.name = 'plain' AND json_extract(c.value, '$.name') ="
+				  " 'kind'"),
+			 0);
 	run_ok(st, "train gk --algo logit --features kind,orders_delivered,return_rate,cod_share");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models m, json_each(m.spec, '$.columns') c"
-				      " WHERE m.name = 'gk' AND json_extract(c.value, '$.name') = 'kind'"
-				      " AND json_extract(c.value, '$.levels') = '[\"company\",\"individual\"]'"),
-			 1);
+	assert_int_equal(
+		test_int(st,
+			 "SELECT count(*) FROM models m, json_each(m.spec, '$.columns') c"
+			 " WHERE m.name = 'gk' AND json_extract(c.value, '$.name') = 'kind'"
+			 " AND json_extract(c.value, '$.levels') = '[\"company\",\"individual\"]'"),
+		1);
 	/* Its reference holds the kinds' shares, as training saw them. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models m, json_each(m.reference,"
-				      " '$.features') f WHERE m.name = 'gk' AND json_extract(f.value,"
-				      " '$.name') = 'kind'"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM models m, json_each(m.reference,"
+				  " '$.features') f WHERE m.name = 'gk' AND json_extract(f.value,"
+				  " '$.name') = 'kind'"),
+			 1);
 	double wc = level_weight(st, "gk", "kind", "company");
 	double wi = level_weight(st, "gk", "kind", "individual");
 	assert_false(isnan(wc) || isnan(wi));
 	assert_true(fabs(wc - wi) > 1e-6);
 	run_ok(st, "promote gk");
 	run_ok(st, "recompute all");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles WHERE model_name != 'gk'"), 0);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_profiles WHERE model_name != 'gk'"),
+			 0);
 	char id[32];
 	sqlite3_stmt *s;
 	struct rd_err err = {{0}};
-	assert_int_equal(store_prepare(st, "SELECT id FROM customers WHERE kind = 'company'"
-					   " ORDER BY id LIMIT 1", &s, &err), 0);
+	assert_int_equal(store_prepare(st,
+				       "SELECT id FROM customers WHERE kind = 'company'"
+				       " ORDER BY id LIMIT 1",
+				       &s, &err),
+			 0);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -207,7 +223,8 @@ static void test_routes(void **state)
 	assert_false(blend_kinds_alike(b, SEGMENT_NEW));
 	char name[48];
 	assert_string_equal(blend_route_name(&b[blend_route(KIND_COMPANY, SEGMENT_NEW)], 1, name,
-					     sizeof name), "new company");
+					     sizeof name),
+			    "new company");
 	/* The profiles scored before are those of rules: the companies' and the new
 	 * individuals' no longer served by it. */
 	struct stale_state ss = {0};
@@ -216,11 +233,14 @@ static void test_routes(void **state)
 						   " customers c ON c.id = p.customer_id WHERE"
 						   " c.kind = 'company' OR p.segment = 'new'"));
 	run_ok(st, "recompute all");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles p JOIN customers c ON"
-				      " c.id = p.customer_id WHERE NOT (CASE WHEN c.kind = 'company'"
-				      " THEN p.model_name = 'gc' WHEN p.segment = 'new' THEN"
-				      " p.model_name = 'gn' ELSE p.model_name = 'rules' END)"), 0);
-	assert_true(test_int(st, "SELECT count(*) FROM credit_profiles WHERE model_name = 'gc'") > 100);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_profiles p JOIN customers c ON"
+				  " c.id = p.customer_id WHERE NOT (CASE WHEN c.kind = 'company'"
+				  " THEN p.model_name = 'gc' WHEN p.segment = 'new' THEN"
+				  " p.model_name = 'gn' ELSE p.model_name = 'rules' END)"),
+			 0);
+	assert_true(test_int(st, "SELECT count(*) FROM credit_profiles WHERE model_name = 'gc'") >
+		    100);
 	memset(&ss, 0, sizeof ss);
 	assert_int_equal(stale_check(st, &ss, &err), 0);
 	assert_int_equal(ss.unserved, 0);
@@ -235,8 +255,10 @@ static void test_routes(void **state)
 	assert_false(blend_by_kind(b));
 	run_ok(st, "recompute all");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles WHERE NOT (CASE WHEN"
-				      " segment = 'new' THEN model_name = 'gn' ELSE model_name = 'rules'"
-				      " END)"), 0);
+				      " segment = 'new' THEN model_name = 'gn' ELSE model_name = "
+				      "'rules'"
+				      " END)"),
+			 0);
 	/* Only a company's own champion sees the kind; an 'all' champion serves both. */
 	run_ok(st, "train ga --algo logit");
 	run_ok(st, "promote ga");

@@ -51,8 +51,10 @@ static void test_lloyd_2d(void **state)
 	assert_int_equal(r.iterations, 3);
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(r.assign[i], i >= 3);
-	assert_true(fabs(r.centroids[0] - 1.0 / 3) < 1e-15 && fabs(r.centroids[1] - 1.0 / 3) < 1e-15);
-	assert_true(fabs(r.centroids[2] - 16.0 / 3) < 1e-15 && fabs(r.centroids[3] - 16.0 / 3) < 1e-15);
+	assert_true(fabs(r.centroids[0] - 1.0 / 3) < 1e-15 &&
+		    fabs(r.centroids[1] - 1.0 / 3) < 1e-15);
+	assert_true(fabs(r.centroids[2] - 16.0 / 3) < 1e-15 &&
+		    fabs(r.centroids[3] - 16.0 / 3) < 1e-15);
 	assert_true(fabs(r.inertia - 8.0 / 3) < 1e-12);
 	kmeans_result_free(&r);
 }
@@ -144,8 +146,10 @@ static void test_fit_best_of_starts(void **state)
 	}
 	struct rd_err err = {{0}};
 	struct kmeans_result a, b, one;
-	assert_int_equal(kmeans_fit(x, 90, 2, 3, 7, KMEANS_N_INIT, KMEANS_MAX_ITER, NULL, &a, &err), 0);
-	assert_int_equal(kmeans_fit(x, 90, 2, 3, 7, KMEANS_N_INIT, KMEANS_MAX_ITER, NULL, &b, &err), 0);
+	assert_int_equal(kmeans_fit(x, 90, 2, 3, 7, KMEANS_N_INIT, KMEANS_MAX_ITER, NULL, &a, &err),
+			 0);
+	assert_int_equal(kmeans_fit(x, 90, 2, 3, 7, KMEANS_N_INIT, KMEANS_MAX_ITER, NULL, &b, &err),
+			 0);
 	assert_memory_equal(a.assign, b.assign, sizeof(int) * 90);
 	assert_memory_equal(a.centroids, b.centroids, sizeof(double) * 6);
 	uint64_t rng = 7;

@@ -36,22 +36,25 @@ static struct rd_store *fixture(void)
 		    " g(name) AS (VALUES ('a'), ('b'), ('c'), ('d'))"
 		    " INSERT INTO customers(id, created_at) SELECT name || printf('%02d', i),"
 		    " '2024-01-01' FROM g, k ORDER BY name, i");
-	exec_ok(st, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 10),"
-		    " n(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM n WHERE j < 40),"
-		    " g(name, cnt, last, gap, base) AS (VALUES ('a', 1, 300, 1, 20),"
-		    " ('b', 5, 100, 10, 50), ('c', 15, 20, 5, 80), ('d', 40, 2, 2, 100))"
-		    " INSERT INTO orders(id, customer_id, amount, status, created_at)"
-		    " SELECT name || printf('%02d-%02d', i, j), name || printf('%02d', i), base + i,"
-		    " 'delivered', date('2025-06-30', '-' || (last + (j - 1) * gap) || ' days')"
-		    " FROM g, k, n WHERE j <= cnt");
+	exec_ok(st,
+		"WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 10),"
+		" n(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM n WHERE j < 40),"
+		" g(name, cnt, last, gap, base) AS (VALUES ('a', 1, 300, 1, 20),"
+		" ('b', 5, 100, 10, 50), ('c', 15, 20, 5, 80), ('d', 40, 2, 2, 100))"
+		" INSERT INTO orders(id, customer_id, amount, status, created_at)"
+		" SELECT name || printf('%02d-%02d', i, j), name || printf('%02d', i), base + i,"
+		" 'delivered', date('2025-06-30', '-' || (last + (j - 1) * gap) || ' days')"
+		" FROM g, k, n WHERE j <= cnt");
 	return st;
 }
 
 static long long bads_like(struct rd_store *st, const char *group)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
-				  " source = 'proxy' AND customer_id LIKE '%s%%'", group);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
+		 " source = 'proxy' AND customer_id LIKE '%s%%'",
+		 group);
 	return test_int(st, sql);
 }
 
@@ -65,22 +68,28 @@ static void test_least_engaged_cluster(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'proxy'"), 40);
 	assert_int_equal(test_int(st, "SELECT sum(defaulted) FROM outcomes"), 10);
 	assert_int_equal(bads_like(st, "a"), 10);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE observed_at = '2025-06-28'"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM outcomes WHERE observed_at = '2025-06-28'"),
 			 40);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'label proxy' AND"
-				      " status = 'ok' AND rows = 40"), 1);
+				      " status = 'ok' AND rows = 40"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command ="
-				      " 'label proxy --rfm' AND status = 'ok'"), 1);
+				      " 'label proxy --rfm' AND status = 'ok'"),
+			 1);
 	/* Four clusters of ten, least engaged first, its centroid's engagement the lowest. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM meta, json_each(meta.value, '$.clusters') c"
-				      " WHERE meta.key = 'proxy_labels'"
-				      " AND json_extract(c.value, '$.customers') = 10"), 4);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM meta, json_each(meta.value, '$.clusters') c"
+				  " WHERE meta.key = 'proxy_labels'"
+				  " AND json_extract(c.value, '$.customers') = 10"),
+			 4);
 	assert_int_equal(test_int(st, "SELECT json_extract(value, '$.clusters[0].bads') = 10 AND"
 				      " json_extract(value, '$.clusters[0].engagement') <"
 				      " json_extract(value, '$.clusters[1].engagement') AND"
 				      " json_extract(value, '$.clusters[1].engagement') <"
 				      " json_extract(value, '$.clusters[2].engagement')"
-				      " FROM meta WHERE key = 'proxy_labels'"), 1);
+				      " FROM meta WHERE key = 'proxy_labels'"),
+			 1);
 	char summary[160];
 	label_proxy_summary(st, summary, sizeof summary);
 	assert_string_equal(summary, "rfm, k=4, seed 42, least engaged cluster, as of 2025-06-28");
@@ -88,7 +97,8 @@ static void test_least_engaged_cluster(void **state)
 	exec_ok(st, "CREATE TEMP TABLE first AS SELECT * FROM outcomes");
 	run_ok(st, "label proxy --rfm");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes JOIN temp.first f USING"
-				      " (customer_id) WHERE outcomes.defaulted = f.defaulted"), 40);
+				      " (customer_id) WHERE outcomes.defaulted = f.defaulted"),
+			 40);
 	store_close(st);
 }
 
@@ -103,11 +113,13 @@ static void test_bad_share(void **state)
 	assert_int_equal(test_int(st, "SELECT sum(defaulted) FROM outcomes"), 14);
 	assert_int_equal(bads_like(st, "a"), 10);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
-				      " customer_id IN ('b01', 'b02', 'b03', 'b04')"), 4);
+				      " customer_id IN ('b01', 'b02', 'b03', 'b04')"),
+			 4);
 	run_ok(st, "label proxy --rfm --bad-share 0.2");
 	assert_int_equal(test_int(st, "SELECT sum(defaulted) FROM outcomes"), 8);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
-				      " customer_id BETWEEN 'a01' AND 'a08'"), 8);
+				      " customer_id BETWEEN 'a01' AND 'a08'"),
+			 8);
 	char summary[160];
 	label_proxy_summary(st, summary, sizeof summary);
 	assert_string_equal(summary, "rfm, k=4, seed 42, bad share 0.2, as of 2025-06-28");
@@ -129,25 +141,30 @@ static void test_observed_wins(void **state)
 	assert_non_null(strstr(err.msg, "--force"));
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'proxy'"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command ="
-				      " 'label proxy --rfm' AND status = 'failed'"), 1);
+				      " 'label proxy --rfm' AND status = 'failed'"),
+			 1);
 	run_ok(st, "label proxy --rfm --force");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'proxy'"), 35);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'observed'"
-				      " AND defaulted = 1 AND observed_at = '2025-05-01'"), 5);
+				      " AND defaulted = 1 AND observed_at = '2025-05-01'"),
+			 5);
 	assert_int_equal(bads_like(st, "a"), 5); /* a06 … a10: their own cluster */
-	assert_int_equal(test_int(st, "SELECT sum(defaulted) FROM outcomes WHERE source = 'proxy'"), 5);
+	assert_int_equal(test_int(st, "SELECT sum(defaulted) FROM outcomes WHERE source = 'proxy'"),
+			 5);
 
 	const char *csv = "customer_id,defaulted,observed_at\na06,0,2025-07-01\n";
 	char line[600];
 	snprintf(line, sizeof line, "load outcomes %s", test_file("o.csv", csv, strlen(csv)));
 	run_ok(st, line);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE customer_id = 'a06'"
-				      " AND source = 'observed' AND defaulted = 0"), 1);
+				      " AND source = 'observed' AND defaulted = 0"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'proxy'"), 34);
 
 	run_ok(st, "label clear");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'proxy'"), 0);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'observed'"), 6);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE source = 'observed'"),
+			 6);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM meta WHERE key = 'proxy_labels'"), 0);
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE kind = 'label clear'"), 34);
 	store_close(st);
@@ -167,8 +184,9 @@ static void test_bad_input(void **state)
 	(void)state;
 	struct rd_store *st = test_store();
 	fails(st, "label proxy", RD_USAGE, "--rfm");
-	fails(st, "label proxy --rfm --clusters 1", RD_USAGE, "--clusters must be a whole number"
-							     " from 2 to 20, not '1'");
+	fails(st, "label proxy --rfm --clusters 1", RD_USAGE,
+	      "--clusters must be a whole number"
+	      " from 2 to 20, not '1'");
 	fails(st, "label proxy --rfm --clusters 21", RD_USAGE, "from 2 to 20");
 	fails(st, "label proxy --rfm --bad-share 1", RD_USAGE, "--bad-share must be a share");
 	fails(st, "label proxy --rfm --bad-share 0", RD_USAGE, "--bad-share must be a share");
@@ -212,7 +230,8 @@ static char *metrics_of(struct rd_store *st, const char *name)
 {
 	sqlite3_stmt *s;
 	struct rd_err err = {{0}};
-	assert_int_equal(store_prepare(st, "SELECT metrics FROM models WHERE name = ?1", &s, &err), 0);
+	assert_int_equal(store_prepare(st, "SELECT metrics FROM models WHERE name = ?1", &s, &err),
+			 0);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	char *m = rd_strdup((const char *)sqlite3_column_text(s, 0));
@@ -230,10 +249,12 @@ static void test_model_label_source(void **state)
 	char text[256];
 	run_ok(st, "label proxy --rfm");
 	run_ok(st, "train p --algo logit");
-	assert_int_equal(test_int(st, "SELECT json_extract(metrics, '$.label_source.source') ="
-				      " 'proxy' AND json_extract(metrics, '$.label_source.proxy') = 40"
-				      " AND json_extract(metrics, '$.label_source.observed') = 0"
-				      " FROM models WHERE name = 'p'"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT json_extract(metrics, '$.label_source.source') ="
+				  " 'proxy' AND json_extract(metrics, '$.label_source.proxy') = 40"
+				  " AND json_extract(metrics, '$.label_source.observed') = 0"
+				  " FROM models WHERE name = 'p'"),
+			 1);
 	char *m = metrics_of(st, "p");
 	assert_int_equal(label_source_describe(m, text, sizeof text), 1);
 	assert_string_equal(text, "proxy labels: rfm, k=4, seed 42, least engaged cluster, as of"
@@ -260,8 +281,9 @@ static void test_model_label_source(void **state)
 
 	/* Observed only. */
 	run_ok(st, "label clear");
-	exec_ok(st, "INSERT INTO outcomes(customer_id, defaulted) SELECT id, id < 'b' FROM customers"
-		    " WHERE id > 'a05'");
+	exec_ok(st,
+		"INSERT INTO outcomes(customer_id, defaulted) SELECT id, id < 'b' FROM customers"
+		" WHERE id > 'a05'");
 	run_ok(st, "train r --algo logit");
 	m = metrics_of(st, "r");
 	assert_int_equal(label_source_describe(m, text, sizeof text), 0);

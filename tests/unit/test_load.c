@@ -10,9 +10,9 @@
 /* ---- a sink that keeps diagnostics and messages ---- */
 
 struct cap_sink {
-	struct rd_sink base;   /* must be first */
-	struct rd_buf diags;   /* one diagnostic a line */
-	struct rd_buf msgs;    /* one message a line */
+	struct rd_sink base; /* must be first */
+	struct rd_buf diags; /* one diagnostic a line */
+	struct rd_buf msgs;  /* one message a line */
 	int ndiags;
 };
 
@@ -72,10 +72,10 @@ static const char *load_fails(struct run *r, struct rd_store *st, const char *ta
 	return diags(r);
 }
 
-#define assert_has(hay, needle)                                                                 \
-	do {                                                                                    \
-		if (!strstr((hay), (needle)))                                                   \
-			fail_msg("expected \"%s\" in:\n%s", (needle), (hay));                   \
+#define assert_has(hay, needle)                                                                    \
+	do {                                                                                       \
+		if (!strstr((hay), (needle)))                                                      \
+			fail_msg("expected \"%s\" in:\n%s", (needle), (hay));                      \
 	} while (0)
 
 static const char *text_of(struct rd_store *st, const char *sql, char *out, size_t n)
@@ -160,8 +160,8 @@ static void test_bom_and_header_case(void **state)
 	const char *p = file_str("bom.csv", "\xEF\xBB\xBF Id ,NAME\r\nC1,Ann\r\n");
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = 'Ann'"),
-			 1);
+	assert_int_equal(
+		test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = 'Ann'"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 0);
 	run_free(&r);
 	store_close(st);
@@ -271,9 +271,11 @@ static void test_bad_values(void **state)
 	char want[700];
 	snprintf(want, sizeof want,
 		 "%s:3: column 'status': 'lost' is not placed, shipped, delivered, cancelled or"
-		 " returned", p);
+		 " returned",
+		 p);
 	assert_has(d, want);
-	snprintf(want, sizeof want, "%s:4: column 'created_at': '2025-02-30' is not an ISO 8601 date", p);
+	snprintf(want, sizeof want,
+		 "%s:4: column 'created_at': '2025-02-30' is not an ISO 8601 date", p);
 	assert_has(d, want);
 	snprintf(want, sizeof want, "%s:5: column 'amount': '-1' is negative", p);
 	assert_has(d, want);
@@ -288,7 +290,8 @@ static void test_bad_values(void **state)
 	run_free(&r);
 
 	/* Payments: method, success, and an order that exists neither in the store nor here. */
-	p = file_str("ok.csv", "id,customer_id,amount,status,created_at\nO1,C1,10,placed,2025-01-01\n");
+	p = file_str("ok.csv",
+		     "id,customer_id,amount,status,created_at\nO1,C1,10,placed,2025-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
 	run_free(&r);
 	p = file_str("p.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
@@ -304,12 +307,16 @@ static void test_bad_values(void **state)
 			       "P1,C1,O1,card,1,10,2025-01-02\n"
 			       "P2,C1,,cod,true,5,2025-01-02\n");
 	assert_int_equal(load(&r, st, "payments", p, NULL, 0), 0);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM payments WHERE order_id IS NULL AND success = 1"),
+	assert_int_equal(test_int(st, "SELECT count(*) FROM payments WHERE order_id IS NULL AND "
+				      "success = 1"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT typeof(amount) = 'real' FROM payments WHERE id = 'P1'"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT typeof(amount) = 'real' FROM payments WHERE id = 'P1'"),
+			 1);
 	run_free(&r);
 	/* Outcomes: defaulted 0/1, a known customer. */
-	p = file_str("out.csv", "customer_id,defaulted,observed_at\nC1,1,2025-06-30\nC2,yes,\nC3,0,\n");
+	p = file_str("out.csv",
+		     "customer_id,defaulted,observed_at\nC1,1,2025-06-30\nC2,yes,\nC3,0,\n");
 	d = load_fails(&r, st, "outcomes", p);
 	assert_has(d, "out.csv:3: column 'defaulted': 'yes' is not 0 or 1");
 	assert_has(d, "out.csv:4: column 'customer_id': unknown customer 'C3'");
@@ -386,7 +393,8 @@ static void test_reference_order(void **state)
 	run_free(&r);
 	/* Unknown ids before the first, after the last, between two, and odd ones. */
 	buf_reset(&b);
-	buf_puts(&b, "customer_id,defaulted\nK004,1\nA,1\nK999,1\nZ,1\nK501,1\nK002,1\nK003,1\nK0,1\n");
+	buf_puts(&b,
+		 "customer_id,defaulted\nK004,1\nA,1\nK999,1\nZ,1\nK501,1\nK002,1\nK003,1\nK0,1\n");
 	p = test_file("k-bad.csv", b.data, b.len);
 	const char *d = load_fails(&r, st, "outcomes", p);
 	assert_int_equal(r.sink.ndiags, 6);
@@ -411,8 +419,8 @@ static void test_bulk_indexes(void **state)
 	struct rd_buf b = {0};
 	buf_puts(&b, "id,customer_id,amount,status,created_at\n");
 	for (int i = 0; i < 90000; i++)
-		buf_printf(&b, "ORDER-%07d,C%d,%d.25,delivered,2025-%02d-%02dT10:00:00Z\n", i, 1 + i % 2,
-			   i % 500, 1 + i % 12, 1 + i % 28);
+		buf_printf(&b, "ORDER-%07d,C%d,%d.25,delivered,2025-%02d-%02dT10:00:00Z\n", i,
+			   1 + i % 2, i % 500, 1 + i % 12, 1 + i % 28);
 	assert_true(b.len > (4 << 20));
 	const char *sql = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 			  " tbl_name = 'orders' AND sql IS NOT NULL";
@@ -453,7 +461,7 @@ static void test_bulk_indexes(void **state)
 /* ---- all or nothing, skip-bad, replace ---- */
 
 static const char *const all_tables[] = {
-	"customers",       "orders",        "payments", "outcomes", "attributes",
+	"customers",           "orders",          "payments",      "outcomes", "attributes",
 	"customer_attributes", "credit_profiles", "score_history", "models",
 };
 
@@ -492,7 +500,8 @@ static void test_all_or_nothing(void **state)
 	const char *p = file_str("c.csv", "id,name,segment\nC1,Ann,gold\nC2,Bob,silver\n");
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	run_free(&r);
-	p = file_str("o.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	p = file_str("o.csv",
+		     "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
 	run_free(&r);
 	p = file_str("p.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
@@ -502,16 +511,17 @@ static void test_all_or_nothing(void **state)
 	p = file_str("out.csv", "customer_id,defaulted\nC1,0\n");
 	assert_int_equal(load(&r, st, "outcomes", p, NULL, 0), 0);
 	run_free(&r);
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
-				    " segment, model_name, model_version, features, reasons, computed_at)"
-				    " VALUES ('C1', 700, 'B', 0.05, 'LOW', 'existing', 'rules', 1, '{}',"
-				    " '[]', '2025-01-01');"
-				    "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-				    " model_version, computed_at) VALUES ('C1', 700, 'B', 0.05, 'rules', 1,"
-				    " '2025-01-01')",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+			   " segment, model_name, model_version, features, reasons, computed_at)"
+			   " VALUES ('C1', 700, 'B', 0.05, 'LOW', 'existing', 'rules', 1, '{}',"
+			   " '[]', '2025-01-01');"
+			   "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+			   " model_version, computed_at) VALUES ('C1', 700, 'B', 0.05, 'rules', 1,"
+			   " '2025-01-01')",
+			   &err),
+		0);
 	struct rd_buf before[9] = {{0}}, after[9] = {{0}};
 	snapshot(st, before);
 	for (int i = 0; i < 9; i++)
@@ -520,15 +530,17 @@ static void test_all_or_nothing(void **state)
 	int64_t runs = test_int(st, "SELECT count(*) FROM runs");
 
 	/* Customers: valid rows that would replace C1's attributes, then a bad one. */
-	p = file_str("c2.csv", "id,name,segment,extra\nC1,Changed,bronze,1\nC3,New,x,2\nC4,Bad,x,\xc3\n");
+	p = file_str("c2.csv",
+		     "id,name,segment,extra\nC1,Changed,bronze,1\nC3,New,x,2\nC4,Bad,x,\xc3\n");
 	load_fails(&r, st, "customers", p);
 	run_free(&r);
 	snapshot(st, after);
 	for (int i = 0; i < 9; i++)
 		assert_string_equal(before[i].data, after[i].data);
 	/* Orders, payments and outcomes likewise. */
-	p = file_str("o2.csv", "id,customer_id,amount,status,created_at\nO1,C2,9,shipped,2025-01-01\n"
-			       "O2,C1,1,placed,2025-01-01\nO3,C1,1,placed,yesterday\n");
+	p = file_str("o2.csv",
+		     "id,customer_id,amount,status,created_at\nO1,C2,9,shipped,2025-01-01\n"
+		     "O2,C1,1,placed,2025-01-01\nO3,C1,1,placed,yesterday\n");
 	load_fails(&r, st, "orders", p);
 	run_free(&r);
 	p = file_str("p2.csv", "id,customer_id,order_id,method,success,amount,created_at\n"
@@ -601,7 +613,8 @@ static void test_reload_replaces(void **state)
 	assert_int_equal(r.rep.inserted, 2);
 	assert_int_equal(r.rep.replaced, 0);
 	run_free(&r);
-	p = file_str("o.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	p = file_str("o.csv",
+		     "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
 	run_free(&r);
 	/* Again, with C1 changed, C3 new and the tier attribute gone for C1. */
@@ -612,8 +625,11 @@ static void test_reload_replaces(void **state)
 	assert_int_equal(r.rep.replaced, 1);
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 3);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = 'Anna'"), 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = 'C1'"),
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C1' AND name = "
+				      "'Anna'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id "
+				      "= 'C1'"),
 			 1);
 	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"
 				      " AND name = 'income'"),
@@ -630,7 +646,8 @@ static void test_reload_replaces(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'income' AND"
 				      " type = 'categorical'"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE num IS NOT NULL"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_attributes WHERE num IS NOT NULL"),
 			 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok'"), 4);
 	store_close(st);
@@ -644,22 +661,26 @@ static void test_json_array(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	char v[64];
-	const char *p = file_str("c.json", "[\n"
-					   "  {\"id\": \"C1\", \"name\": \"Ann\", \"score\": 5e+05},\n"
-					   "  {\"id\": \"C2\",\n"
-					   "   \"name\": null, \"score\": 12.5, \"kind\": \"company\"}\n"
-					   "]\n");
+	const char *p = file_str("c.json",
+				 "[\n"
+				 "  {\"id\": \"C1\", \"name\": \"Ann\", \"score\": 5e+05},\n"
+				 "  {\"id\": \"C2\",\n"
+				 "   \"name\": null, \"score\": 12.5, \"kind\": \"company\"}\n"
+				 "]\n");
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
 	/* A number keeps its text as written, like a CSV cell; its value is the number. */
-	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'C1'",
-				    v, sizeof v),
-			    "5e+05");
-	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"),
+	assert_string_equal(
+		text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'C1'", v,
+			sizeof v),
+		"5e+05");
+	assert_int_equal(test_int(st,
+				  "SELECT num FROM customer_attributes WHERE customer_id = 'C1'"),
 			 500000);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id = 'C2' AND name IS NULL"
-				      " AND kind = 'company'"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customers WHERE id = 'C2' AND name IS NULL"
+				  " AND kind = 'company'"),
 			 1);
 	/* Errors point at the line where the element starts. */
 	p = file_str("bad.json", "[\n"
@@ -673,7 +694,8 @@ static void test_json_array(void **state)
 	assert_has(d, "bad.json:5: column 'name': a JSON object or array");
 	run_free(&r);
 	/* Invalid JSON: the line of cJSON's error. */
-	p = file_str("broken.json", "[\n  {\"id\": \"C1\"},\n  {\"id\": \"C2\",\n   \"x\": tru}\n]");
+	p = file_str("broken.json",
+		     "[\n  {\"id\": \"C1\"},\n  {\"id\": \"C2\",\n   \"x\": tru}\n]");
 	load_fails(&r, st, "customers", p);
 	assert_has(r.err.msg, "broken.json:4: invalid JSON");
 	run_free(&r);
@@ -698,21 +720,23 @@ static void test_ndjson(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	two_customers(st);
-	const char *p = file_str("o.ndjson", "{\"id\":\"O1\",\"customer_id\":\"C1\",\"amount\":12.5,"
-					     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
-					     "\n"
-					     "{\"id\":\"O2\",\"customer_id\":\"C2\",\"amount\":3,"
-					     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\r\n");
+	const char *p = file_str("o.ndjson",
+				 "{\"id\":\"O1\",\"customer_id\":\"C1\",\"amount\":12.5,"
+				 "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+				 "\n"
+				 "{\"id\":\"O2\",\"customer_id\":\"C2\",\"amount\":3,"
+				 "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\r\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT sum(amount) * 10 FROM orders"), 155);
-	p = file_str("bad.ndjson", "{\"id\":\"O3\",\"customer_id\":\"C1\",\"amount\":1,"
-				   "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
-				   "\n"
-				   "{\"id\":\"O4\",\"customer_id\":\"C1\",\"amount\":-2,"
-				   "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
-				   "{\"id\":\"O5\",\"customer_id\":\"C1\",\"status\":\"placed\"}\n");
+	p = file_str("bad.ndjson",
+		     "{\"id\":\"O3\",\"customer_id\":\"C1\",\"amount\":1,"
+		     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+		     "\n"
+		     "{\"id\":\"O4\",\"customer_id\":\"C1\",\"amount\":-2,"
+		     "\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n"
+		     "{\"id\":\"O5\",\"customer_id\":\"C1\",\"status\":\"placed\"}\n");
 	const char *d = load_fails(&r, st, "orders", p);
 	assert_has(d, "bad.ndjson:3: column 'amount': '-2' is negative");
 	assert_has(d, "bad.ndjson:4: column 'amount': missing value");
@@ -750,12 +774,14 @@ static void test_mapping_errors(void **state)
 		const char *json;
 		const char *want;
 	} cases[] = {
-		{"{\"tabel\": \"customers\"}", "m.json: unknown key 'tabel' (expected table, header"},
+		{"{\"tabel\": \"customers\"}",
+		 "m.json: unknown key 'tabel' (expected table, header"},
 		{"{\"header\": \"no\"}", "m.json: 'header' must be true or false"},
 		{"{\"header\": false}", "\"header\": false needs \"columns\""},
 		{"{\"separator\": \"ab\"}", "'separator' must be one character"},
-		{"{\"table\": \"loans\"}", "'table' must be customers, orders, payments, outcomes, credit_requests or"
-					   " external_records"},
+		{"{\"table\": \"loans\"}",
+		 "'table' must be customers, orders, payments, outcomes, credit_requests or"
+		 " external_records"},
 		{"{\"columns\": [\"a\", \"A\"]}", "'columns' names 'A' twice"},
 		{"{\"id\": {\"format\": \"G%s\"}}", "'id'.'format' 'G%s'"},
 		{"{\"id\": {\"format\": \"G%d%d\"}}", "more than one %d"},
@@ -763,16 +789,20 @@ static void test_mapping_errors(void **state)
 		{"{\"outcome\": {\"column\": \"class\", \"recode\": {\"1\": \"good\"}}}",
 		 "outcomes are 0 (good) or 1"},
 		{"{\"outcome\": {\"recode\": {}}}", "'outcome'.'column' must name"},
-		{"{\"outcome\": {\"column\": \"c\", \"observed_at\": \"soon\"}}", "'observed_at' must be"},
+		{"{\"outcome\": {\"column\": \"c\", \"observed_at\": \"soon\"}}",
+		 "'observed_at' must be"},
 		{"{\"types\": {\"a\": \"text\"}}", "\"numeric\" or \"categorical\""},
-		{"{\"recode\": {\"a\": {\"x\": [1]}}}", "the value of 'x' must be a string or a number"},
+		{"{\"recode\": {\"a\": {\"x\": [1]}}}",
+		 "the value of 'x' must be a string or a number"},
 		{"{\"rename\": {\"a\": \"\"}}", "'rename': the value of 'a' must be a column name"},
-		{"{\"table\": \"orders\", \"outcome\": {\"column\": \"c\"}}", "derives outcomes from a customers"},
+		{"{\"table\": \"orders\", \"outcome\": {\"column\": \"c\"}}",
+		 "derives outcomes from a customers"},
 		{"{\n\"table\": \"orders\",\n\"header\": tru\n}", "m.json:3:11: invalid JSON"},
 		{"[]", "m.json: a mapping is a JSON object"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json",
+						     &err);
 		if (m)
 			fail_msg("accepted %s", cases[i].json);
 		assert_has(err.msg, cases[i].want);
@@ -806,17 +836,20 @@ static void test_mapping_apply(void **state)
 	struct run r;
 	char v[64];
 	/* Semicolons, a rename, recodes, defaults, ignore, forced types, and an outcome. */
-	const char *map = file_str("m.json", "{\n"
-					     "  \"table\": \"customers\",\n"
-					     "  \"separator\": \";\",\n"
-					     "  \"rename\": {\"Kunde\": \"id\", \"Typ\": \"kind\"},\n"
-					     "  \"recode\": {\"kind\": {\"P\": \"individual\", \"F\": \"company\"}},\n"
-					     "  \"defaults\": {\"created_at\": \"2024-01-01\", \"region\": \"north\"},\n"
-					     "  \"ignore\": [\"junk\"],\n"
-					     "  \"types\": {\"zip\": \"categorical\", \"score\": \"numeric\"},\n"
-					     "  \"outcome\": {\"column\": \"bad\", \"recode\": {\"ja\": \"1\", \"nein\": \"0\"},\n"
-					     "              \"observed_at\": \"2024-12-31\"}\n"
-					     "}\n");
+	const char *map = file_str(
+		"m.json",
+		"{\n"
+		"  \"table\": \"customers\",\n"
+		"  \"separator\": \";\",\n"
+		"  \"rename\": {\"Kunde\": \"id\", \"Typ\": \"kind\"},\n"
+		"  \"recode\": {\"kind\": {\"P\": \"individual\", \"F\": \"company\"}},\n"
+		"  \"defaults\": {\"created_at\": \"2024-01-01\", \"region\": \"north\"},\n"
+		"  \"ignore\": [\"junk\"],\n"
+		"  \"types\": {\"zip\": \"categorical\", \"score\": \"numeric\"},\n"
+		"  \"outcome\": {\"column\": \"bad\", \"recode\": {\"ja\": \"1\", \"nein\": "
+		"\"0\"},\n"
+		"              \"observed_at\": \"2024-12-31\"}\n"
+		"}\n");
 	const char *p = file_str("m.csv", "Kunde;Typ;zip;score;junk;bad;region\n"
 					  "K1;P;01234;7;x;ja;\n"
 					  "K2;F;99999;8;y;nein;south\n"
@@ -826,24 +859,30 @@ static void test_mapping_apply(void **state)
 	assert_int_equal(r.rep.outcomes, 2);
 	assert_int_equal(r.rep.outcomes_inserted, 2);
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE kind = 'company' AND id = 'K2'"
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE kind = 'company' AND "
+				      "id = 'K2'"
 				      " AND created_at = '2024-01-01'"),
 			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1 AND"
 				      " customer_id = 'K1' AND observed_at = '2024-12-31'"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 3); /* zip, score, region */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"),
+			 3); /* zip, score, region */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'zip' AND"
 				      " type = 'categorical'"),
 			 1);
-	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes WHERE customer_id = 'K1'"
-					" AND name = 'zip'", v, sizeof v),
+	assert_string_equal(text_of(st,
+				    "SELECT value FROM customer_attributes WHERE customer_id = 'K1'"
+				    " AND name = 'zip'",
+				    v, sizeof v),
 			    "01234");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'zip'"
 				      " AND num IS NOT NULL"),
 			 0);
-	assert_string_equal(text_of(st, "SELECT group_concat(value) FROM (SELECT value FROM"
-					" customer_attributes WHERE name = 'region' ORDER BY customer_id)",
+	assert_string_equal(text_of(st,
+				    "SELECT group_concat(value) FROM (SELECT value FROM"
+				    " customer_attributes WHERE name = 'region' ORDER BY "
+				    "customer_id)",
 				    v, sizeof v),
 			    "north,south,north");
 	/* A forced numeric type rejects text; bad outcome values name the column. */
@@ -855,12 +894,15 @@ static void test_mapping_apply(void **state)
 		      " mapping's recode)");
 	run_free(&r);
 	/* --delim overrides; whitespace splits on runs of blanks. */
-	map = file_str("ws.json", "{\"columns\": [\"id\", \"name\", \"age\"], \"separator\": \"whitespace\"}");
+	map = file_str("ws.json",
+		       "{\"columns\": [\"id\", \"name\", \"age\"], \"separator\": \"whitespace\"}");
 	p = file_str("ws.txt", "W1   Ann\t 33 \n\nW2 Bob 41\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'W2'"), 41);
+	assert_int_equal(test_int(st,
+				  "SELECT num FROM customer_attributes WHERE customer_id = 'W2'"),
+			 41);
 	p = file_str("pipe.txt", "id|name\nZ1|Zed\n");
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
@@ -899,10 +941,12 @@ static void test_mapping_missing_special(void **state)
 		{"{\"special\": [98]}", "'special' must be an object of column -> array of codes"},
 		{"{\"special\": {\"a\": []}}", "'special'.'a' must be an array of 1 to 32 numbers"},
 		{"{\"special\": {\"a\": [\"98\"]}}", "'special'.'a' item 1 must be a number"},
-		{"{\"special\": {\"a\": [98, 98]}}", "item 2 must be a number within ±2^53, not given twice"},
+		{"{\"special\": {\"a\": [98, 98]}}",
+		 "item 2 must be a number within ±2^53, not given twice"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json",
+						     &err);
 		if (m)
 			fail_msg("accepted %s", cases[i].json);
 		assert_has(err.msg, cases[i].want);
@@ -910,29 +954,35 @@ static void test_mapping_missing_special(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	char v[128];
-	const char *p = file_str("na.csv", "id,income,age,grade\n"
-					   "C1,100,30,A\nC2,NA,41,B\nC3,250,?,C\nC4,NA,52,D\nC5,300,98,E\n");
+	const char *p = file_str("na.csv",
+				 "id,income,age,grade\n"
+				 "C1,100,30,A\nC2,NA,41,B\nC3,250,?,C\nC4,NA,52,D\nC5,300,98,E\n");
 	/* Without "missing": both columns are categorical, and the load says why. */
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
-	assert_has(diags(&r), "na.csv: warning: column 'income' is loaded as categorical because of 1"
-			      " text among its 3 numbers: 'NA' (2 rows); if it means no value, the"
-			      " mapping key \"missing\": [\"NA\"] keeps it numeric");
+	assert_has(diags(&r),
+		   "na.csv: warning: column 'income' is loaded as categorical because of 1"
+		   " text among its 3 numbers: 'NA' (2 rows); if it means no value, the"
+		   " mapping key \"missing\": [\"NA\"] keeps it numeric");
 	assert_has(diags(&r), "column 'age' is loaded as categorical because of 1 text among its 4"
 			      " numbers: '?' (1 row)");
 	assert_true(strstr(diags(&r), "'grade'") == NULL); /* all texts: a categorical */
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"), 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"),
+			 3);
 	/* With it (for every column): numeric, the tokens not stored, no warning. */
 	const char *map = file_str("na.json", "{\"missing\": [\"NA\", \"?\"], \"special\":"
 					      " {\"AGE\": [98, -1]}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
 	assert_true(strstr(diags(&r), "warning") == NULL);
 	run_free(&r);
-	assert_string_equal(text_of(st, "SELECT group_concat(name || ':' || type || ':' ||"
-					" coalesce(special, '-'), ' ') FROM attributes", v, sizeof v),
+	assert_string_equal(text_of(st,
+				    "SELECT group_concat(name || ':' || type || ':' ||"
+				    " coalesce(special, '-'), ' ') FROM attributes",
+				    v, sizeof v),
 			    "income:numeric:- age:numeric:[98,-1] grade:categorical:-");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
-				      " AND num IS NOT NULL"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
+				  " AND num IS NOT NULL"),
 			 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE value IN"
 				      " ('NA', '?')"),
@@ -943,8 +993,9 @@ static void test_mapping_missing_special(void **state)
 	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
 	assert_has(diags(&r), "column 'age' is loaded as categorical");
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
-				      " AND num = 0"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_attributes WHERE name = 'income'"
+				  " AND num = 0"),
 			 2);
 	/* "special" needs a numeric attribute of the file, and a customers file. */
 	map = file_str("s1.json", "{\"missing\": [\"NA\", \"?\"], \"special\": {\"grade\": [1]}}");
@@ -954,7 +1005,7 @@ static void test_mapping_missing_special(void **state)
 	map = file_str("s2.json", "{\"special\": {\"height\": [1]}}");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
 	assert_has(r.err.msg, "s2.json: 'special' names 'height', which is not an attribute"
-				  " column of this file");
+			      " column of this file");
 	run_free(&r);
 	two_customers(st);
 	map = file_str("s3.json", "{\"special\": {\"amount\": [0]}}");
@@ -983,18 +1034,23 @@ static void test_mapping_labels(void **state)
 		{"{\"labels\": {\"a\": 3}}", "m.json: 'labels'.'a' must be a label or {"},
 		{"{\"labels\": {\"a\": \"\"}}", "'labels'.'a' must be a text of 1 to 80 bytes"},
 		{"{\"labels\": {\"a\": \"x\\ty\"}}", "without control characters"},
-		{"{\"labels\": {\"a\": {\"lable\": \"x\"}}}", "'labels': unknown key 'lable' (expected"
-							  " label, values)"},
-		{"{\"labels\": {\"a\": {\"values\": [\"x\"]}}}", "'labels'.'a'.'values' must be an object"},
-		{"{\"labels\": {\"a\": {\"values\": {\"\": \"none\"}}}}", "'labels'.'a'.'values'.'': an"
-								      " empty value is never stored"},
-		{"{\"labels\": {\"a\": {\"values\": {\"1\": 1}}}}", "'labels'.'a'.'values'.'1' must be a"
-								  " text"},
+		{"{\"labels\": {\"a\": {\"lable\": \"x\"}}}",
+		 "'labels': unknown key 'lable' (expected"
+		 " label, values)"},
+		{"{\"labels\": {\"a\": {\"values\": [\"x\"]}}}",
+		 "'labels'.'a'.'values' must be an object"},
+		{"{\"labels\": {\"a\": {\"values\": {\"\": \"none\"}}}}",
+		 "'labels'.'a'.'values'.'': an"
+		 " empty value is never stored"},
+		{"{\"labels\": {\"a\": {\"values\": {\"1\": 1}}}}",
+		 "'labels'.'a'.'values'.'1' must be a"
+		 " text"},
 		{"{\"labels\": {\" \": \"x\"}}", "'labels': the key ' ' is not a column name"},
 		{"{\"labels\": {\"a\": \"x\", \"A\": \"y\"}}", "'labels' names 'A' twice"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json",
+						     &err);
 		if (m)
 			fail_msg("accepted %s", cases[i].json);
 		assert_has(err.msg, cases[i].want);
@@ -1002,15 +1058,17 @@ static void test_mapping_labels(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	char v[128];
-	const char *map = file_str("lm.json", "{\"rename\": {\"Wohnen\": \"home\"}, \"labels\": {"
-					      "\"Wohnen\": {\"label\": \"housing\", \"values\": {\"R\":"
-					      " \"rents\", \"X\": \"never seen\"}}, \"INCOME\": \"monthly"
-					      " income\"}}");
+	const char *map = file_str("lm.json",
+				   "{\"rename\": {\"Wohnen\": \"home\"}, \"labels\": {"
+				   "\"Wohnen\": {\"label\": \"housing\", \"values\": {\"R\":"
+				   " \"rents\", \"X\": \"never seen\"}}, \"INCOME\": \"monthly"
+				   " income\"}}");
 	const char *p = file_str("l.csv", "id,Wohnen,income\nC1,R,1200\nC2,O,2500\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), 0);
 	run_free(&r);
-	assert_string_equal(text_of(st, "SELECT group_concat(name || '|' || value || '|' || label, ';')"
-					" FROM (SELECT * FROM attribute_labels ORDER BY name, value)",
+	assert_string_equal(text_of(st,
+				    "SELECT group_concat(name || '|' || value || '|' || label, ';')"
+				    " FROM (SELECT * FROM attribute_labels ORDER BY name, value)",
 				    v, sizeof v),
 			    "home||housing;home|R|rents;home|X|never seen;income||monthly income");
 	/* A label of a column the file lacks (or the outcome's), or for orders: refused. */
@@ -1018,15 +1076,16 @@ static void test_mapping_labels(void **state)
 	p = file_str("l2.csv", "id,income\nC3,1\n");
 	assert_int_equal(load(&r, st, "customers", p, map, 0), -1);
 	assert_has(r.err.msg, "lm2.json: 'labels' names 'size', which is not an attribute"
-				  " column of this file");
+			      " column of this file");
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels"), 4);
 	map = file_str("lm3.json", "{\"labels\": {\"amount\": \"amount\"}}");
-	p = file_str("lo.csv", "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
+	p = file_str("lo.csv",
+		     "id,customer_id,amount,status,created_at\nO1,C1,5,placed,2025-01-01\n");
 	assert_int_equal(load(&r, st, "orders", p, map, 0), -1);
 	assert_has(r.err.msg, "lm3.json: 'labels' label customer attributes, which need a"
-				  " customers file");
+			      " customers file");
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
 	store_close(st);
@@ -1052,28 +1111,34 @@ static void test_german(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1000);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE defaulted = 1"), 300);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes"), 20);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"), 13);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical'"),
+			 13);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'numeric'"), 7);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'class'"), 0);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customers WHERE id IN ('G0000', 'G0999')"
-				      " AND kind = 'individual' AND created_at IS NOT NULL"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customers WHERE id IN ('G0000', 'G0999')"
+				  " AND kind = 'individual' AND created_at IS NOT NULL"),
 			 2);
 	/* Row 0 is line 1: A11 6 ... class 1 (good); line 2 is class 2 (bad). */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id ="
 				      " 'G0000' AND name = 'checking_status' AND value = 'A11'"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT num FROM customer_attributes WHERE customer_id = 'G0000'"
-				      " AND name = 'credit_amount'"),
+	assert_int_equal(test_int(st,
+				  "SELECT num FROM customer_attributes WHERE customer_id = 'G0000'"
+				  " AND name = 'credit_amount'"),
 			 1169);
-	assert_int_equal(test_int(st, "SELECT defaulted FROM outcomes WHERE customer_id = 'G0001'"), 1);
+	assert_int_equal(test_int(st, "SELECT defaulted FROM outcomes WHERE customer_id = 'G0001'"),
+			 1);
 	/* The labels of the 20 attributes and of the 56 codes of the 13 categorical ones. */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels"), 76);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"), 20);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"),
+			 20);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE name ="
 				      " 'checking_status' AND value = 'A11' AND label = '< 0 DM'"),
 			 1);
 	/* Line 267 (trailing blank) loads like the others. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = 'G0266'"),
+	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id "
+				      "= 'G0266'"),
 			 20);
 	store_close(st);
 }
@@ -1098,16 +1163,20 @@ static void test_taiwan(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'LIMIT_BAL' AND"
 				      " type = 'numeric'"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE type = 'categorical' AND"
-				      " name IN ('SEX', 'EDUCATION', 'MARRIAGE')"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM attributes WHERE type = 'categorical' AND"
+				  " name IN ('SEX', 'EDUCATION', 'MARRIAGE')"),
 			 3);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"), 23);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM attribute_labels WHERE value = ''"),
+			 23);
 	/* ID 7 is written "5e+05". */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE customer_id = '7'"
-				      " AND name = 'LIMIT_BAL' AND value = '5e+05' AND num = 500000"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_attributes WHERE customer_id = '7'"
+				  " AND name = 'LIMIT_BAL' AND value = '5e+05' AND num = 500000"),
 			 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_attributes WHERE name = 'SEX' AND"
-				      " num IS NOT NULL"),
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_attributes WHERE name = 'SEX' AND"
+				  " num IS NOT NULL"),
 			 0);
 	store_close(st);
 }
@@ -1124,8 +1193,9 @@ static void assert_line(const char *d, const char *path, int line, const char *m
 	assert_has(d, want);
 }
 
-#define REQ_HEADER "id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status," \
-		   "created_at\n"
+#define REQ_HEADER                                                                                 \
+	"id,customer_id,amount,term_months,purpose,yearly_income,existing_debt,status,"            \
+	"created_at\n"
 
 /* Each bad row is rejected with its line and column, and nothing of the file is loaded. */
 static void test_requests_validation(void **state)
@@ -1134,34 +1204,37 @@ static void test_requests_validation(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	two_customers(st);
-	const char *p = file_str("req.csv", REQ_HEADER
-				 "R1,C1,5000,24,car,42000,3000,,2025-06-01T10:00:00Z\n" /* 2: good */
-				 "R2,C9,100,12,,,,pending,2025-06-01\n"                  /* 3 */
-				 "R3,C1,0,12,,,,,2025-06-01\n"                           /* 4 */
-				 "R4,C1,-5,12,,,,,2025-06-01\n"                          /* 5 */
-				 "R5,C1,lots,12,,,,,2025-06-01\n"                        /* 6 */
-				 "R6,C1,100,0,,,,,2025-06-01\n"                          /* 7 */
-				 "R7,C1,100,12.5,,,,,2025-06-01\n"                       /* 8 */
-				 "R8,C1,100,1201,,,,,2025-06-01\n"                       /* 9 */
-				 "R9,C1,100,12,,-1,,,2025-06-01\n"                       /* 10 */
-				 "R10,C1,100,12,,,x,,2025-06-01\n"                       /* 11 */
-				 "R11,C1,100,12,,,,maybe,2025-06-01\n"                   /* 12 */
-				 "R12,C1,100,12,,,,,2025-13-01\n"                        /* 13 */
-				 "R13,C1,100,12,,,,,\n"                                  /* 14 */
-				 "R1,C2,100,12,,,,,2025-06-01\n"                         /* 15 */
-				 ",C2,100,12,,,,,2025-06-01\n"                           /* 16 */
-				 "R16,C2,,,,,,,2025-06-01\n");                           /* 17 */
+	const char *p =
+		file_str("req.csv", REQ_HEADER
+			 "R1,C1,5000,24,car,42000,3000,,2025-06-01T10:00:00Z\n" /* 2: good */
+			 "R2,C9,100,12,,,,pending,2025-06-01\n"                 /* 3 */
+			 "R3,C1,0,12,,,,,2025-06-01\n"                          /* 4 */
+			 "R4,C1,-5,12,,,,,2025-06-01\n"                         /* 5 */
+			 "R5,C1,lots,12,,,,,2025-06-01\n"                       /* 6 */
+			 "R6,C1,100,0,,,,,2025-06-01\n"                         /* 7 */
+			 "R7,C1,100,12.5,,,,,2025-06-01\n"                      /* 8 */
+			 "R8,C1,100,1201,,,,,2025-06-01\n"                      /* 9 */
+			 "R9,C1,100,12,,-1,,,2025-06-01\n"                      /* 10 */
+			 "R10,C1,100,12,,,x,,2025-06-01\n"                      /* 11 */
+			 "R11,C1,100,12,,,,maybe,2025-06-01\n"                  /* 12 */
+			 "R12,C1,100,12,,,,,2025-13-01\n"                       /* 13 */
+			 "R13,C1,100,12,,,,,\n"                                 /* 14 */
+			 "R1,C2,100,12,,,,,2025-06-01\n"                        /* 15 */
+			 ",C2,100,12,,,,,2025-06-01\n"                          /* 16 */
+			 "R16,C2,,,,,,,2025-06-01\n");                          /* 17 */
 	const char *d = load_fails(&r, st, "credit_requests", p);
 	assert_line(d, p, 3, "column 'customer_id': unknown customer 'C9'");
 	assert_line(d, p, 4, "column 'amount': '0' is not positive (an amount asked for is > 0)");
 	assert_line(d, p, 5, "column 'amount': '-5' is not positive");
 	assert_line(d, p, 6, "column 'amount': 'lots' is not a number");
-	assert_line(d, p, 7, "column 'term_months': '0' is not a whole number of months from 1 to 1200");
+	assert_line(d, p, 7,
+		    "column 'term_months': '0' is not a whole number of months from 1 to 1200");
 	assert_line(d, p, 8, "column 'term_months': '12.5' is not a whole number of months");
 	assert_line(d, p, 9, "column 'term_months': '1201' is not a whole number of months");
 	assert_line(d, p, 10, "column 'yearly_income': '-1' is negative (amounts are >= 0)");
 	assert_line(d, p, 11, "column 'existing_debt': 'x' is not a number");
-	assert_line(d, p, 12, "column 'status': 'maybe' is not pending, approved, referred or declined");
+	assert_line(d, p, 12,
+		    "column 'status': 'maybe' is not pending, approved, referred or declined");
 	assert_line(d, p, 13, "column 'created_at': '2025-13-01' is not an ISO 8601 date");
 	assert_line(d, p, 14, "column 'created_at': missing value");
 	assert_line(d, p, 15, "column 'id': duplicate id 'R1' (first on line 2)");
@@ -1179,12 +1252,14 @@ static void test_requests_validation(void **state)
 	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 1);
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1'"
-				      " AND customer_id = 'C1' AND amount = 5000.0 AND term_months = 24"
-				      " AND typeof(term_months) = 'integer' AND purpose = 'car'"
-				      " AND yearly_income = 42000.0 AND existing_debt IS NULL"
-				      " AND status = 'pending' AND score IS NULL AND decided_at IS NULL"
-				      " AND created_at = '2025-06-01T10:00:00Z'"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests WHERE id = 'R1'"
+				  " AND customer_id = 'C1' AND amount = 5000.0 AND term_months = 24"
+				  " AND typeof(term_months) = 'integer' AND purpose = 'car'"
+				  " AND yearly_income = 42000.0 AND existing_debt IS NULL"
+				  " AND status = 'pending' AND score IS NULL AND decided_at IS NULL"
+				  " AND created_at = '2025-06-01T10:00:00Z'"),
+			 1);
 	/* A file without a required column stops at its header. */
 	p = file_str("req2.csv", "id,customer_id,amount,created_at\nR2,C1,5,2025-06-01\n");
 	load_fails(&r, st, "credit_requests", p);
@@ -1202,40 +1277,47 @@ static void test_records_validation(void **state)
 	struct run r;
 	two_customers(st);
 	/* NDJSON: the payload as an object, or as a string holding one. */
-	const char *p = file_str("rec.ndjson",
+	const char *p = file_str(
+		"rec.ndjson",
 		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\",\"payload\":"
-		"{\"insolvency\":false},\"fetched_at\":\"2025-06-01T10:00:00Z\"}\n"          /* 1: good */
+		"{\"insolvency\":false},\"fetched_at\":\"2025-06-01T10:00:00Z\"}\n" /* 1: good */
 		"{\"source\":\"tax office\",\"key\":\"T2\",\"customer_id\":\"C1\",\"payload\":{},"
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 2 */
-		"{\"source\":\"tax_office\",\"key\":\"T3\",\"customer_id\":\"C1\",\"payload\":[1,2],"
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 3 */
-		"{\"source\":\"tax_office\",\"key\":\"T4\",\"customer_id\":\"C1\",\"payload\":\"{bad\","
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 4 */
-		"{\"source\":\"tax_office\",\"key\":\"T5\",\"customer_id\":\"C1\",\"payload\":\"{} x\","
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 5 */
-		"{\"source\":\"tax_office\",\"key\":\"T6\",\"customer_id\":\"C1\",\"payload\":\"7\","
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 6 */
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 2 */
+		"{\"source\":\"tax_office\",\"key\":\"T3\",\"customer_id\":\"C1\",\"payload\":[1,2]"
+		","
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 3 */
+		"{\"source\":\"tax_office\",\"key\":\"T4\",\"customer_id\":\"C1\",\"payload\":\"{"
+		"bad\","
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 4 */
+		"{\"source\":\"tax_office\",\"key\":\"T5\",\"customer_id\":\"C1\",\"payload\":\"{} "
+		"x\","
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 5 */
+		"{\"source\":\"tax_office\",\"key\":\"T6\",\"customer_id\":\"C1\",\"payload\":"
+		"\"7\","
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 6 */
 		"{\"source\":\"tax_office\",\"key\":\"T7\",\"customer_id\":\"C1\",\"payload\":{},"
-		"\"fetched_at\":\"yesterday\"}\n"                                               /* 7 */
+		"\"fetched_at\":\"yesterday\"}\n" /* 7 */
 		"{\"source\":\"tax_office\",\"key\":\"T8\",\"customer_id\":\"C9\",\"payload\":{},"
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 8 */
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 8 */
 		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C2\",\"payload\":{},"
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 9 */
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 9 */
 		"{\"source\":\"tax_office\",\"customer_id\":\"C2\",\"payload\":{},"
-		"\"fetched_at\":\"2025-06-01\"}\n"                                              /* 10 */
+		"\"fetched_at\":\"2025-06-01\"}\n" /* 10 */
 		"{\"source\":\"land_registry\",\"key\":\"T1\",\"customer_id\":\"C2\","
-		"\"fetched_at\":\"2025-06-01\"}\n");                                            /* 11 */
+		"\"fetched_at\":\"2025-06-01\"}\n"); /* 11 */
 	const char *d = load_fails(&r, st, "external_records", p);
-	assert_line(d, p, 2, "column 'source': 'tax office' is not a source name (letters, digits,"
-			     " '_', '-' and '.'; at most 64 bytes)");
+	assert_line(d, p, 2,
+		    "column 'source': 'tax office' is not a source name (letters, digits,"
+		    " '_', '-' and '.'; at most 64 bytes)");
 	assert_line(d, p, 3, "column 'payload': '[1,2]' is not a JSON object ({...})");
 	assert_line(d, p, 4, "column 'payload': '{bad' is not valid JSON");
 	assert_line(d, p, 5, "column 'payload': '{} x' has text after its JSON object");
 	assert_line(d, p, 6, "column 'payload': '7' is not a JSON object");
 	assert_line(d, p, 7, "column 'fetched_at': 'yesterday' is not an ISO 8601 date");
 	assert_line(d, p, 8, "column 'customer_id': unknown customer 'C9'");
-	assert_line(d, p, 9, "column 'key': duplicate source and key 'tax_office' 'T1' (first on"
-			     " line 1)");
+	assert_line(d, p, 9,
+		    "column 'key': duplicate source and key 'tax_office' 'T1' (first on"
+		    " line 1)");
 	assert_line(d, p, 10, "column 'key': missing value");
 	assert_line(d, p, 11, "column 'payload': missing value");
 	assert_int_equal(r.sink.ndiags, 10);
@@ -1244,19 +1326,24 @@ static void test_records_validation(void **state)
 	run_free(&r);
 	/* The same key under another source is another record; in CSV the payload is a
 	 * quoted JSON text. An object elsewhere than a JSON column is refused as before. */
-	p = file_str("rec.csv", REC_HEADER
-		     "tax_office,T1,C1,\"{\"\"a\"\": 1}\",2025-06-01\n"
-		     "land_registry,T1,C1,\"{ \"\"b\"\" : [1, 2] }\",2025-06-01\n");
+	p = file_str("rec.csv",
+		     REC_HEADER "tax_office,T1,C1,\"{\"\"a\"\": 1}\",2025-06-01\n"
+				"land_registry,T1,C1,\"{ \"\"b\"\" : [1, 2] }\",2025-06-01\n");
 	assert_int_equal(load(&r, st, "external_records", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
 	char v[128];
-	assert_string_equal(text_of(st, "SELECT payload FROM external_records WHERE source ="
-				    " 'land_registry'", v, sizeof v), "{\"b\":[1,2]}");
-	p = file_str("rec.json", "[{\"source\": {\"x\": 1}, \"key\": \"T9\", \"customer_id\": \"C1\","
-				 " \"payload\": {}, \"fetched_at\": \"2025-06-01\"}]");
+	assert_string_equal(text_of(st,
+				    "SELECT payload FROM external_records WHERE source ="
+				    " 'land_registry'",
+				    v, sizeof v),
+			    "{\"b\":[1,2]}");
+	p = file_str("rec.json",
+		     "[{\"source\": {\"x\": 1}, \"key\": \"T9\", \"customer_id\": \"C1\","
+		     " \"payload\": {}, \"fetched_at\": \"2025-06-01\"}]");
 	d = load_fails(&r, st, "external_records", p);
-	assert_line(d, p, 1, "column 'source': a JSON object or array (expected a string or a number)");
+	assert_line(d, p, 1,
+		    "column 'source': a JSON object or array (expected a string or a number)");
 	run_free(&r);
 	store_close(st);
 }
@@ -1281,7 +1368,7 @@ static void test_requests_records_all_or_nothing(void **state)
 	struct run r;
 	two_customers(st);
 	const char *p = file_str("a.csv", REQ_HEADER "R1,C1,100,12,car,1000,0,,2025-06-01\n"
-						  "R2,C2,200,24,,,,approved,2025-06-02\n");
+						     "R2,C2,200,24,,,,approved,2025-06-02\n");
 	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
 	run_free(&r);
 	p = file_str("a.ndjson", "{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\","
@@ -1325,7 +1412,8 @@ static void test_requests_records_all_or_nothing(void **state)
 	unlink(rej);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
-				      " customer_id = 'C2' AND status = 'declined' AND purpose IS NULL"),
+				      " customer_id = 'C2' AND status = 'declined' AND purpose IS "
+				      "NULL"),
 			 1);
 	buf_free(&before);
 	buf_free(&after);
@@ -1346,15 +1434,20 @@ static void test_requests_replace(void **state)
 	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 2);
 	run_free(&r);
-	assert_int_equal(store_exec(st, "UPDATE credit_requests SET status = 'approved', score = 700,"
-					" reasons = '[]', decided_at = '2025-06-05T00:00:00Z'", &err), 0);
+	assert_int_equal(store_exec(st,
+				    "UPDATE credit_requests SET status = 'approved', score = 700,"
+				    " reasons = '[]', decided_at = '2025-06-05T00:00:00Z'",
+				    &err),
+			 0);
 	/* The same file again: both kept as decided. */
 	assert_int_equal(load(&r, st, "credit_requests", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 0);
 	assert_int_equal(r.rep.replaced, 2);
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE status = 'approved'"
-				      " AND score = 700 AND decided_at IS NOT NULL"), 2);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests WHERE status = 'approved'"
+				  " AND score = 700 AND decided_at IS NOT NULL"),
+			 2);
 	/* R1 asks for more now, R2 comes declined from the source: both take the file's. */
 	p = file_str("r2.csv", REQ_HEADER "R1,C1,150,12,car,1000,0,,2025-06-01\n"
 					  "R2,C2,200,24,,,,declined,2025-06-02\n"
@@ -1365,12 +1458,17 @@ static void test_requests_replace(void **state)
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
 				      " status = 'pending' AND amount = 150 AND score IS NULL AND"
-				      " reasons IS NULL AND decided_at IS NULL"), 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R2' AND"
-				      " status = 'declined' AND score IS NULL AND decided_at IS NULL"), 1);
+				      " reasons IS NULL AND decided_at IS NULL"),
+			 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests WHERE id = 'R2' AND"
+				  " status = 'declined' AND score IS NULL AND decided_at IS NULL"),
+			 1);
 	/* Requests and records are no profile input: the profiles do not go stale. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM meta WHERE key = 'profiles_load'"
-				      " AND value = (SELECT min(id) FROM runs WHERE kind = 'load')"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM meta WHERE key = 'profiles_load'"
+				  " AND value = (SELECT min(id) FROM runs WHERE kind = 'load')"),
+			 1);
 	store_close(st);
 }
 
@@ -1384,7 +1482,8 @@ static void test_records_formats(void **state)
 		" \"\"insolvency\"\": false}\",2025-06-01T10:00:00Z\n"
 		"land_registry,P-1/2,C2,\"{\"\"parcel\"\": \"\"P-1/2\"\", \"\"share\"\": 0.5,"
 		" \"\"notes\"\": [\"\"a, b\"\", {\"\"x\"\": null}]}\",2025-06-02\n";
-	const char *json = "[\n"
+	const char *json =
+		"[\n"
 		"  {\"source\": \"tax_office\", \"key\": \"T1\", \"customer_id\": \"C1\",\n"
 		"   \"payload\": {\n"
 		"     \"id\": 9007199254740993,\n"
@@ -1393,14 +1492,17 @@ static void test_records_formats(void **state)
 		"   },\n"
 		"   \"fetched_at\": \"2025-06-01T10:00:00Z\"},\n"
 		"  {\"source\": \"land_registry\", \"key\": \"P-1/2\", \"customer_id\": \"C2\",\n"
-		"   \"payload\": {\"parcel\": \"P-1/2\", \"share\": 0.5, \"notes\": [\"a, b\", {\"x\": null}]},\n"
+		"   \"payload\": {\"parcel\": \"P-1/2\", \"share\": 0.5, \"notes\": [\"a, b\", "
+		"{\"x\": null}]},\n"
 		"   \"fetched_at\": \"2025-06-02\"}\n"
 		"]\n";
 	const char *ndjson =
 		"{\"source\":\"tax_office\",\"key\":\"T1\",\"customer_id\":\"C1\",\"payload\":"
-		"\"{\\\"id\\\": 9007199254740993, \\\"income\\\": 42000.50, \\\"insolvency\\\": false}\","
+		"\"{\\\"id\\\": 9007199254740993, \\\"income\\\": 42000.50, \\\"insolvency\\\": "
+		"false}\","
 		"\"fetched_at\":\"2025-06-01T10:00:00Z\"}\n"
-		"{\"source\":\"land_registry\",\"key\":\"P-1/2\",\"customer_id\":\"C2\",\"payload\":"
+		"{\"source\":\"land_registry\",\"key\":\"P-1/"
+		"2\",\"customer_id\":\"C2\",\"payload\":"
 		"{\"parcel\": \"P-1/2\", \"share\": 0.5, \"notes\": [\"a, b\", {\"x\": null}]},"
 		"\"fetched_at\":\"2025-06-02\"}\n";
 	const char *names[3] = {"f.csv", "f.json", "f.ndjson"}, *texts[3] = {csv, json, ndjson};
@@ -1445,7 +1547,7 @@ static void test_requests_records_dir(void **state)
 		 "[{\"id\":\"R1\",\"customer_id\":\"C2\",\"amount\":25000,\"term_months\":36,"
 		 "\"purpose\":\"equipment\",\"created_at\":\"2025-06-01\"}]");
 	file_str("rd/external_records.csv", REC_HEADER "tax_office,DE1,C2,{},2025-06-01\n"
-						      "tax_office,DE2,C3,{},2025-06-01\n");
+						       "tax_office,DE2,C3,{},2025-06-01\n");
 	struct load_report reps[LOAD_TABLES];
 	int n = -1;
 	struct load_opts o = {0};
@@ -1453,7 +1555,8 @@ static void test_requests_records_dir(void **state)
 	r.sink.base.ops = &cap_ops;
 	r.job = (struct rd_job){.store = st, .out = &r.sink.base};
 	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
-	assert_has(diags(&r), "external_records.csv:3: column 'customer_id': unknown customer 'C3'");
+	assert_has(diags(&r),
+		   "external_records.csv:3: column 'customer_id': unknown customer 'C3'");
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests"), 0);
 	run_free(&r);
@@ -1470,7 +1573,8 @@ static void test_requests_records_dir(void **state)
 	assert_int_equal(reps[2].inserted, 1);
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'R1' AND"
-				      " status = 'pending' AND purpose = 'equipment'"), 1);
+				      " status = 'pending' AND purpose = 'equipment'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok'"), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	/* The public table list names them. */
@@ -1479,7 +1583,8 @@ static void test_requests_records_dir(void **state)
 	assert_null(load_table_names[LOAD_TABLES]);
 	char list[160];
 	assert_string_equal(load_tables_list(" or ", list, sizeof list),
-			    "customers, orders, payments, outcomes, credit_requests or external_records");
+			    "customers, orders, payments, outcomes, credit_requests or "
+			    "external_records");
 	store_close(st);
 }
 
@@ -1490,11 +1595,13 @@ static void test_requests_mapping(void **state)
 	struct rd_store *st = test_store();
 	struct run r;
 	two_customers(st);
-	const char *m = file_str("req-map.json",
+	const char *m = file_str(
+		"req-map.json",
 		"{\"table\": \"credit_requests\", \"separator\": \";\","
 		" \"rename\": {\"ref\": \"id\", \"client\": \"customer_id\", \"sum\": \"amount\","
 		" \"months\": \"term_months\", \"state\": \"status\", \"day\": \"created_at\"},"
-		" \"recode\": {\"state\": {\"P\": \"pending\", \"A\": \"approved\", \"D\": \"declined\"}},"
+		" \"recode\": {\"state\": {\"P\": \"pending\", \"A\": \"approved\", \"D\": "
+		"\"declined\"}},"
 		" \"defaults\": {\"purpose\": \"unknown\"}, \"ignore\": [\"branch\"]}");
 	const char *p = file_str("req-src.csv", "ref;client;sum;months;state;day;branch\n"
 						"Q1;C1;1000;12;P;2025-06-01;north\n"
@@ -1510,9 +1617,11 @@ static void test_requests_mapping(void **state)
 				    "Q2;C2;2000;24;A;2025-06-02;south\n");
 	assert_int_equal(load(&r, st, "credit_requests", p, m, 0), 0);
 	run_free(&r);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE purpose = 'unknown'"
-				      " AND ((id = 'Q1' AND status = 'pending') OR (id = 'Q2' AND"
-				      " status = 'approved'))"), 2);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests WHERE purpose = 'unknown'"
+				  " AND ((id = 'Q1' AND status = 'pending') OR (id = 'Q2' AND"
+				  " status = 'approved'))"),
+			 2);
 	/* A mapping for another table, and generated ids for records, are refused. */
 	assert_int_equal(load(&r, st, "external_records", p, m, 0), -1);
 	assert_has(r.err.msg, "is a mapping for credit_requests, not external_records");
@@ -1520,7 +1629,8 @@ static void test_requests_mapping(void **state)
 	m = file_str("rec-map.json", "{\"id\": {\"format\": \"X%d\"}}");
 	p = file_str("rec-src.csv", REC_HEADER "tax_office,T1,C1,{},2025-06-01\n");
 	assert_int_equal(load(&r, st, "external_records", p, m, 0), -1);
-	assert_has(r.err.msg, "'id' does not apply to external_records (their key is source and key)");
+	assert_has(r.err.msg,
+		   "'id' does not apply to external_records (their key is source and key)");
 	run_free(&r);
 	m = file_str("out-map.json", "{\"id\": {\"format\": \"X%d\"}}");
 	p = file_str("out-src.csv", "customer_id,defaulted\nC1,0\n");
@@ -1529,12 +1639,14 @@ static void test_requests_mapping(void **state)
 	run_free(&r);
 	/* Generated ids do apply to requests. */
 	m = file_str("req-id.json", "{\"id\": {\"format\": \"APP%04d\"}}");
-	p = file_str("req-noid.csv", "customer_id,amount,term_months,created_at\nC1,5,6,2025-06-01\n"
-				     "C2,6,6,2025-06-01\n");
+	p = file_str("req-noid.csv",
+		     "customer_id,amount,term_months,created_at\nC1,5,6,2025-06-01\n"
+		     "C2,6,6,2025-06-01\n");
 	assert_int_equal(load(&r, st, "credit_requests", p, m, 0), 0);
 	run_free(&r);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id IN ('APP0000',"
-				      " 'APP0001')"), 2);
+				      " 'APP0001')"),
+			 2);
 	store_close(st);
 }
 
@@ -1550,12 +1662,13 @@ static void test_load_dir(void **state)
 	const char *c = file_str("d/customers.csv", "id,name\nC1,Ann\nC2,Bob\n");
 	file_str("d/orders.json", "[{\"id\":\"O1\",\"customer_id\":\"C1\",\"amount\":3,\"status\":"
 				  "\"placed\",\"created_at\":\"2025-01-01\"}]");
-	const char *pay = file_str("d/payments.ndjson",
-				   "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
-				   "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
-				   "\"2025-01-02\"}\n{\"id\":\"P2\",\"customer_id\":\"C2\",\"order_id\":"
-				   "\"O2\",\"method\":\"bank\",\"success\":1,\"amount\":3,\"created_at\":"
-				   "\"2025-01-02\"}\n");
+	const char *pay =
+		file_str("d/payments.ndjson",
+			 "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
+			 "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
+			 "\"2025-01-02\"}\n{\"id\":\"P2\",\"customer_id\":\"C2\",\"order_id\":"
+			 "\"O2\",\"method\":\"bank\",\"success\":1,\"amount\":3,\"created_at\":"
+			 "\"2025-01-02\"}\n");
 	(void)c;
 	struct load_report reps[LOAD_TABLES];
 	int n = -1;
@@ -1571,9 +1684,10 @@ static void test_load_dir(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM orders"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'failed'"), 1);
 	run_free(&r);
-	file_str("d/payments.ndjson", "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
-				      "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
-				      "\"2025-01-02\"}\n");
+	file_str("d/payments.ndjson",
+		 "{\"id\":\"P1\",\"customer_id\":\"C2\",\"order_id\":\"O1\","
+		 "\"method\":\"bank\",\"success\":false,\"amount\":3,\"created_at\":"
+		 "\"2025-01-02\"}\n");
 	(void)pay;
 	memset(&r, 0, sizeof r);
 	r.sink.base.ops = &cap_ops;
@@ -1639,8 +1753,8 @@ static void test_command(void **state)
 	c = file_str("cmd.csv", "id,name\nC1,Ann\nC2,Bob\n");
 	assert_int_equal(test_run(st, line, &err), RD_OK);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 2);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE command LIKE 'load customers%'"),
-			 2);
+	assert_int_equal(
+		test_int(st, "SELECT count(*) FROM audit WHERE command LIKE 'load customers%'"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'load'"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE args LIKE 'load customers %'"
 				      " AND user != ''"),
@@ -1743,7 +1857,8 @@ static void test_not_regular(void **state)
 	assert_int_equal(load_dir(&r.job, dir, &o, reps, &n, &r.err), -1);
 	alarm(0);
 	assert_int_equal(n, 0);
-	assert_non_null(strstr(r.err.msg, "fd/orders.csv: a FIFO (named pipe), not a regular file"));
+	assert_non_null(
+		strstr(r.err.msg, "fd/orders.csv: a FIFO (named pipe), not a regular file"));
 	run_free(&r);
 	/* A directory named like a dataset file is refused the same way. */
 	unlink(fifo);
@@ -1753,7 +1868,8 @@ static void test_not_regular(void **state)
 	rmdir(fifo);
 	assert_int_equal(data_rows(st), before);
 	/* Each refusal is a failed run, like any failed load. */
-	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'load' AND status = 'failed'"),
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'load' AND status = "
+				      "'failed'"),
 			 5);
 	store_close(st);
 }
@@ -1824,9 +1940,10 @@ static void test_json_numbers(void **state)
 	struct run r;
 	char v[64];
 	/* Both ids are distinct: as doubles they were one, ...992, and a duplicate. */
-	const char *p = file_str("big.json", "[{\"id\":9007199254740993,\"name\":\"a\"},\n"
-					     " {\"id\":9007199254740992,\"name\":\"b\"},\n"
-					     " {\"id\":7.50,\"name\":\"c\",\"score\":-0.0,\"big\":1E+2}]");
+	const char *p = file_str("big.json",
+				 "[{\"id\":9007199254740993,\"name\":\"a\"},\n"
+				 " {\"id\":9007199254740992,\"name\":\"b\"},\n"
+				 " {\"id\":7.50,\"name\":\"c\",\"score\":-0.0,\"big\":1E+2}]");
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	assert_int_equal(r.rep.inserted, 3);
 	run_free(&r);
@@ -1837,21 +1954,29 @@ static void test_json_numbers(void **state)
 				    v, sizeof v),
 			    "b");
 	/* Every number keeps its text as written; attributes get its value too. */
-	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = '7.50'", v, sizeof v),
+	assert_string_equal(text_of(st, "SELECT name FROM customers WHERE id = '7.50'", v,
+				    sizeof v),
 			    "c");
-	assert_string_equal(text_of(st, "SELECT value || ' ' || num FROM customer_attributes"
-				    " WHERE customer_id = '7.50' AND name = 'big'", v, sizeof v),
+	assert_string_equal(text_of(st,
+				    "SELECT value || ' ' || num FROM customer_attributes"
+				    " WHERE customer_id = '7.50' AND name = 'big'",
+				    v, sizeof v),
 			    "1E+2 100.0");
-	assert_string_equal(text_of(st, "SELECT value FROM customer_attributes"
-				    " WHERE customer_id = '7.50' AND name = 'score'", v, sizeof v),
+	assert_string_equal(text_of(st,
+				    "SELECT value FROM customer_attributes"
+				    " WHERE customer_id = '7.50' AND name = 'score'",
+				    v, sizeof v),
 			    "-0.0");
 	/* Orders: the amount is the number, its id the literal. */
-	p = file_str("o.ndjson", "{\"id\":12345678901234567890,\"customer_id\":9007199254740993,"
-				 "\"amount\":19.90,\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n");
+	p = file_str("o.ndjson",
+		     "{\"id\":12345678901234567890,\"customer_id\":9007199254740993,"
+		     "\"amount\":19.90,\"status\":\"placed\",\"created_at\":\"2025-01-01\"}\n");
 	assert_int_equal(load(&r, st, "orders", p, NULL, 0), 0);
 	run_free(&r);
-	assert_string_equal(text_of(st, "SELECT customer_id || ' ' || amount FROM orders"
-				    " WHERE id = '12345678901234567890'", v, sizeof v),
+	assert_string_equal(text_of(st,
+				    "SELECT customer_id || ' ' || amount FROM orders"
+				    " WHERE id = '12345678901234567890'",
+				    v, sizeof v),
 			    "9007199254740993 19.9");
 	/* A number beyond a double: refused with its line and column, not stored as null. */
 	long long before = data_rows(st);
@@ -1891,7 +2016,8 @@ static void test_json_duplicate_keys(void **state)
 	assert_int_equal(data_rows(st), 0);
 	/* The same key in nested objects or in different objects is fine (a nested value is
 	 * refused for what it is, not for its keys). */
-	p = file_str("dup2.ndjson", "{\"id\":\"D6\",\"name\":\"a\"}\n{\"id\":\"D7\",\"name\":\"b\"}\n");
+	p = file_str("dup2.ndjson",
+		     "{\"id\":\"D6\",\"name\":\"a\"}\n{\"id\":\"D7\",\"name\":\"b\"}\n");
 	assert_int_equal(load(&r, st, "customers", p, NULL, 0), 0);
 	run_free(&r);
 	/* With many keys the check stays linear: 20000 distinct keys, then one repeated. */
@@ -1916,7 +2042,7 @@ static void test_dates_and_echo(void **state)
 	const char *p = file_str("y.csv", "id,created_at\nY1,0001-01-01\nY2,0000-06-01\n"
 					  "Y3,9999-12-31T23:59:59Z\n");
 	assert_has(load_fails(&r, st, "customers", p), "y.csv:3: column 'created_at': '0000-06-01'"
-						      " is not an ISO 8601 date");
+						       " is not an ISO 8601 date");
 	run_free(&r);
 	assert_int_equal(data_rows(st), 0);
 	/* A 60000-byte id given twice: the error quotes 60 characters and the size. */
@@ -1958,10 +2084,14 @@ static void test_mapping_hostile(void **state)
 		const char *want;
 	} cases[] = {
 		/* An empty or blank column name would make an attribute without a name. */
-		{"{\"defaults\": {\"\": \"x\"}}", "m.json: 'defaults': the key '' is not a column name"},
-		{"{\"defaults\": {\" \\t\": \"x\"}}", "m.json: 'defaults': the key ' ?' is not a column"},
-		{"{\"types\": {\"\": \"numeric\"}}", "m.json: 'types': the key '' is not a column name"},
-		{"{\"recode\": {\"\": {\"a\": \"b\"}}}", "m.json: 'recode': the key '' is not a column"},
+		{"{\"defaults\": {\"\": \"x\"}}",
+		 "m.json: 'defaults': the key '' is not a column name"},
+		{"{\"defaults\": {\" \\t\": \"x\"}}",
+		 "m.json: 'defaults': the key ' ?' is not a column"},
+		{"{\"types\": {\"\": \"numeric\"}}",
+		 "m.json: 'types': the key '' is not a column name"},
+		{"{\"recode\": {\"\": {\"a\": \"b\"}}}",
+		 "m.json: 'recode': the key '' is not a column"},
 		{"{\"ignore\": [\" \"]}", "m.json: 'ignore' item 1 must be a column name"},
 		/* \u0000 anywhere in a string: cJSON would cut the name or value there. */
 		{"{\n\"defaults\": {\"seg\\u0000ment\": \"x\"}}",
@@ -1969,14 +2099,18 @@ static void test_mapping_hostile(void **state)
 		{"{\"recode\": {\"a\": {\"x\": \n\"y\\u0000\"}}}",
 		 "m.json:2:3: invalid JSON: \\u0000 (NUL) in a string"},
 		/* A column named twice, ignoring case. */
-		{"{\"defaults\": {\"Age\": 1, \"age\": 2}}", "m.json: 'defaults' names 'age' twice"},
-		{"{\"types\": {\"a\": \"numeric\", \"A\": \"numeric\"}}", "'types' names 'A' twice"},
+		{"{\"defaults\": {\"Age\": 1, \"age\": 2}}",
+		 "m.json: 'defaults' names 'age' twice"},
+		{"{\"types\": {\"a\": \"numeric\", \"A\": \"numeric\"}}",
+		 "'types' names 'A' twice"},
 		/* A number a double does not hold: refused, not written as null or rounded. */
-		{"{\"defaults\": {\"age\": 1e400}}", "m.json:1:22: invalid JSON: a number beyond the range"},
+		{"{\"defaults\": {\"age\": 1e400}}",
+		 "m.json:1:22: invalid JSON: a number beyond the range"},
 		{"{\"defaults\": {\"id\": 9007199254740993}}", "write others as a string"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json", &err);
+		struct rd_mapping *m = mapping_parse(cases[i].json, strlen(cases[i].json), "m.json",
+						     &err);
 		if (m)
 			fail_msg("accepted %s", cases[i].json);
 		assert_has(err.msg, cases[i].want);

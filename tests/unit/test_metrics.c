@@ -356,7 +356,8 @@ static void test_chi2_sf(void **state)
 		{250, 8, 1.722791179945701e-49},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-		assert_close(metrics_chi2_sf(cases[i].x, cases[i].df), cases[i].sf, cases[i].sf * 1e-12);
+		assert_close(metrics_chi2_sf(cases[i].x, cases[i].df), cases[i].sf,
+			     cases[i].sf * 1e-12);
 	assert_close(metrics_chi2_sf(0, 8), 1.0, 0);
 	assert_true(isnan(metrics_chi2_sf(1, 0)));
 }
@@ -394,11 +395,16 @@ static void test_hosmer_lemeshow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_auc_hand),   cmocka_unit_test(test_auc_brute_force),
-		cmocka_unit_test(test_ks_brier_logloss), cmocka_unit_test(test_gains),
-		cmocka_unit_test(test_calibration), cmocka_unit_test(test_cost_cutoff),
-		cmocka_unit_test(test_roc),        cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_chi2_sf),    cmocka_unit_test(test_hosmer_lemeshow),
+		cmocka_unit_test(test_auc_hand),
+		cmocka_unit_test(test_auc_brute_force),
+		cmocka_unit_test(test_ks_brier_logloss),
+		cmocka_unit_test(test_gains),
+		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_cost_cutoff),
+		cmocka_unit_test(test_roc),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_chi2_sf),
+		cmocka_unit_test(test_hosmer_lemeshow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,8 @@ static const char logit_fmt[] =
 	"{\"algo\": \"logit\", \"scaling\": {\"base_score\": %s, \"base_odds\": %s, \"pdo\": %s},"
 	" \"intercept\": %s, \"columns\": ["
 	" {\"name\": \"home\", \"levels\": [\"own\", \"rent\"], \"weights\": [%s, 0.4]},"
-	" {\"name\": \"age\", \"mean\": 40, \"sd\": %s, \"min\": %s, \"max\": 80, \"weight\": %s}]}";
+	" {\"name\": \"age\", \"mean\": 40, \"sd\": %s, \"min\": %s, \"max\": 80, \"weight\": "
+	"%s}]}";
 
 static char *logit_spec(const char *const v[8])
 {
@@ -38,12 +39,12 @@ static char *scorecard_spec(const char *cat_bins, const char *num_bins)
 	return buf;
 }
 
-static const char cat_ok[] =
-	"{\"levels\": [\"own\"], \"woe\": 0.5, \"points\": 20},"
-	" {\"levels\": [\"free\", \"rent\"], \"woe\": -0.2, \"points\": -8},"
-	" {\"missing\": true, \"woe\": -0.4, \"points\": -15}";
+static const char cat_ok[] = "{\"levels\": [\"own\"], \"woe\": 0.5, \"points\": 20},"
+			     " {\"levels\": [\"free\", \"rent\"], \"woe\": -0.2, \"points\": -8},"
+			     " {\"missing\": true, \"woe\": -0.4, \"points\": -15}";
 static const char num_ok[] =
-	"{\"hi\": 25, \"woe\": -0.7, \"points\": -30}, {\"missing\": true, \"woe\": 0.1, \"points\": 4},"
+	"{\"hi\": 25, \"woe\": -0.7, \"points\": -30}, {\"missing\": true, \"woe\": 0.1, "
+	"\"points\": 4},"
 	" {\"hi\": 40, \"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0.6, \"points\": 25}";
 
 /* model_parse fails with a message containing want. */
@@ -74,7 +75,8 @@ static void test_jsondoc_positions(void **state)
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
-		{"{\"a\": 1,\n \"b\": [1, 2", "f:2:12: invalid JSON: the text ends inside an array"},
+		{"{\"a\": 1,\n \"b\": [1, 2",
+		 "f:2:12: invalid JSON: the text ends inside an array"},
 		{"{\"a\": 1,\n \"b\": NaN}", "f:2:7: invalid JSON: a value was expected (NaN"},
 		{"{\"w\": -Infinity}", "f:1:8: invalid JSON: a digit must follow '-'"},
 		{"{\"w\": 1e999}", "f:1:7: invalid JSON: a number beyond the range of a double"},
@@ -83,7 +85,8 @@ static void test_jsondoc_positions(void **state)
 		{"{\"w\": 1.}", "f:1:9: invalid JSON: a digit must follow the decimal point"},
 		{"{\"s\": \"a\u00e9\\u0000b\"}", "f:1:10: invalid JSON: \\u0000 (NUL) in a string"},
 		{"{\"s\": \"a\tb\"}", "f:1:9: invalid JSON: a control character in a string"},
-		{"{\"s\": \"\\ud800x\"}", "f:1:8: invalid JSON: a high surrogate without its low half"},
+		{"{\"s\": \"\\ud800x\"}",
+		 "f:1:8: invalid JSON: a high surrogate without its low half"},
 		{"{\"s\": \"\\udc00\"}", "f:1:8: invalid JSON: a lone low surrogate"},
 		{"{\"s\": \"\\q\"}", "f:1:8: invalid JSON: a bad escape"},
 		{"{\"s\": \"\xc3\x28\"}", "f:1:7: invalid JSON: invalid UTF-8 in a string"},
@@ -106,7 +109,8 @@ static void test_jsondoc_positions(void **state)
 			fail_msg("accepted: %s", bad[i].text);
 		}
 		if (strncmp(err.msg, bad[i].want, strlen(bad[i].want)) != 0)
-			fail_msg("'%s': got '%s', expected '%s'", bad[i].text, err.msg, bad[i].want);
+			fail_msg("'%s': got '%s', expected '%s'", bad[i].text, err.msg,
+				 bad[i].want);
 	}
 	/* Nesting deeper than the limit; then strict JSON of every kind is accepted. */
 	char deep[2 * JSONDOC_MAX_DEPTH + 8];
@@ -115,8 +119,9 @@ static void test_jsondoc_positions(void **state)
 	struct rd_err err = {{0}};
 	assert_null(jsondoc_parse(deep, 2 * JSONDOC_MAX_DEPTH + 2, "f", &err));
 	assert_non_null(strstr(err.msg, "nesting deeper"));
-	const char ok[] = " {\"a\": [1, -0.5e-3, 2E+8, true, false, null, \"\\u00e9\\ud83d\\ude00\\n\"],"
-			  " \"b\": {}, \"c\": [], \"d\": 1e-400}\n";
+	const char ok[] =
+		" {\"a\": [1, -0.5e-3, 2E+8, true, false, null, \"\\u00e9\\ud83d\\ude00\\n\"],"
+		" \"b\": {}, \"c\": [], \"d\": 1e-400}\n";
 	cJSON *doc = jsondoc_parse(ok, strlen(ok), "f", &err);
 	if (!doc)
 		fail_msg("%s", err.msg);
@@ -132,9 +137,10 @@ static void test_jsondoc_positions(void **state)
 static void test_jsondoc_walk(void **state)
 {
 	(void)state;
-	const char text[] = " {\"columns\": [{\"bins\": [{\"hi\": 1, \"w\": \"]}\\\"\"}, {\"hi\": null},"
-			    " {\"levels\": [\"A\\u0031\", \"b\"]}], \"name\": \"x\\ty\"}, [], {}],"
-			    " \"h\\u0069\": -2.5e-1, \"z\": true} ";
+	const char text[] =
+		" {\"columns\": [{\"bins\": [{\"hi\": 1, \"w\": \"]}\\\"\"}, {\"hi\": null},"
+		" {\"levels\": [\"A\\u0031\", \"b\"]}], \"name\": \"x\\ty\"}, [], {}],"
+		" \"h\\u0069\": -2.5e-1, \"z\": true} ";
 	struct jsondoc_span doc = {text, strlen(text)}, cols, col, bins, bin, v, key;
 	struct jsondoc_iter it, bit;
 	struct rd_buf b = {0};
@@ -260,42 +266,57 @@ static void test_scorecard_bins(void **state)
 		int numeric;
 		const char *bins, *want;
 	} bad[] = {
-		{0, "{\"levels\": [\"own\", \"rent\"], \"woe\": 0, \"points\": 0},"
-		    " {\"levels\": [\"free\", \"rent\"], \"woe\": 0, \"points\": 0}",
+		{0,
+		 "{\"levels\": [\"own\", \"rent\"], \"woe\": 0, \"points\": 0},"
+		 " {\"levels\": [\"free\", \"rent\"], \"woe\": 0, \"points\": 0}",
 		 "column 'home': level 'rent' is in bins[0] and bins[1]"},
-		{0, "{\"levels\": [\"own\"], \"woe\": 0, \"points\": 0},"
-		    " {\"levels\": [\"rent\"], \"woe\": 0, \"points\": 0}",
+		{0,
+		 "{\"levels\": [\"own\"], \"woe\": 0, \"points\": 0},"
+		 " {\"levels\": [\"rent\"], \"woe\": 0, \"points\": 0}",
 		 "column 'home': level 'free' is in no bin"},
-		{0, "{\"levels\": [\"own\", \"free\", \"rent\", \"boat\"], \"woe\": 0, \"points\": 0}",
+		{0,
+		 "{\"levels\": [\"own\", \"free\", \"rent\", \"boat\"], \"woe\": 0, \"points\": 0}",
 		 "column 'home': bins[0]: a level is not in 'levels'"},
 		{0, "{\"levels\": [], \"woe\": 0, \"points\": 0}", "bins[0] needs 'levels'"},
-		{0, "{\"hi\": 3, \"levels\": [\"own\", \"free\", \"rent\"], \"woe\": 0, \"points\": 0}",
+		{0,
+		 "{\"hi\": 3, \"levels\": [\"own\", \"free\", \"rent\"], \"woe\": 0, \"points\": "
+		 "0}",
 		 "bins[0] needs 'levels'"},
-		{1, "{\"hi\": 40, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
-		    " {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"hi\": 40, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
+		 " {\"hi\": null, \"woe\": 0, \"points\": 0}",
 		 "column 'age': bins[1]: bin edges must increase"},
-		{1, "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
-		    " {\"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 25, \"woe\": 0, \"points\": 0},"
+		 " {\"woe\": 0, \"points\": 0}",
 		 "bins[1]: bin edges must increase"},
 		{1, "{\"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0, \"points\": 0}",
 		 "column 'age': bins[1]: a bin after the open top bin"},
-		{1, "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 40, \"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"hi\": 25, \"woe\": 0, \"points\": 0}, {\"hi\": 40, \"woe\": 0, \"points\": 0}",
 		 "column 'age': the last bin must be the open top bin"},
 		{1, "{\"missing\": true, \"woe\": 0, \"points\": 0}",
 		 "the last bin must be the open top bin"},
-		{1, "{\"missing\": true, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0},"
-		    " {\"missing\": true, \"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"missing\": true, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0},"
+		 " {\"missing\": true, \"woe\": 0, \"points\": 0}",
 		 "column 'age': bins[2]: a second missing bin"},
-		{1, "{\"missing\": true, \"hi\": 4, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"missing\": true, \"hi\": 4, \"woe\": 0, \"points\": 0}, {\"woe\": 0, "
+		 "\"points\": 0}",
 		 "a missing bin has no 'hi' or 'levels'"},
 		{1, "{\"missing\": 1, \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
 		 "bins[0] must be an object ('missing' true or false)"},
 		{1, "{\"hi\": \"5\", \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
 		 "bins[0]: 'hi' must be a number, or null"},
-		{1, "{\"hi\": 5, \"levels\": [\"a\"], \"woe\": 0, \"points\": 0}, {\"woe\": 0, \"points\": 0}",
+		{1,
+		 "{\"hi\": 5, \"levels\": [\"a\"], \"woe\": 0, \"points\": 0}, {\"woe\": 0, "
+		 "\"points\": 0}",
 		 "bins[0]: 'hi' must be a number, or null for the open top bin (and no 'levels')"},
-		{1, "{\"woe\": 1e5, \"points\": 0}", "column 'age': bins[0]: 'woe' must be a number"},
-		{1, "{\"woe\": 0, \"points\": -2e6}", "column 'age': bins[0]: 'points' must be a number"},
+		{1, "{\"woe\": 1e5, \"points\": 0}",
+		 "column 'age': bins[0]: 'woe' must be a number"},
+		{1, "{\"woe\": 0, \"points\": -2e6}",
+		 "column 'age': bins[0]: 'points' must be a number"},
 		{1, "3", "bins[0] must be an object"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -316,8 +337,8 @@ static void test_scorecard_scoring(void **state)
 		{1, 10, 55},   /* own; age <= 25: -30 points, best 25 */
 		{1, 25, 55},   /* the edge itself is in the lower bin */
 		{1, 25.5, 25}, /* (25, 40]: 0 */
-		{1, 40, 25},   {1, 41, 0}, {1, 1e300, 0}, {1, -1e300, 55},
-		{1, NAN, 21},  /* the missing bin: 4 */
+		{1, 40, 25},     {1, 41, 0},   {1, 1e300, 0},
+		{1, -1e300, 55}, {1, NAN, 21}, /* the missing bin: 4 */
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		double x[2] = {rows[i].home, rows[i].age}, raw;
@@ -330,7 +351,8 @@ static void test_scorecard_scoring(void **state)
 			if (strcmp(s.reasons[r].name, "age") == 0)
 				lost = s.reasons[r].points;
 		if (fabs(lost - rows[i].points_lost_age) > 1e-9)
-			fail_msg("age %g: lost %g, expected %g", rows[i].age, lost, rows[i].points_lost_age);
+			fail_msg("age %g: lost %g, expected %g", rows[i].age, lost,
+				 rows[i].points_lost_age);
 	}
 	model_free(m);
 }
@@ -341,24 +363,24 @@ static void test_scorecard_scoring(void **state)
 static void test_scorecard_special(void **state)
 {
 	(void)state;
-	static const char fmt[] =
-		"{\"algo\": \"scorecard\", \"intercept\": -1, \"columns\": ["
-		" {\"name\": \"age\", \"coef\": -1, %s \"bins\": [%s]}]}";
-	static const char bins[] =
-		"{\"hi\": 25, \"woe\": -0.5, \"points\": -30}, {\"hi\": null, \"woe\": 0.5, \"points\": 30},"
-		" {\"special\": 98, \"woe\": -1, \"points\": -70}, {\"missing\": true, \"woe\": 0.1,"
-		" \"points\": 5}";
+	static const char fmt[] = "{\"algo\": \"scorecard\", \"intercept\": -1, \"columns\": ["
+				  " {\"name\": \"age\", \"coef\": -1, %s \"bins\": [%s]}]}";
+	static const char bins[] = "{\"hi\": 25, \"woe\": -0.5, \"points\": -30}, {\"hi\": null, "
+				   "\"woe\": 0.5, \"points\": 30},"
+				   " {\"special\": 98, \"woe\": -1, \"points\": -70}, "
+				   "{\"missing\": true, \"woe\": 0.1,"
+				   " \"points\": 5}";
 	char spec[1024];
 	snprintf(spec, sizeof spec, fmt, "\"special\": [-1, 98],", bins);
 	struct rd_model *m = parsed(spec);
 	static const struct {
 		double age, lost;
 	} rows[] = {
-		{98, 100},   /* its own bin: -70 against the best 30 */
-		{97.5, 0},   /* a value: (25, inf) */
-		{-1, 30},    /* listed, no bin: neutral (0 points), not the (-inf, 25] bin */
-		{-1.5, 60},  /* a value: (-inf, 25] */
-		{NAN, 25},   /* missing */
+		{98, 100},  /* its own bin: -70 against the best 30 */
+		{97.5, 0},  /* a value: (25, inf) */
+		{-1, 30},   /* listed, no bin: neutral (0 points), not the (-inf, 25] bin */
+		{-1.5, 60}, /* a value: (-inf, 25] */
+		{NAN, 25},  /* missing */
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		double x[1] = {rows[i].age}, raw;
@@ -378,11 +400,13 @@ static void test_scorecard_special(void **state)
 		{"\"special\": [98, 98],", bins, "'special' lists 98 twice"},
 		{"\"special\": [\"98\"],", bins, "'special' holds a value that is not a number"},
 		{"\"special\": 98,", bins, "'special' must be an array of at most 32 numbers"},
-		{"\"special\": [98],", "{\"special\": 98, \"woe\": 0, \"points\": 0}, {\"special\": 98,"
-				      " \"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		{"\"special\": [98],",
+		 "{\"special\": 98, \"woe\": 0, \"points\": 0}, {\"special\": 98,"
+		 " \"woe\": 0, \"points\": 0}, {\"hi\": null, \"woe\": 0, \"points\": 0}",
 		 "code 98 is in bins[0] and bins[1]"},
-		{"\"special\": [98],", "{\"special\": 98, \"hi\": 3, \"woe\": 0, \"points\": 0},"
-				      " {\"hi\": null, \"woe\": 0, \"points\": 0}",
+		{"\"special\": [98],",
+		 "{\"special\": 98, \"hi\": 3, \"woe\": 0, \"points\": 0},"
+		 " {\"hi\": null, \"woe\": 0, \"points\": 0}",
 		 "a special bin has no 'hi' or 'levels'"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -407,9 +431,10 @@ static void test_nonfinite_score(void **state)
 	(void)state;
 	/* sd: any value off the mean overflows (a spec without clip bounds, whose range is the
 	 * mean alone, so that it parses). */
-	struct rd_model *m = parsed("{\"algo\": \"logit\", \"intercept\": -1, \"columns\": ["
-				    " {\"name\": \"home\", \"levels\": [\"own\"], \"weights\": [0]},"
-				    " {\"name\": \"age\", \"mean\": 40, \"sd\": 5e-324, \"weight\": 1}]}");
+	struct rd_model *m = parsed(
+		"{\"algo\": \"logit\", \"intercept\": -1, \"columns\": ["
+		" {\"name\": \"home\", \"levels\": [\"own\"], \"weights\": [0]},"
+		" {\"name\": \"age\", \"mean\": 40, \"sd\": 5e-324, \"weight\": 1}]}");
 	double x[6] = {0, 40, 0, 41, 1, 39}, raw[3];
 	struct rd_score s[3];
 	struct rd_err err = {{0}};
@@ -453,7 +478,16 @@ static void test_names_and_weights(void **state)
 		if (model_name_check(good[i], &err))
 			fail_msg("'%s' refused: %s", good[i], err.msg);
 	}
-	const char *bad[] = {"", " ", "a b", "a\nb", "-x", ".x", "_x", "x@1", "caf\xc3\xa9", "a/b",
+	const char *bad[] = {"",
+			     " ",
+			     "a b",
+			     "a\nb",
+			     "-x",
+			     ".x",
+			     "_x",
+			     "x@1",
+			     "caf\xc3\xa9",
+			     "a/b",
 			     "a2345678901234567890123456789012345678901234567890123456789012345"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct rd_err err = {{0}};
@@ -476,10 +510,13 @@ static void test_names_and_weights(void **state)
 static const char logit_avg_spec[] =
 	"{\"algo\": \"logit\", \"scaling\": {\"base_score\": 600, \"base_odds\": 19, \"pdo\": 50},"
 	" \"intercept\": -1, \"columns\": ["
-	" {\"name\": \"home\", \"levels\": [\"own\", \"rent\"], \"weights\": [-0.5, 0.4], \"avg\": 0.1},"
-	" {\"name\": \"income\", \"mean\": 3000, \"sd\": 1000, \"clip_lo\": 1000, \"clip_hi\": 8000,"
+	" {\"name\": \"home\", \"levels\": [\"own\", \"rent\"], \"weights\": [-0.5, 0.4], \"avg\": "
+	"0.1},"
+	" {\"name\": \"income\", \"mean\": 3000, \"sd\": 1000, \"clip_lo\": 1000, \"clip_hi\": "
+	"8000,"
 	" \"impute\": 2500, \"weight\": -0.8, \"missing_weight\": 0.3, \"avg\": 0.06}],"
-	" \"labels\": {\"home\": {\"label\": \"housing\", \"values\": {\"rent\": \"rents a home\"}}}}";
+	" \"labels\": {\"home\": {\"label\": \"housing\", \"values\": {\"rent\": \"rents a "
+	"home\"}}}}";
 
 /* The points lost of the reason named name, or 0. */
 static double lost_of(const struct rd_score *s, const char *name)
@@ -501,19 +538,20 @@ static void test_logit_reasons_average(void **state)
 	static const struct {
 		double home, income, eta, lost_home, lost_income;
 	} rows[] = {
-		{1, 2000, -1 + 0.4 + 0.8, 0.3, 0.74},  /* rent; income 1 sd below the mean */
-		{1, 1000, -1 + 0.4 + 1.6, 0.3, 1.54},  /* at the lower clip bound */
+		{1, 2000, -1 + 0.4 + 0.8, 0.3, 0.74},   /* rent; income 1 sd below the mean */
+		{1, 1000, -1 + 0.4 + 1.6, 0.3, 1.54},   /* at the lower clip bound */
 		{1, -1e300, -1 + 0.4 + 1.6, 0.3, 1.54}, /* clipped to 1000: no more than it */
-		{0, 1e300, -1 - 0.5 - 4.0, 0, 0},      /* clipped to 8000; own: both above average */
-		{1, NAN, -1 + 0.4 + 0.7, 0.3, 0.64},   /* missing: imputed 2500, flagged */
-		{NAN, 3000, -1 + 0 + 0, 0, 0},         /* home missing: 0, below the average 0.1 */
+		{0, 1e300, -1 - 0.5 - 4.0, 0, 0},    /* clipped to 8000; own: both above average */
+		{1, NAN, -1 + 0.4 + 0.7, 0.3, 0.64}, /* missing: imputed 2500, flagged */
+		{NAN, 3000, -1 + 0 + 0, 0, 0},       /* home missing: 0, below the average 0.1 */
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		double x[2] = {rows[i].home, rows[i].income}, raw;
 		struct rd_score s;
 		struct rd_err err = {{0}};
 		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
-		double want = 600 - f * (rows[i].eta + log(19)); /* 600 + f ln(odds/19), odds = e^-eta */
+		double want = 600 -
+			      f * (rows[i].eta + log(19)); /* 600 + f ln(odds/19), odds = e^-eta */
 		if (fabs(raw - want) > 1e-9)
 			fail_msg("row %zu: raw %.12g, expected %.12g", i, raw, want);
 		if (fabs(lost_of(&s, "home") - rows[i].lost_home * f) > 1e-9 ||
@@ -571,10 +609,11 @@ static void test_scorecard_average(void **state)
 {
 	(void)state;
 	struct rd_model *m = parsed(scorecard_spec(
-		cat_ok, "{\"hi\": 25, \"goods\": 60, \"bads\": 40, \"woe\": -0.7, \"points\": -30},"
-			" {\"missing\": true, \"goods\": 40, \"bads\": 10, \"woe\": 0.1, \"points\": 4},"
-			" {\"hi\": 40, \"goods\": 200, \"bads\": 50, \"woe\": 0, \"points\": 0},"
-			" {\"hi\": null, \"goods\": 90, \"bads\": 10, \"woe\": 0.6, \"points\": 25}"));
+		cat_ok,
+		"{\"hi\": 25, \"goods\": 60, \"bads\": 40, \"woe\": -0.7, \"points\": -30},"
+		" {\"missing\": true, \"goods\": 40, \"bads\": 10, \"woe\": 0.1, \"points\": 4},"
+		" {\"hi\": 40, \"goods\": 200, \"bads\": 50, \"woe\": 0, \"points\": 0},"
+		" {\"hi\": null, \"goods\": 90, \"bads\": 10, \"woe\": 0.6, \"points\": 25}"));
 	static const double ages[] = {20, NAN, 30, 50}, want[] = {29.4, 0, 0, 0};
 	for (size_t i = 0; i < sizeof ages / sizeof *ages; i++) {
 		double x[2] = {1, ages[i]}, raw;
@@ -582,7 +621,8 @@ static void test_scorecard_average(void **state)
 		struct rd_err err = {{0}};
 		assert_int_equal(model_score(m, x, 1, &s, &raw, &err), 0);
 		if (fabs(lost_of(&s, "age") - want[i]) > 1e-9)
-			fail_msg("age %g: lost %g, expected %g", ages[i], lost_of(&s, "age"), want[i]);
+			fail_msg("age %g: lost %g, expected %g", ages[i], lost_of(&s, "age"),
+				 want[i]);
 	}
 	model_free(m);
 }
@@ -602,13 +642,16 @@ static void test_labels_and_names(void **state)
 		{"{\"size\": {\"label\": \"x\"}}", "labels: 'size' is not a column of the model"},
 		{"{\"home\": \"x\"}", "labels: 'home' must be an object"},
 		{"{\"home\": {\"values\": {\"rent\": \"x\"}}}", "'rent' is not one of its levels"},
-		{"{\"age\": {\"values\": {\"1\": \"x\"}}}", "only 'label' and, for a categorical column"},
+		{"{\"age\": {\"values\": {\"1\": \"x\"}}}",
+		 "only 'label' and, for a categorical column"},
 		{"{\"home\": {\"lable\": \"x\"}}", "only 'label' and"},
 		{"{\"home\": {\"label\": \"\"}}", "'label' must be a text of 1 to 80 bytes"},
 		{"{\"home\": {\"label\": \"a\\nb\"}}", "without control characters"},
 		{"{\"home\": {\"values\": {\"own\": 3}}}", "a value's label must be a text"},
-		{"{\"home\": {\"label\": \"123456789012345678901234567890123456789012345678901234567890"
-		 "123456789012345678901\"}}", "1 to 80 bytes"},
+		{"{\"home\": {\"label\": "
+		 "\"123456789012345678901234567890123456789012345678901234567890"
+		 "123456789012345678901\"}}",
+		 "1 to 80 bytes"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char spec[1024];
@@ -635,8 +678,10 @@ static void test_labels_and_names(void **state)
 	char name[REASON_NAME_MAX + 2];
 	memset(name, 'n', sizeof name);
 	name[REASON_NAME_MAX] = '\0';
-	snprintf(spec, sizeof spec, "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
-				    " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}", name);
+	snprintf(spec, sizeof spec,
+		 "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
+		 " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}",
+		 name);
 	m = parsed(spec);
 	x = 5;
 	assert_int_equal(model_score(m, &x, 1, &s, &raw, &err), 0);
@@ -645,20 +690,28 @@ static void test_labels_and_names(void **state)
 	model_free(m);
 	name[REASON_NAME_MAX] = 'n';
 	name[REASON_NAME_MAX + 1] = '\0';
-	snprintf(spec, sizeof spec, "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
-				    " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}", name);
+	snprintf(spec, sizeof spec,
+		 "{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\":"
+		 " \"%s\", \"mean\": 0, \"sd\": 1, \"weight\": 1}]}",
+		 name);
 	refused(spec, "column 1: a name longer than 128 bytes");
 	/* Clip bounds come in pairs, in order, and keep the log-odds finite. */
-	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
-		" \"sd\": 1, \"weight\": 1, \"clip_lo\": 1}]}", "'clip_lo' and 'clip_hi' go together");
-	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": "
+		"0,"
+		" \"sd\": 1, \"weight\": 1, \"clip_lo\": 1}]}",
+		"'clip_lo' and 'clip_hi' go together");
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": "
+		"0,"
 		" \"sd\": 1, \"weight\": 1, \"clip_lo\": 2, \"clip_hi\": 1}]}",
 		"'clip_lo' must not exceed 'clip_hi'");
-	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": "
+		"0,"
 		" \"sd\": 1e-300, \"weight\": 1, \"clip_lo\": 0, \"clip_hi\": 1e10}]}",
 		"no finite contribution");
-	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": 0,"
-		" \"sd\": 1, \"weight\": 1, \"avg\": 1e5}]}", "'avg' must be a number from");
+	refused("{\"algo\": \"logit\", \"intercept\": 0, \"columns\": [{\"name\": \"a\", \"mean\": "
+		"0,"
+		" \"sd\": 1, \"weight\": 1, \"avg\": 1e5}]}",
+		"'avg' must be a number from");
 }
 
 int main(void)

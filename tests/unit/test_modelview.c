@@ -14,12 +14,13 @@ static void insert(struct rd_store *st, const char *name, int version, const cha
 {
 	sqlite3_stmt *s;
 	struct rd_err err = {{0}};
-	assert_int_equal(store_prepare(st,
-				       "INSERT INTO models(name, version, algo, segment, status, weight,"
-				       " spec, metrics, created_at) VALUES (?1, ?2, ?3, 'all', ?4, 1,"
-				       " ?5, ?6, '2025-06-30T10:00:00Z')",
-				       &s, &err),
-			 0);
+	assert_int_equal(
+		store_prepare(st,
+			      "INSERT INTO models(name, version, algo, segment, status, weight,"
+			      " spec, metrics, created_at) VALUES (?1, ?2, ?3, 'all', ?4, 1,"
+			      " ?5, ?6, '2025-06-30T10:00:00Z')",
+			      &s, &err),
+		0);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
 	sqlite3_bind_text(s, 3, algo, -1, SQLITE_STATIC);
@@ -35,8 +36,10 @@ static const char scorecard_spec[] =
 	"{\"algo\":\"scorecard\",\"scaling\":{\"base_score\":600,\"base_odds\":19,\"pdo\":50},"
 	"\"intercept\":-0.84,\"base_points\":448.04,\"columns\":["
 	"{\"name\":\"checking_status\",\"levels\":[\"A11\",\"A12\",\"A13\",\"A14\"],\"coef\":-0.8,"
-	"\"iv\":0.659,\"bins\":[{\"levels\":[\"A11\",\"A12\"],\"goods\":303,\"bads\":240,\"woe\":-0.6,"
-	"\"points\":-35.5},{\"levels\":[\"A13\"],\"goods\":49,\"bads\":14,\"woe\":0.38,\"points\":22.1},"
+	"\"iv\":0.659,\"bins\":[{\"levels\":[\"A11\",\"A12\"],\"goods\":303,\"bads\":240,\"woe\":-"
+	"0.6,"
+	"\"points\":-35.5},{\"levels\":[\"A13\"],\"goods\":49,\"bads\":14,\"woe\":0.38,\"points\":"
+	"22.1},"
 	"{\"levels\":[\"A14\"],\"goods\":348,\"bads\":46,\"woe\":1.17,\"points\":67.29}]},"
 	"{\"name\":\"duration\",\"coef\":-0.76,\"iv\":0.227,\"bins\":["
 	"{\"hi\":9,\"goods\":119,\"bads\":24,\"woe\":0.743,\"points\":40.7},"
@@ -56,8 +59,10 @@ static const char scorecard_metrics[] =
 	"\"calibration\":[{\"band\":\"A\",\"count\":0,\"bads\":0,\"mean_pd\":0,\"observed\":0},"
 	"{\"band\":\"E\",\"count\":583,\"bads\":258,\"mean_pd\":0.4526,\"observed\":0.4425}],"
 	"\"roc\":[[0,0],[0.1,0.4],[0.3,0.7],[1,1]],"
-	"\"iv\":[{\"name\":\"duration\",\"type\":\"numeric\",\"bins\":3,\"iv\":0.227,\"iv_raw\":0.23},"
-	"{\"name\":\"telephone\",\"type\":\"categorical\",\"bins\":2,\"iv\":0.006,\"iv_raw\":0.0064},"
+	"\"iv\":[{\"name\":\"duration\",\"type\":\"numeric\",\"bins\":3,\"iv\":0.227,\"iv_raw\":0."
+	"23},"
+	"{\"name\":\"telephone\",\"type\":\"categorical\",\"bins\":2,\"iv\":0.006,\"iv_raw\":0."
+	"0064},"
 	"{\"name\":\"checking_status\",\"type\":\"categorical\",\"bins\":3,\"iv\":0.659,"
 	"\"iv_raw\":0.666}]}";
 
@@ -200,7 +205,8 @@ static void test_logit_xgb(void **state)
 	assert_true(m.weights[1].weight == -0.99 && isnan(m.weights[1].mean));
 	assert_string_equal(m.weights[2].feature, "duration");
 	assert_string_equal(m.weights[2].level, "");
-	assert_true(m.weights[2].weight == 0.33 && m.weights[2].mean == 20.9 && m.weights[2].sd == 12.05);
+	assert_true(m.weights[2].weight == 0.33 && m.weights[2].mean == 20.9 &&
+		    m.weights[2].sd == 12.05);
 	assert_true(m.auc == 0.779 && isnan(m.ks));
 	assert_int_equal(m.niv + m.nroc + m.ngains, 0);
 	modelview_free(&m);
@@ -223,20 +229,23 @@ static void test_corrupt(void **state)
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	insert(st, "bad", 1, "scorecard", "challenger", "{\"columns\": [", "{\"auc\": 0.7, \"gains\"");
+	insert(st, "bad", 1, "scorecard", "challenger", "{\"columns\": [",
+	       "{\"auc\": 0.7, \"gains\"");
 	insert(st, "bad", 2, "scorecard", "challenger",
-	       "{\"columns\":[7,{\"name\":\"x\",\"bins\":[\"no\",{\"hi\":\"a\"},{\"levels\":[1,\"L\"]}]}]}",
+	       "{\"columns\":[7,{\"name\":\"x\",\"bins\":[\"no\",{\"hi\":\"a\"},{\"levels\":[1,"
+	       "\"L\"]}]}]}",
 	       "{\"auc\":\"high\",\"ks\":0.3,\"fold_auc\":{\"a\":1},\"gains\":[1,{}],"
-	       "\"calibration\":7,\"roc\":[[0],[\"a\",1],[0.5,0.5]],\"iv\":[{\"iv\":1},{\"name\":\"f\"}]}");
+	       "\"calibration\":7,\"roc\":[[0],[\"a\",1],[0.5,0.5]],\"iv\":[{\"iv\":1},{\"name\":"
+	       "\"f\"}]}");
 	insert(st, "bad", 3, "logit", "challenger", "[1,2]", "[]");
 	insert(st, "rules", 2, "rules", "challenger", "{\"baseline\": \"x\"}", "nonsense");
 	struct modelview_version v[8];
 	int total;
 	assert_int_equal(modelview_list(st, v, 8, &total, &err), 5);
-	assert_true(isnan(v[0].auc));  /* malformed metrics */
-	assert_true(isnan(v[1].auc));  /* a string */
+	assert_true(isnan(v[0].auc)); /* malformed metrics */
+	assert_true(isnan(v[1].auc)); /* a string */
 	assert_true(v[1].ks == 0.3);
-	assert_true(isnan(v[2].auc));  /* an array */
+	assert_true(isnan(v[2].auc)); /* an array */
 
 	struct modelview m;
 	assert_int_equal(modelview_load(st, "bad", 1, &m, &err), 0);
@@ -287,7 +296,9 @@ static void test_trained_german(void **state)
 			 GERMAN);
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	assert_int_equal(test_run(st, "load customers " GERMAN " --map sample-data/mappings/german.json",
+	assert_int_equal(test_run(st,
+				  "load customers " GERMAN
+				  " --map sample-data/mappings/german.json",
 				  &err),
 			 RD_OK);
 	assert_int_equal(test_run(st, "train g1 --algo scorecard", &err), RD_OK);
@@ -324,10 +335,8 @@ static void test_trained_german(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rules_only),
-		cmocka_unit_test(test_scorecard),
-		cmocka_unit_test(test_logit_xgb),
-		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_rules_only),     cmocka_unit_test(test_scorecard),
+		cmocka_unit_test(test_logit_xgb),      cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_trained_german),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,13 +38,15 @@ static void test_monitor_results(void **state)
 	struct rd_err err = {{0}};
 	struct monitor_opts o = {NULL, NULL, NULL, 0};
 	struct monitor_report r;
-	run_ok(st, "load customers %s", test_file("customers.csv", customers, sizeof customers - 1));
+	run_ok(st, "load customers %s",
+	       test_file("customers.csv", customers, sizeof customers - 1));
 	run_ok(st, "load orders %s", test_file("orders.csv", orders, sizeof orders - 1));
 	/* The serving rules model before any recompute: no reference. */
 	monitor_fails(st, &o, MONITOR_NO_REFERENCE, "rules@1 has no reference yet");
 	/* A trained model stored without reference distributions. */
 	assert_int_equal(store_exec(st,
-				    "INSERT INTO models (name, version, algo, status, spec, created_at)"
+				    "INSERT INTO models (name, version, algo, status, spec, "
+				    "created_at)"
 				    " VALUES ('t', 1, 'logit', 'challenger', '{}', '2025-01-01')",
 				    &err),
 			 0);

@@ -28,19 +28,23 @@ static void exec_ok(struct rd_store *st, const char *sql)
 static struct rd_store *book(void)
 {
 	struct rd_store *st = test_store();
-	exec_ok(st,
-		"INSERT INTO customers (id, created_at) VALUES ('a', '2024-11-15'), ('b', '2024-12-31'),"
-		" ('c', '2025-01-20'), ('d', '2024-10-01'), ('e', '2024-06-01'), ('f', '2024-06-01'),"
-		" ('g', '2024-06-01'), ('h', '2025-02-03'), ('i', NULL), ('j', '2024-12-01');"
-		"INSERT INTO outcomes (customer_id, defaulted, observed_at, source) VALUES"
-		" ('a', 1, '2025-02-10', 'observed'), ('b', 1, '2025-01-31T23:30:00-01:00', 'observed'),"
-		" ('c', 0, '2025-04-30', 'observed'), ('d', 1, '2025-01-31', 'observed'),"
-		" ('f', 1, NULL, 'observed'), ('g', 1, '2025-12-31', 'proxy'),"
-		" ('h', 1, '2025-03-31', 'observed'), ('i', 0, '2025-03-01', 'observed'),"
-		" ('j', 1, '2024-11-20', 'observed');"
-		"INSERT INTO snapshot_months (month, as_of, customers, models, taken_at) VALUES"
-		" ('2025-01', '2025-01-31', 7, 'rules@1', 'now'), ('2025-02', '2025-02-28', 8, 'rules@1', 'now'),"
-		" ('2025-03', '2025-03-31', 8, 'rules@1', 'now'), ('2025-04', '2025-04-30', 0, 'rules@1', 'now');");
+	exec_ok(st, "INSERT INTO customers (id, created_at) VALUES ('a', '2024-11-15'), ('b', "
+		    "'2024-12-31'),"
+		    " ('c', '2025-01-20'), ('d', '2024-10-01'), ('e', '2024-06-01'), ('f', "
+		    "'2024-06-01'),"
+		    " ('g', '2024-06-01'), ('h', '2025-02-03'), ('i', NULL), ('j', '2024-12-01');"
+		    "INSERT INTO outcomes (customer_id, defaulted, observed_at, source) VALUES"
+		    " ('a', 1, '2025-02-10', 'observed'), ('b', 1, '2025-01-31T23:30:00-01:00', "
+		    "'observed'),"
+		    " ('c', 0, '2025-04-30', 'observed'), ('d', 1, '2025-01-31', 'observed'),"
+		    " ('f', 1, NULL, 'observed'), ('g', 1, '2025-12-31', 'proxy'),"
+		    " ('h', 1, '2025-03-31', 'observed'), ('i', 0, '2025-03-01', 'observed'),"
+		    " ('j', 1, '2024-11-20', 'observed');"
+		    "INSERT INTO snapshot_months (month, as_of, customers, models, taken_at) VALUES"
+		    " ('2025-01', '2025-01-31', 7, 'rules@1', 'now'), ('2025-02', '2025-02-28', 8, "
+		    "'rules@1', 'now'),"
+		    " ('2025-03', '2025-03-31', 8, 'rules@1', 'now'), ('2025-04', '2025-04-30', 0, "
+		    "'rules@1', 'now');");
 	static const char *const rows[] = {
 		"a C 0.10", "b C 0.30", "c A 0.02", "d E 0.50", "e B 0.05", "f B 0.20", "g D 0.40",
 	};
@@ -54,7 +58,8 @@ static struct rd_store *book(void)
 				pd = 0.04;
 			char sql[300];
 			snprintf(sql, sizeof sql,
-				 "INSERT INTO snapshot_rows VALUES ('2025-0%d', '%c', 600, '%c', %.2f,"
+				 "INSERT INTO snapshot_rows VALUES ('2025-0%d', '%c', 600, '%c', "
+				 "%.2f,"
 				 " 'existing', 'rules', 1, x'00')",
 				 m, id, band, pd);
 			exec_ok(st, sql);
@@ -70,9 +75,15 @@ static void test_months_between(void **state)
 	int64_t jan31 = days_from_civil(2024, 1, 31), feb29 = days_from_civil(2024, 2, 29);
 	assert_int_equal(perf_months_between(jan31, feb29), 0); /* the 29th is before the 31st */
 	assert_int_equal(perf_months_between(jan31, days_from_civil(2024, 3, 1)), 1);
-	assert_int_equal(perf_months_between(days_from_civil(2024, 1, 15), days_from_civil(2024, 1, 15)), 0);
-	assert_int_equal(perf_months_between(days_from_civil(2024, 1, 15), days_from_civil(2025, 1, 15)), 12);
-	assert_int_equal(perf_months_between(days_from_civil(2024, 3, 10), days_from_civil(2024, 3, 9)), -1);
+	assert_int_equal(perf_months_between(days_from_civil(2024, 1, 15),
+					     days_from_civil(2024, 1, 15)),
+			 0);
+	assert_int_equal(perf_months_between(days_from_civil(2024, 1, 15),
+					     days_from_civil(2025, 1, 15)),
+			 12);
+	assert_int_equal(perf_months_between(days_from_civil(2024, 3, 10),
+					     days_from_civil(2024, 3, 9)),
+			 -1);
 }
 
 static void test_months_by_hand(void **state)
@@ -116,7 +127,7 @@ static void test_months_by_hand(void **state)
 	assert_int_equal(m->bands[1].customers, 0); /* B: e and f left out */
 	assert_true(isnan(m->bands[1].expected) && isnan(m->bands[1].actual));
 	assert_int_equal(m->bands[4].customers, 0); /* E: d had defaulted */
-	NEAR(m->auc, 1); /* both defaulters' PDs above c's */
+	NEAR(m->auc, 1);                            /* both defaulters' PDs above c's */
 	NEAR(m->gini, 1);
 
 	/* February: a, b, d defaulted by its end; h defaults on March 31, the window's last day,

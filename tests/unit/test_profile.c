@@ -65,8 +65,7 @@ static void test_engine_row(void **state)
 	assert_true(p->head.pd == stored(st, "pd"));
 	assert_int_equal(p->head.segment, SEGMENT_EXISTING); /* 3 delivered orders */
 	assert_string_equal(p->head.last_activity, "2025-02-04");
-	assert_string_equal(vocab_name(&vocab_risk_level, p->risk),
-			    score_risk_level(p->head.band));
+	assert_string_equal(vocab_name(&vocab_risk_level, p->risk), score_risk_level(p->head.band));
 	assert_string_equal(p->model_name, "rules");
 	assert_int_equal(p->model_version, 1);
 	assert_string_equal(p->algo, "rules");
@@ -79,7 +78,7 @@ static void test_engine_row(void **state)
 	assert_true(p->features[FEAT_ORDERS_DELIVERED] == 3);
 	assert_true(p->features[FEAT_ORDERS_RETURNED] == 1);
 	assert_true(p->features[FEAT_TOTAL_SPEND] == stored(st, "json_extract(features,"
-								 " '$.total_spend')"));
+								" '$.total_spend')"));
 	for (int i = 0; i < FEAT_COUNT; i++) {
 		char e[80];
 		snprintf(e, sizeof e, "json_extract(features, '$.%s')", feature_names[i]);
@@ -93,9 +92,11 @@ static void test_engine_row(void **state)
 		char sql[320];
 		sqlite3_stmt *s;
 		snprintf(sql, sizeof sql,
-			 "SELECT json_extract(reasons, '$[%d].code'), json_extract(reasons, '$[%d].points'),"
+			 "SELECT json_extract(reasons, '$[%d].code'), json_extract(reasons, "
+			 "'$[%d].points'),"
 			 " json_extract(reasons, '$[%d].feature') FROM credit_profiles"
-			 " WHERE customer_id = 'C1'", i, i, i);
+			 " WHERE customer_id = 'C1'",
+			 i, i, i);
 		assert_int_equal(store_prepare(st, sql, &s, &err), 0);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 		assert_string_equal(p->reasons[i].code, (const char *)sqlite3_column_text(s, 0));
@@ -106,7 +107,8 @@ static void test_engine_row(void **state)
 		sqlite3_finalize(s);
 	}
 	/* No profile, no customer. */
-	assert_int_equal(store_exec(st, "INSERT INTO customers(id, name) VALUES ('C9', 'Dee')", &err),
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id, name) VALUES ('C9', 'Dee')",
+				    &err),
 			 0);
 	assert_int_equal(profile_read(st, "C9", p, &err), 1);
 	assert_int_equal(profile_read(st, "nobody", p, &err), 1);
@@ -122,7 +124,8 @@ static void test_head(void **state)
 	struct rd_err err = {{0}};
 	sqlite3_stmt *s;
 	assert_int_equal(store_prepare(st,
-				       "SELECT c.id, " PROFILE_HEAD_COLUMNS " FROM customers c LEFT JOIN"
+				       "SELECT c.id, " PROFILE_HEAD_COLUMNS
+				       " FROM customers c LEFT JOIN"
 				       " credit_profiles p ON p.customer_id = c.id ORDER BY c.id",
 				       &s, &err),
 			 0);
@@ -154,13 +157,17 @@ static void test_blend_components(void **state)
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	assert_int_equal(store_exec(st, "INSERT INTO customers(id, name) VALUES ('X1', 'Xi')", &err), 0);
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id, name) VALUES ('X1', 'Xi')",
+				    &err),
+			 0);
 	struct rd_score part[2] = {{0}};
 	snprintf(part[0].reasons[0].code, sizeof part[0].reasons[0].code, "M-age");
 	part[0].nreasons = 1;
 	struct engine_result r = {0};
 	r.segment = SEGMENT_NEW;
-	r.model_name = "blend: g1@2 \xc3\x97" "1 + x3@1 \xc3\x97" "3";
+	r.model_name = "blend: g1@2 \xc3\x97"
+		       "1 + x3@1 \xc3\x97"
+		       "3";
 	r.model_version = 0;
 	r.ncomponents = 2;
 	r.cutoff_pd = 0.125;
@@ -214,7 +221,8 @@ static void test_blend_components(void **state)
 		assert_true(i == FEAT_AMOUNT_STD ? isnan(p->features[i]) : p->features[i] == i);
 	assert_string_equal(p->as_of, "2025-03-31");
 	char label[PROFILE_MODEL_SIZE];
-	assert_string_equal(profile_model_label(p->model_name, 0, label, sizeof label), r.model_name);
+	assert_string_equal(profile_model_label(p->model_name, 0, label, sizeof label),
+			    r.model_name);
 	assert_string_equal(profile_model_label("g1", 2, label, sizeof label), "g1 v2");
 	/* A member without its raw score (profiles before they were stored): no mean. */
 	struct profile_component c[PROFILE_COMPONENTS_MAX];
@@ -280,7 +288,8 @@ static void test_decision(void **state)
 	assert_int_equal(view_customer(st, "C1", &v, &err), 0);
 	assert_true(v.pd == v.cutoff_pd);
 	assert_int_equal(profile_decision(v.pd, v.cutoff_pd), DECISION_DECLINE);
-	assert_int_equal(store_exec(st, "UPDATE credit_profiles SET cutoff_pd = pd + 1e-9", &err), 0);
+	assert_int_equal(store_exec(st, "UPDATE credit_profiles SET cutoff_pd = pd + 1e-9", &err),
+			 0);
 	decision_shown(st, "C1", shown, sizeof shown);
 	assert_string_equal(shown, "approve");
 	store_close(st);

@@ -15,7 +15,8 @@ static struct rules_model rules_v1(void)
 		struct rd_err err = {{0}};
 		struct rd_store *st = test_store();
 		sqlite3_stmt *s;
-		if (store_prepare(st, "SELECT spec FROM models WHERE name = 'rules' AND version = 1",
+		if (store_prepare(st,
+				  "SELECT spec FROM models WHERE name = 'rules' AND version = 1",
 				  &s, &err) ||
 		    sqlite3_step(s) != SQLITE_ROW ||
 		    rules_parse((const char *)sqlite3_column_text(s, 0), &m, &err))
@@ -62,7 +63,7 @@ static void test_band_edges(void **state)
 	assert_int_equal(score_of(0, 25, 0, 0, 1.0 / 400, 0), 699);  /* 600 + 100 - 1 */
 	assert_int_equal(score_of(1000, 25, 100, 0, 0, 0), 800);     /* 600 + 50 + 100 + 50 */
 	assert_int_equal(score_of(1000, 25, 100, 0, 0, 1.0 / 150), 799);
-	assert_int_equal(score_of(1500, 30, 50, 0, 0, 0), 800);      /* 600 + 75 + 100 + 25 */
+	assert_int_equal(score_of(1500, 30, 50, 0, 0, 0), 800); /* 600 + 75 + 100 + 25 */
 	/* Caps: 150 + 100 + 50 at most. */
 	assert_int_equal(score_of(1e9, 1e6, 1e9, 0, 0, 0), 900);
 	/* Rounding to nearest: 600 + 0.5 (spend 10) rounds half away from zero. */
@@ -78,9 +79,10 @@ static void test_bands_and_levels(void **state)
 		char band;
 		const char *level;
 	} cases[] = {
-		{1000, 'A', "LOW"}, {800, 'A', "LOW"},     {799, 'B', "LOW"},      {700, 'B', "LOW"},
-		{699, 'C', "MEDIUM"}, {600, 'C', "MEDIUM"}, {599, 'D', "HIGH"},   {500, 'D', "HIGH"},
-		{499, 'E', "CRITICAL"}, {300, 'E', "CRITICAL"},
+		{1000, 'A', "LOW"},     {800, 'A', "LOW"},    {799, 'B', "LOW"},
+		{700, 'B', "LOW"},      {699, 'C', "MEDIUM"}, {600, 'C', "MEDIUM"},
+		{599, 'D', "HIGH"},     {500, 'D', "HIGH"},   {499, 'E', "CRITICAL"},
+		{300, 'E', "CRITICAL"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char b = score_band(cases[i].score);
@@ -107,9 +109,11 @@ static void test_band_setting(void **state)
 	assert_int_equal(score_band_of(&sc, 450), 'D');
 	assert_int_equal(score_band_of(&sc, 449), 'E');
 	assert_false(score_scaling_same(&sc, &score_scaling_default));
-	static const char *const bad[] = {"800,700,600", "800,700,600,500,400", "800,800,600,500",
-					  "700,800,600,500", "1001,700,600,500", "800,700,600,300",
-					  "800,700,600,500,", "800;700;600;500", "800,700,600,5e2", ""};
+	static const char *const bad[] = {"800,700,600",      "800,700,600,500,400",
+					  "800,800,600,500",  "700,800,600,500",
+					  "1001,700,600,500", "800,700,600,300",
+					  "800,700,600,500,", "800;700;600;500",
+					  "800,700,600,5e2",  ""};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		int b[SCORE_BANDS - 1] = {1, 2, 3, 4};
 		if (score_bands_parse(bad[i], b, &err) == 0)
@@ -184,30 +188,43 @@ static void test_rules_parse_errors(void **state)
 	assert_non_null(strstr(err.msg, "not a JSON object"));
 	assert_int_equal(rules_parse("{\"terms\": []}", &m, &err), -1);
 	assert_non_null(strstr(err.msg, "'baseline' is missing"));
-	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"x\", \"weight\": 1}]}",
-				     &m, &err), -1);
+	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"x\", "
+				     "\"weight\": 1}]}",
+				     &m, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "unknown feature 'x'"));
 	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
-				     " \"weight\": 1, \"divisor\": 0}]}", &m, &err), -1);
+				     " \"weight\": 1, \"divisor\": 0}]}",
+				     &m, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "divisor"));
 	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
-				     " \"weight\": \"a\"}]}", &m, &err), -1);
+				     " \"weight\": \"a\"}]}",
+				     &m, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "terms[0]: 'weight' must be a number"));
 	/* A code is a reason's identity: whole (never cut) and not shared by two terms. */
 	assert_int_equal(rules_parse("{\"baseline\": 1, \"terms\": [{\"feature\": \"cod_share\","
-				     " \"weight\": 1, \"code\": \"R-X\"}, {\"feature\": \"return_rate\","
-				     " \"weight\": 1, \"code\": \"R-X\"}]}", &m, &err), -1);
+				     " \"weight\": 1, \"code\": \"R-X\"}, {\"feature\": "
+				     "\"return_rate\","
+				     " \"weight\": 1, \"code\": \"R-X\"}]}",
+				     &m, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "terms[1]: code 'R-X' is also terms[0]'s"));
 	char json_long[512], code[REASON_CODE_SIZE + 1];
 	memset(code, 'C', sizeof code - 1);
 	code[sizeof code - 1] = '\0';
-	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
-		 " \"cod_share\", \"weight\": 1, \"code\": \"%s\"}]}", code);
+	snprintf(json_long, sizeof json_long,
+		 "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": 1, \"code\": \"%s\"}]}",
+		 code);
 	assert_int_equal(rules_parse(json_long, &m, &err), -1);
 	assert_non_null(strstr(err.msg, "terms[0]: 'code' must be 1 to 130 bytes"));
 	code[sizeof code - 2] = '\0'; /* 130 bytes: whole in the reason */
-	snprintf(json_long, sizeof json_long, "{\"baseline\": 1, \"terms\": [{\"feature\":"
-		 " \"cod_share\", \"weight\": -1, \"code\": \"%s\"}]}", code);
+	snprintf(json_long, sizeof json_long,
+		 "{\"baseline\": 1, \"terms\": [{\"feature\":"
+		 " \"cod_share\", \"weight\": -1, \"code\": \"%s\"}]}",
+		 code);
 	assert_int_equal(rules_parse(json_long, &m, &err), 0);
 	double f[FEAT_COUNT] = {0};
 	f[FEAT_COD_SHARE] = 1;
@@ -237,16 +254,21 @@ static void test_rules_bounds(void **state)
 	static const struct {
 		const char *json, *want;
 	} bad[] = {
-		{"{\"baseline\": 1e999, \"terms\": []}", "rules:1:14: invalid JSON: a number beyond"},
-		{"{\"baseline\": 2e6, \"terms\": []}", "rules: 'baseline' must be a number from -1e+06"},
+		{"{\"baseline\": 1e999, \"terms\": []}",
+		 "rules:1:14: invalid JSON: a number beyond"},
+		{"{\"baseline\": 2e6, \"terms\": []}",
+		 "rules: 'baseline' must be a number from -1e+06"},
 		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": -1e7}]}",
 		 "rules: terms[0]: 'weight' must be a number from -1e+06 to 1e+06"},
 		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
-		 " \"cap\": 1e300}]}", "terms[0]: 'cap' must be a number"},
+		 " \"cap\": 1e300}]}",
+		 "terms[0]: 'cap' must be a number"},
 		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
-		 " \"divisor\": 1e-9}]}", "terms[0]: 'divisor' must be at least 1e-06 away from 0"},
+		 " \"divisor\": 1e-9}]}",
+		 "terms[0]: 'divisor' must be at least 1e-06 away from 0"},
 		{"{\"baseline\": 600, \"terms\": [{\"feature\": \"cod_share\", \"weight\": 1,"
-		 " \"weight\": 1e6}]}", "rules: key 'weight' appears twice in terms[0]"},
+		 " \"weight\": 1e6}]}",
+		 "rules: key 'weight' appears twice in terms[0]"},
 		{"{\"baseline\": 600, \"terms\": [", "rules:1:29: invalid JSON: the text ends"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -255,13 +277,17 @@ static void test_rules_bounds(void **state)
 		if (rules_parse(bad[i].json, &m, &err) == 0)
 			fail_msg("accepted: %s", bad[i].json);
 		if (!strstr(err.msg, bad[i].want))
-			fail_msg("'%s': got '%s', expected '%s'", bad[i].json, err.msg, bad[i].want);
+			fail_msg("'%s': got '%s', expected '%s'", bad[i].json, err.msg,
+				 bad[i].want);
 	}
 	/* An uncapped term on an enormous feature overflows: the raw score says so. */
 	struct rules_model m;
 	struct rd_err err = {{0}};
-	assert_int_equal(rules_parse("{\"baseline\": 600, \"terms\": [{\"feature\": \"total_spend\","
-				     " \"weight\": 1e6, \"divisor\": 1e-6}]}", &m, &err), 0);
+	assert_int_equal(rules_parse("{\"baseline\": 600, \"terms\": [{\"feature\": "
+				     "\"total_spend\","
+				     " \"weight\": 1e6, \"divisor\": 1e-6}]}",
+				     &m, &err),
+			 0);
 	double f[FEAT_COUNT] = {0};
 	struct rd_score s;
 	f[FEAT_TOTAL_SPEND] = 1e300;
@@ -283,11 +309,11 @@ static void test_segment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_band_edges),    cmocka_unit_test(test_bands_and_levels),
-		cmocka_unit_test(test_band_setting),
-		cmocka_unit_test(test_clamps),        cmocka_unit_test(test_pd_scaling),
-		cmocka_unit_test(test_reasons),       cmocka_unit_test(test_rules_parse_errors),
-		cmocka_unit_test(test_segment),       cmocka_unit_test(test_rules_bounds),
+		cmocka_unit_test(test_band_edges),         cmocka_unit_test(test_bands_and_levels),
+		cmocka_unit_test(test_band_setting),       cmocka_unit_test(test_clamps),
+		cmocka_unit_test(test_pd_scaling),         cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_rules_parse_errors), cmocka_unit_test(test_segment),
+		cmocka_unit_test(test_rules_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static void check(struct rd_store *st, struct stale_state *s)
 
 static void load_all(struct rd_store *st)
 {
-	run_ok(st, "load customers %s", test_file("customers.csv", customers, sizeof customers - 1));
+	run_ok(st, "load customers %s",
+	       test_file("customers.csv", customers, sizeof customers - 1));
 	run_ok(st, "load orders %s", test_file("orders.csv", orders, sizeof orders - 1));
 }
 
@@ -72,8 +73,10 @@ static void test_older_than_load(void **state)
 	assert_int_equal(s.older, 3);
 	assert_true(stale_profiles(&s));
 	char want[256];
-	snprintf(want, sizeof want, "3 profiles are older than the load of %s (run %lld):"
-				    " 'recompute all' updates them", s.load_at, load);
+	snprintf(want, sizeof want,
+		 "3 profiles are older than the load of %s (run %lld):"
+		 " 'recompute all' updates them",
+		 s.load_at, load);
 	stale_profiles_text(&s, 0, text, sizeof text);
 	assert_string_equal(text, want);
 	stale_profiles_text(&s, 1, text, sizeof text);
@@ -89,8 +92,10 @@ static void test_older_than_load(void **state)
 	assert_true(stale_report(&s, report));
 	assert_false(stale_report(&s, s.recompute_run));
 	stale_report_text(&s, report, 0, text, sizeof text);
-	snprintf(want, sizeof want, "the report is older than the profiles (the recompute of %s,"
-				    " run %lld)", s.recompute_at, (long long)s.recompute_run);
+	snprintf(want, sizeof want,
+		 "the report is older than the profiles (the recompute of %s,"
+		 " run %lld)",
+		 s.recompute_at, (long long)s.recompute_run);
 	assert_string_equal(text, want);
 	run_ok(st, "recompute all", NULL);
 	check(st, &s);
@@ -140,26 +145,30 @@ static void test_unserved(void **state)
 	assert_string_equal(text, "1 profile scored by rules@1, no longer serving \xe2\x80\x94 R"
 				  " recomputes");
 	/* A blend serves existing: its profiles carry its label and version 0. */
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO models(name, version, algo, segment, status, weight, spec,"
-				    " created_at) VALUES ('b', 1, 'logit', 'existing', 'champion', 1,"
-				    " '{}', '2025-01-01T00:00:00Z'), ('b', 2, 'logit', 'existing',"
-				    " 'champion', 3, '{}', '2025-01-01T00:00:00Z')",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO models(name, version, algo, segment, status, weight, spec,"
+			   " created_at) VALUES ('b', 1, 'logit', 'existing', 'champion', 1,"
+			   " '{}', '2025-01-01T00:00:00Z'), ('b', 2, 'logit', 'existing',"
+			   " 'champion', 3, '{}', '2025-01-01T00:00:00Z')",
+			   &err),
+		0);
 	check(st, &s);
 	assert_int_equal(s.unserved, 2); /* C1 (rules, existing) and C3 (rules, new): one model */
 	assert_int_equal(s.unserved_models, 1);
 	assert_int_equal(store_exec(st,
-				    "UPDATE credit_profiles SET model_name = 'blend: b@1 \xc3\x97" "1 +"
-				    " b@2 \xc3\x97" "3', model_version = 0 WHERE customer_id = 'C1'",
+				    "UPDATE credit_profiles SET model_name = 'blend: b@1 \xc3\x97"
+				    "1 +"
+				    " b@2 \xc3\x97"
+				    "3', model_version = 0 WHERE customer_id = 'C1'",
 				    &err),
 			 0);
 	check(st, &s);
 	assert_int_equal(s.unserved, 1);
 	assert_int_equal(s.unserved_models, 1);
 	/* g retired: rules serves new again, and C2's profile (g's) is the one left. */
-	assert_int_equal(store_exec(st, "UPDATE models SET status = 'retired' WHERE name = 'g'", &err),
+	assert_int_equal(store_exec(st, "UPDATE models SET status = 'retired' WHERE name = 'g'",
+				    &err),
 			 0);
 	check(st, &s);
 	assert_int_equal(s.unserved, 1);
@@ -190,18 +199,21 @@ static void test_snapshots(void **state)
 	run_ok(st, "recompute all", NULL);
 	/* 2025-01 taken by run 1 (before the load of orders), 2025-02 by the recompute after
 	 * it (standing in for a snapshot run). */
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO snapshot_months(month, as_of, customers, models, run_id,"
-				    " taken_at) VALUES ('2025-01', '2025-01-31', 3, 'rules@1', 1,"
-				    " '2025-02-01T00:00:00Z'), ('2025-02', '2025-02-28', 3, 'rules@1',"
-				    " (SELECT max(id) FROM runs), '2025-03-01T00:00:00Z')",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO snapshot_months(month, as_of, customers, models, run_id,"
+			   " taken_at) VALUES ('2025-01', '2025-01-31', 3, 'rules@1', 1,"
+			   " '2025-02-01T00:00:00Z'), ('2025-02', '2025-02-28', 3, 'rules@1',"
+			   " (SELECT max(id) FROM runs), '2025-03-01T00:00:00Z')",
+			   &err),
+		0);
 	check(st, &s);
 	assert_int_equal(s.snapshots_older, 1);
 	char want[256];
-	snprintf(want, sizeof want, "1 snapshot month was taken before the load of %s (run %lld):"
-				    " 'snapshot' retakes them", s.load_at, (long long)s.load_run);
+	snprintf(want, sizeof want,
+		 "1 snapshot month was taken before the load of %s (run %lld):"
+		 " 'snapshot' retakes them",
+		 s.load_at, (long long)s.load_run);
 	stale_snapshots_text(&s, 0, text, sizeof text);
 	assert_string_equal(text, want);
 	store_close(st);
@@ -245,19 +257,24 @@ static void test_texts(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
-	struct stale_state s = {.load_run = 7, .older = 2000, .unserved = 1234567,
-				.unserved_models = 2, .snapshots_older = 3};
+	struct stale_state s = {.load_run = 7,
+				.older = 2000,
+				.unserved = 1234567,
+				.unserved_models = 2,
+				.snapshots_older = 3};
 	snprintf(s.load_at, sizeof s.load_at, "2025-03-04T10:31:00Z");
 	snprintf(s.unserved_model, sizeof s.unserved_model, "g1@1");
 	char text[512];
 	stale_profiles_text(&s, 1, text, sizeof text);
-	assert_string_equal(text, "2,000 profiles older than the load of 2025-03-04 10:31, 1,234,567"
-				  " scored by g1@1 and others, no longer serving \xe2\x80\x94 R"
-				  " recomputes");
+	assert_string_equal(text,
+			    "2,000 profiles older than the load of 2025-03-04 10:31, 1,234,567"
+			    " scored by g1@1 and others, no longer serving \xe2\x80\x94 R"
+			    " recomputes");
 	stale_profiles_text(&s, 0, text, sizeof text);
-	assert_string_equal(text, "2000 profiles are older than the load of 2025-03-04T10:31:00Z"
-				  " (run 7); 1234567 profiles were scored by g1@1 and others, which no"
-				  " longer serve their segment: 'recompute all' updates them");
+	assert_string_equal(text,
+			    "2000 profiles are older than the load of 2025-03-04T10:31:00Z"
+			    " (run 7); 1234567 profiles were scored by g1@1 and others, which no"
+			    " longer serve their segment: 'recompute all' updates them");
 	stale_snapshots_text(&s, 1, text, sizeof text);
 	assert_string_equal(text, "3 snapshot months older than the load of 2025-03-04 10:31"
 				  " \xe2\x80\x94 :snapshot retakes them");
@@ -270,8 +287,8 @@ static void test_texts(void **state)
 	strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
 	s.unserved = 0;
 	stale_profiles_text(&s, 1, text, sizeof text);
-	snprintf(want, sizeof want, "2,000 profiles older than the load of %s \xe2\x80\x94 R recomputes",
-		 hhmm);
+	snprintf(want, sizeof want,
+		 "2,000 profiles older than the load of %s \xe2\x80\x94 R recomputes", hhmm);
 	assert_string_equal(text, want);
 	/* Small counts have no separator; one profile is singular. */
 	s.older = 1;
@@ -285,7 +302,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_older_than_load), cmocka_unit_test(test_unserved),
-		cmocka_unit_test(test_snapshots),	cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_snapshots),       cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

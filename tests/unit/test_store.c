@@ -9,27 +9,28 @@
 #include "riskdesk/journal.h"
 
 static const char *const tables[] = {
-	"customers", "attributes", "customer_attributes", "orders", "payments", "outcomes",
-	"models", "credit_profiles", "score_history", "runs", "audit", "credit_requests",
-	"external_records", "meta", "model_oof", "snapshot_counts",
+	"customers",       "attributes",      "customer_attributes", "orders",        "payments",
+	"outcomes",        "models",          "credit_profiles",     "score_history", "runs",
+	"audit",           "credit_requests", "external_records",    "meta",          "model_oof",
+	"snapshot_counts",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
-#define BLENDS_UNDO                                                                              \
-	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"            \
-	" ALTER TABLE score_history DROP COLUMN reasons;"                                      \
-	" ALTER TABLE score_history DROP COLUMN components;"                                   \
+#define BLENDS_UNDO                                                                                \
+	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"                \
+	" ALTER TABLE score_history DROP COLUMN reasons;"                                          \
+	" ALTER TABLE score_history DROP COLUMN components;"                                       \
 	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
 /* A version 1 database, as the first riskdesk left it (profiles without fvec and cohort,
  * and none of the later tables), made from a new one. */
-#define V1_UNDO                                                                                  \
-	"DROP INDEX profiles_drift; DROP INDEX outcomes_label;"                                \
-	" ALTER TABLE outcomes DROP COLUMN source;"                                            \
-	" ALTER TABLE credit_profiles DROP COLUMN fvec;"                                       \
-	" ALTER TABLE credit_profiles DROP COLUMN cohort;"                                     \
-	" ALTER TABLE credit_profiles DROP COLUMN as_of;"                                      \
-	" DROP TABLE attribute_labels;" BLENDS_UNDO                                            \
+#define V1_UNDO                                                                                    \
+	"DROP INDEX profiles_drift; DROP INDEX outcomes_label;"                                    \
+	" ALTER TABLE outcomes DROP COLUMN source;"                                                \
+	" ALTER TABLE credit_profiles DROP COLUMN fvec;"                                           \
+	" ALTER TABLE credit_profiles DROP COLUMN cohort;"                                         \
+	" ALTER TABLE credit_profiles DROP COLUMN as_of;"                                          \
+	" DROP TABLE attribute_labels;" BLENDS_UNDO                                                \
 	" DROP TABLE snapshot_rows; DROP TABLE snapshot_months; PRAGMA user_version = 1"
 
 /* SPEC section 5's rules, version 1: the specification every riskdesk database has held
@@ -59,10 +60,13 @@ static char *models_text(struct rd_store *st)
 	sqlite3_stmt *s;
 	struct rd_err err = {{0}};
 	struct rd_buf b = {0};
-	assert_int_equal(store_prepare(st, "SELECT quote(name), quote(version), quote(algo),"
-					   " quote(segment), quote(status), quote(weight), quote(spec),"
-					   " quote(metrics), quote(reference), quote(created_at)"
-					   " FROM models ORDER BY name, version", &s, &err), 0);
+	assert_int_equal(store_prepare(st,
+				       "SELECT quote(name), quote(version), quote(algo),"
+				       " quote(segment), quote(status), quote(weight), quote(spec),"
+				       " quote(metrics), quote(reference), quote(created_at)"
+				       " FROM models ORDER BY name, version",
+				       &s, &err),
+			 0);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		for (int i = 0; i < sqlite3_column_count(s); i++)
 			buf_printf(&b, "%s%s", (const char *)sqlite3_column_text(s, i),
@@ -80,12 +84,14 @@ static void test_rules_seed(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = test_store();
 	assert_int_equal(test_int(st, "SELECT count(*) FROM models"), 1);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'rules' AND"
-				      " version = 1 AND algo = 'rules' AND segment = 'all' AND status ="
-				      " 'champion' AND weight = 1.0 AND metrics IS NULL AND reference"
-				      " IS NULL AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-"
-				      "[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' AND abs(unixepoch("
-				      "created_at) - unixepoch('now')) < 60"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM models WHERE name = 'rules' AND"
+				  " version = 1 AND algo = 'rules' AND segment = 'all' AND status ="
+				  " 'champion' AND weight = 1.0 AND metrics IS NULL AND reference"
+				  " IS NULL AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-"
+				  "[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' AND abs(unixepoch("
+				  "created_at) - unixepoch('now')) < 60"),
+			 1);
 	sqlite3_stmt *s;
 	assert_int_equal(store_prepare(st, "SELECT spec FROM models", &s, &err), 0);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
@@ -144,15 +150,21 @@ static void test_constraints(void **state)
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	assert_int_equal(store_exec(st, "INSERT INTO customers(id, kind) VALUES ('a', 'alien')", &err), -1);
-	assert_int_equal(store_exec(st, "INSERT INTO orders VALUES ('o', 'nobody', 1, 'placed', '2025-01-01')",
+	assert_int_equal(store_exec(st, "INSERT INTO customers(id, kind) VALUES ('a', 'alien')",
+				    &err),
+			 -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO orders VALUES ('o', 'nobody', 1, 'placed', "
+				    "'2025-01-01')",
 				    &err),
 			 -1); /* foreign key */
 	assert_int_equal(store_exec(st, "INSERT INTO customers(id) VALUES ('c')", &err), 0);
-	assert_int_equal(store_exec(st, "INSERT INTO orders VALUES ('o', 'c', -1, 'placed', '2025-01-01')",
-				    &err),
-			 -1); /* amount >= 0 */
-	assert_int_equal(store_exec(st, "INSERT INTO orders VALUES ('o', 'c', 1, 'lost', '2025-01-01')",
+	assert_int_equal(
+		store_exec(st, "INSERT INTO orders VALUES ('o', 'c', -1, 'placed', '2025-01-01')",
+			   &err),
+		-1); /* amount >= 0 */
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO orders VALUES ('o', 'c', 1, 'lost', '2025-01-01')",
 				    &err),
 			 -1); /* status enum */
 	store_close(st);
@@ -192,11 +204,14 @@ static void test_file_mode_wal_reopen(void **state)
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name IN ('fvec', 'cohort', 'as_of')"), 3);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('attribute_labels')"), 3);
+				      " WHERE name IN ('fvec', 'cohort', 'as_of')"),
+			 3);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('attribute_labels')"),
+			 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
 				      " ('profiles_drift', 'outcomes_label', 'snapshot_months',"
-				      " 'snapshot_rows')"), 4);
+				      " 'snapshot_rows')"),
+			 4);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 	store_close(st);
 
@@ -390,7 +405,8 @@ static void test_run_lifecycle(void **state)
 	assert_int_equal(run_alive_sql(st, run->id), 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE pid IS NOT NULL AND"
 				      " host IS NOT NULL AND finished_at IS NULL AND args ="
-				      " 'load customers c.csv'"), 1);
+				      " 'load customers c.csv'"),
+			 1);
 	/* Inside, the same run: no second row. */
 	struct rd_run inner;
 	assert_ptr_equal(run_enter(&ctx, &inner, "load", &err), run);
@@ -405,10 +421,12 @@ static void test_run_lifecycle(void **state)
 	assert_string_equal(run_status(st, own.id), "ok");
 	assert_int_equal(run_alive_sql(st, own.id), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'ok' AND rows = 1"
-				      " AND finished_at IS NOT NULL AND message = '1 row'"), 1);
+				      " AND finished_at IS NOT NULL AND message = '1 row'"),
+			 1);
 	/* How long it ran, measured, not the whole-second difference of its times. */
 	assert_int_equal(test_int(st, "SELECT typeof(seconds) = 'real' AND seconds >= 0 FROM runs"
-				      " WHERE status = 'ok'"), 1);
+				      " WHERE status = 'ok'"),
+			 1);
 
 	/* Failed: the data rolls back, the run says why. */
 	assert_non_null(run_enter(&ctx, &own, "load", &err));
@@ -418,7 +436,8 @@ static void test_run_lifecycle(void **state)
 	rd_err_set(&ctx.err, "c.csv:2: bad");
 	run_leave(&ctx, &own, RD_FAILED);
 	assert_string_equal(run_status(st, own.id), "failed");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE message = 'c.csv:2: bad'"), 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE message = 'c.csv:2: bad'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM customers"), 1);
 
 	/* Cancelled. */
@@ -449,7 +468,8 @@ static void test_run_lifecycle(void **state)
 	/* A generic write command is a run too, through cmd_run_line, ended there. */
 	assert_int_equal(cmd_run_line(&ctx, "drift baseline"), RD_FAILED); /* no profiles */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'drift baseline'"
-				      " AND status = 'failed'"), 1);
+				      " AND status = 'failed'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE status = 'running'"), 0);
 	sink_free(sink);
 	store_close(st);
@@ -573,7 +593,8 @@ static void test_lock_holder_and_refusal(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM audit"), 0); /* locked */
 	assert_int_equal(journal_pending(st, &err), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_audit WHERE status ="
-				      " 'refused' AND command = 'promote rules'"), 1);
+				      " 'refused' AND command = 'promote rules'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE kind = 'promote'"), 0);
 	assert_int_equal(cmd_run_line(&ctx, "set lock-timeout 0.3"), RD_OK);
 	assert_int_equal(cmd_run_line(&ctx, "recompute all"), RD_FAILED);
@@ -627,15 +648,20 @@ static void test_run_outcome_waits_for_the_lock(void **state)
 	assert_int_equal(run_alive_sql(st, id), 0);
 	assert_int_equal(journal_pending(st, &err), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM temp.pending_runs WHERE status ="
-				      " 'failed' AND message = 'stopped by the test' AND typeof(seconds)"
-				      " = 'real'"), 1);
+				      " 'failed' AND message = 'stopped by the test' AND "
+				      "typeof(seconds)"
+				      " = 'real'"),
+			 1);
 	assert_int_equal(test_run(st, "set lock-timeout 0", &err), RD_OK);
 	assert_int_equal(test_run(st, "drift baseline", &err), RD_FAILED);
 	assert_string_equal(run_status(st, id), "failed");
-	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE typeof(seconds) = 'real'"
-				      " AND id = (SELECT max(id) FROM runs WHERE status = 'failed')"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM runs WHERE typeof(seconds) = 'real'"
+				  " AND id = (SELECT max(id) FROM runs WHERE status = 'failed')"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM audit WHERE status = 'failed'"
-				      " AND command = 'recompute all'"), 0); /* the child wrote no audit */
+				      " AND command = 'recompute all'"),
+			 0); /* the child wrote no audit */
 	store_close(st);
 	unlink(path);
 	snprintf(path + strlen(path), 16, "-riskdesk");
@@ -653,24 +679,32 @@ static void test_migration_outcome_source(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	assert_int_equal(store_exec(st, "DROP INDEX outcomes_label;"
-					" ALTER TABLE outcomes DROP COLUMN source;"
-					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
-					" INSERT INTO customers(id) VALUES ('c'), ('d');"
-					" INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
-					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					BLENDS_UNDO " PRAGMA user_version = 4", &err), 0);
+	assert_int_equal(store_exec(st,
+				    "DROP INDEX outcomes_label;"
+				    " ALTER TABLE outcomes DROP COLUMN source;"
+				    " CREATE INDEX outcomes_label ON outcomes(customer_id, "
+				    "defaulted);"
+				    " INSERT INTO customers(id) VALUES ('c'), ('d');"
+				    " INSERT INTO outcomes VALUES ('c', 1, '2025-01-01');"
+				    " ALTER TABLE credit_profiles DROP COLUMN as_of;" BLENDS_UNDO
+				    " PRAGMA user_version = 4",
+				    &err),
+			 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM outcomes WHERE customer_id = 'c'"
-				      " AND defaulted = 1 AND source = 'observed'"), 1);
+				      " AND defaulted = 1 AND source = 'observed'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT group_concat(name) = 'customer_id,defaulted,source'"
-				      " FROM pragma_index_info('outcomes_label')"), 1);
-	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'guess')", &err),
+				      " FROM pragma_index_info('outcomes_label')"),
+			 1);
+	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'guess')",
+				    &err),
 			 -1);
-	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'proxy')", &err),
+	assert_int_equal(store_exec(st, "INSERT INTO outcomes VALUES ('d', 0, NULL, 'proxy')",
+				    &err),
 			 0);
 	store_close(st);
 	unlink(path);
@@ -686,57 +720,73 @@ static void test_migration_runs(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE runs;"
-					" CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
-					" args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
-					" finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT"
-					" NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),"
-					" message TEXT);"
-					" INSERT INTO runs VALUES (7, 'load', 'load x', 'u', '2025-01-01',"
-					" '2025-01-01', 3, 'ok', NULL);"
-					" INSERT INTO customers(id) VALUES ('c');"
-					" INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-					" model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
-					" 'rules', 1, 7, '2025-01-01');"
-					" DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
-					" CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
-					" ALTER TABLE credit_profiles DROP COLUMN as_of;"
-					BLENDS_UNDO " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
-					" PRAGMA foreign_keys = ON; PRAGMA user_version = 3", &err), 0);
+	assert_int_equal(
+		store_exec(st,
+			   "PRAGMA foreign_keys = OFF; DROP TABLE runs;"
+			   " CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+			   " args TEXT NOT NULL, user TEXT NOT NULL, started_at TEXT NOT NULL,"
+			   " finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0, status TEXT"
+			   " NOT NULL CHECK (status IN ('ok', 'failed', 'cancelled')),"
+			   " message TEXT);"
+			   " INSERT INTO runs VALUES (7, 'load', 'load x', 'u', '2025-01-01',"
+			   " '2025-01-01', 3, 'ok', NULL);"
+			   " INSERT INTO customers(id) VALUES ('c');"
+			   " INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+			   " model_version, run_id, computed_at) VALUES ('c', 600, 'C', 0.1,"
+			   " 'rules', 1, 7, '2025-01-01');"
+			   " DROP INDEX outcomes_label; ALTER TABLE outcomes DROP COLUMN source;"
+			   " CREATE INDEX outcomes_label ON outcomes(customer_id, defaulted);"
+			   " ALTER TABLE credit_profiles DROP COLUMN as_of;" BLENDS_UNDO
+			   " DROP TABLE snapshot_rows; DROP TABLE snapshot_months;"
+			   " PRAGMA foreign_keys = ON; PRAGMA user_version = 3",
+			   &err),
+		0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT rows FROM runs WHERE id = 7"), 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('runs')"
-				      " WHERE name IN ('pid', 'host', 'seconds')"), 3);
+				      " WHERE name IN ('pid', 'host', 'seconds')"),
+			 3);
 	/* 13 -> 14: an older run has no measure: `runs` shows its times' difference. */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM runs WHERE id = 7 AND seconds IS NULL"),
 			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name = 'as_of'"), 1);
+				      " WHERE name = 'as_of'"),
+			 1);
 	/* 8 -> 9: the history keeps reasons, components and the cut-off; out-of-fold table. */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('score_history')"
-				      " WHERE name IN ('reasons', 'components', 'cutoff_pd')"), 3);
+				      " WHERE name IN ('reasons', 'components', 'cutoff_pd')"),
+			 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name = 'cutoff_pd'"), 1);
+				      " WHERE name = 'cutoff_pd'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history WHERE reasons IS NULL"
-				      " AND run_id = 7"), 1);
+				      " AND run_id = 7"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof"), 0);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(store_exec(st, "INSERT INTO runs(kind, args, user, started_at, status)"
-					" VALUES ('x', 'x', 'u', 'now', 'running')", &err), 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO runs(kind, args, user, started_at, status)"
+				    " VALUES ('x', 'x', 'u', 'now', 'running')",
+				    &err),
+			 0);
 	/* 6 -> 7: attributes gain their special codes; the rows stay. */
-	assert_int_equal(store_exec(st, "INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
-					" ALTER TABLE attributes DROP COLUMN special;"
-					BLENDS_UNDO " PRAGMA user_version = 6", &err), 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
+				    " ALTER TABLE attributes DROP COLUMN special;" BLENDS_UNDO
+				    " PRAGMA user_version = 6",
+				    &err),
+			 0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM attributes WHERE name = 'age' AND"
-				      " special IS NULL"), 1);
+				      " special IS NULL"),
+			 1);
 	store_close(st);
 	unlink(path);
 }
@@ -752,31 +802,46 @@ static void test_migration_models(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	assert_int_equal(store_exec(st, "PRAGMA foreign_keys = OFF; DROP TABLE models;"
-					" CREATE TABLE models (name TEXT NOT NULL, version INTEGER NOT NULL,"
-					" algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard',"
-					" 'xgb')), segment TEXT NOT NULL DEFAULT 'all', status TEXT NOT NULL,"
-					" weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics TEXT,"
-					" reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, version));"
-					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
-					" '{}', '{\"auc\":0.7}', NULL, '2025-01-01');"
-					" INSERT INTO model_oof VALUES ('g', 2, 0, 'c', 1, 0.25, 1);"
-					" PRAGMA foreign_keys = ON; PRAGMA user_version = 10", &err), 0);
-	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
-					" 1, '{}', NULL, NULL, 'now')", &err), -1);
+	assert_int_equal(
+		store_exec(st,
+			   "PRAGMA foreign_keys = OFF; DROP TABLE models;"
+			   " CREATE TABLE models (name TEXT NOT NULL, version INTEGER NOT NULL,"
+			   " algo TEXT NOT NULL CHECK (algo IN ('rules', 'logit', 'scorecard',"
+			   " 'xgb')), segment TEXT NOT NULL DEFAULT 'all', status TEXT NOT NULL,"
+			   " weight REAL NOT NULL DEFAULT 1.0, spec TEXT NOT NULL, metrics TEXT,"
+			   " reference TEXT, created_at TEXT NOT NULL, PRIMARY KEY (name, "
+			   "version));"
+			   " INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+			   " '{}', '{\"auc\":0.7}', NULL, '2025-01-01');"
+			   " INSERT INTO model_oof VALUES ('g', 2, 0, 'c', 1, 0.25, 1);"
+			   " PRAGMA foreign_keys = ON; PRAGMA user_version = 10",
+			   &err),
+		0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+				    " 1, '{}', NULL, NULL, 'now')",
+				    &err),
+			 -1);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND version = 2"
-				      " AND algo = 'xgb' AND segment = 'new' AND status = 'champion'"
-				      " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM models WHERE name = 'g' AND version = 2"
+				  " AND algo = 'xgb' AND segment = 'new' AND status = 'champion'"
+				  " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'g'"), 1);
-	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
-					" 1, '{}', NULL, NULL, 'now');"
-					" INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)", &err), 0);
-	assert_int_equal(store_exec(st, "INSERT INTO model_oof VALUES ('nope', 1, 0, 'c', 0, 0.25, 1)",
-				    &err), -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
+				    " 1, '{}', NULL, NULL, 'now');"
+				    " INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO model_oof VALUES ('nope', 1, 0, 'c', 0, 0.25, 1)",
+				    &err),
+			 -1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	store_close(st);
 	unlink(path);
@@ -793,55 +858,66 @@ static void test_migration_stale(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	assert_int_equal(store_exec(st, "DROP INDEX profiles_stale; DROP INDEX runs_kind;"
-					" ALTER TABLE credit_profiles DROP COLUMN load_run;"
-					" INSERT INTO runs(id, kind, args, user, started_at, finished_at,"
-					" status) VALUES (1, 'load', 'load d', 'u', '2025-01-01T10:00:00Z',"
-					" '2025-01-01T10:00:05Z', 'ok'), (2, 'load', 'load d', 'u',"
-					" '2025-01-02T10:00:00Z', '2025-01-02T10:00:05Z', 'ok'), (3, 'load',"
-					" 'load d', 'u', '2025-01-03T10:00:00Z', '2025-01-03T10:00:05Z',"
-					" 'failed');"
-					" INSERT INTO customers(id) VALUES ('a'), ('b'), ('c');"
-					" INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
-					" segment, model_name, model_version, features, reasons, computed_at)"
-					" VALUES ('a', 600, 'C', 0.05, 'MEDIUM', 'new', 'rules', 1, '{}', '[]',"
-					" '2024-12-31T00:00:00Z'), ('b', 600, 'C', 0.05, 'MEDIUM', 'new',"
-					" 'rules', 1, '{}', '[]', '2025-01-01T10:00:05Z'), ('c', 600, 'C', 0.05,"
-					" 'MEDIUM', 'new', 'rules', 1, '{}', '[]', '2025-01-05T00:00:00Z');"
-					" PRAGMA user_version = 11", &err), 0);
+	assert_int_equal(
+		store_exec(st,
+			   "DROP INDEX profiles_stale; DROP INDEX runs_kind;"
+			   " ALTER TABLE credit_profiles DROP COLUMN load_run;"
+			   " INSERT INTO runs(id, kind, args, user, started_at, finished_at,"
+			   " status) VALUES (1, 'load', 'load d', 'u', '2025-01-01T10:00:00Z',"
+			   " '2025-01-01T10:00:05Z', 'ok'), (2, 'load', 'load d', 'u',"
+			   " '2025-01-02T10:00:00Z', '2025-01-02T10:00:05Z', 'ok'), (3, 'load',"
+			   " 'load d', 'u', '2025-01-03T10:00:00Z', '2025-01-03T10:00:05Z',"
+			   " 'failed');"
+			   " INSERT INTO customers(id) VALUES ('a'), ('b'), ('c');"
+			   " INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+			   " segment, model_name, model_version, features, reasons, computed_at)"
+			   " VALUES ('a', 600, 'C', 0.05, 'MEDIUM', 'new', 'rules', 1, '{}', '[]',"
+			   " '2024-12-31T00:00:00Z'), ('b', 600, 'C', 0.05, 'MEDIUM', 'new',"
+			   " 'rules', 1, '{}', '[]', '2025-01-01T10:00:05Z'), ('c', 600, 'C', 0.05,"
+			   " 'MEDIUM', 'new', 'rules', 1, '{}', '[]', '2025-01-05T00:00:00Z');"
+			   " PRAGMA user_version = 11",
+			   &err),
+		0);
 	store_close(st);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'a'"), 0);
-	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'b'"), 1);
-	assert_int_equal(test_int(st, "SELECT load_run FROM credit_profiles WHERE customer_id = 'c'"), 2);
+	assert_int_equal(test_int(st,
+				  "SELECT load_run FROM credit_profiles WHERE customer_id = 'a'"),
+			 0);
+	assert_int_equal(test_int(st,
+				  "SELECT load_run FROM credit_profiles WHERE customer_id = 'b'"),
+			 1);
+	assert_int_equal(test_int(st,
+				  "SELECT load_run FROM credit_profiles WHERE customer_id = 'c'"),
+			 2);
 	assert_int_equal(test_int(st, "SELECT value FROM meta WHERE key = 'profiles_load'"), 2);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
-				      " ('profiles_stale', 'runs_kind')"), 2);
+				      " ('profiles_stale', 'runs_kind')"),
+			 2);
 	store_close(st);
 	unlink(path);
 }
 
 /* A version 15 database: models serve no kind, requests may have no day and any amount
  * >= 0, neither requests nor records are indexed by customer, no customer_inputs. */
-#define V15_UNDO                                                                                 \
-	"PRAGMA foreign_keys = OFF; DROP VIEW customer_inputs;"                                  \
-	" DROP INDEX external_records_customer;"                                                  \
-	" CREATE TABLE m15 (name TEXT NOT NULL, version INTEGER NOT NULL, algo TEXT NOT NULL"     \
-	" CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')), segment TEXT NOT NULL"   \
-	" DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')), status TEXT NOT NULL"    \
-	" CHECK (status IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT" \
-	" 1.0, spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"      \
-	" PRIMARY KEY (name, version)); INSERT INTO m15 SELECT * FROM models; DROP TABLE models;" \
-	" ALTER TABLE m15 RENAME TO models;"                                                      \
-	" DROP TABLE credit_requests; CREATE TABLE credit_requests (id TEXT PRIMARY KEY,"         \
-	" customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT" \
-	" NULL CHECK (amount >= 0), term_months INTEGER NOT NULL CHECK (term_months > 0),"      \
-	" purpose TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"    \
-	" 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')), score"    \
-	" INTEGER, reasons TEXT, created_at TEXT, decided_at TEXT);"                              \
-	" CREATE INDEX credit_requests_status ON credit_requests(status, id);"                    \
+#define V15_UNDO                                                                                   \
+	"PRAGMA foreign_keys = OFF; DROP VIEW customer_inputs;"                                    \
+	" DROP INDEX external_records_customer;"                                                   \
+	" CREATE TABLE m15 (name TEXT NOT NULL, version INTEGER NOT NULL, algo TEXT NOT NULL"      \
+	" CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')), segment TEXT NOT NULL"     \
+	" DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')), status TEXT NOT NULL"       \
+	" CHECK (status IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT"   \
+	" 1.0, spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"        \
+	" PRIMARY KEY (name, version)); INSERT INTO m15 SELECT * FROM models; DROP TABLE models;"  \
+	" ALTER TABLE m15 RENAME TO models;"                                                       \
+	" DROP TABLE credit_requests; CREATE TABLE credit_requests (id TEXT PRIMARY KEY,"          \
+	" customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT"   \
+	" NULL CHECK (amount >= 0), term_months INTEGER NOT NULL CHECK (term_months > 0),"         \
+	" purpose TEXT, yearly_income REAL, existing_debt REAL, status TEXT NOT NULL DEFAULT"      \
+	" 'pending' CHECK (status IN ('pending', 'approved', 'referred', 'declined')), score"      \
+	" INTEGER, reasons TEXT, created_at TEXT, decided_at TEXT);"                               \
+	" CREATE INDEX credit_requests_status ON credit_requests(status, id);"                     \
 	" PRAGMA foreign_keys = ON; PRAGMA user_version = 15;"
 
 /* Schema 15 -> 16: models and credit_requests are rebuilt with their rows, a model may serve
@@ -857,18 +933,24 @@ static void test_migration_requests(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
-	assert_int_equal(store_exec(st, V15_UNDO
-					" INSERT INTO customers(id, kind) VALUES ('c', 'company'), ('d',"
-					" 'individual');"
-					" INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
-					" INSERT INTO customer_attributes VALUES ('d', 'age', '41', 41);"
-					" INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
-					" '{}', NULL, NULL, '2025-01-01');"
-					" INSERT INTO credit_requests(id, customer_id, amount, term_months,"
-					" status, created_at) VALUES ('r1', 'c', 0, 12, 'pending', NULL);",
-				    &err), 0);
-	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
-					" 'challenger', 1, '{}', NULL, NULL, 'now')", &err), -1);
+	assert_int_equal(
+		store_exec(st,
+			   V15_UNDO
+			   " INSERT INTO customers(id, kind) VALUES ('c', 'company'), ('d',"
+			   " 'individual');"
+			   " INSERT INTO attributes(name, type) VALUES ('age', 'numeric');"
+			   " INSERT INTO customer_attributes VALUES ('d', 'age', '41', 41);"
+			   " INSERT INTO models VALUES ('g', 2, 'xgb', 'new', 'champion', 0.5,"
+			   " '{}', NULL, NULL, '2025-01-01');"
+			   " INSERT INTO credit_requests(id, customer_id, amount, term_months,"
+			   " status, created_at) VALUES ('r1', 'c', 0, 12, 'pending', NULL);",
+			   &err),
+		0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
+				    " 'challenger', 1, '{}', NULL, NULL, 'now')",
+				    &err),
+			 -1);
 	store_close(st);
 	/* The request without a day and with no amount stops the upgrade. */
 	assert_null(store_open(path, 0, &err));
@@ -878,29 +960,46 @@ static void test_migration_requests(void **state)
 	/* Fixed by hand (sqlite3 would do), the upgrade goes through. */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE credit_requests SET amount = 100, created_at ="
-				      " '2025-06-01'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE credit_requests SET amount = 100, created_at ="
+				      " '2025-06-01'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(db);
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE name = 'g' AND segment = 'new'"
-				      " AND weight = 0.5"), 1);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM models WHERE name = 'g' AND segment = 'new'"
+				  " AND weight = 0.5"),
+			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'r1' AND"
-				      " amount = 100"), 1);
-	assert_int_equal(store_exec(st, "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
-					" 'challenger', 1, '{}', NULL, NULL, 'now')", &err), 0);
-	assert_int_equal(store_exec(st, "INSERT INTO credit_requests(id, customer_id, amount,"
-					" term_months, created_at) VALUES ('r2', 'c', 0, 12, 'x')", &err),
+				      " amount = 100"),
+			 1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
+				    " 'challenger', 1, '{}', NULL, NULL, 'now')",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO credit_requests(id, customer_id, amount,"
+				    " term_months, created_at) VALUES ('r2', 'c', 0, 12, 'x')",
+				    &err),
 			 -1);
-	assert_int_equal(store_exec(st, "INSERT INTO credit_requests(id, customer_id, amount,"
-					" term_months) VALUES ('r2', 'c', 1, 12)", &err), -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO credit_requests(id, customer_id, amount,"
+				    " term_months) VALUES ('r2', 'c', 1, 12)",
+				    &err),
+			 -1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
 				      " ('credit_requests_status', 'credit_requests_customer',"
-				      " 'external_records_customer', 'customer_inputs')"), 4);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM customer_inputs WHERE (customer_id, name,"
-				      " value) IN (VALUES ('c', 'kind', 'company'), ('d', 'kind',"
-				      " 'individual'), ('d', 'age', '41'))"), 3);
+				      " 'external_records_customer', 'customer_inputs')"),
+			 4);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM customer_inputs WHERE (customer_id, name,"
+				  " value) IN (VALUES ('c', 'kind', 'company'), ('d', 'kind',"
+				  " 'individual'), ('d', 'age', '41'))"),
+			 3);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	store_close(st);

@@ -82,9 +82,9 @@ static void assert_styles_equal(const struct rd_theme *a, const struct rd_theme 
 		const struct theme_style *x = &a->roles[i], *y = &b->roles[i];
 		if (x->fg8 != y->fg8 || x->bg8 != y->bg8 || x->fg256 != y->fg256 ||
 		    x->bg256 != y->bg256 || x->attrs != y->attrs)
-			fail_msg("role %s differs: %d/%d %d/%d %u vs %d/%d %d/%d %u", theme_role_names[i],
-				 x->fg8, x->fg256, x->bg8, x->bg256, x->attrs, y->fg8, y->fg256, y->bg8,
-				 y->bg256, y->attrs);
+			fail_msg("role %s differs: %d/%d %d/%d %u vs %d/%d %d/%d %u",
+				 theme_role_names[i], x->fg8, x->fg256, x->bg8, x->bg256, x->attrs,
+				 y->fg8, y->fg256, y->bg8, y->bg256, y->attrs);
 	}
 }
 
@@ -148,10 +148,14 @@ static void test_role_names(void **state)
 {
 	(void)state;
 	static const char *const want[ROLE_COUNT] = {
-		"normal",         "header",   "focus",          "selection",
-		"status",         "error",    "band_a",         "band_b",
-		"band_c",         "band_d",   "band_e",         "drift_stable",
-		"drift_moderate", "drift_significant", "chart", "muted",
+		"normal",         "header",
+		"focus",          "selection",
+		"status",         "error",
+		"band_a",         "band_b",
+		"band_c",         "band_d",
+		"band_e",         "drift_stable",
+		"drift_moderate", "drift_significant",
+		"chart",          "muted",
 	};
 	for (int i = 0; i < ROLE_COUNT; i++)
 		assert_string_equal(theme_role_names[i], want[i]);
@@ -167,7 +171,8 @@ static void test_role_names(void **state)
 			assert_true(next < ROLE_COUNT);
 			size_t n = strlen(theme_role_names[next]);
 			if (strncmp(line, theme_role_names[next], n) != 0 || line[n] != ' ')
-				fail_msg("%s: expected role %s, found %s", path, theme_role_names[next], line);
+				fail_msg("%s: expected role %s, found %s", path,
+					 theme_role_names[next], line);
 			next++;
 		}
 		assert_int_equal(next, ROLE_COUNT);
@@ -442,37 +447,44 @@ static void test_errors(void **state)
 		     "drift_moderate, drift_significant, chart, muted)");
 	expect_error("\n\nnormal = purple blue\n",
 		     "my.theme:3: unknown colour 'purple' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	expect_error("normal = red 256\n", "my.theme:1: colour '256' out of range (0-255)");
-	expect_error("x\n\n\n\n", "my.theme:1: unknown role 'x' (expected normal, header, focus, "
-				  "selection, status, error, band_a, band_b, band_c, band_d, band_e, "
-				  "drift_stable, drift_moderate, drift_significant, chart, muted)");
+	expect_error("x\n\n\n\n",
+		     "my.theme:1: unknown role 'x' (expected normal, header, focus, "
+		     "selection, status, error, band_a, band_b, band_c, band_d, band_e, "
+		     "drift_stable, drift_moderate, drift_significant, chart, muted)");
 	expect_error("normal = 99999999999999999999999 red\n",
 		     "my.theme:1: colour '99999999999999999999999' out of range (0-255)");
 	expect_error("# c\nheader = red\n",
 		     "my.theme:2: role 'header' needs a background colour after 'red'");
 	expect_error("header = red # blue\n",
 		     "my.theme:1: role 'header' needs a background colour after 'red'");
-	expect_error("header =\n", "my.theme:1: role 'header' needs a foreground and a background colour");
-	expect_error("header\n", "my.theme:1: expected '=' after 'header' (role = FG BG [attributes])");
+	expect_error("header =\n",
+		     "my.theme:1: role 'header' needs a foreground and a background colour");
+	expect_error("header\n",
+		     "my.theme:1: expected '=' after 'header' (role = FG BG [attributes])");
 	expect_error("header red blue\n",
 		     "my.theme:1: expected '=' after 'header' (role = FG BG [attributes])");
 	expect_error("  = red blue\n", "my.theme:1: missing role name before '='");
-	expect_error("chart = red blue bold blink\n",
-		     "my.theme:1: unknown attribute 'blink' (expected bold, dim, reverse, underline)");
-	expect_error("chart = red blue green\n",
-		     "my.theme:1: unknown attribute 'green' (expected bold, dim, reverse, underline)");
+	expect_error("chart = red blue bold blink\n", "my.theme:1: unknown attribute 'blink' "
+						      "(expected bold, dim, reverse, underline)");
+	expect_error("chart = red blue green\n", "my.theme:1: unknown attribute 'green' (expected "
+						 "bold, dim, reverse, underline)");
 	expect_error("chart = red blue\nmuted = red blue\n\nCHART = red blue\n",
 		     "my.theme:4: role 'chart' is set twice (first on line 1)");
-	expect_error("normal = -1 red\n", "my.theme:1: unknown colour '-1' (expected default, black, "
-					  "red, green, yellow, blue, magenta, cyan, white, bright-NAME, "
-					  "0-255, or 8-colour|256-colour)");
+	expect_error("normal = -1 red\n",
+		     "my.theme:1: unknown colour '-1' (expected default, black, "
+		     "red, green, yellow, blue, magenta, cyan, white, bright-NAME, "
+		     "0-255, or 8-colour|256-colour)");
 	expect_error("normal = bright-8 red\n",
 		     "my.theme:1: unknown colour 'bright-8' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	expect_error("normal = 1e3 red\n",
 		     "my.theme:1: unknown colour '1e3' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	/* pairs */
 	expect_error("normal = bright-red|196 red\n",
 		     "my.theme:1: 'bright-red|196': the 8-colour side of a pair must be default, a "
@@ -480,30 +492,34 @@ static void test_errors(void **state)
 	expect_error("normal = 9|196 red\n",
 		     "my.theme:1: '9|196': the 8-colour side of a pair must be default, a basic "
 		     "colour name or 0-7");
-	expect_error("normal = red| red\n",
-		     "my.theme:1: 'red|': a pair needs both sides, written without spaces (red|196)");
-	expect_error("normal = red |196 red\n",
-		     "my.theme:1: '|196': a pair needs both sides, written without spaces (red|196)");
+	expect_error("normal = red| red\n", "my.theme:1: 'red|': a pair needs both sides, written "
+					    "without spaces (red|196)");
+	expect_error("normal = red |196 red\n", "my.theme:1: '|196': a pair needs both sides, "
+						"written without spaces (red|196)");
 	expect_error("normal = red|1|2 red\n",
 		     "my.theme:1: 'red|1|2': a pair has one '|' (8-colour|256-colour)");
 	expect_error("normal = red|purple red\n",
 		     "my.theme:1: unknown colour 'purple' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	expect_error("normal = red|300 red\n", "my.theme:1: colour '300' out of range (0-255)");
 	expect_error("normal = red red|300\n", "my.theme:1: colour '300' out of range (0-255)");
 	expect_error("normal = purple|1 red\n",
 		     "my.theme:1: unknown colour 'purple' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	/* Bad words are made safe for a status line and cut. */
 	expect_error("normal = \x1b[31m red\n",
 		     "my.theme:1: unknown colour '\\x1b[31m' (expected default, black, red, green, "
-		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or 8-colour|256-colour)");
+		     "yellow, blue, magenta, cyan, white, bright-NAME, 0-255, or "
+		     "8-colour|256-colour)");
 	expect_error("b\xc3\xa4nd = red blue\n",
 		     "my.theme:1: unknown role 'b\\xc3\\xa4nd' (expected normal, header, focus, "
 		     "selection, status, error, band_a, band_b, band_c, band_d, band_e, "
 		     "drift_stable, drift_moderate, drift_significant, chart, muted)");
 	expect_error("normal = red blue aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-		     "my.theme:1: unknown attribute 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (expected "
+		     "my.theme:1: unknown attribute 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
+		     "(expected "
 		     "bold, dim, reverse, underline)");
 	/* The first error wins, line numbers count every line. */
 	expect_error("normal = red blue\r\n\r\n\r\nheader = x y\nfoo = 1 2\n",
@@ -531,7 +547,8 @@ static void test_load_order(void **state)
 	assert_string_equal(t.name, "dark");
 	assert_style(&t.roles[ROLE_NORMAL], 1, 196, -1, -1, 0);
 	struct rd_theme d = builtin("default");
-	assert_int_equal(memcmp(&t.roles[ROLE_HEADER], &d.roles[ROLE_HEADER], sizeof d.roles[0]), 0);
+	assert_int_equal(memcmp(&t.roles[ROLE_HEADER], &d.roles[ROLE_HEADER], sizeof d.roles[0]),
+			 0);
 	/* The user's directory first of all. */
 	write_text(tmp_path("xdg/riskdesk/themes/dark.theme"), "normal = green default\n");
 	assert_int_equal(theme_load("dark", dir, &t, &err), 0);
@@ -584,7 +601,8 @@ static void test_load_errors(void **state)
 	memset(&t, 0x5a, sizeof t);
 	struct rd_theme before = t;
 	assert_int_equal(theme_load("dark", "themes", &t, &err), -1);
-	snprintf(want, sizeof want, "%s:2: role 'normal' needs a background colour after 'red'", user);
+	snprintf(want, sizeof want, "%s:2: role 'normal' needs a background colour after 'red'",
+		 user);
 	assert_string_equal(err.msg, want);
 	assert_int_equal(memcmp(&t, &before, sizeof t), 0);
 	/* 64 KiB is the limit. */
@@ -651,12 +669,13 @@ static void test_bad_names(void **state)
 	(void)state;
 	/* A real file where "../x" would lead, so a path would be found if allowed. */
 	write_text(tmp_path("xdg/riskdesk/x.theme"), "normal = red blue\n");
-	expect_bad_name("../x", "theme name '../x' is not valid (letters, digits, '-' and '_' only)");
+	expect_bad_name("../x",
+			"theme name '../x' is not valid (letters, digits, '-' and '_' only)");
 	expect_bad_name("a b", "theme name 'a b' is not valid (letters, digits, '-' and '_' only)");
 	expect_bad_name("", "theme name is empty");
 	expect_bad_name(NULL, "theme name is empty");
-	expect_bad_name("/etc/passwd",
-			"theme name '/etc/passwd' is not valid (letters, digits, '-' and '_' only)");
+	expect_bad_name("/etc/passwd", "theme name '/etc/passwd' is not valid (letters, digits, "
+				       "'-' and '_' only)");
 	expect_bad_name("dark.theme",
 			"theme name 'dark.theme' is not valid (letters, digits, '-' and '_' only)");
 	expect_bad_name(".", "theme name '.' is not valid (letters, digits, '-' and '_' only)");
@@ -665,8 +684,9 @@ static void test_bad_names(void **state)
 	char longname[80];
 	memset(longname, 'a', 64);
 	longname[64] = '\0';
-	expect_bad_name(longname, "theme name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-				  "…' (64 bytes) is too long (63 bytes at most)");
+	expect_bad_name(longname,
+			"theme name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			"…' (64 bytes) is too long (63 bytes at most)");
 	/* The longest and the oddest good names are looked up (and not found). */
 	longname[63] = '\0';
 	char want[160];
@@ -733,19 +753,21 @@ static void test_config_errors(void **state)
 	expect_config_error("colour = red\ntheme = dark\n", "dark",
 			    "1: unknown key 'colour' (expected theme)");
 	expect_config_error("Theme = dark\n", "", "1: unknown key 'Theme' (expected theme)");
-	expect_config_error("the theme = dark\n", "", "1: unknown key 'the theme' (expected theme)");
+	expect_config_error("the theme = dark\n", "",
+			    "1: unknown key 'the theme' (expected theme)");
 	expect_config_error(" = dark\n", "", "1: missing key before '='");
 	expect_config_error("theme =   \n", "", "1: 'theme' needs a value (a theme name)");
 	expect_config_error("theme = ../x\n", "",
-			    "1: theme name '../x' is not valid (letters, digits, '-' and '_' only)");
+			    "1: theme name '../x' is not valid (letters, digits, '-' and '_' "
+			    "only)");
 	expect_config_error("theme = my theme\n", "",
 			    "1: theme name 'my theme' is not valid (letters, digits, '-' and '_' "
 			    "only)");
 	expect_config_error("a\ntheme = light\nb = 1\nc\n", "light",
 			    "1: expected 'key = value', found 'a' (and 2 more bad lines)");
-	expect_config_error("a\nb\n", "", "1: expected 'key = value', found 'a' (and 1 more bad line)");
-	expect_config_error("\x1b[2J\n", "",
-			    "1: expected 'key = value', found '\\x1b[2J'");
+	expect_config_error("a\nb\n", "",
+			    "1: expected 'key = value', found 'a' (and 1 more bad line)");
+	expect_config_error("\x1b[2J\n", "", "1: expected 'key = value', found '\\x1b[2J'");
 	/* Unreadable in other ways. */
 	char path[512];
 	snprintf(path, sizeof path, "%s", tmp_path("xdg/riskdesk/config"));
@@ -786,12 +808,23 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
 	const struct CMUnitTest tests[] = {
-		T(test_role_names),       T(test_builtins_parse), T(test_files_match_embedded),
-		T(test_mono),             T(test_colour_names),   T(test_colour_numbers),
-		T(test_colour_pairs),     T(test_attributes),     T(test_layout),
-		T(test_partial_inherits), T(test_errors),         T(test_load_order),
-		T(test_load_errors),      T(test_bad_names),      T(test_config),
-		T(test_config_errors),    T(test_colours),
+		T(test_role_names),
+		T(test_builtins_parse),
+		T(test_files_match_embedded),
+		T(test_mono),
+		T(test_colour_names),
+		T(test_colour_numbers),
+		T(test_colour_pairs),
+		T(test_attributes),
+		T(test_layout),
+		T(test_partial_inherits),
+		T(test_errors),
+		T(test_load_order),
+		T(test_load_errors),
+		T(test_bad_names),
+		T(test_config),
+		T(test_config_errors),
+		T(test_colours),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);

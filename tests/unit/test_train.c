@@ -45,9 +45,9 @@ static void make_data(struct train_data *d)
 static const cJSON *column(const cJSON *spec, const char *name)
 {
 	const cJSON *c;
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, "columns"))
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring, name) == 0)
-			return c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, "columns")) if (
+		strcmp(cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring, name) ==
+		0) return c;
 	fail_msg("no column %s", name);
 	return NULL;
 }
@@ -85,7 +85,9 @@ static void test_logit_winsorized(void **state)
 	/* Standardised after clipping and imputing: the outlier counts as 198.02. */
 	double s = 0, ss = 0;
 	for (int i = 0; i < ROWS; i++) {
-		double v = i == 200 ? 198.02 : i == 7 || i == 100 ? 101 : fmin(fmax(i, 1.98), 198.02);
+		double v = i == 200             ? 198.02
+			   : i == 7 || i == 100 ? 101
+						: fmin(fmax(i, 1.98), 198.02);
 		s += v;
 		ss += v * v;
 	}
@@ -100,13 +102,15 @@ static void test_logit_winsorized(void **state)
 	double ax = 0, ac = 0;
 	for (int i = 0; i < ROWS; i++) {
 		double v = d.x[i * 3];
-		ax += isnan(v) ? num(x, "weight") * ((101 - num(x, "mean")) / num(x, "sd")) +
-					 num(x, "missing_weight")
-			       : num(x, "weight") *
-					 ((fmin(fmax(v, 1.98), num(x, "clip_hi")) - num(x, "mean")) /
-					  num(x, "sd"));
+		ax += isnan(v)
+			      ? num(x, "weight") * ((101 - num(x, "mean")) / num(x, "sd")) +
+					num(x, "missing_weight")
+			      : num(x, "weight") *
+					((fmin(fmax(v, 1.98), num(x, "clip_hi")) - num(x, "mean")) /
+					 num(x, "sd"));
 		ac += cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "weights"),
-					 (int)d.x[i * 3 + 2])->valuedouble;
+					 (int)d.x[i * 3 + 2])
+			      ->valuedouble;
 	}
 	assert_true(fabs(num(x, "avg") - ax / ROWS) < 1e-12);
 	assert_true(fabs(num(c, "avg") - ac / ROWS) < 1e-12);

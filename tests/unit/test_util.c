@@ -14,7 +14,8 @@ static void test_echo(void **state)
 	/* Control characters and a NUL show as '?': one readable line. */
 	assert_string_equal(rd_echo(out, "a\0b\nc\x7f", 6), "'a?b?c?'");
 	/* Bytes that are not UTF-8 too; characters that are stay whole. */
-	assert_string_equal(rd_echo(out, "Zo\xc3\xab \xff\xc3", 7), "'Zo\xc3\xab ?" "?'");
+	assert_string_equal(rd_echo(out, "Zo\xc3\xab \xff\xc3", 7), "'Zo\xc3\xab ?"
+								    "?'");
 	/* 60 characters are shown whole; 61 are cut, with the size. */
 	char v[100001];
 	memset(v, 'X', sizeof v - 1);

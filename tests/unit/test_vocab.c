@@ -10,10 +10,10 @@
 #include "riskdesk/vocab.h"
 
 static const struct vocab *const all_vocabs[] = {
-	&vocab_band,	     &vocab_risk_level,	    &vocab_segment,	 &vocab_model_segment,
-	&vocab_kind,	     &vocab_outcome_source, &vocab_model_status, &vocab_run_status,
-	&vocab_audit_status, &vocab_drift_status,   &vocab_attr_type,	 &vocab_order_status,
-	&vocab_pay_method,   &vocab_request_status, &vocab_decision,	 &vocab_sort_key,
+	&vocab_band,         &vocab_risk_level,     &vocab_segment,      &vocab_model_segment,
+	&vocab_kind,         &vocab_outcome_source, &vocab_model_status, &vocab_run_status,
+	&vocab_audit_status, &vocab_drift_status,   &vocab_attr_type,    &vocab_order_status,
+	&vocab_pay_method,   &vocab_request_status, &vocab_decision,     &vocab_sort_key,
 };
 #define NVOCABS (sizeof all_vocabs / sizeof *all_vocabs)
 
@@ -30,8 +30,10 @@ static void test_round_trips(void **state)
 			size_t len = strlen(name);
 			assert_true(len > 0 && len < VOCAB_NAME_SIZE);
 			for (size_t j = 0; j <= len; j++) {
-				up[j] = name[j] >= 'a' && name[j] <= 'z' ? (char)(name[j] - 32) : name[j];
-				low[j] = name[j] >= 'A' && name[j] <= 'Z' ? (char)(name[j] + 32) : name[j];
+				up[j] = name[j] >= 'a' && name[j] <= 'z' ? (char)(name[j] - 32)
+									 : name[j];
+				low[j] = name[j] >= 'A' && name[j] <= 'Z' ? (char)(name[j] + 32)
+									  : name[j];
 			}
 			assert_int_equal(vocab_find(v, name), i);
 			assert_int_equal(vocab_find_n(v, name, len), i);
@@ -55,7 +57,7 @@ static void test_unknown_refused(void **state)
 	assert_int_equal(vocab_find(&vocab_segment, NULL), -1);
 	assert_int_equal(vocab_find(&vocab_segment, ""), -1);
 	assert_int_equal(vocab_find(&vocab_segment, "New"), -1); /* exact: as stored */
-	assert_int_equal(vocab_find(&vocab_segment, "ne"), -1);   /* no prefixes */
+	assert_int_equal(vocab_find(&vocab_segment, "ne"), -1);  /* no prefixes */
 	assert_int_equal(vocab_find(&vocab_segment, "news"), -1);
 	assert_int_equal(vocab_find(&vocab_segment, "all"), -1); /* a model's, not a profile's */
 	assert_int_equal(vocab_find(&vocab_model_segment, "all"), MODEL_SEGMENT_ALL);
@@ -90,7 +92,8 @@ static void test_helpers(void **state)
 	/* Risk levels of SPEC section 5, through score.h too. */
 	static const char *const risk[BANDS] = {"LOW", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 	for (int b = 0; b < BANDS; b++) {
-		assert_string_equal(vocab_name(&vocab_risk_level, (int)vocab_band_risk(b)), risk[b]);
+		assert_string_equal(vocab_name(&vocab_risk_level, (int)vocab_band_risk(b)),
+				    risk[b]);
 		assert_string_equal(score_risk_level(vocab_band_letter(b)), risk[b]);
 	}
 	assert_int_equal(vocab_band_risk(-1), RISK_CRITICAL);
@@ -117,7 +120,8 @@ static void test_helpers(void **state)
 				    vocab_name(&vocab_segment, s));
 	for (int k = 0; k < KINDS; k++) {
 		int ms = vocab_model_segment_of_kind((enum rd_customer_kind)k);
-		assert_string_equal(vocab_name(&vocab_model_segment, ms), vocab_name(&vocab_kind, k));
+		assert_string_equal(vocab_name(&vocab_model_segment, ms),
+				    vocab_name(&vocab_kind, k));
 		assert_int_equal(vocab_model_segment_kind(ms), k);
 	}
 	for (int ms = MODEL_SEGMENT_ALL; ms <= MODEL_SEGMENT_EXISTING; ms++)
@@ -170,7 +174,8 @@ static void test_other_tables(void **state)
 	assert_non_null(list);
 	for (int i = 0; i < vocab_sort_key.n; i++)
 		if (!strstr(list->help, vocab_name(&vocab_sort_key, i)))
-			fail_msg("help list does not name sort key %s", vocab_name(&vocab_sort_key, i));
+			fail_msg("help list does not name sort key %s",
+				 vocab_name(&vocab_sort_key, i));
 }
 
 /* The vocabulary a CHECK (COLUMN IN ('a', ...)) list of TABLE must equal; NULL: unknown. */
@@ -247,15 +252,16 @@ static int check_table(const char *table, const char *sql)
 		}
 		const struct vocab *v = check_vocab(table, column);
 		if (!v)
-			fail_msg("schema.sql: %s.%s has a CHECK list that no vocabulary owns (vocab.h)",
+			fail_msg("schema.sql: %s.%s has a CHECK list that no vocabulary owns "
+				 "(vocab.h)",
 				 table, column);
 		if (nw != v->n)
 			fail_msg("schema.sql: %s.%s lists %d words, its vocabulary (%s) %d", table,
 				 column, nw, v->what, v->n);
 		for (int i = 0; i < v->n; i++)
 			if (!in_words(vocab_name(v, i), words, nw))
-				fail_msg("schema.sql: %s.%s lacks '%s' of its vocabulary", table, column,
-					 vocab_name(v, i));
+				fail_msg("schema.sql: %s.%s lacks '%s' of its vocabulary", table,
+					 column, vocab_name(v, i));
 	}
 	return lists;
 }
@@ -266,8 +272,9 @@ static void test_schema_agrees(void **state)
 	struct rd_store *st = test_store();
 	sqlite3_stmt *s;
 	struct rd_err err = {{0}};
-	assert_int_equal(store_prepare(st, "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
-					   " ORDER BY name",
+	assert_int_equal(store_prepare(st,
+				       "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+				       " ORDER BY name",
 				       &s, &err),
 			 0);
 	int lists = 0;
@@ -284,7 +291,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trips),   cmocka_unit_test(test_unknown_refused),
-		cmocka_unit_test(test_helpers),	      cmocka_unit_test(test_other_tables),
+		cmocka_unit_test(test_helpers),       cmocka_unit_test(test_other_tables),
 		cmocka_unit_test(test_schema_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

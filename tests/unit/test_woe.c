@@ -37,7 +37,8 @@ static struct german *german_load(void)
 	while (fgets(line, sizeof line, f) && g->n < GERMAN_ROWS) {
 		char *save = NULL;
 		int col = 0;
-		for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		for (char *t = strtok_r(line, " \t\r\n", &save); t;
+		     t = strtok_r(NULL, " \t\r\n", &save)) {
 			if (col < GERMAN_ATTRS)
 				snprintf(g->val[g->n][col], sizeof g->val[0][0], "%s", t);
 			else if (col == GERMAN_ATTRS)
@@ -118,7 +119,8 @@ static size_t ref_load(struct ref_row **rows)
 		/* Skip the range (quoted when it holds a comma). */
 		char *s = strchr(c + 1, ',') + 1;
 		s = *s == '"' ? strchr(s + 1, '"') + 2 : strchr(s, ',') + 1;
-		if (sscanf(s, "%ld,%ld,%lf,%lf", &r[n].good, &r[n].bad, &r[n].woe, &r[n].iv_part) != 4)
+		if (sscanf(s, "%ld,%ld,%lf,%lf", &r[n].good, &r[n].bad, &r[n].woe, &r[n].iv_part) !=
+		    4)
 			fail_msg("bad reference line: %s", line);
 		n++;
 	}
@@ -183,9 +185,10 @@ static void test_duration(void **state)
 	static const double hi[] = {9, 12, 15, 18, 24, 30, 36, INFINITY};
 	static const size_t good[] = {119, 164, 59, 72, 158, 38, 48, 42};
 	static const size_t bad[] = {24, 52, 13, 43, 66, 19, 38, 45};
-	static const double woe[] = {0.7448925990690634,  0.30234674585602783, 0.6435359723553796,
-				     -0.32892503098583,   0.028801990903706182, -0.15950687902778332,
-				     -0.6088450981021216, -0.9079589047783544};
+	static const double woe[] = {0.7448925990690634,   0.30234674585602783,
+				     0.6435359723553796,   -0.32892503098583,
+				     0.028801990903706182, -0.15950687902778332,
+				     -0.6088450981021216,  -0.9079589047783544};
 	for (int k = 0; k < 8; k++) {
 		assert_close(b.bins[k].hi, hi[k], 0);
 		assert_int_equal(b.bins[k].goods, good[k]);
@@ -210,11 +213,26 @@ static void test_full_reference(void **state)
 	(void)state;
 	struct ref_row *ref;
 	size_t nref = ref_load(&ref);
-	static const char *const name[GERMAN_ATTRS] = {
-		"checking_status", "duration", "credit_history", "purpose", "credit_amount",
-		"savings", "employment_since", "installment_rate", "personal_status_sex",
-		"other_debtors", "residence_since", "property", "age", "other_installment_plans",
-		"housing", "existing_credits", "job", "num_liable", "telephone", "foreign_worker"};
+	static const char *const name[GERMAN_ATTRS] = {"checking_status",
+						       "duration",
+						       "credit_history",
+						       "purpose",
+						       "credit_amount",
+						       "savings",
+						       "employment_since",
+						       "installment_rate",
+						       "personal_status_sex",
+						       "other_debtors",
+						       "residence_since",
+						       "property",
+						       "age",
+						       "other_installment_plans",
+						       "housing",
+						       "existing_credits",
+						       "job",
+						       "num_liable",
+						       "telephone",
+						       "foreign_worker"};
 	size_t seen = 0;
 	for (int a = 0; a < GERMAN_ATTRS; a++) {
 		struct woe_binning b;
@@ -225,9 +243,11 @@ static void test_full_reference(void **state)
 				continue;
 			assert_int_equal(ref[i].bin, nb);
 			assert_true(nb < b.nbins);
-			if ((long)b.bins[nb].goods != ref[i].good || (long)b.bins[nb].bads != ref[i].bad)
+			if ((long)b.bins[nb].goods != ref[i].good ||
+			    (long)b.bins[nb].bads != ref[i].bad)
 				fail_msg("%s bin %zu: %zu/%zu, expected %ld/%ld", name[a], nb,
-					 b.bins[nb].goods, b.bins[nb].bads, ref[i].good, ref[i].bad);
+					 b.bins[nb].goods, b.bins[nb].bads, ref[i].good,
+					 ref[i].bad);
 			assert_close(b.bins[nb].woe, ref[i].woe, 1e-9);
 			assert_close(b.bins[nb].iv_part, ref[i].iv_part, 1e-9);
 			nb++;
@@ -248,17 +268,20 @@ static void test_iv_table(void **state)
 		int attr;
 		double iv, tol;
 	} t[] = {
-		{1, 0.6660, 0.5e-4},  {3, 0.2932, 0.5e-4},  {2, 0.2465, 0.5e-4},  {6, 0.1960, 0.5e-4},
-		{4, 0.1692, 0.5e-4},  {5, 0.1136, 0.5e-4},  {12, 0.1126, 0.5e-4}, {13, 0.1006, 0.5e-4},
-		{7, 0.0864, 0.5e-4},  {15, 0.0833, 0.5e-4}, {14, 0.0576, 0.5e-4}, {9, 0.0447, 0.5e-4},
-		{20, 0.0439, 0.5e-4}, {10, 0.0320, 0.5e-4}, {8, 0.0263, 0.5e-4},  {16, 0.0114, 0.5e-4},
-		{17, 0.0088, 0.5e-4}, {19, 0.0064, 0.5e-4}, {11, 0.0036, 0.5e-4}, {18, 0.00004, 0.5e-5},
+		{1, 0.6660, 0.5e-4},  {3, 0.2932, 0.5e-4},   {2, 0.2465, 0.5e-4},
+		{6, 0.1960, 0.5e-4},  {4, 0.1692, 0.5e-4},   {5, 0.1136, 0.5e-4},
+		{12, 0.1126, 0.5e-4}, {13, 0.1006, 0.5e-4},  {7, 0.0864, 0.5e-4},
+		{15, 0.0833, 0.5e-4}, {14, 0.0576, 0.5e-4},  {9, 0.0447, 0.5e-4},
+		{20, 0.0439, 0.5e-4}, {10, 0.0320, 0.5e-4},  {8, 0.0263, 0.5e-4},
+		{16, 0.0114, 0.5e-4}, {17, 0.0088, 0.5e-4},  {19, 0.0064, 0.5e-4},
+		{11, 0.0036, 0.5e-4}, {18, 0.00004, 0.5e-5},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct woe_binning b;
 		german_fit(german, t[i].attr - 1, &b);
 		if (!(fabs(b.iv_raw - t[i].iv) <= t[i].tol))
-			fail_msg("attribute %d: IV %.6f, expected %.5f", t[i].attr, b.iv_raw, t[i].iv);
+			fail_msg("attribute %d: IV %.6f, expected %.5f", t[i].attr, b.iv_raw,
+				 t[i].iv);
 		if (t[i].attr == 3)
 			assert_close(b.iv, 0.2908, 0.5e-4);
 		woe_free(&b);
@@ -479,7 +502,8 @@ static void test_special(void **state)
 	assert_int_equal(woe_index_numeric(&b, 5), -1);
 	woe_free(&b);
 	double many[WOE_SPECIAL_MAX + 1] = {0};
-	assert_int_equal(woe_fit_numeric_special(only, yo, 4, many, WOE_SPECIAL_MAX + 1, &b, &err), -1);
+	assert_int_equal(woe_fit_numeric_special(only, yo, 4, many, WOE_SPECIAL_MAX + 1, &b, &err),
+			 -1);
 }
 
 /* Five groups of rows with the given bads per group of size each: x = 0..4. */
@@ -506,7 +530,7 @@ static void test_shapes(void **state)
 	enum { BIG = 1000, SMALL = 40 };
 	static double x[5 * BIG];
 	static int y[5 * BIG];
-	static const int peak[5] = {100, 200, 400, 250, 120};  /* per 1000 rows */
+	static const int peak[5] = {100, 200, 400, 250, 120}; /* per 1000 rows */
 	static const int valley[5] = {400, 200, 100, 250, 380};
 	struct woe_binning b;
 	enum woe_trend got;

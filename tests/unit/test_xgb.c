@@ -407,10 +407,12 @@ static void test_early_stop(void **state)
 	assert_int_equal(metrics_auc(pd + HALF, y + HALF, N - HALF, &check, &err), 0);
 	assert_true(fabs(check - auc) < 1e-6);
 	p.trees = 300;
-	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 50, NULL, &best2, &auc2, &err), 0);
+	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 50, NULL, &best2, &auc2, &err),
+			 0);
 	assert_true(best2 >= best && auc2 >= auc);
 	atomic_int cancel = 1;
-	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 10, &cancel, &best, &auc, &err), -1);
+	assert_int_equal(xgb_early_stop(x, N, K, y, use, eval, &p, 10, &cancel, &best, &auc, &err),
+			 -1);
 	assert_string_equal(err.msg, "cancelled");
 	xgb_free(m);
 }
@@ -531,7 +533,9 @@ static char *hostile_text(const char *json, int k)
 	case 13: return edit_text(json, "\"gradient_booster\"", "name", -1, "\"dart\"");
 	case 14: return edit_text(json, NULL, "id", -1, "5");
 	case 15: return edit_text(json, NULL, "split_conditions", 0, "1E39");
-	case 16: return edit_text(json, NULL, "feature_types", -1, "[\"c\",\"c\",\"c\",\"c\",\"c\"]");
+	case 16:
+		return edit_text(json, NULL, "feature_types", -1,
+				 "[\"c\",\"c\",\"c\",\"c\",\"c\"]");
 	case 17: return edit_text(json, NULL, "parents", 0, "0");
 	case 18: return edit_text(json, tp, "size_leaf_vector", -1, "\"1\"");
 	case 19: return edit_text(json, NULL, "num_class", -1, "\"2\"");
@@ -549,7 +553,8 @@ static const char *const hostile_want[] = {
 	"booster: tree 0, node 0: split_indices is -5, not an input from 0 to 4",
 	"booster: tree 0, node 0: left_children is 99999, not -1 or a later node of the tree",
 	"booster: tree_info must be an array of num_trees (20) values; it has 21",
-	"booster: gbtree_model_param: num_trees is \"1000000\", not a whole number from 1 to 100000",
+	"booster: gbtree_model_param: num_trees is \"1000000\", not a whole number from 1 to "
+	"100000",
 	"booster: tree 0, node 0: left_children is 0, not -1 or a later node",
 	"booster: tree 0, node 0: one child (left_children 1, right_children -1)",
 	"booster: tree 0: tree_param: num_deleted is \"1\"",
@@ -561,7 +566,8 @@ static const char *const hostile_want[] = {
 	"booster: gradient_booster is \"dart\"; only \"gbtree\" is supported",
 	"booster: tree 0: id is 5, not 0",
 	"booster: tree 0, node 0: split_conditions is 9.9999999999999994e+38, not a finite float",
-	"booster: feature_types: \"c\" is not a numeric type (categorical inputs are not supported)",
+	"booster: feature_types: \"c\" is not a numeric type (categorical inputs are not "
+	"supported)",
 	"booster: tree 0, node 0: parents is 0, not 2147483647",
 	"booster: tree 0: tree_param: size_leaf_vector is \"1\"",
 	"booster: learner_model_param: num_class is \"2\"",
@@ -588,9 +594,10 @@ static char *chain_text(const char *json, int depth)
 	int n = 2 * depth + 1;
 	struct rd_buf b = {0};
 	buf_append(&b, json, (size_t)(start - json));
-	static const char *const fields[] = {"left_children", "right_children", "parents",
+	static const char *const fields[] = {"left_children", "right_children",   "parents",
 					     "split_indices", "split_conditions", "default_left",
-					     "base_weights", "loss_changes", "sum_hessian", "split_type"};
+					     "base_weights",  "loss_changes",     "sum_hessian",
+					     "split_type"};
 	buf_putc(&b, '{');
 	for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
 		buf_printf(&b, "\"%s\":[", fields[f]);
@@ -613,9 +620,10 @@ static char *chain_text(const char *json, int depth)
 		}
 		buf_puts(&b, "],");
 	}
-	buf_printf(&b, "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],"
-		       "\"categories_sizes\":[],\"id\":0,\"tree_param\":{\"num_deleted\":\"0\","
-		       "\"num_feature\":\"%d\",\"num_nodes\":\"%d\",\"size_leaf_vector\":\"0\"}}",
+	buf_printf(&b,
+		   "\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],"
+		   "\"categories_sizes\":[],\"id\":0,\"tree_param\":{\"num_deleted\":\"0\","
+		   "\"num_feature\":\"%d\",\"num_nodes\":\"%d\",\"size_leaf_vector\":\"0\"}}",
 		   K, n);
 	buf_puts(&b, end + 1);
 	return buf_steal(&b);
@@ -734,12 +742,12 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_train_auc), cmocka_unit_test(test_contribs),
-		cmocka_unit_test(test_json_round_trip), cmocka_unit_test(test_use),
-		cmocka_unit_test(test_deterministic), cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_bad_json), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_train_auc),        cmocka_unit_test(test_contribs),
+		cmocka_unit_test(test_json_round_trip),  cmocka_unit_test(test_use),
+		cmocka_unit_test(test_deterministic),    cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_bad_json),         cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile_boosters), cmocka_unit_test(test_forest),
-		cmocka_unit_test(test_forest_leaves), cmocka_unit_test(test_forest_resolve),
+		cmocka_unit_test(test_forest_leaves),    cmocka_unit_test(test_forest_resolve),
 		cmocka_unit_test(test_early_stop),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
