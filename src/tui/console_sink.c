@@ -108,6 +108,14 @@ void progress_draw(struct tui *t, WINDOW *w, const char *prefix, const char *sho
 		snprintf(label, sizeof label, " %s%s ", prefix, text);
 	if ((int)strlen(label) > cols - 12)
 		snprintf(label, sizeof label, " %s%s ", short_prefix, text);
+	/* Still too long (a slow rate in KB/s, a narrow screen): the last fields go (the report
+	 * puts two blanks between them), so that the gauge keeps room. */
+	if ((int)strlen(label) > cols - 12 && cols >= 40) {
+		char *gap = label + cols - 13;
+		while (gap > label && !(gap[0] == ' ' && gap[1] == ' '))
+			gap--;
+		gap[1] = '\0';
+	}
 	werase(w);
 	int used = tui_put(w, 0, 0, cols, label);
 	int width = cols - used - 1;
