@@ -15,6 +15,12 @@ hold_lock() { # db fifo: a sqlite3 shell holding the write lock until the fifo c
 	done
 	return 1
 }
+jobs_line_gone() { # up to 10 s for the job's line to go
+	for _ in $(seq 1 200); do
+		jobs_line | grep -q "recompute" || return 0
+		sleep 0.05
+	done
+}
 for size in 120x40 80x24 20x5; do
 	w=${size%x*} h=${size#*x}
 	start "jobs-$size" "$w" "$h"
@@ -52,10 +58,7 @@ for size in 120x40 80x24 20x5; do
 		expect "C0003" "the list stays live, its rows kept ($size)"
 	fi
 	keys C-c
-	for _ in $(seq 1 200); do
-		jobs_line | grep -q "recompute" || break
-		sleep 0.05
-	done
+	jobs_line_gone
 	jobs_line | grep -q "recompute" && bad "Ctrl-C cancels the job, its line goes ($size)" ||
 		ok "Ctrl-C cancels the job, its line goes ($size)"
 	"$rd" --db "$db" --read-only -c audit | grep -qE "cancelled +recompute all" &&
@@ -72,10 +75,7 @@ for size in 120x40 80x24 20x5; do
 	[ "$n" -eq $((before + 1)) ] && ok "released, the next recompute runs to its end ($size)" ||
 		bad "released, the next recompute runs to its end: $before then $n ($size)"
 	[ "$w" -ge 80 ] && expect "recompute: done" "and says so ($size)"
-	for _ in $(seq 1 200); do
-		jobs_line | grep -q "recompute" || break
-		sleep 0.05
-	done
+	jobs_line_gone
 	jobs_line | grep -q "recompute" && bad "and its jobs line goes ($size)" ||
 		ok "and its jobs line goes ($size)"
 done
