@@ -300,8 +300,6 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	 * read-only command (set pii's audit row) keeps its own message first. */
 	if (status != RD_OK && status != RD_QUIT && gave_up)
 		journal_busy_message(ctx, gave_up, waited, !(flags & CMD_WRITES));
-	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status,
-		 status == RD_OK || status == RD_QUIT ? NULL : ctx->err.msg);
 	wait.progress = NULL; /* the sink is the command's only while it runs */
 	store_set_wait(ctx->store, &wait);
 	if (flags & CMD_WRITES)
@@ -313,6 +311,9 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 								 : AUDIT_FAILED;
 		audit_log(ctx->store, line, what, status == RD_OK ? NULL : ctx->err.msg);
 	}
+	/* Last: what the user reads as the outcome is in the runs and audit tables already. */
+	sink_end(ctx->out, status == RD_QUIT ? RD_OK : status,
+		 status == RD_OK || status == RD_QUIT ? NULL : ctx->err.msg);
 	ctx->line = NULL;
 out:
 	free(args.argv);
