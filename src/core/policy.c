@@ -44,7 +44,7 @@ static int field_err(struct rd_err *err, const struct where *w, const char *key,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	rd_err_set(err, "%s: '%s': %s", at, rd_echo(e, key, strlen(key)), why);
+	rd_err_set(err, "%s: %s: %s", at, rd_echo(e, key, strlen(key)), why);
 	return -1;
 }
 
