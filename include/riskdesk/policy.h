@@ -123,9 +123,5 @@ void policy_fired_json(const struct rd_policy *p, const struct policy_decision *
 /* The fired rules' codes joined by blanks ("D-DTI F-BAND"), "" for none. Appended to b. */
 void policy_fired_codes(const struct rd_policy *p, const struct policy_decision *d,
 			struct rd_buf *b);
-/* The application's derived values and the cut-off as JSON: {"monthly_payment", "dti",
- * "pti", "lti", "cutoff_pd", "cutoff_score"} (null when undefined). Appended to b. */
-void policy_inputs_json(const struct policy_facts *f, const struct policy_decision *d,
-			struct rd_buf *b);
 
 #endif

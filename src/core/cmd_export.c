@@ -38,8 +38,7 @@ static void csv_field(FILE *f, const char *v)
 static int is_json_column(const char *name)
 {
 	return strcmp(name, "features") == 0 || strcmp(name, "reasons") == 0 ||
-	       strcmp(name, "components") == 0 || strcmp(name, "rules") == 0 ||
-	       strcmp(name, "inputs") == 0;
+	       strcmp(name, "components") == 0 || strcmp(name, "rules") == 0;
 }
 
 static int is_pii_column(const char *name)

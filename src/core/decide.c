@@ -9,6 +9,7 @@
 
 #include "riskdesk/featscan.h"
 #include "riskdesk/profile.h"
+#include "riskdesk/stale.h"
 
 #define BATCH 2048 /* applicants scored together (a boosted model scores a batch at once) */
 /* Fewer applicants than the customers / this: their features through the indexes, one
@@ -210,10 +211,51 @@ static int visit_scan(void *ud, const char *customer_id, const double *values,
 	return add(ud, customer_id, values);
 }
 
+/* Adds the applicants whose stored profile is current to the batches; the others go to
+ * rest (*nrest of them). 0, or -1 with err; *stop when a flush stopped. */
+static int stored_features(struct applicants *a, int64_t as_of_day, struct rd_strmap *rest,
+			   size_t *nrest, int *stop, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	char day[11];
+	day_format(as_of_day, day);
+	if (store_prepare(a->d->st,
+			  "SELECT fvec FROM credit_profiles WHERE customer_id = ?1 AND as_of = ?2"
+			  " AND load_run >= ?3 AND length(fvec) = ?4",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, stale_latest_load(a->d->st));
+	sqlite3_bind_int(s, 4, FEATURES_PACKED);
+	int rc = 0;
+	for (size_t w = 0; w < a->n && !*stop; w++) {
+		const char *c = a->reqs[a->first[w]].customer_id;
+		sqlite3_bind_text(s, 1, c, -1, SQLITE_STATIC);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			double f[FEAT_COUNT];
+			features_unpack(sqlite3_column_blob(s, 0), f);
+			sqlite3_reset(s);
+			*stop = add(a, c, f);
+			continue;
+		}
+		sqlite3_reset(s);
+		if (r != SQLITE_DONE) {
+			rc = store_fail(a->d->st, err, "reading profiles");
+			break;
+		}
+		strmap_put(rest, c, strlen(c), 1);
+		(*nrest)++;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int decider_run(struct decider *d, const struct decide_request *reqs, size_t n,
 		const struct decide_job *job, struct rd_err *err)
 {
 	struct applicants *a = rd_calloc(1, sizeof *a); /* large: the batch */
+	struct rd_strmap *rest = NULL;
 	int rc = -1;
 	a->d = d;
 	a->job = job;
@@ -239,15 +281,24 @@ int decider_run(struct decider *d, const struct decide_request *reqs, size_t n,
 	}
 	free(last);
 	a->scored = rd_calloc(a->n ? a->n : 1, 1);
+	/* The applicants whose profile is current: computed as of the same day, after the
+	 * latest load of customers, orders or payments (stale.h). Its features are what would
+	 * be computed now; the others' are computed. */
+	rest = strmap_new(64);
+	size_t nrest = 0;
 	int stop = 0;
+	if (stored_features(a, job->as_of_day, rest, &nrest, &stop, err))
+		goto out;
 	int64_t customers = store_int(d->st, "SELECT count(*) FROM customers", 0);
-	if (a->n == 0) {
-		stop = 0;
-	} else if ((int64_t)a->n * SCAN_RATIO < customers) {
+	if (stop || nrest == 0) {
+		/* nothing more to read */
+	} else if ((int64_t)nrest * SCAN_RATIO < customers) {
 		for (size_t w = 0; w < a->n && !stop; w++) {
 			double f[FEAT_COUNT];
 			struct feature_times times;
 			const char *c = reqs[a->first[w]].customer_id;
+			if (strmap_get(rest, c, strlen(c)) < 0)
+				continue;
 			int r = features_one(d->st, job->as_of_day, c, f, &times, err);
 			if (r < 0)
 				goto out;
@@ -257,7 +308,7 @@ int decider_run(struct decider *d, const struct decide_request *reqs, size_t n,
 	} else {
 		struct feature_scan scan = {
 			.as_of_day = job->as_of_day,
-			.only = a->index,
+			.only = rest,
 			.cancel = job->cancel,
 			.visit = visit_scan,
 			.ud = a,
@@ -279,6 +330,7 @@ int decider_run(struct decider *d, const struct decide_request *reqs, size_t n,
 			stop = job->visit(job->ud, &reqs[q], NULL);
 	rc = stop ? 1 : 0;
 out:
+	strmap_free(rest);
 	strmap_free(a->index);
 	free(a->first);
 	free(a->next);
@@ -296,7 +348,7 @@ struct decide_writer {
 	char as_of[11];
 	char now[21];
 	sqlite3_stmt *ins, *upd;
-	struct rd_buf inputs, rules, reasons;
+	struct rd_buf rules, reasons;
 };
 
 struct decide_writer *decide_writer_new(struct rd_store *st, const struct decider *d,
@@ -308,12 +360,14 @@ struct decide_writer *decide_writer_new(struct rd_store *st, const struct decide
 	w->run_id = run_id;
 	day_format(as_of_day, w->as_of);
 	now_iso(w->now);
-	if (store_prepare(st,
-			  "INSERT INTO decisions(request_id, run_id, origin, status, decided_at,"
-			  " score, pd, band, model_name, model_version, policy_version, as_of,"
-			  " inputs, rules, reasons) VALUES (?1, ?2, 'policy', ?3, ?4, ?5, ?6, ?7,"
-			  " ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-			  &w->ins, err) ||
+	if (store_prepare(
+		    st,
+		    "INSERT INTO decisions(request_id, run_id, origin, status, decided_at,"
+		    " score, pd, band, model_name, model_version, policy_version, as_of,"
+		    " monthly_payment, dti, pti, lti, cutoff_pd, cutoff_score, rules, reasons)"
+		    " VALUES (?1, ?2, 'policy', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		    " ?14, ?15, ?16, ?17, ?18, ?19)",
+		    &w->ins, err) ||
 	    store_prepare(st,
 			  "UPDATE credit_requests SET status = ?2, score = ?3, pd = ?4, band = ?5,"
 			  " reasons = ?6, rules = ?7, decided_at = ?8, decision_id = ?9"
@@ -331,7 +385,6 @@ void decide_writer_free(struct decide_writer *w)
 		return;
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->upd);
-	buf_free(&w->inputs);
 	buf_free(&w->rules);
 	buf_free(&w->reasons);
 	free(w);
@@ -344,10 +397,8 @@ int decide_write(struct decide_writer *w, const struct decide_request *req,
 	const struct engine_result *r = o->score;
 	const char *status = vocab_name(&vocab_request_decision, (int)o->decision.status);
 	char band[2] = {r->score.band, '\0'};
-	buf_reset(&w->inputs);
 	buf_reset(&w->rules);
 	buf_reset(&w->reasons);
-	policy_inputs_json(&o->facts, &o->decision, &w->inputs);
 	policy_fired_json(p, &o->decision, &w->rules);
 	profile_reasons_json(&w->reasons, &r->score);
 	sqlite3_stmt *s = w->ins;
@@ -362,9 +413,19 @@ int decide_write(struct decide_writer *w, const struct decide_request *req,
 	sqlite3_bind_int(s, 9, r->model_version);
 	sqlite3_bind_int(s, 10, w->d->version);
 	sqlite3_bind_text(s, 11, w->as_of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, w->inputs.data, (int)w->inputs.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 13, w->rules.data, (int)w->rules.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 14, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
+	const struct policy_derived *x = &o->facts.derived;
+	double num[] = {x->monthly_payment, x->dti, x->pti, x->lti, o->decision.cutoff_pd};
+	for (int k = 0; k < 5; k++)
+		if (isnan(num[k]))
+			sqlite3_bind_null(s, 12 + k);
+		else
+			sqlite3_bind_double(s, 12 + k, num[k]);
+	if (o->decision.cutoff_score)
+		sqlite3_bind_int(s, 17, o->decision.cutoff_score);
+	else
+		sqlite3_bind_null(s, 17);
+	sqlite3_bind_text(s, 18, w->rules.data, (int)w->rules.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 19, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

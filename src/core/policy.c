@@ -578,24 +578,3 @@ void policy_fired_codes(const struct rd_policy *p, const struct policy_decision 
 	if (!b->data)
 		buf_puts(b, "");
 }
-
-void policy_inputs_json(const struct policy_facts *f, const struct policy_decision *d,
-			struct rd_buf *b)
-{
-	buf_puts(b, "{\"monthly_payment\":");
-	buf_json_number(b, f->derived.monthly_payment);
-	buf_puts(b, ",\"dti\":");
-	buf_json_number(b, f->derived.dti);
-	buf_puts(b, ",\"pti\":");
-	buf_json_number(b, f->derived.pti);
-	buf_puts(b, ",\"lti\":");
-	buf_json_number(b, f->derived.lti);
-	buf_puts(b, ",\"cutoff_pd\":");
-	buf_json_number(b, d->cutoff_pd);
-	buf_puts(b, ",\"cutoff_score\":");
-	if (d->cutoff_score)
-		buf_printf(b, "%d", d->cutoff_score);
-	else
-		buf_puts(b, "null");
-	buf_putc(b, '}');
-}

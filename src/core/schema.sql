@@ -261,7 +261,12 @@ CREATE TABLE decisions (
   model_version  INTEGER,
   policy_version INTEGER,
   as_of          TEXT,                      -- the day the applicant's features are as of
-  inputs         TEXT,                      -- JSON: derived values and the cut-off
+  monthly_payment REAL,                     -- the derived values (NULL: undefined)
+  dti            REAL,
+  pti            REAL,
+  lti            REAL,
+  cutoff_pd      REAL,                      -- the cut-off used (model's or the fallback)
+  cutoff_score   INTEGER,                   -- its score on the model's scale
   rules          TEXT,                      -- JSON: the rules that fired
   reasons        TEXT,                      -- JSON: the score's adverse reasons
   note           TEXT                       -- an override's reason

@@ -569,7 +569,9 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " (origin IN ('policy', 'override')), status TEXT NOT NULL CHECK (status IN"
 		       " ('approved', 'referred', 'declined')), decided_at TEXT NOT NULL, score"
 		       " INTEGER, pd REAL, band TEXT, model_name TEXT, model_version INTEGER,"
-		       " policy_version INTEGER, as_of TEXT, inputs TEXT, rules TEXT, reasons TEXT,"
+		       " policy_version INTEGER, as_of TEXT, monthly_payment REAL, dti REAL, pti "
+		       "REAL,"
+		       " lti REAL, cutoff_pd REAL, cutoff_score INTEGER, rules TEXT, reasons TEXT,"
 		       " note TEXT);"
 		       " CREATE INDEX IF NOT EXISTS decisions_request ON decisions(request_id, "
 		       "id);",

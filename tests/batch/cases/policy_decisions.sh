@@ -4,7 +4,9 @@
 # (requests, external records, the score the engine gave, the serving model's cut-off); the
 # score is the applicant's profile's (same as-of day); and `score --request` on the same
 # requests gives the stored decisions, changing nothing. Twice: with the rules model (the
-# policy's fallback cut-off), and with a scorecard champion (its own cut-off), by --limit.
+# policy's fallback cut-off), and with a scorecard champion (its own cut-off), by --limit;
+# the features from current profiles, and from the events (all applicants in one pass, or a
+# few one at a time) when no profile is current, all three equal to `recompute`'s.
 S=$ROOT/sample-data
 $RISKDESK --db d.sqlite -c "load $S" -c 'recompute all' > /dev/null
 requests() {
@@ -113,6 +115,21 @@ sqlite3 d.sqlite "SELECT 'same as stored', count(*),
       WHERE name = 'sc'))
   FROM json_each(readfile('scored.json')) s JOIN credit_requests r ON r.id = s.value ->> 'request'"
 
+echo "--- no profile current (as of 2025-06-15): features from the events, as recompute's"
+head -6 again.csv > few.csv
+# 76 applicants: one pass over the events; 5: one customer at a time
+$RISKDESK --db d.sqlite -c 'score --request again.csv --as-of 2025-06-15 --out early.json'
+$RISKDESK --db d.sqlite -c 'score --request few.csv --as-of 2025-06-15 --out few.json'
+$RISKDESK --db d.sqlite -c 'recompute all --as-of 2025-06-15' | grep '^recomputed'
+# and now from the profiles, current again
+$RISKDESK --db d.sqlite -c 'score --request again.csv --as-of 2025-06-15 --out stored.json' > /dev/null
+for f in early few stored; do
+	sqlite3 d.sqlite "SELECT '$f: scored, and as the profile', count(*),
+	  sum(s.value ->> 'score' = p.score AND s.value ->> 'pd' = p.pd
+	    AND json(s.value -> 'reasons') = p.reasons AND s.value ->> 'as_of' = p.as_of)
+	  FROM json_each(readfile('$f.json')) s JOIN credit_profiles p
+	  ON p.customer_id = s.value ->> 'customer' WHERE s.value ->> 'decision' IS NOT NULL"
+done
 echo "--- a bad request file: FILE:LINE and column, nothing scored"
 printf '%s\n' 'id,customer_id,amount,term_months,created_at' 'X1,C0001,5000,24,2025-06-01' \
 	'X2,C9999,5000,24,2025-06-01' 'X3,C0001,-5,24,2025-06-01' > bad.csv
