@@ -63,11 +63,10 @@ static int policy_show(struct rd_ctx *ctx)
 		store_fail(ctx->store, &ctx->err, "policy");
 		goto out;
 	}
-	char n[32], e[RD_ECHO_SIZE];
-	const char *origin = col_text(s, 1);
+	char n[32];
 	sink_fieldf(ctx->out, "policy", "version", COL_NUM, "%d", version);
 	sink_field(ctx->out, "policy", "created_at", col_text(s, 0), COL_TEXT);
-	sink_field(ctx->out, "policy", "origin", rd_echo(e, origin, strlen(origin)), COL_TEXT);
+	sink_field(ctx->out, "policy", "origin", col_text(s, 1), COL_TEXT); /* built-in, a file */
 	num_format(p->annual_rate, n, sizeof n);
 	sink_field(ctx->out, "policy", "annual_rate", n, COL_NUM);
 	num_format(p->fallback_cutoff_pd, n, sizeof n);

@@ -478,6 +478,7 @@ const struct rd_cmd cmd_score = {
 		"with the cut-off, model, reasons and rules in full.",
 	.min_args = 0,
 	.max_args = 0,
+	.flags = CMD_LONG, /* a big file: progress, and Ctrl-C stops it */
 	.opts = score_opts,
 	.args = score_args,
 	.exec = exec_score,
