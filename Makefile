@@ -47,7 +47,12 @@ $(BUILD)/gen/schema.h: src/core/schema.sql scripts/embed.sh
 	@mkdir -p $(@D)
 	scripts/embed.sh schema_sql $< > $@
 
-$(BUILD)/obj/src/core/store.o: $(BUILD)/gen/schema.h
+# The built-in credit policy, seeded into every database by store.c.
+$(BUILD)/gen/policy_default.h: src/core/policy_default.json scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh policy_default_json $< > $@
+
+$(BUILD)/obj/src/core/store.o: $(BUILD)/gen/schema.h $(BUILD)/gen/policy_default.h
 
 # The four themes are compiled in too, so a binary without themes/ still has them.
 THEMES = default dark light mono

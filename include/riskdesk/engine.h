@@ -49,7 +49,9 @@ struct engine_result {
 	int model_version;          /* 0 for a blend */
 	double raw;                 /* the unclamped score of a trained champion or blend; NaN */
 	double cutoff_pd;           /* the champion's or blend's cut-off PD; NaN for none */
-	int ncomponents;            /* trained champions that scored; 0 when rules served */
+	const struct score_scaling *scaling; /* the scale of score and pd (the champions', the
+					      * rules model's default); owned by the engine */
+	int ncomponents; /* trained champions that scored; 0 when rules served */
 	struct engine_component comp[ENGINE_MAX_CHAMPIONS];
 };
 

@@ -44,6 +44,29 @@ struct load_report {
 int load_file(const struct rd_job *job, const char *table, const char *path,
 	      const struct load_opts *opts, struct load_report *report, struct rd_err *err);
 
+/* One valid row of load_read: a canonical column's cell as text (not NUL-terminated; ""
+ * when empty), and its number for amounts and terms (NaN otherwise). Valid during the call. */
+struct load_value {
+	const char *s;
+	size_t len;
+	double num;
+};
+
+/* Called by load_read with each valid row: values[] in the table's column order
+ * (load_column_index). Non-zero stops the read (load_read then fails with the caller's err). */
+typedef int (*load_visit)(void *ud, int64_t line, const struct load_value *values);
+
+/* The index of column in table's rows (load_visit's values), or -1. */
+int load_column_index(const char *table, const char *column);
+
+/* Reads and checks one file of table as load_file does (formats, opts' mapping, every row's
+ * checks, references to the store's customers) and writes nothing: no run, no
+ * transaction. Each valid row goes to visit, in file order; any invalid row fails the
+ * whole file ("N invalid rows in FILE", the rows' errors as diagnostics), so the caller
+ * keeps what visit saw only when it returns 0. skip_bad must be 0. 0, or -1 with err. */
+int load_read(const struct rd_job *job, const char *table, const char *path,
+	      const struct load_opts *opts, load_visit visit, void *ud, struct rd_err *err);
+
 /* Loads the files of load_table_names found in dir (TABLE.csv, .json or .ndjson) in that
  * order, all in one transaction. reports has room for LOAD_TABLES; *nreports is set (0
  * on failure). map_path must be NULL. */

@@ -1,7 +1,7 @@
 /* The closed word lists of riskdesk, each in one table: bands, risk levels, segments,
  * customer kinds, outcome sources, model, run and audit statuses, drift statuses, attribute
- * types, order statuses, payment methods, credit request statuses, decisions and the list's
- * sort keys. A word is stored and typed as its name; its index is the enum below it. The
+ * types, order statuses, payment methods, credit request statuses and decisions, decisions,
+ * the credit policy's words and the list's sort keys. A word is stored and typed as its name; its index is the enum below it. The
  * CHECK constraints of schema.sql repeat some lists in SQL: test_vocab reads them from a
  * new store and fails when they and these tables disagree. (Model algorithms have their
  * owner in model.h: "rules" and model_algo_names.) */
@@ -135,6 +135,55 @@ extern const struct vocab vocab_request_status;
 /* A profile's decision against its cut-off (profile.h: the rule). */
 enum rd_decision { DECISION_APPROVE, DECISION_DECLINE };
 extern const struct vocab vocab_decision;
+
+/* A credit request's decision (policy.h): approved when no rule fired, referred when a
+ * referral rule fired and no decline rule, declined when a decline rule fired. Each is the
+ * request status one after it (REQUEST_APPROVED = 1 + REQUEST_DECISION_APPROVED). */
+enum rd_request_decision {
+	REQUEST_DECISION_APPROVED,
+	REQUEST_DECISION_REFERRED,
+	REQUEST_DECISION_DECLINED,
+	REQUEST_DECISIONS
+};
+extern const struct vocab vocab_request_decision;
+/* The request status of decision d. */
+enum rd_request_status vocab_request_decided(enum rd_request_decision d);
+/* Who made a decision (the decisions table): the policy (`rescore pending`), or an analyst
+ * overriding it. */
+enum rd_decision_origin { DECISION_BY_POLICY, DECISION_BY_OVERRIDE };
+extern const struct vocab vocab_decision_origin;
+
+/* A policy rule's action, test and comparison (policy.h). */
+enum rd_policy_action { POLICY_DECLINE, POLICY_REFER, POLICY_ACTIONS };
+extern const struct vocab vocab_policy_action;
+enum rd_policy_test {
+	POLICY_TEST_FEATURE,        /* an application feature, the score or PD against a number */
+	POLICY_TEST_RECORD_FLAG,    /* an external record's payload has a field that is true */
+	POLICY_TEST_RECORD_MISSING, /* no external record of a source */
+	POLICY_TEST_BAND,           /* the score's band is one of a list */
+	POLICY_TEST_CUTOFF,         /* the PD is at or above the cut-off */
+	POLICY_TEST_NEAR_CUTOFF,    /* the score is within some points of the cut-off's */
+	POLICY_TESTS
+};
+extern const struct vocab vocab_policy_test;
+enum rd_policy_op { POLICY_GT, POLICY_GE, POLICY_LT, POLICY_LE, POLICY_MISSING, POLICY_OPS };
+extern const struct vocab vocab_policy_op;
+/* The values a feature test reads besides the behavioural features (features.h): the
+ * application's own numbers, those derived from it, and the score. */
+enum rd_policy_value {
+	POLICY_DTI,             /* debt-to-income */
+	POLICY_PTI,             /* payment-to-income */
+	POLICY_LTI,             /* loan-to-income: amount / yearly income */
+	POLICY_MONTHLY_PAYMENT, /* the new loan's instalment */
+	POLICY_AMOUNT,          /* as asked */
+	POLICY_TERM_MONTHS,     /* as asked */
+	POLICY_YEARLY_INCOME,   /* as declared */
+	POLICY_EXISTING_DEBT,   /* as declared */
+	POLICY_SCORE,           /* the applicant's score */
+	POLICY_PD,              /* its probability of default */
+	POLICY_VALUES
+};
+extern const struct vocab vocab_policy_value;
 
 /* The keys `list ... sort FIELD` takes ("activity" too, for last_activity). */
 enum rd_sort_key {

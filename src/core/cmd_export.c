@@ -38,7 +38,7 @@ static void csv_field(FILE *f, const char *v)
 static int is_json_column(const char *name)
 {
 	return strcmp(name, "features") == 0 || strcmp(name, "reasons") == 0 ||
-	       strcmp(name, "components") == 0;
+	       strcmp(name, "components") == 0 || strcmp(name, "rules") == 0;
 }
 
 static int is_pii_column(const char *name)
@@ -205,20 +205,54 @@ out:
 	return rc;
 }
 
+/* The format of path by its extension; -1 with ctx->err (what: the command). */
+static int format_of(struct rd_ctx *ctx, const char *what, const char *path)
+{
+	if (ends_with(path, ".csv"))
+		return EXPORT_CSV;
+	if (ends_with(path, ".ndjson"))
+		return EXPORT_NDJSON;
+	if (ends_with(path, ".json"))
+		return EXPORT_JSON;
+	rd_err_set(&ctx->err, "%s: %s: name the file .csv, .json or .ndjson", what, path);
+	return -1;
+}
+
+int cmd_export_check(struct rd_ctx *ctx, const char *what, const char *path)
+{
+	return format_of(ctx, what, path) < 0 ? -1 : 0;
+}
+
+int cmd_export_rows(struct rd_ctx *ctx, const char *what, sqlite3_stmt *s, const char *path,
+		    int64_t *rows)
+{
+	struct rd_err ferr;
+	struct afile *f = NULL;
+	int fmt = format_of(ctx, what, path);
+	*rows = 0;
+	if (fmt < 0 || pii_gate(ctx, s, path))
+		return -1;
+	if (!(f = afile_open(path, &ferr))) {
+		rd_err_set(&ctx->err, "%s: %s", what, ferr.msg);
+		return -1;
+	}
+	if (write_rows(ctx, s, afile_stream(f), (enum export_format)fmt, rows)) {
+		afile_abort(f); /* the old file stays as it was */
+		return -1;
+	}
+	if (afile_commit(f, &ferr)) {
+		rd_err_set(&ctx->err, "%s: %s", what, ferr.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *what = a->argv[0], *path = a->argv[1];
-	enum export_format fmt;
-	if (ends_with(path, ".csv"))
-		fmt = EXPORT_CSV;
-	else if (ends_with(path, ".ndjson"))
-		fmt = EXPORT_NDJSON;
-	else if (ends_with(path, ".json"))
-		fmt = EXPORT_JSON;
-	else {
-		rd_err_set(&ctx->err, "export: %s: name the file .csv, .json or .ndjson", path);
+	int fmt = format_of(ctx, "export", path);
+	if (fmt < 0)
 		return RD_USAGE;
-	}
 	struct rd_buf sql = {0};
 	if (strcmp(what, "profiles") == 0) {
 		buf_puts(&sql,
@@ -254,29 +288,15 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 		return RD_USAGE;
 	}
 	sqlite3_stmt *s = NULL;
-	struct afile *f = NULL;
 	int64_t rows = 0;
 	int status = RD_FAILED;
-	struct rd_err ferr;
-	if (store_prepare(ctx->store, sql.data, &s, &ctx->err) || pii_gate(ctx, s, path))
+	if (store_prepare(ctx->store, sql.data, &s, &ctx->err) ||
+	    cmd_export_rows(ctx, "export", s, path, &rows))
 		goto out;
-	if (!(f = afile_open(path, &ferr))) {
-		rd_err_set(&ctx->err, "export: %s", ferr.msg);
-		goto out;
-	}
-	if (write_rows(ctx, s, afile_stream(f), fmt, &rows))
-		goto out;
-	int rc = afile_commit(f, &ferr);
-	f = NULL;
-	if (rc) {
-		rd_err_set(&ctx->err, "export: %s", ferr.msg);
-		goto out;
-	}
 	sink_message(ctx->out, "exported %lld %s%s to %s", (long long)rows, what,
 		     strcmp(what, "drift") == 0 ? " rows" : "", path);
 	status = RD_OK;
 out:
-	afile_abort(f); /* a failed or cancelled export leaves the old file as it was */
 	sqlite3_finalize(s);
 	buf_free(&sql);
 	return status;

@@ -34,6 +34,14 @@ int cmd_drift_characteristic(struct rd_ctx *ctx, const char *model, int version,
 /* The field "stale" of section when the profiles (snapshots: the snapshot months) are out of
  * date (cmd_status.c). 0, or -1 with ctx->err. */
 int cmd_stale_fields(struct rd_ctx *ctx, const char *section, int snapshots);
+/* Whether path names a file export can write (.csv, .json or .ndjson). 0, or -1 with
+ * ctx->err ("WHAT: PATH: name the file ..."). */
+int cmd_export_check(struct rd_ctx *ctx, const char *what, const char *path);
+/* Writes the rows of s to path as `export` does (CSV, JSON or NDJSON by the extension;
+ * whole or not at all; email and phone masked unless pii on; JSON columns embedded), the
+ * count in *rows. 0, or -1 with ctx->err prefixed by what (the command). */
+int cmd_export_rows(struct rd_ctx *ctx, const char *what, sqlite3_stmt *s, const char *path,
+		    int64_t *rows);
 /* select ID, and show ID in the console: checks that the customer exists, then the
  * console's select hook (show: its profile comes forward); batch: says it is console only. */
 int cmd_console_select(struct rd_ctx *ctx, const char *id, int show);

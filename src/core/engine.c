@@ -342,6 +342,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		out[i].ncomponents = 0;
 		out[i].raw = NAN;
 		out[i].cutoff_pd = NAN;
+		out[i].scaling = &score_scaling_default;
 	}
 	if (read_kinds(e, n, ids, out, err))
 		goto out;
@@ -419,6 +420,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 			continue;
 		r->ncomponents = k;
 		r->cutoff_pd = b->cutoff_pd;
+		r->scaling = &b->m[0].scaling; /* a blend's members share it */
 		struct rd_score *part[ENGINE_MAX_CHAMPIONS];
 		double wsum = 0, mix = 0;
 		for (int j = 0; j < k; j++) {

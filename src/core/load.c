@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,6 +340,27 @@ static int write_row(struct load_in *in)
 	return LOAD_GO;
 }
 
+/* load_read: the row goes to the caller instead of the table. */
+static int visit_row(struct load_in *in)
+{
+	struct load_value v[LOAD_MAX_SLOTS];
+	for (int k = 0; k < in->t->nfields; k++) {
+		enum load_vtype type = in->t->fields[k].type;
+		int number = in->val[k].len > 0 &&
+			     (type == VT_AMOUNT || type == VT_POSITIVE || type == VT_MONTHS);
+		v[k] = (struct load_value){in->val[k].s, in->val[k].len,
+					   !number             ? NAN
+					   : type == VT_MONTHS ? (double)in->code[k]
+							       : in->num[k]};
+	}
+	in->written++;
+	if (in->ss->visit(in->ss->visit_ud, in->rec->line, v)) {
+		in->ss->visit_stopped = 1;
+		return LOAD_STOP;
+	}
+	return LOAD_GO;
+}
+
 /* ---- one record ---- */
 
 /* Marks a cell whose error was reported: later checks and defaults skip it. */
@@ -537,7 +559,7 @@ done:
 		return LOAD_GO;
 	}
 	load_keys_put(&in->seen, key, key_len, r->line);
-	return in->insert ? write_row(in) : LOAD_GO;
+	return !in->insert ? LOAD_GO : ss->visit ? visit_row(in) : write_row(in);
 }
 
 /* ---- one file ---- */
@@ -613,6 +635,8 @@ static int in_setup(struct load_in *in)
 	in->colmap = strmap_new(64);
 	in->attrmap = strmap_new(64);
 	in->insert = 1;
+	if (in->ss->visit) /* load_read: nothing is written */
+		return load_plan_init(in);
 	if (count_rows(in, in->t->count, &in->before) || bulk_begin(in))
 		return LOAD_FAIL;
 	if (store_prepare(st, in->t->upsert, &in->ins, &err))
@@ -753,14 +777,22 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 	}
 	if (r == LOAD_FAIL)
 		goto out;
+	if (r == LOAD_STOP && ss->visit_stopped)
+		goto out; /* the caller's visit set the error */
 	if (r == LOAD_STOP) {
 		ss->cancelled = 1;
 		rd_err_set(ss->err, "load %s: cancelled; nothing was loaded", in.t->name);
 		goto out;
 	}
 	if (in.bad_rows && !ss->opts->skip_bad) {
-		rd_err_set(ss->err, "load %s: %lld invalid row%s in %s; nothing was loaded",
-			   in.t->name, (long long)in.bad_rows, in.bad_rows == 1 ? "" : "s", path);
+		rd_err_set(ss->err, "%s %s: %lld invalid row%s in %s%s",
+			   ss->visit ? "read" : "load", in.t->name, (long long)in.bad_rows,
+			   in.bad_rows == 1 ? "" : "s", path,
+			   ss->visit ? "" : "; nothing was loaded");
+		goto out;
+	}
+	if (ss->visit) {
+		rc = LOAD_GO;
 		goto out;
 	}
 	if (load_attrs_finish(&in) || load_labels_finish(&in) || bulk_end(&in))
@@ -905,6 +937,47 @@ int load_file(const struct rd_job *job, const char *table, const char *path,
 	}
 	struct load_job one = {.table = (enum load_table)t, .path = (char *)path, .fd = -1};
 	return run_jobs(job, opts, &one, 1, report, err);
+}
+
+int load_column_index(const char *table, const char *column)
+{
+	int t = table_of(table);
+	for (int k = 0; t >= 0 && k < load_tables[t].nfields; k++)
+		if (strcmp(load_tables[t].fields[k].name, column) == 0)
+			return k;
+	return -1;
+}
+
+int load_read(const struct rd_job *job, const char *table, const char *path,
+	      const struct load_opts *opts, load_visit visit, void *ud, struct rd_err *err)
+{
+	struct load_opts o = *opts;
+	o.skip_bad = 0;
+	struct load_session ss = {.job = job,
+				  .err = err,
+				  .opts = &o,
+				  .visit = visit,
+				  .visit_ud = ud};
+	struct load_report rep;
+	int t = table_of(table), fd = -1, rc = -1;
+	if (t < 0) {
+		rd_err_set(err, "read: unknown table %s", table);
+		return -1;
+	}
+	if ((o.map_path && !(ss.map = mapping_load(o.map_path, err))) ||
+	    (fd = file_open_regular(path, NULL, err)) < 0)
+		goto out;
+	rc = load_one(&ss, (enum load_table)t, path, fd, &rep) ? -1 : 0;
+out:
+	if (ss.errors > ss.shown)
+		sink_diag(job->out, "... and %lld more error%s", (long long)(ss.errors - ss.shown),
+			  ss.errors - ss.shown == 1 ? "" : "s");
+	if (fd >= 0)
+		close(fd);
+	mapping_free(ss.map);
+	load_ids_free(ss.customers);
+	load_ids_free(ss.orders);
+	return rc;
 }
 
 int load_dir(const struct rd_job *job, const char *dir, const struct load_opts *opts,

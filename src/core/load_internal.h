@@ -157,6 +157,9 @@ struct load_session {
 	int64_t errors;                  /* row errors of the whole load */
 	int64_t shown;                   /* of which were sent as diagnostics */
 	int cancelled;                   /* the user asked to stop */
+	load_visit visit;                /* load_read: valid rows go here, nothing is written */
+	void *visit_ud;
+	int visit_stopped; /* visit returned non-zero */
 };
 
 enum load_target {

@@ -53,7 +53,8 @@ const char *const load_table_names[LOAD_TABLES + 1] = {
 
 /* A request riskdesk has decided (decided_at) that a file gives again as pending, with
  * everything else as stored: the file does not know the decision, which stays. Anything
- * else the file says replaces the request, and clears the decision's score and reasons. */
+ * else the file says replaces the request, and clears the decision's score, reasons, PD,
+ * band, rules and decision row (the decisions table keeps the old decision). */
 #define REQUEST_KEEPS_DECISION                                                                     \
 	"(credit_requests.decided_at IS NOT NULL AND excluded.status = 'pending'"                  \
 	" AND credit_requests.customer_id IS excluded.customer_id"                                 \
@@ -103,6 +104,10 @@ const struct load_tdef load_tables[LT_COUNT] = {
 	 " status = iif(" REQUEST_KEEPS_DECISION ", credit_requests.status, excluded.status),"
 	 " score = iif(" REQUEST_KEEPS_DECISION ", credit_requests.score, NULL),"
 	 " reasons = iif(" REQUEST_KEEPS_DECISION ", credit_requests.reasons, NULL),"
+	 " pd = iif(" REQUEST_KEEPS_DECISION ", credit_requests.pd, NULL),"
+	 " band = iif(" REQUEST_KEEPS_DECISION ", credit_requests.band, NULL),"
+	 " rules = iif(" REQUEST_KEEPS_DECISION ", credit_requests.rules, NULL),"
+	 " decision_id = iif(" REQUEST_KEEPS_DECISION ", credit_requests.decision_id, NULL),"
 	 " decided_at = iif(" REQUEST_KEEPS_DECISION ", credit_requests.decided_at, NULL)",
 	 "SELECT count(*) FROM credit_requests",
 	 "id, customer_id, amount, term_months, purpose, yearly_income, existing_debt, status,"

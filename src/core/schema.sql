@@ -211,7 +211,13 @@ CREATE TABLE credit_requests (
   score          INTEGER,
   reasons        TEXT,                      -- JSON: decision reasons
   created_at     TEXT NOT NULL,
-  decided_at     TEXT
+  decided_at     TEXT,
+  -- The latest decision (schema 17): its PD and band; the rules of the policy that fired
+  -- (JSON); its row of decisions (which holds the rest).
+  pd             REAL,
+  band           TEXT CHECK (band IN ('A', 'B', 'C', 'D', 'E')),
+  rules          TEXT,
+  decision_id    INTEGER
 );
 CREATE INDEX credit_requests_status ON credit_requests(status, id);
 CREATE INDEX credit_requests_customer ON credit_requests(customer_id, created_at);
@@ -227,6 +233,45 @@ CREATE TABLE external_records (
   PRIMARY KEY (source, key)
 );
 CREATE INDEX external_records_customer ON external_records(customer_id, source);
+
+-- The credit policy (policy.h; schema 17): one row per version, the highest serves. Version
+-- 1 is the built-in policy (src/core/policy_default.json), which store.c inserts into a new
+-- database and a migrated one alike.
+CREATE TABLE policies (
+  version     INTEGER PRIMARY KEY,
+  spec        TEXT NOT NULL,                -- JSON, in policy_to_json's spelling
+  created_at  TEXT NOT NULL,
+  origin      TEXT NOT NULL                 -- built-in, or the file it was imported from
+);
+
+-- Every decision on a credit request (schema 17), appended, never rewritten: by the policy
+-- (`rescore pending`, one run for many decisions: run_id names its runs and audit rows) or
+-- by an analyst's override. The request keeps its latest (credit_requests.decision_id).
+CREATE TABLE decisions (
+  id             INTEGER PRIMARY KEY,
+  request_id     TEXT NOT NULL REFERENCES credit_requests(id) ON DELETE CASCADE,
+  run_id         INTEGER REFERENCES runs(id),
+  origin         TEXT NOT NULL DEFAULT 'policy' CHECK (origin IN ('policy', 'override')),
+  status         TEXT NOT NULL CHECK (status IN ('approved', 'referred', 'declined')),
+  decided_at     TEXT NOT NULL,
+  score          INTEGER,
+  pd             REAL,
+  band           TEXT,
+  model_name     TEXT,                      -- the serving model or blend label
+  model_version  INTEGER,
+  policy_version INTEGER,
+  as_of          TEXT,                      -- the day the applicant's features are as of
+  monthly_payment REAL,                     -- the derived values (NULL: undefined)
+  dti            REAL,
+  pti            REAL,
+  lti            REAL,
+  cutoff_pd      REAL,                      -- the cut-off used (model's or the fallback)
+  cutoff_score   INTEGER,                   -- its score on the model's scale
+  rules          TEXT,                      -- JSON: the rules that fired
+  reasons        TEXT,                      -- JSON: the score's adverse reasons
+  note           TEXT                       -- an override's reason
+);
+CREATE INDEX decisions_request ON decisions(request_id, id);
 
 -- A trained model's inputs besides the built-in features (schema 16): every attribute
 -- value, and each customer's kind as the input 'kind' (vocab.h: KIND_INPUT). Read only

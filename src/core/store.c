@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "riskdesk/fold.h"
-#include "schema.h" /* generated from schema.sql: static const char schema_sql[] */
+#include "policy_default.h" /* generated from policy_default.json: policy_default_json[] */
+#include "schema.h"         /* generated from schema.sql: static const char schema_sql[] */
 
 struct rd_store {
 	sqlite3 *db;  /* the connection */
@@ -268,6 +269,21 @@ static int side_exists(const char *path, const char *suffix)
 	int yes = access(p, F_OK) == 0;
 	free(p);
 	return yes;
+}
+
+/* Policy version 1, the built-in one, unless there is one already. 0 or -1. */
+static int seed_policy(struct rd_store *st, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "INSERT OR IGNORE INTO policies(version, spec, created_at, origin)"
+			  " VALUES (1, ?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'built-in')",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, policy_default_json, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, err, "seeding the policy");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 static int apply_schema(struct rd_store *st, struct rd_err *err)
@@ -527,6 +543,43 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		    " SELECT customer_id, name, value, num FROM customer_attributes UNION ALL"
 		    " SELECT id, 'kind', kind, NULL FROM customers;",
 		    err))
+		goto fail;
+	/* 16 -> 17: the credit policy and decisions (policy.h): a request keeps its latest
+	 * decision's PD, band, fired rules and row of `decisions`, the log of every decision. */
+	if (version >= 1 && version < 17 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('credit_requests') WHERE name ="
+		      " 'decision_id'",
+		      0) == 0 &&
+	    store_exec(st,
+		       "ALTER TABLE credit_requests ADD COLUMN pd REAL;"
+		       " ALTER TABLE credit_requests ADD COLUMN band TEXT CHECK (band IN ('A', 'B',"
+		       " 'C', 'D', 'E'));"
+		       " ALTER TABLE credit_requests ADD COLUMN rules TEXT;"
+		       " ALTER TABLE credit_requests ADD COLUMN decision_id INTEGER;",
+		       err))
+		goto fail;
+	if (version >= 1 && version < 17 &&
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS policies (version INTEGER PRIMARY KEY, spec TEXT"
+		       " NOT NULL, created_at TEXT NOT NULL, origin TEXT NOT NULL);"
+		       " CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, request_id"
+		       " TEXT NOT NULL REFERENCES credit_requests(id) ON DELETE CASCADE, run_id"
+		       " INTEGER REFERENCES runs(id), origin TEXT NOT NULL DEFAULT 'policy' CHECK"
+		       " (origin IN ('policy', 'override')), status TEXT NOT NULL CHECK (status IN"
+		       " ('approved', 'referred', 'declined')), decided_at TEXT NOT NULL, score"
+		       " INTEGER, pd REAL, band TEXT, model_name TEXT, model_version INTEGER,"
+		       " policy_version INTEGER, as_of TEXT, monthly_payment REAL, dti REAL, pti "
+		       "REAL,"
+		       " lti REAL, cutoff_pd REAL, cutoff_score INTEGER, rules TEXT, reasons TEXT,"
+		       " note TEXT);"
+		       " CREATE INDEX IF NOT EXISTS decisions_request ON decisions(request_id, "
+		       "id);",
+		       err))
+		goto fail;
+	/* The built-in policy, version 1 of a new database and of a migrated one: one text,
+	 * embedded (the store knows nothing of policies). */
+	if (version < 17 && seed_policy(st, err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);

@@ -122,6 +122,68 @@ static const struct vocab_word decision_words[] = {
 };
 const struct vocab vocab_decision = VOCAB("decision", decision_words);
 
+static const struct vocab_word request_decision_words[REQUEST_DECISIONS] = {
+	{"approved", "no rule of the policy fired"},
+	{"referred", "a referral rule fired and no decline rule: an analyst decides"},
+	{"declined", "a decline rule fired"},
+};
+const struct vocab vocab_request_decision = VOCAB("decision", request_decision_words);
+
+_Static_assert(REQUEST_APPROVED == 1 + REQUEST_DECISION_APPROVED &&
+		       REQUEST_REFERRED == 1 + REQUEST_DECISION_REFERRED &&
+		       REQUEST_DECLINED == 1 + REQUEST_DECISION_DECLINED,
+	       "a decision is the request status one after it");
+
+enum rd_request_status vocab_request_decided(enum rd_request_decision d)
+{
+	return (enum rd_request_status)(1 + (int)d);
+}
+
+static const struct vocab_word decision_origin_words[] = {
+	{"policy", "decided by the serving policy ('rescore pending')"},
+	{"override", "decided by an analyst against the policy"},
+};
+const struct vocab vocab_decision_origin = VOCAB("decision origin", decision_origin_words);
+
+static const struct vocab_word policy_action_words[POLICY_ACTIONS] = {
+	{"decline", "the request is declined"},
+	{"refer", "the request goes to an analyst, unless a decline rule fired"},
+};
+const struct vocab vocab_policy_action = VOCAB("action", policy_action_words);
+
+static const struct vocab_word policy_test_words[POLICY_TESTS] = {
+	{"feature", "a feature against a threshold: \"feature\", \"op\", \"threshold\""},
+	{"record_flag", "an external record whose payload's \"field\" is true (of \"source\")"},
+	{"record_missing", "no external record of \"source\""},
+	{"band", "the score's band is one of \"bands\""},
+	{"cutoff", "the PD is at or above the cut-off"},
+	{"near_cutoff", "the score is within \"points\" of the cut-off's score"},
+};
+const struct vocab vocab_policy_test = VOCAB("test", policy_test_words);
+
+static const struct vocab_word policy_op_words[POLICY_OPS] = {
+	{">", "above the threshold"},
+	{">=", "at or above the threshold"},
+	{"<", "below the threshold"},
+	{"<=", "at or below the threshold"},
+	{"missing", "the value is missing (no threshold)"},
+};
+const struct vocab vocab_policy_op = VOCAB("op", policy_op_words);
+
+static const struct vocab_word policy_value_words[POLICY_VALUES] = {
+	{"dti", "(existing debt + the loan's first-year payments) / yearly income"},
+	{"pti", "the loan's monthly payment / monthly income"},
+	{"lti", "loan-to-income: the amount / yearly income"},
+	{"monthly_payment", "the loan's monthly payment (an annuity at the policy's rate)"},
+	{"amount", "the amount asked for"},
+	{"term_months", "the term asked for"},
+	{"yearly_income", "the yearly income declared"},
+	{"existing_debt", "the existing debt declared"},
+	{"score", "the applicant's score"},
+	{"pd", "the applicant's probability of default"},
+};
+const struct vocab vocab_policy_value = VOCAB("policy feature", policy_value_words);
+
 const struct vocab_word vocab_sort_key_words[SORT_KEYS] = {
 	{"id", "customer id"},
 	{"name", "customer name"},

@@ -2,14 +2,14 @@
 # Seeds of the model fuzz targets, made with the built riskdesk so that they follow the
 # current file format: small models of each algorithm trained on sample-data (and on German
 # Credit, for categorical columns, when ../shared has it), exported whole and as the spec
-# alone; and `rules export`.
+# alone; `rules export` and `policy export`.
 # usage: tests/fuzz/seeds.sh RISKDESK OUT_DIR
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out"
-mkdir -p "$out/fuzz_model_import" "$out/fuzz_rules_import"
+mkdir -p "$out/fuzz_model_import" "$out/fuzz_rules_import" "$out/fuzz_policy_import"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/riskdesk-seeds.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -24,6 +24,7 @@ train() { # db, prefix: one small model of each algorithm, exported
 		-c "model export $2s $out/fuzz_model_import/$2-scorecard.model" >/dev/null
 }
 "$bin" --db s.db -c "load $root/sample-data" -c "rules export $out/fuzz_rules_import/rules.json" \
+	-c "policy export $out/fuzz_policy_import/policy.json" \
 	-c "model export rules $out/fuzz_model_import/rules.model" >/dev/null
 train s.db sample
 german=$root/../shared/datasets/german/german.data

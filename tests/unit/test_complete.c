@@ -110,14 +110,14 @@ static void test_commands(void **state)
 	check(NULL, "he", "help");
 	check(NULL, "hist", "history");
 	check(NULL, "ex", "exit|export");
-	check(NULL, "  r", "recompute|retire|rules|runs");
+	check(NULL, "  r", "recompute|rescore|retire|rules|runs");
 	check(NULL, "  rec", "recompute");
-	check(NULL, "  re", "recompute|retire");
+	check(NULL, "  re", "recompute|rescore|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
 	assert_non_null(
 		strstr(all, "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|label|"
-			    "list|load|model|models|pane|promote|quit|recompute"));
+			    "list|load|model|models|pane|policy|promote|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
@@ -144,6 +144,10 @@ static void test_subcommands(void **state)
 	(void)state;
 	check(NULL, "rules ", "export|import");
 	check(NULL, "rules im", "import");
+	check(NULL, "policy ", "export|import");
+	check(NULL, "rescore ", "pending");
+	check(NULL, "rescore pending --", "--as-of|--limit");
+	check(NULL, "score --", "--as-of|--out|--request");
 	check(NULL, "export ", "customers|drift|history|profiles");
 	check(NULL, "export h", "history");
 	check(NULL, "list ", "limit|sort|where");
@@ -160,8 +164,8 @@ static void test_subcommands(void **state)
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ",
 	      "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|"
-	      "model|models|pane|promote|quit|recompute|retire|rules|"
-	      "runs|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
+	      "model|models|pane|policy|promote|quit|recompute|rescore|retire|rules|"
+	      "runs|score|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */
 	check(NULL, "sort ",

@@ -12,7 +12,7 @@ static const char *const tables[] = {
 	"customers",       "attributes",      "customer_attributes", "orders",        "payments",
 	"outcomes",        "models",          "credit_profiles",     "score_history", "runs",
 	"audit",           "credit_requests", "external_records",    "meta",          "model_oof",
-	"snapshot_counts",
+	"snapshot_counts", "policies",        "decisions",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
@@ -1006,6 +1006,87 @@ static void test_migration_requests(void **state)
 	unlink(path);
 }
 
+/* A version 16 database: no policies, no decisions, requests without PD, band, rules and
+ * decision row. */
+#define V16_UNDO                                                                                   \
+	"DROP TABLE decisions; DROP TABLE policies;"                                               \
+	" ALTER TABLE credit_requests DROP COLUMN decision_id;"                                    \
+	" ALTER TABLE credit_requests DROP COLUMN rules;"                                          \
+	" ALTER TABLE credit_requests DROP COLUMN band;"                                           \
+	" ALTER TABLE credit_requests DROP COLUMN pd; PRAGMA user_version = 16;"
+
+/* Schema 16 -> 17: the built-in policy is seeded as a new database has it (the same text),
+ * requests gain their decision's columns with their rows kept, and decisions are logged. */
+static void test_migration_policy(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig17.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM policies WHERE version = 1 AND origin ="
+				      " 'built-in'"),
+			 1);
+	sqlite3_stmt *s;
+	assert_int_equal(store_prepare(st, "SELECT spec FROM policies", &s, &err), 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	char *fresh = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	assert_int_equal(store_exec(st,
+				    V16_UNDO
+				    " INSERT INTO customers(id) VALUES ('c');"
+				    " INSERT INTO credit_requests(id, customer_id, amount,"
+				    " term_months, status, score, reasons, created_at,"
+				    " decided_at) VALUES ('r1', 'c', 100, 12, 'approved', 700,"
+				    " '[]', '2025-06-01', '2025-06-02'), ('r2', 'c', 50, 6,"
+				    " 'pending', NULL, NULL, '2025-06-03', NULL);",
+				    &err),
+			 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_prepare(st, "SELECT spec FROM policies WHERE version = 1", &s, &err),
+			 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), fresh);
+	sqlite3_finalize(s);
+	free(fresh);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM policies"), 1);
+	assert_int_equal(
+		test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'r1' AND status ="
+			     " 'approved' AND score = 700 AND decided_at = '2025-06-02' AND pd IS"
+			     " NULL AND band IS NULL AND rules IS NULL AND decision_id IS NULL"),
+		1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO decisions(request_id, status, decided_at) VALUES"
+				    " ('r2', 'referred', 'now'); UPDATE credit_requests SET band ="
+				    " 'D', decision_id = 1 WHERE id = 'r2'",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st, "UPDATE credit_requests SET band = 'F'", &err), -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO decisions(request_id, status, decided_at) VALUES"
+				    " ('r2', 'pending', 'now')",
+				    &err),
+			 -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO decisions(request_id, status, decided_at) VALUES"
+				    " ('nope', 'declined', 'now')",
+				    &err),
+			 -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	store_close(st);
+	/* Opened again: nothing is seeded twice. */
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM policies"), 1);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_requests),
+		cmocka_unit_test(test_migration_policy),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),

@@ -147,10 +147,10 @@ for theme in dark light; do
 		keys q c
 		# The prompt open, with its completion line.
 		keys : s Tab Tab
-		expect "select  set" "the prompt and its completions ($tag)"
+		expect "score  search" "the prompt and its completions ($tag)"
 		bg_check "$theme" painted Customers 1 "the prompt line ($tag)"
 		keys C-u Escape
-		expect_not "select  set" "Esc closes the prompt ($tag)"
+		expect_not "score  search" "Esc closes the prompt ($tag)"
 		keys q
 		expect "exited 0" "quits ($tag)"
 	done
