@@ -34,6 +34,8 @@ int cmd_drift_characteristic(struct rd_ctx *ctx, const char *model, int version,
 /* The field "stale" of section when the profiles (snapshots: the snapshot months) are out of
  * date (cmd_status.c). 0, or -1 with ctx->err. */
 int cmd_stale_fields(struct rd_ctx *ctx, const char *section, int snapshots);
+/* cleanup history --older-than DAYS (cmd_retention.c). */
+int cmd_cleanup_history(struct rd_ctx *ctx, const struct rd_args *a);
 /* select ID, and show ID in the console: checks that the customer exists, then the
  * console's select hook (show: its profile comes forward); batch: says it is console only. */
 int cmd_console_select(struct rd_ctx *ctx, const char *id, int show);

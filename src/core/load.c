@@ -19,12 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "load_internal.h"
 #include "riskdesk/afile.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/jsondoc.h"
 #include "riskdesk/mapping.h"
 #include "riskdesk/sink.h"
 #include "riskdesk/stale.h"
@@ -95,24 +94,6 @@ static int source_ok(const char *s, size_t len)
 			return 0;
 	}
 	return 1;
-}
-
-/* What is wrong with a JSON object's text, or NULL. Parsed whole: nothing may follow it. */
-static const char *json_object_problem(const char *s, size_t len)
-{
-	const char *end = NULL;
-	cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
-	const char *why = NULL;
-	if (!j)
-		why = "is not valid JSON";
-	else if (!cJSON_IsObject(j))
-		why = "is not a JSON object ({...})";
-	else
-		for (; end && end < s + len && !why; end++)
-			if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
-				why = "has text after its JSON object";
-	cJSON_Delete(j);
-	return why;
 }
 
 /* Checks slot k of the current row and keeps its parsed value. */
@@ -196,7 +177,7 @@ static void check_slot(struct load_in *in, int k)
 		}
 		break;
 	case VT_JSON: {
-		const char *why = json_object_problem(v->s, v->len);
+		const char *why = jsondoc_object_problem(v->s, v->len);
 		if (why)
 			load_row_error(in, label, "%s %s", rd_echo(sh, v->s, v->len), why);
 		break;
