@@ -26,6 +26,7 @@
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/mapping.h"
 #include "riskdesk/sink.h"
+#include "riskdesk/source.h"
 #include "riskdesk/stale.h"
 #include "riskdesk/vocab.h"
 
@@ -81,19 +82,6 @@ static int months_parse(const char *s, size_t len)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v >= 1 && v <= LOAD_MONTHS_MAX ? v : -1;
-}
-
-static int source_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > LOAD_SOURCE_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
 }
 
 /* Checks slot k of the current row and keeps its parsed value. */
@@ -183,11 +171,11 @@ static void check_slot(struct load_in *in, int k)
 		break;
 	}
 	case VT_SOURCE:
-		if (!source_ok(v->s, v->len))
+		if (!source_name_ok(v->s, v->len))
 			load_row_error(in, label,
 				       "%s is not a source name (letters, digits, '_', '-'"
 				       " and '.'; at most %d bytes)",
-				       rd_echo(sh, v->s, v->len), LOAD_SOURCE_MAX);
+				       rd_echo(sh, v->s, v->len), SOURCE_NAME_MAX);
 		break;
 	}
 }
