@@ -66,7 +66,7 @@ const char *fetch_payload_problem(const char *text, size_t len)
 		blank++;
 	if (blank == len)
 		return "is empty";
-	if (json_nul_at(text, len) >= 0)
+	if (memchr(text, '\0', len) || json_nul_at(text, len) >= 0)
 		return "holds a NUL character";
 	if (!utf8_valid(text, len))
 		return "is not UTF-8";

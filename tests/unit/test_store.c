@@ -12,7 +12,7 @@ static const char *const tables[] = {
 	"customers",       "attributes",      "customer_attributes", "orders",        "payments",
 	"outcomes",        "models",          "credit_profiles",     "score_history", "runs",
 	"audit",           "credit_requests", "external_records",    "meta",          "model_oof",
-	"snapshot_counts",
+	"snapshot_counts", "sources",         "fetch_attempts",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
@@ -1006,6 +1006,51 @@ static void test_migration_requests(void **state)
 	unlink(path);
 }
 
+/* Schema 16 (17, the policy's, is another branch's) -> 18: the sources and their fetch
+ * attempts come, with their checks and index; what was there stays. */
+static void test_migration_sources(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig18.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st,
+				    "DROP TABLE fetch_attempts; DROP TABLE sources;"
+				    " INSERT INTO customers(id) VALUES ('c');"
+				    " INSERT INTO external_records VALUES ('tax', 'k', 'c', '{}',"
+				    " '2025-01-01'); PRAGMA user_version = 16",
+				    &err),
+			 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM external_records"), 1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO sources VALUES ('tax', '[\"x\", \"{key}\"]', 30,"
+				    " 5, 'now'); INSERT INTO fetch_attempts(source, key, "
+				    "started_at,"
+				    " seconds, status) VALUES ('tax', 'k', 'now', 0.1, 'timeout')",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO fetch_attempts(source, key, started_at, seconds,"
+				    " status) VALUES ('tax', 'k', 'now', 0.1, 'late')",
+				    &err),
+			 -1);
+	assert_int_equal(store_exec(st, "INSERT INTO sources VALUES ('t2', '[]', 30, 0, 'now')",
+				    &err),
+			 -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name ="
+				      " 'fetch_attempts_record'"),
+			 1);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_run_outcome_waits_for_the_lock),
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_requests),
+		cmocka_unit_test(test_migration_sources),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),
