@@ -69,6 +69,13 @@ static int source_add_cmd(struct rd_ctx *ctx, const struct rd_args *a)
 				      " --ttl DAYS [--timeout SECONDS]");
 		return RD_USAGE;
 	}
+	if (!source_name_ok(a->argv[1], strlen(a->argv[1]))) {
+		rd_err_set(&ctx->err,
+			   "source add: %s is not a source name (letters, digits, '_', '-' and"
+			   " '.'; at most %d bytes)",
+			   rd_echo(echo, a->argv[1], strlen(a->argv[1])), SOURCE_NAME_MAX);
+		return RD_USAGE;
+	}
 	if (parse_ttl(ctx, "source add", ttl, &days))
 		return RD_USAGE;
 	if (timeout && (num_parse(timeout, strlen(timeout), &secs) || !(secs > 0) ||
