@@ -37,8 +37,7 @@ wait
 EOF
 cat > src/argv.sh <<'EOF'
 #!/bin/sh
-echo "argc $#" >> args.log
-printf '[%s]\n' "$@" >> args.log
+{ printf 'argc %s:' "$#"; printf ' [%s]' "$@"; echo; } >> args.log
 echo '{"argv": "logged"}'
 EOF
 cat > src/fds.sh <<'EOF'
@@ -158,7 +157,7 @@ cmp -s before.txt after.txt && echo "records of the failing sources: as they wer
 sqlite3 d.sqlite "SELECT source, key, payload, fetched_at > '2021' FROM external_records
   WHERE source IN ('ok', 'fds', 'par') ORDER BY source, key"
 echo "--- the key as one argument; no shell"
-cat args.log
+sort args.log
 sqlite3 d.sqlite "SELECT count(*), min(payload) FROM external_records WHERE source = 'argv'"
 [ -d x ] && echo "x is still there"
 [ -e pwned ] || [ -e pwned2 ] || echo "nothing was touched"
