@@ -60,7 +60,7 @@ static int exec_vacuum(struct rd_ctx *ctx, const struct rd_args *a)
 const struct rd_cmd cmd_vacuum = {
 	.name = "vacuum",
 	.usage = "",
-	.summary = "give the space of removed rows back to the file system (Long)",
+	.summary = "give the space of removed rows back to the file system",
 	.help = "SQLite's VACUUM: the database is rewritten without its free pages, then the "
 		"write-ahead log is emptied into it, so that the file shrinks to what is in use; "
 		"it says how many bytes the database took before and after. Run it after "

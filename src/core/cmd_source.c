@@ -295,7 +295,7 @@ static const struct rd_opt refresh_opts[] = {
 const struct rd_cmd cmd_refresh = {
 	.name = "refresh",
 	.usage = "stale [--source S] [--ttl DAYS] [--jobs N]",
-	.summary = "fetch the external records older than their source's TTL again (Long)",
+	.summary = "fetch the external records older than their source's TTL again",
 	.help = "Runs each stale record's source command ('source add') with the record's key, "
 		"N at a time, each with its source's timeout (then SIGTERM, and SIGKILL a second "
 		"later, to its whole process group) and at most 1 MiB of output. A record is "
