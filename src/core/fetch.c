@@ -364,7 +364,10 @@ int fetch_run(const struct fetch_call *calls, size_t n, const struct fetch_opts 
 			struct slot *s = &slots[k];
 			if (s->used)
 				continue;
+			struct rd_buf out = s->out, errb = s->err; /* reset, kept for reuse */
 			memset(s, 0, sizeof *s);
+			s->out = out;
+			s->err = errb;
 			s->fd[0] = s->fd[1] = -1;
 			s->i = next++;
 			now_iso(s->started_at);
