@@ -139,10 +139,17 @@ test: deps
 bench: deps all
 	@bench/run.sh $(BUILD)
 
+# The sample database has the two offline sources of sample-data/sources/ (a tax office
+# and a land registry), so that `refresh stale` works in it; their path is absolute, so
+# that it works from any directory.
+SAMPLE_SOURCES = $(CURDIR)/sample-data/sources
 run: deps all
 	@if [ ! -f $(RUN_DB) ]; then \
 		echo "creating $(RUN_DB) from sample-data/"; \
-		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' || exit 1; fi
+		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' \
+			-c "source add tax_office --command '$(SAMPLE_SOURCES)/tax_office.sh {key}' --ttl 30" \
+			-c "source add land_registry --command '$(SAMPLE_SOURCES)/land_registry.sh {key}' --ttl 90" \
+			|| exit 1; fi
 	$(BIN) --db $(RUN_DB)
 
 install: all

@@ -21,6 +21,12 @@ struct cJSON;
  * The caller frees the tree with cJSON_Delete. */
 struct cJSON *jsondoc_parse(const char *text, size_t len, const char *name, struct rd_err *err);
 
+/* What is wrong with text[0..len) as an external record's payload, or NULL: it must be
+ * one JSON object as cJSON reads it (the loader's and `refresh stale`'s rule), with only
+ * white space after it. "is not valid JSON", "is not a JSON object ({...})" or "has text
+ * after its JSON object" (two objects, say). Static text. */
+const char *jsondoc_object_problem(const char *text, size_t len);
+
 /* Walking a stored, already checked document without building its tree, for documents too
  * large to hold as cJSON nodes (a scorecard of 500,000 bins): the spans of an array's
  * elements or an object's members, one at a time. */

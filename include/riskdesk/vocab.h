@@ -132,6 +132,18 @@ enum rd_request_status {
 };
 extern const struct vocab vocab_request_status;
 
+/* An attempt to fetch an external record from its source (fetch.h, source.h): only ok
+ * changes the stored record. */
+enum rd_fetch_status {
+	FETCH_OK,
+	FETCH_FAILED,
+	FETCH_TIMEOUT,
+	FETCH_MALFORMED,
+	FETCH_CANCELLED,
+	FETCH_STATUSES
+};
+extern const struct vocab vocab_fetch_status;
+
 /* A profile's decision against its cut-off (profile.h: the rule). */
 enum rd_decision { DECISION_APPROVE, DECISION_DECLINE };
 extern const struct vocab vocab_decision;

@@ -1,5 +1,5 @@
 /* snapshot [--monthly] [--from YYYY-MM] [--to YYYY-MM]; snapshots; cleanup snapshots
- * --before YYYY-MM. The engine is snapshot.c. */
+ * --before YYYY-MM (and cleanup history: cmd_retention.c). The engine is snapshot.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,12 +186,16 @@ const struct rd_cmd cmd_snapshots = {
 	.exec = exec_snapshots,
 };
 
+extern const struct rd_cmd cmd_cleanup;
+
 static int exec_cleanup(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *before = args_opt(a, "before");
 	int month, rc;
-	if (strcmp(a->argv[0], "snapshots") != 0 || !before) {
-		rd_err_set(&ctx->err, "usage: cleanup snapshots --before YYYY-MM");
+	if (strcmp(a->argv[0], "history") == 0)
+		return cmd_cleanup_history(ctx, a);
+	if (strcmp(a->argv[0], "snapshots") != 0 || !before || args_opt(a, "older-than")) {
+		rd_err_set(&ctx->err, "usage: cleanup %s", cmd_cleanup.usage);
 		return RD_USAGE;
 	}
 	if ((rc = month_opt(ctx, "cleanup", "before", before, &month)) != RD_OK)
@@ -215,23 +219,32 @@ out:
 }
 
 static const struct rd_opt cleanup_opts[] = {
-	{"before", "YYYY-MM", "remove the months before this one"},
+	{"before", "YYYY-MM", "snapshots: remove the months before this one"},
+	{"older-than", "DAYS", "history: remove what is older than this many days"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_cleanup = {
 	.name = "cleanup",
-	.usage = "snapshots --before YYYY-MM",
-	.summary = "remove the monthly snapshots before a month (audited)",
-	.help = "Removes the snapshots (their rows and their summary) of every month before "
-		"--before, in one transaction; a run and an audit row record it.",
+	.usage = "snapshots --before YYYY-MM | history --older-than DAYS",
+	.summary = "remove old snapshots, or score history and decided requests past retention "
+		   "(audited)",
+	.help = "'snapshots' removes the snapshots (their rows and their summary) of every month "
+		"before --before. 'history' removes what is older than --older-than days from "
+		"now: the score history (each customer's latest score stays, however old), the "
+		"credit requests approved or declined before then (by the day riskdesk decided "
+		"them, else the day they were made; referred and pending ones wait for a decision "
+		"and stay), and the fetch attempts of 'refresh stale'; it says how many of each. "
+		"Either runs in one transaction, which a run and an audit row record. 'vacuum' "
+		"then gives the space back.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,
 	.opts = cleanup_opts,
 	.args = (const struct rd_arg[]){{.at = 0,
 					 .values = {.type = RD_ARG_WORD,
-						    .words = (const char *const[]){"snapshots",
+						    .words = (const char *const[]){"history",
+										   "snapshots",
 										   NULL}}},
 					RD_ARGS_END},
 	.exec = exec_cleanup,

@@ -42,6 +42,8 @@ int cmd_export_check(struct rd_ctx *ctx, const char *what, const char *path);
  * count in *rows. 0, or -1 with ctx->err prefixed by what (the command). */
 int cmd_export_rows(struct rd_ctx *ctx, const char *what, sqlite3_stmt *s, const char *path,
 		    int64_t *rows);
+/* cleanup history --older-than DAYS (cmd_retention.c). */
+int cmd_cleanup_history(struct rd_ctx *ctx, const struct rd_args *a);
 /* select ID, and show ID in the console: checks that the customer exists, then the
  * console's select hook (show: its profile comes forward); batch: says it is console only. */
 int cmd_console_select(struct rd_ctx *ctx, const char *id, int show);

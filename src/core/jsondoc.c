@@ -449,3 +449,20 @@ int jsondoc_string(struct jsondoc_span v, struct rd_buf *out)
 	cJSON_Delete(s);
 	return rc;
 }
+
+const char *jsondoc_object_problem(const char *s, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	const char *why = NULL;
+	if (!j)
+		why = "is not valid JSON";
+	else if (!cJSON_IsObject(j))
+		why = "is not a JSON object ({...})";
+	else
+		for (; end && end < s + len && !why; end++)
+			if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
+				why = "has text after its JSON object";
+	cJSON_Delete(j);
+	return why;
+}

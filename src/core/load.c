@@ -20,14 +20,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "load_internal.h"
 #include "riskdesk/afile.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
+#include "riskdesk/jsondoc.h"
 #include "riskdesk/mapping.h"
 #include "riskdesk/sink.h"
+#include "riskdesk/source.h"
 #include "riskdesk/stale.h"
 #include "riskdesk/vocab.h"
 
@@ -83,37 +83,6 @@ static int months_parse(const char *s, size_t len)
 		v = v * 10 + (s[i] - '0');
 	}
 	return v >= 1 && v <= LOAD_MONTHS_MAX ? v : -1;
-}
-
-static int source_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > LOAD_SOURCE_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
-/* What is wrong with a JSON object's text, or NULL. Parsed whole: nothing may follow it. */
-static const char *json_object_problem(const char *s, size_t len)
-{
-	const char *end = NULL;
-	cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
-	const char *why = NULL;
-	if (!j)
-		why = "is not valid JSON";
-	else if (!cJSON_IsObject(j))
-		why = "is not a JSON object ({...})";
-	else
-		for (; end && end < s + len && !why; end++)
-			if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
-				why = "has text after its JSON object";
-	cJSON_Delete(j);
-	return why;
 }
 
 /* Checks slot k of the current row and keeps its parsed value. */
@@ -197,17 +166,17 @@ static void check_slot(struct load_in *in, int k)
 		}
 		break;
 	case VT_JSON: {
-		const char *why = json_object_problem(v->s, v->len);
+		const char *why = jsondoc_object_problem(v->s, v->len);
 		if (why)
 			load_row_error(in, label, "%s %s", rd_echo(sh, v->s, v->len), why);
 		break;
 	}
 	case VT_SOURCE:
-		if (!source_ok(v->s, v->len))
+		if (!source_name_ok(v->s, v->len))
 			load_row_error(in, label,
 				       "%s is not a source name (letters, digits, '_', '-'"
 				       " and '.'; at most %d bytes)",
-				       rd_echo(sh, v->s, v->len), LOAD_SOURCE_MAX);
+				       rd_echo(sh, v->s, v->len), SOURCE_NAME_MAX);
 		break;
 	}
 }

@@ -106,7 +106,6 @@ enum load_vtype {
 };
 
 #define LOAD_MONTHS_MAX 1200 /* a longer term (a hundred years) is a typo */
-#define LOAD_SOURCE_MAX 64   /* bytes of a source's name */
 
 struct load_fdef {
 	const char *name;     /* canonical column */

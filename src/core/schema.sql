@@ -273,6 +273,33 @@ CREATE TABLE decisions (
 );
 CREATE INDEX decisions_request ON decisions(request_id, id);
 
+-- The sources external records are fetched from (schema 18; source.h): the command that
+-- prints one record's payload for a key. argv is its words as a JSON array of strings,
+-- split once by `source add`; `refresh stale` runs it without a shell, a word's {key}
+-- replaced by the record's key (the key stays inside that one argument, whatever it holds).
+CREATE TABLE sources (
+  name        TEXT PRIMARY KEY,             -- external_records.source
+  argv        TEXT NOT NULL,                -- JSON array: ["sh", "tax.sh", "--id", "{key}"]
+  ttl_days    INTEGER NOT NULL CHECK (ttl_days >= 0), -- a record older than this is stale
+  timeout     REAL NOT NULL CHECK (timeout > 0),      -- seconds a call may take
+  created_at  TEXT NOT NULL
+);
+
+-- Every call `refresh stale` made (schema 18), whatever came of it: only an ok one changed
+-- the record. message: why it failed and what the command wrote on stderr (cut).
+CREATE TABLE fetch_attempts (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER REFERENCES runs(id),
+  source      TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  started_at  TEXT NOT NULL,
+  seconds     REAL NOT NULL,
+  status      TEXT NOT NULL
+              CHECK (status IN ('ok', 'failed', 'timeout', 'malformed', 'cancelled')),
+  message     TEXT
+);
+CREATE INDEX fetch_attempts_record ON fetch_attempts(source, key, id);
+
 -- A trained model's inputs besides the built-in features (schema 16): every attribute
 -- value, and each customer's kind as the input 'kind' (vocab.h: KIND_INPUT). Read only
 -- for models that take kind; the others read customer_attributes.

@@ -581,6 +581,22 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	 * embedded (the store knows nothing of policies). */
 	if (version < 17 && seed_policy(st, err))
 		goto fail;
+	/* 17 -> 18: external sources and every fetch from them (issue 13, items 5 and 7).
+	 * (Schema 17 is the policy's, made on another branch at the same time.) */
+	if (version >= 1 && version < 18 &&
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, argv TEXT NOT"
+		       " NULL, ttl_days INTEGER NOT NULL CHECK (ttl_days >= 0), timeout REAL NOT"
+		       " NULL CHECK (timeout > 0), created_at TEXT NOT NULL);"
+		       " CREATE TABLE IF NOT EXISTS fetch_attempts (id INTEGER PRIMARY KEY, run_id"
+		       " INTEGER REFERENCES runs(id), source TEXT NOT NULL, key TEXT NOT NULL,"
+		       " started_at TEXT NOT NULL, seconds REAL NOT NULL, status TEXT NOT NULL"
+		       " CHECK (status IN ('ok', 'failed', 'timeout', 'malformed', 'cancelled')),"
+		       " message TEXT);"
+		       " CREATE INDEX IF NOT EXISTS fetch_attempts_record ON fetch_attempts(source,"
+		       " key, id);",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -116,6 +116,15 @@ static const struct vocab_word request_status_words[REQUEST_STATUSES] = {
 };
 const struct vocab vocab_request_status = VOCAB("request status", request_status_words);
 
+static const struct vocab_word fetch_status_words[FETCH_STATUSES] = {
+	{"ok", "the record was replaced by what the source printed"},
+	{"failed", "the command could not run, exited non-zero, was killed or printed too much"},
+	{"timeout", "no answer within the source's timeout (killed)"},
+	{"malformed", "printed something other than exactly one JSON object"},
+	{"cancelled", "stopped when asked"},
+};
+const struct vocab vocab_fetch_status = VOCAB("fetch status", fetch_status_words);
+
 static const struct vocab_word decision_words[] = {
 	{"approve", "PD below the cut-off"},
 	{"decline", "PD at or above the cut-off"},

@@ -110,9 +110,9 @@ static void test_commands(void **state)
 	check(NULL, "he", "help");
 	check(NULL, "hist", "history");
 	check(NULL, "ex", "exit|export");
-	check(NULL, "  r", "recompute|rescore|retire|rules|runs");
+	check(NULL, "  r", "recompute|refresh|rescore|retire|rules|runs");
 	check(NULL, "  rec", "recompute");
-	check(NULL, "  re", "recompute|rescore|retire");
+	check(NULL, "  re", "recompute|refresh|rescore|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
 	assert_non_null(
@@ -159,13 +159,20 @@ static void test_subcommands(void **state)
 	check(NULL, "list where ba", "band");
 	check(NULL, "list limit ", "");
 	check(NULL, "list limit 5 sort pd desc ", "where");
+	check(NULL, "source ", "add|attempts|list|remove");
+	check(NULL, "source add x --", "--command|--limit|--timeout|--ttl");
+	check(NULL, "refresh ", "stale");
+	check(NULL, "refresh stale --", "--jobs|--source|--ttl");
+	check(NULL, "cleanup ", "history|snapshots");
+	check(NULL, "cleanup history --o", "--older-than");
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ",
 	      "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|"
-	      "model|models|pane|policy|promote|quit|recompute|rescore|retire|rules|"
-	      "runs|score|search|select|set|show|snapshot|snapshots|sort|status|theme|train|zoom");
+	      "model|models|pane|policy|promote|quit|recompute|refresh|rescore|retire|rules|"
+	      "runs|score|search|select|set|show|snapshot|snapshots|sort|source|status|theme|train|"
+	      "vacuum|zoom");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */
 	check(NULL, "sort ",
@@ -185,7 +192,6 @@ static void test_subcommands(void **state)
 	check(NULL, "label ", "clear|proxy");
 	check(NULL, "label proxy --c", "--clusters");
 	check(NULL, "drift --by ", "month");
-	check(NULL, "cleanup ", "snapshots");
 	check(NULL, "snapshot --", "--from|--monthly|--to");
 	check(NULL, "train x --algo ", "logit|rf|scorecard|xgb");
 	check(NULL, "train x --segment e", "existing");

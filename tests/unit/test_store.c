@@ -9,10 +9,26 @@
 #include "riskdesk/journal.h"
 
 static const char *const tables[] = {
-	"customers",       "attributes",      "customer_attributes", "orders",        "payments",
-	"outcomes",        "models",          "credit_profiles",     "score_history", "runs",
-	"audit",           "credit_requests", "external_records",    "meta",          "model_oof",
-	"snapshot_counts", "policies",        "decisions",
+	"customers",
+	"attributes",
+	"customer_attributes",
+	"orders",
+	"payments",
+	"outcomes",
+	"models",
+	"credit_profiles",
+	"score_history",
+	"runs",
+	"audit",
+	"credit_requests",
+	"external_records",
+	"meta",
+	"model_oof",
+	"snapshot_counts",
+	"policies",
+	"decisions",
+	"sources",
+	"fetch_attempts",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
@@ -1009,7 +1025,8 @@ static void test_migration_requests(void **state)
 /* A version 16 database: no policies, no decisions, requests without PD, band, rules and
  * decision row. */
 #define V16_UNDO                                                                                   \
-	"DROP TABLE decisions; DROP TABLE policies;"                                               \
+	"DROP TABLE fetch_attempts; DROP TABLE sources;"                                           \
+	" DROP TABLE decisions; DROP TABLE policies;"                                              \
 	" ALTER TABLE credit_requests DROP COLUMN decision_id;"                                    \
 	" ALTER TABLE credit_requests DROP COLUMN rules;"                                          \
 	" ALTER TABLE credit_requests DROP COLUMN band;"                                           \
@@ -1087,6 +1104,51 @@ static void test_migration_policy(void **state)
 	unlink(path);
 }
 
+/* Schema 17 -> 18: the sources and their fetch attempts come, with their checks and index;
+ * what was there stays. */
+static void test_migration_sources(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig18.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st,
+				    "DROP TABLE fetch_attempts; DROP TABLE sources;"
+				    " INSERT INTO customers(id) VALUES ('c');"
+				    " INSERT INTO external_records VALUES ('tax', 'k', 'c', '{}',"
+				    " '2025-01-01'); PRAGMA user_version = 17",
+				    &err),
+			 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM external_records"), 1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO sources VALUES ('tax', '[\"x\", \"{key}\"]', 30,"
+				    " 5, 'now'); INSERT INTO fetch_attempts(source, key, "
+				    "started_at,"
+				    " seconds, status) VALUES ('tax', 'k', 'now', 0.1, 'timeout')",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO fetch_attempts(source, key, started_at, seconds,"
+				    " status) VALUES ('tax', 'k', 'now', 0.1, 'late')",
+				    &err),
+			 -1);
+	assert_int_equal(store_exec(st, "INSERT INTO sources VALUES ('t2', '[]', 30, 0, 'now')",
+				    &err),
+			 -1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name ="
+				      " 'fetch_attempts_record'"),
+			 1);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1103,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_migration_runs),
 		cmocka_unit_test(test_migration_requests),
 		cmocka_unit_test(test_migration_policy),
+		cmocka_unit_test(test_migration_sources),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),
