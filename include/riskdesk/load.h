@@ -67,6 +67,10 @@ int load_column_index(const char *table, const char *column);
 int load_read(const struct rd_job *job, const char *table, const char *path,
 	      const struct load_opts *opts, load_visit visit, void *ud, struct rd_err *err);
 
+/* A loan term as the loader reads it: a whole number of months written as digits, 1 to
+ * 1200; -1 otherwise. */
+int load_months_parse(const char *s, size_t len);
+
 /* Loads the files of load_table_names found in dir (TABLE.csv, .json or .ndjson) in that
  * order, all in one transaction. reports has room for LOAD_TABLES; *nreports is set (0
  * on failure). map_path must be NULL. */

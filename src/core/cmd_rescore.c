@@ -1,6 +1,7 @@
 /* rescore pending [--limit N]: decide the pending credit requests through the serving policy
- * and write the decisions, in one transaction; score --request FILE [--out FILE]: the same
- * decisions for the requests of a file, written nowhere in the store (decide.h). */
+ * and write the decisions, in one transaction; score --request FILE [--out FILE], or score
+ * --customer ID --amount A --term N: the same decisions for the requests of a file or one
+ * application typed at the prompt, written nowhere in the store (decide.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,68 @@ static int score_visit(void *ud, const struct decide_request *req, const struct 
 	return 0;
 }
 
+/* One option of an application typed at the prompt: a number the loader would take in that
+ * column (positive: the amount asked for; else >= 0), NaN when optional and not given. */
+static int prompt_amount(struct rd_ctx *ctx, const struct rd_args *a, const char *opt, int required,
+			 int positive, double *out)
+{
+	const char *v = args_opt(a, opt);
+	*out = NAN;
+	if (!v) {
+		if (required)
+			rd_err_set(&ctx->err, "score: --%s is required with --customer", opt);
+		return required ? -1 : 0;
+	}
+	char shown[RD_ECHO_SIZE];
+	if (num_parse(v, strlen(v), out))
+		rd_err_set(&ctx->err, "score: --%s: %s is not a number", opt,
+			   rd_echo(shown, v, strlen(v)));
+	else if (positive ? !(*out > 0) : *out < 0)
+		rd_err_set(&ctx->err, "score: --%s: %s is not %s", opt,
+			   rd_echo(shown, v, strlen(v)),
+			   positive ? "positive (an amount asked for is > 0)" : "an amount >= 0");
+	else
+		return 0;
+	return -1;
+}
+
+/* score --customer ID --amount A --term N [--income Y] [--debt D]: one application, checked as
+ * `load credit_requests` checks a row, with the id "prompt". */
+static int request_from_prompt(struct rd_ctx *ctx, const struct rd_args *a, struct requests *q)
+{
+	const char *customer = args_opt(a, "customer"), *term = args_opt(a, "term");
+	struct policy_application app = {0};
+	char shown[RD_ECHO_SIZE];
+	if (prompt_amount(ctx, a, "amount", 1, 1, &app.amount))
+		return -1;
+	if (!term) {
+		rd_err_set(&ctx->err, "score: --term is required with --customer");
+		return -1;
+	}
+	if ((app.term_months = load_months_parse(term, strlen(term))) < 0) {
+		rd_err_set(&ctx->err,
+			   "score: --term: %s is not a whole number of months from 1 to 1200",
+			   rd_echo(shown, term, strlen(term)));
+		return -1;
+	}
+	if (prompt_amount(ctx, a, "income", 0, 0, &app.yearly_income) ||
+	    prompt_amount(ctx, a, "debt", 0, 0, &app.existing_debt))
+		return -1;
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store, "SELECT 1 FROM customers WHERE id = ?1", &s, &ctx->err))
+		return -1;
+	sqlite3_bind_text(s, 1, customer, -1, SQLITE_STATIC);
+	int known = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (!known) {
+		rd_err_set(&ctx->err, "score: --customer: unknown customer %s",
+			   rd_echo(shown, customer, strlen(customer)));
+		return -1;
+	}
+	requests_add(q, "prompt", strlen("prompt"), customer, strlen(customer), &app);
+	return 0;
+}
+
 static int exec_score(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *path = args_opt(a, "request"), *out = args_opt(a, "out");
@@ -356,10 +419,20 @@ static int exec_score(struct rd_ctx *ctx, const struct rd_args *a)
 	sqlite3_stmt *sel = NULL;
 	int64_t as_of_day;
 	int status = RD_FAILED;
-	if (!path) {
-		rd_err_set(&ctx->err, "usage: score --request FILE [--out FILE] [--as-of DATE]");
+	const char *customer = args_opt(a, "customer");
+	if (!path == !customer) {
+		rd_err_set(&ctx->err,
+			   "usage: score --request FILE | --customer ID --amount A --term N"
+			   " [--income Y] [--debt D]; [--out FILE] [--as-of DATE]");
 		return RD_USAGE;
 	}
+	static const char *const prompt_only[] = {"amount", "term", "income", "debt"};
+	for (int k = 0; path && k < 4; k++)
+		if (args_opt(a, prompt_only[k])) {
+			rd_err_set(&ctx->err, "score: --%s goes with --customer, not --request",
+				   prompt_only[k]);
+			return RD_USAGE;
+		}
 	if (out && cmd_export_check(ctx, "score", out))
 		return RD_USAGE;
 	static const char *const cols[] = {"id",          "customer_id",   "amount",
@@ -370,7 +443,8 @@ static int exec_score(struct rd_ctx *ctx, const struct rd_args *a)
 	struct load_opts opts = {0};
 	/* The file is hostile until read whole and checked, as `load credit_requests` checks it;
 	 * nothing is decided before. */
-	if (load_read(&job, "credit_requests", path, &opts, file_visit, &f, &ctx->err))
+	if (customer ? request_from_prompt(ctx, a, &f.q)
+		     : load_read(&job, "credit_requests", path, &opts, file_visit, &f, &ctx->err))
 		goto out;
 	requests_done(&f.q);
 	if (as_of_of(ctx, a, &as_of_day) || !(d = decider_new(ctx->store, &ctx->err)))
@@ -415,8 +489,9 @@ static int exec_score(struct rd_ctx *ctx, const struct rd_args *a)
 				  &sel, &ctx->err) ||
 		    cmd_export_rows(ctx, "score", sel, out, &rows))
 			goto out;
-		sink_message(ctx->out, "scored %lld requests into %s (policy v%d, as of %s)",
-			     (long long)rows, out, decider_policy_version(d), day);
+		sink_message(ctx->out, "scored %lld request%s into %s (policy v%d, as of %s)",
+			     (long long)rows, rows == 1 ? "" : "s", out, decider_policy_version(d),
+			     day);
 	} else {
 		if (store_prepare(
 			    ctx->store,
@@ -431,8 +506,9 @@ static int exec_score(struct rd_ctx *ctx, const struct rd_args *a)
 		if (cmd_emit_rows(ctx, sel, "decisions", kinds))
 			goto out;
 		sink_message(ctx->out,
-			     "scored %lld requests (policy v%d, as of %s); nothing stored",
-			     (long long)f.q.n, decider_policy_version(d), day);
+			     "scored %lld request%s (policy v%d, as of %s); nothing stored",
+			     (long long)f.q.n, f.q.n == 1 ? "" : "s", decider_policy_version(d),
+			     day);
 	}
 	if (sc.undecided)
 		sink_message(ctx->out, "%lld not scored: their customers were created after %s",
@@ -453,6 +529,11 @@ out:
 static const struct rd_opt score_opts[] = {
 	{"request", "FILE",
 	 "the requests to decide: CSV, JSON or NDJSON with credit_requests' columns"},
+	{"customer", "ID", "instead of a file: one application of this customer, typed here"},
+	{"amount", "A", "with --customer: the amount asked for (> 0)"},
+	{"term", "N", "with --customer: the term in months (1 to 1200)"},
+	{"income", "Y", "with --customer: the yearly income declared (>= 0)"},
+	{"debt", "D", "with --customer: the existing debt declared (>= 0)"},
 	{"out", "FILE", "write the decisions to FILE (.csv, .json or .ndjson) instead"},
 	{"as-of", "DATE", "compute the applicants' features from the events on or before DATE"},
 	{NULL, NULL, NULL},
@@ -460,14 +541,17 @@ static const struct rd_opt score_opts[] = {
 
 static const struct rd_arg score_args[] = {
 	{.opt = "request", .values = {.type = RD_ARG_FILE}},
+	{.opt = "customer", .values = {.type = RD_ARG_CUSTOMER}},
 	{.opt = "out", .values = {.type = RD_ARG_FILE}},
 	RD_ARGS_END,
 };
 
 const struct rd_cmd cmd_score = {
 	.name = "score",
-	.usage = "--request FILE [--out FILE] [--as-of DATE]",
-	.summary = "decide the credit requests of a file through the policy; nothing is stored",
+	.usage = "--request FILE | --customer ID --amount A --term N [--income Y] [--debt D];"
+		 " [--out FILE] [--as-of DATE]",
+	.summary = "decide credit requests (a file's, or one typed) through the policy; nothing is "
+		   "stored",
 	.help = "Reads FILE as 'load credit_requests' would (CSV, JSON or NDJSON; every row "
 		"checked, the customers must be in the store; one bad row and nothing is scored), "
 		"and decides each request exactly as 'rescore pending' would — the applicant's "
@@ -475,7 +559,11 @@ const struct rd_cmd cmd_score = {
 		"without writing anything to the store: the batch prediction applicant-facing "
 		"systems ask for. The decisions go to the screen (decision, score, band, PD, "
 		"dti, pti, lti and the rules that fired), or with --out to a file written whole "
-		"with the cut-off, model, reasons and rules in full.",
+		"with the cut-off, model, reasons and rules in full. With --customer instead of "
+		"--request, one application typed at the prompt (amount, term in months, and the "
+		"yearly income and existing debt when declared: without them the policy's income "
+		"rules see them missing) is checked as the loader checks a row and decided the "
+		"same way, as request 'prompt'.",
 	.min_args = 0,
 	.max_args = 0,
 	.flags = CMD_LONG, /* a big file: progress, and Ctrl-C stops it */

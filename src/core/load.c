@@ -72,7 +72,7 @@ static int flag_parse(const char *s, size_t len)
 
 /* A whole number of months, 1 to LOAD_MONTHS_MAX, written as digits (a JSON number
  * arrives as its text); -1 otherwise. */
-static int months_parse(const char *s, size_t len)
+int load_months_parse(const char *s, size_t len)
 {
 	int v = 0;
 	if (len == 0 || len > 4)
@@ -153,7 +153,7 @@ static void check_slot(struct load_in *in, int k)
 				       rd_echo(sh, v->s, v->len));
 		break;
 	case VT_MONTHS:
-		if ((in->code[k] = months_parse(v->s, v->len)) < 0)
+		if ((in->code[k] = load_months_parse(v->s, v->len)) < 0)
 			load_row_error(in, label, "%s is not a whole number of months from 1 to %d",
 				       rd_echo(sh, v->s, v->len), LOAD_MONTHS_MAX);
 		break;

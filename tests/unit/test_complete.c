@@ -147,7 +147,8 @@ static void test_subcommands(void **state)
 	check(NULL, "policy ", "export|import");
 	check(NULL, "rescore ", "pending");
 	check(NULL, "rescore pending --", "--as-of|--limit");
-	check(NULL, "score --", "--as-of|--out|--request");
+	check(NULL, "score --",
+	      "--amount|--as-of|--customer|--debt|--income|--out|--request|--term");
 	check(NULL, "export ", "customers|drift|history|profiles");
 	check(NULL, "export h", "history");
 	check(NULL, "list ", "limit|sort|where");

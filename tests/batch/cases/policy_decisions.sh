@@ -135,3 +135,26 @@ printf '%s\n' 'id,customer_id,amount,term_months,created_at' 'X1,C0001,5000,24,2
 	'X2,C9999,5000,24,2025-06-01' 'X3,C0001,-5,24,2025-06-01' > bad.csv
 $RISKDESK --db d.sqlite -c 'score --request bad.csv'; echo "exit $?"
 $RISKDESK --db d.sqlite -c 'score --request pending.csv --out scored.txt'; echo "exit $?"
+echo "--- one application typed at the prompt: the stored decision of the same request"
+set -- $(sqlite3 -separator ' ' d.sqlite "SELECT id, customer_id, amount, term_months,
+  yearly_income, existing_debt FROM credit_requests WHERE id GLOB 'Q*' AND decision_id IS NOT NULL
+  ORDER BY id LIMIT 1")
+$RISKDESK --db d.sqlite -c "score --customer $2 --amount $3 --term $4 --income $5 --debt $6 --out prompt.json" > /dev/null
+sqlite3 d.sqlite "SELECT 'typed as $1', s.value ->> 'request', s.value ->> 'decision' = r.status
+    AND s.value ->> 'score' = r.score AND s.value ->> 'pd' = r.pd
+    AND json(s.value -> 'rules') = r.rules
+  FROM json_each(readfile('prompt.json')) s JOIN credit_requests r ON r.id = '$1'"
+echo "--- without income and debt (the sample always declares them): as the same row in a file, referred for it"
+printf '%s\n' 'id,customer_id,amount,term_months,created_at' "prompt,$2,$3,$4,2025-06-01" > noincome.csv
+$RISKDESK --db d.sqlite -c "score --request noincome.csv --out file.json" > /dev/null
+$RISKDESK --db d.sqlite -c "score --customer $2 --amount $3 --term $4 --out prompt.json" > /dev/null
+sqlite3 d.sqlite "SELECT 'typed = file', p.value ->> 'decision', p.value = f.value,
+    p.value -> 'rules' LIKE '%REF-INCOME%'
+  FROM json_each(readfile('prompt.json')) p, json_each(readfile('file.json')) f"
+sqlite3 d.sqlite .dump | md5sum > before.md5
+for bad in '--customer C0001 --amount 0 --term 12' '--customer C0001 --amount 10 --term 12.5' \
+	'--customer C9999 --amount 10 --term 12' '--customer C0001 --term 12' \
+	'--customer C0001 --amount 10 --term 12 --debt -1' '--request few.csv --amount 10'; do
+	$RISKDESK --db d.sqlite -c "score $bad"; echo "exit $?"
+done
+sqlite3 d.sqlite .dump | md5sum | cmp -s - before.md5 && echo "the store is unchanged"
