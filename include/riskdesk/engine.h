@@ -61,6 +61,11 @@ struct engine_result {
  * are the weighted points lost; with none, the rules model scores. 0 or -1. */
 int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		       const double *features, struct engine_result *out, struct rd_err *err);
+/* What-if: every customer this engine scores from now on has attribute name = value (its
+ * number too when value reads as one; "" is missing). 0, or -1 when no serving model takes
+ * that attribute (it would change nothing). */
+int engine_override_attribute(struct rd_engine *e, const char *name, const char *value);
+
 /* Whether a trained champion serves some segment (then batches are worth making). */
 int engine_has_trained(const struct rd_engine *e);
 

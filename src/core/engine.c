@@ -33,6 +33,14 @@ struct rd_engine {
 	sqlite3_stmt *kind;     /* one customer's kind, when by_kind */
 	struct rd_score *parts; /* the last batch's component scores (engine_component.detail) */
 	size_t nparts;
+	struct engine_override *overrides; /* what-if: attributes every customer is given */
+	int noverrides;
+};
+
+struct engine_override {
+	int slot;
+	char *text; /* NULL: missing */
+	double num; /* NaN unless the text reads as a number */
 };
 
 static int load_rules(struct rd_engine *e, struct rd_err *err)
@@ -178,6 +186,9 @@ void engine_free(struct rd_engine *e)
 	}
 	free(e->champ);
 	free(e->parts);
+	for (int i = 0; i < e->noverrides; i++)
+		free(e->overrides[i].text);
+	free(e->overrides);
 	free(e->rules_name);
 	strmap_free(e->slots);
 	sqlite3_finalize(e->attrs);
@@ -232,7 +243,28 @@ static int read_attrs(struct rd_engine *e, size_t n, const char *const *ids, str
 		sqlite3_reset(e->attrs);
 		if (rc != SQLITE_DONE)
 			return store_fail(e->st, err, "reading attributes");
+		for (int k = 0; k < e->noverrides; k++) {
+			size_t cell = i * (size_t)e->nslots + (size_t)e->overrides[k].slot;
+			free(a->text[cell]);
+			a->text[cell] = e->overrides[k].text ? rd_strdup(e->overrides[k].text)
+							     : NULL;
+			a->num[cell] = e->overrides[k].num;
+		}
 	}
+	return 0;
+}
+
+int engine_override_attribute(struct rd_engine *e, const char *name, const char *value)
+{
+	int64_t slot = strmap_get(e->slots, name, strlen(name));
+	if (slot < 0)
+		return -1;
+	e->overrides = rd_realloc(e->overrides, (size_t)(e->noverrides + 1) * sizeof *e->overrides);
+	struct engine_override *o = &e->overrides[e->noverrides++];
+	o->slot = (int)slot;
+	o->text = value && *value ? rd_strdup(value) : NULL; /* empty is missing, as loaded */
+	if (!o->text || num_parse(value, strlen(value), &o->num))
+		o->num = NAN;
 	return 0;
 }
 
