@@ -193,8 +193,15 @@ struct rd_cmd {
 	/* Subcommands (first argument) that write, for a command that otherwise only reads:
 	 * `rules import`. NULL-terminated; may be NULL. */
 	const char *const *writing_subcommands;
+	/* Options (without the dashes) whose presence makes the command write, as a
+	 * writing subcommand does (`strategy NAME --cutoff SCORE`); NULL-terminated, or NULL. */
+	const char *const *writing_options;
 	int (*exec)(struct rd_ctx *ctx, const struct rd_args *args);
 };
+
+/* Whether a command line split into argv (argv[0] the command's name) changes the
+ * database: a writing command, subcommand or option, as cmd_run_line will judge it. */
+int cmd_line_writes(const struct rd_cmd *cmd, int argc, const char *const *argv);
 
 /* The table, terminated by NULL. */
 extern const struct rd_cmd *const rd_commands[];

@@ -265,8 +265,14 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 		goto out;
 	}
 	unsigned flags = cmd->flags;
+	const char *sub = NULL; /* the writing subcommand: the run's kind has it */
 	for (const char *const *w = cmd->writing_subcommands; w && *w && args.argc > 0; w++)
-		if (strcmp(*w, args.argv[0]) == 0)
+		if (strcmp(*w, args.argv[0]) == 0) {
+			flags |= CMD_WRITES;
+			sub = args.argv[0];
+		}
+	for (const char *const *w = cmd->writing_options; w && *w; w++)
+		if (args_opt(&args, *w))
 			flags |= CMD_WRITES;
 	if ((flags & CMD_WRITES) && store_readonly(ctx->store)) {
 		rd_err_set(&ctx->err,
@@ -286,8 +292,7 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	int began = 1;
 	if (flags & CMD_WRITES) {
 		char kind[64];
-		snprintf(kind, sizeof kind, "%s%s%s", cmd->name, flags != cmd->flags ? " " : "",
-			 flags != cmd->flags ? args.argv[0] : "");
+		snprintf(kind, sizeof kind, "%s%s%s", cmd->name, sub ? " " : "", sub ? sub : "");
 		began = run_enter(ctx, &run, kind, &ctx->err) != NULL;
 	}
 	status = began ? cmd->exec(ctx, &args) : RD_FAILED;
@@ -323,4 +328,19 @@ out:
 	free(end);
 	cmd_argv_free(argv);
 	return status;
+}
+
+int cmd_line_writes(const struct rd_cmd *cmd, int argc, const char *const *argv)
+{
+	int writes = cmd && (cmd->flags & CMD_WRITES);
+	for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
+		writes |= strcmp(*w, argv[1]) == 0; /* `drift baseline`, `rules import` */
+	for (const char *const *w = cmd ? cmd->writing_options : NULL; w && *w; w++)
+		for (int i = 1; i < argc; i++) {
+			size_t len = strlen(*w);
+			writes |= strncmp(argv[i], "--", 2) == 0 &&
+				  strncmp(argv[i] + 2, *w, len) == 0 &&
+				  (argv[i][2 + len] == '\0' || argv[i][2 + len] == '=');
+		}
+	return writes;
 }

@@ -920,15 +920,6 @@ void tui_run_words(struct tui *t, int argc, const char *const *argv)
 	free(line);
 }
 
-/* Whether line (cmd's, split into argv) changes the database. */
-static int line_writes(const struct rd_cmd *cmd, int argc, char **argv)
-{
-	int writes = cmd && (cmd->flags & CMD_WRITES);
-	for (const char *const *w = cmd ? cmd->writing_subcommands : NULL; w && *w && argc > 1; w++)
-		writes |= strcmp(*w, argv[1]) == 0; /* `drift baseline`, `rules import` */
-	return writes;
-}
-
 void tui_run(struct tui *t, const char *line)
 {
 	int argc;
@@ -944,7 +935,7 @@ void tui_run(struct tui *t, const char *line)
 	}
 	const struct rd_cmd *cmd = cmd_find(argv[0]);
 	int long_work = cmd && (cmd->flags & CMD_LONG);
-	if (t->job && !long_work && line_writes(cmd, argc, argv)) {
+	if (t->job && !long_work && cmd_line_writes(cmd, argc, (const char *const *)argv)) {
 		/* It would wait for the job's lock with the console frozen: say so instead. */
 		tui_status(t, 1, "%s: waits until \"%s\" ends (Ctrl-C or :cancel stops it)",
 			   argv[0], job_line(t));
@@ -1007,7 +998,7 @@ void tui_finish(struct tui *t, const char *line, int status, const char *error, 
 		if (out && *out)
 			tui_status(t, 0, "%s", out);
 	} else {
-		int writes = line_writes(cmd, argc, argv);
+		int writes = cmd_line_writes(cmd, argc, (const char *const *)argv);
 		char *nl = out ? strchr(out, '\n') : NULL;
 		int multi = nl && nl[1];
 		if (out && *out) {
