@@ -8,6 +8,38 @@
 #include "riskdesk/vocab.h"
 #include "riskdesk/xgb.h"
 
+/* Whether a line writes: the command, a writing subcommand, or a writing option in either
+ * spelling (`--cutoff 600`, `--cutoff=600`); a look-alike option does not. */
+static void test_line_writes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int writes;
+	} cases[] = {
+		{"strategy sc", 0},
+		{"strategy sc --step 5", 0},
+		{"strategy sc --cutoff 600", 1},
+		{"strategy sc --cutoff=600", 1},
+		{"strategy sc --cutoffs 600", 0},
+		{"rules export x.json", 0},
+		{"rules import x.json", 1},
+		{"recompute all", 1},
+		{"show C0001", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int argc;
+		char **argv;
+		struct rd_err err = {{0}};
+		assert_int_equal(cmd_split(cases[i].line, &argc, &argv, &err), 0);
+		const struct rd_cmd *cmd = cmd_find(argv[0]);
+		assert_non_null(cmd);
+		if (cmd_line_writes(cmd, argc, (const char *const *)argv) != cases[i].writes)
+			fail_msg("%s: writes should be %d", cases[i].line, cases[i].writes);
+		cmd_argv_free(argv);
+	}
+}
+
 static void test_split(void **state)
 {
 	(void)state;
@@ -572,11 +604,17 @@ static void test_help_matches_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split),           cmocka_unit_test(test_table),
-		cmocka_unit_test(test_usage_errors),    cmocka_unit_test(test_audit_and_read_only),
-		cmocka_unit_test(test_join_round_trip), cmocka_unit_test(test_recompute_id_is_data),
-		cmocka_unit_test(test_long_values_cut), cmocka_unit_test(test_console_hooks),
-		cmocka_unit_test(test_key_bindings),    cmocka_unit_test(test_help_matches_code),
+		cmocka_unit_test(test_line_writes),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_audit_and_read_only),
+		cmocka_unit_test(test_join_round_trip),
+		cmocka_unit_test(test_recompute_id_is_data),
+		cmocka_unit_test(test_long_values_cut),
+		cmocka_unit_test(test_console_hooks),
+		cmocka_unit_test(test_key_bindings),
+		cmocka_unit_test(test_help_matches_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
