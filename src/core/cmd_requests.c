@@ -416,9 +416,9 @@ static int exec_decisions(struct rd_ctx *ctx, const struct rd_args *a)
 	size_t n;
 	if (queue_rates(ctx->store, (enum queue_by)k, &v, &n, &ctx->err))
 		return RD_FAILED;
-	const char *cols[] = {queue_by_names[k], "decided",       "approved",
-			      "referred",        "declined",      "overridden",
-			      "approval_pct",    "referral_pct",  "override_pct"};
+	const char *cols[] = {queue_by_names[k], "decided",      "approved",
+			      "referred",        "declined",     "overridden",
+			      "approval_pct",    "referral_pct", "override_pct"};
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM,  COL_NUM, COL_NUM, COL_NUM};
 	sink_table_begin(ctx->out, "decisions", 9, cols, kinds);
