@@ -285,10 +285,14 @@ static int note_check(struct rd_ctx *ctx, const char *note)
 	return 0;
 }
 
+extern const struct rd_cmd cmd_decide;
+static int exec_override(struct rd_ctx *ctx, const char *id, enum rd_request_decision d,
+			 const char *note, int force);
+
 static int exec_decide(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	const char *id = a->argv[0], *verb = a->argv[1], *note = args_opt(a, "note");
-	int force = args_opt(a, "force") != NULL, status = RD_FAILED;
+	int force = args_opt(a, "force") != NULL;
 	char e[RD_ECHO_SIZE];
 	enum rd_request_decision d;
 	if (strcmp(verb, "approve") == 0) {
@@ -305,6 +309,32 @@ static int exec_decide(struct rd_ctx *ctx, const struct rd_args *a)
 				      "decision, kept with it");
 		return RD_USAGE;
 	}
+	/* The words after --note TEXT are the note's too, so that it need not be quoted at
+	 * the prompt (A and D in the Requests pane leave the line at --note). */
+	char *whole = NULL;
+	if (a->argc > 2) {
+		const char *at = strstr(a->line, "--note");
+		if (!at || at - a->line > a->start[2]) {
+			rd_err_set(&ctx->err, "usage: decide %s", cmd_decide.usage);
+			return RD_USAGE;
+		}
+		struct rd_buf b = {0};
+		buf_puts(&b, note);
+		for (int i = 2; i < a->argc; i++)
+			buf_printf(&b, " %s", a->argv[i]);
+		note = whole = b.data;
+	}
+	int rc = exec_override(ctx, id, d, note, force);
+	free(whole);
+	return rc;
+}
+
+/* The override itself, once the words are checked. An rd_status. */
+static int exec_override(struct rd_ctx *ctx, const char *id, enum rd_request_decision d,
+			 const char *note, int force)
+{
+	int status = RD_FAILED;
+	char e[RD_ECHO_SIZE];
 	if (note_check(ctx, note))
 		return RD_USAGE;
 	struct rd_run own, *run = NULL;
@@ -370,17 +400,19 @@ static const struct rd_arg decide_args[] = {
 
 const struct rd_cmd cmd_decide = {
 	.name = "decide",
-	.usage = "ID approve|decline --note TEXT [--force]",
+	.usage = "ID approve|decline [--force] --note TEXT...",
 	.summary = "an analyst's decision on a referred or pending request, with a note (audited)",
 	.help = "Overrides the policy: request ID becomes approved or declined, and a row of "
 		"the decisions table records it (origin override, the note, the run, whose row "
 		"and audit row name the OS user), keeping the score, rules and reasons of the "
-		"decision before it. The note is required: one line of text saying why. A "
+		"decision before it. The note is required: one line of text saying why; the "
+		"words after --note are all the note's, so it needs no quotes when it comes last. "
+		"A "
 		"request already approved or declined is refused unless --force (a decision "
 		"reversed on appeal). In the console's Requests pane, A and D open the prompt "
 		"with this command for the selected request.",
 	.min_args = 2,
-	.max_args = 2,
+	.max_args = -1,
 	.flags = CMD_WRITES,
 	.opts = decide_opts,
 	.args = decide_args,

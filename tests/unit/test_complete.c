@@ -115,9 +115,10 @@ static void test_commands(void **state)
 	check(NULL, "  re", "recompute|refresh|request|requests|rescore|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(strstr(all, "audit|cancel|cleanup|decide|decisions|drift|exit|export|"
-				    "filter|gen|help|history|label|"
-				    "list|load|model|models|pane|policy|promote|quit|recompute"));
+	assert_non_null(strstr(all,
+			       "audit|cancel|cleanup|decide|decisions|drift|exit|export|"
+			       "filter|gen|help|history|label|"
+			       "list|load|model|models|pane|policy|promote|prompt|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
@@ -171,7 +172,8 @@ static void test_subcommands(void **state)
 	check(NULL, "help ",
 	      "audit|cancel|cleanup|decide|decisions|drift|exit|export|filter|gen|help|history|"
 	      "keys|"
-	      "label|list|load|model|models|pane|policy|promote|quit|recompute|refresh|request|"
+	      "label|list|load|model|models|pane|policy|promote|prompt|quit|recompute|refresh|"
+	      "request|"
 	      "requests|rescore|retire|rules|"
 	      "runs|score|search|select|set|show|snapshot|snapshots|sort|source|status|theme|train|"
 	      "vacuum|zoom");

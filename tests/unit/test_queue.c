@@ -206,6 +206,7 @@ static void test_decide_command(void **state)
 		{"decide R3 approve --note '   '", RD_USAGE, "--note needs the reason"},
 		{"decide R3 approve --note 'two\nlines'", RD_USAGE, "control character"},
 		{"decide R3 accept --note ok", RD_USAGE, "'accept' is not approve or decline"},
+		{"decide R3 approve extra --note ok", RD_USAGE, "usage: decide"},
 		{"decide R9 approve --note ok", RD_FAILED, "no request 'R9'"},
 		{"decide R4 decline --note ok", RD_FAILED, "'R4' is approved already; --force"},
 		{"decide R5 approve --note ok", RD_FAILED, "'R5' is declined already"},
@@ -221,7 +222,7 @@ static void test_decide_command(void **state)
 	}
 	free(before);
 	/* Accepted: referred, pending, and a final decision with --force. */
-	assert_int_equal(test_run(st, "decide R3 approve --note 'payslip seen'", &err), RD_OK);
+	assert_int_equal(test_run(st, "decide R3 approve --note payslip  seen", &err), RD_OK);
 	assert_int_equal(test_run(st, "decide R1 decline --note 'fraud suspected'", &err), RD_OK);
 	assert_int_equal(test_run(st, "decide R4 decline --note 'appeal' --force", &err), RD_OK);
 	assert_int_equal(test_int(st,
@@ -234,17 +235,20 @@ static void test_decide_command(void **state)
 				      " ON r.decision_id = d.id WHERE r.id = 'R1'"
 				      " AND d.score IS NULL AND d.origin = 'override'"),
 			 1);
+	/* The words after --note are the note's. */
+	assert_int_equal(test_int(st, "SELECT count(*) FROM decisions WHERE note = 'payslip seen'"),
+			 1);
 	/* Each one's run and audit row name the OS user and hold the line with the note. */
 	char sql[512];
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM decisions d JOIN runs u ON u.id = d.run_id"
 		 " WHERE d.origin = 'override' AND u.kind = 'decide' AND u.status = 'ok'"
-		 " AND u.user = '%s' AND u.args LIKE '%%' || d.note || '%%'",
+		 " AND u.user = '%s' AND u.args LIKE 'decide %%' || substr(d.note, -4) || '%%'",
 		 rd_user());
 	assert_int_equal(test_int(st, sql), 3);
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM audit WHERE user = '%s' AND status = 'ok'"
-		 " AND command IN ('decide R3 approve --note ''payslip seen''',"
+		 " AND command IN ('decide R3 approve --note payslip  seen',"
 		 " 'decide R1 decline --note ''fraud suspected''',"
 		 " 'decide R4 decline --note ''appeal'' --force')",
 		 rd_user());
