@@ -38,6 +38,8 @@ static int exec_requests(struct rd_ctx *ctx, const struct rd_args *a)
 	    !(e = expr_compile_pii(where, ctx->store, ctx->settings.pii, &ctx->err)))
 		goto out;
 	f.where = e;
+	int64_t shown = f.limit;
+	f.limit = shown + 1; /* one more: whether there are more to say */
 	if (!(s = queue_prepare(ctx->store, &f, &ctx->err))) {
 		if (f.status)
 			status = RD_USAGE;
@@ -53,8 +55,9 @@ static int exec_requests(struct rd_ctx *ctx, const struct rd_args *a)
 							   COL_NUM,  COL_NUM,  COL_TEXT, COL_NUM,
 							   COL_TEXT, COL_NUM,  COL_TEXT, COL_TEXT};
 	sink_table_begin(ctx->out, "requests", QUEUE_COLS, cols, kinds);
-	int rc, rows = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	int rc;
+	int64_t rows = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && rows < shown) {
 		const char *cells[QUEUE_COLS];
 		char amount[32], pd[32] = "";
 		for (int i = 0; i < QUEUE_COLS; i++)
@@ -68,12 +71,13 @@ static int exec_requests(struct rd_ctx *ctx, const struct rd_args *a)
 		rows++;
 	}
 	sink_table_end(ctx->out);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_fail(ctx->store, &ctx->err, "requests");
 		goto out;
 	}
-	if (rows == f.limit && lim == NULL)
-		sink_message(ctx->out, "the first %d requests (--limit N shows more)", rows);
+	if (rc == SQLITE_ROW)
+		sink_message(ctx->out, "the first %lld requests (--limit N shows more)",
+			     (long long)rows);
 	status = RD_OK;
 out:
 	sqlite3_finalize(s);
