@@ -141,12 +141,13 @@ bench: deps all
 
 # The sample database has the two offline sources of sample-data/sources/ (a tax office
 # and a land registry), so that `refresh stale` works in it; their path is absolute, so
-# that it works from any directory.
+# that it works from any directory. Its pending credit requests are decided (`rescore
+# pending`), so that the console opens with a queue to work: referrals in the Requests pane.
 SAMPLE_SOURCES = $(CURDIR)/sample-data/sources
 run: deps all
 	@if [ ! -f $(RUN_DB) ]; then \
 		echo "creating $(RUN_DB) from sample-data/"; \
-		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' \
+		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' -c 'rescore pending' \
 			-c "source add tax_office --command '$(SAMPLE_SOURCES)/tax_office.sh {key}' --ttl 30" \
 			-c "source add land_registry --command '$(SAMPLE_SOURCES)/land_registry.sh {key}' --ttl 90" \
 			|| exit 1; fi

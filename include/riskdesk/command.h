@@ -54,6 +54,8 @@ struct rd_console_hooks {
 	int (*theme)(void *ud, struct rd_ctx *ctx, const char *name);
 	/* Asks the long command running in the background to stop. */
 	int (*cancel)(void *ud, struct rd_ctx *ctx);
+	/* Opens the command prompt with text typed, to be completed and run with Enter. */
+	int (*prompt)(void *ud, struct rd_ctx *ctx, const char *text);
 };
 
 enum { CMD_PANE_NEXT = -1, CMD_PANE_PREVIOUS = -2 };
@@ -71,8 +73,9 @@ struct rd_key_binding {
 	const char *keys; /* key names, blank-separated: "j Down", "S-Tab", "PgDn", "{" */
 	const char *pane; /* a name of rd_console_panes: only there; RD_KEYS_HELP: while the
 			       * `?` help shows; NULL: everywhere */
-	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir} or
-	 * {sort-flip} becomes the console's value, as one argument (cmd_join). NULL: the
+	/* A command line. A word {customer}, {model}, {sort}, {sort-next}, {sort-dir},
+	 * {sort-flip}, {request} or {applicant} (the Requests pane's request and its customer)
+	 * becomes the console's value, as one argument (cmd_join). NULL: the
 	 * focused pane's own motion, else the console's own key (prompts, help). */
 	const char *command;
 	const char *note;     /* what it does, for `?` and the man page */

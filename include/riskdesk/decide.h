@@ -74,4 +74,13 @@ void decide_writer_free(struct decide_writer *w);
 int decide_write(struct decide_writer *w, const struct decide_request *req,
 		 const struct decide_outcome *o, struct rd_err *err);
 
+/* An analyst's override of request request_id, inside the caller's transaction: a row of
+ * `decisions` (origin override, run run_id, whose runs and audit rows name the user; status;
+ * the note; now) carrying the score, PD, band, model, derived values, rules and reasons of the
+ * request's latest decision (none for a request never decided), and the request's status,
+ * decided_at and decision_id; its score, rules and reasons stay. The caller checks the
+ * request's status and the note. 0, or -1 with err (no such request). */
+int decide_override(struct rd_store *st, const char *request_id, enum rd_request_decision status,
+		    const char *note, int64_t run_id, struct rd_err *err);
+
 #endif

@@ -13,8 +13,8 @@
 #include "riskdesk/vocab.h"
 
 /* In the order of the console's panes (tui.h, enum pane_id). */
-const char *const rd_console_panes[] = {"customers", "activity", "profile", "drift",
-					"models",    "log",      "output",  NULL};
+const char *const rd_console_panes[] = {"customers", "activity", "profile",  "drift", "models",
+					"log",       "output",   "requests", NULL};
 
 /* The keys, in the order `?` lists them: everywhere first, then each pane's own. */
 const struct rd_key_binding rd_key_bindings[] = {
@@ -31,6 +31,7 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"m", NULL, "pane models", "Models", NULL, NULL, NULL},
 	{"l", NULL, "pane log", "Log: runs and audit", NULL, NULL, NULL},
 	{"o", NULL, "pane output", "Output of the last command", NULL, NULL, NULL},
+	{"i", NULL, "pane requests", "Requests: the queue of credit requests", NULL, NULL, NULL},
 	{"z", NULL, "zoom", "zoom the focused pane (again: back)", NULL, NULL, NULL},
 	{"C-c", NULL, "cancel", "cancel the background job", NULL, NULL, NULL},
 	{"Esc", NULL, "pane customers", "end a zoom, else the default screen", NULL, NULL, NULL},
@@ -64,6 +65,14 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"J K", "drift", NULL, "scroll the report (or bins) down, up", NULL, NULL, NULL},
 	{"} {", "drift", NULL, "the report's next, previous section", NULL, NULL, NULL},
 	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
+	{"A", "requests", "prompt -- decide {request} approve --note",
+	 "approve it, with a note (an override)", "approve", NULL, NULL},
+	{"D", "requests", "prompt -- decide {request} decline --note",
+	 "decline it, with a note (an override)", "decline", NULL, NULL},
+	{"Enter", "requests", "show {applicant}", "the applicant's profile and activity",
+	 "customer", NULL, NULL},
+	{"f", "requests", NULL, "filter the queue (filter EXPR)", "filter", NULL, NULL},
+	{"J K", "requests", NULL, "scroll the detail down, up", NULL, NULL, NULL},
 	{"/", "output", NULL, "find text in the output (search TEXT)", "find", NULL, NULL},
 	{"n N", "output", NULL, "the next, previous match", NULL, NULL, NULL},
 	{"w", "output", NULL, "wrap long lines, or cut them", "wrap", NULL, NULL},
@@ -173,6 +182,7 @@ const struct rd_cmd cmd_filter = {
 	.help = "The list's filter, as `list where EXPR` takes it (docs/where.md); the `f` key"
 		" prompts for it, starting with the current one to edit, and Up and Down at that"
 		" prompt go through the filters typed before (apart from commands and searches)."
+		" With the Requests pane in front it filters the queue, by applicant."
 		" In batch mode it checks the expression and does nothing else.",
 	.min_args = 0,
 	.max_args = -1,
@@ -355,8 +365,8 @@ const struct rd_cmd cmd_pane = {
 	.name = "pane",
 	.usage = "NAME|next|previous",
 	.summary = "console: give a pane the keyboard (customers, activity, profile, drift,"
-		   " models, log, output)",
-	.help = "The keys c a p d m l o, Tab and S-Tab. In batch mode it checks the name and does"
+		   " models, log, output, requests)",
+	.help = "The keys c a p d m l o i, Tab and S-Tab. In batch mode it checks the name and does"
 		" nothing else.",
 	.min_args = 1,
 	.max_args = 1,
@@ -366,4 +376,39 @@ const struct rd_cmd cmd_pane = {
 						    .words = rd_console_panes}},
 					RD_ARGS_END},
 	.exec = exec_pane,
+};
+
+static int exec_prompt(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	if (!cmd_find(a->argv[0])) {
+		char e[RD_ECHO_SIZE];
+		rd_err_set(&ctx->err, "prompt: unknown command %s",
+			   rd_echo(e, a->argv[0], strlen(a->argv[0])));
+		return RD_FAILED;
+	}
+	if (!ctx->console)
+		return console_only(ctx, "prompt");
+	/* The words as one line that splits back into them, and a blank to type on. */
+	char *line = cmd_join(a->argc, (const char *const *)a->argv);
+	struct rd_buf text = {0};
+	buf_printf(&text, "%s ", line);
+	int rc = ctx->console->prompt(ctx->console->ud, ctx, text.data);
+	free(line);
+	buf_free(&text);
+	return rc ? RD_FAILED : RD_OK;
+}
+
+const struct rd_cmd cmd_prompt = {
+	.name = "prompt",
+	.usage = "[--] COMMAND [ARG...]",
+	.summary = "console: open the command prompt with a command typed, to complete and run",
+	.help = "How a key prepares a command that needs the user's words: A and D in the "
+		"Requests pane are `prompt -- decide {request} approve --note` (the `--` makes "
+		"the options the command's). Enter runs the line, Esc drops it. In batch mode it "
+		"checks that COMMAND is one and does nothing else.",
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_CONSOLE,
+	.args = (const struct rd_arg[]){{.at = 0, .values = {.type = RD_ARG_COMMAND}}, RD_ARGS_END},
+	.exec = exec_prompt,
 };

@@ -453,3 +453,62 @@ int decide_write(struct decide_writer *w, const struct decide_request *req,
 	}
 	return 0;
 }
+
+int decide_override(struct rd_store *st, const char *request_id, enum rd_request_decision status,
+		    const char *note, int64_t run_id, struct rd_err *err)
+{
+	sqlite3_stmt *ins = NULL, *upd = NULL;
+	const char *name = vocab_name(&vocab_request_decision, (int)status);
+	char now[21];
+	int rc = -1;
+	now_iso(now);
+	/* The latest decision's score, derived values, rules and reasons carried over: the
+	 * analyst decides otherwise on the same facts, and the row reads alone. */
+	if (store_prepare(st,
+			  "INSERT INTO decisions(request_id, run_id, origin, status, decided_at,"
+			  " score, pd, band, model_name, model_version, policy_version, as_of,"
+			  " monthly_payment, dti, pti, lti, cutoff_pd, cutoff_score, rules, "
+			  "reasons,"
+			  " note) SELECT r.id, ?2, ?3, ?4, ?5, d.score, d.pd, d.band, d.model_name,"
+			  " d.model_version, d.policy_version, d.as_of, d.monthly_payment, d.dti,"
+			  " d.pti, d.lti, d.cutoff_pd, d.cutoff_score, d.rules, d.reasons, ?6"
+			  " FROM credit_requests r LEFT JOIN decisions d ON d.id = r.decision_id"
+			  " WHERE r.id = ?1",
+			  &ins, err) ||
+	    store_prepare(st,
+			  "UPDATE credit_requests SET status = ?2, decided_at = ?3, decision_id = "
+			  "?4"
+			  " WHERE id = ?1",
+			  &upd, err))
+		goto out;
+	sqlite3_bind_text(ins, 1, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, run_id);
+	sqlite3_bind_text(ins, 3, vocab_name(&vocab_decision_origin, DECISION_BY_OVERRIDE), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(ins, 4, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 5, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 6, note, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		store_fail(st, err, "writing the override");
+		goto out;
+	}
+	if (sqlite3_changes(store_db(st)) != 1) {
+		char e[RD_ECHO_SIZE];
+		rd_err_set(err, "no request %s", rd_echo(e, request_id, strlen(request_id)));
+		goto out;
+	}
+	sqlite3_bind_text(upd, 1, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(upd, 2, vocab_name(&vocab_request_status, vocab_request_decided(status)),
+			  -1, SQLITE_STATIC);
+	sqlite3_bind_text(upd, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(upd, 4, sqlite3_last_insert_rowid(store_db(st)));
+	if (sqlite3_step(upd) != SQLITE_DONE) {
+		store_fail(st, err, "writing the override");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	return rc;
+}

@@ -223,23 +223,28 @@ static void draw_tabs(struct tui *t)
 {
 	if (!t->tabs)
 		return;
-	static const char *const keys[PANE_COUNT] = {"c", "a", "p", "d", "m", "l", "o"};
+	static const char *const keys[PANE_COUNT] = {"c", "a", "p", "d", "m", "l", "o", "i"};
 	static const char *const shorts[PANE_COUNT] = {"Cust",   "Act", "Prof", "Drift",
-						       "Models", "Log", "Out"};
+						       "Models", "Log", "Out",  "Req"};
 	const char *ind[2] = {t->ctx.settings.pii ? "PII on" : NULL,
 			      store_readonly(t->store) ? "read-only" : NULL};
 	const char *ind_short[2] = {"PII", "RO"};
 	int ind_attr[2] = {tui_attr(t, ROLE_ERROR), tui_attr(t, ROLE_DRIFT_MODERATE) | A_BOLD};
 	char label[PANE_COUNT][40];
+	/* 0 all, 1 no title, then the names shorten from the right one at a time (at 80
+	 * columns only the last one: the default panes keep their names), then the short
+	 * indicators, the keys, the keys closed up. */
+	enum { SHORT1 = 2, INDS = SHORT1 + PANE_COUNT, KEYS, CLOSED };
 	int level, x, right;
-	for (level = 0; level < 6; level++) {
-		/* 0 all, 1 no title, 2 short names, 3 short indicators, 4 keys, 5 keys closed up */
+	for (level = 0; level <= CLOSED; level++) {
+		int nshort = level < SHORT1 ? 0 : level >= INDS ? PANE_COUNT : level - SHORT1 + 1;
 		x = level == 0 ? text_cols(" riskdesk ") : 0;
 		for (int i = 0; i < PANE_COUNT; i++) {
-			const char *name = level < 2 ? t->panes[i].ops->name : shorts[i];
-			if (level >= 4 && i != t->focus)
-				snprintf(label[i], sizeof label[i], level == 5 ? " %s" : " %s ",
-					 keys[i]);
+			const char *name = i < PANE_COUNT - nshort ? t->panes[i].ops->name
+								   : shorts[i];
+			if (level >= KEYS && i != t->focus)
+				snprintf(label[i], sizeof label[i],
+					 level == CLOSED ? " %s" : " %s ", keys[i]);
 			else
 				snprintf(label[i], sizeof label[i], " %s:%s ", keys[i], name);
 			x += text_cols(label[i]);
@@ -247,7 +252,7 @@ static void draw_tabs(struct tui *t)
 		right = 0;
 		for (int k = 0; k < 2; k++)
 			if (ind[k])
-				right += 2 + text_cols(level >= 3 ? ind_short[k] : ind[k]);
+				right += 2 + text_cols(level >= INDS ? ind_short[k] : ind[k]);
 		if (x + right <= t->cols)
 			break;
 	}
@@ -256,7 +261,7 @@ static void draw_tabs(struct tui *t)
 	x = level == 0 ? tui_put(t->tabs, 0, 0, t->cols, " riskdesk ") : 0;
 	right = t->cols;
 	for (int k = 1; k >= 0; k--) {
-		const char *text = level >= 3 ? ind_short[k] : ind[k];
+		const char *text = level >= INDS ? ind_short[k] : ind[k];
 		int w = ind[k] ? text_cols(text) : 0;
 		if (!ind[k] || right - w - 1 < 0)
 			continue;
@@ -728,9 +733,10 @@ static void console_key(struct tui *t, int ch)
 		break;
 	case ':': prompt_open(t, "", "command"); break;
 	case '/': prompt_open(t, "", "search"); break;
-	case 'f': { /* the prompt starts with the filter, to edit */
+	case 'f': { /* the prompt starts with the filter (the queue's, there), to edit */
 		char cur[256] = "";
-		struct pane *cp = &t->panes[PANE_CUSTOMERS];
+		struct pane *cp =
+			&t->panes[t->focus == PANE_REQUESTS ? PANE_REQUESTS : PANE_CUSTOMERS];
 		cp->ops->arg(cp, t, "filter", cur, sizeof cur);
 		prompt_open(t, cur, "filter");
 		break;
@@ -820,6 +826,13 @@ static int hook_filter(void *ud, struct rd_ctx *ctx, const char *text, struct rd
 {
 	struct tui *t = ud;
 	t->hooked = 1;
+	if (t->focus == PANE_REQUESTS) { /* the queue's filter */
+		requests_set_filter(&t->panes[PANE_REQUESTS], t, text, e);
+		sink_message(ctx->out, "%s",
+			     e ? "queue filtered (f then Enter on an empty line clears)"
+			       : "queue filter cleared");
+		return 0;
+	}
 	customers_set_filter(&t->panes[PANE_CUSTOMERS], t, text, e);
 	select_changed(t);
 	sink_message(ctx->out, "%s",
@@ -910,6 +923,15 @@ static int hook_cancel(void *ud, struct rd_ctx *ctx)
 		return -1;
 	}
 	sink_message(ctx->out, "cancelling \"%s\"", job_line(t));
+	return 0;
+}
+
+static int hook_prompt(void *ud, struct rd_ctx *ctx, const char *text)
+{
+	struct tui *t = ud;
+	(void)ctx;
+	t->hooked = 1;
+	prompt_open(t, text, "command");
 	return 0;
 }
 
@@ -1039,7 +1061,7 @@ char *tui_capture(struct tui *t, const char *line)
 /* In the order of enum pane_id and of rd_console_panes (command.h). */
 static const struct pane_ops *const pane_ops[PANE_COUNT] = {
 	&pane_customers_ops, &pane_activity_ops, &pane_profile_ops, &pane_drift_ops,
-	&pane_models_ops,    &pane_log_ops,      &pane_output_ops,
+	&pane_models_ops,    &pane_log_ops,      &pane_output_ops,  &pane_requests_ops,
 };
 
 static const char *find_themes_dir(void)
@@ -1129,6 +1151,7 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 		.pane = hook_pane,
 		.theme = hook_theme,
 		.cancel = hook_cancel,
+		.prompt = hook_prompt,
 	};
 	t->ctx.console = &t->hooks;
 	for (int i = 0; i < PANE_COUNT; i++)

@@ -58,6 +58,7 @@ enum pane_id {
 	PANE_MODELS,
 	PANE_LOG,
 	PANE_OUTPUT,
+	PANE_REQUESTS,
 	PANE_COUNT
 };
 
@@ -132,7 +133,10 @@ int tui_detail_scroll(int ch, int scroll, const int *sections, int n, int *to);
 
 /* Panes. */
 extern const struct pane_ops pane_customers_ops, pane_activity_ops, pane_profile_ops,
-	pane_drift_ops, pane_models_ops, pane_log_ops, pane_output_ops;
+	pane_drift_ops, pane_models_ops, pane_log_ops, pane_output_ops, pane_requests_ops;
+/* The Requests pane's side of `filter` (pane_requests.c): e owned by the pane from now on
+ * (NULL clears), whose text is text. */
+void requests_set_filter(struct pane *p, struct tui *t, const char *text, struct rd_expr *e);
 /* The customers pane's side of `select`, `filter`, `sort` and `search` (the console's
  * hooks, tui.c). */
 /* Makes id the selected customer and the list's row: 1, or 0 when the list does not hold

@@ -323,6 +323,15 @@ static int fake_cancel(void *ud, struct rd_ctx *ctx)
 	return 0;
 }
 
+static int fake_prompt(void *ud, struct rd_ctx *ctx, const char *text)
+{
+	struct fake_console *f = ud;
+	(void)ctx;
+	snprintf(f->what, sizeof f->what, "prompt");
+	snprintf(f->arg, sizeof f->arg, "%s", text);
+	return 0;
+}
+
 static struct rd_store *one_customer_store(void)
 {
 	struct rd_store *st = test_store();
@@ -344,13 +353,19 @@ static void test_console_hooks(void **state)
 	struct rd_store *st = one_customer_store();
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
-	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter,
-					       fake_search, fake_sort,   fake_zoom,
-					       fake_pane,   fake_theme,  fake_cancel};
+	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter, fake_search,
+					       fake_sort,   fake_zoom,   fake_pane,   fake_theme,
+					       fake_cancel, fake_prompt};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
 	ctx.console = &hooks;
+	/* A key's prompt (A in the Requests pane): the words after -- as one line that splits
+	 * back into them, and a blank to type on. */
+	assert_int_equal(cmd_run_line(&ctx, "prompt -- decide \"R 1'\" approve --note"), RD_OK);
+	assert_string_equal(f.what, "prompt");
+	assert_string_equal(f.arg, "decide 'R 1'\\''' approve --note ");
+	assert_int_equal(cmd_run_line(&ctx, "prompt nonsense"), RD_FAILED);
 	assert_int_equal(cmd_run_line(&ctx, "select C1"), RD_OK);
 	assert_string_equal(f.what, "select");
 	assert_string_equal(f.arg, "C1");
@@ -447,9 +462,9 @@ static void test_key_bindings(void **state)
 	struct rd_store *st = one_customer_store();
 	struct fake_console f;
 	memset(&f, 0, sizeof f);
-	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter,
-					       fake_search, fake_sort,   fake_zoom,
-					       fake_pane,   fake_theme,  fake_cancel};
+	const struct rd_console_hooks hooks = {&f,          fake_select, fake_filter, fake_search,
+					       fake_sort,   fake_zoom,   fake_pane,   fake_theme,
+					       fake_cancel, fake_prompt};
 	struct rd_sink *sink = sink_null_new();
 	struct rd_ctx ctx;
 	ctx_init(&ctx, st, sink);
@@ -457,6 +472,7 @@ static void test_key_bindings(void **state)
 	static const char *const values[][2] = {
 		{"{customer}", "C1"},    {"{model}", "rules@1"}, {"{sort}", "score"},
 		{"{sort-next}", "band"}, {"{sort-dir}", "asc"},  {"{sort-flip}", "desc"},
+		{"{request}", "R1"},     {"{applicant}", "C1"},
 	};
 	int n = 0;
 	for (const struct rd_key_binding *b = rd_key_bindings; b->keys; b++, n++) {

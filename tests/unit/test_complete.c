@@ -110,14 +110,15 @@ static void test_commands(void **state)
 	check(NULL, "he", "help");
 	check(NULL, "hist", "history");
 	check(NULL, "ex", "exit|export");
-	check(NULL, "  r", "recompute|refresh|rescore|retire|rules|runs");
+	check(NULL, "  r", "recompute|refresh|request|requests|rescore|retire|rules|runs");
 	check(NULL, "  rec", "recompute");
-	check(NULL, "  re", "recompute|refresh|rescore|retire");
+	check(NULL, "  re", "recompute|refresh|request|requests|rescore|retire");
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
-	assert_non_null(
-		strstr(all, "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|label|"
-			    "list|load|model|models|pane|policy|promote|quit|recompute"));
+	assert_non_null(strstr(all,
+			       "audit|cancel|cleanup|decide|decisions|drift|exit|export|"
+			       "filter|gen|help|history|label|"
+			       "list|load|model|models|pane|policy|promote|prompt|quit|recompute"));
 	free(all);
 	/* capped */
 	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
@@ -170,10 +171,14 @@ static void test_subcommands(void **state)
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ",
-	      "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|"
-	      "model|models|pane|policy|promote|quit|recompute|refresh|rescore|retire|rules|"
-	      "runs|score|search|select|set|show|snapshot|snapshots|sort|source|status|strategy|"
-	      "theme|train|vacuum|whatif|zoom");
+	      "audit|cancel|cleanup|decide|decisions|drift|exit|export|filter|gen|help|history|"
+	      "keys|label|list|load|model|models|pane|policy|promote|prompt|quit|recompute|"
+	      "refresh|request|requests|rescore|retire|rules|runs|score|search|select|set|show|"
+	      "snapshot|snapshots|sort|source|status|strategy|theme|train|vacuum|whatif|zoom");
+	/* the review queue's words (issue 13, item 6) */
+	check(NULL, "requests --status ", "approved|declined|pending|referred");
+	check(NULL, "decide R1 ", "approve|decline");
+	check(NULL, "decisions --by ", "band|kind|segment");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */
 	check(NULL, "sort ",

@@ -63,6 +63,8 @@ keys : "frob" Enter
 expect "unknown command 'frob'" "unknown commands show in the status line"
 keys '?'
 expect "Keys" "? shows the keys"
+# The Requests pane's keys (issue 13) pushed the commands below the first page.
+keys NPage
 expect "rescore one customer" "? lists the commands from the table"
 keys q
 keys l

@@ -9,7 +9,7 @@
 tabs_whole() {
 	local top
 	top=$(screen | head -1 | sed 's/[[:space:]]*$//')
-	if printf '%s\n' "$top" | grep -qE '^( riskdesk )?( +[cadmplo](:(Customers|Activity|Profile|Drift|Models|Log|Output|Cust|Act|Prof|Out))?)+( +(PII on|read-only|PII|RO))*$'; then
+	if printf '%s\n' "$top" | grep -qE '^( riskdesk )?( +[cadmploi](:(Customers|Activity|Profile|Drift|Models|Log|Output|Requests|Cust|Act|Prof|Out|Req))?)+( +(PII on|read-only|PII|RO))*$'; then
 		ok "$1"
 	else
 		bad "$1: '$top'"
@@ -47,7 +47,7 @@ expect "exited 0" "quits (80x24)"
 start layout-120 120 40
 expect "Activity of C0001" "opens on C0001 (120x40)"
 tabs_whole "the tab bar is whole (120x40)"
-expect_re '^ riskdesk  c:Customers .* o:Output$' "with the title and every name (120x40)"
+expect_re '^ riskdesk  c:Customers .* o:Output  i:Requests$' "with the title and every name (120x40)"
 expect "individual  a***@post.example.net  ***********6670" "the identity line is whole (120x40)"
 expect "since 2021-07-03" "its date too (120x40)"
 expect "-92.4  Low delivered spend (total_spend 1151.75)" "the reasons' values are whole (120x40)"
