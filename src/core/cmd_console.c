@@ -65,6 +65,8 @@ const struct rd_key_binding rd_key_bindings[] = {
 	{"J K", "drift", NULL, "scroll the report (or bins) down, up", NULL, NULL, NULL},
 	{"} {", "drift", NULL, "the report's next, previous section", NULL, NULL, NULL},
 	{"u", "drift", NULL, "remake the report when out of date", "remake", NULL, NULL},
+	{"e", "profile", "prompt -- whatif {customer}",
+	 "what-if: score it with inputs changed (type NAME=VALUE...)", "what-if", NULL, NULL},
 	{"A", "requests", "prompt -- decide {request} approve --note",
 	 "approve it, with a note (an override)", "approve", NULL, NULL},
 	{"D", "requests", "prompt -- decide {request} decline --note",
