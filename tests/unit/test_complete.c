@@ -173,7 +173,7 @@ static void test_subcommands(void **state)
 	      "audit|cancel|cleanup|drift|exit|export|filter|gen|help|history|keys|label|list|load|"
 	      "model|models|pane|policy|promote|quit|recompute|refresh|rescore|retire|rules|"
 	      "runs|score|search|select|set|show|snapshot|snapshots|sort|source|status|strategy|"
-	      "theme|train|vacuum|whatif|zoom");
+	      "swapset|theme|train|vacuum|whatif|zoom");
 	/* the console's commands */
 	/* the console's sorts: its columns and the features */
 	check(NULL, "sort ",
