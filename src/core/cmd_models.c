@@ -1046,9 +1046,12 @@ static int set_status(struct rd_ctx *ctx, const char *ref, enum rd_model_status 
 		sqlite3_finalize(s);
 		s = NULL;
 	}
+	/* A version that serves or is retired is no longer in shadow. */
 	if (store_prepare(ctx->store,
-			  "UPDATE models SET status = ?3 WHERE name = ?1 AND version = ?2", &s,
-			  &ctx->err))
+			  "UPDATE models SET status = ?3, shadow = iif(?3 = 'challenger', shadow, "
+			  "0)"
+			  " WHERE name = ?1 AND version = ?2",
+			  &s, &ctx->err))
 		goto out;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, version);
@@ -1188,8 +1191,8 @@ static int promote(struct rd_ctx *ctx, const char *ref, double blend)
 			 " AND (name = ?1 OR (?4 = 0 AND segment = ?3))",
 			 name, version, segment, blend) ||
 	    promote_step(ctx,
-			 "UPDATE models SET status = 'champion', weight = iif(?4 > 0, ?4, 1)"
-			 " WHERE name = ?1 AND version = ?2",
+			 "UPDATE models SET status = 'champion', weight = iif(?4 > 0, ?4, 1),"
+			 " shadow = 0 WHERE name = ?1 AND version = ?2",
 			 name, version, segment, blend))
 		goto out;
 	if (blend_serving(ctx->store, sb, &ctx->err)) {
@@ -1218,8 +1221,66 @@ out:
 	return status;
 }
 
+/* promote NAME --shadow: a challenger scored by every recompute beside the champions, into
+ * shadow_scores, never serving. */
+static int promote_shadow(struct rd_ctx *ctx, const char *ref)
+{
+	char name[128];
+	int version;
+	if (resolve(ctx, ref, name, sizeof name, &version))
+		return RD_FAILED;
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT algo, status, shadow FROM models WHERE name = ?1 AND version = "
+			  "?2",
+			  &s, &ctx->err))
+		return RD_FAILED;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	int status = RD_FAILED, already = 0;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(ctx->store, &ctx->err, "promote");
+	} else if (strcmp(col_text(s, 0), "rules") == 0) {
+		rd_err_set(&ctx->err, "promote --shadow: the rules model scores every customer it"
+				      " serves already; shadow a trained model");
+	} else if (strcmp(col_text(s, 1), "challenger") != 0) {
+		rd_err_set(&ctx->err,
+			   "promote --shadow: %s@%d is %s; only a challenger runs in shadow", name,
+			   version, col_text(s, 1));
+	} else {
+		already = sqlite3_column_int(s, 2);
+		status = RD_OK;
+	}
+	sqlite3_finalize(s);
+	if (status != RD_OK)
+		return status;
+	if (already) {
+		sink_message(ctx->out, "%s@%d is in shadow already", name, version);
+		return RD_OK;
+	}
+	if (store_begin(ctx->store, &ctx->err) ||
+	    promote_step(ctx, "UPDATE models SET shadow = 1 WHERE name = ?1 AND version = ?2", name,
+			 version, "", 0) ||
+	    store_commit(ctx->store, &ctx->err)) {
+		store_rollback(ctx->store);
+		return RD_FAILED;
+	}
+	sink_message(ctx->out,
+		     "%s@%d is in shadow: 'recompute' scores the book with it too, apart from "
+		     "the profiles; 'swapset' compares it with a champion",
+		     name, version);
+	return RD_OK;
+}
+
 static int exec_promote(struct rd_ctx *ctx, const struct rd_args *a)
 {
+	if (args_opt(a, "shadow")) {
+		if (args_opt(a, "blend")) {
+			rd_err_set(&ctx->err, "promote: --shadow and --blend exclude each other");
+			return RD_USAGE;
+		}
+		return promote_shadow(ctx, a->argv[0]);
+	}
 	const char *w = args_opt(a, "blend");
 	double weight = 0;
 	if (w) {
@@ -1241,12 +1302,13 @@ static int exec_retire(struct rd_ctx *ctx, const struct rd_args *a)
 static const struct rd_opt promote_opts[] = {
 	{"blend", "W",
 	 "add it to its segment's blend with weight W instead of replacing the champion"},
+	{"shadow", NULL, "score the book with this challenger too, apart, never serving"},
 	{NULL, NULL, NULL},
 };
 
 const struct rd_cmd cmd_promote = {
 	.name = "promote",
-	.usage = "NAME[@VERSION] [--blend W]",
+	.usage = "NAME[@VERSION] [--blend W | --shadow]",
 	.summary =
 		"make a model version the champion of its segment, or add it to a blend (audited)",
 	.help = "A customer is served by the champions of its kind (trained with --segment "
@@ -1261,7 +1323,10 @@ const struct rd_cmd cmd_promote = {
 		"out-of-fold predictions of the customers they all predicted (without both "
 		"defaulters and others among them: the weighted mean of their cut-off scores). "
 		"The name's other serving version becomes a challenger. promote rules@N makes "
-		"that rules version the one that serves.",
+		"that rules version the one that serves. With --shadow a challenger stays a "
+		"challenger and never serves, but every recompute also scores the customers of "
+		"its segments with it, into shadow_scores (score, PD, band, its cut-off), for "
+		"'swapset'; promoting or retiring it ends the shadow.",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_WRITES,

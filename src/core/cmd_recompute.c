@@ -1,8 +1,10 @@
 /* recompute ID | all | where EXPR: rescore with the champion models, in one transaction. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "riskdesk/command.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/expr.h"
@@ -12,6 +14,16 @@
 #include "riskdesk/profile.h"
 
 #define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
+#define SHADOWS_MAX 16
+
+/* A challenger in shadow (models.shadow): it scores the customers of its segments into
+ * shadow_scores, never the profiles. */
+struct shadow {
+	char *name;
+	int version;
+	struct rd_engine *engine; /* it alone, the rules model elsewhere */
+	int64_t scored;
+};
 
 struct recompute {
 	struct rd_ctx *ctx;
@@ -29,7 +41,119 @@ struct recompute {
 	struct engine_result results[BATCH];
 	struct engine_result last; /* the last customer's result, for `recompute ID` */
 	double scoring_s;          /* time in the engine: the models' share of the work */
+	struct shadow shadow[SHADOWS_MAX];
+	int nshadows;
+	int whole_book;                   /* `all`: the shadow rows were cleared first */
+	struct engine_result *shadow_out; /* BATCH of them */
+	sqlite3_stmt *shadow_put, *shadow_drop;
+	int64_t run_id;
+	char as_of[11];
 };
+
+/* The batch scored by each shadow: a row where the model itself scored the customer (its
+ * segments), none where the rules model did. 0, or -1 with r->err. */
+static int shadow_flush(struct recompute *r, size_t n)
+{
+	for (int k = 0; k < r->nshadows; k++) {
+		struct shadow *sh = &r->shadow[k];
+		if (engine_score_batch(sh->engine, n, (const char *const *)r->ids, r->features,
+				       r->shadow_out, &r->err))
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			const struct engine_result *x = &r->shadow_out[i];
+			int served = x->model_name && strcmp(x->model_name, sh->name) == 0 &&
+				     x->model_version == sh->version;
+			sqlite3_stmt *s = served ? r->shadow_put : r->shadow_drop;
+			if (!served && r->whole_book)
+				continue;
+			sqlite3_bind_text(s, 1, sh->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int(s, 2, sh->version);
+			sqlite3_bind_text(s, 3, r->ids[i], -1, SQLITE_STATIC);
+			if (served) {
+				char band[2] = {x->score.band, 0};
+				sqlite3_bind_int(s, 4, x->score.score);
+				sqlite3_bind_double(s, 5, x->score.pd);
+				sqlite3_bind_text(s, 6, band, 1, SQLITE_TRANSIENT);
+				if (isnan(x->cutoff_pd))
+					sqlite3_bind_null(s, 7);
+				else
+					sqlite3_bind_double(s, 7, x->cutoff_pd);
+				sqlite3_bind_int64(s, 8, r->run_id);
+				sqlite3_bind_text(s, 9, r->as_of, -1, SQLITE_STATIC);
+				sh->scored++;
+			}
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE)
+				return store_fail(r->ctx->store, &r->err, "writing shadow scores");
+		}
+	}
+	return 0;
+}
+
+/* The challengers in shadow, each with its engine; the statements that write their rows.
+ * For the whole book their rows go first (a customer no longer in a model's segments loses
+ * its row). 0, or -1 with ctx->err. */
+static int shadow_open(struct recompute *r, int whole_book)
+{
+	struct rd_ctx *ctx = r->ctx;
+	sqlite3_stmt *s;
+	if (store_prepare(ctx->store,
+			  "SELECT name, version FROM models WHERE shadow = 1 AND status = "
+			  "'challenger'"
+			  " ORDER BY name, version",
+			  &s, &ctx->err))
+		return -1;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		if (r->nshadows == SHADOWS_MAX) {
+			rd_err_set(&ctx->err,
+				   "recompute: more than %d challengers in shadow; retire some",
+				   SHADOWS_MAX);
+			rc = -1;
+			break;
+		}
+		struct shadow *sh = &r->shadow[r->nshadows];
+		sh->name = rd_strdup(col_text(s, 0));
+		sh->version = sqlite3_column_int(s, 1);
+		r->nshadows++;
+		if (!(sh->engine = engine_load_model(ctx->store, sh->name, sh->version, &ctx->err)))
+			rc = -1;
+	}
+	sqlite3_finalize(s);
+	/* The whole book: the rows of the last recompute go, those of a model no longer in
+	 * shadow too. */
+	if (rc || (whole_book && store_exec(ctx->store, "DELETE FROM shadow_scores", &ctx->err)))
+		return -1;
+	if (r->nshadows == 0)
+		return 0;
+	r->whole_book = whole_book;
+	r->shadow_out = rd_malloc(BATCH * sizeof *r->shadow_out);
+	if (store_prepare(ctx->store,
+			  "INSERT INTO shadow_scores(name, version, customer_id, score, pd, band,"
+			  " cutoff_pd, run_id, as_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+			  " ON CONFLICT(name, version, customer_id) DO UPDATE SET score ="
+			  " excluded.score, pd = excluded.pd, band = excluded.band, cutoff_pd ="
+			  " excluded.cutoff_pd, run_id = excluded.run_id, as_of = excluded.as_of",
+			  &r->shadow_put, &ctx->err) ||
+	    store_prepare(ctx->store,
+			  "DELETE FROM shadow_scores WHERE name = ?1 AND version = ?2 AND"
+			  " customer_id = ?3",
+			  &r->shadow_drop, &ctx->err))
+		return -1;
+	return 0;
+}
+
+static void shadow_close(struct recompute *r)
+{
+	for (int k = 0; k < r->nshadows; k++) {
+		free(r->shadow[k].name);
+		engine_free(r->shadow[k].engine);
+	}
+	free(r->shadow_out);
+	sqlite3_finalize(r->shadow_put);
+	sqlite3_finalize(r->shadow_drop);
+}
 
 /* Scores and writes the batch. 0, or 1 to stop (failed or cancelled). */
 static int flush(struct recompute *r)
@@ -47,6 +171,8 @@ static int flush(struct recompute *r)
 			stop = 1;
 		r->bands[vocab_band_index(r->results[i].score.band)]++;
 	}
+	if (!stop && r->nshadows && shadow_flush(r, n))
+		stop = 1;
 	r->failed |= stop;
 	if (n)
 		r->last = r->results[n - 1];
@@ -153,6 +279,13 @@ static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_
 			     "%lld customers created after %s were not scored (their"
 			     " profiles, if any, are unchanged)",
 			     (long long)r->joined_later, day);
+	for (int k = 0; k < r->nshadows; k++)
+		sink_message(ctx->out,
+			     "in shadow: %s@%d scored %lld customers of its segments "
+			     "(shadow_scores;"
+			     " never serving)",
+			     r->shadow[k].name, r->shadow[k].version,
+			     (long long)r->shadow[k].scored);
 	if (engine_has_trained(r->engine) && r->scoring_s > 0)
 		/* The rest is computing the features and writing profiles and history. */
 		sink_message(ctx->out, "scoring by the trained champions: %.2f s, %.0f customers/s",
@@ -199,7 +332,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	    store_begin(ctx->store, &ctx->err))
 		goto out;
 	r->writer = profile_writer_new(ctx->store, run->id, as_of_day, &ctx->err);
-	if (!r->writer)
+	r->run_id = run->id;
+	day_format(as_of_day, r->as_of);
+	if (!r->writer || shadow_open(r, is_all))
 		goto out;
 	if (!is_all && !is_where) {
 		double f[FEAT_COUNT];
@@ -266,6 +401,7 @@ out:
 		run_leave(ctx, &own, status);
 	}
 	profile_writer_free(r->writer);
+	shadow_close(r);
 	engine_free(r->engine);
 	strmap_free(only);
 	for (size_t i = 0; i < r->n; i++)

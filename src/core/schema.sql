@@ -85,8 +85,27 @@ CREATE TABLE models (
   metrics     TEXT,                         -- JSON: CV metrics, IV table, threshold, gains
   reference   TEXT,                         -- JSON: training distributions for drift
   created_at  TEXT NOT NULL,
+  shadow      INTEGER NOT NULL DEFAULT 0    -- a challenger scored beside the champions
+              CHECK (shadow IN (0, 1)),     -- by recompute, never serving (schema 19)
   PRIMARY KEY (name, version)
 );
+
+-- The book scored by each challenger in shadow (`promote NAME --shadow`; schema 19): what
+-- it would give each customer of the segments it was trained for, by the last recompute;
+-- apart from credit_profiles, which only serving models write. `swapset` compares them.
+CREATE TABLE shadow_scores (
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  score       INTEGER NOT NULL,
+  pd          REAL NOT NULL,
+  band        TEXT NOT NULL CHECK (band IN ('A', 'B', 'C', 'D', 'E')),
+  cutoff_pd   REAL,                         -- the model's own cut-off then
+  run_id      INTEGER REFERENCES runs(id),
+  as_of       TEXT NOT NULL,
+  PRIMARY KEY (name, version, customer_id),
+  FOREIGN KEY (name, version) REFERENCES models(name, version)
+) WITHOUT ROWID;
 
 -- Each trained model's out-of-fold predictions (a row per training row): its calibration
 -- and checks, and the cut-off of a blend it joins, are computed from them (schema 9).

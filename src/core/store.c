@@ -597,6 +597,27 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " key, id);",
 		       err))
 		goto fail;
+	/* 18 -> 19: challengers scored in shadow (issue 14, item 2): the flag, and their scores
+	 * of the book, apart from the serving profiles. */
+	if (version >= 1 && version < 19 &&
+	    store_int(st, "SELECT count(*) FROM pragma_table_info('models') WHERE name = 'shadow'",
+		      0) == 0 &&
+	    store_exec(st,
+		       "ALTER TABLE models ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0"
+		       " CHECK (shadow IN (0, 1))",
+		       err))
+		goto fail;
+	if (version >= 1 && version < 19 &&
+	    store_exec(st,
+		       "CREATE TABLE IF NOT EXISTS shadow_scores (name TEXT NOT NULL, version"
+		       " INTEGER NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id) ON"
+		       " DELETE CASCADE, score INTEGER NOT NULL, pd REAL NOT NULL, band TEXT NOT"
+		       " NULL CHECK (band IN ('A', 'B', 'C', 'D', 'E')), cutoff_pd REAL, run_id"
+		       " INTEGER REFERENCES runs(id), as_of TEXT NOT NULL, PRIMARY KEY (name,"
+		       " version, customer_id), FOREIGN KEY (name, version) REFERENCES"
+		       " models(name, version)) WITHOUT ROWID",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -174,7 +174,8 @@ static void test_subcommands(void **state)
 	      "audit|cancel|cleanup|decide|decisions|drift|exit|export|filter|gen|help|history|"
 	      "keys|label|list|load|model|models|pane|policy|promote|prompt|quit|recompute|"
 	      "refresh|request|requests|rescore|retire|rules|runs|score|search|select|set|show|"
-	      "snapshot|snapshots|sort|source|status|strategy|theme|train|vacuum|whatif|zoom");
+	      "snapshot|snapshots|sort|source|status|strategy|swapset|theme|train|vacuum|whatif|"
+	      "zoom");
 	/* the review queue's words (issue 13, item 6) */
 	check(NULL, "requests --status ", "approved|declined|pending|referred");
 	check(NULL, "decide R1 ", "approve|decline");

@@ -29,6 +29,7 @@ static const char *const tables[] = {
 	"decisions",
 	"sources",
 	"fetch_attempts",
+	"shadow_scores",
 };
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
@@ -848,12 +849,14 @@ static void test_migration_models(void **state)
 				  " AND weight = 0.5 AND metrics = '{\"auc\":0.7}'"),
 			 1);
 	assert_int_equal(test_int(st, "SELECT count(*) FROM model_oof WHERE name = 'g'"), 1);
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO models VALUES ('f', 1, 'rf', 'all', 'challenger',"
-				    " 1, '{}', NULL, NULL, 'now');"
-				    " INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO models(name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at) VALUES ('f', 1, 'rf', 'all',"
+			   " 'challenger', 1, '{}', NULL, NULL, 'now');"
+			   " INSERT INTO model_oof VALUES ('f', 1, 0, 'c', 0, 0.25, 1)",
+			   &err),
+		0);
 	assert_int_equal(store_exec(st,
 				    "INSERT INTO model_oof VALUES ('nope', 1, 0, 'c', 0, 0.25, 1)",
 				    &err),
@@ -918,14 +921,15 @@ static void test_migration_stale(void **state)
 /* A version 15 database: models serve no kind, requests may have no day and any amount
  * >= 0, neither requests nor records are indexed by customer, no customer_inputs. */
 #define V15_UNDO                                                                                   \
-	"PRAGMA foreign_keys = OFF; DROP VIEW customer_inputs;"                                    \
+	"PRAGMA foreign_keys = OFF; DROP VIEW customer_inputs; DROP TABLE shadow_scores;"          \
 	" DROP INDEX external_records_customer;"                                                   \
 	" CREATE TABLE m15 (name TEXT NOT NULL, version INTEGER NOT NULL, algo TEXT NOT NULL"      \
 	" CHECK (algo IN ('rules', 'logit', 'scorecard', 'xgb', 'rf')), segment TEXT NOT NULL"     \
 	" DEFAULT 'all' CHECK (segment IN ('all', 'new', 'existing')), status TEXT NOT NULL"       \
 	" CHECK (status IN ('champion', 'challenger', 'retired')), weight REAL NOT NULL DEFAULT"   \
 	" 1.0, spec TEXT NOT NULL, metrics TEXT, reference TEXT, created_at TEXT NOT NULL,"        \
-	" PRIMARY KEY (name, version)); INSERT INTO m15 SELECT * FROM models; DROP TABLE models;"  \
+	" PRIMARY KEY (name, version)); INSERT INTO m15 SELECT name, version, algo, segment,"      \
+	" status, weight, spec, metrics, reference, created_at FROM models; DROP TABLE models;"    \
 	" ALTER TABLE m15 RENAME TO models;"                                                       \
 	" DROP TABLE credit_requests; CREATE TABLE credit_requests (id TEXT PRIMARY KEY,"          \
 	" customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE, amount REAL NOT"   \
@@ -993,8 +997,9 @@ static void test_migration_requests(void **state)
 				      " amount = 100"),
 			 1);
 	assert_int_equal(store_exec(st,
-				    "INSERT INTO models VALUES ('k', 1, 'logit', 'company',"
-				    " 'challenger', 1, '{}', NULL, NULL, 'now')",
+				    "INSERT INTO models(name, version, algo, segment, status, weight,"
+				    " spec, metrics, reference, created_at) VALUES ('k', 1, 'logit',"
+				    " 'company', 'challenger', 1, '{}', NULL, NULL, 'now')",
 				    &err),
 			 0);
 	assert_int_equal(store_exec(st,
@@ -1149,6 +1154,51 @@ static void test_migration_sources(void **state)
 	unlink(path);
 }
 
+/* Schema 18 -> 19: models gain the shadow flag (0 for every model there was), with its
+ * check, and shadow_scores comes; what was there stays. */
+static void test_migration_shadow(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig19.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(store_exec(st,
+				    "DROP TABLE shadow_scores; ALTER TABLE models DROP COLUMN "
+				    "shadow;"
+				    " PRAGMA user_version = 18",
+				    &err),
+			 0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM models WHERE shadow = 0"),
+			 test_int(st, "SELECT count(*) FROM models"));
+	assert_true(test_int(st, "SELECT count(*) FROM models") > 0);
+	assert_int_equal(store_exec(st, "UPDATE models SET shadow = 2", &err), -1);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO customers(id) VALUES ('c'); INSERT INTO"
+				    " shadow_scores(name, version, customer_id, score, pd, band, "
+				    "as_of)"
+				    " SELECT name, version, 'c', 600, 0.05, 'C', '2025-01-01' FROM"
+				    " models LIMIT 1",
+				    &err),
+			 0);
+	assert_int_equal(store_exec(st,
+				    "INSERT INTO shadow_scores(name, version, customer_id, score, "
+				    "pd,"
+				    " band, as_of) VALUES ('nosuch', 1, 'c', 600, 0.05, 'C', 'x')",
+				    &err),
+			 -1);
+	assert_int_equal(store_exec(st, "DELETE FROM customers WHERE id = 'c'", &err), 0);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM shadow_scores"), 0);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1166,6 +1216,7 @@ int main(void)
 		cmocka_unit_test(test_migration_requests),
 		cmocka_unit_test(test_migration_policy),
 		cmocka_unit_test(test_migration_sources),
+		cmocka_unit_test(test_migration_shadow),
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),
