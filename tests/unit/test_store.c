@@ -996,12 +996,13 @@ static void test_migration_requests(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_requests WHERE id = 'r1' AND"
 				      " amount = 100"),
 			 1);
-	assert_int_equal(store_exec(st,
-				    "INSERT INTO models(name, version, algo, segment, status, weight,"
-				    " spec, metrics, reference, created_at) VALUES ('k', 1, 'logit',"
-				    " 'company', 'challenger', 1, '{}', NULL, NULL, 'now')",
-				    &err),
-			 0);
+	assert_int_equal(
+		store_exec(st,
+			   "INSERT INTO models(name, version, algo, segment, status, weight,"
+			   " spec, metrics, reference, created_at) VALUES ('k', 1, 'logit',"
+			   " 'company', 'challenger', 1, '{}', NULL, NULL, 'now')",
+			   &err),
+		0);
 	assert_int_equal(store_exec(st,
 				    "INSERT INTO credit_requests(id, customer_id, amount,"
 				    " term_months, created_at) VALUES ('r2', 'c', 0, 12, 'x')",
