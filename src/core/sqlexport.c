@@ -212,7 +212,7 @@ static void put_num_text(struct gen *g, const char *v)
 		   " e.x < -4 OR e.x >= 6 THEN regexp_replace(e.s, '\\.?0+e', 'e') ELSE"
 		   " rtrim(rtrim(to_char(%s, 'FM999999990.' || repeat('0', 5 - e.x)), '0'), '.')"
 		   " END FROM (SELECT t.s, CAST(split_part(t.s, 'e', 2) AS int) AS x FROM"
-		   " (SELECT to_char(%s, 'FM9.99999EEEE') AS s) t) e) END",
+		   " (SELECT trim(to_char(%s, '9.99999EEEE')) AS s) t) e) END",
 		   v, v, v, v, v, v, v);
 }
 
@@ -388,6 +388,20 @@ static int put_cond(struct gen *g, const struct unit *u, const struct tree *t, i
 	return 0;
 }
 
+/* A float: PostgreSQL's real (float4, whose + is C's float addition), else a double. */
+static void put_leaf(struct gen *g, float v)
+{
+	if (g->d == SQLEXPORT_SQLITE) {
+		put_num(g, v);
+		return;
+	}
+	char t[40];
+	snprintf(t, sizeof t, "%.17g", (double)v);
+	if (!strpbrk(t, ".eEn"))
+		strcat(t, ".0");
+	buf_printf(g->b, v < 0 ? "(%s::real)" : "%s::real", t);
+}
+
 /* Node i as nested CASEs down to its leaves' values. */
 static void put_node(struct gen *g, const struct unit *u, const struct tree *t, int i)
 {
@@ -401,7 +415,7 @@ static void put_node(struct gen *g, const struct unit *u, const struct tree *t, 
 		i = always ? t->left[i] : t->right[i];
 	}
 	if (t->left[i] < 0) {
-		put_num(g, (double)t->cond[i]);
+		put_leaf(g, t->cond[i]);
 		return;
 	}
 	buf_puts(g->b, " THEN ");
@@ -613,20 +627,78 @@ static void put_bin_value(struct gen *g, const struct unit *u, int c, int points
 	buf_puts(g->b, " END");
 }
 
-/* The trees of unit k: columns g0, g1, ... each the sum of TREE_GROUP trees' values. */
+/* The trees of unit k summed into column g of u{k}. SQLite: in double, a hundred trees a
+ * column (g0, g1, ...; the expression's depth stays bounded). PostgreSQL: in real, as
+ * XGBoost sums them (float, from the base margin, tree after tree), a hundred trees per
+ * CTE u{k}_0, u{k}_1, ... each adding to the last one's sum. */
 static void put_tree_unit(struct gen *g, int k)
 {
 	const struct unit *u = &g->u[k];
-	buf_printf(g->b, "u%d AS MATERIALIZED (SELECT x.id%s", k, g->routed ? ", x.route" : "");
-	for (int t = 0; t < u->ntrees; t++) {
-		buf_puts(g->b, t % TREE_GROUP == 0 ? ",\n  " : "\n  + ");
-		put_node(g, u, &u->trees[t], 0);
-		if ((t + 1) % TREE_GROUP == 0 || t + 1 == u->ntrees)
-			buf_printf(g->b, " AS g%d", t / TREE_GROUP);
+	const char *route = g->routed ? ", x.route" : "";
+	if (g->d == SQLEXPORT_SQLITE) {
+		/* No float type: each tree's step u{k}_t adds its leaf to the last sum rounded
+		 * to a float, (a + C) - C with C = 1.5 * 2^(E + 29), E the binade of a (log2,
+		 * corrected at powers of two): a rounding to 24 bits, ties to even. */
+		for (int t = 0; t <= u->ntrees; t++) {
+			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, t, route);
+			for (int c = 0; c < g->ncols; c++)
+				buf_printf(g->b, ", x.c%d", c);
+			buf_puts(g->b, ",\n  ");
+			if (t == 0) {
+				put_num(g, (double)u->base_margin);
+			} else {
+				const char *e0 = "floor(log2(abs(x.a)))";
+				char e[256], cc[320];
+				snprintf(e, sizeof e,
+					 "(%s - (pow(2.0, %s) > abs(x.a)) + (pow(2.0, %s + 1) <="
+					 " abs(x.a)))",
+					 e0, e0, e0);
+				snprintf(cc, sizeof cc, "(1.5 * pow(2.0, %s + 29))", e);
+				buf_printf(g->b,
+					   "CASE WHEN x.a = 0 THEN 0.0 ELSE (x.a + %s) - %s END",
+					   cc, cc);
+			}
+			if (t < u->ntrees) {
+				buf_puts(g->b, " + ");
+				put_node(g, u, &u->trees[t], 0);
+			}
+			buf_puts(g->b, " AS a\n  FROM ");
+			if (t == 0) {
+				buf_puts(g->b, "x");
+				put_routes(g, u->routes, "x");
+			} else {
+				buf_printf(g->b, "u%d_%d x", k, t - 1);
+			}
+			buf_puts(g->b, "),\n");
+		}
+		buf_printf(g->b, "s%d AS (SELECT u.id%s, u.a AS eta FROM u%d_%d u),\n", k,
+			   g->routed ? ", u.route" : "", k, u->ntrees);
+		return;
 	}
-	buf_puts(g->b, "\n  FROM x");
-	put_routes(g, u->routes, "x");
-	buf_puts(g->b, "),\n");
+	int groups = (u->ntrees + TREE_GROUP - 1) / TREE_GROUP;
+	for (int gr = 0; gr < groups; gr++) {
+		buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.*, ", k, gr);
+		if (gr == 0)
+			put_leaf(g, u->base_margin);
+		else
+			buf_printf(g->b, "x.g%d", gr - 1);
+		for (int t = gr * TREE_GROUP; t < u->ntrees && t < (gr + 1) * TREE_GROUP; t++) {
+			buf_puts(g->b, "\n  + ");
+			put_node(g, u, &u->trees[t], 0);
+		}
+		buf_printf(g->b, " AS g%d", gr);
+		if (gr == 0) {
+			buf_puts(g->b, "\n  FROM x");
+			put_routes(g, u->routes, "x");
+		} else {
+			buf_printf(g->b, "\n  FROM u%d_%d x", k, gr - 1);
+		}
+		buf_puts(g->b, "),\n");
+	}
+	buf_printf(g->b,
+		   "s%d AS (SELECT u.id%s, CAST(u.g%d AS double precision) AS eta FROM u%d_%d "
+		   "u),\n",
+		   k, g->routed ? ", u.route" : "", groups - 1, k, groups - 1);
 }
 
 /* Unit k as CTEs ending in z{k}(id, [route,] raw, pd, v0.., l0..): its unclamped score,
@@ -680,11 +752,6 @@ static void put_unit(struct gen *g, int k)
 		buf_printf(b, "\n  FROM u%d u),\n", k);
 	} else if (model_algo_trees(u->m->algo)) {
 		put_tree_unit(g, k);
-		buf_printf(b, "s%d AS (SELECT u.id%s, ", k, route);
-		put_num(g, (double)u->base_margin);
-		for (int t = 0; t < u->ntrees; t += TREE_GROUP)
-			buf_printf(b, " + u.g%d", t / TREE_GROUP);
-		buf_printf(b, " AS eta FROM u%d u),\n", k);
 	} else {
 		const struct rd_model *m = u->m;
 		buf_printf(b, "u%d AS MATERIALIZED (SELECT x.id%s", k,

@@ -44,21 +44,23 @@ on_sqlite() {
 # reasons (codes, texts and points to two decimals, in order). For trees (TOL 1e-6) the
 # score may be 1 point apart on at most 0.1 % of the customers: said, and counted.
 compare() {
-	local db=$1 label=$2 tol=$3 reasons="" k
+	local db=$1 label=$2 tol=$3 reasons="" k what
 	for k in 0 1 2 3; do
 		reasons="$reasons OR json_extract(p.reasons, '\$[$k].code') IS NOT r.reason$((k + 1))
   OR json_extract(p.reasons, '\$[$k].text') IS NOT r.reason$((k + 1))_text
   OR abs(coalesce(json_extract(p.reasons, '\$[$k].points'), -1) - coalesce(r.reason$((k + 1))_points, -1)) > 0.0051"
 	done
+	what="'reasons differ ' || sum(r.reason1 IS NOT NULL AND (0 $reasons)
+    OR (r.reason1 IS NULL AND r.id IS NOT NULL) != (json_array_length(p.reasons) = 0)) || ', none '"
+	# trees: the SQL gives no reasons (docs/design.md, "Models as SQL"): counted as such
+	[ "$tol" = 1e-6 ] && what="'pd differs at most ' || printf('%.1e', max(abs(p.pd - r.pd))) || '; reasons none'"
 	sqlite3 -separator ' ' "$db" "SELECT '$label:', count(r.id) || ' of ' || count(*) || ' customers,',
   'score equal ' || sum(p.score = r.score) || ', 1 apart ' || sum(abs(p.score - r.score) = 1)
   || ' (' || printf('%.3f', 100.0 * sum(abs(p.score - r.score) = 1) / count(*)) || ' %), more '
   || sum(abs(p.score - r.score) > 1) || ';',
   'band differs ' || sum(p.band != r.band) || ';',
   'pd beyond $tol ' || sum(abs(p.pd - r.pd) > $tol) || ';',
-  'reasons differ ' || sum(r.reason1 IS NOT NULL AND (0 $reasons)
-    OR (r.reason1 IS NULL AND r.id IS NOT NULL) != (json_array_length(p.reasons) = 0))
-  || ', none ' || sum(r.reason1 IS NULL)
+  $what || ' ' || sum(r.reason1 IS NULL)
 FROM credit_profiles p LEFT JOIN res r ON r.id = p.customer_id"
 }
 
@@ -78,11 +80,13 @@ pg_start() {
 	PG_BIN=$bin
 	PG_PORT=$((50000 + RANDOM % 10000))
 	trap pg_stop EXIT
+	cd /
 	"${PG_RUN[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U rd -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
 		{ cat "$PG_DIR/initdb.log"; exit 1; }
 	"${PG_RUN[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
 		-o "-k $PG_DIR -p $PG_PORT -c listen_addresses=''" start >/dev/null ||
 		{ cat "$PG_DIR/server.log"; exit 1; }
+	cd "$WORK"
 }
 
 pg_stop() {
@@ -94,14 +98,18 @@ pg_stop() {
 
 # psql_run ARGS...: psql on the test's server as rd, database postgres.
 psql_run() {
-	"${PG_RUN[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U rd -d postgres "$@"
+	(cd / && PGOPTIONS="-c client_min_messages=warning -c jit=off" "${PG_RUN[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U rd -d postgres "$@")
 }
 
 # pg_table DB TABLE PGTYPES: copies DB's TABLE to PostgreSQL as (PGTYPES), via CSV.
 pg_table() {
 	local db=$1 table=$2 types=$3
 	psql_run -c "DROP TABLE IF EXISTS $table; CREATE TABLE $table ($types)"
-	sqlite3 -csv "$db" "SELECT * FROM $table" | psql_run -c "\\copy $table FROM STDIN WITH (FORMAT csv)"
+	# every digit of a REAL (the shell's CSV gives 15)
+	local cols
+	cols=$(sqlite3 "$db" "SELECT group_concat('CASE WHEN typeof(\"' || name || '\") = ''real'' THEN
+  printf(''%!.17g'', \"' || name || '\") ELSE \"' || name || '\" END', ', ') FROM pragma_table_info('$table')")
+	sqlite3 -csv "$db" "SELECT $cols FROM $table" | psql_run -c "\\copy $table FROM STDIN WITH (FORMAT csv)"
 }
 
 # pg_features DB SQLFILE: DB's features table on the server, typed as the query's header
@@ -116,7 +124,7 @@ pg_features() {
 
 # on_pg DB SQLFILE: the query run by PostgreSQL, its rows into table res of DB.
 on_pg() {
-	psql_run --csv -f "$2" >"$WORK/pg.csv" || return 1
+	psql_run --csv <"$2" >"$WORK/pg.csv" || return 1
 	sqlite3 "$1" "DROP TABLE IF EXISTS res; CREATE TABLE res (id TEXT, model TEXT, score INTEGER,
   pd REAL, band TEXT, reason1 TEXT, reason1_text TEXT, reason1_points REAL, reason2 TEXT,
   reason2_text TEXT, reason2_points REAL, reason3 TEXT, reason3_text TEXT, reason3_points REAL,
@@ -128,4 +136,30 @@ on_pg() {
   reason2_points = nullif(reason2_points, ''), reason3 = nullif(reason3, ''), reason3_text = nullif(reason3_text, ''),
   reason3_points = nullif(reason3_points, ''), reason4 = nullif(reason4, ''), reason4_text = nullif(reason4_text, ''),
   reason4_points = nullif(reason4_points, '')"
+}
+
+# pg_store DB: riskdesk's tables the features are computed from, on the server, typed as
+# riskdesk's schema holds them (REAL as double precision).
+pg_store() {
+	pg_table "$1" customers "id text, name text, email text, phone text, kind text, created_at text, name_key text"
+	pg_table "$1" orders "id text, customer_id text, amount double precision, status text, created_at text"
+	pg_table "$1" payments "id text, customer_id text, order_id text, method text, success integer,
+  amount double precision, created_at text"
+	pg_table "$1" customer_attributes "customer_id text, name text, value text, num double precision"
+}
+
+# check DB LABEL TOL REF [OPTIONS]: model REF (or serving) exported for both engines, run
+# on the features table (made once for SQLite, copied to the server) and compared; with
+# --with-features in OPTIONS the query computes the features itself (pg_store first).
+check() {
+	local db=$1 label=$2 tol=$3 ref=$4
+	shift 4
+	$RISKDESK --db "$db" -c "model export $ref q_lite.sql $*" -c "model export $ref q_pg.sql --dialect postgres $*" \
+		>/dev/null || return 1
+	if [ $# -eq 0 ]; then
+		features "$db" q_lite.sql
+		pg_features "$db" q_lite.sql
+	fi
+	on_sqlite "$db" q_lite.sql && compare "$db" "$label, sqlite" "$tol"
+	on_pg "$db" q_pg.sql && compare "$db" "$label, postgres" "$tol"
 }
