@@ -9,7 +9,9 @@
 #   (f) `snapshot` of 12 months vs one `recompute all` (issue 11: target <= 3.0), and
 #       `drift --by month` over those 12 snapshots;
 #   (g) the stale-data check (`status`);
-#   (h) `rescore pending` of 100,000 credit requests with a scorecard champion.
+#   (h) `rescore pending` of 100,000 credit requests with a scorecard champion;
+#   (i) the query of `model export NAME FILE.sql` scoring every customer in SQLite and in
+#       PostgreSQL, next to `recompute all` (issue 14).
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 set -euo pipefail
 build=${1:-build}
@@ -175,6 +177,46 @@ echo "(h) rescore pending: $nreq requests, bench_sc champion, ${resc}s -> $(rate
 	"the same writes as bare SQL ${bare}s -> ratio $(ratio "$resc" "$bare");" \
 	"with no current profile (features from the events) ${cold}s -> $(rate "$nreq" "$cold")/s"
 rm -f "$work/requests.db" "$work/bare.db" "$work/cold.db"
+# (i) models as SQL (issue 14): the query of `model export NAME FILE.sql` scoring every
+# customer, in SQLite (the sqlite3 shell, on a copy of the database) and in PostgreSQL (a
+# server of the bench's own, as the batch cases start it; jit off), from a features table
+# made from the profiles and computing the features itself (--with-features, from the
+# customers, orders and payments copied to the server), next to `recompute all` with the
+# model serving (the rules model: (b)'s).
+. tests/batch/sqlexport_lib.sh
+WORK=$work RISKDESK=$rd
+pg_start
+trap 'pg_stop; rm -rf "$work"' EXIT
+pg_store "$work/ours.db"
+sql_times() { # MODEL RECOMPUTE_SECONDS
+	"$rd" --db "$work/ours.db" -c "model export $1 $work/q.sql" -c "model export $1 $work/qf.sql --with-features" \
+		-c "model export $1 $work/qp.sql --dialect postgres" \
+		-c "model export $1 $work/qpf.sql --dialect postgres --with-features" >/dev/null
+	features "$work/ours.db" "$work/q.sql"
+	pg_features "$work/ours.db" "$work/q.sql"
+	local t0 t1 t2 t3 t4
+	t0=$(now)
+	sqlite3 "$work/ours.db" <"$work/q.sql" >/dev/null
+	t1=$(now)
+	sqlite3 "$work/ours.db" <"$work/qf.sql" >/dev/null
+	t2=$(now)
+	psql_run --csv <"$work/qp.sql" >/dev/null
+	t3=$(now)
+	psql_run --csv <"$work/qpf.sql" >/dev/null
+	t4=$(now)
+	echo "(i) $1 as SQL, $n customers: SQLite $(secs "$t0" "$t1")s ($(secs "$t1" "$t2")s with its" \
+		"features), PostgreSQL $(secs "$t2" "$t3")s ($(secs "$t3" "$t4")s with its features);" \
+		"recompute all ${2}s"
+}
+sql_times rules "$rec_ours"
+for m in bench_sc bench_xgb; do
+	"$rd" --db "$work/ours.db" -c "promote $m" >/dev/null
+	t0=$(now)
+	"$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
+	t1=$(now)
+	sql_times $m "$(secs "$t0" "$t1")"
+done
+pg_stop
 # (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
 bench/tui.sh "$build"
 # (d) training on Taiwan next to scikit-learn and XGBoost's Python package, same run.

@@ -19,6 +19,7 @@
 #include "riskdesk/modelcheck.h"
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
+#include "riskdesk/sqlexport.h"
 #include "riskdesk/vocab.h"
 
 #define MODEL_FILE_MAX (64u << 20) /* a boosted model can be large; this is a sanity bound */
@@ -876,15 +877,68 @@ static const struct rd_opt model_opts[] = {
 	{"min-hl-p", "X", "model check: the Hosmer-Lemeshow p-value must be at least X (0.05)"},
 	{"max-psi", "X",
 	 "model check: the score PSI against the current book must be below X (0.25)"},
+	{"dialect", "D", "model export NAME FILE.sql: the SQL of sqlite (default) or postgres"},
+	{"with-features", NULL,
+	 "model export NAME FILE.sql: the query computes the features from the orders and "
+	 "payments"},
 	{NULL, NULL, NULL},
 };
+
+#define MODEL_CHECK_OPTS 5 /* the first model_opts are model check's */
+
+/* model export NAME[@V]|serving FILE.sql [--dialect D] [--with-features]: the model (or
+ * the serving models) as one SQL query (sqlexport.h). */
+static int model_export_sql(struct rd_ctx *ctx, const struct rd_args *a)
+{
+	const char *ref = a->argv[1], *path = a->argv[2], *d = args_opt(a, "dialect");
+	struct sqlexport_opts o = {SQLEXPORT_SQLITE, args_opt(a, "with-features") != NULL,
+				   ctx->settings.as_of};
+	if (d && sqlexport_dialect_parse(d, &o.dialect, &ctx->err))
+		return RD_USAGE;
+	char name[128];
+	int version = 0;
+	if (strcmp(ref, "serving") != 0 && resolve(ctx, ref, name, sizeof name, &version))
+		return RD_FAILED;
+	char *sql = sqlexport_query(ctx->store, version ? name : NULL, version, &o, &ctx->err);
+	if (!sql) {
+		char msg[sizeof ctx->err.msg];
+		snprintf(msg, sizeof msg, "%s", ctx->err.msg);
+		rd_err_set(&ctx->err, "model export: %s", msg);
+		return RD_FAILED;
+	}
+	struct rd_err ferr;
+	struct afile *f = afile_open(path, &ferr);
+	int status = RD_FAILED;
+	if (f)
+		afile_write(f, sql, strlen(sql)); /* a failure is reported by the commit */
+	if (!f || afile_commit(f, &ferr)) {
+		rd_err_set(&ctx->err, "model export: %s", ferr.msg);
+	} else {
+		if (version)
+			sink_message(ctx->out, "%s@%d written to %s as %s SQL", name, version, path,
+				     sqlexport_dialect_names[o.dialect]);
+		else
+			sink_message(ctx->out, "the serving models written to %s as %s SQL", path,
+				     sqlexport_dialect_names[o.dialect]);
+		status = RD_OK;
+	}
+	free(sql);
+	return status;
+}
+
+/* Whether path names an SQL file (FILE.sql). */
+static int is_sql_path(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && strcmp(path + n - 4, ".sql") == 0;
+}
 
 /* model check NAME[@V] [--min-auc X …]: the checks as a table; fails when one fails. */
 static int model_check(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	struct modelcheck_limits lim = modelcheck_default_limits;
 	double *slot[] = {&lim.min_auc, &lim.max_fnr, &lim.min_ks, &lim.min_hl_p, &lim.max_psi};
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < MODEL_CHECK_OPTS; i++) {
 		const char *v = args_opt(a, model_opts[i].name);
 		char *end;
 		if (!v)
@@ -937,8 +991,19 @@ static int model_check(struct rd_ctx *ctx, const struct rd_args *a)
 
 static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 {
+	int sql = a->argc == 3 && strcmp(a->argv[0], "export") == 0 && is_sql_path(a->argv[2]);
+	for (int i = 0; i < a->nopts; i++) {
+		int check = a->opts[i].opt < model_opts + MODEL_CHECK_OPTS;
+		if (check ? a->argc == 2 && strcmp(a->argv[0], "check") == 0 : sql)
+			continue;
+		rd_err_set(&ctx->err, "model: --%s is an option of '%s'", a->opts[i].opt->name,
+			   check ? "model check NAME" : "model export NAME FILE.sql");
+		return RD_USAGE;
+	}
 	if (a->argc == 2 && strcmp(a->argv[0], "check") == 0)
 		return model_check(ctx, a);
+	if (sql)
+		return model_export_sql(ctx, a);
 	if (a->nopts) {
 		rd_err_set(&ctx->err, "model: --%s is an option of 'model check NAME'",
 			   a->opts[0].opt->name);
@@ -952,7 +1017,9 @@ static int exec_model(struct rd_ctx *ctx, const struct rd_args *a)
 	if (a->argc == 2 && strcmp(a->argv[0], "import") == 0)
 		return model_import(ctx, a->argv[1]);
 	rd_err_set(&ctx->err, "usage: model NAME[@VERSION] | model export NAME[@VERSION] FILE |"
-			      " model import FILE | model check NAME[@VERSION] [--min-auc X ...]");
+			      " model export NAME[@VERSION]|serving FILE.sql [--dialect D]"
+			      " [--with-features] | model import FILE | model check NAME[@VERSION]"
+			      " [--min-auc X ...]");
 	return RD_USAGE;
 }
 
@@ -965,12 +1032,16 @@ static const struct rd_arg model_args[] = {
 	{.when = "export check", .at = 1, .values = {.type = RD_ARG_MODEL}},
 	{.when = "import", .at = 1, .values = {.type = RD_ARG_FILE}},
 	{.when = "export", .at = 2, .values = {.type = RD_ARG_FILE}},
+	{.when = "export", .at = 1, .values = {.words = (const char *const[]){"serving", NULL}}},
+	{.opt = "dialect", .values = {.words = (const char *const[]){"sqlite", "postgres", NULL}}},
 	RD_ARGS_END,
 };
 
 const struct rd_cmd cmd_model = {
 	.name = "model",
-	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE | import FILE |"
+	.usage = "NAME[@VERSION] | export NAME[@VERSION] FILE |"
+		 " export NAME[@VERSION]|serving FILE.sql [--dialect sqlite|postgres]"
+		 " [--with-features] | import FILE |"
 		 " check NAME[@VERSION] [--min-auc X] [--max-fnr X] [--min-ks X] [--min-hl-p X]"
 		 " [--max-psi X]",
 	.summary = "one model's details; write it to / read it from one JSON file; or check it",
@@ -978,7 +1049,15 @@ const struct rd_cmd cmd_model = {
 		"AUCs, gains, calibration by band and by PD decile with the Hosmer-Lemeshow test, "
 		"the IV table, and the scorecard's variable selection and points table or the "
 		"logit weights. 'model export NAME FILE' writes the model as one JSON file that "
-		"scores identically in another database; 'model import FILE' adds it as the next "
+		"scores identically in another database; to a FILE.sql it writes one SQL query "
+		"that scores a table 'features' (id and the model's inputs: the file's header "
+		"lists them) in SQLite or, with --dialect postgres, PostgreSQL, giving id, model, "
+		"score, pd, band and the reasons as riskdesk does ('serving' for the models "
+		"serving "
+		"now, routed by segment and kind, with blends and the rules model); "
+		"--with-features makes it compute the features from the customers, orders and "
+		"payments tables as of the as-of day ('set as-of', else the latest order or "
+		"payment). 'model import FILE' adds it as the next "
 		"version of its name, a challenger, once the file's format, name, algorithm "
 		"(rules only as a version of 'rules'), segment and weight are valid and its "
 		"specification is one this riskdesk can score, of that algorithm. model check "
