@@ -1,5 +1,5 @@
 /* Models as SQL: one query that scores a table of features in SQLite or PostgreSQL exactly
- * as riskdesk does (docs/design.md, "Models as SQL"; docs/methodology.md, 14).
+ * as riskdesk does (docs/design.md, "Models as SQL"; docs/methodology.md, 17).
  *
  * The query reads a table or view `features`: a column `id` (the customer id) and one
  * column per input of the model, named as the model names it (a built-in feature, a
