@@ -64,13 +64,17 @@ int decider_run(struct decider *d, const struct decide_request *reqs, size_t n,
 
 /* Writes decisions inside the caller's transaction: a row of `decisions` (run run_id,
  * origin policy, the time the writer was made) and the request's status, score, PD, band,
- * reasons, rules, decided_at and decision_id, when it is still pending. */
+ * reasons, rules, decided_at and decision_id, when it is still pending. The requests are
+ * set a chunk at a time from the rows written: decide_writer_finish sets the last ones and
+ * must be called before the commit. */
 struct decide_writer;
 struct decide_writer *decide_writer_new(struct rd_store *st, const struct decider *d,
 					int64_t run_id, int64_t as_of_day, struct rd_err *err);
 void decide_writer_free(struct decide_writer *w);
-/* 0, or -1 with err (also when the request is not pending: the caller read it pending in
+/* 0, or -1 with err (also when a request is not pending: the caller read them pending in
  * the same transaction). */
+int decide_writer_finish(struct decide_writer *w, struct rd_err *err);
+/* 0, or -1 with err, as decide_writer_finish. */
 int decide_write(struct decide_writer *w, const struct decide_request *req,
 		 const struct decide_outcome *o, struct rd_err *err);
 

@@ -206,6 +206,8 @@ static int rescore_pending(struct rd_ctx *ctx, const struct rd_args *a)
 		rd_err_set(&ctx->err, "rescore cancelled: nothing was changed");
 		goto out;
 	}
+	if (decide_writer_finish(r.writer, &ctx->err))
+		goto out;
 	int64_t decided = (int64_t)q.n - r.undecided;
 	char msg[160];
 	snprintf(msg, sizeof msg, "%lld approved, %lld referred, %lld declined (policy v%d)",

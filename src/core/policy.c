@@ -558,8 +558,9 @@ void policy_fired_json(const struct rd_policy *p, const struct policy_decision *
 		const struct policy_rule *r = &p->rules[d->fired[i].rule];
 		buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
 		buf_json_string(b, r->code);
-		buf_printf(b, ",\"action\":\"%s\",\"text\":",
-			   vocab_name(&vocab_policy_action, (int)r->action));
+		buf_puts(b, ",\"action\":\"");
+		buf_puts(b, vocab_name(&vocab_policy_action, (int)r->action));
+		buf_puts(b, "\",\"text\":");
 		buf_json_string(b, r->text);
 		if (!isnan(d->fired[i].value)) {
 			buf_puts(b, ",\"value\":");

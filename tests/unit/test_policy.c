@@ -1,7 +1,8 @@
 /* The credit policy (include/riskdesk/policy.h): what an application derives; each kind of
  * rule firing on a constructed case and not just on the other side of its threshold; the
  * decision's precedence; bad specifications refused with the file and the field named;
- * the one spelling; and `policy import` of a bad file changing nothing. */
+ * the one spelling; `policy import` of a bad file changing nothing; and the decisions'
+ * writer setting each request from its decision's row, a chunk at a time. */
 #include "testutil.h"
 
 #include <math.h>
@@ -470,13 +471,99 @@ static void test_store_and_import(void **state)
 	store_close(st);
 }
 
+struct twice {
+	struct decide_writer *w;
+	struct rd_err *err;
+	int rc;
+};
+
+/* Writes the request's decision twice, then finishes: the second is refused. */
+static int write_twice(void *ud, const struct decide_request *req, const struct decide_outcome *o)
+{
+	struct twice *t = ud;
+	t->rc = !o ? -2
+		: decide_write(t->w, req, o, t->err) || decide_write(t->w, req, o, t->err) ||
+				decide_writer_finish(t->w, t->err)
+			? -1
+			: 0;
+	return 0;
+}
+
+/* rescore pending sets every request from its row of decisions, which the writer does 1,024
+ * at a time: 2,500 requests are two whole chunks and a part, all set, none twice. A request
+ * decided twice in a chunk (the caller read it pending) is refused by name. */
+static void test_writer_chunks(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	if (store_exec(st,
+		       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+		       "2500)"
+		       " INSERT INTO customers(id, created_at) SELECT printf('C%04d', i),"
+		       " '2024-01-01' FROM n;"
+		       " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+		       "2500)"
+		       " INSERT INTO credit_requests(id, customer_id, amount, term_months,"
+		       " yearly_income, existing_debt, created_at) SELECT printf('R%04d', i),"
+		       " printf('C%04d', i), 1000 + 40 * i, 12, 30000, iif(i % 3, 1000, NULL),"
+		       " '2025-01-01' FROM n",
+		       &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(test_run(st, "rescore pending --as-of 2025-06-30", &err), RD_OK);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests WHERE status = 'pending'"),
+			 0);
+	assert_int_equal(test_int(st, "SELECT count(DISTINCT request_id) FROM decisions"), 2500);
+	assert_int_equal(test_int(st,
+				  "SELECT count(*) FROM credit_requests r JOIN decisions d"
+				  " ON d.id = r.decision_id WHERE d.request_id = r.id"
+				  " AND r.status = d.status AND r.score = d.score AND r.pd = d.pd"
+				  " AND r.band = d.band AND r.rules = d.rules"
+				  " AND r.reasons = d.reasons AND r.decided_at = d.decided_at"),
+			 2500);
+	assert_true(test_int(st, "SELECT count(DISTINCT status) FROM decisions") >= 2);
+
+	/* The writer given request R0001 twice. */
+	assert_int_equal(
+		store_exec(st,
+			   "UPDATE credit_requests SET status = 'pending' WHERE id = 'R0001';"
+			   " INSERT INTO runs(kind, args, user, started_at, status)"
+			   " VALUES ('rescore', 'rescore', 'test', '2025-01-01', 'running')",
+			   &err),
+		0);
+	struct decider *d = decider_new(st, &err);
+	assert_non_null(d);
+	int64_t as_of;
+	assert_int_equal(date_parse("2025-06-30", 10, &as_of), 0);
+	struct decide_request req = {.id = "R0001",
+				     .customer_id = "C0001",
+				     .app = {.amount = 1040,
+					     .term_months = 12,
+					     .yearly_income = 30000,
+					     .existing_debt = 1000}};
+	assert_int_equal(store_begin(st, &err), 0);
+	struct twice t = {.err = &err};
+	t.w = decide_writer_new(st, d, test_int(st, "SELECT max(id) FROM runs"), as_of / 86400,
+				&err);
+	assert_non_null(t.w);
+	struct decide_job job = {.as_of_day = as_of / 86400, .visit = write_twice, .ud = &t};
+	assert_int_equal(decider_run(d, &req, 1, &job, &err), 0);
+	assert_int_equal(t.rc, -1);
+	assert_string_equal(err.msg, "request 'R0001' is no longer pending");
+	struct decide_writer *w = t.w;
+	store_rollback(st);
+	decide_writer_free(w);
+	decider_free(d);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_derive),
-		cmocka_unit_test(test_each_rule),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_store_and_import),
+		cmocka_unit_test(test_derive),        cmocka_unit_test(test_each_rule),
+		cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_store_and_import),
+		cmocka_unit_test(test_writer_chunks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 /* Helpers of util.c that guard input: rd_echo (every value quoted in a message),
- * json_nul_at, file_open_regular and the years date_parse accepts. */
+ * json_nul_at, file_open_regular and the years date_parse accepts; and buf.c's JSON
+ * spelling of numbers and strings, which stored JSON (reasons, fired rules) is made of. */
 #include "testutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 
 static void test_echo(void **state)
 {
@@ -107,13 +109,106 @@ static void test_date_years(void **state)
 	assert_int_equal(date_parse("9999-12-31", 10, &e), 0);
 }
 
+/* The spelling buf_json_number had before it was made faster (three printf calls for a
+ * number that needs 17 digits): the first of %.15g, %.16g, %.17g that reads back. */
+static void json_number_slow(struct rd_buf *b, double v)
+{
+	if (!isfinite(v)) {
+		buf_puts(b, "null");
+		return;
+	}
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
+		buf_printf(b, "%lld", (long long)v);
+		return;
+	}
+	char tmp[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	buf_puts(b, tmp);
+}
+
+static void json_number_same(double v)
+{
+	struct rd_buf fast = {0}, slow = {0};
+	buf_json_number(&fast, v);
+	json_number_slow(&slow, v);
+	if (strcmp(fast.data, slow.data) != 0)
+		fail_msg("%.17g: '%s', want '%s'", v, fast.data, slow.data);
+	buf_free(&fast);
+	buf_free(&slow);
+}
+
+/* Stored reasons and rules are compared as text (a decision's against its profile's,
+ * goldens), so the fast spelling must be printf's to the byte: over random bit patterns,
+ * ratios of small integers (the features), two-decimal points, powers of ten and their
+ * neighbours (where %g switches notation or a rounding carries), and numbers whose 17
+ * digits end in an exact half at the 15th or 16th. */
+static void test_json_number(void **state)
+{
+	(void)state;
+	uint64_t x = 88172645463325252u;
+	for (int i = 0; i < 300000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		double v;
+		memcpy(&v, &x, sizeof v);
+		json_number_same(v);
+		json_number_same((double)(x >> 11) / 9007199254740992.0);
+	}
+	for (int i = -1000; i <= 1000; i++)
+		for (int j = 1; j <= 97; j++)
+			json_number_same((double)i / j);
+	for (int i = -200000; i <= 200000; i += 7)
+		json_number_same(round((double)i * 1.37) / 100);
+	static const double pow10[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+	for (int j = 0; j < 7; j++)
+		for (int i = 0; i < 20000; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			json_number_same((double)(int64_t)(x % 100000000000000u) / pow10[j]);
+			json_number_same(-(double)(x % (i + 1)) / pow10[j]);
+			json_number_same((double)(x % 9999999u) * 1e-13 / pow10[j]);
+		}
+	for (int e = -320; e <= 308; e++) {
+		double p = pow(10, e);
+		json_number_same(p);
+		json_number_same(-p);
+		json_number_same(nextafter(p, 0));
+		json_number_same(nextafter(p, INFINITY));
+		json_number_same(p * 0.99999999999999994);
+		json_number_same(p * 9.9999999999999995);
+		json_number_same(p * 1.2345678901234565);
+		json_number_same(p * 1.2345678901234550);
+	}
+	json_number_same(0.0);
+	json_number_same(-0.0);
+	json_number_same(NAN);
+	json_number_same(INFINITY);
+	json_number_same(5e-324);
+	json_number_same(1.7976931348623157e308);
+}
+
+static void test_json_string(void **state)
+{
+	(void)state;
+	struct rd_buf b = {0};
+	buf_json_string(&b, "");
+	buf_json_string(&b, "days as a customer: 1460");
+	buf_json_string(&b, "a\"b\\c\nd\re\tf\x01g\x1fh\x7f\xc3\xab");
+	buf_json_string(&b, "\"");
+	assert_string_equal(b.data, "\"\"\"days as a customer: 1460\""
+				    "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh\x7f\xc3\xab\""
+				    "\"\\\"\"");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_echo),
-		cmocka_unit_test(test_json_nul),
-		cmocka_unit_test(test_open_regular),
-		cmocka_unit_test(test_date_years),
+		cmocka_unit_test(test_echo),         cmocka_unit_test(test_json_nul),
+		cmocka_unit_test(test_open_regular), cmocka_unit_test(test_date_years),
+		cmocka_unit_test(test_json_number),  cmocka_unit_test(test_json_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
