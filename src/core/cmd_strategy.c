@@ -7,100 +7,7 @@
 #include <string.h>
 
 #include "cmd_util.h"
-#include "riskdesk/metrics.h"
-#include "riskdesk/model.h"
-
-/* One model's out-of-fold predictions, sorted by PD. */
-struct oof {
-	double *pd;
-	int *bad;
-	size_t n;
-	struct score_scaling scaling;
-	double cost_fn, cost_fp, threshold_pd;
-};
-
-static int oof_read(struct rd_ctx *ctx, const char *name, int version, struct oof *o)
-{
-	sqlite3_stmt *s = NULL;
-	struct rd_model *m = NULL;
-	int rc = -1;
-	if (store_prepare(ctx->store,
-			  "SELECT algo, spec, coalesce(json_extract(metrics, '$.cost_fn'), ?3),"
-			  " coalesce(json_extract(metrics, '$.cost_fp'), ?4),"
-			  " json_extract(metrics, '$.threshold_pd')"
-			  " FROM models WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err))
-		return -1;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
-	sqlite3_bind_double(s, 3, METRICS_CFN_DEFAULT);
-	sqlite3_bind_double(s, 4, METRICS_CFP_DEFAULT);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		store_fail(ctx->store, &ctx->err, "reading the model");
-		goto out;
-	}
-	if (strcmp((const char *)sqlite3_column_text(s, 0), "rules") == 0) {
-		rd_err_set(&ctx->err,
-			   "strategy: %s@%d is the rules model: it has no out-of-fold predictions "
-			   "(train a model)",
-			   name, version);
-		goto out;
-	}
-	if (!(m = model_parse((const char *)sqlite3_column_text(s, 1), &ctx->err)))
-		goto out;
-	o->scaling = m->scaling;
-	o->cost_fn = sqlite3_column_double(s, 2);
-	o->cost_fp = sqlite3_column_double(s, 3);
-	o->threshold_pd = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN
-								   : sqlite3_column_double(s, 4);
-	sqlite3_finalize(s);
-	if (store_prepare(ctx->store,
-			  "SELECT pd, defaulted FROM model_oof WHERE name = ?1 AND version = ?2"
-			  " ORDER BY pd",
-			  &s, &ctx->err))
-		goto out;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (o->n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			o->pd = rd_realloc(o->pd, cap * sizeof *o->pd);
-			o->bad = rd_realloc(o->bad, cap * sizeof *o->bad);
-		}
-		o->pd[o->n] = sqlite3_column_double(s, 0);
-		o->bad[o->n++] = sqlite3_column_int(s, 1) != 0;
-	}
-	if (step != SQLITE_DONE) {
-		store_fail(ctx->store, &ctx->err, "reading the out-of-fold predictions");
-		goto out;
-	}
-	if (o->n == 0) {
-		rd_err_set(&ctx->err, "strategy: %s@%d has no out-of-fold predictions", name,
-			   version);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(s);
-	model_free(m);
-	return rc;
-}
-
-/* The first index whose PD is >= c in the sorted PDs (the declined start there). */
-static size_t first_declined(const struct oof *o, double c)
-{
-	size_t lo = 0, hi = o->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->pd[mid] < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
+#include "riskdesk/strategy.h"
 
 static int parse_money(struct rd_ctx *ctx, const char *opt, const char *v, double *out)
 {
@@ -113,39 +20,19 @@ static int parse_money(struct rd_ctx *ctx, const char *opt, const char *v, doubl
 	return 0;
 }
 
-/* Stores SCORE's PD as the model's decision threshold, in place of the cost-optimal one
- * (kept as threshold_pd_cost the first time). */
-static int store_cutoff(struct rd_ctx *ctx, const char *name, int version, const struct oof *o,
+/* strategy NAME --cutoff SCORE. */
+static int store_cutoff(struct rd_ctx *ctx, const char *name, int version, const struct strategy *o,
 			int score)
 {
-	double c = pd_from_score(&o->scaling, score);
-	sqlite3_stmt *s;
-	if (store_begin(ctx->store, &ctx->err) ||
-	    store_prepare(ctx->store,
-			  "UPDATE models SET metrics = json_set(metrics,"
-			  " '$.threshold_pd_cost', coalesce(json_extract(metrics,"
-			  " '$.threshold_pd_cost'), json_extract(metrics, '$.threshold_pd')),"
-			  " '$.threshold_pd', ?3, '$.threshold_score', ?4,"
-			  " '$.threshold_by', 'strategy') WHERE name = ?1 AND version = ?2",
-			  &s, &ctx->err))
+	if (strategy_store_cutoff(ctx->store, name, version, o, score, &ctx->err))
 		return -1;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
-	sqlite3_bind_double(s, 3, c);
-	sqlite3_bind_int(s, 4, score);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(ctx->store, &ctx->err, "storing the cut-off");
-	size_t d = first_declined(o, c);
-	if (store_commit(ctx->store, &ctx->err))
-		return -1;
+	struct strategy_point p = strategy_at(o, score);
 	char pd[48];
-	num_format(c, pd, sizeof pd);
+	num_format(p.cutoff_pd, pd, sizeof pd);
 	sink_message(ctx->out,
 		     "%s@%d declines at PD >= %s (score %d and below) from now on: %.1f%% of its "
 		     "out-of-fold rows approved; 'recompute' applies it to the profiles",
-		     name, version, pd, score, 100.0 * (double)d / (double)o->n);
+		     name, version, pd, score, 100.0 * (double)p.approved / (double)o->n);
 	return 0;
 }
 
@@ -153,7 +40,7 @@ static int exec_strategy(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	char name[256];
 	int version;
-	struct oof o = {0};
+	struct strategy o = {0};
 	int status = RD_FAILED;
 	uint64_t step = 10, cutoff = 0;
 	const char *step_text = args_opt(a, "step"), *cut_text = args_opt(a, "cutoff");
@@ -175,26 +62,26 @@ static int exec_strategy(struct rd_ctx *ctx, const struct rd_args *a)
 	if (good_text && (parse_money(ctx, "profit-good", good_text, &good) ||
 			  parse_money(ctx, "loss-bad", bad_text, &loss)))
 		return RD_USAGE;
-	if (cmd_model_resolve(ctx, a->argv[0], name, sizeof name, &version) ||
-	    oof_read(ctx, name, version, &o))
+	if (cmd_model_resolve(ctx, a->argv[0], name, sizeof name, &version))
 		goto out;
+	int loaded = strategy_load(ctx->store, name, version, &o, &ctx->err);
+	if (loaded) {
+		if (loaded > 0) {
+			char msg[sizeof ctx->err.msg];
+			snprintf(msg, sizeof msg, "%s", ctx->err.msg);
+			rd_err_set(&ctx->err, "strategy: %s", msg);
+		}
+		goto out;
+	}
 	if (cut_text) {
 		status = store_cutoff(ctx, name, version, &o, (int)cutoff) ? RD_FAILED : RD_OK;
 		goto out;
 	}
-	size_t bads = 0;
-	for (size_t i = 0; i < o.n; i++)
-		bads += (size_t)o.bad[i];
-	/* Prefix counts of bads in PD order: approved = rows below the cut-off's PD. */
-	size_t *bads_below = rd_malloc((o.n + 1) * sizeof *bads_below);
-	bads_below[0] = 0;
-	for (size_t i = 0; i < o.n; i++)
-		bads_below[i + 1] = bads_below[i] + (size_t)o.bad[i];
 	char ref[300], cpd[48];
 	snprintf(ref, sizeof ref, "%s@%d", name, version);
 	sink_field(ctx->out, "strategy", "model", ref, COL_TEXT);
-	sink_fieldf(ctx->out, "strategy", "rows", COL_NUM, "%zu", o.n);
-	sink_fieldf(ctx->out, "strategy", "bads", COL_NUM, "%zu", bads);
+	sink_fieldf(ctx->out, "strategy", "rows", COL_NUM, "%lld", (long long)o.n);
+	sink_fieldf(ctx->out, "strategy", "bads", COL_NUM, "%lld", (long long)o.bads);
 	sink_fieldf(ctx->out, "strategy", "cost_fn", COL_NUM, "%g", o.cost_fn);
 	sink_fieldf(ctx->out, "strategy", "cost_fp", COL_NUM, "%g", o.cost_fp);
 	if (!isnan(o.threshold_pd)) {
@@ -210,34 +97,32 @@ static int exec_strategy(struct rd_ctx *ctx, const struct rd_args *a)
 	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
 						 COL_NUM, COL_NUM, COL_NUM, COL_NUM};
 	sink_table_begin(ctx->out, "sweep", profit ? 9 : 8, cols, kinds);
-	for (int s = 300; s <= 1000; s += (int)step) {
-		double c = pd_from_score(&o.scaling, s);
-		size_t approved = first_declined(&o, c), bad_ok = bads_below[approved];
-		size_t good_no = (o.n - approved) - (bads - bads_below[approved]);
+	for (int score = 300; score <= 1000; score += (int)step) {
+		struct strategy_point p = strategy_at(&o, score);
 		char v[9][48];
-		snprintf(v[0], sizeof v[0], "%d", s);
-		snprintf(v[1], sizeof v[1], "%.6f", c);
-		snprintf(v[2], sizeof v[2], "%zu", approved);
-		snprintf(v[3], sizeof v[3], "%.4f", (double)approved / (double)o.n);
-		if (approved)
-			snprintf(v[4], sizeof v[4], "%.4f", (double)bad_ok / (double)approved);
+		snprintf(v[0], sizeof v[0], "%d", score);
+		snprintf(v[1], sizeof v[1], "%.6f", p.cutoff_pd);
+		snprintf(v[2], sizeof v[2], "%lld", (long long)p.approved);
+		snprintf(v[3], sizeof v[3], "%.4f", (double)p.approved / (double)o.n);
+		if (p.approved)
+			snprintf(v[4], sizeof v[4], "%.4f",
+				 (double)p.bads_accepted / (double)p.approved);
 		else
 			v[4][0] = '\0';
-		snprintf(v[5], sizeof v[5], "%zu", bad_ok);
-		snprintf(v[6], sizeof v[6], "%zu", good_no);
-		snprintf(v[7], sizeof v[7], "%.4f",
-			 (o.cost_fn * (double)bad_ok + o.cost_fp * (double)good_no) / (double)o.n);
+		snprintf(v[5], sizeof v[5], "%lld", (long long)p.bads_accepted);
+		snprintf(v[6], sizeof v[6], "%lld", (long long)p.goods_rejected);
+		snprintf(v[7], sizeof v[7], "%.4f", strategy_cost(&o, &p));
 		snprintf(v[8], sizeof v[8], "%.2f",
-			 profit ? good * (double)(approved - bad_ok) - loss * (double)bad_ok : 0.0);
+			 profit ? good * (double)(p.approved - p.bads_accepted) -
+					  loss * (double)p.bads_accepted
+				: 0.0);
 		const char *row[] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
 		sink_row(ctx->out, row);
 	}
 	sink_table_end(ctx->out);
-	free(bads_below);
 	status = RD_OK;
 out:
-	free(o.pd);
-	free(o.bad);
+	strategy_free(&o);
 	return status;
 }
 
