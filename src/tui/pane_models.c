@@ -1,6 +1,6 @@
 /* The Models pane: the registry (every version, status coloured, champions marked) and
  * the selected version in detail — key metrics, the ROC curve (braille dots, or `*` in
- * ASCII), IV bars, the points table (scorecards), weights (logit), parameters (xgb) or
+ * ASCII), IV bars, the strategy curve (approval against bad rate by cut-off), the points table (scorecards), weights (logit), parameters (xgb) or
  * terms (rules), gains by decile, calibration by band and by PD decile with the
  * Hosmer–Lemeshow test. The data comes from modelview.h; j/k select a version, J/K scroll
  * the detail, { and } jump between its sections, Enter runs `model NAME@V`, P and X run
@@ -12,10 +12,11 @@
 
 #include "chart.h"
 #include "riskdesk/modelview.h"
+#include "riskdesk/strategy.h"
 #include "tui.h"
 
 #define LIST_MAX 500 /* registry rows held; the title says when there are more */
-#define MAX_SECTIONS 8
+#define MAX_SECTIONS 10
 
 struct models {
 	struct modelview_version *list; /* owned, LIST_MAX rows */
@@ -28,6 +29,8 @@ struct models {
 	int content;                /* detail rows at the last draw */
 	int sections[MAX_SECTIONS]; /* where each detail section starts, at the last draw */
 	int nsections;
+	struct strategy strat; /* the selected trained version's sweep (strategy.h) */
+	int has_strat;
 };
 
 /* Where things are in the pane for its current size. */
@@ -71,6 +74,8 @@ static void load_detail(struct pane *p, struct tui *t)
 	struct models *s = state(p);
 	struct rd_err err = {{0}};
 	modelview_free(&s->mv);
+	strategy_free(&s->strat);
+	s->has_strat = 0;
 	s->loaded = 0;
 	s->scroll = 0;
 	if (s->n == 0)
@@ -80,6 +85,9 @@ static void load_detail(struct pane *p, struct tui *t)
 	if (rc < 0)
 		tui_status(t, 1, "%s", err.msg);
 	s->loaded = rc == 0;
+	/* The rules model has no predictions to sweep: no section, no message. */
+	if (s->loaded && strcmp(v->algo, "rules") != 0)
+		s->has_strat = strategy_load(t->store, v->name, v->version, &s->strat, &err) == 0;
 }
 
 static void m_reload(struct pane *p, struct tui *t)
@@ -706,6 +714,85 @@ static void draw_deciles(struct chart_page *c, struct models *s)
 	}
 }
 
+/* The strategy curve (`strategy NAME`): the approval rate against the bad rate among the
+ * approved for every cut-off score from 300 to 1000 by 10, the model's cut-off marked, and
+ * the figures at it and 50 points either side. */
+static void draw_strategy(struct chart_page *c, struct models *s)
+{
+	const struct strategy *st = &s->strat;
+	if (!s->has_strat)
+		return;
+	cv_heading(c, s, "Strategy: approval rate against bad rate (strategy NAME)");
+	enum { NPOINTS = 71 };
+	double ax[NPOINTS], by[NPOINTS], top = 0;
+	for (int k = 0; k < NPOINTS; k++) {
+		struct strategy_point p = strategy_at(st, 300 + 10 * k);
+		ax[k] = (double)p.approved / (double)st->n;
+		by[k] = p.approved ? (double)p.bads_accepted / (double)p.approved : NAN;
+		if (by[k] > top)
+			top = by[k];
+	}
+	int cut = isnan(st->threshold_pd)
+			  ? -1
+			  : score_clamp(score_from_pd(&st->scaling, st->threshold_pd));
+	int pw = c->w - 10 < 50 ? c->w - 10 : 50, ph = 8;
+	struct chart *ch = pw >= 4 ? chart_begin(c->t, pw, ph) : NULL;
+	if (ch) {
+		pw = ch->pw;
+		ph = ch->ph;
+		ch->lo = 0;
+		ch->hi = chart_nice_ceil(top);
+		for (int k = 0; k + 1 < NPOINTS; k++)
+			if (!isnan(by[k]) && !isnan(by[k + 1]))
+				chart_segment(ch, ax[k], by[k] / ch->hi, ax[k + 1],
+					      by[k + 1] / ch->hi, CHART_CURVE);
+		if (cut >= 0) {
+			struct strategy_point p = strategy_at(st, cut);
+			double x = (double)p.approved / (double)st->n;
+			chart_segment(ch, x, 0, x, 1, CHART_MARK);
+		}
+		chart_label(ch, ch->hi);
+		chart_label(ch, 0);
+		int muted = tui_attr(c->t, ROLE_MUTED);
+		struct chart_colors cc = {.axis = muted,
+					  .curve = tui_attr(c->t, ROLE_CHART),
+					  .faint = muted,
+					  .mark = tui_attr(c->t, ROLE_DRIFT_MODERATE)};
+		chart_put(c, c->row++, 1, c->w - 1, muted, "bad rate among the approved");
+		int axis = c->row + ph;
+		chart_draw(c, ch, c->row, 1, 5, &cc);
+		chart_xlabel(c, ch, axis + 1, 1, 5, -1, muted, "0%");
+		chart_xlabel(c, ch, axis + 1, 1, 5, 0, muted, "approval rate");
+		chart_xlabel(c, ch, axis + 1, 1, 5, 1, muted, "100%");
+		c->row = axis + 2;
+	}
+	static const char *const head[] = {"cut-off", "PD", "approved", "bad rate", "cost/row"};
+	static const int w[] = {-9, -9, -10, -10, -10};
+	int ha = tui_attr(c->t, ROLE_HEADER);
+	table_row(c, c->row++, 1, w, 5, head, (const int[]){ha, ha, ha, ha, ha});
+	for (int d = -50; d <= 50; d += 25) {
+		int score = (cut >= 0 ? cut : 600) + d;
+		if (score < 300 || score > 1000)
+			continue;
+		struct strategy_point p = strategy_at(st, score);
+		char b[5][32];
+		snprintf(b[0], sizeof b[0], "%d%s", score, d == 0 && cut >= 0 ? " *" : "");
+		snprintf(b[1], sizeof b[1], "%.2f%%", 100 * p.cutoff_pd);
+		snprintf(b[2], sizeof b[2], "%.1f%%", 100.0 * (double)p.approved / (double)st->n);
+		if (p.approved)
+			snprintf(b[3], sizeof b[3], "%.1f%%",
+				 100.0 * (double)p.bads_accepted / (double)p.approved);
+		else
+			snprintf(b[3], sizeof b[3], "-");
+		snprintf(b[4], sizeof b[4], "%.4f", strategy_cost(st, &p));
+		const char *cells[] = {b[0], b[1], b[2], b[3], b[4]};
+		int a = d == 0 && cut >= 0 ? A_BOLD : 0;
+		table_row(c, c->row++, 1, w, 5, cells, (const int[]){a, a, a, a, a});
+	}
+	chart_put(c, c->row++, 1, c->w - 1, tui_attr(c->t, ROLE_MUTED),
+		  "* the model's cut-off; 'strategy NAME --cutoff SCORE' sets another");
+}
+
 /* Lays the detail out from row s->scroll; with rows 0 it only measures (content and
  * sections). */
 static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
@@ -715,6 +802,7 @@ static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
 	s->nsections = 0;
 	draw_metrics(&c, s);
 	draw_charts(&c, s);
+	draw_strategy(&c, s);
 	const char *algo = s->mv.v.algo;
 	if (strcmp(algo, "scorecard") == 0 && s->mv.npoints)
 		draw_points(&c, s);
@@ -852,6 +940,7 @@ static void m_free(struct pane *p)
 	struct models *s = p->state;
 	if (s) {
 		modelview_free(&s->mv);
+		strategy_free(&s->strat);
 		free(s->list);
 	}
 	free(s);

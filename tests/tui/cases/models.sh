@@ -19,15 +19,15 @@ if g=$(fixture german); then
 		bad "IV lists checking_status first"
 	fi
 	expect_re 'credit_history +0\.[0-9]{4} .* medium' "IV bars with their power"
-	keys '}' '}'
-	expect "Points  base" "} jumps to the points table"
+	keys '}' '}' '}'
+	expect "Points  base" "} jumps to the points table (after the strategy)"
 	expect_re 'checking_status +A14 +394 +11\.7% +[0-9.]+ +[0-9]+\.[0-9]$' \
 		"a points row: checking_status A14, customers, bad rate, WoE, points"
 	expect_re 'duration +\(-inf, [0-9.]+\] ' "numeric bins are labelled as intervals"
 	keys '}' '}' '}'
 	expect "Gains by decile" "the gains table"
 	expect "Calibration by band" "the calibration table"
-	keys '{' '{' '{' '{' '{'
+	keys '{' '{' '{' '{' '{' '{'
 	expect "AUC (CV)" "{ goes back to the metrics"
 	keys J J
 	expect_not " Metrics" "J scrolls the detail"
