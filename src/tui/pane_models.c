@@ -13,6 +13,7 @@
 #include "chart.h"
 #include "riskdesk/modelview.h"
 #include "riskdesk/strategy.h"
+#include "riskdesk/swapset.h"
 #include "tui.h"
 
 #define LIST_MAX 500 /* registry rows held; the title says when there are more */
@@ -31,6 +32,8 @@ struct models {
 	int nsections;
 	struct strategy strat; /* the selected trained version's sweep (strategy.h) */
 	int has_strat;
+	struct swapset swap; /* a challenger's against its segment's champion (swapset.h) */
+	int has_swap;
 };
 
 /* Where things are in the pane for its current size. */
@@ -88,6 +91,8 @@ static void load_detail(struct pane *p, struct tui *t)
 	/* The rules model has no predictions to sweep: no section, no message. */
 	if (s->loaded && strcmp(v->algo, "rules") != 0)
 		s->has_strat = strategy_load(t->store, v->name, v->version, &s->strat, &err) == 0;
+	s->has_swap = s->loaded &&
+		      swapset_against_champion(t->store, v->name, v->version, &s->swap, &err) == 0;
 }
 
 static void m_reload(struct pane *p, struct tui *t)
@@ -793,6 +798,46 @@ static void draw_strategy(struct chart_page *c, struct models *s)
 		  "* the model's cut-off; 'strategy NAME --cutoff SCORE' sets another");
 }
 
+/* A challenger scored in shadow against its segment's champion: the swap set
+ * (`swapset CHAMPION CHALLENGER`). */
+static void draw_swapset(struct chart_page *c, struct models *s)
+{
+	const struct swapset *x = &s->swap;
+	if (!s->has_swap)
+		return;
+	char title[400];
+	snprintf(title, sizeof title, "Swap set against %s@%d (%s; this one: %s, %lld customers)",
+		 x->champion.name, x->champion.version, x->champion.from, x->challenger.from,
+		 (long long)x->total);
+	cv_heading(c, s, title);
+	static const char *const head[] = {"cell",      "champion", "this",
+					   "customers", "share",    "bad rate"};
+	static const int w[] = {18, 9, 9, -10, -8, -9};
+	int ha = tui_attr(c->t, ROLE_HEADER);
+	table_row(c, c->row++, 1, w, 6, head, (const int[]){ha, ha, ha, ha, ha, ha});
+	for (int k = 0; k < SWAP_CELLS; k++) {
+		char b[3][32];
+		snprintf(b[0], sizeof b[0], "%lld", (long long)x->n[k]);
+		snprintf(b[1], sizeof b[1], "%.1f%%",
+			 x->total ? 100.0 * (double)x->n[k] / (double)x->total : 0.0);
+		if (x->known[k])
+			snprintf(b[2], sizeof b[2], "%.1f%%",
+				 100.0 * (double)x->bads[k] / (double)x->known[k]);
+		else
+			snprintf(b[2], sizeof b[2], "-");
+		const char *cells[] = {swapset_cell_names[k],
+				       swapset_approves(k, 0) ? "approve" : "decline",
+				       swapset_approves(k, 1) ? "approve" : "decline",
+				       b[0],
+				       b[1],
+				       b[2]};
+		int a = k == SWAP_OUT || k == SWAP_IN ? A_BOLD : 0;
+		table_row(c, c->row++, 1, w, 6, cells, (const int[]){a, a, a, a, a, a});
+	}
+	chart_put(c, c->row++, 1, c->w - 1, tui_attr(c->t, ROLE_MUTED),
+		  "bad rate: of the customers with an observed outcome");
+}
+
 /* Lays the detail out from row s->scroll; with rows 0 it only measures (content and
  * sections). */
 static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
@@ -803,6 +848,7 @@ static void draw_detail(struct pane *p, struct tui *t, int y0, int rows)
 	draw_metrics(&c, s);
 	draw_charts(&c, s);
 	draw_strategy(&c, s);
+	draw_swapset(&c, s);
 	const char *algo = s->mv.v.algo;
 	if (strcmp(algo, "scorecard") == 0 && s->mv.npoints)
 		draw_points(&c, s);
