@@ -8,6 +8,16 @@
 
 #include "riskdesk/store.h"
 
+/* One model's scores on the book, as SQL rows (customer_id, pd, cutoff_pd): from its profiles
+ * when it serves, else from shadow_scores. n and v: the SQL parameters of its name and version
+ * ("?1", "?2"). The one definition of "the model's scores on the book", for swap sets and the
+ * cut-off sweep on the book (strategy.h). */
+#define SWAPSET_BOOK_SQL(n, v)                                                                     \
+	"SELECT customer_id, pd, cutoff_pd FROM credit_profiles WHERE model_name = " n             \
+	" AND model_version = " v " UNION ALL SELECT customer_id, pd, cutoff_pd FROM"              \
+	" shadow_scores WHERE name = " n " AND version = " v " AND NOT EXISTS (SELECT 1 FROM"      \
+	" credit_profiles WHERE model_name = " n " AND model_version = " v ")"
+
 enum swapset_cell { SWAP_BOTH, SWAP_OUT, SWAP_IN, SWAP_NEITHER, SWAP_CELLS };
 
 /* One side: a model and where its scores come from. */

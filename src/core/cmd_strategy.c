@@ -1,6 +1,7 @@
 /* strategy NAME [--step N] [--profit-good G --loss-bad L]: the cut-off sweep of a trained
- * model over its out-of-fold predictions; strategy NAME --cutoff SCORE stores a chosen
- * cut-off as its decision threshold (issue 14, item 1). Formulas: methodology §15. */
+ * model over its out-of-fold predictions and, where outcomes exist, over the current book;
+ * strategy NAME --cutoff SCORE stores a chosen cut-off as its decision threshold (issue 14,
+ * item 1). Formulas: methodology §15. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +37,48 @@ static int store_cutoff(struct rd_ctx *ctx, const char *name, int version, const
 	return 0;
 }
 
+/* The sweep's table of s (the out-of-fold rows or the book), every step points from 300; the
+ * profit column when good is a number. */
+static void print_sweep(struct rd_ctx *ctx, const char *table, const struct strategy *s, int step,
+			double good, double loss)
+{
+	int profit = !isnan(good);
+	static const char *const cols[] = {"cutoff_score",   "cutoff_pd",     "approved",
+					   "approval_rate",  "bad_rate",      "bads_accepted",
+					   "goods_rejected", "expected_cost", "profit"};
+	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
+						 COL_NUM, COL_NUM, COL_NUM, COL_NUM};
+	sink_table_begin(ctx->out, table, profit ? 9 : 8, cols, kinds);
+	for (int score = 300; score <= 1000; score += step) {
+		struct strategy_point p = strategy_at(s, score);
+		char v[9][48];
+		snprintf(v[0], sizeof v[0], "%d", score);
+		snprintf(v[1], sizeof v[1], "%.6f", p.cutoff_pd);
+		snprintf(v[2], sizeof v[2], "%lld", (long long)p.approved);
+		snprintf(v[3], sizeof v[3], "%.4f", (double)p.approved / (double)s->n);
+		if (p.approved)
+			snprintf(v[4], sizeof v[4], "%.4f",
+				 (double)p.bads_accepted / (double)p.approved);
+		else
+			v[4][0] = '\0';
+		snprintf(v[5], sizeof v[5], "%lld", (long long)p.bads_accepted);
+		snprintf(v[6], sizeof v[6], "%lld", (long long)p.goods_rejected);
+		snprintf(v[7], sizeof v[7], "%.4f", strategy_cost(s, &p));
+		snprintf(v[8], sizeof v[8], "%.2f",
+			 profit ? good * (double)(p.approved - p.bads_accepted) -
+					  loss * (double)p.bads_accepted
+				: 0.0);
+		const char *row[] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+		sink_row(ctx->out, row);
+	}
+	sink_table_end(ctx->out);
+}
+
 static int exec_strategy(struct rd_ctx *ctx, const struct rd_args *a)
 {
 	char name[256];
 	int version;
-	struct strategy o = {0};
+	struct strategy o = {0}, book = {0};
 	int status = RD_FAILED;
 	uint64_t step = 10, cutoff = 0;
 	const char *step_text = args_opt(a, "step"), *cut_text = args_opt(a, "cutoff");
@@ -90,39 +128,25 @@ static int exec_strategy(struct rd_ctx *ctx, const struct rd_args *a)
 		sink_fieldf(ctx->out, "strategy", "cutoff_score", COL_NUM, "%d",
 			    score_clamp(score_from_pd(&o.scaling, o.threshold_pd)));
 	}
-	int profit = !isnan(good);
-	static const char *const cols[] = {"cutoff_score",   "cutoff_pd",     "approved",
-					   "approval_rate",  "bad_rate",      "bads_accepted",
-					   "goods_rejected", "expected_cost", "profit"};
-	static const enum rd_col_kind kinds[] = {COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
-						 COL_NUM, COL_NUM, COL_NUM, COL_NUM};
-	sink_table_begin(ctx->out, "sweep", profit ? 9 : 8, cols, kinds);
-	for (int score = 300; score <= 1000; score += (int)step) {
-		struct strategy_point p = strategy_at(&o, score);
-		char v[9][48];
-		snprintf(v[0], sizeof v[0], "%d", score);
-		snprintf(v[1], sizeof v[1], "%.6f", p.cutoff_pd);
-		snprintf(v[2], sizeof v[2], "%lld", (long long)p.approved);
-		snprintf(v[3], sizeof v[3], "%.4f", (double)p.approved / (double)o.n);
-		if (p.approved)
-			snprintf(v[4], sizeof v[4], "%.4f",
-				 (double)p.bads_accepted / (double)p.approved);
-		else
-			v[4][0] = '\0';
-		snprintf(v[5], sizeof v[5], "%lld", (long long)p.bads_accepted);
-		snprintf(v[6], sizeof v[6], "%lld", (long long)p.goods_rejected);
-		snprintf(v[7], sizeof v[7], "%.4f", strategy_cost(&o, &p));
-		snprintf(v[8], sizeof v[8], "%.2f",
-			 profit ? good * (double)(p.approved - p.bads_accepted) -
-					  loss * (double)p.bads_accepted
-				: 0.0);
-		const char *row[] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
-		sink_row(ctx->out, row);
+	print_sweep(ctx, "sweep", &o, (int)step, good, loss);
+	/* The same sweep on the book, where the model has scores and outcomes exist. */
+	int booked = strategy_load_book(ctx->store, name, version, &book, &ctx->err);
+	if (booked < 0)
+		goto out;
+	if (booked > 0) {
+		sink_message(ctx->out, "book: %s", ctx->err.msg);
+		rd_err_clear(&ctx->err);
+	} else {
+		sink_field(ctx->out, "book", "scores_from", book.from, COL_TEXT);
+		sink_fieldf(ctx->out, "book", "scored", COL_NUM, "%lld", (long long)book.scored);
+		sink_fieldf(ctx->out, "book", "rows", COL_NUM, "%lld", (long long)book.n);
+		sink_fieldf(ctx->out, "book", "bads", COL_NUM, "%lld", (long long)book.bads);
+		print_sweep(ctx, "book_sweep", &book, (int)step, good, loss);
 	}
-	sink_table_end(ctx->out);
 	status = RD_OK;
 out:
 	strategy_free(&o);
+	strategy_free(&book);
 	return status;
 }
 
@@ -152,7 +176,11 @@ const struct rd_cmd cmd_strategy = {
 		"among the approved, the bads accepted, the goods rejected, the expected cost per "
 		"row with the model's costs (cost_fn per bad accepted, cost_fp per good rejected: "
 		"train's --cost-fn, --cost-fp) and, with --profit-good G --loss-bad L, the profit "
-		"G per good approved less L per bad approved. --cutoff SCORE stores SCORE's PD as "
+		"G per good approved less L per bad approved. A second table, [book], sweeps the "
+		"current book the same way: the customers with an observed outcome (load "
+		"outcomes; proxy labels are not outcomes), scored by the model's profiles when it "
+		"serves, else by its shadow scores (promote NAME --shadow, then recompute); one "
+		"line says so when there are none. --cutoff SCORE stores SCORE's PD as "
 		"the model's decision threshold in place of the cost-optimal one (kept as "
 		"threshold_pd_cost), audited; profiles, blends and credit decisions use it from "
 		"the next recompute or rescore.",

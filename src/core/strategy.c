@@ -1,5 +1,5 @@
-/* Cut-off strategy (strategy.h): the out-of-fold predictions read once, sorted by PD, with
- * a prefix count of bads, so that each cut-off is a binary search. */
+/* Cut-off strategy (strategy.h): the out-of-fold predictions (or the scores on the book) read
+ * once, sorted by PD, with a prefix count of bads, so that each cut-off is a binary search. */
 #include "riskdesk/strategy.h"
 
 #include <math.h>
@@ -8,14 +8,16 @@
 
 #include "riskdesk/metrics.h"
 #include "riskdesk/model.h"
+#include "riskdesk/swapset.h"
 
-int strategy_load(struct rd_store *st, const char *name, int version, struct strategy *out,
-		  struct rd_err *err)
+/* What the sweep needs of name@version: scaling, costs, cut-off. 0; 1 for the rules model
+ * (err says so); -1 with err. */
+static int read_model(struct rd_store *st, const char *name, int version, struct strategy *out,
+		      struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	struct rd_model *m = NULL;
 	int rc = -1;
-	memset(out, 0, sizeof *out);
 	if (store_prepare(st,
 			  "SELECT algo, spec, coalesce(json_extract(metrics, '$.cost_fn'), ?3),"
 			  " coalesce(json_extract(metrics, '$.cost_fp'), ?4),"
@@ -46,14 +48,17 @@ int strategy_load(struct rd_store *st, const char *name, int version, struct str
 	out->cost_fp = sqlite3_column_double(s, 3);
 	out->threshold_pd = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN
 								     : sqlite3_column_double(s, 4);
+	rc = 0;
+out:
 	sqlite3_finalize(s);
-	if (store_prepare(st,
-			  "SELECT pd, defaulted FROM model_oof WHERE name = ?1 AND version = ?2"
-			  " ORDER BY pd",
-			  &s, err))
-		goto out;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version);
+	model_free(m);
+	return rc;
+}
+
+/* Reads the rows (pd, bad) of s, bound and ordered by pd, into out. 0, or -1 with err. */
+static int read_rows(struct rd_store *st, sqlite3_stmt *s, struct strategy *out, const char *what,
+		     struct rd_err *err)
+{
 	size_t cap = 0;
 	int step;
 	out->bads_below = rd_malloc(sizeof *out->bads_below);
@@ -70,22 +75,102 @@ int strategy_load(struct rd_store *st, const char *name, int version, struct str
 		out->bads_below[i + 1] = out->bads_below[i] + (sqlite3_column_int(s, 1) != 0);
 		out->n++;
 	}
-	if (step != SQLITE_DONE) {
-		store_fail(st, err, "reading the out-of-fold predictions");
+	if (step != SQLITE_DONE)
+		return store_fail(st, err, what);
+	out->bads = out->bads_below[out->n];
+	return 0;
+}
+
+int strategy_load(struct rd_store *st, const char *name, int version, struct strategy *out,
+		  struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = read_model(st, name, version, out, err);
+	if (rc)
 		goto out;
-	}
+	rc = -1;
+	if (store_prepare(st,
+			  "SELECT pd, defaulted FROM model_oof WHERE name = ?1 AND version = ?2"
+			  " ORDER BY pd",
+			  &s, err))
+		goto out;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (read_rows(st, s, out, "reading the out-of-fold predictions", err))
+		goto out;
 	if (out->n == 0) {
 		rd_err_set(err, "%s@%d has no out-of-fold predictions", name, version);
 		rc = 1;
 		goto out;
 	}
-	out->bads = out->bads_below[out->n];
 	rc = 0;
 out:
 	sqlite3_finalize(s);
-	model_free(m);
 	if (rc)
 		strategy_free(out);
+	return rc;
+}
+
+int strategy_load_book(struct rd_store *st, const char *name, int version, struct strategy *out,
+		       struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = read_model(st, name, version, out, err);
+	if (rc)
+		goto out;
+	rc = -1;
+	/* Where the scores come from, and how many customers they cover. */
+	if (store_prepare(st,
+			  "SELECT (SELECT count(*) FROM credit_profiles WHERE model_name = ?1 AND"
+			  " model_version = ?2), (SELECT count(*) FROM shadow_scores WHERE name = "
+			  "?1"
+			  " AND version = ?2)",
+			  &s, err))
+		goto out;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, err, "reading the scores on the book");
+		goto out;
+	}
+	int64_t served = sqlite3_column_int64(s, 0), shadow = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	s = NULL;
+	out->from = served ? "profiles" : "shadow";
+	out->scored = served ? served : shadow;
+	if (out->scored == 0) {
+		rd_err_set(err,
+			   "%s@%d has no scores on the book: it neither serves nor runs in shadow "
+			   "('promote %s --shadow', then 'recompute all')",
+			   name, version, name);
+		rc = 1;
+		goto out;
+	}
+	/* The customers with an observed outcome (never a proxy label: methodology §12), as
+	 * swap sets count them; bad = the outcome's defaulted. */
+	if (store_prepare(st,
+			  "SELECT b.pd, o.defaulted FROM (" SWAPSET_BOOK_SQL(
+				  "?1", "?2") ") b JOIN outcomes o ON o.customer_id = b.customer_id"
+					      " AND o.source = 'observed' ORDER BY b.pd",
+			  &s, err))
+		goto out;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, version);
+	if (read_rows(st, s, out, "reading the scores on the book", err))
+		goto out;
+	if (out->n == 0) {
+		rd_err_set(err, "%s@%d scored %lld customers (%s), none with an observed outcome",
+			   name, version, (long long)out->scored, out->from);
+		rc = 1;
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	if (rc)
+		strategy_free(out); /* keeps from and scored: they say why */
 	return rc;
 }
 

@@ -5,14 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One model's decisions on the book: the customers it scored and their PD and cut-off,
- * from its profiles when it serves, else from shadow_scores. n and v: its parameters. */
-#define BOOK_OF(n, v)                                                                              \
-	"SELECT customer_id, pd, cutoff_pd FROM credit_profiles WHERE model_name = " n             \
-	" AND model_version = " v " UNION ALL SELECT customer_id, pd, cutoff_pd FROM"              \
-	" shadow_scores WHERE name = " n " AND version = " v " AND NOT EXISTS (SELECT 1 FROM"      \
-	" credit_profiles WHERE model_name = " n " AND model_version = " v ")"
-
 const char *const swapset_cell_names[SWAP_CELLS] = {"approved by both", "swap-out", "swap-in",
 						    "declined by both"};
 
@@ -31,7 +23,7 @@ int swapset_side_read(struct rd_store *st, const char *name, int version, struct
 	if (store_prepare(st,
 			  "SELECT count(*), sum(cutoff_pd IS NULL), (SELECT count(*) FROM"
 			  " credit_profiles WHERE model_name = ?1 AND model_version = ?2) > 0"
-			  " FROM (" BOOK_OF("?1", "?2") ")",
+			  " FROM (" SWAPSET_BOOK_SQL("?1", "?2") ")",
 			  &s, err))
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -67,7 +59,7 @@ int swapset_count(struct rd_store *st, struct swapset *x, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st,
-			  "WITH a AS (" BOOK_OF("?1", "?2") "), b AS (" BOOK_OF(
+			  "WITH a AS (" SWAPSET_BOOK_SQL("?1", "?2") "), b AS (" SWAPSET_BOOK_SQL(
 				  "?3", "?4") "),"
 					      " cells AS (SELECT a.pd < a.cutoff_pd AS champion, "
 					      "b.pd < b.cutoff_pd AS"

@@ -42,6 +42,13 @@ sqlite3 g.sqlite "WITH q AS (SELECT p.pd < p.cutoff_pd AS a, s.pd < s.cutoff_pd 
     AND abs(j.r - 1.0 * q.bad / q.k) < 5e-5) FROM j JOIN q USING (a, b)"
 sqlite3 g.sqlite "SELECT 'cells add up to the book', sum(c.value ->> 'customers'),
     (SELECT count(*) FROM customers) FROM json_each(readfile('swap.json'), '\$.cells') c"
+sqlite3 g.sqlite "WITH q AS (SELECT printf('%.4f', 1.0 * sum(p.pd < p.cutoff_pd) / count(*)) AS a,
+      printf('%.4f', 1.0 * sum(s.pd < s.cutoff_pd) / count(*)) AS b
+    FROM credit_profiles p JOIN shadow_scores s USING (customer_id)),
+  j AS (SELECT printf('%.4f', x ->> '\$.swapset.approval_champion') AS a,
+      printf('%.4f', x ->> '\$.swapset.approval_challenger') AS b FROM (SELECT readfile('swap.json') AS x))
+  SELECT 'approval rates (champion, challenger) as SQL', q.a, q.b, 'shown', j.a, j.b,
+    CASE WHEN q.a = j.a AND q.b = j.b THEN 'equal' ELSE 'DIFFER' END FROM q, j"
 echo "--- the shadow survives a recompute, and one customer's recompute rewrites its row"
 $RISKDESK --db g.sqlite -c 'recompute all' > /dev/null
 sqlite3 g.sqlite "SELECT 'rows', count(*), 'of the last run', sum(run_id = (SELECT max(id) FROM runs

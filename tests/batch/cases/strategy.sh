@@ -31,6 +31,15 @@ for s in 450 550 650; do
 	cat sql.txt
 	cmp -s sql.txt shown.txt && echo "  equal to the sweep's row" || { echo "  SWEEP DIFFERS:"; cat shown.txt; }
 done
+echo "--- cutoff_pd of every row = 1 / (1 + base_odds * 2^((s - base_score) / pdo)), computed by awk"
+sqlite3 -separator ' ' g.sqlite "SELECT json_extract(spec, '\$.scaling.base_score'),
+    json_extract(spec, '\$.scaling.base_odds'), json_extract(spec, '\$.scaling.pdo') FROM models WHERE name = 'sc'" > scaling.txt
+sqlite3 -separator ' ' g.sqlite "SELECT s.value ->> 'cutoff_score', printf('%.6f', s.value ->> 'cutoff_pd')
+  FROM json_each(readfile('sweep.json'), '\$.sweep') s" |
+	awk 'NR == FNR { b = $1; o = $2; p = $3; next }
+	     { n++; want = sprintf("%.6f", 1 / (1 + o * 2 ^ (($1 - b) / p)))
+	       if (want == $2) ok++; else print "  row " $1 ": shown " $2 ", formula " want }
+	     END { print "scaling " b " " o " " p ": " n " rows, " ok " equal to the formula" }' scaling.txt -
 echo "--- the cost-optimal cut-off costs no more than any cut-off of the sweep"
 sqlite3 g.sqlite "SELECT 'stored cut-off', json_extract(metrics, '\$.threshold_score'),
     printf('%.4f', json_extract(metrics, '\$.expected_cost')),
