@@ -124,9 +124,9 @@ int strategy_load_book(struct rd_store *st, const char *name, int version, struc
 	/* Where the scores come from, and how many customers they cover. */
 	if (store_prepare(st,
 			  "SELECT (SELECT count(*) FROM credit_profiles WHERE model_name = ?1 AND"
-			  " model_version = ?2), (SELECT count(*) FROM shadow_scores WHERE name = "
-			  "?1"
-			  " AND version = ?2)",
+			  " model_version = ?2), (SELECT count(*) FROM shadow_scores WHERE"
+			  " name = ?1 AND version = ?2), status = 'champion', shadow FROM models"
+			  " WHERE name = ?1 AND version = ?2",
 			  &s, err))
 		goto out;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -136,15 +136,27 @@ int strategy_load_book(struct rd_store *st, const char *name, int version, struc
 		goto out;
 	}
 	int64_t served = sqlite3_column_int64(s, 0), shadow = sqlite3_column_int64(s, 1);
+	int champion = sqlite3_column_int(s, 2), in_shadow = sqlite3_column_int(s, 3);
 	sqlite3_finalize(s);
 	s = NULL;
 	out->from = served ? "profiles" : "shadow";
 	out->scored = served ? served : shadow;
 	if (out->scored == 0) {
-		rd_err_set(err,
-			   "%s@%d has no scores on the book: it neither serves nor runs in shadow "
-			   "('promote %s --shadow', then 'recompute all')",
-			   name, version, name);
+		if (champion)
+			rd_err_set(err,
+				   "%s@%d serves but no profile carries its scores ('recompute "
+				   "all'; "
+				   "a blend's profiles carry the blend's)",
+				   name, version);
+		else if (in_shadow)
+			rd_err_set(err,
+				   "%s@%d runs in shadow but has no scores yet ('recompute all')",
+				   name, version);
+		else
+			rd_err_set(err,
+				   "%s@%d has no scores on the book: it neither serves nor runs in "
+				   "shadow ('promote %s --shadow', then 'recompute all')",
+				   name, version, name);
 		rc = 1;
 		goto out;
 	}

@@ -32,7 +32,10 @@ struct models {
 	int nsections;
 	struct strategy strat; /* the selected trained version's sweep (strategy.h) */
 	int has_strat;
-	struct swapset swap; /* a challenger's against its segment's champion (swapset.h) */
+	struct strategy book; /* the same on the current book, when it has scores there */
+	int has_book;
+	char book_note[RD_ERR_MAX]; /* why there is no book sweep, when there is none */
+	struct swapset swap;        /* a challenger's against its segment's champion (swapset.h) */
 	int has_swap;
 };
 
@@ -78,7 +81,10 @@ static void load_detail(struct pane *p, struct tui *t)
 	struct rd_err err = {{0}};
 	modelview_free(&s->mv);
 	strategy_free(&s->strat);
+	strategy_free(&s->book);
 	s->has_strat = 0;
+	s->has_book = 0;
+	s->book_note[0] = '\0';
 	s->loaded = 0;
 	s->scroll = 0;
 	if (s->n == 0)
@@ -91,6 +97,11 @@ static void load_detail(struct pane *p, struct tui *t)
 	/* The rules model has no predictions to sweep: no section, no message. */
 	if (s->loaded && strcmp(v->algo, "rules") != 0)
 		s->has_strat = strategy_load(t->store, v->name, v->version, &s->strat, &err) == 0;
+	if (s->has_strat) {
+		int booked = strategy_load_book(t->store, v->name, v->version, &s->book, &err);
+		s->has_book = booked == 0;
+		snprintf(s->book_note, sizeof s->book_note, "%s", booked ? err.msg : "");
+	}
 	s->has_swap = s->loaded &&
 		      swapset_against_champion(t->store, v->name, v->version, &s->swap, &err) == 0;
 }
@@ -719,38 +730,56 @@ static void draw_deciles(struct chart_page *c, struct models *s)
 	}
 }
 
-/* The strategy curve (`strategy NAME`): the approval rate against the bad rate among the
- * approved for every cut-off score from 300 to 1000 by 10, the model's cut-off marked, and
- * the figures at it and 50 points either side. */
-static void draw_strategy(struct chart_page *c, struct models *s)
+/* A sweep's curve: the approval rate (x) against the bad rate among the approved (y) for every
+ * cut-off score from 300 to 1000 by 10; the highest bad rate to *top. */
+enum { STRATEGY_POINTS = 71 };
+static void strategy_curve(const struct strategy *st, double *ax, double *by, double *top)
 {
-	const struct strategy *st = &s->strat;
-	if (!s->has_strat)
-		return;
-	cv_heading(c, s, "Strategy: approval rate against bad rate (strategy NAME)");
-	enum { NPOINTS = 71 };
-	double ax[NPOINTS], by[NPOINTS], top = 0;
-	for (int k = 0; k < NPOINTS; k++) {
+	for (int k = 0; k < STRATEGY_POINTS; k++) {
 		struct strategy_point p = strategy_at(st, 300 + 10 * k);
 		ax[k] = (double)p.approved / (double)st->n;
 		by[k] = p.approved ? (double)p.bads_accepted / (double)p.approved : NAN;
-		if (by[k] > top)
-			top = by[k];
+		if (by[k] > *top)
+			*top = by[k];
 	}
+}
+
+static void curve_segments(struct chart *ch, const double *ax, const double *by, int kind)
+{
+	for (int k = 0; k + 1 < STRATEGY_POINTS; k++)
+		if (!isnan(by[k]) && !isnan(by[k + 1]))
+			chart_segment(ch, ax[k], by[k] / ch->hi, ax[k + 1], by[k + 1] / ch->hi,
+				      kind);
+}
+
+/* The strategy curve (`strategy NAME`): the out-of-fold rows' curve and, faint, the current
+ * book's (customers with an observed outcome scored by the model), the model's cut-off
+ * marked, and the figures at it and 50 points either side, the book's beside them. */
+static void draw_strategy(struct chart_page *c, struct models *s)
+{
+	const struct strategy *st = &s->strat, *bk = &s->book;
+	if (!s->has_strat)
+		return;
+	cv_heading(c, s, "Strategy: approval rate against bad rate (strategy NAME)");
+	double ax[STRATEGY_POINTS], by[STRATEGY_POINTS], top = 0;
+	double bx[STRATEGY_POINTS], bb[STRATEGY_POINTS];
+	strategy_curve(st, ax, by, &top);
+	if (s->has_book)
+		strategy_curve(bk, bx, bb, &top);
 	int cut = isnan(st->threshold_pd)
 			  ? -1
 			  : score_clamp(score_from_pd(&st->scaling, st->threshold_pd));
 	int pw = c->w - 10 < 50 ? c->w - 10 : 50, ph = 8;
 	struct chart *ch = pw >= 4 ? chart_begin(c->t, pw, ph) : NULL;
+	int muted = tui_attr(c->t, ROLE_MUTED);
 	if (ch) {
 		pw = ch->pw;
 		ph = ch->ph;
 		ch->lo = 0;
 		ch->hi = chart_nice_ceil(top);
-		for (int k = 0; k + 1 < NPOINTS; k++)
-			if (!isnan(by[k]) && !isnan(by[k + 1]))
-				chart_segment(ch, ax[k], by[k] / ch->hi, ax[k + 1],
-					      by[k + 1] / ch->hi, CHART_CURVE);
+		if (s->has_book)
+			curve_segments(ch, bx, bb, CHART_FAINT);
+		curve_segments(ch, ax, by, CHART_CURVE);
 		if (cut >= 0) {
 			struct strategy_point p = strategy_at(st, cut);
 			double x = (double)p.approved / (double)st->n;
@@ -758,7 +787,6 @@ static void draw_strategy(struct chart_page *c, struct models *s)
 		}
 		chart_label(ch, ch->hi);
 		chart_label(ch, 0);
-		int muted = tui_attr(c->t, ROLE_MUTED);
 		struct chart_colors cc = {.axis = muted,
 					  .curve = tui_attr(c->t, ROLE_CHART),
 					  .faint = muted,
@@ -771,16 +799,17 @@ static void draw_strategy(struct chart_page *c, struct models *s)
 		chart_xlabel(c, ch, axis + 1, 1, 5, 1, muted, "100%");
 		c->row = axis + 2;
 	}
-	static const char *const head[] = {"cut-off", "PD", "approved", "bad rate", "cost/row"};
-	static const int w[] = {-9, -9, -10, -10, -10};
-	int ha = tui_attr(c->t, ROLE_HEADER);
-	table_row(c, c->row++, 1, w, 5, head, (const int[]){ha, ha, ha, ha, ha});
+	static const char *const head[] = {"cut-off",  "PD",        "approved", "bad rate",
+					   "cost/row", "book appr", "book bad"};
+	static const int w[] = {-9, -9, -10, -10, -10, -11, -10};
+	int ha = tui_attr(c->t, ROLE_HEADER), ncol = s->has_book ? 7 : 5;
+	table_row(c, c->row++, 1, w, ncol, head, (const int[]){ha, ha, ha, ha, ha, ha, ha});
 	for (int d = -50; d <= 50; d += 25) {
 		int score = (cut >= 0 ? cut : 600) + d;
 		if (score < 300 || score > 1000)
 			continue;
 		struct strategy_point p = strategy_at(st, score);
-		char b[5][32];
+		char b[7][32] = {""};
 		snprintf(b[0], sizeof b[0], "%d%s", score, d == 0 && cut >= 0 ? " *" : "");
 		snprintf(b[1], sizeof b[1], "%.2f%%", 100 * p.cutoff_pd);
 		snprintf(b[2], sizeof b[2], "%.1f%%", 100.0 * (double)p.approved / (double)st->n);
@@ -790,10 +819,29 @@ static void draw_strategy(struct chart_page *c, struct models *s)
 		else
 			snprintf(b[3], sizeof b[3], "-");
 		snprintf(b[4], sizeof b[4], "%.4f", strategy_cost(st, &p));
-		const char *cells[] = {b[0], b[1], b[2], b[3], b[4]};
+		if (s->has_book) {
+			struct strategy_point q = strategy_at(bk, score);
+			snprintf(b[5], sizeof b[5], "%.1f%%",
+				 100.0 * (double)q.approved / (double)bk->n);
+			if (q.approved)
+				snprintf(b[6], sizeof b[6], "%.1f%%",
+					 100.0 * (double)q.bads_accepted / (double)q.approved);
+			else
+				snprintf(b[6], sizeof b[6], "-");
+		}
+		const char *cells[] = {b[0], b[1], b[2], b[3], b[4], b[5], b[6]};
 		int a = d == 0 && cut >= 0 ? A_BOLD : 0;
-		table_row(c, c->row++, 1, w, 5, cells, (const int[]){a, a, a, a, a});
+		table_row(c, c->row++, 1, w, ncol, cells, (const int[]){a, a, a, a, a, a, a});
 	}
+	/* Which curve is which, and the book's size or why there is none. */
+	char line[RD_ERR_MAX + 64];
+	if (s->has_book)
+		snprintf(line, sizeof line,
+			 "book: %lld customers with outcomes (%s), dotted; out of fold: solid",
+			 (long long)bk->n, bk->from);
+	else
+		snprintf(line, sizeof line, "book: %s", s->book_note);
+	chart_put(c, c->row++, 1, c->w - 1, muted, line);
 	chart_put(c, c->row++, 1, c->w - 1, tui_attr(c->t, ROLE_MUTED),
 		  "* the model's cut-off; 'strategy NAME --cutoff SCORE' sets another");
 }
@@ -987,6 +1035,7 @@ static void m_free(struct pane *p)
 	if (s) {
 		modelview_free(&s->mv);
 		strategy_free(&s->strat);
+		strategy_free(&s->book);
 		free(s->list);
 	}
 	free(s);

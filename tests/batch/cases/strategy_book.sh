@@ -8,7 +8,7 @@
 G="$SHARED/datasets/german"
 $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" \
 	-c "train sc --algo scorecard --folds-file $G/folds.csv" \
-	-c "train lg --algo logit --folds-file $G/folds.csv" -c 'promote sc' -c 'recompute all' > /dev/null
+	-c "train lg --algo logit --folds-file $G/folds.csv" -c 'promote sc' > /dev/null
 
 # check DB MODEL ROWS_SQL: the book's source and size, then its figures at 450, 550 and 650
 # recomputed from ROWS_SQL (pd, defaulted) against the book_sweep array of --json.
@@ -52,6 +52,11 @@ shadow_of() {
 	  WHERE o.source = 'observed' AND s.name = '$1'"
 }
 
+echo "--- before any recompute: no scores on the book, one line each"
+$RISKDESK --db g.sqlite -c 'strategy sc --step 700' | grep '^book'
+$RISKDESK --db g.sqlite -c 'strategy lg --step 700' | grep '^book'
+$RISKDESK --db g.sqlite -c 'recompute all' > /dev/null
+
 echo "--- sc serves: the book from its profiles (text, every 100 points)"
 $RISKDESK --db g.sqlite -c 'strategy sc --step 100' | sed -n '/^\[book\]/,$p'
 echo "--- sc's book at three cut-offs as plain SQL: cutoff, approved, approval rate, bad rate, bads accepted, goods rejected, cost, profit"
@@ -65,7 +70,9 @@ sqlite3 g.sqlite "SELECT 'json: sweep rows', json_array_length(j, '\$.sweep'), '
   FROM (SELECT readfile('lg.json') AS j)"
 
 echo "--- lg in shadow: the book from its shadow scores"
-$RISKDESK --db g.sqlite -c 'promote lg --shadow' -c 'recompute all' > /dev/null
+$RISKDESK --db g.sqlite -c 'promote lg --shadow' > /dev/null
+$RISKDESK --db g.sqlite -c 'strategy lg --step 700' | grep '^book'
+$RISKDESK --db g.sqlite -c 'recompute all' > /dev/null
 check g.sqlite lg "$(shadow_of lg)"
 
 echo "--- lg promoted (on a copy): the book from its profiles; sc, no longer serving, has none"
