@@ -1,7 +1,9 @@
 # The strategy curve in the Models pane (issue 14, item 1): the approval rate against the bad
 # rate, the model's cut-off marked, and the figures at it and 25 and 50 points either side;
-# the cut-off row's figures equal a plain SQL count over model_oof with the model's scaling.
-# 120x40 and 80x24 (fixture german: a scorecard g1 serving).
+# the cut-off row's figures equal a plain SQL count over model_oof with the model's scaling;
+# a line says why there is no sweep on the book (no profile yet: the fixture was not
+# recomputed; models_swapset checks the book's figures). 120x40 and 80x24 (fixture german: a
+# scorecard g1 serving).
 if g=$(fixture german); then
 	for size in 120x40 80x24; do
 		TUI_DB=$g/german.db start "strategy-$size" "${size%x*}" "${size#*x}"
@@ -20,6 +22,8 @@ if g=$(fixture german); then
 		expect_re "^ +$cut \\* +$want " "the cut-off row: PD, approved and bad rate as plain SQL ($size)"
 		keys J J J J
 		expect "the model's cut-off; 'strategy NAME --cutoff SCORE'" "the legend ($size)"
+		# The fixture was never recomputed: g1 serves but no profile carries its scores.
+		expect "book: g1@1 serves but no profile carries its scores" "no book, said in one line ($size)"
 		keys q
 		expect "exited 0" "quits ($size)"
 	done
