@@ -8,15 +8,18 @@
 
 #include "riskdesk/store.h"
 
-/* One model's scores on the book, as SQL rows (customer_id, pd, cutoff_pd): from its profiles
- * when it serves, else from shadow_scores. n and v: the SQL parameters of its name and version
- * ("?1", "?2"). The one definition of "the model's scores on the book", for swap sets and the
- * cut-off sweep on the book (strategy.h). */
+/* One model's scores on the book, as SQL rows of cols (of customer_id, pd, cutoff_pd): from
+ * its profiles (read from the table expression profiles: "credit_profiles", or the same with
+ * an index named) when it serves, else from shadow_scores. n and v: the SQL parameters of
+ * its name and version ("?1", "?2"). The one definition of "the model's scores on the book",
+ * for swap sets and the cut-off sweep on the book (strategy.h). */
+#define SWAPSET_BOOK_SQL_OF(profiles, cols, n, v)                                                  \
+	"SELECT " cols " FROM " profiles " WHERE model_name = " n " AND model_version = " v        \
+	" UNION ALL SELECT " cols " FROM shadow_scores WHERE name = " n " AND version = " v        \
+	" AND NOT EXISTS (SELECT 1 FROM credit_profiles WHERE model_name = " n                     \
+	" AND model_version = " v ")"
 #define SWAPSET_BOOK_SQL(n, v)                                                                     \
-	"SELECT customer_id, pd, cutoff_pd FROM credit_profiles WHERE model_name = " n             \
-	" AND model_version = " v " UNION ALL SELECT customer_id, pd, cutoff_pd FROM"              \
-	" shadow_scores WHERE name = " n " AND version = " v " AND NOT EXISTS (SELECT 1 FROM"      \
-	" credit_profiles WHERE model_name = " n " AND model_version = " v ")"
+	SWAPSET_BOOK_SQL_OF("credit_profiles", "customer_id, pd, cutoff_pd", n, v)
 
 enum swapset_cell { SWAP_BOTH, SWAP_OUT, SWAP_IN, SWAP_NEITHER, SWAP_CELLS };
 
