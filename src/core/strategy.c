@@ -144,9 +144,8 @@ int strategy_load_book(struct rd_store *st, const char *name, int version, struc
 	if (out->scored == 0) {
 		if (champion)
 			rd_err_set(err,
-				   "%s@%d serves but no profile carries its scores ('recompute "
-				   "all'; "
-				   "a blend's profiles carry the blend's)",
+				   "%s@%d serves but no profile carries its scores "
+				   "('recompute all'; a blend's profiles carry the blend's)",
 				   name, version);
 		else if (in_shadow)
 			rd_err_set(err,
