@@ -13,7 +13,8 @@
 #   (g) the stale-data check (`status`);
 #   (h) `rescore pending` of 100,000 credit requests with a scorecard champion;
 #   (i) the query of `model export NAME FILE.sql` scoring every customer in SQLite and in
-#       PostgreSQL, next to `recompute all` (issue 14).
+#       PostgreSQL, next to `recompute all` (issue 14);
+#   (j) `recompute changed` after a day's events, next to `recompute all` (issue 15).
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 # BENCH_ONLY=LETTERS runs those sections only (`BENCH_ONLY=h make bench`: the load, then (h)).
 set -euo pipefail
@@ -39,7 +40,7 @@ fi
 # records (issue 13) stay out of both loads.
 rm -f "$data/credit_requests.csv" "$data/external_records.csv"
 rows() { echo $(($(wc -l <"$data/$1.csv") - 1)); }
-only() { [[ ${BENCH_ONLY:-abcdefghi} == *"$1"* ]]; }
+only() { [[ ${BENCH_ONLY:-abcdefghij} == *"$1"* ]]; }
 echo "dataset: $n customers, $(rows orders) orders, $(rows payments) payments, $(rows outcomes) outcomes"
 
 # Both databases start as riskdesk's empty schema (the same tables and indexes), with
@@ -303,6 +304,32 @@ for m in bench_sc bench_xgb; do
 	sql_times $m "$(secs "$t0" "$t1")"
 done
 pg_stop
+fi
+# (j) incremental recompute (issue 15, item 4): a day's events — one new order and one new
+# payment, the day after the latest, for one customer in a hundred — loaded, then
+# `recompute changed`, next to `recompute all` of the same book (b). Last: it adds events.
+if only j; then
+if [ -z "${rec_ours:-}" ]; then
+	t0=$(now)
+	"$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
+	rec_ours=$(secs "$t0" "$(now)")
+fi
+day=$(sqlite3 "$work/ours.db" "SELECT date(max(created_at), '+1 day') FROM orders")
+awk -F, -v d="$day" 'NR > 1 && NR % 100 == 0 { printf "DAYO%d,%s,25.00,placed,%sT10:00:00Z\n", NR, $1, d }' \
+	"$data/customers.csv" | sed '1i id,customer_id,amount,status,created_at' >"$work/day_orders.csv"
+awk -F, -v d="$day" 'NR > 1 && NR % 100 == 0 { printf "DAYP%d,%s,,card,1,25.00,%sT10:05:00Z\n", NR, $1, d }' \
+	"$data/customers.csv" | sed '1i id,customer_id,order_id,method,success,amount,created_at' \
+	>"$work/day_payments.csv"
+t0=$(now)
+"$rd" --db "$work/ours.db" -c "load orders $work/day_orders.csv" \
+	-c "load payments $work/day_payments.csv" >/dev/null
+t1=$(now)
+"$rd" --db "$work/ours.db" -c 'recompute changed' >"$work/changed.txt"
+t2=$(now)
+echo "(j) a day's events for $(($(wc -l <"$work/day_orders.csv") - 1)) customers:" \
+	"load $(secs "$t0" "$t1")s, recompute changed $(secs "$t1" "$t2")s" \
+	"($(sed -n 's/^recompute changed: \([0-9]*\) of.*/\1/p' "$work/changed.txt") rescored)" \
+	"next to recompute all ${rec_ours}s"
 fi
 # (c) the console through a pseudo-terminal: first screen, per-key p99, peak RSS.
 if only c; then bench/tui.sh "$build"; fi
