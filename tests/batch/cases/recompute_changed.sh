@@ -26,7 +26,8 @@ grep -E '^customer_id|^C0001,' "$S/outcomes.csv" > outcomes.csv
 echo 'C0030,1,2025-07-01' >> outcomes.csv
 { head -1 "$S/customers.csv"; grep '^C0050,' "$S/customers.csv" | sed -E 's/,\+[0-9 ]+,/,+49 170 0000000,/'; } > customers.csv
 $RISKDESK --db d.sqlite -c 'load orders orders.csv' -c 'load payments payments.csv' \
-	-c 'load outcomes outcomes.csv' -c 'load customers customers.csv' | grep -E '^(orders|payments|outcomes|customers) '
+	-c 'load outcomes outcomes.csv' -c 'load customers customers.csv' |
+	awk '/^(orders|payments|outcomes|customers) / { print $1, "read", $3, "inserted", $4, "replaced", $5 }'
 expected="C0001 C0010 C0011 C0020 C0030 C0040 C0050"
 cp d.sqlite full.sqlite
 $RISKDESK --db d.sqlite -c 'recompute changed' | grep -E '^recompute|^recomputed'
