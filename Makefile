@@ -35,7 +35,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      = $(BUILD)/libriskdesk.a
 BIN      = $(BUILD)/riskdesk
 
-.PHONY: all deps run test unit bench install clean check-layout check-warnings fuzz fuzz-build \
+.PHONY: all deps run sample-db test unit bench install clean check-layout check-warnings fuzz fuzz-build \
 	fuzz-smoke golden-accept
 
 all: check-layout $(BIN) $(UNIT_BIN)
@@ -144,13 +144,18 @@ bench: deps all
 # that it works from any directory. Its pending credit requests are decided (`rescore
 # pending`), so that the console opens with a queue to work: referrals in the Requests pane.
 SAMPLE_SOURCES = $(CURDIR)/sample-data/sources
-run: deps all
+# The sample database `make run` opens: the sample data loaded and scored, its pending credit
+# requests decided (the Requests pane opens on a queue of referred ones), and the sample
+# external sources registered. Its own target so a test builds it the same way.
+sample-db: deps all
 	@if [ ! -f $(RUN_DB) ]; then \
 		echo "creating $(RUN_DB) from sample-data/"; \
 		$(BIN) --db $(RUN_DB) -c 'load sample-data' -c 'recompute all' -c 'rescore pending' \
 			-c "source add tax_office --command '$(SAMPLE_SOURCES)/tax_office.sh {key}' --ttl 30" \
 			-c "source add land_registry --command '$(SAMPLE_SOURCES)/land_registry.sh {key}' --ttl 90" \
-			|| exit 1; fi
+			|| { rm -f $(RUN_DB); exit 1; }; fi
+
+run: sample-db
 	$(BIN) --db $(RUN_DB)
 
 install: all

@@ -29,6 +29,32 @@ int stale_note_load(struct rd_store *st, int64_t run_id, struct rd_err *err);
 /* That load's run id, 0 for none: what a profile computed now holds (engine.h). */
 int64_t stale_latest_load(struct rd_store *st);
 
+/* Incremental recompute (issue 15, item 4). The data sequence (meta STALE_META_SEQ) counts
+ * the loads of profile inputs — customers and their attributes, orders, payments, outcomes
+ * — in commit order: each takes the next number inside its transaction, so two loads racing
+ * from two processes still get them in the order their data became visible (run ids are
+ * taken before the write lock, in start order). A customer keeps the number of the latest
+ * load that changed one of its rows (customers.changed_seq); a profile the number its
+ * recompute's transaction saw (credit_profiles.data_seq). Changed since its profile:
+ * changed_seq > data_seq. */
+#define STALE_META_SEQ "data_seq"
+/* The serving models as of the latest recompute of every customer: stale_serving's text. */
+#define STALE_META_SERVING "profiles_serving"
+
+/* The current data sequence (0 before any load). */
+int64_t stale_data_seq(struct rd_store *st);
+/* Inside a load's transaction: takes the next number into *seq. 0 or -1. */
+int stale_next_seq(struct rd_store *st, int64_t *seq, struct rd_err *err);
+/* What serves and shadows now, as one text (each champion's and shadow challenger's name,
+ * version, segment, weight and decision threshold): when it differs from the text stored by
+ * the latest `recompute all`, every profile may be out of date. Owned by the caller; NULL
+ * with err. */
+char *stale_serving(struct rd_store *st, struct rd_err *err);
+/* Stores text as the serving models every profile was computed with. 0 or -1. */
+int stale_note_serving(struct rd_store *st, const char *text, struct rd_err *err);
+/* The stored text, or NULL (never stored). Owned by the caller. */
+char *stale_serving_noted(struct rd_store *st);
+
 struct stale_state {
 	int64_t load_run;      /* the latest load of profile inputs (runs id), 0 for none */
 	char load_at[21];      /* when it finished (ISO 8601, UTC) */

@@ -12,6 +12,7 @@
 #include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
 #include "riskdesk/profile.h"
+#include "riskdesk/stale.h"
 
 #define BATCH 2048 /* customers scored together: a boosted model scores a batch at once */
 #define SHADOWS_MAX 16
@@ -48,6 +49,7 @@ struct recompute {
 	sqlite3_stmt *shadow_put, *shadow_drop;
 	int64_t run_id;
 	char as_of[11];
+	int single; /* recompute ID: its profile is the report */
 };
 
 /* The batch scored by each shadow: a row where the model itself scored the customer (its
@@ -239,11 +241,58 @@ static struct rd_strmap *select_ids(struct rd_ctx *ctx, const char *text, int64_
 	return ids;
 }
 
+/* `recompute changed`: the customers whose rows a load changed after their profile was
+ * computed, and those without a profile (stale.h's data sequence). Read inside the run's
+ * transaction, the one the profiles' data_seq is read in. As an array and, when many, a
+ * set for the scan. -1 with err. */
+static int changed_ids(struct rd_ctx *ctx, char ***ids, int64_t *n)
+{
+	sqlite3_stmt *s;
+	*ids = NULL;
+	*n = 0;
+	if (store_prepare(ctx->store,
+			  "SELECT c.id FROM customers c LEFT JOIN credit_profiles p ON"
+			  " p.customer_id = c.id WHERE p.customer_id IS NULL OR c.changed_seq >"
+			  " p.data_seq",
+			  &s, &ctx->err))
+		return -1;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((size_t)*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*ids = rd_realloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(ctx->store, &ctx->err, "finding the changed");
+}
+
+/* The changed customers one at a time through the customer index: a day's events touch a
+ * small part of the book, and reading all of it for them would cost a full recompute. */
+static int score_each(struct recompute *r, int64_t as_of_day, char **ids, int64_t n)
+{
+	struct rd_ctx *ctx = r->ctx;
+	for (int64_t i = 0; i < n; i++) {
+		double f[FEAT_COUNT];
+		struct feature_times times;
+		int rc = features_one(ctx->store, as_of_day, ids[i], f, &times, &ctx->err);
+		if (rc < 0)
+			return -1;
+		if (rc == 2)
+			r->joined_later++;
+		if (rc == 0 && visit(r, ids[i], f, &times))
+			return r->failed ? -1 : 1;
+	}
+	return flush(r) ? (r->failed ? -1 : 1) : 0;
+}
+
 static void report(struct rd_ctx *ctx, const struct recompute *r, int64_t as_of_day, double secs)
 {
 	char day[11];
 	day_format(as_of_day, day);
-	if (r->done == 1 && r->total == 1) {
+	if (r->single && r->done == 1) {
 		const struct engine_result *x = &r->last;
 		sink_fieldf(ctx->out, "profile", "score", COL_NUM, "%d", x->score.score);
 		sink_fieldf(ctx->out, "profile", "band", COL_TEXT, "%c", x->score.band);
@@ -299,13 +348,17 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	const char *id = args_opt(a, "id");
 	const char *what = id ? id : a->argc ? a->argv[0] : "";
 	int is_all = !id && strcmp(what, "all") == 0, is_where = !id && strcmp(what, "where") == 0;
+	int is_changed = !id && strcmp(what, "changed") == 0;
+	char **changed = NULL, *serving = NULL, *noted = NULL;
+	int64_t nchanged = 0;
+	int changed_ids_read = 0;
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run own, *run = NULL;
 	int64_t as_of_day;
 	int status = RD_FAILED;
 	if (id ? a->argc != 0 : (a->argc == 0 || (is_where ? a->argc < 2 : a->argc != 1))) {
-		rd_err_set(&ctx->err, "usage: recompute ID | all | where EXPR | --id ID");
+		rd_err_set(&ctx->err, "usage: recompute ID | all | changed | where EXPR | --id ID");
 		return RD_USAGE;
 	}
 	/* --as-of for this run, else the setting (SPEC §4: point-in-time). */
@@ -325,18 +378,61 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 			goto out;
 	} else if (is_all) {
 		r->total = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
-	} else {
+	} else if (!is_changed) {
 		r->total = 1;
+		r->single = 1;
 	}
 	if (!(run = run_enter(ctx, &own, "recompute", &ctx->err)) ||
 	    store_begin(ctx->store, &ctx->err))
 		goto out;
+	/* What serves now; stored by every run that scores the whole book. When it differs
+	 * from what the profiles were computed with, `changed` is every customer. */
+	if (!(serving = stale_serving(ctx->store, &ctx->err)))
+		goto out;
+	if (is_changed) {
+		noted = stale_serving_noted(ctx->store);
+		if (!noted || strcmp(noted, serving) != 0) {
+			is_all = 1;
+			is_changed = 0;
+			r->total = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
+			sink_message(ctx->out, "recompute changed: %s; every customer is rescored",
+				     noted ? "the serving models changed since the profiles were "
+					     "computed"
+					   : "no recompute of every customer since schema 20");
+		} else {
+			if (changed_ids(ctx, &changed, &nchanged))
+				goto out;
+			changed_ids_read = 1;
+			r->total = nchanged;
+			int64_t book = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
+			sink_message(ctx->out,
+				     "recompute changed: %lld of %lld customers changed since "
+				     "their "
+				     "profiles",
+				     (long long)nchanged, (long long)book);
+			/* Many: one scan of the events beats an index probe each. */
+			if (nchanged * 20 > book) {
+				only = strmap_new((size_t)nchanged);
+				for (int64_t i = 0; i < nchanged; i++)
+					strmap_put(only, changed[i], strlen(changed[i]), 1);
+				is_where = 1;
+			}
+		}
+	}
 	r->writer = profile_writer_new(ctx->store, run->id, as_of_day, &ctx->err);
 	r->run_id = run->id;
 	day_format(as_of_day, r->as_of);
 	if (!r->writer || shadow_open(r, is_all))
 		goto out;
-	if (!is_all && !is_where) {
+	if (is_changed && !only) {
+		int rc = score_each(r, as_of_day, changed, nchanged);
+		if (rc < 0)
+			goto out;
+		if (rc == 1) {
+			rd_err_set(&ctx->err, "recompute cancelled: nothing was changed");
+			goto out;
+		}
+	} else if (!is_all && !is_where) {
 		double f[FEAT_COUNT];
 		struct feature_times times;
 		int rc = features_one(ctx->store, as_of_day, what, f, &times, &ctx->err);
@@ -383,10 +479,13 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
 	    monitor_baseline(ctx->store, &baseline_rows, &ctx->err))
 		goto out;
+	if (is_all && stale_note_serving(ctx->store, serving, &ctx->err))
+		goto out;
 	if (run_finish_ok(ctx, run, r->done, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
-	report(ctx, r, as_of_day, now_seconds() - run->t0);
+	if (nchanged > 0 || !changed_ids_read)
+		report(ctx, r, as_of_day, now_seconds() - run->t0);
 	if (baseline_rows)
 		sink_message(ctx->out,
 			     "drift reference of the rules model: these %zu profiles"
@@ -404,6 +503,11 @@ out:
 	shadow_close(r);
 	engine_free(r->engine);
 	strmap_free(only);
+	for (int64_t i = 0; i < nchanged; i++)
+		free(changed[i]);
+	free(changed);
+	free(serving);
+	free(noted);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->ids[i]);
 	free(r);
@@ -412,7 +516,8 @@ out:
 
 static const struct rd_opt recompute_opts[] = {
 	{"id", "ID",
-	 "the customer with exactly this id (even one called 'all' or 'where'); the"
+	 "the customer with exactly this id (even one called 'all', 'changed' or 'where');"
+	 " the"
 	 " console's r key uses it"},
 	{"as-of", "DATE", "compute the features from the events on or before DATE (this run only)"},
 	{NULL, NULL, NULL},
@@ -420,7 +525,8 @@ static const struct rd_opt recompute_opts[] = {
 
 static const struct rd_arg recompute_args[] = {
 	{.at = 0,
-	 .values = {.type = RD_ARG_CUSTOMER, .words = (const char *const[]){"all", "where", NULL}}},
+	 .values = {.type = RD_ARG_CUSTOMER,
+		    .words = (const char *const[]){"all", "changed", "where", NULL}}},
 	{.when = "where", .at = 1, .rest = 1, .values = {.type = RD_ARG_EXPR}},
 	{.opt = "id", .values = {.type = RD_ARG_CUSTOMER}},
 	RD_ARGS_END,
@@ -428,8 +534,9 @@ static const struct rd_arg recompute_args[] = {
 
 const struct rd_cmd cmd_recompute = {
 	.name = "recompute",
-	.usage = "ID | all | where EXPR | --id ID  [--as-of DATE]",
-	.summary = "rescore one customer, all, or those matching EXPR (band=E, score<550, ...)",
+	.usage = "ID | all | changed | where EXPR | --id ID  [--as-of DATE]",
+	.summary = "rescore one customer, all, those changed since their profiles, or those "
+		   "matching EXPR (band=E, score<550, ...)",
 	.help = "Computes the features as of the dataset's as-of date (--as-of, else 'set as-of', "
 		"else the latest event), point-in-time: only orders and payments on or before that "
 		"day count, and customers created after it are not scored. Scores with the "
@@ -437,7 +544,11 @@ const struct rd_cmd cmd_recompute = {
 		"models (rules when none is trained), and writes profiles (each records its as-of "
 		"day) and score history in one transaction: a cancelled or failed recompute "
 		"changes "
-		"nothing.",
+		"nothing. 'changed' rescores only the customers a load changed after their "
+		"profile was computed (their row or attributes, orders, payments or outcome) and "
+		"those without a profile, each as of today's as-of date while the others keep "
+		"theirs; every customer when the serving models, their weights or cut-offs, or "
+		"the challengers in shadow changed since the last recompute of every customer.",
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_WRITES | CMD_LONG,

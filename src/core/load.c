@@ -596,6 +596,97 @@ static int bulk_end(struct load_in *in)
 	return LOAD_GO;
 }
 
+/* ---- which customers a load changes (stale.h: recompute changed) ---- */
+
+/* The tables whose rows a customer's profile is computed from, or that it shows. */
+static int changes_customers(enum load_table t)
+{
+	return t == LT_CUSTOMERS || t == LT_ORDERS || t == LT_PAYMENTS || t == LT_OUTCOMES;
+}
+
+/* Before a file of orders, payments or outcomes: its new rows will be those above the
+ * largest rowid; a row it replaces (an upsert keeps the rowid) is seen by a trigger of this
+ * connection, which marks the row's old and new customer when a value changed. The
+ * customers file marks its rows itself (its upsert's ?7). */
+static int mark_begin(struct load_in *in)
+{
+	struct rd_store *st = in->ss->job->store;
+	struct rd_err err;
+	if (!in->ss->seq || !changes_customers(in->table))
+		return LOAD_GO;
+	if (in->table == LT_CUSTOMERS) {
+		sqlite3_bind_int64(in->ins, 7, in->ss->seq);
+		return LOAD_GO;
+	}
+	/* Table and column names come from load_plan.c, the number from the store. */
+	char *sql = sqlite3_mprintf("SELECT coalesce(max(rowid), 0) FROM \"%w\"", in->t->name);
+	in->rowid_before = store_int(st, sql, -1);
+	sqlite3_free(sql);
+	if (in->rowid_before < 0)
+		return load_fail(in, 0, "database: %s", sqlite3_errmsg(store_db(st)));
+	struct rd_buf b = {0};
+	buf_printf(&b, "CREATE TEMP TRIGGER rd_load_changed AFTER UPDATE ON main.\"%s\" WHEN 0",
+		   in->t->name);
+	for (int k = 0; k < in->t->nfields; k++)
+		buf_printf(&b, " OR old.\"%s\" IS NOT new.\"%s\"", in->t->fields[k].name,
+			   in->t->fields[k].name);
+	buf_printf(&b,
+		   " BEGIN UPDATE customers SET changed_seq = %lld"
+		   " WHERE id IN (old.customer_id, new.customer_id); END",
+		   (long long)in->ss->seq);
+	int rc = store_exec(st, b.data, &err);
+	buf_free(&b);
+	if (rc)
+		return load_fail(in, 0, "%s", err.msg);
+	in->marking = 1;
+	return LOAD_GO;
+}
+
+/* After the file: the customers of its new rows take the load's number. Skipped when every
+ * customer has it already (a first load, its customers file loaded just before). */
+static int mark_end(struct load_in *in)
+{
+	struct rd_store *st = in->ss->job->store;
+	struct rd_err err;
+	sqlite3_stmt *s = NULL;
+	int rc = LOAD_FAIL;
+	if (!in->marking)
+		return LOAD_GO;
+	in->marking = 0;
+	if (store_exec(st, "DROP TRIGGER temp.rd_load_changed", &err))
+		return load_fail(in, 0, "%s", err.msg);
+	if (store_prepare(st, "SELECT EXISTS (SELECT 1 FROM customers WHERE changed_seq <> ?1)", &s,
+			  &err))
+		goto fail;
+	sqlite3_bind_int64(s, 1, in->ss->seq);
+	int others = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (!others)
+		return LOAD_GO;
+	char *sql = sqlite3_mprintf("UPDATE customers SET changed_seq = ?1 WHERE changed_seq <> ?1"
+				    " AND id IN (SELECT customer_id FROM \"%w\" WHERE rowid > ?2)",
+				    in->t->name);
+	int prc = store_prepare(st, sql, &s, &err);
+	sqlite3_free(sql);
+	if (prc)
+		goto fail;
+	sqlite3_bind_int64(s, 1, in->ss->seq);
+	sqlite3_bind_int64(s, 2, in->rowid_before);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		rc = load_fail(in, 0, "marking the changed customers: %s",
+			       sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	rc = LOAD_GO;
+	goto out;
+fail:
+	rc = load_fail(in, 0, "%s", err.msg);
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int in_setup(struct load_in *in)
 {
 	struct rd_store *st = in->ss->job->store;
@@ -610,6 +701,8 @@ static int in_setup(struct load_in *in)
 		return LOAD_FAIL;
 	if (store_prepare(st, in->t->upsert, &in->ins, &err))
 		return load_fail(in, 0, "%s", err.msg);
+	if (mark_begin(in))
+		return LOAD_FAIL;
 	if (in->table == LT_CUSTOMERS) {
 		if (store_prepare(st,
 				  "INSERT INTO customer_attributes(customer_id, name, value, num)"
@@ -633,6 +726,9 @@ static int in_setup(struct load_in *in)
 
 static void in_free(struct load_in *in)
 {
+	if (in->marking) /* a failed file: the rollback follows */
+		store_exec(in->ss->job->store, "DROP TRIGGER IF EXISTS temp.rd_load_changed",
+			   &(struct rd_err){{0}});
 	sqlite3_finalize(in->ins);
 	sqlite3_finalize(in->ins_attr);
 	sqlite3_finalize(in->del_attr);
@@ -764,7 +860,7 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		rc = LOAD_GO;
 		goto out;
 	}
-	if (load_attrs_finish(&in) || load_labels_finish(&in) || bulk_end(&in))
+	if (load_attrs_finish(&in) || load_labels_finish(&in) || bulk_end(&in) || mark_end(&in))
 		goto out;
 	int64_t after, oafter;
 	if (count_rows(&in, in.t->count, &after))
@@ -851,6 +947,12 @@ static int run_jobs(const struct rd_job *job, const struct load_opts *opts, stru
 	fk_off = 1;
 	if (store_begin(st, err))
 		goto out;
+	for (int i = 0; i < njobs; i++)
+		if (changes_customers(jobs[i].table)) {
+			if (stale_next_seq(st, &ss.seq, err))
+				goto out;
+			break;
+		}
 	for (int i = 0; i < njobs; i++) {
 		if (load_one(&ss, jobs[i].table, jobs[i].path, jobs[i].fd, &reports[i]))
 			goto out;

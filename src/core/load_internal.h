@@ -159,6 +159,8 @@ struct load_session {
 	load_visit visit;                /* load_read: valid rows go here, nothing is written */
 	void *visit_ud;
 	int visit_stopped; /* visit returned non-zero */
+	int64_t seq;       /* this load's data sequence (stale.h); 0 when it changes no
+			    * profile input */
 };
 
 enum load_target {
@@ -265,6 +267,9 @@ struct load_in {
 						  * rebuilt by their CREATE statements; owned */
 	int nindex;                /* entries in index_sql */
 	int64_t outcomes_before;   /* rows in outcomes before the file */
+	int64_t rowid_before;      /* orders, payments, outcomes: the largest rowid before the
+				    * file (its new rows are above it: the customers they change) */
+	int marking;               /* a trigger marks the customers of replaced rows */
 	/* bookkeeping */
 	struct load_keys seen; /* keys of the valid rows so far */
 	int64_t rows;          /* data rows read (the next row's 0-based number) */

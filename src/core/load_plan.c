@@ -69,10 +69,11 @@ const char *const load_table_names[LOAD_TABLES + 1] = {
  * on, whatever references it). */
 const struct load_tdef load_tables[LT_COUNT] = {
 	{"customers", customer_fields, 6, 1, "id", 1,
-	 "INSERT INTO customers(id, name, email, phone, kind, created_at, name_key)"
-	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, rd_fold(?2)) ON CONFLICT(id) DO UPDATE SET"
+	 "INSERT INTO customers(id, name, email, phone, kind, created_at, name_key, changed_seq)"
+	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, rd_fold(?2), ?7) ON CONFLICT(id) DO UPDATE SET"
 	 " name = excluded.name, email = excluded.email, phone = excluded.phone,"
-	 " kind = excluded.kind, created_at = excluded.created_at, name_key = excluded.name_key",
+	 " kind = excluded.kind, created_at = excluded.created_at, name_key = excluded.name_key,"
+	 " changed_seq = excluded.changed_seq", /* ?7: the load's data sequence (load.c) */
 	 "SELECT count(*) FROM customers", "id, name, email, phone, kind, created_at"},
 	{"orders", order_fields, 5, 1, "id", 1,
 	 "INSERT INTO orders(id, customer_id, amount, status, created_at)"

@@ -209,6 +209,7 @@ struct profile_writer {
 	sqlite3_stmt *history; /* score_history */
 	int64_t run_id;
 	int64_t load_run; /* the latest load the caller's transaction sees (stale.h) */
+	int64_t data_seq; /* the data sequence it sees (stale.h: recompute changed) */
 	char now[21];
 	char as_of[11];
 	struct rd_buf features, reasons, components;
@@ -224,13 +225,14 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 	day_format(as_of_day, w->as_of);
 	/* Inside the caller's transaction: exactly the loads the features are read after. */
 	w->load_run = stale_latest_load(st);
+	w->data_seq = stale_data_seq(st);
 	if (store_prepare(
 		    st,
 		    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 		    " model_name, model_version, features, reasons, components, last_activity,"
-		    " computed_at, fvec, cohort, as_of, cutoff_pd, load_run) VALUES (?1, ?2, ?3, "
-		    "?4,"
-		    " ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18)"
+		    " computed_at, fvec, cohort, as_of, cutoff_pd, load_run, data_seq) VALUES (?1,"
+		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18,"
+		    " ?19)"
 		    " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 		    " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 		    " segment = excluded.segment, model_name = excluded.model_name,"
@@ -238,7 +240,8 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 		    " reasons = excluded.reasons, components = excluded.components,"
 		    " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
 		    " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
-		    " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run",
+		    " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run,"
+		    " data_seq = excluded.data_seq",
 		    &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
@@ -339,6 +342,7 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	else
 		sqlite3_bind_null(u, 17);
 	sqlite3_bind_int64(u, 18, w->load_run);
+	sqlite3_bind_int64(u, 19, w->data_seq);
 	int rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)

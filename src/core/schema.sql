@@ -12,7 +12,9 @@ CREATE TABLE customers (
   kind        TEXT NOT NULL DEFAULT 'individual'
               CHECK (kind IN ('individual', 'company')),
   created_at  TEXT,                         -- ISO 8601
-  name_key    TEXT                          -- rd_fold(name): the list's name order (schema 15)
+  name_key    TEXT,                         -- rd_fold(name): the list's name order (schema 15)
+  changed_seq INTEGER NOT NULL DEFAULT 0    -- the load that last changed its rows (stale.h's
+                                            -- data sequence; `recompute changed`, schema 20)
 );
 
 -- Any extra column of a customers file: one definition here, one value per customer below.
@@ -141,7 +143,8 @@ CREATE TABLE credit_profiles (
   fvec          BLOB,                       -- the features packed (features_pack), for drift
   cohort        TEXT,                       -- day of the first order or payment (else creation)
   as_of         TEXT,                       -- the day the features are as of (point-in-time)
-  load_run      INTEGER NOT NULL DEFAULT 0  -- the latest load its data held (runs id; 0 none)
+  load_run      INTEGER NOT NULL DEFAULT 0, -- the latest load its data held (runs id; 0 none)
+  data_seq      INTEGER NOT NULL DEFAULT 0  -- the data sequence it was computed at (schema 20)
 );
 -- (No comma in the comments of the last columns: ALTER TABLE DROP COLUMN, which the
 -- migration tests use, cuts back to the previous comma, comments included.)

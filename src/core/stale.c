@@ -30,6 +30,79 @@ int64_t stale_latest_load(struct rd_store *st)
 			 0);
 }
 
+int64_t stale_data_seq(struct rd_store *st)
+{
+	return store_int(st,
+			 "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+			 "'" STALE_META_SEQ "'), 0)",
+			 0);
+}
+
+int stale_next_seq(struct rd_store *st, int64_t *seq, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "INSERT INTO meta(key, value) VALUES ('" STALE_META_SEQ "', 1)"
+			  " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+			  " RETURNING CAST(value AS INTEGER)",
+			  &s, err))
+		return -1;
+	int rc = sqlite3_step(s);
+	*seq = sqlite3_column_int64(s, 0);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "numbering the load");
+}
+
+char *stale_serving(struct rd_store *st, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "SELECT coalesce(group_concat(m, ';'), '') FROM (SELECT name || '@' ||"
+			  " version || ' ' || status || ' ' || segment || ' ' || weight || ' ' ||"
+			  " coalesce(json_extract(metrics, '$.threshold_pd'), '-') AS m FROM models"
+			  " WHERE status = 'champion' OR (status = 'challenger' AND shadow = 1)"
+			  " ORDER BY name, version)",
+			  &s, err))
+		return NULL;
+	char *text = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		text = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	else
+		store_fail(st, err, "reading the serving models");
+	sqlite3_finalize(s);
+	return text;
+}
+
+int stale_note_serving(struct rd_store *st, const char *text, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "INSERT INTO meta(key, value) VALUES ('" STALE_META_SERVING "', ?1)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "recording the serving models");
+}
+
+char *stale_serving_noted(struct rd_store *st)
+{
+	sqlite3_stmt *s;
+	struct rd_err err;
+	if (store_prepare(st, "SELECT value FROM meta WHERE key = '" STALE_META_SERVING "'", &s,
+			  &err))
+		return NULL;
+	char *text = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		text = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return text;
+}
+
 /* The latest run of kind that succeeded: its id (0 for none) and finish time. */
 static int latest_run(struct rd_store *st, const char *kind, int64_t *id, char at[21],
 		      struct rd_err *err)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "riskdesk/fold.h"
+#include "riskdesk/stale.h"
 #include "policy_default.h" /* generated from policy_default.json: policy_default_json[] */
 #include "schema.h"         /* generated from schema.sql: static const char schema_sql[] */
 
@@ -616,6 +617,24 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " INTEGER REFERENCES runs(id), as_of TEXT NOT NULL, PRIMARY KEY (name,"
 		       " version, customer_id), FOREIGN KEY (name, version) REFERENCES"
 		       " models(name, version)) WITHOUT ROWID",
+		       err))
+		goto fail;
+	/* 19 -> 20: incremental recompute (issue 15, item 4). The data sequence starts at 1
+	 * with every customer changed by it; profiles computed after the latest load of
+	 * their inputs are current at 1, older ones at 0 (changed since). */
+	if (version >= 1 && version < 20 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('customers') WHERE name ="
+		      " 'changed_seq'",
+		      0) == 0 &&
+	    store_exec(st,
+		       "ALTER TABLE customers ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;"
+		       " ALTER TABLE credit_profiles ADD COLUMN data_seq INTEGER NOT NULL DEFAULT"
+		       " 0;"
+		       " UPDATE customers SET changed_seq = 1;"
+		       " UPDATE credit_profiles SET data_seq = 1 WHERE load_run >= coalesce((SELECT"
+		       " CAST(value AS INTEGER) FROM meta WHERE key = '" STALE_META_LOAD "'), 0);"
+		       " INSERT OR REPLACE INTO meta(key, value) VALUES ('" STALE_META_SEQ "', 1)",
 		       err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {

@@ -214,11 +214,11 @@ static void test_ids(void **state)
 	check(st, "history c", "c001");
 	check(st, "show ", "C001|C002|C010|C100|D001|c001");
 	check(st, "show X", "");
-	check(st, "recompute ", "C001|C002|C010|C100|D001|all|c001|where");
+	check(st, "recompute ", "C001|C002|C010|C100|D001|all|c001|changed|where");
 	check(st, "recompute a", "all");
 	check(st, "recompute C1", "C100");
 	/* the cap leaves room for the words */
-	check_at(st, "recompute ", -1, 4, "C001|C002|all|where", 10);
+	check_at(st, "recompute ", -1, 4, "C001|all|changed|where", 10);
 	check_at(st, "show ", -1, 2, "C001|C002", 5);
 	/* no store: no ids */
 	check(NULL, "show C0", "");
