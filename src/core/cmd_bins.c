@@ -125,13 +125,7 @@ static const cJSON *find_named(const cJSON *array, const char *name)
 static int bins_show(struct rd_ctx *ctx, const char *ref, const cJSON *doc, const char *only)
 {
 	const cJSON *cols = member(doc, "columns"), *sel = member(doc, "selection"), *c;
-	char e[RD_ECHO_SIZE];
-	if (only && !find_named(cols, only) && !find_named(sel, only)) {
-		rd_err_set(&ctx->err, "bins: %s has no feature %s ('bins %s' lists them)", ref,
-			   bins_name_echo(e, only), ref);
-		return RD_FAILED;
-	}
-	sink_field(ctx->out, "bins", "model", ref, COL_TEXT);
+	sink_field(ctx->out, "model", "name", ref, COL_TEXT);
 	static const char *const bcols[] = {"feature", "bin", "goods",  "bads", "bad_rate",
 					    "woe",     "iv",  "points", "set"};
 	static const enum rd_col_kind bkinds[] = {COL_TEXT, COL_TEXT, COL_NUM, COL_NUM, COL_NUM,
@@ -229,15 +223,25 @@ static int exec_bins(struct rd_ctx *ctx, const struct rd_args *a)
 			   ref, col_text(s, 0));
 		goto out;
 	}
-	if (args_opt(a, "export")) {
-		status = bins_export(ctx, ref, col_text(s, 1), only, args_opt(a, "export"));
-		goto out;
-	}
 	if (!(doc = cJSON_Parse(col_text(s, 1)))) {
 		rd_err_set(&ctx->err, "bins: %s: its specification is not JSON", ref);
 		goto out;
 	}
-	status = bins_show(ctx, ref, doc, only);
+	const cJSON *cols = member(doc, "columns"), *sel = member(doc, "selection");
+	char e[RD_ECHO_SIZE];
+	if (only && !find_named(cols, only) && !find_named(sel, only)) {
+		rd_err_set(&ctx->err, "bins: %s has no feature %s ('bins %s' lists them)", ref,
+			   bins_name_echo(e, only), ref);
+	} else if (only && args_opt(a, "export") && !find_named(cols, only)) {
+		rd_err_set(&ctx->err,
+			   "bins: %s is not in %s's scorecard: it has no bins to export ('bins %s"
+			   " %s' says why)",
+			   bins_name_echo(e, only), ref, ref, e);
+	} else if (args_opt(a, "export")) {
+		status = bins_export(ctx, ref, col_text(s, 1), only, args_opt(a, "export"));
+	} else {
+		status = bins_show(ctx, ref, doc, only);
+	}
 out:
 	sqlite3_finalize(s);
 	cJSON_Delete(doc);
