@@ -145,3 +145,13 @@ $RISKDESK --db g.sqlite -c 'train bad --algo scorecard --bins dir.json'; echo "e
 $RISKDESK --db g.sqlite -c 'train bad --algo scorecard --bins missing.json'; echo "exit $?"
 models | cmp -s - before.md5 && echo "models unchanged"
 sqlite3 g.sqlite "SELECT count(*) FROM models WHERE name = 'bad'"
+echo "--- a level of a group that no training row had scores in its group"
+id=$(sqlite3 g.sqlite "SELECT customer_id FROM customer_attributes WHERE name = 'checking_status'
+  AND value = 'A14' ORDER BY customer_id LIMIT 1")
+$RISKDESK --db g.sqlite -c 'promote hand' -c 'recompute all' >/dev/null
+for v in A15 A13 A11; do
+	$RISKDESK --db g.sqlite --json -c "whatif $id checking_status=$v" |
+		python3 -c 'import json, sys; d = json.load(sys.stdin)
+o = {r["what"]: r for r in d["outcome"]}
+print(sys.argv[1], "score", o["score"]["before"], "->", o["score"]["after"], "pd", o["pd"]["before"], "->", o["pd"]["after"])' "A14 -> $v"
+done
