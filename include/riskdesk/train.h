@@ -105,7 +105,8 @@ struct train_output {
  *              logistic regression (liblinear); each column's average contribution;
  *   scorecard: per column quantile bins merged to the trend's shape, categoricals one bin
  *              per level with levels under min_share merged into the nearest WoE, special
- *              codes and missing values their own bins; columns left out by IV (min_iv)
+ *              codes and missing values their own bins (a column with hand-set bins,
+ *              tc->bins: those, kept exactly); columns left out by IV (min_iv)
  *              and correlation (max_corr); logistic regression on the WoE values, refitted
  *              without the column of the largest wrong-sign (positive) coefficient until
  *              none is left, so that points rise with the WoE; points per bin; the spec's

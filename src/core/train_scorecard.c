@@ -1,6 +1,7 @@
 /* The scorecard (train.h): WoE bins per column (quantile bins merged to the trend's shape,
  * one per categorical level with small levels merged, special codes and missing values
- * their own), variable selection by IV and correlation, the logistic regression on the
+ * their own; or, for the features of train --bins, the user's edges or level groups kept
+ * exactly), variable selection by IV and correlation, the logistic regression on the
  * WoE values refitted until every sign is right, points per bin; and the IV table of
  * train --iv, binned the same way. */
 #include <linear.h>

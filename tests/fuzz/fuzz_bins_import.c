@@ -20,7 +20,8 @@ static void add_rows(struct fuzz_fixture *fx)
 	struct rd_buf sql = {0};
 	for (int i = 0; i < 20; i++)
 		buf_printf(&sql,
-			   "INSERT INTO customers(id, kind, created_at) VALUES ('t%d', 'individual',"
+			   "INSERT INTO customers(id, kind, created_at) VALUES ('t%d', "
+			   "'individual',"
 			   " '2024-01-01');"
 			   "INSERT INTO customer_attributes VALUES ('t%d', 'duration', '%d', %d),"
 			   " ('t%d', 'checking_status', '%s', NULL);"
@@ -42,14 +43,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_fixture fx;
 	fuzz_fixture_open(&fx);
 	add_rows(&fx);
-	snprintf(line, sizeof line, "train f --algo scorecard --folds 2 --min-iv 0 --bins %s", path);
+	snprintf(line, sizeof line, "train f --algo scorecard --folds 2 --min-iv 0 --bins %s",
+		 path);
 	if (fuzz_import_checked(&fx, line)) {
 		cmd_run_line(&fx.ctx, "bins f");
 		snprintf(line, sizeof line, "bins f --export %s", out);
 		if (cmd_run_line(&fx.ctx, line) != RD_OK)
 			abort();
-		snprintf(line, sizeof line, "train g --algo scorecard --folds 2 --min-iv 0 --bins %s",
-			 out);
+		snprintf(line, sizeof line,
+			 "train g --algo scorecard --folds 2 --min-iv 0 --bins %s", out);
 		if (cmd_run_line(&fx.ctx, line) != RD_OK)
 			abort();
 		unlink(out);
