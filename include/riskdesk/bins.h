@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "riskdesk/strmap.h"
 #include "riskdesk/util.h"
 
 #define BINS_FILE_MAX (1 << 20) /* bytes of a classing file */
@@ -22,8 +23,11 @@ struct bins_feature {
 	size_t nedges;   /* at least 1 */
 	char **levels;   /* categorical: every level of every group, in file order (owned) */
 	int *group;      /* the group of levels[i], 0 … ngroups − 1 (owned) */
+	size_t *start;   /* group g is levels[start[g]] … levels[start[g + 1] − 1] (owned,
+			  * ngroups + 1 of them) */
 	size_t nlevels;  /* each level in one group only */
 	size_t ngroups;  /* at least 1, none empty */
+	struct rd_strmap *index; /* level → its index in levels (owned) */
 };
 
 /* A classing file, read. Owns its features; free with bins_free. */

@@ -18,7 +18,8 @@
  * smoothed        %good_b = (g_b + ½)/(G + ½B), %bad_b = (d_b + ½)/(D + ½B);
  * WoE_b           = ln(%good_b / %bad_b);
  * IV part         = (%good_b − %bad_b)·WoE_b;   IV = Σ IV parts;
- * an empty bin    (g_b = d_b = 0: only hand-set bins can be empty) WoE_b = 0, IV part 0;
+ * an empty bin    (g_b = d_b = 0: only hand-set bins can be empty) WoE_b = 0, IV part 0,
+ *                 and B counts only the bins holding rows;
  * unsmoothed      the same with %good_b = g_b/G, %bad_b = d_b/D (±inf or NaN when a
  *                 count is 0; the IV is then +inf). */
 

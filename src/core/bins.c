@@ -107,6 +107,9 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 				 cJSON_IsArray(v) ? "[]" : echo_value(v, e));
 	size_t cap = 0;
 	const cJSON *g, *l;
+	f->index = strmap_new(64);
+	f->start = rd_malloc(((size_t)cJSON_GetArraySize(v) + 1) * sizeof *f->start);
+	f->start[0] = 0;
 	cJSON_ArrayForEach(g, v)
 	{
 		size_t gi = f->ngroups++;
@@ -127,11 +130,12 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 						 "%s is not a level (1 to %d bytes of text, no "
 						 "control character)",
 						 echo_value(l, e), BINS_LEVEL_MAX);
-			for (size_t k = 0; k < f->nlevels; k++)
-				if (strcmp(f->levels[k], l->valuestring) == 0)
-					return where_err(err, file, f->name, at,
-							 "%s is also in groups[%d]",
-							 echo_value(l, e), f->group[k]);
+			size_t len = strlen(l->valuestring);
+			int64_t k = strmap_get(f->index, l->valuestring, len);
+			if (k >= 0)
+				return where_err(err, file, f->name, at, "%s is also in groups[%d]",
+						 echo_value(l, e), f->group[k]);
+			strmap_put(f->index, l->valuestring, len, (int64_t)f->nlevels);
 			if (f->nlevels == cap) {
 				cap = cap ? 2 * cap : 16;
 				f->levels = rd_realloc(f->levels, cap * sizeof *f->levels);
@@ -140,6 +144,7 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 			f->levels[f->nlevels] = rd_strdup(l->valuestring);
 			f->group[f->nlevels++] = (int)gi;
 		}
+		f->start[gi + 1] = f->nlevels;
 	}
 	return 0;
 }
@@ -180,6 +185,9 @@ static void feature_free(struct bins_feature *f)
 		free(f->levels[k]);
 	free(f->levels);
 	free(f->group);
+	free(f->start);
+	if (f->index)
+		strmap_free(f->index);
 }
 
 void bins_free(struct rd_bins *b)
@@ -257,10 +265,8 @@ const struct bins_feature *bins_find(const struct rd_bins *b, const char *name)
 
 int bins_group_of(const struct bins_feature *f, const char *level)
 {
-	for (size_t k = 0; level && k < f->nlevels; k++)
-		if (strcmp(f->levels[k], level) == 0)
-			return f->group[k];
-	return -1;
+	int64_t k = level && f->index ? strmap_get(f->index, level, strlen(level)) : -1;
+	return k >= 0 ? f->group[k] : -1;
 }
 
 /* One column's classing: "NAME": {"edges": [...]} or {"groups": [[...], ...]}. */

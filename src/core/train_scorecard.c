@@ -215,15 +215,11 @@ static void hand_levels(struct rd_buf *b, const struct train_column *tc)
 /* Group g's "levels":[...] in the file's order. */
 static void hand_group(struct rd_buf *b, const struct bins_feature *f, int g)
 {
-	int first = 1;
 	buf_puts(b, "\"levels\":[");
-	for (size_t k = 0; k < f->nlevels; k++) {
-		if (f->group[k] != g)
-			continue;
-		if (!first)
+	for (size_t k = f->start[g]; k < f->start[g + 1]; k++) {
+		if (k > f->start[g])
 			buf_putc(b, ',');
 		buf_json_string(b, f->levels[k]);
-		first = 0;
 	}
 	buf_putc(b, ']');
 }

@@ -38,16 +38,20 @@ void woe_recompute(struct woe_binning *b)
 	b->bads = d;
 	b->iv = 0.0;
 	b->iv_raw = 0.0;
-	double half_b = WOE_SMOOTH * (double)b->nbins;
+	size_t used = 0; /* B: the bins holding rows (an empty one takes no part) */
+	for (size_t k = 0; k < b->nbins; k++)
+		used += b->bins[k].goods + b->bins[k].bads > 0;
+	double half_b = WOE_SMOOTH * (double)used;
 	for (size_t k = 0; k < b->nbins; k++) {
 		struct woe_bin *bin = &b->bins[k];
 		double pg = ((double)bin->goods + WOE_SMOOTH) / ((double)g + half_b);
 		double pb = ((double)bin->bads + WOE_SMOOTH) / ((double)d + half_b);
 		/* An empty bin (only hand-set bins can be) holds no evidence: WoE 0, as a value
-		 * with no bin, rather than the smoothing's ln((D + ½B)/(G + ½B)). */
+		 * with no bin, rather than the smoothing's ln((D + ½B)/(G + ½B)), and it is not
+		 * counted in B (so that empty bins do not dilute the others' WoE). */
 		int empty = bin->goods == 0 && bin->bads == 0;
 		bin->woe = empty ? 0.0 : log(pg / pb);
-		bin->iv_part = (pg - pb) * bin->woe;
+		bin->iv_part = empty ? 0.0 : (pg - pb) * bin->woe;
 		b->iv += bin->iv_part;
 		double rg = (double)bin->goods / (double)g, rb = (double)bin->bads / (double)d;
 		if (bin->goods == bin->bads && bin->goods == 0) {

@@ -618,8 +618,9 @@ static void test_shapes(void **state)
 
 /* Hand-set edges (train --bins), a case worked by hand. x = 1 … 6 and two missing, bads
  * at 2, 5 and one missing; edges 2, 4, 100 make (−inf, 2]: 1 good 1 bad, (2, 4]: 2 goods,
- * (4, 100]: 1 good 1 bad, (100, inf): empty, missing: 1 good 1 bad. G = 5, D = 3, B = 5:
- * %good = (g + ½)/7.5, %bad = (d + ½)/5.5; the empty bin has WoE 0 and adds nothing. */
+ * (4, 100]: 1 good 1 bad, (100, inf): empty, missing: 1 good 1 bad. G = 5, D = 3, and
+ * B = 4 bins holding rows (the empty one has WoE 0, adds nothing and is not counted):
+ * %good = (g + ½)/7, %bad = (d + ½)/5. */
 static void test_hand_edges(void **state)
 {
 	(void)state;
@@ -632,9 +633,9 @@ static void test_hand_edges(void **state)
 	assert_int_equal(b.nspecial, 0);
 	const size_t g[] = {1, 2, 1, 0, 1}, d[] = {1, 0, 1, 0, 1};
 	const double hi[] = {2, 4, 100, INFINITY, NAN};
-	double w11 = log((1.5 / 7.5) / (1.5 / 5.5)), w20 = log((2.5 / 7.5) / (0.5 / 5.5));
+	double w11 = log((1.5 / 7) / (1.5 / 5)), w20 = log((2.5 / 7) / (0.5 / 5));
 	const double woe[] = {w11, w20, w11, 0, w11};
-	double iv11 = (1.5 / 7.5 - 1.5 / 5.5) * w11, iv20 = (2.5 / 7.5 - 0.5 / 5.5) * w20;
+	double iv11 = (1.5 / 7 - 1.5 / 5) * w11, iv20 = (2.5 / 7 - 0.5 / 5) * w20;
 	for (size_t k = 0; k < 5; k++) {
 		assert_int_equal(b.bins[k].goods, g[k]);
 		assert_int_equal(b.bins[k].bads, d[k]);
@@ -643,8 +644,8 @@ static void test_hand_edges(void **state)
 			assert_close(b.bins[k].hi, hi[k], 0);
 	}
 	assert_true(b.bins[4].missing);
-	assert_close(b.bins[0].woe, -0.31015492830383945, 1e-12); /* ln(11/15) */
-	assert_close(b.bins[1].woe, 1.2992829841302609, 1e-12);   /* ln(11/3) */
+	assert_close(b.bins[0].woe, -0.33647223662121289, 1e-12); /* ln(5/7) */
+	assert_close(b.bins[1].woe, 1.2729656758128873, 1e-12);   /* ln(25/7) */
 	assert_close(b.iv, 3 * iv11 + iv20, 1e-12);
 	assert_close(b.bins[3].iv_part, 0, 0);
 	/* The automatic fit of the same rows would merge or move those bins. */
@@ -675,14 +676,14 @@ static void test_hand_groups(void **state)
 	struct rd_err err = {{0}};
 	assert_int_equal(woe_fit_groups(group, y, 6, 3, &b, &err), 0);
 	assert_int_equal(b.nbins, 4);
-	/* G = 4, D = 2, B = 4: %good = (g + ½)/6, %bad = (d + ½)/4. */
+	/* G = 4, D = 2, B = 3 (group 2 is empty): %good = (g + ½)/5.5, %bad = (d + ½)/3.5. */
 	assert_int_equal(b.bins[0].goods, 1);
 	assert_int_equal(b.bins[0].bads, 2);
-	assert_close(b.bins[0].woe, log((1.5 / 6) / (2.5 / 4)), 1e-12);
-	assert_close(b.bins[1].woe, log((2.5 / 6) / (0.5 / 4)), 1e-12);
+	assert_close(b.bins[0].woe, log((1.5 / 5.5) / (2.5 / 3.5)), 1e-12);
+	assert_close(b.bins[1].woe, log((2.5 / 5.5) / (0.5 / 3.5)), 1e-12);
 	assert_close(b.bins[2].woe, 0, 0);
 	assert_true(b.bins[3].missing && b.bins[3].goods == 1);
-	assert_close(b.bins[3].woe, log((1.5 / 6) / (0.5 / 4)), 1e-12);
+	assert_close(b.bins[3].woe, log((1.5 / 5.5) / (0.5 / 3.5)), 1e-12);
 	woe_free(&b);
 	const int out_of_range[] = {0, 3};
 	assert_int_equal(woe_fit_groups(out_of_range, y, 2, 3, &b, &err), -1);

@@ -88,6 +88,20 @@ assert strip(a) == strip(b)
 print('again@1:', len(strip(b)), 'bins, each equal to hand@1\'s (goods, bads, WoE, IV, points)')
 EOF
 $RISKDESK --db g.sqlite -c 'bins hand age --export age.json' && cat age.json
+echo "--- an edge beyond the data: its bin is empty, WoE 0, points 0, and not counted in B"
+echo '{"duration": {"edges": [12, 24, 36, 100]}}' > empty.json
+$RISKDESK --db g.sqlite -c "train empty --algo scorecard --folds-file $G/folds.csv --bins empty.json" >/dev/null
+$RISKDESK --db g.sqlite -c 'bins empty duration' | sed -n '/^feature  *bin/,/^$/p'
+$RISKDESK --db g.sqlite --json -c 'bins empty duration' | python3 -c '
+import json, math, sys
+rows = json.load(sys.stdin)["bins"]
+G, D = 700, 300
+B = sum(1 for r in rows if r["goods"] + r["bads"])
+for r in rows:
+    g, b = r["goods"], r["bads"]
+    woe = math.log(((g + .5) / (G + .5 * B)) / ((b + .5) / (D + .5 * B))) if g + b else 0
+    assert abs(r["woe"] - woe) < 5e-5, (r, woe)
+print(len(rows), "bins,", B, "holding rows: WoE as recomputed with B =", B)'
 echo "--- refusals of bins"
 $RISKDESK --db g.sqlite -c "train lg --algo logit --folds 2" >/dev/null
 $RISKDESK --db g.sqlite -c 'bins lg'; echo "exit $?"
