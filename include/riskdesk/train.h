@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "riskdesk/bins.h"
 #include "riskdesk/model.h"
 #include "riskdesk/store.h"
 #include "riskdesk/woe.h"
@@ -23,7 +24,9 @@ struct train_column {
 	double *special; /* numeric: sentinel codes, each its own scorecard bin (owned), from
 			  * the attribute's mapping or train --special */
 	int nspecial;
-	int trend;           /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
+	int trend; /* scorecard: 1 + enum woe_trend for this column; 0: train_params' */
+	const struct bins_feature *bins; /* scorecard: hand-set bins (train --bins), not owned;
+					  * NULL: binned automatically */
 	char *label;         /* for people, from a mapping's "labels" (owned), or NULL */
 	char **level_labels; /* categorical: per level (owned), NULL where none; or NULL */
 };
@@ -58,6 +61,12 @@ int train_column_special(struct train_data *d, const char *name, const double *c
 /* Sets the bin shape of the numeric column name. 0, or -1 with err. */
 int train_column_trend(struct train_data *d, const char *name, enum woe_trend trend,
 		       struct rd_err *err);
+
+/* Hands b's classing to the columns it names (their bins are then b's, kept exactly). Each
+ * feature of b must be a training column, of b's kind (edges: numeric, groups:
+ * categorical), with every level of a categorical in one of its groups, and with no --trend
+ * of its own. b must outlive d's use. 0, or -1 with err "FILE: FEATURE: WHY". */
+int train_column_bins(struct train_data *d, const struct rd_bins *b, struct rd_err *err);
 
 /* Stratified folds, deterministic: rows ordered by label then a hash of the id, dealt
  * round-robin. fold[i] in 0..k-1. */
@@ -96,7 +105,8 @@ struct train_output {
  *              logistic regression (liblinear); each column's average contribution;
  *   scorecard: per column quantile bins merged to the trend's shape, categoricals one bin
  *              per level with levels under min_share merged into the nearest WoE, special
- *              codes and missing values their own bins; columns left out by IV (min_iv)
+ *              codes and missing values their own bins (a column with hand-set bins,
+ *              tc->bins: those, kept exactly); columns left out by IV (min_iv)
  *              and correlation (max_corr); logistic regression on the WoE values, refitted
  *              without the column of the largest wrong-sign (positive) coefficient until
  *              none is left, so that points rise with the WoE; points per bin; the spec's

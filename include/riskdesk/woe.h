@@ -18,6 +18,8 @@
  * smoothed        %good_b = (g_b + ½)/(G + ½B), %bad_b = (d_b + ½)/(D + ½B);
  * WoE_b           = ln(%good_b / %bad_b);
  * IV part         = (%good_b − %bad_b)·WoE_b;   IV = Σ IV parts;
+ * an empty bin    (g_b = d_b = 0: only hand-set bins can be empty) WoE_b = 0, IV part 0,
+ *                 and B counts only the bins holding rows;
  * unsmoothed      the same with %good_b = g_b/G, %bad_b = d_b/D (±inf or NaN when a
  *                 count is 0; the IV is then +inf). */
 
@@ -79,6 +81,19 @@ int woe_fit_numeric(const double *x, const int *y, size_t n, struct woe_binning 
 #define WOE_SPECIAL_MAX 32
 int woe_fit_numeric_special(const double *x, const int *y, size_t n, const double *special,
 			    size_t nspecial, struct woe_binning *out, struct rd_err *err);
+/* The same at the nedge edges given (finite, strictly increasing; none: one value bin),
+ * kept exactly: bin k holds edge[k−1] < x ≤ edge[k], the first from −inf, the last to
+ * +inf; a bin no row falls in stays, with WoE 0 (no evidence). Special
+ * codes and missing values as woe_fit_numeric_special. Hand-set bins (train --bins). */
+int woe_fit_numeric_edges(const double *x, const int *y, size_t n, const double *special,
+			  size_t nspecial, const double *edge, size_t nedge,
+			  struct woe_binning *out, struct rd_err *err);
+/* Categorical binning of given groups of levels: group[i] is row i's group, 0 … ngroups−1,
+ * or −1 for a missing value. One bin per group in group order (empty ones too; their
+ * level is NULL: the caller knows each group's levels), then the missing bin. Hand-set
+ * level groups (train --bins). */
+int woe_fit_groups(const int *group, const int *y, size_t n, size_t ngroups,
+		   struct woe_binning *out, struct rd_err *err);
 /* Categorical binning: one bin per distinct level (NULL = missing). Levels are copied,
  * so the caller keeps its strings. */
 int woe_fit_categorical(const char *const *level, const int *y, size_t n, struct woe_binning *out,

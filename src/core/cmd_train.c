@@ -43,6 +43,10 @@ static const struct rd_opt train_opts[] = {
 	{"special", "F=V,...",
 	 "scorecard: sentinel codes of feature F with bins of their own"
 	 " (repeated per feature; replaces the mapping's)"},
+	{"bins", "FILE",
+	 "scorecard: hand-set bins, a JSON of feature: {\"edges\": [...]} or {\"groups\":"
+	 " [[...], ...]}, kept exactly (the other features binned as usual; 'bins NAME --export"
+	 " FILE' writes one)"},
 	{"bands", "A,B,C,D", "the lowest score of bands A to D (default 800,700,600,500)"},
 	{"min-child", "X",
 	 "xgb, rf: least hessian sum in a leaf (default 1; rf: that of"
@@ -707,11 +711,22 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	if (parse_options(ctx, a, &algo, &tp, &r) ||
 	    parse_tree_options(ctx, a, algo, &tp, &grid, &tuned))
 		return RD_USAGE;
+	const char *bins_file = args_opt(a, "bins");
+	struct rd_bins hand = {0};
+	if (bins_file && algo != MODEL_SCORECARD) {
+		rd_err_set(&ctx->err, "train: --bins is for scorecard");
+		return RD_USAGE;
+	}
+	/* The file is checked before anything runs; against the data once it is read. */
+	if (bins_file && bins_read(bins_file, &hand, &ctx->err))
+		return RD_FAILED;
 	struct trainer t = {ctx, 0, 0, model_algo_trees(algo) ? tp.xgb.trees : 1};
 	tp.progress = on_rounds;
 	tp.ud = &t;
-	if (!(run = run_enter(ctx, &own, "train", &ctx->err)))
+	if (!(run = run_enter(ctx, &own, "train", &ctx->err))) {
+		bins_free(&hand);
 		return RD_FAILED;
+	}
 	int64_t as_of;
 	if (features_as_of(ctx->store, ctx->settings.as_of, &as_of, &ctx->err) ||
 	    train_data_load(ctx->store, args_opt(a, "features"), as_of, &d, &ctx->err))
@@ -744,7 +759,7 @@ static int exec_train(struct rd_ctx *ctx, const struct rd_args *a)
 	}
 	if (!folds_file)
 		train_folds(&d, r.k, fold);
-	if (column_options(ctx, a, &d))
+	if (column_options(ctx, a, &d) || (bins_file && train_column_bins(&d, &hand, &ctx->err)))
 		goto out;
 	r.fold_auc = rd_calloc((size_t)r.k, sizeof *r.fold_auc);
 	folds_signature(&d, fold, r.folds_sig);
@@ -791,6 +806,7 @@ out:
 	store_rollback(ctx->store);
 	run_leave(ctx, &own, status); /* a failed or cancelled training is a run too */
 	train_data_free(&d);
+	bins_free(&hand);
 	free(fold);
 	free(p);
 	free(use);
@@ -811,6 +827,7 @@ static const struct rd_arg train_args[] = {
 	{.opt = "segment", .values = {.type = RD_ARG_WORD, .vocab = &vocab_model_segment}},
 	{.opt = "features", .values = {.type = RD_ARG_COLUMN, .sep = ','}},
 	{.opt = "folds-file", .values = {.type = RD_ARG_FILE}},
+	{.opt = "bins", .values = {.type = RD_ARG_FILE}},
 	{.opt = "reasons",
 	 .values = {.type = RD_ARG_WORD, .words = (const char *const[]){"shap", "approx", NULL}}},
 	RD_ARGS_END,
@@ -820,7 +837,7 @@ const struct rd_cmd cmd_train = {
 	.name = "train",
 	.usage = "NAME --algo logit|scorecard|xgb|rf [--segment S] [--features F,...] [--folds K]"
 		 " [--folds-file FILE] [--min-iv X] [--max-corr X] [--trend [F=]SHAPE]"
-		 " [--special F=V,...] [--tune [--grid SPEC]] [--threads N]",
+		 " [--special F=V,...] [--bins FILE] [--tune [--grid SPEC]] [--threads N]",
 	.summary = "train a model with K-fold cross-validation and register it as a challenger",
 	.help = "It learns outcomes.defaulted: rows are the customers with an outcome, columns "
 		"their features and attributes (constant ones dropped), and their kind "
@@ -842,6 +859,9 @@ const struct rd_cmd cmd_train = {
 		"features under --min-iv and the weaker of two whose WoE correlates above "
 		"--max-corr, and refits without any feature whose coefficient has the wrong sign, "
 		"so that points rise with the WoE; 'model NAME' lists what was left out and why. "
+		"--bins FILE sets the bins of the features it names by hand: numeric edges or "
+		"groups of levels, kept exactly (no shape, no merging), special codes and missing "
+		"values still in bins of their own; 'bins NAME' shows them. "
 		"xgb --tune first cross-validates a grid of depth, eta, min-child and subsample "
 		"on the same folds, each setting's trees found by early stopping on the held-out "
 		"fold, shows the table and trains the best.",

@@ -530,6 +530,54 @@ int train_column_trend(struct train_data *d, const char *name, enum woe_trend tr
 	return 0;
 }
 
+int train_column_bins(struct train_data *d, const struct rd_bins *b, struct rd_err *err)
+{
+	char e[RD_ECHO_SIZE];
+	for (size_t k = 0; k < b->n; k++) {
+		const struct bins_feature *f = &b->f[k];
+		struct train_column *tc = NULL;
+		for (int c = 0; c < d->ncols && !tc; c++)
+			if (strcmp(d->cols[c].name, f->name) == 0)
+				tc = &d->cols[c];
+		bins_name_echo(e, f->name);
+		if (!tc) {
+			rd_err_set(err,
+				   "%s: %s: no such feature among the training columns (a constant"
+				   " one is dropped; --features limits them)",
+				   b->file, e);
+			return -1;
+		}
+		if (tc->categorical != f->categorical) {
+			rd_err_set(err, "%s: %s: a %s feature takes %s, not %s", b->file, e,
+				   tc->categorical ? "categorical" : "numeric",
+				   tc->categorical ? "groups (lists of its levels)"
+						   : "edges (the bins' upper edges)",
+				   tc->categorical ? "edges" : "groups");
+			return -1;
+		}
+		if (tc->trend) {
+			rd_err_set(err,
+				   "%s: %s: its bins are set by hand, so --trend %s=... does not"
+				   " apply",
+				   b->file, e, e);
+			return -1;
+		}
+		for (int l = 0; l < tc->nlevels; l++) {
+			if (bins_group_of(f, tc->levels[l]) < 0) {
+				char le[RD_ECHO_SIZE];
+				rd_err_set(err,
+					   "%s: %s.groups: level %s is in no group (every level of"
+					   " the training data must be in one)",
+					   b->file, e,
+					   rd_echo(le, tc->levels[l], strlen(tc->levels[l])));
+				return -1;
+			}
+		}
+		tc->bins = f;
+	}
+	return 0;
+}
+
 char *train_reference(const struct train_data *d, const double *score)
 {
 	struct rd_buf b = {0};

@@ -1,6 +1,7 @@
 /* The scorecard (train.h): WoE bins per column (quantile bins merged to the trend's shape,
  * one per categorical level with small levels merged, special codes and missing values
- * their own), variable selection by IV and correlation, the logistic regression on the
+ * their own; or, for the features of train --bins, the user's edges or level groups kept
+ * exactly), variable selection by IV and correlation, the logistic regression on the
  * WoE values refitted until every sign is right, points per bin; and the IV table of
  * train --iv, binned the same way. */
 #include <linear.h>
@@ -85,7 +86,21 @@ static int bin_column(const struct train_data *d, const unsigned char *use, int 
 	}
 	sc->level_bin = rd_malloc((size_t)(tc->nlevels + 1) * sizeof *sc->level_bin);
 	sc->trend = WOE_TREND_NONE;
-	if (tc->categorical) {
+	if (tc->bins && tc->categorical) {
+		/* Hand-set groups, kept exactly: no level merged (train_column_bins checked that
+		 * every level is in a group). */
+		int *group = rd_malloc((n ? n : 1) * sizeof *group);
+		for (int l = 0; l < tc->nlevels; l++)
+			sc->level_bin[l] = bins_group_of(tc->bins, tc->levels[l]);
+		for (size_t i = 0; i < n; i++)
+			group[i] = isnan(x[i]) ? -1 : sc->level_bin[(int)x[i]];
+		rc = woe_fit_groups(group, y, n, tc->bins->ngroups, &sc->b, err);
+		free(group);
+	} else if (tc->bins) {
+		/* Hand-set edges, kept exactly: no shape, no merging. */
+		rc = woe_fit_numeric_edges(x, y, n, tc->special, (size_t)tc->nspecial,
+					   tc->bins->edges, tc->bins->nedges, &sc->b, err);
+	} else if (tc->categorical) {
 		const char **lv = rd_malloc(n * sizeof *lv);
 		for (size_t i = 0; i < n; i++)
 			lv[i] = isnan(x[i]) ? NULL : tc->levels[(int)x[i]];
@@ -162,6 +177,53 @@ static void sc_order(const struct sc_column *sc, int ncols, int *order)
 	}
 }
 
+/* A numeric column's trend in the spec: the shape applied, or "hand" for bins set by hand
+ * (a categorical's too). */
+static const char *sc_trend_name(const struct train_column *tc, const struct sc_column *sc)
+{
+	return tc->bins ? "hand" : woe_trend_names[sc->trend];
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A hand-grouped categorical's ,"levels":[...]: the training data's and those of the
+ * groups that no training row had (so that they score in their group), sorted. */
+static void hand_levels(struct rd_buf *b, const struct train_column *tc)
+{
+	size_t n = 0;
+	const char **all = rd_malloc(((size_t)tc->nlevels + tc->bins->nlevels) * sizeof *all);
+	for (int l = 0; l < tc->nlevels; l++)
+		all[n++] = tc->levels[l];
+	for (size_t k = 0; k < tc->bins->nlevels; k++)
+		all[n++] = tc->bins->levels[k];
+	qsort(all, n, sizeof *all, cmp_str);
+	buf_puts(b, ",\"levels\":[");
+	for (size_t k = 0; k < n; k++) {
+		if (k && strcmp(all[k], all[k - 1]) == 0)
+			continue;
+		if (k)
+			buf_putc(b, ',');
+		buf_json_string(b, all[k]);
+	}
+	buf_putc(b, ']');
+	free(all);
+}
+
+/* Group g's "levels":[...] in the file's order. */
+static void hand_group(struct rd_buf *b, const struct bins_feature *f, int g)
+{
+	buf_puts(b, "\"levels\":[");
+	for (size_t k = f->start[g]; k < f->start[g + 1]; k++) {
+		if (k > f->start[g])
+			buf_putc(b, ',');
+		buf_json_string(b, f->levels[k]);
+	}
+	buf_putc(b, ']');
+}
+
 static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct sc_column *sc,
 		    const double *w, int bias, const struct train_params *tp)
 {
@@ -188,10 +250,13 @@ static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct s
 		buf_puts(b, first_col ? "{\"name\":" : ",{\"name\":");
 		first_col = 0;
 		buf_json_string(b, tc->name);
-		if (tc->categorical) {
+		if (tc->categorical && tc->bins) {
+			hand_levels(b, tc);
+			buf_puts(b, ",\"trend\":\"hand\"");
+		} else if (tc->categorical) {
 			train_spec_levels(b, tc);
 		} else {
-			buf_printf(b, ",\"trend\":\"%s\"", woe_trend_names[sc[col].trend]);
+			buf_printf(b, ",\"trend\":\"%s\"", sc_trend_name(tc, &sc[col]));
 			if (tc->nspecial) {
 				buf_puts(b, ",\"special\":[");
 				for (int k = 0; k < tc->nspecial; k++) {
@@ -215,6 +280,8 @@ static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct s
 			} else if (bin->special) {
 				buf_puts(b, "\"special\":");
 				buf_json_number(b, bin->hi);
+			} else if (tc->categorical && tc->bins) {
+				hand_group(b, tc->bins, (int)k);
 			} else if (tc->categorical) {
 				buf_puts(b, "\"levels\":[");
 				int first = 1;
@@ -253,7 +320,9 @@ static void sc_spec(struct rd_buf *b, const struct train_data *d, const struct s
 		buf_puts(b, ",\"iv\":");
 		buf_json_number(b, sc[col].b.iv);
 		buf_printf(b, ",\"bins\":%zu,\"trend\":\"%s\",\"status\":\"%s\"", sc[col].b.nbins,
-			   d->cols[col].categorical ? "" : woe_trend_names[sc[col].trend],
+			   d->cols[col].categorical && !d->cols[col].bins
+				   ? ""
+				   : sc_trend_name(&d->cols[col], &sc[col]),
 			   sc[col].status == SC_KEPT ? "kept" : "dropped");
 		if (sc[col].status == SC_KEPT || sc[col].status == SC_WRONG_SIGN) {
 			buf_puts(b, ",\"coef\":");

@@ -38,13 +38,20 @@ void woe_recompute(struct woe_binning *b)
 	b->bads = d;
 	b->iv = 0.0;
 	b->iv_raw = 0.0;
-	double half_b = WOE_SMOOTH * (double)b->nbins;
+	size_t used = 0; /* B: the bins holding rows (an empty one takes no part) */
+	for (size_t k = 0; k < b->nbins; k++)
+		used += b->bins[k].goods + b->bins[k].bads > 0;
+	double half_b = WOE_SMOOTH * (double)used;
 	for (size_t k = 0; k < b->nbins; k++) {
 		struct woe_bin *bin = &b->bins[k];
 		double pg = ((double)bin->goods + WOE_SMOOTH) / ((double)g + half_b);
 		double pb = ((double)bin->bads + WOE_SMOOTH) / ((double)d + half_b);
-		bin->woe = log(pg / pb);
-		bin->iv_part = (pg - pb) * bin->woe;
+		/* An empty bin (only hand-set bins can be) holds no evidence: WoE 0, as a value
+		 * with no bin, rather than the smoothing's ln((D + ½B)/(G + ½B)), and it is not
+		 * counted in B (so that empty bins do not dilute the others' WoE). */
+		int empty = bin->goods == 0 && bin->bads == 0;
+		bin->woe = empty ? 0.0 : log(pg / pb);
+		bin->iv_part = empty ? 0.0 : (pg - pb) * bin->woe;
 		b->iv += bin->iv_part;
 		double rg = (double)bin->goods / (double)g, rb = (double)bin->bads / (double)d;
 		if (bin->goods == bin->bads && bin->goods == 0) {
@@ -148,8 +155,11 @@ static int special_of(const double *code, size_t ncode, double x)
 	return -1;
 }
 
-int woe_fit_numeric_special(const double *x, const int *y, size_t n, const double *special,
-			    size_t nspecial, struct woe_binning *out, struct rd_err *err)
+/* The numeric fit of woe_fit_numeric_special (given NULL: quantile edges, empty value
+ * bins merged) and woe_fit_numeric_edges (the ngiven edges given, kept exactly). */
+static int fit_numeric(const double *x, const int *y, size_t n, const double *special,
+		       size_t nspecial, const double *given, size_t ngiven, struct woe_binning *out,
+		       struct rd_err *err)
 {
 	*out = (struct woe_binning){.kind = WOE_NUMERIC};
 	if (check_labels(y, n, err))
@@ -185,10 +195,12 @@ int woe_fit_numeric_special(const double *x, const int *y, size_t n, const doubl
 	for (size_t k = 0; k < ncode; k++)
 		nsb += sg[k] + sb[k] > 0;
 	qsort(v, m, sizeof *v, double_cmp);
-	double edge[QUANTILE_EDGES];
-	size_t nedge = quantile_edges(v, m, edge);
+	double qedge[QUANTILE_EDGES];
+	size_t nedge = given ? ngiven : quantile_edges(v, m, qedge);
+	const double *edge = given ? given : qedge;
 	free(v);
-	size_t nv = m > 0 ? nedge + 1 : 0;
+	/* Given edges make their bins whether or not rows fall in them. */
+	size_t nv = m > 0 || given ? nedge + 1 : 0;
 	size_t nb = nv + nsb + (miss_g + miss_b > 0);
 	out->bins = rd_calloc(nb ? nb : 1, sizeof *out->bins);
 	out->nbins = nb;
@@ -209,7 +221,7 @@ int woe_fit_numeric_special(const double *x, const int *y, size_t n, const doubl
 		bin->goods = miss_g;
 		bin->bads = miss_b;
 	}
-	if (m > 0) {
+	if (nv > 0) {
 		for (size_t k = 0; k <= nedge; k++) {
 			out->bins[k].lo = k == 0 ? -INFINITY : edge[k - 1];
 			out->bins[k].hi = k == nedge ? INFINITY : edge[k];
@@ -224,12 +236,75 @@ int woe_fit_numeric_special(const double *x, const int *y, size_t n, const doubl
 				bin->goods++;
 		}
 		/* Drop empty value bins into a neighbour (the first bin always holds the minimum). */
-		for (size_t k = 1; k < value_bins(out);) {
+		for (size_t k = 1; !given && k < value_bins(out);) {
 			if (out->bins[k].goods + out->bins[k].bads == 0)
 				merge_next(out, k - 1);
 			else
 				k++;
 		}
+	}
+	woe_recompute(out);
+	if (need_both(out, err)) {
+		woe_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int woe_fit_numeric_special(const double *x, const int *y, size_t n, const double *special,
+			    size_t nspecial, struct woe_binning *out, struct rd_err *err)
+{
+	return fit_numeric(x, y, n, special, nspecial, NULL, 0, out, err);
+}
+
+int woe_fit_numeric_edges(const double *x, const int *y, size_t n, const double *special,
+			  size_t nspecial, const double *edge, size_t nedge,
+			  struct woe_binning *out, struct rd_err *err)
+{
+	*out = (struct woe_binning){.kind = WOE_NUMERIC};
+	for (size_t k = 0; k < nedge; k++) {
+		if (!isfinite(edge[k]) || (k > 0 && !(edge[k] > edge[k - 1]))) {
+			rd_err_set(err, "edge %zu (%g) is not finite and above the one before", k,
+				   edge[k]);
+			return -1;
+		}
+	}
+	return fit_numeric(x, y, n, special, nspecial, edge, nedge, out, err);
+}
+
+int woe_fit_groups(const int *group, const int *y, size_t n, size_t ngroups,
+		   struct woe_binning *out, struct rd_err *err)
+{
+	*out = (struct woe_binning){.kind = WOE_CATEGORICAL};
+	if (check_labels(y, n, err))
+		return -1;
+	size_t miss_g = 0, miss_b = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (group[i] < 0) {
+			miss_b += y[i] != 0;
+			miss_g += y[i] == 0;
+		} else if ((size_t)group[i] >= ngroups) {
+			rd_err_set(err, "row %zu is in group %d of %zu", i, group[i], ngroups);
+			return -1;
+		}
+	}
+	size_t nb = ngroups + (miss_g + miss_b > 0);
+	out->bins = rd_calloc(nb ? nb : 1, sizeof *out->bins);
+	out->nbins = nb;
+	for (size_t k = 0; k < nb; k++)
+		out->bins[k].lo = out->bins[k].hi = NAN;
+	for (size_t i = 0; i < n; i++) {
+		if (group[i] < 0)
+			continue;
+		struct woe_bin *bin = &out->bins[group[i]];
+		bin->bads += y[i] != 0;
+		bin->goods += y[i] == 0;
+	}
+	if (miss_g + miss_b > 0) {
+		struct woe_bin *bin = &out->bins[nb - 1];
+		bin->missing = 1;
+		bin->goods = miss_g;
+		bin->bads = miss_b;
 	}
 	woe_recompute(out);
 	if (need_both(out, err)) {

@@ -2,14 +2,15 @@
 # Seeds of the model fuzz targets, made with the built riskdesk so that they follow the
 # current file format: small models of each algorithm trained on sample-data (and on German
 # Credit, for categorical columns, when ../shared has it), exported whole and as the spec
-# alone; `rules export` and `policy export`.
+# alone; `rules export` and `policy export`; hand-set bins of the fixture's attributes.
 # usage: tests/fuzz/seeds.sh RISKDESK OUT_DIR
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out"
-mkdir -p "$out/fuzz_model_import" "$out/fuzz_rules_import" "$out/fuzz_policy_import"
+mkdir -p "$out/fuzz_model_import" "$out/fuzz_rules_import" "$out/fuzz_policy_import" \
+	"$out/fuzz_bins_import"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/riskdesk-seeds.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -41,3 +42,10 @@ d.pop("metrics", None)
 d.pop("reference", None)
 open(sys.argv[2], "w").write(json.dumps(d, indent=1))' "$f" "${f%.model}-spec.model"
 done
+# Hand-set bins of fuzz_bins_import's fixture (duration 1 ... 20, checking_status A11 ... A14).
+cat >"$out/fuzz_bins_import/bins.json" <<'EOF'
+{
+  "duration": {"edges": [5, 10.5, 15]},
+  "checking_status": {"groups": [["A11", "A12"], ["A13", "A14", "A15"]]}
+}
+EOF

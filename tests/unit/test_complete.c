@@ -116,12 +116,12 @@ static void test_commands(void **state)
 	check(NULL, "zz", "");
 	char *all = complete(NULL, "", -1, 100, NULL);
 	assert_non_null(strstr(all,
-			       "audit|cancel|cleanup|decide|decisions|drift|exit|export|"
+			       "audit|bins|cancel|cleanup|decide|decisions|drift|exit|export|"
 			       "filter|gen|help|history|label|"
 			       "list|load|model|models|pane|policy|promote|prompt|quit|recompute"));
 	free(all);
 	/* capped */
-	check_at(NULL, "", -1, 3, "audit|cancel|cleanup", 0);
+	check_at(NULL, "", -1, 3, "audit|bins|cancel", 0);
 	check_at(NULL, "", -1, 0, "", 0);
 	/* the word under the cursor, in the middle of the line */
 	check_at(NULL, "sh C001", 2, 100, "show", 0);
@@ -167,12 +167,14 @@ static void test_subcommands(void **state)
 	check(NULL, "refresh stale --", "--jobs|--source|--ttl");
 	check(NULL, "cleanup ", "history|snapshots");
 	check(NULL, "cleanup history --o", "--older-than");
+	check(NULL, "bins x --", "--export");
+	check(NULL, "train x --b", "--bands|--bins");
 	check(NULL, "set ", "as-of|lock-timeout|pii");
 	check(NULL, "set pii ", "off|on");
 	check(NULL, "set as-of ", "latest");
 	check(NULL, "help ",
-	      "audit|cancel|cleanup|decide|decisions|drift|exit|export|filter|gen|help|history|"
-	      "keys|label|list|load|model|models|pane|policy|promote|prompt|quit|recompute|"
+	      "audit|bins|cancel|cleanup|decide|decisions|drift|exit|export|filter|gen|help|"
+	      "history|keys|label|list|load|model|models|pane|policy|promote|prompt|quit|recompute|"
 	      "refresh|request|requests|rescore|retire|rules|runs|score|search|select|set|show|"
 	      "snapshot|snapshots|sort|source|status|strategy|swapset|theme|train|vacuum|whatif|"
 	      "zoom");

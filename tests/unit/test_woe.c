@@ -616,6 +616,79 @@ static void test_shapes(void **state)
 	woe_free(&b);
 }
 
+/* Hand-set edges (train --bins), a case worked by hand. x = 1 … 6 and two missing, bads
+ * at 2, 5 and one missing; edges 2, 4, 100 make (−inf, 2]: 1 good 1 bad, (2, 4]: 2 goods,
+ * (4, 100]: 1 good 1 bad, (100, inf): empty, missing: 1 good 1 bad. G = 5, D = 3, and
+ * B = 4 bins holding rows (the empty one has WoE 0, adds nothing and is not counted):
+ * %good = (g + ½)/7, %bad = (d + ½)/5. */
+static void test_hand_edges(void **state)
+{
+	(void)state;
+	const double x[] = {1, 2, 3, 4, 5, 6, NAN, NAN}, edge[] = {2, 4, 100};
+	const int y[] = {0, 1, 0, 0, 1, 0, 1, 0};
+	struct woe_binning b;
+	struct rd_err err = {{0}};
+	assert_int_equal(woe_fit_numeric_edges(x, y, 8, NULL, 0, edge, 3, &b, &err), 0);
+	assert_int_equal(b.nbins, 5);
+	assert_int_equal(b.nspecial, 0);
+	const size_t g[] = {1, 2, 1, 0, 1}, d[] = {1, 0, 1, 0, 1};
+	const double hi[] = {2, 4, 100, INFINITY, NAN};
+	double w11 = log((1.5 / 7) / (1.5 / 5)), w20 = log((2.5 / 7) / (0.5 / 5));
+	const double woe[] = {w11, w20, w11, 0, w11};
+	double iv11 = (1.5 / 7 - 1.5 / 5) * w11, iv20 = (2.5 / 7 - 0.5 / 5) * w20;
+	for (size_t k = 0; k < 5; k++) {
+		assert_int_equal(b.bins[k].goods, g[k]);
+		assert_int_equal(b.bins[k].bads, d[k]);
+		assert_close(b.bins[k].woe, woe[k], 1e-12);
+		if (k < 4)
+			assert_close(b.bins[k].hi, hi[k], 0);
+	}
+	assert_true(b.bins[4].missing);
+	assert_close(b.bins[0].woe, -0.33647223662121289, 1e-12); /* ln(5/7) */
+	assert_close(b.bins[1].woe, 1.2729656758128873, 1e-12);   /* ln(25/7) */
+	assert_close(b.iv, 3 * iv11 + iv20, 1e-12);
+	assert_close(b.bins[3].iv_part, 0, 0);
+	/* The automatic fit of the same rows would merge or move those bins. */
+	assert_int_equal(woe_index_numeric(&b, 4.0), 1);
+	assert_int_equal(woe_index_numeric(&b, 4.5), 2);
+	assert_int_equal(woe_index_numeric(&b, 1e9), 3);
+	woe_free(&b);
+	/* Edges must be finite and increase. */
+	const double down[] = {4, 2}, same[] = {2, 2}, inf[] = {2, INFINITY};
+	assert_int_equal(woe_fit_numeric_edges(x, y, 8, NULL, 0, down, 2, &b, &err), -1);
+	assert_int_equal(woe_fit_numeric_edges(x, y, 8, NULL, 0, same, 2, &b, &err), -1);
+	assert_int_equal(woe_fit_numeric_edges(x, y, 8, NULL, 0, inf, 2, &b, &err), -1);
+	/* Special codes keep their own bin between the value bins and the missing one. */
+	const double code[] = {6};
+	assert_int_equal(woe_fit_numeric_edges(x, y, 8, code, 1, edge, 3, &b, &err), 0);
+	assert_int_equal(b.nbins, 6);
+	assert_true(b.bins[4].special && b.bins[4].goods == 1 && b.bins[4].bads == 0);
+	assert_int_equal(b.bins[2].goods, 0); /* 6 left (4, 100] */
+	woe_free(&b);
+}
+
+/* Hand-set level groups: group 0 = {a, b}, 1 = {c}, 2 = {z} (no row), missing rows apart. */
+static void test_hand_groups(void **state)
+{
+	(void)state;
+	const int group[] = {0, 0, 1, 1, 0, -1}, y[] = {1, 0, 0, 0, 1, 0};
+	struct woe_binning b;
+	struct rd_err err = {{0}};
+	assert_int_equal(woe_fit_groups(group, y, 6, 3, &b, &err), 0);
+	assert_int_equal(b.nbins, 4);
+	/* G = 4, D = 2, B = 3 (group 2 is empty): %good = (g + ½)/5.5, %bad = (d + ½)/3.5. */
+	assert_int_equal(b.bins[0].goods, 1);
+	assert_int_equal(b.bins[0].bads, 2);
+	assert_close(b.bins[0].woe, log((1.5 / 5.5) / (2.5 / 3.5)), 1e-12);
+	assert_close(b.bins[1].woe, log((2.5 / 5.5) / (0.5 / 3.5)), 1e-12);
+	assert_close(b.bins[2].woe, 0, 0);
+	assert_true(b.bins[3].missing && b.bins[3].goods == 1);
+	assert_close(b.bins[3].woe, log((1.5 / 5.5) / (0.5 / 3.5)), 1e-12);
+	woe_free(&b);
+	const int out_of_range[] = {0, 3};
+	assert_int_equal(woe_fit_groups(out_of_range, y, 2, 3, &b, &err), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_full_reference),  cmocka_unit_test(test_iv_table),
 		cmocka_unit_test(test_monotone),        cmocka_unit_test(test_missing_and_edges),
 		cmocka_unit_test(test_special),         cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_hand_edges),      cmocka_unit_test(test_hand_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
