@@ -141,7 +141,7 @@ on_pg() {
 # pg_store DB: riskdesk's tables the features are computed from, on the server, typed as
 # riskdesk's schema holds them (REAL as double precision).
 pg_store() {
-	pg_table "$1" customers "id text, name text, email text, phone text, kind text, created_at text, name_key text"
+	pg_table "$1" customers "id text, name text, email text, phone text, kind text, created_at text, name_key text, changed_seq integer"
 	pg_table "$1" orders "id text, customer_id text, amount double precision, status text, created_at text"
 	pg_table "$1" payments "id text, customer_id text, order_id text, method text, success integer,
   amount double precision, created_at text"
