@@ -546,7 +546,7 @@ const struct rd_cmd cmd_recompute = {
 		"changes "
 		"nothing. 'changed' rescores only the customers a load changed after their "
 		"profile was computed (their row or attributes, orders, payments or outcome) and "
-		"those without a profile, each as of today's as-of date while the others keep "
+		"those without a profile, each as of the current as-of date while the others keep "
 		"theirs; every customer when the serving models, their weights or cut-offs, or "
 		"the challengers in shadow changed since the last recompute of every customer.",
 	.min_args = 0,
