@@ -103,7 +103,7 @@ if only a; then
 fi
 fi
 
-if only b || only e || only f || only g; then
+if only b || only e || only f || only g || only i || only j; then
 t0=$(now)
 "$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
 t1=$(now)
