@@ -125,7 +125,7 @@ static void test_hand_tree(void **state)
 /* Model name@1 of st parsed, its trees, and its inputs for every customer (attributes as
  * riskdesk reads them; a built-in feature missing: German customers have no orders). */
 static float *german_rows(struct rd_store *st, const char *name, struct rd_model **mp,
-			  struct xgb_trees **trp, size_t *np)
+			  struct xgb_trees **trp, size_t *np, double **colsp)
 {
 	struct rd_err err = {{0}};
 	sqlite3_stmt *s;
@@ -145,7 +145,7 @@ static float *german_rows(struct rd_store *st, const char *name, struct rd_model
 	sqlite3_finalize(s);
 	size_t n = (size_t)test_int(st, "SELECT count(*) FROM customers");
 	float *x = rd_malloc(n * (size_t)m->ninputs * sizeof *x);
-	double *row = rd_malloc((size_t)m->ncols * sizeof *row);
+	double *cols = rd_malloc(n * (size_t)m->ncols * sizeof *cols), *row;
 	sqlite3_stmt *ids, *in;
 	assert_int_equal(store_prepare(st, "SELECT id FROM customers ORDER BY id", &ids, &err), 0);
 	assert_int_equal(store_prepare(st,
@@ -155,6 +155,7 @@ static float *german_rows(struct rd_store *st, const char *name, struct rd_model
 			 0);
 	size_t r = 0;
 	while (sqlite3_step(ids) == SQLITE_ROW && r < n) {
+		row = cols + r * (size_t)m->ncols;
 		for (int c = 0; c < m->ncols; c++)
 			row[c] = NAN;
 		sqlite3_reset(in);
@@ -179,7 +180,7 @@ static float *german_rows(struct rd_store *st, const char *name, struct rd_model
 	sqlite3_finalize(ids);
 	sqlite3_finalize(in);
 	assert_int_equal(r, n);
-	free(row);
+	*colsp = cols;
 	*mp = m;
 	*trp = tr;
 	*np = n;
@@ -209,10 +210,37 @@ static void test_german(void **state)
 		struct rd_model *m;
 		struct xgb_trees *tr;
 		size_t n;
-		float *x = german_rows(st, names[k], &m, &tr, &n);
+		double *cols;
+		float *x = german_rows(st, names[k], &m, &tr, &n, &cols);
 		assert_int_equal(n, 1000);
 		assert_int_equal(tr->ntrees, 100);
 		check_rows(m->booster, tr, x, n, names[k]);
+		/* model_score's reasons from the table (m->paths) equal those from libxgboost's
+		 * approx_contribs (the model without its table) */
+		assert_non_null(m->paths);
+		struct rd_score *a = rd_calloc(n, sizeof *a), *b = rd_calloc(n, sizeof *b);
+		double *ra = rd_malloc(n * sizeof *ra), *rb = rd_malloc(n * sizeof *rb);
+		assert_int_equal(model_score(m, cols, n, a, ra, &err), 0);
+		struct xgb_trees *paths = m->paths;
+		m->paths = NULL;
+		assert_int_equal(model_score(m, cols, n, b, rb, &err), 0);
+		m->paths = paths;
+		size_t with = 0;
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(a[i].nreasons, b[i].nreasons);
+			with += a[i].nreasons > 0;
+			for (int j = 0; j < a[i].nreasons; j++) {
+				assert_string_equal(a[i].reasons[j].code, b[i].reasons[j].code);
+				assert_true(a[i].reasons[j].points == b[i].reasons[j].points);
+			}
+			assert_true(ra[i] == rb[i] && a[i].score == b[i].score);
+		}
+		assert_true(with > n / 2);
+		free(a);
+		free(b);
+		free(ra);
+		free(rb);
+		free(cols);
 		free(x);
 		xgb_trees_free(tr);
 		model_free(m);
