@@ -13,6 +13,7 @@ enum model_algo { MODEL_LOGIT, MODEL_SCORECARD, MODEL_XGB, MODEL_RF };
 #define MODEL_ALGOS 4
 
 struct xgb_model;
+struct xgb_trees;
 
 /* One bin of a scorecard column: numeric bins are x <= hi (in increasing order, the last
  * +inf), a categorical bin holds some levels, a special bin one special code of a numeric
@@ -69,7 +70,8 @@ struct rd_model {
 	int ninputs;  /* xgb, rf */
 	int *nlevels; /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
-	int approx_reasons; /* xgb: reasons from approximate contributions, not exact SHAP */
+	int approx_reasons;      /* xgb: reasons from approximate contributions, not exact SHAP */
+	struct xgb_trees *paths; /* approx_reasons: the trees' path attributions (xgbtree.h) */
 };
 
 extern const char *const model_algo_names[MODEL_ALGOS]; /* "logit", "scorecard", "xgb", "rf" */

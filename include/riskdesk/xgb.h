@@ -75,6 +75,11 @@ int xgb_predict(struct xgb_model *m, const float *x, size_t n, double *pd, struc
  * row-major, the last of each row the bias; a row's sum is its margin. 0 or -1. */
 int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, double *out,
 		 struct rd_err *err);
+/* The leaf each of the n rows reaches in each of the model's ntrees trees (XGBoost's
+ * pred_leaf): out has n * ntrees node ids, row-major. 0 or -1 (a model with another
+ * number of trees gives an error). */
+int xgb_leaves(struct xgb_model *m, const float *x, size_t n, int ntrees, int *out,
+	       struct rd_err *err);
 /* The booster as XGBoost's JSON model text (caller frees), NULL with err. */
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err);
 /* Checks XGBoost's JSON model text (libxgboost 1.7's format) before libxgboost reads it, so

@@ -12,6 +12,7 @@
 
 #include "riskdesk/jsondoc.h"
 #include "riskdesk/xgb.h"
+#include "riskdesk/xgbtree.h"
 
 const char *const model_algo_names[MODEL_ALGOS] = {"logit", "scorecard", "xgb", "rf"};
 
@@ -54,6 +55,7 @@ void model_free(struct rd_model *m)
 	free(m->cols);
 	free(m->nlevels);
 	xgb_free(m->booster);
+	xgb_trees_free(m->paths);
 	free(m);
 }
 
@@ -685,6 +687,12 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 					   err);
 		if (!m->booster)
 			goto fail;
+		/* Approximate contributions from the table of path attributions: the same
+		 * numbers as libxgboost's approx_contribs, faster (docs/design.md). */
+		if (m->approx_reasons &&
+		    !(m->paths = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring),
+						 m->ninputs, err)))
+			goto fail;
 	}
 	cJSON_Delete(doc);
 	return m;
@@ -878,14 +886,28 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 	double *pd = rd_malloc(chunk * sizeof *pd),
 	       *contrib = rd_malloc(chunk * w * sizeof *contrib);
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
+	int *leaves = m->paths ? rd_malloc(chunk * (size_t)m->paths->ntrees * sizeof *leaves)
+			       : NULL;
 	int rc = 0;
 	for (size_t start = 0; start < n && rc == 0; start += chunk) {
 		size_t k = n - start < chunk ? n - start : chunk;
 		for (size_t i = 0; i < k; i++)
 			onehot_row(m->ncols, m->nlevels, x + (start + i) * (size_t)m->ncols,
 				   in + i * (size_t)m->ninputs);
-		rc = xgb_predict(m->booster, in, k, pd, err) ||
-		     xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
+		rc = xgb_predict(m->booster, in, k, pd, err);
+		if (rc == 0 && m->paths) {
+			/* each row's leaves walked here (as XGBoost decides: test_xgbtree
+			 * checks them against its pred_leaf), their values from the table */
+			size_t nt = (size_t)m->paths->ntrees;
+			for (size_t i = 0; i < k; i++)
+				for (size_t t = 0; t < nt; t++)
+					leaves[i * nt + t] =
+						xgb_tree_leaf(&m->paths->t[t],
+							      in + i * (size_t)m->ninputs);
+			xgb_trees_contribs(m->paths, leaves, k, contrib);
+		} else if (rc == 0) {
+			rc = xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
+		}
 		double factor = m->scaling.pdo / M_LN2;
 		for (size_t i = 0; i < k && rc == 0; i++) {
 			const double *row = x + (start + i) * (size_t)m->ncols,
@@ -904,6 +926,7 @@ static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_sc
 	free(pd);
 	free(contrib);
 	free(lost);
+	free(leaves);
 	return rc ? -1 : 0;
 }
 

@@ -20,6 +20,7 @@
 #include "riskdesk/model.h"
 #include "riskdesk/score.h"
 #include "riskdesk/vocab.h"
+#include "riskdesk/xgbtree.h"
 
 const char *const sqlexport_dialect_names[SQLEXPORT_DIALECTS] = {"sqlite", "postgres"};
 
@@ -40,23 +41,12 @@ int sqlexport_dialect_parse(const char *s, enum sqlexport_dialect *out, struct r
 #define TREE_GROUP 100     /* trees summed per column (bounds the expression's depth) */
 #define SQLITE_NEST_MAX 16 /* nested CASEs SQLite's parser (100 entries) takes here */
 
-/* One tree of a booster: per node its children, input, float threshold, default
- * direction, and for a leaf its value. */
-struct tree {
-	int n;
-	int *left, *right, *split, *dleft;
-	float *cond;
-	int depth;
-};
-
 struct unit {
 	char name[128];
 	int version;
-	struct rules_model *rules; /* the rules model, or NULL */
-	struct rd_model *m;        /* a trained model, or NULL */
-	struct tree *trees;        /* xgb, rf */
-	int ntrees;
-	float base_margin;
+	struct rules_model *rules;    /* the rules model, or NULL */
+	struct rd_model *m;           /* a trained model, or NULL */
+	struct xgb_trees *tr;         /* xgb, rf: the trees and their path attributions */
 	int *input_col, *input_level; /* per booster input: its column and level (-1: numeric) */
 	int *xcol;                    /* per model column (or rules term): its c index in x */
 	int routes;                   /* bitmask of the routes it serves (0: all rows) */
@@ -249,103 +239,23 @@ static int xcol_add(struct gen *g, const char *name, int categorical)
 
 /* ---- trees ---- */
 
-static void trees_free(struct unit *u)
-{
-	for (int t = 0; t < u->ntrees; t++) {
-		free(u->trees[t].left);
-		free(u->trees[t].right);
-		free(u->trees[t].split);
-		free(u->trees[t].dleft);
-		free(u->trees[t].cond);
-	}
-	free(u->trees);
-	free(u->input_col);
-	free(u->input_level);
-}
-
-static int tree_depth(const struct tree *t, int node)
-{
-	if (t->left[node] < 0)
-		return 0;
-	int l = tree_depth(t, t->left[node]), r = tree_depth(t, t->right[node]);
-	return 1 + (l > r ? l : r);
-}
-
-static int read_ints(const cJSON *a, int n, int *out)
-{
-	int i = 0;
-	const cJSON *v;
-	cJSON_ArrayForEach(v, a)
-	{
-		if (i == n || !cJSON_IsNumber(v))
-			return -1;
-		out[i++] = (int)v->valuedouble;
-	}
-	return i == n ? 0 : -1;
-}
-
-/* The booster of a trained tree model (checked by xgb_check_json when it was parsed). */
+/* The booster of a trained tree model, its trees and their path attributions. */
 static int load_trees(struct unit *u, const char *spec, struct rd_err *err)
 {
-	cJSON *doc = cJSON_Parse(spec), *bst = NULL;
-	int rc = -1;
+	cJSON *doc = cJSON_Parse(spec);
 	const cJSON *jb = cJSON_GetObjectItemCaseSensitive(doc, "booster");
+	struct rd_err terr;
 	if (cJSON_IsString(jb))
-		bst = cJSON_Parse(jb->valuestring);
-	const cJSON *learner = cJSON_GetObjectItemCaseSensitive(bst, "learner");
-	const cJSON *lmp = cJSON_GetObjectItemCaseSensitive(learner, "learner_model_param");
-	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(lmp, "base_score");
-	const cJSON *model = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(learner, "gradient_booster"), "model");
-	const cJSON *trees = cJSON_GetObjectItemCaseSensitive(model, "trees"), *jt;
-	if (!cJSON_IsString(bs) || !cJSON_IsArray(trees)) {
-		rd_err_set(err, "model %s@%d: its booster has no trees", u->name, u->version);
-		goto out;
-	}
-	/* libxgboost's ProbToMargin, in float as it computes it. */
-	float base = (float)strtod(bs->valuestring, NULL);
-	u->base_margin = -logf(1.0f / base - 1.0f);
-	u->trees = rd_calloc((size_t)cJSON_GetArraySize(trees) + 1, sizeof *u->trees);
-	cJSON_ArrayForEach(jt, trees)
-	{
-		struct tree *t = &u->trees[u->ntrees++];
-		const cJSON *jp = cJSON_GetObjectItemCaseSensitive(jt, "tree_param");
-		const cJSON *nn = cJSON_GetObjectItemCaseSensitive(jp, "num_nodes");
-		t->n = cJSON_IsString(nn) ? atoi(nn->valuestring) : 0;
-		size_t n = (size_t)(t->n > 0 ? t->n : 1);
-		t->left = rd_malloc(n * sizeof *t->left);
-		t->right = rd_malloc(n * sizeof *t->right);
-		t->split = rd_malloc(n * sizeof *t->split);
-		t->dleft = rd_malloc(n * sizeof *t->dleft);
-		t->cond = rd_malloc(n * sizeof *t->cond);
-		const cJSON *conds = cJSON_GetObjectItemCaseSensitive(jt, "split_conditions"), *c;
-		int i = 0;
-		cJSON_ArrayForEach(c, conds)
-		{
-			if (i < t->n && cJSON_IsNumber(c))
-				t->cond[i] = (float)c->valuedouble;
-			i++;
-		}
-		if (t->n < 1 || i != t->n ||
-		    read_ints(cJSON_GetObjectItemCaseSensitive(jt, "left_children"), t->n,
-			      t->left) ||
-		    read_ints(cJSON_GetObjectItemCaseSensitive(jt, "right_children"), t->n,
-			      t->right) ||
-		    read_ints(cJSON_GetObjectItemCaseSensitive(jt, "split_indices"), t->n,
-			      t->split) ||
-		    read_ints(cJSON_GetObjectItemCaseSensitive(jt, "default_left"), t->n,
-			      t->dleft)) {
-			rd_err_set(err, "model %s@%d: tree %d of its booster cannot be read",
-				   u->name, u->version, u->ntrees - 1);
-			goto out;
-		}
-		t->depth = tree_depth(t, 0);
-	}
-	rc = 0;
-out:
-	cJSON_Delete(bst);
+		u->tr = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring), u->m->ninputs,
+					&terr);
+	else
+		snprintf(terr.msg, sizeof terr.msg, "no booster");
 	cJSON_Delete(doc);
-	return rc;
+	if (!u->tr) {
+		rd_err_set(err, "model %s@%d: its booster: %s", u->name, u->version, terr.msg);
+		return -1;
+	}
+	return 0;
 }
 
 /* The condition under which a row goes left at node i: XGBoost compares the input as a
@@ -353,7 +263,8 @@ out:
  * between cond and the float below it, rounding to even there. A one-hot input is 1 for
  * its level, else 0 (missing included): its test is on the level. Returns -1 when the
  * node's outcome does not depend on the row (0: right, 1: left) as 0/1 in *always. */
-static int put_cond(struct gen *g, const struct unit *u, const struct tree *t, int i, int *always)
+static int put_cond(struct gen *g, const struct unit *u, const struct xgb_tree *t, int i,
+		    int *always)
 {
 	int in = t->split[i], c = u->input_col[in], l = u->input_level[in];
 	float cond = t->cond[i];
@@ -402,8 +313,8 @@ static void put_leaf(struct gen *g, float v)
 	buf_printf(g->b, v < 0 ? "(%s::real)" : "%s::real", t);
 }
 
-/* Node i as nested CASEs down to its leaves' values. */
-static void put_node(struct gen *g, const struct unit *u, const struct tree *t, int i)
+/* Node i as nested CASEs down to its leaves' values, or with ids their node numbers. */
+static void put_node(struct gen *g, const struct unit *u, const struct xgb_tree *t, int i, int ids)
 {
 	int always = 0;
 	while (t->left[i] >= 0) {
@@ -415,13 +326,16 @@ static void put_node(struct gen *g, const struct unit *u, const struct tree *t, 
 		i = always ? t->left[i] : t->right[i];
 	}
 	if (t->left[i] < 0) {
-		put_leaf(g, t->cond[i]);
+		if (ids)
+			buf_printf(g->b, "%d", i);
+		else
+			put_leaf(g, t->cond[i]);
 		return;
 	}
 	buf_puts(g->b, " THEN ");
-	put_node(g, u, t, t->left[i]);
+	put_node(g, u, t, t->left[i], ids);
 	buf_puts(g->b, " ELSE ");
-	put_node(g, u, t, t->right[i]);
+	put_node(g, u, t, t->right[i], ids);
 	buf_puts(g->b, " END");
 }
 
@@ -431,7 +345,9 @@ static void unit_free(struct unit *u)
 {
 	free(u->rules);
 	model_free(u->m);
-	trees_free(u);
+	xgb_trees_free(u->tr);
+	free(u->input_col);
+	free(u->input_level);
 	free(u->xcol);
 }
 
@@ -495,24 +411,12 @@ static int unit_load(struct gen *g, struct rd_store *st, const char *name, int v
 				u->input_level[col->first_input + j] = col->categorical ? j : -1;
 			}
 		}
-		for (int t = 0; t < u->ntrees; t++) {
-			for (int i = 0; i < u->trees[t].n; i++) {
-				if (u->trees[t].left[i] >= 0 &&
-				    (u->trees[t].split[i] < 0 ||
-				     u->trees[t].split[i] >= u->m->ninputs)) {
-					rd_err_set(g->err,
-						   "model %s@%d: tree %d: a split on no input",
-						   name, version, t);
-					goto out;
-				}
-			}
-		}
-		for (int t = 0; t < u->ntrees && g->d == SQLEXPORT_SQLITE; t++) {
-			if (u->trees[t].depth > SQLITE_NEST_MAX) {
+		for (int t = 0; t < u->tr->ntrees && g->d == SQLEXPORT_SQLITE; t++) {
+			if (u->tr->t[t].depth > SQLITE_NEST_MAX) {
 				rd_err_set(g->err,
 					   "model %s@%d: tree %d is %d levels deep; SQLite's parser"
 					   " takes at most %d nested CASEs (export for postgres)",
-					   name, version, t, u->trees[t].depth, SQLITE_NEST_MAX);
+					   name, version, t, u->tr->t[t].depth, SQLITE_NEST_MAX);
 				goto out;
 			}
 		}
@@ -627,25 +531,154 @@ static void put_bin_value(struct gen *g, const struct unit *u, int c, int points
 	buf_puts(g->b, " END");
 }
 
-/* The trees of unit k summed into column g of u{k}. SQLite: in double, a hundred trees a
- * column (g0, g1, ...; the expression's depth stays bounded). PostgreSQL: in real, as
- * XGBoost sums them (float, from the base margin, tree after tree), a hundred trees per
- * CTE u{k}_0, u{k}_1, ... each adding to the last one's sum. */
+/* Whether unit u's reasons can be written: rules, logit and scorecard, and trees whose
+ * reasons are XGBoost's approximate contributions (path attributions, constant per leaf:
+ * xgbtree.h); not a tree model's exact SHAP values (docs/design.md, "Models as SQL"). */
+static int unit_reasons(const struct unit *u)
+{
+	return !u->m || !model_algo_trees(u->m->algo) || u->m->approx_reasons;
+}
+
+/* With reasons (unit_reasons), each input's contributions summed over the trees into h{in}
+ * of pp{k}_{T-1}, from the table of path attributions (xgbtree.h): per tree t, pl{k}_{t}
+ * holds each leaf's values for the inputs the tree splits on, pq{k}_{t} finds the row's
+ * leaf (a nested CASE, put_node's walk) and the step pp{k}_{t} adds its leaf's values. PostgreSQL
+ * sums in real, tree after tree, as libxgboost does; SQLite in double. used[in]: some tree
+ * splits on input in (the others' sums are 0). */
+static void put_tree_parts(struct gen *g, int k, const unsigned char *used)
+{
+	const struct unit *u = &g->u[k];
+	unsigned char *tu = rd_malloc((size_t)u->m->ninputs);
+	float *v = rd_malloc((size_t)u->m->ninputs * sizeof *v);
+	for (int t = 0; t < u->tr->ntrees; t++) {
+		const struct xgb_tree *tr = &u->tr->t[t];
+		memset(tu, 0, (size_t)u->m->ninputs);
+		for (int i = 0; i < tr->n; i++)
+			if (tr->left[i] >= 0)
+				tu[tr->split[i]] = 1;
+		buf_printf(g->b, "pl%d_%d(leaf", k, t);
+		for (int in = 0; in < u->m->ninputs; in++)
+			if (tu[in])
+				buf_printf(g->b, ", h%d", in);
+		buf_puts(g->b, ") AS MATERIALIZED (VALUES ");
+		int first = 1;
+		for (int i = 0; i < tr->n; i++) {
+			if (tr->left[i] >= 0)
+				continue;
+			for (int in = 0; in < u->m->ninputs; in++)
+				v[in] = 0;
+			for (int e = tr->at[i]; e < tr->at[i + 1]; e++)
+				v[tr->in[e]] = tr->val[e];
+			buf_printf(g->b, first ? "(%d" : ", (%d", i);
+			first = 0;
+			for (int in = 0; in < u->m->ninputs; in++) {
+				if (!tu[in])
+					continue;
+				buf_puts(g->b, ", ");
+				put_leaf(g, v[in]);
+			}
+			buf_putc(g->b, ')');
+		}
+		/* the leaf in a CTE of its own, which both engines fold into the next
+		 * (SQLite's parser takes no deeper nesting than the trees' own) */
+		buf_printf(g->b, "),\npq%d_%d AS (SELECT x.*, ", k, t);
+		put_node(g, u, tr, 0, 1);
+		buf_puts(g->b, " AS leaf FROM ");
+		if (t == 0) {
+			buf_puts(g->b, "x");
+			put_routes(g, u->routes, "x");
+		} else {
+			buf_printf(g->b, "pp%d_%d x", k, t - 1);
+		}
+		buf_printf(g->b, "),\npp%d_%d AS MATERIALIZED (SELECT y.id%s", k, t,
+			   g->routed ? ", y.route" : "");
+		for (int c = 0; c < g->ncols; c++)
+			buf_printf(g->b, ", y.c%d", c);
+		for (int in = 0; in < u->m->ninputs; in++) {
+			if (!used[in])
+				continue;
+			if (t > 0 && tu[in])
+				buf_printf(g->b, ", y.h%d + l.h%d AS h%d", in, in, in);
+			else if (t > 0)
+				buf_printf(g->b, ", y.h%d", in);
+			else if (tu[in])
+				buf_printf(g->b, ", l.h%d", in);
+			else {
+				buf_puts(g->b, ", ");
+				put_leaf(g, 0);
+				buf_printf(g->b, " AS h%d", in);
+			}
+		}
+		buf_printf(g->b, "\n  FROM pq%d_%d y JOIN pl%d_%d l ON l.leaf = y.leaf),\n", k, t,
+			   k, t);
+	}
+	free(tu);
+	free(v);
+}
+
+/* s{k} of a tree unit: eta from the last step of the trees, and with reasons (used) each
+ * column's input v{c} and points lost l{c}: its inputs' sums (a one-hot column's levels')
+ * in double, in points (model.c's xgb_score). */
+static void put_tree_eta(struct gen *g, int k, const char *last, const char *eta,
+			 const unsigned char *used)
+{
+	const struct unit *u = &g->u[k];
+	buf_printf(g->b, "s%d AS (SELECT u.id%s, %s AS eta", k, g->routed ? ", u.route" : "", eta);
+	for (int c = 0; used && c < u->m->ncols; c++) {
+		const struct model_column *col = &u->m->cols[c];
+		buf_printf(g->b, ",\n  p.c%d AS v%d, (", u->xcol[c], c);
+		put_num(g, 0);
+		for (int j = 0; j < (col->categorical ? col->nlevels : 1); j++) {
+			int in = col->first_input + j;
+			if (!used[in])
+				continue;
+			if (g->d == SQLEXPORT_POSTGRES)
+				buf_printf(g->b, " + CAST(p.h%d AS double precision)", in);
+			else
+				buf_printf(g->b, " + p.h%d", in);
+		}
+		buf_puts(g->b, ") * ");
+		put_num(g, u->m->scaling.pdo / M_LN2);
+		buf_printf(g->b, " AS l%d", c);
+	}
+	buf_printf(g->b, "\n  FROM %s u", last);
+	if (used)
+		buf_printf(g->b, " JOIN pp%d_%d p ON p.id = u.id", k, u->tr->ntrees - 1);
+	buf_puts(g->b, "),\n");
+}
+
+/* The trees of unit k summed into column a (SQLite) or g (PostgreSQL) of u{k}_*. SQLite:
+ * one step per tree. PostgreSQL: in real, as XGBoost sums them (float, from the base
+ * margin, tree after tree), a hundred trees per step u{k}_{i}, each adding to the last
+ * one's sum. With reasons, put_tree_parts's steps too. */
 static void put_tree_unit(struct gen *g, int k)
 {
 	const struct unit *u = &g->u[k];
-	const char *route = g->routed ? ", x.route" : "";
+	int ntrees = u->tr->ntrees;
+	unsigned char *used = NULL;
+	if (unit_reasons(u)) {
+		used = rd_calloc((size_t)u->m->ninputs, 1);
+		for (int t = 0; t < ntrees; t++) {
+			const struct xgb_tree *tr = &u->tr->t[t];
+			for (int i = 0; i < tr->n; i++)
+				if (tr->left[i] >= 0)
+					used[tr->split[i]] = 1;
+		}
+		put_tree_parts(g, k, used);
+	}
+	char last[32];
 	if (g->d == SQLEXPORT_SQLITE) {
 		/* No float type: each tree's step u{k}_t adds its leaf to the last sum rounded
 		 * to a float, (a + C) - C with C = 1.5 * 2^(E + 29), E the binade of a (log2,
 		 * corrected at powers of two): a rounding to 24 bits, ties to even. */
-		for (int t = 0; t <= u->ntrees; t++) {
-			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, t, route);
+		for (int t = 0; t <= ntrees; t++) {
+			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, t,
+				   g->routed ? ", x.route" : "");
 			for (int c = 0; c < g->ncols; c++)
 				buf_printf(g->b, ", x.c%d", c);
 			buf_puts(g->b, ",\n  ");
 			if (t == 0) {
-				put_num(g, (double)u->base_margin);
+				put_num(g, (double)u->tr->base_margin);
 			} else {
 				const char *e0 = "floor(log2(abs(x.a)))";
 				char e[256], cc[320];
@@ -658,9 +691,9 @@ static void put_tree_unit(struct gen *g, int k)
 					   "CASE WHEN x.a = 0 THEN 0.0 ELSE (x.a + %s) - %s END",
 					   cc, cc);
 			}
-			if (t < u->ntrees) {
+			if (t < ntrees) {
 				buf_puts(g->b, " + ");
-				put_node(g, u, &u->trees[t], 0);
+				put_node(g, u, &u->tr->t[t], 0, 0);
 			}
 			buf_puts(g->b, " AS a\n  FROM ");
 			if (t == 0) {
@@ -671,34 +704,36 @@ static void put_tree_unit(struct gen *g, int k)
 			}
 			buf_puts(g->b, "),\n");
 		}
-		buf_printf(g->b, "s%d AS (SELECT u.id%s, u.a AS eta FROM u%d_%d u),\n", k,
-			   g->routed ? ", u.route" : "", k, u->ntrees);
-		return;
-	}
-	int groups = (u->ntrees + TREE_GROUP - 1) / TREE_GROUP;
-	for (int gr = 0; gr < groups; gr++) {
-		buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.*, ", k, gr);
-		if (gr == 0)
-			put_leaf(g, u->base_margin);
-		else
-			buf_printf(g->b, "x.g%d", gr - 1);
-		for (int t = gr * TREE_GROUP; t < u->ntrees && t < (gr + 1) * TREE_GROUP; t++) {
-			buf_puts(g->b, "\n  + ");
-			put_node(g, u, &u->trees[t], 0);
+		snprintf(last, sizeof last, "u%d_%d", k, ntrees);
+		put_tree_eta(g, k, last, "u.a", used);
+	} else {
+		int groups = (ntrees + TREE_GROUP - 1) / TREE_GROUP;
+		for (int gr = 0; gr < groups; gr++) {
+			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.*, ", k, gr);
+			if (gr == 0)
+				put_leaf(g, u->tr->base_margin);
+			else
+				buf_printf(g->b, "x.g%d", gr - 1);
+			for (int t = gr * TREE_GROUP; t < ntrees && t < (gr + 1) * TREE_GROUP;
+			     t++) {
+				buf_puts(g->b, "\n  + ");
+				put_node(g, u, &u->tr->t[t], 0, 0);
+			}
+			buf_printf(g->b, " AS g%d", gr);
+			if (gr == 0) {
+				buf_puts(g->b, "\n  FROM x");
+				put_routes(g, u->routes, "x");
+			} else {
+				buf_printf(g->b, "\n  FROM u%d_%d x", k, gr - 1);
+			}
+			buf_puts(g->b, "),\n");
 		}
-		buf_printf(g->b, " AS g%d", gr);
-		if (gr == 0) {
-			buf_puts(g->b, "\n  FROM x");
-			put_routes(g, u->routes, "x");
-		} else {
-			buf_printf(g->b, "\n  FROM u%d_%d x", k, gr - 1);
-		}
-		buf_puts(g->b, "),\n");
+		snprintf(last, sizeof last, "u%d_%d", k, groups - 1);
+		char eta[64];
+		snprintf(eta, sizeof eta, "CAST(u.g%d AS double precision)", groups - 1);
+		put_tree_eta(g, k, last, eta, used);
 	}
-	buf_printf(g->b,
-		   "s%d AS (SELECT u.id%s, CAST(u.g%d AS double precision) AS eta FROM u%d_%d "
-		   "u),\n",
-		   k, g->routed ? ", u.route" : "", groups - 1, k, groups - 1);
+	free(used);
 }
 
 /* Unit k as CTEs ending in z{k}(id, [route,] raw, pd, v0.., l0..): its unclamped score,
@@ -820,8 +855,8 @@ static void put_unit(struct gen *g, int k)
 		put_num(g, sc->base_odds);
 		buf_printf(b, ") AS raw FROM t%d t),\n", k);
 	}
-	if (u->m && model_algo_trees(u->m->algo))
-		return; /* no reasons: docs/design.md, "Models as SQL" */
+	if (!unit_reasons(u))
+		return; /* exact SHAP: no reasons (docs/design.md, "Models as SQL") */
 	/* Reasons: one row per column losing more than 0.005 points, ranked. */
 	int n = u->rules ? u->rules->nterms : u->m->ncols;
 	int *tie = rd_malloc((size_t)n * sizeof *tie);
@@ -920,11 +955,6 @@ static void put_unit(struct gen *g, int k)
 
 /* ---- servers: who scores each route ---- */
 
-static int unit_has_trees(const struct unit *u)
-{
-	return u->m && model_algo_trees(u->m->algo);
-}
-
 /* Server s as f{s}(id, model, raw, score, pd, band) and q{s}(id, reason1..) CTEs. */
 static void put_server(struct gen *g, int s)
 {
@@ -969,7 +999,7 @@ static void put_server(struct gen *g, int s)
 	/* reasons */
 	int reasons = 1;
 	for (int k = 0; k < sv->n; k++)
-		reasons &= !unit_has_trees(&g->u[sv->unit[k]]);
+		reasons &= unit_reasons(&g->u[sv->unit[k]]);
 	if (!reasons)
 		goto final;
 	if (sv->n == 1) {
@@ -1211,9 +1241,28 @@ static void put_header(struct gen *g, const char *what, const struct sqlexport_o
 		}
 	}
 	buf_puts(b, "-- It returns id, model, score, pd, band and the adverse reasons reason1..4 "
-		    "with\n"
-		    "-- reasonN_text and reasonN_points (NULL for xgb and rf: docs/design.md,"
-		    " \"Models as SQL\").\n");
+		    "with\n-- reasonN_text and reasonN_points.\n");
+	for (int k = 0; k < g->nu; k++) {
+		const struct unit *u = &g->u[k];
+		if (!u->m || !model_algo_trees(u->m->algo))
+			continue;
+		buf_puts(b, "-- ");
+		put_comment_text(b, u->name);
+		if (u->m->approx_reasons)
+			buf_printf(b,
+				   "@%d: reasons from XGBoost's approximate contributions (path"
+				   "\n--   attributions), as riskdesk's own for this model.\n",
+				   u->version);
+		else
+			buf_printf(b,
+				   "@%d: reasons NULL where it scores. Its reasons are exact SHAP"
+				   "\n--   values (TreeSHAP), which one query cannot compute; a "
+				   "model"
+				   " trained with\n--   --reasons approx has them in SQL "
+				   "(docs/design.md,"
+				   " \"Models as SQL\").\n",
+				   u->version);
+	}
 }
 
 static void gen_free(struct gen *g)

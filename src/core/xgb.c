@@ -60,6 +60,10 @@ static const char *const approx_contribs_config =
 	"{\"type\":3,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
 	"\"strict_shape\":false}";
 
+static const char *const leaf_config =
+	"{\"type\":6,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
+	"\"strict_shape\":false}";
+
 static void log_ignore(const char *msg)
 {
 	(void)msg;
@@ -454,6 +458,18 @@ int xgb_contribs(struct xgb_model *m, const float *x, size_t n, int approx, doub
 {
 	return predict_rows(m, approx ? approx_contribs_config : contribs_config, x, n,
 			    m ? (size_t)m->ninputs + 1 : 0, out, err);
+}
+
+int xgb_leaves(struct xgb_model *m, const float *x, size_t n, int ntrees, int *out,
+	       struct rd_err *err)
+{
+	size_t w = (size_t)(ntrees > 0 ? ntrees : 1), cells = n * w;
+	double *ids = rd_malloc((cells ? cells : 1) * sizeof *ids);
+	int rc = predict_rows(m, leaf_config, x, n, w, ids, err);
+	for (size_t i = 0; rc == 0 && i < cells; i++)
+		out[i] = (int)ids[i];
+	free(ids);
+	return rc;
 }
 
 char *xgb_to_json(struct xgb_model *m, struct rd_err *err)

@@ -1,8 +1,9 @@
 # model export NAME FILE.sql on the sample data: the query, run by SQLite and by a
 # PostgreSQL server of the test's own on a features table made from the profiles, gives
 # every customer riskdesk's score, band, PD (within 1e-9; trees 1e-6) and reasons (codes,
-# texts, points), for the rules model, logit, scorecard, xgb, rf and the serving models
-# (a blend, segments routed apart); with --with-features the query computes the features
+# texts, points; xgb's exact SHAP reasons are NULL in SQL, counted), for the rules model,
+# logit, scorecard, xgb, rf and the serving models (a blend, segments routed apart; then a
+# forest in the blend); with --with-features the query computes the features
 # from the customers, orders and payments itself. The file is mode 0600.
 . "$ROOT/tests/batch/sqlexport_lib.sh"
 pg_start
@@ -27,3 +28,8 @@ $RISKDESK --db s.sqlite -c models | sed -n "/^segment/,\$p"
 check s.sqlite 'serving' 1e-9 serving
 check s.sqlite 'serving, its own features' 1e-9 serving --with-features
 sqlite3 s.sqlite "SELECT model, count(*) FROM res GROUP BY model ORDER BY model"
+# A forest in the existing customers' blend: its reasons (approximate contributions) are
+# weighted into the blend's as riskdesk does (sx's exact SHAP would leave them NULL).
+$RISKDESK --db s.sqlite -c 'train sre --algo rf --segment existing' -c 'promote sre --blend 1' \
+	-c 'recompute all' >/dev/null
+check s.sqlite 'serving, a forest in the blend' 1e-6 serving
