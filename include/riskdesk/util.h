@@ -32,6 +32,11 @@ char *prefix_successor(const char *s, size_t len);
 int num_parse(const char *s, size_t len, double *out);
 /* 1 when s is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t len);
+/* The longest prefix of s (len bytes) of at most max bytes that does not end inside a UTF-8
+ * character. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+/* Copies s into out (n > 0 bytes), cut at a UTF-8 character boundary. */
+void utf8_copy_cut(char *out, size_t n, const char *s);
 
 #define RD_LABEL_MAX 80 /* bytes of a label (a mapping's "labels", a model's) */
 /* 1 when s can be a label for people: 1 to RD_LABEL_MAX bytes of UTF-8, no control

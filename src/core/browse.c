@@ -170,12 +170,7 @@ struct read_opts {
 /* Copies at most cap-1 bytes of s, never cutting a UTF-8 sequence in two. */
 static void copy_text(char *dst, size_t cap, const unsigned char *s, int bytes)
 {
-	size_t n = s && bytes > 0 ? (size_t)bytes : 0;
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && (s[n] & 0xC0) == 0x80)
-			n--;
-	}
+	size_t n = s && bytes > 0 ? utf8_cut((const char *)s, (size_t)bytes, cap - 1) : 0;
 	if (n)
 		memcpy(dst, s, n);
 	dst[n] = '\0';

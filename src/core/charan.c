@@ -21,9 +21,7 @@ static void label_copy(char *out, size_t n, const char *s)
 		memcpy(out, s, len + 1);
 		return;
 	}
-	size_t keep = n - 4;
-	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-		keep--;
+	size_t keep = utf8_cut(s, len, n - 4);
 	memcpy(out, s, keep);
 	memcpy(out + keep, "...", 4);
 }

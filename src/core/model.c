@@ -715,19 +715,6 @@ const char *model_label(const struct rd_model *m, int c)
 				   : col->name;
 }
 
-/* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
-static void copy_cut(char *out, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-	if (len >= n) {
-		len = n - 1;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-	}
-	memcpy(out, s, len);
-	out[len] = '\0';
-}
-
 /* A reason: code "M-" and the column's name, whole (names are at most REASON_NAME_MAX
  * bytes, so codes are unique as the names are); text "LABEL: VALUE" with the labels of
  * the spec when it has them. */
@@ -743,17 +730,17 @@ static void reason_for(const struct rd_model *m, int c, double v, double lost, s
 	if (col->categorical) {
 		int l = level_index(col, v);
 		if (l >= 0)
-			copy_cut(r->level, sizeof r->level, col->levels[l]);
-		copy_cut(shown, sizeof shown,
-			 l < 0                                       ? "missing or unseen"
-			 : col->level_labels && col->level_labels[l] ? col->level_labels[l]
-								     : col->levels[l]);
+			utf8_copy_cut(r->level, sizeof r->level, col->levels[l]);
+		utf8_copy_cut(shown, sizeof shown,
+			      l < 0                                       ? "missing or unseen"
+			      : col->level_labels && col->level_labels[l] ? col->level_labels[l]
+									  : col->levels[l]);
 	} else {
 		r->value = v;
 		num_format(v, shown, sizeof shown); /* NaN: "missing" */
 	}
 	snprintf(text, sizeof text, "%s: %s", model_label(m, c), shown);
-	copy_cut(r->text, sizeof r->text, text);
+	utf8_copy_cut(r->text, sizeof r->text, text);
 	/* Never more than the score range (SPEC §5), whatever the model's arithmetic gave:
 	 * a column can lose no more than the whole scale. */
 	r->points = fmin(lost, SCORE_MAX - SCORE_MIN);

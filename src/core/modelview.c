@@ -16,15 +16,7 @@
 /* Copies s into out (n bytes), cut at a UTF-8 character boundary. */
 static void copy_text(char *out, size_t n, const char *s)
 {
-	size_t len = s ? strlen(s) : 0;
-	if (len >= n) {
-		len = n - 1;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-	}
-	if (len)
-		memcpy(out, s, len);
-	out[len] = '\0';
+	utf8_copy_cut(out, n, s ? s : "");
 }
 
 static const char *col_str(sqlite3_stmt *s, int i)

@@ -141,19 +141,6 @@ static const char *real_type(const struct gen *g)
 	return g->d == SQLEXPORT_POSTGRES ? "double precision" : "REAL";
 }
 
-/* Copies s into out (n bytes), cut at a UTF-8 boundary (model.c's copy_cut). */
-static void copy_cut(char *out, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-	if (len >= n) {
-		len = n - 1;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-	}
-	memcpy(out, s, len);
-	out[len] = '\0';
-}
-
 /* num_format (util.c) of the expression v: "missing", a whole number, or C's %.6g. */
 static void put_num_text(struct gen *g, const char *v)
 {
@@ -911,7 +898,7 @@ static void put_unit(struct gen *g, int k)
 					 col->level_labels && col->level_labels[l]
 						 ? col->level_labels[l]
 						 : col->levels[l]);
-				copy_cut(text, sizeof text, full);
+				utf8_copy_cut(text, sizeof text, full);
 				buf_puts(b, " WHEN ");
 				put_str(b, col->levels[l]);
 				buf_puts(b, " THEN ");
@@ -919,7 +906,7 @@ static void put_unit(struct gen *g, int k)
 			}
 			char full[REASON_NAME_MAX + 64];
 			snprintf(full, sizeof full, "%s: missing or unseen", model_label(u->m, j));
-			copy_cut(text, sizeof text, full);
+			utf8_copy_cut(text, sizeof text, full);
 			buf_puts(b, " ELSE ");
 			put_str(b, text);
 			buf_puts(b, " END");

@@ -100,6 +100,22 @@ int rd_label_ok(const char *s)
 	return 1;
 }
 
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--; /* s[max] continues a character: cut before it */
+	return max;
+}
+
+void utf8_copy_cut(char *out, size_t n, const char *s)
+{
+	size_t len = utf8_cut(s, strlen(s), n - 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
 /* Bytes of the UTF-8 character at s (at most len bytes), or 0 when it is not one. */
 static size_t utf8_char(const char *s, size_t len)
 {

@@ -138,9 +138,7 @@ void job_draw(struct tui *t)
 	if (room < 12)
 		room = 12;
 	if (len > room && room < sizeof line - 4) {
-		size_t cut = room - 1;
-		while (cut > 0 && ((unsigned char)j->line[cut] & 0xC0) == 0x80)
-			cut--; /* not inside a UTF-8 character */
+		size_t cut = utf8_cut(j->line, len, room - 1);
 		snprintf(line, sizeof line, "%.*s%s", (int)cut, j->line,
 			 t->utf8 ? "\xe2\x80\xa6" : "~");
 	} else {

@@ -203,12 +203,34 @@ static void test_json_string(void **state)
 	buf_free(&b);
 }
 
+/* Cuts never end inside a character: "é" is two bytes, "€" three. */
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	const char *s = "ab\xc3\xa9\xe2\x82\xac"; /* "abé€": 7 bytes */
+	assert_int_equal(utf8_cut(s, 7, 10), 7);
+	assert_int_equal(utf8_cut(s, 7, 7), 7);
+	assert_int_equal(utf8_cut(s, 7, 6), 4); /* inside € */
+	assert_int_equal(utf8_cut(s, 7, 5), 4);
+	assert_int_equal(utf8_cut(s, 7, 4), 4); /* just before € */
+	assert_int_equal(utf8_cut(s, 7, 3), 2); /* inside é */
+	assert_int_equal(utf8_cut(s, 7, 0), 0);
+	char out[6];
+	utf8_copy_cut(out, sizeof out, s); /* room for 5 bytes: "abé" */
+	assert_string_equal(out, "ab\xc3\xa9");
+	utf8_copy_cut(out, 2, s);
+	assert_string_equal(out, "a");
+	utf8_copy_cut(out, 1, s);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_echo),         cmocka_unit_test(test_json_nul),
 		cmocka_unit_test(test_open_regular), cmocka_unit_test(test_date_years),
 		cmocka_unit_test(test_json_number),  cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_utf8_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,18 +1,20 @@
-# model export NAME FILE.sql on Taiwan (30,000 customers, 2 folds; the forest of 100
-# trees): every customer's score, band and PD (1e-9; xgb and rf 1e-6, a score 1 point
-# apart counted) and reasons as riskdesk's (tr, a forest, and txa, xgb --reasons approx:
-# XGBoost's approximate contributions; tx's exact SHAP reasons are NULL in SQL, counted),
-# on SQLite and on a PostgreSQL server of the test's own.
+# model export NAME FILE.sql on Taiwan (30,000 customers, 2 folds; the forest and the
+# boosted model of 100 trees each): every customer's score, band and PD (1e-9; xgb and rf
+# 1e-6, a score 1 point apart counted) and reasons as riskdesk's (tr, a forest, and txa,
+# xgb --reasons approx: XGBoost's approximate contributions), on SQLite and on a
+# PostgreSQL server of the test's own. An xgb with exact SHAP reasons (NULL in SQL) scores
+# by the same trees: sqlexport_german and sqlexport_sample cover it, here it would only
+# double the case's minutes.
 . "$ROOT/tests/batch/sqlexport_lib.sh"
 pg_start
 T=$SHARED/datasets/taiwan
 $RISKDESK --db t.sqlite -c "load customers $T/UCI_Credit_Card.csv --map $ROOT/sample-data/mappings/taiwan.json" \
 	-c 'train tl --algo logit --folds 2' -c 'train ts --algo scorecard --folds 2' \
-	-c 'train tx --algo xgb --folds 2' -c 'train tr --algo rf --folds 2 --trees 100' \
+	-c 'train tr --algo rf --folds 2 --trees 100' \
 	-c 'train txa --algo xgb --reasons approx --folds 2 --trees 100' >/dev/null
-for m in tl ts tx tr txa; do
+for m in tl ts tr txa; do
 	tol=1e-9
-	case $m in tx | tr | txa) tol=1e-6 ;; esac
+	case $m in tr | txa) tol=1e-6 ;; esac
 	$RISKDESK --db t.sqlite -c "promote $m" -c 'recompute all' >/dev/null
 	check t.sqlite "$m" $tol $m
 done
