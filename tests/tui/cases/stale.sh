@@ -37,6 +37,8 @@ keys : "rules import $work/stale-rules.json" Enter
 expect_re '2,000 profiles scored by rules@1, no longer serving — R recomputes$' \
 	"a new rules version: the status line says the profiles' model no longer serves"
 keys R y
+# the recompute runs on the worker thread: q while it runs would not quit
+expect "recompute: done" "R recomputes every customer"
 expect_not "no longer serving" "R clears it"
 keys q
 expect "exited 0" "quits"
