@@ -21,6 +21,10 @@ struct cJSON;
  * The caller frees the tree with cJSON_Delete. */
 struct cJSON *jsondoc_parse(const char *text, size_t len, const char *name, struct rd_err *err);
 
+/* A value of a document for a message: 'text' (rd_echo), a number (%.17g), or its JSON type
+ * ("an array", "null", ...). Returns out. */
+const char *jsondoc_echo(const struct cJSON *v, char out[RD_ECHO_SIZE]);
+
 /* What is wrong with text[0..len) as an external record's payload, or NULL: it must be
  * one JSON object as cJSON reads it (the loader's and `refresh stale`'s rule), with only
  * white space after it. "is not valid JSON", "is not a JSON object ({...})" or "has text

@@ -41,24 +41,6 @@ static int where_err(struct rd_err *err, const char *file, const char *feature, 
 	return -1;
 }
 
-/* A value of the file for a message: 'text', a number, or its JSON type. */
-static const char *echo_value(const cJSON *v, char out[RD_ECHO_SIZE])
-{
-	if (cJSON_IsString(v))
-		return rd_echo(out, v->valuestring, strlen(v->valuestring));
-	if (cJSON_IsNumber(v)) {
-		snprintf(out, RD_ECHO_SIZE, "%.17g", v->valuedouble);
-		return out;
-	}
-	snprintf(out, RD_ECHO_SIZE, "%s",
-		 cJSON_IsNull(v)     ? "null"
-		 : cJSON_IsBool(v)   ? "a boolean"
-		 : cJSON_IsArray(v)  ? "an array"
-		 : cJSON_IsObject(v) ? "an object"
-				     : "a value");
-	return out;
-}
-
 static int parse_edges(const cJSON *v, const char *file, struct bins_feature *f, struct rd_err *err)
 {
 	char e[RD_ECHO_SIZE], at[48];
@@ -67,7 +49,7 @@ static int parse_edges(const cJSON *v, const char *file, struct bins_feature *f,
 		return where_err(err, file, f->name, "edges",
 				 "%s is not a list of 1 to %d numbers (the upper edges of the"
 				 " bins, increasing)",
-				 n == 0 ? "[]" : echo_value(v, e), BINS_EDGES_MAX);
+				 n == 0 ? "[]" : jsondoc_echo(v, e), BINS_EDGES_MAX);
 	f->edges = rd_malloc((size_t)n * sizeof *f->edges);
 	const cJSON *x;
 	cJSON_ArrayForEach(x, v)
@@ -76,7 +58,7 @@ static int parse_edges(const cJSON *v, const char *file, struct bins_feature *f,
 		snprintf(at, sizeof at, "edges[%zu]", k);
 		if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
 			return where_err(err, file, f->name, at, "%s is not a number",
-					 echo_value(x, e));
+					 jsondoc_echo(x, e));
 		if (k > 0 && !(x->valuedouble > f->edges[k - 1]))
 			return where_err(err, file, f->name, at,
 					 "%.17g is not above edges[%zu] (%.17g): edges increase",
@@ -104,7 +86,7 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
 		return where_err(err, file, f->name, "groups",
 				 "%s is not a list of groups of levels ([[\"a\", \"b\"], [\"c\"]])",
-				 cJSON_IsArray(v) ? "[]" : echo_value(v, e));
+				 cJSON_IsArray(v) ? "[]" : jsondoc_echo(v, e));
 	size_t cap = 0;
 	const cJSON *g, *l;
 	f->index = strmap_new(64);
@@ -117,7 +99,7 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 		if (!cJSON_IsArray(g))
 			return where_err(err, file, f->name, at,
 					 "%s is not a list of levels ([\"a\", \"b\"])",
-					 echo_value(g, e));
+					 jsondoc_echo(g, e));
 		if (cJSON_GetArraySize(g) < 1)
 			return where_err(err, file, f->name, at,
 					 "an empty group (each one holds at least one level)");
@@ -129,12 +111,12 @@ static int parse_groups(const cJSON *v, const char *file, struct bins_feature *f
 				return where_err(err, file, f->name, at,
 						 "%s is not a level (1 to %d bytes of text, no "
 						 "control character)",
-						 echo_value(l, e), BINS_LEVEL_MAX);
+						 jsondoc_echo(l, e), BINS_LEVEL_MAX);
 			size_t len = strlen(l->valuestring);
 			int64_t k = strmap_get(f->index, l->valuestring, len);
 			if (k >= 0)
 				return where_err(err, file, f->name, at, "%s is also in groups[%d]",
-						 echo_value(l, e), f->group[k]);
+						 jsondoc_echo(l, e), f->group[k]);
 			strmap_put(f->index, l->valuestring, len, (int64_t)f->nlevels);
 			if (f->nlevels == cap) {
 				cap = cap ? 2 * cap : 16;
@@ -156,7 +138,7 @@ static int parse_feature(const cJSON *o, const char *file, struct bins_feature *
 	if (!cJSON_IsObject(o))
 		return where_err(err, file, f->name, "",
 				 "%s is not an object ({\"edges\": [...]} or {\"groups\": [...]})",
-				 echo_value(o, e));
+				 jsondoc_echo(o, e));
 	const cJSON *m;
 	cJSON_ArrayForEach(m, o)
 	{
@@ -213,7 +195,7 @@ int bins_parse(const char *text, size_t len, const char *name, struct rd_bins *b
 	b->file = rd_strdup(name);
 	if (!cJSON_IsObject(root)) {
 		rd_err_set(err, "%s: %s is not a classing (a JSON object of feature: bins)", name,
-			   echo_value(root, e));
+			   jsondoc_echo(root, e));
 		goto out;
 	}
 	if (n < 1) {

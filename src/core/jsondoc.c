@@ -466,3 +466,20 @@ const char *jsondoc_object_problem(const char *s, size_t len)
 	cJSON_Delete(j);
 	return why;
 }
+
+const char *jsondoc_echo(const cJSON *v, char out[RD_ECHO_SIZE])
+{
+	if (cJSON_IsString(v))
+		return rd_echo(out, v->valuestring, strlen(v->valuestring));
+	if (cJSON_IsNumber(v)) {
+		snprintf(out, RD_ECHO_SIZE, "%.17g", v->valuedouble);
+		return out;
+	}
+	snprintf(out, RD_ECHO_SIZE, "%s",
+		 cJSON_IsNull(v)     ? "null"
+		 : cJSON_IsBool(v)   ? "a boolean"
+		 : cJSON_IsArray(v)  ? "an array"
+		 : cJSON_IsObject(v) ? "an object"
+				     : "a value");
+	return out;
+}

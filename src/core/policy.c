@@ -48,33 +48,16 @@ static int field_err(struct rd_err *err, const struct where *w, const char *key,
 	return -1;
 }
 
-/* A value of the document for a message: 'text', a number, or its JSON type. */
-static const char *echo_value(const cJSON *v, char out[RD_ECHO_SIZE])
-{
-	if (cJSON_IsString(v))
-		return rd_echo(out, v->valuestring, strlen(v->valuestring));
-	if (cJSON_IsNumber(v)) {
-		snprintf(out, RD_ECHO_SIZE, "%.17g", v->valuedouble);
-		return out;
-	}
-	snprintf(out, RD_ECHO_SIZE, "%s",
-		 cJSON_IsNull(v)     ? "null"
-		 : cJSON_IsBool(v)   ? "a boolean"
-		 : cJSON_IsArray(v)  ? "an array"
-		 : cJSON_IsObject(v) ? "an object"
-				     : "a value");
-	return out;
-}
-
 /* A number of the document within [lo, hi]. 0 or -1. */
 static int get_number(const cJSON *v, const struct where *w, const char *key, double lo, double hi,
 		      double *out, struct rd_err *err)
 {
 	char e[RD_ECHO_SIZE];
 	if (!cJSON_IsNumber(v))
-		return field_err(err, w, key, "%s is not a number", echo_value(v, e));
+		return field_err(err, w, key, "%s is not a number", jsondoc_echo(v, e));
 	if (!(v->valuedouble >= lo && v->valuedouble <= hi))
-		return field_err(err, w, key, "%s is not from %g to %g", echo_value(v, e), lo, hi);
+		return field_err(err, w, key, "%s is not from %g to %g", jsondoc_echo(v, e), lo,
+				 hi);
 	*out = v->valuedouble;
 	return 0;
 }
@@ -101,21 +84,21 @@ static int get_string(const cJSON *v, const struct where *w, const char *key, co
 {
 	char e[RD_ECHO_SIZE];
 	if (!cJSON_IsString(v))
-		return field_err(err, w, key, "%s is not a string", echo_value(v, e));
+		return field_err(err, w, key, "%s is not a string", jsondoc_echo(v, e));
 	const char *s = v->valuestring;
 	size_t n = strlen(s);
 	if (extra && !word_ok(s, max, extra))
 		return field_err(err, w, key, "%s is not 1 to %zu letters, digits%s%s%s",
-				 echo_value(v, e), max, *extra ? " and '" : "", extra,
+				 jsondoc_echo(v, e), max, *extra ? " and '" : "", extra,
 				 *extra ? "'" : "");
 	if (!extra) {
 		if (n == 0 || n > max)
-			return field_err(err, w, key, "%s is not 1 to %zu bytes", echo_value(v, e),
-					 max);
+			return field_err(err, w, key, "%s is not 1 to %zu bytes",
+					 jsondoc_echo(v, e), max);
 		for (size_t i = 0; i < n; i++)
 			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 				return field_err(err, w, key, "%s holds a control character",
-						 echo_value(v, e));
+						 jsondoc_echo(v, e));
 	}
 	memcpy(out, s, n + 1);
 	return 0;
@@ -128,7 +111,7 @@ static int get_word(const cJSON *v, const struct where *w, const char *key, cons
 	char e[RD_ECHO_SIZE], words[256];
 	int i = cJSON_IsString(v) ? vocab_find(voc, v->valuestring) : -1;
 	if (i < 0)
-		field_err(err, w, key, "%s is not %s", echo_value(v, e),
+		field_err(err, w, key, "%s is not %s", jsondoc_echo(v, e),
 			  vocab_list(voc, " or ", words, sizeof words));
 	return i;
 }
@@ -146,7 +129,7 @@ static int get_value(const cJSON *v, const struct where *w, const char *key, str
 			return POLICY_VALUES + i;
 	}
 	field_err(err, w, key, "%s is not %s, or a behavioural feature (total_spend, ...)",
-		  echo_value(v, e), vocab_list(&vocab_policy_value, ", ", words, sizeof words));
+		  jsondoc_echo(v, e), vocab_list(&vocab_policy_value, ", ", words, sizeof words));
 	return -1;
 }
 
@@ -185,15 +168,15 @@ static int parse_bands(const cJSON *v, const struct where *w, unsigned *bands, s
 	*bands = 0;
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
 		return field_err(err, w, "bands", "%s is not a list of bands ([\"D\", \"E\"])",
-				 echo_value(v, e));
+				 jsondoc_echo(v, e));
 	cJSON_ArrayForEach(b, v)
 	{
 		int i = cJSON_IsString(b) ? vocab_find(&vocab_band, b->valuestring) : -1;
 		if (i < 0)
 			return field_err(err, w, "bands", "%s is not a band (A to E)",
-					 echo_value(b, e));
+					 jsondoc_echo(b, e));
 		if (*bands & (1u << i))
-			return field_err(err, w, "bands", "%s is listed twice", echo_value(b, e));
+			return field_err(err, w, "bands", "%s is listed twice", jsondoc_echo(b, e));
 		*bands |= 1u << i;
 	}
 	return 0;
@@ -207,7 +190,7 @@ static int parse_rule(const cJSON *o, struct where *w, struct rd_policy *p, stru
 	if (!cJSON_IsObject(o)) {
 		char at[RD_ECHO_SIZE + 64];
 		where_text(w, at, sizeof at);
-		rd_err_set(err, "%s: %s is not an object", at, echo_value(o, e));
+		rd_err_set(err, "%s: %s is not an object", at, jsondoc_echo(o, e));
 		return -1;
 	}
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "code");
@@ -219,7 +202,7 @@ static int parse_rule(const cJSON *o, struct where *w, struct rd_policy *p, stru
 	for (int k = 0; k < p->nrules; k++)
 		if (strcmp(p->rules[k].code, r->code) == 0)
 			return field_err(err, w, "code", "%s is also rules[%d]'s",
-					 echo_value(code, e), k);
+					 jsondoc_echo(code, e), k);
 	static const char *const required[] = {"action", "test", "text"};
 	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
 		if (!cJSON_GetObjectItemCaseSensitive(o, required[i]))
@@ -320,7 +303,7 @@ int policy_parse(const char *json, size_t len, const char *name, struct rd_polic
 		return -1;
 	if (!cJSON_IsObject(root)) {
 		rd_err_set(err, "%s: %s is not a policy (a JSON object)", name,
-			   echo_value(root, e));
+			   jsondoc_echo(root, e));
 		goto out;
 	}
 	const cJSON *m;
@@ -349,7 +332,7 @@ int policy_parse(const char *json, size_t len, const char *name, struct rd_polic
 		if (!cJSON_IsNumber(cut) || !(cut->valuedouble > 0 && cut->valuedouble < 1)) {
 			field_err(err, &w, "fallback_cutoff_pd",
 				  "%s is not a PD above 0 and below 1 (or null: none)",
-				  echo_value(cut, e));
+				  jsondoc_echo(cut, e));
 			goto out;
 		}
 		p->fallback_cutoff_pd = cut->valuedouble;
@@ -361,7 +344,7 @@ int policy_parse(const char *json, size_t len, const char *name, struct rd_polic
 	if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) == 0 ||
 	    cJSON_GetArraySize(rules) > POLICY_RULES_MAX) {
 		field_err(err, &w, "rules", "%s is not a list of 1 to %d rules",
-			  cJSON_IsArray(rules) ? "the list" : echo_value(rules, e),
+			  cJSON_IsArray(rules) ? "the list" : jsondoc_echo(rules, e),
 			  POLICY_RULES_MAX);
 		goto out;
 	}
