@@ -17,7 +17,7 @@ hold_lock() { # db fifo: a sqlite3 shell holding the write lock until the fifo c
 }
 jobs_line_gone() { # up to 10 s for the job's line to go
 	for _ in $(seq 1 200); do
-		jobs_line | grep -q "recompute" || return 0
+		jobs_line | grep -qE "recomp|cancel" || return 0 # at 20x5 "cancelling recompute all" is cut
 		sleep 0.05
 	done
 }
