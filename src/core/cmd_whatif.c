@@ -131,7 +131,7 @@ static int exec_whatif(struct rd_ctx *ctx, const struct rd_args *a)
 	const char *id = a->argv[0];
 	struct change ch[WHATIF_MAX];
 	int n = a->argc - 1, status = RD_FAILED;
-	struct rd_engine *before = NULL, *after = NULL;
+	struct rd_engine *engine = NULL;
 	struct rd_policy policy;
 	char *spec = NULL;
 	char shown[RD_ECHO_SIZE];
@@ -167,8 +167,11 @@ static int exec_whatif(struct rd_ctx *ctx, const struct rd_args *a)
 	int version;
 	if (!(spec = policy_serving(ctx->store, &version, &ctx->err)) ||
 	    policy_parse(spec, strlen(spec), "policy", &policy, &ctx->err) ||
-	    !(before = engine_load(ctx->store, &ctx->err)) ||
-	    !(after = engine_load(ctx->store, &ctx->err)))
+	    !(engine = engine_load(ctx->store, &ctx->err)))
+		goto out;
+	/* Before first: an attribute override holds for every later score of the engine. */
+	struct engine_result r0, r1;
+	if (engine_score_batch(engine, 1, &id, f0, &r0, &ctx->err))
 		goto out;
 	memcpy(f1, f0, sizeof f1);
 	for (int k = 0; k < n; k++) {
@@ -178,7 +181,7 @@ static int exec_whatif(struct rd_ctx *ctx, const struct rd_args *a)
 			continue;
 		}
 		attribute_before(ctx, id, &ch[k]);
-		if (engine_override_attribute(after, ch[k].name, ch[k].value)) {
+		if (engine_override_attribute(engine, ch[k].name, ch[k].value)) {
 			rd_err_set(&ctx->err,
 				   "whatif: no serving model takes the attribute %s: it changes "
 				   "nothing",
@@ -186,9 +189,7 @@ static int exec_whatif(struct rd_ctx *ctx, const struct rd_args *a)
 			goto out;
 		}
 	}
-	struct engine_result r0, r1;
-	if (engine_score_batch(before, 1, &id, f0, &r0, &ctx->err) ||
-	    engine_score_batch(after, 1, &id, f1, &r1, &ctx->err))
+	if (engine_score_batch(engine, 1, &id, f1, &r1, &ctx->err))
 		goto out;
 
 	sink_field(ctx->out, "whatif", "customer", id, COL_TEXT);
@@ -245,8 +246,7 @@ static int exec_whatif(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_table_end(ctx->out);
 	status = RD_OK;
 out:
-	engine_free(before);
-	engine_free(after);
+	engine_free(engine);
 	free(spec);
 	return status;
 }
