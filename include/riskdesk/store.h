@@ -42,6 +42,12 @@ int store_fail(struct rd_store *st, struct rd_err *err, const char *what);
  * when the query fails, returns no row, or NULL. */
 int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
 
+/* The meta table's value for key: set (inserted or replaced; 0 or -1 with err, naming
+ * what), and read (a copy the caller frees; NULL when there is none). */
+int store_meta_put(struct rd_store *st, const char *key, const char *value, const char *what,
+		   struct rd_err *err);
+char *store_meta_get(struct rd_store *st, const char *key);
+
 /* ---- waiting for the write lock ----
  * Every statement that finds the database locked by another connection waits (SQLite's
  * busy handler) up to the timeout, calling progress now and then, and gives up early when

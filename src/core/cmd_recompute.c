@@ -351,7 +351,6 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	int is_changed = !id && strcmp(what, "changed") == 0;
 	char **changed = NULL, *serving = NULL, *noted = NULL;
 	int64_t nchanged = 0;
-	int changed_ids_read = 0;
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run own, *run = NULL;
@@ -387,7 +386,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		goto out;
 	/* What serves now; stored by every run that scores the whole book. When it differs
 	 * from what the profiles were computed with, `changed` is every customer. */
-	if (!(serving = stale_serving(ctx->store, &ctx->err)))
+	if ((is_all || is_changed) && !(serving = stale_serving(ctx->store, &ctx->err)))
 		goto out;
 	if (is_changed) {
 		noted = stale_serving_noted(ctx->store);
@@ -402,7 +401,6 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		} else {
 			if (changed_ids(ctx, &changed, &nchanged))
 				goto out;
-			changed_ids_read = 1;
 			r->total = nchanged;
 			int64_t book = store_int(ctx->store, "SELECT count(*) FROM customers", 0);
 			sink_message(ctx->out,
@@ -484,7 +482,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	if (run_finish_ok(ctx, run, r->done, NULL, &ctx->err) ||
 	    store_commit(ctx->store, &ctx->err))
 		goto out;
-	if (nchanged > 0 || !changed_ids_read)
+	if (!is_changed || nchanged > 0) /* nothing changed: its message says it all */
 		report(ctx, r, as_of_day, now_seconds() - run->t0);
 	if (baseline_rows)
 		sink_message(ctx->out,

@@ -281,17 +281,9 @@ static int write_labels(struct rd_store *st, const struct rfm_rows *rows, const 
 		}
 	}
 	sqlite3_finalize(s);
-	if (store_prepare(st,
-			  "INSERT INTO meta(key, value) VALUES (?1, ?2)"
-			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			  &s, err))
+	s = NULL;
+	if (store_meta_put(st, LABEL_META_KEY, meta, "label proxy", err))
 		goto out;
-	sqlite3_bind_text(s, 1, LABEL_META_KEY, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, meta, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		store_fail(st, err, "label proxy");
-		goto out;
-	}
 	rc = 0;
 out:
 	sqlite3_finalize(s);

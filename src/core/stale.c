@@ -10,16 +10,9 @@
 
 int stale_note_load(struct rd_store *st, int64_t run_id, struct rd_err *err)
 {
-	sqlite3_stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO meta(key, value) VALUES ('" STALE_META_LOAD "', ?1)"
-			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			  &s, err))
-		return -1;
-	sqlite3_bind_int64(s, 1, run_id);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "recording the load");
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)run_id);
+	return store_meta_put(st, STALE_META_LOAD, id, "recording the load", err);
 }
 
 int64_t stale_latest_load(struct rd_store *st)
@@ -77,30 +70,12 @@ char *stale_serving(struct rd_store *st, struct rd_err *err)
 
 int stale_note_serving(struct rd_store *st, const char *text, struct rd_err *err)
 {
-	sqlite3_stmt *s;
-	if (store_prepare(st,
-			  "INSERT INTO meta(key, value) VALUES ('" STALE_META_SERVING "', ?1)"
-			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			  &s, err))
-		return -1;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "recording the serving models");
+	return store_meta_put(st, STALE_META_SERVING, text, "recording the serving models", err);
 }
 
 char *stale_serving_noted(struct rd_store *st)
 {
-	sqlite3_stmt *s;
-	struct rd_err err;
-	if (store_prepare(st, "SELECT value FROM meta WHERE key = '" STALE_META_SERVING "'", &s,
-			  &err))
-		return NULL;
-	char *text = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		text = rd_strdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return text;
+	return store_meta_get(st, STALE_META_SERVING);
 }
 
 /* The latest run of kind that succeeded: its id (0 for none) and finish time. */

@@ -84,6 +84,36 @@ int64_t store_int(struct rd_store *st, const char *sql, int64_t def)
 	return v;
 }
 
+int store_meta_put(struct rd_store *st, const char *key, const char *value, const char *what,
+		   struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	if (store_prepare(st,
+			  "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, what);
+}
+
+char *store_meta_get(struct rd_store *st, const char *key)
+{
+	sqlite3_stmt *s;
+	char *value = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		value = rd_strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return value;
+}
+
 sqlite3 *store_db(const struct rd_store *st)
 {
 	return st->db;

@@ -86,6 +86,29 @@ static int need_both(const struct woe_binning *b, struct rd_err *err)
 	return 0;
 }
 
+/* The missing values' bin, the last one, when there are any. */
+static void put_missing(struct woe_binning *out, size_t goods, size_t bads)
+{
+	if (goods + bads == 0)
+		return;
+	struct woe_bin *bin = &out->bins[out->nbins - 1];
+	bin->lo = bin->hi = NAN;
+	bin->missing = 1;
+	bin->goods = goods;
+	bin->bads = bads;
+}
+
+/* Every bin counted: WoE and IV, or -1 (freed) when one class is absent. */
+static int finish(struct woe_binning *out, struct rd_err *err)
+{
+	woe_recompute(out);
+	if (need_both(out, err)) {
+		woe_free(out);
+		return -1;
+	}
+	return 0;
+}
+
 static int double_cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, z = *(const double *)b;
@@ -214,13 +237,7 @@ static int fit_numeric(const double *x, const int *y, size_t n, const double *sp
 		bin->goods = sg[k];
 		bin->bads = sb[k];
 	}
-	if (miss_g + miss_b > 0) {
-		struct woe_bin *bin = &out->bins[nb - 1];
-		bin->lo = bin->hi = NAN;
-		bin->missing = 1;
-		bin->goods = miss_g;
-		bin->bads = miss_b;
-	}
+	put_missing(out, miss_g, miss_b);
 	if (nv > 0) {
 		for (size_t k = 0; k <= nedge; k++) {
 			out->bins[k].lo = k == 0 ? -INFINITY : edge[k - 1];
@@ -243,12 +260,7 @@ static int fit_numeric(const double *x, const int *y, size_t n, const double *sp
 				k++;
 		}
 	}
-	woe_recompute(out);
-	if (need_both(out, err)) {
-		woe_free(out);
-		return -1;
-	}
-	return 0;
+	return finish(out, err);
 }
 
 int woe_fit_numeric_special(const double *x, const int *y, size_t n, const double *special,
@@ -300,18 +312,8 @@ int woe_fit_groups(const int *group, const int *y, size_t n, size_t ngroups,
 		bin->bads += y[i] != 0;
 		bin->goods += y[i] == 0;
 	}
-	if (miss_g + miss_b > 0) {
-		struct woe_bin *bin = &out->bins[nb - 1];
-		bin->missing = 1;
-		bin->goods = miss_g;
-		bin->bads = miss_b;
-	}
-	woe_recompute(out);
-	if (need_both(out, err)) {
-		woe_free(out);
-		return -1;
-	}
-	return 0;
+	put_missing(out, miss_g, miss_b);
+	return finish(out, err);
 }
 
 /* A level with its row, for sorting. */
@@ -367,19 +369,8 @@ int woe_fit_categorical(const char *const *level, const int *y, size_t n, struct
 		i = j;
 	}
 	free(r);
-	if (miss_g + miss_b > 0) {
-		struct woe_bin *bin = &out->bins[nb - 1];
-		bin->lo = bin->hi = NAN;
-		bin->missing = 1;
-		bin->goods = miss_g;
-		bin->bads = miss_b;
-	}
-	woe_recompute(out);
-	if (need_both(out, err)) {
-		woe_free(out);
-		return -1;
-	}
-	return 0;
+	put_missing(out, miss_g, miss_b);
+	return finish(out, err);
 }
 
 /* Merges value bins lo .. *hi − 1 of c (*hi shrinks as they merge) toward strictly
