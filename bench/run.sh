@@ -14,7 +14,10 @@
 #   (h) `rescore pending` of 100,000 credit requests with a scorecard champion;
 #   (i) the query of `model export NAME FILE.sql` scoring every customer in SQLite and in
 #       PostgreSQL, next to `recompute all` (issue 14);
-#   (j) `recompute changed` after a day's events, next to `recompute all` (issue 15).
+#   (j) `recompute changed` after a day's events, next to `recompute all` (issue 15);
+#   (k) `drift` over the book, next to a bare GROUP BY of the score's bins;
+#   (s) the growth curve: (a), (b), (j) and (k) at 10,000, 100,000 and 1,000,000
+#       customers (bench/scale.sh; BENCH_SCALE_SIZES).
 # BENCH_CUSTOMERS (default 100000) sets the size; data is cached in bench/data/.
 # BENCH_ONLY=LETTERS runs those sections only (`BENCH_ONLY=h make bench`: the load, then (h)).
 set -euo pipefail
@@ -25,10 +28,19 @@ n=${BENCH_CUSTOMERS:-100000}
 data=bench/data/gen-$n
 work=$(mktemp -d /tmp/riskdesk-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# (s) alone needs nothing of this run's own dataset.
+if [ "${BENCH_ONLY:-}" = s ]; then rm -rf "$work"; exec bench/scale.sh "$build"; fi
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# peak NAME COMMAND...: runs it; its peak resident memory in MB goes to $work/NAME.rss.
+peak() {
+	local name=$1
+	shift
+	/usr/bin/time -f %M -o "$work/$name.rss" "$@"
+}
+mb() { awk '{ printf "%.0f", $1 / 1024 }' "$work/$1.rss"; }
 
 if [ ! -f "$data/.done" ]; then
 	echo "generating $n customers into $data ..."
@@ -40,7 +52,7 @@ fi
 # records (issue 13) stay out of both loads.
 rm -f "$data/credit_requests.csv" "$data/external_records.csv"
 rows() { echo $(($(wc -l <"$data/$1.csv") - 1)); }
-only() { [[ ${BENCH_ONLY:-abcdefghij} == *"$1"* ]]; }
+only() { [[ ${BENCH_ONLY:-abcdefghijks} == *"$1"* ]]; }
 echo "dataset: $n customers, $(rows orders) orders, $(rows payments) payments, $(rows outcomes) outcomes"
 
 # Both databases start as riskdesk's empty schema (the same tables and indexes), with
@@ -49,7 +61,7 @@ echo "dataset: $n customers, $(rows orders) orders, $(rows payments) payments, $
 "$rd" --db "$work/ref.db" -c 'runs' >/dev/null
 
 t0=$(now)
-"$rd" --db "$work/ours.db" -c "load $data" >/dev/null
+peak load "$rd" --db "$work/ours.db" -c "load $data" >/dev/null
 t1=$(now)
 if only a || only b; then
 sqlite3 "$work/ref.db" <<SQL
@@ -99,13 +111,13 @@ if only a; then
 	echo "(a) load:      riskdesk ${load_ours}s, plain sqlite3 .import with the two customer_id" \
 		"indexes ${load_plain}s (orders $check) -> ratio $(ratio "$load_ours" "$load_plain")" \
 		"(target <= 1.0); into riskdesk's own schema and indexes ${load_ref}s -> ratio" \
-		"$(ratio "$load_ours" "$load_ref")"
+		"$(ratio "$load_ours" "$load_ref"); peak memory $(mb load) MB"
 fi
 fi
 
-if only b || only e || only f || only g || only i || only j; then
+if only b || only e || only f || only g || only i || only j || only k; then
 t0=$(now)
-"$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
+peak recompute "$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null
 t1=$(now)
 rec_ours=$(secs "$t0" "$t1")
 fi
@@ -129,7 +141,22 @@ WHERE p.score = s.score")
 echo "(b) recompute: riskdesk ${rec_ours}s, one bare GROUP BY of the six rules features" \
 	"writing id and score ${rec_six}s ($same_six of $n scores equal) -> ratio" \
 	"$(ratio "$rec_ours" "$rec_six") (target <= 1.5); the statement writing riskdesk's" \
-	"profile rows and indexes ${rec_ref}s ($same equal) -> ratio $(ratio "$rec_ours" "$rec_ref")"
+	"profile rows and indexes ${rec_ref}s ($same equal) -> ratio $(ratio "$rec_ours" "$rec_ref");" \
+	"peak memory $(mb recompute) MB"
+fi
+# (k) drift over the book just recomputed (every feature and the score against the rules
+# model's reference; issue 15: under 1 s at 1,000,000), next to one bare GROUP BY counting
+# the scores in the reference's 10 bins (the score's PSI alone).
+if only k; then
+t0=$(now)
+"$rd" --db "$work/ours.db" -c drift >"$work/drift.txt"
+t1=$(now)
+edges=$(sqlite3 "$work/ours.db" "SELECT group_concat('sum(score <= ' || e.value || ')', ', ')
+FROM models, json_each(reference, '$.score.edges') e WHERE name = 'rules' AND status = 'champion'")
+sqlite3 "$work/ours.db" "SELECT count(*), $edges FROM credit_profiles" >/dev/null
+t2=$(now)
+echo "(k) drift:     $(secs "$t0" "$t1")s for $(grep -c . "$work/drift.txt") lines (target < 1 s at" \
+	"1,000,000); the bare GROUP BY of the score's bins $(secs "$t1" "$t2")s"
 fi
 # (e) recompute all with an xgb champion (issue 4: target >= 100,000 customers/s), with
 # exact SHAP reasons and with approximate contributions; rules alone for comparison.
@@ -338,3 +365,5 @@ fi
 if only c; then bench/tui.sh "$build"; fi
 # (d) training on Taiwan next to scikit-learn and XGBoost's Python package, same run.
 if only d; then bench/models.sh "$build"; fi
+# (s) the growth curve, each size in a run of its own.
+if only s && [ -z "${BENCH_SCALE_INNER:-}" ]; then bench/scale.sh "$build"; fi

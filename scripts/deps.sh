@@ -4,11 +4,11 @@
 # ones in the batch tests; Debian's python3-sklearn, numpy and scipy, run as
 # /usr/bin/python3, are the independent computations some tests compare with; postgresql
 # is the server the sqlexport batch cases and the bench start on a private socket to run
-# exported queries.)
+# exported queries; time measures the bench's peak memory.)
 set -eu
 pkgs="build-essential pkg-config clang libsqlite3-dev sqlite3 libncurses-dev libreadline-dev
 libcjson-dev libcsv-dev liblinear-dev libxgboost-dev libcmocka-dev tmux libclang-rt-14-dev
-python3 python3-sklearn python3-numpy python3-scipy postgresql"
+time python3 python3-sklearn python3-numpy python3-scipy postgresql"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -55,8 +55,22 @@ static char *default_db_path(void)
 	return p;
 }
 
+/* libxgboost's OpenMP threads busy-wait between parallel regions by default; on a machine
+ * busy with anything else (another process, a background job of the console) a spinning
+ * thread holds the core the working one needs: training xgb on German took 70 s instead
+ * of 2 (docs/design.md "Tests in parallel, threads that wait"). libgomp reads the policy
+ * once, when it is loaded, before main: so riskdesk starts itself again with the policy
+ * set, unless the user set one. If that cannot be done it runs on as it is. */
+static void passive_threads(char **argv)
+{
+	if (getenv("OMP_WAIT_POLICY") || setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0)
+		return;
+	execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+	passive_threads(argv);
 	struct app_opts o = {.started = now_seconds()};
 	const char *db = NULL;
 	char *owned_db = NULL;

@@ -13,6 +13,15 @@ skipped=0
 skips=() # "where: what", for the skipped line
 count() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
 
+# The console suite mostly waits on screens, the others compute: it runs beside them.
+tui_out=$(mktemp /tmp/riskdesk-tui-suite.XXXXXX)
+trap 'rm -f "$tui_out"' EXIT
+tui_pid=
+if [ -x tests/tui/run.sh ]; then
+	tests/tui/run.sh "$build" >"$tui_out" 2>&1 &
+	tui_pid=$!
+fi
+
 # Unit tests: cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..." and
 # "[  SKIPPED ] N test(s), listed below:" followed by "[  SKIPPED ] NAME" lines (skip()).
 for t in "$build"/tests/test_*; do
@@ -58,7 +67,10 @@ summary() { # suite name, its output
 	count "$p" "$f" "$s"
 }
 summary batch "$(tests/batch/run.sh "$build" 2>&1)"
-[ -x tests/tui/run.sh ] && summary tui "$(tests/tui/run.sh "$build" 2>&1)"
+if [ -n "$tui_pid" ]; then
+	wait "$tui_pid"
+	summary tui "$(cat "$tui_out")"
+fi
 
 if [ "$skipped" -gt 0 ]; then
 	printf 'skipped: %d (%s)\n' "$skipped" "$(printf '%s; ' "${skips[@]}" | sed 's/; $//')"

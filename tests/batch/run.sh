@@ -22,16 +22,33 @@ normalise() { # timestamps, durations, the work directory, the user
 		-e "s/\b$(id -un)\b/<USER>/g"
 }
 
-passed=0
-failed=0
-skipped=0
-for name in "${cases[@]}"; do
+# Each case runs in its own directory and writes nothing shared, so several run at once
+# (RISKDESK_TEST_JOBS, default the number of cores + 1: cases wait on files and children
+# as much as they compute); results are printed in the cases' order.
+results=$(mktemp -d /tmp/riskdesk-batch-results.XXXXXX)
+trap 'rm -rf "$results"' EXIT
+run_case() { # name: writes $results/NAME.actual
+	local name=$1 WORK
 	WORK=$(mktemp -d /tmp/riskdesk-batch.XXXXXX)
 	export WORK ROOT=$root RISKDESK="$build/riskdesk" SHARED="$root/../shared"
 	export HOME=$WORK XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config
 	unset RISKDESK_DB
-	actual=$(cd "$WORK" && bash "$root/tests/batch/cases/$name.sh" 2>&1; echo "exit $?")
-	actual=$(printf '%s\n' "$actual" | normalise)
+	{ (cd "$WORK" && bash "$root/tests/batch/cases/$name.sh" 2>&1); echo "exit $?"; } |
+		normalise >"$results/$name.actual"
+	rm -rf "$WORK"
+}
+jobs=${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
+for name in "${cases[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	run_case "$name" &
+done
+wait
+
+passed=0
+failed=0
+skipped=0
+for name in "${cases[@]}"; do
+	actual=$(cat "$results/$name.actual")
 	expected_file="$root/tests/batch/expected/$name.out"
 	if [ "$(printf '%s\n' "$actual" | tail -1)" = "exit 77" ]; then
 		why=$(printf '%s\n' "$actual" | sed '$d' | tail -1)
@@ -49,7 +66,6 @@ for name in "${cases[@]}"; do
 		diff -u "$expected_file" <(printf '%s\n' "$actual") | head -40
 		failed=$((failed + 1))
 	fi
-	rm -rf "$WORK"
 done
 echo "batch: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -123,15 +123,20 @@ golden() {
 # renamed when whole, so a failed or interrupted recipe leaves nothing half made).
 # Prints the directory; returns 1 when the recipe fails.
 fixture() {
-	local name=$1 dest=$fixtures/$1 tmp
+	local name=$1 dest=$fixtures/$1 tmp lock
+	# Cases run at once: the first to ask builds it, the others wait for it.
+	exec {lock}>"$fixtures/.$name.lock"
+	flock "$lock"
 	if [ ! -d "$dest" ]; then
 		tmp=$(mktemp -d "$fixtures/.$name.XXXXXX") || return 1
 		if ! (cd "$tmp" && "make_$name") >"$fixtures/$name.log" 2>&1; then
 			rm -rf "$tmp"
+			exec {lock}>&-
 			return 1
 		fi
 		mv "$tmp" "$dest"
 	fi
+	exec {lock}>&-
 	echo "$dest"
 }
 

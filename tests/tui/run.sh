@@ -26,18 +26,32 @@ unset NO_COLOR RISKDESK_DB
 "$build/riskdesk" --db "$run/fixtures/sample.db" -c "load $root/sample-data" -c 'recompute all' >/dev/null ||
 	{ echo "tui: cannot build the sample database"; echo "tui: 0 passed, 1 failed, 0 skipped"; exit 1; }
 
+# Cases are independent (their own directory, tmux servers and database copies; a
+# fixture is built once under a lock), so several run at once: RISKDESK_TEST_JOBS, by
+# default twice the cores, as a case mostly waits for the screen. Output in case order.
+run_case() { # name: $run/cases/NAME.out, .counts and .rc
+	local name=$1
+	mkdir "$run/cases/$name"
+	TUI_CASE=$name TUI_BUILD=$build TUI_ROOT=$root TUI_FIXTURES=$run/fixtures \
+		TUI_WORK=$run/cases/$name TUI_ACCEPT=$accept TUI_COUNTS=$run/cases/$name.counts \
+		bash -c 'source "$1"; source "$2"; exit 0' tui-"$name" "$root/tests/tui/lib.sh" \
+		"$root/tests/tui/cases/$name.sh" >"$run/cases/$name.out" 2>&1
+	echo $? >"$run/cases/$name.rc"
+}
+jobs=${RISKDESK_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
+for name in "${cases[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	run_case "$name" &
+done
+wait
+
 passed=0
 failed=0
 skipped=0
 for name in "${cases[@]}"; do
-	mkdir "$run/cases/$name"
-	counts=$run/cases/$name.counts
-	TUI_CASE=$name TUI_BUILD=$build TUI_ROOT=$root TUI_FIXTURES=$run/fixtures \
-		TUI_WORK=$run/cases/$name TUI_ACCEPT=$accept TUI_COUNTS=$counts \
-		bash -c 'source "$1"; source "$2"; exit 0' tui-"$name" "$root/tests/tui/lib.sh" \
-		"$root/tests/tui/cases/$name.sh"
-	rc=$?
-	read -r p f s <"$counts" 2>/dev/null || { p=0; f=0; s=0; }
+	cat "$run/cases/$name.out"
+	rc=$(cat "$run/cases/$name.rc")
+	read -r p f s <"$run/cases/$name.counts" 2>/dev/null || { p=0; f=0; s=0; }
 	# A case that stopped on its own (a shell error) is a failure even if its checks passed.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $name: the case stopped with status $rc"
