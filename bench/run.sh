@@ -45,7 +45,7 @@ mb() { awk '{ printf "%.0f", $1 / 1024 }' "$work/$1.rss"; }
 if [ ! -f "$data/.done" ]; then
 	echo "generating $n customers into $data ..."
 	rm -rf "$data"
-	"$rd" -c "gen $data --customers $n --seed 7" >/dev/null
+	"$rd" --db "$work/gen.db" -c "gen $data --customers $n --seed 7" >/dev/null
 	touch "$data/.done"
 fi
 # (a) compares the four tables of SPEC section 10: gen's credit requests and external

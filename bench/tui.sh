@@ -42,7 +42,7 @@ make_db() {
 	rm -rf "$csv" "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
 	echo "console $n: making $db once (gen, load, recompute all; 1M takes minutes) ..."
 	t0=$(now)
-	"$rd" -c "gen $csv --customers $n --seed 11" >/dev/null
+	"$rd" --db "$work/gen.db" -c "gen $csv --customers $n --seed 11" >/dev/null
 	t1=$(now)
 	echo "  gen $(secs "$t0" "$t1") s ($(du -sh "$csv" | cut -f1) of CSV); loading ..."
 	"$rd" --db "$db.tmp" -c "load $csv" >/dev/null
