@@ -82,7 +82,7 @@ static void show_features(struct rd_ctx *ctx, const struct rd_profile *p)
 	}
 }
 
-static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
+static void show_profile(struct rd_ctx *ctx, const char *id, const struct rd_profile *p)
 {
 	char model[PROFILE_MODEL_SIZE];
 	sink_fieldf(ctx->out, "profile", "score", COL_NUM, "%d", p->head.score);
@@ -114,6 +114,12 @@ static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
 		show_components(ctx, p);
 	show_features(ctx, p);
 	show_reasons(ctx, p);
+	if (p->path_reasons)
+		sink_message(ctx->out,
+			     "reasons ranked by path attributions, not exact SHAP: the serving"
+			     " models or the customer's attributes changed since the profile was"
+			     " computed; 'recompute %s' computes them exactly",
+			     id);
 }
 
 static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -179,7 +185,7 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	struct rd_profile *p = rd_malloc(sizeof *p);
 	int got = profile_read(ctx->store, id, p, &ctx->err);
 	if (got == 0)
-		show_profile(ctx, p);
+		show_profile(ctx, id, p);
 	else if (got == 1)
 		sink_message(ctx->out, "no profile yet: run 'recompute %s'", id);
 	free(p);

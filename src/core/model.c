@@ -687,10 +687,10 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 					   err);
 		if (!m->booster)
 			goto fail;
-		/* Approximate contributions from the table of path attributions: the same
-		 * numbers as libxgboost's approx_contribs, faster (docs/design.md). */
-		if (m->approx_reasons &&
-		    !(m->paths = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring),
+		/* The trees walked in C: the margin as libxgboost predicts it, and approximate
+		 * contributions from the table of path attributions, the same numbers as its
+		 * approx_contribs, faster (docs/design.md). */
+		if (!(m->paths = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring),
 						 m->ninputs, err)))
 			goto fail;
 	}
@@ -713,6 +713,13 @@ const char *model_label(const struct rd_model *m, int c)
 	return col->label          ? col->label
 	       : col->feature >= 0 ? feature_labels[col->feature]
 				   : col->name;
+}
+
+/* Points lost as a reason holds them: never more than the score range (SPEC §5), whatever
+ * the model's arithmetic gave: a column can lose no more than the whole scale. */
+static double reason_points(double lost)
+{
+	return fmin(lost, SCORE_MAX - SCORE_MIN);
 }
 
 /* A reason: code "M-" and the column's name, whole (names are at most REASON_NAME_MAX
@@ -741,36 +748,42 @@ static void reason_for(const struct rd_model *m, int c, double v, double lost, s
 	}
 	snprintf(text, sizeof text, "%s: %s", model_label(m, c), shown);
 	utf8_copy_cut(r->text, sizeof r->text, text);
-	/* Never more than the score range (SPEC §5), whatever the model's arithmetic gave:
-	 * a column can lose no more than the whole scale. */
-	r->points = fmin(lost, SCORE_MAX - SCORE_MIN);
+	r->points = reason_points(lost);
 }
 
-static int reason_cmp(const void *a, const void *b)
+/* Whether column a comes before column b among the reasons: more points, ties by name. */
+static int reason_before(const struct rd_model *m, int a, double pa, int b, double pb)
 {
-	const struct rd_reason *x = a, *y = b;
-	if (x->points != y->points)
-		return x->points < y->points ? 1 : -1;
-	return strcmp(x->name, y->name); /* ties in a fixed order */
+	if (pa != pb)
+		return pa > pb;
+	return strcmp(m->cols[a].name, m->cols[b].name) < 0; /* ties in a fixed order */
 }
 
-/* Keeps the REASONS_MAX largest of the points lost per column. */
+/* Keeps the REASONS_MAX columns losing the most points (above 0.005); only those are
+ * formatted. */
 static void pick_reasons(const struct rd_model *m, const double *row, const double *lost,
 			 struct rd_score *out)
 {
-	struct rd_reason top[REASONS_MAX + 1];
-	int n = 0;
+	int top[REASONS_MAX + 1], n = 0;
+	double pts[REASONS_MAX + 1];
 	for (int c = 0; c < m->ncols; c++) {
 		if (!(lost[c] > 0.005))
 			continue;
-		if (n == REASONS_MAX && lost[c] <= top[n - 1].points)
-			continue;
-		int k = n < REASONS_MAX ? n++ : n - 1;
-		reason_for(m, c, row[c], lost[c], &top[k]);
-		qsort(top, (size_t)n, sizeof *top, reason_cmp);
+		double p = reason_points(lost[c]);
+		int k = n;
+		while (k > 0 && reason_before(m, c, p, top[k - 1], pts[k - 1])) {
+			top[k] = top[k - 1];
+			pts[k] = pts[k - 1];
+			k--;
+		}
+		top[k] = c;
+		pts[k] = p;
+		if (n < REASONS_MAX)
+			n++;
 	}
 	out->nreasons = n;
-	memcpy(out->reasons, top, (size_t)n * sizeof *top);
+	for (int i = 0; i < n; i++)
+		reason_for(m, top[i], row[top[i]], lost[top[i]], &out->reasons[i]);
 }
 
 /* Log-odds of default and the points each column loses against the training population's
@@ -838,6 +851,7 @@ static double scorecard_row(const struct rd_model *m, const double *row, double 
 static void fill(const struct rd_model *m, double pd, const double *row, const double *lost,
 		 struct rd_score *out, double *raw)
 {
+	out->path_reasons = 0;
 	if (isnan(pd)) {
 		*raw = NAN;
 		return;
@@ -895,9 +909,11 @@ static void paths_score(const struct rd_model *m, const double *x, size_t n, str
 			onehot_row(m->ncols, m->nlevels, x + (start + i) * (size_t)m->ncols,
 				   in + i * (size_t)m->ninputs);
 		xgb_trees_rows(m->paths, in, k, margin, acc);
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++) {
 			tree_row_fill(m, x + (start + i) * (size_t)m->ncols, xgb_sigmoid(margin[i]),
 				      acc + i * w, NULL, lost, &out[start + i], &raw[start + i]);
+			out[start + i].path_reasons = !m->approx_reasons;
+		}
 	}
 	free(in);
 	free(acc);
@@ -910,7 +926,7 @@ static void paths_score(const struct rd_model *m, const double *x, size_t n, str
 static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		     double *raw, struct rd_err *err)
 {
-	if (m->paths && m->approx_reasons) {
+	if (m->paths && (m->approx_reasons || m->rank_only)) {
 		paths_score(m, x, n, out, raw);
 		return 0;
 	}
