@@ -370,13 +370,15 @@ static int exec_history(struct rd_ctx *ctx, const struct rd_args *a)
 			  "SELECT computed_at, score, band, pd, model_name AS model,"
 			  " nullif(model_version, 0) AS version, round(cutoff_pd, 4) AS cutoff_pd,"
 			  " (SELECT group_concat(json_extract(j.value, '$.code'), ' ')"
-			  " FROM json_each(h.reasons) j) AS reasons, run_id AS run FROM "
-			  "score_history h"
+			  " FROM json_each(h.reasons) j) || iif(instr(h.components,"
+			  " '\"reasons_kind\":\"path\"'), ' (path attributions)', '') AS reasons,"
+			  " run_id AS run FROM score_history h"
 			  " WHERE customer_id = ?1 ORDER BY id",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	/* A blend is its label (it has no version); reasons are what the profile said then. */
+	/* A blend is its label (it has no version); reasons are what the profile said then
+	 * (a recompute's ranking by path attributions says so). */
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_NUM, COL_TEXT,
 						 COL_NUM,  COL_NUM, COL_TEXT, COL_NUM};
 	int rc = cmd_emit_rows(ctx, s, "history", kinds);
