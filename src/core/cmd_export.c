@@ -267,10 +267,15 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 			buf_puts(&sql, ", features");
 		/* Reasons a recompute ranked by path attributions leave exact (profile.h). */
 		int64_t marked;
-		if (profile_exact_table(ctx->store, &marked, &ctx->err))
+		if (profile_exact_table(ctx->store, &marked, &ctx->err)) {
+			buf_free(&sql);
 			return RD_FAILED;
+		}
+		/* A blend's members keep their marked reasons in the components; one
+		 * model's mark goes with its exact reasons. */
 		buf_puts(&sql, ", coalesce(x.reasons, p.reasons) AS reasons, cutoff_pd,"
-			       " iif(x.reasons IS NULL, components, replace(components,"
+			       " iif(x.reasons IS NULL OR json_array_length(components) > 1,"
+			       " components, replace(components,"
 			       " ',\"reasons_kind\":\"path\"', '')) AS components FROM"
 			       " credit_profiles p LEFT JOIN temp.exact_reasons x USING"
 			       " (customer_id) ORDER BY customer_id");
