@@ -66,6 +66,11 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
  * that attribute (it would change nothing). */
 int engine_override_attribute(struct rd_engine *e, const char *name, const char *value);
 
+/* From now on, exact-SHAP tree models rank reasons by path attributions, marked
+ * (rd_score.path_reasons): `recompute`'s list, whose shown reasons are computed exactly
+ * (profile_exact_reasons; docs/design.md, issue 15 item 3). */
+void engine_rank_reasons(struct rd_engine *e);
+
 /* Whether a trained champion serves some segment (then batches are worth making). */
 int engine_has_trained(const struct rd_engine *e);
 

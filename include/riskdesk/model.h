@@ -71,7 +71,9 @@ struct rd_model {
 	int *nlevels; /* xgb: per column, its levels or -1 (numeric), for onehot_row */
 	struct xgb_model *booster;
 	int approx_reasons;      /* xgb: reasons from approximate contributions, not exact SHAP */
-	struct xgb_trees *paths; /* approx_reasons: the trees' path attributions (xgbtree.h) */
+	struct xgb_trees *paths; /* xgb, rf: the trees and their path attributions (xgbtree.h) */
+	int rank_only;           /* set by the caller: an exact-SHAP model ranks reasons by path
+			* attributions (rd_score.path_reasons) */
 };
 
 extern const char *const model_algo_names[MODEL_ALGOS]; /* "logit", "scorecard", "xgb", "rf" */

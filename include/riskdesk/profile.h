@@ -45,6 +45,7 @@ struct profile_component {
 	double raw;       /* its unclamped score, what a blend averages; NaN when not stored */
 	double pd;        /* NaN when not stored */
 	double cutoff_pd; /* its own cut-off; NaN without */
+	int path_reasons; /* its reasons were ranked by path attributions ("reasons_kind") */
 };
 
 /* A profile as stored, decoded. */
@@ -63,14 +64,25 @@ struct rd_profile {
 					  * mean raw; NaN for one model or when a raw is missing */
 	int nreasons;
 	struct rd_reason reasons[REASONS_MAX]; /* most points lost first */
-	double features[FEAT_COUNT];           /* NaN when absent or null */
+	/* 1: reasons as stored, ranked by path attributions (a recompute's list); 0: exact (as
+	 * computed, or by profile_exact_reasons) */
+	int path_reasons;
+	double features[FEAT_COUNT]; /* NaN when absent or null */
 	char computed_at[32];
 	char as_of[11]; /* the features' as-of day; "" before schema 5 */
 };
 
-/* The profile of a customer. 0, 1 when it has none, or -1 with err. */
+/* The profile of a customer. 0, 1 when it has none, or -1 with err. Reasons a recompute
+ * ranked by path attributions are computed exactly (the customer scored again from the
+ * profile's features); they stay as stored, path_reasons set, when the serving models or
+ * the customer's attributes changed since (the score would differ). */
 int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile *out,
 		 struct rd_err *err);
+/* temp.exact_reasons(customer_id, reasons): for every profile whose reasons a recompute
+ * ranked by path attributions, its exact ones as the reasons JSON (what profile_read gives
+ * it); none where the serving models or attributes changed since. *count: the profiles
+ * marked. 0, or -1 with err. */
+int profile_exact_table(struct rd_store *st, int64_t *count, struct rd_err *err);
 /* "rules v1" for a model's version, the label itself for a blend (version 0). Returns buf. */
 const char *profile_model_label(const char *name, int version, char *buf, size_t n);
 

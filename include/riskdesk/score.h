@@ -66,6 +66,9 @@ struct rd_score {
 	const char *risk_level; /* static string */
 	int nreasons;
 	struct rd_reason reasons[REASONS_MAX]; /* most points lost first */
+	/* 1: the reasons are ranked by path attributions standing in for a model's exact SHAP
+	 * values (a recompute's, engine_rank_reasons); shown, they are computed exactly. */
+	int path_reasons;
 };
 
 /* One additive term of the rules model: points = value / divisor * weight, capped

@@ -56,7 +56,8 @@ struct customer_view {
 	char last_activity[11];
 	int nreasons;
 	struct rd_reason reasons[REASONS_MAX];
-	double features[FEAT_COUNT];             /* valid when has_profile */
+	int path_reasons;            /* ranked by path attributions, not exact (profile.h) */
+	double features[FEAT_COUNT]; /* valid when has_profile */
 	unsigned char feature_input[FEAT_COUNT]; /* 1: the profile's model reads it */
 	int ninputs;     /* the model's inputs (features and attributes), 0 unscored */
 	int nattributes; /* customer attributes stored */

@@ -10,6 +10,21 @@
 
 #include "riskdesk/util.h"
 
+/* A node as the walk reads it, in 16 bytes (one cache line holds four): the arrays below
+ * side by side cost a cache miss each per node on a forest's deep trees. */
+struct xgb_node {
+	int left;       /* -1 at a leaf */
+	int right;      /* at a leaf: where its path attribution starts in part[] */
+	unsigned split; /* the input tested; XGB_DEFAULT_LEFT set: a missing input goes left;
+			 * at a leaf: how many inputs its path attribution has */
+	float cond;     /* the threshold; a leaf's value */
+};
+struct xgb_part {
+	int in;
+	float val;
+};
+#define XGB_DEFAULT_LEFT 0x80000000u
+
 /* One tree; nodes are numbered as XGBoost numbers them (its pred_leaf), the root 0. */
 struct xgb_tree {
 	int n;
@@ -26,6 +41,8 @@ struct xgb_tree {
 	int *at; /* n + 1 offsets */
 	int *in;
 	float *val;
+	struct xgb_node *node; /* the same tree for the walk */
+	struct xgb_part *part; /* in[] and val[] side by side */
 };
 
 struct xgb_trees {
@@ -51,5 +68,14 @@ int xgb_tree_leaf(const struct xgb_tree *t, const float *x);
  * values, the last of a row the bias. Summed in float tree after tree, as libxgboost
  * sums them, so equal to its approx_contribs bit for bit. */
 void xgb_trees_contribs(const struct xgb_trees *tr, const int *leaves, size_t n, double *out);
+
+/* The margins of n rows (x: ninputs each), as libxgboost predicts them: the base margin
+ * plus each tree's leaf, in float, tree after tree. With acc (n * (ninputs + 1) floats) also
+ * their approximate contributions, as xgb_trees_contribs's (the last of a row the bias). */
+void xgb_trees_rows(const struct xgb_trees *tr, const float *x, size_t n, float *margin,
+		    float *acc);
+
+/* The probability of a margin, as libxgboost's binary:logistic transforms it (in float). */
+float xgb_sigmoid(float margin);
 
 #endif

@@ -16,6 +16,7 @@
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/monitor.h"
+#include "riskdesk/profile.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_NDJSON };
 
@@ -264,8 +265,20 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 					   feature_names[i], feature_names[i]);
 		else
 			buf_puts(&sql, ", features");
-		buf_puts(&sql, ", reasons, cutoff_pd, components FROM credit_profiles ORDER BY "
-			       "customer_id");
+		/* Reasons a recompute ranked by path attributions leave exact (profile.h). */
+		int64_t marked;
+		if (profile_exact_table(ctx->store, &marked, &ctx->err)) {
+			buf_free(&sql);
+			return RD_FAILED;
+		}
+		/* A blend's members keep their marked reasons in the components; one
+		 * model's mark goes with its exact reasons. */
+		buf_puts(&sql, ", coalesce(x.reasons, p.reasons) AS reasons, cutoff_pd,"
+			       " iif(x.reasons IS NULL OR json_array_length(components) > 1,"
+			       " components, replace(components,"
+			       " ',\"reasons_kind\":\"path\"', '')) AS components FROM"
+			       " credit_profiles p LEFT JOIN temp.exact_reasons x USING"
+			       " (customer_id) ORDER BY customer_id");
 	} else if (strcmp(what, "customers") == 0) {
 		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers "
 			       "ORDER BY id");

@@ -422,6 +422,13 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	day_format(as_of_day, r->as_of);
 	if (!r->writer || shadow_open(r, is_all))
 		goto out;
+	/* Many customers: exact-SHAP reasons are ranked by path attributions, computed
+	 * exactly where shown or exported (docs/design.md, issue 15 item 3); one customer's
+	 * are exact. Shadows store no reasons. */
+	if (!r->single)
+		engine_rank_reasons(r->engine);
+	for (int k = 0; k < r->nshadows; k++)
+		engine_rank_reasons(r->shadow[k].engine);
 	if (is_changed && !only) {
 		int rc = score_each(r, as_of_day, changed, nchanged);
 		if (rc < 0)

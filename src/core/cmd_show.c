@@ -82,7 +82,7 @@ static void show_features(struct rd_ctx *ctx, const struct rd_profile *p)
 	}
 }
 
-static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
+static void show_profile(struct rd_ctx *ctx, const char *id, const struct rd_profile *p)
 {
 	char model[PROFILE_MODEL_SIZE];
 	sink_fieldf(ctx->out, "profile", "score", COL_NUM, "%d", p->head.score);
@@ -114,6 +114,12 @@ static void show_profile(struct rd_ctx *ctx, const struct rd_profile *p)
 		show_components(ctx, p);
 	show_features(ctx, p);
 	show_reasons(ctx, p);
+	if (p->path_reasons)
+		sink_message(ctx->out,
+			     "reasons ranked by path attributions, not exact SHAP: the serving"
+			     " models or the customer's attributes changed since the profile was"
+			     " computed; 'recompute %s' computes them exactly",
+			     id);
 }
 
 static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
@@ -179,7 +185,7 @@ static int exec_show(struct rd_ctx *ctx, const struct rd_args *a)
 	struct rd_profile *p = rd_malloc(sizeof *p);
 	int got = profile_read(ctx->store, id, p, &ctx->err);
 	if (got == 0)
-		show_profile(ctx, p);
+		show_profile(ctx, id, p);
 	else if (got == 1)
 		sink_message(ctx->out, "no profile yet: run 'recompute %s'", id);
 	free(p);
@@ -364,13 +370,15 @@ static int exec_history(struct rd_ctx *ctx, const struct rd_args *a)
 			  "SELECT computed_at, score, band, pd, model_name AS model,"
 			  " nullif(model_version, 0) AS version, round(cutoff_pd, 4) AS cutoff_pd,"
 			  " (SELECT group_concat(json_extract(j.value, '$.code'), ' ')"
-			  " FROM json_each(h.reasons) j) AS reasons, run_id AS run FROM "
-			  "score_history h"
+			  " FROM json_each(h.reasons) j) || iif(instr(h.components,"
+			  " '\"reasons_kind\":\"path\"'), ' (path attributions)', '') AS reasons,"
+			  " run_id AS run FROM score_history h"
 			  " WHERE customer_id = ?1 ORDER BY id",
 			  &s, &ctx->err))
 		return RD_FAILED;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	/* A blend is its label (it has no version); reasons are what the profile said then. */
+	/* A blend is its label (it has no version); reasons are what the profile said then
+	 * (a recompute's ranking by path attributions says so). */
 	static const enum rd_col_kind kinds[] = {COL_TEXT, COL_NUM, COL_TEXT, COL_NUM, COL_TEXT,
 						 COL_NUM,  COL_NUM, COL_TEXT, COL_NUM};
 	int rc = cmd_emit_rows(ctx, s, "history", kinds);

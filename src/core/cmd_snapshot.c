@@ -103,6 +103,7 @@ static int exec_snapshot(struct rd_ctx *ctx, const struct rd_args *a)
 	    store_begin(ctx->store, &ctx->err))
 		goto out;
 	t.run_id = run->id;
+	engine_rank_reasons(engine); /* snapshots store no reasons: none exact to compute */
 	rc = snapshot_take(ctx->store, engine, &t, &ctx->err);
 	if (rc == 1)
 		rd_err_set(&ctx->err, "snapshot cancelled: nothing was changed");

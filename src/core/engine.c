@@ -196,6 +196,12 @@ void engine_free(struct rd_engine *e)
 	free(e);
 }
 
+void engine_rank_reasons(struct rd_engine *e)
+{
+	for (int c = 0; c < e->nchamp; c++)
+		e->champ[c].m->rank_only = 1;
+}
+
 int engine_has_trained(const struct rd_engine *e)
 {
 	return e->nchamp > 0;
@@ -337,6 +343,9 @@ static void merge_reasons(struct engine_result *r, struct rd_score *const *parts
 			}
 	r->score.nreasons = n < REASONS_MAX ? n : REASONS_MAX;
 	memcpy(r->score.reasons, all, (size_t)r->score.nreasons * sizeof *all);
+	r->score.path_reasons = 0;
+	for (int k = 0; k < nparts; k++)
+		r->score.path_reasons |= parts[k]->path_reasons;
 }
 
 /* err = the model's error, naming the model and the first customer with no finite score. */
@@ -375,6 +384,7 @@ int engine_score_batch(struct rd_engine *e, size_t n, const char *const *ids,
 		out[i].raw = NAN;
 		out[i].cutoff_pd = NAN;
 		out[i].scaling = &score_scaling_default;
+		out[i].score.path_reasons = 0;
 	}
 	if (read_kinds(e, n, ids, out, err))
 		goto out;

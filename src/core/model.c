@@ -687,10 +687,10 @@ struct rd_model *model_parse(const char *spec, struct rd_err *err)
 					   err);
 		if (!m->booster)
 			goto fail;
-		/* Approximate contributions from the table of path attributions: the same
-		 * numbers as libxgboost's approx_contribs, faster (docs/design.md). */
-		if (m->approx_reasons &&
-		    !(m->paths = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring),
+		/* The trees walked in C: the margin as libxgboost predicts it, and approximate
+		 * contributions from the table of path attributions, the same numbers as its
+		 * approx_contribs, faster (docs/design.md). */
+		if (!(m->paths = xgb_trees_parse(jb->valuestring, strlen(jb->valuestring),
 						 m->ninputs, err)))
 			goto fail;
 	}
@@ -713,6 +713,13 @@ const char *model_label(const struct rd_model *m, int c)
 	return col->label          ? col->label
 	       : col->feature >= 0 ? feature_labels[col->feature]
 				   : col->name;
+}
+
+/* Points lost as a reason holds them: never more than the score range (SPEC §5), whatever
+ * the model's arithmetic gave: a column can lose no more than the whole scale. */
+static double reason_points(double lost)
+{
+	return fmin(lost, SCORE_MAX - SCORE_MIN);
 }
 
 /* A reason: code "M-" and the column's name, whole (names are at most REASON_NAME_MAX
@@ -741,36 +748,42 @@ static void reason_for(const struct rd_model *m, int c, double v, double lost, s
 	}
 	snprintf(text, sizeof text, "%s: %s", model_label(m, c), shown);
 	utf8_copy_cut(r->text, sizeof r->text, text);
-	/* Never more than the score range (SPEC §5), whatever the model's arithmetic gave:
-	 * a column can lose no more than the whole scale. */
-	r->points = fmin(lost, SCORE_MAX - SCORE_MIN);
+	r->points = reason_points(lost);
 }
 
-static int reason_cmp(const void *a, const void *b)
+/* Whether column a comes before column b among the reasons: more points, ties by name. */
+static int reason_before(const struct rd_model *m, int a, double pa, int b, double pb)
 {
-	const struct rd_reason *x = a, *y = b;
-	if (x->points != y->points)
-		return x->points < y->points ? 1 : -1;
-	return strcmp(x->name, y->name); /* ties in a fixed order */
+	if (pa != pb)
+		return pa > pb;
+	return strcmp(m->cols[a].name, m->cols[b].name) < 0; /* ties in a fixed order */
 }
 
-/* Keeps the REASONS_MAX largest of the points lost per column. */
+/* Keeps the REASONS_MAX columns losing the most points (above 0.005); only those are
+ * formatted. */
 static void pick_reasons(const struct rd_model *m, const double *row, const double *lost,
 			 struct rd_score *out)
 {
-	struct rd_reason top[REASONS_MAX + 1];
-	int n = 0;
+	int top[REASONS_MAX + 1], n = 0;
+	double pts[REASONS_MAX + 1];
 	for (int c = 0; c < m->ncols; c++) {
 		if (!(lost[c] > 0.005))
 			continue;
-		if (n == REASONS_MAX && lost[c] <= top[n - 1].points)
-			continue;
-		int k = n < REASONS_MAX ? n++ : n - 1;
-		reason_for(m, c, row[c], lost[c], &top[k]);
-		qsort(top, (size_t)n, sizeof *top, reason_cmp);
+		double p = reason_points(lost[c]);
+		int k = n;
+		while (k > 0 && reason_before(m, c, p, top[k - 1], pts[k - 1])) {
+			top[k] = top[k - 1];
+			pts[k] = pts[k - 1];
+			k--;
+		}
+		top[k] = c;
+		pts[k] = p;
+		if (n < REASONS_MAX)
+			n++;
 	}
 	out->nreasons = n;
-	memcpy(out->reasons, top, (size_t)n * sizeof *top);
+	for (int i = 0; i < n; i++)
+		reason_for(m, top[i], row[top[i]], lost[top[i]], &out->reasons[i]);
 }
 
 /* Log-odds of default and the points each column loses against the training population's
@@ -838,6 +851,7 @@ static double scorecard_row(const struct rd_model *m, const double *row, double 
 static void fill(const struct rd_model *m, double pd, const double *row, const double *lost,
 		 struct rd_score *out, double *raw)
 {
+	out->path_reasons = 0;
 	if (isnan(pd)) {
 		*raw = NAN;
 		return;
@@ -862,58 +876,94 @@ void onehot_row(int ncols, const int *nlevels, const double *row, float *out)
 	}
 }
 
+/* The points each column loses from a row's contributions (cr: per input, towards
+ * default), and the row's score from its probability of default. */
+static void tree_row_fill(const struct rd_model *m, const double *row, double pd, const float *crf,
+			  const double *crd, double *lost, struct rd_score *out, double *raw)
+{
+	double factor = m->scaling.pdo / M_LN2;
+	for (int c = 0; c < m->ncols; c++) {
+		const struct model_column *col = &m->cols[c];
+		double s = 0;
+		for (int j = 0; j < (col->categorical ? col->nlevels : 1); j++)
+			s += crf ? crf[col->first_input + j] : crd[col->first_input + j];
+		lost[c] = s * factor; /* SHAP towards default, in points */
+	}
+	fill(m, pd, row, lost, out, raw);
+}
+
+/* Rows scored from the trees walked in C (xgbtree.h): the margin as libxgboost predicts it
+ * and the path attributions. */
+#define PATHS_CHUNK 256
+
+static void paths_score(const struct rd_model *m, const double *x, size_t n, struct rd_score *out,
+			double *raw)
+{
+	size_t w = (size_t)m->ninputs + 1;
+	float *in = rd_malloc(PATHS_CHUNK * (size_t)m->ninputs * sizeof *in),
+	      *acc = rd_malloc(PATHS_CHUNK * w * sizeof *acc), margin[PATHS_CHUNK];
+	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
+	for (size_t start = 0; start < n; start += PATHS_CHUNK) {
+		size_t k = n - start < PATHS_CHUNK ? n - start : PATHS_CHUNK;
+		for (size_t i = 0; i < k; i++)
+			onehot_row(m->ncols, m->nlevels, x + (start + i) * (size_t)m->ncols,
+				   in + i * (size_t)m->ninputs);
+		xgb_trees_rows(m->paths, in, k, margin, acc);
+		for (size_t i = 0; i < k; i++) {
+			tree_row_fill(m, x + (start + i) * (size_t)m->ncols, xgb_sigmoid(margin[i]),
+				      acc + i * w, NULL, lost, &out[start + i], &raw[start + i]);
+			out[start + i].path_reasons = !m->approx_reasons;
+		}
+	}
+	free(in);
+	free(acc);
+	free(lost);
+}
+
 /* xgb in chunks, so the one-hot input matrix stays small. */
 #define XGB_CHUNK 4096
 
 static int xgb_score(struct rd_model *m, const double *x, size_t n, struct rd_score *out,
 		     double *raw, struct rd_err *err)
 {
+	if (m->paths && (m->approx_reasons || m->rank_only)) {
+		paths_score(m, x, n, out, raw);
+		return 0;
+	}
 	size_t chunk = n < XGB_CHUNK ? n : XGB_CHUNK, w = (size_t)m->ninputs + 1;
 	float *in = rd_malloc(chunk * (size_t)m->ninputs * sizeof *in);
 	double *pd = rd_malloc(chunk * sizeof *pd),
 	       *contrib = rd_malloc(chunk * w * sizeof *contrib);
 	double *lost = rd_malloc((size_t)m->ncols * sizeof *lost);
-	int *leaves = m->paths ? rd_malloc(chunk * (size_t)m->paths->ntrees * sizeof *leaves)
-			       : NULL;
 	int rc = 0;
 	for (size_t start = 0; start < n && rc == 0; start += chunk) {
 		size_t k = n - start < chunk ? n - start : chunk;
 		for (size_t i = 0; i < k; i++)
 			onehot_row(m->ncols, m->nlevels, x + (start + i) * (size_t)m->ncols,
 				   in + i * (size_t)m->ninputs);
-		rc = xgb_predict(m->booster, in, k, pd, err);
-		if (rc == 0 && m->paths) {
-			/* each row's leaves walked here (as XGBoost decides: test_xgbtree
-			 * checks them against its pred_leaf), their values from the table */
-			size_t nt = (size_t)m->paths->ntrees;
-			for (size_t i = 0; i < k; i++)
-				for (size_t t = 0; t < nt; t++)
-					leaves[i * nt + t] =
-						xgb_tree_leaf(&m->paths->t[t],
-							      in + i * (size_t)m->ninputs);
-			xgb_trees_contribs(m->paths, leaves, k, contrib);
-		} else if (rc == 0) {
-			rc = xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
-		}
-		double factor = m->scaling.pdo / M_LN2;
-		for (size_t i = 0; i < k && rc == 0; i++) {
-			const double *row = x + (start + i) * (size_t)m->ncols,
-				     *cr = contrib + i * w;
-			for (int c = 0; c < m->ncols; c++) {
-				const struct model_column *col = &m->cols[c];
-				double s = 0;
-				for (int j = 0; j < (col->categorical ? col->nlevels : 1); j++)
-					s += cr[col->first_input + j];
-				lost[c] = s * factor; /* SHAP towards default, in points */
+		/* the margin from the trees walked in C when they are read (test_xgbtree: the
+		 * same float as libxgboost's prediction), else libxgboost's */
+		if (m->paths) {
+			for (size_t i = 0; i < k; i += PATHS_CHUNK) {
+				float margin[PATHS_CHUNK];
+				size_t b = k - i < PATHS_CHUNK ? k - i : PATHS_CHUNK;
+				xgb_trees_rows(m->paths, in + i * (size_t)m->ninputs, b, margin,
+					       NULL);
+				for (size_t j = 0; j < b; j++)
+					pd[i + j] = xgb_sigmoid(margin[j]);
 			}
-			fill(m, pd[i], row, lost, &out[start + i], &raw[start + i]);
-		}
+		} else
+			rc = xgb_predict(m->booster, in, k, pd, err);
+		if (rc == 0)
+			rc = xgb_contribs(m->booster, in, k, m->approx_reasons, contrib, err);
+		for (size_t i = 0; i < k && rc == 0; i++)
+			tree_row_fill(m, x + (start + i) * (size_t)m->ncols, pd[i], NULL,
+				      contrib + i * w, lost, &out[start + i], &raw[start + i]);
 	}
 	free(in);
 	free(pd);
 	free(contrib);
 	free(lost);
-	free(leaves);
 	return rc ? -1 : 0;
 }
 

@@ -96,6 +96,7 @@ int profile_components_decode(const char *json, struct profile_component *out, i
 		x->raw = num_or_nan(c, "raw");
 		x->pd = num_or_nan(c, "pd");
 		x->cutoff_pd = num_or_nan(c, "cutoff_pd");
+		x->path_reasons = strcmp(str_or_empty(c, "reasons_kind"), "path") == 0;
 		wsum += x->weight;
 		mix += x->weight * x->raw;
 	}
@@ -111,6 +112,115 @@ void profile_features_decode(const char *json, double *out)
 	for (int i = 0; i < FEAT_COUNT; i++)
 		out[i] = num_or_nan(o, feature_names[i]);
 	cJSON_Delete(o);
+}
+
+/* The customer scored again from the profile's features by what serves now, with exact
+ * reasons: they replace the stored ranking when the score is the profile's (same models,
+ * same inputs), else the ranking stays, marked. */
+static int exact_reasons(struct rd_store *st, const char *customer_id, struct rd_profile *p,
+			 struct rd_err *err)
+{
+	struct rd_engine *e = engine_load(st, err);
+	if (!e)
+		return -1;
+	struct engine_result *r = rd_calloc(1, sizeof *r);
+	int rc = engine_score_batch(e, 1, &customer_id, p->features, r, err);
+	if (rc == 0 && !r->score.path_reasons && r->score.score == p->head.score &&
+	    r->score.pd == p->head.pd && r->model_name &&
+	    strcmp(r->model_name, p->model_name) == 0 && r->model_version == p->model_version) {
+		p->nreasons = r->score.nreasons;
+		memcpy(p->reasons, r->score.reasons, (size_t)p->nreasons * sizeof *p->reasons);
+		p->path_reasons = 0;
+	}
+	free(r);
+	engine_free(e);
+	return rc ? -1 : 0;
+}
+
+#define EXACT_BATCH 2048
+
+/* One batch of exact_table: scored, and the rows whose score is the profile's inserted. */
+static int exact_flush(struct rd_engine *e, sqlite3_stmt *ins, size_t n, char **ids,
+		       const double *f, const struct rd_profile *want, struct engine_result *r,
+		       struct rd_buf *b, struct rd_err *err)
+{
+	if (engine_score_batch(e, n, (const char *const *)ids, f, r, err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].score.score != want[i].head.score || r[i].score.pd != want[i].head.pd ||
+		    !r[i].model_name || strcmp(r[i].model_name, want[i].model_name) != 0 ||
+		    r[i].model_version != want[i].model_version)
+			continue;
+		buf_reset(b);
+		profile_reasons_json(b, &r[i].score);
+		sqlite3_bind_text(ins, 1, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, b->data, (int)b->len, SQLITE_STATIC);
+		int rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+int profile_exact_table(struct rd_store *st, int64_t *count, struct rd_err *err)
+{
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	struct rd_engine *e = NULL;
+	char *ids[EXACT_BATCH] = {0};
+	double *f = rd_malloc(EXACT_BATCH * FEAT_COUNT * sizeof *f);
+	struct rd_profile *want = rd_malloc(EXACT_BATCH * sizeof *want);
+	struct engine_result *r = rd_malloc(EXACT_BATCH * sizeof *r);
+	struct rd_buf b = {0};
+	size_t n = 0;
+	int rc = -1;
+	*count = 0;
+	if (store_exec(st,
+		       "CREATE TEMP TABLE IF NOT EXISTS exact_reasons(customer_id TEXT PRIMARY"
+		       " KEY, reasons TEXT NOT NULL); DELETE FROM temp.exact_reasons",
+		       err) ||
+	    store_prepare(st,
+			  "SELECT customer_id, features, score, pd, model_name, model_version"
+			  " FROM credit_profiles WHERE instr(components, "
+			  "'\"reasons_kind\":\"path\"')",
+			  &s, err) ||
+	    store_prepare(st, "INSERT INTO temp.exact_reasons VALUES (?1, ?2)", &ins, err))
+		goto out;
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!e && !(e = engine_load(st, err)))
+			goto out;
+		free(ids[n]);
+		ids[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		profile_features_decode((const char *)sqlite3_column_text(s, 1),
+					f + n * FEAT_COUNT);
+		want[n].head.score = sqlite3_column_int(s, 2);
+		want[n].head.pd = sqlite3_column_double(s, 3);
+		copy_col(want[n].model_name, sizeof want[n].model_name, s, 4);
+		want[n].model_version = sqlite3_column_int(s, 5);
+		(*count)++;
+		if (++n == EXACT_BATCH) {
+			if (exact_flush(e, ins, n, ids, f, want, r, &b, err))
+				goto out;
+			n = 0;
+		}
+	}
+	if (step != SQLITE_DONE || (n && exact_flush(e, ins, n, ids, f, want, r, &b, err)))
+		goto out;
+	rc = 0;
+out:
+	if (rc && !err->msg[0])
+		store_fail(st, err, "computing exact reasons");
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	engine_free(e);
+	for (size_t i = 0; i < EXACT_BATCH; i++)
+		free(ids[i]);
+	free(f);
+	free(want);
+	free(r);
+	buf_free(&b);
+	return rc;
 }
 
 int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile *p,
@@ -159,11 +269,13 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 						   p->comp, PROFILE_COMPONENTS_MAX, &p->raw);
 	p->nreasons = profile_reasons_decode((const char *)sqlite3_column_text(s, C_REASONS),
 					     p->reasons, REASONS_MAX);
+	for (int k = 0; k < p->ncomponents; k++)
+		p->path_reasons |= p->comp[k].path_reasons;
 	profile_features_decode((const char *)sqlite3_column_text(s, C_FEATURES), p->features);
 	copy_col(p->computed_at, sizeof p->computed_at, s, C_COMPUTED);
 	copy_col(p->as_of, sizeof p->as_of, s, C_AS_OF);
 	sqlite3_finalize(s);
-	return 0;
+	return p->path_reasons ? exact_reasons(st, customer_id, p, err) : 0;
 }
 
 const char *profile_model_label(const char *name, int version, char *buf, size_t n)
@@ -193,6 +305,9 @@ void profile_components_json(struct rd_buf *b, const struct engine_result *r)
 			buf_puts(b, ",\"cutoff_pd\":");
 			buf_json_number(b, c->cutoff_pd);
 		}
+		if (c->detail && c->detail->path_reasons)
+			/* its reasons ranked by path attributions: shown, computed exactly */
+			buf_puts(b, ",\"reasons_kind\":\"path\"");
 		if (r->ncomponents > 1 && c->detail) {
 			/* A blend's reasons are these, weighted by share and summed per code. */
 			buf_puts(b, ",\"reasons\":");

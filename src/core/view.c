@@ -43,6 +43,7 @@ static void view_fill_profile(struct customer_view *v, const struct rd_profile *
 	snprintf(v->last_activity, sizeof v->last_activity, "%s", p->head.last_activity);
 	v->nreasons = p->nreasons;
 	memcpy(v->reasons, p->reasons, (size_t)p->nreasons * sizeof *p->reasons);
+	v->path_reasons = p->path_reasons;
 	/* The pane shows 0 for a feature the row lacks, as it always has. */
 	for (int i = 0; i < FEAT_COUNT; i++)
 		v->features[i] = isnan(p->features[i]) ? 0 : p->features[i];

@@ -23,6 +23,8 @@ static void tree_free(struct xgb_tree *t)
 	free(t->at);
 	free(t->in);
 	free(t->val);
+	free(t->node);
+	free(t->part);
 }
 
 void xgb_trees_free(struct xgb_trees *tr)
@@ -165,6 +167,21 @@ struct xgb_trees *xgb_trees_parse(const char *json, size_t len, int ninputs, str
 		read_floats(jt, "split_conditions", t->n, t->cond);
 		read_floats(jt, "sum_hessian", t->n, hess);
 		tree_attribute(t, hess);
+		t->node = rd_malloc(n * sizeof *t->node);
+		for (size_t i = 0; i < n; i++)
+			t->node[i] =
+				t->left[i] >= 0
+					? (struct xgb_node){t->left[i], t->right[i],
+							    (unsigned)t->split[i] |
+								    (t->dleft[i] ? XGB_DEFAULT_LEFT
+										 : 0),
+							    t->cond[i]}
+					: (struct xgb_node){-1, t->at[i],
+							    (unsigned)(t->at[i + 1] - t->at[i]),
+							    t->cond[i]};
+		t->part = rd_malloc(((size_t)t->at[n] + 1) * sizeof *t->part);
+		for (int e = 0; e < t->at[n]; e++)
+			t->part[e] = (struct xgb_part){t->in[e], t->val[e]};
 		tr->bias += t->mean[0];
 	}
 	free(hess);
@@ -172,15 +189,61 @@ struct xgb_trees *xgb_trees_parse(const char *json, size_t len, int ninputs, str
 	return tr;
 }
 
-int xgb_tree_leaf(const struct xgb_tree *t, const float *x)
+static inline int leaf_of(const struct xgb_node *nd, const float *x)
 {
 	int i = 0;
-	while (t->left[i] >= 0) {
-		float v = x[t->split[i]];
-		i = isnan(v) ? (t->dleft[i] ? t->left[i] : t->right[i])
-			     : (v < t->cond[i] ? t->left[i] : t->right[i]);
+	while (nd[i].left >= 0) {
+		unsigned s = nd[i].split;
+		float v = x[s & ~XGB_DEFAULT_LEFT];
+		i = isnan(v) ? (s & XGB_DEFAULT_LEFT ? nd[i].left : nd[i].right)
+			     : (v < nd[i].cond ? nd[i].left : nd[i].right);
 	}
 	return i;
+}
+
+int xgb_tree_leaf(const struct xgb_tree *t, const float *x)
+{
+	return leaf_of(t->node, x);
+}
+
+/* Rows walked a block at a time, tree after tree: a tree stays in the cache for the
+ * block's rows (a forest's deep trees do not fit it whole). */
+#define XGB_BLOCK 64
+
+void xgb_trees_rows(const struct xgb_trees *tr, const float *x, size_t n, float *margin, float *acc)
+{
+	size_t ni = (size_t)tr->ninputs, w = ni + 1;
+	for (size_t r = 0; r < n; r++)
+		margin[r] = tr->base_margin;
+	if (acc)
+		memset(acc, 0, n * w * sizeof *acc);
+	for (size_t b = 0; b < n; b += XGB_BLOCK) {
+		size_t end = n - b < XGB_BLOCK ? n : b + XGB_BLOCK;
+		for (int k = 0; k < tr->ntrees; k++) {
+			const struct xgb_node *nd = tr->t[k].node;
+			const struct xgb_part *pt = tr->t[k].part;
+			for (size_t r = b; r < end; r++) {
+				const struct xgb_node *leaf = &nd[leaf_of(nd, x + r * ni)];
+				margin[r] += leaf->cond;
+				if (!acc)
+					continue;
+				float *a = acc + r * w;
+				for (unsigned e = 0; e < leaf->split; e++)
+					a[pt[leaf->right + (int)e].in] +=
+						pt[leaf->right + (int)e].val;
+			}
+		}
+	}
+	for (size_t r = 0; acc && r < n; r++)
+		acc[r * w + ni] = tr->bias + tr->base_margin;
+}
+
+/* libxgboost 1.7's common::Sigmoid: the exponent capped (no overflow), and an epsilon that
+ * changes no float sum above 1. */
+float xgb_sigmoid(float margin)
+{
+	float e = expf(fminf(-margin, 88.7f));
+	return 1.0f / (e + 1.0f + 1e-16f);
 }
 
 void xgb_trees_contribs(const struct xgb_trees *tr, const int *leaves, size_t n, double *out)

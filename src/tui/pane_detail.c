@@ -366,6 +366,9 @@ static void p_reasons(struct chart_page *c, struct tui *t, const struct customer
 		chart_put(c, c->row, 1, 7, tui_attr(t, ROLE_NORMAL), pts);
 		c->row += wrap(c, c->row, 8, 8, tui_attr(t, ROLE_NORMAL), line);
 	}
+	if (v->path_reasons) /* the models or attributes changed since (profile.h) */
+		c->row += wrap(c, c->row, 1, 1, tui_attr(t, ROLE_MUTED),
+			       "ranked by path attributions, not exact: r recomputes");
 }
 
 static int feature_inputs(const struct customer_view *v)
