@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -682,8 +683,17 @@ fail:
 	return -1;
 }
 
+/* SQLite counts every allocation under a global mutex unless told not to; nothing here reads
+ * those counts, and a load allocates per row (measured: docs/design.md, "Fast load"). */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	int readonly = (flags & STORE_READONLY) != 0;
 	int memory = strcmp(path, ":memory:") == 0;
 	if (!memory) {
