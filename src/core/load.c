@@ -24,6 +24,7 @@
 
 #include "load_internal.h"
 #include "riskdesk/afile.h"
+#include "riskdesk/featscan.h"
 #include "riskdesk/features.h"
 #include "riskdesk/journal.h"
 #include "riskdesk/jsondoc.h"
@@ -984,6 +985,13 @@ static int load_one(struct load_session *ss, enum load_table table, const char *
 		goto out;
 	rep->inserted = after - in.before;
 	rep->replaced = in.written - rep->inserted;
+	struct rd_err derr;
+	if ((table == LT_ORDERS || table == LT_PAYMENTS) &&
+	    events_dates_note(ss->job->store, in.t->name, in.rowid_before, rep->replaced > 0,
+			      &derr)) {
+		load_fail(&in, 0, "%s", derr.msg);
+		goto out;
+	}
 	if (in.ins_outcome) {
 		if (count_rows(&in, load_tables[LT_OUTCOMES].count, &oafter))
 			goto out;
@@ -1105,7 +1113,8 @@ out:
 	}
 	job_run_end(job, &own, rc, err);
 	if (fk_off)
-		store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF", &scratch);
+		store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+			   &scratch);
 	for (int i = 0; i < njobs; i++)
 		if (jobs[i].fd >= 0)
 			close(jobs[i].fd);

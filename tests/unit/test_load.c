@@ -425,7 +425,7 @@ static void test_bulk_indexes(void **state)
 	const char *sql = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
 			  " tbl_name = 'orders' AND sql IS NOT NULL";
 	int64_t nidx = test_int(st, sql);
-	assert_true(nidx >= 2);
+	assert_true(nidx >= 1); /* orders_customer (schema 21: no created_at index) */
 	/* A bad last row: everything rolls back, the indexes included. */
 	struct rd_buf bad = {0};
 	buf_append(&bad, b.data, b.len);
