@@ -292,7 +292,8 @@ struct load_in {
 	int64_t rowid_before;      /* the largest rowid before the file: its new rows are above
 				    * it (duplicates; the customers they change) */
 	sqlite3_stmt *find_row;    /* the rowid of a key's row, for a duplicate's first line */
-	int marking;               /* a trigger marks the customers of replaced rows */
+	int marking;               /* mark_end marks the customers of the new rows */
+	int trigger;               /* a trigger marks the customers of replaced rows */
 	/* bookkeeping */
 	struct load_keys seen;   /* keys of the rows replaced so far (load_read: of the valid
 				  * rows so far) */
