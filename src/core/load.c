@@ -1075,8 +1075,13 @@ static int run_jobs(const struct rd_job *job, const struct load_opts *opts, stru
 	/* Foreign keys: takes effect only outside a transaction, which is where commands run.
 	 * CHECKs: every value they test was checked by load_row (and enums are bound as their
 	 * canonical names); an IN list of three or more builds a temporary b-tree each time
-	 * the upsert runs, which took a third of a load's time. */
-	if (store_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON", err))
+	 * the upsert runs, which took a third of a load's time. Temporary files on disk: the
+	 * sorts that rebuild the indexes (bulk_end) spill there, not into memory, which then
+	 * does not grow with the tables (store_open's MEMORY is back after the load). */
+	if (store_exec(st,
+		       "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;"
+		       " PRAGMA temp_store = FILE",
+		       err))
 		goto out;
 	fk_off = 1;
 	if (store_begin(st, err))
@@ -1119,7 +1124,9 @@ out:
 	}
 	job_run_end(job, &own, rc, err);
 	if (fk_off)
-		store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+		store_exec(st,
+			   "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF;"
+			   " PRAGMA temp_store = MEMORY",
 			   &scratch);
 	for (int i = 0; i < njobs; i++)
 		if (jobs[i].fd >= 0)
