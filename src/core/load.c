@@ -619,6 +619,7 @@ int load_row(struct load_in *in, const struct load_rec *r)
 			duplicate_error(in, first);
 	}
 done:
+	in->done_pos = r->pos; /* given back at a later row (release_read) */
 	if (!in->row_bad) {
 		if (ss->visit) {
 			load_keys_put(&in->seen, key, key_len, r->line);
@@ -629,7 +630,6 @@ done:
 		if (write_row(in, key, key_len))
 			return LOAD_FAIL;
 	}
-	in->done_pos = r->pos;
 	if (!in->row_bad)
 		return LOAD_GO;
 	in->bad_rows++;
