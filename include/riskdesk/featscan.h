@@ -16,6 +16,17 @@
  * the store; with no data at all, today). 0 or -1 (a malformed setting). */
 int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struct rd_err *err);
 
+/* The first and last created_at text of orders or payments (table), as an index on the
+ * column would give them: noted in meta by each load (the table's files have no such
+ * index: docs/design.md "Fast load"), read by a scan when the table's largest rowid is no
+ * longer the one noted with them (rows written behind riskdesk's back). *lo and *hi are
+ * the caller's to free, NULL when the table is empty. 0 or -1 with err. */
+int events_dates(struct rd_store *st, const char *table, char **lo, char **hi, struct rd_err *err);
+/* After a load wrote rows of the table: notes its dates, from the noted ones and the rows
+ * above rowid_before, or from all rows when some were replaced (or none were noted). */
+int events_dates_note(struct rd_store *st, const char *table, int64_t rowid_before, int replaced,
+		      struct rd_err *err);
+
 /* Called once per customer by features_scan, in customers' rowid order. Return non-zero
  * to stop. */
 typedef int (*feature_visit)(void *ud, const char *customer_id, const double *values,

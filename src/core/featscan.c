@@ -3,6 +3,7 @@
  * accumulators of features.c. */
 #include "riskdesk/featscan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,18 +12,134 @@ static struct feature_times times_of(const struct feature_acc *a, int64_t create
 	return (struct feature_times){a->first_event, a->last_event, created_day};
 }
 
-/* The latest of a column, read through its index (max() of an indexed column is one seek). */
+/* ---- the first and last event dates (meta: no created_at index; docs/design.md "Fast
+ * load") ---- */
+
+#define DATES_KEY "dates." /* + table: "ROWID\tFIRST\tLAST" */
+
+static int is_events_table(const char *table)
+{
+	return strcmp(table, "orders") == 0 || strcmp(table, "payments") == 0;
+}
+
+/* The first and last created_at of the table by a query (sql: "... FROM <table>" plus
+ * where), into *lo and *hi (NULL when none). */
+static int dates_scan(struct rd_store *st, const char *table, const char *where, int64_t above,
+		      char **lo, char **hi, struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	char sql[160];
+	/* table is orders or payments (is_events_table). */
+	snprintf(sql, sizeof sql, "SELECT min(created_at), max(created_at) FROM %s%s", table,
+		 where);
+	if (store_prepare(st, sql, &s, err))
+		return -1;
+	if (*where)
+		sqlite3_bind_int64(s, 1, above);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*lo = rd_strdup((const char *)sqlite3_column_text(s, 0));
+		*hi = rd_strdup((const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "reading event dates");
+}
+
+/* The noted dates: the table's largest rowid when they were noted, or -1 when none are. */
+static int64_t dates_noted(struct rd_store *st, const char *table, char **lo, char **hi)
+{
+	char key[32];
+	snprintf(key, sizeof key, DATES_KEY "%s", table);
+	char *v = store_meta_get(st, key);
+	char *t1 = v ? strchr(v, '\t') : NULL, *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+	int64_t rowid = t2 ? strtoll(v, NULL, 10) : -1;
+	if (rowid >= 0 && t2 > t1 + 1) { /* "ROWID\t\t": no rows */
+		*lo = rd_strndup(t1 + 1, (size_t)(t2 - t1 - 1));
+		*hi = rd_strdup(t2 + 1);
+	}
+	free(v);
+	return rowid;
+}
+
+int events_dates(struct rd_store *st, const char *table, char **lo, char **hi, struct rd_err *err)
+{
+	char sql[64];
+	*lo = *hi = NULL;
+	if (!is_events_table(table))
+		return rd_err_set(err, "event dates: no table %s", table), -1;
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(rowid), 0) FROM %s", table);
+	int64_t now = store_int(st, sql, -1);
+	if (now >= 0 && dates_noted(st, table, lo, hi) == now)
+		return 0;
+	free(*lo);
+	free(*hi);
+	*lo = *hi = NULL;
+	return dates_scan(st, table, "", 0, lo, hi, err);
+}
+
+/* Lexical order, as SQLite compares texts (BINARY). */
+static void keep(char **have, char *other, int want_less)
+{
+	if (!other)
+		return;
+	if (!*have || (strcmp(other, *have) < 0) == want_less) {
+		free(*have);
+		*have = other;
+	} else {
+		free(other);
+	}
+}
+
+int events_dates_note(struct rd_store *st, const char *table, int64_t rowid_before, int replaced,
+		      struct rd_err *err)
+{
+	char *lo = NULL, *hi = NULL, *nlo = NULL, *nhi = NULL, sql[64], key[32];
+	int rc = -1;
+	if (!is_events_table(table))
+		return rd_err_set(err, "event dates: no table %s", table), -1;
+	/* Rows it replaced may have held the first or last date: then all rows are read. */
+	if (!replaced && dates_noted(st, table, &lo, &hi) == rowid_before) {
+		if (dates_scan(st, table, " WHERE rowid > ?1", rowid_before, &nlo, &nhi, err))
+			goto out;
+		keep(&lo, nlo, 1);
+		keep(&hi, nhi, 0);
+	} else {
+		free(lo);
+		free(hi);
+		lo = hi = NULL;
+		if (dates_scan(st, table, "", 0, &lo, &hi, err))
+			goto out;
+	}
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(rowid), 0) FROM %s", table);
+	snprintf(key, sizeof key, DATES_KEY "%s", table);
+	struct rd_buf v = {0};
+	buf_printf(&v, "%lld\t%s\t%s", (long long)store_int(st, sql, 0), lo ? lo : "",
+		   hi ? hi : "");
+	rc = store_meta_put(st, key, v.data, "noting the event dates", err);
+	buf_free(&v);
+out:
+	free(lo);
+	free(hi);
+	return rc;
+}
+
+/* The latest of the text (as riskdesk reads it), parsed. */
+static void latest_text(const char *v, int64_t *best)
+{
+	int64_t e;
+	if (v && date_parse(v, strlen(v), &e) == 0 && e > *best)
+		*best = e;
+}
+
+/* The latest customer creation: customers have no created_at index; read only when there
+ * is no order or payment. */
 static int latest(struct rd_store *st, const char *sql, int64_t *best, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	if (store_prepare(st, sql, &s, err))
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		const char *v = (const char *)sqlite3_column_text(s, 0);
-		int64_t e;
-		if (date_parse(v, (size_t)sqlite3_column_bytes(s, 0), &e) == 0 && e > *best)
-			*best = e;
-	}
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		latest_text((const char *)sqlite3_column_text(s, 0), best);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -39,9 +156,15 @@ int features_as_of(struct rd_store *st, const char *setting, int64_t *day, struc
 		return 0;
 	}
 	int64_t best = INT64_MIN;
-	if (latest(st, "SELECT max(created_at) FROM orders", &best, err) ||
-	    latest(st, "SELECT max(created_at) FROM payments", &best, err))
-		return -1;
+	static const char *const events[] = {"orders", "payments"};
+	for (int i = 0; i < 2; i++) {
+		char *lo, *hi;
+		if (events_dates(st, events[i], &lo, &hi, err))
+			return -1;
+		latest_text(hi, &best);
+		free(lo);
+		free(hi);
+	}
 	if (best == INT64_MIN && latest(st, "SELECT max(created_at) FROM customers", &best, err))
 		return -1;
 	if (best == INT64_MIN) {

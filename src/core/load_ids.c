@@ -1,7 +1,7 @@
-/* The ids a load checks against: the keys of the file's valid rows (duplicates), kept in
- * plain arrays while they arrive sorted and in a hash map only if the order breaks; and
- * the ids of customers and orders already in the store (references), read once, sorted,
- * and searched from the last hit forward. */
+/* The ids a load checks against: keys of the file (duplicates, where the table cannot
+ * tell: load.c), kept in plain arrays while they arrive sorted and in a hash map only if
+ * the order breaks; and the ids of customers and orders in the store (references), read
+ * a window at a time in id order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,73 +87,18 @@ void load_keys_free(struct load_keys *k)
 
 /* ---- reference ids ---- */
 
+#define IDS_WINDOW_MIN 4    /* ids read at a time when references come in no order */
+#define IDS_WINDOW_MAX 4096 /* ... and at most, when they come in id order */
+
 void load_ids_free(struct load_ids *ids)
 {
 	if (!ids)
 		return;
+	sqlite3_finalize(ids->q);
+	buf_free(&ids->from);
 	free(ids->arena);
 	free(ids->v);
 	free(ids);
-}
-
-static _Thread_local const char *ids_sort_arena; /* qsort has no context argument */
-
-static int ids_sort_cmp(const void *a, const void *b)
-{
-	const struct load_id *x = a, *y = b;
-	return key_cmp(ids_sort_arena + x->off, x->len, ids_sort_arena + y->off, y->len);
-}
-
-/* The ids of a table now in the store (this transaction's rows included), or NULL with
- * the session's err. Read once per load, in primary key order (no sort, no hashing). */
-static struct load_ids *ids_load(struct load_session *ss, const char *table)
-{
-	char sql[64];
-	sqlite3_stmt *s = NULL;
-	struct rd_store *st = ss->job->store;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table); /* a fixed table name */
-	size_t cap = (size_t)store_int(st, sql, 0) + 1, arena_cap = 65536, arena_len = 0;
-	snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id", table);
-	if (store_prepare(st, sql, &s, ss->err))
-		return NULL;
-	struct load_ids *ids = rd_calloc(1, sizeof *ids);
-	ids->v = rd_malloc(cap * sizeof *ids->v);
-	ids->arena = rd_malloc(arena_cap);
-	int rc, sorted = 1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, 0);
-		size_t len = (size_t)sqlite3_column_bytes(s, 0);
-		if (!id)
-			continue;
-		if (ids->n == cap) {
-			cap *= 2;
-			ids->v = rd_realloc(ids->v, cap * sizeof *ids->v);
-		}
-		if (arena_len + len > arena_cap) {
-			while (arena_cap < arena_len + len)
-				arena_cap *= 2;
-			ids->arena = rd_realloc(ids->arena, arena_cap);
-		}
-		memcpy(ids->arena + arena_len, id, len);
-		ids->v[ids->n] = (struct load_id){.off = arena_len, .len = len};
-		if (ids->n > 0 && sorted) {
-			const struct load_id *prev = &ids->v[ids->n - 1];
-			sorted = key_cmp(ids->arena + prev->off, prev->len, id, len) < 0;
-		}
-		arena_len += len;
-		ids->n++;
-	}
-	if (rc != SQLITE_DONE) {
-		rd_err_set(ss->err, "reading %s ids: %s", table, sqlite3_errmsg(store_db(st)));
-		load_ids_free(ids);
-		ids = NULL;
-	} else if (!sorted) {
-		/* Only if some id is not stored as text: the index order is then not byte order. */
-		ids_sort_arena = ids->arena;
-		qsort(ids->v, ids->n, sizeof *ids->v, ids_sort_cmp);
-	}
-	sqlite3_finalize(s);
-	return ids;
 }
 
 static int ids_cmp_at(const struct load_ids *ids, const char *s, size_t len, size_t i)
@@ -161,39 +106,66 @@ static int ids_cmp_at(const struct load_ids *ids, const char *s, size_t len, siz
 	return key_cmp(s, len, ids->arena + ids->v[i].off, ids->v[i].len);
 }
 
-/* 1 when s is one of the ids. */
-int load_ids_has(struct load_ids *ids, const char *s, size_t len)
+/* Reads the window: the ids from s on, in the primary key's order (text compares as
+ * memcmp, as key_cmp does). 0, or -1 with the session's err. */
+static int ids_read(struct load_ids *ids, struct load_session *ss, const char *s, size_t len)
 {
-	size_t n = ids->n, lo, hi;
-	if (n == 0)
-		return 0;
-	size_t f = ids->finger < n ? ids->finger : n - 1;
-	int c = ids_cmp_at(ids, s, len, f);
-	if (c == 0)
-		return 1;
-	if (c > 0) {
-		/* Gallop: f+1, f+2, f+4, ... until an id not below s. */
-		size_t prev = f, p = f + 1, step = 1;
-		while (p < n && (c = ids_cmp_at(ids, s, len, p)) > 0) {
-			prev = p;
-			step *= 2;
-			p = prev + step;
+	struct rd_store *st = ss->job->store;
+	int rc;
+	ids->n = ids->arena_len = ids->hits = 0;
+	ids->at_end = 0;
+	ids->valid = 1;
+	buf_reset(&ids->from);
+	buf_append(&ids->from, s, len);
+	sqlite3_bind_text(ids->q, 1, s, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(ids->q, 2, (int64_t)ids->want);
+	while ((rc = sqlite3_step(ids->q)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(ids->q, 0);
+		size_t n = (size_t)sqlite3_column_bytes(ids->q, 0);
+		/* A blob id sorts after every text: the window ends before it. */
+		if (ids->n > 0 && ids_cmp_at(ids, id, n, ids->n - 1) <= 0)
+			break;
+		if (ids->n == ids->cap) {
+			ids->cap = ids->cap ? ids->cap * 2 : 64;
+			ids->v = rd_realloc(ids->v, ids->cap * sizeof *ids->v);
 		}
-		if (p < n && c == 0) {
-			ids->finger = p;
-			return 1;
+		if (ids->arena_len + n > ids->arena_cap) {
+			ids->arena_cap = ids->arena_cap ? ids->arena_cap : 4096;
+			while (ids->arena_cap < ids->arena_len + n)
+				ids->arena_cap *= 2;
+			ids->arena = rd_realloc(ids->arena, ids->arena_cap);
 		}
-		lo = prev + 1;
-		hi = p < n ? p : n;
-	} else {
-		lo = 0;
-		hi = f;
+		memcpy(ids->arena + ids->arena_len, id, n);
+		ids->v[ids->n++] = (struct load_id){.off = ids->arena_len, .len = n};
+		ids->arena_len += n;
 	}
+	if (rc == SQLITE_DONE && ids->n < ids->want)
+		ids->at_end = 1; /* nothing above the window */
+	sqlite3_reset(ids->q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		ids->valid = 0;
+		rd_err_set(ss->err, "reading %s ids: %s", ids->table, sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when the window answers for s (from <= s, and s <= v[n-1] unless nothing is above
+ * the window), with *found. */
+static int ids_in_window(struct load_ids *ids, const char *s, size_t len, int *found)
+{
+	if (!ids->valid || key_cmp(s, len, ids->from.data, ids->from.len) < 0)
+		return 0;
+	if (ids->n == 0 || ids_cmp_at(ids, s, len, ids->n - 1) > 0) {
+		*found = 0;
+		return ids->at_end;
+	}
+	size_t lo = 0, hi = ids->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		c = ids_cmp_at(ids, s, len, mid);
+		int c = ids_cmp_at(ids, s, len, mid);
 		if (c == 0) {
-			ids->finger = mid;
+			*found = 1;
 			return 1;
 		}
 		if (c < 0)
@@ -201,16 +173,58 @@ int load_ids_has(struct load_ids *ids, const char *s, size_t len)
 		else
 			lo = mid + 1;
 	}
-	ids->finger = lo;
-	return 0;
+	*found = 0;
+	return 1;
 }
 
-/* The ids a reference column checks against, read on first use: by then the files this
- * load wrote before (customers before orders, orders before payments) are in the store. */
+/* 1 when s is one of the ids, -1 on a database error (the session's err). */
+int load_ids_has(struct load_ids *ids, struct load_session *ss, const char *s, size_t len)
+{
+	int found = 0;
+	if (ids_in_window(ids, s, len, &found)) {
+		ids->hits++;
+		return found;
+	}
+	/* References in id order hit the window again and again: read more at a time; in no
+	 * order, fewer (IDS_WINDOW_MIN: about one seek each). */
+	if (ids->hits >= 2 && ids->n == ids->want)
+		ids->want = ids->want * 4 < IDS_WINDOW_MAX ? ids->want * 4 : IDS_WINDOW_MAX;
+	else if (ids->hits < 2)
+		ids->want = ids->want / 4 > IDS_WINDOW_MIN ? ids->want / 4 : IDS_WINDOW_MIN;
+	if (ids_read(ids, ss, s, len))
+		return -1;
+	ids->hits = 1;
+	return ids->n > 0 && ids_cmp_at(ids, s, len, 0) == 0;
+}
+
+/* The ids a reference column checks against. The table is read a window at a time, so
+ * the memory does not grow with it; each file starts with an empty window (the files
+ * this load wrote before, customers before orders, orders before payments, are in). */
 struct load_ids *load_ids_for(struct load_in *in, enum load_vtype type)
 {
 	struct load_ids **ids = type == VT_CUSTOMER ? &in->ss->customers : &in->ss->orders;
-	if (!*ids && !(*ids = ids_load(in->ss, type == VT_CUSTOMER ? "customers" : "orders")))
-		in->failed = 1;
+	const char *table = type == VT_CUSTOMER ? "customers" : "orders";
+	if (!*ids) {
+		char sql[96];
+		sqlite3_stmt *q;
+		/* A fixed table name. */
+		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE id >= ?1 ORDER BY id LIMIT ?2",
+			 table);
+		if (store_prepare(in->ss->job->store, sql, &q, in->ss->err)) {
+			in->failed = 1;
+			return NULL;
+		}
+		*ids = rd_calloc(1, sizeof **ids);
+		(*ids)->q = q;
+		(*ids)->table = table;
+		(*ids)->want = 64;
+	}
 	return *ids;
+}
+
+/* Forgets the window: the table may have changed since. */
+void load_ids_reset(struct load_ids *ids)
+{
+	if (ids)
+		ids->valid = 0;
 }

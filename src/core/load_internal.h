@@ -129,17 +129,28 @@ struct load_tdef {
 /* The tables (load_plan.c): slot order = the upsert's parameter order. */
 extern const struct load_tdef load_tables[LT_COUNT];
 
-/* The ids of a table, sorted (the order of its primary key index), for reference checks.
- * Lookups start at the last hit and gallop forward: references mostly come in id order
- * (orders grouped by customer, payments by order), so most cost one comparison. */
+/* A window on the ids of a table, for reference checks: the ids from a key on, read in
+ * the order of the primary key index. References mostly come in id order (orders grouped
+ * by customer, payments by order): most are answered by the window, which grows while
+ * they do; a reference outside it reads the window again from there. The memory is the
+ * window's, whatever the table's size. */
 struct load_ids {
-	char *arena; /* id bytes, back to back; owned */
+	const char *table; /* customers or orders */
+	sqlite3_stmt *q;   /* the ids from ?1 on, ?2 of them; owned */
+	char *arena;       /* id bytes, back to back; owned */
+	size_t arena_len;  /* bytes used */
+	size_t arena_cap;  /* bytes allocated */
 	struct load_id {
 		size_t off; /* in arena */
 		size_t len; /* bytes */
-	} * v;              /* sorted; owned */
-	size_t n;           /* ids */
-	size_t finger;      /* where the last search ended */
+	} * v;              /* the window, ascending; owned */
+	size_t n;           /* ids in v */
+	size_t cap;         /* room in v */
+	size_t want;        /* ids the next read asks for */
+	size_t hits;        /* lookups the window answered */
+	struct rd_buf from; /* the key the window was read from */
+	int valid;          /* the window was read (and the table not changed since) */
+	int at_end;         /* no id above the window */
 };
 
 /* State shared by the files of one load command (one transaction). */
@@ -148,7 +159,7 @@ struct load_session {
 	struct rd_err *err;              /* the load's error */
 	const struct load_opts *opts;    /* options of the command */
 	struct rd_mapping *map;          /* owned; NULL without --map */
-	struct load_ids *customers;      /* customer ids in the store, read when first needed */
+	struct load_ids *customers;      /* customer ids in the store, prepared when first needed */
 	struct load_ids *orders;         /* order ids likewise */
 	struct afile *rejects[LT_COUNT]; /* complete rejects files, renamed into place once
 					  * the load is committed, else removed; owned */
@@ -218,6 +229,17 @@ struct load_keys {
 	struct rd_strmap *map; /* key -> line once the order broke, else NULL; owned */
 };
 
+/* The lines of the rows a file inserted, by rowid: an entry where line minus rowid
+ * changes (a row of several lines, a bad or replaced row, a blank line). */
+struct load_lines {
+	struct load_line {
+		int64_t rowid; /* from this row on ... */
+		int64_t line;  /* ... the line is this plus the rowid's distance */
+	} * v;                 /* ascending rowid; owned */
+	size_t n;              /* entries in v */
+	size_t cap;            /* room in v */
+};
+
 struct load_in {
 	struct load_session *ss;   /* the load this file is part of */
 	const struct load_tdef *t; /* the target table */
@@ -267,19 +289,26 @@ struct load_in {
 						  * rebuilt by their CREATE statements; owned */
 	int nindex;                /* entries in index_sql */
 	int64_t outcomes_before;   /* rows in outcomes before the file */
-	int64_t rowid_before;      /* orders, payments, outcomes: the largest rowid before the
-				    * file (its new rows are above it: the customers they change) */
-	int marking;               /* a trigger marks the customers of replaced rows */
+	int64_t rowid_before;      /* the largest rowid before the file: its new rows are above
+				    * it (duplicates; the customers they change) */
+	sqlite3_stmt *find_row;    /* the rowid of a key's row, for a duplicate's first line */
+	int marking;               /* mark_end marks the customers of the new rows */
+	int trigger;               /* a trigger marks the customers of replaced rows */
 	/* bookkeeping */
-	struct load_keys seen; /* keys of the valid rows so far */
-	int64_t rows;          /* data rows read (the next row's 0-based number) */
-	int64_t written;       /* rows written */
-	int64_t bad_rows;      /* rows with errors */
-	int insert;            /* 0 once a row failed without skip_bad */
-	int failed;            /* a fatal error is in the session's err */
-	struct afile *rejects; /* FILE.rejects.csv being written, once a row
+	struct load_keys seen;   /* keys of the rows replaced so far (load_read: of the valid
+				  * rows so far) */
+	struct load_lines lines; /* the lines of the rows inserted so far */
+	const char *data;        /* the mapped file, or NULL */
+	size_t released;         /* its bytes given back so far */
+	int64_t done_pos;        /* its bytes up to the end of the previous record */
+	int64_t rows;            /* data rows read (the next row's 0-based number) */
+	int64_t written;         /* rows written */
+	int64_t bad_rows;        /* rows with errors */
+	int insert;              /* 0 once a row failed without skip_bad */
+	int failed;              /* a fatal error is in the session's err */
+	struct afile *rejects;   /* FILE.rejects.csv being written, once a row
 						  * was rejected; owned */
-	struct rd_buf scratch; /* lowercased names */
+	struct rd_buf scratch;   /* lowercased names */
 };
 
 /* A name (a column, a key) quoted for a message, cut like every echoed value. */
@@ -306,11 +335,13 @@ int64_t load_keys_get(const struct load_keys *k, const char *s, size_t len);
 /* Adds a key load_keys_get did not find. */
 void load_keys_put(struct load_keys *k, const char *s, size_t len, int64_t line);
 void load_keys_free(struct load_keys *k);
-/* The ids a reference column (VT_CUSTOMER, VT_ORDER) checks against, read from the store
- * on first use; NULL (and in->failed) on a database error. */
+/* The ids a reference column (VT_CUSTOMER, VT_ORDER) checks against, prepared on first
+ * use; NULL (and in->failed) on a database error. */
 struct load_ids *load_ids_for(struct load_in *in, enum load_vtype type);
-/* 1 when s is one of the ids. */
-int load_ids_has(struct load_ids *ids, const char *s, size_t len);
+/* 1 when s is one of the ids, 0 when not, -1 on a database error (the session's err). */
+int load_ids_has(struct load_ids *ids, struct load_session *ss, const char *s, size_t len);
+/* Forgets the window (NULL: nothing to do): a file may have changed the table. */
+void load_ids_reset(struct load_ids *ids);
 void load_ids_free(struct load_ids *ids);
 
 /* load_reject.c: records an error of the current row: a diagnostic while fewer than 20

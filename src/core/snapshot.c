@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "riskdesk/featscan.h"
 #include "riskdesk/features.h"
 
 #define BATCH 2048 /* customers scored together, as recompute does */
@@ -70,78 +71,75 @@ int snapshot_month_of_day(int64_t day)
 	       (s[5] - '0') * 10 + (s[6] - '0') - 1;
 }
 
-/* Widens [*lo, *hi] (UTC days) by the dated rows of one table. The created_at index gives
- * the lexically first and last texts; an offset moves a time less than a day from its
- * text's date, so only the rows whose text is within two days of those can hold the true
- * ends, and they are parsed. Should none of them parse (written behind riskdesk's back),
- * all rows are. */
-static int day_bounds(struct rd_store *st, const char *const sql[5], int64_t *lo, int64_t *hi,
+/* Widens [*lo, *hi] (UTC days) by the dated rows of orders or payments (table). The
+ * lexically first and last texts are noted (events_dates); an offset moves a time less
+ * than a day from its text's date, so only the rows whose text is within two days of those
+ * can hold the true ends, and only they are parsed (in one pass: the column has no index).
+ * Should none of them parse (written behind riskdesk's back), all rows are. */
+static int day_bounds(struct rd_store *st, const char *table, int64_t *lo, int64_t *hi,
 		      struct rd_err *err)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = -1;
+	char *first = NULL, *last = NULL, sql[128];
+	char edge[2][11] = {"", ""};
+	int rc = -1, dated = 1;
+	if (events_dates(st, table, &first, &last, err))
+		return -1;
+	if (!first)
+		return 0; /* no rows */
 	for (int side = 0; side < 2; side++) {
-		char edge[11] = "";
-		if (store_prepare(st, sql[side], &s, err)) /* min / max */
-			return -1;
+		const char *v = side ? last : first;
 		int64_t e;
-		int have = sqlite3_step(s) == SQLITE_ROW &&
-			   sqlite3_column_type(s, 0) != SQLITE_NULL;
-		int dated = have && sqlite3_column_bytes(s, 0) >= 10 &&
-			    date_parse((const char *)sqlite3_column_text(s, 0), 10, &e) == 0;
+		if (strlen(v) >= 10 && date_parse(v, 10, &e) == 0)
+			day_format(epoch_day(e) + (side ? -2 : 3), edge[side]);
+		else
+			dated = 0;
+	}
+	/* The rows near the ends, else (none parses near one of them) all rows. */
+	int found[2] = {0, 0};
+	for (int all = !dated; all < 2 && !(found[0] && found[1]); all++) {
+		/* table is orders or payments. */
+		snprintf(sql, sizeof sql, "SELECT created_at FROM %s%s", table,
+			 all ? "" : " WHERE created_at < ?1 OR created_at >= ?2");
+		if (store_prepare(st, sql, &s, err))
+			goto out;
+		if (!all) {
+			sqlite3_bind_text(s, 1, edge[0], -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 2, edge[1], -1, SQLITE_STATIC);
+		}
+		int step;
+		while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *v = (const char *)sqlite3_column_text(s, 0);
+			int64_t e;
+			if (date_parse(v, (size_t)sqlite3_column_bytes(s, 0), &e))
+				continue;
+			found[0] |= all || strcmp(v, edge[0]) < 0;
+			found[1] |= all || strcmp(v, edge[1]) >= 0;
+			int64_t day = epoch_day(e);
+			if (day < *lo)
+				*lo = day;
+			if (day > *hi)
+				*hi = day;
+		}
+		if (step != SQLITE_DONE) {
+			store_fail(st, err, "reading dates");
+			goto out;
+		}
 		sqlite3_finalize(s);
 		s = NULL;
-		if (!have)
-			return 0; /* no rows */
-		if (dated)
-			day_format(epoch_day(e) + (side ? -2 : 3), edge);
-		/* The rows near the end, else (none parses there) all of them. */
-		int found = 0;
-		for (int all = !dated; all < 2 && !found; all++) {
-			if (store_prepare(st, all ? sql[4] : sql[2 + side], &s, err))
-				return -1;
-			if (!all)
-				sqlite3_bind_text(s, 1, edge, -1, SQLITE_STATIC);
-			int step;
-			while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-				if (date_parse((const char *)sqlite3_column_text(s, 0),
-					       (size_t)sqlite3_column_bytes(s, 0), &e))
-					continue;
-				found = 1;
-				int64_t day = epoch_day(e);
-				if (day < *lo)
-					*lo = day;
-				if (day > *hi)
-					*hi = day;
-			}
-			if (step != SQLITE_DONE) {
-				store_fail(st, err, "reading dates");
-				goto out;
-			}
-			sqlite3_finalize(s);
-			s = NULL;
-		}
 	}
 	rc = 0;
 out:
 	sqlite3_finalize(s);
+	free(first);
+	free(last);
 	return rc;
 }
 
 int snapshot_default_range(struct rd_store *st, int *first, int *last, struct rd_err *err)
 {
-	static const char *const orders[5] =
-		{"SELECT min(created_at) FROM orders", "SELECT max(created_at) FROM orders",
-		 "SELECT created_at FROM orders WHERE created_at < ?1",
-		 "SELECT created_at FROM orders WHERE created_at >= ?1",
-		 "SELECT created_at FROM orders"};
-	static const char *const payments[5] =
-		{"SELECT min(created_at) FROM payments", "SELECT max(created_at) FROM payments",
-		 "SELECT created_at FROM payments WHERE created_at < ?1",
-		 "SELECT created_at FROM payments WHERE created_at >= ?1",
-		 "SELECT created_at FROM payments"};
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	if (day_bounds(st, orders, &lo, &hi, err) || day_bounds(st, payments, &lo, &hi, err))
+	if (day_bounds(st, "orders", &lo, &hi, err) || day_bounds(st, "payments", &lo, &hi, err))
 		return -1;
 	if (lo > hi)
 		return 1;
