@@ -354,6 +354,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run own, *run = NULL;
+	struct store_indexes indexes = {0};
 	int64_t as_of_day;
 	int status = RD_FAILED;
 	if (id ? a->argc != 0 : (a->argc == 0 || (is_where ? a->argc < 2 : a->argc != 1))) {
@@ -417,6 +418,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 		}
 	}
+	/* Every profile is rewritten: their indexes are built again after, not row by row. */
+	if (is_all && store_indexes_drop(ctx->store, "credit_profiles", &indexes, &ctx->err))
+		goto out;
 	r->writer = profile_writer_new(ctx->store, run->id, as_of_day, &ctx->err);
 	r->run_id = run->id;
 	day_format(as_of_day, r->as_of);
@@ -472,6 +476,8 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		ctx->err = r->err;
 		goto out;
 	}
+	if (store_indexes_restore(ctx->store, &indexes, &ctx->err))
+		goto out;
 	/* The first full recompute gives the rules model its drift reference (SPEC §9). */
 	size_t baseline_rows = 0;
 	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
@@ -497,6 +503,7 @@ out:
 			run->rows = r->done;
 		run_leave(ctx, &own, status);
 	}
+	store_indexes_free(&indexes); /* the rollback brought them back */
 	profile_writer_free(r->writer);
 	shadow_close(r);
 	engine_free(r->engine);

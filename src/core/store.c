@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "riskdesk/buf.h"
 #include "riskdesk/fold.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/stale.h"
 #include "policy_default.h" /* generated from policy_default.json: policy_default_json[] */
 #include "schema.h"         /* generated from schema.sql: static const char schema_sql[] */
@@ -275,6 +277,56 @@ static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
 		return; /* NULL */
 	char *f = fold_dup(s, (size_t)sqlite3_value_bytes(argv[0]));
 	sqlite3_result_text(c, f, -1, free);
+}
+
+int store_indexes_drop(struct rd_store *st, const char *table, struct store_indexes *saved,
+		       struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	memset(saved, 0, sizeof *saved);
+	/* sql IS NULL: the indexes of PRIMARY KEY and UNIQUE, which stay. */
+	if (store_prepare(st,
+			  "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name ="
+			  " ?1 AND sql IS NOT NULL ORDER BY name",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	struct rd_buf drop = {0};
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		saved->sql = rd_realloc(saved->sql, (size_t)(saved->n + 1) * sizeof *saved->sql);
+		saved->sql[saved->n++] = rd_strdup((const char *)sqlite3_column_text(s, 1));
+		/* The names come from the schema itself, quoted as identifiers all the same. */
+		char *one = sqlite3_mprintf("DROP INDEX \"%w\";", sqlite3_column_text(s, 0));
+		buf_puts(&drop, one);
+		sqlite3_free(one);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		rc = store_fail(st, err, "reading the indexes");
+	else
+		rc = drop.len ? store_exec(st, drop.data, err) : 0;
+	buf_free(&drop);
+	if (rc)
+		store_indexes_free(saved);
+	return rc;
+}
+
+int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
+{
+	int rc = 0;
+	for (int i = 0; i < saved->n && rc == 0; i++)
+		rc = store_exec(st, saved->sql[i], err);
+	store_indexes_free(saved);
+	return rc;
+}
+
+void store_indexes_free(struct store_indexes *saved)
+{
+	for (int i = 0; i < saved->n; i++)
+		free(saved->sql[i]);
+	free(saved->sql);
+	memset(saved, 0, sizeof *saved);
 }
 
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
@@ -667,6 +719,21 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " INSERT OR REPLACE INTO meta(key, value) VALUES ('" STALE_META_SEQ "', 1)",
 		       err))
 		goto fail;
+	/* 20 (or 21) -> 22: a profile's features are stored once, packed (fvec); the JSON that
+	 * `show --json` and exports give is made from them (rd_features). Profiles from before
+	 * schema 2 have only the JSON: packed first. (Schema 21 is the load's, made on another
+	 * branch at the same time.) */
+	if (version >= 1 && version < 22 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
+		      " 'features'",
+		      0) == 1 &&
+	    store_exec(st,
+		       "UPDATE credit_profiles SET fvec = rd_features_pack(features) WHERE fvec IS"
+		       " NULL;"
+		       " ALTER TABLE credit_profiles DROP COLUMN features;",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;
@@ -718,6 +785,7 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_create_function(st->db, "rd_fold", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_fold, NULL, NULL);
+	profile_sql_functions(st->db);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;
