@@ -1216,9 +1216,8 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 	double *f = NULL, *score = NULL;
 	int rc = -1;
 	/* The score's reference: the profiles the rules model scored. */
-	if (store_prepare(st,
-			  "SELECT fvec, score, model_name = 'rules' FROM credit_profiles",
-			  &s, err))
+	if (store_prepare(st, "SELECT fvec, score, model_name = 'rules' FROM credit_profiles", &s,
+			  err))
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n == cap) {

@@ -176,8 +176,8 @@ static void sql_features_pack(sqlite3_context *c, int argc, sqlite3_value **argv
 int profile_sql_functions(sqlite3 *db)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	return sqlite3_create_function(db, "rd_feature", 2, flags, NULL, sql_feature, NULL,
-				       NULL) != SQLITE_OK ||
+	return sqlite3_create_function(db, "rd_feature", 2, flags, NULL, sql_feature, NULL, NULL) !=
+				       SQLITE_OK ||
 			       sqlite3_create_function(db, "rd_features", 1, flags, NULL,
 						       sql_features, NULL, NULL) != SQLITE_OK ||
 			       sqlite3_create_function(db, "rd_features_pack", 1, flags, NULL,

@@ -95,8 +95,7 @@ static void test_comparisons(void **state)
 	(void)state;
 	check("band=E", "(p.band = ?)", "TEXT:E");
 	check("score<550", "(p.score < ?)", "INT:550");
-	check("return_rate>0.2", "(rd_feature(p.fvec, ?) > ?)",
-	      "TEXT:return_rate|REAL:0.2");
+	check("return_rate>0.2", "(rd_feature(p.fvec, ?) > ?)", "TEXT:return_rate|REAL:0.2");
 	check("name~smith", "(c.name LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("name!~smith", "(c.name NOT LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("score = 1", "(p.score = ?)", "INT:1");
@@ -240,8 +239,7 @@ static void test_case_insensitive(void **state)
 	check("BAND = e AND Score < 550 OR NOT Kind = COMPANY",
 	      "(p.band = ? AND p.score < ? OR (c.kind = ?) IS NOT 1)",
 	      "TEXT:E|INT:550|TEXT:company");
-	check("Return_Rate > 0.1", "(rd_feature(p.fvec, ?) > ?)",
-	      "TEXT:return_rate|REAL:0.1");
+	check("Return_Rate > 0.1", "(rd_feature(p.fvec, ?) > ?)", "TEXT:return_rate|REAL:0.1");
 	check("band IS NOT NULL", "(p.band IS NOT NULL)", "");
 	check("band Not In (a)", "(p.band NOT IN (?))", "TEXT:A");
 	check("RISK_LEVEL = Critical", "(p.risk_level = ?)", "TEXT:CRITICAL");
@@ -449,10 +447,12 @@ static struct rd_store *sample_store(void)
 		"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 		" model_name, model_version, fvec, reasons, last_activity, computed_at) VALUES"
 		" ('C1', 480, 'E', 0.30, 'CRITICAL', 'new', 'rules', 1,"
-		"  rd_features_pack('{\"return_rate\":0.5,\"orders_total\":4}'), '[]', '2025-06-01', "
+		"  rd_features_pack('{\"return_rate\":0.5,\"orders_total\":4}'), '[]', "
+		"'2025-06-01', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C2', 540, 'D', 0.12, 'HIGH', 'existing', 'rules', 1,"
-		"  rd_features_pack('{\"return_rate\":0.1,\"orders_total\":10}'), '[]', '2025-06-20', "
+		"  rd_features_pack('{\"return_rate\":0.1,\"orders_total\":10}'), '[]', "
+		"'2025-06-20', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C3', 720, 'B', 0.03, 'LOW', 'existing', 'logit', 2,"
 		"  rd_features_pack('{\"return_rate\":0.25,\"orders_total\":8}'), '[]', NULL, "

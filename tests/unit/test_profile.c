@@ -170,17 +170,20 @@ static void test_features_json_vs_sql(void **state)
 		char sql[600];
 		sqlite3_stmt *s;
 		snprintf(sql, sizeof sql,
-			 "SELECT c.id, json_extract(rd_features(p.fvec), '$.%s'), %s FROM customers c"
+			 "SELECT c.id, json_extract(rd_features(p.fvec), '$.%s'), %s FROM "
+			 "customers c"
 			 " JOIN credit_profiles p ON p.customer_id = c.id ORDER BY c.id",
 			 sql_of[k][0], sql_of[k][1]);
 		if (store_prepare(st, sql, &s, &err))
 			fail_msg("%s: %s", sql, err.msg);
 		int rows = 0;
 		while (sqlite3_step(s) == SQLITE_ROW) {
-			double got = sqlite3_column_double(s, 1), want = sqlite3_column_double(s, 2);
+			double got = sqlite3_column_double(s, 1),
+			       want = sqlite3_column_double(s, 2);
 			if (sqlite3_column_type(s, 1) == SQLITE_NULL || fabs(got - want) > 1e-12)
 				fail_msg("%s of %s: the JSON says %s, SQL %.17g", sql_of[k][0],
-					 sqlite3_column_text(s, 0), sqlite3_column_text(s, 1), want);
+					 sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+					 want);
 			rows++;
 		}
 		sqlite3_finalize(s);
@@ -375,10 +378,8 @@ static void test_decision(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_engine_row),
-		cmocka_unit_test(test_features_json_vs_sql),
-		cmocka_unit_test(test_head),
-		cmocka_unit_test(test_blend_components),
+		cmocka_unit_test(test_engine_row), cmocka_unit_test(test_features_json_vs_sql),
+		cmocka_unit_test(test_head),       cmocka_unit_test(test_blend_components),
 		cmocka_unit_test(test_decision),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1237,10 +1237,11 @@ static void test_migration_features_once(void **state)
 	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
 				      " WHERE name = 'features'"),
 			 0);
-	assert_int_equal(test_int(st, "SELECT rd_feature(fvec, 'orders_total') = 3 AND"
-				      " rd_feature(fvec, 'return_rate') = 0.3333333333333333 AND"
-				      " rd_feature(fvec, 'total_spend') IS NULL FROM credit_profiles"
-				      " WHERE customer_id = 'a'"),
+	assert_int_equal(test_int(st,
+				  "SELECT rd_feature(fvec, 'orders_total') = 3 AND"
+				  " rd_feature(fvec, 'return_rate') = 0.3333333333333333 AND"
+				  " rd_feature(fvec, 'total_spend') IS NULL FROM credit_profiles"
+				  " WHERE customer_id = 'a'"),
 			 1);
 	assert_int_equal(test_int(st, "SELECT json_extract(rd_features(fvec), '$.orders_total')"
 				      " FROM credit_profiles WHERE customer_id = 'a'"),
