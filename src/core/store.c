@@ -312,17 +312,11 @@ int store_indexes_drop(struct rd_store *st, const char *table, struct store_inde
 	return rc;
 }
 
-/* Temporary tables and sorts in memory (store_open), but not an index build's sort: in
- * memory SQLite's sorter keeps every key, and the process would grow with the rows. */
-static const char temp_in_memory[] = "PRAGMA temp_store = MEMORY";
-
 int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
 {
-	int rc = saved->n ? store_exec(st, "PRAGMA temp_store = FILE", err) : 0;
+	int rc = 0;
 	for (int i = 0; i < saved->n && rc == 0; i++)
 		rc = store_exec(st, saved->sql[i], err);
-	if (saved->n && store_exec(st, temp_in_memory, rc ? &(struct rd_err){{0}} : err))
-		rc = -1;
 	store_indexes_free(saved);
 	return rc;
 }
@@ -800,9 +794,9 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 		goto fail;
 	if (store_exec(st,
 		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -65536",
+		       " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
 		       err) ||
-	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
+	    apply_schema(st, err))
 		goto fail;
 	return st;
 fail:
