@@ -61,6 +61,11 @@ int store_indexes_drop(struct rd_store *st, const char *table, struct store_inde
 		       struct rd_err *err);
 int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err);
 void store_indexes_free(struct store_indexes *saved);
+/* Sorts (CREATE INDEX, ORDER BY) through temp files (on = 1) or in memory, the store's
+ * default (on = 0). In memory SQLite's sorter keeps every key, so a sort of every profile
+ * grows with the book; on disk it keeps what the cache size allows. Outside a transaction
+ * only (SQLite refuses the change inside one). 0 or -1 with err. */
+int store_sort_on_disk(struct rd_store *st, int on, struct rd_err *err);
 
 /* ---- waiting for the write lock ----
  * Every statement that finds the database locked by another connection waits (SQLite's

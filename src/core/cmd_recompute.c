@@ -382,8 +382,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		r->total = 1;
 		r->single = 1;
 	}
+	/* `all` (and `changed` may become it) sorts every profile into its indexes. */
 	if (!(run = run_enter(ctx, &own, "recompute", &ctx->err)) ||
-	    store_begin(ctx->store, &ctx->err))
+	    store_sort_on_disk(ctx->store, 1, &ctx->err) || store_begin(ctx->store, &ctx->err))
 		goto out;
 	/* What serves now; stored by every run that scores the whole book. When it differs
 	 * from what the profiles were computed with, `changed` is every customer. */
@@ -499,6 +500,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 out:
 	if (run) {
 		store_rollback(ctx->store);
+		store_sort_on_disk(ctx->store, 0, &(struct rd_err){{0}});
 		if (status != RD_OK)
 			run->rows = r->done;
 		run_leave(ctx, &own, status);

@@ -321,6 +321,13 @@ int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, stru
 	return rc;
 }
 
+static const char temp_in_memory[] = "PRAGMA temp_store = MEMORY"; /* the default */
+
+int store_sort_on_disk(struct rd_store *st, int on, struct rd_err *err)
+{
+	return store_exec(st, on ? "PRAGMA temp_store = FILE" : temp_in_memory, err);
+}
+
 void store_indexes_free(struct store_indexes *saved)
 {
 	for (int i = 0; i < saved->n; i++)
@@ -794,9 +801,9 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 		goto fail;
 	if (store_exec(st,
 		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
+		       " PRAGMA cache_size = -65536",
 		       err) ||
-	    apply_schema(st, err))
+	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
 	return st;
 fail:
