@@ -86,11 +86,10 @@ void profile_features_decode(const char *json, double *out);
 /* The packed features (credit_profiles.fvec, the one copy since schema 22) of column col
  * into out[FEAT_COUNT]: 0, or 1 when the column holds none (all NaN). */
 int profile_features_get(sqlite3_stmt *s, int col, double *out);
-/* SQL functions over the packed features, on every connection the store opens:
- * rd_feature(fvec, I) (feature I, a number or a name; NULL when missing),
- * rd_features(fvec) (the JSON object `show --json` and exports give), and
- * rd_features_pack(json) (the migration's). Only riskdesk has them: no view, index or
- * trigger of the schema may use them. 0 or -1. */
+/* SQL functions over the packed features, on every connection the store opens
+ * (store_on_open): rd_feature(fvec, I) (feature I, a number or a name; NULL when missing)
+ * and rd_features(fvec) (the JSON object `show --json` and exports give). Only riskdesk
+ * has them: no view, index or trigger of the schema may use them. 0 or -1. */
 int profile_sql_functions(sqlite3 *db);
 
 /* The reasons as the JSON array stored. */

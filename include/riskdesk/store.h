@@ -18,6 +18,11 @@ enum store_flags {
 
 struct rd_store;
 
+/* A function each connection store_open makes is given once it is migrated: the SQL
+ * functions of the layers above the store (profile_sql_functions). Process-wide; set by
+ * main and the tests before they open a store. */
+void store_on_open(int (*fn)(sqlite3 *db));
+
 /* Opens (creating with mode 0600 when missing) and migrates the database at path
  * (":memory:" works). Returns NULL and fills err on failure. */
 struct rd_store *store_open(const char *path, int flags, struct rd_err *err);

@@ -159,29 +159,13 @@ static void sql_features(sqlite3_context *c, int argc, sqlite3_value **argv)
 	buf_free(&b);
 }
 
-/* rd_features_pack(json): a features JSON object packed (the 21 -> 22 migration, for
- * profiles written before schema 2 that have only the JSON). */
-static void sql_features_pack(sqlite3_context *c, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
-		return;
-	double v[FEAT_COUNT];
-	unsigned char packed[FEATURES_PACKED];
-	profile_features_decode((const char *)sqlite3_value_text(argv[0]), v);
-	features_pack(v, packed);
-	sqlite3_result_blob(c, packed, FEATURES_PACKED, SQLITE_TRANSIENT);
-}
-
 int profile_sql_functions(sqlite3 *db)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 	return sqlite3_create_function(db, "rd_feature", 2, flags, NULL, sql_feature, NULL, NULL) !=
 				       SQLITE_OK ||
 			       sqlite3_create_function(db, "rd_features", 1, flags, NULL,
-						       sql_features, NULL, NULL) != SQLITE_OK ||
-			       sqlite3_create_function(db, "rd_features_pack", 1, flags, NULL,
-						       sql_features_pack, NULL, NULL) != SQLITE_OK
+						       sql_features, NULL, NULL) != SQLITE_OK
 		       ? -1
 		       : 0;
 }

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,6 @@
 
 #include "riskdesk/buf.h"
 #include "riskdesk/fold.h"
-#include "riskdesk/profile.h"
 #include "riskdesk/stale.h"
 #include "policy_default.h" /* generated from policy_default.json: policy_default_json[] */
 #include "schema.h"         /* generated from schema.sql: static const char schema_sql[] */
@@ -334,6 +335,35 @@ void store_indexes_free(struct store_indexes *saved)
 		free(saved->sql[i]);
 	free(saved->sql);
 	memset(saved, 0, sizeof *saved);
+}
+
+static int (*on_open)(sqlite3 *db);
+
+void store_on_open(int (*fn)(sqlite3 *db))
+{
+	on_open = fn;
+}
+
+/* rd_pack_doubles(X, ...): its arguments as little-endian IEEE doubles, NULL as NaN: the
+ * packed features of features.h, for the 21 -> 22 migration (the store knows no features;
+ * the migration names them, in their order). */
+static void sql_pack_doubles(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	unsigned char *out = sqlite3_malloc(argc * 8 + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(c);
+		return;
+	}
+	for (int i = 0; i < argc; i++) {
+		double v = sqlite3_value_type(argv[i]) == SQLITE_NULL
+				   ? NAN
+				   : sqlite3_value_double(argv[i]);
+		uint64_t bits;
+		memcpy(&bits, &v, 8);
+		for (int k = 0; k < 8; k++)
+			out[i * 8 + k] = (unsigned char)(bits >> (8 * k));
+	}
+	sqlite3_result_blob(c, out, argc * 8, sqlite3_free);
 }
 
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
@@ -736,8 +766,20 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		      " 'features'",
 		      0) == 1 &&
 	    store_exec(st,
-		       "UPDATE credit_profiles SET fvec = rd_features_pack(features) WHERE fvec IS"
-		       " NULL;"
+		       "UPDATE credit_profiles SET fvec ="
+		       " rd_pack_doubles(json_extract(features, '$.orders_total'),"
+		       " json_extract(features, '$.orders_delivered'), json_extract(features,"
+		       " '$.orders_returned'), json_extract(features, '$.orders_cancelled'),"
+		       " json_extract(features, '$.total_spend'), json_extract(features,"
+		       " '$.avg_order_value'), json_extract(features, '$.return_rate'),"
+		       " json_extract(features, '$.cancel_rate'), json_extract(features,"
+		       " '$.payments_total'), json_extract(features, '$.payments_failed'),"
+		       " json_extract(features, '$.failed_payment_rate'),"
+		       " json_extract(features, '$.cod_share'), json_extract(features,"
+		       " '$.recency_days'), json_extract(features, '$.frequency_90d'),"
+		       " json_extract(features, '$.monetary_90d'), json_extract(features,"
+		       " '$.amount_std'), json_extract(features, '$.tenure_days')) WHERE fvec"
+		       " IS NULL;"
 		       " ALTER TABLE credit_profiles DROP COLUMN features;",
 		       err))
 		goto fail;
@@ -792,7 +834,9 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_create_function(st->db, "rd_fold", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_fold, NULL, NULL);
-	profile_sql_functions(st->db);
+	sqlite3_create_function(st->db, "rd_pack_doubles", -1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_pack_doubles, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -805,6 +849,10 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 		       err) ||
 	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
+	if (on_open && on_open(st->db)) {
+		rd_err_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	return st;
 fail:
 	store_close(st);

@@ -433,6 +433,9 @@ static void check_ids(struct rd_store *st, const char *text, const char *ids)
 	free(got);
 }
 
+/* The packed features of the fixture: orders_total and return_rate, the rest missing. */
+#define NULLS10 ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+
 static struct rd_store *sample_store(void)
 {
 	struct rd_store *st = test_store();
@@ -447,18 +450,19 @@ static struct rd_store *sample_store(void)
 		"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
 		" model_name, model_version, fvec, reasons, last_activity, computed_at) VALUES"
 		" ('C1', 480, 'E', 0.30, 'CRITICAL', 'new', 'rules', 1,"
-		"  rd_features_pack('{\"return_rate\":0.5,\"orders_total\":4}'), '[]', "
+		"  rd_pack_doubles(4, NULL, NULL, NULL, NULL, NULL, 0.5" NULLS10 "), '[]', "
 		"'2025-06-01', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C2', 540, 'D', 0.12, 'HIGH', 'existing', 'rules', 1,"
-		"  rd_features_pack('{\"return_rate\":0.1,\"orders_total\":10}'), '[]', "
+		"  rd_pack_doubles(10, NULL, NULL, NULL, NULL, NULL, 0.1" NULLS10 "), '[]', "
 		"'2025-06-20', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C3', 720, 'B', 0.03, 'LOW', 'existing', 'logit', 2,"
-		"  rd_features_pack('{\"return_rate\":0.25,\"orders_total\":8}'), '[]', NULL, "
+		"  rd_pack_doubles(8, NULL, NULL, NULL, NULL, NULL, 0.25" NULLS10 "), '[]', NULL, "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C4', 850, 'A', 0.01, 'LOW', 'new', 'rules', 1,"
-		"  rd_features_pack('{\"return_rate\":0,\"orders_total\":1}'), '[]', '2025-05-01', "
+		"  rd_pack_doubles(1, NULL, NULL, NULL, NULL, NULL, 0" NULLS10
+		"), '[]', '2025-05-01', "
 		"'2025-06-30T10:00:00Z');"
 		"INSERT INTO attributes(name, type) VALUES ('age', 'numeric'), ('city', "
 		"'categorical'),"

@@ -1212,6 +1212,7 @@ static void test_migration_features_once(void **state)
 {
 	(void)state;
 	char path[256];
+	store_on_open(profile_sql_functions); /* rd_feature, rd_features */
 	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig22.db", (int)getpid());
 	unlink(path);
 	struct rd_err err = {{0}};
