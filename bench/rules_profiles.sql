@@ -1,9 +1,10 @@
 -- The floor for `recompute all` (SPEC section 10): one bare SQL statement that computes
 -- the features of SPEC section 4 with GROUP BY, scores them with the rules formula of
 -- section 5, and writes credit_profiles. It is also the independent check that riskdesk's
--- scores equal the formula (tests/batch/cases/sample_scores.sh).
-INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment, model_name,
-                            model_version, features, reasons, last_activity, computed_at)
+-- scores and features equal the formula (tests/batch/cases/sample_scores.sh reads the
+-- features from the view rules_features of the same session). The profile rows hold no
+-- JSON of the features: riskdesk stores them once, packed (schema 22).
+CREATE TEMP VIEW rules_features AS
 WITH
 asof AS (
   SELECT julianday(date(max(m))) AS d
@@ -28,8 +29,7 @@ p AS (
   SELECT customer_id, count(*) AS n, sum(success = 0) AS failed, sum(method = 'cod') AS cod,
          max(created_at) AS last_payment
   FROM payments GROUP BY customer_id
-),
-f AS (
+)
   SELECT c.id,
          coalesce(o.n, 0) AS orders_total,
          coalesce(o.delivered, 0) AS orders_delivered,
@@ -52,8 +52,10 @@ f AS (
          date(max(coalesce(o.last_order, ''), coalesce(p.last_payment, ''))) AS last_activity
   FROM customers c
   LEFT JOIN o ON o.customer_id = c.id
-  LEFT JOIN p ON p.customer_id = c.id
-),
+  LEFT JOIN p ON p.customer_id = c.id;
+INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment, model_name,
+                            model_version, reasons, last_activity, computed_at)
+WITH
 s AS (
   SELECT *,
          CAST(max(300, min(1000, round(600 + min(total_spend / 20, 150)
@@ -62,7 +64,7 @@ s AS (
                                           - 300 * return_rate
                                           - 400 * failed_payment_rate
                                           - 150 * cod_share))) AS INTEGER) AS score
-  FROM f
+  FROM rules_features
 )
 SELECT id, score,
        CASE WHEN score >= 800 THEN 'A' WHEN score >= 700 THEN 'B' WHEN score >= 600 THEN 'C'
@@ -72,14 +74,5 @@ SELECT id, score,
             WHEN score >= 500 THEN 'HIGH' ELSE 'CRITICAL' END,
        CASE WHEN orders_delivered < 3 THEN 'new' ELSE 'existing' END,
        'rules', 1,
-       json_object('orders_total', orders_total, 'orders_delivered', orders_delivered,
-                   'orders_returned', orders_returned, 'orders_cancelled', orders_cancelled,
-                   'total_spend', total_spend, 'avg_order_value', avg_order_value,
-                   'return_rate', return_rate, 'cancel_rate', cancel_rate,
-                   'payments_total', payments_total, 'payments_failed', payments_failed,
-                   'failed_payment_rate', failed_payment_rate, 'cod_share', cod_share,
-                   'recency_days', recency_days, 'frequency_90d', frequency_90d,
-                   'monetary_90d', monetary_90d, 'amount_std', amount_std,
-                   'tenure_days', tenure_days),
        '[]', nullif(last_activity, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
 FROM s;

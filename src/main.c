@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/store.h"
 
 /* Set by the SIGINT handler: a lock-free atomic is safe there, and across threads. */
@@ -127,6 +128,7 @@ int main(int argc, char **argv)
 	o.db_path = db;
 
 	struct rd_err err = {{0}};
+	store_on_open(profile_sql_functions); /* the console's jobs open the store again */
 	struct rd_store *st = store_open(db, o.read_only ? STORE_READONLY : 0, &err);
 	if (!st) {
 		fprintf(stderr, "riskdesk: %s\n", err.msg);

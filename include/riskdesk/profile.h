@@ -93,8 +93,14 @@ int profile_reasons_decode(const char *json, struct rd_reason *out, int max);
  * the members' weighted mean raw score when there are several, else NaN. */
 int profile_components_decode(const char *json, struct profile_component *out, int max,
 			      double *raw);
-/* The features JSON (feature name -> number) into out[FEAT_COUNT]: NaN for any missing. */
-void profile_features_decode(const char *json, double *out);
+/* The packed features (credit_profiles.fvec, the one copy since schema 22) of column col
+ * into out[FEAT_COUNT]: 0, or 1 when the column holds none (all NaN). */
+int profile_features_get(sqlite3_stmt *s, int col, double *out);
+/* SQL functions over the packed features, on every connection the store opens
+ * (store_on_open): rd_feature(fvec, I) (feature I, a number or a name; NULL when missing)
+ * and rd_features(fvec) (the JSON object `show --json` and exports give). Only riskdesk
+ * has them: no view, index or trigger of the schema may use them. 0 or -1. */
+int profile_sql_functions(sqlite3 *db);
 
 /* The reasons as the JSON array stored. */
 void profile_reasons_json(struct rd_buf *b, const struct rd_score *s);

@@ -10,13 +10,18 @@
 
 #include "riskdesk/util.h"
 
-#define STORE_SCHEMA_VERSION 21
+#define STORE_SCHEMA_VERSION 22
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open read-only; the file must exist */
 };
 
 struct rd_store;
+
+/* A function each connection store_open makes is given once it is migrated: the SQL
+ * functions of the layers above the store (profile_sql_functions). Process-wide; set by
+ * main and the tests before they open a store. */
+void store_on_open(int (*fn)(sqlite3 *db));
 
 /* Opens (creating with mode 0600 when missing) and migrates the database at path
  * (":memory:" works). Returns NULL and fills err on failure. */
@@ -47,6 +52,25 @@ int64_t store_int(struct rd_store *st, const char *sql, int64_t def);
 int store_meta_put(struct rd_store *st, const char *key, const char *value, const char *what,
 		   struct rd_err *err);
 char *store_meta_get(struct rd_store *st, const char *key);
+
+/* A table's secondary indexes dropped for a bulk write of most of its rows and made again
+ * after it: CREATE INDEX sorts once, far faster than an index insert per row. Both inside
+ * the caller's transaction, so that no reader and no crash sees the table without them.
+ * drop: 0 or -1 with err; restore makes them again and forgets them (0 or -1 with err);
+ * free forgets them (after a rollback, which brought them back). */
+struct store_indexes {
+	char **sql; /* their CREATE INDEX statements */
+	int n;
+};
+int store_indexes_drop(struct rd_store *st, const char *table, struct store_indexes *saved,
+		       struct rd_err *err);
+int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err);
+void store_indexes_free(struct store_indexes *saved);
+/* Sorts (CREATE INDEX, ORDER BY) through temp files (on = 1) or in memory, the store's
+ * default (on = 0). In memory SQLite's sorter keeps every key, so a sort of every profile
+ * grows with the book; on disk it keeps what the cache size allows. Outside a transaction
+ * only (SQLite refuses the change inside one). 0 or -1 with err. */
+int store_sort_on_disk(struct rd_store *st, int on, struct rd_err *err);
 
 /* ---- waiting for the write lock ----
  * Every statement that finds the database locked by another connection waits (SQLite's

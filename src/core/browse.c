@@ -14,7 +14,7 @@
  *
  * A feature's sort has no index (seventeen more indexes on the profiles would cost every
  * recompute): its page is the first n of one pass over profiles_drift, the narrow covering
- * index that holds the packed features (read by rd_feature, below), in a subquery that
+ * index that holds the packed features (read by rd_feature, profile.h), in a subquery that
  * joins the n rows it keeps and nothing else. The pass is the whole list's, every page:
  * measured in docs/design.md.
  *
@@ -500,46 +500,12 @@ out:
 	return rc;
 }
 
-/* rd_feature(fvec, i): feature i (enum feature_id) of a profile's packed features, or NULL
- * when there are none or the value is missing (NaN). */
-static void sql_feature(sqlite3_context *c, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	int i = sqlite3_value_int(argv[1]);
-	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB ||
-	    sqlite3_value_bytes(argv[0]) != FEATURES_PACKED || i < 0 || i >= FEAT_COUNT)
-		return;
-	double v[FEAT_COUNT];
-	features_unpack(sqlite3_value_blob(argv[0]), v);
-	if (!isnan(v[i]))
-		sqlite3_result_double(c, v[i]);
-}
-
-/* A feature's sort needs rd_feature on the store's connection: registered the first time
- * (the store, the bottom layer, knows nothing of features). 0 or -1. */
-static int need_rd_feature(struct rd_store *st, struct rd_err *err)
-{
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT rd_feature(NULL, 0)", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_finalize(s);
-		return 0;
-	}
-	if (sqlite3_create_function(db, "rd_feature", 2,
-				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				    sql_feature, NULL, NULL) != SQLITE_OK)
-		return store_fail(st, err, "browse: rd_feature");
-	return 0;
-}
-
-static int check_query(struct rd_store *st, const struct browse_query *q, struct rd_err *err)
+static int check_query(const struct browse_query *q, struct rd_err *err)
 {
 	if (!q || (unsigned)q->sort >= BROWSE_SORT_COUNT) {
 		rd_err_set(err, "browse: no such sort");
 		return -1;
 	}
-	if (q->sort >= BROWSE_BY_FEATURE && need_rd_feature(st, err))
-		return -1;
 	/* A filter on a masked value would reveal it one guess at a time. */
 	if (q->filter && expr_reads_pii(q->filter) && !(q->pii && *q->pii == 1)) {
 		rd_err_set(err, "browse: the filter reads email or phone, which needs 'set pii on'"
@@ -555,7 +521,7 @@ int browse_page(struct rd_store *st, const struct browse_query *q, const struct 
 	struct keypos k = {0};
 	struct read_opts o = {0};
 	int got = -1;
-	if (check_query(st, q, err))
+	if (check_query(q, err))
 		return -1;
 	if (n <= 0)
 		return 0;
@@ -581,7 +547,7 @@ int64_t browse_count(struct rd_store *st, const struct browse_query *q, int64_t 
 	struct rd_buf sql = {0};
 	sqlite3_stmt *s = NULL;
 	int64_t count = -1;
-	if (check_query(st, q, err))
+	if (check_query(q, err))
 		return -1;
 	if (cap < 0)
 		cap = 0;
@@ -637,7 +603,7 @@ int browse_search(struct rd_store *st, const struct browse_query *q, const char 
 	struct keypos k = {0};
 	char *needle = NULL;
 	int found = -1;
-	if (check_query(st, q, err))
+	if (check_query(q, err))
 		return -1;
 	if (from && keypos_init(st, q->sort, from, &k, err))
 		goto out;
@@ -664,7 +630,7 @@ int browse_find(struct rd_store *st, const struct browse_query *q, const char *i
 	struct rd_buf sql = {0};
 	sqlite3_stmt *s = NULL;
 	int found = -1;
-	if (check_query(st, q, err))
+	if (check_query(q, err))
 		return -1;
 	/* The sort's own FROM: a sort driven from the profiles lists scored customers only. */
 	d = &sorts[q->sort];

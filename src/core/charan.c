@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "riskdesk/features.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/model.h"
 #include "riskdesk/vocab.h"
 
@@ -139,30 +140,6 @@ static int rows_stmt(struct rd_store *st, const struct charan_opts *o, const cha
 	return 0;
 }
 
-/* A row's built-in features: packed, or (a profile written before schema 2) its JSON;
- * else missing. */
-static void row_features(sqlite3_stmt *row, sqlite3_stmt *json, double *f)
-{
-	if (sqlite3_column_bytes(row, 1) == FEATURES_PACKED) {
-		features_unpack(sqlite3_column_blob(row, 1), f);
-		return;
-	}
-	for (int k = 0; k < FEAT_COUNT; k++)
-		f[k] = NAN;
-	if (!json)
-		return;
-	sqlite3_bind_text(json, 1, (const char *)sqlite3_column_text(row, 0), -1, SQLITE_TRANSIENT);
-	cJSON *j = sqlite3_step(json) == SQLITE_ROW
-			   ? cJSON_Parse((const char *)sqlite3_column_text(json, 0))
-			   : NULL;
-	for (int k = 0; k < FEAT_COUNT; k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
-		f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-	}
-	cJSON_Delete(j);
-	sqlite3_reset(json);
-}
-
 static int by_total(const void *a, const void *b)
 {
 	const struct charan_column *x = a, *y = b;
@@ -216,7 +193,7 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 	       struct rd_err *err)
 {
 	struct rd_model *m = NULL;
-	sqlite3_stmt *rows = NULL, *attrs = NULL, *json = NULL;
+	sqlite3_stmt *rows = NULL, *attrs = NULL;
 	struct rd_strmap *attr_col = NULL;
 	size_t **counts = NULL, n = 0;
 	double *x = NULL, f[FEAT_COUNT], score_sum = 0;
@@ -259,10 +236,7 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 						 " customer_inputs ORDER BY customer_id"
 					       : "SELECT customer_id, name, value, num FROM"
 						 " customer_attributes ORDER BY customer_id",
-				    &attrs, err)) ||
-	    (!o->month &&
-	     store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &json,
-			   err)))
+				    &attrs, err)))
 		goto out;
 	counts = rd_calloc((size_t)m->ncols, sizeof *counts);
 	for (int c = 0; c < m->ncols; c++)
@@ -272,7 +246,7 @@ int charan_run(struct rd_store *st, const struct charan_opts *o, struct charan_r
 		astep = sqlite3_step(attrs);
 	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(rows, 0);
-		row_features(rows, json, f);
+		profile_features_get(rows, 1, f); /* a snapshot row's fvec reads the same */
 		for (int c = 0; c < m->ncols; c++)
 			x[c] = m->cols[c].feature >= 0 ? f[m->cols[c].feature] : NAN;
 		/* Both in byte order of the id: this customer's attributes are at the cursor.
@@ -326,7 +300,6 @@ out:
 	free(x);
 	sqlite3_finalize(rows);
 	sqlite3_finalize(attrs);
-	sqlite3_finalize(json);
 	strmap_free(attr_col);
 	model_free(m);
 	if (rc)

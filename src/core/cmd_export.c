@@ -261,10 +261,10 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 			 " model_version, computed_at, last_activity");
 		if (fmt == EXPORT_CSV) /* one column per feature: what a spreadsheet wants */
 			for (int i = 0; i < FEAT_COUNT; i++)
-				buf_printf(&sql, ", json_extract(features, '$.%s') AS %s",
-					   feature_names[i], feature_names[i]);
+				buf_printf(&sql, ", rd_feature(fvec, %d) AS %s", i,
+					   feature_names[i]);
 		else
-			buf_puts(&sql, ", features");
+			buf_puts(&sql, ", rd_features(fvec) AS features");
 		/* Reasons a recompute ranked by path attributions leave exact (profile.h). */
 		int64_t marked;
 		if (profile_exact_table(ctx->store, &marked, &ctx->err)) {

@@ -354,6 +354,7 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 	struct recompute *r = NULL;
 	struct rd_strmap *only = NULL;
 	struct rd_run own, *run = NULL;
+	struct store_indexes indexes = {0};
 	int64_t as_of_day;
 	int status = RD_FAILED;
 	if (id ? a->argc != 0 : (a->argc == 0 || (is_where ? a->argc < 2 : a->argc != 1))) {
@@ -381,8 +382,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		r->total = 1;
 		r->single = 1;
 	}
+	/* `all` (and `changed` may become it) sorts every profile into its indexes. */
 	if (!(run = run_enter(ctx, &own, "recompute", &ctx->err)) ||
-	    store_begin(ctx->store, &ctx->err))
+	    store_sort_on_disk(ctx->store, 1, &ctx->err) || store_begin(ctx->store, &ctx->err))
 		goto out;
 	/* What serves now; stored by every run that scores the whole book. When it differs
 	 * from what the profiles were computed with, `changed` is every customer. */
@@ -417,6 +419,9 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 			}
 		}
 	}
+	/* Every profile is rewritten: their indexes are built again after, not row by row. */
+	if (is_all && store_indexes_drop(ctx->store, "credit_profiles", &indexes, &ctx->err))
+		goto out;
 	r->writer = profile_writer_new(ctx->store, run->id, as_of_day, &ctx->err);
 	r->run_id = run->id;
 	day_format(as_of_day, r->as_of);
@@ -479,6 +484,8 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 		ctx->err = r->err;
 		goto out;
 	}
+	if (store_indexes_restore(ctx->store, &indexes, &ctx->err))
+		goto out;
 	/* The first full recompute gives the rules model its drift reference (SPEC §9). */
 	size_t baseline_rows = 0;
 	if (is_all && r->done > 0 && monitor_needs_baseline(ctx->store) &&
@@ -500,10 +507,12 @@ static int exec_recompute(struct rd_ctx *ctx, const struct rd_args *a)
 out:
 	if (run) {
 		store_rollback(ctx->store);
+		store_sort_on_disk(ctx->store, 0, &(struct rd_err){{0}});
 		if (status != RD_OK)
 			run->rows = r->done;
 		run_leave(ctx, &own, status);
 	}
+	store_indexes_free(&indexes); /* the rollback brought them back */
 	profile_writer_free(r->writer);
 	shadow_close(r);
 	engine_free(r->engine);

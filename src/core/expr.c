@@ -127,7 +127,7 @@ static const struct {
 	{FT_KIND, &vocab_kind, 0},
 };
 
-static const char feature_sql[] = "json_extract(p.features, ?)";
+static const char feature_sql[] = "rd_feature(p.fvec, ?)"; /* profile.h */
 static const char attr_num_sql[] =
 	"(SELECT num FROM customer_attributes WHERE customer_id = c.id AND name = ?)";
 static const char attr_text_sql[] =
@@ -136,7 +136,7 @@ static const char attr_text_sql[] =
 /* A field of one comparison, resolved. */
 struct field {
 	const char *sql;      /* the column, or a template with one '?' */
-	char *param;          /* bound to that '?': a JSON path or an attribute name; owned */
+	char *param;          /* bound to that '?': a feature's or an attribute's name; owned */
 	enum field_type type; /* which values it takes */
 };
 
@@ -476,10 +476,8 @@ static int field_resolve(struct parser *p, struct field *f)
 		}
 	for (int i = 0; i < FEAT_COUNT; i++)
 		if (same_ci(name, len, feature_names[i])) {
-			struct rd_buf path = {0};
-			buf_printf(&path, "$.%s", feature_names[i]);
 			f->sql = feature_sql;
-			f->param = buf_steal(&path);
+			f->param = rd_strdup(feature_names[i]);
 			f->type = FT_NUM;
 			return advance(p);
 		}

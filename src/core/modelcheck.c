@@ -10,6 +10,7 @@
 #include "riskdesk/drift.h"
 #include "riskdesk/engine.h"
 #include "riskdesk/features.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/woe.h"
 
 #define BATCH 2048
@@ -66,21 +67,6 @@ static int score_ref_parse(const char *json, struct score_ref *r)
 	return ok ? 0 : -1;
 }
 
-/* A profile's features: the packed copy, or (a profile from before schema 2) its JSON. */
-static void profile_features(sqlite3_stmt *s, double *f)
-{
-	if (sqlite3_column_bytes(s, 1) == FEATURES_PACKED) {
-		features_unpack(sqlite3_column_blob(s, 1), f);
-		return;
-	}
-	cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 2));
-	for (int k = 0; k < FEAT_COUNT; k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
-		f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-	}
-	cJSON_Delete(j);
-}
-
 /* Scores the batch and counts each score into its reference bin. */
 static int count_batch(struct rd_engine *e, size_t n, char **ids, const double *f,
 		       struct engine_result *res, const struct score_ref *ref, size_t *counts,
@@ -117,11 +103,11 @@ static int book_psi(struct rd_store *st, const char *name, int version, const ch
 	if (!e ||
 	    store_prepare(st,
 			  vocab_model_segment_kind(vocab_find(&vocab_model_segment, segment)) >= 0
-				  ? "SELECT customer_id, fvec, features FROM credit_profiles"
+				  ? "SELECT customer_id, fvec FROM credit_profiles"
 				    " WHERE customer_id IN (SELECT id FROM customers WHERE kind = "
 				    "?1)"
 				    " ORDER BY customer_id"
-				  : "SELECT customer_id, fvec, features FROM credit_profiles"
+				  : "SELECT customer_id, fvec FROM credit_profiles"
 				    " WHERE ?1 = 'all' OR segment = ?1 ORDER BY customer_id",
 			  &s, err))
 		goto out;
@@ -129,7 +115,7 @@ static int book_psi(struct rd_store *st, const char *name, int version, const ch
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		free(ids[n]);
 		ids[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
-		profile_features(s, f + n * FEAT_COUNT);
+		profile_features_get(s, 1, f + n * FEAT_COUNT);
 		if (++n == BATCH) {
 			if (cancel && *cancel) {
 				rd_err_set(err, "cancelled");

@@ -13,6 +13,7 @@
 
 #include "riskdesk/drift.h"
 #include "riskdesk/features.h"
+#include "riskdesk/profile.h"
 #include "riskdesk/refdist.h"
 #include "riskdesk/score.h"
 #include "riskdesk/woe.h"
@@ -462,37 +463,6 @@ out:
 	return rc;
 }
 
-/* A profile's features: packed, or (written before schema 2) its JSON. A snapshot row's
- * are always packed; one that is not (written behind riskdesk's back) counts as missing. */
-static int profile_features(struct rd_store *st, sqlite3_stmt *row, const char *id, double *f,
-			    int by_month, struct rd_err *err)
-{
-	if (sqlite3_column_bytes(row, 2) == FEATURES_PACKED) {
-		features_unpack(sqlite3_column_blob(row, 2), f);
-		return 0;
-	}
-	if (by_month) {
-		for (int k = 0; k < FEAT_COUNT; k++)
-			f[k] = NAN;
-		return 0;
-	}
-	sqlite3_stmt *s;
-	if (store_prepare(st, "SELECT features FROM credit_profiles WHERE customer_id = ?1", &s,
-			  err))
-		return -1;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	cJSON *j = sqlite3_step(s) == SQLITE_ROW
-			   ? cJSON_Parse((const char *)sqlite3_column_text(s, 0))
-			   : NULL;
-	for (int k = 0; k < FEAT_COUNT; k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, feature_names[k]);
-		f[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-	}
-	cJSON_Delete(j);
-	sqlite3_finalize(s);
-	return 0;
-}
-
 /* By month: the snapshot months in the window, oldest first, as the report's months (a
  * month without rows shows too). 0, or -1 with err, or MONITOR_NO_SNAPSHOTS with err when
  * there is none. */
@@ -723,8 +693,9 @@ static int read_profiles(struct rd_store *st, const struct monitor_opts *o,
 			ostep = sqlite3_step(out);
 		}
 		prev_month = month;
-		if (profile_features(st, s, id, b->f + b->n * FEAT_COUNT, o->by_month, err))
-			goto done;
+		/* A row without packed features (written behind riskdesk's back) counts as
+		 * missing. */
+		profile_features_get(s, 2, b->f + b->n * FEAT_COUNT);
 		ma->n++;
 		b->month[b->n] = month;
 		b->score[b->n] = sqlite3_column_double(s, 1);
@@ -1245,9 +1216,8 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 	double *f = NULL, *score = NULL;
 	int rc = -1;
 	/* The score's reference: the profiles the rules model scored. */
-	if (store_prepare(st,
-			  "SELECT fvec, features, score, model_name = 'rules' FROM credit_profiles",
-			  &s, err))
+	if (store_prepare(st, "SELECT fvec, score, model_name = 'rules' FROM credit_profiles", &s,
+			  err))
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n == cap) {
@@ -1256,19 +1226,9 @@ int monitor_baseline(struct rd_store *st, size_t *rows, struct rd_err *err)
 			score = rd_realloc(score, cap * sizeof *score);
 		}
 		double *row = f + n * FEAT_COUNT;
-		if (sqlite3_column_bytes(s, 0) == FEATURES_PACKED) {
-			features_unpack(sqlite3_column_blob(s, 0), row);
-		} else {
-			cJSON *j = cJSON_Parse((const char *)sqlite3_column_text(s, 1));
-			for (int k = 0; k < FEAT_COUNT; k++) {
-				const cJSON *v = cJSON_GetObjectItemCaseSensitive(j,
-										  feature_names[k]);
-				row[k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-			}
-			cJSON_Delete(j);
-		}
-		if (sqlite3_column_int(s, 3))
-			score[nscore++] = sqlite3_column_double(s, 2);
+		profile_features_get(s, 0, row);
+		if (sqlite3_column_int(s, 2))
+			score[nscore++] = sqlite3_column_double(s, 1);
 		n++;
 	}
 	sqlite3_finalize(s);

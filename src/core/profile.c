@@ -106,12 +106,61 @@ int profile_components_decode(const char *json, struct profile_component *out, i
 	return n;
 }
 
-void profile_features_decode(const char *json, double *out)
+int profile_features_get(sqlite3_stmt *s, int col, double *out)
 {
-	cJSON *o = json ? cJSON_Parse(json) : NULL;
+	if (sqlite3_column_bytes(s, col) == FEATURES_PACKED) {
+		features_unpack(sqlite3_column_blob(s, col), out);
+		return 0;
+	}
 	for (int i = 0; i < FEAT_COUNT; i++)
-		out[i] = num_or_nan(o, feature_names[i]);
-	cJSON_Delete(o);
+		out[i] = NAN;
+	return 1;
+}
+
+/* The packed features of argument 0, or 1 when it holds none. */
+static int value_features(sqlite3_value *v, double *out)
+{
+	if (sqlite3_value_type(v) != SQLITE_BLOB || sqlite3_value_bytes(v) != FEATURES_PACKED)
+		return 1;
+	features_unpack(sqlite3_value_blob(v), out);
+	return 0;
+}
+
+/* rd_feature(fvec, i): feature i (enum feature_id, or its name) of packed features, or NULL
+ * when there are none or the value is missing (NaN). */
+static void sql_feature(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int i = sqlite3_value_type(argv[1]) == SQLITE_TEXT
+			? feature_index((const char *)sqlite3_value_text(argv[1]))
+			: sqlite3_value_int(argv[1]);
+	double v[FEAT_COUNT];
+	if (i >= 0 && i < FEAT_COUNT && !value_features(argv[0], v) && !isnan(v[i]))
+		sqlite3_result_double(c, v[i]);
+}
+
+/* rd_features(fvec): the JSON object of packed features (features_json), or NULL. */
+static void sql_features(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	double v[FEAT_COUNT];
+	if (value_features(argv[0], v))
+		return;
+	struct rd_buf b = {0};
+	features_json(&b, v);
+	sqlite3_result_text(c, b.data, (int)b.len, SQLITE_TRANSIENT);
+	buf_free(&b);
+}
+
+int profile_sql_functions(sqlite3 *db)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	return sqlite3_create_function(db, "rd_feature", 2, flags, NULL, sql_feature, NULL, NULL) !=
+				       SQLITE_OK ||
+			       sqlite3_create_function(db, "rd_features", 1, flags, NULL,
+						       sql_features, NULL, NULL) != SQLITE_OK
+		       ? -1
+		       : 0;
 }
 
 /* The customer scored again from the profile's features by what serves now, with exact
@@ -180,7 +229,7 @@ int profile_exact_table(struct rd_store *st, int64_t *count, struct rd_err *err)
 		       " KEY, reasons TEXT NOT NULL); DELETE FROM temp.exact_reasons",
 		       err) ||
 	    store_prepare(st,
-			  "SELECT customer_id, features, score, pd, model_name, model_version"
+			  "SELECT customer_id, fvec, score, pd, model_name, model_version"
 			  " FROM credit_profiles WHERE instr(components, "
 			  "'\"reasons_kind\":\"path\"')",
 			  &s, err) ||
@@ -192,8 +241,7 @@ int profile_exact_table(struct rd_store *st, int64_t *count, struct rd_err *err)
 			goto out;
 		free(ids[n]);
 		ids[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
-		profile_features_decode((const char *)sqlite3_column_text(s, 1),
-					f + n * FEAT_COUNT);
+		profile_features_get(s, 1, f + n * FEAT_COUNT);
 		want[n].head.score = sqlite3_column_int(s, 2);
 		want[n].head.pd = sqlite3_column_double(s, 3);
 		copy_col(want[n].model_name, sizeof want[n].model_name, s, 4);
@@ -234,7 +282,7 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 			  "SELECT " PROFILE_HEAD_COLUMNS ", p.risk_level, p.model_name,"
 			  " p.model_version, m.algo,"
 			  " coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
-			  " p.components, p.reasons, p.features, p.computed_at, p.as_of"
+			  " p.components, p.reasons, p.fvec, p.computed_at, p.as_of"
 			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
 			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
 			  &s, err))
@@ -271,7 +319,7 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 					     p->reasons, REASONS_MAX);
 	for (int k = 0; k < p->ncomponents; k++)
 		p->path_reasons |= p->comp[k].path_reasons;
-	profile_features_decode((const char *)sqlite3_column_text(s, C_FEATURES), p->features);
+	profile_features_get(s, C_FEATURES, p->features);
 	copy_col(p->computed_at, sizeof p->computed_at, s, C_COMPUTED);
 	copy_col(p->as_of, sizeof p->as_of, s, C_AS_OF);
 	sqlite3_finalize(s);
@@ -327,7 +375,7 @@ struct profile_writer {
 	int64_t data_seq; /* the data sequence it sees (stale.h: recompute changed) */
 	char now[21];
 	char as_of[11];
-	struct rd_buf features, reasons, components;
+	struct rd_buf reasons, components;
 };
 
 struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, int64_t as_of_day,
@@ -344,14 +392,14 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 	if (store_prepare(
 		    st,
 		    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
-		    " model_name, model_version, features, reasons, components, last_activity,"
+		    " model_name, model_version, reasons, components, last_activity,"
 		    " computed_at, fvec, cohort, as_of, cutoff_pd, load_run, data_seq) VALUES (?1,"
-		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18,"
+		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18,"
 		    " ?19)"
 		    " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 		    " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 		    " segment = excluded.segment, model_name = excluded.model_name,"
-		    " model_version = excluded.model_version, features = excluded.features,"
+		    " model_version = excluded.model_version,"
 		    " reasons = excluded.reasons, components = excluded.components,"
 		    " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
 		    " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
@@ -375,7 +423,6 @@ void profile_writer_free(struct profile_writer *w)
 		return;
 	sqlite3_finalize(w->upsert);
 	sqlite3_finalize(w->history);
-	buf_free(&w->features);
 	buf_free(&w->reasons);
 	buf_free(&w->components);
 	free(w);
@@ -411,9 +458,7 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 {
 	char band[2] = {r->score.band, '\0'};
 	char last[11];
-	buf_reset(&w->features);
 	buf_reset(&w->reasons);
-	features_json(&w->features, features);
 	profile_reasons_json(&w->reasons, &r->score);
 	sqlite3_stmt *u = w->upsert, *h = w->history;
 	sqlite3_bind_text(u, 1, customer_id, -1, SQLITE_STATIC);
@@ -424,7 +469,6 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	sqlite3_bind_text(u, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
 	sqlite3_bind_text(u, 7, r->model_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(u, 8, r->model_version);
-	sqlite3_bind_text(u, 9, w->features.data, (int)w->features.len, SQLITE_STATIC);
 	sqlite3_bind_text(u, 10, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
 	if (times->last_event != INT64_MIN) {
 		day_format(epoch_day(times->last_event), last);

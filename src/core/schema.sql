@@ -134,13 +134,12 @@ CREATE TABLE credit_profiles (
   segment       TEXT NOT NULL CHECK (segment IN ('new', 'existing')),
   model_name    TEXT NOT NULL,
   model_version INTEGER NOT NULL,
-  features      TEXT NOT NULL,              -- JSON object: feature -> value
   reasons       TEXT NOT NULL,              -- JSON array of {code,text,feature,value,points}
   components    TEXT,                       -- JSON array of component scores, when several
   last_activity TEXT,                       -- latest order or payment, for sorting the list
   computed_at   TEXT NOT NULL,
   cutoff_pd     REAL,
-  fvec          BLOB,                       -- the features packed (features_pack), for drift
+  fvec          BLOB,                       -- the features packed (features_pack): one copy
   cohort        TEXT,                       -- day of the first order or payment (else creation)
   as_of         TEXT,                       -- the day the features are as of (point-in-time)
   load_run      INTEGER NOT NULL DEFAULT 0, -- the latest load its data held (runs id; 0 none)

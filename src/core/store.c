@@ -4,13 +4,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "riskdesk/buf.h"
 #include "riskdesk/fold.h"
 #include "riskdesk/stale.h"
 #include "policy_default.h" /* generated from policy_default.json: policy_default_json[] */
@@ -276,6 +279,92 @@ static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
 		return; /* NULL */
 	char *f = fold_dup(s, (size_t)sqlite3_value_bytes(argv[0]));
 	sqlite3_result_text(c, f, -1, free);
+}
+
+int store_indexes_drop(struct rd_store *st, const char *table, struct store_indexes *saved,
+		       struct rd_err *err)
+{
+	sqlite3_stmt *s;
+	memset(saved, 0, sizeof *saved);
+	/* sql IS NULL: the indexes of PRIMARY KEY and UNIQUE, which stay. */
+	if (store_prepare(st,
+			  "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name ="
+			  " ?1 AND sql IS NOT NULL ORDER BY name",
+			  &s, err))
+		return -1;
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	struct rd_buf drop = {0};
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		saved->sql = rd_realloc(saved->sql, (size_t)(saved->n + 1) * sizeof *saved->sql);
+		saved->sql[saved->n++] = rd_strdup((const char *)sqlite3_column_text(s, 1));
+		/* The names come from the schema itself, quoted as identifiers all the same. */
+		char *one = sqlite3_mprintf("DROP INDEX \"%w\";", sqlite3_column_text(s, 0));
+		buf_puts(&drop, one);
+		sqlite3_free(one);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		rc = store_fail(st, err, "reading the indexes");
+	else
+		rc = drop.len ? store_exec(st, drop.data, err) : 0;
+	buf_free(&drop);
+	if (rc)
+		store_indexes_free(saved);
+	return rc;
+}
+
+int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
+{
+	int rc = 0;
+	for (int i = 0; i < saved->n && rc == 0; i++)
+		rc = store_exec(st, saved->sql[i], err);
+	store_indexes_free(saved);
+	return rc;
+}
+
+static const char temp_in_memory[] = "PRAGMA temp_store = MEMORY"; /* the default */
+
+int store_sort_on_disk(struct rd_store *st, int on, struct rd_err *err)
+{
+	return store_exec(st, on ? "PRAGMA temp_store = FILE" : temp_in_memory, err);
+}
+
+void store_indexes_free(struct store_indexes *saved)
+{
+	for (int i = 0; i < saved->n; i++)
+		free(saved->sql[i]);
+	free(saved->sql);
+	memset(saved, 0, sizeof *saved);
+}
+
+static int (*on_open)(sqlite3 *db);
+
+void store_on_open(int (*fn)(sqlite3 *db))
+{
+	on_open = fn;
+}
+
+/* rd_pack_doubles(X, ...): its arguments as little-endian IEEE doubles, NULL as NaN: the
+ * packed features of features.h, for the 21 -> 22 migration (the store knows no features;
+ * the migration names them, in their order). */
+static void sql_pack_doubles(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	unsigned char *out = sqlite3_malloc(argc * 8 + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(c);
+		return;
+	}
+	for (int i = 0; i < argc; i++) {
+		double v = sqlite3_value_type(argv[i]) == SQLITE_NULL
+				   ? NAN
+				   : sqlite3_value_double(argv[i]);
+		uint64_t bits;
+		memcpy(&bits, &v, 8);
+		for (int k = 0; k < 8; k++)
+			out[i * 8 + k] = (unsigned char)(bits >> (8 * k));
+	}
+	sqlite3_result_blob(c, out, argc * 8, sqlite3_free);
 }
 
 /* SQLite creates a missing file with the process umask; we want 0600 from the first
@@ -676,6 +765,33 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       "DROP INDEX IF EXISTS orders_created; DROP INDEX IF EXISTS payments_created",
 		       err))
 		goto fail;
+	/* 20 (or 21) -> 22: a profile's features are stored once, packed (fvec); the JSON that
+	 * `show --json` and exports give is made from them (rd_features). Profiles from before
+	 * schema 2 have only the JSON: packed first. (Schema 21 is the load's, made on another
+	 * branch at the same time.) */
+	if (version >= 1 && version < 22 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
+		      " 'features'",
+		      0) == 1 &&
+	    store_exec(st,
+		       "UPDATE credit_profiles SET fvec ="
+		       " rd_pack_doubles(json_extract(features, '$.orders_total'),"
+		       " json_extract(features, '$.orders_delivered'), json_extract(features,"
+		       " '$.orders_returned'), json_extract(features, '$.orders_cancelled'),"
+		       " json_extract(features, '$.total_spend'), json_extract(features,"
+		       " '$.avg_order_value'), json_extract(features, '$.return_rate'),"
+		       " json_extract(features, '$.cancel_rate'), json_extract(features,"
+		       " '$.payments_total'), json_extract(features, '$.payments_failed'),"
+		       " json_extract(features, '$.failed_payment_rate'),"
+		       " json_extract(features, '$.cod_share'), json_extract(features,"
+		       " '$.recency_days'), json_extract(features, '$.frequency_90d'),"
+		       " json_extract(features, '$.monetary_90d'), json_extract(features,"
+		       " '$.amount_std'), json_extract(features, '$.tenure_days')) WHERE fvec"
+		       " IS NULL;"
+		       " ALTER TABLE credit_profiles DROP COLUMN features;",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;
@@ -736,6 +852,9 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	sqlite3_create_function(st->db, "rd_fold", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_fold, NULL, NULL);
+	sqlite3_create_function(st->db, "rd_pack_doubles", -1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_pack_doubles, NULL, NULL);
 	if (store_int(st, "PRAGMA schema_version", -1) < 0) {
 		rd_err_set(err, "%s: not a riskdesk database (%s)", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -744,10 +863,14 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 		goto fail;
 	if (store_exec(st,
 		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
+		       " PRAGMA cache_size = -65536",
 		       err) ||
-	    apply_schema(st, err))
+	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
+	if (on_open && on_open(st->db)) {
+		rd_err_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	return st;
 fail:
 	store_close(st);

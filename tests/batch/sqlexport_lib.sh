@@ -4,6 +4,7 @@
 
 # features DB SQLFILE: a table `features` in DB holding the columns the query's header
 # lists, from the profiles' features and the customers' inputs (attributes and kind).
+. "$(dirname "${BASH_SOURCE[0]}")/features_lib.sh"
 features() {
 	local db=$1 sql=$2 cols="" name type
 	while read -r name type; do
@@ -24,15 +25,18 @@ frequency_90d
 monetary_90d
 amount_std
 tenure_days"; then
-			cols="$cols, json_extract(p.features, '\$.$name') AS \"$name\""
+			cols="$cols, f.\"$name\" AS \"$name\""
 		elif [ "$type" = number ]; then
 			cols="$cols, (SELECT num FROM customer_inputs i WHERE i.customer_id = p.customer_id AND i.name = '$name') AS \"$name\""
 		else
 			cols="$cols, (SELECT nullif(value, '') FROM customer_inputs i WHERE i.customer_id = p.customer_id AND i.name = '$name') AS \"$name\""
 		fi
 	done < <(sed -n 's/^--   \([^ ]*\)  \(number\|text\)$/\1 \2/p' "$sql")
+	profile_features "$db"
 	sqlite3 "$db" "DROP TABLE IF EXISTS features;
-CREATE TABLE features AS SELECT p.customer_id AS id$cols FROM credit_profiles p ORDER BY p.customer_id"
+CREATE TABLE features AS SELECT p.customer_id AS id$cols FROM credit_profiles p
+  JOIN profile_features f USING (customer_id) ORDER BY p.customer_id;
+DROP TABLE profile_features"
 }
 
 # on_sqlite DB SQLFILE: the query's rows into table res of DB.

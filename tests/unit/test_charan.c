@@ -75,14 +75,14 @@ static void populate(struct rd_store *st)
 	} rows[] = {{"C1", "new", 1},  {"C2", "new", 5}, {"C3", "new", 12},
 		    {"C4", "new", 15}, {"C5", "new", 2}, {"C6", "existing", 40}};
 	sqlite3_stmt *p, *s;
-	assert_int_equal(
-		store_prepare(st,
-			      "INSERT INTO credit_profiles(customer_id, score, band, pd,"
-			      " risk_level, segment, model_name, model_version, features, reasons,"
-			      " computed_at, fvec) VALUES (?1, 600, 'C', 0.05, 'MEDIUM', ?2, 'sc',"
-			      " 1, '{}', '[]', '2025-01-31T00:00:00Z', ?3)",
-			      &p, &err),
-		0);
+	assert_int_equal(store_prepare(st,
+				       "INSERT INTO credit_profiles(customer_id, score, band, pd,"
+				       " risk_level, segment, model_name, model_version, reasons,"
+				       " computed_at, fvec) VALUES (?1, 600, 'C', 0.05, 'MEDIUM', "
+				       "?2, 'sc',"
+				       " 1, '[]', '2025-01-31T00:00:00Z', ?3)",
+				       &p, &err),
+			 0);
 	assert_int_equal(
 		store_prepare(st,
 			      "INSERT INTO snapshot_rows(month, customer_id, score, band, pd,"

@@ -95,8 +95,7 @@ static void test_comparisons(void **state)
 	(void)state;
 	check("band=E", "(p.band = ?)", "TEXT:E");
 	check("score<550", "(p.score < ?)", "INT:550");
-	check("return_rate>0.2", "(json_extract(p.features, ?) > ?)",
-	      "TEXT:$.return_rate|REAL:0.2");
+	check("return_rate>0.2", "(rd_feature(p.fvec, ?) > ?)", "TEXT:return_rate|REAL:0.2");
 	check("name~smith", "(c.name LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("name!~smith", "(c.name NOT LIKE ? ESCAPE '\\')", "TEXT:%smith%");
 	check("score = 1", "(p.score = ?)", "INT:1");
@@ -118,7 +117,7 @@ static void test_comparisons(void **state)
 	check("phone = '+49 30 1234'", "(c.phone = ?)", "TEXT:+49 30 1234");
 	check("band is null", "(p.band IS NULL)", "");
 	check("score is not null", "(p.score IS NOT NULL)", "");
-	check("tenure_days is null", "(json_extract(p.features, ?) IS NULL)", "TEXT:$.tenure_days");
+	check("tenure_days is null", "(rd_feature(p.fvec, ?) IS NULL)", "TEXT:tenure_days");
 }
 
 static void test_values(void **state)
@@ -188,8 +187,8 @@ static void test_in(void **state)
 	check("score in (500, 600.5, 1e3)", "(p.score IN (?, ?, ?))",
 	      "INT:500|REAL:600.5|INT:1000");
 	check("id in ('C1', C2, \"C 3\")", "(c.id IN (?, ?, ?))", "TEXT:C1|TEXT:C2|TEXT:C 3");
-	check("cod_share not in (0, 1)", "(json_extract(p.features, ?) NOT IN (?, ?))",
-	      "TEXT:$.cod_share|INT:0|INT:1");
+	check("cod_share not in (0, 1)", "(rd_feature(p.fvec, ?) NOT IN (?, ?))",
+	      "TEXT:cod_share|INT:0|INT:1");
 }
 
 static void test_like_escape(void **state)
@@ -240,8 +239,7 @@ static void test_case_insensitive(void **state)
 	check("BAND = e AND Score < 550 OR NOT Kind = COMPANY",
 	      "(p.band = ? AND p.score < ? OR (c.kind = ?) IS NOT 1)",
 	      "TEXT:E|INT:550|TEXT:company");
-	check("Return_Rate > 0.1", "(json_extract(p.features, ?) > ?)",
-	      "TEXT:$.return_rate|REAL:0.1");
+	check("Return_Rate > 0.1", "(rd_feature(p.fvec, ?) > ?)", "TEXT:return_rate|REAL:0.1");
 	check("band IS NOT NULL", "(p.band IS NOT NULL)", "");
 	check("band Not In (a)", "(p.band NOT IN (?))", "TEXT:A");
 	check("RISK_LEVEL = Critical", "(p.risk_level = ?)", "TEXT:CRITICAL");
@@ -435,6 +433,9 @@ static void check_ids(struct rd_store *st, const char *text, const char *ids)
 	free(got);
 }
 
+/* The packed features of the fixture: orders_total and return_rate, the rest missing. */
+#define NULLS10 ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+
 static struct rd_store *sample_store(void)
 {
 	struct rd_store *st = test_store();
@@ -447,18 +448,21 @@ static struct rd_store *sample_store(void)
 		" ('C4', 'Dan', NULL, 'company', '2024-12-31T23:59:59Z'),"
 		" ('C5', 'Eve', NULL, 'individual', '2025-04-01');"
 		"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
-		" model_name, model_version, features, reasons, last_activity, computed_at) VALUES"
+		" model_name, model_version, fvec, reasons, last_activity, computed_at) VALUES"
 		" ('C1', 480, 'E', 0.30, 'CRITICAL', 'new', 'rules', 1,"
-		"  '{\"return_rate\":0.5,\"orders_total\":4}', '[]', '2025-06-01', "
+		"  rd_pack_doubles(4, NULL, NULL, NULL, NULL, NULL, 0.5" NULLS10 "), '[]', "
+		"'2025-06-01', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C2', 540, 'D', 0.12, 'HIGH', 'existing', 'rules', 1,"
-		"  '{\"return_rate\":0.1,\"orders_total\":10}', '[]', '2025-06-20', "
+		"  rd_pack_doubles(10, NULL, NULL, NULL, NULL, NULL, 0.1" NULLS10 "), '[]', "
+		"'2025-06-20', "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C3', 720, 'B', 0.03, 'LOW', 'existing', 'logit', 2,"
-		"  '{\"return_rate\":0.25,\"orders_total\":8}', '[]', NULL, "
+		"  rd_pack_doubles(8, NULL, NULL, NULL, NULL, NULL, 0.25" NULLS10 "), '[]', NULL, "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C4', 850, 'A', 0.01, 'LOW', 'new', 'rules', 1,"
-		"  '{\"return_rate\":0,\"orders_total\":1}', '[]', '2025-05-01', "
+		"  rd_pack_doubles(1, NULL, NULL, NULL, NULL, NULL, 0" NULLS10
+		"), '[]', '2025-05-01', "
 		"'2025-06-30T10:00:00Z');"
 		"INSERT INTO attributes(name, type) VALUES ('age', 'numeric'), ('city', "
 		"'categorical'),"
@@ -565,7 +569,7 @@ static void test_bind_order(void **state)
 	assert_int_equal(expr_nparams(e), 8);
 	assert_int_equal(count_char(expr_sql(e), '?'), 8);
 	char *v = bound(e);
-	assert_string_equal(v, "INT:500|TEXT:%x%|TEXT:$.return_rate|REAL:0.5|TEXT:age|INT:1|"
+	assert_string_equal(v, "INT:500|TEXT:%x%|TEXT:return_rate|REAL:0.5|TEXT:age|INT:1|"
 			       "REAL:2.5|TEXT:city");
 	free(v);
 	/* Binding from a later index leaves the first ones to the caller. */

@@ -77,11 +77,10 @@ static void test_engine_row(void **state)
 	/* Features: every one as stored in the JSON. */
 	assert_true(p->features[FEAT_ORDERS_DELIVERED] == 3);
 	assert_true(p->features[FEAT_ORDERS_RETURNED] == 1);
-	assert_true(p->features[FEAT_TOTAL_SPEND] == stored(st, "json_extract(features,"
-								" '$.total_spend')"));
+	assert_true(p->features[FEAT_TOTAL_SPEND] == 50);
 	for (int i = 0; i < FEAT_COUNT; i++) {
 		char e[80];
-		snprintf(e, sizeof e, "json_extract(features, '$.%s')", feature_names[i]);
+		snprintf(e, sizeof e, "rd_feature(fvec, %d)", i);
 		double v = stored(st, e);
 		assert_true(p->features[i] == v || (isnan(p->features[i]) && isnan(v)));
 	}
@@ -117,6 +116,87 @@ static void test_engine_row(void **state)
 }
 
 /* The head is what the list reads: the same values, from the columns alone. */
+/* The features JSON that `show --json` and exports give is made from the one stored copy,
+ * the packed row (schema 22): every value equals what a plain SQL statement over the
+ * events computes (SPEC section 4), for customers with and without orders and payments. */
+static void test_features_json_vs_sql(void **state)
+{
+	(void)state;
+	static const char pays[] = "id,customer_id,order_id,method,success,amount,created_at\n"
+				   "P1,C1,O1,card,1,10,2025-02-01\nP2,C1,O2,cod,1,30,2025-02-02\n"
+				   "P3,C1,,card,0,10,2025-02-03\nP4,C2,,cod,0,10,2025-02-05\n"
+				   "P5,C2,,wallet,1,10,2025-02-05\nP6,C2,,cod,1,10,2025-02-05\n";
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	char line[600];
+	snprintf(line, sizeof line, "load customers %s",
+		 test_file("customers.csv", customers, sizeof customers - 1));
+	run_ok(st, line);
+	snprintf(line, sizeof line, "load orders %s",
+		 test_file("orders.csv", orders, sizeof orders - 1));
+	run_ok(st, line);
+	snprintf(line, sizeof line, "load payments %s",
+		 test_file("payments.csv", pays, sizeof pays - 1));
+	run_ok(st, line);
+	run_ok(st, "recompute all");
+	/* Per customer: the JSON's value of each feature, then the same by SQL alone. */
+	static const char *const sql_of[][2] = {
+		{"orders_total", "(SELECT count(*) FROM orders WHERE customer_id = c.id)"},
+		{"orders_delivered", "(SELECT count(*) FROM orders WHERE customer_id = c.id"
+				     " AND status = 'delivered')"},
+		{"orders_returned", "(SELECT count(*) FROM orders WHERE customer_id = c.id"
+				    " AND status = 'returned')"},
+		{"orders_cancelled", "(SELECT count(*) FROM orders WHERE customer_id = c.id"
+				     " AND status = 'cancelled')"},
+		{"total_spend", "(SELECT total(amount) FROM orders WHERE customer_id = c.id"
+				" AND status = 'delivered')"},
+		{"avg_order_value", "coalesce((SELECT avg(amount) FROM orders WHERE customer_id ="
+				    " c.id AND status = 'delivered'), 0)"},
+		{"return_rate", "coalesce((SELECT avg(status = 'returned') FROM orders WHERE"
+				" customer_id = c.id), 0)"},
+		{"cancel_rate", "coalesce((SELECT avg(status = 'cancelled') FROM orders WHERE"
+				" customer_id = c.id), 0)"},
+		{"payments_total", "(SELECT count(*) FROM payments WHERE customer_id = c.id)"},
+		{"payments_failed", "(SELECT count(*) FROM payments WHERE customer_id = c.id"
+				    " AND success = 0)"},
+		{"failed_payment_rate", "coalesce((SELECT avg(success = 0) FROM payments WHERE"
+					" customer_id = c.id), 0)"},
+		{"cod_share", "coalesce((SELECT avg(method = 'cod') FROM payments WHERE"
+			      " customer_id = c.id), 0)"},
+		{"tenure_days", "julianday('2025-02-05') - julianday(c.created_at)"},
+	};
+	int checked = 0;
+	for (size_t k = 0; k < sizeof sql_of / sizeof *sql_of; k++) {
+		char sql[600];
+		sqlite3_stmt *s;
+		snprintf(sql, sizeof sql,
+			 "SELECT c.id, json_extract(rd_features(p.fvec), '$.%s'), %s FROM "
+			 "customers c"
+			 " JOIN credit_profiles p ON p.customer_id = c.id ORDER BY c.id",
+			 sql_of[k][0], sql_of[k][1]);
+		if (store_prepare(st, sql, &s, &err))
+			fail_msg("%s: %s", sql, err.msg);
+		int rows = 0;
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			double got = sqlite3_column_double(s, 1),
+			       want = sqlite3_column_double(s, 2);
+			if (sqlite3_column_type(s, 1) == SQLITE_NULL || fabs(got - want) > 1e-12)
+				fail_msg("%s of %s: the JSON says %s, SQL %.17g", sql_of[k][0],
+					 sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+					 want);
+			rows++;
+		}
+		sqlite3_finalize(s);
+		assert_int_equal(rows, 3);
+		checked += rows;
+	}
+	assert_true(checked > 0);
+	/* Every feature is in the JSON, by its name. */
+	assert_int_equal((int)stored(st, "(SELECT count(*) FROM json_each(rd_features(fvec)))"),
+			 FEAT_COUNT);
+	store_close(st);
+}
+
 static void test_head(void **state)
 {
 	(void)state;
@@ -298,9 +378,8 @@ static void test_decision(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_engine_row),
-		cmocka_unit_test(test_head),
-		cmocka_unit_test(test_blend_components),
+		cmocka_unit_test(test_engine_row), cmocka_unit_test(test_features_json_vs_sql),
+		cmocka_unit_test(test_head),       cmocka_unit_test(test_blend_components),
 		cmocka_unit_test(test_decision),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

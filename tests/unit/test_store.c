@@ -39,6 +39,10 @@ static const char *const tables[] = {
 	" ALTER TABLE score_history DROP COLUMN components;"                                       \
 	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
 
+/* What schema 22 took away: the features' JSON copy in the profiles. */
+#define FEATURES_JSON_UNDO                                                                         \
+	" ALTER TABLE credit_profiles ADD COLUMN features TEXT NOT NULL DEFAULT '{}';"
+
 /* A version 1 database, as the first riskdesk left it (profiles without fvec and cohort,
  * and none of the later tables), made from a new one. */
 #define V1_UNDO                                                                                    \
@@ -46,7 +50,7 @@ static const char *const tables[] = {
 	" ALTER TABLE outcomes DROP COLUMN source;"                                                \
 	" ALTER TABLE credit_profiles DROP COLUMN fvec;"                                           \
 	" ALTER TABLE credit_profiles DROP COLUMN cohort;"                                         \
-	" ALTER TABLE credit_profiles DROP COLUMN as_of;"                                          \
+	" ALTER TABLE credit_profiles DROP COLUMN as_of;" FEATURES_JSON_UNDO                       \
 	" DROP TABLE attribute_labels;" BLENDS_UNDO                                                \
 	" DROP TABLE snapshot_rows; DROP TABLE snapshot_months; PRAGMA user_version = 1"
 
@@ -880,7 +884,7 @@ static void test_migration_stale(void **state)
 	assert_int_equal(
 		store_exec(st,
 			   "DROP INDEX profiles_stale; DROP INDEX runs_kind;"
-			   " ALTER TABLE credit_profiles DROP COLUMN load_run;"
+			   " ALTER TABLE credit_profiles DROP COLUMN load_run;" FEATURES_JSON_UNDO
 			   " INSERT INTO runs(id, kind, args, user, started_at, finished_at,"
 			   " status) VALUES (1, 'load', 'load d', 'u', '2025-01-01T10:00:00Z',"
 			   " '2025-01-01T10:00:05Z', 'ok'), (2, 'load', 'load d', 'u',"
@@ -1200,6 +1204,61 @@ static void test_migration_shadow(void **state)
 	unlink(path);
 }
 
+/* Schema 20 (or 21) -> 22: a profile's features are stored once, packed. The JSON column
+ * goes; a profile that had only the JSON (written before schema 2) gets it packed, the
+ * others keep their packed copy bit for bit, and the JSON made from the packed row
+ * (rd_features) gives the values the old JSON held. */
+static void test_migration_features_once(void **state)
+{
+	(void)state;
+	char path[256];
+	store_on_open(profile_sql_functions); /* rd_feature, rd_features */
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig22.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(
+		store_exec(st,
+			   FEATURES_JSON_UNDO
+			   " INSERT INTO customers(id) VALUES ('a'), ('b');"
+			   " INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+			   " segment, model_name, model_version, features, reasons, computed_at,"
+			   " fvec) VALUES ('a', 600, 'C', 0.05, 'MEDIUM', 'new', 'rules', 1,"
+			   " '{\"orders_total\":3,\"return_rate\":0.3333333333333333}', '[]',"
+			   " '2025-01-01T00:00:00Z', NULL), ('b', 600, 'C', 0.05, 'MEDIUM', 'new',"
+			   " 'rules', 1, '{}', '[]', '2025-01-01T00:00:00Z', zeroblob(136));"
+			   " PRAGMA user_version = 20",
+			   &err),
+		0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name = 'features'"),
+			 0);
+	assert_int_equal(test_int(st,
+				  "SELECT rd_feature(fvec, 'orders_total') = 3 AND"
+				  " rd_feature(fvec, 'return_rate') = 0.3333333333333333 AND"
+				  " rd_feature(fvec, 'total_spend') IS NULL FROM credit_profiles"
+				  " WHERE customer_id = 'a'"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT json_extract(rd_features(fvec), '$.orders_total')"
+				      " FROM credit_profiles WHERE customer_id = 'a'"),
+			 3);
+	assert_int_equal(test_int(st, "SELECT fvec = zeroblob(136) FROM credit_profiles WHERE"
+				      " customer_id = 'b'"),
+			 1);
+	store_close(st);
+	/* Opened again: nothing more to do. */
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles"), 2);
+	store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1221,6 +1280,7 @@ int main(void)
 		cmocka_unit_test(test_migration_outcome_source),
 		cmocka_unit_test(test_migration_models),
 		cmocka_unit_test(test_migration_stale),
+		cmocka_unit_test(test_migration_features_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,10 +16,13 @@
 #include "riskdesk/command.h"
 #include "riskdesk/store.h"
 
+int profile_sql_functions(sqlite3 *db); /* profile.h, which would bring the engine's names */
+
 /* A store in memory, migrated; fails the test when it cannot open. */
 static inline struct rd_store *test_store(void)
 {
 	struct rd_err err = {{0}};
+	store_on_open(profile_sql_functions); /* as main does */
 	struct rd_store *st = store_open(":memory:", 0, &err);
 	if (!st)
 		fail_msg("store_open: %s", err.msg);

@@ -7,7 +7,7 @@ for d in 2024-09-30 2025-03-31 2025-06-30; do
 	$RISKDESK --db db.sqlite -c "recompute all --as-of $d" | grep -E '^(recomputed|[0-9]+ customers created)' |
 		sed -E 's/ in [0-9.]+ s / in <T> s /'
 	python3 - "$d" <<'PY'
-import json, sqlite3, sys
+import json, sqlite3, struct, sys
 d = sys.argv[1]
 db = sqlite3.connect('db.sqlite')
 q = """
@@ -43,8 +43,9 @@ for row in db.execute(q, {"d": d}):
     v = list(row[1:])
     v[15] = v[15] ** 0.5
     want[row[0]] = v
-got = {cid: (json.loads(f), a) for cid, f, a in db.execute(
-    "SELECT customer_id, features, as_of FROM credit_profiles")}
+# The packed features (fvec, the one copy since schema 22): 17 little-endian doubles.
+got = {cid: (dict(zip(names, struct.unpack("<17d", f))), a) for cid, f, a in db.execute(
+    "SELECT customer_id, fvec, as_of FROM credit_profiles")}
 later = db.execute("SELECT count(*) FROM customers WHERE date(created_at) > :d", {"d": d}).fetchone()[0]
 bad = 0
 for cid, v in want.items():

@@ -41,19 +41,27 @@ echo "expected: $expected"
 # The rescored against a recompute of every customer on a copy; the rest against before.
 $RISKDESK --db full.sqlite -c 'recompute all' > /dev/null
 ids="'${expected// /\',\'}'"
+# The features as `export profiles` gives them (the profiles hold them packed).
+$RISKDESK --db d.sqlite -c 'export profiles d.json' > /dev/null
+$RISKDESK --db full.sqlite -c 'export profiles full.json' > /dev/null
 sqlite3 d.sqlite "ATTACH 'full.sqlite' AS f; ATTACH 'before.sqlite' AS b;
+CREATE TEMP TABLE feats AS SELECT value ->> 'customer_id' AS customer_id, value -> 'features' AS
+  features FROM json_each(readfile('d.json'));
+CREATE TEMP TABLE ffeats AS SELECT value ->> 'customer_id' AS customer_id, value -> 'features' AS
+  features FROM json_each(readfile('full.json'));
 SELECT 'rescored equal to recompute all:', count(*) FROM credit_profiles p JOIN f.credit_profiles q
-  USING (customer_id) WHERE p.customer_id IN ($ids) AND p.score = q.score AND p.pd = q.pd
+  USING (customer_id) JOIN temp.feats fa USING (customer_id) JOIN temp.ffeats fb USING (customer_id)
+  WHERE p.customer_id IN ($ids) AND p.score = q.score AND p.pd = q.pd
   AND p.band = q.band AND p.reasons = q.reasons AND p.as_of = q.as_of
-  AND (SELECT count(*) FROM json_each(p.features) a JOIN json_each(q.features) b USING (key)
-       WHERE abs(a.value - b.value) <= 1e-12 * max(1, abs(b.value))) = 17;
+  AND (SELECT count(*) FROM json_each(fa.features) x JOIN json_each(fb.features) y USING (key)
+       WHERE abs(x.value - y.value) <= 1e-12 * max(1, abs(y.value))) = 17;
 -- One customer's events are summed in index order, the book's in storage order: the
 -- standard deviation may differ in its last bit.
 SELECT 'features equal to the last bit:', count(*) FROM credit_profiles p JOIN f.credit_profiles q
-  USING (customer_id) WHERE p.customer_id IN ($ids) AND p.features = q.features;
+  USING (customer_id) WHERE p.customer_id IN ($ids) AND p.fvec = q.fvec;
 SELECT 'others unchanged:', count(*), 'of', (SELECT count(*) - 7 FROM credit_profiles)
   FROM credit_profiles p JOIN b.credit_profiles q USING (customer_id)
-  WHERE p.customer_id NOT IN ($ids) AND p.score = q.score AND p.features = q.features
+  WHERE p.customer_id NOT IN ($ids) AND p.score = q.score AND p.fvec = q.fvec
   AND p.computed_at = q.computed_at AND p.as_of = q.as_of AND p.customer_id NOT IN
   (SELECT customer_id FROM score_history WHERE run_id = $last_run);
 SELECT 'as of:', group_concat(as_of || ' ' || n, ', ') FROM
@@ -73,7 +81,7 @@ $RISKDESK --db d.sqlite -c 'recompute changed' | grep -E '^recompute'
 $RISKDESK --db full2.sqlite -c 'recompute all' > /dev/null
 sqlite3 d.sqlite "ATTACH 'full2.sqlite' AS f;
 SELECT 'as of 2025-07-02:', count(*), 'equal to recompute all:', total(p.score = q.score
-  AND p.reasons = q.reasons AND p.features = q.features) FROM credit_profiles p
+  AND p.reasons = q.reasons AND p.fvec = q.fvec) FROM credit_profiles p
   JOIN f.credit_profiles q USING (customer_id) WHERE p.as_of = '2025-07-02';"
 # A new champion: every customer.
 $RISKDESK --db d.sqlite -c 'train t1 --algo logit' -c 'promote t1' > /dev/null

@@ -7,6 +7,8 @@
 # band, kind and segment equals the rates written below as SQL, before and after overrides.
 S=$ROOT/sample-data
 $RISKDESK --db d.sqlite -c "load $S" -c 'recompute all' -c 'rescore pending' > /dev/null
+. "$ROOT/tests/batch/features_lib.sh"
+profile_features d.sqlite # the features as SQL reads them (the profiles hold them packed)
 
 # The queue as SQL, written independently: referred, pending (oldest first), then the rest
 # by their decision, newest first.
@@ -74,7 +76,8 @@ same "--status referred" "r.status = 'referred'"
 same "--status pending" "r.status = 'pending'"
 same "--where 'band in (D,E) and kind = individual'" "p.band IN ('D', 'E') AND c.kind = 'individual'"
 same "--where 'total_spend < 500' --status approved" \
-	"json_extract(p.features, '$.total_spend') < 500 AND r.status = 'approved'"
+	"(SELECT total_spend FROM profile_features f WHERE f.customer_id = p.customer_id) < 500
+	AND r.status = 'approved'"
 echo "--- the rates, as SQL"
 rates r.band band
 rates c.kind kind

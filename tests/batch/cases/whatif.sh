@@ -25,8 +25,9 @@ echo "--- every payment of C0001 failed: the copy's events changed, recomputed"
 cp d.sqlite copy.sqlite
 sqlite3 copy.sqlite "UPDATE payments SET success = 0 WHERE customer_id = 'C0001'"
 $RISKDESK --db copy.sqlite -c 'recompute --id C0001' > /dev/null
-set -- $(sqlite3 -separator ' ' copy.sqlite "SELECT printf('%.17g', features ->> 'payments_failed'),
-  printf('%.17g', features ->> 'failed_payment_rate') FROM credit_profiles WHERE customer_id = 'C0001'")
+set -- $($RISKDESK --db copy.sqlite --json -c 'show C0001' | $PY -c 'import json, sys
+f = json.load(sys.stdin)["features"]
+print("%.17g %.17g" % (f["payments_failed"], f["failed_payment_rate"]))')
 echo "payments_failed=$1 failed_payment_rate=$2"
 sqlite3 d.sqlite .dump | md5sum > before.md5
 $RISKDESK --db d.sqlite -c "whatif C0001 payments_failed=$1 failed_payment_rate=$2"
