@@ -656,51 +656,19 @@ static int count_rows(struct load_in *in, const char *sql, int64_t *n)
  * load's transaction, so a failed load gets its indexes back with the rollback. */
 static int bulk_begin(struct load_in *in)
 {
-	struct rd_store *st = in->ss->job->store;
-	sqlite3_stmt *s = NULL;
 	struct rd_err err;
-	int rc = LOAD_FAIL;
 	if (in->size < LOAD_BULK_BYTES || in->size / LOAD_ROW_BYTES < in->before)
 		return LOAD_GO;
-	if (store_prepare(st,
-			  "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-			  "?1"
-			  " AND sql IS NOT NULL",
-			  &s, &err)) {
-		load_fail(in, 0, "%s", err.msg);
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, in->t->name, -1, SQLITE_STATIC);
-	char *names[16];
-	int n = 0;
-	while (n < 16 && sqlite3_step(s) == SQLITE_ROW) {
-		names[n] = rd_strdup((const char *)sqlite3_column_text(s, 0));
-		in->index_sql = rd_realloc(in->index_sql, (size_t)(n + 1) * sizeof *in->index_sql);
-		in->index_sql[n++] = rd_strdup((const char *)sqlite3_column_text(s, 1));
-	}
-	in->nindex = n;
-	sqlite3_finalize(s);
-	s = NULL;
-	rc = LOAD_GO;
-	for (int i = 0; i < n; i++) {
-		/* The names come from the schema itself, quoted as identifiers all the same. */
-		char *sql = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
-		if (rc == LOAD_GO && store_exec(st, sql, &err))
-			rc = load_fail(in, 0, "%s", err.msg);
-		sqlite3_free(sql);
-		free(names[i]);
-	}
-out:
-	sqlite3_finalize(s);
-	return rc;
+	if (store_indexes_drop(in->ss->job->store, in->t->name, &in->bulk, &err))
+		return load_fail(in, 0, "%s", err.msg);
+	return LOAD_GO;
 }
 
 static int bulk_end(struct load_in *in)
 {
 	struct rd_err err;
-	for (int i = 0; i < in->nindex; i++)
-		if (store_exec(in->ss->job->store, in->index_sql[i], &err))
-			return load_fail(in, 0, "rebuilding an index: %s", err.msg);
+	if (store_indexes_restore(in->ss->job->store, &in->bulk, &err))
+		return load_fail(in, 0, "rebuilding an index: %s", err.msg);
 	return LOAD_GO;
 }
 
@@ -868,9 +836,7 @@ static void in_free(struct load_in *in)
 	strmap_free(in->colmap);
 	strmap_free(in->attrmap);
 	load_keys_free(&in->seen);
-	for (int i = 0; i < in->nindex; i++)
-		free(in->index_sql[i]);
-	free(in->index_sql);
+	store_indexes_free(&in->bulk);
 	buf_free(&in->reason);
 	buf_free(&in->scratch);
 	buf_free(&in->keybuf);

@@ -17,6 +17,7 @@
 #include "riskdesk/journal.h"
 #include "riskdesk/load.h"
 #include "riskdesk/mapping.h"
+#include "riskdesk/store.h"
 #include "riskdesk/util.h"
 
 #define LOAD_FIELD_MAX 65536 /* longest cell accepted, in bytes */
@@ -285,9 +286,7 @@ struct load_in {
 	sqlite3_stmt *del_attr;    /* customers: a replaced customer's attributes */
 	sqlite3_stmt *ins_outcome; /* customers with an outcome column */
 	int64_t before;            /* rows in the table before the file */
-	char **index_sql;          /* secondary indexes dropped for a bulk load,
-						  * rebuilt by their CREATE statements; owned */
-	int nindex;                /* entries in index_sql */
+	struct store_indexes bulk; /* secondary indexes dropped for a bulk load; owned */
 	int64_t outcomes_before;   /* rows in outcomes before the file */
 	int64_t rowid_before;      /* the largest rowid before the file: its new rows are above
 				    * it (duplicates; the customers they change) */
