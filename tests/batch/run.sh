@@ -37,12 +37,8 @@ run_case() { # name: writes $results/NAME.actual
 		normalise >"$results/$name.actual"
 	rm -rf "$WORK"
 }
-jobs=${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
-for name in "${cases[@]}"; do
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	run_case "$name" &
-done
-wait
+. "$root/tests/pool.sh"
+pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_case "${cases[@]}"
 
 passed=0
 failed=0

@@ -38,12 +38,8 @@ run_case() { # name: $run/cases/NAME.out, .counts and .rc
 		"$root/tests/tui/cases/$name.sh" >"$run/cases/$name.out" 2>&1
 	echo $? >"$run/cases/$name.rc"
 }
-jobs=${RISKDESK_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
-for name in "${cases[@]}"; do
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	run_case "$name" &
-done
-wait
+. "$root/tests/pool.sh"
+pool "${RISKDESK_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}" run_case "${cases[@]}"
 
 passed=0
 failed=0
