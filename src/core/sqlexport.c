@@ -554,42 +554,49 @@ static int unit_reasons(const struct unit *u)
 	return !u->m || !model_algo_trees(u->m->algo) || u->m->approx_reasons;
 }
 
-/* With reasons (unit_reasons), each input's contributions summed over the trees into h{in}
- * of pp{k}_{T-1}, from the path attributions (xgbtree.h): per tree t the step pp{k}_{t}
- * adds, for each input the tree splits on, the attribution of the row's leaf (put_node's
- * walk). The steps follow the score's last step `last` and carry its column `score`, so
- * that s{k} joins nothing. PostgreSQL sums in real, tree after tree, as libxgboost does;
- * SQLite in double. used[in]: some tree splits on input in (the others' sums are 0). */
+/* With reasons (unit_reasons), each input's contributions summed over the trees into
+ * columns h{in}, from the path attributions (xgbtree.h): the columns of the step that adds
+ * tree t (t = T: carried on), which adds, for each input the tree splits on, the
+ * attribution of the row's leaf (put_node's walk; no join to a table of leaves, which
+ * SQLite may scan for every row: docs/design.md "Forests as SQL"). PostgreSQL sums in
+ * real, tree after tree, as libxgboost does; SQLite in double. used[in]: some tree splits
+ * on input in (the others' sums are 0). */
+static void put_tree_h(struct gen *g, const struct unit *u, int t, const unsigned char *used)
+{
+	const struct xgb_tree *tr = t < u->tr->ntrees ? &u->tr->t[t] : NULL;
+	unsigned char *tu = rd_calloc((size_t)u->m->ninputs, 1);
+	for (int i = 0; tr && i < tr->n; i++)
+		if (tr->left[i] >= 0)
+			tu[tr->split[i]] = 1;
+	for (int in = 0; in < u->m->ninputs; in++) {
+		if (!used[in])
+			continue;
+		buf_puts(g->b, ",\n  ");
+		if (t > 0)
+			buf_printf(g->b, tu[in] ? "x.h%d + " : "x.h%d", in);
+		if (tu[in])
+			put_node(g, u, tr, 0, in);
+		else if (t == 0)
+			put_leaf(g, 0);
+		if (t == 0 || tu[in])
+			buf_printf(g->b, " AS h%d", in);
+	}
+	free(tu);
+}
+
+/* PostgreSQL, with reasons: the steps pp{k}_{t} adding tree t's contributions (put_tree_h)
+ * after the score's last step `last`, carrying its column `score`, so that s{k} joins
+ * nothing. */
 static void put_tree_parts(struct gen *g, int k, const unsigned char *used, const char *last,
 			   const char *score)
 {
 	const struct unit *u = &g->u[k];
-	unsigned char *tu = rd_malloc((size_t)u->m->ninputs);
 	for (int t = 0; t < u->tr->ntrees; t++) {
-		const struct xgb_tree *tr = &u->tr->t[t];
-		memset(tu, 0, (size_t)u->m->ninputs);
-		for (int i = 0; i < tr->n; i++)
-			if (tr->left[i] >= 0)
-				tu[tr->split[i]] = 1;
 		buf_printf(g->b, "pp%d_%d AS MATERIALIZED (SELECT x.id%s, x.%s", k, t,
 			   g->routed ? ", x.route" : "", score);
 		for (int c = 0; c < g->ncols; c++)
 			buf_printf(g->b, ", x.c%d", c);
-		for (int in = 0; in < u->m->ninputs; in++) {
-			if (!used[in])
-				continue;
-			buf_puts(g->b, ",\n  ");
-			if (t > 0 && tu[in])
-				buf_printf(g->b, "x.h%d + ", in);
-			else if (t > 0)
-				buf_printf(g->b, "x.h%d", in);
-			if (tu[in])
-				put_node(g, u, tr, 0, in);
-			else if (t == 0)
-				put_leaf(g, 0);
-			if (t == 0 || tu[in])
-				buf_printf(g->b, " AS h%d", in);
-		}
+		put_tree_h(g, u, t, used);
 		buf_puts(g->b, "\n  FROM ");
 		if (t == 0)
 			buf_puts(g->b, last);
@@ -597,10 +604,9 @@ static void put_tree_parts(struct gen *g, int k, const unsigned char *used, cons
 			buf_printf(g->b, "pp%d_%d", k, t - 1);
 		buf_puts(g->b, " x),\n");
 	}
-	free(tu);
 }
 
-/* s{k} of a tree unit: eta from the last step of the trees (with reasons, of its parts), and with reasons (used) each
+/* s{k} of a tree unit: eta from the last step of the trees, and with reasons (used) each
  * column's input v{c} and points lost l{c}: its inputs' sums (a one-hot column's levels')
  * in double, in points (model.c's xgb_score). */
 static void put_tree_eta(struct gen *g, int k, const char *last, const char *eta,
@@ -625,16 +631,14 @@ static void put_tree_eta(struct gen *g, int k, const char *last, const char *eta
 		put_num(g, u->m->scaling.pdo / M_LN2);
 		buf_printf(g->b, " AS l%d", c);
 	}
-	if (used)
-		buf_printf(g->b, "\n  FROM pp%d_%d u),\n", k, u->tr->ntrees - 1);
-	else
-		buf_printf(g->b, "\n  FROM %s u),\n", last);
+	buf_printf(g->b, "\n  FROM %s u),\n", last);
 }
 
 /* The trees of unit k summed into column a (SQLite) or g (PostgreSQL) of u{k}_*. SQLite:
  * one step per tree. PostgreSQL: in real, as XGBoost sums them (float, from the base
  * margin, tree after tree), a hundred trees per step u{k}_{i}, each adding to the last
- * one's sum. With reasons, put_tree_parts's steps too. */
+ * one's sum. With reasons, the contributions (put_tree_h): SQLite's in the same steps,
+ * PostgreSQL's in steps of their own after these (put_tree_parts). */
 static void put_tree_unit(struct gen *g, int k)
 {
 	const struct unit *u = &g->u[k];
@@ -678,7 +682,10 @@ static void put_tree_unit(struct gen *g, int k)
 				buf_puts(g->b, " + ");
 				put_node(g, u, &u->tr->t[t], 0, -1);
 			}
-			buf_puts(g->b, " AS a\n  FROM ");
+			buf_puts(g->b, " AS a");
+			if (used)
+				put_tree_h(g, u, t, used);
+			buf_puts(g->b, "\n  FROM ");
 			if (t == 0) {
 				buf_puts(g->b, "x");
 				put_routes(g, u->routes, "x");
@@ -688,8 +695,6 @@ static void put_tree_unit(struct gen *g, int k)
 			buf_puts(g->b, "),\n");
 		}
 		snprintf(last, sizeof last, "u%d_%d", k, ntrees);
-		if (used)
-			put_tree_parts(g, k, used, last, "a");
 		put_tree_eta(g, k, last, "u.a", used);
 	} else {
 		int groups = (ntrees + TREE_GROUP - 1) / TREE_GROUP;
@@ -720,6 +725,7 @@ static void put_tree_unit(struct gen *g, int k)
 			char score[16];
 			snprintf(score, sizeof score, "g%d", groups - 1);
 			put_tree_parts(g, k, used, last, score);
+			snprintf(last, sizeof last, "pp%d_%d", k, ntrees - 1);
 		}
 		put_tree_eta(g, k, last, eta, used);
 	}
