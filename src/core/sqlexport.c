@@ -554,55 +554,44 @@ static int unit_reasons(const struct unit *u)
 	return !u->m || !model_algo_trees(u->m->algo) || u->m->approx_reasons;
 }
 
+/* Whether tree t splits on input in. */
+static int tree_splits(const struct xgb_tree *t, int in)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->left[i] >= 0 && t->split[i] == in)
+			return 1;
+	return 0;
+}
+
 /* With reasons (unit_reasons), each input's contributions summed over the trees into
  * columns h{in}, from the path attributions (xgbtree.h): the columns of the step that adds
- * tree t (t = T: carried on), which adds, for each input the tree splits on, the
+ * trees t0..t1-1 (none: carried on), each adding, for each input it splits on, the
  * attribution of the row's leaf (put_node's walk; no join to a table of leaves, which
- * SQLite may scan for every row: docs/design.md "Forests as SQL"). PostgreSQL sums in
- * real, tree after tree, as libxgboost does; SQLite in double. used[in]: some tree splits
- * on input in (the others' sums are 0). */
-static void put_tree_h(struct gen *g, const struct unit *u, int t, const unsigned char *used)
+ * SQLite may scan for every row: docs/design.md "Forests as SQL"). From 0, or tree 0's
+ * value, tree after tree: in PostgreSQL in real, as libxgboost adds them; in SQLite in
+ * double. used[in]: some tree splits on input in (the others' sums are 0). */
+static void put_tree_h(struct gen *g, const struct unit *u, int t0, int t1,
+		       const unsigned char *used)
 {
-	const struct xgb_tree *tr = t < u->tr->ntrees ? &u->tr->t[t] : NULL;
-	unsigned char *tu = rd_calloc((size_t)u->m->ninputs, 1);
-	for (int i = 0; tr && i < tr->n; i++)
-		if (tr->left[i] >= 0)
-			tu[tr->split[i]] = 1;
 	for (int in = 0; in < u->m->ninputs; in++) {
 		if (!used[in])
 			continue;
 		buf_puts(g->b, ",\n  ");
-		if (t > 0)
-			buf_printf(g->b, tu[in] ? "x.h%d + " : "x.h%d", in);
-		if (tu[in])
-			put_node(g, u, tr, 0, in);
-		else if (t == 0)
+		int any = t0 > 0;
+		if (any) {
+			buf_printf(g->b, "x.h%d", in);
+		} else if (!tree_splits(&u->tr->t[0], in)) {
 			put_leaf(g, 0);
-		if (t == 0 || tu[in])
-			buf_printf(g->b, " AS h%d", in);
-	}
-	free(tu);
-}
-
-/* PostgreSQL, with reasons: the steps pp{k}_{t} adding tree t's contributions (put_tree_h)
- * after the score's last step `last`, carrying its column `score`, so that s{k} joins
- * nothing. */
-static void put_tree_parts(struct gen *g, int k, const unsigned char *used, const char *last,
-			   const char *score)
-{
-	const struct unit *u = &g->u[k];
-	for (int t = 0; t < u->tr->ntrees; t++) {
-		buf_printf(g->b, "pp%d_%d AS MATERIALIZED (SELECT x.id%s, x.%s", k, t,
-			   g->routed ? ", x.route" : "", score);
-		for (int c = 0; c < g->ncols; c++)
-			buf_printf(g->b, ", x.c%d", c);
-		put_tree_h(g, u, t, used);
-		buf_puts(g->b, "\n  FROM ");
-		if (t == 0)
-			buf_puts(g->b, last);
-		else
-			buf_printf(g->b, "pp%d_%d", k, t - 1);
-		buf_puts(g->b, " x),\n");
+			any = 1;
+		}
+		for (int t = t0; t < t1; t++) {
+			if (!tree_splits(&u->tr->t[t], in))
+				continue;
+			buf_puts(g->b, any ? " + " : "");
+			put_node(g, u, &u->tr->t[t], 0, in);
+			any = 1;
+		}
+		buf_printf(g->b, " AS h%d", in);
 	}
 }
 
@@ -637,8 +626,7 @@ static void put_tree_eta(struct gen *g, int k, const char *last, const char *eta
 /* The trees of unit k summed into column a (SQLite) or g (PostgreSQL) of u{k}_*. SQLite:
  * one step per tree. PostgreSQL: in real, as XGBoost sums them (float, from the base
  * margin, tree after tree), a hundred trees per step u{k}_{i}, each adding to the last
- * one's sum. With reasons, the contributions (put_tree_h): SQLite's in the same steps,
- * PostgreSQL's in steps of their own after these (put_tree_parts). */
+ * one's sum. With reasons, the same steps add the trees' contributions (put_tree_h). */
 static void put_tree_unit(struct gen *g, int k)
 {
 	const struct unit *u = &g->u[k];
@@ -684,7 +672,7 @@ static void put_tree_unit(struct gen *g, int k)
 			}
 			buf_puts(g->b, " AS a");
 			if (used)
-				put_tree_h(g, u, t, used);
+				put_tree_h(g, u, t, t < ntrees ? t + 1 : t, used);
 			buf_puts(g->b, "\n  FROM ");
 			if (t == 0) {
 				buf_puts(g->b, "x");
@@ -699,7 +687,11 @@ static void put_tree_unit(struct gen *g, int k)
 	} else {
 		int groups = (ntrees + TREE_GROUP - 1) / TREE_GROUP;
 		for (int gr = 0; gr < groups; gr++) {
-			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.*, ", k, gr);
+			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, gr,
+				   g->routed ? ", x.route" : "");
+			for (int c = 0; c < g->ncols; c++)
+				buf_printf(g->b, ", x.c%d", c);
+			buf_puts(g->b, ",\n  ");
 			if (gr == 0)
 				put_leaf(g, u->tr->base_margin);
 			else
@@ -710,6 +702,11 @@ static void put_tree_unit(struct gen *g, int k)
 				put_node(g, u, &u->tr->t[t], 0, -1);
 			}
 			buf_printf(g->b, " AS g%d", gr);
+			if (used)
+				put_tree_h(g, u, gr * TREE_GROUP,
+					   ntrees < (gr + 1) * TREE_GROUP ? ntrees
+									  : (gr + 1) * TREE_GROUP,
+					   used);
 			if (gr == 0) {
 				buf_puts(g->b, "\n  FROM x");
 				put_routes(g, u->routes, "x");
@@ -721,12 +718,6 @@ static void put_tree_unit(struct gen *g, int k)
 		snprintf(last, sizeof last, "u%d_%d", k, groups - 1);
 		char eta[64];
 		snprintf(eta, sizeof eta, "CAST(u.g%d AS double precision)", groups - 1);
-		if (used) {
-			char score[16];
-			snprintf(score, sizeof score, "g%d", groups - 1);
-			put_tree_parts(g, k, used, last, score);
-			snprintf(last, sizeof last, "pp%d_%d", k, ntrees - 1);
-		}
 		put_tree_eta(g, k, last, eta, used);
 	}
 	free(used);
