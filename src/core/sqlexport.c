@@ -323,7 +323,10 @@ static int node_constant(const struct xgb_tree *t, int i, int in, float *v)
 	       memcmp(&a, &b, sizeof a) == 0 && (*v = a, 1);
 }
 
-/* Node i as nested CASEs down to its leaves' values (in < 0) or their path attributions
+#define NODE_VALUE (-1) /* put_node's in: the leaves' values */
+#define NODE_ID (-2)    /* the leaves' node numbers */
+
+/* Node i as nested CASEs down to its leaves' values, node numbers, or path attributions
  * to input in: the leaf's contribution found by the walk itself, not by a join to a
  * table of leaves, which SQLite may scan for every row (docs/design.md, "Forests as
  * SQL"). A subtree whose leaves all give the same value is that value. */
@@ -344,7 +347,10 @@ static void put_node(struct gen *g, const struct unit *u, const struct xgb_tree 
 		i = always ? t->left[i] : t->right[i];
 	}
 	if (t->left[i] < 0) {
-		put_leaf(g, in < 0 ? t->cond[i] : leaf_part(t, i, in));
+		if (in == NODE_ID)
+			buf_printf(g->b, "%d", i);
+		else
+			put_leaf(g, in < 0 ? t->cond[i] : leaf_part(t, i, in));
 		return;
 	}
 	buf_puts(g->b, " THEN ");
@@ -566,10 +572,11 @@ static int tree_splits(const struct xgb_tree *t, int in)
 /* With reasons (unit_reasons), each input's contributions summed over the trees into
  * columns h{in}, from the path attributions (xgbtree.h): the columns of the step that adds
  * trees t0..t1-1 (none: carried on), each adding, for each input it splits on, the
- * attribution of the row's leaf (put_node's walk; no join to a table of leaves, which
- * SQLite may scan for every row: docs/design.md "Forests as SQL"). From 0, or tree 0's
- * value, tree after tree: in PostgreSQL in real, as libxgboost adds them; in SQLite in
- * double. used[in]: some tree splits on input in (the others' sums are 0). */
+ * attribution of the row's leaf. SQLite walks the tree for it (put_node, pruned); PostgreSQL
+ * looks it up in an array by the leaf put_tree_leaves found. Neither joins a table of
+ * leaves, which SQLite may scan for every row (docs/design.md "Forests as SQL"). From 0,
+ * or tree 0's value, tree after tree: in PostgreSQL in real, as libxgboost adds them; in
+ * SQLite in double. used[in]: some tree splits on input in (the others' sums are 0). */
 static void put_tree_h(struct gen *g, const struct unit *u, int t0, int t1,
 		       const unsigned char *used)
 {
@@ -585,14 +592,38 @@ static void put_tree_h(struct gen *g, const struct unit *u, int t0, int t1,
 			any = 1;
 		}
 		for (int t = t0; t < t1; t++) {
-			if (!tree_splits(&u->tr->t[t], in))
+			const struct xgb_tree *tr = &u->tr->t[t];
+			if (!tree_splits(tr, in))
 				continue;
 			buf_puts(g->b, any ? " + " : "");
-			put_node(g, u, &u->tr->t[t], 0, in);
 			any = 1;
+			if (g->d == SQLEXPORT_SQLITE) {
+				put_node(g, u, tr, 0, in);
+				continue;
+			}
+			buf_puts(g->b, "(ARRAY[");
+			for (int i = 0; i < tr->n; i++) {
+				buf_puts(g->b, i ? ", " : "");
+				put_leaf(g, tr->left[i] < 0 ? leaf_part(tr, i, in) : 0);
+			}
+			buf_printf(g->b, "])[w.l%d + 1]", t);
 		}
 		buf_printf(g->b, " AS h%d", in);
 	}
+}
+
+/* PostgreSQL: the leaves of trees t0..t1-1 (their node numbers, l{t}), found once per row
+ * for put_tree_h's look-ups in arrays of the leaves' attributions; a lateral subquery that
+ * OFFSET 0 keeps whole (inlined, each look-up would walk the tree again). */
+static void put_tree_leaves(struct gen *g, const struct unit *u, int t0, int t1)
+{
+	buf_puts(g->b, " CROSS JOIN LATERAL (SELECT ");
+	for (int t = t0; t < t1; t++) {
+		buf_puts(g->b, t > t0 ? ",\n  " : "");
+		put_node(g, u, &u->tr->t[t], 0, NODE_ID);
+		buf_printf(g->b, " AS l%d", t);
+	}
+	buf_puts(g->b, " OFFSET 0) w");
 }
 
 /* s{k} of a tree unit: eta from the last step of the trees, and with reasons (used) each
@@ -668,7 +699,7 @@ static void put_tree_unit(struct gen *g, int k)
 			}
 			if (t < ntrees) {
 				buf_puts(g->b, " + ");
-				put_node(g, u, &u->tr->t[t], 0, -1);
+				put_node(g, u, &u->tr->t[t], 0, NODE_VALUE);
 			}
 			buf_puts(g->b, " AS a");
 			if (used)
@@ -687,6 +718,8 @@ static void put_tree_unit(struct gen *g, int k)
 	} else {
 		int groups = (ntrees + TREE_GROUP - 1) / TREE_GROUP;
 		for (int gr = 0; gr < groups; gr++) {
+			int last_tree = ntrees < (gr + 1) * TREE_GROUP ? ntrees
+								       : (gr + 1) * TREE_GROUP;
 			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, gr,
 				   g->routed ? ", x.route" : "");
 			for (int c = 0; c < g->ncols; c++)
@@ -699,20 +732,19 @@ static void put_tree_unit(struct gen *g, int k)
 			for (int t = gr * TREE_GROUP; t < ntrees && t < (gr + 1) * TREE_GROUP;
 			     t++) {
 				buf_puts(g->b, "\n  + ");
-				put_node(g, u, &u->tr->t[t], 0, -1);
+				put_node(g, u, &u->tr->t[t], 0, NODE_VALUE);
 			}
 			buf_printf(g->b, " AS g%d", gr);
 			if (used)
-				put_tree_h(g, u, gr * TREE_GROUP,
-					   ntrees < (gr + 1) * TREE_GROUP ? ntrees
-									  : (gr + 1) * TREE_GROUP,
-					   used);
-			if (gr == 0) {
+				put_tree_h(g, u, gr * TREE_GROUP, last_tree, used);
+			if (gr == 0)
 				buf_puts(g->b, "\n  FROM x");
-				put_routes(g, u->routes, "x");
-			} else {
+			else
 				buf_printf(g->b, "\n  FROM u%d_%d x", k, gr - 1);
-			}
+			if (used)
+				put_tree_leaves(g, u, gr * TREE_GROUP, last_tree);
+			if (gr == 0)
+				put_routes(g, u->routes, "x");
 			buf_puts(g->b, "),\n");
 		}
 		snprintf(last, sizeof last, "u%d_%d", k, groups - 1);
