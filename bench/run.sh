@@ -310,7 +310,8 @@ if only i; then
 # server of the bench's own, as the batch cases start it; jit off), from a features table
 # made from the profiles and computing the features itself (--with-features, from the
 # customers, orders and payments copied to the server), next to `recompute all` with the
-# model serving (the rules model: (b)'s).
+# model serving (the rules model: (b)'s; then a scorecard, an xgb, a forest of 100 trees
+# and an xgb with approximate reasons).
 . tests/batch/sqlexport_lib.sh
 WORK=$work RISKDESK=$rd
 pg_start
@@ -340,7 +341,11 @@ sql_times rules "$rec_ours"
 # The models (h) and (e) train, trained here when those sections did not run.
 only h || "$rd" --db "$work/ours.db" -c 'train bench_sc --algo scorecard --folds 2' >/dev/null
 only e || "$rd" --db "$work/ours.db" -c 'train bench_xgb --algo xgb --folds 2' >/dev/null
-for m in bench_sc bench_xgb; do
+# Forests with reasons in SQL (approximate contributions): their query walks each tree
+# once per input it splits on, and joins nothing (docs/design.md "Forests as SQL").
+"$rd" --db "$work/ours.db" -c 'train bench_rf --algo rf --trees 100 --folds 2' \
+	-c 'train bench_xa --algo xgb --reasons approx --folds 2' >/dev/null
+for m in bench_sc bench_xgb bench_rf bench_xa; do
 	"$rd" --db "$work/ours.db" -c "promote $m" >/dev/null
 	t0=$(now)
 	"$rd" --db "$work/ours.db" -c 'recompute all' >/dev/null

@@ -300,11 +300,45 @@ static void put_leaf(struct gen *g, float v)
 	buf_printf(g->b, v < 0 ? "(%s::real)" : "%s::real", t);
 }
 
-/* Node i as nested CASEs down to its leaves' values, or with ids their node numbers. */
-static void put_node(struct gen *g, const struct unit *u, const struct xgb_tree *t, int i, int ids)
+/* Leaf i's path attribution to input in (0 when its path does not split on in). */
+static float leaf_part(const struct xgb_tree *t, int i, int in)
+{
+	float v = 0;
+	for (int e = t->at[i]; e < t->at[i + 1]; e++)
+		if (t->in[e] == in)
+			v = t->val[e];
+	return v;
+}
+
+/* Whether every leaf below node i has the same value (in < 0) or attribution to input
+ * in, bit for bit: then *v is it, and the walk stops there. */
+static int node_constant(const struct xgb_tree *t, int i, int in, float *v)
+{
+	if (t->left[i] < 0) {
+		*v = in < 0 ? t->cond[i] : leaf_part(t, i, in);
+		return 1;
+	}
+	float a, b;
+	return node_constant(t, t->left[i], in, &a) && node_constant(t, t->right[i], in, &b) &&
+	       memcmp(&a, &b, sizeof a) == 0 && (*v = a, 1);
+}
+
+#define NODE_VALUE (-1) /* put_node's in: the leaves' values */
+#define NODE_ID (-2)    /* the leaves' node numbers */
+
+/* Node i as nested CASEs down to its leaves' values, node numbers, or path attributions
+ * to input in: the leaf's contribution found by the walk itself, not by a join to a
+ * table of leaves, which SQLite may scan for every row (docs/design.md, "Forests as
+ * SQL"). A subtree whose leaves all give the same value is that value. */
+static void put_node(struct gen *g, const struct unit *u, const struct xgb_tree *t, int i, int in)
 {
 	int always = 0;
+	float v;
 	while (t->left[i] >= 0) {
+		if (in >= 0 && node_constant(t, i, in, &v)) {
+			put_leaf(g, v);
+			return;
+		}
 		size_t at = g->b->len;
 		buf_puts(g->b, "CASE WHEN ");
 		if (put_cond(g, u, t, i, &always) == 0)
@@ -313,16 +347,16 @@ static void put_node(struct gen *g, const struct unit *u, const struct xgb_tree 
 		i = always ? t->left[i] : t->right[i];
 	}
 	if (t->left[i] < 0) {
-		if (ids)
+		if (in == NODE_ID)
 			buf_printf(g->b, "%d", i);
 		else
-			put_leaf(g, t->cond[i]);
+			put_leaf(g, in < 0 ? t->cond[i] : leaf_part(t, i, in));
 		return;
 	}
 	buf_puts(g->b, " THEN ");
-	put_node(g, u, t, t->left[i], ids);
+	put_node(g, u, t, t->left[i], in);
 	buf_puts(g->b, " ELSE ");
-	put_node(g, u, t, t->right[i], ids);
+	put_node(g, u, t, t->right[i], in);
 	buf_puts(g->b, " END");
 }
 
@@ -526,81 +560,70 @@ static int unit_reasons(const struct unit *u)
 	return !u->m || !model_algo_trees(u->m->algo) || u->m->approx_reasons;
 }
 
-/* With reasons (unit_reasons), each input's contributions summed over the trees into h{in}
- * of pp{k}_{T-1}, from the table of path attributions (xgbtree.h): per tree t, pl{k}_{t}
- * holds each leaf's values for the inputs the tree splits on, pq{k}_{t} finds the row's
- * leaf (a nested CASE, put_node's walk) and the step pp{k}_{t} adds its leaf's values. PostgreSQL
- * sums in real, tree after tree, as libxgboost does; SQLite in double. used[in]: some tree
- * splits on input in (the others' sums are 0). */
-static void put_tree_parts(struct gen *g, int k, const unsigned char *used)
+/* Whether tree t splits on input in. */
+static int tree_splits(const struct xgb_tree *t, int in)
 {
-	const struct unit *u = &g->u[k];
-	unsigned char *tu = rd_malloc((size_t)u->m->ninputs);
-	float *v = rd_malloc((size_t)u->m->ninputs * sizeof *v);
-	for (int t = 0; t < u->tr->ntrees; t++) {
-		const struct xgb_tree *tr = &u->tr->t[t];
-		memset(tu, 0, (size_t)u->m->ninputs);
-		for (int i = 0; i < tr->n; i++)
-			if (tr->left[i] >= 0)
-				tu[tr->split[i]] = 1;
-		buf_printf(g->b, "pl%d_%d(leaf", k, t);
-		for (int in = 0; in < u->m->ninputs; in++)
-			if (tu[in])
-				buf_printf(g->b, ", h%d", in);
-		buf_puts(g->b, ") AS MATERIALIZED (VALUES ");
-		int first = 1;
-		for (int i = 0; i < tr->n; i++) {
-			if (tr->left[i] >= 0)
+	for (int i = 0; i < t->n; i++)
+		if (t->left[i] >= 0 && t->split[i] == in)
+			return 1;
+	return 0;
+}
+
+/* With reasons (unit_reasons), each input's contributions summed over the trees into
+ * columns h{in}, from the path attributions (xgbtree.h): the columns of the step that adds
+ * trees t0..t1-1 (none: carried on), each adding, for each input it splits on, the
+ * attribution of the row's leaf. SQLite walks the tree for it (put_node, pruned); PostgreSQL
+ * looks it up in an array by the leaf put_tree_leaves found. Neither joins a table of
+ * leaves, which SQLite may scan for every row (docs/design.md "Forests as SQL"). From 0,
+ * or tree 0's value, tree after tree: in PostgreSQL in real, as libxgboost adds them; in
+ * SQLite in double. used[in]: some tree splits on input in (the others' sums are 0). */
+static void put_tree_h(struct gen *g, const struct unit *u, int t0, int t1,
+		       const unsigned char *used)
+{
+	for (int in = 0; in < u->m->ninputs; in++) {
+		if (!used[in])
+			continue;
+		buf_puts(g->b, ",\n  ");
+		int any = t0 > 0;
+		if (any) {
+			buf_printf(g->b, "x.h%d", in);
+		} else if (!tree_splits(&u->tr->t[0], in)) {
+			put_leaf(g, 0);
+			any = 1;
+		}
+		for (int t = t0; t < t1; t++) {
+			const struct xgb_tree *tr = &u->tr->t[t];
+			if (!tree_splits(tr, in))
 				continue;
-			for (int in = 0; in < u->m->ninputs; in++)
-				v[in] = 0;
-			for (int e = tr->at[i]; e < tr->at[i + 1]; e++)
-				v[tr->in[e]] = tr->val[e];
-			buf_printf(g->b, first ? "(%d" : ", (%d", i);
-			first = 0;
-			for (int in = 0; in < u->m->ninputs; in++) {
-				if (!tu[in])
-					continue;
-				buf_puts(g->b, ", ");
-				put_leaf(g, v[in]);
-			}
-			buf_putc(g->b, ')');
-		}
-		/* the leaf in a CTE of its own, which both engines fold into the next
-		 * (SQLite's parser takes no deeper nesting than the trees' own) */
-		buf_printf(g->b, "),\npq%d_%d AS (SELECT x.*, ", k, t);
-		put_node(g, u, tr, 0, 1);
-		buf_puts(g->b, " AS leaf FROM ");
-		if (t == 0) {
-			buf_puts(g->b, "x");
-			put_routes(g, u->routes, "x");
-		} else {
-			buf_printf(g->b, "pp%d_%d x", k, t - 1);
-		}
-		buf_printf(g->b, "),\npp%d_%d AS MATERIALIZED (SELECT y.id%s", k, t,
-			   g->routed ? ", y.route" : "");
-		for (int c = 0; c < g->ncols; c++)
-			buf_printf(g->b, ", y.c%d", c);
-		for (int in = 0; in < u->m->ninputs; in++) {
-			if (!used[in])
+			buf_puts(g->b, any ? " + " : "");
+			any = 1;
+			if (g->d == SQLEXPORT_SQLITE) {
+				put_node(g, u, tr, 0, in);
 				continue;
-			if (t > 0 && tu[in])
-				buf_printf(g->b, ", y.h%d + l.h%d AS h%d", in, in, in);
-			else if (t > 0)
-				buf_printf(g->b, ", y.h%d", in);
-			else if (tu[in])
-				buf_printf(g->b, ", l.h%d", in);
-			else {
-				buf_puts(g->b, ", ");
-				put_leaf(g, 0);
-				buf_printf(g->b, " AS h%d", in);
 			}
+			buf_puts(g->b, "(ARRAY[");
+			for (int i = 0; i < tr->n; i++) {
+				buf_puts(g->b, i ? ", " : "");
+				put_leaf(g, tr->left[i] < 0 ? leaf_part(tr, i, in) : 0);
+			}
+			buf_printf(g->b, "])[w.l%d + 1]", t);
 		}
-		buf_printf(g->b, "\n  FROM pq%d_%d y JOIN pl%d_%d l ON l.leaf = y.leaf),\n", k, t,
-			   k, t);
+		buf_printf(g->b, " AS h%d", in);
 	}
-	free(tu);
-	free(v);
+}
+
+/* PostgreSQL: the leaves of trees t0..t1-1 (their node numbers, l{t}), found once per row
+ * for put_tree_h's look-ups in arrays of the leaves' attributions; a lateral subquery that
+ * OFFSET 0 keeps whole (inlined, each look-up would walk the tree again). */
+static void put_tree_leaves(struct gen *g, const struct unit *u, int t0, int t1)
+{
+	buf_puts(g->b, " CROSS JOIN LATERAL (SELECT ");
+	for (int t = t0; t < t1; t++) {
+		buf_puts(g->b, t > t0 ? ",\n  " : "");
+		put_node(g, u, &u->tr->t[t], 0, NODE_ID);
+		buf_printf(g->b, " AS l%d", t);
+	}
+	buf_puts(g->b, " OFFSET 0) w");
 }
 
 /* s{k} of a tree unit: eta from the last step of the trees, and with reasons (used) each
@@ -613,31 +636,28 @@ static void put_tree_eta(struct gen *g, int k, const char *last, const char *eta
 	buf_printf(g->b, "s%d AS (SELECT u.id%s, %s AS eta", k, g->routed ? ", u.route" : "", eta);
 	for (int c = 0; used && c < u->m->ncols; c++) {
 		const struct model_column *col = &u->m->cols[c];
-		buf_printf(g->b, ",\n  p.c%d AS v%d, (", u->xcol[c], c);
+		buf_printf(g->b, ",\n  u.c%d AS v%d, (", u->xcol[c], c);
 		put_num(g, 0);
 		for (int j = 0; j < (col->categorical ? col->nlevels : 1); j++) {
 			int in = col->first_input + j;
 			if (!used[in])
 				continue;
 			if (g->d == SQLEXPORT_POSTGRES)
-				buf_printf(g->b, " + CAST(p.h%d AS double precision)", in);
+				buf_printf(g->b, " + CAST(u.h%d AS double precision)", in);
 			else
-				buf_printf(g->b, " + p.h%d", in);
+				buf_printf(g->b, " + u.h%d", in);
 		}
 		buf_puts(g->b, ") * ");
 		put_num(g, u->m->scaling.pdo / M_LN2);
 		buf_printf(g->b, " AS l%d", c);
 	}
-	buf_printf(g->b, "\n  FROM %s u", last);
-	if (used)
-		buf_printf(g->b, " JOIN pp%d_%d p ON p.id = u.id", k, u->tr->ntrees - 1);
-	buf_puts(g->b, "),\n");
+	buf_printf(g->b, "\n  FROM %s u),\n", last);
 }
 
 /* The trees of unit k summed into column a (SQLite) or g (PostgreSQL) of u{k}_*. SQLite:
  * one step per tree. PostgreSQL: in real, as XGBoost sums them (float, from the base
  * margin, tree after tree), a hundred trees per step u{k}_{i}, each adding to the last
- * one's sum. With reasons, put_tree_parts's steps too. */
+ * one's sum. With reasons, the same steps add the trees' contributions (put_tree_h). */
 static void put_tree_unit(struct gen *g, int k)
 {
 	const struct unit *u = &g->u[k];
@@ -651,7 +671,6 @@ static void put_tree_unit(struct gen *g, int k)
 				if (tr->left[i] >= 0)
 					used[tr->split[i]] = 1;
 		}
-		put_tree_parts(g, k, used);
 	}
 	char last[32];
 	if (g->d == SQLEXPORT_SQLITE) {
@@ -680,9 +699,12 @@ static void put_tree_unit(struct gen *g, int k)
 			}
 			if (t < ntrees) {
 				buf_puts(g->b, " + ");
-				put_node(g, u, &u->tr->t[t], 0, 0);
+				put_node(g, u, &u->tr->t[t], 0, NODE_VALUE);
 			}
-			buf_puts(g->b, " AS a\n  FROM ");
+			buf_puts(g->b, " AS a");
+			if (used)
+				put_tree_h(g, u, t, t < ntrees ? t + 1 : t, used);
+			buf_puts(g->b, "\n  FROM ");
 			if (t == 0) {
 				buf_puts(g->b, "x");
 				put_routes(g, u->routes, "x");
@@ -696,7 +718,13 @@ static void put_tree_unit(struct gen *g, int k)
 	} else {
 		int groups = (ntrees + TREE_GROUP - 1) / TREE_GROUP;
 		for (int gr = 0; gr < groups; gr++) {
-			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.*, ", k, gr);
+			int last_tree = ntrees < (gr + 1) * TREE_GROUP ? ntrees
+								       : (gr + 1) * TREE_GROUP;
+			buf_printf(g->b, "u%d_%d AS MATERIALIZED (SELECT x.id%s", k, gr,
+				   g->routed ? ", x.route" : "");
+			for (int c = 0; c < g->ncols; c++)
+				buf_printf(g->b, ", x.c%d", c);
+			buf_puts(g->b, ",\n  ");
 			if (gr == 0)
 				put_leaf(g, u->tr->base_margin);
 			else
@@ -704,15 +732,19 @@ static void put_tree_unit(struct gen *g, int k)
 			for (int t = gr * TREE_GROUP; t < ntrees && t < (gr + 1) * TREE_GROUP;
 			     t++) {
 				buf_puts(g->b, "\n  + ");
-				put_node(g, u, &u->tr->t[t], 0, 0);
+				put_node(g, u, &u->tr->t[t], 0, NODE_VALUE);
 			}
 			buf_printf(g->b, " AS g%d", gr);
-			if (gr == 0) {
+			if (used)
+				put_tree_h(g, u, gr * TREE_GROUP, last_tree, used);
+			if (gr == 0)
 				buf_puts(g->b, "\n  FROM x");
-				put_routes(g, u->routes, "x");
-			} else {
+			else
 				buf_printf(g->b, "\n  FROM u%d_%d x", k, gr - 1);
-			}
+			if (used)
+				put_tree_leaves(g, u, gr * TREE_GROUP, last_tree);
+			if (gr == 0)
+				put_routes(g, u->routes, "x");
 			buf_puts(g->b, "),\n");
 		}
 		snprintf(last, sizeof last, "u%d_%d", k, groups - 1);
@@ -949,29 +981,30 @@ static void put_server(struct gen *g, int s)
 	struct rd_buf *b = g->b;
 	const struct score_scaling *sc = &sv->sc;
 	const struct unit *u0 = &g->u[sv->unit[0]];
-	/* raw */
-	buf_printf(b, "e%d AS (SELECT z0.id, ", s);
+	/* raw: a blend's members' rows gathered by id (a sort: a join here may become a
+	 * scan per row, docs/design.md "Forests as SQL"), the ids all of them score */
 	if (sv->n == 1) {
-		buf_puts(b, "z0.raw, z0.pd");
+		buf_printf(b, "e%d AS (SELECT z0.id, z0.raw, z0.pd FROM z%d z0", s, sv->unit[0]);
+		put_routes(g, sv->routes, "z0");
 	} else {
 		double wsum = 0;
 		for (int k = 0; k < sv->n; k++)
 			wsum += sv->weight[k];
-		buf_puts(b, "(");
+		buf_printf(b, "e%d AS (SELECT a.id, (", s);
 		for (int k = 0; k < sv->n; k++) {
 			buf_puts(b, k ? " + " : "");
 			put_num(g, sv->weight[k]);
-			buf_printf(b, " * z%d.raw", k);
+			buf_printf(b, " * max(CASE WHEN a.k = %d THEN a.raw END)", k);
 		}
 		buf_puts(b, ") / ");
 		put_num(g, wsum);
-		buf_puts(b, " AS raw, NULL AS pd");
-	}
-	buf_printf(b, " FROM z%d z0", sv->unit[0]);
-	for (int k = 1; k < sv->n; k++)
-		buf_printf(b, " JOIN z%d z%d ON z%d.id = z0.id", sv->unit[k], k, k);
-	if (g->routed && sv->routes) {
-		put_routes(g, sv->routes, "z0");
+		buf_puts(b, " AS raw, NULL AS pd FROM (");
+		for (int k = 0; k < sv->n; k++) {
+			buf_printf(b, "%sSELECT z.id, %d AS k, z.raw FROM z%d z",
+				   k ? " UNION ALL " : "", k, sv->unit[k]);
+			put_routes(g, sv->routes, "z");
+		}
+		buf_printf(b, ") a GROUP BY a.id HAVING count(*) = %d", sv->n);
 	}
 	buf_puts(b, "),\n");
 	/* score: round half away from zero (exact: x - floor(x) is), clamped */
@@ -990,11 +1023,9 @@ static void put_server(struct gen *g, int s)
 	if (!reasons)
 		goto final;
 	if (sv->n == 1) {
-		buf_printf(b, "v%d AS (SELECT r.id, r.code, r.text, r.points, r.rn FROM r%d r", s,
-			   sv->unit[0]);
-		if (g->routed && sv->routes)
-			buf_printf(b, " JOIN f%d f ON f.id = r.id", s);
-		buf_puts(b, "),\n");
+		/* its unit's rows of other routes too: q drops them */
+		buf_printf(b, "v%d AS (SELECT r.id, r.code, r.text, r.points, r.rn FROM r%d r),\n",
+			   s, sv->unit[0]);
 	} else {
 		/* engine.c's merge_reasons: each member's top 4 weighted by its share, summed
 		 * per code (in member order), the text of the first member that has it */
@@ -1006,9 +1037,9 @@ static void put_server(struct gen *g, int s)
 			buf_printf(b, "%sSELECT r.id, r.code, r.text, ", k ? "\n  UNION ALL " : "");
 			put_num(g, sv->weight[k] / wsum);
 			buf_printf(b,
-				   " * r.points AS points, %d AS member FROM r%d r JOIN f%d f ON"
-				   " f.id = r.id WHERE r.rn <= %d",
-				   k, sv->unit[k], s, REASONS_MAX);
+				   " * r.points AS points, %d AS member FROM r%d r WHERE r.rn <= "
+				   "%d",
+				   k, sv->unit[k], REASONS_MAX);
 		}
 		buf_puts(b, "),\n");
 		buf_printf(b,
@@ -1023,14 +1054,26 @@ static void put_server(struct gen *g, int s)
 			   " WHERE n.first = 1),\n",
 			   s, g->d == SQLEXPORT_POSTGRES ? " COLLATE \"C\"" : "", s);
 	}
-	buf_printf(b, "q%d AS (SELECT v.id", s);
+	/* q: f's row (rn 0) and its reasons gathered by id, a sort (a join of f to the
+	 * reasons grouped may become a scan per row); the ids f does not score dropped */
+	buf_printf(b,
+		   "q%d AS (SELECT v.id, max(v.score) AS score, max(v.raw) AS raw, max(v.pd) AS pd",
+		   s);
 	for (int r = 1; r <= REASONS_MAX; r++)
 		buf_printf(b,
 			   ", max(CASE WHEN v.rn = %d THEN v.code END) AS reason%d,"
 			   " max(CASE WHEN v.rn = %d THEN v.text END) AS reason%d_text,"
 			   " max(CASE WHEN v.rn = %d THEN v.points END) AS reason%d_points",
 			   r, r, r, r, r, r);
-	buf_printf(b, " FROM v%d v WHERE v.rn <= %d GROUP BY v.id),\n", s, REASONS_MAX);
+	const char *rt = real_type(g);
+	buf_printf(b,
+		   "\n  FROM (SELECT f.id, f.score, f.raw, CAST(f.pd AS %s) AS pd, 0 AS rn,"
+		   " CAST(NULL AS text) AS code, CAST(NULL AS text) AS text, CAST(NULL AS %s) AS"
+		   " points FROM f%d f UNION ALL SELECT v.id, CAST(NULL AS %s), CAST(NULL AS %s),"
+		   " CAST(NULL AS %s), v.rn, v.code, v.text, v.points FROM v%d v WHERE v.rn <= %d) "
+		   "v"
+		   " GROUP BY v.id HAVING min(v.rn) = 0),\n",
+		   rt, rt, s, rt, rt, rt, s, REASONS_MAX);
 final:
 	/* the row: score, PD (a single trained model's own; else from the score: the
 	 * rules model's from the clamped score, a blend's from its raw score), band */
@@ -1065,16 +1108,14 @@ final:
 	buf_printf(b, " ELSE '%c' END AS band", vocab_band_letter(SCORE_BANDS - 1));
 	for (int r = 1; r <= REASONS_MAX; r++) {
 		if (reasons)
-			buf_printf(b, ", q.reason%d, q.reason%d_text, q.reason%d_points", r, r, r);
+			buf_printf(b, ", f.reason%d, f.reason%d_text, f.reason%d_points", r, r, r);
 		else
 			buf_printf(b,
 				   ", CAST(NULL AS text) AS reason%d, CAST(NULL AS text) AS"
 				   " reason%d_text, CAST(NULL AS %s) AS reason%d_points",
 				   r, r, real_type(g), r);
 	}
-	buf_printf(b, " FROM f%d f", s);
-	if (reasons)
-		buf_printf(b, " LEFT JOIN q%d q ON q.id = f.id", s);
+	buf_printf(b, reasons ? " FROM q%d f" : " FROM f%d f", s);
 	buf_puts(b, ")");
 }
 
