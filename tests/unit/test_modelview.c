@@ -7,7 +7,6 @@
 
 #include "riskdesk/modelview.h"
 
-#define GERMAN "../shared/datasets/german/german.data"
 
 static void insert(struct rd_store *st, const char *name, int version, const char *algo,
 		   const char *status, const char *spec, const char *metrics)
@@ -290,17 +289,8 @@ static void test_corrupt(void **state)
 static void test_trained_german(void **state)
 {
 	(void)state;
-	/* ../shared is part of the test set-up (CI has it): missing, the test fails. */
-	if (access(GERMAN, R_OK) != 0)
-		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
-			 GERMAN);
-	struct rd_store *st = test_store();
+	struct rd_store *st = test_store_german();
 	struct rd_err err = {{0}};
-	assert_int_equal(test_run(st,
-				  "load customers " GERMAN
-				  " --map sample-data/mappings/german.json",
-				  &err),
-			 RD_OK);
 	assert_int_equal(test_run(st, "train g1 --algo scorecard", &err), RD_OK);
 	assert_int_equal(test_run(st, "promote g1", &err), RD_OK);
 	struct modelview_version v[4];

@@ -13,7 +13,6 @@
 #include "riskdesk/xgb.h"
 #include "riskdesk/xgbtree.h"
 
-#define GERMAN "../shared/datasets/german/german.data"
 
 /* One tree on inputs x0, x1 (base_score 0.5: margin 0):
  *   node 0: x0 < 0 (missing left)  cover 10
@@ -191,17 +190,8 @@ static float *german_rows(struct rd_store *st, const char *name, struct rd_model
 static void test_german(void **state)
 {
 	(void)state;
-	/* ../shared is part of the test set-up (CI has it): missing, the test fails. */
-	if (access(GERMAN, R_OK) != 0)
-		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
-			 GERMAN);
-	struct rd_store *st = test_store();
+	struct rd_store *st = test_store_german();
 	struct rd_err err = {{0}};
-	assert_int_equal(test_run(st,
-				  "load customers " GERMAN
-				  " --map sample-data/mappings/german.json",
-				  &err),
-			 RD_OK);
 	assert_int_equal(test_run(st, "train gx --algo xgb --reasons approx --folds 2 --trees 100",
 				  &err),
 			 RD_OK);
@@ -293,16 +283,8 @@ static int top_reasons(const struct rd_model *m, const double *cr, int *top, dou
 static void test_lazy_exact(void **state)
 {
 	(void)state;
-	if (access(GERMAN, R_OK) != 0)
-		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
-			 GERMAN);
-	struct rd_store *st = test_store();
+	struct rd_store *st = test_store_german();
 	struct rd_err err = {{0}};
-	assert_int_equal(test_run(st,
-				  "load customers " GERMAN
-				  " --map sample-data/mappings/german.json",
-				  &err),
-			 RD_OK);
 	assert_int_equal(test_run(st, "train gs --algo xgb --folds 2 --trees 60", &err), RD_OK);
 	assert_int_equal(test_run(st, "promote gs", &err), RD_OK);
 	assert_int_equal(test_run(st, "recompute all", &err), RD_OK);

@@ -67,4 +67,23 @@ static inline int test_run(struct rd_store *st, const char *line, struct rd_err 
 	return rc;
 }
 
+#define TEST_GERMAN "../shared/datasets/german/german.data"
+
+/* A store with German Credit loaded. ../shared is part of the test set-up (CI has it):
+ * missing, the test fails. */
+static inline struct rd_store *test_store_german(void)
+{
+	if (access(TEST_GERMAN, R_OK) != 0)
+		fail_msg("cannot read %s: ../shared (the datasets) must be beside the repository",
+			 TEST_GERMAN);
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	assert_int_equal(test_run(st,
+				  "load customers " TEST_GERMAN
+				  " --map sample-data/mappings/german.json",
+				  &err),
+			 RD_OK);
+	return st;
+}
+
 #endif
