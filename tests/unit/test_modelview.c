@@ -7,7 +7,6 @@
 
 #include "riskdesk/modelview.h"
 
-
 static void insert(struct rd_store *st, const char *name, int version, const char *algo,
 		   const char *status, const char *spec, const char *metrics)
 {

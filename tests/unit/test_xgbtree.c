@@ -13,7 +13,6 @@
 #include "riskdesk/xgb.h"
 #include "riskdesk/xgbtree.h"
 
-
 /* One tree on inputs x0, x1 (base_score 0.5: margin 0):
  *   node 0: x0 < 0 (missing left)  cover 10
  *     node 1: x1 < 0 (missing right) cover 6
