@@ -24,16 +24,20 @@ static void run_ok(struct rd_store *st, const char *line)
 		fail_msg("%s: %s", line, err.msg);
 }
 
+/* load TABLE from text written to a test file named NAME. */
+static void load_text(struct rd_store *st, const char *table, const char *name, const char *text,
+		      size_t len)
+{
+	char line[600];
+	snprintf(line, sizeof line, "load %s %s", table, test_file(name, text, len));
+	run_ok(st, line);
+}
+
 static struct rd_store *fixture(void)
 {
 	struct rd_store *st = test_store();
-	char line[600];
-	snprintf(line, sizeof line, "load customers %s",
-		 test_file("customers.csv", customers, sizeof customers - 1));
-	run_ok(st, line);
-	snprintf(line, sizeof line, "load orders %s",
-		 test_file("orders.csv", orders, sizeof orders - 1));
-	run_ok(st, line);
+	load_text(st, "customers", "customers.csv", customers, sizeof customers - 1);
+	load_text(st, "orders", "orders.csv", orders, sizeof orders - 1);
 	run_ok(st, "recompute all");
 	return st;
 }
@@ -128,16 +132,9 @@ static void test_features_json_vs_sql(void **state)
 				   "P5,C2,,wallet,1,10,2025-02-05\nP6,C2,,cod,1,10,2025-02-05\n";
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
-	char line[600];
-	snprintf(line, sizeof line, "load customers %s",
-		 test_file("customers.csv", customers, sizeof customers - 1));
-	run_ok(st, line);
-	snprintf(line, sizeof line, "load orders %s",
-		 test_file("orders.csv", orders, sizeof orders - 1));
-	run_ok(st, line);
-	snprintf(line, sizeof line, "load payments %s",
-		 test_file("payments.csv", pays, sizeof pays - 1));
-	run_ok(st, line);
+	load_text(st, "customers", "customers.csv", customers, sizeof customers - 1);
+	load_text(st, "orders", "orders.csv", orders, sizeof orders - 1);
+	load_text(st, "payments", "payments.csv", pays, sizeof pays - 1);
 	run_ok(st, "recompute all");
 	/* Per customer: the JSON's value of each feature, then the same by SQL alone. */
 	static const char *const sql_of[][2] = {
