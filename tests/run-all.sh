@@ -9,10 +9,10 @@ failed=0
 skipped=0
 skips=""
 check() { # name, command...
-	local name=$1
+	local name=$1 start=$SECONDS
 	shift
 	if "$@" >/tmp/riskdesk-check.$$ 2>&1; then
-		echo "check $name: ok"
+		echo "check $name: ok ($((SECONDS - start)) s)"
 		passed=$((passed + 1))
 	else
 		tail -30 /tmp/riskdesk-check.$$
@@ -23,9 +23,10 @@ check() { # name, command...
 }
 suite() { # build dir, label: run-suite.sh's last two lines are "skipped: N [(what)]" and
 	# "N passed, N failed"
-	local out p f s what
+	local out p f s what start=$SECONDS
 	out=$(tests/run-suite.sh "$@")
 	printf '%s\n' "$out" | sed '$d' | sed '$d'
+	echo "suites on $1: $((SECONDS - start)) s"
 	p=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(printf '%s\n' "$out" | tail -1 | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	s=$(printf '%s\n' "$out" | tail -2 | sed -n 's/^skipped: \([0-9]*\).*/\1/p')

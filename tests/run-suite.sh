@@ -22,6 +22,7 @@ if [ -x tests/tui/run.sh ]; then
 	tui_pid=$!
 fi
 
+unit_start=$SECONDS
 # Unit tests: cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..." and
 # "[  SKIPPED ] N test(s), listed below:" followed by "[  SKIPPED ] NAME" lines (skip()).
 for t in "$build"/tests/test_*; do
@@ -66,9 +67,13 @@ summary() { # suite name, its output
 	done < <(printf '%s\n' "$2" | grep '^skip ')
 	count "$p" "$f" "$s"
 }
+echo "unit$label: $((SECONDS - unit_start)) s"
+batch_start=$SECONDS
 summary batch "$(tests/batch/run.sh "$build" 2>&1)"
+echo "batch$label: $((SECONDS - batch_start)) s"
 if [ -n "$tui_pid" ]; then
 	wait "$tui_pid"
+	echo "tui$label: done $((SECONDS - unit_start)) s after the start"
 	summary tui "$(cat "$tui_out")"
 fi
 

@@ -28,7 +28,7 @@ normalise() { # timestamps, durations, the work directory, the user
 results=$(mktemp -d /tmp/riskdesk-batch-results.XXXXXX)
 trap 'rm -rf "$results"' EXIT
 run_case() { # name: writes $results/NAME.actual
-	local name=$1 WORK
+	local name=$1 WORK start=$SECONDS
 	WORK=$(mktemp -d /tmp/riskdesk-batch.XXXXXX)
 	export WORK ROOT=$root RISKDESK="$build/riskdesk" SHARED="$root/../shared"
 	export HOME=$WORK XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config
@@ -36,6 +36,7 @@ run_case() { # name: writes $results/NAME.actual
 	{ (cd "$WORK" && bash "$root/tests/batch/cases/$name.sh" 2>&1); echo "exit $?"; } |
 		normalise >"$results/$name.actual"
 	rm -rf "$WORK"
+	echo $((SECONDS - start)) >"$results/$name.secs"
 }
 . "$root/tests/pool.sh"
 pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_case "${cases[@]}"
@@ -63,5 +64,8 @@ for name in "${cases[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
+# The slowest cases, to keep `make test` inside its time.
+for name in "${cases[@]}"; do printf '%s %ss\n' "$name" "$(cat "$results/$name.secs" 2>/dev/null)"; done |
+	sort -k2 -rn | head -5 | paste -sd, - | sed 's/,/, /g; s/^/slowest batch cases: /'
 echo "batch: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -30,13 +30,14 @@ unset NO_COLOR RISKDESK_DB
 # fixture is built once under a lock), so several run at once: RISKDESK_TEST_JOBS, by
 # default twice the cores, as a case mostly waits for the screen. Output in case order.
 run_case() { # name: $run/cases/NAME.out, .counts and .rc
-	local name=$1
+	local name=$1 start=$SECONDS
 	mkdir "$run/cases/$name"
 	TUI_CASE=$name TUI_BUILD=$build TUI_ROOT=$root TUI_FIXTURES=$run/fixtures \
 		TUI_WORK=$run/cases/$name TUI_ACCEPT=$accept TUI_COUNTS=$run/cases/$name.counts \
 		bash -c 'source "$1"; source "$2"; exit 0' tui-"$name" "$root/tests/tui/lib.sh" \
 		"$root/tests/tui/cases/$name.sh" >"$run/cases/$name.out" 2>&1
 	echo $? >"$run/cases/$name.rc"
+	echo $((SECONDS - start)) >"$run/cases/$name.secs"
 }
 . "$root/tests/pool.sh"
 pool "${RISKDESK_TEST_JOBS:-$((2 * $(nproc 2>/dev/null || echo 1)))}" run_case "${cases[@]}"
@@ -57,5 +58,7 @@ for name in "${cases[@]}"; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 done
+for name in "${cases[@]}"; do printf '%s %ss\n' "$name" "$(cat "$run/cases/$name.secs" 2>/dev/null)"; done |
+	sort -k2 -rn | head -5 | paste -sd, - | sed 's/,/, /g; s/^/slowest console cases: /'
 echo "tui: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
