@@ -105,7 +105,7 @@ check-warnings:
 FUZZ_SRC     = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CFLAGS  = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
-FUZZ_RUNS    ?= 5000
+FUZZ_RUNS    ?= 2000
 FUZZ_SEEDS   = build/fuzz/seeds
 
 $(BUILD)/fuzzers/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB)
@@ -125,10 +125,7 @@ fuzz: fuzz-build
 
 # A fixed number of runs with a fixed seed, for `make test` (no timing in tests).
 fuzz-smoke: fuzz-build
-	@for f in build/fuzz/fuzzers/*; do n=$${f##*/}; rm -rf build/fuzz/smoke/$$n; \
-		mkdir -p build/fuzz/smoke/$$n; \
-		$$f -runs=$(FUZZ_RUNS) -seed=1 build/fuzz/smoke/$$n $$(ls -d $(FUZZ_SEEDS)/$$n 2>/dev/null) \
-		>/dev/null 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; done
+	@tests/fuzz/smoke.sh build/fuzz $(FUZZ_SEEDS) $(FUZZ_RUNS)
 
 unit: all
 	@tests/run-suite.sh $(BUILD)

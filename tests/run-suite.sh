@@ -15,7 +15,6 @@ count() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped +
 
 # The console suite mostly waits on screens, the others compute: it runs beside them.
 tui_out=$(mktemp /tmp/riskdesk-tui-suite.XXXXXX)
-trap 'rm -f "$tui_out"' EXIT
 tui_pid=
 if [ -x tests/tui/run.sh ]; then
 	tests/tui/run.sh "$build" >"$tui_out" 2>&1 &
@@ -25,11 +24,25 @@ fi
 unit_start=$SECONDS
 # Unit tests: cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..." and
 # "[  SKIPPED ] N test(s), listed below:" followed by "[  SKIPPED ] NAME" lines (skip()).
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
+# The binaries are independent (each its own temporary files), so they run side by side
+# like the batch cases (tests/pool.sh); results are read in their order.
+unit_out=$(mktemp -d /tmp/riskdesk-unit.XXXXXX)
+trap 'rm -f "$tui_out"; rm -rf "$unit_out"' EXIT
+run_unit() { # binary: $unit_out/NAME.out and .rc
+	local name
+	name=$(basename "$1")
+	"$1" >"$unit_out/$name.out" 2>&1
+	echo $? >"$unit_out/$name.rc"
+}
+units=()
+for t in "$build"/tests/test_*; do [ -x "$t" ] && units+=("$t"); done
+. tests/pool.sh
+# in a subshell: the pool waits for its children, and the console suite is one of ours
+(pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_unit "${units[@]}")
+for t in "${units[@]}"; do
 	name=$(basename "$t")
-	out=$("$t" 2>&1)
-	rc=$?
+	out=$(cat "$unit_out/$name.out")
+	rc=$(cat "$unit_out/$name.rc")
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	s=$(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)

@@ -37,7 +37,9 @@ wait
 EOF
 cat > src/argv.sh <<'EOF'
 #!/bin/sh
-{ printf 'argc %s:' "$#"; printf ' [%s]' "$@"; echo; } >> args.log
+# one write per line: the fetches run side by side (--jobs) and append to one file
+line=$(printf 'argc %s:' "$#"; printf ' [%s]' "$@")
+printf '%s\n' "$line" >> args.log
 echo '{"argv": "logged"}'
 EOF
 cat > src/fds.sh <<'EOF'
