@@ -35,7 +35,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      = $(BUILD)/libriskdesk.a
 BIN      = $(BUILD)/riskdesk
 
-.PHONY: all deps run sample-db test unit bench install clean check-layout check-warnings fuzz fuzz-build \
+.PHONY: all deps run sample-db test unit bench install clean check-layout check-warnings \
+	check-warnings-gcc check-warnings-clang fuzz fuzz-build \
 	fuzz-smoke golden-accept
 
 all: check-layout $(BIN) $(UNIT_BIN)
@@ -94,9 +95,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
 check-layout: $(LIB) $(BIN)
 	@scripts/check-layout.sh $(LIB) $(BIN) $(APP_OBJ) $(TUI_OBJ)
 
-# Warning-free under gcc and clang (-Werror), built into separate trees.
-check-warnings:
+# Warning-free under gcc and clang (-Werror), built into separate trees. make test builds
+# the main tree with gcc and -Werror, so it checks only clang's here.
+check-warnings: check-warnings-gcc check-warnings-clang
+check-warnings-gcc:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/gcc CC=gcc CFLAGS='-O2 -g -Werror' all
+check-warnings-clang:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang CFLAGS='-O2 -g -Werror' all
 
 # libFuzzer targets of the parsers (tests/fuzz/fuzz_*.c), built with clang into build/fuzz.
