@@ -51,8 +51,12 @@ waiter=$!
 kill -CONT $holder
 wait $holder; echo "holder status $?"
 wait $waiter; echo "waiter status $?"
+# The holder writes its audit row after its commit; when the waiter has taken the lock by
+# then, the row waits beside the database until the next run folds it in: one more run.
+$RISKDESK --db db.sqlite -c 'rules import rules.json' >/dev/null
 
-echo "--- the next writer (the second load) marked the killed run and folded the refusals in"
+echo "--- the next writer (the second load) marked the killed run and folded the refusals in;"
+echo "--- the last run folded in any row left waiting"
 $RISKDESK --db db.sqlite -c runs | cols
 sqlite3 db.sqlite "SELECT id, kind, status, message FROM runs WHERE status <> 'ok'"
 $RISKDESK --db db.sqlite -c audit | grep -E '^id|refused' | nopid
