@@ -30,7 +30,8 @@ $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-dat
 for m in gl gs gx gr; do check g.sqlite $m; done
 sqlite3 g.sqlite "SELECT max(length(json_extract(j.value, '\$.code'))) > 15 FROM credit_profiles p,
   json_each(p.reasons) j"
-$RISKDESK --db t.sqlite -c "load customers $T/UCI_Credit_Card.csv --map $ROOT/sample-data/mappings/taiwan.json" \
+head -n 10001 "$T/UCI_Credit_Card.csv" >taiwan.csv # its first 10,000 customers
+$RISKDESK --db t.sqlite -c "load customers taiwan.csv --map $ROOT/sample-data/mappings/taiwan.json" \
   -c 'train tl --algo logit --folds 2' -c 'train ts --algo scorecard --folds 2' \
   -c 'train tx --algo xgb --folds 2 --trees 10 --depth 2' \
   -c 'train tr --algo rf --folds 2 --trees 20 --depth 6 --threads 1' >/dev/null || echo "taiwan setup failed"

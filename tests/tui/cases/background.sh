@@ -2,8 +2,8 @@
 # every cell of the screen (panes, their empty areas and cleared lines, header lines,
 # reasons, charts, the tab bar, the status line, the prompt and its completion line, the
 # `?` help) has one of the theme's backgrounds, never the terminal's own, at 120x40, 80x24
-# and 20x5. The default theme keeps the terminal's background; switching from it to light
-# paints everything.
+# and 20x5 (the light theme at 80x24). The default theme keeps the terminal's background;
+# switching from it to light paints everything.
 #
 # bg_check reads `capture-pane -e -N` (SGR escapes, trailing blanks kept), follows the
 # colour state cell by cell (tmux carries it from line to line) and prints the first cell
@@ -104,8 +104,11 @@ bg_check() {
 	bad "$what: $msg"
 }
 
+# Every size with the dark theme; the light one (the same code, other colours) at 80x24.
 for theme in dark light; do
-	for size in 120x40 80x24 20x5; do
+	sizes="120x40 80x24 20x5"
+	[ "$theme" = dark ] || sizes=80x24
+	for size in $sizes; do
 		W=${size%x*} H=${size#*x}
 		start "$theme-$size" "$W" "$H" --theme "$theme"
 		big=1
