@@ -53,7 +53,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 suite build/san " (asan+ubsan)"
 
 # The parsers' fuzz targets, a fixed number of inputs each.
-check fuzz-smoke make fuzz-smoke
+check fuzz-smoke make -j"$jobs" fuzz-smoke
 
 echo "skipped: $skipped${skips:+ ($skips)}"
 echo "$passed passed, $failed failed"
