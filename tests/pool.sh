@@ -10,3 +10,16 @@ pool() {
 	done
 	wait
 }
+
+# longest_first "NAME..." ITEM...: the items into the array `ordered`, those whose base name
+# is in the list first (in its order), then the rest in theirs: a pool then does not end
+# on one long job alone.
+longest_first() {
+	local longest=" $1 " name item
+	shift
+	ordered=()
+	for name in $longest; do
+		for item in "$@"; do [ "${item##*/}" = "$name" ] && ordered+=("$item"); done
+	done
+	for item in "$@"; do [[ $longest == *" ${item##*/} "* ]] || ordered+=("$item"); done
+}

@@ -40,14 +40,10 @@ run_unit() { # binary: $unit_out/NAME.out and .rc
 }
 units=()
 for t in "$build"/tests/test_*; do [ -x "$t" ] && units+=("$t"); done
-# the longest first (as the batch cases), so that the pool does not end on one alone
-longest=" test_xgbtree test_gen test_browse test_load "
-order=()
-for t in $longest; do [ -x "$build/tests/$t" ] && order+=("$build/tests/$t"); done
-for t in "${units[@]}"; do [[ $longest == *" $(basename "$t") "* ]] || order+=("$t"); done
 . tests/pool.sh
+longest_first "test_xgbtree test_gen test_browse test_load" "${units[@]}"
 # in a subshell: the pool waits for its children, and the console suite is one of ours
-(pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_unit "${order[@]}")
+(pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_unit "${ordered[@]}")
 for t in "${units[@]}"; do
 	name=$(basename "$t")
 	out=$(cat "$unit_out/$name.out")

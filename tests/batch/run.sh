@@ -38,14 +38,11 @@ run_case() { # name: writes $results/NAME.actual
 	rm -rf "$WORK"
 	echo $((SECONDS - start)) >"$results/$name.secs"
 }
-# The longest cases start first, so that the pool does not end on one of them alone
-# (the slowest lines of earlier runs); the rest in name order.
-longest=" sqlexport_taiwan reasons_diversity sqlexport_sample model_hostile model_show_large drift_validation sqlexport_german "
-order=()
-for name in $longest; do [[ " ${cases[*]} " == *" $name "* ]] && order+=("$name"); done
-for name in "${cases[@]}"; do [[ $longest == *" $name "* ]] || order+=("$name"); done
 . "$root/tests/pool.sh"
-pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_case "${order[@]}"
+# the longest cases first (the slowest lines of earlier runs)
+longest_first "sqlexport_taiwan sqlexport_sample model_hostile reasons_diversity model_show_large \
+	drift_validation sqlexport_german" "${cases[@]}"
+pool "${RISKDESK_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}" run_case "${ordered[@]}"
 
 passed=0
 failed=0
