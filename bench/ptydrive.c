@@ -115,15 +115,19 @@ static void add_key(char c, enum kind kind, int times)
 		snprintf(labels[u], sizeof labels[u], "Enter");
 	else if (c == '\033')
 		snprintf(labels[u], sizeof labels[u], "Esc");
+	else if (c == 21)
+		snprintf(labels[u], sizeof labels[u], "C-u");
 	else
 		snprintf(labels[u], sizeof labels[u], "%c", c);
 	add(one[u], kind, u, labels[u], times);
 }
 
-/* f, the expression one byte per key (each is a prompt redraw), Enter. */
+/* f, Ctrl-U (the prompt starts with the filter in force), the expression one byte per key
+ * (each is a prompt redraw), Enter. */
 static void add_filter(const char *expr)
 {
 	add_key('f', K_PROMPT, 1);
+	add_key(21, K_PROMPT, 1);
 	for (const char *p = expr; *p; p++)
 		add_key(*p, K_PROMPT, 1);
 	add_key('\r', K_FILTER, 1);

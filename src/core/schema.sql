@@ -147,11 +147,12 @@ CREATE TABLE credit_profiles (
 );
 -- (No comma in the comments of the last columns: ALTER TABLE DROP COLUMN, which the
 -- migration tests use, cuts back to the previous comma, comments included.)
--- Keyset paging of the customer list by each sort key.
-CREATE INDEX profiles_score ON credit_profiles(score, customer_id);
+-- Keyset paging of the customer list by each sort key. Every sort's index carries band and
+-- score (schema 23): a filter on them is checked in the index, and a page whose matches
+-- sit far along the sort (band=E under an ascending PD) never reads the rows it passes.
+CREATE INDEX profiles_score ON credit_profiles(score, customer_id, band);
 CREATE INDEX profiles_band ON credit_profiles(band, score, customer_id);
--- band rides along so a band filter under the activity sort reads the index only.
-CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id, band);
+CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id, band, score);
 -- drift reads these columns of every profile: a covering index is a fifth of the rows' size
 CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, score, pd,
   model_name, model_version, fvec);
@@ -160,11 +161,10 @@ CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort, sco
 CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version, segment, load_run);
 CREATE INDEX customers_name ON customers(name, id);
 -- The list's name order (case and accents folded) and its search, which reads this index
--- alone (schema 14); PD and segment as the list sorts by them (band rides along PD, as it
--- does activity: band E is the highest PDs, read last under an ascending PD sort).
+-- alone (schema 14); PD and segment as the list sorts by them.
 CREATE INDEX customers_name_key ON customers(name_key, id);
-CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band);
-CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id);
+CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band, score);
+CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id, band);
 
 -- Every computation of a profile: since schema 9 also its reasons, the champions that scored
 -- it (components, as in credit_profiles) and the cut-off PD it was decided against.

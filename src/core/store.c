@@ -792,6 +792,21 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " ALTER TABLE credit_profiles DROP COLUMN features;",
 		       err))
 		goto fail;
+	/* 22 -> 23: every sort index of the customer list carries band and score (schema.sql),
+	 * so a filter on them never reads the profile rows a page passes. */
+	if (version >= 1 && version < 23 &&
+	    store_exec(st,
+		       "DROP INDEX IF EXISTS profiles_score; DROP INDEX IF EXISTS profiles_pd;"
+		       " DROP INDEX IF EXISTS profiles_segment; DROP INDEX IF EXISTS"
+		       " profiles_activity;"
+		       " CREATE INDEX profiles_score ON credit_profiles(score, customer_id, band);"
+		       " CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band, score);"
+		       " CREATE INDEX profiles_segment ON credit_profiles(segment, score,"
+		       " customer_id, band);"
+		       " CREATE INDEX profiles_activity ON credit_profiles(last_activity,"
+		       " customer_id, band, score);",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;
