@@ -27,7 +27,7 @@ int events_dates(struct rd_store *st, const char *table, char **lo, char **hi, s
 int events_dates_note(struct rd_store *st, const char *table, int64_t rowid_before, int replaced,
 		      struct rd_err *err);
 
-/* Called once per customer by features_scan, in customers' rowid order. Return non-zero
+/* Called once per customer by features_scan, in customers' id order. Return non-zero
  * to stop. */
 typedef int (*feature_visit)(void *ud, const char *customer_id, const double *values,
 			     const struct feature_times *times);

@@ -56,14 +56,16 @@ char *store_meta_get(struct rd_store *st, const char *key);
 /* A table's secondary indexes dropped for a bulk write of most of its rows and made again
  * after it: CREATE INDEX sorts once, far faster than an index insert per row. Both inside
  * the caller's transaction, so that no reader and no crash sees the table without them.
+ * keep (NULL, or a NULL-terminated list of names) stays: an index whose order the writes
+ * follow grows at its end, cheaper than a pass over the table to build it again.
  * drop: 0 or -1 with err; restore makes them again and forgets them (0 or -1 with err);
  * free forgets them (after a rollback, which brought them back). */
 struct store_indexes {
 	char **sql; /* their CREATE INDEX statements */
 	int n;
 };
-int store_indexes_drop(struct rd_store *st, const char *table, struct store_indexes *saved,
-		       struct rd_err *err);
+int store_indexes_drop(struct rd_store *st, const char *table, const char *const *keep,
+		       struct store_indexes *saved, struct rd_err *err);
 int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err);
 void store_indexes_free(struct store_indexes *saved);
 /* Sorts (CREATE INDEX, ORDER BY) through temp files (on = 1) or in memory, the store's

@@ -237,9 +237,11 @@ int features_scan(struct rd_store *st, const struct feature_scan *scan, struct r
 	int64_t total_orders = store_int(st, "SELECT max(rowid) FROM orders", 0);
 	int64_t total_payments = store_int(st, "SELECT max(rowid) FROM payments", 0);
 
-	/* 1. Customers, in rowid order: an index from id to slot. */
+	/* 1. Customers, in id order (through the primary key; the same as storage order when
+	 * they were loaded sorted): an index from id to slot. The profiles are written in
+	 * this order, which keeps the indexes that lead with the id growing at their end. */
 	index = strmap_new((size_t)total_customers);
-	if (store_prepare(st, "SELECT id, created_at FROM customers", &s, err))
+	if (store_prepare(st, "SELECT id, created_at FROM customers ORDER BY id", &s, err))
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n == cap) {

@@ -659,7 +659,7 @@ static int bulk_begin(struct load_in *in)
 	struct rd_err err;
 	if (in->size < LOAD_BULK_BYTES || in->size / LOAD_ROW_BYTES < in->before)
 		return LOAD_GO;
-	if (store_indexes_drop(in->ss->job->store, in->t->name, &in->bulk, &err))
+	if (store_indexes_drop(in->ss->job->store, in->t->name, NULL, &in->bulk, &err))
 		return load_fail(in, 0, "%s", err.msg);
 	return LOAD_GO;
 }

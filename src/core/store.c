@@ -281,8 +281,16 @@ static void sql_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sqlite3_result_text(c, f, -1, free);
 }
 
-int store_indexes_drop(struct rd_store *st, const char *table, struct store_indexes *saved,
-		       struct rd_err *err)
+static int kept(const char *const *keep, const char *name)
+{
+	for (; keep && *keep; keep++)
+		if (strcmp(*keep, name) == 0)
+			return 1;
+	return 0;
+}
+
+int store_indexes_drop(struct rd_store *st, const char *table, const char *const *keep,
+		       struct store_indexes *saved, struct rd_err *err)
 {
 	sqlite3_stmt *s;
 	memset(saved, 0, sizeof *saved);
@@ -296,6 +304,8 @@ int store_indexes_drop(struct rd_store *st, const char *table, struct store_inde
 	struct rd_buf drop = {0};
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (kept(keep, (const char *)sqlite3_column_text(s, 0)))
+			continue;
 		saved->sql = rd_realloc(saved->sql, (size_t)(saved->n + 1) * sizeof *saved->sql);
 		saved->sql[saved->n++] = rd_strdup((const char *)sqlite3_column_text(s, 1));
 		/* The names come from the schema itself, quoted as identifiers all the same. */
@@ -321,6 +331,20 @@ int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, stru
 		rc = store_exec(st, saved->sql[i], err);
 	store_indexes_free(saved);
 	return rc;
+}
+
+/* SQLite's sorter may merge on helper threads, one per core: CREATE INDEX after a bulk
+ * load or recompute runs its sorts side by side (measured: docs/design.md, "A million
+ * customers"). The pragma is a number, not user text. */
+static int sorter_threads(struct rd_store *st, struct rd_err *err)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	char pragma[40];
+	snprintf(pragma, sizeof pragma, "PRAGMA threads = %ld",
+		 cores < 1   ? 1
+		 : cores > 8 ? 8
+			     : cores);
+	return store_exec(st, pragma, err);
 }
 
 static const char temp_in_memory[] = "PRAGMA temp_store = MEMORY"; /* the default */
@@ -880,7 +904,7 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 		       " PRAGMA cache_size = -65536",
 		       err) ||
-	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
+	    sorter_threads(st, err) || store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
 	if (on_open && on_open(st->db)) {
 		rd_err_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
