@@ -1262,9 +1262,9 @@ static void test_migration_features_once(void **state)
 /* The columns of the customer list's sort indexes, one line per index, as SQLite reads
  * them (pragma_index_info), not as the schema's text spells them. */
 #define SORT_INDEX_COLUMNS                                                                         \
-	"SELECT group_concat(line, ' | ') FROM (SELECT m.name || ':' || (SELECT"                  \
+	"SELECT group_concat(line, ' | ') FROM (SELECT m.name || ':' || (SELECT"                   \
 	" group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(m.name) ORDER BY"       \
-	" seqno)) AS line FROM sqlite_schema m WHERE m.type = 'index' AND m.name IN"              \
+	" seqno)) AS line FROM sqlite_schema m WHERE m.type = 'index' AND m.name IN"               \
 	" ('profiles_score', 'profiles_pd', 'profiles_segment', 'profiles_activity') ORDER BY"     \
 	" m.name)"
 
