@@ -324,27 +324,42 @@ int store_indexes_drop(struct rd_store *st, const char *table, const char *const
 	return rc;
 }
 
-int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
-{
-	int rc = 0;
-	for (int i = 0; i < saved->n && rc == 0; i++)
-		rc = store_exec(st, saved->sql[i], err);
-	store_indexes_free(saved);
-	return rc;
-}
+#define STORE_CACHE_KIB 65536L /* the page cache, and the most one sort keeps in memory */
 
-/* SQLite's sorter may merge on helper threads, one per core: CREATE INDEX after a bulk
- * load or recompute runs its sorts side by side (measured: docs/design.md, "A million
- * customers"). The pragma is a number, not user text. */
-static int sorter_threads(struct rd_store *st, struct rd_err *err)
+/* SQLite's sorter may sort and merge on helper threads: CREATE INDEX after a bulk load or
+ * recompute uses every core (measured: docs/design.md, "A million customers"). */
+static long sorter_helpers(void)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores < 2 ? 0 : cores > 8 ? 7 : cores - 1;
+}
+
+/* The pragmas take numbers, never user text. */
+static int sorter_threads(struct rd_store *st, struct rd_err *err)
+{
 	char pragma[40];
-	snprintf(pragma, sizeof pragma, "PRAGMA threads = %ld",
-		 cores < 1   ? 1
-		 : cores > 8 ? 8
-			     : cores);
+	snprintf(pragma, sizeof pragma, "PRAGMA threads = %ld", sorter_helpers());
 	return store_exec(st, pragma, err);
+}
+
+static int cache_kib(struct rd_store *st, long kib, struct rd_err *err)
+{
+	char pragma[40];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%ld", kib);
+	return store_exec(st, pragma, err);
+}
+
+int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
+{
+	/* Each sorting thread fills a buffer as large as the cache: the cache is shared out
+	 * among them for the builds, so that together they keep what one sort would. */
+	int rc = saved->n ? cache_kib(st, STORE_CACHE_KIB / (sorter_helpers() + 1), err) : 0;
+	for (int i = 0; i < saved->n && rc == 0; i++)
+		rc = store_exec(st, saved->sql[i], err);
+	if (saved->n && cache_kib(st, STORE_CACHE_KIB, rc ? &(struct rd_err){{0}} : err))
+		rc = -1;
+	store_indexes_free(saved);
+	return rc;
 }
 
 static const char temp_in_memory[] = "PRAGMA temp_store = MEMORY"; /* the default */
@@ -900,11 +915,9 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	}
 	if (!readonly && !memory && store_exec(st, "PRAGMA journal_mode = WAL", err))
 		goto fail;
-	if (store_exec(st,
-		       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -65536",
-		       err) ||
-	    sorter_threads(st, err) || store_exec(st, temp_in_memory, err) || apply_schema(st, err))
+	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", err) ||
+	    cache_kib(st, STORE_CACHE_KIB, err) || sorter_threads(st, err) ||
+	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
 	if (on_open && on_open(st->db)) {
 		rd_err_set(err, "%s: %s", path, sqlite3_errmsg(st->db));
