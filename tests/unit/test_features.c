@@ -141,6 +141,31 @@ static void test_scan_matches_one(void **state)
 	store_close(st);
 }
 
+static int visit_order(void *ud, const char *id, const double *v, const struct feature_times *t)
+{
+	(void)v;
+	(void)t;
+	strcat(ud, id);
+	return 0;
+}
+
+/* Customers are visited in id order whatever order they were stored in: recompute all
+ * keeps the indexes led by the id and grows them at their end (featscan.h). */
+static void test_scan_id_order(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	exec_ok(st, "INSERT INTO customers(id, created_at) VALUES ('z', '2025-01-01'),"
+		    " ('m', '2025-01-01'), ('a', '2025-01-01'), ('q', '2025-01-01')");
+	char order[16] = "";
+	struct feature_scan scan = {.visit = visit_order, .ud = order};
+	features_as_of(st, NULL, &scan.as_of_day, &err);
+	assert_int_equal(features_scan(st, &scan, &err), 0);
+	assert_string_equal(order, "amqz");
+	store_close(st);
+}
+
 static void test_recompute_command(void **state)
 {
 	(void)state;
@@ -236,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_as_of),
 		cmocka_unit_test(test_one),
 		cmocka_unit_test(test_scan_matches_one),
+		cmocka_unit_test(test_scan_id_order),
 		cmocka_unit_test(test_recompute_command),
 		cmocka_unit_test(test_recompute_band_edge),
 		cmocka_unit_test(test_recompute_cancelled),

@@ -1321,12 +1321,58 @@ static void test_migration_sort_indexes(void **state)
 	char *migrated = sort_index_columns(st);
 	assert_string_equal(migrated, want);
 	free(migrated);
-	/* The rebuilt indexes hold the row: a band filter under the PD sort finds it. */
+	/* The rebuilt indexes hold the row, and a band and score filter under the PD sort
+	 * is answered from the index alone (the point of the change). */
 	assert_int_equal(test_int(st, "SELECT count(*) FROM credit_profiles INDEXED BY profiles_pd"
 				      " WHERE pd > 0 AND band = 'E' AND score = 420"),
 			 1);
+	sqlite3_stmt *plan = NULL;
+	assert_int_equal(store_prepare(st,
+				       "EXPLAIN QUERY PLAN SELECT customer_id FROM credit_profiles"
+				       " INDEXED BY profiles_pd WHERE band = 'E' AND score < 550"
+				       " ORDER BY pd",
+				       &plan, &err),
+			 0);
+	int covering = 0;
+	while (sqlite3_step(plan) == SQLITE_ROW)
+		covering |= strstr((const char *)sqlite3_column_text(plan, 3),
+				   "COVERING INDEX profiles_pd") != NULL;
+	sqlite3_finalize(plan);
+	assert_true(covering);
 	store_close(st);
 	unlink(path);
+}
+
+/* A bulk write's index drop: the kept indexes stay through it, the others go and come
+ * back; the builds' smaller cache is set back after them; the sorter may use helper
+ * threads where there is more than one core. */
+static void test_indexes_drop_keep(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	static const char count_sql[] = "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+					" AND tbl_name = 'credit_profiles' AND sql IS NOT NULL";
+	long long all = test_int(st, count_sql);
+	assert_true(all >= 7);
+	long long cache = test_int(st, "PRAGMA cache_size");
+	assert_true(cache < 0); /* in KiB */
+	static const char *const keep[] = {"profiles_drift", "profiles_stale", NULL};
+	struct store_indexes saved;
+	assert_int_equal(store_begin(st, &err), 0);
+	assert_int_equal(store_indexes_drop(st, "credit_profiles", keep, &saved, &err), 0);
+	assert_int_equal(saved.n, all - 2);
+	assert_int_equal(test_int(st, count_sql), 2);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				      " ('profiles_drift', 'profiles_stale')"),
+			 2);
+	assert_int_equal(store_indexes_restore(st, &saved, &err), 0);
+	assert_int_equal(store_commit(st, &err), 0);
+	assert_int_equal(test_int(st, count_sql), all);
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), cache);
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		assert_true(test_int(st, "PRAGMA threads") >= 1);
+	store_close(st);
 }
 
 int main(void)
@@ -1352,6 +1398,7 @@ int main(void)
 		cmocka_unit_test(test_migration_stale),
 		cmocka_unit_test(test_migration_features_once),
 		cmocka_unit_test(test_migration_sort_indexes),
+		cmocka_unit_test(test_indexes_drop_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

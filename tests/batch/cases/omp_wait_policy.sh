@@ -1,8 +1,9 @@
 # libxgboost's OpenMP threads wait passively (docs/design.md "Tests in parallel, threads
 # that wait"): with OMP_WAIT_POLICY unset riskdesk sets PASSIVE (and starts itself again,
 # which this case cannot see: only libgomp reads the variable at start), as a program it
-# runs sees (an external source that prints the variable); a user's own setting is kept. make test sets PASSIVE for every other case (one start per run, not
-# two), so this case unsets it.
+# runs sees (an external source that prints the variable); a user's own setting is kept.
+# make test sets PASSIVE for every other case (one start per run, not two), so this case
+# unsets it.
 cat > policy.sh <<'EOF2'
 #!/bin/sh
 printf '{"policy": "%s"}\n' "${OMP_WAIT_POLICY:-unset}"
