@@ -3,7 +3,8 @@
 -- section 5, and writes credit_profiles. It is also the independent check that riskdesk's
 -- scores and features equal the formula (tests/batch/cases/sample_scores.sh reads the
 -- features from the view rules_features of the same session). The profile rows hold no
--- JSON of the features: riskdesk stores them once, packed (schema 22).
+-- JSON of the features (riskdesk stores them once, packed: schema 22) and no reasons
+-- (riskdesk keeps those in the score_history row a profile names: schema 24).
 CREATE TEMP VIEW rules_features AS
 WITH
 asof AS (
@@ -54,7 +55,7 @@ p AS (
   LEFT JOIN o ON o.customer_id = c.id
   LEFT JOIN p ON p.customer_id = c.id;
 INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment, model_name,
-                            model_version, reasons, last_activity, computed_at)
+                            model_version, last_activity, computed_at)
 WITH
 s AS (
   SELECT *,
@@ -74,5 +75,5 @@ SELECT id, score,
             WHEN score >= 500 THEN 'HIGH' ELSE 'CRITICAL' END,
        CASE WHEN orders_delivered < 3 THEN 'new' ELSE 'existing' END,
        'rules', 1,
-       '[]', nullif(last_activity, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+       nullif(last_activity, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
 FROM s;

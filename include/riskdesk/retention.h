@@ -20,10 +20,10 @@ struct retention_report {
 
 /* Removes, in one transaction of the job's run: the score history computed before the
  * cut-off (now less days) but each customer's latest row (the highest id: the order they
- * were computed in); the credit requests approved or declined before it (decided_at, or
- * created_at when the source system decided and riskdesk never did; referred and pending
- * ones wait for a decision and stay); the fetch attempts started before it. 0, or -1
- * with err (nothing removed). */
+ * were computed in) and the row each profile names for its reasons; the credit requests
+ * approved or declined before it (decided_at, or created_at when the source system
+ * decided and riskdesk never did; referred and pending ones wait for a decision and
+ * stay); the fetch attempts started before it. 0, or -1 with err (nothing removed). */
 int retention_history(const struct rd_job *job, int64_t days, struct retention_report *rep,
 		      struct rd_err *err);
 

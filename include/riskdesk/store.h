@@ -10,7 +10,7 @@
 
 #include "riskdesk/util.h"
 
-#define STORE_SCHEMA_VERSION 23
+#define STORE_SCHEMA_VERSION 24
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open read-only; the file must exist */

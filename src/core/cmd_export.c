@@ -277,7 +277,7 @@ static int exec_export(struct rd_ctx *ctx, const struct rd_args *a)
 			       " iif(x.reasons IS NULL OR json_array_length(components) > 1,"
 			       " components, replace(components,"
 			       " ',\"reasons_kind\":\"path\"', '')) AS components FROM"
-			       " credit_profiles p LEFT JOIN temp.exact_reasons x USING"
+			       " credit_profiles_full p LEFT JOIN temp.exact_reasons x USING"
 			       " (customer_id) ORDER BY customer_id");
 	} else if (strcmp(what, "customers") == 0) {
 		buf_puts(&sql, "SELECT id, name, email, phone, kind, created_at FROM customers "

@@ -230,8 +230,8 @@ int profile_exact_table(struct rd_store *st, int64_t *count, struct rd_err *err)
 		       err) ||
 	    store_prepare(st,
 			  "SELECT customer_id, fvec, score, pd, model_name, model_version"
-			  " FROM credit_profiles WHERE instr(components, "
-			  "'\"reasons_kind\":\"path\"')",
+			  " FROM credit_profiles_full WHERE instr(components,"
+			  " '\"reasons_kind\":\"path\"')",
 			  &s, err) ||
 	    store_prepare(st, "INSERT INTO temp.exact_reasons VALUES (?1, ?2)", &ins, err))
 		goto out;
@@ -283,7 +283,7 @@ int profile_read(struct rd_store *st, const char *customer_id, struct rd_profile
 			  " p.model_version, m.algo,"
 			  " coalesce(p.cutoff_pd, json_extract(m.metrics, '$.threshold_pd')),"
 			  " p.components, p.reasons, p.fvec, p.computed_at, p.as_of"
-			  " FROM credit_profiles p LEFT JOIN models m ON m.name = p.model_name"
+			  " FROM credit_profiles_full p LEFT JOIN models m ON m.name = p.model_name"
 			  " AND m.version = p.model_version WHERE p.customer_id = ?1",
 			  &s, err))
 		return -1;
@@ -392,19 +392,17 @@ struct profile_writer *profile_writer_new(struct rd_store *st, int64_t run_id, i
 	if (store_prepare(
 		    st,
 		    "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment,"
-		    " model_name, model_version, reasons, components, last_activity,"
-		    " computed_at, fvec, cohort, as_of, cutoff_pd, load_run, data_seq) VALUES (?1,"
-		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?13, ?11, ?12, ?14, ?15, ?16, ?17, ?18,"
-		    " ?19)"
+		    " model_name, model_version, last_activity, computed_at, fvec, cohort, as_of,"
+		    " cutoff_pd, load_run, data_seq, history_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
 		    " ON CONFLICT(customer_id) DO UPDATE SET score = excluded.score,"
 		    " band = excluded.band, pd = excluded.pd, risk_level = excluded.risk_level,"
 		    " segment = excluded.segment, model_name = excluded.model_name,"
 		    " model_version = excluded.model_version,"
-		    " reasons = excluded.reasons, components = excluded.components,"
 		    " last_activity = excluded.last_activity, computed_at = excluded.computed_at,"
 		    " fvec = excluded.fvec, cohort = excluded.cohort, as_of = excluded.as_of,"
 		    " cutoff_pd = excluded.cutoff_pd, load_run = excluded.load_run,"
-		    " data_seq = excluded.data_seq",
+		    " data_seq = excluded.data_seq, history_id = excluded.history_id",
 		    &w->upsert, err) ||
 	    store_prepare(st,
 			  "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
@@ -460,52 +458,13 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	char last[11];
 	buf_reset(&w->reasons);
 	profile_reasons_json(&w->reasons, &r->score);
-	sqlite3_stmt *u = w->upsert, *h = w->history;
-	sqlite3_bind_text(u, 1, customer_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(u, 2, r->score.score);
-	sqlite3_bind_text(u, 3, band, 1, SQLITE_STATIC);
-	sqlite3_bind_double(u, 4, r->score.pd);
-	sqlite3_bind_text(u, 5, r->score.risk_level, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 7, r->model_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(u, 8, r->model_version);
-	sqlite3_bind_text(u, 10, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
-	if (times->last_event != INT64_MIN) {
-		day_format(epoch_day(times->last_event), last);
-		sqlite3_bind_text(u, 11, last, 10, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 11);
-	}
-	unsigned char vec[FEATURES_PACKED];
-	features_pack(features, vec);
-	sqlite3_bind_blob(u, 14, vec, sizeof vec, SQLITE_STATIC);
-	char cohort[11];
-	int64_t cohort_day = feature_cohort_day(times);
-	if (cohort_day != DAY_NONE) {
-		day_format(cohort_day, cohort);
-		sqlite3_bind_text(u, 15, cohort, 10, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 15);
-	}
-	sqlite3_bind_text(u, 12, w->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 16, w->as_of, -1, SQLITE_STATIC);
 	if (r->ncomponents) {
 		buf_reset(&w->components);
 		profile_components_json(&w->components, r);
-		sqlite3_bind_text(u, 13, w->components.data, (int)w->components.len, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(u, 13);
 	}
-	if (isfinite(r->cutoff_pd))
-		sqlite3_bind_double(u, 17, r->cutoff_pd);
-	else
-		sqlite3_bind_null(u, 17);
-	sqlite3_bind_int64(u, 18, w->load_run);
-	sqlite3_bind_int64(u, 19, w->data_seq);
-	int rc = sqlite3_step(u);
-	sqlite3_reset(u);
-	if (rc != SQLITE_DONE)
-		return store_fail(w->st, err, "writing the profile");
+	/* The history row first: it holds the reasons and components, and the profile
+	 * names it (history_id), so the profile's own row stays as narrow as the list. */
+	sqlite3_stmt *u = w->upsert, *h = w->history;
 	sqlite3_bind_text(h, 1, customer_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(h, 2, r->score.score);
 	sqlite3_bind_text(h, 3, band, 1, SQLITE_STATIC);
@@ -517,7 +476,6 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 	else
 		sqlite3_bind_null(h, 7);
 	sqlite3_bind_text(h, 8, w->now, -1, SQLITE_STATIC);
-	/* The history keeps what the profile said: reasons, components, cut-off. */
 	sqlite3_bind_text(h, 9, w->reasons.data, (int)w->reasons.len, SQLITE_STATIC);
 	if (r->ncomponents)
 		sqlite3_bind_text(h, 10, w->components.data, (int)w->components.len, SQLITE_STATIC);
@@ -527,9 +485,49 @@ int profile_write(struct profile_writer *w, const char *customer_id, const struc
 		sqlite3_bind_double(h, 11, r->cutoff_pd);
 	else
 		sqlite3_bind_null(h, 11);
-	rc = sqlite3_step(h);
+	int rc = sqlite3_step(h);
 	sqlite3_reset(h);
 	if (rc != SQLITE_DONE)
 		return store_fail(w->st, err, "writing the score history");
+	sqlite3_int64 history_id = sqlite3_last_insert_rowid(store_db(w->st));
+
+	sqlite3_bind_text(u, 1, customer_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(u, 2, r->score.score);
+	sqlite3_bind_text(u, 3, band, 1, SQLITE_STATIC);
+	sqlite3_bind_double(u, 4, r->score.pd);
+	sqlite3_bind_text(u, 5, r->score.risk_level, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 6, vocab_name(&vocab_segment, (int)r->segment), -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 7, r->model_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(u, 8, r->model_version);
+	if (times->last_event != INT64_MIN) {
+		day_format(epoch_day(times->last_event), last);
+		sqlite3_bind_text(u, 9, last, 10, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(u, 9);
+	}
+	unsigned char vec[FEATURES_PACKED];
+	features_pack(features, vec);
+	sqlite3_bind_blob(u, 11, vec, sizeof vec, SQLITE_STATIC);
+	char cohort[11];
+	int64_t cohort_day = feature_cohort_day(times);
+	if (cohort_day != DAY_NONE) {
+		day_format(cohort_day, cohort);
+		sqlite3_bind_text(u, 12, cohort, 10, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(u, 12);
+	}
+	sqlite3_bind_text(u, 10, w->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 13, w->as_of, -1, SQLITE_STATIC);
+	if (isfinite(r->cutoff_pd))
+		sqlite3_bind_double(u, 14, r->cutoff_pd);
+	else
+		sqlite3_bind_null(u, 14);
+	sqlite3_bind_int64(u, 15, w->load_run);
+	sqlite3_bind_int64(u, 16, w->data_seq);
+	sqlite3_bind_int64(u, 17, history_id);
+	rc = sqlite3_step(u);
+	sqlite3_reset(u);
+	if (rc != SQLITE_DONE)
+		return store_fail(w->st, err, "writing the profile");
 	return 0;
 }

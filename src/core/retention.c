@@ -7,6 +7,14 @@
 #include "riskdesk/sink.h"
 
 /* Runs one statement binding ?1 to text; *changes gets the rows it changed. 0 or -1. */
+/* The history rows cleanup keeps whatever their age: each customer's latest score, the row
+ * computed last (the highest id: computed_at is to the second, and one recompute gives
+ * every customer the same), and the row each profile names for its reasons (history_id,
+ * schema 24; riskdesk writes it as the latest, a row inserted by hand may not be). */
+#define HISTORY_KEPT                                                                               \
+	"SELECT max(id) FROM score_history GROUP BY customer_id UNION SELECT history_id FROM"      \
+	" credit_profiles WHERE history_id IS NOT NULL"
+
 static int exec_bound(struct rd_store *st, const char *sql, const char *text, int64_t *changes,
 		      struct rd_err *err)
 {
@@ -51,11 +59,9 @@ int retention_history(const struct rd_job *job, int64_t days, struct retention_r
 	memcpy(rep->cutoff, sqlite3_column_text(s, 0), 21);
 	sqlite3_finalize(s);
 	s = NULL;
-	/* A customer's latest score is the row computed last: the highest id (computed_at
-	 * is to the second, and one recompute gives every customer the same). */
 	if (store_prepare(st,
 			  "SELECT count(*) FROM score_history WHERE computed_at < ?1 AND id IN"
-			  " (SELECT max(id) FROM score_history GROUP BY customer_id)",
+			  " (" HISTORY_KEPT ")",
 			  &s, err))
 		goto out;
 	sqlite3_bind_text(s, 1, rep->cutoff, -1, SQLITE_STATIC);
@@ -66,7 +72,7 @@ int retention_history(const struct rd_job *job, int64_t days, struct retention_r
 	rep->kept_latest = sqlite3_column_int64(s, 0);
 	if (exec_bound(st,
 		       "DELETE FROM score_history WHERE computed_at < ?1 AND id NOT IN"
-		       " (SELECT max(id) FROM score_history GROUP BY customer_id)",
+		       " (" HISTORY_KEPT ")",
 		       rep->cutoff, &rep->history, err) ||
 	    exec_bound(st,
 		       "DELETE FROM credit_requests WHERE status IN ('approved', 'declined')"

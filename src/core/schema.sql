@@ -134,8 +134,6 @@ CREATE TABLE credit_profiles (
   segment       TEXT NOT NULL CHECK (segment IN ('new', 'existing')),
   model_name    TEXT NOT NULL,
   model_version INTEGER NOT NULL,
-  reasons       TEXT NOT NULL,              -- JSON array of {code,text,feature,value,points}
-  components    TEXT,                       -- JSON array of component scores, when several
   last_activity TEXT,                       -- latest order or payment, for sorting the list
   computed_at   TEXT NOT NULL,
   cutoff_pd     REAL,
@@ -143,7 +141,8 @@ CREATE TABLE credit_profiles (
   cohort        TEXT,                       -- day of the first order or payment (else creation)
   as_of         TEXT,                       -- the day the features are as of (point-in-time)
   load_run      INTEGER NOT NULL DEFAULT 0, -- the latest load its data held (runs id; 0 none)
-  data_seq      INTEGER NOT NULL DEFAULT 0  -- the data sequence it was computed at (schema 20)
+  data_seq      INTEGER NOT NULL DEFAULT 0, -- the data sequence it was computed at (schema 20)
+  history_id    INTEGER                     -- its score_history row: reasons and components (24)
 );
 -- (No comma in the comments of the last columns: ALTER TABLE DROP COLUMN, which the
 -- migration tests use, cuts back to the previous comma, comments included.)
@@ -166,8 +165,11 @@ CREATE INDEX customers_name_key ON customers(name_key, id);
 CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band, score);
 CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id, band);
 
--- Every computation of a profile: since schema 9 also its reasons, the champions that scored
--- it (components, as in credit_profiles) and the cut-off PD it was decided against.
+-- Every computation of a profile: since schema 9 also its reasons (JSON array of {code, text,
+-- feature, value, points}), the champions that scored it (components: JSON array, when
+-- several) and the cut-off PD it was decided against. Since schema 24 a profile keeps its
+-- reasons and components only here, in the row its history_id names, so that its own row is
+-- no wider than the list reads (retention keeps that row).
 CREATE TABLE score_history (
   id            INTEGER PRIMARY KEY,
   customer_id   TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
@@ -183,6 +185,11 @@ CREATE TABLE score_history (
   cutoff_pd     REAL
 );
 CREATE INDEX score_history_customer ON score_history(customer_id, id);
+-- A profile whole, as SPEC section 2 lists it: its row with the reasons and components of
+-- the history row it names (schema 24). For the sqlite3 shell and riskdesk's readers alike.
+CREATE VIEW credit_profiles_full AS
+  SELECT p.*, h.reasons, h.components
+  FROM credit_profiles p LEFT JOIN score_history h ON h.id = p.history_id;
 
 -- One row per write command (load, recompute, train, promote, model import, ...),
 -- committed as `running` before its data transaction begins, so that another process

@@ -846,6 +846,36 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       " customer_id, band, score);",
 		       err))
 		goto fail;
+	/* 23 -> 24: a profile's reasons and components live only in its score_history row,
+	 * named by history_id (schema.sql). A profile points at its customer's latest history
+	 * row when that holds the same reasons and components; else (history cleaned up, or
+	 * written before history kept reasons) the profile's are appended as a history row of
+	 * its own computation, so no reason is lost. */
+	if (version >= 1 && version < 24 &&
+	    store_int(st,
+		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
+		      " 'reasons'",
+		      0) == 1 &&
+	    store_exec(st,
+		       "ALTER TABLE credit_profiles ADD COLUMN history_id INTEGER;"
+		       " UPDATE credit_profiles SET history_id = (SELECT h.id FROM score_history h"
+		       " WHERE h.id = (SELECT max(id) FROM score_history WHERE customer_id ="
+		       " credit_profiles.customer_id) AND h.reasons IS credit_profiles.reasons AND"
+		       " h.components IS credit_profiles.components);"
+		       " INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+		       " model_version, computed_at, reasons, components, cutoff_pd) SELECT"
+		       " customer_id, score, band, pd, model_name, model_version, computed_at,"
+		       " reasons, components, cutoff_pd FROM credit_profiles WHERE history_id IS"
+		       " NULL ORDER BY customer_id;"
+		       " UPDATE credit_profiles SET history_id = (SELECT max(id) FROM score_history"
+		       " WHERE customer_id = credit_profiles.customer_id) WHERE history_id IS NULL;"
+		       " ALTER TABLE credit_profiles DROP COLUMN reasons;"
+		       " ALTER TABLE credit_profiles DROP COLUMN components;"
+		       " CREATE VIEW IF NOT EXISTS credit_profiles_full AS SELECT p.*, h.reasons,"
+		       " h.components FROM credit_profiles p LEFT JOIN score_history h ON h.id ="
+		       " p.history_id;",
+		       err))
+		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
 		goto fail;

@@ -222,7 +222,7 @@ static int read_labels(struct rd_store *st, const char *id, struct customer_view
 	if (store_prepare(
 		    st,
 		    "SELECT (SELECT source FROM outcomes WHERE customer_id = ?1),"
-		    " (SELECT m.metrics FROM credit_profiles p, models m"
+		    " (SELECT m.metrics FROM credit_profiles_full p, models m"
 		    " WHERE p.customer_id = ?1 AND CASE WHEN json_valid(m.metrics) THEN"
 		    " json_extract(m.metrics, '$.label_source.source') END IN ('proxy', 'mixed')"
 		    " AND ((m.name = p.model_name AND m.version = p.model_version)"

@@ -74,7 +74,7 @@ compare() {
   'band differs ' || sum(p.band != r.band) || ';',
   'pd beyond $tol ' || sum(abs(p.pd - r.pd) > $tol) || ';',
   $what || ' ' || sum(r.reason1 IS NULL)
-FROM credit_profiles p LEFT JOIN res r ON r.id = p.customer_id"
+FROM credit_profiles_full p LEFT JOIN res r ON r.id = p.customer_id"
 }
 
 # The PostgreSQL server of the test: its own data directory and socket directory under

@@ -32,8 +32,8 @@ static const char fuzz_rows[] =
 	" ('a', 'duration', '12', 12), ('b', 'checking_status', 'A14', NULL),"
 	" ('b', 'duration', '1e300', 1e300);"
 	"INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level, segment, model_name,"
-	" model_version, reasons, computed_at) VALUES ('c', 555, 'D', 0.2, 'HIGH',"
-	" 'new', 'rules', 1, '[]', '2024-01-01T00:00:00Z');";
+	" model_version, computed_at) VALUES ('c', 555, 'D', 0.2, 'HIGH',"
+	" 'new', 'rules', 1, '2024-01-01T00:00:00Z');";
 
 static inline int fuzz_write(const char *path, const unsigned char *data, size_t size)
 {

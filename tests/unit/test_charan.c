@@ -77,10 +77,10 @@ static void populate(struct rd_store *st)
 	sqlite3_stmt *p, *s;
 	assert_int_equal(store_prepare(st,
 				       "INSERT INTO credit_profiles(customer_id, score, band, pd,"
-				       " risk_level, segment, model_name, model_version, reasons,"
+				       " risk_level, segment, model_name, model_version,"
 				       " computed_at, fvec) VALUES (?1, 600, 'C', 0.05, 'MEDIUM', "
 				       "?2, 'sc',"
-				       " 1, '[]', '2025-01-31T00:00:00Z', ?3)",
+				       " 1, '2025-01-31T00:00:00Z', ?3)",
 				       &p, &err),
 			 0);
 	assert_int_equal(

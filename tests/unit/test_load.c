@@ -515,9 +515,9 @@ static void test_all_or_nothing(void **state)
 	assert_int_equal(
 		store_exec(st,
 			   "INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
-			   " segment, model_name, model_version, reasons, computed_at)"
+			   " segment, model_name, model_version, computed_at)"
 			   " VALUES ('C1', 700, 'B', 0.05, 'LOW', 'existing', 'rules', 1,"
-			   " '[]', '2025-01-01');"
+			   " '2025-01-01');"
 			   "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
 			   " model_version, computed_at) VALUES ('C1', 700, 'B', 0.05, 'rules', 1,"
 			   " '2025-01-01')",

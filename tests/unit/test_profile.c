@@ -88,8 +88,13 @@ static void test_engine_row(void **state)
 		double v = stored(st, e);
 		assert_true(p->features[i] == v || (isnan(p->features[i]) && isnan(v)));
 	}
-	/* Reasons: those stored, in their order. */
-	assert_int_equal(p->nreasons, (int)stored(st, "json_array_length(reasons)"));
+	/* Reasons: those stored in the customer's latest history row, which the profile names
+	 * (schema 24), in their order. */
+	assert_int_equal(stored(st, "history_id"),
+			 stored(st, "(SELECT max(id) FROM score_history WHERE customer_id = 'C1')"));
+	assert_int_equal(p->nreasons, (int)stored(st, "json_array_length((SELECT reasons FROM"
+						      " score_history WHERE customer_id = 'C1'"
+						      " ORDER BY id DESC LIMIT 1))"));
 	assert_true(p->nreasons > 0);
 	for (int i = 0; i < p->nreasons; i++) {
 		char sql[320];
@@ -97,8 +102,8 @@ static void test_engine_row(void **state)
 		snprintf(sql, sizeof sql,
 			 "SELECT json_extract(reasons, '$[%d].code'), json_extract(reasons, "
 			 "'$[%d].points'),"
-			 " json_extract(reasons, '$[%d].feature') FROM credit_profiles"
-			 " WHERE customer_id = 'C1'",
+			 " json_extract(reasons, '$[%d].feature') FROM score_history"
+			 " WHERE customer_id = 'C1' ORDER BY id DESC LIMIT 1",
 			 i, i, i);
 		assert_int_equal(store_prepare(st, sql, &s, &err), 0);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);

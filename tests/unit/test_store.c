@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "riskdesk/journal.h"
+#include "riskdesk/profile.h"
 
 static const char *const tables[] = {
 	"customers",
@@ -34,10 +35,17 @@ static const char *const tables[] = {
 
 /* What schema 9 (blends) added, taken away again: a database as an older riskdesk left it. */
 #define BLENDS_UNDO                                                                                \
-	" DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"                \
-	" ALTER TABLE score_history DROP COLUMN reasons;"                                          \
-	" ALTER TABLE score_history DROP COLUMN components;"                                       \
-	" ALTER TABLE score_history DROP COLUMN cutoff_pd;"
+	REASONS_UNDO " DROP TABLE model_oof; ALTER TABLE credit_profiles DROP COLUMN cutoff_pd;"   \
+		     " ALTER TABLE score_history DROP COLUMN reasons;"                             \
+		     " ALTER TABLE score_history DROP COLUMN components;"                          \
+		     " ALTER TABLE score_history DROP COLUMN cutoff_pd;"
+
+/* What schema 24 took away: the reasons and components in the profile row, which since
+ * live only in the history row it names. Every undo of an older schema starts with it. */
+#define REASONS_UNDO                                                                               \
+	" DROP VIEW credit_profiles_full; ALTER TABLE credit_profiles DROP COLUMN history_id;"     \
+	" ALTER TABLE credit_profiles ADD COLUMN reasons TEXT NOT NULL DEFAULT '[]';"              \
+	" ALTER TABLE credit_profiles ADD COLUMN components TEXT;"
 
 /* What schema 22 took away: the features' JSON copy in the profiles. */
 #define FEATURES_JSON_UNDO                                                                         \
@@ -884,7 +892,8 @@ static void test_migration_stale(void **state)
 	assert_int_equal(
 		store_exec(st,
 			   "DROP INDEX profiles_stale; DROP INDEX runs_kind;"
-			   " ALTER TABLE credit_profiles DROP COLUMN load_run;" FEATURES_JSON_UNDO
+			   " ALTER TABLE credit_profiles DROP COLUMN load_run;" REASONS_UNDO
+				   FEATURES_JSON_UNDO
 			   " INSERT INTO runs(id, kind, args, user, started_at, finished_at,"
 			   " status) VALUES (1, 'load', 'load d', 'u', '2025-01-01T10:00:00Z',"
 			   " '2025-01-01T10:00:05Z', 'ok'), (2, 'load', 'load d', 'u',"
@@ -1220,7 +1229,7 @@ static void test_migration_features_once(void **state)
 	assert_non_null(st);
 	assert_int_equal(
 		store_exec(st,
-			   FEATURES_JSON_UNDO
+			   REASONS_UNDO FEATURES_JSON_UNDO
 			   " INSERT INTO customers(id) VALUES ('a'), ('b');"
 			   " INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
 			   " segment, model_name, model_version, features, reasons, computed_at,"
@@ -1306,7 +1315,7 @@ static void test_migration_sort_indexes(void **state)
 			   " CREATE INDEX profiles_segment ON credit_profiles(segment, score,"
 			   " customer_id);"
 			   " CREATE INDEX profiles_activity ON credit_profiles(last_activity,"
-			   " customer_id, band);"
+			   " customer_id, band);" REASONS_UNDO
 			   " INSERT INTO customers(id) VALUES ('a');"
 			   " INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
 			   " segment, model_name, model_version, reasons, computed_at) VALUES ('a',"
@@ -1339,6 +1348,87 @@ static void test_migration_sort_indexes(void **state)
 				   "COVERING INDEX profiles_pd") != NULL;
 	sqlite3_finalize(plan);
 	assert_true(covering);
+	store_close(st);
+	unlink(path);
+}
+
+/* Schema 23 -> 24: a profile's reasons and components move to the history row it names.
+ * A profile whose customer's latest history row holds the same reasons points at that row;
+ * one whose latest row differs (written before history kept reasons) or that has no
+ * history gets its own appended, with the profile's score, band, PD, model and time. The
+ * reasons and components read back through credit_profiles_full are byte for byte the old ones. */
+static void test_migration_reasons_history(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "/tmp/riskdesk-unit-%d-mig24.db", (int)getpid());
+	unlink(path);
+	struct rd_err err = {{0}};
+	struct rd_store *st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(
+		store_exec(
+			st,
+			REASONS_UNDO
+			" INSERT INTO customers(id) VALUES ('a'), ('b'), ('c'), ('d');"
+			" INSERT INTO credit_profiles(customer_id, score, band, pd, risk_level,"
+			" segment, model_name, model_version, reasons, components, computed_at,"
+			" cutoff_pd) VALUES"
+			" ('a', 610, 'C', 0.04, 'MEDIUM', 'new', 'rules', 1, '[{\"code\":\"A1\"}]',"
+			" NULL, '2025-02-01T00:00:00Z', NULL),"
+			" ('b', 520, 'D', 0.15, 'HIGH', 'existing', 'blend', 0,"
+			" '[{\"code\":\"B1\"}]', '[{\"model\":\"m\",\"version\":2}]',"
+			" '2025-03-01T00:00:00Z', 0.2),"
+			" ('c', 700, 'B', 0.02, 'LOW', 'new', 'rules', 1, '[]', NULL,"
+			" '2025-04-01T00:00:00Z', NULL);"
+			" INSERT INTO score_history(id, customer_id, score, band, pd, model_name,"
+			" model_version, computed_at, reasons, components) VALUES"
+			" (1, 'a', 600, 'C', 0.05, 'rules', 1, '2025-01-01T00:00:00Z',"
+			" '[{\"code\":\"A0\"}]', NULL),"
+			" (2, 'a', 610, 'C', 0.04, 'rules', 1, '2025-02-01T00:00:00Z',"
+			" '[{\"code\":\"A1\"}]', NULL),"
+			" (3, 'b', 520, 'D', 0.15, 'blend', 0, '2025-03-01T00:00:00Z', NULL, NULL),"
+			" (4, 'd', 450, 'E', 0.3, 'rules', 1, '2025-01-01T00:00:00Z', '[]', NULL);"
+			" PRAGMA user_version = 23",
+			&err),
+		0);
+	store_close(st);
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
+				      " WHERE name IN ('reasons', 'components')"),
+			 0);
+	/* a: its latest row; b and c: rows 5 and 6, appended in customer order; d has no
+	 * profile and keeps its one row. */
+	assert_int_equal(test_int(st, "SELECT group_concat(customer_id || ':' || history_id, ' ')"
+				      " = 'a:2 b:5 c:6' FROM (SELECT customer_id, history_id FROM"
+				      " credit_profiles ORDER BY customer_id)"),
+			 1);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history"), 6);
+	assert_int_equal(test_int(st, "SELECT customer_id = 'b' AND score = 520 AND band = 'D' AND"
+				      " pd = 0.15 AND model_name = 'blend' AND model_version = 0"
+				      " AND computed_at = '2025-03-01T00:00:00Z' AND run_id IS NULL"
+				      " AND cutoff_pd = 0.2 FROM score_history WHERE id = 5"),
+			 1);
+	assert_int_equal(
+		test_int(st, "SELECT group_concat(customer_id || '=' || reasons || '|' ||"
+			     " coalesce(components, '-'), ' ') = 'a=[{\"code\":\"A1\"}]|-"
+			     " b=[{\"code\":\"B1\"}]|[{\"model\":\"m\",\"version\":2}] c=[]|-'"
+			     " FROM (SELECT * FROM credit_profiles_full ORDER BY customer_id)"),
+		1);
+	struct rd_profile *p = malloc(sizeof *p);
+	assert_int_equal(profile_read(st, "b", p, &err), 0);
+	assert_int_equal(p->nreasons, 1);
+	assert_string_equal(p->reasons[0].code, "B1");
+	assert_int_equal(p->ncomponents, 1);
+	assert_string_equal(p->comp[0].name, "m");
+	free(p);
+	store_close(st);
+	/* Opened again: nothing more to do. */
+	st = store_open(path, 0, &err);
+	assert_non_null(st);
+	assert_int_equal(test_int(st, "SELECT count(*) FROM score_history"), 6);
 	store_close(st);
 	unlink(path);
 }
@@ -1398,6 +1488,7 @@ int main(void)
 		cmocka_unit_test(test_migration_stale),
 		cmocka_unit_test(test_migration_features_once),
 		cmocka_unit_test(test_migration_sort_indexes),
+		cmocka_unit_test(test_migration_reasons_history),
 		cmocka_unit_test(test_indexes_drop_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -302,7 +302,7 @@ static void test_lazy_exact(void **state)
 	sqlite3_stmt *s;
 	assert_int_equal(store_prepare(st,
 				       "SELECT customer_id, reasons, instr(components,"
-				       " '\"reasons_kind\":\"path\"') > 0 FROM credit_profiles"
+				       " '\"reasons_kind\":\"path\"') > 0 FROM credit_profiles_full"
 				       " ORDER BY customer_id",
 				       &s, &err),
 			 0);

@@ -55,7 +55,7 @@ db = sqlite3.connect('g.sqlite')
 def pd_of(s): return 1 / (1 + 19 * 2 ** ((s - 600) / 50))
 bad = n = 0
 for score, pd, reasons, comps in db.execute(
-        "SELECT score, pd, reasons, components FROM credit_profiles WHERE model_version = 0"):
+        "SELECT score, pd, reasons, components FROM credit_profiles_full WHERE model_version = 0"):
     comps, reasons = json.loads(comps), json.loads(reasons)
     w = sum(c['weight'] for c in comps)
     raw = sum(c['weight'] * c['raw'] for c in comps) / w

@@ -32,7 +32,7 @@ $RISKDESK --db d.sqlite -c 'load customers dirty.csv --map dirty.json' >/dev/nul
 auc=$($RISKDESK --db d.sqlite -c "train d1 --algo logit --folds-file $F" | sed -n 's/^auc_fold_mean *//p')
 $RISKDESK --db d.sqlite -c 'promote d1' -c 'recompute all' >/dev/null || echo "recompute failed"
 sqlite3 d.sqlite "SELECT spec FROM models WHERE name = 'd1'" >spec.json
-sqlite3 -json d.sqlite "SELECT customer_id, reasons FROM credit_profiles" >reasons.json
+sqlite3 -json d.sqlite "SELECT customer_id, reasons FROM credit_profiles_full" >reasons.json
 $PY - "$F" "$auc" <<'EOF'
 import csv, json, math, sys
 import numpy as np

@@ -34,12 +34,13 @@ echo "--- a forest serves: reasons (approximate contributions, its default) with
 $RISKDESK --db g.sqlite -c 'promote g_rf' -c 'recompute all' >/dev/null; echo "status $?"
 sqlite3 g.sqlite "SELECT count(*), sum(model_name = 'g_rf'), sum(json_array_length(reasons) >= 1),
   sum((SELECT max(json_extract(value, '\$.points')) FROM json_each(reasons)) <= 700)
-  FROM credit_profiles"
+  FROM credit_profiles_full"
 $RISKDESK --db g.sqlite -c 'model export g_rf rf.model' >/dev/null
 $RISKDESK --db g2.sqlite -c "load customers $G/german.data --map $ROOT/sample-data/mappings/german.json" >/dev/null
 $RISKDESK --db g2.sqlite -c 'model import rf.model' -c 'promote g_rf' -c 'recompute all' >/dev/null
 sqlite3 g.sqlite "ATTACH 'g2.sqlite' AS b; SELECT count(*), sum(p.score = q.score AND p.pd = q.pd
-  AND p.reasons = q.reasons) FROM credit_profiles p JOIN b.credit_profiles q USING (customer_id)"
+  AND p.reasons = q.reasons) FROM credit_profiles_full p JOIN b.credit_profiles_full q
+  USING (customer_id)"
 echo "--- models compare, against scikit-learn on the out-of-fold predictions"
 $RISKDESK --db g.sqlite -c "train g_lr --algo logit --folds-file $G/folds.csv" -c "train g_other --algo logit" >/dev/null
 $RISKDESK --db g.sqlite -c 'models compare g_rf g_tx g_lr' >cmp.txt; echo "status $?"

@@ -70,7 +70,7 @@ audited() {
 	  SELECT 'decided by the profile''s model, and with its score', count(*),
 	    sum(r.score = p.score AND r.pd = p.pd AND r.band = p.band AND d.reasons = p.reasons)
 	    FROM credit_requests r JOIN decisions d ON d.id = r.decision_id
-	    JOIN credit_profiles p ON p.customer_id = r.customer_id
+	    JOIN credit_profiles_full p ON p.customer_id = r.customer_id
 	    WHERE d.model_name = p.model_name"
 }
 
@@ -127,7 +127,7 @@ for f in early few stored; do
 	sqlite3 d.sqlite "SELECT '$f: scored, and as the profile', count(*),
 	  sum(s.value ->> 'score' = p.score AND s.value ->> 'pd' = p.pd
 	    AND json(s.value -> 'reasons') = p.reasons AND s.value ->> 'as_of' = p.as_of)
-	  FROM json_each(readfile('$f.json')) s JOIN credit_profiles p
+	  FROM json_each(readfile('$f.json')) s JOIN credit_profiles_full p
 	  ON p.customer_id = s.value ->> 'customer' WHERE s.value ->> 'decision' IS NOT NULL"
 done
 echo "--- a bad request file: FILE:LINE and column, nothing scored"

@@ -28,7 +28,7 @@ $RISKDESK --db g.sqlite -c "load customers $G/german.data --map $ROOT/sample-dat
   -c 'train gx --algo xgb --folds 2 --trees 30' \
   -c 'train gr --algo rf --folds 2 --trees 50 --threads 1' >/dev/null || echo "german setup failed"
 for m in gl gs gx gr; do check g.sqlite $m; done
-sqlite3 g.sqlite "SELECT max(length(json_extract(j.value, '\$.code'))) > 15 FROM credit_profiles p,
+sqlite3 g.sqlite "SELECT max(length(json_extract(j.value, '\$.code'))) > 15 FROM credit_profiles_full p,
   json_each(p.reasons) j"
 head -n 10001 "$T/UCI_Credit_Card.csv" >taiwan.csv # its first 10,000 customers
 $RISKDESK --db t.sqlite -c "load customers taiwan.csv --map $ROOT/sample-data/mappings/taiwan.json" \

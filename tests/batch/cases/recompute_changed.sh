@@ -49,7 +49,8 @@ CREATE TEMP TABLE feats AS SELECT value ->> 'customer_id' AS customer_id, value 
   features FROM json_each(readfile('d.json'));
 CREATE TEMP TABLE ffeats AS SELECT value ->> 'customer_id' AS customer_id, value -> 'features' AS
   features FROM json_each(readfile('full.json'));
-SELECT 'rescored equal to recompute all:', count(*) FROM credit_profiles p JOIN f.credit_profiles q
+SELECT 'rescored equal to recompute all:', count(*) FROM credit_profiles_full p
+  JOIN f.credit_profiles_full q
   USING (customer_id) JOIN temp.feats fa USING (customer_id) JOIN temp.ffeats fb USING (customer_id)
   WHERE p.customer_id IN ($ids) AND p.score = q.score AND p.pd = q.pd
   AND p.band = q.band AND p.reasons = q.reasons AND p.as_of = q.as_of
@@ -81,8 +82,8 @@ $RISKDESK --db d.sqlite -c 'recompute changed' | grep -E '^recompute'
 $RISKDESK --db full2.sqlite -c 'recompute all' > /dev/null
 sqlite3 d.sqlite "ATTACH 'full2.sqlite' AS f;
 SELECT 'as of 2025-07-02:', count(*), 'equal to recompute all:', total(p.score = q.score
-  AND p.reasons = q.reasons AND p.fvec = q.fvec) FROM credit_profiles p
-  JOIN f.credit_profiles q USING (customer_id) WHERE p.as_of = '2025-07-02';"
+  AND p.reasons = q.reasons AND p.fvec = q.fvec) FROM credit_profiles_full p
+  JOIN f.credit_profiles_full q USING (customer_id) WHERE p.as_of = '2025-07-02';"
 # A new champion: every customer.
 $RISKDESK --db d.sqlite -c 'train t1 --algo logit' -c 'promote t1' > /dev/null
 $RISKDESK --db d.sqlite -c 'recompute changed' | grep -E '^recompute'

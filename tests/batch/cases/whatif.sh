@@ -9,7 +9,7 @@ import json, sqlite3, sys
 # whatif's JSON, the database holding the profile to compare with, customer, side
 doc, db, cid, side = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], sys.argv[4]
 p = sqlite3.connect(db).execute(
-    "SELECT score, band, pd, reasons FROM credit_profiles WHERE customer_id = ?", (cid,)).fetchone()
+    "SELECT score, band, pd, reasons FROM credit_profiles_full WHERE customer_id = ?", (cid,)).fetchone()
 got = {r['what']: r[side] for r in doc['outcome']}
 same = [got['score'] == str(p[0]), got['band'] == p[1], abs(float(got['pd']) - p[2]) <= 5e-6 * p[2]]
 reasons = json.loads(p[3])
