@@ -77,15 +77,15 @@ static struct rd_store *make_store(void)
 				       " VALUES (?1, ?2, ?3, rd_fold(?2))",
 				       &c, &err),
 			 0);
-	assert_int_equal(
-		store_prepare(st,
-			      "INSERT INTO credit_profiles(customer_id, score, band, pd, "
-			      "risk_level,"
-			      " segment, model_name, model_version, last_activity,"
-			      " computed_at, fvec) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, 'rules', 1,"
-			      " ?6, '2025-06-30', ?7)",
-			      &p, &err),
-		0);
+	assert_int_equal(store_prepare(st,
+				       "INSERT INTO credit_profiles(customer_id, score, band, pd, "
+				       "risk_level,"
+				       " segment, model_name, model_version, last_activity,"
+				       " computed_at, fvec) VALUES (?1, ?2, ?3, ?4, 'LOW', ?5, "
+				       "'rules', 1,"
+				       " ?6, '2025-06-30', ?7)",
+				       &p, &err),
+			 0);
 	for (int i = 0; i < NCUST; i++) {
 		int j = (i * 7919) % NCUST;
 		char id[128], nbuf[256], day[16];

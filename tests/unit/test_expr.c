@@ -461,8 +461,7 @@ static struct rd_store *sample_store(void)
 		"  rd_pack_doubles(8, NULL, NULL, NULL, NULL, NULL, 0.25" NULLS10 "), NULL, "
 		"'2025-06-30T10:00:00Z'),"
 		" ('C4', 850, 'A', 0.01, 'LOW', 'new', 'rules', 1,"
-		"  rd_pack_doubles(1, NULL, NULL, NULL, NULL, NULL, 0" NULLS10
-		"), '2025-05-01', "
+		"  rd_pack_doubles(1, NULL, NULL, NULL, NULL, NULL, 0" NULLS10 "), '2025-05-01', "
 		"'2025-06-30T10:00:00Z');"
 		"INSERT INTO attributes(name, type) VALUES ('age', 'numeric'), ('city', "
 		"'categorical'),"

@@ -91,7 +91,8 @@ static void test_engine_row(void **state)
 	/* Reasons: those stored in the customer's latest history row, which the profile names
 	 * (schema 24), in their order. */
 	assert_int_equal(stored(st, "history_id"),
-			 stored(st, "(SELECT max(id) FROM score_history WHERE customer_id = 'C1')"));
+			 stored(st,
+				"(SELECT max(id) FROM score_history WHERE customer_id = 'C1')"));
 	assert_int_equal(p->nreasons, (int)stored(st, "json_array_length((SELECT reasons FROM"
 						      " score_history WHERE customer_id = 'C1'"
 						      " ORDER BY id DESC LIMIT 1))"));
