@@ -466,7 +466,9 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	 * off, which only takes effect outside a transaction. */
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", err))
 		return -1;
-	if (store_begin(st, err))
+	/* Index builds sort in temp files, not memory: a migration that builds indexes of a
+	 * million profiles would hold their keys (set before the transaction, which refuses it). */
+	if (store_sort_on_disk(st, 1, err) || store_begin(st, err))
 		goto fail;
 	/* A new database (version 0) gets the whole current schema, the built-in rules model
 	 * included (schema.sql), and so STORE_SCHEMA_VERSION at once: the `version >= 1`
@@ -847,34 +849,56 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		       err))
 		goto fail;
 	/* 23 -> 24: a profile's reasons and components live only in its score_history row,
-	 * named by history_id (schema.sql). A profile points at its customer's latest history
-	 * row when that holds the same reasons and components; else (history cleaned up, or
-	 * written before history kept reasons) the profile's are appended as a history row of
-	 * its own computation, so no reason is lost. */
+	 * named by history_id (schema.sql). A profile whose customer's latest history row
+	 * holds other reasons or components (history cleaned up, or written before it kept
+	 * reasons) first gets its own appended, as a row of its computation, so no reason is
+	 * lost; then every profile names its customer's latest row. The table is rebuilt, not
+	 * altered: dropping a column leaves each page as full as the wide rows left it (at
+	 * 1,000,000 profiles two thirds empty), and every recompute would write them all. */
 	if (version >= 1 && version < 24 &&
 	    store_int(st,
 		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
 		      " 'reasons'",
 		      0) == 1 &&
-	    store_exec(st,
-		       "ALTER TABLE credit_profiles ADD COLUMN history_id INTEGER;"
-		       " UPDATE credit_profiles SET history_id = (SELECT h.id FROM score_history h"
-		       " WHERE h.id = (SELECT max(id) FROM score_history WHERE customer_id ="
-		       " credit_profiles.customer_id) AND h.reasons IS credit_profiles.reasons AND"
-		       " h.components IS credit_profiles.components);"
-		       " INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-		       " model_version, computed_at, reasons, components, cutoff_pd) SELECT"
-		       " customer_id, score, band, pd, model_name, model_version, computed_at,"
-		       " reasons, components, cutoff_pd FROM credit_profiles WHERE history_id IS"
-		       " NULL ORDER BY customer_id;"
-		       " UPDATE credit_profiles SET history_id = (SELECT max(id) FROM score_history"
-		       " WHERE customer_id = credit_profiles.customer_id) WHERE history_id IS NULL;"
-		       " ALTER TABLE credit_profiles DROP COLUMN reasons;"
-		       " ALTER TABLE credit_profiles DROP COLUMN components;"
-		       " CREATE VIEW IF NOT EXISTS credit_profiles_full AS SELECT p.*, h.reasons,"
-		       " h.components FROM credit_profiles p LEFT JOIN score_history h ON h.id ="
-		       " p.history_id;",
-		       err))
+	    store_exec(
+		    st,
+		    "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+		    " model_version, computed_at, reasons, components, cutoff_pd) SELECT"
+		    " customer_id, score, band, pd, model_name, model_version, computed_at,"
+		    " reasons, components, cutoff_pd FROM credit_profiles p WHERE NOT EXISTS"
+		    " (SELECT 1 FROM score_history h WHERE h.id = (SELECT max(id) FROM"
+		    " score_history WHERE customer_id = p.customer_id) AND h.reasons IS p.reasons"
+		    " AND h.components IS p.components) ORDER BY customer_id;"
+		    " CREATE TABLE credit_profiles_v24 (customer_id TEXT PRIMARY KEY REFERENCES"
+		    " customers(id) ON DELETE CASCADE, score INTEGER NOT NULL CHECK (score BETWEEN"
+		    " 300 AND 1000), band TEXT NOT NULL CHECK (band IN ('A', 'B', 'C', 'D', 'E')),"
+		    " pd REAL NOT NULL, risk_level TEXT NOT NULL CHECK (risk_level IN ('LOW',"
+		    " 'MEDIUM', 'HIGH', 'CRITICAL')), segment TEXT NOT NULL CHECK (segment IN"
+		    " ('new', 'existing')), model_name TEXT NOT NULL, model_version INTEGER NOT"
+		    " NULL, last_activity TEXT, computed_at TEXT NOT NULL, cutoff_pd REAL, fvec"
+		    " BLOB, cohort TEXT, as_of TEXT, load_run INTEGER NOT NULL DEFAULT 0, data_seq"
+		    " INTEGER NOT NULL DEFAULT 0, history_id INTEGER);"
+		    " INSERT INTO credit_profiles_v24 SELECT customer_id, score, band, pd,"
+		    " risk_level, segment, model_name, model_version, last_activity, computed_at,"
+		    " cutoff_pd, fvec, cohort, as_of, load_run, data_seq, (SELECT max(id) FROM"
+		    " score_history h WHERE h.customer_id = p.customer_id) FROM credit_profiles p"
+		    " ORDER BY p.rowid;"
+		    " DROP TABLE credit_profiles;"
+		    " ALTER TABLE credit_profiles_v24 RENAME TO credit_profiles;"
+		    " CREATE INDEX profiles_score ON credit_profiles(score, customer_id, band);"
+		    " CREATE INDEX profiles_band ON credit_profiles(band, score, customer_id);"
+		    " CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id,"
+		    " band, score);"
+		    " CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort,"
+		    " score, pd, model_name, model_version, fvec);"
+		    " CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version,"
+		    " segment, load_run);"
+		    " CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band, score);"
+		    " CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id,"
+		    " band);"
+		    " CREATE VIEW credit_profiles_full AS SELECT p.*, h.reasons, h.components FROM"
+		    " credit_profiles p LEFT JOIN score_history h ON h.id = p.history_id;",
+		    err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);
@@ -884,9 +908,10 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_exec(st, pragma, err) || store_commit(st, err))
 		goto fail;
-	return store_exec(st, "PRAGMA foreign_keys = ON", err);
+	return store_sort_on_disk(st, 0, err) || store_exec(st, "PRAGMA foreign_keys = ON", err);
 fail:
 	store_rollback(st);
+	store_sort_on_disk(st, 0, &(struct rd_err){{0}});
 	store_exec(st, "PRAGMA foreign_keys = ON", &(struct rd_err){{0}});
 	return -1;
 }

@@ -1277,11 +1277,12 @@ static void test_migration_features_once(void **state)
 	" ('profiles_score', 'profiles_pd', 'profiles_segment', 'profiles_activity') ORDER BY"     \
 	" m.name)"
 
-static char *sort_index_columns(struct rd_store *st)
+/* The one text value of sql (malloc'd). */
+static char *test_text(struct rd_store *st, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 	struct rd_err err = {{0}};
-	assert_int_equal(store_prepare(st, SORT_INDEX_COLUMNS, &s, &err), 0);
+	assert_int_equal(store_prepare(st, sql, &s, &err), 0);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	char *text = strdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -1303,7 +1304,7 @@ static void test_migration_sort_indexes(void **state)
 				   " | profiles_pd:pd,customer_id,band,score"
 				   " | profiles_score:score,customer_id,band"
 				   " | profiles_segment:segment,score,customer_id,band";
-	char *fresh = sort_index_columns(st);
+	char *fresh = test_text(st, SORT_INDEX_COLUMNS);
 	assert_string_equal(fresh, want);
 	free(fresh);
 	assert_int_equal(
@@ -1327,7 +1328,7 @@ static void test_migration_sort_indexes(void **state)
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	char *migrated = sort_index_columns(st);
+	char *migrated = test_text(st, SORT_INDEX_COLUMNS);
 	assert_string_equal(migrated, want);
 	free(migrated);
 	/* The rebuilt indexes hold the row, and a band and score filter under the PD sort
@@ -1352,6 +1353,19 @@ static void test_migration_sort_indexes(void **state)
 	unlink(path);
 }
 
+/* credit_profiles as SQLite reads it: each column (name, type, NOT NULL, default, key), its
+ * foreign keys, and each index with its columns. */
+#define PROFILES_SHAPE                                                                             \
+	"SELECT (SELECT group_concat(x, ';') FROM (SELECT name || ' ' || type || ' ' || "          \
+	"\"notnull\""                                                                              \
+	" || ' ' || coalesce(dflt_value, '-') || ' ' || pk AS x FROM"                              \
+	" pragma_table_info('credit_profiles') ORDER BY cid)) || ' | ' || (SELECT"                 \
+	" group_concat(\"table\" || '.' || \"to\" || ' ' || on_delete) FROM"                       \
+	" pragma_foreign_key_list('credit_profiles')) || ' | ' || (SELECT group_concat(x, ';')"    \
+	" FROM (SELECT l.name || ':' || (SELECT group_concat(name) FROM (SELECT name FROM"         \
+	" pragma_index_info(l.name) ORDER BY seqno)) AS x FROM"                                    \
+	" pragma_index_list('credit_profiles') l ORDER BY l.name))"
+
 /* Schema 23 -> 24: a profile's reasons and components move to the history row it names.
  * A profile whose customer's latest history row holds the same reasons points at that row;
  * one whose latest row differs (written before history kept reasons) or that has no
@@ -1366,6 +1380,7 @@ static void test_migration_reasons_history(void **state)
 	struct rd_err err = {{0}};
 	struct rd_store *st = store_open(path, 0, &err);
 	assert_non_null(st);
+	char *fresh = test_text(st, PROFILES_SHAPE);
 	assert_int_equal(
 		store_exec(
 			st,
@@ -1396,9 +1411,14 @@ static void test_migration_reasons_history(void **state)
 	st = store_open(path, 0, &err);
 	assert_non_null(st);
 	assert_int_equal(test_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(test_int(st, "SELECT count(*) FROM pragma_table_info('credit_profiles')"
-				      " WHERE name IN ('reasons', 'components')"),
-			 0);
+	/* The table rebuilt as a new one has it: columns, checks, keys and indexes. */
+	char *migrated = test_text(st, PROFILES_SHAPE);
+	assert_string_equal(migrated, fresh);
+	assert_null(strstr(fresh, "reasons"));
+	assert_non_null(strstr(fresh, "history_id INTEGER 0 - 0"));
+	free(fresh);
+	free(migrated);
+	assert_int_equal(store_exec(st, "UPDATE credit_profiles SET band = 'F'", &err), -1);
 	/* a: its latest row; b and c: rows 5 and 6, appended in customer order; d has no
 	 * profile and keeps its one row. */
 	assert_int_equal(test_int(st, "SELECT group_concat(customer_id || ':' || history_id, ' ')"
