@@ -1370,7 +1370,8 @@ static void test_migration_sort_indexes(void **state)
  * A profile whose customer's latest history row holds the same reasons points at that row;
  * one whose latest row differs (written before history kept reasons) or that has no
  * history gets its own appended, with the profile's score, band, PD, model and time. The
- * reasons and components read back through credit_profiles_full are byte for byte the old ones. */
+ * reasons and components read back through credit_profiles_full are byte for byte the old
+ * ones, and the rebuilt table is shaped as a new database's. */
 static void test_migration_reasons_history(void **state)
 {
 	(void)state;
