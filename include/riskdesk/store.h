@@ -73,6 +73,12 @@ void store_indexes_free(struct store_indexes *saved);
  * grows with the book; on disk it keeps what the cache size allows. Outside a transaction
  * only (SQLite refuses the change inside one). 0 or -1 with err. */
 int store_sort_on_disk(struct rd_store *st, int on, struct rd_err *err);
+/* The page cache. A store opens with a small one (4 MB): browsing reads a few pages a key,
+ * and a pass over a million profiles (drift) is faster through it than through a large one,
+ * whose pages cost more to fill than they save. Bulk work (on = 1: the long commands, which
+ * cmd_run_line brackets; a schema upgrade) gets 64 MB: B-tree inserts and index builds
+ * reuse their pages. Off gives the pages back. 0 or -1 with err. */
+int store_cache_bulk(struct rd_store *st, int on, struct rd_err *err);
 
 /* ---- waiting for the write lock ----
  * Every statement that finds the database locked by another connection waits (SQLite's

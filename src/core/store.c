@@ -31,6 +31,7 @@ struct rd_store {
 	double waited;
 	int side_fd;      /* DB-riskdesk, or -1 */
 	int64_t held_run; /* the run whose lock this store holds, or 0 */
+	long cache_kib;   /* the page cache's size (store_cache_bulk) */
 };
 
 int store_fail(struct rd_store *st, struct rd_err *err, const char *what)
@@ -324,7 +325,8 @@ int store_indexes_drop(struct rd_store *st, const char *table, const char *const
 	return rc;
 }
 
-#define STORE_CACHE_KIB 65536L /* the page cache, and the most one sort keeps in memory */
+#define STORE_BULK_CACHE_KIB 65536L /* bulk work's cache, and the most one sort keeps */
+#define STORE_BROWSE_CACHE_KIB 4096L /* everything else's (store_cache_bulk) */
 
 /* SQLite's sorter may sort and merge on helper threads: CREATE INDEX after a bulk load or
  * recompute uses every core (measured: docs/design.md, "A million customers"). */
@@ -349,14 +351,23 @@ static int cache_kib(struct rd_store *st, long kib, struct rd_err *err)
 	return store_exec(st, pragma, err);
 }
 
+int store_cache_bulk(struct rd_store *st, int on, struct rd_err *err)
+{
+	st->cache_kib = on ? STORE_BULK_CACHE_KIB : STORE_BROWSE_CACHE_KIB;
+	int rc = cache_kib(st, st->cache_kib, err);
+	if (!on)
+		sqlite3_db_release_memory(st->db);
+	return rc;
+}
+
 int store_indexes_restore(struct rd_store *st, struct store_indexes *saved, struct rd_err *err)
 {
 	/* Each sorting thread fills a buffer as large as the cache: the cache is shared out
 	 * among them for the builds, so that together they keep what one sort would. */
-	int rc = saved->n ? cache_kib(st, STORE_CACHE_KIB / (sorter_helpers() + 1), err) : 0;
+	int rc = saved->n ? cache_kib(st, st->cache_kib / (sorter_helpers() + 1), err) : 0;
 	for (int i = 0; i < saved->n && rc == 0; i++)
 		rc = store_exec(st, saved->sql[i], err);
-	if (saved->n && cache_kib(st, STORE_CACHE_KIB, rc ? &(struct rd_err){{0}} : err))
+	if (saved->n && cache_kib(st, st->cache_kib, rc ? &(struct rd_err){{0}} : err))
 		rc = -1;
 	store_indexes_free(saved);
 	return rc;
@@ -467,8 +478,9 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", err))
 		return -1;
 	/* Index builds sort in temp files, not memory: a migration that builds indexes of a
-	 * million profiles would hold their keys (set before the transaction, which refuses it). */
-	if (store_sort_on_disk(st, 1, err) || store_begin(st, err))
+	 * million profiles would hold their keys (set before the transaction, which refuses
+	 * it). They get bulk work's cache, as a long command does. */
+	if (store_sort_on_disk(st, 1, err) || store_cache_bulk(st, 1, err) || store_begin(st, err))
 		goto fail;
 	/* A new database (version 0) gets the whole current schema, the built-in rules model
 	 * included (schema.sql), and so STORE_SCHEMA_VERSION at once: the `version >= 1`
@@ -908,10 +920,12 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_exec(st, pragma, err) || store_commit(st, err))
 		goto fail;
-	return store_sort_on_disk(st, 0, err) || store_exec(st, "PRAGMA foreign_keys = ON", err);
+	return store_sort_on_disk(st, 0, err) || store_cache_bulk(st, 0, err) ||
+	       store_exec(st, "PRAGMA foreign_keys = ON", err);
 fail:
 	store_rollback(st);
 	store_sort_on_disk(st, 0, &(struct rd_err){{0}});
+	store_cache_bulk(st, 0, &(struct rd_err){{0}});
 	store_exec(st, "PRAGMA foreign_keys = ON", &(struct rd_err){{0}});
 	return -1;
 }
@@ -971,7 +985,7 @@ struct rd_store *store_open(const char *path, int flags, struct rd_err *err)
 	if (!readonly && !memory && store_exec(st, "PRAGMA journal_mode = WAL", err))
 		goto fail;
 	if (store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", err) ||
-	    cache_kib(st, STORE_CACHE_KIB, err) || sorter_threads(st, err) ||
+	    store_cache_bulk(st, 0, err) || sorter_threads(st, err) ||
 	    store_exec(st, temp_in_memory, err) || apply_schema(st, err))
 		goto fail;
 	if (on_open && on_open(st->db)) {

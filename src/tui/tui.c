@@ -15,9 +15,6 @@
 
 #include "app.h"
 
-/* The console's page cache (KiB, negative): paging reads a few pages a key, and a small
- * cache keeps the console's memory the same at 10k and 1M customers. */
-#define TUI_CACHE_PRAGMA "-4096"
 #define FULL_MIN_COLS 80 /* below this, or FULL_MIN_ROWS, one pane at a time */
 #define FULL_MIN_ROWS 24
 #define JOB_POLL_MS 100      /* the key loop's wake-up while a job runs */
@@ -979,14 +976,7 @@ void tui_run(struct tui *t, const char *line)
 	app_cancel = 0;
 	t->hooked = 0;
 	double t0 = now_seconds();
-	struct rd_err ignored;
-	if (long_work) /* loads and recomputes want the big page cache... */
-		store_exec(t->store, "PRAGMA cache_size = -65536", &ignored);
-	int status = cmd_run_line(&t->ctx, line);
-	if (long_work) { /* ...browsing does not, and memory must not grow with the data */
-		store_exec(t->store, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &ignored);
-		sqlite3_db_release_memory(store_db(t->store));
-	}
+	int status = cmd_run_line(&t->ctx, line); /* long work: its own cache (store.h) */
 	app_cancel = 0; /* a Ctrl-C for this command is spent */
 	char *out = console_sink_take(t->sink);
 	tui_finish(t, line, status, t->ctx.err.msg, out, now_seconds() - t0);
@@ -1136,7 +1126,6 @@ int console_main(struct rd_store *st, const struct app_opts *o)
 	}
 	apply_theme(t);
 
-	store_exec(st, "PRAGMA cache_size = " TUI_CACHE_PRAGMA, &err);
 	t->sink = console_sink_new(t, NULL);
 	ctx_init(&t->ctx, st, t->sink);
 	t->ctx.cancel = &app_cancel;

@@ -1486,6 +1486,25 @@ static void test_indexes_drop_keep(void **state)
 	store_close(st);
 }
 
+/* The page cache: a store opens with the small one; bulk work's is set and taken back; a
+ * long command through the command table ends with the small one again, failed or not. */
+static void test_cache_sizes(void **state)
+{
+	(void)state;
+	struct rd_store *st = test_store();
+	struct rd_err err = {{0}};
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	assert_int_equal(store_cache_bulk(st, 1, &err), 0);
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), -65536);
+	assert_int_equal(store_cache_bulk(st, 0, &err), 0);
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	assert_int_not_equal(test_run(st, "load /nonexistent/riskdesk-unit", &err), RD_OK);
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	assert_int_equal(test_run(st, "recompute all", &err), RD_OK);
+	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1511,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(test_migration_sort_indexes),
 		cmocka_unit_test(test_migration_reasons_history),
 		cmocka_unit_test(test_indexes_drop_keep),
+		cmocka_unit_test(test_cache_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

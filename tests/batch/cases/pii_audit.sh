@@ -6,7 +6,9 @@ audit_after() {
 	sqlite3 db.sqlite "SELECT command, status, coalesce(detail, '') FROM audit WHERE id > $1 ORDER BY id" |
 		sed -E 's/session [^ ;]+:[0-9]+/session <HOST>:<PID>/'
 }
-rows() { sqlite3 db.sqlite 'SELECT count(*) FROM audit'; }
+# (a busy timeout: a reader opening while riskdesk opens or writes may find the file busy
+# for a moment; under a loaded machine the shell's default of none failed the case once)
+rows() { sqlite3 -cmd '.timeout 5000' db.sqlite 'SELECT count(*) FROM audit'; }
 # wait_until CMD...: polls up to 20 s, so that a broken run fails instead of hanging
 wait_until() {
 	local i
