@@ -325,7 +325,7 @@ int store_indexes_drop(struct rd_store *st, const char *table, const char *const
 	return rc;
 }
 
-#define STORE_BULK_CACHE_KIB 65536L /* bulk work's cache, and the most one sort keeps */
+#define STORE_BULK_CACHE_KIB 65536L  /* bulk work's cache, and the most one sort keeps */
 #define STORE_BROWSE_CACHE_KIB 4096L /* everything else's (store_cache_bulk) */
 
 /* SQLite's sorter may sort and merge on helper threads: CREATE INDEX after a bulk load or

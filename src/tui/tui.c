@@ -977,7 +977,7 @@ void tui_run(struct tui *t, const char *line)
 	t->hooked = 0;
 	double t0 = now_seconds();
 	int status = cmd_run_line(&t->ctx, line); /* long work: its own cache (store.h) */
-	app_cancel = 0; /* a Ctrl-C for this command is spent */
+	app_cancel = 0;                           /* a Ctrl-C for this command is spent */
 	char *out = console_sink_take(t->sink);
 	tui_finish(t, line, status, t->ctx.err.msg, out, now_seconds() - t0);
 	free(out);
