@@ -32,7 +32,7 @@ int cmd_cleanup_history(struct rd_ctx *ctx, const struct rd_args *a)
 	sink_message(ctx->out,
 		     "removed %lld score history rows, %lld decided requests and %lld fetch"
 		     " attempts older than %llu days; kept %lld older scores, each its"
-		     " customer's latest ('vacuum' gives the space back)",
+		     " customer's latest or its profile's ('vacuum' gives the space back)",
 		     (long long)r.history, (long long)r.requests, (long long)r.attempts,
 		     (unsigned long long)days, (long long)r.kept_latest);
 	return RD_OK;

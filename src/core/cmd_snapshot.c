@@ -232,7 +232,8 @@ const struct rd_cmd cmd_cleanup = {
 		   "(audited)",
 	.help = "'snapshots' removes the snapshots (their rows and their summary) of every month "
 		"before --before. 'history' removes what is older than --older-than days from "
-		"now: the score history (each customer's latest score stays, however old), the "
+		"now: the score history (each customer's latest score, and the row a profile takes "
+		"its reasons from, stay however old), the "
 		"credit requests approved or declined before then (by the day riskdesk decided "
 		"them, else the day they were made; referred and pending ones wait for a decision "
 		"and stay), and the fetch attempts of 'refresh stale'; it says how many of each. "

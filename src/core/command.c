@@ -299,9 +299,8 @@ int cmd_run_line(struct rd_ctx *ctx, const char *line)
 	if (began && (flags & CMD_LONG))
 		began = store_cache_bulk(ctx->store, 1, &ctx->err) == 0;
 	status = began ? cmd->exec(ctx, &args) : RD_FAILED;
-	if (flags & CMD_LONG)
-		store_cache_bulk(ctx->store, 0,
-				 status == RD_OK ? &ctx->err : &(struct rd_err){{0}});
+	if (flags & CMD_LONG) /* a tuning: failing, it must not change the outcome */
+		store_cache_bulk(ctx->store, 0, &(struct rd_err){{0}});
 	if (status != RD_OK && !ctx->err.msg[0])
 		rd_err_set(&ctx->err, "%s failed", cmd->name);
 	store_rollback(ctx->store); /* a command never leaves a transaction open */

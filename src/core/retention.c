@@ -6,7 +6,6 @@
 
 #include "riskdesk/sink.h"
 
-/* Runs one statement binding ?1 to text; *changes gets the rows it changed. 0 or -1. */
 /* The history rows cleanup keeps whatever their age: each customer's latest score, the row
  * computed last (the highest id: computed_at is to the second, and one recompute gives
  * every customer the same), and the row each profile names for its reasons (history_id,
@@ -15,6 +14,7 @@
 	"SELECT max(id) FROM score_history GROUP BY customer_id UNION SELECT history_id FROM"      \
 	" credit_profiles WHERE history_id IS NOT NULL"
 
+/* Runs one statement binding ?1 to text; *changes gets the rows it changed. 0 or -1. */
 static int exec_bound(struct rd_store *st, const char *sql, const char *text, int64_t *changes,
 		      struct rd_err *err)
 {
@@ -83,7 +83,8 @@ int retention_history(const struct rd_job *job, int64_t days, struct retention_r
 		goto out;
 	char msg[200];
 	snprintf(msg, sizeof msg,
-		 "before %s: %lld score history rows (%lld kept as latest), %lld requests,"
+		 "before %s: %lld score history rows (%lld kept: a latest or a profile's), %lld "
+		 "requests,"
 		 " %lld fetch attempts",
 		 rep->cutoff, (long long)rep->history, (long long)rep->kept_latest,
 		 (long long)rep->requests, (long long)rep->attempts);

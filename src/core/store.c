@@ -457,6 +457,47 @@ static int seed_policy(struct rd_store *st, struct rd_err *err)
 	return rc;
 }
 
+/* 23 -> 24 (apply_schema explains it). The indexes are the old table's, saved and made
+ * again on the new one, so their definitions stay in schema.sql alone. */
+static int rebuild_profiles_v24(struct rd_store *st, struct rd_err *err)
+{
+	struct store_indexes saved;
+	if (store_indexes_drop(st, "credit_profiles", NULL, &saved, err))
+		return -1;
+	if (store_exec(
+		    st,
+		    "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
+		    " model_version, computed_at, reasons, components, cutoff_pd) SELECT"
+		    " customer_id, score, band, pd, model_name, model_version, computed_at,"
+		    " reasons, components, cutoff_pd FROM credit_profiles p WHERE NOT EXISTS"
+		    " (SELECT 1 FROM score_history h WHERE h.id = (SELECT max(id) FROM"
+		    " score_history WHERE customer_id = p.customer_id) AND h.reasons IS p.reasons"
+		    " AND h.components IS p.components) ORDER BY customer_id;"
+		    " CREATE TABLE credit_profiles_v24 (customer_id TEXT PRIMARY KEY REFERENCES"
+		    " customers(id) ON DELETE CASCADE, score INTEGER NOT NULL CHECK (score BETWEEN"
+		    " 300 AND 1000), band TEXT NOT NULL CHECK (band IN ('A', 'B', 'C', 'D', 'E')),"
+		    " pd REAL NOT NULL, risk_level TEXT NOT NULL CHECK (risk_level IN ('LOW',"
+		    " 'MEDIUM', 'HIGH', 'CRITICAL')), segment TEXT NOT NULL CHECK (segment IN"
+		    " ('new', 'existing')), model_name TEXT NOT NULL, model_version INTEGER NOT"
+		    " NULL, last_activity TEXT, computed_at TEXT NOT NULL, cutoff_pd REAL, fvec"
+		    " BLOB, cohort TEXT, as_of TEXT, load_run INTEGER NOT NULL DEFAULT 0, data_seq"
+		    " INTEGER NOT NULL DEFAULT 0, history_id INTEGER);"
+		    " INSERT INTO credit_profiles_v24 SELECT customer_id, score, band, pd,"
+		    " risk_level, segment, model_name, model_version, last_activity, computed_at,"
+		    " cutoff_pd, fvec, cohort, as_of, load_run, data_seq, (SELECT max(id) FROM"
+		    " score_history h WHERE h.customer_id = p.customer_id) FROM credit_profiles p"
+		    " ORDER BY p.rowid;"
+		    " DROP TABLE credit_profiles;"
+		    " ALTER TABLE credit_profiles_v24 RENAME TO credit_profiles;"
+		    " CREATE VIEW credit_profiles_full AS SELECT p.*, h.reasons, h.components FROM"
+		    " credit_profiles p LEFT JOIN score_history h ON h.id = p.history_id;",
+		    err)) {
+		store_indexes_free(&saved);
+		return -1;
+	}
+	return store_indexes_restore(st, &saved, err);
+}
+
 static int apply_schema(struct rd_store *st, struct rd_err *err)
 {
 	int64_t version = store_int(st, "PRAGMA user_version", 0);
@@ -872,45 +913,7 @@ static int apply_schema(struct rd_store *st, struct rd_err *err)
 		      "SELECT count(*) FROM pragma_table_info('credit_profiles') WHERE name ="
 		      " 'reasons'",
 		      0) == 1 &&
-	    store_exec(
-		    st,
-		    "INSERT INTO score_history(customer_id, score, band, pd, model_name,"
-		    " model_version, computed_at, reasons, components, cutoff_pd) SELECT"
-		    " customer_id, score, band, pd, model_name, model_version, computed_at,"
-		    " reasons, components, cutoff_pd FROM credit_profiles p WHERE NOT EXISTS"
-		    " (SELECT 1 FROM score_history h WHERE h.id = (SELECT max(id) FROM"
-		    " score_history WHERE customer_id = p.customer_id) AND h.reasons IS p.reasons"
-		    " AND h.components IS p.components) ORDER BY customer_id;"
-		    " CREATE TABLE credit_profiles_v24 (customer_id TEXT PRIMARY KEY REFERENCES"
-		    " customers(id) ON DELETE CASCADE, score INTEGER NOT NULL CHECK (score BETWEEN"
-		    " 300 AND 1000), band TEXT NOT NULL CHECK (band IN ('A', 'B', 'C', 'D', 'E')),"
-		    " pd REAL NOT NULL, risk_level TEXT NOT NULL CHECK (risk_level IN ('LOW',"
-		    " 'MEDIUM', 'HIGH', 'CRITICAL')), segment TEXT NOT NULL CHECK (segment IN"
-		    " ('new', 'existing')), model_name TEXT NOT NULL, model_version INTEGER NOT"
-		    " NULL, last_activity TEXT, computed_at TEXT NOT NULL, cutoff_pd REAL, fvec"
-		    " BLOB, cohort TEXT, as_of TEXT, load_run INTEGER NOT NULL DEFAULT 0, data_seq"
-		    " INTEGER NOT NULL DEFAULT 0, history_id INTEGER);"
-		    " INSERT INTO credit_profiles_v24 SELECT customer_id, score, band, pd,"
-		    " risk_level, segment, model_name, model_version, last_activity, computed_at,"
-		    " cutoff_pd, fvec, cohort, as_of, load_run, data_seq, (SELECT max(id) FROM"
-		    " score_history h WHERE h.customer_id = p.customer_id) FROM credit_profiles p"
-		    " ORDER BY p.rowid;"
-		    " DROP TABLE credit_profiles;"
-		    " ALTER TABLE credit_profiles_v24 RENAME TO credit_profiles;"
-		    " CREATE INDEX profiles_score ON credit_profiles(score, customer_id, band);"
-		    " CREATE INDEX profiles_band ON credit_profiles(band, score, customer_id);"
-		    " CREATE INDEX profiles_activity ON credit_profiles(last_activity, customer_id,"
-		    " band, score);"
-		    " CREATE INDEX profiles_drift ON credit_profiles(customer_id, segment, cohort,"
-		    " score, pd, model_name, model_version, fvec);"
-		    " CREATE INDEX profiles_stale ON credit_profiles(model_name, model_version,"
-		    " segment, load_run);"
-		    " CREATE INDEX profiles_pd ON credit_profiles(pd, customer_id, band, score);"
-		    " CREATE INDEX profiles_segment ON credit_profiles(segment, score, customer_id,"
-		    " band);"
-		    " CREATE VIEW credit_profiles_full AS SELECT p.*, h.reasons, h.components FROM"
-		    " credit_profiles p LEFT JOIN score_history h ON h.id = p.history_id;",
-		    err))
+	    rebuild_profiles_v24(st, err))
 		goto fail;
 	if (store_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0) != 0) {
 		rd_err_set(err, "%s: the schema upgrade would break foreign keys", st->path);

@@ -1486,13 +1486,28 @@ static void test_indexes_drop_keep(void **state)
 	store_close(st);
 }
 
+/* Counts the statements setting bulk work's cache (sqlite3_trace_v2). */
+static int count_bulk_pragma(unsigned what, void *ud, void *stmt, void *sql)
+{
+	(void)what;
+	(void)stmt;
+	if (strstr((const char *)sql, "cache_size = -65536"))
+		++*(int *)ud;
+	return 0;
+}
+
 /* The page cache: a store opens with the small one; bulk work's is set and taken back; a
- * long command through the command table ends with the small one again, failed or not. */
+ * long command through the command table runs with bulk work's and ends with the small one
+ * again, failed or not; a short command never takes bulk work's. */
 static void test_cache_sizes(void **state)
 {
 	(void)state;
 	struct rd_store *st = test_store();
 	struct rd_err err = {{0}};
+	int bulk_set = 0;
+	sqlite3_trace_v2(store_db(st), SQLITE_TRACE_STMT, count_bulk_pragma, &bulk_set);
+	assert_int_equal(test_run(st, "status", &err), RD_OK);
+	assert_int_equal(bulk_set, 0);
 	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
 	assert_int_equal(store_cache_bulk(st, 1, &err), 0);
 	assert_int_equal(test_int(st, "PRAGMA cache_size"), -65536);
@@ -1500,8 +1515,11 @@ static void test_cache_sizes(void **state)
 	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
 	assert_int_not_equal(test_run(st, "load /nonexistent/riskdesk-unit", &err), RD_OK);
 	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	bulk_set = 0;
 	assert_int_equal(test_run(st, "recompute all", &err), RD_OK);
+	assert_true(bulk_set >= 1); /* and again after its index builds */
 	assert_int_equal(test_int(st, "PRAGMA cache_size"), -4096);
+	sqlite3_trace_v2(store_db(st), 0, NULL, NULL);
 	store_close(st);
 }
 

@@ -1,7 +1,8 @@
 # Retention (issue 13, item 7): `cleanup history --older-than DAYS` removes the score
 # history, the approved and declined requests and the fetch attempts older than the
-# cut-off, keeping each customer's latest score; what stays equals an independent SQL
-# computation (window functions over a copy taken before); audited with its counts.
+# cut-off, keeping each customer's latest score and the row each profile names; what stays
+# equals an independent SQL computation (window functions over a copy taken before);
+# audited with its counts.
 # `vacuum` then shrinks the file. Dates are moved relative to now, so the counts hold on
 # any day.
 S=$ROOT/sample-data
@@ -30,6 +31,13 @@ sqlite3 d.sqlite "
   WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 110 FROM n WHERE i < 1000)
   INSERT INTO fetch_attempts(source, key, started_at, seconds, status)
     SELECT 'tax_office', 'k' || i, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || i || ' days'), 0.1, 'ok' FROM n;"
+# A profile's own history row that is not its customer's latest (a newer one inserted by
+# hand): C0300's made 400 days old. Cleanup keeps it as well as the newer one.
+sqlite3 d.sqlite "
+  UPDATE score_history SET computed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-400 days')
+    WHERE id = (SELECT history_id FROM credit_profiles WHERE customer_id = 'C0300');
+  INSERT INTO score_history(customer_id, score, band, pd, model_name, model_version, computed_at)
+    VALUES ('C0300', 600, 'C', 0.05, 'rules', 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));"
 echo "--- before: score rows, customers with a score, requests by status, attempts"
 counts() {
 	sqlite3 d.sqlite "SELECT count(*), count(DISTINCT customer_id) FROM score_history;
@@ -41,7 +49,8 @@ counts
 sqlite3 d.sqlite "ATTACH 'expect.sqlite' AS x;
   CREATE TABLE x.history AS SELECT id FROM (SELECT id, computed_at, row_number() OVER
     (PARTITION BY customer_id ORDER BY computed_at DESC, id DESC) AS newest FROM score_history)
-    WHERE newest = 1 OR julianday(computed_at) >= julianday('now') - 180;
+    WHERE newest = 1 OR julianday(computed_at) >= julianday('now') - 180
+    OR id IN (SELECT history_id FROM credit_profiles);
   CREATE TABLE x.latest AS SELECT customer_id, max(computed_at) AS at FROM score_history GROUP BY 1;
   CREATE TABLE x.requests AS SELECT id FROM credit_requests WHERE status IN ('pending', 'referred')
     OR julianday(CASE WHEN decided_at IS NULL THEN created_at ELSE decided_at END) >= julianday('now') - 180;
@@ -67,6 +76,11 @@ sqlite3 d.sqlite "ATTACH 'expect.sqlite' AS x;
   SELECT 'requests that should stay and went', count(*) FROM x.requests WHERE id NOT IN (SELECT id FROM credit_requests);
   SELECT 'attempts kept that should have gone', count(*) FROM fetch_attempts WHERE id NOT IN (SELECT id FROM x.attempts);
   SELECT 'attempts that should stay and went', count(*) FROM x.attempts WHERE id NOT IN (SELECT id FROM fetch_attempts);"
+echo "--- the older rows left, counted apart: kept_latest above"
+sqlite3 d.sqlite "SELECT count(*) FROM score_history WHERE julianday(computed_at) < julianday('now') - 180"
+echo "--- C0300 keeps its profile's 400-day-old row and the newer one"
+sqlite3 d.sqlite "SELECT count(*) FROM score_history WHERE customer_id = 'C0300' AND (id = (SELECT
+  history_id FROM credit_profiles WHERE customer_id = 'C0300') OR id = (SELECT max(id) FROM score_history))"
 echo "--- the oldest customers keep their one old score"
 sqlite3 d.sqlite "SELECT count(*), count(DISTINCT customer_id), max(computed_at) < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-180 days')
   FROM score_history WHERE customer_id <= 'C0100'"
